@@ -1,0 +1,91 @@
+# Vigil build. `make` builds build/vigil; `make check` installs what is missing,
+# builds the normal and ASan+UBSan variants and runs every test.
+CC      ?= cc
+CSTD    := -std=c11 -D_GNU_SOURCE
+WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers -Werror
+OPT     ?= -O2 -g
+CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iinclude -Isrc/lib -pthread
+LIBS    := -larchive -lisal -lzstd -ljansson -lcrypto -lpthread
+
+LIB_SRC := $(wildcard src/lib/*.c src/lib/util/*.c src/lib/image/*.c)
+CLI_SRC := $(wildcard src/cli/*.c)
+UNIT_SRC := $(wildcard tests/unit/*.c tests/unit/*/*.c)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+
+B  := build
+BA := build-asan
+BF := build-fuzz
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
+LIBA_OBJ := $(LIB_SRC:%.c=$(BA)/%.o)
+ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+.PHONY: all asan fuzz check test deps demo clean format bench
+
+all: $(B)/vigil
+
+$(B)/%.o: %.c $(wildcard include/*.h src/lib/*.h src/lib/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BA)/%.o: %.c $(wildcard include/*.h src/lib/*.h src/lib/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(ASAN) -O1 -c $< -o $@
+
+$(B)/libvigil.a: $(LIB_OBJ)
+	ar rcs $@ $^
+
+$(BA)/libvigil.a: $(LIBA_OBJ)
+	ar rcs $@ $^
+
+$(B)/vigil: $(CLI_SRC:%.c=$(B)/%.o) $(B)/libvigil.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+$(BA)/vigil: $(CLI_SRC:%.c=$(BA)/%.o) $(BA)/libvigil.a
+	$(CC) $(CFLAGS) $(ASAN) -o $@ $^ $(LIBS)
+
+# unit tests and fuzz-corpus replay, linked against each library variant
+$(B)/test_unit: $(UNIT_SRC:%.c=$(B)/%.o) $(B)/libvigil.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+$(BA)/test_unit: $(UNIT_SRC:%.c=$(BA)/%.o) $(BA)/libvigil.a
+	$(CC) $(CFLAGS) $(ASAN) -o $@ $^ $(LIBS)
+
+$(B)/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(B)/libvigil.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
+$(BA)/fuzz_%: $(BA)/tests/fuzz/fuzz_%.o $(BA)/tests/fuzz/replay.o $(BA)/libvigil.a
+	$(CC) $(CFLAGS) $(ASAN) -o $@ $^ $(LIBS)
+
+FUZZ_NAMES := $(notdir $(FUZZ_SRC:.c=))
+asan: $(BA)/vigil $(BA)/test_unit $(FUZZ_NAMES:%=$(BA)/%)
+tests-bin: $(B)/vigil $(B)/test_unit $(FUZZ_NAMES:%=$(B)/%)
+
+# libFuzzer builds (clang): make fuzz, then build-fuzz/fuzz_X tests/fuzz/corpus/X
+fuzz: $(FUZZ_NAMES:%=$(BF)/%)
+$(BF)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
+	@mkdir -p $(BF)
+	clang $(CSTD) -g -O1 -Iinclude -Isrc/lib -pthread -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+
+deps:
+	@scripts/install-deps.sh
+
+test: tests-bin asan
+	tests/run.sh
+
+check: deps
+	$(MAKE) tests-bin asan
+	tests/run.sh
+
+demo: deps
+	$(MAKE) all
+	tests/fixtures/demo.sh
+
+bench: all
+	bench/intake.sh
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(FUZZ_SRC) include/*.h src/lib/*.h src/lib/*/*.h
+
+clean:
+	rm -rf $(B) $(BA) $(BF)

@@ -1,0 +1,246 @@
+/*
+ * vigil.h - the public API of libvigil.
+ *
+ * Vigil reads container images exactly as a runtime would see them: every layer is
+ * streamed once (never extracted to disk), digests are verified while streaming,
+ * whiteouts are applied to build the merged filesystem, and analyzers receive the
+ * content of the files they ask for, once, including files that later layers delete.
+ *
+ * Conventions: functions return 0 on success or a negative VIGIL_E* code; the
+ * message is in vigil_ctx_error(). Out-parameters come first. vigil_x_free(NULL)
+ * is a no-op. Strings returned by getters are borrowed and live as long as the
+ * object they come from.
+ */
+#ifndef VIGIL_H
+#define VIGIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VIGIL_VERSION "0.1.0"
+
+enum {
+	VIGIL_OK = 0,
+	VIGIL_ENOMEM = -1,      /* out of memory */
+	VIGIL_EIO = -2,         /* a read or write failed */
+	VIGIL_EFORMAT = -3,     /* input is malformed, truncated or fails verification */
+	VIGIL_ELIMIT = -4,      /* input exceeds a configured limit */
+	VIGIL_ENOTFOUND = -5,   /* a named thing does not exist */
+	VIGIL_EINVAL = -6,      /* bad argument */
+	VIGIL_ECANCELLED = -7,  /* a callback asked to stop */
+};
+
+/* Limits that bound the work done on hostile input. All can be raised by the user. */
+typedef struct vigil_limits {
+	uint64_t max_files;      /* tar entries over all layers */
+	uint64_t max_bytes;      /* uncompressed bytes over all layers */
+	uint64_t max_file_size;  /* larger files are listed but not given to analyzers */
+	uint64_t max_json_size;  /* manifest, index, config and other metadata documents */
+	uint32_t max_depth;      /* path components */
+	uint32_t max_path;       /* bytes in one path */
+	uint32_t max_layers;     /* layers in one image */
+} vigil_limits;
+
+#define VIGIL_LIMITS_INIT                                                                 \
+	{ 500000, (uint64_t)64 << 30, (uint64_t)256 << 20, (uint64_t)16 << 20, 256, 4096, \
+	  1000 }
+
+/* ---- context: options, limits, error message, callbacks ---------------------------- */
+
+typedef struct vigil_ctx vigil_ctx;
+
+/* Progress: `done` and `total` are bytes of layer blobs read so far and in all. */
+typedef void (*vigil_progress_cb)(uint64_t done, uint64_t total, void *payload);
+/* A non-fatal problem, one line without a trailing newline. */
+typedef void (*vigil_warn_cb)(const char *message, void *payload);
+
+/* Creates a context with default limits and as many threads as cores. Free with
+ * vigil_ctx_free. Returns VIGIL_ENOMEM. */
+int vigil_ctx_new(vigil_ctx **out);
+void vigil_ctx_free(vigil_ctx *ctx);
+/* The message of the last error on this context; "" if none. Lives until the next call. */
+const char *vigil_ctx_error(const vigil_ctx *ctx);
+void vigil_ctx_set_limits(vigil_ctx *ctx, const vigil_limits *limits);
+const vigil_limits *vigil_ctx_limits(const vigil_ctx *ctx);
+/* 0 means one per core. */
+void vigil_ctx_set_threads(vigil_ctx *ctx, int threads);
+void vigil_ctx_set_progress(vigil_ctx *ctx, vigil_progress_cb cb, void *payload);
+void vigil_ctx_set_warn(vigil_ctx *ctx, vigil_warn_cb cb, void *payload);
+
+/* ---- files of the merged view --------------------------------------------------- */
+
+typedef enum vigil_ftype {
+	VIGIL_FT_FILE = 0,
+	VIGIL_FT_DIR,
+	VIGIL_FT_SYMLINK,
+	VIGIL_FT_HARDLINK,
+	VIGIL_FT_CHAR,
+	VIGIL_FT_BLOCK,
+	VIGIL_FT_FIFO,
+} vigil_ftype;
+
+typedef enum vigil_fstatus {
+	VIGIL_FS_PRESENT = 0,    /* in the final filesystem */
+	VIGIL_FS_DELETED,        /* removed by a whiteout in layer removed_by */
+	VIGIL_FS_OVERWRITTEN,    /* replaced by an entry of layer removed_by */
+} vigil_fstatus;
+
+/* One file as a layer wrote it. Borrowed; valid for the duration of the callback
+ * (or, from vigil_image_lookup, as long as the image). */
+typedef struct vigil_file {
+	const char *path;        /* absolute, "/etc/os-release" */
+	const char *link;        /* symlink target as stored; hardlink target as an absolute path; else NULL */
+	uint64_t size;           /* bytes for regular files, 0 otherwise */
+	int64_t mtime;           /* seconds since the epoch */
+	uint32_t mode;           /* permission bits incl. setuid, setgid, sticky (07777) */
+	uint32_t uid, gid;
+	uint32_t rdev_major, rdev_minor;
+	int layer;               /* 0-based index of the layer that wrote this version */
+	vigil_ftype type;
+	vigil_fstatus status;
+	int removed_by;          /* layer that deleted or overwrote it, -1 if present */
+} vigil_file;
+
+/* Name of a file type: "file", "dir", "symlink", "hardlink", "char", "block", "fifo". */
+const char *vigil_ftype_name(vigil_ftype t);
+
+/* ---- analyzers: receive the content of the files they want ------------------------- */
+
+/*
+ * An analyzer sees every regular file of every layer once (including files that a
+ * later layer deletes or overwrites; vigil_file.status is not yet known then and is
+ * VIGIL_FS_PRESENT). `want` gets the first bytes of the content (up to 512) and
+ * returns 1 to receive the content as a stream: begin, data..., end. Callbacks may run
+ * on several threads at once, each file on one thread; analyzers must be thread-safe.
+ * Return a negative VIGIL_E* code from a callback to stop the whole read.
+ */
+typedef struct vigil_analyzer {
+	const char *name;
+	int (*want)(const vigil_file *f, const uint8_t *head, size_t head_len, void *payload);
+	int (*begin)(void **state, const vigil_file *f, void *payload);
+	int (*data)(void *state, const uint8_t *buf, size_t len, void *payload);
+	/* `error` is 0 when the whole content was delivered; always called after begin succeeded */
+	int (*end)(void *state, int error, void *payload);
+	void *payload;
+} vigil_analyzer;
+
+/* ---- images ---------------------------------------------------------------------- */
+
+typedef struct vigil_image vigil_image;
+
+typedef struct vigil_open_opts {
+	const char *tag;         /* choose a manifest by tag (OCI ref.name or docker RepoTags) */
+	const char *platform;    /* "os/arch[/variant]"; NULL = the host's */
+	int all_layers;          /* keep deleted and overwritten versions for vigil_image_foreach_file */
+} vigil_open_opts;
+
+#define VIGIL_OPEN_OPTS_INIT { NULL, NULL, 0 }
+
+/*
+ * Opens an image: `ref` is a path to a docker-archive tarball (optionally gzip or
+ * zstd compressed), an OCI layout directory or tar, or a root filesystem directory,
+ * detected automatically, or prefixed "docker-archive:", "oci:", "oci-archive:",
+ * "rootfs:". Reads and checks the manifest and config, but no layer yet.
+ * Errors: VIGIL_ENOTFOUND, VIGIL_EFORMAT, VIGIL_ELIMIT, VIGIL_EIO, VIGIL_ENOMEM.
+ */
+int vigil_image_open(vigil_image **out, vigil_ctx *ctx, const char *ref,
+		     const vigil_open_opts *opts);
+void vigil_image_free(vigil_image *img);
+
+/* Registers an analyzer for the next vigil_image_read. The struct is copied. */
+int vigil_image_add_analyzer(vigil_image *img, const vigil_analyzer *a);
+
+/*
+ * Streams every layer once: verifies blob digests and diff_ids, gives wanted files to
+ * the analyzers, and builds the merged view. Layers are decompressed in parallel
+ * when the context allows more than one thread. Call once.
+ */
+int vigil_image_read(vigil_image *img);
+
+/* Source format: "docker-archive", "oci", "oci-archive", "rootfs". */
+const char *vigil_image_format(const vigil_image *img);
+/* "sha256:..." of the manifest, or NULL when there is none (rootfs, classic docker-archive). */
+const char *vigil_image_manifest_digest(const vigil_image *img);
+/* "sha256:..." of the config blob (the image ID), or NULL for rootfs. */
+const char *vigil_image_config_digest(const vigil_image *img);
+/* Tags (RepoTags or ref.name) of the chosen image; NULL-terminated. */
+const char *const *vigil_image_tags(const vigil_image *img);
+
+typedef struct vigil_layer_info {
+	int index;
+	const char *media_type;   /* as declared; NULL for docker-archive layers */
+	const char *digest;       /* blob digest, "sha256:..." */
+	const char *diff_id;      /* digest of the uncompressed tar */
+	const char *compression;  /* "none", "gzip", "zstd" (sniffed) */
+	const char *created_by;   /* the history step that made it, or NULL */
+	const char *created;      /* time of that step, or NULL */
+	uint64_t size;            /* blob bytes */
+	uint64_t uncompressed_size; /* known after vigil_image_read */
+	uint64_t entries;         /* tar entries, known after vigil_image_read */
+} vigil_layer_info;
+
+int vigil_image_layer_count(const vigil_image *img);
+/* Borrowed; NULL when index is out of range. */
+const vigil_layer_info *vigil_image_layer(const vigil_image *img, int index);
+
+typedef struct vigil_history {
+	const char *created, *created_by, *author, *comment;
+	int empty_layer;
+	int layer;                /* index of the layer it made, -1 for empty_layer steps */
+} vigil_history;
+
+/* The image config (OCI / Docker Image Spec). Arrays are NULL-terminated. */
+typedef struct vigil_config {
+	const char *os, *architecture, *variant, *os_version, *created, *author;
+	const char *user, *working_dir, *stop_signal;
+	const char *const *env, *const *entrypoint, *const *cmd;
+	const char *const *exposed_ports, *const *volumes;
+	const char *const *label_keys, *const *label_values;
+	const char *const *healthcheck;   /* Healthcheck.Test, NULL when none */
+	const vigil_history *history;
+	int history_count;
+} vigil_config;
+
+/* Borrowed; for rootfs sources only os/architecture of the host are filled in. */
+const vigil_config *vigil_image_config(const vigil_image *img);
+
+/* The operating system, from /etc/os-release (or /usr/lib/os-release) of the merged view. */
+typedef struct vigil_os {
+	const char *id, *version_id, *version_codename, *pretty_name, *id_like;
+	const char *source_path;   /* the file it came from, NULL if none was found */
+} vigil_os;
+
+/* Borrowed; valid after vigil_image_read. Fields are NULL when unknown. */
+const vigil_os *vigil_image_os(const vigil_image *img);
+
+/* Totals of the merged view after vigil_image_read. */
+void vigil_image_totals(const vigil_image *img, uint64_t *files, uint64_t *bytes);
+
+typedef int (*vigil_file_cb)(const vigil_file *f, void *payload);
+
+/*
+ * Calls `cb` for every file of the merged view in path order (bytewise); with the
+ * all_layers open option also for deleted and overwritten versions. A non-zero
+ * return from `cb` stops the walk and is returned. `prefix`, when not NULL, limits
+ * the walk to that path and what is below it (after resolving symlinks in its
+ * directories); VIGIL_ENOTFOUND if it does not exist.
+ */
+int vigil_image_foreach_file(vigil_image *img, const char *prefix, vigil_file_cb cb,
+			     void *payload);
+
+/* Finds a path of the merged view; symlinks in its directories are followed inside
+ * the image, the last component is followed when `follow` is set. VIGIL_ENOTFOUND,
+ * or VIGIL_EFORMAT for a symbolic link loop. */
+int vigil_image_lookup(const vigil_file **out, vigil_image *img, const char *path, int follow);
+
+/* Warnings collected while reading (damaged but skippable input); NULL-terminated. */
+const char *const *vigil_image_warnings(const vigil_image *img);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

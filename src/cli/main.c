@@ -1,0 +1,663 @@
+/*
+ * vigil - the command line. Uses only the public API and src/lib/util.
+ * Exit codes: 0 success, 1 findings that fail a gate (scan), 2 any error.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/util/util.h"
+#include "vigil.h"
+
+#define EXIT_ERR 2
+
+typedef struct cli {
+	const char *format;
+	const char *tag, *platform;
+	int all_layers, quiet, threads;
+	vigil_limits limits;
+	vigil_ctx *ctx;
+	int progress_shown;
+	struct timespec last;
+} cli;
+
+static void die_usage(const char *cmd, const char *msg)
+{
+	fprintf(stderr, "vigil: error: %s\nRun 'vigil %s --help' for usage.\n", msg, cmd ? cmd : "");
+	exit(EXIT_ERR);
+}
+
+static const char COMMON_HELP[] =
+	"\n"
+	"IMAGE is a docker-archive tarball (docker save, possibly gzip/zstd compressed),\n"
+	"an OCI image layout (directory or tar), or a root filesystem directory; the\n"
+	"format is detected, or named with a prefix: docker-archive:, oci:, oci-archive:,\n"
+	"rootfs: (rootfs:/ reads this host).\n"
+	"\n"
+	"Image options:\n"
+	"  --tag TAG             choose an image by tag when the archive holds several\n"
+	"  --platform OS/ARCH[/VARIANT]  choose from a multi-platform index (default: the host's)\n"
+	"  --threads N           layers decompressed in parallel (default: one per core)\n"
+	"  -q, --quiet           no progress on stderr\n"
+	"\n"
+	"Limits (hostile images stop with a clear error; raise them for huge images):\n"
+	"  --max-files N         tar entries over all layers (default 500000)\n"
+	"  --max-bytes SIZE      uncompressed bytes over all layers (default 64G)\n"
+	"  --max-file-size SIZE  larger files are listed but not analyzed (default 256M)\n"
+	"  --max-json-size SIZE  manifest, index and config documents (default 16M)\n"
+	"  --max-depth N         path components (default 256)\n"
+	"  --max-path N          bytes in one path (default 4096)\n"
+	"  --max-layers N        layers in one image (default 1000)\n"
+	"SIZE accepts K, M, G suffixes (powers of 1024).\n";
+
+static void help_ls(void)
+{
+	printf("Usage: vigil ls IMAGE [PATH] [options]\n"
+	       "\n"
+	       "List the merged filesystem of an image, as a container would see it: each file\n"
+	       "with its type, mode, owner, size, link target and the layer that last wrote it.\n"
+	       "PATH limits the listing to that path and what is below it.\n"
+	       "\n"
+	       "Options:\n"
+	       "  --format table|json   output format (default: table)\n"
+	       "  --all-layers          also list files that later layers deleted or overwrote\n"
+	       "%s"
+	       "\n"
+	       "Exit status: 0 success, 2 error.\n",
+	       COMMON_HELP);
+}
+
+static void help_inspect(void)
+{
+	printf("Usage: vigil inspect IMAGE [options]\n"
+	       "\n"
+	       "Describe an image: format, manifest and config digests, operating system,\n"
+	       "platform, layers (digest, diff_id, sizes, the history step that made each),\n"
+	       "file totals and the runtime configuration. Every layer is read and verified.\n"
+	       "\n"
+	       "Options:\n"
+	       "  --format table|json   output format (default: table)\n"
+	       "%s"
+	       "\n"
+	       "Exit status: 0 success, 2 error.\n",
+	       COMMON_HELP);
+}
+
+static void help_main(void)
+{
+	printf("vigil %s - container image security toolkit\n"
+	       "\n"
+	       "Usage: vigil COMMAND [options]\n"
+	       "\n"
+	       "Commands:\n"
+	       "  inspect IMAGE         describe an image, its layers and configuration\n"
+	       "  ls IMAGE [PATH]       list the merged filesystem of an image\n"
+	       "  version               print the version\n"
+	       "  help [COMMAND]        show help\n"
+	       "\n"
+	       "Run 'vigil COMMAND --help' for the options of a command.\n",
+	       VIGIL_VERSION);
+}
+
+static void on_warn(const char *msg, void *payload)
+{
+	cli *c = payload;
+	if (c->progress_shown) {
+		fputs("\r\033[K", stderr);
+		c->progress_shown = 0;
+	}
+	fprintf(stderr, "vigil: warning: %s\n", msg);
+}
+
+static void on_progress(uint64_t done, uint64_t total, void *payload)
+{
+	cli *c = payload;
+	struct timespec now;
+	char a[32], b[32];
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double dt = (double)(now.tv_sec - c->last.tv_sec) + (now.tv_nsec - c->last.tv_nsec) / 1e9;
+	if (dt < 0.1 && done < total)
+		return;
+	c->last = now;
+	fprintf(stderr, "\r\033[Kreading layers: %3d%% (%s of %s)",
+		total ? (int)(done * 100 / total) : 100, vigil_human_size(a, sizeof(a), done),
+		vigil_human_size(b, sizeof(b), total));
+	c->progress_shown = 1;
+}
+
+static void progress_done(cli *c)
+{
+	if (c->progress_shown)
+		fputs("\r\033[K", stderr);
+	c->progress_shown = 0;
+}
+
+enum {
+	OPT_FORMAT = 256, OPT_TAG, OPT_PLATFORM, OPT_ALL_LAYERS, OPT_THREADS, OPT_MAX_FILES,
+	OPT_MAX_BYTES, OPT_MAX_FILE_SIZE, OPT_MAX_JSON, OPT_MAX_DEPTH, OPT_MAX_PATH, OPT_MAX_LAYERS,
+};
+
+static const struct option LONGOPTS[] = {
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "tag", required_argument, NULL, OPT_TAG },
+	{ "platform", required_argument, NULL, OPT_PLATFORM },
+	{ "all-layers", no_argument, NULL, OPT_ALL_LAYERS },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "max-files", required_argument, NULL, OPT_MAX_FILES },
+	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
+	{ "max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE },
+	{ "max-json-size", required_argument, NULL, OPT_MAX_JSON },
+	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
+	{ "max-path", required_argument, NULL, OPT_MAX_PATH },
+	{ "max-layers", required_argument, NULL, OPT_MAX_LAYERS },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static uint64_t num_arg(const char *cmd, const char *opt, const char *v, int size, uint64_t max)
+{
+	uint64_t n;
+	char msg[256];
+	int bad = size ? vigil_parse_size(&n, v) : vigil_parse_uint(&n, v, max);
+	if (bad < 0 || n > max || n == 0) {
+		snprintf(msg, sizeof(msg), "%s: '%s' is not a valid %s", opt, v,
+			 size ? "size (e.g. 512M)" : "positive number");
+		die_usage(cmd, msg);
+	}
+	return n;
+}
+
+/* Parses the options common to image commands; returns the index of the first operand. */
+static void parse_opts(cli *c, const char *cmd, int argc, char **argv, void (*help)(void),
+		       int all_layers_ok)
+{
+	static const vigil_limits defaults = VIGIL_LIMITS_INIT;
+	int o;
+	c->limits = defaults;
+	c->format = "table";
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "qh", LONGOPTS, NULL)) != -1) {
+		switch (o) {
+		case OPT_FORMAT: c->format = optarg; break;
+		case OPT_TAG: c->tag = optarg; break;
+		case OPT_PLATFORM: c->platform = optarg; break;
+		case OPT_ALL_LAYERS:
+			if (!all_layers_ok)
+				die_usage(cmd, "--all-layers is an option of 'vigil ls'");
+			c->all_layers = 1;
+			break;
+		case OPT_THREADS: c->threads = (int)num_arg(cmd, "--threads", optarg, 0, 64); break;
+		case OPT_MAX_FILES: c->limits.max_files = num_arg(cmd, "--max-files", optarg, 0, UINT64_MAX); break;
+		case OPT_MAX_BYTES: c->limits.max_bytes = num_arg(cmd, "--max-bytes", optarg, 1, UINT64_MAX); break;
+		case OPT_MAX_FILE_SIZE: c->limits.max_file_size = num_arg(cmd, "--max-file-size", optarg, 1, UINT64_MAX); break;
+		case OPT_MAX_JSON: c->limits.max_json_size = num_arg(cmd, "--max-json-size", optarg, 1, (uint64_t)1 << 32); break;
+		case OPT_MAX_DEPTH: c->limits.max_depth = (uint32_t)num_arg(cmd, "--max-depth", optarg, 0, 65536); break;
+		case OPT_MAX_PATH: c->limits.max_path = (uint32_t)num_arg(cmd, "--max-path", optarg, 0, 1 << 20); break;
+		case OPT_MAX_LAYERS: c->limits.max_layers = (uint32_t)num_arg(cmd, "--max-layers", optarg, 0, 100000); break;
+		case 'q': c->quiet = 1; break;
+		case 'h': help(); exit(0);
+		default: die_usage(cmd, "unknown option");
+		}
+	}
+	if (strcmp(c->format, "table") != 0 && strcmp(c->format, "json") != 0)
+		die_usage(cmd, "--format must be table or json");
+}
+
+/* Opens and reads an image, printing a one-line error on failure. */
+static int load_image(cli *c, vigil_image **out, const char *ref)
+{
+	vigil_open_opts oo = VIGIL_OPEN_OPTS_INIT;
+	vigil_image *img = NULL;
+	int error;
+	*out = NULL;
+	if (vigil_ctx_new(&c->ctx) < 0) {
+		fprintf(stderr, "vigil: error: out of memory\n");
+		return EXIT_ERR;
+	}
+	vigil_ctx_set_limits(c->ctx, &c->limits);
+	vigil_ctx_set_threads(c->ctx, c->threads);
+	vigil_ctx_set_warn(c->ctx, on_warn, c);
+	if (!c->quiet && isatty(2))
+		vigil_ctx_set_progress(c->ctx, on_progress, c);
+	oo.tag = c->tag;
+	oo.platform = c->platform;
+	oo.all_layers = c->all_layers;
+	if ((error = vigil_image_open(&img, c->ctx, ref, &oo)) < 0 ||
+	    (error = vigil_image_read(img)) < 0) {
+		progress_done(c);
+		fprintf(stderr, "vigil: error: %s\n",
+			vigil_ctx_error(c->ctx)[0] ? vigil_ctx_error(c->ctx) : "out of memory");
+		vigil_image_free(img);
+		return EXIT_ERR;
+	}
+	progress_done(c);
+	*out = img;
+	return 0;
+}
+
+/* ---- ls ---- */
+
+static void mode_string(char out[11], const vigil_file *f)
+{
+	static const char types[] = "-dlhcbp";
+	uint32_t m = f->mode;
+	out[0] = types[f->type];
+	const char *rwx = "rwxrwxrwx";
+	for (int i = 0; i < 9; i++)
+		out[1 + i] = (m & (0400u >> i)) ? rwx[i] : '-';
+	if (m & 04000)
+		out[3] = (m & 0100) ? 's' : 'S';
+	if (m & 02000)
+		out[6] = (m & 0010) ? 's' : 'S';
+	if (m & 01000)
+		out[9] = (m & 0001) ? 't' : 'T';
+	out[10] = '\0';
+}
+
+static const char *status_name(vigil_fstatus s)
+{
+	return s == VIGIL_FS_DELETED ? "deleted" : s == VIGIL_FS_OVERWRITTEN ? "overwritten" : "present";
+}
+
+typedef struct ls_out {
+	cli *c;
+	vigil_jsonw w;
+	int json;
+} ls_out;
+
+static int ls_entry(const vigil_file *f, void *payload)
+{
+	ls_out *o = payload;
+	if (o->json) {
+		vigil_jsonw *w = &o->w;
+		char mode[8];
+		snprintf(mode, sizeof(mode), "%04o", f->mode & 07777);
+		vigil_jsonw_obj_begin(w);
+		vigil_jsonw_key(w, "path");
+		vigil_jsonw_str(w, f->path);
+		vigil_jsonw_key(w, "type");
+		vigil_jsonw_str(w, vigil_ftype_name(f->type));
+		vigil_jsonw_key(w, "mode");
+		vigil_jsonw_str(w, mode);
+		vigil_jsonw_key(w, "uid");
+		vigil_jsonw_uint(w, f->uid);
+		vigil_jsonw_key(w, "gid");
+		vigil_jsonw_uint(w, f->gid);
+		vigil_jsonw_key(w, "size");
+		vigil_jsonw_uint(w, f->size);
+		if (f->link) {
+			vigil_jsonw_key(w, "link");
+			if (f->type == VIGIL_FT_HARDLINK) {
+				char *abs = malloc(strlen(f->link) + 2);
+				if (!abs)
+					return VIGIL_ENOMEM;
+				abs[0] = '/';
+				strcpy(abs + 1, f->link);
+				vigil_jsonw_str(w, abs);
+				free(abs);
+			} else {
+				vigil_jsonw_str(w, f->link);
+			}
+		}
+		if (f->type == VIGIL_FT_CHAR || f->type == VIGIL_FT_BLOCK) {
+			vigil_jsonw_key(w, "rdev");
+			char rdev[32];
+			snprintf(rdev, sizeof(rdev), "%u:%u", f->rdev_major, f->rdev_minor);
+			vigil_jsonw_str(w, rdev);
+		}
+		vigil_jsonw_key(w, "layer");
+		vigil_jsonw_int(w, f->layer);
+		if (o->c->all_layers) {
+			vigil_jsonw_key(w, "status");
+			vigil_jsonw_str(w, status_name(f->status));
+			if (f->status != VIGIL_FS_PRESENT) {
+				vigil_jsonw_key(w, "removed_by");
+				vigil_jsonw_int(w, f->removed_by);
+			}
+		}
+		vigil_jsonw_obj_end(w);
+		return 0;
+	}
+	char mode[11];
+	mode_string(mode, f);
+	printf("%s %5u/%-5u %12" PRIu64 "  L%-3d", mode, f->uid, f->gid, f->size, f->layer);
+	if (o->c->all_layers) {
+		char st[32];
+		if (f->status == VIGIL_FS_PRESENT)
+			snprintf(st, sizeof(st), "present");
+		else
+			snprintf(st, sizeof(st), "%s@L%d", f->status == VIGIL_FS_DELETED ? "deleted" : "overwritten", f->removed_by);
+		printf(" %-16s", st);
+	}
+	fputs(" ", stdout);
+	fputs(f->path, stdout);
+	if (f->link)
+		printf(" %s %s%s", f->type == VIGIL_FT_HARDLINK ? "link to" : "->",
+		       f->type == VIGIL_FT_HARDLINK ? "/" : "", f->link);
+	fputc('\n', stdout);
+	return 0;
+}
+
+static int cmd_ls(int argc, char **argv)
+{
+	cli c;
+	vigil_image *img;
+	ls_out o;
+	memset(&c, 0, sizeof(c));
+	parse_opts(&c, "ls", argc, argv, help_ls, 1);
+	if (optind >= argc)
+		die_usage("ls", "missing IMAGE");
+	if (argc - optind > 2)
+		die_usage("ls", "too many arguments");
+	const char *ref = argv[optind], *path = optind + 1 < argc ? argv[optind + 1] : NULL;
+	if (path && path[0] != '/')
+		die_usage("ls", "PATH must be absolute, e.g. /etc");
+	if (load_image(&c, &img, ref))
+		return EXIT_ERR;
+	memset(&o, 0, sizeof(o));
+	o.c = &c;
+	o.json = strcmp(c.format, "json") == 0;
+	if (o.json) {
+		vigil_jsonw_init(&o.w, stdout, 2);   /* one file per line */
+		vigil_jsonw_obj_begin(&o.w);
+		vigil_jsonw_key(&o.w, "image");
+		vigil_jsonw_str(&o.w, ref);
+		vigil_jsonw_key(&o.w, "files");
+		vigil_jsonw_arr_begin(&o.w);
+	}
+	int error = vigil_image_foreach_file(img, path, ls_entry, &o);
+	if (error < 0) {
+		fflush(stdout);
+		fprintf(stderr, "vigil: error: %s\n", vigil_ctx_error(c.ctx)[0] ? vigil_ctx_error(c.ctx) : "out of memory");
+	} else if (o.json) {
+		vigil_jsonw_arr_end(&o.w);
+		vigil_jsonw_obj_end(&o.w);
+		vigil_jsonw_end(&o.w);
+	}
+	vigil_image_free(img);
+	vigil_ctx_free(c.ctx);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "vigil: error: writing the output failed\n");
+		return EXIT_ERR;
+	}
+	return error < 0 ? EXIT_ERR : 0;
+}
+
+/* ---- inspect ---- */
+
+static void json_strv(vigil_jsonw *w, const char *key, const char *const *v)
+{
+	vigil_jsonw_key(w, key);
+	if (!v) {
+		vigil_jsonw_null(w);
+		return;
+	}
+	vigil_jsonw_arr_begin(w);
+	for (; *v; v++)
+		vigil_jsonw_str(w, *v);
+	vigil_jsonw_arr_end(w);
+}
+
+static void inspect_json(vigil_image *img, const char *ref)
+{
+	const vigil_config *cf = vigil_image_config(img);
+	const vigil_os *os = vigil_image_os(img);
+	uint64_t files, bytes;
+	vigil_jsonw w;
+	vigil_jsonw_init(&w, stdout, 64);
+	vigil_jsonw_obj_begin(&w);
+	vigil_jsonw_key(&w, "image");
+	vigil_jsonw_str(&w, ref);
+	vigil_jsonw_key(&w, "format");
+	vigil_jsonw_str(&w, vigil_image_format(img));
+	vigil_jsonw_key(&w, "manifest_digest");
+	vigil_jsonw_str(&w, vigil_image_manifest_digest(img));
+	vigil_jsonw_key(&w, "config_digest");
+	vigil_jsonw_str(&w, vigil_image_config_digest(img));
+	json_strv(&w, "tags", vigil_image_tags(img));
+	vigil_jsonw_key(&w, "os");
+	vigil_jsonw_obj_begin(&w);
+	vigil_jsonw_key(&w, "id");
+	vigil_jsonw_str(&w, os->id);
+	vigil_jsonw_key(&w, "version_id");
+	vigil_jsonw_str(&w, os->version_id);
+	vigil_jsonw_key(&w, "version_codename");
+	vigil_jsonw_str(&w, os->version_codename);
+	vigil_jsonw_key(&w, "pretty_name");
+	vigil_jsonw_str(&w, os->pretty_name);
+	vigil_jsonw_key(&w, "source");
+	vigil_jsonw_str(&w, os->source_path);
+	vigil_jsonw_obj_end(&w);
+	vigil_jsonw_key(&w, "platform");
+	vigil_jsonw_obj_begin(&w);
+	vigil_jsonw_key(&w, "os");
+	vigil_jsonw_str(&w, cf->os);
+	vigil_jsonw_key(&w, "architecture");
+	vigil_jsonw_str(&w, cf->architecture);
+	vigil_jsonw_key(&w, "variant");
+	vigil_jsonw_str(&w, cf->variant);
+	vigil_jsonw_obj_end(&w);
+	vigil_jsonw_key(&w, "layers");
+	vigil_jsonw_arr_begin(&w);
+	for (int i = 0; i < vigil_image_layer_count(img); i++) {
+		const vigil_layer_info *l = vigil_image_layer(img, i);
+		vigil_jsonw_obj_begin(&w);
+		vigil_jsonw_key(&w, "index");
+		vigil_jsonw_int(&w, l->index);
+		vigil_jsonw_key(&w, "digest");
+		vigil_jsonw_str(&w, l->digest);
+		vigil_jsonw_key(&w, "diff_id");
+		vigil_jsonw_str(&w, l->diff_id);
+		vigil_jsonw_key(&w, "media_type");
+		vigil_jsonw_str(&w, l->media_type);
+		vigil_jsonw_key(&w, "compression");
+		vigil_jsonw_str(&w, l->compression);
+		vigil_jsonw_key(&w, "size");
+		vigil_jsonw_uint(&w, l->size);
+		vigil_jsonw_key(&w, "uncompressed_size");
+		vigil_jsonw_uint(&w, l->uncompressed_size);
+		vigil_jsonw_key(&w, "entries");
+		vigil_jsonw_uint(&w, l->entries);
+		vigil_jsonw_key(&w, "created");
+		vigil_jsonw_str(&w, l->created);
+		vigil_jsonw_key(&w, "created_by");
+		vigil_jsonw_str(&w, l->created_by);
+		vigil_jsonw_obj_end(&w);
+	}
+	vigil_jsonw_arr_end(&w);
+	vigil_image_totals(img, &files, &bytes);
+	vigil_jsonw_key(&w, "totals");
+	vigil_jsonw_obj_begin(&w);
+	vigil_jsonw_key(&w, "files");
+	vigil_jsonw_uint(&w, files);
+	vigil_jsonw_key(&w, "bytes");
+	vigil_jsonw_uint(&w, bytes);
+	vigil_jsonw_obj_end(&w);
+	vigil_jsonw_key(&w, "config");
+	vigil_jsonw_obj_begin(&w);
+	vigil_jsonw_key(&w, "created");
+	vigil_jsonw_str(&w, cf->created);
+	vigil_jsonw_key(&w, "user");
+	vigil_jsonw_str(&w, cf->user);
+	vigil_jsonw_key(&w, "working_dir");
+	vigil_jsonw_str(&w, cf->working_dir);
+	json_strv(&w, "env", cf->env);
+	json_strv(&w, "entrypoint", cf->entrypoint);
+	json_strv(&w, "cmd", cf->cmd);
+	json_strv(&w, "exposed_ports", cf->exposed_ports);
+	json_strv(&w, "volumes", cf->volumes);
+	vigil_jsonw_key(&w, "labels");
+	vigil_jsonw_obj_begin(&w);
+	for (int i = 0; cf->label_keys && cf->label_keys[i]; i++) {
+		vigil_jsonw_key(&w, cf->label_keys[i]);
+		vigil_jsonw_str(&w, cf->label_values[i]);
+	}
+	vigil_jsonw_obj_end(&w);
+	json_strv(&w, "healthcheck", cf->healthcheck);
+	vigil_jsonw_key(&w, "stop_signal");
+	vigil_jsonw_str(&w, cf->stop_signal);
+	vigil_jsonw_obj_end(&w);
+	vigil_jsonw_key(&w, "history");
+	vigil_jsonw_arr_begin(&w);
+	for (int i = 0; i < cf->history_count; i++) {
+		const vigil_history *h = &cf->history[i];
+		vigil_jsonw_obj_begin(&w);
+		vigil_jsonw_key(&w, "created");
+		vigil_jsonw_str(&w, h->created);
+		vigil_jsonw_key(&w, "created_by");
+		vigil_jsonw_str(&w, h->created_by);
+		vigil_jsonw_key(&w, "comment");
+		vigil_jsonw_str(&w, h->comment);
+		vigil_jsonw_key(&w, "empty_layer");
+		vigil_jsonw_bool(&w, h->empty_layer);
+		vigil_jsonw_key(&w, "layer");
+		if (h->layer >= 0)
+			vigil_jsonw_int(&w, h->layer);
+		else
+			vigil_jsonw_null(&w);
+		vigil_jsonw_obj_end(&w);
+	}
+	vigil_jsonw_arr_end(&w);
+	json_strv(&w, "warnings", vigil_image_warnings(img));
+	vigil_jsonw_obj_end(&w);
+	vigil_jsonw_end(&w);
+}
+
+static void print_list(const char *label, const char *const *v, const char *sep)
+{
+	if (!v || !*v)
+		return;
+	printf("%-13s", label);
+	for (int i = 0; v[i]; i++)
+		printf("%s%s", i ? sep : "", v[i]);
+	putchar('\n');
+}
+
+static void one_line(char *dst, size_t n, const char *s)
+{
+	size_t k = 0;
+	for (; s && *s && k + 1 < n; s++)
+		dst[k++] = (*s == '\n' || *s == '\t') ? ' ' : *s;
+	dst[k] = '\0';
+}
+
+static void inspect_table(vigil_image *img, const char *ref)
+{
+	const vigil_config *cf = vigil_image_config(img);
+	const vigil_os *os = vigil_image_os(img);
+	uint64_t files, bytes;
+	char a[32], b[32];
+	printf("%-13s%s\n", "Image:", ref);
+	printf("%-13s%s\n", "Format:", vigil_image_format(img));
+	if (vigil_image_manifest_digest(img))
+		printf("%-13s%s\n", "Manifest:", vigil_image_manifest_digest(img));
+	if (vigil_image_config_digest(img))
+		printf("%-13s%s\n", "Config:", vigil_image_config_digest(img));
+	print_list("Tags:", vigil_image_tags(img), ", ");
+	printf("%-13s%s", "OS:", os->pretty_name ? os->pretty_name : os->id ? os->id : "unknown");
+	if (os->id)
+		printf(" (%s %s)", os->id, os->version_id ? os->version_id : "");
+	putchar('\n');
+	printf("%-13s%s/%s%s%s\n", "Platform:", cf->os ? cf->os : "?",
+	       cf->architecture ? cf->architecture : "?", cf->variant ? "/" : "",
+	       cf->variant ? cf->variant : "");
+	if (cf->created)
+		printf("%-13s%s\n", "Created:", cf->created);
+	vigil_image_totals(img, &files, &bytes);
+	printf("%-13s%" PRIu64 " files, %s\n", "Files:", files, vigil_human_size(a, sizeof(a), bytes));
+	if (cf->user || cf->env || cf->entrypoint || cf->cmd)
+		printf("\nConfiguration\n");
+	printf("%-13s%s\n", "User:", cf->user && *cf->user ? cf->user : "(unset: root)");
+	if (cf->working_dir && *cf->working_dir)
+		printf("%-13s%s\n", "WorkingDir:", cf->working_dir);
+	print_list("Entrypoint:", cf->entrypoint, " ");
+	print_list("Cmd:", cf->cmd, " ");
+	print_list("Env:", cf->env, "\n             ");
+	print_list("Ports:", cf->exposed_ports, ", ");
+	print_list("Volumes:", cf->volumes, ", ");
+	for (int i = 0; cf->label_keys && cf->label_keys[i]; i++)
+		printf("%-13s%s=%s\n", i ? "" : "Labels:", cf->label_keys[i], cf->label_values[i]);
+	print_list("Healthcheck:", cf->healthcheck, " ");
+	printf("\nLayers\n");
+	printf("  %-3s %-19s %-19s %-5s %10s %12s  %s\n", "#", "DIGEST", "DIFF_ID", "COMP", "SIZE",
+	       "UNCOMPRESSED", "CREATED BY");
+	for (int i = 0; i < vigil_image_layer_count(img); i++) {
+		const vigil_layer_info *l = vigil_image_layer(img, i);
+		char by[61];
+		one_line(by, sizeof(by), l->created_by ? l->created_by : "");
+		printf("  %-3d %-19.19s %-19.19s %-5s %10s %12s  %s\n", l->index,
+		       l->digest ? l->digest : "-", l->diff_id ? l->diff_id : "-",
+		       l->compression ? l->compression : "-", vigil_human_size(a, sizeof(a), l->size),
+		       vigil_human_size(b, sizeof(b), l->uncompressed_size), by);
+	}
+	if (cf->history_count) {
+		printf("\nHistory\n");
+		for (int i = 0; i < cf->history_count; i++) {
+			const vigil_history *h = &cf->history[i];
+			char by[101];
+			one_line(by, sizeof(by), h->created_by ? h->created_by : "");
+			if (h->layer >= 0)
+				printf("  L%-3d %s\n", h->layer, by);
+			else
+				printf("  %-4s %s\n", "-", by);
+		}
+	}
+}
+
+static int cmd_inspect(int argc, char **argv)
+{
+	cli c;
+	vigil_image *img;
+	memset(&c, 0, sizeof(c));
+	parse_opts(&c, "inspect", argc, argv, help_inspect, 0);
+	if (optind >= argc)
+		die_usage("inspect", "missing IMAGE");
+	if (argc - optind > 1)
+		die_usage("inspect", "too many arguments");
+	if (load_image(&c, &img, argv[optind]))
+		return EXIT_ERR;
+	if (strcmp(c.format, "json") == 0)
+		inspect_json(img, argv[optind]);
+	else
+		inspect_table(img, argv[optind]);
+	vigil_image_free(img);
+	vigil_ctx_free(c.ctx);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "vigil: error: writing the output failed\n");
+		return EXIT_ERR;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		help_main();
+		return EXIT_ERR;
+	}
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "ls") == 0)
+		return cmd_ls(argc - 1, argv + 1);
+	if (strcmp(cmd, "inspect") == 0)
+		return cmd_inspect(argc - 1, argv + 1);
+	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+		printf("vigil %s\n", VIGIL_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		if (argc > 2 && strcmp(argv[2], "ls") == 0)
+			help_ls();
+		else if (argc > 2 && strcmp(argv[2], "inspect") == 0)
+			help_inspect();
+		else
+			help_main();
+		return 0;
+	}
+	fprintf(stderr, "vigil: error: unknown command '%s'\nRun 'vigil help' for the commands.\n", cmd);
+	return EXIT_ERR;
+}

@@ -1,0 +1,84 @@
+/* The library context: limits, threads, callbacks and the last error. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+int vigil_ctx_new(vigil_ctx **out)
+{
+	static const vigil_limits defaults = VIGIL_LIMITS_INIT;
+	vigil_ctx *ctx = calloc(1, sizeof(*ctx));
+	*out = NULL;
+	if (!ctx)
+		return VIGIL_ENOMEM;
+	ctx->limits = defaults;
+	pthread_mutex_init(&ctx->lock, NULL);
+	*out = ctx;
+	return 0;
+}
+
+void vigil_ctx_free(vigil_ctx *ctx)
+{
+	if (!ctx)
+		return;
+	pthread_mutex_destroy(&ctx->lock);
+	free(ctx);
+}
+
+const char *vigil_ctx_error(const vigil_ctx *ctx)
+{
+	return ctx->error;
+}
+
+void vigil_ctx_set_limits(vigil_ctx *ctx, const vigil_limits *limits)
+{
+	ctx->limits = *limits;
+}
+
+const vigil_limits *vigil_ctx_limits(const vigil_ctx *ctx)
+{
+	return &ctx->limits;
+}
+
+void vigil_ctx_set_threads(vigil_ctx *ctx, int threads)
+{
+	ctx->threads = threads < 0 ? 0 : threads;
+}
+
+void vigil_ctx_set_progress(vigil_ctx *ctx, vigil_progress_cb cb, void *payload)
+{
+	ctx->progress = cb;
+	ctx->progress_payload = payload;
+}
+
+void vigil_ctx_set_warn(vigil_ctx *ctx, vigil_warn_cb cb, void *payload)
+{
+	ctx->warn = cb;
+	ctx->warn_payload = payload;
+}
+
+int vigil_error_set(vigil_ctx *ctx, int code, const char *fmt, ...)
+{
+	va_list ap;
+	pthread_mutex_lock(&ctx->lock);
+	va_start(ap, fmt);
+	vsnprintf(ctx->error, sizeof(ctx->error), fmt, ap);
+	va_end(ap);
+	pthread_mutex_unlock(&ctx->lock);
+	return code;
+}
+
+void vigil_warn(vigil_ctx *ctx, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	if (!ctx->warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&ctx->lock);
+	ctx->warn(msg, ctx->warn_payload);
+	pthread_mutex_unlock(&ctx->lock);
+}

@@ -1,0 +1,185 @@
+/* Internal declarations of the image module. */
+#ifndef VIGIL_IMAGE_INT_H
+#define VIGIL_IMAGE_INT_H
+
+#include <sys/types.h>
+
+#include "../internal.h"
+
+/* ---- byte sources ------------------------------------------------------------------ */
+
+/* A forward-only byte source. read() sets *n = 0 at the end. */
+typedef struct vigil_bsrc vigil_bsrc;
+struct vigil_bsrc {
+	int (*read)(vigil_bsrc *s, const uint8_t **p, size_t *n);
+	const char *errmsg;   /* set with a negative return */
+};
+
+/* Reads `len` bytes of `fd` from `off` with pread; several may share one fd. */
+typedef struct vigil_bsrc_file {
+	vigil_bsrc base;
+	int fd;
+	uint64_t off, left;
+	uint8_t *buf;
+	size_t cap;
+} vigil_bsrc_file;
+int vigil_image__bsrc_file_init(vigil_bsrc_file *s, int fd, uint64_t off, uint64_t len);
+void vigil_image__bsrc_file_free(vigil_bsrc_file *s);
+
+typedef struct vigil_bsrc_mem {
+	vigil_bsrc base;
+	const uint8_t *p;
+	size_t n;
+} vigil_bsrc_mem;
+void vigil_image__bsrc_mem_init(vigil_bsrc_mem *s, const void *p, size_t n);
+
+/* ---- decompression (sniffed: gzip via ISA-L, zstd, or none) ----------------------- */
+
+typedef enum { VIGIL_COMP_NONE = 0, VIGIL_COMP_GZIP, VIGIL_COMP_ZSTD } vigil_comp;
+const char *vigil_image__comp_name(vigil_comp c);
+
+typedef struct vigil_dec vigil_dec;
+/* Wraps `in`; when raw_hash is given every input byte is hashed into it. */
+int vigil_image__dec_new(vigil_dec **out, vigil_bsrc *in, vigil_sha256 *raw_hash);
+vigil_comp vigil_image__dec_comp(const vigil_dec *d);
+/* Next decompressed chunk; *n = 0 at the end. Negative on error, message in errmsg. */
+int vigil_image__dec_read(vigil_dec *d, const uint8_t **p, size_t *n, const char **errmsg);
+uint64_t vigil_image__dec_raw_bytes(const vigil_dec *d);
+void vigil_image__dec_free(vigil_dec *d);
+
+/* ---- outer tar index (docker-archive, oci-archive) -------------------------------- */
+
+typedef struct vigil_tar_member {
+	const char *name;     /* cleaned, relative */
+	uint64_t off, size;   /* of the data in the (decompressed) tar stream */
+	char type;            /* '0' regular, '5' dir, '1' hardlink, '2' symlink, ... */
+	const char *link;
+} vigil_tar_member;
+
+/* Reads tar headers from a byte stream. Member data must be read with
+ * vigil_image__tarr_data or is skipped by the next call to _next. */
+typedef struct vigil_tarr vigil_tarr;
+/* Reads from `fd` with pread (uncompressed, seekable: data is skipped without reading)
+ * when fd >= 0, else from `in`. `what` names the archive in error messages. */
+int vigil_image__tarr_new(vigil_tarr **out, int fd, vigil_dec *in, vigil_ctx *ctx,
+			  const char *what);
+/* 1 with a member, 0 at the end, negative on error (ctx error set). The member's
+ * strings live until the next call. */
+int vigil_image__tarr_next(vigil_tarr *t, vigil_tar_member *m);
+/* Reads the current member's data; *n = 0 at its end. */
+int vigil_image__tarr_data(vigil_tarr *t, const uint8_t **p, size_t *n);
+void vigil_image__tarr_free(vigil_tarr *t);
+
+/* ---- per-layer records -------------------------------------------------------------- */
+
+enum { REC_ENTRY = 0, REC_WHITEOUT, REC_OPAQUE };
+
+typedef struct vigil_rec {
+	const char *path;      /* cleaned, relative, "" is the root */
+	const char *link;      /* symlink target, or cleaned hardlink target */
+	uint64_t size;
+	int64_t mtime;
+	uint32_t mode, uid, gid, rmaj, rmin;
+	uint8_t type;          /* vigil_ftype */
+	uint8_t kind;          /* REC_* */
+} vigil_rec;
+
+/* Cleans a path from a tar header or a manifest: strips "./" and "/" runs, refuses
+ * ".." and absolute paths, checks the depth and length limits. Writes the relative
+ * path (possibly "") into out. VIGIL_EFORMAT (unsafe) or VIGIL_ELIMIT. */
+int vigil_image__path_clean(vigil_buf *out, const char *in, const vigil_limits *lim,
+			    const char **why);
+
+/* ---- merged view -------------------------------------------------------------------- */
+
+typedef struct vigil_tree vigil_tree;
+int vigil_image__tree_new(vigil_tree **out, int keep_history);
+void vigil_image__tree_free(vigil_tree *t);
+/* Applies one layer's records (opaque markers, then whiteouts, then entries).
+ * On error, *bad is the offending record path. */
+int vigil_image__tree_apply(vigil_tree *t, const vigil_rec *recs, size_t n, int layer,
+			    const char **bad);
+/* Resolves an absolute or relative path from the root; see vigil_image_lookup. */
+int vigil_image__tree_lookup(vigil_tree *t, const char *path, int follow, uint32_t *out);
+/* Walks the subtree of `node` (and history below its path) in path order. */
+int vigil_image__tree_walk(vigil_tree *t, uint32_t node, vigil_file_cb cb, void *payload);
+/* Fills a vigil_file for a node (path built in the tree's scratch buffer). */
+int vigil_image__tree_file(vigil_tree *t, uint32_t node, vigil_file *f);
+void vigil_image__tree_totals(vigil_tree *t, uint64_t *files, uint64_t *bytes);
+
+#endif
+
+/* ---- the image object ------------------------------------------------------------- */
+
+typedef enum { STORE_DIR, STORE_TAR, STORE_TARSTREAM, STORE_ROOTFS } vigil_store_kind;
+
+typedef struct vigil_member {
+	const char *name;
+	uint64_t off, size;
+	const uint8_t *data;   /* kept in memory (STORE_TARSTREAM small members) */
+	const char *link;      /* symlink member: target name (resolved in the archive) */
+} vigil_member;
+
+typedef struct vigil_layer {
+	vigil_layer_info info;
+	const char *blob;            /* member name or path relative to the layout */
+	const char *want_digest;     /* from the manifest, NULL if none (classic docker-archive) */
+	const char *want_diff_id;    /* from the config */
+	char got_digest[72], got_diff_id[72];
+	vigil_vec recs;              /* vigil_rec, until merged */
+	vigil_arena arena;           /* strings of recs */
+	int done, error;
+	int dup_of;                  /* compressed archives: reuses that layer's records */
+	char errmsg[1024];
+} vigil_layer;
+
+typedef struct vigil_capture {
+	const char *path;            /* relative */
+	int layer;
+	vigil_buf data;
+} vigil_capture;
+
+struct vigil_image {
+	vigil_ctx *ctx;
+	vigil_arena arena;
+	const char *ref, *format;
+	vigil_store_kind store;
+	int fd, dirfd;
+	vigil_comp outer_comp;
+	vigil_vec members;           /* vigil_member, sorted by name */
+	vigil_buf member_mem;        /* unused placeholder for small-member storage */
+	const char *manifest_digest, *config_digest;
+	vigil_vec tags;              /* const char * + NULL */
+	vigil_config config;
+	vigil_layer *layers;
+	int nlayers;
+	vigil_vec analyzers;         /* vigil_analyzer */
+	vigil_tree *tree;
+	vigil_os os;
+	pthread_mutex_t cap_lock;
+	vigil_vec captures;          /* vigil_capture */
+	vigil_vec warnings;          /* char * + NULL */
+	_Atomic uint64_t nfiles, nbytes, progress_done;
+	uint64_t progress_total;
+	atomic_int cancel;
+	int all_layers, read_done;
+	const char *rootfs_dir;
+};
+
+/* Records a warning on the image and passes it to the context's callback. */
+void vigil_image__warn(vigil_image *img, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Reads layer `i` from `src`: fills its records, digests and info, or its errmsg. */
+int vigil_image__layer_read(vigil_image *img, int i, vigil_bsrc *src);
+/* Walks a root filesystem directory into layer 0's records, giving files to analyzers. */
+int vigil_image__rootfs_read(vigil_image *img);
+/* Gives one regular file's content to the analyzers that want it. `next` pulls the
+ * content after `head`; NULL when head is all of it. */
+typedef int (*vigil_pull_fn)(void *src, const uint8_t **p, size_t *n);
+int vigil_image__analyze(vigil_image *img, const vigil_file *f, const uint8_t *head, size_t head_len,
+			 vigil_pull_fn next, void *src);
+/* Parses manifests and config; fills img->layers and img->config. */
+int vigil_image__open_oci(vigil_image *img, const char *tag, const char *platform);
+int vigil_image__open_docker(vigil_image *img, const char *tag);
+/* Reads a whole member (or file in the layout) of at most max_json_size into out. */
+int vigil_image__store_read(vigil_image *img, const char *name, vigil_buf *out);
+int vigil_image__store_has(vigil_image *img, const char *name);

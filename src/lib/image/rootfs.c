@@ -1,0 +1,226 @@
+/*
+ * A plain root filesystem directory (an unpacked image, a mounted container, or the
+ * host's "/") read as one layer. Symlinks are recorded, never followed; kernel
+ * pseudo-filesystems (/proc, /sys, ...) are skipped; files are read with O_NOFOLLOW.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "image.h"
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC 0xcafe4a11
+#endif
+#ifndef TRACEFS_MAGIC
+#define TRACEFS_MAGIC 0x74726163
+#endif
+
+typedef struct walk {
+	vigil_image *img;
+	vigil_layer *L;
+	vigil_buf path;
+	uint8_t *buf;
+	dev_t root_dev;
+} walk;
+
+static int pseudo_fs(int fd)
+{
+	struct statfs sf;
+	if (fstatfs(fd, &sf) < 0)
+		return 0;
+	switch ((unsigned long)sf.f_type) {
+	case PROC_SUPER_MAGIC: case SYSFS_MAGIC: case CGROUP_SUPER_MAGIC:
+	case CGROUP2_SUPER_MAGIC: case DEVPTS_SUPER_MAGIC: case DEBUGFS_MAGIC:
+	case SECURITYFS_MAGIC: case BPF_FS_MAGIC: case TRACEFS_MAGIC: case PSTOREFS_MAGIC:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+typedef struct pull_fd {
+	int fd;
+	uint8_t *buf;
+	uint64_t left;
+} pull_fd;
+
+static int pull_file(void *src, const uint8_t **p, size_t *n)
+{
+	pull_fd *s = src;
+	*n = 0;
+	if (s->left == 0)
+		return 0;
+	ssize_t r;
+	do
+		r = read(s->fd, s->buf, 256 * 1024);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return VIGIL_EIO;
+	if ((uint64_t)r > s->left)
+		r = (ssize_t)s->left;   /* the file grew while we read: stop at its listed size */
+	s->left -= (uint64_t)r;
+	*p = s->buf;
+	*n = (size_t)r;
+	return 0;
+}
+
+static int analyze_file(walk *w, int dirfd, const char *name, const vigil_rec *rec)
+{
+	vigil_image *img = w->img;
+	vigil_file f;
+	int fd, error;
+	if (!img->analyzers.len || rec->size > img->ctx->limits.max_file_size)
+		return 0;
+	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		vigil_image__warn(img, "%s: cannot read /%s: %s", img->ref, rec->path, strerror(errno));
+		return 0;
+	}
+	memset(&f, 0, sizeof(f));
+	f.path = (char *)w->path.data;
+	f.size = rec->size;
+	f.mtime = rec->mtime;
+	f.mode = rec->mode;
+	f.uid = rec->uid;
+	f.gid = rec->gid;
+	f.type = VIGIL_FT_FILE;
+	f.removed_by = -1;
+	pull_fd pf = { fd, w->buf, rec->size };
+	const uint8_t *head = w->buf;
+	size_t head_len = 0;
+	if ((error = pull_file(&pf, &head, &head_len)) < 0) {
+		vigil_image__warn(img, "%s: cannot read /%s", img->ref, rec->path);
+		close(fd);
+		return 0;
+	}
+	error = vigil_image__analyze(img, &f, head, head_len, pull_file, &pf);
+	close(fd);
+	return error;
+}
+
+static int walk_dir(walk *w, int dirfd, uint32_t depth)
+{
+	vigil_image *img = w->img;
+	const vigil_limits *lim = &img->ctx->limits;
+	DIR *d = fdopendir(dirfd);
+	struct dirent *de;
+	size_t base = w->path.len;
+	int error = 0;
+	if (!d) {
+		close(dirfd);
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		struct stat st;
+		const char *name = de->d_name;
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			continue;
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (atomic_fetch_add(&img->nfiles, 1) + 1 > lim->max_files) {
+			error = vigil_error_set(img->ctx, VIGIL_ELIMIT,
+						"%s: more than %llu files (raise with --max-files)", img->ref,
+						(unsigned long long)lim->max_files);
+			break;
+		}
+		w->path.len = base;
+		if ((base > 1 && (error = vigil_buf_putc(&w->path, '/')) < 0) ||
+		    (error = vigil_buf_puts(&w->path, name)) < 0)
+			break;
+		if (w->path.len > lim->max_path || depth + 1 > lim->max_depth) {
+			error = vigil_error_set(img->ctx, VIGIL_ELIMIT,
+						"%s: %s: path too long or too deep (raise with --max-path / --max-depth)",
+						img->ref, (char *)w->path.data);
+			break;
+		}
+		vigil_rec *rec = vigil_vec_push(&w->L->recs);
+		if (!rec || !(rec->path = vigil_arena_strndup(&w->L->arena, (char *)w->path.data + 1,
+							      w->path.len - 1))) {
+			error = VIGIL_ENOMEM;
+			break;
+		}
+		rec->mode = st.st_mode & 07777;
+		rec->uid = st.st_uid;
+		rec->gid = st.st_gid;
+		rec->mtime = st.st_mtime;
+		w->L->info.entries++;
+		if (S_ISREG(st.st_mode)) {
+			rec->type = VIGIL_FT_FILE;
+			rec->size = (uint64_t)st.st_size;
+			w->L->info.uncompressed_size += rec->size;
+			if ((error = analyze_file(w, dirfd, name, rec)) < 0)
+				break;
+		} else if (S_ISDIR(st.st_mode)) {
+			rec->type = VIGIL_FT_DIR;
+			int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub < 0)
+				continue;
+			if (pseudo_fs(sub)) {
+				close(sub);
+				continue;   /* the directory is listed, its contents are not */
+			}
+			if ((error = walk_dir(w, sub, depth + 1)) < 0)
+				break;
+		} else if (S_ISLNK(st.st_mode)) {
+			char target[4096];
+			ssize_t n = readlinkat(dirfd, name, target, sizeof(target) - 1);
+			rec->type = VIGIL_FT_SYMLINK;
+			target[n > 0 ? n : 0] = '\0';
+			if (!(rec->link = vigil_arena_strdup(&w->L->arena, target))) {
+				error = VIGIL_ENOMEM;
+				break;
+			}
+		} else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+			rec->type = S_ISCHR(st.st_mode) ? VIGIL_FT_CHAR : VIGIL_FT_BLOCK;
+			rec->rmaj = major(st.st_rdev);
+			rec->rmin = minor(st.st_rdev);
+		} else if (S_ISFIFO(st.st_mode)) {
+			rec->type = VIGIL_FT_FIFO;
+		} else {
+			w->L->recs.len--;   /* sockets: not image content */
+		}
+	}
+	w->path.len = base;
+	closedir(d);
+	return error;
+}
+
+int vigil_image__rootfs_read(vigil_image *img)
+{
+	walk w;
+	int fd, error;
+	vigil_layer *L = &img->layers[0];
+	memset(&w, 0, sizeof(w));
+	w.img = img;
+	w.L = L;
+	vigil_vec recs = VIGIL_VEC_INIT(vigil_rec);
+	L->recs = recs;
+	vigil_arena_init(&L->arena);
+	L->info.compression = "none";
+	L->info.digest = L->info.diff_id = NULL;
+	/* w.path holds "/" + the relative path: vigil_file.path and records share it */
+	if (!(w.buf = malloc(256 * 1024)) || vigil_buf_putc(&w.path, '/') < 0) {
+		error = VIGIL_ENOMEM;
+		goto done;
+	}
+	if ((fd = open(img->rootfs_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		error = vigil_error_set(img->ctx, VIGIL_EIO, "%s: %s", img->rootfs_dir, strerror(errno));
+		goto done;
+	}
+	error = walk_dir(&w, fd, 0);
+done:
+	vigil_buf_free(&w.path);
+	free(w.buf);
+	return error;
+}

@@ -1,0 +1,659 @@
+/*
+ * The merged view: a tree of nodes built by applying each layer's records in order,
+ * as a runtime's overlay would see the result. Directory children are found through
+ * one hash table keyed by (parent, name). Deleted nodes stay in the table (so the same
+ * path can be revived) but are unlinked from their parent's child list, so every
+ * node dies at most once per life and applying a layer costs time linear in its size.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "image.h"
+
+#define NONE UINT32_MAX
+#define MAX_HOPS 40
+
+typedef struct node {
+	const char *name;
+	const char *link;
+	uint64_t size;
+	int64_t mtime;
+	uint32_t parent, first_child, next, prev, hnext;
+	uint32_t mode, uid, gid, rmaj, rmin;
+	uint32_t hash;
+	int32_t layer;
+	uint8_t type;
+	uint8_t alive;
+} node;
+
+typedef struct hist {
+	const char *path;
+	const char *link;
+	uint64_t size;
+	int64_t mtime;
+	uint32_t mode, uid, gid, rmaj, rmin;
+	int32_t layer, removed_by;
+	uint8_t type, status;
+} hist;
+
+struct vigil_tree {
+	vigil_vec nodes;        /* node */
+	uint32_t *buckets;
+	uint32_t nbuckets;
+	vigil_arena strings;
+	int keep_history;
+	vigil_vec history;      /* hist */
+	vigil_vec stack;        /* uint32_t, scratch for subtree walks */
+	vigil_buf path;         /* scratch for building paths */
+	int layer;              /* the layer being applied */
+};
+
+#define N(t, i) (&VIGIL_AT_NODE(t, i))
+#define VIGIL_AT_NODE(t, i) VIGIL_VEC_AT(&(t)->nodes, node, i)
+
+static uint32_t name_hash(uint32_t parent, const char *s, size_t n)
+{
+	uint32_t h = 2166136261u ^ parent * 16777619u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
+	return h;
+}
+
+int vigil_image__tree_new(vigil_tree **out, int keep_history)
+{
+	vigil_tree *t = calloc(1, sizeof(*t));
+	vigil_vec nodes = VIGIL_VEC_INIT(node), hv = VIGIL_VEC_INIT(hist),
+		  st = VIGIL_VEC_INIT(uint32_t);
+	*out = NULL;
+	if (!t)
+		return VIGIL_ENOMEM;
+	t->nodes = nodes;
+	t->history = hv;
+	t->stack = st;
+	t->keep_history = keep_history;
+	vigil_arena_init(&t->strings);
+	t->nbuckets = 1024;
+	t->buckets = malloc(t->nbuckets * sizeof(uint32_t));
+	node *root = vigil_vec_push(&t->nodes);
+	if (!t->buckets || !root) {
+		vigil_image__tree_free(t);
+		return VIGIL_ENOMEM;
+	}
+	memset(t->buckets, 0xff, t->nbuckets * sizeof(uint32_t));
+	root->name = "";
+	root->parent = root->first_child = root->next = root->prev = root->hnext = NONE;
+	root->type = VIGIL_FT_DIR;
+	root->mode = 0755;
+	root->alive = 1;
+	root->layer = -1;
+	*out = t;
+	return 0;
+}
+
+void vigil_image__tree_free(vigil_tree *t)
+{
+	if (!t)
+		return;
+	vigil_vec_free(&t->nodes);
+	vigil_vec_free(&t->history);
+	vigil_vec_free(&t->stack);
+	vigil_buf_free(&t->path);
+	vigil_arena_clear(&t->strings);
+	free(t->buckets);
+	free(t);
+}
+
+static int rehash(vigil_tree *t)
+{
+	uint32_t nb = t->nbuckets * 2;
+	uint32_t *b = malloc((size_t)nb * sizeof(uint32_t));
+	if (!b)
+		return VIGIL_ENOMEM;
+	memset(b, 0xff, (size_t)nb * sizeof(uint32_t));
+	for (uint32_t i = 1; i < t->nodes.len; i++) {
+		node *n = N(t, i);
+		uint32_t slot = n->hash & (nb - 1);
+		n->hnext = b[slot];
+		b[slot] = i;
+	}
+	free(t->buckets);
+	t->buckets = b;
+	t->nbuckets = nb;
+	return 0;
+}
+
+/* The child `name` of `parent`, alive or dead, or NONE. */
+static uint32_t find_child(vigil_tree *t, uint32_t parent, const char *name, size_t len)
+{
+	uint32_t h = name_hash(parent, name, len);
+	for (uint32_t i = t->buckets[h & (t->nbuckets - 1)]; i != NONE; i = N(t, i)->hnext) {
+		node *n = N(t, i);
+		if (n->hash == h && n->parent == parent && strncmp(n->name, name, len) == 0 &&
+		    n->name[len] == '\0')
+			return i;
+	}
+	return NONE;
+}
+
+static void link_child(vigil_tree *t, uint32_t parent, uint32_t i)
+{
+	node *p = N(t, parent), *n = N(t, i);
+	n->prev = NONE;
+	n->next = p->first_child;
+	if (p->first_child != NONE)
+		N(t, p->first_child)->prev = i;
+	p->first_child = i;
+}
+
+static void unlink_child(vigil_tree *t, uint32_t i)
+{
+	node *n = N(t, i);
+	if (n->prev != NONE)
+		N(t, n->prev)->next = n->next;
+	else
+		N(t, n->parent)->first_child = n->next;
+	if (n->next != NONE)
+		N(t, n->next)->prev = n->prev;
+	n->next = n->prev = NONE;
+}
+
+/* Returns the (possibly dead) child `name` of `parent`, creating it when missing. */
+static int get_child(vigil_tree *t, uint32_t parent, const char *name, size_t len, uint32_t *out)
+{
+	uint32_t i = find_child(t, parent, name, len);
+	if (i != NONE) {
+		*out = i;
+		return 0;
+	}
+	if (t->nodes.len >= NONE - 1)
+		return VIGIL_ELIMIT;
+	if (t->nodes.len >= (size_t)t->nbuckets && rehash(t) < 0)
+		return VIGIL_ENOMEM;
+	const char *nm = vigil_arena_strndup(&t->strings, name, len);
+	node *n = vigil_vec_push(&t->nodes);
+	if (!nm || !n)
+		return VIGIL_ENOMEM;
+	i = (uint32_t)(t->nodes.len - 1);
+	n->name = nm;
+	n->parent = parent;
+	n->first_child = n->next = n->prev = NONE;
+	n->hash = name_hash(parent, name, len);
+	uint32_t slot = n->hash & (t->nbuckets - 1);
+	n->hnext = t->buckets[slot];
+	t->buckets[slot] = i;
+	*out = i;
+	return 0;
+}
+
+/* Builds the absolute path of node i into t->path. */
+static int build_path(vigil_tree *t, uint32_t i)
+{
+	size_t len = 0;
+	for (uint32_t j = i; j != 0 && j != NONE; j = N(t, j)->parent)
+		len += strlen(N(t, j)->name) + 1;
+	t->path.len = 0;
+	int error = vigil_buf_grow(&t->path, len + 1);
+	if (error < 0)
+		return error;
+	char *p = (char *)t->path.data;
+	p[len] = '\0';
+	if (len == 0) {
+		p[0] = '/';
+		p[1] = '\0';
+		len = 1;
+	}
+	size_t at = len;
+	for (uint32_t j = i; j != 0 && j != NONE; j = N(t, j)->parent) {
+		size_t n = strlen(N(t, j)->name);
+		at -= n;
+		memcpy(p + at, N(t, j)->name, n);
+		p[--at] = '/';
+	}
+	t->path.len = len;
+	return 0;
+}
+
+static int record_history(vigil_tree *t, uint32_t i, int status)
+{
+	if (!t->keep_history)
+		return 0;
+	node *n = N(t, i);
+	int error = build_path(t, i);
+	if (error < 0)
+		return error;
+	hist *h = vigil_vec_push(&t->history);
+	if (!h)
+		return VIGIL_ENOMEM;
+	n = N(t, i);
+	if (!(h->path = vigil_arena_strdup(&t->strings, (char *)t->path.data)))
+		return VIGIL_ENOMEM;
+	h->link = n->link;
+	h->size = n->size;
+	h->mtime = n->mtime;
+	h->mode = n->mode;
+	h->uid = n->uid;
+	h->gid = n->gid;
+	h->rmaj = n->rmaj;
+	h->rmin = n->rmin;
+	h->layer = n->layer;
+	h->type = n->type;
+	h->status = (uint8_t)status;
+	h->removed_by = t->layer;
+	return 0;
+}
+
+/* Kills node i and everything alive below it. With `self` unset, only its children. */
+static int kill_subtree(vigil_tree *t, uint32_t i, int self, int status)
+{
+	int error;
+	t->stack.len = 0;
+	if (self) {
+		uint32_t *s = vigil_vec_push(&t->stack);
+		if (!s)
+			return VIGIL_ENOMEM;
+		*s = i;
+	} else {
+		for (uint32_t c = N(t, i)->first_child; c != NONE; c = N(t, c)->next) {
+			uint32_t *s = vigil_vec_push(&t->stack);
+			if (!s)
+				return VIGIL_ENOMEM;
+			*s = c;
+		}
+	}
+	while (t->stack.len) {
+		uint32_t j = VIGIL_VEC_AT(&t->stack, uint32_t, --t->stack.len);
+		if ((error = record_history(t, j, status)) < 0)
+			return error;
+		for (uint32_t c = N(t, j)->first_child; c != NONE; c = N(t, c)->next) {
+			uint32_t *s = vigil_vec_push(&t->stack);
+			if (!s)
+				return VIGIL_ENOMEM;
+			*s = c;
+		}
+		N(t, j)->first_child = NONE;   /* children are all dying: drop the list */
+		N(t, j)->alive = 0;
+		if (j != i || !self)
+			N(t, j)->next = N(t, j)->prev = NONE;
+	}
+	if (self)
+		unlink_child(t, i);
+	else
+		N(t, i)->first_child = NONE;
+	return 0;
+}
+
+static void set_attrs(node *n, const vigil_rec *r, int layer)
+{
+	n->type = r->type;
+	n->mode = r->mode & 07777;
+	n->uid = r->uid;
+	n->gid = r->gid;
+	n->size = r->type == VIGIL_FT_FILE ? r->size : 0;
+	n->mtime = r->mtime;
+	n->rmaj = r->rmaj;
+	n->rmin = r->rmin;
+	n->link = r->link;
+	n->layer = layer;
+}
+
+/* Makes node i (dead or not a directory) a live implicit directory of this layer. */
+static int make_implicit_dir(vigil_tree *t, uint32_t parent, uint32_t i)
+{
+	node *n = N(t, i);
+	int error;
+	if (n->alive) {
+		if ((error = record_history(t, i, VIGIL_FS_OVERWRITTEN)) < 0)
+			return error;
+	} else {
+		link_child(t, parent, i);
+	}
+	n = N(t, i);
+	n->alive = 1;
+	n->type = VIGIL_FT_DIR;
+	n->mode = 0755;
+	n->uid = n->gid = 0;
+	n->size = 0;
+	n->link = NULL;
+	n->mtime = 0;
+	n->layer = t->layer;
+	return 0;
+}
+
+/* How resolve() treats the last component of a path. */
+enum { LAST_NOFOLLOW = 0, LAST_FOLLOW, LAST_DIR };
+
+static int resolve(vigil_tree *t, uint32_t start, const char *path, int last_mode, int create,
+		   int *hops, uint32_t *out);
+
+/* One step down from directory `cur` to its child `name`. Symlinks are followed
+ * unless mode is LAST_NOFOLLOW; with LAST_DIR the result must be a directory and,
+ * when `create` is set, a missing or non-directory child becomes an implicit one. */
+static int step(vigil_tree *t, uint32_t cur, const char *name, size_t len, int mode, int create,
+		int *hops, uint32_t *out)
+{
+	uint32_t c;
+	int error;
+	if (len == 1 && name[0] == '.') {
+		*out = cur;
+		return 0;
+	}
+	if (len == 2 && name[0] == '.' && name[1] == '.') {
+		*out = cur == 0 ? 0 : N(t, cur)->parent;
+		return 0;
+	}
+	if (create && mode == LAST_DIR) {
+		if ((error = get_child(t, cur, name, len, &c)) < 0)
+			return error;
+	} else if ((c = find_child(t, cur, name, len)) == NONE || !N(t, c)->alive) {
+		return VIGIL_ENOTFOUND;
+	}
+	node *n = N(t, c);
+	if (n->alive && n->type == VIGIL_FT_SYMLINK && mode != LAST_NOFOLLOW) {
+		if (++*hops > MAX_HOPS)
+			return VIGIL_EFORMAT;
+		const char *target = n->link ? n->link : "";
+		return resolve(t, target[0] == '/' ? 0 : cur, target, mode, create, hops, out);
+	}
+	if (!n->alive || (mode == LAST_DIR && n->type != VIGIL_FT_DIR)) {
+		if (!create)
+			return VIGIL_ENOTFOUND;
+		if ((error = kill_subtree(t, c, 0, VIGIL_FS_OVERWRITTEN)) < 0 ||
+		    (error = make_implicit_dir(t, cur, c)) < 0)
+			return error;
+	}
+	*out = c;
+	return 0;
+}
+
+/* Resolves `path` from directory `start`, chroot-like: `..` at the root stays there,
+ * absolute symlinks restart at the root. VIGIL_EFORMAT means a symbolic link loop. */
+static int resolve(vigil_tree *t, uint32_t start, const char *path, int last_mode, int create,
+		   int *hops, uint32_t *out)
+{
+	uint32_t cur = start;
+	const char *p = path;
+	int error;
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			break;
+		const char *e = strchr(p, '/');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		const char *rest = p + len;
+		while (*rest == '/')
+			rest++;
+		int last = *rest == '\0';
+		if ((error = step(t, cur, p, len, last ? last_mode : LAST_DIR, create, hops, &cur)) < 0)
+			return error;
+		p = rest;
+	}
+	if (last_mode == LAST_DIR && N(t, cur)->type != VIGIL_FT_DIR)
+		return VIGIL_ENOTFOUND;
+	*out = cur;
+	return 0;
+}
+
+/* Splits a cleaned relative path into parent directory (resolved) and last name. */
+static int resolve_parent(vigil_tree *t, const char *path, int create, uint32_t *parent,
+			  const char **name)
+{
+	const char *slash = strrchr(path, '/');
+	int hops = 0, error;
+	*name = slash ? slash + 1 : path;
+	*parent = 0;
+	if (!slash)
+		return 0;
+	size_t dlen = (size_t)(slash - path);
+	t->path.len = 0;
+	if ((error = vigil_buf_put(&t->path, path, dlen)) < 0)
+		return error;
+	char *dir = strdup((char *)t->path.data);
+	if (!dir)
+		return VIGIL_ENOMEM;
+	error = resolve(t, 0, dir, LAST_DIR, create, &hops, parent);
+	free(dir);
+	if (error == 0 && N(t, *parent)->type != VIGIL_FT_DIR)
+		error = VIGIL_ENOTFOUND;
+	return error;
+}
+
+static int apply_entry(vigil_tree *t, const vigil_rec *r)
+{
+	uint32_t parent, i;
+	const char *name;
+	int error;
+	if (r->path[0] == '\0')
+		return 0;   /* the root itself */
+	if ((error = resolve_parent(t, r->path, 1, &parent, &name)) < 0)
+		return error;
+	if ((error = get_child(t, parent, name, strlen(name), &i)) < 0)
+		return error;
+	node *n = N(t, i);
+	if (n->alive) {
+		if (!(n->type == VIGIL_FT_DIR && r->type == VIGIL_FT_DIR) &&
+		    (error = kill_subtree(t, i, 0, VIGIL_FS_OVERWRITTEN)) < 0)
+			return error;
+		if ((error = record_history(t, i, VIGIL_FS_OVERWRITTEN)) < 0)
+			return error;
+	} else {
+		link_child(t, parent, i);
+	}
+	n = N(t, i);
+	n->alive = 1;
+	const char *link = NULL;
+	if (r->link && !(link = vigil_arena_strdup(&t->strings, r->link)))
+		return VIGIL_ENOMEM;
+	set_attrs(n, r, t->layer);
+	n->link = link;
+	return 0;
+}
+
+static int apply_whiteout(vigil_tree *t, const vigil_rec *r, int opaque)
+{
+	uint32_t parent, i;
+	const char *name;
+	int error = resolve_parent(t, r->path, 0, &parent, &name);
+	if (error == VIGIL_ENOTFOUND)
+		return 0;   /* nothing below to hide */
+	if (error < 0)
+		return error;
+	if (opaque && r->path[0] == '\0')
+		i = 0;
+	else if ((i = find_child(t, parent, name, strlen(name))) == NONE || !N(t, i)->alive)
+		return 0;
+	if (opaque)
+		return N(t, i)->type == VIGIL_FT_DIR ? kill_subtree(t, i, 0, VIGIL_FS_DELETED) : 0;
+	return kill_subtree(t, i, 1, VIGIL_FS_DELETED);
+}
+
+int vigil_image__tree_apply(vigil_tree *t, const vigil_rec *recs, size_t n, int layer,
+			    const char **bad)
+{
+	int error = 0;
+	t->layer = layer;
+	*bad = NULL;
+	for (int pass = 0; pass < 3; pass++) {
+		for (size_t k = 0; k < n; k++) {
+			const vigil_rec *r = &recs[k];
+			int want = pass == 0 ? REC_OPAQUE : pass == 1 ? REC_WHITEOUT : REC_ENTRY;
+			if (r->kind != want)
+				continue;
+			if (pass == 2)
+				error = apply_entry(t, r);
+			else
+				error = apply_whiteout(t, r, pass == 0);
+			if (error < 0) {
+				*bad = r->path;
+				return error;
+			}
+		}
+	}
+	return 0;
+}
+
+int vigil_image__tree_lookup(vigil_tree *t, const char *path, int follow, uint32_t *out)
+{
+	int hops = 0;
+	return resolve(t, 0, path, follow ? LAST_FOLLOW : LAST_NOFOLLOW, 0, &hops, out);
+}
+
+int vigil_image__tree_file(vigil_tree *t, uint32_t i, vigil_file *f)
+{
+	int error = build_path(t, i);
+	if (error < 0)
+		return error;
+	node *n = N(t, i);
+	memset(f, 0, sizeof(*f));
+	f->path = (char *)t->path.data;
+	f->link = n->link;
+	f->size = n->size;
+	f->mtime = n->mtime;
+	f->mode = n->mode;
+	f->uid = n->uid;
+	f->gid = n->gid;
+	f->rdev_major = n->rmaj;
+	f->rdev_minor = n->rmin;
+	f->layer = n->layer;
+	f->type = (vigil_ftype)n->type;
+	f->status = VIGIL_FS_PRESENT;
+	f->removed_by = -1;
+	return 0;
+}
+
+void vigil_image__tree_totals(vigil_tree *t, uint64_t *files, uint64_t *bytes)
+{
+	uint64_t nf = 0, nb = 0;
+	for (size_t i = 1; i < t->nodes.len; i++) {
+		node *n = N(t, i);
+		if (!n->alive)
+			continue;
+		nf++;
+		nb += n->size;
+	}
+	*files = nf;
+	*bytes = nb;
+}
+
+/* ---- ordered walk ---- */
+
+typedef struct witem {
+	const char *path;
+	uint32_t node;     /* NONE for a history item */
+	uint32_t hist;
+	int32_t layer;
+} witem;
+
+static int witem_cmp(const void *a, const void *b)
+{
+	const witem *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	if (c)
+		return c;
+	return x->layer < y->layer ? -1 : x->layer > y->layer;
+}
+
+int vigil_image__tree_walk(vigil_tree *t, uint32_t start, vigil_file_cb cb, void *payload)
+{
+	vigil_vec items = VIGIL_VEC_INIT(witem);
+	vigil_arena paths;
+	size_t prefix_len = 0;
+	char *prefix = NULL;
+	int error = 0;
+	vigil_arena_init(&paths);
+
+	if (start != 0) {
+		if ((error = build_path(t, start)) < 0)
+			goto done;
+		if (!(prefix = vigil_arena_strdup(&paths, (char *)t->path.data))) {
+			error = VIGIL_ENOMEM;
+			goto done;
+		}
+		prefix_len = strlen(prefix);
+	}
+	/* live nodes below start (depth first, then sorted) */
+	t->stack.len = 0;
+	uint32_t *s = vigil_vec_push(&t->stack);
+	if (!s) {
+		error = VIGIL_ENOMEM;
+		goto done;
+	}
+	*s = start;
+	while (t->stack.len) {
+		uint32_t j = VIGIL_VEC_AT(&t->stack, uint32_t, --t->stack.len);
+		if (j != 0) {
+			witem *w = vigil_vec_push(&items);
+			if (!w || (error = build_path(t, j)) < 0 ||
+			    !(w->path = vigil_arena_strdup(&paths, (char *)t->path.data))) {
+				error = error ? error : VIGIL_ENOMEM;
+				goto done;
+			}
+			w->node = j;
+			w->layer = N(t, j)->layer;
+		}
+		for (uint32_t c = N(t, j)->first_child; c != NONE; c = N(t, c)->next) {
+			if (!(s = vigil_vec_push(&t->stack))) {
+				error = VIGIL_ENOMEM;
+				goto done;
+			}
+			*s = c;
+		}
+	}
+	for (size_t k = 0; k < t->history.len; k++) {
+		hist *h = &VIGIL_VEC_AT(&t->history, hist, k);
+		if (prefix && !(strncmp(h->path, prefix, prefix_len) == 0 &&
+				(h->path[prefix_len] == '\0' || h->path[prefix_len] == '/')))
+			continue;
+		witem *w = vigil_vec_push(&items);
+		if (!w) {
+			error = VIGIL_ENOMEM;
+			goto done;
+		}
+		w->path = h->path;
+		w->node = NONE;
+		w->hist = (uint32_t)k;
+		w->layer = h->layer;
+	}
+	qsort(items.data, items.len, sizeof(witem), witem_cmp);
+	for (size_t k = 0; k < items.len; k++) {
+		witem *w = &VIGIL_VEC_AT(&items, witem, k);
+		vigil_file f;
+		memset(&f, 0, sizeof(f));
+		if (w->node != NONE) {
+			node *n = N(t, w->node);
+			f.link = n->link;
+			f.size = n->size;
+			f.mtime = n->mtime;
+			f.mode = n->mode;
+			f.uid = n->uid;
+			f.gid = n->gid;
+			f.rdev_major = n->rmaj;
+			f.rdev_minor = n->rmin;
+			f.layer = n->layer;
+			f.type = (vigil_ftype)n->type;
+			f.status = VIGIL_FS_PRESENT;
+			f.removed_by = -1;
+		} else {
+			hist *h = &VIGIL_VEC_AT(&t->history, hist, w->hist);
+			f.link = h->link;
+			f.size = h->size;
+			f.mtime = h->mtime;
+			f.mode = h->mode;
+			f.uid = h->uid;
+			f.gid = h->gid;
+			f.rdev_major = h->rmaj;
+			f.rdev_minor = h->rmin;
+			f.layer = h->layer;
+			f.type = (vigil_ftype)h->type;
+			f.status = (vigil_fstatus)h->status;
+			f.removed_by = h->removed_by;
+		}
+		f.path = w->path;
+		if ((error = cb(&f, payload)) != 0)
+			goto done;
+	}
+done:
+	vigil_vec_free(&items);
+	vigil_arena_clear(&paths);
+	return error;
+}

@@ -1,0 +1,308 @@
+/* Digests, size parsing and the JSON writer. */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "util.h"
+
+struct vigil_sha256 {
+	EVP_MD_CTX *md;
+};
+
+int vigil_sha256_new(vigil_sha256 **out)
+{
+	vigil_sha256 *h = calloc(1, sizeof(*h));
+	*out = NULL;
+	if (!h)
+		return VIGIL_ENOMEM;
+	if (!(h->md = EVP_MD_CTX_new()) || EVP_DigestInit_ex(h->md, EVP_sha256(), NULL) != 1) {
+		vigil_sha256_free(h);
+		return VIGIL_ENOMEM;
+	}
+	*out = h;
+	return 0;
+}
+
+void vigil_sha256_update(vigil_sha256 *h, const void *p, size_t n)
+{
+	EVP_DigestUpdate(h->md, p, n);
+}
+
+void vigil_sha256_final(vigil_sha256 *h, char out[72])
+{
+	unsigned char md[32];
+	unsigned int n = 0;
+	static const char hex[] = "0123456789abcdef";
+	EVP_DigestFinal_ex(h->md, md, &n);
+	memcpy(out, "sha256:", 7);
+	for (int i = 0; i < 32; i++) {
+		out[7 + 2 * i] = hex[md[i] >> 4];
+		out[8 + 2 * i] = hex[md[i] & 15];
+	}
+	out[71] = '\0';
+}
+
+void vigil_sha256_free(vigil_sha256 *h)
+{
+	if (!h)
+		return;
+	EVP_MD_CTX_free(h->md);
+	free(h);
+}
+
+int vigil_sha256_buf(char out[72], const void *p, size_t n)
+{
+	vigil_sha256 *h;
+	int error = vigil_sha256_new(&h);
+	if (error < 0)
+		return error;
+	vigil_sha256_update(h, p, n);
+	vigil_sha256_final(h, out);
+	vigil_sha256_free(h);
+	return 0;
+}
+
+bool vigil_digest_is_sha256(const char *d)
+{
+	if (!d || strncmp(d, "sha256:", 7) != 0)
+		return false;
+	for (int i = 0; i < 64; i++) {
+		char c = d[7 + i];
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+			return false;
+	}
+	return d[71] == '\0';
+}
+
+int vigil_parse_uint(uint64_t *out, const char *s, uint64_t max)
+{
+	uint64_t v = 0;
+	if (!s || !*s)
+		return VIGIL_EINVAL;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return VIGIL_EINVAL;
+		unsigned d = (unsigned)(*s - '0');
+		if (v > (max - d) / 10)
+			return VIGIL_EINVAL;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+int vigil_parse_size(uint64_t *out, const char *s)
+{
+	char num[32];
+	size_t n = s ? strlen(s) : 0;
+	unsigned shift = 0;
+	if (n == 0 || n >= sizeof(num))
+		return VIGIL_EINVAL;
+	memcpy(num, s, n + 1);
+	char last = (char)toupper((unsigned char)num[n - 1]);
+	if (last == 'B' && n > 1) {      /* "10MB", "10KiB" style */
+		num[--n] = '\0';
+		if (n > 1 && num[n - 1] == 'i')
+			num[--n] = '\0';
+		last = (char)toupper((unsigned char)num[n - 1]);
+	}
+	switch (last) {
+	case 'K': shift = 10; break;
+	case 'M': shift = 20; break;
+	case 'G': shift = 30; break;
+	case 'T': shift = 40; break;
+	default: break;
+	}
+	if (shift)
+		num[--n] = '\0';
+	uint64_t v;
+	if (vigil_parse_uint(&v, num, UINT64_MAX >> shift) < 0)
+		return VIGIL_EINVAL;
+	*out = v << shift;
+	return 0;
+}
+
+const char *vigil_human_size(char *buf, size_t n, uint64_t bytes)
+{
+	static const char *units[] = { "B", "kB", "MB", "GB", "TB" };
+	double v = (double)bytes;
+	unsigned u = 0;
+	while (v >= 1000 && u + 1 < VIGIL_ARRAY_LEN(units)) {
+		v /= 1000;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, n, "%" PRIu64 " B", bytes);
+	else
+		snprintf(buf, n, "%.1f %s", v, units[u]);
+	return buf;
+}
+
+/* ---- JSON writer ---- */
+
+/* Length of the valid UTF-8 sequence at s (1-4), or 0 when it is not valid. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned c = s[0];
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f))
+			return 0;
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+void vigil_json_escape(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	while (*s) {
+		unsigned c = *s;
+		if (c == '"' || c == '\\') {
+			fputc('\\', f);
+			fputc((int)c, f);
+			s++;
+		} else if (c < 0x20) {
+			switch (c) {
+			case '\n': fputs("\\n", f); break;
+			case '\t': fputs("\\t", f); break;
+			case '\r': fputs("\\r", f); break;
+			default: fprintf(f, "\\u%04x", c); break;
+			}
+			s++;
+		} else if (c < 0x80) {
+			fputc((int)c, f);
+			s++;
+		} else {
+			size_t n = utf8_len(s);
+			if (n == 0) {
+				fputs("\xef\xbf\xbd", f);
+				s++;
+			} else {
+				fwrite(s, 1, n, f);
+				s += n;
+			}
+		}
+	}
+}
+
+void vigil_jsonw_init(vigil_jsonw *w, FILE *f, int pretty)
+{
+	memset(w, 0, sizeof(*w));
+	w->f = f;
+	w->pretty = pretty;
+}
+
+static void jw_indent(vigil_jsonw *w)
+{
+	if (w->depth > w->pretty)
+		return;
+	fputc('\n', w->f);
+	for (int i = 0; i < w->depth; i++)
+		fputs("  ", w->f);
+}
+
+/* Emits the separator before a value. */
+static void jw_value(vigil_jsonw *w)
+{
+	if (w->after_key) {
+		w->after_key = false;
+		return;
+	}
+	if (w->depth > 0) {
+		if (w->need_comma[w->depth])
+			fputc(',', w->f);
+		w->need_comma[w->depth] = true;
+		jw_indent(w);
+	}
+}
+
+static void jw_open(vigil_jsonw *w, char c)
+{
+	jw_value(w);
+	fputc(c, w->f);
+	if (w->depth + 1 < (int)VIGIL_ARRAY_LEN(w->need_comma))
+		w->depth++;
+	w->need_comma[w->depth] = false;
+}
+
+static void jw_close(vigil_jsonw *w, char c)
+{
+	bool had = w->need_comma[w->depth];
+	if (w->depth > 0)
+		w->depth--;
+	if (had)
+		jw_indent(w);
+	fputc(c, w->f);
+}
+
+void vigil_jsonw_obj_begin(vigil_jsonw *w) { jw_open(w, '{'); }
+void vigil_jsonw_obj_end(vigil_jsonw *w) { jw_close(w, '}'); }
+void vigil_jsonw_arr_begin(vigil_jsonw *w) { jw_open(w, '['); }
+void vigil_jsonw_arr_end(vigil_jsonw *w) { jw_close(w, ']'); }
+
+void vigil_jsonw_key(vigil_jsonw *w, const char *k)
+{
+	jw_value(w);
+	fputc('"', w->f);
+	vigil_json_escape(w->f, k);
+	fputs(w->pretty ? "\": " : "\":", w->f);
+	w->after_key = true;
+}
+
+void vigil_jsonw_str(vigil_jsonw *w, const char *s)
+{
+	if (!s) {
+		vigil_jsonw_null(w);
+		return;
+	}
+	jw_value(w);
+	fputc('"', w->f);
+	vigil_json_escape(w->f, s);
+	fputc('"', w->f);
+}
+
+void vigil_jsonw_int(vigil_jsonw *w, int64_t v)
+{
+	jw_value(w);
+	fprintf(w->f, "%" PRId64, v);
+}
+
+void vigil_jsonw_uint(vigil_jsonw *w, uint64_t v)
+{
+	jw_value(w);
+	fprintf(w->f, "%" PRIu64, v);
+}
+
+void vigil_jsonw_bool(vigil_jsonw *w, bool v)
+{
+	jw_value(w);
+	fputs(v ? "true" : "false", w->f);
+}
+
+void vigil_jsonw_null(vigil_jsonw *w)
+{
+	jw_value(w);
+	fputs("null", w->f);
+}
+
+void vigil_jsonw_end(vigil_jsonw *w)
+{
+	fputc('\n', w->f);
+}

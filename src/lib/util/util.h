@@ -1,0 +1,121 @@
+/* Internal helpers shared by libvigil, the CLI and the tests. Not public API. */
+#ifndef VIGIL_UTIL_H
+#define VIGIL_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "vigil.h"
+
+#define VIGIL_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- arena: many small allocations freed in one call ---------------------------- */
+
+typedef struct vigil_arena_chunk vigil_arena_chunk;
+typedef struct vigil_arena {
+	vigil_arena_chunk *head;
+	size_t used, cap;   /* of the head chunk */
+	size_t total;       /* bytes of all chunks */
+} vigil_arena;
+
+void vigil_arena_init(vigil_arena *a);
+void vigil_arena_clear(vigil_arena *a);
+/* Returns zeroed memory aligned for any type, or NULL when out of memory. */
+void *vigil_arena_alloc(vigil_arena *a, size_t n);
+char *vigil_arena_strndup(vigil_arena *a, const char *s, size_t n);
+char *vigil_arena_strdup(vigil_arena *a, const char *s);
+char *vigil_arena_printf(vigil_arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- growable byte buffer with a cap ----------------------------------------------- */
+
+typedef struct vigil_buf {
+	uint8_t *data;
+	size_t len, cap;
+	size_t limit;   /* 0 = unlimited */
+} vigil_buf;
+
+#define VIGIL_BUF_INIT { NULL, 0, 0, 0 }
+/* VIGIL_ENOMEM, or VIGIL_ELIMIT when the buffer would pass its limit. */
+int vigil_buf_grow(vigil_buf *b, size_t extra);
+int vigil_buf_put(vigil_buf *b, const void *p, size_t n);
+int vigil_buf_putc(vigil_buf *b, char c);
+int vigil_buf_puts(vigil_buf *b, const char *s);
+int vigil_buf_printf(vigil_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* NUL-terminates without counting the NUL in len. */
+int vigil_buf_cstr(vigil_buf *b);
+void vigil_buf_free(vigil_buf *b);
+
+/* ---- growable array of fixed-size elements ---------------------------------------- */
+
+typedef struct vigil_vec {
+	void *data;
+	size_t len, cap, elem;
+} vigil_vec;
+
+#define VIGIL_VEC_INIT(type) { NULL, 0, 0, sizeof(type) }
+/* Appends one zeroed element and returns it, or NULL when out of memory. */
+void *vigil_vec_push(vigil_vec *v);
+void vigil_vec_free(vigil_vec *v);
+#define VIGIL_VEC_AT(v, type, i) (((type *)(v)->data)[i])
+
+/* ---- errors ------------------------------------------------------------------------ */
+
+/* Formats a message into ctx's error and returns `code`. */
+int vigil_error_set(vigil_ctx *ctx, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Formats a message for a warning; passed to the ctx's warn callback. */
+void vigil_warn(vigil_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- digests ------------------------------------------------------------------------ */
+
+typedef struct vigil_sha256 vigil_sha256;
+int vigil_sha256_new(vigil_sha256 **out);
+void vigil_sha256_update(vigil_sha256 *h, const void *p, size_t n);
+/* Writes "sha256:<64 hex>" and a NUL into out (72 bytes). */
+void vigil_sha256_final(vigil_sha256 *h, char out[72]);
+void vigil_sha256_free(vigil_sha256 *h);
+/* One-shot "sha256:<hex>" of a buffer. */
+int vigil_sha256_buf(char out[72], const void *p, size_t n);
+/* True when `d` is "sha256:" followed by 64 lower-case hex digits. */
+bool vigil_digest_is_sha256(const char *d);
+
+/* ---- sizes and numbers ------------------------------------------------------------- */
+
+/* Parses "123", "64K", "10M", "2G" (powers of 1024). Returns 0 or VIGIL_EINVAL. */
+int vigil_parse_size(uint64_t *out, const char *s);
+/* Parses a plain unsigned decimal number that fits `max`. */
+int vigil_parse_uint(uint64_t *out, const char *s, uint64_t max);
+/* "12.3 MB" style, into buf. */
+const char *vigil_human_size(char *buf, size_t n, uint64_t bytes);
+
+/* ---- JSON writer: streams to a FILE, always valid UTF-8 output ---------------------- */
+
+typedef struct vigil_jsonw {
+	FILE *f;
+	int depth;
+	int pretty;   /* newlines and indentation down to this depth; 0 = compact */
+	bool need_comma[64];
+	bool after_key;
+} vigil_jsonw;
+
+void vigil_jsonw_init(vigil_jsonw *w, FILE *f, int pretty);
+void vigil_jsonw_obj_begin(vigil_jsonw *w);
+void vigil_jsonw_obj_end(vigil_jsonw *w);
+void vigil_jsonw_arr_begin(vigil_jsonw *w);
+void vigil_jsonw_arr_end(vigil_jsonw *w);
+void vigil_jsonw_key(vigil_jsonw *w, const char *k);
+void vigil_jsonw_str(vigil_jsonw *w, const char *s);   /* NULL writes null */
+void vigil_jsonw_int(vigil_jsonw *w, int64_t v);
+void vigil_jsonw_uint(vigil_jsonw *w, uint64_t v);
+void vigil_jsonw_bool(vigil_jsonw *w, bool v);
+void vigil_jsonw_null(vigil_jsonw *w);
+/* Finishes the document with a newline. */
+void vigil_jsonw_end(vigil_jsonw *w);
+/* Writes `s` as a JSON string body (no quotes), replacing invalid UTF-8 with U+FFFD. */
+void vigil_json_escape(FILE *f, const char *s);
+
+#endif
