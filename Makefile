@@ -5,6 +5,7 @@ CSTD    := -std=c11 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers -Werror
 OPT     ?= -O2 -g
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iinclude -Isrc/lib -pthread
+TEST_CFLAGS := -Itests/unit
 LIBS    := -larchive -lisal -lzstd -ljansson -lcrypto -lpthread
 
 LIB_SRC := $(wildcard src/lib/*.c src/lib/util/*.c src/lib/image/*.c)
@@ -46,10 +47,10 @@ $(BA)/vigil: $(CLI_SRC:%.c=$(BA)/%.o) $(BA)/libvigil.a
 
 # unit tests and fuzz-corpus replay, linked against each library variant
 $(B)/test_unit: $(UNIT_SRC:%.c=$(B)/%.o) $(B)/libvigil.a
-	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS) -lz
 
 $(BA)/test_unit: $(UNIT_SRC:%.c=$(BA)/%.o) $(BA)/libvigil.a
-	$(CC) $(CFLAGS) $(ASAN) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) $(ASAN) -o $@ $^ $(LIBS) -lz
 
 $(B)/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(B)/libvigil.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)

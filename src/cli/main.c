@@ -25,6 +25,25 @@ typedef struct cli {
 	struct timespec last;
 } cli;
 
+/* Writes text from an image (names, messages) with control characters escaped, so a
+ * hostile file name cannot move the cursor, fake a line or retitle the terminal. */
+static void put_safe(FILE *f, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			fprintf(f, "\\x%02x", *p);
+		else
+			fputc(*p, f);
+	}
+}
+
+static void print_error(const char *msg)
+{
+	fputs("vigil: error: ", stderr);
+	put_safe(stderr, msg);
+	fputc('\n', stderr);
+}
+
 static void die_usage(const char *cmd, const char *msg)
 {
 	fprintf(stderr, "vigil: error: %s\nRun 'vigil %s --help' for usage.\n", msg, cmd ? cmd : "");
@@ -110,7 +129,9 @@ static void on_warn(const char *msg, void *payload)
 		fputs("\r\033[K", stderr);
 		c->progress_shown = 0;
 	}
-	fprintf(stderr, "vigil: warning: %s\n", msg);
+	fputs("vigil: warning: ", stderr);
+	put_safe(stderr, msg);
+	fputc('\n', stderr);
 }
 
 static void on_progress(uint64_t done, uint64_t total, void *payload)
@@ -230,9 +251,10 @@ static int load_image(cli *c, vigil_image **out, const char *ref)
 	if ((error = vigil_image_open(&img, c->ctx, ref, &oo)) < 0 ||
 	    (error = vigil_image_read(img)) < 0) {
 		progress_done(c);
-		fprintf(stderr, "vigil: error: %s\n",
-			vigil_ctx_error(c->ctx)[0] ? vigil_ctx_error(c->ctx) : "out of memory");
+		print_error(vigil_ctx_error(c->ctx)[0] ? vigil_ctx_error(c->ctx) : "out of memory");
 		vigil_image_free(img);
+		vigil_ctx_free(c->ctx);
+		c->ctx = NULL;
 		return EXIT_ERR;
 	}
 	progress_done(c);
@@ -335,10 +357,12 @@ static int ls_entry(const vigil_file *f, void *payload)
 		printf(" %-16s", st);
 	}
 	fputs(" ", stdout);
-	fputs(f->path, stdout);
-	if (f->link)
-		printf(" %s %s%s", f->type == VIGIL_FT_HARDLINK ? "link to" : "->",
-		       f->type == VIGIL_FT_HARDLINK ? "/" : "", f->link);
+	put_safe(stdout, f->path);
+	if (f->link) {
+		printf(" %s %s", f->type == VIGIL_FT_HARDLINK ? "link to" : "->",
+		       f->type == VIGIL_FT_HARDLINK ? "/" : "");
+		put_safe(stdout, f->link);
+	}
 	fputc('\n', stdout);
 	return 0;
 }
@@ -373,7 +397,7 @@ static int cmd_ls(int argc, char **argv)
 	int error = vigil_image_foreach_file(img, path, ls_entry, &o);
 	if (error < 0) {
 		fflush(stdout);
-		fprintf(stderr, "vigil: error: %s\n", vigil_ctx_error(c.ctx)[0] ? vigil_ctx_error(c.ctx) : "out of memory");
+		print_error(vigil_ctx_error(c.ctx)[0] ? vigil_ctx_error(c.ctx) : "out of memory");
 	} else if (o.json) {
 		vigil_jsonw_arr_end(&o.w);
 		vigil_jsonw_obj_end(&o.w);

@@ -11,6 +11,7 @@
 #   VIGIL_HOSTILE_TIMEOUT   hang guard in seconds (default 600, 0 = none). This is not a
 #                           performance threshold: it only turns a hang into a FAIL line.
 #   PYTHON                  python3 used for the fixture generator and JSON checks
+#   VIGIL_HOSTILE_VERBOSE=1 after each check, a '#' line with exit code, peak RSS and stderr
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -22,10 +23,12 @@ RSS_MB=${VIGIL_HOSTILE_RSS_MB:-150}
 HANG=${VIGIL_HOSTILE_TIMEOUT:-600}
 TIME=/usr/bin/time
 
+# the build variant (build, build-asan) ends every check name, as tests/run.sh runs both
+VARIANT=$(basename "$(dirname "$VIGIL")")
 failed=0
-pass() { echo "PASS: $1"; }
-fail() { echo "FAIL: $1: $2"; failed=1; }
-skip() { echo "SKIP: $1: $2"; }
+pass() { echo "PASS: $1 ($VARIANT)"; }
+fail() { echo "FAIL: $1 ($VARIANT): $2"; failed=1; }
+skip() { echo "SKIP: $1 ($VARIANT): $2"; }
 
 if [ ! -x "$VIGIL" ]; then
     fail "hostile: binary" "$VIGIL not found or not executable (run make)"
@@ -54,6 +57,9 @@ run() {
     RC=$?
     RSS_KB=$(tail -n 1 "$TMP/time" 2>/dev/null)
     case $RSS_KB in ''|*[!0-9]*) RSS_KB=0 ;; esac
+    if [ "${VIGIL_HOSTILE_VERBOSE:-0}" = 1 ]; then
+        echo "# vigil $(printf '%q ' "$@" | sed "s|$H/||g"): exit $RC, peak RSS $((RSS_KB / 1024)) MB, stderr: $(err_excerpt)"
+    fi
 }
 
 # A short, printable rendering of stderr for FAIL lines.

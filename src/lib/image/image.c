@@ -423,6 +423,69 @@ done:
 	return 0;
 }
 
+int vigil_image__open_mem(vigil_image **out, vigil_ctx *ctx, const char *format,
+			  const vigil_member *members, size_t n, const vigil_open_opts *opts)
+{
+	static const vigil_open_opts defaults = VIGIL_OPEN_OPTS_INIT;
+	vigil_image *img = calloc(1, sizeof(*img));
+	int error = 0;
+	*out = NULL;
+	if (!img)
+		return VIGIL_ENOMEM;
+	if (!opts)
+		opts = &defaults;
+	vigil_arena_init(&img->arena);
+	pthread_mutex_init(&img->cap_lock, NULL);
+	img->ctx = ctx;
+	img->fd = img->dirfd = -1;
+	img->all_layers = opts->all_layers;
+	img->ref = "(memory)";
+	img->store = STORE_TARSTREAM;
+	vigil_vec an = VIGIL_VEC_INIT(vigil_analyzer), caps = VIGIL_VEC_INIT(vigil_capture),
+		  warn = VIGIL_VEC_INIT(char *), tags = VIGIL_VEC_INIT(char *),
+		  mem = VIGIL_VEC_INIT(vigil_member);
+	img->analyzers = an;
+	img->captures = caps;
+	img->warnings = warn;
+	img->tags = tags;
+	img->members = mem;
+	for (size_t i = 0; i < n && error == 0; i++) {
+		vigil_member *m = vigil_vec_push(&img->members);
+		if (!m)
+			error = VIGIL_ENOMEM;
+		else
+			*m = members[i];
+	}
+	if (error == 0 && strcmp(format, "layers") == 0) {
+		img->format = "layers";
+		if (n > ctx->limits.max_layers)
+			error = VIGIL_ELIMIT;
+		else if (!(img->layers = vigil_arena_alloc(&img->arena, (n ? n : 1) * sizeof(vigil_layer))))
+			error = VIGIL_ENOMEM;
+		for (size_t i = 0; error == 0 && i < n; i++) {
+			img->layers[i].info.index = (int)i;
+			img->layers[i].dup_of = -1;
+			img->layers[i].blob = members[i].name;
+		}
+		img->nlayers = (int)n;
+	}
+	if (error == 0)
+		qsort(img->members.data, img->members.len, sizeof(vigil_member), member_cmp);
+	if (error == 0 && strcmp(format, "oci") == 0) {
+		img->format = "oci-archive";
+		error = vigil_image__open_oci(img, opts->tag, opts->platform);
+	} else if (error == 0 && strcmp(format, "docker") == 0) {
+		img->format = "docker-archive";
+		error = vigil_image__open_docker(img, opts->tag);
+	}
+	if (error < 0) {
+		vigil_image_free(img);
+		return error;
+	}
+	*out = img;
+	return 0;
+}
+
 void vigil_image_free(vigil_image *img)
 {
 	if (!img)

@@ -183,3 +183,9 @@ int vigil_image__open_docker(vigil_image *img, const char *tag);
 /* Reads a whole member (or file in the layout) of at most max_json_size into out. */
 int vigil_image__store_read(vigil_image *img, const char *name, vigil_buf *out);
 int vigil_image__store_has(vigil_image *img, const char *name);
+
+/* For fuzzing and tests: an image whose archive members are given in memory.
+ * `format` is "oci" (index.json, blobs), "docker" (manifest.json) or "layers" (each
+ * member is one layer, in order, with no digests to verify). */
+int vigil_image__open_mem(vigil_image **out, vigil_ctx *ctx, const char *format,
+			  const vigil_member *members, size_t n, const vigil_open_opts *opts);

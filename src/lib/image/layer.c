@@ -221,6 +221,8 @@ int vigil_image__layer_read(vigil_image *img, int index, vigil_bsrc *src)
 		}
 		if (rec->type != VIGIL_FT_FILE)
 			rec->size = 0;
+		if (rec->type == VIGIL_FT_SYMLINK)
+			rec->mode = 0777;   /* what any runtime shows: Linux ignores symlink modes */
 		/* whiteouts: ".wh.<name>" hides <name> of lower layers; ".wh..wh..opq" all of a dir */
 		const char *base = strrchr((char *)path.data, '/');
 		base = base ? base + 1 : (char *)path.data;

@@ -325,6 +325,7 @@ typedef struct pick {
 	const char *want_os, *want_arch, *want_variant;
 	const char *digest;
 	int64_t size;
+	int explicit_platform;
 	vigil_buf seen;     /* for the error message */
 } pick;
 
@@ -375,7 +376,8 @@ static int choose(vigil_image *img, json_t *index, const char *tag, pick *p, int
 			if (!((ref && tag_matches(ref, tag)) || (full && tag_matches(full, tag))))
 				continue;
 		}
-		if (!platform_ok(d, p, &has_pl))
+		/* a tag names the image; the host's platform only decides below it */
+		if (!platform_ok(d, p, &has_pl) && !(tag && depth == 0 && !p->explicit_platform))
 			continue;
 		if (is_index_mt(mt)) {
 			json_t *sub = NULL;
@@ -446,6 +448,7 @@ int vigil_image__open_oci(vigil_image *img, const char *tag, const char *platfor
 	}
 	if (platform) {
 		char buf[96];
+		p.explicit_platform = 1;
 		snprintf(buf, sizeof(buf), "%s", platform);
 		char *a = strchr(buf, '/'), *v = a ? strchr(a + 1, '/') : NULL;
 		if (!a || a == buf || !a[1])

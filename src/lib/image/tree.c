@@ -21,6 +21,7 @@ typedef struct node {
 	uint32_t parent, first_child, next, prev, hnext;
 	uint32_t mode, uid, gid, rmaj, rmin;
 	uint32_t hash;
+	uint32_t ino;           /* hard links share their target's; a new entry gets a new one */
 	int32_t layer;
 	uint8_t type;
 	uint8_t alive;
@@ -46,6 +47,7 @@ struct vigil_tree {
 	vigil_vec stack;        /* uint32_t, scratch for subtree walks */
 	vigil_buf path;         /* scratch for building paths */
 	int layer;              /* the layer being applied */
+	uint32_t next_ino;
 };
 
 #define N(t, i) (&VIGIL_AT_NODE(t, i))
@@ -215,8 +217,8 @@ static int build_path(vigil_tree *t, uint32_t i)
 
 static int record_history(vigil_tree *t, uint32_t i, int status)
 {
-	if (!t->keep_history)
-		return 0;
+	if (!t->keep_history || N(t, i)->layer == t->layer)
+		return 0;   /* a layer rewriting its own entry leaves no version behind */
 	node *n = N(t, i);
 	int error = build_path(t, i);
 	if (error < 0)
@@ -357,7 +359,7 @@ static int step(vigil_tree *t, uint32_t cur, const char *name, size_t len, int m
 	if (!n->alive || (mode == LAST_DIR && n->type != VIGIL_FT_DIR)) {
 		if (!create)
 			return VIGIL_ENOTFOUND;
-		if ((error = kill_subtree(t, c, 0, VIGIL_FS_OVERWRITTEN)) < 0 ||
+		if ((error = kill_subtree(t, c, 0, VIGIL_FS_DELETED)) < 0 ||
 		    (error = make_implicit_dir(t, cur, c)) < 0)
 			return error;
 	}
@@ -432,7 +434,7 @@ static int apply_entry(vigil_tree *t, const vigil_rec *r)
 	node *n = N(t, i);
 	if (n->alive) {
 		if (!(n->type == VIGIL_FT_DIR && r->type == VIGIL_FT_DIR) &&
-		    (error = kill_subtree(t, i, 0, VIGIL_FS_OVERWRITTEN)) < 0)
+		    (error = kill_subtree(t, i, 0, VIGIL_FS_DELETED)) < 0)
 			return error;
 		if ((error = record_history(t, i, VIGIL_FS_OVERWRITTEN)) < 0)
 			return error;
@@ -446,7 +448,43 @@ static int apply_entry(vigil_tree *t, const vigil_rec *r)
 		return VIGIL_ENOMEM;
 	set_attrs(n, r, t->layer);
 	n->link = link;
+	if (r->type == VIGIL_FT_DIR && n->ino)
+		return 0;   /* a directory keeps its identity when a layer lists it again */
+	n->ino = ++t->next_ino;
+	if (r->type == VIGIL_FT_HARDLINK) {
+		/* the link shares its target's inode: attributes and content are the target's */
+		uint32_t target;
+		int hops = 0;
+		if (resolve(t, 0, r->link, LAST_NOFOLLOW, 0, &hops, &target) == 0 && target != i &&
+		    (N(t, target)->type == VIGIL_FT_FILE || N(t, target)->type == VIGIL_FT_HARDLINK)) {
+			node *tg = N(t, target);
+			n = N(t, i);
+			n->ino = tg->ino;
+			n->size = tg->size;
+			n->mode = tg->mode;
+			n->uid = tg->uid;
+			n->gid = tg->gid;
+			n->mtime = tg->mtime;
+		}
+	}
 	return 0;
+}
+
+/* A hard link is reported as one while its target still is the same inode; once the
+ * target is deleted or replaced, the link is what remains of it: a regular file. */
+static vigil_ftype reported_type(vigil_tree *t, node *n, uint64_t *size)
+{
+	uint32_t target;
+	int hops = 0;
+	*size = n->size;
+	if (n->type != VIGIL_FT_HARDLINK)
+		return (vigil_ftype)n->type;
+	if (n->link && resolve(t, 0, n->link, LAST_NOFOLLOW, 0, &hops, &target) == 0 &&
+	    N(t, target)->alive && N(t, target)->ino == n->ino && N(t, target) != n) {
+		*size = 0;
+		return VIGIL_FT_HARDLINK;
+	}
+	return VIGIL_FT_FILE;
 }
 
 static int apply_whiteout(vigil_tree *t, const vigil_rec *r, int opaque)
@@ -506,8 +544,8 @@ int vigil_image__tree_file(vigil_tree *t, uint32_t i, vigil_file *f)
 	node *n = N(t, i);
 	memset(f, 0, sizeof(*f));
 	f->path = (char *)t->path.data;
-	f->link = n->link;
-	f->size = n->size;
+	f->type = reported_type(t, n, &f->size);
+	f->link = f->type == VIGIL_FT_FILE ? NULL : n->link;
 	f->mtime = n->mtime;
 	f->mode = n->mode;
 	f->uid = n->uid;
@@ -515,7 +553,6 @@ int vigil_image__tree_file(vigil_tree *t, uint32_t i, vigil_file *f)
 	f->rdev_major = n->rmaj;
 	f->rdev_minor = n->rmin;
 	f->layer = n->layer;
-	f->type = (vigil_ftype)n->type;
 	f->status = VIGIL_FS_PRESENT;
 	f->removed_by = -1;
 	return 0;
@@ -621,8 +658,8 @@ int vigil_image__tree_walk(vigil_tree *t, uint32_t start, vigil_file_cb cb, void
 		memset(&f, 0, sizeof(f));
 		if (w->node != NONE) {
 			node *n = N(t, w->node);
-			f.link = n->link;
-			f.size = n->size;
+			f.type = reported_type(t, n, &f.size);
+			f.link = f.type == VIGIL_FT_FILE ? NULL : n->link;
 			f.mtime = n->mtime;
 			f.mode = n->mode;
 			f.uid = n->uid;
@@ -630,7 +667,6 @@ int vigil_image__tree_walk(vigil_tree *t, uint32_t start, vigil_file_cb cb, void
 			f.rdev_major = n->rmaj;
 			f.rdev_minor = n->rmin;
 			f.layer = n->layer;
-			f.type = (vigil_ftype)n->type;
 			f.status = VIGIL_FS_PRESENT;
 			f.removed_by = -1;
 		} else {

@@ -244,10 +244,11 @@ static void jw_open(vigil_jsonw *w, char c)
 
 static void jw_close(vigil_jsonw *w, char c)
 {
-	bool had = w->need_comma[w->depth];
+	/* the members were indented when their depth was within `pretty` */
+	bool indent = w->need_comma[w->depth] && w->depth <= w->pretty;
 	if (w->depth > 0)
 		w->depth--;
-	if (had)
+	if (indent)
 		jw_indent(w);
 	fputc(c, w->f);
 }
@@ -262,7 +263,7 @@ void vigil_jsonw_key(vigil_jsonw *w, const char *k)
 	jw_value(w);
 	fputc('"', w->f);
 	vigil_json_escape(w->f, k);
-	fputs(w->pretty ? "\": " : "\":", w->f);
+	fputs(w->depth <= w->pretty ? "\": " : "\":", w->f);
 	w->after_key = true;
 }
 

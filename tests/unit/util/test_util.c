@@ -1,0 +1,48 @@
+/* Utilities: sizes, JSON escaping, digests. */
+#include <stdlib.h>
+
+#include "../test.h"
+#include "util/util.h"
+
+TEST(test_util__parse_size_suffixes)
+{
+	uint64_t v;
+	CHECK(vigil_parse_size(&v, "512") == 0 && v == 512);
+	CHECK(vigil_parse_size(&v, "64K") == 0 && v == 65536);
+	CHECK(vigil_parse_size(&v, "10M") == 0 && v == 10u << 20);
+	CHECK(vigil_parse_size(&v, "2G") == 0 && v == 2ull << 30);
+	CHECK(vigil_parse_size(&v, "1GiB") == 0 && v == 1ull << 30);
+	CHECK(vigil_parse_size(&v, "x") < 0);
+	CHECK(vigil_parse_size(&v, "99999999999999999999") < 0);
+	CHECK(vigil_parse_size(&v, "17179869184G") < 0);
+}
+
+TEST(test_util__json_escape_replaces_invalid_utf8)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	CHECK(f);
+	vigil_json_escape(f, "a\"b\\\n\x01\xff\xc3\xa9");
+	fclose(f);
+	CHECK_STR(out, "a\\\"b\\\\\\n\\u0001\xef\xbf\xbd\xc3\xa9");
+	free(out);
+}
+
+TEST(test_util__sha256_of_empty)
+{
+	char d[72];
+	CHECK(vigil_sha256_buf(d, "", 0) == 0);
+	CHECK_STR(d, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	CHECK(vigil_digest_is_sha256(d));
+	CHECK(!vigil_digest_is_sha256("sha256:E3B0"));
+}
+
+TEST(test_util__buf_limit)
+{
+	vigil_buf b = VIGIL_BUF_INIT;
+	b.limit = 4;
+	CHECK(vigil_buf_puts(&b, "abcd") == 0);
+	CHECK(vigil_buf_puts(&b, "e") == VIGIL_ELIMIT);
+	vigil_buf_free(&b);
+}
