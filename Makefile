@@ -90,3 +90,6 @@ format:
 
 clean:
 	rm -rf $(B) $(BA) $(BF)
+
+$(B)/bench-gunzip: bench/gunzip.c
+	$(CC) $(CSTD) -O2 -o $@ $< -lz -lisal -ldeflate -lcrypto

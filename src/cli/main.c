@@ -557,16 +557,31 @@ static void print_list(const char *label, const char *const *v, const char *sep)
 	if (!v || !*v)
 		return;
 	printf("%-13s", label);
-	for (int i = 0; v[i]; i++)
-		printf("%s%s", i ? sep : "", v[i]);
+	for (int i = 0; v[i]; i++) {
+		fputs(i ? sep : "", stdout);
+		put_safe(stdout, v[i]);
+	}
 	putchar('\n');
 }
 
+/* "label  value" with the value escaped. */
+static void print_kv(const char *label, const char *value)
+{
+	printf("%-13s", label);
+	put_safe(stdout, value);
+	putchar('\n');
+}
+
+/* Copies s into dst on one line: whitespace runs become one space, cut to n-1 bytes. */
 static void one_line(char *dst, size_t n, const char *s)
 {
 	size_t k = 0;
-	for (; s && *s && k + 1 < n; s++)
-		dst[k++] = (*s == '\n' || *s == '\t') ? ' ' : *s;
+	for (; s && *s && k + 1 < n; s++) {
+		int space = *s == '\n' || *s == '\t' || *s == ' ';
+		if (space && k && dst[k - 1] == ' ')
+			continue;
+		dst[k++] = space ? ' ' : *s;
+	}
 	dst[k] = '\0';
 }
 
@@ -576,36 +591,53 @@ static void inspect_table(vigil_image *img, const char *ref)
 	const vigil_os *os = vigil_image_os(img);
 	uint64_t files, bytes;
 	char a[32], b[32];
-	printf("%-13s%s\n", "Image:", ref);
+	print_kv("Image:", ref);
 	printf("%-13s%s\n", "Format:", vigil_image_format(img));
 	if (vigil_image_manifest_digest(img))
-		printf("%-13s%s\n", "Manifest:", vigil_image_manifest_digest(img));
+		print_kv("Manifest:", vigil_image_manifest_digest(img));
 	if (vigil_image_config_digest(img))
-		printf("%-13s%s\n", "Config:", vigil_image_config_digest(img));
+		print_kv("Config:", vigil_image_config_digest(img));
 	print_list("Tags:", vigil_image_tags(img), ", ");
-	printf("%-13s%s", "OS:", os->pretty_name ? os->pretty_name : os->id ? os->id : "unknown");
-	if (os->id)
-		printf(" (%s %s)", os->id, os->version_id ? os->version_id : "");
+	printf("%-13s", "OS:");
+	put_safe(stdout, os->pretty_name ? os->pretty_name : os->id ? os->id : "unknown");
+	if (os->id) {
+		fputs(" (", stdout);
+		put_safe(stdout, os->id);
+		fputs(" ", stdout);
+		put_safe(stdout, os->version_id ? os->version_id : "");
+		fputs(")", stdout);
+	}
 	putchar('\n');
-	printf("%-13s%s/%s%s%s\n", "Platform:", cf->os ? cf->os : "?",
-	       cf->architecture ? cf->architecture : "?", cf->variant ? "/" : "",
-	       cf->variant ? cf->variant : "");
+	printf("%-13s", "Platform:");
+	put_safe(stdout, cf->os ? cf->os : "?");
+	putchar('/');
+	put_safe(stdout, cf->architecture ? cf->architecture : "?");
+	if (cf->variant) {
+		putchar('/');
+		put_safe(stdout, cf->variant);
+	}
+	putchar('\n');
 	if (cf->created)
-		printf("%-13s%s\n", "Created:", cf->created);
+		print_kv("Created:", cf->created);
 	vigil_image_totals(img, &files, &bytes);
 	printf("%-13s%" PRIu64 " files, %s\n", "Files:", files, vigil_human_size(a, sizeof(a), bytes));
 	if (cf->user || cf->env || cf->entrypoint || cf->cmd)
 		printf("\nConfiguration\n");
-	printf("%-13s%s\n", "User:", cf->user && *cf->user ? cf->user : "(unset: root)");
+	print_kv("User:", cf->user && *cf->user ? cf->user : "(unset: root)");
 	if (cf->working_dir && *cf->working_dir)
-		printf("%-13s%s\n", "WorkingDir:", cf->working_dir);
+		print_kv("WorkingDir:", cf->working_dir);
 	print_list("Entrypoint:", cf->entrypoint, " ");
 	print_list("Cmd:", cf->cmd, " ");
 	print_list("Env:", cf->env, "\n             ");
 	print_list("Ports:", cf->exposed_ports, ", ");
 	print_list("Volumes:", cf->volumes, ", ");
-	for (int i = 0; cf->label_keys && cf->label_keys[i]; i++)
-		printf("%-13s%s=%s\n", i ? "" : "Labels:", cf->label_keys[i], cf->label_values[i]);
+	for (int i = 0; cf->label_keys && cf->label_keys[i]; i++) {
+		printf("%-13s", i ? "" : "Labels:");
+		put_safe(stdout, cf->label_keys[i]);
+		putchar('=');
+		put_safe(stdout, cf->label_values[i]);
+		putchar('\n');
+	}
 	print_list("Healthcheck:", cf->healthcheck, " ");
 	printf("\nLayers\n");
 	printf("  %-3s %-19s %-19s %-5s %10s %12s  %s\n", "#", "DIGEST", "DIFF_ID", "COMP", "SIZE",
@@ -614,10 +646,12 @@ static void inspect_table(vigil_image *img, const char *ref)
 		const vigil_layer_info *l = vigil_image_layer(img, i);
 		char by[61];
 		one_line(by, sizeof(by), l->created_by ? l->created_by : "");
-		printf("  %-3d %-19.19s %-19.19s %-5s %10s %12s  %s\n", l->index,
+		printf("  %-3d %-19.19s %-19.19s %-5s %10s %12s  ", l->index,
 		       l->digest ? l->digest : "-", l->diff_id ? l->diff_id : "-",
 		       l->compression ? l->compression : "-", vigil_human_size(a, sizeof(a), l->size),
-		       vigil_human_size(b, sizeof(b), l->uncompressed_size), by);
+		       vigil_human_size(b, sizeof(b), l->uncompressed_size));
+		put_safe(stdout, by);
+		putchar('\n');
 	}
 	if (cf->history_count) {
 		printf("\nHistory\n");
@@ -626,9 +660,11 @@ static void inspect_table(vigil_image *img, const char *ref)
 			char by[101];
 			one_line(by, sizeof(by), h->created_by ? h->created_by : "");
 			if (h->layer >= 0)
-				printf("  L%-3d %s\n", h->layer, by);
+				printf("  L%-3d ", h->layer);
 			else
-				printf("  %-4s %s\n", "-", by);
+				printf("  %-4s ", "-");
+			put_safe(stdout, by);
+			putchar('\n');
 		}
 	}
 }
