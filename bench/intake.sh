@@ -11,7 +11,8 @@
 # Environment:
 #   VIGIL             binary (default build/vigil, built with make if needed)
 #   BENCH_VIGIL_ARGS  extra arguments for vigil ls (e.g. "--max-bytes 20G")
-#   BENCH_RAW         file to append every measurement to (tab-separated)
+#   BENCH_RAW         file to append every measurement to (tab-separated: image, command,
+#                     wall s, peak RSS KB, user+sys CPU s)
 # Wall time is taken around each run (ns clock), peak RSS with GNU time (%M). The page cache is
 # warmed first (one untimed pass over the blobs and one untimed vigil run); runs are interleaved
 # (vigil, gzip, igzip, vigil, ...). Non-gzip layers are decompressed with zstd -dc or cat.
@@ -97,7 +98,8 @@ layers_of() {
         tar -xf "$path" -C "$out" || die "cannot unpack $path"
         "$PY" -c "$LAYERS_PY" "$out"
     else
-        die "$img: not a directory or a tarball"
+        log "$img: not a directory or a tarball"
+        return 1
     fi
 }
 
@@ -111,17 +113,20 @@ decompressor() { # decompressor BLOB IGZIP(0/1): the command that decompresses i
     esac
 }
 
-# measure CMD...: run once; sets WALL (s) and RSS (KB); stdout to /dev/null. Fails on non-zero.
+# measure CMD...: run once; sets WALL (s), RSS (KB) and CPU (user+sys s); stdout to /dev/null.
+# Returns the command's exit code.
 measure() {
     local t0 t1 rc
     t0=$(date +%s%N)
     set +e
-    "$TIME" -f '%M' -o "$TMP/time" "$@" >/dev/null 2>"$TMP/err"
+    "$TIME" -f '%M %U %S' -o "$TMP/time" "$@" >/dev/null 2>"$TMP/err"
     rc=$?
     set -e
     t1=$(date +%s%N)
     WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-    RSS=$(tail -n 1 "$TMP/time")
+    set -- $(tail -n 1 "$TMP/time")
+    RSS=${1:-0}
+    CPU=$(awk -v u="${2:-0}" -v s="${3:-0}" 'BEGIN { printf "%.2f", u + s }')
     return $rc
 }
 
@@ -143,8 +148,13 @@ i=0
 for img in "${images[@]}"; do
     i=$((i + 1))
     name=$(basename "${img%/}")
-    mapfile -t blobs < <(layers_of "$img" "$TMP/img$i")
-    [ ${#blobs[@]} -gt 0 ] || die "$img: no layers"
+    blobs=()
+    mapfile -t blobs < <(layers_of "$img" "$TMP/img$i" || true)
+    if [ ${#blobs[@]} -eq 0 ]; then
+        log "$img: no layer blobs found (not an OCI layout, docker-archive or oci-archive?)"
+        rows+=("| $name | | | skipped: no layer blobs found | | | | |")
+        continue
+    fi
     : >"$TMP/gz$i"
     : >"$TMP/ig$i"
     comp=0
@@ -173,16 +183,16 @@ for img in "${images[@]}"; do
         measure "$VIGIL" ls "$img" --format json "${EXTRA[@]}" ||
             die "$name: vigil failed on run $r: $(head -c 400 "$TMP/err")"
         echo "$WALL" >>"$TMP/v_wall"; echo "$RSS" >>"$TMP/v_rss"
-        [ -z "${BENCH_RAW:-}" ] || printf '%s\tvigil\t%s\t%s\n' "$name" "$WALL" "$RSS" >>"$BENCH_RAW"
-        log "$name run $r: vigil ${WALL}s $((RSS / 1024))MB"
+        [ -z "${BENCH_RAW:-}" ] || printf '%s\tvigil\t%s\t%s\t%s\n' "$name" "$WALL" "$RSS" "$CPU" >>"$BENCH_RAW"
+        log "$name run $r: vigil ${WALL}s (cpu ${CPU}s) $((RSS / 1024))MB"
         measure "$TMP/decompress.sh" "$TMP/gz$i" || die "$name: gzip -dc failed"
         echo "$WALL" >>"$TMP/g_wall"
-        [ -z "${BENCH_RAW:-}" ] || printf '%s\tgzip\t%s\t%s\n' "$name" "$WALL" "$RSS" >>"$BENCH_RAW"
+        [ -z "${BENCH_RAW:-}" ] || printf '%s\tgzip\t%s\t%s\t%s\n' "$name" "$WALL" "$RSS" "$CPU" >>"$BENCH_RAW"
         log "$name run $r: gzip -dc ${WALL}s"
         if [ "$have_igzip" = 1 ]; then
             measure "$TMP/decompress.sh" "$TMP/ig$i" || die "$name: igzip -dc failed"
             echo "$WALL" >>"$TMP/i_wall"
-            [ -z "${BENCH_RAW:-}" ] || printf '%s\tigzip\t%s\t%s\n' "$name" "$WALL" "$RSS" >>"$BENCH_RAW"
+            [ -z "${BENCH_RAW:-}" ] || printf '%s\tigzip\t%s\t%s\t%s\n' "$name" "$WALL" "$RSS" "$CPU" >>"$BENCH_RAW"
             log "$name run $r: igzip -dc ${WALL}s"
         fi
     done

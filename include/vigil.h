@@ -113,11 +113,15 @@ const char *vigil_ftype_name(vigil_ftype t);
 /*
  * An analyzer sees every regular file of every layer once (including files that a
  * later layer deletes or overwrites; vigil_file.status is not yet known then and is
- * VIGIL_FS_PRESENT). `want` gets the first bytes of the content (up to 512) and
- * returns 1 to receive the content as a stream: begin, data..., end. Callbacks may run
- * on several threads at once, each file on one thread; analyzers must be thread-safe.
+ * VIGIL_FS_PRESENT). `want` is first called with head == NULL and decides by name:
+ * VIGIL_WANT_NO, VIGIL_WANT_YES, or VIGIL_WANT_HEAD to be called again with the first
+ * bytes of the content (up to 512; fewer for short files) to decide by magic. A wanted
+ * file's content arrives as a stream: begin, data..., end. Callbacks may run on
+ * several threads at once, each file on one thread; analyzers must be thread-safe.
  * Return a negative VIGIL_E* code from a callback to stop the whole read.
  */
+enum { VIGIL_WANT_NO = 0, VIGIL_WANT_YES = 1, VIGIL_WANT_HEAD = 2 };
+
 typedef struct vigil_analyzer {
 	const char *name;
 	int (*want)(const vigil_file *f, const uint8_t *head, size_t head_len, void *payload);

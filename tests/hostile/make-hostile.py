@@ -608,6 +608,24 @@ def _(root):
     lo.image([Layer(t, compress=False)])
 
 
+@case("tar-pax-huge", "a PAX extended header that claims 1 GiB of records; the stream ends "
+      "after 4 KB")
+def _(root):
+    lo = Layout(os.path.join(root, "tar-pax-huge"))
+    t = b"".join(base_entries()) + header("PaxHeaders.0/big", 1 << 30, b"x") + \
+        b"30 path=" + b"p" * 21 + b"\n" + prng_bytes(4096, "pax")
+    lo.image([Layer(t)])
+
+
+@case("tar-longname-huge", "a GNU ././@LongLink name header that claims 1 GiB; the stream ends "
+      "after 4 KB")
+def _(root):
+    lo = Layout(os.path.join(root, "tar-longname-huge"))
+    t = b"".join(base_entries()) + header("././@LongLink", 1 << 30, b"L", mode=0,
+                                          gnu_magic=True) + b"n" * 4096
+    lo.image([Layer(t)])
+
+
 @case("da-good.tar", "control: a valid docker-archive with two layers")
 def _(root):
     docker_archive(os.path.join(root, "da-good.tar"),

@@ -230,6 +230,9 @@ expect_error "hostile: symlink-loop-only: ls /c/y" "symbolic link loop" ls "$H/s
 expect_error "hostile: truncated-gzip: ls" "truncated" ls "$H/truncated-gzip"
 expect_error "hostile: tar-8g-claim-gzip: ls" "truncated" ls "$H/tar-8g-claim-gzip"
 expect_error "hostile: tar-8g-claim-plain: ls" "truncated" ls "$H/tar-8g-claim-plain"
+# headers whose own data (PAX records, a GNU long name) claims 1 GiB: must not be allocated
+expect_error "hostile: tar-pax-huge: ls" "truncated|too large" ls "$H/tar-pax-huge"
+expect_error "hostile: tar-longname-huge: ls" "truncated|too large" ls "$H/tar-longname-huge"
 expect_error "hostile: digest-mismatch-blob: ls" "digest mismatch" ls "$H/digest-mismatch-blob"
 expect_error "hostile: digest-mismatch-diffid: ls" "digest mismatch" ls "$H/digest-mismatch-diffid"
 

@@ -522,21 +522,39 @@ int vigil_image_add_analyzer(vigil_image *img, const vigil_analyzer *a)
 
 /* ---- analyzers ---------------------------------------------------------------------- */
 
-int vigil_image__analyze(vigil_image *img, const vigil_file *f, const uint8_t *head,
-			 size_t head_len, vigil_pull_fn next, void *src)
+int vigil_image__analyze(vigil_image *img, const vigil_file *f, vigil_head_fn head_fn,
+			 vigil_pull_fn next, void *src)
 {
 	enum { MAX_AN = 64 };
 	void *state[MAX_AN];
-	int active[MAX_AN], nact = 0, error = 0;
+	int active[MAX_AN], verdict[MAX_AN], nact = 0, error = 0, need_head = 0;
 	size_t na = img->analyzers.len < MAX_AN ? img->analyzers.len : MAX_AN;
-	size_t hl = head_len < 512 ? head_len : 512;
+	const uint8_t *head = NULL;
+	size_t head_len = 0;
 
+	/* by name first: a file nobody wants is never read */
 	for (size_t i = 0; i < na; i++) {
 		vigil_analyzer *a = &VIGIL_VEC_AT(&img->analyzers, vigil_analyzer, i);
-		int w = a->want ? a->want(f, head, hl, a->payload) : 0;
-		if (w < 0)
-			return w;
-		if (w == 0)
+		verdict[i] = a->want ? a->want(f, NULL, 0, a->payload) : VIGIL_WANT_NO;
+		if (verdict[i] < 0)
+			return verdict[i];
+		need_head |= verdict[i] == VIGIL_WANT_HEAD;
+		if (verdict[i] == VIGIL_WANT_YES)
+			need_head |= 1;   /* the stream starts with the head in any case */
+	}
+	if (!need_head)
+		return 0;
+	if ((error = head_fn(src, &head, &head_len)) < 0)
+		return error;
+	for (size_t i = 0; i < na; i++) {
+		vigil_analyzer *a = &VIGIL_VEC_AT(&img->analyzers, vigil_analyzer, i);
+		if (verdict[i] == VIGIL_WANT_HEAD) {
+			int w = a->want(f, head, head_len < 512 ? head_len : 512, a->payload);
+			if (w < 0)
+				return w;
+			verdict[i] = w == VIGIL_WANT_YES;
+		}
+		if (verdict[i] != VIGIL_WANT_YES)
 			continue;
 		state[nact] = NULL;
 		if (a->begin && (error = a->begin(&state[nact], f, a->payload)) < 0)
@@ -553,8 +571,6 @@ int vigil_image__analyze(vigil_image *img, const vigil_file *f, const uint8_t *h
 			if (a->data && (error = a->data(state[k], p, n, a->payload)) < 0)
 				goto finish;
 		}
-		if (!next)
-			break;
 		if ((error = next(src, &p, &n)) < 0)
 			goto finish;
 	}
@@ -573,11 +589,11 @@ static int os_want(const vigil_file *f, const uint8_t *head, size_t len, void *p
 {
 	(void)head, (void)len, (void)payload;
 	if (f->size > 65536)
-		return 0;
+		return VIGIL_WANT_NO;
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(OS_FILES); i++)
 		if (strcmp(f->path + 1, OS_FILES[i]) == 0)
-			return 1;
-	return 0;
+			return VIGIL_WANT_YES;
+	return VIGIL_WANT_NO;
 }
 
 static int os_begin(void **state, const vigil_file *f, void *payload)

@@ -172,10 +172,12 @@ void vigil_image__warn(vigil_image *img, const char *fmt, ...) __attribute__((fo
 int vigil_image__layer_read(vigil_image *img, int i, vigil_bsrc *src);
 /* Walks a root filesystem directory into layer 0's records, giving files to analyzers. */
 int vigil_image__rootfs_read(vigil_image *img);
-/* Gives one regular file's content to the analyzers that want it. `next` pulls the
- * content after `head`; NULL when head is all of it. */
+/* Gives one regular file's content to the analyzers that want it: `head` is called at
+ * most once, for the first chunk, only when an analyzer wants the file or its head;
+ * `next` pulls the following chunks (*n = 0 at the end). */
 typedef int (*vigil_pull_fn)(void *src, const uint8_t **p, size_t *n);
-int vigil_image__analyze(vigil_image *img, const vigil_file *f, const uint8_t *head, size_t head_len,
+typedef vigil_pull_fn vigil_head_fn;
+int vigil_image__analyze(vigil_image *img, const vigil_file *f, vigil_head_fn head,
 			 vigil_pull_fn next, void *src);
 /* Parses manifests and config; fills img->layers and img->config. */
 int vigil_image__open_oci(vigil_image *img, const char *tag, const char *platform);

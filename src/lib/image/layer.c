@@ -290,12 +290,8 @@ int vigil_image__layer_read(vigil_image *img, int index, vigil_bsrc *src)
 			}
 			if (rec->size <= lim->max_file_size) {
 				pull_ar pa = { a, 0 };
-				const uint8_t *head = NULL;
-				size_t head_len = 0;
-				if ((error = pull_archive(&pa, &head, &head_len)) < 0)
-					goto archive_error;
-				if ((error = vigil_image__analyze(img, &f, head, head_len,
-								  pull_archive, &pa)) < 0) {
+				if ((error = vigil_image__analyze(img, &f, pull_archive, pull_archive,
+								  &pa)) < 0) {
 					if (r.error)
 						goto archive_error;
 					layer_fail(L, error, "layer %d (%s): %s",

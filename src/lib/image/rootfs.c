@@ -75,18 +75,40 @@ static int pull_file(void *src, const uint8_t **p, size_t *n)
 	return 0;
 }
 
+/* The file's content, opened only when an analyzer asks for it. */
+typedef struct lazy_fd {
+	pull_fd pf;
+	int dirfd;
+	const char *name;
+	int open_errno;
+} lazy_fd;
+
+static int pull_first(void *src, const uint8_t **p, size_t *n)
+{
+	lazy_fd *l = src;
+	*n = 0;
+	l->pf.fd = openat(l->dirfd, l->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	if (l->pf.fd < 0) {
+		l->open_errno = errno;
+		return 0;   /* unreadable: analyzers see an empty file; reported below */
+	}
+	return pull_file(&l->pf, p, n);
+}
+
+static int pull_rest(void *src, const uint8_t **p, size_t *n)
+{
+	lazy_fd *l = src;
+	*n = 0;
+	return l->pf.fd < 0 ? 0 : pull_file(&l->pf, p, n);
+}
+
 static int analyze_file(walk *w, int dirfd, const char *name, const vigil_rec *rec)
 {
 	vigil_image *img = w->img;
 	vigil_file f;
-	int fd, error;
+	int error;
 	if (!img->analyzers.len || rec->size > img->ctx->limits.max_file_size)
 		return 0;
-	fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0) {
-		vigil_image__warn(img, "%s: cannot read /%s: %s", img->ref, rec->path, strerror(errno));
-		return 0;
-	}
 	memset(&f, 0, sizeof(f));
 	f.path = (char *)w->path.data;
 	f.size = rec->size;
@@ -96,16 +118,17 @@ static int analyze_file(walk *w, int dirfd, const char *name, const vigil_rec *r
 	f.gid = rec->gid;
 	f.type = VIGIL_FT_FILE;
 	f.removed_by = -1;
-	pull_fd pf = { fd, w->buf, rec->size };
-	const uint8_t *head = w->buf;
-	size_t head_len = 0;
-	if ((error = pull_file(&pf, &head, &head_len)) < 0) {
-		vigil_image__warn(img, "%s: cannot read /%s", img->ref, rec->path);
-		close(fd);
-		return 0;
+	lazy_fd l = { { -1, w->buf, rec->size }, dirfd, name, 0 };
+	error = vigil_image__analyze(img, &f, pull_first, pull_rest, &l);
+	if (l.pf.fd >= 0)
+		close(l.pf.fd);
+	else if (l.open_errno && l.open_errno != ENOENT)
+		vigil_image__warn(img, "%s: cannot read %s: %s", img->ref, f.path,
+				  strerror(l.open_errno));
+	if (error == VIGIL_EIO) {
+		vigil_image__warn(img, "%s: cannot read %s", img->ref, f.path);
+		error = 0;
 	}
-	error = vigil_image__analyze(img, &f, head, head_len, pull_file, &pf);
-	close(fd);
 	return error;
 }
 
