@@ -671,13 +671,17 @@ static int read_one(vigil_image *img, int i)
 		vigil_image__bsrc_file_free(&fs);
 	if (fd >= 0)
 		close(fd);
-	if (img->ctx->progress) {
-		uint64_t done = atomic_fetch_add(&img->progress_done, L->info.size) + L->info.size;
-		pthread_mutex_lock(&img->ctx->lock);
-		img->ctx->progress(done, img->progress_total, img->ctx->progress_payload);
-		pthread_mutex_unlock(&img->ctx->lock);
-	}
 	return error;
+}
+
+void vigil_image__progress(vigil_image *img, uint64_t bytes)
+{
+	uint64_t done = atomic_fetch_add(&img->progress_done, bytes) + bytes;
+	if (!img->ctx->progress || bytes == 0)
+		return;
+	pthread_mutex_lock(&img->ctx->lock);
+	img->ctx->progress(done, img->progress_total, img->ctx->progress_payload);
+	pthread_mutex_unlock(&img->ctx->lock);
 }
 
 static void *worker(void *arg)

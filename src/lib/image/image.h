@@ -168,6 +168,8 @@ struct vigil_image {
 
 /* Records a warning on the image and passes it to the context's callback. */
 void vigil_image__warn(vigil_image *img, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Counts `bytes` more of layer blobs as read and tells the progress callback. */
+void vigil_image__progress(vigil_image *img, uint64_t bytes);
 /* Reads layer `i` from `src`: fills its records, digests and info, or its errmsg. */
 int vigil_image__layer_read(vigil_image *img, int i, vigil_bsrc *src);
 /* Walks a root filesystem directory into layer 0's records, giving files to analyzers. */

@@ -21,6 +21,7 @@ typedef struct lrd {
 	uint64_t plain_bytes;
 	const char *errmsg;    /* decompression or limit problem seen by the callback */
 	int error;
+	uint64_t raw_reported; /* blob bytes already counted as progress */
 	char limit_msg[256];
 } lrd;
 
@@ -43,7 +44,10 @@ static la_ssize_t lrd_read(struct archive *a, void *payload, const void **buf)
 		r->plain_bytes += n;
 		uint64_t total = atomic_fetch_add(&r->img->nbytes, n) + n;
 		uint64_t raw = vigil_image__dec_raw_bytes(r->dec);
-		(void)raw;
+		if (raw - r->raw_reported >= (4u << 20)) {
+			vigil_image__progress(r->img, raw - r->raw_reported);
+			r->raw_reported = raw;
+		}
 		if (total > r->img->ctx->limits.max_bytes) {
 			snprintf(r->limit_msg, sizeof(r->limit_msg),
 				 "uncompressed size exceeds the limit of %llu bytes (raise with --max-bytes)",
@@ -310,6 +314,7 @@ int vigil_image__layer_read(vigil_image *img, int index, vigil_bsrc *src)
 		if (n == 0)
 			break;
 	}
+	vigil_image__progress(img, vigil_image__dec_raw_bytes(r.dec) - r.raw_reported);
 	vigil_sha256_final(raw_hash, L->got_digest);
 	vigil_sha256_final(r.plain_hash, L->got_diff_id);
 	L->info.size = vigil_image__dec_raw_bytes(r.dec);
