@@ -332,6 +332,30 @@ static int detect(vigil_image *img, const char *ref, const char **path, const ch
 	return 0;
 }
 
+/* A new, empty image object on `ctx`. */
+static int image_alloc(vigil_image **out, vigil_ctx *ctx, const vigil_open_opts *opts)
+{
+	vigil_image *img = calloc(1, sizeof(*img));
+	vigil_vec an = VIGIL_VEC_INIT(vigil_analyzer), caps = VIGIL_VEC_INIT(vigil_capture),
+		  warn = VIGIL_VEC_INIT(char *), tags = VIGIL_VEC_INIT(char *),
+		  mem = VIGIL_VEC_INIT(vigil_member);
+	*out = NULL;
+	if (!img)
+		return VIGIL_ENOMEM;
+	vigil_arena_init(&img->arena);
+	pthread_mutex_init(&img->cap_lock, NULL);
+	img->ctx = ctx;
+	img->fd = img->dirfd = -1;
+	img->all_layers = opts->all_layers;
+	img->analyzers = an;
+	img->captures = caps;
+	img->warnings = warn;
+	img->tags = tags;
+	img->members = mem;
+	*out = img;
+	return 0;
+}
+
 int vigil_image_open(vigil_image **out, vigil_ctx *ctx, const char *ref,
 		     const vigil_open_opts *opts)
 {
@@ -344,21 +368,8 @@ int vigil_image_open(vigil_image **out, vigil_ctx *ctx, const char *ref,
 	if (!opts)
 		opts = &defaults;
 	ctx->error[0] = '\0';
-	if (!(img = calloc(1, sizeof(*img))))
-		return VIGIL_ENOMEM;
-	vigil_arena_init(&img->arena);
-	pthread_mutex_init(&img->cap_lock, NULL);
-	img->ctx = ctx;
-	img->fd = img->dirfd = -1;
-	img->all_layers = opts->all_layers;
-	vigil_vec an = VIGIL_VEC_INIT(vigil_analyzer), caps = VIGIL_VEC_INIT(vigil_capture),
-		  warn = VIGIL_VEC_INIT(char *), tags = VIGIL_VEC_INIT(char *),
-		  mem = VIGIL_VEC_INIT(vigil_member);
-	img->analyzers = an;
-	img->captures = caps;
-	img->warnings = warn;
-	img->tags = tags;
-	img->members = mem;
+	if ((error = image_alloc(&img, ctx, opts)) < 0)
+		return error;
 	if (!(img->ref = vigil_arena_strdup(&img->arena, ref))) {
 		error = VIGIL_ENOMEM;
 		goto done;
@@ -427,28 +438,15 @@ int vigil_image__open_mem(vigil_image **out, vigil_ctx *ctx, const char *format,
 			  const vigil_member *members, size_t n, const vigil_open_opts *opts)
 {
 	static const vigil_open_opts defaults = VIGIL_OPEN_OPTS_INIT;
-	vigil_image *img = calloc(1, sizeof(*img));
-	int error = 0;
+	vigil_image *img;
+	int error;
 	*out = NULL;
-	if (!img)
-		return VIGIL_ENOMEM;
+	if ((error = image_alloc(&img, ctx, opts ? opts : &defaults)) < 0)
+		return error;
 	if (!opts)
 		opts = &defaults;
-	vigil_arena_init(&img->arena);
-	pthread_mutex_init(&img->cap_lock, NULL);
-	img->ctx = ctx;
-	img->fd = img->dirfd = -1;
-	img->all_layers = opts->all_layers;
 	img->ref = "(memory)";
 	img->store = STORE_TARSTREAM;
-	vigil_vec an = VIGIL_VEC_INIT(vigil_analyzer), caps = VIGIL_VEC_INIT(vigil_capture),
-		  warn = VIGIL_VEC_INIT(char *), tags = VIGIL_VEC_INIT(char *),
-		  mem = VIGIL_VEC_INIT(vigil_member);
-	img->analyzers = an;
-	img->captures = caps;
-	img->warnings = warn;
-	img->tags = tags;
-	img->members = mem;
 	for (size_t i = 0; i < n && error == 0; i++) {
 		vigil_member *m = vigil_vec_push(&img->members);
 		if (!m)

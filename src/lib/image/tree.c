@@ -13,28 +13,30 @@
 #define NONE UINT32_MAX
 #define MAX_HOPS 40
 
-typedef struct node {
-	const char *name;
+/* What a layer wrote for a path: kept by live nodes and by removed versions. */
+typedef struct attrs {
 	const char *link;
 	uint64_t size;
 	int64_t mtime;
-	uint32_t parent, first_child, next, prev, hnext;
 	uint32_t mode, uid, gid, rmaj, rmin;
-	uint32_t hash;
-	uint32_t ino;           /* hard links share their target's; a new entry gets a new one */
 	int32_t layer;
 	uint8_t type;
+} attrs;
+
+typedef struct node {
+	const char *name;
+	attrs a;
+	uint32_t parent, first_child, next, prev, hnext;
+	uint32_t hash;
+	uint32_t ino;           /* hard links share their target's; a new entry gets a new one */
 	uint8_t alive;
 } node;
 
 typedef struct hist {
 	const char *path;
-	const char *link;
-	uint64_t size;
-	int64_t mtime;
-	uint32_t mode, uid, gid, rmaj, rmin;
-	int32_t layer, removed_by;
-	uint8_t type, status;
+	attrs a;
+	int32_t removed_by;
+	uint8_t status;
 } hist;
 
 struct vigil_tree {
@@ -84,10 +86,10 @@ int vigil_image__tree_new(vigil_tree **out, int keep_history)
 	memset(t->buckets, 0xff, t->nbuckets * sizeof(uint32_t));
 	root->name = "";
 	root->parent = root->first_child = root->next = root->prev = root->hnext = NONE;
-	root->type = VIGIL_FT_DIR;
-	root->mode = 0755;
+	root->a.type = VIGIL_FT_DIR;
+	root->a.mode = 0755;
 	root->alive = 1;
-	root->layer = -1;
+	root->a.layer = -1;
 	*out = t;
 	return 0;
 }
@@ -217,7 +219,7 @@ static int build_path(vigil_tree *t, uint32_t i)
 
 static int record_history(vigil_tree *t, uint32_t i, int status)
 {
-	if (!t->keep_history || N(t, i)->layer == t->layer)
+	if (!t->keep_history || N(t, i)->a.layer == t->layer)
 		return 0;   /* a layer rewriting its own entry leaves no version behind */
 	node *n = N(t, i);
 	int error = build_path(t, i);
@@ -229,16 +231,7 @@ static int record_history(vigil_tree *t, uint32_t i, int status)
 	n = N(t, i);
 	if (!(h->path = vigil_arena_strdup(&t->strings, (char *)t->path.data)))
 		return VIGIL_ENOMEM;
-	h->link = n->link;
-	h->size = n->size;
-	h->mtime = n->mtime;
-	h->mode = n->mode;
-	h->uid = n->uid;
-	h->gid = n->gid;
-	h->rmaj = n->rmaj;
-	h->rmin = n->rmin;
-	h->layer = n->layer;
-	h->type = n->type;
+	h->a = n->a;
 	h->status = (uint8_t)status;
 	h->removed_by = t->layer;
 	return 0;
@@ -286,16 +279,16 @@ static int kill_subtree(vigil_tree *t, uint32_t i, int self, int status)
 
 static void set_attrs(node *n, const vigil_rec *r, int layer)
 {
-	n->type = r->type;
-	n->mode = r->mode & 07777;
-	n->uid = r->uid;
-	n->gid = r->gid;
-	n->size = r->type == VIGIL_FT_FILE ? r->size : 0;
-	n->mtime = r->mtime;
-	n->rmaj = r->rmaj;
-	n->rmin = r->rmin;
-	n->link = r->link;
-	n->layer = layer;
+	n->a.type = r->type;
+	n->a.mode = r->mode & 07777;
+	n->a.uid = r->uid;
+	n->a.gid = r->gid;
+	n->a.size = r->type == VIGIL_FT_FILE ? r->size : 0;
+	n->a.mtime = r->mtime;
+	n->a.rmaj = r->rmaj;
+	n->a.rmin = r->rmin;
+	n->a.link = r->link;
+	n->a.layer = layer;
 }
 
 /* Makes node i (dead or not a directory) a live implicit directory of this layer. */
@@ -311,13 +304,13 @@ static int make_implicit_dir(vigil_tree *t, uint32_t parent, uint32_t i)
 	}
 	n = N(t, i);
 	n->alive = 1;
-	n->type = VIGIL_FT_DIR;
-	n->mode = 0755;
-	n->uid = n->gid = 0;
-	n->size = 0;
-	n->link = NULL;
-	n->mtime = 0;
-	n->layer = t->layer;
+	n->a.type = VIGIL_FT_DIR;
+	n->a.mode = 0755;
+	n->a.uid = n->a.gid = 0;
+	n->a.size = 0;
+	n->a.link = NULL;
+	n->a.mtime = 0;
+	n->a.layer = t->layer;
 	return 0;
 }
 
@@ -350,13 +343,13 @@ static int step(vigil_tree *t, uint32_t cur, const char *name, size_t len, int m
 		return VIGIL_ENOTFOUND;
 	}
 	node *n = N(t, c);
-	if (n->alive && n->type == VIGIL_FT_SYMLINK && mode != LAST_NOFOLLOW) {
+	if (n->alive && n->a.type == VIGIL_FT_SYMLINK && mode != LAST_NOFOLLOW) {
 		if (++*hops > MAX_HOPS)
 			return VIGIL_EFORMAT;
-		const char *target = n->link ? n->link : "";
+		const char *target = n->a.link ? n->a.link : "";
 		return resolve(t, target[0] == '/' ? 0 : cur, target, mode, create, hops, out);
 	}
-	if (!n->alive || (mode == LAST_DIR && n->type != VIGIL_FT_DIR)) {
+	if (!n->alive || (mode == LAST_DIR && n->a.type != VIGIL_FT_DIR)) {
 		if (!create)
 			return VIGIL_ENOTFOUND;
 		if ((error = kill_subtree(t, c, 0, VIGIL_FS_DELETED)) < 0 ||
@@ -390,7 +383,7 @@ static int resolve(vigil_tree *t, uint32_t start, const char *path, int last_mod
 			return error;
 		p = rest;
 	}
-	if (last_mode == LAST_DIR && N(t, cur)->type != VIGIL_FT_DIR)
+	if (last_mode == LAST_DIR && N(t, cur)->a.type != VIGIL_FT_DIR)
 		return VIGIL_ENOTFOUND;
 	*out = cur;
 	return 0;
@@ -415,7 +408,7 @@ static int resolve_parent(vigil_tree *t, const char *path, int create, uint32_t 
 		return VIGIL_ENOMEM;
 	error = resolve(t, 0, dir, LAST_DIR, create, &hops, parent);
 	free(dir);
-	if (error == 0 && N(t, *parent)->type != VIGIL_FT_DIR)
+	if (error == 0 && N(t, *parent)->a.type != VIGIL_FT_DIR)
 		error = VIGIL_ENOTFOUND;
 	return error;
 }
@@ -433,7 +426,7 @@ static int apply_entry(vigil_tree *t, const vigil_rec *r)
 		return error;
 	node *n = N(t, i);
 	if (n->alive) {
-		if (!(n->type == VIGIL_FT_DIR && r->type == VIGIL_FT_DIR) &&
+		if (!(n->a.type == VIGIL_FT_DIR && r->type == VIGIL_FT_DIR) &&
 		    (error = kill_subtree(t, i, 0, VIGIL_FS_DELETED)) < 0)
 			return error;
 		if ((error = record_history(t, i, VIGIL_FS_OVERWRITTEN)) < 0)
@@ -447,7 +440,7 @@ static int apply_entry(vigil_tree *t, const vigil_rec *r)
 	if (r->link && !(link = vigil_arena_strdup(&t->strings, r->link)))
 		return VIGIL_ENOMEM;
 	set_attrs(n, r, t->layer);
-	n->link = link;
+	n->a.link = link;
 	if (r->type == VIGIL_FT_DIR && n->ino)
 		return 0;   /* a directory keeps its identity when a layer lists it again */
 	n->ino = ++t->next_ino;
@@ -456,15 +449,15 @@ static int apply_entry(vigil_tree *t, const vigil_rec *r)
 		uint32_t target;
 		int hops = 0;
 		if (resolve(t, 0, r->link, LAST_NOFOLLOW, 0, &hops, &target) == 0 && target != i &&
-		    (N(t, target)->type == VIGIL_FT_FILE || N(t, target)->type == VIGIL_FT_HARDLINK)) {
+		    (N(t, target)->a.type == VIGIL_FT_FILE || N(t, target)->a.type == VIGIL_FT_HARDLINK)) {
 			node *tg = N(t, target);
 			n = N(t, i);
 			n->ino = tg->ino;
-			n->size = tg->size;
-			n->mode = tg->mode;
-			n->uid = tg->uid;
-			n->gid = tg->gid;
-			n->mtime = tg->mtime;
+			n->a.size = tg->a.size;
+			n->a.mode = tg->a.mode;
+			n->a.uid = tg->a.uid;
+			n->a.gid = tg->a.gid;
+			n->a.mtime = tg->a.mtime;
 		}
 	}
 	return 0;
@@ -476,10 +469,10 @@ static vigil_ftype reported_type(vigil_tree *t, node *n, uint64_t *size)
 {
 	uint32_t target;
 	int hops = 0;
-	*size = n->size;
-	if (n->type != VIGIL_FT_HARDLINK)
-		return (vigil_ftype)n->type;
-	if (n->link && resolve(t, 0, n->link, LAST_NOFOLLOW, 0, &hops, &target) == 0 &&
+	*size = n->a.size;
+	if (n->a.type != VIGIL_FT_HARDLINK)
+		return (vigil_ftype)n->a.type;
+	if (n->a.link && resolve(t, 0, n->a.link, LAST_NOFOLLOW, 0, &hops, &target) == 0 &&
 	    N(t, target)->alive && N(t, target)->ino == n->ino && N(t, target) != n) {
 		*size = 0;
 		return VIGIL_FT_HARDLINK;
@@ -501,7 +494,7 @@ static int apply_whiteout(vigil_tree *t, const vigil_rec *r, int opaque)
 	else if ((i = find_child(t, parent, name, strlen(name))) == NONE || !N(t, i)->alive)
 		return 0;
 	if (opaque)
-		return N(t, i)->type == VIGIL_FT_DIR ? kill_subtree(t, i, 0, VIGIL_FS_DELETED) : 0;
+		return N(t, i)->a.type == VIGIL_FT_DIR ? kill_subtree(t, i, 0, VIGIL_FS_DELETED) : 0;
 	return kill_subtree(t, i, 1, VIGIL_FS_DELETED);
 }
 
@@ -536,25 +529,40 @@ int vigil_image__tree_lookup(vigil_tree *t, const char *path, int follow, uint32
 	return resolve(t, 0, path, follow ? LAST_FOLLOW : LAST_NOFOLLOW, 0, &hops, out);
 }
 
+/* The public view of stored attributes (path and status left to the caller). */
+static void attrs_file(const attrs *a, vigil_file *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->link = a->link;
+	f->size = a->size;
+	f->mtime = a->mtime;
+	f->mode = a->mode;
+	f->uid = a->uid;
+	f->gid = a->gid;
+	f->rdev_major = a->rmaj;
+	f->rdev_minor = a->rmin;
+	f->layer = a->layer;
+	f->type = (vigil_ftype)a->type;
+	f->removed_by = -1;
+}
+
+/* The public view of a live node: a hard link may be reported as the file it became. */
+static void node_file(vigil_tree *t, node *n, vigil_file *f)
+{
+	attrs_file(&n->a, f);
+	f->type = reported_type(t, n, &f->size);
+	if (f->type == VIGIL_FT_FILE)
+		f->link = NULL;
+	f->status = VIGIL_FS_PRESENT;
+}
+
 int vigil_image__tree_file(vigil_tree *t, uint32_t i, vigil_file *f)
 {
 	int error = build_path(t, i);
 	if (error < 0)
 		return error;
-	node *n = N(t, i);
-	memset(f, 0, sizeof(*f));
+	node_file(t, N(t, i), f);
 	f->path = (char *)t->path.data;
-	f->type = reported_type(t, n, &f->size);
-	f->link = f->type == VIGIL_FT_FILE ? NULL : n->link;
-	f->mtime = n->mtime;
-	f->mode = n->mode;
-	f->uid = n->uid;
-	f->gid = n->gid;
-	f->rdev_major = n->rmaj;
-	f->rdev_minor = n->rmin;
-	f->layer = n->layer;
-	f->status = VIGIL_FS_PRESENT;
-	f->removed_by = -1;
 	return 0;
 }
 
@@ -566,7 +574,7 @@ void vigil_image__tree_totals(vigil_tree *t, uint64_t *files, uint64_t *bytes)
 		if (!n->alive)
 			continue;
 		nf++;
-		nb += n->size;
+		nb += n->a.size;
 	}
 	*files = nf;
 	*bytes = nb;
@@ -626,7 +634,7 @@ int vigil_image__tree_walk(vigil_tree *t, uint32_t start, vigil_file_cb cb, void
 				goto done;
 			}
 			w->node = j;
-			w->layer = N(t, j)->layer;
+			w->layer = N(t, j)->a.layer;
 		}
 		for (uint32_t c = N(t, j)->first_child; c != NONE; c = N(t, c)->next) {
 			if (!(s = vigil_vec_push(&t->stack))) {
@@ -649,7 +657,7 @@ int vigil_image__tree_walk(vigil_tree *t, uint32_t start, vigil_file_cb cb, void
 		w->path = h->path;
 		w->node = NONE;
 		w->hist = (uint32_t)k;
-		w->layer = h->layer;
+		w->layer = h->a.layer;
 	}
 	qsort(items.data, items.len, sizeof(witem), witem_cmp);
 	for (size_t k = 0; k < items.len; k++) {
@@ -657,30 +665,10 @@ int vigil_image__tree_walk(vigil_tree *t, uint32_t start, vigil_file_cb cb, void
 		vigil_file f;
 		memset(&f, 0, sizeof(f));
 		if (w->node != NONE) {
-			node *n = N(t, w->node);
-			f.type = reported_type(t, n, &f.size);
-			f.link = f.type == VIGIL_FT_FILE ? NULL : n->link;
-			f.mtime = n->mtime;
-			f.mode = n->mode;
-			f.uid = n->uid;
-			f.gid = n->gid;
-			f.rdev_major = n->rmaj;
-			f.rdev_minor = n->rmin;
-			f.layer = n->layer;
-			f.status = VIGIL_FS_PRESENT;
-			f.removed_by = -1;
+			node_file(t, N(t, w->node), &f);
 		} else {
 			hist *h = &VIGIL_VEC_AT(&t->history, hist, w->hist);
-			f.link = h->link;
-			f.size = h->size;
-			f.mtime = h->mtime;
-			f.mode = h->mode;
-			f.uid = h->uid;
-			f.gid = h->gid;
-			f.rdev_major = h->rmaj;
-			f.rdev_minor = h->rmin;
-			f.layer = h->layer;
-			f.type = (vigil_ftype)h->type;
+			attrs_file(&h->a, &f);
 			f.status = (vigil_fstatus)h->status;
 			f.removed_by = h->removed_by;
 		}
