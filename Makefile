@@ -86,7 +86,7 @@ bench: all
 	bench/intake.sh
 
 format:
-	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(FUZZ_SRC) include/*.h src/lib/*.h src/lib/*/*.h
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(UNIT_SRC) $(FUZZ_SRC) tests/fuzz/replay.c bench/*.c tests/unit/*.h include/*.h src/lib/*.h src/lib/*/*.h
 
 clean:
 	rm -rf $(B) $(BA) $(BF)

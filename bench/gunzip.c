@@ -148,8 +148,8 @@ int main(int argc, char **argv)
 		free(all);
 		free(in);
 	}
-	static const char *names[] = { "zlib inflate (streaming)", "ISA-L igzip (streaming)",
-				       "libdeflate (whole buffer)", "SHA-256 of output (OpenSSL)" };
+	static const char *names[] = {"zlib inflate (streaming)", "ISA-L igzip (streaming)",
+				      "libdeflate (whole buffer)", "SHA-256 of output (OpenSSL)"};
 	printf("%zu MB gzip -> %zu MB, median of %d runs\n", in_total >> 20, out_total >> 20, runs);
 	printf("| library | seconds | MB/s of output |\n|---|---|---|\n");
 	for (int k = 0; k < 4; k++) {

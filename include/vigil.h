@@ -25,29 +25,31 @@ extern "C" {
 
 enum {
 	VIGIL_OK = 0,
-	VIGIL_ENOMEM = -1,      /* out of memory */
-	VIGIL_EIO = -2,         /* a read or write failed */
-	VIGIL_EFORMAT = -3,     /* input is malformed, truncated or fails verification */
-	VIGIL_ELIMIT = -4,      /* input exceeds a configured limit */
-	VIGIL_ENOTFOUND = -5,   /* a named thing does not exist */
-	VIGIL_EINVAL = -6,      /* bad argument */
-	VIGIL_ECANCELLED = -7,  /* a callback asked to stop */
+	VIGIL_ENOMEM = -1,     /* out of memory */
+	VIGIL_EIO = -2,	       /* a read or write failed */
+	VIGIL_EFORMAT = -3,    /* input is malformed, truncated or fails verification */
+	VIGIL_ELIMIT = -4,     /* input exceeds a configured limit */
+	VIGIL_ENOTFOUND = -5,  /* a named thing does not exist */
+	VIGIL_EINVAL = -6,     /* bad argument */
+	VIGIL_ECANCELLED = -7, /* a callback asked to stop */
 };
 
 /* Limits that bound the work done on hostile input. All can be raised by the user. */
 typedef struct vigil_limits {
-	uint64_t max_files;      /* tar entries over all layers */
-	uint64_t max_bytes;      /* uncompressed bytes over all layers */
-	uint64_t max_file_size;  /* larger files are listed but not given to analyzers */
-	uint64_t max_json_size;  /* manifest, index, config and other metadata documents */
-	uint32_t max_depth;      /* path components */
-	uint32_t max_path;       /* bytes in one path */
-	uint32_t max_layers;     /* layers in one image */
+	uint64_t max_files;	/* tar entries over all layers */
+	uint64_t max_bytes;	/* uncompressed bytes over all layers */
+	uint64_t max_file_size; /* larger files are listed but not given to analyzers */
+	uint64_t max_json_size; /* manifest, index, config and other metadata documents */
+	uint32_t max_depth;	/* path components */
+	uint32_t max_path;	/* bytes in one path */
+	uint32_t max_layers;	/* layers in one image */
 } vigil_limits;
 
-#define VIGIL_LIMITS_INIT                                                                 \
-	{ 500000, (uint64_t)64 << 30, (uint64_t)256 << 20, (uint64_t)16 << 20, 256, 4096, \
-	  1000 }
+#define VIGIL_LIMITS_INIT                                                                          \
+	{                                                                                          \
+		500000, (uint64_t)64 << 30, (uint64_t)256 << 20, (uint64_t)16 << 20, 256, 4096,    \
+			1000                                                                       \
+	}
 
 /* ---- context: options, limits, error message, callbacks ---------------------------- */
 
@@ -84,25 +86,26 @@ typedef enum vigil_ftype {
 } vigil_ftype;
 
 typedef enum vigil_fstatus {
-	VIGIL_FS_PRESENT = 0,    /* in the final filesystem */
-	VIGIL_FS_DELETED,        /* removed by a whiteout in layer removed_by */
-	VIGIL_FS_OVERWRITTEN,    /* replaced by an entry of layer removed_by */
+	VIGIL_FS_PRESENT = 0, /* in the final filesystem */
+	VIGIL_FS_DELETED,     /* removed by a whiteout in layer removed_by */
+	VIGIL_FS_OVERWRITTEN, /* replaced by an entry of layer removed_by */
 } vigil_fstatus;
 
 /* One file as a layer wrote it. Borrowed; valid for the duration of the callback
  * (or, from vigil_image_lookup, as long as the image). */
 typedef struct vigil_file {
-	const char *path;        /* absolute, "/etc/os-release" */
-	const char *link;        /* symlink target as stored; hardlink target as an absolute path; else NULL */
-	uint64_t size;           /* bytes for regular files, 0 otherwise */
-	int64_t mtime;           /* seconds since the epoch */
-	uint32_t mode;           /* permission bits incl. setuid, setgid, sticky (07777) */
+	const char *path; /* absolute, "/etc/os-release" */
+	const char *
+		link; /* symlink target as stored; hardlink target as an absolute path; else NULL */
+	uint64_t size; /* bytes for regular files, 0 otherwise */
+	int64_t mtime; /* seconds since the epoch */
+	uint32_t mode; /* permission bits incl. setuid, setgid, sticky (07777) */
 	uint32_t uid, gid;
 	uint32_t rdev_major, rdev_minor;
-	int layer;               /* 0-based index of the layer that wrote this version */
+	int layer; /* 0-based index of the layer that wrote this version */
 	vigil_ftype type;
 	vigil_fstatus status;
-	int removed_by;          /* layer that deleted or overwrote it, -1 if present */
+	int removed_by; /* layer that deleted or overwrote it, -1 if present */
 } vigil_file;
 
 /* Name of a file type: "file", "dir", "symlink", "hardlink", "char", "block", "fifo". */
@@ -137,12 +140,15 @@ typedef struct vigil_analyzer {
 typedef struct vigil_image vigil_image;
 
 typedef struct vigil_open_opts {
-	const char *tag;         /* choose a manifest by tag (OCI ref.name or docker RepoTags) */
-	const char *platform;    /* "os/arch[/variant]"; NULL = the host's */
-	int all_layers;          /* keep deleted and overwritten versions for vigil_image_foreach_file */
+	const char *tag;      /* choose a manifest by tag (OCI ref.name or docker RepoTags) */
+	const char *platform; /* "os/arch[/variant]"; NULL = the host's */
+	int all_layers; /* keep deleted and overwritten versions for vigil_image_foreach_file */
 } vigil_open_opts;
 
-#define VIGIL_OPEN_OPTS_INIT { NULL, NULL, 0 }
+#define VIGIL_OPEN_OPTS_INIT                                                                       \
+	{                                                                                          \
+		NULL, NULL, 0                                                                      \
+	}
 
 /*
  * Opens an image: `ref` is a path to a docker-archive tarball (optionally gzip or
@@ -176,15 +182,15 @@ const char *const *vigil_image_tags(const vigil_image *img);
 
 typedef struct vigil_layer_info {
 	int index;
-	const char *media_type;   /* as declared; NULL for docker-archive layers */
-	const char *digest;       /* blob digest, "sha256:..." */
-	const char *diff_id;      /* digest of the uncompressed tar */
-	const char *compression;  /* "none", "gzip", "zstd" (sniffed) */
-	const char *created_by;   /* the history step that made it, or NULL */
-	const char *created;      /* time of that step, or NULL */
-	uint64_t size;            /* blob bytes */
+	const char *media_type;	    /* as declared; NULL for docker-archive layers */
+	const char *digest;	    /* blob digest, "sha256:..." */
+	const char *diff_id;	    /* digest of the uncompressed tar */
+	const char *compression;    /* "none", "gzip", "zstd" (sniffed) */
+	const char *created_by;	    /* the history step that made it, or NULL */
+	const char *created;	    /* time of that step, or NULL */
+	uint64_t size;		    /* blob bytes */
 	uint64_t uncompressed_size; /* known after vigil_image_read */
-	uint64_t entries;         /* tar entries, known after vigil_image_read */
+	uint64_t entries;	    /* tar entries, known after vigil_image_read */
 } vigil_layer_info;
 
 int vigil_image_layer_count(const vigil_image *img);
@@ -194,7 +200,7 @@ const vigil_layer_info *vigil_image_layer(const vigil_image *img, int index);
 typedef struct vigil_history {
 	const char *created, *created_by, *author, *comment;
 	int empty_layer;
-	int layer;                /* index of the layer it made, -1 for empty_layer steps */
+	int layer; /* index of the layer it made, -1 for empty_layer steps */
 } vigil_history;
 
 /* The image config (OCI / Docker Image Spec). Arrays are NULL-terminated. */
@@ -204,7 +210,7 @@ typedef struct vigil_config {
 	const char *const *env, *const *entrypoint, *const *cmd;
 	const char *const *exposed_ports, *const *volumes;
 	const char *const *label_keys, *const *label_values;
-	const char *const *healthcheck;   /* Healthcheck.Test, NULL when none */
+	const char *const *healthcheck; /* Healthcheck.Test, NULL when none */
 	const vigil_history *history;
 	int history_count;
 } vigil_config;
@@ -215,7 +221,7 @@ const vigil_config *vigil_image_config(const vigil_image *img);
 /* The operating system, from /etc/os-release (or /usr/lib/os-release) of the merged view. */
 typedef struct vigil_os {
 	const char *id, *version_id, *version_codename, *pretty_name, *id_like;
-	const char *source_path;   /* the file it came from, NULL if none was found */
+	const char *source_path; /* the file it came from, NULL if none was found */
 } vigil_os;
 
 /* Borrowed; valid after vigil_image_read. Fields are NULL when unknown. */
@@ -233,8 +239,7 @@ typedef int (*vigil_file_cb)(const vigil_file *f, void *payload);
  * the walk to that path and what is below it (after resolving symlinks in its
  * directories); VIGIL_ENOTFOUND if it does not exist.
  */
-int vigil_image_foreach_file(vigil_image *img, const char *prefix, vigil_file_cb cb,
-			     void *payload);
+int vigil_image_foreach_file(vigil_image *img, const char *prefix, vigil_file_cb cb, void *payload);
 
 /* Finds a path of the merged view; symlinks in its directories are followed inside
  * the image, the last component is followed when `follow` is set. VIGIL_ENOTFOUND,

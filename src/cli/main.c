@@ -46,7 +46,8 @@ static void print_error(const char *msg)
 
 static void die_usage(const char *cmd, const char *msg)
 {
-	fprintf(stderr, "vigil: error: %s\nRun 'vigil %s --help' for usage.\n", msg, cmd ? cmd : "");
+	fprintf(stderr, "vigil: error: %s\nRun 'vigil %s --help' for usage.\n", msg,
+		cmd ? cmd : "");
 	exit(EXIT_ERR);
 }
 
@@ -158,26 +159,36 @@ static void progress_done(cli *c)
 }
 
 enum {
-	OPT_FORMAT = 256, OPT_TAG, OPT_PLATFORM, OPT_ALL_LAYERS, OPT_THREADS, OPT_MAX_FILES,
-	OPT_MAX_BYTES, OPT_MAX_FILE_SIZE, OPT_MAX_JSON, OPT_MAX_DEPTH, OPT_MAX_PATH, OPT_MAX_LAYERS,
+	OPT_FORMAT = 256,
+	OPT_TAG,
+	OPT_PLATFORM,
+	OPT_ALL_LAYERS,
+	OPT_THREADS,
+	OPT_MAX_FILES,
+	OPT_MAX_BYTES,
+	OPT_MAX_FILE_SIZE,
+	OPT_MAX_JSON,
+	OPT_MAX_DEPTH,
+	OPT_MAX_PATH,
+	OPT_MAX_LAYERS,
 };
 
 static const struct option LONGOPTS[] = {
-	{ "format", required_argument, NULL, OPT_FORMAT },
-	{ "tag", required_argument, NULL, OPT_TAG },
-	{ "platform", required_argument, NULL, OPT_PLATFORM },
-	{ "all-layers", no_argument, NULL, OPT_ALL_LAYERS },
-	{ "threads", required_argument, NULL, OPT_THREADS },
-	{ "max-files", required_argument, NULL, OPT_MAX_FILES },
-	{ "max-bytes", required_argument, NULL, OPT_MAX_BYTES },
-	{ "max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE },
-	{ "max-json-size", required_argument, NULL, OPT_MAX_JSON },
-	{ "max-depth", required_argument, NULL, OPT_MAX_DEPTH },
-	{ "max-path", required_argument, NULL, OPT_MAX_PATH },
-	{ "max-layers", required_argument, NULL, OPT_MAX_LAYERS },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"tag", required_argument, NULL, OPT_TAG},
+	{"platform", required_argument, NULL, OPT_PLATFORM},
+	{"all-layers", no_argument, NULL, OPT_ALL_LAYERS},
+	{"threads", required_argument, NULL, OPT_THREADS},
+	{"max-files", required_argument, NULL, OPT_MAX_FILES},
+	{"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
+	{"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
+	{"max-json-size", required_argument, NULL, OPT_MAX_JSON},
+	{"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
+	{"max-path", required_argument, NULL, OPT_MAX_PATH},
+	{"max-layers", required_argument, NULL, OPT_MAX_LAYERS},
+	{"quiet", no_argument, NULL, 'q'},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
 };
 
 static uint64_t num_arg(const char *cmd, const char *opt, const char *v, int size, uint64_t max)
@@ -204,25 +215,57 @@ static void parse_opts(cli *c, const char *cmd, int argc, char **argv, void (*he
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "qh", LONGOPTS, NULL)) != -1) {
 		switch (o) {
-		case OPT_FORMAT: c->format = optarg; break;
-		case OPT_TAG: c->tag = optarg; break;
-		case OPT_PLATFORM: c->platform = optarg; break;
+		case OPT_FORMAT:
+			c->format = optarg;
+			break;
+		case OPT_TAG:
+			c->tag = optarg;
+			break;
+		case OPT_PLATFORM:
+			c->platform = optarg;
+			break;
 		case OPT_ALL_LAYERS:
 			if (!all_layers_ok)
 				die_usage(cmd, "--all-layers is an option of 'vigil ls'");
 			c->all_layers = 1;
 			break;
-		case OPT_THREADS: c->threads = (int)num_arg(cmd, "--threads", optarg, 0, 64); break;
-		case OPT_MAX_FILES: c->limits.max_files = num_arg(cmd, "--max-files", optarg, 0, UINT64_MAX); break;
-		case OPT_MAX_BYTES: c->limits.max_bytes = num_arg(cmd, "--max-bytes", optarg, 1, UINT64_MAX); break;
-		case OPT_MAX_FILE_SIZE: c->limits.max_file_size = num_arg(cmd, "--max-file-size", optarg, 1, UINT64_MAX); break;
-		case OPT_MAX_JSON: c->limits.max_json_size = num_arg(cmd, "--max-json-size", optarg, 1, (uint64_t)1 << 32); break;
-		case OPT_MAX_DEPTH: c->limits.max_depth = (uint32_t)num_arg(cmd, "--max-depth", optarg, 0, 65536); break;
-		case OPT_MAX_PATH: c->limits.max_path = (uint32_t)num_arg(cmd, "--max-path", optarg, 0, 1 << 20); break;
-		case OPT_MAX_LAYERS: c->limits.max_layers = (uint32_t)num_arg(cmd, "--max-layers", optarg, 0, 100000); break;
-		case 'q': c->quiet = 1; break;
-		case 'h': help(); exit(0);
-		default: die_usage(cmd, "unknown option");
+		case OPT_THREADS:
+			c->threads = (int)num_arg(cmd, "--threads", optarg, 0, 64);
+			break;
+		case OPT_MAX_FILES:
+			c->limits.max_files = num_arg(cmd, "--max-files", optarg, 0, UINT64_MAX);
+			break;
+		case OPT_MAX_BYTES:
+			c->limits.max_bytes = num_arg(cmd, "--max-bytes", optarg, 1, UINT64_MAX);
+			break;
+		case OPT_MAX_FILE_SIZE:
+			c->limits.max_file_size =
+				num_arg(cmd, "--max-file-size", optarg, 1, UINT64_MAX);
+			break;
+		case OPT_MAX_JSON:
+			c->limits.max_json_size =
+				num_arg(cmd, "--max-json-size", optarg, 1, (uint64_t)1 << 32);
+			break;
+		case OPT_MAX_DEPTH:
+			c->limits.max_depth =
+				(uint32_t)num_arg(cmd, "--max-depth", optarg, 0, 65536);
+			break;
+		case OPT_MAX_PATH:
+			c->limits.max_path =
+				(uint32_t)num_arg(cmd, "--max-path", optarg, 0, 1 << 20);
+			break;
+		case OPT_MAX_LAYERS:
+			c->limits.max_layers =
+				(uint32_t)num_arg(cmd, "--max-layers", optarg, 0, 100000);
+			break;
+		case 'q':
+			c->quiet = 1;
+			break;
+		case 'h':
+			help();
+			exit(0);
+		default:
+			die_usage(cmd, "unknown option");
 		}
 	}
 	if (strcmp(c->format, "table") != 0 && strcmp(c->format, "json") != 0)
@@ -283,7 +326,9 @@ static void mode_string(char out[11], const vigil_file *f)
 
 static const char *status_name(vigil_fstatus s)
 {
-	return s == VIGIL_FS_DELETED ? "deleted" : s == VIGIL_FS_OVERWRITTEN ? "overwritten" : "present";
+	return s == VIGIL_FS_DELETED	   ? "deleted"
+	       : s == VIGIL_FS_OVERWRITTEN ? "overwritten"
+					   : "present";
 }
 
 typedef struct ls_out {
@@ -314,17 +359,7 @@ static int ls_entry(const vigil_file *f, void *payload)
 		vigil_jsonw_uint(w, f->size);
 		if (f->link) {
 			vigil_jsonw_key(w, "link");
-			if (f->type == VIGIL_FT_HARDLINK) {
-				char *abs = malloc(strlen(f->link) + 2);
-				if (!abs)
-					return VIGIL_ENOMEM;
-				abs[0] = '/';
-				strcpy(abs + 1, f->link);
-				vigil_jsonw_str(w, abs);
-				free(abs);
-			} else {
-				vigil_jsonw_str(w, f->link);
-			}
+			vigil_jsonw_str(w, f->link);
 		}
 		if (f->type == VIGIL_FT_CHAR || f->type == VIGIL_FT_BLOCK) {
 			vigil_jsonw_key(w, "rdev");
@@ -353,14 +388,15 @@ static int ls_entry(const vigil_file *f, void *payload)
 		if (f->status == VIGIL_FS_PRESENT)
 			snprintf(st, sizeof(st), "present");
 		else
-			snprintf(st, sizeof(st), "%s@L%d", f->status == VIGIL_FS_DELETED ? "deleted" : "overwritten", f->removed_by);
+			snprintf(st, sizeof(st), "%s@L%d",
+				 f->status == VIGIL_FS_DELETED ? "deleted" : "overwritten",
+				 f->removed_by);
 		printf(" %-16s", st);
 	}
 	fputs(" ", stdout);
 	put_safe(stdout, f->path);
 	if (f->link) {
-		printf(" %s %s", f->type == VIGIL_FT_HARDLINK ? "link to" : "->",
-		       f->type == VIGIL_FT_HARDLINK ? "/" : "");
+		printf(" %s ", f->type == VIGIL_FT_HARDLINK ? "link to" : "->");
 		put_safe(stdout, f->link);
 	}
 	fputc('\n', stdout);
@@ -387,7 +423,7 @@ static int cmd_ls(int argc, char **argv)
 	o.c = &c;
 	o.json = strcmp(c.format, "json") == 0;
 	if (o.json) {
-		vigil_jsonw_init(&o.w, stdout, 2);   /* one file per line */
+		vigil_jsonw_init(&o.w, stdout, 2); /* one file per line */
 		vigil_jsonw_obj_begin(&o.w);
 		vigil_jsonw_key(&o.w, "image");
 		vigil_jsonw_str(&o.w, ref);
@@ -620,7 +656,8 @@ static void inspect_table(vigil_image *img, const char *ref)
 	if (cf->created)
 		print_kv("Created:", cf->created);
 	vigil_image_totals(img, &files, &bytes);
-	printf("%-13s%" PRIu64 " files, %s\n", "Files:", files, vigil_human_size(a, sizeof(a), bytes));
+	printf("%-13s%" PRIu64 " files, %s\n", "Files:", files,
+	       vigil_human_size(a, sizeof(a), bytes));
 	if (cf->user || cf->env || cf->entrypoint || cf->cmd)
 		printf("\nConfiguration\n");
 	print_kv("User:", cf->user && *cf->user ? cf->user : "(unset: root)");
@@ -648,7 +685,8 @@ static void inspect_table(vigil_image *img, const char *ref)
 		one_line(by, sizeof(by), l->created_by ? l->created_by : "");
 		printf("  %-3d %-19.19s %-19.19s %-5s %10s %12s  ", l->index,
 		       l->digest ? l->digest : "-", l->diff_id ? l->diff_id : "-",
-		       l->compression ? l->compression : "-", vigil_human_size(a, sizeof(a), l->size),
+		       l->compression ? l->compression : "-",
+		       vigil_human_size(a, sizeof(a), l->size),
 		       vigil_human_size(b, sizeof(b), l->uncompressed_size));
 		put_safe(stdout, by);
 		putchar('\n');
@@ -718,6 +756,7 @@ int main(int argc, char **argv)
 			help_main();
 		return 0;
 	}
-	fprintf(stderr, "vigil: error: unknown command '%s'\nRun 'vigil help' for the commands.\n", cmd);
+	fprintf(stderr, "vigil: error: unknown command '%s'\nRun 'vigil help' for the commands.\n",
+		cmd);
 	return EXIT_ERR;
 }

@@ -15,7 +15,7 @@ struct vigil_ctx {
 	void *progress_payload;
 	vigil_warn_cb warn;
 	void *warn_payload;
-	pthread_mutex_t lock;   /* guards error and warn from worker threads */
+	pthread_mutex_t lock; /* guards error and warn from worker threads */
 	char error[1024];
 };
 

@@ -10,7 +10,7 @@
 
 #include "image/image.h"
 
-static const char LAYER[] = "";   /* an empty layer: the "empty" archive format */
+static const char LAYER[] = ""; /* an empty layer: the "empty" archive format */
 
 static char *subst(const char *s, size_t n, const char *keys[], const char *vals[], int nk)
 {
@@ -19,7 +19,7 @@ static char *subst(const char *s, size_t n, const char *keys[], const char *vals
 		int hit = 0;
 		for (int k = 0; k < nk; k++) {
 			if (n - i >= 3 && memcmp(s + i, keys[k], 3) == 0) {
-				vigil_buf_puts(&b, vals[k] + 7);   /* the hex part */
+				vigil_buf_puts(&b, vals[k] + 7); /* the hex part */
 				i += 3;
 				hit = 1;
 				break;
@@ -36,10 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *p = (const char *)data, *end = p + size;
-	const char *parts[3] = { "", "", "" };
-	size_t lens[3] = { 0, 0, 0 };
+	const char *parts[3] = {"", "", ""};
+	size_t lens[3] = {0, 0, 0};
 	char ld[72], dd[72], md[72], cd[72];
-	char *docs[3] = { NULL, NULL, NULL };
+	char *docs[3] = {NULL, NULL, NULL};
 	vigil_ctx *ctx;
 	vigil_image *img;
 	vigil_limits lim = VIGIL_LIMITS_INIT;
@@ -57,13 +57,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vigil_sha256_buf(ld, LAYER, 0);
 	vigil_sha256_buf(dd, LAYER, 0);
 	/* config first (it names only the layer), then the manifest, then the index */
-	const char *k1[] = { "@L@", "@D@" }, *v1[] = { ld, dd };
+	const char *k1[] = {"@L@", "@D@"}, *v1[] = {ld, dd};
 	docs[2] = subst(parts[2], lens[2], k1, v1, 2);
 	vigil_sha256_buf(cd, docs[2], strlen(docs[2]));
-	const char *k2[] = { "@L@", "@D@", "@C@" }, *v2[] = { ld, dd, cd };
+	const char *k2[] = {"@L@", "@D@", "@C@"}, *v2[] = {ld, dd, cd};
 	docs[1] = subst(parts[1], lens[1], k2, v2, 3);
 	vigil_sha256_buf(md, docs[1], strlen(docs[1]));
-	const char *k3[] = { "@L@", "@D@", "@C@", "@M@" }, *v3[] = { ld, dd, cd, md };
+	const char *k3[] = {"@L@", "@D@", "@C@", "@M@"}, *v3[] = {ld, dd, cd, md};
 	docs[0] = subst(parts[0], lens[0], k3, v3, 4);
 	if (!docs[0] || !docs[1] || !docs[2])
 		goto done;

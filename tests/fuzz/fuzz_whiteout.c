@@ -73,17 +73,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		r->path = (char *)path[n].data;
 		r->mode = 0755;
 		switch (op[0]) {
-		case 'd': r->type = VIGIL_FT_DIR; break;
-		case 'l': r->type = VIGIL_FT_SYMLINK; r->link = tgt ? tgt : ""; break;
+		case 'd':
+			r->type = VIGIL_FT_DIR;
+			break;
+		case 'l':
+			r->type = VIGIL_FT_SYMLINK;
+			r->link = tgt ? tgt : "";
+			break;
 		case 'h':
 			r->type = VIGIL_FT_HARDLINK;
 			if (!tgt || vigil_image__path_clean(&link[n], tgt, &lim, &why) < 0)
 				continue;
 			r->link = (char *)link[n].data;
 			break;
-		case 'w': r->kind = REC_WHITEOUT; break;
-		case 'o': r->kind = REC_OPAQUE; break;
-		default: r->type = VIGIL_FT_FILE; break;
+		case 'w':
+			r->kind = REC_WHITEOUT;
+			break;
+		case 'o':
+			r->kind = REC_OPAQUE;
+			break;
+		default:
+			r->type = VIGIL_FT_FILE;
+			break;
 		}
 		n++;
 	}

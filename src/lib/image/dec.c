@@ -89,14 +89,14 @@ struct vigil_dec {
 	vigil_sha256 *raw_hash;
 	uint64_t raw_bytes;
 	vigil_comp comp;
-	const uint8_t *ip;     /* pending input */
+	const uint8_t *ip; /* pending input */
 	size_t in_left;
 	int in_eof;
-	int done;              /* the compressed stream ended */
+	int done; /* the compressed stream ended */
 	uint8_t *out;
 	struct inflate_state *gz;
 	ZSTD_DStream *zs;
-	size_t zret;           /* last ZSTD_decompressStream result: 0 = frame complete */
+	size_t zret; /* last ZSTD_decompressStream result: 0 = frame complete */
 };
 
 /* Pulls more raw input when none is pending. */
@@ -180,7 +180,8 @@ static int gz_read(vigil_dec *d, const uint8_t **p, size_t *n, const char **errm
 	int error;
 	for (;;) {
 		if (d->done) {
-			/* after a member: another gzip member may follow; anything else is ignored */
+			/* after a member: another gzip member may follow; anything else is ignored
+			 */
 			if ((error = fill(d, errmsg)) < 0)
 				return error;
 			if (d->in_left == 0)
@@ -207,8 +208,9 @@ static int gz_read(vigil_dec *d, const uint8_t **p, size_t *n, const char **errm
 		d->in_left -= used;
 		size_t produced = OUT_BUF - s->avail_out;
 		if (r < 0) {
-			*errmsg = r == ISAL_INCORRECT_CHECKSUM ? "gzip checksum mismatch (corrupt data)"
-							       : "corrupt gzip data";
+			*errmsg = r == ISAL_INCORRECT_CHECKSUM
+					  ? "gzip checksum mismatch (corrupt data)"
+					  : "corrupt gzip data";
 			return VIGIL_EFORMAT;
 		}
 		if (s->block_state == ISAL_BLOCK_FINISH)
@@ -221,7 +223,8 @@ static int gz_read(vigil_dec *d, const uint8_t **p, size_t *n, const char **errm
 		if (d->done)
 			continue;
 		if (d->in_eof && d->in_left == 0) {
-			*errmsg = "truncated gzip data (the layer ends before its gzip stream does)";
+			*errmsg =
+				"truncated gzip data (the layer ends before its gzip stream does)";
 			return VIGIL_EFORMAT;
 		}
 	}
@@ -235,13 +238,14 @@ static int zstd_read(vigil_dec *d, const uint8_t **p, size_t *n, const char **er
 			return error;
 		if (d->in_eof && d->in_left == 0) {
 			if (d->zret != 0) {
-				*errmsg = "truncated zstd data (the layer ends before its zstd frame does)";
+				*errmsg = "truncated zstd data (the layer ends before its zstd "
+					  "frame does)";
 				return VIGIL_EFORMAT;
 			}
 			return 0;
 		}
-		ZSTD_inBuffer ib = { d->ip, d->in_left, 0 };
-		ZSTD_outBuffer ob = { d->out, OUT_BUF, 0 };
+		ZSTD_inBuffer ib = {d->ip, d->in_left, 0};
+		ZSTD_outBuffer ob = {d->out, OUT_BUF, 0};
 		size_t r = ZSTD_decompressStream(d->zs, &ob, &ib);
 		d->ip += ib.pos;
 		d->in_left -= ib.pos;

@@ -13,8 +13,8 @@
 #include "image.h"
 
 static const char *const OS_FILES[] = {
-	"etc/os-release", "usr/lib/os-release", "etc/alpine-release", "etc/debian_version",
-	"etc/redhat-release", "etc/lsb-release",
+	"etc/os-release",     "usr/lib/os-release", "etc/alpine-release",
+	"etc/debian_version", "etc/redhat-release", "etc/lsb-release",
 };
 
 void vigil_image__warn(vigil_image *img, const char *fmt, ...)
@@ -34,7 +34,8 @@ void vigil_image__warn(vigil_image *img, const char *fmt, ...)
 
 const char *vigil_ftype_name(vigil_ftype t)
 {
-	static const char *names[] = { "file", "dir", "symlink", "hardlink", "char", "block", "fifo" };
+	static const char *names[] = {"file", "dir",   "symlink", "hardlink",
+				      "char", "block", "fifo"};
 	return (unsigned)t < VIGIL_ARRAY_LEN(names) ? names[t] : "unknown";
 }
 
@@ -120,7 +121,8 @@ int vigil_image__store_has(vigil_image *img, const char *name)
 {
 	struct stat st;
 	if (img->store == STORE_DIR)
-		return safe_rel(name) && fstatat(img->dirfd, name, &st, 0) == 0 && S_ISREG(st.st_mode);
+		return safe_rel(name) && fstatat(img->dirfd, name, &st, 0) == 0 &&
+		       S_ISREG(st.st_mode);
 	return find_member(img, name) != NULL;
 }
 
@@ -135,8 +137,8 @@ static int store_open(vigil_image *img, const char *name, vigil_bsrc_file *fsrc,
 		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 			if (fd >= 0)
 				close(fd);
-			return vigil_error_set(img->ctx, VIGIL_ENOTFOUND,
-					       "%s: missing blob '%s'", img->ref, name);
+			return vigil_error_set(img->ctx, VIGIL_ENOTFOUND, "%s: missing blob '%s'",
+					       img->ref, name);
 		}
 		*close_fd = fd;
 		*size = (uint64_t)st.st_size;
@@ -146,8 +148,8 @@ static int store_open(vigil_image *img, const char *name, vigil_bsrc_file *fsrc,
 	}
 	vigil_member *m = find_member(img, name);
 	if (!m)
-		return vigil_error_set(img->ctx, VIGIL_ENOTFOUND, "%s: missing blob '%s'",
-				       img->ref, name);
+		return vigil_error_set(img->ctx, VIGIL_ENOTFOUND, "%s: missing blob '%s'", img->ref,
+				       name);
 	*size = m->size;
 	if (m->data) {
 		vigil_image__bsrc_mem_init(msrc, m->data, m->size);
@@ -170,10 +172,11 @@ int vigil_image__store_read(vigil_image *img, const char *name, vigil_buf *out)
 	if ((error = store_open(img, name, &fs, &ms, &src, &size, &fd)) < 0)
 		goto done;
 	if (size > img->ctx->limits.max_json_size) {
-		error = vigil_error_set(img->ctx, VIGIL_ELIMIT,
-					"%s: '%s' is too large (%llu bytes; the limit for metadata is %llu)",
-					img->ref, name, (unsigned long long)size,
-					(unsigned long long)img->ctx->limits.max_json_size);
+		error = vigil_error_set(
+			img->ctx, VIGIL_ELIMIT,
+			"%s: '%s' is too large (%llu bytes; the limit for metadata is %llu)",
+			img->ref, name, (unsigned long long)size,
+			(unsigned long long)img->ctx->limits.max_json_size);
 		goto done;
 	}
 	for (;;) {
@@ -222,7 +225,8 @@ static int index_archive(vigil_image *img)
 	if ((error = vigil_image__bsrc_file_init(&fs, img->fd, 0, (uint64_t)st.st_size)) < 0 ||
 	    (error = vigil_image__dec_new(&dec, &fs.base, NULL)) < 0) {
 		if (error != VIGIL_ENOMEM)
-			error = vigil_error_set(img->ctx, error, "%s: %s", img->ref, fs.base.errmsg);
+			error = vigil_error_set(img->ctx, error, "%s: %s", img->ref,
+						fs.base.errmsg);
 		goto done;
 	}
 	img->outer_comp = vigil_image__dec_comp(dec);
@@ -234,15 +238,17 @@ static int index_archive(vigil_image *img)
 		if (m.type != '0' && m.type != '7' && m.type != '2')
 			continue;
 		if (img->members.len >= 1000000) {
-			error = vigil_error_set(img->ctx, VIGIL_ELIMIT, "%s: too many archive members",
-						img->ref);
+			error = vigil_error_set(img->ctx, VIGIL_ELIMIT,
+						"%s: too many archive members", img->ref);
 			goto done;
 		}
 		if (img->store == STORE_TAR && m.off + m.size > (uint64_t)st.st_size) {
-			error = vigil_error_set(img->ctx, VIGIL_EFORMAT,
-						"%s: truncated archive: member '%s' claims %llu bytes past the end of the file",
-						img->ref, m.name,
-						(unsigned long long)(m.off + m.size - (uint64_t)st.st_size));
+			error = vigil_error_set(
+				img->ctx, VIGIL_EFORMAT,
+				"%s: truncated archive: member '%s' claims %llu bytes past the end "
+				"of the file",
+				img->ref, m.name,
+				(unsigned long long)(m.off + m.size - (uint64_t)st.st_size));
 			goto done;
 		}
 		vigil_member *mm = vigil_vec_push(&img->members);
@@ -254,7 +260,7 @@ static int index_archive(vigil_image *img)
 		mm->size = m.size;
 		if (m.type == '2') {
 			if (!(mm->link = member_link(img, mm->name, m.link)))
-				img->members.len--;   /* absolute or escaping: not a usable member */
+				img->members.len--; /* absolute or escaping: not a usable member */
 			continue;
 		}
 		if (img->store == STORE_TARSTREAM && m.size <= KEEP_SMALL &&
@@ -296,7 +302,7 @@ done:
 
 static int detect(vigil_image *img, const char *ref, const char **path, const char **kind)
 {
-	static const char *prefixes[] = { "docker-archive:", "oci-archive:", "oci:", "rootfs:" };
+	static const char *prefixes[] = {"docker-archive:", "oci-archive:", "oci:", "rootfs:"};
 	struct stat st;
 	*kind = NULL;
 	*path = ref;
@@ -325,7 +331,8 @@ static int detect(vigil_image *img, const char *ref, const char **path, const ch
 		return 0;
 	}
 	if (!S_ISREG(st.st_mode))
-		return vigil_error_set(img->ctx, VIGIL_EINVAL, "%s: not a file or directory", *path);
+		return vigil_error_set(img->ctx, VIGIL_EINVAL, "%s: not a file or directory",
+				       *path);
 	if (*kind && (strcmp(*kind, "oci") == 0 || strcmp(*kind, "rootfs") == 0))
 		return vigil_error_set(img->ctx, VIGIL_EINVAL, "%s: %s: needs a directory", *path,
 				       *kind);
@@ -381,7 +388,7 @@ int vigil_image_open(vigil_image **out, vigil_ctx *ctx, const char *ref,
 		img->format = "rootfs";
 		img->store = STORE_ROOTFS;
 		img->rootfs_dir = img->ref;
-		error = vigil_image__open_oci(img, NULL, NULL);   /* fills the host config */
+		error = vigil_image__open_oci(img, NULL, NULL); /* fills the host config */
 		goto done;
 	}
 	if (kind && strcmp(kind, "oci") == 0) {
@@ -408,8 +415,8 @@ int vigil_image_open(vigil_image **out, vigil_ctx *ctx, const char *ref,
 		error = vigil_error_set(ctx, VIGIL_EFORMAT,
 					"%s: not a docker-archive (no manifest.json)", path);
 	} else if (kind && strcmp(kind, "oci-archive") == 0 && !has_oci) {
-		error = vigil_error_set(ctx, VIGIL_EFORMAT, "%s: not an OCI archive (no index.json)",
-					path);
+		error = vigil_error_set(ctx, VIGIL_EFORMAT,
+					"%s: not an OCI archive (no index.json)", path);
 	} else if (has_manifest && !(kind && strcmp(kind, "oci-archive") == 0)) {
 		img->format = "docker-archive";
 		error = vigil_image__open_docker(img, opts->tag);
@@ -418,12 +425,13 @@ int vigil_image_open(vigil_image **out, vigil_ctx *ctx, const char *ref,
 		error = vigil_image__open_oci(img, opts->tag, opts->platform);
 	} else if (vigil_image__store_has(img, "repositories")) {
 		error = vigil_error_set(ctx, VIGIL_EFORMAT,
-					"%s: a pre-1.10 docker save archive (no manifest.json): not supported; re-save it with a current docker or skopeo",
+					"%s: a pre-1.10 docker save archive (no manifest.json): "
+					"not supported; re-save it with a current docker or skopeo",
 					path);
 	} else {
-		error = vigil_error_set(ctx, VIGIL_EFORMAT,
-					"%s: not a container image (no manifest.json or index.json found)",
-					path);
+		error = vigil_error_set(
+			ctx, VIGIL_EFORMAT,
+			"%s: not a container image (no manifest.json or index.json found)", path);
 	}
 done:
 	if (error < 0) {
@@ -458,7 +466,8 @@ int vigil_image__open_mem(vigil_image **out, vigil_ctx *ctx, const char *format,
 		img->format = "layers";
 		if (n > ctx->limits.max_layers)
 			error = VIGIL_ELIMIT;
-		else if (!(img->layers = vigil_arena_alloc(&img->arena, (n ? n : 1) * sizeof(vigil_layer))))
+		else if (!(img->layers = vigil_arena_alloc(&img->arena,
+							   (n ? n : 1) * sizeof(vigil_layer))))
 			error = VIGIL_ENOMEM;
 		for (size_t i = 0; error == 0 && i < n; i++) {
 			img->layers[i].info.index = (int)i;
@@ -538,7 +547,7 @@ int vigil_image__analyze(vigil_image *img, const vigil_file *f, vigil_head_fn he
 			return verdict[i];
 		need_head |= verdict[i] == VIGIL_WANT_HEAD;
 		if (verdict[i] == VIGIL_WANT_YES)
-			need_head |= 1;   /* the stream starts with the head in any case */
+			need_head |= 1; /* the stream starts with the head in any case */
 	}
 	if (!need_head)
 		return 0;
@@ -565,7 +574,8 @@ int vigil_image__analyze(vigil_image *img, const vigil_file *f, vigil_head_fn he
 	size_t n = head_len;
 	while (n) {
 		for (int k = 0; k < nact; k++) {
-			vigil_analyzer *a = &VIGIL_VEC_AT(&img->analyzers, vigil_analyzer, active[k]);
+			vigil_analyzer *a =
+				&VIGIL_VEC_AT(&img->analyzers, vigil_analyzer, active[k]);
 			if (a->data && (error = a->data(state[k], p, n, a->payload)) < 0)
 				goto finish;
 		}
@@ -594,49 +604,52 @@ static int os_want(const vigil_file *f, const uint8_t *head, size_t len, void *p
 	return VIGIL_WANT_NO;
 }
 
+typedef struct os_cap {
+	vigil_buf data;
+	int layer;
+	char path[]; /* relative */
+} os_cap;
+
 static int os_begin(void **state, const vigil_file *f, void *payload)
 {
-	vigil_image *img = payload;
-	vigil_buf *b = calloc(1, sizeof(*b) + strlen(f->path) + 1 + sizeof(int));
-	if (!b)
+	size_t n = strlen(f->path + 1);
+	os_cap *c = calloc(1, sizeof(*c) + n + 1);
+	(void)payload;
+	if (!c)
 		return VIGIL_ENOMEM;
-	b->limit = 65536;
-	char *path = (char *)(b + 1);
-	strcpy(path, f->path + 1);
-	memcpy(path + strlen(path) + 1, &f->layer, sizeof(int));
-	(void)img;
-	*state = b;
+	c->data.limit = 65536;
+	c->layer = f->layer;
+	memcpy(c->path, f->path + 1, n + 1);
+	*state = c;
 	return 0;
 }
 
 static int os_data(void *state, const uint8_t *p, size_t n, void *payload)
 {
+	os_cap *c = state;
 	(void)payload;
-	int error = vigil_buf_put(state, p, n);
+	int error = vigil_buf_put(&c->data, p, n);
 	return error == VIGIL_ELIMIT ? 0 : error;
 }
 
 static int os_end(void *state, int error, void *payload)
 {
 	vigil_image *img = payload;
-	vigil_buf *b = state;
-	const char *path = (const char *)(b + 1);
-	int layer;
-	memcpy(&layer, path + strlen(path) + 1, sizeof(int));
-	if (error == 0) {
+	os_cap *c = state;
+	if (error == 0 && (error = vigil_buf_cstr(&c->data)) == 0) {
 		pthread_mutex_lock(&img->cap_lock);
-		vigil_capture *c = vigil_vec_push(&img->captures);
-		if (c && (c->path = vigil_arena_strdup(&img->arena, path))) {
-			c->layer = layer;
-			c->data = *b;
-			b->data = NULL;
+		vigil_capture *cap = vigil_vec_push(&img->captures);
+		if (cap && (cap->path = vigil_arena_strdup(&img->arena, c->path))) {
+			cap->layer = c->layer;
+			cap->data = c->data;
+			c->data.data = NULL;
 		} else {
 			error = VIGIL_ENOMEM;
 		}
 		pthread_mutex_unlock(&img->cap_lock);
 	}
-	vigil_buf_free(b);
-	free(b);
+	vigil_buf_free(&c->data);
+	free(c);
 	return error < 0 ? error : 0;
 }
 
@@ -646,7 +659,7 @@ typedef struct reader {
 	vigil_image *img;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	int next;          /* next layer to start */
+	int next; /* next layer to start */
 	int failed;
 } reader;
 
@@ -660,7 +673,8 @@ static int read_one(vigil_image *img, int i)
 	int fd, error;
 	memset(&fs, 0, sizeof(fs));
 	if ((error = store_open(img, L->blob, &fs, &ms, &src, &size, &fd)) < 0) {
-		snprintf(L->errmsg, sizeof(L->errmsg), "layer %d: %s", i, vigil_ctx_error(img->ctx));
+		snprintf(L->errmsg, sizeof(L->errmsg), "layer %d: %s", i,
+			 vigil_ctx_error(img->ctx));
 		L->error = error;
 		return error;
 	}
@@ -723,12 +737,14 @@ static int merge_layer(vigil_image *img, int i)
 	}
 	if (error == VIGIL_EFORMAT)
 		error = vigil_error_set(img->ctx, error,
-					"layer %d (%s): entry '/%s': symbolic link loop while resolving its directory",
-					i, L->info.digest ? L->info.digest : L->blob, bad ? bad : "");
+					"layer %d (%s): entry '/%s': symbolic link loop while "
+					"resolving its directory",
+					i, L->info.digest ? L->info.digest : L->blob,
+					bad ? bad : "");
 	else if (error < 0)
 		error = vigil_error_set(img->ctx, error, "layer %d: merging '/%s' failed", i,
 					bad ? bad : "");
-	if (img->store != STORE_TARSTREAM) {   /* stream mode may apply them again */
+	if (img->store != STORE_TARSTREAM) { /* stream mode may apply them again */
 		vigil_vec_free(&L->recs);
 		vigil_arena_clear(&L->arena);
 	}
@@ -743,7 +759,7 @@ static int read_layers(vigil_image *img)
 	int started = 0, error = 0, merged = 0;
 
 	if (img->store == STORE_TARSTREAM || nth < 1)
-		nth = 1;   /* one decompression stream: sequential */
+		nth = 1; /* one decompression stream: sequential */
 	if (nth > img->nlayers)
 		nth = img->nlayers;
 	if (nth > 64)
@@ -757,7 +773,8 @@ static int read_layers(vigil_image *img)
 	if (nth <= 1) {
 		for (int i = 0; i < img->nlayers && error == 0; i++) {
 			if ((error = read_one(img, i)) < 0)
-				error = vigil_error_set(img->ctx, error, "%s", img->layers[i].errmsg);
+				error = vigil_error_set(img->ctx, error, "%s",
+							img->layers[i].errmsg);
 			else
 				error = merge_layer(img, i);
 		}
@@ -802,7 +819,8 @@ static int read_layers(vigil_image *img)
 			}
 		}
 		if (error == 0)
-			error = vigil_error_set(img->ctx, VIGIL_ECANCELLED, "reading was cancelled");
+			error = vigil_error_set(img->ctx, VIGIL_ECANCELLED,
+						"reading was cancelled");
 	}
 done:
 	pthread_mutex_destroy(&r.lock);
@@ -865,8 +883,8 @@ static int read_layers_stream(vigil_image *img)
 		    vigil_image__bsrc_file_init(&fs, img->fd, 0, (uint64_t)st.st_size) < 0 ||
 		    vigil_image__dec_new(&dec, &fs.base, NULL) < 0 ||
 		    vigil_image__tarr_new(&tr, -1, dec, img->ctx, img->ref) < 0) {
-			error = vigil_error_set(img->ctx, VIGIL_EIO, "%s: cannot read the archive again",
-						img->ref);
+			error = vigil_error_set(img->ctx, VIGIL_EIO,
+						"%s: cannot read the archive again", img->ref);
 			goto done;
 		}
 	}
@@ -875,7 +893,7 @@ static int read_layers_stream(vigil_image *img)
 			vigil_layer *L = &img->layers[i];
 			if (L->done || L->dup_of >= 0 || strcmp(L->blob, m.name) != 0)
 				continue;
-			tsrc ts = { { tsrc_read, NULL }, tr };
+			tsrc ts = {{tsrc_read, NULL}, tr};
 			if ((error = vigil_image__layer_read(img, i, &ts.base)) < 0) {
 				error = vigil_error_set(img->ctx, error, "%s", L->errmsg);
 				goto done;
@@ -887,8 +905,8 @@ static int read_layers_stream(vigil_image *img)
 	}
 	if (pending) {
 		if (vigil_ctx_error(img->ctx)[0] == '\0')
-			vigil_error_set(img->ctx, VIGIL_EFORMAT, "%s: archive ended before all layers",
-					img->ref);
+			vigil_error_set(img->ctx, VIGIL_EFORMAT,
+					"%s: archive ended before all layers", img->ref);
 		error = VIGIL_EFORMAT;
 		goto done;
 	}
@@ -960,11 +978,13 @@ static void detect_os(vigil_image *img)
 	}
 	if (!img->os.id && (c = captured(img, "/etc/alpine-release"))) {
 		img->os.id = "alpine";
-		img->os.version_id = vigil_arena_strndup(&img->arena, (const char *)c->data.data,
-							 strcspn((const char *)c->data.data, "\r\n"));
+		img->os.version_id =
+			vigil_arena_strndup(&img->arena, (const char *)c->data.data,
+					    strcspn((const char *)c->data.data, "\r\n"));
 		img->os.source_path = "/etc/alpine-release";
 	}
-	if (img->os.id && strcmp(img->os.id, "debian") == 0 && (c = captured(img, "/etc/debian_version"))) {
+	if (img->os.id && strcmp(img->os.id, "debian") == 0 &&
+	    (c = captured(img, "/etc/debian_version"))) {
 		/* point release, e.g. 12.8, is only in debian_version */
 		const char *v = (const char *)c->data.data;
 		size_t n = strcspn(v, "\r\n");
@@ -975,7 +995,7 @@ static void detect_os(vigil_image *img)
 
 int vigil_image_read(vigil_image *img)
 {
-	vigil_analyzer os = { "os-release", os_want, os_begin, os_data, os_end, img };
+	vigil_analyzer os = {"os-release", os_want, os_begin, os_data, os_end, img};
 	int error;
 	if (img->read_done)
 		return vigil_error_set(img->ctx, VIGIL_EINVAL, "image already read");
@@ -1001,23 +1021,41 @@ int vigil_image_read(vigil_image *img)
 
 /* ---- getters ------------------------------------------------------------------------ */
 
-const char *vigil_image_format(const vigil_image *img) { return img->format; }
-const char *vigil_image_manifest_digest(const vigil_image *img) { return img->manifest_digest; }
-const char *vigil_image_config_digest(const vigil_image *img) { return img->config_digest; }
+const char *vigil_image_format(const vigil_image *img)
+{
+	return img->format;
+}
+const char *vigil_image_manifest_digest(const vigil_image *img)
+{
+	return img->manifest_digest;
+}
+const char *vigil_image_config_digest(const vigil_image *img)
+{
+	return img->config_digest;
+}
 const char *const *vigil_image_tags(const vigil_image *img)
 {
-	static const char *const none[] = { NULL };
+	static const char *const none[] = {NULL};
 	return img->tags.len ? (const char *const *)img->tags.data : none;
 }
-int vigil_image_layer_count(const vigil_image *img) { return img->nlayers; }
+int vigil_image_layer_count(const vigil_image *img)
+{
+	return img->nlayers;
+}
 
 const vigil_layer_info *vigil_image_layer(const vigil_image *img, int i)
 {
 	return i >= 0 && i < img->nlayers ? &img->layers[i].info : NULL;
 }
 
-const vigil_config *vigil_image_config(const vigil_image *img) { return &img->config; }
-const vigil_os *vigil_image_os(const vigil_image *img) { return &img->os; }
+const vigil_config *vigil_image_config(const vigil_image *img)
+{
+	return &img->config;
+}
+const vigil_os *vigil_image_os(const vigil_image *img)
+{
+	return &img->os;
+}
 
 void vigil_image_totals(const vigil_image *img, uint64_t *files, uint64_t *bytes)
 {
@@ -1028,11 +1066,11 @@ void vigil_image_totals(const vigil_image *img, uint64_t *files, uint64_t *bytes
 
 const char *const *vigil_image_warnings(const vigil_image *img)
 {
-	static const char *const none[] = { NULL };
+	static const char *const none[] = {NULL};
 	vigil_image *m = (vigil_image *)img;
 	if (!img->warnings.len)
 		return none;
-	char **end = vigil_vec_push(&m->warnings);   /* NULL terminator, popped again */
+	char **end = vigil_vec_push(&m->warnings); /* NULL terminator, popped again */
 	if (!end)
 		return none;
 	m->warnings.len--;
@@ -1049,9 +1087,9 @@ int vigil_image_lookup(const vigil_file **out, vigil_image *img, const char *pat
 		return vigil_error_set(img->ctx, VIGIL_EINVAL, "the image has not been read yet");
 	if ((error = vigil_image__tree_lookup(img->tree, path, follow, &node)) < 0) {
 		if (error == VIGIL_EFORMAT)
-			return vigil_error_set(img->ctx, error,
-					       "%s: symbolic link loop (too many levels of symbolic links)",
-					       path);
+			return vigil_error_set(
+				img->ctx, error,
+				"%s: symbolic link loop (too many levels of symbolic links)", path);
 		return vigil_error_set(img->ctx, error, "%s: no such file in the image", path);
 	}
 	if ((error = vigil_image__tree_file(img->tree, node, &f)) < 0)
@@ -1060,8 +1098,7 @@ int vigil_image_lookup(const vigil_file **out, vigil_image *img, const char *pat
 	return 0;
 }
 
-int vigil_image_foreach_file(vigil_image *img, const char *prefix, vigil_file_cb cb,
-			     void *payload)
+int vigil_image_foreach_file(vigil_image *img, const char *prefix, vigil_file_cb cb, void *payload)
 {
 	uint32_t node = 0;
 	int error;
@@ -1073,7 +1110,8 @@ int vigil_image_foreach_file(vigil_image *img, const char *prefix, vigil_file_cb
 		if ((error = vigil_image__tree_lookup(img->tree, prefix, follow, &node)) < 0) {
 			if (error == VIGIL_EFORMAT)
 				return vigil_error_set(img->ctx, error,
-						       "%s: symbolic link loop (too many levels of symbolic links)",
+						       "%s: symbolic link loop (too many levels of "
+						       "symbolic links)",
 						       prefix);
 			return vigil_error_set(img->ctx, error, "%s: no such file in the image",
 					       prefix);

@@ -12,7 +12,7 @@
 typedef struct vigil_bsrc vigil_bsrc;
 struct vigil_bsrc {
 	int (*read)(vigil_bsrc *s, const uint8_t **p, size_t *n);
-	const char *errmsg;   /* set with a negative return */
+	const char *errmsg; /* set with a negative return */
 };
 
 /* Reads `len` bytes of `fd` from `off` with pread; several may share one fd. */
@@ -50,9 +50,9 @@ void vigil_image__dec_free(vigil_dec *d);
 /* ---- outer tar index (docker-archive, oci-archive) -------------------------------- */
 
 typedef struct vigil_tar_member {
-	const char *name;     /* cleaned, relative */
-	uint64_t off, size;   /* of the data in the (decompressed) tar stream */
-	char type;            /* '0' regular, '5' dir, '1' hardlink, '2' symlink, ... */
+	const char *name;   /* cleaned, relative */
+	uint64_t off, size; /* of the data in the (decompressed) tar stream */
+	char type;	    /* '0' regular, '5' dir, '1' hardlink, '2' symlink, ... */
 	const char *link;
 } vigil_tar_member;
 
@@ -75,13 +75,13 @@ void vigil_image__tarr_free(vigil_tarr *t);
 enum { REC_ENTRY = 0, REC_WHITEOUT, REC_OPAQUE };
 
 typedef struct vigil_rec {
-	const char *path;      /* cleaned, relative, "" is the root */
-	const char *link;      /* symlink target, or cleaned hardlink target */
+	const char *path; /* cleaned, relative, "" is the root */
+	const char *link; /* symlink target, or cleaned hardlink target */
 	uint64_t size;
 	int64_t mtime;
 	uint32_t mode, uid, gid, rmaj, rmin;
-	uint8_t type;          /* vigil_ftype */
-	uint8_t kind;          /* REC_* */
+	uint8_t type; /* vigil_ftype */
+	uint8_t kind; /* REC_* */
 } vigil_rec;
 
 /* Cleans a path from a tar header or a manifest: strips "./" and "/" runs, refuses
@@ -116,25 +116,25 @@ typedef enum { STORE_DIR, STORE_TAR, STORE_TARSTREAM, STORE_ROOTFS } vigil_store
 typedef struct vigil_member {
 	const char *name;
 	uint64_t off, size;
-	const uint8_t *data;   /* kept in memory (STORE_TARSTREAM small members) */
-	const char *link;      /* symlink member: target name (resolved in the archive) */
+	const uint8_t *data; /* kept in memory (STORE_TARSTREAM small members) */
+	const char *link;    /* symlink member: target name (resolved in the archive) */
 } vigil_member;
 
 typedef struct vigil_layer {
 	vigil_layer_info info;
-	const char *blob;            /* member name or path relative to the layout */
-	const char *want_digest;     /* from the manifest, NULL if none (classic docker-archive) */
-	const char *want_diff_id;    /* from the config */
+	const char *blob;	  /* member name or path relative to the layout */
+	const char *want_digest;  /* from the manifest, NULL if none (classic docker-archive) */
+	const char *want_diff_id; /* from the config */
 	char got_digest[72], got_diff_id[72];
-	vigil_vec recs;              /* vigil_rec, until merged */
-	vigil_arena arena;           /* strings of recs */
+	vigil_vec recs;	   /* vigil_rec, until merged */
+	vigil_arena arena; /* strings of recs */
 	int done, error;
-	int dup_of;                  /* compressed archives: reuses that layer's records */
+	int dup_of; /* compressed archives: reuses that layer's records */
 	char errmsg[1024];
 } vigil_layer;
 
 typedef struct vigil_capture {
-	const char *path;            /* relative */
+	const char *path; /* relative */
 	int layer;
 	vigil_buf data;
 } vigil_capture;
@@ -146,19 +146,19 @@ struct vigil_image {
 	vigil_store_kind store;
 	int fd, dirfd;
 	vigil_comp outer_comp;
-	vigil_vec members;           /* vigil_member, sorted by name */
-	vigil_buf member_mem;        /* unused placeholder for small-member storage */
+	vigil_vec members;    /* vigil_member, sorted by name */
+	vigil_buf member_mem; /* unused placeholder for small-member storage */
 	const char *manifest_digest, *config_digest;
-	vigil_vec tags;              /* const char * + NULL */
+	vigil_vec tags; /* const char * + NULL */
 	vigil_config config;
 	vigil_layer *layers;
 	int nlayers;
-	vigil_vec analyzers;         /* vigil_analyzer */
+	vigil_vec analyzers; /* vigil_analyzer */
 	vigil_tree *tree;
 	vigil_os os;
 	pthread_mutex_t cap_lock;
-	vigil_vec captures;          /* vigil_capture */
-	vigil_vec warnings;          /* char * + NULL */
+	vigil_vec captures; /* vigil_capture */
+	vigil_vec warnings; /* char * + NULL */
 	_Atomic uint64_t nfiles, nbytes, progress_done;
 	uint64_t progress_total;
 	atomic_int cancel;
@@ -167,7 +167,8 @@ struct vigil_image {
 };
 
 /* Records a warning on the image and passes it to the context's callback. */
-void vigil_image__warn(vigil_image *img, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vigil_image__warn(vigil_image *img, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 /* Counts `bytes` more of layer blobs as read and tells the progress callback. */
 void vigil_image__progress(vigil_image *img, uint64_t bytes);
 /* Reads layer `i` from `src`: fills its records, digests and info, or its errmsg. */

@@ -19,7 +19,7 @@ typedef struct lrd {
 	vigil_dec *dec;
 	vigil_sha256 *plain_hash;
 	uint64_t plain_bytes;
-	const char *errmsg;    /* decompression or limit problem seen by the callback */
+	const char *errmsg; /* decompression or limit problem seen by the callback */
 	int error;
 	uint64_t raw_reported; /* blob bytes already counted as progress */
 	char limit_msg[256];
@@ -50,7 +50,8 @@ static la_ssize_t lrd_read(struct archive *a, void *payload, const void **buf)
 		}
 		if (total > r->img->ctx->limits.max_bytes) {
 			snprintf(r->limit_msg, sizeof(r->limit_msg),
-				 "uncompressed size exceeds the limit of %llu bytes (raise with --max-bytes)",
+				 "uncompressed size exceeds the limit of %llu bytes (raise with "
+				 "--max-bytes)",
 				 (unsigned long long)r->img->ctx->limits.max_bytes);
 			r->errmsg = r->limit_msg;
 			r->error = VIGIL_ELIMIT;
@@ -109,12 +110,18 @@ static vigil_ftype entry_type(struct archive_entry *e)
 	if (archive_entry_hardlink(e))
 		return VIGIL_FT_HARDLINK;
 	switch (archive_entry_filetype(e)) {
-	case AE_IFDIR: return VIGIL_FT_DIR;
-	case AE_IFLNK: return VIGIL_FT_SYMLINK;
-	case AE_IFCHR: return VIGIL_FT_CHAR;
-	case AE_IFBLK: return VIGIL_FT_BLOCK;
-	case AE_IFIFO: return VIGIL_FT_FIFO;
-	default: return VIGIL_FT_FILE;
+	case AE_IFDIR:
+		return VIGIL_FT_DIR;
+	case AE_IFLNK:
+		return VIGIL_FT_SYMLINK;
+	case AE_IFCHR:
+		return VIGIL_FT_CHAR;
+	case AE_IFBLK:
+		return VIGIL_FT_BLOCK;
+	case AE_IFIFO:
+		return VIGIL_FT_FIFO;
+	default:
+		return VIGIL_FT_FILE;
 	}
 }
 
@@ -226,8 +233,9 @@ int vigil_image__layer_read(vigil_image *img, int index, vigil_bsrc *src)
 		if (rec->type != VIGIL_FT_FILE)
 			rec->size = 0;
 		if (rec->type == VIGIL_FT_SYMLINK)
-			rec->mode = 0777;   /* what any runtime shows: Linux ignores symlink modes */
-		/* whiteouts: ".wh.<name>" hides <name> of lower layers; ".wh..wh..opq" all of a dir */
+			rec->mode = 0777; /* what any runtime shows: Linux ignores symlink modes */
+		/* whiteouts: ".wh.<name>" hides <name> of lower layers; ".wh..wh..opq" all of a dir
+		 */
 		const char *base = strrchr((char *)path.data, '/');
 		base = base ? base + 1 : (char *)path.data;
 		if (strncmp(base, ".wh.", 4) == 0 && !img->rootfs_dir) {
@@ -237,7 +245,7 @@ int vigil_image__layer_read(vigil_image *img, int index, vigil_bsrc *src)
 				rec->path = vigil_arena_strndup(&L->arena, (char *)path.data,
 								dlen ? dlen - 1 : 0);
 			} else if (strncmp(base, ".wh..wh.", 8) == 0) {
-				L->recs.len--;   /* AUFS bookkeeping: ignored */
+				L->recs.len--; /* AUFS bookkeeping: ignored */
 				continue;
 			} else {
 				rec->kind = REC_WHITEOUT;
@@ -259,8 +267,8 @@ int vigil_image__layer_read(vigil_image *img, int index, vigil_bsrc *src)
 			if ((error = vigil_image__path_clean(&link, target, lim, &why)) < 0) {
 				if (!why)
 					goto done;
-				snprintf(detail, sizeof(detail), "hard link '%.200s' -> '%.200s': %s",
-					 name, target, why);
+				snprintf(detail, sizeof(detail),
+					 "hard link '%.200s' -> '%.200s': %s", name, target, why);
 				layer_fail(L, error, "layer %d (%s): %s", detail);
 				goto done;
 			}
@@ -293,9 +301,9 @@ int vigil_image__layer_read(vigil_image *img, int index, vigil_bsrc *src)
 				goto done;
 			}
 			if (rec->size <= lim->max_file_size) {
-				pull_ar pa = { a, 0 };
-				if ((error = vigil_image__analyze(img, &f, pull_archive, pull_archive,
-								  &pa)) < 0) {
+				pull_ar pa = {a, 0};
+				if ((error = vigil_image__analyze(img, &f, pull_archive,
+								  pull_archive, &pa)) < 0) {
 					if (r.error)
 						goto archive_error;
 					layer_fail(L, error, "layer %d (%s): %s",
@@ -329,15 +337,16 @@ int vigil_image__layer_read(vigil_image *img, int index, vigil_bsrc *src)
 	if (L->want_diff_id && vigil_digest_is_sha256(L->want_diff_id) &&
 	    strcmp(L->want_diff_id, L->got_diff_id) != 0) {
 		snprintf(detail, sizeof(detail),
-			 "diff_id digest mismatch: the config says %s, the uncompressed layer hashes to %s",
+			 "diff_id digest mismatch: the config says %s, the uncompressed layer "
+			 "hashes to %s",
 			 L->want_diff_id, L->got_diff_id);
 		error = layer_fail(L, VIGIL_EFORMAT, "layer %d (%s): %s", detail);
 		goto done;
 	}
 	if (!L->info.digest)
 		L->info.digest = vigil_arena_strdup(&img->arena, L->got_digest);
-	L->info.diff_id = L->want_diff_id ? L->want_diff_id
-					  : vigil_arena_strdup(&img->arena, L->got_diff_id);
+	L->info.diff_id =
+		L->want_diff_id ? L->want_diff_id : vigil_arena_strdup(&img->arena, L->got_diff_id);
 	error = 0;
 	goto done;
 
@@ -358,7 +367,8 @@ archive_error:
 	}
 done:
 	if (error < 0 && !L->error)
-		layer_fail(L, error, "layer %d (%s): %s", error == VIGIL_ENOMEM ? "out of memory" : "failed");
+		layer_fail(L, error, "layer %d (%s): %s",
+			   error == VIGIL_ENOMEM ? "out of memory" : "failed");
 	if (a)
 		archive_read_free(a);
 	vigil_image__dec_free(r.dec);

@@ -30,25 +30,27 @@ static int load_json(json_t **out, vigil_image *img, const char *name, const cha
 	if ((error = vigil_image__store_read(img, name, &b)) < 0)
 		goto done;
 	if (size >= 0 && (uint64_t)size != b.len) {
-		error = vigil_error_set(img->ctx, VIGIL_EFORMAT,
-					"%s: '%s' is %zu bytes but its descriptor says %lld (digest mismatch)",
-					img->ref, name, b.len, (long long)size);
+		error = vigil_error_set(
+			img->ctx, VIGIL_EFORMAT,
+			"%s: '%s' is %zu bytes but its descriptor says %lld (digest mismatch)",
+			img->ref, name, b.len, (long long)size);
 		goto done;
 	}
 	if (digest) {
 		if ((error = vigil_sha256_buf(got, b.data, b.len)) < 0)
 			goto done;
 		if (strcmp(got, digest) != 0) {
-			error = vigil_error_set(img->ctx, VIGIL_EFORMAT,
-						"%s: '%s': digest mismatch: expected %s, content hashes to %s",
-						img->ref, name, digest, got);
+			error = vigil_error_set(
+				img->ctx, VIGIL_EFORMAT,
+				"%s: '%s': digest mismatch: expected %s, content hashes to %s",
+				img->ref, name, digest, got);
 			goto done;
 		}
 	}
 	if (!(*out = json_loadb((const char *)b.data, b.len, 0, &jerr))) {
 		error = vigil_error_set(img->ctx, VIGIL_EFORMAT,
-					"%s: malformed JSON in '%s': %s (line %d, column %d)", img->ref,
-					name, jerr.text, jerr.line, jerr.column);
+					"%s: malformed JSON in '%s': %s (line %d, column %d)",
+					img->ref, name, jerr.text, jerr.line, jerr.column);
 		goto done;
 	}
 	error = 0;
@@ -94,10 +96,13 @@ static const char *const *jkeys(vigil_image *img, json_t *o, const char *const *
 		vals = vigil_arena_alloc(&img->arena, (n + 1) * sizeof(char *));
 	if (!keys || (values && !vals))
 		return NULL;
-	json_object_foreach(o, key, val) {
+	json_object_foreach(o, key, val)
+	{
 		keys[k] = vigil_arena_strdup(&img->arena, key);
 		if (vals)
-			vals[k] = json_is_string(val) ? vigil_arena_strdup(&img->arena, json_string_value(val)) : "";
+			vals[k] = json_is_string(val)
+					  ? vigil_arena_strdup(&img->arena, json_string_value(val))
+					  : "";
 		k++;
 	}
 	if (values)
@@ -152,8 +157,8 @@ static int parse_config(vigil_image *img, json_t *cfg, const char *name)
 	vigil_config *c = &img->config;
 	json_t *rootfs, *diff_ids, *history, *conf;
 	if (!json_is_object(cfg))
-		return vigil_error_set(img->ctx, VIGIL_EFORMAT, "%s: config '%s' is not a JSON object",
-				       img->ref, name);
+		return vigil_error_set(img->ctx, VIGIL_EFORMAT,
+				       "%s: config '%s' is not a JSON object", img->ref, name);
 	c->os = jstr(img, cfg, "os");
 	c->architecture = jstr(img, cfg, "architecture");
 	c->variant = jstr(img, cfg, "variant");
@@ -181,9 +186,10 @@ static int parse_config(vigil_image *img, json_t *cfg, const char *name)
 		return vigil_error_set(img->ctx, VIGIL_EFORMAT,
 				       "%s: config '%s' has no rootfs.diff_ids", img->ref, name);
 	if ((int)json_array_size(diff_ids) != img->nlayers)
-		return vigil_error_set(img->ctx, VIGIL_EFORMAT,
-				       "%s: the manifest lists %d layers but the config has %zu diff_ids",
-				       img->ref, img->nlayers, json_array_size(diff_ids));
+		return vigil_error_set(
+			img->ctx, VIGIL_EFORMAT,
+			"%s: the manifest lists %d layers but the config has %zu diff_ids",
+			img->ref, img->nlayers, json_array_size(diff_ids));
 	for (int i = 0; i < img->nlayers; i++) {
 		json_t *d = json_array_get(diff_ids, (size_t)i);
 		if (!json_is_string(d) || !vigil_digest_is_sha256(json_string_value(d)))
@@ -217,7 +223,9 @@ static int parse_config(vigil_image *img, json_t *cfg, const char *name)
 			}
 		}
 		if (layer != img->nlayers)
-			vigil_image__warn(img, "%s: the config history names %d layers but the image has %d; layer attribution to history steps may be off",
+			vigil_image__warn(img,
+					  "%s: the config history names %d layers but the image "
+					  "has %d; layer attribution to history steps may be off",
 					  img->ref, layer, img->nlayers);
 		c->history = h;
 		c->history_count = (int)n;
@@ -247,22 +255,24 @@ static int load_manifest(vigil_image *img, const char *digest, int64_t size)
 	img->manifest_digest = vigil_arena_strdup(&img->arena, digest);
 	mt = json_string_value(json_object_get(m, "mediaType"));
 	if (mt && strcmp(mt, MT_DOCKER_V1) == 0) {
-		error = vigil_error_set(img->ctx, VIGIL_EFORMAT,
-					"%s: Docker schema 1 manifests are obsolete and not supported", img->ref);
+		error = vigil_error_set(
+			img->ctx, VIGIL_EFORMAT,
+			"%s: Docker schema 1 manifests are obsolete and not supported", img->ref);
 		goto done;
 	}
 	cdesc = json_object_get(m, "config");
 	layers = json_object_get(m, "layers");
 	if (!json_is_object(cdesc) || !json_is_array(layers)) {
 		error = vigil_error_set(img->ctx, VIGIL_EFORMAT,
-					"%s: manifest %s has no config or layers", img->ref, digest);
+					"%s: manifest %s has no config or layers", img->ref,
+					digest);
 		goto done;
 	}
 	const char *cmt = json_string_value(json_object_get(cdesc, "mediaType"));
 	if (cmt && strcmp(cmt, MT_OCI_CONFIG) != 0 && strcmp(cmt, MT_DOCKER_CONFIG) != 0) {
 		error = vigil_error_set(img->ctx, VIGIL_EFORMAT,
-					"%s: manifest %s is an artifact (%s), not an image", img->ref,
-					digest, cmt);
+					"%s: manifest %s is an artifact (%s), not an image",
+					img->ref, digest, cmt);
 		goto done;
 	}
 	const char *cdig = json_string_value(json_object_get(cdesc, "digest"));
@@ -280,11 +290,14 @@ static int load_manifest(vigil_image *img, const char *digest, int64_t size)
 		L->want_digest = L->info.digest = vigil_arena_strdup(&img->arena, ld);
 		L->info.media_type = jstr(img, d, "mediaType");
 		json_t *sz = json_object_get(d, "size");
-		L->info.size = json_is_integer(sz) && json_integer_value(sz) > 0 ? (uint64_t)json_integer_value(sz) : 0;
+		L->info.size = json_is_integer(sz) && json_integer_value(sz) > 0
+				       ? (uint64_t)json_integer_value(sz)
+				       : 0;
 		if (!vigil_image__store_has(img, L->blob)) {
-			error = vigil_error_set(img->ctx, VIGIL_ENOTFOUND,
-						"%s: missing blob: layer %d (%s) is not in the image", img->ref,
-						i, ld);
+			error = vigil_error_set(
+				img->ctx, VIGIL_ENOTFOUND,
+				"%s: missing blob: layer %d (%s) is not in the image", img->ref, i,
+				ld);
 			goto done;
 		}
 	}
@@ -326,7 +339,7 @@ typedef struct pick {
 	const char *digest;
 	int64_t size;
 	int explicit_platform;
-	vigil_buf seen;     /* for the error message */
+	vigil_buf seen; /* for the error message */
 } pick;
 
 /* Whether a descriptor's platform matches (a descriptor without one matches). */
@@ -356,8 +369,8 @@ static int choose(vigil_image *img, json_t *index, const char *tag, pick *p, int
 	json_t *ms = json_object_get(index, "manifests");
 	int error, candidates = 0;
 	if (depth > 4)
-		return vigil_error_set(img->ctx, VIGIL_ELIMIT, "%s: image indexes nested too deeply",
-				       img->ref);
+		return vigil_error_set(img->ctx, VIGIL_ELIMIT,
+				       "%s: image indexes nested too deeply", img->ref);
 	if (!json_is_array(ms))
 		return vigil_error_set(img->ctx, VIGIL_EFORMAT, "%s: '%s' has no manifests array",
 				       img->ref, where);
@@ -369,10 +382,12 @@ static int choose(vigil_image *img, json_t *index, const char *tag, pick *p, int
 		json_t *sz = json_object_get(d, "size");
 		int has_pl;
 		if (!dig || (!is_index_mt(mt) && !is_manifest_mt(mt)))
-			continue;   /* artifacts, attestations: skipped */
+			continue; /* artifacts, attestations: skipped */
 		if (tag && depth == 0) {
-			const char *ref = json_string_value(json_object_get(ann, "org.opencontainers.image.ref.name"));
-			const char *full = json_string_value(json_object_get(ann, "io.containerd.image.name"));
+			const char *ref = json_string_value(
+				json_object_get(ann, "org.opencontainers.image.ref.name"));
+			const char *full =
+				json_string_value(json_object_get(ann, "io.containerd.image.name"));
 			if (!((ref && tag_matches(ref, tag)) || (full && tag_matches(full, tag))))
 				continue;
 		}
@@ -383,7 +398,9 @@ static int choose(vigil_image *img, json_t *index, const char *tag, pick *p, int
 			json_t *sub = NULL;
 			const char *name;
 			if ((error = blob_name(img, dig, &name)) < 0 ||
-			    (error = load_json(&sub, img, name, dig, json_is_integer(sz) ? json_integer_value(sz) : -1)) < 0)
+			    (error = load_json(&sub, img, name, dig,
+					       json_is_integer(sz) ? json_integer_value(sz) : -1)) <
+				    0)
 				return error;
 			error = choose(img, sub, NULL, p, depth + 1, name);
 			json_decref(sub);
@@ -419,9 +436,11 @@ static void tags_from_index(vigil_image *img, json_t *index)
 		json_t *d = json_array_get(ms, i);
 		const char *dig = json_string_value(json_object_get(d, "digest"));
 		json_t *ann = json_object_get(d, "annotations");
-		const char *ref = json_string_value(json_object_get(ann, "io.containerd.image.name"));
+		const char *ref =
+			json_string_value(json_object_get(ann, "io.containerd.image.name"));
 		if (!ref)
-			ref = json_string_value(json_object_get(ann, "org.opencontainers.image.ref.name"));
+			ref = json_string_value(
+				json_object_get(ann, "org.opencontainers.image.ref.name"));
 		if (!ref || !dig || !img->manifest_digest || strcmp(dig, img->manifest_digest) != 0)
 			continue;
 		const char **t = vigil_vec_push(&img->tags);
@@ -429,7 +448,7 @@ static void tags_from_index(vigil_image *img, json_t *index)
 			*t = vigil_arena_strdup(&img->arena, ref);
 	}
 	if (img->tags.len && vigil_vec_push(&img->tags))
-		img->tags.len--;   /* keeps a NULL after the last */
+		img->tags.len--; /* keeps a NULL after the last */
 }
 
 int vigil_image__open_oci(vigil_image *img, const char *tag, const char *platform)
@@ -452,8 +471,9 @@ int vigil_image__open_oci(vigil_image *img, const char *tag, const char *platfor
 		snprintf(buf, sizeof(buf), "%s", platform);
 		char *a = strchr(buf, '/'), *v = a ? strchr(a + 1, '/') : NULL;
 		if (!a || a == buf || !a[1])
-			return vigil_error_set(img->ctx, VIGIL_EINVAL,
-					       "--platform wants os/arch[/variant], e.g. linux/amd64");
+			return vigil_error_set(
+				img->ctx, VIGIL_EINVAL,
+				"--platform wants os/arch[/variant], e.g. linux/amd64");
 		*a++ = 0;
 		if (v)
 			*v++ = 0;
@@ -469,7 +489,8 @@ int vigil_image__open_oci(vigil_image *img, const char *tag, const char *platfor
 			goto done;
 		const char *v = json_string_value(json_object_get(layout, "imageLayoutVersion"));
 		if (!v)
-			vigil_image__warn(img, "%s: oci-layout has no imageLayoutVersion", img->ref);
+			vigil_image__warn(img, "%s: oci-layout has no imageLayoutVersion",
+					  img->ref);
 	}
 	if ((error = load_json(&index, img, "index.json", NULL, -1)) < 0)
 		goto done;
@@ -477,13 +498,14 @@ int vigil_image__open_oci(vigil_image *img, const char *tag, const char *platfor
 		goto done;
 	if (!p.digest) {
 		if (tag)
-			error = vigil_error_set(img->ctx, VIGIL_ENOTFOUND, "%s: no image tagged '%s'",
-						img->ref, tag);
-		else
 			error = vigil_error_set(img->ctx, VIGIL_ENOTFOUND,
-						"%s: no image for platform %s/%s%s%s (available: %s)",
-						img->ref, os, arch, variant[0] ? "/" : "", variant,
-						p.seen.len ? (char *)p.seen.data : "none");
+						"%s: no image tagged '%s'", img->ref, tag);
+		else
+			error = vigil_error_set(
+				img->ctx, VIGIL_ENOTFOUND,
+				"%s: no image for platform %s/%s%s%s (available: %s)", img->ref, os,
+				arch, variant[0] ? "/" : "", variant,
+				p.seen.len ? (char *)p.seen.data : "none");
 		goto done;
 	}
 	if ((error = load_manifest(img, p.digest, p.size)) < 0)
@@ -517,9 +539,10 @@ int vigil_image__open_docker(vigil_image *img, const char *tag)
 		json_t *tags = json_object_get(e, "RepoTags");
 		if (!tag) {
 			if (json_array_size(man) > 1) {
-				error = vigil_error_set(img->ctx, VIGIL_EINVAL,
-							"%s: the archive holds %zu images; choose one with --tag",
-							img->ref, json_array_size(man));
+				error = vigil_error_set(
+					img->ctx, VIGIL_EINVAL,
+					"%s: the archive holds %zu images; choose one with --tag",
+					img->ref, json_array_size(man));
 				goto done;
 			}
 			entry = e;
@@ -540,7 +563,8 @@ int vigil_image__open_docker(vigil_image *img, const char *tag)
 	json_t *layers = json_object_get(entry, "Layers");
 	if (!cname || !json_is_array(layers)) {
 		error = vigil_error_set(img->ctx, VIGIL_EFORMAT,
-					"%s: manifest.json entry has no Config or Layers", img->ref);
+					"%s: manifest.json entry has no Config or Layers",
+					img->ref);
 		goto done;
 	}
 	json_t *rt = json_object_get(entry, "RepoTags");
@@ -559,7 +583,8 @@ int vigil_image__open_docker(vigil_image *img, const char *tag)
 		vigil_layer *L = &img->layers[i];
 		if (!ln) {
 			error = vigil_error_set(img->ctx, VIGIL_EFORMAT,
-						"%s: manifest.json: layer %d is not a string", img->ref, i);
+						"%s: manifest.json: layer %d is not a string",
+						img->ref, i);
 			goto done;
 		}
 		L->blob = vigil_arena_strdup(&img->arena, ln);
@@ -570,9 +595,10 @@ int vigil_image__open_docker(vigil_image *img, const char *tag)
 			L->info.digest = L->want_digest;
 		}
 		if (!vigil_image__store_has(img, ln)) {
-			error = vigil_error_set(img->ctx, VIGIL_ENOTFOUND,
-						"%s: missing blob: layer %d ('%s') is not in the archive",
-						img->ref, i, ln);
+			error = vigil_error_set(
+				img->ctx, VIGIL_ENOTFOUND,
+				"%s: missing blob: layer %d ('%s') is not in the archive", img->ref,
+				i, ln);
 			goto done;
 		}
 	}
@@ -582,8 +608,8 @@ int vigil_image__open_docker(vigil_image *img, const char *tag)
 		goto done;
 	if (strncmp(cname, "blobs/sha256/", 13) == 0 && strcmp(cname + 13, cdig + 7) != 0) {
 		error = vigil_error_set(img->ctx, VIGIL_EFORMAT,
-					"%s: config '%s': digest mismatch (content hashes to %s)", img->ref,
-					cname, cdig);
+					"%s: config '%s': digest mismatch (content hashes to %s)",
+					img->ref, cname, cdig);
 		goto done;
 	}
 	img->config_digest = vigil_arena_strdup(&img->arena, cdig);
@@ -602,7 +628,8 @@ int vigil_image__open_docker(vigil_image *img, const char *tag)
 			    blob_name(img, dig, &name) < 0 || !vigil_image__store_has(img, name))
 				continue;
 			if (load_json(&m, img, name, dig, -1) == 0) {
-				const char *c = json_string_value(json_object_get(json_object_get(m, "config"), "digest"));
+				const char *c = json_string_value(
+					json_object_get(json_object_get(m, "config"), "digest"));
 				if (c && strcmp(c, cdig) == 0)
 					img->manifest_digest = vigil_arena_strdup(&img->arena, dig);
 			}

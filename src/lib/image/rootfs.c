@@ -40,9 +40,16 @@ static int pseudo_fs(int fd)
 	if (fstatfs(fd, &sf) < 0)
 		return 0;
 	switch ((unsigned long)sf.f_type) {
-	case PROC_SUPER_MAGIC: case SYSFS_MAGIC: case CGROUP_SUPER_MAGIC:
-	case CGROUP2_SUPER_MAGIC: case DEVPTS_SUPER_MAGIC: case DEBUGFS_MAGIC:
-	case SECURITYFS_MAGIC: case BPF_FS_MAGIC: case TRACEFS_MAGIC: case PSTOREFS_MAGIC:
+	case PROC_SUPER_MAGIC:
+	case SYSFS_MAGIC:
+	case CGROUP_SUPER_MAGIC:
+	case CGROUP2_SUPER_MAGIC:
+	case DEVPTS_SUPER_MAGIC:
+	case DEBUGFS_MAGIC:
+	case SECURITYFS_MAGIC:
+	case BPF_FS_MAGIC:
+	case TRACEFS_MAGIC:
+	case PSTOREFS_MAGIC:
 		return 1;
 	default:
 		return 0;
@@ -68,7 +75,7 @@ static int pull_file(void *src, const uint8_t **p, size_t *n)
 	if (r < 0)
 		return VIGIL_EIO;
 	if ((uint64_t)r > s->left)
-		r = (ssize_t)s->left;   /* the file grew while we read: stop at its listed size */
+		r = (ssize_t)s->left; /* the file grew while we read: stop at its listed size */
 	s->left -= (uint64_t)r;
 	*p = s->buf;
 	*n = (size_t)r;
@@ -90,7 +97,7 @@ static int pull_first(void *src, const uint8_t **p, size_t *n)
 	l->pf.fd = openat(l->dirfd, l->name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
 	if (l->pf.fd < 0) {
 		l->open_errno = errno;
-		return 0;   /* unreadable: analyzers see an empty file; reported below */
+		return 0; /* unreadable: analyzers see an empty file; reported below */
 	}
 	return pull_file(&l->pf, p, n);
 }
@@ -118,7 +125,7 @@ static int analyze_file(walk *w, int dirfd, const char *name, const vigil_rec *r
 	f.gid = rec->gid;
 	f.type = VIGIL_FT_FILE;
 	f.removed_by = -1;
-	lazy_fd l = { { -1, w->buf, rec->size }, dirfd, name, 0 };
+	lazy_fd l = {{-1, w->buf, rec->size}, dirfd, name, 0};
 	error = vigil_image__analyze(img, &f, pull_first, pull_rest, &l);
 	if (l.pf.fd >= 0)
 		close(l.pf.fd);
@@ -153,8 +160,8 @@ static int walk_dir(walk *w, int dirfd, uint32_t depth)
 			continue;
 		if (atomic_fetch_add(&img->nfiles, 1) + 1 > lim->max_files) {
 			error = vigil_error_set(img->ctx, VIGIL_ELIMIT,
-						"%s: more than %llu files (raise with --max-files)", img->ref,
-						(unsigned long long)lim->max_files);
+						"%s: more than %llu files (raise with --max-files)",
+						img->ref, (unsigned long long)lim->max_files);
 			break;
 		}
 		w->path.len = base;
@@ -163,13 +170,14 @@ static int walk_dir(walk *w, int dirfd, uint32_t depth)
 			break;
 		if (w->path.len > lim->max_path || depth + 1 > lim->max_depth) {
 			error = vigil_error_set(img->ctx, VIGIL_ELIMIT,
-						"%s: %s: path too long or too deep (raise with --max-path / --max-depth)",
+						"%s: %s: path too long or too deep (raise with "
+						"--max-path / --max-depth)",
 						img->ref, (char *)w->path.data);
 			break;
 		}
 		vigil_rec *rec = vigil_vec_push(&w->L->recs);
-		if (!rec || !(rec->path = vigil_arena_strndup(&w->L->arena, (char *)w->path.data + 1,
-							      w->path.len - 1))) {
+		if (!rec || !(rec->path = vigil_arena_strndup(
+				      &w->L->arena, (char *)w->path.data + 1, w->path.len - 1))) {
 			error = VIGIL_ENOMEM;
 			break;
 		}
@@ -186,12 +194,13 @@ static int walk_dir(walk *w, int dirfd, uint32_t depth)
 				break;
 		} else if (S_ISDIR(st.st_mode)) {
 			rec->type = VIGIL_FT_DIR;
-			int sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			int sub = openat(dirfd, name,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 			if (sub < 0)
 				continue;
 			if (pseudo_fs(sub)) {
 				close(sub);
-				continue;   /* the directory is listed, its contents are not */
+				continue; /* the directory is listed, its contents are not */
 			}
 			if ((error = walk_dir(w, sub, depth + 1)) < 0)
 				break;
@@ -211,7 +220,7 @@ static int walk_dir(walk *w, int dirfd, uint32_t depth)
 		} else if (S_ISFIFO(st.st_mode)) {
 			rec->type = VIGIL_FT_FIFO;
 		} else {
-			w->L->recs.len--;   /* sockets: not image content */
+			w->L->recs.len--; /* sockets: not image content */
 		}
 	}
 	w->path.len = base;
@@ -238,7 +247,8 @@ int vigil_image__rootfs_read(vigil_image *img)
 		goto done;
 	}
 	if ((fd = open(img->rootfs_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
-		error = vigil_error_set(img->ctx, VIGIL_EIO, "%s: %s", img->rootfs_dir, strerror(errno));
+		error = vigil_error_set(img->ctx, VIGIL_EIO, "%s: %s", img->rootfs_dir,
+					strerror(errno));
 		goto done;
 	}
 	error = walk_dir(&w, fd, 0);

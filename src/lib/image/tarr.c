@@ -17,22 +17,21 @@
 
 struct vigil_tarr {
 	int fd;
-	uint64_t pos;           /* offset in the (decompressed) stream */
+	uint64_t pos; /* offset in the (decompressed) stream */
 	vigil_dec *in;
-	const uint8_t *ip;      /* pending decompressed bytes */
+	const uint8_t *ip; /* pending decompressed bytes */
 	size_t in_left;
 	vigil_ctx *ctx;
 	const char *what;
-	uint64_t data_left;     /* of the current member */
-	uint64_t pad;           /* padding after the current member's data */
+	uint64_t data_left; /* of the current member */
+	uint64_t pad;	    /* padding after the current member's data */
 	vigil_buf name, link, pax_path, pax_link, gnu_name, gnu_link;
 	int have_pax_size;
 	uint64_t pax_size;
-	uint8_t *buf;           /* fd mode read buffer */
+	uint8_t *buf; /* fd mode read buffer */
 };
 
-int vigil_image__tarr_new(vigil_tarr **out, int fd, vigil_dec *in, vigil_ctx *ctx,
-			  const char *what)
+int vigil_image__tarr_new(vigil_tarr **out, int fd, vigil_dec *in, vigil_ctx *ctx, const char *what)
 {
 	vigil_tarr *t = calloc(1, sizeof(*t));
 	*out = NULL;
@@ -83,7 +82,8 @@ static int chunk(vigil_tarr *t, const uint8_t **p, size_t *n, uint64_t max)
 			r = pread(t->fd, t->buf, want, (off_t)t->pos);
 		while (r < 0 && errno == EINTR);
 		if (r < 0)
-			return vigil_error_set(t->ctx, VIGIL_EIO, "%s: %s", t->what, strerror(errno));
+			return vigil_error_set(t->ctx, VIGIL_EIO, "%s: %s", t->what,
+					       strerror(errno));
 		*p = t->buf;
 		*n = (size_t)r;
 	} else {
@@ -120,7 +120,7 @@ static int read_exact(vigil_tarr *t, uint8_t *dst, size_t len)
 static int skip(vigil_tarr *t, uint64_t len)
 {
 	if (t->fd >= 0) {
-		t->pos += len;   /* a short file shows up when the next header is read */
+		t->pos += len; /* a short file shows up when the next header is read */
 		return 0;
 	}
 	while (len) {
@@ -143,7 +143,7 @@ static int parse_num(uint64_t *out, const uint8_t *f, size_t len)
 	size_t i = 0;
 	if (f[0] & 0x80) {
 		if (f[0] != 0x80)
-			return -1;   /* negative or too wide */
+			return -1; /* negative or too wide */
 		for (i = 1; i < len; i++) {
 			if (v >> 56)
 				return -1;
@@ -194,8 +194,8 @@ static int read_meta(vigil_tarr *t, vigil_buf *b, uint64_t size, uint64_t cap)
 	int error;
 	if (size > cap)
 		return vigil_error_set(t->ctx, VIGIL_ELIMIT,
-				       "%s: tar metadata record of %llu bytes is too large", t->what,
-				       (unsigned long long)size);
+				       "%s: tar metadata record of %llu bytes is too large",
+				       t->what, (unsigned long long)size);
 	b->len = 0;
 	if ((error = vigil_buf_grow(b, (size_t)size)) < 0 ||
 	    (error = read_exact(t, b->data, (size_t)size)) < 0)
@@ -219,7 +219,7 @@ static int parse_pax(vigil_tarr *t, const vigil_buf *b)
 			return vigil_error_set(t->ctx, VIGIL_EFORMAT, "%s: malformed PAX header",
 					       t->what);
 		const char *key = (const char *)b->data + j + 1;
-		const char *end = (const char *)b->data + i + len - 1;   /* the '\n' */
+		const char *end = (const char *)b->data + i + len - 1; /* the '\n' */
 		const char *eq = memchr(key, '=', (size_t)(end - key));
 		if (!eq || *end != '\n')
 			return vigil_error_set(t->ctx, VIGIL_EFORMAT, "%s: malformed PAX record",
@@ -283,7 +283,7 @@ int vigil_image__tarr_next(vigil_tarr *t, vigil_tar_member *m)
 			got += n;
 		}
 		if (got == 0)
-			return 0;   /* end without the zero blocks: tolerated */
+			return 0; /* end without the zero blocks: tolerated */
 		if (got < 512)
 			return truncated(t);
 		int zero = 1;
@@ -292,9 +292,10 @@ int vigil_image__tarr_next(vigil_tarr *t, vigil_tar_member *m)
 		if (zero)
 			return 0;
 		if (!checksum_ok(h))
-			return vigil_error_set(t->ctx, VIGIL_EFORMAT,
-					       "%s: not a tar archive or corrupt tar header at offset %llu",
-					       t->what, (unsigned long long)hdr_at);
+			return vigil_error_set(
+				t->ctx, VIGIL_EFORMAT,
+				"%s: not a tar archive or corrupt tar header at offset %llu",
+				t->what, (unsigned long long)hdr_at);
 		uint64_t size;
 		if (parse_num(&size, h + 124, 12) < 0)
 			return vigil_error_set(t->ctx, VIGIL_EFORMAT,
@@ -351,7 +352,7 @@ int vigil_image__tarr_next(vigil_tarr *t, vigil_tar_member *m)
 		if (error < 0 || (error = vigil_buf_cstr(&t->link)) < 0)
 			return error;
 		if (type == '2' || type == '3' || type == '4' || type == '5' || type == '6')
-			size = 0;   /* these carry no data whatever the header says */
+			size = 0; /* these carry no data whatever the header says */
 		memset(m, 0, sizeof(*m));
 		m->name = clean_name((char *)t->name.data);
 		m->link = (char *)t->link.data;

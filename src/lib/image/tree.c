@@ -28,7 +28,7 @@ typedef struct node {
 	attrs a;
 	uint32_t parent, first_child, next, prev, hnext;
 	uint32_t hash;
-	uint32_t ino;           /* hard links share their target's; a new entry gets a new one */
+	uint32_t ino; /* hard links share their target's; a new entry gets a new one */
 	uint8_t alive;
 } node;
 
@@ -40,15 +40,15 @@ typedef struct hist {
 } hist;
 
 struct vigil_tree {
-	vigil_vec nodes;        /* node */
+	vigil_vec nodes; /* node */
 	uint32_t *buckets;
 	uint32_t nbuckets;
 	vigil_arena strings;
 	int keep_history;
-	vigil_vec history;      /* hist */
-	vigil_vec stack;        /* uint32_t, scratch for subtree walks */
-	vigil_buf path;         /* scratch for building paths */
-	int layer;              /* the layer being applied */
+	vigil_vec history; /* hist */
+	vigil_vec stack;   /* uint32_t, scratch for subtree walks */
+	vigil_buf path;	   /* scratch for building paths */
+	int layer;	   /* the layer being applied */
 	uint32_t next_ino;
 };
 
@@ -220,7 +220,7 @@ static int build_path(vigil_tree *t, uint32_t i)
 static int record_history(vigil_tree *t, uint32_t i, int status)
 {
 	if (!t->keep_history || N(t, i)->a.layer == t->layer)
-		return 0;   /* a layer rewriting its own entry leaves no version behind */
+		return 0; /* a layer rewriting its own entry leaves no version behind */
 	node *n = N(t, i);
 	int error = build_path(t, i);
 	if (error < 0)
@@ -265,7 +265,7 @@ static int kill_subtree(vigil_tree *t, uint32_t i, int self, int status)
 				return VIGIL_ENOMEM;
 			*s = c;
 		}
-		N(t, j)->first_child = NONE;   /* children are all dying: drop the list */
+		N(t, j)->first_child = NONE; /* children are all dying: drop the list */
 		N(t, j)->alive = 0;
 		if (j != i || !self)
 			N(t, j)->next = N(t, j)->prev = NONE;
@@ -379,7 +379,8 @@ static int resolve(vigil_tree *t, uint32_t start, const char *path, int last_mod
 		while (*rest == '/')
 			rest++;
 		int last = *rest == '\0';
-		if ((error = step(t, cur, p, len, last ? last_mode : LAST_DIR, create, hops, &cur)) < 0)
+		if ((error = step(t, cur, p, len, last ? last_mode : LAST_DIR, create, hops,
+				  &cur)) < 0)
 			return error;
 		p = rest;
 	}
@@ -419,7 +420,7 @@ static int apply_entry(vigil_tree *t, const vigil_rec *r)
 	const char *name;
 	int error;
 	if (r->path[0] == '\0')
-		return 0;   /* the root itself */
+		return 0; /* the root itself */
 	if ((error = resolve_parent(t, r->path, 1, &parent, &name)) < 0)
 		return error;
 	if ((error = get_child(t, parent, name, strlen(name), &i)) < 0)
@@ -437,19 +438,25 @@ static int apply_entry(vigil_tree *t, const vigil_rec *r)
 	n = N(t, i);
 	n->alive = 1;
 	const char *link = NULL;
-	if (r->link && !(link = vigil_arena_strdup(&t->strings, r->link)))
+	if (r->link && r->type == VIGIL_FT_HARDLINK)
+		link = vigil_arena_printf(&t->strings, "/%s",
+					  r->link); /* absolute, as documented */
+	else if (r->link)
+		link = vigil_arena_strdup(&t->strings, r->link);
+	if (r->link && !link)
 		return VIGIL_ENOMEM;
 	set_attrs(n, r, t->layer);
 	n->a.link = link;
 	if (r->type == VIGIL_FT_DIR && n->ino)
-		return 0;   /* a directory keeps its identity when a layer lists it again */
+		return 0; /* a directory keeps its identity when a layer lists it again */
 	n->ino = ++t->next_ino;
 	if (r->type == VIGIL_FT_HARDLINK) {
 		/* the link shares its target's inode: attributes and content are the target's */
 		uint32_t target;
 		int hops = 0;
 		if (resolve(t, 0, r->link, LAST_NOFOLLOW, 0, &hops, &target) == 0 && target != i &&
-		    (N(t, target)->a.type == VIGIL_FT_FILE || N(t, target)->a.type == VIGIL_FT_HARDLINK)) {
+		    (N(t, target)->a.type == VIGIL_FT_FILE ||
+		     N(t, target)->a.type == VIGIL_FT_HARDLINK)) {
 			node *tg = N(t, target);
 			n = N(t, i);
 			n->ino = tg->ino;
@@ -486,7 +493,7 @@ static int apply_whiteout(vigil_tree *t, const vigil_rec *r, int opaque)
 	const char *name;
 	int error = resolve_parent(t, r->path, 0, &parent, &name);
 	if (error == VIGIL_ENOTFOUND)
-		return 0;   /* nothing below to hide */
+		return 0; /* nothing below to hide */
 	if (error < 0)
 		return error;
 	if (opaque && r->path[0] == '\0')
@@ -494,7 +501,8 @@ static int apply_whiteout(vigil_tree *t, const vigil_rec *r, int opaque)
 	else if ((i = find_child(t, parent, name, strlen(name))) == NONE || !N(t, i)->alive)
 		return 0;
 	if (opaque)
-		return N(t, i)->a.type == VIGIL_FT_DIR ? kill_subtree(t, i, 0, VIGIL_FS_DELETED) : 0;
+		return N(t, i)->a.type == VIGIL_FT_DIR ? kill_subtree(t, i, 0, VIGIL_FS_DELETED)
+						       : 0;
 	return kill_subtree(t, i, 1, VIGIL_FS_DELETED);
 }
 
@@ -584,7 +592,7 @@ void vigil_image__tree_totals(vigil_tree *t, uint64_t *files, uint64_t *bytes)
 
 typedef struct witem {
 	const char *path;
-	uint32_t node;     /* NONE for a history item */
+	uint32_t node; /* NONE for a history item */
 	uint32_t hist;
 	int32_t layer;
 } witem;

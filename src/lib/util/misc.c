@@ -104,18 +104,27 @@ int vigil_parse_size(uint64_t *out, const char *s)
 		return VIGIL_EINVAL;
 	memcpy(num, s, n + 1);
 	char last = (char)toupper((unsigned char)num[n - 1]);
-	if (last == 'B' && n > 1) {      /* "10MB", "10KiB" style */
+	if (last == 'B' && n > 1) { /* "10MB", "10KiB" style */
 		num[--n] = '\0';
 		if (n > 1 && num[n - 1] == 'i')
 			num[--n] = '\0';
 		last = (char)toupper((unsigned char)num[n - 1]);
 	}
 	switch (last) {
-	case 'K': shift = 10; break;
-	case 'M': shift = 20; break;
-	case 'G': shift = 30; break;
-	case 'T': shift = 40; break;
-	default: break;
+	case 'K':
+		shift = 10;
+		break;
+	case 'M':
+		shift = 20;
+		break;
+	case 'G':
+		shift = 30;
+		break;
+	case 'T':
+		shift = 40;
+		break;
+	default:
+		break;
 	}
 	if (shift)
 		num[--n] = '\0';
@@ -128,7 +137,7 @@ int vigil_parse_size(uint64_t *out, const char *s)
 
 const char *vigil_human_size(char *buf, size_t n, uint64_t bytes)
 {
-	static const char *units[] = { "B", "kB", "MB", "GB", "TB" };
+	static const char *units[] = {"B", "kB", "MB", "GB", "TB"};
 	double v = (double)bytes;
 	unsigned u = 0;
 	while (v >= 1000 && u + 1 < VIGIL_ARRAY_LEN(units)) {
@@ -180,10 +189,18 @@ void vigil_json_escape(FILE *f, const char *str)
 			s++;
 		} else if (c < 0x20) {
 			switch (c) {
-			case '\n': fputs("\\n", f); break;
-			case '\t': fputs("\\t", f); break;
-			case '\r': fputs("\\r", f); break;
-			default: fprintf(f, "\\u%04x", c); break;
+			case '\n':
+				fputs("\\n", f);
+				break;
+			case '\t':
+				fputs("\\t", f);
+				break;
+			case '\r':
+				fputs("\\r", f);
+				break;
+			default:
+				fprintf(f, "\\u%04x", c);
+				break;
 			}
 			s++;
 		} else if (c < 0x80) {
@@ -253,10 +270,22 @@ static void jw_close(vigil_jsonw *w, char c)
 	fputc(c, w->f);
 }
 
-void vigil_jsonw_obj_begin(vigil_jsonw *w) { jw_open(w, '{'); }
-void vigil_jsonw_obj_end(vigil_jsonw *w) { jw_close(w, '}'); }
-void vigil_jsonw_arr_begin(vigil_jsonw *w) { jw_open(w, '['); }
-void vigil_jsonw_arr_end(vigil_jsonw *w) { jw_close(w, ']'); }
+void vigil_jsonw_obj_begin(vigil_jsonw *w)
+{
+	jw_open(w, '{');
+}
+void vigil_jsonw_obj_end(vigil_jsonw *w)
+{
+	jw_close(w, '}');
+}
+void vigil_jsonw_arr_begin(vigil_jsonw *w)
+{
+	jw_open(w, '[');
+}
+void vigil_jsonw_arr_end(vigil_jsonw *w)
+{
+	jw_close(w, ']');
+}
 
 void vigil_jsonw_key(vigil_jsonw *w, const char *k)
 {

@@ -17,8 +17,8 @@
 typedef struct vigil_arena_chunk vigil_arena_chunk;
 typedef struct vigil_arena {
 	vigil_arena_chunk *head;
-	size_t used, cap;   /* of the head chunk */
-	size_t total;       /* bytes of all chunks */
+	size_t used, cap; /* of the head chunk */
+	size_t total;	  /* bytes of all chunks */
 } vigil_arena;
 
 void vigil_arena_init(vigil_arena *a);
@@ -35,10 +35,13 @@ char *vigil_arena_printf(vigil_arena *a, const char *fmt, ...)
 typedef struct vigil_buf {
 	uint8_t *data;
 	size_t len, cap;
-	size_t limit;   /* 0 = unlimited */
+	size_t limit; /* 0 = unlimited */
 } vigil_buf;
 
-#define VIGIL_BUF_INIT { NULL, 0, 0, 0 }
+#define VIGIL_BUF_INIT                                                                             \
+	{                                                                                          \
+		NULL, 0, 0, 0                                                                      \
+	}
 /* VIGIL_ENOMEM, or VIGIL_ELIMIT when the buffer would pass its limit. */
 int vigil_buf_grow(vigil_buf *b, size_t extra);
 int vigil_buf_put(vigil_buf *b, const void *p, size_t n);
@@ -56,7 +59,10 @@ typedef struct vigil_vec {
 	size_t len, cap, elem;
 } vigil_vec;
 
-#define VIGIL_VEC_INIT(type) { NULL, 0, 0, sizeof(type) }
+#define VIGIL_VEC_INIT(type)                                                                       \
+	{                                                                                          \
+		NULL, 0, 0, sizeof(type)                                                           \
+	}
 /* Appends one zeroed element and returns it, or NULL when out of memory. */
 void *vigil_vec_push(vigil_vec *v);
 void vigil_vec_free(vigil_vec *v);
@@ -97,7 +103,7 @@ const char *vigil_human_size(char *buf, size_t n, uint64_t bytes);
 typedef struct vigil_jsonw {
 	FILE *f;
 	int depth;
-	int pretty;   /* newlines and indentation down to this depth; 0 = compact */
+	int pretty; /* newlines and indentation down to this depth; 0 = compact */
 	bool need_comma[64];
 	bool after_key;
 } vigil_jsonw;
@@ -108,7 +114,7 @@ void vigil_jsonw_obj_end(vigil_jsonw *w);
 void vigil_jsonw_arr_begin(vigil_jsonw *w);
 void vigil_jsonw_arr_end(vigil_jsonw *w);
 void vigil_jsonw_key(vigil_jsonw *w, const char *k);
-void vigil_jsonw_str(vigil_jsonw *w, const char *s);   /* NULL writes null */
+void vigil_jsonw_str(vigil_jsonw *w, const char *s); /* NULL writes null */
 void vigil_jsonw_int(vigil_jsonw *w, int64_t v);
 void vigil_jsonw_uint(vigil_jsonw *w, uint64_t v);
 void vigil_jsonw_bool(vigil_jsonw *w, bool v);

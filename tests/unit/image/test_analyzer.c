@@ -103,7 +103,7 @@ TEST(test_analyzer__deleted_files_are_still_analyzed_once)
 	m[1].name = "l1";
 	m[1].data = l1.data;
 	m[1].size = l1.len;
-	vigil_analyzer a = { "test", want, begin, data, end, &s };
+	vigil_analyzer a = {"test", want, begin, data, end, &s};
 	const vigil_file *f;
 	CHECK(vigil_ctx_new(&ctx) == 0);
 	CHECK(vigil_image__open_mem(&img, ctx, "layers", m, 2, NULL) == 0);

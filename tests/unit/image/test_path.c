@@ -28,7 +28,7 @@ TEST(test_path__dotdot_and_absolute_are_unsafe)
 	CHECK(clean(&b, "../../etc/passwd") == VIGIL_EFORMAT);
 	CHECK(clean(&b, "a/../../b") == VIGIL_EFORMAT);
 	CHECK(clean(&b, "/etc/passwd") == VIGIL_EFORMAT);
-	CHECK(clean(&b, "a/..b/c") == 0);   /* a name that starts with dots is fine */
+	CHECK(clean(&b, "a/..b/c") == 0); /* a name that starts with dots is fine */
 	vigil_buf_free(&b);
 }
 
