@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -248,6 +249,67 @@ int vigil_image_lookup(const vigil_file **out, vigil_image *img, const char *pat
 
 /* Warnings collected while reading (damaged but skippable input); NULL-terminated. */
 const char *const *vigil_image_warnings(const vigil_image *img);
+
+/* ---- inventory (SBOM) ----------------------------------------------------------------- */
+
+typedef struct vigil_inventory vigil_inventory;
+
+/* One package found in the image. Borrowed; lives as long as the inventory. */
+typedef struct vigil_pkg {
+	const char *type; /* purl type: deb, apk, rpm, npm, pypi, maven, golang, cargo,
+			     gem, composer, nuget, generic */
+	const char *name;
+	const char *version;	 /* as the ecosystem writes it; rpm: [epoch:]version-release */
+	const char *arch;	 /* NULL when not recorded */
+	const char *source_name; /* source package (deb Source, apk origin, rpm SOURCERPM name) */
+	const char *source_version;
+	const char *license; /* as recorded, NULL when not */
+	const char *purl;
+	const char *location;	  /* absolute path of the file it was read from */
+	const char *cataloger;	  /* "dpkg", "apk", "rpm", "npm", ... */
+	const char *group;	  /* maven groupId, npm scope is part of name */
+	const char *modularity;	  /* rpm modularity label */
+	const char *const *files; /* files it installed (OS packages), NULL-terminated, or NULL */
+	int layer;		  /* the layer that installed it or last changed it */
+	int os_package;		  /* 1 for deb, apk, rpm */
+} vigil_pkg;
+
+/* The distribution of the image, from os-release and friends. */
+typedef struct vigil_distro {
+	const char *id; /* debian, ubuntu, alpine, rhel, almalinux, azurelinux, ... */
+	const char *version_id;
+	const char *codename;
+	const char *pretty_name;
+	int eol; /* 1 when known to be past its end of support */
+} vigil_distro;
+
+typedef struct vigil_inventory_opts {
+	int keep_os_owned; /* also report language packages whose files belong to an OS package */
+	uint64_t max_archive_size; /* jars and binaries larger than this are not opened */
+} vigil_inventory_opts;
+
+#define VIGIL_INVENTORY_OPTS_INIT                                                                  \
+	{                                                                                          \
+		0, (uint64_t)128 << 20                                                             \
+	}
+
+/* Creates an inventory for `img` and registers its catalogers as analyzers: call it
+ * before vigil_image_read, then vigil_inventory_finish after. Free with
+ * vigil_inventory_free (before the image). */
+int vigil_inventory_new(vigil_inventory **out, vigil_image *img, const vigil_inventory_opts *opts);
+/* Chooses the packages of the final filesystem and attributes them to layers. */
+int vigil_inventory_finish(vigil_inventory *inv);
+size_t vigil_inventory_count(const vigil_inventory *inv);
+/* Packages are sorted by type, name, version, location. NULL when i is out of range. */
+const vigil_pkg *vigil_inventory_pkg(const vigil_inventory *inv, size_t i);
+const vigil_distro *vigil_inventory_distro(const vigil_inventory *inv);
+void vigil_inventory_free(vigil_inventory *inv);
+
+/* Writes an SBOM: format "cyclonedx" (CycloneDX 1.6 JSON), "spdx" (SPDX 2.3 JSON) or
+ * "json" (Vigil's own inventory). `name` names the scanned artifact. VIGIL_EINVAL for an
+ * unknown format, VIGIL_EIO when writing fails. */
+int vigil_sbom_write(FILE *f, const vigil_inventory *inv, vigil_image *img, const char *format,
+		     const char *name);
 
 #ifdef __cplusplus
 }

@@ -1,15 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Vigil builds and tests with, when any is missing.
+# Installs the Debian packages listed in scripts/deps.d/*.txt when any is missing.
 # Needs root (or sudo) on Debian 12. Does nothing when all are present.
 set -euo pipefail
+cd "$(dirname "$0")"
 
-PKGS=(
-  build-essential clang pkg-config
-  libarchive-dev libisal-dev libzstd-dev libjansson-dev libssl-dev zlib1g-dev libdeflate-dev
-  isal zstd pigz time
-  umoci skopeo mmdebstrap python3 python3-jsonschema
-)
-
+mapfile -t PKGS < <(cat deps.d/*.txt | sed 's/#.*//' | tr -s ' \t' '\n' | grep -v '^$' | sort -u)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

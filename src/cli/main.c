@@ -18,7 +18,8 @@
 typedef struct cli {
 	const char *format;
 	const char *tag, *platform;
-	int all_layers, quiet, threads;
+	int all_layers, quiet, threads, keep_os_owned;
+	const char *output;
 	vigil_limits limits;
 	vigil_ctx *ctx;
 	int progress_shown;
@@ -107,6 +108,26 @@ static void help_inspect(void)
 	       COMMON_HELP);
 }
 
+static void help_sbom(void)
+{
+	printf("Usage: vigil sbom IMAGE [options]\n"
+	       "\n"
+	       "List the packages of an image: OS packages (dpkg, apk, rpm) and application\n"
+	       "packages, each with its version, source package, licence, purl, the file it\n"
+	       "was found in and the layer that installed it.\n"
+	       "\n"
+	       "Options:\n"
+	       "  --format cyclonedx|spdx|json|table  CycloneDX 1.6, SPDX 2.3, Vigil's inventory\n"
+	       "                        JSON (docs/inventory-json.md) or a table (default: table)\n"
+	       "  -o, --output FILE     write to FILE instead of stdout\n"
+	       "  --keep-os-owned       also list language packages whose files an OS package "
+	       "owns\n"
+	       "%s"
+	       "\n"
+	       "Exit status: 0 success, 2 error.\n",
+	       COMMON_HELP);
+}
+
 static void help_main(void)
 {
 	printf("vigil %s - container image security toolkit\n"
@@ -116,6 +137,7 @@ static void help_main(void)
 	       "Commands:\n"
 	       "  inspect IMAGE         describe an image, its layers and configuration\n"
 	       "  ls IMAGE [PATH]       list the merged filesystem of an image\n"
+	       "  sbom IMAGE            list the packages of an image (CycloneDX, SPDX, JSON)\n"
 	       "  version               print the version\n"
 	       "  help [COMMAND]        show help\n"
 	       "\n"
@@ -160,6 +182,7 @@ static void progress_done(cli *c)
 
 enum {
 	OPT_FORMAT = 256,
+	OPT_KEEP_OS_OWNED,
 	OPT_TAG,
 	OPT_PLATFORM,
 	OPT_ALL_LAYERS,
@@ -213,7 +236,7 @@ static void parse_opts(cli *c, const char *cmd, int argc, char **argv, void (*he
 	c->limits = defaults;
 	c->format = "table";
 	optind = 1;
-	while ((o = getopt_long(argc, argv, "qh", LONGOPTS, NULL)) != -1) {
+	while ((o = getopt_long(argc, argv, "qho:", LONGOPTS, NULL)) != -1) {
 		switch (o) {
 		case OPT_FORMAT:
 			c->format = optarg;
@@ -268,12 +291,29 @@ static void parse_opts(cli *c, const char *cmd, int argc, char **argv, void (*he
 			die_usage(cmd, "unknown option");
 		}
 	}
-	if (strcmp(c->format, "table") != 0 && strcmp(c->format, "json") != 0)
+	if (strcmp(cmd, "sbom") == 0) {
+		if (strcmp(c->format, "table") != 0 && strcmp(c->format, "json") != 0 &&
+		    strcmp(c->format, "cyclonedx") != 0 && strcmp(c->format, "spdx") != 0)
+			die_usage(cmd, "--format must be cyclonedx, spdx, json or table");
+	} else if (strcmp(c->format, "table") != 0 && strcmp(c->format, "json") != 0) {
 		die_usage(cmd, "--format must be table or json");
+	}
+	if (c->output && strcmp(cmd, "sbom") != 0)
+		die_usage(cmd, "--output is an option of 'vigil sbom'");
+	if (c->keep_os_owned && strcmp(cmd, "sbom") != 0)
+		die_usage(cmd, "--keep-os-owned is an option of 'vigil sbom'");
 }
 
 /* Opens and reads an image, printing a one-line error on failure. */
+static int load_image_inv(cli *c, vigil_image **out, vigil_inventory **inv, const char *ref);
+
 static int load_image(cli *c, vigil_image **out, const char *ref)
+{
+	return load_image_inv(c, out, NULL, ref);
+}
+
+/* Opens and reads an image; with `inv`, catalogs its packages too. */
+static int load_image_inv(cli *c, vigil_image **out, vigil_inventory **inv, const char *ref)
 {
 	vigil_open_opts oo = VIGIL_OPEN_OPTS_INIT;
 	vigil_image *img = NULL;
@@ -291,9 +331,19 @@ static int load_image(cli *c, vigil_image **out, const char *ref)
 	oo.tag = c->tag;
 	oo.platform = c->platform;
 	oo.all_layers = c->all_layers;
+	vigil_inventory_opts io = VIGIL_INVENTORY_OPTS_INIT;
+	io.keep_os_owned = c->keep_os_owned;
+	if (inv)
+		*inv = NULL;
 	if ((error = vigil_image_open(&img, c->ctx, ref, &oo)) < 0 ||
-	    (error = vigil_image_read(img)) < 0) {
+	    (inv && (error = vigil_inventory_new(inv, img, &io)) < 0) ||
+	    (error = vigil_image_read(img)) < 0 ||
+	    (inv && (error = vigil_inventory_finish(*inv)) < 0)) {
 		progress_done(c);
+		if (inv) {
+			vigil_inventory_free(*inv);
+			*inv = NULL;
+		}
 		print_error(vigil_ctx_error(c->ctx)[0] ? vigil_ctx_error(c->ctx) : "out of memory");
 		vigil_image_free(img);
 		vigil_ctx_free(c->ctx);
@@ -732,6 +782,64 @@ static int cmd_inspect(int argc, char **argv)
 	return 0;
 }
 
+static void sbom_table(const vigil_inventory *inv)
+{
+	const vigil_distro *d = vigil_inventory_distro(inv);
+	printf("Distribution: ");
+	put_safe(stdout, d->pretty_name ? d->pretty_name : d->id ? d->id : "unknown");
+	printf("\n%zu packages\n\n", vigil_inventory_count(inv));
+	printf("%-8s %-36s %-30s %-5s %s\n", "TYPE", "NAME", "VERSION", "LAYER", "LOCATION");
+	for (size_t i = 0; i < vigil_inventory_count(inv); i++) {
+		const vigil_pkg *p = vigil_inventory_pkg(inv, i);
+		char name[37], ver[31];
+		one_line(name, sizeof(name), p->name);
+		one_line(ver, sizeof(ver), p->version);
+		printf("%-8s ", p->type);
+		put_safe(stdout, name);
+		printf("%*s", (int)(37 - strlen(name)), "");
+		put_safe(stdout, ver);
+		printf("%*s L%-4d ", (int)(30 - strlen(ver)), "", p->layer);
+		put_safe(stdout, p->location);
+		putchar('\n');
+	}
+}
+
+static int cmd_sbom(int argc, char **argv)
+{
+	cli c;
+	vigil_image *img;
+	vigil_inventory *inv;
+	FILE *out = stdout;
+	int error;
+	memset(&c, 0, sizeof(c));
+	parse_opts(&c, "sbom", argc, argv, help_sbom, 0);
+	if (optind >= argc)
+		die_usage("sbom", "missing IMAGE");
+	if (argc - optind > 1)
+		die_usage("sbom", "too many arguments");
+	if (load_image_inv(&c, &img, &inv, argv[optind]))
+		return EXIT_ERR;
+	if (c.output && !(out = fopen(c.output, "w"))) {
+		fprintf(stderr, "vigil: error: cannot write %s\n", c.output);
+		error = VIGIL_EIO;
+	} else if (strcmp(c.format, "table") == 0) {
+		sbom_table(inv);
+		error = 0;
+	} else {
+		error = vigil_sbom_write(out, inv, img, c.format, argv[optind]);
+	}
+	if (out && out != stdout && fclose(out) != 0)
+		error = VIGIL_EIO;
+	vigil_inventory_free(inv);
+	vigil_image_free(img);
+	vigil_ctx_free(c.ctx);
+	if (error == 0 && (fflush(stdout) != 0 || ferror(stdout)))
+		error = VIGIL_EIO;
+	if (error == VIGIL_EIO)
+		fprintf(stderr, "vigil: error: writing the output failed\n");
+	return error < 0 ? EXIT_ERR : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -743,6 +851,8 @@ int main(int argc, char **argv)
 		return cmd_ls(argc - 1, argv + 1);
 	if (strcmp(cmd, "inspect") == 0)
 		return cmd_inspect(argc - 1, argv + 1);
+	if (strcmp(cmd, "sbom") == 0)
+		return cmd_sbom(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("vigil %s\n", VIGIL_VERSION);
 		return 0;
@@ -752,6 +862,8 @@ int main(int argc, char **argv)
 			help_ls();
 		else if (argc > 2 && strcmp(argv[2], "inspect") == 0)
 			help_inspect();
+		else if (argc > 2 && strcmp(argv[2], "sbom") == 0)
+			help_sbom();
 		else
 			help_main();
 		return 0;

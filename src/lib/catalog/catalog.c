@@ -1,0 +1,648 @@
+/*
+ * The inventory: one analyzer that hands files to the catalogers, and the bookkeeping
+ * that turns per-layer parse results into the packages of the final filesystem, each
+ * attributed to the layer that installed or last changed it.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+
+static const vigil_cataloger *const CATALOGERS[] = {
+	&vigil_cataloger_dpkg,	    &vigil_cataloger_dpkg_distroless,
+	&vigil_cataloger_dpkg_list, &vigil_cataloger_apk,
+	&vigil_cataloger_rpm,	    &vigil_cataloger_chisel,
+	&vigil_cataloger_java,	    &vigil_cataloger_gobin,
+	&vigil_cataloger_rustbin,   &vigil_cataloger_npm,
+	&vigil_cataloger_python,    &vigil_cataloger_gem,
+	&vigil_cataloger_composer,  &vigil_cataloger_dotnet,
+};
+
+typedef struct owned {
+	const char *pkg;
+	const char *const *files;
+	size_t n;
+} owned;
+
+struct vigil_catalog_result {
+	vigil_inventory *inv;
+	const vigil_cataloger *cat;
+	char *path; /* absolute */
+	int layer;
+	vigil_arena arena;
+	vigil_vec pkgs;	 /* vigil_pkg */
+	vigil_vec owned; /* owned */
+	unsigned skipped;
+	const char *skip_what;
+	int final;
+};
+
+struct vigil_inventory {
+	vigil_image *img;
+	vigil_inventory_opts opts;
+	pthread_mutex_t lock;
+	vigil_vec results; /* vigil_catalog_result * */
+	vigil_vec pkgs;	   /* const vigil_pkg * into results, after finish */
+	vigil_distro distro;
+	vigil_arena arena;
+	int finished;
+};
+
+/* ---- helpers for catalogers ---- */
+
+const char *vigil_catalog__base(const char *path)
+{
+	const char *s = strrchr(path, '/');
+	return s ? s + 1 : path;
+}
+
+int vigil_catalog__has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+void *vigil_catalog__alloc(vigil_catalog_result *r, size_t n)
+{
+	return vigil_arena_alloc(&r->arena, n);
+}
+
+char *vigil_catalog__strndup(vigil_catalog_result *r, const char *s, size_t n)
+{
+	return vigil_arena_strndup(&r->arena, s, n);
+}
+
+const vigil_inventory_opts *vigil_catalog__opts(vigil_catalog_result *r)
+{
+	return &r->inv->opts;
+}
+
+static const char *dup0(vigil_catalog_result *r, const char *s)
+{
+	return s ? vigil_arena_strdup(&r->arena, s) : NULL;
+}
+
+int vigil_catalog__add(vigil_catalog_result *r, const vigil_pkg_in *in)
+{
+	vigil_pkg *p;
+	if (!in->name || !*in->name) {
+		vigil_catalog__skipped(r, "package without a name");
+		return 0;
+	}
+	if (!(p = vigil_vec_push(&r->pkgs)))
+		return VIGIL_ENOMEM;
+	p->type = in->type; /* static strings */
+	p->cataloger = r->cat->name;
+	p->name = dup0(r, in->name);
+	p->version = dup0(r, in->version ? in->version : "");
+	p->arch = dup0(r, in->arch);
+	p->source_name = dup0(r, in->source_name);
+	p->source_version = dup0(r, in->source_version);
+	p->license = dup0(r, in->license);
+	p->group = dup0(r, in->group);
+	p->modularity = dup0(r, in->modularity);
+	p->purl = dup0(r, in->purl);
+	p->location = in->location ? dup0(r, in->location) : r->path;
+	p->os_package = (r->cat->flags & VIGIL_CAT_OS) != 0;
+	p->layer = r->layer;
+	if (in->files) {
+		size_t n = 0;
+		while (in->files[n])
+			n++;
+		const char **f = vigil_arena_alloc(&r->arena, (n + 1) * sizeof(char *));
+		if (!f)
+			return VIGIL_ENOMEM;
+		for (size_t i = 0; i < n; i++)
+			if (!(f[i] = vigil_arena_strdup(&r->arena, in->files[i])))
+				return VIGIL_ENOMEM;
+		p->files = f;
+	}
+	if (!p->name || !p->version)
+		return VIGIL_ENOMEM;
+	return 0;
+}
+
+void vigil_catalog__skipped(vigil_catalog_result *r, const char *what)
+{
+	if (r->skipped++ == 0)
+		r->skip_what = what;
+}
+
+int vigil_catalog__owned(vigil_catalog_result *r, const char *pkg, const char *const *files,
+			 size_t n)
+{
+	owned *o = vigil_vec_push(&r->owned);
+	if (!o)
+		return VIGIL_ENOMEM;
+	o->pkg = dup0(r, pkg);
+	o->files = files;
+	o->n = n;
+	return 0;
+}
+
+/* ---- RFC 822 stanzas ---- */
+
+int vigil_catalog__stanzas(const uint8_t *data, size_t len, vigil_stanza_cb cb, void *payload)
+{
+	vigil_buf val = VIGIL_BUF_INIT;
+	const char *p = (const char *)data, *end = p + len;
+	const char *key = NULL;
+	size_t klen = 0;
+	int error = 0, in_stanza = 0;
+
+	while (p < end && error == 0) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		size_t ll = (size_t)(le - p);
+		if (ll && p[ll - 1] == '\r')
+			ll--;
+		int blank = 1;
+		for (size_t i = 0; i < ll && blank; i++)
+			blank = p[i] == ' ' || p[i] == '\t';
+		if ((p[0] == ' ' || p[0] == '\t') && !blank && key) {
+			/* continuation: " ." is an empty line */
+			const char *c = p + 1;
+			size_t cl = ll - 1;
+			if (cl == 1 && c[0] == '.')
+				cl = 0;
+			if ((error = vigil_buf_putc(&val, '\n')) < 0 ||
+			    (error = vigil_buf_put(&val, c, cl)) < 0)
+				break;
+		} else {
+			if (key) {
+				vigil_buf_cstr(&val);
+				error = cb(key, klen, (char *)val.data, val.len, payload);
+				key = NULL;
+				if (error)
+					break;
+			}
+			if (blank) {
+				if (in_stanza && (error = cb(NULL, 0, NULL, 0, payload)) != 0)
+					break;
+				in_stanza = 0;
+			} else {
+				const char *colon = memchr(p, ':', ll);
+				in_stanza = 1;
+				if (colon && colon > p) {
+					key = p;
+					klen = (size_t)(colon - p);
+					const char *v = colon + 1;
+					while (v < p + ll && (*v == ' ' || *v == '\t'))
+						v++;
+					val.len = 0;
+					if ((error = vigil_buf_put(&val, v, (size_t)(p + ll - v))) <
+					    0)
+						break;
+				}
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (error == 0 && key) {
+		vigil_buf_cstr(&val);
+		error = cb(key, klen, (char *)val.data, val.len, payload);
+	}
+	if (error == 0 && in_stanza)
+		error = cb(NULL, 0, NULL, 0, payload);
+	vigil_buf_free(&val);
+	return error;
+}
+
+/* ---- the analyzer that feeds the catalogers ---- */
+
+typedef struct fstate {
+	vigil_file f;
+	vigil_buf data;
+	int too_big;
+	char path[];
+} fstate;
+
+static int cat_want(const vigil_cataloger *c, const vigil_file *f, const uint8_t *head, size_t n)
+{
+	int w = c->want(f, head, n);
+	if (w == VIGIL_WANT_YES && c->max_size && f->size > c->max_size)
+		return VIGIL_WANT_NO;
+	return w;
+}
+
+static int an_want(const vigil_file *f, const uint8_t *head, size_t n, void *payload)
+{
+	int verdict = VIGIL_WANT_NO;
+	(void)payload;
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(CATALOGERS); i++) {
+		int w = cat_want(CATALOGERS[i], f, head, n);
+		if (w == VIGIL_WANT_YES)
+			return VIGIL_WANT_YES;
+		if (w == VIGIL_WANT_HEAD)
+			verdict = VIGIL_WANT_HEAD;
+	}
+	return verdict;
+}
+
+static int an_begin(void **state, const vigil_file *f, void *payload)
+{
+	size_t n = strlen(f->path);
+	fstate *s = calloc(1, sizeof(*s) + n + 1);
+	(void)payload;
+	if (!s)
+		return VIGIL_ENOMEM;
+	memcpy(s->path, f->path, n + 1);
+	s->f = *f;
+	s->f.path = s->path;
+	s->data.limit = f->size + 1;
+	*state = s;
+	return 0;
+}
+
+static int an_data(void *state, const uint8_t *p, size_t n, void *payload)
+{
+	fstate *s = state;
+	(void)payload;
+	if (s->too_big)
+		return 0;
+	int error = vigil_buf_put(&s->data, p, n);
+	if (error == VIGIL_ELIMIT) {
+		s->too_big = 1; /* the file grew past its header size: not parsed */
+		return 0;
+	}
+	return error;
+}
+
+static int run_parser(vigil_inventory *inv, const vigil_cataloger *c, fstate *s)
+{
+	vigil_catalog_result *r = calloc(1, sizeof(*r));
+	vigil_vec pk = VIGIL_VEC_INIT(vigil_pkg), ow = VIGIL_VEC_INIT(owned);
+	int error;
+	if (!r)
+		return VIGIL_ENOMEM;
+	r->inv = inv;
+	r->cat = c;
+	r->layer = s->f.layer;
+	r->pkgs = pk;
+	r->owned = ow;
+	vigil_arena_init(&r->arena);
+	if (!(r->path = vigil_arena_strdup(&r->arena, s->path))) {
+		free(r);
+		return VIGIL_ENOMEM;
+	}
+	error = c->parse(r, &s->f, s->data.data ? s->data.data : (const uint8_t *)"", s->data.len);
+	if (error == VIGIL_ENOMEM || error == VIGIL_ECANCELLED)
+		goto fail;
+	if (error < 0)
+		vigil_image__warn(inv->img, "%s (layer %d): cannot be read as %s; skipped", s->path,
+				  s->f.layer, c->name);
+	else if (r->skipped)
+		vigil_image__warn(inv->img, "%s (layer %d): %u malformed %s record(s) skipped (%s)",
+				  s->path, s->f.layer, r->skipped, c->name,
+				  r->skip_what ? r->skip_what : "");
+	if (error < 0 ||
+	    (r->pkgs.len == 0 && r->owned.len == 0 && !(c->flags & VIGIL_CAT_DATABASE))) {
+		error = 0;
+		goto fail; /* nothing to keep */
+	}
+	pthread_mutex_lock(&inv->lock);
+	vigil_catalog_result **slot = vigil_vec_push(&inv->results);
+	if (slot)
+		*slot = r;
+	pthread_mutex_unlock(&inv->lock);
+	if (!slot) {
+		error = VIGIL_ENOMEM;
+		goto fail;
+	}
+	return 0;
+fail:
+	vigil_vec_free(&r->pkgs);
+	vigil_vec_free(&r->owned);
+	vigil_arena_clear(&r->arena);
+	free(r);
+	return error;
+}
+
+static int an_end(void *state, int error, void *payload)
+{
+	vigil_inventory *inv = payload;
+	fstate *s = state;
+	if (error == 0 && !s->too_big) {
+		const uint8_t *head = s->data.data;
+		size_t hl = s->data.len < 512 ? s->data.len : 512;
+		for (size_t i = 0; i < VIGIL_ARRAY_LEN(CATALOGERS) && error == 0; i++) {
+			const vigil_cataloger *c = CATALOGERS[i];
+			int w = cat_want(c, &s->f, NULL, 0);
+			if (w == VIGIL_WANT_HEAD)
+				w = cat_want(c, &s->f, head ? head : (const uint8_t *)"", hl);
+			if (w == VIGIL_WANT_YES)
+				error = run_parser(inv, c, s);
+		}
+	}
+	vigil_buf_free(&s->data);
+	free(s);
+	return error < 0 ? error : 0;
+}
+
+/* ---- the inventory ---- */
+
+int vigil_inventory_new(vigil_inventory **out, vigil_image *img, const vigil_inventory_opts *opts)
+{
+	static const vigil_inventory_opts defaults = VIGIL_INVENTORY_OPTS_INIT;
+	vigil_inventory *inv = calloc(1, sizeof(*inv));
+	vigil_vec rv = VIGIL_VEC_INIT(vigil_catalog_result *), pv = VIGIL_VEC_INIT(vigil_pkg *);
+	int error;
+	*out = NULL;
+	if (!inv)
+		return VIGIL_ENOMEM;
+	inv->img = img;
+	inv->opts = opts ? *opts : defaults;
+	inv->results = rv;
+	inv->pkgs = pv;
+	vigil_arena_init(&inv->arena);
+	pthread_mutex_init(&inv->lock, NULL);
+	vigil_analyzer a = {"inventory", an_want, an_begin, an_data, an_end, inv};
+	if ((error = vigil_image_add_analyzer(img, &a)) < 0) {
+		vigil_inventory_free(inv);
+		return error;
+	}
+	*out = inv;
+	return 0;
+}
+
+void vigil_inventory_free(vigil_inventory *inv)
+{
+	if (!inv)
+		return;
+	for (size_t i = 0; i < inv->results.len; i++) {
+		vigil_catalog_result *r = VIGIL_VEC_AT(&inv->results, vigil_catalog_result *, i);
+		vigil_vec_free(&r->pkgs);
+		vigil_vec_free(&r->owned);
+		vigil_arena_clear(&r->arena);
+		free(r);
+	}
+	vigil_vec_free(&inv->results);
+	vigil_vec_free(&inv->pkgs);
+	vigil_arena_clear(&inv->arena);
+	pthread_mutex_destroy(&inv->lock);
+	free(inv);
+}
+
+size_t vigil_inventory_count(const vigil_inventory *inv)
+{
+	return inv->pkgs.len;
+}
+
+const vigil_pkg *vigil_inventory_pkg(const vigil_inventory *inv, size_t i)
+{
+	return i < inv->pkgs.len ? VIGIL_VEC_AT(&inv->pkgs, vigil_pkg *, i) : NULL;
+}
+
+const vigil_distro *vigil_inventory_distro(const vigil_inventory *inv)
+{
+	return &inv->distro;
+}
+
+/* Whether the result's file is the version in the final filesystem. */
+static int is_final(vigil_inventory *inv, vigil_catalog_result *r)
+{
+	const vigil_file *f;
+	if (vigil_image_lookup(&f, inv->img, r->path, 0) < 0)
+		return 0;
+	return f->layer == r->layer && (f->type == VIGIL_FT_FILE || f->type == VIGIL_FT_HARDLINK);
+}
+
+static int pkg_key_cmp(const void *a, const void *b)
+{
+	const vigil_pkg *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	c = strcmp(x->version, y->version);
+	if (c)
+		return c;
+	return strcmp(x->arch ? x->arch : "", y->arch ? y->arch : "");
+}
+
+static int result_layer_cmp(const void *a, const void *b)
+{
+	const vigil_catalog_result *x = *(vigil_catalog_result *const *)a;
+	const vigil_catalog_result *y = *(vigil_catalog_result *const *)b;
+	int c = strcmp(x->path, y->path);
+	if (c)
+		return c;
+	if (x->cat != y->cat)
+		return strcmp(x->cat->name, y->cat->name);
+	return x->layer - y->layer;
+}
+
+/* Database catalogers: a package's layer is the lowest layer from which every later
+ * version of the same database file still lists it unchanged. Results are sorted by
+ * (path, cataloger, layer); [lo, hi) is one path's run and `fin` the final one. */
+static void attribute_layers(vigil_catalog_result **rs, size_t lo, size_t fin)
+{
+	vigil_catalog_result *f = rs[fin];
+	for (size_t k = lo; k <= fin; k++)
+		qsort(rs[k]->pkgs.data, rs[k]->pkgs.len, sizeof(vigil_pkg), pkg_key_cmp);
+	for (size_t i = 0; i < f->pkgs.len; i++) {
+		vigil_pkg *p = &VIGIL_VEC_AT(&f->pkgs, vigil_pkg, i);
+		for (size_t k = fin; k > lo; k--) {
+			vigil_catalog_result *below = rs[k - 1];
+			if (!bsearch(p, below->pkgs.data, below->pkgs.len, sizeof(vigil_pkg),
+				     pkg_key_cmp))
+				break;
+			p->layer = below->layer;
+		}
+	}
+}
+
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int pkg_sort_cmp(const void *a, const void *b)
+{
+	const vigil_pkg *x = *(const vigil_pkg *const *)a, *y = *(const vigil_pkg *const *)b;
+	int c = strcmp(x->type, y->type);
+	if (!c)
+		c = strcmp(x->name, y->name);
+	if (!c)
+		c = strcmp(x->version, y->version);
+	if (!c)
+		c = strcmp(x->location, y->location);
+	return c;
+}
+
+/* Appends `s` to b percent-encoded as a purl component (RFC 3986 unreserved kept). */
+static int purl_enc(vigil_buf *b, const char *s, int keep_slash)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	int error = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p && error == 0; p++) {
+		if (isalnum(*p) || *p == '.' || *p == '-' || *p == '_' || *p == '~' || *p == '+' ||
+		    (keep_slash && *p == '/'))
+			error = vigil_buf_putc(b, (char)*p);
+		else if ((error = vigil_buf_putc(b, '%')) == 0 &&
+			 (error = vigil_buf_putc(b, hex[*p >> 4])) == 0)
+			error = vigil_buf_putc(b, hex[*p & 15]);
+	}
+	return error;
+}
+
+/* pkg:TYPE/NAMESPACE/NAME@VERSION?QUALIFIERS for one package. */
+static const char *make_purl(vigil_inventory *inv, const vigil_pkg *p)
+{
+	vigil_buf b = VIGIL_BUF_INIT;
+	const vigil_distro *d = &inv->distro;
+	const char *ns = NULL, *version = p->version, *out = NULL;
+	char epoch[16] = "";
+	int q = 0;
+	if (strcmp(p->type, "deb") == 0 || strcmp(p->type, "apk") == 0 ||
+	    strcmp(p->type, "rpm") == 0)
+		ns = d->id ? d->id : NULL;
+	else if (p->group)
+		ns = p->group;
+	if (strcmp(p->type, "rpm") == 0) {
+		const char *colon = strchr(version, ':');
+		if (colon && colon - version < 10) {
+			snprintf(epoch, sizeof(epoch), "%.*s", (int)(colon - version), version);
+			version = colon + 1;
+		}
+	}
+	int e = vigil_buf_printf(&b, "pkg:%s/", p->type);
+	if (!e && ns) {
+		e = purl_enc(&b, ns, 1);
+		if (!e)
+			e = vigil_buf_putc(&b, '/');
+	}
+	if (!e)
+		e = purl_enc(&b, p->name,
+			     strcmp(p->type, "golang") == 0 || strcmp(p->type, "npm") == 0);
+	if (!e && version && *version) {
+		e = vigil_buf_putc(&b, '@');
+		if (!e)
+			e = purl_enc(&b, version, 0);
+	}
+	if (!e && p->arch && *p->arch) {
+		e = vigil_buf_puts(&b, "?arch=");
+		if (!e)
+			e = purl_enc(&b, p->arch, 0);
+		q = 1;
+	}
+	if (!e && epoch[0]) {
+		e = vigil_buf_printf(&b, "%cepoch=%s", q ? '&' : '?', epoch);
+		q = 1;
+	}
+	if (!e && p->os_package && d->id && d->version_id) {
+		e = vigil_buf_printf(&b, "%cdistro=", q ? '&' : '?');
+		if (!e)
+			e = purl_enc(&b, d->id, 0);
+		if (!e)
+			e = vigil_buf_putc(&b, '-');
+		if (!e)
+			e = purl_enc(&b, d->version_id, 0);
+	}
+	if (!e && vigil_buf_cstr(&b) == 0)
+		out = vigil_arena_strdup(&inv->arena, (char *)b.data);
+	vigil_buf_free(&b);
+	return out;
+}
+
+int vigil_inventory_finish(vigil_inventory *inv)
+{
+	vigil_catalog_result **rs = inv->results.data;
+	size_t nr = inv->results.len;
+	vigil_vec owned_paths = VIGIL_VEC_INIT(const char *);
+	const vigil_os *os = vigil_image_os(inv->img);
+	int error = 0;
+
+	if (inv->finished)
+		return 0;
+	inv->finished = 1;
+	inv->distro.id = os->id;
+	inv->distro.version_id = os->version_id;
+	inv->distro.codename = os->version_codename;
+	inv->distro.pretty_name = os->pretty_name;
+	if (inv->distro.id && strcmp(inv->distro.id, "debian") == 0 && inv->distro.version_id) {
+		/* Debian keeps the major release in purls and advisories: 12.8 -> 12 */
+		size_t n = strcspn(inv->distro.version_id, ".");
+		inv->distro.version_id =
+			vigil_arena_strndup(&inv->arena, inv->distro.version_id, n);
+	}
+
+	qsort(rs, nr, sizeof(*rs), result_layer_cmp);
+	for (size_t i = 0; i < nr; i++)
+		rs[i]->final = is_final(inv, rs[i]);
+	/* layer attribution of database results */
+	for (size_t lo = 0; lo < nr;) {
+		size_t hi = lo + 1;
+		while (hi < nr && strcmp(rs[hi]->path, rs[lo]->path) == 0 &&
+		       rs[hi]->cat == rs[lo]->cat)
+			hi++;
+		for (size_t k = lo; k < hi; k++)
+			if (rs[k]->final && (rs[k]->cat->flags & VIGIL_CAT_DATABASE))
+				attribute_layers(rs, lo, k);
+		lo = hi;
+	}
+	/* files owned by OS packages */
+	for (size_t i = 0; i < nr; i++) {
+		vigil_catalog_result *r = rs[i];
+		if (!r->final || !(r->cat->flags & VIGIL_CAT_OS))
+			continue;
+		for (size_t k = 0; k < r->pkgs.len; k++) {
+			const vigil_pkg *p = &VIGIL_VEC_AT(&r->pkgs, vigil_pkg, k);
+			for (size_t j = 0; p->files && p->files[j]; j++) {
+				const char **s = vigil_vec_push(&owned_paths);
+				if (!s) {
+					error = VIGIL_ENOMEM;
+					goto done;
+				}
+				*s = p->files[j];
+			}
+		}
+		for (size_t k = 0; k < r->owned.len; k++) {
+			const owned *o = &VIGIL_VEC_AT(&r->owned, owned, k);
+			for (size_t j = 0; j < o->n; j++) {
+				const char **s = vigil_vec_push(&owned_paths);
+				if (!s) {
+					error = VIGIL_ENOMEM;
+					goto done;
+				}
+				*s = o->files[j];
+			}
+		}
+	}
+	qsort(owned_paths.data, owned_paths.len, sizeof(char *), str_cmp);
+	/* the packages of the final filesystem */
+	for (size_t i = 0; i < nr; i++) {
+		vigil_catalog_result *r = rs[i];
+		if (!r->final)
+			continue;
+		for (size_t k = 0; k < r->pkgs.len; k++) {
+			vigil_pkg *p = &VIGIL_VEC_AT(&r->pkgs, vigil_pkg, k);
+			if (!p->os_package && !inv->opts.keep_os_owned) {
+				/* a nested location "a.jar!/b.jar" is owned when a.jar is */
+				char outer[4096];
+				snprintf(outer, sizeof(outer), "%s", p->location);
+				char *bang = strchr(outer, '!');
+				if (bang)
+					*bang = '\0';
+				const char *key = outer;
+				if (bsearch(&key, owned_paths.data, owned_paths.len, sizeof(char *),
+					    str_cmp))
+					continue;
+			}
+			if (!p->purl && !(p->purl = make_purl(inv, p))) {
+				error = VIGIL_ENOMEM;
+				goto done;
+			}
+			vigil_pkg **slot = vigil_vec_push(&inv->pkgs);
+			if (!slot) {
+				error = VIGIL_ENOMEM;
+				goto done;
+			}
+			*slot = p;
+		}
+	}
+	qsort(inv->pkgs.data, inv->pkgs.len, sizeof(vigil_pkg *), pkg_sort_cmp);
+done:
+	vigil_vec_free(&owned_paths);
+	return error;
+}

@@ -1,0 +1,76 @@
+/*
+ * Internal interface of the catalogers. A cataloger names the files it reads (want) and
+ * parses one version of one file at a time (parse), adding packages through
+ * vigil_catalog__add. The framework buffers the content, runs the parsers as layers
+ * stream (possibly on several threads; parsers must not keep state between calls), and
+ * afterwards keeps only results from files present in the final filesystem.
+ */
+#ifndef VIGIL_CATALOG_H
+#define VIGIL_CATALOG_H
+
+#include "../image/image.h"
+
+typedef struct vigil_catalog_result vigil_catalog_result;
+
+/* What a parser fills in; strings are copied by vigil_catalog__add. */
+typedef struct vigil_pkg_in {
+	const char *type, *name, *version, *arch, *source_name, *source_version, *license;
+	const char *group, *modularity;
+	const char *location;	  /* default: the parsed file's path; nested jars: "a.jar!/b.jar" */
+	const char *purl;	  /* default: built from type, group, name, version, arch, distro */
+	const char *const *files; /* absolute paths, NULL-terminated */
+} vigil_pkg_in;
+
+enum {
+	/* the file is a package database rewritten by each layer that changes it: a package's
+	 * layer is the lowest layer from which it stays unchanged (dpkg, apk, rpm) */
+	VIGIL_CAT_DATABASE = 1,
+	/* packages are OS packages (their files are excluded from language catalogers) */
+	VIGIL_CAT_OS = 2,
+};
+
+typedef struct vigil_cataloger {
+	const char *name;
+	int flags;
+	/* VIGIL_WANT_NO / YES / HEAD, as for analyzers (head is NULL on the first call) */
+	int (*want)(const vigil_file *f, const uint8_t *head, size_t len);
+	/* Parses one file. Return 0, or a negative code: the file is skipped with a warning
+	 * (a malformed record is the parser's to skip and count, not an error). */
+	int (*parse)(vigil_catalog_result *r, const vigil_file *f, const uint8_t *data, size_t len);
+	uint64_t max_size; /* larger files are skipped with a warning */
+} vigil_cataloger;
+
+/* Adds a package to the result of the file being parsed. */
+int vigil_catalog__add(vigil_catalog_result *r, const vigil_pkg_in *p);
+/* Counts a malformed record that was skipped (reported as one warning per file). */
+void vigil_catalog__skipped(vigil_catalog_result *r, const char *what);
+/* Adds files owned by an OS package that is not itself in this file (dpkg .list files):
+ * `pkg` names the package. */
+int vigil_catalog__owned(vigil_catalog_result *r, const char *pkg, const char *const *files,
+			 size_t n);
+/* Scratch memory that lives as long as the result (freed with the inventory). */
+void *vigil_catalog__alloc(vigil_catalog_result *r, size_t n);
+char *vigil_catalog__strndup(vigil_catalog_result *r, const char *s, size_t n);
+/* The inventory options in force (max_archive_size, ...). */
+const vigil_inventory_opts *vigil_catalog__opts(vigil_catalog_result *r);
+/* Path helpers for want(): basename, and "path ends with / contains a component". */
+const char *vigil_catalog__base(const char *path);
+int vigil_catalog__has_suffix(const char *s, const char *suffix);
+
+/* RFC 822-style stanzas (dpkg status, PKG-INFO): calls cb(key, klen, value, vlen) for
+ * each field, with continuation lines joined by '\n'; a blank line ends a stanza and
+ * calls cb with key NULL. Values point into a scratch buffer valid during the call. */
+typedef int (*vigil_stanza_cb)(const char *key, size_t klen, const char *val, size_t vlen,
+			       void *payload);
+int vigil_catalog__stanzas(const uint8_t *data, size_t len, vigil_stanza_cb cb, void *payload);
+
+/* The catalogers, one per file (src/lib/catalog/<name>.c). */
+extern const vigil_cataloger vigil_cataloger_dpkg, vigil_cataloger_dpkg_distroless,
+	vigil_cataloger_dpkg_list, vigil_cataloger_apk;
+extern const vigil_cataloger vigil_cataloger_rpm, vigil_cataloger_chisel; /* rpm.c, chisel.c */
+extern const vigil_cataloger vigil_cataloger_java, vigil_cataloger_gobin,
+	vigil_cataloger_rustbin; /* java.c, binary.c */
+extern const vigil_cataloger vigil_cataloger_npm, vigil_cataloger_python, vigil_cataloger_gem,
+	vigil_cataloger_composer, vigil_cataloger_dotnet; /* lang.c et al. */
+
+#endif
