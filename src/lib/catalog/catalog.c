@@ -646,3 +646,43 @@ done:
 	vigil_vec_free(&owned_paths);
 	return error;
 }
+
+int vigil_catalog__parse_buffer(const vigil_cataloger *c, const char *path, const uint8_t *data,
+				size_t len, int (*cb)(const vigil_pkg *p, void *payload), void *payload,
+				unsigned *skipped)
+{
+	static const vigil_inventory_opts defaults = VIGIL_INVENTORY_OPTS_INIT;
+	vigil_inventory inv;
+	vigil_catalog_result r;
+	vigil_file f;
+	vigil_vec pk = VIGIL_VEC_INIT(vigil_pkg), ow = VIGIL_VEC_INIT(owned);
+	int error;
+	memset(&inv, 0, sizeof(inv));
+	memset(&r, 0, sizeof(r));
+	memset(&f, 0, sizeof(f));
+	inv.opts = defaults;
+	r.inv = &inv;
+	r.cat = c;
+	r.pkgs = pk;
+	r.owned = ow;
+	vigil_arena_init(&r.arena);
+	r.path = vigil_arena_strdup(&r.arena, path);
+	f.path = path;
+	f.size = len;
+	f.type = VIGIL_FT_FILE;
+	f.removed_by = -1;
+	error = r.path ? c->parse(&r, &f, data ? data : (const uint8_t *)"", len) : VIGIL_ENOMEM;
+	for (size_t i = 0; i < r.pkgs.len && cb; i++) {
+		int e2 = cb(&VIGIL_VEC_AT(&r.pkgs, vigil_pkg, i), payload);
+		if (e2 != 0) {
+			error = e2;
+			break;
+		}
+	}
+	if (skipped)
+		*skipped = r.skipped;
+	vigil_vec_free(&r.pkgs);
+	vigil_vec_free(&r.owned);
+	vigil_arena_clear(&r.arena);
+	return error;
+}

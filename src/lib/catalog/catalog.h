@@ -74,3 +74,11 @@ extern const vigil_cataloger vigil_cataloger_npm, vigil_cataloger_python, vigil_
 	vigil_cataloger_composer, vigil_cataloger_dotnet; /* lang.c et al. */
 
 #endif
+
+/* For tests and fuzzers: runs one cataloger's parser on `data` as if it were the file
+ * `path` of layer 0 and calls cb for each package it adds (purl left NULL unless the
+ * parser set one). Returns the parser's result; *skipped gets the count of malformed
+ * records (may be NULL). */
+int vigil_catalog__parse_buffer(const vigil_cataloger *c, const char *path, const uint8_t *data,
+				size_t len, int (*cb)(const vigil_pkg *p, void *payload), void *payload,
+				unsigned *skipped);
