@@ -284,6 +284,12 @@ static void parse_opts(cli *c, const char *cmd, int argc, char **argv, void (*he
 		case 'q':
 			c->quiet = 1;
 			break;
+		case 'o':
+			c->output = optarg;
+			break;
+		case OPT_KEEP_OS_OWNED:
+			c->keep_os_owned = 1;
+			break;
 		case 'h':
 			help();
 			exit(0);

@@ -280,7 +280,6 @@ static void write_spdx(sb *s)
 			 layer_diff_id(s->img, p->layer) ? " " : "",
 			 layer_diff_id(s->img, p->layer) ? layer_diff_id(s->img, p->layer) : "");
 		kv(w, "sourceInfo", info);
-		kv(w, "primaryPackagePurpose", p->os_package ? "OPERATING-SYSTEM" : "LIBRARY");
 		if (p->purl) {
 			vigil_jsonw_key(w, "externalRefs");
 			vigil_jsonw_arr_begin(w);

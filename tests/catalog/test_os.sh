@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# OS package inventories equal the package managers' own answers:
+#  - dpkg: `dpkg-query --admindir=DIR -W` (installed packages) for real status files and
+#    for the Debian bookworm fixture image, in every image format;
+#  - distroless status.d, and apk: the files' own records;
+# plus layer attribution, and CycloneDX / SPDX output validated against the official schemas.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+shared=${VIGIL_SHARED:-$top/../shared}
+VIGIL=${VIGIL:-$top/build/vigil}
+PY=/usr/bin/python3
+CHECK="$PY $top/tests/catalog/sbom_check.py"
+MK="$PY $top/tests/fixtures/mkimage.py"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+pass() { echo "PASS: catalog: $1"; }
+bad() { echo "FAIL: catalog: $1"; fail=1; }
+
+# same NAME EXPECTED ACTUAL: compares two name/version lists
+same() {
+  if diff -q "$2" "$3" >/dev/null; then
+    pass "$1 ($(wc -l < "$2") packages)"
+  else
+    bad "$1: differs from the package manager ($(wc -l < "$2") expected, $(wc -l < "$3") found)"
+    diff "$2" "$3" | head -10 | sed 's/^/      /'
+  fi
+}
+
+sbom() {  # sbom IMAGE OUT [args]: vigil's inventory JSON
+  local img=$1 out=$2; shift 2
+  "$VIGIL" sbom -q "$img" --format json "$@" > "$out" 2> "$out.err" || {
+    bad "vigil sbom $img failed: $(head -c 300 "$out.err")"; return 1; }
+}
+
+dpkg_expected() {  # dpkg_expected ADMINDIR: installed packages as dpkg-query shows them
+  local out
+  out=$(dpkg-query --admindir="$1" -W -f '${db:Status-Status}\t${Package}\t${Version}\n' 2>/dev/null) || return 1
+  printf '%s\n' "$out" | awk -F'\t' '$1 == "installed" { print $2 "\t" $3 }' | sort
+}
+
+# 1. real dpkg status files from ../shared: each in a one-layer image
+for st in "$shared"/specs/pkgdb/dpkg/trivy-valid/status "$shared"/specs/pkgdb/dpkg/syft-image-dpkg/status \
+          "$shared"/specs/pkgdb/dpkg/claircore/*.status; do
+  [ -f "$st" ] || { echo "SKIP: catalog: $st not found"; continue; }
+  name=$(basename "$(dirname "$st")")/$(basename "$st")
+  d=$tmp/dpkg-${name//\//-}
+  mkdir -p "$d/admin/info" && cp "$st" "$d/admin/status" && : > "$d/admin/available"
+  $MK "$d/img" "$st=/var/lib/dpkg/status"
+  sbom "$d/img" "$d/out.json" || continue
+  $CHECK pkgs "$d/out.json" deb > "$d/got"
+  if dpkg_expected "$d/admin" > "$d/want"; then
+    same "dpkg $name vs dpkg-query" "$d/want" "$d/got"
+  else
+    # dpkg refuses the whole database when one stanza is malformed; vigil skips that
+    # stanza, keeps the rest and says so
+    $CHECK stanzas "$st" | awk -F'\t' '$1 != ""' > "$d/want"
+    if grep -q "malformed dpkg record" "$d/out.json.err"; then
+      same "dpkg $name (dpkg-query rejects it: malformed stanza skipped with a warning)" "$d/want" "$d/got"
+    else
+      bad "dpkg $name: dpkg-query rejects it but vigil gave no warning"
+    fi
+  fi
+done
+
+# 2. the Debian bookworm fixture image (mmdebstrap), every format
+imgs=$("$top/tests/fixtures/build-images.sh" 2>/dev/null) || imgs=
+if [ -n "$imgs" ] && [ -d "$imgs/debian/rootfs/var/lib/dpkg" ]; then
+  dpkg_expected "$imgs/debian/rootfs/var/lib/dpkg" > "$tmp/deb-want"
+  for img in "$imgs/debian/oci-gzip" "$imgs/debian/oci-zstd" "$imgs/debian/docker-skopeo.tar" "rootfs:$imgs/debian/rootfs"; do
+    sbom "$img" "$tmp/deb.json" || continue
+    $CHECK pkgs "$tmp/deb.json" deb > "$tmp/deb-got"
+    same "debian bookworm $(basename "$img") vs dpkg-query" "$tmp/deb-want" "$tmp/deb-got"
+  done
+  # purls carry the distro; the source package is recorded
+  if grep -q '"purl":"pkg:deb/debian/libc6@[^"]*?arch=amd64&distro=debian-12"' "$tmp/deb.json" &&
+     grep -q '"name":"libc6".*"source_name":"glibc"' "$tmp/deb.json"; then
+    pass "deb purl and source package (libc6 from glibc, distro=debian-12)"
+  else
+    bad "deb purl or source package of libc6 not as expected"
+  fi
+  for fmt in cyclonedx spdx; do
+    "$VIGIL" sbom -q "$imgs/debian/oci-gzip" --format $fmt -o "$tmp/sbom.$fmt" 2>/dev/null
+    if out=$($CHECK validate $fmt "$tmp/sbom.$fmt" "$shared/specs/schemas" 2>&1); then
+      pass "$fmt output of the debian image validates against the official schema: $out"
+    else
+      bad "$fmt output does not validate: $(echo "$out" | head -5)"
+    fi
+  done
+else
+  echo "SKIP: catalog: debian fixture images not available (tests/fixtures/build-images.sh failed)"
+fi
+
+# 3. layer attribution: layer 1 upgrades one package, adds one and removes one
+st=$shared/specs/pkgdb/dpkg/trivy-valid/status
+if [ -f "$st" ]; then
+  $PY - "$st" "$tmp/status1" <<'PYEOF'
+import sys
+stanzas = open(sys.argv[1]).read().strip("\n").split("\n\n")
+out = []
+for s in stanzas:
+    if s.startswith("Package: bash\n"):
+        s = s.replace("\nVersion: ", "\nVersion: 99:", 1)       # upgraded in layer 1
+    if s.startswith("Package: zlib1g\n"):
+        continue                                                 # removed in layer 1
+    out.append(s)
+out.append("Package: vigil-added\nStatus: install ok installed\nArchitecture: all\nVersion: 1.0-1\n")
+open(sys.argv[2], "w").write("\n\n".join(out) + "\n")
+PYEOF
+  $MK "$tmp/layers" "$st=/var/lib/dpkg/status" "$tmp/status1=/var/lib/dpkg/status"
+  sbom "$tmp/layers" "$tmp/layers.json" && {
+    $CHECK layers "$tmp/layers.json" deb > "$tmp/layers.txt"
+    if grep -qx $'bash\t1' "$tmp/layers.txt" && grep -qx $'vigil-added\t1' "$tmp/layers.txt" &&
+       grep -qx $'apt\t0' "$tmp/layers.txt" && ! grep -q '^zlib1g' "$tmp/layers.txt"; then
+      pass "dpkg layer attribution (upgraded and added in layer 1, unchanged in layer 0, removed gone)"
+    else
+      bad "dpkg layer attribution wrong: $(grep -E '^(bash|vigil-added|apt|zlib1g)' "$tmp/layers.txt" | tr '\n' ' ')"
+    fi
+  }
+fi
+
+# 4. distroless status.d with md5sums
+dl=$shared/specs/pkgdb/dpkg/distroless-status.d
+if [ -d "$dl" ]; then
+  items=""
+  for f in "$dl"/*; do items="$items,$f=/var/lib/dpkg/status.d/$(basename "$f")"; done
+  $MK "$tmp/distroless" "${items#,}"
+  sbom "$tmp/distroless" "$tmp/dl.json" && {
+    $CHECK stanzas $(ls "$dl"/* | grep -v md5sums) > "$tmp/dl-want"
+    $CHECK pkgs "$tmp/dl.json" deb > "$tmp/dl-got"
+    same "distroless status.d vs its stanzas" "$tmp/dl-want" "$tmp/dl-got"
+  }
+fi
+
+# 5. apk: the Alpine mini root filesystems and the sample databases
+for tgz in "$shared"/fixtures/alpine/*.tar.gz; do
+  [ -f "$tgz" ] || continue
+  v=$(basename "$tgz" .tar.gz)
+  mkdir -p "$tmp/$v"
+  tar -xzf "$tgz" -C "$tmp/$v" ./lib/apk/db/installed ./etc/os-release ./etc/alpine-release 2>/dev/null ||
+    tar -xzf "$tgz" -C "$tmp/$v" lib/apk/db/installed etc/os-release etc/alpine-release
+  $MK "$tmp/$v.img" "$tmp/$v/=/"
+  sbom "$tmp/$v.img" "$tmp/$v.json" || continue
+  $CHECK apk-records "$tmp/$v/lib/apk/db/installed" > "$tmp/$v.want"
+  $CHECK pkgs "$tmp/$v.json" apk > "$tmp/$v.got"
+  same "apk $v vs the file's records" "$tmp/$v.want" "$tmp/$v.got"
+done
+for db in "$shared"/specs/pkgdb/apk/trivy/apk "$shared"/specs/pkgdb/apk/syft-multiple-2/installed; do
+  [ -f "$db" ] || continue
+  n=$(basename "$(dirname "$db")")
+  $MK "$tmp/apk-$n" "$db=/lib/apk/db/installed"
+  sbom "$tmp/apk-$n" "$tmp/apk-$n.json" || continue
+  $CHECK apk-records "$db" > "$tmp/apk-$n.want"
+  $CHECK pkgs "$tmp/apk-$n.json" apk > "$tmp/apk-$n.got"
+  same "apk sample $n vs the file's records" "$tmp/apk-$n.want" "$tmp/apk-$n.got"
+done
+exit $fail

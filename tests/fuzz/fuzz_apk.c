@@ -1,0 +1,10 @@
+/* Fuzzes the apk parser (/lib/apk/db/installed) through the cataloger test hook. */
+#include "catalog/catalog.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	vigil_catalog__parse_buffer(&vigil_cataloger_apk, "/lib/apk/db/installed", data, size, NULL,
+				    NULL, NULL);
+	return 0;
+}
