@@ -154,4 +154,15 @@ for db in "$shared"/specs/pkgdb/apk/trivy/apk "$shared"/specs/pkgdb/apk/syft-mul
   $CHECK pkgs "$tmp/apk-$n.json" apk > "$tmp/apk-$n.got"
   same "apk sample $n vs the file's records" "$tmp/apk-$n.want" "$tmp/apk-$n.got"
 done
+# 6. distribution detection without os-release
+printf 'CentOS release 6.10 (Final)\n' > "$tmp/redhat-release"
+printf '9.13\n' > "$tmp/debian_version"
+$MK "$tmp/centos" "$tmp/redhat-release=/etc/redhat-release"
+$MK "$tmp/olddeb" "$tmp/debian_version=/etc/debian_version"
+if "$VIGIL" inspect -q "$tmp/centos" --format json | grep -q '"id": "centos"' &&
+   "$VIGIL" inspect -q "$tmp/olddeb" --format json | grep -q '"version_id": "9.13"'; then
+  pass "distribution from /etc/redhat-release and /etc/debian_version alone"
+else
+  bad "distribution detection without os-release"
+fi
 exit $fail

@@ -953,6 +953,32 @@ static void parse_os_release(vigil_image *img, const char *text, const char *sou
 	}
 }
 
+/* "CentOS release 6.10 (Final)", "Red Hat Enterprise Linux Server release 7.9 (Maipo)". */
+static void parse_redhat_release(vigil_image *img, const char *text)
+{
+	static const struct {
+		const char *prefix, *id;
+	} names[] = {
+		{"CentOS", "centos"},	  {"Red Hat Enterprise Linux", "rhel"},
+		{"Rocky Linux", "rocky"}, {"AlmaLinux", "almalinux"},
+		{"Fedora", "fedora"},	  {"Oracle Linux", "ol"},
+	};
+	const char *rel = strstr(text, "release ");
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(names); i++) {
+		if (strncmp(text, names[i].prefix, strlen(names[i].prefix)) != 0)
+			continue;
+		img->os.id = names[i].id;
+		if (rel) {
+			rel += 8;
+			img->os.version_id =
+				vigil_arena_strndup(&img->arena, rel, strcspn(rel, " \r\n"));
+		}
+		img->os.pretty_name = vigil_arena_strndup(&img->arena, text, strcspn(text, "\r\n"));
+		img->os.source_path = "/etc/redhat-release";
+		return;
+	}
+}
+
 /* Finds the captured content of the file that `path` resolves to in the merged view. */
 static const vigil_capture *captured(vigil_image *img, const char *path)
 {
@@ -982,6 +1008,18 @@ static void detect_os(vigil_image *img)
 			vigil_arena_strndup(&img->arena, (const char *)c->data.data,
 					    strcspn((const char *)c->data.data, "\r\n"));
 		img->os.source_path = "/etc/alpine-release";
+	}
+	if (!img->os.id && (c = captured(img, "/etc/redhat-release")))
+		parse_redhat_release(img, (const char *)c->data.data);
+	if (!img->os.id && (c = captured(img, "/etc/debian_version"))) {
+		/* very old Debian images have no os-release */
+		const char *v = (const char *)c->data.data;
+		size_t n = strcspn(v, "\r\n");
+		if (n && v[0] >= '0' && v[0] <= '9') {
+			img->os.id = "debian";
+			img->os.version_id = vigil_arena_strndup(&img->arena, v, n);
+			img->os.source_path = "/etc/debian_version";
+		}
 	}
 	if (img->os.id && strcmp(img->os.id, "debian") == 0 &&
 	    (c = captured(img, "/etc/debian_version"))) {
