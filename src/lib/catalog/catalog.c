@@ -251,6 +251,11 @@ static int an_begin(void **state, const vigil_file *f, void *payload)
 	s->f = *f;
 	s->f.path = s->path;
 	s->data.limit = f->size + 1;
+	/* one allocation of the final size (want() already capped it by max_size) */
+	if (vigil_buf_grow(&s->data, (size_t)f->size) < 0) {
+		free(s);
+		return VIGIL_ENOMEM;
+	}
 	*state = s;
 	return 0;
 }
