@@ -444,13 +444,13 @@ static void attribute_layers(vigil_catalog_result **rs, size_t lo, size_t fin)
 {
 	vigil_catalog_result *f = rs[fin];
 	for (size_t k = lo; k <= fin; k++)
-		qsort(rs[k]->pkgs.data, rs[k]->pkgs.len, sizeof(vigil_pkg), pkg_key_cmp);
+		vigil_qsort(rs[k]->pkgs.data, rs[k]->pkgs.len, sizeof(vigil_pkg), pkg_key_cmp);
 	for (size_t i = 0; i < f->pkgs.len; i++) {
 		vigil_pkg *p = &VIGIL_VEC_AT(&f->pkgs, vigil_pkg, i);
 		for (size_t k = fin; k > lo; k--) {
 			vigil_catalog_result *below = rs[k - 1];
-			if (!bsearch(p, below->pkgs.data, below->pkgs.len, sizeof(vigil_pkg),
-				     pkg_key_cmp))
+			if (!vigil_bsearch(p, below->pkgs.data, below->pkgs.len, sizeof(vigil_pkg),
+					   pkg_key_cmp))
 				break;
 			p->layer = below->layer;
 		}
@@ -572,7 +572,7 @@ int vigil_inventory_finish(vigil_inventory *inv)
 			vigil_arena_strndup(&inv->arena, inv->distro.version_id, n);
 	}
 
-	qsort(rs, nr, sizeof(*rs), result_layer_cmp);
+	vigil_qsort(rs, nr, sizeof(*rs), result_layer_cmp);
 	for (size_t i = 0; i < nr; i++)
 		rs[i]->final = is_final(inv, rs[i]);
 	/* layer attribution of database results */
@@ -614,7 +614,7 @@ int vigil_inventory_finish(vigil_inventory *inv)
 			}
 		}
 	}
-	qsort(owned_paths.data, owned_paths.len, sizeof(char *), str_cmp);
+	vigil_qsort(owned_paths.data, owned_paths.len, sizeof(char *), str_cmp);
 	/* the packages of the final filesystem */
 	for (size_t i = 0; i < nr; i++) {
 		vigil_catalog_result *r = rs[i];
@@ -630,8 +630,8 @@ int vigil_inventory_finish(vigil_inventory *inv)
 				if (bang)
 					*bang = '\0';
 				const char *key = outer;
-				if (bsearch(&key, owned_paths.data, owned_paths.len, sizeof(char *),
-					    str_cmp))
+				if (vigil_bsearch(&key, owned_paths.data, owned_paths.len,
+						  sizeof(char *), str_cmp))
 					continue;
 			}
 			if (!p->purl && !(p->purl = make_purl(inv, p))) {
@@ -646,15 +646,15 @@ int vigil_inventory_finish(vigil_inventory *inv)
 			*slot = p;
 		}
 	}
-	qsort(inv->pkgs.data, inv->pkgs.len, sizeof(vigil_pkg *), pkg_sort_cmp);
+	vigil_qsort(inv->pkgs.data, inv->pkgs.len, sizeof(vigil_pkg *), pkg_sort_cmp);
 done:
 	vigil_vec_free(&owned_paths);
 	return error;
 }
 
 int vigil_catalog__parse_buffer(const vigil_cataloger *c, const char *path, const uint8_t *data,
-				size_t len, int (*cb)(const vigil_pkg *p, void *payload), void *payload,
-				unsigned *skipped)
+				size_t len, int (*cb)(const vigil_pkg *p, void *payload),
+				void *payload, unsigned *skipped)
 {
 	static const vigil_inventory_opts defaults = VIGIL_INVENTORY_OPTS_INIT;
 	vigil_inventory inv;

@@ -80,5 +80,5 @@ extern const vigil_cataloger vigil_cataloger_npm, vigil_cataloger_python, vigil_
  * parser set one). Returns the parser's result; *skipped gets the count of malformed
  * records (may be NULL). */
 int vigil_catalog__parse_buffer(const vigil_cataloger *c, const char *path, const uint8_t *data,
-				size_t len, int (*cb)(const vigil_pkg *p, void *payload), void *payload,
-				unsigned *skipped);
+				size_t len, int (*cb)(const vigil_pkg *p, void *payload),
+				void *payload, unsigned *skipped);

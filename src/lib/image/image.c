@@ -56,8 +56,8 @@ static vigil_member *find_member(vigil_image *img, const char *name)
 		while (name[0] == '.' && name[1] == '/')
 			name += 2;
 		key.name = name;
-		vigil_member *m = bsearch(&key, img->members.data, img->members.len,
-					  sizeof(vigil_member), member_cmp);
+		vigil_member *m = vigil_bsearch(&key, img->members.data, img->members.len,
+						sizeof(vigil_member), member_cmp);
 		if (!m || !m->link)
 			return m;
 		name = m->link;
@@ -289,7 +289,7 @@ static int index_archive(vigil_image *img)
 		error = r;
 		goto done;
 	}
-	qsort(img->members.data, img->members.len, sizeof(vigil_member), member_cmp);
+	vigil_qsort(img->members.data, img->members.len, sizeof(vigil_member), member_cmp);
 	error = 0;
 done:
 	vigil_image__tarr_free(tr);
@@ -477,7 +477,7 @@ int vigil_image__open_mem(vigil_image **out, vigil_ctx *ctx, const char *format,
 		img->nlayers = (int)n;
 	}
 	if (error == 0)
-		qsort(img->members.data, img->members.len, sizeof(vigil_member), member_cmp);
+		vigil_qsort(img->members.data, img->members.len, sizeof(vigil_member), member_cmp);
 	if (error == 0 && strcmp(format, "oci") == 0) {
 		img->format = "oci-archive";
 		error = vigil_image__open_oci(img, opts->tag, opts->platform);

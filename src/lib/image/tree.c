@@ -667,7 +667,7 @@ int vigil_image__tree_walk(vigil_tree *t, uint32_t start, vigil_file_cb cb, void
 		w->hist = (uint32_t)k;
 		w->layer = h->a.layer;
 	}
-	qsort(items.data, items.len, sizeof(witem), witem_cmp);
+	vigil_qsort(items.data, items.len, sizeof(witem), witem_cmp);
 	for (size_t k = 0; k < items.len; k++) {
 		witem *w = &VIGIL_VEC_AT(&items, witem, k);
 		vigil_file f;

@@ -194,3 +194,15 @@ void vigil_vec_free(vigil_vec *v)
 	v->data = NULL;
 	v->len = v->cap = 0;
 }
+
+void vigil_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (n > 1)
+		qsort(base, n, size, cmp);
+}
+
+void *vigil_bsearch(const void *key, const void *base, size_t n, size_t size,
+		    int (*cmp)(const void *, const void *))
+{
+	return n ? bsearch(key, base, n, size, cmp) : NULL;
+}

@@ -68,6 +68,11 @@ void *vigil_vec_push(vigil_vec *v);
 void vigil_vec_free(vigil_vec *v);
 #define VIGIL_VEC_AT(v, type, i) (((type *)(v)->data)[i])
 
+/* qsort and bsearch that accept an empty (NULL) array, which the C library's do not. */
+void vigil_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+void *vigil_bsearch(const void *key, const void *base, size_t n, size_t size,
+		    int (*cmp)(const void *, const void *));
+
 /* ---- errors ------------------------------------------------------------------------ */
 
 /* Formats a message into ctx's error and returns `code`. */
