@@ -165,4 +165,22 @@ if "$VIGIL" inspect -q "$tmp/centos" --format json | grep -q '"id": "centos"' &&
 else
   bad "distribution detection without os-release"
 fi
+# 7. language runtimes installed outside the package manager, and the same file owned
+#    by a dpkg package (dropped with the package's other files)
+rt=$tmp/rt; mkdir -p "$rt"
+printf '#define NODE_MAJOR_VERSION 18\n#define NODE_MINOR_VERSION 17\n#define NODE_PATCH_VERSION 1\n' > "$rt/node_version.h"
+printf '#define PY_VERSION              "3.11.7"\n' > "$rt/patchlevel.h"
+printf 'IMPLEMENTOR="Eclipse Adoptium"\nJAVA_VERSION="17.0.9"\n' > "$rt/release"
+printf 'go1.21.3\n' > "$rt/VERSION"
+printf 'Package: libnode-dev\nStatus: install ok installed\nVersion: 18.19.0+dfsg-6~deb12u2\nArchitecture: amd64\n\n' > "$rt/status"
+printf '/usr/include/node/node_version.h\n' > "$rt/libnode-dev.list"
+$MK "$tmp/rt.img" "$rt/node_version.h=/usr/local/include/node/node_version.h,$rt/patchlevel.h=/usr/local/include/python3.11/patchlevel.h,$rt/release=/opt/java/openjdk/release,$rt/VERSION=/usr/local/go/VERSION,$rt/node_version.h=/usr/include/node/node_version.h,$rt/status=/var/lib/dpkg/status,$rt/libnode-dev.list=/var/lib/dpkg/info/libnode-dev.list"
+if sbom "$tmp/rt.img" "$tmp/rt.json"; then
+  got=$($CHECK pkgs "$tmp/rt.json" generic | tr '\t\n' '= ')
+  if [ "$got" = "go=1.21.3 java=17.0.9 node=18.17.1 python=3.11.7 " ]; then
+    pass "runtimes from their version files; the dpkg-owned node_version.h is not reported again"
+  else
+    bad "runtimes: got '$got'"
+  fi
+fi
 exit $fail

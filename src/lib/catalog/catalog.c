@@ -17,6 +17,7 @@ static const vigil_cataloger *const CATALOGERS[] = {
 	&vigil_cataloger_rustbin,   &vigil_cataloger_npm,
 	&vigil_cataloger_python,    &vigil_cataloger_gem,
 	&vigil_cataloger_composer,  &vigil_cataloger_dotnet,
+	&vigil_cataloger_runtime,
 };
 
 typedef struct owned {

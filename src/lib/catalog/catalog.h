@@ -72,6 +72,7 @@ extern const vigil_cataloger vigil_cataloger_java, vigil_cataloger_gobin,
 	vigil_cataloger_rustbin; /* java.c, binary.c */
 extern const vigil_cataloger vigil_cataloger_npm, vigil_cataloger_python, vigil_cataloger_gem,
 	vigil_cataloger_composer, vigil_cataloger_dotnet; /* lang.c et al. */
+extern const vigil_cataloger vigil_cataloger_runtime;	  /* runtime.c */
 
 #endif
 
