@@ -183,4 +183,16 @@ if sbom "$tmp/rt.img" "$tmp/rt.json"; then
     bad "runtimes: got '$got'"
   fi
 fi
+# 8. one OS package recorded twice (a chisel manifest copied to two directories) is one
+if command -v zstd >/dev/null; then
+  printf '%s\n' '{"jsonwall":"1.0","schema":"1.0","count":3}' \
+    '{"arch":"amd64","kind":"package","name":"hello","sha256":"00","version":"2.10-2ubuntu4"}' \
+    '{"kind":"slice","name":"hello_bins"}' | zstd -q -c > "$tmp/manifest.wall"
+  $MK "$tmp/chisel2" "$tmp/manifest.wall=/var/lib/chisel/manifest.wall,$tmp/manifest.wall=/usr/share/chisel/manifest.wall"
+  if sbom "$tmp/chisel2" "$tmp/chisel2.json" && [ "$($CHECK pkgs "$tmp/chisel2.json" deb)" = $'hello\t2.10-2ubuntu4' ]; then
+    pass "an OS package recorded by two databases is listed once"
+  else
+    bad "duplicate OS package: $($CHECK pkgs "$tmp/chisel2.json" deb | tr '\n' ' ')"
+  fi
+fi
 exit $fail

@@ -138,6 +138,23 @@ def manifest_seeds():
     write("manifest", "malformed", b"o\n{\"schemaVersion\":2,\"manifests\":[{\n--\n{}\n--\n{}")
 
 
+def chisel_seeds():
+    lines = [
+        '{"jsonwall":"1.0","schema":"1.0","count":7}',
+        '{"kind":"content","path":"/usr/bin/hello","slice":"hello_bins"}',
+        '{"kind":"package","name":"hello","version":"2.10-2ubuntu4","sha256":"%s","arch":"amd64"}' % ("0" * 64),
+        '{"kind":"path","path":"/usr/bin/","mode":"0755","slices":["hello_bins"]}',
+        '{"kind":"path","path":"/usr/bin/hello","mode":"0755","slices":["hello_bins"],"sha256":"%s","size":26856}' % ("1" * 64),
+        '{"kind":"slice","name":"hello_bins"}',
+        '{"kind":"path","path":"/usr/bin/hi","mode":"0777","slices":["hello_bins"],"link":"hello"}',
+    ]
+    text = ("\n".join(lines) + "\n").encode()
+    z = zst(text)
+    if z:
+        write("chisel", "manifest.wall", z)
+        write("chisel", "truncated.wall", z[: len(z) // 2])
+
+
 def whiteout_seeds():
     write("whiteout", "basic", b"0 d etc\n0 f etc/a\n0 l lib usr/lib\n0 d usr/lib\n"
           b"1 f lib/x\n1 w etc/a\n2 o etc\n2 f etc/b\n3 h etc/c etc/b\n")
@@ -146,10 +163,12 @@ def whiteout_seeds():
 
 
 if __name__ == "__main__":
-    if os.path.isdir(OUT):
-        shutil.rmtree(OUT)
+    for target in ("layer", "archive", "manifest", "whiteout", "chisel"):
+        if os.path.isdir(os.path.join(OUT, target)):
+            shutil.rmtree(os.path.join(OUT, target))   # only this script's corpora
     layer_seeds()
     archive_seeds()
     manifest_seeds()
     whiteout_seeds()
+    chisel_seeds()
     print("seeds written to", OUT)

@@ -648,6 +648,18 @@ int vigil_inventory_finish(vigil_inventory *inv)
 		}
 	}
 	vigil_qsort(inv->pkgs.data, inv->pkgs.len, sizeof(vigil_pkg *), pkg_sort_cmp);
+	/* one OS package recorded by two databases (rpm's old and new paths, chisel
+	 * manifests copied to several directories) is one package: keep the first */
+	size_t kept = 0;
+	for (size_t i = 0; i < inv->pkgs.len; i++) {
+		vigil_pkg *p = VIGIL_VEC_AT(&inv->pkgs, vigil_pkg *, i);
+		vigil_pkg *q = kept ? VIGIL_VEC_AT(&inv->pkgs, vigil_pkg *, kept - 1) : NULL;
+		if (q && p->os_package && q->os_package && strcmp(p->type, q->type) == 0 &&
+		    pkg_key_cmp(p, q) == 0)
+			continue;
+		VIGIL_VEC_AT(&inv->pkgs, vigil_pkg *, kept++) = p;
+	}
+	inv->pkgs.len = kept;
 done:
 	vigil_vec_free(&owned_paths);
 	return error;
