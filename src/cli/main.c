@@ -209,6 +209,8 @@ static const struct option LONGOPTS[] = {
 	{"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
 	{"max-path", required_argument, NULL, OPT_MAX_PATH},
 	{"max-layers", required_argument, NULL, OPT_MAX_LAYERS},
+	{"keep-os-owned", no_argument, NULL, OPT_KEEP_OS_OWNED},
+	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -788,25 +790,25 @@ static int cmd_inspect(int argc, char **argv)
 	return 0;
 }
 
-static void sbom_table(const vigil_inventory *inv)
+static void sbom_table(FILE *out, const vigil_inventory *inv)
 {
 	const vigil_distro *d = vigil_inventory_distro(inv);
-	printf("Distribution: ");
-	put_safe(stdout, d->pretty_name ? d->pretty_name : d->id ? d->id : "unknown");
-	printf("\n%zu packages\n\n", vigil_inventory_count(inv));
-	printf("%-8s %-36s %-30s %-5s %s\n", "TYPE", "NAME", "VERSION", "LAYER", "LOCATION");
+	fprintf(out, "Distribution: ");
+	put_safe(out, d->pretty_name ? d->pretty_name : d->id ? d->id : "unknown");
+	fprintf(out, "\n%zu packages\n\n", vigil_inventory_count(inv));
+	fprintf(out, "%-8s %-36s %-30s %-5s %s\n", "TYPE", "NAME", "VERSION", "LAYER", "LOCATION");
 	for (size_t i = 0; i < vigil_inventory_count(inv); i++) {
 		const vigil_pkg *p = vigil_inventory_pkg(inv, i);
 		char name[37], ver[31];
 		one_line(name, sizeof(name), p->name);
 		one_line(ver, sizeof(ver), p->version);
-		printf("%-8s ", p->type);
-		put_safe(stdout, name);
-		printf("%*s", (int)(37 - strlen(name)), "");
-		put_safe(stdout, ver);
-		printf("%*s L%-4d ", (int)(30 - strlen(ver)), "", p->layer);
-		put_safe(stdout, p->location);
-		putchar('\n');
+		fprintf(out, "%-8s ", p->type);
+		put_safe(out, name);
+		fprintf(out, "%*s", (int)(37 - strlen(name)), "");
+		put_safe(out, ver);
+		fprintf(out, "%*s L%-4d ", (int)(30 - strlen(ver)), "", p->layer);
+		put_safe(out, p->location);
+		fputc('\n', out);
 	}
 }
 
@@ -829,7 +831,7 @@ static int cmd_sbom(int argc, char **argv)
 		fprintf(stderr, "vigil: error: cannot write %s\n", c.output);
 		error = VIGIL_EIO;
 	} else if (strcmp(c.format, "table") == 0) {
-		sbom_table(inv);
+		sbom_table(out, inv);
 		error = 0;
 	} else {
 		error = vigil_sbom_write(out, inv, img, c.format, argv[optind]);
