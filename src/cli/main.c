@@ -19,6 +19,7 @@ typedef struct cli {
 	const char *format;
 	const char *tag, *platform;
 	int all_layers, quiet, threads, keep_os_owned;
+	uint64_t max_archive;
 	const char *output;
 	vigil_limits limits;
 	vigil_ctx *ctx;
@@ -122,6 +123,7 @@ static void help_sbom(void)
 	       "  -o, --output FILE     write to FILE instead of stdout\n"
 	       "  --keep-os-owned       also list language packages whose files an OS package "
 	       "owns\n"
+	       "  --max-archive-size SIZE  larger jars and binaries are not opened (default 128M)\n"
 	       "%s"
 	       "\n"
 	       "Exit status: 0 success, 2 error.\n",
@@ -183,6 +185,7 @@ static void progress_done(cli *c)
 enum {
 	OPT_FORMAT = 256,
 	OPT_KEEP_OS_OWNED,
+	OPT_MAX_ARCHIVE,
 	OPT_TAG,
 	OPT_PLATFORM,
 	OPT_ALL_LAYERS,
@@ -210,6 +213,7 @@ static const struct option LONGOPTS[] = {
 	{"max-path", required_argument, NULL, OPT_MAX_PATH},
 	{"max-layers", required_argument, NULL, OPT_MAX_LAYERS},
 	{"keep-os-owned", no_argument, NULL, OPT_KEEP_OS_OWNED},
+	{"max-archive-size", required_argument, NULL, OPT_MAX_ARCHIVE},
 	{"output", required_argument, NULL, 'o'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
@@ -292,6 +296,9 @@ static void parse_opts(cli *c, const char *cmd, int argc, char **argv, void (*he
 		case OPT_KEEP_OS_OWNED:
 			c->keep_os_owned = 1;
 			break;
+		case OPT_MAX_ARCHIVE:
+			c->max_archive = num_arg(cmd, "--max-archive-size", optarg, 1, UINT64_MAX);
+			break;
 		case 'h':
 			help();
 			exit(0);
@@ -341,6 +348,8 @@ static int load_image_inv(cli *c, vigil_image **out, vigil_inventory **inv, cons
 	oo.all_layers = c->all_layers;
 	vigil_inventory_opts io = VIGIL_INVENTORY_OPTS_INIT;
 	io.keep_os_owned = c->keep_os_owned;
+	if (c->max_archive)
+		io.max_archive_size = c->max_archive;
 	if (inv)
 		*inv = NULL;
 	if ((error = vigil_image_open(&img, c->ctx, ref, &oo)) < 0 ||

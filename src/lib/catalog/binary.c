@@ -288,7 +288,7 @@ done:
 	return error;
 }
 
-const vigil_cataloger vigil_cataloger_gobin = {"gobin", 0, want_elf, parse_go, 128u << 20};
+const vigil_cataloger vigil_cataloger_gobin = {"gobin", VIGIL_CAT_ARCHIVE, want_elf, parse_go, 0};
 
 /* ---- Rust (cargo-auditable) ------------------------------------------------------------ */
 
@@ -374,4 +374,5 @@ done:
 	return error;
 }
 
-const vigil_cataloger vigil_cataloger_rustbin = {"rustbin", 0, want_elf, parse_rust, 128u << 20};
+const vigil_cataloger vigil_cataloger_rustbin = {"rustbin", VIGIL_CAT_ARCHIVE, want_elf, parse_rust,
+						 0};

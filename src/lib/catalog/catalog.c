@@ -219,20 +219,22 @@ typedef struct fstate {
 	char path[];
 } fstate;
 
-static int cat_want(const vigil_cataloger *c, const vigil_file *f, const uint8_t *head, size_t n)
+static int cat_want(const vigil_inventory *inv, const vigil_cataloger *c, const vigil_file *f,
+		    const uint8_t *head, size_t n)
 {
+	uint64_t limit = c->flags & VIGIL_CAT_ARCHIVE ? inv->opts.max_archive_size : c->max_size;
 	int w = c->want(f, head, n);
-	if (w == VIGIL_WANT_YES && c->max_size && f->size > c->max_size)
+	if (w == VIGIL_WANT_YES && limit && f->size > limit)
 		return VIGIL_WANT_NO;
 	return w;
 }
 
 static int an_want(const vigil_file *f, const uint8_t *head, size_t n, void *payload)
 {
+	const vigil_inventory *inv = payload;
 	int verdict = VIGIL_WANT_NO;
-	(void)payload;
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(CATALOGERS); i++) {
-		int w = cat_want(CATALOGERS[i], f, head, n);
+		int w = cat_want(inv, CATALOGERS[i], f, head, n);
 		if (w == VIGIL_WANT_YES)
 			return VIGIL_WANT_YES;
 		if (w == VIGIL_WANT_HEAD)
@@ -334,9 +336,9 @@ static int an_end(void *state, int error, void *payload)
 		size_t hl = s->data.len < 512 ? s->data.len : 512;
 		for (size_t i = 0; i < VIGIL_ARRAY_LEN(CATALOGERS) && error == 0; i++) {
 			const vigil_cataloger *c = CATALOGERS[i];
-			int w = cat_want(c, &s->f, NULL, 0);
+			int w = cat_want(inv, c, &s->f, NULL, 0);
 			if (w == VIGIL_WANT_HEAD)
-				w = cat_want(c, &s->f, head ? head : (const uint8_t *)"", hl);
+				w = cat_want(inv, c, &s->f, head ? head : (const uint8_t *)"", hl);
 			if (w == VIGIL_WANT_YES)
 				error = run_parser(inv, c, s);
 		}

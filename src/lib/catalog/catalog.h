@@ -27,6 +27,9 @@ enum {
 	VIGIL_CAT_DATABASE = 1,
 	/* packages are OS packages (their files are excluded from language catalogers) */
 	VIGIL_CAT_OS = 2,
+	/* archives and binaries: the size limit is the inventory's max_archive_size
+	 * (--max-archive-size), not max_size */
+	VIGIL_CAT_ARCHIVE = 4,
 };
 
 typedef struct vigil_cataloger {

@@ -513,4 +513,4 @@ static int want(const vigil_file *f, const uint8_t *head, size_t len)
 	return is_archive_name(vigil_catalog__base(f->path)) ? VIGIL_WANT_YES : VIGIL_WANT_NO;
 }
 
-const vigil_cataloger vigil_cataloger_java = {"java", 0, want, parse, 128u << 20};
+const vigil_cataloger vigil_cataloger_java = {"java", VIGIL_CAT_ARCHIVE, want, parse, 0};
