@@ -804,6 +804,8 @@ static void sbom_table(FILE *out, const vigil_inventory *inv)
 	const vigil_distro *d = vigil_inventory_distro(inv);
 	fprintf(out, "Distribution: ");
 	put_safe(out, d->pretty_name ? d->pretty_name : d->id ? d->id : "unknown");
+	if (d->eol)
+		fprintf(out, " (past its end of support: no more security updates)");
 	fprintf(out, "\n%zu packages\n\n", vigil_inventory_count(inv));
 	fprintf(out, "%-8s %-36s %-30s %-5s %s\n", "TYPE", "NAME", "VERSION", "LAYER", "LOCATION");
 	for (size_t i = 0; i < vigil_inventory_count(inv); i++) {

@@ -195,4 +195,12 @@ if command -v zstd >/dev/null; then
     bad "duplicate OS package: $($CHECK pkgs "$tmp/chisel2.json" deb | tr '\n' ' ')"
   fi
 fi
+# 9. end of support: Alpine 3.9 is past it, Debian 12 is not (dates fixed for the test)
+tgz=$shared/fixtures/alpine/alpine-minirootfs-3.9.6-x86_64.tar.gz
+if [ -d "$tmp/alpine-minirootfs-3.9.6-x86_64" ] && [ -n "$imgs" ]; then
+  a=$(SOURCE_DATE_EPOCH=1764000000 "$VIGIL" sbom -q "$tmp/alpine-minirootfs-3.9.6-x86_64.img" --format json | grep -c '"eol": true')
+  d=$(SOURCE_DATE_EPOCH=1764000000 "$VIGIL" sbom -q "$imgs/debian/oci-gzip" --format json | grep -c '"eol": false')
+  if [ "$a" = 1 ] && [ "$d" = 1 ]; then pass "end of support: alpine 3.9 flagged, debian 12 not"
+  else bad "end of support flags: alpine 3.9 eol=$a, debian 12 not-eol=$d"; fi
+fi
 exit $fail

@@ -568,6 +568,7 @@ int vigil_inventory_finish(vigil_inventory *inv)
 	inv->distro.version_id = os->version_id;
 	inv->distro.codename = os->version_codename;
 	inv->distro.pretty_name = os->pretty_name;
+	inv->distro.eol = vigil_catalog__eol(inv->distro.id, inv->distro.version_id);
 	if (inv->distro.id && strcmp(inv->distro.id, "debian") == 0 && inv->distro.version_id) {
 		/* Debian keeps the major release in purls and advisories: 12.8 -> 12 */
 		size_t n = strcspn(inv->distro.version_id, ".");

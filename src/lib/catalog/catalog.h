@@ -79,6 +79,9 @@ extern const vigil_cataloger vigil_cataloger_runtime;	  /* runtime.c */
 
 #endif
 
+/* 1 when the release is past its announced end of support (distro.c), else 0. */
+int vigil_catalog__eol(const char *id, const char *version_id);
+
 /* For tests and fuzzers: runs one cataloger's parser on `data` as if it were the file
  * `path` of layer 0 and calls cb for each package it adds (purl left NULL unless the
  * parser set one). Returns the parser's result; *skipped gets the count of malformed
