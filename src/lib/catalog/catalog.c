@@ -64,6 +64,19 @@ int vigil_catalog__has_suffix(const char *s, const char *suffix)
 	return n >= k && memcmp(s + n - k, suffix, k) == 0;
 }
 
+void vigil_catalog__license_join(vigil_buf *list, const vigil_buf *one)
+{
+	size_t before = list->len;
+	if (!one->len)
+		return;
+	if ((list->len && vigil_buf_puts(list, " OR ") < 0) ||
+	    vigil_buf_put(list, one->data, one->len) < 0) {
+		list->len = before;
+		if (list->data)
+			list->data[before] = '\0';
+	}
+}
+
 void *vigil_catalog__alloc(vigil_catalog_result *r, size_t n)
 {
 	return vigil_arena_alloc(&r->arena, n);

@@ -56,6 +56,9 @@ void *vigil_catalog__alloc(vigil_catalog_result *r, size_t n);
 char *vigil_catalog__strndup(vigil_catalog_result *r, const char *s, size_t n);
 /* The inventory options in force (max_archive_size, ...). */
 const vigil_inventory_opts *vigil_catalog__opts(vigil_catalog_result *r);
+/* Appends one licence name to a list joined with " OR " (npm and Composer arrays are
+ * a choice); a list that would pass its buffer's cap is cut at the last whole name. */
+void vigil_catalog__license_join(vigil_buf *list, const vigil_buf *one);
 /* Path helpers for want(): basename, and "path ends with / contains a component". */
 const char *vigil_catalog__base(const char *path);
 int vigil_catalog__has_suffix(const char *s, const char *suffix);

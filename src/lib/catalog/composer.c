@@ -18,28 +18,13 @@ typedef struct bufs {
 	vigil_buf key, name, version, license, tmp;
 } bufs;
 
-/* Appends one licence name to the list, joined with " OR " (an array is a choice, as
- * Composer documents it); a list that would pass its cap is cut at the last name. */
-static void license_join(vigil_buf *lic, const vigil_buf *one)
-{
-	size_t before = lic->len;
-	if (!one->len)
-		return;
-	if ((lic->len && vigil_buf_puts(lic, " OR ") < 0) ||
-	    vigil_buf_put(lic, one->data, one->len) < 0) {
-		lic->len = before;
-		if (lic->data)
-			lic->data[before] = '\0';
-	}
-}
-
 /* A "license" value: a string or an array of strings. */
 static int license_value(vigil_json *j, bufs *b)
 {
 	int r;
 	if (vigil_json__peek(j) != VIGIL_JSON_ARRAY) {
 		if ((r = vigil_json__maybe_string(j, &b->tmp)) == 1)
-			license_join(&b->license, &b->tmp);
+			vigil_catalog__license_join(&b->license, &b->tmp);
 		return r < 0 ? r : 0;
 	}
 	if ((r = vigil_json__enter(j, '[')) < 0)
@@ -51,7 +36,7 @@ static int license_value(vigil_json *j, bufs *b)
 		} else if ((r = vigil_json__maybe_string(j, &b->tmp)) < 0) {
 			return r;
 		} else if (r == 1) {
-			license_join(&b->license, &b->tmp);
+			vigil_catalog__license_join(&b->license, &b->tmp);
 		}
 	}
 	return r;

@@ -95,21 +95,6 @@ static int key_is(const vigil_buf *key, const char *lit)
 	return strcmp((const char *)key->data, lit) == 0;
 }
 
-/* Appends one licence name to the joined list (" OR ", as npm documents the legacy
- * array); a list that would pass its cap is cut at the last whole name. */
-static void license_join(vigil_buf *lic, const vigil_buf *one)
-{
-	size_t before = lic->len;
-	if (!one->len)
-		return;
-	if ((lic->len && vigil_buf_puts(lic, " OR ") < 0) ||
-	    vigil_buf_put(lic, one->data, one->len) < 0) {
-		lic->len = before;
-		if (lic->data)
-			lic->data[before] = '\0';
-	}
-}
-
 /* Reads a "license"/"licenses" value into b->license: a string, an object {"type": ...},
  * or (at the top, `nested` 0) an array of either. Other values are skipped. */
 static int license_value(vigil_json *j, bufs *b, int nested)
@@ -118,7 +103,7 @@ static int license_value(vigil_json *j, bufs *b, int nested)
 	switch (vigil_json__peek(j)) {
 	case VIGIL_JSON_STRING:
 		if ((r = vigil_json__string(j, &b->tmp)) == 0)
-			license_join(&b->license, &b->tmp);
+			vigil_catalog__license_join(&b->license, &b->tmp);
 		return r;
 	case VIGIL_JSON_OBJECT:
 		if ((r = vigil_json__enter(j, '{')) < 0)
@@ -128,7 +113,7 @@ static int license_value(vigil_json *j, bufs *b, int nested)
 				if ((r = vigil_json__maybe_string(j, &b->tmp)) < 0)
 					return r;
 				if (r == 1)
-					license_join(&b->license, &b->tmp);
+					vigil_catalog__license_join(&b->license, &b->tmp);
 			} else if ((r = vigil_json__skip(j)) < 0) {
 				return r;
 			}
