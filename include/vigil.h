@@ -280,7 +280,8 @@ typedef struct vigil_distro {
 	const char *version_id;
 	const char *codename;
 	const char *pretty_name;
-	int eol; /* 1 when known to be past its end of support */
+	const char *family; /* the first ID_LIKE entry ("debian" for ubuntu), else the id */
+	int eol;	    /* 1 when known to be past its end of support */
 } vigil_distro;
 
 typedef struct vigil_inventory_opts {

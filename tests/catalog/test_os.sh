@@ -165,6 +165,15 @@ if "$VIGIL" inspect -q "$tmp/centos" --format json | grep -q '"id": "centos"' &&
 else
   bad "distribution detection without os-release"
 fi
+printf 'NAME="Ubuntu"\nID=ubuntu\nID_LIKE=debian\nVERSION_ID="22.04"\nVERSION_CODENAME=jammy\n' > "$tmp/os-release"
+$MK "$tmp/ubuntu" "$tmp/os-release=/usr/lib/os-release"
+if sbom "$tmp/ubuntu" "$tmp/ubuntu.json" && grep -q '"family": "debian"' "$tmp/ubuntu.json" &&
+   grep -q '"codename": "jammy"' "$tmp/ubuntu.json"; then
+  pass "distribution family from ID_LIKE (ubuntu -> debian), os-release under /usr/lib"
+else
+  bad "distribution family from ID_LIKE"
+fi
+
 # 7. language runtimes installed outside the package manager, and the same file owned
 #    by a dpkg package (dropped with the package's other files)
 rt=$tmp/rt; mkdir -p "$rt"

@@ -582,6 +582,10 @@ int vigil_inventory_finish(vigil_inventory *inv)
 	inv->distro.codename = os->version_codename;
 	inv->distro.pretty_name = os->pretty_name;
 	inv->distro.eol = vigil_catalog__eol(inv->distro.id, inv->distro.version_id);
+	inv->distro.family = inv->distro.id;
+	if (os->id_like && *os->id_like)
+		inv->distro.family =
+			vigil_arena_strndup(&inv->arena, os->id_like, strcspn(os->id_like, " "));
 	if (inv->distro.id && strcmp(inv->distro.id, "debian") == 0 && inv->distro.version_id) {
 		/* Debian keeps the major release in purls and advisories: 12.8 -> 12 */
 		size_t n = strcspn(inv->distro.version_id, ".");

@@ -79,6 +79,7 @@ static void write_json(sb *s)
 	kv(w, "version_id", d->version_id);
 	kv(w, "codename", d->codename);
 	kv(w, "pretty_name", d->pretty_name);
+	kv(w, "family", d->family);
 	vigil_jsonw_key(w, "eol");
 	vigil_jsonw_bool(w, d->eol);
 	vigil_jsonw_obj_end(w);
