@@ -261,8 +261,16 @@ static int parse_go(vigil_catalog_result *r, const vigil_file *f, const uint8_t 
 	(void)f;
 	if (len > vigil_catalog__opts(r)->max_archive_size)
 		return VIGIL_ELIMIT;
-	if (vigil_elf__open(&e, data, len) < 0 || !go_find(&e, &gi))
+	if (vigil_elf__open(&e, data, len) < 0) {
+		/* a window (large files): the data starts at the magic; only the inline
+		 * format (Go >= 1.18), which needs no addresses, can be read from it */
+		memset(&e, 0, sizeof(e));
+		if (len < 32 || memcmp(data, GO_MAGIC, sizeof(GO_MAGIC)) != 0 || !(data[15] & 2) ||
+		    !go_decode(&e, data, len, &gi))
+			return 0;
+	} else if (!go_find(&e, &gi)) {
 		return 0;
+	}
 	if ((error = go_modules(r, &gi, &mods)) < 0)
 		goto done;
 	for (size_t i = 0; i < mods.len; i++) {
@@ -288,7 +296,19 @@ done:
 	return error;
 }
 
-const vigil_cataloger vigil_cataloger_gobin = {"gobin", VIGIL_CAT_ARCHIVE, want_elf, parse_go, 0};
+/* Executables above 32 MiB are not buffered: the framework scans them for the magic and
+ * keeps the header and the two strings that follow it (Go >= 1.18 writes them inline). */
+const vigil_cataloger vigil_cataloger_gobin = {
+	"gobin",
+	VIGIL_CAT_ARCHIVE,
+	want_elf,
+	parse_go,
+	0,
+	GO_MAGIC,
+	sizeof(GO_MAGIC),
+	32 + 10 + GO_MAX_VERSION + 10 + GO_MAX_MODINFO,
+	32u << 20,
+};
 
 /* ---- Rust (cargo-auditable) ------------------------------------------------------------ */
 
@@ -374,5 +394,7 @@ done:
 	return error;
 }
 
-const vigil_cataloger vigil_cataloger_rustbin = {"rustbin", VIGIL_CAT_ARCHIVE, want_elf, parse_rust,
-						 0};
+/* The .dep-v0 section is found through the section table at the end of the file, so
+ * the whole file is needed: executables up to 64 MiB (larger ones are rarely Rust, and
+ * buffering them would dominate memory). */
+const vigil_cataloger vigil_cataloger_rustbin = {"rustbin", 0, want_elf, parse_rust, 64u << 20};

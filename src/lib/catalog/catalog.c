@@ -225,10 +225,19 @@ int vigil_catalog__stanzas(const uint8_t *data, size_t len, vigil_stanza_cb cb, 
 
 /* ---- the analyzer that feeds the catalogers ---- */
 
+enum { MODE_UNKNOWN = 0, MODE_FULL, MODE_WINDOW, MODE_NONE };
+#define NCAT VIGIL_ARRAY_LEN(CATALOGERS)
+
 typedef struct fstate {
 	vigil_file f;
-	vigil_buf data;
+	vigil_buf data; /* the whole file, or the window */
 	int too_big;
+	int mode;
+	int verdict[NCAT];	   /* VIGIL_WANT_YES / NO per cataloger, from the head */
+	const vigil_cataloger *wc; /* window mode: the cataloger and its scan state */
+	uint8_t carry[64];
+	size_t carry_len;
+	int found;
 	char path[];
 } fstate;
 
@@ -266,23 +275,99 @@ static int an_begin(void **state, const vigil_file *f, void *payload)
 	memcpy(s->path, f->path, n + 1);
 	s->f = *f;
 	s->f.path = s->path;
-	s->data.limit = f->size + 1;
-	/* one allocation of the final size (want() already capped it by max_size) */
-	if (vigil_buf_grow(&s->data, (size_t)f->size) < 0) {
-		free(s);
-		return VIGIL_ENOMEM;
-	}
 	*state = s;
 	return 0;
+}
+
+/* Decides, from the first chunk, which catalogers take the file and whether it is
+ * buffered whole or only scanned for a window. */
+static int choose_mode(vigil_inventory *inv, fstate *s, const uint8_t *head, size_t n)
+{
+	size_t hl = n < 512 ? n : 512;
+	int full = 0;
+	s->mode = MODE_NONE;
+	for (size_t i = 0; i < NCAT; i++) {
+		const vigil_cataloger *c = CATALOGERS[i];
+		int w = cat_want(inv, c, &s->f, NULL, 0);
+		if (w == VIGIL_WANT_HEAD)
+			w = cat_want(inv, c, &s->f, head, hl);
+		s->verdict[i] = w == VIGIL_WANT_YES;
+		if (!s->verdict[i])
+			continue;
+		if (c->magic && c->window_above && s->f.size > c->window_above &&
+		    c->magic_len <= sizeof(s->carry) && !s->wc)
+			s->wc = c;
+		else
+			full = 1;
+	}
+	if (full) {
+		s->mode = MODE_FULL;
+		s->wc = NULL;
+		s->data.limit = s->f.size + 1;
+		/* one allocation of the final size (want() already capped it) */
+		return vigil_buf_grow(&s->data, (size_t)s->f.size);
+	}
+	if (s->wc) {
+		s->mode = MODE_WINDOW;
+		s->data.limit = s->wc->window_len;
+	}
+	return 0;
+}
+
+/* Window mode: finds the magic across chunk boundaries, then keeps window_len bytes. */
+static int scan_window(fstate *s, const uint8_t *p, size_t n)
+{
+	const vigil_cataloger *c = s->wc;
+	size_t ml = c->magic_len;
+	if (!s->found) {
+		/* a magic that straddles the previous chunk and this one */
+		uint8_t both[128];
+		size_t take = n < ml - 1 ? n : ml - 1;
+		memcpy(both, s->carry, s->carry_len);
+		memcpy(both + s->carry_len, p, take);
+		const uint8_t *m = memmem(both, s->carry_len + take, c->magic, ml);
+		if (m) {
+			size_t before = (size_t)(m - both); /* < carry_len */
+			s->found = 1;
+			if (vigil_buf_put(&s->data, both + before, s->carry_len - before) < 0)
+				return VIGIL_ENOMEM;
+		} else if ((m = memmem(p, n, c->magic, ml))) {
+			s->found = 1;
+			n -= (size_t)(m - p);
+			p = m;
+		} else {
+			/* keep the last ml-1 bytes for the next chunk */
+			size_t keep = ml - 1;
+			if (n >= keep) {
+				memcpy(s->carry, p + n - keep, keep);
+				s->carry_len = keep;
+			} else {
+				size_t drop = s->carry_len + n > keep ? s->carry_len + n - keep : 0;
+				memmove(s->carry, s->carry + drop, s->carry_len - drop);
+				s->carry_len -= drop;
+				memcpy(s->carry + s->carry_len, p, n);
+				s->carry_len += n;
+			}
+			return 0;
+		}
+	}
+	size_t room = s->data.len < c->window_len ? c->window_len - s->data.len : 0;
+	if (n > room)
+		n = room;
+	return n ? vigil_buf_put(&s->data, p, n) : 0;
 }
 
 static int an_data(void *state, const uint8_t *p, size_t n, void *payload)
 {
 	fstate *s = state;
-	(void)payload;
-	if (s->too_big)
+	int error;
+	if (s->mode == MODE_UNKNOWN && (error = choose_mode(payload, s, p, n)) < 0)
+		return error;
+	if (s->too_big || s->mode == MODE_NONE)
 		return 0;
-	int error = vigil_buf_put(&s->data, p, n);
+	if (s->mode == MODE_WINDOW)
+		return scan_window(s, p, n);
+	error = vigil_buf_put(&s->data, p, n);
 	if (error == VIGIL_ELIMIT) {
 		s->too_big = 1; /* the file grew past its header size: not parsed */
 		return 0;
@@ -344,17 +429,15 @@ static int an_end(void *state, int error, void *payload)
 {
 	vigil_inventory *inv = payload;
 	fstate *s = state;
-	if (error == 0 && !s->too_big) {
-		const uint8_t *head = s->data.data;
-		size_t hl = s->data.len < 512 ? s->data.len : 512;
-		for (size_t i = 0; i < VIGIL_ARRAY_LEN(CATALOGERS) && error == 0; i++) {
-			const vigil_cataloger *c = CATALOGERS[i];
-			int w = cat_want(inv, c, &s->f, NULL, 0);
-			if (w == VIGIL_WANT_HEAD)
-				w = cat_want(inv, c, &s->f, head ? head : (const uint8_t *)"", hl);
-			if (w == VIGIL_WANT_YES)
-				error = run_parser(inv, c, s);
-		}
+	if (error == 0 && s->mode == MODE_UNKNOWN)
+		error = choose_mode(inv, s, (const uint8_t *)"", 0); /* an empty file */
+	if (error == 0 && !s->too_big && s->mode == MODE_WINDOW) {
+		if (s->found)
+			error = run_parser(inv, s->wc, s);
+	} else if (error == 0 && !s->too_big && s->mode == MODE_FULL) {
+		for (size_t i = 0; i < NCAT && error == 0; i++)
+			if (s->verdict[i])
+				error = run_parser(inv, CATALOGERS[i], s);
 	}
 	vigil_buf_free(&s->data);
 	free(s);

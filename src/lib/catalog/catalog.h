@@ -41,6 +41,13 @@ typedef struct vigil_cataloger {
 	 * (a malformed record is the parser's to skip and count, not an error). */
 	int (*parse)(vigil_catalog_result *r, const vigil_file *f, const uint8_t *data, size_t len);
 	uint64_t max_size; /* larger files are skipped with a warning */
+	/* Optional window mode: a wanted file larger than window_above is not buffered
+	 * whole; the stream is scanned for `magic` and parse() gets only the window_len
+	 * bytes that start at its first occurrence (and is not called when it never
+	 * occurs). For formats whose data follows a marker (Go buildinfo). */
+	const uint8_t *magic;
+	size_t magic_len, window_len;
+	uint64_t window_above;
 } vigil_cataloger;
 
 /* Adds a package to the result of the file being parsed. */
