@@ -6,9 +6,9 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initial
 OPT     ?= -O2 -g
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iinclude -Isrc/lib -pthread
 TEST_CFLAGS := -Itests/unit
-LIBS    := -larchive -lisal -lzstd -ljansson -lsqlite3 -lz -lcrypto -lpthread
+LIBS    := -larchive -lisal -lzstd -ljansson -lyaml -lsqlite3 -lz -lcrypto -lpthread
 
-LIB_SRC := $(wildcard src/lib/*.c src/lib/util/*.c src/lib/image/*.c src/lib/catalog/*.c src/lib/report/*.c)
+LIB_SRC := $(wildcard src/lib/*.c src/lib/util/*.c src/lib/image/*.c src/lib/catalog/*.c src/lib/report/*.c src/lib/vulndb/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c tests/unit/*/*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)

@@ -312,6 +312,46 @@ void vigil_inventory_free(vigil_inventory *inv);
 int vigil_sbom_write(FILE *f, const vigil_inventory *inv, vigil_image *img, const char *format,
 		     const char *name);
 
+/* ---- vulnerability database ------------------------------------------------------------ */
+
+typedef struct vigil_db vigil_db;
+
+typedef struct vigil_db_update_opts {
+	const char *from; /* a local mirror directory holding <feed>.tar.gz archives */
+	const char *only; /* comma-separated feed names to (re)import; NULL = all */
+} vigil_db_update_opts;
+
+#define VIGIL_DB_UPDATE_OPTS_INIT                                                                  \
+	{                                                                                          \
+		NULL, NULL                                                                         \
+	}
+
+/* Builds the database at `path` from the feeds into a temporary file next to it and
+ * renames it into place when every feed was imported: on any failure (or a kill) the
+ * previous database is left as it was. With `only`, the named feeds are re-imported
+ * into a copy of the existing database. Errors: VIGIL_EINVAL, VIGIL_ENOTFOUND,
+ * VIGIL_EFORMAT (a truncated or corrupt archive), VIGIL_EIO. */
+int vigil_db_update(vigil_ctx *ctx, const char *path, const vigil_db_update_opts *opts);
+/* The names of the feeds this vigil imports, NULL-terminated. */
+const char *const *vigil_db_feed_names(void);
+
+typedef struct vigil_db_feed_info {
+	const char *name, *source_date, *imported_at;
+	uint64_t records;  /* the feed's own unit: secfix pairs, KEV entries, OSV records */
+	uint64_t packages; /* distinct (ecosystem, package) */
+	uint64_t skipped;  /* malformed records skipped */
+} vigil_db_feed_info;
+
+/* Opens a database read-only. VIGIL_ENOTFOUND when there is none, VIGIL_EFORMAT when it
+ * is not one or has another schema version. */
+int vigil_db_open(vigil_db **out, vigil_ctx *ctx, const char *path);
+void vigil_db_free(vigil_db *db);
+int vigil_db_schema_version(const vigil_db *db);
+/* Build time, "YYYY-MM-DDTHH:MM:SSZ". */
+const char *vigil_db_built(const vigil_db *db);
+size_t vigil_db_feed_count(const vigil_db *db);
+const vigil_db_feed_info *vigil_db_feed(const vigil_db *db, size_t i);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,585 @@
+/*
+ * The vulnerability database: one SQLite file built from upstream feeds. Updates are
+ * built into a temporary file next to the database and renamed over it only when the
+ * build succeeded, so a failed or killed update leaves the previous database intact,
+ * and a running scan keeps reading the file it opened.
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vulndb.h"
+
+static const vigil_feed *const FEEDS[] = {
+	&vigil_feed_alpine_secdb,
+	&vigil_feed_kev,
+};
+
+static const char SCHEMA[] =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;"
+	"CREATE TABLE feeds(name TEXT PRIMARY KEY, source_date TEXT, records INTEGER,"
+	" packages INTEGER, skipped INTEGER, imported_at TEXT) WITHOUT ROWID;"
+	"CREATE TABLE vulns(id INTEGER PRIMARY KEY, vuln_id TEXT NOT NULL UNIQUE, title TEXT,"
+	" severity TEXT);"
+	"CREATE TABLE affected(ecosystem TEXT NOT NULL, package TEXT NOT NULL,"
+	" vuln INTEGER NOT NULL, feed TEXT NOT NULL, status TEXT NOT NULL, fixed TEXT,"
+	" ranges TEXT, severity TEXT);"
+	"CREATE TABLE kev(cve TEXT PRIMARY KEY, added TEXT, vendor TEXT, product TEXT,"
+	" name TEXT) WITHOUT ROWID;";
+
+static const char INDEXES[] = "CREATE INDEX affected_pkg ON affected(ecosystem, package);"
+			      "CREATE INDEX affected_feed ON affected(feed);";
+
+struct vigil_vdb_build {
+	vigil_ctx *ctx;
+	sqlite3 *db;
+	sqlite3_stmt *ins_vuln, *get_vuln, *ins_aff, *ins_kev;
+	const vigil_feed *feed;
+	uint64_t records, skipped;
+	char source_date[64];
+	char first_skip[256];
+};
+
+struct vigil_db {
+	vigil_ctx *ctx;
+	sqlite3 *db;
+	char *path;
+	int schema;
+	char built[64];
+	vigil_vec feeds; /* vigil_db_feed_info */
+	vigil_arena arena;
+};
+
+/* ---- helpers for importers ---- */
+
+static int sql_error(vigil_vdb_build *b, const char *what)
+{
+	return vigil_error_set(b->ctx, VIGIL_EIO, "database: %s: %s", what, sqlite3_errmsg(b->db));
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+int vigil_vdb__vuln(vigil_vdb_build *b, int64_t *out, const char *id, const char *title,
+		    const char *severity)
+{
+	sqlite3_reset(b->get_vuln);
+	bind_text(b->get_vuln, 1, id);
+	if (sqlite3_step(b->get_vuln) == SQLITE_ROW) {
+		*out = sqlite3_column_int64(b->get_vuln, 0);
+		return 0;
+	}
+	sqlite3_reset(b->ins_vuln);
+	bind_text(b->ins_vuln, 1, id);
+	bind_text(b->ins_vuln, 2, title);
+	bind_text(b->ins_vuln, 3, severity);
+	if (sqlite3_step(b->ins_vuln) != SQLITE_DONE)
+		return sql_error(b, "adding a vulnerability");
+	*out = sqlite3_last_insert_rowid(b->db);
+	return 0;
+}
+
+int vigil_vdb__affected(vigil_vdb_build *b, const char *ecosystem, const char *package,
+			int64_t vuln, const char *status, const char *fixed, const char *ranges,
+			const char *severity)
+{
+	sqlite3_stmt *st = b->ins_aff;
+	sqlite3_reset(st);
+	bind_text(st, 1, ecosystem);
+	bind_text(st, 2, package);
+	sqlite3_bind_int64(st, 3, vuln);
+	bind_text(st, 4, b->feed->name);
+	bind_text(st, 5, status);
+	bind_text(st, 6, fixed);
+	bind_text(st, 7, ranges);
+	bind_text(st, 8, severity);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : sql_error(b, "adding an affected package");
+}
+
+int vigil_vdb__kev(vigil_vdb_build *b, const char *cve, const char *added, const char *vendor,
+		   const char *product, const char *name)
+{
+	sqlite3_stmt *st = b->ins_kev;
+	sqlite3_reset(st);
+	bind_text(st, 1, cve);
+	bind_text(st, 2, added);
+	bind_text(st, 3, vendor);
+	bind_text(st, 4, product);
+	bind_text(st, 5, name);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : sql_error(b, "adding a KEV entry");
+}
+
+void vigil_vdb__record(vigil_vdb_build *b)
+{
+	b->records++;
+}
+
+void vigil_vdb__skipped(vigil_vdb_build *b, const char *member, const char *what)
+{
+	if (b->skipped++ == 0)
+		snprintf(b->first_skip, sizeof(b->first_skip), "%s: %s", member, what);
+}
+
+void vigil_vdb__source_date(vigil_vdb_build *b, const char *date)
+{
+	if (date && (!b->source_date[0] || strcmp(date, b->source_date) > 0))
+		snprintf(b->source_date, sizeof(b->source_date), "%s", date);
+}
+
+/* ---- building ---- */
+
+static void now_iso(char out[32])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int exec(vigil_vdb_build *b, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(b->db, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return 0;
+	int error = vigil_error_set(b->ctx, VIGIL_EIO, "database: %s", msg ? msg : "error");
+	sqlite3_free(msg);
+	return error;
+}
+
+static int prepare(vigil_vdb_build *b)
+{
+	if (sqlite3_prepare_v2(b->db, "INSERT INTO vulns(vuln_id, title, severity) VALUES(?,?,?)",
+			       -1, &b->ins_vuln, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db, "SELECT id FROM vulns WHERE vuln_id = ?", -1, &b->get_vuln,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db,
+			       "INSERT INTO affected(ecosystem, package, vuln, feed, status, fixed,"
+			       " ranges, severity) VALUES(?,?,?,?,?,?,?,?)",
+			       -1, &b->ins_aff, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db,
+			       "INSERT OR REPLACE INTO kev(cve, added, vendor, product, name)"
+			       " VALUES(?,?,?,?,?)",
+			       -1, &b->ins_kev, NULL) != SQLITE_OK)
+		return sql_error(b, "preparing statements");
+	return 0;
+}
+
+static void finalize(vigil_vdb_build *b)
+{
+	sqlite3_finalize(b->ins_vuln);
+	sqlite3_finalize(b->get_vuln);
+	sqlite3_finalize(b->ins_aff);
+	sqlite3_finalize(b->ins_kev);
+	b->ins_vuln = b->get_vuln = b->ins_aff = b->ins_kev = NULL;
+}
+
+/* Streams the members of <dir>/<feed>.tar.gz into the feed's parser; never extracts. */
+static int import_feed(vigil_vdb_build *b, const char *dir, const vigil_feed *f)
+{
+	char path[4096], prefix[256];
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	vigil_buf data = VIGIL_BUF_INIT;
+	int error = 0, r;
+	if (!a)
+		return VIGIL_ENOMEM;
+	snprintf(path, sizeof(path), "%s/%s.tar.gz", dir, f->name);
+	snprintf(prefix, sizeof(prefix), "%s/", f->name);
+	archive_read_support_filter_gzip(a);
+	archive_read_support_format_tar(a);
+	if (archive_read_open_filename(a, path, 256 * 1024) != ARCHIVE_OK) {
+		error = vigil_error_set(b->ctx, VIGIL_ENOTFOUND, "feed %s: cannot read %s: %s",
+					f->name, path, archive_error_string(a));
+		goto done;
+	}
+	b->feed = f;
+	b->records = b->skipped = 0;
+	b->source_date[0] = b->first_skip[0] = '\0';
+	while ((r = archive_read_next_header(a, &e)) == ARCHIVE_OK) {
+		const char *name = archive_entry_pathname(e);
+		if (!name || archive_entry_filetype(e) != AE_IFREG)
+			continue;
+		if (strncmp(name, prefix, strlen(prefix)) == 0)
+			name += strlen(prefix);
+		if (!f->want(name))
+			continue;
+		int64_t size = archive_entry_size(e);
+		if (size < 0 || (uint64_t)size > f->max_member) {
+			error = vigil_error_set(b->ctx, VIGIL_ELIMIT,
+						"feed %s: %s is %lld bytes, over the limit of %llu",
+						f->name, name, (long long)size,
+						(unsigned long long)f->max_member);
+			goto done;
+		}
+		data.len = 0;
+		if ((error = vigil_buf_grow(&data, (size_t)size)) < 0)
+			goto done;
+		la_ssize_t n = archive_read_data(a, data.data, (size_t)size);
+		if (n != size) {
+			error = vigil_error_set(
+				b->ctx, VIGIL_EFORMAT, "feed %s: %s is truncated or corrupt (%s)",
+				f->name, name,
+				archive_error_string(a) ? archive_error_string(a) : "short read");
+			goto done;
+		}
+		data.len = (size_t)n;
+		data.data[data.len] = '\0';
+		if ((error = f->parse(b, name, data.data, data.len)) < 0) {
+			if (!vigil_ctx_error(b->ctx)[0])
+				vigil_error_set(b->ctx, error, "feed %s: %s cannot be read",
+						f->name, name);
+			goto done;
+		}
+	}
+	if (r != ARCHIVE_EOF) {
+		error = vigil_error_set(
+			b->ctx, VIGIL_EFORMAT, "feed %s: %s is truncated or corrupt: %s", f->name,
+			path, archive_error_string(a) ? archive_error_string(a) : "read error");
+		goto done;
+	}
+	/* the feed's statistics */
+	sqlite3_stmt *st = NULL;
+	char now[32];
+	now_iso(now);
+	if (sqlite3_prepare_v2(
+		    b->db,
+		    "INSERT OR REPLACE INTO feeds(name, source_date, records, packages,"
+		    " skipped, imported_at) VALUES(?1, ?2, ?3, (SELECT COUNT(*) FROM"
+		    " (SELECT DISTINCT ecosystem, package FROM affected WHERE feed = ?1)),"
+		    " ?4, ?5)",
+		    -1, &st, NULL) != SQLITE_OK) {
+		error = sql_error(b, "recording the feed");
+		goto done;
+	}
+	bind_text(st, 1, f->name);
+	bind_text(st, 2, b->source_date[0] ? b->source_date : NULL);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)b->records);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)b->skipped);
+	bind_text(st, 5, now);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		error = sql_error(b, "recording the feed");
+	sqlite3_finalize(st);
+	if (error == 0 && b->skipped)
+		vigil_warn(b->ctx, "feed %s: %llu malformed record(s) skipped (first: %s)", f->name,
+			   (unsigned long long)b->skipped, b->first_skip);
+done:
+	vigil_buf_free(&data);
+	archive_read_free(a);
+	return error;
+}
+
+/* Removes temporary files of updates that were killed (their process is gone). */
+static void clean_stale(const char *db_path)
+{
+	char dir[4096], base[1024];
+	const char *slash = strrchr(db_path, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - db_path) : 1,
+		 slash ? db_path : ".");
+	snprintf(base, sizeof(base), "%s.tmp-", slash ? slash + 1 : db_path);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		if (strncmp(de->d_name, base, strlen(base)) != 0)
+			continue;
+		uint64_t pid;
+		if (vigil_parse_uint(&pid, de->d_name + strlen(base), 1u << 30) < 0)
+			continue;
+		if (kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
+			char p[4096 + 256];
+			snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+			unlink(p);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, error = 0;
+	char buf[1 << 16];
+	ssize_t n;
+	if (in < 0)
+		return VIGIL_ENOTFOUND;
+	if ((out = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0)
+		error = VIGIL_EIO;
+	while (error == 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n)
+			error = VIGIL_EIO;
+	if (out >= 0 && close(out) < 0)
+		error = VIGIL_EIO;
+	close(in);
+	return error;
+}
+
+static const vigil_feed *find_feed(const char *name, size_t len)
+{
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(FEEDS); i++)
+		if (strlen(FEEDS[i]->name) == len && strncmp(FEEDS[i]->name, name, len) == 0)
+			return FEEDS[i];
+	return NULL;
+}
+
+int vigil_db_update(vigil_ctx *ctx, const char *db_path, const vigil_db_update_opts *opts)
+{
+	vigil_vdb_build b;
+	char tmp[4096], sql[256], now[32];
+	int selected[VIGIL_ARRAY_LEN(FEEDS)];
+	int error = 0, incremental = 0;
+	struct stat st;
+
+	memset(&b, 0, sizeof(b));
+	b.ctx = ctx;
+	ctx->error[0] = '\0';
+	if (!opts || !opts->from)
+		return vigil_error_set(ctx, VIGIL_EINVAL,
+				       "db update: downloading from the upstream URLs is not built "
+				       "yet; give a mirror directory with --from");
+	if (stat(opts->from, &st) < 0 || !S_ISDIR(st.st_mode))
+		return vigil_error_set(ctx, VIGIL_ENOTFOUND, "db update: %s is not a directory",
+				       opts->from);
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(FEEDS); i++)
+		selected[i] = opts->only == NULL;
+	for (const char *p = opts->only; p && *p;) {
+		size_t n = strcspn(p, ",");
+		const vigil_feed *f = find_feed(p, n);
+		if (!f)
+			return vigil_error_set(ctx, VIGIL_EINVAL, "db update: unknown feed '%.*s'",
+					       (int)n, p);
+		for (size_t i = 0; i < VIGIL_ARRAY_LEN(FEEDS); i++)
+			selected[i] |= FEEDS[i] == f;
+		p += n + (p[n] == ',');
+	}
+	clean_stale(db_path);
+	snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", db_path, (long)getpid());
+	unlink(tmp);
+	/* --only updates the named feeds of the existing database */
+	incremental = opts->only && copy_file(db_path, tmp) == 0;
+	if (sqlite3_open_v2(tmp, &b.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		error = vigil_error_set(ctx, VIGIL_EIO, "db update: cannot create %s", tmp);
+		goto done;
+	}
+	if ((error = exec(&b, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+			      "PRAGMA cache_size=-65536; BEGIN")) < 0 ||
+	    (!incremental && (error = exec(&b, SCHEMA)) < 0) || (error = prepare(&b)) < 0)
+		goto done;
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(FEEDS); i++) {
+		if (!selected[i])
+			continue;
+		if (incremental) {
+			snprintf(sql, sizeof(sql), "DELETE FROM affected WHERE feed = '%s'",
+				 FEEDS[i]->name);
+			if ((error = exec(&b, sql)) < 0)
+				goto done;
+			if (FEEDS[i] == &vigil_feed_kev &&
+			    (error = exec(&b, "DELETE FROM kev")) < 0)
+				goto done;
+		}
+		if ((error = import_feed(&b, opts->from, FEEDS[i])) < 0)
+			goto done;
+	}
+	now_iso(now);
+	snprintf(sql, sizeof(sql),
+		 "INSERT OR REPLACE INTO meta VALUES('schema_version', '%d');"
+		 "INSERT OR REPLACE INTO meta VALUES('built', '%s');"
+		 "INSERT OR REPLACE INTO meta VALUES('vigil', '%s');",
+		 VIGIL_DB_SCHEMA_VERSION, now, VIGIL_VERSION);
+	if ((error = exec(&b, sql)) < 0 || (!incremental && (error = exec(&b, INDEXES)) < 0) ||
+	    (error = exec(&b, "COMMIT")) < 0)
+		goto done;
+	finalize(&b);
+	if (sqlite3_close(b.db) != SQLITE_OK) {
+		b.db = NULL;
+		error = vigil_error_set(ctx, VIGIL_EIO, "db update: closing %s failed", tmp);
+		goto done;
+	}
+	b.db = NULL;
+	/* durable, then atomic: fsync the file, rename it over the old one, fsync the dir */
+	int fd = open(tmp, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fsync(fd) < 0) {
+		if (fd >= 0)
+			close(fd);
+		error = vigil_error_set(ctx, VIGIL_EIO, "db update: cannot sync %s", tmp);
+		goto done;
+	}
+	close(fd);
+	if (rename(tmp, db_path) < 0) {
+		error = vigil_error_set(ctx, VIGIL_EIO, "db update: cannot replace %s: %s", db_path,
+					strerror(errno));
+		goto done;
+	}
+	char dir[4096];
+	const char *slash = strrchr(db_path, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - db_path) : 1,
+		 slash ? db_path : ".");
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+done:
+	finalize(&b);
+	if (b.db)
+		sqlite3_close(b.db);
+	if (error < 0)
+		unlink(tmp);
+	return error;
+}
+
+/* ---- reading ---- */
+
+int vigil_db_open(vigil_db **out, vigil_ctx *ctx, const char *path)
+{
+	vigil_db *d = calloc(1, sizeof(*d));
+	sqlite3_stmt *st = NULL;
+	int error = 0;
+	*out = NULL;
+	if (!d)
+		return VIGIL_ENOMEM;
+	d->ctx = ctx;
+	vigil_arena_init(&d->arena);
+	vigil_vec fv = VIGIL_VEC_INIT(vigil_db_feed_info);
+	d->feeds = fv;
+	if (access(path, R_OK) < 0) {
+		error = vigil_error_set(
+			ctx, VIGIL_ENOTFOUND,
+			"no vulnerability database at %s: run 'vigil db update --from DIR'", path);
+		goto done;
+	}
+	if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(d->db, "SELECT key, value FROM meta", -1, &st, NULL) != SQLITE_OK) {
+		error = vigil_error_set(ctx, VIGIL_EFORMAT, "%s is not a Vigil database", path);
+		goto done;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *k = (const char *)sqlite3_column_text(st, 0);
+		const char *v = (const char *)sqlite3_column_text(st, 1);
+		uint64_t num;
+		if (k && v && strcmp(k, "schema_version") == 0 &&
+		    vigil_parse_uint(&num, v, 1000) == 0)
+			d->schema = (int)num;
+		else if (k && v && strcmp(k, "built") == 0)
+			snprintf(d->built, sizeof(d->built), "%s", v);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (d->schema != VIGIL_DB_SCHEMA_VERSION) {
+		error = vigil_error_set(
+			ctx, VIGIL_EFORMAT,
+			"%s has schema version %d, this vigil reads %d: run 'vigil db update'",
+			path, d->schema, VIGIL_DB_SCHEMA_VERSION);
+		goto done;
+	}
+	if (sqlite3_prepare_v2(d->db,
+			       "SELECT name, source_date, records, packages, skipped, imported_at"
+			       " FROM feeds ORDER BY name",
+			       -1, &st, NULL) != SQLITE_OK) {
+		error = vigil_error_set(ctx, VIGIL_EFORMAT, "%s: no feeds table", path);
+		goto done;
+	}
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		vigil_db_feed_info *fi = vigil_vec_push(&d->feeds);
+		if (!fi) {
+			error = VIGIL_ENOMEM;
+			goto done;
+		}
+		fi->name = vigil_arena_strdup(&d->arena, (const char *)sqlite3_column_text(st, 0));
+		fi->source_date =
+			vigil_arena_strdup(&d->arena, (const char *)sqlite3_column_text(st, 1));
+		fi->records = (uint64_t)sqlite3_column_int64(st, 2);
+		fi->packages = (uint64_t)sqlite3_column_int64(st, 3);
+		fi->skipped = (uint64_t)sqlite3_column_int64(st, 4);
+		fi->imported_at =
+			vigil_arena_strdup(&d->arena, (const char *)sqlite3_column_text(st, 5));
+	}
+	d->path = vigil_arena_strdup(&d->arena, path);
+done:
+	sqlite3_finalize(st);
+	if (error < 0) {
+		vigil_db_free(d);
+		return error;
+	}
+	*out = d;
+	return 0;
+}
+
+void vigil_db_free(vigil_db *d)
+{
+	if (!d)
+		return;
+	if (d->db)
+		sqlite3_close(d->db);
+	vigil_vec_free(&d->feeds);
+	vigil_arena_clear(&d->arena);
+	free(d);
+}
+
+int vigil_db_schema_version(const vigil_db *d)
+{
+	return d->schema;
+}
+
+const char *vigil_db_built(const vigil_db *d)
+{
+	return d->built;
+}
+
+size_t vigil_db_feed_count(const vigil_db *d)
+{
+	return d->feeds.len;
+}
+
+const vigil_db_feed_info *vigil_db_feed(const vigil_db *d, size_t i)
+{
+	return i < d->feeds.len ? &VIGIL_VEC_AT(&d->feeds, vigil_db_feed_info, i) : NULL;
+}
+
+const char *const *vigil_db_feed_names(void)
+{
+	static const char *names[VIGIL_ARRAY_LEN(FEEDS) + 1];
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(FEEDS); i++)
+		names[i] = FEEDS[i]->name;
+	return names;
+}
+
+int vigil_vdb__parse_buffer(const vigil_feed *f, const char *member, const uint8_t *data,
+			    size_t len, uint64_t *records, uint64_t *skipped)
+{
+	vigil_vdb_build b;
+	vigil_ctx *ctx;
+	int error;
+	memset(&b, 0, sizeof(b));
+	if ((error = vigil_ctx_new(&ctx)) < 0)
+		return error;
+	b.ctx = ctx;
+	b.feed = f;
+	if (sqlite3_open(":memory:", &b.db) != SQLITE_OK) {
+		error = VIGIL_ENOMEM;
+		goto done;
+	}
+	if ((error = exec(&b, SCHEMA)) == 0 && (error = prepare(&b)) == 0)
+		error = f->parse(&b, member, data, len);
+	if (records)
+		*records = b.records;
+	if (skipped)
+		*skipped = b.skipped;
+done:
+	finalize(&b);
+	if (b.db)
+		sqlite3_close(b.db);
+	vigil_ctx_free(ctx);
+	return error;
+}

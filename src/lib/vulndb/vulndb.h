@@ -1,0 +1,61 @@
+/*
+ * Internal interface of the vulnerability database builder. A feed importer names the
+ * archive members it reads and parses one member at a time, adding rows through the
+ * vigil_vdb__* helpers; the builder writes a temporary SQLite file and renames it into
+ * place only when every requested feed has been imported.
+ */
+#ifndef VIGIL_VULNDB_H
+#define VIGIL_VULNDB_H
+
+#include <sqlite3.h>
+
+#include "../internal.h"
+
+#define VIGIL_DB_SCHEMA_VERSION 1
+
+typedef struct vigil_vdb_build vigil_vdb_build;
+
+typedef struct vigil_feed {
+	const char *name;     /* the mirror archive is <name>.tar.gz with a top folder <name>/ */
+	const char *upstream; /* where an online update downloads it from (documentation) */
+	/* 1 when the member (path inside the archive, without the top folder) is read */
+	int (*want)(const char *member);
+	/* Parses one member. A malformed record is skipped with vigil_vdb__skipped; a
+	 * negative return fails the whole feed. */
+	int (*parse)(vigil_vdb_build *b, const char *member, const uint8_t *data, size_t len);
+	uint64_t max_member; /* larger members fail the feed */
+} vigil_feed;
+
+/* Statuses of an affected row (SEMANTICS.md). */
+#define VIGIL_ST_FIXED "fixed"
+#define VIGIL_ST_UNFIXED "unfixed"
+#define VIGIL_ST_NOT_AFFECTED "not_affected"
+#define VIGIL_ST_WILL_NOT_FIX "will_not_fix"
+#define VIGIL_ST_FIX_DEFERRED "fix_deferred"
+#define VIGIL_ST_END_OF_LIFE "end_of_life"
+
+/* Adds (or finds) a vulnerability by id; *out is its row id. Title and severity may be NULL. */
+int vigil_vdb__vuln(vigil_vdb_build *b, int64_t *out, const char *id, const char *title,
+		    const char *severity);
+/* Adds one affected-package statement of the current feed. */
+int vigil_vdb__affected(vigil_vdb_build *b, const char *ecosystem, const char *package,
+			int64_t vuln, const char *status, const char *fixed, const char *ranges,
+			const char *severity);
+/* Marks a CVE as known exploited (CISA KEV). */
+int vigil_vdb__kev(vigil_vdb_build *b, const char *cve, const char *added, const char *vendor,
+		   const char *product, const char *name);
+/* Counts one record of the feed (its own unit: a secfix pair, a KEV entry, an OSV file). */
+void vigil_vdb__record(vigil_vdb_build *b);
+/* Counts a malformed record that was skipped. */
+void vigil_vdb__skipped(vigil_vdb_build *b, const char *member, const char *what);
+/* Sets the feed's source date (catalog version, commit date) when the data names one. */
+void vigil_vdb__source_date(vigil_vdb_build *b, const char *date);
+
+extern const vigil_feed vigil_feed_kev, vigil_feed_alpine_secdb;
+
+/* For tests and fuzzers: runs one feed parser on `data` as the member `member` into an
+ * in-memory database; *records and *skipped get the counts (may be NULL). */
+int vigil_vdb__parse_buffer(const vigil_feed *f, const char *member, const uint8_t *data,
+			    size_t len, uint64_t *records, uint64_t *skipped);
+
+#endif
