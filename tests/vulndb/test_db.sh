@@ -49,15 +49,24 @@ with tarfile.open(vd + "/alpine-secdb.tar.gz") as t:
                     pairs += len(ids or [])
 with tarfile.open(vd + "/cisa-kev.tar.gz") as t:
     kev = json.load(t.extractfile("cisa-kev/known_exploited_vulnerabilities.json"))
-print(pairs, len(pkgs), len(kev["vulnerabilities"]))
+go = withdrawn = 0
+with tarfile.open(vd + "/golang-vulndb.tar.gz") as t:
+    for m in t.getmembers():
+        parts = m.name.split("/")
+        if m.isfile() and parts[1:3] == ["data", "osv"] and len(parts) == 4 and m.name.endswith(".json"):
+            if "withdrawn" in json.load(t.extractfile(m)):
+                withdrawn += 1
+            else:
+                go += 1
+print(pairs, len(pkgs), len(kev["vulnerabilities"]), go, withdrawn)
 PYEOF
 )
-read -r w_pairs w_pkgs w_kev <<< "$want"
-got="$(feed "$db" alpine-secdb records) $(feed "$db" alpine-secdb packages) $(feed "$db" cisa-kev records)"
-if [ "$got" = "$w_pairs $w_pkgs $w_kev" ]; then
-  pass "counts equal the raw files: $w_pairs Alpine secfix pairs, $w_pkgs packages, $w_kev KEV entries"
+read -r w_pairs w_pkgs w_kev w_go w_wd <<< "$want"
+got="$(feed "$db" alpine-secdb records) $(feed "$db" alpine-secdb packages) $(feed "$db" cisa-kev records) $(feed "$db" golang-vulndb records)"
+if [ "$got" = "$w_pairs $w_pkgs $w_kev $w_go" ]; then
+  pass "counts equal the raw files: $w_pairs Alpine secfix pairs, $w_pkgs packages, $w_kev KEV entries, $w_go Go OSV entries (+$w_wd withdrawn, not imported)"
 else
-  bad "counts: db info says '$got', the raw files '$w_pairs $w_pkgs $w_kev'"
+  bad "counts: db info says '$got', the raw files '$w_pairs $w_pkgs $w_kev $w_go'"
 fi
 
 # 2. importer edge cases on a small mirror of our own
@@ -86,7 +95,19 @@ packages:
 YEOF
 printf '{"catalogVersion":"2025.01.01","vulnerabilities":[{"cveID":"CVE-2023-5363","dateAdded":"2025-01-01"}]}' \
   > "$tmp/mirror/cisa-kev/known_exploited_vulnerabilities.json"
-(cd "$tmp/mirror" && tar -czf alpine-secdb.tar.gz alpine-secdb && tar -czf cisa-kev.tar.gz cisa-kev)
+mkdir -p "$tmp/mirror/golang-vulndb/data/osv"
+cat > "$tmp/mirror/golang-vulndb/data/osv/GO-2099-0001.json" <<'JEOF'
+{"id":"GO-2099-0001","aliases":["CVE-2099-1111"],"summary":"two ranges and last_affected",
+ "affected":[{"package":{"ecosystem":"Go","name":"example.com/mod"},
+   "ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.2.3"},{"introduced":"2.0.0"},{"last_affected":"2.1.0"}]}]},
+  {"package":{"ecosystem":"Go","name":"example.com/other"},
+   "ranges":[{"type":"SEMVER","events":[{"introduced":"0"}]}]}]}
+JEOF
+printf '{"id":"GO-2099-0002","withdrawn":"2099-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"Go","name":"example.com/w"}}]}' \
+  > "$tmp/mirror/golang-vulndb/data/osv/GO-2099-0002.json"
+printf '{"id": ' > "$tmp/mirror/golang-vulndb/data/osv/GO-2099-0003.json"
+(cd "$tmp/mirror" && tar -czf alpine-secdb.tar.gz alpine-secdb && tar -czf cisa-kev.tar.gz cisa-kev &&
+ tar -czf golang-vulndb.tar.gz golang-vulndb)
 "$VIGIL" db update --from "$tmp/mirror" --db "$tmp/small.db" > "$tmp/small.out" 2>&1
 rows=$($PY - "$tmp/small.db" <<'PYEOF'
 import sqlite3, sys
@@ -99,14 +120,20 @@ PYEOF
 expect='alpine:3.20|late-name|GHSA-aaaa-bbbb-cccc|fixed|1.0-r0
 alpine:3.20|openssl|CVE-2022-0001|not_affected|-
 alpine:3.20|openssl|CVE-2023-5363|fixed|3.1.4-r0
-alpine:3.20|openssl|CVE-2023-5678|fixed|3.1.4-r0'
+alpine:3.20|openssl|CVE-2023-5678|fixed|3.1.4-r0
+go|example.com/mod|GO-2099-0001|fixed|1.2.3
+go|example.com/other|GO-2099-0001|unfixed|-'
 if [ "$rows" = "$expect" ]; then
-  pass "secdb: fixed versions, '0' = not affected, CVE_ and notes normalised, GHSA, name after secfixes"
+  pass "secdb: fixed versions, '0' = not affected, CVE_ and notes normalised, GHSA, name after secfixes; OSV: several ranges and last_affected kept, no fix = unfixed, withdrawn not imported"
 else
   bad "secdb rows differ:"; echo "$rows" | sed 's/^/      /'
 fi
-if grep -q "malformed record(s) skipped" "$tmp/small.out" && [ "$(feed "$tmp/small.db" alpine-secdb skipped)" = 1 ]; then
-  pass "secdb: a malformed package entry is skipped, counted and reported"
+ranges=$($PY -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT ranges FROM affected WHERE package=?",("example.com/mod",)).fetchone()[0])' "$tmp/small.db")
+case "$ranges" in *last_affected*2.1.0*) pass "OSV ranges stored for the matcher (last_affected 2.1.0 kept)" ;;
+  *) bad "OSV ranges not stored: $ranges" ;; esac
+if grep -q "malformed record(s) skipped" "$tmp/small.out" && [ "$(feed "$tmp/small.db" alpine-secdb skipped)" = 1 ] &&
+   [ "$(feed "$tmp/small.db" golang-vulndb skipped)" = 1 ] && [ "$(feed "$tmp/small.db" golang-vulndb records)" = 1 ]; then
+  pass "a malformed secdb entry and a malformed OSV file are skipped, counted and reported; the rest imported"
 else
   bad "secdb: malformed entry not counted: $(cat "$tmp/small.out" | head -3)"
 fi
@@ -114,7 +141,7 @@ fi
 # 3. a truncated archive fails the update with a clear error; the old database stays
 cp "$db" "$tmp/before.db"
 mkdir -p "$tmp/trunc"
-cp "$vd/cisa-kev.tar.gz" "$tmp/trunc/"
+cp "$vd/cisa-kev.tar.gz" "$vd/golang-vulndb.tar.gz" "$tmp/trunc/"
 head -c $(( $(stat -c %s "$vd/alpine-secdb.tar.gz") / 2 )) "$vd/alpine-secdb.tar.gz" > "$tmp/trunc/alpine-secdb.tar.gz"
 "$VIGIL" db update --from "$tmp/trunc" --db "$db" > "$tmp/trunc.out" 2>&1; rc=$?
 if [ $rc = 2 ] && grep -q "alpine-secdb.*truncated or corrupt" "$tmp/trunc.out" && cmp -s "$db" "$tmp/before.db" &&
@@ -135,7 +162,7 @@ fi
 # 5. kill -9 in the middle of an update: the mirror's archive is a FIFO that never
 #    finishes, so the update is caught inside the import
 cp "$db" "$tmp/before.db"
-mkdir -p "$tmp/hang" && mkfifo "$tmp/hang/alpine-secdb.tar.gz" && cp "$vd/cisa-kev.tar.gz" "$tmp/hang/"
+mkdir -p "$tmp/hang" && mkfifo "$tmp/hang/alpine-secdb.tar.gz" && cp "$vd/cisa-kev.tar.gz" "$vd/golang-vulndb.tar.gz" "$tmp/hang/"
 "$VIGIL" db update --from "$tmp/hang" --db "$db" > "$tmp/hang.out" 2>&1 &
 upd=$!; pids+=("$upd")
 exec 7> "$tmp/hang/alpine-secdb.tar.gz"        # a writer that sends part of the archive, then stalls

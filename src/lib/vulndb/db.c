@@ -20,6 +20,7 @@
 
 static const vigil_feed *const FEEDS[] = {
 	&vigil_feed_alpine_secdb,
+	&vigil_feed_golang,
 	&vigil_feed_kev,
 };
 
@@ -32,16 +33,18 @@ static const char SCHEMA[] =
 	"CREATE TABLE affected(ecosystem TEXT NOT NULL, package TEXT NOT NULL,"
 	" vuln INTEGER NOT NULL, feed TEXT NOT NULL, status TEXT NOT NULL, fixed TEXT,"
 	" ranges TEXT, severity TEXT);"
+	"CREATE TABLE aliases(alias TEXT NOT NULL, vuln INTEGER NOT NULL);"
 	"CREATE TABLE kev(cve TEXT PRIMARY KEY, added TEXT, vendor TEXT, product TEXT,"
 	" name TEXT) WITHOUT ROWID;";
 
 static const char INDEXES[] = "CREATE INDEX affected_pkg ON affected(ecosystem, package);"
+			      "CREATE INDEX aliases_alias ON aliases(alias);"
 			      "CREATE INDEX affected_feed ON affected(feed);";
 
 struct vigil_vdb_build {
 	vigil_ctx *ctx;
 	sqlite3 *db;
-	sqlite3_stmt *ins_vuln, *get_vuln, *ins_aff, *ins_kev;
+	sqlite3_stmt *ins_vuln, *get_vuln, *ins_aff, *ins_kev, *ins_alias;
 	const vigil_feed *feed;
 	uint64_t records, skipped;
 	char source_date[64];
@@ -109,6 +112,15 @@ int vigil_vdb__affected(vigil_vdb_build *b, const char *ecosystem, const char *p
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : sql_error(b, "adding an affected package");
 }
 
+int vigil_vdb__alias(vigil_vdb_build *b, int64_t vuln, const char *alias)
+{
+	sqlite3_stmt *st = b->ins_alias;
+	sqlite3_reset(st);
+	bind_text(st, 1, alias);
+	sqlite3_bind_int64(st, 2, vuln);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : sql_error(b, "adding an alias");
+}
+
 int vigil_vdb__kev(vigil_vdb_build *b, const char *cve, const char *added, const char *vendor,
 		   const char *product, const char *name)
 {
@@ -172,7 +184,9 @@ static int prepare(vigil_vdb_build *b)
 	    sqlite3_prepare_v2(b->db,
 			       "INSERT OR REPLACE INTO kev(cve, added, vendor, product, name)"
 			       " VALUES(?,?,?,?,?)",
-			       -1, &b->ins_kev, NULL) != SQLITE_OK)
+			       -1, &b->ins_kev, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db, "INSERT INTO aliases(alias, vuln) VALUES(?,?)", -1,
+			       &b->ins_alias, NULL) != SQLITE_OK)
 		return sql_error(b, "preparing statements");
 	return 0;
 }
@@ -183,7 +197,8 @@ static void finalize(vigil_vdb_build *b)
 	sqlite3_finalize(b->get_vuln);
 	sqlite3_finalize(b->ins_aff);
 	sqlite3_finalize(b->ins_kev);
-	b->ins_vuln = b->get_vuln = b->ins_aff = b->ins_kev = NULL;
+	sqlite3_finalize(b->ins_alias);
+	b->ins_vuln = b->get_vuln = b->ins_aff = b->ins_kev = b->ins_alias = NULL;
 }
 
 /* Streams the members of <dir>/<feed>.tar.gz into the feed's parser; never extracts. */

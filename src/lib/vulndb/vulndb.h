@@ -41,6 +41,8 @@ int vigil_vdb__vuln(vigil_vdb_build *b, int64_t *out, const char *id, const char
 int vigil_vdb__affected(vigil_vdb_build *b, const char *ecosystem, const char *package,
 			int64_t vuln, const char *status, const char *fixed, const char *ranges,
 			const char *severity);
+/* Records another id (CVE, GHSA) of a vulnerability. */
+int vigil_vdb__alias(vigil_vdb_build *b, int64_t vuln, const char *alias);
 /* Marks a CVE as known exploited (CISA KEV). */
 int vigil_vdb__kev(vigil_vdb_build *b, const char *cve, const char *added, const char *vendor,
 		   const char *product, const char *name);
@@ -51,7 +53,7 @@ void vigil_vdb__skipped(vigil_vdb_build *b, const char *member, const char *what
 /* Sets the feed's source date (catalog version, commit date) when the data names one. */
 void vigil_vdb__source_date(vigil_vdb_build *b, const char *date);
 
-extern const vigil_feed vigil_feed_kev, vigil_feed_alpine_secdb;
+extern const vigil_feed vigil_feed_kev, vigil_feed_alpine_secdb, vigil_feed_golang;
 
 /* For tests and fuzzers: runs one feed parser on `data` as the member `member` into an
  * in-memory database; *records and *skipped get the counts (may be NULL). */
