@@ -93,3 +93,6 @@ clean:
 
 $(B)/bench-gunzip: bench/gunzip.c
 	$(CC) $(CSTD) -O2 -o $@ $< -lz -lisal -ldeflate -lcrypto
+
+$(B)/bench-dblookup: bench/dblookup.c $(B)/libvigil.a
+	$(CC) $(CFLAGS) -O2 -o $@ $^ $(LIBS)

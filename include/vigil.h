@@ -350,6 +350,25 @@ int vigil_db_schema_version(const vigil_db *db);
 /* Build time, "YYYY-MM-DDTHH:MM:SSZ". */
 const char *vigil_db_built(const vigil_db *db);
 size_t vigil_db_feed_count(const vigil_db *db);
+
+/* One statement that a package of an ecosystem is (or is not) affected. Borrowed:
+ * valid during the callback. */
+typedef struct vigil_db_affected {
+	const char *vuln_id; /* CVE-…, GHSA-…, GO-… */
+	const char
+		*status; /* fixed, unfixed, not_affected, will_not_fix, fix_deferred, end_of_life */
+	const char *fixed;    /* fixed version, or NULL */
+	const char *ranges;   /* OSV ranges/versions as JSON, or NULL */
+	const char *severity; /* vendor severity, or NULL */
+	const char *feed;
+	int kev; /* listed in CISA KEV */
+} vigil_db_affected;
+
+/* Calls cb for every statement about `package` in `ecosystem` ("alpine:3.10", "go").
+ * A vigil_db handle serves one thread at a time. Returns the number of statements or
+ * a negative error (cb's non-zero return stops and is returned). */
+int vigil_db_lookup(vigil_db *db, const char *ecosystem, const char *package,
+		    int (*cb)(const vigil_db_affected *a, void *payload), void *payload);
 const vigil_db_feed_info *vigil_db_feed(const vigil_db *db, size_t i);
 
 #ifdef __cplusplus

@@ -135,6 +135,8 @@ static void help_db(void)
 {
 	printf("Usage: vigil db update --from DIR [--only FEED,...] [--db PATH]\n"
 	       "       vigil db info [--format table|json] [--db PATH]\n"
+	       "       vigil db lookup ECOSYSTEM PACKAGE [--db PATH]   e.g. alpine:3.10 openssl, "
+	       "go golang.org/x/net\n"
 	       "\n"
 	       "Build the vulnerability database from the upstream feeds, offline from a mirror\n"
 	       "directory holding <feed>.tar.gz archives (such as ../shared/vulndata). The new\n"
@@ -164,7 +166,7 @@ static void help_main(void)
 	       "  inspect IMAGE         describe an image, its layers and configuration\n"
 	       "  ls IMAGE [PATH]       list the merged filesystem of an image\n"
 	       "  sbom IMAGE            list the packages of an image (CycloneDX, SPDX, JSON)\n"
-	       "  db update|info        build or describe the vulnerability database\n"
+	       "  db update|info|lookup build, describe or query the vulnerability database\n"
 	       "  version               print the version\n"
 	       "  help [COMMAND]        show help\n"
 	       "\n"
@@ -957,6 +959,14 @@ static void db_info_print(vigil_db *db, const char *path, int json)
 	}
 }
 
+static int print_affected(const vigil_db_affected *a, void *payload)
+{
+	(void)payload;
+	printf("%-22s %-13s %-24s %-14s%s\n", a->vuln_id, a->status, a->fixed ? a->fixed : "-",
+	       a->feed, a->kev ? " known exploited" : "");
+	return 0;
+}
+
 static int cmd_db(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -1000,8 +1010,10 @@ static int cmd_db(int argc, char **argv)
 			die_usage("db", "unknown option");
 		}
 	}
-	if (optind < argc - 1)
-		die_usage("db", "too many arguments");
+	int nargs = argc - 1 - optind;
+	if (strcmp(sub, "lookup") == 0 ? nargs != 2 : nargs != 0)
+		die_usage("db", strcmp(sub, "lookup") == 0 ? "db lookup needs ECOSYSTEM PACKAGE"
+							   : "too many arguments");
 	if (!path)
 		path = default_db(buf);
 	if (vigil_ctx_new(&ctx) < 0)
@@ -1028,8 +1040,19 @@ static int cmd_db(int argc, char **argv)
 			db_info_print(db, path, strcmp(format, "json") == 0);
 			vigil_db_free(db);
 		}
+	} else if (strcmp(sub, "lookup") == 0) {
+		vigil_db *db;
+		if ((error = vigil_db_open(&db, ctx, path)) == 0) {
+			error = vigil_db_lookup(db, argv[1 + optind], argv[2 + optind],
+						print_affected, NULL);
+			if (error == 0)
+				fprintf(stderr, "vigil: no statements about %s in %s\n",
+					argv[2 + optind], argv[1 + optind]);
+			vigil_db_free(db);
+			error = error < 0 ? error : 0;
+		}
 	} else {
-		die_usage("db", "unknown db command (update, info)");
+		die_usage("db", "unknown db command (update, info, lookup)");
 		error = VIGIL_EINVAL;
 	}
 	if (error < 0)

@@ -138,6 +138,14 @@ else
   bad "secdb: malformed entry not counted: $(cat "$tmp/small.out" | head -3)"
 fi
 
+out=$("$VIGIL" db lookup alpine:3.20 openssl --db "$tmp/small.db" 2>&1)
+if echo "$out" | grep -q "CVE-2023-5363.*fixed.*3.1.4-r0.*alpine-secdb.*known exploited" &&
+   echo "$out" | grep -q "CVE-2022-0001.*not_affected"; then
+  pass "db lookup: statements for a package, with the KEV flag"
+else
+  bad "db lookup: $out"
+fi
+
 # 3. a truncated archive fails the update with a clear error; the old database stays
 cp "$db" "$tmp/before.db"
 mkdir -p "$tmp/trunc"

@@ -54,6 +54,7 @@ struct vigil_vdb_build {
 struct vigil_db {
 	vigil_ctx *ctx;
 	sqlite3 *db;
+	sqlite3_stmt *lookup;
 	char *path;
 	int schema;
 	char built[64];
@@ -535,6 +536,7 @@ void vigil_db_free(vigil_db *d)
 {
 	if (!d)
 		return;
+	sqlite3_finalize(d->lookup);
 	if (d->db)
 		sqlite3_close(d->db);
 	vigil_vec_free(&d->feeds);
@@ -597,4 +599,43 @@ done:
 		sqlite3_close(b.db);
 	vigil_ctx_free(ctx);
 	return error;
+}
+
+int vigil_db_lookup(vigil_db *d, const char *ecosystem, const char *package,
+		    int (*cb)(const vigil_db_affected *a, void *payload), void *payload)
+{
+	int n = 0, r;
+	if (!d->lookup &&
+	    sqlite3_prepare_v2(d->db,
+			       "SELECT v.vuln_id, a.status, a.fixed, a.ranges, a.severity, a.feed,"
+			       " EXISTS(SELECT 1 FROM kev WHERE kev.cve = v.vuln_id)"
+			       " FROM affected a JOIN vulns v ON v.id = a.vuln"
+			       " WHERE a.ecosystem = ?1 AND a.package = ?2",
+			       -1, &d->lookup, NULL) != SQLITE_OK)
+		return vigil_error_set(d->ctx, VIGIL_EIO, "database: %s", sqlite3_errmsg(d->db));
+	sqlite3_reset(d->lookup);
+	sqlite3_bind_text(d->lookup, 1, ecosystem, -1, SQLITE_STATIC);
+	sqlite3_bind_text(d->lookup, 2, package, -1, SQLITE_STATIC);
+	while ((r = sqlite3_step(d->lookup)) == SQLITE_ROW) {
+		vigil_db_affected a;
+		a.vuln_id = (const char *)sqlite3_column_text(d->lookup, 0);
+		a.status = (const char *)sqlite3_column_text(d->lookup, 1);
+		a.fixed = (const char *)sqlite3_column_text(d->lookup, 2);
+		a.ranges = (const char *)sqlite3_column_text(d->lookup, 3);
+		a.severity = (const char *)sqlite3_column_text(d->lookup, 4);
+		a.feed = (const char *)sqlite3_column_text(d->lookup, 5);
+		a.kev = sqlite3_column_int(d->lookup, 6);
+		n++;
+		if (cb) {
+			int e = cb(&a, payload);
+			if (e != 0) {
+				sqlite3_reset(d->lookup);
+				return e;
+			}
+		}
+	}
+	sqlite3_reset(d->lookup);
+	if (r != SQLITE_DONE)
+		return vigil_error_set(d->ctx, VIGIL_EIO, "database: %s", sqlite3_errmsg(d->db));
+	return n;
 }
