@@ -58,15 +58,33 @@ with tarfile.open(vd + "/golang-vulndb.tar.gz") as t:
                 withdrawn += 1
             else:
                 go += 1
-print(pairs, len(pkgs), len(kev["vulnerabilities"]), go, withdrawn)
+alma = 0
+with tarfile.open(vd + "/almalinux-osv.tar.gz") as t:
+    for m in t.getmembers():
+        base = m.name.rsplit("/", 1)[-1]
+        if m.isfile() and "/advisories/almalinux" in m.name and base.startswith("ALSA-") and base.endswith(".json"):
+            alma += 1
+debcl = 0
+with tarfile.open(vd + "/debian-changelog-osv.tar.gz") as t:
+    for m in t.getmembers():
+        parts = m.name.split("/")
+        if m.isfile() and len(parts) == 3 and parts[1].startswith("Debian-") and parts[2].endswith(".json"):
+            debcl += 1
+print(pairs, len(pkgs), len(kev["vulnerabilities"]), go, withdrawn, alma, debcl)
 PYEOF
 )
-read -r w_pairs w_pkgs w_kev w_go w_wd <<< "$want"
+read -r w_pairs w_pkgs w_kev w_go w_wd w_alma w_debcl <<< "$want"
 got="$(feed "$db" alpine-secdb records) $(feed "$db" alpine-secdb packages) $(feed "$db" cisa-kev records) $(feed "$db" golang-vulndb records)"
 if [ "$got" = "$w_pairs $w_pkgs $w_kev $w_go" ]; then
   pass "counts equal the raw files: $w_pairs Alpine secfix pairs, $w_pkgs packages, $w_kev KEV entries, $w_go Go OSV entries (+$w_wd withdrawn, not imported)"
 else
   bad "counts: db info says '$got', the raw files '$w_pairs $w_pkgs $w_kev $w_go'"
+fi
+got="$(feed "$db" almalinux-osv records) $(feed "$db" debian-changelog-osv records)"
+if [ "$got" = "$w_alma $w_debcl" ]; then
+  pass "counts equal the raw files: $w_alma AlmaLinux security advisories (ALSA; ALBA/ALEA left out), $w_debcl Debian changelog OSV records"
+else
+  bad "counts: db info says '$got', the raw files '$w_alma $w_debcl'"
 fi
 
 # 2. importer edge cases on a small mirror of our own
@@ -170,12 +188,14 @@ fi
 # 5. kill -9 in the middle of an update: the mirror's archive is a FIFO that never
 #    finishes, so the update is caught inside the import
 cp "$db" "$tmp/before.db"
-mkdir -p "$tmp/hang" && mkfifo "$tmp/hang/alpine-secdb.tar.gz" && cp "$vd/cisa-kev.tar.gz" "$vd/golang-vulndb.tar.gz" "$tmp/hang/"
+mkdir -p "$tmp/hang" && mkfifo "$tmp/hang/alpine-secdb.tar.gz"
+for f in "$vd"/*.tar.gz; do [ "$(basename "$f")" = alpine-secdb.tar.gz ] || ln -s "$f" "$tmp/hang/"; done
+exec 7<> "$tmp/hang/alpine-secdb.tar.gz"       # opened read-write: never blocks
 "$VIGIL" db update --from "$tmp/hang" --db "$db" > "$tmp/hang.out" 2>&1 &
 upd=$!; pids+=("$upd")
-exec 7> "$tmp/hang/alpine-secdb.tar.gz"        # a writer that sends part of the archive, then stalls
-head -c 50000 "$vd/alpine-secdb.tar.gz" >&7
-for _ in $(seq 50); do ls "$tmp"/vigil.db.tmp-* >/dev/null 2>&1 && break; sleep 0.1; done
+head -c 50000 "$vd/alpine-secdb.tar.gz" >&7    # part of the archive, then the writer stalls
+for _ in $(seq 100); do ls "$tmp"/vigil.db.tmp-* >/dev/null 2>&1 && break; sleep 0.1; done
+sleep 1   # let it import the feeds before alpine and block inside the alpine archive
 kill -9 "$upd"; wait "$upd" 2>/dev/null
 exec 7>&-
 if cmp -s "$db" "$tmp/before.db" && "$VIGIL" db info --db "$db" > /dev/null 2>&1 &&

@@ -19,9 +19,8 @@
 #include "vulndb.h"
 
 static const vigil_feed *const FEEDS[] = {
-	&vigil_feed_alpine_secdb,
-	&vigil_feed_golang,
-	&vigil_feed_kev,
+	&vigil_feed_almalinux, &vigil_feed_alpine_secdb, &vigil_feed_debian_changelog,
+	&vigil_feed_golang,    &vigil_feed_kev,
 };
 
 static const char SCHEMA[] =
@@ -214,6 +213,12 @@ static int import_feed(vigil_vdb_build *b, const char *dir, const vigil_feed *f)
 		return VIGIL_ENOMEM;
 	snprintf(path, sizeof(path), "%s/%s.tar.gz", dir, f->name);
 	snprintf(prefix, sizeof(prefix), "%s/", f->name);
+	if (access(path, F_OK) < 0) {
+		/* mirrors often carry a subset of the feeds: the others are left out */
+		vigil_warn(b->ctx, "feed %s: %s is not in the mirror; skipped", f->name, path);
+		archive_read_free(a);
+		return 0;
+	}
 	archive_read_support_filter_gzip(a);
 	archive_read_support_format_tar(a);
 	if (archive_read_open_filename(a, path, 256 * 1024) != ARCHIVE_OK) {

@@ -47,8 +47,14 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 		goto done; /* withdrawn: no longer an advisory */
 	vigil_vdb__source_date(b, str(doc, "modified"));
 	vigil_vdb__source_date(b, str(doc, "published")); /* Go's data has a zero modified */
+	/* derived records ("x_..." ids, e.g. from Debian changelogs) are the CVE they name:
+	 * use it as the id, without the generated summary, so releases share one record */
+	json_t *al = json_object_get(doc, "aliases");
+	const char *first_alias = json_string_value(json_array_get(al, 0));
+	int derived = strncmp(id, "x_", 2) == 0 && first_alias;
 	int64_t v;
-	if ((error = vigil_vdb__vuln(b, &v, id, str(doc, "summary"), NULL)) < 0)
+	if ((error = vigil_vdb__vuln(b, &v, derived ? first_alias : id,
+				     derived ? NULL : str(doc, "summary"), NULL)) < 0)
 		goto done;
 	for (size_t i = 0; i < json_array_size(affected) && error == 0; i++) {
 		json_t *a = json_array_get(affected, i), *pkg = json_object_get(a, "package");
@@ -67,25 +73,34 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 				if (str(json_array_get(ev, k), "fixed"))
 					fixed = str(json_array_get(ev, k), "fixed");
 		}
-		json_t *keep = json_object();
-		if (!keep) {
-			error = VIGIL_ENOMEM;
-			break;
+		/* one range "introduced 0, fixed X" says no more than the fixed column: the
+		 * JSON is kept only for anything richer (several ranges, last_affected, lists) */
+		json_t *ev0 = json_object_get(json_array_get(rs, 0), "events");
+		const char *intro = str(json_array_get(ev0, 0), "introduced");
+		int simple = json_array_size(rs) == 1 && json_array_size(vs) == 0 &&
+			     json_array_size(ev0) == 2 && intro && strcmp(intro, "0") == 0 &&
+			     fixed && str(json_array_get(ev0, 1), "fixed");
+		if (!simple) {
+			json_t *keep = json_object();
+			if (!keep) {
+				error = VIGIL_ENOMEM;
+				break;
+			}
+			if (rs)
+				json_object_set(keep, "ranges", rs);
+			if (vs)
+				json_object_set(keep, "versions", vs);
+			ranges = json_dumps(keep, JSON_COMPACT);
+			json_decref(keep);
 		}
-		if (rs)
-			json_object_set(keep, "ranges", rs);
-		if (vs)
-			json_object_set(keep, "versions", vs);
-		ranges = json_dumps(keep, JSON_COMPACT);
-		json_decref(keep);
 		error = vigil_vdb__affected(b, key, name, v,
 					    fixed ? VIGIL_ST_FIXED : VIGIL_ST_UNFIXED, fixed,
 					    ranges, NULL);
 		free(ranges);
 	}
 	/* aliases (CVE, GHSA) point to the same record for lookups by id */
-	json_t *al = json_object_get(doc, "aliases");
-	for (size_t i = 0; i < json_array_size(al) && error == 0; i++) {
+	for (size_t i = derived ? json_array_size(al) : 0; i < json_array_size(al) && error == 0;
+	     i++) {
 		const char *alias = json_string_value(json_array_get(al, i));
 		if (alias)
 			error = vigil_vdb__alias(b, v, alias);
@@ -105,4 +120,34 @@ static int want_go(const char *member)
 
 const vigil_feed vigil_feed_golang = {
 	"golang-vulndb", "https://vuln.go.dev/ (OSV)", want_go, parse, 8u << 20,
+};
+
+/* AlmaLinux: advisories/almalinuxN/ALSA-*.json; ALBA/ALEA are bug-fix and enhancement
+ * advisories, not security ones, and are skipped as trivy does. */
+static int want_alma(const char *member)
+{
+	const char *base = strrchr(member, '/');
+	return strncmp(member, "advisories/almalinux", 20) == 0 && base &&
+	       strncmp(base + 1, "ALSA-", 5) == 0 &&
+	       strcmp(member + strlen(member) - 5, ".json") == 0;
+}
+
+const vigil_feed vigil_feed_almalinux = {
+	"almalinux-osv", "https://github.com/AlmaLinux/osv-database", want_alma, parse, 8u << 20,
+};
+
+/* Debian:11 and Debian:12 records derived from the security uploads' changelogs. */
+static int want_debcl(const char *member)
+{
+	return strncmp(member, "Debian-", 7) == 0 && strchr(member, '/') &&
+	       !strchr(strchr(member, '/') + 1, '/') &&
+	       strcmp(member + strlen(member) - 5, ".json") == 0;
+}
+
+const vigil_feed vigil_feed_debian_changelog = {
+	"debian-changelog-osv",
+	"OSV.dev Debian:NN records (derived from changelogs here)",
+	want_debcl,
+	parse,
+	8u << 20,
 };

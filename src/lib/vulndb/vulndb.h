@@ -53,7 +53,8 @@ void vigil_vdb__skipped(vigil_vdb_build *b, const char *member, const char *what
 /* Sets the feed's source date (catalog version, commit date) when the data names one. */
 void vigil_vdb__source_date(vigil_vdb_build *b, const char *date);
 
-extern const vigil_feed vigil_feed_kev, vigil_feed_alpine_secdb, vigil_feed_golang;
+extern const vigil_feed vigil_feed_kev, vigil_feed_alpine_secdb, vigil_feed_golang,
+	vigil_feed_almalinux, vigil_feed_debian_changelog;
 
 /* For tests and fuzzers: runs one feed parser on `data` as the member `member` into an
  * in-memory database; *records and *skipped get the counts (may be NULL). */
