@@ -93,7 +93,7 @@ typedef enum vigil_fstatus {
 } vigil_fstatus;
 
 /* One file as a layer wrote it. Borrowed; valid for the duration of the callback
- * (or, from vigil_image_lookup, as long as the image). */
+ * (from vigil_image_lookup: until the next lookup or walk of that image). */
 typedef struct vigil_file {
 	const char *path; /* absolute, "/etc/os-release" */
 	const char *
@@ -243,8 +243,10 @@ typedef int (*vigil_file_cb)(const vigil_file *f, void *payload);
 int vigil_image_foreach_file(vigil_image *img, const char *prefix, vigil_file_cb cb, void *payload);
 
 /* Finds a path of the merged view; symlinks in its directories are followed inside
- * the image, the last component is followed when `follow` is set. VIGIL_ENOTFOUND,
- * or VIGIL_EFORMAT for a symbolic link loop. */
+ * the image, the last component is followed when `follow` is set. *out is borrowed and
+ * valid until the next vigil_image_lookup or vigil_image_foreach_file on the same image
+ * (its path lives in the image's scratch buffer): copy what must outlive that.
+ * VIGIL_ENOTFOUND, or VIGIL_EFORMAT for a symbolic link loop. */
 int vigil_image_lookup(const vigil_file **out, vigil_image *img, const char *path, int follow);
 
 /* Warnings collected while reading (damaged but skippable input); NULL-terminated. */
