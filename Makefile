@@ -6,9 +6,16 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initial
 OPT     ?= -O2 -g
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iinclude -Isrc/lib -pthread
 TEST_CFLAGS := -Itests/unit
-LIBS    := -larchive -lisal -lzstd -ljansson -lyaml -lsqlite3 -lz -lcrypto -lpthread
+LIBS    := -larchive -lisal -lzstd -ljansson -lyaml -lsqlite3 -lpcre2-8 -lyara -lcurl -lz -lcrypto -lpthread
+# Hyperscan (x86-64 only) runs the secret rules' detection pass; `make HYPERSCAN=0`
+# builds the PCRE2-only engine (slower) for machines without it.
+HYPERSCAN ?= $(shell pkg-config --exists libhs 2>/dev/null && echo 1 || echo 0)
+ifeq ($(HYPERSCAN),1)
+CFLAGS  += -DVIGIL_HAVE_HYPERSCAN $(shell pkg-config --cflags libhs)
+LIBS    += -lhs
+endif
 
-LIB_SRC := $(wildcard src/lib/*.c src/lib/util/*.c src/lib/image/*.c src/lib/catalog/*.c src/lib/report/*.c src/lib/vulndb/*.c)
+LIB_SRC := $(wildcard src/lib/*.c src/lib/*/*.c)
 CLI_SRC := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c tests/unit/*/*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
@@ -25,11 +32,11 @@ ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recov
 
 all: $(B)/vigil
 
-$(B)/%.o: %.c $(wildcard include/*.h src/lib/*.h src/lib/*/*.h)
+$(B)/%.o: %.c $(wildcard include/*.h include/vigil/*.h src/lib/*.h src/lib/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(BA)/%.o: %.c $(wildcard include/*.h src/lib/*.h src/lib/*/*.h)
+$(BA)/%.o: %.c $(wildcard include/*.h include/vigil/*.h src/lib/*.h src/lib/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(ASAN) -O1 -c $< -o $@
 
@@ -66,7 +73,7 @@ tests-bin: $(B)/vigil $(B)/test_unit $(FUZZ_NAMES:%=$(B)/%)
 fuzz: $(FUZZ_NAMES:%=$(BF)/%)
 $(BF)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
 	@mkdir -p $(BF)
-	clang $(CSTD) -g -O1 -Iinclude -Isrc/lib -pthread -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+	clang $(CSTD) $(filter -D% -I%,$(CFLAGS)) -g -O1 -Iinclude -Isrc/lib -pthread -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
 
 deps:
 	@scripts/install-deps.sh

@@ -373,6 +373,14 @@ int vigil_db_lookup(vigil_db *db, const char *ecosystem, const char *package,
 		    int (*cb)(const vigil_db_affected *a, void *payload), void *payload);
 const vigil_db_feed_info *vigil_db_feed(const vigil_db *db, size_t i);
 
+/* ---- the scanners (one header each) ----------------------------------------------------- */
+
+#include "vigil/version.h"
+#include "vigil/secret.h"
+#include "vigil/malware.h"
+#include "vigil/config.h"
+#include "vigil/scan.h"
+
 #ifdef __cplusplus
 }
 #endif

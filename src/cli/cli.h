@@ -1,0 +1,57 @@
+/* cli.h - shared by the files of the vigil command. */
+#ifndef VIGIL_CLI_H
+#define VIGIL_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "vigil.h"
+
+#define EXIT_ERR 2
+
+typedef struct cli {
+	const char *format;
+	const char *tag, *platform;
+	int all_layers, quiet, threads, keep_os_owned;
+	uint64_t max_archive;
+	const char *output;
+	vigil_limits limits;
+	vigil_ctx *ctx;
+	int progress_shown;
+	struct timespec last;
+} cli;
+
+/* Options shared by image commands, described in COMMON_HELP. */
+extern const char COMMON_HELP[];
+
+/* Writes text from an image with control characters escaped. */
+void put_safe(FILE *f, const char *s);
+/* "vigil: error: MSG" on stderr. */
+void print_error(const char *msg);
+/* Prints a usage error and exits 2. */
+void die_usage(const char *cmd, const char *msg) __attribute__((noreturn));
+/* ctx callbacks: warnings and a progress line on a terminal (payload: cli *). */
+void on_warn(const char *msg, void *payload);
+void on_progress(uint64_t done, uint64_t total, void *payload);
+void progress_done(cli *c);
+/* A positive number (or a size with K/M/G when `size`), at most max; dies on error. */
+uint64_t num_arg(const char *cmd, const char *opt, const char *v, int size, uint64_t max);
+/* Opens and reads an image (and its inventory when inv is not NULL); prints the error
+ * and returns EXIT_ERR on failure. */
+int load_image(cli *c, vigil_image **out, const char *ref);
+int load_image_inv(cli *c, vigil_image **out, vigil_inventory **inv, const char *ref);
+/* $VIGIL_DB, else ~/.cache/vigil/db/vigil.db (the directory is created). */
+const char *default_db(char buf[4096]);
+
+/* The commands, one file each. */
+int cmd_db(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
+void help_db(void);
+void help_scan(void);
+void help_config(void);
+void help_audit(void);
+
+#endif
