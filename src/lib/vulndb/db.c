@@ -28,22 +28,26 @@ static const char SCHEMA[] =
 	"CREATE TABLE feeds(name TEXT PRIMARY KEY, source_date TEXT, records INTEGER,"
 	" packages INTEGER, skipped INTEGER, imported_at TEXT) WITHOUT ROWID;"
 	"CREATE TABLE vulns(id INTEGER PRIMARY KEY, vuln_id TEXT NOT NULL UNIQUE, title TEXT,"
-	" severity TEXT);"
+	" severity TEXT, cvss_vector TEXT, cvss_score REAL, published TEXT);"
 	"CREATE TABLE affected(ecosystem TEXT NOT NULL, package TEXT NOT NULL,"
 	" vuln INTEGER NOT NULL, feed TEXT NOT NULL, status TEXT NOT NULL, fixed TEXT,"
 	" ranges TEXT, severity TEXT);"
-	"CREATE TABLE aliases(alias TEXT NOT NULL, vuln INTEGER NOT NULL);"
+	"CREATE TABLE aliases(alias TEXT NOT NULL, vuln INTEGER NOT NULL, feed TEXT NOT NULL);"
+	"CREATE TABLE refs(vuln INTEGER NOT NULL, url TEXT NOT NULL, feed TEXT NOT NULL);"
 	"CREATE TABLE kev(cve TEXT PRIMARY KEY, added TEXT, vendor TEXT, product TEXT,"
 	" name TEXT) WITHOUT ROWID;";
 
 static const char INDEXES[] = "CREATE INDEX affected_pkg ON affected(ecosystem, package);"
 			      "CREATE INDEX aliases_alias ON aliases(alias);"
-			      "CREATE INDEX affected_feed ON affected(feed);";
+			      "CREATE INDEX affected_feed ON affected(feed);"
+			      "CREATE INDEX aliases_vuln ON aliases(vuln);"
+			      "CREATE INDEX refs_vuln ON refs(vuln);";
 
 struct vigil_vdb_build {
 	vigil_ctx *ctx;
 	sqlite3 *db;
-	sqlite3_stmt *ins_vuln, *get_vuln, *ins_aff, *ins_kev, *ins_alias;
+	sqlite3_stmt *ins_vuln, *get_vuln, *upd_vuln, *upd_details, *ins_aff, *ins_kev, *ins_alias,
+		*ins_ref;
 	const vigil_feed *feed;
 	uint64_t records, skipped;
 	char source_date[64];
@@ -83,7 +87,16 @@ int vigil_vdb__vuln(vigil_vdb_build *b, int64_t *out, const char *id, const char
 	bind_text(b->get_vuln, 1, id);
 	if (sqlite3_step(b->get_vuln) == SQLITE_ROW) {
 		*out = sqlite3_column_int64(b->get_vuln, 0);
-		return 0;
+		if (!title && !severity)
+			return 0;
+		/* an earlier feed named it without a title or severity: fill them in */
+		sqlite3_reset(b->upd_vuln);
+		bind_text(b->upd_vuln, 1, title);
+		bind_text(b->upd_vuln, 2, severity);
+		sqlite3_bind_int64(b->upd_vuln, 3, *out);
+		return sqlite3_step(b->upd_vuln) == SQLITE_DONE
+			       ? 0
+			       : sql_error(b, "updating a vulnerability");
 	}
 	sqlite3_reset(b->ins_vuln);
 	bind_text(b->ins_vuln, 1, id);
@@ -118,7 +131,33 @@ int vigil_vdb__alias(vigil_vdb_build *b, int64_t vuln, const char *alias)
 	sqlite3_reset(st);
 	bind_text(st, 1, alias);
 	sqlite3_bind_int64(st, 2, vuln);
+	bind_text(st, 3, b->feed->name);
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : sql_error(b, "adding an alias");
+}
+
+int vigil_vdb__details(vigil_vdb_build *b, int64_t vuln, const char *cvss_vector, double cvss_score,
+		       const char *published)
+{
+	sqlite3_stmt *st = b->upd_details;
+	sqlite3_reset(st);
+	bind_text(st, 1, cvss_vector);
+	if (cvss_score > 0)
+		sqlite3_bind_double(st, 2, cvss_score);
+	else
+		sqlite3_bind_null(st, 2);
+	bind_text(st, 3, published);
+	sqlite3_bind_int64(st, 4, vuln);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : sql_error(b, "adding CVSS details");
+}
+
+int vigil_vdb__reference(vigil_vdb_build *b, int64_t vuln, const char *url)
+{
+	sqlite3_stmt *st = b->ins_ref;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, vuln);
+	bind_text(st, 2, url);
+	bind_text(st, 3, b->feed->name);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : sql_error(b, "adding a reference");
 }
 
 int vigil_vdb__kev(vigil_vdb_build *b, const char *cve, const char *added, const char *vendor,
@@ -153,6 +192,25 @@ void vigil_vdb__source_date(vigil_vdb_build *b, const char *date)
 
 /* ---- building ---- */
 
+/* An --only update works on a copy of the existing database: it must have this
+ * schema, or the rows added would not fit. */
+static int check_schema(vigil_vdb_build *b)
+{
+	sqlite3_stmt *st = NULL;
+	int v = -1;
+	if (sqlite3_prepare_v2(b->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1,
+			       &st, NULL) == SQLITE_OK &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (v == VIGIL_DB_SCHEMA_VERSION)
+		return 0;
+	return vigil_error_set(b->ctx, VIGIL_EFORMAT,
+			       "db update --only: the existing database has schema %d, this vigil "
+			       "writes %d; run a full 'vigil db update' first",
+			       v, VIGIL_DB_SCHEMA_VERSION);
+}
+
 static void now_iso(char out[32])
 {
 	time_t t = time(NULL);
@@ -185,8 +243,19 @@ static int prepare(vigil_vdb_build *b)
 			       "INSERT OR REPLACE INTO kev(cve, added, vendor, product, name)"
 			       " VALUES(?,?,?,?,?)",
 			       -1, &b->ins_kev, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(b->db, "INSERT INTO aliases(alias, vuln) VALUES(?,?)", -1,
-			       &b->ins_alias, NULL) != SQLITE_OK)
+	    sqlite3_prepare_v2(b->db, "INSERT INTO aliases(alias, vuln, feed) VALUES(?,?,?)", -1,
+			       &b->ins_alias, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db,
+			       "UPDATE vulns SET title = COALESCE(title, ?),"
+			       " severity = COALESCE(severity, ?) WHERE id = ?",
+			       -1, &b->upd_vuln, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db,
+			       "UPDATE vulns SET cvss_vector = COALESCE(cvss_vector, ?),"
+			       " cvss_score = COALESCE(cvss_score, ?),"
+			       " published = COALESCE(published, ?) WHERE id = ?",
+			       -1, &b->upd_details, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db, "INSERT INTO refs(vuln, url, feed) VALUES(?,?,?)", -1,
+			       &b->ins_ref, NULL) != SQLITE_OK)
 		return sql_error(b, "preparing statements");
 	return 0;
 }
@@ -198,6 +267,9 @@ static void finalize(vigil_vdb_build *b)
 	sqlite3_finalize(b->ins_aff);
 	sqlite3_finalize(b->ins_kev);
 	sqlite3_finalize(b->ins_alias);
+	sqlite3_finalize(b->upd_vuln);
+	sqlite3_finalize(b->upd_details);
+	sqlite3_finalize(b->ins_ref);
 	b->ins_vuln = b->get_vuln = b->ins_aff = b->ins_kev = b->ins_alias = NULL;
 }
 
@@ -396,14 +468,21 @@ int vigil_db_update(vigil_ctx *ctx, const char *db_path, const vigil_db_update_o
 	}
 	if ((error = exec(&b, "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
 			      "PRAGMA cache_size=-65536; BEGIN")) < 0 ||
-	    (!incremental && (error = exec(&b, SCHEMA)) < 0) || (error = prepare(&b)) < 0)
+	    (!incremental && (error = exec(&b, SCHEMA)) < 0))
+		goto done;
+	if (incremental && (error = check_schema(&b)) < 0)
+		goto done;
+	if ((error = prepare(&b)) < 0)
 		goto done;
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(FEEDS); i++) {
 		if (!selected[i])
 			continue;
 		if (incremental) {
-			snprintf(sql, sizeof(sql), "DELETE FROM affected WHERE feed = '%s'",
-				 FEEDS[i]->name);
+			snprintf(sql, sizeof(sql),
+				 "DELETE FROM affected WHERE feed = '%s';"
+				 "DELETE FROM aliases WHERE feed = '%s';"
+				 "DELETE FROM refs WHERE feed = '%s';",
+				 FEEDS[i]->name, FEEDS[i]->name, FEEDS[i]->name);
 			if ((error = exec(&b, sql)) < 0)
 				goto done;
 			if (FEEDS[i] == &vigil_feed_kev &&

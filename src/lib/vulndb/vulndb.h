@@ -11,7 +11,7 @@
 
 #include "../internal.h"
 
-#define VIGIL_DB_SCHEMA_VERSION 1
+#define VIGIL_DB_SCHEMA_VERSION 2
 
 typedef struct vigil_vdb_build vigil_vdb_build;
 
@@ -43,6 +43,12 @@ int vigil_vdb__affected(vigil_vdb_build *b, const char *ecosystem, const char *p
 			const char *severity);
 /* Records another id (CVE, GHSA) of a vulnerability. */
 int vigil_vdb__alias(vigil_vdb_build *b, int64_t vuln, const char *alias);
+/* Sets the CVSS vector and base score (0 = unknown) and the publication date
+ * ("YYYY-MM-DD..."; may be NULL) of a vulnerability, where no feed has set them yet. */
+int vigil_vdb__details(vigil_vdb_build *b, int64_t vuln, const char *cvss_vector, double cvss_score,
+		       const char *published);
+/* Adds a reference URL of a vulnerability. */
+int vigil_vdb__reference(vigil_vdb_build *b, int64_t vuln, const char *url);
 /* Marks a CVE as known exploited (CISA KEV). */
 int vigil_vdb__kev(vigil_vdb_build *b, const char *cve, const char *added, const char *vendor,
 		   const char *product, const char *name);
