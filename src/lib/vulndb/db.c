@@ -271,6 +271,7 @@ static void finalize(vigil_vdb_build *b)
 	sqlite3_finalize(b->upd_details);
 	sqlite3_finalize(b->ins_ref);
 	b->ins_vuln = b->get_vuln = b->ins_aff = b->ins_kev = b->ins_alias = NULL;
+	b->upd_vuln = b->upd_details = b->ins_ref = NULL;
 }
 
 /* Streams the members of <dir>/<feed>.tar.gz into the feed's parser; never extracts. */
