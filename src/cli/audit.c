@@ -32,10 +32,13 @@ void help_audit(void)
 	       "Options:\n"
 	       "  --root DIR             the host's root directory (default /)\n"
 	       "  --docker-inspect FILE  output of 'docker inspect $(docker ps -q)'\n"
-	       "  --format table|json    output format (default table); sarif and junit come\n"
-	       "                         with the shared report writers\n"
+	       "  --format FORMAT        table (default), json, sarif (file and line of each\n"
+	       "                         finding) or junit\n"
+	       "  --policy FILE          a policy file; its 'checks:' section (skip, severity)\n"
+	       "                         applies, see docs/policy.md\n"
 	       "  --skip ID,...          checks to leave out (VGL-HOST-007,VGL-CTR-013)\n"
-	       "  --severity-of ID=SEV   change a check's severity (repeatable)\n"
+	       "  --severity-of ID=SEV   change a check's severity (repeatable; wins over the\n"
+	       "                         policy)\n"
 	       "  --exit-code N          exit with N when there is any finding\n"
 	       "  --output FILE          write the report to FILE instead of stdout\n"
 	       "  --list-checks          print the host and container checks and exit\n"
@@ -163,6 +166,54 @@ static void print_table(FILE *out, const vigil_config_result *r)
 	fprintf(out, "\n%zu finding%s.\n", n, n == 1 ? "" : "s");
 }
 
+/* Concatenates a NULL-terminated array and n more entries into a new array. */
+static const char **concat(const char *const *a, const char *const *b, size_t n)
+{
+	size_t na = 0;
+	const char **v;
+	while (a && a[na])
+		na++;
+	if (!(v = calloc(na + n + 1, sizeof(*v))))
+		return NULL;
+	for (size_t i = 0; i < na; i++)
+		v[i] = a[i];
+	for (size_t i = 0; i < n; i++)
+		v[na + i] = b[i];
+	return v;
+}
+
+/* The policy's check settings followed by the command line's (which win). */
+static int merge_opts(vigil_config_opts *o, const vigil_config_opts *pol, const char **skip,
+		      size_t nskip, const char **ids, const char **sevs, size_t nov,
+		      const char ***all_skip, const char ***all_ids, const char ***all_sev)
+{
+	size_t npol = 0;
+	const char *const *pids = pol ? pol->override_ids : NULL;
+	const char *const *psev = pol ? pol->override_severities : NULL;
+	while (pids && psev && pids[npol] && psev[npol])
+		npol++;
+	if (!(*all_skip = concat(pol ? pol->skip : NULL, skip, nskip)) ||
+	    !(*all_ids = concat(NULL, pids, npol)) || !(*all_sev = concat(NULL, psev, npol)))
+		return -1;
+	{
+		const char **i2 = concat(*all_ids, ids, nov), **s2 = concat(*all_sev, sevs, nov);
+		free(*all_ids);
+		free(*all_sev);
+		*all_ids = i2;
+		*all_sev = s2;
+		if (!i2 || !s2)
+			return -1;
+	}
+	o->skip = *all_skip;
+	o->override_ids = *all_ids;
+	o->override_severities = *all_sev;
+	if (pol) {
+		o->allowed_registries = pol->allowed_registries;
+		o->setuid_allow = pol->setuid_allow;
+	}
+	return 0;
+}
+
 static void list_checks(void)
 {
 	size_t n;
@@ -175,11 +226,23 @@ static void list_checks(void)
 
 int cmd_audit(int argc, char **argv)
 {
-	enum { O_ROOT = 256, O_INSPECT, O_FORMAT, O_SKIP, O_SEV, O_EXIT, O_OUTPUT, O_LIST, O_HELP };
+	enum {
+		O_ROOT = 256,
+		O_INSPECT,
+		O_FORMAT,
+		O_POLICY,
+		O_SKIP,
+		O_SEV,
+		O_EXIT,
+		O_OUTPUT,
+		O_LIST,
+		O_HELP
+	};
 	static const struct option longopts[] = {
 		{"root", required_argument, NULL, O_ROOT},
 		{"docker-inspect", required_argument, NULL, O_INSPECT},
 		{"format", required_argument, NULL, O_FORMAT},
+		{"policy", required_argument, NULL, O_POLICY},
 		{"skip", required_argument, NULL, O_SKIP},
 		{"severity-of", required_argument, NULL, O_SEV},
 		{"exit-code", required_argument, NULL, O_EXIT},
@@ -189,8 +252,12 @@ int cmd_audit(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *root = "/", *inspect = NULL, *format = "table", *output = NULL;
+	const char *policy_file = NULL;
 	const char **skip = NULL, *ov_ids[65] = {0}, *ov_sev[65] = {0};
+	const char **all_skip = NULL, **all_ids = NULL, **all_sev = NULL;
 	size_t nskip = 0, nov = 0;
+	vigil_policy *policy = NULL;
+	vigil_report *report = NULL;
 	int exit_code = 0, opt, rc = EXIT_ERR, error;
 	vigil_config_opts opts = VIGIL_CONFIG_OPTS_INIT;
 	vigil_config_result *r = NULL;
@@ -208,6 +275,9 @@ int cmd_audit(int argc, char **argv)
 			break;
 		case O_FORMAT:
 			format = optarg;
+			break;
+		case O_POLICY:
+			policy_file = optarg;
 			break;
 		case O_SKIP:
 			free(skip);
@@ -249,18 +319,19 @@ int cmd_audit(int argc, char **argv)
 		die_usage("audit", "expected 'vigil audit host'");
 	if (optind + 1 < argc)
 		die_usage("audit", "unexpected argument after 'host'");
-	if (strcmp(format, "sarif") == 0 || strcmp(format, "junit") == 0) {
-		/* TODO: use the shared report writers of src/lib/report once merged */
-		print_error("--format sarif and junit are not available for 'audit host' yet; "
-			    "use table or json");
+	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0 &&
+	    strcmp(format, "sarif") != 0 && strcmp(format, "junit") != 0)
+		die_usage("audit", "--format must be table, json, sarif or junit");
+	if (vigil_ctx_new(&ctx) < 0) {
+		print_error("out of memory");
 		goto done;
 	}
-	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
-		die_usage("audit", "--format must be table or json");
-	opts.skip = skip;
-	opts.override_ids = ov_ids;
-	opts.override_severities = ov_sev;
-	if (vigil_ctx_new(&ctx) < 0) {
+	if (policy_file && vigil_policy_load(&policy, ctx, policy_file, NULL) < 0) {
+		print_error(vigil_ctx_error(ctx));
+		goto done;
+	}
+	if (merge_opts(&opts, policy ? vigil_policy_config_opts(policy) : NULL, skip, nskip, ov_ids,
+		       ov_sev, nov, &all_skip, &all_ids, &all_sev) < 0) {
 		print_error("out of memory");
 		goto done;
 	}
@@ -274,18 +345,43 @@ int cmd_audit(int argc, char **argv)
 		print_error(msg);
 		goto done;
 	}
-	if (strcmp(format, "json") == 0)
+	if (strcmp(format, "json") == 0) {
 		print_json(out, r, root, inspect);
-	else
+	} else if (strcmp(format, "table") == 0) {
 		print_table(out, r);
-	if (out != stdout && fclose(out) != 0) {
-		print_error("writing the report failed");
-		goto done;
+	} else {
+		/* SARIF and JUnit: the scan report's writers, on a configuration-only report */
+		vigil_report_opts ro = VIGIL_REPORT_OPTS_INIT;
+		if ((error = vigil_report_new(&report, ctx, root, NULL, NULL, &ro)) < 0) {
+			print_error(vigil_ctx_error(ctx));
+			goto done;
+		}
+		vigil_report_set_config(report, r);
+		if ((error = vigil_report_apply(report, NULL)) < 0 ||
+		    (error = vigil_report_write(out, report, format)) < 0) {
+			print_error(vigil_ctx_error(ctx));
+			goto done;
+		}
+	}
+	if (out != stdout) {
+		FILE *f = out;
+		out = stdout;
+		if (fclose(f) != 0) {
+			print_error("writing the report failed");
+			goto done;
+		}
 	}
 	rc = exit_code && vigil_config_result_count(r) ? exit_code : 0;
 done:
+	if (out != stdout)
+		fclose(out);
+	vigil_report_free(report);
 	vigil_config_result_free(r);
+	vigil_policy_free(policy);
 	vigil_ctx_free(ctx);
 	free(skip);
+	free(all_skip);
+	free(all_ids);
+	free(all_sev);
 	return rc;
 }

@@ -344,16 +344,16 @@ static void check_history(run *rn)
 		if (strcmp(st.instr, "ADD") == 0) {
 			int k = vigil_config__img_add_kind(st.args);
 			if (k == IMG_ADD_URL)
-				ADD("VGL-IMG-003", NULL, 0, obj, h->layer, "%.300s", st.args);
+				ADD("VGL-IMG-003", NULL, 0, obj, h->layer, "ADD %.300s", st.args);
 			else if (k == IMG_ADD_ARCHIVE)
-				ADD("VGL-IMG-004", NULL, 0, obj, h->layer, "%.300s", st.args);
+				ADD("VGL-IMG-004", NULL, 0, obj, h->layer, "ADD %.300s", st.args);
 			else if (k == IMG_ADD_LOCAL)
-				ADD("VGL-IMG-026", NULL, 0, obj, h->layer, "%.300s", st.args);
+				ADD("VGL-IMG-026", NULL, 0, obj, h->layer, "ADD %.300s", st.args);
 		} else if (strcmp(st.instr, "RUN") == 0) {
 			if (vigil_config__img_update_alone(st.args))
-				ADD("VGL-IMG-005", NULL, 0, obj, h->layer, "%.300s", st.args);
+				ADD("VGL-IMG-005", NULL, 0, obj, h->layer, "RUN %.300s", st.args);
 			if (vigil_config__img_pipe_shell(st.args))
-				ADD("VGL-IMG-027", NULL, 0, obj, h->layer, "%.300s", st.args);
+				ADD("VGL-IMG-027", NULL, 0, obj, h->layer, "RUN %.300s", st.args);
 			for (int a = 0; a < st.nbuildargs; a++)
 				if (vigil_config__img_secret_name(st.buildargs[a].name,
 								  st.buildargs[a].len))
