@@ -179,6 +179,8 @@ printf '[{"Name": ' >"$tmp/broken.json"
 if [ $r1 = 2 ] && [ $r2 = 2 ] && grep -q 'malformed JSON' "$tmp/e2" && [ $r3 = 2 ]; then pass "errors exit 2 with a message"
 else bad "errors" "$r1 $r2 $r3 $(cat "$tmp/e2")"; fi
 
-if "$VIGIL" audit --help | grep -q -- '--docker-inspect' && "$VIGIL" audit host --list-checks | grep -q 'VGL-CTR-001 *container *5.4'
+"$VIGIL" audit --help >"$tmp/help" 2>&1
+"$VIGIL" audit host --list-checks >"$tmp/list" 2>&1
+if grep -q -- '--docker-inspect' "$tmp/help" && grep -q 'VGL-CTR-001 *container *5.4' "$tmp/list"
 then pass "--help and --list-checks"; else bad "--help" "no usage"; fi
 exit $fail
