@@ -1,5 +1,6 @@
 /* Fuzzes the host audit's JSON checks: each input is given to the `docker inspect`
- * parser and to the daemon.json parser, and to the image history-step parser. */
+ * parser and to the daemon.json parser, and to the image checks' text rules (history
+ * steps, account files, leftover paths, secret-looking names). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	host_daemon d;
 	char err[256], *s;
 	img_step st;
+	img_leftover lo;
+	img_acct_issue issues[8];
 	if (vigil_config__result_new(&r, NULL) < 0)
 		return 0;
 	vigil_config__host_inspect(r, "inspect.json", (const char *)data, size, err);
@@ -25,6 +28,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		vigil_config__img_update_alone(s);
 		vigil_config__img_pipe_shell(s);
 		vigil_config__img_add_kind(s);
+		vigil_config__img_leftover(&lo, s);
+		vigil_config__img_ref_tag(s);
+		vigil_config__img_passwd_uid0(s, size, "root");
+		vigil_config__img_secret_name(s, size);
+		vigil_config__img_accounts(issues, 8, "passwd", s, size);
+		vigil_config__img_accounts(issues, 8, "shadow", s, size);
+		vigil_config__img_accounts(issues, 8, "group", s, size);
 		free(s);
 	}
 	return 0;
