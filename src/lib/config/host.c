@@ -242,14 +242,15 @@ static int host_stat(host *h, const char *path, struct stat *st)
 /* Reads a regular file below root into b (at most MAX_READ); 0 or -1. */
 static int host_read(host *h, const char *path, vigil_buf *b)
 {
-	int fd = host_open(h->rootfd, path, O_RDONLY | O_NONBLOCK);
 	struct stat st;
 	char tmp[8192];
 	ssize_t n;
-	int rc = -1;
+	int rc = -1, fd;
 	b->len = 0;
 	b->limit = MAX_READ;
-	if (fd < 0)
+	/* never open what is not a regular file (a FIFO or a device could block or act) */
+	if (host_stat(h, path, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (fd = host_open(h->rootfd, path, O_RDONLY | O_NONBLOCK)) < 0)
 		return -1;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		goto done;
@@ -416,9 +417,11 @@ static void rules_add(vigil_buf *all, const char *text)
 	const char *p = text;
 	while (*p) {
 		size_t n = strcspn(p, "\n");
-		const char *e = p + n;
+		const char *e = p + n, *first = p;
+		while (first < e && (*first == ' ' || *first == '\t'))
+			first++;
 		/* "-w PATH ..." or "-F path=PATH" / "-F dir=PATH" anywhere in the line */
-		for (const char *q = p; q < e; q++) {
+		for (const char *q = p; q < e && *first != '#'; q++) {
 			const char *v = NULL;
 			if (q + 3 <= e && memcmp(q, "-w ", 3) == 0)
 				v = q + 3;

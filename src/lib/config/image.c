@@ -439,10 +439,9 @@ static int on_file(const vigil_file *f, void *payload)
 		return 0;
 	if ((f->type == VIGIL_FT_FILE || f->type == VIGIL_FT_HARDLINK) && (f->mode & 06000) &&
 	    !setuid_allowed(rn, p))
-		ADD("VGL-IMG-009", p, 0, NULL, f->layer, "%s%s file, mode %04o",
-		    (f->mode & 04000) ? "setuid" : "",
-		    (f->mode & 06000) == 06000 ? "+setgid"
-		    : (f->mode & 04000)	       ? ""
+		ADD("VGL-IMG-009", p, 0, NULL, f->layer, "%s file, mode %04o",
+		    (f->mode & 06000) == 06000 ? "setuid+setgid"
+		    : (f->mode & 04000)	       ? "setuid"
 					       : "setgid",
 		    (unsigned)(f->mode & 07777));
 	if ((f->mode & 0002) &&

@@ -306,15 +306,31 @@ static int word_is(const char *w, size_t n, const char *x)
 	return n == strlen(x) && memcmp(w, x, n) == 0;
 }
 
+/* What a package-manager verb does: refresh the indexes, install or upgrade, or neither.
+ * apt and apk "update" refresh; yum, dnf and zypper "update" upgrade packages. */
+enum { PM_OTHER, PM_REFRESH, PM_INSTALL };
+static int pm_verb(const char *pm, const char *verb)
+{
+	static const char *const ins[] = {"install", "upgrade",	  "dist-upgrade", "full-upgrade",
+					  "add",     "reinstall", "in",		  "up",
+					  "dup",     "build-dep", "groupinstall", "update-minimal"};
+	int yum_like = strcmp(pm, "yum") == 0 || strcmp(pm, "dnf") == 0 ||
+		       strcmp(pm, "microdnf") == 0 || strcmp(pm, "tdnf") == 0 ||
+		       strcmp(pm, "zypper") == 0;
+	if (strcmp(verb, "update") == 0)
+		return yum_like ? PM_INSTALL : PM_REFRESH;
+	if (strcmp(verb, "makecache") == 0 || strcmp(verb, "refresh") == 0 ||
+	    strcmp(verb, "ref") == 0)
+		return PM_REFRESH;
+	return in_list(verb, ins, VIGIL_ARRAY_LEN(ins)) ? PM_INSTALL : PM_OTHER;
+}
+
 int vigil_config__img_update_alone(const char *cmd)
 {
 	static const char *const pms[] = {"apt-get", "apt",	 "apk",	   "yum",
 					  "dnf",     "microdnf", "zypper", "tdnf"};
-	static const char *const upd[] = {"update", "makecache", "refresh", "ref"};
-	static const char *const ins[] = {"install", "upgrade",	  "dist-upgrade", "full-upgrade",
-					  "add",     "reinstall", "in",		  "up",
-					  "dup",     "build-dep", "groupinstall", "update-minimal"};
-	int updates = 0, installs = 0, after_pm = 0, pipe;
+	int updates = 0, installs = 0, pipe;
+	const char *pm = NULL;
 	size_t n;
 	const char *s = cmd;
 	for (int guard = 0; guard < 4096; guard++) {
@@ -324,27 +340,28 @@ int vigil_config__img_update_alone(const char *cmd)
 			break;
 		s = w + n;
 		if (n >= sizeof(tmp)) {
-			after_pm = 0;
+			pm = NULL;
 			continue;
 		}
 		memcpy(tmp, w, n);
 		tmp[n] = 0;
 		const char *base = strrchr(tmp, '/') ? strrchr(tmp, '/') + 1 : tmp;
-		if (in_list(base, pms, VIGIL_ARRAY_LEN(pms))) {
-			after_pm = 1;
+		const char *is_pm = NULL;
+		for (size_t i = 0; i < VIGIL_ARRAY_LEN(pms); i++)
+			if (strcmp(base, pms[i]) == 0)
+				is_pm = pms[i];
+		if (is_pm) {
+			pm = is_pm;
 			continue;
 		}
-		if (after_pm && tmp[0] == '-')
-			continue;
-		if (after_pm) {
-			/* "yum update" upgrades packages: only apt and apk "update" refresh indexes
-			 */
-			if (in_list(tmp, upd, VIGIL_ARRAY_LEN(upd)))
-				updates++;
-			else if (in_list(tmp, ins, VIGIL_ARRAY_LEN(ins)))
-				installs++;
+		if (pm && tmp[0] == '-')
+			continue; /* options between the manager and its verb */
+		if (pm) {
+			int v = pm_verb(pm, tmp);
+			updates += v == PM_REFRESH;
+			installs += v == PM_INSTALL;
 		}
-		after_pm = 0;
+		pm = NULL;
 	}
 	return updates > 0 && installs == 0;
 }

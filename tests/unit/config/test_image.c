@@ -240,6 +240,8 @@ TEST(test_image__005_update_alone)
 			 "VGL-IMG-005") == 0);
 	CHECK(step_count("/bin/sh -c apk update && apk add curl", "VGL-IMG-005") == 0);
 	CHECK(step_count("/bin/sh -c echo update", "VGL-IMG-005") == 0);
+	CHECK(step_count("/bin/sh -c dnf -y makecache", "VGL-IMG-005") == 1);
+	CHECK(step_count("/bin/sh -c yum -y update && yum clean all", "VGL-IMG-005") == 0);
 }
 
 TEST(test_image__027_pipe_to_shell)
