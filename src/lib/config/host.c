@@ -97,6 +97,10 @@ const vigil_check_info vigil_config__checks_host[] = {
 	H("VGL-HOST-040", "3.23", "MEDIUM", "containerd socket is not owned by root:root", FIX_OWN),
 	H("VGL-HOST-041", "3.24", "MEDIUM", "containerd socket is more permissive than 660",
 	  "chmod 660 /run/containerd/containerd.sock."),
+	H("VGL-HOST-042", "3.21", "MEDIUM", "/etc/sysconfig/docker is not owned by root:root",
+	  FIX_OWN),
+	H("VGL-HOST-043", "3.22", "MEDIUM", "/etc/sysconfig/docker is more permissive than 644",
+	  "chmod 644 /etc/sysconfig/docker."),
 	H("VGL-HOST-050", "1.1.3", "MEDIUM", "No audit rule for the Docker daemon binary",
 	  FIX_AUDIT("/usr/bin/dockerd")),
 	H("VGL-HOST-051", "1.1.4", "LOW", "No audit rule for /run/containerd",
@@ -121,6 +125,14 @@ const vigil_check_info vigil_config__checks_host[] = {
 	  FIX_AUDIT("/usr/bin/containerd")),
 	H("VGL-HOST-061", "1.1.18", "LOW", "No audit rule for /usr/bin/runc",
 	  FIX_AUDIT("/usr/bin/runc")),
+	H("VGL-HOST-062", "1.1.13", "LOW", "No audit rule for /etc/sysconfig/docker",
+	  FIX_AUDIT("/etc/sysconfig/docker")),
+	H("VGL-HOST-063", "1.1.15", "LOW", "No audit rule for /usr/bin/containerd-shim",
+	  FIX_AUDIT("/usr/bin/containerd-shim")),
+	H("VGL-HOST-064", "1.1.16", "LOW", "No audit rule for /usr/bin/containerd-shim-runc-v1",
+	  FIX_AUDIT("/usr/bin/containerd-shim-runc-v1")),
+	H("VGL-HOST-065", "1.1.17", "LOW", "No audit rule for /usr/bin/containerd-shim-runc-v2",
+	  FIX_AUDIT("/usr/bin/containerd-shim-runc-v2")),
 	C("VGL-CTR-001", "5.4", "CRITICAL", "Container runs privileged",
 	  "Drop --privileged; add only the capabilities and devices it needs."),
 	C("VGL-CTR-002", "5.3", "HIGH", "Container adds a dangerous capability",
@@ -168,6 +180,8 @@ const vigil_check_info vigil_config__checks_host[] = {
 	  "Set a non-root USER in the image or run with --user."),
 	C("VGL-CTR-024", "5.26", "LOW", "Container has no health check",
 	  "Add a HEALTHCHECK to the image or --health-cmd at run time."),
+	C("VGL-CTR-025", "5.2", "MEDIUM", "Container SELinux labeling is disabled",
+	  "Remove --security-opt label=disable (label:disable)."),
 	{NULL, NULL, NULL, NULL, NULL, NULL},
 };
 
@@ -409,6 +423,10 @@ static const audit_rule AUDIT[] = {
 	{"VGL-HOST-059", "/etc/containerd/config.toml", -1},
 	{"VGL-HOST-060", "/usr/bin/containerd", -1},
 	{"VGL-HOST-061", "/usr/bin/runc", -1},
+	{"VGL-HOST-062", "/etc/sysconfig/docker", -1},
+	{"VGL-HOST-063", "/usr/bin/containerd-shim", -1},
+	{"VGL-HOST-064", "/usr/bin/containerd-shim-runc-v1", -1},
+	{"VGL-HOST-065", "/usr/bin/containerd-shim-runc-v2", -1},
 };
 
 /* Appends the rules of one file to all (a NUL-separated list of watched paths). */
@@ -513,6 +531,8 @@ static int check_daemon(host *h)
 	if ((error = check_file(h, path, "VGL-HOST-036", "VGL-HOST-037", 0644, -1)) < 0 ||
 	    (error = check_file(h, "/etc/docker", "VGL-HOST-024", "VGL-HOST-025", 0755, -1)) < 0 ||
 	    (error = check_file(h, "/etc/default/docker", "VGL-HOST-038", "VGL-HOST-039", 0644,
+				-1)) < 0 ||
+	    (error = check_file(h, "/etc/sysconfig/docker", "VGL-HOST-042", "VGL-HOST-043", 0644,
 				-1)) < 0)
 		return error;
 	if (h->daemon.tlscacert[0] && (error = check_file(h, h->daemon.tlscacert, "VGL-HOST-028",

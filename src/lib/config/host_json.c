@@ -268,6 +268,9 @@ static int inspect_one(vigil_config_result *r, const char *file, json_t *c, cons
 	if (has_opt(v, "apparmor", "unconfined") || (s && strcmp(s, "unconfined") == 0))
 		TRY(vigil_config__add(r, "VGL-CTR-017", file, 0, obj, -1,
 				      "AppArmor profile is unconfined"));
+	if (has_opt(v, "label", "disable"))
+		TRY(vigil_config__add(r, "VGL-CTR-025", file, 0, obj, -1,
+				      "SELinux labeling is disabled"));
 	if (!has_opt(v, "no-new-privileges", NULL))
 		TRY(vigil_config__add(r, "VGL-CTR-018", file, 0, obj, -1,
 				      "no-new-privileges is not set"));

@@ -501,7 +501,8 @@ int vigil_config_image_finish(vigil_config_result **out, vigil_config_image *ci,
 	rn->cfg = vigil_image_config(ci->img);
 	if ((error = vigil_config__result_new(&rn->r, ci->opts)) < 0)
 		return vigil_error_set(ci->img->ctx, error, "out of memory");
-	if (rn->cfg) {
+	/* a root filesystem directory has no config or history to check */
+	if (rn->cfg && strcmp(vigil_image_format(ci->img), "rootfs") != 0) {
 		check_user(rn);
 		check_health(rn);
 		check_env(rn);

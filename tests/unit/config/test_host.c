@@ -218,6 +218,8 @@ TEST(test_host__inspect_each_setting_fails_alone)
 		 "\"Config\": {\"User\": \"app\", \"Healthcheck\": {\"Test\": [\"NONE\"]}}", "",
 		 "\"Config\": {\"User\": \"app\", \"Healthcheck\": {\"Test\": [\"CMD-SHELL\", "
 		 "\"x\"]}}"},
+		{"VGL-CTR-025", "\"SecurityOpt\": [\"no-new-privileges\", \"label:disable\"]", "",
+		 "\"SecurityOpt\": [\"no-new-privileges\", \"label=type:svirt_apache_t\"]", ""},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int bad = good_ctr_count(cases[i].hc_bad, cases[i].top_bad, cases[i].id);
@@ -319,6 +321,8 @@ static void make_root(char *root, size_t n, int good)
 	    good ? 0 : 7, 0);
 	put(root, "lib/systemd/system/docker.socket", "[Socket]\n", good ? 0644 : 0666,
 	    good ? 0 : 7, 0);
+	put(root, "etc/sysconfig/docker", "OPTIONS=\n", good ? 0644 : 0646, 0, good ? 0 : 9);
+	put(root, "usr/bin/containerd-shim-runc-v2", "x", 0755, 0, 0);
 	put(root, "usr/bin/dockerd", "x", 0755, 0, 0);
 	put(root, "usr/bin/runc", "x", 0755, 0, 0);
 	put(root, "var/lib/docker/x", "x", 0644, 0, 0);
@@ -341,7 +345,8 @@ static void make_root(char *root, size_t n, int good)
 		    "-w /run/containerd/containerd.sock -k docker\n"
 		    "-w /lib/systemd/system/docker.socket -k docker\n"
 		    "-w /etc/default/docker -k docker\n-w /etc/docker/daemon.json -k docker\n"
-		    "-w /usr/bin/runc -k docker\n",
+		    "-w /usr/bin/runc -k docker\n-w /etc/sysconfig/docker -k docker\n"
+		    "-w /usr/bin/containerd-shim-runc-v2 -k docker\n",
 		    0640, 0, 0);
 	else
 		put(root, "etc/audit/audit.rules",
@@ -357,7 +362,7 @@ TEST(test_host__files_and_audit_rules_fail_and_pass)
 		"VGL-HOST-035", "VGL-HOST-036", "VGL-HOST-037", "VGL-HOST-038", "VGL-HOST-039",
 		"VGL-HOST-041", "VGL-HOST-050", "VGL-HOST-051", "VGL-HOST-052", "VGL-HOST-053",
 		"VGL-HOST-054", "VGL-HOST-055", "VGL-HOST-056", "VGL-HOST-057", "VGL-HOST-058",
-		"VGL-HOST-061"};
+		"VGL-HOST-061", "VGL-HOST-042", "VGL-HOST-043", "VGL-HOST-062", "VGL-HOST-065"};
 	char good[64], bad[64];
 	vigil_ctx *ctx;
 	vigil_config_result *r = NULL;
@@ -384,6 +389,7 @@ TEST(test_host__files_and_audit_rules_fail_and_pass)
 	CHECK_STR(find(r, "VGL-HOST-035")->file, "/var/run/docker.sock");
 	/* nothing to audit where nothing exists: no containerd config, no containerd binary */
 	CHECK(count(r, "VGL-HOST-059") == 0 && count(r, "VGL-HOST-060") == 0);
+	CHECK(count(r, "VGL-HOST-063") == 0 && count(r, "VGL-HOST-064") == 0);
 	vigil_config_result_free(r);
 	rm_rf(good);
 	rm_rf(bad);

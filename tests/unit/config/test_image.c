@@ -1,6 +1,8 @@
 /* Image CIS checks: for every check, an image that fails it and one that passes. The
  * images are built in memory (tar layers) with a config set by the test. */
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "../test.h"
 #include "config/config.h"
@@ -542,4 +544,37 @@ TEST(test_image__step_parsing)
 	CHECK_STR(st.args, "apt-get update");
 	CHECK(vigil_config__img_step(&st, "   ") == -1);
 	CHECK(vigil_config__img_step(&st, "RUN |99999999999999") == 0);
+}
+
+TEST(test_image__rootfs_has_no_config_checks)
+{
+	char root[64], path[128];
+	vigil_ctx *ctx;
+	vigil_image *img;
+	vigil_config_image *ci = NULL;
+	vigil_config_result *r = NULL;
+	FILE *f;
+	snprintf(root, sizeof(root), "/tmp/vigil-rootfs-XXXXXX");
+	CHECK(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/etc", root);
+	CHECK(mkdir(path, 0755) == 0);
+	snprintf(path, sizeof(path), "%s/etc/shadow", root);
+	CHECK((f = fopen(path, "w")) != NULL);
+	fputs("root:!:1::::::\nnopw::1::::::\n", f);
+	fclose(f);
+	CHECK(vigil_ctx_new(&ctx) == 0);
+	CHECK(vigil_image_open(&img, ctx, root, NULL) == 0);
+	CHECK(vigil_config_image_new(&ci, img, NULL) == 0);
+	CHECK(vigil_image_read(img) == 0);
+	CHECK(vigil_config_image_finish(&r, ci, NULL) == 0);
+	CHECK(count(r, "VGL-IMG-001") == 0 && count(r, "VGL-IMG-002") == 0);
+	CHECK(count(r, "VGL-IMG-020") == 1); /* the filesystem checks still run */
+	vigil_config_result_free(r);
+	vigil_config_image_free(ci);
+	vigil_image_free(img);
+	vigil_ctx_free(ctx);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/etc", root);
+	rmdir(path);
+	rmdir(root);
 }
