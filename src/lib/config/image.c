@@ -206,6 +206,8 @@ typedef struct run {
 	int error;
 	/* one finding per directory for the leftover checks */
 	char last_dir[IMG_SLOTS][1024];
+	/* per-file checks list at most MAX_PER_CHECK paths; the rest are counted */
+	size_t n_setuid, n_writable;
 } run;
 
 #define ADD(id, file, line, obj, layer, ...)                                                       \
@@ -430,6 +432,8 @@ static int first_in(run *rn, int slot, const char *dir, size_t n)
 	return 1;
 }
 
+#define MAX_PER_CHECK 1000
+
 static int on_file(const vigil_file *f, void *payload)
 {
 	run *rn = payload;
@@ -438,7 +442,7 @@ static int on_file(const vigil_file *f, void *payload)
 	if (f->status != VIGIL_FS_PRESENT)
 		return 0;
 	if ((f->type == VIGIL_FT_FILE || f->type == VIGIL_FT_HARDLINK) && (f->mode & 06000) &&
-	    !setuid_allowed(rn, p))
+	    !setuid_allowed(rn, p) && rn->n_setuid++ < MAX_PER_CHECK)
 		ADD("VGL-IMG-009", p, 0, NULL, f->layer, "%s file, mode %04o",
 		    (f->mode & 06000) == 06000 ? "setuid+setgid"
 		    : (f->mode & 04000)	       ? "setuid"
@@ -448,6 +452,8 @@ static int on_file(const vigil_file *f, void *payload)
 	    (f->type == VIGIL_FT_FILE || (f->type == VIGIL_FT_DIR && !(f->mode & 01000)))) {
 		for (size_t i = 0; i < VIGIL_ARRAY_LEN(SYSTEM_DIRS); i++)
 			if (vigil_config__img_under(p, SYSTEM_DIRS[i])) {
+				if (rn->n_writable++ >= MAX_PER_CHECK)
+					break;
 				ADD("VGL-IMG-010", p, 0, NULL, f->layer,
 				    "world-writable %s, mode %04o", vigil_ftype_name(f->type),
 				    (unsigned)(f->mode & 07777));
@@ -518,6 +524,12 @@ int vigil_config_image_finish(vigil_config_result **out, vigil_config_image *ci,
 	}
 	if (rn->error == 0)
 		check_accounts(rn);
+	if (rn->n_setuid > MAX_PER_CHECK)
+		vigil_warn(ci->img->ctx, "VGL-IMG-009: %zu more setuid/setgid files not listed",
+			   rn->n_setuid - MAX_PER_CHECK);
+	if (rn->n_writable > MAX_PER_CHECK)
+		vigil_warn(ci->img->ctx, "VGL-IMG-010: %zu more world-writable paths not listed",
+			   rn->n_writable - MAX_PER_CHECK);
 	if (distro && distro->eol)
 		ADD("VGL-IMG-024", NULL, 0, "os", -1, "%s %s is past its end of support",
 		    distro->id ? distro->id : "?", distro->version_id ? distro->version_id : "?");

@@ -578,3 +578,20 @@ TEST(test_image__rootfs_has_no_config_checks)
 	rmdir(path);
 	rmdir(root);
 }
+
+TEST(test_image__per_file_checks_are_capped)
+{
+	tfile *files = calloc(1202, sizeof(*files));
+	CHECK(files);
+	files[0] = (tfile){"etc/", NULL, 0755};
+	for (int i = 1; i <= 1200; i++) {
+		char *n = malloc(32);
+		CHECK(n);
+		snprintf(n, 32, "etc/s%04d", i);
+		files[i] = (tfile){n, "x", 04755};
+	}
+	CHECK(files_count(files, "VGL-IMG-009") == 1000);
+	for (int i = 1; i <= 1200; i++)
+		free((void *)files[i].path);
+	free(files);
+}
