@@ -514,6 +514,24 @@ static int check_audit(host *h)
 
 /* ---- the audit --------------------------------------------------------------------- */
 
+/* True when Docker looks installed below root: a daemon binary, /etc/docker or a unit. */
+static int docker_installed(host *h)
+{
+	static const char *const paths[] = {"/usr/bin/dockerd", "/usr/sbin/dockerd",
+					    "/usr/local/bin/dockerd", "/etc/docker"};
+	struct stat st;
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(paths); i++)
+		if (host_stat(h, paths[i], &st) == 0)
+			return 1;
+	for (size_t d = 0; d < VIGIL_ARRAY_LEN(UNIT_DIRS); d++) {
+		char unit[256];
+		snprintf(unit, sizeof(unit), "%s/docker.service", UNIT_DIRS[d]);
+		if (host_stat(h, unit, &st) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static int check_daemon(host *h)
 {
 	vigil_buf b = VIGIL_BUF_INIT;
@@ -522,8 +540,10 @@ static int check_daemon(host *h)
 	if (host_read(h, path, &b) == 0)
 		error = vigil_config__host_daemon(h->r, &h->daemon, path, (const char *)b.data,
 						  b.len);
-	else /* no daemon.json: the defaults apply */
+	else if (docker_installed(h)) /* no daemon.json: the defaults apply */
 		error = vigil_config__host_daemon(h->r, &h->daemon, path, "{}", 2);
+	else
+		error = 0;
 	vigil_buf_free(&b);
 	if (error < 0)
 		return error;

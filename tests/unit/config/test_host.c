@@ -407,6 +407,7 @@ TEST(test_host__symlinks_stay_inside_the_root)
 	snprintf(link, sizeof(link), "%s/etc", root);
 	CHECK(symlink("/etc", link) == 0);
 	put(root, "x/daemon.json", "{\"experimental\": true}", 0644, 0, 0);
+	put(root, "usr/bin/dockerd", "x", 0755, 0, 0);
 	snprintf(link, sizeof(link), "%s/etc2", root);
 	CHECK(vigil_ctx_new(&ctx) == 0);
 	CHECK(vigil_config_audit_host(&r, ctx, root, NULL, NULL) == 0);
@@ -426,6 +427,29 @@ TEST(test_host__symlinks_stay_inside_the_root)
 	vigil_config_result_free(r);
 	CHECK(vigil_config_audit_host(&r, ctx, "/nonexistent-vigil", NULL, NULL) ==
 	      VIGIL_ENOTFOUND);
+	rm_rf(root);
+	vigil_ctx_free(ctx);
+}
+
+TEST(test_host__no_docker_no_daemon_findings)
+{
+	char root[64], path[128];
+	vigil_ctx *ctx;
+	vigil_config_result *r = NULL;
+	snprintf(root, sizeof(root), "/tmp/vigil-host-XXXXXX");
+	CHECK(mkdtemp(root));
+	CHECK(vigil_ctx_new(&ctx) == 0);
+	CHECK(vigil_config_audit_host(&r, ctx, root, NULL, NULL) == 0);
+	CHECK(vigil_config_result_count(r) == 0);
+	vigil_config_result_free(r);
+	r = NULL;
+	snprintf(path, sizeof(path), "%s/etc", root);
+	CHECK(mkdir(path, 0755) == 0);
+	snprintf(path, sizeof(path), "%s/etc/docker", root);
+	CHECK(mkdir(path, 0755) == 0);
+	CHECK(vigil_config_audit_host(&r, ctx, root, NULL, NULL) == 0);
+	CHECK(count(r, "VGL-HOST-014") == 1); /* installed, no daemon.json: the defaults */
+	vigil_config_result_free(r);
 	rm_rf(root);
 	vigil_ctx_free(ctx);
 }
