@@ -595,3 +595,56 @@ TEST(test_image__per_file_checks_are_capped)
 		free((void *)files[i].path);
 	free(files);
 }
+
+TEST(test_image__leftover_rules)
+{
+	static const struct {
+		const char *path, *id;
+		size_t dir_len;
+	} cases[] = {
+		{"/srv/app/.git/objects/ab/cd", "VGL-IMG-015", 13},
+		{"/home/u/.config/gcloud/credentials.db", "VGL-IMG-016", 22},
+		{"/root/.kube/config", "VGL-IMG-016", 11},
+		{"/home/u/.ssh/id_rsa", "VGL-IMG-017", 12},
+		{"/var/cache/apt/archives/curl_8.0_amd64.deb", "VGL-IMG-018", 23},
+		{"/var/cache/dnf/repodata.xml", "VGL-IMG-018", 14},
+		{"/root/.npm/_cacache/index-v5/aa", "VGL-IMG-018", 19},
+		{"/usr/local/share/.cache/yarn/v6/x", "VGL-IMG-018", 28},
+		{"/var/lib/apt/lists/x_Packages.lz4", "VGL-IMG-019", 18},
+		{"/app/.gitignore", NULL, 0},
+		{"/app/git/config", NULL, 0},
+		{"/home/u/.ssh/authorized_keys", NULL, 0},
+		{"/var/cache/apt/archives/partial/x.deb", "VGL-IMG-018", 23},
+		{"/var/cache/apt/pkgcache.bin", NULL, 0},
+		{"/var/lib/apt/lists/partial/x", NULL, 0},
+		{"/usr/lib/python3/dist-packages/pip/cache.py", NULL, 0},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		img_leftover lo;
+		int hit = vigil_config__img_leftover(&lo, cases[i].path);
+		if (hit != (cases[i].id != NULL) ||
+		    (hit && (strcmp(lo.id, cases[i].id) != 0 || lo.dir_len != cases[i].dir_len)))
+			printf("  case %s: hit %d id %s len %zu\n", cases[i].path, hit,
+			       hit ? lo.id : "-", hit ? lo.dir_len : 0);
+		CHECK(hit == (cases[i].id != NULL));
+		if (hit) {
+			CHECK_STR(lo.id, cases[i].id);
+			CHECK(lo.dir_len == cases[i].dir_len);
+		}
+	}
+}
+
+TEST(test_image__reference_and_add_rules)
+{
+	CHECK(vigil_config__img_ref_tag("alpine") == IMG_REF_UNTAGGED);
+	CHECK(vigil_config__img_ref_tag("localhost:5000/team/app") == IMG_REF_UNTAGGED);
+	CHECK(vigil_config__img_ref_tag("localhost:5000/team/app:latest") == IMG_REF_LATEST);
+	CHECK(vigil_config__img_ref_tag("localhost:5000/team/app:1.2") == IMG_REF_OK);
+	CHECK(vigil_config__img_ref_tag("app:latest@sha256:00") == IMG_REF_OK);
+	CHECK(vigil_config__img_add_kind("site.tgz /srv/") == IMG_ADD_ARCHIVE);
+	CHECK(vigil_config__img_add_kind("a.txt https://x.example/b /d/") == IMG_ADD_URL);
+	CHECK(vigil_config__img_add_kind("--chmod=644 a.tar.xz b.txt /d/") == IMG_ADD_ARCHIVE);
+	CHECK(vigil_config__img_add_kind("git@github.com:o/r.git /src") == IMG_ADD_URL);
+	CHECK(vigil_config__img_add_kind("multi:abc in /d/") == IMG_ADD_NONE);
+	CHECK(vigil_config__img_add_kind("") == IMG_ADD_NONE);
+}
