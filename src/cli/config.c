@@ -215,8 +215,9 @@ static void write_table(FILE *f, const vigil_config_finding *const *v, size_t n,
 		}
 		fputc('\n', f);
 	}
-	fprintf(f, "%s%zu file%s checked, %zu finding%s (CRITICAL: %zu, HIGH: %zu, MEDIUM: %zu, "
-		   "LOW: %zu)\n",
+	fprintf(f,
+		"%s%zu file%s checked, %zu finding%s (CRITICAL: %zu, HIGH: %zu, MEDIUM: %zu, "
+		"LOW: %zu)\n",
 		n ? "\n" : "", files, files == 1 ? "" : "s", n, n == 1 ? "" : "s", counts[0],
 		counts[1], counts[2], counts[3]);
 }

@@ -132,8 +132,8 @@ static const char *lookup(const vigil_vec *v, const char *name, size_t n)
 	return NULL;
 }
 
-static int expand_into(parser *ps, const vigil_vec *scope, const char *s, size_t n,
-		       vigil_buf *out, int depth);
+static int expand_into(parser *ps, const vigil_vec *scope, const char *s, size_t n, vigil_buf *out,
+		       int depth);
 
 /* Expands `${...}` whose inside is s[0..n): name, then :-, :+, - or + and a word. */
 static int expand_braced(parser *ps, const vigil_vec *scope, const char *s, size_t n,
@@ -162,8 +162,8 @@ static int expand_braced(parser *ps, const vigil_vec *scope, const char *s, size
 /* Substitutes $VAR, ${VAR} and ${VAR:-x} / ${VAR:+x} of s[0..n) into out; single
  * quotes protect, the escape character makes the next character literal. The buffer's
  * limit bounds the result. */
-static int expand_into(parser *ps, const vigil_vec *scope, const char *s, size_t n,
-		       vigil_buf *out, int depth)
+static int expand_into(parser *ps, const vigil_vec *scope, const char *s, size_t n, vigil_buf *out,
+		       int depth)
 {
 	bool squote = false;
 	int error = 0;
@@ -172,7 +172,7 @@ static int expand_into(parser *ps, const vigil_vec *scope, const char *s, size_t
 		return vigil_buf_put(out, s, n);
 	for (size_t i = 0; i < n && error >= 0; i++) {
 		char c = s[i];
-		if (c == '\'' ) {
+		if (c == '\'') {
 			squote = !squote;
 			error = vigil_buf_putc(out, c);
 		} else if (c == esc && !squote && i + 1 < n && s[i + 1] == '$') {
@@ -235,9 +235,10 @@ static int split_words(parser *ps, const char *s, const char ***argv, size_t *ar
 		if (!*p || (!quote && (*p == ' ' || *p == '\t' || *p == '\n'))) {
 			if (inword) {
 				const char **slot = vigil_vec_push(&words);
-				if (!slot || !(*slot = vigil_arena_strndup(
-						       &ps->df->arena,
-						       w.data ? (const char *)w.data : "", w.len))) {
+				if (!slot ||
+				    !(*slot = vigil_arena_strndup(
+					      &ps->df->arena, w.data ? (const char *)w.data : "",
+					      w.len))) {
 					error = VIGIL_ENOMEM;
 					goto done;
 				}
@@ -308,9 +309,9 @@ static bool cmd_is(const vigil_df_instr *in, const char *name)
 /* Instructions whose arguments BuildKit substitutes. */
 static bool expands(const char *cmd)
 {
-	static const char *const names[] = {"ADD",   "ARG",	   "COPY",  "ENV",
-					    "EXPOSE", "FROM",	   "LABEL", "ONBUILD",
-					    "USER",  "STOPSIGNAL", "VOLUME", "WORKDIR"};
+	static const char *const names[] = {"ADD",    "ARG",	    "COPY",   "ENV",
+					    "EXPOSE", "FROM",	    "LABEL",  "ONBUILD",
+					    "USER",   "STOPSIGNAL", "VOLUME", "WORKDIR"};
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(names); i++)
 		if (strcmp(cmd, names[i]) == 0)
 			return true;
@@ -437,9 +438,10 @@ static int heredocs(parser *ps, vigil_df_instr *in, const char *text, size_t *i)
 			if ((error = vigil_buf_put(&body, lp, ln)) >= 0)
 				error = vigil_buf_putc(&body, '\n');
 		}
-		in->heredocs[h] = error < 0 ? NULL
-					    : vigil_arena_strndup(a, body.data ? (char *)body.data : "",
-								  body.len);
+		in->heredocs[h] =
+			error < 0 ? NULL
+				  : vigil_arena_strndup(a, body.data ? (char *)body.data : "",
+							body.len);
 		vigil_buf_free(&body);
 		if (!in->heredocs[h])
 			return error < 0 ? error : VIGIL_ENOMEM;
@@ -497,7 +499,8 @@ static int build_instr(parser *ps, vigil_df_instr *in, const char *text, size_t 
 		goto done;
 	}
 	if (expands(cmd)) {
-		const vigil_vec *scope = in->stage < 0 || cmd_is(in, "FROM") ? &ps->meta : &ps->vars;
+		const vigil_vec *scope =
+			in->stage < 0 || cmd_is(in, "FROM") ? &ps->meta : &ps->vars;
 		if (!(in->expanded = expand(ps, scope, in->args))) {
 			error = VIGIL_ENOMEM;
 			goto done;
@@ -596,8 +599,8 @@ int vigil_df__parse(vigil_df **out, vigil_ctx *ctx, const char *buf, size_t len)
 	df->stages = df->stv.data;
 	df->nstages = df->stv.len;
 	for (size_t s = 0; s < df->nstages; s++)
-		df->stages[s].count =
-			(s + 1 < df->nstages ? df->stages[s + 1].first : df->n) - df->stages[s].first;
+		df->stages[s].count = (s + 1 < df->nstages ? df->stages[s + 1].first : df->n) -
+				      df->stages[s].first;
 	*out = df;
 	df = NULL;
 done:

@@ -26,7 +26,7 @@ typedef struct vigil_df_instr {
 	size_t nflags;
 	const char **argv; /* exec form: the JSON strings; shell form: words of expanded */
 	size_t argc;
-	bool json; /* written in exec (JSON array) form */
+	bool json;	       /* written in exec (JSON array) form */
 	const char **heredocs; /* heredoc bodies, in order */
 	size_t nheredocs;
 } vigil_df_instr;
@@ -44,7 +44,7 @@ typedef struct vigil_df {
 	size_t n;
 	vigil_df_stage *stages;
 	size_t nstages;
-	char escape;	    /* '\\' or '`' */
+	char escape;	     /* '\\' or '`' */
 	vigil_vec insv, stv; /* storage behind ins and stages */
 } vigil_df;
 

@@ -59,8 +59,8 @@ static int read_file(vigil_ctx *ctx, const char *path, size_t max, char **out, s
 	int error = 0;
 	*out = NULL;
 	if (fd < 0)
-		return vigil_error_set(ctx, errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_EIO,
-				       "%s: %s", path, strerror(errno));
+		return vigil_error_set(ctx, errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_EIO, "%s: %s",
+				       path, strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		error = vigil_error_set(ctx, VIGIL_EIO, "%s: not a regular file", path);
 		goto done;
@@ -96,8 +96,8 @@ static int scan_file(vigil_config_result *r, vigil_ctx *ctx, const char *path, i
 {
 	char *buf;
 	size_t len;
-	int error = read_file(ctx, path, kind == KIND_DOCKERFILE ? VIGIL_DF_MAX_INPUT
-								 : VIGIL_YAML_MAX_INPUT,
+	int error = read_file(ctx, path,
+			      kind == KIND_DOCKERFILE ? VIGIL_DF_MAX_INPUT : VIGIL_YAML_MAX_INPUT,
 			      &buf, &len);
 	if (error < 0)
 		return error;
@@ -135,8 +135,8 @@ static int walk_dir(walk *w, const char *dir, int depth)
 	}
 	while ((e = readdir(d))) {
 		char **slot;
-		if (e->d_name[0] == '.' && (!e->d_name[1] || !strcmp(e->d_name, "..") ||
-					    !strcmp(e->d_name, ".git")))
+		if (e->d_name[0] == '.' &&
+		    (!e->d_name[1] || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".git")))
 			continue;
 		if (!(slot = vigil_vec_push(&names)) || !(*slot = strdup(e->d_name))) {
 			error = VIGIL_ENOMEM;

@@ -66,8 +66,7 @@ const vigil_check_info vigil_config__checks_dockerfile[] = {
 	 "Copy from an earlier stage or an image."},
 	{"VGL-DF-027", K, NULL, "LOW", "MAINTAINER is deprecated",
 	 "Use LABEL org.opencontainers.image.authors=... instead."},
-	{"VGL-DF-028", K, "4.6", "LOW", "No HEALTHCHECK",
-	 "Add a HEALTHCHECK to the final stage."},
+	{"VGL-DF-028", K, "4.6", "LOW", "No HEALTHCHECK", "Add a HEALTHCHECK to the final stage."},
 	{"VGL-DF-029", K, NULL, "MEDIUM", "Image from a registry that is not allowed",
 	 "Use base images from the allowed registries only."},
 	{"VGL-DF-030", K, NULL, "HIGH", "chmod 777",
@@ -104,7 +103,8 @@ bool vigil_config__registry_allowed(const char *ref, const char *const *allowed)
 		if (strcmp(reg, *allowed) == 0)
 			return true;
 		/* a prefix with a path: "ghcr.io/acme" allows "ghcr.io/acme/x" */
-		if (n && strncmp(ref, *allowed, n) == 0 && (ref[n] == '/' || (*allowed)[n - 1] == '/'))
+		if (n && strncmp(ref, *allowed, n) == 0 &&
+		    (ref[n] == '/' || (*allowed)[n - 1] == '/'))
 			return true;
 	}
 	return false;
@@ -117,10 +117,9 @@ static bool has_word_ci(const char *s, const char *w)
 
 bool vigil_config__secret_name(const char *name)
 {
-	static const char *const words[] = {"PASSWORD", "PASSWD",	 "SECRET",
-					    "TOKEN",	"API_KEY",	 "APIKEY",
-					    "ACCESS_KEY", "PRIVATE_KEY", "CREDENTIAL",
-					    "AUTH_KEY", "CLIENT_SECRET"};
+	static const char *const words[] = {"PASSWORD",	  "PASSWD",   "SECRET",	      "TOKEN",
+					    "API_KEY",	  "APIKEY",   "ACCESS_KEY",   "PRIVATE_KEY",
+					    "CREDENTIAL", "AUTH_KEY", "CLIENT_SECRET"};
 	static const char *const safe_suffix[] = {"_FILE", "_PATH", "_DIR", "_URL", "_NAME"};
 	size_t n = strlen(name);
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(safe_suffix); i++) {
@@ -139,8 +138,8 @@ bool vigil_config__secret_name(const char *name)
 typedef struct scmd {
 	const char **argv; /* words, leading VAR=x assignments and sudo / env removed */
 	size_t argc;
-	bool piped;	/* stdin comes from the previous command through | */
-	bool sudo;	/* the command was run with sudo */
+	bool piped; /* stdin comes from the previous command through | */
+	bool sudo;  /* the command was run with sudo */
 } scmd;
 
 typedef struct run_ctx {
@@ -171,7 +170,8 @@ static int push_cmd(run_ctx *rc, vigil_vec *words, bool piped)
 	scmd *c;
 	bool sudo = false;
 	for (;;) {
-		if (k < n && strchr(v[k], '=') && (isalpha((unsigned char)v[k][0]) || v[k][0] == '_'))
+		if (k < n && strchr(v[k], '=') &&
+		    (isalpha((unsigned char)v[k][0]) || v[k][0] == '_'))
 			k++;
 		else if (k < n && (strcmp(v[k], "sudo") == 0 || strcmp(v[k], "env") == 0 ||
 				   strcmp(v[k], "exec") == 0 || strcmp(v[k], "time") == 0)) {
@@ -312,10 +312,23 @@ typedef struct df_scan {
 /* Options of option-taking package commands that consume the next word. */
 static bool takes_value(const char *opt)
 {
-	static const char *const v[] = {"-o", "-t", "-c", "-r", "-e", "-i", "--index-url",
-					"--extra-index-url", "--target", "-X", "--repository",
-					"--constraint", "--requirement", "--prefix", "--root",
-					"--registry", "--repo"};
+	static const char *const v[] = {"-o",
+					"-t",
+					"-c",
+					"-r",
+					"-e",
+					"-i",
+					"--index-url",
+					"--extra-index-url",
+					"--target",
+					"-X",
+					"--repository",
+					"--constraint",
+					"--requirement",
+					"--prefix",
+					"--root",
+					"--registry",
+					"--repo"};
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(v); i++)
 		if (is(opt, v[i]))
 			return true;
@@ -383,7 +396,8 @@ static void check_run(df_scan *s, const vigil_df_instr *in, bool pipefail_shell)
 	rc.cmds = (vigil_vec)VIGIL_VEC_INIT(scmd);
 	if (in->json) {
 		for (size_t i = 0; i < in->argc; i++)
-			if (vigil_buf_puts(&text, in->argv[i]) < 0 || vigil_buf_putc(&text, ' ') < 0)
+			if (vigil_buf_puts(&text, in->argv[i]) < 0 ||
+			    vigil_buf_putc(&text, ' ') < 0)
 				goto oom;
 	} else if (vigil_buf_puts(&text, in->args) < 0) {
 		goto oom;
@@ -422,8 +436,8 @@ static void check_run(df_scan *s, const vigil_df_instr *in, bool pipefail_shell)
 					ADD(s, "VGL-DF-007", line,
 					    "%s install without --no-install-recommends", name);
 				if ((bad = first_unpinned(c, sub + 1, apt_pinned)))
-					ADD(s, "VGL-DF-006", line, "package '%s' has no version pin",
-					    bad);
+					ADD(s, "VGL-DF-006", line,
+					    "package '%s' has no version pin", bad);
 			}
 		}
 		if (is(name, "apk") && is(sc, "add")) {
@@ -467,7 +481,8 @@ static void check_run(df_scan *s, const vigil_df_instr *in, bool pipefail_shell)
 			for (size_t k = 1; k + 1 < c->argc; k++)
 				if (is(c->argv[k], "-u") || is(c->argv[k], "--uid")) {
 					uint64_t uid;
-					if (vigil_parse_uint(&uid, c->argv[k + 1], UINT32_MAX) == 0 &&
+					if (vigil_parse_uint(&uid, c->argv[k + 1], UINT32_MAX) ==
+						    0 &&
 					    uid > 65535)
 						ADD(s, "VGL-DF-031", line,
 						    "useradd -u %llu without -l",
@@ -545,8 +560,9 @@ static void check_from(df_scan *s, int st)
 
 static bool is_archive(const char *src)
 {
-	static const char *const ext[] = {".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tbz2",
-					  ".tar.xz", ".txz", ".tar.zst", ".gz", ".bz2", ".xz"};
+	static const char *const ext[] = {".tar",  ".tar.gz", ".tgz", ".tar.bz2",
+					  ".tbz2", ".tar.xz", ".txz", ".tar.zst",
+					  ".gz",   ".bz2",    ".xz"};
 	size_t n = strlen(src);
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(ext); i++) {
 		size_t k = strlen(ext[i]);
@@ -643,7 +659,8 @@ static void check_stage(df_scan *s, int st, bool final)
 		} else if (is(c, "SHELL")) {
 			pipefail = false;
 			for (size_t k = 0; k + 1 < in->argc; k++)
-				pipefail |= is(in->argv[k], "-o") && is(in->argv[k + 1], "pipefail");
+				pipefail |=
+					is(in->argv[k], "-o") && is(in->argv[k + 1], "pipefail");
 		} else if (is(c, "USER")) {
 			user = in;
 		} else if (is(c, "ADD")) {
@@ -657,7 +674,8 @@ static void check_stage(df_scan *s, int st, bool final)
 					    "COPY --from=%s copies from its own stage", from);
 				else if (ref < 0 && !strchr(from, '$') &&
 					 !vigil_config__registry_allowed(
-						 from, s->opts ? s->opts->allowed_registries : NULL))
+						 from,
+						 s->opts ? s->opts->allowed_registries : NULL))
 					ADD(s, "VGL-DF-029", in->line,
 					    "COPY --from=%s is from a registry not allowed", from);
 			}

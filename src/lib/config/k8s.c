@@ -95,12 +95,11 @@ typedef struct kscan {
 	int error;
 } kscan;
 
-static void add(kscan *s, const char *id, int line, const char *container, const char *fmt,
-		...) __attribute__((format(printf, 5, 6)));
+static void add(kscan *s, const char *id, int line, const char *container, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 /* Adds a finding on the current object (and container, when given). */
-static void add(kscan *s, const char *id, int line, const char *container, const char *fmt,
-		...)
+static void add(kscan *s, const char *id, int line, const char *container, const char *fmt, ...)
 {
 	char msg[512], obj[768];
 	va_list ap;
@@ -147,8 +146,7 @@ static const vigil_ynode *either(const vigil_ynode *a, const vigil_ynode *b)
 }
 
 /* A pod annotation, or NULL. */
-static const vigil_ynode *annotation(const vigil_ynode *meta, const char *prefix,
-				     const char *name)
+static const vigil_ynode *annotation(const vigil_ynode *meta, const char *prefix, const char *name)
 {
 	char key[512];
 	snprintf(key, sizeof(key), "%s%s", prefix, name ? name : "");
@@ -185,14 +183,13 @@ static void check_image(kscan *s, const vigil_ynode *c, const char *cname)
 
 static void check_caps(kscan *s, const vigil_ynode *sc, const vigil_ynode *c, const char *cname)
 {
-	static const char *const danger[] = {"SYS_ADMIN", "NET_ADMIN",	     "SYS_PTRACE",
-					     "SYS_MODULE", "NET_RAW",	     "DAC_READ_SEARCH",
-					     "ALL",	  "SYS_RAWIO",	     "SYS_BOOT",
-					     "BPF",	  "PERFMON",	     "SYS_CHROOT"};
+	static const char *const danger[] = {
+		"SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "NET_RAW", "DAC_READ_SEARCH",
+		"ALL",	     "SYS_RAWIO", "SYS_BOOT",	"BPF",	      "PERFMON", "SYS_CHROOT"};
 	const vigil_ynode *caps = GET(sc, "capabilities"), *addv = GET(caps, "add");
 	const vigil_ynode *drop = GET(caps, "drop");
 	if (!seq_has(drop, "ALL", true))
-		add(s, "VGL-K8S-011", line_of(drop, either(caps, c)), cname,
+		add(s, "VGL-K8S-011", line_of(drop, c), cname,
 		    "capabilities.drop does not include ALL");
 	for (size_t i = 0; i < vigil_yaml__len(addv); i++) {
 		const vigil_ynode *a = vigil_yaml__at(addv, i);
@@ -203,7 +200,8 @@ static void check_caps(kscan *s, const vigil_ynode *sc, const vigil_ynode *c, co
 			v += 4;
 		for (size_t k = 0; k < VIGIL_ARRAY_LEN(danger); k++)
 			if (strcasecmp(v, danger[k]) == 0)
-				add(s, "VGL-K8S-012", a->line, cname, "capability %s added", STR(a));
+				add(s, "VGL-K8S-012", a->line, cname, "capability %s added",
+				    STR(a));
 	}
 }
 
@@ -211,7 +209,7 @@ static void check_resources(kscan *s, const vigil_ynode *c, const char *cname)
 {
 	const vigil_ynode *res = GET(c, "resources"), *req = GET(res, "requests");
 	const vigil_ynode *lim = GET(res, "limits");
-	int line = line_of(res, c);
+	int line = c->line;
 	if (!GET(req, "cpu") || !GET(req, "memory"))
 		add(s, "VGL-K8S-018", line, cname, "no %s request",
 		    !GET(req, "cpu") && !GET(req, "memory") ? "CPU or memory"
@@ -248,27 +246,28 @@ static void check_container(kscan *s, const vigil_ynode *c, const vigil_ynode *p
 		add(s, "VGL-K8S-001", n->line, cname, "privileged: true");
 	n = GET(sc, "allowPrivilegeEscalation");
 	if (vigil_yaml__bool(n) != 0)
-		add(s, "VGL-K8S-002", line_of(n, either(sc, c)), cname,
-		    "allowPrivilegeEscalation is %s", n ? "true" : "not set");
+		add(s, "VGL-K8S-002", line_of(n, c), cname, "allowPrivilegeEscalation is %s",
+		    n ? "true" : "not set");
 	nonroot = either(GET(sc, "runAsNonRoot"), GET(psc, "runAsNonRoot"));
 	user = either(GET(sc, "runAsUser"), GET(psc, "runAsUser"));
 	if (STR(user) && strcmp(STR(user), "0") == 0)
 		add(s, "VGL-K8S-010", user->line, cname, "runAsUser is 0");
 	else if (!is_true(nonroot) && !(STR(user) && strcmp(STR(user), "0") != 0))
-		add(s, "VGL-K8S-009", line_of(nonroot, either(sc, c)), cname,
-		    "runAsNonRoot is %s", nonroot ? "not true" : "not set");
+		add(s, "VGL-K8S-009", line_of(nonroot, c), cname, "runAsNonRoot is %s",
+		    nonroot ? "not true" : "not set");
 	check_caps(s, sc, c, cname);
 	n = GET(sc, "readOnlyRootFilesystem");
 	if (!is_true(n))
-		add(s, "VGL-K8S-013", line_of(n, either(sc, c)), cname,
-		    "readOnlyRootFilesystem is %s", n ? "not true" : "not set");
-	prof = either(GET(GET(sc, "seccompProfile"), "type"), GET(GET(psc, "seccompProfile"), "type"));
+		add(s, "VGL-K8S-013", line_of(n, c), cname, "readOnlyRootFilesystem is %s",
+		    n ? "not true" : "not set");
+	prof = either(GET(GET(sc, "seccompProfile"), "type"),
+		      GET(GET(psc, "seccompProfile"), "type"));
 	if (!prof)
-		prof = either(annotation(meta, "container.seccomp.security.alpha.kubernetes.io/",
-					 cname),
-			      annotation(meta, "seccomp.security.alpha.kubernetes.io/pod", NULL));
+		prof = either(
+			annotation(meta, "container.seccomp.security.alpha.kubernetes.io/", cname),
+			annotation(meta, "seccomp.security.alpha.kubernetes.io/pod", NULL));
 	if (!prof)
-		add(s, "VGL-K8S-014", line_of(sc, c), cname, "no seccomp profile");
+		add(s, "VGL-K8S-014", c->line, cname, "no seccomp profile");
 	else if (unconfined(STR(prof)))
 		add(s, "VGL-K8S-015", prof->line, cname, "seccomp profile is Unconfined");
 	prof = either(GET(GET(sc, "appArmorProfile"), "type"),
@@ -359,8 +358,8 @@ static void check_pod(kscan *s, const vigil_ynode *pod, const vigil_ynode *meta)
 			add(s, "VGL-K8S-008", path->line, NULL, "volume %s mounts %.200s",
 			    STR(GET(v, "name")) ? STR(GET(v, "name")) : "?", STR(path));
 		else
-			add(s, "VGL-K8S-007", hp->line, NULL, "hostPath volume %.200s",
-			    STR(path) ? STR(path) : "?");
+			add(s, "VGL-K8S-007", vigil_yaml__key(v, "hostPath")->line, NULL,
+			    "hostPath volume %.200s", STR(path) ? STR(path) : "?");
 	}
 	for (size_t l = 0; l < VIGIL_ARRAY_LEN(lists); l++) {
 		const vigil_ynode *cs = GET(pod, lists[l]);
@@ -375,27 +374,29 @@ static void check_rule(kscan *s, const vigil_ynode *rule)
 	const vigil_ynode *verbs = GET(rule, "verbs"), *res = GET(rule, "resources");
 	const vigil_ynode *groups = GET(rule, "apiGroups");
 	bool any_verb = seq_has(verbs, "*", false);
-	const char *what = NULL;
-	if (any_verb)
-		what = "verbs";
-	else if (seq_has(res, "*", false))
-		what = "resources";
-	else if (seq_has(groups, "*", false))
-		what = "apiGroups";
-	if (what)
-		add(s, "VGL-K8S-026", rule->line, NULL, "rule has '*' in %s", what);
+	const vigil_ynode *wild = any_verb			? verbs
+				  : seq_has(res, "*", false)	? res
+				  : seq_has(groups, "*", false) ? groups
+								: NULL;
+	int rline = line_of(res, rule);
+	if (wild)
+		add(s, "VGL-K8S-026", wild->line, NULL, "rule has '*' in %s",
+		    wild == verbs ? "verbs"
+		    : wild == res ? "resources"
+				  : "apiGroups");
 	if (seq_has(res, "secrets", false) &&
 	    (any_verb || seq_has(verbs, "get", false) || seq_has(verbs, "list", false) ||
 	     seq_has(verbs, "watch", false)))
-		add(s, "VGL-K8S-027", rule->line, NULL, "rule reads secrets");
+		add(s, "VGL-K8S-027", rline, NULL, "rule reads secrets");
 	if ((seq_has(res, "pods/exec", false) || seq_has(res, "pods/attach", false)) &&
 	    (any_verb || seq_has(verbs, "create", false) || seq_has(verbs, "get", false)))
-		add(s, "VGL-K8S-028", rule->line, NULL, "rule allows exec or attach into pods");
+		add(s, "VGL-K8S-028", rline, NULL, "rule allows exec or attach into pods");
 	if (seq_has(res, "pods", false) && (any_verb || seq_has(verbs, "create", false)))
-		add(s, "VGL-K8S-035", rule->line, NULL, "rule allows creating pods");
+		add(s, "VGL-K8S-035", rline, NULL, "rule allows creating pods");
 	for (size_t i = 0; i < vigil_yaml__len(verbs); i++) {
 		const char *v = STR(vigil_yaml__at(verbs, i));
-		if (v && (!strcmp(v, "escalate") || !strcmp(v, "bind") || !strcmp(v, "impersonate")))
+		if (v &&
+		    (!strcmp(v, "escalate") || !strcmp(v, "bind") || !strcmp(v, "impersonate")))
 			add(s, "VGL-K8S-029", vigil_yaml__at(verbs, i)->line, NULL,
 			    "rule grants %s", v);
 	}
@@ -427,7 +428,8 @@ static bool kind_is(const char *kind, const char *const *names, size_t n)
  * object. */
 static bool check_object(kscan *s, const vigil_ynode *obj, int depth)
 {
-	static const char *const templated[] = {"Deployment", "StatefulSet", "DaemonSet", "Job",
+	static const char *const templated[] = {"Deployment", "StatefulSet",
+						"DaemonSet",  "Job",
 						"ReplicaSet", "ReplicationController"};
 	const char *kind = STR(GET(obj, "kind")), *api = STR(GET(obj, "apiVersion"));
 	const vigil_ynode *meta = GET(obj, "metadata"), *spec = GET(obj, "spec"), *ns;
@@ -472,8 +474,8 @@ static bool check_object(kscan *s, const vigil_ynode *obj, int depth)
 	return true;
 }
 
-int vigil_config__k8s(vigil_config_result *r, vigil_ctx *ctx, const char *file,
-		      const char *buf, size_t len, const vigil_config_opts *opts, bool *found)
+int vigil_config__k8s(vigil_config_result *r, vigil_ctx *ctx, const char *file, const char *buf,
+		      size_t len, const vigil_config_opts *opts, bool *found)
 {
 	vigil_ystream *y = NULL;
 	kscan s = {0};

@@ -11,8 +11,7 @@
 #define MAX_POLICY (1u << 20)
 
 /* A NULL-terminated copy of a sequence of scalars, or of one scalar. */
-static int str_list(char ***out, vigil_ctx *ctx, const char *path, const vigil_ynode *seq,
-		    bool ids)
+static int str_list(char ***out, vigil_ctx *ctx, const char *path, const vigil_ynode *seq, bool ids)
 {
 	size_t n = seq->kind == VIGIL_YSEQ ? seq->n : 1;
 	char **v = calloc(n + 1, sizeof(char *));

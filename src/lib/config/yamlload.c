@@ -57,7 +57,8 @@ static int attach(loader *ld, vigil_ynode *n)
 	*slot = n;
 	f->node->weight += n->weight;
 	if (f->node->weight > VIGIL_YAML_MAX_WEIGHT)
-		return fail(ld, VIGIL_ELIMIT, f->node->line, "document too large once aliases are expanded");
+		return fail(ld, VIGIL_ELIMIT, f->node->line,
+			    "document too large once aliases are expanded");
 	return 0;
 }
 
@@ -66,7 +67,8 @@ static int remember(loader *ld, const char *name, vigil_ynode *n)
 	anchor *a;
 	if (!name)
 		return 0;
-	if (!(a = vigil_vec_push(&ld->anchors)) || !(a->name = vigil_arena_strdup(&ld->y->arena, name)))
+	if (!(a = vigil_vec_push(&ld->anchors)) ||
+	    !(a->name = vigil_arena_strdup(&ld->y->arena, name)))
 		return VIGIL_ENOMEM;
 	a->node = n;
 	return 0;
@@ -108,7 +110,8 @@ static int on_event(loader *ld, const yaml_event_t *ev)
 	case YAML_SCALAR_EVENT:
 		if (!(n = new_node(ld, VIGIL_YSCALAR, ev)))
 			goto nomem;
-		if (!(n->str = vigil_arena_strndup(&ld->y->arena, (const char *)ev->data.scalar.value,
+		if (!(n->str = vigil_arena_strndup(&ld->y->arena,
+						   (const char *)ev->data.scalar.value,
 						   ev->data.scalar.length)))
 			return VIGIL_ENOMEM;
 		n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
@@ -119,7 +122,8 @@ static int on_event(loader *ld, const yaml_event_t *ev)
 	case YAML_MAPPING_START_EVENT:
 		if (ld->depth >= VIGIL_YAML_MAX_DEPTH)
 			return fail(ld, VIGIL_ELIMIT, line, "nesting deeper than the limit");
-		if (!(n = new_node(ld, ev->type == YAML_SEQUENCE_START_EVENT ? VIGIL_YSEQ : VIGIL_YMAP,
+		if (!(n = new_node(ld,
+				   ev->type == YAML_SEQUENCE_START_EVENT ? VIGIL_YSEQ : VIGIL_YMAP,
 				   ev)))
 			goto nomem;
 		const yaml_char_t *name = ev->type == YAML_SEQUENCE_START_EVENT
@@ -211,8 +215,8 @@ int vigil_yaml__load(vigil_ystream **out, vigil_ctx *ctx, const char *buf, size_
 		vigil_error_set(ctx, error, "out of memory loading YAML");
 	} else {
 		y->ndocs = ld.docs.len;
-		if (ld.docs.len && !(y->docs = vigil_arena_alloc(&y->arena, ld.docs.len *
-									     sizeof(vigil_ynode *))))
+		if (ld.docs.len &&
+		    !(y->docs = vigil_arena_alloc(&y->arena, ld.docs.len * sizeof(vigil_ynode *))))
 			error = VIGIL_ENOMEM;
 		else if (ld.docs.len)
 			memcpy(y->docs, ld.docs.data, ld.docs.len * sizeof(vigil_ynode *));
@@ -246,6 +250,18 @@ const vigil_ynode *vigil_yaml__get(const vigil_ynode *m, const char *key)
 		const vigil_ynode *k = m->items[2 * i];
 		if (k->kind == VIGIL_YSCALAR && strcmp(k->str, key) == 0)
 			return m->items[2 * i + 1];
+	}
+	return NULL;
+}
+
+const vigil_ynode *vigil_yaml__key(const vigil_ynode *m, const char *key)
+{
+	if (!m || m->kind != VIGIL_YMAP)
+		return NULL;
+	for (size_t i = 0; i < m->n; i++) {
+		const vigil_ynode *k = m->items[2 * i];
+		if (k->kind == VIGIL_YSCALAR && strcmp(k->str, key) == 0)
+			return k;
 	}
 	return NULL;
 }

@@ -20,9 +20,9 @@ enum { VIGIL_YSCALAR, VIGIL_YSEQ, VIGIL_YMAP };
 typedef struct vigil_ynode vigil_ynode;
 struct vigil_ynode {
 	int kind;
-	int line; /* 1-based */
-	const char *str; /* scalars: the value */
-	bool plain;	 /* scalars: unquoted (so null / true / numbers mean what they say) */
+	int line;	     /* 1-based */
+	const char *str;     /* scalars: the value */
+	bool plain;	     /* scalars: unquoted (so null / true / numbers mean what they say) */
 	vigil_ynode **items; /* sequences: n items; mappings: n pairs, key then value */
 	size_t n;
 	uint64_t weight; /* 1 + the weights of the items, aliases counted in full */
@@ -32,7 +32,7 @@ typedef struct vigil_ystream {
 	vigil_arena arena;
 	vigil_ynode **docs; /* one root per document; an empty document is NULL */
 	size_t ndocs;
-	char error[256];	/* why loading stopped early, or "" */
+	char error[256]; /* why loading stopped early, or "" */
 	int error_line;
 } vigil_ystream;
 
@@ -44,6 +44,8 @@ void vigil_yaml__free(vigil_ystream *y);
 
 /* The value of `key` in a mapping, or NULL (also when m is not a mapping). */
 const vigil_ynode *vigil_yaml__get(const vigil_ynode *m, const char *key);
+/* The key node of `key` in a mapping (its line is the field's), or NULL. */
+const vigil_ynode *vigil_yaml__key(const vigil_ynode *m, const char *key);
 /* The scalar value of n, or NULL when n is missing or not a scalar. */
 const char *vigil_yaml__str(const vigil_ynode *n);
 /* A boolean scalar: 1 true, 0 false, -1 missing or not a boolean. */
@@ -54,7 +56,7 @@ size_t vigil_yaml__len(const vigil_ynode *s);
 
 /* Runs the Kubernetes checks (k8s.c) on one file's text, adding findings to r. Files
  * without a Kubernetes object are not counted; *found says whether there was one. */
-int vigil_config__k8s(vigil_config_result *r, vigil_ctx *ctx, const char *file,
-		      const char *buf, size_t len, const vigil_config_opts *opts, bool *found);
+int vigil_config__k8s(vigil_config_result *r, vigil_ctx *ctx, const char *file, const char *buf,
+		      size_t len, const vigil_config_opts *opts, bool *found);
 
 #endif

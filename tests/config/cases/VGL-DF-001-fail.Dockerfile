@@ -1,0 +1,4 @@
+# expect: VGL-DF-001 line 4
+FROM alpine:3.19
+RUN adduser -D app
+USER root
