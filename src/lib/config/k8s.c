@@ -92,6 +92,7 @@ typedef struct kscan {
 	const char *file;
 	const vigil_config_opts *opts;
 	char object[512];
+	bool found; /* a Kubernetes object was seen */
 	int error;
 } kscan;
 
@@ -474,6 +475,14 @@ static bool check_object(kscan *s, const vigil_ynode *obj, int depth)
 	return true;
 }
 
+/* vigil_yaml__each callback: checks one document. */
+static int on_document(const vigil_ynode *doc, void *payload)
+{
+	kscan *s = payload;
+	s->found |= check_object(s, doc, 0);
+	return s->error;
+}
+
 int vigil_config__k8s(vigil_config_result *r, vigil_ctx *ctx, const char *file, const char *buf,
 		      size_t len, const vigil_config_opts *opts, bool *found)
 {
@@ -481,19 +490,20 @@ int vigil_config__k8s(vigil_config_result *r, vigil_ctx *ctx, const char *file, 
 	kscan s = {0};
 	int error;
 	*found = false;
-	error = vigil_yaml__load(&y, ctx, buf, len);
-	if (error == VIGIL_ENOMEM)
-		return error;
-	if (!y)
-		return error;
 	s.r = r;
 	s.file = file;
 	s.opts = opts;
-	for (size_t i = 0; i < y->ndocs && s.error >= 0; i++)
-		*found |= check_object(&s, y->docs[i], 0);
-	if (*found)
+	error = vigil_yaml__each(&y, ctx, buf, len, on_document, &s);
+	if (!y || error == VIGIL_ENOMEM) {
+		vigil_yaml__free(y);
+		return error < 0 && s.error >= 0 ? error
+		       : s.error < 0 ? vigil_error_set(ctx, s.error, "%s: out of memory", file)
+				     : error;
+	}
+	*found = s.found;
+	if (s.found)
 		r->files++;
-	if (s.error >= 0 && error >= 0 && y->error[0] && *found)
+	if (s.error >= 0 && error >= 0 && y->error[0] && s.found)
 		vigil_warn(ctx, "%s line %d: %s; later documents skipped", file, y->error_line,
 			   y->error);
 	if (s.error < 0)

@@ -31,6 +31,8 @@ typedef struct loader {
 	vigil_vec anchors; /* anchor, of the current document */
 	vigil_vec docs;	   /* vigil_ynode * */
 	size_t nodes;
+	int (*cb)(const vigil_ynode *doc, void *payload); /* per document, then forgotten */
+	void *payload;
 } loader;
 
 static int fail(loader *ld, int code, int line, const char *msg)
@@ -99,8 +101,18 @@ static int on_event(loader *ld, const yaml_event_t *ev)
 		ld->root = NULL;
 		ld->has_root = false;
 		ld->anchors.len = 0;
+		if (ld->cb) /* the limit is per document when documents are not kept */
+			ld->nodes = 0;
 		return 0;
 	case YAML_DOCUMENT_END_EVENT: {
+		if (ld->cb) {
+			if ((error = ld->cb(ld->root, ld->payload)) < 0)
+				return error;
+			ld->anchors.len = 0;
+			vigil_arena_clear(&ld->y->arena);
+			vigil_arena_init(&ld->y->arena);
+			return 0;
+		}
 		vigil_ynode **slot = vigil_vec_push(&ld->docs);
 		if (!slot)
 			return VIGIL_ENOMEM;
@@ -170,7 +182,9 @@ nomem:
 	return VIGIL_ENOMEM;
 }
 
-int vigil_yaml__load(vigil_ystream **out, vigil_ctx *ctx, const char *buf, size_t len)
+/* Loads a stream; with `cb`, each document is handed to it and then freed. */
+static int load(vigil_ystream **out, vigil_ctx *ctx, const char *buf, size_t len,
+		int (*cb)(const vigil_ynode *doc, void *payload), void *payload)
 {
 	yaml_parser_t parser;
 	loader ld = {0};
@@ -190,6 +204,8 @@ int vigil_yaml__load(vigil_ystream **out, vigil_ctx *ctx, const char *buf, size_
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	ld.y = y;
 	ld.ctx = ctx;
+	ld.cb = cb;
+	ld.payload = payload;
 	ld.anchors = (vigil_vec)VIGIL_VEC_INIT(anchor);
 	ld.docs = (vigil_vec)VIGIL_VEC_INIT(vigil_ynode *);
 	for (int i = 0; i <= VIGIL_YAML_MAX_DEPTH; i++)
@@ -232,6 +248,17 @@ int vigil_yaml__load(vigil_ystream **out, vigil_ctx *ctx, const char *buf, size_
 	}
 	*out = y;
 	return error;
+}
+
+int vigil_yaml__load(vigil_ystream **out, vigil_ctx *ctx, const char *buf, size_t len)
+{
+	return load(out, ctx, buf, len, NULL, NULL);
+}
+
+int vigil_yaml__each(vigil_ystream **out, vigil_ctx *ctx, const char *buf, size_t len,
+		     int (*cb)(const vigil_ynode *doc, void *payload), void *payload)
+{
+	return load(out, ctx, buf, len, cb, payload);
 }
 
 void vigil_yaml__free(vigil_ystream *y)

@@ -41,6 +41,12 @@ typedef struct vigil_ystream {
  * *out set and the earlier documents kept), VIGIL_ENOMEM. Free with vigil_yaml__free. */
 int vigil_yaml__load(vigil_ystream **out, vigil_ctx *ctx, const char *buf, size_t len);
 void vigil_yaml__free(vigil_ystream *y);
+/* As vigil_yaml__load, but hands each document to `cb` (NULL for an empty one) and
+ * frees it before reading the next, so memory and the node limit are per document.
+ * A negative return from cb stops the stream with that code. *out keeps no documents,
+ * only the error fields. */
+int vigil_yaml__each(vigil_ystream **out, vigil_ctx *ctx, const char *buf, size_t len,
+		     int (*cb)(const vigil_ynode *doc, void *payload), void *payload);
 
 /* The value of `key` in a mapping, or NULL (also when m is not a mapping). */
 const vigil_ynode *vigil_yaml__get(const vigil_ynode *m, const char *key);
