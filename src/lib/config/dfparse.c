@@ -28,8 +28,9 @@ typedef struct parser {
 	vigil_ctx *ctx;
 	line *lines;
 	size_t nlines;
-	vigil_vec meta; /* var: ARGs before the first FROM */
-	vigil_vec vars; /* var: ARG and ENV of the current stage */
+	vigil_vec meta;	 /* var: ARGs before the first FROM */
+	vigil_vec vars;	 /* var: ARG and ENV of the current stage */
+	size_t expanded; /* bytes of all expanded values so far */
 } parser;
 
 static bool is_blank(const line *l)
@@ -217,7 +218,11 @@ static const char *expand(parser *ps, const vigil_vec *scope, const char *s)
 	expand_into(ps, scope, s, strlen(s), &b, 0);
 	if (vigil_buf_cstr(&b) < 0 && b.len >= b.limit)
 		b.len = b.limit - 1;
-	r = vigil_arena_strndup(&ps->df->arena, b.data ? (const char *)b.data : "", b.len);
+	ps->expanded += b.len;
+	r = ps->expanded > VIGIL_DF_MAX_EXPANDED_TOTAL
+		    ? NULL
+		    : vigil_arena_strndup(&ps->df->arena, b.data ? (const char *)b.data : "",
+					  b.len);
 	vigil_buf_free(&b);
 	return r;
 }
@@ -502,7 +507,12 @@ static int build_instr(parser *ps, vigil_df_instr *in, const char *text, size_t 
 		const vigil_vec *scope =
 			in->stage < 0 || cmd_is(in, "FROM") ? &ps->meta : &ps->vars;
 		if (!(in->expanded = expand(ps, scope, in->args))) {
-			error = VIGIL_ENOMEM;
+			error = ps->expanded > VIGIL_DF_MAX_EXPANDED_TOTAL
+					? vigil_error_set(ps->ctx, VIGIL_ELIMIT,
+							  "Dockerfile line %d: substituted values "
+							  "pass %u bytes",
+							  in->line, VIGIL_DF_MAX_EXPANDED_TOTAL)
+					: VIGIL_ENOMEM;
 			goto done;
 		}
 	} else {

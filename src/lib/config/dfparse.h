@@ -14,6 +14,7 @@
 #define VIGIL_DF_MAX_HEREDOCS 16
 #define VIGIL_DF_MAX_EXPANDED (64u << 10)
 #define VIGIL_DF_MAX_VARS 2000
+#define VIGIL_DF_MAX_EXPANDED_TOTAL (32u << 20) /* all expanded values of one file */
 
 typedef struct vigil_df_instr {
 	const char *cmd;      /* upper case: "RUN", "FROM", ... */

@@ -188,6 +188,15 @@ TEST(test_dockerfile__hostile_input_is_bounded)
 	vigil_df__free(df);
 	CHECK(vigil_df__parse(&df, ctx, "FROM a\0RUN", 10) == 0);
 	vigil_df__free(df);
+	/* substitution that multiplies a large value is bounded per file */
+	size_t off = 0;
+	off += (size_t)snprintf(big + off, n - off, "FROM a\nARG A=");
+	memset(big + off, 'a', 60000);
+	off += 60000;
+	for (int i = 0; i < 1000 && off + 16 < n; i++)
+		off += (size_t)snprintf(big + off, n - off, "\nENV B=$A");
+	CHECK(vigil_df__parse(&df, ctx, big, off) == VIGIL_ELIMIT);
+	CHECK(strstr(vigil_ctx_error(ctx), "substituted"));
 	free(big);
 	vigil_ctx_free(ctx);
 }
