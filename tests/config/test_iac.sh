@@ -104,6 +104,9 @@ printf 'checks:\n  skip: [VGL-NOPE-001]\n' >"$tmp/bad.yaml"
 grep -q '^cases/VGL-DF-027-fail.Dockerfile (' "$tmp/t" && grep -Eq '^ +3  VGL-DF-027 ' "$tmp/t" && pass "table" || fail "table" "$(head -3 "$tmp/t")"
 "$VIGIL" config --format sarif "$f" >/dev/null 2>"$tmp/err"; rc=$?
 [ $rc = 2 ] && grep -q "not available" "$tmp/err" && pass "--format sarif refused clearly" || fail "--format sarif" "rc $rc"
+"$VIGIL" config --format json --output "$tmp/o.json" cases/VGL-DF-027-fail.Dockerfile >"$tmp/stdout"; rc=$?
+n=$(jq '[.misconfigurations[] | select(.id == "VGL-DF-027" and .line == 3 and .cis == null and .kind == "dockerfile")] | length' "$tmp/o.json")
+[ $rc = 0 ] && [ ! -s "$tmp/stdout" ] && [ "$n" = 1 ] && pass "--output" || fail "--output" "rc $rc, $n findings"
 "$VIGIL" config --list-checks >"$tmp/l"
 grep -Eq '^VGL-DF-001 +dockerfile +4\.1 +HIGH' "$tmp/l" && grep -Eq '^VGL-K8S-001 +kubernetes +K8s 5\.2\.2 +CRITICAL' "$tmp/l" &&
   pass "--list-checks" || fail "--list-checks" "$(head -3 "$tmp/l")"
