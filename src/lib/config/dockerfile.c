@@ -533,6 +533,29 @@ static bool is_stage_name(const vigil_df *df, const char *name, int upto)
 	return false;
 }
 
+/* The last `cmd` of the stage that stage `st` is built FROM (an earlier stage), and so
+ * on up the chain, or NULL. */
+static const vigil_df_instr *inherited(const vigil_df *df, int st, const char *cmd)
+{
+	for (int hops = 0; hops < 64; hops++) {
+		const char *img = df->stages[st].image;
+		int parent = -1;
+		for (int i = st - 1; i >= 0; i--)
+			if (df->stages[i].name && strcasecmp(df->stages[i].name, img) == 0) {
+				parent = i;
+				break;
+			}
+		if (parent < 0)
+			return NULL;
+		st = parent;
+		for (size_t i = df->stages[st].first + df->stages[st].count;
+		     i-- > df->stages[st].first;)
+			if (strcmp(df->ins[i].cmd, cmd) == 0)
+				return &df->ins[i];
+	}
+	return NULL;
+}
+
 static void check_from(df_scan *s, int st)
 {
 	const vigil_df_stage *stage = &s->df->stages[st];
@@ -704,6 +727,10 @@ static void check_stage(df_scan *s, int st, bool final)
 	}
 	if (!final)
 		return;
+	if (!user)
+		user = inherited(df, st, "USER");
+	if (!health)
+		health = inherited(df, st, "HEALTHCHECK");
 	if (!user)
 		ADD(s, "VGL-DF-001", stage->line, "the final stage sets no USER");
 	else if (is_root_user(user->expanded))
