@@ -399,8 +399,9 @@ static int heredocs(parser *ps, vigil_df_instr *in, const char *text, size_t *i)
 		const char *q = p + 2, *s;
 		bool dash = false;
 		char quote = 0;
-		if (*q == '<') { /* here-string <<< */
-			p = q + 1;
+		if (*q == '<' || (p > text && p[-1] != ' ' && p[-1] != '\t')) {
+			/* a here-string <<<, or << inside a word ($((1<<2))): not a heredoc */
+			p = q + (*q == '<');
 			continue;
 		}
 		if (*q == '-') {

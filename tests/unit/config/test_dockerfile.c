@@ -92,6 +92,11 @@ TEST(test_dockerfile__heredocs)
 	CHECK_STR(df->ins[3].cmd, "USER");
 	CHECK(df->ins[3].line == 11);
 	done(ctx, df);
+	/* << inside a word and <<< are not heredocs */
+	df = parse(&ctx, "FROM alpine\nRUN echo $((1<<2)) && cat <<<x\nUSER app\n");
+	CHECK(df);
+	CHECK(df->n == 3 && df->ins[1].nheredocs == 0);
+	done(ctx, df);
 	/* an unterminated heredoc takes the rest of the file, without a crash */
 	df = parse(&ctx, "FROM alpine\nRUN <<EOF\necho\n");
 	CHECK(df);
