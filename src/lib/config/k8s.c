@@ -35,9 +35,9 @@ const vigil_check_info vigil_config__checks_k8s[] = {
 	 "Set securityContext.runAsNonRoot: true (or a non-zero runAsUser)."},
 	{"VGL-K8S-010", K, "K8s 5.2.7", "HIGH", "Runs as UID 0",
 	 "Set securityContext.runAsUser to a non-zero UID."},
-	{"VGL-K8S-011", K, "K8s 5.2.9", "LOW", "Capabilities not dropped",
+	{"VGL-K8S-011", K, "K8s 5.2.10", "LOW", "Capabilities not dropped",
 	 "Set securityContext.capabilities.drop: [\"ALL\"] and add back only what is needed."},
-	{"VGL-K8S-012", K, "K8s 5.2.8", "HIGH", "Dangerous capability added",
+	{"VGL-K8S-012", K, "K8s 5.2.9", "HIGH", "Dangerous capability added",
 	 "Do not add SYS_ADMIN, NET_ADMIN, SYS_PTRACE, SYS_MODULE, NET_RAW, DAC_READ_SEARCH "
 	 "or ALL."},
 	{"VGL-K8S-013", K, NULL, "LOW", "Root filesystem not read-only",
