@@ -11,6 +11,32 @@
 #include "cli.h"
 #include "util/util.h"
 
+/* SARIF and JUnit come from the shared report writers (src/lib/report). */
+static int write_shared(FILE *out, vigil_ctx *ctx, const char *format, const char *target,
+			const vigil_vec *sev, vigil_config_result **results, int n)
+{
+	vigil_report_opts ro = VIGIL_REPORT_OPTS_INIT;
+	vigil_report *r = NULL;
+	vigil_buf sevs = VIGIL_BUF_INIT;
+	int error = 0;
+	for (size_t i = 0; i < sev->len && error == 0; i++)
+		error = vigil_buf_printf(&sevs, "%s%s", i ? "," : "",
+					 VIGIL_VEC_AT(sev, const char *, i));
+	if (error == 0 && sev->len && vigil_buf_cstr(&sevs) == 0)
+		ro.severities = (const char *)sevs.data;
+	if (error == 0 && (error = vigil_report_new(&r, ctx, target, NULL, NULL, &ro)) == 0) {
+		for (int i = 0; i < n; i++)
+			vigil_report_set_config(r, results[i]);
+		if ((error = vigil_report_apply(r, NULL)) == 0)
+			error = vigil_report_write(out, r, format);
+	}
+	if (error < 0)
+		print_error(vigil_ctx_error(ctx)[0] ? vigil_ctx_error(ctx) : "out of memory");
+	vigil_report_free(r);
+	vigil_buf_free(&sevs);
+	return error < 0 ? EXIT_ERR : 0;
+}
+
 void help_config(void)
 {
 	printf("Usage: vigil config PATH... [options]\n"
@@ -20,7 +46,7 @@ void help_config(void)
 	       "misconfigurations. PATH is a file or a directory searched recursively.\n"
 	       "\n"
 	       "Options:\n"
-	       "  --format table|json        output format (default: table)\n"
+	       "  --format table|json|sarif|junit  output format (default: table)\n"
 	       "  --skip ID,...              checks not to run\n"
 	       "  --severity LIST            report only these severities\n"
 	       "                             (e.g. CRITICAL,HIGH)\n"
@@ -295,13 +321,9 @@ int cmd_config(int argc, char **argv)
 			die_usage("config", "unknown option");
 		}
 	}
-	if (!strcmp(format, "sarif") || !strcmp(format, "junit")) {
-		print_error("--format sarif and junit are not available for 'vigil config' yet "
-			    "(they come with the shared report writers); use table or json");
-		return EXIT_ERR;
-	}
-	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
-		die_usage("config", "--format must be table or json");
+	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0 &&
+	    strcmp(format, "sarif") != 0 && strcmp(format, "junit") != 0)
+		die_usage("config", "--format must be table, json, sarif or junit");
 	for (size_t i = 0; i < sev.len; i++) {
 		const char *s = VIGIL_VEC_AT(&sev, const char *, i);
 		if (strcasecmp(s, "CRITICAL") && strcasecmp(s, "HIGH") && strcasecmp(s, "MEDIUM") &&
@@ -364,7 +386,10 @@ int cmd_config(int argc, char **argv)
 			*slot = (void *)f;
 		}
 	}
-	if (!strcmp(format, "json"))
+	if (!strcmp(format, "sarif") || !strcmp(format, "junit")) {
+		if ((rc = write_shared(out, ctx, format, argv[optind], &sev, results, npaths)) != 0)
+			goto done;
+	} else if (!strcmp(format, "json"))
 		write_json(out, shown.data, shown.len, files);
 	else
 		write_table(out, shown.data, shown.len, files, !output && isatty(fileno(out)));

@@ -108,8 +108,21 @@ printf 'checks:\n  skip: [VGL-NOPE-001]\n' >"$tmp/bad.yaml"
 # formats: table groups by file with line numbers; sarif / junit say they are not here yet
 "$VIGIL" config cases/VGL-DF-027-fail.Dockerfile >"$tmp/t" 
 grep -q '^cases/VGL-DF-027-fail.Dockerfile (' "$tmp/t" && grep -Eq '^ +3  VGL-DF-027 ' "$tmp/t" && pass "table" || fail "table" "$(head -3 "$tmp/t")"
-"$VIGIL" config --format sarif "$f" >/dev/null 2>"$tmp/err"; rc=$?
-[ $rc = 2 ] && grep -q "not available" "$tmp/err" && pass "--format sarif refused clearly" || fail "--format sarif" "rc $rc"
+"$VIGIL" config --format sarif cases/VGL-DF-027-fail.Dockerfile cases/VGL-K8S-001-fail.yaml >"$tmp/r.sarif"; rc=$?
+if [ $rc = 0 ] && python3 - "$tmp/r.sarif" "${VIGIL_SHARED:-../../../shared}/specs/schemas/sarif-2.1.0/sarif-schema-2.1.0.json" <<'PYEOF'
+import json, sys, jsonschema
+doc = json.load(open(sys.argv[1]))
+jsonschema.validate(doc, json.load(open(sys.argv[2])))
+res = doc["runs"][0]["results"]
+loc = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in res}
+assert ("VGL-DF-027", "cases/VGL-DF-027-fail.Dockerfile", 3) in loc, loc
+assert any(r[0] == "VGL-K8S-001" and r[1] == "cases/VGL-K8S-001-fail.yaml" for r in loc), loc
+PYEOF
+then pass "--format sarif: valid SARIF 2.1.0 with file and line for each finding, several paths in one run"
+else fail "--format sarif" "rc $rc"; fi
+"$VIGIL" config --format junit cases/VGL-DF-027-fail.Dockerfile >"$tmp/r.xml"; rc=$?
+[ $rc = 0 ] && python3 -c 'import sys,xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); assert r.tag=="testsuites" and int(r.get("failures"))>=1' "$tmp/r.xml" && pass "--format junit" || fail "--format junit" "rc $rc"
 "$VIGIL" config --format json --output "$tmp/o.json" cases/VGL-DF-027-fail.Dockerfile >"$tmp/stdout"; rc=$?
 n=$(jq '[.misconfigurations[] | select(.id == "VGL-DF-027" and .line == 3 and .cis == null and .kind == "dockerfile")] | length' "$tmp/o.json")
 [ $rc = 0 ] && [ ! -s "$tmp/stdout" ] && [ "$n" = 1 ] && pass "--output" || fail "--output" "rc $rc, $n findings"
