@@ -1,0 +1,19 @@
+/* stubs.c - interim: schemes not written yet fall back to the generic order (removed as they land).
+ */
+#include "vcmp.h"
+#define S(n)                                                                                       \
+	int vigil_version__##n##_cmp(int *out, const char *a, const char *b)                       \
+	{                                                                                          \
+		return vigil_version__generic_cmp(out, a, b);                                      \
+	}
+S(semver)
+S(go) S(pep440) S(maven) S(gem) S(composer)
+#define T(n)                                                                                       \
+	int vigil_version__##n##_satisfies(int *out, const char *a, const char *b)                 \
+	{                                                                                          \
+		(void)a;                                                                           \
+		(void)b;                                                                           \
+		*out = 0;                                                                          \
+		return VIGIL_EFORMAT;                                                              \
+	}
+	T(npm) T(pep440) T(gem) T(composer) T(maven)
