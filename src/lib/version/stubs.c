@@ -1,13 +1,10 @@
-/* stubs.c - interim: schemes not written yet fall back to the generic order (removed as they land).
- */
+/* stubs.c - interim: schemes not written yet fall back to the generic order. */
 #include "vcmp.h"
 #define S(n)                                                                                       \
 	int vigil_version__##n##_cmp(int *out, const char *a, const char *b)                       \
 	{                                                                                          \
 		return vigil_version__generic_cmp(out, a, b);                                      \
 	}
-S(semver)
-S(go) S(pep440) S(maven) S(gem) S(composer)
 #define T(n)                                                                                       \
 	int vigil_version__##n##_satisfies(int *out, const char *a, const char *b)                 \
 	{                                                                                          \
@@ -16,4 +13,11 @@ S(go) S(pep440) S(maven) S(gem) S(composer)
 		*out = 0;                                                                          \
 		return VIGIL_EFORMAT;                                                              \
 	}
-	T(npm) T(pep440) T(gem) T(composer) T(maven)
+S(pep440)
+S(maven)
+S(gem)
+S(composer)
+T(pep440)
+T(gem)
+T(composer)
+T(maven)

@@ -209,11 +209,15 @@ static int plain_and(int *out, vigil_vscheme scheme, const char *version, const 
 			s++;
 		if ((error = take(buf, v, s)) < 0)
 			return error;
-		if (fuzzy)
+		if (fuzzy) {
+			/* apk's "<~" and ">~" also accept a fuzzy match */
+			op = op == VOP_LT ? VOP_LE : op == VOP_GT ? VOP_GE : op;
 			ce = vigil_version__apk_cmp_fuzzy(&c, version, buf, 1);
-		else
+		} else {
 			ce = vigil_version_compare(&c, scheme, version, buf);
-		if (ce < 0)
+		}
+		/* apk orders even invalid versions (by string); other schemes refuse them */
+		if (ce < 0 && scheme != VIGIL_VS_APK)
 			error = ce;
 		if (!vigil_version__op_holds(op, c))
 			ok = 0;
