@@ -172,7 +172,8 @@ int vigil_version__semver_cmp(int *out, const char *a, const char *b)
 
 	sv_trim(&as, &ae);
 	sv_trim(&bs, &be);
-	if (sv_parse(&x, as, ae, 3, 4, UINT64_MAX) < 0 || sv_parse(&y, bs, be, 3, 4, UINT64_MAX) < 0) {
+	if (sv_parse(&x, as, ae, 3, 4, UINT64_MAX) < 0 ||
+	    sv_parse(&y, bs, be, 3, 4, UINT64_MAX) < 0) {
 		vigil_version__generic_cmp(out, a, b);
 		return VIGIL_EFORMAT;
 	}
@@ -187,7 +188,8 @@ int vigil_version__go_cmp(int *out, const char *a, const char *b)
 
 	sv_trim(&as, &ae);
 	sv_trim(&bs, &be);
-	if (sv_parse(&x, as, ae, 1, 3, UINT64_MAX) < 0 || sv_parse(&y, bs, be, 1, 3, UINT64_MAX) < 0) {
+	if (sv_parse(&x, as, ae, 1, 3, UINT64_MAX) < 0 ||
+	    sv_parse(&y, bs, be, 1, 3, UINT64_MAX) < 0) {
 		vigil_version__generic_cmp(out, a, b);
 		return VIGIL_EFORMAT;
 	}
@@ -264,8 +266,7 @@ static int partial_parse(partial *p, const char *s, const char *e)
 	return s == e ? 0 : -1;
 }
 
-static int add(bset *set, int op, uint64_t M, uint64_t m, uint64_t p, const char *pre,
-	       size_t pre_n)
+static int add(bset *set, int op, uint64_t M, uint64_t m, uint64_t p, const char *pre, size_t pre_n)
 {
 	bound *b;
 
@@ -376,8 +377,7 @@ static int word_bounds(bset *set, const char *s, const char *e)
 }
 
 /* "A - B": >= the lowest of A, <= B or below the next of B's wildcard. */
-static int hyphen_bounds(bset *set, const char *as, const char *ae, const char *bs,
-			 const char *be)
+static int hyphen_bounds(bset *set, const char *as, const char *ae, const char *bs, const char *be)
 {
 	partial a, b;
 

@@ -14,10 +14,8 @@
 		return VIGIL_EFORMAT;                                                              \
 	}
 S(pep440)
-S(maven)
 S(gem)
 S(composer)
 T(pep440)
 T(gem)
 T(composer)
-T(maven)
