@@ -13,9 +13,7 @@
 		*out = 0;                                                                          \
 		return VIGIL_EFORMAT;                                                              \
 	}
-S(pep440)
 S(gem)
 S(composer)
-T(pep440)
 T(gem)
 T(composer)
