@@ -13,7 +13,5 @@
 		*out = 0;                                                                          \
 		return VIGIL_EFORMAT;                                                              \
 	}
-S(gem)
 S(composer)
-T(gem)
 T(composer)
