@@ -7,6 +7,7 @@
  * separated parts: comparators, "^", "~", "1.2.*", "1.0 - 2.0", "*", with Composer's
  * "-dev" lower bounds (">=1.0" also admits 1.0's pre-releases, "<1.2" does not).
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -222,6 +223,28 @@ static int modifier(cver *v, const char *p, const char *e, char *out, size_t cap
 	return -1;
 }
 
+/* Writes "n0.n1.n2.n3" and the modifier into out (which holds NBUF + 96 bytes);
+ * no snprintf, as this is the hot path. */
+static void put_norm(char *out, const uint64_t n[4], const char *mod)
+{
+	char *o = out;
+	size_t ml = strlen(mod);
+
+	for (int i = 0; i < 4; i++) {
+		char tmp[24];
+		int k = 0;
+		uint64_t x = n[i];
+		do
+			tmp[k++] = (char)('0' + x % 10);
+		while ((x /= 10) != 0);
+		if (i)
+			*o++ = '.';
+		while (k)
+			*o++ = tmp[--k];
+	}
+	memcpy(o, mod, ml + 1);
+}
+
 /* VersionParser::normalize; -1 for what Composer calls an invalid version. With
  * `wild`, the numbers may end in x/X/asterisk parts (x-ranges and "1.x-dev"). */
 static int normalize(cver *v, const char *s, const char *e, int wild)
@@ -230,7 +253,8 @@ static int normalize(cver *v, const char *s, const char *e, int wild)
 	const char *p, *q;
 	int ok = 1;
 
-	memset(v, 0, sizeof(*v));
+	v->norm[0] = '\0';
+	memset(v->n, 0, sizeof(*v) - offsetof(cver, n));
 	while (s < e && vigil_version__space((unsigned char)*s))
 		s++;
 	while (e > s && vigil_version__space((unsigned char)e[-1]))
@@ -322,9 +346,7 @@ static int normalize(cver *v, const char *s, const char *e, int wild)
 		return -1;
 	if (v->wild && !v->dev)
 		return -1; /* "1.x" alone is a constraint, not a version */
-	snprintf(v->norm, sizeof(v->norm), "%llu.%llu.%llu.%llu%s", (unsigned long long)v->n[0],
-		 (unsigned long long)v->n[1], (unsigned long long)v->n[2],
-		 (unsigned long long)v->n[3], mod);
+	put_norm(v->norm, v->n, mod);
 	return 0;
 }
 
@@ -367,9 +389,8 @@ static int bumped(cver *out, const cver *v, int pos, int inc)
 	for (int i = 0; i < 4; i++)
 		n[i] = i + 1 > pos ? 0 : v->n[i];
 	n[pos - 1] += (uint64_t)inc;
-	memset(out, 0, sizeof(*out));
-	snprintf(out->norm, sizeof(out->norm), "%llu.%llu.%llu.%llu-dev", (unsigned long long)n[0],
-		 (unsigned long long)n[1], (unsigned long long)n[2], (unsigned long long)n[3]);
+	memset(out->n, 0, sizeof(*out) - offsetof(cver, n));
+	put_norm(out->norm, n, "-dev");
 	return 0;
 }
 

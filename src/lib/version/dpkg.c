@@ -53,12 +53,14 @@ static int dpkg_split(dver *v, const char *s)
 		error = VIGIL_EFORMAT;
 	for (i = 0; i < v->up_n; i++) {
 		int c = (unsigned char)v->up[i];
-		if (!vigil_version__digit(c) && !vigil_version__alpha(c) && !strchr(".-+~:", c))
+		if (!vigil_version__digit(c) && !vigil_version__alpha(c) && c != '.' && c != '-' &&
+		    c != '+' && c != '~' && c != ':')
 			error = VIGIL_EFORMAT;
 	}
 	for (i = 0; i < v->rev_n; i++) {
 		int c = (unsigned char)v->rev[i];
-		if (!vigil_version__digit(c) && !vigil_version__alpha(c) && !strchr(".+~", c))
+		if (!vigil_version__digit(c) && !vigil_version__alpha(c) && c != '.' && c != '+' &&
+		    c != '~')
 			error = VIGIL_EFORMAT;
 	}
 	return error;
