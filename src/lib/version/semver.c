@@ -75,10 +75,11 @@ static int sv_idents(const char **p, const char *e, int pre)
 	return 0;
 }
 
-/* Parses a full version [s, e): M.m.p (or M.m.p.r when max_parts is 4, or the Go
- * shorthands "M" and "M.m" when min_parts is 1), then -pre and +build. */
+/* Parses a version [s, e): min_parts to max_parts numbers (M.m.p; NuGet's M.m.p.r;
+ * the shorthands "M" and "M.m" that Go, NuGet and OSV's "0" use), then -pre and
+ * +build (after fewer than three numbers only with short_pre, as NuGet allows). */
 static int sv_parse(sv *v, const char *s, const char *e, int min_parts, int max_parts,
-		    uint64_t max_num)
+		    uint64_t max_num, int short_pre)
 {
 	memset(v, 0, sizeof(*v));
 	if (sv_num(&v->n[0], &s, e) < 0 || v->n[0] > max_num)
@@ -93,7 +94,7 @@ static int sv_parse(sv *v, const char *s, const char *e, int min_parts, int max_
 	if (v->parts < min_parts)
 		return -1;
 	if (s < e && *s == '-') {
-		if (v->parts < 3)
+		if (v->parts < 3 && !short_pre)
 			return -1;
 		v->pre = ++s;
 		if (sv_idents(&s, e, 1) < 0)
@@ -101,7 +102,7 @@ static int sv_parse(sv *v, const char *s, const char *e, int min_parts, int max_
 		v->pre_n = (size_t)(s - v->pre);
 	}
 	if (s < e && *s == '+') {
-		if (v->parts < 3)
+		if (v->parts < 3 && !short_pre)
 			return -1;
 		s++;
 		if (sv_idents(&s, e, 0) < 0)
@@ -172,8 +173,8 @@ int vigil_version__semver_cmp(int *out, const char *a, const char *b)
 
 	sv_trim(&as, &ae);
 	sv_trim(&bs, &be);
-	if (sv_parse(&x, as, ae, 3, 4, UINT64_MAX) < 0 ||
-	    sv_parse(&y, bs, be, 3, 4, UINT64_MAX) < 0) {
+	if (sv_parse(&x, as, ae, 1, 4, UINT64_MAX, 1) < 0 ||
+	    sv_parse(&y, bs, be, 1, 4, UINT64_MAX, 1) < 0) {
 		vigil_version__generic_cmp(out, a, b);
 		return VIGIL_EFORMAT;
 	}
@@ -188,8 +189,8 @@ int vigil_version__go_cmp(int *out, const char *a, const char *b)
 
 	sv_trim(&as, &ae);
 	sv_trim(&bs, &be);
-	if (sv_parse(&x, as, ae, 1, 3, UINT64_MAX) < 0 ||
-	    sv_parse(&y, bs, be, 1, 3, UINT64_MAX) < 0) {
+	if (sv_parse(&x, as, ae, 1, 3, UINT64_MAX, 0) < 0 ||
+	    sv_parse(&y, bs, be, 1, 3, UINT64_MAX, 0) < 0) {
 		vigil_version__generic_cmp(out, a, b);
 		return VIGIL_EFORMAT;
 	}
@@ -506,7 +507,7 @@ int vigil_version__npm_satisfies(int *out, const char *version, const char *rang
 
 	*out = 0;
 	sv_trim(&vs, &ve);
-	bad_version = ve - vs > SV_MAX_LENGTH || sv_parse(&v, vs, ve, 3, 3, SV_MAX_SAFE) < 0;
+	bad_version = ve - vs > SV_MAX_LENGTH || sv_parse(&v, vs, ve, 3, 3, SV_MAX_SAFE, 0) < 0;
 	for (;;) {
 		const char *bar = strstr(s, "||");
 		const char *e = bar ? bar : s + strlen(s);

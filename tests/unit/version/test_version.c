@@ -145,10 +145,11 @@ TEST(test_version__semver_precedence)
 	      {"1.0.0-alpha.1", "1.0.0-alpha.beta", -1}, {"1.0.0-alpha.beta", "1.0.0-beta", -1},
 	      {"1.0.0-beta.2", "1.0.0-beta.11", -1}, {"1.0.0-rc.1", "1.0.0", -1},
 	      {"1.0.0+build.1", "1.0.0+build.2", 0}, {"v1.2.3", "1.2.3", 0}, {"1.10.0", "1.9.0", 1},
-	      {"1.2.3.4", "1.2.3.10", -1}, {"1.2.3", "1.2.3.0", 0});
+	      {"1.2.3.4", "1.2.3.10", -1}, {"1.2.3", "1.2.3.0", 0}, {"0", "0.0.1", -1},
+	      {"1.0", "1.0.0", 0}, {"1.0-beta", "1.0.0", -1});
 	int c;
 	CHECK(vigil_version_compare(&c, VIGIL_VS_SEMVER, "01.2.3", "1.2.3") == VIGIL_EFORMAT);
-	CHECK(vigil_version_compare(&c, VIGIL_VS_SEMVER, "1.2", "1.2.0") == VIGIL_EFORMAT);
+	CHECK(vigil_version_compare(&c, VIGIL_VS_SEMVER, "1.2.x", "1.2.0") == VIGIL_EFORMAT);
 }
 
 TEST(test_version__go_pseudo_versions_and_incompatible)
