@@ -4,6 +4,7 @@
  *   vigil vercmp SCHEME A B                      prints <, = or >
  *   vigil vercmp SCHEME --satisfies V CONSTRAINT  prints yes or no
  *   vigil vercmp SCHEME -                         batch: "A<TAB>B" lines on stdin
+ *   vigil vercmp SCHEME --satisfies -             batch: "V<TAB>CONSTRAINT" lines
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@ static void help_vercmp(void)
 	printf("usage: vigil vercmp SCHEME A B\n"
 	       "       vigil vercmp SCHEME --satisfies VERSION CONSTRAINT\n"
 	       "       vigil vercmp SCHEME -\n"
+	       "       vigil vercmp SCHEME --satisfies -\n"
 	       "\n"
 	       "Compares two versions as the ecosystem SCHEME orders them and prints <, = or >\n"
 	       "(A older than, equal to, newer than B). With --satisfies, prints yes or no for\n"
@@ -23,7 +25,8 @@ static void help_vercmp(void)
 	       "ranges, PEP 440 specifiers, RubyGems requirements, Composer constraints, Maven\n"
 	       "ranges) or a plain comparator list such as \">= 1.0, < 2.0\".\n"
 	       "With -, reads lines \"A<TAB>B\" from stdin and prints one <, = or > per line;\n"
-	       "a line holding a single version prints valid or invalid.\n"
+	       "a line holding a single version prints valid or invalid. With --satisfies -,\n"
+	       "reads lines \"VERSION<TAB>CONSTRAINT\" and prints yes, no or error per line.\n"
 	       "\n"
 	       "SCHEME: dpkg deb apk rpm semver npm cargo nuget pep440 pypi maven gem composer\n"
 	       "        go golang generic\n"
@@ -52,8 +55,9 @@ static char result_char(int c)
 	return c < 0 ? '<' : c > 0 ? '>' : '=';
 }
 
-/* Batch mode: one answer per input line, invalid versions still ordered. */
-static int vercmp_batch(vigil_vscheme scheme)
+/* Batch mode: one answer per input line, invalid versions still ordered; with
+ * `satisfies`, lines are VERSION<TAB>CONSTRAINT and answers yes, no or error. */
+static int vercmp_batch(vigil_vscheme scheme, int satisfies)
 {
 	char *line = NULL;
 	size_t cap = 0;
@@ -66,6 +70,15 @@ static int vercmp_batch(vigil_vscheme scheme)
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
 			line[--n] = '\0';
 		tab = strchr(line, '\t');
+		if (satisfies) {
+			int e = -1;
+			if (tab) {
+				*tab = '\0';
+				e = vigil_version_satisfies(&c, scheme, line, tab + 1);
+			}
+			fputs(e < 0 ? "error\n" : c ? "yes\n" : "no\n", stdout);
+			continue;
+		}
 		if (!tab) {
 			int e = vigil_version_compare(&c, scheme, line, line);
 			fputs(e < 0 ? "invalid\n" : "valid\n", stdout);
@@ -104,7 +117,9 @@ int cmd_vercmp(int argc, char **argv)
 		return EXIT_ERR;
 	}
 	if (argc == 3 && strcmp(argv[2], "-") == 0)
-		return vercmp_batch(scheme);
+		return vercmp_batch(scheme, 0);
+	if (argc == 4 && strcmp(argv[2], "--satisfies") == 0 && strcmp(argv[3], "-") == 0)
+		return vercmp_batch(scheme, 1);
 	if (strcmp(argv[2], "--satisfies") == 0) {
 		if (argc != 5)
 			die_usage("vercmp", "--satisfies takes VERSION CONSTRAINT");

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Seeded generator of random but realistic version pairs for the agreement tests.
 
-    gen_pairs.py dpkg|rpm COUNT [SEED]
+    gen_pairs.py dpkg|rpm|pep440|semver|npmrange COUNT [SEED]
 
 Prints COUNT lines "A<TAB>B" (for rpm also "<TAB>E1<TAB>V1<TAB>R1<TAB>E2<TAB>V2<TAB>R2",
-the label tuples, with "-" for an absent field). About half the pairs are near-equal:
+the label tuples, with "-" for an absent field; for npmrange "VERSION<TAB>RANGE"). About half the pairs are near-equal:
 B is A with one small change (a digit bumped, a '~' or '^' part added or dropped, a
 trailing ".0", leading zeros, a letter, the epoch or the revision changed), because
 that is where comparators go wrong. Same seed, same output.
@@ -139,6 +139,114 @@ def rpm_str(t):
     return ((e + ":") if e is not None else "") + v + (("-" + rel) if rel is not None else "")
 
 
+def pep440_version(r):
+    """A PEP 440 version in any spelling packaging accepts."""
+    s = "v" if r.random() < 0.05 else ""
+    if r.random() < 0.1:
+        s += str(r.randint(0, 3)) + "!"
+    s += ".".join(str(r.choice([0, 0, 1, 2, 3, 10, r.randint(0, 30)])) for _ in range(r.randint(1, 4)))
+    if r.random() < 0.35:
+        s += r.choice(["", ".", "-", "_"]) + r.choice(["a", "alpha", "b", "beta", "c", "rc", "pre", "preview"])
+        s += r.choice(["", "", ".", "-"]) + str(r.randint(0, 12)) if r.random() < 0.8 else ""
+    if r.random() < 0.25:
+        if r.random() < 0.3:
+            s += "-" + str(r.randint(0, 5))
+        else:
+            s += r.choice(["", ".", "-", "_"]) + r.choice(["post", "rev", "r"])
+            s += (r.choice(["", "."]) + str(r.randint(0, 5))) if r.random() < 0.8 else ""
+    if r.random() < 0.25:
+        s += r.choice(["", ".", "-", "_"]) + "dev" + (str(r.randint(0, 9)) if r.random() < 0.8 else "")
+    if r.random() < 0.12:
+        segs = [r.choice(["ubuntu", "abc", "1", "2", "10", "cpu", "cu118", "x"]) for _ in range(r.randint(1, 3))]
+        s += "+" + "".join(seg + r.choice([".", "-", "_"]) for seg in segs[:-1]) + segs[-1]
+    if r.random() < 0.1:
+        s = s.upper()
+    return s
+
+
+def pep440_pair(r):
+    a = pep440_version(r)
+    if r.random() < 0.4:
+        return a, pep440_version(r)
+    base = a.split("+")[0]
+    k = r.randrange(5)
+    if k == 0:
+        return a, base + ".0"
+    if k == 1:
+        return a, base + r.choice([".post1", ".dev0", "a1", "+local", ".post0.dev1", "rc1"])
+    if k == 2:
+        return a, base
+    if k == 3:
+        return a, mutate(r, base, ".")
+    return a, a.lower()
+
+
+def semver_version(r):
+    s = "%d.%d.%d" % (r.choice([0, 1, 2, 10]), r.choice([0, 1, 2, 9, 10]), r.choice([0, 1, 3, 10]))
+    if r.random() < 0.4:
+        ids = [r.choice(["alpha", "beta", "rc", "0", "1", "2", "11", "x-1", "beta2", "pre", "A", "a"])
+               for _ in range(r.randint(1, 3))]
+        s += "-" + ".".join(ids)
+    if r.random() < 0.15:
+        s += "+" + r.choice(["build.1", "sha.abc", "001", "x"])
+    return s
+
+
+def semver_pair(r):
+    a = semver_version(r)
+    if r.random() < 0.5:
+        return a, semver_version(r)
+    core, _, pre = a.split("+")[0].partition("-")
+    k = r.randrange(4)
+    if k == 0:
+        return a, core
+    if k == 1:
+        return a, core + "-" + (pre + ".1" if pre else "0")
+    if k == 2:
+        return a, a.split("+")[0] + "+other"
+    nums = core.split(".")
+    i = r.randrange(3)
+    nums[i] = str(int(nums[i]) + r.choice([1, -1 if nums[i] != "0" else 1]))
+    return a, ".".join(nums) + (("-" + pre) if pre and r.random() < 0.5 else "")
+
+
+def npm_partial(r):
+    parts = [str(r.choice([0, 1, 2, 3])) for _ in range(3)]
+    n = r.choice([1, 2, 3, 3, 3])
+    parts = parts[:n]
+    if n < 3 and r.random() < 0.3:
+        parts.append(r.choice(["x", "X", "*"]))
+    s = ".".join(parts)
+    if n == 3 and r.random() < 0.2:
+        s += "-" + r.choice(["beta", "rc.1", "0", "alpha.2"])
+    return s
+
+
+def npm_comparator(r):
+    op = r.choice(["", "=", "^", "~", ">", ">=", "<", "<=", "~>", "v"])
+    return op + (" " if op and op != "v" and r.random() < 0.1 else "") + npm_partial(r)
+
+
+def npm_range(r):
+    sets = []
+    for _ in range(r.choice([1, 1, 1, 2, 3])):
+        k = r.random()
+        if k < 0.15:
+            sets.append("%s - %s" % (npm_partial(r), npm_partial(r)))
+        elif k < 0.2:
+            sets.append(r.choice(["*", "", "x"]))
+        else:
+            sets.append(" ".join(npm_comparator(r) for _ in range(r.choice([1, 1, 2]))))
+    return " || ".join(sets)
+
+
+def npm_pair(r):
+    v = "%d.%d.%d" % (r.choice([0, 1, 2, 3, 4]), r.choice([0, 1, 2, 3, 4]), r.choice([0, 1, 2, 3, 4]))
+    if r.random() < 0.3:
+        v += "-" + r.choice(["beta", "rc.1", "0", "alpha.2", "alpha"])
+    return v, npm_range(r)
+
+
 def main():
     scheme, count = sys.argv[1], int(sys.argv[2])
     r = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 20261124)
@@ -151,6 +259,9 @@ def main():
             a, b = rpm_pair(r)
             f = [x if x is not None else "-" for x in a + b]
             out.write("%s\t%s\t%s\n" % (rpm_str(a), rpm_str(b), "\t".join(f)))
+        elif scheme in ("pep440", "semver", "npmrange"):
+            a, b = {"pep440": pep440_pair, "semver": semver_pair, "npmrange": npm_pair}[scheme](r)
+            out.write("%s\t%s\n" % (a, b))
         else:
             sys.exit("unknown scheme " + scheme)
 

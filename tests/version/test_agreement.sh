@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Randomized agreement: >= 10,000 seeded, realistic version pairs per scheme compared by
-# `vigil vercmp SCHEME -` and by the real tools: `dpkg --compare-versions` and rpm's own
-# rpm.labelCompare (Debian python3-rpm). Zero disagreements required. The real tools'
-# answers are cached in $VIGIL_CACHE/vercmp-agreement-<hash>/ (dpkg takes ~40 s).
+# `vigil vercmp SCHEME -` and by the real tools: `dpkg --compare-versions`, rpm's own
+# rpm.labelCompare (Debian python3-rpm), pypa/packaging's Version (Debian
+# python3-packaging) and node-semver (npm's copy: compare, and satisfies for ranges).
+# Zero disagreements required. The real tools' answers are cached in
+# $VIGIL_CACHE/vercmp-agreement-<hash>/ (dpkg takes ~40 s).
 #   VIGIL_AGREE_N=N   pairs per scheme (default 10000)
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -19,9 +21,12 @@ fail=0
 report() {
   local scheme=$1 tool=$2 pairs=$3 expected=$4 got
   got=$(mktemp)
-  cut -f1,2 "$pairs" | "$VIGIL" vercmp "$scheme" - > "$got" || {
+  cut -f1,2 "$pairs" | "$VIGIL" vercmp "$scheme" ${SATISFIES:+--satisfies} - | sed 's/^error$/no/' > "$got" || {
     echo "FAIL: version/agreement/$scheme: vigil vercmp exited non-zero"; rm -f "$got"; fail=1; return; }
   local n bad
+  if [ ! -s "$expected" ]; then
+    echo "FAIL: version/agreement/$scheme: $tool gave no answers"; rm -f "$got"; fail=1; return
+  fi
   n=$(wc -l < "$expected")
   bad=$(paste "$pairs" "$expected" "$got" | awk -F'\t' '{ e = $(NF-1); g = $NF; if (e != g) { c++; if (c <= 5) printf "%s %s %s (%s says %s)\n", $1, g, $2, "'"$tool"'", e } } END { print c + 0 > "/dev/stderr" }' 2> "$got.count")
   if [ "$n" -lt "$N" ] || [ "$(wc -l < "$got")" -ne "$n" ]; then
@@ -30,7 +35,7 @@ report() {
     echo "FAIL: version/agreement/$scheme: $(cat "$got.count") of $n pairs disagree with $tool, e.g.:"
     printf '%s\n' "$bad" | sed 's/^/    /'; fail=1
   else
-    echo "PASS: version/agreement/$scheme: $n random pairs, 0 disagreements with $tool"
+    echo "PASS: version/agreement/$scheme${SATISFIES:+ ranges}: $n random ${SATISFIES:+version/range }pairs, 0 disagreements with $tool"
   fi
   rm -f "$got" "$got.count"
 }
@@ -67,5 +72,60 @@ for line in open(sys.argv[1]):
 ' "$pairs" > "$cache/rpm-$N.tmp" && mv "$cache/rpm-$N.tmp" "$cache/rpm-$N.expected"
   fi
   report rpm "rpm.labelCompare" "$pairs" "$cache/rpm-$N.expected"
+fi
+
+# PEP 440: candidates that packaging accepts, the first N of them
+if ! "$PY" -c 'import packaging.version' 2> /dev/null; then
+  echo "SKIP: version/agreement/pep440: python3-packaging is not installed"
+else
+  pairs=$cache/pep440-$N.pairs
+  if [ ! -s "$cache/pep440-$N.expected" ]; then
+    python3 "$HERE/gen_pairs.py" pep440 $((N * 2)) "$SEED" | "$PY" -c '
+import sys
+from packaging.version import Version, InvalidVersion
+n = int(sys.argv[1]); pairs = open(sys.argv[2], "w"); exp = open(sys.argv[3], "w")
+for line in sys.stdin:
+    if n == 0:
+        continue
+    a, b = line.rstrip("\n").split("\t")
+    try:
+        x, y = Version(a), Version(b)
+    except InvalidVersion:
+        continue
+    pairs.write(line); exp.write("<\n" if x < y else ">\n" if x > y else "=\n"); n -= 1
+' "$N" "$pairs" "$cache/pep440-$N.tmp" && mv "$cache/pep440-$N.tmp" "$cache/pep440-$N.expected"
+  fi
+  report pep440 "packaging $("$PY" -c 'import packaging; print(packaging.__version__)')" "$pairs" "$cache/pep440-$N.expected"
+fi
+
+# node-semver: SemVer precedence, and ranges (satisfies)
+SEMVER_JS=$(npm root -g 2> /dev/null)/npm/node_modules/semver
+if ! command -v node > /dev/null || [ ! -f "$SEMVER_JS/package.json" ]; then
+  echo "SKIP: version/agreement/semver: node and npm's bundled semver are not installed"
+  echo "SKIP: version/agreement/npm-ranges: node and npm's bundled semver are not installed"
+else
+  ver=$(node -p "require('$SEMVER_JS/package.json').version")
+  pairs=$cache/semver-$N.pairs
+  if [ ! -s "$cache/semver-$N.expected" ]; then
+    python3 "$HERE/gen_pairs.py" semver "$N" "$SEED" > "$pairs"
+    node -e '
+const semver = require(process.argv[1]);
+const lines = require("fs").readFileSync(process.argv[2], "utf8").split("\n").filter(l => l);
+process.stdout.write(lines.map(l => { const [a, b] = l.split("\t"); const c = semver.compare(a, b);
+  return c < 0 ? "<" : c > 0 ? ">" : "="; }).join("\n") + "\n");
+' "$SEMVER_JS" "$pairs" > "$cache/semver-$N.tmp" && mv "$cache/semver-$N.tmp" "$cache/semver-$N.expected"
+  fi
+  report semver "node-semver $ver compare" "$pairs" "$cache/semver-$N.expected"
+  pairs=$cache/npmrange-$N.pairs
+  if [ ! -s "$cache/npmrange-$N.expected" ]; then
+    python3 "$HERE/gen_pairs.py" npmrange "$N" "$SEED" > "$pairs"
+    node -e '
+const semver = require(process.argv[1]);
+const lines = require("fs").readFileSync(process.argv[2], "utf8").split("\n").filter(l => l);
+process.stdout.write(lines.map(l => { const [v, r] = l.split("\t");
+  return semver.satisfies(v, r) ? "yes" : "no"; }).join("\n") + "\n");
+' "$SEMVER_JS" "$pairs" > "$cache/npmrange-$N.tmp" && mv "$cache/npmrange-$N.tmp" "$cache/npmrange-$N.expected"
+  fi
+  SATISFIES=1 report npm "node-semver $ver satisfies" "$pairs" "$cache/npmrange-$N.expected"
 fi
 exit $fail

@@ -41,16 +41,15 @@ static const char *digits(const char *p, const char *e)
 	return p;
 }
 
-/* After a pre/post/dev word: an optional separator and number. */
+/* After a pre/post/dev word: an optional separator and an optional number ("1.0rev."
+ * is post0, as packaging's pattern allows; every later part's own separator is
+ * optional too, so taking the separator here never loses a match). */
 static const char *opt_number(const char *p, const char *e, const char **num, size_t *len)
 {
-	const char *q = p;
-	if (q < e && is_sep((unsigned char)*q) && q + 1 < e &&
-	    vigil_version__digit((unsigned char)q[1]))
-		q++;
+	const char *q = p < e && is_sep((unsigned char)*p) ? p + 1 : p;
 	*num = q;
 	*len = (size_t)(digits(q, e) - q);
-	return *len ? q + *len : p; /* no number: leave a separator to what follows */
+	return q + *len;
 }
 
 /* Parses a PEP 440 version in [s, e); `wildcard` accepts a trailing ".*" after the
