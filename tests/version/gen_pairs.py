@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Seeded generator of random but realistic version pairs for the agreement tests.
 
-    gen_pairs.py dpkg|rpm|pep440|semver|npmrange COUNT [SEED]
+    gen_pairs.py dpkg|rpm|pep440|semver|npmrange|maven COUNT [SEED]
 
 Prints COUNT lines "A<TAB>B" (for rpm also "<TAB>E1<TAB>V1<TAB>R1<TAB>E2<TAB>V2<TAB>R2",
 the label tuples, with "-" for an absent field; for npmrange "VERSION<TAB>RANGE"). About half the pairs are near-equal:
@@ -247,6 +247,46 @@ def npm_pair(r):
     return v, npm_range(r)
 
 
+MAVEN_WORDS = ["alpha", "beta", "milestone", "rc", "cr", "snapshot", "SNAPSHOT", "ga", "final",
+               "Final", "release", "sp", "foo", "a", "b", "m", "jre", "android", "RELEASE", "x"]
+
+
+def maven_version(r):
+    """Maven versions: numbers, qualifiers, '.'/'-' and digit-letter transitions."""
+    s = str(r.choice([0, 1, 1, 2, 10, r.randint(0, 40)]))
+    for _ in range(r.choice([0, 1, 1, 2, 2, 3, 4])):
+        k = r.random()
+        sep = r.choice([".", ".", "-", ""])
+        if k < 0.55:
+            s += (sep or ".") + r.choice(["0", "1", "2", "00", "10", str(r.randint(0, 99))])
+        else:
+            w = r.choice(MAVEN_WORDS)
+            s += sep + w
+            if r.random() < 0.5:
+                s += r.choice(["", "-", "."]) + str(r.randint(0, 12))
+    if r.random() < 0.03:
+        s += r.choice(["-", ".", ".."])
+    return s
+
+
+def maven_pair(r):
+    a = maven_version(r)
+    if r.random() < 0.5:
+        return a, maven_version(r)
+    k = r.randrange(6)
+    if k == 0:
+        return a, a + r.choice([".0", "-0", ".0.0", "-ga", ".final", "-SNAPSHOT", "-sp", "-1"])
+    if k == 1:
+        return a, a.upper()
+    if k == 2:
+        return a, a.replace("-", ".", 1)
+    if k == 3:
+        return a, a.replace(".", "-", 1)
+    if k == 4:
+        return a, mutate(r, a, ".-")
+    return a, a + r.choice(MAVEN_WORDS)
+
+
 def main():
     scheme, count = sys.argv[1], int(sys.argv[2])
     r = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 20261124)
@@ -259,8 +299,9 @@ def main():
             a, b = rpm_pair(r)
             f = [x if x is not None else "-" for x in a + b]
             out.write("%s\t%s\t%s\n" % (rpm_str(a), rpm_str(b), "\t".join(f)))
-        elif scheme in ("pep440", "semver", "npmrange"):
-            a, b = {"pep440": pep440_pair, "semver": semver_pair, "npmrange": npm_pair}[scheme](r)
+        elif scheme in ("pep440", "semver", "npmrange", "maven"):
+            a, b = {"pep440": pep440_pair, "semver": semver_pair, "npmrange": npm_pair,
+                    "maven": maven_pair}[scheme](r)
             out.write("%s\t%s\n" % (a, b))
         else:
             sys.exit("unknown scheme " + scheme)

@@ -2,7 +2,8 @@
 # Randomized agreement: >= 10,000 seeded, realistic version pairs per scheme compared by
 # `vigil vercmp SCHEME -` and by the real tools: `dpkg --compare-versions`, rpm's own
 # rpm.labelCompare (Debian python3-rpm), pypa/packaging's Version (Debian
-# python3-packaging) and node-semver (npm's copy: compare, and satisfies for ranges).
+# python3-packaging), node-semver (npm's copy: compare, and satisfies for ranges) and
+# Maven's own ComparableVersion (Debian libmaven3-core-java, run by its main()).
 # Zero disagreements required. The real tools' answers are cached in
 # $VIGIL_CACHE/vercmp-agreement-<hash>/ (dpkg takes ~40 s).
 #   VIGIL_AGREE_N=N   pairs per scheme (default 10000)
@@ -127,5 +128,29 @@ process.stdout.write(lines.map(l => { const [v, r] = l.split("\t");
 ' "$SEMVER_JS" "$pairs" > "$cache/npmrange-$N.tmp" && mv "$cache/npmrange-$N.tmp" "$cache/npmrange-$N.expected"
   fi
   SATISFIES=1 report npm "node-semver $ver satisfies" "$pairs" "$cache/npmrange-$N.expected"
+fi
+# Maven: ComparableVersion's main() compares each argument with the next one
+MAVEN_JAR=/usr/share/java/maven3-artifact.jar
+if ! command -v java > /dev/null || [ ! -f "$MAVEN_JAR" ]; then
+  echo "SKIP: version/agreement/maven: java or $MAVEN_JAR (libmaven3-core-java) is missing"
+else
+  pairs=$cache/maven-$N.pairs
+  if [ ! -s "$cache/maven-$N.expected" ]; then
+    python3 "$HERE/gen_pairs.py" maven "$N" "$SEED" > "$pairs"
+    tr '\t' '\n' < "$pairs" | tr '\n' '\0' |
+      xargs -0 -n 2000 java -cp "$MAVEN_JAR" org.apache.maven.artifact.versioning.ComparableVersion |
+      python3 -c '
+import sys
+k = 0
+for l in sys.stdin:
+    if l.startswith("Display parameters"):
+        k = 0  # a new java run (xargs splits at pair boundaries: -n is even)
+    elif l.startswith("   "):
+        if k % 2 == 0:
+            print({"<": "<", ">": ">", "==": "="}[l.split()[1]])
+        k += 1
+' > "$cache/maven-$N.tmp" && mv "$cache/maven-$N.tmp" "$cache/maven-$N.expected"
+  fi
+  report maven "Maven $(basename "$(readlink -f "$MAVEN_JAR")" .jar) ComparableVersion" "$pairs" "$cache/maven-$N.expected"
 fi
 exit $fail

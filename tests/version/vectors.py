@@ -80,13 +80,30 @@ def dpkg():
     compare_cases("dpkg", "dpkg", t)
 
 
+# Vectors whose source is not the ecosystem itself and that the ecosystem's own tool
+# contradicts: the expected answer is the tool's, and the run says so.
+OVERRIDES = {
+    # compare.list takes this line from github.com/masahiro331/go-mvn-version; Maven
+    # 3.8.7's own ComparableVersion (`java -cp maven3-artifact.jar ...ComparableVersion
+    # 2.0.a 2.0.0.a`) prints "2.0.a == 2.0.0.a".
+    ("maven", "2.0.a", "2.0.0.a"): "=",
+}
+
+
 def ops_file(scheme, path, name):
-    t = []
+    t, notes = [], []
     for line in open(path):
         line = strip_comment(line)
         if line:
             a, op, b = line.split()
-            t.append((a, {"==": "=", "<": "<", ">": ">", "=": "="}[op], b))
+            op = {"==": "=", "<": "<", ">": ">", "=": "="}[op]
+            if (scheme, a, b) in OVERRIDES:
+                notes.append("%s %s %s (vector says %s)" % (a, OVERRIDES[(scheme, a, b)], b, op))
+                op = OVERRIDES[(scheme, a, b)]
+            t.append((a, op, b))
+    if notes:
+        print("NOTE: version/vectors/%s: expected per the real tool, not the vector: %s"
+              % (name, "; ".join(notes)))
     compare_cases(scheme, name, t)
 
 

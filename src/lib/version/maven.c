@@ -1,5 +1,5 @@
 /*
- * maven.c - Maven's ComparableVersion order (as of Maven 3.8 with MNG-6964): a
+ * maven.c - Maven's ComparableVersion order (as Maven 3.8.7 has it, MNG-6964 included): a
  * version is a chain of lists split at '-' and at digit/letter transitions; numbers
  * compare by value, qualifiers alpha < beta < milestone < rc < snapshot < "" (also
  * ga, final, release) < sp < anything else (alphabetically); trailing zeros and
@@ -135,6 +135,9 @@ static void maven_parse(mver *v, const char *s, size_t len)
 				new_list(v);
 		} else if (vigil_version__digit(c)) {
 			if (!digit && i > start) {
+				/* "1.0.X1" reads as "1.0-X1" (MNG-5568 era): a new list */
+				if (v->lists[v->nlists - 1].count > 0)
+					new_list(v);
 				add_item(v, MI_STR, s + start, i - start, 1);
 				start = i;
 				new_list(v);
@@ -149,8 +152,12 @@ static void maven_parse(mver *v, const char *s, size_t len)
 			digit = 0;
 		}
 	}
-	if (len > start)
+	if (len > start) {
+		/* a closing qualifier ".X" reads as "-X" (1.0.0.X1 < 1.0.0-X2) */
+		if (!digit && v->lists[v->nlists - 1].count > 0)
+			new_list(v);
 		add_item(v, digit ? MI_INT : MI_STR, s + start, len - start, 0);
+	}
 	for (i = v->nlists; i-- > 0;) {
 		mlist *l = &v->lists[i];
 		if (i + 1 < v->nlists)
@@ -246,18 +253,18 @@ static int list_cmp(const mver *a, size_t ka, const mver *b, size_t kb)
 int vigil_version__maven_cmp(int *out, const char *a, const char *b)
 {
 	mitem ia[64], ib[64];
-	mlist la[64], lb[64];
+	mlist la[128], lb[128]; /* a token opens at most two lists */
 	mver va = {ia, la, 0, 0}, vb = {ib, lb, 0, 0};
 	size_t an = strlen(a), bn = strlen(b);
 	int error = 0;
 
 	if (an + 2 > 64) {
 		va.items = malloc((an + 2) * sizeof(mitem));
-		va.lists = malloc((an + 2) * sizeof(mlist));
+		va.lists = malloc(2 * (an + 2) * sizeof(mlist));
 	}
 	if (bn + 2 > 64) {
 		vb.items = malloc((bn + 2) * sizeof(mitem));
-		vb.lists = malloc((bn + 2) * sizeof(mlist));
+		vb.lists = malloc(2 * (bn + 2) * sizeof(mlist));
 	}
 	if (!va.items || !va.lists || !vb.items || !vb.lists) {
 		vigil_version__generic_cmp(out, a, b);
