@@ -484,12 +484,13 @@ static int part_match(const cver *v, const char *s, const char *e)
 		return holds(v, VOP_GE, &lo) && holds(v, VOP_LT, &hi);
 	}
 	op = VOP_EQ;
+	const char *o = s;
 	if (e - s >= 2 && s[0] == '<' && s[1] == '>')
 		op = VOP_NE, s += 2;
 	else
 		op = vigil_version__op(&s);
-	int lt_or_ge = (op == VOP_LT && s[-1] == '<' && s[-2] != '<') ||
-		       (op == VOP_GE && s[-1] == '=' && s[-2] == '>');
+	/* Composer gives "<V" and ">=V" the bound V-dev */
+	int lt_or_ge = (s - o == 1 && o[0] == '<') || (s - o == 2 && o[0] == '>' && o[1] == '=');
 	while (s < e && vigil_version__space((unsigned char)*s))
 		s++;
 	if (normalize(&c, s, e, 1) < 0) {
