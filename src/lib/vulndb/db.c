@@ -20,7 +20,9 @@
 
 static const vigil_feed *const FEEDS[] = {
 	&vigil_feed_almalinux, &vigil_feed_alpine_secdb, &vigil_feed_debian_changelog,
-	&vigil_feed_golang,    &vigil_feed_kev,
+	&vigil_feed_golang,    &vigil_feed_kev,		 &vigil_feed_pypa,
+	&vigil_feed_rustsec,   &vigil_feed_rubyadv,	 &vigil_feed_phpadv,
+	&vigil_feed_nodejs,    &vigil_feed_ubuntu_osv,
 };
 
 static const char SCHEMA[] =
