@@ -215,12 +215,14 @@ int vigil_vdb__osv_record(vigil_vdb_build *b, const char *member, json_t *doc,
 	/* aliases (CVE, GHSA, PYSEC, USN) point to the same record for lookups by id */
 	if (!derived && primary != id && error == 0)
 		error = vigil_vdb__alias(b, v, id);
-	const char *keys[] = {"aliases", "upstream"};
-	for (int k = 0; k < 2 && !derived; k++) {
+	/* "related" holds other records too; Ubuntu's USNs there name the same fix */
+	const char *keys[] = {"aliases", "upstream", "related"};
+	for (int k = 0; k < 3 && !derived; k++) {
 		json_t *a = json_object_get(doc, keys[k]);
 		for (size_t i = 0; i < json_array_size(a) && error == 0; i++) {
 			const char *alias = json_string_value(json_array_get(a, i));
-			if (alias && strcmp(alias, primary) != 0)
+			if (alias && strcmp(alias, primary) != 0 &&
+			    (k < 2 || strncmp(alias, "USN-", 4) == 0))
 				error = vigil_vdb__alias(b, v, alias);
 		}
 	}
