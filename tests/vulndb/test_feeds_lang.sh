@@ -115,6 +115,13 @@ checks += [("Node.js records", core + npm, info["nodejs-security-wg"]["records"]
            ("Node.js core rows", core, q("SELECT COUNT(*) FROM affected WHERE ecosystem='nodejs' AND package='node'")),
            ("npm rows", npm, q("SELECT COUNT(*) FROM affected WHERE ecosystem='npm' AND feed='nodejs-security-wg'"))]
 print(f"node {core} core + {npm} npm")
+# every title is valid UTF-8 (titles cut to a length must not split a character)
+bad = 0
+db.text_factory = bytes
+for (t,) in db.execute("SELECT title FROM vulns WHERE title IS NOT NULL"):
+    try: t.decode("utf-8")
+    except UnicodeDecodeError: bad += 1
+checks.append(("titles that are not valid UTF-8", 0, bad))
 for what, want, got in checks:
     print(("OK " if want == got else "BAD ") + f"{what}: expected {want}, got {got}")
 PYEOF

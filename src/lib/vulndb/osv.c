@@ -199,7 +199,10 @@ int vigil_vdb__osv_record(vigil_vdb_build *b, const char *member, json_t *doc,
 		char t[160];
 		const char *d = str(doc, "details");
 		size_t n = strcspn(d, "\n");
-		snprintf(t, sizeof(t), "%.*s", (int)(n < sizeof(t) - 1 ? n : sizeof(t) - 1), d);
+		if (n > sizeof(t) - 1) /* cut on a UTF-8 character boundary */
+			for (n = sizeof(t) - 1; n > 0 && ((unsigned char)d[n] & 0xC0) == 0x80; n--)
+				;
+		snprintf(t, sizeof(t), "%.*s", (int)n, d);
 		error = vigil_vdb__vuln(b, &v, primary, t, severity);
 	} else {
 		error = vigil_vdb__vuln(b, &v, primary, title, severity);
@@ -226,7 +229,8 @@ int vigil_vdb__osv_record(vigil_vdb_build *b, const char *member, json_t *doc,
 				error = vigil_vdb__alias(b, v, alias);
 		}
 	}
-	json_t *refs = json_object_get(doc, "references");
+	/* a derived record's only reference is the tracker page of its CVE: not kept */
+	json_t *refs = derived ? NULL : json_object_get(doc, "references");
 	for (size_t i = 0; i < json_array_size(refs) && error == 0; i++) {
 		const char *url = str(json_array_get(refs, i), "url");
 		if (url)

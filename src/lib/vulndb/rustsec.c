@@ -64,7 +64,11 @@ static void title_of(char *out, size_t n, const char *body, const char *end)
 			len -= 2;
 			while (len && (p[2 + len - 1] == '\r' || p[2 + len - 1] == ' '))
 				len--;
-			snprintf(out, n, "%.*s", (int)(len < n - 1 ? len : n - 1), p + 2);
+			if (len > n - 1) /* cut on a UTF-8 character boundary */
+				for (len = n - 1;
+				     len > 0 && ((unsigned char)p[2 + len] & 0xC0) == 0x80; len--)
+					;
+			snprintf(out, n, "%.*s", (int)len, p + 2);
 			return;
 		}
 		if (!nl)
