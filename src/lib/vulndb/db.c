@@ -42,7 +42,6 @@ static const char SCHEMA[] =
 
 static const char INDEXES[] = "CREATE INDEX affected_pkg ON affected(ecosystem, package);"
 			      "CREATE INDEX aliases_alias ON aliases(alias);"
-			      "CREATE INDEX affected_feed ON affected(feed);"
 			      "CREATE INDEX aliases_vuln ON aliases(vuln);"
 			      "CREATE INDEX refs_vuln ON refs(vuln);";
 
