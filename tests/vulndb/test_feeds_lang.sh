@@ -130,6 +130,8 @@ PYEOF
   else
     bad "counts: $(grep -v '^OK' "$tmp/counts" | tr '\n' ';')"
   fi
+  age=$($PY -c 'import json,sys; print(json.load(open(sys.argv[1])).get("age_seconds", -1))' "$tmp/info.json")
+  [ "$age" -ge 0 ] && [ "$age" -lt 3600 ] && pass "db info reports the age ($age s)" || bad "db info age: $age"
   sk=$($PY -c 'import json,sys; print(sum(f["skipped"] for f in json.load(open(sys.argv[1]))["feeds"]))' "$tmp/info.json")
   [ "$sk" = 0 ] && pass "no record of the real feeds skipped" || bad "$sk records skipped in the real feeds"
 else
