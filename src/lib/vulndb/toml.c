@@ -371,8 +371,13 @@ static int header(cursor *c, json_t *root, json_t **cur)
 					goto done;
 				}
 			}
-			if (!o || !json_is_array(arr) || json_array_append_new(arr, o) < 0) {
+			if (!o || !json_is_array(arr)) {
+				json_decref(o);
 				fail(c, "key is not an array of tables");
+				goto done;
+			}
+			if (json_array_append_new(arr, o) < 0) { /* o is freed by jansson */
+				fail(c, "out of memory");
 				goto done;
 			}
 			t = o;

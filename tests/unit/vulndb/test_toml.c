@@ -82,3 +82,9 @@ TEST(test_toml__depth_is_bounded)
 	buf[n] = '\0';
 	CHECK(vigil_toml_parse(buf, n, NULL, 0) == NULL);
 }
+
+TEST(test_toml__array_of_tables_over_a_value_is_an_error)
+{
+	const char *s = "a = \"x\"\n[[a]]\n";
+	CHECK(vigil_toml_parse(s, strlen(s), NULL, 0) == NULL);
+}
