@@ -110,4 +110,17 @@ rc=$?
 [ $rc = 2 ] && grep -q "feed rustsec-advisory-db: cannot read\|feed rustsec-advisory-db: .*truncated or corrupt" "$tmp/out6" &&
   [ "$(records "$db" rustsec-advisory-db)" = 5 ] && pass "a download that is not an archive: exit 2, old data kept" ||
   bad "junk download: rc=$rc $(tail -2 "$tmp/out6")"
+# 7. a real mirror archive over HTTP imports exactly as from the mirror directory
+vd=${VIGIL_SHARED:-$top/../shared}/vulndata
+if [ -f "$vd/pypa-advisory-database.tar.gz" ]; then
+  ln -s "$vd/pypa-advisory-database.tar.gz" "$tmp/srv/real-pypa.tar.gz"
+  "$VIGIL" db update --only pypa-advisory-database --url "pypa-advisory-database=$base/real-pypa.tar.gz" \
+    --db "$tmp/real-http.db" --cache "$tmp/cache-real" > "$tmp/out7" 2>&1
+  "$VIGIL" db update --only pypa-advisory-database --from "$vd" --db "$tmp/real-dir.db" > /dev/null 2>&1
+  a=$(records "$tmp/real-http.db" pypa-advisory-database); b=$(records "$tmp/real-dir.db" pypa-advisory-database)
+  [ -n "$a" ] && [ "$a" = "$b" ] && [ "$a" != None ] && pass "real PyPA archive over HTTP: $a records, as from the mirror directory" ||
+    bad "real archive over HTTP: $a vs $b: $(tail -2 "$tmp/out7")"
+else
+  echo "SKIP: fetch: real archive over HTTP: $vd not found"
+fi
 exit $fail
