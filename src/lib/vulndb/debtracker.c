@@ -225,8 +225,7 @@ static int kind_status(const char *word, size_t n, const char **status, int *has
 /* One package line: "[release] - pkg what (notes)" or, in CVE/list, "- pkg what (notes)"
  * (sid). Adds its statement: 0, 1 when the line is not a package line, 2 when it is
  * malformed, or a negative error. */
-static int package_line(vigil_vdb_build *b, dstate *s, const char *line, int64_t vuln, int from_adv,
-			const char **sid_severity)
+static int package_line(vigil_vdb_build *b, dstate *s, const char *line, int64_t vuln, int from_adv)
 {
 	const char *rel = "sid", *p = line;
 	size_t rlen = 3;
@@ -268,8 +267,6 @@ static int package_line(vigil_vdb_build *b, dstate *s, const char *line, int64_t
 	int k = kind_status(what, wlen, &status, &has_version);
 	if (k < 0)
 		return 2;
-	if (rlen == 3 && strncmp(rel, "sid", 3) == 0 && !from_adv && sid_severity && sev)
-		*sid_severity = sev;
 	if (k > 0)
 		return 0;
 	return add_stmt(b, s, rel, rlen, pkg, plen, vuln, status, has_version ? what : NULL, wlen,
@@ -384,7 +381,14 @@ static int parse_advisories(vigil_vdb_build *b, dstate *s, const char *member, c
 			continue;
 		}
 		const char *p = line + strspn(line, " \t");
-		if (!a.open || p == line || !*p)
+		if (p == line && *p) {
+			/* text at the margin that is not a header ends the advisory */
+			if (a.open)
+				vigil_vdb__skipped(b, member, "line outside an advisory");
+			a.open = 0;
+			continue;
+		}
+		if (!a.open || !*p)
 			continue;
 		if (*p == '{') {
 			if (!started) {
@@ -403,7 +407,7 @@ static int parse_advisories(vigil_vdb_build *b, dstate *s, const char *member, c
 		}
 		/* one statement per id of the advisory */
 		size_t before = s->stmts.len;
-		int r = package_line(b, s, p, a.ids[0], 1, NULL);
+		int r = package_line(b, s, p, a.ids[0], 1);
 		if (r < 0) {
 			error = r;
 			break;
@@ -437,7 +441,6 @@ static int parse_cve_list(vigil_vdb_build *b, dstate *s, const char *member, con
 	int64_t vuln = 0;
 	int open = 0, error = 0;
 	size_t first = 0; /* the record's first statement */
-	const char *sid_sev = NULL;
 	for (size_t pos = 0; pos <= len && error == 0;) {
 		size_t n = 0;
 		while (pos + n < len && data[pos + n] != '\n')
@@ -448,10 +451,13 @@ static int parse_cve_list(vigil_vdb_build *b, dstate *s, const char *member, con
 		pos += n + 1;
 		int header = !at_end && line[0] && line[0] != ' ' && line[0] != '\t';
 		if ((header || at_end) && open) {
-			/* the sid urgency applies to the package in every release */
-			for (size_t i = first; sid_sev && i < s->stmts.len; i++)
-				if (!VIGIL_VEC_AT(&s->stmts, stmt, i).severity)
-					VIGIL_VEC_AT(&s->stmts, stmt, i).severity = sid_sev;
+			/* a package's sid urgency applies to it in every release */
+			stmt *v = s->stmts.data;
+			for (size_t i = first; i < s->stmts.len; i++)
+				for (size_t j = first; !v[i].severity && j < s->stmts.len; j++)
+					if (v[j].severity && strcmp(v[j].release, "sid") == 0 &&
+					    strcmp(v[j].pkg, v[i].pkg) == 0)
+						v[i].severity = v[j].severity;
 			open = 0;
 		}
 		if (at_end)
@@ -477,7 +483,6 @@ static int parse_cve_list(vigil_vdb_build *b, dstate *s, const char *member, con
 			vigil_vdb__record(b);
 			open = 1;
 			first = s->stmts.len;
-			sid_sev = NULL;
 			continue;
 		}
 		const char *p = line + strspn(line, " \t");
@@ -500,7 +505,7 @@ static int parse_cve_list(vigil_vdb_build *b, dstate *s, const char *member, con
 		}
 		if (*p != '-' && *p != '[')
 			continue; /* NOTE:, TODO:, NOT-FOR-US:, RESERVED, REJECTED */
-		int r = package_line(b, s, p, vuln, 0, &sid_sev);
+		int r = package_line(b, s, p, vuln, 0);
 		if (r == 2)
 			vigil_vdb__skipped(b, member, "malformed package line");
 		else if (r < 0)
