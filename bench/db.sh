@@ -2,6 +2,7 @@
 # Vulnerability database: full build time from a mirror (median of N builds), database
 # size, and the median time of one package lookup. Prints markdown for BENCHMARKS.md.
 #   bench/db.sh [-n RUNS] [MIRROR]     default mirror: ../shared/vulndata
+#   FEEDS=a,b bench/db.sh ...          only these feeds (db update --only); default all
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=3
@@ -14,7 +15,7 @@ times=()
 for _ in $(seq "$RUNS"); do
   rm -f "$tmp/v.db"
   t0=$(date +%s.%N)
-  "$ROOT/build/vigil" db update --from "$MIRROR" --db "$tmp/v.db" > /dev/null 2>&1
+  "$ROOT/build/vigil" db update --from "$MIRROR" --db "$tmp/v.db" ${FEEDS:+--only "$FEEDS"} > /dev/null 2>&1
   t1=$(date +%s.%N)
   times+=("$(echo "$t1 - $t0" | bc)")
 done
