@@ -282,7 +282,8 @@ static void header_date(char out[32], const char *d, size_t n)
 	int day = 0, year = 0, mon = 0;
 	out[0] = '\0';
 	snprintf(buf, sizeof(buf), "%.*s", (int)(n < 63 ? n : 63), d);
-	for (char *w = strtok(buf, " ,"); w; w = strtok(NULL, " ,")) {
+	char *save = NULL;
+	for (char *w = strtok_r(buf, " ,", &save); w; w = strtok_r(NULL, " ,", &save)) {
 		if (isdigit((unsigned char)w[0])) {
 			long v = strtol(w, NULL, 10);
 			if (v > 31 && v < 10000)
