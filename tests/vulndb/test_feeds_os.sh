@@ -187,6 +187,33 @@ got=$(sql "SELECT COUNT(*) FROM support")
 [ "$got" = "(6,)" ] && pass "debian-security-support: --only replaces its rows" ||
   bad "debian-security-support: $got rows after a second --only"
 
+# a truncated tracker archive fails the feed (its merge state is released: ASan checks
+# leaks) and leaves the database as it was
+# (the DSA list comes first and is parsed; the archive breaks inside the next member)
+mkdir -p "$tmp/trunc"
+$PY - "$fx" "$tmp/trunc/debian-security-tracker.tar.gz" <<'PYEOF'
+import io, os, sys, tarfile
+buf = io.BytesIO()
+with tarfile.open(fileobj=buf, mode="w:gz") as t:
+    t.add(sys.argv[1] + "/debian-security-tracker/data/DSA/list", "debian-security-tracker/data/DSA/list")
+    big = os.urandom(200000)
+    info = tarfile.TarInfo("debian-security-tracker/data/CVE/list")
+    info.size = len(big)
+    t.addfile(info, io.BytesIO(big))
+data = buf.getvalue()
+open(sys.argv[2], "wb").write(data[: len(data) // 2])
+PYEOF
+cp "$tmp/fx.db" "$tmp/fx-before.db"
+"$VIGIL" db update --from "$tmp/trunc" --db "$tmp/fx.db" --only debian-security-tracker > "$tmp/out" 2>&1
+rc=$?
+if [ $rc -eq 0 ]; then
+  bad "a truncated tracker archive was accepted"
+elif [ $rc -eq 2 ] && grep -q 'truncated' "$tmp/out" && cmp -s "$tmp/fx.db" "$tmp/fx-before.db"; then
+  pass "debian-security-tracker: a truncated archive fails with a clear error, database unchanged"
+else
+  bad "truncated tracker archive: $(tail -2 "$tmp/out" | tr '\n' ' ')"
+fi
+
 # ---- 2. the real mirror ----
 if [ ! -d "$vd" ]; then
   echo "SKIP: feeds-os: mirror counts: $vd not found"
