@@ -111,7 +111,8 @@ got=$(sql "SELECT title, published FROM vulns WHERE vuln_id IN ('DSA-9000-1', 'C
   pass "debian: titles from the CVE list, advisory titles and dates" || bad "debian: titles $got"
 
 # Ubuntu: released/needed/pending/deferred/needs-triage/ignored, ESM pockets,
-# Priority_<pkg>, not-affected/DNE/upstream/devel/snap rows not stored.
+# Priority_<pkg>, not-affected/DNE/upstream/devel/snap rows not stored, needs-triage
+# dropped where the release's ESM pocket says not-affected.
 check ubuntu-cve-tracker "
 ubuntu:14.04-esm widget CVE-2099-3001 unfixed - - MEDIUM
 ubuntu:16.04-esm widget CVE-2099-3001 fixed 1.0-1ubuntu0.16.04.1+esm1 - MEDIUM
@@ -125,6 +126,8 @@ ubuntu:22.04 gadget CVE-2099-3001 fix_deferred - - LOW
 ubuntu:24.04 gadget CVE-2099-3001 unfixed - - LOW
 ubuntu:12.04-esm oldthing CVE-2098-0001 fixed 0.9-1ubuntu0.1 - UNKNOWN
 ubuntu:10.04 oldthing CVE-2098-0001 end_of_life - - UNKNOWN
+ubuntu:18.04 thing CVE-2099-3001 unfixed - - MEDIUM
+ubuntu:18.04-esm thing CVE-2099-3001 unfixed - - MEDIUM
 "
 counts ubuntu-cve-tracker 2 2
 got=$(sql "SELECT severity, cvss_vector, cvss_score, published FROM vulns WHERE vuln_id = 'CVE-2099-3001'")

@@ -7,8 +7,9 @@
  * unfixed; deferred -> fix_deferred; ignored -> will_not_fix, or end_of_life when the
  * note says the release reached its end of life or left standard support; not-affected
  * and DNE state that the package is not affected and are not stored (the matcher only
- * reports what is affected, and they are over half the file). Releases: codename ->
- * ubuntu:X.YY; ESM pockets (trusty/esm, esm-infra/xenial, esm-apps/bionic) ->
+ * reports what is affected, and they are over half the file); needs-triage on a release
+ * whose ESM pocket says not-affected is not stored either (vunnel does the same). Releases:
+ * codename -> ubuntu:X.YY; ESM pockets (trusty/esm, esm-infra/xenial, esm-apps/bionic) ->
  * ubuntu:X.YY-esm; upstream, devel, snaps and phone overlays are not releases.
  */
 #include <ctype.h>
@@ -79,7 +80,8 @@ static const char *priority(const char *p, size_t n)
 
 typedef struct row {
 	char eco[40], pkg[128], fixed[128];
-	const char *status;
+	const char *status; /* NULL: not-affected in an ESM pocket (not stored) */
+	int triage;	    /* from needs-triage */
 } row;
 
 typedef struct prio {
@@ -123,9 +125,13 @@ static int status_line(vigil_vdb_build *b, const char *member, uct *u, const cha
 	size_t nl = note && ne ? (size_t)(ne - note - 1) : 0;
 	const char *status;
 #define IS(s) (sl == strlen(s) && strncmp(st, s, sl) == 0)
-	if (IS("DNE") || IS("not-affected"))
+	int esm = strlen(eco) > 4 && strcmp(eco + strlen(eco) - 4, "-esm") == 0;
+	int triage = IS("needs-triage");
+	if (IS("DNE") || (IS("not-affected") && !esm))
 		return 0;
-	if (IS("released"))
+	if (IS("not-affected"))
+		status = NULL; /* kept only to settle needs-triage on the base release */
+	else if (IS("released"))
 		status = VIGIL_ST_FIXED;
 	else if (IS("needed") || IS("pending") || IS("needs-triage"))
 		status = VIGIL_ST_UNFIXED;
@@ -143,7 +149,7 @@ static int status_line(vigil_vdb_build *b, const char *member, uct *u, const cha
 		return 0;
 	}
 #undef IS
-	if (strcmp(status, VIGIL_ST_FIXED) == 0 &&
+	if (status && strcmp(status, VIGIL_ST_FIXED) == 0 &&
 	    (!note || nl == 0 || !isdigit((unsigned char)note[1])))
 		return 0; /* released, version unknown: nothing to compare with */
 	if (u->nrows == MAX_ROWS) {
@@ -154,9 +160,23 @@ static int status_line(vigil_vdb_build *b, const char *member, uct *u, const cha
 	snprintf(r->eco, sizeof(r->eco), "%s", eco);
 	snprintf(r->pkg, sizeof(r->pkg), "%.*s", (int)(colon - us - 1), us + 1);
 	snprintf(r->fixed, sizeof(r->fixed), "%.*s",
-		 strcmp(status, VIGIL_ST_FIXED) == 0 ? (int)nl : 0, note ? note + 1 : "");
+		 status && strcmp(status, VIGIL_ST_FIXED) == 0 ? (int)nl : 0, note ? note + 1 : "");
 	r->status = status;
+	r->triage = triage;
 	return 1;
+}
+
+/* 1 when the ESM pocket of r's release says r's package is not affected: then
+ * needs-triage on the base release means not affected too (vunnel). */
+static int esm_not_affected(const uct *u, const row *r)
+{
+	char esm[48];
+	snprintf(esm, sizeof(esm), "%s-esm", r->eco);
+	for (size_t i = 0; i < u->nrows; i++)
+		if (!u->rows[i].status && strcmp(u->rows[i].eco, esm) == 0 &&
+		    strcmp(u->rows[i].pkg, r->pkg) == 0)
+			return 1;
+	return 0;
 }
 
 /* Parses one CVE file into *u, then writes its vulnerability and rows. */
@@ -257,6 +277,8 @@ static int parse_file(vigil_vdb_build *b, uct *u, const char *member, const char
 	for (size_t i = 0; i < u->nrows && error == 0; i++) {
 		row *r = &u->rows[i];
 		const char *sev = u->sev;
+		if (!r->status || (r->triage && esm_not_affected(u, r)))
+			continue;
 		for (size_t j = 0; j < u->nprios; j++)
 			if (strcmp(u->prios[j].pkg, r->pkg) == 0 && u->prios[j].sev)
 				sev = u->prios[j].sev;
