@@ -11,7 +11,9 @@
 
 #include "../internal.h"
 
-#define VIGIL_DB_SCHEMA_VERSION 3
+#define VIGIL_DB_SCHEMA_VERSION 4
+/* References kept per advisory and feed. */
+#define VIGIL_DB_MAX_REFS 4
 
 typedef struct vigil_vdb_build vigil_vdb_build;
 
