@@ -41,10 +41,10 @@ $(BA)/%.o: %.c $(wildcard include/*.h include/vigil/*.h src/lib/*.h src/lib/*/*.
 	$(CC) $(CFLAGS) $(ASAN) -O1 -c $< -o $@
 
 $(B)/libvigil.a: $(LIB_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 $(BA)/libvigil.a: $(LIBA_OBJ)
-	ar rcs $@ $^
+	rm -f $@ && ar rcs $@ $^
 
 $(B)/vigil: $(CLI_SRC:%.c=$(B)/%.o) $(B)/libvigil.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
