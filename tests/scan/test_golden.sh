@@ -34,9 +34,11 @@ import json, sys
 sys.exit(0 if any(f["name"] == sys.argv[1] for f in json.load(sys.stdin)["feeds"]) else 1)' "$1"
 }
 
-# golden NAME IMAGE EXPECTED.tsv PREFER: scan IMAGE, compare with EXPECTED.tsv
+# golden NAME IMAGE EXPECTED.tsv PREFER [ids|all [TYPE]]: scan IMAGE, compare with
+# EXPECTED.tsv; with "ids", (package, id) only (feeds of constraint lists have no single
+# fixed version); with TYPE, only the findings of packages of that type
 golden() {
-    local name=$1 image=$2 exp=$3 prefer=$4 out="$tmp/$1.json"
+    local name=$1 image=$2 exp=$3 prefer=$4 only=${5:-all} type=${6:-} out="$tmp/$1.json"
     if ! "$VIGIL" scan "$image" --scanners vuln --db "$db" --format json >"$out" \
         2>"$tmp/$name.err"; then
         bad "$name: vigil scan failed: $(tail -3 "$tmp/$name.err")"
@@ -44,12 +46,13 @@ golden() {
     fi
     local n
     n=$(grep -c . "$exp")
-    if $PY "$gd/compare.py" "$exp" "$out" --prefer "$prefer" --ids-only >"$tmp/$name.ids"; then
+    if $PY "$gd/compare.py" "$exp" "$out" --prefer "$prefer" --type "$type" --ids-only >"$tmp/$name.ids"; then
         pass "$name: the $n expected findings (package, id), no other"
     else
         bad "$name: findings (package, id) differ: $(cat "$tmp/$name.ids")"
     fi
-    if $PY "$gd/compare.py" "$exp" "$out" --prefer "$prefer" >"$tmp/$name.fix"; then
+    [ "$only" = ids ] && return
+    if $PY "$gd/compare.py" "$exp" "$out" --prefer "$prefer" --type "$type" >"$tmp/$name.fix"; then
         pass "$name: fixed versions of the $n findings"
     else
         bad "$name: findings (package, id, fixed version) differ: $(cat "$tmp/$name.fix")"
@@ -103,6 +106,27 @@ if goimg=$("$fx/make-golden-go.sh" 2>"$tmp/go.log"); then
     fi
 else
     skip "go-modules: fixture not built (needs go): $(tail -1 "$tmp/go.log")"
+fi
+
+# 5. npm lockfile and RubyGems specifications (feeds of the language importers)
+if lang=$("$fx/make-golden-lang.sh" 2>"$tmp/lang.log"); then
+    if ! has_feed nodejs-security-wg; then
+        skip "npm-lockfile: the database has no nodejs-security-wg feed (language importers not merged)"
+    elif $PY "$gd/expect_npm.py" "$vd" "$lang/rootfs/app/package-lock.json" >"$tmp/npm.tsv"; then
+        golden "npm-lockfile" "$lang/oci" "$tmp/npm.tsv" NSWG- ids npm
+    else
+        bad "npm-lockfile: expect_npm.py failed"
+    fi
+    if ! has_feed ruby-advisory-db; then
+        skip "gems: the database has no ruby-advisory-db feed (language importers not merged)"
+    elif $PY "$gd/expect_gem.py" "$vd" "$lang/rootfs/usr/local/bundle/specifications" \
+        >"$tmp/gem.tsv"; then
+        golden "gems" "$lang/oci" "$tmp/gem.tsv" CVE- ids gem
+    else
+        bad "gems: expect_gem.py failed"
+    fi
+else
+    bad "npm/gems: fixture build failed: $(tail -1 "$tmp/lang.log")"
 fi
 
 exit $fail

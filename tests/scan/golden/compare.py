@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
 """Compare the expected findings of a golden scan with what `vigil scan --format json`
-reported. Usage: compare.py EXPECTED.tsv VIGIL.json [--prefer PREFIX] [--ids-only]
+reported. Usage: compare.py EXPECTED.tsv VIGIL.json [--prefer PREFIX] [--ids-only] [--type TYPE]
 
 EXPECTED.tsv: one finding per line, "package<TAB>id<TAB>fixed version" (fixed empty
 when there is none), written by an expect_*.py script from the raw feeds. A finding of
 Vigil is keyed the same way: the package name, the first of its id and aliases that
-starts with PREFIX (default: its id), and fixed_version (with --ids-only, the package and id alone). Prints the missing and the
+starts with PREFIX (default: its id), and fixed_version. An expected id may list
+alternatives, "CVE-1|NSWG-ECO-2": a finding of that package whose id or aliases hold any
+of them is keyed by the whole string (with --ids-only, the package and id alone; with --type, only findings of packages of
+that type). Prints the missing and the
 extra findings (first 20 of each) and exits 1 when the sets differ."""
 import json
 import sys
@@ -18,24 +21,36 @@ def main():
         k = args.index("--prefer")
         prefer = args[k + 1]
         del args[k:k + 2]
+    only_type = ""
+    if "--type" in args:
+        k = args.index("--type")
+        only_type = args[k + 1]
+        del args[k:k + 2]
     ids_only = "--ids-only" in args
     if ids_only:
         args.remove("--ids-only")
     exp_path, got_path = args
-    want = set()
+    want, alts = set(), {}
     with open(exp_path) as f:
         for line in f:
             if line.strip():
                 pkg, vid, fixed = line.rstrip("\n").split("\t")
+                for alt in vid.split("|"):
+                    alts[(pkg, alt)] = vid
                 want.add((pkg, vid) if ids_only else (pkg, vid, fixed))
     with open(got_path) as f:
         doc = json.load(f)
     got = set()
     for v in doc.get("vulnerabilities") or []:
+        if only_type and v["package"]["type"] != only_type:
+            continue
         ids = [v["id"]] + list(v.get("aliases") or [])
-        key = next((i for i in ids if prefer and i.startswith(prefer)), v["id"])
+        name = v["package"]["name"]
+        key = next((alts[(name, i)] for i in ids if (name, i) in alts), None)
+        if key is None:
+            key = next((i for i in ids if prefer and i.startswith(prefer)), v["id"])
         fixed = v.get("fixed_version") or ""
-        got.add((v["package"]["name"], key) if ids_only else (v["package"]["name"], key, fixed))
+        got.add((name, key) if ids_only else (name, key, fixed))
     missing, extra = sorted(want - got), sorted(got - want)
     print(f"expected {len(want)}, vigil {len(got)}, missing {len(missing)}, extra {len(extra)}")
     for title, rows in (("missing (expected, not reported)", missing),
