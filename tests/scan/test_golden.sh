@@ -5,7 +5,8 @@
 # and the package manager's own listing (dpkg-query, the apk installed db, rpm -qa,
 # go version -m, package-lock.json, Gemfile.lock), comparing versions with the real
 # tools (dpkg --compare-versions, rpm.labelCompare) or Python written from the
-# ecosystem's rules. Two checks per image: the set of (package, id), then the set of
+# ecosystem's rules. Three checks per image: the set of (package, id); each finding's
+# layer and package fields against the OCI layout (check_layers.py); the set of
 # (package, id, fixed version). The rules are written down in docs/golden-scans.md.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -50,6 +51,11 @@ golden() {
         pass "$name: the $n expected findings (package, id), no other"
     else
         bad "$name: findings (package, id) differ: $(cat "$tmp/$name.ids")"
+    fi
+    if $PY "$gd/check_layers.py" "$image" "$out" >"$tmp/$name.layers"; then
+        pass "$name: layer (index, diff_id, created_by) and package fields of every finding"
+    else
+        bad "$name: layer or package fields wrong: $(cat "$tmp/$name.layers")"
     fi
     [ "$only" = ids ] && return
     if $PY "$gd/compare.py" "$exp" "$out" --prefer "$prefer" --type "$type" >"$tmp/$name.fix"; then
