@@ -48,7 +48,7 @@ golden() {
     local n
     n=$(grep -c . "$exp")
     if $PY "$gd/compare.py" "$exp" "$out" --prefer "$prefer" --type "$type" --ids-only >"$tmp/$name.ids"; then
-        pass "$name: the $n expected findings (package, id), no other"
+        pass "$name: the $n expected findings (package, id), no other, none twice"
     else
         bad "$name: findings (package, id) differ: $(cat "$tmp/$name.ids")"
     fi

@@ -7,7 +7,8 @@ when there is none), written by an expect_*.py script from the raw feeds. A find
 Vigil is keyed the same way: the package name, the first of its id and aliases that
 starts with PREFIX (default: its id), and fixed_version. An expected id may list
 alternatives, "CVE-1|NSWG-ECO-2": a finding of that package whose id or aliases hold any
-of them is keyed by the whole string (with --ids-only, the package and id alone; with --type, only findings of packages of
+of them is keyed by the whole string. Two findings of one package (same name, version
+and location) for one id are an error too: one vulnerability is one finding (with --ids-only, the package and id alone; with --type, only findings of packages of
 that type). Prints the missing and the
 extra findings (first 20 of each) and exits 1 when the sets differ."""
 import json
@@ -40,7 +41,7 @@ def main():
                 want.add((pkg, vid) if ids_only else (pkg, vid, fixed))
     with open(got_path) as f:
         doc = json.load(f)
-    got = set()
+    got, seen, dups = set(), set(), []
     for v in doc.get("vulnerabilities") or []:
         if only_type and v["package"]["type"] != only_type:
             continue
@@ -50,18 +51,24 @@ def main():
         if key is None:
             key = next((i for i in ids if prefer and i.startswith(prefer)), v["id"])
         fixed = v.get("fixed_version") or ""
+        one = (name, v["package"]["version"], v["package"].get("location"), key)
+        if one in seen:
+            dups.append((name, v["package"]["version"], key))
+        seen.add(one)
         got.add((name, key) if ids_only else (name, key, fixed))
     missing, extra = sorted(want - got), sorted(got - want)
-    print(f"expected {len(want)}, vigil {len(got)}, missing {len(missing)}, extra {len(extra)}")
+    print(f"expected {len(want)}, vigil {len(got)}, missing {len(missing)}, extra {len(extra)}"
+          f", duplicates {len(dups)}")
     for title, rows in (("missing (expected, not reported)", missing),
-                        ("extra (reported, not expected)", extra)):
+                        ("extra (reported, not expected)", extra),
+                        ("duplicates (one package, one id, several findings)", dups)):
         if rows:
             print(f"  {title}:")
             for r in rows[:20]:
                 print("    " + "  ".join(r))
             if len(rows) > 20:
                 print(f"    ... {len(rows) - 20} more")
-    return 1 if missing or extra else 0
+    return 1 if missing or extra or dups else 0
 
 
 if __name__ == "__main__":
