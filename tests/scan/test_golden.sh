@@ -25,6 +25,15 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 db=$tmp/vigil.db
 
+# 0. the Python comparators the expectations rely on, against published vectors
+if [ -d "$shared/specs/vercmp" ]; then
+    if $PY "$gd/selftest.py" "$shared/specs" >"$tmp/selftest" 2>&1; then
+        pass "expectation comparators agree with the published vectors: $(tr '\n' ';' <"$tmp/selftest")"
+    else
+        bad "expectation comparators disagree with the published vectors: $(cat "$tmp/selftest")"
+    fi
+fi
+
 if ! "$VIGIL" db update --from "$vd" --db "$db" >"$tmp/dbout" 2>&1; then
     bad "db update --from ../shared/vulndata failed: $(tail -3 "$tmp/dbout")"
     exit 1
