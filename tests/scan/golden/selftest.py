@@ -5,13 +5,16 @@ Usage: selftest.py SPECS  (../shared/specs)
   apkver.py: every comparison of vercmp/apk/version.data (apk-tools' own test data),
     except the apk-tools 3 "~hash" versions no Alpine 3.x package carries;
   gemver.py: every row of vercmp/rubygems/requirement-satisfied-by.tsv and the "cmp"
-    rows of version-vectors.tsv.
+    rows of version-vectors.tsv;
+  expect_go.cmp (golang.org/x/mod/semver order): node-semver's comparisons.json rows
+    that are strict SemVer 2.0.
 Prints one line per comparator and exits 1 on any disagreement."""
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import apkver  # noqa: E402
+import expect_go  # noqa: E402
 import gemver  # noqa: E402
 
 
@@ -55,10 +58,30 @@ def gem(specs):
     return "gemver", ok, bad
 
 
+def gosemver(specs):
+    """expect_go.cmp: node-semver's comparisons.json rows without options (strict SemVer
+    2.0, which is Go's order; Go's own "v" prefix is optional here)."""
+    import json
+    ok, bad = 0, []
+    doc = json.load(open(os.path.join(specs, "vercmp/node-semver/comparisons.json")))
+    for row in doc["data"]:
+        if len(row) != 2 or not all(isinstance(v, str) for v in row):
+            continue
+        try:
+            c = expect_go.cmp(row[0], row[1])
+        except ValueError:
+            continue  # loose forms (spaces, "=" prefix) are not Go versions
+        if c > 0:
+            ok += 1
+        else:
+            bad.append(" > ".join(row))
+    return "expect_go.cmp", ok, bad
+
+
 def main():
     specs = sys.argv[1]
     fail = 0
-    for name, ok, bad in (apk(specs), gem(specs)):
+    for name, ok, bad in (apk(specs), gem(specs), gosemver(specs)):
         print("%s: %d vectors agree, %d disagree" % (name, ok, len(bad)))
         for b in bad[:10]:
             print("  " + b)
