@@ -3,7 +3,7 @@
 # images against a database built from ../shared/vulndata, compared with the findings
 # that tests/scan/golden/expect_*.py compute independently from the RAW feed archives
 # and the package manager's own listing (dpkg-query, the apk installed db, rpm -qa,
-# go version -m, package-lock.json, Gemfile.lock), comparing versions with the real
+# go version -m, package-lock.json, gem specifications), comparing versions with the real
 # tools (dpkg --compare-versions, rpm.labelCompare) or Python written from the
 # ecosystem's rules. Three checks per image: the set of (package, id); each finding's
 # layer and package fields against the OCI layout (check_layers.py); the set of
