@@ -16,11 +16,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fetch.h"
 #include "vulndb.h"
 
 static const vigil_feed *const FEEDS[] = {
 	&vigil_feed_almalinux, &vigil_feed_alpine_secdb, &vigil_feed_debian_changelog,
-	&vigil_feed_golang,    &vigil_feed_kev,
+	&vigil_feed_golang,    &vigil_feed_kev,		 &vigil_feed_pypa,
+	&vigil_feed_rustsec,   &vigil_feed_rubyadv,	 &vigil_feed_phpadv,
+	&vigil_feed_nodejs,    &vigil_feed_ubuntu_osv,
+	&vigil_feed_almalinux,	&vigil_feed_alpine_secdb, &vigil_feed_debian_changelog,
+	&vigil_feed_golang,	&vigil_feed_kev,	  &vigil_feed_debtracker,
+	&vigil_feed_debsupport, &vigil_feed_ubuntu,	  &vigil_feed_wolfi,
+	&vigil_feed_azurelinux,
 };
 
 static const char SCHEMA[] =
@@ -35,20 +42,23 @@ static const char SCHEMA[] =
 	"CREATE TABLE aliases(alias TEXT NOT NULL, vuln INTEGER NOT NULL, feed TEXT NOT NULL);"
 	"CREATE TABLE refs(vuln INTEGER NOT NULL, url TEXT NOT NULL, feed TEXT NOT NULL);"
 	"CREATE TABLE kev(cve TEXT PRIMARY KEY, added TEXT, vendor TEXT, product TEXT,"
-	" name TEXT) WITHOUT ROWID;";
+	" name TEXT) WITHOUT ROWID;"
+	"CREATE TABLE support(ecosystem TEXT NOT NULL, package TEXT NOT NULL, version TEXT,"
+	" date TEXT, note TEXT, limited INT NOT NULL);";
 
 static const char INDEXES[] = "CREATE INDEX affected_pkg ON affected(ecosystem, package);"
 			      "CREATE INDEX aliases_alias ON aliases(alias);"
-			      "CREATE INDEX affected_feed ON affected(feed);"
 			      "CREATE INDEX aliases_vuln ON aliases(vuln);"
-			      "CREATE INDEX refs_vuln ON refs(vuln);";
+			      "CREATE INDEX refs_vuln ON refs(vuln);"
+			      "CREATE INDEX support_pkg ON support(ecosystem, package);";
 
 struct vigil_vdb_build {
 	vigil_ctx *ctx;
 	sqlite3 *db;
 	sqlite3_stmt *ins_vuln, *get_vuln, *upd_vuln, *upd_details, *ins_aff, *ins_kev, *ins_alias,
-		*ins_ref;
+		*ins_ref, *ins_support;
 	const vigil_feed *feed;
+	void *feed_state; /* the current feed's own state (vigil_vdb__state) */
 	uint64_t records, skipped;
 	char source_date[64];
 	char first_skip[256];
@@ -57,7 +67,7 @@ struct vigil_vdb_build {
 struct vigil_db {
 	vigil_ctx *ctx;
 	sqlite3 *db;
-	sqlite3_stmt *lookup;
+	sqlite3_stmt *lookup, *support_lookup;
 	sqlite3_stmt *q_vuln, *q_alias, *q_ref, *q_kev; /* vigil_db_vuln */
 	char *path;
 	int schema;
@@ -174,6 +184,25 @@ int vigil_vdb__kev(vigil_vdb_build *b, const char *cve, const char *added, const
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : sql_error(b, "adding a KEV entry");
 }
 
+void **vigil_vdb__state(vigil_vdb_build *b)
+{
+	return &b->feed_state;
+}
+
+int vigil_vdb__support(vigil_vdb_build *b, const char *ecosystem, const char *package,
+		       const char *version, const char *date, const char *note, int limited)
+{
+	sqlite3_stmt *st = b->ins_support;
+	sqlite3_reset(st);
+	bind_text(st, 1, ecosystem);
+	bind_text(st, 2, package);
+	bind_text(st, 3, version);
+	bind_text(st, 4, date);
+	bind_text(st, 5, note);
+	sqlite3_bind_int(st, 6, limited);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : sql_error(b, "adding a support statement");
+}
+
 void vigil_vdb__record(vigil_vdb_build *b)
 {
 	b->records++;
@@ -256,7 +285,11 @@ static int prepare(vigil_vdb_build *b)
 			       " published = COALESCE(published, ?) WHERE id = ?",
 			       -1, &b->upd_details, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(b->db, "INSERT INTO refs(vuln, url, feed) VALUES(?,?,?)", -1,
-			       &b->ins_ref, NULL) != SQLITE_OK)
+			       &b->ins_ref, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db,
+			       "INSERT INTO support(ecosystem, package, version, date, note,"
+			       " limited) VALUES(?,?,?,?,?,?)",
+			       -1, &b->ins_support, NULL) != SQLITE_OK)
 		return sql_error(b, "preparing statements");
 	return 0;
 }
@@ -271,6 +304,8 @@ static void finalize(vigil_vdb_build *b)
 	sqlite3_finalize(b->upd_vuln);
 	sqlite3_finalize(b->upd_details);
 	sqlite3_finalize(b->ins_ref);
+	sqlite3_finalize(b->ins_support);
+	b->ins_support = NULL;
 	b->ins_vuln = b->get_vuln = b->ins_aff = b->ins_kev = b->ins_alias = NULL;
 	b->upd_vuln = b->upd_details = b->ins_ref = NULL;
 }
@@ -307,8 +342,11 @@ static int import_feed(vigil_vdb_build *b, const char *dir, const vigil_feed *f)
 		const char *name = archive_entry_pathname(e);
 		if (!name || archive_entry_filetype(e) != AE_IFREG)
 			continue;
+		/* the top folder: <feed>/ in a mirror, <repo>-<branch>/ in a download */
 		if (strncmp(name, prefix, strlen(prefix)) == 0)
 			name += strlen(prefix);
+		else if (strchr(name, '/'))
+			name = strchr(name, '/') + 1;
 		if (!f->want(name))
 			continue;
 		int64_t size = archive_entry_size(e);
@@ -345,6 +383,12 @@ static int import_feed(vigil_vdb_build *b, const char *dir, const vigil_feed *f)
 			path, archive_error_string(a) ? archive_error_string(a) : "read error");
 		goto done;
 	}
+	if (f->finish) {
+		error = f->finish(b, 0);
+		b->feed_state = NULL;
+		if (error < 0)
+			goto done;
+	}
 	/* the feed's statistics */
 	sqlite3_stmt *st = NULL;
 	char now[32];
@@ -371,6 +415,10 @@ static int import_feed(vigil_vdb_build *b, const char *dir, const vigil_feed *f)
 		vigil_warn(b->ctx, "feed %s: %llu malformed record(s) skipped (first: %s)", f->name,
 			   (unsigned long long)b->skipped, b->first_skip);
 done:
+	if (f->finish && b->feed_state) {
+		f->finish(b, 1);
+		b->feed_state = NULL;
+	}
 	vigil_buf_free(&data);
 	archive_read_free(a);
 	return error;
@@ -439,11 +487,9 @@ int vigil_db_update(vigil_ctx *ctx, const char *db_path, const vigil_db_update_o
 	memset(&b, 0, sizeof(b));
 	b.ctx = ctx;
 	ctx->error[0] = '\0';
-	if (!opts || !opts->from)
-		return vigil_error_set(ctx, VIGIL_EINVAL,
-				       "db update: downloading from the upstream URLs is not built "
-				       "yet; give a mirror directory with --from");
-	if (stat(opts->from, &st) < 0 || !S_ISDIR(st.st_mode))
+	if (!opts)
+		return vigil_error_set(ctx, VIGIL_EINVAL, "db update: no options");
+	if (opts->from && (stat(opts->from, &st) < 0 || !S_ISDIR(st.st_mode)))
 		return vigil_error_set(ctx, VIGIL_ENOTFOUND, "db update: %s is not a directory",
 				       opts->from);
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(FEEDS); i++)
@@ -457,6 +503,22 @@ int vigil_db_update(vigil_ctx *ctx, const char *db_path, const vigil_db_update_o
 		for (size_t i = 0; i < VIGIL_ARRAY_LEN(FEEDS); i++)
 			selected[i] |= FEEDS[i] == f;
 		p += n + (p[n] == ',');
+	}
+	/* online: download the selected feeds into the cache, then import from there */
+	const char *from = opts->from;
+	char cache[2048];
+	if (!from) {
+		const vigil_feed *want[VIGIL_ARRAY_LEN(FEEDS)];
+		size_t n = 0;
+		for (size_t i = 0; i < VIGIL_ARRAY_LEN(FEEDS); i++)
+			if (selected[i])
+				want[n++] = FEEDS[i];
+		snprintf(cache, sizeof(cache), "%s", opts->cache_dir ? opts->cache_dir : "");
+		if (!opts->cache_dir)
+			snprintf(cache, sizeof(cache), "%s.cache", db_path);
+		if ((error = vigil_vdb__fetch(ctx, cache, want, n, opts)) < 0)
+			return error;
+		from = cache;
 	}
 	clean_stale(db_path);
 	snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", db_path, (long)getpid());
@@ -490,8 +552,11 @@ int vigil_db_update(vigil_ctx *ctx, const char *db_path, const vigil_db_update_o
 			if (FEEDS[i] == &vigil_feed_kev &&
 			    (error = exec(&b, "DELETE FROM kev")) < 0)
 				goto done;
+			if (FEEDS[i] == &vigil_feed_debsupport &&
+			    (error = exec(&b, "DELETE FROM support")) < 0)
+				goto done;
 		}
-		if ((error = import_feed(&b, opts->from, FEEDS[i])) < 0)
+		if ((error = import_feed(&b, from, FEEDS[i])) < 0)
 			goto done;
 	}
 	now_iso(now);
@@ -627,6 +692,7 @@ void vigil_db_free(vigil_db *d)
 	sqlite3_finalize(d->q_alias);
 	sqlite3_finalize(d->q_ref);
 	sqlite3_finalize(d->q_kev);
+	sqlite3_finalize(d->support_lookup);
 	if (d->db)
 		sqlite3_close(d->db);
 	vigil_vec_free(&d->feeds);
@@ -677,8 +743,14 @@ int vigil_vdb__parse_buffer(const vigil_feed *f, const char *member, const uint8
 		error = VIGIL_ENOMEM;
 		goto done;
 	}
-	if ((error = exec(&b, SCHEMA)) == 0 && (error = prepare(&b)) == 0)
+	if ((error = exec(&b, SCHEMA)) == 0 && (error = prepare(&b)) == 0) {
 		error = f->parse(&b, member, data, len);
+		if (f->finish) {
+			int e = f->finish(&b, error < 0);
+			if (error == 0)
+				error = e;
+		}
+	}
 	if (records)
 		*records = b.records;
 	if (skipped)
@@ -814,4 +886,45 @@ done:
 	vigil_vec_free(&refs);
 	vigil_arena_clear(&a);
 	return error;
+}
+
+int vigil_db_support_lookup(vigil_db *d, const char *ecosystem, const char *package,
+			    int (*cb)(const vigil_db_support *s, void *payload), void *payload)
+{
+	int n = 0, r;
+	/* "debian:12" also finds the release-independent rows stored under "debian"; a
+	 * package written as a prefix pattern ("golang.*") matches every name it starts */
+	size_t family = strcspn(ecosystem, ":");
+	if (!d->support_lookup &&
+	    sqlite3_prepare_v2(d->db,
+			       "SELECT package, version, date, note, limited FROM support"
+			       " WHERE (ecosystem = ?1 OR ecosystem = ?3) AND (package = ?2"
+			       " OR (package GLOB '*.[*]' AND substr(?2, 1, length(package) - 2)"
+			       " = substr(package, 1, length(package) - 2)))",
+			       -1, &d->support_lookup, NULL) != SQLITE_OK)
+		return vigil_error_set(d->ctx, VIGIL_EIO, "database: %s", sqlite3_errmsg(d->db));
+	sqlite3_reset(d->support_lookup);
+	sqlite3_bind_text(d->support_lookup, 1, ecosystem, -1, SQLITE_STATIC);
+	sqlite3_bind_text(d->support_lookup, 2, package, -1, SQLITE_STATIC);
+	sqlite3_bind_text(d->support_lookup, 3, ecosystem, (int)family, SQLITE_STATIC);
+	while ((r = sqlite3_step(d->support_lookup)) == SQLITE_ROW) {
+		vigil_db_support s;
+		s.package = (const char *)sqlite3_column_text(d->support_lookup, 0);
+		s.version = (const char *)sqlite3_column_text(d->support_lookup, 1);
+		s.date = (const char *)sqlite3_column_text(d->support_lookup, 2);
+		s.note = (const char *)sqlite3_column_text(d->support_lookup, 3);
+		s.limited = sqlite3_column_int(d->support_lookup, 4);
+		n++;
+		if (cb) {
+			int e = cb(&s, payload);
+			if (e != 0) {
+				sqlite3_reset(d->support_lookup);
+				return e;
+			}
+		}
+	}
+	sqlite3_reset(d->support_lookup);
+	if (r != SQLITE_DONE)
+		return vigil_error_set(d->ctx, VIGIL_EIO, "database: %s", sqlite3_errmsg(d->db));
+	return n;
 }

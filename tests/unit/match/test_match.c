@@ -143,4 +143,10 @@ TEST(match_affects_constraints)
 	CHECK(affects(VIGIL_VS_SEMVER, "1.2.5", "fixed", NULL, npm) == 1);
 	CHECK(affects(VIGIL_VS_SEMVER, "1.2.6", "fixed", NULL, npm) == 0);
 	CHECK(affects(VIGIL_VS_SEMVER, "2.0.2", "fixed", NULL, npm) == 1);
+	/* Node.js core gives vulnerable and patched: a patched release of a vulnerable line */
+	const char *node = "{\"vulnerable\":[\"8.x || 10.x\"],\"patched\":[\"^8.1.4 || ^10.2\"]}";
+	CHECK(affects(VIGIL_VS_SEMVER, "8.1.3", "fixed", NULL, node) == 1);
+	CHECK(affects(VIGIL_VS_SEMVER, "8.1.4", "fixed", NULL, node) == 0);
+	CHECK(affects(VIGIL_VS_SEMVER, "10.1.0", "fixed", NULL, node) == 1);
+	CHECK(affects(VIGIL_VS_SEMVER, "12.0.0", "fixed", NULL, node) == 0);
 }
