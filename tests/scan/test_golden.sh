@@ -48,29 +48,37 @@ sys.exit(0 if any(f["name"] == sys.argv[1] for f in json.load(sys.stdin)["feeds"
 # EXPECTED.tsv; with "ids", (package, id) only (feeds of constraint lists have no single
 # fixed version); with TYPE, only the findings of packages of that type
 golden() {
-    local name=$1 image=$2 exp=$3 prefer=$4 only=${5:-all} type=${6:-} out="$tmp/$1.json"
-    if ! "$VIGIL" scan "$image" --scanners vuln --db "$db" --format json >"$out" \
-        2>"$tmp/$name.err"; then
-        bad "$name: vigil scan failed: $(tail -3 "$tmp/$name.err")"
+    local name=$1 image=$2 exp=$3 prefer=$4 only=${5:-all} type=${6:-}
+    local f="$tmp/${1//[^A-Za-z0-9.-]/_}" # file names for this check's outputs
+    local out="$f.json"
+    local rc=0
+    "$VIGIL" scan "$image" --scanners vuln --db "$db" --format json >"$out" \
+        2>"$f.err" || rc=$?
+    if [ "$rc" != 0 ]; then
+        bad "$name: vigil scan failed (exit $rc): $(tail -3 "$f.err")"
+        return
+    fi
+    if ! $PY -c 'import json, sys; json.load(open(sys.argv[1]))' "$out" 2>"$f.jerr"; then
+        bad "$name: the JSON report is malformed: $(tail -1 "$f.jerr")"
         return
     fi
     local n
     n=$(grep -c . "$exp")
-    if $PY "$gd/compare.py" "$exp" "$out" --prefer "$prefer" --type "$type" --ids-only >"$tmp/$name.ids"; then
+    if $PY "$gd/compare.py" "$exp" "$out" --prefer "$prefer" --type "$type" --ids-only >"$f.ids" 2>&1; then
         pass "$name: the $n expected findings (package, id), no other, none twice"
     else
-        bad "$name: findings (package, id) differ: $(cat "$tmp/$name.ids")"
+        bad "$name: findings (package, id) differ: $(cat "$f.ids")"
     fi
-    if $PY "$gd/check_layers.py" "$image" "$out" >"$tmp/$name.layers"; then
+    if $PY "$gd/check_layers.py" "$image" "$out" >"$f.layers" 2>&1; then
         pass "$name: layer (index, diff_id, created_by) and package fields of every finding"
     else
-        bad "$name: layer or package fields wrong: $(cat "$tmp/$name.layers")"
+        bad "$name: layer or package fields wrong: $(cat "$f.layers")"
     fi
     [ "$only" = ids ] && return
-    if $PY "$gd/compare.py" "$exp" "$out" --prefer "$prefer" --type "$type" >"$tmp/$name.fix"; then
+    if $PY "$gd/compare.py" "$exp" "$out" --prefer "$prefer" --type "$type" >"$f.fix" 2>&1; then
         pass "$name: fixed versions of the $n findings"
     else
-        bad "$name: findings (package, id, fixed version) differ: $(cat "$tmp/$name.fix")"
+        bad "$name: findings (package, id, fixed version) differ: $(cat "$f.fix")"
     fi
 }
 
