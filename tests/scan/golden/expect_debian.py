@@ -10,14 +10,18 @@ name, source version; status "installed" only). Records: the raw archives of
     SOURCE package; the id is the record's CVE alias (x_DEBCL ids are derived records);
     the fixed version is the ECOSYSTEM range's "fixed" event;
   * with --tracker, debian-security-tracker data/DSA/list and data/DLA/list: the lines
-    "[codename] - srcpkg version" of advisories (codename of RELEASE from
-    data/config.json), one statement per CVE of the advisory ("{CVE-...}"), or the
+    "[codename] - srcpkg version" of advisories (codename of RELEASE: data/config.json's
+    "major-version", else SEMANTICS.md's map, bullseye = 11), one statement per CVE of the advisory ("{CVE-...}"), or the
     advisory id itself when it names none; "<...>" kinds carry no version and are
     skipped.
-Rules (SEMANTICS.md): per (source package, CVE) the highest fixed version of all
-statements wins (DSA/DLA override only if newer); fixed "0" = not affected; vulnerable
-iff the installed SOURCE version is lower than that, compared by
-`dpkg --compare-versions`. One finding per binary package and CVE.
+Rules: within one feed, per (source package, CVE), the highest fixed version of its
+statements wins (SEMANTICS.md: a DSA/DLA overrides only if newer); fixed "0" = not
+affected; a feed says "affected" iff the installed SOURCE version is lower than its fixed
+version (or it knows no fix), compared by `dpkg --compare-versions`. Across feeds, a feed
+that says the installed version is fixed wins: the tracker's "[bullseye] - xz-utils
+5.2.5-2.1~deb11u1" (DSA-5123-1) is the fix bullseye got, while the changelog-derived
+record names 5.2.5-2.1, the sid upload whose entry the backport carried. The fixed
+version shown is the highest of the feeds'. One finding per binary package and CVE.
 Prints "binary<TAB>id<TAB>fixed" lines."""
 import functools
 import json
@@ -25,6 +29,12 @@ import re
 import subprocess
 import sys
 import tarfile
+
+
+# The release map of SEMANTICS.md (vunnel), used when data/config.json gives no
+# "major-version" (the copy here has none).
+CODENAMES = {"duke": "15", "forky": "14", "trixie": "13", "bookworm": "12", "bullseye": "11",
+             "buster": "10", "stretch": "9", "jessie": "8", "wheezy": "7"}
 
 
 @functools.lru_cache(maxsize=None)
@@ -68,7 +78,7 @@ def changelog_records(vd, release, sources, stmts):
                     for e in r.get("events", []):
                         if "fixed" in e:
                             fixed = e["fixed"]
-                stmts.append((p["name"], vid, fixed))
+                stmts.append(("changelog", p["name"], vid, fixed))
 
 
 def tracker_records(vd, release, sources, stmts):
@@ -76,6 +86,9 @@ def tracker_records(vd, release, sources, stmts):
         config = json.load(t.extractfile("debian-security-tracker/data/config.json"))
         names = [n for n, d in config["distributions"].items()
                  if str(d.get("major-version")) == release]
+        names = names or [n for n, v in CODENAMES.items() if v == release]
+        if not names:
+            sys.exit("expect_debian.py: no codename for Debian " + release)
         for lst in ("DSA", "DLA"):
             text = t.extractfile(f"debian-security-tracker/data/{lst}/list").read().decode()
             adv, cves = None, []
@@ -93,7 +106,7 @@ def tracker_records(vd, release, sources, stmts):
                     if fix.group(3).startswith("<"):
                         continue
                     for vid in cves or [adv]:
-                        stmts.append((fix.group(2), vid, fix.group(3)))
+                        stmts.append(("tracker", fix.group(2), vid, fix.group(3)))
 
 
 def main():
@@ -104,21 +117,29 @@ def main():
     changelog_records(vd, release, sources, stmts)
     if "--tracker" in sys.argv[4:]:
         tracker_records(vd, release, sources, stmts)
-    best = {}  # (source, id) -> highest fixed version ("" = no fix known)
-    for src, vid, fixed in stmts:
-        key = (src, vid)
-        if fixed is None or key in best and best[key] == "":
-            best[key] = ""
-        elif key not in best:
-            best[key] = fixed
+    best = {}  # (source, id) -> {feed: highest fixed version ("" = no fix known)}
+    for feed, src, vid, fixed in stmts:
+        per = best.setdefault((src, vid), {})
+        if fixed is None or per.get(feed) == "":
+            per[feed] = ""
+        elif feed not in per:
+            per[feed] = fixed
         else:
-            best[key] = dpkg_max(best[key], fixed)
+            per[feed] = dpkg_max(per[feed], fixed)
+    srcver_of = {src: ver for _, src, ver in pkgs}
+    verdict = {}  # (source, id) -> fixed version shown, for the vulnerable ones
+    for (src, vid), per in best.items():
+        ver = srcver_of[src]
+        if all(f != "0" and (f == "" or dpkg_lt(ver, f)) for f in per.values()):
+            fixes = [f for f in per.values() if f]
+            shown = ""
+            for f in fixes:
+                shown = f if not shown else dpkg_max(shown, f)
+            verdict[(src, vid)] = shown
     rows = set()
-    for name, src, srcver in pkgs:
-        for (s, vid), fixed in best.items():
-            if s != src or fixed == "0":
-                continue
-            if fixed == "" or dpkg_lt(srcver, fixed):
+    for name, src, _ in pkgs:
+        for (s, vid), fixed in verdict.items():
+            if s == src:
                 rows.add((name, vid, fixed))
     for r in sorted(rows):
         print("\t".join(r))
