@@ -386,6 +386,7 @@ typedef struct vigil_db_vuln_info {
 	int kev;		       /* it or one of its aliases is in CISA KEV */
 	const char *const *aliases;    /* NULL-terminated */
 	const char *const *references; /* NULL-terminated */
+	const char *const *aliased_by; /* ids of records that name this one as an alias */
 } vigil_db_vuln_info;
 
 /* Calls cb once with the details of `vuln_id`; VIGIL_ENOTFOUND when unknown. */

@@ -20,9 +20,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vigil_db_affected a = {
 		"CVE-1", "fixed", *fixed ? fixed : NULL, *ranges ? ranges : NULL, NULL, "feed", 0};
 	for (int s = VIGIL_VS_DPKG; s <= VIGIL_VS_GENERIC; s++)
-		vigil_match__affects((vigil_vscheme)s, version, &a);
+		vigil_match__affects((vigil_vscheme)s, version, &a, NULL, 0);
 	a.status = "unfixed";
-	vigil_match__affects(VIGIL_VS_GENERIC, version, &a);
+	vigil_match__affects(VIGIL_VS_GENERIC, version, &a, NULL, 0);
 	free(buf);
 	return 0;
 }

@@ -187,9 +187,18 @@ static int satisfies_any(vigil_vscheme s, const char *version, json_t *list)
 	return 0;
 }
 
+/* Copies the fix of the range that matched into fixed (n bytes; "" when the range has
+ * none). */
+static void set_fixed(char *fixed, size_t n, const char *v)
+{
+	if (fixed && n)
+		snprintf(fixed, n, "%s", v ? v : "");
+}
+
 /* OSV ranges: each "introduced" opens a range that "fixed" (exclusive) or
- * "last_affected" (inclusive) closes; ranges are ORed; "versions" lists exact ones. */
-static int osv_affects(vigil_vscheme s, const char *version, json_t *doc)
+ * "last_affected" (inclusive) closes; ranges are ORed; "versions" lists exact ones.
+ * The fix reported is the one that closes the range the version is in. */
+static int osv_affects(vigil_vscheme s, const char *version, json_t *doc, char *fixed_out, size_t n)
 {
 	json_t *ranges = json_object_get(doc, "ranges"), *r, *versions, *v;
 	size_t i, k;
@@ -209,30 +218,32 @@ static int osv_affects(vigil_vscheme s, const char *version, json_t *doc)
 			if (intro)
 				in = strcmp(intro, "0") == 0 || cmp(s, version, intro) >= 0;
 			else if (fixed && in && cmp(s, version, fixed) < 0)
-				return 1;
+				return set_fixed(fixed_out, n, fixed), 1;
 			else if (last && in && cmp(s, version, last) <= 0)
-				return 1;
+				return set_fixed(fixed_out, n, NULL), 1;
 			else if (limit && in && cmp(s, version, limit) < 0)
-				return 1;
+				return set_fixed(fixed_out, n, NULL), 1;
 			else if (fixed || last || limit)
 				in = 0;
 		}
 		if (in) /* an introduced with nothing after it: every later version */
-			return 1;
+			return set_fixed(fixed_out, n, NULL), 1;
 	}
 	versions = json_object_get(doc, "versions");
 	json_array_foreach(versions, k, v)
 	{
 		if (json_is_string(v) && cmp(s, version, json_string_value(v)) == 0)
-			return 1;
+			return set_fixed(fixed_out, n, NULL), 1;
 	}
 	return 0;
 }
 
-int vigil_match__affects(vigil_vscheme s, const char *version, const vigil_db_affected *a)
+int vigil_match__affects(vigil_vscheme s, const char *version, const vigil_db_affected *a,
+			 char *fixed, size_t n)
 {
 	json_t *doc;
 	int hit;
+	set_fixed(fixed, n, a->fixed && strcmp(a->fixed, "0") != 0 ? a->fixed : NULL);
 	if (strcmp(a->status, "not_affected") == 0)
 		return 0;
 	if (!a->ranges) {
@@ -243,7 +254,7 @@ int vigil_match__affects(vigil_vscheme s, const char *version, const vigil_db_af
 	if (!(doc = json_loads(a->ranges, 0, NULL)))
 		return 0;
 	if (json_object_get(doc, "ranges") || json_object_get(doc, "versions"))
-		hit = osv_affects(s, version, doc);
+		hit = osv_affects(s, version, doc, fixed, n);
 	else if (json_object_get(doc, "vulnerable")) /* and not patched (Node.js gives both) */
 		hit = satisfies_any(s, version, json_object_get(doc, "vulnerable")) &&
 		      !satisfies_any(s, version, json_object_get(doc, "patched"));

@@ -17,8 +17,11 @@ typedef struct vigil_match_query {
  * ecosystem the database covers (then it is not matched). */
 int vigil_match__query(vigil_match_query *q, const vigil_pkg *p, const vigil_distro *d);
 
-/* 1 when statement a says `version` is affected. */
-int vigil_match__affects(vigil_vscheme s, const char *version, const vigil_db_affected *a);
+/* 1 when statement a says `version` is affected; `fixed` (n bytes, may be NULL) gets
+ * the version that fixes it: for OSV ranges the fix of the range the version is in,
+ * "" when that range has none. */
+int vigil_match__affects(vigil_vscheme s, const char *version, const vigil_db_affected *a,
+			 char *fixed, size_t n);
 
 /* Rank of a severity name: CRITICAL 5 ... NEGLIGIBLE 1, UNKNOWN / NULL 0. */
 int vigil_match__severity_rank(const char *severity);

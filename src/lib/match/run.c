@@ -7,17 +7,27 @@
 
 #include "match/match.h"
 
+/* Details of the vulnerabilities met so far: packages of one source and several
+ * packages share them (open addressing on the id). */
+typedef struct dcache {
+	const vigil_db_vuln_info **slots; /* NULL, or an entry; NOTFOUND for unknown ids */
+	const char **keys;
+	size_t cap, len;
+} dcache;
+
 struct vigil_match {
 	vigil_arena arena;
 	vigil_vec vulns; /* vigil_vuln */
+	dcache details;
 };
+
+static const vigil_db_vuln_info NOTFOUND;
 
 /* One statement of the database about the package being matched. */
 typedef struct stmt {
 	const char *vuln_id, *status, *fixed, *severity, *feed;
 	int kev, affects;
 	int group; /* index of the group (union-find root after grouping) */
-	const char *const *aliases;
 	const vigil_db_vuln_info *info;
 } stmt;
 
@@ -47,18 +57,19 @@ static int on_stmt(const vigil_db_affected *a, void *payload)
 		return VIGIL_ENOMEM;
 	s->vuln_id = vigil_arena_strdup(ps->a, a->vuln_id);
 	s->status = vigil_arena_strdup(ps->a, a->status);
-	s->fixed = a->fixed ? vigil_arena_strdup(ps->a, a->fixed) : NULL;
+	char fixed[256];
+	s->affects = vigil_match__affects(ps->q->scheme, ps->q->version, a, fixed, sizeof(fixed));
+	s->fixed = fixed[0] ? vigil_arena_strdup(ps->a, fixed) : NULL;
 	s->severity = a->severity ? vigil_arena_strdup(ps->a, a->severity) : NULL;
 	s->feed = vigil_arena_strdup(ps->a, a->feed);
 	s->kev = a->kev;
-	s->affects = vigil_match__affects(ps->q->scheme, ps->q->version, a);
 	s->group = (int)ps->stmts.len - 1;
 	if (!s->vuln_id || !s->status || !s->feed)
 		return VIGIL_ENOMEM;
 	return 0;
 }
 
-/* Copies the details of a vulnerability into the scratch arena. */
+/* Copies the details of a vulnerability into the run's arena. */
 static int on_info(const vigil_db_vuln_info *v, void *payload)
 {
 	void **out = payload;
@@ -77,6 +88,15 @@ static int on_info(const vigil_db_vuln_info *v, void *payload)
 		n++;
 	while (v->references[r])
 		r++;
+	size_t nb = 0;
+	while (v->aliased_by && v->aliased_by[nb])
+		nb++;
+	const char **by = vigil_arena_alloc(a, (nb + 1) * sizeof(*by));
+	if (!by)
+		return VIGIL_ENOMEM;
+	for (size_t i = 0; i < nb; i++)
+		by[i] = vigil_arena_strdup(a, v->aliased_by[i]);
+	c->aliased_by = by;
 	const char **al = vigil_arena_alloc(a, (n + 1) * sizeof(*al));
 	const char **rf = vigil_arena_alloc(a, (r + 1) * sizeof(*rf));
 	if (!al || !rf)
@@ -113,6 +133,62 @@ static int named(const stmt *s, const char *id)
 	for (const char *const *a = s->info ? s->info->aliases : NULL; a && *a; a++)
 		if (strcmp(*a, id) == 0)
 			return 1;
+	for (const char *const *a = s->info ? s->info->aliased_by : NULL; a && *a; a++)
+		if (strcmp(*a, id) == 0)
+			return 1;
+	return 0;
+}
+
+static size_t hash(const char *s)
+{
+	size_t h = 1469598103934665603ULL;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+/* The details of `id`, from the cache or the database (NULL when it has none). */
+static int details(vigil_match *m, vigil_db *db, const char *id, const vigil_db_vuln_info **out)
+{
+	dcache *c = &m->details;
+	size_t i;
+	int error;
+	if (c->len * 2 >= c->cap) { /* grow, rehash */
+		size_t cap = c->cap ? c->cap * 2 : 256;
+		const vigil_db_vuln_info **slots = calloc(cap, sizeof(*slots));
+		const char **keys = calloc(cap, sizeof(*keys));
+		if (!slots || !keys) {
+			free(slots);
+			free(keys);
+			return VIGIL_ENOMEM;
+		}
+		for (size_t k = 0; k < c->cap; k++) {
+			if (!c->keys[k])
+				continue;
+			for (i = hash(c->keys[k]) & (cap - 1); keys[i]; i = (i + 1) & (cap - 1))
+				;
+			keys[i] = c->keys[k];
+			slots[i] = c->slots[k];
+		}
+		free(c->slots);
+		free(c->keys);
+		c->slots = slots;
+		c->keys = keys;
+		c->cap = cap;
+	}
+	for (i = hash(id) & (c->cap - 1); c->keys[i]; i = (i + 1) & (c->cap - 1))
+		if (strcmp(c->keys[i], id) == 0) {
+			*out = c->slots[i] == &NOTFOUND ? NULL : c->slots[i];
+			return 0;
+		}
+	void *io[2] = {&m->arena, NULL};
+	if ((error = vigil_db_vuln(db, id, on_info, io)) < 0 && error != VIGIL_ENOTFOUND)
+		return error;
+	if (!(c->keys[i] = vigil_arena_strdup(&m->arena, id)))
+		return VIGIL_ENOMEM;
+	c->slots[i] = io[1] ? io[1] : &NOTFOUND;
+	c->len++;
+	*out = io[1];
 	return 0;
 }
 
@@ -195,7 +271,9 @@ static int build(pkgscan *ps, const vigil_pkg *p, stmt *s, size_t n, int g)
 			    (vigil_version_compare(&c, ps->q->scheme, s[i].fixed, fixed), c > 0))
 				fixed = s[i].fixed;
 		} else if (!status || strcmp(status, "unfixed") == 0) {
-			status = s[i].status;
+			/* a "fixed" statement whose matching range names no fix (last_affected,
+			 * an open range): no fix is known for this version */
+			status = strcmp(s[i].status, "fixed") == 0 ? "unfixed" : s[i].status;
 		}
 		if (!sev && s[i].severity && strcmp(s[i].severity, "UNKNOWN") != 0) {
 			sev = s[i].severity;
@@ -294,19 +372,11 @@ static int match_pkg(vigil_match *m, vigil_db *db, const vigil_pkg *p, const vig
 		error = 0;
 		goto done;
 	}
-	/* details (aliases above all) of each distinct id */
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < i && !s[i].info; j++)
-			if (strcmp(s[j].vuln_id, s[i].vuln_id) == 0)
-				s[i].info = s[j].info;
-		if (s[i].info)
-			continue;
-		void *io[2] = {&a, NULL};
-		if ((error = vigil_db_vuln(db, s[i].vuln_id, on_info, io)) < 0 &&
-		    error != VIGIL_ENOTFOUND)
+	/* details (aliases above all) of the affecting statements: the others join their
+	 * groups through those (their id is an alias, or names one) */
+	for (size_t i = 0; i < n; i++)
+		if (s[i].affects && (error = details(m, db, s[i].vuln_id, &s[i].info)) < 0)
 			goto done;
-		s[i].info = io[1];
-	}
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < i; j++)
 			if (same_vuln(&s[i], &s[j]))
@@ -380,6 +450,8 @@ void vigil_match_free(vigil_match *m)
 	if (!m)
 		return;
 	vigil_vec_free(&m->vulns);
+	free(m->details.slots);
+	free(m->details.keys);
 	vigil_arena_clear(&m->arena);
 	free(m);
 }

@@ -285,12 +285,10 @@ static void vuln_json(vigil_jsonw *w, const vigil_report *r, const vigil_vuln *v
 	kv(w, "severity_source", v->severity_source);
 	vigil_jsonw_key(w, "cvss");
 	if (v->cvss_vector || v->cvss_score > 0) {
-		char score[16];
 		vigil_jsonw_obj_begin(w);
 		kv(w, "vector", v->cvss_vector);
-		snprintf(score, sizeof(score), "%.1f", v->cvss_score);
 		vigil_jsonw_key(w, "score");
-		fputs(score, w->f); /* a JSON number with one decimal */
+		vigil_jsonw_fixed1(w, v->cvss_score);
 		vigil_jsonw_obj_end(w);
 	} else {
 		vigil_jsonw_null(w);
@@ -523,10 +521,8 @@ static void cdx_vulns(vigil_jsonw *w, void *payload)
 		sev[n] = '\0';
 		kv(w, "severity", strcmp(sev, "negligible") == 0 ? "info" : sev);
 		if (v->cvss_score > 0) {
-			char score[16];
-			snprintf(score, sizeof(score), "%.1f", v->cvss_score);
 			vigil_jsonw_key(w, "score");
-			fputs(score, w->f);
+			vigil_jsonw_fixed1(w, v->cvss_score);
 		}
 		if (v->cvss_vector) {
 			kv(w, "method",

@@ -94,7 +94,7 @@ struct vigil_db {
 	vigil_ctx *ctx;
 	sqlite3 *db;
 	sqlite3_stmt *lookup, *support_lookup;
-	sqlite3_stmt *q_vuln, *q_alias, *q_ref, *q_kev; /* vigil_db_vuln */
+	sqlite3_stmt *q_vuln, *q_alias, *q_ref, *q_kev, *q_by; /* vigil_db_vuln */
 	char *path;
 	int schema;
 	char built[64];
@@ -753,7 +753,10 @@ int vigil_db_open(vigil_db **out, vigil_ctx *ctx, const char *path)
 			"no vulnerability database at %s: run 'vigil db update --from DIR'", path);
 		goto done;
 	}
+	/* one read transaction for the handle's life: a scan sees one snapshot, and its
+	 * thousands of small queries do not each take and drop the file lock */
 	if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_exec(d->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(d->db, "SELECT key, value FROM meta", -1, &st, NULL) != SQLITE_OK) {
 		error = vigil_error_set(ctx, VIGIL_EFORMAT, "%s is not a Vigil database", path);
 		goto done;
@@ -819,6 +822,7 @@ void vigil_db_free(vigil_db *d)
 	sqlite3_finalize(d->q_alias);
 	sqlite3_finalize(d->q_ref);
 	sqlite3_finalize(d->q_kev);
+	sqlite3_finalize(d->q_by);
 	sqlite3_finalize(d->support_lookup);
 	if (d->db)
 		sqlite3_close(d->db);
@@ -949,6 +953,7 @@ int vigil_db_vuln(vigil_db *d, const char *vuln_id,
 {
 	vigil_db_vuln_info v;
 	vigil_vec aliases = VIGIL_VEC_INIT(const char *), refs = VIGIL_VEC_INIT(const char *);
+	vigil_vec by = VIGIL_VEC_INIT(const char *);
 	vigil_arena a;
 	int64_t id;
 	int error;
@@ -964,7 +969,10 @@ int vigil_db_vuln(vigil_db *d, const char *vuln_id,
 			  "SELECT DISTINCT url FROM refs WHERE vuln = ?1 ORDER BY rowid")) < 0 ||
 	    (error = prep(d, &d->q_kev,
 			  "SELECT 1 FROM kev WHERE cve = ?1 OR cve IN"
-			  " (SELECT alias FROM aliases WHERE vuln = ?2)")) < 0)
+			  " (SELECT alias FROM aliases WHERE vuln = ?2)")) < 0 ||
+	    (error = prep(d, &d->q_by,
+			  "SELECT DISTINCT v.vuln_id FROM aliases a JOIN vulns v ON v.id = a.vuln"
+			  " WHERE a.alias = ?1")) < 0)
 		goto done;
 	sqlite3_bind_text(d->q_vuln, 1, vuln_id, -1, SQLITE_STATIC);
 	if (sqlite3_step(d->q_vuln) != SQLITE_ROW) {
@@ -994,21 +1002,33 @@ int vigil_db_vuln(vigil_db *d, const char *vuln_id,
 			goto done;
 		}
 	}
+	sqlite3_bind_text(d->q_by, 1, vuln_id, -1, SQLITE_STATIC);
+	while (sqlite3_step(d->q_by) == SQLITE_ROW) {
+		const char **slot = vigil_vec_push(&by);
+		if (!slot || !(*slot = vigil_arena_strdup(&a, col(d->q_by, 0)))) {
+			error = VIGIL_ENOMEM;
+			goto done;
+		}
+	}
 	sqlite3_bind_text(d->q_kev, 1, vuln_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(d->q_kev, 2, id);
 	v.kev = sqlite3_step(d->q_kev) == SQLITE_ROW;
-	if (!vigil_vec_push(&aliases) || !vigil_vec_push(&refs)) { /* NULL terminators */
+	if (!vigil_vec_push(&aliases) || !vigil_vec_push(&refs) ||
+	    !vigil_vec_push(&by)) { /* NULL terminators */
 		error = VIGIL_ENOMEM;
 		goto done;
 	}
 	v.aliases = aliases.data;
 	v.references = refs.data;
+	v.aliased_by = by.data;
 	error = cb ? cb(&v, payload) : 0;
 done:
 	sqlite3_reset(d->q_vuln);
 	sqlite3_reset(d->q_alias);
 	sqlite3_reset(d->q_ref);
 	sqlite3_reset(d->q_kev);
+	sqlite3_reset(d->q_by);
+	vigil_vec_free(&by);
 	vigil_vec_free(&aliases);
 	vigil_vec_free(&refs);
 	vigil_arena_clear(&a);

@@ -82,7 +82,7 @@ static int affects(vigil_vscheme s, const char *v, const char *status, const cha
 		   const char *ranges)
 {
 	vigil_db_affected a = {"CVE-1", status, fixed, ranges, NULL, "test", 0};
-	return vigil_match__affects(s, v, &a);
+	return vigil_match__affects(s, v, &a, NULL, 0);
 }
 
 TEST(match_affects_fixed_and_status)
