@@ -8,7 +8,8 @@
 #                 zlib "0" (CVE-2099-0004, never affected), musl fixed in 99.2-r0
 #                 (CVE-2099-0005, musl and musl-utils), openssl fixed in 3.3.1-r0
 #                 (CVE-2099-0007, installed 3.3.2-r0: not affected)
-#   golang-vulndb one OSV record for Alpine:3.20 zlib with no fix (CVE-2099-0006, unfixed)
+#   golang-vulndb one OSV record for Alpine:3.20 zlib with no fix (CVE-2099-0006, unfixed,
+#                 CVSS 3.1 vector of base score 9.8: CRITICAL from CVSS)
 #   cisa-kev      CVE-2099-0003 known exploited
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -61,6 +62,7 @@ cat > "$m/golang-vulndb/data/osv/GO-2099-0006.json" <<'EOF'
 {"schema_version": "1.3.1", "id": "GO-2099-0006", "modified": "2099-01-02T00:00:00Z",
  "published": "2099-01-01T00:00:00Z", "aliases": ["CVE-2099-0006"],
  "summary": "zlib: an unfixed test vulnerability",
+ "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
  "affected": [{"package": {"ecosystem": "Alpine:3.20", "name": "zlib"},
    "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"}]}]}]}
 EOF
@@ -111,12 +113,14 @@ import json,sys; d=json.load(open(sys.argv[1]))
 v=[x for x in d["vulnerabilities"] if x["package"]["name"]=="zlib" and x["id"]=="CVE-2099-0003"][0]
 assert v["feeds"]==["alpine-secdb"], v["feeds"]
 assert v["package"]["source_name"]=="zlib" and v["package"]["purl"].startswith("pkg:apk/alpine/zlib@")
-assert d["summary"]["vulnerabilities"]["UNKNOWN"]==7 and d["summary"]["failing"]==7
+assert d["summary"]["vulnerabilities"]["UNKNOWN"]==6 and d["summary"]["vulnerabilities"]["CRITICAL"]==1 and d["summary"]["failing"]==7
 assert d["secrets"] is None and d["database"]["built"]
 s=[x for x in d["vulnerabilities"] if x["id"]=="CVE-2099-0006"][0]
 assert s["aliases"]==["GO-2099-0006"] and s["title"]=="zlib: an unfixed test vulnerability", s
+assert s["cvss"]=={"vector":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H","score":9.8}, s["cvss"]
+assert s["severity"]=="CRITICAL" and s["severity_source"]=="cvss", s
 ' "$tmp/base.json" 2>"$tmp/err"; then
-  pass "json: feeds, purl, source package, summary per severity, aliases and title from the OSV record, scanners not run are null"
+  pass "json: feeds, purl, source package, summary per severity, aliases, title and CVSS (score computed from the vector, severity from it) of the OSV record, scanners not run are null"
 else
   bad "json fields: $(tail -3 "$tmp/err")"
 fi
@@ -125,11 +129,13 @@ fi
 scan --exit-code 3 --format json > /dev/null; rc=$?
 [ $rc -eq 3 ] && pass "--exit-code 3 with findings exits 3" || bad "--exit-code 3 exited $rc"
 scan --exit-code 3 --severity HIGH,CRITICAL --format json > "$tmp/high.json"; rc=$?
-if [ $rc -eq 0 ] && [ "$(rows "$tmp/high.json" | wc -l)" -eq 0 ]; then
-  pass "--severity HIGH,CRITICAL: nothing shown, exit 0 (all test findings are UNKNOWN)"
+if [ $rc -eq 3 ] && [ "$(rows "$tmp/high.json" | cut -d' ' -f1,2)" = "zlib CVE-2099-0006" ]; then
+  pass "--severity HIGH,CRITICAL: only the CRITICAL finding is shown and gates (exit 3)"
 else
   bad "--severity HIGH,CRITICAL exited $rc with $(rows "$tmp/high.json" | wc -l) findings"
 fi
+scan --exit-code 3 --severity HIGH --format json > "$tmp/high2.json"; rc=$?
+[ $rc -eq 0 ] && [ "$(rows "$tmp/high2.json" | wc -l)" -eq 0 ] && pass "--severity HIGH: nothing shown, exit 0" || bad "--severity HIGH exited $rc"
 scan --ignore-unfixed --format json > "$tmp/fixed.json"
 if ! grep -q CVE-2099-0006 "$tmp/fixed.json" && [ "$(rows "$tmp/fixed.json" | wc -l)" -eq 6 ]; then
   pass "--ignore-unfixed leaves out the unfixed finding only"
@@ -240,7 +246,7 @@ assert sorted(refs[x["affects"][0]["ref"]] for x in v)==["busybox","busybox-bins
 ' "$tmp/r.cdx.json" 2>> "$tmp/err"; then pass "cyclonedx: valid CycloneDX 1.6 with a vulnerabilities array pointing at the affected components"
 else bad "cyclonedx: $(tail -3 "$tmp/err")"; fi
 scan --format table > "$tmp/r.txt"
-if grep -q "^Vulnerabilities: 7 (CRITICAL: 0, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 7)" "$tmp/r.txt" && grep -q "known exploited" "$tmp/r.txt" && ! grep -q $'\033' "$tmp/r.txt"; then
+if grep -q "^Vulnerabilities: 7 (CRITICAL: 1, HIGH: 0, MEDIUM: 0, LOW: 0, UNKNOWN: 6)" "$tmp/r.txt" && grep -q "known exploited" "$tmp/r.txt" && ! grep -q $'\033' "$tmp/r.txt"; then
   pass "table: a summary line per severity, KEV marked, no colours when not on a terminal"
 else bad "table: $(head -5 "$tmp/r.txt")"; fi
 scan --format xml > /dev/null 2>&1; [ $? -eq 2 ] && pass "an unknown --format is a usage error" || bad "unknown format accepted"
