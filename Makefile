@@ -28,7 +28,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
 LIBA_OBJ := $(LIB_SRC:%.c=$(BA)/%.o)
 ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all asan fuzz check test deps demo clean format bench
+.PHONY: all asan fuzz check test deps demo clean format bench print-libs
 
 all: $(B)/vigil
 
@@ -103,3 +103,7 @@ $(B)/bench-gunzip: bench/gunzip.c
 
 $(B)/bench-dblookup: bench/dblookup.c $(B)/libvigil.a
 	$(CC) $(CFLAGS) -O2 -o $@ $^ $(LIBS)
+
+# the link flags, for the bench programs that bench/*.sh compile themselves
+print-libs:
+	@echo $(LIBS)

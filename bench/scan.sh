@@ -28,13 +28,10 @@ trap 'rm -rf "$tmp"' EXIT
 
 # bench-match: linked like build/vigil against build/libvigil.a (no Makefile rule needed)
 hs_cflags=$(pkg-config --cflags libhs 2>/dev/null || true)
-hs_libs=
-[ -n "$hs_cflags" ] && hs_libs=-lhs
 # shellcheck disable=SC2086 # flag lists
 cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I"$ROOT/include" -I"$ROOT/src/lib" \
     -pthread $hs_cflags -o "$tmp/bench-match" "$ROOT/bench/match.c" "$ROOT/build/libvigil.a" \
-    -larchive -lisal -lzstd -ljansson -lyaml -lsqlite3 -lpcre2-8 -lyara -lcurl -lz -lcrypto \
-    -lpthread $hs_libs
+    $(make -s -C "$ROOT" print-libs)
 
 "$VIGIL" db update --from "$MIRROR" --db "$tmp/v.db" >/dev/null 2>&1
 

@@ -6,8 +6,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 make -C "$ROOT" -s build/vigil
-LIBS="-larchive -lisal -lzstd -ljansson -lyaml -lsqlite3 -lpcre2-8 -lyara -lcurl -lz -lcrypto -lpthread"
-if pkg-config --exists libhs 2> /dev/null; then LIBS="$LIBS -lhs"; fi
+LIBS=$(make -s -C "$ROOT" print-libs)
 cc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -I"$ROOT/include" -pthread \
   -o "$ROOT/build/bench-vercmp" "$ROOT/bench/vercmp.c" "$ROOT/build/libvigil.a" $LIBS
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
