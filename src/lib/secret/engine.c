@@ -36,6 +36,7 @@ struct vigil_secret__worker {
 	size_t line_pos;       /* cache: newlines in buf[0, line_pos) */
 	uint64_t line_count;
 	size_t limit; /* hits must end at or before buf[limit] in this pass */
+	int config;   /* scanning a config string */
 	uint64_t bytes, hits;
 	vigil_secret__hit_cb cb;
 	void *payload;
@@ -56,7 +57,7 @@ int vigil_secret__worker_new(vigil_secret__worker **out, const vigil_secret_rule
 	if (!w->md || !w->covered || !w->on || !w->buf)
 		goto fail;
 #ifdef VIGIL_HAVE_HYPERSCAN
-	if (hs_clone_scratch(rules->scratch, &w->scratch) != HS_SUCCESS)
+	if (rules->scratch && hs_clone_scratch(rules->scratch, &w->scratch) != HS_SUCCESS)
 		goto fail;
 #endif
 	*out = w;
@@ -115,6 +116,7 @@ void vigil_secret__worker_begin(vigil_secret__worker *w, const char *path, int c
 	w->hits = 0;
 	w->cb = cb;
 	w->payload = payload;
+	w->config = config;
 	w->error = 0;
 }
 
@@ -129,7 +131,7 @@ static uint64_t count_nl(const uint8_t *p, size_t n)
 		memcpy(&x, p + i, 8);
 		x ^= nl;
 		x = ~(((x & lo7) + lo7) | x | lo7);
-		c += (uint64_t)__builtin_popcountll(x);
+		c += ((x >> 7) * 0x0101010101010101ULL) >> 56;
 	}
 	for (; i < n; i++)
 		c += p[i] == '\n';
@@ -277,24 +279,14 @@ static int on_match(unsigned id, unsigned long long from, unsigned long long to,
 }
 #endif
 
-/* One detection pass over buf; `final` when no more data follows. */
-static int pass(vigil_secret__worker *w, int final)
+/* Runs the PCRE2 regex of each rule that applies (all rules, or only the config-only
+ * ones) over the block: the engine without Hyperscan. */
+static void pcre2_pass(vigil_secret__worker *w, int config_only)
 {
-	w->limit = final ? w->len : w->len - VIGIL_SECRET_MAXW;
-	w->line_pos = 0;
-	w->line_count = 0;
-#ifdef VIGIL_HAVE_HYPERSCAN
-	if (w->len > 0) {
-		hs_error_t rc = hs_scan(w->rules->db, (const char *)w->buf, (unsigned)w->len, 0,
-					w->scratch, on_match, w);
-		if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
-			return VIGIL_ENOMEM;
-	}
-#else
 	for (size_t id = 0; id < w->rules->count && !w->error; id++) {
 		const vigil_secret__rule *r = &w->rules->rules[id];
 		size_t off = 0;
-		if (!w->on[id])
+		if (!w->on[id] || (config_only && r->scope != VIGIL_SECRET_SCOPE_CONFIG))
 			continue;
 		while (off < w->len) {
 			PCRE2_SIZE *ov;
@@ -312,6 +304,25 @@ static int pass(vigil_secret__worker *w, int final)
 				break;
 		}
 	}
+}
+
+/* One detection pass over buf; `final` when no more data follows. */
+static int pass(vigil_secret__worker *w, int final)
+{
+	w->limit = final ? w->len : w->len - VIGIL_SECRET_MAXW;
+	w->line_pos = 0;
+	w->line_count = 0;
+#ifdef VIGIL_HAVE_HYPERSCAN
+	if (w->len > 0 && w->rules->db) {
+		hs_error_t rc = hs_scan(w->rules->db, (const char *)w->buf, (unsigned)w->len, 0,
+					w->scratch, on_match, w);
+		if (rc != HS_SUCCESS && rc != HS_SCAN_TERMINATED)
+			return VIGIL_ENOMEM;
+	}
+	if (w->config)
+		pcre2_pass(w, 1);
+#else
+	pcre2_pass(w, 0);
 #endif
 	w->done = w->base + w->limit;
 	return w->error;

@@ -492,6 +492,46 @@ static int read_file(vigil_buf *b, vigil_ctx *ctx, const char *path)
 	return error;
 }
 
+#ifdef VIGIL_HAVE_HYPERSCAN
+/* The Hyperscan database of every rule but the config-only ones (those run on the
+ * short config strings with PCRE2 alone); *out stays NULL when there is none. Ids are
+ * rule indexes. */
+static int compile_db(hs_database_t **out, vigil_secret_rules *rules, vigil_ctx *ctx)
+{
+	size_t n = rules->count, k = 0;
+	const char **exprs = calloc(n, sizeof(*exprs));
+	unsigned *flags = calloc(n, sizeof(*flags)), *ids = calloc(n, sizeof(*ids));
+	hs_compile_error_t *err = NULL;
+	int error = 0;
+	*out = NULL;
+	if (!exprs || !flags || !ids)
+		error = VIGIL_ENOMEM;
+	for (size_t i = 0; i < n && !error; i++) {
+		const vigil_secret__rule *r = &rules->rules[i];
+		if (r->scope == VIGIL_SECRET_SCOPE_CONFIG)
+			continue;
+		exprs[k] = r->regex;
+		flags[k] = HS_FLAG_MULTILINE;
+		ids[k++] = (unsigned)i;
+	}
+	if (!error && k > 0 &&
+	    hs_compile_multi(exprs, flags, ids, (unsigned)k, HS_MODE_BLOCK, NULL, out, &err) !=
+		    HS_SUCCESS) {
+		int at = err ? err->expression : -1;
+		error = vigil_error_set(
+			ctx, VIGIL_EFORMAT, "secret rules: Hyperscan cannot compile %s%s: %s",
+			at >= 0 ? "rule " : "the rule set", at >= 0 ? rules->rules[ids[at]].id : "",
+			err ? err->message : "?");
+		hs_free_compile_error(err);
+		*out = NULL;
+	}
+	free(exprs);
+	free(flags);
+	free(ids);
+	return error;
+}
+#endif
+
 /* Builds the rule set from the specs that are alive. */
 static int compile_all(vigil_secret_rules *rules, vigil_ctx *ctx, vigil_vec *specs)
 {
@@ -512,36 +552,10 @@ static int compile_all(vigil_secret_rules *rules, vigil_ctx *ctx, vigil_vec *spe
 			return error;
 	}
 #ifdef VIGIL_HAVE_HYPERSCAN
-	{
-		const char **exprs = calloc(n, sizeof(*exprs));
-		unsigned *flags = calloc(n, sizeof(*flags)), *ids = calloc(n, sizeof(*ids));
-		hs_compile_error_t *err = NULL;
-		error = 0;
-		if (!exprs || !flags || !ids)
-			error = VIGIL_ENOMEM;
-		for (size_t i = 0; i < n && !error; i++) {
-			exprs[i] = rules->rules[i].regex;
-			flags[i] = HS_FLAG_MULTILINE;
-			ids[i] = (unsigned)i;
-		}
-		if (!error && hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL,
-					       &rules->db, &err) != HS_SUCCESS) {
-			int at = err ? err->expression : -1;
-			error = vigil_error_set(ctx, VIGIL_EFORMAT,
-						"secret rules: Hyperscan cannot compile %s%s: %s",
-						at >= 0 ? "rule " : "the rule set",
-						at >= 0 ? rules->rules[at].id : "",
-						err ? err->message : "?");
-			hs_free_compile_error(err);
-		}
-		if (!error && hs_alloc_scratch(rules->db, &rules->scratch) != HS_SUCCESS)
-			error = VIGIL_ENOMEM;
-		free(exprs);
-		free(flags);
-		free(ids);
-		if (error)
-			return error;
-	}
+	if ((error = compile_db(&rules->db, rules, ctx)) < 0)
+		return error;
+	if (rules->db && hs_alloc_scratch(rules->db, &rules->scratch) != HS_SUCCESS)
+		return vigil_error_set(ctx, VIGIL_ENOMEM, "out of memory for Hyperscan scratch");
 #endif
 	return 0;
 }

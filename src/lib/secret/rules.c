@@ -159,10 +159,11 @@ const vigil_secret__def vigil_secret__builtin[] = {
 		 "(?i)postmark[a-z_]{0,20}token" ASSIGN
 		 "([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\b"),
 	PREFIXED("telegram-bot-token", "Telegram", "Telegram bot token", "HIGH",
-		 "\\b([0-9]{8,10}:AA[0-9A-Za-z_-]{33})" EB),
+		 "(?:^|[^0-9])([0-9]{8,10}:AA[0-9A-Za-z_-]{33})" EB),
 	RULE("discord-bot-token", "Discord", "Discord bot token", "HIGH",
-	     "\\b([MNO][0-9A-Za-z_-]{23,25}\\.[0-9A-Za-z_-]{6}\\.[0-9A-Za-z_-]{27,38})" EB,
-	     "discord", 3.5),
+	     "(?i)discord[a-z_]{0,20}(?:token|key)" ASSIGN
+	     "([MNO][0-9A-Za-z_-]{23,25}\\.[0-9A-Za-z_-]{6}\\.[0-9A-Za-z_-]{27,38})" EB,
+	     NULL, 3.5),
 	PREFIXED("discord-webhook-url", "Discord", "Discord webhook", "MEDIUM",
 		 "discord(?:app)?\\.com/api/webhooks/[0-9]{17,20}/([0-9A-Za-z_-]{60,68})" EB),
 	RULE("twitter-bearer-token", "Twitter", "Twitter / X bearer token", "HIGH",

@@ -65,7 +65,7 @@ struct vigil_secret_rules {
 	int has_path_rules; /* some rule has include/exclude globs */
 	int scan_binaries;
 #ifdef VIGIL_HAVE_HYPERSCAN
-	hs_database_t *db;
+	hs_database_t *db;     /* every rule but the config-only ones, or NULL */
 	hs_scratch_t *scratch; /* prototype for hs_clone_scratch */
 #endif
 };

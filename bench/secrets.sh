@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Secret scanning benchmarks (numbers for BENCHMARKS.md):
+#  1. the detection pass alone, one thread: MB/s over >= 500 MB of real text (the text
+#     files of this machine's /usr: Debian packages' scripts, sources, docs, data),
+#     concatenated once into a cache file; Hyperscan build, and the PCRE2-only build
+#     (make HYPERSCAN=0) on the first 20 MB of the same text.
+#  2. end to end: `vigil scan` of each fixture image with all scanners and with
+#     --scanners minus secret (median of RUNS runs, wall clock).
+# Usage: bench/secrets.sh [RUNS]   (RUNS defaults to 5)
+# Environment: VIGIL (build/vigil), VIGIL_CACHE, BENCH_MB (600), BENCH_SKIP_E2E=1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-5}
+VIGIL=${VIGIL:-build/vigil}
+CACHE=${VIGIL_CACHE:-$HOME/.cache/vigil}
+MB=${BENCH_MB:-600}
+LIBS="-larchive -lisal -lzstd -ljansson -lyaml -lsqlite3 -lpcre2-8 -lyara -lcurl -lz -lcrypto -lpthread -lm"
+CFLAGS="-std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc/lib -pthread"
+
+make -s -j2 build/libvigil.a
+cc $CFLAGS -DVIGIL_HAVE_HYPERSCAN -I/usr/include/hs -o build/bench-secrets bench/secrets.c \
+    build/libvigil.a $LIBS -lhs
+# the PCRE2-only engine: the secret module rebuilt without Hyperscan
+P=build/bench-pcre2
+mkdir -p "$P"
+for f in src/lib/secret/*.c; do
+    cc $CFLAGS -c "$f" -o "$P/$(basename "$f" .c).o"
+done
+cc $CFLAGS -o build/bench-secrets-pcre2 bench/secrets.c "$P"/*.o build/libvigil.a $LIBS -lhs \
+    -Wl,--allow-multiple-definition
+
+CORPUS="$CACHE/secret-corpus-$MB"
+if [ ! -f "$CORPUS/.done" ]; then
+    echo "building a ${MB} MB text corpus from /usr (once)" >&2
+    mkdir -p "$CORPUS"
+    find /usr -xdev -type f -size -16M -print0 2>/dev/null | sort -z |
+        python3 -c '
+import sys
+limit = int(sys.argv[1]) << 20
+out = open(sys.argv[2], "wb")
+n = 0
+for p in sys.stdin.buffer.read().split(b"\0"):
+    if not p:
+        continue
+    try:
+        with open(p, "rb") as f:
+            data = f.read()
+    except OSError:
+        continue
+    head = data[:512]
+    if not data or b"\0" in head:
+        continue
+    out.write(data)
+    n += len(data)
+    if n >= limit:
+        break
+print(n, file=sys.stderr)
+' "$MB" "$CORPUS/corpus.txt"
+    touch "$CORPUS/.done"
+fi
+SIZE=$(stat -c %s "$CORPUS/corpus.txt")
+echo "corpus: $CORPUS/corpus.txt ($((SIZE >> 20)) MiB of text from /usr)"
+echo "== detection pass, Hyperscan, 1 thread (best of $RUNS passes)"
+build/bench-secrets throughput "$CORPUS/corpus.txt" "$RUNS"
+head -c 20000000 "$CORPUS/corpus.txt" >"$CORPUS/head20.txt"
+echo "== detection pass, PCRE2 only, 1 thread, first 20 MB (best of 2)"
+build/bench-secrets-pcre2 throughput "$CORPUS/head20.txt" 2
+
+[ "${BENCH_SKIP_E2E:-0}" = 1 ] && exit 0
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+timeit() {
+    local i t
+    for i in $(seq "$RUNS"); do
+        t=$( { /usr/bin/time -f %e "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+        echo "$t"
+    done | median
+}
+images=("oci:$(tests/fixtures/make-secret-image.sh)/oci")
+clean=$(tests/fixtures/secret/make-clean-images.sh)
+images+=("rootfs:$clean/debian" "rootfs:$clean/alpine-3.20.3-x86_64")
+for b in small medium large; do
+    d=$(ls -d "$CACHE"/bench-*/"$b" 2>/dev/null | head -1 || true)
+    [ -n "$d" ] && images+=("$d")
+done
+echo "== end to end: vigil scan, median of $RUNS (seconds)"
+printf '%-60s %10s %10s %8s\n' image without with added
+for img in "${images[@]}"; do
+    without=$(timeit "$VIGIL" scan --scanners vuln,malware,config --format json "$img")
+    with=$(timeit "$VIGIL" scan --scanners vuln,secret,malware,config --format json "$img")
+    printf '%-60s %10s %10s %7s%%\n' "$img" "$without" "$with" \
+        "$(awk -v a="$without" -v b="$with" 'BEGIN { if (a > 0) printf "%.0f", (b - a) * 100 / a; else print "-" }')"
+done
