@@ -373,6 +373,19 @@ int vigil_db_lookup(vigil_db *db, const char *ecosystem, const char *package,
 		    int (*cb)(const vigil_db_affected *a, void *payload), void *payload);
 const vigil_db_feed_info *vigil_db_feed(const vigil_db *db, size_t i);
 
+/* What the database knows of one vulnerability. Borrowed: valid during the callback. */
+typedef struct vigil_db_vuln_info {
+	const char *vuln_id, *title, *severity, *cvss_vector, *published;
+	double cvss_score;	       /* 0 when unknown */
+	int kev;		       /* it or one of its aliases is in CISA KEV */
+	const char *const *aliases;    /* NULL-terminated */
+	const char *const *references; /* NULL-terminated */
+} vigil_db_vuln_info;
+
+/* Calls cb once with the details of `vuln_id`; VIGIL_ENOTFOUND when unknown. */
+int vigil_db_vuln(vigil_db *db, const char *vuln_id,
+		  int (*cb)(const vigil_db_vuln_info *v, void *payload), void *payload);
+
 /* ---- the scanners (one header each) ----------------------------------------------------- */
 
 #include "vigil/version.h"

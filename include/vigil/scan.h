@@ -33,4 +33,69 @@ size_t vigil_match_count(const vigil_match *m);
 const vigil_vuln *vigil_match_get(const vigil_match *m, size_t i);
 void vigil_match_free(vigil_match *m);
 
+/* ---- policy: ignore rules, OpenVEX, check settings ---------------------------------- */
+
+typedef struct vigil_policy vigil_policy;
+
+/*
+ * Loads a policy file (YAML, documented in docs/policy.md):
+ *   ignore:            findings to suppress, each with a reason and an optional expiry
+ *     - id: CVE-2024-1234        (a vulnerability id or alias, a secret rule, a YARA rule,
+ *       package: openssl          a check id; every key given must match)
+ *       path: "/app/..."          (glob on the package location or the finding's path)
+ *       layer: 3                  (index, or a diff_id prefix "sha256:ab12")
+ *       fingerprint: ...          (a secret's fingerprint)
+ *       reason: "not reachable"
+ *       expires: 2026-12-31       (after that day the rule stops applying, with a warning)
+ *   checks: {skip: [VGL-IMG-002], severity: {VGL-IMG-001: LOW}}
+ * VIGIL_EFORMAT with the line for a malformed file. `today` ("YYYY-MM-DD", NULL = the
+ * current UTC date) decides expiry.
+ */
+int vigil_policy_load(vigil_policy **out, vigil_ctx *ctx, const char *path, const char *today);
+/* An empty policy, to which VEX documents can be added. */
+int vigil_policy_new(vigil_policy **out, vigil_ctx *ctx, const char *today);
+/* Adds an OpenVEX document: its not_affected and fixed statements suppress findings
+ * of the products (purls) they name, with the justification shown. */
+int vigil_policy_add_vex(vigil_policy *p, const char *path);
+/* The check settings (skip, severity) for the misconfiguration scanners. Borrowed. */
+const vigil_config_opts *vigil_policy_config_opts(const vigil_policy *p);
+void vigil_policy_free(vigil_policy *p);
+
+/* ---- reports ------------------------------------------------------------------------ */
+
+typedef struct vigil_report vigil_report;
+
+/* Gate and filter: findings below `severities` or (ignore_unfixed) without a fix are
+ * left out of the report; what remains after the policy decides the exit code. */
+typedef struct vigil_report_opts {
+	const char *severities; /* comma-separated: "HIGH,CRITICAL"; NULL = all */
+	int ignore_unfixed;
+	int color;	      /* ANSI colours in the table */
+	const char *db_built; /* shown in the report when vulnerabilities were matched */
+} vigil_report_opts;
+
+#define VIGIL_REPORT_OPTS_INIT                                                                     \
+	{                                                                                          \
+		NULL, 0, 0, NULL                                                                   \
+	}
+
+/* A report of one target. The parts are borrowed; any may be NULL (that scanner did not
+ * run). `img` and `inv` may be NULL for configuration-only reports. */
+int vigil_report_new(vigil_report **out, vigil_ctx *ctx, const char *target, vigil_image *img,
+		     const vigil_inventory *inv, const vigil_report_opts *opts);
+void vigil_report_set_vulns(vigil_report *r, vigil_match *m);
+void vigil_report_set_secrets(vigil_report *r, const vigil_secret_scan *s);
+void vigil_report_set_malware(vigil_report *r, const vigil_malware_scan *s);
+void vigil_report_set_config(vigil_report *r, const vigil_config_result *c);
+/* Adds a warning shown in the report (and on stderr by the caller). */
+int vigil_report_warn(vigil_report *r, const char *msg);
+/* Applies the filters and the policy (may be NULL); warnings of expired rules are added
+ * to the report. Call once, after the parts are set. */
+int vigil_report_apply(vigil_report *r, const vigil_policy *p);
+/* Findings that pass the filters and are not suppressed. */
+size_t vigil_report_failing(const vigil_report *r);
+/* format: "table", "json", "sarif", "junit", "cyclonedx". VIGIL_EINVAL for another. */
+int vigil_report_write(FILE *f, vigil_report *r, const char *format);
+void vigil_report_free(vigil_report *r);
+
 #endif

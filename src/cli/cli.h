@@ -22,6 +22,24 @@ typedef struct cli {
 	struct timespec last;
 } cli;
 
+/* getopt codes of the long options (shared by the commands' tables) */
+enum {
+	OPT_FORMAT = 256,
+	OPT_KEEP_OS_OWNED,
+	OPT_MAX_ARCHIVE,
+	OPT_TAG,
+	OPT_PLATFORM,
+	OPT_ALL_LAYERS,
+	OPT_THREADS,
+	OPT_MAX_FILES,
+	OPT_MAX_BYTES,
+	OPT_MAX_FILE_SIZE,
+	OPT_MAX_JSON,
+	OPT_MAX_DEPTH,
+	OPT_MAX_PATH,
+	OPT_MAX_LAYERS,
+};
+
 /* Options shared by image commands, described in COMMON_HELP. */
 extern const char COMMON_HELP[];
 
@@ -36,6 +54,9 @@ void on_warn(const char *msg, void *payload);
 void on_progress(uint64_t done, uint64_t total, void *payload);
 void progress_done(cli *c);
 /* A positive number (or a size with K/M/G when `size`), at most max; dies on error. */
+/* Applies an image or limit option (OPT_TAG ... OPT_MAX_LAYERS, OPT_THREADS, 'q');
+ * returns 0 when `o` is not one of those. */
+int image_opt(cli *c, const char *cmd, int o, const char *arg);
 uint64_t num_arg(const char *cmd, const char *opt, const char *v, int size, uint64_t max);
 /* Opens and reads an image (and its inventory when inv is not NULL); prints the error
  * and returns EXIT_ERR on failure. */

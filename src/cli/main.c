@@ -174,23 +174,6 @@ void progress_done(cli *c)
 	c->progress_shown = 0;
 }
 
-enum {
-	OPT_FORMAT = 256,
-	OPT_KEEP_OS_OWNED,
-	OPT_MAX_ARCHIVE,
-	OPT_TAG,
-	OPT_PLATFORM,
-	OPT_ALL_LAYERS,
-	OPT_THREADS,
-	OPT_MAX_FILES,
-	OPT_MAX_BYTES,
-	OPT_MAX_FILE_SIZE,
-	OPT_MAX_JSON,
-	OPT_MAX_DEPTH,
-	OPT_MAX_PATH,
-	OPT_MAX_LAYERS,
-};
-
 static const struct option LONGOPTS[] = {
 	{"format", required_argument, NULL, OPT_FORMAT},
 	{"tag", required_argument, NULL, OPT_TAG},
@@ -225,6 +208,49 @@ uint64_t num_arg(const char *cmd, const char *opt, const char *v, int size, uint
 	return n;
 }
 
+int image_opt(cli *c, const char *cmd, int o, const char *optarg)
+{
+	switch (o) {
+	case OPT_TAG:
+		c->tag = optarg;
+		break;
+	case OPT_PLATFORM:
+		c->platform = optarg;
+		break;
+	case OPT_THREADS:
+		c->threads = (int)num_arg(cmd, "--threads", optarg, 0, 64);
+		break;
+	case OPT_MAX_FILES:
+		c->limits.max_files = num_arg(cmd, "--max-files", optarg, 0, UINT64_MAX);
+		break;
+	case OPT_MAX_BYTES:
+		c->limits.max_bytes = num_arg(cmd, "--max-bytes", optarg, 1, UINT64_MAX);
+		break;
+	case OPT_MAX_FILE_SIZE:
+		c->limits.max_file_size = num_arg(cmd, "--max-file-size", optarg, 1, UINT64_MAX);
+		break;
+	case OPT_MAX_JSON:
+		c->limits.max_json_size =
+			num_arg(cmd, "--max-json-size", optarg, 1, (uint64_t)1 << 32);
+		break;
+	case OPT_MAX_DEPTH:
+		c->limits.max_depth = (uint32_t)num_arg(cmd, "--max-depth", optarg, 0, 65536);
+		break;
+	case OPT_MAX_PATH:
+		c->limits.max_path = (uint32_t)num_arg(cmd, "--max-path", optarg, 0, 1 << 20);
+		break;
+	case OPT_MAX_LAYERS:
+		c->limits.max_layers = (uint32_t)num_arg(cmd, "--max-layers", optarg, 0, 100000);
+		break;
+	case 'q':
+		c->quiet = 1;
+		break;
+	default:
+		return 0;
+	}
+	return 1;
+}
+
 /* Parses the options common to image commands; returns the index of the first operand. */
 void parse_opts(cli *c, const char *cmd, int argc, char **argv, void (*help)(void),
 		int all_layers_ok)
@@ -239,48 +265,10 @@ void parse_opts(cli *c, const char *cmd, int argc, char **argv, void (*help)(voi
 		case OPT_FORMAT:
 			c->format = optarg;
 			break;
-		case OPT_TAG:
-			c->tag = optarg;
-			break;
-		case OPT_PLATFORM:
-			c->platform = optarg;
-			break;
 		case OPT_ALL_LAYERS:
 			if (!all_layers_ok)
 				die_usage(cmd, "--all-layers is an option of 'vigil ls'");
 			c->all_layers = 1;
-			break;
-		case OPT_THREADS:
-			c->threads = (int)num_arg(cmd, "--threads", optarg, 0, 64);
-			break;
-		case OPT_MAX_FILES:
-			c->limits.max_files = num_arg(cmd, "--max-files", optarg, 0, UINT64_MAX);
-			break;
-		case OPT_MAX_BYTES:
-			c->limits.max_bytes = num_arg(cmd, "--max-bytes", optarg, 1, UINT64_MAX);
-			break;
-		case OPT_MAX_FILE_SIZE:
-			c->limits.max_file_size =
-				num_arg(cmd, "--max-file-size", optarg, 1, UINT64_MAX);
-			break;
-		case OPT_MAX_JSON:
-			c->limits.max_json_size =
-				num_arg(cmd, "--max-json-size", optarg, 1, (uint64_t)1 << 32);
-			break;
-		case OPT_MAX_DEPTH:
-			c->limits.max_depth =
-				(uint32_t)num_arg(cmd, "--max-depth", optarg, 0, 65536);
-			break;
-		case OPT_MAX_PATH:
-			c->limits.max_path =
-				(uint32_t)num_arg(cmd, "--max-path", optarg, 0, 1 << 20);
-			break;
-		case OPT_MAX_LAYERS:
-			c->limits.max_layers =
-				(uint32_t)num_arg(cmd, "--max-layers", optarg, 0, 100000);
-			break;
-		case 'q':
-			c->quiet = 1;
 			break;
 		case 'o':
 			c->output = optarg;
@@ -295,7 +283,8 @@ void parse_opts(cli *c, const char *cmd, int argc, char **argv, void (*help)(voi
 			help();
 			exit(0);
 		default:
-			die_usage(cmd, "unknown option");
+			if (!image_opt(c, cmd, o, optarg))
+				die_usage(cmd, "unknown option");
 		}
 	}
 	if (strcmp(cmd, "sbom") == 0) {

@@ -1,17 +1,482 @@
-/* scan.c - vigil scan: every scanner on one image, reports and gates (being written). */
+/*
+ * scan.c - vigil scan: reads an image once with every chosen scanner attached
+ * (packages, secrets, malware, configuration checks), matches the packages against
+ * the vulnerability database, applies the policy and VEX, writes the report and
+ * decides the exit code.
+ */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "../lib/util/util.h"
 #include "cli.h"
+
+enum {
+	SC_VULN = 1,
+	SC_SECRET = 2,
+	SC_MALWARE = 4,
+	SC_CONFIG = 8,
+	SC_ALL = 15,
+};
+
+enum {
+	OPT_SCANNERS = 512,
+	OPT_SEVERITY,
+	OPT_IGNORE_UNFIXED,
+	OPT_EXIT_CODE,
+	OPT_POLICY,
+	OPT_VEX,
+	OPT_DB,
+	OPT_DB_MAX_AGE,
+	OPT_FAIL_STALE,
+	OPT_SECRET_RULES,
+	OPT_SECRET_ONLY,
+	OPT_SECRET_GENERIC,
+	OPT_YARA_RULES,
+	OPT_YARA_ONLY,
+	OPT_MALWARE_SCOPE,
+	OPT_MALWARE_HASHES,
+	OPT_CLAMD,
+	OPT_NO_COLOR,
+	OPT_TODAY,
+};
+
+typedef struct scan_opts {
+	cli c;
+	unsigned scanners;
+	const char *severities, *policy, *db, *today;
+	vigil_vec vex; /* const char * */
+	int ignore_unfixed, exit_code, fail_stale, no_color;
+	double db_max_age;
+	vigil_secret_opts so;
+	vigil_malware_opts mo;
+} scan_opts;
 
 void help_scan(void)
 {
-	printf("Usage: vigil scan IMAGE [options]\n");
+	printf("Usage: vigil scan IMAGE [options]\n"
+	       "\n"
+	       "Scan an image for vulnerable packages, secrets, malware and misconfigurations,\n"
+	       "reading every layer once. Findings are attributed to the layer that brought\n"
+	       "them; secrets and malware in files that a later layer deleted are reported too\n"
+	       "(the layer still ships them).\n"
+	       "\n"
+	       "Scanners and output:\n"
+	       "  --scanners LIST       vuln,secret,malware,config (default: all of them)\n"
+	       "  --format FORMAT       table (default), json, sarif, junit, cyclonedx\n"
+	       "  -o, --output FILE     write the report to FILE instead of stdout\n"
+	       "  --no-color            no colours in the table (also when NO_COLOR is set)\n"
+	       "\n"
+	       "Gating (CI):\n"
+	       "  --severity LIST       report only these: "
+	       "CRITICAL,HIGH,MEDIUM,LOW,NEGLIGIBLE,UNKNOWN\n"
+	       "  --ignore-unfixed      leave out vulnerabilities that have no fix yet\n"
+	       "  --exit-code N         exit N when a finding passes the filters and the policy\n"
+	       "  --policy FILE         ignore rules (id, package, path, layer, fingerprint; with\n"
+	       "                        reason and expiry) and check settings; default "
+	       "./.vigil.yaml\n"
+	       "                        when it exists (docs/policy.md)\n"
+	       "  --vex FILE            OpenVEX document: not_affected / fixed statements "
+	       "suppress\n"
+	       "                        findings, with the justification shown (repeatable)\n"
+	       "\n"
+	       "Vulnerability database:\n"
+	       "  --db FILE             the database (default $VIGIL_DB or "
+	       "~/.cache/vigil/db/vigil.db;\n"
+	       "                        build it with 'vigil db update')\n"
+	       "  --db-max-age DAYS     warn when the database is older (default 7)\n"
+	       "  --fail-on-stale-db    fail (exit 2) instead of warning\n"
+	       "\n"
+	       "Secrets:\n"
+	       "  --secret-rules FILE   custom rules (YAML, docs/secrets.md), merged with the "
+	       "built-ins\n"
+	       "  --secret-rules-only   use only the custom rules\n"
+	       "  --secret-generic      also the generic 'password = ...' rules (noisy)\n"
+	       "  Documentation and test folders of language packages are not scanned\n"
+	       "  (the allowlist is listed in docs/secrets.md).\n"
+	       "\n"
+	       "Malware:\n"
+	       "  --yara-rules DIR      YARA rules (sources or compiled) added to the built-ins\n"
+	       "  --yara-rules-only     use only those rules\n"
+	       "  --malware-scope S     default (executables, scripts, web roots, archives) or "
+	       "all\n"
+	       "  --malware-hashes FILE SHA-256 blocklist, one hash per line\n"
+	       "  --clamd SOCKET        also stream candidates to ClamAV's daemon (INSTREAM)\n"
+	       "%s"
+	       "\n"
+	       "Exit status: 0 no finding passed the gate (or no --exit-code), N (--exit-code)\n"
+	       "when one did, 2 error.\n",
+	       COMMON_HELP);
+}
+
+static unsigned parse_scanners(const char *s)
+{
+	unsigned out = 0;
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, ",");
+		if (n == 4 && strncmp(p, "vuln", 4) == 0)
+			out |= SC_VULN;
+		else if (n == 6 && strncmp(p, "secret", 6) == 0)
+			out |= SC_SECRET;
+		else if (n == 7 && strncmp(p, "malware", 7) == 0)
+			out |= SC_MALWARE;
+		else if (n == 6 && strncmp(p, "config", 6) == 0)
+			out |= SC_CONFIG;
+		else if (n > 0)
+			die_usage("scan", "--scanners takes vuln, secret, malware, config");
+		p += n + (p[n] == ',');
+	}
+	if (!out)
+		die_usage("scan", "--scanners needs at least one scanner");
+	return out;
+}
+
+static void check_severities(const char *s)
+{
+	static const char *const OK[] = {"CRITICAL", "HIGH",	   "MEDIUM",
+					 "LOW",	     "NEGLIGIBLE", "UNKNOWN"};
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, ","), k;
+		for (k = 0; k < VIGIL_ARRAY_LEN(OK); k++)
+			if (strlen(OK[k]) == n && strncasecmp(OK[k], p, n) == 0)
+				break;
+		if (k == VIGIL_ARRAY_LEN(OK))
+			die_usage("scan", "--severity takes CRITICAL,HIGH,MEDIUM,LOW,NEGLIGIBLE,"
+					  "UNKNOWN");
+		p += n + (p[n] == ',');
+	}
+}
+
+static void parse_scan_opts(scan_opts *s, int argc, char **argv)
+{
+	static const vigil_limits defaults = VIGIL_LIMITS_INIT;
+	static const vigil_secret_opts sdef = VIGIL_SECRET_OPTS_INIT;
+	static const vigil_malware_opts mdef = VIGIL_MALWARE_OPTS_INIT;
+	static const struct option opts[] = {
+		{"scanners", required_argument, NULL, OPT_SCANNERS},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{"output", required_argument, NULL, 'o'},
+		{"severity", required_argument, NULL, OPT_SEVERITY},
+		{"ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED},
+		{"exit-code", required_argument, NULL, OPT_EXIT_CODE},
+		{"policy", required_argument, NULL, OPT_POLICY},
+		{"vex", required_argument, NULL, OPT_VEX},
+		{"db", required_argument, NULL, OPT_DB},
+		{"db-max-age", required_argument, NULL, OPT_DB_MAX_AGE},
+		{"fail-on-stale-db", no_argument, NULL, OPT_FAIL_STALE},
+		{"secret-rules", required_argument, NULL, OPT_SECRET_RULES},
+		{"secret-rules-only", no_argument, NULL, OPT_SECRET_ONLY},
+		{"secret-generic", no_argument, NULL, OPT_SECRET_GENERIC},
+		{"yara-rules", required_argument, NULL, OPT_YARA_RULES},
+		{"yara-rules-only", no_argument, NULL, OPT_YARA_ONLY},
+		{"malware-scope", required_argument, NULL, OPT_MALWARE_SCOPE},
+		{"malware-hashes", required_argument, NULL, OPT_MALWARE_HASHES},
+		{"clamd", required_argument, NULL, OPT_CLAMD},
+		{"no-color", no_argument, NULL, OPT_NO_COLOR},
+		{"today", required_argument, NULL, OPT_TODAY}, /* tests: the date for expiry */
+		{"tag", required_argument, NULL, OPT_TAG},
+		{"platform", required_argument, NULL, OPT_PLATFORM},
+		{"threads", required_argument, NULL, OPT_THREADS},
+		{"max-files", required_argument, NULL, OPT_MAX_FILES},
+		{"max-bytes", required_argument, NULL, OPT_MAX_BYTES},
+		{"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},
+		{"max-json-size", required_argument, NULL, OPT_MAX_JSON},
+		{"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
+		{"max-path", required_argument, NULL, OPT_MAX_PATH},
+		{"max-layers", required_argument, NULL, OPT_MAX_LAYERS},
+		{"max-archive-size", required_argument, NULL, OPT_MAX_ARCHIVE},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int o;
+	memset(s, 0, sizeof(*s));
+	s->c.limits = defaults;
+	s->c.format = "table";
+	s->so = sdef;
+	s->mo = mdef;
+	s->scanners = SC_ALL;
+	s->db_max_age = 7;
+	s->vex = (vigil_vec)VIGIL_VEC_INIT(const char *);
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "qho:", opts, NULL)) != -1) {
+		switch (o) {
+		case OPT_SCANNERS:
+			s->scanners = parse_scanners(optarg);
+			break;
+		case OPT_FORMAT:
+			s->c.format = optarg;
+			break;
+		case 'o':
+			s->c.output = optarg;
+			break;
+		case OPT_SEVERITY:
+			check_severities(optarg);
+			s->severities = optarg;
+			break;
+		case OPT_IGNORE_UNFIXED:
+			s->ignore_unfixed = 1;
+			break;
+		case OPT_EXIT_CODE:
+			s->exit_code = (int)num_arg("scan", "--exit-code", optarg, 0, 255);
+			break;
+		case OPT_POLICY:
+			s->policy = optarg;
+			break;
+		case OPT_VEX: {
+			const char **slot = vigil_vec_push(&s->vex);
+			if (!slot)
+				die_usage("scan", "out of memory");
+			*slot = optarg;
+			break;
+		}
+		case OPT_DB:
+			s->db = optarg;
+			break;
+		case OPT_DB_MAX_AGE:
+			s->db_max_age = (double)num_arg("scan", "--db-max-age", optarg, 0, 100000);
+			break;
+		case OPT_FAIL_STALE:
+			s->fail_stale = 1;
+			break;
+		case OPT_SECRET_RULES:
+			s->so.rules_file = optarg;
+			break;
+		case OPT_SECRET_ONLY:
+			s->so.replace_builtin = 1;
+			break;
+		case OPT_SECRET_GENERIC:
+			s->so.enable_generic = 1;
+			break;
+		case OPT_YARA_RULES:
+			s->mo.yara_rules = optarg;
+			break;
+		case OPT_YARA_ONLY:
+			s->mo.replace_builtin = 1;
+			break;
+		case OPT_MALWARE_SCOPE:
+			if (strcmp(optarg, "all") != 0 && strcmp(optarg, "default") != 0)
+				die_usage("scan", "--malware-scope is default or all");
+			s->mo.scope_all = strcmp(optarg, "all") == 0;
+			break;
+		case OPT_MALWARE_HASHES:
+			s->mo.hashes_file = optarg;
+			break;
+		case OPT_CLAMD:
+			s->mo.clamd = optarg;
+			break;
+		case OPT_NO_COLOR:
+			s->no_color = 1;
+			break;
+		case OPT_TODAY:
+			s->today = optarg;
+			break;
+		case OPT_MAX_ARCHIVE:
+			s->c.max_archive =
+				num_arg("scan", "--max-archive-size", optarg, 1, UINT64_MAX);
+			break;
+		case 'h':
+			help_scan();
+			exit(0);
+		default:
+			if (!image_opt(&s->c, "scan", o, optarg))
+				die_usage("scan", "unknown option");
+		}
+	}
+	static const char *const FORMATS[] = {"table", "json", "sarif", "junit", "cyclonedx"};
+	size_t k = 0;
+	while (k < VIGIL_ARRAY_LEN(FORMATS) && strcmp(FORMATS[k], s->c.format) != 0)
+		k++;
+	if (k == VIGIL_ARRAY_LEN(FORMATS))
+		die_usage("scan", "--format must be table, json, sarif, junit or cyclonedx");
+	if (s->so.replace_builtin && !s->so.rules_file)
+		die_usage("scan", "--secret-rules-only needs --secret-rules FILE");
+	if (s->mo.replace_builtin && !s->mo.yara_rules)
+		die_usage("scan", "--yara-rules-only needs --yara-rules DIR");
+	if (optind >= argc)
+		die_usage("scan", "missing IMAGE");
+	if (argc - optind > 1)
+		die_usage("scan", "too many arguments (one IMAGE)");
+}
+
+/* Days since the database was built ("YYYY-MM-DDTHH:MM:SSZ"), or -1. */
+static double db_age_days(const char *built)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	if (!built || !strptime(built, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		return -1;
+	return difftime(time(NULL), timegm(&tm)) / 86400.0;
+}
+
+typedef struct scan_state {
+	vigil_image *img;
+	vigil_inventory *inv;
+	vigil_secret_rules *srules;
+	vigil_secret_scan *secrets;
+	vigil_malware_rules *mrules;
+	vigil_malware_scan *malware;
+	vigil_config_image *cimg;
+	vigil_config_result *config;
+	vigil_db *db;
+	vigil_match *match;
+	vigil_policy *policy;
+	vigil_report *report;
+} scan_state;
+
+static void state_free(scan_state *st)
+{
+	vigil_report_free(st->report);
+	vigil_match_free(st->match);
+	vigil_db_free(st->db);
+	vigil_config_result_free(st->config);
+	vigil_config_image_free(st->cimg);
+	vigil_malware_scan_free(st->malware);
+	vigil_malware_rules_free(st->mrules);
+	vigil_secret_scan_free(st->secrets);
+	vigil_secret_rules_free(st->srules);
+	vigil_inventory_free(st->inv);
+	vigil_image_free(st->img);
+	vigil_policy_free(st->policy);
+}
+
+/* Opens the database and warns (or fails) when it is old. */
+static int open_db(scan_opts *s, scan_state *st, char *warn, size_t wn)
+{
+	char buf[4096];
+	const char *path = s->db ? s->db : default_db(buf);
+	vigil_ctx *ctx = s->c.ctx;
+	int error = vigil_db_open(&st->db, ctx, path);
+	if (error == VIGIL_ENOTFOUND)
+		return vigil_error_set(ctx, error,
+				       "no vulnerability database at %s: build one with 'vigil db "
+				       "update --from DIR' (or 'vigil db import FILE'), or leave "
+				       "vulnerabilities out with --scanners secret,malware,config",
+				       path);
+	if (error < 0)
+		return error;
+	double age = db_age_days(vigil_db_built(st->db));
+	if (age > s->db_max_age) {
+		snprintf(warn, wn,
+			 "the vulnerability database is %.0f days old (built %s); run 'vigil db "
+			 "update' (--db-max-age sets the limit)",
+			 age, vigil_db_built(st->db));
+		if (s->fail_stale)
+			return vigil_error_set(ctx, VIGIL_EINVAL, "%s", warn);
+		fprintf(stderr, "vigil: warning: %s\n", warn);
+	}
+	return 0;
 }
 
 int cmd_scan(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	print_error("vigil scan is not built yet");
-	return EXIT_ERR;
+	scan_opts s;
+	scan_state st;
+	vigil_open_opts oo = VIGIL_OPEN_OPTS_INIT;
+	vigil_inventory_opts io = VIGIL_INVENTORY_OPTS_INIT;
+	vigil_report_opts ro = VIGIL_REPORT_OPTS_INIT;
+	const char *ref, *policy_path;
+	char dbwarn[512] = "";
+	FILE *out = stdout;
+	int error;
+	memset(&st, 0, sizeof(st));
+	parse_scan_opts(&s, argc, argv);
+	ref = argv[optind];
+	if (vigil_ctx_new(&s.c.ctx) < 0) {
+		print_error("out of memory");
+		return EXIT_ERR;
+	}
+	vigil_ctx *ctx = s.c.ctx;
+	vigil_ctx_set_limits(ctx, &s.c.limits);
+	vigil_ctx_set_threads(ctx, s.c.threads);
+	vigil_ctx_set_warn(ctx, on_warn, &s.c);
+	if (!s.c.quiet && isatty(2))
+		vigil_ctx_set_progress(ctx, on_progress, &s.c);
+
+	/* the policy first: a broken policy file should not cost a scan */
+	policy_path = s.policy;
+	if (!policy_path && access(".vigil.yaml", R_OK) == 0)
+		policy_path = ".vigil.yaml";
+	if ((error = policy_path ? vigil_policy_load(&st.policy, ctx, policy_path, s.today)
+				 : vigil_policy_new(&st.policy, ctx, s.today)) < 0)
+		goto done;
+	for (size_t i = 0; i < s.vex.len; i++)
+		if ((error = vigil_policy_add_vex(st.policy,
+						  VIGIL_VEC_AT(&s.vex, const char *, i))) < 0)
+			goto done;
+	if ((s.scanners & SC_VULN) && (error = open_db(&s, &st, dbwarn, sizeof(dbwarn))) < 0)
+		goto done;
+	if ((s.scanners & SC_SECRET) &&
+	    (error = vigil_secret_rules_load(&st.srules, ctx, &s.so)) < 0)
+		goto done;
+	if ((s.scanners & SC_MALWARE) &&
+	    (error = vigil_malware_rules_load(&st.mrules, ctx, &s.mo)) < 0)
+		goto done;
+
+	oo.tag = s.c.tag;
+	oo.platform = s.c.platform;
+	/* secrets and malware report files that later layers deleted: keep that history */
+	oo.all_layers = (s.scanners & (SC_SECRET | SC_MALWARE)) != 0;
+	if (s.c.max_archive)
+		io.max_archive_size = s.c.max_archive;
+	if ((error = vigil_image_open(&st.img, ctx, ref, &oo)) < 0 ||
+	    (error = vigil_inventory_new(&st.inv, st.img, &io)) < 0 ||
+	    ((s.scanners & SC_SECRET) &&
+	     (error = vigil_secret_scan_new(&st.secrets, st.srules, st.img)) < 0) ||
+	    ((s.scanners & SC_MALWARE) &&
+	     (error = vigil_malware_scan_new(&st.malware, st.mrules, st.img)) < 0) ||
+	    ((s.scanners & SC_CONFIG) &&
+	     (error = vigil_config_image_new(&st.cimg, st.img,
+					     vigil_policy_config_opts(st.policy))) < 0))
+		goto done;
+	error = vigil_image_read(st.img);
+	progress_done(&s.c);
+	if (error < 0 || (error = vigil_inventory_finish(st.inv)) < 0 ||
+	    (st.secrets && (error = vigil_secret_scan_finish(st.secrets)) < 0) ||
+	    (st.malware && (error = vigil_malware_scan_finish(st.malware)) < 0) ||
+	    (st.cimg && (error = vigil_config_image_finish(&st.config, st.cimg,
+							   vigil_inventory_distro(st.inv))) < 0) ||
+	    (st.db && (error = vigil_match_run(&st.match, st.db, st.inv)) < 0))
+		goto done;
+
+	ro.severities = s.severities;
+	ro.ignore_unfixed = s.ignore_unfixed;
+	ro.color = !s.no_color && !s.c.output && isatty(1) && !getenv("NO_COLOR");
+	ro.db_built = st.db ? vigil_db_built(st.db) : NULL;
+	if ((error = vigil_report_new(&st.report, ctx, ref, st.img, st.inv, &ro)) < 0)
+		goto done;
+	if (st.db)
+		vigil_report_set_vulns(st.report, st.match);
+	if (s.scanners & SC_SECRET)
+		vigil_report_set_secrets(st.report, st.secrets);
+	if (s.scanners & SC_MALWARE)
+		vigil_report_set_malware(st.report, st.malware);
+	if (s.scanners & SC_CONFIG)
+		vigil_report_set_config(st.report, st.config);
+	if (dbwarn[0] && (error = vigil_report_warn(st.report, dbwarn)) < 0)
+		goto done;
+	if ((error = vigil_report_apply(st.report, st.policy)) < 0)
+		goto done;
+	if (s.c.output && !(out = fopen(s.c.output, "w"))) {
+		error = vigil_error_set(ctx, VIGIL_EIO, "cannot write %s", s.c.output);
+		goto done;
+	}
+	error = vigil_report_write(out, st.report, s.c.format);
+	if (out != stdout && fclose(out) != 0 && error == 0)
+		error = vigil_error_set(ctx, VIGIL_EIO, "writing %s failed", s.c.output);
+	if (error == 0 && (fflush(stdout) != 0 || ferror(stdout)))
+		error = vigil_error_set(ctx, VIGIL_EIO, "writing the report failed");
+done:
+	if (error < 0)
+		print_error(vigil_ctx_error(ctx)[0] ? vigil_ctx_error(ctx) : "out of memory");
+	size_t failing = error < 0 ? 0 : vigil_report_failing(st.report);
+	state_free(&st);
+	vigil_vec_free(&s.vex);
+	vigil_ctx_free(ctx);
+	if (error < 0)
+		return EXIT_ERR;
+	return failing > 0 && s.exit_code ? s.exit_code : 0;
 }

@@ -10,6 +10,7 @@
 
 #include "../util/util.h"
 #include "vigil.h"
+#include "report/report.h"
 
 typedef struct sb {
 	FILE *f;
@@ -17,6 +18,8 @@ typedef struct sb {
 	const vigil_inventory *inv;
 	vigil_image *img;
 	const char *name;
+	void (*extra)(vigil_jsonw *w, void *payload); /* more top-level keys (vulnerabilities) */
+	void *extra_payload;
 	char timestamp[32];
 	char uuid[40];
 } sb;
@@ -214,6 +217,8 @@ static void write_cyclonedx(sb *s)
 		vigil_jsonw_obj_end(w);
 	}
 	vigil_jsonw_arr_end(w);
+	if (s->extra)
+		s->extra(w, s->extra_payload);
 	vigil_jsonw_obj_end(w);
 }
 
@@ -333,6 +338,24 @@ int vigil_sbom_write(FILE *f, const vigil_inventory *inv, vigil_image *img, cons
 		write_spdx(&s);
 	else
 		return VIGIL_EINVAL;
+	vigil_jsonw_end(&s.w);
+	return ferror(f) ? VIGIL_EIO : 0;
+}
+
+int vigil_sbom__cyclonedx(FILE *f, const vigil_inventory *inv, vigil_image *img, const char *name,
+			  void (*extra)(vigil_jsonw *w, void *payload), void *payload)
+{
+	sb s;
+	memset(&s, 0, sizeof(s));
+	s.f = f;
+	s.inv = inv;
+	s.img = img;
+	s.name = name ? name : "image";
+	s.extra = extra;
+	s.extra_payload = payload;
+	identity(&s);
+	vigil_jsonw_init(&s.w, f, 64);
+	write_cyclonedx(&s);
 	vigil_jsonw_end(&s.w);
 	return ferror(f) ? VIGIL_EIO : 0;
 }

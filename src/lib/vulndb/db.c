@@ -58,6 +58,7 @@ struct vigil_db {
 	vigil_ctx *ctx;
 	sqlite3 *db;
 	sqlite3_stmt *lookup;
+	sqlite3_stmt *q_vuln, *q_alias, *q_ref, *q_kev; /* vigil_db_vuln */
 	char *path;
 	int schema;
 	char built[64];
@@ -622,6 +623,10 @@ void vigil_db_free(vigil_db *d)
 	if (!d)
 		return;
 	sqlite3_finalize(d->lookup);
+	sqlite3_finalize(d->q_vuln);
+	sqlite3_finalize(d->q_alias);
+	sqlite3_finalize(d->q_ref);
+	sqlite3_finalize(d->q_kev);
 	if (d->db)
 		sqlite3_close(d->db);
 	vigil_vec_free(&d->feeds);
@@ -723,4 +728,90 @@ int vigil_db_lookup(vigil_db *d, const char *ecosystem, const char *package,
 	if (r != SQLITE_DONE)
 		return vigil_error_set(d->ctx, VIGIL_EIO, "database: %s", sqlite3_errmsg(d->db));
 	return n;
+}
+
+/* ---- details of one vulnerability, for the matcher ---- */
+
+static int prep(vigil_db *d, sqlite3_stmt **st, const char *sql)
+{
+	if (!*st && sqlite3_prepare_v2(d->db, sql, -1, st, NULL) != SQLITE_OK)
+		return vigil_error_set(d->ctx, VIGIL_EIO, "database: %s", sqlite3_errmsg(d->db));
+	sqlite3_reset(*st);
+	return 0;
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+int vigil_db_vuln(vigil_db *d, const char *vuln_id,
+		  int (*cb)(const vigil_db_vuln_info *v, void *payload), void *payload)
+{
+	vigil_db_vuln_info v;
+	vigil_vec aliases = VIGIL_VEC_INIT(const char *), refs = VIGIL_VEC_INIT(const char *);
+	vigil_arena a;
+	int64_t id;
+	int error;
+	memset(&v, 0, sizeof(v));
+	vigil_arena_init(&a);
+	if ((error = prep(d, &d->q_vuln,
+			  "SELECT id, vuln_id, title, severity, cvss_vector, cvss_score, published"
+			  " FROM vulns WHERE vuln_id = ?1")) < 0 ||
+	    (error = prep(d, &d->q_alias,
+			  "SELECT DISTINCT alias FROM aliases WHERE vuln = ?1 ORDER BY alias")) <
+		    0 ||
+	    (error = prep(d, &d->q_ref,
+			  "SELECT DISTINCT url FROM refs WHERE vuln = ?1 ORDER BY rowid")) < 0 ||
+	    (error = prep(d, &d->q_kev,
+			  "SELECT 1 FROM kev WHERE cve = ?1 OR cve IN"
+			  " (SELECT alias FROM aliases WHERE vuln = ?2)")) < 0)
+		goto done;
+	sqlite3_bind_text(d->q_vuln, 1, vuln_id, -1, SQLITE_STATIC);
+	if (sqlite3_step(d->q_vuln) != SQLITE_ROW) {
+		error = VIGIL_ENOTFOUND;
+		goto done;
+	}
+	id = sqlite3_column_int64(d->q_vuln, 0);
+	v.vuln_id = vigil_arena_strdup(&a, col(d->q_vuln, 1));
+	v.title = col(d->q_vuln, 2) ? vigil_arena_strdup(&a, col(d->q_vuln, 2)) : NULL;
+	v.severity = col(d->q_vuln, 3) ? vigil_arena_strdup(&a, col(d->q_vuln, 3)) : NULL;
+	v.cvss_vector = col(d->q_vuln, 4) ? vigil_arena_strdup(&a, col(d->q_vuln, 4)) : NULL;
+	v.cvss_score = sqlite3_column_double(d->q_vuln, 5);
+	v.published = col(d->q_vuln, 6) ? vigil_arena_strdup(&a, col(d->q_vuln, 6)) : NULL;
+	sqlite3_bind_int64(d->q_alias, 1, id);
+	while (sqlite3_step(d->q_alias) == SQLITE_ROW) {
+		const char **slot = vigil_vec_push(&aliases);
+		if (!slot || !(*slot = vigil_arena_strdup(&a, col(d->q_alias, 0)))) {
+			error = VIGIL_ENOMEM;
+			goto done;
+		}
+	}
+	sqlite3_bind_int64(d->q_ref, 1, id);
+	while (sqlite3_step(d->q_ref) == SQLITE_ROW) {
+		const char **slot = vigil_vec_push(&refs);
+		if (!slot || !(*slot = vigil_arena_strdup(&a, col(d->q_ref, 0)))) {
+			error = VIGIL_ENOMEM;
+			goto done;
+		}
+	}
+	sqlite3_bind_text(d->q_kev, 1, vuln_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(d->q_kev, 2, id);
+	v.kev = sqlite3_step(d->q_kev) == SQLITE_ROW;
+	if (!vigil_vec_push(&aliases) || !vigil_vec_push(&refs)) { /* NULL terminators */
+		error = VIGIL_ENOMEM;
+		goto done;
+	}
+	v.aliases = aliases.data;
+	v.references = refs.data;
+	error = cb ? cb(&v, payload) : 0;
+done:
+	sqlite3_reset(d->q_vuln);
+	sqlite3_reset(d->q_alias);
+	sqlite3_reset(d->q_ref);
+	sqlite3_reset(d->q_kev);
+	vigil_vec_free(&aliases);
+	vigil_vec_free(&refs);
+	vigil_arena_clear(&a);
+	return error;
 }

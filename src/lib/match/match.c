@@ -1,0 +1,254 @@
+/*
+ * match.c - matches an inventory against the vulnerability database.
+ *
+ * Each package is looked up under the ecosystem key its type and the image's
+ * distribution give (SEMANTICS.md: OS packages by source name and source version for
+ * Debian, Ubuntu, Alpine and Wolfi, by binary name and EVR for the RHEL family;
+ * application packages by their ecosystem). A statement affects the installed version
+ * when its status says so and the version lies in its range; statements of several
+ * feeds about one vulnerability (the same id or an alias) become one finding. Any
+ * statement that the installed version is fixed or not affected wins over one that it
+ * is affected: a feed that knows of the fix is newer than one that does not.
+ */
+#include <ctype.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "match/match.h"
+
+/* ---- where a package is looked up ---- */
+
+static void lower_into(char *out, size_t n, const char *s)
+{
+	size_t i = 0;
+	for (; s && s[i] && i + 1 < n; i++)
+		out[i] = (char)tolower((unsigned char)s[i]);
+	out[i] = '\0';
+}
+
+/* "3.10.2" -> "3.10"; "12.4" -> "12" (parts = 1). */
+static void version_prefix(char *out, size_t n, const char *v, int parts)
+{
+	size_t i = 0;
+	int dots = 0;
+	for (; v && v[i] && i + 1 < n; i++) {
+		if (v[i] == '.' && ++dots == parts)
+			break;
+		out[i] = v[i];
+	}
+	out[i] = '\0';
+}
+
+static const char *const RHEL_LIKE[] = {"rhel", "almalinux", "rocky", "centos", "ol", NULL};
+
+static int in_list(const char *const *l, const char *s)
+{
+	for (; s && *l; l++)
+		if (strcmp(*l, s) == 0)
+			return 1;
+	return 0;
+}
+
+/* The distribution part of the key: "debian:12", "alpine:3.10", "almalinux:8", ... */
+static int distro_key(char *out, size_t n, const vigil_distro *d)
+{
+	char ver[32];
+	if (!d || !d->id)
+		return 0;
+	if (strcmp(d->id, "debian") == 0) {
+		version_prefix(ver, sizeof(ver), d->version_id, 1);
+		if (!ver[0]) /* testing / sid have no VERSION_ID */
+			snprintf(ver, sizeof(ver), "unstable");
+		snprintf(out, n, "debian:%s", ver);
+	} else if (strcmp(d->id, "ubuntu") == 0 && d->version_id) {
+		snprintf(out, n, "ubuntu:%s", d->version_id);
+	} else if (strcmp(d->id, "alpine") == 0 && d->version_id) {
+		version_prefix(ver, sizeof(ver), d->version_id, 2);
+		snprintf(out, n, "alpine:%s", ver);
+	} else if (strcmp(d->id, "wolfi") == 0 || strcmp(d->id, "chainguard") == 0) {
+		snprintf(out, n, "wolfi");
+	} else if (in_list(RHEL_LIKE, d->id) && d->version_id) {
+		/* the RHEL family is matched against AlmaLinux's errata: same names and EVRs */
+		version_prefix(ver, sizeof(ver), d->version_id, 1);
+		snprintf(out, n, "almalinux:%s", ver);
+	} else if ((strcmp(d->id, "azurelinux") == 0 || strcmp(d->id, "mariner") == 0) &&
+		   d->version_id) {
+		version_prefix(ver, sizeof(ver), d->version_id, 1);
+		snprintf(out, n, "%s:%s.0", d->id, ver);
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
+/* PEP 503: lower case, runs of "-_." become "-". */
+static void pep503(char *out, size_t n, const char *s)
+{
+	size_t o = 0;
+	for (; *s && o + 1 < n; s++) {
+		if (*s == '-' || *s == '_' || *s == '.') {
+			if (o == 0 || out[o - 1] != '-')
+				out[o++] = '-';
+		} else {
+			out[o++] = (char)tolower((unsigned char)*s);
+		}
+	}
+	out[o] = '\0';
+}
+
+int vigil_match__query(vigil_match_query *q, const vigil_pkg *p, const vigil_distro *d)
+{
+	memset(q, 0, sizeof(*q));
+	q->name = p->name;
+	q->version = p->version;
+	if (!p->name || !p->version || !p->type)
+		return 0;
+	if (strcmp(p->type, "deb") == 0 || strcmp(p->type, "apk") == 0) {
+		if (!distro_key(q->eco, sizeof(q->eco), d))
+			return 0;
+		q->scheme = p->type[0] == 'd' ? VIGIL_VS_DPKG : VIGIL_VS_APK;
+		if (p->source_name && *p->source_name)
+			q->name = p->source_name;
+		if (p->source_version && *p->source_version)
+			q->version = p->source_version;
+		return 1;
+	}
+	if (strcmp(p->type, "rpm") == 0) {
+		if (!distro_key(q->eco, sizeof(q->eco), d))
+			return 0;
+		q->scheme = VIGIL_VS_RPM;
+		return 1;
+	}
+	static const struct {
+		const char *type, *eco;
+		vigil_vscheme scheme;
+	} LANG[] = {
+		{"golang", "go", VIGIL_VS_GO},	    {"pypi", "pypi", VIGIL_VS_PEP440},
+		{"npm", "npm", VIGIL_VS_SEMVER},    {"cargo", "crates.io", VIGIL_VS_SEMVER},
+		{"gem", "rubygems", VIGIL_VS_GEM},  {"composer", "packagist", VIGIL_VS_COMPOSER},
+		{"maven", "maven", VIGIL_VS_MAVEN}, {"nuget", "nuget", VIGIL_VS_SEMVER},
+	};
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(LANG); i++) {
+		if (strcmp(p->type, LANG[i].type) != 0)
+			continue;
+		snprintf(q->eco, sizeof(q->eco), "%s", LANG[i].eco);
+		q->scheme = LANG[i].scheme;
+		if (strcmp(p->type, "pypi") == 0) {
+			pep503(q->namebuf, sizeof(q->namebuf), p->name);
+			q->name = q->namebuf;
+		} else if (strcmp(p->type, "maven") == 0 && p->group) {
+			snprintf(q->namebuf, sizeof(q->namebuf), "%s:%s", p->group, p->name);
+			q->name = q->namebuf;
+		} else if (strcmp(p->type, "composer") == 0) {
+			lower_into(q->namebuf, sizeof(q->namebuf), p->name);
+			q->name = q->namebuf;
+		}
+		/* OSV writes Go versions without the "v"; the Go toolchain as "1.21.3" */
+		if (strcmp(p->type, "golang") == 0) {
+			const char *v = p->version;
+			if (v[0] == 'v')
+				v++;
+			else if (strncmp(v, "go", 2) == 0)
+				v += 2;
+			snprintf(q->verbuf, sizeof(q->verbuf), "%s", v);
+			q->version = q->verbuf;
+		}
+		return 1;
+	}
+	if (strcmp(p->type, "generic") == 0 && strcmp(p->name, "node") == 0) {
+		snprintf(q->eco, sizeof(q->eco), "nodejs");
+		q->scheme = VIGIL_VS_SEMVER;
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- does a statement affect a version ---- */
+
+static int cmp(vigil_vscheme s, const char *a, const char *b)
+{
+	int c;
+	vigil_version_compare(&c, s, a, b);
+	return c;
+}
+
+static int satisfies_any(vigil_vscheme s, const char *version, json_t *list)
+{
+	size_t i;
+	json_t *c;
+	json_array_foreach(list, i, c)
+	{
+		int ok = 0;
+		if (json_is_string(c) &&
+		    vigil_version_satisfies(&ok, s, version, json_string_value(c)) == 0 && ok)
+			return 1;
+	}
+	return 0;
+}
+
+/* OSV ranges: each "introduced" opens a range that "fixed" (exclusive) or
+ * "last_affected" (inclusive) closes; ranges are ORed; "versions" lists exact ones. */
+static int osv_affects(vigil_vscheme s, const char *version, json_t *doc)
+{
+	json_t *ranges = json_object_get(doc, "ranges"), *r, *versions, *v;
+	size_t i, k;
+	json_array_foreach(ranges, i, r)
+	{
+		const char *type = json_string_value(json_object_get(r, "type"));
+		json_t *events = json_object_get(r, "events"), *e;
+		int in = 0;
+		if (type && strcmp(type, "GIT") == 0)
+			continue;
+		json_array_foreach(events, k, e)
+		{
+			const char *intro = json_string_value(json_object_get(e, "introduced"));
+			const char *fixed = json_string_value(json_object_get(e, "fixed"));
+			const char *last = json_string_value(json_object_get(e, "last_affected"));
+			const char *limit = json_string_value(json_object_get(e, "limit"));
+			if (intro)
+				in = strcmp(intro, "0") == 0 || cmp(s, version, intro) >= 0;
+			else if (fixed && in && cmp(s, version, fixed) < 0)
+				return 1;
+			else if (last && in && cmp(s, version, last) <= 0)
+				return 1;
+			else if (limit && in && cmp(s, version, limit) < 0)
+				return 1;
+			else if (fixed || last || limit)
+				in = 0;
+		}
+		if (in) /* an introduced with nothing after it: every later version */
+			return 1;
+	}
+	versions = json_object_get(doc, "versions");
+	json_array_foreach(versions, k, v)
+	{
+		if (json_is_string(v) && cmp(s, version, json_string_value(v)) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int vigil_match__affects(vigil_vscheme s, const char *version, const vigil_db_affected *a)
+{
+	json_t *doc;
+	int hit;
+	if (strcmp(a->status, "not_affected") == 0)
+		return 0;
+	if (!a->ranges) {
+		if (a->fixed && *a->fixed)
+			return strcmp(a->fixed, "0") != 0 && cmp(s, version, a->fixed) < 0;
+		return 1; /* unfixed, will not fix, deferred, end of life: every version */
+	}
+	if (!(doc = json_loads(a->ranges, 0, NULL)))
+		return 0;
+	if (json_object_get(doc, "ranges") || json_object_get(doc, "versions"))
+		hit = osv_affects(s, version, doc);
+	else if (json_object_get(doc, "vulnerable"))
+		hit = satisfies_any(s, version, json_object_get(doc, "vulnerable"));
+	else
+		hit = !satisfies_any(s, version, json_object_get(doc, "patched")) &&
+		      !satisfies_any(s, version, json_object_get(doc, "unaffected"));
+	json_decref(doc);
+	return hit;
+}

@@ -1,0 +1,29 @@
+/* match.h - internals of the vulnerability matcher, shared with its tests. */
+#ifndef VIGIL_MATCH_INTERNAL_H
+#define VIGIL_MATCH_INTERNAL_H
+
+#include "internal.h"
+
+/* Where a package is looked up, and how its versions compare. */
+typedef struct vigil_match_query {
+	char eco[64];	  /* "debian:12", "alpine:3.10", "pypi" */
+	const char *name; /* the package key (source name for deb/apk) */
+	const char *version;
+	vigil_vscheme scheme;
+	char namebuf[512], verbuf[128];
+} vigil_match_query;
+
+/* Fills q for package p of an image of distribution d; 0 when the package has no
+ * ecosystem the database covers (then it is not matched). */
+int vigil_match__query(vigil_match_query *q, const vigil_pkg *p, const vigil_distro *d);
+
+/* 1 when statement a says `version` is affected. */
+int vigil_match__affects(vigil_vscheme s, const char *version, const vigil_db_affected *a);
+
+/* Rank of a severity name: CRITICAL 5 ... NEGLIGIBLE 1, UNKNOWN / NULL 0. */
+int vigil_match__severity_rank(const char *severity);
+
+/* A finding, writable: the policy marks suppressed ones. */
+vigil_vuln *vigil_match__get_mut(vigil_match *m, size_t i);
+
+#endif

@@ -1,0 +1,385 @@
+/*
+ * run.c - vigil_match_run: looks every package up, groups the statements of one
+ * vulnerability (by id and alias, over all feeds) and builds one finding per group.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "match/match.h"
+
+struct vigil_match {
+	vigil_arena arena;
+	vigil_vec vulns; /* vigil_vuln */
+};
+
+/* One statement of the database about the package being matched. */
+typedef struct stmt {
+	const char *vuln_id, *status, *fixed, *severity, *feed;
+	int kev, affects;
+	int group; /* index of the group (union-find root after grouping) */
+	const char *const *aliases;
+	const vigil_db_vuln_info *info;
+} stmt;
+
+typedef struct pkgscan {
+	vigil_match *m;
+	vigil_db *db;
+	const vigil_match_query *q;
+	vigil_vec stmts; /* stmt */
+	vigil_arena *a;	 /* per-package scratch */
+	int error;
+} pkgscan;
+
+int vigil_match__severity_rank(const char *s)
+{
+	static const char *const NAMES[] = {"NEGLIGIBLE", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
+	for (size_t i = 0; s && i < VIGIL_ARRAY_LEN(NAMES); i++)
+		if (strcmp(s, NAMES[i]) == 0)
+			return (int)i + 1;
+	return 0;
+}
+
+static int on_stmt(const vigil_db_affected *a, void *payload)
+{
+	pkgscan *ps = payload;
+	stmt *s = vigil_vec_push(&ps->stmts);
+	if (!s)
+		return VIGIL_ENOMEM;
+	s->vuln_id = vigil_arena_strdup(ps->a, a->vuln_id);
+	s->status = vigil_arena_strdup(ps->a, a->status);
+	s->fixed = a->fixed ? vigil_arena_strdup(ps->a, a->fixed) : NULL;
+	s->severity = a->severity ? vigil_arena_strdup(ps->a, a->severity) : NULL;
+	s->feed = vigil_arena_strdup(ps->a, a->feed);
+	s->kev = a->kev;
+	s->affects = vigil_match__affects(ps->q->scheme, ps->q->version, a);
+	s->group = (int)ps->stmts.len - 1;
+	if (!s->vuln_id || !s->status || !s->feed)
+		return VIGIL_ENOMEM;
+	return 0;
+}
+
+/* Copies the details of a vulnerability into the scratch arena. */
+static int on_info(const vigil_db_vuln_info *v, void *payload)
+{
+	void **out = payload;
+	vigil_arena *a = out[0];
+	vigil_db_vuln_info *c = vigil_arena_alloc(a, sizeof(*c));
+	size_t n = 0, r = 0;
+	if (!c)
+		return VIGIL_ENOMEM;
+	*c = *v;
+	c->vuln_id = vigil_arena_strdup(a, v->vuln_id);
+	c->title = v->title ? vigil_arena_strdup(a, v->title) : NULL;
+	c->severity = v->severity ? vigil_arena_strdup(a, v->severity) : NULL;
+	c->cvss_vector = v->cvss_vector ? vigil_arena_strdup(a, v->cvss_vector) : NULL;
+	c->published = v->published ? vigil_arena_strdup(a, v->published) : NULL;
+	while (v->aliases[n])
+		n++;
+	while (v->references[r])
+		r++;
+	const char **al = vigil_arena_alloc(a, (n + 1) * sizeof(*al));
+	const char **rf = vigil_arena_alloc(a, (r + 1) * sizeof(*rf));
+	if (!al || !rf)
+		return VIGIL_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		al[i] = vigil_arena_strdup(a, v->aliases[i]);
+	for (size_t i = 0; i < r; i++)
+		rf[i] = vigil_arena_strdup(a, v->references[i]);
+	c->aliases = al;
+	c->references = rf;
+	out[1] = c;
+	return 0;
+}
+
+static int find(stmt *s, int i)
+{
+	while (s[i].group != i)
+		i = s[i].group = s[s[i].group].group;
+	return i;
+}
+
+static void unite(stmt *s, int i, int j)
+{
+	i = find(s, i);
+	j = find(s, j);
+	if (i != j)
+		s[j > i ? j : i].group = j > i ? i : j;
+}
+
+static int named(const stmt *s, const char *id)
+{
+	if (strcmp(s->vuln_id, id) == 0)
+		return 1;
+	for (const char *const *a = s->info ? s->info->aliases : NULL; a && *a; a++)
+		if (strcmp(*a, id) == 0)
+			return 1;
+	return 0;
+}
+
+/* Two statements speak of one vulnerability when one's id is the other's id or alias. */
+static int same_vuln(const stmt *a, const stmt *b)
+{
+	if (named(a, b->vuln_id) || named(b, a->vuln_id))
+		return 1;
+	return 0;
+}
+
+static const char *const *strv_copy(vigil_arena *a, vigil_vec *v)
+{
+	const char **out = vigil_arena_alloc(a, (v->len + 1) * sizeof(*out));
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < v->len; i++)
+		out[i] = vigil_arena_strdup(a, VIGIL_VEC_AT(v, const char *, i));
+	return out;
+}
+
+static int strv_add(vigil_vec *v, const char *s)
+{
+	for (size_t i = 0; i < v->len; i++)
+		if (strcmp(VIGIL_VEC_AT(v, const char *, i), s) == 0)
+			return 0;
+	const char **slot = vigil_vec_push(v);
+	if (!slot)
+		return VIGIL_ENOMEM;
+	*slot = s;
+	return 0;
+}
+
+static const char *band(double score)
+{
+	return score >= 9.0   ? "CRITICAL"
+	       : score >= 7.0 ? "HIGH"
+	       : score >= 4.0 ? "MEDIUM"
+	       : score > 0.0  ? "LOW"
+			      : "UNKNOWN";
+}
+
+/* Builds the finding of group g (statements whose root is g), when it affects. */
+static int build(pkgscan *ps, const vigil_pkg *p, stmt *s, size_t n, int g)
+{
+	vigil_match *m = ps->m;
+	vigil_vec ids = VIGIL_VEC_INIT(const char *), feeds = VIGIL_VEC_INIT(const char *);
+	vigil_vec refs = VIGIL_VEC_INIT(const char *);
+	const char *primary = NULL, *fixed = NULL, *status = NULL, *sev = NULL, *sev_src = NULL;
+	const vigil_db_vuln_info *info = NULL;
+	int kev = 0, error = 0, cves = 0;
+	/* a feed that says the installed version is not affected (or already fixed) wins
+	 * over a feed that says it is: per feed, affected when any statement says so */
+	for (size_t i = 0; i < n; i++) {
+		if (find(s, (int)i) != g)
+			continue;
+		int feed_hit = 0;
+		for (size_t j = 0; j < n; j++)
+			if (find(s, (int)j) == g && strcmp(s[j].feed, s[i].feed) == 0 &&
+			    s[j].affects)
+				feed_hit = 1;
+		if (!feed_hit)
+			goto done;
+	}
+	for (size_t i = 0; i < n && error == 0; i++) {
+		if (find(s, (int)i) != g)
+			continue;
+		error = strv_add(&ids, s[i].vuln_id);
+		for (const char *const *a = s[i].info ? s[i].info->aliases : NULL; a && *a; a++)
+			if (error == 0)
+				error = strv_add(&ids, *a);
+		if (error == 0)
+			error = strv_add(&feeds, s[i].feed);
+		kev |= s[i].kev || (s[i].info && s[i].info->kev);
+		if (!s[i].affects)
+			continue;
+		if (s[i].fixed && *s[i].fixed && strcmp(s[i].fixed, "0") != 0) {
+			int c;
+			if (!fixed ||
+			    (vigil_version_compare(&c, ps->q->scheme, s[i].fixed, fixed), c > 0))
+				fixed = s[i].fixed;
+		} else if (!status || strcmp(status, "unfixed") == 0) {
+			status = s[i].status;
+		}
+		if (!sev && s[i].severity && strcmp(s[i].severity, "UNKNOWN") != 0) {
+			sev = s[i].severity;
+			sev_src = s[i].feed;
+		}
+	}
+	if (error < 0)
+		goto done;
+	/* the CVE is the id when the group names exactly one */
+	for (size_t i = 0; i < ids.len; i++) {
+		const char *id = VIGIL_VEC_AT(&ids, const char *, i);
+		if (strncmp(id, "CVE-", 4) == 0 && (cves++ == 0))
+			primary = id;
+	}
+	if (cves != 1)
+		primary = VIGIL_VEC_AT(&ids, const char *, 0);
+	for (size_t i = 0; i < n; i++) {
+		if (find(s, (int)i) != g || !s[i].info)
+			continue;
+		if (!info || (s[i].info->title && !info->title) ||
+		    strcmp(s[i].vuln_id, primary) == 0)
+			info = s[i].info;
+		for (const char *const *r = s[i].info->references; *r && error == 0; r++)
+			error = strv_add(&refs, *r);
+	}
+	for (size_t i = 0; i < n && info && !sev; i++)
+		if (find(s, (int)i) == g && s[i].info && s[i].info->severity &&
+		    strcmp(s[i].info->severity, "UNKNOWN") != 0) {
+			sev = s[i].info->severity;
+			sev_src = s[i].feed;
+		}
+	vigil_vuln *v = error == 0 ? vigil_vec_push(&m->vulns) : NULL;
+	if (!v) {
+		error = error < 0 ? error : VIGIL_ENOMEM;
+		goto done;
+	}
+	/* the other ids become the aliases */
+	for (size_t i = 0; i < ids.len; i++)
+		if (VIGIL_VEC_AT(&ids, const char *, i) == primary) {
+			memmove(&VIGIL_VEC_AT(&ids, const char *, i),
+				&VIGIL_VEC_AT(&ids, const char *, i + 1),
+				(ids.len - i - 1) * sizeof(const char *));
+			ids.len--;
+			break;
+		}
+	v->id = vigil_arena_strdup(&m->arena, primary);
+	v->aliases = strv_copy(&m->arena, &ids);
+	v->feeds = strv_copy(&m->arena, &feeds);
+	v->references = strv_copy(&m->arena, &refs);
+	v->title = info && info->title ? vigil_arena_strdup(&m->arena, info->title) : NULL;
+	v->fixed = fixed ? vigil_arena_strdup(&m->arena, fixed) : NULL;
+	v->status = fixed ? "fixed" : status ? vigil_arena_strdup(&m->arena, status) : "unfixed";
+	v->cvss_vector =
+		info && info->cvss_vector ? vigil_arena_strdup(&m->arena, info->cvss_vector) : NULL;
+	v->cvss_score = info ? info->cvss_score : 0;
+	if (!sev && v->cvss_score > 0) {
+		sev = band(v->cvss_score);
+		sev_src = "cvss";
+	}
+	v->severity = sev ? vigil_arena_strdup(&m->arena, sev) : "UNKNOWN";
+	v->severity_source = sev_src ? vigil_arena_strdup(&m->arena, sev_src) : NULL;
+	v->kev = kev;
+	v->pkg = p;
+	if (!v->id || !v->aliases || !v->feeds || !v->references || !v->status || !v->severity)
+		error = VIGIL_ENOMEM;
+done:
+	vigil_vec_free(&ids);
+	vigil_vec_free(&feeds);
+	vigil_vec_free(&refs);
+	return error;
+}
+
+static int match_pkg(vigil_match *m, vigil_db *db, const vigil_pkg *p, const vigil_distro *d)
+{
+	vigil_match_query q;
+	vigil_arena a;
+	pkgscan ps;
+	int error;
+	if (!vigil_match__query(&q, p, d))
+		return 0;
+	vigil_arena_init(&a);
+	memset(&ps, 0, sizeof(ps));
+	ps.m = m;
+	ps.db = db;
+	ps.q = &q;
+	ps.a = &a;
+	ps.stmts = (vigil_vec)VIGIL_VEC_INIT(stmt);
+	if ((error = vigil_db_lookup(db, q.eco, q.name, on_stmt, &ps)) <= 0)
+		goto done;
+	stmt *s = ps.stmts.data;
+	size_t n = ps.stmts.len;
+	int any = 0;
+	for (size_t i = 0; i < n; i++)
+		any |= s[i].affects;
+	if (!any) {
+		error = 0;
+		goto done;
+	}
+	/* details (aliases above all) of each distinct id */
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < i && !s[i].info; j++)
+			if (strcmp(s[j].vuln_id, s[i].vuln_id) == 0)
+				s[i].info = s[j].info;
+		if (s[i].info)
+			continue;
+		void *io[2] = {&a, NULL};
+		if ((error = vigil_db_vuln(db, s[i].vuln_id, on_info, io)) < 0 &&
+		    error != VIGIL_ENOTFOUND)
+			goto done;
+		s[i].info = io[1];
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (same_vuln(&s[i], &s[j]))
+				unite(s, (int)i, (int)j);
+	error = 0;
+	for (size_t i = 0; i < n && error == 0; i++)
+		if (find(s, (int)i) == (int)i)
+			error = build(&ps, p, s, n, (int)i);
+done:
+	vigil_vec_free(&ps.stmts);
+	vigil_arena_clear(&a);
+	return error < 0 ? error : 0;
+}
+
+static int by_pkg_severity(const void *pa, const void *pb)
+{
+	const vigil_vuln *a = pa, *b = pb;
+	int d;
+	if (a->pkg != b->pkg) {
+		if ((d = strcmp(a->pkg->name, b->pkg->name)) != 0)
+			return d;
+		if ((d = strcmp(a->pkg->version, b->pkg->version)) != 0)
+			return d;
+		return a->pkg < b->pkg ? -1 : 1;
+	}
+	if ((d = vigil_match__severity_rank(b->severity) -
+		 vigil_match__severity_rank(a->severity)) != 0)
+		return d;
+	return strcmp(a->id, b->id);
+}
+
+int vigil_match_run(vigil_match **out, vigil_db *db, const vigil_inventory *inv)
+{
+	vigil_match *m = calloc(1, sizeof(*m));
+	const vigil_distro *d = vigil_inventory_distro(inv);
+	int error = 0;
+	*out = NULL;
+	if (!m)
+		return VIGIL_ENOMEM;
+	vigil_arena_init(&m->arena);
+	m->vulns = (vigil_vec)VIGIL_VEC_INIT(vigil_vuln);
+	for (size_t i = 0; i < vigil_inventory_count(inv) && error == 0; i++)
+		error = match_pkg(m, db, vigil_inventory_pkg(inv, i), d);
+	if (error < 0) {
+		vigil_match_free(m);
+		return error;
+	}
+	vigil_qsort(m->vulns.data, m->vulns.len, sizeof(vigil_vuln), by_pkg_severity);
+	*out = m;
+	return 0;
+}
+
+size_t vigil_match_count(const vigil_match *m)
+{
+	return m ? m->vulns.len : 0;
+}
+
+const vigil_vuln *vigil_match_get(const vigil_match *m, size_t i)
+{
+	return m && i < m->vulns.len ? &VIGIL_VEC_AT(&m->vulns, vigil_vuln, i) : NULL;
+}
+
+/* The policy marks suppressed findings in place. */
+vigil_vuln *vigil_match__get_mut(vigil_match *m, size_t i)
+{
+	return m && i < m->vulns.len ? &VIGIL_VEC_AT(&m->vulns, vigil_vuln, i) : NULL;
+}
+
+void vigil_match_free(vigil_match *m)
+{
+	if (!m)
+		return;
+	vigil_vec_free(&m->vulns);
+	vigil_arena_clear(&m->arena);
+	free(m);
+}
