@@ -105,7 +105,9 @@ static int compile_rule(vigil_secret__rule *r, vigil_secret_rules *rules, vigil_
 	}
 	pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
 	pcre2_pattern_info(r->re, PCRE2_INFO_CAPTURECOUNT, &captures);
-	if (s->group < 0 || (uint32_t)s->group > captures)
+	if (s->group < 0) /* not given: the first capture group, else the whole match */
+		r->group = captures > 0 ? 1 : 0;
+	else if ((uint32_t)s->group > captures)
 		return vigil_error_set(ctx, VIGIL_EFORMAT,
 				       "%s: secret_group %d but the regex has %u capture groups",
 				       where(a, s), s->group, captures);
@@ -284,7 +286,6 @@ static int parse_rule(yctx *y, yaml_node_t *m, spec *s)
 {
 	int error = 0;
 	const char *severity = "MEDIUM";
-	s->group = 1;
 	s->scope = VIGIL_SECRET_SCOPE_ANY;
 	s->file = y->name;
 	s->line = yline(m);
@@ -377,10 +378,6 @@ static int parse_rule(yctx *y, yaml_node_t *m, spec *s)
 		s->category = "Custom";
 	if (!s->title)
 		s->title = s->id;
-	if (s->group < 0) {
-		/* default: the first capture group, or the whole match when there is none */
-		s->group = strchr(s->regex, '(') ? 1 : 0;
-	}
 	return 0;
 }
 
