@@ -19,6 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vigil_secret__worker *w = NULL;
 	vigil_secret_opts o = VIGIL_SECRET_OPTS_INIT;
 	o.replace_builtin = 1;
+	o.cache_dir = "";
 	if (vigil_ctx_new(&ctx) < 0)
 		return 0;
 	if (vigil_secret__rules_load_buffer(&rules, ctx, &o, data, size) == 0 &&

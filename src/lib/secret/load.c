@@ -5,6 +5,9 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -490,10 +493,105 @@ static int read_file(vigil_buf *b, vigil_ctx *ctx, const char *path)
 }
 
 #ifdef VIGIL_HAVE_HYPERSCAN
+/* ---- the compiled database, kept between runs ---- */
+
+/* The cache file for this rule set: keyed by the Hyperscan version and every regex
+ * (and its id, in order), so any change to the rules or the library compiles afresh.
+ * Returns 0 and fills `path`, or -1 when there is no cache directory. */
+static int cache_path(char *path, size_t cap, const vigil_secret_rules *rules, const char *dir,
+		      const unsigned *ids, size_t n)
+{
+	vigil_sha256 *h = NULL;
+	char digest[72], base[1024];
+	const char *home;
+	if (dir && !*dir)
+		return -1;
+	if (!dir) {
+		const char *xdg = getenv("XDG_CACHE_HOME");
+		if (xdg && *xdg)
+			snprintf(base, sizeof(base), "%s/vigil", xdg);
+		else if ((home = getenv("HOME")) && *home)
+			snprintf(base, sizeof(base), "%s/.cache/vigil", home);
+		else
+			return -1;
+		dir = base;
+	}
+	if (vigil_sha256_new(&h) < 0)
+		return -1;
+	vigil_sha256_update(h, hs_version(), strlen(hs_version()) + 1);
+	for (size_t i = 0; i < n; i++) {
+		const vigil_secret__rule *r = &rules->rules[ids[i]];
+		vigil_sha256_update(h, r->id, strlen(r->id) + 1);
+		vigil_sha256_update(h, r->regex, strlen(r->regex) + 1);
+	}
+	vigil_sha256_final(h, digest);
+	vigil_sha256_free(h);
+	if ((size_t)snprintf(path, cap, "%s/secret-rules-%.16s.hsdb", dir, digest + 7) >= cap)
+		return -1;
+	return 0;
+}
+
+/* Loads a cached database; 0 on success. Anything wrong (missing, truncated, another
+ * platform) just means compiling again. */
+static int cache_load(hs_database_t **out, const char *path)
+{
+	vigil_buf b = VIGIL_BUF_INIT;
+	uint8_t chunk[65536];
+	size_t n;
+	int ok = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	b.limit = (size_t)256 << 20;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (vigil_buf_put(&b, chunk, n) < 0)
+			break;
+	ok = !ferror(f) && feof(f) && b.len > 0 &&
+	     hs_deserialize_database((const char *)b.data, b.len, out) == HS_SUCCESS;
+	fclose(f);
+	vigil_buf_free(&b);
+	return ok ? 0 : -1;
+}
+
+/* Writes the database next to its final name and renames it into place; failures are
+ * ignored (the cache is an optimisation). */
+static void cache_store(const hs_database_t *db, const char *path)
+{
+	char *bytes = NULL, tmp[1300], dir[1300];
+	size_t len = 0;
+	FILE *f;
+	char *slash;
+	if (strlen(path) >= 1200 || hs_serialize_database(db, &bytes, &len) != HS_SUCCESS)
+		return;
+	snprintf(dir, sizeof(dir), "%.1200s", path);
+	if ((slash = strrchr(dir, '/')) != NULL) {
+		*slash = '\0';
+		/* the parent of the cache directory (~/.cache) may not exist yet either */
+		char *up = strrchr(dir, '/');
+		if (up && up != dir) {
+			*up = '\0';
+			mkdir(dir, 0755);
+			*up = '/';
+		}
+		mkdir(dir, 0755);
+	}
+	snprintf(tmp, sizeof(tmp), "%.1200s.%ld.tmp", path, (long)getpid());
+	if ((f = fopen(tmp, "wb")) != NULL) {
+		int ok = fwrite(bytes, 1, len, f) == len;
+		ok &= fclose(f) == 0;
+		if (!ok || rename(tmp, path) != 0)
+			unlink(tmp);
+	}
+	free(bytes);
+}
+#endif
+
+#ifdef VIGIL_HAVE_HYPERSCAN
 /* The Hyperscan database of every rule but the config-only ones (those run on the
  * short config strings with PCRE2 alone); *out stays NULL when there is none. Ids are
  * rule indexes. */
-static int compile_db(hs_database_t **out, vigil_secret_rules *rules, vigil_ctx *ctx)
+static int compile_db(hs_database_t **out, vigil_secret_rules *rules, vigil_ctx *ctx,
+		      const char *cache_dir)
 {
 	size_t n = rules->count, k = 0;
 	const char **exprs = calloc(n, sizeof(*exprs));
@@ -511,6 +609,11 @@ static int compile_db(hs_database_t **out, vigil_secret_rules *rules, vigil_ctx 
 		flags[k] = HS_FLAG_MULTILINE;
 		ids[k++] = (unsigned)i;
 	}
+	char path[1200];
+	int cached =
+		!error && k > 0 && cache_path(path, sizeof(path), rules, cache_dir, ids, k) == 0;
+	if (cached && cache_load(out, path) == 0)
+		goto done;
 	if (!error && k > 0 &&
 	    hs_compile_multi(exprs, flags, ids, (unsigned)k, HS_MODE_BLOCK, NULL, out, &err) !=
 		    HS_SUCCESS) {
@@ -522,6 +625,9 @@ static int compile_db(hs_database_t **out, vigil_secret_rules *rules, vigil_ctx 
 		hs_free_compile_error(err);
 		*out = NULL;
 	}
+	if (!error && cached && *out)
+		cache_store(*out, path);
+done:
 	free(exprs);
 	free(flags);
 	free(ids);
@@ -530,10 +636,14 @@ static int compile_db(hs_database_t **out, vigil_secret_rules *rules, vigil_ctx 
 #endif
 
 /* Builds the rule set from the specs that are alive. */
-static int compile_all(vigil_secret_rules *rules, vigil_ctx *ctx, vigil_vec *specs)
+static int compile_all(vigil_secret_rules *rules, vigil_ctx *ctx, vigil_vec *specs,
+		       const char *cache_dir)
 {
 	size_t n = 0, k = 0;
 	int error;
+#ifndef VIGIL_HAVE_HYPERSCAN
+	(void)cache_dir;
+#endif
 	for (size_t i = 0; i < specs->len; i++)
 		n += !VIGIL_VEC_AT(specs, spec, i).dead;
 	if (n == 0)
@@ -549,7 +659,7 @@ static int compile_all(vigil_secret_rules *rules, vigil_ctx *ctx, vigil_vec *spe
 			return error;
 	}
 #ifdef VIGIL_HAVE_HYPERSCAN
-	if ((error = compile_db(&rules->db, rules, ctx)) < 0)
+	if ((error = compile_db(&rules->db, rules, ctx, cache_dir)) < 0)
 		return error;
 	if (rules->db && hs_alloc_scratch(rules->db, &rules->scratch) != HS_SUCCESS)
 		return vigil_error_set(ctx, VIGIL_ENOMEM, "out of memory for Hyperscan scratch");
@@ -589,7 +699,7 @@ static int load(vigil_secret_rules **out, vigil_ctx *ctx, const vigil_secret_opt
 	    (error = vigil_secret__load_yaml(rules, &specs, ctx, name,
 					     yaml ? yaml : (const uint8_t *)"", yaml_len)) < 0)
 		goto done;
-	if ((error = compile_all(rules, ctx, &specs)) < 0)
+	if ((error = compile_all(rules, ctx, &specs, opts->cache_dir)) < 0)
 		goto done;
 	*out = rules;
 	rules = NULL;

@@ -2,6 +2,7 @@
  * redaction, JWT claims, paths, chunk boundaries and the YAML loader. */
 #include <math.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "../test.h"
 #include "secret/secret_int.h"
@@ -107,6 +108,7 @@ static vigil_secret_rules *rules_all(void)
 	if (!shared_rules) {
 		vigil_secret_opts o = VIGIL_SECRET_OPTS_INIT;
 		o.enable_generic = 1;
+		o.cache_dir = "";
 		if (vigil_ctx_new(&shared_ctx) < 0 ||
 		    vigil_secret_rules_load(&shared_rules, shared_ctx, &o) < 0)
 			printf("  cannot load rules: %s\n", vigil_ctx_error(shared_ctx));
@@ -195,8 +197,10 @@ TEST(test_secret__generic_rules_only_when_enabled)
 	CHECK(has(&f, "generic-api-key") == 1);
 	scan_text(&f, rules, "/app/a.conf", neg, strlen(neg), 4096, 0);
 	CHECK(f.n == 0);
+	vigil_secret_opts o = VIGIL_SECRET_OPTS_INIT;
+	o.cache_dir = "";
 	CHECK(vigil_ctx_new(&ctx) == 0);
-	CHECK(vigil_secret_rules_load(&def, ctx, NULL) == 0);
+	CHECK(vigil_secret_rules_load(&def, ctx, &o) == 0);
 	scan_text(&f, def, "/app/a.conf", pw, strlen(pw), 4096, 0);
 	CHECK(f.n == 0);
 	CHECK(vigil_secret_rules_count(def) + 2 == vigil_secret_rules_count(rules));
@@ -391,6 +395,7 @@ TEST(test_secret__custom_rules_from_yaml)
 	found f;
 	CHECK(vigil_ctx_new(&ctx) == 0);
 	o.replace_builtin = 1;
+	o.cache_dir = "";
 	CHECK(vigil_secret__rules_load_buffer(&r, ctx, &o, (const uint8_t *)y, strlen(y)) == 0);
 	CHECK(vigil_secret_rules_count(r) == 1);
 	scan_text(&f, r, "/etc/acme.conf", text, strlen(text), 4096, 0);
@@ -430,6 +435,7 @@ TEST(test_secret__invalid_rules_name_the_line)
 	vigil_ctx *ctx = NULL;
 	CHECK(vigil_ctx_new(&ctx) == 0);
 	o.replace_builtin = 1;
+	o.cache_dir = "";
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(bad); i++) {
 		vigil_secret_rules *r = NULL;
 		int rc = vigil_secret__rules_load_buffer(&r, ctx, &o, (const uint8_t *)bad[i].yaml,
@@ -443,5 +449,48 @@ TEST(test_secret__invalid_rules_name_the_line)
 		}
 		CHECK(r == NULL);
 	}
+	vigil_ctx_free(ctx);
+}
+
+/* The compiled database is cached by rule set: a second load reads it back and finds
+ * the same secrets; a damaged cache file is compiled again. */
+TEST(test_secret__compiled_database_cache)
+{
+	char dir[] = "/tmp/vigil-secret-cache-XXXXXX", path[256] = "";
+	const char *y = "rules:\n  - id: acme-key\n    regex: 'acme_([a-z0-9]{32})'\n";
+	const char *text = "acme_0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d\n";
+	vigil_secret_opts o = VIGIL_SECRET_OPTS_INIT;
+	vigil_ctx *ctx = NULL;
+	vigil_secret_rules *r = NULL;
+	found f;
+	FILE *fp;
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK(vigil_ctx_new(&ctx) == 0);
+	o.replace_builtin = 1;
+	o.cache_dir = dir;
+	for (int round = 0; round < 3; round++) {
+		CHECK(vigil_secret__rules_load_buffer(&r, ctx, &o, (const uint8_t *)y, strlen(y)) ==
+		      0);
+		scan_text(&f, r, "/a", text, strlen(text), 4096, 0);
+		vigil_secret_rules_free(r);
+		r = NULL;
+		CHECK(has(&f, "acme-key") == 1);
+		if (round == 0) {
+			/* one cache file was written */
+			char cmd[300];
+			snprintf(cmd, sizeof(cmd), "ls %s/secret-rules-*.hsdb", dir);
+			fp = popen(cmd, "r");
+			CHECK(fp && fgets(path, sizeof(path), fp));
+			pclose(fp);
+			path[strcspn(path, "\n")] = '\0';
+		} else if (round == 1) {
+			/* damage it: the next load compiles again */
+			CHECK((fp = fopen(path, "wb")) != NULL);
+			fputs("not a database", fp);
+			fclose(fp);
+		}
+	}
+	unlink(path);
+	rmdir(dir);
 	vigil_ctx_free(ctx);
 }
