@@ -4,10 +4,13 @@
 #     files of this machine's /usr: Debian packages' scripts, sources, docs, data),
 #     concatenated once into a cache file; Hyperscan build, and the PCRE2-only build
 #     (make HYPERSCAN=0) on the first 20 MB of the same text.
-#  2. end to end: `vigil scan` of each fixture image with all scanners and with
-#     --scanners minus secret (median of RUNS runs, wall clock).
+#  2. end to end: `vigil scan` of each fixture image with the other scanners
+#     (BENCH_BASE, default "vuln,malware,config"; set it to the scanners that are built)
+#     and with secret added: median of RUNS runs, wall clock. The vulnerability database
+#     is built once from ../shared/vulndata into the cache.
 # Usage: bench/secrets.sh [RUNS]   (RUNS defaults to 5)
-# Environment: VIGIL (build/vigil), VIGIL_CACHE, BENCH_MB (600), BENCH_SKIP_E2E=1.
+# Environment: VIGIL (build/vigil), VIGIL_CACHE, BENCH_MB (600), BENCH_BASE,
+# BENCH_SKIP_E2E=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
@@ -62,11 +65,18 @@ SIZE=$(stat -c %s "$CORPUS/corpus.txt")
 echo "corpus: $CORPUS/corpus.txt ($((SIZE >> 20)) MiB of text from /usr)"
 echo "== detection pass, Hyperscan, 1 thread (best of $RUNS passes)"
 build/bench-secrets throughput "$CORPUS/corpus.txt" "$RUNS"
+echo "(per core: CPU time of the one thread, which the shared machine's load does not inflate)"
 head -c 20000000 "$CORPUS/corpus.txt" >"$CORPUS/head20.txt"
 echo "== detection pass, PCRE2 only, 1 thread, first 20 MB (best of 2)"
 build/bench-secrets-pcre2 throughput "$CORPUS/head20.txt" 2
 
 [ "${BENCH_SKIP_E2E:-0}" = 1 ] && exit 0
+BASE=${BENCH_BASE:-vuln,malware,config}
+DB="$CACHE/secret-bench-db/vigil.db"
+if [ ! -f "$DB" ]; then
+    mkdir -p "$(dirname "$DB")"
+    "$VIGIL" db update --from "$(pwd)/../shared/vulndata" --db "$DB" >/dev/null
+fi
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 timeit() {
     local i t
@@ -82,11 +92,13 @@ for b in small medium large; do
     d=$(ls -d "$CACHE"/bench-*/"$b" 2>/dev/null | head -1 || true)
     [ -n "$d" ] && images+=("$d")
 done
-echo "== end to end: vigil scan, median of $RUNS (seconds)"
+# the compiled rules are cached (vigil_secret_opts.cache_dir): warm the cache first
+"$VIGIL" scan --db "$DB" --scanners secret --format json "${images[0]}" >/dev/null 2>&1 || true
+echo "== end to end: vigil scan --scanners $BASE vs $BASE,secret, median of $RUNS (seconds)"
 printf '%-60s %10s %10s %8s\n' image without with added
 for img in "${images[@]}"; do
-    without=$(timeit "$VIGIL" scan --scanners vuln,malware,config --format json "$img")
-    with=$(timeit "$VIGIL" scan --scanners vuln,secret,malware,config --format json "$img")
+    without=$(timeit "$VIGIL" scan --db "$DB" --scanners "$BASE" --format json "$img")
+    with=$(timeit "$VIGIL" scan --db "$DB" --scanners "$BASE,secret" --format json "$img")
     printf '%-60s %10s %10s %7s%%\n' "$img" "$without" "$with" \
         "$(awk -v a="$without" -v b="$with" 'BEGIN { if (a > 0) printf "%.0f", (b - a) * 100 / a; else print "-" }')"
 done
