@@ -10,7 +10,7 @@
 #     is built once from ../shared/vulndata into the cache.
 # Usage: bench/secrets.sh [RUNS]   (RUNS defaults to 5)
 # Environment: VIGIL (build/vigil), VIGIL_CACHE, BENCH_MB (600), BENCH_BASE,
-# BENCH_SKIP_E2E=1.
+# BENCH_SKIP_E2E=1, BENCH_SKIP_THROUGHPUT=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}
@@ -62,6 +62,7 @@ print(n, file=sys.stderr)
     touch "$CORPUS/.done"
 fi
 SIZE=$(stat -c %s "$CORPUS/corpus.txt")
+if [ "${BENCH_SKIP_THROUGHPUT:-0}" != 1 ]; then
 echo "corpus: $CORPUS/corpus.txt ($((SIZE >> 20)) MiB of text from /usr)"
 echo "== detection pass, Hyperscan, 1 thread (best of $RUNS passes)"
 build/bench-secrets throughput "$CORPUS/corpus.txt" "$RUNS"
@@ -69,6 +70,7 @@ echo "(per core: CPU time of the one thread, which the shared machine's load doe
 head -c 20000000 "$CORPUS/corpus.txt" >"$CORPUS/head20.txt"
 echo "== detection pass, PCRE2 only, 1 thread, first 20 MB (best of 2)"
 build/bench-secrets-pcre2 throughput "$CORPUS/head20.txt" 2
+fi
 
 [ "${BENCH_SKIP_E2E:-0}" = 1 ] && exit 0
 BASE=${BENCH_BASE:-vuln,malware,config}
@@ -78,12 +80,16 @@ if [ ! -f "$DB" ]; then
     "$VIGIL" db update --from "$(pwd)/../shared/vulndata" --db "$DB" >/dev/null
 fi
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+# timeit CMD...: "<median wall s> <median cpu s>" over RUNS runs (cpu = user + sys, all
+# threads: what the scan costs, whatever else the shared machine is doing)
 timeit() {
-    local i t
+    local i
     for i in $(seq "$RUNS"); do
-        t=$( { /usr/bin/time -f %e "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-        echo "$t"
-    done | median
+        /usr/bin/time -f "%e %U %S" -o "$CORPUS/time.txt" "$@" >/dev/null 2>&1
+        tail -1 "$CORPUS/time.txt"
+    done >"$CORPUS/times.txt"
+    printf '%s %s\n' "$(awk '{print $1}' "$CORPUS/times.txt" | median)" \
+        "$(awk '{printf "%.2f\n", $2 + $3}' "$CORPUS/times.txt" | median)"
 }
 images=("oci:$(tests/fixtures/make-secret-image.sh)/oci")
 clean=$(tests/fixtures/secret/make-clean-images.sh)
@@ -95,10 +101,12 @@ done
 # the compiled rules are cached (vigil_secret_opts.cache_dir): warm the cache first
 "$VIGIL" scan --db "$DB" --scanners secret --format json "${images[0]}" >/dev/null 2>&1 || true
 echo "== end to end: vigil scan --scanners $BASE vs $BASE,secret, median of $RUNS (seconds)"
-printf '%-60s %10s %10s %8s\n' image without with added
+printf '%-44s %9s %9s %7s %9s %9s %7s\n' image wall wall+sec added cpu cpu+sec added
+pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.0f%%", (b - a) * 100 / a; else print "-" }'; }
 for img in "${images[@]}"; do
-    without=$(timeit "$VIGIL" scan --db "$DB" --scanners "$BASE" --format json "$img")
-    with=$(timeit "$VIGIL" scan --db "$DB" --scanners "$BASE,secret" --format json "$img")
-    printf '%-60s %10s %10s %7s%%\n' "$img" "$without" "$with" \
-        "$(awk -v a="$without" -v b="$with" 'BEGIN { if (a > 0) printf "%.0f", (b - a) * 100 / a; else print "-" }')"
+    read -r w0 c0 < <(timeit "$VIGIL" scan --db "$DB" --scanners "$BASE" --format json "$img")
+    read -r w1 c1 < <(timeit "$VIGIL" scan --db "$DB" --scanners "$BASE,secret" --format json "$img")
+    name=${img#*cache/vigil/}
+    printf '%-44s %9s %9s %7s %9s %9s %7s\n' "${name:0:44}" "$w0" "$w1" "$(pct "$w0" "$w1")" \
+        "$c0" "$c1" "$(pct "$c0" "$c1")"
 done
