@@ -26,6 +26,7 @@ struct vigil_secret__worker {
 	hs_scratch_t *scratch;
 #endif
 	pcre2_match_data *md;
+	pcre2_match_context *mctx; /* bounds the work of one confirmation */
 	uint64_t *covered; /* per rule: stream offset up to which matches were handled */
 	uint8_t *on;	   /* per rule: applies to this stream */
 	uint8_t *buf;
@@ -51,10 +52,13 @@ int vigil_secret__worker_new(vigil_secret__worker **out, const vigil_secret_rule
 		return VIGIL_ENOMEM;
 	w->rules = rules;
 	w->md = pcre2_match_data_create(10, NULL);
+	w->mctx = pcre2_match_context_create(NULL);
+	if (w->mctx)
+		pcre2_set_match_limit(w->mctx, 100000);
 	w->covered = calloc(rules->count, sizeof(*w->covered));
 	w->on = calloc(rules->count, 1);
 	w->buf = malloc(VIGIL_SECRET_BLOCK);
-	if (!w->md || !w->covered || !w->on || !w->buf)
+	if (!w->md || !w->mctx || !w->covered || !w->on || !w->buf)
 		goto fail;
 #ifdef VIGIL_HAVE_HYPERSCAN
 	if (rules->scratch && hs_clone_scratch(rules->scratch, &w->scratch) != HS_SUCCESS)
@@ -75,6 +79,7 @@ void vigil_secret__worker_free(vigil_secret__worker *w)
 	hs_free_scratch(w->scratch);
 #endif
 	pcre2_match_data_free(w->md);
+	pcre2_match_context_free(w->mctx);
 	free(w->covered);
 	free(w->on);
 	free(w->buf);
@@ -186,7 +191,7 @@ static int accept(const vigil_secret__worker *w, const vigil_secret__rule *r, co
 		return 0;
 	if (vigil_secret__placeholder(s, n))
 		return 0;
-	if (r->allow && pcre2_match(r->allow, s, n, 0, 0, w->md, NULL) >= 0)
+	if (r->allow && pcre2_match(r->allow, s, n, 0, 0, w->md, w->mctx) >= 0)
 		return 0;
 	switch (r->check) {
 	case VIGIL_SECRET_CHECK_JWT:
@@ -229,7 +234,7 @@ static int confirm(vigil_secret__worker *w, unsigned id, size_t e)
 	while (off <= we) {
 		PCRE2_SIZE *ov;
 		size_t ms, me, s0, s1;
-		int rc = pcre2_match(r->re, w->buf, we, off, 0, w->md, NULL);
+		int rc = pcre2_match(r->re, w->buf, we, off, 0, w->md, w->mctx);
 		if (rc < 0)
 			break;
 		ov = pcre2_get_ovector_pointer(w->md);
