@@ -393,7 +393,8 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	      VIGIL_SECRET_CHECK_NONE),
 	/* ---- environment variables of the image config ---- */
 	RULEX("secret-env-var", "Environment", "Secret in an environment variable", "HIGH",
-	      "(?i)^[A-Z0-9_]{0,40}(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?KEY|"
+	      "(?i)(?:^|[\\s|;&])[A-Z0-9_]{0,40}(?:PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_?"
+	      "KEY|"
 	      "PRIVATE_?KEY|CREDENTIALS?)[A-Z0-9_]{0,40}=([^\\s]{8,256})",
 	      NULL, 3.0, NULL, NULL, VIGIL_SECRET_SCOPE_CONFIG, VIGIL_SECRET_CHECK_URLPASS),
 	/* ---- generic (off by default) ---- */

@@ -182,4 +182,5 @@ static const sample SAMPLES[] = {
 	{"docker-config-auth", "/root/.docker/config.json",
 	 "{\"auths\": {\"r.internal\": {\"auth\": \"{b:40}\"}}}\n"},
 	{"secret-env-var", NULL, "APP_SECRET={a:24}", 1},
+	{"secret-env-var", NULL, "|1 DB_PASSWORD={a:20} /bin/sh -c ./migrate", 1},
 };
