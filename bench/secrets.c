@@ -5,6 +5,7 @@
  *                                            up to 1 MiB): MB/s and findings
  *   bench-secrets scan IMAGE [RULES.yaml [replace]]   findings as JSON (a test driver)
  *   bench-secrets load [RULES.yaml]          rule count, engine and compile time
+ * BENCH_SHOW_HITS=1 prints each hit of the throughput run (rule, redacted value).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,9 +28,15 @@ static double cpu_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+static int show_hits;
+
 static int count_hit(const vigil_secret__hit *h, void *payload)
 {
-	(void)h;
+	if (show_hits) {
+		char red[48];
+		vigil_secret__redact(red, sizeof(red), h->secret, h->secret_len);
+		fprintf(stderr, "hit %s %s\n", h->rule->id, red);
+	}
 	(*(size_t *)payload)++;
 	return 0;
 }
@@ -167,6 +174,7 @@ int main(int argc, char **argv)
 {
 	vigil_ctx *ctx;
 	int rc = 2;
+	show_hits = getenv("BENCH_SHOW_HITS") != NULL;
 	if (argc < 2 || vigil_ctx_new(&ctx) < 0) {
 		fprintf(stderr, "usage: bench-secrets throughput FILE [REPEAT] | scan IMAGE [RULES "
 				"[replace]] | load [RULES]\n");

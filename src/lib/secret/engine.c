@@ -27,8 +27,8 @@ struct vigil_secret__worker {
 #endif
 	pcre2_match_data *md;
 	pcre2_match_context *mctx; /* bounds the work of one confirmation */
-	uint64_t *covered; /* per rule: stream offset up to which matches were handled */
-	uint8_t *on;	   /* per rule: applies to this stream */
+	uint64_t *covered;	   /* per rule: stream offset up to which matches were handled */
+	uint8_t *on;		   /* per rule: applies to this stream */
 	uint8_t *buf;
 	size_t len;
 	uint64_t base;	       /* stream offset of buf[0] */
@@ -178,6 +178,35 @@ static int has_keyword(const vigil_secret__rule *r, const uint8_t *p, size_t n)
 	return 0;
 }
 
+/* Passwords that documentation and tests use: one of the usual words, also in
+ * leetspeak (p4ssw0rd), or a value that contains "pass", "secret" or "pwd". */
+static int weak_password(const uint8_t *s, size_t n)
+{
+	static const char *const WEAK[] = {"foo",     "bar",	 "baz",	     "test",	"user",
+					   "admin",   "root",	 "guest",    "demo",	"qwerty",
+					   "letmein", "hunter2", "changeme", "default", "token",
+					   "apikey",  NULL};
+	char norm[64];
+	if (n >= sizeof(norm))
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		uint8_t c = s[i] >= 'A' && s[i] <= 'Z' ? (uint8_t)(s[i] | 0x20) : s[i];
+		norm[i] = c == '4' || c == '@'	 ? 'a'
+			  : c == '0'		 ? 'o'
+			  : c == '1' || c == '!' ? 'i'
+			  : c == '3'		 ? 'e'
+			  : c == '5' || c == '$' ? 's'
+						 : (char)c;
+	}
+	norm[n] = '\0';
+	if (strstr(norm, "pass") || strstr(norm, "secret") || strstr(norm, "pwd"))
+		return 1;
+	for (size_t i = 0; WEAK[i]; i++)
+		if (strcmp(norm, WEAK[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* The checks a candidate secret must pass besides the regex. */
 static int accept(const vigil_secret__worker *w, const vigil_secret__rule *r, const uint8_t *s,
 		  size_t n, size_t ms, size_t me)
@@ -202,15 +231,9 @@ static int accept(const vigil_secret__worker *w, const vigil_secret__rule *r, co
 		/* the host of a URL, after the secret: documentation hosts are not secrets */
 		size_t after = (size_t)(s + n - w->buf);
 		size_t hl = me > after ? me - after : 0;
-		static const char *const WEAK[] = {"password",	 "passwd", "secret", "pass", "pwd",
-						   "changeme",	 "admin",  "guest",  "root", "test",
-						   "mypassword", "user",   NULL};
 		if (hl && ci_find(w->buf + after, hl, "example"))
 			return 0;
-		for (size_t i = 0; WEAK[i]; i++)
-			if (n == strlen(WEAK[i]) && ci_find(s, n, WEAK[i]))
-				return 0;
-		return 1;
+		return !weak_password(s, n);
 	}
 	default:
 		return 1;

@@ -118,6 +118,9 @@ int vigil_secret__placeholder(const uint8_t *p, size_t n)
 		    (p[i] == '$' && p[i + 1] == '('))
 			return 1;
 	}
+	/* {name} and (name) templates */
+	if (n >= 2 && ((p[0] == '{' && p[n - 1] == '}') || (p[0] == '(' && p[n - 1] == ')')))
+		return 1;
 	for (size_t i = 1; i < n; i++)
 		same += p[i] == p[0];
 	return same + 1 == n;

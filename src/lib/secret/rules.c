@@ -37,7 +37,7 @@
 #define DBURL(id, cat, title, scheme)                                                              \
 	RULEX(id, cat, title, "CRITICAL",                                                          \
 	      "\\b" scheme                                                                         \
-	      "://[^\\s:@/\"'<>\\\\]{0,64}:([^\\s:@/\"'<>\\\\]{3,128})@[^\\s/\"'<>:]{1,253}",      \
+	      "://[^\\s:@/\"'<>\\\\]{0,64}:([^\\s:@/\"'<>\\\\]{6,128})@[^\\s/\"'<>:]{1,253}",      \
 	      NULL, 0, NULL, NULL, VIGIL_SECRET_SCOPE_ANY, VIGIL_SECRET_CHECK_URLPASS)
 
 const vigil_secret__def vigil_secret__builtin[] = {
