@@ -501,3 +501,31 @@ TEST(test_secret__compiled_database_cache)
 	rmdir(dir);
 	vigil_ctx_free(ctx);
 }
+
+/* URLs with the passwords that documentation uses are not reported; a real one is. */
+TEST(test_secret__documentation_urls_are_not_secrets)
+{
+	vigil_secret_rules *rules = rules_all();
+	static const char *const docs[] = {
+		"proxy = http://john.doe:p4ssw0rd@127.0.0.1:3128\n",
+		"url = https://_json_key_base64:{password}@{location}-python.pkg.dev\n",
+		"see http://joe:password@proxy.example.com/ for details\n",
+		"db = postgres://app:S3cretPassw0rd@db:5432/app\n",
+		"redis://:changeme@cache:6379\n",
+		"http://foo:bar@localhost/\n",
+		"http://user:passwd\\@host:port/\n",
+	};
+	const char *real = "db = postgres://app:Zq3X9kLm2Vb7Nc4R@db.internal:5432/app\n";
+	found f;
+	CHECK(rules);
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(docs); i++) {
+		scan_text(&f, rules, "/app/a.conf", docs[i], strlen(docs[i]), 4096, 0);
+		if (f.n) {
+			printf("  reported %s in %s", f.ids[0], docs[i]);
+			CHECK(0);
+		}
+	}
+	scan_text(&f, rules, "/app/a.conf", real, strlen(real), 4096, 0);
+	CHECK(has(&f, "postgres-url") == 1);
+	CHECK_STR(f.secret[0], "Zq3X9kLm2Vb7Nc4R");
+}
