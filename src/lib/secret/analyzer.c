@@ -46,12 +46,15 @@ typedef struct fstate {
 
 int vigil_secret__take_worker(vigil_secret__worker **out, vigil_secret_scan *scan)
 {
+	int error = 0;
 	*out = NULL;
 	pthread_mutex_lock(&scan->lock);
 	if (scan->pool.len > 0)
 		*out = VIGIL_VEC_AT(&scan->pool, vigil_secret__worker *, --scan->pool.len);
+	else /* under the lock: hs_clone_scratch reads the shared prototype scratch */
+		error = vigil_secret__worker_new(out, scan->rules);
 	pthread_mutex_unlock(&scan->lock);
-	return *out ? 0 : vigil_secret__worker_new(out, scan->rules);
+	return error;
 }
 
 void vigil_secret__give_worker(vigil_secret_scan *scan, vigil_secret__worker *w)
