@@ -70,6 +70,32 @@ missing = [sorted(fields - set(r)) for r in found if fields - set(r)]
 print("PASS: secret/finding-fields" if not missing else "FAIL: secret/finding-fields: missing %s" % missing[0])
 PYEOF
 
+# a policy can ignore one secret by its fingerprint, and only that one
+fp=$("$PY" -c 'import json,sys; s=[r for r in json.load(open(sys.argv[1]))["secrets"] if r["rule_id"]=="stripe-secret-key"]; print(s[0]["fingerprint"] if s else "")' "$TMP/out.json" 2>/dev/null)
+if [ -n "$fp" ]; then
+    printf 'ignore:\n  - fingerprint: "%s"\n    reason: revoked\n' "$fp" >"$TMP/policy.yaml"
+    if scan --format json --policy "$TMP/policy.yaml" "$IMG" >"$TMP/pol.json" 2>"$TMP/pol.err" &&
+        "$PY" - "$TMP/out.json" "$TMP/pol.json" "$fp" <<'PYEOF'
+import json, sys
+a = json.load(open(sys.argv[1]))["secrets"]
+b = json.load(open(sys.argv[2]))["secrets"]
+fps = [r["fingerprint"] for r in b]
+sys.exit(0 if sys.argv[3] not in fps and len(b) == len(a) - 1 else 1)
+PYEOF
+    then
+        pass "policy-ignores-fingerprint"
+    else
+        fail "policy-ignores-fingerprint" "$(head -2 "$TMP/pol.err")"
+    fi
+else
+    fail "policy-ignores-fingerprint" "no stripe-secret-key finding to ignore"
+fi
+
+# a CI gate: --exit-code fails the build on secrets
+scan --format json --exit-code 3 "$IMG" >/dev/null 2>&1
+rc=$?
+if [ $rc -eq 3 ]; then pass "exit-code-gate"; else fail "exit-code-gate" "exit $rc, want 3"; fi
+
 # no raw secret in any output format (the generator's list, checked to be non-empty)
 if [ "$(grep -c . "$FX/secrets.txt")" -lt 40 ]; then
     fail "secrets-list" "the generator listed too few secrets"
@@ -151,6 +177,11 @@ if CLEAN=$(tests/fixtures/secret/make-clean-images.sh 2>"$TMP/clean.err"); then
         if scan --format json "rootfs:$d" >"$TMP/clean.json" 2>"$TMP/clean.err2"; then
             c=$("$PY" -c 'import json,sys; s=json.load(open(sys.argv[1]))["secrets"]; print(len(s)); [print("  ", r["rule_id"], r["path"], file=sys.stderr) for r in s[:5]]' "$TMP/clean.json")
             if [ "$c" = 0 ]; then pass "clean-$name-zero-findings"; else fail "clean-$name-zero-findings" "$c findings"; fi
+            if [ "$name" = debian ]; then
+                scan --format json --exit-code 3 "rootfs:$d" >/dev/null 2>&1
+                rc=$?
+                if [ $rc -eq 0 ]; then pass "exit-code-clean"; else fail "exit-code-clean" "exit $rc, want 0"; fi
+            fi
         else
             fail "clean-$name-zero-findings" "scan failed: $(head -2 "$TMP/clean.err2")"
         fi
