@@ -37,6 +37,10 @@ void vigil_secret_rules_free(vigil_secret_rules *rules);
 size_t vigil_secret_rules_count(const vigil_secret_rules *rules);
 const char *vigil_secret_rules_engine(const vigil_secret_rules *rules);
 
+/* The global path allowlist (documentation, test suites of installed packages), one
+ * human-readable entry per item, NULL-terminated; static storage (for --help). */
+const char *const *vigil_secret_path_allowlist(void);
+
 typedef struct vigil_secret_finding {
 	const char *rule_id;	 /* "aws-access-key-id", "private-key", "sensitive-file-env" */
 	const char *category;	 /* "AWS", "GitHub", "PrivateKey", "SensitiveFile", ... */

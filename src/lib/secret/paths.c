@@ -18,9 +18,15 @@ const char *const vigil_secret__path_allowlist[] = {
 	"/usr/share/common-licenses/",
 	"/usr/share/gtk-doc/",
 	"/usr/share/help/",
-	"<package tree>/{test,tests,testdata,__tests__}/",
+	"{test,tests,testdata,__tests__}/ below /usr/lib, /usr/lib64, /usr/share, /usr/local/lib, "
+	"/usr/local/share, site-packages, dist-packages, node_modules, vendor",
 	NULL,
 };
+
+const char *const *vigil_secret_path_allowlist(void)
+{
+	return vigil_secret__path_allowlist;
+}
 
 static const char *const DOC_PREFIXES[] = {
 	"/usr/share/doc/",     "/usr/share/man/",

@@ -327,6 +327,8 @@ TEST(test_secret__sensitive_paths_and_allowlist)
 	CHECK(!vigil_secret__path_allowed("/app/tests/settings.py"));
 	CHECK(!vigil_secret__path_allowed("/usr/lib/tests"));
 	CHECK(!vigil_secret__path_allowed("/etc/app/test/key.pem"));
+	CHECK(vigil_secret_path_allowlist()[0] &&
+	      !strcmp(vigil_secret_path_allowlist()[0], "/usr/share/doc/"));
 	CHECK(vigil_secret__glob("*.pem", "/a/b/c.pem"));
 	CHECK(vigil_secret__glob("*/.docker/config.json", "/root/.docker/config.json"));
 	CHECK(!vigil_secret__glob("*/.docker/config.json", "/root/docker/config.json"));
