@@ -114,30 +114,6 @@ static int compile_rule(vigil_secret__rule *r, vigil_secret_rules *rules, vigil_
 		return vigil_error_set(ctx, VIGIL_EFORMAT,
 				       "%s: secret_group %d but the regex has %u capture groups",
 				       where(a, s), s->group, captures);
-#ifdef VIGIL_HAVE_HYPERSCAN
-	{
-		hs_expr_info_t *info = NULL;
-		hs_compile_error_t *err = NULL;
-		if (hs_expression_info(s->regex, HS_FLAG_MULTILINE, &info, &err) != HS_SUCCESS) {
-			int e = vigil_error_set(ctx, VIGIL_EFORMAT,
-						"%s: regex is not accepted by Hyperscan: %s",
-						where(a, s), err ? err->message : "?");
-			hs_free_compile_error(err);
-			return e;
-		}
-		if (info->max_width > VIGIL_SECRET_MAXW || info->min_width == 0) {
-			int e = vigil_error_set(
-				ctx, VIGIL_EFORMAT,
-				"%s: regex must match between 1 and %d bytes (use bounded repeats "
-				"such as {8,64} instead of + or *)",
-				where(a, s), VIGIL_SECRET_MAXW);
-			free(info);
-			return e;
-		}
-		r->maxw = info->max_width;
-		free(info);
-	}
-#endif
 	if (s->allow) {
 		r->allow = pcre2_compile((PCRE2_SPTR)s->allow, PCRE2_ZERO_TERMINATED,
 					 PCRE2_NEVER_BACKSLASH_C, &errcode, &erroff, NULL);
@@ -155,6 +131,35 @@ static int compile_rule(vigil_secret__rule *r, vigil_secret_rules *rules, vigil_
 		rules->has_path_rules = 1;
 	return 0;
 }
+
+#ifdef VIGIL_HAVE_HYPERSCAN
+/* Hyperscan's side of a rule: its syntax is accepted and its width is bounded; sets
+ * the rule's maximum width. */
+static int check_hs(vigil_secret__rule *r, vigil_secret_rules *rules, vigil_ctx *ctx, const spec *s)
+{
+	hs_expr_info_t *info = NULL;
+	hs_compile_error_t *err = NULL;
+	vigil_arena *a = &rules->arena;
+	if (hs_expression_info(s->regex, HS_FLAG_MULTILINE, &info, &err) != HS_SUCCESS) {
+		int e = vigil_error_set(ctx, VIGIL_EFORMAT,
+					"%s: regex is not accepted by Hyperscan: %s", where(a, s),
+					err ? err->message : "?");
+		hs_free_compile_error(err);
+		return e;
+	}
+	if (info->max_width > VIGIL_SECRET_MAXW || info->min_width == 0) {
+		int e = vigil_error_set(ctx, VIGIL_EFORMAT,
+					"%s: regex must match between 1 and %d bytes (use bounded "
+					"repeats such as {8,64} instead of + or *)",
+					where(a, s), VIGIL_SECRET_MAXW);
+		free(info);
+		return e;
+	}
+	r->maxw = info->max_width;
+	free(info);
+	return 0;
+}
+#endif
 
 /* Adds the built-in rules as specs. */
 static int add_builtin(vigil_vec *specs, vigil_arena *a, int generic)
@@ -495,11 +500,10 @@ static int read_file(vigil_buf *b, vigil_ctx *ctx, const char *path)
 #ifdef VIGIL_HAVE_HYPERSCAN
 /* ---- the compiled database, kept between runs ---- */
 
-/* The cache file for this rule set: keyed by the Hyperscan version and every regex
- * (and its id, in order), so any change to the rules or the library compiles afresh.
+/* The cache file for this rule set: keyed by the Hyperscan version and every rule's id
+ * and regex, in order, so any change to the rules or the library compiles afresh.
  * Returns 0 and fills `path`, or -1 when there is no cache directory. */
-static int cache_path(char *path, size_t cap, const vigil_secret_rules *rules, const char *dir,
-		      const unsigned *ids, size_t n)
+static int cache_path(char *path, size_t cap, const vigil_secret_rules *rules, const char *dir)
 {
 	vigil_sha256 *h = NULL;
 	char digest[72], base[1024];
@@ -519,10 +523,11 @@ static int cache_path(char *path, size_t cap, const vigil_secret_rules *rules, c
 	if (vigil_sha256_new(&h) < 0)
 		return -1;
 	vigil_sha256_update(h, hs_version(), strlen(hs_version()) + 1);
-	for (size_t i = 0; i < n; i++) {
-		const vigil_secret__rule *r = &rules->rules[ids[i]];
+	for (size_t i = 0; i < rules->count; i++) {
+		const vigil_secret__rule *r = &rules->rules[i];
 		vigil_sha256_update(h, r->id, strlen(r->id) + 1);
 		vigil_sha256_update(h, r->regex, strlen(r->regex) + 1);
+		vigil_sha256_update(h, r->scope == VIGIL_SECRET_SCOPE_CONFIG ? "c" : "f", 1);
 	}
 	vigil_sha256_final(h, digest);
 	vigil_sha256_free(h);
@@ -531,23 +536,45 @@ static int cache_path(char *path, size_t cap, const vigil_secret_rules *rules, c
 	return 0;
 }
 
-/* Loads a cached database; 0 on success. Anything wrong (missing, truncated, another
- * platform) just means compiling again. */
-static int cache_load(hs_database_t **out, const char *path)
+/* The cache file: the serialized database, then each rule's maximum width (uint32,
+ * host order), the rule count (uint32) and "VSR1". */
+#define CACHE_MAGIC "VSR1"
+
+/* Loads a cached database and the rules' widths; 0 on success. Anything wrong
+ * (missing, truncated, another platform or rule count) just means compiling again. */
+static int cache_load(hs_database_t **out, vigil_secret_rules *rules, const char *path)
 {
 	vigil_buf b = VIGIL_BUF_INIT;
 	uint8_t chunk[65536];
-	size_t n;
+	size_t n, trailer = (rules->count + 1) * 4 + 4;
+	uint32_t count;
 	int ok = 0;
 	FILE *f = fopen(path, "rb");
+	*out = NULL;
 	if (!f)
 		return -1;
 	b.limit = (size_t)256 << 20;
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		if (vigil_buf_put(&b, chunk, n) < 0)
 			break;
-	ok = !ferror(f) && feof(f) && b.len > 0 &&
-	     hs_deserialize_database((const char *)b.data, b.len, out) == HS_SUCCESS;
+	ok = !ferror(f) && feof(f) && b.len > trailer &&
+	     memcmp(b.data + b.len - 4, CACHE_MAGIC, 4) == 0;
+	if (ok) {
+		memcpy(&count, b.data + b.len - 8, 4);
+		ok = count == rules->count &&
+		     hs_deserialize_database((const char *)b.data, b.len - trailer, out) ==
+			     HS_SUCCESS;
+	}
+	for (size_t i = 0; ok && i < rules->count; i++) {
+		uint32_t w;
+		memcpy(&w, b.data + b.len - trailer + 4 * i, 4);
+		ok = w >= 1 && w <= VIGIL_SECRET_MAXW;
+		rules->rules[i].maxw = w;
+	}
+	if (!ok && *out) {
+		hs_free_database(*out);
+		*out = NULL;
+	}
 	fclose(f);
 	vigil_buf_free(&b);
 	return ok ? 0 : -1;
@@ -555,8 +582,9 @@ static int cache_load(hs_database_t **out, const char *path)
 
 /* Writes the database next to its final name and renames it into place; failures are
  * ignored (the cache is an optimisation). */
-static void cache_store(const hs_database_t *db, const char *path)
+static void cache_store(const hs_database_t *db, const vigil_secret_rules *rules, const char *path)
 {
+	uint32_t count = (uint32_t)rules->count;
 	char *bytes = NULL, tmp[1300], dir[1300];
 	size_t len = 0;
 	FILE *f;
@@ -578,6 +606,12 @@ static void cache_store(const hs_database_t *db, const char *path)
 	snprintf(tmp, sizeof(tmp), "%.1200s.%ld.tmp", path, (long)getpid());
 	if ((f = fopen(tmp, "wb")) != NULL) {
 		int ok = fwrite(bytes, 1, len, f) == len;
+		for (size_t i = 0; i < rules->count; i++) {
+			uint32_t w = rules->rules[i].maxw;
+			ok &= fwrite(&w, 4, 1, f) == 1;
+		}
+		ok &= fwrite(&count, 4, 1, f) == 1;
+		ok &= fwrite(CACHE_MAGIC, 1, 4, f) == 4;
 		ok &= fclose(f) == 0;
 		if (!ok || rename(tmp, path) != 0)
 			unlink(tmp);
@@ -590,8 +624,7 @@ static void cache_store(const hs_database_t *db, const char *path)
 /* The Hyperscan database of every rule but the config-only ones (those run on the
  * short config strings with PCRE2 alone); *out stays NULL when there is none. Ids are
  * rule indexes. */
-static int compile_db(hs_database_t **out, vigil_secret_rules *rules, vigil_ctx *ctx,
-		      const char *cache_dir)
+static int compile_db(hs_database_t **out, vigil_secret_rules *rules, vigil_ctx *ctx)
 {
 	size_t n = rules->count, k = 0;
 	const char **exprs = calloc(n, sizeof(*exprs));
@@ -609,11 +642,6 @@ static int compile_db(hs_database_t **out, vigil_secret_rules *rules, vigil_ctx 
 		flags[k] = HS_FLAG_MULTILINE;
 		ids[k++] = (unsigned)i;
 	}
-	char path[1200];
-	int cached =
-		!error && k > 0 && cache_path(path, sizeof(path), rules, cache_dir, ids, k) == 0;
-	if (cached && cache_load(out, path) == 0)
-		goto done;
 	if (!error && k > 0 &&
 	    hs_compile_multi(exprs, flags, ids, (unsigned)k, HS_MODE_BLOCK, NULL, out, &err) !=
 		    HS_SUCCESS) {
@@ -625,9 +653,6 @@ static int compile_db(hs_database_t **out, vigil_secret_rules *rules, vigil_ctx 
 		hs_free_compile_error(err);
 		*out = NULL;
 	}
-	if (!error && cached && *out)
-		cache_store(*out, path);
-done:
 	free(exprs);
 	free(flags);
 	free(ids);
@@ -640,7 +665,8 @@ static int compile_all(vigil_secret_rules *rules, vigil_ctx *ctx, vigil_vec *spe
 		       const char *cache_dir)
 {
 	size_t n = 0, k = 0;
-	int error;
+	const spec **from = NULL;
+	int error = 0;
 #ifndef VIGIL_HAVE_HYPERSCAN
 	(void)cache_dir;
 #endif
@@ -648,23 +674,36 @@ static int compile_all(vigil_secret_rules *rules, vigil_ctx *ctx, vigil_vec *spe
 		n += !VIGIL_VEC_AT(specs, spec, i).dead;
 	if (n == 0)
 		return vigil_error_set(ctx, VIGIL_EINVAL, "no secret rules to run");
-	if (!(rules->rules = calloc(n, sizeof(*rules->rules))))
+	if (!(rules->rules = calloc(n, sizeof(*rules->rules))) ||
+	    !(from = calloc(n, sizeof(*from))))
 		return VIGIL_ENOMEM;
-	for (size_t i = 0; i < specs->len; i++) {
+	for (size_t i = 0; i < specs->len && !error; i++) {
 		const spec *s = &VIGIL_VEC_AT(specs, spec, i);
 		if (s->dead)
 			continue;
+		from[k] = s;
 		rules->count = k + 1;
-		if ((error = compile_rule(&rules->rules[k++], rules, ctx, s)) < 0)
-			return error;
+		error = compile_rule(&rules->rules[k++], rules, ctx, s);
 	}
 #ifdef VIGIL_HAVE_HYPERSCAN
-	if ((error = compile_db(&rules->db, rules, ctx, cache_dir)) < 0)
-		return error;
-	if (rules->db && hs_alloc_scratch(rules->db, &rules->scratch) != HS_SUCCESS)
-		return vigil_error_set(ctx, VIGIL_ENOMEM, "out of memory for Hyperscan scratch");
+	if (!error) {
+		/* a cached database of the same rules was checked when it was written */
+		char path[1200];
+		int cached = cache_path(path, sizeof(path), rules, cache_dir) == 0;
+		if (!cached || cache_load(&rules->db, rules, path) < 0) {
+			for (size_t i = 0; i < rules->count && !error; i++)
+				error = check_hs(&rules->rules[i], rules, ctx, from[i]);
+			if (!error)
+				error = compile_db(&rules->db, rules, ctx);
+			if (!error && cached && rules->db)
+				cache_store(rules->db, rules, path);
+		}
+	}
+	if (!error && rules->db && hs_alloc_scratch(rules->db, &rules->scratch) != HS_SUCCESS)
+		error = vigil_error_set(ctx, VIGIL_ENOMEM, "out of memory for Hyperscan scratch");
 #endif
-	return 0;
+	free(from);
+	return error;
 }
 
 static int load(vigil_secret_rules **out, vigil_ctx *ctx, const vigil_secret_opts *opts,
