@@ -109,8 +109,17 @@ void vigil_secret__worker_begin(vigil_secret__worker *w, const char *path, int c
 				vigil_secret__hit_cb cb, void *payload)
 {
 	const vigil_secret_rules *rules = w->rules;
-	for (size_t i = 0; i < rules->count; i++)
-		w->on[i] = (uint8_t)rule_applies(&rules->rules[i], path ? path : "", config);
+	if (config) {
+		for (size_t i = 0; i < rules->count; i++)
+			w->on[i] = (uint8_t)rule_applies(&rules->rules[i], "", 1);
+	} else {
+		/* only the rules with globs depend on the path */
+		memcpy(w->on, rules->file_on, rules->count);
+		for (size_t k = 0; k < rules->nglobbed; k++) {
+			size_t i = rules->globbed[k];
+			w->on[i] = (uint8_t)rule_applies(&rules->rules[i], path ? path : "", 0);
+		}
+	}
 	memset(w->covered, 0, rules->count * sizeof(*w->covered));
 	w->len = 0;
 	w->base = 0;

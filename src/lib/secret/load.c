@@ -685,6 +685,15 @@ static int compile_all(vigil_secret_rules *rules, vigil_ctx *ctx, vigil_vec *spe
 		rules->count = k + 1;
 		error = compile_rule(&rules->rules[k++], rules, ctx, s);
 	}
+	if (!error && (!(rules->file_on = calloc(rules->count, 1)) ||
+		       !(rules->globbed = calloc(rules->count, sizeof(*rules->globbed)))))
+		error = VIGIL_ENOMEM;
+	for (size_t i = 0; i < rules->count && !error; i++) {
+		const vigil_secret__rule *r = &rules->rules[i];
+		rules->file_on[i] = r->scope != VIGIL_SECRET_SCOPE_CONFIG;
+		if (r->scope != VIGIL_SECRET_SCOPE_CONFIG && (r->paths || r->exclude))
+			rules->globbed[rules->nglobbed++] = i;
+	}
 #ifdef VIGIL_HAVE_HYPERSCAN
 	if (!error) {
 		/* a cached database of the same rules was checked when it was written */
@@ -770,6 +779,8 @@ void vigil_secret_rules_free(vigil_secret_rules *rules)
 		pcre2_code_free(rules->rules[i].allow);
 	}
 	free(rules->rules);
+	free(rules->file_on);
+	free(rules->globbed);
 #ifdef VIGIL_HAVE_HYPERSCAN
 	hs_free_scratch(rules->scratch);
 	hs_free_database(rules->db);

@@ -65,13 +65,26 @@ int vigil_secret__path_allowed(const char *path)
 	return 0;
 }
 
+/* True when `s` ends with `suffix`. */
+static int ends_with(const char *s, size_t n, const char *suffix)
+{
+	size_t m = strlen(suffix);
+	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+/* Globs are matched for every file of an image, so the common shapes skip fnmatch: a
+ * plain name, and "*" followed by a plain suffix. */
 int vigil_secret__glob(const char *glob, const char *path)
 {
-	const char *base = strrchr(path, '/');
+	const char *base = strrchr(path, '/'), *subject;
+	int whole = strchr(glob, '/') != NULL;
 	base = base ? base + 1 : path;
-	if (!strchr(glob, '/'))
-		return fnmatch(glob, base, 0) == 0;
-	return fnmatch(glob, path, 0) == 0;
+	subject = whole ? path : base;
+	if (!strpbrk(glob, "*?[\\"))
+		return strcmp(glob, subject) == 0;
+	if (glob[0] == '*' && !strpbrk(glob + 1, "*?[\\"))
+		return ends_with(subject, strlen(subject), glob + 1);
+	return fnmatch(glob, subject, 0) == 0;
 }
 
 typedef struct pathdef {

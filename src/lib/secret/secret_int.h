@@ -63,6 +63,9 @@ struct vigil_secret_rules {
 	vigil_secret__rule *rules;
 	size_t count;
 	int has_path_rules; /* some rule has include/exclude globs */
+	uint8_t *file_on;   /* per rule: applies to files, before its globs */
+	size_t *globbed;    /* the rules with include/exclude globs */
+	size_t nglobbed;
 	int scan_binaries;
 #ifdef VIGIL_HAVE_HYPERSCAN
 	hs_database_t *db;     /* every rule but the config-only ones, or NULL */
