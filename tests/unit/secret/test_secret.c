@@ -310,6 +310,10 @@ TEST(test_secret__sensitive_paths_and_allowlist)
 	CHECK((r = vigil_secret__path_rule("/root/.ssh/id_rsa")) &&
 	      !strcmp(r->id, "sensitive-file-ssh-key"));
 	CHECK(vigil_secret__path_rule("/root/.ssh/id_rsa.pub") == NULL);
+	CHECK((r = vigil_secret__path_rule("/etc/ssh/ssh_host_ed25519_key")) &&
+	      !strcmp(r->id, "sensitive-file-ssh-key"));
+	CHECK(vigil_secret__path_rule("/etc/ssh/ssh_host_ed25519_key.pub") == NULL);
+	CHECK(vigil_secret__path_rule("/usr/share/app/notes.p12.txt") == NULL);
 	CHECK((r = vigil_secret__path_rule("/srv/.env")) && !strcmp(r->id, "sensitive-file-env"));
 	CHECK(vigil_secret__path_rule("/srv/.env.example") == NULL);
 	CHECK((r = vigil_secret__path_rule("/home/u/.aws/credentials")) &&
@@ -330,6 +334,9 @@ TEST(test_secret__sensitive_paths_and_allowlist)
 	CHECK(vigil_secret_path_allowlist()[0] &&
 	      !strcmp(vigil_secret_path_allowlist()[0], "/usr/share/doc/"));
 	CHECK(vigil_secret__glob("*.pem", "/a/b/c.pem"));
+	CHECK(!vigil_secret__glob("*.pem", "/a/b.pem/c"));
+	CHECK(vigil_secret__glob("key-?.pem", "/a/key-1.pem"));
+	CHECK(vigil_secret__glob("/etc/*/secret", "/etc/a/b/secret"));
 	CHECK(vigil_secret__glob("*/.docker/config.json", "/root/.docker/config.json"));
 	CHECK(!vigil_secret__glob("*/.docker/config.json", "/root/docker/config.json"));
 }
