@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Vulnerability database: full build time from a mirror (median of N builds), database
-# size, and the median time of one package lookup. Prints markdown for BENCHMARKS.md.
+# size, the median time of one package lookup, the export bundle's size and time, and
+# per feed: the time and size of a database of that feed alone. Prints markdown for
+# BENCHMARKS.md.
 #   bench/db.sh [-n RUNS] [MIRROR]     default mirror: ../shared/vulndata
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,3 +27,23 @@ echo
 echo "| full build s (median of $RUNS) | database MB | lookup |"
 echo "|---|---|---|"
 echo "| $med | $(echo "scale=1; $(stat -c %s "$tmp/v.db") / 1048576" | bc) | $("$ROOT/build/bench-dblookup" "$tmp/v.db" 5000) |"
+
+t0=$(date +%s.%N)
+"$ROOT/build/vigil" db export "$tmp/v.vdb" --db "$tmp/v.db" > /dev/null 2>&1
+t1=$(date +%s.%N)
+echo
+echo "| export s | bundle MB (zstd) |"
+echo "|---|---|"
+echo "| $(echo "$t1 - $t0" | bc) | $(echo "scale=1; $(stat -c %s "$tmp/v.vdb") / 1048576" | bc) |"
+echo
+echo "| feed alone | records | packages | build s | database MB |"
+echo "|---|---:|---:|---:|---:|"
+"$ROOT/build/vigil" db info --db "$tmp/v.db" --format json |
+  /usr/bin/python3 -c 'import json,sys; [print(f["name"], f["records"], f["packages"]) for f in json.load(sys.stdin)["feeds"]]' |
+  while read -r name recs pkgs; do
+    rm -f "$tmp/f.db"
+    t0=$(date +%s.%N)
+    "$ROOT/build/vigil" db update --from "$MIRROR" --only "$name" --db "$tmp/f.db" > /dev/null 2>&1
+    t1=$(date +%s.%N)
+    echo "| $name | $recs | $pkgs | $(echo "$t1 - $t0" | bc) | $(echo "scale=1; $(stat -c %s "$tmp/f.db") / 1048576" | bc) |"
+  done

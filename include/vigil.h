@@ -321,11 +321,17 @@ typedef struct vigil_db vigil_db;
 typedef struct vigil_db_update_opts {
 	const char *from; /* a local mirror directory holding <feed>.tar.gz archives */
 	const char *only; /* comma-separated feed names to (re)import; NULL = all */
+	/* online update (from == NULL): */
+	const char *urls;      /* "FEED=URL,..." overriding a feed's upstream URL; NULL = none */
+	const char *cache_dir; /* downloads and their ETags; NULL = <database>.cache/ */
+	int connect_timeout;   /* seconds; 0 = 15 */
+	int stall_timeout;     /* seconds without progress before a download fails; 0 = 30 */
+	int quiet;	       /* no progress lines on stderr */
 } vigil_db_update_opts;
 
 #define VIGIL_DB_UPDATE_OPTS_INIT                                                                  \
 	{                                                                                          \
-		NULL, NULL                                                                         \
+		NULL, NULL, NULL, NULL, 0, 0, 0                                                    \
 	}
 
 /* Builds the database at `path` from the feeds into a temporary file next to it and
@@ -385,6 +391,19 @@ typedef struct vigil_db_vuln_info {
 /* Calls cb once with the details of `vuln_id`; VIGIL_ENOTFOUND when unknown. */
 int vigil_db_vuln(vigil_db *db, const char *vuln_id,
 		  int (*cb)(const vigil_db_vuln_info *v, void *payload), void *payload);
+
+/* Writes the database at db_path into one zstd-compressed bundle with its SHA-256 and
+ * schema version in a header (written to a temporary file, then renamed). Errors:
+ * VIGIL_ENOTFOUND (no database), VIGIL_EFORMAT (not a database), VIGIL_EIO. */
+int vigil_db_export(vigil_ctx *ctx, const char *db_path, const char *bundle_path);
+/* Replaces the database at db_path with the one in a bundle, after checking its size,
+ * checksum and schema version; atomically (temporary file, rename). A truncated or
+ * corrupt bundle, or one of another schema, is VIGIL_EFORMAT and the old database is
+ * kept. */
+int vigil_db_import(vigil_ctx *ctx, const char *bundle_path, const char *db_path);
+/* Age of the database in days since it was built (fractional). VIGIL_EFORMAT when the
+ * build time cannot be read. */
+int vigil_db_age_days(const vigil_db *db, double *out);
 
 /* ---- the scanners (one header each) ----------------------------------------------------- */
 

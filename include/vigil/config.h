@@ -79,4 +79,16 @@ int vigil_config_scan_buffer(vigil_config_result **out, vigil_ctx *ctx, const ch
 int vigil_config_audit_host(vigil_config_result **out, vigil_ctx *ctx, const char *root,
 			    const char *docker_inspect, const vigil_config_opts *opts);
 
+/* Reads a policy file (YAML) into `out`:
+ *   checks:
+ *     skip: [VGL-DF-003, VGL-K8S-025]
+ *     severity: {VGL-DF-001: CRITICAL}
+ *     allowed_registries: [registry.example.com, ghcr.io/acme]
+ * Every id must name a check, every severity be CRITICAL, HIGH, MEDIUM or LOW.
+ * Errors: VIGIL_ENOTFOUND, VIGIL_EIO, VIGIL_EFORMAT (with the line), VIGIL_EINVAL,
+ * VIGIL_ENOMEM. Free the arrays with vigil_config_policy_free. */
+int vigil_config_policy_load(vigil_config_opts *out, vigil_ctx *ctx, const char *path);
+/* Frees what vigil_config_policy_load put into `opts` and clears it. */
+void vigil_config_policy_free(vigil_config_opts *opts);
+
 #endif

@@ -86,6 +86,7 @@ int vigil_report_new(vigil_report **out, vigil_ctx *ctx, const char *target, vig
 void vigil_report_set_vulns(vigil_report *r, vigil_match *m);
 void vigil_report_set_secrets(vigil_report *r, const vigil_secret_scan *s);
 void vigil_report_set_malware(vigil_report *r, const vigil_malware_scan *s);
+/* May be called several times (one result per scanned path). */
 void vigil_report_set_config(vigil_report *r, const vigil_config_result *c);
 /* Adds a warning shown in the report (and on stderr by the caller). */
 int vigil_report_warn(vigil_report *r, const char *msg);

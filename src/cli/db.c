@@ -10,21 +10,33 @@
 
 void help_db(void)
 {
-	printf("Usage: vigil db update --from DIR [--only FEED,...] [--db PATH]\n"
+	printf("Usage: vigil db update [--from DIR] [--only FEED,...] [--db PATH]\n"
 	       "       vigil db info [--format table|json] [--db PATH]\n"
 	       "       vigil db lookup ECOSYSTEM PACKAGE [--db PATH]   e.g. alpine:3.10 openssl, "
 	       "go golang.org/x/net\n"
+	       "       vigil db export FILE [--db PATH]\n"
+	       "       vigil db import FILE [--db PATH]\n"
 	       "\n"
-	       "Build the vulnerability database from the upstream feeds, offline from a mirror\n"
-	       "directory holding <feed>.tar.gz archives (such as ../shared/vulndata). The new\n"
-	       "database is built next to the old one and renamed into place only when every\n"
-	       "feed was imported: a failed or interrupted update leaves the old one intact.\n"
+	       "Build the vulnerability database from the upstream feeds: downloaded from their\n"
+	       "upstream URLs (unchanged feeds are not downloaded again), or offline from a\n"
+	       "mirror directory holding <feed>.tar.gz archives (such as ../shared/vulndata).\n"
+	       "The new database is built next to the old one and renamed into place only when\n"
+	       "every feed was imported: a failed or interrupted update leaves the old one "
+	       "intact.\n"
+	       "'db export' writes the database into one compressed, checksummed bundle to carry\n"
+	       "into an air-gapped site; 'db import' checks it and puts it in place.\n"
 	       "\n"
 	       "Options:\n"
-	       "  --from DIR            mirror directory to import from\n"
+	       "  --from DIR            mirror directory to import from (no download)\n"
 	       "  --only FEED,...       re-import only these feeds into the existing database\n"
 	       "  --db PATH             database file (default: $VIGIL_DB, else\n"
 	       "                        ~/.cache/vigil/db/vigil.db)\n"
+	       "  --url FEED=URL        download FEED from URL instead of its upstream "
+	       "(repeatable)\n"
+	       "  --cache DIR           download cache (default: <database>.cache)\n"
+	       "  --connect-timeout S   seconds to connect (default 15)\n"
+	       "  --timeout S           seconds without data before a download fails (default 30)\n"
+	       "  --quiet               no download progress\n"
 	       "  --format table|json   output of 'db info'\n"
 	       "\n"
 	       "Feeds:");
@@ -60,6 +72,8 @@ const char *default_db(char buf[4096])
 
 static void db_info_print(vigil_db *db, const char *path, int json)
 {
+	double age = 0;
+	int age_ok = vigil_db_age_days(db, &age) == 0;
 	if (json) {
 		vigil_jsonw w;
 		vigil_jsonw_init(&w, stdout, 64);
@@ -70,6 +84,10 @@ static void db_info_print(vigil_db *db, const char *path, int json)
 		vigil_jsonw_int(&w, vigil_db_schema_version(db));
 		vigil_jsonw_key(&w, "built");
 		vigil_jsonw_str(&w, vigil_db_built(db));
+		if (age_ok) {
+			vigil_jsonw_key(&w, "age_seconds");
+			vigil_jsonw_uint(&w, age > 0 ? (uint64_t)(age * 86400) : 0);
+		}
 		vigil_jsonw_key(&w, "feeds");
 		vigil_jsonw_arr_begin(&w);
 		for (size_t i = 0; i < vigil_db_feed_count(db); i++) {
@@ -94,8 +112,13 @@ static void db_info_print(vigil_db *db, const char *path, int json)
 		vigil_jsonw_end(&w);
 		return;
 	}
-	printf("%-16s%s\n%-16s%d\n%-16s%s\n\n", "Database:", path,
+	printf("%-16s%s\n%-16s%d\n%-16s%s", "Database:", path,
 	       "Schema:", vigil_db_schema_version(db), "Built:", vigil_db_built(db));
+	if (age_ok && age < 2)
+		printf(" (%.1f hours ago)", age * 24);
+	else if (age_ok)
+		printf(" (%.1f days ago)", age);
+	printf("\n\n");
 	printf("%-28s %-22s %10s %10s %8s\n", "FEED", "SOURCE DATE", "RECORDS", "PACKAGES",
 	       "SKIPPED");
 	for (size_t i = 0; i < vigil_db_feed_count(db); i++) {
@@ -117,10 +140,20 @@ static int print_affected(const vigil_db_affected *a, void *payload)
 int cmd_db(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"from", required_argument, NULL, 'f'}, {"only", required_argument, NULL, 'O'},
-		{"db", required_argument, NULL, 'd'},	{"format", required_argument, NULL, 'F'},
-		{"help", no_argument, NULL, 'h'},	{NULL, 0, NULL, 0},
+		{"from", required_argument, NULL, 'f'},
+		{"only", required_argument, NULL, 'O'},
+		{"db", required_argument, NULL, 'd'},
+		{"format", required_argument, NULL, 'F'},
+		{"url", required_argument, NULL, 'u'},
+		{"cache", required_argument, NULL, 'c'},
+		{"connect-timeout", required_argument, NULL, 'C'},
+		{"timeout", required_argument, NULL, 'T'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
+	char urls[8192] = "";
+	uint64_t num;
 	vigil_db_update_opts uo = VIGIL_DB_UPDATE_OPTS_INIT;
 	const char *path = NULL, *format = "table", *sub;
 	char buf[4096];
@@ -150,6 +183,31 @@ int cmd_db(int argc, char **argv)
 		case 'F':
 			format = optarg;
 			break;
+		case 'u':
+			if (!strchr(optarg, '=') || strchr(optarg, ','))
+				die_usage("db", "--url needs FEED=URL");
+			if (strlen(urls) + strlen(optarg) + 2 > sizeof(urls))
+				die_usage("db", "too many --url options");
+			if (urls[0])
+				strncat(urls, ",", sizeof(urls) - strlen(urls) - 1);
+			strncat(urls, optarg, sizeof(urls) - strlen(urls) - 1);
+			uo.urls = urls;
+			break;
+		case 'c':
+			uo.cache_dir = optarg;
+			break;
+		case 'C':
+		case 'T':
+			if (vigil_parse_uint(&num, optarg, 3600) < 0 || num == 0)
+				die_usage("db", "timeouts are whole seconds, 1 to 3600");
+			if (o == 'C')
+				uo.connect_timeout = (int)num;
+			else
+				uo.stall_timeout = (int)num;
+			break;
+		case 'q':
+			uo.quiet = 1;
+			break;
 		case 'h':
 			help_db();
 			return 0;
@@ -158,8 +216,10 @@ int cmd_db(int argc, char **argv)
 		}
 	}
 	int nargs = argc - 1 - optind;
-	if (strcmp(sub, "lookup") == 0 ? nargs != 2 : nargs != 0)
+	int file_cmd = strcmp(sub, "export") == 0 || strcmp(sub, "import") == 0;
+	if (strcmp(sub, "lookup") == 0 ? nargs != 2 : file_cmd ? nargs != 1 : nargs != 0)
 		die_usage("db", strcmp(sub, "lookup") == 0 ? "db lookup needs ECOSYSTEM PACKAGE"
+				: file_cmd		   ? "db export/import needs FILE"
 							   : "too many arguments");
 	if (!path)
 		path = default_db(buf);
@@ -167,10 +227,8 @@ int cmd_db(int argc, char **argv)
 		return EXIT_ERR;
 	vigil_ctx_set_warn(ctx, on_warn, &c);
 	if (strcmp(sub, "update") == 0) {
-		if (!uo.from)
-			die_usage("db", "db update needs --from DIR (downloading from the upstream "
-					"URLs is not built yet)");
-		fprintf(stderr, "vigil: building the vulnerability database from %s\n", uo.from);
+		fprintf(stderr, "vigil: building the vulnerability database from %s\n",
+			uo.from ? uo.from : "the upstream feeds");
 		error = vigil_db_update(ctx, path, &uo);
 		if (error == 0) {
 			vigil_db *db;
@@ -198,8 +256,20 @@ int cmd_db(int argc, char **argv)
 			vigil_db_free(db);
 			error = error < 0 ? error : 0;
 		}
+	} else if (strcmp(sub, "export") == 0) {
+		if ((error = vigil_db_export(ctx, path, argv[1 + optind])) == 0)
+			fprintf(stderr, "vigil: exported %s to %s\n", path, argv[1 + optind]);
+	} else if (strcmp(sub, "import") == 0) {
+		if ((error = vigil_db_import(ctx, argv[1 + optind], path)) == 0) {
+			vigil_db *db;
+			fprintf(stderr, "vigil: imported %s into %s\n", argv[1 + optind], path);
+			if ((error = vigil_db_open(&db, ctx, path)) == 0) {
+				db_info_print(db, path, 0);
+				vigil_db_free(db);
+			}
+		}
 	} else {
-		die_usage("db", "unknown db command (update, info, lookup)");
+		die_usage("db", "unknown db command (update, info, lookup, export, import)");
 		error = VIGIL_EINVAL;
 	}
 	if (error < 0)

@@ -244,8 +244,9 @@ int vigil_match__affects(vigil_vscheme s, const char *version, const vigil_db_af
 		return 0;
 	if (json_object_get(doc, "ranges") || json_object_get(doc, "versions"))
 		hit = osv_affects(s, version, doc);
-	else if (json_object_get(doc, "vulnerable"))
-		hit = satisfies_any(s, version, json_object_get(doc, "vulnerable"));
+	else if (json_object_get(doc, "vulnerable")) /* and not patched (Node.js gives both) */
+		hit = satisfies_any(s, version, json_object_get(doc, "vulnerable")) &&
+		      !satisfies_any(s, version, json_object_get(doc, "patched"));
 	else
 		hit = !satisfies_any(s, version, json_object_get(doc, "patched")) &&
 		      !satisfies_any(s, version, json_object_get(doc, "unaffected"));

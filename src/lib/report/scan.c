@@ -30,6 +30,7 @@ int vigil_report_new(vigil_report **out, vigil_ctx *ctx, const char *target, vig
 	r->opts = opts ? *opts : defaults;
 	r->entries = (vigil_vec)VIGIL_VEC_INIT(vigil_rentry);
 	r->warnings = (vigil_vec)VIGIL_VEC_INIT(const char *);
+	r->configs = (vigil_vec)VIGIL_VEC_INIT(const vigil_config_result *);
 	if (!r->target) {
 		vigil_report_free(r);
 		return VIGIL_ENOMEM;
@@ -44,6 +45,7 @@ void vigil_report_free(vigil_report *r)
 		return;
 	vigil_vec_free(&r->entries);
 	vigil_vec_free(&r->warnings);
+	vigil_vec_free(&r->configs);
 	vigil_arena_clear(&r->arena);
 	free(r);
 }
@@ -68,8 +70,10 @@ void vigil_report_set_malware(vigil_report *r, const vigil_malware_scan *s)
 
 void vigil_report_set_config(vigil_report *r, const vigil_config_result *c)
 {
-	r->config = c;
+	const vigil_config_result **slot;
 	r->ran[VIGIL_K_CONFIG] = 1;
+	if (c && (slot = vigil_vec_push(&r->configs))) /* on ENOMEM the part is missing */
+		*slot = c;
 }
 
 int vigil_report_warn(vigil_report *r, const char *msg)
@@ -186,18 +190,23 @@ int vigil_report_apply(vigil_report *r, const vigil_policy *p)
 					  f->sha256};
 		error = add(r, VIGIL_K_MALWARE, f, f->rule, f->severity, p, &s, 1);
 	}
-	for (size_t i = 0; i < vigil_config_result_count(r->config) && error == 0; i++) {
-		const vigil_config_finding *f = vigil_config_result_get(r->config, i);
-		vigil_policy_subject s = {f->check->id,
-					  NULL,
-					  NULL,
-					  NULL,
-					  f->file,
-					  f->layer,
-					  vigil_report__diff_id(r, f->layer),
-					  NULL};
-		error = add(r, VIGIL_K_CONFIG, f, f->check->id, f->severity, p, &s, 1);
-	}
+	for (size_t k = 0; k < r->configs.len; k++)
+		for (size_t i = 0; i < vigil_config_result_count(VIGIL_VEC_AT(
+					       &r->configs, const vigil_config_result *, k)) &&
+				   error == 0;
+		     i++) {
+			const vigil_config_finding *f = vigil_config_result_get(
+				VIGIL_VEC_AT(&r->configs, const vigil_config_result *, k), i);
+			vigil_policy_subject s = {f->check->id,
+						  NULL,
+						  NULL,
+						  NULL,
+						  f->file,
+						  f->layer,
+						  vigil_report__diff_id(r, f->layer),
+						  NULL};
+			error = add(r, VIGIL_K_CONFIG, f, f->check->id, f->severity, p, &s, 1);
+		}
 	return error;
 }
 

@@ -16,11 +16,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fetch.h"
 #include "vulndb.h"
 
 static const vigil_feed *const FEEDS[] = {
 	&vigil_feed_almalinux, &vigil_feed_alpine_secdb, &vigil_feed_debian_changelog,
-	&vigil_feed_golang,    &vigil_feed_kev,
+	&vigil_feed_golang,    &vigil_feed_kev,		 &vigil_feed_pypa,
+	&vigil_feed_rustsec,   &vigil_feed_rubyadv,	 &vigil_feed_phpadv,
+	&vigil_feed_nodejs,    &vigil_feed_ubuntu_osv,
 };
 
 static const char SCHEMA[] =
@@ -39,7 +42,6 @@ static const char SCHEMA[] =
 
 static const char INDEXES[] = "CREATE INDEX affected_pkg ON affected(ecosystem, package);"
 			      "CREATE INDEX aliases_alias ON aliases(alias);"
-			      "CREATE INDEX affected_feed ON affected(feed);"
 			      "CREATE INDEX aliases_vuln ON aliases(vuln);"
 			      "CREATE INDEX refs_vuln ON refs(vuln);";
 
@@ -307,8 +309,11 @@ static int import_feed(vigil_vdb_build *b, const char *dir, const vigil_feed *f)
 		const char *name = archive_entry_pathname(e);
 		if (!name || archive_entry_filetype(e) != AE_IFREG)
 			continue;
+		/* the top folder: <feed>/ in a mirror, <repo>-<branch>/ in a download */
 		if (strncmp(name, prefix, strlen(prefix)) == 0)
 			name += strlen(prefix);
+		else if (strchr(name, '/'))
+			name = strchr(name, '/') + 1;
 		if (!f->want(name))
 			continue;
 		int64_t size = archive_entry_size(e);
@@ -439,11 +444,9 @@ int vigil_db_update(vigil_ctx *ctx, const char *db_path, const vigil_db_update_o
 	memset(&b, 0, sizeof(b));
 	b.ctx = ctx;
 	ctx->error[0] = '\0';
-	if (!opts || !opts->from)
-		return vigil_error_set(ctx, VIGIL_EINVAL,
-				       "db update: downloading from the upstream URLs is not built "
-				       "yet; give a mirror directory with --from");
-	if (stat(opts->from, &st) < 0 || !S_ISDIR(st.st_mode))
+	if (!opts)
+		return vigil_error_set(ctx, VIGIL_EINVAL, "db update: no options");
+	if (opts->from && (stat(opts->from, &st) < 0 || !S_ISDIR(st.st_mode)))
 		return vigil_error_set(ctx, VIGIL_ENOTFOUND, "db update: %s is not a directory",
 				       opts->from);
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(FEEDS); i++)
@@ -457,6 +460,22 @@ int vigil_db_update(vigil_ctx *ctx, const char *db_path, const vigil_db_update_o
 		for (size_t i = 0; i < VIGIL_ARRAY_LEN(FEEDS); i++)
 			selected[i] |= FEEDS[i] == f;
 		p += n + (p[n] == ',');
+	}
+	/* online: download the selected feeds into the cache, then import from there */
+	const char *from = opts->from;
+	char cache[2048];
+	if (!from) {
+		const vigil_feed *want[VIGIL_ARRAY_LEN(FEEDS)];
+		size_t n = 0;
+		for (size_t i = 0; i < VIGIL_ARRAY_LEN(FEEDS); i++)
+			if (selected[i])
+				want[n++] = FEEDS[i];
+		snprintf(cache, sizeof(cache), "%s", opts->cache_dir ? opts->cache_dir : "");
+		if (!opts->cache_dir)
+			snprintf(cache, sizeof(cache), "%s.cache", db_path);
+		if ((error = vigil_vdb__fetch(ctx, cache, want, n, opts)) < 0)
+			return error;
+		from = cache;
 	}
 	clean_stale(db_path);
 	snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", db_path, (long)getpid());
@@ -491,7 +510,7 @@ int vigil_db_update(vigil_ctx *ctx, const char *db_path, const vigil_db_update_o
 			    (error = exec(&b, "DELETE FROM kev")) < 0)
 				goto done;
 		}
-		if ((error = import_feed(&b, opts->from, FEEDS[i])) < 0)
+		if ((error = import_feed(&b, from, FEEDS[i])) < 0)
 			goto done;
 	}
 	now_iso(now);

@@ -1,16 +1,18 @@
 /*
- * OSV records (https://ossf.github.io/osv-schema/): one JSON object per file. Each
- * affected[] entry becomes one row for (ecosystem, package name), its ranges and
- * explicit versions kept as JSON for the matcher, the last "fixed" event as the fixed
- * version for display. Withdrawn records are not imported. Used for the Go vulndb here;
- * other OSV feeds register with their own member filter.
+ * OSV records (https://ossf.github.io/osv-schema/): one JSON object per file, or a YAML
+ * document converted to the same JSON (PyPA). Each affected[] entry becomes one row for
+ * (ecosystem, package name), its ECOSYSTEM/SEMVER ranges and explicit versions kept as
+ * JSON for the matcher (GIT commit ranges are left out), the last "fixed" event as the
+ * fixed version for display. Also stored: CVSS v3 vectors with their computed base score,
+ * database/ecosystem-specific severities, the publication date and references.
+ * Withdrawn records are not imported. Used for Go, AlmaLinux, Debian (changelogs),
+ * PyPA and Ubuntu OSV here; each registers with its own member filter.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
-#include "vulndb.h"
+#include "lang.h"
 
 static const char *str(json_t *o, const char *k)
 {
@@ -18,33 +20,166 @@ static const char *str(json_t *o, const char *k)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* The ecosystem key: lower case, as the inventory names types ("Go" -> "go"). */
+/* The ecosystem key: lower case ("Go" -> "go"); Ubuntu's "Ubuntu:22.04:LTS" ->
+ * "ubuntu:22.04" and "Ubuntu:Pro:16.04:LTS" -> "ubuntu:16.04-esm". */
 static void eco_key(char *out, size_t n, const char *eco)
 {
 	size_t i = 0;
-	for (; eco[i] && i + 1 < n; i++)
-		out[i] = (char)tolower((unsigned char)eco[i]);
-	out[i] = '\0';
+	if (strncmp(eco, "Ubuntu:", 7) == 0) {
+		const char *rel = eco + 7;
+		int pro = strncmp(rel, "Pro:", 4) == 0;
+		if (pro)
+			rel += 4;
+		if (isdigit((unsigned char)rel[0])) {
+			snprintf(out, n, "ubuntu:%.*s%s", (int)strcspn(rel, ":"), rel,
+				 pro ? "-esm" : "");
+			return;
+		}
+	}
+	snprintf(out, n, "%s", eco);
+	for (; out[i]; i++)
+		out[i] = (char)tolower((unsigned char)out[i]);
 }
 
-static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, size_t len)
+/* PEP 503: lower case, runs of '-', '_' and '.' become one '-'. */
+static void pep503(char *out, size_t n, const char *name)
 {
-	json_error_t jerr;
-	json_t *doc = json_loadb((const char *)data, len, 0, &jerr);
-	int error = 0;
-	if (!doc || !json_is_object(doc)) {
-		vigil_vdb__skipped(b, member, "malformed JSON");
-		json_decref(doc);
+	size_t o = 0;
+	for (const char *p = name; *p && o + 1 < n; p++) {
+		if (*p == '-' || *p == '_' || *p == '.') {
+			if (o == 0 || out[o - 1] != '-')
+				out[o++] = '-';
+		} else {
+			out[o++] = (char)tolower((unsigned char)*p);
+		}
+	}
+	out[o] = '\0';
+}
+
+/* The only CVE among the aliases and upstream ids, or NULL (none, or several). */
+static const char *only_cve(json_t *doc)
+{
+	const char *cve = NULL;
+	const char *keys[] = {"aliases", "upstream"};
+	for (int k = 0; k < 2; k++) {
+		json_t *a = json_object_get(doc, keys[k]);
+		for (size_t i = 0; i < json_array_size(a); i++) {
+			const char *s = json_string_value(json_array_get(a, i));
+			if (!s || strncmp(s, "CVE-", 4) != 0)
+				continue;
+			if (cve && strcmp(cve, s) != 0)
+				return NULL;
+			cve = s;
+		}
+	}
+	return cve;
+}
+
+/* The record's CVSS v3 vector (the last v3.1 one, else v3.0) from a severity[] array. */
+static const char *cvss3(json_t *sev)
+{
+	const char *best = NULL;
+	for (size_t i = 0; i < json_array_size(sev); i++) {
+		json_t *s = json_array_get(sev, i);
+		const char *type = str(s, "type"), *score = str(s, "score");
+		if (type && score && strcmp(type, "CVSS_V3") == 0 &&
+		    (!best || strncmp(score, "CVSS:3.1", 8) == 0))
+			best = score;
+	}
+	return best;
+}
+
+/* A vendor's rating: database_specific/ecosystem_specific "severity" (GHSA style), or
+ * a severity[] entry of a non-CVSS type (Ubuntu's "medium"). */
+static const char *vendor_severity(json_t *obj)
+{
+	const char *s = str(json_object_get(obj, "database_specific"), "severity");
+	if (!s)
+		s = str(json_object_get(obj, "ecosystem_specific"), "severity");
+	json_t *sev = json_object_get(obj, "severity");
+	for (size_t i = 0; !s && i < json_array_size(sev); i++) {
+		const char *type = str(json_array_get(sev, i), "type");
+		if (type && strncmp(type, "CVSS", 4) != 0)
+			s = str(json_array_get(sev, i), "score");
+	}
+	return vigil_vdb__severity_word(s);
+}
+
+/* Adds one affected[] entry. */
+static int affected(vigil_vdb_build *b, const char *member, int64_t v, json_t *a,
+		    const char *severity)
+{
+	json_t *pkg = json_object_get(a, "package");
+	const char *eco = str(pkg, "ecosystem"), *name = str(pkg, "name");
+	char key[96], pname[512], *ranges = NULL;
+	const char *fixed = NULL;
+	int error;
+	if (!eco || !name || !*name) {
+		vigil_vdb__skipped(b, member, "affected entry without package");
 		return 0;
 	}
+	eco_key(key, sizeof(key), eco);
+	if (strcmp(key, "pypi") == 0)
+		pep503(pname, sizeof(pname), name);
+	else
+		snprintf(pname, sizeof(pname), "%s", name);
+	/* commit ranges mean nothing to a version matcher: keep the others */
+	json_t *all = json_object_get(a, "ranges"), *vs = json_object_get(a, "versions");
+	json_t *rs = json_array();
+	if (!rs)
+		return VIGIL_ENOMEM;
+	for (size_t r = 0; r < json_array_size(all); r++) {
+		json_t *range = json_array_get(all, r);
+		const char *type = str(range, "type");
+		if (type && strcmp(type, "GIT") == 0)
+			continue;
+		json_array_append(rs, range);
+		json_t *ev = json_object_get(range, "events");
+		for (size_t k = 0; k < json_array_size(ev); k++)
+			if (str(json_array_get(ev, k), "fixed"))
+				fixed = str(json_array_get(ev, k), "fixed");
+	}
+	if (json_array_size(vs) == 0)
+		vs = NULL;
+	/* one range "introduced 0, fixed X" says no more than the fixed column: the JSON is
+	 * kept only for anything richer (several ranges, last_affected, version lists) */
+	json_t *ev0 = json_object_get(json_array_get(rs, 0), "events");
+	const char *intro = str(json_array_get(ev0, 0), "introduced");
+	int simple = json_array_size(rs) == 1 && !vs && json_array_size(ev0) == 2 && intro &&
+		     strcmp(intro, "0") == 0 && fixed && str(json_array_get(ev0, 1), "fixed");
+	if (!simple && (json_array_size(rs) > 0 || vs)) {
+		json_t *keep = json_object();
+		if (keep && json_array_size(rs) > 0)
+			json_object_set(keep, "ranges", rs);
+		if (keep && vs)
+			json_object_set(keep, "versions", vs);
+		ranges = keep ? json_dumps(keep, JSON_COMPACT) : NULL;
+		json_decref(keep);
+		if (!ranges) {
+			json_decref(rs);
+			return VIGIL_ENOMEM;
+		}
+	}
+	const char *own = vendor_severity(a);
+	error = vigil_vdb__affected(b, key, pname, v, fixed ? VIGIL_ST_FIXED : VIGIL_ST_UNFIXED,
+				    fixed, ranges, own ? own : severity);
+	free(ranges);
+	json_decref(rs);
+	return error;
+}
+
+int vigil_vdb__osv_record(vigil_vdb_build *b, const char *member, json_t *doc,
+			  const vigil_osv_opts *opts)
+{
 	const char *id = str(doc, "id");
-	json_t *affected = json_object_get(doc, "affected");
-	if (!id || !json_is_array(affected)) {
+	json_t *aff = json_object_get(doc, "affected");
+	int error = 0;
+	if (!json_is_object(doc) || !id || !*id || !json_is_array(aff)) {
 		vigil_vdb__skipped(b, member, "record without id or affected");
-		goto done;
+		return 0;
 	}
 	if (str(doc, "withdrawn"))
-		goto done; /* withdrawn: no longer an advisory */
+		return 0; /* withdrawn: no longer an advisory */
 	vigil_vdb__source_date(b, str(doc, "modified"));
 	vigil_vdb__source_date(b, str(doc, "published")); /* Go's data has a zero modified */
 	/* derived records ("x_..." ids, e.g. from Debian changelogs) are the CVE they name:
@@ -52,70 +187,98 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 	json_t *al = json_object_get(doc, "aliases");
 	const char *first_alias = json_string_value(json_array_get(al, 0));
 	int derived = strncmp(id, "x_", 2) == 0 && first_alias;
+	const char *cve = opts && opts->cve_primary ? only_cve(doc) : NULL;
+	const char *primary = derived ? first_alias : cve ? cve : id;
+	const char *title = derived ? NULL : str(doc, "summary");
+	const char *vector = cvss3(json_object_get(doc, "severity"));
+	double score = vector ? vigil_cvss3_base_score(vector) : -1;
+	const char *severity = vendor_severity(doc);
 	int64_t v;
-	if ((error = vigil_vdb__vuln(b, &v, derived ? first_alias : id,
-				     derived ? NULL : str(doc, "summary"), NULL)) < 0)
-		goto done;
-	for (size_t i = 0; i < json_array_size(affected) && error == 0; i++) {
-		json_t *a = json_array_get(affected, i), *pkg = json_object_get(a, "package");
-		const char *eco = str(pkg, "ecosystem"), *name = str(pkg, "name");
-		char key[64], *ranges = NULL;
-		const char *fixed = NULL;
-		if (!eco || !name) {
-			vigil_vdb__skipped(b, member, "affected entry without package");
-			continue;
-		}
-		eco_key(key, sizeof(key), eco);
-		json_t *rs = json_object_get(a, "ranges"), *vs = json_object_get(a, "versions");
-		for (size_t r = 0; r < json_array_size(rs); r++) {
-			json_t *ev = json_object_get(json_array_get(rs, r), "events");
-			for (size_t k = 0; k < json_array_size(ev); k++)
-				if (str(json_array_get(ev, k), "fixed"))
-					fixed = str(json_array_get(ev, k), "fixed");
-		}
-		/* one range "introduced 0, fixed X" says no more than the fixed column: the
-		 * JSON is kept only for anything richer (several ranges, last_affected, lists) */
-		json_t *ev0 = json_object_get(json_array_get(rs, 0), "events");
-		const char *intro = str(json_array_get(ev0, 0), "introduced");
-		int simple = json_array_size(rs) == 1 && json_array_size(vs) == 0 &&
-			     json_array_size(ev0) == 2 && intro && strcmp(intro, "0") == 0 &&
-			     fixed && str(json_array_get(ev0, 1), "fixed");
-		if (!simple) {
-			json_t *keep = json_object();
-			if (!keep) {
-				error = VIGIL_ENOMEM;
-				break;
-			}
-			if (rs)
-				json_object_set(keep, "ranges", rs);
-			if (vs)
-				json_object_set(keep, "versions", vs);
-			ranges = json_dumps(keep, JSON_COMPACT);
-			json_decref(keep);
-		}
-		error = vigil_vdb__affected(b, key, name, v,
-					    fixed ? VIGIL_ST_FIXED : VIGIL_ST_UNFIXED, fixed,
-					    ranges, NULL);
-		free(ranges);
+	if (!title && !derived && str(doc, "details")) {
+		/* PyPA has no summary: the first line of the details, bounded */
+		char t[160];
+		const char *d = str(doc, "details");
+		size_t n = strcspn(d, "\n");
+		if (n > sizeof(t) - 1) /* cut on a UTF-8 character boundary */
+			for (n = sizeof(t) - 1; n > 0 && ((unsigned char)d[n] & 0xC0) == 0x80; n--)
+				;
+		snprintf(t, sizeof(t), "%.*s", (int)n, d);
+		error = vigil_vdb__vuln(b, &v, primary, t, severity);
+	} else {
+		error = vigil_vdb__vuln(b, &v, primary, title, severity);
 	}
-	/* aliases (CVE, GHSA) point to the same record for lookups by id */
-	for (size_t i = derived ? json_array_size(al) : 0; i < json_array_size(al) && error == 0;
-	     i++) {
-		const char *alias = json_string_value(json_array_get(al, i));
-		if (alias)
-			error = vigil_vdb__alias(b, v, alias);
+	if (error < 0)
+		return error;
+	if ((vector || str(doc, "published")) &&
+	    (error = vigil_vdb__details(b, v, score >= 0 ? vector : NULL, score > 0 ? score : 0,
+					str(doc, "published"))) < 0)
+		return error;
+	for (size_t i = 0; i < json_array_size(aff) && error == 0; i++)
+		error = affected(b, member, v, json_array_get(aff, i), severity);
+	/* aliases (CVE, GHSA, PYSEC, USN) point to the same record for lookups by id */
+	if (!derived && primary != id && error == 0)
+		error = vigil_vdb__alias(b, v, id);
+	/* "related" holds other records too; Ubuntu's USNs there name the same fix */
+	const char *keys[] = {"aliases", "upstream", "related"};
+	for (int k = 0; k < 3 && !derived; k++) {
+		json_t *a = json_object_get(doc, keys[k]);
+		for (size_t i = 0; i < json_array_size(a) && error == 0; i++) {
+			const char *alias = json_string_value(json_array_get(a, i));
+			if (alias && strcmp(alias, primary) != 0 &&
+			    (k < 2 || strncmp(alias, "USN-", 4) == 0))
+				error = vigil_vdb__alias(b, v, alias);
+		}
+	}
+	/* a derived record's only reference is the tracker page of its CVE: not kept */
+	json_t *refs = derived ? NULL : json_object_get(doc, "references");
+	for (size_t i = 0; i < json_array_size(refs) && error == 0; i++) {
+		const char *url = str(json_array_get(refs, i), "url");
+		if (url)
+			error = vigil_vdb__reference(b, v, url);
 	}
 	if (error == 0)
 		vigil_vdb__record(b);
-done:
+	return error;
+}
+
+static int parse_json(vigil_vdb_build *b, const char *member, const uint8_t *data, size_t len,
+		      const vigil_osv_opts *opts)
+{
+	json_error_t jerr;
+	json_t *doc = json_loadb((const char *)data, len, 0, &jerr);
+	int error;
+	if (!doc || !json_is_object(doc)) {
+		vigil_vdb__skipped(b, member, "malformed JSON");
+		json_decref(doc);
+		return 0;
+	}
+	error = vigil_vdb__osv_record(b, member, doc, opts);
 	json_decref(doc);
 	return error;
+}
+
+static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, size_t len)
+{
+	return parse_json(b, member, data, len, NULL);
+}
+
+static int parse_cve_primary(vigil_vdb_build *b, const char *member, const uint8_t *data,
+			     size_t len)
+{
+	static const vigil_osv_opts opts = {1};
+	return parse_json(b, member, data, len, &opts);
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
 static int want_go(const char *member)
 {
 	return strncmp(member, "data/osv/", 9) == 0 && !strchr(member + 9, '/') &&
-	       strlen(member) > 14 && strcmp(member + strlen(member) - 5, ".json") == 0;
+	       strlen(member) > 14 && ends_with(member, ".json");
 }
 
 const vigil_feed vigil_feed_golang = {
@@ -128,8 +291,7 @@ static int want_alma(const char *member)
 {
 	const char *base = strrchr(member, '/');
 	return strncmp(member, "advisories/almalinux", 20) == 0 && base &&
-	       strncmp(base + 1, "ALSA-", 5) == 0 &&
-	       strcmp(member + strlen(member) - 5, ".json") == 0;
+	       strncmp(base + 1, "ALSA-", 5) == 0 && ends_with(member, ".json");
 }
 
 const vigil_feed vigil_feed_almalinux = {
@@ -140,8 +302,7 @@ const vigil_feed vigil_feed_almalinux = {
 static int want_debcl(const char *member)
 {
 	return strncmp(member, "Debian-", 7) == 0 && strchr(member, '/') &&
-	       !strchr(strchr(member, '/') + 1, '/') &&
-	       strcmp(member + strlen(member) - 5, ".json") == 0;
+	       !strchr(strchr(member, '/') + 1, '/') && ends_with(member, ".json");
 }
 
 const vigil_feed vigil_feed_debian_changelog = {
@@ -149,5 +310,23 @@ const vigil_feed vigil_feed_debian_changelog = {
 	"OSV.dev Debian:NN records (derived from changelogs here)",
 	want_debcl,
 	parse,
+	8u << 20,
+};
+
+/* Ubuntu's OSV records (canonical/ubuntu-security-notices, osv/cve/<year>/UBUNTU-CVE-*.json):
+ * one per CVE, ecosystems Ubuntu:X.YY:LTS and Ubuntu:Pro:X.YY:LTS; the CVE (in
+ * "upstream") is the primary id. The USN records (osv/usn/) repeat them and are not read. */
+static int want_ubuntu(const char *member)
+{
+	const char *base = strrchr(member, '/');
+	return strncmp(member, "osv/cve/", 8) == 0 && base &&
+	       strncmp(base + 1, "UBUNTU-CVE-", 11) == 0 && ends_with(member, ".json");
+}
+
+const vigil_feed vigil_feed_ubuntu_osv = {
+	"ubuntu-osv",
+	"https://codeload.github.com/canonical/ubuntu-security-notices/tar.gz/refs/heads/main",
+	want_ubuntu,
+	parse_cve_primary,
 	8u << 20,
 };

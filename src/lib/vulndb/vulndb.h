@@ -61,6 +61,8 @@ void vigil_vdb__source_date(vigil_vdb_build *b, const char *date);
 
 extern const vigil_feed vigil_feed_kev, vigil_feed_alpine_secdb, vigil_feed_golang,
 	vigil_feed_almalinux, vigil_feed_debian_changelog;
+extern const vigil_feed vigil_feed_pypa, vigil_feed_rustsec, vigil_feed_rubyadv, vigil_feed_phpadv,
+	vigil_feed_nodejs, vigil_feed_ubuntu_osv;
 
 /* For tests and fuzzers: runs one feed parser on `data` as the member `member` into an
  * in-memory database; *records and *skipped get the counts (may be NULL). */

@@ -1,0 +1,18 @@
+/*
+ * Online update of the vulnerability database: downloads each feed from its upstream
+ * URL into a cache directory as <feed>.tar.gz, the same layout a mirror directory has,
+ * so the import path is the same.
+ */
+#ifndef VIGIL_VULNDB_FETCH_H
+#define VIGIL_VULNDB_FETCH_H
+
+#include "vulndb.h"
+
+/* Downloads the n feeds into cache_dir (created if missing). Unchanged feeds are not
+ * downloaded again (ETag / Last-Modified; HTTP 304 reuses the cached copy). A feed
+ * without an upstream download is skipped with a warning. A failed download (after
+ * retries) is an error naming the feed, the URL and the cause. */
+int vigil_vdb__fetch(vigil_ctx *ctx, const char *cache_dir, const vigil_feed *const *feeds,
+		     size_t n, const vigil_db_update_opts *opts);
+
+#endif

@@ -1,0 +1,2 @@
+# expect: VGL-DF-002 line 2
+FROM ubuntu:latest

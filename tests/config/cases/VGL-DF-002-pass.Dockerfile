@@ -1,0 +1,2 @@
+# expect: nothing of this check
+FROM ubuntu:22.04

@@ -1,0 +1,3 @@
+# expect: nothing of this check
+FROM alpine:3.19
+ADD app.py /app/

@@ -1,0 +1,5 @@
+# expect: nothing of this check
+FROM ubuntu:22.04
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends curl=7.81.0-1ubuntu1.15 \
+    && rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,3 @@
+# expect: nothing of this check
+FROM ubuntu:22.04
+RUN apt-get update && apt-get install -y --no-install-recommends curl=7.81.0 && rm -rf /var/lib/apt/lists/*

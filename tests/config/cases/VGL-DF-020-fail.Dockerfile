@@ -1,0 +1,3 @@
+# expect: VGL-DF-020 line 3
+FROM alpine:3.19
+ENTRYPOINT /app/server --port 80

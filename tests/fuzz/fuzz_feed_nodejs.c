@@ -1,0 +1,9 @@
+/* Fuzzes the Node.js security-wg JSON importer into an in-memory database. */
+#include "vulndb/vulndb.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	vigil_vdb__parse_buffer(&vigil_feed_nodejs, "vuln/npm/1.json", data, size, NULL, NULL);
+	return 0;
+}

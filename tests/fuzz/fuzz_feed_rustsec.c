@@ -1,0 +1,10 @@
+/* Fuzzes the RustSec Markdown + TOML front matter importer into an in-memory database. */
+#include "vulndb/vulndb.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	vigil_vdb__parse_buffer(&vigil_feed_rustsec, "crates/demo/RUSTSEC-2099-0001.md", data, size,
+				NULL, NULL);
+	return 0;
+}

@@ -1,0 +1,66 @@
+/* CVSS v3.x base scores: the worked examples of FIRST's "CVSS v3.1 Examples" document,
+ * and vectors that are not valid v3 base vectors. */
+#include "../test.h"
+#include "vulndb/lang.h"
+
+static int near(double a, double b)
+{
+	return a - b < 1e-9 && b - a < 1e-9;
+}
+
+TEST(test_cvss__spec_examples)
+{
+	static const struct {
+		const char *vector;
+		double score;
+	} ex[] = {
+		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:L/I:L/A:N", 6.1}, /* CVE-2013-1937 */
+		{"CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:C/C:L/I:L/A:N", 6.4}, /* CVE-2013-0375 */
+		{"CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:L/I:N/A:N", 3.1}, /* CVE-2014-3566 */
+		{"CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:C/C:H/I:H/A:H", 9.9}, /* CVE-2012-1516 */
+		{"CVSS:3.1/AV:L/AC:L/PR:H/UI:N/S:U/C:L/I:L/A:L", 4.2}, /* CVE-2009-0783 */
+		{"CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H", 8.8}, /* CVE-2012-0384 */
+		{"CVSS:3.1/AV:L/AC:L/PR:N/UI:R/S:U/C:H/I:H/A:H", 7.8}, /* CVE-2015-1098 */
+		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N", 7.5}, /* CVE-2014-0160 */
+		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8}, /* CVE-2014-6271 */
+		{"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:C/C:N/I:H/A:N", 6.8}, /* CVE-2008-1447 */
+		{"CVSS:3.1/AV:P/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 6.8}, /* CVE-2014-2005 */
+		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:L/I:N/A:N", 5.8}, /* CVE-2010-0467 */
+		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:N/I:L/A:N", 5.8}, /* CVE-2012-1342 */
+		{"CVSS:3.1/AV:N/AC:L/PR:L/UI:R/S:C/C:L/I:L/A:N", 5.4}, /* CVE-2014-9253 */
+		{"CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 8.8}, /* CVE-2011-1265 */
+		{"CVSS:3.1/AV:P/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:N", 4.6}, /* CVE-2014-2019 */
+		{"CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:H/A:N", 7.4}, /* CVE-2014-0224 */
+		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:R/S:C/C:H/I:H/A:H", 9.6}, /* CVE-2012-5376 */
+		{"CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:H/I:H/A:N", 6.8}, /* CVE-2016-0128 */
+		{"CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 9.8}, /* v3.0 */
+		{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N", 0.0}, /* no impact */
+	};
+	for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
+		double s = vigil_cvss3_base_score(ex[i].vector);
+		if (!near(s, ex[i].score))
+			printf("  %s: %.1f, expected %.1f\n", ex[i].vector, s, ex[i].score);
+		CHECK(near(s, ex[i].score));
+	}
+}
+
+TEST(test_cvss__metric_order_and_temporal_metrics_do_not_matter)
+{
+	CHECK(near(vigil_cvss3_base_score("CVSS:3.1/A:H/I:H/C:H/S:U/UI:N/PR:N/AC:L/AV:N"), 9.8));
+	CHECK(near(vigil_cvss3_base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:P/RL:O"),
+		   9.8));
+}
+
+TEST(test_cvss__invalid_vectors)
+{
+	CHECK(vigil_cvss3_base_score(NULL) < 0);
+	CHECK(vigil_cvss3_base_score("") < 0);
+	CHECK(vigil_cvss3_base_score("AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H") < 0);
+	CHECK(vigil_cvss3_base_score("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H") < 0);
+	CHECK(vigil_cvss3_base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H") < 0);
+	CHECK(vigil_cvss3_base_score("CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H") < 0);
+	CHECK(vigil_cvss3_base_score("CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H") < 0);
+	CHECK(vigil_cvss3_base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:Q/C:H/I:H/A:H") < 0);
+	CHECK(vigil_cvss3_base_score("CVSS:3.1/AV:NN/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H") < 0);
+	CHECK(vigil_cvss3_base_score("CVSS:3.1//AV:N") < 0);
+}
