@@ -181,7 +181,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!strcmp(argv[1], "throughput") && argc >= 3)
-		rc = throughput(ctx, argv[2], argc > 3 ? atoi(argv[3]) : 3);
+		rc = throughput(ctx, argv[2], argc > 3 ? (int)strtol(argv[3], NULL, 10) : 3);
 	else if (!strcmp(argv[1], "scan") && argc >= 3)
 		rc = scan(ctx, argv[2], argc > 3 ? argv[3] : NULL, argc > 4);
 	else if (!strcmp(argv[1], "load")) {

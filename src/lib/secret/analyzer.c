@@ -133,6 +133,8 @@ static int looks_binary(const uint8_t *p, size_t n)
 	return n > 0 && ctl * 10 > n;
 }
 
+/* By name first: allowlisted paths and empty files never, sensitive names always,
+ * anything else by its first bytes (text yes, binary no). */
 static int an_want(const vigil_file *f, const uint8_t *head, size_t n, void *payload)
 {
 	vigil_secret_scan *scan = payload;
@@ -147,6 +149,7 @@ static int an_want(const vigil_file *f, const uint8_t *head, size_t n, void *pay
 	return VIGIL_WANT_YES;
 }
 
+/* Keeps a hit of the file (redacted at once: the raw value is never stored). */
 static int on_hit(const vigil_secret__hit *h, void *payload)
 {
 	fstate *s = payload;
@@ -162,6 +165,7 @@ static int on_hit(const vigil_secret__hit *h, void *payload)
 	return 0;
 }
 
+/* Gives the worker back and frees the file's state. */
 static void fstate_free(fstate *s)
 {
 	if (!s)
@@ -173,6 +177,7 @@ static void fstate_free(fstate *s)
 	free(s);
 }
 
+/* A file starts: its state, a worker, and its hash when its path is sensitive. */
 static int an_begin(void **state, const vigil_file *f, void *payload)
 {
 	vigil_secret_scan *scan = payload;
@@ -197,6 +202,8 @@ static int an_begin(void **state, const vigil_file *f, void *payload)
 	return 0;
 }
 
+/* Content: hashed for a sensitive file, and streamed to the detection pass unless its
+ * first bytes are binary. */
 static int an_data(void *state, const uint8_t *buf, size_t len, void *payload)
 {
 	fstate *s = state;
@@ -213,6 +220,7 @@ static int an_data(void *state, const uint8_t *buf, size_t len, void *payload)
 	return vigil_secret__worker_feed(s->w, buf, len);
 }
 
+/* The file is complete: the last pass, then its findings join the scan's. */
 static int an_end(void *state, int error, void *payload)
 {
 	fstate *s = state;
@@ -270,6 +278,7 @@ int vigil_secret_scan_new(vigil_secret_scan **out, const vigil_secret_rules *rul
 	return 0;
 }
 
+/* Path, line, rule, layer. */
 static int cmp_finding(const void *a, const void *b)
 {
 	const vigil_secret_finding *x = a, *y = b;
@@ -291,6 +300,7 @@ typedef struct settle {
 	uint8_t *seen;
 } settle;
 
+/* One version of a file: the findings with its path and layer take its status. */
 static int settle_cb(const vigil_file *file, void *payload)
 {
 	settle *st = payload;

@@ -13,6 +13,7 @@ typedef struct chits {
 	size_t n;
 } chits;
 
+/* Keeps a hit of the current config string, redacted. */
 static int on_hit(const vigil_secret__hit *h, void *payload)
 {
 	chits *c = payload;
@@ -50,6 +51,7 @@ static int scan_string(vigil_secret_scan *scan, vigil_secret__worker *w, chits *
 	return 0;
 }
 
+/* Every Env entry, label (as key=value) and history created_by, as its own string. */
 int vigil_secret__scan_config(vigil_secret_scan *scan)
 {
 	const vigil_config *cfg = vigil_image_config(vigil_secret__scan_image(scan));

@@ -86,6 +86,7 @@ void vigil_secret__worker_free(vigil_secret__worker *w)
 	free(w);
 }
 
+/* A rule applies to a config string, or to a file by its scope and globs. */
 static int rule_applies(const vigil_secret__rule *r, const char *path, int config)
 {
 	if (config)
@@ -179,6 +180,7 @@ static int ci_find(const uint8_t *p, size_t n, const char *word)
 	return 0;
 }
 
+/* True when one of the rule's keywords occurs in p[0, n). */
 static int has_keyword(const vigil_secret__rule *r, const uint8_t *p, size_t n)
 {
 	for (size_t k = 0; r->keywords[k]; k++)
@@ -304,6 +306,7 @@ static int confirm(vigil_secret__worker *w, unsigned id, size_t e)
 }
 
 #ifdef VIGIL_HAVE_HYPERSCAN
+/* Hyperscan's callback: a hit this pass owns is confirmed now. */
 static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
 		    void *ctx)
 {

@@ -80,6 +80,7 @@ void vigil_secret__hash16(char out[17], const uint8_t *p, size_t n)
 	out[16] = '\0';
 }
 
+/* True when `needle` (lower-case) occurs in p[0, n), ignoring ASCII case. */
 static int contains_ci(const uint8_t *p, size_t n, const char *needle)
 {
 	size_t m = strlen(needle);
@@ -102,6 +103,7 @@ static const char *const PLACEHOLDER_WORDS[] = {
 	"abcdef",    "fakekey",	 "fake_",   "notasecret", NULL,
 };
 
+/* See secret_int.h: documentation values, templates, one repeated character. */
 int vigil_secret__placeholder(const uint8_t *p, size_t n)
 {
 	size_t same = 0;
@@ -161,6 +163,7 @@ static long b64url(uint8_t *out, size_t cap, const uint8_t *p, size_t n)
 	return (long)o;
 }
 
+/* The JSON object of one base64url JWT segment, or NULL. */
 static json_t *b64json(const uint8_t *p, size_t n)
 {
 	uint8_t buf[1600];
