@@ -90,9 +90,10 @@ static int compile_rule(vigil_secret__rule *r, vigil_secret_rules *rules, vigil_
 	r->scope = s->scope;
 	r->check = s->check;
 	r->min_entropy = s->min_entropy;
-	r->keywords = s->keywords;
-	r->paths = s->paths;
-	r->exclude = s->exclude;
+	/* an empty list is no list */
+	r->keywords = s->keywords && s->keywords[0] ? s->keywords : NULL;
+	r->paths = s->paths && s->paths[0] ? s->paths : NULL;
+	r->exclude = s->exclude && s->exclude[0] ? s->exclude : NULL;
 	r->maxw = VIGIL_SECRET_MAXW;
 	if (strlen(s->regex) > MAX_REGEX)
 		return vigil_error_set(ctx, VIGIL_EFORMAT, "%s: regex longer than %d bytes",
