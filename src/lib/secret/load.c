@@ -71,6 +71,58 @@ static const char *where(vigil_arena *a, const spec *s)
 	return vigil_arena_printf(a, "%s:%d: rule '%s'", s->file, s->line, s->id ? s->id : "?");
 }
 
+/* The PCRE2 syntax Hyperscan does not accept, and unbounded repeats, found by a light
+ * walk of the regex (classes and escapes skipped), so that a rule file is judged the
+ * same with or without Hyperscan. Returns NULL, or why the regex is refused. */
+static const char *not_portable(const char *re)
+{
+	int in_class = 0;
+	for (const char *p = re; *p; p++) {
+		if (*p == '\\') {
+			char e = p[1];
+			if (!e)
+				return NULL;
+			if (!in_class && ((e >= '1' && e <= '9') || e == 'g' || e == 'k' ||
+					  e == 'K' || e == 'G'))
+				return "back-references, \\K and \\G are not supported";
+			p++;
+			continue;
+		}
+		if (in_class) {
+			if (*p == ']')
+				in_class = 0;
+			continue;
+		}
+		if (*p == '[') {
+			in_class = 1;
+			if (p[1] == '^')
+				p++;
+			if (p[1] == ']') /* a literal ] first in the class */
+				p++;
+			continue;
+		}
+		if (p[0] == '(' && p[1] == '?') {
+			if (p[2] == '=' || p[2] == '!' ||
+			    (p[2] == '<' && (p[3] == '=' || p[3] == '!')))
+				return "look-around assertions are not supported";
+			if (p[2] == '>' || p[2] == '(' || p[2] == 'R' || p[2] == '&' ||
+			    (p[2] >= '0' && p[2] <= '9') || (p[2] == 'P' && p[3] == '>'))
+				return "atomic groups, conditionals and recursion are not "
+				       "supported";
+		}
+		if (*p == '*' || *p == '+')
+			return "unbounded repeat";
+		if (*p == '{') {
+			const char *q = p + 1;
+			while (*q >= '0' && *q <= '9')
+				q++;
+			if (q > p + 1 && q[0] == ',' && q[1] == '}')
+				return "unbounded repeat";
+		}
+	}
+	return NULL;
+}
+
 /* Compiles one rule: PCRE2 (with JIT), its Hyperscan syntax and width, its lists. */
 static int compile_rule(vigil_secret__rule *r, vigil_secret_rules *rules, vigil_ctx *ctx,
 			const spec *s)
@@ -79,6 +131,7 @@ static int compile_rule(vigil_secret__rule *r, vigil_secret_rules *rules, vigil_
 	PCRE2_SIZE erroff;
 	uint32_t captures = 0;
 	vigil_arena *a = &rules->arena;
+	const char *why;
 
 	memset(r, 0, sizeof(*r));
 	r->id = s->id;
@@ -98,6 +151,16 @@ static int compile_rule(vigil_secret__rule *r, vigil_secret_rules *rules, vigil_
 	if (strlen(s->regex) > MAX_REGEX)
 		return vigil_error_set(ctx, VIGIL_EFORMAT, "%s: regex longer than %d bytes",
 				       where(a, s), MAX_REGEX);
+	if ((why = not_portable(s->regex)) != NULL) {
+		if (!strcmp(why, "unbounded repeat"))
+			return vigil_error_set(ctx, VIGIL_EFORMAT,
+					       "%s: regex must match between 1 and %d bytes (use "
+					       "bounded repeats such as {8,64} instead of + or *)",
+					       where(a, s), VIGIL_SECRET_MAXW);
+		return vigil_error_set(ctx, VIGIL_EFORMAT,
+				       "%s: regex is not accepted by Hyperscan: %s", where(a, s),
+				       why);
+	}
 	r->re = pcre2_compile((PCRE2_SPTR)s->regex, PCRE2_ZERO_TERMINATED,
 			      PCRE2_MULTILINE | PCRE2_NEVER_BACKSLASH_C, &errcode, &erroff, NULL);
 	if (!r->re) {
