@@ -4,6 +4,7 @@
 # per feed: the time and size of a database of that feed alone. Prints markdown for
 # BENCHMARKS.md.
 #   bench/db.sh [-n RUNS] [MIRROR]     default mirror: ../shared/vulndata
+#   FEEDS=a,b bench/db.sh ...          only these feeds (db update --only); default all
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUNS=3
@@ -16,7 +17,7 @@ times=()
 for _ in $(seq "$RUNS"); do
   rm -f "$tmp/v.db"
   t0=$(date +%s.%N)
-  "$ROOT/build/vigil" db update --from "$MIRROR" --db "$tmp/v.db" > /dev/null 2>&1
+  "$ROOT/build/vigil" db update --from "$MIRROR" --db "$tmp/v.db" ${FEEDS:+--only "$FEEDS"} > /dev/null 2>&1
   t1=$(date +%s.%N)
   times+=("$(echo "$t1 - $t0" | bc)")
 done

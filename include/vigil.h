@@ -405,6 +405,21 @@ int vigil_db_import(vigil_ctx *ctx, const char *bundle_path, const char *db_path
  * build time cannot be read. */
 int vigil_db_age_days(const vigil_db *db, double *out);
 
+/* An end-of-security-support statement (debian-security-support): support for `package`
+ * ended after `version` on `date` (limited = 0), or is limited (limited = 1, no version).
+ * `package` is the name as the list writes it, possibly a pattern ("golang.*", which the
+ * lookup matches as a prefix). Borrowed. */
+typedef struct vigil_db_support {
+	const char *package, *version, *date, *note;
+	int limited;
+} vigil_db_support;
+
+/* Calls cb for every support statement about `package` in `ecosystem` ("debian:12"; rows
+ * of the family "debian" apply to every release). Returns the number of statements or a
+ * negative error (cb's non-zero return stops and is returned). */
+int vigil_db_support_lookup(vigil_db *db, const char *ecosystem, const char *package,
+			    int (*cb)(const vigil_db_support *s, void *payload), void *payload);
+
 /* ---- the scanners (one header each) ----------------------------------------------------- */
 
 #include "vigil/version.h"

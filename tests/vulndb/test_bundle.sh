@@ -32,11 +32,13 @@ open(sys.argv[2], "wb").write(b[128:])
 print(magic == b"VIGILDB\n", fmt, schema, size, csize == len(b) - 128, digest)
 PYEOF
 read -r magic fmt schema size clen digest < "$tmp/hdr"
+# the schema this vigil writes, read from the database itself (independent of the bundle)
+want_schema=$($PY -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute(\"SELECT value FROM meta WHERE key='schema_version'\").fetchone()[0])" "$db")
 if command -v zstd > /dev/null; then
   zstd -q -d "$tmp/payload.zst" -o "$tmp/payload.db" 2>/dev/null
-  if [ "$magic $fmt $schema $clen" = "True 1 2 True" ] && [ "$size" = "$(stat -c %s "$db")" ] &&
+  if [ "$magic $fmt $schema $clen" = "True 1 $want_schema True" ] && [ "$size" = "$(stat -c %s "$db")" ] &&
      [ "$digest" = "sha256:$(sum "$tmp/payload.db")" ] && cmp -s "$tmp/payload.db" "$db"; then
-    pass "header (magic, format 1, schema 2, sizes, sha256) agrees with zstd -d and sha256sum"
+    pass "header (magic, format 1, schema $want_schema, sizes, sha256) agrees with zstd -d and sha256sum"
   else
     bad "header: $(cat "$tmp/hdr")"
   fi
@@ -91,7 +93,7 @@ b = bytearray(open(sys.argv[1], "rb").read())
 struct.pack_into("<I", b, 12, 1)
 open(sys.argv[2], "wb").write(b)
 PYEOF
-reject "bundle of another schema" "$tmp/schema.vdb" "holds a database of schema 1, this vigil reads 2"
+reject "bundle of another schema" "$tmp/schema.vdb" "holds a database of schema 1, this vigil reads $want_schema"
 echo "hello" > "$tmp/text.vdb"
 reject "not a bundle" "$tmp/text.vdb" "not a Vigil database bundle"
 "$VIGIL" db export "$tmp/x.vdb" --db "$tmp/none.db" > "$tmp/out" 2>&1

@@ -20,10 +20,22 @@
 #include "vulndb.h"
 
 static const vigil_feed *const FEEDS[] = {
-	&vigil_feed_almalinux, &vigil_feed_alpine_secdb, &vigil_feed_debian_changelog,
-	&vigil_feed_golang,    &vigil_feed_kev,		 &vigil_feed_pypa,
-	&vigil_feed_rustsec,   &vigil_feed_rubyadv,	 &vigil_feed_phpadv,
-	&vigil_feed_nodejs,    &vigil_feed_ubuntu_osv,
+	&vigil_feed_almalinux,
+	&vigil_feed_alpine_secdb,
+	&vigil_feed_azurelinux,
+	&vigil_feed_kev,
+	&vigil_feed_debian_changelog,
+	&vigil_feed_debsupport,
+	&vigil_feed_debtracker,
+	&vigil_feed_golang,
+	&vigil_feed_nodejs,
+	&vigil_feed_phpadv,
+	&vigil_feed_pypa,
+	&vigil_feed_rubyadv,
+	&vigil_feed_rustsec,
+	&vigil_feed_ubuntu,
+	&vigil_feed_ubuntu_osv,
+	&vigil_feed_wolfi,
 };
 
 static const char SCHEMA[] =
@@ -32,25 +44,47 @@ static const char SCHEMA[] =
 	" packages INTEGER, skipped INTEGER, imported_at TEXT) WITHOUT ROWID;"
 	"CREATE TABLE vulns(id INTEGER PRIMARY KEY, vuln_id TEXT NOT NULL UNIQUE, title TEXT,"
 	" severity TEXT, cvss_vector TEXT, cvss_score REAL, published TEXT);"
-	"CREATE TABLE affected(ecosystem TEXT NOT NULL, package TEXT NOT NULL,"
-	" vuln INTEGER NOT NULL, feed TEXT NOT NULL, status TEXT NOT NULL, fixed TEXT,"
-	" ranges TEXT, severity TEXT);"
-	"CREATE TABLE aliases(alias TEXT NOT NULL, vuln INTEGER NOT NULL, feed TEXT NOT NULL);"
-	"CREATE TABLE refs(vuln INTEGER NOT NULL, url TEXT NOT NULL, feed TEXT NOT NULL);"
+	/* statements are stored compactly: packages, feed and status names as numbers, the
+	 * rows clustered by package (WITHOUT ROWID) so one lookup reads adjacent pages;
+	 * the view `affected` shows them with names */
+	"CREATE TABLE names(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
+	"CREATE TABLE pkgs(id INTEGER PRIMARY KEY, ecosystem TEXT NOT NULL, name TEXT NOT NULL,"
+	" UNIQUE(ecosystem, name));"
+	"CREATE TABLE stmts(pkg INTEGER NOT NULL, seq INTEGER NOT NULL, vuln INTEGER NOT NULL,"
+	" feed INTEGER NOT NULL, status INTEGER NOT NULL, fixed TEXT, ranges TEXT, severity TEXT,"
+	" PRIMARY KEY(pkg, seq)) WITHOUT ROWID;"
+	"CREATE VIEW affected AS SELECT p.ecosystem AS ecosystem, p.name AS package,"
+	" s.vuln AS vuln, f.name AS feed, t.name AS status, s.fixed AS fixed, s.ranges AS ranges,"
+	" s.severity AS severity FROM stmts s JOIN pkgs p ON p.id = s.pkg"
+	" JOIN names f ON f.id = s.feed JOIN names t ON t.id = s.status;"
+	"CREATE TABLE aliases(alias TEXT NOT NULL, vuln INTEGER NOT NULL, feed INTEGER NOT NULL);"
+	"CREATE TABLE refs(vuln INTEGER NOT NULL, url TEXT NOT NULL, feed INTEGER NOT NULL);"
 	"CREATE TABLE kev(cve TEXT PRIMARY KEY, added TEXT, vendor TEXT, product TEXT,"
-	" name TEXT) WITHOUT ROWID;";
+	" name TEXT) WITHOUT ROWID;"
+	"CREATE TABLE support(ecosystem TEXT NOT NULL, package TEXT NOT NULL, version TEXT,"
+	" date TEXT, note TEXT, limited INT NOT NULL);";
 
-static const char INDEXES[] = "CREATE INDEX affected_pkg ON affected(ecosystem, package);"
-			      "CREATE INDEX aliases_alias ON aliases(alias);"
+static const char INDEXES[] = "CREATE INDEX aliases_alias ON aliases(alias);"
 			      "CREATE INDEX aliases_vuln ON aliases(vuln);"
-			      "CREATE INDEX refs_vuln ON refs(vuln);";
+			      "CREATE INDEX refs_vuln ON refs(vuln);"
+			      "CREATE INDEX support_pkg ON support(ecosystem, package);";
 
 struct vigil_vdb_build {
 	vigil_ctx *ctx;
 	sqlite3 *db;
+	sqlite3_stmt *ins_pkg, *get_pkg, *ins_name, *get_name;
+	int64_t last_pkg, seq, ref_vuln;
+	char last_eco[64], last_name[256];
+	int ref_count;
+	struct {
+		char name[32];
+		int64_t id;
+	} names[32]; /* feed and status names seen, with their ids */
+	int nnames;
 	sqlite3_stmt *ins_vuln, *get_vuln, *upd_vuln, *upd_details, *ins_aff, *ins_kev, *ins_alias,
-		*ins_ref;
+		*ins_ref, *ins_support;
 	const vigil_feed *feed;
+	void *feed_state; /* the current feed's own state (vigil_vdb__state) */
 	uint64_t records, skipped;
 	char source_date[64];
 	char first_skip[256];
@@ -59,7 +93,7 @@ struct vigil_vdb_build {
 struct vigil_db {
 	vigil_ctx *ctx;
 	sqlite3 *db;
-	sqlite3_stmt *lookup;
+	sqlite3_stmt *lookup, *support_lookup;
 	sqlite3_stmt *q_vuln, *q_alias, *q_ref, *q_kev; /* vigil_db_vuln */
 	char *path;
 	int schema;
@@ -111,17 +145,78 @@ int vigil_vdb__vuln(vigil_vdb_build *b, int64_t *out, const char *id, const char
 	return 0;
 }
 
+/* The id of a feed or status name (a handful per build: cached). */
+static int name_id(vigil_vdb_build *b, int64_t *out, const char *name)
+{
+	for (int i = 0; i < b->nnames; i++)
+		if (strcmp(b->names[i].name, name) == 0) {
+			*out = b->names[i].id;
+			return 0;
+		}
+	sqlite3_reset(b->ins_name);
+	bind_text(b->ins_name, 1, name);
+	if (sqlite3_step(b->ins_name) != SQLITE_DONE)
+		return sql_error(b, "adding a name");
+	sqlite3_reset(b->get_name);
+	bind_text(b->get_name, 1, name);
+	if (sqlite3_step(b->get_name) != SQLITE_ROW)
+		return sql_error(b, "finding a name");
+	*out = sqlite3_column_int64(b->get_name, 0);
+	if (b->nnames < (int)VIGIL_ARRAY_LEN(b->names) && strlen(name) < sizeof(b->names[0].name)) {
+		snprintf(b->names[b->nnames].name, sizeof(b->names[0].name), "%s", name);
+		b->names[b->nnames++].id = *out;
+	}
+	return 0;
+}
+
+/* The id of (ecosystem, package); importers add a package's rows together, so the last
+ * one is remembered. */
+static int pkg_id(vigil_vdb_build *b, int64_t *out, const char *eco, const char *name)
+{
+	if (b->last_pkg && strcmp(b->last_eco, eco) == 0 && strcmp(b->last_name, name) == 0) {
+		*out = b->last_pkg;
+		return 0;
+	}
+	sqlite3_reset(b->ins_pkg);
+	bind_text(b->ins_pkg, 1, eco);
+	bind_text(b->ins_pkg, 2, name);
+	if (sqlite3_step(b->ins_pkg) != SQLITE_DONE)
+		return sql_error(b, "adding a package");
+	sqlite3_reset(b->get_pkg);
+	bind_text(b->get_pkg, 1, eco);
+	bind_text(b->get_pkg, 2, name);
+	if (sqlite3_step(b->get_pkg) != SQLITE_ROW)
+		return sql_error(b, "finding a package");
+	*out = sqlite3_column_int64(b->get_pkg, 0);
+	b->last_pkg = 0;
+	if (strlen(eco) < sizeof(b->last_eco) && strlen(name) < sizeof(b->last_name)) {
+		snprintf(b->last_eco, sizeof(b->last_eco), "%s", eco);
+		snprintf(b->last_name, sizeof(b->last_name), "%s", name);
+		b->last_pkg = *out;
+	}
+	return 0;
+}
+
 int vigil_vdb__affected(vigil_vdb_build *b, const char *ecosystem, const char *package,
 			int64_t vuln, const char *status, const char *fixed, const char *ranges,
 			const char *severity)
 {
 	sqlite3_stmt *st = b->ins_aff;
+	int64_t pkg = 0, feed = 0, stat = 0;
+	int error;
+	if (!ecosystem || !package || !status)
+		return vigil_error_set(b->ctx, VIGIL_EINVAL,
+				       "database: a statement without package");
+	if ((error = pkg_id(b, &pkg, ecosystem, package)) < 0 ||
+	    (error = name_id(b, &feed, b->feed->name)) < 0 ||
+	    (error = name_id(b, &stat, status)) < 0)
+		return error;
 	sqlite3_reset(st);
-	bind_text(st, 1, ecosystem);
-	bind_text(st, 2, package);
+	sqlite3_bind_int64(st, 1, pkg);
+	sqlite3_bind_int64(st, 2, ++b->seq);
 	sqlite3_bind_int64(st, 3, vuln);
-	bind_text(st, 4, b->feed->name);
-	bind_text(st, 5, status);
+	sqlite3_bind_int64(st, 4, feed);
+	sqlite3_bind_int64(st, 5, stat);
 	bind_text(st, 6, fixed);
 	bind_text(st, 7, ranges);
 	bind_text(st, 8, severity);
@@ -131,10 +226,14 @@ int vigil_vdb__affected(vigil_vdb_build *b, const char *ecosystem, const char *p
 int vigil_vdb__alias(vigil_vdb_build *b, int64_t vuln, const char *alias)
 {
 	sqlite3_stmt *st = b->ins_alias;
+	int64_t feed = 0;
+	int error;
+	if ((error = name_id(b, &feed, b->feed->name)) < 0)
+		return error;
 	sqlite3_reset(st);
 	bind_text(st, 1, alias);
 	sqlite3_bind_int64(st, 2, vuln);
-	bind_text(st, 3, b->feed->name);
+	sqlite3_bind_int64(st, 3, feed);
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : sql_error(b, "adding an alias");
 }
 
@@ -156,10 +255,22 @@ int vigil_vdb__details(vigil_vdb_build *b, int64_t vuln, const char *cvss_vector
 int vigil_vdb__reference(vigil_vdb_build *b, int64_t vuln, const char *url)
 {
 	sqlite3_stmt *st = b->ins_ref;
+	/* the first few references of an advisory say enough; AlmaLinux and Ubuntu list
+	 * dozens (a bug tracker link per CVE), which would triple the database */
+	if (vuln != b->ref_vuln) {
+		b->ref_vuln = vuln;
+		b->ref_count = 0;
+	}
+	if (++b->ref_count > VIGIL_DB_MAX_REFS)
+		return 0;
+	int64_t feed = 0;
+	int error;
+	if ((error = name_id(b, &feed, b->feed->name)) < 0)
+		return error;
 	sqlite3_reset(st);
 	sqlite3_bind_int64(st, 1, vuln);
 	bind_text(st, 2, url);
-	bind_text(st, 3, b->feed->name);
+	sqlite3_bind_int64(st, 3, feed);
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : sql_error(b, "adding a reference");
 }
 
@@ -174,6 +285,25 @@ int vigil_vdb__kev(vigil_vdb_build *b, const char *cve, const char *added, const
 	bind_text(st, 4, product);
 	bind_text(st, 5, name);
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : sql_error(b, "adding a KEV entry");
+}
+
+void **vigil_vdb__state(vigil_vdb_build *b)
+{
+	return &b->feed_state;
+}
+
+int vigil_vdb__support(vigil_vdb_build *b, const char *ecosystem, const char *package,
+		       const char *version, const char *date, const char *note, int limited)
+{
+	sqlite3_stmt *st = b->ins_support;
+	sqlite3_reset(st);
+	bind_text(st, 1, ecosystem);
+	bind_text(st, 2, package);
+	bind_text(st, 3, version);
+	bind_text(st, 4, date);
+	bind_text(st, 5, note);
+	sqlite3_bind_int(st, 6, limited);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : sql_error(b, "adding a support statement");
 }
 
 void vigil_vdb__record(vigil_vdb_build *b)
@@ -239,9 +369,17 @@ static int prepare(vigil_vdb_build *b)
 	    sqlite3_prepare_v2(b->db, "SELECT id FROM vulns WHERE vuln_id = ?", -1, &b->get_vuln,
 			       NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(b->db,
-			       "INSERT INTO affected(ecosystem, package, vuln, feed, status, fixed,"
-			       " ranges, severity) VALUES(?,?,?,?,?,?,?,?)",
+			       "INSERT INTO stmts(pkg, seq, vuln, feed, status, fixed, ranges,"
+			       " severity) VALUES(?,?,?,?,?,?,?,?)",
 			       -1, &b->ins_aff, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db, "INSERT OR IGNORE INTO pkgs(ecosystem, name) VALUES(?,?)", -1,
+			       &b->ins_pkg, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db, "SELECT id FROM pkgs WHERE ecosystem = ? AND name = ?", -1,
+			       &b->get_pkg, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db, "INSERT OR IGNORE INTO names(name) VALUES(?)", -1,
+			       &b->ins_name, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db, "SELECT id FROM names WHERE name = ?", -1, &b->get_name,
+			       NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(b->db,
 			       "INSERT OR REPLACE INTO kev(cve, added, vendor, product, name)"
 			       " VALUES(?,?,?,?,?)",
@@ -258,7 +396,11 @@ static int prepare(vigil_vdb_build *b)
 			       " published = COALESCE(published, ?) WHERE id = ?",
 			       -1, &b->upd_details, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(b->db, "INSERT INTO refs(vuln, url, feed) VALUES(?,?,?)", -1,
-			       &b->ins_ref, NULL) != SQLITE_OK)
+			       &b->ins_ref, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db,
+			       "INSERT INTO support(ecosystem, package, version, date, note,"
+			       " limited) VALUES(?,?,?,?,?,?)",
+			       -1, &b->ins_support, NULL) != SQLITE_OK)
 		return sql_error(b, "preparing statements");
 	return 0;
 }
@@ -268,11 +410,18 @@ static void finalize(vigil_vdb_build *b)
 	sqlite3_finalize(b->ins_vuln);
 	sqlite3_finalize(b->get_vuln);
 	sqlite3_finalize(b->ins_aff);
+	sqlite3_finalize(b->ins_pkg);
+	sqlite3_finalize(b->get_pkg);
+	sqlite3_finalize(b->ins_name);
+	sqlite3_finalize(b->get_name);
+	b->ins_pkg = b->get_pkg = b->ins_name = b->get_name = NULL;
 	sqlite3_finalize(b->ins_kev);
 	sqlite3_finalize(b->ins_alias);
 	sqlite3_finalize(b->upd_vuln);
 	sqlite3_finalize(b->upd_details);
 	sqlite3_finalize(b->ins_ref);
+	sqlite3_finalize(b->ins_support);
+	b->ins_support = NULL;
 	b->ins_vuln = b->get_vuln = b->ins_aff = b->ins_kev = b->ins_alias = NULL;
 	b->upd_vuln = b->upd_details = b->ins_ref = NULL;
 }
@@ -350,6 +499,12 @@ static int import_feed(vigil_vdb_build *b, const char *dir, const vigil_feed *f)
 			path, archive_error_string(a) ? archive_error_string(a) : "read error");
 		goto done;
 	}
+	if (f->finish) {
+		error = f->finish(b, 0);
+		b->feed_state = NULL;
+		if (error < 0)
+			goto done;
+	}
 	/* the feed's statistics */
 	sqlite3_stmt *st = NULL;
 	char now[32];
@@ -357,8 +512,8 @@ static int import_feed(vigil_vdb_build *b, const char *dir, const vigil_feed *f)
 	if (sqlite3_prepare_v2(
 		    b->db,
 		    "INSERT OR REPLACE INTO feeds(name, source_date, records, packages,"
-		    " skipped, imported_at) VALUES(?1, ?2, ?3, (SELECT COUNT(*) FROM"
-		    " (SELECT DISTINCT ecosystem, package FROM affected WHERE feed = ?1)),"
+		    " skipped, imported_at) VALUES(?1, ?2, ?3, (SELECT COUNT(DISTINCT pkg)"
+		    " FROM stmts WHERE feed = (SELECT id FROM names WHERE name = ?1)),"
 		    " ?4, ?5)",
 		    -1, &st, NULL) != SQLITE_OK) {
 		error = sql_error(b, "recording the feed");
@@ -376,6 +531,10 @@ static int import_feed(vigil_vdb_build *b, const char *dir, const vigil_feed *f)
 		vigil_warn(b->ctx, "feed %s: %llu malformed record(s) skipped (first: %s)", f->name,
 			   (unsigned long long)b->skipped, b->first_skip);
 done:
+	if (f->finish && b->feed_state) {
+		f->finish(b, 1);
+		b->feed_state = NULL;
+	}
 	vigil_buf_free(&data);
 	archive_read_free(a);
 	return error;
@@ -436,7 +595,7 @@ static const vigil_feed *find_feed(const char *name, size_t len)
 int vigil_db_update(vigil_ctx *ctx, const char *db_path, const vigil_db_update_opts *opts)
 {
 	vigil_vdb_build b;
-	char tmp[4096], sql[256], now[32];
+	char tmp[4096], sql[1024], now[32];
 	int selected[VIGIL_ARRAY_LEN(FEEDS)];
 	int error = 0, incremental = 0;
 	struct stat st;
@@ -493,6 +652,14 @@ int vigil_db_update(vigil_ctx *ctx, const char *db_path, const vigil_db_update_o
 		goto done;
 	if (incremental && (error = check_schema(&b)) < 0)
 		goto done;
+	if (incremental) { /* new statements number on after the kept ones */
+		sqlite3_stmt *mx = NULL;
+		if (sqlite3_prepare_v2(b.db, "SELECT IFNULL(MAX(seq), 0) FROM stmts", -1, &mx,
+				       NULL) == SQLITE_OK &&
+		    sqlite3_step(mx) == SQLITE_ROW)
+			b.seq = sqlite3_column_int64(mx, 0);
+		sqlite3_finalize(mx);
+	}
 	if ((error = prepare(&b)) < 0)
 		goto done;
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(FEEDS); i++) {
@@ -500,14 +667,20 @@ int vigil_db_update(vigil_ctx *ctx, const char *db_path, const vigil_db_update_o
 			continue;
 		if (incremental) {
 			snprintf(sql, sizeof(sql),
-				 "DELETE FROM affected WHERE feed = '%s';"
-				 "DELETE FROM aliases WHERE feed = '%s';"
-				 "DELETE FROM refs WHERE feed = '%s';",
+				 "DELETE FROM stmts WHERE feed ="
+				 " (SELECT id FROM names WHERE name = '%s');"
+				 "DELETE FROM aliases WHERE feed ="
+				 " (SELECT id FROM names WHERE name = '%s');"
+				 "DELETE FROM refs WHERE feed ="
+				 " (SELECT id FROM names WHERE name = '%s');",
 				 FEEDS[i]->name, FEEDS[i]->name, FEEDS[i]->name);
 			if ((error = exec(&b, sql)) < 0)
 				goto done;
 			if (FEEDS[i] == &vigil_feed_kev &&
 			    (error = exec(&b, "DELETE FROM kev")) < 0)
+				goto done;
+			if (FEEDS[i] == &vigil_feed_debsupport &&
+			    (error = exec(&b, "DELETE FROM support")) < 0)
 				goto done;
 		}
 		if ((error = import_feed(&b, from, FEEDS[i])) < 0)
@@ -646,6 +819,7 @@ void vigil_db_free(vigil_db *d)
 	sqlite3_finalize(d->q_alias);
 	sqlite3_finalize(d->q_ref);
 	sqlite3_finalize(d->q_kev);
+	sqlite3_finalize(d->support_lookup);
 	if (d->db)
 		sqlite3_close(d->db);
 	vigil_vec_free(&d->feeds);
@@ -696,8 +870,14 @@ int vigil_vdb__parse_buffer(const vigil_feed *f, const char *member, const uint8
 		error = VIGIL_ENOMEM;
 		goto done;
 	}
-	if ((error = exec(&b, SCHEMA)) == 0 && (error = prepare(&b)) == 0)
+	if ((error = exec(&b, SCHEMA)) == 0 && (error = prepare(&b)) == 0) {
 		error = f->parse(&b, member, data, len);
+		if (f->finish) {
+			int e = f->finish(&b, error < 0);
+			if (error == 0)
+				error = e;
+		}
+	}
 	if (records)
 		*records = b.records;
 	if (skipped)
@@ -833,4 +1013,45 @@ done:
 	vigil_vec_free(&refs);
 	vigil_arena_clear(&a);
 	return error;
+}
+
+int vigil_db_support_lookup(vigil_db *d, const char *ecosystem, const char *package,
+			    int (*cb)(const vigil_db_support *s, void *payload), void *payload)
+{
+	int n = 0, r;
+	/* "debian:12" also finds the release-independent rows stored under "debian"; a
+	 * package written as a prefix pattern ("golang.*") matches every name it starts */
+	size_t family = strcspn(ecosystem, ":");
+	if (!d->support_lookup &&
+	    sqlite3_prepare_v2(d->db,
+			       "SELECT package, version, date, note, limited FROM support"
+			       " WHERE (ecosystem = ?1 OR ecosystem = ?3) AND (package = ?2"
+			       " OR (package GLOB '*.[*]' AND substr(?2, 1, length(package) - 2)"
+			       " = substr(package, 1, length(package) - 2)))",
+			       -1, &d->support_lookup, NULL) != SQLITE_OK)
+		return vigil_error_set(d->ctx, VIGIL_EIO, "database: %s", sqlite3_errmsg(d->db));
+	sqlite3_reset(d->support_lookup);
+	sqlite3_bind_text(d->support_lookup, 1, ecosystem, -1, SQLITE_STATIC);
+	sqlite3_bind_text(d->support_lookup, 2, package, -1, SQLITE_STATIC);
+	sqlite3_bind_text(d->support_lookup, 3, ecosystem, (int)family, SQLITE_STATIC);
+	while ((r = sqlite3_step(d->support_lookup)) == SQLITE_ROW) {
+		vigil_db_support s;
+		s.package = (const char *)sqlite3_column_text(d->support_lookup, 0);
+		s.version = (const char *)sqlite3_column_text(d->support_lookup, 1);
+		s.date = (const char *)sqlite3_column_text(d->support_lookup, 2);
+		s.note = (const char *)sqlite3_column_text(d->support_lookup, 3);
+		s.limited = sqlite3_column_int(d->support_lookup, 4);
+		n++;
+		if (cb) {
+			int e = cb(&s, payload);
+			if (e != 0) {
+				sqlite3_reset(d->support_lookup);
+				return e;
+			}
+		}
+	}
+	sqlite3_reset(d->support_lookup);
+	if (r != SQLITE_DONE)
+		return vigil_error_set(d->ctx, VIGIL_EIO, "database: %s", sqlite3_errmsg(d->db));
+	return n;
 }

@@ -4,9 +4,12 @@
  * event parser (no document tree, bounded nesting). Ids may carry notes
  * ("CVE-2017-2616 (+ regression fix)"): the CVE id is taken, else a GHSA id, else the
  * first word; "CVE_" is read as "CVE-". A fixed version "0" means never affected.
+ * The JSON that secdb.alpinelinux.org publishes today (v3.X/main.json,
+ * community.json) has the same structure and is read with jansson.
  */
 #include <string.h>
 
+#include <jansson.h>
 #include <yaml.h>
 
 #include "vulndb.h"
@@ -199,11 +202,72 @@ done:
 
 static int want(const char *member)
 {
-	/* vX.Y/main.yaml, vX.Y/community.yaml, edge/... */
+	/* vX.Y/main.yaml, vX.Y/community.yaml, edge/..., and the same as .json */
 	const char *slash = strchr(member, '/');
+	size_t n = strlen(member);
 	return slash && !strchr(slash + 1, '/') &&
 	       (member[0] == 'v' || strncmp(member, "edge/", 5) == 0) && strlen(slash) > 5 &&
-	       strcmp(member + strlen(member) - 5, ".yaml") == 0;
+	       (strcmp(member + n - 5, ".yaml") == 0 || strcmp(member + n - 5, ".json") == 0);
+}
+
+/* The JSON form: {"packages": [{"pkg": {"name": X, "secfixes": {ver: [ids]}}}]}. */
+static int parse_json(vigil_vdb_build *b, const char *member, const uint8_t *data, size_t len,
+		      const char *eco)
+{
+	json_error_t jerr;
+	json_t *doc = json_loadb((const char *)data, len, 0, &jerr), *p, *ids;
+	const char *fixed;
+	size_t i;
+	int error = 0;
+	if (!json_is_object(doc)) {
+		vigil_vdb__skipped(b, member, "malformed JSON");
+		json_decref(doc);
+		return 0;
+	}
+	json_array_foreach(json_object_get(doc, "packages"), i, p)
+	{
+		json_t *pkg = json_object_get(p, "pkg");
+		json_t *name = json_object_get(pkg, "name");
+		json_t *fixes = json_object_get(pkg, "secfixes");
+		if (!json_is_string(name) || !json_string_value(name)[0] ||
+		    (fixes && !json_is_object(fixes))) {
+			vigil_vdb__skipped(b, member, "package without a name or secfixes");
+			continue;
+		}
+		json_object_foreach(fixes, fixed, ids)
+		{
+			size_t k;
+			json_t *idv;
+			int na = strcmp(fixed, "0") == 0;
+			if (!json_is_array(ids)) {
+				if (!json_is_null(ids))
+					vigil_vdb__skipped(b, member,
+							   "secfixes entry that is not a list");
+				continue;
+			}
+			json_array_foreach(ids, k, idv)
+			{
+				char id[128];
+				int64_t v;
+				if (!json_is_string(idv) ||
+				    !pick_id(id, sizeof(id), json_string_value(idv))) {
+					vigil_vdb__skipped(b, member,
+							   "secfixes id that is not text");
+					continue;
+				}
+				vigil_vdb__record(b);
+				if ((error = vigil_vdb__vuln(b, &v, id, NULL, NULL)) < 0 ||
+				    (error = vigil_vdb__affected(
+					     b, eco, json_string_value(name), v,
+					     na ? VIGIL_ST_NOT_AFFECTED : VIGIL_ST_FIXED,
+					     na ? NULL : fixed, NULL, NULL)) < 0)
+					goto done;
+			}
+		}
+	}
+done:
+	json_decref(doc);
+	return error;
 }
 
 static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, size_t len)
@@ -215,6 +279,8 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 	/* the release comes from the directory: v3.10 -> alpine:3.10, edge -> alpine:edge */
 	snprintf(eco, sizeof(eco), "alpine:%.*s", (int)(slash - member) - (member[0] == 'v'),
 		 member + (member[0] == 'v'));
+	if (strlen(member) > 5 && strcmp(member + strlen(member) - 5, ".json") == 0)
+		return parse_json(b, member, data, len, eco);
 	memset(&s, 0, sizeof(s));
 	if (!yaml_parser_initialize(&s.p))
 		return VIGIL_ENOMEM;

@@ -11,7 +11,9 @@
 
 #include "../internal.h"
 
-#define VIGIL_DB_SCHEMA_VERSION 2
+#define VIGIL_DB_SCHEMA_VERSION 4
+/* References kept per advisory and feed. */
+#define VIGIL_DB_MAX_REFS 4
 
 typedef struct vigil_vdb_build vigil_vdb_build;
 
@@ -24,6 +26,10 @@ typedef struct vigil_feed {
 	 * negative return fails the whole feed. */
 	int (*parse)(vigil_vdb_build *b, const char *member, const uint8_t *data, size_t len);
 	uint64_t max_member; /* larger members fail the feed */
+	/* Optional: called once after the last member (failed = 0), or when the import
+	 * stopped early (failed = 1: only release what the feed's state holds). For feeds
+	 * that merge statements across members; their state lives in *vigil_vdb__state(b). */
+	int (*finish)(vigil_vdb_build *b, int failed);
 } vigil_feed;
 
 /* Statuses of an affected row (SEMANTICS.md). */
@@ -59,10 +65,18 @@ void vigil_vdb__skipped(vigil_vdb_build *b, const char *member, const char *what
 /* Sets the feed's source date (catalog version, commit date) when the data names one. */
 void vigil_vdb__source_date(vigil_vdb_build *b, const char *date);
 
+/* A slot for the current feed's own state between members (NULL at the feed's start). */
+void **vigil_vdb__state(vigil_vdb_build *b);
+/* Adds an end-of-security-support statement (debian-security-support). */
+int vigil_vdb__support(vigil_vdb_build *b, const char *ecosystem, const char *package,
+		       const char *version, const char *date, const char *note, int limited);
+
 extern const vigil_feed vigil_feed_kev, vigil_feed_alpine_secdb, vigil_feed_golang,
 	vigil_feed_almalinux, vigil_feed_debian_changelog;
 extern const vigil_feed vigil_feed_pypa, vigil_feed_rustsec, vigil_feed_rubyadv, vigil_feed_phpadv,
 	vigil_feed_nodejs, vigil_feed_ubuntu_osv;
+extern const vigil_feed vigil_feed_debtracker, vigil_feed_debsupport, vigil_feed_ubuntu,
+	vigil_feed_wolfi, vigil_feed_azurelinux;
 
 /* For tests and fuzzers: runs one feed parser on `data` as the member `member` into an
  * in-memory database; *records and *skipped get the counts (may be NULL). */

@@ -1,0 +1,10 @@
+/* Fuzzes the Azure Linux / Mariner OVAL XML (libxml2) importer into an in-memory database. */
+#include "vulndb/vulndb.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	vigil_vdb__parse_buffer(&vigil_feed_azurelinux, "azurelinux-3.0-oval.xml", data, size, NULL,
+				NULL);
+	return 0;
+}

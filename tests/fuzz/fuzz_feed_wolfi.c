@@ -1,0 +1,10 @@
+/* Fuzzes the Wolfi advisories YAML (libyaml document) importer into an in-memory database. */
+#include "vulndb/vulndb.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	vigil_vdb__parse_buffer(&vigil_feed_wolfi, "widget.advisories.yaml", data, size, NULL,
+				NULL);
+	return 0;
+}
