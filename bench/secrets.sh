@@ -75,7 +75,8 @@ fi
 [ "${BENCH_SKIP_E2E:-0}" = 1 ] && exit 0
 BASE=${BENCH_BASE:-vuln,malware,config}
 DB="$CACHE/secret-bench-db/vigil.db"
-if [ ! -f "$DB" ]; then
+if ! "$VIGIL" db info --db "$DB" >/dev/null 2>&1; then # missing, or another schema
+    rm -f "$DB"
     mkdir -p "$(dirname "$DB")"
     "$VIGIL" db update --from "$(pwd)/../shared/vulndata" --db "$DB" >/dev/null
 fi
