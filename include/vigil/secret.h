@@ -17,11 +17,15 @@ typedef struct vigil_secret_opts {
 	int replace_builtin;	/* with rules_file: use only its rules */
 	int enable_generic;	/* also the generic "password = ..." rules (off by default) */
 	int scan_binaries;	/* also binary files (skipped by default) */
+	/* Directory where the compiled Hyperscan database is kept between runs (compiling
+	 * the built-in rules takes about half a second): NULL for $XDG_CACHE_HOME/vigil or
+	 * ~/.cache/vigil, "" for none. A stale or damaged file is recompiled. */
+	const char *cache_dir;
 } vigil_secret_opts;
 
 #define VIGIL_SECRET_OPTS_INIT                                                                     \
 	{                                                                                          \
-		NULL, 0, 0, 0                                                                      \
+		NULL, 0, 0, 0, NULL                                                                \
 	}
 
 /* Compiles the built-in rules and/or the rules of opts->rules_file. VIGIL_EFORMAT with a
@@ -32,6 +36,10 @@ void vigil_secret_rules_free(vigil_secret_rules *rules);
 /* Number of rules, and which engine detects ("hyperscan" or "pcre2"). */
 size_t vigil_secret_rules_count(const vigil_secret_rules *rules);
 const char *vigil_secret_rules_engine(const vigil_secret_rules *rules);
+
+/* The global path allowlist (documentation, test suites of installed packages), one
+ * human-readable entry per item, NULL-terminated; static storage (for --help). */
+const char *const *vigil_secret_path_allowlist(void);
 
 typedef struct vigil_secret_finding {
 	const char *rule_id;	 /* "aws-access-key-id", "private-key", "sensitive-file-env" */

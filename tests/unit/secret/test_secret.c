@@ -1,0 +1,539 @@
+/* Secret rules: every built-in rule finds its sample and not its placeholder; entropy,
+ * redaction, JWT claims, paths, chunk boundaries and the YAML loader. */
+#include <math.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "../test.h"
+#include "secret/secret_int.h"
+#include "samples.h"
+
+/* ---- helpers ---- */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+static unsigned rnd(unsigned n)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (unsigned)(rng_state % n);
+}
+
+static const char *alphabet(char kind)
+{
+	switch (kind) {
+	case 'h':
+		return "0123456789abcdef";
+	case 'H':
+		return "0123456789ABCDEF";
+	case 'd':
+		return "0123456789";
+	case 'u':
+		return "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_";
+	case 'b':
+		return "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	case 'U':
+		return "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	case 'l':
+		return "abcdefghijklmnopqrstuvwxyz0123456789";
+	case '3':
+		return "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+	case 'z':
+		return "abcdefghijklmnopqrstuvwxyz234567";
+	case 'k':
+		return "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L";
+	default:
+		return "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	}
+}
+
+/* Expands a template: random characters, or (placeholder) the first one repeated. */
+static void fill(vigil_buf *b, const char *t, int placeholder)
+{
+	b->len = 0;
+	for (const char *p = t; *p; p++) {
+		char kind;
+		unsigned n = 0;
+		if (p[0] == '{' && p[1] && p[2] == ':' && p[3] >= '0' && p[3] <= '9') {
+			kind = p[1];
+			p += 3;
+			while (*p >= '0' && *p <= '9')
+				n = n * 10 + (unsigned)(*p++ - '0');
+			/* p is at '}' */
+			const char *al = alphabet(kind);
+			for (unsigned i = 0; i < n; i++)
+				vigil_buf_putc(b,
+					       placeholder ? al[1] : al[rnd((unsigned)strlen(al))]);
+			continue;
+		}
+		vigil_buf_putc(b, *p);
+	}
+	vigil_buf_cstr(b);
+}
+
+typedef struct found {
+	char ids[64][64];
+	char secret[64][512];
+	int line[64];
+	int n;
+} found;
+
+static int on_hit(const vigil_secret__hit *h, void *payload)
+{
+	found *f = payload;
+	if (f->n < 64) {
+		snprintf(f->ids[f->n], sizeof(f->ids[0]), "%s", h->rule->id);
+		snprintf(f->secret[f->n], sizeof(f->secret[0]), "%.*s", (int)h->secret_len,
+			 (const char *)h->secret);
+		f->line[f->n] = h->line;
+		f->n++;
+	}
+	return 0;
+}
+
+static int has(const found *f, const char *id)
+{
+	int c = 0;
+	for (int i = 0; i < f->n; i++)
+		c += strcmp(f->ids[i], id) == 0;
+	return c;
+}
+
+static vigil_secret_rules *shared_rules;
+static vigil_ctx *shared_ctx;
+
+/* The built-in rules with the generic ones, loaded once for the tests. */
+static vigil_secret_rules *rules_all(void)
+{
+	if (!shared_rules) {
+		vigil_secret_opts o = VIGIL_SECRET_OPTS_INIT;
+		o.enable_generic = 1;
+		o.cache_dir = "";
+		if (vigil_ctx_new(&shared_ctx) < 0 ||
+		    vigil_secret_rules_load(&shared_rules, shared_ctx, &o) < 0)
+			printf("  cannot load rules: %s\n", vigil_ctx_error(shared_ctx));
+	}
+	return shared_rules;
+}
+
+__attribute__((destructor)) static void rules_done(void)
+{
+	vigil_secret_rules_free(shared_rules);
+	vigil_ctx_free(shared_ctx);
+}
+
+/* Scans `text` as one file (or config string) fed in chunks of `chunk` bytes. */
+static void scan_text(found *f, const vigil_secret_rules *rules, const char *path, const char *text,
+		      size_t len, size_t chunk, int config)
+{
+	vigil_secret__worker *w = NULL;
+	memset(f, 0, sizeof(*f));
+	if (vigil_secret__worker_new(&w, rules) < 0)
+		return;
+	vigil_secret__worker_begin(w, config ? NULL : path, config, on_hit, f);
+	for (size_t o = 0; o < len; o += chunk)
+		vigil_secret__worker_feed(w, (const uint8_t *)text + o,
+					  len - o < chunk ? len - o : chunk);
+	vigil_secret__worker_end(w);
+	vigil_secret__worker_free(w);
+}
+
+/* ---- tests ---- */
+
+TEST(test_secret__every_builtin_rule_has_a_sample)
+{
+	for (size_t i = 0; i < vigil_secret__builtin_count; i++) {
+		const char *id = vigil_secret__builtin[i].id;
+		int ok = !strcmp(id, "jwt") || !strncmp(id, "generic-", 8);
+		for (size_t k = 0; k < VIGIL_ARRAY_LEN(SAMPLES) && !ok; k++)
+			ok = !strcmp(SAMPLES[k].id, id);
+		if (!ok)
+			printf("  no sample for %s\n", id);
+		CHECK(ok);
+	}
+	CHECK(vigil_secret__builtin_count >= 130);
+}
+
+TEST(test_secret__each_rule_finds_its_sample_and_not_its_placeholder)
+{
+	vigil_secret_rules *rules = rules_all();
+	vigil_buf b = VIGIL_BUF_INIT;
+	found f;
+	int bad = 0;
+	CHECK(rules);
+	for (size_t k = 0; k < VIGIL_ARRAY_LEN(SAMPLES); k++) {
+		const sample *s = &SAMPLES[k];
+		const char *path = s->path ? s->path : "/app/config.txt";
+		fill(&b, s->tmpl, 0);
+		scan_text(&f, rules, path, (const char *)b.data, b.len, 4096, s->config);
+		if (has(&f, s->id) != 1) {
+			printf("  %s: positive sample found %d times: %s", s->id, has(&f, s->id),
+			       (const char *)b.data);
+			bad = 1;
+		}
+		fill(&b, s->tmpl, 1);
+		scan_text(&f, rules, path, (const char *)b.data, b.len, 4096, s->config);
+		if (has(&f, s->id)) {
+			printf("  %s: negative sample reported: %s\n", s->id, (const char *)b.data);
+			bad = 1;
+		}
+	}
+	vigil_buf_free(&b);
+	CHECK(!bad);
+}
+
+TEST(test_secret__generic_rules_only_when_enabled)
+{
+	vigil_secret_rules *rules = rules_all(), *def = NULL;
+	vigil_ctx *ctx = NULL;
+	const char *pw = "db_password = \"Tr0ub4dor&3xQz9\"\n";
+	const char *key = "client_secret: 8fJ2kLq9ZxW3vB7nM4pR\n";
+	const char *neg = "password = \"${DB_PASSWORD}\"\nclient_secret: aaaaaaaaaaaaaaaaaaaa\n";
+	found f;
+	CHECK(rules);
+	scan_text(&f, rules, "/app/a.conf", pw, strlen(pw), 4096, 0);
+	CHECK(has(&f, "generic-password") == 1);
+	scan_text(&f, rules, "/app/a.conf", key, strlen(key), 4096, 0);
+	CHECK(has(&f, "generic-api-key") == 1);
+	scan_text(&f, rules, "/app/a.conf", neg, strlen(neg), 4096, 0);
+	CHECK(f.n == 0);
+	vigil_secret_opts o = VIGIL_SECRET_OPTS_INIT;
+	o.cache_dir = "";
+	CHECK(vigil_ctx_new(&ctx) == 0);
+	CHECK(vigil_secret_rules_load(&def, ctx, &o) == 0);
+	scan_text(&f, def, "/app/a.conf", pw, strlen(pw), 4096, 0);
+	CHECK(f.n == 0);
+	CHECK(vigil_secret_rules_count(def) + 2 == vigil_secret_rules_count(rules));
+	vigil_secret_rules_free(def);
+	vigil_ctx_free(ctx);
+}
+
+/* base64url without padding */
+static void b64url(vigil_buf *b, const char *s)
+{
+	static const char al[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)(uint8_t)s[i] << 16;
+		if (i + 1 < n)
+			v |= (uint32_t)(uint8_t)s[i + 1] << 8;
+		if (i + 2 < n)
+			v |= (uint8_t)s[i + 2];
+		vigil_buf_putc(b, al[(v >> 18) & 63]);
+		vigil_buf_putc(b, al[(v >> 12) & 63]);
+		if (i + 1 < n)
+			vigil_buf_putc(b, al[(v >> 6) & 63]);
+		if (i + 2 < n)
+			vigil_buf_putc(b, al[v & 63]);
+	}
+}
+
+static void make_jwt(vigil_buf *b, const char *header, const char *payload)
+{
+	b->len = 0;
+	vigil_buf_puts(b, "token: ");
+	b64url(b, header);
+	vigil_buf_putc(b, '.');
+	b64url(b, payload);
+	vigil_buf_putc(b, '.');
+	for (int i = 0; i < 43; i++)
+		vigil_buf_putc(b, alphabet('u')[rnd(63)]);
+	vigil_buf_putc(b, '\n');
+	vigil_buf_cstr(b);
+}
+
+TEST(test_secret__jwt_needs_an_algorithm_and_registered_claims)
+{
+	vigil_secret_rules *rules = rules_all();
+	vigil_buf b = VIGIL_BUF_INIT;
+	found f;
+	CHECK(rules);
+	make_jwt(&b, "{\"alg\":\"HS256\",\"typ\":\"JWT\"}",
+		 "{\"sub\":\"1234567890\",\"name\":\"svc\",\"iat\":1516239022}");
+	scan_text(&f, rules, "/app/t", (const char *)b.data, b.len, 4096, 0);
+	CHECK(has(&f, "jwt") == 1);
+	make_jwt(&b, "{\"alg\":\"none\",\"typ\":\"JWT\"}", "{\"sub\":\"1234567890\"}");
+	scan_text(&f, rules, "/app/t", (const char *)b.data, b.len, 4096, 0);
+	CHECK(has(&f, "jwt") == 0);
+	make_jwt(&b, "{\"alg\":\"HS256\",\"typ\":\"JWT\"}", "{\"hello\":\"world, just data\"}");
+	scan_text(&f, rules, "/app/t", (const char *)b.data, b.len, 4096, 0);
+	CHECK(has(&f, "jwt") == 0);
+	vigil_buf_free(&b);
+}
+
+TEST(test_secret__entropy)
+{
+	uint8_t all[256];
+	for (int i = 0; i < 256; i++)
+		all[i] = (uint8_t)i;
+	CHECK(vigil_secret__entropy((const uint8_t *)"aaaaaaaa", 8) == 0);
+	CHECK(fabs(vigil_secret__entropy((const uint8_t *)"abab", 4) - 1.0) < 1e-9);
+	CHECK(fabs(vigil_secret__entropy((const uint8_t *)"abcd", 4) - 2.0) < 1e-9);
+	CHECK(fabs(vigil_secret__entropy(all, 256) - 8.0) < 1e-9);
+	CHECK(vigil_secret__entropy(NULL, 0) == 0);
+}
+
+TEST(test_secret__redaction_shows_only_the_ends)
+{
+	char out[48];
+	vigil_secret__redact(out, sizeof(out), (const uint8_t *)"AKIAIOSFODNN7EXAMPLE", 20);
+	CHECK_STR(out, "AK****************LE");
+	vigil_secret__redact(out, sizeof(out), (const uint8_t *)"hunter22", 8);
+	CHECK_STR(out, "h******2");
+	vigil_secret__redact(out, sizeof(out), (const uint8_t *)"abc", 3);
+	CHECK_STR(out, "****");
+	/* long secrets: at most 16 stars, never the middle */
+	vigil_secret__redact(out, sizeof(out),
+			     (const uint8_t *)"ghp_0123456789abcdefghijklmnopqrstuvwxyz", 40);
+	CHECK_STR(out, "gh****************yz");
+	/* control characters are not printed */
+	vigil_secret__redact(out, sizeof(out), (const uint8_t *)"\x1b[2Jabcdefghijklmn\n\r", 20);
+	CHECK(strchr(out, '\x1b') == NULL && strchr(out, '\n') == NULL);
+}
+
+TEST(test_secret__placeholders_are_not_secrets)
+{
+	static const char *const yes[] = {
+		"${DB_PASSWORD}",   "{{ .Values.token }}", "<your-token>", "AKIAIOSFODNN7EXAMPLE",
+		"xxxxxxxxxxxxxxxx", "aaaaaaaaaaaaaaaaa",   "$SECRET",	   "changeme-please"};
+	static const char *const no[] = {"9fK2xLq8ZvW3bN7mR4pT",
+					 "ghp_Zq3X9kLm2Vb7Nc4Rt8Yw1Hs6Jd5Fg0Ae3KpQ"};
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(yes); i++)
+		CHECK(vigil_secret__placeholder((const uint8_t *)yes[i], strlen(yes[i])));
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(no); i++)
+		CHECK(!vigil_secret__placeholder((const uint8_t *)no[i], strlen(no[i])));
+}
+
+TEST(test_secret__sensitive_paths_and_allowlist)
+{
+	const vigil_secret__pathrule *r;
+	CHECK((r = vigil_secret__path_rule("/root/.ssh/id_rsa")) &&
+	      !strcmp(r->id, "sensitive-file-ssh-key"));
+	CHECK(vigil_secret__path_rule("/root/.ssh/id_rsa.pub") == NULL);
+	CHECK((r = vigil_secret__path_rule("/etc/ssh/ssh_host_ed25519_key")) &&
+	      !strcmp(r->id, "sensitive-file-ssh-key"));
+	CHECK(vigil_secret__path_rule("/etc/ssh/ssh_host_ed25519_key.pub") == NULL);
+	CHECK(vigil_secret__path_rule("/usr/share/app/notes.p12.txt") == NULL);
+	CHECK((r = vigil_secret__path_rule("/srv/.env")) && !strcmp(r->id, "sensitive-file-env"));
+	CHECK(vigil_secret__path_rule("/srv/.env.example") == NULL);
+	CHECK((r = vigil_secret__path_rule("/home/u/.aws/credentials")) &&
+	      !strcmp(r->id, "sensitive-file-aws-credentials"));
+	CHECK(vigil_secret__path_rule("/usr/lib/python3/credentials") == NULL);
+	CHECK((r = vigil_secret__path_rule("/app/infra/prod.tfstate")) &&
+	      !strcmp(r->id, "sensitive-file-tfstate"));
+	CHECK((r = vigil_secret__path_rule("/certs/client.p12")) &&
+	      !strcmp(r->id, "sensitive-file-pkcs12"));
+	CHECK((r = vigil_secret__path_rule("/root/.bash_history")) &&
+	      !strcmp(r->id, "sensitive-file-shell-history"));
+	CHECK(vigil_secret__path_allowed("/usr/share/doc/openssl/README"));
+	CHECK(vigil_secret__path_allowed("/usr/lib/python3/dist-packages/x/tests/test_a.py"));
+	CHECK(vigil_secret__path_allowed("/app/node_modules/jwt/test/fixtures.js"));
+	CHECK(!vigil_secret__path_allowed("/app/tests/settings.py"));
+	CHECK(!vigil_secret__path_allowed("/usr/lib/tests"));
+	CHECK(!vigil_secret__path_allowed("/etc/app/test/key.pem"));
+	CHECK(vigil_secret_path_allowlist()[0] &&
+	      !strcmp(vigil_secret_path_allowlist()[0], "/usr/share/doc/"));
+	CHECK(vigil_secret__glob("*.pem", "/a/b/c.pem"));
+	CHECK(!vigil_secret__glob("*.pem", "/a/b.pem/c"));
+	CHECK(vigil_secret__glob("key-?.pem", "/a/key-1.pem"));
+	CHECK(vigil_secret__glob("/etc/*/secret", "/etc/a/b/secret"));
+	CHECK(vigil_secret__glob("*/.docker/config.json", "/root/.docker/config.json"));
+	CHECK(!vigil_secret__glob("*/.docker/config.json", "/root/docker/config.json"));
+}
+
+/* A secret placed at every offset around the block boundary, fed in odd chunk sizes,
+ * is found exactly once and on the right line. */
+TEST(test_secret__matches_across_chunk_and_block_boundaries)
+{
+	vigil_secret_rules *rules = rules_all();
+	const char *tok = "ghp_Zq3X9kLm2Vb7Nc4Rt8Yw1Hs6Jd5Fg0Ae3KpQ";
+	size_t size = VIGIL_SECRET_BLOCK * 2 + 1000;
+	char *text = malloc(size + 1);
+	const size_t at[] = {VIGIL_SECRET_BLOCK - 20,
+			     VIGIL_SECRET_BLOCK - 2 * VIGIL_SECRET_MAXW - 5,
+			     VIGIL_SECRET_BLOCK - VIGIL_SECRET_MAXW - 20,
+			     VIGIL_SECRET_BLOCK - VIGIL_SECRET_MAXW + 3,
+			     2 * VIGIL_SECRET_BLOCK - 4096 - 10,
+			     size - 41};
+	static const size_t chunks[] = {7, 4096, 65536, 1 << 20};
+	found f;
+	CHECK(rules && text);
+	for (size_t a = 0; a < VIGIL_ARRAY_LEN(at); a++) {
+		int line = 1;
+		for (size_t i = 0; i < size; i++)
+			text[i] = i % 50 == 49 ? '\n' : 'a' + (char)(i % 7);
+		text[at[a] - 1] = ' ';
+		memcpy(text + at[a], tok, strlen(tok));
+		text[at[a] + strlen(tok)] = ' ';
+		text[size] = '\0';
+		for (size_t i = 0; i < at[a]; i++)
+			line += text[i] == '\n';
+		for (size_t c = 0; c < VIGIL_ARRAY_LEN(chunks); c++) {
+			scan_text(&f, rules, "/app/log", text, size, chunks[c], 0);
+			if (has(&f, "github-pat") != 1 || f.line[0] != line) {
+				printf("  offset %zu chunk %zu: %d finds, line %d (want %d)\n",
+				       at[a], chunks[c], has(&f, "github-pat"), f.n ? f.line[0] : 0,
+				       line);
+				free(text);
+				CHECK(0);
+			}
+			CHECK_STR(f.secret[0], tok);
+		}
+	}
+	free(text);
+}
+
+TEST(test_secret__custom_rules_from_yaml)
+{
+	vigil_ctx *ctx = NULL;
+	vigil_secret_rules *r = NULL;
+	vigil_secret_opts o = VIGIL_SECRET_OPTS_INIT;
+	const char *y = "rules:\n"
+			"  - id: acme-key\n"
+			"    category: Acme\n"
+			"    severity: HIGH\n"
+			"    regex: 'acme_([a-z0-9]{32})'\n"
+			"    keywords: [acme_]\n"
+			"    min_entropy: 3\n"
+			"    paths: ['*.conf']\n"
+			"    allowlist: ['^0+$']\n"
+			"disable: [github-pat]\n";
+	const char *text =
+		"key "
+		"acme_0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d\nghp_Zq3X9kLm2Vb7Nc4Rt8Yw1Hs6Jd5Fg0Ae3KpQ\n";
+	found f;
+	CHECK(vigil_ctx_new(&ctx) == 0);
+	o.replace_builtin = 1;
+	o.cache_dir = "";
+	CHECK(vigil_secret__rules_load_buffer(&r, ctx, &o, (const uint8_t *)y, strlen(y)) == 0);
+	CHECK(vigil_secret_rules_count(r) == 1);
+	scan_text(&f, r, "/etc/acme.conf", text, strlen(text), 4096, 0);
+	CHECK(has(&f, "acme-key") == 1);
+	CHECK_STR(f.secret[0], "0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d");
+	scan_text(&f, r, "/etc/acme.txt", text, strlen(text), 4096, 0);
+	CHECK(f.n == 0); /* path include */
+	vigil_secret_rules_free(r);
+	r = NULL;
+	o.replace_builtin = 0; /* merged: built-ins minus github-pat, plus acme-key */
+	CHECK(vigil_secret__rules_load_buffer(&r, ctx, &o, (const uint8_t *)y, strlen(y)) == 0);
+	scan_text(&f, r, "/etc/acme.conf", text, strlen(text), 4096, 0);
+	CHECK(has(&f, "acme-key") == 1 && has(&f, "github-pat") == 0);
+	vigil_secret_rules_free(r);
+	vigil_ctx_free(ctx);
+}
+
+TEST(test_secret__invalid_rules_name_the_line)
+{
+	static const struct {
+		const char *yaml, *want;
+	} bad[] = {
+		{"rules:\n  - id: ok\n    regex: 'a{3}'\n  - id: look\n    regex: 'x(?=y)'\n",
+		 "<buffer>:4: rule 'look'"},
+		{"rules:\n  - id: unb\n    regex: 'tok_[a-z]+'\n", "between 1 and"},
+		{"rules:\n  - id: pc\n    regex: 'a(b'\n", "PCRE2"},
+		{"rules:\n  - id: s\n    regex: 'abc'\n    severity: URGENT\n", "severity"},
+		{"rules:\n  - id: k\n    regex: 'abc'\n    colour: red\n",
+		 "<buffer>:4: unknown key"},
+		{"rules:\n  - regex: 'abc'\n", "without an id"},
+		{"rules:\n  - id: g\n    regex: 'abc'\n    secret_group: 2\n", "capture groups"},
+		{"rules: [\n", "invalid YAML"},
+		{"rules:\n  - id: br\n    regex: '(a)\\1'\n", "back-references"},
+		{"rules:\n  - id: at\n    regex: 'a(?>bc)'\n", "atomic"},
+		{"rules:\n  - id: op\n    regex: 'a{2,}'\n", "between 1 and"},
+		{"- a\n- b\n", "mapping"},
+		{"rules:\n  - id: e\n    regex: 'abc'\n    min_entropy: lots\n", "min_entropy"},
+	};
+	vigil_secret_opts o = VIGIL_SECRET_OPTS_INIT;
+	vigil_ctx *ctx = NULL;
+	CHECK(vigil_ctx_new(&ctx) == 0);
+	o.replace_builtin = 1;
+	o.cache_dir = "";
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(bad); i++) {
+		vigil_secret_rules *r = NULL;
+		int rc = vigil_secret__rules_load_buffer(&r, ctx, &o, (const uint8_t *)bad[i].yaml,
+							 strlen(bad[i].yaml));
+		if (rc != VIGIL_EFORMAT || !strstr(vigil_ctx_error(ctx), bad[i].want)) {
+			printf("  case %zu: rc %d, '%s' (want '%s')\n", i, rc, vigil_ctx_error(ctx),
+			       bad[i].want);
+			vigil_secret_rules_free(r);
+			vigil_ctx_free(ctx);
+			CHECK(0);
+		}
+		CHECK(r == NULL);
+	}
+	vigil_ctx_free(ctx);
+}
+
+/* The compiled database is cached by rule set: a second load reads it back and finds
+ * the same secrets; a damaged cache file is compiled again. */
+TEST(test_secret__compiled_database_cache)
+{
+	char dir[] = "/tmp/vigil-secret-cache-XXXXXX", path[256] = "";
+	const char *y = "rules:\n  - id: acme-key\n    regex: 'acme_([a-z0-9]{32})'\n";
+	const char *text = "acme_0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d\n";
+	vigil_secret_opts o = VIGIL_SECRET_OPTS_INIT;
+	vigil_ctx *ctx = NULL;
+	vigil_secret_rules *r = NULL;
+	found f;
+	FILE *fp;
+#ifndef VIGIL_HAVE_HYPERSCAN
+	return; /* only the Hyperscan database is cached */
+#endif
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK(vigil_ctx_new(&ctx) == 0);
+	o.replace_builtin = 1;
+	o.cache_dir = dir;
+	for (int round = 0; round < 3; round++) {
+		CHECK(vigil_secret__rules_load_buffer(&r, ctx, &o, (const uint8_t *)y, strlen(y)) ==
+		      0);
+		scan_text(&f, r, "/a", text, strlen(text), 4096, 0);
+		vigil_secret_rules_free(r);
+		r = NULL;
+		CHECK(has(&f, "acme-key") == 1);
+		if (round == 0) {
+			/* one cache file was written */
+			char cmd[300];
+			snprintf(cmd, sizeof(cmd), "ls %s/secret-rules-*.hsdb", dir);
+			fp = popen(cmd, "r");
+			CHECK(fp && fgets(path, sizeof(path), fp));
+			pclose(fp);
+			path[strcspn(path, "\n")] = '\0';
+		} else if (round == 1) {
+			/* damage it: the next load compiles again */
+			CHECK((fp = fopen(path, "wb")) != NULL);
+			fputs("not a database", fp);
+			fclose(fp);
+		}
+	}
+	unlink(path);
+	rmdir(dir);
+	vigil_ctx_free(ctx);
+}
+
+/* URLs with the passwords that documentation uses are not reported; a real one is. */
+TEST(test_secret__documentation_urls_are_not_secrets)
+{
+	vigil_secret_rules *rules = rules_all();
+	static const char *const docs[] = {
+		"proxy = http://john.doe:p4ssw0rd@127.0.0.1:3128\n",
+		"url = https://_json_key_base64:{password}@{location}-python.pkg.dev\n",
+		"see http://joe:password@proxy.example.com/ for details\n",
+		"db = postgres://app:S3cretPassw0rd@db:5432/app\n",
+		"redis://:changeme@cache:6379\n",
+		"http://foo:bar@localhost/\n",
+		"http://user:passwd\\@host:port/\n",
+	};
+	const char *real = "db = postgres://app:Zq3X9kLm2Vb7Nc4R@db.internal:5432/app\n";
+	found f;
+	CHECK(rules);
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(docs); i++) {
+		scan_text(&f, rules, "/app/a.conf", docs[i], strlen(docs[i]), 4096, 0);
+		if (f.n) {
+			printf("  reported %s in %s", f.ids[0], docs[i]);
+			CHECK(0);
+		}
+	}
+	scan_text(&f, rules, "/app/a.conf", real, strlen(real), 4096, 0);
+	CHECK(has(&f, "postgres-url") == 1);
+	CHECK_STR(f.secret[0], "Zq3X9kLm2Vb7Nc4R");
+}
