@@ -95,9 +95,10 @@ void help_scan(void)
 	       "built-ins\n"
 	       "  --secret-rules-only   use only the custom rules\n"
 	       "  --secret-generic      also the generic 'password = ...' rules (noisy)\n"
-	       "  Documentation and test folders of language packages are not scanned\n"
-	       "  (the allowlist is listed in docs/secrets.md).\n"
-	       "\n"
+	       "  Not scanned for secrets (documentation and test suites of packages):\n");
+	for (const char *const *g = vigil_secret_path_allowlist(); g && *g; g++)
+		printf("    %s\n", *g);
+	printf("\n"
 	       "Malware:\n"
 	       "  --yara-rules DIR      YARA rules (sources or compiled) added to the built-ins\n"
 	       "  --yara-rules-only     use only those rules\n"
