@@ -118,6 +118,15 @@ int vigil_match__query(vigil_match_query *q, const vigil_pkg *p, const vigil_dis
 		if (!distro_key(q->eco, sizeof(q->eco), d))
 			return 0;
 		q->scheme = VIGIL_VS_RPM;
+		/* a package of a module stream ("nodejs:14:8070020221121:bd7b6d7c") is looked
+		 * up under its stream: "nodejs:14::nodejs" */
+		const char *m = p->modularity, *c1 = m ? strchr(m, ':') : NULL;
+		if (c1) {
+			size_t n = strcspn(c1 + 1, ":");
+			snprintf(q->namebuf, sizeof(q->namebuf), "%.*s::%s", (int)(c1 + 1 + n - m),
+				 m, p->name);
+			q->name = q->namebuf;
+		}
 		return 1;
 	}
 	static const struct {

@@ -105,9 +105,31 @@ static const char *vendor_severity(json_t *obj)
 	return vigil_vdb__severity_word(s);
 }
 
-/* Adds one affected[] entry. */
+/* The module stream an AlmaLinux errata updates, from its summary ("Moderate:
+ * nodejs:14 security, bug fix, and enhancement update" -> "nodejs:14"); "" when it names
+ * none, or several (then which package belongs to which stream is not known). */
+static void errata_module(char *out, size_t n, const char *summary)
+{
+	const char *p = summary ? strstr(summary, ": ") : NULL, *end;
+	out[0] = '\0';
+	if (!p)
+		return;
+	p += 2;
+	end = strstr(p, " security");
+	if (!end || end - p > 80 || memchr(p, ' ', (size_t)(end - p)) ||
+	    !memchr(p, ':', (size_t)(end - p)))
+		return;
+	for (const char *c = p; c < end; c++)
+		if (!isalnum((unsigned char)*c) && !strchr(":._+-", *c))
+			return;
+	snprintf(out, n, "%.*s", (int)(end - p), p);
+}
+
+/* Adds one affected[] entry. `module` ("nodejs:14", or "") keys the packages of a
+ * module stream as "nodejs:14::nodejs", as trivy does, so that one stream's fix is not
+ * compared with another stream's package. */
 static int affected(vigil_vdb_build *b, const char *member, int64_t v, json_t *a,
-		    const char *severity)
+		    const char *severity, const char *module)
 {
 	json_t *pkg = json_object_get(a, "package");
 	const char *eco = str(pkg, "ecosystem"), *name = str(pkg, "name");
@@ -141,6 +163,9 @@ static int affected(vigil_vdb_build *b, const char *member, int64_t v, json_t *a
 	}
 	if (json_array_size(vs) == 0)
 		vs = NULL;
+	if (module && *module && fixed && strncmp(key, "almalinux:", 10) == 0 &&
+	    (strstr(fixed, ".module_") || strstr(fixed, ".module+")))
+		snprintf(pname, sizeof(pname), "%s::%s", module, name);
 	/* one range "introduced 0, fixed X" says no more than the fixed column: the JSON is
 	 * kept only for anything richer (several ranges, last_affected, version lists) */
 	json_t *ev0 = json_object_get(json_array_get(rs, 0), "events");
@@ -213,8 +238,10 @@ int vigil_vdb__osv_record(vigil_vdb_build *b, const char *member, json_t *doc,
 	    (error = vigil_vdb__details(b, v, score >= 0 ? vector : NULL, score > 0 ? score : 0,
 					str(doc, "published"))) < 0)
 		return error;
+	char module[96];
+	errata_module(module, sizeof(module), str(doc, "summary"));
 	for (size_t i = 0; i < json_array_size(aff) && error == 0; i++)
-		error = affected(b, member, v, json_array_get(aff, i), severity);
+		error = affected(b, member, v, json_array_get(aff, i), severity, module);
 	/* aliases (CVE, GHSA, PYSEC, USN) point to the same record for lookups by id */
 	if (!derived && primary != id && error == 0)
 		error = vigil_vdb__alias(b, v, id);

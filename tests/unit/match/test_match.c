@@ -46,6 +46,10 @@ TEST(match_query_os_packages)
 	CHECK(vigil_match__query(&q, &r, &rh) == 1);
 	CHECK(strcmp(q.eco, "almalinux:8") == 0 && strcmp(q.name, "openssl-libs") == 0);
 	CHECK(vigil_match__query(&q, &r, &azl) == 1 && strcmp(q.eco, "azurelinux:3.0") == 0);
+	/* a package of a module stream is looked up under that stream */
+	vigil_pkg mod = pkg("rpm", "nodejs", "1:14.21.1-2.module_el8.7.0+3373+a4c18c43");
+	mod.modularity = "nodejs:14:8070020221121104622:bd7b6d7c";
+	CHECK(vigil_match__query(&q, &mod, &rh) == 1 && strcmp(q.name, "nodejs:14::nodejs") == 0);
 	/* no distribution known: OS packages are not matched at all */
 	CHECK(vigil_match__query(&q, &p, NULL) == 0);
 }
