@@ -4,16 +4,11 @@
 #include <jansson.h>
 
 #include "vulndb.h"
+#include "lang.h"
 
 static int want(const char *member)
 {
 	return strcmp(member, "known_exploited_vulnerabilities.json") == 0;
-}
-
-static const char *str(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
 static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, size_t len)
@@ -25,17 +20,19 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 		vigil_vdb__skipped(b, member, "malformed JSON");
 		return VIGIL_EFORMAT;
 	}
-	vigil_vdb__source_date(b, str(doc, "catalogVersion"));
+	vigil_vdb__source_date(b, vigil_vdb__jstr(doc, "catalogVersion"));
 	json_t *list = json_object_get(doc, "vulnerabilities");
 	for (size_t i = 0; i < json_array_size(list) && error == 0; i++) {
 		json_t *v = json_array_get(list, i);
-		const char *cve = str(v, "cveID");
+		const char *cve = vigil_vdb__jstr(v, "cveID");
 		if (!cve || strncmp(cve, "CVE-", 4) != 0) {
 			vigil_vdb__skipped(b, member, "entry without a cveID");
 			continue;
 		}
-		error = vigil_vdb__kev(b, cve, str(v, "dateAdded"), str(v, "vendorProject"),
-				       str(v, "product"), str(v, "vulnerabilityName"));
+		error = vigil_vdb__kev(b, cve, vigil_vdb__jstr(v, "dateAdded"),
+				       vigil_vdb__jstr(v, "vendorProject"),
+				       vigil_vdb__jstr(v, "product"),
+				       vigil_vdb__jstr(v, "vulnerabilityName"));
 		vigil_vdb__record(b);
 	}
 	json_decref(doc);

@@ -11,6 +11,9 @@
 
 #include "vulndb.h"
 
+/* The string member `k` of object `o`, or NULL when absent or not a string. */
+const char *vigil_vdb__jstr(json_t *o, const char *k);
+
 /* How an OSV feed names its records. */
 typedef struct vigil_osv_opts {
 	int cve_primary; /* the record's only CVE alias/upstream id becomes the primary id */

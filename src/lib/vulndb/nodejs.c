@@ -12,12 +12,6 @@
 
 #include "lang.h"
 
-static const char *str(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 /* vuln/core/<digits>.json or vuln/npm/<digits>.json (index.json is not an advisory). */
 static int want(const char *member)
 {
@@ -42,9 +36,9 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 		vigil_vdb__skipped(b, member, "malformed JSON");
 		goto done;
 	}
-	const char *pkg = core ? "node" : str(doc, "module_name");
-	const char *vs = str(doc, core ? "vulnerable" : "vulnerable_versions");
-	const char *ps = str(doc, core ? "patched" : "patched_versions");
+	const char *pkg = core ? "node" : vigil_vdb__jstr(doc, "module_name");
+	const char *vs = vigil_vdb__jstr(doc, core ? "vulnerable" : "vulnerable_versions");
+	const char *ps = vigil_vdb__jstr(doc, core ? "patched" : "patched_versions");
 	json_t *cves = json_object_get(doc, core ? "cve" : "cves");
 	if (!pkg || !*pkg || !vs || !*vs) {
 		vigil_vdb__skipped(b, member, "advisory without package or vulnerable range");
@@ -77,27 +71,28 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 					    : strtoll(member + 9, NULL, 10));
 	}
 	int64_t v;
-	const char *title = str(doc, core ? "description" : "title");
+	const char *title = vigil_vdb__jstr(doc, core ? "description" : "title");
 	if ((error = vigil_vdb__vuln(b, &v, id, title,
-				     vigil_vdb__severity_word(str(doc, "severity")))) < 0)
+				     vigil_vdb__severity_word(vigil_vdb__jstr(doc, "severity")))) <
+	    0)
 		goto done;
-	const char *vector = str(doc, "cvss_vector");
+	const char *vector = vigil_vdb__jstr(doc, "cvss_vector");
 	json_t *sc = json_object_get(doc, "cvss_score");
 	double score = json_is_number(sc) ? json_number_value(sc) : 0;
 	if (vector && score <= 0)
 		score = vigil_cvss3_base_score(vector);
-	const char *published = str(doc, "publish_date");
+	const char *published = vigil_vdb__jstr(doc, "publish_date");
 	if ((vector || published) &&
 	    (error = vigil_vdb__details(b, v, vector, score > 0 ? score : 0, published)) < 0)
 		goto done;
-	vigil_vdb__source_date(b, str(doc, "updated_at"));
+	vigil_vdb__source_date(b, vigil_vdb__jstr(doc, "updated_at"));
 	if (!(ranges = vigil_vdb__constraints(vul, pat, NULL, &nomem))) {
 		error = VIGIL_ENOMEM;
 		goto done;
 	}
 	if (ps)
 		vigil_vdb__version_of(fixed, sizeof(fixed), ps);
-	const char *sev = vigil_vdb__severity_word(str(doc, "severity"));
+	const char *sev = vigil_vdb__severity_word(vigil_vdb__jstr(doc, "severity"));
 	if (!sev && score > 0)
 		sev = vigil_vdb__severity_of_score(score);
 	if ((error = vigil_vdb__affected(b, core ? "nodejs" : "npm", pkg, v,
@@ -109,7 +104,7 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 		if (c && strcmp(c, id) != 0)
 			error = vigil_vdb__alias(b, v, c);
 	}
-	const char *ref = str(doc, "ref");
+	const char *ref = vigil_vdb__jstr(doc, "ref");
 	if (error == 0 && ref)
 		error = vigil_vdb__reference(b, v, ref);
 	json_t *refs = json_object_get(doc, "references");

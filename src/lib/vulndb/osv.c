@@ -14,12 +14,6 @@
 
 #include "lang.h"
 
-static const char *str(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 /* The ecosystem key: lower case ("Go" -> "go"); Ubuntu's "Ubuntu:22.04:LTS" ->
  * "ubuntu:22.04" and "Ubuntu:Pro:16.04:LTS" -> "ubuntu:16.04-esm". */
 static void eco_key(char *out, size_t n, const char *eco)
@@ -81,7 +75,7 @@ static const char *cvss3(json_t *sev)
 	const char *best = NULL;
 	for (size_t i = 0; i < json_array_size(sev); i++) {
 		json_t *s = json_array_get(sev, i);
-		const char *type = str(s, "type"), *score = str(s, "score");
+		const char *type = vigil_vdb__jstr(s, "type"), *score = vigil_vdb__jstr(s, "score");
 		if (type && score && strcmp(type, "CVSS_V3") == 0 &&
 		    (!best || strncmp(score, "CVSS:3.1", 8) == 0))
 			best = score;
@@ -93,14 +87,14 @@ static const char *cvss3(json_t *sev)
  * a severity[] entry of a non-CVSS type (Ubuntu's "medium"). */
 static const char *vendor_severity(json_t *obj)
 {
-	const char *s = str(json_object_get(obj, "database_specific"), "severity");
+	const char *s = vigil_vdb__jstr(json_object_get(obj, "database_specific"), "severity");
 	if (!s)
-		s = str(json_object_get(obj, "ecosystem_specific"), "severity");
+		s = vigil_vdb__jstr(json_object_get(obj, "ecosystem_specific"), "severity");
 	json_t *sev = json_object_get(obj, "severity");
 	for (size_t i = 0; !s && i < json_array_size(sev); i++) {
-		const char *type = str(json_array_get(sev, i), "type");
+		const char *type = vigil_vdb__jstr(json_array_get(sev, i), "type");
 		if (type && strncmp(type, "CVSS", 4) != 0)
-			s = str(json_array_get(sev, i), "score");
+			s = vigil_vdb__jstr(json_array_get(sev, i), "score");
 	}
 	return vigil_vdb__severity_word(s);
 }
@@ -132,7 +126,7 @@ static int affected(vigil_vdb_build *b, const char *member, int64_t v, json_t *a
 		    const char *severity, const char *module)
 {
 	json_t *pkg = json_object_get(a, "package");
-	const char *eco = str(pkg, "ecosystem"), *name = str(pkg, "name");
+	const char *eco = vigil_vdb__jstr(pkg, "ecosystem"), *name = vigil_vdb__jstr(pkg, "name");
 	char key[96], pname[512], *ranges = NULL;
 	const char *fixed = NULL;
 	int error;
@@ -152,14 +146,14 @@ static int affected(vigil_vdb_build *b, const char *member, int64_t v, json_t *a
 		return VIGIL_ENOMEM;
 	for (size_t r = 0; r < json_array_size(all); r++) {
 		json_t *range = json_array_get(all, r);
-		const char *type = str(range, "type");
+		const char *type = vigil_vdb__jstr(range, "type");
 		if (type && strcmp(type, "GIT") == 0)
 			continue;
 		json_array_append(rs, range);
 		json_t *ev = json_object_get(range, "events");
 		for (size_t k = 0; k < json_array_size(ev); k++)
-			if (str(json_array_get(ev, k), "fixed"))
-				fixed = str(json_array_get(ev, k), "fixed");
+			if (vigil_vdb__jstr(json_array_get(ev, k), "fixed"))
+				fixed = vigil_vdb__jstr(json_array_get(ev, k), "fixed");
 	}
 	if (json_array_size(vs) == 0)
 		vs = NULL;
@@ -169,9 +163,10 @@ static int affected(vigil_vdb_build *b, const char *member, int64_t v, json_t *a
 	/* one range "introduced 0, fixed X" says no more than the fixed column: the JSON is
 	 * kept only for anything richer (several ranges, last_affected, version lists) */
 	json_t *ev0 = json_object_get(json_array_get(rs, 0), "events");
-	const char *intro = str(json_array_get(ev0, 0), "introduced");
+	const char *intro = vigil_vdb__jstr(json_array_get(ev0, 0), "introduced");
 	int simple = json_array_size(rs) == 1 && !vs && json_array_size(ev0) == 2 && intro &&
-		     strcmp(intro, "0") == 0 && fixed && str(json_array_get(ev0, 1), "fixed");
+		     strcmp(intro, "0") == 0 && fixed &&
+		     vigil_vdb__jstr(json_array_get(ev0, 1), "fixed");
 	if (!simple && (json_array_size(rs) > 0 || vs)) {
 		json_t *keep = json_object();
 		if (keep && json_array_size(rs) > 0)
@@ -196,17 +191,18 @@ static int affected(vigil_vdb_build *b, const char *member, int64_t v, json_t *a
 int vigil_vdb__osv_record(vigil_vdb_build *b, const char *member, json_t *doc,
 			  const vigil_osv_opts *opts)
 {
-	const char *id = str(doc, "id");
+	const char *id = vigil_vdb__jstr(doc, "id");
 	json_t *aff = json_object_get(doc, "affected");
 	int error = 0;
 	if (!json_is_object(doc) || !id || !*id || !json_is_array(aff)) {
 		vigil_vdb__skipped(b, member, "record without id or affected");
 		return 0;
 	}
-	if (str(doc, "withdrawn"))
+	if (vigil_vdb__jstr(doc, "withdrawn"))
 		return 0; /* withdrawn: no longer an advisory */
-	vigil_vdb__source_date(b, str(doc, "modified"));
-	vigil_vdb__source_date(b, str(doc, "published")); /* Go's data has a zero modified */
+	vigil_vdb__source_date(b, vigil_vdb__jstr(doc, "modified"));
+	vigil_vdb__source_date(
+		b, vigil_vdb__jstr(doc, "published")); /* Go's data has a zero modified */
 	/* derived records ("x_..." ids, e.g. from Debian changelogs) are the CVE they name:
 	 * use it as the id, without the generated summary, so releases share one record */
 	json_t *al = json_object_get(doc, "aliases");
@@ -214,15 +210,15 @@ int vigil_vdb__osv_record(vigil_vdb_build *b, const char *member, json_t *doc,
 	int derived = strncmp(id, "x_", 2) == 0 && first_alias;
 	const char *cve = opts && opts->cve_primary ? only_cve(doc) : NULL;
 	const char *primary = derived ? first_alias : cve ? cve : id;
-	const char *title = derived ? NULL : str(doc, "summary");
+	const char *title = derived ? NULL : vigil_vdb__jstr(doc, "summary");
 	const char *vector = cvss3(json_object_get(doc, "severity"));
 	double score = vector ? vigil_cvss3_base_score(vector) : -1;
 	const char *severity = vendor_severity(doc);
 	int64_t v;
-	if (!title && !derived && str(doc, "details")) {
+	if (!title && !derived && vigil_vdb__jstr(doc, "details")) {
 		/* PyPA has no summary: the first line of the details, bounded */
 		char t[160];
-		const char *d = str(doc, "details");
+		const char *d = vigil_vdb__jstr(doc, "details");
 		size_t n = strcspn(d, "\n");
 		if (n > sizeof(t) - 1) /* cut on a UTF-8 character boundary */
 			for (n = sizeof(t) - 1; n > 0 && ((unsigned char)d[n] & 0xC0) == 0x80; n--)
@@ -234,12 +230,12 @@ int vigil_vdb__osv_record(vigil_vdb_build *b, const char *member, json_t *doc,
 	}
 	if (error < 0)
 		return error;
-	if ((vector || str(doc, "published")) &&
+	if ((vector || vigil_vdb__jstr(doc, "published")) &&
 	    (error = vigil_vdb__details(b, v, score >= 0 ? vector : NULL, score > 0 ? score : 0,
-					str(doc, "published"))) < 0)
+					vigil_vdb__jstr(doc, "published"))) < 0)
 		return error;
 	char module[96];
-	errata_module(module, sizeof(module), str(doc, "summary"));
+	errata_module(module, sizeof(module), vigil_vdb__jstr(doc, "summary"));
 	for (size_t i = 0; i < json_array_size(aff) && error == 0; i++)
 		error = affected(b, member, v, json_array_get(aff, i), severity, module);
 	/* aliases (CVE, GHSA, PYSEC, USN) point to the same record for lookups by id */
@@ -259,7 +255,7 @@ int vigil_vdb__osv_record(vigil_vdb_build *b, const char *member, json_t *doc,
 	/* a derived record's only reference is the tracker page of its CVE: not kept */
 	json_t *refs = derived ? NULL : json_object_get(doc, "references");
 	for (size_t i = 0; i < json_array_size(refs) && error == 0; i++) {
-		const char *url = str(json_array_get(refs, i), "url");
+		const char *url = vigil_vdb__jstr(json_array_get(refs, i), "url");
 		if (url)
 			error = vigil_vdb__reference(b, v, url);
 	}

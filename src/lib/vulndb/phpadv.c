@@ -13,12 +13,6 @@
 
 #include "lang.h"
 
-static const char *str(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 static int want(const char *member)
 {
 	size_t n = strlen(member);
@@ -49,7 +43,7 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 		vigil_vdb__skipped(b, member, "malformed YAML");
 		goto done;
 	}
-	const char *ref = str(doc, "reference");
+	const char *ref = vigil_vdb__jstr(doc, "reference");
 	json_t *branches = json_object_get(doc, "branches");
 	if (!ref || strncmp(ref, "composer://", 11) != 0 || !strchr(ref + 11, '/') ||
 	    !json_is_object(branches) || json_object_size(branches) == 0) {
@@ -68,7 +62,7 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 	json_object_foreach(branches, bname, br)
 	{
 		json_t *vs = json_object_get(br, "versions");
-		const char *t = str(br, "time");
+		const char *t = vigil_vdb__jstr(br, "time");
 		char *joined = NULL;
 		if (json_is_string(vs))
 			joined = strdup(json_string_value(vs));
@@ -96,8 +90,8 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 		goto done;
 	}
 	vigil_vdb__record(b);
-	const char *cve = str(doc, "cve");
-	ghsa_of(ghsa, sizeof(ghsa), str(doc, "link"));
+	const char *cve = vigil_vdb__jstr(doc, "cve");
+	ghsa_of(ghsa, sizeof(ghsa), vigil_vdb__jstr(doc, "link"));
 	if (cve && strncmp(cve, "CVE-", 4) == 0)
 		snprintf(id, sizeof(id), "%s", cve);
 	else if (ghsa[0])
@@ -105,7 +99,7 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 	else
 		snprintf(id, sizeof(id), "FOP-%.*s", (int)(strrchr(member, '.') - member), member);
 	int64_t v;
-	if ((error = vigil_vdb__vuln(b, &v, id, str(doc, "title"), NULL)) < 0)
+	if ((error = vigil_vdb__vuln(b, &v, id, vigil_vdb__jstr(doc, "title"), NULL)) < 0)
 		goto done;
 	char date[16] = "";
 	if (published)
@@ -124,8 +118,8 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 		goto done;
 	if (ghsa[0] && strcmp(ghsa, id) != 0 && (error = vigil_vdb__alias(b, v, ghsa)) < 0)
 		goto done;
-	if (str(doc, "link"))
-		error = vigil_vdb__reference(b, v, str(doc, "link"));
+	if (vigil_vdb__jstr(doc, "link"))
+		error = vigil_vdb__reference(b, v, vigil_vdb__jstr(doc, "link"));
 done:
 	free(ranges);
 	json_decref(vulnerable);

@@ -176,3 +176,9 @@ void vigil_vdb__version_of(char *out, size_t n, const char *req)
 	size_t len = strcspn(p, ", \t|");
 	snprintf(out, n, "%.*s", (int)len, p);
 }
+
+const char *vigil_vdb__jstr(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}

@@ -11,12 +11,6 @@
 
 #include "lang.h"
 
-static const char *str(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 static int want(const char *member)
 {
 	size_t n = strlen(member);
@@ -47,7 +41,7 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 		vigil_vdb__skipped(b, member, "malformed YAML");
 		goto done;
 	}
-	const char *pkg = str(doc, gem ? "gem" : "engine");
+	const char *pkg = vigil_vdb__jstr(doc, gem ? "gem" : "engine");
 	json_t *patched = json_object_get(doc, "patched_versions"),
 	       *unaffected = json_object_get(doc, "unaffected_versions");
 	if (!pkg || !*pkg || (patched && !json_is_array(patched) && !json_is_null(patched)) ||
@@ -57,9 +51,9 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 		goto done;
 	}
 	vigil_vdb__record(b);
-	prefixed(cve, sizeof(cve), "CVE-", str(doc, "cve"));
-	prefixed(ghsa, sizeof(ghsa), "GHSA-", str(doc, "ghsa"));
-	prefixed(osvdb, sizeof(osvdb), "OSVDB-", str(doc, "osvdb"));
+	prefixed(cve, sizeof(cve), "CVE-", vigil_vdb__jstr(doc, "cve"));
+	prefixed(ghsa, sizeof(ghsa), "GHSA-", vigil_vdb__jstr(doc, "ghsa"));
+	prefixed(osvdb, sizeof(osvdb), "OSVDB-", vigil_vdb__jstr(doc, "osvdb"));
 	const char *base = strrchr(member, '/') + 1;
 	snprintf(file_id, sizeof(file_id), "%.*s", (int)(strlen(base) - 4), base);
 	const char *ids[4] = {cve, ghsa, osvdb, file_id}, *primary = NULL;
@@ -67,10 +61,10 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 		if (ids[i][0])
 			primary = ids[i];
 	int64_t v;
-	if ((error = vigil_vdb__vuln(b, &v, primary, str(doc, "title"), NULL)) < 0)
+	if ((error = vigil_vdb__vuln(b, &v, primary, vigil_vdb__jstr(doc, "title"), NULL)) < 0)
 		goto done;
 	/* cvss_v3 / cvss_v2 are scores here, not vectors */
-	const char *s3 = str(doc, "cvss_v3"), *s2 = str(doc, "cvss_v2");
+	const char *s3 = vigil_vdb__jstr(doc, "cvss_v3"), *s2 = vigil_vdb__jstr(doc, "cvss_v2");
 	double score = 0;
 	if (s3 || s2) {
 		char *end;
@@ -78,9 +72,9 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 		if (*end || score < 0 || score > 10)
 			score = 0;
 	}
-	if ((error = vigil_vdb__details(b, v, NULL, score, str(doc, "date"))) < 0)
+	if ((error = vigil_vdb__details(b, v, NULL, score, vigil_vdb__jstr(doc, "date"))) < 0)
 		goto done;
-	vigil_vdb__source_date(b, str(doc, "date"));
+	vigil_vdb__source_date(b, vigil_vdb__jstr(doc, "date"));
 	char *ranges = vigil_vdb__constraints(NULL, patched, unaffected, &nomem);
 	char fixed[128] = "";
 	if (nomem) {
@@ -99,8 +93,8 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 	for (int i = 0; i < 3 && error == 0; i++)
 		if (ids[i][0] && ids[i] != primary)
 			error = vigil_vdb__alias(b, v, ids[i]);
-	if (error == 0 && str(doc, "url"))
-		error = vigil_vdb__reference(b, v, str(doc, "url"));
+	if (error == 0 && vigil_vdb__jstr(doc, "url"))
+		error = vigil_vdb__reference(b, v, vigil_vdb__jstr(doc, "url"));
 	json_t *related = json_object_get(json_object_get(doc, "related"), "url");
 	for (size_t i = 0; i < json_array_size(related) && error == 0; i++)
 		if (json_string_value(json_array_get(related, i)))

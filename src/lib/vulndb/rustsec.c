@@ -13,12 +13,6 @@
 
 #include "lang.h"
 
-static const char *str(json_t *o, const char *k)
-{
-	json_t *v = json_object_get(o, k);
-	return json_is_string(v) ? json_string_value(v) : NULL;
-}
-
 static int want(const char *member)
 {
 	size_t n = strlen(member);
@@ -108,13 +102,13 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 		return 0;
 	}
 	json_t *adv = json_object_get(doc, "advisory"), *vers = json_object_get(doc, "versions");
-	const char *id = str(adv, "id"), *pkg = str(adv, "package");
+	const char *id = vigil_vdb__jstr(adv, "id"), *pkg = vigil_vdb__jstr(adv, "package");
 	if (!id || !*id || !pkg || !*pkg || !json_is_object(vers)) {
 		vigil_vdb__skipped(b, member, "advisory without id, package or [versions]");
 		goto done;
 	}
 	vigil_vdb__record(b);
-	vigil_vdb__source_date(b, str(adv, "date"));
+	vigil_vdb__source_date(b, vigil_vdb__jstr(adv, "date"));
 	if (json_object_get(adv, "informational") || json_object_get(adv, "withdrawn"))
 		goto done; /* not a vulnerability / no longer an advisory */
 	json_t *aliases = json_object_get(adv, "aliases");
@@ -123,9 +117,10 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 	title_of(title, sizeof(title), body, (const char *)data + len);
 	if ((error = vigil_vdb__vuln(b, &v, primary, title[0] ? title : NULL, NULL)) < 0)
 		goto done;
-	const char *vector = str(adv, "cvss");
+	const char *vector = vigil_vdb__jstr(adv, "cvss");
 	double score = vector ? vigil_cvss3_base_score(vector) : -1;
-	if ((error = vigil_vdb__details(b, v, vector, score > 0 ? score : 0, str(adv, "date"))) < 0)
+	if ((error = vigil_vdb__details(b, v, vector, score > 0 ? score : 0,
+					vigil_vdb__jstr(adv, "date"))) < 0)
 		goto done;
 	json_t *patched = json_object_get(vers, "patched");
 	char *ranges =
@@ -151,8 +146,8 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 		if (a && strcmp(a, primary) != 0)
 			error = vigil_vdb__alias(b, v, a);
 	}
-	if (error == 0 && str(adv, "url"))
-		error = vigil_vdb__reference(b, v, str(adv, "url"));
+	if (error == 0 && vigil_vdb__jstr(adv, "url"))
+		error = vigil_vdb__reference(b, v, vigil_vdb__jstr(adv, "url"));
 	json_t *refs = json_object_get(adv, "references");
 	for (size_t i = 0; i < json_array_size(refs) && error == 0; i++)
 		if (json_string_value(json_array_get(refs, i)))
