@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "../lib/util/util.h"
@@ -303,16 +302,6 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		die_usage("scan", "too many arguments (one IMAGE)");
 }
 
-/* Days since the database was built ("YYYY-MM-DDTHH:MM:SSZ"), or -1. */
-static double db_age_days(const char *built)
-{
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	if (!built || !strptime(built, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		return -1;
-	return difftime(time(NULL), timegm(&tm)) / 86400.0;
-}
-
 typedef struct scan_state {
 	vigil_image *img;
 	vigil_inventory *inv;
@@ -359,8 +348,8 @@ static int open_db(scan_opts *s, scan_state *st, char *warn, size_t wn)
 				       path);
 	if (error < 0)
 		return error;
-	double age = db_age_days(vigil_db_built(st->db));
-	if (age > s->db_max_age) {
+	double age = 0;
+	if (vigil_db_age_days(st->db, &age) == 0 && age > s->db_max_age) {
 		snprintf(warn, wn,
 			 "the vulnerability database is %.0f days old (built %s); run 'vigil db "
 			 "update' (--db-max-age sets the limit)",

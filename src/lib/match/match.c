@@ -82,21 +82,6 @@ static int distro_key(char *out, size_t n, const vigil_distro *d)
 	return 1;
 }
 
-/* PEP 503: lower case, runs of "-_." become "-". */
-static void pep503(char *out, size_t n, const char *s)
-{
-	size_t o = 0;
-	for (; *s && o + 1 < n; s++) {
-		if (*s == '-' || *s == '_' || *s == '.') {
-			if (o == 0 || out[o - 1] != '-')
-				out[o++] = '-';
-		} else {
-			out[o++] = (char)tolower((unsigned char)*s);
-		}
-	}
-	out[o] = '\0';
-}
-
 int vigil_match__query(vigil_match_query *q, const vigil_pkg *p, const vigil_distro *d)
 {
 	memset(q, 0, sizeof(*q));
@@ -144,7 +129,7 @@ int vigil_match__query(vigil_match_query *q, const vigil_pkg *p, const vigil_dis
 		snprintf(q->eco, sizeof(q->eco), "%s", LANG[i].eco);
 		q->scheme = LANG[i].scheme;
 		if (strcmp(p->type, "pypi") == 0) {
-			pep503(q->namebuf, sizeof(q->namebuf), p->name);
+			vigil_pep503_name(q->namebuf, sizeof(q->namebuf), p->name);
 			q->name = q->namebuf;
 		} else if (strcmp(p->type, "maven") == 0 && p->group) {
 			snprintf(q->namebuf, sizeof(q->namebuf), "%s:%s", p->group, p->name);

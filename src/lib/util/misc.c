@@ -342,3 +342,19 @@ void vigil_jsonw_end(vigil_jsonw *w)
 {
 	fputc('\n', w->f);
 }
+
+void vigil_pep503_name(char *out, size_t n, const char *name)
+{
+	size_t o = 0;
+	if (!n)
+		return;
+	for (const char *p = name; *p && o + 1 < n; p++) {
+		if (*p == '-' || *p == '_' || *p == '.') {
+			if (o == 0 || out[o - 1] != '-')
+				out[o++] = '-';
+		} else {
+			out[o++] = (char)tolower((unsigned char)*p);
+		}
+	}
+	out[o] = '\0';
+}

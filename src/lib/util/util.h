@@ -103,6 +103,12 @@ int vigil_parse_uint(uint64_t *out, const char *s, uint64_t max);
 /* "12.3 MB" style, into buf. */
 const char *vigil_human_size(char *buf, size_t n, uint64_t bytes);
 
+/* ---- names ----------------------------------------------------------------------- */
+
+/* A PyPI project name normalised as PEP 503 says (lower case, runs of "-_." become
+ * "-"), into out (n bytes, cut to fit): the importers and the matcher key on it. */
+void vigil_pep503_name(char *out, size_t n, const char *name);
+
 /* ---- JSON writer: streams to a FILE, always valid UTF-8 output ---------------------- */
 
 typedef struct vigil_jsonw {

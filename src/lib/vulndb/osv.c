@@ -35,21 +35,6 @@ static void eco_key(char *out, size_t n, const char *eco)
 		out[i] = (char)tolower((unsigned char)out[i]);
 }
 
-/* PEP 503: lower case, runs of '-', '_' and '.' become one '-'. */
-static void pep503(char *out, size_t n, const char *name)
-{
-	size_t o = 0;
-	for (const char *p = name; *p && o + 1 < n; p++) {
-		if (*p == '-' || *p == '_' || *p == '.') {
-			if (o == 0 || out[o - 1] != '-')
-				out[o++] = '-';
-		} else {
-			out[o++] = (char)tolower((unsigned char)*p);
-		}
-	}
-	out[o] = '\0';
-}
-
 /* The only CVE among the aliases and upstream ids, or NULL (none, or several). */
 static const char *only_cve(json_t *doc)
 {
@@ -136,7 +121,7 @@ static int affected(vigil_vdb_build *b, const char *member, int64_t v, json_t *a
 	}
 	eco_key(key, sizeof(key), eco);
 	if (strcmp(key, "pypi") == 0)
-		pep503(pname, sizeof(pname), name);
+		vigil_pep503_name(pname, sizeof(pname), name);
 	else
 		snprintf(pname, sizeof(pname), "%s", name);
 	/* commit ranges mean nothing to a version matcher: keep the others */
