@@ -4,6 +4,9 @@
 # Prints one PASS/FAIL/SKIP line per check and ends with "N passed, N failed".
 #   tests/run.sh [FILTER]   only suites whose path contains FILTER
 #   VIGIL_SKIP_ASAN=1       run the normal build only
+#   CI=true                 a SKIP is a FAIL unless its reason names a capability the
+#                           machine lacks ("capability:", "needs root", ASan-only limits):
+#                           a missing tool, data file or download must not pass silently
 #   VIGIL_TEST_JOBS=N       steps run at once (default: the number of CPUs); each step's
 #                           output is printed whole when it ends, so lines never interleave
 # Steps are independent: each makes its own temporary directories and picks free ports;
@@ -30,6 +33,10 @@ step() {
   local name=$1; shift
   local out rc start=$SECONDS
   out=$("$@" 2>&1); rc=$?
+  if [ "${CI:-}" = true ]; then
+    out=$(printf '%s\n' "$out" | sed -E '/^SKIP: /{/capability:|needs root|ASan/!s/^SKIP: (.*)$/FAIL: \1 [CI=true: a missing tool, data file or download is a failure]/}')
+    printf '%s\n' "$out" | grep -q '^FAIL: ' && [ $rc -eq 0 ] && rc=1
+  fi
   echo "--- $name ($((SECONDS - start)) s)"
   printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIP): '
   if [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q '^FAIL: '; then
