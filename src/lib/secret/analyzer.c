@@ -19,6 +19,7 @@ typedef struct pending {
 	int line;
 	char redacted[48];
 	char hash[17];
+	char head[17]; /* hash of the secret's first bytes: one secret, two rules */
 } pending;
 
 struct vigil_secret_scan {
@@ -154,10 +155,24 @@ static int on_hit(const vigil_secret__hit *h, void *payload)
 {
 	fstate *s = payload;
 	pending *p;
+	char head[17];
+	vigil_secret__hash16(head, h->secret, h->secret_len < 24 ? h->secret_len : 24);
+	/* The same secret found by two rules (a Google service-account key is also a PEM
+	 * key): one finding, from the rule listed first, the more specific one. */
+	for (size_t i = 0; i < s->pend.len; i++) {
+		p = &VIGIL_VEC_AT(&s->pend, pending, i);
+		if (p->line != h->line || strcmp(p->head, head) != 0)
+			continue;
+		if (h->rule > p->rule)
+			return 0;
+		goto fill;
+	}
 	if (s->pend.len >= MAX_FINDINGS_PER_FILE)
 		return 0;
 	if (!(p = vigil_vec_push(&s->pend)))
 		return VIGIL_ENOMEM;
+fill:
+	memcpy(p->head, head, sizeof(head));
 	p->rule = h->rule;
 	p->line = h->line;
 	vigil_secret__redact(p->redacted, sizeof(p->redacted), h->secret, h->secret_len);
