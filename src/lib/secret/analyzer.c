@@ -157,11 +157,15 @@ static int on_hit(const vigil_secret__hit *h, void *payload)
 	pending *p;
 	char head[17];
 	vigil_secret__hash16(head, h->secret, h->secret_len < 24 ? h->secret_len : 24);
-	/* The same secret found by two rules (a Google service-account key is also a PEM
-	 * key): one finding, from the rule listed first, the more specific one. */
+	/* A key body found by a provider's rule and by a PEM rule (a Google service-account
+	 * key is also a PKCS#8 key): one finding, from the rule listed first, the provider's.
+	 * Other pairs (a ghp_ token inside a URL with a password) stay two findings: the
+	 * token and the place that holds it. */
 	for (size_t i = 0; i < s->pend.len; i++) {
 		p = &VIGIL_VEC_AT(&s->pend, pending, i);
-		if (p->line != h->line || strcmp(p->head, head) != 0)
+		if (p->line != h->line || strcmp(p->head, head) != 0 ||
+		    (p->rule->check != VIGIL_SECRET_CHECK_PEMBODY &&
+		     h->rule->check != VIGIL_SECRET_CHECK_PEMBODY))
 			continue;
 		if (h->rule > p->rule)
 			return 0;
