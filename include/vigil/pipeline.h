@@ -78,11 +78,11 @@ void vigil_engine_free(vigil_engine *e);
 /* ---- one scan ------------------------------------------------------------------------ */
 
 typedef struct vigil_scan_opts {
-	const char *tag, *platform;	/* pick an image from an archive / index */
-	uint64_t max_archive_size;	/* 0 = the inventory's default */
-	const char *severities;		/* "HIGH,CRITICAL"; NULL = all */
-	int ignore_unfixed;		/* leave out vulnerabilities without a fix */
-	int color;			/* ANSI colours in the table report */
+	const char *tag, *platform; /* pick an image from an archive / index */
+	uint64_t max_archive_size;  /* 0 = the inventory's default */
+	const char *severities;	    /* "HIGH,CRITICAL"; NULL = all */
+	int ignore_unfixed;	    /* leave out vulnerabilities without a fix */
+	int color;		    /* ANSI colours in the table report */
 } vigil_scan_opts;
 
 #define VIGIL_SCAN_OPTS_INIT                                                                       \

@@ -308,7 +308,8 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		if (optind < argc)
 			die_usage("scan", "--rematch takes the place of IMAGE");
 		if (s->scanners != SC_ALL && s->scanners != SC_VULN)
-			die_usage("scan", "--rematch matches vulnerabilities only (--scanners vuln)");
+			die_usage("scan",
+				  "--rematch matches vulnerabilities only (--scanners vuln)");
 		s->scanners = SC_VULN;
 	} else if (optind >= argc) {
 		die_usage("scan", "missing IMAGE");

@@ -13,11 +13,21 @@ static int add_vulns(vigil_report *r, const vigil_policy *p)
 	for (size_t i = 0; i < vigil_match_count(r->vulns) && error == 0; i++) {
 		vigil_vuln *v = vigil_match__get_mut(r->vulns, i);
 		const char *diff_id = vigil_report__diff_id(r, v->pkg->layer);
-		vigil_finding f = {VIGIL_FINDING_VULN, v->id, v->severity, v->title,
-				   v->pkg->location, v->pkg, v->pkg->layer, diff_id, NULL, 0,
-				   v->fixed != NULL, v};
-		vigil_policy_subject s = {v->id,	     v->aliases,   v->pkg->name, v->pkg->purl,
-					  v->pkg->location, v->pkg->layer, diff_id,	 NULL};
+		vigil_finding f = {VIGIL_FINDING_VULN,
+				   v->id,
+				   v->severity,
+				   v->title,
+				   v->pkg->location,
+				   v->pkg,
+				   v->pkg->layer,
+				   diff_id,
+				   NULL,
+				   0,
+				   v->fixed != NULL,
+				   v};
+		vigil_policy_subject s = {
+			v->id,	       v->aliases, v->pkg->name, v->pkg->purl, v->pkg->location,
+			v->pkg->layer, diff_id,	   NULL};
 		if ((error = vigil_report__add(r, &f, p, &s)) == 0) /* the vuln shows it too */
 			v->suppressed = VIGIL_VEC_AT(&r->entries, vigil_finding, r->entries.len - 1)
 						.suppressed;
@@ -31,8 +41,18 @@ static int add_secrets(vigil_report *r, const vigil_policy *p)
 	for (size_t i = 0; i < vigil_secret_scan_count(r->secrets) && error == 0; i++) {
 		const vigil_secret_finding *x = vigil_secret_scan_get(r->secrets, i);
 		const char *diff_id = vigil_report__diff_id(r, x->layer);
-		vigil_finding f = {VIGIL_FINDING_SECRET, x->rule_id, x->severity, x->title, x->path,
-				   NULL, x->layer, diff_id, NULL, 0, 1, x};
+		vigil_finding f = {VIGIL_FINDING_SECRET,
+				   x->rule_id,
+				   x->severity,
+				   x->title,
+				   x->path,
+				   NULL,
+				   x->layer,
+				   diff_id,
+				   NULL,
+				   0,
+				   1,
+				   x};
 		vigil_policy_subject s = {x->rule_id, NULL,	NULL,	 NULL,
 					  x->path,    x->layer, diff_id, x->fingerprint};
 		error = vigil_report__add(r, &f, p, &s);
@@ -46,8 +66,18 @@ static int add_malware(vigil_report *r, const vigil_policy *p)
 	for (size_t i = 0; i < vigil_malware_scan_count(r->malware) && error == 0; i++) {
 		const vigil_malware_finding *x = vigil_malware_scan_get(r->malware, i);
 		const char *diff_id = vigil_report__diff_id(r, x->layer);
-		vigil_finding f = {VIGIL_FINDING_MALWARE, x->rule, x->severity, x->title, x->path,
-				   NULL, x->layer, diff_id, NULL, 0, 1, x};
+		vigil_finding f = {VIGIL_FINDING_MALWARE,
+				   x->rule,
+				   x->severity,
+				   x->title,
+				   x->path,
+				   NULL,
+				   x->layer,
+				   diff_id,
+				   NULL,
+				   0,
+				   1,
+				   x};
 		vigil_policy_subject s = {x->rule, NULL,     NULL,    NULL,
 					  x->path, x->layer, diff_id, x->sha256};
 		error = vigil_report__add(r, &f, p, &s);
@@ -61,10 +91,20 @@ static int add_config(vigil_report *r, const vigil_policy *p, const vigil_config
 	for (size_t i = 0; i < vigil_config_result_count(c) && error == 0; i++) {
 		const vigil_config_finding *x = vigil_config_result_get(c, i);
 		const char *diff_id = vigil_report__diff_id(r, x->layer);
-		vigil_finding f = {VIGIL_FINDING_CONFIG, x->check->id, x->severity, x->check->title,
-				   x->file, NULL, x->layer, diff_id, NULL, 0, 1, x};
-		vigil_policy_subject s = {x->check->id, NULL, NULL, NULL, x->file, x->layer,
-					  diff_id,	NULL};
+		vigil_finding f = {VIGIL_FINDING_CONFIG,
+				   x->check->id,
+				   x->severity,
+				   x->check->title,
+				   x->file,
+				   NULL,
+				   x->layer,
+				   diff_id,
+				   NULL,
+				   0,
+				   1,
+				   x};
+		vigil_policy_subject s = {x->check->id, NULL,	  NULL,	   NULL,
+					  x->file,	x->layer, diff_id, NULL};
 		error = vigil_report__add(r, &f, p, &s);
 	}
 	return error;

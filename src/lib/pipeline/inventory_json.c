@@ -112,8 +112,8 @@ int vigil_scan_result_load_inventory(vigil_scan_result **out, vigil_ctx *ctx, co
 	root = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
 	fclose(f);
 	if (!root)
-		return vigil_error_set(ctx, VIGIL_EFORMAT, "%s:%d: malformed JSON: %s", path, je.line,
-				       je.text);
+		return vigil_error_set(ctx, VIGIL_EFORMAT, "%s:%d: malformed JSON: %s", path,
+				       je.line, je.text);
 	if (!json_is_object(root) || !json_is_array(pkgs = json_object_get(root, "packages"))) {
 		error = vigil_error_set(ctx, VIGIL_EFORMAT,
 					"%s: not a Vigil inventory (no \"packages\" array; write "

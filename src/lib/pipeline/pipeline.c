@@ -256,7 +256,8 @@ int vigil_scan_run(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *
 	     (error = vigil_config_image_new(&r->cimg, r->img,
 					     vigil_policy_config_opts(e->policy))) < 0))
 		goto done;
-	if ((error = vigil_image_read(r->img)) < 0 || (error = vigil_inventory_finish(r->inv)) < 0 ||
+	if ((error = vigil_image_read(r->img)) < 0 ||
+	    (error = vigil_inventory_finish(r->inv)) < 0 ||
 	    (r->secrets && (error = vigil_secret_scan_finish(r->secrets)) < 0) ||
 	    (r->malware && (error = vigil_malware_scan_finish(r->malware)) < 0) ||
 	    (r->cimg && (error = vigil_config_image_finish(&r->config, r->cimg,

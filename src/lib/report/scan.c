@@ -139,8 +139,8 @@ int vigil_report__add(vigil_report *r, const vigil_finding *f, const vigil_polic
 		return VIGIL_ENOMEM;
 	*e = *f;
 	e->severity = f->severity ? f->severity : "UNKNOWN";
-	e->shown = wanted(r->opts.severities, e->severity) &&
-		   !(r->opts.ignore_unfixed && !f->fixable);
+	e->shown =
+		wanted(r->opts.severities, e->severity) && !(r->opts.ignore_unfixed && !f->fixable);
 	e->suppressed = vigil_policy__suppress(p, subject, on_expired, r);
 	if (e->shown && !e->suppressed)
 		r->failing++;

@@ -35,9 +35,16 @@ static int put_at(const fixture *fx, const char *rel, const char *text)
 /* The fixture: a rootfs and a database; 0 on success. */
 static int fixture_make(fixture *fx)
 {
-	static const char *const dirs[] = {"root", "root/etc", "root/lib", "root/lib/apk",
-					   "root/lib/apk/db", "root/app", "root/var",
-					   "root/var/www", "mirror", "mirror/alpine-secdb",
+	static const char *const dirs[] = {"root",
+					   "root/etc",
+					   "root/lib",
+					   "root/lib/apk",
+					   "root/lib/apk/db",
+					   "root/app",
+					   "root/var",
+					   "root/var/www",
+					   "mirror",
+					   "mirror/alpine-secdb",
 					   "mirror/alpine-secdb/v3.9"};
 	char p[512], tok[64], cmd[1024];
 	memset(fx, 0, sizeof(*fx));
@@ -60,7 +67,10 @@ static int fixture_make(fixture *fx)
 		tok[i] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"[rand() % 57];
 	tok[36] = '\0';
 	char secret[128], eicar[128];
-	snprintf(secret, sizeof(secret), "GITHUB_TOKEN=%s%s\n", "gh" "p_", tok);
+	snprintf(secret, sizeof(secret), "GITHUB_TOKEN=%s%s\n",
+		 "gh"
+		 "p_",
+		 tok);
 	snprintf(eicar, sizeof(eicar), "%s%s%s\n", "X5O!P%@AP[4\\PZX54(P^)7CC)7}$",
 		 "EICAR-STANDARD-ANTIVIRUS-", "TEST-FILE!$H+H*");
 	if (put_at(fx, "root/etc/os-release",
@@ -80,8 +90,9 @@ static int fixture_make(fixture *fx)
 		   "      secfixes:\n        1.1.20-r5:\n          - CVE-2019-14697\n") < 0 ||
 	    put(fx->policy, "ignore:\n  - id: CVE-2019-14697\n    reason: not reachable\n") < 0)
 		return -1;
-	snprintf(cmd, sizeof(cmd), "tar -C %s/mirror -czf %s/mirror/alpine-secdb.tar.gz alpine-secdb",
-		 fx->dir, fx->dir);
+	snprintf(cmd, sizeof(cmd),
+		 "tar -C %s/mirror -czf %s/mirror/alpine-secdb.tar.gz alpine-secdb", fx->dir,
+		 fx->dir);
 	if (system(cmd) != 0)
 		return -1;
 	vigil_ctx *ctx = NULL;
@@ -275,7 +286,8 @@ TEST(test_pipeline__rematch_saved_inventory_without_image)
 	if (vigil_scan_result_count(loaded) != vigil_scan_result_count(r))
 		goto done;
 	for (size_t i = 0; i < vigil_scan_result_count(r); i++) {
-		const vigil_finding *a = vigil_scan_result_get(r, i), *b = vigil_scan_result_get(loaded, i);
+		const vigil_finding *a = vigil_scan_result_get(r, i),
+				    *b = vigil_scan_result_get(loaded, i);
 		if (a->kind != b->kind || strcmp(a->id, b->id) != 0 ||
 		    strcmp(a->pkg->name, b->pkg->name) != 0 || a->layer != b->layer ||
 		    strcmp(a->path, b->path) != 0 || b->suppressed) {
@@ -327,8 +339,8 @@ TEST(test_pipeline__load_inventory_rejects_malformed_files)
 			goto done;
 		}
 	}
-	if (put(path, "{\"packages\": [{\"type\": \"apk\", \"name\": \"a\", \"version\": \"1\"}]}") <
-		    0 ||
+	if (put(path,
+		"{\"packages\": [{\"type\": \"apk\", \"name\": \"a\", \"version\": \"1\"}]}") < 0 ||
 	    vigil_scan_result_load_inventory(&r, ctx, path, NULL) != 0 ||
 	    vigil_scan_result_get(r, 0) != NULL)
 		goto done;
