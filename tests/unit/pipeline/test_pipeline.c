@@ -3,6 +3,7 @@
  * a generated GitHub token, the EICAR test file), a database built by vigil_db_update from
  * a one-feed mirror written here, the uniform findings, filters, policy, and rematching a
  * saved inventory. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -354,5 +355,62 @@ done:
 	vigil_ctx_free(ctx);
 	unlink(path);
 	rmdir(dir);
+	CHECK(ok);
+}
+
+typedef struct scan_job {
+	const vigil_engine *engine;
+	const char *image;
+	size_t count, failing;
+	int error;
+} scan_job;
+
+static void *scan_thread(void *payload)
+{
+	scan_job *j = payload;
+	vigil_ctx *ctx = NULL;
+	vigil_scan_result *r = NULL;
+	if ((j->error = vigil_ctx_new(&ctx)) == 0 &&
+	    (j->error = vigil_scan_run(&r, ctx, j->engine, j->image, NULL)) == 0) {
+		j->count = vigil_scan_result_count(r);
+		j->failing = vigil_scan_result_failing(r);
+	}
+	vigil_scan_result_free(r);
+	vigil_ctx_free(ctx);
+	return NULL;
+}
+
+TEST(test_pipeline__one_engine_serves_concurrent_scans)
+{
+	fixture fx;
+	vigil_ctx *ctx = NULL;
+	vigil_engine *e = NULL;
+	scan_job jobs[4];
+	pthread_t th[4];
+	int ok = 0, started = 0;
+	if (fixture_make(&fx) < 0 || vigil_ctx_new(&ctx) < 0 ||
+	    engine(&e, ctx, &fx, VIGIL_SCANNER_ALL, NULL) < 0)
+		goto done;
+	for (; started < 4; started++) {
+		jobs[started] = (scan_job){e, fx.image, 0, 0, 0};
+		if (pthread_create(&th[started], NULL, scan_thread, &jobs[started]) != 0)
+			break;
+	}
+	for (int i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	if (started != 4)
+		goto done;
+	for (int i = 0; i < 4; i++)
+		if (jobs[i].error != 0 || jobs[i].count < 3 || jobs[i].count != jobs[0].count ||
+		    jobs[i].failing != jobs[0].failing) {
+			printf("  job %d: error %d, %zu findings (job 0: %zu)\n", i, jobs[i].error,
+			       jobs[i].count, jobs[0].count);
+			goto done;
+		}
+	ok = 1;
+done:
+	vigil_engine_free(e);
+	vigil_ctx_free(ctx);
+	fixture_free(&fx);
 	CHECK(ok);
 }
