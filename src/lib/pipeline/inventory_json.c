@@ -96,21 +96,32 @@ int vigil_scan_result_load_inventory(vigil_scan_result **out, vigil_ctx *ctx, co
 	json_error_t je;
 	json_t *root = NULL, *pkgs;
 	const char *name = NULL;
+	vigil_buf b = VIGIL_BUF_INIT;
+	char chunk[65536];
+	size_t n;
 	FILE *f;
-	long size;
 	int error;
 	*out = NULL;
 	if (!(f = fopen(path, "rb")))
 		return vigil_error_set(ctx, VIGIL_EIO, "cannot read %s", path);
-	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 &&
-	    (uint64_t)size > ctx->limits.max_json_size * 16) {
-		fclose(f);
-		return vigil_error_set(ctx, VIGIL_ELIMIT,
-				       "%s: inventory larger than 16 x --max-json-size", path);
-	}
-	rewind(f);
-	root = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
+	/* bounded also for pipes and files that grow while read */
+	b.limit = ctx->limits.max_json_size * 16;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (vigil_buf_put(&b, chunk, n) < 0) {
+			fclose(f);
+			vigil_buf_free(&b);
+			return vigil_error_set(ctx, VIGIL_ELIMIT,
+					       "%s: inventory larger than 16 x --max-json-size",
+					       path);
+		}
+	error = ferror(f);
 	fclose(f);
+	if (error) {
+		vigil_buf_free(&b);
+		return vigil_error_set(ctx, VIGIL_EIO, "%s: read error", path);
+	}
+	root = json_loadb((const char *)b.data, b.len, JSON_REJECT_DUPLICATES, &je);
+	vigil_buf_free(&b);
 	if (!root)
 		return vigil_error_set(ctx, VIGIL_EFORMAT, "%s:%d: malformed JSON: %s", path,
 				       je.line, je.text);

@@ -349,6 +349,13 @@ TEST(test_pipeline__load_inventory_rejects_malformed_files)
 	r = NULL;
 	if (vigil_scan_result_load_inventory(&r, ctx, "/nonexistent/inv.json", NULL) != VIGIL_EIO)
 		goto done;
+	/* the size cap: 16 x max_json_size */
+	vigil_limits lim = VIGIL_LIMITS_INIT;
+	lim.max_json_size = 2; /* 32 bytes: the 61-byte inventory is over */
+	vigil_ctx_set_limits(ctx, &lim);
+	if (vigil_scan_result_load_inventory(&r, ctx, path, NULL) != VIGIL_ELIMIT || r ||
+	    !strstr(vigil_ctx_error(ctx), "max-json-size"))
+		goto done;
 	ok = 1;
 done:
 	vigil_scan_result_free(r);
