@@ -548,8 +548,7 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	PEM("private-key-pgp", "PGP private key block", "PGP PRIVATE KEY BLOCK"),
 	PEM("private-key-ssh2", "SSH2 encrypted private key", "SSH2 ENCRYPTED PRIVATE KEY"),
 	RULEX("private-key-putty", "PrivateKey", "PuTTY private key", "CRITICAL",
-	      "\\bPrivate-Lines: [0-9]{1,3}\\r?\\n"
-	      "([A-Za-z0-9+/]{40,76}\\r?\\n[A-Za-z0-9+/=]{4,76})",
+	      "\\bPrivate-Lines: [0-9]{1,3}" NL "([A-Za-z0-9+/]{40,76}" NL "[A-Za-z0-9+/=]{4,76})",
 	      NULL, 0, NULL, NULL, VIGIL_SECRET_SCOPE_ANY, VIGIL_SECRET_CHECK_PEMBODY),
 	/* ---- URLs with credentials ---- */
 	DBURL("postgres-url", "Database", "PostgreSQL URL with a password", "postgres(?:ql)?"),
