@@ -14,12 +14,12 @@
 #include "runtime/rt.h"
 
 #define SLOTS 1024
-#define NEG_TTL_NS 500000000LL /* recheck an unknown cgroup after 0.5 s */
+#define SIG_CHECK_NS 10000000LL /* look for changed runc state at most every 10 ms */
 #define MAX_JSON (8u << 20)
 
 typedef struct slot {
 	unsigned long long cgid;
-	long long checked; /* monotonic ns of the lookup, for negative entries */
+	unsigned long long gen; /* runc state generation of a negative entry */
 	rt_container c;
 	int used;
 } slot;
@@ -28,7 +28,8 @@ struct rt_containers {
 	char runc_root[256], cgroup_root[256];
 	slot slots[SLOTS];
 	rt_container host;
-	long long last_scan;
+	long long last_sig_check;
+	unsigned long long sig, gen;
 };
 
 static long long now_ns(void)
@@ -184,6 +185,32 @@ done:
 	return found;
 }
 
+/* a hash of the names and change times of runc's state files */
+static unsigned long long state_sig(rt_containers *cs)
+{
+	unsigned long long h = 0xcbf29ce484222325ULL;
+	char path[600];
+	struct dirent *de;
+	struct stat sb;
+	DIR *d = opendir(cs->runc_root);
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%.255s/%.255s/state.json", cs->runc_root, de->d_name);
+		if (stat(path, &sb) < 0)
+			continue;
+		for (const char *p = de->d_name; *p; p++)
+			h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+		h = (h ^ (unsigned long long)sb.st_mtim.tv_nsec ^ ((unsigned long long)sb.st_mtim.tv_sec << 30)) *
+		    0x100000001b3ULL;
+	}
+	closedir(d);
+	return h;
+}
+
 const rt_container *vigil_rt__containers_get(rt_containers *cs, unsigned long long cgid)
 {
 	slot *s = &cs->slots[(cgid * 0x9E3779B97F4A7C15ULL) >> 54 & (SLOTS - 1)];
@@ -192,12 +219,25 @@ const rt_container *vigil_rt__containers_get(rt_containers *cs, unsigned long lo
 	struct dirent *de;
 	rt_container c;
 
-	if (s->used && s->cgid == cgid && (!s->c.host || now - s->checked < NEG_TTL_NS))
-		return s->c.host ? &cs->host : &s->c;
+	if (s->used && s->cgid == cgid && !s->c.host)
+		return &s->c;
+	if (s->used && s->cgid == cgid) {
+		/* not a container when last looked: look again only if runc's state changed */
+		if (now - cs->last_sig_check > SIG_CHECK_NS) {
+			unsigned long long sig = state_sig(cs);
+			cs->last_sig_check = now;
+			if (sig != cs->sig) {
+				cs->sig = sig;
+				cs->gen++;
+			}
+		}
+		if (s->gen == cs->gen)
+			return &cs->host;
+	}
 	/* a miss: scan runc's state (one slot per hash bucket; a collision just rescans) */
 	s->used = 1;
 	s->cgid = cgid;
-	s->checked = now;
+	s->gen = cs->gen;
 	s->c = cs->host;
 	if (!(d = opendir(cs->runc_root)))
 		return &cs->host;
