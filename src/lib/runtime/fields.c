@@ -174,8 +174,8 @@ int vigil_rt__field(const rt_view *v, int f, int idx, char *buf, size_t n)
 			return -1;
 		s = strchr(v->cmdline, ' ');
 		return put(buf, n, s ? s + 1 : "");
-	case F_PROC_PNAME: return putk(buf, n, e->acomm[0], VRT_COMM);
-	case F_PROC_GPNAME: return putk(buf, n, e->acomm[1], VRT_COMM);
+	case F_PROC_PNAME: return e->acomm[0][0] ? putk(buf, n, e->acomm[0], VRT_COMM) : -1;
+	case F_PROC_GPNAME: return e->acomm[1][0] ? putk(buf, n, e->acomm[1], VRT_COMM) : -1;
 	case F_PROC_ANAME:
 		if (idx < 0 || idx >= VRT_ANC || !e->acomm[idx][0])
 			return -1;

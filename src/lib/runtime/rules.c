@@ -16,6 +16,8 @@
 #define MAX_DEPTH 64 /* nesting of parentheses and macros */
 #define MAX_ITEMS 10000
 #define VALBUF 1024
+#define MAX_COND (64u << 10) /* bytes of one condition */
+#define MAX_TREE 100000	    /* nodes a rule evaluates, macros expanded */
 
 enum { N_AND, N_OR, N_NOT, N_CMP, N_TRUE };
 enum { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_STARTS, OP_ENDS, OP_CONTAINS, OP_GLOB,
@@ -73,6 +75,7 @@ struct vigil_rules {
 	rt_rule **rules;
 	size_t nrules;
 	node *nodes;
+	int mdepth; /* macros being compiled, nested */
 	char err[512];
 };
 
@@ -189,6 +192,7 @@ typedef struct ld {
 	vigil_rules *r;
 	yaml_document_t *doc;
 	const char *file;
+	const char *kind; /* "rule", "list", "macro": names the entry in messages */
 } ld;
 
 static int line_of(const yaml_node_t *n)
@@ -204,7 +208,7 @@ static const char *scalar(const yaml_node_t *n)
 static int bad(ld *l, const yaml_node_t *n, const char *what, const char *name)
 {
 	if (name)
-		set_err(l->r, "%s:%d: '%s': %s", l->file, n ? line_of(n) : 0, name, what);
+		set_err(l->r, "%s:%d: %s '%s': %s", l->file, n ? line_of(n) : 0, l->kind ? l->kind : "entry", name, what);
 	else
 		set_err(l->r, "%s:%d: %s", l->file, n ? line_of(n) : 0, what);
 	return VIGIL_EFORMAT;
@@ -439,8 +443,26 @@ static int load_exceptions(ld *l, yaml_node_t *seq, rt_rule *x)
 					return error;
 				continue;
 			}
-			if ((error = get_strv(l, t, &nt[e->nvalues - 1], "values", x->name)) < 0)
-				return error;
+			if (t->type != YAML_SEQUENCE_NODE)
+				return bad(l, t, "exception values must be lists as long as fields", x->name);
+			for (yaml_node_item_t *ti = t->data.sequence.items.start; ti < t->data.sequence.items.top; ti++) {
+				yaml_node_t *item = yaml_document_get_node(l->doc, *ti);
+				char lname[64];
+				def *d;
+				if (scalar(item)) {
+					error = strv_push(&nt[e->nvalues - 1], scalar(item), strlen(scalar(item)));
+				} else if (item->type == YAML_SEQUENCE_NODE) {
+					/* a list of values (for in / pmatch): kept as an anonymous list */
+					snprintf(lname, sizeof(lname), "\001exc%zu", l->r->nlists);
+					if ((error = add_def(l, &l->r->lists, &l->r->nlists, lname, line_of(item), &d)) < 0 ||
+					    (error = get_strv(l, item, &d->items, "values", x->name)) < 0)
+						return error;
+					error = strv_push(&nt[e->nvalues - 1], lname, strlen(lname));
+				} else
+					return bad(l, item, "exception values must be strings or lists", x->name);
+				if (error < 0)
+					return error;
+			}
 			if (nt[e->nvalues - 1].n != e->fields.n)
 				return bad(l, t, "exception values must be lists as long as fields", x->name);
 		}
@@ -590,7 +612,7 @@ int vigil_rules_load_buffer(vigil_rules *r, const char *name, const char *buf, s
 	yaml_parser_t p;
 	yaml_document_t doc;
 	yaml_node_t *root;
-	ld l = {r, &doc, name};
+	ld l = {r, &doc, name, NULL};
 	int error = 0;
 
 	r->err[0] = 0;
@@ -638,6 +660,7 @@ int vigil_rules_load_buffer(vigil_rules *r, const char *name, const char *buf, s
 			error = bad(&l, m, "entry is not a rule, macro or list", NULL);
 			goto done;
 		}
+		l.kind = ks;
 		if (!strcmp(ks, "rule"))
 			error = load_rule(&l, m);
 		else
@@ -998,6 +1021,10 @@ static int compile_cond(vigil_rules *r, const char *s, const char *file, int lin
 	cp c = {r, s, what, file, line, 0, 0, 0, NULL, 0, {0}};
 	int error;
 
+	if (strlen(s) > MAX_COND) {
+		set_err(r, "%s:%d: %s: condition longer than %u bytes", file, line, what, MAX_COND);
+		return VIGIL_EFORMAT;
+	}
 	if ((error = next(&c)) < 0 || (error = parse_or(&c, out)) < 0)
 		return error;
 	if (c.tok != T_END)
@@ -1019,8 +1046,14 @@ static int compile_macro(vigil_rules *r, def *d, node **out)
 		set_err(r, "%s:%d: %s: refers to itself", d->file, d->line, what);
 		return VIGIL_EFORMAT;
 	}
+	if (r->mdepth >= MAX_DEPTH) {
+		set_err(r, "%s:%d: %s: macros nested too deeply", d->file, d->line, what);
+		return VIGIL_EFORMAT;
+	}
 	d->state = 1;
+	r->mdepth++;
 	error = compile_cond(r, d->cond, d->file, d->line, what, &d->root);
+	r->mdepth--;
 	d->state = error < 0 ? 0 : 2;
 	*out = d->root;
 	return error;
@@ -1132,6 +1165,16 @@ static int compile_output(vigil_rules *r, rt_rule *x)
 	return 0;
 }
 
+/* counts the nodes evaluating n visits (shared macros counted each time), up to a cap */
+static size_t tree_size(const node *n, size_t acc)
+{
+	if (!n || acc > MAX_TREE)
+		return acc;
+	acc++;
+	acc = tree_size(n->a, acc);
+	return tree_size(n->b, acc);
+}
+
 int vigil_rules_compile(vigil_rules *r)
 {
 	int error;
@@ -1153,6 +1196,10 @@ int vigil_rules_compile(vigil_rules *r)
 		if ((error = compile_cond(r, x->cond, x->file, x->cond_line, what, &x->root)) < 0 ||
 		    (error = compile_exceptions(r, x, &ex)) < 0 || (error = compile_output(r, x)) < 0)
 			return error;
+		if (tree_size(x->root, 0) > MAX_TREE) {
+			set_err(r, "%s:%d: %s: condition expands to more than %u terms", x->file, x->cond_line, what, MAX_TREE);
+			return VIGIL_EFORMAT;
+		}
 		if (ex) {
 			node *nn = mknode(r, N_NOT), *a = mknode(r, N_AND);
 			if (!nn || !a)
@@ -1226,16 +1273,10 @@ static int cmp_one(const node *n, const char *v)
 	}
 }
 
-static int eval(const node *n, const rt_view *v)
+static __attribute__((noinline)) int eval_cmp(const node *n, const rt_view *v)
 {
 	char buf[VALBUF];
 
-	switch (n->kind) {
-	case N_AND: return eval(n->a, v) && eval(n->b, v);
-	case N_OR: return eval(n->a, v) || eval(n->b, v);
-	case N_NOT: return !eval(n->a, v);
-	case N_TRUE: return 1;
-	}
 	if (n->field == F_PROC_ANAME) {
 		for (int i = 0; i < VRT_ANC; i++)
 			if (vigil_rt__field(v, F_PROC_ANAME, i, buf, sizeof(buf)) == 0 && cmp_one(n, buf))
@@ -1245,6 +1286,17 @@ static int eval(const node *n, const rt_view *v)
 	if (vigil_rt__field(v, n->field, 0, buf, sizeof(buf)) < 0)
 		return 0;
 	return cmp_one(n, buf);
+}
+
+static int eval(const node *n, const rt_view *v)
+{
+	switch (n->kind) {
+	case N_AND: return eval(n->a, v) && eval(n->b, v);
+	case N_OR: return eval(n->a, v) || eval(n->b, v);
+	case N_NOT: return !eval(n->a, v);
+	case N_TRUE: return 1;
+	}
+	return eval_cmp(n, v);
 }
 
 size_t vigil_rt__rule_count(const vigil_rules *r)
