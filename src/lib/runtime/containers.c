@@ -127,11 +127,14 @@ static void fill_image(rt_container *c, const char *bundle)
 			cpy(c->name, sizeof(c->name), v);
 		json_decref(cfg);
 	}
-	/* umoci unpack records the manifest it unpacked */
+	/* umoci unpack records the descriptor (and tag) it unpacked */
 	snprintf(path, sizeof(path), "%.500s/umoci.json", bundle);
-	if (!c->digest[0] && (um = load_json(path))) {
-		if ((v = jstr(json_object_get(um, "from_descriptor_path") ? json_array_get(json_object_get(um, "from_descriptor_path"), 0) : json_object_get(um, "from"), "digest")))
+	if ((!c->digest[0] || !c->image[0]) && (um = load_json(path))) {
+		json_t *d0 = json_array_get(json_object_get(json_object_get(um, "from_descriptor_path"), "descriptor_walk"), 0);
+		if (!c->digest[0] && (v = jstr(d0, "digest")))
 			cpy(c->digest, sizeof(c->digest), v);
+		if (!c->image[0] && (v = jstr(json_object_get(d0, "annotations"), "org.opencontainers.image.ref.name")))
+			cpy(c->image, sizeof(c->image), v);
 		json_decref(um);
 	}
 }

@@ -252,6 +252,10 @@ static void alert(watch *w, size_t ri, const rt_view *v)
 	json_object_set_new(p, "exe", v->exe ? json_string(v->exe) : json_null());
 	json_object_set_new(p, "cmdline", v->cmdline ? json_string(v->cmdline) : json_null());
 	json_object_set_new(p, "uid", json_integer(v->e->uid));
+	if (v->e->type == VRT_EXEC) {
+		json_object_set_new(p, "exe_inode", json_integer((json_int_t)v->e->ino));
+		json_object_set_new(p, "exe_ctime_ns", json_integer((json_int_t)v->e->exe_ctime));
+	}
 	json_object_set_new(j, "process", p);
 	tree = json_array();
 	for (int i = 0; i < VRT_ANC && v->e->apid[i]; i++) {

@@ -141,8 +141,9 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	ino = BPF_CORE_READ(file, f_inode);
 	e->ino = BPF_CORE_READ(ino, i_ino);
 	if (bpf_core_field_exists(ino->i_ctime_sec))
+		/* the top bits of i_ctime_nsec are flags (multigrain I_CTIME_QUERIED) */
 		e->exe_ctime = BPF_CORE_READ(ino, i_ctime_sec) * 1000000000LL +
-			       BPF_CORE_READ(ino, i_ctime_nsec);
+			       (BPF_CORE_READ(ino, i_ctime_nsec) & 0x3fffffff);
 	if (BPF_CORE_READ(ino, i_sb, s_magic) == 0x794c7630)
 		e->flags |= VRT_F_EXE_OVERLAY;
 	dn = BPF_CORE_READ(file, f_path.dentry, d_name.name);
