@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Overhead of `vigil watch` (issue 16): cost per open and per exec with the sensor loaded
+# vs not, sustained events per second (and how many were lost), the agent's CPU at a
+# steady 10,000 events/s, and its peak RSS. Prints a markdown table for BENCHMARKS.md.
+# Needs root and BTF.
+#   bench/watch.sh [-o OPENS] [-e EXECS] [-n RUNS]
+#   -o  opens per run (default 1000000)   -e  execs per run (default 20000)
+#   -n  runs per measurement, the median is reported (default 3)
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+OPENS=1000000 EXECS=20000 RUNS=3
+while getopts o:e:n:h opt; do
+    case $opt in o) OPENS=$OPTARG ;; e) EXECS=$OPTARG ;; n) RUNS=$OPTARG ;;
+        *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
+done
+VIGIL=${VIGIL:-$ROOT/build/vigil}
+[ "$(id -u)" = 0 ] || { echo "watch.sh: needs root" >&2; exit 1; }
+[ -x "$VIGIL" ] || make -C "$ROOT" build/vigil >&2
+TMP=$(mktemp -d)
+WPID=
+trap '[ -n "$WPID" ] && kill $WPID 2>/dev/null; rm -rf "$TMP"' EXIT
+B=$TMP/bench-watch
+cc -O2 -static -o "$B" "$HERE/watch.c"
+# a file the sensor reports on every open (a sensitive read) and one it filters out
+SENS=/etc/shadow QUIET=/etc/hostname
+
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+measure() { for _ in $(seq "$RUNS"); do "$B" "$@"; done | median; }
+
+start_agent() {
+    "$VIGIL" watch --output /dev/null 2>"$TMP/agent.err" &
+    WPID=$!
+    for _ in $(seq 300); do grep -q 'ready' "$TMP/agent.err" && return 0; sleep 0.1; done
+    echo "watch.sh: agent did not start: $(cat "$TMP/agent.err")" >&2; exit 1
+}
+stop_agent() { kill "$WPID"; wait "$WPID" 2>/dev/null || true; WPID=; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+
+echo "watch.sh: baseline" >&2
+o0=$(measure open "$OPENS" "$QUIET"); s0=$(measure open "$OPENS" "$SENS"); e0=$(measure exec "$EXECS")
+echo "watch.sh: with the sensor" >&2
+start_agent
+o1=$(measure open "$OPENS" "$QUIET"); s1=$(measure open "$OPENS" "$SENS"); e1=$(measure exec "$EXECS")
+stop_agent
+lost_all=$(grep -o '[0-9]* lost' "$TMP/agent.err" | tail -1)
+
+echo "watch.sh: sustained rate" >&2
+start_agent
+t0=$(date +%s.%N); "$B" open "$OPENS" "$SENS" >/dev/null; t1=$(date +%s.%N)
+stop_agent
+ev=$(grep -o '[0-9]* events' "$TMP/agent.err" | tail -1 | cut -d' ' -f1)
+lost=$(grep -o '[0-9]* lost' "$TMP/agent.err" | tail -1 | cut -d' ' -f1)
+evps=$(awk -v n="$OPENS" -v a="$t0" -v b="$t1" 'BEGIN {printf "%.0f", n / (b - a)}')
+
+echo "watch.sh: agent CPU at 10k events/s" >&2
+start_agent
+hz=$(getconf CLK_TCK); c0=$(cpu_ticks "$WPID")
+n10=$("$B" rate 10000 10 "$SENS")
+c1=$(cpu_ticks "$WPID")
+rss=$(awk '/VmHWM/ {print $2}' "/proc/$WPID/status")
+stop_agent
+cpu=$(awk -v d=$((c1 - c0)) -v hz="$hz" 'BEGIN {printf "%.1f", d / hz / 10 * 100}')
+
+cat <<T
+| measurement | without sensor | with sensor | added |
+|---|---|---|---|
+| open+close, filtered in kernel ($QUIET, median of $RUNS × $OPENS) | ${o0} ns | ${o1} ns | $(awk -v a="$o0" -v b="$o1" 'BEGIN {printf "%.0f ns", b - a}') |
+| open+close, reported ($SENS, median of $RUNS × $OPENS) | ${s0} ns | ${s1} ns | $(awk -v a="$s0" -v b="$s1" 'BEGIN {printf "%.0f ns", b - a}') |
+| posix_spawn+exec+exit+wait (static binary, median of $RUNS × $EXECS) | ${e0} ns | ${e1} ns | $(awk -v a="$e0" -v b="$e1" 'BEGIN {printf "%.1f µs", (b - a) / 1000}') |
+
+- sustained: $OPENS reported opens in one tight loop = $evps events/s offered; the agent handled $ev events, $lost lost (ring buffer full); during the timed runs above: $lost_all
+- agent CPU at 10,000 events/s for 10 s ($n10 opens): $cpu% of one core; agent peak RSS $((rss / 1024)) MB
+- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), kernel $(uname -r), shared with other jobs
+T
