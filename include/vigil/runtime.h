@@ -37,23 +37,29 @@ enum { VIGIL_WATCH_ACTION_NONE = 0, VIGIL_WATCH_ACTION_KILL = 1 };
 enum { VIGIL_WATCH_JSON = 0, VIGIL_WATCH_TEXT = 1 };
 
 typedef struct vigil_watch_opts {
-	vigil_rules *rules;	     /* compiled; required */
-	int action;		     /* default action of rules without `action:`; NONE never acts */
-	int format;		     /* VIGIL_WATCH_JSON (one alert per line) or VIGIL_WATCH_TEXT */
-	FILE *out;		     /* alerts; required */
-	FILE *log;		     /* self-check, status and errors (stderr) */
-	int containers_only;	     /* drop events of processes outside containers */
-	int self_check;		     /* only probe and print what works, then return */
-	const char *replay;	     /* read events (JSON lines) from this file instead of the kernel */
-	const char *runc_root;	     /* default /run/runc */
-	const char *cgroup_root;     /* cgroup v2 mount; default: /sys/fs/cgroup/unified or /sys/fs/cgroup */
-	unsigned rate;		     /* alerts per second before suppression (default 100) */
-	unsigned dedup_secs;	     /* identical alerts within this window are counted, not printed (default 10) */
-	double duration;	     /* stop after this many seconds (0: until *stop) */
-	volatile int *stop;	     /* set (a sig_atomic_t) by a signal handler to stop */
+	vigil_rules *rules;	 /* compiled; required */
+	int action;		 /* default action of rules without `action:`; NONE never acts */
+	int format;		 /* VIGIL_WATCH_JSON (one alert per line) or VIGIL_WATCH_TEXT */
+	FILE *out;		 /* alerts; required */
+	FILE *log;		 /* self-check, status and errors (stderr) */
+	int containers_only;	 /* drop events of processes outside containers */
+	int self_check;		 /* only probe and print what works, then return */
+	const char *replay;	 /* read events (JSON lines) from this file instead of the kernel */
+	const char *runc_root;	 /* default /run/runc */
+	const char *cgroup_root; /* cgroup v2 mount; default: /sys/fs/cgroup/unified or
+				    /sys/fs/cgroup */
+	unsigned rate;		 /* alerts per second before suppression (default 100) */
+	unsigned dedup_secs;	 /* identical alerts within this window are counted, not printed
+				    (default 10) */
+	double duration;	 /* stop after this many seconds (0: until *stop) */
+	volatile int *stop;	 /* set (a sig_atomic_t) by a signal handler to stop */
 } vigil_watch_opts;
 
-#define VIGIL_WATCH_OPTS_INIT {NULL, VIGIL_WATCH_ACTION_NONE, VIGIL_WATCH_JSON, NULL, NULL, 0, 0, NULL, NULL, NULL, 100, 10, 0, NULL}
+#define VIGIL_WATCH_OPTS_INIT                                                                      \
+	{                                                                                          \
+		NULL, VIGIL_WATCH_ACTION_NONE, VIGIL_WATCH_JSON, NULL, NULL, 0, 0, NULL, NULL,     \
+			NULL, 100, 10, 0, NULL                                                     \
+	}
 
 /* Loads the sensor (or reads the replay file), matches events against the rules and
  * writes alerts until *stop, the duration or the end of the replay. Prints

@@ -19,7 +19,8 @@ static void help_watch(void)
 {
 	printf("Usage: vigil watch [OPTIONS]\n"
 	       "Watch what processes and containers do (eBPF: exec, opens of system and sensitive\n"
-	       "files, connects, ptrace, setuid, mount, module loads, memfd, packet sockets, links,\n"
+	       "files, connects, ptrace, setuid, mount, module loads, memfd, packet sockets, "
+	       "links,\n"
 	       "namespaces) and print an alert for every rule that matches. Needs root.\n\n"
 	       "  --rules FILE          add a rules file (repeatable; after the built-in rules)\n"
 	       "  --no-builtin          do not load the built-in rules\n"
@@ -28,27 +29,50 @@ static void help_watch(void)
 	       "  --output FILE         alerts to FILE (default stdout)\n"
 	       "  --format json|text    one JSON object per alert (default) or one text line\n"
 	       "  --containers-only     ignore processes outside containers\n"
-	       "  --self-check          list which probes and actions this kernel allows, then exit\n"
+	       "  --self-check          list which probes and actions this kernel allows, then "
+	       "exit\n"
 	       "  --check-rules         load and compile the rules, list them, then exit\n"
 	       "  --replay FILE         match events from FILE (JSON lines) instead of the kernel\n"
 	       "  --rate N              alerts per second before rate limiting (default 100)\n"
-	       "  --dedup SECONDS       print identical alerts once per window (default 10, 0 off)\n"
+	       "  --dedup SECONDS       print identical alerts once per window (default 10, 0 "
+	       "off)\n"
 	       "  --duration SECONDS    stop after this long (default: until SIGINT/SIGTERM)\n"
 	       "  --runc-root DIR       runc state (default /run/runc)\n");
 }
 
 int cmd_watch(int argc, char **argv)
 {
-	enum { O_RULES = 300, O_NOBUILTIN, O_ACTION, O_OUTPUT, O_FORMAT, O_CONT, O_SELF, O_CHECK, O_REPLAY,
-	       O_RATE, O_DEDUP, O_DURATION, O_RUNC, O_HELP };
+	enum {
+		O_RULES = 300,
+		O_NOBUILTIN,
+		O_ACTION,
+		O_OUTPUT,
+		O_FORMAT,
+		O_CONT,
+		O_SELF,
+		O_CHECK,
+		O_REPLAY,
+		O_RATE,
+		O_DEDUP,
+		O_DURATION,
+		O_RUNC,
+		O_HELP
+	};
 	static const struct option opts[] = {
-		{"rules", required_argument, 0, O_RULES},   {"no-builtin", no_argument, 0, O_NOBUILTIN},
-		{"action", required_argument, 0, O_ACTION}, {"output", required_argument, 0, O_OUTPUT},
-		{"format", required_argument, 0, O_FORMAT}, {"containers-only", no_argument, 0, O_CONT},
-		{"self-check", no_argument, 0, O_SELF},	    {"check-rules", no_argument, 0, O_CHECK},
-		{"replay", required_argument, 0, O_REPLAY}, {"rate", required_argument, 0, O_RATE},
-		{"dedup", required_argument, 0, O_DEDUP},   {"duration", required_argument, 0, O_DURATION},
-		{"runc-root", required_argument, 0, O_RUNC}, {"help", no_argument, 0, O_HELP},
+		{"rules", required_argument, 0, O_RULES},
+		{"no-builtin", no_argument, 0, O_NOBUILTIN},
+		{"action", required_argument, 0, O_ACTION},
+		{"output", required_argument, 0, O_OUTPUT},
+		{"format", required_argument, 0, O_FORMAT},
+		{"containers-only", no_argument, 0, O_CONT},
+		{"self-check", no_argument, 0, O_SELF},
+		{"check-rules", no_argument, 0, O_CHECK},
+		{"replay", required_argument, 0, O_REPLAY},
+		{"rate", required_argument, 0, O_RATE},
+		{"dedup", required_argument, 0, O_DEDUP},
+		{"duration", required_argument, 0, O_DURATION},
+		{"runc-root", required_argument, 0, O_RUNC},
+		{"help", no_argument, 0, O_HELP},
 		{0, 0, 0, 0},
 	};
 	vigil_watch_opts o = VIGIL_WATCH_OPTS_INIT;
@@ -67,8 +91,12 @@ int cmd_watch(int argc, char **argv)
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case O_RULES: files[nfiles++] = optarg; break;
-		case O_NOBUILTIN: builtin = 0; break;
+		case O_RULES:
+			files[nfiles++] = optarg;
+			break;
+		case O_NOBUILTIN:
+			builtin = 0;
+			break;
 		case O_ACTION:
 			if (!strcmp(optarg, "kill"))
 				o.action = VIGIL_WATCH_ACTION_KILL;
@@ -77,7 +105,9 @@ int cmd_watch(int argc, char **argv)
 			else
 				die_usage("watch", "--action must be kill or none");
 			break;
-		case O_OUTPUT: output = optarg; break;
+		case O_OUTPUT:
+			output = optarg;
+			break;
 		case O_FORMAT:
 			if (!strcmp(optarg, "json"))
 				o.format = VIGIL_WATCH_JSON;
@@ -86,11 +116,21 @@ int cmd_watch(int argc, char **argv)
 			else
 				die_usage("watch", "--format must be json or text");
 			break;
-		case O_CONT: o.containers_only = 1; break;
-		case O_SELF: o.self_check = 1; break;
-		case O_CHECK: check = 1; break;
-		case O_REPLAY: o.replay = optarg; break;
-		case O_RATE: o.rate = (unsigned)num_arg("watch", "--rate", optarg, 0, 1000000); break;
+		case O_CONT:
+			o.containers_only = 1;
+			break;
+		case O_SELF:
+			o.self_check = 1;
+			break;
+		case O_CHECK:
+			check = 1;
+			break;
+		case O_REPLAY:
+			o.replay = optarg;
+			break;
+		case O_RATE:
+			o.rate = (unsigned)num_arg("watch", "--rate", optarg, 0, 1000000);
+			break;
 		case O_DEDUP: {
 			char *end;
 			unsigned long v = strtoul(optarg, &end, 10);
@@ -103,16 +143,20 @@ int cmd_watch(int argc, char **argv)
 			char *end;
 			double v = strtod(optarg, &end);
 			if (*end || end == optarg || !(v > 0) || v > 1e7)
-				die_usage("watch", "--duration must be a positive number of seconds");
+				die_usage("watch",
+					  "--duration must be a positive number of seconds");
 			o.duration = v;
 			break;
 		}
-		case O_RUNC: o.runc_root = optarg; break;
+		case O_RUNC:
+			o.runc_root = optarg;
+			break;
 		case O_HELP:
 			help_watch();
 			free(files);
 			return 0;
-		default: die_usage("watch", "unknown option");
+		default:
+			die_usage("watch", "unknown option");
 		}
 	}
 	if (optind < argc)
@@ -123,7 +167,8 @@ int cmd_watch(int argc, char **argv)
 		free(files);
 		return rc;
 	}
-	if ((error = vigil_rules_new(&rules)) < 0 || (builtin && (error = vigil_rules_load_builtin(rules)) < 0))
+	if ((error = vigil_rules_new(&rules)) < 0 ||
+	    (builtin && (error = vigil_rules_load_builtin(rules)) < 0))
 		goto fail;
 	for (size_t i = 0; i < nfiles; i++)
 		if ((error = vigil_rules_load_file(rules, files[i])) < 0)
@@ -164,7 +209,8 @@ int cmd_watch(int argc, char **argv)
 		fclose(o.out);
 	goto out;
 fail:
-	print_error(rules && vigil_rules_error(rules)[0] ? vigil_rules_error(rules) : "out of memory");
+	print_error(rules && vigil_rules_error(rules)[0] ? vigil_rules_error(rules)
+							 : "out of memory");
 out:
 	vigil_rules_free(rules);
 	free(files);

@@ -57,7 +57,8 @@ int vigil_rt__containers_new(rt_containers **out, const char *runc_root, const c
 		return VIGIL_ENOMEM;
 	cpy(cs->runc_root, sizeof(cs->runc_root), runc_root ? runc_root : "/run/runc");
 	if (!cgroup_root)
-		cgroup_root = stat("/sys/fs/cgroup/unified", &st) == 0 ? "/sys/fs/cgroup/unified" : "/sys/fs/cgroup";
+		cgroup_root = stat("/sys/fs/cgroup/unified", &st) == 0 ? "/sys/fs/cgroup/unified"
+								       : "/sys/fs/cgroup";
 	cpy(cs->cgroup_root, sizeof(cs->cgroup_root), cgroup_root);
 	cs->host.host = 1;
 	snprintf(cs->host.id, sizeof(cs->host.id), "host");
@@ -117,12 +118,16 @@ static void fill_image(rt_container *c, const char *bundle)
 	snprintf(path, sizeof(path), "%.500s/config.json", bundle);
 	if ((cfg = load_json(path))) {
 		ann = json_object_get(cfg, "annotations");
-		if ((v = jstr(ann, "io.vigil.image")) || (v = jstr(ann, "org.opencontainers.image.ref.name")) ||
-		    (v = jstr(ann, "io.kubernetes.cri.image-name")) || (v = jstr(ann, "io.podman.annotations.image")))
+		if ((v = jstr(ann, "io.vigil.image")) ||
+		    (v = jstr(ann, "org.opencontainers.image.ref.name")) ||
+		    (v = jstr(ann, "io.kubernetes.cri.image-name")) ||
+		    (v = jstr(ann, "io.podman.annotations.image")))
 			cpy(c->image, sizeof(c->image), v);
-		if ((v = jstr(ann, "io.vigil.image.digest")) || (v = jstr(ann, "org.opencontainers.image.digest")))
+		if ((v = jstr(ann, "io.vigil.image.digest")) ||
+		    (v = jstr(ann, "org.opencontainers.image.digest")))
 			cpy(c->digest, sizeof(c->digest), v);
-		if ((v = jstr(ann, "io.vigil.container.name")) || (v = jstr(ann, "io.kubernetes.cri.container-name")) ||
+		if ((v = jstr(ann, "io.vigil.container.name")) ||
+		    (v = jstr(ann, "io.kubernetes.cri.container-name")) ||
 		    (v = jstr(ann, "io.kubernetes.container.name")))
 			cpy(c->name, sizeof(c->name), v);
 		json_decref(cfg);
@@ -130,10 +135,14 @@ static void fill_image(rt_container *c, const char *bundle)
 	/* umoci unpack records the descriptor (and tag) it unpacked */
 	snprintf(path, sizeof(path), "%.500s/umoci.json", bundle);
 	if ((!c->digest[0] || !c->image[0]) && (um = load_json(path))) {
-		json_t *d0 = json_array_get(json_object_get(json_object_get(um, "from_descriptor_path"), "descriptor_walk"), 0);
+		json_t *d0 =
+			json_array_get(json_object_get(json_object_get(um, "from_descriptor_path"),
+						       "descriptor_walk"),
+				       0);
 		if (!c->digest[0] && (v = jstr(d0, "digest")))
 			cpy(c->digest, sizeof(c->digest), v);
-		if (!c->image[0] && (v = jstr(json_object_get(d0, "annotations"), "org.opencontainers.image.ref.name")))
+		if (!c->image[0] && (v = jstr(json_object_get(d0, "annotations"),
+					      "org.opencontainers.image.ref.name")))
 			cpy(c->image, sizeof(c->image), v);
 		json_decref(um);
 	}
@@ -155,7 +164,8 @@ static int try_state(rt_containers *cs, const char *id, unsigned long long cgid,
 		return -1;
 	cg = jstr(json_object_get(st, "cgroup_paths"), "");
 	if (!cg) { /* cgroup v2 only hosts: config.cgroups.path below the mount */
-		const char *p = jstr(json_object_get(json_object_get(st, "config"), "cgroups"), "path");
+		const char *p =
+			jstr(json_object_get(json_object_get(st, "config"), "cgroups"), "path");
 		if (p) {
 			snprintf(path, sizeof(path), "%.255s/%.300s", cs->cgroup_root, p);
 			cg = path;
@@ -176,7 +186,8 @@ static int try_state(rt_containers *cs, const char *id, unsigned long long cgid,
 			c->privileged = 1;
 	}
 	for (size_t i = 0; i < json_array_size(json_object_get(cfg, "labels")); i++) {
-		const char *l = json_string_value(json_array_get(json_object_get(cfg, "labels"), i));
+		const char *l =
+			json_string_value(json_array_get(json_object_get(cfg, "labels"), i));
 		if (l && !strncmp(l, "bundle=", 7))
 			bundle = l + 7;
 	}
@@ -207,7 +218,8 @@ static unsigned long long state_sig(rt_containers *cs)
 			continue;
 		for (const char *p = de->d_name; *p; p++)
 			h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
-		h = (h ^ (unsigned long long)sb.st_mtim.tv_nsec ^ ((unsigned long long)sb.st_mtim.tv_sec << 30)) *
+		h = (h ^ (unsigned long long)sb.st_mtim.tv_nsec ^
+		     ((unsigned long long)sb.st_mtim.tv_sec << 30)) *
 		    0x100000001b3ULL;
 	}
 	closedir(d);

@@ -58,10 +58,10 @@ static const char *const field_names[F_COUNT] = {
 };
 
 static const char *const type_names[VRT_TYPE_MAX] = {
-	[VRT_EXEC] = "exec",	   [VRT_EXIT] = "exit",	    [VRT_OPEN] = "open",
-	[VRT_CONNECT] = "connect", [VRT_PTRACE] = "ptrace", [VRT_SETUID] = "setuid",
-	[VRT_SETGID] = "setgid",   [VRT_MOUNT] = "mount",   [VRT_MODULE] = "module",
-	[VRT_MEMFD] = "memfd",	   [VRT_SOCKET] = "socket", [VRT_SYMLINK] = "symlink",
+	[VRT_EXEC] = "exec",	   [VRT_EXIT] = "exit",	      [VRT_OPEN] = "open",
+	[VRT_CONNECT] = "connect", [VRT_PTRACE] = "ptrace",   [VRT_SETUID] = "setuid",
+	[VRT_SETGID] = "setgid",   [VRT_MOUNT] = "mount",     [VRT_MODULE] = "module",
+	[VRT_MEMFD] = "memfd",	   [VRT_SOCKET] = "socket",   [VRT_SYMLINK] = "symlink",
 	[VRT_LINK] = "link",	   [VRT_UNSHARE] = "unshare", [VRT_SETNS] = "setns",
 	[VRT_DUP] = "dup",	   [VRT_BPF] = "bpf",
 };
@@ -123,11 +123,16 @@ static int putk(char *buf, size_t n, const char *s, size_t cap)
 static const char *ptrace_req(long long r)
 {
 	switch (r) {
-	case 16: return "attach";
-	case 0x4206: return "seize";
-	case 4: return "poketext";
-	case 5: return "pokedata";
-	case 13: return "setregs";
+	case 16:
+		return "attach";
+	case 0x4206:
+		return "seize";
+	case 4:
+		return "poketext";
+	case 5:
+		return "pokedata";
+	case 13:
+		return "setregs";
 	}
 	return "other";
 }
@@ -135,10 +140,14 @@ static const char *ptrace_req(long long r)
 static const char *family_name(long long f)
 {
 	switch (f) {
-	case 1: return "unix";
-	case 2: return "inet";
-	case 10: return "inet6";
-	case 17: return "packet";
+	case 1:
+		return "unix";
+	case 2:
+		return "inet";
+	case 10:
+		return "inet6";
+	case 17:
+		return "packet";
 	}
 	return "other";
 }
@@ -152,10 +161,14 @@ int vigil_rt__field(const rt_view *v, int f, int idx, char *buf, size_t n)
 
 	buf[0] = 0;
 	switch (f) {
-	case F_EVT_TYPE: return put(buf, n, vigil_rt__type_name(t));
-	case F_PROC_PID: return putn(buf, n, e->pid);
-	case F_PROC_PPID: return putn(buf, n, e->apid[0]);
-	case F_PROC_NAME: return putk(buf, n, e->comm, VRT_COMM);
+	case F_EVT_TYPE:
+		return put(buf, n, vigil_rt__type_name(t));
+	case F_PROC_PID:
+		return putn(buf, n, e->pid);
+	case F_PROC_PPID:
+		return putn(buf, n, e->apid[0]);
+	case F_PROC_NAME:
+		return putk(buf, n, e->comm, VRT_COMM);
 	case F_PROC_EXE:
 		if (!v->exe)
 			return -1;
@@ -174,13 +187,16 @@ int vigil_rt__field(const rt_view *v, int f, int idx, char *buf, size_t n)
 			return -1;
 		s = strchr(v->cmdline, ' ');
 		return put(buf, n, s ? s + 1 : "");
-	case F_PROC_PNAME: return e->acomm[0][0] ? putk(buf, n, e->acomm[0], VRT_COMM) : -1;
-	case F_PROC_GPNAME: return e->acomm[1][0] ? putk(buf, n, e->acomm[1], VRT_COMM) : -1;
+	case F_PROC_PNAME:
+		return e->acomm[0][0] ? putk(buf, n, e->acomm[0], VRT_COMM) : -1;
+	case F_PROC_GPNAME:
+		return e->acomm[1][0] ? putk(buf, n, e->acomm[1], VRT_COMM) : -1;
 	case F_PROC_ANAME:
 		if (idx < 0 || idx >= VRT_ANC || !e->acomm[idx][0])
 			return -1;
 		return putk(buf, n, e->acomm[idx], VRT_COMM);
-	case F_PROC_TTY: return t == VRT_EXEC ? putb(buf, n, e->flags & VRT_F_TTY) : -1;
+	case F_PROC_TTY:
+		return t == VRT_EXEC ? putb(buf, n, e->flags & VRT_F_TTY) : -1;
 	case F_PROC_STDIN_SOCKET:
 		return t == VRT_EXEC ? putb(buf, n, e->flags & VRT_F_STDIN_SOCK) : -1;
 	case F_PROC_STDOUT_SOCKET:
@@ -195,8 +211,10 @@ int vigil_rt__field(const rt_view *v, int f, int idx, char *buf, size_t n)
 		if (t != VRT_EXEC || c->host || c->created <= 0)
 			return -1;
 		return putb(buf, n, e->exe_ctime >= c->created);
-	case F_USER_UID: return putn(buf, n, e->uid);
-	case F_USER_GID: return putn(buf, n, e->gid);
+	case F_USER_UID:
+		return putn(buf, n, e->uid);
+	case F_USER_GID:
+		return putn(buf, n, e->gid);
 	case F_FD_NAME:
 		if (t != VRT_OPEN && !(t == VRT_CONNECT && (e->flags & VRT_F_UNIX)))
 			return -1;
@@ -216,32 +234,46 @@ int vigil_rt__field(const rt_view *v, int f, int idx, char *buf, size_t n)
 		*sl = 0;
 		return put(buf, n, sl == p ? "/" : p);
 	}
-	case F_FD_WRITE: return t == VRT_OPEN ? putb(buf, n, e->flags & VRT_F_WRITE) : -1;
-	case F_FD_TRUNC: return t == VRT_OPEN ? putb(buf, n, e->flags & VRT_F_TRUNC) : -1;
-	case F_NET_FAMILY: return t == VRT_CONNECT ? put(buf, n, family_name(e->a[0])) : -1;
+	case F_FD_WRITE:
+		return t == VRT_OPEN ? putb(buf, n, e->flags & VRT_F_WRITE) : -1;
+	case F_FD_TRUNC:
+		return t == VRT_OPEN ? putb(buf, n, e->flags & VRT_F_TRUNC) : -1;
+	case F_NET_FAMILY:
+		return t == VRT_CONNECT ? put(buf, n, family_name(e->a[0])) : -1;
 	case F_NET_IP:
 		if (t != VRT_CONNECT || (e->a[0] != 2 && e->a[0] != 10))
 			return -1;
-		if (n < INET6_ADDRSTRLEN || !inet_ntop(e->a[0] == 2 ? AF_INET : AF_INET6, e->addr, buf, n))
+		if (n < INET6_ADDRSTRLEN ||
+		    !inet_ntop(e->a[0] == 2 ? AF_INET : AF_INET6, e->addr, buf, n))
 			return -1;
 		return 0;
 	case F_NET_PORT:
 		if (t != VRT_CONNECT || (e->a[0] != 2 && e->a[0] != 10))
 			return -1;
 		return putn(buf, n, e->a[1]);
-	case F_PTRACE_REQUEST: return t == VRT_PTRACE ? put(buf, n, ptrace_req(e->a[0])) : -1;
-	case F_PTRACE_PID: return t == VRT_PTRACE ? putn(buf, n, e->a[1]) : -1;
+	case F_PTRACE_REQUEST:
+		return t == VRT_PTRACE ? put(buf, n, ptrace_req(e->a[0])) : -1;
+	case F_PTRACE_PID:
+		return t == VRT_PTRACE ? putn(buf, n, e->a[1]) : -1;
 	case F_SETUID_UID:
 		return t == VRT_SETUID || t == VRT_SETGID ? putn(buf, n, (int)e->a[0]) : -1;
-	case F_MOUNT_SOURCE: return t == VRT_MOUNT ? putk(buf, n, e->path2, VRT_PATH2) : -1;
-	case F_MOUNT_TARGET: return t == VRT_MOUNT ? putk(buf, n, e->path, VRT_PATH) : -1;
-	case F_MOUNT_FSTYPE: return t == VRT_MOUNT ? putk(buf, n, e->args, 64) : -1;
+	case F_MOUNT_SOURCE:
+		return t == VRT_MOUNT ? putk(buf, n, e->path2, VRT_PATH2) : -1;
+	case F_MOUNT_TARGET:
+		return t == VRT_MOUNT ? putk(buf, n, e->path, VRT_PATH) : -1;
+	case F_MOUNT_FSTYPE:
+		return t == VRT_MOUNT ? putk(buf, n, e->args, 64) : -1;
 	case F_MODULE_SYSCALL:
 		return t == VRT_MODULE ? put(buf, n, e->a[0] ? "finit_module" : "init_module") : -1;
-	case F_MEMFD_NAME: return t == VRT_MEMFD ? putk(buf, n, e->path, VRT_PATH) : -1;
-	case F_SOCKET_FAMILY: return t == VRT_SOCKET ? put(buf, n, family_name(e->a[0])) : -1;
+	case F_MEMFD_NAME:
+		return t == VRT_MEMFD ? putk(buf, n, e->path, VRT_PATH) : -1;
+	case F_SOCKET_FAMILY:
+		return t == VRT_SOCKET ? put(buf, n, family_name(e->a[0])) : -1;
 	case F_SOCKET_TYPE:
-		return t == VRT_SOCKET ? put(buf, n, e->a[1] == 3 ? "raw" : e->a[1] == 2 ? "dgram" : "stream")
+		return t == VRT_SOCKET ? put(buf, n,
+					     e->a[1] == 3   ? "raw"
+					     : e->a[1] == 2 ? "dgram"
+							    : "stream")
 				       : -1;
 	case F_LINK_TARGET:
 		return t == VRT_SYMLINK || t == VRT_LINK ? putk(buf, n, e->path, VRT_PATH) : -1;
@@ -252,15 +284,24 @@ int vigil_rt__field(const rt_view *v, int f, int idx, char *buf, size_t n)
 			return -1;
 		snprintf(buf, n, "0x%llx", (unsigned long long)e->a[t == VRT_SETNS ? 1 : 0]);
 		return 0;
-	case F_DUP_NEWFD: return t == VRT_DUP ? putn(buf, n, e->a[1]) : -1;
-	case F_BPF_CMD: return t == VRT_BPF ? putn(buf, n, e->a[0]) : -1;
-	case F_CONTAINER_ID: return put(buf, n, c->host ? "host" : c->id);
-	case F_CONTAINER_NAME: return put(buf, n, c->host ? "host" : c->name);
-	case F_CONTAINER_IMAGE: return c->host ? -1 : put(buf, n, c->image);
-	case F_CONTAINER_DIGEST: return c->host ? -1 : put(buf, n, c->digest);
-	case F_CONTAINER_PRIVILEGED: return c->host ? -1 : putb(buf, n, c->privileged);
-	case F_CONTAINER_RUNTIME: return c->host ? -1 : put(buf, n, c->runtime);
-	case F_CONTAINER_HOST: return putb(buf, n, c->host);
+	case F_DUP_NEWFD:
+		return t == VRT_DUP ? putn(buf, n, e->a[1]) : -1;
+	case F_BPF_CMD:
+		return t == VRT_BPF ? putn(buf, n, e->a[0]) : -1;
+	case F_CONTAINER_ID:
+		return put(buf, n, c->host ? "host" : c->id);
+	case F_CONTAINER_NAME:
+		return put(buf, n, c->host ? "host" : c->name);
+	case F_CONTAINER_IMAGE:
+		return c->host ? -1 : put(buf, n, c->image);
+	case F_CONTAINER_DIGEST:
+		return c->host ? -1 : put(buf, n, c->digest);
+	case F_CONTAINER_PRIVILEGED:
+		return c->host ? -1 : putb(buf, n, c->privileged);
+	case F_CONTAINER_RUNTIME:
+		return c->host ? -1 : put(buf, n, c->runtime);
+	case F_CONTAINER_HOST:
+		return putb(buf, n, c->host);
 	}
 	return -1;
 }

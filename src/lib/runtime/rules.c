@@ -17,11 +17,24 @@
 #define MAX_ITEMS 10000
 #define VALBUF 1024
 #define MAX_COND (64u << 10) /* bytes of one condition */
-#define MAX_TREE 100000	    /* nodes a rule evaluates, macros expanded */
+#define MAX_TREE 100000	     /* nodes a rule evaluates, macros expanded */
 
 enum { N_AND, N_OR, N_NOT, N_CMP, N_TRUE };
-enum { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_IN, OP_STARTS, OP_ENDS, OP_CONTAINS, OP_GLOB,
-       OP_PMATCH, OP_EXISTS };
+enum {
+	OP_EQ,
+	OP_NE,
+	OP_LT,
+	OP_LE,
+	OP_GT,
+	OP_GE,
+	OP_IN,
+	OP_STARTS,
+	OP_ENDS,
+	OP_CONTAINS,
+	OP_GLOB,
+	OP_PMATCH,
+	OP_EXISTS
+};
 
 typedef struct node {
 	int kind, field, op;
@@ -39,10 +52,10 @@ typedef struct strv {
 typedef struct def {
 	char *name, *file;
 	int line;
-	strv items;  /* list */
-	char *cond;  /* macro */
-	node *root;  /* macro, compiled */
-	int state;   /* macro: 0 not compiled, 1 compiling, 2 done */
+	strv items; /* list */
+	char *cond; /* macro */
+	node *root; /* macro, compiled */
+	int state;  /* macro: 0 not compiled, 1 compiling, 2 done */
 } def;
 
 typedef struct exc {
@@ -208,7 +221,8 @@ static const char *scalar(const yaml_node_t *n)
 static int bad(ld *l, const yaml_node_t *n, const char *what, const char *name)
 {
 	if (name)
-		set_err(l->r, "%s:%d: %s '%s': %s", l->file, n ? line_of(n) : 0, l->kind ? l->kind : "entry", name, what);
+		set_err(l->r, "%s:%d: %s '%s': %s", l->file, n ? line_of(n) : 0,
+			l->kind ? l->kind : "entry", name, what);
 	else
 		set_err(l->r, "%s:%d: %s", l->file, n ? line_of(n) : 0, what);
 	return VIGIL_EFORMAT;
@@ -227,7 +241,8 @@ static int get_strv(ld *l, yaml_node_t *n, strv *s, const char *key, const char 
 		snprintf(msg, sizeof(msg), "'%s' must be a list", key);
 		return bad(l, n, msg, name);
 	}
-	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top;
+	     it++) {
 		yaml_node_t *c = yaml_document_get_node(l->doc, *it);
 		if (!(v = scalar(c))) {
 			snprintf(msg, sizeof(msg), "'%s' items must be strings", key);
@@ -304,7 +319,8 @@ static int load_list_or_macro(ld *l, yaml_node_t *m, int is_list)
 	int append = 0, error;
 	def *d;
 
-	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
 		yaml_node_t *v = yaml_document_get_node(l->doc, p->value);
 		const char *ks = scalar(k);
@@ -327,7 +343,8 @@ static int load_list_or_macro(ld *l, yaml_node_t *m, int is_list)
 	if (!name || !valid_name(name))
 		return bad(l, m, is_list ? "list needs a name" : "macro needs a name", NULL);
 	if (!body)
-		return bad(l, m, is_list ? "list without 'items'" : "macro without 'condition'", name);
+		return bad(l, m, is_list ? "list without 'items'" : "macro without 'condition'",
+			   name);
 	if (is_list) {
 		def *old = find_def(l->r->lists, l->r->nlists, name);
 		strv keep = {0};
@@ -372,7 +389,8 @@ static int load_exceptions(ld *l, yaml_node_t *seq, rt_rule *x)
 	int error;
 	if (seq->type != YAML_SEQUENCE_NODE)
 		return bad(l, seq, "'exceptions' must be a list", x->name);
-	for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
+	for (yaml_node_item_t *it = seq->data.sequence.items.start;
+	     it < seq->data.sequence.items.top; it++) {
 		yaml_node_t *m = yaml_document_get_node(l->doc, *it);
 		yaml_node_t *vals = NULL;
 		exc *nv, *e;
@@ -384,7 +402,8 @@ static int load_exceptions(ld *l, yaml_node_t *seq, rt_rule *x)
 		e = &nv[x->nexcs++];
 		memset(e, 0, sizeof(*e));
 		e->line = line_of(m);
-		for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+		for (yaml_node_pair_t *p = m->data.mapping.pairs.start;
+		     p < m->data.mapping.pairs.top; p++) {
 			yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
 			yaml_node_t *v = yaml_document_get_node(l->doc, p->value);
 			const char *ks = scalar(k), *vs = scalar(v);
@@ -392,7 +411,8 @@ static int load_exceptions(ld *l, yaml_node_t *seq, rt_rule *x)
 				return bad(l, k, "keys must be strings", x->name);
 			if (!strcmp(ks, "name")) {
 				if (!vs || e->name)
-					return bad(l, v, "exception name must be a string", x->name);
+					return bad(l, v, "exception name must be a string",
+						   x->name);
 				if (!(e->name = strdup(vs)))
 					return VIGIL_ENOMEM;
 			} else if (!strcmp(ks, "fields")) {
@@ -413,7 +433,8 @@ static int load_exceptions(ld *l, yaml_node_t *seq, rt_rule *x)
 				vals = v;
 			} else {
 				char msg[128];
-				snprintf(msg, sizeof(msg), "unknown field '%.60s' in exception", ks);
+				snprintf(msg, sizeof(msg), "unknown field '%.60s' in exception",
+					 ks);
 				return bad(l, k, msg, x->name);
 			}
 		}
@@ -427,7 +448,8 @@ static int load_exceptions(ld *l, yaml_node_t *seq, rt_rule *x)
 			continue; /* values may be added by a later file: not supported, so none */
 		if (vals->type != YAML_SEQUENCE_NODE)
 			return bad(l, vals, "exception values must be a list", x->name);
-		for (yaml_node_item_t *vi = vals->data.sequence.items.start; vi < vals->data.sequence.items.top; vi++) {
+		for (yaml_node_item_t *vi = vals->data.sequence.items.start;
+		     vi < vals->data.sequence.items.top; vi++) {
 			yaml_node_t *t = yaml_document_get_node(l->doc, *vi);
 			strv *nt;
 			if (!(nt = realloc(e->values, (e->nvalues + 1) * sizeof(*nt))))
@@ -438,33 +460,47 @@ static int load_exceptions(ld *l, yaml_node_t *seq, rt_rule *x)
 			if (scalar(t)) {
 				/* a one-field exception may list plain values */
 				if (e->fields.n != 1)
-					return bad(l, t, "exception values must be lists as long as fields", x->name);
-				if ((error = strv_push(&nt[e->nvalues - 1], scalar(t), strlen(scalar(t)))) < 0)
+					return bad(
+						l, t,
+						"exception values must be lists as long as fields",
+						x->name);
+				if ((error = strv_push(&nt[e->nvalues - 1], scalar(t),
+						       strlen(scalar(t)))) < 0)
 					return error;
 				continue;
 			}
 			if (t->type != YAML_SEQUENCE_NODE)
-				return bad(l, t, "exception values must be lists as long as fields", x->name);
-			for (yaml_node_item_t *ti = t->data.sequence.items.start; ti < t->data.sequence.items.top; ti++) {
+				return bad(l, t, "exception values must be lists as long as fields",
+					   x->name);
+			for (yaml_node_item_t *ti = t->data.sequence.items.start;
+			     ti < t->data.sequence.items.top; ti++) {
 				yaml_node_t *item = yaml_document_get_node(l->doc, *ti);
 				char lname[64];
 				def *d;
 				if (scalar(item)) {
-					error = strv_push(&nt[e->nvalues - 1], scalar(item), strlen(scalar(item)));
+					error = strv_push(&nt[e->nvalues - 1], scalar(item),
+							  strlen(scalar(item)));
 				} else if (item->type == YAML_SEQUENCE_NODE) {
-					/* a list of values (for in / pmatch): kept as an anonymous list */
+					/* a list of values (for in / pmatch): kept as an anonymous
+					 * list */
 					snprintf(lname, sizeof(lname), "\001exc%zu", l->r->nlists);
-					if ((error = add_def(l, &l->r->lists, &l->r->nlists, lname, line_of(item), &d)) < 0 ||
-					    (error = get_strv(l, item, &d->items, "values", x->name)) < 0)
+					if ((error = add_def(l, &l->r->lists, &l->r->nlists, lname,
+							     line_of(item), &d)) < 0 ||
+					    (error = get_strv(l, item, &d->items, "values",
+							      x->name)) < 0)
 						return error;
-					error = strv_push(&nt[e->nvalues - 1], lname, strlen(lname));
+					error = strv_push(&nt[e->nvalues - 1], lname,
+							  strlen(lname));
 				} else
-					return bad(l, item, "exception values must be strings or lists", x->name);
+					return bad(l, item,
+						   "exception values must be strings or lists",
+						   x->name);
 				if (error < 0)
 					return error;
 			}
 			if (nt[e->nvalues - 1].n != e->fields.n)
-				return bad(l, t, "exception values must be lists as long as fields", x->name);
+				return bad(l, t, "exception values must be lists as long as fields",
+					   x->name);
 		}
 	}
 	return 0;
@@ -497,7 +533,8 @@ static int load_rule(ld *l, yaml_node_t *m)
 		error = VIGIL_ENOMEM;
 		goto done;
 	}
-	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+	for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top;
+	     p++) {
 		yaml_node_t *k = yaml_document_get_node(l->doc, p->key);
 		yaml_node_t *v = yaml_document_get_node(l->doc, p->value);
 		const char *ks = scalar(k), *vs = scalar(v);
@@ -518,7 +555,10 @@ static int load_rule(ld *l, yaml_node_t *m)
 			dst = &x->output;
 		else if (!strcmp(ks, "priority")) {
 			if ((x->prio = prio_lookup(vs)) < 0) {
-				error = bad(l, v, "priority must be one of EMERGENCY, ALERT, CRITICAL, ERROR, WARNING, NOTICE, INFORMATIONAL, DEBUG", x->name);
+				error = bad(l, v,
+					    "priority must be one of EMERGENCY, ALERT, CRITICAL, "
+					    "ERROR, WARNING, NOTICE, INFORMATIONAL, DEBUG",
+					    x->name);
 				goto done;
 			}
 		} else if (!strcmp(ks, "enabled")) {
@@ -581,7 +621,11 @@ static int load_rule(ld *l, yaml_node_t *m)
 		goto done;
 	}
 	if (!x->cond || !x->output || x->prio < 0) {
-		error = bad(l, m, !x->cond ? "rule without 'condition'" : !x->output ? "rule without 'output'" : "rule without 'priority'", x->name);
+		error = bad(l, m,
+			    !x->cond	 ? "rule without 'condition'"
+			    : !x->output ? "rule without 'output'"
+					 : "rule without 'priority'",
+			    x->name);
 		goto done;
 	}
 	if (old) {
@@ -624,7 +668,8 @@ int vigil_rules_load_buffer(vigil_rules *r, const char *name, const char *buf, s
 		return VIGIL_ENOMEM;
 	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&p, &doc)) {
-		set_err(r, "%s:%zu: YAML: %s", name, p.problem_mark.line + 1, p.problem ? p.problem : "syntax error");
+		set_err(r, "%s:%zu: YAML: %s", name, p.problem_mark.line + 1,
+			p.problem ? p.problem : "syntax error");
 		yaml_parser_delete(&p);
 		return VIGIL_EFORMAT;
 	}
@@ -632,15 +677,19 @@ int vigil_rules_load_buffer(vigil_rules *r, const char *name, const char *buf, s
 	if (!root)
 		goto done; /* empty file */
 	if (root->type != YAML_SEQUENCE_NODE) {
-		error = bad(&l, root, "a rules file is a list of rule, macro and list entries", NULL);
+		error = bad(&l, root, "a rules file is a list of rule, macro and list entries",
+			    NULL);
 		goto done;
 	}
-	for (yaml_node_item_t *it = root->data.sequence.items.start; it < root->data.sequence.items.top; it++) {
+	for (yaml_node_item_t *it = root->data.sequence.items.start;
+	     it < root->data.sequence.items.top; it++) {
 		yaml_node_t *m = yaml_document_get_node(&doc, *it);
 		yaml_node_t *k;
 		const char *ks;
-		if (m->type != YAML_MAPPING_NODE || m->data.mapping.pairs.start == m->data.mapping.pairs.top) {
-			error = bad(&l, m, "each entry must be a mapping with rule, macro or list", NULL);
+		if (m->type != YAML_MAPPING_NODE ||
+		    m->data.mapping.pairs.start == m->data.mapping.pairs.top) {
+			error = bad(&l, m, "each entry must be a mapping with rule, macro or list",
+				    NULL);
 			goto done;
 		}
 		k = yaml_document_get_node(&doc, m->data.mapping.pairs.start->key);
@@ -649,9 +698,11 @@ int vigil_rules_load_buffer(vigil_rules *r, const char *name, const char *buf, s
 			continue;
 		/* the entry's kind is the first of rule/macro/list among its keys */
 		ks = NULL;
-		for (yaml_node_pair_t *pp = m->data.mapping.pairs.start; pp < m->data.mapping.pairs.top; pp++) {
+		for (yaml_node_pair_t *pp = m->data.mapping.pairs.start;
+		     pp < m->data.mapping.pairs.top; pp++) {
 			const char *s = scalar(yaml_document_get_node(&doc, pp->key));
-			if (s && (!strcmp(s, "rule") || !strcmp(s, "macro") || !strcmp(s, "list"))) {
+			if (s &&
+			    (!strcmp(s, "rule") || !strcmp(s, "macro") || !strcmp(s, "list"))) {
 				ks = s;
 				break;
 			}
@@ -667,7 +718,9 @@ int vigil_rules_load_buffer(vigil_rules *r, const char *name, const char *buf, s
 			error = load_list_or_macro(&l, m, !strcmp(ks, "list"));
 		if (error < 0) {
 			if (!r->err[0])
-				set_err(r, "%s:%d: %s", name, line_of(m), error == VIGIL_ENOMEM ? "out of memory" : "too many entries");
+				set_err(r, "%s:%d: %s", name, line_of(m),
+					error == VIGIL_ENOMEM ? "out of memory"
+							      : "too many entries");
 			goto done;
 		}
 	}
@@ -720,7 +773,8 @@ done:
 
 int vigil_rules_load_builtin(vigil_rules *r)
 {
-	return vigil_rules_load_buffer(r, "<builtin>", vigil_rt__builtin_rules, strlen(vigil_rt__builtin_rules));
+	return vigil_rules_load_buffer(r, "<builtin>", vigil_rt__builtin_rules,
+				       strlen(vigil_rt__builtin_rules));
 }
 
 /* ---- condition compiler ---- */
@@ -741,10 +795,11 @@ typedef struct cp {
 static int cerr(cp *c, const char *msg)
 {
 	if (c->tok == T_END)
-		set_err(c->r, "%s:%d: %s: condition: %s at end of condition", c->file, c->line, c->what, msg);
+		set_err(c->r, "%s:%d: %s: condition: %s at end of condition", c->file, c->line,
+			c->what, msg);
 	else
-		set_err(c->r, "%s:%d: %s: condition: %s near '%.*s'", c->file, c->line, c->what, msg,
-			(int)(c->tl > 40 ? 40 : c->tl), c->tp);
+		set_err(c->r, "%s:%d: %s: condition: %s near '%.*s'", c->file, c->line, c->what,
+			msg, (int)(c->tl > 40 ? 40 : c->tl), c->tp);
 	return VIGIL_EFORMAT;
 }
 
@@ -762,10 +817,22 @@ static int next(cp *c)
 		c->tok = T_END;
 		c->tl = 0;
 		break;
-	case '(': c->tok = T_LP; p++; break;
-	case ')': c->tok = T_RP; p++; break;
-	case ',': c->tok = T_COMMA; p++; break;
-	case '=': c->tok = T_OP; p++; break;
+	case '(':
+		c->tok = T_LP;
+		p++;
+		break;
+	case ')':
+		c->tok = T_RP;
+		p++;
+		break;
+	case ',':
+		c->tok = T_COMMA;
+		p++;
+		break;
+	case '=':
+		c->tok = T_OP;
+		p++;
+		break;
 	case '!':
 	case '<':
 	case '>':
@@ -861,7 +928,8 @@ static int add_item(vigil_rules *r, node *n, const char *s, size_t l, int depth)
 			if (depth > MAX_DEPTH)
 				return VIGIL_ELIMIT;
 			for (size_t i = 0; i < d->items.n; i++)
-				if ((error = add_item(r, n, d->items.v[i], strlen(d->items.v[i]), depth + 1)) < 0)
+				if ((error = add_item(r, n, d->items.v[i], strlen(d->items.v[i]),
+						      depth + 1)) < 0)
 					return error;
 			return 0;
 		}
@@ -871,10 +939,16 @@ static int add_item(vigil_rules *r, node *n, const char *s, size_t l, int depth)
 
 static int op_lookup(const char *s, size_t l)
 {
-	static const struct { const char *s; int op; } ops[] = {
-		{"=", OP_EQ},	{"!=", OP_NE},		   {"<", OP_LT},	  {"<=", OP_LE},
-		{">", OP_GT},	{">=", OP_GE},		   {"in", OP_IN},	  {"startswith", OP_STARTS},
-		{"endswith", OP_ENDS}, {"contains", OP_CONTAINS}, {"glob", OP_GLOB}, {"pmatch", OP_PMATCH},
+	static const struct {
+		const char *s;
+		int op;
+	} ops[] = {
+		{"=", OP_EQ},	       {"!=", OP_NE},
+		{"<", OP_LT},	       {"<=", OP_LE},
+		{">", OP_GT},	       {">=", OP_GE},
+		{"in", OP_IN},	       {"startswith", OP_STARTS},
+		{"endswith", OP_ENDS}, {"contains", OP_CONTAINS},
+		{"glob", OP_GLOB},     {"pmatch", OP_PMATCH},
 		{"exists", OP_EXISTS},
 	};
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
@@ -915,7 +989,8 @@ static int parse_primary(cp *c, node **out)
 				return next(c);
 			}
 		}
-		return cerr(c, memchr(c->tp, '.', c->tl) ? "unknown field" : "unknown macro or field");
+		return cerr(c,
+			    memchr(c->tp, '.', c->tl) ? "unknown field" : "unknown macro or field");
 	}
 	if ((error = next(c)) < 0)
 		return error;
@@ -924,7 +999,8 @@ static int parse_primary(cp *c, node **out)
 	else
 		op = -1;
 	if (op < 0)
-		return cerr(c, "expected an operator (=, !=, <, <=, >, >=, in, startswith, endswith, contains, glob, pmatch, exists)");
+		return cerr(c, "expected an operator (=, !=, <, <=, >, >=, in, startswith, "
+			       "endswith, contains, glob, pmatch, exists)");
 	if (!(n = mknode(c->r, N_CMP)))
 		return VIGIL_ENOMEM;
 	n->field = f;
@@ -947,7 +1023,9 @@ static int parse_primary(cp *c, node **out)
 			else
 				return cerr(c, "expected a value in the list");
 			if (error < 0)
-				return error == VIGIL_ELIMIT ? cerr(c, "list too long or nested too deeply") : error;
+				return error == VIGIL_ELIMIT
+					       ? cerr(c, "list too long or nested too deeply")
+					       : error;
 			if ((error = next(c)) < 0)
 				return error;
 			if (c->tok == T_COMMA) {
@@ -966,7 +1044,8 @@ static int parse_primary(cp *c, node **out)
 		return cerr(c, "expected a value");
 	if (error < 0)
 		return error;
-	if (f == F_EVT_TYPE && (op == OP_EQ || op == OP_NE) && vigil_rt__type_lookup(n->vals[0]) < 0)
+	if (f == F_EVT_TYPE && (op == OP_EQ || op == OP_NE) &&
+	    vigil_rt__type_lookup(n->vals[0]) < 0)
 		return cerr(c, "unknown event type");
 	return next(c);
 }
@@ -1016,7 +1095,8 @@ static int parse_or(cp *c, node **out)
 	return parse_bin(c, out, N_OR);
 }
 
-static int compile_cond(vigil_rules *r, const char *s, const char *file, int line, const char *what, node **out)
+static int compile_cond(vigil_rules *r, const char *s, const char *file, int line, const char *what,
+			node **out)
 {
 	cp c = {r, s, what, file, line, 0, 0, 0, NULL, 0, {0}};
 	int error;
@@ -1068,7 +1148,8 @@ static int compile_exceptions(vigil_rules *r, rt_rule *x, node **out)
 		exc *e = &x->excs[i];
 		int fields[64], ops[64];
 		if (e->fields.n > 64) {
-			set_err(r, "%s:%d: rule '%s': exception '%s': too many fields", x->file, e->line, x->name, e->name);
+			set_err(r, "%s:%d: rule '%s': exception '%s': too many fields", x->file,
+				e->line, x->name, e->name);
 			return VIGIL_EFORMAT;
 		}
 		for (size_t j = 0; j < e->fields.n; j++) {
@@ -1076,8 +1157,10 @@ static int compile_exceptions(vigil_rules *r, rt_rule *x, node **out)
 			fields[j] = vigil_rt__field_lookup(e->fields.v[j], strlen(e->fields.v[j]));
 			ops[j] = op_lookup(cs, strlen(cs));
 			if (fields[j] < 0 || ops[j] < 0 || ops[j] == OP_EXISTS) {
-				set_err(r, "%s:%d: rule '%s': exception '%s': unknown %s '%s'", x->file, e->line, x->name,
-					e->name, fields[j] < 0 ? "field" : "comparison", fields[j] < 0 ? e->fields.v[j] : cs);
+				set_err(r, "%s:%d: rule '%s': exception '%s': unknown %s '%s'",
+					x->file, e->line, x->name, e->name,
+					fields[j] < 0 ? "field" : "comparison",
+					fields[j] < 0 ? e->fields.v[j] : cs);
 				return VIGIL_EFORMAT;
 			}
 		}
@@ -1091,8 +1174,9 @@ static int compile_exceptions(vigil_rules *r, rt_rule *x, node **out)
 				n->field = fields[j];
 				n->op = ops[j];
 				/* in / pmatch take a list: a list name, or a single value */
-				if ((error = (ops[j] == OP_IN || ops[j] == OP_PMATCH) ? add_item(r, n, v, strlen(v), 0)
-										     : add_val(n, v, strlen(v))) < 0)
+				if ((error = (ops[j] == OP_IN || ops[j] == OP_PMATCH)
+						     ? add_item(r, n, v, strlen(v), 0)
+						     : add_val(n, v, strlen(v))) < 0)
 					return error;
 				if (all) {
 					node *a = mknode(r, N_AND);
@@ -1132,16 +1216,18 @@ static int compile_output(vigil_rules *r, rt_rule *x)
 			p = s + strlen(s);
 		if (*p == '%') {
 			/* the longest field name at p+1 */
-			for (l = 1; p[l] && (p[l] == '.' || p[l] == '_' || (p[l] >= 'a' && p[l] <= 'z') ||
-					     (p[l] >= '0' && p[l] <= '9'));
+			for (l = 1;
+			     p[l] && (p[l] == '.' || p[l] == '_' || (p[l] >= 'a' && p[l] <= 'z') ||
+				      (p[l] >= '0' && p[l] <= '9'));
 			     l++)
 				;
 			while (l > 1 && p[l - 1] == '.')
 				l--;
 			f = vigil_rt__field_lookup(p + 1, l - 1);
 			if (f < 0) {
-				set_err(r, "%s:%d: rule '%s': output: unknown field '%%%.*s'", x->file, x->line, x->name,
-					(int)(l - 1 > 40 ? 40 : l - 1), p + 1);
+				set_err(r, "%s:%d: rule '%s': output: unknown field '%%%.*s'",
+					x->file, x->line, x->name, (int)(l - 1 > 40 ? 40 : l - 1),
+					p + 1);
 				return VIGIL_EFORMAT;
 			}
 		}
@@ -1194,10 +1280,12 @@ int vigil_rules_compile(vigil_rules *r)
 			continue;
 		snprintf(what, sizeof(what), "rule '%s'", x->name);
 		if ((error = compile_cond(r, x->cond, x->file, x->cond_line, what, &x->root)) < 0 ||
-		    (error = compile_exceptions(r, x, &ex)) < 0 || (error = compile_output(r, x)) < 0)
+		    (error = compile_exceptions(r, x, &ex)) < 0 ||
+		    (error = compile_output(r, x)) < 0)
 			return error;
 		if (tree_size(x->root, 0) > MAX_TREE) {
-			set_err(r, "%s:%d: %s: condition expands to more than %u terms", x->file, x->cond_line, what, MAX_TREE);
+			set_err(r, "%s:%d: %s: condition expands to more than %u terms", x->file,
+				x->cond_line, what, MAX_TREE);
 			return VIGIL_EFORMAT;
 		}
 		if (ex) {
@@ -1239,16 +1327,22 @@ const char *vigil_rules_name(const vigil_rules *r, size_t i, const char **priori
 static int cmp_one(const node *n, const char *v)
 {
 	switch (n->op) {
-	case OP_EXISTS: return 1;
-	case OP_EQ: return !strcmp(v, n->vals[0]);
-	case OP_NE: return strcmp(v, n->vals[0]) != 0;
-	case OP_STARTS: return !strncmp(v, n->vals[0], strlen(n->vals[0]));
+	case OP_EXISTS:
+		return 1;
+	case OP_EQ:
+		return !strcmp(v, n->vals[0]);
+	case OP_NE:
+		return strcmp(v, n->vals[0]) != 0;
+	case OP_STARTS:
+		return !strncmp(v, n->vals[0], strlen(n->vals[0]));
 	case OP_ENDS: {
 		size_t a = strlen(v), b = strlen(n->vals[0]);
 		return a >= b && !strcmp(v + a - b, n->vals[0]);
 	}
-	case OP_CONTAINS: return strstr(v, n->vals[0]) != NULL;
-	case OP_GLOB: return fnmatch(n->vals[0], v, 0) == 0;
+	case OP_CONTAINS:
+		return strstr(v, n->vals[0]) != NULL;
+	case OP_GLOB:
+		return fnmatch(n->vals[0], v, 0) == 0;
 	case OP_IN:
 		for (size_t i = 0; i < n->nvals; i++)
 			if (!strcmp(v, n->vals[i]))
@@ -1259,7 +1353,8 @@ static int cmp_one(const node *n, const char *v)
 			size_t l = strlen(n->vals[i]);
 			while (l > 1 && n->vals[i][l - 1] == '/')
 				l--;
-			if (!strncmp(v, n->vals[i], l) && (v[l] == 0 || v[l] == '/' || (l == 1 && n->vals[i][0] == '/')))
+			if (!strncmp(v, n->vals[i], l) &&
+			    (v[l] == 0 || v[l] == '/' || (l == 1 && n->vals[i][0] == '/')))
 				return 1;
 		}
 		return 0;
@@ -1268,7 +1363,10 @@ static int cmp_one(const node *n, const char *v)
 		long long a = strtoll(v, &end1, 0), b = strtoll(n->vals[0], &end2, 0);
 		if (*end1 || *end2 || end1 == v)
 			return 0;
-		return n->op == OP_LT ? a < b : n->op == OP_LE ? a <= b : n->op == OP_GT ? a > b : a >= b;
+		return n->op == OP_LT	? a < b
+		       : n->op == OP_LE ? a <= b
+		       : n->op == OP_GT ? a > b
+					: a >= b;
 	}
 	}
 }
@@ -1279,7 +1377,8 @@ static __attribute__((noinline)) int eval_cmp(const node *n, const rt_view *v)
 
 	if (n->field == F_PROC_ANAME) {
 		for (int i = 0; i < VRT_ANC; i++)
-			if (vigil_rt__field(v, F_PROC_ANAME, i, buf, sizeof(buf)) == 0 && cmp_one(n, buf))
+			if (vigil_rt__field(v, F_PROC_ANAME, i, buf, sizeof(buf)) == 0 &&
+			    cmp_one(n, buf))
 				return 1;
 		return 0;
 	}
@@ -1291,10 +1390,14 @@ static __attribute__((noinline)) int eval_cmp(const node *n, const rt_view *v)
 static int eval(const node *n, const rt_view *v)
 {
 	switch (n->kind) {
-	case N_AND: return eval(n->a, v) && eval(n->b, v);
-	case N_OR: return eval(n->a, v) || eval(n->b, v);
-	case N_NOT: return !eval(n->a, v);
-	case N_TRUE: return 1;
+	case N_AND:
+		return eval(n->a, v) && eval(n->b, v);
+	case N_OR:
+		return eval(n->a, v) || eval(n->b, v);
+	case N_NOT:
+		return !eval(n->a, v);
+	case N_TRUE:
+		return 1;
 	}
 	return eval_cmp(n, v);
 }

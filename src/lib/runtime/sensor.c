@@ -56,7 +56,9 @@ int vigil_rt__sensor_open(rt_sensor **out, char *err, size_t errlen)
 	}
 	s->skel->rodata->self_tgid = (unsigned)getpid();
 	if ((e = vigil_sensor__load(s->skel)) < 0) {
-		snprintf(err, errlen, "cannot load the BPF sensor (need root and a kernel with BTF): %s", strerror(-e));
+		snprintf(err, errlen,
+			 "cannot load the BPF sensor (need root and a kernel with BTF): %s",
+			 strerror(-e));
 		goto fail;
 	}
 	if ((e = vigil_sensor__attach(s->skel)) < 0) {
@@ -91,7 +93,8 @@ int vigil_rt__sensor_poll(rt_sensor *s, int timeout_ms, rt_sensor_cb cb, void *p
 int vigil_rt__sensor_doom(rt_sensor *s, unsigned tgid)
 {
 	unsigned sig = 9;
-	if (bpf_map__update_elem(s->skel->maps.doom, &tgid, sizeof(tgid), &sig, sizeof(sig), BPF_ANY) < 0)
+	if (bpf_map__update_elem(s->skel->maps.doom, &tgid, sizeof(tgid), &sig, sizeof(sig),
+				 BPF_ANY) < 0)
 		return -errno;
 	s->skel->bss->doom_armed = 1;
 	return 0;
@@ -105,7 +108,8 @@ unsigned long long vigil_rt__sensor_drops(rt_sensor *s)
 
 	if (ncpu <= 0 || !(v = calloc((size_t)ncpu, sizeof(*v))))
 		return 0;
-	if (bpf_map__lookup_elem(s->skel->maps.drops, &k, sizeof(k), v, sizeof(*v) * (size_t)ncpu, 0) == 0)
+	if (bpf_map__lookup_elem(s->skel->maps.drops, &k, sizeof(k), v, sizeof(*v) * (size_t)ncpu,
+				 0) == 0)
 		for (int i = 0; i < ncpu; i++)
 			total += v[i];
 	free(v);
@@ -122,17 +126,21 @@ void vigil_rt__sensor_close(rt_sensor *s)
 }
 
 /* loads one tiny program of the given type; 0 when the kernel accepts it */
-static int probe_prog(enum bpf_prog_type type, enum bpf_attach_type at, const char *btf_name, int helper)
+static int probe_prog(enum bpf_prog_type type, enum bpf_attach_type at, const char *btf_name,
+		      int helper)
 {
 	struct bpf_insn insns[4];
 	int n = 0, fd, btf_id = 0;
 	LIBBPF_OPTS(bpf_prog_load_opts, o);
 
 	if (helper) { /* call helper(arg) then return 0 */
-		insns[n++] = (struct bpf_insn){.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 1, .imm = 0};
+		insns[n++] = (struct bpf_insn){
+			.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 1, .imm = 0};
 		insns[n++] = (struct bpf_insn){.code = BPF_JMP | BPF_CALL, .imm = helper};
 	}
-	insns[n++] = (struct bpf_insn){.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR ? 1 : 0};
+	insns[n++] = (struct bpf_insn){.code = BPF_ALU64 | BPF_MOV | BPF_K,
+				       .dst_reg = 0,
+				       .imm = type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR ? 1 : 0};
 	insns[n++] = (struct bpf_insn){.code = BPF_JMP | BPF_EXIT};
 	if (btf_name) {
 		btf_id = libbpf_find_vmlinux_btf_id(btf_name, at);
@@ -158,18 +166,24 @@ void vigil_rt__sensor_selfcheck(FILE *f)
 		int helper;
 		const char *use;
 	} probes[] = {
-		{"tp_btf (sched_process_exec)", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, "sched_process_exec", 0, "used: exec, exit, syscalls"},
+		{"tp_btf (sched_process_exec)", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP,
+		 "sched_process_exec", 0, "used: exec, exit, syscalls"},
 		{"raw_tracepoint", BPF_PROG_TYPE_RAW_TRACEPOINT, 0, NULL, 0, "fallback, not used"},
-		{"fentry (do_unlinkat)", BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, "do_unlinkat", 0, "not used"},
-		{"lsm (bprm_check_security)", BPF_PROG_TYPE_LSM, BPF_LSM_MAC, "bprm_check_security", 0, "not used"},
-		{"bpf_send_signal (tp_btf sys_enter)", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, "sys_enter", 109 /* BPF_FUNC_send_signal */, "used: kill action"},
-		{"cgroup/connect4", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_CONNECT, NULL, 0, "not used (deny egress not implemented)"},
+		{"fentry (do_unlinkat)", BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, "do_unlinkat", 0,
+		 "not used"},
+		{"lsm (bprm_check_security)", BPF_PROG_TYPE_LSM, BPF_LSM_MAC, "bprm_check_security",
+		 0, "not used"},
+		{"bpf_send_signal (tp_btf sys_enter)", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP,
+		 "sys_enter", 109 /* BPF_FUNC_send_signal */, "used: kill action"},
+		{"cgroup/connect4", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_CONNECT, NULL,
+		 0, "not used (deny egress not implemented)"},
 	};
 	libbpf_set_print(quiet_print);
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
 		int e = probe_prog(probes[i].type, probes[i].at, probes[i].btf, probes[i].helper);
-		fprintf(f, "self-check: %-36s %s (%s)\n", probes[i].name, e == 0 ? "available" : strerror(-e),
-			probes[i].use);
+		fprintf(f, "self-check: %-36s %s (%s)\n", probes[i].name,
+			e == 0 ? "available" : strerror(-e), probes[i].use);
 	}
-	fprintf(f, "self-check: %-36s %s\n", "kill(2) from user space", "available (used with bpf_send_signal)");
+	fprintf(f, "self-check: %-36s %s\n", "kill(2) from user space",
+		"available (used with bpf_send_signal)");
 }

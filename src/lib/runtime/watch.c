@@ -142,8 +142,8 @@ static void iso_time(char *buf, size_t n)
 	struct tm tm;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
-	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-		 tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
 }
 
 /* runs the kill action; fills act with what was done */
@@ -154,7 +154,8 @@ static void do_kill(watch *w, const rt_view *v, json_t *act)
 
 	json_object_set_new(act, "type", json_string("kill"));
 	if (v->c->host) {
-		json_object_set_new(act, "result", json_string("skipped: process outside containers"));
+		json_object_set_new(act, "result",
+				    json_string("skipped: process outside containers"));
 		return;
 	}
 	if (w->o->replay || !w->sensor) {
@@ -166,12 +167,17 @@ static void do_kill(watch *w, const rt_view *v, json_t *act)
 		return;
 	}
 	e = vigil_rt__sensor_doom(w->sensor, pid);
-	json_object_set_new(act, "bpf_send_signal", json_string(e == 0 ? "armed: SIGKILL at the next system call" : strerror(-e)));
+	json_object_set_new(
+		act, "bpf_send_signal",
+		json_string(e == 0 ? "armed: SIGKILL at the next system call" : strerror(-e)));
 	if (kill((pid_t)pid, SIGKILL) == 0)
 		json_object_set_new(act, "kill", json_string("SIGKILL sent"));
 	else
-		json_object_set_new(act, "kill", json_string(errno == ESRCH ? "process already gone" : strerror(errno)));
-	json_object_set_new(act, "result", json_string(e == 0 || errno != EPERM ? "killed" : "failed"));
+		json_object_set_new(
+			act, "kill",
+			json_string(errno == ESRCH ? "process already gone" : strerror(errno)));
+	json_object_set_new(act, "result",
+			    json_string(e == 0 || errno != EPERM ? "killed" : "failed"));
 }
 
 /* rate limit: a token bucket of o->rate alerts per second */
@@ -208,7 +214,8 @@ static void alert(watch *w, size_t ri, const rt_view *v)
 		 : vigil_rt__rule_action(x) >= 0	 ? vigil_rt__rule_action(x)
 							 : w->o->action;
 	/* the same alert again within the window is counted, not printed (but still acted on) */
-	if (w->o->dedup_secs && d->key == key && mono_ns() - d->last < (long long)w->o->dedup_secs * 1000000000LL &&
+	if (w->o->dedup_secs && d->key == key &&
+	    mono_ns() - d->last < (long long)w->o->dedup_secs * 1000000000LL &&
 	    action == VIGIL_WATCH_ACTION_NONE) {
 		d->suppressed++;
 		w->deduped++;
@@ -241,8 +248,10 @@ static void alert(watch *w, size_t ri, const rt_view *v)
 	if (!v->c->host) {
 		json_object_set_new(c, "name", json_string(v->c->name));
 		json_object_set_new(c, "runtime", json_string(v->c->runtime));
-		json_object_set_new(c, "image", v->c->image[0] ? json_string(v->c->image) : json_null());
-		json_object_set_new(c, "image_digest", v->c->digest[0] ? json_string(v->c->digest) : json_null());
+		json_object_set_new(c, "image",
+				    v->c->image[0] ? json_string(v->c->image) : json_null());
+		json_object_set_new(c, "image_digest",
+				    v->c->digest[0] ? json_string(v->c->digest) : json_null());
 		json_object_set_new(c, "privileged", json_boolean(v->c->privileged));
 	}
 	json_object_set_new(j, "container", c);
@@ -261,7 +270,8 @@ static void alert(watch *w, size_t ri, const rt_view *v)
 	for (int i = 0; i < VRT_ANC && v->e->apid[i]; i++) {
 		json_t *a = json_object();
 		json_object_set_new(a, "pid", json_integer(v->e->apid[i]));
-		json_object_set_new(a, "name", json_stringn(v->e->acomm[i], strnlen(v->e->acomm[i], VRT_COMM)));
+		json_object_set_new(
+			a, "name", json_stringn(v->e->acomm[i], strnlen(v->e->acomm[i], VRT_COMM)));
 		json_array_append_new(tree, a);
 	}
 	json_object_set_new(j, "process_tree", tree);
@@ -275,11 +285,13 @@ static void alert(watch *w, size_t ri, const rt_view *v)
 		json_object_set_new(act, "type", json_string("none"));
 	json_object_set_new(j, "action", act);
 	if (suppressed)
-		json_object_set_new(j, "suppressed_duplicates", json_integer((json_int_t)suppressed));
+		json_object_set_new(j, "suppressed_duplicates",
+				    json_integer((json_int_t)suppressed));
 
 	if (w->o->format == VIGIL_WATCH_TEXT) {
 		json_t *r = json_object_get(act, "result");
-		fprintf(w->o->out, "%s %s %s: %s%s%s%s\n", tbuf, vigil_rt__rule_priority(x), vigil_rt__rule_name(x), out,
+		fprintf(w->o->out, "%s %s %s: %s%s%s%s\n", tbuf, vigil_rt__rule_priority(x),
+			vigil_rt__rule_name(x), out,
 			action == VIGIL_WATCH_ACTION_KILL ? " [action: kill, " : "",
 			action == VIGIL_WATCH_ACTION_KILL && r ? json_string_value(r) : "",
 			action == VIGIL_WATCH_ACTION_KILL ? "]" : "");
@@ -302,7 +314,8 @@ static int on_event(const struct vrt_event *e, void *payload)
 	w->events++;
 	memset(&v, 0, sizeof(v));
 	v.e = e;
-	v.c = w->o->replay ? (w->replay_has_c ? &w->replay_c : NULL) : vigil_rt__containers_get(w->cs, e->cgid);
+	v.c = w->o->replay ? (w->replay_has_c ? &w->replay_c : NULL)
+			   : vigil_rt__containers_get(w->cs, e->cgid);
 	if (!v.c) {
 		static const rt_container host = {.id = "host", .name = "host", .host = 1};
 		v.c = &host;
@@ -340,10 +353,18 @@ done:
 
 /* ---- replay: JSON lines of events (tests and rule development) ---- */
 
-static const struct { const char *name; unsigned flag; } flag_names[] = {
-	{"stdin_socket", VRT_F_STDIN_SOCK}, {"stdout_socket", VRT_F_STDOUT_SOCK}, {"tty", VRT_F_TTY},
-	{"exe_memfd", VRT_F_EXE_MEMFD},	    {"exe_overlay", VRT_F_EXE_OVERLAY},	  {"trunc", VRT_F_TRUNC},
-	{"write", VRT_F_WRITE},		    {"unix", VRT_F_UNIX},
+static const struct {
+	const char *name;
+	unsigned flag;
+} flag_names[] = {
+	{"stdin_socket", VRT_F_STDIN_SOCK},
+	{"stdout_socket", VRT_F_STDOUT_SOCK},
+	{"tty", VRT_F_TTY},
+	{"exe_memfd", VRT_F_EXE_MEMFD},
+	{"exe_overlay", VRT_F_EXE_OVERLAY},
+	{"trunc", VRT_F_TRUNC},
+	{"write", VRT_F_WRITE},
+	{"unix", VRT_F_UNIX},
 };
 
 static void jcopy(char *dst, size_t n, json_t *v)
@@ -391,7 +412,9 @@ static int replay_event(watch *w, json_t *j, struct vrt_event *e, char *err, siz
 	}
 	v = json_object_get(j, "a");
 	for (i = 0; i < json_array_size(v) && i < 4; i++)
-		e->a[i] = json_is_integer(json_array_get(v, i)) ? (long long)json_integer_value(json_array_get(v, i)) : 0;
+		e->a[i] = json_is_integer(json_array_get(v, i))
+				  ? (long long)json_integer_value(json_array_get(v, i))
+				  : 0;
 	v = json_object_get(j, "flags");
 	for (i = 0; i < json_array_size(v); i++) {
 		const char *f = json_string_value(json_array_get(v, i));
@@ -407,7 +430,8 @@ static int replay_event(watch *w, json_t *j, struct vrt_event *e, char *err, siz
 		}
 	}
 	v = json_object_get(j, "addr");
-	if (json_is_string(v) && inet_pton(e->a[0] == 10 ? AF_INET6 : AF_INET, json_string_value(v), e->addr) != 1) {
+	if (json_is_string(v) &&
+	    inet_pton(e->a[0] == 10 ? AF_INET6 : AF_INET, json_string_value(v), e->addr) != 1) {
 		snprintf(err, errlen, "bad address");
 		return -1;
 	}
@@ -433,7 +457,8 @@ static int replay_event(watch *w, json_t *j, struct vrt_event *e, char *err, siz
 		if (!w->replay_c.name[0])
 			snprintf(w->replay_c.name, sizeof(w->replay_c.name), "%s", w->replay_c.id);
 		jcopy(w->replay_c.image, sizeof(w->replay_c.image), json_object_get(c, "image"));
-		jcopy(w->replay_c.digest, sizeof(w->replay_c.digest), json_object_get(c, "image_digest"));
+		jcopy(w->replay_c.digest, sizeof(w->replay_c.digest),
+		      json_object_get(c, "image_digest"));
 		snprintf(w->replay_c.runtime, sizeof(w->replay_c.runtime), "replay");
 		w->replay_c.created = jint(c, "created");
 		w->replay_c.privileged = json_is_true(json_object_get(c, "privileged"));
@@ -460,7 +485,8 @@ static int run_replay(watch *w, char *err, size_t errlen)
 		char why[128];
 		lineno++;
 		if (n > 65536) {
-			snprintf(err, errlen, "%s:%d: line longer than 64 KiB", w->o->replay, lineno);
+			snprintf(err, errlen, "%s:%d: line longer than 64 KiB", w->o->replay,
+				 lineno);
 			error = VIGIL_ELIMIT;
 			break;
 		}
@@ -509,7 +535,8 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 	w.tok_time = start;
 	w.tokens = o->rate ? o->rate : 100;
 	vigil_rules_count(o->rules, &nen);
-	if (!(w.procs = calloc(PROC_SLOTS, sizeof(*w.procs))) || !(w.dedup = calloc(DEDUP_SLOTS, sizeof(*w.dedup)))) {
+	if (!(w.procs = calloc(PROC_SLOTS, sizeof(*w.procs))) ||
+	    !(w.dedup = calloc(DEDUP_SLOTS, sizeof(*w.dedup)))) {
 		error = VIGIL_ENOMEM;
 		snprintf(err, errlen, "out of memory");
 		goto done;
@@ -524,8 +551,10 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 	}
 	if ((error = vigil_rt__sensor_open(&w.sensor, err, errlen)) < 0)
 		goto done;
-	fprintf(log, "vigil watch: ready (%zu rules enabled, sensor attached: exec, exit, %s)\n", nen,
-		"open, connect, ptrace, setuid/setgid, mount, modules, memfd, packet sockets, links, namespaces, dup, bpf");
+	fprintf(log, "vigil watch: ready (%zu rules enabled, sensor attached: exec, exit, %s)\n",
+		nen,
+		"open, connect, ptrace, setuid/setgid, mount, modules, memfd, packet sockets, "
+		"links, namespaces, dup, bpf");
 	fflush(log);
 	while (!(o->stop && *o->stop)) {
 		long long now = mono_ns();
@@ -542,7 +571,8 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 		if (now - last_drop_report > 10000000000LL) {
 			unsigned long long d = vigil_rt__sensor_drops(w.sensor);
 			if (d != drops)
-				fprintf(log, "vigil watch: %llu events lost (ring buffer full)\n", d - drops);
+				fprintf(log, "vigil watch: %llu events lost (ring buffer full)\n",
+					d - drops);
 			drops = d;
 			last_drop_report = now;
 		}
@@ -553,7 +583,9 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 	drops = vigil_rt__sensor_drops(w.sensor);
 done:
 	if (!error || o->replay)
-		fprintf(log, "vigil watch: %llu events, %llu alerts, %llu duplicates suppressed, %llu rate-limited, %llu lost\n",
+		fprintf(log,
+			"vigil watch: %llu events, %llu alerts, %llu duplicates suppressed, %llu "
+			"rate-limited, %llu lost\n",
 			w.events, w.alerts, w.deduped, w.limited, drops);
 	vigil_rt__sensor_close(w.sensor);
 	vigil_rt__containers_free(w.cs);

@@ -335,9 +335,31 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 			bpf_send_signal(*sig);
 	}
 	switch (id) {
-	case 2: case 257: case 437: case 42: case 101: case 105: case 106: case 113: case 114:
-	case 117: case 119: case 165: case 175: case 313: case 319: case 41: case 88: case 266:
-	case 86: case 265: case 272: case 308: case 33: case 292: case 321:
+	case 2:
+	case 257:
+	case 437:
+	case 42:
+	case 101:
+	case 105:
+	case 106:
+	case 113:
+	case 114:
+	case 117:
+	case 119:
+	case 165:
+	case 175:
+	case 313:
+	case 319:
+	case 41:
+	case 88:
+	case 266:
+	case 86:
+	case 265:
+	case 272:
+	case 308:
+	case 33:
+	case 292:
+	case 321:
 		break;
 	default:
 		return 0;
