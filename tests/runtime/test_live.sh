@@ -161,6 +161,8 @@ if grep '"Linux kernel module injection"' "$ALERTS" | grep -q '"container":{"id"
 else fail host-attribution "no host alert for finit_module"; fi
 kill "$WPID"; wait "$WPID" 2>/dev/null; WPID=
 if grep -q ' 0 lost' "$TMP/watch.err"; then pass no-events-lost; else fail no-events-lost "$(tail -1 "$TMP/watch.err")"; fi
+if grep -qE 'Sanitizer|runtime error' "$TMP/watch.err"; then fail agent-sanitizers "$(grep -m3 -E 'Sanitizer|runtime error' "$TMP/watch.err")"
+else pass agent-clean-exit; fi
 
 # ---- the kill action stops the process ----
 cat >"$TMP/kill.yaml" <<'Y'
@@ -183,5 +185,8 @@ else
 fi
 runc --root "$RUNC_ROOT" exec "$ID-alp" vrt-helper spin 1; rc=$?
 if [ $rc = 0 ]; then pass kill-action-near-miss; else fail kill-action-near-miss "exit $rc"; fi
+kill "$WPID"; wait "$WPID" 2>/dev/null; WPID=
+if grep -qE 'Sanitizer|runtime error' "$TMP/kill.err"; then fail kill-agent-sanitizers "$(grep -m3 -E 'Sanitizer|runtime error' "$TMP/kill.err")"
+else pass kill-agent-clean-exit; fi
 
 exit $((fails > 0))
