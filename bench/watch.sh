@@ -4,12 +4,12 @@
 # steady 10,000 events/s, and its peak RSS. Prints a markdown table for BENCHMARKS.md.
 # Needs root and BTF.
 #   bench/watch.sh [-o OPENS] [-e EXECS] [-n RUNS]
-#   -o  opens per run (default 1000000)   -e  execs per run (default 20000)
-#   -n  runs per measurement, the median is reported (default 3)
+#   -o  opens per run (default 1000000)   -e  execs per run (default 10000)
+#   -n  interleaved rounds, the median is reported (default 5)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-OPENS=1000000 EXECS=20000 RUNS=3
+OPENS=1000000 EXECS=10000 RUNS=5
 while getopts o:e:n:h opt; do
     case $opt in o) OPENS=$OPTARG ;; e) EXECS=$OPTARG ;; n) RUNS=$OPTARG ;;
         *) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;; esac
@@ -37,13 +37,20 @@ start_agent() {
 stop_agent() { kill "$WPID"; wait "$WPID" 2>/dev/null || true; WPID=; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-echo "watch.sh: baseline" >&2
-o0=$(measure open "$OPENS" "$QUIET"); s0=$(measure open "$OPENS" "$SENS"); e0=$(measure exec "$EXECS")
-echo "watch.sh: with the sensor" >&2
-start_agent
-o1=$(measure open "$OPENS" "$QUIET"); s1=$(measure open "$OPENS" "$SENS"); e1=$(measure exec "$EXECS")
-stop_agent
-lost_all=$(grep -o '[0-9]* lost' "$TMP/agent.err" | tail -1)
+# interleaved rounds (without, with, without, with ...) so that the load of a shared
+# machine drifts over both alike; medians over the rounds
+: >"$TMP/o0"; : >"$TMP/o1"; : >"$TMP/s0"; : >"$TMP/s1"; : >"$TMP/e0"; : >"$TMP/e1"
+lost_all=0
+for r in $(seq "$RUNS"); do
+    echo "watch.sh: round $r of $RUNS" >&2
+    "$B" open "$OPENS" "$QUIET" >>"$TMP/o0"; "$B" open "$OPENS" "$SENS" >>"$TMP/s0"; "$B" exec "$EXECS" >>"$TMP/e0"
+    start_agent
+    "$B" open "$OPENS" "$QUIET" >>"$TMP/o1"; "$B" open "$OPENS" "$SENS" >>"$TMP/s1"; "$B" exec "$EXECS" >>"$TMP/e1"
+    stop_agent
+    lost_all=$((lost_all + $(grep -o '[0-9]* lost' "$TMP/agent.err" | tail -1 | cut -d' ' -f1)))
+done
+for v in o0 o1 s0 s1 e0 e1; do printf -v "$v" '%s' "$(median <"$TMP/$v")"; done
+lost_all="$lost_all lost"
 
 echo "watch.sh: sustained rate" >&2
 start_agent
@@ -65,11 +72,12 @@ cpu=$(awk -v d=$((c1 - c0)) -v hz="$hz" 'BEGIN {printf "%.1f", d / hz / 10 * 100
 cat <<T
 | measurement | without sensor | with sensor | added |
 |---|---|---|---|
-| open+close, filtered in kernel ($QUIET, median of $RUNS × $OPENS) | ${o0} ns | ${o1} ns | $(awk -v a="$o0" -v b="$o1" 'BEGIN {printf "%.0f ns", b - a}') |
-| open+close, reported ($SENS, median of $RUNS × $OPENS) | ${s0} ns | ${s1} ns | $(awk -v a="$s0" -v b="$s1" 'BEGIN {printf "%.0f ns", b - a}') |
-| posix_spawn+exec+exit+wait (static binary, median of $RUNS × $EXECS) | ${e0} ns | ${e1} ns | $(awk -v a="$e0" -v b="$e1" 'BEGIN {printf "%.1f µs", (b - a) / 1000}') |
+| open+close, filtered in kernel ($QUIET, median of $RUNS interleaved rounds × $OPENS) | ${o0} ns | ${o1} ns | $(awk -v a="$o0" -v b="$o1" 'BEGIN {printf "%.0f ns", b - a}') |
+| open+close, reported ($SENS, median of $RUNS interleaved rounds × $OPENS) | ${s0} ns | ${s1} ns | $(awk -v a="$s0" -v b="$s1" 'BEGIN {printf "%.0f ns", b - a}') |
+| posix_spawn+exec+exit+wait (static binary, median of $RUNS interleaved rounds × $EXECS) | ${e0} ns | ${e1} ns | $(awk -v a="$e0" -v b="$e1" 'BEGIN {printf "%.1f µs", (b - a) / 1000}') |
 
 - sustained: $OPENS reported opens in one tight loop = $evps events/s offered; the agent handled $ev events, $lost lost (ring buffer full); during the timed runs above: $lost_all
 - agent CPU at 10,000 events/s for 10 s ($n10 opens): $cpu% of one core; agent peak RSS $((rss / 1024)) MB
+- load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)
 - machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), kernel $(uname -r), shared with other jobs
 T

@@ -124,6 +124,34 @@ static unsigned long long fnv(const char *s, unsigned long long h)
 	return h;
 }
 
+/* a JSON string of text from a process (argv, paths): bytes that are not valid UTF-8
+ * become '?' so the alert is never dropped */
+static json_t *js(const char *s)
+{
+	json_t *j = json_string(s);
+	char *c;
+	if (j)
+		return j;
+	if (!(c = strdup(s)))
+		return json_null();
+	for (char *p = c; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	j = json_string(c);
+	free(c);
+	return j ? j : json_null();
+}
+
+static json_t *jsn(const char *s, size_t n)
+{
+	char buf[VRT_PATH + 1];
+	if (n > VRT_PATH)
+		n = VRT_PATH;
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	return js(buf);
+}
+
 static void add_fields(json_t *obj, const rt_view *v)
 {
 	char buf[1024];
@@ -132,7 +160,7 @@ static void add_fields(json_t *obj, const rt_view *v)
 		if (f == F_PROC_ANAME || !strncmp(name, "container.", 10))
 			continue;
 		if (vigil_rt__field(v, f, 0, buf, sizeof(buf)) == 0)
-			json_object_set_new(obj, name, json_string(buf));
+			json_object_set_new(obj, name, js(buf));
 	}
 }
 
@@ -150,7 +178,7 @@ static void iso_time(char *buf, size_t n)
 static void do_kill(watch *w, const rt_view *v, json_t *act)
 {
 	unsigned pid = v->e->pid;
-	int e;
+	int e, k, kerr;
 
 	json_object_set_new(act, "type", json_string("kill"));
 	if (v->c->host) {
@@ -170,14 +198,16 @@ static void do_kill(watch *w, const rt_view *v, json_t *act)
 	json_object_set_new(
 		act, "bpf_send_signal",
 		json_string(e == 0 ? "armed: SIGKILL at the next system call" : strerror(-e)));
-	if (kill((pid_t)pid, SIGKILL) == 0)
-		json_object_set_new(act, "kill", json_string("SIGKILL sent"));
-	else
-		json_object_set_new(
-			act, "kill",
-			json_string(errno == ESRCH ? "process already gone" : strerror(errno)));
+	k = kill((pid_t)pid, SIGKILL);
+	kerr = errno;
+	json_object_set_new(act, "kill",
+			    json_string(k == 0		? "SIGKILL sent"
+					: kerr == ESRCH ? "process already gone"
+							: strerror(kerr)));
 	json_object_set_new(act, "result",
-			    json_string(e == 0 || errno != EPERM ? "killed" : "failed"));
+			    json_string(k == 0 || e == 0 ? "killed"
+					: kerr == ESRCH	 ? "gone"
+							 : "failed"));
 }
 
 /* rate limit: a token bucket of o->rate alerts per second */
@@ -237,29 +267,28 @@ static void alert(watch *w, size_t ri, const rt_view *v)
 	json_object_set_new(j, "time", json_string(tbuf));
 	json_object_set_new(j, "rule", json_string(vigil_rt__rule_name(x)));
 	json_object_set_new(j, "priority", json_string(vigil_rt__rule_priority(x)));
-	json_object_set_new(j, "output", json_string(out));
+	json_object_set_new(j, "output", js(out));
 	tags = json_array();
 	nt = vigil_rt__rule_tags(x, &tv);
 	for (size_t i = 0; i < nt; i++)
 		json_array_append_new(tags, json_string(tv[i]));
 	json_object_set_new(j, "tags", tags);
 	c = json_object();
-	json_object_set_new(c, "id", json_string(v->c->host ? "host" : v->c->id));
+	json_object_set_new(c, "id", js(v->c->host ? "host" : v->c->id));
 	if (!v->c->host) {
-		json_object_set_new(c, "name", json_string(v->c->name));
+		json_object_set_new(c, "name", js(v->c->name));
 		json_object_set_new(c, "runtime", json_string(v->c->runtime));
-		json_object_set_new(c, "image",
-				    v->c->image[0] ? json_string(v->c->image) : json_null());
+		json_object_set_new(c, "image", v->c->image[0] ? js(v->c->image) : json_null());
 		json_object_set_new(c, "image_digest",
-				    v->c->digest[0] ? json_string(v->c->digest) : json_null());
+				    v->c->digest[0] ? js(v->c->digest) : json_null());
 		json_object_set_new(c, "privileged", json_boolean(v->c->privileged));
 	}
 	json_object_set_new(j, "container", c);
 	p = json_object();
 	json_object_set_new(p, "pid", json_integer(v->e->pid));
-	json_object_set_new(p, "name", json_stringn(v->e->comm, strnlen(v->e->comm, VRT_COMM)));
-	json_object_set_new(p, "exe", v->exe ? json_string(v->exe) : json_null());
-	json_object_set_new(p, "cmdline", v->cmdline ? json_string(v->cmdline) : json_null());
+	json_object_set_new(p, "name", jsn(v->e->comm, strnlen(v->e->comm, VRT_COMM)));
+	json_object_set_new(p, "exe", v->exe ? js(v->exe) : json_null());
+	json_object_set_new(p, "cmdline", v->cmdline ? js(v->cmdline) : json_null());
 	json_object_set_new(p, "uid", json_integer(v->e->uid));
 	if (v->e->type == VRT_EXEC) {
 		json_object_set_new(p, "exe_inode", json_integer((json_int_t)v->e->ino));
@@ -270,8 +299,8 @@ static void alert(watch *w, size_t ri, const rt_view *v)
 	for (int i = 0; i < VRT_ANC && v->e->apid[i]; i++) {
 		json_t *a = json_object();
 		json_object_set_new(a, "pid", json_integer(v->e->apid[i]));
-		json_object_set_new(
-			a, "name", json_stringn(v->e->acomm[i], strnlen(v->e->acomm[i], VRT_COMM)));
+		json_object_set_new(a, "name",
+				    jsn(v->e->acomm[i], strnlen(v->e->acomm[i], VRT_COMM)));
 		json_array_append_new(tree, a);
 	}
 	json_object_set_new(j, "process_tree", tree);
