@@ -19,7 +19,10 @@ VIGIL=${VIGIL:-$ROOT/build/vigil}
 [ -x "$VIGIL" ] || make -C "$ROOT" build/vigil >&2
 TMP=$(mktemp -d)
 WPID=
-trap '[ -n "$WPID" ] && kill $WPID 2>/dev/null; rm -rf "$TMP"' EXIT
+STATS0=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null || echo 0)
+trap '[ -n "$WPID" ] && kill $WPID 2>/dev/null; sysctl -q -w kernel.bpf_stats_enabled=$STATS0 2>/dev/null; rm -rf "$TMP"' EXIT
+# the kernel's own accounting of the programs' run time (bpftool prog show)
+sysctl -q -w kernel.bpf_stats_enabled=1 || echo "watch.sh: no bpf_stats; program times not measured" >&2
 B=$TMP/bench-watch
 cc -O2 -static -o "$B" "$HERE/watch.c"
 # a file the sensor reports on every open (a sensitive read) and one it filters out
@@ -34,7 +37,15 @@ start_agent() {
     for _ in $(seq 300); do grep -q 'ready' "$TMP/agent.err" && return 0; sleep 0.1; done
     echo "watch.sh: agent did not start: $(cat "$TMP/agent.err")" >&2; exit 1
 }
-stop_agent() { kill "$WPID"; wait "$WPID" 2>/dev/null || true; WPID=; }
+# appends "name runs ns" of the sensor's programs to $TMP/progs
+prog_stats() {
+    bpftool prog show -j 2>/dev/null | "${PYTHON:-python3}" -c '
+import json, sys
+for p in json.load(sys.stdin):
+    if p.get("name") in ("on_exec", "on_exit", "on_sys_enter"):
+        print(p["name"], p.get("run_cnt", 0), p.get("run_time_ns", 0))' >>"$TMP/progs"
+}
+stop_agent() { prog_stats; kill "$WPID"; wait "$WPID" 2>/dev/null || true; WPID=; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 # interleaved rounds (without, with, without, with ...) so that the load of a shared
@@ -69,6 +80,8 @@ rss=$(awk '/VmHWM/ {print $2}' "/proc/$WPID/status")
 stop_agent
 cpu=$(awk -v d=$((c1 - c0)) -v hz="$hz" 'BEGIN {printf "%.1f", d / hz / 10 * 100}')
 
+progs=$(awk '{n[$1] += $2; t[$1] += $3} END {for (p in n) if (n[p]) printf "%s %.0f ns (%d runs); ", p, t[p] / n[p], n[p]}' "$TMP/progs" 2>/dev/null)
+
 cat <<T
 | measurement | without sensor | with sensor | added |
 |---|---|---|---|
@@ -76,6 +89,7 @@ cat <<T
 | open+close, reported ($SENS, median of $RUNS interleaved rounds × $OPENS) | ${s0} ns | ${s1} ns | $(awk -v a="$s0" -v b="$s1" 'BEGIN {printf "%.0f ns", b - a}') |
 | posix_spawn+exec+exit+wait (static binary, median of $RUNS interleaved rounds × $EXECS) | ${e0} ns | ${e1} ns | $(awk -v a="$e0" -v b="$e1" 'BEGIN {printf "%.1f µs", (b - a) / 1000}') |
 
+- time inside the BPF programs per run (kernel bpf_stats, every process of the machine, all rounds): ${progs:-not measured}
 - sustained: $OPENS reported opens in one tight loop = $evps events/s offered; the agent handled $ev events, $lost lost (ring buffer full); during the timed runs above: $lost_all
 - agent CPU at 10,000 events/s for 10 s ($n10 opens): $cpu% of one core; agent peak RSS $((rss / 1024)) MB
 - load average during the run: $(cut -d' ' -f1-3 /proc/loadavg)

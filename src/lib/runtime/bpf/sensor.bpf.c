@@ -53,7 +53,8 @@ static __always_inline void count_drop(void)
 		__sync_fetch_and_add(v, 1);
 }
 
-static __always_inline struct vrt_event *ev_new(unsigned int type)
+/* a new record with the common fields; `tree` also records the ancestors */
+static __always_inline struct vrt_event *ev_new_t(unsigned int type, int tree)
 {
 	struct vrt_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	struct task_struct *t, *p;
@@ -83,6 +84,11 @@ static __always_inline struct vrt_event *ev_new(unsigned int type)
 	e->args[0] = 0;
 	__builtin_memset(e->addr, 0, sizeof(e->addr));
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	if (!tree) {
+		__builtin_memset(e->apid, 0, sizeof(e->apid));
+		__builtin_memset(e->acomm, 0, sizeof(e->acomm));
+		return e;
+	}
 	p = t;
 #pragma unroll
 	for (int i = 0; i < VRT_ANC; i++) {
@@ -97,6 +103,8 @@ static __always_inline struct vrt_event *ev_new(unsigned int type)
 	}
 	return e;
 }
+
+#define ev_new(type) ev_new_t(type, 1)
 
 static __always_inline void ev_submit(struct vrt_event *e)
 {
@@ -181,7 +189,7 @@ int BPF_PROG(on_exit, struct task_struct *p)
 		__u32 k = id >> 32;
 		bpf_map_delete_elem(&doom, &k);
 	}
-	e = ev_new(VRT_EXIT);
+	e = ev_new_t(VRT_EXIT, 0); /* the exit only ends the process in the table */
 	if (!e)
 		return 0;
 	e->a[0] = BPF_CORE_READ(p, exit_code);
