@@ -33,7 +33,7 @@ size_t vigil_rules_count(const vigil_rules *r, size_t *enabled);
 const char *vigil_rules_name(const vigil_rules *r, size_t i, const char **priority, int *enabled);
 void vigil_rules_free(vigil_rules *r);
 
-enum { VIGIL_WATCH_ACTION_NONE = 0, VIGIL_WATCH_ACTION_KILL = 1 };
+enum { VIGIL_WATCH_ACTION_NONE = 0, VIGIL_WATCH_ACTION_KILL = 1, VIGIL_WATCH_ACTION_DENY = 2 };
 enum { VIGIL_WATCH_JSON = 0, VIGIL_WATCH_TEXT = 1 };
 
 typedef struct vigil_watch_opts {

@@ -24,7 +24,8 @@ static void help_watch(void)
 	       "namespaces) and print an alert for every rule that matches. Needs root.\n\n"
 	       "  --rules FILE          add a rules file (repeatable; after the built-in rules)\n"
 	       "  --no-builtin          do not load the built-in rules\n"
-	       "  --action kill|none    default action of rules without `action:` (default none;\n"
+	       "  --action kill|deny|none\n"
+	       "                        default action of rules without `action:` (default none;\n"
 	       "                        none never acts, also for rules that say kill)\n"
 	       "  --output FILE         alerts to FILE (default stdout)\n"
 	       "  --format json|text    one JSON object per alert (default) or one text line\n"
@@ -100,10 +101,12 @@ int cmd_watch(int argc, char **argv)
 		case O_ACTION:
 			if (!strcmp(optarg, "kill"))
 				o.action = VIGIL_WATCH_ACTION_KILL;
+			else if (!strcmp(optarg, "deny"))
+				o.action = VIGIL_WATCH_ACTION_DENY;
 			else if (!strcmp(optarg, "none"))
 				o.action = VIGIL_WATCH_ACTION_NONE;
 			else
-				die_usage("watch", "--action must be kill or none");
+				die_usage("watch", "--action must be kill, deny or none");
 			break;
 		case O_OUTPUT:
 			output = optarg;

@@ -4,6 +4,7 @@
  * calls themselves (EPERM in an unprivileged container) do not matter: the sensor sees
  * the attempt. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -21,14 +22,16 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+/* connects to 127.0.0.1:port; 0, or the errno */
 static int tcp_connect(int port)
 {
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
-	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), e = 0;
 	a.sin_addr.s_addr = htonl(0x7f000001);
-	connect(fd, (struct sockaddr *)&a, sizeof(a));
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+		e = errno;
 	close(fd);
-	return 0;
+	return e;
 }
 
 static int unix_connect(const char *path)
@@ -112,8 +115,18 @@ int main(int argc, char **argv)
 		execve("/bin/sh", sh, env);
 		return 1;
 	}
-	if (!strcmp(cmd, "connect") && argc > 2)
-		return tcp_connect(atoi(argv[2]));
+	if (!strcmp(cmd, "connect") && argc > 2) {
+		tcp_connect(atoi(argv[2]));
+		return 0;
+	}
+	if (!strcmp(cmd, "connect-errno") && argc > 2) { /* prints how the connect ended */
+		int e = tcp_connect(atoi(argv[2]));
+		printf("%s\n", e == EPERM	   ? "EPERM"
+			       : e == ECONNREFUSED ? "ECONNREFUSED"
+			       : e		   ? "other"
+						   : "connected");
+		return 0;
+	}
 	if (!strcmp(cmd, "unix-connect") && argc > 2)
 		return unix_connect(argv[2]);
 	if (!strcmp(cmd, "unshare"))

@@ -197,4 +197,37 @@ kill "$WPID"; wait "$WPID" 2>/dev/null; WPID=
 if grep -qE 'Sanitizer|runtime error' "$TMP/kill.err"; then fail kill-agent-sanitizers "$(grep -m3 -E 'Sanitizer|runtime error' "$TMP/kill.err")"
 else pass kill-agent-clean-exit; fi
 
+# ---- the deny action: a container's connects fail after an alert, others' do not ----
+cat >"$TMP/deny.yaml" <<'Y'
+- rule: deny after a miner port
+  desc: denies the egress of a container that contacts port 3333
+  condition: evt.type = connect and container.host = false and net.port = 3333
+  output: "deny %container.id"
+  priority: CRITICAL
+  action: deny
+Y
+"$VIGIL" watch --no-builtin --rules "$TMP/deny.yaml" --rules "$TMP/marker.yaml" --runc-root "$RUNC_ROOT" \
+    --action deny --output "$TMP/deny.jsonl" 2>"$TMP/deny.err" &
+WPID=$!
+for _ in $(seq 300); do grep -q 'vigil watch: ready' "$TMP/deny.err" && break; sleep 0.1; done
+before=$(runc --root "$RUNC_ROOT" exec "$ID-alp" vrt-helper connect-errno 8080 </dev/null)
+runc --root "$RUNC_ROOT" exec "$ID-alp" vrt-helper connect 3333 </dev/null
+ALERTS=$TMP/deny.jsonl mark deny alp || fail deny-marker "marker never seen"
+after=$(runc --root "$RUNC_ROOT" exec "$ID-alp" vrt-helper connect-errno 8080 </dev/null)
+other=$(runc --root "$RUNC_ROOT" exec "$ID-priv" vrt-helper connect-errno 8080 </dev/null)
+if [ "$before" = ECONNREFUSED ] && [ "$after" = EPERM ] &&
+    grep -q '"result":"egress denied: cgroup connect4/connect6 programs attached"' "$TMP/deny.jsonl"; then
+    pass "deny-action (connect before: $before, after: $after)"
+else
+    fail deny-action "before $before, after $after; $(cat "$TMP/deny.jsonl")"
+fi
+if [ "$other" = ECONNREFUSED ]; then pass deny-action-other-container-unaffected
+else fail deny-action-other-container-unaffected "$other"; fi
+kill "$WPID"; wait "$WPID" 2>/dev/null; WPID=
+after_stop=$(runc --root "$RUNC_ROOT" exec "$ID-alp" vrt-helper connect-errno 8080 </dev/null)
+if [ "$after_stop" = ECONNREFUSED ]; then pass deny-lifted-when-agent-stops
+else fail deny-lifted-when-agent-stops "$after_stop"; fi
+if grep -qE 'Sanitizer|runtime error' "$TMP/deny.err"; then fail deny-agent-sanitizers "$(grep -m3 -E 'Sanitizer|runtime error' "$TMP/deny.err")"
+else pass deny-agent-clean-exit; fi
+
 exit $((fails > 0))

@@ -176,6 +176,7 @@ static int try_state(rt_containers *cs, const char *id, unsigned long long cgid,
 	memset(c, 0, sizeof(*c));
 	cpy(c->id, sizeof(c->id), id);
 	cpy(c->name, sizeof(c->name), id);
+	cpy(c->cgroup_dir, sizeof(c->cgroup_dir), cg);
 	snprintf(c->runtime, sizeof(c->runtime), "runc");
 	c->created = parse_time(jstr(st, "created"));
 	cfg = json_object_get(st, "config");

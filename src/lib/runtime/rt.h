@@ -73,7 +73,8 @@ typedef struct rt_container {
 	char image[256];
 	char digest[80];
 	char runtime[16];
-	long long created; /* ns since the epoch, 0 when unknown */
+	long long created;    /* ns since the epoch, 0 when unknown */
+	char cgroup_dir[300]; /* cgroup v2 directory */
 	int privileged;
 	int host;
 } rt_container;
@@ -127,6 +128,9 @@ int vigil_rt__sensor_open(rt_sensor **out, char *err, size_t errlen);
 int vigil_rt__sensor_poll(rt_sensor *s, int timeout_ms, rt_sensor_cb cb, void *payload);
 /* Arms a SIGKILL for process tgid at its next syscall (bpf_send_signal). 0 or -errno. */
 int vigil_rt__sensor_doom(rt_sensor *s, unsigned tgid);
+/* Attaches the deny programs to the cgroup directory (cgroup v2) of container cgid:
+ * its connects fail with EPERM until the agent stops. 0, 1 when already denied, or -errno. */
+int vigil_rt__sensor_deny_egress(rt_sensor *s, const char *cgroup_dir, unsigned long long cgid);
 unsigned long long vigil_rt__sensor_drops(rt_sensor *s);
 void vigil_rt__sensor_close(rt_sensor *s);
 /* Probes program types and helpers on this kernel; writes one line per probe to f. */

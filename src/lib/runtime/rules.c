@@ -570,10 +570,12 @@ static int load_rule(ld *l, yaml_node_t *m)
 		} else if (!strcmp(ks, "action")) {
 			if (vs && !strcmp(vs, "kill"))
 				x->action = VIGIL_WATCH_ACTION_KILL;
+			else if (vs && !strcmp(vs, "deny"))
+				x->action = VIGIL_WATCH_ACTION_DENY;
 			else if (vs && !strcmp(vs, "none"))
 				x->action = VIGIL_WATCH_ACTION_NONE;
 			else {
-				error = bad(l, v, "'action' must be kill or none", x->name);
+				error = bad(l, v, "'action' must be kill, deny or none", x->name);
 				goto done;
 			}
 		} else if (!strcmp(ks, "tags")) {

@@ -3,6 +3,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +14,13 @@
 #include "runtime/rt.h"
 #include "sensor.skel.h"
 
+#define MAX_DENY 256
+
 struct rt_sensor {
 	struct vigil_sensor *skel;
+	struct bpf_link *deny[MAX_DENY]; /* cgroup connect4/6 links, detached at close */
+	unsigned long long denied[MAX_DENY / 2];
+	int ndeny;
 	struct ring_buffer *rb;
 	rt_sensor_cb cb;
 	void *payload;
@@ -100,6 +106,34 @@ int vigil_rt__sensor_doom(rt_sensor *s, unsigned tgid)
 	return 0;
 }
 
+int vigil_rt__sensor_deny_egress(rt_sensor *s, const char *cgroup_dir, unsigned long long cgid)
+{
+	struct bpf_link *l4, *l6;
+	int fd, e;
+
+	for (int i = 0; i < s->ndeny / 2; i++)
+		if (s->denied[i] == cgid)
+			return 1;
+	if (s->ndeny + 2 > MAX_DENY)
+		return -ENOSPC;
+	if ((fd = open(cgroup_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -errno;
+	l4 = bpf_program__attach_cgroup(s->skel->progs.deny_connect4, fd);
+	e = l4 ? 0 : -errno;
+	l6 = l4 ? bpf_program__attach_cgroup(s->skel->progs.deny_connect6, fd) : NULL;
+	if (l4 && !l6)
+		e = -errno;
+	close(fd);
+	if (e < 0) {
+		bpf_link__destroy(l4);
+		return e;
+	}
+	s->denied[s->ndeny / 2] = cgid;
+	s->deny[s->ndeny++] = l4;
+	s->deny[s->ndeny++] = l6;
+	return 0;
+}
+
 unsigned long long vigil_rt__sensor_drops(rt_sensor *s)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -120,6 +154,8 @@ void vigil_rt__sensor_close(rt_sensor *s)
 {
 	if (!s)
 		return;
+	for (int i = 0; i < s->ndeny; i++)
+		bpf_link__destroy(s->deny[i]);
 	ring_buffer__free(s->rb);
 	vigil_sensor__destroy(s->skel);
 	free(s);
@@ -176,7 +212,7 @@ void vigil_rt__sensor_selfcheck(FILE *f)
 		{"bpf_send_signal (tp_btf sys_enter)", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP,
 		 "sys_enter", 109 /* BPF_FUNC_send_signal */, "used: kill action"},
 		{"cgroup/connect4", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_CONNECT, NULL,
-		 0, "not used (deny egress not implemented)"},
+		 0, "used: deny action"},
 	};
 	libbpf_set_print(quiet_print);
 	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {

@@ -210,6 +210,30 @@ static void do_kill(watch *w, const rt_view *v, json_t *act)
 							 : "failed"));
 }
 
+/* runs the deny action: the container's connects fail from now on */
+static void do_deny(watch *w, const rt_view *v, json_t *act)
+{
+	int e;
+
+	json_object_set_new(act, "type", json_string("deny"));
+	if (v->c->host) {
+		json_object_set_new(act, "result",
+				    json_string("skipped: process outside containers"));
+		return;
+	}
+	if (w->o->replay || !w->sensor) {
+		json_object_set_new(act, "result", json_string("skipped: replay"));
+		return;
+	}
+	e = vigil_rt__sensor_deny_egress(w->sensor, v->c->cgroup_dir, v->e->cgid);
+	json_object_set_new(act, "cgroup", js(v->c->cgroup_dir));
+	json_object_set_new(
+		act, "result",
+		json_string(e == 0   ? "egress denied: cgroup connect4/connect6 programs attached"
+			    : e == 1 ? "egress already denied"
+				     : strerror(-e)));
+}
+
 /* rate limit: a token bucket of o->rate alerts per second */
 static int rate_ok(watch *w)
 {
@@ -310,6 +334,8 @@ static void alert(watch *w, size_t ri, const rt_view *v)
 	act = json_object();
 	if (action == VIGIL_WATCH_ACTION_KILL)
 		do_kill(w, v, act);
+	else if (action == VIGIL_WATCH_ACTION_DENY)
+		do_deny(w, v, act);
 	else
 		json_object_set_new(act, "type", json_string("none"));
 	json_object_set_new(j, "action", act);
@@ -319,11 +345,12 @@ static void alert(watch *w, size_t ri, const rt_view *v)
 
 	if (w->o->format == VIGIL_WATCH_TEXT) {
 		json_t *r = json_object_get(act, "result");
-		fprintf(w->o->out, "%s %s %s: %s%s%s%s\n", tbuf, vigil_rt__rule_priority(x),
-			vigil_rt__rule_name(x), out,
-			action == VIGIL_WATCH_ACTION_KILL ? " [action: kill, " : "",
-			action == VIGIL_WATCH_ACTION_KILL && r ? json_string_value(r) : "",
-			action == VIGIL_WATCH_ACTION_KILL ? "]" : "");
+		const char *an = json_string_value(json_object_get(act, "type"));
+		int acted = action != VIGIL_WATCH_ACTION_NONE;
+		fprintf(w->o->out, "%s %s %s: %s%s%s%s%s%s\n", tbuf, vigil_rt__rule_priority(x),
+			vigil_rt__rule_name(x), out, acted ? " [action: " : "",
+			acted && an ? an : "", acted ? ", " : "",
+			acted && r ? json_string_value(r) : "", acted ? "]" : "");
 	} else if ((s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII))) {
 		fprintf(w->o->out, "%s\n", s);
 		free(s);

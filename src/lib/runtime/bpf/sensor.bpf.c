@@ -451,3 +451,17 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 	}
 	return 0;
 }
+
+/* deny egress: attached by user space to a container's cgroup; every IPv4/IPv6
+ * connect from it fails with EPERM */
+SEC("cgroup/connect4")
+int deny_connect4(struct bpf_sock_addr *ctx)
+{
+	return 0;
+}
+
+SEC("cgroup/connect6")
+int deny_connect6(struct bpf_sock_addr *ctx)
+{
+	return 0;
+}
