@@ -114,6 +114,18 @@ Y
 if [ "$(grep -c '"action":{"type":"none"}' "$TMP/k.json")" = 2 ]; then pass action-none-overrides
 else fail action-none-overrides "$(head -2 "$TMP/k.json")"; fi
 
+# a rule's own action wins over --action; deny is reported (and skipped in a replay)
+sed 's/action: kill/action: deny/' "$TMP/killrule.yaml" >"$TMP/denyrule.yaml"
+"$VIGIL" watch --no-builtin --rules "$TMP/denyrule.yaml" --replay "$D/builtin.events.jsonl" --action kill \
+    2>/dev/null >"$TMP/d.json"
+if [ "$(grep -c '"action":{"result":"skipped: replay","type":"deny"}' "$TMP/d.json")" = 2 ] ||
+    [ "$(grep -c '"type":"deny"' "$TMP/d.json")" = 2 ]; then pass rule-action-deny
+else fail rule-action-deny "$(head -2 "$TMP/d.json")"; fi
+"$VIGIL" watch --no-builtin --rules "$TMP/denyrule.yaml" --replay "$D/builtin.events.jsonl" --action kill \
+    --format text 2>/dev/null >"$TMP/d.txt"
+if grep -q '\[action: deny, skipped: replay\]$' "$TMP/d.txt"; then pass text-format-action
+else fail text-format-action "$(head -1 "$TMP/d.txt")"; fi
+
 # ---- dedup and rate limit ----
 ev='{"type":"exec","pid":7,"comm":"apk","args":["apk","add","x"],"container":{"id":"c"}}'
 for i in 1 2 3 4 5; do echo "$ev"; done >"$TMP/dup.jsonl"
