@@ -472,6 +472,7 @@ int vigil_image__open_mem(vigil_image **out, vigil_ctx *ctx, const char *format,
 		for (size_t i = 0; error == 0 && i < n; i++) {
 			img->layers[i].info.index = (int)i;
 			img->layers[i].dup_of = -1;
+			img->layers[i].want_size = -1;
 			img->layers[i].blob = members[i].name;
 		}
 		img->nlayers = (int)n;
@@ -725,6 +726,13 @@ static int merge_layer(vigil_image *img, int i)
 	vigil_layer *R = L->dup_of >= 0 ? &img->layers[L->dup_of] : L;
 	const char *bad;
 	int error = vigil_image__tree_apply(img->tree, R->recs.data, R->recs.len, i, &bad);
+	if (L->dup_of >= 0 && error == 0 && L->want_size >= 0 &&
+	    R->info.size != (uint64_t)L->want_size)
+		return vigil_error_set(img->ctx, VIGIL_EFORMAT,
+				       "layer %d (%s): descriptor size mismatch: the blob is %llu "
+				       "bytes but its descriptor says %lld",
+				       i, L->want_digest ? L->want_digest : L->blob,
+				       (unsigned long long)R->info.size, (long long)L->want_size);
 	if (L->dup_of >= 0) {
 		L->info.compression = R->info.compression;
 		L->info.size = R->info.size;

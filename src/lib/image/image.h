@@ -125,6 +125,7 @@ typedef struct vigil_layer {
 	const char *blob;	  /* member name or path relative to the layout */
 	const char *want_digest;  /* from the manifest, NULL if none (classic docker-archive) */
 	const char *want_diff_id; /* from the config */
+	int64_t want_size;	  /* descriptor size, -1 if none (docker-archive) */
 	char got_digest[72], got_diff_id[72];
 	vigil_vec recs;	   /* vigil_rec, until merged */
 	vigil_arena arena; /* strings of recs */

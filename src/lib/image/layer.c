@@ -334,6 +334,14 @@ int vigil_image__layer_read(vigil_image *img, int index, vigil_bsrc *src)
 		error = layer_fail(L, VIGIL_EFORMAT, "layer %d (%s): %s", detail);
 		goto done;
 	}
+	if (L->want_size >= 0 && L->info.size != (uint64_t)L->want_size) {
+		snprintf(detail, sizeof(detail),
+			 "descriptor size mismatch: the blob is %llu bytes but its descriptor "
+			 "says %lld",
+			 (unsigned long long)L->info.size, (long long)L->want_size);
+		error = layer_fail(L, VIGIL_EFORMAT, "layer %d (%s): %s", detail);
+		goto done;
+	}
 	if (L->want_diff_id && vigil_digest_is_sha256(L->want_diff_id) &&
 	    strcmp(L->want_diff_id, L->got_diff_id) != 0) {
 		snprintf(detail, sizeof(detail),
