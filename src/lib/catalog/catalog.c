@@ -225,7 +225,12 @@ int vigil_catalog__stanzas(const uint8_t *data, size_t len, vigil_stanza_cb cb, 
 
 /* ---- the analyzer that feeds the catalogers ---- */
 
-enum { MODE_UNKNOWN = 0, MODE_FULL, MODE_WINDOW, MODE_NONE };
+enum { MODE_UNKNOWN = 0, MODE_FULL, MODE_WINDOW, MODE_NONE, MODE_STREAM };
+/* stream mode: a longer line keeps its first STREAM_LINE_MAX bytes, a longer record its
+ * first STREAM_REC_MAX bytes (whole lines); both are reported as truncated */
+#define STREAM_LINE_MAX (64u << 10)
+#define STREAM_REC_MAX (32u << 20)
+#define STREAM_LEAD_MAX 64
 #define NCAT VIGIL_ARRAY_LEN(CATALOGERS)
 
 typedef struct fstate {
@@ -238,16 +243,29 @@ typedef struct fstate {
 	uint8_t carry[64];
 	size_t carry_len;
 	int found;
+	/* stream mode: the record being gathered */
+	vigil_catalog_result *sr;
+	size_t line_len, lead;
+	int line_blank, rec_content, line_cut, rec_cut;
+	unsigned truncated;
 	char path[];
 } fstate;
 
+/* A package database is never skipped for its size: streamed catalogers take any size,
+ * the others refuse (VIGIL_ELIMIT: the read stops with an error naming the file). */
 static int cat_want(const vigil_inventory *inv, const vigil_cataloger *c, const vigil_file *f,
 		    const uint8_t *head, size_t n)
 {
 	uint64_t limit = c->flags & VIGIL_CAT_ARCHIVE ? inv->opts.max_archive_size : c->max_size;
+	uint64_t file_limit = inv->img->ctx->limits.max_file_size;
 	int w = c->want(f, head, n);
-	if (w == VIGIL_WANT_YES && limit && f->size > limit)
-		return VIGIL_WANT_NO;
+	if (w != VIGIL_WANT_YES || c->flags & VIGIL_CAT_STREAM)
+		return w;
+	if ((limit && f->size > limit) || f->size > file_limit)
+		return (c->flags & (VIGIL_CAT_DATABASE | VIGIL_CAT_OS)) ==
+				       (VIGIL_CAT_DATABASE | VIGIL_CAT_OS)
+			       ? VIGIL_ELIMIT
+			       : VIGIL_WANT_NO;
 	return w;
 }
 
@@ -257,6 +275,8 @@ static int an_want(const vigil_file *f, const uint8_t *head, size_t n, void *pay
 	int verdict = VIGIL_WANT_NO;
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(CATALOGERS); i++) {
 		int w = cat_want(inv, CATALOGERS[i], f, head, n);
+		if (w < 0)
+			return w;
 		if (w == VIGIL_WANT_YES)
 			return VIGIL_WANT_YES;
 		if (w == VIGIL_WANT_HEAD)
@@ -279,6 +299,96 @@ static int an_begin(void **state, const vigil_file *f, void *payload)
 	return 0;
 }
 
+static int result_new(vigil_catalog_result **out, vigil_inventory *inv, const vigil_cataloger *c,
+		      fstate *s);
+static int result_keep(vigil_inventory *inv, vigil_catalog_result *r, int error, fstate *s);
+
+static int stream_begin(vigil_inventory *inv, fstate *s)
+{
+	s->data.limit = STREAM_REC_MAX + STREAM_LINE_MAX + STREAM_LEAD_MAX + 2;
+	return result_new(&s->sr, inv, s->wc, s);
+}
+
+/* Parses the gathered record (if it holds anything but blank lines) and starts the next. */
+static int stream_flush(fstate *s)
+{
+	int error = 0;
+	if (s->rec_content)
+		error = s->wc->parse(s->sr, &s->f, s->data.data, s->data.len);
+	s->data.len = 0;
+	s->rec_content = 0;
+	s->rec_cut = 0;
+	return error;
+}
+
+/* Stream mode: splits the content into lines and records; blank lines (of any number
+ * and length) cost no memory, every other line at most STREAM_LINE_MAX bytes. */
+static int stream_data(fstate *s, const uint8_t *p, size_t n)
+{
+	int ws = (s->wc->flags & VIGIL_CAT_STANZA_WS) != 0, error;
+	while (n) {
+		if (s->line_blank && !s->lead && !s->rec_content && *p == '\n') {
+			/* a run of empty lines between records (or padding): nothing to keep */
+			while (n && *p == '\n')
+				p++, n--;
+			continue;
+		}
+		const uint8_t *nl = memchr(p, '\n', n);
+		size_t seg = nl ? (size_t)(nl - p) : n;
+		for (size_t i = 0; i < seg; i++) {
+			uint8_t c = p[i];
+			if (s->line_blank) {
+				/* leading blanks are held back until the line proves not blank */
+				if (c == '\r' || (ws && (c == ' ' || c == '\t'))) {
+					if (s->lead < STREAM_LEAD_MAX && c != '\r') {
+						if ((error = vigil_buf_putc(&s->data, (char)c)) < 0)
+							return error;
+						s->lead++;
+					}
+					continue;
+				}
+				s->line_blank = 0;
+				s->rec_content = 1;
+				if (s->data.len >= STREAM_REC_MAX && !s->rec_cut) {
+					s->rec_cut = 1;
+					s->truncated++;
+				}
+				if (s->rec_cut)
+					s->data.len -= s->lead;
+			}
+			if (s->rec_cut || s->line_cut)
+				break;
+			size_t take = seg - i;
+			if (s->line_len + take > STREAM_LINE_MAX) {
+				take = STREAM_LINE_MAX - s->line_len;
+				s->line_cut = 1;
+				s->truncated++;
+			}
+			if ((error = vigil_buf_put(&s->data, p + i, take)) < 0)
+				return error;
+			s->line_len += take;
+			break;
+		}
+		if (!nl)
+			return 0;
+		/* the end of a line */
+		if (s->line_blank) {
+			s->data.len -= s->lead; /* drop the held-back blanks */
+			if ((error = stream_flush(s)) < 0)
+				return error;
+		} else if (!s->rec_cut && (error = vigil_buf_putc(&s->data, '\n')) < 0) {
+			return error;
+		}
+		s->line_blank = 1;
+		s->line_len = 0;
+		s->lead = 0;
+		s->line_cut = 0;
+		n -= seg + 1;
+		p += seg + 1;
+	}
+	return 0;
+}
+
 /* Decides, from the first chunk, which catalogers take the file and whether it is
  * buffered whole or only scanned for a window. */
 static int choose_mode(vigil_inventory *inv, fstate *s, const uint8_t *head, size_t n)
@@ -291,14 +401,30 @@ static int choose_mode(vigil_inventory *inv, fstate *s, const uint8_t *head, siz
 		int w = cat_want(inv, c, &s->f, NULL, 0);
 		if (w == VIGIL_WANT_HEAD)
 			w = cat_want(inv, c, &s->f, head, hl);
+		if (w < 0)
+			return w;
 		s->verdict[i] = w == VIGIL_WANT_YES;
 		if (!s->verdict[i])
 			continue;
+		if (c->flags & VIGIL_CAT_STREAM && !s->wc && !full) {
+			s->wc = c;
+			s->mode = MODE_STREAM;
+			continue;
+		}
+		if (s->mode == MODE_STREAM) { /* a second cataloger: whole-file mode */
+			s->mode = MODE_NONE;
+			s->wc = NULL;
+			full = 1;
+		}
 		if (c->magic && c->window_above && s->f.size > c->window_above &&
 		    c->magic_len <= sizeof(s->carry) && !s->wc)
 			s->wc = c;
 		else
 			full = 1;
+	}
+	if (s->mode == MODE_STREAM) {
+		s->line_blank = 1;
+		return stream_begin(inv, s);
 	}
 	if (full) {
 		s->mode = MODE_FULL;
@@ -367,6 +493,8 @@ static int an_data(void *state, const uint8_t *p, size_t n, void *payload)
 		return 0;
 	if (s->mode == MODE_WINDOW)
 		return scan_window(s, p, n);
+	if (s->mode == MODE_STREAM)
+		return stream_data(s, p, n);
 	error = vigil_buf_put(&s->data, p, n);
 	if (error == VIGIL_ELIMIT) {
 		s->too_big = 1; /* the file grew past its header size: not parsed */
@@ -375,11 +503,12 @@ static int an_data(void *state, const uint8_t *p, size_t n, void *payload)
 	return error;
 }
 
-static int run_parser(vigil_inventory *inv, const vigil_cataloger *c, fstate *s)
+static int result_new(vigil_catalog_result **out, vigil_inventory *inv, const vigil_cataloger *c,
+		      fstate *s)
 {
 	vigil_catalog_result *r = calloc(1, sizeof(*r));
 	vigil_vec pk = VIGIL_VEC_INIT(vigil_pkg), ow = VIGIL_VEC_INIT(owned);
-	int error;
+	*out = NULL;
 	if (!r)
 		return VIGIL_ENOMEM;
 	r->inv = inv;
@@ -392,7 +521,25 @@ static int run_parser(vigil_inventory *inv, const vigil_cataloger *c, fstate *s)
 		free(r);
 		return VIGIL_ENOMEM;
 	}
-	error = c->parse(r, &s->f, s->data.data ? s->data.data : (const uint8_t *)"", s->data.len);
+	*out = r;
+	return 0;
+}
+
+static void result_free(vigil_catalog_result *r)
+{
+	if (!r)
+		return;
+	vigil_vec_free(&r->pkgs);
+	vigil_vec_free(&r->owned);
+	vigil_arena_clear(&r->arena);
+	free(r);
+}
+
+/* Keeps the result of parsing s's file (error: what parse() returned); frees it when
+ * there is nothing to keep. */
+static int result_keep(vigil_inventory *inv, vigil_catalog_result *r, int error, fstate *s)
+{
+	const vigil_cataloger *c = r->cat;
 	if (error == VIGIL_ENOMEM || error == VIGIL_ECANCELLED)
 		goto fail;
 	if (error < 0)
@@ -402,6 +549,12 @@ static int run_parser(vigil_inventory *inv, const vigil_cataloger *c, fstate *s)
 		vigil_image__warn(inv->img, "%s (layer %d): %u malformed %s record(s) skipped (%s)",
 				  s->path, s->f.layer, r->skipped, c->name,
 				  r->skip_what ? r->skip_what : "");
+	if (error >= 0 && s->truncated)
+		vigil_image__warn(inv->img,
+				  "%s (layer %d): %u over-long line(s) or record(s) truncated "
+				  "(lines keep %u KiB, records %u MiB)",
+				  s->path, s->f.layer, s->truncated, STREAM_LINE_MAX >> 10,
+				  STREAM_REC_MAX >> 20);
 	if (error < 0 ||
 	    (r->pkgs.len == 0 && r->owned.len == 0 && !(c->flags & VIGIL_CAT_DATABASE))) {
 		error = 0;
@@ -418,11 +571,18 @@ static int run_parser(vigil_inventory *inv, const vigil_cataloger *c, fstate *s)
 	}
 	return 0;
 fail:
-	vigil_vec_free(&r->pkgs);
-	vigil_vec_free(&r->owned);
-	vigil_arena_clear(&r->arena);
-	free(r);
+	result_free(r);
 	return error;
+}
+
+static int run_parser(vigil_inventory *inv, const vigil_cataloger *c, fstate *s)
+{
+	vigil_catalog_result *r;
+	int error = result_new(&r, inv, c, s);
+	if (error < 0)
+		return error;
+	error = c->parse(r, &s->f, s->data.data ? s->data.data : (const uint8_t *)"", s->data.len);
+	return result_keep(inv, r, error, s);
 }
 
 static int an_end(void *state, int error, void *payload)
@@ -431,7 +591,14 @@ static int an_end(void *state, int error, void *payload)
 	fstate *s = state;
 	if (error == 0 && s->mode == MODE_UNKNOWN)
 		error = choose_mode(inv, s, (const uint8_t *)"", 0); /* an empty file */
-	if (error == 0 && !s->too_big && s->mode == MODE_WINDOW) {
+	if (s->mode == MODE_STREAM && s->sr) {
+		if (error == 0 && !s->line_blank)
+			error = stream_data(s, (const uint8_t *)"\n", 1);
+		if (error == 0)
+			error = stream_flush(s);
+		error = result_keep(inv, s->sr, error, s);
+		s->sr = NULL;
+	} else if (error == 0 && !s->too_big && s->mode == MODE_WINDOW) {
 		if (s->found)
 			error = run_parser(inv, s->wc, s);
 	} else if (error == 0 && !s->too_big && s->mode == MODE_FULL) {
@@ -461,7 +628,7 @@ int vigil_inventory_new(vigil_inventory **out, vigil_image *img, const vigil_inv
 	inv->pkgs = pv;
 	vigil_arena_init(&inv->arena);
 	pthread_mutex_init(&inv->lock, NULL);
-	vigil_analyzer a = {"inventory", an_want, an_begin, an_data, an_end, inv};
+	vigil_analyzer a = {"inventory", an_want, an_begin, an_data, an_end, inv, 1};
 	if ((error = vigil_image_add_analyzer(img, &a)) < 0) {
 		vigil_inventory_free(inv);
 		return error;

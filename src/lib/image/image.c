@@ -543,7 +543,10 @@ int vigil_image__analyze(vigil_image *img, const vigil_file *f, vigil_head_fn he
 	/* by name first: a file nobody wants is never read */
 	for (size_t i = 0; i < na; i++) {
 		vigil_analyzer *a = &VIGIL_VEC_AT(&img->analyzers, vigil_analyzer, i);
-		verdict[i] = a->want ? a->want(f, NULL, 0, a->payload) : VIGIL_WANT_NO;
+		if (f->size > img->ctx->limits.max_file_size && !a->any_size)
+			verdict[i] = VIGIL_WANT_NO;
+		else
+			verdict[i] = a->want ? a->want(f, NULL, 0, a->payload) : VIGIL_WANT_NO;
 		if (verdict[i] < 0)
 			return verdict[i];
 		need_head |= verdict[i] == VIGIL_WANT_HEAD;

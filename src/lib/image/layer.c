@@ -300,16 +300,24 @@ int vigil_image__layer_read(vigil_image *img, int index, vigil_bsrc *src)
 				error = VIGIL_ENOMEM;
 				goto done;
 			}
-			if (rec->size <= lim->max_file_size) {
-				pull_ar pa = {a, 0};
-				if ((error = vigil_image__analyze(img, &f, pull_archive,
-								  pull_archive, &pa)) < 0) {
-					if (r.error)
-						goto archive_error;
+			/* files over --max-file-size go only to analyzers that take any size */
+			pull_ar pa = {a, 0};
+			if ((error = vigil_image__analyze(img, &f, pull_archive, pull_archive,
+							  &pa)) < 0) {
+				if (r.error)
+					goto archive_error;
+				if (error == VIGIL_ELIMIT) {
+					snprintf(detail, sizeof(detail),
+						 "'%.300s' is a package database of %llu bytes, "
+						 "too large to read (raise --max-file-size); a "
+						 "package database is never skipped",
+						 f.path, (unsigned long long)f.size);
+					layer_fail(L, error, "layer %d (%s): %s", detail);
+				} else {
 					layer_fail(L, error, "layer %d (%s): %s",
 						   "an analyzer stopped the read");
-					goto done;
 				}
+				goto done;
 			}
 		}
 	}
