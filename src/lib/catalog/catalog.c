@@ -816,6 +816,165 @@ static const char *make_purl(vigil_inventory *inv, const vigil_pkg *p)
 	return out;
 }
 
+/* ---- package databases behind symlinks ---- */
+
+/* Where the package managers keep their databases. The streaming pass offers files by
+ * the path their layer gives them; a database reached through a symlinked directory
+ * (/var/lib/dpkg -> /opt/db) or a symlinked file is found here, in the merged view,
+ * resolved as the package manager would (chroot-like: ".." stops at the root), and read
+ * again from its layer. */
+static const struct late_db {
+	const vigil_cataloger *cat;
+	const char *path;
+	int dir; /* every file directly in it */
+} LATE_DBS[] = {
+	{&vigil_cataloger_dpkg, "/var/lib/dpkg/status", 0},
+	{&vigil_cataloger_dpkg_distroless, "/var/lib/dpkg/status.d", 1},
+	{&vigil_cataloger_apk, "/lib/apk/db/installed", 0},
+	{&vigil_cataloger_rpm, "/var/lib/rpm/rpmdb.sqlite", 0},
+	{&vigil_cataloger_rpm, "/usr/lib/sysimage/rpm/rpmdb.sqlite", 0},
+	{&vigil_cataloger_rpm, "/var/lib/rpm/Packages", 0},
+	{&vigil_cataloger_rpm, "/usr/lib/sysimage/rpm/Packages", 0},
+	{&vigil_cataloger_rpm, "/var/lib/rpm/Packages.db", 0},
+	{&vigil_cataloger_rpm, "/usr/lib/sysimage/rpm/Packages.db", 0},
+};
+
+typedef struct late_ctx {
+	fstate *s;
+	vigil_inventory *inv;
+} late_ctx;
+
+static int late_chunk(const void *p, size_t n, void *payload)
+{
+	late_ctx *c = payload;
+	return an_data(c->s, p, n, c->inv);
+}
+
+static int have_result(vigil_inventory *inv, const vigil_cataloger *c, const char *path)
+{
+	for (size_t i = 0; i < inv->results.len; i++) {
+		vigil_catalog_result *r = VIGIL_VEC_AT(&inv->results, vigil_catalog_result *, i);
+		if (r->cat == c && strcmp(r->path, path) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Reads the file at `real` (as layer `f` says) for `c` as if it were at `logical`. */
+static int late_read(vigil_inventory *inv, const vigil_cataloger *c, const vigil_file *f,
+		     const char *logical, const char *real)
+{
+	size_t n = strlen(real);
+	fstate *s;
+	int error;
+	if (have_result(inv, c, real))
+		return 0; /* the reading pass found it under its own path already */
+	if (!(s = calloc(1, sizeof(*s) + n + 1)))
+		return VIGIL_ENOMEM;
+	memcpy(s->path, real, n + 1);
+	s->f = *f;
+	s->f.path = logical;
+	late_ctx lc = {s, inv};
+	error = vigil_image__file_pull(inv->img, real, f->layer, late_chunk, &lc);
+	if (error == 0 && s->mode == MODE_UNKNOWN)
+		error = choose_mode(inv, s, (const uint8_t *)"", 0);
+	error = an_end(s, error, inv);
+	if (error == VIGIL_ELIMIT)
+		return vigil_error_set(inv->img->ctx, error,
+				       "package database '%s' (behind a symbolic link, at '%s') "
+				       "is too large to read (raise --max-file-size); a package "
+				       "database is never skipped",
+				       logical, real);
+	if (error == VIGIL_EINVAL)
+		return vigil_error_set(inv->img->ctx, error,
+				       "package database '%s' is behind a symbolic link (at '%s') "
+				       "and the image was read from a compressed stream: "
+				       "decompress it first",
+				       logical, real);
+	return error;
+}
+
+typedef struct late_dir {
+	vigil_vec paths; /* char *, malloc'd */
+	vigil_vec layers; /* int */
+	vigil_vec sizes;  /* uint64_t */
+	const char *dir;
+	size_t dlen;
+} late_dir;
+
+static int late_dir_cb(const vigil_file *f, void *payload)
+{
+	late_dir *d = payload;
+	if (f->type != VIGIL_FT_FILE || strncmp(f->path, d->dir, d->dlen) != 0 ||
+	    f->path[d->dlen] != '/' || strchr(f->path + d->dlen + 1, '/'))
+		return 0;
+	char **slot = vigil_vec_push(&d->paths);
+	int *ls = slot ? vigil_vec_push(&d->layers) : NULL;
+	uint64_t *sz = ls ? vigil_vec_push(&d->sizes) : NULL;
+	if (!sz || !(*slot = strdup(f->path)))
+		return VIGIL_ENOMEM;
+	*ls = f->layer;
+	*sz = f->size;
+	return 0;
+}
+
+static int late_databases(vigil_inventory *inv)
+{
+	char real[4096], logical[4096];
+	int error = 0;
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(LATE_DBS) && error == 0; i++) {
+		const struct late_db *db = &LATE_DBS[i];
+		const vigil_file *f;
+		error = vigil_image_lookup(&f, inv->img, db->path, 1);
+		if (error == VIGIL_EFORMAT)
+			return vigil_error_set(inv->img->ctx, error,
+					       "package database path '%s': symbolic link loop "
+					       "(too many levels of symbolic links)",
+					       db->path);
+		if (error < 0) {
+			error = 0;
+			inv->img->ctx->error[0] = '\0';
+			continue;
+		}
+		if (strcmp(f->path, db->path) == 0 || snprintf(real, sizeof(real), "%s", f->path) >=
+								 (int)sizeof(real))
+			continue; /* no symlink on the way: the reading pass saw it */
+		if (!db->dir) {
+			if (f->type == VIGIL_FT_FILE || f->type == VIGIL_FT_HARDLINK) {
+				vigil_file cp = *f;
+				error = late_read(inv, db->cat, &cp, db->path, real);
+			}
+			continue;
+		}
+		if (f->type != VIGIL_FT_DIR)
+			continue;
+		late_dir d = {VIGIL_VEC_INIT(char *), VIGIL_VEC_INIT(int), VIGIL_VEC_INIT(uint64_t),
+			      real, strlen(real)};
+		char prefix[4100];
+		snprintf(prefix, sizeof(prefix), "%s/", real);
+		error = vigil_image_foreach_file(inv->img, prefix, late_dir_cb, &d);
+		for (size_t k = 0; k < d.paths.len; k++) {
+			const char *rp = VIGIL_VEC_AT(&d.paths, char *, k);
+			vigil_file lf;
+			if (error == 0) {
+				memset(&lf, 0, sizeof(lf));
+				lf.type = VIGIL_FT_FILE;
+				lf.layer = VIGIL_VEC_AT(&d.layers, int, k);
+				lf.size = VIGIL_VEC_AT(&d.sizes, uint64_t, k);
+				lf.removed_by = -1;
+				snprintf(logical, sizeof(logical), "%s/%s", db->path,
+					 rp + d.dlen + 1);
+				error = late_read(inv, db->cat, &lf, logical, rp);
+			}
+			free((void *)rp);
+		}
+		vigil_vec_free(&d.paths);
+		vigil_vec_free(&d.layers);
+		vigil_vec_free(&d.sizes);
+	}
+	return error;
+}
+
 int vigil_inventory_finish(vigil_inventory *inv)
 {
 	vigil_catalog_result **rs = inv->results.data;
@@ -827,6 +986,10 @@ int vigil_inventory_finish(vigil_inventory *inv)
 	if (inv->finished)
 		return 0;
 	inv->finished = 1;
+	if ((error = late_databases(inv)) < 0)
+		return error;
+	rs = inv->results.data;
+	nr = inv->results.len;
 	inv->distro.id = os->id;
 	inv->distro.version_id = os->version_id;
 	inv->distro.codename = os->version_codename;
