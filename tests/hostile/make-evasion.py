@@ -172,10 +172,11 @@ def _blob(d, b):
         f.write(b)
 
 
-def write_docker(out, name, layers, manifest_text):
+def write_docker(out, name, layers, manifest_text, cfg_layers=None):
     """A docker-archive: manifest.json from manifest_text ({C} config name, {L0}... layer
-    names), config 'config.json', layers '<i>/layer.tar'."""
-    cfgb = json.dumps(config_doc(layers)).encode()
+    names), config 'config.json' (diff_ids of cfg_layers, default all), layers
+    '<i>/layer.tar'."""
+    cfgb = json.dumps(config_doc(cfg_layers or layers)).encode()
     buf = io.BytesIO()
     subs = {"C": "config.json"}
     members = [("config.json", cfgb)]
@@ -275,7 +276,8 @@ def json_cases(out, cases):
     cases.append(("da-layers-case", "refuse",
                   "docker-archive manifest.json \"Layers\" then \"layers\""))
     write_docker(out, "da-layers-case", [b, e],
-                 '[{{"Config":"{C}","RepoTags":["x:1"],"Layers":["{L0}"],"layers":["{L1}"]}}]')
+                 '[{{"Config":"{C}","RepoTags":["x:1"],"Layers":["{L0}"],"layers":["{L1}"]}}]',
+                 cfg_layers=[e])
     cases.append(("da-config-lower", "read",
                   "docker-archive manifest.json with \"config\" and \"layers\" in lower case"))
     write_docker(out, "da-config-lower", [b, e],
@@ -362,6 +364,12 @@ def link_cases(out, cases):
         Layer(dirs + [("var/lib/dpkg", "d", None), ("var/lib/dpkg/status", "l", "/usr/share/st"),
                       ("usr", "d", None), ("usr/share", "d", None),
                       ("usr/share/st", "f", status)])])
+    cases.append(("link-statusd", "packages",
+                  "/var/lib/dpkg -> /opt/db with distroless /opt/db/status.d/<package> files"))
+    write_oci(out, "link-statusd", [
+        Layer(dirs + [("var/lib/dpkg", "l", "/opt/db"), ("opt", "d", None), ("opt/db", "d", None),
+                      ("opt/db/status.d", "d", None)] +
+              [("opt/db/status.d/" + n, "f", dpkg_status([(n, v)])) for n, v in DPKG_PKGS])])
     cases.append(("link-loop", "refuse-loop", "/var/lib/dpkg -> /x, /x -> /var/lib/dpkg"))
     write_oci(out, "link-loop", [
         Layer(dirs + [("var/lib/dpkg", "l", "/x"), ("x", "l", "/var/lib/dpkg")])])
