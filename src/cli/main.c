@@ -856,9 +856,9 @@ static int cmd_inspect(int argc, char **argv)
 		return EXIT_ERR;
 	shown_config sc;
 	if (shown_config_make(&sc, img, c.ctx) < 0) {
-		fprintf(stderr, "vigil: error: %s\n", vigil_ctx_error(c.ctx)[0]
-							  ? vigil_ctx_error(c.ctx)
-							  : "cannot redact the config's secrets");
+		fprintf(stderr, "vigil: error: %s\n",
+			vigil_ctx_error(c.ctx)[0] ? vigil_ctx_error(c.ctx)
+						  : "cannot redact the config's secrets");
 		shown_config_free(&sc);
 		vigil_image_free(img);
 		vigil_ctx_free(c.ctx);

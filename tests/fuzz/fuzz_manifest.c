@@ -22,7 +22,7 @@ static char *subst(const char *s, size_t n, const char *keys[], const char *vals
 			if (n - i >= 3 && memcmp(s + i, keys[k], 3) == 0) {
 				/* digests: the hex part; sizes: the number */
 				vigil_buf_puts(&b, strncmp(vals[k], "sha256:", 7) == 0 ? vals[k] + 7
-										: vals[k]);
+										       : vals[k]);
 				i += 3;
 				hit = 1;
 				break;

@@ -895,7 +895,7 @@ static int late_read(vigil_inventory *inv, const vigil_cataloger *c, const vigil
 }
 
 typedef struct late_dir {
-	vigil_vec paths; /* char *, malloc'd */
+	vigil_vec paths;  /* char *, malloc'd */
 	vigil_vec layers; /* int */
 	vigil_vec sizes;  /* uint64_t */
 	const char *dir;
@@ -936,8 +936,8 @@ static int late_databases(vigil_inventory *inv)
 			inv->img->ctx->error[0] = '\0';
 			continue;
 		}
-		if (strcmp(f->path, db->path) == 0 || snprintf(real, sizeof(real), "%s", f->path) >=
-								 (int)sizeof(real))
+		if (strcmp(f->path, db->path) == 0 ||
+		    snprintf(real, sizeof(real), "%s", f->path) >= (int)sizeof(real))
 			continue; /* no symlink on the way: the reading pass saw it */
 		if (!db->dir) {
 			if (f->type == VIGIL_FT_FILE || f->type == VIGIL_FT_HARDLINK) {

@@ -1219,8 +1219,8 @@ static int rootfs_pull(vigil_image *img, const char *rel, vigil_image__chunk_fn 
 	}
 }
 
-int vigil_image__file_pull(vigil_image *img, const char *path, int layer,
-			   vigil_image__chunk_fn cb, void *payload)
+int vigil_image__file_pull(vigil_image *img, const char *path, int layer, vigil_image__chunk_fn cb,
+			   void *payload)
 {
 	vigil_buf rel = VIGIL_BUF_INIT, hl = VIGIL_BUF_INIT;
 	int error, tries = 0;

@@ -189,8 +189,8 @@ int vigil_image__analyze(vigil_image *img, const vigil_file *f, vigil_head_fn he
  * view's symlinks. VIGIL_ENOTFOUND, VIGIL_EINVAL for an image read from a compressed
  * stream (its layers cannot be read twice), or cb's error. */
 typedef int (*vigil_image__chunk_fn)(const void *p, size_t n, void *payload);
-int vigil_image__file_pull(vigil_image *img, const char *path, int layer,
-			   vigil_image__chunk_fn cb, void *payload);
+int vigil_image__file_pull(vigil_image *img, const char *path, int layer, vigil_image__chunk_fn cb,
+			   void *payload);
 /* One layer's part of it: 1 with *hardlink set when the entry is a hard link. */
 int vigil_image__layer_pull(vigil_image *img, vigil_bsrc *src, const char *rel,
 			    vigil_image__chunk_fn cb, void *payload, vigil_buf *hardlink);

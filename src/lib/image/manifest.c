@@ -670,8 +670,8 @@ int vigil_image__open_docker(vigil_image *img, const char *tag)
 			    desc_size(img, d, "manifest", dig, &msz) < 0)
 				continue;
 			if (load_json(&m, img, name, dig, msz) == 0) {
-				const char *c = json_string_value(
-					vigil_image__jget(vigil_image__jget(m, "config"), "digest"));
+				const char *c = json_string_value(vigil_image__jget(
+					vigil_image__jget(m, "config"), "digest"));
 				if (c && strcmp(c, cdig) == 0)
 					img->manifest_digest = vigil_arena_strdup(&img->arena, dig);
 			}

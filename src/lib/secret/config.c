@@ -146,9 +146,9 @@ int vigil_secret_redact_string(char **out, const vigil_secret_rules *rules, cons
 		vigil_secret__redact(red, sizeof(red), (const uint8_t *)r.secret[i], r.len[i]);
 		rl = strlen(red);
 		for (;;) {
-			uint8_t *hit = at < b.len ? memmem(b.data + at, b.len - at, r.secret[i],
-							   r.len[i])
-						  : NULL;
+			uint8_t *hit =
+				at < b.len ? memmem(b.data + at, b.len - at, r.secret[i], r.len[i])
+					   : NULL;
 			if (!hit)
 				break;
 			size_t off = (size_t)(hit - b.data), tail = b.len - off - r.len[i];
