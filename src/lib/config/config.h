@@ -36,6 +36,9 @@ int vigil_config__add(vigil_config_result *r, const char *id, const char *file, 
 		      const char *object, int layer, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
+/* A per-check setting from the policy (opts->settings), or NULL. */
+const char *vigil_config__setting(const vigil_config_opts *opts, const char *id, const char *key);
+
 /* Sorts findings by file, line, check id, object; drops the opts pointer. */
 void vigil_config__result_done(vigil_config_result *r);
 

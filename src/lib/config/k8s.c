@@ -67,12 +67,12 @@ const vigil_check_info vigil_config__checks_k8s[] = {
 	{"VGL-K8S-026", K, "K8s 5.1.3", "HIGH", "RBAC wildcard",
 	 "Name the API groups, resources and verbs instead of '*'."},
 	{"VGL-K8S-027", K, "K8s 5.1.2", "HIGH", "RBAC access to secrets",
-	 "Do not grant get, list or watch on secrets."},
+	 "Do not grant verbs on secrets; read or change them only where needed, by name."},
 	{"VGL-K8S-028", K, NULL, "HIGH", "RBAC exec or attach into pods",
 	 "Do not grant create on pods/exec or pods/attach."},
 	{"VGL-K8S-029", K, "K8s 5.1.8", "HIGH", "RBAC escalate, bind or impersonate",
 	 "Do not grant the escalate, bind or impersonate verbs."},
-	{"VGL-K8S-030", K, "K8s 5.1.1", "HIGH", "Binding to cluster-admin",
+	{"VGL-K8S-030", K, "K8s 5.1.1", "HIGH", "Binding to cluster-admin, admin or edit",
 	 "Bind a role with only the permissions needed."},
 	{"VGL-K8S-031", K, NULL, "CRITICAL", "Binding to anonymous or unauthenticated users",
 	 "Remove system:anonymous and system:unauthenticated from the subjects."},
@@ -82,8 +82,11 @@ const vigil_check_info vigil_config__checks_k8s[] = {
 	 "Remove securityContext.procMount or set it to Default."},
 	{"VGL-K8S-034", K, NULL, "MEDIUM", "Process namespace shared between containers",
 	 "Remove shareProcessNamespace unless the containers need it."},
-	{"VGL-K8S-035", K, "K8s 5.1.4", "MEDIUM", "RBAC create pods",
-	 "Do not grant create on pods."},
+	{"VGL-K8S-035", K, "K8s 5.1.4", "MEDIUM", "RBAC create or change workloads",
+	 "Do not grant create, update or patch on pods or workload kinds."},
+	{"VGL-K8S-036", K, "K8s 5.2.12", "HIGH", "hostPath of a sensitive host directory",
+	 "Never mount /, /etc, /proc, /sys, /root, /dev, /var/lib/kubelet and the like from "
+	 "the node."},
 	{NULL},
 };
 
@@ -93,6 +96,7 @@ typedef struct kscan {
 	const vigil_config_opts *opts;
 	char object[512];
 	bool found; /* a Kubernetes object was seen */
+	int k8s_minor; /* --k8s-version's minor, -1 for the newest */
 	int error;
 } kscan;
 
@@ -157,6 +161,20 @@ static const vigil_ynode *annotation(const vigil_ynode *meta, const char *prefix
 static bool unconfined(const char *v)
 {
 	return v && strcasecmp(v, "unconfined") == 0;
+}
+
+/* A profile's type field (RuntimeDefault, Localhost, Unconfined) or an annotation's
+ * value (runtime/default, docker/default, localhost/NAME, unconfined): whether it is
+ * one Kubernetes knows. */
+static bool known_profile(const char *v, bool annotation, bool seccomp)
+{
+	if (!v)
+		return false;
+	if (!annotation)
+		return !strcmp(v, "RuntimeDefault") || !strcmp(v, "Localhost") ||
+		       !strcmp(v, "Unconfined");
+	return !strcmp(v, "runtime/default") || (seccomp && !strcmp(v, "docker/default")) ||
+	       (!strncmp(v, "localhost/", 10) && v[10]) || !strcmp(v, "unconfined");
 }
 
 static void check_image(kscan *s, const vigil_ynode *c, const char *cname)
@@ -261,9 +279,10 @@ static void check_container(kscan *s, const vigil_ynode *c, const vigil_ynode *p
 	if (!is_true(n))
 		add(s, "VGL-K8S-013", line_of(n, c), cname, "readOnlyRootFilesystem is %s",
 		    n ? "not true" : "not set");
+	bool anno = false;
 	prof = either(GET(GET(sc, "seccompProfile"), "type"),
 		      GET(GET(psc, "seccompProfile"), "type"));
-	if (!prof)
+	if (!prof && (anno = true))
 		prof = either(
 			annotation(meta, "container.seccomp.security.alpha.kubernetes.io/", cname),
 			annotation(meta, "seccomp.security.alpha.kubernetes.io/pod", NULL));
@@ -271,12 +290,20 @@ static void check_container(kscan *s, const vigil_ynode *c, const vigil_ynode *p
 		add(s, "VGL-K8S-014", c->line, cname, "no seccomp profile");
 	else if (unconfined(STR(prof)))
 		add(s, "VGL-K8S-015", prof->line, cname, "seccomp profile is Unconfined");
+	else if (!known_profile(STR(prof), anno, true))
+		add(s, "VGL-K8S-015", prof->line, cname,
+		    "unknown seccomp profile '%.60s' (the runtime may run unconfined)",
+		    STR(prof) ? STR(prof) : "?");
+	anno = false;
 	prof = either(GET(GET(sc, "appArmorProfile"), "type"),
 		      GET(GET(psc, "appArmorProfile"), "type"));
-	if (!prof)
+	if (!prof && (anno = true))
 		prof = annotation(meta, "container.apparmor.security.beta.kubernetes.io/", cname);
 	if (prof && unconfined(STR(prof)))
 		add(s, "VGL-K8S-016", prof->line, cname, "AppArmor profile is unconfined");
+	else if (prof && !known_profile(STR(prof), anno, false))
+		add(s, "VGL-K8S-016", prof->line, cname, "unknown AppArmor profile '%.60s'",
+		    STR(prof) ? STR(prof) : "?");
 	if ((n = GET(sc, "procMount")) && STR(n) && strcmp(STR(n), "Unmasked") == 0)
 		add(s, "VGL-K8S-033", n->line, cname, "procMount is Unmasked");
 	n = GET(c, "ports");
@@ -291,21 +318,81 @@ static void check_container(kscan *s, const vigil_ynode *c, const vigil_ynode *p
 	check_env(s, c, cname);
 }
 
-static bool sysctl_safe(const char *name)
+/* The minor version of "1.28" / "v1.28.3", or -1 (newest) when unset or unreadable. */
+static int k8s_minor(const char *v)
 {
-	static const char *const safe[] = {"kernel.shm_rmid_forced",
-					   "net.ipv4.ip_local_port_range",
-					   "net.ipv4.ip_unprivileged_port_start",
-					   "net.ipv4.tcp_syncookies",
-					   "net.ipv4.ping_group_range",
-					   "net.ipv4.ip_local_reserved_ports",
-					   "net.ipv4.tcp_keepalive_time",
-					   "net.ipv4.tcp_fin_timeout",
-					   "net.ipv4.tcp_keepalive_intvl",
-					   "net.ipv4.tcp_keepalive_probes"};
+	uint64_t minor;
+	char buf[16];
+	if (!v)
+		return -1;
+	if (*v == 'v')
+		v++;
+	if (strncmp(v, "1.", 2) != 0)
+		return -1;
+	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(v + 2, "."), v + 2);
+	return vigil_parse_uint(&minor, buf, 1000) == 0 ? (int)minor : -1;
+}
+
+/* The sysctls Kubernetes counts as safe, with the minor version that made each safe:
+ * a pod for an older cluster cannot rely on the newer ones. */
+static bool sysctl_safe(const char *name, int minor)
+{
+	static const struct {
+		const char *name;
+		int since;
+	} safe[] = {{"kernel.shm_rmid_forced", 0},
+		    {"net.ipv4.ip_local_port_range", 0},
+		    {"net.ipv4.tcp_syncookies", 0},
+		    {"net.ipv4.ping_group_range", 18},
+		    {"net.ipv4.ip_unprivileged_port_start", 22},
+		    {"net.ipv4.ip_local_reserved_ports", 27},
+		    {"net.ipv4.tcp_keepalive_time", 29},
+		    {"net.ipv4.tcp_fin_timeout", 29},
+		    {"net.ipv4.tcp_keepalive_intvl", 29},
+		    {"net.ipv4.tcp_keepalive_probes", 29},
+		    {"net.ipv4.tcp_rmem", 32},
+		    {"net.ipv4.tcp_wmem", 32}};
+	char norm[256];
+	/* "net/ipv4/tcp_syncookies" is the same sysctl */
+	snprintf(norm, sizeof(norm), "%s", name);
+	for (char *p = norm; *p; p++)
+		if (*p == '/')
+			*p = '.';
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(safe); i++)
-		if (strcmp(name, safe[i]) == 0)
+		if (strcmp(norm, safe[i].name) == 0)
+			return minor < 0 || minor >= safe[i].since;
+	return false;
+}
+
+/* hostPath directories whose exposure gives away the node: system configuration,
+ * credentials, kernel interfaces, the kubelet's and runtimes' state. */
+static bool sensitive_host_path(const char *path)
+{
+	static const char *const dirs[] = {"/",		"/etc",		   "/root",
+					   "/home",	"/proc",	   "/sys",
+					   "/dev",	"/boot",	   "/var/lib/kubelet",
+					   "/var/lib/docker", "/var/lib/containerd", "/var/lib/etcd",
+					   "/etc/kubernetes", "/var/run",	   "/run",
+					   "/usr",	"/bin",		   "/sbin",
+					   "/lib",	"/var/log",	   "/var/lib/cni"};
+	char p[512];
+	size_t n;
+	snprintf(p, sizeof(p), "%s", path);
+	n = strlen(p);
+	while (n > 1 && p[n - 1] == '/')
+		p[--n] = '\0';
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(dirs); i++) {
+		size_t k = strlen(dirs[i]);
+		/* the directory itself, or (for the top-level system trees) anything in it */
+		if (!strcmp(p, dirs[i]))
 			return true;
+		if (k > 1 && !strncmp(p, dirs[i], k) && p[k] == '/' &&
+		    (!strcmp(dirs[i], "/etc") || !strcmp(dirs[i], "/proc") ||
+		     !strcmp(dirs[i], "/sys") || !strcmp(dirs[i], "/root") ||
+		     !strcmp(dirs[i], "/boot") || !strcmp(dirs[i], "/var/lib/kubelet") ||
+		     !strcmp(dirs[i], "/etc/kubernetes") || !strcmp(dirs[i], "/var/lib/etcd")))
+			return true;
+	}
 	return false;
 }
 
@@ -346,8 +433,9 @@ static void check_pod(kscan *s, const vigil_ynode *pod, const vigil_ynode *meta)
 	n = GET(psc, "sysctls");
 	for (size_t i = 0; i < vigil_yaml__len(n); i++) {
 		const vigil_ynode *name = GET(vigil_yaml__at(n, i), "name");
-		if (STR(name) && !sysctl_safe(STR(name)))
-			add(s, "VGL-K8S-017", name->line, NULL, "unsafe sysctl %.100s", STR(name));
+		if (STR(name) && !sysctl_safe(STR(name), s->k8s_minor))
+			add(s, "VGL-K8S-017", name->line, NULL, "unsafe sysctl %.100s%s", STR(name),
+			    sysctl_safe(STR(name), -1) ? " (safe only in newer Kubernetes)" : "");
 	}
 	n = GET(pod, "volumes");
 	for (size_t i = 0; i < vigil_yaml__len(n); i++) {
@@ -358,6 +446,9 @@ static void check_pod(kscan *s, const vigil_ynode *pod, const vigil_ynode *meta)
 		if (STR(path) && runtime_socket(STR(path)))
 			add(s, "VGL-K8S-008", path->line, NULL, "volume %s mounts %.200s",
 			    STR(GET(v, "name")) ? STR(GET(v, "name")) : "?", STR(path));
+		else if (STR(path) && sensitive_host_path(STR(path)))
+			add(s, "VGL-K8S-036", path->line, NULL, "hostPath volume of %.200s",
+			    STR(path));
 		else
 			add(s, "VGL-K8S-007", vigil_yaml__key(v, "hostPath")->line, NULL,
 			    "hostPath volume %.200s", STR(path) ? STR(path) : "?");
@@ -385,15 +476,26 @@ static void check_rule(kscan *s, const vigil_ynode *rule)
 		    wild == verbs ? "verbs"
 		    : wild == res ? "resources"
 				  : "apiGroups");
-	if (seq_has(res, "secrets", false) &&
-	    (any_verb || seq_has(verbs, "get", false) || seq_has(verbs, "list", false) ||
-	     seq_has(verbs, "watch", false)))
-		add(s, "VGL-K8S-027", rline, NULL, "rule reads secrets");
+	if (seq_has(res, "secrets", false) && vigil_yaml__len(verbs))
+		add(s, "VGL-K8S-027", rline, NULL, "rule %s secrets",
+		    any_verb || seq_has(verbs, "get", false) || seq_has(verbs, "list", false) ||
+				    seq_has(verbs, "watch", false)
+			    ? "reads"
+			    : "changes");
 	if ((seq_has(res, "pods/exec", false) || seq_has(res, "pods/attach", false)) &&
 	    (any_verb || seq_has(verbs, "create", false) || seq_has(verbs, "get", false)))
 		add(s, "VGL-K8S-028", rline, NULL, "rule allows exec or attach into pods");
-	if (seq_has(res, "pods", false) && (any_verb || seq_has(verbs, "create", false)))
-		add(s, "VGL-K8S-035", rline, NULL, "rule allows creating pods");
+	static const char *const workloads[] = {
+		"pods",	      "deployments", "daemonsets",	       "statefulsets",
+		"replicasets", "jobs",	      "replicationcontrollers", "cronjobs"};
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(workloads); i++)
+		if (seq_has(res, workloads[i], false) &&
+		    (any_verb || seq_has(verbs, "create", false) || seq_has(verbs, "update", false) ||
+		     seq_has(verbs, "patch", false))) {
+			add(s, "VGL-K8S-035", rline, NULL, "rule allows creating or changing %s",
+			    workloads[i]);
+			break;
+		}
 	for (size_t i = 0; i < vigil_yaml__len(verbs); i++) {
 		const char *v = STR(vigil_yaml__at(verbs, i));
 		if (v &&
@@ -407,8 +509,9 @@ static void check_binding(kscan *s, const vigil_ynode *obj)
 {
 	const vigil_ynode *ref = GET(obj, "roleRef"), *name = GET(ref, "name");
 	const vigil_ynode *subj = GET(obj, "subjects");
-	if (STR(name) && strcmp(STR(name), "cluster-admin") == 0)
-		add(s, "VGL-K8S-030", name->line, NULL, "binds cluster-admin");
+	if (STR(name) && (!strcmp(STR(name), "cluster-admin") || !strcmp(STR(name), "admin") ||
+			  !strcmp(STR(name), "edit")))
+		add(s, "VGL-K8S-030", name->line, NULL, "binds %s", STR(name));
 	for (size_t i = 0; i < vigil_yaml__len(subj); i++) {
 		const vigil_ynode *sn = GET(vigil_yaml__at(subj, i), "name");
 		if (STR(sn) && (!strcmp(STR(sn), "system:anonymous") ||
@@ -493,6 +596,7 @@ int vigil_config__k8s(vigil_config_result *r, vigil_ctx *ctx, const char *file, 
 	s.r = r;
 	s.file = file;
 	s.opts = opts;
+	s.k8s_minor = k8s_minor(opts ? opts->k8s_version : NULL);
 	error = vigil_yaml__each(&y, ctx, buf, len, on_document, &s);
 	if (!y || error == VIGIL_ENOMEM) {
 		vigil_yaml__free(y);

@@ -110,6 +110,15 @@ int vigil_config__add(vigil_config_result *r, const char *id, const char *file, 
 	return 0;
 }
 
+const char *vigil_config__setting(const vigil_config_opts *opts, const char *id, const char *key)
+{
+	const char *const *v = opts ? opts->settings : NULL;
+	for (; v && v[0] && v[1] && v[2]; v += 3)
+		if (!strcmp(v[0], id) && !strcmp(v[1], key))
+			return v[2];
+	return NULL;
+}
+
 static int cmpstr(const char *a, const char *b)
 {
 	return strcmp(a ? a : "", b ? b : "");
