@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "config/dfparse.h"
+#include "config/k8skinds.h"
 #include "config/yamlload.h"
 
 #define K "kubernetes"
@@ -87,6 +88,8 @@ const vigil_check_info vigil_config__checks_k8s[] = {
 	{"VGL-K8S-036", K, "K8s 5.2.12", "HIGH", "hostPath of a sensitive host directory",
 	 "Never mount /, /etc, /proc, /sys, /root, /dev, /var/lib/kubelet and the like from "
 	 "the node."},
+	{"VGL-K8S-038", K, NULL, "MEDIUM", "Deprecated or removed apiVersion",
+	 "Move the object to the apiVersion that replaced it."},
 	{NULL},
 };
 
@@ -97,6 +100,8 @@ typedef struct kscan {
 	char object[512];
 	bool found; /* a Kubernetes object was seen */
 	int k8s_minor; /* --k8s-version's minor, -1 for the newest */
+	vigil_ctx *ctx;
+	size_t warned; /* warnings about objects not understood, capped per file */
 	int error;
 } kscan;
 
@@ -539,8 +544,22 @@ static bool check_object(kscan *s, const vigil_ynode *obj, int depth)
 	const vigil_ynode *meta = GET(obj, "metadata"), *spec = GET(obj, "spec"), *ns;
 	const char *name = STR(GET(meta, "name"));
 	bool namespaced = true, found = false;
-	if (!kind || !api)
+	const char *suggest, *removed, *use;
+	if (!kind || !api) {
+		/* half a manifest is not silently skipped */
+		if ((kind || api) && obj && obj->kind == VIGIL_YMAP && s->warned++ < 20)
+			vigil_warn(s->ctx, "%s line %d: object without %s, not checked", s->file,
+				   obj->line, kind ? "apiVersion" : "kind");
 		return false;
+	}
+	if (!vigil_config__k8s_kind_known(api, kind, &suggest)) {
+		if (s->warned++ < 20)
+			vigil_warn(s->ctx, "%s line %d: %s has no kind '%.60s'%s%s%s, not checked",
+				   s->file, line_of(vigil_yaml__key(obj, "kind"), obj), api, kind,
+				   suggest ? " (did you mean " : "", suggest ? suggest : "",
+				   suggest ? "?)" : "");
+		return true;
+	}
 	if (depth < 2 && strlen(kind) >= 4 && !strcmp(kind + strlen(kind) - 4, "List")) {
 		const vigil_ynode *items = GET(obj, "items");
 		for (size_t i = 0; i < vigil_yaml__len(items) && s->error >= 0; i++)
@@ -553,6 +572,9 @@ static bool check_object(kscan *s, const vigil_ynode *obj, int depth)
 			 name ? name : "?", STR(ns));
 	else
 		snprintf(s->object, sizeof(s->object), "%.100s/%.200s", kind, name ? name : "?");
+	if (vigil_config__k8s_deprecated(api, kind, &removed, &use))
+		add(s, "VGL-K8S-038", line_of(GET(obj, "apiVersion"), obj), NULL,
+		    "%s %s was removed in Kubernetes %s; use %s", api, kind, removed, use);
 	if (!strcmp(kind, "Pod")) {
 		check_pod(s, spec, meta);
 	} else if (kind_is(kind, templated, VIGIL_ARRAY_LEN(templated))) {
@@ -597,6 +619,7 @@ int vigil_config__k8s(vigil_config_result *r, vigil_ctx *ctx, const char *file, 
 	s.file = file;
 	s.opts = opts;
 	s.k8s_minor = k8s_minor(opts ? opts->k8s_version : NULL);
+	s.ctx = ctx;
 	error = vigil_yaml__each(&y, ctx, buf, len, on_document, &s);
 	if (!y || error == VIGIL_ENOMEM) {
 		vigil_yaml__free(y);
