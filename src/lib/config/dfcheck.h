@@ -16,6 +16,9 @@ typedef struct df_scan {
 	const vigil_config_opts *opts;
 	vigil_ctx *ctx;
 	int error;
+	bool workdir;			  /* a WORKDIR is in effect in the current stage */
+	const vigil_df_instr *last_run;	  /* the previous instruction, when it was a RUN */
+	int wget_line, curl_line;	  /* first RUN calling each */
 } df_scan;
 
 #define ADD(s, id, line, ...)                                                                      \

@@ -76,6 +76,49 @@ const vigil_check_info vigil_config__checks_dockerfile[] = {
 	 "Add -l (--no-log-init) to useradd: a large UID makes /var/log/faillog huge."},
 	{"VGL-DF-032", K, "DL3043", "HIGH", "ONBUILD of FROM, MAINTAINER or ONBUILD",
 	 "Use ONBUILD only with instructions that may be triggered (RUN, COPY, ADD, ...)."},
+	{"VGL-DF-033", K, "DL3014", "LOW", "apt-get install without -y",
+	 "Add -y (--yes) so the build never waits for an answer."},
+	{"VGL-DF-034", K, "DL3027", "LOW", "apt used instead of apt-get",
+	 "Use apt-get (or apt-cache): apt's interface is not stable for scripts."},
+	{"VGL-DF-035", K, "DL3001", "LOW", "Command that makes no sense in a build",
+	 "Remove ssh, vim, shutdown, service, ps, top, kill, mount and the like from RUN."},
+	{"VGL-DF-036", K, "DL3021", "HIGH", "COPY of several sources to a non-directory",
+	 "End the destination with / when copying more than one source."},
+	{"VGL-DF-037", K, "DL3022", "MEDIUM", "COPY --from names no earlier stage",
+	 "Name a stage defined above (FROM ... AS name), or an image with a tag."},
+	{"VGL-DF-038", K, "DL3044", "MEDIUM", "ENV refers to a variable set in the same ENV",
+	 "Set the variable in an earlier ENV; within one ENV the new value is not seen."},
+	{"VGL-DF-039", K, "DL3024", "HIGH", "Stage name duplicated or reserved",
+	 "Give every stage its own name, other than scratch or context."},
+	{"VGL-DF-040", K, "DL3029", "MEDIUM", "FROM --platform with a fixed platform",
+	 "Drop --platform or use $BUILDPLATFORM / $TARGETPLATFORM."},
+	{"VGL-DF-041", K, "DL3028", "LOW", "gem install without a version",
+	 "Pin versions: gem install name:version or -v version."},
+	{"VGL-DF-042", K, "DL3030", "LOW", "yum, dnf or zypper install without -y",
+	 "Add -y (zypper: -n) so the build never waits for an answer."},
+	{"VGL-DF-043", K, "DL3033", "LOW", "yum, dnf or zypper install without version pins",
+	 "Pin versions: name-version."},
+	{"VGL-DF-044", K, "DL3035", "MEDIUM", "zypper dist-upgrade",
+	 "Do not upgrade the distribution in the image; use a newer base image."},
+	{"VGL-DF-045", K, "DL3036", "LOW", "zypper install without zypper clean",
+	 "Run zypper clean in the same RUN as the install."},
+	{"VGL-DF-046", K, "DL3060", "LOW", "yarn install without yarn cache clean",
+	 "Run yarn cache clean in the same RUN, or use a cache mount."},
+	{"VGL-DF-047", K, NULL, "LOW", "go install without @version",
+	 "Install a fixed version: go install module/cmd@vX.Y.Z."},
+	{"VGL-DF-048", K, "DL3045", "MEDIUM", "COPY to a relative path without WORKDIR",
+	 "Set WORKDIR first or copy to an absolute path."},
+	{"VGL-DF-049", K, "DL4001", "LOW", "Both wget and curl used",
+	 "Use one download tool throughout the Dockerfile."},
+	{"VGL-DF-050", K, "DL3048", "LOW", "Invalid or missing label",
+	 "Use lower-case reverse-DNS label keys outside Docker's namespaces; set the labels "
+	 "the policy requires."},
+	{"VGL-DF-051", K, "DL4005", "MEDIUM", "ln -s over /bin/sh instead of SHELL",
+	 "Use the SHELL instruction to change the shell of RUN."},
+	{"VGL-DF-052", K, "DL3059", "LOW", "Consecutive RUN instructions",
+	 "Join consecutive RUNs with && to save layers."},
+	{"VGL-DF-054", K, NULL, "MEDIUM", "COPY --from of a whole stage root",
+	 "Copy only the files needed from the other stage."},
 	{NULL},
 };
 
@@ -389,6 +432,8 @@ static void check_stage(df_scan *s, int st, bool final)
 	const vigil_df_instr *user = NULL, *health = NULL;
 	int ncmd = 0, nentry = 0, nhealth = 0;
 	bool pipefail = shell_pipefail(inherited(df, st, "SHELL"));
+	s->workdir = inherited(df, st, "WORKDIR") != NULL;
+	s->last_run = NULL;
 	check_from(s, st);
 	for (size_t i = stage->first; i < stage->first + stage->count && s->error >= 0; i++) {
 		const vigil_df_instr *in = &df->ins[i];
