@@ -11,7 +11,7 @@
 
 #include "config/dfparse.h"
 #include "config/k8skinds.h"
-#include "config/yamlload.h"
+#include "config/k8scheck.h"
 
 #define K "kubernetes"
 
@@ -75,8 +75,9 @@ const vigil_check_info vigil_config__checks_k8s[] = {
 	 "Do not grant the escalate, bind or impersonate verbs."},
 	{"VGL-K8S-030", K, "K8s 5.1.1", "HIGH", "Binding to cluster-admin, admin or edit",
 	 "Bind a role with only the permissions needed."},
-	{"VGL-K8S-031", K, NULL, "CRITICAL", "Binding to anonymous or unauthenticated users",
-	 "Remove system:anonymous and system:unauthenticated from the subjects."},
+	{"VGL-K8S-031", K, NULL, "CRITICAL", "Binding to anonymous, unauthenticated or all users",
+	 "Remove system:anonymous, system:unauthenticated and system:authenticated from the "
+	 "subjects."},
 	{"VGL-K8S-032", K, "K8s 5.4.1", "HIGH", "Secret in an environment variable",
 	 "Read the value from a Secret with valueFrom.secretKeyRef, or mount it as a file."},
 	{"VGL-K8S-033", K, NULL, "HIGH", "procMount Unmasked",
@@ -88,28 +89,50 @@ const vigil_check_info vigil_config__checks_k8s[] = {
 	{"VGL-K8S-036", K, "K8s 5.2.12", "HIGH", "hostPath of a sensitive host directory",
 	 "Never mount /, /etc, /proc, /sys, /root, /dev, /var/lib/kubelet and the like from "
 	 "the node."},
+	{"VGL-K8S-037", K, "KSV020", "LOW", "runAsUser or runAsGroup below 10000",
+	 "Run as a UID and GID of 10000 or more, which no host account uses "
+	 "(settings: min_uid, min_gid)."},
 	{"VGL-K8S-038", K, NULL, "MEDIUM", "Deprecated or removed apiVersion",
 	 "Move the object to the apiVersion that replaced it."},
+	{"VGL-K8S-039", K, "KSV029", "MEDIUM", "Root group (GID 0)",
+	 "Set runAsGroup, fsGroup and supplementalGroups to non-zero GIDs."},
+	{"VGL-K8S-040", K, "KSV022", "MEDIUM", "Capability added beyond NET_BIND_SERVICE",
+	 "Add no capability other than NET_BIND_SERVICE (Pod Security Standards, restricted)."},
+	{"VGL-K8S-041", K, "KSV037", "MEDIUM", "Workload in kube-system",
+	 "Run applications in their own namespace; kube-system is for the control plane."},
+	{"VGL-K8S-042", K, "KSV102", "CRITICAL", "Tiller deployed",
+	 "Remove Helm 2's Tiller; Helm 3 needs no in-cluster component."},
+	{"VGL-K8S-043", K, "CVE-2020-8554", "MEDIUM", "Service with externalIPs",
+	 "Do not set spec.externalIPs; block it with an admission policy."},
+	{"VGL-K8S-044", K, "KSV025", "MEDIUM", "Custom SELinux options",
+	 "Set no SELinux user or role, and only the container_t family of types."},
+	{"VGL-K8S-045", K, "KSV028", "LOW", "Volume type outside the restricted set",
+	 "Use configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected "
+	 "or secret volumes."},
+	{"VGL-K8S-046", K, "KSV117", "LOW", "Privileged container port",
+	 "Listen on a port of 1024 or more and map it with a Service (setting: min_port)."},
+	{"VGL-K8S-047", K, "KSV114", "HIGH", "RBAC changes admission webhooks",
+	 "Do not grant create, update or patch on webhook configurations."},
+	{"VGL-K8S-048", K, "KSV049", "MEDIUM", "RBAC changes configmaps",
+	 "Grant changes to configmaps only by resourceNames where needed."},
+	{"VGL-K8S-049", K, "KSV047", "HIGH", "RBAC access to nodes/proxy",
+	 "Do not grant nodes/proxy: it reaches the kubelet API on every node."},
+	{"VGL-K8S-050", K, "KSV042", "MEDIUM", "RBAC deletes pod logs",
+	 "Do not grant delete on pods/log: it erases evidence."},
+	{"VGL-K8S-051", K, "KSV056", "MEDIUM", "RBAC changes networking",
+	 "Do not grant changes to services, endpoints, network policies or ingresses."},
+	{"VGL-K8S-052", K, "KSV050", "HIGH", "RBAC changes RBAC objects",
+	 "Do not grant create, update or patch on roles and bindings: it escalates."},
+	{"VGL-K8S-053", K, "KSV043", "CRITICAL", "RBAC impersonates privileged groups",
+	 "Do not grant impersonate on users or groups, least of all system:masters."},
+	{"VGL-K8S-054", K, "KSV109", "HIGH", "Secret in a ConfigMap",
+	 "Keep credentials in Secrets, not ConfigMaps."},
 	{NULL},
 };
 
-typedef struct kscan {
-	vigil_config_result *r;
-	const char *file;
-	const vigil_config_opts *opts;
-	char object[512];
-	bool found; /* a Kubernetes object was seen */
-	int k8s_minor; /* --k8s-version's minor, -1 for the newest */
-	vigil_ctx *ctx;
-	size_t warned; /* warnings about objects not understood, capped per file */
-	int error;
-} kscan;
-
-static void add(kscan *s, const char *id, int line, const char *container, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
 /* Adds a finding on the current object (and container, when given). */
-static void add(kscan *s, const char *id, int line, const char *container, const char *fmt, ...)
+void vigil_k8s__add(kscan *s, const char *id, int line, const char *container, const char *fmt,
+		    ...)
 {
 	char msg[512], obj[768];
 	va_list ap;
@@ -124,35 +147,6 @@ static void add(kscan *s, const char *id, int line, const char *container, const
 	if ((e = vigil_config__add(s->r, id, s->file, line, obj, -1, "%s", msg)) < 0 &&
 	    s->error >= 0)
 		s->error = e;
-}
-
-#define GET vigil_yaml__get
-#define STR vigil_yaml__str
-
-static int line_of(const vigil_ynode *n, const vigil_ynode *fallback)
-{
-	return n ? n->line : fallback ? fallback->line : 0;
-}
-
-static bool is_true(const vigil_ynode *n)
-{
-	return vigil_yaml__bool(n) == 1;
-}
-
-static bool seq_has(const vigil_ynode *seq, const char *v, bool nocase)
-{
-	for (size_t i = 0; i < vigil_yaml__len(seq); i++) {
-		const char *s = STR(vigil_yaml__at(seq, i));
-		if (s && (nocase ? strcasecmp(s, v) : strcmp(s, v)) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* The first of two nodes that is present. */
-static const vigil_ynode *either(const vigil_ynode *a, const vigil_ynode *b)
-{
-	return a ? a : b;
 }
 
 /* A pod annotation, or NULL. */
@@ -195,13 +189,13 @@ static void check_image(kscan *s, const vigil_ynode *c, const char *cname)
 	if (digest && colon && colon > strchr(img, '@'))
 		colon = NULL;
 	if (colon && strncmp(colon, ":latest", 7) == 0 && (!colon[7] || colon[7] == '@'))
-		add(s, "VGL-K8S-021", in->line, cname, "image %s uses the latest tag", img);
+		vigil_k8s__add(s, "VGL-K8S-021", in->line, cname, "image %s uses the latest tag", img);
 	else if (!colon && !digest)
-		add(s, "VGL-K8S-021", in->line, cname, "image %s has no tag", img);
+		vigil_k8s__add(s, "VGL-K8S-021", in->line, cname, "image %s has no tag", img);
 	if (!digest)
-		add(s, "VGL-K8S-022", in->line, cname, "image %s is not pinned by digest", img);
+		vigil_k8s__add(s, "VGL-K8S-022", in->line, cname, "image %s is not pinned by digest", img);
 	if (!vigil_config__registry_allowed(img, s->opts ? s->opts->allowed_registries : NULL))
-		add(s, "VGL-K8S-023", in->line, cname, "image %s is from a registry not allowed",
+		vigil_k8s__add(s, "VGL-K8S-023", in->line, cname, "image %s is from a registry not allowed",
 		    img);
 }
 
@@ -213,7 +207,7 @@ static void check_caps(kscan *s, const vigil_ynode *sc, const vigil_ynode *c, co
 	const vigil_ynode *caps = GET(sc, "capabilities"), *addv = GET(caps, "add");
 	const vigil_ynode *drop = GET(caps, "drop");
 	if (!seq_has(drop, "ALL", true))
-		add(s, "VGL-K8S-011", line_of(drop, c), cname,
+		vigil_k8s__add(s, "VGL-K8S-011", line_of(drop, c), cname,
 		    "capabilities.drop does not include ALL");
 	for (size_t i = 0; i < vigil_yaml__len(addv); i++) {
 		const vigil_ynode *a = vigil_yaml__at(addv, i);
@@ -224,7 +218,7 @@ static void check_caps(kscan *s, const vigil_ynode *sc, const vigil_ynode *c, co
 			v += 4;
 		for (size_t k = 0; k < VIGIL_ARRAY_LEN(danger); k++)
 			if (strcasecmp(v, danger[k]) == 0)
-				add(s, "VGL-K8S-012", a->line, cname, "capability %s added",
+				vigil_k8s__add(s, "VGL-K8S-012", a->line, cname, "capability %s added",
 				    STR(a));
 	}
 }
@@ -235,14 +229,14 @@ static void check_resources(kscan *s, const vigil_ynode *c, const char *cname)
 	const vigil_ynode *lim = GET(res, "limits");
 	int line = c->line;
 	if (!GET(req, "cpu") || !GET(req, "memory"))
-		add(s, "VGL-K8S-018", line, cname, "no %s request",
+		vigil_k8s__add(s, "VGL-K8S-018", line, cname, "no %s request",
 		    !GET(req, "cpu") && !GET(req, "memory") ? "CPU or memory"
 		    : !GET(req, "cpu")			    ? "CPU"
 							    : "memory");
 	if (!GET(lim, "memory"))
-		add(s, "VGL-K8S-019", line, cname, "no memory limit");
+		vigil_k8s__add(s, "VGL-K8S-019", line, cname, "no memory limit");
 	if (!GET(lim, "cpu"))
-		add(s, "VGL-K8S-020", line, cname, "no CPU limit");
+		vigil_k8s__add(s, "VGL-K8S-020", line, cname, "no CPU limit");
 }
 
 static void check_env(kscan *s, const vigil_ynode *c, const char *cname)
@@ -252,7 +246,7 @@ static void check_env(kscan *s, const vigil_ynode *c, const char *cname)
 		const vigil_ynode *e = vigil_yaml__at(env, i), *val = GET(e, "value");
 		const char *name = STR(GET(e, "name")), *v = STR(val);
 		if (name && v && *v && vigil_config__secret_name(name))
-			add(s, "VGL-K8S-032", val->line, cname,
+			vigil_k8s__add(s, "VGL-K8S-032", val->line, cname,
 			    "environment variable %s holds a literal secret", name);
 	}
 }
@@ -267,22 +261,22 @@ static void check_container(kscan *s, const vigil_ynode *c, const vigil_ynode *p
 	if (!cname)
 		cname = "(unnamed)";
 	if (is_true(n = GET(sc, "privileged")))
-		add(s, "VGL-K8S-001", n->line, cname, "privileged: true");
+		vigil_k8s__add(s, "VGL-K8S-001", n->line, cname, "privileged: true");
 	n = GET(sc, "allowPrivilegeEscalation");
 	if (vigil_yaml__bool(n) != 0)
-		add(s, "VGL-K8S-002", line_of(n, c), cname, "allowPrivilegeEscalation is %s",
+		vigil_k8s__add(s, "VGL-K8S-002", line_of(n, c), cname, "allowPrivilegeEscalation is %s",
 		    n ? "true" : "not set");
 	nonroot = either(GET(sc, "runAsNonRoot"), GET(psc, "runAsNonRoot"));
 	user = either(GET(sc, "runAsUser"), GET(psc, "runAsUser"));
 	if (STR(user) && strcmp(STR(user), "0") == 0)
-		add(s, "VGL-K8S-010", user->line, cname, "runAsUser is 0");
+		vigil_k8s__add(s, "VGL-K8S-010", user->line, cname, "runAsUser is 0");
 	else if (!is_true(nonroot) && !(STR(user) && strcmp(STR(user), "0") != 0))
-		add(s, "VGL-K8S-009", line_of(nonroot, c), cname, "runAsNonRoot is %s",
+		vigil_k8s__add(s, "VGL-K8S-009", line_of(nonroot, c), cname, "runAsNonRoot is %s",
 		    nonroot ? "not true" : "not set");
 	check_caps(s, sc, c, cname);
 	n = GET(sc, "readOnlyRootFilesystem");
 	if (!is_true(n))
-		add(s, "VGL-K8S-013", line_of(n, c), cname, "readOnlyRootFilesystem is %s",
+		vigil_k8s__add(s, "VGL-K8S-013", line_of(n, c), cname, "readOnlyRootFilesystem is %s",
 		    n ? "not true" : "not set");
 	bool anno = false;
 	prof = either(GET(GET(sc, "seccompProfile"), "type"),
@@ -292,11 +286,11 @@ static void check_container(kscan *s, const vigil_ynode *c, const vigil_ynode *p
 			annotation(meta, "container.seccomp.security.alpha.kubernetes.io/", cname),
 			annotation(meta, "seccomp.security.alpha.kubernetes.io/pod", NULL));
 	if (!prof)
-		add(s, "VGL-K8S-014", c->line, cname, "no seccomp profile");
+		vigil_k8s__add(s, "VGL-K8S-014", c->line, cname, "no seccomp profile");
 	else if (unconfined(STR(prof)))
-		add(s, "VGL-K8S-015", prof->line, cname, "seccomp profile is Unconfined");
+		vigil_k8s__add(s, "VGL-K8S-015", prof->line, cname, "seccomp profile is Unconfined");
 	else if (!known_profile(STR(prof), anno, true))
-		add(s, "VGL-K8S-015", prof->line, cname,
+		vigil_k8s__add(s, "VGL-K8S-015", prof->line, cname,
 		    "unknown seccomp profile '%.60s' (the runtime may run unconfined)",
 		    STR(prof) ? STR(prof) : "?");
 	anno = false;
@@ -305,22 +299,23 @@ static void check_container(kscan *s, const vigil_ynode *c, const vigil_ynode *p
 	if (!prof && (anno = true))
 		prof = annotation(meta, "container.apparmor.security.beta.kubernetes.io/", cname);
 	if (prof && unconfined(STR(prof)))
-		add(s, "VGL-K8S-016", prof->line, cname, "AppArmor profile is unconfined");
+		vigil_k8s__add(s, "VGL-K8S-016", prof->line, cname, "AppArmor profile is unconfined");
 	else if (prof && !known_profile(STR(prof), anno, false))
-		add(s, "VGL-K8S-016", prof->line, cname, "unknown AppArmor profile '%.60s'",
+		vigil_k8s__add(s, "VGL-K8S-016", prof->line, cname, "unknown AppArmor profile '%.60s'",
 		    STR(prof) ? STR(prof) : "?");
 	if ((n = GET(sc, "procMount")) && STR(n) && strcmp(STR(n), "Unmasked") == 0)
-		add(s, "VGL-K8S-033", n->line, cname, "procMount is Unmasked");
+		vigil_k8s__add(s, "VGL-K8S-033", n->line, cname, "procMount is Unmasked");
 	n = GET(c, "ports");
 	for (size_t i = 0; i < vigil_yaml__len(n); i++) {
 		const vigil_ynode *hp = GET(vigil_yaml__at(n, i), "hostPort");
 		if (STR(hp) && strcmp(STR(hp), "0") != 0)
-			add(s, "VGL-K8S-006", hp->line, cname, "hostPort %.20s", STR(hp));
+			vigil_k8s__add(s, "VGL-K8S-006", hp->line, cname, "hostPort %.20s", STR(hp));
 	}
 	if (!ephemeral)
 		check_resources(s, c, cname);
 	check_image(s, c, cname);
 	check_env(s, c, cname);
+	vigil_k8s__container_more(s, c, pod, cname);
 }
 
 /* The minor version of "1.28" / "v1.28.3", or -1 (newest) when unset or unreadable. */
@@ -424,22 +419,22 @@ static void check_pod(kscan *s, const vigil_ynode *pod, const vigil_ynode *meta)
 	if (!pod || pod->kind != VIGIL_YMAP)
 		return;
 	if (is_true(n = GET(pod, "hostPID")))
-		add(s, "VGL-K8S-003", n->line, NULL, "hostPID: true");
+		vigil_k8s__add(s, "VGL-K8S-003", n->line, NULL, "hostPID: true");
 	if (is_true(n = GET(pod, "hostIPC")))
-		add(s, "VGL-K8S-004", n->line, NULL, "hostIPC: true");
+		vigil_k8s__add(s, "VGL-K8S-004", n->line, NULL, "hostIPC: true");
 	if (is_true(n = GET(pod, "hostNetwork")))
-		add(s, "VGL-K8S-005", n->line, NULL, "hostNetwork: true");
+		vigil_k8s__add(s, "VGL-K8S-005", n->line, NULL, "hostNetwork: true");
 	if (is_true(n = GET(pod, "shareProcessNamespace")))
-		add(s, "VGL-K8S-034", n->line, NULL, "shareProcessNamespace: true");
+		vigil_k8s__add(s, "VGL-K8S-034", n->line, NULL, "shareProcessNamespace: true");
 	n = GET(pod, "automountServiceAccountToken");
 	if (vigil_yaml__bool(n) != 0)
-		add(s, "VGL-K8S-024", line_of(n, pod), NULL, "automountServiceAccountToken is %s",
+		vigil_k8s__add(s, "VGL-K8S-024", line_of(n, pod), NULL, "automountServiceAccountToken is %s",
 		    n ? "true" : "not set");
 	n = GET(psc, "sysctls");
 	for (size_t i = 0; i < vigil_yaml__len(n); i++) {
 		const vigil_ynode *name = GET(vigil_yaml__at(n, i), "name");
 		if (STR(name) && !sysctl_safe(STR(name), s->k8s_minor))
-			add(s, "VGL-K8S-017", name->line, NULL, "unsafe sysctl %.100s%s", STR(name),
+			vigil_k8s__add(s, "VGL-K8S-017", name->line, NULL, "unsafe sysctl %.100s%s", STR(name),
 			    sysctl_safe(STR(name), -1) ? " (safe only in newer Kubernetes)" : "");
 	}
 	n = GET(pod, "volumes");
@@ -449,13 +444,13 @@ static void check_pod(kscan *s, const vigil_ynode *pod, const vigil_ynode *meta)
 		if (!hp)
 			continue;
 		if (STR(path) && runtime_socket(STR(path)))
-			add(s, "VGL-K8S-008", path->line, NULL, "volume %s mounts %.200s",
+			vigil_k8s__add(s, "VGL-K8S-008", path->line, NULL, "volume %s mounts %.200s",
 			    STR(GET(v, "name")) ? STR(GET(v, "name")) : "?", STR(path));
 		else if (STR(path) && sensitive_host_path(STR(path)))
-			add(s, "VGL-K8S-036", path->line, NULL, "hostPath volume of %.200s",
+			vigil_k8s__add(s, "VGL-K8S-036", path->line, NULL, "hostPath volume of %.200s",
 			    STR(path));
 		else
-			add(s, "VGL-K8S-007", vigil_yaml__key(v, "hostPath")->line, NULL,
+			vigil_k8s__add(s, "VGL-K8S-007", vigil_yaml__key(v, "hostPath")->line, NULL,
 			    "hostPath volume %.200s", STR(path) ? STR(path) : "?");
 	}
 	for (size_t l = 0; l < VIGIL_ARRAY_LEN(lists); l++) {
@@ -477,19 +472,19 @@ static void check_rule(kscan *s, const vigil_ynode *rule)
 								: NULL;
 	int rline = line_of(res, rule);
 	if (wild)
-		add(s, "VGL-K8S-026", wild->line, NULL, "rule has '*' in %s",
+		vigil_k8s__add(s, "VGL-K8S-026", wild->line, NULL, "rule has '*' in %s",
 		    wild == verbs ? "verbs"
 		    : wild == res ? "resources"
 				  : "apiGroups");
 	if (seq_has(res, "secrets", false) && vigil_yaml__len(verbs))
-		add(s, "VGL-K8S-027", rline, NULL, "rule %s secrets",
+		vigil_k8s__add(s, "VGL-K8S-027", rline, NULL, "rule %s secrets",
 		    any_verb || seq_has(verbs, "get", false) || seq_has(verbs, "list", false) ||
 				    seq_has(verbs, "watch", false)
 			    ? "reads"
 			    : "changes");
 	if ((seq_has(res, "pods/exec", false) || seq_has(res, "pods/attach", false)) &&
 	    (any_verb || seq_has(verbs, "create", false) || seq_has(verbs, "get", false)))
-		add(s, "VGL-K8S-028", rline, NULL, "rule allows exec or attach into pods");
+		vigil_k8s__add(s, "VGL-K8S-028", rline, NULL, "rule allows exec or attach into pods");
 	static const char *const workloads[] = {
 		"pods",	      "deployments", "daemonsets",	       "statefulsets",
 		"replicasets", "jobs",	      "replicationcontrollers", "cronjobs"};
@@ -497,7 +492,7 @@ static void check_rule(kscan *s, const vigil_ynode *rule)
 		if (seq_has(res, workloads[i], false) &&
 		    (any_verb || seq_has(verbs, "create", false) || seq_has(verbs, "update", false) ||
 		     seq_has(verbs, "patch", false))) {
-			add(s, "VGL-K8S-035", rline, NULL, "rule allows creating or changing %s",
+			vigil_k8s__add(s, "VGL-K8S-035", rline, NULL, "rule allows creating or changing %s",
 			    workloads[i]);
 			break;
 		}
@@ -505,9 +500,10 @@ static void check_rule(kscan *s, const vigil_ynode *rule)
 		const char *v = STR(vigil_yaml__at(verbs, i));
 		if (v &&
 		    (!strcmp(v, "escalate") || !strcmp(v, "bind") || !strcmp(v, "impersonate")))
-			add(s, "VGL-K8S-029", vigil_yaml__at(verbs, i)->line, NULL,
+			vigil_k8s__add(s, "VGL-K8S-029", vigil_yaml__at(verbs, i)->line, NULL,
 			    "rule grants %s", v);
 	}
+	vigil_k8s__rule_more(s, rule);
 }
 
 static void check_binding(kscan *s, const vigil_ynode *obj)
@@ -516,12 +512,24 @@ static void check_binding(kscan *s, const vigil_ynode *obj)
 	const vigil_ynode *subj = GET(obj, "subjects");
 	if (STR(name) && (!strcmp(STR(name), "cluster-admin") || !strcmp(STR(name), "admin") ||
 			  !strcmp(STR(name), "edit")))
-		add(s, "VGL-K8S-030", name->line, NULL, "binds %s", STR(name));
+		vigil_k8s__add(s, "VGL-K8S-030", name->line, NULL, "binds %s", STR(name));
 	for (size_t i = 0; i < vigil_yaml__len(subj); i++) {
 		const vigil_ynode *sn = GET(vigil_yaml__at(subj, i), "name");
+		if (STR(sn) && !strcmp(STR(sn), "system:masters"))
+			vigil_k8s__add(s, "VGL-K8S-030", sn->line, NULL,
+				       "binds the system:masters group");
+		/* every authenticated user (all service accounts too) may hold only the
+		 * roles Kubernetes itself binds to them */
+		if (STR(sn) && !strcmp(STR(sn), "system:authenticated") &&
+		    !(STR(name) && (!strcmp(STR(name), "system:basic-user") ||
+				    !strcmp(STR(name), "system:discovery") ||
+				    !strcmp(STR(name), "system:public-info-viewer"))))
+			vigil_k8s__add(s, "VGL-K8S-031", sn->line, NULL,
+				       "binds %s to every authenticated user",
+				       STR(name) ? STR(name) : "?");
 		if (STR(sn) && (!strcmp(STR(sn), "system:anonymous") ||
 				!strcmp(STR(sn), "system:unauthenticated")))
-			add(s, "VGL-K8S-031", sn->line, NULL, "binds %s", STR(sn));
+			vigil_k8s__add(s, "VGL-K8S-031", sn->line, NULL, "binds %s", STR(sn));
 	}
 }
 
@@ -573,16 +581,19 @@ static bool check_object(kscan *s, const vigil_ynode *obj, int depth)
 	else
 		snprintf(s->object, sizeof(s->object), "%.100s/%.200s", kind, name ? name : "?");
 	if (vigil_config__k8s_deprecated(api, kind, &removed, &use))
-		add(s, "VGL-K8S-038", line_of(GET(obj, "apiVersion"), obj), NULL,
+		vigil_k8s__add(s, "VGL-K8S-038", line_of(GET(obj, "apiVersion"), obj), NULL,
 		    "%s %s was removed in Kubernetes %s; use %s", api, kind, removed, use);
 	if (!strcmp(kind, "Pod")) {
 		check_pod(s, spec, meta);
+		vigil_k8s__pod_more(s, spec, meta, meta, kind);
 	} else if (kind_is(kind, templated, VIGIL_ARRAY_LEN(templated))) {
 		const vigil_ynode *t = GET(spec, "template");
 		check_pod(s, GET(t, "spec"), GET(t, "metadata"));
+		vigil_k8s__pod_more(s, GET(t, "spec"), GET(t, "metadata"), meta, kind);
 	} else if (!strcmp(kind, "CronJob")) {
 		const vigil_ynode *t = GET(GET(GET(spec, "jobTemplate"), "spec"), "template");
 		check_pod(s, GET(t, "spec"), GET(t, "metadata"));
+		vigil_k8s__pod_more(s, GET(t, "spec"), GET(t, "metadata"), meta, kind);
 	} else if (!strcmp(kind, "Role") || !strcmp(kind, "ClusterRole")) {
 		const vigil_ynode *rules = GET(obj, "rules");
 		for (size_t i = 0; i < vigil_yaml__len(rules); i++)
@@ -590,12 +601,13 @@ static bool check_object(kscan *s, const vigil_ynode *obj, int depth)
 	} else if (!strcmp(kind, "RoleBinding") || !strcmp(kind, "ClusterRoleBinding")) {
 		check_binding(s, obj);
 	} else {
-		namespaced = false; /* other kinds: only counted */
+		namespaced = false; /* other kinds: only their own checks */
+		vigil_k8s__object_more(s, obj, kind);
 	}
 	if (!strncmp(kind, "Cluster", 7))
 		namespaced = false;
 	if (namespaced && (!STR(ns) || !*STR(ns) || !strcmp(STR(ns), "default")))
-		add(s, "VGL-K8S-025", line_of(ns, either(meta, obj)), NULL, "%s",
+		vigil_k8s__add(s, "VGL-K8S-025", line_of(ns, either(meta, obj)), NULL, "%s",
 		    ns ? "namespace is default" : "no namespace set (default)");
 	return true;
 }
