@@ -151,7 +151,9 @@ static void check_copy(df_scan *s, const vigil_df_instr *in, int st)
 		ADD(s, "VGL-DF-036", in->line, "%s of %zu sources to %s: end it with /", in->cmd,
 		    nsrc, dest);
 	if (dest[0] != '/' && dest[0] != '$' && dest[0] != '\\' &&
-	    !(isalpha((unsigned char)dest[0]) && dest[1] == ':') && !s->workdir)
+	    !(isalpha((unsigned char)dest[0]) && dest[1] == ':') && !s->workdir &&
+	    !((is(dest, ".") || is(dest, "./")) && in->stage >= 0 &&
+	      !strcasecmp(s->df->stages[in->stage].image, "scratch")))
 		ADD(s, "VGL-DF-048", in->line, "%s to relative %s without a WORKDIR", in->cmd,
 		    dest);
 	if (from && *from && !strchr(from, '$')) {

@@ -30,8 +30,23 @@ static bool ends_with_ci(const char *s, const char *suffix)
  * Containerfile.*; *.yaml, *.yml, *.json. */
 static int kind_of_name(const char *path)
 {
+	/* Dockerfile.5.md, Dockerfile.nanorc, Dockerfile.tmLanguage: documents and editor
+	 * files about Dockerfiles, not Dockerfiles */
+	static const char *const not_df[] = {".md",	".markdown", ".rst",	".txt",
+					     ".adoc",	".html",     ".nanorc", ".vim",
+					     ".el",	".tmPreferences", ".tmLanguage", ".sh",
+					     ".py",	".go",	     ".orig",	".rej",
+					     ".swp",	".bak",	     ".json",	".yaml",
+					     ".yml"};
 	const char *b = strrchr(path, '/');
 	b = b ? b + 1 : path;
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(not_df); i++)
+		if ((!strncasecmp(b, "Dockerfile.", 11) || !strncasecmp(b, "Containerfile.", 14)) &&
+		    ends_with_ci(b, not_df[i]))
+			return ends_with_ci(b, ".yaml") || ends_with_ci(b, ".yml") ||
+					       ends_with_ci(b, ".json")
+				       ? KIND_K8S
+				       : KIND_NONE;
 	if (!strcasecmp(b, "Dockerfile") || !strncasecmp(b, "Dockerfile.", 11) ||
 	    !strcasecmp(b, "Containerfile") || !strncasecmp(b, "Containerfile.", 14) ||
 	    ends_with_ci(b, ".dockerfile") || ends_with_ci(b, ".containerfile"))

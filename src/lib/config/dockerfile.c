@@ -422,6 +422,7 @@ static void check_onbuild(df_scan *s, const vigil_df_instr *in, int st, bool pip
 		else
 			check_build_step(s, &sub->ins[0], st, pipefail);
 	}
+	s->last_run = NULL; /* never keep a pointer into the trigger's parse */
 	vigil_df__free(sub);
 }
 

@@ -381,6 +381,10 @@ static bool sensitive_host_path(const char *path)
 	n = strlen(p);
 	while (n > 1 && p[n - 1] == '/')
 		p[--n] = '\0';
+	/* the node's clock and CA bundle are read by many agents and reveal nothing */
+	if (!strcmp(p, "/etc/localtime") || !strcmp(p, "/etc/timezone") ||
+	    !strcmp(p, "/etc/ssl/certs") || !strcmp(p, "/etc/pki/tls/certs"))
+		return false;
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(dirs); i++) {
 		size_t k = strlen(dirs[i]);
 		/* the directory itself, or (for the top-level system trees) anything in it */
@@ -555,10 +559,21 @@ static bool check_object(kscan *s, const vigil_ynode *obj, int depth)
 	const char *suggest, *removed, *use;
 	if (!kind || !api) {
 		/* half a manifest is not silently skipped */
-		if ((kind || api) && obj && obj->kind == VIGIL_YMAP && s->warned++ < 20)
+		/* only what looks like a manifest: a metadata block, and a kind that is a
+		 * Kubernetes-style name (not "discovery#restDescription") */
+		if ((kind || api) && obj && obj->kind == VIGIL_YMAP && GET(obj, "metadata") &&
+		    (!kind || (kind[0] >= 'A' && kind[0] <= 'Z' && !kind[strspn(kind,
+			     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")])) &&
+		    s->warned++ < 20)
 			vigil_warn(s->ctx, "%s line %d: object without %s, not checked", s->file,
 				   obj->line, kind ? "apiVersion" : "kind");
 		return false;
+	}
+	if (depth < 2 && strlen(kind) >= 4 && !strcmp(kind + strlen(kind) - 4, "List")) {
+		const vigil_ynode *items = GET(obj, "items");
+		for (size_t i = 0; i < vigil_yaml__len(items) && s->error >= 0; i++)
+			found |= check_object(s, vigil_yaml__at(items, i), depth + 1);
+		return true;
 	}
 	if (!vigil_config__k8s_kind_known(api, kind, &suggest)) {
 		if (s->warned++ < 20)
@@ -566,12 +581,6 @@ static bool check_object(kscan *s, const vigil_ynode *obj, int depth)
 				   s->file, line_of(vigil_yaml__key(obj, "kind"), obj), api, kind,
 				   suggest ? " (did you mean " : "", suggest ? suggest : "",
 				   suggest ? "?)" : "");
-		return true;
-	}
-	if (depth < 2 && strlen(kind) >= 4 && !strcmp(kind + strlen(kind) - 4, "List")) {
-		const vigil_ynode *items = GET(obj, "items");
-		for (size_t i = 0; i < vigil_yaml__len(items) && s->error >= 0; i++)
-			found |= check_object(s, vigil_yaml__at(items, i), depth + 1);
 		return true;
 	}
 	ns = GET(meta, "namespace");

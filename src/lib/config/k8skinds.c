@@ -10,22 +10,26 @@
 
 static const struct {
 	const char *group; /* "" for the core group (apiVersion: v1) */
-	const char *kinds[24];
+	const char *kinds[32];
 } GROUPS[] = {
 	{"",
 	 {"Pod", "Service", "ConfigMap", "Secret", "Namespace", "ServiceAccount",
 	  "PersistentVolume", "PersistentVolumeClaim", "ReplicationController", "Endpoints",
 	  "LimitRange", "ResourceQuota", "Node", "Event", "PodTemplate", "Binding",
-	  "ComponentStatus", "List"}},
-	{"apps", {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ControllerRevision"}},
-	{"batch", {"Job", "CronJob"}},
+	  "ComponentStatus", "List", "Status", "RangeAllocation", "SerializedReference",
+	  "PodStatusResult", "EphemeralContainers", "APIVersions", "APIGroup", "APIResourceList",
+	  "WatchEvent", "EncryptionConfig"}},
+	{"apps", {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ControllerRevision",
+		  "Scale", "DeploymentRollback"}},
+	{"batch", {"Job", "CronJob", "JobTemplate"}},
 	{"rbac.authorization.k8s.io", {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}},
 	{"networking.k8s.io", {"NetworkPolicy", "Ingress", "IngressClass", "IPAddress",
 			       "ServiceCIDR"}},
 	{"policy", {"PodDisruptionBudget", "PodSecurityPolicy", "Eviction"}},
 	{"autoscaling", {"HorizontalPodAutoscaler", "Scale"}},
 	{"extensions", {"Deployment", "DaemonSet", "ReplicaSet", "Ingress", "NetworkPolicy",
-			"PodSecurityPolicy"}},
+			"PodSecurityPolicy", "Scale", "DeploymentRollback",
+			"ReplicationControllerDummy"}},
 	{"storage.k8s.io", {"StorageClass", "VolumeAttachment", "CSIDriver", "CSINode",
 			    "CSIStorageCapacity", "VolumeAttributesClass"}},
 	{"admissionregistration.k8s.io",
@@ -73,7 +77,10 @@ bool vigil_config__k8s_kind_known(const char *api, const char *kind, const char 
 	for (size_t g = 0; g < sizeof(GROUPS) / sizeof(GROUPS[0]); g++) {
 		if (strlen(GROUPS[g].group) != glen || strncmp(GROUPS[g].group, api, glen) != 0)
 			continue;
-		for (size_t k = 0; k < 24 && GROUPS[g].kinds[k]; k++) {
+		/* request types every group shares: GetOptions, DeleteOptions, ... */
+		if (strlen(kind) > 7 && !strcmp(kind + strlen(kind) - 7, "Options"))
+			return true;
+		for (size_t k = 0; k < 32 && GROUPS[g].kinds[k]; k++) {
 			int d;
 			if (!strcmp(kind, GROUPS[g].kinds[k]))
 				return true;
