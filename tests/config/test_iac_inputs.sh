@@ -133,6 +133,30 @@ got=$(jq -r '[.misconfigurations[] | select(.id | test("VGL-K8S-00[135]|VGL-K8S-
 [ "$got" = "VGL-K8S-003@8" ] && [ ! -s "$tmp/err" ] && pass "manifest suppressions (own line and line above)" ||
   fail "manifest suppressions" "got [$got] $(cat "$tmp/err")"
 
+# ---- namespace checks look across the files of one scan ---------------------------------
+mkdir -p "$tmp/ns"
+printf 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n' >"$tmp/ns/00-namespace.yaml"
+run "$tmp/ns"
+got=$(jq -r '[.misconfigurations[] | select(.id | test("VGL-K8S-05[567]")) | "\(.id)@\(.line)"] | join(" ")' "$tmp/out")
+cat >"$tmp/ns/10-policies.yaml" <<'EOF'
+apiVersion: v1
+kind: LimitRange
+metadata: {name: l, namespace: shop}
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: q, namespace: shop}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny, namespace: shop}
+spec: {podSelector: {}}
+EOF
+run "$tmp/ns"
+got2=$(jq '[.misconfigurations[] | select(.id | test("VGL-K8S-05[567]"))] | length' "$tmp/out")
+[ "$got" = "VGL-K8S-055@4 VGL-K8S-056@4 VGL-K8S-057@4" ] && [ "$got2" = 0 ] &&
+  pass "namespace policies found in another file of the scan" || fail "namespace policies" "alone [$got], with policies $got2"
+
 # ---- per-check settings in the policy ---------------------------------------------------
 cat >"$tmp/policy.yaml" <<'EOF'
 checks:

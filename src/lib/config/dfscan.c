@@ -407,6 +407,8 @@ int vigil_config_scan_path(vigil_config_result **out, vigil_ctx *ctx, const char
 					   path);
 		}
 	}
+	if (error >= 0)
+		error = vigil_config__k8s_namespaces(r);
 	if (error == VIGIL_ENOMEM)
 		vigil_error_set(ctx, error, "out of memory");
 	if (error < 0) {
@@ -435,7 +437,8 @@ int vigil_config_scan_buffer(vigil_config_result **out, vigil_ctx *ctx, const ch
 	if ((error = vigil_config__result_new(&r, opts)) < 0)
 		return vigil_error_set(ctx, error, "out of memory");
 	bool found;
-	if ((error = run_kind(r, ctx, k, name, buf, len, opts, &found)) < 0) {
+	if ((error = run_kind(r, ctx, k, name, buf, len, opts, &found)) < 0 ||
+	    (error = vigil_config__k8s_namespaces(r)) < 0) {
 		vigil_config_result_free(r);
 		return error;
 	}

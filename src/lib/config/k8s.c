@@ -127,6 +127,12 @@ const vigil_check_info vigil_config__checks_k8s[] = {
 	 "Do not grant impersonate on users or groups, least of all system:masters."},
 	{"VGL-K8S-054", K, "KSV109", "HIGH", "Secret in a ConfigMap",
 	 "Keep credentials in Secrets, not ConfigMaps."},
+	{"VGL-K8S-055", K, "KSV039", "LOW", "Namespace without a LimitRange",
+	 "Add a LimitRange to the namespace so containers get default requests and limits."},
+	{"VGL-K8S-056", K, "KSV040", "LOW", "Namespace without a ResourceQuota",
+	 "Add a ResourceQuota to the namespace to cap what it may consume."},
+	{"VGL-K8S-057", K, "KSV038", "MEDIUM", "Namespace without a NetworkPolicy",
+	 "Add a NetworkPolicy (at least a default deny) to the namespace."},
 	{NULL},
 };
 
@@ -589,6 +595,7 @@ static bool check_object(kscan *s, const vigil_ynode *obj, int depth)
 			 name ? name : "?", STR(ns));
 	else
 		snprintf(s->object, sizeof(s->object), "%.100s/%.200s", kind, name ? name : "?");
+	vigil_k8s__note_namespace(s, obj, kind);
 	if (vigil_config__k8s_deprecated(api, kind, &removed, &use))
 		vigil_k8s__add(s, "VGL-K8S-038", line_of(GET(obj, "apiVersion"), obj), NULL,
 		    "%s %s was removed in Kubernetes %s; use %s", api, kind, removed, use);

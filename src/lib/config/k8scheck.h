@@ -63,5 +63,8 @@ void vigil_k8s__pod_more(kscan *s, const vigil_ynode *pod, const vigil_ynode *me
 			 const vigil_ynode *objmeta, const char *kind);
 void vigil_k8s__rule_more(kscan *s, const vigil_ynode *rule);
 void vigil_k8s__object_more(kscan *s, const vigil_ynode *obj, const char *kind);
+/* Records Namespace, LimitRange, ResourceQuota and NetworkPolicy objects for the
+ * namespace checks run when every file has been read. */
+void vigil_k8s__note_namespace(kscan *s, const vigil_ynode *obj, const char *kind);
 
 #endif

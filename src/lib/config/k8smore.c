@@ -192,3 +192,60 @@ void vigil_k8s__object_more(kscan *s, const vigil_ynode *obj, const char *kind)
 		}
 	}
 }
+
+void vigil_k8s__note_namespace(kscan *s, const vigil_ynode *obj, const char *kind)
+{
+	static const char *const kinds[] = {"Namespace", "LimitRange", "ResourceQuota",
+					    "NetworkPolicy"};
+	const vigil_ynode *meta = GET(obj, "metadata");
+	vigil_k8s_nsnote *n;
+	const char *ns;
+	int what = -1;
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(kind, kinds[i]))
+			what = i;
+	if (what < 0)
+		return;
+	ns = STR(GET(meta, what ? "namespace" : "name"));
+	if (!ns || !*ns)
+		ns = what ? "default" : NULL;
+	if (!ns || s->r->nsnotes.len >= 10000)
+		return;
+	if (!(n = vigil_vec_push(&s->r->nsnotes)) ||
+	    !(n->ns = vigil_arena_strdup(&s->r->arena, ns)) ||
+	    !(n->file = vigil_arena_strdup(&s->r->arena, s->file))) {
+		if (n)
+			s->r->nsnotes.len--;
+		if (s->error >= 0)
+			s->error = VIGIL_ENOMEM;
+		return;
+	}
+	n->what = what;
+	n->line = line_of(vigil_yaml__key(meta, "name"), obj);
+}
+
+int vigil_config__k8s_namespaces(vigil_config_result *r)
+{
+	static const char *const ids[] = {NULL, "VGL-K8S-055", "VGL-K8S-056", "VGL-K8S-057"};
+	static const char *const names[] = {NULL, "LimitRange", "ResourceQuota", "NetworkPolicy"};
+	const vigil_k8s_nsnote *v = r->nsnotes.data;
+	int error = 0;
+	for (size_t i = 0; i < r->nsnotes.len && error >= 0; i++) {
+		char obj[300];
+		bool have[4] = {false};
+		if (v[i].what != 0)
+			continue;
+		for (size_t j = 0; j < r->nsnotes.len; j++)
+			if (v[j].what && !strcmp(v[j].ns, v[i].ns))
+				have[v[j].what] = true;
+		snprintf(obj, sizeof(obj), "Namespace/%.200s", v[i].ns);
+		for (int k = 1; k < 4 && error >= 0; k++)
+			if (!have[k])
+				error = vigil_config__add(r, ids[k], v[i].file, v[i].line, obj, -1,
+							  "namespace %s has no %s among the files "
+							  "checked",
+							  v[i].ns, names[k]);
+	}
+	r->nsnotes.len = 0;
+	return error;
+}

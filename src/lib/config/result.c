@@ -62,6 +62,7 @@ int vigil_config__result_new(vigil_config_result **out, const vigil_config_opts 
 		return VIGIL_ENOMEM;
 	vigil_arena_init(&r->arena);
 	r->findings = (vigil_vec)VIGIL_VEC_INIT(vigil_config_finding);
+	r->nsnotes = (vigil_vec)VIGIL_VEC_INIT(vigil_k8s_nsnote);
 	r->opts = opts;
 	*out = r;
 	return 0;
@@ -164,6 +165,7 @@ void vigil_config_result_free(vigil_config_result *r)
 	if (!r)
 		return;
 	vigil_vec_free(&r->findings);
+	vigil_vec_free(&r->nsnotes);
 	vigil_arena_clear(&r->arena);
 	free(r);
 }
