@@ -19,6 +19,7 @@ typedef struct df_scan {
 	bool workdir;			  /* a WORKDIR is in effect in the current stage */
 	const vigil_df_instr *last_run;	  /* the previous instruction, when it was a RUN */
 	int wget_line, curl_line;	  /* first RUN calling each */
+	const vigil_df_instr *final_user; /* the USER in effect at the end of the final stage */
 } df_scan;
 
 #define ADD(s, id, line, ...)                                                                      \

@@ -77,6 +77,16 @@ void vigil_df__check_cmd(df_scan *s, const vigil_df_instr *in, const char *const
 	const char *bad;
 	if (is(name, "wget") && !s->wget_line)
 		s->wget_line = line;
+	if (is(name, "wget") && !has(argv, argc, "-q") && !has(argv, argc, "--quiet") &&
+	    !has(argv, argc, "-nv") && !has(argv, argc, "--no-verbose") &&
+	    !has_short(argv, argc, 'q')) {
+		bool progress = false;
+		for (size_t i = 1; i < argc; i++)
+			progress |= !strncmp(argv[i], "--progress", 10);
+		if (!progress)
+			ADD(s, "VGL-DF-053", line,
+			    "wget without --progress (or -q) floods the build log");
+	}
 	if (is(name, "curl") && !s->curl_line)
 		s->curl_line = line;
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(pointless); i++)
@@ -283,6 +293,17 @@ void vigil_df__check_stage(df_scan *s, int st, bool final)
 	}
 	if (!final)
 		return;
+	if (s->final_user && s->final_user->argc) {
+		/* runAsNonRoot can only verify a numeric UID */
+		const char *u = s->final_user->argv[0];
+		size_t k = strcspn(u, ":");
+		bool numeric = k > 0;
+		for (size_t i = 0; i < k; i++)
+			numeric &= isdigit((unsigned char)u[i]) != 0;
+		if (!numeric && !strchr(u, '$') && strncmp(u, "root", 4) != 0)
+			ADD(s, "VGL-DF-055", s->final_user->line,
+			    "USER %s is a name; Kubernetes' runAsNonRoot needs a numeric UID", u);
+	}
 	if (s->wget_line && s->curl_line)
 		ADD(s, "VGL-DF-049", s->wget_line > s->curl_line ? s->wget_line : s->curl_line,
 		    "both wget (line %d) and curl (line %d) are used", s->wget_line, s->curl_line);

@@ -117,8 +117,13 @@ const vigil_check_info vigil_config__checks_dockerfile[] = {
 	 "Use the SHELL instruction to change the shell of RUN."},
 	{"VGL-DF-052", K, "DL3059", "LOW", "Consecutive RUN instructions",
 	 "Join consecutive RUNs with && to save layers."},
+	{"VGL-DF-053", K, "DL3047", "LOW", "wget without --progress",
+	 "Add --progress=dot:giga (or -q) so wget does not flood the build log."},
 	{"VGL-DF-054", K, NULL, "MEDIUM", "COPY --from of a whole stage root",
 	 "Copy only the files needed from the other stage."},
+	{"VGL-DF-055", K, NULL, "LOW", "Final USER given by name",
+	 "Give the final USER as a numeric UID (USER 10001:10001) so Kubernetes' "
+	 "runAsNonRoot can verify it."},
 	{NULL},
 };
 
@@ -474,6 +479,7 @@ static void check_stage(df_scan *s, int st, bool final)
 		if (!is(c, "RUN") && !is(c, "COPY") && !is(c, "ADD"))
 			vigil_df__check_step(s, in, st);
 	}
+	s->final_user = user ? user : inherited(df, st, "USER");
 	vigil_df__check_stage(s, st, final);
 	if (!final)
 		return;
