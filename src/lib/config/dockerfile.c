@@ -151,7 +151,7 @@ bool vigil_config__registry_allowed(const char *ref, const char *const *allowed)
 	vigil_config__registry(reg, sizeof(reg), ref);
 	for (; *allowed; allowed++) {
 		size_t n = strlen(*allowed);
-		if (strcmp(reg, *allowed) == 0)
+		if (strcasecmp(reg, *allowed) == 0) /* host names ignore case */
 			return true;
 		/* "*" allows every registry, "*.corp.com" every host under corp.com */
 		if (strchr(*allowed, '*') && !strchr(*allowed, '/')) {

@@ -213,7 +213,7 @@ static void check_caps(kscan *s, const vigil_ynode *sc, const vigil_ynode *c, co
 	const vigil_ynode *caps = GET(sc, "capabilities"), *addv = GET(caps, "add");
 	const vigil_ynode *drop = GET(caps, "drop");
 	if (!seq_has(drop, "ALL", true))
-		vigil_k8s__add(s, "VGL-K8S-011", line_of(drop, c), cname,
+		vigil_k8s__add(s, "VGL-K8S-011", line_of(vigil_yaml__key(caps, "drop"), c), cname,
 		    "capabilities.drop does not include ALL");
 	for (size_t i = 0; i < vigil_yaml__len(addv); i++) {
 		const vigil_ynode *a = vigil_yaml__at(addv, i);
@@ -257,6 +257,13 @@ static void check_env(kscan *s, const vigil_ynode *c, const char *cname)
 	}
 }
 
+/* A UID written as a positive number ("$UID" or "abc" is not one). */
+static bool uid_nonzero(const char *v)
+{
+	uint64_t n;
+	return vigil_parse_uint(&n, v, UINT32_MAX) == 0 && n > 0;
+}
+
 /* Checks one container with the pod's security context and metadata as defaults. */
 static void check_container(kscan *s, const vigil_ynode *c, const vigil_ynode *pod,
 			    const vigil_ynode *meta, bool ephemeral)
@@ -276,7 +283,7 @@ static void check_container(kscan *s, const vigil_ynode *c, const vigil_ynode *p
 	user = either(GET(sc, "runAsUser"), GET(psc, "runAsUser"));
 	if (STR(user) && strcmp(STR(user), "0") == 0)
 		vigil_k8s__add(s, "VGL-K8S-010", user->line, cname, "runAsUser is 0");
-	else if (!is_true(nonroot) && !(STR(user) && strcmp(STR(user), "0") != 0))
+	else if (!is_true(nonroot) && !(STR(user) && uid_nonzero(STR(user))))
 		vigil_k8s__add(s, "VGL-K8S-009", line_of(nonroot, c), cname, "runAsNonRoot is %s",
 		    nonroot ? "not true" : "not set");
 	check_caps(s, sc, c, cname);
