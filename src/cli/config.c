@@ -58,7 +58,11 @@ void help_config(void)
 	       "                             from; enables VGL-DF-029 and VGL-K8S-023\n"
 	       "  --k8s-version 1.N          the cluster's Kubernetes version (sysctls safe\n"
 	       "                             there); default: the newest\n"
-	       "  --list-checks              print every check (all kinds) and exit\n");
+	       "  --list-checks              print every check (all kinds) and exit\n"
+	       "\n"
+	       "A comment '# vigil:ignore=ID[,ID] reason' drops those findings on its line or\n"
+	       "the next one. Helm charts and Kustomize directories are rendered with helm\n"
+	       "template / kubectl kustomize when installed (else a warning).\n");
 }
 
 /* Splits a comma list into a NULL-terminated array appended to `v` (strings borrowed

@@ -291,10 +291,11 @@ static void check_container(kscan *s, const vigil_ynode *c, const vigil_ynode *p
 	if (!is_true(n))
 		vigil_k8s__add(s, "VGL-K8S-013", line_of(n, c), cname, "readOnlyRootFilesystem is %s",
 		    n ? "not true" : "not set");
-	bool anno = false;
+	bool anno;
 	prof = either(GET(GET(sc, "seccompProfile"), "type"),
 		      GET(GET(psc, "seccompProfile"), "type"));
-	if (!prof && (anno = true))
+	anno = !prof; /* else the annotations of older clusters */
+	if (anno)
 		prof = either(
 			annotation(meta, "container.seccomp.security.alpha.kubernetes.io/", cname),
 			annotation(meta, "seccomp.security.alpha.kubernetes.io/pod", NULL));
@@ -306,10 +307,10 @@ static void check_container(kscan *s, const vigil_ynode *c, const vigil_ynode *p
 		vigil_k8s__add(s, "VGL-K8S-015", prof->line, cname,
 		    "unknown seccomp profile '%.60s' (the runtime may run unconfined)",
 		    STR(prof) ? STR(prof) : "?");
-	anno = false;
 	prof = either(GET(GET(sc, "appArmorProfile"), "type"),
 		      GET(GET(psc, "appArmorProfile"), "type"));
-	if (!prof && (anno = true))
+	anno = !prof;
+	if (anno)
 		prof = annotation(meta, "container.apparmor.security.beta.kubernetes.io/", cname);
 	if (prof && unconfined(STR(prof)))
 		vigil_k8s__add(s, "VGL-K8S-016", prof->line, cname, "AppArmor profile is unconfined");
