@@ -64,13 +64,15 @@ cat >"$tmp/fake-helm" <<'EOF'
 #!/bin/sh
 # stands in for helm: prints what helm template would
 [ "$1" = template ] || exit 2
-printf -- '---\n# Source: web/templates/pod.yaml\napiVersion: v1\nkind: Pod\nmetadata:\n  name: release-name\nspec:\n  containers:\n  - name: app\n    image: nginx\n    securityContext:\n      privileged: true\n'
+printf -- '---\n# Source: web/templates/sa.yaml\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: web\n'
+printf -- '---\n# Source: web/templates/pod.yaml\napiVersion: v1\nkind: Pod\nmetadata:\n  name: release-name\nspec:\n  containers:\n  - name: app\n    image: nginx\n    securityContext:\n      # vigil:ignore=VGL-K8S-013 kept through helm\n      readOnlyRootFilesystem: false\n      privileged: true\n'
 EOF
 chmod +x "$tmp/fake-helm"
 VIGIL_HELM="$tmp/fake-helm" run "$tmp/repo/chart"
-n=$(jq '[.misconfigurations[] | select(.id == "VGL-K8S-001" and (.file | endswith("chart [helm template]")) and .line == 12)] | length' "$tmp/out")
-[ $rc = 0 ] && [ "$n" = 1 ] && [ ! -s "$tmp/err" ] && pass "Helm chart rendered with helm template" ||
-  fail "Helm chart rendered" "rc $rc n $n $(cat "$tmp/err")"
+n=$(jq '[.misconfigurations[] | select(.id == "VGL-K8S-001" and (.file | endswith("chart/templates/pod.yaml [helm template]")) and .line == 13)] | length' "$tmp/out")
+n13=$(jq '[.misconfigurations[] | select(.id == "VGL-K8S-013")] | length' "$tmp/out")
+[ $rc = 0 ] && [ "$n" = 1 ] && [ "$n13" = 0 ] && [ ! -s "$tmp/err" ] && pass "Helm chart rendered with helm template, findings per template" ||
+  fail "Helm chart rendered" "rc $rc n $n n13 $n13 $(cat "$tmp/err")"
 VIGIL_HELM="$tmp/no-such-helm" run "$tmp/repo"
 [ $rc = 0 ] && grep -q "chart: Helm chart not checked: .*not installed" "$tmp/err" &&
   [ "$(jq '[.misconfigurations[] | select(.file | test("templates"))] | length' "$tmp/out")" = 0 ] &&

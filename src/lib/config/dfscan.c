@@ -269,6 +269,60 @@ static bool has_file(const char *dir, const char *name)
 	return lstat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* Checks rendered output. Helm marks each template's part with "# Source: CHART/PATH";
+ * each part is checked as "DIR/PATH [helm template]" with lines counted from that
+ * marker. Other output is one stream named "DIR [what]". */
+static int check_rendered(walk *w, const char *dir, const char *what, const char *buf,
+			  size_t len, bool *found)
+{
+	static const char mark[] = "# Source: ";
+	const char *p = buf, *end = buf + len;
+	int error = 0;
+	*found = false;
+	while (p < end && error >= 0) {
+		const char *start = p, *next = NULL, *src = NULL;
+		size_t srclen = 0;
+		char *name = NULL;
+		bool f = false;
+		int e;
+		if ((size_t)(end - p) >= sizeof(mark) - 1 && !memcmp(p, mark, sizeof(mark) - 1)) {
+			const char *slash;
+			src = p + sizeof(mark) - 1;
+			srclen = strcspn(src, "\n");
+			if (src + srclen > end)
+				srclen = (size_t)(end - src);
+			/* drop the chart's name: web/templates/x.yaml -> templates/x.yaml */
+			if ((slash = memchr(src, '/', srclen))) {
+				srclen -= (size_t)(slash + 1 - src);
+				src = slash + 1;
+			}
+		}
+		/* the part runs to the next marker at the start of a line */
+		for (const char *q = memchr(p, '\n', (size_t)(end - p)); q && q + 1 < end;
+		     q = memchr(q + 1, '\n', (size_t)(end - q - 1)))
+			if ((size_t)(end - q - 1) >= sizeof(mark) - 1 &&
+			    !memcmp(q + 1, mark, sizeof(mark) - 1)) {
+				next = q + 1;
+				break;
+			}
+		if (!next)
+			next = end;
+		if ((src ? asprintf(&name, "%s/%.*s [%s]", dir, (int)(srclen > 1024 ? 1024 : srclen),
+				     src, what)
+			 : asprintf(&name, "%s [%s]", dir, what)) < 0)
+			return VIGIL_ENOMEM;
+		e = run_kind(w->r, w->ctx, KIND_K8S, name, start, (size_t)(next - start), w->opts, &f);
+		if (e == VIGIL_ENOMEM)
+			error = e;
+		else if (e < 0)
+			vigil_warn(w->ctx, "%s", vigil_ctx_error(w->ctx));
+		*found |= f;
+		free(name);
+		p = next;
+	}
+	return error;
+}
+
 /* A Helm chart (Chart.yaml) or a Kustomize directory (kustomization.yaml): rendered by
  * its tool and checked as one stream named "DIR [helm template]"; without the tool a
  * warning says the directory was not checked. Returns 1 when `dir` was one of them. */
@@ -281,7 +335,6 @@ static int render_dir(walk *w, const char *dir, int *error)
 			   : 0;
 	const char *what = kind == VIGIL_RENDER_HELM ? "helm template" : "kubectl kustomize";
 	vigil_buf out = VIGIL_BUF_INIT;
-	char *name = NULL;
 	bool found;
 	int e;
 	if (!kind)
@@ -296,19 +349,12 @@ static int render_dir(walk *w, const char *dir, int *error)
 							  : " (install kubectl, or check the output "
 							    "of kubectl kustomize)"
 						: "");
-	} else if (asprintf(&name, "%s [%s]", dir, what) < 0) {
-		name = NULL;
-		*error = VIGIL_ENOMEM;
-	} else if ((e = run_kind(w->r, w->ctx, KIND_K8S, name, out.data ? (char *)out.data : "",
-				 out.len, w->opts, &found)) < 0) {
-		if (e == VIGIL_ENOMEM)
-			*error = e;
-		else
-			vigil_warn(w->ctx, "%s", vigil_ctx_error(w->ctx));
+	} else if ((e = check_rendered(w, dir, what, out.data ? (char *)out.data : "", out.len,
+				       &found)) < 0) {
+		*error = e;
 	} else if (!found) {
 		vigil_warn(w->ctx, "%s: %s rendered no Kubernetes object", dir, what);
 	}
-	free(name);
 	vigil_buf_free(&out);
 	return 1;
 }
