@@ -335,6 +335,8 @@ TEST(test_secret__sensitive_paths_and_allowlist)
 	      !strcmp(r->id, "sensitive-file-ssh-key"));
 	CHECK(vigil_secret__path_rule("/etc/ssh/ssh_host_ed25519_key.pub") == NULL);
 	CHECK(vigil_secret__path_rule("/usr/share/app/notes.p12.txt") == NULL);
+	/* names are matched ignoring case */
+	CHECK((r = vigil_secret__path_rule("/srv/KEY.P12")) && !strcmp(r->id, "sensitive-file-pkcs12"));
 	CHECK((r = vigil_secret__path_rule("/srv/.env")) && !strcmp(r->id, "sensitive-file-env"));
 	CHECK(vigil_secret__path_rule("/srv/.env.example") == NULL);
 	CHECK((r = vigil_secret__path_rule("/home/u/.aws/credentials")) &&
