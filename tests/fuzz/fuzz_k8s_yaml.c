@@ -13,8 +13,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vigil_ctx *ctx;
 	if (vigil_ctx_new(&ctx) < 0)
 		return 0;
-	static const char *const settings[] = {"VGL-K8S-037", "min_uid", "5000",
-					       "VGL-K8S-046", "min_port", "80", NULL};
+	static const char *const settings[] = {"VGL-K8S-037", "min_uid", "5000", "VGL-K8S-046",
+					       "min_port",    "80",	 NULL};
 	opts.allowed_registries = regs;
 	opts.k8s_version = "1.26";
 	opts.settings = settings;

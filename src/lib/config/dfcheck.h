@@ -40,8 +40,8 @@ void vigil_df__check_run(df_scan *s, const vigil_df_instr *in, bool pipefail_she
 
 /* The checks of one simple command of a RUN (dfmore.c): argv[0..argc), `name` the
  * command's base name, `sc` its first non-option word at argv[sub] ("" if none). */
-void vigil_df__check_cmd(df_scan *s, const vigil_df_instr *in, const char *const *argv,
-			 size_t argc, const char *name, const char *sc, size_t sub);
+void vigil_df__check_cmd(df_scan *s, const vigil_df_instr *in, const char *const *argv, size_t argc,
+			 const char *name, const char *sc, size_t sub);
 
 /* Checks of one instruction (dfmore.c) beyond those of dockerfile.c, called for every
  * instruction of stage `st` and for ONBUILD triggers. */

@@ -35,13 +35,26 @@ static bool rpm_pinned(const char *a)
 	       strstr(a, ".rpm");
 }
 
-static const char *const RPM_OPTS[] = {"-c",	     "--config",      "--installroot",
-				       "--releasever", "--enablerepo", "--disablerepo",
-				       "--repo",     "--repoid",      "--setopt",
-				       "-x",	     "--exclude",     "-d",
-				       "--debuglevel", "-e",	      "--errorlevel",
-				       "-r",	     "--from",	      "-t",
-				       "--type",     NULL};
+static const char *const RPM_OPTS[] = {"-c",
+				       "--config",
+				       "--installroot",
+				       "--releasever",
+				       "--enablerepo",
+				       "--disablerepo",
+				       "--repo",
+				       "--repoid",
+				       "--setopt",
+				       "-x",
+				       "--exclude",
+				       "-d",
+				       "--debuglevel",
+				       "-e",
+				       "--errorlevel",
+				       "-r",
+				       "--from",
+				       "-t",
+				       "--type",
+				       NULL};
 
 static bool in_opts(const char *a)
 {
@@ -66,13 +79,12 @@ static const char *rpm_unpinned(const char *const *argv, size_t argc, size_t fro
 	return NULL;
 }
 
-void vigil_df__check_cmd(df_scan *s, const vigil_df_instr *in, const char *const *argv,
-			 size_t argc, const char *name, const char *sc, size_t sub)
+void vigil_df__check_cmd(df_scan *s, const vigil_df_instr *in, const char *const *argv, size_t argc,
+			 const char *name, const char *sc, size_t sub)
 {
-	static const char *const pointless[] = {"ssh",	   "vim",  "vi",       "nano",
-						"shutdown", "reboot", "service", "systemctl",
-						"ps",	   "free", "top",      "kill",
-						"mount",   "ifconfig"};
+	static const char *const pointless[] = {
+		"ssh",	     "vim", "vi",   "nano", "shutdown", "reboot", "service",
+		"systemctl", "ps",  "free", "top",  "kill",	"mount",  "ifconfig"};
 	int line = in->line;
 	const char *bad;
 	if (is(name, "wget") && !s->wget_line)
@@ -91,8 +103,8 @@ void vigil_df__check_cmd(df_scan *s, const vigil_df_instr *in, const char *const
 		s->curl_line = line;
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(pointless); i++)
 		if (is(name, pointless[i]) && !(is(name, "systemctl") && is(sc, "enable")))
-			ADD(s, "VGL-DF-035", line, "RUN calls %s, which does nothing useful in a build",
-			    name);
+			ADD(s, "VGL-DF-035", line,
+			    "RUN calls %s, which does nothing useful in a build", name);
 	if (is(name, "apt-get") && is(sc, "install") && !has(argv, argc, "--yes") &&
 	    !has(argv, argc, "--assume-yes") && !has_short(argv, argc, 'y') &&
 	    !has(argv, argc, "-qq") && !strstr(in->args, "APT::Get::Assume-Yes"))
@@ -109,7 +121,8 @@ void vigil_df__check_cmd(df_scan *s, const vigil_df_instr *in, const char *const
 					i++;
 				continue;
 			}
-			if (!strchr(argv[i], ':') && argv[i][0] != '$' && !strstr(argv[i], ".gem")) {
+			if (!strchr(argv[i], ':') && argv[i][0] != '$' &&
+			    !strstr(argv[i], ".gem")) {
 				ADD(s, "VGL-DF-041", line, "gem %s has no version", argv[i]);
 				break;
 			}
@@ -118,7 +131,8 @@ void vigil_df__check_cmd(df_scan *s, const vigil_df_instr *in, const char *const
 	    (is(sc, "install") || is(sc, "in") || is(sc, "groupinstall") ||
 	     is(sc, "localinstall"))) {
 		bool yes = has(argv, argc, "--assumeyes") || has_short(argv, argc, 'y') ||
-			   has(argv, argc, "--non-interactive") || has(argv, argc, "--no-confirm") ||
+			   has(argv, argc, "--non-interactive") ||
+			   has(argv, argc, "--no-confirm") ||
 			   (is(name, "zypper") && has_short(argv, argc, 'n'));
 		if (!yes)
 			ADD(s, "VGL-DF-042", line, "%s %s without -y", name, sc);
@@ -134,12 +148,14 @@ void vigil_df__check_cmd(df_scan *s, const vigil_df_instr *in, const char *const
 	if (is(name, "yarn") && (argc == 1 || is(sc, "install") || is(sc, "add")) &&
 	    !strstr(in->args, "yarn cache clean") && !strstr(in->raw, "cache/yarn") &&
 	    !strstr(in->raw, ".yarn"))
-		ADD(s, "VGL-DF-046", line, "yarn %s without yarn cache clean", *sc ? sc : "install");
+		ADD(s, "VGL-DF-046", line, "yarn %s without yarn cache clean",
+		    *sc ? sc : "install");
 	if (is(name, "go") && is(sc, "install"))
 		for (size_t i = sub + 1; i < argc; i++)
 			if (argv[i][0] != '-' && argv[i][0] != '.' && argv[i][0] != '$' &&
 			    !strchr(argv[i], '@')) {
-				ADD(s, "VGL-DF-047", line, "go install %s without @version", argv[i]);
+				ADD(s, "VGL-DF-047", line, "go install %s without @version",
+				    argv[i]);
 				break;
 			}
 	if (is(name, "ln") && argc >= 3 && has_short(argv, argc, 's') &&
@@ -174,8 +190,8 @@ static void check_copy(df_scan *s, const vigil_df_instr *in, int st)
 			    "COPY --from=%s names no earlier stage (an image needs a tag)", from);
 		for (size_t i = 0; i < nsrc; i++)
 			if (is(in->argv[i], "/") || is(in->argv[i], "/."))
-				ADD(s, "VGL-DF-054", in->line, "COPY --from=%s copies its whole root",
-				    from);
+				ADD(s, "VGL-DF-054", in->line,
+				    "COPY --from=%s copies its whole root", from);
 	}
 }
 

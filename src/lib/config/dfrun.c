@@ -138,7 +138,6 @@ static const char *base_name(const char *p)
 	return s ? s + 1 : p;
 }
 
-
 /* Index of the first non-option word after argv[from], or argc. */
 static size_t subcommand(const scmd *c, size_t from)
 {
@@ -203,24 +202,62 @@ static bool cache_mount(const vigil_df_instr *in, const char *dir)
 }
 
 /* Options of each package tool that consume the next word ("--virtual NAME"). */
-static const char *const APT_OPTS[] = {"-o", "-t", "-c", "--option", "--target-release",
-				       "--config-file", "-a", "--host-architecture", NULL};
-static const char *const APK_OPTS[] = {"-t", "--virtual", "-X", "--repository", "-p", "--root",
-				       "--arch", "--keys-dir", "--cache-dir",
-				       "--repositories-file", NULL};
-static const char *const PIP_OPTS[] = {
-	"-r",	      "--requirement",	  "-c",		  "--constraint",     "-e",
-	"--editable", "-i",		  "--index-url",  "--extra-index-url", "-f",
-	"--find-links", "--trusted-host", "--root-user-action", "-t",	      "--target",
-	"--prefix",   "--root",		  "--src",	  "--upgrade-strategy", "--platform",
-	"--python-version", "--implementation", "--abi", "--progress-bar", "--log",
-	"--proxy",    "--retries",	  "--timeout",	  "--exists-action",  "--cert",
-	"--client-cert", "--cache-dir",	  "--global-option", "--config-settings", "-C",
-	"--no-binary", "--only-binary",	  "--report",	  "--python",	      NULL};
-static const char *const NPM_OPTS[] = {"--loglevel", "--registry", "--prefix", "-w",
-				       "--workspace", "--cache", "--userconfig", "--tag",
-				       "--omit", "--include", "--install-strategy", "--before",
-				       "--location", "--scope", NULL};
+static const char *const APT_OPTS[] = {"-o",
+				       "-t",
+				       "-c",
+				       "--option",
+				       "--target-release",
+				       "--config-file",
+				       "-a",
+				       "--host-architecture",
+				       NULL};
+static const char *const APK_OPTS[] = {
+	"-t",	  "--virtual",	"-X",	       "--repository",	      "-p", "--root",
+	"--arch", "--keys-dir", "--cache-dir", "--repositories-file", NULL};
+static const char *const PIP_OPTS[] = {"-r",
+				       "--requirement",
+				       "-c",
+				       "--constraint",
+				       "-e",
+				       "--editable",
+				       "-i",
+				       "--index-url",
+				       "--extra-index-url",
+				       "-f",
+				       "--find-links",
+				       "--trusted-host",
+				       "--root-user-action",
+				       "-t",
+				       "--target",
+				       "--prefix",
+				       "--root",
+				       "--src",
+				       "--upgrade-strategy",
+				       "--platform",
+				       "--python-version",
+				       "--implementation",
+				       "--abi",
+				       "--progress-bar",
+				       "--log",
+				       "--proxy",
+				       "--retries",
+				       "--timeout",
+				       "--exists-action",
+				       "--cert",
+				       "--client-cert",
+				       "--cache-dir",
+				       "--global-option",
+				       "--config-settings",
+				       "-C",
+				       "--no-binary",
+				       "--only-binary",
+				       "--report",
+				       "--python",
+				       NULL};
+static const char *const NPM_OPTS[] = {
+	"--loglevel",	"--registry", "--prefix", "-w",	       "--workspace",	     "--cache",
+	"--userconfig", "--tag",      "--omit",	  "--include", "--install-strategy", "--before",
+	"--location",	"--scope",    NULL};
 static bool in_list(const char *const *v, const char *a)
 {
 	for (; v && *v; v++)
@@ -366,8 +403,8 @@ static int text_pipefail(const run_ctx *rc)
 		for (size_t k = 1; k + 1 < c->argc; k++) {
 			const char *o = c->argv[k];
 			size_t n = strlen(o);
-			if (n >= 2 && (o[0] == '-' || o[0] == '+') && o[1] != '-' && o[n - 1] == 'o' &&
-			    is(c->argv[k + 1], "pipefail"))
+			if (n >= 2 && (o[0] == '-' || o[0] == '+') && o[1] != '-' &&
+			    o[n - 1] == 'o' && is(c->argv[k + 1], "pipefail"))
 				r = o[0] == '-';
 		}
 	}
@@ -377,11 +414,11 @@ static int text_pipefail(const run_ctx *rc)
 /* Counts of install commands and of the cleans after them, for the yum / dnf family. */
 static bool rpm_install_sub(const char *tool, const char *sc)
 {
-	static const char *const yum[] = {"install",	  "update",	  "upgrade",
-					  "reinstall",	  "groupinstall", "localinstall",
-					  "downgrade",	  "group",	  "update-minimal"};
-	static const char *const dnf[] = {"in", "up", "upgrade-minimal", "distro-sync",
-					  "distrosync", "dsync"};
+	static const char *const yum[] = {"install",   "update",       "upgrade",
+					  "reinstall", "groupinstall", "localinstall",
+					  "downgrade", "group",	       "update-minimal"};
+	static const char *const dnf[] = {"in",		 "up",	       "upgrade-minimal",
+					  "distro-sync", "distrosync", "dsync"};
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(yum); i++)
 		if (is(sc, yum[i]))
 			return true;
@@ -465,8 +502,7 @@ void vigil_df__check_run(df_scan *s, const vigil_df_instr *in, bool pipefail_she
 		    is(c->argv[sub], "install")) {
 			const char *v;
 			size_t vn = 0;
-			bool nocache = has_opt(c, "--no-cache-dir") ||
-				       cache_mount(in, ".cache");
+			bool nocache = has_opt(c, "--no-cache-dir") || cache_mount(in, ".cache");
 			if (!nocache && (v = text_assignment(rc.text, "PIP_NO_CACHE_DIR", &vn)))
 				nocache = truthy(v, vn);
 			else if (!nocache && (v = vigil_df__env(s, in, "PIP_NO_CACHE_DIR")))
@@ -474,7 +510,8 @@ void vigil_df__check_run(df_scan *s, const vigil_df_instr *in, bool pipefail_she
 			if (!nocache)
 				ADD(s, "VGL-DF-013", line, "pip install without --no-cache-dir");
 			if (!has_opt(c, "-c") && !has_opt(c, "--constraint") &&
-			    !strstr(rc.text, "--constraint=") && !strstr(rc.text, "PIP_CONSTRAINT=") &&
+			    !strstr(rc.text, "--constraint=") &&
+			    !strstr(rc.text, "PIP_CONSTRAINT=") &&
 			    (bad = first_unpinned(c, sub + 1, PIP_OPTS, pip_pinned)))
 				ADD(s, "VGL-DF-014", line, "package '%s' has no version pin", bad);
 		}

@@ -32,12 +32,10 @@ static int kind_of_name(const char *path)
 {
 	/* Dockerfile.5.md, Dockerfile.nanorc, Dockerfile.tmLanguage: documents and editor
 	 * files about Dockerfiles, not Dockerfiles */
-	static const char *const not_df[] = {".md",	".markdown", ".rst",	".txt",
-					     ".adoc",	".html",     ".nanorc", ".vim",
-					     ".el",	".tmPreferences", ".tmLanguage", ".sh",
-					     ".py",	".go",	     ".orig",	".rej",
-					     ".swp",	".bak",	     ".json",	".yaml",
-					     ".yml"};
+	static const char *const not_df[] = {
+		".md",	 ".markdown", ".rst",		".txt",	       ".adoc", ".html", ".nanorc",
+		".vim",	 ".el",	      ".tmPreferences", ".tmLanguage", ".sh",	".py",	 ".go",
+		".orig", ".rej",      ".swp",		".bak",	       ".json", ".yaml", ".yml"};
 	const char *b = strrchr(path, '/');
 	b = b ? b + 1 : path;
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(not_df); i++)
@@ -110,7 +108,8 @@ static int read_ignores(vigil_vec *out, vigil_ctx *ctx, const char *name, const 
 				continue;
 			while (q < p + n && (*q == ' ' || *q == '\t'))
 				q++;
-			if ((size_t)(p + n - q) < sizeof(tag) - 1 || memcmp(q, tag, sizeof(tag) - 1))
+			if ((size_t)(p + n - q) < sizeof(tag) - 1 ||
+			    memcmp(q, tag, sizeof(tag) - 1))
 				break;
 			q += sizeof(tag) - 1;
 			for (c = q; c < p + n && *c != ' ' && *c != '\t' && *c != '\r';) {
@@ -130,7 +129,8 @@ static int read_ignores(vigil_vec *out, vigil_ctx *ctx, const char *name, const 
 				snprintf(g->id, sizeof(g->id), "%.*s", (int)(k < 31 ? k : 31), c);
 				g->line = lineno + 1;
 				if (!vigil_config__check(g->id))
-					vigil_warn(ctx, "%s line %d: vigil:ignore names no check '%s'",
+					vigil_warn(ctx,
+						   "%s line %d: vigil:ignore names no check '%s'",
 						   name, lineno + 1, g->id);
 				c += k;
 				if (c < p + n && *c == ',')
@@ -150,8 +150,8 @@ static int read_ignores(vigil_vec *out, vigil_ctx *ctx, const char *name, const 
 }
 
 /* Drops the findings from index `from` on that an inline suppression covers. */
-static int apply_ignores(vigil_config_result *r, vigil_ctx *ctx, const char *name,
-			 const char *buf, size_t len, int kind, size_t from)
+static int apply_ignores(vigil_config_result *r, vigil_ctx *ctx, const char *name, const char *buf,
+			 size_t len, int kind, size_t from)
 {
 	vigil_vec ig = VIGIL_VEC_INIT(ignore);
 	size_t k = from;
@@ -272,8 +272,8 @@ static bool has_file(const char *dir, const char *name)
 /* Checks rendered output. Helm marks each template's part with "# Source: CHART/PATH";
  * each part is checked as "DIR/PATH [helm template]" with lines counted from that
  * marker. Other output is one stream named "DIR [what]". */
-static int check_rendered(walk *w, const char *dir, const char *what, const char *buf,
-			  size_t len, bool *found)
+static int check_rendered(walk *w, const char *dir, const char *what, const char *buf, size_t len,
+			  bool *found)
 {
 	static const char mark[] = "# Source: ";
 	const char *p = buf, *end = buf + len;
@@ -307,11 +307,12 @@ static int check_rendered(walk *w, const char *dir, const char *what, const char
 			}
 		if (!next)
 			next = end;
-		if ((src ? asprintf(&name, "%s/%.*s [%s]", dir, (int)(srclen > 1024 ? 1024 : srclen),
-				     src, what)
+		if ((src ? asprintf(&name, "%s/%.*s [%s]", dir,
+				    (int)(srclen > 1024 ? 1024 : srclen), src, what)
 			 : asprintf(&name, "%s [%s]", dir, what)) < 0)
 			return VIGIL_ENOMEM;
-		e = run_kind(w->r, w->ctx, KIND_K8S, name, start, (size_t)(next - start), w->opts, &f);
+		e = run_kind(w->r, w->ctx, KIND_K8S, name, start, (size_t)(next - start), w->opts,
+			     &f);
 		if (e == VIGIL_ENOMEM)
 			error = e;
 		else if (e < 0)
@@ -328,7 +329,7 @@ static int check_rendered(walk *w, const char *dir, const char *what, const char
  * warning says the directory was not checked. Returns 1 when `dir` was one of them. */
 static int render_dir(walk *w, const char *dir, int *error)
 {
-	int kind = has_file(dir, "Chart.yaml")		 ? VIGIL_RENDER_HELM
+	int kind = has_file(dir, "Chart.yaml") ? VIGIL_RENDER_HELM
 		   : has_file(dir, "kustomization.yaml") || has_file(dir, "kustomization.yml") ||
 				   has_file(dir, "Kustomization")
 			   ? VIGIL_RENDER_KUSTOMIZE
@@ -343,12 +344,13 @@ static int render_dir(walk *w, const char *dir, int *error)
 		vigil_warn(w->ctx, "%s: %s not checked: %s%s", dir,
 			   kind == VIGIL_RENDER_HELM ? "Helm chart" : "Kustomize directory",
 			   vigil_ctx_error(w->ctx),
-			   e == VIGIL_ENOTFOUND ? kind == VIGIL_RENDER_HELM
-							  ? " (install helm, or check the output "
-							    "of helm template)"
-							  : " (install kubectl, or check the output "
-							    "of kubectl kustomize)"
-						: "");
+			   e == VIGIL_ENOTFOUND
+				   ? kind == VIGIL_RENDER_HELM
+					     ? " (install helm, or check the output "
+					       "of helm template)"
+					     : " (install kubectl, or check the output "
+					       "of kubectl kustomize)"
+				   : "");
 	} else if ((e = check_rendered(w, dir, what, out.data ? (char *)out.data : "", out.len,
 				       &found)) < 0) {
 		*error = e;

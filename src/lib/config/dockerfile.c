@@ -375,8 +375,8 @@ static void check_flag_image(df_scan *s, const vigil_df_instr *in, int st, const
 	ref = vigil_df__stage_ref(s->df, from, st + 1);
 	if (ref == st)
 		ADD(s, "VGL-DF-026", in->line, "%s=%s refers to its own stage", what, from);
-	else if (ref < 0 &&
-		 !vigil_config__registry_allowed(from, s->opts ? s->opts->allowed_registries : NULL))
+	else if (ref < 0 && !vigil_config__registry_allowed(
+				    from, s->opts ? s->opts->allowed_registries : NULL))
 		ADD(s, "VGL-DF-029", in->line, "%s=%s is from a registry not allowed", what, from);
 }
 
@@ -414,8 +414,8 @@ static void check_onbuild(df_scan *s, const vigil_df_instr *in, int st, bool pip
 	if (!*in->args)
 		return;
 	if (vigil_df__parse(&sub, s->ctx, in->args, strlen(in->args)) < 0) {
-		vigil_warn(s->ctx, "%s line %d: ONBUILD trigger not checked: %s", s->file,
-			   in->line, vigil_ctx_error(s->ctx));
+		vigil_warn(s->ctx, "%s line %d: ONBUILD trigger not checked: %s", s->file, in->line,
+			   vigil_ctx_error(s->ctx));
 		return;
 	}
 	if (sub->n >= 1) {

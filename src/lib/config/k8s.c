@@ -137,8 +137,7 @@ const vigil_check_info vigil_config__checks_k8s[] = {
 };
 
 /* Adds a finding on the current object (and container, when given). */
-void vigil_k8s__add(kscan *s, const char *id, int line, const char *container, const char *fmt,
-		    ...)
+void vigil_k8s__add(kscan *s, const char *id, int line, const char *container, const char *fmt, ...)
 {
 	char msg[512], obj[768];
 	va_list ap;
@@ -195,14 +194,16 @@ static void check_image(kscan *s, const vigil_ynode *c, const char *cname)
 	if (digest && colon && colon > strchr(img, '@'))
 		colon = NULL;
 	if (colon && strncmp(colon, ":latest", 7) == 0 && (!colon[7] || colon[7] == '@'))
-		vigil_k8s__add(s, "VGL-K8S-021", in->line, cname, "image %s uses the latest tag", img);
+		vigil_k8s__add(s, "VGL-K8S-021", in->line, cname, "image %s uses the latest tag",
+			       img);
 	else if (!colon && !digest)
 		vigil_k8s__add(s, "VGL-K8S-021", in->line, cname, "image %s has no tag", img);
 	if (!digest)
-		vigil_k8s__add(s, "VGL-K8S-022", in->line, cname, "image %s is not pinned by digest", img);
+		vigil_k8s__add(s, "VGL-K8S-022", in->line, cname,
+			       "image %s is not pinned by digest", img);
 	if (!vigil_config__registry_allowed(img, s->opts ? s->opts->allowed_registries : NULL))
-		vigil_k8s__add(s, "VGL-K8S-023", in->line, cname, "image %s is from a registry not allowed",
-		    img);
+		vigil_k8s__add(s, "VGL-K8S-023", in->line, cname,
+			       "image %s is from a registry not allowed", img);
 }
 
 static void check_caps(kscan *s, const vigil_ynode *sc, const vigil_ynode *c, const char *cname)
@@ -214,7 +215,7 @@ static void check_caps(kscan *s, const vigil_ynode *sc, const vigil_ynode *c, co
 	const vigil_ynode *drop = GET(caps, "drop");
 	if (!seq_has(drop, "ALL", true))
 		vigil_k8s__add(s, "VGL-K8S-011", line_of(vigil_yaml__key(caps, "drop"), c), cname,
-		    "capabilities.drop does not include ALL");
+			       "capabilities.drop does not include ALL");
 	for (size_t i = 0; i < vigil_yaml__len(addv); i++) {
 		const vigil_ynode *a = vigil_yaml__at(addv, i);
 		const char *v = STR(a);
@@ -224,8 +225,8 @@ static void check_caps(kscan *s, const vigil_ynode *sc, const vigil_ynode *c, co
 			v += 4;
 		for (size_t k = 0; k < VIGIL_ARRAY_LEN(danger); k++)
 			if (strcasecmp(v, danger[k]) == 0)
-				vigil_k8s__add(s, "VGL-K8S-012", a->line, cname, "capability %s added",
-				    STR(a));
+				vigil_k8s__add(s, "VGL-K8S-012", a->line, cname,
+					       "capability %s added", STR(a));
 	}
 }
 
@@ -236,9 +237,9 @@ static void check_resources(kscan *s, const vigil_ynode *c, const char *cname)
 	int line = c->line;
 	if (!GET(req, "cpu") || !GET(req, "memory"))
 		vigil_k8s__add(s, "VGL-K8S-018", line, cname, "no %s request",
-		    !GET(req, "cpu") && !GET(req, "memory") ? "CPU or memory"
-		    : !GET(req, "cpu")			    ? "CPU"
-							    : "memory");
+			       !GET(req, "cpu") && !GET(req, "memory") ? "CPU or memory"
+			       : !GET(req, "cpu")		       ? "CPU"
+								       : "memory");
 	if (!GET(lim, "memory"))
 		vigil_k8s__add(s, "VGL-K8S-019", line, cname, "no memory limit");
 	if (!GET(lim, "cpu"))
@@ -253,7 +254,7 @@ static void check_env(kscan *s, const vigil_ynode *c, const char *cname)
 		const char *name = STR(GET(e, "name")), *v = STR(val);
 		if (name && v && *v && vigil_config__secret_name(name))
 			vigil_k8s__add(s, "VGL-K8S-032", val->line, cname,
-			    "environment variable %s holds a literal secret", name);
+				       "environment variable %s holds a literal secret", name);
 	}
 }
 
@@ -277,20 +278,20 @@ static void check_container(kscan *s, const vigil_ynode *c, const vigil_ynode *p
 		vigil_k8s__add(s, "VGL-K8S-001", n->line, cname, "privileged: true");
 	n = GET(sc, "allowPrivilegeEscalation");
 	if (vigil_yaml__bool(n) != 0)
-		vigil_k8s__add(s, "VGL-K8S-002", line_of(n, c), cname, "allowPrivilegeEscalation is %s",
-		    n ? "true" : "not set");
+		vigil_k8s__add(s, "VGL-K8S-002", line_of(n, c), cname,
+			       "allowPrivilegeEscalation is %s", n ? "true" : "not set");
 	nonroot = either(GET(sc, "runAsNonRoot"), GET(psc, "runAsNonRoot"));
 	user = either(GET(sc, "runAsUser"), GET(psc, "runAsUser"));
 	if (STR(user) && strcmp(STR(user), "0") == 0)
 		vigil_k8s__add(s, "VGL-K8S-010", user->line, cname, "runAsUser is 0");
 	else if (!is_true(nonroot) && !(STR(user) && uid_nonzero(STR(user))))
 		vigil_k8s__add(s, "VGL-K8S-009", line_of(nonroot, c), cname, "runAsNonRoot is %s",
-		    nonroot ? "not true" : "not set");
+			       nonroot ? "not true" : "not set");
 	check_caps(s, sc, c, cname);
 	n = GET(sc, "readOnlyRootFilesystem");
 	if (!is_true(n))
-		vigil_k8s__add(s, "VGL-K8S-013", line_of(n, c), cname, "readOnlyRootFilesystem is %s",
-		    n ? "not true" : "not set");
+		vigil_k8s__add(s, "VGL-K8S-013", line_of(n, c), cname,
+			       "readOnlyRootFilesystem is %s", n ? "not true" : "not set");
 	bool anno;
 	prof = either(GET(GET(sc, "seccompProfile"), "type"),
 		      GET(GET(psc, "seccompProfile"), "type"));
@@ -302,28 +303,31 @@ static void check_container(kscan *s, const vigil_ynode *c, const vigil_ynode *p
 	if (!prof)
 		vigil_k8s__add(s, "VGL-K8S-014", c->line, cname, "no seccomp profile");
 	else if (unconfined(STR(prof)))
-		vigil_k8s__add(s, "VGL-K8S-015", prof->line, cname, "seccomp profile is Unconfined");
+		vigil_k8s__add(s, "VGL-K8S-015", prof->line, cname,
+			       "seccomp profile is Unconfined");
 	else if (!known_profile(STR(prof), anno, true))
 		vigil_k8s__add(s, "VGL-K8S-015", prof->line, cname,
-		    "unknown seccomp profile '%.60s' (the runtime may run unconfined)",
-		    STR(prof) ? STR(prof) : "?");
+			       "unknown seccomp profile '%.60s' (the runtime may run unconfined)",
+			       STR(prof) ? STR(prof) : "?");
 	prof = either(GET(GET(sc, "appArmorProfile"), "type"),
 		      GET(GET(psc, "appArmorProfile"), "type"));
 	anno = !prof;
 	if (anno)
 		prof = annotation(meta, "container.apparmor.security.beta.kubernetes.io/", cname);
 	if (prof && unconfined(STR(prof)))
-		vigil_k8s__add(s, "VGL-K8S-016", prof->line, cname, "AppArmor profile is unconfined");
+		vigil_k8s__add(s, "VGL-K8S-016", prof->line, cname,
+			       "AppArmor profile is unconfined");
 	else if (prof && !known_profile(STR(prof), anno, false))
-		vigil_k8s__add(s, "VGL-K8S-016", prof->line, cname, "unknown AppArmor profile '%.60s'",
-		    STR(prof) ? STR(prof) : "?");
+		vigil_k8s__add(s, "VGL-K8S-016", prof->line, cname,
+			       "unknown AppArmor profile '%.60s'", STR(prof) ? STR(prof) : "?");
 	if ((n = GET(sc, "procMount")) && STR(n) && strcmp(STR(n), "Unmasked") == 0)
 		vigil_k8s__add(s, "VGL-K8S-033", n->line, cname, "procMount is Unmasked");
 	n = GET(c, "ports");
 	for (size_t i = 0; i < vigil_yaml__len(n); i++) {
 		const vigil_ynode *hp = GET(vigil_yaml__at(n, i), "hostPort");
 		if (STR(hp) && strcmp(STR(hp), "0") != 0)
-			vigil_k8s__add(s, "VGL-K8S-006", hp->line, cname, "hostPort %.20s", STR(hp));
+			vigil_k8s__add(s, "VGL-K8S-006", hp->line, cname, "hostPort %.20s",
+				       STR(hp));
 	}
 	if (!ephemeral)
 		check_resources(s, c, cname);
@@ -382,13 +386,27 @@ static bool sysctl_safe(const char *name, int minor)
  * credentials, kernel interfaces, the kubelet's and runtimes' state. */
 static bool sensitive_host_path(const char *path)
 {
-	static const char *const dirs[] = {"/",		"/etc",		   "/root",
-					   "/home",	"/proc",	   "/sys",
-					   "/dev",	"/boot",	   "/var/lib/kubelet",
-					   "/var/lib/docker", "/var/lib/containerd", "/var/lib/etcd",
-					   "/etc/kubernetes", "/var/run",	   "/run",
-					   "/usr",	"/bin",		   "/sbin",
-					   "/lib",	"/var/log",	   "/var/lib/cni"};
+	static const char *const dirs[] = {"/",
+					   "/etc",
+					   "/root",
+					   "/home",
+					   "/proc",
+					   "/sys",
+					   "/dev",
+					   "/boot",
+					   "/var/lib/kubelet",
+					   "/var/lib/docker",
+					   "/var/lib/containerd",
+					   "/var/lib/etcd",
+					   "/etc/kubernetes",
+					   "/var/run",
+					   "/run",
+					   "/usr",
+					   "/bin",
+					   "/sbin",
+					   "/lib",
+					   "/var/log",
+					   "/var/lib/cni"};
 	char p[512];
 	size_t n;
 	snprintf(p, sizeof(p), "%s", path);
@@ -446,14 +464,17 @@ static void check_pod(kscan *s, const vigil_ynode *pod, const vigil_ynode *meta)
 		vigil_k8s__add(s, "VGL-K8S-034", n->line, NULL, "shareProcessNamespace: true");
 	n = GET(pod, "automountServiceAccountToken");
 	if (vigil_yaml__bool(n) != 0)
-		vigil_k8s__add(s, "VGL-K8S-024", line_of(n, pod), NULL, "automountServiceAccountToken is %s",
-		    n ? "true" : "not set");
+		vigil_k8s__add(s, "VGL-K8S-024", line_of(n, pod), NULL,
+			       "automountServiceAccountToken is %s", n ? "true" : "not set");
 	n = GET(psc, "sysctls");
 	for (size_t i = 0; i < vigil_yaml__len(n); i++) {
 		const vigil_ynode *name = GET(vigil_yaml__at(n, i), "name");
 		if (STR(name) && !sysctl_safe(STR(name), s->k8s_minor))
-			vigil_k8s__add(s, "VGL-K8S-017", name->line, NULL, "unsafe sysctl %.100s%s", STR(name),
-			    sysctl_safe(STR(name), -1) ? " (safe only in newer Kubernetes)" : "");
+			vigil_k8s__add(s, "VGL-K8S-017", name->line, NULL, "unsafe sysctl %.100s%s",
+				       STR(name),
+				       sysctl_safe(STR(name), -1)
+					       ? " (safe only in newer Kubernetes)"
+					       : "");
 	}
 	n = GET(pod, "volumes");
 	for (size_t i = 0; i < vigil_yaml__len(n); i++) {
@@ -462,14 +483,15 @@ static void check_pod(kscan *s, const vigil_ynode *pod, const vigil_ynode *meta)
 		if (!hp)
 			continue;
 		if (STR(path) && runtime_socket(STR(path)))
-			vigil_k8s__add(s, "VGL-K8S-008", path->line, NULL, "volume %s mounts %.200s",
-			    STR(GET(v, "name")) ? STR(GET(v, "name")) : "?", STR(path));
+			vigil_k8s__add(s, "VGL-K8S-008", path->line, NULL,
+				       "volume %s mounts %.200s",
+				       STR(GET(v, "name")) ? STR(GET(v, "name")) : "?", STR(path));
 		else if (STR(path) && sensitive_host_path(STR(path)))
-			vigil_k8s__add(s, "VGL-K8S-036", path->line, NULL, "hostPath volume of %.200s",
-			    STR(path));
+			vigil_k8s__add(s, "VGL-K8S-036", path->line, NULL,
+				       "hostPath volume of %.200s", STR(path));
 		else
 			vigil_k8s__add(s, "VGL-K8S-007", vigil_yaml__key(v, "hostPath")->line, NULL,
-			    "hostPath volume %.200s", STR(path) ? STR(path) : "?");
+				       "hostPath volume %.200s", STR(path) ? STR(path) : "?");
 	}
 	for (size_t l = 0; l < VIGIL_ARRAY_LEN(lists); l++) {
 		const vigil_ynode *cs = GET(pod, lists[l]);
@@ -491,27 +513,34 @@ static void check_rule(kscan *s, const vigil_ynode *rule)
 	int rline = line_of(res, rule);
 	if (wild)
 		vigil_k8s__add(s, "VGL-K8S-026", wild->line, NULL, "rule has '*' in %s",
-		    wild == verbs ? "verbs"
-		    : wild == res ? "resources"
-				  : "apiGroups");
+			       wild == verbs ? "verbs"
+			       : wild == res ? "resources"
+					     : "apiGroups");
 	if (seq_has(res, "secrets", false) && vigil_yaml__len(verbs))
 		vigil_k8s__add(s, "VGL-K8S-027", rline, NULL, "rule %s secrets",
-		    any_verb || seq_has(verbs, "get", false) || seq_has(verbs, "list", false) ||
-				    seq_has(verbs, "watch", false)
-			    ? "reads"
-			    : "changes");
+			       any_verb || seq_has(verbs, "get", false) ||
+					       seq_has(verbs, "list", false) ||
+					       seq_has(verbs, "watch", false)
+				       ? "reads"
+				       : "changes");
 	if ((seq_has(res, "pods/exec", false) || seq_has(res, "pods/attach", false)) &&
 	    (any_verb || seq_has(verbs, "create", false) || seq_has(verbs, "get", false)))
-		vigil_k8s__add(s, "VGL-K8S-028", rline, NULL, "rule allows exec or attach into pods");
-	static const char *const workloads[] = {
-		"pods",	      "deployments", "daemonsets",	       "statefulsets",
-		"replicasets", "jobs",	      "replicationcontrollers", "cronjobs"};
+		vigil_k8s__add(s, "VGL-K8S-028", rline, NULL,
+			       "rule allows exec or attach into pods");
+	static const char *const workloads[] = {"pods",
+						"deployments",
+						"daemonsets",
+						"statefulsets",
+						"replicasets",
+						"jobs",
+						"replicationcontrollers",
+						"cronjobs"};
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(workloads); i++)
 		if (seq_has(res, workloads[i], false) &&
-		    (any_verb || seq_has(verbs, "create", false) || seq_has(verbs, "update", false) ||
-		     seq_has(verbs, "patch", false))) {
-			vigil_k8s__add(s, "VGL-K8S-035", rline, NULL, "rule allows creating or changing %s",
-			    workloads[i]);
+		    (any_verb || seq_has(verbs, "create", false) ||
+		     seq_has(verbs, "update", false) || seq_has(verbs, "patch", false))) {
+			vigil_k8s__add(s, "VGL-K8S-035", rline, NULL,
+				       "rule allows creating or changing %s", workloads[i]);
 			break;
 		}
 	for (size_t i = 0; i < vigil_yaml__len(verbs); i++) {
@@ -519,7 +548,7 @@ static void check_rule(kscan *s, const vigil_ynode *rule)
 		if (v &&
 		    (!strcmp(v, "escalate") || !strcmp(v, "bind") || !strcmp(v, "impersonate")))
 			vigil_k8s__add(s, "VGL-K8S-029", vigil_yaml__at(verbs, i)->line, NULL,
-			    "rule grants %s", v);
+				       "rule grants %s", v);
 	}
 	vigil_k8s__rule_more(s, rule);
 }
@@ -576,8 +605,9 @@ static bool check_object(kscan *s, const vigil_ynode *obj, int depth)
 		/* only what looks like a manifest: a metadata block, and a kind that is a
 		 * Kubernetes-style name (not "discovery#restDescription") */
 		if ((kind || api) && obj && obj->kind == VIGIL_YMAP && GET(obj, "metadata") &&
-		    (!kind || (kind[0] >= 'A' && kind[0] <= 'Z' && !kind[strspn(kind,
-			     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")])) &&
+		    (!kind || (kind[0] >= 'A' && kind[0] <= 'Z' &&
+			       !kind[strspn(kind, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv"
+						  "wxyz0123456789")])) &&
 		    s->warned++ < 20)
 			vigil_warn(s->ctx, "%s line %d: object without %s, not checked", s->file,
 				   obj->line, kind ? "apiVersion" : "kind");
@@ -606,7 +636,8 @@ static bool check_object(kscan *s, const vigil_ynode *obj, int depth)
 	vigil_k8s__note_namespace(s, obj, kind);
 	if (vigil_config__k8s_deprecated(api, kind, &removed, &use))
 		vigil_k8s__add(s, "VGL-K8S-038", line_of(GET(obj, "apiVersion"), obj), NULL,
-		    "%s %s was removed in Kubernetes %s; use %s", api, kind, removed, use);
+			       "%s %s was removed in Kubernetes %s; use %s", api, kind, removed,
+			       use);
 	if (!strcmp(kind, "Pod")) {
 		check_pod(s, spec, meta);
 		vigil_k8s__pod_more(s, spec, meta, meta, kind);
@@ -632,7 +663,7 @@ static bool check_object(kscan *s, const vigil_ynode *obj, int depth)
 		namespaced = false;
 	if (namespaced && (!STR(ns) || !*STR(ns) || !strcmp(STR(ns), "default")))
 		vigil_k8s__add(s, "VGL-K8S-025", line_of(ns, either(meta, obj)), NULL, "%s",
-		    ns ? "namespace is default" : "no namespace set (default)");
+			       ns ? "namespace is default" : "no namespace set (default)");
 	return true;
 }
 

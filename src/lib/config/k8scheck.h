@@ -23,8 +23,8 @@ typedef struct kscan {
 } kscan;
 
 /* Adds a finding on the current object (and container, when given). */
-void vigil_k8s__add(kscan *s, const char *id, int line, const char *container, const char *fmt,
-		    ...) __attribute__((format(printf, 5, 6)));
+void vigil_k8s__add(kscan *s, const char *id, int line, const char *container, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 #define GET vigil_yaml__get
 #define STR vigil_yaml__str

@@ -80,9 +80,9 @@ void vigil_k8s__container_more(kscan *s, const vigil_ynode *c, const vigil_ynode
 void vigil_k8s__pod_more(kscan *s, const vigil_ynode *pod, const vigil_ynode *meta,
 			 const vigil_ynode *objmeta, const char *kind)
 {
-	static const char *const core[] = {"configMap", "csi",		  "downwardAPI",
-					   "emptyDir",	"ephemeral",	  "persistentVolumeClaim",
-					   "projected", "secret",	  "hostPath",
+	static const char *const core[] = {"configMap", "csi",	     "downwardAPI",
+					   "emptyDir",	"ephemeral", "persistentVolumeClaim",
+					   "projected", "secret",    "hostPath",
 					   "name"};
 	const vigil_ynode *psc = GET(pod, "securityContext"), *n, *ns = GET(objmeta, "namespace");
 	const vigil_ynode *labels = GET(meta, "labels");
@@ -130,14 +130,14 @@ static bool verbs_any(const vigil_ynode *verbs, const char *const *want)
 
 void vigil_k8s__rule_more(kscan *s, const vigil_ynode *rule)
 {
-	static const char *const write[] = {"create", "update", "patch", "delete",
-					    "deletecollection", NULL};
+	static const char *const write[] = {"create", "update",		  "patch",
+					    "delete", "deletecollection", NULL};
 	static const char *const change[] = {"create", "update", "patch", NULL};
 	static const char *const del[] = {"delete", "deletecollection", NULL};
-	static const char *const anyv[] = {"get", "create", "list", "watch", "update", "patch",
-					   "delete", "connect", "proxy", NULL};
+	static const char *const anyv[] = {"get",   "create", "list",	 "watch", "update",
+					   "patch", "delete", "connect", "proxy", NULL};
 	static const char *const imp[] = {"impersonate", NULL};
-	static const char *const net[] = {"services", "endpoints", "endpointslices",
+	static const char *const net[] = {"services",	     "endpoints", "endpointslices",
 					  "networkpolicies", "ingresses", NULL};
 	static const char *const rbac[] = {"roles", "clusterroles", "rolebindings",
 					   "clusterrolebindings", NULL};
@@ -163,15 +163,15 @@ void vigil_k8s__rule_more(kscan *s, const vigil_ynode *rule)
 	for (size_t i = 0; rbac[i]; i++)
 		if (seq_has(res, rbac[i], false) && verbs_any(verbs, change)) {
 			vigil_k8s__add(s, "VGL-K8S-052", line, NULL,
-				       "rule creates or changes %s (privilege escalation)", rbac[i]);
+				       "rule creates or changes %s (privilege escalation)",
+				       rbac[i]);
 			break;
 		}
 	if ((seq_has(res, "groups", false) || seq_has(res, "users", false)) &&
-	    verbs_any(verbs, imp) && (!vigil_yaml__len(names) ||
-				      seq_has(names, "system:masters", false)))
-		vigil_k8s__add(s, "VGL-K8S-053", line, NULL,
-			       "rule impersonates %s", vigil_yaml__len(names) ? "system:masters"
-									: "any user or group");
+	    verbs_any(verbs, imp) &&
+	    (!vigil_yaml__len(names) || seq_has(names, "system:masters", false)))
+		vigil_k8s__add(s, "VGL-K8S-053", line, NULL, "rule impersonates %s",
+			       vigil_yaml__len(names) ? "system:masters" : "any user or group");
 }
 
 void vigil_k8s__object_more(kscan *s, const vigil_ynode *obj, const char *kind)
@@ -179,9 +179,9 @@ void vigil_k8s__object_more(kscan *s, const vigil_ynode *obj, const char *kind)
 	if (!strcmp(kind, "Service")) {
 		const vigil_ynode *ips = GET(GET(obj, "spec"), "externalIPs");
 		if (vigil_yaml__len(ips))
-			vigil_k8s__add(s, "VGL-K8S-043", vigil_yaml__key(GET(obj, "spec"),
-									 "externalIPs")->line,
-				       NULL, "Service sets externalIPs");
+			vigil_k8s__add(s, "VGL-K8S-043",
+				       vigil_yaml__key(GET(obj, "spec"), "externalIPs")->line, NULL,
+				       "Service sets externalIPs");
 	} else if (!strcmp(kind, "ConfigMap")) {
 		const vigil_ynode *data = GET(obj, "data");
 		for (size_t i = 0; data && data->kind == VIGIL_YMAP && i < data->n; i++) {

@@ -77,17 +77,10 @@ static int severities(vigil_config_opts *out, vigil_ctx *ctx, const char *path,
 static const struct {
 	const char *id, *key;
 } SETTINGS[] = {
-	{"VGL-K8S-017", "k8s_version"},
-	{"VGL-K8S-037", "min_uid"},
-	{"VGL-K8S-037", "min_gid"},
-	{"VGL-DF-050", "required"},
-	{"VGL-DF-050", "url"},
-	{"VGL-DF-050", "rfc3339"},
-	{"VGL-DF-050", "semver"},
-	{"VGL-DF-050", "spdx"},
-	{"VGL-DF-050", "hash"},
-	{"VGL-DF-050", "email"},
-	{"VGL-K8S-046", "min_port"},
+	{"VGL-K8S-017", "k8s_version"}, {"VGL-K8S-037", "min_uid"},  {"VGL-K8S-037", "min_gid"},
+	{"VGL-DF-050", "required"},	{"VGL-DF-050", "url"},	     {"VGL-DF-050", "rfc3339"},
+	{"VGL-DF-050", "semver"},	{"VGL-DF-050", "spdx"},	     {"VGL-DF-050", "hash"},
+	{"VGL-DF-050", "email"},	{"VGL-K8S-046", "min_port"},
 };
 
 static bool setting_known(const char *id, const char *key)
@@ -119,8 +112,7 @@ done:
 }
 
 /* checks: settings: {ID: {KEY: VALUE}} into triples id, key, value. */
-static int settings(vigil_config_opts *out, vigil_ctx *ctx, const char *path,
-		    const vigil_ynode *m)
+static int settings(vigil_config_opts *out, vigil_ctx *ctx, const char *path, const vigil_ynode *m)
 {
 	vigil_vec v = VIGIL_VEC_INIT(char *);
 	int error = 0;
@@ -131,29 +123,30 @@ static int settings(vigil_config_opts *out, vigil_ctx *ctx, const char *path,
 		const char *id = vigil_yaml__str(m->items[2 * i]);
 		const vigil_ynode *kv = m->items[2 * i + 1];
 		if (!id || !vigil_config__check(id)) {
-			error = vigil_error_set(ctx, VIGIL_EINVAL, "%s line %d: no check '%s'", path,
-						m->items[2 * i]->line, id ? id : "?");
+			error = vigil_error_set(ctx, VIGIL_EINVAL, "%s line %d: no check '%s'",
+						path, m->items[2 * i]->line, id ? id : "?");
 			break;
 		}
 		if (kv->kind != VIGIL_YMAP) {
 			error = vigil_error_set(ctx, VIGIL_EFORMAT,
-						"%s line %d: settings of %s must be a mapping", path,
-						kv->line, id);
+						"%s line %d: settings of %s must be a mapping",
+						path, kv->line, id);
 			break;
 		}
 		for (size_t k = 0; k < kv->n && error >= 0; k++) {
 			const char *key = vigil_yaml__str(kv->items[2 * k]);
 			char *val, **slot;
 			if (!key || !setting_known(id, key)) {
-				error = vigil_error_set(ctx, VIGIL_EINVAL,
-							"%s line %d: %s has no setting '%s'", path,
-							kv->items[2 * k]->line, id, key ? key : "?");
+				error = vigil_error_set(
+					ctx, VIGIL_EINVAL, "%s line %d: %s has no setting '%s'",
+					path, kv->items[2 * k]->line, id, key ? key : "?");
 				break;
 			}
 			if (!(val = setting_value(kv->items[2 * k + 1]))) {
-				error = vigil_error_set(ctx, VIGIL_EFORMAT,
-							"%s line %d: %s.%s must be a value or a list",
-							path, kv->items[2 * k + 1]->line, id, key);
+				error = vigil_error_set(
+					ctx, VIGIL_EFORMAT,
+					"%s line %d: %s.%s must be a value or a list", path,
+					kv->items[2 * k + 1]->line, id, key);
 				break;
 			}
 			const char *trip[3] = {id, key, val};

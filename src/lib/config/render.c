@@ -125,7 +125,8 @@ done:
 
 int vigil_config__render(vigil_buf *out, vigil_ctx *ctx, int kind, const char *dir, size_t max)
 {
-	const char *tool = kind == VIGIL_RENDER_HELM ? getenv("VIGIL_HELM") : getenv("VIGIL_KUBECTL");
+	const char *tool =
+		kind == VIGIL_RENDER_HELM ? getenv("VIGIL_HELM") : getenv("VIGIL_KUBECTL");
 	char *argv[4];
 	if (!tool || !*tool)
 		tool = kind == VIGIL_RENDER_HELM ? "helm" : "kubectl";
