@@ -71,9 +71,15 @@ int cmd_scan(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_vercmp(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 void help_db(void);
 void help_scan(void);
 void help_config(void);
 void help_audit(void);
+void help_verify(void);
+/* Opens [oci:]DIR[:TAG|@DIGEST] as a signature source; *ref (malloc'd, may be NULL)
+ * names the image in it, else `tag`. */
+int trust_open_source(vigil_ctx *ctx, const char *image, const char *tag,
+		      vigil_trust_source **out, char **ref);
 
 #endif

@@ -135,6 +135,7 @@ static void help_main(void)
 	       "                        build, describe, query or carry the vulnerability "
 	       "database\n"
 	       "  vercmp SCHEME A B     compare versions as dpkg, apk, rpm, npm, pip... do\n"
+	       "  verify IMAGE --key K  verify the image's cosign signatures with a public key\n"
 	       "  version               print the version\n"
 	       "  help [COMMAND]        show help\n"
 	       "\n"
@@ -866,6 +867,8 @@ int main(int argc, char **argv)
 		return cmd_audit(argc - 1, argv + 1);
 	if (strcmp(cmd, "vercmp") == 0)
 		return cmd_vercmp(argc - 1, argv + 1);
+	if (strcmp(cmd, "verify") == 0)
+		return cmd_verify(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("vigil %s\n", VIGIL_VERSION);
 		return 0;
@@ -885,6 +888,8 @@ int main(int argc, char **argv)
 			help_config();
 		else if (argc > 2 && strcmp(argv[2], "audit") == 0)
 			help_audit();
+		else if (argc > 2 && strcmp(argv[2], "verify") == 0)
+			help_verify();
 		else
 			help_main();
 		return 0;

@@ -1,0 +1,120 @@
+/*
+ * vigil/trust.h - image signatures (cosign) and trusted-source policy. Included by
+ * vigil.h.
+ *
+ * A cosign signature of an image is an OCI manifest whose layers are "simple signing"
+ * payloads (JSON naming the signed manifest digest), each carrying its signature in
+ * the `dev.cosignproject.cosign/signature` annotation. It is found through the tag
+ * scheme (`sha256-<hex>.sig` in the image's repository) or OCI 1.1 referrers (the
+ * referrers API, or the `sha256-<hex>` referrers tag when the registry has no API).
+ * Verification reads manifests and blobs through a vigil_trust_source, so the same
+ * code checks an OCI layout on disk and a registry.
+ */
+#ifndef VIGIL_TRUST_H
+#define VIGIL_TRUST_H
+
+/* ---- public keys ----------------------------------------------------------------- */
+
+typedef struct vigil_trust_key vigil_trust_key;
+
+/* Reads a PEM public key (SubjectPublicKeyInfo, as `cosign generate-key-pair` writes
+ * cosign.pub): ECDSA P-256, Ed25519 or RSA (2048 bits or more). VIGIL_ENOTFOUND,
+ * VIGIL_EIO, VIGIL_EFORMAT (not a key, or another type), VIGIL_ENOMEM. Free with
+ * vigil_trust_key_free. */
+int vigil_trust_key_load(vigil_trust_key **out, vigil_ctx *ctx, const char *path);
+/* The same from a buffer. */
+int vigil_trust_key_parse(vigil_trust_key **out, vigil_ctx *ctx, const char *pem, size_t len);
+/* "ecdsa-p256", "ed25519" or "rsa-<bits>". Static or owned by the key. */
+const char *vigil_trust_key_type(const vigil_trust_key *k);
+/* "sha256:<hex>" of the key's DER encoding, to name it in reports. Owned by the key. */
+const char *vigil_trust_key_id(const vigil_trust_key *k);
+/* 0 when `sig` is a valid signature of `data` (ECDSA and RSA PKCS#1 v1.5 over SHA-256,
+ * Ed25519 over the data itself, as cosign signs), VIGIL_EFORMAT when it is not. */
+int vigil_trust_key_verify(const vigil_trust_key *k, const void *data, size_t len,
+			   const unsigned char *sig, size_t sig_len);
+void vigil_trust_key_free(vigil_trust_key *k);
+
+/* ---- where signatures are read from ------------------------------------------------ */
+
+/*
+ * A source of manifests and blobs (one repository). Each callback returns a malloc'd
+ * buffer in *out / *out_len (the caller frees it) of at most `max` bytes (VIGIL_ELIMIT
+ * beyond), VIGIL_ENOTFOUND when there is no such thing, other VIGIL_E* on errors, with
+ * the message in the context. Content is checked by the caller against its digest.
+ */
+typedef struct vigil_trust_source {
+	/* The manifest or index `ref` names: a tag, a digest "sha256:<hex>", or NULL for
+	 * the source's default image (an OCI layout holding one image). */
+	int (*manifest)(unsigned char **out, size_t *out_len, const char *ref, size_t max,
+			void *payload);
+	int (*blob)(unsigned char **out, size_t *out_len, const char *digest, size_t max,
+		    void *payload);
+	/* The referrers index of `digest` from the OCI 1.1 referrers API; VIGIL_ENOTFOUND
+	 * when the source has no such API (the `sha256-<hex>` tag is tried then). May be
+	 * NULL. */
+	int (*referrers)(unsigned char **out, size_t *out_len, const char *digest, size_t max,
+			 void *payload);
+	void (*free)(void *payload); /* may be NULL */
+	void *payload;
+	const char *name; /* for messages: "oci:DIR", "registry HOST/REPO" */
+} vigil_trust_source;
+
+/* A source reading an OCI image layout directory: tags are the index's
+ * org.opencontainers.image.ref.name annotations; a layout written by `cosign save`
+ * (kind annotations) is understood too. VIGIL_ENOTFOUND, VIGIL_EFORMAT. */
+int vigil_trust_source_oci_layout(vigil_trust_source **out, vigil_ctx *ctx, const char *dir);
+/* Frees a source made by this library (calls its free callback). NULL is a no-op. */
+void vigil_trust_source_free(vigil_trust_source *s);
+
+/* ---- verification ------------------------------------------------------------------ */
+
+/* One signature that was looked at. Strings live as long as the result. */
+typedef struct vigil_trust_sig {
+	const char *scheme;	   /* "tag" (sha256-<hex>.sig), "referrers" (API or tag) */
+	const char *manifest;	   /* digest of the signature manifest */
+	const char *payload;	   /* digest of the simple-signing payload blob */
+	const char *signed_digest; /* critical.image.docker-manifest-digest, or NULL */
+	const char *identity;	   /* critical.identity.docker-reference, or NULL */
+	int valid;		   /* signature checks with the key, digest matches */
+	const char *reason;	   /* "valid", or why it was refused (one line) */
+} vigil_trust_sig;
+
+typedef struct vigil_trust_result vigil_trust_result;
+
+/*
+ * Looks for the cosign signatures of the image `ref` names in `src` (a tag, a digest
+ * or NULL, as for the source's manifest callback) by both schemes and checks each
+ * with `key`. A signature is valid when the key verifies it over the payload, the
+ * payload blob matches its digest, its type is a cosign / atomic container signature
+ * and its docker-manifest-digest equals the digest of the image's manifest (or
+ * index) as read and hashed here. Missing or refused signatures are results, not
+ * errors; errors (the image cannot be read, a limit, I/O) return VIGIL_E*.
+ * Free the result with vigil_trust_result_free.
+ */
+int vigil_trust_verify(vigil_trust_result **out, vigil_ctx *ctx, const vigil_trust_source *src,
+		       const char *ref, const vigil_trust_key *key);
+/* The digest of the image's manifest or index that signatures must name. */
+const char *vigil_trust_result_digest(const vigil_trust_result *r);
+size_t vigil_trust_result_count(const vigil_trust_result *r);
+const vigil_trust_sig *vigil_trust_result_get(const vigil_trust_result *r, size_t i);
+/* Number of valid signatures. */
+size_t vigil_trust_result_valid(const vigil_trust_result *r);
+/* What was looked up and how ("tag sha256-...sig: not found"), NULL-terminated. */
+const char *const *vigil_trust_result_notes(const vigil_trust_result *r);
+void vigil_trust_result_free(vigil_trust_result *r);
+
+/* ---- the simple-signing payload (exposed for tests and fuzzing) -------------------- */
+
+typedef struct vigil_trust_payload {
+	char type[64];	      /* critical.type */
+	char digest[72];      /* critical.image.docker-manifest-digest, "sha256:<hex>" */
+	char identity[512];   /* critical.identity.docker-reference, "" when absent */
+} vigil_trust_payload;
+
+/* Parses a simple-signing payload. VIGIL_EFORMAT (with the reason in ctx) when it is
+ * not JSON, misses a critical member, has a digest that is not sha256:<64 hex>, or
+ * a member longer than its field. */
+int vigil_trust_payload_parse(vigil_trust_payload *out, vigil_ctx *ctx, const void *data,
+			      size_t len);
+
+#endif
