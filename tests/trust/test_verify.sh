@@ -1,0 +1,214 @@
+#!/usr/bin/env bash
+# vigil verify against signatures made by the real cosign (Debian trixie's, fetched by
+# tests/fixtures/get-cosign.sh) in a real registry (Debian's docker-registry on
+# 127.0.0.1, random port): images pushed with skopeo, signed offline with
+# `cosign sign --key --tlog-upload=false`, carried with their signatures into OCI
+# layouts, and verified: the right key accepts, a wrong key, a re-tagged image and a
+# tampered payload are refused; ECDSA P-256, Ed25519 and RSA keys; the tag scheme and
+# OCI 1.1 referrers; `cosign save` layouts; errors exit 2.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+VIGIL=${VIGIL:-$top/build/vigil}
+PY=/usr/bin/python3
+fail=0
+pass() { echo "PASS: trust: $*"; }
+bad() { echo "FAIL: trust: $*"; fail=1; }
+missing() {
+  if [ "${CI:-}" = true ]; then echo "FAIL: trust: $*"; exit 1; fi
+  echo "SKIP: trust: $*"; exit 0
+}
+for t in docker-registry skopeo openssl curl jq; do
+  command -v "$t" >/dev/null || missing "$t is not installed (make deps)"
+done
+COSIGN=$("$top/tests/fixtures/get-cosign.sh" 2>/dev/null) || missing "cosign could not be fetched (tests/fixtures/get-cosign.sh)"
+
+tmp=$(mktemp -d)
+regpid=
+cleanup() { [ -n "$regpid" ] && kill "$regpid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
+trap cleanup EXIT
+cd "$tmp" || exit 1
+
+# ---- a registry on a free loopback port ----
+port=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat > reg.yml <<YML
+version: 0.1
+storage:
+  filesystem:
+    rootdirectory: $tmp/regdata
+  delete:
+    enabled: true
+http:
+  addr: 127.0.0.1:$port
+log:
+  level: error
+YML
+docker-registry serve reg.yml > reg.log 2>&1 &
+regpid=$!
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -fs "http://127.0.0.1:$port/v2/" >/dev/null || { bad "registry did not start: $(tail -3 reg.log)"; exit 1; }
+R=127.0.0.1:$port
+
+export COSIGN_PASSWORD=$(openssl rand -hex 16)
+export COSIGN_YES=true
+cos() { "$COSIGN" "$@" >>cosign.log 2>&1; }
+cosr() { "$COSIGN" "$@" --allow-http-registry >>cosign.log 2>&1; }
+sign() { cosr sign --key "$1" --tlog-upload=false -y "$2"; }
+push() { skopeo copy -q --dest-tls-verify=false "oci:$1:latest" "docker://$R/$2"; }
+digest() { skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$R/$1"; }
+# layout DIR REPO TAG: the image and its .sig tag (when there is one) in one OCI layout
+layout() {
+  local d
+  rm -rf "$1"
+  skopeo copy -q --src-tls-verify=false "docker://$R/$2:$3" "oci:$1:$3" || return 1
+  d=$(digest "$2:$3"); d=sha256-${d#sha256:}
+  skopeo copy -q --src-tls-verify=false "docker://$R/$2:$d.sig" "oci:$1:$d.sig" 2>/dev/null
+  skopeo copy -q --all --src-tls-verify=false "docker://$R/$2:$d" "oci:$1:$d" 2>/dev/null
+  return 0
+}
+# verify LAYOUT:TAG KEY: runs vigil verify --format json into v.json, sets rc
+verify() { "$VIGIL" verify "$1" --key "$2" --format json > v.json 2> v.err; rc=$?; }
+
+for n in app other ed rsa ref; do
+  echo "$n payload $RANDOM" > "$n.txt"
+  $PY "$top/tests/fixtures/mkimage.py" "img-$n" "$n.txt=/srv/$n.txt" || { bad "mkimage $n"; exit 1; }
+done
+push img-app demo/app:v1 && push img-other demo/other:v1 && push img-ed demo/ed:v1 &&
+  push img-rsa demo/rsa:v1 && push img-ref demo/ref:v1 || { bad "skopeo push failed"; exit 1; }
+
+cos generate-key-pair || { bad "cosign generate-key-pair: $(tail -2 cosign.log)"; exit 1; }
+mkdir wrong && (cd wrong && cos generate-key-pair) || { bad "second key pair"; exit 1; }
+
+# ---- 1. the right key accepts (ECDSA P-256, tag scheme) ----
+app=$(digest demo/app:v1)
+sign cosign.key "$R/demo/app@$app" || { bad "cosign sign: $(tail -3 cosign.log)"; exit 1; }
+layout L demo/app v1
+verify L:v1 cosign.pub
+if [ $rc = 0 ] && [ "$(jq -r '.verified' v.json)" = true ] &&
+   [ "$(jq -r '.signatures[0].signed_digest' v.json)" = "$app" ] &&
+   [ "$(jq -r '.signatures[0].identity' v.json)" = "$R/demo/app" ] &&
+   [ "$(jq -r '.signatures[0].scheme' v.json)" = tag ]; then
+  pass "cosign-signed image (ECDSA P-256, tag scheme) verifies: exit 0, identity $R/demo/app"
+else bad "signed image not verified: rc=$rc $(cat v.err) $(cat v.json)"; fi
+"$VIGIL" verify L:v1 --key cosign.pub > t.txt; rc=$?
+if [ $rc = 0 ] && grep -q '^VERIFIED: 1 valid signature of 1' t.txt; then pass "table output says VERIFIED"
+else bad "table output: rc=$rc $(cat t.txt)"; fi
+verify "L@$app" cosign.pub
+[ $rc = 0 ] && pass "by digest (L@sha256:...) verifies" || bad "by digest: rc=$rc $(cat v.err)"
+
+# ---- 2. the wrong key refuses ----
+verify L:v1 wrong/cosign.pub
+if [ $rc = 1 ] && [ "$(jq -r '.signatures[0].reason' v.json)" = "signature does not verify with the key" ]; then
+  pass "wrong key: exit 1, 'signature does not verify with the key'"
+else bad "wrong key: rc=$rc $(cat v.json)"; fi
+
+# ---- 3. an unsigned image, and a re-tagged image whose digest differs ----
+layout U demo/other v1
+verify U:v1 cosign.pub
+if [ $rc = 1 ] && [ "$(jq '.signatures | length' v.json)" = 0 ]; then pass "unsigned image: exit 1, no signature"
+else bad "unsigned image: rc=$rc $(cat v.json)"; fi
+other=$(digest demo/other:v1)
+skopeo copy -q --src-tls-verify=false --dest-tls-verify=false "docker://$R/demo/other:v1" "docker://$R/demo/app:v1"
+# the attacker also copies the old signature to the new digest's .sig tag
+skopeo copy -q --src-tls-verify=false --dest-tls-verify=false \
+  "docker://$R/demo/app:sha256-${app#sha256:}.sig" "docker://$R/demo/app:sha256-${other#sha256:}.sig"
+layout T demo/app v1
+verify T:v1 cosign.pub
+if [ $rc = 1 ] && [ "$(jq -r '.digest' v.json)" = "$other" ] &&
+   jq -r '.signatures[0].reason' v.json | grep -q "^signs $app, not this image's $other"; then
+  pass "re-tagged image (digest differs, old signature copied): exit 1, 'signs $app, not this image's ...'"
+else bad "re-tagged image: rc=$rc $(cat v.json)"; fi
+
+# ---- 4. a tampered payload ----
+cp -a L P
+$PY - P "$app" <<'PYEOF'
+import hashlib, json, os, sys
+d, app = sys.argv[1], sys.argv[2]
+idx = json.load(open(f"{d}/index.json"))
+def blob(dig): return open(f"{d}/blobs/sha256/{dig[7:]}", "rb").read()
+def put(data):
+    dig = "sha256:" + hashlib.sha256(data).hexdigest()
+    open(f"{d}/blobs/sha256/{dig[7:]}", "wb").write(data)
+    return dig
+sig_tag = "sha256-" + app[7:] + ".sig"
+e = [m for m in idx["manifests"] if m["annotations"]["org.opencontainers.image.ref.name"] == sig_tag][0]
+man = json.loads(blob(e["digest"]))
+layer = man["layers"][0]
+p = json.loads(blob(layer["digest"]))
+p["critical"]["identity"]["docker-reference"] = "evil.example/app"   # same digest, new identity
+data = json.dumps(p, separators=(",", ":")).encode()
+layer["digest"], layer["size"] = put(data), len(data)            # consistent blob, old signature
+mb = json.dumps(man).encode()
+e["digest"], e["size"] = put(mb), len(mb)
+json.dump(idx, open(f"{d}/index.json", "w"))
+PYEOF
+verify P:v1 cosign.pub
+if [ $rc = 1 ] && [ "$(jq -r '.signatures[0].reason' v.json)" = "signature does not verify with the key" ]; then
+  pass "tampered payload (identity changed, blob re-hashed): exit 1, signature refused"
+else bad "tampered payload: rc=$rc $(cat v.json)"; fi
+cp -a L Q
+pl=$(jq -r '.layers[0].digest' "Q/blobs/sha256/$(jq -r --arg t "sha256-${app#sha256:}.sig" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"]==$t) | .digest' Q/index.json | cut -c8-)")
+chmod u+w "Q/blobs/sha256/${pl#sha256:}"
+sed -i 's/demo\/app/demo\/apq/' "Q/blobs/sha256/${pl#sha256:}"
+verify Q:v1 cosign.pub
+if [ $rc = 1 ] && jq -r '.signatures[0].reason' v.json | grep -q '^payload blob does not match its digest'; then
+  pass "payload blob edited in place: exit 1, 'payload blob does not match its digest'"
+else bad "edited payload blob: rc=$rc $(cat v.json)"; fi
+
+# ---- 5. Ed25519 (cosign import-key-pair) and RSA (openssl signature, cosign attach) ----
+openssl genpkey -algorithm ed25519 -out ed.pem 2>/dev/null
+cos import-key-pair --key ed.pem --output-key-prefix ed || bad "cosign import-key-pair ed25519: $(tail -2 cosign.log)"
+ed=$(digest demo/ed:v1)
+sign ed.key "$R/demo/ed@$ed" || bad "cosign sign ed25519: $(tail -2 cosign.log)"
+layout E demo/ed v1
+verify E:v1 ed.pub
+if [ $rc = 0 ] && [ "$(jq -r '.verified' v.json)" = true ]; then pass "Ed25519 key (cosign import-key-pair + sign) verifies"
+else bad "ed25519: rc=$rc $(cat v.err) $(cat v.json)"; fi
+verify E:v1 cosign.pub
+[ $rc = 1 ] && pass "Ed25519 signature refused with the ECDSA key" || bad "ed25519 with ecdsa key: rc=$rc"
+openssl genpkey -algorithm rsa -pkeyopt rsa_keygen_bits:2048 -out rsa.pem 2>/dev/null
+openssl pkey -in rsa.pem -pubout -out rsa.pub 2>/dev/null
+rsa=$(digest demo/rsa:v1)
+"$COSIGN" generate --allow-http-registry "$R/demo/rsa@$rsa" > rsa-payload.json 2>>cosign.log
+openssl dgst -sha256 -sign rsa.pem rsa-payload.json | base64 -w0 > rsa.sig
+cosr attach signature --payload rsa-payload.json --signature rsa.sig "$R/demo/rsa@$rsa" ||
+  bad "cosign attach signature: $(tail -2 cosign.log)"
+layout S demo/rsa v1
+verify S:v1 rsa.pub
+if [ $rc = 0 ] && [ "$(jq -r '.key.type' v.json)" = rsa-2048 ]; then
+  pass "RSA-2048 key (cosign generate payload, openssl signature, cosign attach) verifies"
+else bad "rsa: rc=$rc $(cat v.err) $(cat v.json)"; fi
+verify S:v1 ed.pub
+[ $rc = 1 ] && pass "RSA signature refused with the Ed25519 key" || bad "rsa with ed25519 key: rc=$rc"
+
+# ---- 6. OCI 1.1 referrers (this registry has no referrers API: the referrers tag) ----
+ref=$(digest demo/ref:v1)
+COSIGN_EXPERIMENTAL=1 cosr sign --registry-referrers-mode=oci-1-1 --key cosign.key --tlog-upload=false -y "$R/demo/ref@$ref" ||
+  bad "cosign sign oci-1-1: $(tail -2 cosign.log)"
+layout F demo/ref v1
+verify F:v1 cosign.pub
+if [ $rc = 0 ] && [ "$(jq -r '.signatures[0].scheme' v.json)" = referrers ] &&
+   jq -r '.checked[]' v.json | grep -q '^referrers tag sha256-'; then
+  pass "OCI 1.1 referrers signature (cosign --registry-referrers-mode=oci-1-1) verifies via the referrers tag"
+else bad "referrers: rc=$rc $(cat v.err) $(cat v.json)"; fi
+verify F:v1 wrong/cosign.pub
+[ $rc = 1 ] && pass "referrers signature refused with the wrong key" || bad "referrers wrong key: rc=$rc"
+
+# ---- 7. a layout written by cosign save ----
+cosr save --dir saved "$R/demo/ed@$ed" || bad "cosign save: $(tail -2 cosign.log)"
+verify saved ed.pub
+[ $rc = 0 ] && pass "cosign save layout verifies" || bad "cosign save layout: rc=$rc $(cat v.err) $(cat v.json)"
+
+# ---- 8. errors exit 2 with one line ----
+"$VIGIL" verify L:v1 --key nonexistent.pub > /dev/null 2> e1; r1=$?
+echo "not a key" > junk.pub
+"$VIGIL" verify L:v1 --key junk.pub > /dev/null 2> e2; r2=$?
+"$VIGIL" verify "$tmp/nothing-here" --key cosign.pub > /dev/null 2> e3; r3=$?
+"$VIGIL" verify L:v1 --key cosign.key > /dev/null 2> e4; r4=$?
+"$VIGIL" verify "L@sha256:$(printf '0%.0s' $(seq 64))" --key cosign.pub > /dev/null 2> e5; r5=$?
+if [ "$r1$r2$r3$r4$r5" = 22222 ] && [ "$(cat e1 e2 e3 e4 e5 | wc -l)" = 5 ]; then
+  pass "missing key, non-key, missing image, private key, unknown digest: exit 2 with one line each"
+else bad "errors: $r1$r2$r3$r4$r5 $(cat e1 e2 e3 e4 e5)"; fi
+exit $fail
