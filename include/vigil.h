@@ -427,8 +427,8 @@ int vigil_db_support_lookup(vigil_db *db, const char *ecosystem, const char *pac
 #include "vigil/secret.h"
 #include "vigil/malware.h"
 #include "vigil/config.h"
-#include "vigil/scan.h"
 #include "vigil/trust.h"
+#include "vigil/scan.h"
 
 #ifdef __cplusplus
 }

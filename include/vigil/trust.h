@@ -117,4 +117,55 @@ typedef struct vigil_trust_payload {
 int vigil_trust_payload_parse(vigil_trust_payload *out, vigil_ctx *ctx, const void *data,
 			      size_t len);
 
+/* ---- trust policy: findings of kind "trust" for vigil scan ------------------------- */
+
+/* What an image must satisfy. Arrays NULL-terminated or NULL (no rule). */
+typedef struct vigil_trust_policy {
+	const char *const *keys;		 /* public key files: each must have signed it */
+	const char *const *allowed_registries;	 /* globs on the registry ("ghcr.io", "*.corp") */
+	const char *const *allowed_repositories; /* globs on registry/path: "ghcr.io/acme/..." */
+	int require_digest;			 /* the image must be named by digest */
+} vigil_trust_policy;
+
+#define VIGIL_TRUST_POLICY_INIT                                                                    \
+	{                                                                                          \
+		NULL, NULL, NULL, 0                                                                \
+	}
+
+/* The image being checked. */
+typedef struct vigil_trust_subject {
+	const char *reference;		  /* as the user named it (argument), may be NULL */
+	const char *const *names;	  /* full references it carries (RepoTags), or NULL */
+	const vigil_trust_source *source; /* where its signatures are; NULL = none readable */
+	const char *source_ref;		  /* the image in the source (tag, digest or NULL) */
+} vigil_trust_subject;
+
+/* True when `p` asks for anything. */
+int vigil_trust_policy_active(const vigil_trust_policy *p);
+
+typedef struct vigil_trust_findings vigil_trust_findings;
+
+/*
+ * Checks `s` against `p`: VGL-TRUST-001 no valid signature by a required key,
+ * VGL-TRUST-002 registry not allowed, VGL-TRUST-003 repository not allowed,
+ * VGL-TRUST-004 named by tag rather than digest. An image whose registry or
+ * repository cannot be known (a local file without a full name) violates the
+ * allow-lists. Key files that cannot be read and unreadable sources are errors.
+ * Findings use vigil_config_finding with check kind "trust".
+ */
+int vigil_trust_check(vigil_trust_findings **out, vigil_ctx *ctx, const vigil_trust_policy *p,
+		      const vigil_trust_subject *s);
+size_t vigil_trust_findings_count(const vigil_trust_findings *f);
+const vigil_config_finding *vigil_trust_findings_get(const vigil_trust_findings *f, size_t i);
+void vigil_trust_findings_free(vigil_trust_findings *f);
+/* The trust checks (VGL-TRUST-001..004), *n receives the count. Static data. */
+const vigil_check_info *vigil_trust_checks(size_t *n);
+
+/* Splits an image reference "[HOST[:PORT]/]PATH[:TAG][@sha256:HEX]" into its registry
+ * (Docker Hub names become "docker.io", one-part paths "library/NAME") and repository
+ * ("REGISTRY/PATH"); *by_digest is set when it names a digest. VIGIL_EINVAL when it is
+ * not a reference or does not fit. */
+int vigil_trust_parse_reference(char *registry, size_t reg_cap, char *repository,
+				size_t repo_cap, int *by_digest, const char *ref);
+
 #endif

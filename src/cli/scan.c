@@ -41,13 +41,19 @@ enum {
 	OPT_CLAMD,
 	OPT_NO_COLOR,
 	OPT_TODAY,
+	OPT_REQUIRE_SIG,
+	OPT_ALLOWED_REG,
+	OPT_ALLOWED_REPO,
+	OPT_REQUIRE_DIGEST,
 };
 
 typedef struct scan_opts {
 	cli c;
 	unsigned scanners;
 	const char *severities, *policy, *db, *today;
-	vigil_vec vex; /* const char * */
+	vigil_vec vex;			  /* const char * */
+	vigil_vec tkeys, tregs, trepos;	  /* const char *, trust options */
+	int require_digest;
 	int ignore_unfixed, exit_code, fail_stale, no_color;
 	double db_max_age;
 	vigil_secret_opts so;
@@ -81,6 +87,14 @@ void help_scan(void)
 	       "  --vex FILE            OpenVEX document: not_affected / fixed statements "
 	       "suppress\n"
 	       "                        findings, with the justification shown (repeatable)\n"
+	       "\n"
+	       "Trust (findings of kind trust, VGL-TRUST-00N; also in the policy's trust:):\n"
+	       "  --require-signature KEY  a valid cosign signature by this public key "
+	       "(repeatable)\n"
+	       "  --allowed-registry GLOB  the image must come from a matching registry "
+	       "(repeatable)\n"
+	       "  --allowed-repository GLOB  ... from a matching REGISTRY/PATH (repeatable)\n"
+	       "  --require-digest      the image must be named by digest (NAME@sha256:...)\n"
 	       "\n"
 	       "Vulnerability database:\n"
 	       "  --db FILE             the database (default $VIGIL_DB or "
@@ -177,6 +191,10 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		{"clamd", required_argument, NULL, OPT_CLAMD},
 		{"no-color", no_argument, NULL, OPT_NO_COLOR},
 		{"today", required_argument, NULL, OPT_TODAY}, /* tests: the date for expiry */
+		{"require-signature", required_argument, NULL, OPT_REQUIRE_SIG},
+		{"allowed-registry", required_argument, NULL, OPT_ALLOWED_REG},
+		{"allowed-repository", required_argument, NULL, OPT_ALLOWED_REPO},
+		{"require-digest", no_argument, NULL, OPT_REQUIRE_DIGEST},
 		{"tag", required_argument, NULL, OPT_TAG},
 		{"platform", required_argument, NULL, OPT_PLATFORM},
 		{"threads", required_argument, NULL, OPT_THREADS},
@@ -201,6 +219,9 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 	s->scanners = SC_ALL;
 	s->db_max_age = 7;
 	s->vex = (vigil_vec)VIGIL_VEC_INIT(const char *);
+	s->tkeys = (vigil_vec)VIGIL_VEC_INIT(const char *);
+	s->tregs = (vigil_vec)VIGIL_VEC_INIT(const char *);
+	s->trepos = (vigil_vec)VIGIL_VEC_INIT(const char *);
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "qho:", opts, NULL)) != -1) {
 		switch (o) {
@@ -274,6 +295,21 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		case OPT_TODAY:
 			s->today = optarg;
 			break;
+		case OPT_REQUIRE_SIG:
+		case OPT_ALLOWED_REG:
+		case OPT_ALLOWED_REPO: {
+			vigil_vec *v = o == OPT_REQUIRE_SIG ? &s->tkeys
+				       : o == OPT_ALLOWED_REG ? &s->tregs
+							      : &s->trepos;
+			const char **slot = vigil_vec_push(v);
+			if (!slot)
+				die_usage("scan", "out of memory");
+			*slot = optarg;
+			break;
+		}
+		case OPT_REQUIRE_DIGEST:
+			s->require_digest = 1;
+			break;
 		case OPT_MAX_ARCHIVE:
 			s->c.max_archive =
 				num_arg("scan", "--max-archive-size", optarg, 1, UINT64_MAX);
@@ -315,11 +351,13 @@ typedef struct scan_state {
 	vigil_match *match;
 	vigil_policy *policy;
 	vigil_report *report;
+	vigil_trust_findings *trust;
 } scan_state;
 
 static void state_free(scan_state *st)
 {
 	vigil_report_free(st->report);
+	vigil_trust_findings_free(st->trust);
 	vigil_match_free(st->match);
 	vigil_db_free(st->db);
 	vigil_config_result_free(st->config);
@@ -361,6 +399,40 @@ static int open_db(scan_opts *s, scan_state *st, char *warn, size_t wn)
 	return 0;
 }
 
+/* NULL-terminates a vector of strings (the NULL is not counted). */
+static const char *const *strv(vigil_vec *v)
+{
+	const char **slot;
+	if (v->len == 0)
+		return NULL;
+	if (!(slot = vigil_vec_push(v)))
+		return NULL;
+	v->len--;
+	return v->data;
+}
+
+/* Checks the trust policy: signatures are read from the image's OCI layout (none can
+ * be read from other formats: the signature rule then fails). */
+static int check_trust(scan_opts *s, scan_state *st, const char *ref)
+{
+	const vigil_trust_policy *tp = vigil_policy_trust(st->policy);
+	vigil_trust_subject subj = {ref, vigil_image_tags(st->img), NULL, NULL};
+	vigil_trust_source *src = NULL;
+	char *tref = NULL;
+	int error;
+	if (!vigil_trust_policy_active(tp))
+		return 0;
+	if (tp->keys && tp->keys[0] && strcmp(vigil_image_format(st->img), "oci") == 0 &&
+	    (error = trust_open_source(s->c.ctx, ref, s->c.tag, &src, &tref)) < 0)
+		return error;
+	subj.source = src;
+	subj.source_ref = tref;
+	error = vigil_trust_check(&st->trust, s->c.ctx, tp, &subj);
+	vigil_trust_source_free(src);
+	free(tref);
+	return error;
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	scan_opts s;
@@ -397,6 +469,10 @@ int cmd_scan(int argc, char **argv)
 		if ((error = vigil_policy_add_vex(st.policy,
 						  VIGIL_VEC_AT(&s.vex, const char *, i))) < 0)
 			goto done;
+	vigil_trust_policy tp = {strv(&s.tkeys), strv(&s.tregs), strv(&s.trepos),
+				 s.require_digest};
+	if ((error = vigil_policy_add_trust(st.policy, &tp)) < 0)
+		goto done;
 	if ((s.scanners & SC_VULN) && (error = open_db(&s, &st, dbwarn, sizeof(dbwarn))) < 0)
 		goto done;
 	if ((s.scanners & SC_SECRET) &&
@@ -412,7 +488,22 @@ int cmd_scan(int argc, char **argv)
 	oo.all_layers = (s.scanners & (SC_SECRET | SC_MALWARE)) != 0;
 	if (s.c.max_archive)
 		io.max_archive_size = s.c.max_archive;
-	if ((error = vigil_image_open(&st.img, ctx, ref, &oo)) < 0 ||
+	/* a local image named by digest (DIR@sha256:...): open DIR, check the digest */
+	const char *at = strrchr(ref, '@');
+	char *path = NULL;
+	if (at && vigil_digest_is_sha256(at + 1) && access(ref, F_OK) != 0) {
+		if (!(path = strndup(ref, (size_t)(at - ref)))) {
+			error = VIGIL_ENOMEM;
+			goto done;
+		}
+		if (strncmp(path, "oci:", 4) == 0)
+			memmove(path, path + 4, strlen(path + 4) + 1);
+	}
+	if (path && !oo.tag)
+		oo.tag = at + 1; /* the layout entry of that digest */
+	error = vigil_image_open(&st.img, ctx, path ? path : ref, &oo);
+	free(path);
+	if (error < 0 || (error = check_trust(&s, &st, ref)) < 0 ||
 	    (error = vigil_inventory_new(&st.inv, st.img, &io)) < 0 ||
 	    ((s.scanners & SC_SECRET) &&
 	     (error = vigil_secret_scan_new(&st.secrets, st.srules, st.img)) < 0) ||
@@ -446,6 +537,8 @@ int cmd_scan(int argc, char **argv)
 		vigil_report_set_malware(st.report, st.malware);
 	if (s.scanners & SC_CONFIG)
 		vigil_report_set_config(st.report, st.config);
+	if (st.trust)
+		vigil_report_set_trust(st.report, st.trust);
 	if (dbwarn[0] && (error = vigil_report_warn(st.report, dbwarn)) < 0)
 		goto done;
 	if ((error = vigil_report_apply(st.report, st.policy)) < 0)
@@ -465,6 +558,9 @@ done:
 	size_t failing = error < 0 ? 0 : vigil_report_failing(st.report);
 	state_free(&st);
 	vigil_vec_free(&s.vex);
+	vigil_vec_free(&s.tkeys);
+	vigil_vec_free(&s.tregs);
+	vigil_vec_free(&s.trepos);
 	vigil_ctx_free(ctx);
 	if (error < 0)
 		return EXIT_ERR;

@@ -5,7 +5,14 @@
 
 #include "internal.h"
 
-enum { VIGIL_K_VULN = 0, VIGIL_K_SECRET, VIGIL_K_MALWARE, VIGIL_K_CONFIG, VIGIL_K_COUNT };
+enum {
+	VIGIL_K_VULN = 0,
+	VIGIL_K_SECRET,
+	VIGIL_K_MALWARE,
+	VIGIL_K_CONFIG,
+	VIGIL_K_TRUST,
+	VIGIL_K_COUNT
+};
 
 /* One finding of any scanner, as the writers see it. */
 typedef struct vigil_rentry {
@@ -28,6 +35,7 @@ struct vigil_report {
 	const vigil_secret_scan *secrets;
 	const vigil_malware_scan *malware;
 	vigil_vec configs;  /* const vigil_config_result * */
+	const vigil_trust_findings *trust;
 	vigil_vec entries;  /* vigil_rentry, per kind in scanner order */
 	vigil_vec warnings; /* const char * */
 	int ran[VIGIL_K_COUNT];

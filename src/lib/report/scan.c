@@ -12,7 +12,7 @@
 #include "report/report.h"
 
 const char *const VIGIL_KIND_NAMES[VIGIL_K_COUNT] = {"vulnerability", "secret", "malware",
-						     "misconfiguration"};
+						     "misconfiguration", "trust"};
 
 int vigil_report_new(vigil_report **out, vigil_ctx *ctx, const char *target, vigil_image *img,
 		     const vigil_inventory *inv, const vigil_report_opts *opts)
@@ -74,6 +74,12 @@ void vigil_report_set_config(vigil_report *r, const vigil_config_result *c)
 	r->ran[VIGIL_K_CONFIG] = 1;
 	if (c && (slot = vigil_vec_push(&r->configs))) /* on ENOMEM the part is missing */
 		*slot = c;
+}
+
+void vigil_report_set_trust(vigil_report *r, const vigil_trust_findings *t)
+{
+	r->trust = t;
+	r->ran[VIGIL_K_TRUST] = 1;
 }
 
 int vigil_report_warn(vigil_report *r, const char *msg)
@@ -207,6 +213,11 @@ int vigil_report_apply(vigil_report *r, const vigil_policy *p)
 						  NULL};
 			error = add(r, VIGIL_K_CONFIG, f, f->check->id, f->severity, p, &s, 1);
 		}
+	for (size_t i = 0; i < vigil_trust_findings_count(r->trust) && error == 0; i++) {
+		const vigil_config_finding *f = vigil_trust_findings_get(r->trust, i);
+		vigil_policy_subject s = {f->check->id, NULL, NULL, NULL, NULL, -1, NULL, NULL};
+		error = add(r, VIGIL_K_TRUST, f, f->check->id, f->severity, p, &s, 1);
+	}
 	return error;
 }
 
@@ -403,7 +414,7 @@ static void image_json(vigil_jsonw *w, const vigil_report *r)
 }
 
 static const char *const SECTION[VIGIL_K_COUNT] = {"vulnerabilities", "secrets", "malware",
-						   "misconfigurations"};
+						   "misconfigurations", "trust"};
 static const char *const RANKS[6] = {"UNKNOWN", "NEGLIGIBLE", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
 
 static int write_json(FILE *f, vigil_report *r)
@@ -425,6 +436,8 @@ static int write_json(FILE *f, vigil_report *r)
 		pkg_obj(&w, vigil_inventory_pkg(r->inv, i));
 	vigil_jsonw_arr_end(&w);
 	for (int k = 0; k < VIGIL_K_COUNT; k++) {
+		if (k == VIGIL_K_TRUST && !r->ran[k])
+			continue; /* present only when a trust policy was given */
 		vigil_jsonw_key(&w, SECTION[k]);
 		if (!r->ran[k]) {
 			vigil_jsonw_null(&w); /* the scanner did not run */
