@@ -211,4 +211,72 @@ echo "not a key" > junk.pub
 if [ "$r1$r2$r3$r4$r5" = 22222 ] && [ "$(cat e1 e2 e3 e4 e5 | wc -l)" = 5 ]; then
   pass "missing key, non-key, missing image, private key, unknown digest: exit 2 with one line each"
 else bad "errors: $r1$r2$r3$r4$r5 $(cat e1 e2 e3 e4 e5)"; fi
+# ---- 9. vigil scan with a trust policy: findings of kind trust that gate ----
+scan() { "$VIGIL" scan "$@" --scanners config --exit-code 3 --format json > s.json 2> s.err; rc=$?; }
+trust_ids() { jq -r '[.trust[]?.id] | join(",")' s.json; }
+scan L --tag v1 --require-signature cosign.pub
+if [ "$(jq -r '.trust | type' s.json)" = array ] && [ "$(trust_ids)" = "" ]; then
+  pass "scan --require-signature with the signing key: no trust finding"
+else bad "scan signed: rc=$rc $(cat s.err) [$(trust_ids)]"; fi
+"$VIGIL" scan L --tag v1 --scanners config --require-signature cosign.pub --severity CRITICAL --exit-code 3 > /dev/null 2>&1
+r_ok=$?
+"$VIGIL" scan L --tag v1 --scanners config --require-signature wrong/cosign.pub --severity HIGH,CRITICAL --format json > s.json 2>s.err
+"$VIGIL" scan L --tag v1 --scanners config --require-signature wrong/cosign.pub --severity CRITICAL,HIGH --exit-code 3 > /dev/null 2>&1; r_bad=$?
+if [ $r_ok = 0 ] && [ $r_bad = 3 ] && [ "$(trust_ids)" = VGL-TRUST-001 ] &&
+   jq -r '.trust[0].message' s.json | grep -q 'signature does not verify with the key'; then
+  pass "scan --require-signature with the wrong key: VGL-TRUST-001 (HIGH) fails the gate (exit 3), the right key passes (exit 0)"
+else bad "scan wrong key: ok=$r_ok bad=$r_bad $(trust_ids) $(cat s.err)"; fi
+scan T --tag v1 --require-signature cosign.pub
+[ "$(trust_ids)" = VGL-TRUST-001 ] && pass "scan of the re-tagged image: VGL-TRUST-001" || bad "scan re-tagged: $(trust_ids) $(cat s.err)"
+scan L --tag v1 --require-digest
+d1=$(trust_ids)
+scan "L@$app" --require-digest --require-signature cosign.pub
+d2=$(trust_ids)
+[ "$d1" = VGL-TRUST-004 ] && [ "$d2" = "" ] && pass "--require-digest: by tag VGL-TRUST-004, DIR@sha256:... none" ||
+  bad "require-digest: tag [$d1] digest [$d2] $(cat s.err)"
+# allowed registries / repositories: a docker-archive carries its full name (RepoTags)
+skopeo copy -q --src-tls-verify=false "docker://$R/demo/other:v1" "docker-archive:da.tar:$R/demo/app:v1"
+scan da.tar --allowed-registry "$R" --allowed-repository "$R/demo/*"
+a1=$(trust_ids)
+scan da.tar --allowed-registry 'ghcr.io' --allowed-repository "$R/prod/*"
+a2=$(trust_ids)
+scan L --tag v1 --allowed-registry "$R"
+a3=$(trust_ids)
+scan da.tar --require-signature cosign.pub
+a4=$(trust_ids)
+if [ "$a1" = "" ] && [ "$a2" = VGL-TRUST-002,VGL-TRUST-003 ] && [ "$a3" = VGL-TRUST-002 ] && [ "$a4" = VGL-TRUST-001 ]; then
+  pass "allowed registries/repositories: matching name passes, others VGL-TRUST-002/003, unnamed layout 002, docker-archive has no signature 001"
+else bad "allow-lists: [$a1] [$a2] [$a3] [$a4] $(cat s.err)"; fi
+# the same rules from the policy file
+cat > pol.yaml <<YML
+trust:
+  require_signature: wrong/cosign.pub
+  allowed_registries: ["ghcr.io"]
+  require_digest: true
+YML
+scan L --tag v1 --policy pol.yaml
+p1=$(trust_ids)
+cat > pol2.yaml <<YML
+trust:
+  require_signature: [cosign.pub]
+ignore: []
+YML
+scan L --tag v1 --policy pol2.yaml
+p2=$(trust_ids)
+printf 'trust:\n  require_digest: maybe\n' > pol3.yaml
+"$VIGIL" scan L --tag v1 --scanners config --policy pol3.yaml > /dev/null 2> s.err; r3=$?
+if [ "$p1" = VGL-TRUST-001,VGL-TRUST-002,VGL-TRUST-004 ] && [ "$p2" = "" ] && [ $r3 = 2 ] && grep -q 'pol3.yaml:2' s.err; then
+  pass "policy file trust: section (key relative to the file, allow-list, digest); a bad value is an error with the line"
+else bad "policy trust: [$p1] [$p2] r3=$r3 $(cat s.err)"; fi
+cat > pol4.yaml <<YML
+trust:
+  require_signature: wrong/cosign.pub
+ignore:
+  - id: VGL-TRUST-001
+    reason: signing rolls out next sprint
+YML
+scan L --tag v1 --policy pol4.yaml
+if [ "$(trust_ids)" = "" ] && [ "$(jq -r '[.suppressed[] | select(.kind == "trust") | .id] | join(",")' s.json)" = VGL-TRUST-001 ]; then
+  pass "a trust finding can be ignored with a reason like any other"
+else bad "ignore trust: $(trust_ids) $(jq -c .suppressed s.json)"; fi
 exit $fail
