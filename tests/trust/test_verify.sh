@@ -211,6 +211,41 @@ echo "not a key" > junk.pub
 if [ "$r1$r2$r3$r4$r5" = 22222 ] && [ "$(cat e1 e2 e3 e4 e5 | wc -l)" = 5 ]; then
   pass "missing key, non-key, missing image, private key, unknown digest: exit 2 with one line each"
 else bad "errors: $r1$r2$r3$r4$r5 $(cat e1 e2 e3 e4 e5)"; fi
+# ---- 8b. hostile layouts: each a clear one-line error or a refusal, bounded ----
+sigtag="sha256-${app#sha256:}.sig"
+sigman() { jq -r --arg t "$2" '.manifests[] | select(.annotations["org.opencontainers.image.ref.name"]==$t) | .digest' "$1/index.json" | cut -c8-; }
+hv() { timeout 20 "$VIGIL" verify "$1" --key cosign.pub > h.out 2> h.err; hrc=$?; }
+cp -a L H1; m=$(sigman H1 "$sigtag"); rm -f "H1/blobs/sha256/$m"; mkfifo "H1/blobs/sha256/$m"
+hv H1:v1; h1="$hrc:$(wc -l < h.err)"
+cp -a L H2; m=$(sigman H2 "$sigtag"); rm -f "H2/blobs/sha256/$m"; head -c 5000000 /dev/zero > "H2/blobs/sha256/$m"
+hv H2:v1; h2="$hrc:$(wc -l < h.err)"; grep -q 'more than' h.err || h2="$h2:nolimitmsg"
+cp -a L H3; p=$(jq -r '.layers[0].digest' "H3/blobs/sha256/$(sigman H3 "$sigtag")"); rm -f "H3/blobs/sha256/${p#sha256:}"
+hv H3:v1; h3="$hrc:$(grep -c 'payload blob unreadable' h.out)"
+cp -a L H4; echo '{"manifests": [' > H4/index.json
+hv H4:v1; h4="$hrc:$(wc -l < h.err)"
+cp -a L H5; m=$(sigman H5 "$sigtag"); rm -f "H5/blobs/sha256/$m"; ln -s /dev/zero "H5/blobs/sha256/$m"
+hv H5:v1; h5="$hrc:$(wc -l < h.err)"
+cp -a F H6; $PY - H6 <<'PYEOF'
+import json, sys, hashlib
+d = sys.argv[1]
+idx = json.load(open(f"{d}/index.json"))
+e = [m for m in idx["manifests"] if m["mediaType"].endswith("index.v1+json")][0]
+ri = json.load(open(f"{d}/blobs/sha256/{e['digest'][7:]}"))
+ri["manifests"] = ri["manifests"] * 5000      # the same signature 5000 times
+b = json.dumps(ri).encode()
+dg = hashlib.sha256(b).hexdigest()
+open(f"{d}/blobs/sha256/{dg}", "wb").write(b)
+e["digest"], e["size"] = "sha256:" + dg, len(b)
+json.dump(idx, open(f"{d}/index.json", "w"))
+PYEOF
+if [ "$h1" = 2:1 ] && [ "$h2" = 2:1 ] && [ "$h3" = 1:1 ] && [ "$h4" = 2:1 ] && [ "$h5" = 2:1 ]; then
+  pass "hostile layouts: FIFO and /dev/zero as blobs, 5 MB signature manifest, broken index: exit 2 with one line; missing payload blob: refused"
+else bad "hostile layouts: fifo=$h1 big=$h2 missing=$h3 index=$h4 devzero=$h5 $(cat h.err)"; fi
+"$VIGIL" verify H6:v1 --key cosign.pub --format json > h.out 2>h.err; hrc=$?
+if [ $hrc = 0 ] && [ "$(jq '.signatures | length' h.out)" = 256 ]; then
+  pass "a referrers index listing 5000 signatures: 256 checked, bounded"
+else bad "5000 referrers: rc=$hrc $(jq '.signatures | length' h.out 2>/dev/null) $(cat h.err)"; fi
+
 # ---- 9. vigil scan with a trust policy: findings of kind trust that gate ----
 scan() { "$VIGIL" scan "$@" --scanners config --exit-code 3 --format json > s.json 2> s.err; rc=$?; }
 trust_ids() { jq -r '[.trust[]?.id] | join(",")' s.json; }

@@ -5,9 +5,11 @@
  * names a subject (an OCI 1.1 layout).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -40,12 +42,18 @@ static int read_file(unsigned char **out, size_t *out_len, layout *L, const char
 	*out_len = 0;
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", L->dir, rel) >= sizeof(path))
 		return vigil_error_set(L->ctx, VIGIL_EINVAL, "%s: path too long", L->dir);
-	if (!(f = fopen(path, "rb")))
+	/* O_NONBLOCK: a FIFO planted in the layout must not block the open */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
 		return vigil_error_set(L->ctx, errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_EIO,
 				       "%s: %s", path, strerror(errno));
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fclose(f);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
 		return vigil_error_set(L->ctx, VIGIL_EFORMAT, "%s: not a regular file", path);
+	}
+	if (!(f = fdopen(fd, "rb"))) {
+		close(fd);
+		return VIGIL_ENOMEM;
 	}
 	if ((uint64_t)st.st_size > max) {
 		fclose(f);

@@ -261,8 +261,12 @@ static int referrers_scheme(verifier *v)
 			continue; /* an SBOM, an attestation, ... */
 		if (!md || !vigil_digest_is_sha256(md))
 			continue;
-		if (v->r->sigs.len >= VIGIL_TRUST_MAX_SIGS)
+		if (v->r->sigs.len >= VIGIL_TRUST_MAX_SIGS) {
+			if ((error = note(v->r, "more than %d signatures: the rest were not checked",
+					  VIGIL_TRUST_MAX_SIGS)) < 0)
+				goto done;
 			break;
+		}
 		if ((error = fetch(v, &m, &mlen, dig, md, md, &found)) < 0) {
 			if (error != VIGIL_EFORMAT && error != VIGIL_ELIMIT)
 				goto done;
