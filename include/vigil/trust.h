@@ -106,9 +106,9 @@ void vigil_trust_result_free(vigil_trust_result *r);
 /* ---- the simple-signing payload (exposed for tests and fuzzing) -------------------- */
 
 typedef struct vigil_trust_payload {
-	char type[64];	      /* critical.type */
-	char digest[72];      /* critical.image.docker-manifest-digest, "sha256:<hex>" */
-	char identity[512];   /* critical.identity.docker-reference, "" when absent */
+	char type[64];	    /* critical.type */
+	char digest[72];    /* critical.image.docker-manifest-digest, "sha256:<hex>" */
+	char identity[512]; /* critical.identity.docker-reference, "" when absent */
 } vigil_trust_payload;
 
 /* Parses a simple-signing payload. VIGIL_EFORMAT (with the reason in ctx) when it is
@@ -165,7 +165,7 @@ const vigil_check_info *vigil_trust_checks(size_t *n);
  * (Docker Hub names become "docker.io", one-part paths "library/NAME") and repository
  * ("REGISTRY/PATH"); *by_digest is set when it names a digest. VIGIL_EINVAL when it is
  * not a reference or does not fit. */
-int vigil_trust_parse_reference(char *registry, size_t reg_cap, char *repository,
-				size_t repo_cap, int *by_digest, const char *ref);
+int vigil_trust_parse_reference(char *registry, size_t reg_cap, char *repository, size_t repo_cap,
+				int *by_digest, const char *ref);
 
 #endif

@@ -60,10 +60,11 @@ int trust_open_source(vigil_ctx *ctx, const char *image, const char *tag, vigil_
 		else
 			cut = NULL;
 		if (!cut || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-			error = vigil_error_set(ctx, VIGIL_ENOTFOUND,
-						"%s: not an OCI layout directory (registry references "
-						"need the registry client)",
-						image);
+			error = vigil_error_set(
+				ctx, VIGIL_ENOTFOUND,
+				"%s: not an OCI layout directory (registry references "
+				"need the registry client)",
+				image);
 			free(dir);
 			return error;
 		}
@@ -153,7 +154,8 @@ static void write_table(FILE *f, const char *image, const char *keypath, const v
 		for (size_t i = 0; i < vigil_trust_result_count(r); i++) {
 			const vigil_trust_sig *s = vigil_trust_result_get(r, i);
 			short_digest(a, s->manifest);
-			fprintf(f, "%-10s %-19s %-7s ", s->scheme, a, s->valid ? "valid" : "refused");
+			fprintf(f, "%-10s %-19s %-7s ", s->scheme, a,
+				s->valid ? "valid" : "refused");
 			if (s->valid) {
 				fputs("identity ", f);
 				put_safe(f, s->identity ? s->identity : "(none)");
@@ -171,8 +173,9 @@ static void write_table(FILE *f, const char *image, const char *keypath, const v
 		fputc('\n', f);
 	}
 	fprintf(f, "\n%s: %zu valid signature%s of %zu\n",
-		vigil_trust_result_valid(r) ? "VERIFIED" : "NOT VERIFIED", vigil_trust_result_valid(r),
-		vigil_trust_result_valid(r) == 1 ? "" : "s", vigil_trust_result_count(r));
+		vigil_trust_result_valid(r) ? "VERIFIED" : "NOT VERIFIED",
+		vigil_trust_result_valid(r), vigil_trust_result_valid(r) == 1 ? "" : "s",
+		vigil_trust_result_count(r));
 }
 
 int cmd_verify(int argc, char **argv)

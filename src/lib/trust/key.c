@@ -40,8 +40,9 @@ int vigil_trust_key_parse(vigil_trust_key **out, vigil_ctx *ctx, const char *pem
 		goto done;
 	}
 	if (!(k->pkey = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL))) {
-		error = vigil_error_set(ctx, VIGIL_EFORMAT,
-					"public key: not a PEM 'PUBLIC KEY' (SubjectPublicKeyInfo)");
+		error = vigil_error_set(
+			ctx, VIGIL_EFORMAT,
+			"public key: not a PEM 'PUBLIC KEY' (SubjectPublicKeyInfo)");
 		goto done;
 	}
 	switch (EVP_PKEY_get_base_id(k->pkey)) {
@@ -51,10 +52,11 @@ int vigil_trust_key_parse(vigil_trust_key **out, vigil_ctx *ctx, const char *pem
 		if (!EVP_PKEY_get_utf8_string_param(k->pkey, OSSL_PKEY_PARAM_GROUP_NAME, group,
 						    sizeof(group), &glen) ||
 		    strcmp(group, "prime256v1") != 0) {
-			error = vigil_error_set(ctx, VIGIL_EFORMAT,
-						"public key: ECDSA curve %s is not supported (P-256 "
-						"only)",
-						group[0] ? group : "(unknown)");
+			error = vigil_error_set(
+				ctx, VIGIL_EFORMAT,
+				"public key: ECDSA curve %s is not supported (P-256 "
+				"only)",
+				group[0] ? group : "(unknown)");
 			goto done;
 		}
 		snprintf(k->type, sizeof(k->type), "ecdsa-p256");
@@ -66,19 +68,22 @@ int vigil_trust_key_parse(vigil_trust_key **out, vigil_ctx *ctx, const char *pem
 		break;
 	case EVP_PKEY_RSA:
 		if (EVP_PKEY_get_bits(k->pkey) < 2048) {
-			error = vigil_error_set(ctx, VIGIL_EFORMAT,
-						"public key: RSA key of %d bits (2048 or more needed)",
-						EVP_PKEY_get_bits(k->pkey));
+			error = vigil_error_set(
+				ctx, VIGIL_EFORMAT,
+				"public key: RSA key of %d bits (2048 or more needed)",
+				EVP_PKEY_get_bits(k->pkey));
 			goto done;
 		}
 		snprintf(k->type, sizeof(k->type), "rsa-%d", EVP_PKEY_get_bits(k->pkey));
 		break;
 	default:
-		error = vigil_error_set(ctx, VIGIL_EFORMAT,
-					"public key: type not supported (ECDSA P-256, Ed25519, RSA)");
+		error = vigil_error_set(
+			ctx, VIGIL_EFORMAT,
+			"public key: type not supported (ECDSA P-256, Ed25519, RSA)");
 		goto done;
 	}
-	if ((dlen = i2d_PUBKEY(k->pkey, &der)) <= 0 || vigil_sha256_buf(k->id, der, (size_t)dlen) < 0) {
+	if ((dlen = i2d_PUBKEY(k->pkey, &der)) <= 0 ||
+	    vigil_sha256_buf(k->id, der, (size_t)dlen) < 0) {
 		error = VIGIL_ENOMEM;
 		goto done;
 	}

@@ -29,8 +29,7 @@ typedef struct layout {
 } layout;
 
 /* Reads dir/rel, at most `max` bytes. */
-static int read_file(unsigned char **out, size_t *out_len, layout *L, const char *rel,
-		     size_t max)
+static int read_file(unsigned char **out, size_t *out_len, layout *L, const char *rel, size_t max)
 {
 	char path[4096];
 	struct stat st;
@@ -57,8 +56,9 @@ static int read_file(unsigned char **out, size_t *out_len, layout *L, const char
 	}
 	if ((uint64_t)st.st_size > max) {
 		fclose(f);
-		return vigil_error_set(L->ctx, VIGIL_ELIMIT, "%s: %lld bytes, more than the %zu allowed",
-				       path, (long long)st.st_size, max);
+		return vigil_error_set(L->ctx, VIGIL_ELIMIT,
+				       "%s: %lld bytes, more than the %zu allowed", path,
+				       (long long)st.st_size, max);
 	}
 	if (!(buf = malloc((size_t)st.st_size + 1))) {
 		fclose(f);
@@ -112,7 +112,8 @@ static int read_manifest(unsigned char **out, size_t *out_len, const char *ref, 
 	*out_len = 0;
 	if (ref && strncmp(ref, "sha256:", 7) == 0)
 		return read_blob(out, out_len, ref, max, payload);
-	json_array_foreach(ms, i, d) {
+	json_array_foreach(ms, i, d)
+	{
 		const char *name = annotation(d, REF_NAME), *kind = annotation(d, KIND);
 		if (ref && name && strcmp(name, ref) == 0) {
 			pick = d;
@@ -123,7 +124,8 @@ static int read_manifest(unsigned char **out, size_t *out_len, const char *ref, 
 			pick = d; /* cosign save: the signatures of the image it holds */
 		if (!ref && kind && strcmp(kind, KIND_IMAGE) == 0)
 			image = d;
-		if (!ref && !is_attached_tag(name) && !kind && !json_object_get(d, "artifactType")) {
+		if (!ref && !is_attached_tag(name) && !kind &&
+		    !json_object_get(d, "artifactType")) {
 			images++;
 			pick = d;
 		}
@@ -131,8 +133,8 @@ static int read_manifest(unsigned char **out, size_t *out_len, const char *ref, 
 	if (!ref && image)
 		pick = image;
 	else if (!ref && images > 1)
-		return vigil_error_set(L->ctx, VIGIL_EINVAL,
-				       "%s holds %zu images: name one by tag", L->name, images);
+		return vigil_error_set(L->ctx, VIGIL_EINVAL, "%s holds %zu images: name one by tag",
+				       L->name, images);
 	if (!pick)
 		return vigil_error_set(L->ctx, VIGIL_ENOTFOUND, "%s: no manifest tagged '%s'",
 				       L->name, ref ? ref : "(any)");
@@ -160,7 +162,8 @@ static int read_referrers(unsigned char **out, size_t *out_len, const char *dige
 		goto done;
 	}
 	list = json_object_get(idx, "manifests");
-	json_array_foreach(ms, i, d) {
+	json_array_foreach(ms, i, d)
+	{
 		const char *mt = json_string_value(json_object_get(d, "mediaType"));
 		const char *dig = json_string_value(json_object_get(d, "digest"));
 		unsigned char *buf = NULL;
@@ -169,7 +172,8 @@ static int read_referrers(unsigned char **out, size_t *out_len, const char *dige
 		if (!dig || !mt || strcmp(mt, "application/vnd.oci.image.manifest.v1+json") != 0)
 			continue;
 		if ((error = read_blob(&buf, &n, dig, max, payload)) < 0) {
-			if (error == VIGIL_ENOTFOUND || error == VIGIL_ELIMIT || error == VIGIL_EFORMAT) {
+			if (error == VIGIL_ENOTFOUND || error == VIGIL_ELIMIT ||
+			    error == VIGIL_EFORMAT) {
 				error = 0; /* not a referrer we can read; others may be */
 				continue;
 			}
@@ -177,7 +181,8 @@ static int read_referrers(unsigned char **out, size_t *out_len, const char *dige
 		}
 		m = json_loadb((const char *)buf, n, 0, NULL);
 		free(buf);
-		const char *subj = json_string_value(json_object_get(json_object_get(m, "subject"), "digest"));
+		const char *subj =
+			json_string_value(json_object_get(json_object_get(m, "subject"), "digest"));
 		if (subj && strcmp(subj, digest) == 0) {
 			json_t *at = json_object_get(m, "artifactType");
 			if (!at)
@@ -228,13 +233,15 @@ int vigil_trust_source_oci_layout(vigil_trust_source **out, vigil_ctx *ctx, cons
 	int error = 0;
 
 	*out = NULL;
-	if (!(s = calloc(1, sizeof(*s))) || !(L = calloc(1, sizeof(*L))) || !(L->dir = strdup(dir))) {
+	if (!(s = calloc(1, sizeof(*s))) || !(L = calloc(1, sizeof(*L))) ||
+	    !(L->dir = strdup(dir))) {
 		error = VIGIL_ENOMEM;
 		goto done;
 	}
 	L->ctx = ctx;
 	snprintf(L->name, sizeof(L->name), "oci:%.59s", dir);
-	if ((error = read_file(&buf, &n, L, "index.json", vigil_ctx_limits(ctx)->max_json_size)) < 0)
+	if ((error = read_file(&buf, &n, L, "index.json", vigil_ctx_limits(ctx)->max_json_size)) <
+	    0)
 		goto done;
 	if (!(L->index = json_loadb((const char *)buf, n, 0, &jerr)) ||
 	    !json_is_array(json_object_get(L->index, "manifests"))) {
@@ -243,8 +250,8 @@ int vigil_trust_source_oci_layout(vigil_trust_source **out, vigil_ctx *ctx, cons
 		goto done;
 	}
 	if (json_array_size(json_object_get(L->index, "manifests")) > MAX_ENTRIES) {
-		error = vigil_error_set(ctx, VIGIL_ELIMIT, "%s/index.json: more than %d entries", dir,
-					MAX_ENTRIES);
+		error = vigil_error_set(ctx, VIGIL_ELIMIT, "%s/index.json: more than %d entries",
+					dir, MAX_ENTRIES);
 		goto done;
 	}
 	s->manifest = read_manifest;

@@ -38,12 +38,13 @@ const vigil_check_info *vigil_trust_checks(size_t *n)
 
 int vigil_trust_policy_active(const vigil_trust_policy *p)
 {
-	return p && ((p->keys && p->keys[0]) || (p->allowed_registries && p->allowed_registries[0]) ||
-		     (p->allowed_repositories && p->allowed_repositories[0]) || p->require_digest);
+	return p &&
+	       ((p->keys && p->keys[0]) || (p->allowed_registries && p->allowed_registries[0]) ||
+		(p->allowed_repositories && p->allowed_repositories[0]) || p->require_digest);
 }
 
-int vigil_trust_parse_reference(char *registry, size_t reg_cap, char *repository,
-				size_t repo_cap, int *by_digest, const char *ref)
+int vigil_trust_parse_reference(char *registry, size_t reg_cap, char *repository, size_t repo_cap,
+				int *by_digest, const char *ref)
 {
 	const char *at, *slash, *end, *path;
 	size_t hlen, plen;
@@ -66,8 +67,9 @@ int vigil_trust_parse_reference(char *registry, size_t reg_cap, char *repository
 	}
 	slash = memchr(ref, '/', (size_t)(end - ref));
 	/* the first component is a registry when it looks like a host */
-	if (slash && (memchr(ref, '.', (size_t)(slash - ref)) || memchr(ref, ':', (size_t)(slash - ref)) ||
-		      (slash - ref == 9 && strncmp(ref, "localhost", 9) == 0))) {
+	if (slash &&
+	    (memchr(ref, '.', (size_t)(slash - ref)) || memchr(ref, ':', (size_t)(slash - ref)) ||
+	     (slash - ref == 9 && strncmp(ref, "localhost", 9) == 0))) {
 		hlen = (size_t)(slash - ref);
 		path = slash + 1;
 	} else {
@@ -145,7 +147,8 @@ static int names_of(const vigil_trust_subject *s, const char **out, size_t cap)
 	char reg[256], repo[4200];
 	int dig;
 	if (s->reference &&
-	    vigil_trust_parse_reference(reg, sizeof(reg), repo, sizeof(repo), &dig, s->reference) == 0 &&
+	    vigil_trust_parse_reference(reg, sizeof(reg), repo, sizeof(repo), &dig, s->reference) ==
+		    0 &&
 	    (strchr(s->reference, '/') || strncmp(s->reference, "registry:", 9) == 0))
 		out[n++] = s->reference;
 	for (const char *const *t = s->names; t && *t && n < cap; t++)
@@ -168,19 +171,23 @@ static int check_source(vigil_trust_findings *f, vigil_ctx *ctx, const vigil_tru
 				    "no signature can be read for this image (not an OCI layout or "
 				    "registry): a signature by %s is required",
 				    *k);
-		} else if ((error = vigil_trust_verify(&r, ctx, s->source, s->source_ref, key)) == 0 &&
+		} else if ((error = vigil_trust_verify(&r, ctx, s->source, s->source_ref, key)) ==
+				   0 &&
 			   vigil_trust_result_valid(r) == 0) {
 			const vigil_trust_sig *first = vigil_trust_result_get(r, 0);
 			if (first)
-				error = add(f, "VGL-TRUST-001", object,
-					    "no valid signature by %s (%s key) for %s: %zu refused, "
-					    "first: %s",
-					    *k, vigil_trust_key_type(key), vigil_trust_result_digest(r),
-					    vigil_trust_result_count(r), first->reason);
+				error = add(
+					f, "VGL-TRUST-001", object,
+					"no valid signature by %s (%s key) for %s: %zu refused, "
+					"first: %s",
+					*k, vigil_trust_key_type(key), vigil_trust_result_digest(r),
+					vigil_trust_result_count(r), first->reason);
 			else
-				error = add(f, "VGL-TRUST-001", object,
-					    "no signature by %s (%s key) for %s: the image is unsigned",
-					    *k, vigil_trust_key_type(key), vigil_trust_result_digest(r));
+				error = add(
+					f, "VGL-TRUST-001", object,
+					"no signature by %s (%s key) for %s: the image is unsigned",
+					*k, vigil_trust_key_type(key),
+					vigil_trust_result_digest(r));
 		}
 		vigil_trust_result_free(r);
 		vigil_trust_key_free(key);
@@ -232,9 +239,10 @@ int vigil_trust_check(vigil_trust_findings **out, vigil_ctx *ctx, const vigil_tr
 							 names[i]) == 0 &&
 			     glob_any(p->allowed_repositories, repo);
 		if (!ok && n == 0)
-			error = add(f, "VGL-TRUST-003", object,
-				    "the image carries no repository name, so it cannot come from an "
-				    "allowed repository");
+			error = add(
+				f, "VGL-TRUST-003", object,
+				"the image carries no repository name, so it cannot come from an "
+				"allowed repository");
 		else if (!ok && vigil_trust_parse_reference(reg, sizeof(reg), repo, sizeof(repo),
 							    &dig, names[0]) == 0)
 			error = add(f, "VGL-TRUST-003", object,
@@ -248,10 +256,11 @@ int vigil_trust_check(vigil_trust_findings **out, vigil_ctx *ctx, const vigil_tr
 	if (p->require_digest) {
 		const char *at = s->reference ? strrchr(s->reference, '@') : NULL;
 		if (!at || !vigil_digest_is_sha256(at + 1))
-			error = add(f, "VGL-TRUST-004", object,
-				    "'%s' names the image by tag or path; a digest (@sha256:...) is "
-				    "required",
-				    s->reference ? s->reference : "");
+			error = add(
+				f, "VGL-TRUST-004", object,
+				"'%s' names the image by tag or path; a digest (@sha256:...) is "
+				"required",
+				s->reference ? s->reference : "");
 	}
 done:
 	if (error < 0) {

@@ -86,13 +86,15 @@ static int check_layer(verifier *v, const char *scheme, const char *mdigest, jso
 
 	memset(&p, 0, sizeof(p));
 	if (!ldig || !vigil_digest_is_sha256(ldig))
-		return add_sig(v, scheme, mdigest, NULL, NULL, 0, "payload layer has no sha256 digest");
+		return add_sig(v, scheme, mdigest, NULL, NULL, 0,
+			       "payload layer has no sha256 digest");
 	if (!json_is_string(sigv))
 		return add_sig(v, scheme, mdigest, ldig, NULL, 0,
 			       "no " SIG_ANNOTATION " annotation on the payload layer");
 	error = v->src->blob(&blob, &blen, ldig, VIGIL_TRUST_MAX_DOC, v->src->payload);
 	if (error == VIGIL_ENOTFOUND || error == VIGIL_ELIMIT || error == VIGIL_EFORMAT) {
-		snprintf(why, sizeof(why), "payload blob unreadable: %s", ctx_msg(v->ctx, msg, sizeof(msg)));
+		snprintf(why, sizeof(why), "payload blob unreadable: %s",
+			 ctx_msg(v->ctx, msg, sizeof(msg)));
 		return add_sig(v, scheme, mdigest, ldig, NULL, 0, why);
 	}
 	if (error < 0)
@@ -100,13 +102,16 @@ static int check_layer(verifier *v, const char *scheme, const char *mdigest, jso
 	if ((error = vigil_sha256_buf(got, blob, blen)) < 0)
 		goto done;
 	if (strcmp(got, ldig) != 0) {
-		snprintf(why, sizeof(why), "payload blob does not match its digest (it is %s)", got);
+		snprintf(why, sizeof(why), "payload blob does not match its digest (it is %s)",
+			 got);
 		error = add_sig(v, scheme, mdigest, ldig, NULL, 0, why);
 		goto done;
 	}
-	error = vigil_trust__b64decode(&sig, &slen, json_string_value(sigv), json_string_length(sigv));
+	error = vigil_trust__b64decode(&sig, &slen, json_string_value(sigv),
+				       json_string_length(sigv));
 	if (error == VIGIL_EFORMAT) {
-		error = add_sig(v, scheme, mdigest, ldig, NULL, 0, "signature annotation is not base64");
+		error = add_sig(v, scheme, mdigest, ldig, NULL, 0,
+				"signature annotation is not base64");
 		goto done;
 	}
 	if (error < 0)
@@ -158,7 +163,8 @@ static int check_sig_manifest(verifier *v, const char *scheme, const char *mdige
 		return add_sig(v, scheme, mdigest, NULL, NULL, 0,
 			       "signature manifest is not an OCI manifest with layers");
 	}
-	json_array_foreach(layers, i, l) {
+	json_array_foreach(layers, i, l)
+	{
 		const char *mt = json_string_value(json_object_get(l, "mediaType"));
 		if (!mt || strcmp(mt, SIMPLESIGNING) != 0)
 			continue;
@@ -232,7 +238,8 @@ static int referrers_scheme(verifier *v)
 		error = v->src->referrers(&doc, &len, v->r->digest, VIGIL_TRUST_MAX_DOC,
 					  v->src->payload);
 	if (error == 0) {
-		if ((error = note(v->r, "referrers of %s: from the referrers API", v->r->digest)) < 0)
+		if ((error = note(v->r, "referrers of %s: from the referrers API", v->r->digest)) <
+		    0)
 			goto done;
 	} else if (error == VIGIL_ENOTFOUND) {
 		snprintf(tag, sizeof(tag), "sha256-%s", v->r->digest + 7);
@@ -249,10 +256,12 @@ static int referrers_scheme(verifier *v)
 	}
 	idx = json_loadb((const char *)doc, len, 0, NULL);
 	if (!json_is_array(list = json_object_get(idx, "manifests"))) {
-		error = note(v->r, "referrers index of %s is not an OCI index: ignored", v->r->digest);
+		error = note(v->r, "referrers index of %s is not an OCI index: ignored",
+			     v->r->digest);
 		goto done;
 	}
-	json_array_foreach(list, i, d) {
+	json_array_foreach(list, i, d)
+	{
 		const char *at = json_string_value(json_object_get(d, "artifactType"));
 		const char *md = json_string_value(json_object_get(d, "digest"));
 		unsigned char *m = NULL;
@@ -262,7 +271,8 @@ static int referrers_scheme(verifier *v)
 		if (!md || !vigil_digest_is_sha256(md))
 			continue;
 		if (v->r->sigs.len >= VIGIL_TRUST_MAX_SIGS) {
-			if ((error = note(v->r, "more than %d signatures: the rest were not checked",
+			if ((error = note(v->r,
+					  "more than %d signatures: the rest were not checked",
 					  VIGIL_TRUST_MAX_SIGS)) < 0)
 				goto done;
 			break;
@@ -271,7 +281,8 @@ static int referrers_scheme(verifier *v)
 			if (error != VIGIL_EFORMAT && error != VIGIL_ELIMIT)
 				goto done;
 			char msg[1024];
-			error = add_sig(v, "referrers", md, NULL, NULL, 0, ctx_msg(v->ctx, msg, sizeof(msg)));
+			error = add_sig(v, "referrers", md, NULL, NULL, 0,
+					ctx_msg(v->ctx, msg, sizeof(msg)));
 		} else if (!found) {
 			error = add_sig(v, "referrers", md, NULL, NULL, 0,
 					"referrer manifest is missing");

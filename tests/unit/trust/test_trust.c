@@ -28,7 +28,8 @@ TEST(test_trust__payload_cosign)
 TEST(test_trust__payload_refuses_bad_digest_and_shapes)
 {
 	static const char *const BAD[] = {
-		"{\"critical\":{\"image\":{\"docker-manifest-digest\":\"sha256:ABC\"},\"type\":\"x\"}}",
+		"{\"critical\":{\"image\":{\"docker-manifest-digest\":\"sha256:ABC\"},\"type\":"
+		"\"x\"}}",
 		"{\"critical\":{\"image\":{},\"type\":\"x\"}}",
 		"{\"critical\":[]}",
 		"{\"critical\":{\"image\":{\"docker-manifest-digest\":\"" D0 "\"}}}",
@@ -50,7 +51,8 @@ TEST(test_trust__reference_parts)
 {
 	char reg[256], repo[512];
 	int dig;
-	CHECK(vigil_trust_parse_reference(reg, sizeof(reg), repo, sizeof(repo), &dig, "alpine:3.20") == 0);
+	CHECK(vigil_trust_parse_reference(reg, sizeof(reg), repo, sizeof(repo), &dig,
+					  "alpine:3.20") == 0);
 	CHECK_STR(reg, "docker.io");
 	CHECK_STR(repo, "docker.io/library/alpine");
 	CHECK(dig == 0);
@@ -59,13 +61,16 @@ TEST(test_trust__reference_parts)
 	CHECK_STR(reg, "localhost:5000");
 	CHECK_STR(repo, "localhost:5000/team/app");
 	CHECK(dig == 1);
-	CHECK(vigil_trust_parse_reference(reg, sizeof(reg), repo, sizeof(repo), &dig, "acme/app") == 0);
+	CHECK(vigil_trust_parse_reference(reg, sizeof(reg), repo, sizeof(repo), &dig, "acme/app") ==
+	      0);
 	CHECK_STR(repo, "docker.io/acme/app");
 	CHECK(vigil_trust_parse_reference(reg, sizeof(reg), repo, sizeof(repo), &dig,
 					  "index.docker.io/library/busybox") == 0);
 	CHECK_STR(repo, "docker.io/library/busybox");
-	CHECK(vigil_trust_parse_reference(reg, sizeof(reg), repo, sizeof(repo), &dig, "Bad/Name") < 0);
-	CHECK(vigil_trust_parse_reference(reg, sizeof(reg), repo, sizeof(repo), &dig, "a@sha256:xyz") < 0);
+	CHECK(vigil_trust_parse_reference(reg, sizeof(reg), repo, sizeof(repo), &dig, "Bad/Name") <
+	      0);
+	CHECK(vigil_trust_parse_reference(reg, sizeof(reg), repo, sizeof(repo), &dig,
+					  "a@sha256:xyz") < 0);
 	CHECK(vigil_trust_parse_reference(reg, sizeof(reg), repo, sizeof(repo), &dig, "") < 0);
 }
 
@@ -144,12 +149,14 @@ static int sign(const char *type, const char *payload, char *b64, size_t bn, cha
 	else
 		k = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
 	if (k && md && bio &&
-	    EVP_DigestSignInit(md, NULL, strcmp(type, "ED25519") ? EVP_sha256() : NULL, NULL, k) == 1 &&
+	    EVP_DigestSignInit(md, NULL, strcmp(type, "ED25519") ? EVP_sha256() : NULL, NULL, k) ==
+		    1 &&
 	    EVP_DigestSign(md, sig, &slen, (const unsigned char *)payload, strlen(payload)) == 1 &&
 	    PEM_write_bio_PUBKEY(bio, k) == 1) {
 		int n = BIO_read(bio, pem, (int)pn - 1);
 		pem[n > 0 ? n : 0] = '\0';
-		ok = EVP_EncodeBlock((unsigned char *)b64, sig, (int)slen) > 0 && bn > 4 * slen / 3 + 4;
+		ok = EVP_EncodeBlock((unsigned char *)b64, sig, (int)slen) > 0 &&
+		     bn > 4 * slen / 3 + 4;
 	}
 	BIO_free(bio);
 	EVP_MD_CTX_free(md);
@@ -253,7 +260,8 @@ TEST(test_trust__verify_through_referrers_api)
 
 TEST(test_trust__key_types)
 {
-	static const char *const BAD[] = {"", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"};
+	static const char *const BAD[] = {
+		"", "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n"};
 	vigil_ctx *ctx;
 	vigil_trust_key *k = NULL;
 	CHECK(vigil_ctx_new(&ctx) == 0);
