@@ -79,7 +79,7 @@ void help_audit(void);
 void help_verify(void);
 /* Opens [oci:]DIR[:TAG|@DIGEST] as a signature source; *ref (malloc'd, may be NULL)
  * names the image in it, else `tag`. */
-int trust_open_source(vigil_ctx *ctx, const char *image, const char *tag,
-		      vigil_trust_source **out, char **ref);
+int trust_open_source(vigil_ctx *ctx, const char *image, const char *tag, vigil_trust_source **out,
+		      char **ref);
 
 #endif

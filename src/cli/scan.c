@@ -51,8 +51,8 @@ typedef struct scan_opts {
 	cli c;
 	unsigned scanners;
 	const char *severities, *policy, *db, *today;
-	vigil_vec vex;			  /* const char * */
-	vigil_vec tkeys, tregs, trepos;	  /* const char *, trust options */
+	vigil_vec vex;			/* const char * */
+	vigil_vec tkeys, tregs, trepos; /* const char *, trust options */
 	int require_digest;
 	int ignore_unfixed, exit_code, fail_stale, no_color;
 	double db_max_age;
@@ -298,7 +298,7 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		case OPT_REQUIRE_SIG:
 		case OPT_ALLOWED_REG:
 		case OPT_ALLOWED_REPO: {
-			vigil_vec *v = o == OPT_REQUIRE_SIG ? &s->tkeys
+			vigil_vec *v = o == OPT_REQUIRE_SIG   ? &s->tkeys
 				       : o == OPT_ALLOWED_REG ? &s->tregs
 							      : &s->trepos;
 			const char **slot = vigil_vec_push(v);
@@ -469,8 +469,7 @@ int cmd_scan(int argc, char **argv)
 		if ((error = vigil_policy_add_vex(st.policy,
 						  VIGIL_VEC_AT(&s.vex, const char *, i))) < 0)
 			goto done;
-	vigil_trust_policy tp = {strv(&s.tkeys), strv(&s.tregs), strv(&s.trepos),
-				 s.require_digest};
+	vigil_trust_policy tp = {strv(&s.tkeys), strv(&s.tregs), strv(&s.trepos), s.require_digest};
 	if ((error = vigil_policy_add_trust(st.policy, &tp)) < 0)
 		goto done;
 	if ((s.scanners & SC_VULN) && (error = open_db(&s, &st, dbwarn, sizeof(dbwarn))) < 0)

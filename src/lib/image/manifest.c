@@ -367,7 +367,8 @@ static int platform_ok(json_t *d, pick *p, int *has)
  * (tag "sha256-<hex>.sig", "sha256-<hex>", or cosign save's kind): not images. */
 static int is_attachment(json_t *ann)
 {
-	const char *t = json_string_value(json_object_get(ann, "org.opencontainers.image.ref.name"));
+	const char *t =
+		json_string_value(json_object_get(ann, "org.opencontainers.image.ref.name"));
 	const char *k = json_string_value(json_object_get(ann, "kind"));
 	if (k && strncmp(k, "dev.cosignproject.cosign/", 25) == 0 && strcmp(k + 25, "image") != 0)
 		return 1;

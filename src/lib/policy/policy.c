@@ -276,8 +276,9 @@ static int load_trust(vigil_policy *p, yaml_document_t *d, yaml_node_t *n)
 {
 	int error = 0;
 	if (n->type != YAML_MAPPING_NODE)
-		return bad(p, n, "trust must be a mapping (require_signature:, allowed_registries:, "
-				 "allowed_repositories:, require_digest:)");
+		return bad(p, n,
+			   "trust must be a mapping (require_signature:, allowed_registries:, "
+			   "allowed_repositories:, require_digest:)");
 	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start;
 	     pr < n->data.mapping.pairs.top && error == 0; pr++) {
 		yaml_node_t *k = yaml_document_get_node(d, pr->key);
@@ -303,8 +304,9 @@ static int load_trust(vigil_policy *p, yaml_document_t *d, yaml_node_t *n)
 			else
 				return bad(p, v, "trust.require_digest must be true or false");
 		} else
-			return bad(p, k, "unknown key in trust (require_signature, allowed_registries, "
-					 "allowed_repositories, require_digest)");
+			return bad(p, k,
+				   "unknown key in trust (require_signature, allowed_registries, "
+				   "allowed_repositories, require_digest)");
 	}
 	return error;
 }

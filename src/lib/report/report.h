@@ -34,7 +34,7 @@ struct vigil_report {
 	vigil_match *vulns;
 	const vigil_secret_scan *secrets;
 	const vigil_malware_scan *malware;
-	vigil_vec configs;  /* const vigil_config_result * */
+	vigil_vec configs; /* const vigil_config_result * */
 	const vigil_trust_findings *trust;
 	vigil_vec entries;  /* vigil_rentry, per kind in scanner order */
 	vigil_vec warnings; /* const char * */

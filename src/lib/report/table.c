@@ -163,7 +163,8 @@ static void malware_table(FILE *f, const vigil_report *r)
 static void config_table(FILE *f, const vigil_report *r, int kind)
 {
 	int w = kind == VIGIL_K_TRUST ? 13 : 12;
-	fprintf(f, "\n%-9s %-*s %-6s %-40s %s\n", "SEVERITY", w, "CHECK", "CIS", "WHERE", "MESSAGE");
+	fprintf(f, "\n%-9s %-*s %-6s %-40s %s\n", "SEVERITY", w, "CHECK", "CIS", "WHERE",
+		"MESSAGE");
 	for (size_t i = 0; i < r->entries.len; i++) {
 		const vigil_rentry *e = &VIGIL_VEC_AT(&r->entries, vigil_rentry, i);
 		const vigil_config_finding *c = e->f;
