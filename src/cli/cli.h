@@ -81,5 +81,9 @@ void help_verify(void);
  * names the image in it, else `tag`. */
 int trust_open_source(vigil_ctx *ctx, const char *image, const char *tag, vigil_trust_source **out,
 		      char **ref);
+/* The trust policy's findings for a scanned image (NULL when the policy asks nothing);
+ * signatures are read from the image's OCI layout. */
+int trust_scan_check(vigil_trust_findings **out, vigil_ctx *ctx, const vigil_policy *policy,
+		     vigil_image *img, const char *ref, const char *tag);
 
 #endif

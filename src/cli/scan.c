@@ -399,38 +399,13 @@ static int open_db(scan_opts *s, scan_state *st, char *warn, size_t wn)
 	return 0;
 }
 
-/* NULL-terminates a vector of strings (the NULL is not counted). */
+/* NULL-terminates a vector of strings (the NULL is not counted); NULL when empty. */
 static const char *const *strv(vigil_vec *v)
 {
-	const char **slot;
-	if (v->len == 0)
-		return NULL;
-	if (!(slot = vigil_vec_push(v)))
+	if (v->len == 0 || !vigil_vec_push(v))
 		return NULL;
 	v->len--;
 	return v->data;
-}
-
-/* Checks the trust policy: signatures are read from the image's OCI layout (none can
- * be read from other formats: the signature rule then fails). */
-static int check_trust(scan_opts *s, scan_state *st, const char *ref)
-{
-	const vigil_trust_policy *tp = vigil_policy_trust(st->policy);
-	vigil_trust_subject subj = {ref, vigil_image_tags(st->img), NULL, NULL};
-	vigil_trust_source *src = NULL;
-	char *tref = NULL;
-	int error;
-	if (!vigil_trust_policy_active(tp))
-		return 0;
-	if (tp->keys && tp->keys[0] && strcmp(vigil_image_format(st->img), "oci") == 0 &&
-	    (error = trust_open_source(s->c.ctx, ref, s->c.tag, &src, &tref)) < 0)
-		return error;
-	subj.source = src;
-	subj.source_ref = tref;
-	error = vigil_trust_check(&st->trust, s->c.ctx, tp, &subj);
-	vigil_trust_source_free(src);
-	free(tref);
-	return error;
 }
 
 int cmd_scan(int argc, char **argv)
@@ -502,7 +477,8 @@ int cmd_scan(int argc, char **argv)
 		oo.tag = at + 1; /* the layout entry of that digest */
 	error = vigil_image_open(&st.img, ctx, path ? path : ref, &oo);
 	free(path);
-	if (error < 0 || (error = check_trust(&s, &st, ref)) < 0 ||
+	if (error < 0 ||
+	    (error = trust_scan_check(&st.trust, ctx, st.policy, st.img, ref, s.c.tag)) < 0 ||
 	    (error = vigil_inventory_new(&st.inv, st.img, &io)) < 0 ||
 	    ((s.scanners & SC_SECRET) &&
 	     (error = vigil_secret_scan_new(&st.secrets, st.srules, st.img)) < 0) ||

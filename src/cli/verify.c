@@ -262,3 +262,25 @@ done:
 	vigil_ctx_free(c.ctx);
 	return rc;
 }
+
+int trust_scan_check(vigil_trust_findings **out, vigil_ctx *ctx, const vigil_policy *policy,
+		     vigil_image *img, const char *ref, const char *tag)
+{
+	const vigil_trust_policy *tp = vigil_policy_trust(policy);
+	vigil_trust_subject subj = {ref, vigil_image_tags(img), NULL, NULL};
+	vigil_trust_source *src = NULL;
+	char *tref = NULL;
+	int error;
+	*out = NULL;
+	if (!vigil_trust_policy_active(tp))
+		return 0;
+	if (tp->keys && tp->keys[0] && strcmp(vigil_image_format(img), "oci") == 0 &&
+	    (error = trust_open_source(ctx, ref, tag, &src, &tref)) < 0)
+		return error;
+	subj.source = src;
+	subj.source_ref = tref;
+	error = vigil_trust_check(out, ctx, tp, &subj);
+	vigil_trust_source_free(src);
+	free(tref);
+	return error;
+}
