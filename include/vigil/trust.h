@@ -63,6 +63,12 @@ typedef struct vigil_trust_source {
  * org.opencontainers.image.ref.name annotations; a layout written by `cosign save`
  * (kind annotations) is understood too. VIGIL_ENOTFOUND, VIGIL_EFORMAT. */
 int vigil_trust_source_oci_layout(vigil_trust_source **out, vigil_ctx *ctx, const char *dir);
+/* The source for an image argument as the commands take it: [oci:]DIR, [oci:]DIR:TAG or
+ * [oci:]DIR@sha256:DIGEST (an OCI layout). *ref (malloc'd, may be NULL) names the image
+ * in the source: the TAG or DIGEST of the argument, else `tag`. VIGIL_ENOTFOUND when
+ * the argument is not a layout directory. */
+int vigil_trust_source_open(vigil_trust_source **out, char **ref, vigil_ctx *ctx, const char *image,
+			    const char *tag);
 /* Frees a source made by this library (calls its free callback). NULL is a no-op. */
 void vigil_trust_source_free(vigil_trust_source *s);
 
@@ -155,6 +161,10 @@ typedef struct vigil_trust_findings vigil_trust_findings;
  */
 int vigil_trust_check(vigil_trust_findings **out, vigil_ctx *ctx, const vigil_trust_policy *p,
 		      const vigil_trust_subject *s);
+/* The same for an opened image named `ref` (as given; `tag` chose it): names from its
+ * tags, signatures from its OCI layout. *out is NULL when `p` asks nothing. */
+int vigil_trust_check_image(vigil_trust_findings **out, vigil_ctx *ctx, const vigil_trust_policy *p,
+			    vigil_image *img, const char *ref, const char *tag);
 size_t vigil_trust_findings_count(const vigil_trust_findings *f);
 const vigil_config_finding *vigil_trust_findings_get(const vigil_trust_findings *f, size_t i);
 void vigil_trust_findings_free(vigil_trust_findings *f);

@@ -77,13 +77,4 @@ void help_scan(void);
 void help_config(void);
 void help_audit(void);
 void help_verify(void);
-/* Opens [oci:]DIR[:TAG|@DIGEST] as a signature source; *ref (malloc'd, may be NULL)
- * names the image in it, else `tag`. */
-int trust_open_source(vigil_ctx *ctx, const char *image, const char *tag, vigil_trust_source **out,
-		      char **ref);
-/* The trust policy's findings for a scanned image (NULL when the policy asks nothing);
- * signatures are read from the image's OCI layout. */
-int trust_scan_check(vigil_trust_findings **out, vigil_ctx *ctx, const vigil_policy *policy,
-		     vigil_image *img, const char *ref, const char *tag);
-
 #endif

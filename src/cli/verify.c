@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "../lib/util/util.h"
 #include "cli.h"
@@ -36,54 +35,6 @@ void help_verify(void)
 	       "  -o, --output FILE     write the result to FILE\n"
 	       "\n"
 	       "Exit status: 0 a valid signature exists, 1 none is valid, 2 error.\n");
-}
-
-/* Splits [oci:]DIR[:TAG|@DIGEST] into a directory and a reference. */
-int trust_open_source(vigil_ctx *ctx, const char *image, const char *tag, vigil_trust_source **out,
-		      char **ref)
-{
-	struct stat st;
-	char *dir, *cut;
-	int error;
-
-	*out = NULL;
-	*ref = NULL;
-	if (strncmp(image, "oci:", 4) == 0)
-		image += 4;
-	if (!(dir = strdup(image)))
-		return VIGIL_ENOMEM;
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		if ((cut = strrchr(dir, '@')) && strncmp(cut + 1, "sha256:", 7) == 0)
-			*cut = '\0';
-		else if ((cut = strrchr(dir, ':')) && !strchr(cut, '/'))
-			*cut = '\0';
-		else
-			cut = NULL;
-		if (!cut || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-			error = vigil_error_set(
-				ctx, VIGIL_ENOTFOUND,
-				"%s: not an OCI layout directory (registry references "
-				"need the registry client)",
-				image);
-			free(dir);
-			return error;
-		}
-		if (!(*ref = strdup(cut + 1))) {
-			free(dir);
-			return VIGIL_ENOMEM;
-		}
-	}
-	if (tag && !*ref && !(*ref = strdup(tag))) {
-		free(dir);
-		return VIGIL_ENOMEM;
-	}
-	error = vigil_trust_source_oci_layout(out, ctx, dir);
-	free(dir);
-	if (error < 0) {
-		free(*ref);
-		*ref = NULL;
-	}
-	return error;
 }
 
 static void kv(vigil_jsonw *w, const char *k, const char *v)
@@ -236,7 +187,7 @@ int cmd_verify(int argc, char **argv)
 	}
 	vigil_ctx_set_limits(c.ctx, &c.limits);
 	if ((error = vigil_trust_key_load(&key, c.ctx, keypath)) < 0 ||
-	    (error = trust_open_source(c.ctx, argv[optind], c.tag, &src, &ref)) < 0 ||
+	    (error = vigil_trust_source_open(&src, &ref, c.ctx, argv[optind], c.tag)) < 0 ||
 	    (error = vigil_trust_verify(&r, c.ctx, src, ref, key)) < 0)
 		goto done;
 	if (c.output && !(out = fopen(c.output, "w"))) {
@@ -261,26 +212,4 @@ done:
 	free(ref);
 	vigil_ctx_free(c.ctx);
 	return rc;
-}
-
-int trust_scan_check(vigil_trust_findings **out, vigil_ctx *ctx, const vigil_policy *policy,
-		     vigil_image *img, const char *ref, const char *tag)
-{
-	const vigil_trust_policy *tp = vigil_policy_trust(policy);
-	vigil_trust_subject subj = {ref, vigil_image_tags(img), NULL, NULL};
-	vigil_trust_source *src = NULL;
-	char *tref = NULL;
-	int error;
-	*out = NULL;
-	if (!vigil_trust_policy_active(tp))
-		return 0;
-	if (tp->keys && tp->keys[0] && strcmp(vigil_image_format(img), "oci") == 0 &&
-	    (error = trust_open_source(ctx, ref, tag, &src, &tref)) < 0)
-		return error;
-	subj.source = src;
-	subj.source_ref = tref;
-	error = vigil_trust_check(out, ctx, tp, &subj);
-	vigil_trust_source_free(src);
-	free(tref);
-	return error;
 }

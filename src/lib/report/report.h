@@ -5,24 +5,15 @@
 
 #include "internal.h"
 
+/* The report's kinds are the finding kinds it writes (runtime comes later). */
 enum {
-	VIGIL_K_VULN = 0,
-	VIGIL_K_SECRET,
-	VIGIL_K_MALWARE,
-	VIGIL_K_CONFIG,
-	VIGIL_K_TRUST,
+	VIGIL_K_VULN = VIGIL_FINDING_VULN,
+	VIGIL_K_SECRET = VIGIL_FINDING_SECRET,
+	VIGIL_K_MALWARE = VIGIL_FINDING_MALWARE,
+	VIGIL_K_CONFIG = VIGIL_FINDING_CONFIG,
+	VIGIL_K_TRUST = VIGIL_FINDING_TRUST,
 	VIGIL_K_COUNT
 };
-
-/* One finding of any scanner, as the writers see it. */
-typedef struct vigil_rentry {
-	int kind;
-	const void *f; /* vigil_vuln, vigil_secret_finding, ... */
-	const char *id;
-	const char *severity;
-	const char *suppressed; /* why, or NULL */
-	int shown;		/* passes the severity / unfixed filters */
-} vigil_rentry;
 
 struct vigil_report {
 	vigil_ctx *ctx;
@@ -36,7 +27,7 @@ struct vigil_report {
 	const vigil_malware_scan *malware;
 	vigil_vec configs; /* const vigil_config_result * */
 	const vigil_trust_findings *trust;
-	vigil_vec entries;  /* vigil_rentry, per kind in scanner order */
+	vigil_vec entries;  /* vigil_finding, per kind in scanner order */
 	vigil_vec warnings; /* const char * */
 	int ran[VIGIL_K_COUNT];
 	size_t failing;
@@ -51,6 +42,15 @@ void vigil_report__counts(const vigil_report *r, int kind, size_t out[6]);
 /* The diff_id and created_by of a layer, or NULL. */
 const char *vigil_report__diff_id(const vigil_report *r, int layer);
 const char *vigil_report__created_by(const vigil_report *r, int layer);
+
+/* The one way a finding enters the report: copies `f`, decides `shown` from the filters
+ * and `suppressed` from the policy (may be NULL) matching `subject`. */
+struct vigil_policy_subject;
+int vigil_report__add(vigil_report *r, const vigil_finding *f, const vigil_policy *p,
+		      const struct vigil_policy_subject *subject);
+/* Turns the parts set on the report (match, secret, malware, config results) into
+ * findings through vigil_report__add (src/lib/pipeline/findings.c). */
+int vigil_pipeline__collect(vigil_report *r, const vigil_policy *p);
 
 int vigil_report__sarif(FILE *f, vigil_report *r);
 int vigil_report__junit(FILE *f, vigil_report *r);

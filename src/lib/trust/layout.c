@@ -270,6 +270,54 @@ done:
 	return error;
 }
 
+/* Splits [oci:]DIR[:TAG|@DIGEST] into a directory and a reference. */
+int vigil_trust_source_open(vigil_trust_source **out, char **ref, vigil_ctx *ctx, const char *image,
+			    const char *tag)
+{
+	struct stat st;
+	char *dir, *cut;
+	int error;
+
+	*out = NULL;
+	*ref = NULL;
+	if (strncmp(image, "oci:", 4) == 0)
+		image += 4;
+	if (!(dir = strdup(image)))
+		return VIGIL_ENOMEM;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		if ((cut = strrchr(dir, '@')) && strncmp(cut + 1, "sha256:", 7) == 0)
+			*cut = '\0';
+		else if ((cut = strrchr(dir, ':')) && !strchr(cut, '/'))
+			*cut = '\0';
+		else
+			cut = NULL;
+		if (!cut || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			error = vigil_error_set(
+				ctx, VIGIL_ENOTFOUND,
+				"%s: not an OCI layout directory (registry references "
+				"need the registry client)",
+				image);
+			free(dir);
+			return error;
+		}
+		if (!(*ref = strdup(cut + 1))) {
+			free(dir);
+			return VIGIL_ENOMEM;
+		}
+	}
+	if (tag && !*ref && !(*ref = strdup(tag))) {
+		free(dir);
+		return VIGIL_ENOMEM;
+	}
+	error = vigil_trust_source_oci_layout(out, ctx, dir);
+	free(dir);
+	if (error < 0) {
+		free(*ref);
+		*ref = NULL;
+	}
+	return error;
+}
+
 void vigil_trust_source_free(vigil_trust_source *s)
 {
 	if (!s)

@@ -289,3 +289,25 @@ void vigil_trust_findings_free(vigil_trust_findings *f)
 	vigil_arena_clear(&f->arena);
 	free(f);
 }
+
+int vigil_trust_check_image(vigil_trust_findings **out, vigil_ctx *ctx, const vigil_trust_policy *p,
+			    vigil_image *img, const char *ref, const char *tag)
+{
+	vigil_trust_subject subj = {ref, vigil_image_tags(img), NULL, NULL};
+	vigil_trust_source *src = NULL;
+	char *sref = NULL;
+	int error;
+	*out = NULL;
+	if (!vigil_trust_policy_active(p))
+		return 0;
+	/* signatures can be read from an OCI layout directory; other formats carry none */
+	if (p->keys && p->keys[0] && strcmp(vigil_image_format(img), "oci") == 0 &&
+	    (error = vigil_trust_source_open(&src, &sref, ctx, ref, tag)) < 0)
+		return error;
+	subj.source = src;
+	subj.source_ref = sref;
+	error = vigil_trust_check(out, ctx, p, &subj);
+	vigil_trust_source_free(src);
+	free(sref);
+	return error;
+}
