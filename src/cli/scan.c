@@ -188,6 +188,7 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		{"max-path", required_argument, NULL, OPT_MAX_PATH},
 		{"max-layers", required_argument, NULL, OPT_MAX_LAYERS},
 		{"max-archive-size", required_argument, NULL, OPT_MAX_ARCHIVE},
+		REGISTRY_LONGOPTS,
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -286,6 +287,7 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 				die_usage("scan", "unknown option");
 		}
 	}
+	registry_opts_finish(&s->c, "scan");
 	static const char *const FORMATS[] = {"table", "json", "sarif", "junit", "cyclonedx"};
 	size_t k = 0;
 	while (k < VIGIL_ARRAY_LEN(FORMATS) && strcmp(FORMATS[k], s->c.format) != 0)
@@ -408,6 +410,7 @@ int cmd_scan(int argc, char **argv)
 
 	oo.tag = s.c.tag;
 	oo.platform = s.c.platform;
+	oo.registry = &s.c.reg;
 	/* secrets and malware report files that later layers deleted: keep that history */
 	oo.all_layers = (s.scanners & (SC_SECRET | SC_MALWARE)) != 0;
 	if (s.c.max_archive)
