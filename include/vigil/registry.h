@@ -52,6 +52,16 @@ typedef struct vigil_registry_opts {
 		NULL, NULL, NULL, NULL, NULL, 0, 0                                                 \
 	}
 
+/*
+ * Writes an image opened from a registry reference to `dest`: "oci:DIR" (a new OCI
+ * layout holding the chosen manifest, its config and layers) or "docker-archive:FILE".
+ * Blobs are written as they arrive and verified against their digests; the output is
+ * built under a temporary name and renamed at the end, so an error leaves nothing at
+ * `dest`. `dest` must not exist. Errors: VIGIL_EINVAL (not a registry image, bad dest,
+ * dest exists), VIGIL_EFORMAT, VIGIL_EIO, VIGIL_ELIMIT, VIGIL_ENOMEM.
+ */
+int vigil_image_pull(vigil_image *img, const char *dest);
+
 #ifdef __cplusplus
 }
 #endif

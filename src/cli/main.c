@@ -140,6 +140,7 @@ static void help_main(void)
 	       "  ls IMAGE [PATH]       list the merged filesystem of an image\n"
 	       "  sbom IMAGE            list the packages of an image (CycloneDX, SPDX, JSON)\n"
 	       "  scan IMAGE            find vulnerabilities, secrets, malware, misconfigurations\n"
+	       "  pull REF -o DEST      copy a registry image to oci:DIR or docker-archive:FILE\n"
 	       "  config PATH           check Dockerfiles and Kubernetes manifests\n"
 	       "  audit host            check a Docker host and its containers (CIS)\n"
 	       "  db update|info|lookup|export|import\n"
@@ -916,6 +917,8 @@ int main(int argc, char **argv)
 		return cmd_audit(argc - 1, argv + 1);
 	if (strcmp(cmd, "vercmp") == 0)
 		return cmd_vercmp(argc - 1, argv + 1);
+	if (strcmp(cmd, "pull") == 0)
+		return cmd_pull(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("vigil %s\n", VIGIL_VERSION);
 		return 0;
@@ -935,6 +938,8 @@ int main(int argc, char **argv)
 			help_config();
 		else if (argc > 2 && strcmp(argv[2], "audit") == 0)
 			help_audit();
+		else if (argc > 2 && strcmp(argv[2], "pull") == 0)
+			help_pull();
 		else
 			help_main();
 		return 0;

@@ -207,6 +207,10 @@ int vigil_image__remote_read(vigil_image *img, const char *name, vigil_buf *out)
 int vigil_image__remote_has(vigil_image *img, const char *name);
 /* Streams layer i from the registry into the layer reader. */
 int vigil_image__remote_layer(vigil_image *img, int i);
+/* A document fetched while opening ("blobs/sha256/<hex>"), or NULL. */
+const uint8_t *vigil_image__remote_doc(const vigil_image *img, const char *name, size_t *len);
+struct vigil_reg;
+struct vigil_reg *vigil_image__remote_client(const vigil_image *img);
 /* How many layers may be fetched at once. */
 int vigil_image__remote_parallel(const vigil_image *img);
 

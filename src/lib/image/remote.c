@@ -17,6 +17,7 @@ struct vigil_remote {
 	vigil_reg *reg;
 	vigil_ref *ref;
 	vigil_vec manifests; /* char *: digests known to be manifests or indexes */
+	vigil_vec docs;	     /* vigil_member: documents fetched so far (for pull) */
 	int parallel;
 };
 
@@ -27,6 +28,7 @@ void vigil_image__remote_free(vigil_remote *rm)
 	vigil_reg__free(rm->reg);
 	vigil_ref_free(rm->ref);
 	vigil_vec_free(&rm->manifests); /* strings live in the image arena */
+	vigil_vec_free(&rm->docs);
 	free(rm);
 }
 
@@ -61,6 +63,45 @@ static int is_manifest_digest(vigil_image *img, const char *d)
 	return 0;
 }
 
+/* Keeps a copy of a fetched document for vigil_image_pull. */
+static int keep_doc(vigil_image *img, const char *name, const vigil_buf *doc)
+{
+	vigil_member *m = vigil_vec_push(&img->remote->docs);
+	if (!m)
+		return VIGIL_ENOMEM;
+	memset(m, 0, sizeof(*m));
+	m->name = vigil_arena_strdup(&img->arena, name);
+	m->data = (const uint8_t *)vigil_arena_strndup(&img->arena,
+						      doc->data ? (const char *)doc->data : "",
+						      doc->len);
+	m->size = doc->len;
+	return m->name && m->data ? 0 : VIGIL_ENOMEM;
+}
+
+const uint8_t *vigil_image__remote_doc(const vigil_image *img, const char *name, size_t *len)
+{
+	for (size_t i = 0; img->remote && i < img->remote->docs.len; i++) {
+		const vigil_member *m = &VIGIL_VEC_AT(&img->remote->docs, vigil_member, i);
+		if (strcmp(m->name, name) == 0) {
+			*len = (size_t)m->size;
+			return m->data;
+		}
+	}
+	for (size_t i = 0; i < img->members.len; i++) {
+		const vigil_member *m = &VIGIL_VEC_AT(&img->members, vigil_member, i);
+		if (strcmp(m->name, name) == 0 && m->data) {
+			*len = (size_t)m->size;
+			return m->data;
+		}
+	}
+	return NULL;
+}
+
+vigil_reg *vigil_image__remote_client(const vigil_image *img)
+{
+	return img->remote ? img->remote->reg : NULL;
+}
+
 int vigil_image__remote_read(vigil_image *img, const char *name, vigil_buf *out)
 {
 	char digest[72], mt[128], got[72];
@@ -76,9 +117,12 @@ int vigil_image__remote_read(vigil_image *img, const char *name, vigil_buf *out)
 						     got)) < 0 ||
 		    (error = note_children(img, out->data, out->len)) < 0)
 			return error;
-		return 0;
+		return keep_doc(img, name, out);
 	}
-	return vigil_reg__get_blob(img->remote->reg, digest, img->ctx->limits.max_json_size, out);
+	if ((error = vigil_reg__get_blob(img->remote->reg, digest, img->ctx->limits.max_json_size,
+					 out)) < 0)
+		return error;
+	return keep_doc(img, name, out);
 }
 
 int vigil_image__remote_has(vigil_image *img, const char *name)
@@ -154,7 +198,7 @@ static const char *guess_media_type(const uint8_t *doc, size_t n, const char *ct
 int vigil_image__open_registry(vigil_image *img, const char *refstr, const vigil_open_opts *opts)
 {
 	vigil_remote *rm = calloc(1, sizeof(*rm));
-	vigil_vec mv = VIGIL_VEC_INIT(char *);
+	vigil_vec mv = VIGIL_VEC_INIT(char *), dv = VIGIL_VEC_INIT(vigil_member);
 	vigil_buf top = VIGIL_BUF_INIT, index = VIGIL_BUF_INIT;
 	char canon[1024], mt[128], digest[72];
 	const char *why;
@@ -163,6 +207,7 @@ int vigil_image__open_registry(vigil_image *img, const char *refstr, const vigil
 	if (!rm)
 		return VIGIL_ENOMEM;
 	rm->manifests = mv;
+	rm->docs = dv;
 	img->remote = rm;
 	img->format = "registry";
 	img->store = STORE_REGISTRY;
