@@ -60,7 +60,8 @@ typedef struct xfer {
 	uint64_t clen, crange_start;
 	int has_clen, has_crange;
 	vigil_buf body;
-	uint64_t max, skip;
+	uint64_t max, skip, range_from;
+	int skip_set;
 	char err[CURL_ERROR_SIZE];
 } xfer;
 
@@ -170,6 +171,12 @@ static size_t on_body(char *p, size_t sz, size_t nm, void *u)
 			vigil_buf_put(&x->body, p, n);
 		return n;
 	}
+	if (x->range_from && !x->skip_set) {
+		/* a resumed request answered 200: the server ignored Range */
+		x->skip_set = 1;
+		if (x->status == 200)
+			x->skip = x->range_from;
+	}
 	if (x->skip) {
 		size_t k = x->skip < n ? (size_t)x->skip : n;
 		x->skip -= k;
@@ -268,6 +275,7 @@ static int xfer_start(xfer **out, vigil_reg *r, const char *url, const char *acc
 		return VIGIL_ENOMEM;
 	}
 	x->r = r;
+	x->range_from = range_from;
 	x->stream = stream;
 	x->max = max;
 	x->body.limit = 0;
@@ -624,10 +632,17 @@ static int request(xfer **out, vigil_reg *r, const char *path, const char *accep
 				xfer_free(x);
 				continue;
 			}
-			snprintf(errbuf, errn, "%s: %s: %s", r->name,
+			const char *hint = "";
+			if (x->result == CURLE_PEER_FAILED_VERIFICATION)
+				hint = " (trust the registry's CA with --ca-file or "
+				       "/etc/docker/certs.d/HOST/ca.crt)";
+			else if (x->result == CURLE_SSL_CONNECT_ERROR && !r->insecure)
+				hint = " (a plain-HTTP registry must be named with "
+				       "--insecure-registry HOST:PORT)";
+			snprintf(errbuf, errn, "%s: %s: %s%s", r->name,
 				 url_for_msg(url, shown, sizeof(shown)),
-				 x->err[0] ? x->err : curl_easy_strerror(x->result));
-			error = x->result == CURLE_OPERATION_TIMEDOUT ? VIGIL_EIO : VIGIL_EIO;
+				 x->err[0] ? x->err : curl_easy_strerror(x->result), hint);
+			error = VIGIL_EIO;
 			goto fail;
 		}
 		if (x->status == 401 && on_registry) {
@@ -635,12 +650,10 @@ static int request(xfer **out, vigil_reg *r, const char *path, const char *accep
 			memcpy(www, x->www_auth, sizeof(www));
 			if (++auths > 2) {
 				snprintf(errbuf, errn,
-					 "%s: the registry refused the credentials%s (HTTP 401 "
-					 "after authenticating)",
-					 r->name, r->cred.source[0] ? " from " : "");
-				if (r->cred.source[0])
-					snprintf(errbuf + strlen(errbuf), errn - strlen(errbuf),
-						 " [%s]", r->cred.source);
+					 "%s: the registry refused the credentials (HTTP 401 after "
+					 "authenticating%s%s)",
+					 r->name, r->cred.source[0] ? "; credentials from " : "",
+					 r->cred.source);
 				error = VIGIL_EINVAL;
 				goto fail;
 			}
@@ -840,9 +853,7 @@ static int stream_connect(vigil_reg_stream *s)
 					 s->digest);
 				return VIGIL_EFORMAT;
 			}
-		} else {
-			s->x->skip = s->got; /* no Range support: skip what we have */
-		}
+		} /* a 200 (Range ignored) skips what we have: see on_body */
 	}
 	if (s->size && s->x->status == 200 && s->x->has_clen && s->x->clen > s->size) {
 		snprintf(s->err, sizeof(s->err),
