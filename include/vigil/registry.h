@@ -38,7 +38,9 @@ typedef struct vigil_registry_opts {
 	/* hosts ("HOST" or "HOST:PORT") reached over plain HTTP or an unverified TLS
 	 * certificate; NULL-terminated */
 	const char *const *insecure;
-	const char *ca_file;  /* trusted CAs (PEM), besides /etc/docker/certs.d/HOST/ca.crt */
+	/* trusted CAs (PEM) instead of the system's for the registry's host name (any port,
+	 * so its token server too); default /etc/docker/certs.d/HOST[:PORT]/ca.crt */
+	const char *ca_file;
 	const char *authfile; /* a docker config.json; default $REGISTRY_AUTH_FILE, then
 				 $DOCKER_CONFIG/config.json or ~/.docker/config.json */
 	const char *username; /* with password: Basic credentials for every host; default */

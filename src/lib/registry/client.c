@@ -245,6 +245,22 @@ static int is_registry_url(vigil_reg *r, const char *url)
 	return a[0] && strcmp(a, b) == 0 && strcmp(sa, sb) == 0;
 }
 
+/* Whether `url` is on the registry's host name (any port): its token server, say. */
+static int same_host_name(vigil_reg *r, const char *url)
+{
+	char a[512], b[512], sa[16], sb[16], base[600];
+	char *pa, *pb;
+	snprintf(base, sizeof(base), "%s://%s/", r->scheme, r->api);
+	url_authority(url, a, sizeof(a), sa, sizeof(sa));
+	url_authority(base, b, sizeof(b), sb, sizeof(sb));
+	pa = strrchr(a, ':');
+	pb = strrchr(b, ':');
+	if (!pa || !pb)
+		return 0;
+	*pa = *pb = '\0';
+	return a[0] && strcmp(a, b) == 0;
+}
+
 static int host_insecure(vigil_reg *r, const char *url)
 {
 	char a[512], sc[16], *hostonly;
@@ -310,7 +326,7 @@ static int xfer_start(xfer **out, vigil_reg *r, const char *url, const char *acc
 	if (host_insecure(r, url)) {
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-	} else if (r->ca_file && is_registry_url(r, url)) {
+	} else if (r->ca_file && same_host_name(r, url)) {
 		curl_easy_setopt(h, CURLOPT_CAINFO, r->ca_file);
 	}
 	if (post) {
