@@ -321,6 +321,8 @@ static int xfer_start(xfer **out, vigil_reg *r, const char *url, const char *acc
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, secs);
 	if (!stream)
 		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, r->timeout_ms * 4);
+	else /* larger reads: fewer, bigger chunks for the decompressor */
+		curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 256L << 10);
 	if (r->share)
 		curl_easy_setopt(h, CURLOPT_SHARE, r->share);
 	if (host_insecure(r, url)) {
