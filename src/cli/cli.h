@@ -55,7 +55,9 @@ enum {
 		{"ca-file", required_argument, NULL, OPT_CA_FILE},                                 \
 		{"authfile", required_argument, NULL, OPT_AUTHFILE},                               \
 		{"username", required_argument, NULL, OPT_USERNAME},                               \
-		{"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN}
+	{                                                                                          \
+		"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN                            \
+	}
 
 /* Options shared by image commands, described in COMMON_HELP. */
 extern const char COMMON_HELP[];

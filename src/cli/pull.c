@@ -80,8 +80,8 @@ int cmd_pull(int argc, char **argv)
 	oo.platform = c.platform;
 	oo.registry = &c.reg;
 	char pref[4200];
-	snprintf(pref, sizeof(pref), "%s%s", strncmp(ref, "registry:", 9) == 0 ? "" : "registry:",
-		 ref);
+	snprintf(pref, sizeof(pref), "%s%s",
+		 strncmp(ref, "registry:", 9) == 0 ? "" : "registry:", ref);
 	if ((error = vigil_image_open(&img, c.ctx, pref, &oo)) < 0 ||
 	    (error = vigil_image_pull(img, c.output)) < 0) {
 		progress_done(&c);

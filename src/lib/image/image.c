@@ -799,7 +799,7 @@ static int read_layers(vigil_image *img)
 	int started = 0, error = 0, merged = 0;
 
 	if (img->store == STORE_TARSTREAM || nth < 1)
-		nth = 1; /* one decompression stream: sequential */
+		nth = 1;		  /* one decompression stream: sequential */
 	if (img->store == STORE_REGISTRY) /* network-bound: the fetch limit decides */
 		nth = vigil_image__remote_parallel(img);
 	if (nth > img->nlayers)

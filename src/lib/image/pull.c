@@ -332,8 +332,7 @@ int vigil_image_pull(vigil_image *img, const char *dest)
 		img->progress_total += img->layers[i].info.size;
 	error = oci ? pull_oci(img, tmp, man, mlen, cfg, clen) : pull_docker(img, tmp, cfg, clen);
 	if (error == 0 && rename(tmp, path) < 0)
-		error = vigil_error_set(img->ctx, VIGIL_EIO, "pull: %s: %s", path,
-					strerror(errno));
+		error = vigil_error_set(img->ctx, VIGIL_EIO, "pull: %s: %s", path, strerror(errno));
 	if (error < 0) {
 		if (oci)
 			nftw(tmp, rm_cb, 16, FTW_DEPTH | FTW_PHYS);

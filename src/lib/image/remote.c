@@ -71,9 +71,8 @@ static int keep_doc(vigil_image *img, const char *name, const vigil_buf *doc)
 		return VIGIL_ENOMEM;
 	memset(m, 0, sizeof(*m));
 	m->name = vigil_arena_strdup(&img->arena, name);
-	m->data = (const uint8_t *)vigil_arena_strndup(&img->arena,
-						      doc->data ? (const char *)doc->data : "",
-						      doc->len);
+	m->data = (const uint8_t *)vigil_arena_strndup(
+		&img->arena, doc->data ? (const char *)doc->data : "", doc->len);
 	m->size = doc->len;
 	return m->name && m->data ? 0 : VIGIL_ENOMEM;
 }
@@ -163,8 +162,7 @@ int vigil_image__remote_layer(vigil_image *img, int i)
 		const uint8_t *p;
 		size_t n;
 		vigil_reg__stream_read(src.s, &p, &n, &msg);
-		snprintf(L->errmsg, sizeof(L->errmsg), "layer %d (%s): %s", i, L->want_digest,
-			 msg);
+		snprintf(L->errmsg, sizeof(L->errmsg), "layer %d (%s): %s", i, L->want_digest, msg);
 		L->error = error;
 		vigil_reg__stream_free(src.s);
 		return error;
@@ -180,8 +178,9 @@ static const char *guess_media_type(const uint8_t *doc, size_t n, const char *ct
 	const char *mt = json_string_value(json_object_get(j, "mediaType"));
 	const char *out;
 	if (mt && (strstr(mt, "index") || strstr(mt, "list")))
-		out = strstr(mt, "docker") ? "application/vnd.docker.distribution.manifest.list.v2+json"
-					   : "application/vnd.oci.image.index.v1+json";
+		out = strstr(mt, "docker")
+			      ? "application/vnd.docker.distribution.manifest.list.v2+json"
+			      : "application/vnd.oci.image.index.v1+json";
 	else if (mt && strstr(mt, "manifest"))
 		out = strstr(mt, "docker") ? "application/vnd.docker.distribution.manifest.v2+json"
 					   : "application/vnd.oci.image.manifest.v1+json";
@@ -225,12 +224,13 @@ int vigil_image__open_registry(vigil_image *img, const char *refstr, const vigil
 	}
 	vigil_ref_format(rm->ref, canon, sizeof(canon));
 	img->ref = vigil_arena_strdup(&img->arena, canon);
-	rm->parallel = opts->registry && opts->registry->parallel > 0 ? opts->registry->parallel : 4;
+	rm->parallel =
+		opts->registry && opts->registry->parallel > 0 ? opts->registry->parallel : 4;
 	if ((error = vigil_reg__new(&rm->reg, img->ctx, rm->ref, opts->registry)) < 0)
 		goto done;
-	if ((error = vigil_reg__get_manifest(rm->reg, rm->ref->digest ? rm->ref->digest : rm->ref->tag,
-					     img->ctx->limits.max_json_size, &top, mt, digest)) <
-	    0)
+	if ((error = vigil_reg__get_manifest(rm->reg,
+					     rm->ref->digest ? rm->ref->digest : rm->ref->tag,
+					     img->ctx->limits.max_json_size, &top, mt, digest)) < 0)
 		goto done;
 	const char *mtype = guess_media_type(top.data, top.len, mt);
 	if ((error = note_children(img, top.data, top.len)) < 0 ||
@@ -252,7 +252,8 @@ int vigil_image__open_registry(vigil_image *img, const char *refstr, const vigil
 	memset(m1, 0, sizeof(*m1));
 	memset(m0, 0, sizeof(*m0));
 	m1->name = vigil_arena_printf(&img->arena, "blobs/sha256/%s", digest + 7);
-	m1->data = (const uint8_t *)vigil_arena_strndup(&img->arena, (const char *)top.data, top.len);
+	m1->data =
+		(const uint8_t *)vigil_arena_strndup(&img->arena, (const char *)top.data, top.len);
 	m1->size = top.len;
 	m0->name = "index.json";
 	m0->data = (const uint8_t *)vigil_arena_strdup(&img->arena, (const char *)index.data);

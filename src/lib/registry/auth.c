@@ -176,8 +176,8 @@ static int key_matches(const char *key, const char *host)
 	else if (strncmp(key, "http://", 7) == 0)
 		key += 7;
 	if (strcmp(host, "docker.io") == 0 &&
-	    (strncmp(key, "index.docker.io", 15) == 0 || strncmp(key, "registry-1.docker.io", 20) == 0 ||
-	     strcmp(key, "docker.io") == 0))
+	    (strncmp(key, "index.docker.io", 15) == 0 ||
+	     strncmp(key, "registry-1.docker.io", 20) == 0 || strcmp(key, "docker.io") == 0))
 		return 1;
 	return strncmp(key, host, hl) == 0 && (key[hl] == '\0' || key[hl] == '/');
 }
@@ -342,8 +342,8 @@ done:
 	return error;
 }
 
-int vigil_reg__cred_from_config(vigil_reg_cred *out, const char *json, size_t n,
-				const char *host, int run_helpers, char *errbuf, size_t errn)
+int vigil_reg__cred_from_config(vigil_reg_cred *out, const char *json, size_t n, const char *host,
+				int run_helpers, char *errbuf, size_t errn)
 {
 	json_error_t jerr;
 	json_t *root = json_loadb(json, n, 0, &jerr), *auths, *helpers, *v;

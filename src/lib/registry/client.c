@@ -22,9 +22,9 @@
 #define MAX_RETRIES 3
 
 #define ACCEPT_MANIFESTS                                                                           \
-	"Accept: application/vnd.oci.image.index.v1+json, "                                       \
-	"application/vnd.oci.image.manifest.v1+json, "                                            \
-	"application/vnd.docker.distribution.manifest.list.v2+json, "                             \
+	"Accept: application/vnd.oci.image.index.v1+json, "                                        \
+	"application/vnd.oci.image.manifest.v1+json, "                                             \
+	"application/vnd.docker.distribution.manifest.list.v2+json, "                              \
 	"application/vnd.docker.distribution.manifest.v2+json"
 
 typedef struct token {
@@ -88,8 +88,7 @@ static void share_unlock(CURL *h, curl_lock_data d, void *u)
 	pthread_mutex_unlock(&r->share_lock[d]);
 }
 
-static int header_is(const char *line, size_t n, const char *name, const char **val,
-		     size_t *vn)
+static int header_is(const char *line, size_t n, const char *name, const char **val, size_t *vn)
 {
 	size_t k = strlen(name);
 	if (n <= k || strncasecmp(line, name, k) != 0 || line[k] != ':')
@@ -446,8 +445,8 @@ static int fetch_token(vigil_reg *r, const vigil_reg_challenge *ch, char **heade
 	else
 		snprintf(scope, sizeof(scope), "repository:%s:pull", r->repo);
 	url_authority(ch->realm, sa, sizeof(sa), ss, sizeof(ss));
-	if (!sa[0] || (strcmp(ss, "https") != 0 && !(strcmp(ss, "http") == 0 &&
-						     host_insecure(r, ch->realm)))) {
+	if (!sa[0] || (strcmp(ss, "https") != 0 &&
+		       !(strcmp(ss, "http") == 0 && host_insecure(r, ch->realm)))) {
 		snprintf(errbuf, errn,
 			 "%s: the token realm '%s' is not an https URL (plain http only for "
 			 "--insecure-registry hosts)",
@@ -490,9 +489,8 @@ static int fetch_token(vigil_reg *r, const vigil_reg_challenge *ch, char **heade
 	if (x->over || x->result != CURLE_OK || x->status != 200) {
 		char detail[300] = "";
 		if (x->status == 401 || x->status == 403)
-			snprintf(errbuf, errn,
-				 "%s: the token server %s refused %s (HTTP %ld)", r->name,
-				 url_for_msg(ch->realm, shown, sizeof(shown)),
+			snprintf(errbuf, errn, "%s: the token server %s refused %s (HTTP %ld)",
+				 r->name, url_for_msg(ch->realm, shown, sizeof(shown)),
 				 r->cred.user || r->cred.identity_token ? "the credentials"
 									: "anonymous access",
 				 x->status);
@@ -692,9 +690,9 @@ static int request(xfer **out, vigil_reg *r, const char *path, const char *accep
 				goto fail;
 			}
 			if (++hops > MAX_REDIRECTS) {
-				snprintf(errbuf, errn, "%s: too many redirects (more than %d) for %s",
-					 r->name, MAX_REDIRECTS,
-					 url_for_msg(url, shown, sizeof(shown)));
+				snprintf(errbuf, errn,
+					 "%s: too many redirects (more than %d) for %s", r->name,
+					 MAX_REDIRECTS, url_for_msg(url, shown, sizeof(shown)));
 				error = VIGIL_EFORMAT;
 				goto fail;
 			}
@@ -740,9 +738,9 @@ static int request(xfer **out, vigil_reg *r, const char *path, const char *accep
 			error_detail(&x->body, detail, sizeof(detail));
 			snprintf(errbuf, errn, "%s: HTTP %ld for %s%s", r->name, x->status,
 				 url_for_msg(url, shown, sizeof(shown)), detail);
-			error = x->status == 404 ? VIGIL_ENOTFOUND
-			      : x->status == 401 || x->status == 403 ? VIGIL_EINVAL
-								      : VIGIL_EIO;
+			error = x->status == 404		       ? VIGIL_ENOTFOUND
+				: x->status == 401 || x->status == 403 ? VIGIL_EINVAL
+								       : VIGIL_EIO;
 		}
 		goto fail;
 	}
@@ -756,8 +754,9 @@ static int read_doc(vigil_reg *r, xfer *x, const char *what, uint64_t max, vigil
 		    char *errbuf, size_t errn)
 {
 	if (x->has_clen && x->clen > max) {
-		snprintf(errbuf, errn, "%s: %s is too large (%llu bytes; the limit for metadata "
-				       "is %llu, see --max-json-size)",
+		snprintf(errbuf, errn,
+			 "%s: %s is too large (%llu bytes; the limit for metadata "
+			 "is %llu, see --max-json-size)",
 			 r->name, what, (unsigned long long)x->clen, (unsigned long long)max);
 		return VIGIL_ELIMIT;
 	}
@@ -782,8 +781,8 @@ static int read_doc(vigil_reg *r, xfer *x, const char *what, uint64_t max, vigil
 	return 0;
 }
 
-int vigil_reg__get_manifest(vigil_reg *r, const char *tag_or_digest, uint64_t max,
-			    vigil_buf *out, char media_type[128], char digest[72])
+int vigil_reg__get_manifest(vigil_reg *r, const char *tag_or_digest, uint64_t max, vigil_buf *out,
+			    char media_type[128], char digest[72])
 {
 	char errbuf[1024] = "", path[600], what[200];
 	xfer *x = NULL;
@@ -883,8 +882,8 @@ static int stream_connect(vigil_reg_stream *s)
 	return 0;
 }
 
-int vigil_reg__stream_open(vigil_reg_stream **out, vigil_reg *r, const char *digest,
-			   uint64_t size, uint64_t max)
+int vigil_reg__stream_open(vigil_reg_stream **out, vigil_reg *r, const char *digest, uint64_t size,
+			   uint64_t max)
 {
 	vigil_reg_stream *s = calloc(1, sizeof(*s));
 	int error;
@@ -903,8 +902,7 @@ int vigil_reg__stream_open(vigil_reg_stream **out, vigil_reg *r, const char *dig
 	return 0;
 }
 
-int vigil_reg__stream_read(vigil_reg_stream *s, const uint8_t **p, size_t *n,
-			   const char **errmsg)
+int vigil_reg__stream_read(vigil_reg_stream *s, const uint8_t **p, size_t *n, const char **errmsg)
 {
 	*n = 0;
 	*errmsg = s->err;
@@ -927,8 +925,7 @@ int vigil_reg__stream_read(vigil_reg_stream *s, const uint8_t **p, size_t *n,
 			if ((s->size && s->got + k > s->size) || (s->max && s->got + k > s->max)) {
 				snprintf(s->err, sizeof(s->err),
 					 "%s: blob %s is larger than %s (%llu bytes)", s->r->name,
-					 s->digest,
-					 s->size ? "its descriptor says" : "the limit",
+					 s->digest, s->size ? "its descriptor says" : "the limit",
 					 (unsigned long long)(s->size ? s->size : s->max));
 				return s->size ? VIGIL_EFORMAT : VIGIL_ELIMIT;
 			}
@@ -1071,15 +1068,15 @@ int vigil_reg__new(vigil_reg **out, vigil_ctx *ctx, const vigil_ref *ref,
 	snprintf(r->scheme, sizeof(r->scheme), "https");
 	if (opts && opts->ca_file) {
 		if (access(opts->ca_file, R_OK) != 0) {
-			error = vigil_error_set(ctx, VIGIL_ENOTFOUND, "--ca-file %s: cannot read it",
-						opts->ca_file);
+			error = vigil_error_set(ctx, VIGIL_ENOTFOUND,
+						"--ca-file %s: cannot read it", opts->ca_file);
 			goto done;
 		}
 		r->ca_file = strdup(opts->ca_file);
 	} else {
 		const char *dir = getenv("VIGIL_DOCKER_CERTS_D");
-		snprintf(path, sizeof(path), "%s/%s/ca.crt", dir && *dir ? dir : "/etc/docker/certs.d",
-			 r->host);
+		snprintf(path, sizeof(path), "%s/%s/ca.crt",
+			 dir && *dir ? dir : "/etc/docker/certs.d", r->host);
 		if (access(path, R_OK) == 0)
 			r->ca_file = strdup(path);
 	}

@@ -34,8 +34,7 @@ static int component_ok(const char *s, size_t n)
 			size_t run = 1;
 			while (i + run < n && s[i + run] == '_' && s[i] == '_')
 				run++;
-			if (run > 2 || !is_lower_alnum(s[i + run]) ||
-			    (s[i] == '.' && run != 1))
+			if (run > 2 || !is_lower_alnum(s[i + run]) || (s[i] == '.' && run != 1))
 				return 0;
 			i += run - 1;
 			continue;

@@ -18,21 +18,21 @@ int vigil_reg__challenge_parse(vigil_reg_challenge *out, const char *value, size
 /* ---- credentials ----------------------------------------------------------------------- */
 
 typedef struct vigil_reg_cred {
-	char *user, *pass;     /* Basic credentials, or NULL */
-	char *identity_token;  /* an OAuth2 refresh token for the token server, or NULL */
-	char source[128];      /* where they came from, for messages: "--username", ... */
+	char *user, *pass;    /* Basic credentials, or NULL */
+	char *identity_token; /* an OAuth2 refresh token for the token server, or NULL */
+	char source[128];     /* where they came from, for messages: "--username", ... */
 } vigil_reg_cred;
 
 /* Finds credentials for `host` (as written in the reference): explicit options, the
  * environment, then the auth file's auths / credHelpers / credsStore. No credentials is
  * not an error. A broken auth file or failing helper is VIGIL_EFORMAT / VIGIL_EIO with a
  * message in errbuf that never contains a secret. */
-int vigil_reg__cred_find(vigil_reg_cred *out, const char *host,
-			 const vigil_registry_opts *opts, char *errbuf, size_t errn);
+int vigil_reg__cred_find(vigil_reg_cred *out, const char *host, const vigil_registry_opts *opts,
+			 char *errbuf, size_t errn);
 void vigil_reg__cred_free(vigil_reg_cred *c);
 /* Parses a docker config.json text for `host`; helpers are run when `run_helpers`. */
-int vigil_reg__cred_from_config(vigil_reg_cred *out, const char *json, size_t n,
-				const char *host, int run_helpers, char *errbuf, size_t errn);
+int vigil_reg__cred_from_config(vigil_reg_cred *out, const char *json, size_t n, const char *host,
+				int run_helpers, char *errbuf, size_t errn);
 
 /* ---- the client ------------------------------------------------------------------------ */
 
@@ -48,8 +48,8 @@ const char *vigil_reg__name(const vigil_reg *r);
 /* Fetches a manifest or index by tag or digest (at most `max` bytes); *media_type is
  * the Content-Type (or ""), digest the sha256 of the content, checked against the
  * requested digest and Docker-Content-Digest. Errors set on the ctx. */
-int vigil_reg__get_manifest(vigil_reg *r, const char *tag_or_digest, uint64_t max,
-			    vigil_buf *out, char media_type[128], char digest[72]);
+int vigil_reg__get_manifest(vigil_reg *r, const char *tag_or_digest, uint64_t max, vigil_buf *out,
+			    char media_type[128], char digest[72]);
 /* Fetches a small blob (a config) of at most `max` bytes, verified against `digest`. */
 int vigil_reg__get_blob(vigil_reg *r, const char *digest, uint64_t max, vigil_buf *out);
 
@@ -57,12 +57,11 @@ int vigil_reg__get_blob(vigil_reg *r, const char *digest, uint64_t max, vigil_bu
  * a dropped connection is resumed with Range. */
 typedef struct vigil_reg_stream vigil_reg_stream;
 /* `size` is the descriptor's size (0 = unknown: bounded by `max`). */
-int vigil_reg__stream_open(vigil_reg_stream **out, vigil_reg *r, const char *digest,
-			   uint64_t size, uint64_t max);
+int vigil_reg__stream_open(vigil_reg_stream **out, vigil_reg *r, const char *digest, uint64_t size,
+			   uint64_t max);
 /* Next chunk; *n = 0 at the end (after the digest was checked). Negative on error, with
  * a one-line message in *errmsg (valid until the stream is freed). */
-int vigil_reg__stream_read(vigil_reg_stream *s, const uint8_t **p, size_t *n,
-			   const char **errmsg);
+int vigil_reg__stream_read(vigil_reg_stream *s, const uint8_t **p, size_t *n, const char **errmsg);
 void vigil_reg__stream_free(vigil_reg_stream *s);
 
 #endif
