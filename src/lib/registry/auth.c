@@ -127,12 +127,13 @@ int vigil_reg__challenge_parse(vigil_reg_challenge *out, const char *value, size
 			skip_ows(&p, e);
 			if (read_value(&p, e, val, sizeof(val)) < 0)
 				return VIGIL_EFORMAT;
-			if (strcmp(name, "realm") == 0)
-				snprintf(cur.realm, sizeof(cur.realm), "%s", val);
-			else if (strcmp(name, "service") == 0 && strlen(val) < sizeof(cur.service))
-				snprintf(cur.service, sizeof(cur.service), "%s", val);
-			else if (strcmp(name, "scope") == 0 && strlen(val) < sizeof(cur.scope))
-				snprintf(cur.scope, sizeof(cur.scope), "%s", val);
+			size_t vl = strlen(val);
+			if (strcmp(name, "realm") == 0 && vl < sizeof(cur.realm))
+				memcpy(cur.realm, val, vl + 1);
+			else if (strcmp(name, "service") == 0 && vl < sizeof(cur.service))
+				memcpy(cur.service, val, vl + 1);
+			else if (strcmp(name, "scope") == 0 && vl < sizeof(cur.scope))
+				memcpy(cur.scope, val, vl + 1);
 			skip_ows(&p, e);
 			if (p < e && *p != ',')
 				return VIGIL_EFORMAT;
