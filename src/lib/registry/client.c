@@ -548,7 +548,7 @@ static int authenticate(vigil_reg *r, const char *www, int fresh, char *errbuf, 
 {
 	vigil_reg_challenge ch;
 	char *hdr = NULL;
-	int error;
+	int error, cached = 0;
 	if (!www[0] || vigil_reg__challenge_parse(&ch, www, strlen(www)) < 0) {
 		snprintf(errbuf, errn,
 			 "%s: authentication required, but the registry's WWW-Authenticate "
@@ -572,8 +572,13 @@ static int authenticate(vigil_reg *r, const char *www, int fresh, char *errbuf, 
 		pthread_mutex_lock(&r->lock);
 		for (size_t i = 0; !fresh && i < r->tokens.len; i++) {
 			token *t = &VIGIL_VEC_AT(&r->tokens, token, i);
-			if (strcmp(t->scope, scope) == 0 && r->auth != t->header) {
+			if (strcmp(t->scope, scope) == 0) {
 				hdr = strdup(t->header);
+				if (!hdr) {
+					pthread_mutex_unlock(&r->lock);
+					return VIGIL_ENOMEM;
+				}
+				cached = 1;
 				break;
 			}
 		}
@@ -583,15 +588,25 @@ static int authenticate(vigil_reg *r, const char *www, int fresh, char *errbuf, 
 		if (!hdr)
 			return VIGIL_ENOMEM;
 		pthread_mutex_lock(&r->lock);
-		token *t = r->tokens.len < 16 ? vigil_vec_push(&r->tokens) : NULL;
-		if (t) {
-			t->scope = strdup(scope);
-			t->header = strdup(hdr);
-			if (!t->scope || !t->header) {
-				free(t->scope);
+		/* one entry per scope: a fresh token replaces the stale one */
+		token *t = NULL;
+		for (size_t i = 0; !cached && i < r->tokens.len && !t; i++)
+			if (strcmp(VIGIL_VEC_AT(&r->tokens, token, i).scope, scope) == 0)
+				t = &VIGIL_VEC_AT(&r->tokens, token, i);
+		char *h2 = cached ? NULL : strdup(hdr);
+		if (t && h2) {
+			OPENSSL_cleanse(t->header, strlen(t->header));
+			free(t->header);
+			t->header = h2;
+		} else if (h2 && r->tokens.len < 16 && (t = vigil_vec_push(&r->tokens))) {
+			t->header = h2;
+			if (!(t->scope = strdup(scope))) {
 				free(t->header);
 				r->tokens.len--;
 			}
+		} else if (h2) {
+			OPENSSL_cleanse(h2, strlen(h2));
+			free(h2);
 		}
 		pthread_mutex_unlock(&r->lock);
 	}
