@@ -87,11 +87,13 @@ typedef struct vigil_scan_opts {
 	const char *severities;	    /* "HIGH,CRITICAL"; NULL = all */
 	int ignore_unfixed;	    /* leave out vulnerabilities without a fix */
 	int color;		    /* ANSI colours in the table report */
+	/* registry references: credentials, TLS, insecure hosts; NULL = defaults */
+	const struct vigil_registry_opts *registry;
 } vigil_scan_opts;
 
 #define VIGIL_SCAN_OPTS_INIT                                                                       \
 	{                                                                                          \
-		NULL, NULL, 0, NULL, 0, 0                                                          \
+		NULL, NULL, 0, NULL, 0, 0, NULL                                                    \
 	}
 
 typedef struct vigil_scan_result vigil_scan_result;

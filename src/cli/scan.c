@@ -211,6 +211,7 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		{"max-path", required_argument, NULL, OPT_MAX_PATH},
 		{"max-layers", required_argument, NULL, OPT_MAX_LAYERS},
 		{"max-archive-size", required_argument, NULL, OPT_MAX_ARCHIVE},
+		REGISTRY_LONGOPTS,
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -330,6 +331,7 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 				die_usage("scan", "unknown option");
 		}
 	}
+	registry_opts_finish(&s->c, "scan");
 	static const char *const FORMATS[] = {"table", "json", "sarif", "junit", "cyclonedx"};
 	size_t k = 0;
 	while (k < VIGIL_ARRAY_LEN(FORMATS) && strcmp(FORMATS[k], s->c.format) != 0)
@@ -410,6 +412,7 @@ int cmd_scan(int argc, char **argv)
 	eo.trust.require_digest = s.require_digest;
 	so.tag = s.c.tag;
 	so.platform = s.c.platform;
+	so.registry = &s.c.reg;
 	so.max_archive_size = s.c.max_archive;
 	so.severities = s.severities;
 	so.ignore_unfixed = s.ignore_unfixed;

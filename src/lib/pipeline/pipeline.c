@@ -166,6 +166,7 @@ static int result_alloc(vigil_scan_result **out, vigil_ctx *ctx, const char *tar
 	r->ctx = ctx;
 	r->opts = opts ? *opts : defaults;
 	r->opts.tag = r->opts.platform = NULL; /* only used while opening */
+	r->opts.registry = NULL;
 	if (!(r->target = strdup(target ? target : "")) ||
 	    (r->opts.severities && !(r->severities = strdup(r->opts.severities)))) {
 		vigil_scan_result_free(r);
@@ -249,6 +250,7 @@ int vigil_scan_run(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *
 		return error;
 	oo.tag = opts ? opts->tag : NULL;
 	oo.platform = opts ? opts->platform : NULL;
+	oo.registry = opts ? opts->registry : NULL;
 	/* secrets and malware report files that later layers deleted: keep that history */
 	oo.all_layers = (sc & (VIGIL_SCANNER_SECRET | VIGIL_SCANNER_MALWARE)) != 0;
 	if (r->opts.max_archive_size)
