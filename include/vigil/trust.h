@@ -13,6 +13,8 @@
 #ifndef VIGIL_TRUST_H
 #define VIGIL_TRUST_H
 
+struct vigil_registry_opts;
+
 /* ---- public keys ----------------------------------------------------------------- */
 
 typedef struct vigil_trust_key vigil_trust_key;
@@ -63,6 +65,12 @@ typedef struct vigil_trust_source {
  * org.opencontainers.image.ref.name annotations; a layout written by `cosign save`
  * (kind annotations) is understood too. VIGIL_ENOTFOUND, VIGIL_EFORMAT. */
 int vigil_trust_source_oci_layout(vigil_trust_source **out, vigil_ctx *ctx, const char *dir);
+/* A source reading a registry repository through the registry client: `reference` as
+ * vigil_ref_parse takes it; `opts` (may be NULL) as for vigil_image_open. The referrers
+ * API is asked first, the referrers tag when it answers 404. VIGIL_EINVAL for a bad
+ * reference. */
+int vigil_trust_source_registry(vigil_trust_source **out, vigil_ctx *ctx, const char *reference,
+				const struct vigil_registry_opts *opts);
 /* The source for an image argument as the commands take it: [oci:]DIR, [oci:]DIR:TAG or
  * [oci:]DIR@sha256:DIGEST (an OCI layout). *ref (malloc'd, may be NULL) names the image
  * in the source: the TAG or DIGEST of the argument, else `tag`. VIGIL_ENOTFOUND when
@@ -162,9 +170,11 @@ typedef struct vigil_trust_findings vigil_trust_findings;
 int vigil_trust_check(vigil_trust_findings **out, vigil_ctx *ctx, const vigil_trust_policy *p,
 		      const vigil_trust_subject *s);
 /* The same for an opened image named `ref` (as given; `tag` chose it): names from its
- * tags, signatures from its OCI layout. *out is NULL when `p` asks nothing. */
+ * tags, signatures from its OCI layout or its registry (`reg`, may be NULL). *out is NULL
+ * when `p` asks nothing. */
 int vigil_trust_check_image(vigil_trust_findings **out, vigil_ctx *ctx, const vigil_trust_policy *p,
-			    vigil_image *img, const char *ref, const char *tag);
+			    vigil_image *img, const char *ref, const char *tag,
+			    const struct vigil_registry_opts *reg);
 size_t vigil_trust_findings_count(const vigil_trust_findings *f);
 const vigil_config_finding *vigil_trust_findings_get(const vigil_trust_findings *f, size_t i);
 void vigil_trust_findings_free(vigil_trust_findings *f);

@@ -23,9 +23,11 @@ void help_verify(void)
 	       "sha256-<digest> referrers tag). A signature is valid when the key verifies it\n"
 	       "and its payload names the digest of the image's manifest as read here.\n"
 	       "\n"
-	       "IMAGE is an OCI layout directory holding the image and its signatures (from\n"
-	       "'cosign save --dir DIR', or skopeo copy of the image and its .sig tag into one\n"
-	       "layout): [oci:]DIR, [oci:]DIR:TAG or [oci:]DIR@sha256:DIGEST.\n"
+	       "IMAGE is a registry reference (HOST[:PORT]/REPO[:TAG|@sha256:DIGEST], the\n"
+	       "registry options as for 'vigil scan'), or an OCI layout directory holding the\n"
+	       "image and its signatures (from 'cosign save --dir DIR', or skopeo copy of the\n"
+	       "image and its .sig tag into one layout): [oci:]DIR, [oci:]DIR:TAG or\n"
+	       "[oci:]DIR@sha256:DIGEST.\n"
 	       "\n"
 	       "Options:\n"
 	       "  --key FILE            the public key (cosign.pub); required\n"
@@ -33,8 +35,20 @@ void help_verify(void)
 	       "one\n"
 	       "  --format FORMAT       table (default) or json\n"
 	       "  -o, --output FILE     write the result to FILE\n"
+	       "  --insecure-registry HOST[:PORT], --ca-file FILE, --authfile FILE,\n"
+	       "  --username USER --password-stdin   registry access (see 'vigil scan --help')\n"
 	       "\n"
 	       "Exit status: 0 a valid signature exists, 1 none is valid, 2 error.\n");
+}
+
+/* An OCI layout when the argument names one (or starts with oci:), else a registry
+ * reference. */
+static int open_source(cli *c, const char *image, vigil_trust_source **src, char **ref)
+{
+	int error = vigil_trust_source_open(src, ref, c->ctx, image, c->tag);
+	if (error != VIGIL_ENOTFOUND || strncmp(image, "oci:", 4) == 0)
+		return error;
+	return vigil_trust_source_registry(src, c->ctx, image, &c->reg);
 }
 
 static void kv(vigil_jsonw *w, const char *k, const char *v)
@@ -137,6 +151,7 @@ int cmd_verify(int argc, char **argv)
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"output", required_argument, NULL, 'o'},
 		{"max-json-size", required_argument, NULL, OPT_MAX_JSON},
+		REGISTRY_LONGOPTS,
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -173,6 +188,7 @@ int cmd_verify(int argc, char **argv)
 				die_usage("verify", "unknown option");
 		}
 	}
+	registry_opts_finish(&c, "verify");
 	if (strcmp(c.format, "table") != 0 && strcmp(c.format, "json") != 0)
 		die_usage("verify", "--format must be table or json");
 	if (!keypath)
@@ -187,7 +203,7 @@ int cmd_verify(int argc, char **argv)
 	}
 	vigil_ctx_set_limits(c.ctx, &c.limits);
 	if ((error = vigil_trust_key_load(&key, c.ctx, keypath)) < 0 ||
-	    (error = vigil_trust_source_open(&src, &ref, c.ctx, argv[optind], c.tag)) < 0 ||
+	    (error = open_source(&c, argv[optind], &src, &ref)) < 0 ||
 	    (error = vigil_trust_verify(&r, c.ctx, src, ref, key)) < 0)
 		goto done;
 	if (c.output && !(out = fopen(c.output, "w"))) {

@@ -271,7 +271,8 @@ int vigil_scan_run(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *
 	free(path);
 	if (error < 0 ||
 	    (error = vigil_trust_check_image(&r->trust, ctx, vigil_policy_trust(e->policy), r->img,
-					     image_ref, opts ? opts->tag : NULL)) < 0 ||
+					     image_ref, opts ? opts->tag : NULL,
+					     opts ? opts->registry : NULL)) < 0 ||
 	    (error = vigil_inventory_new(&r->inv, r->img, &io)) < 0 ||
 	    ((sc & VIGIL_SCANNER_SECRET) &&
 	     (error = vigil_secret_scan_new(&r->secrets, e->srules, r->img)) < 0) ||

@@ -856,6 +856,29 @@ done:
 	return error;
 }
 
+int vigil_reg__get_referrers(vigil_reg *r, const char *digest, uint64_t max, vigil_buf *out)
+{
+	char errbuf[1024] = "", path[600], what[200];
+	xfer *x = NULL;
+	int error;
+	snprintf(path, sizeof(path), "referrers/%s", digest);
+	snprintf(what, sizeof(what), "referrers of %s", digest);
+	if ((error = request(&x, r, path, "application/vnd.oci.image.index.v1+json", 0, 0, max,
+			     errbuf, sizeof(errbuf))) < 0 ||
+	    (error = read_doc(r, x, what, max, out, errbuf, sizeof(errbuf))) < 0)
+		goto done;
+	if (strncmp(x->ctype, "application/vnd.oci.image.index.v1+json", 39) != 0) {
+		snprintf(errbuf, sizeof(errbuf), "%s: the referrers answer is not an OCI index",
+			 r->name);
+		error = VIGIL_ENOTFOUND; /* not the referrers API */
+	}
+done:
+	xfer_free(x);
+	if (error < 0 && error != VIGIL_ENOMEM)
+		vigil_error_set(r->ctx, error, "%s", errbuf);
+	return error;
+}
+
 /* ---- streams --------------------------------------------------------------------------- */
 
 struct vigil_reg_stream {

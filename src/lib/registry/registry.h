@@ -53,6 +53,11 @@ int vigil_reg__get_manifest(vigil_reg *r, const char *tag_or_digest, uint64_t ma
 /* Fetches a small blob (a config) of at most `max` bytes, verified against `digest`. */
 int vigil_reg__get_blob(vigil_reg *r, const char *digest, uint64_t max, vigil_buf *out);
 
+/* The OCI 1.1 referrers index of `digest` (GET /v2/<name>/referrers/<digest>), at most
+ * `max` bytes. VIGIL_ENOTFOUND when the registry has no referrers API (404, or an answer
+ * that is not an OCI index). */
+int vigil_reg__get_referrers(vigil_reg *r, const char *digest, uint64_t max, vigil_buf *out);
+
 /* A blob streamed from the socket, verified against its digest and size at the end;
  * a dropped connection is resumed with Range. */
 typedef struct vigil_reg_stream vigil_reg_stream;

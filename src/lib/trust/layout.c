@@ -292,11 +292,8 @@ int vigil_trust_source_open(vigil_trust_source **out, char **ref, vigil_ctx *ctx
 		else
 			cut = NULL;
 		if (!cut || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-			error = vigil_error_set(
-				ctx, VIGIL_ENOTFOUND,
-				"%s: not an OCI layout directory (registry references "
-				"need the registry client)",
-				image);
+			error = vigil_error_set(ctx, VIGIL_ENOTFOUND,
+						"%s: not an OCI layout directory", image);
 			free(dir);
 			return error;
 		}

@@ -291,7 +291,8 @@ void vigil_trust_findings_free(vigil_trust_findings *f)
 }
 
 int vigil_trust_check_image(vigil_trust_findings **out, vigil_ctx *ctx, const vigil_trust_policy *p,
-			    vigil_image *img, const char *ref, const char *tag)
+			    vigil_image *img, const char *ref, const char *tag,
+			    const struct vigil_registry_opts *reg)
 {
 	vigil_trust_subject subj = {ref, vigil_image_tags(img), NULL, NULL};
 	vigil_trust_source *src = NULL;
@@ -303,6 +304,9 @@ int vigil_trust_check_image(vigil_trust_findings **out, vigil_ctx *ctx, const vi
 	/* signatures can be read from an OCI layout directory; other formats carry none */
 	if (p->keys && p->keys[0] && strcmp(vigil_image_format(img), "oci") == 0 &&
 	    (error = vigil_trust_source_open(&src, &sref, ctx, ref, tag)) < 0)
+		return error;
+	if (p->keys && p->keys[0] && strcmp(vigil_image_format(img), "registry") == 0 &&
+	    (error = vigil_trust_source_registry(&src, ctx, ref, reg)) < 0)
 		return error;
 	subj.source = src;
 	subj.source_ref = sref;
