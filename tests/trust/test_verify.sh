@@ -314,4 +314,34 @@ scan L --tag v1 --policy pol4.yaml
 if [ "$(trust_ids)" = "" ] && [ "$(jq -r '[.suppressed[] | select(.kind == "trust") | .id] | join(",")' s.json)" = VGL-TRUST-001 ]; then
   pass "a trust finding can be ignored with a reason like any other"
 else bad "ignore trust: $(trust_ids) $(jq -c .suppressed s.json)"; fi
+# ---- 10. straight from the registry (the registry client) ----
+rv() { "$VIGIL" verify "$1" --key "$2" --insecure-registry "$R" --format json > v.json 2> v.err; rc=$?; }
+rv "$R/demo/app@$app" cosign.pub; r1=$rc
+rv "$R/demo/app@$app" wrong/cosign.pub; r2=$rc
+rv "$R/demo/app:v1" cosign.pub; r3=$rc; j3=$(jq -r '.signatures[0].reason' v.json)
+rv "$R/demo/other:v1" cosign.pub; r4=$rc
+rv "$R/demo/ed:v1" ed.pub; r5=$rc
+rv "$R/demo/rsa:v1" rsa.pub; r6=$rc
+rv "$R/demo/ref@$ref" cosign.pub; r7=$rc; j7=$(jq -r '.signatures[0].scheme' v.json)
+if [ "$r1$r2$r3$r4$r5$r6$r7" = 0111000 ] && echo "$j3" | grep -q "^signs $app, not this image's" && [ "$j7" = referrers ]; then
+  pass "registry: signed by digest accepted, wrong key / re-tagged / unsigned refused, Ed25519, RSA, referrers (404 API -> tag)"
+else bad "registry verify: $r1$r2$r3$r4$r5$r6$r7 [$j3] [$j7] $(cat v.err)"; fi
+skopeo copy -q --dest-tls-verify=false oci:P:v1 "docker://$R/demo/tamp:v1" &&
+  skopeo copy -q --dest-tls-verify=false "oci:P:$sigtag" "docker://$R/demo/tamp:$sigtag"
+rv "$R/demo/tamp:v1" cosign.pub
+if [ $rc = 1 ] && [ "$(jq -r '.signatures[0].reason' v.json)" = "signature does not verify with the key" ]; then
+  pass "registry: tampered payload refused"
+else bad "registry tampered: rc=$rc $(cat v.json) $(cat v.err)"; fi
+"$VIGIL" verify "$R/demo/app@$app" --key cosign.pub > /dev/null 2> v.err; rc=$?
+[ $rc = 2 ] && [ "$(wc -l < v.err)" = 1 ] && pass "registry: plain HTTP without --insecure-registry is a one-line error (exit 2)" ||
+  bad "registry without --insecure-registry: rc=$rc $(cat v.err)"
+"$VIGIL" scan "$R/demo/app@$app" --insecure-registry "$R" --scanners config --format json \
+  --require-signature cosign.pub --allowed-registry "$R" --allowed-repository "$R/demo/*" --require-digest > s.json 2> s.err
+g1=$(trust_ids)
+"$VIGIL" scan "$R/demo/app:v1" --insecure-registry "$R" --scanners config --format json \
+  --require-signature cosign.pub --allowed-registry ghcr.io --require-digest > s.json 2> s.err
+g2=$(trust_ids)
+if [ "$g1" = "" ] && [ "$g2" = VGL-TRUST-001,VGL-TRUST-002,VGL-TRUST-004 ]; then
+  pass "registry: scan REF with the trust policy: signed digest passes; re-tagged tag from another registry fails 001, 002, 004"
+else bad "registry scan trust: [$g1] [$g2] $(cat s.err)"; fi
 exit $fail
