@@ -46,7 +46,18 @@ const char COMMON_HELP[] =
 	"IMAGE is a docker-archive tarball (docker save, possibly gzip/zstd compressed),\n"
 	"an OCI image layout (directory or tar), or a root filesystem directory; the\n"
 	"format is detected, or named with a prefix: docker-archive:, oci:, oci-archive:,\n"
-	"rootfs: (rootfs:/ reads this host).\n"
+	"rootfs: (rootfs:/ reads this host). A registry reference (HOST[:PORT]/REPO[:TAG]\n"
+	"or @sha256:DIGEST; alpine:3.20 means docker.io/library/alpine:3.20) is pulled\n"
+	"when the argument is not an existing path, or with the prefix registry:.\n"
+	"\n"
+	"Registry options:\n"
+	"  --username USER --password-stdin  credentials (else $VIGIL_REGISTRY_USERNAME and\n"
+	"                        $VIGIL_REGISTRY_PASSWORD, then the auth file)\n"
+	"  --authfile FILE       docker config.json with auths / credHelpers (default\n"
+	"                        $REGISTRY_AUTH_FILE, then ~/.docker/config.json)\n"
+	"  --ca-file FILE        trusted CA certificates for the registry (PEM); also read:\n"
+	"                        /etc/docker/certs.d/HOST[:PORT]/ca.crt\n"
+	"  --insecure-registry HOST[:PORT]  allow plain HTTP or an unverified certificate\n"
 	"\n"
 	"Image options:\n"
 	"  --tag TAG             choose an image by tag when the archive holds several\n"
@@ -129,6 +140,7 @@ static void help_main(void)
 	       "  ls IMAGE [PATH]       list the merged filesystem of an image\n"
 	       "  sbom IMAGE            list the packages of an image (CycloneDX, SPDX, JSON)\n"
 	       "  scan IMAGE            find vulnerabilities, secrets, malware, misconfigurations\n"
+	       "  pull REF -o DEST      copy a registry image to oci:DIR or docker-archive:FILE\n"
 	       "  config PATH           check Dockerfiles and Kubernetes manifests\n"
 	       "  audit host            check a Docker host and its containers (CIS)\n"
 	       "  watch                 detect attacks in running containers (eBPF, root)\n"
@@ -136,6 +148,7 @@ static void help_main(void)
 	       "                        build, describe, query or carry the vulnerability "
 	       "database\n"
 	       "  vercmp SCHEME A B     compare versions as dpkg, apk, rpm, npm, pip... do\n"
+	       "  verify IMAGE --key K  verify the image's cosign signatures with a public key\n"
 	       "  version               print the version\n"
 	       "  help [COMMAND]        show help\n"
 	       "\n"
@@ -191,6 +204,7 @@ static const struct option LONGOPTS[] = {
 	{"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
 	{"max-path", required_argument, NULL, OPT_MAX_PATH},
 	{"max-layers", required_argument, NULL, OPT_MAX_LAYERS},
+	REGISTRY_LONGOPTS,
 	{"keep-os-owned", no_argument, NULL, OPT_KEEP_OS_OWNED},
 	{"max-archive-size", required_argument, NULL, OPT_MAX_ARCHIVE},
 	{"output", required_argument, NULL, 'o'},
@@ -249,10 +263,46 @@ int image_opt(cli *c, const char *cmd, int o, const char *optarg)
 	case 'q':
 		c->quiet = 1;
 		break;
+	case OPT_INSECURE_REGISTRY:
+		if (c->ninsecure >= 32)
+			die_usage(cmd, "--insecure-registry: at most 32 hosts");
+		c->insecure[c->ninsecure++] = optarg;
+		break;
+	case OPT_CA_FILE:
+		c->reg.ca_file = optarg;
+		break;
+	case OPT_AUTHFILE:
+		c->reg.authfile = optarg;
+		break;
+	case OPT_USERNAME:
+		c->reg.username = optarg;
+		break;
+	case OPT_PASSWORD_STDIN: {
+		static char pw[4096];
+		size_t n = fread(pw, 1, sizeof(pw) - 1, stdin);
+		pw[n] = '\0';
+		if (n == sizeof(pw) - 1)
+			die_usage(cmd, "--password-stdin: password too long");
+		while (n && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
+			pw[--n] = '\0';
+		c->reg.password = pw;
+		break;
+	}
 	default:
 		return 0;
 	}
 	return 1;
+}
+
+void registry_opts_finish(cli *c, const char *cmd)
+{
+	if (c->reg.username && !c->reg.password)
+		die_usage(cmd, "--username needs --password-stdin (the password is read from "
+			       "standard input, never from the command line)");
+	if (c->reg.password && !c->reg.username)
+		die_usage(cmd, "--password-stdin needs --username");
+	c->insecure[c->ninsecure] = NULL;
+	c->reg.insecure = c->ninsecure ? c->insecure : NULL;
 }
 
 /* Parses the options common to image commands; returns the index of the first operand. */
@@ -298,6 +348,7 @@ void parse_opts(cli *c, const char *cmd, int argc, char **argv, void (*help)(voi
 	} else if (strcmp(c->format, "table") != 0 && strcmp(c->format, "json") != 0) {
 		die_usage(cmd, "--format must be table or json");
 	}
+	registry_opts_finish(c, cmd);
 	if (c->output && strcmp(cmd, "sbom") != 0)
 		die_usage(cmd, "--output is an option of 'vigil sbom'");
 	if (c->keep_os_owned && strcmp(cmd, "sbom") != 0)
@@ -331,6 +382,7 @@ int load_image_inv(cli *c, vigil_image **out, vigil_inventory **inv, const char 
 	oo.tag = c->tag;
 	oo.platform = c->platform;
 	oo.all_layers = c->all_layers;
+	oo.registry = &c->reg;
 	vigil_inventory_opts io = VIGIL_INVENTORY_OPTS_INIT;
 	io.keep_os_owned = c->keep_os_owned;
 	if (c->max_archive)
@@ -961,6 +1013,10 @@ int main(int argc, char **argv)
 		return cmd_audit(argc - 1, argv + 1);
 	if (strcmp(cmd, "vercmp") == 0)
 		return cmd_vercmp(argc - 1, argv + 1);
+	if (strcmp(cmd, "verify") == 0)
+		return cmd_verify(argc - 1, argv + 1);
+	if (strcmp(cmd, "pull") == 0)
+		return cmd_pull(argc - 1, argv + 1);
 	if (strcmp(cmd, "watch") == 0)
 		return cmd_watch(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
@@ -982,6 +1038,10 @@ int main(int argc, char **argv)
 			help_config();
 		else if (argc > 2 && strcmp(argv[2], "audit") == 0)
 			help_audit();
+		else if (argc > 2 && strcmp(argv[2], "verify") == 0)
+			help_verify();
+		else if (argc > 2 && strcmp(argv[2], "pull") == 0)
+			help_pull();
 		else
 			help_main();
 		return 0;

@@ -123,6 +123,8 @@ int vigil_image__store_has(vigil_image *img, const char *name)
 	if (img->store == STORE_DIR)
 		return safe_rel(name) && fstatat(img->dirfd, name, &st, 0) == 0 &&
 		       S_ISREG(st.st_mode);
+	if (img->store == STORE_REGISTRY && !find_member(img, name))
+		return vigil_image__remote_has(img, name);
 	return find_member(img, name) != NULL;
 }
 
@@ -169,6 +171,8 @@ int vigil_image__store_read(vigil_image *img, const char *name, vigil_buf *out)
 	int fd, error;
 	memset(&fs, 0, sizeof(fs));
 	out->len = 0;
+	if (img->store == STORE_REGISTRY && !find_member(img, name))
+		return vigil_image__remote_read(img, name, out);
 	if ((error = store_open(img, name, &fs, &ms, &src, &size, &fd)) < 0)
 		goto done;
 	if (size > img->ctx->limits.max_json_size) {
@@ -300,6 +304,27 @@ done:
 
 /* ---- open ------------------------------------------------------------------------- */
 
+/* An argument that is not an existing path is a registry reference when it parses as
+ * one and does not look like a file name ("./x", "/x", "x.tar", "x.tar.gz"...). */
+static int looks_like_ref(const char *s)
+{
+	static const char *const exts[] = {".tar", ".gz", ".tgz", ".zst", ".tzst", ".xz", ".oci"};
+	vigil_ref *r = NULL;
+	const char *why;
+	size_t n = strlen(s);
+	if (s[0] == '/' || s[0] == '.' || s[0] == '~')
+		return 0;
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(exts); i++) {
+		size_t k = strlen(exts[i]);
+		if (n > k && strcmp(s + n - k, exts[i]) == 0 && !strchr(s, '@'))
+			return 0;
+	}
+	if (vigil_ref_parse(&r, s, &why) < 0)
+		return 0;
+	vigil_ref_free(r);
+	return 1;
+}
+
 static int detect(vigil_image *img, const char *ref, const char **path, const char **kind)
 {
 	static const char *prefixes[] = {"docker-archive:", "oci-archive:", "oci:", "rootfs:"};
@@ -316,6 +341,14 @@ static int detect(vigil_image *img, const char *ref, const char **path, const ch
 	}
 	if (!**path)
 		return vigil_error_set(img->ctx, VIGIL_EINVAL, "no image path given");
+	if (!*kind && strncmp(ref, "registry:", 9) == 0) {
+		*kind = "registry";
+		return 0;
+	}
+	if (stat(*path, &st) < 0 && !*kind && errno == ENOENT && looks_like_ref(ref)) {
+		*kind = "registry";
+		return 0;
+	}
 	if (stat(*path, &st) < 0)
 		return vigil_error_set(img->ctx, errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_EIO,
 				       "%s: %s", *path, strerror(errno));
@@ -384,6 +417,10 @@ int vigil_image_open(vigil_image **out, vigil_ctx *ctx, const char *ref,
 	if ((error = detect(img, ref, &path, &kind)) < 0)
 		goto done;
 	img->ref = vigil_arena_strdup(&img->arena, path);
+	if (kind && strcmp(kind, "registry") == 0) {
+		error = vigil_image__open_registry(img, ref, opts);
+		goto done;
+	}
 	if (kind && strcmp(kind, "rootfs") == 0) {
 		img->format = "rootfs";
 		img->store = STORE_ROOTFS;
@@ -510,6 +547,7 @@ void vigil_image_free(vigil_image *img)
 	vigil_vec_free(&img->tags);
 	vigil_vec_free(&img->members);
 	vigil_image__tree_free(img->tree);
+	vigil_image__remote_free(img->remote);
 	if (img->fd >= 0)
 		close(img->fd);
 	if (img->dirfd >= 0)
@@ -676,6 +714,8 @@ static int read_one(vigil_image *img, int i)
 	uint64_t size;
 	int fd, error;
 	memset(&fs, 0, sizeof(fs));
+	if (img->store == STORE_REGISTRY)
+		return vigil_image__remote_layer(img, i);
 	if ((error = store_open(img, L->blob, &fs, &ms, &src, &size, &fd)) < 0) {
 		snprintf(L->errmsg, sizeof(L->errmsg), "layer %d: %s", i,
 			 vigil_ctx_error(img->ctx));
@@ -770,7 +810,9 @@ static int read_layers(vigil_image *img)
 	int started = 0, error = 0, merged = 0;
 
 	if (img->store == STORE_TARSTREAM || nth < 1)
-		nth = 1; /* one decompression stream: sequential */
+		nth = 1;		  /* one decompression stream: sequential */
+	if (img->store == STORE_REGISTRY) /* network-bound: the fetch limit decides */
+		nth = vigil_image__remote_parallel(img);
 	if (nth > img->nlayers)
 		nth = img->nlayers;
 	if (nth > 64)

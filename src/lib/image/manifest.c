@@ -402,6 +402,19 @@ static int platform_ok(json_t *d, pick *p, int *has)
 }
 
 /* Walks an index (depth-limited) choosing a manifest by tag and platform. */
+/* True for the index entries of cosign signatures, attestations and referrers indexes
+ * (tag "sha256-<hex>.sig", "sha256-<hex>", or cosign save's kind): not images. */
+static int is_attachment(json_t *ann)
+{
+	const char *t =
+		json_string_value(json_object_get(ann, "org.opencontainers.image.ref.name"));
+	const char *k = json_string_value(json_object_get(ann, "kind"));
+	if (k && strncmp(k, "dev.cosignproject.cosign/", 25) == 0 && strcmp(k + 25, "image") != 0)
+		return 1;
+	return t && strncmp(t, "sha256-", 7) == 0 && strspn(t + 7, "0123456789abcdef") == 64 &&
+	       (t[71] == '\0' || t[71] == '.');
+}
+
 static int choose(vigil_image *img, json_t *index, const char *tag, pick *p, int depth,
 		  const char *where)
 {
@@ -422,12 +435,15 @@ static int choose(vigil_image *img, json_t *index, const char *tag, pick *p, int
 		int has_pl;
 		if (!dig || (!is_index_mt(mt) && !is_manifest_mt(mt)))
 			continue; /* artifacts, attestations: skipped */
+		if (!tag && depth == 0 && is_attachment(ann))
+			continue; /* a signature stored next to the image */
 		if (tag && depth == 0) {
 			const char *ref = json_string_value(
 				json_object_get(ann, "org.opencontainers.image.ref.name"));
 			const char *full =
 				json_string_value(json_object_get(ann, "io.containerd.image.name"));
-			if (!((ref && tag_matches(ref, tag)) || (full && tag_matches(full, tag))))
+			if (!((ref && tag_matches(ref, tag)) || (full && tag_matches(full, tag)) ||
+			      (strncmp(tag, "sha256:", 7) == 0 && strcmp(dig, tag) == 0)))
 				continue;
 		}
 		/* a tag names the image; the host's platform only decides below it */
