@@ -433,6 +433,7 @@ int vigil_db_support_lookup(vigil_db *db, const char *ecosystem, const char *pac
 #include "vigil/config.h"
 #include "vigil/scan.h"
 #include "vigil/registry.h"
+#include "vigil/pipeline.h"
 
 #ifdef __cplusplus
 }
