@@ -434,6 +434,7 @@ int vigil_db_support_lookup(vigil_db *db, const char *ecosystem, const char *pac
 #include "vigil/scan.h"
 #include "vigil/registry.h"
 #include "vigil/pipeline.h"
+#include "vigil/runtime.h"
 
 #ifdef __cplusplus
 }

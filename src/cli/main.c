@@ -143,6 +143,7 @@ static void help_main(void)
 	       "  pull REF -o DEST      copy a registry image to oci:DIR or docker-archive:FILE\n"
 	       "  config PATH           check Dockerfiles and Kubernetes manifests\n"
 	       "  audit host            check a Docker host and its containers (CIS)\n"
+	       "  watch                 detect attacks in running containers (eBPF, root)\n"
 	       "  db update|info|lookup|export|import\n"
 	       "                        build, describe, query or carry the vulnerability "
 	       "database\n"
@@ -919,6 +920,8 @@ int main(int argc, char **argv)
 		return cmd_vercmp(argc - 1, argv + 1);
 	if (strcmp(cmd, "pull") == 0)
 		return cmd_pull(argc - 1, argv + 1);
+	if (strcmp(cmd, "watch") == 0)
+		return cmd_watch(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("vigil %s\n", VIGIL_VERSION);
 		return 0;

@@ -87,6 +87,17 @@ else
   bad "counts: db info says '$got', the raw files '$w_alma $w_debcl'"
 fi
 
+# the same counts read from the rows the database holds (not the importer's counters):
+# statements per (package, fixed version, id), KEV rows, distinct Go vulnerabilities, the
+# distinct Alpine (release, package) pairs
+sql() { sqlite3 -readonly "$db" "$1" 2>&1; }
+got="$(sql "SELECT count(*) FROM affected WHERE feed='alpine-secdb'") $(sql "SELECT count(*) FROM (SELECT DISTINCT ecosystem, package FROM affected WHERE feed='alpine-secdb')") $(sql "SELECT count(*) FROM kev") $(sql "SELECT count(DISTINCT vuln) FROM affected WHERE feed='golang-vulndb'")"
+if [ "$got" = "$w_pairs $w_pkgs $w_kev $w_go" ]; then
+  pass "rows in the database equal the raw files: $w_pairs Alpine statements of $w_pkgs (release, package), $w_kev KEV rows, $w_go Go vulnerabilities"
+else
+  bad "rows in the database: '$got', the raw files '$w_pairs $w_pkgs $w_kev $w_go'"
+fi
+
 # 2. importer edge cases on a small mirror of our own
 mkdir -p "$tmp/mirror/alpine-secdb/v3.20" "$tmp/mirror/cisa-kev"
 cat > "$tmp/mirror/alpine-secdb/v3.20/main.yaml" <<'YEOF'
