@@ -15,16 +15,12 @@
 #include "vigil.h"
 #include "cli.h"
 
-/* Writes text from an image (names, messages) with control characters escaped, so a
- * hostile file name cannot move the cursor, fake a line or retitle the terminal. */
+/* Writes text from an image (names, messages) with control characters, bidirectional
+ * controls and invalid UTF-8 escaped (vigil_text_put), so a hostile file name cannot move
+ * the cursor, fake a line, reorder a line or retitle the terminal. */
 void put_safe(FILE *f, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\x%02x", *p);
-		else
-			fputc(*p, f);
-	}
+	vigil_text_put(f, s);
 }
 
 void print_error(const char *msg)
@@ -679,7 +675,7 @@ static void inspect_table(vigil_image *img, const char *ref)
 	uint64_t files, bytes;
 	char a[32], b[32];
 	print_kv("Image:", ref);
-	printf("%-13s%s\n", "Format:", vigil_image_format(img));
+	print_kv("Format:", vigil_image_format(img));
 	if (vigil_image_manifest_digest(img))
 		print_kv("Manifest:", vigil_image_manifest_digest(img));
 	if (vigil_image_config_digest(img))
@@ -734,10 +730,13 @@ static void inspect_table(vigil_image *img, const char *ref)
 		const vigil_layer_info *l = vigil_image_layer(img, i);
 		char by[61];
 		one_line(by, sizeof(by), l->created_by ? l->created_by : "");
-		printf("  %-3d %-19.19s %-19.19s %-5s %10s %12s  ", l->index,
-		       l->digest ? l->digest : "-", l->diff_id ? l->diff_id : "-",
-		       l->compression ? l->compression : "-",
-		       vigil_human_size(a, sizeof(a), l->size),
+		printf("  %-3d ", l->index);
+		vigil_text_put_width(stdout, l->digest ? l->digest : "-", 19);
+		putchar(' ');
+		vigil_text_put_width(stdout, l->diff_id ? l->diff_id : "-", 19);
+		putchar(' ');
+		vigil_text_put_width(stdout, l->compression ? l->compression : "-", 5);
+		printf(" %10s %12s  ", vigil_human_size(a, sizeof(a), l->size),
 		       vigil_human_size(b, sizeof(b), l->uncompressed_size));
 		put_safe(stdout, by);
 		putchar('\n');
@@ -794,14 +793,15 @@ static void sbom_table(FILE *out, const vigil_inventory *inv)
 	fprintf(out, "%-8s %-36s %-30s %-5s %s\n", "TYPE", "NAME", "VERSION", "LAYER", "LOCATION");
 	for (size_t i = 0; i < vigil_inventory_count(inv); i++) {
 		const vigil_pkg *p = vigil_inventory_pkg(inv, i);
-		char name[37], ver[31];
+		char name[256], ver[256];
 		one_line(name, sizeof(name), p->name);
 		one_line(ver, sizeof(ver), p->version);
-		fprintf(out, "%-8s ", p->type);
-		put_safe(out, name);
-		fprintf(out, "%*s", (int)(37 - strlen(name)), "");
-		put_safe(out, ver);
-		fprintf(out, "%*s L%-4d ", (int)(30 - strlen(ver)), "", p->layer);
+		vigil_text_put_width(out, p->type, 8);
+		fputc(' ', out);
+		vigil_text_put_width(out, name, 36);
+		fputc(' ', out);
+		vigil_text_put_width(out, ver, 30);
+		fprintf(out, " L%-4d ", p->layer);
 		put_safe(out, p->location);
 		fputc('\n', out);
 	}

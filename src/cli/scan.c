@@ -356,7 +356,9 @@ static int open_db(scan_opts *s, scan_state *st, char *warn, size_t wn)
 			 age, vigil_db_built(st->db));
 		if (s->fail_stale)
 			return vigil_error_set(ctx, VIGIL_EINVAL, "%s", warn);
-		fprintf(stderr, "vigil: warning: %s\n", warn);
+		fputs("vigil: warning: ", stderr);
+		put_safe(stderr, warn);
+		fputc('\n', stderr);
 	}
 	return 0;
 }

@@ -109,6 +109,23 @@ const char *vigil_human_size(char *buf, size_t n, uint64_t bytes);
  * "-"), into out (n bytes, cut to fit): the importers and the matcher key on it. */
 void vigil_pep503_name(char *out, size_t n, const char *name);
 
+/* ---- text for terminals and XML (text.c) ------------------------------------------ */
+
+/* Takes the next character of `s` and writes its safe rendering into out (NUL-ended):
+ * the character itself, or an escape for a C0/C1 control, DEL, a bidirectional control
+ * or an invalid UTF-8 byte ("\x1b", "\u009b", "\u202e", "\xff"). Sets *cols to the
+ * columns it takes and returns the bytes of `s` used, 0 at the end (or for NULL). */
+size_t vigil_text_next(char out[12], int *cols, const char *s);
+/* Writes `s` (NULL writes nothing) with everything vigil_text_next escapes escaped. The
+ * one routine for text from an image on any terminal or text output. */
+void vigil_text_put(FILE *f, const char *s);
+/* As vigil_text_put, cut with '~' to |width| columns (0 = no cut) and padded with
+ * spaces to width when width is positive. Returns the columns written. */
+int vigil_text_put_width(FILE *f, const char *s, int width);
+/* Writes `s` as XML 1.0 text or attribute value: the escapes above plus &lt; &gt; &amp;
+ * &quot; &apos;, so the output is well-formed whatever the input. */
+void vigil_xml_put(FILE *f, const char *s);
+
 /* ---- JSON writer: streams to a FILE, always valid UTF-8 output ---------------------- */
 
 typedef struct vigil_jsonw {
