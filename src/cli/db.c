@@ -261,8 +261,13 @@ int cmd_db(int argc, char **argv)
 			error = vigil_db_lookup(db, argv[1 + optind], argv[2 + optind],
 						print_affected, NULL);
 			if (error == 0)
-				fprintf(stderr, "vigil: no statements about %s in %s\n",
-					argv[2 + optind], argv[1 + optind]);
+			{
+				fputs("vigil: no statements about ", stderr);
+				put_safe(stderr, argv[2 + optind]);
+				fputs(" in ", stderr);
+				put_safe(stderr, argv[1 + optind]);
+				fputc('\n', stderr);
+			}
 			vigil_db_free(db);
 			error = error < 0 ? error : 0;
 		}
