@@ -75,13 +75,13 @@ static int severities(vigil_config_opts *out, vigil_ctx *ctx, const char *path,
 
 static int read_all(vigil_ctx *ctx, const char *path, char **out, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = vigil_fopen_regular(path);
 	char *buf;
 	size_t n;
 	*out = NULL;
 	if (!f)
 		return vigil_error_set(ctx, errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_EIO, "%s: %s",
-				       path, strerror(errno));
+				       path, vigil_open_strerror(errno));
 	if (!(buf = malloc(MAX_POLICY + 1))) {
 		fclose(f);
 		return VIGIL_ENOMEM;

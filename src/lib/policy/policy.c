@@ -3,6 +3,7 @@
  * documents (JSON, through jansson): ignore rules with reasons and expiry dates, VEX
  * statements that suppress findings of the products they name, and check settings.
  */
+#include <errno.h>
 #include <fnmatch.h>
 #include <jansson.h>
 #include <stdlib.h>
@@ -80,12 +81,14 @@ void vigil_policy_free(vigil_policy *p)
 
 static int slurp(vigil_ctx *ctx, const char *path, vigil_buf *b, const char *what)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = vigil_fopen_regular(path);
 	char chunk[65536];
 	size_t n;
 	b->limit = MAX_POLICY_SIZE;
 	if (!f)
-		return vigil_error_set(ctx, VIGIL_ENOTFOUND, "%s %s: cannot open it", what, path);
+		return vigil_error_set(ctx, errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_EIO,
+				       "%s %s: cannot open it: %s", what, path,
+				       vigil_open_strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		if (vigil_buf_put(b, chunk, n) < 0) {
 			fclose(f);

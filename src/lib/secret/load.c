@@ -542,12 +542,13 @@ done:
 /* Reads a whole (small) file. */
 static int read_file(vigil_buf *b, vigil_ctx *ctx, const char *path)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = vigil_fopen_regular(path);
 	uint8_t chunk[65536];
 	size_t n;
 	int error = 0;
 	if (!f)
-		return vigil_error_set(ctx, VIGIL_ENOTFOUND, "%s: %s", path, strerror(errno));
+		return vigil_error_set(ctx, errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_EIO, "%s: %s",
+				       path, vigil_open_strerror(errno));
 	b->limit = MAX_RULES_FILE + 1;
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		if ((error = vigil_buf_put(b, chunk, n)) < 0) {
@@ -613,7 +614,7 @@ static int cache_load(hs_database_t **out, vigil_secret_rules *rules, const char
 	size_t n, trailer = (rules->count + 1) * 4 + 4;
 	uint32_t count;
 	int ok = 0;
-	FILE *f = fopen(path, "rb");
+	FILE *f = vigil_fopen_regular(path);
 	*out = NULL;
 	if (!f)
 		return -1;

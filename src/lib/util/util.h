@@ -109,6 +109,17 @@ const char *vigil_human_size(char *buf, size_t n, uint64_t bytes);
  * "-"), into out (n bytes, cut to fit): the importers and the matcher key on it. */
 void vigil_pep503_name(char *out, size_t n, const char *name);
 
+/* ---- inputs opened by path (file.c) ---------------------------------------------- */
+
+/* Opens path (relative to dirfd, or AT_FDCWD) read-only when it is a regular file: a FIFO
+ * or device never blocks (O_NONBLOCK, then fstat). Returns the fd, or -1 with errno set:
+ * EISDIR for a directory, EINVAL for any other special file. `flags` adds O_NOFOLLOW etc. */
+int vigil_open_regular(int dirfd, const char *path, int flags);
+/* As vigil_open_regular, as a FILE opened "rb"; NULL with errno set. */
+FILE *vigil_fopen_regular(const char *path);
+/* strerror with the two errors above said plainly ("not a regular file ..."). */
+const char *vigil_open_strerror(int e);
+
 /* ---- text for terminals and XML (text.c) ------------------------------------------ */
 
 /* Takes the next character of `s` and writes its safe rendering into out (NUL-ended):
