@@ -21,7 +21,9 @@ UNIT_SRC := $(wildcard tests/unit/*.c tests/unit/*/*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
 B  := build
-BA := build-asan
+# `make asan CC=clang` builds the sanitizer variant with clang into build-asan-clang (clang's
+# UBSan also reports pointer overflow and offsets applied to NULL, which gcc's does not)
+BA := build-asan$(if $(findstring clang,$(notdir $(CC))),-clang,)
 BF := build-fuzz
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)

@@ -207,39 +207,39 @@ uint64_t num_arg(const char *cmd, const char *opt, const char *v, int size, uint
 	return n;
 }
 
-int image_opt(cli *c, const char *cmd, int o, const char *optarg)
+int image_opt(cli *c, const char *cmd, int o, const char *arg)
 {
 	switch (o) {
 	case OPT_TAG:
-		c->tag = optarg;
+		c->tag = arg;
 		break;
 	case OPT_PLATFORM:
-		c->platform = optarg;
+		c->platform = arg;
 		break;
 	case OPT_THREADS:
-		c->threads = (int)num_arg(cmd, "--threads", optarg, 0, 64);
+		c->threads = (int)num_arg(cmd, "--threads", arg, 0, 64);
 		break;
 	case OPT_MAX_FILES:
-		c->limits.max_files = num_arg(cmd, "--max-files", optarg, 0, UINT64_MAX);
+		c->limits.max_files = num_arg(cmd, "--max-files", arg, 0, UINT64_MAX);
 		break;
 	case OPT_MAX_BYTES:
-		c->limits.max_bytes = num_arg(cmd, "--max-bytes", optarg, 1, UINT64_MAX);
+		c->limits.max_bytes = num_arg(cmd, "--max-bytes", arg, 1, UINT64_MAX);
 		break;
 	case OPT_MAX_FILE_SIZE:
-		c->limits.max_file_size = num_arg(cmd, "--max-file-size", optarg, 1, UINT64_MAX);
+		c->limits.max_file_size = num_arg(cmd, "--max-file-size", arg, 1, UINT64_MAX);
 		break;
 	case OPT_MAX_JSON:
 		c->limits.max_json_size =
-			num_arg(cmd, "--max-json-size", optarg, 1, (uint64_t)1 << 32);
+			num_arg(cmd, "--max-json-size", arg, 1, (uint64_t)1 << 32);
 		break;
 	case OPT_MAX_DEPTH:
-		c->limits.max_depth = (uint32_t)num_arg(cmd, "--max-depth", optarg, 0, 65536);
+		c->limits.max_depth = (uint32_t)num_arg(cmd, "--max-depth", arg, 0, 65536);
 		break;
 	case OPT_MAX_PATH:
-		c->limits.max_path = (uint32_t)num_arg(cmd, "--max-path", optarg, 0, 1 << 20);
+		c->limits.max_path = (uint32_t)num_arg(cmd, "--max-path", arg, 0, 1 << 20);
 		break;
 	case OPT_MAX_LAYERS:
-		c->limits.max_layers = (uint32_t)num_arg(cmd, "--max-layers", optarg, 0, 100000);
+		c->limits.max_layers = (uint32_t)num_arg(cmd, "--max-layers", arg, 0, 100000);
 		break;
 	case 'q':
 		c->quiet = 1;

@@ -321,3 +321,52 @@ size_t vigil_yaml__len(const vigil_ynode *s)
 {
 	return s && s->kind == VIGIL_YSEQ ? s->n : 0;
 }
+
+int vigil_yaml__preflight(const char *buf, size_t len, int max_docs, char *why, size_t whyn,
+			  int *line)
+{
+	yaml_parser_t parser;
+	int depth = 0, docs = 0, error = 0;
+	size_t events = 0;
+	*line = 0;
+	why[0] = '\0';
+	if (len > VIGIL_YAML_MAX_INPUT) {
+		snprintf(why, whyn, "YAML larger than %u bytes", VIGIL_YAML_MAX_INPUT);
+		return VIGIL_ELIMIT;
+	}
+	if (!yaml_parser_initialize(&parser))
+		return VIGIL_ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	for (;;) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&parser, &ev))
+			break; /* a syntax error: the caller's full load reports it */
+		int type = ev.type;
+		*line = (int)ev.start_mark.line + 1;
+		yaml_event_delete(&ev);
+		if (type == YAML_STREAM_END_EVENT)
+			break;
+		if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
+			if (++depth > VIGIL_YAML_MAX_DEPTH) {
+				snprintf(why, whyn, "nested deeper than %d levels",
+					 VIGIL_YAML_MAX_DEPTH);
+				error = VIGIL_ELIMIT;
+				break;
+			}
+		} else if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
+			depth--;
+		} else if (type == YAML_DOCUMENT_START_EVENT && ++docs > max_docs) {
+			snprintf(why, whyn, "more than %d YAML document%s", max_docs,
+				 max_docs == 1 ? "" : "s");
+			error = VIGIL_ELIMIT;
+			break;
+		}
+		if (++events > VIGIL_YAML_MAX_NODES) {
+			snprintf(why, whyn, "more than %d YAML nodes", VIGIL_YAML_MAX_NODES);
+			error = VIGIL_ELIMIT;
+			break;
+		}
+	}
+	yaml_parser_delete(&parser);
+	return error;
+}

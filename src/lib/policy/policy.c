@@ -11,6 +11,8 @@
 #include <time.h>
 #include <yaml.h>
 
+#include "config/yamlload.h"
+
 #include "policy/policy.h"
 
 #define MAX_POLICY_SIZE (4u << 20)
@@ -261,6 +263,16 @@ int vigil_policy_load(vigil_policy **out, vigil_ctx *ctx, const char *path, cons
 	    (error = slurp(ctx, path, &b, "policy")) < 0)
 		goto done;
 	p->source = dup(p, path);
+	{
+		char why[128];
+		int line;
+		if ((error = vigil_yaml__preflight((const char *)b.data, b.len, 1, why,
+						   sizeof(why), &line)) < 0) {
+			if (error == VIGIL_ELIMIT)
+				vigil_error_set(ctx, error, "policy %s:%d: %s", path, line, why);
+			goto done;
+		}
+	}
 	if (!yaml_parser_initialize(&parser)) {
 		error = VIGIL_ENOMEM;
 		goto done;

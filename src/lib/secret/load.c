@@ -13,6 +13,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "config/yamlload.h"
+
 #include "secret/secret_int.h"
 
 #define MAX_RULES_FILE ((size_t)4 << 20)
@@ -474,6 +476,15 @@ int vigil_secret__load_yaml(vigil_secret_rules *rules, vigil_vec *specs, vigil_c
 
 	if (len > MAX_RULES_FILE)
 		return vigil_error_set(ctx, VIGIL_ELIMIT, "%s: rules file larger than 4 MB", name);
+	{
+		char why[128];
+		int line;
+		if ((error = vigil_yaml__preflight((const char *)data, len, 1, why, sizeof(why),
+						   &line)) < 0)
+			return error == VIGIL_ELIMIT ? vigil_error_set(ctx, error, "%s:%d: %s",
+								       name, line, why)
+						     : error;
+	}
 	if (!yaml_parser_initialize(&parser))
 		return VIGIL_ENOMEM;
 	yaml_parser_set_input_string(&parser, data, len);
