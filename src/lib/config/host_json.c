@@ -395,7 +395,11 @@ int vigil_config__host_inspect(vigil_config_result *r, const char *file, const c
 	} else {
 		for (;;) {
 			json_t *c;
-			if (p >= len || (buf[p] != '{' && buf[p] != '[')) {
+			if (p >= len) {
+				snprintf(errmsg, 256, "malformed JSON: the array is not closed");
+				return VIGIL_EFORMAT;
+			}
+			if (buf[p] != '{' && buf[p] != '[') {
 				snprintf(errmsg, 256,
 					 "not docker inspect output (an array of containers)");
 				return VIGIL_EFORMAT;

@@ -31,6 +31,7 @@ typedef struct loader {
 	vigil_vec anchors; /* anchor, of the current document */
 	vigil_vec docs;	   /* vigil_ynode * */
 	size_t nodes;
+	size_t ndocs;
 	int (*cb)(const vigil_ynode *doc, void *payload); /* per document, then forgotten */
 	void *payload;
 } loader;
@@ -98,6 +99,13 @@ static int on_event(loader *ld, const yaml_event_t *ev)
 	case YAML_STREAM_END_EVENT:
 		return 1;
 	case YAML_DOCUMENT_START_EVENT:
+		/* findings and kept trees grow with the documents: 100,000 took 254 MB */
+		if (++ld->ndocs > VIGIL_YAML_MAX_DOCS) {
+			char msg[64];
+			snprintf(msg, sizeof(msg), "more than %d YAML documents",
+				 VIGIL_YAML_MAX_DOCS);
+			return fail(ld, VIGIL_ELIMIT, line, msg);
+		}
 		ld->root = NULL;
 		ld->has_root = false;
 		ld->anchors.len = 0;

@@ -145,3 +145,20 @@ void vigil_xml_put(FILE *f, const char *s)
 		s += n;
 	}
 }
+
+bool vigil_json_values_over(const void *buf, size_t len, size_t max)
+{
+	const unsigned char *p = buf, *end = p + (buf ? len : 0);
+	size_t values = 1;
+	for (; p < end; p++) {
+		if (*p == '"') { /* skip the string, escapes included */
+			for (p++; p < end && *p != '"'; p++)
+				if (*p == '\\')
+					p++;
+		} else if (*p == ',' || *p == '[' || *p == '{') {
+			if (++values > max)
+				return true;
+		}
+	}
+	return false;
+}

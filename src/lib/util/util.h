@@ -137,6 +137,13 @@ int vigil_text_put_width(FILE *f, const char *s, int width);
  * &quot; &apos;, so the output is well-formed whatever the input. */
 void vigil_xml_put(FILE *f, const char *s);
 
+/* A linear count of the values of a JSON text (commas and openings outside strings, an
+ * upper bound): true when it passes max. Lets a reader refuse a document whose tree would
+ * take far more memory than its text before building that tree. */
+bool vigil_json_values_over(const void *buf, size_t len, size_t max);
+/* Values in one manifest, index or config document (1M Env entries took 139 MB). */
+#define VIGIL_JSON_MAX_VALUES 200000
+
 /* ---- JSON writer: streams to a FILE, always valid UTF-8 output ---------------------- */
 
 typedef struct vigil_jsonw {
