@@ -108,10 +108,11 @@ int vigil_config_policy_load(vigil_config_opts *out, vigil_ctx *ctx, const char 
 	memset(out, 0, sizeof(*out));
 	if ((error = read_all(ctx, path, &buf, &len)) < 0)
 		return error;
-	if ((error = vigil_yaml__load(&y, ctx, buf, len)) < 0)
+	if ((error = vigil_yaml__load(&y, ctx, buf, len)) < 0 && !y)
 		goto done;
-	if (y->error[0]) {
-		error = vigil_error_set(ctx, VIGIL_EFORMAT, "%s line %d: %s", path, y->error_line,
+	if (y->error[0]) { /* a syntax error or a limit: name the file */
+		error = error == VIGIL_ELIMIT ? error : VIGIL_EFORMAT;
+		error = vigil_error_set(ctx, error, "%s line %d: %s", path, y->error_line,
 					y->error);
 		goto done;
 	}
