@@ -17,14 +17,15 @@ int vigil_open_regular(int dirfd, const char *path, int flags)
 	int fd = openat(dirfd, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | flags);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+	if (fstat(fd, &st) < 0) {
 		int e = errno;
-		if (S_ISDIR(st.st_mode))
-			e = EISDIR;
-		else if (e == 0 || !S_ISREG(st.st_mode))
-			e = EINVAL;
 		close(fd);
 		errno = e;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
 		return -1;
 	}
 	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
