@@ -260,8 +260,7 @@ int cmd_db(int argc, char **argv)
 		if ((error = vigil_db_open(&db, ctx, path)) == 0) {
 			error = vigil_db_lookup(db, argv[1 + optind], argv[2 + optind],
 						print_affected, NULL);
-			if (error == 0)
-			{
+			if (error == 0) {
 				fputs("vigil: no statements about ", stderr);
 				put_safe(stderr, argv[2 + optind]);
 				fputs(" in ", stderr);

@@ -350,10 +350,7 @@ static int inspect_elem(vigil_config_result *r, const char *file, json_t *c)
 		return 0;
 	if (name && *name == '/')
 		name++;
-	snprintf(obj, sizeof(obj), "container %.140s",
-		 name && *name ? name
-		 : id	       ? id
-			       : "?");
+	snprintf(obj, sizeof(obj), "container %.140s", name && *name ? name : id ? id : "?");
 	return inspect_one(r, file, c, obj);
 }
 

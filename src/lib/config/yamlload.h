@@ -13,7 +13,7 @@
 #define VIGIL_YAML_MAX_INPUT (16u << 20)
 #define VIGIL_YAML_MAX_DEPTH 64
 #define VIGIL_YAML_MAX_NODES 1000000
-#define VIGIL_YAML_MAX_DOCS 10000 /* documents in one file */
+#define VIGIL_YAML_MAX_DOCS 10000     /* documents in one file */
 #define VIGIL_YAML_MAX_WEIGHT 2000000 /* nodes of a document with aliases expanded */
 
 enum { VIGIL_YSCALAR, VIGIL_YSEQ, VIGIL_YMAP };

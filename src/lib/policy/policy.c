@@ -266,8 +266,8 @@ int vigil_policy_load(vigil_policy **out, vigil_ctx *ctx, const char *path, cons
 	{
 		char why[128];
 		int line;
-		if ((error = vigil_yaml__preflight((const char *)b.data, b.len, 1, why,
-						   sizeof(why), &line)) < 0) {
+		if ((error = vigil_yaml__preflight((const char *)b.data, b.len, 1, why, sizeof(why),
+						   &line)) < 0) {
 			if (error == VIGIL_ELIMIT)
 				vigil_error_set(ctx, error, "policy %s:%d: %s", path, line, why);
 			goto done;

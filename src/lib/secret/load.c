@@ -481,9 +481,9 @@ int vigil_secret__load_yaml(vigil_secret_rules *rules, vigil_vec *specs, vigil_c
 		int line;
 		if ((error = vigil_yaml__preflight((const char *)data, len, 1, why, sizeof(why),
 						   &line)) < 0)
-			return error == VIGIL_ELIMIT ? vigil_error_set(ctx, error, "%s:%d: %s",
-								       name, line, why)
-						     : error;
+			return error == VIGIL_ELIMIT
+				       ? vigil_error_set(ctx, error, "%s:%d: %s", name, line, why)
+				       : error;
 	}
 	if (!yaml_parser_initialize(&parser))
 		return VIGIL_ENOMEM;

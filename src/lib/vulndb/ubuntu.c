@@ -231,8 +231,8 @@ static int parse_file(vigil_vdb_build *b, uct *u, const char *member, const char
 				if (br) { /* strtod on a NUL-terminated copy, not past the line */
 					char num[16];
 					size_t nl2 = (size_t)(le - br - 1);
-					snprintf(num, sizeof(num), "%.*s", (int)(nl2 < 15 ? nl2 : 15),
-						 br + 1);
+					snprintf(num, sizeof(num), "%.*s",
+						 (int)(nl2 < 15 ? nl2 : 15), br + 1);
 					u->score = strtod(num, NULL);
 				}
 				if (u->score < 0 || u->score > 10)

@@ -20,9 +20,11 @@ static char *render(void (*fn)(FILE *, const char *), const char *s)
 
 TEST(test_text__controls_c1_bidi_and_invalid_utf8_escaped)
 {
-	char *r = render(vigil_text_put, "a\x1b[2J\xc2\x9b" "1m\x7f\x07\xe2\x80\xae"
+	char *r = render(vigil_text_put, "a\x1b[2J\xc2\x9b"
+					 "1m\x7f\x07\xe2\x80\xae"
 					 "b\xe2\x81\xa6\xff\x9b\xc3\xa9\xe2\x82\xac\n");
-	CHECK_STR(r, "a\\x1b[2J\\u009b1m\\x7f\\x07\\u202eb\\u2066\\xff\\x9b\xc3\xa9\xe2\x82\xac\\x0a");
+	CHECK_STR(r,
+		  "a\\x1b[2J\\u009b1m\\x7f\\x07\\u202eb\\u2066\\xff\\x9b\xc3\xa9\xe2\x82\xac\\x0a");
 	free(r);
 }
 
@@ -40,7 +42,10 @@ TEST(test_text__width_counts_escapes_and_cuts)
 	FILE *f = open_memstream(&buf, &n);
 	CHECK(f);
 	CHECK(vigil_text_put_width(f, "\xc3\xa9t\xc3\xa9", 6) == 6);
-	CHECK(vigil_text_put_width(f, "ab\x1b" "cdef", 6) == 6);
+	CHECK(vigil_text_put_width(f,
+				   "ab\x1b"
+				   "cdef",
+				   6) == 6);
 	fclose(f);
 	CHECK_STR(buf, "\xc3\xa9t\xc3\xa9   ab~   ");
 	free(buf);
