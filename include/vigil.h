@@ -428,6 +428,7 @@ int vigil_db_support_lookup(vigil_db *db, const char *ecosystem, const char *pac
 #include "vigil/malware.h"
 #include "vigil/config.h"
 #include "vigil/scan.h"
+#include "vigil/pipeline.h"
 
 #ifdef __cplusplus
 }

@@ -14,11 +14,11 @@
 #include "cli.h"
 
 enum {
-	SC_VULN = 1,
-	SC_SECRET = 2,
-	SC_MALWARE = 4,
-	SC_CONFIG = 8,
-	SC_ALL = 15,
+	SC_VULN = VIGIL_SCANNER_VULN,
+	SC_SECRET = VIGIL_SCANNER_SECRET,
+	SC_MALWARE = VIGIL_SCANNER_MALWARE,
+	SC_CONFIG = VIGIL_SCANNER_CONFIG,
+	SC_ALL = VIGIL_SCANNER_ALL,
 };
 
 enum {
@@ -41,12 +41,13 @@ enum {
 	OPT_CLAMD,
 	OPT_NO_COLOR,
 	OPT_TODAY,
+	OPT_REMATCH,
 };
 
 typedef struct scan_opts {
 	cli c;
 	unsigned scanners;
-	const char *severities, *policy, *db, *today;
+	const char *severities, *policy, *db, *today, *rematch;
 	vigil_vec vex; /* const char * */
 	int ignore_unfixed, exit_code, fail_stale, no_color;
 	double db_max_age;
@@ -57,6 +58,7 @@ typedef struct scan_opts {
 void help_scan(void)
 {
 	printf("Usage: vigil scan IMAGE [options]\n"
+	       "       vigil scan --rematch INVENTORY.json [options]\n"
 	       "\n"
 	       "Scan an image for vulnerable packages, secrets, malware and misconfigurations,\n"
 	       "reading every layer once. Findings are attributed to the layer that brought\n"
@@ -88,6 +90,8 @@ void help_scan(void)
 	       "                        build it with 'vigil db update')\n"
 	       "  --db-max-age DAYS     warn when the database is older (default 7)\n"
 	       "  --fail-on-stale-db    fail (exit 2) instead of warning\n"
+	       "  --rematch FILE        match a saved inventory ('vigil sbom --format json')\n"
+	       "                        instead of an image: vulnerabilities only\n"
 	       "\n"
 	       "Secrets:\n"
 	       "  --secret-rules FILE   custom rules (YAML, docs/secrets.md), merged with the "
@@ -177,6 +181,7 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		{"clamd", required_argument, NULL, OPT_CLAMD},
 		{"no-color", no_argument, NULL, OPT_NO_COLOR},
 		{"today", required_argument, NULL, OPT_TODAY}, /* tests: the date for expiry */
+		{"rematch", required_argument, NULL, OPT_REMATCH},
 		{"tag", required_argument, NULL, OPT_TAG},
 		{"platform", required_argument, NULL, OPT_PLATFORM},
 		{"threads", required_argument, NULL, OPT_THREADS},
@@ -274,6 +279,9 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		case OPT_TODAY:
 			s->today = optarg;
 			break;
+		case OPT_REMATCH:
+			s->rematch = optarg;
+			break;
 		case OPT_MAX_ARCHIVE:
 			s->c.max_archive =
 				num_arg("scan", "--max-archive-size", optarg, 1, UINT64_MAX);
@@ -296,87 +304,39 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		die_usage("scan", "--secret-rules-only needs --secret-rules FILE");
 	if (s->mo.replace_builtin && !s->mo.yara_rules)
 		die_usage("scan", "--yara-rules-only needs --yara-rules DIR");
-	if (optind >= argc)
+	if (s->rematch) {
+		if (optind < argc)
+			die_usage("scan", "--rematch takes the place of IMAGE");
+		if (s->scanners != SC_ALL && s->scanners != SC_VULN)
+			die_usage("scan",
+				  "--rematch matches vulnerabilities only (--scanners vuln)");
+		s->scanners = SC_VULN;
+	} else if (optind >= argc) {
 		die_usage("scan", "missing IMAGE");
+	}
 	if (argc - optind > 1)
 		die_usage("scan", "too many arguments (one IMAGE)");
-}
-
-typedef struct scan_state {
-	vigil_image *img;
-	vigil_inventory *inv;
-	vigil_secret_rules *srules;
-	vigil_secret_scan *secrets;
-	vigil_malware_rules *mrules;
-	vigil_malware_scan *malware;
-	vigil_config_image *cimg;
-	vigil_config_result *config;
-	vigil_db *db;
-	vigil_match *match;
-	vigil_policy *policy;
-	vigil_report *report;
-} scan_state;
-
-static void state_free(scan_state *st)
-{
-	vigil_report_free(st->report);
-	vigil_match_free(st->match);
-	vigil_db_free(st->db);
-	vigil_config_result_free(st->config);
-	vigil_config_image_free(st->cimg);
-	vigil_malware_scan_free(st->malware);
-	vigil_malware_rules_free(st->mrules);
-	vigil_secret_scan_free(st->secrets);
-	vigil_secret_rules_free(st->srules);
-	vigil_inventory_free(st->inv);
-	vigil_image_free(st->img);
-	vigil_policy_free(st->policy);
-}
-
-/* Opens the database and warns (or fails) when it is old. */
-static int open_db(scan_opts *s, scan_state *st, char *warn, size_t wn)
-{
-	char buf[4096];
-	const char *path = s->db ? s->db : default_db(buf);
-	vigil_ctx *ctx = s->c.ctx;
-	int error = vigil_db_open(&st->db, ctx, path);
-	if (error == VIGIL_ENOTFOUND)
-		return vigil_error_set(ctx, error,
-				       "no vulnerability database at %s: build one with 'vigil db "
-				       "update --from DIR' (or 'vigil db import FILE'), or leave "
-				       "vulnerabilities out with --scanners secret,malware,config",
-				       path);
-	if (error < 0)
-		return error;
-	double age = 0;
-	if (vigil_db_age_days(st->db, &age) == 0 && age > s->db_max_age) {
-		snprintf(warn, wn,
-			 "the vulnerability database is %.0f days old (built %s); run 'vigil db "
-			 "update' (--db-max-age sets the limit)",
-			 age, vigil_db_built(st->db));
-		if (s->fail_stale)
-			return vigil_error_set(ctx, VIGIL_EINVAL, "%s", warn);
-		fputs("vigil: warning: ", stderr);
-		put_safe(stderr, warn);
-		fputc('\n', stderr);
-	}
-	return 0;
+	/* the VEX list is handed to the engine NULL-terminated */
+	const char **end = vigil_vec_push(&s->vex);
+	if (!end)
+		die_usage("scan", "out of memory");
+	*end = NULL;
+	s->vex.len--;
 }
 
 int cmd_scan(int argc, char **argv)
 {
 	scan_opts s;
-	scan_state st;
-	vigil_open_opts oo = VIGIL_OPEN_OPTS_INIT;
-	vigil_inventory_opts io = VIGIL_INVENTORY_OPTS_INIT;
-	vigil_report_opts ro = VIGIL_REPORT_OPTS_INIT;
-	const char *ref, *policy_path;
-	char dbwarn[512] = "";
+	vigil_engine_opts eo = VIGIL_ENGINE_OPTS_INIT;
+	vigil_scan_opts so = VIGIL_SCAN_OPTS_INIT;
+	vigil_engine *engine = NULL;
+	vigil_scan_result *res = NULL;
+	const char *ref;
+	char dbbuf[4096];
 	FILE *out = stdout;
 	int error;
-	memset(&st, 0, sizeof(st));
 	parse_scan_opts(&s, argc, argv);
-	ref = argv[optind];
+	ref = s.rematch ? s.rematch : argv[optind];
 	if (vigil_ctx_new(&s.c.ctx) < 0) {
 		print_error("out of memory");
 		return EXIT_ERR;
@@ -388,75 +348,37 @@ int cmd_scan(int argc, char **argv)
 	if (!s.c.quiet && isatty(2))
 		vigil_ctx_set_progress(ctx, on_progress, &s.c);
 
-	/* the policy first: a broken policy file should not cost a scan */
-	policy_path = s.policy;
-	if (!policy_path && access(".vigil.yaml", R_OK) == 0)
-		policy_path = ".vigil.yaml";
-	if ((error = policy_path ? vigil_policy_load(&st.policy, ctx, policy_path, s.today)
-				 : vigil_policy_new(&st.policy, ctx, s.today)) < 0)
+	eo.scanners = s.scanners;
+	eo.db_path = s.db ? s.db : default_db(dbbuf);
+	eo.db_max_age = s.db_max_age;
+	eo.fail_stale = s.fail_stale;
+	eo.policy_path = s.policy;
+	if (!eo.policy_path && access(".vigil.yaml", R_OK) == 0)
+		eo.policy_path = ".vigil.yaml";
+	eo.vex = s.vex.len ? s.vex.data : NULL; /* NULL-terminated by parse_scan_opts */
+	eo.today = s.today;
+	eo.secret = s.so;
+	eo.malware = s.mo;
+	so.tag = s.c.tag;
+	so.platform = s.c.platform;
+	so.max_archive_size = s.c.max_archive;
+	so.severities = s.severities;
+	so.ignore_unfixed = s.ignore_unfixed;
+	so.color = !s.no_color && !s.c.output && isatty(1) && !getenv("NO_COLOR");
+	if ((error = vigil_engine_new(&engine, ctx, &eo)) < 0)
 		goto done;
-	for (size_t i = 0; i < s.vex.len; i++)
-		if ((error = vigil_policy_add_vex(st.policy,
-						  VIGIL_VEC_AT(&s.vex, const char *, i))) < 0)
-			goto done;
-	if ((s.scanners & SC_VULN) && (error = open_db(&s, &st, dbwarn, sizeof(dbwarn))) < 0)
-		goto done;
-	if ((s.scanners & SC_SECRET) &&
-	    (error = vigil_secret_rules_load(&st.srules, ctx, &s.so)) < 0)
-		goto done;
-	if ((s.scanners & SC_MALWARE) &&
-	    (error = vigil_malware_rules_load(&st.mrules, ctx, &s.mo)) < 0)
-		goto done;
-
-	oo.tag = s.c.tag;
-	oo.platform = s.c.platform;
-	/* secrets and malware report files that later layers deleted: keep that history */
-	oo.all_layers = (s.scanners & (SC_SECRET | SC_MALWARE)) != 0;
-	if (s.c.max_archive)
-		io.max_archive_size = s.c.max_archive;
-	if ((error = vigil_image_open(&st.img, ctx, ref, &oo)) < 0 ||
-	    (error = vigil_inventory_new(&st.inv, st.img, &io)) < 0 ||
-	    ((s.scanners & SC_SECRET) &&
-	     (error = vigil_secret_scan_new(&st.secrets, st.srules, st.img)) < 0) ||
-	    ((s.scanners & SC_MALWARE) &&
-	     (error = vigil_malware_scan_new(&st.malware, st.mrules, st.img)) < 0) ||
-	    ((s.scanners & SC_CONFIG) &&
-	     (error = vigil_config_image_new(&st.cimg, st.img,
-					     vigil_policy_config_opts(st.policy))) < 0))
-		goto done;
-	error = vigil_image_read(st.img);
+	if (s.rematch)
+		error = vigil_scan_result_load_inventory(&res, ctx, ref, &so);
+	else
+		error = vigil_scan_run(&res, ctx, engine, ref, &so);
 	progress_done(&s.c);
-	if (error < 0 || (error = vigil_inventory_finish(st.inv)) < 0 ||
-	    (st.secrets && (error = vigil_secret_scan_finish(st.secrets)) < 0) ||
-	    (st.malware && (error = vigil_malware_scan_finish(st.malware)) < 0) ||
-	    (st.cimg && (error = vigil_config_image_finish(&st.config, st.cimg,
-							   vigil_inventory_distro(st.inv))) < 0) ||
-	    (st.db && (error = vigil_match_run(&st.match, st.db, st.inv)) < 0))
-		goto done;
-
-	ro.severities = s.severities;
-	ro.ignore_unfixed = s.ignore_unfixed;
-	ro.color = !s.no_color && !s.c.output && isatty(1) && !getenv("NO_COLOR");
-	ro.db_built = st.db ? vigil_db_built(st.db) : NULL;
-	if ((error = vigil_report_new(&st.report, ctx, ref, st.img, st.inv, &ro)) < 0)
-		goto done;
-	if (st.db)
-		vigil_report_set_vulns(st.report, st.match);
-	if (s.scanners & SC_SECRET)
-		vigil_report_set_secrets(st.report, st.secrets);
-	if (s.scanners & SC_MALWARE)
-		vigil_report_set_malware(st.report, st.malware);
-	if (s.scanners & SC_CONFIG)
-		vigil_report_set_config(st.report, st.config);
-	if (dbwarn[0] && (error = vigil_report_warn(st.report, dbwarn)) < 0)
-		goto done;
-	if ((error = vigil_report_apply(st.report, st.policy)) < 0)
+	if (error < 0 || (s.rematch && (error = vigil_scan_rematch(res, engine)) < 0))
 		goto done;
 	if (s.c.output && !(out = fopen(s.c.output, "w"))) {
 		error = vigil_error_set(ctx, VIGIL_EIO, "cannot write %s", s.c.output);
 		goto done;
 	}
-	error = vigil_report_write(out, st.report, s.c.format);
+	error = vigil_scan_result_write(out, res, s.c.format);
 	if (out != stdout && fclose(out) != 0 && error == 0)
 		error = vigil_error_set(ctx, VIGIL_EIO, "writing %s failed", s.c.output);
 	if (error == 0 && (fflush(stdout) != 0 || ferror(stdout)))
@@ -464,8 +386,9 @@ int cmd_scan(int argc, char **argv)
 done:
 	if (error < 0)
 		print_error(vigil_ctx_error(ctx)[0] ? vigil_ctx_error(ctx) : "out of memory");
-	size_t failing = error < 0 ? 0 : vigil_report_failing(st.report);
-	state_free(&st);
+	size_t failing = error < 0 ? 0 : vigil_scan_result_failing(res);
+	vigil_scan_result_free(res);
+	vigil_engine_free(engine);
 	vigil_vec_free(&s.vex);
 	vigil_ctx_free(ctx);
 	if (error < 0)

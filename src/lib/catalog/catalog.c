@@ -807,3 +807,40 @@ int vigil_catalog__parse_buffer(const vigil_cataloger *c, const char *path, cons
 	vigil_arena_clear(&r.arena);
 	return error;
 }
+
+/* ---- inventories loaded from a file (src/lib/pipeline/inventory_json.c) ---- */
+
+int vigil_inventory__new_empty(vigil_inventory **out)
+{
+	vigil_inventory *inv = calloc(1, sizeof(*inv));
+	vigil_vec rv = VIGIL_VEC_INIT(vigil_catalog_result *), pv = VIGIL_VEC_INIT(vigil_pkg *);
+	*out = NULL;
+	if (!inv)
+		return VIGIL_ENOMEM;
+	inv->results = rv;
+	inv->pkgs = pv;
+	vigil_arena_init(&inv->arena);
+	pthread_mutex_init(&inv->lock, NULL);
+	inv->finished = 1;
+	*out = inv;
+	return 0;
+}
+
+vigil_arena *vigil_inventory__arena(vigil_inventory *inv)
+{
+	return &inv->arena;
+}
+
+vigil_distro *vigil_inventory__distro_mut(vigil_inventory *inv)
+{
+	return &inv->distro;
+}
+
+int vigil_inventory__push(vigil_inventory *inv, vigil_pkg *p)
+{
+	vigil_pkg **slot = vigil_vec_push(&inv->pkgs);
+	if (!slot)
+		return VIGIL_ENOMEM;
+	*slot = p;
+	return 0;
+}

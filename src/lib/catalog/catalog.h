@@ -87,6 +87,14 @@ extern const vigil_cataloger vigil_cataloger_npm, vigil_cataloger_python, vigil_
 	vigil_cataloger_composer, vigil_cataloger_dotnet; /* lang.c et al. */
 extern const vigil_cataloger vigil_cataloger_runtime;	  /* runtime.c */
 
+/* An empty, finished inventory with no image, for loaders (pipeline/inventory_json.c):
+ * strings and packages go into its arena, packages are added in order with
+ * vigil_inventory__push, and the distribution is written in place. */
+int vigil_inventory__new_empty(vigil_inventory **out);
+vigil_arena *vigil_inventory__arena(vigil_inventory *inv);
+vigil_distro *vigil_inventory__distro_mut(vigil_inventory *inv);
+int vigil_inventory__push(vigil_inventory *inv, vigil_pkg *p);
+
 #endif
 
 /* 1 when the release is past its announced end of support (distro.c), else 0. */

@@ -5,17 +5,14 @@
 
 #include "internal.h"
 
-enum { VIGIL_K_VULN = 0, VIGIL_K_SECRET, VIGIL_K_MALWARE, VIGIL_K_CONFIG, VIGIL_K_COUNT };
-
-/* One finding of any scanner, as the writers see it. */
-typedef struct vigil_rentry {
-	int kind;
-	const void *f; /* vigil_vuln, vigil_secret_finding, ... */
-	const char *id;
-	const char *severity;
-	const char *suppressed; /* why, or NULL */
-	int shown;		/* passes the severity / unfixed filters */
-} vigil_rentry;
+/* The report's kinds are the finding kinds it writes (trust and runtime come later). */
+enum {
+	VIGIL_K_VULN = VIGIL_FINDING_VULN,
+	VIGIL_K_SECRET = VIGIL_FINDING_SECRET,
+	VIGIL_K_MALWARE = VIGIL_FINDING_MALWARE,
+	VIGIL_K_CONFIG = VIGIL_FINDING_CONFIG,
+	VIGIL_K_COUNT
+};
 
 struct vigil_report {
 	vigil_ctx *ctx;
@@ -28,7 +25,7 @@ struct vigil_report {
 	const vigil_secret_scan *secrets;
 	const vigil_malware_scan *malware;
 	vigil_vec configs;  /* const vigil_config_result * */
-	vigil_vec entries;  /* vigil_rentry, per kind in scanner order */
+	vigil_vec entries;  /* vigil_finding, per kind in scanner order */
 	vigil_vec warnings; /* const char * */
 	int ran[VIGIL_K_COUNT];
 	size_t failing;
@@ -43,6 +40,15 @@ void vigil_report__counts(const vigil_report *r, int kind, size_t out[6]);
 /* The diff_id and created_by of a layer, or NULL. */
 const char *vigil_report__diff_id(const vigil_report *r, int layer);
 const char *vigil_report__created_by(const vigil_report *r, int layer);
+
+/* The one way a finding enters the report: copies `f`, decides `shown` from the filters
+ * and `suppressed` from the policy (may be NULL) matching `subject`. */
+struct vigil_policy_subject;
+int vigil_report__add(vigil_report *r, const vigil_finding *f, const vigil_policy *p,
+		      const struct vigil_policy_subject *subject);
+/* Turns the parts set on the report (match, secret, malware, config results) into
+ * findings through vigil_report__add (src/lib/pipeline/findings.c). */
+int vigil_pipeline__collect(vigil_report *r, const vigil_policy *p);
 
 int vigil_report__sarif(FILE *f, vigil_report *r);
 int vigil_report__junit(FILE *f, vigil_report *r);

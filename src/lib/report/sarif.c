@@ -52,7 +52,7 @@ static const char *level(const char *s)
 }
 
 /* What a finding says about its rule and where it is. */
-static void describe(const vigil_rentry *e, srule *r, const char **uri, int *line, char *msg,
+static void describe(const vigil_finding *e, srule *r, const char **uri, int *line, char *msg,
 		     size_t n)
 {
 	memset(r, 0, sizeof(*r));
@@ -62,7 +62,7 @@ static void describe(const vigil_rentry *e, srule *r, const char **uri, int *lin
 	*line = 0;
 	switch (e->kind) {
 	case VIGIL_K_VULN: {
-		const vigil_vuln *v = e->f;
+		const vigil_vuln *v = e->detail;
 		r->title = v->title ? v->title : v->id;
 		r->help = v->references && v->references[0] ? v->references[0] : NULL;
 		r->score = v->cvss_score;
@@ -73,7 +73,7 @@ static void describe(const vigil_rentry *e, srule *r, const char **uri, int *lin
 		break;
 	}
 	case VIGIL_K_SECRET: {
-		const vigil_secret_finding *s = e->f;
+		const vigil_secret_finding *s = e->detail;
 		r->title = s->title;
 		*uri = s->path;
 		*line = s->line;
@@ -83,7 +83,7 @@ static void describe(const vigil_rentry *e, srule *r, const char **uri, int *lin
 		break;
 	}
 	case VIGIL_K_MALWARE: {
-		const vigil_malware_finding *m = e->f;
+		const vigil_malware_finding *m = e->detail;
 		r->title = m->title;
 		*uri = m->path;
 		snprintf(msg, n, "%s (%s, %s) sha256:%s", m->title, m->engine, m->category,
@@ -91,7 +91,7 @@ static void describe(const vigil_rentry *e, srule *r, const char **uri, int *lin
 		break;
 	}
 	default: {
-		const vigil_config_finding *c = e->f;
+		const vigil_config_finding *c = e->detail;
 		r->title = c->check->title;
 		r->help = c->check->remediation;
 		*uri = c->file;
@@ -119,7 +119,7 @@ int vigil_report__sarif(FILE *f, vigil_report *r)
 	int error = 0;
 	/* the distinct rules, in order of first appearance */
 	for (size_t i = 0; i < r->entries.len && error == 0; i++) {
-		const vigil_rentry *e = &VIGIL_VEC_AT(&r->entries, vigil_rentry, i);
+		const vigil_finding *e = &VIGIL_VEC_AT(&r->entries, vigil_finding, i);
 		const char *uri;
 		int line, seen = 0;
 		srule s;
@@ -186,7 +186,7 @@ int vigil_report__sarif(FILE *f, vigil_report *r)
 	vigil_jsonw_key(w, "results");
 	vigil_jsonw_arr_begin(w);
 	for (size_t i = 0; i < r->entries.len; i++) {
-		const vigil_rentry *e = &VIGIL_VEC_AT(&r->entries, vigil_rentry, i);
+		const vigil_finding *e = &VIGIL_VEC_AT(&r->entries, vigil_finding, i);
 		const char *uri;
 		int line;
 		srule s;

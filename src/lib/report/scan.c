@@ -28,7 +28,7 @@ int vigil_report_new(vigil_report **out, vigil_ctx *ctx, const char *target, vig
 	r->img = img;
 	r->inv = inv;
 	r->opts = opts ? *opts : defaults;
-	r->entries = (vigil_vec)VIGIL_VEC_INIT(vigil_rentry);
+	r->entries = (vigil_vec)VIGIL_VEC_INIT(vigil_finding);
 	r->warnings = (vigil_vec)VIGIL_VEC_INIT(const char *);
 	r->configs = (vigil_vec)VIGIL_VEC_INIT(const vigil_config_result *);
 	if (!r->target) {
@@ -131,18 +131,17 @@ static int wanted(const char *list, const char *sev)
 	return list == NULL;
 }
 
-static int add(vigil_report *r, int kind, const void *f, const char *id, const char *sev,
-	       const vigil_policy *p, const vigil_policy_subject *subj, int fixable)
+int vigil_report__add(vigil_report *r, const vigil_finding *f, const vigil_policy *p,
+		      const vigil_policy_subject *subject)
 {
-	vigil_rentry *e = vigil_vec_push(&r->entries);
+	vigil_finding *e = vigil_vec_push(&r->entries);
 	if (!e)
 		return VIGIL_ENOMEM;
-	e->kind = kind;
-	e->f = f;
-	e->id = id;
-	e->severity = sev ? sev : "UNKNOWN";
-	e->shown = wanted(r->opts.severities, e->severity) && !(r->opts.ignore_unfixed && !fixable);
-	e->suppressed = vigil_policy__suppress(p, subj, on_expired, r);
+	*e = *f;
+	e->severity = f->severity ? f->severity : "UNKNOWN";
+	e->shown =
+		wanted(r->opts.severities, e->severity) && !(r->opts.ignore_unfixed && !f->fixable);
+	e->suppressed = vigil_policy__suppress(p, subject, on_expired, r);
 	if (e->shown && !e->suppressed)
 		r->failing++;
 	return 0;
@@ -150,64 +149,7 @@ static int add(vigil_report *r, int kind, const void *f, const char *id, const c
 
 int vigil_report_apply(vigil_report *r, const vigil_policy *p)
 {
-	int error = 0;
-	for (size_t i = 0; i < vigil_match_count(r->vulns) && error == 0; i++) {
-		vigil_vuln *v = vigil_match__get_mut(r->vulns, i);
-		vigil_policy_subject s = {v->id,
-					  v->aliases,
-					  v->pkg->name,
-					  v->pkg->purl,
-					  v->pkg->location,
-					  v->pkg->layer,
-					  vigil_report__diff_id(r, v->pkg->layer),
-					  NULL};
-		error = add(r, VIGIL_K_VULN, v, v->id, v->severity, p, &s, v->fixed != NULL);
-		if (error == 0)
-			v->suppressed = VIGIL_VEC_AT(&r->entries, vigil_rentry, r->entries.len - 1)
-						.suppressed;
-	}
-	for (size_t i = 0; i < vigil_secret_scan_count(r->secrets) && error == 0; i++) {
-		const vigil_secret_finding *f = vigil_secret_scan_get(r->secrets, i);
-		vigil_policy_subject s = {f->rule_id,
-					  NULL,
-					  NULL,
-					  NULL,
-					  f->path,
-					  f->layer,
-					  vigil_report__diff_id(r, f->layer),
-					  f->fingerprint};
-		error = add(r, VIGIL_K_SECRET, f, f->rule_id, f->severity, p, &s, 1);
-	}
-	for (size_t i = 0; i < vigil_malware_scan_count(r->malware) && error == 0; i++) {
-		const vigil_malware_finding *f = vigil_malware_scan_get(r->malware, i);
-		vigil_policy_subject s = {f->rule,
-					  NULL,
-					  NULL,
-					  NULL,
-					  f->path,
-					  f->layer,
-					  vigil_report__diff_id(r, f->layer),
-					  f->sha256};
-		error = add(r, VIGIL_K_MALWARE, f, f->rule, f->severity, p, &s, 1);
-	}
-	for (size_t k = 0; k < r->configs.len; k++)
-		for (size_t i = 0; i < vigil_config_result_count(VIGIL_VEC_AT(
-					       &r->configs, const vigil_config_result *, k)) &&
-				   error == 0;
-		     i++) {
-			const vigil_config_finding *f = vigil_config_result_get(
-				VIGIL_VEC_AT(&r->configs, const vigil_config_result *, k), i);
-			vigil_policy_subject s = {f->check->id,
-						  NULL,
-						  NULL,
-						  NULL,
-						  f->file,
-						  f->layer,
-						  vigil_report__diff_id(r, f->layer),
-						  NULL};
-			error = add(r, VIGIL_K_CONFIG, f, f->check->id, f->severity, p, &s, 1);
-		}
-	return error;
+	return vigil_pipeline__collect(r, p);
 }
 
 size_t vigil_report_failing(const vigil_report *r)
@@ -219,7 +161,7 @@ void vigil_report__counts(const vigil_report *r, int kind, size_t out[6])
 {
 	memset(out, 0, 6 * sizeof(size_t));
 	for (size_t i = 0; i < r->entries.len; i++) {
-		const vigil_rentry *e = &VIGIL_VEC_AT(&r->entries, vigil_rentry, i);
+		const vigil_finding *e = &VIGIL_VEC_AT(&r->entries, vigil_finding, i);
 		if (e->kind == kind && e->shown && !e->suppressed)
 			out[vigil_match__severity_rank(e->severity)]++;
 	}
@@ -358,20 +300,20 @@ static void config_json(vigil_jsonw *w, const vigil_config_finding *f)
 	vigil_jsonw_obj_end(w);
 }
 
-static void entry_json(vigil_jsonw *w, const vigil_report *r, const vigil_rentry *e)
+static void entry_json(vigil_jsonw *w, const vigil_report *r, const vigil_finding *e)
 {
 	switch (e->kind) {
 	case VIGIL_K_VULN:
-		vuln_json(w, r, e->f);
+		vuln_json(w, r, e->detail);
 		break;
 	case VIGIL_K_SECRET:
-		secret_json(w, r, e->f);
+		secret_json(w, r, e->detail);
 		break;
 	case VIGIL_K_MALWARE:
-		malware_json(w, r, e->f);
+		malware_json(w, r, e->detail);
 		break;
 	default:
-		config_json(w, e->f);
+		config_json(w, e->detail);
 	}
 }
 
@@ -432,7 +374,7 @@ static int write_json(FILE *f, vigil_report *r)
 		}
 		vigil_jsonw_arr_begin(&w);
 		for (size_t i = 0; i < r->entries.len; i++) {
-			const vigil_rentry *e = &VIGIL_VEC_AT(&r->entries, vigil_rentry, i);
+			const vigil_finding *e = &VIGIL_VEC_AT(&r->entries, vigil_finding, i);
 			if (e->kind == k && e->shown && !e->suppressed)
 				entry_json(&w, r, e);
 		}
@@ -441,7 +383,7 @@ static int write_json(FILE *f, vigil_report *r)
 	vigil_jsonw_key(&w, "suppressed");
 	vigil_jsonw_arr_begin(&w);
 	for (size_t i = 0; i < r->entries.len; i++) {
-		const vigil_rentry *e = &VIGIL_VEC_AT(&r->entries, vigil_rentry, i);
+		const vigil_finding *e = &VIGIL_VEC_AT(&r->entries, vigil_finding, i);
 		if (!e->shown || !e->suppressed)
 			continue;
 		vigil_jsonw_obj_begin(&w);
@@ -492,8 +434,8 @@ static void cdx_vulns(vigil_jsonw *w, void *payload)
 	vigil_jsonw_key(w, "vulnerabilities");
 	vigil_jsonw_arr_begin(w);
 	for (size_t i = 0; i < r->entries.len; i++) {
-		const vigil_rentry *e = &VIGIL_VEC_AT(&r->entries, vigil_rentry, i);
-		const vigil_vuln *v = e->f;
+		const vigil_finding *e = &VIGIL_VEC_AT(&r->entries, vigil_finding, i);
+		const vigil_vuln *v = e->detail;
 		char ref[32] = "";
 		if (e->kind != VIGIL_K_VULN || !e->shown)
 			continue;

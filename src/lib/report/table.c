@@ -48,7 +48,7 @@ static void summary(FILE *f, const vigil_report *r, int kind, const char *what)
 	fputs(")\n", f);
 }
 
-static int visible(const vigil_rentry *e, int kind)
+static int visible(const vigil_finding *e, int kind)
 {
 	return e->kind == kind && e->shown && !e->suppressed;
 }
@@ -59,8 +59,8 @@ static void vulns_table(FILE *f, const vigil_report *r)
 	fprintf(f, "\n%-28s %-18s %-9s %-13s %-24s %-24s %s\n", "PACKAGE", "VULNERABILITY",
 		"SEVERITY", "STATUS", "INSTALLED", "FIXED", "TITLE");
 	for (size_t i = 0; i < r->entries.len; i++) {
-		const vigil_rentry *e = &VIGIL_VEC_AT(&r->entries, vigil_rentry, i);
-		const vigil_vuln *v = e->f;
+		const vigil_finding *e = &VIGIL_VEC_AT(&r->entries, vigil_finding, i);
+		const vigil_vuln *v = e->detail;
 		if (!visible(e, VIGIL_K_VULN))
 			continue;
 		put(f, v->pkg == last ? "" : v->pkg->name, 28); /* grouped by package */
@@ -88,8 +88,8 @@ static void secrets_table(FILE *f, const vigil_report *r)
 	fprintf(f, "\n%-9s %-28s %-40s %-6s %-22s %s\n", "SEVERITY", "RULE", "WHERE", "LAYER",
 		"SECRET", "NOTE");
 	for (size_t i = 0; i < r->entries.len; i++) {
-		const vigil_rentry *e = &VIGIL_VEC_AT(&r->entries, vigil_rentry, i);
-		const vigil_secret_finding *s = e->f;
+		const vigil_finding *e = &VIGIL_VEC_AT(&r->entries, vigil_finding, i);
+		const vigil_secret_finding *s = e->detail;
 		char where[4200], layer[16];
 		if (!visible(e, VIGIL_K_SECRET))
 			continue;
@@ -119,8 +119,8 @@ static void malware_table(FILE *f, const vigil_report *r)
 	fprintf(f, "\n%-9s %-8s %-30s %-14s %-6s %s\n", "SEVERITY", "ENGINE", "RULE", "CATEGORY",
 		"LAYER", "PATH");
 	for (size_t i = 0; i < r->entries.len; i++) {
-		const vigil_rentry *e = &VIGIL_VEC_AT(&r->entries, vigil_rentry, i);
-		const vigil_malware_finding *m = e->f;
+		const vigil_finding *e = &VIGIL_VEC_AT(&r->entries, vigil_finding, i);
+		const vigil_malware_finding *m = e->detail;
 		char layer[16];
 		if (!visible(e, VIGIL_K_MALWARE))
 			continue;
@@ -146,8 +146,8 @@ static void config_table(FILE *f, const vigil_report *r)
 {
 	fprintf(f, "\n%-9s %-12s %-6s %-40s %s\n", "SEVERITY", "CHECK", "CIS", "WHERE", "MESSAGE");
 	for (size_t i = 0; i < r->entries.len; i++) {
-		const vigil_rentry *e = &VIGIL_VEC_AT(&r->entries, vigil_rentry, i);
-		const vigil_config_finding *c = e->f;
+		const vigil_finding *e = &VIGIL_VEC_AT(&r->entries, vigil_finding, i);
+		const vigil_config_finding *c = e->detail;
 		char where[4200];
 		if (!visible(e, VIGIL_K_CONFIG))
 			continue;
@@ -206,7 +206,7 @@ int vigil_report__table(FILE *f, vigil_report *r)
 			config_table(f, r);
 	}
 	for (size_t i = 0; i < r->entries.len; i++) {
-		const vigil_rentry *e = &VIGIL_VEC_AT(&r->entries, vigil_rentry, i);
+		const vigil_finding *e = &VIGIL_VEC_AT(&r->entries, vigil_finding, i);
 		suppressed += e->shown && e->suppressed;
 	}
 	if (suppressed)
@@ -223,34 +223,34 @@ static void xml(FILE *f, const char *s)
 	vigil_xml_put(f, s);
 }
 
-static void junit_case(FILE *f, const vigil_report *r, const vigil_rentry *e)
+static void junit_case(FILE *f, const vigil_report *r, const vigil_finding *e)
 {
 	char name[4400], where[4300] = "";
 	const char *msg = NULL;
 	switch (e->kind) {
 	case VIGIL_K_VULN: {
-		const vigil_vuln *v = e->f;
+		const vigil_vuln *v = e->detail;
 		snprintf(name, sizeof(name), "%s %s@%s", v->id, v->pkg->name, v->pkg->version);
 		snprintf(where, sizeof(where), "%s", v->pkg->location ? v->pkg->location : "");
 		msg = v->title;
 		break;
 	}
 	case VIGIL_K_SECRET: {
-		const vigil_secret_finding *s = e->f;
+		const vigil_secret_finding *s = e->detail;
 		snprintf(name, sizeof(name), "%s %s:%d", s->rule_id, s->path, s->line);
 		snprintf(where, sizeof(where), "%s", s->path);
 		msg = s->title;
 		break;
 	}
 	case VIGIL_K_MALWARE: {
-		const vigil_malware_finding *m = e->f;
+		const vigil_malware_finding *m = e->detail;
 		snprintf(name, sizeof(name), "%s %s", m->rule, m->path);
 		snprintf(where, sizeof(where), "%s", m->path);
 		msg = m->title;
 		break;
 	}
 	default: {
-		const vigil_config_finding *c = e->f;
+		const vigil_config_finding *c = e->detail;
 		snprintf(name, sizeof(name), "%s %s:%d", c->check->id, c->file ? c->file : "",
 			 c->line);
 		snprintf(where, sizeof(where), "%s", c->file ? c->file : "");
@@ -274,7 +274,7 @@ int vigil_report__junit(FILE *f, vigil_report *r)
 {
 	size_t total = 0, per[VIGIL_K_COUNT] = {0};
 	for (size_t i = 0; i < r->entries.len; i++) {
-		const vigil_rentry *e = &VIGIL_VEC_AT(&r->entries, vigil_rentry, i);
+		const vigil_finding *e = &VIGIL_VEC_AT(&r->entries, vigil_finding, i);
 		if (e->shown && !e->suppressed) {
 			per[e->kind]++;
 			total++;
@@ -293,7 +293,7 @@ int vigil_report__junit(FILE *f, vigil_report *r)
 			fprintf(f, "\" name=\"no %s findings\"/>\n", VIGIL_KIND_NAMES[k]);
 		}
 		for (size_t i = 0; i < r->entries.len; i++) {
-			const vigil_rentry *e = &VIGIL_VEC_AT(&r->entries, vigil_rentry, i);
+			const vigil_finding *e = &VIGIL_VEC_AT(&r->entries, vigil_finding, i);
 			if (visible(e, k))
 				junit_case(f, r, e);
 		}

@@ -1,0 +1,352 @@
+/*
+ * pipeline.c - the scan of one image as one call: the engine (policy, database, compiled
+ * secret and malware rules, immutable once built) and the scan result (image, inventory,
+ * every scanner's output, the match and the report with its uniform findings).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline/pipeline.h"
+#include "report/report.h"
+
+struct vigil_engine {
+	vigil_ctx *ctx;
+	unsigned scanners;
+	char *db_path;
+	char *db_built;
+	vigil_policy *policy;
+	vigil_secret_rules *srules;
+	vigil_malware_rules *mrules;
+	char warning[512];
+};
+
+struct vigil_scan_result {
+	vigil_ctx *ctx;
+	char *target;
+	char *severities;
+	vigil_scan_opts opts;
+	unsigned ran; /* VIGIL_SCANNER_* that produced results */
+	vigil_image *img;
+	vigil_inventory *inv;
+	vigil_secret_scan *secrets;
+	vigil_malware_scan *malware;
+	vigil_config_image *cimg;
+	vigil_config_result *config;
+	vigil_db *db; /* the handle the match was made with (the match may borrow from it) */
+	vigil_match *match;
+	char *db_built;
+	vigil_report *report;
+};
+
+void vigil_engine_free(vigil_engine *e)
+{
+	if (!e)
+		return;
+	vigil_malware_rules_free(e->mrules);
+	vigil_secret_rules_free(e->srules);
+	vigil_policy_free(e->policy);
+	free(e->db_built);
+	free(e->db_path);
+	free(e);
+}
+
+/* Opens the database once to check that it exists and how old it is. */
+static int engine_db(vigil_engine *e, const vigil_engine_opts *o)
+{
+	vigil_db *db = NULL;
+	double age = 0;
+	int error;
+	if (!o->db_path)
+		return vigil_error_set(e->ctx, VIGIL_EINVAL, "no vulnerability database given");
+	if (!(e->db_path = strdup(o->db_path)))
+		return VIGIL_ENOMEM;
+	error = vigil_db_open(&db, e->ctx, o->db_path);
+	if (error == VIGIL_ENOTFOUND)
+		return vigil_error_set(e->ctx, error,
+				       "no vulnerability database at %s: build one with 'vigil db "
+				       "update --from DIR' (or 'vigil db import FILE'), or leave "
+				       "vulnerabilities out with --scanners secret,malware,config",
+				       o->db_path);
+	if (error < 0)
+		return error;
+	if (vigil_db_built(db) && !(e->db_built = strdup(vigil_db_built(db)))) {
+		error = VIGIL_ENOMEM;
+		goto done;
+	}
+	if (vigil_db_age_days(db, &age) == 0 && age > o->db_max_age) {
+		snprintf(e->warning, sizeof(e->warning),
+			 "the vulnerability database is %.0f days old (built %s); run 'vigil db "
+			 "update' (--db-max-age sets the limit)",
+			 age, vigil_db_built(db));
+		if (o->fail_stale)
+			error = vigil_error_set(e->ctx, VIGIL_EINVAL, "%s", e->warning);
+		else
+			vigil_warn(e->ctx, "%s", e->warning);
+	}
+done:
+	vigil_db_free(db);
+	return error;
+}
+
+int vigil_engine_new(vigil_engine **out, vigil_ctx *ctx, const vigil_engine_opts *opts)
+{
+	static const vigil_engine_opts defaults = VIGIL_ENGINE_OPTS_INIT;
+	const vigil_engine_opts *o = opts ? opts : &defaults;
+	vigil_engine *e = calloc(1, sizeof(*e));
+	int error;
+	*out = NULL;
+	if (!e)
+		return VIGIL_ENOMEM;
+	e->ctx = ctx;
+	e->scanners = o->scanners;
+	/* the policy first: a broken policy file should not cost a database check */
+	if ((error = o->policy_path ? vigil_policy_load(&e->policy, ctx, o->policy_path, o->today)
+				    : vigil_policy_new(&e->policy, ctx, o->today)) < 0)
+		goto done;
+	for (const char *const *v = o->vex; v && *v; v++)
+		if ((error = vigil_policy_add_vex(e->policy, *v)) < 0)
+			goto done;
+	if (((o->scanners & VIGIL_SCANNER_VULN) && (error = engine_db(e, o)) < 0) ||
+	    ((o->scanners & VIGIL_SCANNER_SECRET) &&
+	     (error = vigil_secret_rules_load(&e->srules, ctx, &o->secret)) < 0) ||
+	    ((o->scanners & VIGIL_SCANNER_MALWARE) &&
+	     (error = vigil_malware_rules_load(&e->mrules, ctx, &o->malware)) < 0))
+		goto done;
+	*out = e;
+	e = NULL;
+done:
+	vigil_engine_free(e);
+	return error;
+}
+
+const char *vigil_engine_warning(const vigil_engine *e)
+{
+	return e && e->warning[0] ? e->warning : NULL;
+}
+
+const char *vigil_engine_db_built(const vigil_engine *e)
+{
+	return e ? e->db_built : NULL;
+}
+
+/* ---- the result ---- */
+
+void vigil_scan_result_free(vigil_scan_result *r)
+{
+	if (!r)
+		return;
+	vigil_report_free(r->report);
+	vigil_match_free(r->match);
+	vigil_db_free(r->db);
+	vigil_config_result_free(r->config);
+	vigil_config_image_free(r->cimg);
+	vigil_malware_scan_free(r->malware);
+	vigil_secret_scan_free(r->secrets);
+	vigil_inventory_free(r->inv);
+	vigil_image_free(r->img);
+	free(r->db_built);
+	free(r->severities);
+	free(r->target);
+	free(r);
+}
+
+static int result_alloc(vigil_scan_result **out, vigil_ctx *ctx, const char *target,
+			const vigil_scan_opts *opts)
+{
+	static const vigil_scan_opts defaults = VIGIL_SCAN_OPTS_INIT;
+	vigil_scan_result *r = calloc(1, sizeof(*r));
+	*out = NULL;
+	if (!r)
+		return VIGIL_ENOMEM;
+	r->ctx = ctx;
+	r->opts = opts ? *opts : defaults;
+	r->opts.tag = r->opts.platform = NULL; /* only used while opening */
+	if (!(r->target = strdup(target ? target : "")) ||
+	    (r->opts.severities && !(r->severities = strdup(r->opts.severities)))) {
+		vigil_scan_result_free(r);
+		return VIGIL_ENOMEM;
+	}
+	r->opts.severities = r->severities;
+	*out = r;
+	return 0;
+}
+
+/* (Re)builds the report from the parts: filters, policy, findings. */
+static int build_report(vigil_scan_result *r, const vigil_engine *e)
+{
+	vigil_report_opts ro = VIGIL_REPORT_OPTS_INIT;
+	int error;
+	vigil_report_free(r->report);
+	r->report = NULL;
+	ro.severities = r->opts.severities;
+	ro.ignore_unfixed = r->opts.ignore_unfixed;
+	ro.color = r->opts.color;
+	ro.db_built = r->match ? r->db_built : NULL;
+	if ((error = vigil_report_new(&r->report, r->ctx, r->target, r->img, r->inv, &ro)) < 0)
+		return error;
+	if (r->match)
+		vigil_report_set_vulns(r->report, r->match);
+	if (r->ran & VIGIL_SCANNER_SECRET)
+		vigil_report_set_secrets(r->report, r->secrets);
+	if (r->ran & VIGIL_SCANNER_MALWARE)
+		vigil_report_set_malware(r->report, r->malware);
+	if (r->ran & VIGIL_SCANNER_CONFIG)
+		vigil_report_set_config(r->report, r->config);
+	if (r->match && e->warning[0] && (error = vigil_report_warn(r->report, e->warning)) < 0)
+		return error;
+	return vigil_report_apply(r->report, e->policy);
+}
+
+/* Matches the inventory against the engine's database with a handle of this result's
+ * own (one per result: SQLite handles are not shared between threads). */
+static int match(vigil_scan_result *r, const vigil_engine *e)
+{
+	vigil_db *db = NULL;
+	vigil_match *m = NULL;
+	int error;
+	if ((error = vigil_db_open(&db, r->ctx, e->db_path)) < 0 ||
+	    (error = vigil_match_run(&m, db, r->inv)) < 0) {
+		vigil_db_free(db);
+		return error;
+	}
+	char *built = e->db_built ? strdup(e->db_built) : NULL;
+	if (e->db_built && !built) {
+		vigil_match_free(m);
+		vigil_db_free(db);
+		return VIGIL_ENOMEM;
+	}
+	if (r->report) { /* it points at the old match */
+		vigil_report_free(r->report);
+		r->report = NULL;
+	}
+	vigil_match_free(r->match);
+	vigil_db_free(r->db);
+	free(r->db_built);
+	r->match = m;
+	r->db = db;
+	r->db_built = built;
+	r->ran |= VIGIL_SCANNER_VULN;
+	return 0;
+}
+
+int vigil_scan_run(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *e,
+		   const char *image_ref, const vigil_scan_opts *opts)
+{
+	vigil_open_opts oo = VIGIL_OPEN_OPTS_INIT;
+	vigil_inventory_opts io = VIGIL_INVENTORY_OPTS_INIT;
+	vigil_scan_result *r = NULL;
+	unsigned sc = e->scanners;
+	int error;
+	*out = NULL;
+	if ((error = result_alloc(&r, ctx, image_ref, opts)) < 0)
+		return error;
+	oo.tag = opts ? opts->tag : NULL;
+	oo.platform = opts ? opts->platform : NULL;
+	/* secrets and malware report files that later layers deleted: keep that history */
+	oo.all_layers = (sc & (VIGIL_SCANNER_SECRET | VIGIL_SCANNER_MALWARE)) != 0;
+	if (r->opts.max_archive_size)
+		io.max_archive_size = r->opts.max_archive_size;
+	if ((error = vigil_image_open(&r->img, ctx, image_ref, &oo)) < 0 ||
+	    (error = vigil_inventory_new(&r->inv, r->img, &io)) < 0 ||
+	    ((sc & VIGIL_SCANNER_SECRET) &&
+	     (error = vigil_secret_scan_new(&r->secrets, e->srules, r->img)) < 0) ||
+	    ((sc & VIGIL_SCANNER_MALWARE) &&
+	     (error = vigil_malware_scan_new(&r->malware, e->mrules, r->img)) < 0) ||
+	    ((sc & VIGIL_SCANNER_CONFIG) &&
+	     (error = vigil_config_image_new(&r->cimg, r->img,
+					     vigil_policy_config_opts(e->policy))) < 0))
+		goto done;
+	if ((error = vigil_image_read(r->img)) < 0 ||
+	    (error = vigil_inventory_finish(r->inv)) < 0 ||
+	    (r->secrets && (error = vigil_secret_scan_finish(r->secrets)) < 0) ||
+	    (r->malware && (error = vigil_malware_scan_finish(r->malware)) < 0) ||
+	    (r->cimg && (error = vigil_config_image_finish(&r->config, r->cimg,
+							   vigil_inventory_distro(r->inv))) < 0) ||
+	    ((sc & VIGIL_SCANNER_VULN) && (error = match(r, e)) < 0))
+		goto done;
+	r->ran |= sc & (VIGIL_SCANNER_SECRET | VIGIL_SCANNER_MALWARE | VIGIL_SCANNER_CONFIG);
+	if ((error = build_report(r, e)) < 0)
+		goto done;
+	*out = r;
+	r = NULL;
+done:
+	vigil_scan_result_free(r);
+	return error;
+}
+
+int vigil_scan_rematch(vigil_scan_result *r, const vigil_engine *e)
+{
+	int error;
+	if (!e->db_path)
+		return vigil_error_set(r->ctx, VIGIL_EINVAL,
+				       "rematching needs an engine with a vulnerability database");
+	if ((error = match(r, e)) < 0)
+		return error;
+	return build_report(r, e);
+}
+
+size_t vigil_scan_result_count(const vigil_scan_result *r)
+{
+	return r && r->report ? r->report->entries.len : 0;
+}
+
+const vigil_finding *vigil_scan_result_get(const vigil_scan_result *r, size_t i)
+{
+	return i < vigil_scan_result_count(r) ? &VIGIL_VEC_AT(&r->report->entries, vigil_finding, i)
+					      : NULL;
+}
+
+size_t vigil_scan_result_failing(const vigil_scan_result *r)
+{
+	return r ? vigil_report_failing(r->report) : 0;
+}
+
+const vigil_inventory *vigil_scan_result_inventory(const vigil_scan_result *r)
+{
+	return r->inv;
+}
+
+const char *vigil_scan_result_digest(const vigil_scan_result *r)
+{
+	return r->img ? vigil_image_manifest_digest(r->img) : NULL;
+}
+
+const char *const *vigil_scan_result_tags(const vigil_scan_result *r)
+{
+	return r->img ? vigil_image_tags(r->img) : NULL;
+}
+
+const char *vigil_scan_result_db_built(const vigil_scan_result *r)
+{
+	return r->match ? r->db_built : NULL;
+}
+
+int vigil_scan_result_write(FILE *f, vigil_scan_result *r, const char *format)
+{
+	if (!r->report)
+		return vigil_error_set(r->ctx, VIGIL_EINVAL,
+				       "the result has no report yet (rematch a loaded inventory)");
+	return vigil_report_write(f, r->report, format);
+}
+
+int vigil_scan_result_save_inventory(FILE *f, const vigil_scan_result *r)
+{
+	if (!r->img)
+		return vigil_error_set(r->ctx, VIGIL_EINVAL,
+				       "only a scanned image's inventory can be saved");
+	return vigil_sbom_write(f, r->inv, r->img, "json", r->target);
+}
+
+/* Gives a loaded inventory a result (inventory_json.c). Takes `inv`. */
+int vigil_pipeline__result_from_inventory(vigil_scan_result **out, vigil_ctx *ctx,
+					  const char *target, vigil_inventory *inv,
+					  const vigil_scan_opts *opts)
+{
+	int error = result_alloc(out, ctx, target, opts);
+	if (error < 0) {
+		vigil_inventory_free(inv);
+		return error;
+	}
+	(*out)->inv = inv;
+	return 0;
+}
