@@ -134,6 +134,10 @@ typedef struct vigil_analyzer {
 	/* `error` is 0 when the whole content was delivered; always called after begin succeeded */
 	int (*end)(void *state, int error, void *payload);
 	void *payload;
+	/* 1: also offered files larger than max_file_size (the analyzer bounds its own memory
+	 * and may refuse such a file by returning VIGIL_ELIMIT from want: the read stops with
+	 * an error naming the file). 0: such files are never offered. */
+	int any_size;
 } vigil_analyzer;
 
 /* ---- images ---------------------------------------------------------------------- */
@@ -429,6 +433,7 @@ int vigil_db_support_lookup(vigil_db *db, const char *ecosystem, const char *pac
 #include "vigil/config.h"
 #include "vigil/scan.h"
 #include "vigil/pipeline.h"
+#include "vigil/runtime.h"
 
 #ifdef __cplusplus
 }

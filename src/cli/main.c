@@ -127,6 +127,7 @@ static void help_main(void)
 	       "  scan IMAGE            find vulnerabilities, secrets, malware, misconfigurations\n"
 	       "  config PATH           check Dockerfiles and Kubernetes manifests\n"
 	       "  audit host            check a Docker host and its containers (CIS)\n"
+	       "  watch                 detect attacks in running containers (eBPF, root)\n"
 	       "  db update|info|lookup|export|import\n"
 	       "                        build, describe, query or carry the vulnerability "
 	       "database\n"
@@ -510,9 +511,91 @@ static void json_strv(vigil_jsonw *w, const char *key, const char *const *v)
 	vigil_jsonw_arr_end(w);
 }
 
-static void inspect_json(vigil_image *img, const char *ref)
+/* The config as inspect shows it: Env values, label values and history lines with every
+ * secret that `vigil scan` would report replaced by its redacted form. */
+typedef struct shown_config {
+	vigil_config cf;
+	const char **layer_by; /* per layer: its history line, redacted */
+	const char **env, **lv;
+	vigil_history *hist;
+	char **owned;
+	size_t nowned;
+} shown_config;
+
+static int redact_one(shown_config *sc, const vigil_secret_rules *rules, const char *s,
+		      const char **out)
+{
+	char *r;
+	int error;
+	*out = s;
+	if (!s)
+		return 0;
+	if ((error = vigil_secret_redact_string(&r, rules, s)) < 0)
+		return error;
+	sc->owned[sc->nowned++] = r;
+	*out = r;
+	return 0;
+}
+
+static void shown_config_free(shown_config *sc)
+{
+	for (size_t i = 0; i < sc->nowned; i++)
+		free(sc->owned[i]);
+	free(sc->owned);
+	free(sc->env);
+	free(sc->lv);
+	free(sc->hist);
+	free(sc->layer_by);
+}
+
+static int shown_config_make(shown_config *sc, vigil_image *img, vigil_ctx *ctx)
 {
 	const vigil_config *cf = vigil_image_config(img);
+	vigil_secret_opts so = VIGIL_SECRET_OPTS_INIT;
+	vigil_secret_rules *rules = NULL;
+	size_t nenv = 0, nlab = 0, nhist = (size_t)(cf->history_count > 0 ? cf->history_count : 0);
+	int nl = vigil_image_layer_count(img), error;
+	const char **env = NULL, **lv = NULL;
+	vigil_history *h = NULL;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->cf = *cf;
+	while (cf->env && cf->env[nenv])
+		nenv++;
+	while (cf->label_keys && cf->label_keys[nlab])
+		nlab++;
+	if ((error = vigil_secret_rules_load(&rules, ctx, &so)) < 0)
+		return error;
+	sc->owned = calloc(nenv + nlab + nhist + 1, sizeof(char *));
+	sc->env = env = calloc(nenv + 1, sizeof(char *));
+	sc->lv = lv = calloc(nlab + 1, sizeof(char *));
+	sc->hist = h = calloc(nhist + 1, sizeof(*h));
+	sc->layer_by = calloc((size_t)(nl > 0 ? nl : 1), sizeof(char *));
+	if (!sc->owned || !env || !lv || !h || !sc->layer_by) {
+		error = VIGIL_ENOMEM;
+		goto done;
+	}
+	sc->cf.env = cf->env ? env : NULL;
+	sc->cf.label_values = cf->label_values ? lv : NULL;
+	sc->cf.history = cf->history ? h : NULL;
+	for (size_t i = 0; i < nenv && !error; i++)
+		error = redact_one(sc, rules, cf->env[i], &env[i]);
+	for (size_t i = 0; cf->label_values && i < nlab && !error; i++)
+		error = redact_one(sc, rules, cf->label_values[i], &lv[i]);
+	for (size_t i = 0; i < nhist && !error; i++) {
+		h[i] = cf->history[i];
+		error = redact_one(sc, rules, cf->history[i].created_by, &h[i].created_by);
+		if (!error && h[i].layer >= 0 && h[i].layer < nl)
+			sc->layer_by[h[i].layer] = h[i].created_by;
+	}
+done:
+	vigil_secret_rules_free(rules);
+	return error;
+}
+
+static void inspect_json(vigil_image *img, const char *ref, const shown_config *sc)
+{
+	const vigil_config *cf = &sc->cf;
 	const vigil_os *os = vigil_image_os(img);
 	uint64_t files, bytes;
 	vigil_jsonw w;
@@ -573,7 +656,7 @@ static void inspect_json(vigil_image *img, const char *ref)
 		vigil_jsonw_key(&w, "created");
 		vigil_jsonw_str(&w, l->created);
 		vigil_jsonw_key(&w, "created_by");
-		vigil_jsonw_str(&w, l->created_by);
+		vigil_jsonw_str(&w, sc->layer_by[i] ? sc->layer_by[i] : l->created_by);
 		vigil_jsonw_obj_end(&w);
 	}
 	vigil_jsonw_arr_end(&w);
@@ -668,9 +751,9 @@ static void one_line(char *dst, size_t n, const char *s)
 	dst[k] = '\0';
 }
 
-static void inspect_table(vigil_image *img, const char *ref)
+static void inspect_table(vigil_image *img, const char *ref, const shown_config *sc)
 {
-	const vigil_config *cf = vigil_image_config(img);
+	const vigil_config *cf = &sc->cf;
 	const vigil_os *os = vigil_image_os(img);
 	uint64_t files, bytes;
 	char a[32], b[32];
@@ -729,7 +812,8 @@ static void inspect_table(vigil_image *img, const char *ref)
 	for (int i = 0; i < vigil_image_layer_count(img); i++) {
 		const vigil_layer_info *l = vigil_image_layer(img, i);
 		char by[61];
-		one_line(by, sizeof(by), l->created_by ? l->created_by : "");
+		const char *lby = sc->layer_by[i] ? sc->layer_by[i] : l->created_by;
+		one_line(by, sizeof(by), lby ? lby : "");
 		printf("  %-3d ", l->index);
 		vigil_text_put_width(stdout, l->digest ? l->digest : "-", 19);
 		putchar(' ');
@@ -769,10 +853,21 @@ static int cmd_inspect(int argc, char **argv)
 		die_usage("inspect", "too many arguments");
 	if (load_image(&c, &img, argv[optind]))
 		return EXIT_ERR;
+	shown_config sc;
+	if (shown_config_make(&sc, img, c.ctx) < 0) {
+		fprintf(stderr, "vigil: error: %s\n",
+			vigil_ctx_error(c.ctx)[0] ? vigil_ctx_error(c.ctx)
+						  : "cannot redact the config's secrets");
+		shown_config_free(&sc);
+		vigil_image_free(img);
+		vigil_ctx_free(c.ctx);
+		return EXIT_ERR;
+	}
 	if (strcmp(c.format, "json") == 0)
-		inspect_json(img, argv[optind]);
+		inspect_json(img, argv[optind], &sc);
 	else
-		inspect_table(img, argv[optind]);
+		inspect_table(img, argv[optind], &sc);
+	shown_config_free(&sc);
 	vigil_image_free(img);
 	vigil_ctx_free(c.ctx);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -866,6 +961,8 @@ int main(int argc, char **argv)
 		return cmd_audit(argc - 1, argv + 1);
 	if (strcmp(cmd, "vercmp") == 0)
 		return cmd_vercmp(argc - 1, argv + 1);
+	if (strcmp(cmd, "watch") == 0)
+		return cmd_watch(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("vigil %s\n", VIGIL_VERSION);
 		return 0;

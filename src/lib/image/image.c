@@ -475,6 +475,7 @@ int vigil_image__open_mem(vigil_image **out, vigil_ctx *ctx, const char *format,
 		for (size_t i = 0; error == 0 && i < n; i++) {
 			img->layers[i].info.index = (int)i;
 			img->layers[i].dup_of = -1;
+			img->layers[i].want_size = -1;
 			img->layers[i].blob = members[i].name;
 		}
 		img->nlayers = (int)n;
@@ -545,7 +546,10 @@ int vigil_image__analyze(vigil_image *img, const vigil_file *f, vigil_head_fn he
 	/* by name first: a file nobody wants is never read */
 	for (size_t i = 0; i < na; i++) {
 		vigil_analyzer *a = &VIGIL_VEC_AT(&img->analyzers, vigil_analyzer, i);
-		verdict[i] = a->want ? a->want(f, NULL, 0, a->payload) : VIGIL_WANT_NO;
+		if (f->size > img->ctx->limits.max_file_size && !a->any_size)
+			verdict[i] = VIGIL_WANT_NO;
+		else
+			verdict[i] = a->want ? a->want(f, NULL, 0, a->payload) : VIGIL_WANT_NO;
 		if (verdict[i] < 0)
 			return verdict[i];
 		need_head |= verdict[i] == VIGIL_WANT_HEAD;
@@ -728,6 +732,13 @@ static int merge_layer(vigil_image *img, int i)
 	vigil_layer *R = L->dup_of >= 0 ? &img->layers[L->dup_of] : L;
 	const char *bad;
 	int error = vigil_image__tree_apply(img->tree, R->recs.data, R->recs.len, i, &bad);
+	if (L->dup_of >= 0 && error == 0 && L->want_size >= 0 &&
+	    R->info.size != (uint64_t)L->want_size)
+		return vigil_error_set(img->ctx, VIGIL_EFORMAT,
+				       "layer %d (%s): descriptor size mismatch: the blob is %llu "
+				       "bytes but its descriptor says %lld",
+				       i, L->want_digest ? L->want_digest : L->blob,
+				       (unsigned long long)R->info.size, (long long)L->want_size);
 	if (L->dup_of >= 0) {
 		L->info.compression = R->info.compression;
 		L->info.size = R->info.size;
@@ -1159,4 +1170,108 @@ int vigil_image_foreach_file(vigil_image *img, const char *prefix, vigil_file_cb
 		}
 	}
 	return vigil_image__tree_walk(img->tree, node, cb, payload);
+}
+
+/* A root filesystem's file, opened one component at a time without following any
+ * symlink (the path was resolved in the merged view already). */
+static int rootfs_pull(vigil_image *img, const char *rel, vigil_image__chunk_fn cb, void *payload)
+{
+	char comp[256];
+	int dfd = open(img->rootfs_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), error = 0;
+	const char *p = rel;
+	if (dfd < 0)
+		return VIGIL_EIO;
+	for (;;) {
+		size_t n = strcspn(p, "/");
+		int last = p[n] == '\0', fd;
+		if (n == 0 || n >= sizeof(comp)) {
+			close(dfd);
+			return VIGIL_ENOTFOUND;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		fd = openat(dfd, comp,
+			    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (last ? O_NONBLOCK : O_DIRECTORY));
+		close(dfd);
+		if (fd < 0)
+			return VIGIL_ENOTFOUND;
+		if (!last) {
+			dfd = fd;
+			p += n + 1;
+			continue;
+		}
+		struct stat st;
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			return VIGIL_ENOTFOUND;
+		}
+		uint8_t *buf = malloc(1 << 16);
+		ssize_t got;
+		if (!buf) {
+			close(fd);
+			return VIGIL_ENOMEM;
+		}
+		while ((got = read(fd, buf, 1 << 16)) > 0)
+			if ((error = cb(buf, (size_t)got, payload)) < 0)
+				break;
+		if (got < 0 && error == 0)
+			error = VIGIL_EIO;
+		free(buf);
+		close(fd);
+		return error;
+	}
+}
+
+int vigil_image__file_pull(vigil_image *img, const char *path, int layer, vigil_image__chunk_fn cb,
+			   void *payload)
+{
+	vigil_buf rel = VIGIL_BUF_INIT, hl = VIGIL_BUF_INIT;
+	int error, tries = 0;
+	while (*path == '/')
+		path++;
+	if (img->rootfs_dir)
+		return rootfs_pull(img, path, cb, payload);
+	if (layer < 0 || layer >= img->nlayers)
+		return VIGIL_EINVAL;
+	vigil_layer *L = &img->layers[layer];
+	if (L->dup_of >= 0)
+		L = &img->layers[L->dup_of];
+	if ((error = vigil_buf_puts(&rel, path)) < 0 || (error = vigil_buf_cstr(&rel)) < 0)
+		goto done;
+	for (;;) {
+		vigil_bsrc_file fs;
+		vigil_bsrc_mem ms;
+		vigil_bsrc *src;
+		uint64_t size;
+		int fd;
+		memset(&fs, 0, sizeof(fs));
+		if (img->store == STORE_TARSTREAM) {
+			vigil_member *m = find_member(img, L->blob);
+			if (!m || !m->data) {
+				error = VIGIL_EINVAL;
+				goto done;
+			}
+		}
+		if ((error = store_open(img, L->blob, &fs, &ms, &src, &size, &fd)) < 0)
+			goto done;
+		error = vigil_image__layer_pull(img, src, (const char *)rel.data, cb, payload, &hl);
+		if (img->store != STORE_DIR || fd >= 0)
+			vigil_image__bsrc_file_free(&fs);
+		if (fd >= 0)
+			close(fd);
+		if (error != 1)
+			break;
+		if (++tries > 8) { /* hard links to hard links: a loop */
+			error = VIGIL_EFORMAT;
+			break;
+		}
+		rel.len = 0;
+		if ((error = vigil_buf_put(&rel, hl.data, hl.len)) < 0 ||
+		    (error = vigil_buf_cstr(&rel)) < 0)
+			break;
+	}
+done:
+	vigil_buf_free(&rel);
+	vigil_buf_free(&hl);
+	return error;
 }

@@ -125,6 +125,7 @@ typedef struct vigil_layer {
 	const char *blob;	  /* member name or path relative to the layout */
 	const char *want_digest;  /* from the manifest, NULL if none (classic docker-archive) */
 	const char *want_diff_id; /* from the config */
+	int64_t want_size;	  /* descriptor size, -1 if none (docker-archive) */
 	char got_digest[72], got_diff_id[72];
 	vigil_vec recs;	   /* vigil_rec, until merged */
 	vigil_arena arena; /* strings of recs */
@@ -182,6 +183,17 @@ typedef int (*vigil_pull_fn)(void *src, const uint8_t **p, size_t *n);
 typedef vigil_pull_fn vigil_head_fn;
 int vigil_image__analyze(vigil_image *img, const vigil_file *f, vigil_head_fn head,
 			 vigil_pull_fn next, void *src);
+/* Reads again, after vigil_image_read, the content of the regular file at absolute path
+ * `path` as layer `layer` wrote it (or as the root filesystem holds it), giving it to `cb`
+ * chunk by chunk: for files that the analyzers could only find through the merged
+ * view's symlinks. VIGIL_ENOTFOUND, VIGIL_EINVAL for an image read from a compressed
+ * stream (its layers cannot be read twice), or cb's error. */
+typedef int (*vigil_image__chunk_fn)(const void *p, size_t n, void *payload);
+int vigil_image__file_pull(vigil_image *img, const char *path, int layer, vigil_image__chunk_fn cb,
+			   void *payload);
+/* One layer's part of it: 1 with *hardlink set when the entry is a hard link. */
+int vigil_image__layer_pull(vigil_image *img, vigil_bsrc *src, const char *rel,
+			    vigil_image__chunk_fn cb, void *payload, vigil_buf *hardlink);
 /* Parses manifests and config; fills img->layers and img->config. */
 int vigil_image__open_oci(vigil_image *img, const char *tag, const char *platform);
 int vigil_image__open_docker(vigil_image *img, const char *tag);
