@@ -598,7 +598,7 @@ static bool check_object(kscan *s, const vigil_ynode *obj, int depth)
 	const char *kind = STR(GET(obj, "kind")), *api = STR(GET(obj, "apiVersion"));
 	const vigil_ynode *meta = GET(obj, "metadata"), *spec = GET(obj, "spec"), *ns;
 	const char *name = STR(GET(meta, "name"));
-	bool namespaced = true, found = false;
+	bool namespaced = true;
 	const char *suggest, *removed, *use;
 	if (!kind || !api) {
 		/* half a manifest is not silently skipped */
