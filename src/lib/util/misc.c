@@ -153,31 +153,6 @@ const char *vigil_human_size(char *buf, size_t n, uint64_t bytes)
 
 /* ---- JSON writer ---- */
 
-/* Length of the valid UTF-8 sequence at s (1-4), or 0 when it is not valid. */
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned c = s[0];
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf)
-		return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-	if (c >= 0xe0 && c <= 0xef) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-			return 0;
-		if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f))
-			return 0;
-		return 3;
-	}
-	if (c >= 0xf0 && c <= 0xf4) {
-		if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 || (s[3] & 0xc0) != 0x80)
-			return 0;
-		if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
-			return 0;
-		return 4;
-	}
-	return 0;
-}
-
 void vigil_json_escape(FILE *f, const char *str)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -207,7 +182,8 @@ void vigil_json_escape(FILE *f, const char *str)
 			fputc((int)c, f);
 			s++;
 		} else {
-			size_t n = utf8_len(s);
+			unsigned cp;
+			size_t n = vigil_utf8_decode(s, &cp);
 			if (n == 0) {
 				fputs("\xef\xbf\xbd", f);
 				s++;

@@ -12,7 +12,7 @@
 
 /* Length of the valid UTF-8 sequence at s (1-4) and its code point, or 0 when the
  * bytes are not valid UTF-8 (overlong, surrogate, past U+10FFFF, cut short). */
-static size_t decode(const unsigned char *s, unsigned *cp)
+size_t vigil_utf8_decode(const unsigned char *s, unsigned *cp)
 {
 	unsigned c = s[0];
 	if (c < 0x80) {
@@ -65,7 +65,7 @@ size_t vigil_text_next(char out[12], int *cols, const char *str)
 		*cols = 0;
 		return 0;
 	}
-	n = decode(s, &cp);
+	n = vigil_utf8_decode(s, &cp);
 	if (n == 0) { /* one invalid byte */
 		snprintf(out, 12, "\\x%02x", s[0]);
 		*cols = 4;

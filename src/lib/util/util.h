@@ -130,6 +130,9 @@ size_t vigil_text_next(char out[12], int *cols, const char *s);
 /* Writes `s` (NULL writes nothing) with everything vigil_text_next escapes escaped. The
  * one routine for text from an image on any terminal or text output. */
 void vigil_text_put(FILE *f, const char *s);
+/* Length of the valid UTF-8 sequence at s (1-4, s NUL-terminated) and its code point in
+ * *cp, or 0 when it is not valid UTF-8 (overlong, surrogate, past U+10FFFF, cut short). */
+size_t vigil_utf8_decode(const unsigned char *s, unsigned *cp);
 /* As vigil_text_put, cut with '~' to |width| columns (0 = no cut) and padded with
  * spaces to width when width is positive. Returns the columns written. */
 int vigil_text_put_width(FILE *f, const char *s, int width);
