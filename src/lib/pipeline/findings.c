@@ -35,27 +35,26 @@ static int add_vulns(vigil_report *r, const vigil_policy *p)
 	return error;
 }
 
+/* One finding of a scanner that reports a rule on a file of a layer: the finding and its
+ * policy subject (`key` is the fingerprint / hash a policy rule may name). */
+static int add_file_finding(vigil_report *r, const vigil_policy *p, int kind, const char *id,
+			    const char *severity, const char *title, const char *path, int layer,
+			    const char *key, const void *detail)
+{
+	const char *diff_id = vigil_report__diff_id(r, layer);
+	vigil_finding f = {kind,  id,	   severity, title, path, NULL,
+			   layer, diff_id, NULL,     0,	    1,	  detail};
+	vigil_policy_subject s = {id, NULL, NULL, NULL, path, layer, diff_id, key};
+	return vigil_report__add(r, &f, p, &s);
+}
+
 static int add_secrets(vigil_report *r, const vigil_policy *p)
 {
 	int error = 0;
 	for (size_t i = 0; i < vigil_secret_scan_count(r->secrets) && error == 0; i++) {
 		const vigil_secret_finding *x = vigil_secret_scan_get(r->secrets, i);
-		const char *diff_id = vigil_report__diff_id(r, x->layer);
-		vigil_finding f = {VIGIL_FINDING_SECRET,
-				   x->rule_id,
-				   x->severity,
-				   x->title,
-				   x->path,
-				   NULL,
-				   x->layer,
-				   diff_id,
-				   NULL,
-				   0,
-				   1,
-				   x};
-		vigil_policy_subject s = {x->rule_id, NULL,	NULL,	 NULL,
-					  x->path,    x->layer, diff_id, x->fingerprint};
-		error = vigil_report__add(r, &f, p, &s);
+		error = add_file_finding(r, p, VIGIL_FINDING_SECRET, x->rule_id, x->severity,
+					 x->title, x->path, x->layer, x->fingerprint, x);
 	}
 	return error;
 }
@@ -65,22 +64,8 @@ static int add_malware(vigil_report *r, const vigil_policy *p)
 	int error = 0;
 	for (size_t i = 0; i < vigil_malware_scan_count(r->malware) && error == 0; i++) {
 		const vigil_malware_finding *x = vigil_malware_scan_get(r->malware, i);
-		const char *diff_id = vigil_report__diff_id(r, x->layer);
-		vigil_finding f = {VIGIL_FINDING_MALWARE,
-				   x->rule,
-				   x->severity,
-				   x->title,
-				   x->path,
-				   NULL,
-				   x->layer,
-				   diff_id,
-				   NULL,
-				   0,
-				   1,
-				   x};
-		vigil_policy_subject s = {x->rule, NULL,     NULL,    NULL,
-					  x->path, x->layer, diff_id, x->sha256};
-		error = vigil_report__add(r, &f, p, &s);
+		error = add_file_finding(r, p, VIGIL_FINDING_MALWARE, x->rule, x->severity,
+					 x->title, x->path, x->layer, x->sha256, x);
 	}
 	return error;
 }
