@@ -71,6 +71,7 @@ int cmd_scan(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_vercmp(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 void help_db(void);
 void help_scan(void);
 void help_config(void);

@@ -134,6 +134,7 @@ static void help_main(void)
 	       "  db update|info|lookup|export|import\n"
 	       "                        build, describe, query or carry the vulnerability "
 	       "database\n"
+	       "  serve                 run the scanning service (HTTP API, store, webhooks)\n"
 	       "  vercmp SCHEME A B     compare versions as dpkg, apk, rpm, npm, pip... do\n"
 	       "  version               print the version\n"
 	       "  help [COMMAND]        show help\n"
@@ -866,6 +867,8 @@ int main(int argc, char **argv)
 		return cmd_audit(argc - 1, argv + 1);
 	if (strcmp(cmd, "vercmp") == 0)
 		return cmd_vercmp(argc - 1, argv + 1);
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("vigil %s\n", VIGIL_VERSION);
 		return 0;
