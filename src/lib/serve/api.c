@@ -47,8 +47,10 @@ static int http_of(int error)
 }
 
 /* A store answer: the JSON or the store's error. */
-static void answer(int *status, char **out, int error, char *json, int ok)
+static void answer(int *status, char **out, int error, char **jsonp, int ok)
 {
+	char *json = *jsonp;
+	*jsonp = NULL;
 	if (error < 0) {
 		free(json);
 		err(status, out, http_of(error), "%s", vigil_store_error());
@@ -418,7 +420,7 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 		if (id < 0)
 			err(status, out, 404, "no such scan");
 		else
-			answer(status, out, vigil_store_job_json(srv->store, &json, id), json, 200);
+			answer(status, out, vigil_store_job_json(srv->store, &json, id), &json, 200);
 	} else if (!strcmp(p, "/api/v1/images") && get) {
 		vigil_store_filter f = {0};
 		const char *lim = req->arg ? req->arg(req->arg_payload, "limit") : NULL;
@@ -437,7 +439,7 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 			return;
 		}
 		f.limit = (int)l;
-		answer(status, out, vigil_store_images_json(srv->store, &json, &f), json, 200);
+		answer(status, out, vigil_store_images_json(srv->store, &json, &f), &json, 200);
 	} else if ((rest = after(p, "/api/v1/images/")) && get) {
 		char digest[80];
 		size_t n = strcspn(rest, "/");
@@ -450,11 +452,9 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 		if (!is_digest_seg(digest))
 			err(status, out, 400, "not a sha256 digest");
 		else if (rest[n] == '\0')
-			answer(status, out, vigil_store_report(srv->store, &json, digest), json,
-			       200);
+			answer(status, out, vigil_store_report(srv->store, &json, digest), &json, 200);
 		else if (!strcmp(rest + n, "/history"))
-			answer(status, out, vigil_store_history_json(srv->store, &json, digest),
-			       json, 200);
+			answer(status, out, vigil_store_history_json(srv->store, &json, digest), &json, 200);
 		else
 			err(status, out, 404, "no such endpoint");
 	} else if ((rest = after(p, "/api/v1/vulnerabilities/")) && get) {
@@ -466,8 +466,7 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 		}
 		memcpy(id, rest, n);
 		id[n] = '\0';
-		answer(status, out, vigil_store_vuln_images_json(srv->store, &json, id), json,
-		       200);
+		answer(status, out, vigil_store_vuln_images_json(srv->store, &json, id), &json, 200);
 	} else if (!strcmp(p, "/api/v1/db") && get) {
 		get_db(srv, status, out);
 	} else if (!strcmp(p, "/api/v1/db/update") && post) {
@@ -490,7 +489,7 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 	} else if (!strcmp(p, "/api/v1/webhooks") && post) {
 		post_webhook(srv, req, status, out);
 	} else if (!strcmp(p, "/api/v1/webhooks") && get) {
-		answer(status, out, vigil_store_webhooks_json(srv->store, &json), json, 200);
+		answer(status, out, vigil_store_webhooks_json(srv->store, &json), &json, 200);
 	} else if ((rest = after(p, "/api/v1/webhooks/")) && (get || del)) {
 		size_t n = strcspn(rest, "/");
 		int64_t id = parse_id(rest, n);
@@ -504,8 +503,7 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 				*status = 200;
 			}
 		} else if (get && !strcmp(rest + n, "/deliveries"))
-			answer(status, out, vigil_store_deliveries_json(srv->store, &json, id),
-			       json, 200);
+			answer(status, out, vigil_store_deliveries_json(srv->store, &json, id), &json, 200);
 		else
 			err(status, out, 404, "no such endpoint");
 	} else {
