@@ -72,7 +72,7 @@ typedef struct vigil_store_scan {
 	const char *repository;	    /* may be NULL */
 	const char *const *tags;    /* NULL-terminated or NULL */
 	const char *db_built;	    /* may be NULL */
-	const char *inventory;	    /* Vigil's inventory JSON */
+	const char *inventory;	    /* Vigil's inventory JSON; NULL with rematch: kept */
 	const char *report;	    /* `vigil scan --format json` */
 	const int64_t *counts;	    /* 6: CRITICAL, HIGH, MEDIUM, LOW, NEGLIGIBLE, UNKNOWN */
 	const char *const *vulns;   /* sorted "ID\tPACKAGE" keys, NULL-terminated */

@@ -435,7 +435,7 @@ static int rematch_one(vigil_server *srv, const char *digest, int *changed, char
 			       NULL,
 			       NULL,
 			       vigil_scan_result_db_built(res),
-			       inv,
+			       NULL, /* the stored inventory stays */
 			       rows.report,
 			       rows.counts,
 			       (const char *const *)rows.vulns,

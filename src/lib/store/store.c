@@ -700,19 +700,32 @@ int vigil_store_scan_commit(vigil_store *s, int *out_changed, const vigil_store_
 	pthread_mutex_lock(&s->mu);
 	if ((error = begin(s)) < 0)
 		goto unlock;
-	error = exec1(
-		s,
-		"INSERT INTO manifests(digest, repository, first_seen, scanned_at, db_built,"
-		" inventory, report, vulns, critical, high, medium, low, negligible, unknown)"
-		" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(digest) DO UPDATE SET"
-		" repository=coalesce(excluded.repository, repository),"
-		" scanned_at=excluded.scanned_at, db_built=excluded.db_built,"
-		" inventory=excluded.inventory, report=excluded.report, vulns=excluded.vulns,"
-		" critical=excluded.critical, high=excluded.high, medium=excluded.medium,"
-		" low=excluded.low, negligible=excluded.negligible, unknown=excluded.unknown",
-		"ssiisssiiiiiii", sc->digest, sc->repository, t, t, sc->db_built, sc->inventory,
-		sc->report, vulns_s, sc->counts[0], sc->counts[1], sc->counts[2], sc->counts[3],
-		sc->counts[4], sc->counts[5]);
+	if (sc->rematch && !sc->inventory) {
+		/* a re-evaluation: the inventory and first sighting stay */
+		error = exec1(s,
+			      "UPDATE manifests SET scanned_at=?, db_built=?, report=?, vulns=?,"
+			      " critical=?, high=?, medium=?, low=?, negligible=?, unknown=?"
+			      " WHERE digest=?",
+			      "isssiiiiiis", t, sc->db_built, sc->report, vulns_s, sc->counts[0],
+			      sc->counts[1], sc->counts[2], sc->counts[3], sc->counts[4], sc->counts[5],
+			      sc->digest);
+		if (error == 0 && sqlite3_changes(s->db) == 0)
+			error = fail(VIGIL_ENOTFOUND, "no image %s", sc->digest);
+	} else {
+		error = exec1(
+			s,
+			"INSERT INTO manifests(digest, repository, first_seen, scanned_at, db_built,"
+			" inventory, report, vulns, critical, high, medium, low, negligible, unknown)"
+			" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(digest) DO UPDATE SET"
+			" repository=coalesce(excluded.repository, repository),"
+			" scanned_at=excluded.scanned_at, db_built=excluded.db_built,"
+			" inventory=excluded.inventory, report=excluded.report, vulns=excluded.vulns,"
+			" critical=excluded.critical, high=excluded.high, medium=excluded.medium,"
+			" low=excluded.low, negligible=excluded.negligible, unknown=excluded.unknown",
+			"ssiisssiiiiiii", sc->digest, sc->repository, t, t, sc->db_built, sc->inventory,
+			sc->report, vulns_s, sc->counts[0], sc->counts[1], sc->counts[2], sc->counts[3],
+			sc->counts[4], sc->counts[5]);
+	}
 	for (size_t i = 0; error == 0 && sc->repository && sc->tags && sc->tags[i]; i++)
 		error = exec1(s, "INSERT OR REPLACE INTO tags(repository, tag, digest) VALUES(?,?,?)",
 			      "sss", sc->repository, sc->tags[i], sc->digest);
