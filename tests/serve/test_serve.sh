@@ -27,6 +27,10 @@ G=$("$top/tests/fixtures/make-golden-alpine.sh" 2> "$tmp/fixture.err") ||
   { bad "fixture build failed: $(tail -3 "$tmp/fixture.err")"; exit 1; }
 imgs=$tmp/images; mkdir -p "$imgs"
 cp -r "$G/oci-3.20.3" "$G/oci-3.16.9" "$G/oci-3.12.12" "$imgs/"
+# a larger image (Debian bullseye, 76 MB) whose scan lasts long enough to be killed
+D=$("$top/tests/fixtures/make-golden-debian.sh" 2> "$tmp/fixture.err") ||
+  { bad "debian fixture build failed: $(tail -3 "$tmp/fixture.err")"; exit 1; }
+cp -al "$D/oci" "$imgs/debian" 2> /dev/null || cp -r "$D/oci" "$imgs/debian"
 
 mirror() { # mirror DIR [musl]
   for v in v3.20 v3.16; do
@@ -141,6 +145,9 @@ api "" GET /healthz > /dev/null; [ "$(code)" = 200 ] || { ok=0; echo "  healthz:
 hook=$(api "$ADMIN" POST /api/v1/webhooks -d "{\"url\":\"http://127.0.0.1:$(cat "$tmp/rport")/hook\",\"secret\":\"$SECRET\",\"events\":[\"image.scanned\",\"vulnerabilities.changed\",\"scan.failed\"]}" | jq -r .id)
 [ "$(code)" = 201 ] && [ "$hook" -gt 0 ] 2> /dev/null && pass "webhook registered (201)" || bad "webhook registration: $(code) $(cat "$tmp/resp")"
 api "$ADMIN" GET /api/v1/webhooks | grep -q "$SECRET" && bad "GET webhooks shows the secret"
+# a second webhook whose receiver is down: its deliveries are retried with backoff
+deadport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+dead=$(api "$ADMIN" POST /api/v1/webhooks -d "{\"url\":\"http://127.0.0.1:$deadport/\",\"secret\":\"$SECRET\",\"events\":[\"image.scanned\"]}" | jq -r .id)
 id20=$(api "$SCAN" POST /api/v1/scans -d "{\"image\":\"$imgs/oci-3.20.3\",\"repository\":\"alpine\"}" | jq -r .id)
 [ "$(code)" = 202 ] || bad "POST scans: $(code) $(cat "$tmp/resp")"
 id16=$(api "$SCAN" POST /api/v1/scans -d "{\"image\":\"$imgs/oci-3.16.9\",\"repository\":\"alpine\"}" | jq -r .id)
@@ -196,6 +203,10 @@ h16=$(api "$READ" GET "/api/v1/images/$d16/history" | jq '.history | length')
   bad "history: $h20 / $h16"
 dl=$(api "$ADMIN" GET "/api/v1/webhooks/$hook/deliveries" | jq -r '[.deliveries[].status] | unique | join(",")')
 [ "$dl" = done ] && pass "delivery log: every delivery done" || bad "delivery log: $dl"
+dd=$(api "$ADMIN" GET "/api/v1/webhooks/$dead/deliveries" | jq -c '[.deliveries[] | [.status, (.attempts >= 1), (.last_error != null)]] | unique')
+[ "$dd" = '[["pending",true,true]]' ] && pass "a receiver that is down: deliveries stay pending with attempts and the error, for a retry" ||
+  bad "dead receiver deliveries: $dd"
+api "$ADMIN" DELETE "/api/v1/webhooks/$dead" > /dev/null; [ "$(code)" = 200 ] || bad "DELETE webhook: $(code)"
 
 # 4. registry push events: a Distribution envelope queues the pushed digest
 env='{"events":[{"id":"1","timestamp":"2026-01-01T00:00:00Z","action":"push","target":{"mediaType":"application/vnd.oci.image.manifest.v1+json","size":500,"digest":"sha256:'$(printf 'a%.0s' $(seq 64))'","repository":"team/app","url":"http://127.0.0.1:5999/v2/team/app/manifests/sha256:x","tag":"v1"},"request":{"host":"127.0.0.1:5999"}},{"action":"pull","target":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:'$(printf 'b%.0s' $(seq 64))'","repository":"x"}},{"action":"push","target":{"mediaType":"application/octet-stream","digest":"sha256:'$(printf 'c%.0s' $(seq 64))'","repository":"team/app"}}]}'
@@ -263,7 +274,7 @@ else need wrk; fi
 ids=(); rq=0; round=0
 while [ "${rq:-0}" = 0 ] && [ $round -lt 3 ]; do
   round=$((round + 1))
-  for i in 1 2 3; do for im in oci-3.20.3 oci-3.16.9 oci-3.12.12; do
+  for i in 1 2 3; do for im in debian oci-3.20.3 oci-3.16.9 oci-3.12.12; do
     ids+=("$(api "$SCAN" POST /api/v1/scans -d "{\"image\":\"$imgs/$im\",\"repository\":\"alpine\"}" | jq -r .id)")
   done; done
   for _ in $(seq 1 300); do
@@ -285,7 +296,9 @@ assert db.execute("pragma integrity_check").fetchone()[0] == "ok"
 for (d,) in db.execute("select distinct digest from history"):
     vs = [v for (v,) in db.execute("select vulns from history where digest=? order by id", (d,))]
     assert all(a != b for a, b in zip(vs, vs[1:])), "two consecutive equal history entries for " + d
-assert db.execute("select count(*) from history").fetchone()[0] == 4, "history entries"
+n = db.execute("select count(*) from history").fetchone()[0]
+m = db.execute("select count(*) from manifests").fetchone()[0]
+assert n == m + 1, f"{n} history entries for {m} images (one changed by the db update)"
 EOF
 then pass "kill -9 during queued scans (${#ids[@]}), restart: every job done, the store passes integrity_check, no duplicate history"
 else bad "after kill -9: jobs done=$all, store check failed"; fi
@@ -298,4 +311,21 @@ else bad "logs: not JSON or a credential leaked"; fi
 
 kill -TERM "$spid"; wait "$spid"; rc=$?
 [ $rc = 0 ] && pass "SIGTERM stops the server cleanly (exit 0)" || bad "exit after SIGTERM: $rc"
+
+# 9. TLS only when configured: HTTPS with the given certificate, plain HTTP refused
+if command -v openssl > /dev/null; then
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/key.pem" -out "$tmp/cert.pem" \
+    -days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 > /dev/null 2>&1
+  rm -f "$tmp/tport"
+  "$VIGIL" serve --listen 127.0.0.1:0 --port-file "$tmp/tport" --data "$tmp/tdata" --db "$tmp/db" \
+    --tls-cert "$tmp/cert.pem" --tls-key "$tmp/key.pem" 2> "$tmp/tlog" &
+  tpid=$!; pids+=("$tpid")
+  for _ in $(seq 1 100); do [ -s "$tmp/tport" ] && break; sleep 0.1; done
+  tp=$(cat "$tmp/tport" 2> /dev/null)
+  h=$(curl -s --max-time 5 --cacert "$tmp/cert.pem" "https://127.0.0.1:$tp/healthz")
+  p=$(curl -s --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$tp/healthz")
+  [ "$h" = '{"status":"ok"}' ] && [ "$p" != 200 ] && pass "--tls-cert/--tls-key: HTTPS verified against the certificate, plain HTTP gets no answer" ||
+    bad "TLS: https '$h', http '$p': $(tail -2 "$tmp/tlog")"
+  kill -TERM "$tpid"; wait "$tpid"
+else need openssl; fi
 exit $fail
