@@ -47,12 +47,24 @@ step() {
   fi
 }
 
-replay() {   # replay BUILD TARGET
-  local out rc
-  out=$("$1/fuzz_$2" "tests/fuzz/corpus/$2" 2>&1); rc=$?
+replay() {   # replay BUILD TARGET: the committed corpus, and the seeds derived from ../shared
+  local out rc extra=()
+  [ -d "$SHARED_SEEDS/$2" ] && extra=("$SHARED_SEEDS/$2")
+  out=$("$1/fuzz_$2" "tests/fuzz/corpus/$2" "${extra[@]}" 2>&1); rc=$?
   if [ $rc -eq 0 ]; then echo "PASS: fuzz/$2 ($1): $out"
   else echo "FAIL: fuzz/$2 ($1): exit $rc"; printf '%s\n' "$out" | tail -20; fi
 }
+
+# fuzz seeds derived from the real data in ../shared (never committed): made once per run
+export SHARED_SEEDS=$work/shared-seeds
+if [ -z "$filter" ] || [[ fuzz == *"$filter"* ]]; then
+  if ! msg=$(python3 tests/fuzz/shared-seeds.py "${VIGIL_SHARED:-../shared}" "$SHARED_SEEDS" 2>&1); then
+    echo "SKIP: fuzz/shared-seeds: ${msg:0:300}" | tee -a "$log"
+    [ "${CI:-}" = true ] && echo "FAIL: fuzz/shared-seeds: ../shared seeds missing [CI=true]" | tee -a "$log"
+  else
+    echo "PASS: fuzz/shared-seeds: $msg" | tee -a "$log"
+  fi
+fi
 
 # the step list: NAME<TAB>COMMAND (a bash command line)
 steps=()
@@ -89,7 +101,7 @@ export -f step replay
     fi
   done
   wait
-} | tee "$log"
+} | tee -a "$log"
 
 pass=$(grep -c '^PASS: ' "$log"); fail=$(grep -c '^FAIL: ' "$log"); skip=$(grep -c '^SKIP: ' "$log")
 # distinct checks: the same check in both builds counts once

@@ -13,7 +13,17 @@ VIGIL=${VIGIL:-build/vigil}
 N=${VIGIL_AGREE_N:-10000}
 SEED=20261124
 PY=/usr/bin/python3
-key=$(cat "$HERE/gen_pairs.py" "$HERE/test_agreement.sh" | sha256sum | cut -c1-12)
+# the cache key: the pair generator, this script and the oracles' own versions (a new dpkg,
+# rpm, packaging, node-semver or Maven must be asked again, not trusted from the cache)
+tool_versions() {
+  dpkg --version 2>/dev/null | head -1
+  "$PY" -c 'import rpm; print("rpm", rpm.__version__)' 2>/dev/null
+  "$PY" -c 'import packaging; print("packaging", packaging.__version__)' 2>/dev/null
+  node --version 2>/dev/null
+  cat "$(npm root -g 2>/dev/null)/npm/node_modules/semver/package.json" 2>/dev/null | sha256sum
+  sha256sum /usr/share/java/maven3-artifact.jar 2>/dev/null
+}
+key=$( (cat "$HERE/gen_pairs.py" "$HERE/test_agreement.sh"; tool_versions) | sha256sum | cut -c1-12)
 cache=${VIGIL_CACHE:-$HOME/.cache/vigil}/vercmp-agreement-$key
 mkdir -p "$cache"
 fail=0
@@ -22,7 +32,9 @@ fail=0
 report() {
   local scheme=$1 tool=$2 pairs=$3 expected=$4 got
   got=$(mktemp)
-  cut -f1,2 "$pairs" | "$VIGIL" vercmp "$scheme" ${SATISFIES:+--satisfies} - | sed 's/^error$/no/' > "$got" || {
+  # a range vigil cannot parse is "error", never "no": node-semver says "error" only for a
+  # range it rejects too (validRange), so a parse failure of vigil's is a disagreement
+  cut -f1,2 "$pairs" | "$VIGIL" vercmp "$scheme" ${SATISFIES:+--satisfies} - > "$got" || {
     echo "FAIL: version/agreement/$scheme: vigil vercmp exited non-zero"; rm -f "$got"; fail=1; return; }
   local n bad
   if [ ! -s "$expected" ]; then
@@ -124,7 +136,7 @@ process.stdout.write(lines.map(l => { const [a, b] = l.split("\t"); const c = se
 const semver = require(process.argv[1]);
 const lines = require("fs").readFileSync(process.argv[2], "utf8").split("\n").filter(l => l);
 process.stdout.write(lines.map(l => { const [v, r] = l.split("\t");
-  return semver.satisfies(v, r) ? "yes" : "no"; }).join("\n") + "\n");
+  return semver.validRange(r) === null ? "error" : semver.satisfies(v, r) ? "yes" : "no"; }).join("\n") + "\n");
 ' "$SEMVER_JS" "$pairs" > "$cache/npmrange-$N.tmp" && mv "$cache/npmrange-$N.tmp" "$cache/npmrange-$N.expected"
   fi
   SATISFIES=1 report npm "node-semver $ver satisfies" "$pairs" "$cache/npmrange-$N.expected"

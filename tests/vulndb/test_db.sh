@@ -87,6 +87,17 @@ else
   bad "counts: db info says '$got', the raw files '$w_alma $w_debcl'"
 fi
 
+# the same counts read from the rows the database holds (not the importer's counters):
+# statements per (package, fixed version, id), KEV rows, distinct Go vulnerabilities, the
+# distinct Alpine (release, package) pairs
+sql() { sqlite3 -readonly "$db" "$1" 2>&1; }
+got="$(sql "SELECT count(*) FROM affected WHERE feed='alpine-secdb'") $(sql "SELECT count(*) FROM (SELECT DISTINCT ecosystem, package FROM affected WHERE feed='alpine-secdb')") $(sql "SELECT count(*) FROM kev") $(sql "SELECT count(DISTINCT vuln) FROM affected WHERE feed='golang-vulndb'")"
+if [ "$got" = "$w_pairs $w_pkgs $w_kev $w_go" ]; then
+  pass "rows in the database equal the raw files: $w_pairs Alpine statements of $w_pkgs (release, package), $w_kev KEV rows, $w_go Go vulnerabilities"
+else
+  bad "rows in the database: '$got', the raw files '$w_pairs $w_pkgs $w_kev $w_go'"
+fi
+
 # 2. importer edge cases on a small mirror of our own
 mkdir -p "$tmp/mirror/alpine-secdb/v3.20" "$tmp/mirror/cisa-kev"
 cat > "$tmp/mirror/alpine-secdb/v3.20/main.yaml" <<'YEOF'
@@ -194,10 +205,23 @@ exec 7<> "$tmp/hang/alpine-secdb.tar.gz"       # opened read-write: never blocks
 "$VIGIL" db update --from "$tmp/hang" --db "$db" > "$tmp/hang.out" 2>&1 &
 upd=$!; pids+=("$upd")
 head -c 50000 "$vd/alpine-secdb.tar.gz" >&7    # part of the archive, then the writer stalls
-for _ in $(seq 100); do ls "$tmp"/vigil.db.tmp-* >/dev/null 2>&1 && break; sleep 0.1; done
-sleep 1   # let it import the feeds before alpine and block inside the alpine archive
+# the marker: the update has its new database file open and is reading the alpine archive
+# (the stalled FIFO), i.e. it is inside the import when it is killed
+mid=0
+for _ in $(seq 600); do
+  if ls "$tmp"/vigil.db.tmp-* >/dev/null 2>&1 &&
+     ls -l "/proc/$upd/fd" 2>/dev/null | grep -q 'hang/alpine-secdb.tar.gz'; then
+    mid=1; break
+  fi
+  sleep 0.1
+done
 kill -9 "$upd"; wait "$upd" 2>/dev/null
 exec 7>&-
+if [ "$mid" = 1 ]; then
+  pass "kill -9 landed inside the import (temporary database present, alpine archive open)"
+else
+  bad "the update was not seen inside the import within 60 s: $(head -c 300 "$tmp/hang.out")"
+fi
 if cmp -s "$db" "$tmp/before.db" && "$VIGIL" db info --db "$db" > /dev/null 2>&1 &&
    [ "$(feed "$db" alpine-secdb records)" = "$w_pairs" ]; then
   pass "kill -9 during an update: the old database is intact and usable"

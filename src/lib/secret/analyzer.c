@@ -19,6 +19,7 @@ typedef struct pending {
 	int line;
 	char redacted[48];
 	char hash[17];
+	char head[17]; /* hash of the secret's first bytes: one secret, two rules */
 } pending;
 
 struct vigil_secret_scan {
@@ -154,10 +155,28 @@ static int on_hit(const vigil_secret__hit *h, void *payload)
 {
 	fstate *s = payload;
 	pending *p;
+	char head[17];
+	vigil_secret__hash16(head, h->secret, h->secret_len < 24 ? h->secret_len : 24);
+	/* A key body found by a provider's rule and by a PEM rule (a Google service-account
+	 * key is also a PKCS#8 key): one finding, from the rule listed first, the provider's.
+	 * Other pairs (a ghp_ token inside a URL with a password) stay two findings: the
+	 * token and the place that holds it. */
+	for (size_t i = 0; i < s->pend.len; i++) {
+		p = &VIGIL_VEC_AT(&s->pend, pending, i);
+		if (p->line != h->line || strcmp(p->head, head) != 0 ||
+		    (p->rule->check != VIGIL_SECRET_CHECK_PEMBODY &&
+		     h->rule->check != VIGIL_SECRET_CHECK_PEMBODY))
+			continue;
+		if (h->rule > p->rule)
+			return 0;
+		goto fill;
+	}
 	if (s->pend.len >= MAX_FINDINGS_PER_FILE)
 		return 0;
 	if (!(p = vigil_vec_push(&s->pend)))
 		return VIGIL_ENOMEM;
+fill:
+	memcpy(p->head, head, sizeof(head));
 	p->rule = h->rule;
 	p->line = h->line;
 	vigil_secret__redact(p->redacted, sizeof(p->redacted), h->secret, h->secret_len);

@@ -238,6 +238,16 @@ static int accept(const vigil_secret__worker *w, const vigil_secret__rule *r, co
 		return vigil_secret__jwt_real(s, n);
 	case VIGIL_SECRET_CHECK_PEMBODY:
 		return vigil_secret__entropy(s, n) >= 3.5;
+	case VIGIL_SECRET_CHECK_MIXED: {
+		/* a key name next to a word ("looker.backups_util:ModifyInstanceBackupName")
+		 * is not a token: generated tokens mix digits and letters */
+		int digit = 0, alpha = 0;
+		for (size_t i = 0; i < n; i++) {
+			digit |= s[i] >= '0' && s[i] <= '9';
+			alpha |= (s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z';
+		}
+		return digit && alpha;
+	}
 	case VIGIL_SECRET_CHECK_URLPASS: {
 		/* the host of a URL, after the secret: documentation hosts are not secrets */
 		size_t after = (size_t)(s + n - w->buf);

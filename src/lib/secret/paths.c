@@ -1,5 +1,6 @@
 /* paths.c - sensitive files recognised by their path, path globs and the path allowlist. */
 #include <fnmatch.h>
+#include <strings.h>
 #include <string.h>
 
 #include "secret/secret_int.h"
@@ -69,11 +70,12 @@ int vigil_secret__path_allowed(const char *path)
 static int ends_with(const char *s, size_t n, const char *suffix)
 {
 	size_t m = strlen(suffix);
-	return n >= m && memcmp(s + n - m, suffix, m) == 0;
+	return n >= m && strncasecmp(s + n - m, suffix, m) == 0;
 }
 
 /* Globs are matched for every file of an image, so the common shapes skip fnmatch: a
- * plain name, and "*" followed by a plain suffix. */
+ * plain name, and "*" followed by a plain suffix. Matching ignores case: `KEY.P12` is the
+ * same key store as `key.p12` to whoever finds it. */
 int vigil_secret__glob(const char *glob, const char *path)
 {
 	const char *base = strrchr(path, '/'), *subject;
@@ -81,10 +83,10 @@ int vigil_secret__glob(const char *glob, const char *path)
 	base = base ? base + 1 : path;
 	subject = whole ? path : base;
 	if (!strpbrk(glob, "*?[\\"))
-		return strcmp(glob, subject) == 0;
+		return strcasecmp(glob, subject) == 0;
 	if (glob[0] == '*' && !strpbrk(glob + 1, "*?[\\"))
 		return ends_with(subject, strlen(subject), glob + 1);
-	return fnmatch(glob, subject, 0) == 0;
+	return fnmatch(glob, subject, FNM_CASEFOLD) == 0;
 }
 
 typedef struct pathdef {

@@ -26,6 +26,7 @@ enum {
 	VIGIL_SECRET_CHECK_JWT,	    /* header has alg, payload has registered claims */
 	VIGIL_SECRET_CHECK_PEMBODY, /* the key body is base64, not a placeholder */
 	VIGIL_SECRET_CHECK_URLPASS, /* the password of a URL is not a placeholder */
+	VIGIL_SECRET_CHECK_MIXED,   /* a random token: has both digits and letters */
 };
 
 /* A built-in rule as data (rules.c). Lists are space-separated. */

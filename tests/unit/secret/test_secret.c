@@ -202,6 +202,90 @@ TEST(test_secret__each_rule_finds_its_sample_and_not_its_placeholder)
 	CHECK(!bad);
 }
 
+/* The sample in the shapes secrets are leaked in: a .env file, a YAML string, a JSON
+ * string (quotes and line breaks escaped), a line of source code, a shell history line. */
+static void shape(vigil_buf *out, const vigil_buf *in, int kind)
+{
+	static const char *const pre[] = {"", "settings:\n  value: '", "{\"config\": \"",
+					  "const char *config = \"", "echo '", "settings:\n  value: \""};
+	static const char *const post[] = {"", "'\n", "\"}\n", "\";\n", "' >> /tmp/x\n", "\"\n"};
+	/* YAML: single-quoted, or double-quoted when the value holds a single quote */
+	if (kind == 1 && memchr(in->data, '\'', in->len))
+		kind = 5;
+	out->len = 0;
+	for (const char *c = pre[kind]; *c; c++)
+		vigil_buf_putc(out, *c);
+	for (size_t i = 0; i < in->len; i++) {
+		char c = (char)in->data[i];
+		int last = i + 1 == in->len && c == '\n';
+		if (kind == 1 && c == '\'') { /* YAML single-quoted: '' */
+			vigil_buf_putc(out, '\'');
+		} else if ((kind == 2 || kind == 3 || kind == 5) && (c == '"' || c == '\\')) {
+			vigil_buf_putc(out, '\\');
+		} else if ((kind == 2 || kind == 3) && c == '\n') {
+			vigil_buf_putc(out, '\\');
+			c = 'n';
+		} else if (kind == 1 && c == '\n' && !last) {
+			/* a YAML plain line break inside quotes folds: keep the line, indented */
+			vigil_buf_putc(out, '\n');
+			c = ' ';
+		}
+		if (last && kind != 2 && kind != 3)
+			continue;
+		if (kind == 5 && c == '\n')
+			continue;
+		vigil_buf_putc(out, c);
+	}
+	for (const char *c = post[kind]; *c; c++)
+		vigil_buf_putc(out, *c);
+	vigil_buf_cstr(out);
+}
+
+TEST(test_secret__each_rule_finds_its_sample_in_every_shape)
+{
+	static const char *const names[] = {"plain", "yaml", "json", "source", "history"};
+	vigil_secret_rules *rules = rules_all();
+	vigil_buf b = VIGIL_BUF_INIT, w = VIGIL_BUF_INIT;
+	found f;
+	int bad = 0, tried = 0;
+	CHECK(rules);
+	for (size_t k = 0; k < VIGIL_ARRAY_LEN(SAMPLES); k++) {
+		const sample *s = &SAMPLES[k];
+		/* path-bound rules (.npmrc, settings.xml) and config strings keep their shape */
+		if (s->path || s->config)
+			continue;
+		for (int kind = 1; kind < 5; kind++) {
+			fill(&b, s->tmpl, 0);
+			/* an escaped sample is not escaped twice */
+			if (memchr(b.data, '\\', b.len) && (kind == 2 || kind == 3))
+				continue;
+			/* multi-line key material in a one-line shape: only where the escape keeps it */
+			if (memchr(b.data, '\n', b.len) != (void *)(b.data + b.len - 1) &&
+			    (kind == 1 || kind == 4))
+				continue;
+			shape(&w, &b, kind);
+			scan_text(&f, rules, "/app/config.txt", (const char *)w.data, w.len, 4096, 0);
+			tried++;
+			if (has(&f, s->id) < 1) {
+				printf("  %s: not found as %s: %s\n", s->id, names[kind],
+				       (const char *)w.data);
+				bad = 1;
+			}
+			fill(&b, s->tmpl, 1);
+			shape(&w, &b, kind);
+			scan_text(&f, rules, "/app/config.txt", (const char *)w.data, w.len, 4096, 0);
+			if (has(&f, s->id)) {
+				printf("  %s: placeholder reported as %s\n", s->id, names[kind]);
+				bad = 1;
+			}
+		}
+	}
+	vigil_buf_free(&b);
+	vigil_buf_free(&w);
+	CHECK(tried > 600);
+	CHECK(!bad);
+}
+
 TEST(test_secret__generic_rules_only_when_enabled)
 {
 	vigil_secret_rules *rules = rules_all(), *def = NULL;
@@ -335,6 +419,8 @@ TEST(test_secret__sensitive_paths_and_allowlist)
 	      !strcmp(r->id, "sensitive-file-ssh-key"));
 	CHECK(vigil_secret__path_rule("/etc/ssh/ssh_host_ed25519_key.pub") == NULL);
 	CHECK(vigil_secret__path_rule("/usr/share/app/notes.p12.txt") == NULL);
+	/* names are matched ignoring case */
+	CHECK((r = vigil_secret__path_rule("/srv/KEY.P12")) && !strcmp(r->id, "sensitive-file-pkcs12"));
 	CHECK((r = vigil_secret__path_rule("/srv/.env")) && !strcmp(r->id, "sensitive-file-env"));
 	CHECK(vigil_secret__path_rule("/srv/.env.example") == NULL);
 	CHECK((r = vigil_secret__path_rule("/home/u/.aws/credentials")) &&
