@@ -49,8 +49,8 @@ int main(int argc, char **argv)
 		snprintf(seed, sizeof(seed), "bench-%ld", i);
 		vigil_sha256_buf(digest, seed, strlen(seed));
 		snprintf(repo, sizeof(repo), "bench/app%ld", i % 100);
-		vigil_store_scan sc = {digest, repo, NULL, NULL, inv[i % k], "{}", zero, none,
-				       NULL, 0, 1};
+		vigil_store_scan sc = {digest, repo, NULL, NULL, inv[i % k], "{}",
+				       zero,   none, NULL, 0,	 1};
 		if (vigil_store_scan_commit(s, NULL, &sc, NULL, NULL) < 0) {
 			fprintf(stderr, "%s\n", vigil_store_error());
 			return 2;

@@ -9,18 +9,18 @@
 #include <stdint.h>
 
 typedef struct vigil_serve_opts {
-	const char *listen;	/* "ADDR:PORT" (IPv4; port 0 picks a free one) */
-	const char *data_dir;	/* the store and the lock */
-	const char *db_path;	/* the vulnerability database */
-	const char *db_from;	/* mirror directory for POST /api/v1/db/update, or NULL */
-	const char *images_dir; /* local image paths must be under it; NULL refuses them */
+	const char *listen;		/* "ADDR:PORT" (IPv4; port 0 picks a free one) */
+	const char *data_dir;		/* the store and the lock */
+	const char *db_path;		/* the vulnerability database */
+	const char *db_from;		/* mirror directory for POST /api/v1/db/update, or NULL */
+	const char *images_dir;		/* local image paths must be under it; NULL refuses them */
 	const char *tls_cert, *tls_key; /* PEM files; both or neither */
-	const char *port_file;	/* the bound port is written there, or NULL */
-	int workers;		/* scan workers (1..64) */
-	int http_threads;	/* HTTP threads (1..64) */
-	size_t max_body;	/* request bodies above it get 413 */
-	size_t max_header;	/* per-connection memory for headers (bytes) */
-	unsigned conn_timeout;	/* seconds of inactivity before a connection is closed */
+	const char *port_file;		/* the bound port is written there, or NULL */
+	int workers;			/* scan workers (1..64) */
+	int http_threads;		/* HTTP threads (1..64) */
+	size_t max_body;		/* request bodies above it get 413 */
+	size_t max_header;		/* per-connection memory for headers (bytes) */
+	unsigned conn_timeout;		/* seconds of inactivity before a connection is closed */
 	unsigned max_conns, max_conns_per_ip;
 	unsigned scanners; /* VIGIL_SCANNER_* bits */
 } vigil_serve_opts;

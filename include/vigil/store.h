@@ -83,8 +83,8 @@ typedef struct vigil_store_scan {
 
 /* What changed, for the event builder. added / removed are "ID\tPACKAGE" keys. */
 typedef struct vigil_store_change {
-	int first;	  /* no history before */
-	int changed;	  /* a history entry was written */
+	int first;   /* no history before */
+	int changed; /* a history entry was written */
 	const char *const *added, *const *removed;
 	size_t nadded, nremoved;
 	const char *const *tags; /* the image's tags */

@@ -119,9 +119,24 @@ static unsigned parse_scanners(const char *v)
 
 int cmd_serve(int argc, char **argv)
 {
-	enum { O_LISTEN = 300, O_DATA, O_DB, O_DBFROM, O_IMAGES, O_CERT, O_KEY, O_PORTFILE,
-	       O_WORKERS, O_HTHREADS, O_BODY, O_HEADER, O_TIMEOUT, O_CONNS, O_PERIP,
-	       O_SCANNERS };
+	enum {
+		O_LISTEN = 300,
+		O_DATA,
+		O_DB,
+		O_DBFROM,
+		O_IMAGES,
+		O_CERT,
+		O_KEY,
+		O_PORTFILE,
+		O_WORKERS,
+		O_HTHREADS,
+		O_BODY,
+		O_HEADER,
+		O_TIMEOUT,
+		O_CONNS,
+		O_PERIP,
+		O_SCANNERS
+	};
 	static const struct option opts[] = {
 		{"listen", required_argument, NULL, O_LISTEN},
 		{"data", required_argument, NULL, O_DATA},
@@ -153,35 +168,61 @@ int cmd_serve(int argc, char **argv)
 	}
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (o) {
-		case O_LISTEN: so.listen = optarg; break;
-		case O_DATA: so.data_dir = optarg; break;
-		case O_DB: so.db_path = optarg; break;
-		case O_DBFROM: so.db_from = optarg; break;
-		case O_IMAGES: so.images_dir = optarg; break;
-		case O_CERT: so.tls_cert = optarg; break;
-		case O_KEY: so.tls_key = optarg; break;
-		case O_PORTFILE: so.port_file = optarg; break;
-		case O_WORKERS: so.workers = (int)num_arg("serve", "--workers", optarg, 0, 64); break;
+		case O_LISTEN:
+			so.listen = optarg;
+			break;
+		case O_DATA:
+			so.data_dir = optarg;
+			break;
+		case O_DB:
+			so.db_path = optarg;
+			break;
+		case O_DBFROM:
+			so.db_from = optarg;
+			break;
+		case O_IMAGES:
+			so.images_dir = optarg;
+			break;
+		case O_CERT:
+			so.tls_cert = optarg;
+			break;
+		case O_KEY:
+			so.tls_key = optarg;
+			break;
+		case O_PORTFILE:
+			so.port_file = optarg;
+			break;
+		case O_WORKERS:
+			so.workers = (int)num_arg("serve", "--workers", optarg, 0, 64);
+			break;
 		case O_HTHREADS:
 			so.http_threads = (int)num_arg("serve", "--http-threads", optarg, 0, 64);
 			break;
-		case O_BODY: so.max_body = num_arg("serve", "--max-body", optarg, 1, 1 << 30); break;
+		case O_BODY:
+			so.max_body = num_arg("serve", "--max-body", optarg, 1, 1 << 30);
+			break;
 		case O_HEADER:
 			so.max_header = num_arg("serve", "--max-header", optarg, 1, 16 << 20);
 			break;
 		case O_TIMEOUT:
-			so.conn_timeout = (unsigned)num_arg("serve", "--conn-timeout", optarg, 0, 3600);
+			so.conn_timeout =
+				(unsigned)num_arg("serve", "--conn-timeout", optarg, 0, 3600);
 			break;
 		case O_CONNS:
 			so.max_conns = (unsigned)num_arg("serve", "--max-conns", optarg, 0, 100000);
 			break;
 		case O_PERIP:
-			so.max_conns_per_ip =
-				(unsigned)num_arg("serve", "--max-conns-per-client", optarg, 0, 100000);
+			so.max_conns_per_ip = (unsigned)num_arg("serve", "--max-conns-per-client",
+								optarg, 0, 100000);
 			break;
-		case O_SCANNERS: so.scanners = parse_scanners(optarg); break;
-		case 'h': help_serve(); return 0;
-		default: die_usage("serve", "unknown option");
+		case O_SCANNERS:
+			so.scanners = parse_scanners(optarg);
+			break;
+		case 'h':
+			help_serve();
+			return 0;
+		default:
+			die_usage("serve", "unknown option");
 		}
 	}
 	if (optind != argc)

@@ -27,8 +27,7 @@ static void cleanup(void)
 
 static int setup(void)
 {
-	static const unsigned scopes[3] = {VIGIL_SCOPE_READ, VIGIL_SCOPE_SCAN,
-					   VIGIL_SCOPE_ADMIN};
+	static const unsigned scopes[3] = {VIGIL_SCOPE_READ, VIGIL_SCOPE_SCAN, VIGIL_SCOPE_ADMIN};
 	vigil_serve_opts o = VIGIL_SERVE_OPTS_INIT;
 	if (!mkdtemp(dir) || vigil_store_open(&srv.store, dir) < 0)
 		return -1;

@@ -83,8 +83,8 @@ static json_t *body_object(const vigil_serve_req *req, int *status, char **out)
 		err(status, out, 413, "request body too large");
 		return NULL;
 	}
-	json_t *o = json_loadb(req->body ? req->body : "", req->body_len,
-			       JSON_REJECT_DUPLICATES, &je);
+	json_t *o =
+		json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, &je);
 	if (!o) {
 		err(status, out, 400, "malformed JSON: %s (line %d)", je.text, je.line);
 		return NULL;
@@ -175,7 +175,10 @@ static void post_events(vigil_server *srv, const vigil_serve_req *req, int *stat
 						    on_push, &ps)
 		       : VIGIL_ENOMEM;
 	if (n < 0) {
-		err(status, out, n == VIGIL_EIO ? 500 : n == VIGIL_ELIMIT ? 413 : 400,
+		err(status, out,
+		    n == VIGIL_EIO	? 500
+		    : n == VIGIL_ELIMIT ? 413
+					: 400,
 		    "%s", n == VIGIL_EIO ? vigil_store_error() : "malformed notification envelope");
 	} else {
 		json_t *r = json_pack("{s:O}", "queued", ps.ids);
@@ -243,18 +246,20 @@ static void post_webhook(vigil_server *srv, const vigil_serve_req *req, int *sta
 	if (!ev)
 		snprintf(events, sizeof(events), "*");
 	if (!url || !url_ok(url))
-		err(status, out, 400, "\"url\" must be an http:// or https:// URL without "
-				      "credentials");
+		err(status, out, 400,
+		    "\"url\" must be an http:// or https:// URL without "
+		    "credentials");
 	else if (!secret || strlen(secret) < 16)
 		err(status, out, 400, "\"secret\" must be a string of 16 to 512 bytes");
 	else if (bad || !events_ok(events))
-		err(status, out, 400, "\"events\": image.scanned, vulnerabilities.changed, "
-				      "scan.failed");
+		err(status, out, 400,
+		    "\"events\": image.scanned, vulnerabilities.changed, "
+		    "scan.failed");
 	else if (vigil_store_webhook_add(srv->store, &id, url, events, secret) < 0)
 		err(status, out, 500, "%s", vigil_store_error());
 	else {
-		json_t *r = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "url", url,
-				      "events", events);
+		json_t *r = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "url", url, "events",
+				      events);
 		*out = r ? json_dumps(r, JSON_COMPACT) : NULL;
 		json_decref(r);
 		*status = 201;
@@ -406,7 +411,9 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 	}
 	if ((have & need) != need) {
 		err(status, out, 403, "the token lacks the %s scope",
-		    need == VIGIL_SCOPE_READ ? "read" : need == VIGIL_SCOPE_SCAN ? "scan" : "admin");
+		    need == VIGIL_SCOPE_READ   ? "read"
+		    : need == VIGIL_SCOPE_SCAN ? "scan"
+					       : "admin");
 		return;
 	}
 
@@ -420,7 +427,8 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 		if (id < 0)
 			err(status, out, 404, "no such scan");
 		else
-			answer(status, out, vigil_store_job_json(srv->store, &json, id), &json, 200);
+			answer(status, out, vigil_store_job_json(srv->store, &json, id), &json,
+			       200);
 	} else if (!strcmp(p, "/api/v1/images") && get) {
 		vigil_store_filter f = {0};
 		const char *lim = req->arg ? req->arg(req->arg_payload, "limit") : NULL;
@@ -452,9 +460,11 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 		if (!is_digest_seg(digest))
 			err(status, out, 400, "not a sha256 digest");
 		else if (rest[n] == '\0')
-			answer(status, out, vigil_store_report(srv->store, &json, digest), &json, 200);
+			answer(status, out, vigil_store_report(srv->store, &json, digest), &json,
+			       200);
 		else if (!strcmp(rest + n, "/history"))
-			answer(status, out, vigil_store_history_json(srv->store, &json, digest), &json, 200);
+			answer(status, out, vigil_store_history_json(srv->store, &json, digest),
+			       &json, 200);
 		else
 			err(status, out, 404, "no such endpoint");
 	} else if ((rest = after(p, "/api/v1/vulnerabilities/")) && get) {
@@ -466,7 +476,8 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 		}
 		memcpy(id, rest, n);
 		id[n] = '\0';
-		answer(status, out, vigil_store_vuln_images_json(srv->store, &json, id), &json, 200);
+		answer(status, out, vigil_store_vuln_images_json(srv->store, &json, id), &json,
+		       200);
 	} else if (!strcmp(p, "/api/v1/db") && get) {
 		get_db(srv, status, out);
 	} else if (!strcmp(p, "/api/v1/db/update") && post) {
@@ -477,8 +488,8 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 						      NULL)) < 0)
 			err(status, out, 500, "%s", vigil_store_error());
 		else {
-			json_t *r = json_pack("{s:I, s:s}", "id", (json_int_t)id, "status",
-					      "queued");
+			json_t *r =
+				json_pack("{s:I, s:s}", "id", (json_int_t)id, "status", "queued");
 			*out = r ? json_dumps(r, JSON_COMPACT) : NULL;
 			json_decref(r);
 			*status = 202;
@@ -503,7 +514,8 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 				*status = 200;
 			}
 		} else if (get && !strcmp(rest + n, "/deliveries"))
-			answer(status, out, vigil_store_deliveries_json(srv->store, &json, id), &json, 200);
+			answer(status, out, vigil_store_deliveries_json(srv->store, &json, id),
+			       &json, 200);
 		else
 			err(status, out, 404, "no such endpoint");
 	} else {

@@ -102,7 +102,8 @@ int vigil_serve_parse_envelope(const char *body, size_t len,
 	}
 	json_array_foreach(events, i, ev)
 	{
-		json_t *target = json_object_get(ev, "target"), *req = json_object_get(ev, "request");
+		json_t *target = json_object_get(ev, "target"),
+		       *req = json_object_get(ev, "request");
 		const char *action = json_string_value(json_object_get(ev, "action"));
 		const char *mt = json_string_value(json_object_get(target, "mediaType"));
 		char hostbuf[256];

@@ -34,8 +34,8 @@ static const char *query_arg(void *payload, const char *name)
 	return MHD_lookup_connection_value(payload, MHD_GET_ARGUMENT_KIND, name);
 }
 
-static enum MHD_Result respond(struct MHD_Connection *c, int status, char *body,
-			       const char *type, int close_conn)
+static enum MHD_Result respond(struct MHD_Connection *c, int status, char *body, const char *type,
+			       int close_conn)
 {
 	const char *b = body ? body : "{\"error\":{\"message\":\"out of memory\"}}";
 	struct MHD_Response *r = MHD_create_response_from_buffer(
@@ -56,8 +56,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, int status, char *body,
 	return ret;
 }
 
-static void log_request(struct MHD_Connection *c, const char *method, const char *url,
-			int status, const struct timespec *t0)
+static void log_request(struct MHD_Connection *c, const char *method, const char *url, int status,
+			const struct timespec *t0)
 {
 	char ip[64] = "?", st[8], ms[32];
 	struct timespec t1;
@@ -73,14 +73,13 @@ static void log_request(struct MHD_Connection *c, const char *method, const char
 	/* the path only: never the query or a header (tokens) */
 	char path[256];
 	snprintf(path, sizeof(path), "%.*s", (int)strcspn(url, "?"), url);
-	vigil_serve__log("info", "request", "method", method, "path", path, "status", st,
-			 "client", ip, "ms", ms, NULL);
+	vigil_serve__log("info", "request", "method", method, "path", path, "status", st, "client",
+			 ip, "ms", ms, NULL);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-				  const char *method, const char *version,
-				  const char *upload_data, size_t *upload_data_size,
-				  void **con_cls)
+				  const char *method, const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
 {
 	vigil_server *srv = cls;
 	conn_req *r = *con_cls;
@@ -91,8 +90,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		clock_gettime(CLOCK_MONOTONIC, &r->t0);
 		r->body.limit = srv->o.max_body;
 		*con_cls = r;
-		const char *cl =
-			MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+							     MHD_HTTP_HEADER_CONTENT_LENGTH);
 		uint64_t n = 0;
 		if (cl && (vigil_parse_uint(&n, cl, UINT64_MAX) < 0 || n > srv->o.max_body)) {
 			r->too_large = r->answered = 1;
@@ -111,15 +110,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (r->answered)
 		return MHD_YES;
 	vigil_buf_cstr(&r->body);
-	vigil_serve_req req = {method,
-			       url,
-			       MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-							   MHD_HTTP_HEADER_AUTHORIZATION),
-			       query_arg,
-			       c,
-			       (const char *)r->body.data,
-			       r->body.len,
-			       r->too_large};
+	vigil_serve_req req = {
+		method,
+		url,
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+		query_arg,
+		c,
+		(const char *)r->body.data,
+		r->body.len,
+		r->too_large};
 	int status = 500;
 	char *out = NULL;
 	const char *type = "application/json";
@@ -241,8 +240,7 @@ int vigil_serve_run(const vigil_serve_opts *opts, char *err, size_t errlen)
 	snprintf(path, sizeof(path), "%s/lock", opts->data_dir);
 	if ((lockfd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600)) < 0 ||
 	    flock(lockfd, LOCK_EX | LOCK_NB) < 0) {
-		error = errf(err, errlen, VIGIL_EIO, "another vigil serve uses %s",
-			     opts->data_dir);
+		error = errf(err, errlen, VIGIL_EIO, "another vigil serve uses %s", opts->data_dir);
 		goto done;
 	}
 	snprintf(srv->tmp_dir, sizeof(srv->tmp_dir), "%s/tmp", opts->data_dir);
@@ -263,7 +261,8 @@ int vigil_serve_run(const vigil_serve_opts *opts, char *err, size_t errlen)
 	if (vigil_serve__load_engine(srv, msg, sizeof(msg)) < 0)
 		vigil_serve__log("warning", "no vulnerability database loaded yet", "error", msg,
 				 NULL);
-	if (opts->tls_cert && (!(cert = read_pem(opts->tls_cert)) || !(key = read_pem(opts->tls_key)))) {
+	if (opts->tls_cert &&
+	    (!(cert = read_pem(opts->tls_cert)) || !(key = read_pem(opts->tls_key)))) {
 		error = errf(err, errlen, VIGIL_EIO, "cannot read the TLS certificate or key");
 		goto done;
 	}
@@ -284,8 +283,9 @@ int vigil_serve_run(const vigil_serve_opts *opts, char *err, size_t errlen)
 		(unsigned)opts->http_threads, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
 		MHD_OPTION_ARRAY, cert ? tls_opts : tls_opts + 2, MHD_OPTION_END);
 	if (!d) {
-		error = errf(err, errlen, VIGIL_EIO, "cannot listen on %s (in use, or a bad TLS "
-						     "certificate?)",
+		error = errf(err, errlen, VIGIL_EIO,
+			     "cannot listen on %s (in use, or a bad TLS "
+			     "certificate?)",
 			     opts->listen);
 		goto done;
 	}

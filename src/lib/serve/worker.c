@@ -94,8 +94,8 @@ int vigil_serve__sign(char *out, size_t outlen, const char *secret, int64_t t, c
 /* "oci:", "docker-archive:", ... prefixes of local references. */
 static const char *local_path(const char *ref, int *local)
 {
-	static const char *const PREFIXES[] = {"docker-archive:", "oci-archive:", "oci:",
-					       "rootfs:"};
+	static const char *const PREFIXES[] = {
+		"docker-archive:", "oci-archive:", "oci:", "rootfs:"};
 	*local = 0;
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(PREFIXES); i++)
 		if (!strncmp(ref, PREFIXES[i], strlen(PREFIXES[i]))) {
@@ -122,8 +122,9 @@ int vigil_serve__check_ref(vigil_server *srv, const char *ref, char *msg, size_t
 		return 0;
 	}
 	if (!srv->images_real[0]) {
-		snprintf(msg, msglen, "local image paths are refused: the server has no "
-				      "--images-dir");
+		snprintf(msg, msglen,
+			 "local image paths are refused: the server has no "
+			 "--images-dir");
 		return VIGIL_EINVAL;
 	}
 	if (!realpath(p, real)) {
@@ -366,9 +367,9 @@ static void run_scan(vigil_server *srv, vigil_store_job *job)
 		else {
 			clock_gettime(CLOCK_MONOTONIC, &t1);
 			atomic_fetch_add(&srv->scans_done, 1);
-			atomic_fetch_add(&srv->scan_ms, (long long)((t1.tv_sec - t0.tv_sec) * 1000 +
-								    (t1.tv_nsec - t0.tv_nsec) /
-									    1000000));
+			atomic_fetch_add(&srv->scan_ms,
+					 (long long)((t1.tv_sec - t0.tv_sec) * 1000 +
+						     (t1.tv_nsec - t0.tv_nsec) / 1000000));
 			vigil_serve__log("info", "scan done", "image", job->ref, "digest", digest,
 					 "history", changed ? "added" : "unchanged", NULL);
 			pthread_mutex_lock(&srv->mu);
@@ -428,7 +429,8 @@ static int rematch_one(vigil_server *srv, const char *digest, int *changed, char
 		error = rows_of(&rows, res, 0);
 	pthread_rwlock_unlock(&srv->engine_lock);
 	if (error < 0) {
-		snprintf(msg, msglen, "%s", vigil_ctx_error(ctx)[0] ? vigil_ctx_error(ctx) : "failed");
+		snprintf(msg, msglen, "%s",
+			 vigil_ctx_error(ctx)[0] ? vigil_ctx_error(ctx) : "failed");
 		goto done;
 	}
 	vigil_store_scan sc = {digest,
@@ -664,8 +666,9 @@ void *vigil_serve__deliverer(void *payload)
 		atomic_fetch_add(ok ? &srv->deliveries_ok : &srv->deliveries_failed, 1);
 		char idb[32];
 		snprintf(idb, sizeof(idb), "%lld", (long long)d.id);
-		vigil_serve__log(ok ? "info" : "warning", ok ? "webhook delivered" : "webhook failed",
-				 "delivery", idb, "event", d.event, "error", ok ? NULL : msg, NULL);
+		vigil_serve__log(ok ? "info" : "warning",
+				 ok ? "webhook delivered" : "webhook failed", "delivery", idb,
+				 "event", d.event, "error", ok ? NULL : msg, NULL);
 		vigil_store_delivery_clear(&d);
 	}
 	return NULL;

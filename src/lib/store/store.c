@@ -29,8 +29,8 @@ struct vigil_store {
 static _Thread_local char errmsg[512];
 
 static const char *const SEVS[6] = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "NEGLIGIBLE", "UNKNOWN"};
-static const char *const SEVCOLS[6] = {"critical", "high", "medium", "low", "negligible",
-				       "unknown"};
+static const char *const SEVCOLS[6] = {"critical", "high",	 "medium",
+				       "low",	   "negligible", "unknown"};
 
 static const char SCHEMA[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -230,8 +230,9 @@ int vigil_store_open(vigil_store **out, const char *dir)
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const char *v = col(st, 0);
 		if (!v || strtol(v, NULL, 10) != SCHEMA_VERSION)
-			error = fail(VIGIL_EFORMAT, "store: %s has schema version %s, this vigil "
-						    "reads %d",
+			error = fail(VIGIL_EFORMAT,
+				     "store: %s has schema version %s, this vigil "
+				     "reads %d",
 				     path, v ? v : "?", SCHEMA_VERSION);
 	} else {
 		char v[16];
@@ -527,10 +528,11 @@ static int queue_event(vigil_store *s, const char *event, const char *body)
 				p++;
 		}
 		if (want)
-			error = exec1(s,
-				      "INSERT INTO deliveries(webhook, event, body, status, next_at,"
-				      " created, updated) VALUES(?,?,?,'pending',?,?,?)",
-				      "issiii", sqlite3_column_int64(st, 0), event, body, t, t, t);
+			error = exec1(
+				s,
+				"INSERT INTO deliveries(webhook, event, body, status, next_at,"
+				" created, updated) VALUES(?,?,?,'pending',?,?,?)",
+				"issiii", sqlite3_column_int64(st, 0), event, body, t, t, t);
 	}
 	sqlite3_finalize(st);
 	return error;
@@ -602,8 +604,8 @@ static int commit_history(vigil_store *s, int *changed, const vigil_store_scan *
 	char **tags = NULL;
 	int error, first = 1;
 	if ((error = prep(s, &st,
-			  "SELECT vulns FROM history WHERE digest=? ORDER BY id DESC LIMIT 1",
-			  "s", sc->digest)) < 0)
+			  "SELECT vulns FROM history WHERE digest=? ORDER BY id DESC LIMIT 1", "s",
+			  sc->digest)) < 0)
 		return error;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		first = 0;
@@ -625,9 +627,9 @@ static int commit_history(vigil_store *s, int *changed, const vigil_store_scan *
 		goto done;
 	}
 	for (size_t i = 0; i < nold; i++)
-		old[i] = json_string_value(json_array_get(prev, i)) ? json_string_value(
-									      json_array_get(prev, i))
-								    : "";
+		old[i] = json_string_value(json_array_get(prev, i))
+				 ? json_string_value(json_array_get(prev, i))
+				 : "";
 	vigil_qsort(old, nold, sizeof(*old), cmpstr);
 	/* both sorted: a merge gives the added and removed keys */
 	size_t i = 0, j = 0;
@@ -667,8 +669,9 @@ static int commit_history(vigil_store *s, int *changed, const vigil_store_scan *
 	free(removed_s);
 done:
 	if (error == 0 && events && (error = tags_of(s, &tags, sc->digest)) == 0) {
-		vigil_store_change c = {first, *changed, added, removed, na, nr,
-					(const char *const *)tags, sc->repository};
+		vigil_store_change c = {
+			first,	       *changed, added, removed, na, nr, (const char *const *)tags,
+			sc->repository};
 		emit_state e = {s, 0};
 		int rc = events(&c, sc, emit_cb, &e, payload);
 		error = e.error < 0 ? e.error : rc < 0 ? rc : 0;
@@ -707,27 +710,32 @@ int vigil_store_scan_commit(vigil_store *s, int *out_changed, const vigil_store_
 			      " critical=?, high=?, medium=?, low=?, negligible=?, unknown=?"
 			      " WHERE digest=?",
 			      "isssiiiiiis", t, sc->db_built, sc->report, vulns_s, sc->counts[0],
-			      sc->counts[1], sc->counts[2], sc->counts[3], sc->counts[4], sc->counts[5],
-			      sc->digest);
+			      sc->counts[1], sc->counts[2], sc->counts[3], sc->counts[4],
+			      sc->counts[5], sc->digest);
 		if (error == 0 && sqlite3_changes(s->db) == 0)
 			error = fail(VIGIL_ENOTFOUND, "no image %s", sc->digest);
 	} else {
 		error = exec1(
 			s,
-			"INSERT INTO manifests(digest, repository, first_seen, scanned_at, db_built,"
-			" inventory, report, vulns, critical, high, medium, low, negligible, unknown)"
+			"INSERT INTO manifests(digest, repository, first_seen, scanned_at, "
+			"db_built,"
+			" inventory, report, vulns, critical, high, medium, low, negligible, "
+			"unknown)"
 			" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(digest) DO UPDATE SET"
 			" repository=coalesce(excluded.repository, repository),"
 			" scanned_at=excluded.scanned_at, db_built=excluded.db_built,"
-			" inventory=excluded.inventory, report=excluded.report, vulns=excluded.vulns,"
+			" inventory=excluded.inventory, report=excluded.report, "
+			"vulns=excluded.vulns,"
 			" critical=excluded.critical, high=excluded.high, medium=excluded.medium,"
-			" low=excluded.low, negligible=excluded.negligible, unknown=excluded.unknown",
-			"ssiisssiiiiiii", sc->digest, sc->repository, t, t, sc->db_built, sc->inventory,
-			sc->report, vulns_s, sc->counts[0], sc->counts[1], sc->counts[2], sc->counts[3],
-			sc->counts[4], sc->counts[5]);
+			" low=excluded.low, negligible=excluded.negligible, "
+			"unknown=excluded.unknown",
+			"ssiisssiiiiiii", sc->digest, sc->repository, t, t, sc->db_built,
+			sc->inventory, sc->report, vulns_s, sc->counts[0], sc->counts[1],
+			sc->counts[2], sc->counts[3], sc->counts[4], sc->counts[5]);
 	}
 	for (size_t i = 0; error == 0 && sc->repository && sc->tags && sc->tags[i]; i++)
-		error = exec1(s, "INSERT OR REPLACE INTO tags(repository, tag, digest) VALUES(?,?,?)",
+		error = exec1(s,
+			      "INSERT OR REPLACE INTO tags(repository, tag, digest) VALUES(?,?,?)",
 			      "sss", sc->repository, sc->tags[i], sc->digest);
 	if (error == 0 && !sc->rematch) {
 		error = exec1(s, "DELETE FROM pkgindex WHERE digest=?", "s", sc->digest);
@@ -947,8 +955,8 @@ int vigil_store_history_json(vigil_store *s, char **out, const char *digest)
 	while (arr && sqlite3_step(st) == SQLITE_ROW) {
 		json_t *e = json_pack("{s:I, s:s?, s:o?, s:o?, s:o?}", "time",
 				      (json_int_t)sqlite3_column_int64(st, 0), "db_built",
-				      col(st, 1), "counts", json_loads(col(st, 2), 0, NULL), "added",
-				      json_loads(col(st, 3), 0, NULL), "removed",
+				      col(st, 1), "counts", json_loads(col(st, 2), 0, NULL),
+				      "added", json_loads(col(st, 3), 0, NULL), "removed",
 				      json_loads(col(st, 4), 0, NULL));
 		json_array_append_new(arr, e);
 		rows++;
@@ -1075,8 +1083,8 @@ int vigil_store_deliveries_json(vigil_store *s, char **out, int64_t webhook_id)
 					       (json_int_t)sqlite3_column_int64(st, 0), "event",
 					       col(st, 1), "status", col(st, 2), "attempts",
 					       sqlite3_column_int(st, 3), "last_code",
-					       (json_int_t)sqlite3_column_int64(st, 4), "last_error",
-					       col(st, 5), "created",
+					       (json_int_t)sqlite3_column_int64(st, 4),
+					       "last_error", col(st, 5), "created",
 					       (json_int_t)sqlite3_column_int64(st, 6), "updated",
 					       (json_int_t)sqlite3_column_int64(st, 7)));
 		error = dump(out, json_pack("{s:O}", "deliveries", arr));
@@ -1133,8 +1141,11 @@ int vigil_store_delivery_result(vigil_store *s, int64_t id, int ok, int code, co
 	error = exec1(s,
 		      "UPDATE deliveries SET status=?, attempts=attempts+1, last_code=?,"
 		      " last_error=?, next_at=?, updated=? WHERE id=?",
-		      "sisiii", ok ? "done" : next_at ? "pending" : "failed", (int64_t)code,
-		      error_msg, next_at, now_s(), id);
+		      "sisiii",
+		      ok	? "done"
+		      : next_at ? "pending"
+				: "failed",
+		      (int64_t)code, error_msg, next_at, now_s(), id);
 	pthread_mutex_unlock(&s->mu);
 	return error;
 }
@@ -1154,9 +1165,14 @@ int vigil_store_stats_get(vigil_store *s, vigil_store_stats *out)
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&s->mu);
 	if ((error = prep(s, &st, SQL, "")) == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		int64_t *v[] = {&out->queued,	 &out->running, &out->done,
-				&out->failed,	 &out->manifests, &out->history,
-				&out->deliveries_pending, &out->deliveries_failed};
+		int64_t *v[] = {&out->queued,
+				&out->running,
+				&out->done,
+				&out->failed,
+				&out->manifests,
+				&out->history,
+				&out->deliveries_pending,
+				&out->deliveries_failed};
 		for (int i = 0; i < 8; i++)
 			*v[i] = sqlite3_column_int64(st, i);
 	}

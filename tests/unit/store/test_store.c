@@ -19,8 +19,8 @@ typedef struct seen {
 	char added[256], removed[256];
 } seen;
 
-static int events(const vigil_store_change *c, const vigil_store_scan *sc,
-		  vigil_store_emit_fn emit, void *emit_ctx, void *payload)
+static int events(const vigil_store_change *c, const vigil_store_scan *sc, vigil_store_emit_fn emit,
+		  void *emit_ctx, void *payload)
 {
 	seen *s = payload;
 	s->added[0] = s->removed[0] = '\0';
@@ -48,9 +48,17 @@ static int commit(vigil_store *st, seen *s, const char *const *vulns, int rematc
 	static const int64_t counts[6] = {0, 1, 0, 0, 0, 0};
 	const char *tags[] = {"v1", NULL};
 	const char *pk[] = {"apk\tmusl", "apk\tbusybox", NULL};
-	vigil_store_scan sc = {D1,	       "team/app", tags, "2026-01-01T00:00:00Z",
-			       rematch ? NULL : "{\"inv\":1}", "{\"report\":1}", counts, vulns,
-			       pk,	       0,	   rematch};
+	vigil_store_scan sc = {D1,
+			       "team/app",
+			       tags,
+			       "2026-01-01T00:00:00Z",
+			       rematch ? NULL : "{\"inv\":1}",
+			       "{\"report\":1}",
+			       counts,
+			       vulns,
+			       pk,
+			       0,
+			       rematch};
 	return vigil_store_scan_commit(st, changed, &sc, events, s);
 }
 
@@ -105,7 +113,16 @@ TEST(test_store__history_only_when_vulnerabilities_change)
 	static const int64_t zero[6];
 	vigil_store_scan bad = {
 		"sha256:2222222222222222222222222222222222222222222222222222222222222222",
-		NULL, NULL, NULL, NULL, "{}", zero, v1, NULL, 0, 1};
+		NULL,
+		NULL,
+		NULL,
+		NULL,
+		"{}",
+		zero,
+		v1,
+		NULL,
+		0,
+		1};
 	CHECK(vigil_store_scan_commit(st, NULL, &bad, NULL, NULL) == VIGIL_ENOTFOUND);
 	bad.digest = "sha256:22"; /* not a digest */
 	CHECK(vigil_store_scan_commit(st, NULL, &bad, NULL, NULL) == VIGIL_EINVAL);
