@@ -187,7 +187,8 @@ assert all(e["sig_ok"] for e in ev), "a bad signature"
 ch = [e["body"] for e in ev if e["event"] == "vulnerabilities.changed"]
 assert len(ch) == 1, f"{len(ch)} vulnerabilities.changed deliveries"
 c = ch[0]
-assert c["image"]["digest"] == sys.argv[2], c["image"]
+assert c["image"]["digest"] == sys.argv[2] and c["image"]["repository"] == "alpine", c["image"]
+assert c["image"]["tags"] == ["3.20.3"], c["image"]
 assert c["added"] == [{"id": "CVE-2099-0102", "package": "musl"},
                       {"id": "CVE-2099-0102", "package": "musl-utils"}], c["added"]
 assert c["removed"] == [], c["removed"]

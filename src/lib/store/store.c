@@ -669,12 +669,28 @@ static int commit_history(vigil_store *s, int *changed, const vigil_store_scan *
 	free(removed_s);
 done:
 	if (error == 0 && events && (error = tags_of(s, &tags, sc->digest)) == 0) {
-		vigil_store_change c = {
-			first,	       *changed, added, removed, na, nr, (const char *const *)tags,
-			sc->repository};
+		/* a re-evaluation names the image by its stored repository */
+		char *repo = NULL;
+		if (!sc->repository &&
+		    prep(s, &st, "SELECT repository FROM manifests WHERE digest=?", "s",
+			 sc->digest) == 0) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				repo = xstrdup(col(st, 0));
+			sqlite3_finalize(st);
+			st = NULL;
+		}
+		vigil_store_change c = {first,
+					*changed,
+					added,
+					removed,
+					na,
+					nr,
+					(const char *const *)tags,
+					sc->repository ? sc->repository : repo};
 		emit_state e = {s, 0};
 		int rc = events(&c, sc, emit_cb, &e, payload);
 		error = e.error < 0 ? e.error : rc < 0 ? rc : 0;
+		free(repo);
 	}
 	free_strv(tags);
 	json_decref(counts);
