@@ -30,6 +30,16 @@ ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recov
 
 .PHONY: all asan fuzz check test deps demo clean format bench print-libs
 
+# eBPF sensor of `vigil watch`: vmlinux.h dumped from the running kernel's BTF, the
+# BPF object built with clang -target bpf and a libbpf skeleton that sensor.c includes
+# (all generated under build/runtime, shared by the normal and the ASan build).
+BPFTOOL   ?= bpftool
+BPF_CLANG ?= clang
+BPF_ARCH  := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+CFLAGS  += -I$(B)/runtime
+LIBS    += -lbpf -lelf
+
 all: $(B)/vigil
 
 $(B)/%.o: %.c $(wildcard include/*.h include/vigil/*.h src/lib/*.h src/lib/*/*.h)
@@ -39,6 +49,25 @@ $(B)/%.o: %.c $(wildcard include/*.h include/vigil/*.h src/lib/*.h src/lib/*/*.h
 $(BA)/%.o: %.c $(wildcard include/*.h include/vigil/*.h src/lib/*.h src/lib/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(ASAN) -O1 -c $< -o $@
+
+$(B)/runtime/vmlinux.h:
+	@mkdir -p $(dir $@)
+	$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp && mv $@.tmp $@
+
+$(B)/runtime/sensor.bpf.o: src/lib/runtime/bpf/sensor.bpf.c src/lib/runtime/event.h $(B)/runtime/vmlinux.h
+	$(BPF_CLANG) -g -O2 -Wall -Werror -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -I$(B)/runtime -c $< -o $@
+
+$(B)/runtime/sensor.skel.h: $(B)/runtime/sensor.bpf.o
+	$(BPFTOOL) gen skeleton $< name vigil_sensor > $@.tmp && mv $@.tmp $@
+
+$(B)/src/lib/runtime/sensor.o $(BA)/src/lib/runtime/sensor.o: $(B)/runtime/sensor.skel.h
+
+# the built-in runtime rules, as C string literals
+$(B)/runtime/builtin_rules.inc: src/lib/runtime/builtin.yaml
+	@mkdir -p $(dir $@)
+	sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$$/\\n"/' $< > $@.tmp && mv $@.tmp $@
+
+$(B)/src/lib/runtime/builtin.o $(BA)/src/lib/runtime/builtin.o: $(B)/runtime/builtin_rules.inc
 
 $(B)/libvigil.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
@@ -71,7 +100,7 @@ tests-bin: $(B)/vigil $(B)/test_unit $(FUZZ_NAMES:%=$(B)/%)
 
 # libFuzzer builds (clang): make fuzz, then build-fuzz/fuzz_X tests/fuzz/corpus/X
 fuzz: $(FUZZ_NAMES:%=$(BF)/%)
-$(BF)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC)
+$(BF)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) | $(B)/runtime/sensor.skel.h $(B)/runtime/builtin_rules.inc
 	@mkdir -p $(BF)
 	clang $(CSTD) $(filter -D% -I%,$(CFLAGS)) -g -O1 -Iinclude -Isrc/lib -pthread -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
 

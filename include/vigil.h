@@ -134,6 +134,10 @@ typedef struct vigil_analyzer {
 	/* `error` is 0 when the whole content was delivered; always called after begin succeeded */
 	int (*end)(void *state, int error, void *payload);
 	void *payload;
+	/* 1: also offered files larger than max_file_size (the analyzer bounds its own memory
+	 * and may refuse such a file by returning VIGIL_ELIMIT from want: the read stops with
+	 * an error naming the file). 0: such files are never offered. */
+	int any_size;
 } vigil_analyzer;
 
 /* ---- images ---------------------------------------------------------------------- */
@@ -144,18 +148,22 @@ typedef struct vigil_open_opts {
 	const char *tag;      /* choose a manifest by tag (OCI ref.name or docker RepoTags) */
 	const char *platform; /* "os/arch[/variant]"; NULL = the host's */
 	int all_layers; /* keep deleted and overwritten versions for vigil_image_foreach_file */
+	/* registry references: credentials, TLS, insecure hosts (vigil/registry.h); NULL =
+	 * defaults from the environment */
+	const struct vigil_registry_opts *registry;
 } vigil_open_opts;
 
 #define VIGIL_OPEN_OPTS_INIT                                                                       \
 	{                                                                                          \
-		NULL, NULL, 0                                                                      \
+		NULL, NULL, 0, NULL                                                                \
 	}
 
 /*
  * Opens an image: `ref` is a path to a docker-archive tarball (optionally gzip or
  * zstd compressed), an OCI layout directory or tar, or a root filesystem directory,
  * detected automatically, or prefixed "docker-archive:", "oci:", "oci-archive:",
- * "rootfs:". Reads and checks the manifest and config, but no layer yet.
+ * "rootfs:"; or a registry reference (vigil/registry.h), prefixed "registry:" or not an
+ * existing path. Reads and checks the manifest and config, but no layer yet.
  * Errors: VIGIL_ENOTFOUND, VIGIL_EFORMAT, VIGIL_ELIMIT, VIGIL_EIO, VIGIL_ENOMEM.
  */
 int vigil_image_open(vigil_image **out, vigil_ctx *ctx, const char *ref,
@@ -427,8 +435,11 @@ int vigil_db_support_lookup(vigil_db *db, const char *ecosystem, const char *pac
 #include "vigil/secret.h"
 #include "vigil/malware.h"
 #include "vigil/config.h"
+#include "vigil/trust.h"
 #include "vigil/scan.h"
 #include "vigil/pipeline.h"
+#include "vigil/registry.h"
+#include "vigil/runtime.h"
 
 #ifdef __cplusplus
 }

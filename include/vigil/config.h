@@ -39,11 +39,14 @@ typedef struct vigil_config_opts {
 	const char *const *override_ids, *const *override_severities;
 	const char *const *allowed_registries; /* untrusted-registry checks; NULL = skip them */
 	const char *const *setuid_allow;       /* extra setuid/setgid paths that are fine */
+	const char *k8s_version;	       /* "1.28": the cluster's version; NULL = newest */
+	/* per-check settings: triples id, key, value (lists comma-joined), NULL-ended */
+	const char *const *settings;
 } vigil_config_opts;
 
 #define VIGIL_CONFIG_OPTS_INIT                                                                     \
 	{                                                                                          \
-		NULL, NULL, NULL, NULL, NULL                                                       \
+		NULL, NULL, NULL, NULL, NULL, NULL, NULL                                           \
 	}
 
 /* A set of findings; findings are borrowed and live as long as the result. */

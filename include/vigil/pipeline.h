@@ -13,7 +13,7 @@ typedef enum vigil_finding_kind {
 	VIGIL_FINDING_SECRET,
 	VIGIL_FINDING_MALWARE,
 	VIGIL_FINDING_CONFIG,
-	VIGIL_FINDING_TRUST,   /* reserved: signatures, provenance */
+	VIGIL_FINDING_TRUST,   /* trust policy: signatures, registries, digests */
 	VIGIL_FINDING_RUNTIME, /* reserved: runtime observations */
 } vigil_finding_kind;
 
@@ -31,7 +31,8 @@ typedef struct vigil_finding {
 	int shown;		/* passes the severity / ignore-unfixed filters */
 	int fixable;		/* a fix exists (always 1 for non-vulnerabilities) */
 	const void *detail;	/* the evidence: vigil_vuln, vigil_secret_finding,
-				   vigil_malware_finding or vigil_config_finding by kind */
+				   vigil_malware_finding or vigil_config_finding (config and
+				   trust) by kind */
 } vigil_finding;
 
 /* ---- the engine: compiled once, shared by every scan ----------------------------------- */
@@ -56,12 +57,15 @@ typedef struct vigil_engine_opts {
 	const char *today;	 /* "YYYY-MM-DD" for rule expiry; NULL = today (UTC) */
 	vigil_secret_opts secret;
 	vigil_malware_opts malware;
+	/* trust rules added to the policy's trust: section (strings copied); findings of
+	 * kind VIGIL_FINDING_TRUST, docs/trust.md */
+	vigil_trust_policy trust;
 } vigil_engine_opts;
 
 #define VIGIL_ENGINE_OPTS_INIT                                                                     \
 	{                                                                                          \
 		VIGIL_SCANNER_ALL, NULL, 7, 0, NULL, NULL, NULL, VIGIL_SECRET_OPTS_INIT,           \
-			VIGIL_MALWARE_OPTS_INIT                                                    \
+			VIGIL_MALWARE_OPTS_INIT, VIGIL_TRUST_POLICY_INIT                           \
 	}
 
 /* Loads the policy and VEX, opens the database (VIGIL_ENOTFOUND with advice when it is
@@ -83,11 +87,13 @@ typedef struct vigil_scan_opts {
 	const char *severities;	    /* "HIGH,CRITICAL"; NULL = all */
 	int ignore_unfixed;	    /* leave out vulnerabilities without a fix */
 	int color;		    /* ANSI colours in the table report */
+	/* registry references: credentials, TLS, insecure hosts; NULL = defaults */
+	const struct vigil_registry_opts *registry;
 } vigil_scan_opts;
 
 #define VIGIL_SCAN_OPTS_INIT                                                                       \
 	{                                                                                          \
-		NULL, NULL, 0, NULL, 0, 0                                                          \
+		NULL, NULL, 0, NULL, 0, 0, NULL                                                    \
 	}
 
 typedef struct vigil_scan_result vigil_scan_result;

@@ -59,6 +59,11 @@ int vigil_policy_new(vigil_policy **out, vigil_ctx *ctx, const char *today);
 int vigil_policy_add_vex(vigil_policy *p, const char *path);
 /* The check settings (skip, severity) for the misconfiguration scanners. Borrowed. */
 const vigil_config_opts *vigil_policy_config_opts(const vigil_policy *p);
+/* Adds trust rules (command-line options) to those of the policy file. The strings are
+ * copied. */
+int vigil_policy_add_trust(vigil_policy *p, const vigil_trust_policy *extra);
+/* The trust rules (trust: section plus vigil_policy_add_trust). Borrowed. */
+const vigil_trust_policy *vigil_policy_trust(const vigil_policy *p);
 void vigil_policy_free(vigil_policy *p);
 
 /* ---- reports ------------------------------------------------------------------------ */
@@ -88,6 +93,8 @@ void vigil_report_set_secrets(vigil_report *r, const vigil_secret_scan *s);
 void vigil_report_set_malware(vigil_report *r, const vigil_malware_scan *s);
 /* May be called several times (one result per scanned path). */
 void vigil_report_set_config(vigil_report *r, const vigil_config_result *c);
+/* The trust policy's findings (kind "trust"); borrowed. */
+void vigil_report_set_trust(vigil_report *r, const vigil_trust_findings *t);
 /* Adds a warning shown in the report (and on stderr by the caller). */
 int vigil_report_warn(vigil_report *r, const char *msg);
 /* Applies the filters and the policy (may be NULL); warnings of expired rules are added

@@ -58,6 +58,12 @@ typedef struct vigil_secret_finding {
 
 typedef struct vigil_secret_scan vigil_secret_scan;
 
+/* A copy of the config string `s` (an Env entry, a label, a history line) in which every
+ * secret that the config scan would report is replaced by its redacted form, so that
+ * printing the config shows no more than a scan report does. The caller frees *out with
+ * free(). VIGIL_ENOMEM. */
+int vigil_secret_redact_string(char **out, const vigil_secret_rules *rules, const char *s);
+
 /* Registers the secret analyzer on `img`; call before vigil_image_read. `rules` must
  * outlive the scan. */
 int vigil_secret_scan_new(vigil_secret_scan **out, const vigil_secret_rules *rules,

@@ -20,6 +20,10 @@ typedef struct cli {
 	vigil_ctx *ctx;
 	int progress_shown;
 	struct timespec last;
+	/* registry options (image_opt fills them; passed as vigil_open_opts.registry) */
+	vigil_registry_opts reg;
+	const char *insecure[33];
+	int ninsecure;
 } cli;
 
 /* getopt codes of the long options (shared by the commands' tables) */
@@ -38,7 +42,22 @@ enum {
 	OPT_MAX_DEPTH,
 	OPT_MAX_PATH,
 	OPT_MAX_LAYERS,
+	OPT_INSECURE_REGISTRY,
+	OPT_CA_FILE,
+	OPT_AUTHFILE,
+	OPT_USERNAME,
+	OPT_PASSWORD_STDIN,
 };
+
+/* The registry options' long-option entries, for every command that opens images. */
+#define REGISTRY_LONGOPTS                                                                          \
+	{"insecure-registry", required_argument, NULL, OPT_INSECURE_REGISTRY},                     \
+		{"ca-file", required_argument, NULL, OPT_CA_FILE},                                 \
+		{"authfile", required_argument, NULL, OPT_AUTHFILE},                               \
+		{"username", required_argument, NULL, OPT_USERNAME},                               \
+	{                                                                                          \
+		"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN                            \
+	}
 
 /* Options shared by image commands, described in COMMON_HELP. */
 extern const char COMMON_HELP[];
@@ -62,6 +81,11 @@ uint64_t num_arg(const char *cmd, const char *opt, const char *v, int size, uint
  * and returns EXIT_ERR on failure. */
 int load_image(cli *c, vigil_image **out, const char *ref);
 int load_image_inv(cli *c, vigil_image **out, vigil_inventory **inv, const char *ref);
+/* Checks the registry options after parsing (--username needs --password-stdin) and
+ * points c->reg at the insecure host list. */
+void registry_opts_finish(cli *c, const char *cmd);
+int cmd_pull(int argc, char **argv);
+void help_pull(void);
 /* $VIGIL_DB, else ~/.cache/vigil/db/vigil.db (the directory is created). */
 const char *default_db(char buf[4096]);
 
@@ -70,11 +94,13 @@ int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
 int cmd_vercmp(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 void help_db(void);
 void help_scan(void);
 void help_config(void);
 void help_audit(void);
-
+void help_verify(void);
 #endif

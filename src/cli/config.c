@@ -56,7 +56,13 @@ void help_config(void)
 	       "                             {ID: LEVEL}, allowed_registries: [...]}\n"
 	       "  --allowed-registries LIST  registries (or registry/prefix) images may come\n"
 	       "                             from; enables VGL-DF-029 and VGL-K8S-023\n"
-	       "  --list-checks              print every check (all kinds) and exit\n");
+	       "  --k8s-version 1.N          the cluster's Kubernetes version (sysctls safe\n"
+	       "                             there); default: the newest\n"
+	       "  --list-checks              print every check (all kinds) and exit\n"
+	       "\n"
+	       "A comment '# vigil:ignore=ID[,ID] reason' drops those findings on its line or\n"
+	       "the next one. Helm charts and Kustomize directories are rendered with helm\n"
+	       "template / kubectl kustomize when installed (else a warning).\n");
 }
 
 /* Splits a comma list into a NULL-terminated array appended to `v` (strings borrowed
@@ -260,7 +266,7 @@ static bool severity_shown(const vigil_vec *sev, const char *s)
 
 int cmd_config(int argc, char **argv)
 {
-	enum { O_FORMAT = 1, O_SKIP, O_SEV, O_EXIT, O_OUT, O_LIST, O_POLICY, O_REG };
+	enum { O_FORMAT = 1, O_SKIP, O_SEV, O_EXIT, O_OUT, O_LIST, O_POLICY, O_REG, O_K8SVER };
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, O_FORMAT},
 		{"skip", required_argument, NULL, O_SKIP},
@@ -270,10 +276,11 @@ int cmd_config(int argc, char **argv)
 		{"list-checks", no_argument, NULL, O_LIST},
 		{"policy", required_argument, NULL, O_POLICY},
 		{"allowed-registries", required_argument, NULL, O_REG},
+		{"k8s-version", required_argument, NULL, O_K8SVER},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *format = "table", *output = NULL, *policy = NULL;
+	const char *format = "table", *output = NULL, *policy = NULL, *k8s_version = NULL;
 	vigil_vec skip = VIGIL_VEC_INIT(const char *), sev = VIGIL_VEC_INIT(const char *);
 	vigil_vec regs = VIGIL_VEC_INIT(const char *), shown = VIGIL_VEC_INIT(void *);
 	vigil_vec ids = VIGIL_VEC_INIT(const char *), levels = VIGIL_VEC_INIT(const char *);
@@ -313,6 +320,9 @@ int cmd_config(int argc, char **argv)
 		case O_REG:
 			split_list(&regs, optarg);
 			reg_given = true;
+			break;
+		case O_K8SVER:
+			k8s_version = optarg;
 			break;
 		case 'h':
 			help_config();
@@ -360,6 +370,8 @@ int cmd_config(int argc, char **argv)
 	co.skip = terminated(&skip);
 	co.override_ids = terminated(&ids);
 	co.override_severities = terminated(&levels);
+	co.k8s_version = k8s_version ? k8s_version : pol.k8s_version;
+	co.settings = pol.settings;
 	co.allowed_registries = reg_given || pol.allowed_registries ? terminated(&regs) : NULL;
 	if (!(results = calloc((size_t)npaths, sizeof(*results)))) {
 		print_error("out of memory");

@@ -46,7 +46,18 @@ const char COMMON_HELP[] =
 	"IMAGE is a docker-archive tarball (docker save, possibly gzip/zstd compressed),\n"
 	"an OCI image layout (directory or tar), or a root filesystem directory; the\n"
 	"format is detected, or named with a prefix: docker-archive:, oci:, oci-archive:,\n"
-	"rootfs: (rootfs:/ reads this host).\n"
+	"rootfs: (rootfs:/ reads this host). A registry reference (HOST[:PORT]/REPO[:TAG]\n"
+	"or @sha256:DIGEST; alpine:3.20 means docker.io/library/alpine:3.20) is pulled\n"
+	"when the argument is not an existing path, or with the prefix registry:.\n"
+	"\n"
+	"Registry options:\n"
+	"  --username USER --password-stdin  credentials (else $VIGIL_REGISTRY_USERNAME and\n"
+	"                        $VIGIL_REGISTRY_PASSWORD, then the auth file)\n"
+	"  --authfile FILE       docker config.json with auths / credHelpers (default\n"
+	"                        $REGISTRY_AUTH_FILE, then ~/.docker/config.json)\n"
+	"  --ca-file FILE        trusted CA certificates for the registry (PEM); also read:\n"
+	"                        /etc/docker/certs.d/HOST[:PORT]/ca.crt\n"
+	"  --insecure-registry HOST[:PORT]  allow plain HTTP or an unverified certificate\n"
 	"\n"
 	"Image options:\n"
 	"  --tag TAG             choose an image by tag when the archive holds several\n"
@@ -129,13 +140,16 @@ static void help_main(void)
 	       "  ls IMAGE [PATH]       list the merged filesystem of an image\n"
 	       "  sbom IMAGE            list the packages of an image (CycloneDX, SPDX, JSON)\n"
 	       "  scan IMAGE            find vulnerabilities, secrets, malware, misconfigurations\n"
+	       "  pull REF -o DEST      copy a registry image to oci:DIR or docker-archive:FILE\n"
 	       "  config PATH           check Dockerfiles and Kubernetes manifests\n"
 	       "  audit host            check a Docker host and its containers (CIS)\n"
+	       "  watch                 detect attacks in running containers (eBPF, root)\n"
 	       "  db update|info|lookup|export|import\n"
 	       "                        build, describe, query or carry the vulnerability "
 	       "database\n"
 	       "  serve                 run the scanning service (HTTP API, store, webhooks)\n"
 	       "  vercmp SCHEME A B     compare versions as dpkg, apk, rpm, npm, pip... do\n"
+	       "  verify IMAGE --key K  verify the image's cosign signatures with a public key\n"
 	       "  version               print the version\n"
 	       "  help [COMMAND]        show help\n"
 	       "\n"
@@ -191,6 +205,7 @@ static const struct option LONGOPTS[] = {
 	{"max-depth", required_argument, NULL, OPT_MAX_DEPTH},
 	{"max-path", required_argument, NULL, OPT_MAX_PATH},
 	{"max-layers", required_argument, NULL, OPT_MAX_LAYERS},
+	REGISTRY_LONGOPTS,
 	{"keep-os-owned", no_argument, NULL, OPT_KEEP_OS_OWNED},
 	{"max-archive-size", required_argument, NULL, OPT_MAX_ARCHIVE},
 	{"output", required_argument, NULL, 'o'},
@@ -249,10 +264,46 @@ int image_opt(cli *c, const char *cmd, int o, const char *optarg)
 	case 'q':
 		c->quiet = 1;
 		break;
+	case OPT_INSECURE_REGISTRY:
+		if (c->ninsecure >= 32)
+			die_usage(cmd, "--insecure-registry: at most 32 hosts");
+		c->insecure[c->ninsecure++] = optarg;
+		break;
+	case OPT_CA_FILE:
+		c->reg.ca_file = optarg;
+		break;
+	case OPT_AUTHFILE:
+		c->reg.authfile = optarg;
+		break;
+	case OPT_USERNAME:
+		c->reg.username = optarg;
+		break;
+	case OPT_PASSWORD_STDIN: {
+		static char pw[4096];
+		size_t n = fread(pw, 1, sizeof(pw) - 1, stdin);
+		pw[n] = '\0';
+		if (n == sizeof(pw) - 1)
+			die_usage(cmd, "--password-stdin: password too long");
+		while (n && (pw[n - 1] == '\n' || pw[n - 1] == '\r'))
+			pw[--n] = '\0';
+		c->reg.password = pw;
+		break;
+	}
 	default:
 		return 0;
 	}
 	return 1;
+}
+
+void registry_opts_finish(cli *c, const char *cmd)
+{
+	if (c->reg.username && !c->reg.password)
+		die_usage(cmd, "--username needs --password-stdin (the password is read from "
+			       "standard input, never from the command line)");
+	if (c->reg.password && !c->reg.username)
+		die_usage(cmd, "--password-stdin needs --username");
+	c->insecure[c->ninsecure] = NULL;
+	c->reg.insecure = c->ninsecure ? c->insecure : NULL;
 }
 
 /* Parses the options common to image commands; returns the index of the first operand. */
@@ -298,6 +349,7 @@ void parse_opts(cli *c, const char *cmd, int argc, char **argv, void (*help)(voi
 	} else if (strcmp(c->format, "table") != 0 && strcmp(c->format, "json") != 0) {
 		die_usage(cmd, "--format must be table or json");
 	}
+	registry_opts_finish(c, cmd);
 	if (c->output && strcmp(cmd, "sbom") != 0)
 		die_usage(cmd, "--output is an option of 'vigil sbom'");
 	if (c->keep_os_owned && strcmp(cmd, "sbom") != 0)
@@ -331,6 +383,7 @@ int load_image_inv(cli *c, vigil_image **out, vigil_inventory **inv, const char 
 	oo.tag = c->tag;
 	oo.platform = c->platform;
 	oo.all_layers = c->all_layers;
+	oo.registry = &c->reg;
 	vigil_inventory_opts io = VIGIL_INVENTORY_OPTS_INIT;
 	io.keep_os_owned = c->keep_os_owned;
 	if (c->max_archive)
@@ -515,9 +568,91 @@ static void json_strv(vigil_jsonw *w, const char *key, const char *const *v)
 	vigil_jsonw_arr_end(w);
 }
 
-static void inspect_json(vigil_image *img, const char *ref)
+/* The config as inspect shows it: Env values, label values and history lines with every
+ * secret that `vigil scan` would report replaced by its redacted form. */
+typedef struct shown_config {
+	vigil_config cf;
+	const char **layer_by; /* per layer: its history line, redacted */
+	const char **env, **lv;
+	vigil_history *hist;
+	char **owned;
+	size_t nowned;
+} shown_config;
+
+static int redact_one(shown_config *sc, const vigil_secret_rules *rules, const char *s,
+		      const char **out)
+{
+	char *r;
+	int error;
+	*out = s;
+	if (!s)
+		return 0;
+	if ((error = vigil_secret_redact_string(&r, rules, s)) < 0)
+		return error;
+	sc->owned[sc->nowned++] = r;
+	*out = r;
+	return 0;
+}
+
+static void shown_config_free(shown_config *sc)
+{
+	for (size_t i = 0; i < sc->nowned; i++)
+		free(sc->owned[i]);
+	free(sc->owned);
+	free(sc->env);
+	free(sc->lv);
+	free(sc->hist);
+	free(sc->layer_by);
+}
+
+static int shown_config_make(shown_config *sc, vigil_image *img, vigil_ctx *ctx)
 {
 	const vigil_config *cf = vigil_image_config(img);
+	vigil_secret_opts so = VIGIL_SECRET_OPTS_INIT;
+	vigil_secret_rules *rules = NULL;
+	size_t nenv = 0, nlab = 0, nhist = (size_t)(cf->history_count > 0 ? cf->history_count : 0);
+	int nl = vigil_image_layer_count(img), error;
+	const char **env = NULL, **lv = NULL;
+	vigil_history *h = NULL;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->cf = *cf;
+	while (cf->env && cf->env[nenv])
+		nenv++;
+	while (cf->label_keys && cf->label_keys[nlab])
+		nlab++;
+	if ((error = vigil_secret_rules_load(&rules, ctx, &so)) < 0)
+		return error;
+	sc->owned = calloc(nenv + nlab + nhist + 1, sizeof(char *));
+	sc->env = env = calloc(nenv + 1, sizeof(char *));
+	sc->lv = lv = calloc(nlab + 1, sizeof(char *));
+	sc->hist = h = calloc(nhist + 1, sizeof(*h));
+	sc->layer_by = calloc((size_t)(nl > 0 ? nl : 1), sizeof(char *));
+	if (!sc->owned || !env || !lv || !h || !sc->layer_by) {
+		error = VIGIL_ENOMEM;
+		goto done;
+	}
+	sc->cf.env = cf->env ? env : NULL;
+	sc->cf.label_values = cf->label_values ? lv : NULL;
+	sc->cf.history = cf->history ? h : NULL;
+	for (size_t i = 0; i < nenv && !error; i++)
+		error = redact_one(sc, rules, cf->env[i], &env[i]);
+	for (size_t i = 0; cf->label_values && i < nlab && !error; i++)
+		error = redact_one(sc, rules, cf->label_values[i], &lv[i]);
+	for (size_t i = 0; i < nhist && !error; i++) {
+		h[i] = cf->history[i];
+		error = redact_one(sc, rules, cf->history[i].created_by, &h[i].created_by);
+		if (!error && h[i].layer >= 0 && h[i].layer < nl)
+			sc->layer_by[h[i].layer] = h[i].created_by;
+	}
+done:
+	vigil_secret_rules_free(rules);
+	return error;
+}
+
+static void inspect_json(vigil_image *img, const char *ref, const shown_config *sc)
+{
+	const vigil_config *cf = &sc->cf;
 	const vigil_os *os = vigil_image_os(img);
 	uint64_t files, bytes;
 	vigil_jsonw w;
@@ -578,7 +713,7 @@ static void inspect_json(vigil_image *img, const char *ref)
 		vigil_jsonw_key(&w, "created");
 		vigil_jsonw_str(&w, l->created);
 		vigil_jsonw_key(&w, "created_by");
-		vigil_jsonw_str(&w, l->created_by);
+		vigil_jsonw_str(&w, sc->layer_by[i] ? sc->layer_by[i] : l->created_by);
 		vigil_jsonw_obj_end(&w);
 	}
 	vigil_jsonw_arr_end(&w);
@@ -673,9 +808,9 @@ static void one_line(char *dst, size_t n, const char *s)
 	dst[k] = '\0';
 }
 
-static void inspect_table(vigil_image *img, const char *ref)
+static void inspect_table(vigil_image *img, const char *ref, const shown_config *sc)
 {
-	const vigil_config *cf = vigil_image_config(img);
+	const vigil_config *cf = &sc->cf;
 	const vigil_os *os = vigil_image_os(img);
 	uint64_t files, bytes;
 	char a[32], b[32];
@@ -734,7 +869,8 @@ static void inspect_table(vigil_image *img, const char *ref)
 	for (int i = 0; i < vigil_image_layer_count(img); i++) {
 		const vigil_layer_info *l = vigil_image_layer(img, i);
 		char by[61];
-		one_line(by, sizeof(by), l->created_by ? l->created_by : "");
+		const char *lby = sc->layer_by[i] ? sc->layer_by[i] : l->created_by;
+		one_line(by, sizeof(by), lby ? lby : "");
 		printf("  %-3d %-19.19s %-19.19s %-5s %10s %12s  ", l->index,
 		       l->digest ? l->digest : "-", l->diff_id ? l->diff_id : "-",
 		       l->compression ? l->compression : "-",
@@ -771,10 +907,21 @@ static int cmd_inspect(int argc, char **argv)
 		die_usage("inspect", "too many arguments");
 	if (load_image(&c, &img, argv[optind]))
 		return EXIT_ERR;
+	shown_config sc;
+	if (shown_config_make(&sc, img, c.ctx) < 0) {
+		fprintf(stderr, "vigil: error: %s\n",
+			vigil_ctx_error(c.ctx)[0] ? vigil_ctx_error(c.ctx)
+						  : "cannot redact the config's secrets");
+		shown_config_free(&sc);
+		vigil_image_free(img);
+		vigil_ctx_free(c.ctx);
+		return EXIT_ERR;
+	}
 	if (strcmp(c.format, "json") == 0)
-		inspect_json(img, argv[optind]);
+		inspect_json(img, argv[optind], &sc);
 	else
-		inspect_table(img, argv[optind]);
+		inspect_table(img, argv[optind], &sc);
+	shown_config_free(&sc);
 	vigil_image_free(img);
 	vigil_ctx_free(c.ctx);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -869,6 +1016,12 @@ int main(int argc, char **argv)
 		return cmd_vercmp(argc - 1, argv + 1);
 	if (strcmp(cmd, "serve") == 0)
 		return cmd_serve(argc - 1, argv + 1);
+	if (strcmp(cmd, "verify") == 0)
+		return cmd_verify(argc - 1, argv + 1);
+	if (strcmp(cmd, "pull") == 0)
+		return cmd_pull(argc - 1, argv + 1);
+	if (strcmp(cmd, "watch") == 0)
+		return cmd_watch(argc - 1, argv + 1);
 	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
 		printf("vigil %s\n", VIGIL_VERSION);
 		return 0;
@@ -888,6 +1041,10 @@ int main(int argc, char **argv)
 			help_config();
 		else if (argc > 2 && strcmp(argv[2], "audit") == 0)
 			help_audit();
+		else if (argc > 2 && strcmp(argv[2], "verify") == 0)
+			help_verify();
+		else if (argc > 2 && strcmp(argv[2], "pull") == 0)
+			help_pull();
 		else
 			help_main();
 		return 0;

@@ -42,13 +42,19 @@ enum {
 	OPT_NO_COLOR,
 	OPT_TODAY,
 	OPT_REMATCH,
+	OPT_REQUIRE_SIG,
+	OPT_ALLOWED_REG,
+	OPT_ALLOWED_REPO,
+	OPT_REQUIRE_DIGEST,
 };
 
 typedef struct scan_opts {
 	cli c;
 	unsigned scanners;
 	const char *severities, *policy, *db, *today, *rematch;
-	vigil_vec vex; /* const char * */
+	vigil_vec vex;			/* const char * */
+	vigil_vec tkeys, tregs, trepos; /* const char *, trust options */
+	int require_digest;
 	int ignore_unfixed, exit_code, fail_stale, no_color;
 	double db_max_age;
 	vigil_secret_opts so;
@@ -83,6 +89,14 @@ void help_scan(void)
 	       "  --vex FILE            OpenVEX document: not_affected / fixed statements "
 	       "suppress\n"
 	       "                        findings, with the justification shown (repeatable)\n"
+	       "\n"
+	       "Trust (findings of kind trust, VGL-TRUST-00N; also in the policy's trust:):\n"
+	       "  --require-signature KEY  a valid cosign signature by this public key "
+	       "(repeatable)\n"
+	       "  --allowed-registry GLOB  the image must come from a matching registry "
+	       "(repeatable)\n"
+	       "  --allowed-repository GLOB  ... from a matching REGISTRY/PATH (repeatable)\n"
+	       "  --require-digest      the image must be named by digest (NAME@sha256:...)\n"
 	       "\n"
 	       "Vulnerability database:\n"
 	       "  --db FILE             the database (default $VIGIL_DB or "
@@ -182,6 +196,10 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		{"no-color", no_argument, NULL, OPT_NO_COLOR},
 		{"today", required_argument, NULL, OPT_TODAY}, /* tests: the date for expiry */
 		{"rematch", required_argument, NULL, OPT_REMATCH},
+		{"require-signature", required_argument, NULL, OPT_REQUIRE_SIG},
+		{"allowed-registry", required_argument, NULL, OPT_ALLOWED_REG},
+		{"allowed-repository", required_argument, NULL, OPT_ALLOWED_REPO},
+		{"require-digest", no_argument, NULL, OPT_REQUIRE_DIGEST},
 		{"tag", required_argument, NULL, OPT_TAG},
 		{"platform", required_argument, NULL, OPT_PLATFORM},
 		{"threads", required_argument, NULL, OPT_THREADS},
@@ -193,6 +211,7 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		{"max-path", required_argument, NULL, OPT_MAX_PATH},
 		{"max-layers", required_argument, NULL, OPT_MAX_LAYERS},
 		{"max-archive-size", required_argument, NULL, OPT_MAX_ARCHIVE},
+		REGISTRY_LONGOPTS,
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -206,6 +225,9 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 	s->scanners = SC_ALL;
 	s->db_max_age = 7;
 	s->vex = (vigil_vec)VIGIL_VEC_INIT(const char *);
+	s->tkeys = (vigil_vec)VIGIL_VEC_INIT(const char *);
+	s->tregs = (vigil_vec)VIGIL_VEC_INIT(const char *);
+	s->trepos = (vigil_vec)VIGIL_VEC_INIT(const char *);
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "qho:", opts, NULL)) != -1) {
 		switch (o) {
@@ -282,6 +304,21 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		case OPT_REMATCH:
 			s->rematch = optarg;
 			break;
+		case OPT_REQUIRE_SIG:
+		case OPT_ALLOWED_REG:
+		case OPT_ALLOWED_REPO: {
+			vigil_vec *v = o == OPT_REQUIRE_SIG   ? &s->tkeys
+				       : o == OPT_ALLOWED_REG ? &s->tregs
+							      : &s->trepos;
+			const char **slot = vigil_vec_push(v);
+			if (!slot)
+				die_usage("scan", "out of memory");
+			*slot = optarg;
+			break;
+		}
+		case OPT_REQUIRE_DIGEST:
+			s->require_digest = 1;
+			break;
 		case OPT_MAX_ARCHIVE:
 			s->c.max_archive =
 				num_arg("scan", "--max-archive-size", optarg, 1, UINT64_MAX);
@@ -294,6 +331,7 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 				die_usage("scan", "unknown option");
 		}
 	}
+	registry_opts_finish(&s->c, "scan");
 	static const char *const FORMATS[] = {"table", "json", "sarif", "junit", "cyclonedx"};
 	size_t k = 0;
 	while (k < VIGIL_ARRAY_LEN(FORMATS) && strcmp(FORMATS[k], s->c.format) != 0)
@@ -322,6 +360,15 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		die_usage("scan", "out of memory");
 	*end = NULL;
 	s->vex.len--;
+}
+
+/* NULL-terminates a vector of strings (the NULL is not counted); NULL when empty. */
+static const char *const *strv(vigil_vec *v)
+{
+	if (v->len == 0 || !vigil_vec_push(v))
+		return NULL;
+	v->len--;
+	return v->data;
 }
 
 int cmd_scan(int argc, char **argv)
@@ -359,8 +406,13 @@ int cmd_scan(int argc, char **argv)
 	eo.today = s.today;
 	eo.secret = s.so;
 	eo.malware = s.mo;
+	eo.trust.keys = strv(&s.tkeys);
+	eo.trust.allowed_registries = strv(&s.tregs);
+	eo.trust.allowed_repositories = strv(&s.trepos);
+	eo.trust.require_digest = s.require_digest;
 	so.tag = s.c.tag;
 	so.platform = s.c.platform;
+	so.registry = &s.c.reg;
 	so.max_archive_size = s.c.max_archive;
 	so.severities = s.severities;
 	so.ignore_unfixed = s.ignore_unfixed;
@@ -390,6 +442,9 @@ done:
 	vigil_scan_result_free(res);
 	vigil_engine_free(engine);
 	vigil_vec_free(&s.vex);
+	vigil_vec_free(&s.tkeys);
+	vigil_vec_free(&s.tregs);
+	vigil_vec_free(&s.trepos);
 	vigil_ctx_free(ctx);
 	if (error < 0)
 		return EXIT_ERR;

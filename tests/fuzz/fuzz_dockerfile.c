@@ -13,7 +13,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vigil_df *df = NULL;
 	if (vigil_ctx_new(&ctx) < 0)
 		return 0;
+	static const char *const settings[] = {"VGL-DF-050", "required", "a.b,org.x", NULL};
 	opts.allowed_registries = regs;
+	opts.settings = settings;
 	if (vigil_df__parse(&df, ctx, (const char *)data, size) == 0)
 		vigil_df__free(df);
 	if (vigil_config_scan_buffer(&r, ctx, "dockerfile", "Dockerfile", (const char *)data, size,

@@ -13,7 +13,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	vigil_ctx *ctx;
 	if (vigil_ctx_new(&ctx) < 0)
 		return 0;
+	static const char *const settings[] = {"VGL-K8S-037", "min_uid", "5000", "VGL-K8S-046",
+					       "min_port",    "80",	 NULL};
 	opts.allowed_registries = regs;
+	opts.k8s_version = "1.26";
+	opts.settings = settings;
 	vigil_yaml__load(&y, ctx, (const char *)data, size);
 	vigil_yaml__free(y);
 	if (vigil_config_scan_buffer(&r, ctx, "kubernetes", "m.yaml", (const char *)data, size,

@@ -3,7 +3,8 @@
  * manifest.json with a config. The input is "<kind>\n<doc1>\n--\n<doc2>\n--\n<doc3>";
  * so the fuzzer can reach past digest checks, "@M@" and "@C@" in the documents are
  * replaced by the real digests of the manifest and the config, "@L@" and "@D@" by the
- * digest and diff_id of a small valid layer that the harness adds.
+ * digest and diff_id of a small valid layer that the harness adds; "@c@" and "@m@" by the
+ * sizes in bytes of the config and the manifest (descriptor sizes are verified).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,9 @@ static char *subst(const char *s, size_t n, const char *keys[], const char *vals
 		int hit = 0;
 		for (int k = 0; k < nk; k++) {
 			if (n - i >= 3 && memcmp(s + i, keys[k], 3) == 0) {
-				vigil_buf_puts(&b, vals[k] + 7); /* the hex part */
+				/* digests: the hex part; sizes: the number */
+				vigil_buf_puts(&b, strncmp(vals[k], "sha256:", 7) == 0 ? vals[k] + 7
+										       : vals[k]);
 				i += 3;
 				hit = 1;
 				break;
@@ -38,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *p = (const char *)data, *end = p + size;
 	const char *parts[3] = {"", "", ""};
 	size_t lens[3] = {0, 0, 0};
-	char ld[72], dd[72], md[72], cd[72];
+	char ld[72], dd[72], md[72], cd[72], cs[24], ms[24];
 	char *docs[3] = {NULL, NULL, NULL};
 	vigil_ctx *ctx;
 	vigil_image *img;
@@ -60,11 +63,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *k1[] = {"@L@", "@D@"}, *v1[] = {ld, dd};
 	docs[2] = subst(parts[2], lens[2], k1, v1, 2);
 	vigil_sha256_buf(cd, docs[2], strlen(docs[2]));
-	const char *k2[] = {"@L@", "@D@", "@C@"}, *v2[] = {ld, dd, cd};
-	docs[1] = subst(parts[1], lens[1], k2, v2, 3);
+	snprintf(cs, sizeof(cs), "%zu", strlen(docs[2]));
+	const char *k2[] = {"@L@", "@D@", "@C@", "@c@"}, *v2[] = {ld, dd, cd, cs};
+	docs[1] = subst(parts[1], lens[1], k2, v2, 4);
 	vigil_sha256_buf(md, docs[1], strlen(docs[1]));
-	const char *k3[] = {"@L@", "@D@", "@C@", "@M@"}, *v3[] = {ld, dd, cd, md};
-	docs[0] = subst(parts[0], lens[0], k3, v3, 4);
+	snprintf(ms, sizeof(ms), "%zu", strlen(docs[1]));
+	const char *k3[] = {"@L@", "@D@", "@C@", "@M@", "@c@", "@m@"},
+		   *v3[] = {ld, dd, cd, md, cs, ms};
+	docs[0] = subst(parts[0], lens[0], k3, v3, 6);
 	if (!docs[0] || !docs[1] || !docs[2])
 		goto done;
 	char mname[96], cname[96], lname[96];

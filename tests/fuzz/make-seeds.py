@@ -124,18 +124,59 @@ def manifest_seeds():
     cfg = '{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["sha256:@D@"]},' \
           '"config":{"User":"root","ExposedPorts":{"80/tcp":{}},"Labels":{"a":"b"},' \
           '"Healthcheck":{"Test":["CMD","true"]}},"history":[{"created_by":"x"}]}'
-    man = '{"schemaVersion":2,"config":{"mediaType":"application/vnd.oci.image.config.v1+json",' \
-          '"digest":"sha256:@C@"},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar",' \
-          '"digest":"sha256:@L@","size":0}]}'
-    idx = '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.manifest.v1+json",' \
-          '"digest":"sha256:@M@","platform":{"os":"linux","architecture":"amd64"}}]}'
+    cdesc = '"config":{"mediaType":"application/vnd.oci.image.config.v1+json",' \
+            '"digest":"sha256:@C@","size":@c@}'
+    ldesc = '{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":"sha256:@L@","size":0}'
+    man = '{"schemaVersion":2,' + cdesc + ',"layers":[' + ldesc + ']}'
+    mdesc = '"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:@M@","size":@m@'
+    idx = '{"schemaVersion":2,"manifests":[{' + mdesc + ',"platform":{"os":"linux","architecture":"amd64"}}]}'
     write("manifest", "oci", ("o\n" + idx + "\n--\n" + man + "\n--\n" + cfg).encode())
     nested = '{"schemaVersion":2,"manifests":[{"mediaType":"application/vnd.oci.image.index.v1+json",' \
-             '"digest":"sha256:@M@"}]}'
+             '"digest":"sha256:@M@","size":@m@}]}'
     write("manifest", "nested-index", ("o\n" + nested + "\n--\n" + idx + "\n--\n" + cfg).encode())
     dm = '[{"Config":"blobs/sha256/@C@","RepoTags":["a:b"],"Layers":["blobs/sha256/@L@"]}]'
     write("manifest", "docker", ("d\n" + dm + "\n--\n" + man + "\n--\n" + cfg).encode())
     write("manifest", "malformed", b"o\n{\"schemaVersion\":2,\"manifests\":[{\n--\n{}\n--\n{}")
+
+    # evasions: keys Go's encoding/json folds together, duplicates, descriptor sizes
+    def oci(name, i=idx, m=man, c=cfg):
+        write("manifest", name, ("o\n" + i + "\n--\n" + m + "\n--\n" + c).encode())
+
+    def docker(name, d, c=cfg):
+        write("manifest", name, ("d\n" + d + "\n--\n" + man + "\n--\n" + c).encode())
+
+    oci("layers-case", m=man[:-1] + ',"Layers":[' + ldesc + ']}')
+    oci("layers-dup", m=man[:-1] + ',"layers":[]}')
+    oci("layers-longs", m=man[:-1] + ',"layer\\u017f":[]}')  # JSON escape
+    oci("layers-longs-raw", m=man[:-1] + ',"layer\u017f":[]}')  # raw UTF-8
+    oci("layers-only-upper", m=man.replace('"layers"', '"LAYERS"'))
+    oci("config-case", m=man.replace('"config"', '"Config"'))
+    oci("config-both", m=man[:-1] + ',"CONFIG":{"digest":"sha256:@C@","size":@c@}}')
+    oci("digest-case", m=man.replace('"size":0}', '"size":0,"Digest":"sha256:@L@"}'))
+    oci("healthcheck-kelvin", c=cfg.replace('"Labels"', '"Healthchec\u212a":{"Test":["NONE"]},"Labels"'))
+    oci("healthcheck-kelvin-only", c=cfg.replace('"Healthcheck"', '"Healthchec\\u212a"'))
+    oci("mediatype-case", m=man.replace('"mediaType":"application/vnd.oci.image.layer.v1.tar"',
+                                        '"MediaType":"application/vnd.oci.image.layer.v1.tar"'))
+    oci("diffids-case", c=cfg.replace('"diff_ids"', '"Diff_ids"'))
+    oci("diffids-both", c=cfg.replace('"type":"layers"', '"type":"layers","DIFF_IDS":[]'))
+    oci("rootfs-case", c=cfg.replace('"rootfs"', '"RootFS"'))
+    oci("env-case", c=cfg.replace('"User":"root"', '"User":"root","env":["A=1"],"Env":["B=2"]'))
+    oci("labels-case-ok", c=cfg.replace('"Labels":{"a":"b"}', '"Labels":{"a":"b","A":"c"}'))
+    oci("labels-dup", c=cfg.replace('"Labels":{"a":"b"}', '"Labels":{"a":"b","a":"c"}'))
+    oci("manifests-case", i=idx.replace('"manifests"', '"Manifests"'))
+    oci("manifests-both", i=idx[:-1] + ',"MANIFESTS":[]}')
+    oci("platform-case", i=idx.replace('"platform"', '"Platform"'))
+    oci("size-zero", i=idx.replace('"size":@m@', '"size":0'))
+    oci("size-negative", i=idx.replace('"size":@m@', '"size":-1'))
+    oci("size-ten", m=man.replace('"size":@c@', '"size":10'))
+    oci("size-big", m=man.replace('"size":0}', '"size":99999999999}'))
+    oci("size-missing", m=man.replace(',"size":@c@', ''))
+    oci("size-float", m=man.replace('"size":@c@', '"size":1.5'))
+    oci("size-string", i=idx.replace('"size":@m@', '"size":"@m@"'))
+    oci("deep", c='{"a":' * 300 + '1' + '}' * 300)
+    docker("docker-layers-case", dm[:-2] + ',"layers":["x"]}]')
+    docker("docker-config-case", dm.replace('"Config"', '"config"'))
+    docker("docker-dup", dm[:-2] + ',"Layers":[]}]')
 
 
 def chisel_seeds():

@@ -118,5 +118,5 @@ static int want(const vigil_file *f, const uint8_t *head, size_t len)
 }
 
 const vigil_cataloger vigil_cataloger_apk = {
-	"apk", VIGIL_CAT_DATABASE | VIGIL_CAT_OS, want, parse, 256u << 20,
+	"apk", VIGIL_CAT_DATABASE | VIGIL_CAT_OS | VIGIL_CAT_STREAM, want, parse, 256u << 20,
 };

@@ -225,7 +225,12 @@ int vigil_catalog__stanzas(const uint8_t *data, size_t len, vigil_stanza_cb cb, 
 
 /* ---- the analyzer that feeds the catalogers ---- */
 
-enum { MODE_UNKNOWN = 0, MODE_FULL, MODE_WINDOW, MODE_NONE };
+enum { MODE_UNKNOWN = 0, MODE_FULL, MODE_WINDOW, MODE_NONE, MODE_STREAM };
+/* stream mode: a longer line keeps its first STREAM_LINE_MAX bytes, a longer record its
+ * first STREAM_REC_MAX bytes (whole lines); both are reported as truncated */
+#define STREAM_LINE_MAX (64u << 10)
+#define STREAM_REC_MAX (32u << 20)
+#define STREAM_LEAD_MAX 64
 #define NCAT VIGIL_ARRAY_LEN(CATALOGERS)
 
 typedef struct fstate {
@@ -238,16 +243,29 @@ typedef struct fstate {
 	uint8_t carry[64];
 	size_t carry_len;
 	int found;
+	/* stream mode: the record being gathered */
+	vigil_catalog_result *sr;
+	size_t line_len, lead;
+	int line_blank, rec_content, line_cut, rec_cut;
+	unsigned truncated;
 	char path[];
 } fstate;
 
+/* A package database is never skipped for its size: streamed catalogers take any size,
+ * the others refuse (VIGIL_ELIMIT: the read stops with an error naming the file). */
 static int cat_want(const vigil_inventory *inv, const vigil_cataloger *c, const vigil_file *f,
 		    const uint8_t *head, size_t n)
 {
 	uint64_t limit = c->flags & VIGIL_CAT_ARCHIVE ? inv->opts.max_archive_size : c->max_size;
+	uint64_t file_limit = inv->img->ctx->limits.max_file_size;
 	int w = c->want(f, head, n);
-	if (w == VIGIL_WANT_YES && limit && f->size > limit)
-		return VIGIL_WANT_NO;
+	if (w != VIGIL_WANT_YES || c->flags & VIGIL_CAT_STREAM)
+		return w;
+	if ((limit && f->size > limit) || f->size > file_limit)
+		return (c->flags & (VIGIL_CAT_DATABASE | VIGIL_CAT_OS)) ==
+				       (VIGIL_CAT_DATABASE | VIGIL_CAT_OS)
+			       ? VIGIL_ELIMIT
+			       : VIGIL_WANT_NO;
 	return w;
 }
 
@@ -257,6 +275,8 @@ static int an_want(const vigil_file *f, const uint8_t *head, size_t n, void *pay
 	int verdict = VIGIL_WANT_NO;
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(CATALOGERS); i++) {
 		int w = cat_want(inv, CATALOGERS[i], f, head, n);
+		if (w < 0)
+			return w;
 		if (w == VIGIL_WANT_YES)
 			return VIGIL_WANT_YES;
 		if (w == VIGIL_WANT_HEAD)
@@ -279,6 +299,96 @@ static int an_begin(void **state, const vigil_file *f, void *payload)
 	return 0;
 }
 
+static int result_new(vigil_catalog_result **out, vigil_inventory *inv, const vigil_cataloger *c,
+		      fstate *s);
+static int result_keep(vigil_inventory *inv, vigil_catalog_result *r, int error, fstate *s);
+
+static int stream_begin(vigil_inventory *inv, fstate *s)
+{
+	s->data.limit = STREAM_REC_MAX + STREAM_LINE_MAX + STREAM_LEAD_MAX + 2;
+	return result_new(&s->sr, inv, s->wc, s);
+}
+
+/* Parses the gathered record (if it holds anything but blank lines) and starts the next. */
+static int stream_flush(fstate *s)
+{
+	int error = 0;
+	if (s->rec_content)
+		error = s->wc->parse(s->sr, &s->f, s->data.data, s->data.len);
+	s->data.len = 0;
+	s->rec_content = 0;
+	s->rec_cut = 0;
+	return error;
+}
+
+/* Stream mode: splits the content into lines and records; blank lines (of any number
+ * and length) cost no memory, every other line at most STREAM_LINE_MAX bytes. */
+static int stream_data(fstate *s, const uint8_t *p, size_t n)
+{
+	int ws = (s->wc->flags & VIGIL_CAT_STANZA_WS) != 0, error;
+	while (n) {
+		if (s->line_blank && !s->lead && !s->rec_content && *p == '\n') {
+			/* a run of empty lines between records (or padding): nothing to keep */
+			while (n && *p == '\n')
+				p++, n--;
+			continue;
+		}
+		const uint8_t *nl = memchr(p, '\n', n);
+		size_t seg = nl ? (size_t)(nl - p) : n;
+		for (size_t i = 0; i < seg; i++) {
+			uint8_t c = p[i];
+			if (s->line_blank) {
+				/* leading blanks are held back until the line proves not blank */
+				if (c == '\r' || (ws && (c == ' ' || c == '\t'))) {
+					if (s->lead < STREAM_LEAD_MAX && c != '\r') {
+						if ((error = vigil_buf_putc(&s->data, (char)c)) < 0)
+							return error;
+						s->lead++;
+					}
+					continue;
+				}
+				s->line_blank = 0;
+				s->rec_content = 1;
+				if (s->data.len >= STREAM_REC_MAX && !s->rec_cut) {
+					s->rec_cut = 1;
+					s->truncated++;
+				}
+				if (s->rec_cut)
+					s->data.len -= s->lead;
+			}
+			if (s->rec_cut || s->line_cut)
+				break;
+			size_t take = seg - i;
+			if (s->line_len + take > STREAM_LINE_MAX) {
+				take = STREAM_LINE_MAX - s->line_len;
+				s->line_cut = 1;
+				s->truncated++;
+			}
+			if ((error = vigil_buf_put(&s->data, p + i, take)) < 0)
+				return error;
+			s->line_len += take;
+			break;
+		}
+		if (!nl)
+			return 0;
+		/* the end of a line */
+		if (s->line_blank) {
+			s->data.len -= s->lead; /* drop the held-back blanks */
+			if ((error = stream_flush(s)) < 0)
+				return error;
+		} else if (!s->rec_cut && (error = vigil_buf_putc(&s->data, '\n')) < 0) {
+			return error;
+		}
+		s->line_blank = 1;
+		s->line_len = 0;
+		s->lead = 0;
+		s->line_cut = 0;
+		n -= seg + 1;
+		p += seg + 1;
+	}
+	return 0;
+}
+
 /* Decides, from the first chunk, which catalogers take the file and whether it is
  * buffered whole or only scanned for a window. */
 static int choose_mode(vigil_inventory *inv, fstate *s, const uint8_t *head, size_t n)
@@ -291,14 +401,30 @@ static int choose_mode(vigil_inventory *inv, fstate *s, const uint8_t *head, siz
 		int w = cat_want(inv, c, &s->f, NULL, 0);
 		if (w == VIGIL_WANT_HEAD)
 			w = cat_want(inv, c, &s->f, head, hl);
+		if (w < 0)
+			return w;
 		s->verdict[i] = w == VIGIL_WANT_YES;
 		if (!s->verdict[i])
 			continue;
+		if (c->flags & VIGIL_CAT_STREAM && !s->wc && !full) {
+			s->wc = c;
+			s->mode = MODE_STREAM;
+			continue;
+		}
+		if (s->mode == MODE_STREAM) { /* a second cataloger: whole-file mode */
+			s->mode = MODE_NONE;
+			s->wc = NULL;
+			full = 1;
+		}
 		if (c->magic && c->window_above && s->f.size > c->window_above &&
 		    c->magic_len <= sizeof(s->carry) && !s->wc)
 			s->wc = c;
 		else
 			full = 1;
+	}
+	if (s->mode == MODE_STREAM) {
+		s->line_blank = 1;
+		return stream_begin(inv, s);
 	}
 	if (full) {
 		s->mode = MODE_FULL;
@@ -367,6 +493,8 @@ static int an_data(void *state, const uint8_t *p, size_t n, void *payload)
 		return 0;
 	if (s->mode == MODE_WINDOW)
 		return scan_window(s, p, n);
+	if (s->mode == MODE_STREAM)
+		return stream_data(s, p, n);
 	error = vigil_buf_put(&s->data, p, n);
 	if (error == VIGIL_ELIMIT) {
 		s->too_big = 1; /* the file grew past its header size: not parsed */
@@ -375,11 +503,12 @@ static int an_data(void *state, const uint8_t *p, size_t n, void *payload)
 	return error;
 }
 
-static int run_parser(vigil_inventory *inv, const vigil_cataloger *c, fstate *s)
+static int result_new(vigil_catalog_result **out, vigil_inventory *inv, const vigil_cataloger *c,
+		      fstate *s)
 {
 	vigil_catalog_result *r = calloc(1, sizeof(*r));
 	vigil_vec pk = VIGIL_VEC_INIT(vigil_pkg), ow = VIGIL_VEC_INIT(owned);
-	int error;
+	*out = NULL;
 	if (!r)
 		return VIGIL_ENOMEM;
 	r->inv = inv;
@@ -392,7 +521,25 @@ static int run_parser(vigil_inventory *inv, const vigil_cataloger *c, fstate *s)
 		free(r);
 		return VIGIL_ENOMEM;
 	}
-	error = c->parse(r, &s->f, s->data.data ? s->data.data : (const uint8_t *)"", s->data.len);
+	*out = r;
+	return 0;
+}
+
+static void result_free(vigil_catalog_result *r)
+{
+	if (!r)
+		return;
+	vigil_vec_free(&r->pkgs);
+	vigil_vec_free(&r->owned);
+	vigil_arena_clear(&r->arena);
+	free(r);
+}
+
+/* Keeps the result of parsing s's file (error: what parse() returned); frees it when
+ * there is nothing to keep. */
+static int result_keep(vigil_inventory *inv, vigil_catalog_result *r, int error, fstate *s)
+{
+	const vigil_cataloger *c = r->cat;
 	if (error == VIGIL_ENOMEM || error == VIGIL_ECANCELLED)
 		goto fail;
 	if (error < 0)
@@ -402,6 +549,12 @@ static int run_parser(vigil_inventory *inv, const vigil_cataloger *c, fstate *s)
 		vigil_image__warn(inv->img, "%s (layer %d): %u malformed %s record(s) skipped (%s)",
 				  s->path, s->f.layer, r->skipped, c->name,
 				  r->skip_what ? r->skip_what : "");
+	if (error >= 0 && s->truncated)
+		vigil_image__warn(inv->img,
+				  "%s (layer %d): %u over-long line(s) or record(s) truncated "
+				  "(lines keep %u KiB, records %u MiB)",
+				  s->path, s->f.layer, s->truncated, STREAM_LINE_MAX >> 10,
+				  STREAM_REC_MAX >> 20);
 	if (error < 0 ||
 	    (r->pkgs.len == 0 && r->owned.len == 0 && !(c->flags & VIGIL_CAT_DATABASE))) {
 		error = 0;
@@ -418,11 +571,18 @@ static int run_parser(vigil_inventory *inv, const vigil_cataloger *c, fstate *s)
 	}
 	return 0;
 fail:
-	vigil_vec_free(&r->pkgs);
-	vigil_vec_free(&r->owned);
-	vigil_arena_clear(&r->arena);
-	free(r);
+	result_free(r);
 	return error;
+}
+
+static int run_parser(vigil_inventory *inv, const vigil_cataloger *c, fstate *s)
+{
+	vigil_catalog_result *r;
+	int error = result_new(&r, inv, c, s);
+	if (error < 0)
+		return error;
+	error = c->parse(r, &s->f, s->data.data ? s->data.data : (const uint8_t *)"", s->data.len);
+	return result_keep(inv, r, error, s);
 }
 
 static int an_end(void *state, int error, void *payload)
@@ -431,7 +591,14 @@ static int an_end(void *state, int error, void *payload)
 	fstate *s = state;
 	if (error == 0 && s->mode == MODE_UNKNOWN)
 		error = choose_mode(inv, s, (const uint8_t *)"", 0); /* an empty file */
-	if (error == 0 && !s->too_big && s->mode == MODE_WINDOW) {
+	if (s->mode == MODE_STREAM && s->sr) {
+		if (error == 0 && !s->line_blank)
+			error = stream_data(s, (const uint8_t *)"\n", 1);
+		if (error == 0)
+			error = stream_flush(s);
+		error = result_keep(inv, s->sr, error, s);
+		s->sr = NULL;
+	} else if (error == 0 && !s->too_big && s->mode == MODE_WINDOW) {
 		if (s->found)
 			error = run_parser(inv, s->wc, s);
 	} else if (error == 0 && !s->too_big && s->mode == MODE_FULL) {
@@ -461,7 +628,7 @@ int vigil_inventory_new(vigil_inventory **out, vigil_image *img, const vigil_inv
 	inv->pkgs = pv;
 	vigil_arena_init(&inv->arena);
 	pthread_mutex_init(&inv->lock, NULL);
-	vigil_analyzer a = {"inventory", an_want, an_begin, an_data, an_end, inv};
+	vigil_analyzer a = {"inventory", an_want, an_begin, an_data, an_end, inv, 1};
 	if ((error = vigil_image_add_analyzer(img, &a)) < 0) {
 		vigil_inventory_free(inv);
 		return error;
@@ -649,6 +816,165 @@ static const char *make_purl(vigil_inventory *inv, const vigil_pkg *p)
 	return out;
 }
 
+/* ---- package databases behind symlinks ---- */
+
+/* Where the package managers keep their databases. The streaming pass offers files by
+ * the path their layer gives them; a database reached through a symlinked directory
+ * (/var/lib/dpkg -> /opt/db) or a symlinked file is found here, in the merged view,
+ * resolved as the package manager would (chroot-like: ".." stops at the root), and read
+ * again from its layer. */
+static const struct late_db {
+	const vigil_cataloger *cat;
+	const char *path;
+	int dir; /* every file directly in it */
+} LATE_DBS[] = {
+	{&vigil_cataloger_dpkg, "/var/lib/dpkg/status", 0},
+	{&vigil_cataloger_dpkg_distroless, "/var/lib/dpkg/status.d", 1},
+	{&vigil_cataloger_apk, "/lib/apk/db/installed", 0},
+	{&vigil_cataloger_rpm, "/var/lib/rpm/rpmdb.sqlite", 0},
+	{&vigil_cataloger_rpm, "/usr/lib/sysimage/rpm/rpmdb.sqlite", 0},
+	{&vigil_cataloger_rpm, "/var/lib/rpm/Packages", 0},
+	{&vigil_cataloger_rpm, "/usr/lib/sysimage/rpm/Packages", 0},
+	{&vigil_cataloger_rpm, "/var/lib/rpm/Packages.db", 0},
+	{&vigil_cataloger_rpm, "/usr/lib/sysimage/rpm/Packages.db", 0},
+};
+
+typedef struct late_ctx {
+	fstate *s;
+	vigil_inventory *inv;
+} late_ctx;
+
+static int late_chunk(const void *p, size_t n, void *payload)
+{
+	late_ctx *c = payload;
+	return an_data(c->s, p, n, c->inv);
+}
+
+static int have_result(vigil_inventory *inv, const vigil_cataloger *c, const char *path)
+{
+	for (size_t i = 0; i < inv->results.len; i++) {
+		vigil_catalog_result *r = VIGIL_VEC_AT(&inv->results, vigil_catalog_result *, i);
+		if (r->cat == c && strcmp(r->path, path) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Reads the file at `real` (as layer `f` says) for `c` as if it were at `logical`. */
+static int late_read(vigil_inventory *inv, const vigil_cataloger *c, const vigil_file *f,
+		     const char *logical, const char *real)
+{
+	size_t n = strlen(real);
+	fstate *s;
+	int error;
+	if (have_result(inv, c, real))
+		return 0; /* the reading pass found it under its own path already */
+	if (!(s = calloc(1, sizeof(*s) + n + 1)))
+		return VIGIL_ENOMEM;
+	memcpy(s->path, real, n + 1);
+	s->f = *f;
+	s->f.path = logical;
+	late_ctx lc = {s, inv};
+	error = vigil_image__file_pull(inv->img, real, f->layer, late_chunk, &lc);
+	if (error == 0 && s->mode == MODE_UNKNOWN)
+		error = choose_mode(inv, s, (const uint8_t *)"", 0);
+	error = an_end(s, error, inv);
+	if (error == VIGIL_ELIMIT)
+		return vigil_error_set(inv->img->ctx, error,
+				       "package database '%s' (behind a symbolic link, at '%s') "
+				       "is too large to read (raise --max-file-size); a package "
+				       "database is never skipped",
+				       logical, real);
+	if (error == VIGIL_EINVAL)
+		return vigil_error_set(inv->img->ctx, error,
+				       "package database '%s' is behind a symbolic link (at '%s') "
+				       "and the image was read from a compressed stream: "
+				       "decompress it first",
+				       logical, real);
+	return error;
+}
+
+typedef struct late_dir {
+	vigil_vec paths;  /* char *, malloc'd */
+	vigil_vec layers; /* int */
+	vigil_vec sizes;  /* uint64_t */
+	const char *dir;
+	size_t dlen;
+} late_dir;
+
+static int late_dir_cb(const vigil_file *f, void *payload)
+{
+	late_dir *d = payload;
+	if (f->type != VIGIL_FT_FILE || strncmp(f->path, d->dir, d->dlen) != 0 ||
+	    f->path[d->dlen] != '/' || strchr(f->path + d->dlen + 1, '/'))
+		return 0;
+	char **slot = vigil_vec_push(&d->paths);
+	int *ls = slot ? vigil_vec_push(&d->layers) : NULL;
+	uint64_t *sz = ls ? vigil_vec_push(&d->sizes) : NULL;
+	if (!sz || !(*slot = strdup(f->path)))
+		return VIGIL_ENOMEM;
+	*ls = f->layer;
+	*sz = f->size;
+	return 0;
+}
+
+static int late_databases(vigil_inventory *inv)
+{
+	char real[4096], logical[4096];
+	int error = 0;
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(LATE_DBS) && error == 0; i++) {
+		const struct late_db *db = &LATE_DBS[i];
+		const vigil_file *f;
+		error = vigil_image_lookup(&f, inv->img, db->path, 1);
+		if (error == VIGIL_EFORMAT)
+			return vigil_error_set(inv->img->ctx, error,
+					       "package database path '%s': symbolic link loop "
+					       "(too many levels of symbolic links)",
+					       db->path);
+		if (error < 0) {
+			error = 0;
+			inv->img->ctx->error[0] = '\0';
+			continue;
+		}
+		if (strcmp(f->path, db->path) == 0 ||
+		    snprintf(real, sizeof(real), "%s", f->path) >= (int)sizeof(real))
+			continue; /* no symlink on the way: the reading pass saw it */
+		if (!db->dir) {
+			if (f->type == VIGIL_FT_FILE || f->type == VIGIL_FT_HARDLINK) {
+				vigil_file cp = *f;
+				error = late_read(inv, db->cat, &cp, db->path, real);
+			}
+			continue;
+		}
+		if (f->type != VIGIL_FT_DIR)
+			continue;
+		late_dir d = {VIGIL_VEC_INIT(char *), VIGIL_VEC_INIT(int), VIGIL_VEC_INIT(uint64_t),
+			      real, strlen(real)};
+		char prefix[4100];
+		snprintf(prefix, sizeof(prefix), "%s/", real);
+		error = vigil_image_foreach_file(inv->img, prefix, late_dir_cb, &d);
+		for (size_t k = 0; k < d.paths.len; k++) {
+			const char *rp = VIGIL_VEC_AT(&d.paths, char *, k);
+			vigil_file lf;
+			if (error == 0) {
+				memset(&lf, 0, sizeof(lf));
+				lf.type = VIGIL_FT_FILE;
+				lf.layer = VIGIL_VEC_AT(&d.layers, int, k);
+				lf.size = VIGIL_VEC_AT(&d.sizes, uint64_t, k);
+				lf.removed_by = -1;
+				snprintf(logical, sizeof(logical), "%s/%s", db->path,
+					 rp + d.dlen + 1);
+				error = late_read(inv, db->cat, &lf, logical, rp);
+			}
+			free((void *)rp);
+		}
+		vigil_vec_free(&d.paths);
+		vigil_vec_free(&d.layers);
+		vigil_vec_free(&d.sizes);
+	}
+	return error;
+}
+
 int vigil_inventory_finish(vigil_inventory *inv)
 {
 	vigil_catalog_result **rs = inv->results.data;
@@ -660,6 +986,10 @@ int vigil_inventory_finish(vigil_inventory *inv)
 	if (inv->finished)
 		return 0;
 	inv->finished = 1;
+	if ((error = late_databases(inv)) < 0)
+		return error;
+	rs = inv->results.data;
+	nr = inv->results.len;
 	inv->distro.id = os->id;
 	inv->distro.version_id = os->version_id;
 	inv->distro.codename = os->version_codename;

@@ -30,6 +30,12 @@ enum {
 	/* archives and binaries: the size limit is the inventory's max_archive_size
 	 * (--max-archive-size), not max_size */
 	VIGIL_CAT_ARCHIVE = 4,
+	/* records separated by blank lines, each parsed on its own: the file is streamed
+	 * at any size (even over --max-file-size), parse() called once per record with
+	 * per-line and per-record caps. STANZA_WS: a line of only spaces and tabs is blank
+	 * (dpkg); otherwise only an empty line is (apk). */
+	VIGIL_CAT_STREAM = 8,
+	VIGIL_CAT_STANZA_WS = 16,
 };
 
 typedef struct vigil_cataloger {

@@ -105,7 +105,9 @@ static int want_status(const vigil_file *f, const uint8_t *head, size_t len)
 }
 
 const vigil_cataloger vigil_cataloger_dpkg = {
-	"dpkg", VIGIL_CAT_DATABASE | VIGIL_CAT_OS, want_status, parse_status, 256u << 20,
+	"dpkg",	     VIGIL_CAT_DATABASE | VIGIL_CAT_OS | VIGIL_CAT_STREAM | VIGIL_CAT_STANZA_WS,
+	want_status, parse_status,
+	256u << 20,
 };
 
 static int in_status_d(const char *path)

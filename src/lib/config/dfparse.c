@@ -136,6 +136,15 @@ static const char *lookup(const vigil_vec *v, const char *name, size_t n)
 static int expand_into(parser *ps, const vigil_vec *scope, const char *s, size_t n, vigil_buf *out,
 		       int depth);
 
+/* Writes an unresolved `${...}` back as written. */
+static int unresolved(vigil_buf *out, const char *s, size_t n)
+{
+	int error;
+	if ((error = vigil_buf_puts(out, "${")) < 0 || (error = vigil_buf_put(out, s, n)) < 0)
+		return error;
+	return vigil_buf_putc(out, '}');
+}
+
 /* Expands `${...}` whose inside is s[0..n): name, then :-, :+, - or + and a word. */
 static int expand_braced(parser *ps, const vigil_vec *scope, const char *s, size_t n,
 			 vigil_buf *out, int depth)
@@ -145,12 +154,13 @@ static int expand_braced(parser *ps, const vigil_vec *scope, const char *s, size
 	while (k < n && (isalnum((unsigned char)s[k]) || s[k] == '_'))
 		k++;
 	val = lookup(scope, s, k);
-	if (k == n)
-		return val ? vigil_buf_puts(out, val) : 0;
+	/* an unresolved variable stays as written, so checks see "${NAME}" and skip the
+	 * value instead of judging an empty string */
+	if (k == n || (s[k] != ':' && s[k] != '-' && s[k] != '+') ||
+	    (s[k] == ':' && (k + 1 >= n || (s[k + 1] != '-' && s[k + 1] != '+'))))
+		return val ? vigil_buf_puts(out, val) : unresolved(out, s, n);
 	bool colon = s[k] == ':';
 	size_t op = k + colon;
-	if (op >= n || (s[op] != '-' && s[op] != '+'))
-		return val ? vigil_buf_puts(out, val) : 0; /* unsupported modifier */
 	bool set = val && (!colon || *val);
 	const char *word = s + op + 1;
 	size_t wn = n - op - 1;
@@ -199,8 +209,7 @@ static int expand_into(parser *ps, const vigil_vec *scope, const char *s, size_t
 			while (j < n && (isalnum((unsigned char)s[j]) || s[j] == '_'))
 				j++;
 			const char *v = lookup(scope, s + i + 1, j - i - 1);
-			if (v)
-				error = vigil_buf_puts(out, v);
+			error = v ? vigil_buf_puts(out, v) : vigil_buf_put(out, s + i, j - i);
 			i = j - 1;
 		} else {
 			error = vigil_buf_putc(out, c);
@@ -361,7 +370,7 @@ static int define_vars(parser *ps, vigil_df_instr *in)
 			val = in->stage >= 0 ? lookup(&ps->meta, name, strlen(name)) : NULL;
 		if (!val && cmd_is(in, "ARG") && lookup(scope, name, strlen(name)))
 			continue;
-		error = set_var(ps, scope, name, val ? val : "");
+		error = set_var(ps, scope, name, val); /* NULL: declared without a value */
 	}
 	return error;
 }

@@ -5,10 +5,11 @@
  * per RUN shell command, or per stage.
  */
 #include <ctype.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/dfparse.h"
+#include "config/dfcheck.h"
 
 #define K "dockerfile"
 
@@ -73,6 +74,56 @@ const vigil_check_info vigil_config__checks_dockerfile[] = {
 	 "Grant only the permissions needed; world-writable files can be changed by anyone."},
 	{"VGL-DF-031", K, NULL, "LOW", "useradd with a large UID without -l",
 	 "Add -l (--no-log-init) to useradd: a large UID makes /var/log/faillog huge."},
+	{"VGL-DF-032", K, "DL3043", "HIGH", "ONBUILD of FROM, MAINTAINER or ONBUILD",
+	 "Use ONBUILD only with instructions that may be triggered (RUN, COPY, ADD, ...)."},
+	{"VGL-DF-033", K, "DL3014", "LOW", "apt-get install without -y",
+	 "Add -y (--yes) so the build never waits for an answer."},
+	{"VGL-DF-034", K, "DL3027", "LOW", "apt used instead of apt-get",
+	 "Use apt-get (or apt-cache): apt's interface is not stable for scripts."},
+	{"VGL-DF-035", K, "DL3001", "LOW", "Command that makes no sense in a build",
+	 "Remove ssh, vim, shutdown, service, ps, top, kill, mount and the like from RUN."},
+	{"VGL-DF-036", K, "DL3021", "HIGH", "COPY of several sources to a non-directory",
+	 "End the destination with / when copying more than one source."},
+	{"VGL-DF-037", K, "DL3022", "MEDIUM", "COPY --from names no earlier stage",
+	 "Name a stage defined above (FROM ... AS name), or an image with a tag."},
+	{"VGL-DF-038", K, "DL3044", "MEDIUM", "ENV refers to a variable set in the same ENV",
+	 "Set the variable in an earlier ENV; within one ENV the new value is not seen."},
+	{"VGL-DF-039", K, "DL3024", "HIGH", "Stage name duplicated or reserved",
+	 "Give every stage its own name, other than scratch or context."},
+	{"VGL-DF-040", K, "DL3029", "MEDIUM", "FROM --platform with a fixed platform",
+	 "Drop --platform or use $BUILDPLATFORM / $TARGETPLATFORM."},
+	{"VGL-DF-041", K, "DL3028", "LOW", "gem install without a version",
+	 "Pin versions: gem install name:version or -v version."},
+	{"VGL-DF-042", K, "DL3030", "LOW", "yum, dnf or zypper install without -y",
+	 "Add -y (zypper: -n) so the build never waits for an answer."},
+	{"VGL-DF-043", K, "DL3033", "LOW", "yum, dnf or zypper install without version pins",
+	 "Pin versions: name-version."},
+	{"VGL-DF-044", K, "DL3035", "MEDIUM", "zypper dist-upgrade",
+	 "Do not upgrade the distribution in the image; use a newer base image."},
+	{"VGL-DF-045", K, "DL3036", "LOW", "zypper install without zypper clean",
+	 "Run zypper clean in the same RUN as the install."},
+	{"VGL-DF-046", K, "DL3060", "LOW", "yarn install without yarn cache clean",
+	 "Run yarn cache clean in the same RUN, or use a cache mount."},
+	{"VGL-DF-047", K, NULL, "LOW", "go install without @version",
+	 "Install a fixed version: go install module/cmd@vX.Y.Z."},
+	{"VGL-DF-048", K, "DL3045", "MEDIUM", "COPY to a relative path without WORKDIR",
+	 "Set WORKDIR first or copy to an absolute path."},
+	{"VGL-DF-049", K, "DL4001", "LOW", "Both wget and curl used",
+	 "Use one download tool throughout the Dockerfile."},
+	{"VGL-DF-050", K, "DL3048", "LOW", "Invalid or missing label",
+	 "Use lower-case reverse-DNS label keys outside Docker's namespaces; set the labels "
+	 "the policy requires."},
+	{"VGL-DF-051", K, "DL4005", "MEDIUM", "ln -s over /bin/sh instead of SHELL",
+	 "Use the SHELL instruction to change the shell of RUN."},
+	{"VGL-DF-052", K, "DL3059", "LOW", "Consecutive RUN instructions",
+	 "Join consecutive RUNs with && to save layers."},
+	{"VGL-DF-053", K, "DL3047", "LOW", "wget without --progress",
+	 "Add --progress=dot:giga (or -q) so wget does not flood the build log."},
+	{"VGL-DF-054", K, NULL, "MEDIUM", "COPY --from of a whole stage root",
+	 "Copy only the files needed from the other stage."},
+	{"VGL-DF-055", K, NULL, "LOW", "Final USER given by name",
+	 "Give the final USER as a numeric UID (USER 10001:10001) so Kubernetes' "
+	 "runAsNonRoot can verify it."},
 	{NULL},
 };
 
@@ -100,8 +151,16 @@ bool vigil_config__registry_allowed(const char *ref, const char *const *allowed)
 	vigil_config__registry(reg, sizeof(reg), ref);
 	for (; *allowed; allowed++) {
 		size_t n = strlen(*allowed);
-		if (strcmp(reg, *allowed) == 0)
+		if (strcasecmp(reg, *allowed) == 0) /* host names ignore case */
 			return true;
+		/* "*" allows every registry, "*.corp.com" every host under corp.com */
+		if (strchr(*allowed, '*') && !strchr(*allowed, '/')) {
+			char host[256];
+			snprintf(host, sizeof(host), "%.*s", (int)strcspn(reg, ":"), reg);
+			if (fnmatch(*allowed, host, FNM_CASEFOLD) == 0 ||
+			    fnmatch(*allowed, reg, FNM_CASEFOLD) == 0)
+				return true;
+		}
 		/* a prefix with a path: "ghcr.io/acme" allows "ghcr.io/acme/x" */
 		if (n && strncmp(ref, *allowed, n) == 0 &&
 		    (ref[n] == '/' || (*allowed)[n - 1] == '/'))
@@ -133,388 +192,10 @@ bool vigil_config__secret_name(const char *name)
 	return false;
 }
 
-/* ---- shell commands of a RUN ------------------------------------------------------- */
-
-typedef struct scmd {
-	const char **argv; /* words, leading VAR=x assignments and sudo / env removed */
-	size_t argc;
-	bool piped; /* stdin comes from the previous command through | */
-	bool sudo;  /* the command was run with sudo */
-} scmd;
-
-typedef struct run_ctx {
-	vigil_arena arena;
-	vigil_vec cmds; /* scmd */
-	const char *text;
-	bool has_pipe;
-} run_ctx;
-
-/* Ends the current word / command. */
-static int push_word(run_ctx *rc, vigil_vec *words, vigil_buf *w, bool *inword)
-{
-	const char **slot;
-	if (!*inword)
-		return 0;
-	if (!(slot = vigil_vec_push(words)) ||
-	    !(*slot = vigil_arena_strndup(&rc->arena, w->data ? (char *)w->data : "", w->len)))
-		return VIGIL_ENOMEM;
-	w->len = 0;
-	*inword = false;
-	return 0;
-}
-
-static int push_cmd(run_ctx *rc, vigil_vec *words, bool piped)
-{
-	const char **v = words->data;
-	size_t n = words->len, k = 0;
-	scmd *c;
-	bool sudo = false;
-	for (;;) {
-		if (k < n && strchr(v[k], '=') &&
-		    (isalpha((unsigned char)v[k][0]) || v[k][0] == '_'))
-			k++;
-		else if (k < n && (strcmp(v[k], "sudo") == 0 || strcmp(v[k], "env") == 0 ||
-				   strcmp(v[k], "exec") == 0 || strcmp(v[k], "time") == 0)) {
-			sudo |= strcmp(v[k], "sudo") == 0;
-			k++;
-			while (sudo && k < n && v[k][0] == '-')
-				k++;
-		} else
-			break;
-	}
-	if (k < n || sudo) {
-		if (!(c = vigil_vec_push(&rc->cmds)))
-			return VIGIL_ENOMEM;
-		c->argc = n - k;
-		c->piped = piped;
-		c->sudo = sudo;
-		if (!(c->argv = vigil_arena_alloc(&rc->arena, (c->argc + 1) * sizeof(char *))))
-			return VIGIL_ENOMEM;
-		if (c->argc)
-			memcpy(c->argv, v + k, c->argc * sizeof(char *));
-	}
-	words->len = 0;
-	return 0;
-}
-
-/* Splits shell text into simple commands at ;, &&, ||, |, &, newlines and parentheses,
- * remembering which commands read a pipe. Quotes group words; $( ) and backquotes are
- * treated as separators so commands inside them are seen too. */
-static int shell_split(run_ctx *rc, const char *s)
-{
-	vigil_vec words = VIGIL_VEC_INIT(const char *);
-	vigil_buf w = VIGIL_BUF_INIT;
-	bool inword = false, piped = false;
-	char quote = 0;
-	int error = 0;
-	w.limit = 1 << 20;
-	for (const char *p = s;; p++) {
-		char c = *p;
-		if (quote) {
-			if (!c)
-				break;
-			if (c == quote)
-				quote = 0;
-			else if ((error = vigil_buf_putc(&w, c)) < 0)
-				goto done;
-			continue;
-		}
-		if (!c || c == ';' || c == '&' || c == '|' || c == '\n' || c == '(' || c == ')' ||
-		    c == '`' || (c == '$' && p[1] == '(')) {
-			bool pipe = c == '|' && p[1] != '|' && (p == s || p[-1] != '|');
-			if ((error = push_word(rc, &words, &w, &inword)) < 0 ||
-			    (error = push_cmd(rc, &words, piped)) < 0)
-				goto done;
-			piped = pipe;
-			rc->has_pipe |= pipe;
-			if (!c)
-				break;
-			if ((c == '&' || c == '|') && p[1] == c)
-				p++;
-			continue;
-		}
-		if (c == ' ' || c == '\t' || c == '\r') {
-			if ((error = push_word(rc, &words, &w, &inword)) < 0)
-				goto done;
-			continue;
-		}
-		inword = true;
-		if (c == '"' || c == '\'')
-			quote = c;
-		else if (c == '\\' && p[1]) {
-			if ((error = vigil_buf_putc(&w, *++p)) < 0)
-				goto done;
-		} else if ((error = vigil_buf_putc(&w, c)) < 0)
-			goto done;
-	}
-	error = push_word(rc, &words, &w, &inword);
-	if (error >= 0)
-		error = push_cmd(rc, &words, piped);
-done:
-	vigil_vec_free(&words);
-	vigil_buf_free(&w);
-	return error;
-}
-
-static const char *base_name(const char *p)
-{
-	const char *s = strrchr(p, '/');
-	return s ? s + 1 : p;
-}
-
-static bool is(const char *a, const char *b)
-{
-	return strcmp(a, b) == 0;
-}
-
-/* Index of the first non-option word after argv[from], or argc. */
-static size_t subcommand(const scmd *c, size_t from)
-{
-	for (size_t i = from; i < c->argc; i++)
-		if (c->argv[i][0] != '-')
-			return i;
-	return c->argc;
-}
-
-static bool has_opt(const scmd *c, const char *opt)
-{
-	for (size_t i = 0; i < c->argc; i++)
-		if (is(c->argv[i], opt))
-			return true;
-	return false;
-}
-
-/* A cache mount over `dir` (RUN --mount=type=cache,target=dir) makes cleaning moot. */
-static bool cache_mount(const vigil_df_instr *in, const char *dir)
-{
-	for (size_t i = 0; i < in->nflags; i++)
-		if (strncmp(in->flags[i], "--mount=", 8) == 0 && strstr(in->flags[i], "cache") &&
-		    strstr(in->flags[i], dir))
-			return true;
-	return false;
-}
-
-typedef struct df_scan {
-	vigil_config_result *r;
-	const vigil_df *df;
-	const char *file;
-	const vigil_config_opts *opts;
-	int error;
-} df_scan;
-
-#define ADD(s, id, line, ...)                                                                      \
-	do {                                                                                       \
-		int e_ = vigil_config__add((s)->r, id, (s)->file, line, NULL, -1, __VA_ARGS__);    \
-		if (e_ < 0 && (s)->error >= 0)                                                     \
-			(s)->error = e_;                                                           \
-	} while (0)
-
-/* Options of option-taking package commands that consume the next word. */
-static bool takes_value(const char *opt)
-{
-	static const char *const v[] = {"-o",
-					"-t",
-					"-c",
-					"-r",
-					"-e",
-					"-i",
-					"--index-url",
-					"--extra-index-url",
-					"--target",
-					"-X",
-					"--repository",
-					"--constraint",
-					"--requirement",
-					"--prefix",
-					"--root",
-					"--registry",
-					"--repo"};
-	for (size_t i = 0; i < VIGIL_ARRAY_LEN(v); i++)
-		if (is(opt, v[i]))
-			return true;
-	return false;
-}
-
-/* Calls `each` for the package arguments of a command after argv[from]. */
-static const char *first_unpinned(const scmd *c, size_t from, bool (*pinned)(const char *))
-{
-	for (size_t i = from; i < c->argc; i++) {
-		const char *a = c->argv[i];
-		if (a[0] == '-') {
-			if (takes_value(a))
-				i++;
-			continue;
-		}
-		if (!pinned(a))
-			return a;
-	}
-	return NULL;
-}
-
-static bool apt_pinned(const char *a)
-{
-	return strchr(a, '=') || strchr(a, '/') || strstr(a, ".deb") || a[0] == '$';
-}
-
-static bool apk_pinned(const char *a)
-{
-	return strchr(a, '=') || strstr(a, ".apk") || a[0] == '$';
-}
-
-static bool pip_pinned(const char *a)
-{
-	return strstr(a, "==") || strstr(a, ">=") || strstr(a, "<=") || strstr(a, "~=") ||
-	       strchr(a, '@') || strchr(a, '/') || a[0] == '.' || a[0] == '$' ||
-	       strstr(a, ".whl") || strstr(a, ".tar.gz");
-}
-
-static bool npm_pinned(const char *a)
-{
-	const char *at = strchr(a + (a[0] == '@'), '@');
-	return (at && at[1]) || strchr(a, '/') != NULL || a[0] == '.' || a[0] == '$' ||
-	       strstr(a, ".tgz");
-}
-
-static bool is_shell(const char *name)
-{
-	static const char *const sh[] = {"sh", "bash", "zsh", "ash", "dash", "ksh"};
-	for (size_t i = 0; i < VIGIL_ARRAY_LEN(sh); i++)
-		if (is(name, sh[i]))
-			return true;
-	return false;
-}
-
-/* Checks the package commands and shell habits of one RUN. */
-static void check_run(df_scan *s, const vigil_df_instr *in, bool pipefail_shell)
-{
-	run_ctx rc = {0};
-	vigil_buf text = VIGIL_BUF_INIT;
-	bool apt_update = false, apt_install = false, yum_install = false, sudo = false;
-	bool fetch = false;
-	int line = in->line;
-	vigil_arena_init(&rc.arena);
-	rc.cmds = (vigil_vec)VIGIL_VEC_INIT(scmd);
-	if (in->json) {
-		for (size_t i = 0; i < in->argc; i++)
-			if (vigil_buf_puts(&text, in->argv[i]) < 0 ||
-			    vigil_buf_putc(&text, ' ') < 0)
-				goto oom;
-	} else if (vigil_buf_puts(&text, in->args) < 0) {
-		goto oom;
-	}
-	for (size_t h = 0; h < in->nheredocs; h++)
-		if (vigil_buf_putc(&text, '\n') < 0 || vigil_buf_puts(&text, in->heredocs[h]) < 0)
-			goto oom;
-	if (vigil_buf_cstr(&text) < 0 || shell_split(&rc, (const char *)text.data) < 0)
-		goto oom;
-	rc.text = (const char *)text.data;
-	for (size_t i = 0; i < rc.cmds.len; i++) {
-		const scmd *c = &VIGIL_VEC_AT(&rc.cmds, scmd, i);
-		const char *name = c->argc ? base_name(c->argv[0]) : "";
-		size_t sub = subcommand(c, 1);
-		const char *sc = sub < c->argc ? c->argv[sub] : "";
-		const char *bad;
-		sudo |= c->sudo || is(name, "sudo");
-		if (is(name, "cd"))
-			ADD(s, "VGL-DF-024", line, "RUN changes directory with cd");
-		if (is(name, "curl") || is(name, "wget"))
-			fetch = true;
-		if (c->piped && is_shell(name) && fetch)
-			ADD(s, "VGL-DF-018", line, "output of curl / wget is piped into %s", name);
-		if (!c->piped)
-			fetch = is(name, "curl") || is(name, "wget");
-		if (is(name, "apt-get") || is(name, "apt") || is(name, "aptitude")) {
-			if (is(sc, "update"))
-				apt_update = true;
-			if (is(sc, "upgrade") || is(sc, "dist-upgrade") || is(sc, "full-upgrade"))
-				ADD(s, "VGL-DF-009", line, "%s %s", name, sc);
-			if (is(sc, "install")) {
-				apt_install = true;
-				if (!has_opt(c, "--no-install-recommends") &&
-				    !strstr(rc.text, "Install-Recommends=false") &&
-				    !strstr(rc.text, "Install-Recommends=0"))
-					ADD(s, "VGL-DF-007", line,
-					    "%s install without --no-install-recommends", name);
-				if ((bad = first_unpinned(c, sub + 1, apt_pinned)))
-					ADD(s, "VGL-DF-006", line,
-					    "package '%s' has no version pin", bad);
-			}
-		}
-		if (is(name, "apk") && is(sc, "add")) {
-			if (!has_opt(c, "--no-cache") && !cache_mount(in, "/var/cache/apk"))
-				ADD(s, "VGL-DF-011", line, "apk add without --no-cache");
-			if ((bad = first_unpinned(c, sub + 1, apk_pinned)))
-				ADD(s, "VGL-DF-012", line, "package '%s' has no version pin", bad);
-		}
-		size_t pip = c->argc;
-		if (!strncmp(name, "pip", 3))
-			pip = 1;
-		else if (!strncmp(name, "python", 6) && c->argc > 3 && is(c->argv[1], "-m") &&
-			 !strncmp(c->argv[2], "pip", 3))
-			pip = 3;
-		if (pip < c->argc && (sub = subcommand(c, pip)) < c->argc &&
-		    is(c->argv[sub], "install")) {
-			if (!has_opt(c, "--no-cache-dir") && !strstr(rc.text, "PIP_NO_CACHE_DIR") &&
-			    !cache_mount(in, ".cache/pip"))
-				ADD(s, "VGL-DF-013", line, "pip install without --no-cache-dir");
-			if ((bad = first_unpinned(c, sub + 1, pip_pinned)))
-				ADD(s, "VGL-DF-014", line, "package '%s' has no version pin", bad);
-		}
-		if (is(name, "npm") && (is(sc, "install") || is(sc, "i") || is(sc, "add"))) {
-			bool any = false;
-			for (size_t k = sub + 1; k < c->argc; k++)
-				any |= c->argv[k][0] != '-';
-			if (!any)
-				ADD(s, "VGL-DF-015", line, "npm install instead of npm ci");
-			else if ((bad = first_unpinned(c, sub + 1, npm_pinned)))
-				ADD(s, "VGL-DF-015", line, "package '%s' has no version", bad);
-		}
-		if ((is(name, "yum") || is(name, "dnf") || is(name, "microdnf")) &&
-		    is(sc, "install"))
-			yum_install = true;
-		if (is(name, "chmod"))
-			for (size_t k = 1; k < c->argc; k++)
-				if (is(c->argv[k], "777") || is(c->argv[k], "0777") ||
-				    is(c->argv[k], "a+rwx") || is(c->argv[k], "ugo+rwx"))
-					ADD(s, "VGL-DF-030", line, "chmod %s", c->argv[k]);
-		if (is(name, "useradd") && !has_opt(c, "-l") && !has_opt(c, "--no-log-init"))
-			for (size_t k = 1; k + 1 < c->argc; k++)
-				if (is(c->argv[k], "-u") || is(c->argv[k], "--uid")) {
-					uint64_t uid;
-					if (vigil_parse_uint(&uid, c->argv[k + 1], UINT32_MAX) ==
-						    0 &&
-					    uid > 65535)
-						ADD(s, "VGL-DF-031", line,
-						    "useradd -u %llu without -l",
-						    (unsigned long long)uid);
-				}
-	}
-	if (sudo)
-		ADD(s, "VGL-DF-017", line, "RUN uses sudo");
-	if (apt_update && !apt_install)
-		ADD(s, "VGL-DF-010", line, "apt-get update without an install in the same RUN");
-	if (apt_install && !(strstr(rc.text, "rm ") && strstr(rc.text, "/var/lib/apt/lists")) &&
-	    !cache_mount(in, "/var/lib/apt"))
-		ADD(s, "VGL-DF-008", line, "apt-get install without removing /var/lib/apt/lists");
-	if (yum_install && !strstr(rc.text, "clean all") && !strstr(rc.text, "/var/cache/yum") &&
-	    !strstr(rc.text, "/var/cache/dnf"))
-		ADD(s, "VGL-DF-016", line, "yum / dnf install without clean all");
-	if (rc.has_pipe && !in->json && !pipefail_shell && !strstr(rc.text, "pipefail"))
-		ADD(s, "VGL-DF-021", line, "RUN has a pipe but the shell has no pipefail");
-	goto done;
-oom:
-	if (s->error >= 0)
-		s->error = VIGIL_ENOMEM;
-done:
-	vigil_buf_free(&text);
-	vigil_vec_free(&rc.cmds);
-	vigil_arena_clear(&rc.arena);
-}
-
 /* ---- per instruction and per stage ------------------------------------------------- */
 
 /* Index of the stage named `name` (a name or a number), or -1. */
-static int stage_ref(const vigil_df *df, const char *name, int upto)
+int vigil_df__stage_ref(const vigil_df *df, const char *name, int upto)
 {
 	uint64_t n;
 	if (vigil_parse_uint(&n, name, 1000000) == 0)
@@ -617,6 +298,8 @@ static void check_expose(df_scan *s, const vigil_df_instr *in)
 	for (size_t i = 0; i < in->argc; i++) {
 		const char *p = in->argv[i];
 		char num[16];
+		if (strchr(p, '$'))
+			continue; /* unresolved variable: nothing to judge */
 		size_t k = strcspn(p, "/");
 		const char *dash;
 		uint64_t lo, hi;
@@ -666,42 +349,109 @@ static bool is_root_user(const char *u)
 	return (k == 4 && !strncmp(u, "root", 4)) || (k == 1 && u[0] == '0');
 }
 
+/* Whether a SHELL instruction turns pipefail on: "-o", "pipefail" or a cluster ending
+ * in o ("-eo", "-euo") followed by "pipefail". */
+static bool shell_pipefail(const vigil_df_instr *in)
+{
+	bool on = false;
+	for (size_t k = 0; in && k + 1 < in->argc; k++) {
+		const char *o = in->argv[k];
+		size_t n = strlen(o);
+		if (n >= 2 && (o[0] == '-' || o[0] == '+') && o[1] != '-' && o[n - 1] == 'o' &&
+		    is(in->argv[k + 1], "pipefail"))
+			on = o[0] == '-';
+	}
+	return on;
+}
+
+/* An image named by a flag (COPY --from, RUN --mount=...,from=) must come from an
+ * allowed registry unless it is a stage. */
+static void check_flag_image(df_scan *s, const vigil_df_instr *in, int st, const char *from,
+			     const char *what)
+{
+	int ref;
+	if (!from || !*from || strchr(from, '$'))
+		return;
+	ref = vigil_df__stage_ref(s->df, from, st + 1);
+	if (ref == st)
+		ADD(s, "VGL-DF-026", in->line, "%s=%s refers to its own stage", what, from);
+	else if (ref < 0 && !vigil_config__registry_allowed(
+				    from, s->opts ? s->opts->allowed_registries : NULL))
+		ADD(s, "VGL-DF-029", in->line, "%s=%s is from a registry not allowed", what, from);
+}
+
+/* The checks of RUN, COPY and ADD, shared by ONBUILD triggers. */
+static void check_build_step(df_scan *s, const vigil_df_instr *in, int st, bool pipefail)
+{
+	if (is(in->cmd, "RUN")) {
+		vigil_df__check_run(s, in, pipefail);
+		for (size_t k = 0; k < in->nflags; k++) {
+			const char *f = in->flags[k], *p;
+			if (strncmp(f, "--mount=", 8) != 0)
+				continue;
+			for (p = f + 8; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+				char img[512];
+				size_t n = strcspn(p, ",");
+				if (n > 5 && !strncmp(p, "from=", 5)) {
+					snprintf(img, sizeof(img), "%.*s", (int)(n - 5), p + 5);
+					check_flag_image(s, in, st, img, "RUN --mount from");
+				}
+			}
+		}
+	} else if (is(in->cmd, "ADD")) {
+		check_add(s, in);
+	} else if (is(in->cmd, "COPY")) {
+		check_flag_image(s, in, st, vigil_df__flag(in, "from"), "COPY --from");
+	}
+	vigil_df__check_step(s, in, st);
+}
+
+/* ONBUILD RUN|COPY|ADD ...: the trigger is parsed on its own and checked as its
+ * instruction is, at the ONBUILD's line. */
+static void check_onbuild(df_scan *s, const vigil_df_instr *in, int st, bool pipefail)
+{
+	vigil_df *sub = NULL;
+	if (!*in->args)
+		return;
+	if (vigil_df__parse(&sub, s->ctx, in->args, strlen(in->args)) < 0) {
+		vigil_warn(s->ctx, "%s line %d: ONBUILD trigger not checked: %s", s->file, in->line,
+			   vigil_ctx_error(s->ctx));
+		return;
+	}
+	if (sub->n >= 1) {
+		sub->ins[0].line = in->line;
+		if (is(sub->ins[0].cmd, "ONBUILD") || is(sub->ins[0].cmd, "FROM") ||
+		    is(sub->ins[0].cmd, "MAINTAINER"))
+			ADD(s, "VGL-DF-032", in->line, "ONBUILD %s is not allowed",
+			    sub->ins[0].cmd);
+		else
+			check_build_step(s, &sub->ins[0], st, pipefail);
+	}
+	s->last_run = NULL; /* never keep a pointer into the trigger's parse */
+	vigil_df__free(sub);
+}
+
 static void check_stage(df_scan *s, int st, bool final)
 {
 	const vigil_df *df = s->df;
 	const vigil_df_stage *stage = &df->stages[st];
 	const vigil_df_instr *user = NULL, *health = NULL;
 	int ncmd = 0, nentry = 0, nhealth = 0;
-	bool pipefail = false;
+	bool pipefail = shell_pipefail(inherited(df, st, "SHELL"));
+	s->workdir = inherited(df, st, "WORKDIR") != NULL;
+	s->last_run = NULL;
 	check_from(s, st);
 	for (size_t i = stage->first; i < stage->first + stage->count && s->error >= 0; i++) {
 		const vigil_df_instr *in = &df->ins[i];
 		const char *c = in->cmd;
-		if (is(c, "RUN")) {
-			check_run(s, in, pipefail);
+		if (is(c, "RUN") || is(c, "COPY") || is(c, "ADD")) {
+			check_build_step(s, in, st, pipefail);
+		} else if (is(c, "ONBUILD")) {
+			check_onbuild(s, in, st, pipefail);
 		} else if (is(c, "SHELL")) {
-			pipefail = false;
-			for (size_t k = 0; k + 1 < in->argc; k++)
-				pipefail |=
-					is(in->argv[k], "-o") && is(in->argv[k + 1], "pipefail");
+			pipefail = shell_pipefail(in);
 		} else if (is(c, "USER")) {
 			user = in;
-		} else if (is(c, "ADD")) {
-			check_add(s, in);
-		} else if (is(c, "COPY")) {
-			const char *from = vigil_df__flag(in, "from");
-			if (from && *from) {
-				int ref = stage_ref(df, from, st + 1);
-				if (ref == st)
-					ADD(s, "VGL-DF-026", in->line,
-					    "COPY --from=%s copies from its own stage", from);
-				else if (ref < 0 && !strchr(from, '$') &&
-					 !vigil_config__registry_allowed(
-						 from,
-						 s->opts ? s->opts->allowed_registries : NULL))
-					ADD(s, "VGL-DF-029", in->line,
-					    "COPY --from=%s is from a registry not allowed", from);
-			}
 		} else if (is(c, "CMD") || is(c, "ENTRYPOINT")) {
 			int *count = is(c, "CMD") ? &ncmd : &nentry;
 			if (++*count == 2)
@@ -713,8 +463,10 @@ static void check_stage(df_scan *s, int st, bool final)
 			if (++nhealth == 2)
 				ADD(s, "VGL-DF-023", in->line, "second HEALTHCHECK in the stage");
 		} else if (is(c, "WORKDIR")) {
-			const char *w = in->expanded;
-			if (*w && *w != '/' && *w != '$' &&
+			/* the word as the shell-like parser reads it: quotes removed; an
+			 * unresolved variable is not judged */
+			const char *w = in->argc ? in->argv[0] : "";
+			if (*w && *w != '/' && !strchr(w, '$') &&
 			    !(isalpha((unsigned char)w[0]) && w[1] == ':'))
 				ADD(s, "VGL-DF-022", in->line, "WORKDIR %s is relative", w);
 		} else if (is(c, "EXPOSE")) {
@@ -724,7 +476,11 @@ static void check_stage(df_scan *s, int st, bool final)
 		}
 		if (is(c, "ARG") || is(c, "ENV"))
 			check_secrets(s, in);
+		if (!is(c, "RUN") && !is(c, "COPY") && !is(c, "ADD"))
+			vigil_df__check_step(s, in, st);
 	}
+	s->final_user = user ? user : inherited(df, st, "USER");
+	vigil_df__check_stage(s, st, final);
 	if (!final)
 		return;
 	if (!user)
@@ -733,12 +489,58 @@ static void check_stage(df_scan *s, int st, bool final)
 		health = inherited(df, st, "HEALTHCHECK");
 	if (!user)
 		ADD(s, "VGL-DF-001", stage->line, "the final stage sets no USER");
-	else if (is_root_user(user->expanded))
-		ADD(s, "VGL-DF-001", user->line, "the last USER is %s", user->expanded);
+	else if (user->argc && is_root_user(user->argv[0]))
+		ADD(s, "VGL-DF-001", user->line, "the last USER is %s", user->argv[0]);
 	if (!health)
 		ADD(s, "VGL-DF-028", stage->line, "the final stage has no HEALTHCHECK");
 	else if (health->argc && strcasecmp(health->argv[0], "NONE") == 0)
 		ADD(s, "VGL-DF-028", health->line, "HEALTHCHECK NONE disables the health check");
+}
+
+/* The value of `name` set by ENV or ARG instruction `in` (argv "k=v" or legacy "k v"),
+ * or NULL. */
+static const char *set_by(const vigil_df_instr *in, const char *name)
+{
+	size_t n = strlen(name);
+	const char *v = NULL;
+	if (!is(in->cmd, "ENV") && !is(in->cmd, "ARG"))
+		return NULL;
+	if (is(in->cmd, "ENV") && in->argc >= 2 && !strchr(in->argv[0], '='))
+		return is(in->argv[0], name) ? in->argv[1] : NULL;
+	for (size_t i = 0; i < in->argc; i++)
+		if (!strncmp(in->argv[i], name, n) && in->argv[i][n] == '=')
+			v = in->argv[i] + n + 1;
+	return v;
+}
+
+const char *vigil_df__env(const df_scan *s, const vigil_df_instr *in, const char *name)
+{
+	const vigil_df *df = s->df;
+	size_t at;
+	int st;
+	if (in < df->ins || in >= df->ins + df->n || in->stage < 0)
+		return NULL;
+	at = (size_t)(in - df->ins);
+	st = in->stage;
+	for (int hops = 0; hops < 64; hops++) {
+		const char *img = df->stages[st].image;
+		int parent = -1;
+		for (size_t i = at; i-- > df->stages[st].first;) {
+			const char *v = set_by(&df->ins[i], name);
+			if (v)
+				return strchr(v, '$') ? NULL : v;
+		}
+		for (int i = st - 1; i >= 0; i--)
+			if (df->stages[i].name && strcasecmp(df->stages[i].name, img) == 0) {
+				parent = i;
+				break;
+			}
+		if (parent < 0)
+			return NULL;
+		st = parent;
+		at = df->stages[st].first + df->stages[st].count;
+	}
+	return NULL;
 }
 
 int vigil_config__dockerfile(vigil_config_result *r, vigil_ctx *ctx, const char *file,
@@ -753,6 +555,13 @@ int vigil_config__dockerfile(vigil_config_result *r, vigil_ctx *ctx, const char 
 	s.df = df;
 	s.file = file;
 	s.opts = opts;
+	s.ctx = ctx;
+	if (!df->nstages) {
+		/* not silence: a file without FROM is not a Dockerfile we can check */
+		vigil_warn(ctx, "%s: no FROM instruction, not checked as a Dockerfile", file);
+		vigil_df__free(df);
+		return 0;
+	}
 	for (size_t i = 0; i < df->n && df->ins[i].stage < 0; i++)
 		if (is(df->ins[i].cmd, "ARG"))
 			check_secrets(&s, &df->ins[i]);

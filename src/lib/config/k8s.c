@@ -10,7 +10,8 @@
 #include <string.h>
 
 #include "config/dfparse.h"
-#include "config/yamlload.h"
+#include "config/k8skinds.h"
+#include "config/k8scheck.h"
 
 #define K "kubernetes"
 
@@ -67,40 +68,76 @@ const vigil_check_info vigil_config__checks_k8s[] = {
 	{"VGL-K8S-026", K, "K8s 5.1.3", "HIGH", "RBAC wildcard",
 	 "Name the API groups, resources and verbs instead of '*'."},
 	{"VGL-K8S-027", K, "K8s 5.1.2", "HIGH", "RBAC access to secrets",
-	 "Do not grant get, list or watch on secrets."},
+	 "Do not grant verbs on secrets; read or change them only where needed, by name."},
 	{"VGL-K8S-028", K, NULL, "HIGH", "RBAC exec or attach into pods",
 	 "Do not grant create on pods/exec or pods/attach."},
 	{"VGL-K8S-029", K, "K8s 5.1.8", "HIGH", "RBAC escalate, bind or impersonate",
 	 "Do not grant the escalate, bind or impersonate verbs."},
-	{"VGL-K8S-030", K, "K8s 5.1.1", "HIGH", "Binding to cluster-admin",
+	{"VGL-K8S-030", K, "K8s 5.1.1", "HIGH", "Binding to cluster-admin, admin or edit",
 	 "Bind a role with only the permissions needed."},
-	{"VGL-K8S-031", K, NULL, "CRITICAL", "Binding to anonymous or unauthenticated users",
-	 "Remove system:anonymous and system:unauthenticated from the subjects."},
+	{"VGL-K8S-031", K, NULL, "CRITICAL", "Binding to anonymous, unauthenticated or all users",
+	 "Remove system:anonymous, system:unauthenticated and system:authenticated from the "
+	 "subjects."},
 	{"VGL-K8S-032", K, "K8s 5.4.1", "HIGH", "Secret in an environment variable",
 	 "Read the value from a Secret with valueFrom.secretKeyRef, or mount it as a file."},
 	{"VGL-K8S-033", K, NULL, "HIGH", "procMount Unmasked",
 	 "Remove securityContext.procMount or set it to Default."},
 	{"VGL-K8S-034", K, NULL, "MEDIUM", "Process namespace shared between containers",
 	 "Remove shareProcessNamespace unless the containers need it."},
-	{"VGL-K8S-035", K, "K8s 5.1.4", "MEDIUM", "RBAC create pods",
-	 "Do not grant create on pods."},
+	{"VGL-K8S-035", K, "K8s 5.1.4", "MEDIUM", "RBAC create or change workloads",
+	 "Do not grant create, update or patch on pods or workload kinds."},
+	{"VGL-K8S-036", K, "K8s 5.2.12", "HIGH", "hostPath of a sensitive host directory",
+	 "Never mount /, /etc, /proc, /sys, /root, /dev, /var/lib/kubelet and the like from "
+	 "the node."},
+	{"VGL-K8S-037", K, "KSV020", "LOW", "runAsUser or runAsGroup below 10000",
+	 "Run as a UID and GID of 10000 or more, which no host account uses "
+	 "(settings: min_uid, min_gid)."},
+	{"VGL-K8S-038", K, NULL, "MEDIUM", "Deprecated or removed apiVersion",
+	 "Move the object to the apiVersion that replaced it."},
+	{"VGL-K8S-039", K, "KSV029", "MEDIUM", "Root group (GID 0)",
+	 "Set runAsGroup, fsGroup and supplementalGroups to non-zero GIDs."},
+	{"VGL-K8S-040", K, "KSV022", "MEDIUM", "Capability added beyond NET_BIND_SERVICE",
+	 "Add no capability other than NET_BIND_SERVICE (Pod Security Standards, restricted)."},
+	{"VGL-K8S-041", K, "KSV037", "MEDIUM", "Workload in kube-system",
+	 "Run applications in their own namespace; kube-system is for the control plane."},
+	{"VGL-K8S-042", K, "KSV102", "CRITICAL", "Tiller deployed",
+	 "Remove Helm 2's Tiller; Helm 3 needs no in-cluster component."},
+	{"VGL-K8S-043", K, "CVE-2020-8554", "MEDIUM", "Service with externalIPs",
+	 "Do not set spec.externalIPs; block it with an admission policy."},
+	{"VGL-K8S-044", K, "KSV025", "MEDIUM", "Custom SELinux options",
+	 "Set no SELinux user or role, and only the container_t family of types."},
+	{"VGL-K8S-045", K, "KSV028", "LOW", "Volume type outside the restricted set",
+	 "Use configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected "
+	 "or secret volumes."},
+	{"VGL-K8S-046", K, "KSV117", "LOW", "Privileged container port",
+	 "Listen on a port of 1024 or more and map it with a Service (setting: min_port)."},
+	{"VGL-K8S-047", K, "KSV114", "HIGH", "RBAC changes admission webhooks",
+	 "Do not grant create, update or patch on webhook configurations."},
+	{"VGL-K8S-048", K, "KSV049", "MEDIUM", "RBAC changes configmaps",
+	 "Grant changes to configmaps only by resourceNames where needed."},
+	{"VGL-K8S-049", K, "KSV047", "HIGH", "RBAC access to nodes/proxy",
+	 "Do not grant nodes/proxy: it reaches the kubelet API on every node."},
+	{"VGL-K8S-050", K, "KSV042", "MEDIUM", "RBAC deletes pod logs",
+	 "Do not grant delete on pods/log: it erases evidence."},
+	{"VGL-K8S-051", K, "KSV056", "MEDIUM", "RBAC changes networking",
+	 "Do not grant changes to services, endpoints, network policies or ingresses."},
+	{"VGL-K8S-052", K, "KSV050", "HIGH", "RBAC changes RBAC objects",
+	 "Do not grant create, update or patch on roles and bindings: it escalates."},
+	{"VGL-K8S-053", K, "KSV043", "CRITICAL", "RBAC impersonates privileged groups",
+	 "Do not grant impersonate on users or groups, least of all system:masters."},
+	{"VGL-K8S-054", K, "KSV109", "HIGH", "Secret in a ConfigMap",
+	 "Keep credentials in Secrets, not ConfigMaps."},
+	{"VGL-K8S-055", K, "KSV039", "LOW", "Namespace without a LimitRange",
+	 "Add a LimitRange to the namespace so containers get default requests and limits."},
+	{"VGL-K8S-056", K, "KSV040", "LOW", "Namespace without a ResourceQuota",
+	 "Add a ResourceQuota to the namespace to cap what it may consume."},
+	{"VGL-K8S-057", K, "KSV038", "MEDIUM", "Namespace without a NetworkPolicy",
+	 "Add a NetworkPolicy (at least a default deny) to the namespace."},
 	{NULL},
 };
 
-typedef struct kscan {
-	vigil_config_result *r;
-	const char *file;
-	const vigil_config_opts *opts;
-	char object[512];
-	bool found; /* a Kubernetes object was seen */
-	int error;
-} kscan;
-
-static void add(kscan *s, const char *id, int line, const char *container, const char *fmt, ...)
-	__attribute__((format(printf, 5, 6)));
-
 /* Adds a finding on the current object (and container, when given). */
-static void add(kscan *s, const char *id, int line, const char *container, const char *fmt, ...)
+void vigil_k8s__add(kscan *s, const char *id, int line, const char *container, const char *fmt, ...)
 {
 	char msg[512], obj[768];
 	va_list ap;
@@ -117,35 +154,6 @@ static void add(kscan *s, const char *id, int line, const char *container, const
 		s->error = e;
 }
 
-#define GET vigil_yaml__get
-#define STR vigil_yaml__str
-
-static int line_of(const vigil_ynode *n, const vigil_ynode *fallback)
-{
-	return n ? n->line : fallback ? fallback->line : 0;
-}
-
-static bool is_true(const vigil_ynode *n)
-{
-	return vigil_yaml__bool(n) == 1;
-}
-
-static bool seq_has(const vigil_ynode *seq, const char *v, bool nocase)
-{
-	for (size_t i = 0; i < vigil_yaml__len(seq); i++) {
-		const char *s = STR(vigil_yaml__at(seq, i));
-		if (s && (nocase ? strcasecmp(s, v) : strcmp(s, v)) == 0)
-			return true;
-	}
-	return false;
-}
-
-/* The first of two nodes that is present. */
-static const vigil_ynode *either(const vigil_ynode *a, const vigil_ynode *b)
-{
-	return a ? a : b;
-}
-
 /* A pod annotation, or NULL. */
 static const vigil_ynode *annotation(const vigil_ynode *meta, const char *prefix, const char *name)
 {
@@ -157,6 +165,20 @@ static const vigil_ynode *annotation(const vigil_ynode *meta, const char *prefix
 static bool unconfined(const char *v)
 {
 	return v && strcasecmp(v, "unconfined") == 0;
+}
+
+/* A profile's type field (RuntimeDefault, Localhost, Unconfined) or an annotation's
+ * value (runtime/default, docker/default, localhost/NAME, unconfined): whether it is
+ * one Kubernetes knows. */
+static bool known_profile(const char *v, bool annotation, bool seccomp)
+{
+	if (!v)
+		return false;
+	if (!annotation)
+		return !strcmp(v, "RuntimeDefault") || !strcmp(v, "Localhost") ||
+		       !strcmp(v, "Unconfined");
+	return !strcmp(v, "runtime/default") || (seccomp && !strcmp(v, "docker/default")) ||
+	       (!strncmp(v, "localhost/", 10) && v[10]) || !strcmp(v, "unconfined");
 }
 
 static void check_image(kscan *s, const vigil_ynode *c, const char *cname)
@@ -172,14 +194,16 @@ static void check_image(kscan *s, const vigil_ynode *c, const char *cname)
 	if (digest && colon && colon > strchr(img, '@'))
 		colon = NULL;
 	if (colon && strncmp(colon, ":latest", 7) == 0 && (!colon[7] || colon[7] == '@'))
-		add(s, "VGL-K8S-021", in->line, cname, "image %s uses the latest tag", img);
+		vigil_k8s__add(s, "VGL-K8S-021", in->line, cname, "image %s uses the latest tag",
+			       img);
 	else if (!colon && !digest)
-		add(s, "VGL-K8S-021", in->line, cname, "image %s has no tag", img);
+		vigil_k8s__add(s, "VGL-K8S-021", in->line, cname, "image %s has no tag", img);
 	if (!digest)
-		add(s, "VGL-K8S-022", in->line, cname, "image %s is not pinned by digest", img);
+		vigil_k8s__add(s, "VGL-K8S-022", in->line, cname,
+			       "image %s is not pinned by digest", img);
 	if (!vigil_config__registry_allowed(img, s->opts ? s->opts->allowed_registries : NULL))
-		add(s, "VGL-K8S-023", in->line, cname, "image %s is from a registry not allowed",
-		    img);
+		vigil_k8s__add(s, "VGL-K8S-023", in->line, cname,
+			       "image %s is from a registry not allowed", img);
 }
 
 static void check_caps(kscan *s, const vigil_ynode *sc, const vigil_ynode *c, const char *cname)
@@ -190,8 +214,8 @@ static void check_caps(kscan *s, const vigil_ynode *sc, const vigil_ynode *c, co
 	const vigil_ynode *caps = GET(sc, "capabilities"), *addv = GET(caps, "add");
 	const vigil_ynode *drop = GET(caps, "drop");
 	if (!seq_has(drop, "ALL", true))
-		add(s, "VGL-K8S-011", line_of(drop, c), cname,
-		    "capabilities.drop does not include ALL");
+		vigil_k8s__add(s, "VGL-K8S-011", line_of(vigil_yaml__key(caps, "drop"), c), cname,
+			       "capabilities.drop does not include ALL");
 	for (size_t i = 0; i < vigil_yaml__len(addv); i++) {
 		const vigil_ynode *a = vigil_yaml__at(addv, i);
 		const char *v = STR(a);
@@ -201,8 +225,8 @@ static void check_caps(kscan *s, const vigil_ynode *sc, const vigil_ynode *c, co
 			v += 4;
 		for (size_t k = 0; k < VIGIL_ARRAY_LEN(danger); k++)
 			if (strcasecmp(v, danger[k]) == 0)
-				add(s, "VGL-K8S-012", a->line, cname, "capability %s added",
-				    STR(a));
+				vigil_k8s__add(s, "VGL-K8S-012", a->line, cname,
+					       "capability %s added", STR(a));
 	}
 }
 
@@ -212,14 +236,14 @@ static void check_resources(kscan *s, const vigil_ynode *c, const char *cname)
 	const vigil_ynode *lim = GET(res, "limits");
 	int line = c->line;
 	if (!GET(req, "cpu") || !GET(req, "memory"))
-		add(s, "VGL-K8S-018", line, cname, "no %s request",
-		    !GET(req, "cpu") && !GET(req, "memory") ? "CPU or memory"
-		    : !GET(req, "cpu")			    ? "CPU"
-							    : "memory");
+		vigil_k8s__add(s, "VGL-K8S-018", line, cname, "no %s request",
+			       !GET(req, "cpu") && !GET(req, "memory") ? "CPU or memory"
+			       : !GET(req, "cpu")		       ? "CPU"
+								       : "memory");
 	if (!GET(lim, "memory"))
-		add(s, "VGL-K8S-019", line, cname, "no memory limit");
+		vigil_k8s__add(s, "VGL-K8S-019", line, cname, "no memory limit");
 	if (!GET(lim, "cpu"))
-		add(s, "VGL-K8S-020", line, cname, "no CPU limit");
+		vigil_k8s__add(s, "VGL-K8S-020", line, cname, "no CPU limit");
 }
 
 static void check_env(kscan *s, const vigil_ynode *c, const char *cname)
@@ -229,9 +253,16 @@ static void check_env(kscan *s, const vigil_ynode *c, const char *cname)
 		const vigil_ynode *e = vigil_yaml__at(env, i), *val = GET(e, "value");
 		const char *name = STR(GET(e, "name")), *v = STR(val);
 		if (name && v && *v && vigil_config__secret_name(name))
-			add(s, "VGL-K8S-032", val->line, cname,
-			    "environment variable %s holds a literal secret", name);
+			vigil_k8s__add(s, "VGL-K8S-032", val->line, cname,
+				       "environment variable %s holds a literal secret", name);
 	}
+}
+
+/* A UID written as a positive number ("$UID" or "abc" is not one). */
+static bool uid_nonzero(const char *v)
+{
+	uint64_t n;
+	return vigil_parse_uint(&n, v, UINT32_MAX) == 0 && n > 0;
 }
 
 /* Checks one container with the pod's security context and metadata as defaults. */
@@ -244,68 +275,160 @@ static void check_container(kscan *s, const vigil_ynode *c, const vigil_ynode *p
 	if (!cname)
 		cname = "(unnamed)";
 	if (is_true(n = GET(sc, "privileged")))
-		add(s, "VGL-K8S-001", n->line, cname, "privileged: true");
+		vigil_k8s__add(s, "VGL-K8S-001", n->line, cname, "privileged: true");
 	n = GET(sc, "allowPrivilegeEscalation");
 	if (vigil_yaml__bool(n) != 0)
-		add(s, "VGL-K8S-002", line_of(n, c), cname, "allowPrivilegeEscalation is %s",
-		    n ? "true" : "not set");
+		vigil_k8s__add(s, "VGL-K8S-002", line_of(n, c), cname,
+			       "allowPrivilegeEscalation is %s", n ? "true" : "not set");
 	nonroot = either(GET(sc, "runAsNonRoot"), GET(psc, "runAsNonRoot"));
 	user = either(GET(sc, "runAsUser"), GET(psc, "runAsUser"));
 	if (STR(user) && strcmp(STR(user), "0") == 0)
-		add(s, "VGL-K8S-010", user->line, cname, "runAsUser is 0");
-	else if (!is_true(nonroot) && !(STR(user) && strcmp(STR(user), "0") != 0))
-		add(s, "VGL-K8S-009", line_of(nonroot, c), cname, "runAsNonRoot is %s",
-		    nonroot ? "not true" : "not set");
+		vigil_k8s__add(s, "VGL-K8S-010", user->line, cname, "runAsUser is 0");
+	else if (!is_true(nonroot) && !(STR(user) && uid_nonzero(STR(user))))
+		vigil_k8s__add(s, "VGL-K8S-009", line_of(nonroot, c), cname, "runAsNonRoot is %s",
+			       nonroot ? "not true" : "not set");
 	check_caps(s, sc, c, cname);
 	n = GET(sc, "readOnlyRootFilesystem");
 	if (!is_true(n))
-		add(s, "VGL-K8S-013", line_of(n, c), cname, "readOnlyRootFilesystem is %s",
-		    n ? "not true" : "not set");
+		vigil_k8s__add(s, "VGL-K8S-013", line_of(n, c), cname,
+			       "readOnlyRootFilesystem is %s", n ? "not true" : "not set");
+	bool anno;
 	prof = either(GET(GET(sc, "seccompProfile"), "type"),
 		      GET(GET(psc, "seccompProfile"), "type"));
-	if (!prof)
+	anno = !prof; /* else the annotations of older clusters */
+	if (anno)
 		prof = either(
 			annotation(meta, "container.seccomp.security.alpha.kubernetes.io/", cname),
 			annotation(meta, "seccomp.security.alpha.kubernetes.io/pod", NULL));
 	if (!prof)
-		add(s, "VGL-K8S-014", c->line, cname, "no seccomp profile");
+		vigil_k8s__add(s, "VGL-K8S-014", c->line, cname, "no seccomp profile");
 	else if (unconfined(STR(prof)))
-		add(s, "VGL-K8S-015", prof->line, cname, "seccomp profile is Unconfined");
+		vigil_k8s__add(s, "VGL-K8S-015", prof->line, cname,
+			       "seccomp profile is Unconfined");
+	else if (!known_profile(STR(prof), anno, true))
+		vigil_k8s__add(s, "VGL-K8S-015", prof->line, cname,
+			       "unknown seccomp profile '%.60s' (the runtime may run unconfined)",
+			       STR(prof) ? STR(prof) : "?");
 	prof = either(GET(GET(sc, "appArmorProfile"), "type"),
 		      GET(GET(psc, "appArmorProfile"), "type"));
-	if (!prof)
+	anno = !prof;
+	if (anno)
 		prof = annotation(meta, "container.apparmor.security.beta.kubernetes.io/", cname);
 	if (prof && unconfined(STR(prof)))
-		add(s, "VGL-K8S-016", prof->line, cname, "AppArmor profile is unconfined");
+		vigil_k8s__add(s, "VGL-K8S-016", prof->line, cname,
+			       "AppArmor profile is unconfined");
+	else if (prof && !known_profile(STR(prof), anno, false))
+		vigil_k8s__add(s, "VGL-K8S-016", prof->line, cname,
+			       "unknown AppArmor profile '%.60s'", STR(prof) ? STR(prof) : "?");
 	if ((n = GET(sc, "procMount")) && STR(n) && strcmp(STR(n), "Unmasked") == 0)
-		add(s, "VGL-K8S-033", n->line, cname, "procMount is Unmasked");
+		vigil_k8s__add(s, "VGL-K8S-033", n->line, cname, "procMount is Unmasked");
 	n = GET(c, "ports");
 	for (size_t i = 0; i < vigil_yaml__len(n); i++) {
 		const vigil_ynode *hp = GET(vigil_yaml__at(n, i), "hostPort");
 		if (STR(hp) && strcmp(STR(hp), "0") != 0)
-			add(s, "VGL-K8S-006", hp->line, cname, "hostPort %.20s", STR(hp));
+			vigil_k8s__add(s, "VGL-K8S-006", hp->line, cname, "hostPort %.20s",
+				       STR(hp));
 	}
 	if (!ephemeral)
 		check_resources(s, c, cname);
 	check_image(s, c, cname);
 	check_env(s, c, cname);
+	vigil_k8s__container_more(s, c, pod, cname);
 }
 
-static bool sysctl_safe(const char *name)
+/* The minor version of "1.28" / "v1.28.3", or -1 (newest) when unset or unreadable. */
+static int k8s_minor(const char *v)
 {
-	static const char *const safe[] = {"kernel.shm_rmid_forced",
-					   "net.ipv4.ip_local_port_range",
-					   "net.ipv4.ip_unprivileged_port_start",
-					   "net.ipv4.tcp_syncookies",
-					   "net.ipv4.ping_group_range",
-					   "net.ipv4.ip_local_reserved_ports",
-					   "net.ipv4.tcp_keepalive_time",
-					   "net.ipv4.tcp_fin_timeout",
-					   "net.ipv4.tcp_keepalive_intvl",
-					   "net.ipv4.tcp_keepalive_probes"};
+	uint64_t minor;
+	char buf[16];
+	if (!v)
+		return -1;
+	if (*v == 'v')
+		v++;
+	if (strncmp(v, "1.", 2) != 0)
+		return -1;
+	snprintf(buf, sizeof(buf), "%.*s", (int)strcspn(v + 2, "."), v + 2);
+	return vigil_parse_uint(&minor, buf, 1000) == 0 ? (int)minor : -1;
+}
+
+/* The sysctls Kubernetes counts as safe, with the minor version that made each safe:
+ * a pod for an older cluster cannot rely on the newer ones. */
+static bool sysctl_safe(const char *name, int minor)
+{
+	static const struct {
+		const char *name;
+		int since;
+	} safe[] = {{"kernel.shm_rmid_forced", 0},
+		    {"net.ipv4.ip_local_port_range", 0},
+		    {"net.ipv4.tcp_syncookies", 0},
+		    {"net.ipv4.ping_group_range", 18},
+		    {"net.ipv4.ip_unprivileged_port_start", 22},
+		    {"net.ipv4.ip_local_reserved_ports", 27},
+		    {"net.ipv4.tcp_keepalive_time", 29},
+		    {"net.ipv4.tcp_fin_timeout", 29},
+		    {"net.ipv4.tcp_keepalive_intvl", 29},
+		    {"net.ipv4.tcp_keepalive_probes", 29},
+		    {"net.ipv4.tcp_rmem", 32},
+		    {"net.ipv4.tcp_wmem", 32}};
+	char norm[256];
+	/* "net/ipv4/tcp_syncookies" is the same sysctl */
+	snprintf(norm, sizeof(norm), "%s", name);
+	for (char *p = norm; *p; p++)
+		if (*p == '/')
+			*p = '.';
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(safe); i++)
-		if (strcmp(name, safe[i]) == 0)
+		if (strcmp(norm, safe[i].name) == 0)
+			return minor < 0 || minor >= safe[i].since;
+	return false;
+}
+
+/* hostPath directories whose exposure gives away the node: system configuration,
+ * credentials, kernel interfaces, the kubelet's and runtimes' state. */
+static bool sensitive_host_path(const char *path)
+{
+	static const char *const dirs[] = {"/",
+					   "/etc",
+					   "/root",
+					   "/home",
+					   "/proc",
+					   "/sys",
+					   "/dev",
+					   "/boot",
+					   "/var/lib/kubelet",
+					   "/var/lib/docker",
+					   "/var/lib/containerd",
+					   "/var/lib/etcd",
+					   "/etc/kubernetes",
+					   "/var/run",
+					   "/run",
+					   "/usr",
+					   "/bin",
+					   "/sbin",
+					   "/lib",
+					   "/var/log",
+					   "/var/lib/cni"};
+	char p[512];
+	size_t n;
+	snprintf(p, sizeof(p), "%s", path);
+	n = strlen(p);
+	while (n > 1 && p[n - 1] == '/')
+		p[--n] = '\0';
+	/* the node's clock and CA bundle are read by many agents and reveal nothing */
+	if (!strcmp(p, "/etc/localtime") || !strcmp(p, "/etc/timezone") ||
+	    !strcmp(p, "/etc/ssl/certs") || !strcmp(p, "/etc/pki/tls/certs"))
+		return false;
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(dirs); i++) {
+		size_t k = strlen(dirs[i]);
+		/* the directory itself, or (for the top-level system trees) anything in it */
+		if (!strcmp(p, dirs[i]))
 			return true;
+		if (k > 1 && !strncmp(p, dirs[i], k) && p[k] == '/' &&
+		    (!strcmp(dirs[i], "/etc") || !strcmp(dirs[i], "/proc") ||
+		     !strcmp(dirs[i], "/sys") || !strcmp(dirs[i], "/root") ||
+		     !strcmp(dirs[i], "/boot") || !strcmp(dirs[i], "/var/lib/kubelet") ||
+		     !strcmp(dirs[i], "/etc/kubernetes") || !strcmp(dirs[i], "/var/lib/etcd")))
+			return true;
+	}
 	return false;
 }
 
@@ -332,22 +455,26 @@ static void check_pod(kscan *s, const vigil_ynode *pod, const vigil_ynode *meta)
 	if (!pod || pod->kind != VIGIL_YMAP)
 		return;
 	if (is_true(n = GET(pod, "hostPID")))
-		add(s, "VGL-K8S-003", n->line, NULL, "hostPID: true");
+		vigil_k8s__add(s, "VGL-K8S-003", n->line, NULL, "hostPID: true");
 	if (is_true(n = GET(pod, "hostIPC")))
-		add(s, "VGL-K8S-004", n->line, NULL, "hostIPC: true");
+		vigil_k8s__add(s, "VGL-K8S-004", n->line, NULL, "hostIPC: true");
 	if (is_true(n = GET(pod, "hostNetwork")))
-		add(s, "VGL-K8S-005", n->line, NULL, "hostNetwork: true");
+		vigil_k8s__add(s, "VGL-K8S-005", n->line, NULL, "hostNetwork: true");
 	if (is_true(n = GET(pod, "shareProcessNamespace")))
-		add(s, "VGL-K8S-034", n->line, NULL, "shareProcessNamespace: true");
+		vigil_k8s__add(s, "VGL-K8S-034", n->line, NULL, "shareProcessNamespace: true");
 	n = GET(pod, "automountServiceAccountToken");
 	if (vigil_yaml__bool(n) != 0)
-		add(s, "VGL-K8S-024", line_of(n, pod), NULL, "automountServiceAccountToken is %s",
-		    n ? "true" : "not set");
+		vigil_k8s__add(s, "VGL-K8S-024", line_of(n, pod), NULL,
+			       "automountServiceAccountToken is %s", n ? "true" : "not set");
 	n = GET(psc, "sysctls");
 	for (size_t i = 0; i < vigil_yaml__len(n); i++) {
 		const vigil_ynode *name = GET(vigil_yaml__at(n, i), "name");
-		if (STR(name) && !sysctl_safe(STR(name)))
-			add(s, "VGL-K8S-017", name->line, NULL, "unsafe sysctl %.100s", STR(name));
+		if (STR(name) && !sysctl_safe(STR(name), s->k8s_minor))
+			vigil_k8s__add(s, "VGL-K8S-017", name->line, NULL, "unsafe sysctl %.100s%s",
+				       STR(name),
+				       sysctl_safe(STR(name), -1)
+					       ? " (safe only in newer Kubernetes)"
+					       : "");
 	}
 	n = GET(pod, "volumes");
 	for (size_t i = 0; i < vigil_yaml__len(n); i++) {
@@ -356,11 +483,15 @@ static void check_pod(kscan *s, const vigil_ynode *pod, const vigil_ynode *meta)
 		if (!hp)
 			continue;
 		if (STR(path) && runtime_socket(STR(path)))
-			add(s, "VGL-K8S-008", path->line, NULL, "volume %s mounts %.200s",
-			    STR(GET(v, "name")) ? STR(GET(v, "name")) : "?", STR(path));
+			vigil_k8s__add(s, "VGL-K8S-008", path->line, NULL,
+				       "volume %s mounts %.200s",
+				       STR(GET(v, "name")) ? STR(GET(v, "name")) : "?", STR(path));
+		else if (STR(path) && sensitive_host_path(STR(path)))
+			vigil_k8s__add(s, "VGL-K8S-036", path->line, NULL,
+				       "hostPath volume of %.200s", STR(path));
 		else
-			add(s, "VGL-K8S-007", vigil_yaml__key(v, "hostPath")->line, NULL,
-			    "hostPath volume %.200s", STR(path) ? STR(path) : "?");
+			vigil_k8s__add(s, "VGL-K8S-007", vigil_yaml__key(v, "hostPath")->line, NULL,
+				       "hostPath volume %.200s", STR(path) ? STR(path) : "?");
 	}
 	for (size_t l = 0; l < VIGIL_ARRAY_LEN(lists); l++) {
 		const vigil_ynode *cs = GET(pod, lists[l]);
@@ -381,39 +512,71 @@ static void check_rule(kscan *s, const vigil_ynode *rule)
 								: NULL;
 	int rline = line_of(res, rule);
 	if (wild)
-		add(s, "VGL-K8S-026", wild->line, NULL, "rule has '*' in %s",
-		    wild == verbs ? "verbs"
-		    : wild == res ? "resources"
-				  : "apiGroups");
-	if (seq_has(res, "secrets", false) &&
-	    (any_verb || seq_has(verbs, "get", false) || seq_has(verbs, "list", false) ||
-	     seq_has(verbs, "watch", false)))
-		add(s, "VGL-K8S-027", rline, NULL, "rule reads secrets");
+		vigil_k8s__add(s, "VGL-K8S-026", wild->line, NULL, "rule has '*' in %s",
+			       wild == verbs ? "verbs"
+			       : wild == res ? "resources"
+					     : "apiGroups");
+	if (seq_has(res, "secrets", false) && vigil_yaml__len(verbs))
+		vigil_k8s__add(s, "VGL-K8S-027", rline, NULL, "rule %s secrets",
+			       any_verb || seq_has(verbs, "get", false) ||
+					       seq_has(verbs, "list", false) ||
+					       seq_has(verbs, "watch", false)
+				       ? "reads"
+				       : "changes");
 	if ((seq_has(res, "pods/exec", false) || seq_has(res, "pods/attach", false)) &&
 	    (any_verb || seq_has(verbs, "create", false) || seq_has(verbs, "get", false)))
-		add(s, "VGL-K8S-028", rline, NULL, "rule allows exec or attach into pods");
-	if (seq_has(res, "pods", false) && (any_verb || seq_has(verbs, "create", false)))
-		add(s, "VGL-K8S-035", rline, NULL, "rule allows creating pods");
+		vigil_k8s__add(s, "VGL-K8S-028", rline, NULL,
+			       "rule allows exec or attach into pods");
+	static const char *const workloads[] = {"pods",
+						"deployments",
+						"daemonsets",
+						"statefulsets",
+						"replicasets",
+						"jobs",
+						"replicationcontrollers",
+						"cronjobs"};
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(workloads); i++)
+		if (seq_has(res, workloads[i], false) &&
+		    (any_verb || seq_has(verbs, "create", false) ||
+		     seq_has(verbs, "update", false) || seq_has(verbs, "patch", false))) {
+			vigil_k8s__add(s, "VGL-K8S-035", rline, NULL,
+				       "rule allows creating or changing %s", workloads[i]);
+			break;
+		}
 	for (size_t i = 0; i < vigil_yaml__len(verbs); i++) {
 		const char *v = STR(vigil_yaml__at(verbs, i));
 		if (v &&
 		    (!strcmp(v, "escalate") || !strcmp(v, "bind") || !strcmp(v, "impersonate")))
-			add(s, "VGL-K8S-029", vigil_yaml__at(verbs, i)->line, NULL,
-			    "rule grants %s", v);
+			vigil_k8s__add(s, "VGL-K8S-029", vigil_yaml__at(verbs, i)->line, NULL,
+				       "rule grants %s", v);
 	}
+	vigil_k8s__rule_more(s, rule);
 }
 
 static void check_binding(kscan *s, const vigil_ynode *obj)
 {
 	const vigil_ynode *ref = GET(obj, "roleRef"), *name = GET(ref, "name");
 	const vigil_ynode *subj = GET(obj, "subjects");
-	if (STR(name) && strcmp(STR(name), "cluster-admin") == 0)
-		add(s, "VGL-K8S-030", name->line, NULL, "binds cluster-admin");
+	if (STR(name) && (!strcmp(STR(name), "cluster-admin") || !strcmp(STR(name), "admin") ||
+			  !strcmp(STR(name), "edit")))
+		vigil_k8s__add(s, "VGL-K8S-030", name->line, NULL, "binds %s", STR(name));
 	for (size_t i = 0; i < vigil_yaml__len(subj); i++) {
 		const vigil_ynode *sn = GET(vigil_yaml__at(subj, i), "name");
+		if (STR(sn) && !strcmp(STR(sn), "system:masters"))
+			vigil_k8s__add(s, "VGL-K8S-030", sn->line, NULL,
+				       "binds the system:masters group");
+		/* every authenticated user (all service accounts too) may hold only the
+		 * roles Kubernetes itself binds to them */
+		if (STR(sn) && !strcmp(STR(sn), "system:authenticated") &&
+		    !(STR(name) && (!strcmp(STR(name), "system:basic-user") ||
+				    !strcmp(STR(name), "system:discovery") ||
+				    !strcmp(STR(name), "system:public-info-viewer"))))
+			vigil_k8s__add(s, "VGL-K8S-031", sn->line, NULL,
+				       "binds %s to every authenticated user",
+				       STR(name) ? STR(name) : "?");
 		if (STR(sn) && (!strcmp(STR(sn), "system:anonymous") ||
 				!strcmp(STR(sn), "system:unauthenticated")))
-			add(s, "VGL-K8S-031", sn->line, NULL, "binds %s", STR(sn));
+			vigil_k8s__add(s, "VGL-K8S-031", sn->line, NULL, "binds %s", STR(sn));
 	}
 }
 
@@ -436,12 +599,32 @@ static bool check_object(kscan *s, const vigil_ynode *obj, int depth)
 	const vigil_ynode *meta = GET(obj, "metadata"), *spec = GET(obj, "spec"), *ns;
 	const char *name = STR(GET(meta, "name"));
 	bool namespaced = true, found = false;
-	if (!kind || !api)
+	const char *suggest, *removed, *use;
+	if (!kind || !api) {
+		/* half a manifest is not silently skipped */
+		/* only what looks like a manifest: a metadata block, and a kind that is a
+		 * Kubernetes-style name (not "discovery#restDescription") */
+		if ((kind || api) && obj && obj->kind == VIGIL_YMAP && GET(obj, "metadata") &&
+		    (!kind || (kind[0] >= 'A' && kind[0] <= 'Z' &&
+			       !kind[strspn(kind, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv"
+						  "wxyz0123456789")])) &&
+		    s->warned++ < 20)
+			vigil_warn(s->ctx, "%s line %d: object without %s, not checked", s->file,
+				   obj->line, kind ? "apiVersion" : "kind");
 		return false;
+	}
 	if (depth < 2 && strlen(kind) >= 4 && !strcmp(kind + strlen(kind) - 4, "List")) {
 		const vigil_ynode *items = GET(obj, "items");
 		for (size_t i = 0; i < vigil_yaml__len(items) && s->error >= 0; i++)
 			found |= check_object(s, vigil_yaml__at(items, i), depth + 1);
+		return true;
+	}
+	if (!vigil_config__k8s_kind_known(api, kind, &suggest)) {
+		if (s->warned++ < 20)
+			vigil_warn(s->ctx, "%s line %d: %s has no kind '%.60s'%s%s%s, not checked",
+				   s->file, line_of(vigil_yaml__key(obj, "kind"), obj), api, kind,
+				   suggest ? " (did you mean " : "", suggest ? suggest : "",
+				   suggest ? "?)" : "");
 		return true;
 	}
 	ns = GET(meta, "namespace");
@@ -450,14 +633,22 @@ static bool check_object(kscan *s, const vigil_ynode *obj, int depth)
 			 name ? name : "?", STR(ns));
 	else
 		snprintf(s->object, sizeof(s->object), "%.100s/%.200s", kind, name ? name : "?");
+	vigil_k8s__note_namespace(s, obj, kind);
+	if (vigil_config__k8s_deprecated(api, kind, &removed, &use))
+		vigil_k8s__add(s, "VGL-K8S-038", line_of(GET(obj, "apiVersion"), obj), NULL,
+			       "%s %s was removed in Kubernetes %s; use %s", api, kind, removed,
+			       use);
 	if (!strcmp(kind, "Pod")) {
 		check_pod(s, spec, meta);
+		vigil_k8s__pod_more(s, spec, meta, meta, kind);
 	} else if (kind_is(kind, templated, VIGIL_ARRAY_LEN(templated))) {
 		const vigil_ynode *t = GET(spec, "template");
 		check_pod(s, GET(t, "spec"), GET(t, "metadata"));
+		vigil_k8s__pod_more(s, GET(t, "spec"), GET(t, "metadata"), meta, kind);
 	} else if (!strcmp(kind, "CronJob")) {
 		const vigil_ynode *t = GET(GET(GET(spec, "jobTemplate"), "spec"), "template");
 		check_pod(s, GET(t, "spec"), GET(t, "metadata"));
+		vigil_k8s__pod_more(s, GET(t, "spec"), GET(t, "metadata"), meta, kind);
 	} else if (!strcmp(kind, "Role") || !strcmp(kind, "ClusterRole")) {
 		const vigil_ynode *rules = GET(obj, "rules");
 		for (size_t i = 0; i < vigil_yaml__len(rules); i++)
@@ -465,13 +656,14 @@ static bool check_object(kscan *s, const vigil_ynode *obj, int depth)
 	} else if (!strcmp(kind, "RoleBinding") || !strcmp(kind, "ClusterRoleBinding")) {
 		check_binding(s, obj);
 	} else {
-		namespaced = false; /* other kinds: only counted */
+		namespaced = false; /* other kinds: only their own checks */
+		vigil_k8s__object_more(s, obj, kind);
 	}
 	if (!strncmp(kind, "Cluster", 7))
 		namespaced = false;
 	if (namespaced && (!STR(ns) || !*STR(ns) || !strcmp(STR(ns), "default")))
-		add(s, "VGL-K8S-025", line_of(ns, either(meta, obj)), NULL, "%s",
-		    ns ? "namespace is default" : "no namespace set (default)");
+		vigil_k8s__add(s, "VGL-K8S-025", line_of(ns, either(meta, obj)), NULL, "%s",
+			       ns ? "namespace is default" : "no namespace set (default)");
 	return true;
 }
 
@@ -493,6 +685,8 @@ int vigil_config__k8s(vigil_config_result *r, vigil_ctx *ctx, const char *file, 
 	s.r = r;
 	s.file = file;
 	s.opts = opts;
+	s.k8s_minor = k8s_minor(opts ? opts->k8s_version : NULL);
+	s.ctx = ctx;
 	error = vigil_yaml__each(&y, ctx, buf, len, on_document, &s);
 	if (!y || error == VIGIL_ENOMEM) {
 		vigil_yaml__free(y);

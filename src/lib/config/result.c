@@ -62,6 +62,7 @@ int vigil_config__result_new(vigil_config_result **out, const vigil_config_opts 
 		return VIGIL_ENOMEM;
 	vigil_arena_init(&r->arena);
 	r->findings = (vigil_vec)VIGIL_VEC_INIT(vigil_config_finding);
+	r->nsnotes = (vigil_vec)VIGIL_VEC_INIT(vigil_k8s_nsnote);
 	r->opts = opts;
 	*out = r;
 	return 0;
@@ -110,6 +111,15 @@ int vigil_config__add(vigil_config_result *r, const char *id, const char *file, 
 	return 0;
 }
 
+const char *vigil_config__setting(const vigil_config_opts *opts, const char *id, const char *key)
+{
+	const char *const *v = opts ? opts->settings : NULL;
+	for (; v && v[0] && v[1] && v[2]; v += 3)
+		if (!strcmp(v[0], id) && !strcmp(v[1], key))
+			return v[2];
+	return NULL;
+}
+
 static int cmpstr(const char *a, const char *b)
 {
 	return strcmp(a ? a : "", b ? b : "");
@@ -155,6 +165,7 @@ void vigil_config_result_free(vigil_config_result *r)
 	if (!r)
 		return;
 	vigil_vec_free(&r->findings);
+	vigil_vec_free(&r->nsnotes);
 	vigil_arena_clear(&r->arena);
 	free(r);
 }

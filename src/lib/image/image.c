@@ -123,6 +123,8 @@ int vigil_image__store_has(vigil_image *img, const char *name)
 	if (img->store == STORE_DIR)
 		return safe_rel(name) && fstatat(img->dirfd, name, &st, 0) == 0 &&
 		       S_ISREG(st.st_mode);
+	if (img->store == STORE_REGISTRY && !find_member(img, name))
+		return vigil_image__remote_has(img, name);
 	return find_member(img, name) != NULL;
 }
 
@@ -169,6 +171,8 @@ int vigil_image__store_read(vigil_image *img, const char *name, vigil_buf *out)
 	int fd, error;
 	memset(&fs, 0, sizeof(fs));
 	out->len = 0;
+	if (img->store == STORE_REGISTRY && !find_member(img, name))
+		return vigil_image__remote_read(img, name, out);
 	if ((error = store_open(img, name, &fs, &ms, &src, &size, &fd)) < 0)
 		goto done;
 	if (size > img->ctx->limits.max_json_size) {
@@ -300,6 +304,27 @@ done:
 
 /* ---- open ------------------------------------------------------------------------- */
 
+/* An argument that is not an existing path is a registry reference when it parses as
+ * one and does not look like a file name ("./x", "/x", "x.tar", "x.tar.gz"...). */
+static int looks_like_ref(const char *s)
+{
+	static const char *const exts[] = {".tar", ".gz", ".tgz", ".zst", ".tzst", ".xz", ".oci"};
+	vigil_ref *r = NULL;
+	const char *why;
+	size_t n = strlen(s);
+	if (s[0] == '/' || s[0] == '.' || s[0] == '~')
+		return 0;
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(exts); i++) {
+		size_t k = strlen(exts[i]);
+		if (n > k && strcmp(s + n - k, exts[i]) == 0 && !strchr(s, '@'))
+			return 0;
+	}
+	if (vigil_ref_parse(&r, s, &why) < 0)
+		return 0;
+	vigil_ref_free(r);
+	return 1;
+}
+
 static int detect(vigil_image *img, const char *ref, const char **path, const char **kind)
 {
 	static const char *prefixes[] = {"docker-archive:", "oci-archive:", "oci:", "rootfs:"};
@@ -316,6 +341,14 @@ static int detect(vigil_image *img, const char *ref, const char **path, const ch
 	}
 	if (!**path)
 		return vigil_error_set(img->ctx, VIGIL_EINVAL, "no image path given");
+	if (!*kind && strncmp(ref, "registry:", 9) == 0) {
+		*kind = "registry";
+		return 0;
+	}
+	if (stat(*path, &st) < 0 && !*kind && errno == ENOENT && looks_like_ref(ref)) {
+		*kind = "registry";
+		return 0;
+	}
 	if (stat(*path, &st) < 0)
 		return vigil_error_set(img->ctx, errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_EIO,
 				       "%s: %s", *path, strerror(errno));
@@ -384,6 +417,10 @@ int vigil_image_open(vigil_image **out, vigil_ctx *ctx, const char *ref,
 	if ((error = detect(img, ref, &path, &kind)) < 0)
 		goto done;
 	img->ref = vigil_arena_strdup(&img->arena, path);
+	if (kind && strcmp(kind, "registry") == 0) {
+		error = vigil_image__open_registry(img, ref, opts);
+		goto done;
+	}
 	if (kind && strcmp(kind, "rootfs") == 0) {
 		img->format = "rootfs";
 		img->store = STORE_ROOTFS;
@@ -472,6 +509,7 @@ int vigil_image__open_mem(vigil_image **out, vigil_ctx *ctx, const char *format,
 		for (size_t i = 0; error == 0 && i < n; i++) {
 			img->layers[i].info.index = (int)i;
 			img->layers[i].dup_of = -1;
+			img->layers[i].want_size = -1;
 			img->layers[i].blob = members[i].name;
 		}
 		img->nlayers = (int)n;
@@ -509,6 +547,7 @@ void vigil_image_free(vigil_image *img)
 	vigil_vec_free(&img->tags);
 	vigil_vec_free(&img->members);
 	vigil_image__tree_free(img->tree);
+	vigil_image__remote_free(img->remote);
 	if (img->fd >= 0)
 		close(img->fd);
 	if (img->dirfd >= 0)
@@ -542,7 +581,10 @@ int vigil_image__analyze(vigil_image *img, const vigil_file *f, vigil_head_fn he
 	/* by name first: a file nobody wants is never read */
 	for (size_t i = 0; i < na; i++) {
 		vigil_analyzer *a = &VIGIL_VEC_AT(&img->analyzers, vigil_analyzer, i);
-		verdict[i] = a->want ? a->want(f, NULL, 0, a->payload) : VIGIL_WANT_NO;
+		if (f->size > img->ctx->limits.max_file_size && !a->any_size)
+			verdict[i] = VIGIL_WANT_NO;
+		else
+			verdict[i] = a->want ? a->want(f, NULL, 0, a->payload) : VIGIL_WANT_NO;
 		if (verdict[i] < 0)
 			return verdict[i];
 		need_head |= verdict[i] == VIGIL_WANT_HEAD;
@@ -672,6 +714,8 @@ static int read_one(vigil_image *img, int i)
 	uint64_t size;
 	int fd, error;
 	memset(&fs, 0, sizeof(fs));
+	if (img->store == STORE_REGISTRY)
+		return vigil_image__remote_layer(img, i);
 	if ((error = store_open(img, L->blob, &fs, &ms, &src, &size, &fd)) < 0) {
 		snprintf(L->errmsg, sizeof(L->errmsg), "layer %d: %s", i,
 			 vigil_ctx_error(img->ctx));
@@ -725,6 +769,13 @@ static int merge_layer(vigil_image *img, int i)
 	vigil_layer *R = L->dup_of >= 0 ? &img->layers[L->dup_of] : L;
 	const char *bad;
 	int error = vigil_image__tree_apply(img->tree, R->recs.data, R->recs.len, i, &bad);
+	if (L->dup_of >= 0 && error == 0 && L->want_size >= 0 &&
+	    R->info.size != (uint64_t)L->want_size)
+		return vigil_error_set(img->ctx, VIGIL_EFORMAT,
+				       "layer %d (%s): descriptor size mismatch: the blob is %llu "
+				       "bytes but its descriptor says %lld",
+				       i, L->want_digest ? L->want_digest : L->blob,
+				       (unsigned long long)R->info.size, (long long)L->want_size);
 	if (L->dup_of >= 0) {
 		L->info.compression = R->info.compression;
 		L->info.size = R->info.size;
@@ -759,7 +810,9 @@ static int read_layers(vigil_image *img)
 	int started = 0, error = 0, merged = 0;
 
 	if (img->store == STORE_TARSTREAM || nth < 1)
-		nth = 1; /* one decompression stream: sequential */
+		nth = 1;		  /* one decompression stream: sequential */
+	if (img->store == STORE_REGISTRY) /* network-bound: the fetch limit decides */
+		nth = vigil_image__remote_parallel(img);
 	if (nth > img->nlayers)
 		nth = img->nlayers;
 	if (nth > 64)
@@ -1156,4 +1209,108 @@ int vigil_image_foreach_file(vigil_image *img, const char *prefix, vigil_file_cb
 		}
 	}
 	return vigil_image__tree_walk(img->tree, node, cb, payload);
+}
+
+/* A root filesystem's file, opened one component at a time without following any
+ * symlink (the path was resolved in the merged view already). */
+static int rootfs_pull(vigil_image *img, const char *rel, vigil_image__chunk_fn cb, void *payload)
+{
+	char comp[256];
+	int dfd = open(img->rootfs_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), error = 0;
+	const char *p = rel;
+	if (dfd < 0)
+		return VIGIL_EIO;
+	for (;;) {
+		size_t n = strcspn(p, "/");
+		int last = p[n] == '\0', fd;
+		if (n == 0 || n >= sizeof(comp)) {
+			close(dfd);
+			return VIGIL_ENOTFOUND;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		fd = openat(dfd, comp,
+			    O_RDONLY | O_NOFOLLOW | O_CLOEXEC | (last ? O_NONBLOCK : O_DIRECTORY));
+		close(dfd);
+		if (fd < 0)
+			return VIGIL_ENOTFOUND;
+		if (!last) {
+			dfd = fd;
+			p += n + 1;
+			continue;
+		}
+		struct stat st;
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			return VIGIL_ENOTFOUND;
+		}
+		uint8_t *buf = malloc(1 << 16);
+		ssize_t got;
+		if (!buf) {
+			close(fd);
+			return VIGIL_ENOMEM;
+		}
+		while ((got = read(fd, buf, 1 << 16)) > 0)
+			if ((error = cb(buf, (size_t)got, payload)) < 0)
+				break;
+		if (got < 0 && error == 0)
+			error = VIGIL_EIO;
+		free(buf);
+		close(fd);
+		return error;
+	}
+}
+
+int vigil_image__file_pull(vigil_image *img, const char *path, int layer, vigil_image__chunk_fn cb,
+			   void *payload)
+{
+	vigil_buf rel = VIGIL_BUF_INIT, hl = VIGIL_BUF_INIT;
+	int error, tries = 0;
+	while (*path == '/')
+		path++;
+	if (img->rootfs_dir)
+		return rootfs_pull(img, path, cb, payload);
+	if (layer < 0 || layer >= img->nlayers)
+		return VIGIL_EINVAL;
+	vigil_layer *L = &img->layers[layer];
+	if (L->dup_of >= 0)
+		L = &img->layers[L->dup_of];
+	if ((error = vigil_buf_puts(&rel, path)) < 0 || (error = vigil_buf_cstr(&rel)) < 0)
+		goto done;
+	for (;;) {
+		vigil_bsrc_file fs;
+		vigil_bsrc_mem ms;
+		vigil_bsrc *src;
+		uint64_t size;
+		int fd;
+		memset(&fs, 0, sizeof(fs));
+		if (img->store == STORE_TARSTREAM) {
+			vigil_member *m = find_member(img, L->blob);
+			if (!m || !m->data) {
+				error = VIGIL_EINVAL;
+				goto done;
+			}
+		}
+		if ((error = store_open(img, L->blob, &fs, &ms, &src, &size, &fd)) < 0)
+			goto done;
+		error = vigil_image__layer_pull(img, src, (const char *)rel.data, cb, payload, &hl);
+		if (img->store != STORE_DIR || fd >= 0)
+			vigil_image__bsrc_file_free(&fs);
+		if (fd >= 0)
+			close(fd);
+		if (error != 1)
+			break;
+		if (++tries > 8) { /* hard links to hard links: a loop */
+			error = VIGIL_EFORMAT;
+			break;
+		}
+		rel.len = 0;
+		if ((error = vigil_buf_put(&rel, hl.data, hl.len)) < 0 ||
+		    (error = vigil_buf_cstr(&rel)) < 0)
+			break;
+	}
+done:
+	vigil_buf_free(&rel);
+	vigil_buf_free(&hl);
+	return error;
 }

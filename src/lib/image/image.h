@@ -111,7 +111,15 @@ void vigil_image__tree_totals(vigil_tree *t, uint64_t *files, uint64_t *bytes);
 
 /* ---- the image object ------------------------------------------------------------- */
 
-typedef enum { STORE_DIR, STORE_TAR, STORE_TARSTREAM, STORE_ROOTFS } vigil_store_kind;
+typedef enum {
+	STORE_DIR,
+	STORE_TAR,
+	STORE_TARSTREAM,
+	STORE_ROOTFS,
+	STORE_REGISTRY
+} vigil_store_kind;
+
+typedef struct vigil_remote vigil_remote;
 
 typedef struct vigil_member {
 	const char *name;
@@ -125,6 +133,7 @@ typedef struct vigil_layer {
 	const char *blob;	  /* member name or path relative to the layout */
 	const char *want_digest;  /* from the manifest, NULL if none (classic docker-archive) */
 	const char *want_diff_id; /* from the config */
+	int64_t want_size;	  /* descriptor size, -1 if none (docker-archive) */
 	char got_digest[72], got_diff_id[72];
 	vigil_vec recs;	   /* vigil_rec, until merged */
 	vigil_arena arena; /* strings of recs */
@@ -164,6 +173,7 @@ struct vigil_image {
 	atomic_int cancel;
 	int all_layers, read_done;
 	const char *rootfs_dir;
+	vigil_remote *remote; /* STORE_REGISTRY */
 };
 
 /* Records a warning on the image and passes it to the context's callback. */
@@ -182,12 +192,39 @@ typedef int (*vigil_pull_fn)(void *src, const uint8_t **p, size_t *n);
 typedef vigil_pull_fn vigil_head_fn;
 int vigil_image__analyze(vigil_image *img, const vigil_file *f, vigil_head_fn head,
 			 vigil_pull_fn next, void *src);
+/* Reads again, after vigil_image_read, the content of the regular file at absolute path
+ * `path` as layer `layer` wrote it (or as the root filesystem holds it), giving it to `cb`
+ * chunk by chunk: for files that the analyzers could only find through the merged
+ * view's symlinks. VIGIL_ENOTFOUND, VIGIL_EINVAL for an image read from a compressed
+ * stream (its layers cannot be read twice), or cb's error. */
+typedef int (*vigil_image__chunk_fn)(const void *p, size_t n, void *payload);
+int vigil_image__file_pull(vigil_image *img, const char *path, int layer, vigil_image__chunk_fn cb,
+			   void *payload);
+/* One layer's part of it: 1 with *hardlink set when the entry is a hard link. */
+int vigil_image__layer_pull(vigil_image *img, vigil_bsrc *src, const char *rel,
+			    vigil_image__chunk_fn cb, void *payload, vigil_buf *hardlink);
 /* Parses manifests and config; fills img->layers and img->config. */
 int vigil_image__open_oci(vigil_image *img, const char *tag, const char *platform);
 int vigil_image__open_docker(vigil_image *img, const char *tag);
 /* Reads a whole member (or file in the layout) of at most max_json_size into out. */
 int vigil_image__store_read(vigil_image *img, const char *name, vigil_buf *out);
 int vigil_image__store_has(vigil_image *img, const char *name);
+
+/* Registry images (remote.c): opens `ref` (fetches the top manifest, then the OCI
+ * reader picks the platform's manifest and loads the config). */
+int vigil_image__open_registry(vigil_image *img, const char *ref, const vigil_open_opts *opts);
+void vigil_image__remote_free(vigil_remote *rm);
+/* A metadata document "blobs/sha256/<hex>" fetched by digest (verified by the caller). */
+int vigil_image__remote_read(vigil_image *img, const char *name, vigil_buf *out);
+int vigil_image__remote_has(vigil_image *img, const char *name);
+/* Streams layer i from the registry into the layer reader. */
+int vigil_image__remote_layer(vigil_image *img, int i);
+/* A document fetched while opening ("blobs/sha256/<hex>"), or NULL. */
+const uint8_t *vigil_image__remote_doc(const vigil_image *img, const char *name, size_t *len);
+struct vigil_reg;
+struct vigil_reg *vigil_image__remote_client(const vigil_image *img);
+/* How many layers may be fetched at once. */
+int vigil_image__remote_parallel(const vigil_image *img);
 
 /* For fuzzing and tests: an image whose archive members are given in memory.
  * `format` is "oci" (index.json, blobs), "docker" (manifest.json) or "layers" (each

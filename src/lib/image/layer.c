@@ -300,16 +300,24 @@ int vigil_image__layer_read(vigil_image *img, int index, vigil_bsrc *src)
 				error = VIGIL_ENOMEM;
 				goto done;
 			}
-			if (rec->size <= lim->max_file_size) {
-				pull_ar pa = {a, 0};
-				if ((error = vigil_image__analyze(img, &f, pull_archive,
-								  pull_archive, &pa)) < 0) {
-					if (r.error)
-						goto archive_error;
+			/* files over --max-file-size go only to analyzers that take any size */
+			pull_ar pa = {a, 0};
+			if ((error = vigil_image__analyze(img, &f, pull_archive, pull_archive,
+							  &pa)) < 0) {
+				if (r.error)
+					goto archive_error;
+				if (error == VIGIL_ELIMIT) {
+					snprintf(detail, sizeof(detail),
+						 "'%.300s' is a package database of %llu bytes, "
+						 "too large to read (raise --max-file-size); a "
+						 "package database is never skipped",
+						 f.path, (unsigned long long)f.size);
+					layer_fail(L, error, "layer %d (%s): %s", detail);
+				} else {
 					layer_fail(L, error, "layer %d (%s): %s",
 						   "an analyzer stopped the read");
-					goto done;
 				}
+				goto done;
 			}
 		}
 	}
@@ -331,6 +339,14 @@ int vigil_image__layer_read(vigil_image *img, int index, vigil_bsrc *src)
 	    strcmp(L->want_digest, L->got_digest) != 0) {
 		snprintf(detail, sizeof(detail), "blob digest mismatch: the blob hashes to %s",
 			 L->got_digest);
+		error = layer_fail(L, VIGIL_EFORMAT, "layer %d (%s): %s", detail);
+		goto done;
+	}
+	if (L->want_size >= 0 && L->info.size != (uint64_t)L->want_size) {
+		snprintf(detail, sizeof(detail),
+			 "descriptor size mismatch: the blob is %llu bytes but its descriptor "
+			 "says %lld",
+			 (unsigned long long)L->info.size, (long long)L->want_size);
 		error = layer_fail(L, VIGIL_EFORMAT, "layer %d (%s): %s", detail);
 		goto done;
 	}
@@ -376,5 +392,88 @@ done:
 	vigil_sha256_free(r.plain_hash);
 	vigil_buf_free(&path);
 	vigil_buf_free(&link);
+	return error;
+}
+
+typedef struct pull_rd {
+	vigil_dec *dec;
+	const char *errmsg;
+	int error;
+} pull_rd;
+
+static la_ssize_t pull_rd_read(struct archive *a, void *payload, const void **buf)
+{
+	pull_rd *r = payload;
+	const uint8_t *p;
+	size_t n;
+	(void)a;
+	if ((r->error = vigil_image__dec_read(r->dec, &p, &n, &r->errmsg)) < 0)
+		return -1;
+	*buf = p;
+	return (la_ssize_t)n;
+}
+
+int vigil_image__layer_pull(vigil_image *img, vigil_bsrc *src, const char *rel,
+			    vigil_image__chunk_fn cb, void *payload, vigil_buf *hardlink)
+{
+	const vigil_limits *lim = &img->ctx->limits;
+	struct archive *a = NULL;
+	struct archive_entry *e;
+	vigil_buf path = VIGIL_BUF_INIT;
+	pull_rd r;
+	const char *why;
+	int error, ar;
+
+	memset(&r, 0, sizeof(r));
+	if ((error = vigil_image__dec_new(&r.dec, src, NULL)) < 0)
+		goto done;
+	if (!(a = archive_read_new())) {
+		error = VIGIL_ENOMEM;
+		goto done;
+	}
+	archive_read_support_format_tar(a);
+	archive_read_support_format_empty(a);
+	error = VIGIL_ENOTFOUND;
+	if (archive_read_open(a, &r, NULL, pull_rd_read, NULL) != ARCHIVE_OK) {
+		error = VIGIL_EFORMAT;
+		goto done;
+	}
+	while ((ar = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
+		const char *name = archive_entry_pathname(e);
+		if (ar < ARCHIVE_WARN) {
+			error = r.error ? r.error : VIGIL_EFORMAT;
+			goto done;
+		}
+		if (!name || vigil_image__path_clean(&path, name, lim, &why) < 0 ||
+		    strcmp((char *)path.data, rel) != 0)
+			continue;
+		const char *hl = archive_entry_hardlink(e);
+		if (hl) { /* the content is the (earlier) target's: the caller reads again */
+			if ((error = vigil_image__path_clean(hardlink, hl, lim, &why)) == 0)
+				error = 1;
+			goto done;
+		}
+		for (;;) {
+			const void *buf;
+			size_t size;
+			la_int64_t off;
+			int rr = archive_read_data_block(a, &buf, &size, &off);
+			if (rr == ARCHIVE_EOF)
+				break;
+			if (rr < ARCHIVE_WARN) {
+				error = r.error ? r.error : VIGIL_EFORMAT;
+				goto done;
+			}
+			if ((error = cb(buf, size, payload)) < 0)
+				goto done;
+		}
+		error = 0;
+		break;
+	}
+done:
+	if (a)
+		archive_read_free(a);
+	vigil_image__dec_free(r.dec);
+	vigil_buf_free(&path);
 	return error;
 }

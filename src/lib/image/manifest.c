@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "image.h"
+#include "jsonkey.h"
 
 #define MT_OCI_INDEX "application/vnd.oci.image.index.v1+json"
 #define MT_OCI_MANIFEST "application/vnd.oci.image.manifest.v1+json"
@@ -32,7 +33,8 @@ static int load_json(json_t **out, vigil_image *img, const char *name, const cha
 	if (size >= 0 && (uint64_t)size != b.len) {
 		error = vigil_error_set(
 			img->ctx, VIGIL_EFORMAT,
-			"%s: '%s' is %zu bytes but its descriptor says %lld (digest mismatch)",
+			"%s: '%s' is %zu bytes but its descriptor says %lld (descriptor size "
+			"mismatch)",
 			img->ref, name, b.len, (long long)size);
 		goto done;
 	}
@@ -47,10 +49,30 @@ static int load_json(json_t **out, vigil_image *img, const char *name, const cha
 			goto done;
 		}
 	}
-	if (!(*out = json_loadb((const char *)b.data, b.len, 0, &jerr))) {
+	if (!(*out = json_loadb((const char *)b.data, b.len, JSON_REJECT_DUPLICATES, &jerr))) {
 		error = vigil_error_set(img->ctx, VIGIL_EFORMAT,
-					"%s: malformed JSON in '%s': %s (line %d, column %d)",
-					img->ref, name, jerr.text, jerr.line, jerr.column);
+					"%s: malformed JSON in '%s': %s (line %d, column %d)%s",
+					img->ref, name, jerr.text, jerr.line, jerr.column,
+					strstr(jerr.text, "duplicate")
+						? " (refused: runtimes would read the last one)"
+						: "");
+		goto done;
+	}
+	/* keys that Go's encoding/json would read as one field: refused (see jsonkey.c) */
+	const char *ka, *kb;
+	if ((error = vigil_image__json_keys_check(*out, &ka, &kb)) != 0) {
+		if (error == 1)
+			error = vigil_error_set(
+				img->ctx, VIGIL_EFORMAT,
+				"%s: malformed JSON in '%s': keys \"%.100s\" and \"%.100s\" differ "
+				"only in case (refused: runtimes read them as one field)",
+				img->ref, name, ka, kb);
+		else if (error == VIGIL_ELIMIT)
+			error = vigil_error_set(img->ctx, VIGIL_ELIMIT,
+						"%s: malformed JSON in '%s': nested too deeply",
+						img->ref, name);
+		json_decref(*out);
+		*out = NULL;
 		goto done;
 	}
 	error = 0;
@@ -61,7 +83,7 @@ done:
 
 static const char *jstr(vigil_image *img, json_t *o, const char *key)
 {
-	json_t *v = json_object_get(o, key);
+	json_t *v = vigil_image__jget(o, key);
 	return json_is_string(v) ? vigil_arena_strdup(&img->arena, json_string_value(v)) : NULL;
 }
 
@@ -147,6 +169,7 @@ static int layers_alloc(vigil_image *img, int n)
 	for (int i = 0; i < n; i++) {
 		img->layers[i].info.index = i;
 		img->layers[i].dup_of = -1;
+		img->layers[i].want_size = -1;
 	}
 	return 0;
 }
@@ -165,23 +188,23 @@ static int parse_config(vigil_image *img, json_t *cfg, const char *name)
 	c->os_version = jstr(img, cfg, "os.version");
 	c->created = jstr(img, cfg, "created");
 	c->author = jstr(img, cfg, "author");
-	conf = json_object_get(cfg, "config");
+	conf = vigil_image__jget(cfg, "config");
 	if (json_is_object(conf)) {
 		c->user = jstr(img, conf, "User");
 		c->working_dir = jstr(img, conf, "WorkingDir");
 		c->stop_signal = jstr(img, conf, "StopSignal");
-		c->env = jstrv(img, json_object_get(conf, "Env"));
-		c->entrypoint = jstrv(img, json_object_get(conf, "Entrypoint"));
-		c->cmd = jstrv(img, json_object_get(conf, "Cmd"));
-		c->exposed_ports = jkeys(img, json_object_get(conf, "ExposedPorts"), NULL);
-		c->volumes = jkeys(img, json_object_get(conf, "Volumes"), NULL);
-		c->label_keys = jkeys(img, json_object_get(conf, "Labels"), &c->label_values);
-		json_t *hc = json_object_get(conf, "Healthcheck");
+		c->env = jstrv(img, vigil_image__jget(conf, "Env"));
+		c->entrypoint = jstrv(img, vigil_image__jget(conf, "Entrypoint"));
+		c->cmd = jstrv(img, vigil_image__jget(conf, "Cmd"));
+		c->exposed_ports = jkeys(img, vigil_image__jget(conf, "ExposedPorts"), NULL);
+		c->volumes = jkeys(img, vigil_image__jget(conf, "Volumes"), NULL);
+		c->label_keys = jkeys(img, vigil_image__jget(conf, "Labels"), &c->label_values);
+		json_t *hc = vigil_image__jget(conf, "Healthcheck");
 		if (json_is_object(hc))
-			c->healthcheck = jstrv(img, json_object_get(hc, "Test"));
+			c->healthcheck = jstrv(img, vigil_image__jget(hc, "Test"));
 	}
-	rootfs = json_object_get(cfg, "rootfs");
-	diff_ids = json_object_get(rootfs, "diff_ids");
+	rootfs = vigil_image__jget(cfg, "rootfs");
+	diff_ids = vigil_image__jget(rootfs, "diff_ids");
 	if (!json_is_object(rootfs) || !json_is_array(diff_ids))
 		return vigil_error_set(img->ctx, VIGIL_EFORMAT,
 				       "%s: config '%s' has no rootfs.diff_ids", img->ref, name);
@@ -198,7 +221,7 @@ static int parse_config(vigil_image *img, json_t *cfg, const char *name)
 					       img->ref, name, i);
 		img->layers[i].want_diff_id = vigil_arena_strdup(&img->arena, json_string_value(d));
 	}
-	history = json_object_get(cfg, "history");
+	history = vigil_image__jget(cfg, "history");
 	if (json_is_array(history)) {
 		size_t n = json_array_size(history);
 		vigil_history *h = vigil_arena_alloc(&img->arena, (n ? n : 1) * sizeof(*h));
@@ -211,7 +234,7 @@ static int parse_config(vigil_image *img, json_t *cfg, const char *name)
 			h[i].created_by = jstr(img, e, "created_by");
 			h[i].author = jstr(img, e, "author");
 			h[i].comment = jstr(img, e, "comment");
-			h[i].empty_layer = json_is_true(json_object_get(e, "empty_layer"));
+			h[i].empty_layer = json_is_true(vigil_image__jget(e, "empty_layer"));
 			h[i].layer = -1;
 			if (!h[i].empty_layer) {
 				if (layer < img->nlayers) {
@@ -243,6 +266,23 @@ static int blob_name(vigil_image *img, const char *digest, const char **out)
 	return *out ? 0 : VIGIL_ENOMEM;
 }
 
+/* A descriptor's size: the OCI spec requires it, and the blob must have exactly that
+ * many bytes (checked where the blob is read). Missing, negative or non-integer: refused. */
+static int desc_size(vigil_image *img, json_t *d, const char *what, const char *digest,
+		     int64_t *out)
+{
+	json_t *sz = vigil_image__jget(d, "size");
+	*out = -1;
+	if (!json_is_integer(sz) || json_integer_value(sz) < 0)
+		return vigil_error_set(img->ctx, VIGIL_EFORMAT,
+				       "%s: the descriptor of %s %.80s has %s size (descriptor "
+				       "size mismatch)",
+				       img->ref, what, digest ? digest : "(none)",
+				       sz ? "an invalid" : "no");
+	*out = json_integer_value(sz);
+	return 0;
+}
+
 /* Loads the config blob and the manifest's layers. */
 static int load_manifest(vigil_image *img, const char *digest, int64_t size)
 {
@@ -253,46 +293,46 @@ static int load_manifest(vigil_image *img, const char *digest, int64_t size)
 	    (error = load_json(&m, img, name, digest, size)) < 0)
 		goto done;
 	img->manifest_digest = vigil_arena_strdup(&img->arena, digest);
-	mt = json_string_value(json_object_get(m, "mediaType"));
+	mt = json_string_value(vigil_image__jget(m, "mediaType"));
 	if (mt && strcmp(mt, MT_DOCKER_V1) == 0) {
 		error = vigil_error_set(
 			img->ctx, VIGIL_EFORMAT,
 			"%s: Docker schema 1 manifests are obsolete and not supported", img->ref);
 		goto done;
 	}
-	cdesc = json_object_get(m, "config");
-	layers = json_object_get(m, "layers");
+	cdesc = vigil_image__jget(m, "config");
+	layers = vigil_image__jget(m, "layers");
 	if (!json_is_object(cdesc) || !json_is_array(layers)) {
 		error = vigil_error_set(img->ctx, VIGIL_EFORMAT,
 					"%s: manifest %s has no config or layers", img->ref,
 					digest);
 		goto done;
 	}
-	const char *cmt = json_string_value(json_object_get(cdesc, "mediaType"));
+	const char *cmt = json_string_value(vigil_image__jget(cdesc, "mediaType"));
 	if (cmt && strcmp(cmt, MT_OCI_CONFIG) != 0 && strcmp(cmt, MT_DOCKER_CONFIG) != 0) {
 		error = vigil_error_set(img->ctx, VIGIL_EFORMAT,
 					"%s: manifest %s is an artifact (%s), not an image",
 					img->ref, digest, cmt);
 		goto done;
 	}
-	const char *cdig = json_string_value(json_object_get(cdesc, "digest"));
-	json_t *csize = json_object_get(cdesc, "size");
-	if ((error = blob_name(img, cdig, &cname)) < 0)
+	const char *cdig = json_string_value(vigil_image__jget(cdesc, "digest"));
+	int64_t csize;
+	if ((error = blob_name(img, cdig, &cname)) < 0 ||
+	    (error = desc_size(img, cdesc, "config", cdig, &csize)) < 0)
 		goto done;
 	if ((error = layers_alloc(img, (int)json_array_size(layers))) < 0)
 		goto done;
 	for (int i = 0; i < img->nlayers; i++) {
 		json_t *d = json_array_get(layers, (size_t)i);
 		vigil_layer *L = &img->layers[i];
-		const char *ld = json_string_value(json_object_get(d, "digest"));
+		const char *ld = json_string_value(vigil_image__jget(d, "digest"));
 		if ((error = blob_name(img, ld, &L->blob)) < 0)
 			goto done;
 		L->want_digest = L->info.digest = vigil_arena_strdup(&img->arena, ld);
 		L->info.media_type = jstr(img, d, "mediaType");
-		json_t *sz = json_object_get(d, "size");
-		L->info.size = json_is_integer(sz) && json_integer_value(sz) > 0
-				       ? (uint64_t)json_integer_value(sz)
-				       : 0;
+		if ((error = desc_size(img, d, "layer", ld, &L->want_size)) < 0)
+			goto done;
+		L->info.size = (uint64_t)L->want_size;
 		if (!vigil_image__store_has(img, L->blob)) {
 			error = vigil_error_set(
 				img->ctx, VIGIL_ENOTFOUND,
@@ -301,8 +341,7 @@ static int load_manifest(vigil_image *img, const char *digest, int64_t size)
 			goto done;
 		}
 	}
-	if ((error = load_json(&cfg, img, cname, cdig,
-			       json_is_integer(csize) ? json_integer_value(csize) : -1)) < 0)
+	if ((error = load_json(&cfg, img, cname, cdig, csize)) < 0)
 		goto done;
 	img->config_digest = vigil_arena_strdup(&img->arena, cdig);
 	error = parse_config(img, cfg, cname);
@@ -345,13 +384,13 @@ typedef struct pick {
 /* Whether a descriptor's platform matches (a descriptor without one matches). */
 static int platform_ok(json_t *d, pick *p, int *has)
 {
-	json_t *pl = json_object_get(d, "platform");
+	json_t *pl = vigil_image__jget(d, "platform");
 	*has = json_is_object(pl);
 	if (!*has)
 		return 1;
-	const char *os = json_string_value(json_object_get(pl, "os"));
-	const char *arch = json_string_value(json_object_get(pl, "architecture"));
-	const char *var = json_string_value(json_object_get(pl, "variant"));
+	const char *os = json_string_value(vigil_image__jget(pl, "os"));
+	const char *arch = json_string_value(vigil_image__jget(pl, "architecture"));
+	const char *var = json_string_value(vigil_image__jget(pl, "variant"));
 	if (p->seen.len < 2000)
 		vigil_buf_printf(&p->seen, "%s%s/%s%s%s", p->seen.len ? ", " : "", os ? os : "?",
 				 arch ? arch : "?", var ? "/" : "", var ? var : "");
@@ -363,10 +402,23 @@ static int platform_ok(json_t *d, pick *p, int *has)
 }
 
 /* Walks an index (depth-limited) choosing a manifest by tag and platform. */
+/* True for the index entries of cosign signatures, attestations and referrers indexes
+ * (tag "sha256-<hex>.sig", "sha256-<hex>", or cosign save's kind): not images. */
+static int is_attachment(json_t *ann)
+{
+	const char *t =
+		json_string_value(json_object_get(ann, "org.opencontainers.image.ref.name"));
+	const char *k = json_string_value(json_object_get(ann, "kind"));
+	if (k && strncmp(k, "dev.cosignproject.cosign/", 25) == 0 && strcmp(k + 25, "image") != 0)
+		return 1;
+	return t && strncmp(t, "sha256-", 7) == 0 && strspn(t + 7, "0123456789abcdef") == 64 &&
+	       (t[71] == '\0' || t[71] == '.');
+}
+
 static int choose(vigil_image *img, json_t *index, const char *tag, pick *p, int depth,
 		  const char *where)
 {
-	json_t *ms = json_object_get(index, "manifests");
+	json_t *ms = vigil_image__jget(index, "manifests");
 	int error, candidates = 0;
 	if (depth > 4)
 		return vigil_error_set(img->ctx, VIGIL_ELIMIT,
@@ -376,31 +428,35 @@ static int choose(vigil_image *img, json_t *index, const char *tag, pick *p, int
 				       img->ref, where);
 	for (size_t i = 0; i < json_array_size(ms); i++) {
 		json_t *d = json_array_get(ms, i);
-		const char *mt = json_string_value(json_object_get(d, "mediaType"));
-		const char *dig = json_string_value(json_object_get(d, "digest"));
-		json_t *ann = json_object_get(d, "annotations");
-		json_t *sz = json_object_get(d, "size");
+		const char *mt = json_string_value(vigil_image__jget(d, "mediaType"));
+		const char *dig = json_string_value(vigil_image__jget(d, "digest"));
+		json_t *ann = vigil_image__jget(d, "annotations");
+		int64_t sz;
 		int has_pl;
 		if (!dig || (!is_index_mt(mt) && !is_manifest_mt(mt)))
 			continue; /* artifacts, attestations: skipped */
+		if (!tag && depth == 0 && is_attachment(ann))
+			continue; /* a signature stored next to the image */
 		if (tag && depth == 0) {
 			const char *ref = json_string_value(
 				json_object_get(ann, "org.opencontainers.image.ref.name"));
 			const char *full =
 				json_string_value(json_object_get(ann, "io.containerd.image.name"));
-			if (!((ref && tag_matches(ref, tag)) || (full && tag_matches(full, tag))))
+			if (!((ref && tag_matches(ref, tag)) || (full && tag_matches(full, tag)) ||
+			      (strncmp(tag, "sha256:", 7) == 0 && strcmp(dig, tag) == 0)))
 				continue;
 		}
 		/* a tag names the image; the host's platform only decides below it */
 		if (!platform_ok(d, p, &has_pl) && !(tag && depth == 0 && !p->explicit_platform))
 			continue;
+		if ((error = desc_size(img, d, is_index_mt(mt) ? "index" : "manifest", dig, &sz)) <
+		    0)
+			return error;
 		if (is_index_mt(mt)) {
 			json_t *sub = NULL;
 			const char *name;
 			if ((error = blob_name(img, dig, &name)) < 0 ||
-			    (error = load_json(&sub, img, name, dig,
-					       json_is_integer(sz) ? json_integer_value(sz) : -1)) <
-				    0)
+			    (error = load_json(&sub, img, name, dig, sz)) < 0)
 				return error;
 			error = choose(img, sub, NULL, p, depth + 1, name);
 			json_decref(sub);
@@ -416,7 +472,7 @@ static int choose(vigil_image *img, json_t *index, const char *tag, pick *p, int
 			continue;
 		}
 		p->digest = vigil_arena_strdup(&img->arena, dig);
-		p->size = json_is_integer(sz) ? json_integer_value(sz) : -1;
+		p->size = sz;
 		candidates = 1;
 		/* the first entry matching the platform or the tag wins */
 		if (has_pl || tag)
@@ -431,11 +487,11 @@ static int choose(vigil_image *img, json_t *index, const char *tag, pick *p, int
 
 static void tags_from_index(vigil_image *img, json_t *index)
 {
-	json_t *ms = json_object_get(index, "manifests");
+	json_t *ms = vigil_image__jget(index, "manifests");
 	for (size_t i = 0; i < json_array_size(ms); i++) {
 		json_t *d = json_array_get(ms, i);
-		const char *dig = json_string_value(json_object_get(d, "digest"));
-		json_t *ann = json_object_get(d, "annotations");
+		const char *dig = json_string_value(vigil_image__jget(d, "digest"));
+		json_t *ann = vigil_image__jget(d, "annotations");
 		const char *ref =
 			json_string_value(json_object_get(ann, "io.containerd.image.name"));
 		if (!ref)
@@ -487,7 +543,7 @@ int vigil_image__open_oci(vigil_image *img, const char *tag, const char *platfor
 	if (vigil_image__store_has(img, "oci-layout")) {
 		if ((error = load_json(&layout, img, "oci-layout", NULL, -1)) < 0)
 			goto done;
-		const char *v = json_string_value(json_object_get(layout, "imageLayoutVersion"));
+		const char *v = json_string_value(vigil_image__jget(layout, "imageLayoutVersion"));
 		if (!v)
 			vigil_image__warn(img, "%s: oci-layout has no imageLayoutVersion",
 					  img->ref);
@@ -536,7 +592,7 @@ int vigil_image__open_docker(vigil_image *img, const char *tag)
 	}
 	for (size_t i = 0; i < json_array_size(man) && !entry; i++) {
 		json_t *e = json_array_get(man, i);
-		json_t *tags = json_object_get(e, "RepoTags");
+		json_t *tags = vigil_image__jget(e, "RepoTags");
 		if (!tag) {
 			if (json_array_size(man) > 1) {
 				error = vigil_error_set(
@@ -559,15 +615,15 @@ int vigil_image__open_docker(vigil_image *img, const char *tag)
 					img->ref, tag);
 		goto done;
 	}
-	const char *cname = json_string_value(json_object_get(entry, "Config"));
-	json_t *layers = json_object_get(entry, "Layers");
+	const char *cname = json_string_value(vigil_image__jget(entry, "Config"));
+	json_t *layers = vigil_image__jget(entry, "Layers");
 	if (!cname || !json_is_array(layers)) {
 		error = vigil_error_set(img->ctx, VIGIL_EFORMAT,
 					"%s: manifest.json entry has no Config or Layers",
 					img->ref);
 		goto done;
 	}
-	json_t *rt = json_object_get(entry, "RepoTags");
+	json_t *rt = vigil_image__jget(entry, "RepoTags");
 	for (size_t k = 0; k < json_array_size(rt); k++) {
 		const char *t = json_string_value(json_array_get(rt, k));
 		const char **slot = t ? vigil_vec_push(&img->tags) : NULL;
@@ -619,17 +675,19 @@ int vigil_image__open_docker(vigil_image *img, const char *tag)
 	/* Docker 25+: find the OCI manifest for this config to name the manifest digest */
 	if (vigil_image__store_has(img, "index.json") &&
 	    load_json(&index, img, "index.json", NULL, -1) == 0) {
-		json_t *ms = json_object_get(index, "manifests");
+		json_t *ms = vigil_image__jget(index, "manifests");
 		for (size_t i = 0; i < json_array_size(ms) && !img->manifest_digest; i++) {
 			json_t *d = json_array_get(ms, i), *m = NULL;
-			const char *dig = json_string_value(json_object_get(d, "digest"));
+			const char *dig = json_string_value(vigil_image__jget(d, "digest"));
 			const char *name;
-			if (!is_manifest_mt(json_string_value(json_object_get(d, "mediaType"))) ||
-			    blob_name(img, dig, &name) < 0 || !vigil_image__store_has(img, name))
+			int64_t msz;
+			if (!is_manifest_mt(json_string_value(vigil_image__jget(d, "mediaType"))) ||
+			    blob_name(img, dig, &name) < 0 || !vigil_image__store_has(img, name) ||
+			    desc_size(img, d, "manifest", dig, &msz) < 0)
 				continue;
-			if (load_json(&m, img, name, dig, -1) == 0) {
-				const char *c = json_string_value(
-					json_object_get(json_object_get(m, "config"), "digest"));
+			if (load_json(&m, img, name, dig, msz) == 0) {
+				const char *c = json_string_value(vigil_image__jget(
+					vigil_image__jget(m, "config"), "digest"));
 				if (c && strcmp(c, cdig) == 0)
 					img->manifest_digest = vigil_arena_strdup(&img->arena, dig);
 			}

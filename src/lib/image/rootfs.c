@@ -114,7 +114,7 @@ static int analyze_file(walk *w, int dirfd, const char *name, const vigil_rec *r
 	vigil_image *img = w->img;
 	vigil_file f;
 	int error;
-	if (!img->analyzers.len || rec->size > img->ctx->limits.max_file_size)
+	if (!img->analyzers.len)
 		return 0;
 	memset(&f, 0, sizeof(f));
 	f.path = (char *)w->path.data;
@@ -136,6 +136,12 @@ static int analyze_file(walk *w, int dirfd, const char *name, const vigil_rec *r
 		vigil_image__warn(img, "%s: cannot read %s", img->ref, f.path);
 		error = 0;
 	}
+	if (error == VIGIL_ELIMIT)
+		error = vigil_error_set(img->ctx, error,
+					"%s: '%s' is a package database of %llu bytes, too large "
+					"to read (raise --max-file-size); a package database is "
+					"never skipped",
+					img->ref, f.path, (unsigned long long)f.size);
 	return error;
 }
 

@@ -110,6 +110,29 @@ static int add_config(vigil_report *r, const vigil_policy *p, const vigil_config
 	return error;
 }
 
+static int add_trust(vigil_report *r, const vigil_policy *p)
+{
+	int error = 0;
+	for (size_t i = 0; i < vigil_trust_findings_count(r->trust) && error == 0; i++) {
+		const vigil_config_finding *x = vigil_trust_findings_get(r->trust, i);
+		vigil_finding f = {VIGIL_FINDING_TRUST,
+				   x->check->id,
+				   x->severity,
+				   x->check->title,
+				   NULL,
+				   NULL,
+				   -1,
+				   NULL,
+				   NULL,
+				   0,
+				   1,
+				   x};
+		vigil_policy_subject s = {x->check->id, NULL, NULL, NULL, NULL, -1, NULL, NULL};
+		error = vigil_report__add(r, &f, p, &s);
+	}
+	return error;
+}
+
 int vigil_pipeline__collect(vigil_report *r, const vigil_policy *p)
 {
 	int error;
@@ -118,5 +141,7 @@ int vigil_pipeline__collect(vigil_report *r, const vigil_policy *p)
 		return error;
 	for (size_t k = 0; k < r->configs.len && error == 0; k++)
 		error = add_config(r, p, VIGIL_VEC_AT(&r->configs, const vigil_config_result *, k));
+	if (error == 0)
+		error = add_trust(r, p);
 	return error;
 }

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pipeline/pipeline.h"
 #include "report/report.h"
@@ -32,6 +33,7 @@ struct vigil_scan_result {
 	vigil_malware_scan *malware;
 	vigil_config_image *cimg;
 	vigil_config_result *config;
+	vigil_trust_findings *trust;
 	vigil_db *db; /* the handle the match was made with (the match may borrow from it) */
 	vigil_match *match;
 	char *db_built;
@@ -106,6 +108,8 @@ int vigil_engine_new(vigil_engine **out, vigil_ctx *ctx, const vigil_engine_opts
 	for (const char *const *v = o->vex; v && *v; v++)
 		if ((error = vigil_policy_add_vex(e->policy, *v)) < 0)
 			goto done;
+	if ((error = vigil_policy_add_trust(e->policy, &o->trust)) < 0)
+		goto done;
 	if (((o->scanners & VIGIL_SCANNER_VULN) && (error = engine_db(e, o)) < 0) ||
 	    ((o->scanners & VIGIL_SCANNER_SECRET) &&
 	     (error = vigil_secret_rules_load(&e->srules, ctx, &o->secret)) < 0) ||
@@ -139,6 +143,7 @@ void vigil_scan_result_free(vigil_scan_result *r)
 	vigil_match_free(r->match);
 	vigil_db_free(r->db);
 	vigil_config_result_free(r->config);
+	vigil_trust_findings_free(r->trust);
 	vigil_config_image_free(r->cimg);
 	vigil_malware_scan_free(r->malware);
 	vigil_secret_scan_free(r->secrets);
@@ -161,6 +166,7 @@ static int result_alloc(vigil_scan_result **out, vigil_ctx *ctx, const char *tar
 	r->ctx = ctx;
 	r->opts = opts ? *opts : defaults;
 	r->opts.tag = r->opts.platform = NULL; /* only used while opening */
+	r->opts.registry = NULL;
 	if (!(r->target = strdup(target ? target : "")) ||
 	    (r->opts.severities && !(r->severities = strdup(r->opts.severities)))) {
 		vigil_scan_result_free(r);
@@ -192,6 +198,8 @@ static int build_report(vigil_scan_result *r, const vigil_engine *e)
 		vigil_report_set_malware(r->report, r->malware);
 	if (r->ran & VIGIL_SCANNER_CONFIG)
 		vigil_report_set_config(r->report, r->config);
+	if (r->trust)
+		vigil_report_set_trust(r->report, r->trust);
 	if (r->match && e->warning[0] && (error = vigil_report_warn(r->report, e->warning)) < 0)
 		return error;
 	return vigil_report_apply(r->report, e->policy);
@@ -242,11 +250,29 @@ int vigil_scan_run(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *
 		return error;
 	oo.tag = opts ? opts->tag : NULL;
 	oo.platform = opts ? opts->platform : NULL;
+	oo.registry = opts ? opts->registry : NULL;
 	/* secrets and malware report files that later layers deleted: keep that history */
 	oo.all_layers = (sc & (VIGIL_SCANNER_SECRET | VIGIL_SCANNER_MALWARE)) != 0;
 	if (r->opts.max_archive_size)
 		io.max_archive_size = r->opts.max_archive_size;
-	if ((error = vigil_image_open(&r->img, ctx, image_ref, &oo)) < 0 ||
+	/* a local layout named by digest (DIR@sha256:...): the entry of that digest */
+	const char *at = strrchr(image_ref, '@');
+	char *path = NULL;
+	if (at && vigil_digest_is_sha256(at + 1) && access(image_ref, F_OK) != 0 &&
+	    (path = strndup(image_ref, (size_t)(at - image_ref))) &&
+	    access(strncmp(path, "oci:", 4) == 0 ? path + 4 : path, F_OK) == 0) {
+		if (!oo.tag)
+			oo.tag = at + 1;
+	} else {
+		free(path);
+		path = NULL;
+	}
+	error = vigil_image_open(&r->img, ctx, path ? path : image_ref, &oo);
+	free(path);
+	if (error < 0 ||
+	    (error = vigil_trust_check_image(&r->trust, ctx, vigil_policy_trust(e->policy), r->img,
+					     image_ref, opts ? opts->tag : NULL,
+					     opts ? opts->registry : NULL)) < 0 ||
 	    (error = vigil_inventory_new(&r->inv, r->img, &io)) < 0 ||
 	    ((sc & VIGIL_SCANNER_SECRET) &&
 	     (error = vigil_secret_scan_new(&r->secrets, e->srules, r->img)) < 0) ||

@@ -34,6 +34,8 @@ struct vigil_policy {
 	vigil_vec vex;			/* vexst */
 	vigil_vec skip, ov_ids, ov_sev; /* const char *, NULL-terminated on use */
 	vigil_config_opts copts;
+	vigil_vec tkeys, tregs, trepos; /* const char *, NULL-terminated on use */
+	vigil_trust_policy trust;
 	char today[16];
 	const char *source; /* file name for messages */
 };
@@ -51,6 +53,9 @@ int vigil_policy_new(vigil_policy **out, vigil_ctx *ctx, const char *today)
 	p->skip = (vigil_vec)VIGIL_VEC_INIT(const char *);
 	p->ov_ids = (vigil_vec)VIGIL_VEC_INIT(const char *);
 	p->ov_sev = (vigil_vec)VIGIL_VEC_INIT(const char *);
+	p->tkeys = (vigil_vec)VIGIL_VEC_INIT(const char *);
+	p->tregs = (vigil_vec)VIGIL_VEC_INIT(const char *);
+	p->trepos = (vigil_vec)VIGIL_VEC_INIT(const char *);
 	if (today) {
 		snprintf(p->today, sizeof(p->today), "%s", today);
 	} else {
@@ -72,6 +77,9 @@ void vigil_policy_free(vigil_policy *p)
 	vigil_vec_free(&p->skip);
 	vigil_vec_free(&p->ov_ids);
 	vigil_vec_free(&p->ov_sev);
+	vigil_vec_free(&p->tkeys);
+	vigil_vec_free(&p->tregs);
+	vigil_vec_free(&p->trepos);
 	vigil_arena_clear(&p->arena);
 	free(p);
 }
@@ -231,11 +239,83 @@ static int load_checks(vigil_policy *p, yaml_document_t *d, yaml_node_t *n)
 	return error;
 }
 
+/* A scalar or a list of scalars into `v`; file names (`rel`) are taken relative to the
+ * policy file. */
+static int load_strs(vigil_policy *p, yaml_document_t *d, yaml_node_t *n, vigil_vec *v,
+		     const char *what, int rel)
+{
+	yaml_node_item_t *start = NULL, *top = NULL;
+	yaml_node_item_t one = 0;
+	if (n->type == YAML_SCALAR_NODE) {
+		one = (yaml_node_item_t)(n - d->nodes.start + 1);
+		start = &one;
+		top = &one + 1;
+	} else if (n->type == YAML_SEQUENCE_NODE) {
+		start = n->data.sequence.items.start;
+		top = n->data.sequence.items.top;
+	} else {
+		return bad(p, n, what);
+	}
+	for (yaml_node_item_t *i = start; i < top; i++) {
+		const char *s = scalar(yaml_document_get_node(d, *i));
+		const char *slash = p->source ? strrchr(p->source, '/') : NULL;
+		const char *full;
+		if (!s || !*s)
+			return bad(p, n, what);
+		full = rel && s[0] != '/' && slash
+			       ? vigil_arena_printf(&p->arena, "%.*s/%s", (int)(slash - p->source),
+						    p->source, s)
+			       : dup(p, s);
+		if (!full || push_str(v, full) < 0)
+			return VIGIL_ENOMEM;
+	}
+	return 0;
+}
+
+static int load_trust(vigil_policy *p, yaml_document_t *d, yaml_node_t *n)
+{
+	int error = 0;
+	if (n->type != YAML_MAPPING_NODE)
+		return bad(p, n,
+			   "trust must be a mapping (require_signature:, allowed_registries:, "
+			   "allowed_repositories:, require_digest:)");
+	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start;
+	     pr < n->data.mapping.pairs.top && error == 0; pr++) {
+		yaml_node_t *k = yaml_document_get_node(d, pr->key);
+		yaml_node_t *v = yaml_document_get_node(d, pr->value);
+		const char *key = scalar(k);
+		if (key && strcmp(key, "require_signature") == 0)
+			error = load_strs(p, d, v, &p->tkeys,
+					  "trust.require_signature must be a key file or a list of "
+					  "them",
+					  1);
+		else if (key && strcmp(key, "allowed_registries") == 0)
+			error = load_strs(p, d, v, &p->tregs,
+					  "trust.allowed_registries must be a list of globs", 0);
+		else if (key && strcmp(key, "allowed_repositories") == 0)
+			error = load_strs(p, d, v, &p->trepos,
+					  "trust.allowed_repositories must be a list of globs", 0);
+		else if (key && strcmp(key, "require_digest") == 0) {
+			const char *b = scalar(v);
+			if (b && strcmp(b, "true") == 0)
+				p->trust.require_digest = 1;
+			else if (b && strcmp(b, "false") == 0)
+				p->trust.require_digest = 0;
+			else
+				return bad(p, v, "trust.require_digest must be true or false");
+		} else
+			return bad(p, k,
+				   "unknown key in trust (require_signature, allowed_registries, "
+				   "allowed_repositories, require_digest)");
+	}
+	return error;
+}
+
 /* Points the config options at the NULL-terminated lists. */
 static int finish_copts(vigil_policy *p)
 {
-	vigil_vec *v[] = {&p->skip, &p->ov_ids, &p->ov_sev};
-	for (size_t i = 0; i < 3; i++) {
+	vigil_vec *v[] = {&p->skip, &p->ov_ids, &p->ov_sev, &p->tkeys, &p->tregs, &p->trepos};
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(v); i++) {
 		if (push_str(v[i], NULL) < 0)
 			return VIGIL_ENOMEM;
 		v[i]->len--; /* keep the NULL after the end */
@@ -243,6 +323,9 @@ static int finish_copts(vigil_policy *p)
 	p->copts.skip = p->skip.data;
 	p->copts.override_ids = p->ov_ids.data;
 	p->copts.override_severities = p->ov_sev.data;
+	p->trust.keys = p->tkeys.data;
+	p->trust.allowed_registries = p->tregs.data;
+	p->trust.allowed_repositories = p->trepos.data;
 	return 0;
 }
 
@@ -297,6 +380,9 @@ int vigil_policy_load(vigil_policy **out, vigil_ctx *ctx, const char *path, cons
 			} else if (key && strcmp(key, "checks") == 0) {
 				if ((error = load_checks(p, &doc, v)) < 0)
 					goto done;
+			} else if (key && strcmp(key, "trust") == 0) {
+				if ((error = load_trust(p, &doc, v)) < 0)
+					goto done;
 			} else if (key && strcmp(key, "vex") == 0) {
 				/* VEX documents named by the policy, relative to it */
 				if (v->type != YAML_SEQUENCE_NODE) {
@@ -325,7 +411,7 @@ int vigil_policy_load(vigil_policy **out, vigil_ctx *ctx, const char *path, cons
 						goto done;
 				}
 			} else {
-				error = bad(p, k, "unknown key (ignore, checks, vex)");
+				error = bad(p, k, "unknown key (ignore, checks, vex, trust)");
 				goto done;
 			}
 		}
@@ -544,4 +630,25 @@ const char *vigil_policy__suppress(const vigil_policy *p, const vigil_policy_sub
 				return v->suppress;
 	}
 	return NULL;
+}
+
+int vigil_policy_add_trust(vigil_policy *p, const vigil_trust_policy *extra)
+{
+	const char *const *lists[] = {extra->keys, extra->allowed_registries,
+				      extra->allowed_repositories};
+	vigil_vec *v[] = {&p->tkeys, &p->tregs, &p->trepos};
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(v); i++) {
+		for (const char *const *s = lists[i]; s && *s; s++) {
+			const char *c = dup(p, *s);
+			if (!c || push_str(v[i], c) < 0)
+				return VIGIL_ENOMEM;
+		}
+	}
+	p->trust.require_digest |= extra->require_digest;
+	return finish_copts(p);
+}
+
+const vigil_trust_policy *vigil_policy_trust(const vigil_policy *p)
+{
+	return p ? &p->trust : NULL;
 }

@@ -5,12 +5,13 @@
 
 #include "internal.h"
 
-/* The report's kinds are the finding kinds it writes (trust and runtime come later). */
+/* The report's kinds are the finding kinds it writes (runtime comes later). */
 enum {
 	VIGIL_K_VULN = VIGIL_FINDING_VULN,
 	VIGIL_K_SECRET = VIGIL_FINDING_SECRET,
 	VIGIL_K_MALWARE = VIGIL_FINDING_MALWARE,
 	VIGIL_K_CONFIG = VIGIL_FINDING_CONFIG,
+	VIGIL_K_TRUST = VIGIL_FINDING_TRUST,
 	VIGIL_K_COUNT
 };
 
@@ -24,7 +25,8 @@ struct vigil_report {
 	vigil_match *vulns;
 	const vigil_secret_scan *secrets;
 	const vigil_malware_scan *malware;
-	vigil_vec configs;  /* const vigil_config_result * */
+	vigil_vec configs; /* const vigil_config_result * */
+	const vigil_trust_findings *trust;
 	vigil_vec entries;  /* vigil_finding, per kind in scanner order */
 	vigil_vec warnings; /* const char * */
 	int ran[VIGIL_K_COUNT];

@@ -12,7 +12,7 @@
 #include "report/report.h"
 
 const char *const VIGIL_KIND_NAMES[VIGIL_K_COUNT] = {"vulnerability", "secret", "malware",
-						     "misconfiguration"};
+						     "misconfiguration", "trust"};
 
 int vigil_report_new(vigil_report **out, vigil_ctx *ctx, const char *target, vigil_image *img,
 		     const vigil_inventory *inv, const vigil_report_opts *opts)
@@ -74,6 +74,12 @@ void vigil_report_set_config(vigil_report *r, const vigil_config_result *c)
 	r->ran[VIGIL_K_CONFIG] = 1;
 	if (c && (slot = vigil_vec_push(&r->configs))) /* on ENOMEM the part is missing */
 		*slot = c;
+}
+
+void vigil_report_set_trust(vigil_report *r, const vigil_trust_findings *t)
+{
+	r->trust = t;
+	r->ran[VIGIL_K_TRUST] = 1;
 }
 
 int vigil_report_warn(vigil_report *r, const char *msg)
@@ -345,7 +351,7 @@ static void image_json(vigil_jsonw *w, const vigil_report *r)
 }
 
 static const char *const SECTION[VIGIL_K_COUNT] = {"vulnerabilities", "secrets", "malware",
-						   "misconfigurations"};
+						   "misconfigurations", "trust"};
 static const char *const RANKS[6] = {"UNKNOWN", "NEGLIGIBLE", "LOW", "MEDIUM", "HIGH", "CRITICAL"};
 
 static int write_json(FILE *f, vigil_report *r)
@@ -367,6 +373,8 @@ static int write_json(FILE *f, vigil_report *r)
 		pkg_obj(&w, vigil_inventory_pkg(r->inv, i));
 	vigil_jsonw_arr_end(&w);
 	for (int k = 0; k < VIGIL_K_COUNT; k++) {
+		if (k == VIGIL_K_TRUST && !r->ran[k])
+			continue; /* present only when a trust policy was given */
 		vigil_jsonw_key(&w, SECTION[k]);
 		if (!r->ran[k]) {
 			vigil_jsonw_null(&w); /* the scanner did not run */

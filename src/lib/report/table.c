@@ -160,14 +160,16 @@ static void malware_table(FILE *f, const vigil_report *r)
 	}
 }
 
-static void config_table(FILE *f, const vigil_report *r)
+static void config_table(FILE *f, const vigil_report *r, int kind)
 {
-	fprintf(f, "\n%-9s %-12s %-6s %-40s %s\n", "SEVERITY", "CHECK", "CIS", "WHERE", "MESSAGE");
+	int w = kind == VIGIL_K_TRUST ? 13 : 12;
+	fprintf(f, "\n%-9s %-*s %-6s %-40s %s\n", "SEVERITY", w, "CHECK", "CIS", "WHERE",
+		"MESSAGE");
 	for (size_t i = 0; i < r->entries.len; i++) {
 		const vigil_finding *e = &VIGIL_VEC_AT(&r->entries, vigil_finding, i);
 		const vigil_config_finding *c = e->detail;
 		char where[4200];
-		if (!visible(e, VIGIL_K_CONFIG))
+		if (!visible(e, kind))
 			continue;
 		if (c->file && c->line > 0)
 			snprintf(where, sizeof(where), "%s:%d", c->file, c->line);
@@ -178,7 +180,7 @@ static void config_table(FILE *f, const vigil_report *r)
 					     : "image");
 		sev(f, r, c->severity, 9);
 		fputc(' ', f);
-		put(f, c->check->id, 12);
+		put(f, c->check->id, w);
 		fputc(' ', f);
 		put(f, c->check->cis, 6);
 		fputc(' ', f);
@@ -202,7 +204,7 @@ int vigil_report__table(FILE *f, vigil_report *r)
 	}
 	fputc('\n', f);
 	static const char *const TITLES[VIGIL_K_COUNT] = {"Vulnerabilities", "Secrets", "Malware",
-							  "Misconfigurations"};
+							  "Misconfigurations", "Trust"};
 	for (int k = 0; k < VIGIL_K_COUNT; k++) {
 		size_t c[6], total = 0;
 		if (!r->ran[k])
@@ -221,7 +223,7 @@ int vigil_report__table(FILE *f, vigil_report *r)
 		else if (k == VIGIL_K_MALWARE)
 			malware_table(f, r);
 		else
-			config_table(f, r);
+			config_table(f, r, k);
 	}
 	for (size_t i = 0; i < r->entries.len; i++) {
 		const vigil_finding *e = &VIGIL_VEC_AT(&r->entries, vigil_finding, i);

@@ -93,3 +93,82 @@ done:
 	free(c);
 	return error;
 }
+
+typedef struct rhits {
+	char *secret[MAX_CONFIG_HITS];
+	size_t len[MAX_CONFIG_HITS];
+	size_t n;
+	int oom;
+} rhits;
+
+/* Keeps a copy of each secret of the string being redacted (the worker's buffer moves). */
+static int on_redact_hit(const vigil_secret__hit *h, void *payload)
+{
+	rhits *r = payload;
+	if (r->n >= MAX_CONFIG_HITS || h->secret_len == 0)
+		return 0;
+	if (!(r->secret[r->n] = malloc(h->secret_len))) {
+		r->oom = 1;
+		return 0;
+	}
+	memcpy(r->secret[r->n], h->secret, h->secret_len);
+	r->len[r->n++] = h->secret_len;
+	return 0;
+}
+
+int vigil_secret_redact_string(char **out, const vigil_secret_rules *rules, const char *s)
+{
+	vigil_secret__worker *w = NULL;
+	rhits r;
+	vigil_buf b = VIGIL_BUF_INIT;
+	size_t n = strlen(s);
+	int error;
+
+	*out = NULL;
+	memset(&r, 0, sizeof(r));
+	if ((error = vigil_secret__worker_new(&w, rules)) < 0)
+		goto done;
+	vigil_secret__worker_begin(w, NULL, 1, on_redact_hit, &r);
+	if ((error = vigil_secret__worker_feed(w, (const uint8_t *)s, n)) < 0 ||
+	    (error = vigil_secret__worker_end(w)) < 0)
+		goto done;
+	if (r.oom) {
+		error = VIGIL_ENOMEM;
+		goto done;
+	}
+	if ((error = vigil_buf_put(&b, s, n)) < 0)
+		goto done;
+	/* each secret, wherever it occurs, becomes its redacted form (shorter or equal for
+	 * anything but the shortest secrets, so the loop ends: the search resumes after it) */
+	for (size_t i = 0; i < r.n; i++) {
+		char red[48];
+		size_t rl, at = 0;
+		vigil_secret__redact(red, sizeof(red), (const uint8_t *)r.secret[i], r.len[i]);
+		rl = strlen(red);
+		for (;;) {
+			uint8_t *hit =
+				at < b.len ? memmem(b.data + at, b.len - at, r.secret[i], r.len[i])
+					   : NULL;
+			if (!hit)
+				break;
+			size_t off = (size_t)(hit - b.data), tail = b.len - off - r.len[i];
+			if (rl > r.len[i] && (error = vigil_buf_grow(&b, rl - r.len[i])) < 0)
+				goto done;
+			memmove(b.data + off + rl, b.data + off + r.len[i], tail);
+			memcpy(b.data + off, red, rl);
+			b.len = off + rl + tail;
+			at = off + rl;
+		}
+	}
+	if ((error = vigil_buf_cstr(&b)) < 0)
+		goto done;
+	*out = (char *)b.data;
+	b.data = NULL;
+	error = 0;
+done:
+	for (size_t i = 0; i < r.n; i++)
+		free(r.secret[i]);
+	vigil_buf_free(&b);
+	vigil_secret__worker_free(w);
+	return error;
+}

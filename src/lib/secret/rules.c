@@ -31,8 +31,8 @@
  * provider's shape that mixes digits and letters */
 #define KEYED(id, cat, title, sev, names, value)                                                   \
 	RULEX(id, cat, title, sev,                                                                 \
-	      "(?i)(?:^|[^a-z0-9])(?:" names ")[a-z0-9_.-]{0,24}" ASSIGN "(" value ")" EB, NULL, 3.0, NULL, NULL, \
-	      VIGIL_SECRET_SCOPE_ANY, VIGIL_SECRET_CHECK_MIXED)
+	      "(?i)(?:^|[^a-z0-9])(?:" names ")[a-z0-9_.-]{0,24}" ASSIGN "(" value ")" EB, NULL,   \
+	      3.0, NULL, NULL, VIGIL_SECRET_SCOPE_ANY, VIGIL_SECRET_CHECK_MIXED)
 #define UUID "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 
 /* a line break in key material: real, escaped in JSON / YAML / env strings (`\\n`), or a
@@ -41,7 +41,8 @@
 
 #define PEM(id, title, kind)                                                                       \
 	RULEX(id, "PrivateKey", title, "CRITICAL",                                                 \
-	      "-----BEGIN " kind "-----" NL "(?:[A-Za-z-]{1,40}: [^\\r\\n]{0,120}" NL "){0,4}" NL "?"  \
+	      "-----BEGIN " kind "-----" NL "(?:[A-Za-z-]{1,40}: [^\\r\\n]{0,120}" NL "){0,4}" NL  \
+	      "?"                                                                                  \
 	      "([A-Za-z0-9+/]{40,76}" NL "?[A-Za-z0-9+/=]{4,76})",                                 \
 	      NULL, 0, NULL, NULL, VIGIL_SECRET_SCOPE_ANY, VIGIL_SECRET_CHECK_PEMBODY)
 
@@ -370,7 +371,8 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	PREFIXED("airtable-pat", "Airtable", "Airtable personal access token", "HIGH",
 		 "\\b(pat[0-9A-Za-z]{14}\\.[0-9a-f]{64})\\b"),
 	PREFIXED("authress-service-key", "Authress", "Authress service client access key", "HIGH",
-		 "\\b((?:sc|ext|scauth|authress)_[0-9a-z]{5,30}\\.[0-9a-z]{4,6}\\.acc[_-][0-9a-z-]{10,32}"
+		 "\\b((?:sc|ext|scauth|authress)_[0-9a-z]{5,30}\\.[0-9a-z]{4,6}\\.acc[_-][0-9a-z-]{"
+		 "10,32}"
 		 "\\.[0-9A-Za-z+/_=-]{30,120})"),
 	PREFIXED("defined-networking-token", "DefinedNetworking", "Defined Networking API token",
 		 "HIGH", "\\b(dnkey-[0-9a-z=_-]{26}-[0-9a-z=_-]{52})" EB),
@@ -385,9 +387,10 @@ const vigil_secret__def vigil_secret__builtin[] = {
 		 "([0-9a-z]{32}/[0-9a-f-]{36})"),
 	PREFIXED("openshift-user-token", "OpenShift", "OpenShift user token", "HIGH",
 		 "\\b(sha256~[0-9A-Za-z_-]{43})" EB),
-	PREFIXED("plaid-access-token", "Plaid", "Plaid access token", "HIGH",
-		 "\\baccess-(?:sandbox|development|production)-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
-		 "[0-9a-f]{4}-[0-9a-f]{12})\\b"),
+	PREFIXED(
+		"plaid-access-token", "Plaid", "Plaid access token", "HIGH",
+		"\\baccess-(?:sandbox|development|production)-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-"
+		"[0-9a-f]{4}-[0-9a-f]{12})\\b"),
 	PREFIXED("brevo-api-key", "Brevo", "Brevo (Sendinblue) API key", "HIGH",
 		 "\\b(xkeysib-[0-9a-f]{64}-[0-9A-Za-z]{16})\\b"),
 	PREFIXED("brevo-smtp-key", "Brevo", "Brevo (Sendinblue) SMTP key", "HIGH",
@@ -395,10 +398,12 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	PREFIXED("settlemint-token", "SettleMint", "SettleMint access token", "HIGH",
 		 "\\b(sm_(?:pat|aat|sat)_[0-9A-Za-z]{16})\\b"),
 	RULE("sidekiq-secret", "Sidekiq", "Sidekiq Pro/Enterprise credentials", "HIGH",
-	     "(?i)BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM" ASSIGN "([0-9a-f]{8}:[0-9a-f]{8})\\b",
+	     "(?i)BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM" ASSIGN
+	     "([0-9a-f]{8}:[0-9a-f]{8})\\b",
 	     NULL, 2.5),
 	RULE("sidekiq-url", "Sidekiq", "Sidekiq Pro/Enterprise gem source with credentials", "HIGH",
-	     "https?://([0-9a-f]{8}:[0-9a-f]{8})@(?:gems|enterprise)\\.contribsys\\.com", NULL, 2.5),
+	     "https?://([0-9a-f]{8}:[0-9a-f]{8})@(?:gems|enterprise)\\.contribsys\\.com", NULL,
+	     2.5),
 	PREFIXED("sourcegraph-token", "Sourcegraph", "Sourcegraph access token", "HIGH",
 		 "\\b(sgp_(?:[0-9a-f]{16}_)?[0-9a-f]{40})\\b"),
 	PREFIXED("yandex-api-key", "Yandex", "Yandex Cloud API key", "HIGH",
@@ -430,12 +435,14 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	PREFIXED("aws-bedrock-short-term-key", "AWS", "Amazon Bedrock short-term API key", "HIGH",
 		 "\\b(bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[0-9A-Za-z+/]{50,1800}={0,2})"),
 	PREFIXED("onepassword-secret-key", "1Password", "1Password account secret key", "CRITICAL",
-		 "\\b(A3-[0-9A-Z]{6}-(?:[0-9A-Z]{11}|[0-9A-Z]{6}-[0-9A-Z]{5})-[0-9A-Z]{5}-[0-9A-Z]{5}-"
+		 "\\b(A3-[0-9A-Z]{6}-(?:[0-9A-Z]{11}|[0-9A-Z]{6}-[0-9A-Z]{5})-[0-9A-Z]{5}-[0-9A-Z]{"
+		 "5}-"
 		 "[0-9A-Z]{5})\\b"),
 	PREFIXED("clickhouse-cloud-secret", "ClickHouse", "ClickHouse Cloud API secret", "HIGH",
 		 "\\b(4b1d[0-9A-Za-z]{38})\\b"),
 	PREFIXED("hubspot-private-app-token", "HubSpot", "HubSpot private app token", "HIGH",
-		 "\\b(pat-(?:na|eu)[0-9]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
+		 "\\b(pat-(?:na|eu)[0-9]-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{"
+		 "12})"
 		 "\\b"),
 	RULE("gocardless-token", "GoCardless", "GoCardless access token", "HIGH",
 	     "\\b(live_[0-9A-Za-z_=-]{40})" EB, "gocardless", 3.5),
@@ -443,21 +450,26 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	     "lob", 3.0),
 	RULE("lob-publishable-key", "Lob", "Lob publishable key", "LOW",
 	     "\\b((?:live|test)_pub_[0-9a-f]{31})\\b", "lob", 3.0),
-	RULE("beamer-api-token", "Beamer", "Beamer API token", "HIGH", "\\b(b_[0-9A-Za-z=_-]{44})" EB,
-	     "beamer", 3.5),
+	RULE("beamer-api-token", "Beamer", "Beamer API token", "HIGH",
+	     "\\b(b_[0-9A-Za-z=_-]{44})" EB, "beamer", 3.5),
 	RULE("dropbox-token", "Dropbox", "Dropbox access token", "HIGH",
 	     "\\b(sl\\.(?:u\\.)?[0-9A-Za-z=_-]{130,1000})" EB, "dropbox", 3.5),
 	RULE("asana-pat", "Asana", "Asana personal access token", "HIGH",
 	     "\\b([12]/[0-9]{10,20}(?:/[0-9]{10,20})?:[0-9a-f]{32})\\b", "asana", 3.0),
 	/* ---- more providers: a key name next to a value of the documented shape ---- */
-	KEYED("algolia-admin-key", "Algolia", "Algolia admin API key", "HIGH", "algolia", "[0-9a-f]{32}"),
-	KEYED("bittrex-key", "Bittrex", "Bittrex API key or secret", "HIGH", "bittrex", "[0-9a-z]{32}"),
+	KEYED("algolia-admin-key", "Algolia", "Algolia admin API key", "HIGH", "algolia",
+	      "[0-9a-f]{32}"),
+	KEYED("bittrex-key", "Bittrex", "Bittrex API key or secret", "HIGH", "bittrex",
+	      "[0-9a-z]{32}"),
 	KEYED("codecov-token", "Codecov", "Codecov upload token", "MEDIUM", "codecov", UUID),
-	KEYED("cohere-api-key", "Cohere", "Cohere API key", "HIGH", "cohere|co_api", "[0-9A-Za-z]{40}"),
-	KEYED("coinbase-token", "Coinbase", "Coinbase API token", "HIGH", "coinbase", "[0-9a-z_-]{64}"),
+	KEYED("cohere-api-key", "Cohere", "Cohere API key", "HIGH", "cohere|co_api",
+	      "[0-9A-Za-z]{40}"),
+	KEYED("coinbase-token", "Coinbase", "Coinbase API token", "HIGH", "coinbase",
+	      "[0-9a-z_-]{64}"),
 	KEYED("confluent-secret", "Confluent", "Confluent Cloud API secret", "HIGH", "confluent",
 	      "[0-9A-Za-z+/]{64}"),
-	KEYED("drone-ci-token", "Drone", "Drone CI access token", "HIGH", "drone", "[0-9A-Za-z]{32}"),
+	KEYED("drone-ci-token", "Drone", "Drone CI access token", "HIGH", "drone",
+	      "[0-9A-Za-z]{32}"),
 	KEYED("etsy-api-key", "Etsy", "Etsy API key", "HIGH", "etsy", "[0-9a-z]{24}"),
 	KEYED("finicity-secret", "Finicity", "Finicity app key or secret", "HIGH", "finicity",
 	      "[0-9a-f]{32}|[0-9a-z]{20}"),
@@ -465,7 +477,8 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	KEYED("flickr-api-key", "Flickr", "Flickr API key", "MEDIUM", "flickr", "[0-9a-z]{32}"),
 	KEYED("freshbooks-token", "FreshBooks", "FreshBooks access token", "HIGH", "freshbooks",
 	      "[0-9a-z]{64}"),
-	KEYED("gitter-token", "Gitter", "Gitter access token", "MEDIUM", "gitter", "[0-9a-z_-]{40}"),
+	KEYED("gitter-token", "Gitter", "Gitter access token", "MEDIUM", "gitter",
+	      "[0-9a-z_-]{40}"),
 	KEYED("hubspot-api-key", "HubSpot", "HubSpot API key", "HIGH", "hubspot", UUID),
 	KEYED("intercom-token", "Intercom", "Intercom access token", "HIGH", "intercom",
 	      "[0-9A-Za-z=_-]{60}"),
@@ -487,16 +500,19 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	      "nytimes|new_york_times|newyorktimes", "[0-9A-Za-z=_-]{32}"),
 	KEYED("private-ai-key", "PrivateAI", "Private AI API key", "HIGH", "private_?ai",
 	      "[0-9a-z]{32}"),
-	KEYED("rapidapi-key", "RapidAPI", "RapidAPI key", "HIGH", "rapid_?api", "[0-9A-Za-z_-]{50}"),
+	KEYED("rapidapi-key", "RapidAPI", "RapidAPI key", "HIGH", "rapid_?api",
+	      "[0-9A-Za-z_-]{50}"),
 	KEYED("sendbird-token", "Sendbird", "Sendbird access token", "HIGH", "sendbird",
 	      "[0-9a-f]{40}"),
-	KEYED("squarespace-token", "Squarespace", "Squarespace API key", "HIGH", "squarespace", UUID),
+	KEYED("squarespace-token", "Squarespace", "Squarespace API key", "HIGH", "squarespace",
+	      UUID),
 	KEYED("sumologic-access-key", "SumoLogic", "Sumo Logic access key", "HIGH", "sumo",
 	      "[0-9A-Za-z]{64}"),
 	KEYED("travisci-token", "TravisCI", "Travis CI access token", "HIGH", "travis",
 	      "[0-9A-Za-z]{22}"),
 	KEYED("twitch-token", "Twitch", "Twitch API token", "HIGH", "twitch", "[0-9a-z]{30}"),
-	KEYED("zendesk-secret", "Zendesk", "Zendesk API token", "HIGH", "zendesk", "[0-9A-Za-z]{40}"),
+	KEYED("zendesk-secret", "Zendesk", "Zendesk API token", "HIGH", "zendesk",
+	      "[0-9A-Za-z]{40}"),
 	KEYED("discord-client-secret", "Discord", "Discord client secret", "HIGH",
 	      "discord[a-z_]{0,20}secret", "[0-9A-Za-z_-]{32}"),
 	KEYED("twitter-api-secret", "Twitter", "Twitter / X API secret", "HIGH",
@@ -519,21 +535,25 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	     "(?i)secret_key_base" ASSIGN "([0-9a-f]{64,256})\\b", NULL, 3.0),
 	/* ---- command lines with credentials ---- */
 	RULE("curl-basic-auth", "CommandLine", "curl command with a user and password", "HIGH",
-	     "\\bcurl\\b[^\\r\\n]{0,200}\\s(?:-u|--user)\\s{1,4}[\"']?[^\\s:\"'$]{1,64}:([^\\s\"'$]{6,128})",
+	     "\\bcurl\\b[^\\r\\n]{0,200}\\s(?:-u|--user)\\s{1,4}[\"']?[^\\s:\"'$]{1,64}:([^\\s\"'$]"
+	     "{6,128})",
 	     NULL, 3.0),
 	RULE("curl-auth-header", "CommandLine", "curl command with an authorization header", "HIGH",
-	     "\\bcurl\\b[^\\r\\n]{0,200}\\s(?:-H|--header)\\s{1,4}[\"']?(?i:authorization|x-api-key|"
+	     "\\bcurl\\b[^\\r\\n]{0,200}\\s(?:-H|--header)\\s{1,4}[\"']?(?i:authorization|x-api-"
+	     "key|"
 	     "private-token):\\s{0,4}(?i:bearer\\s|basic\\s|token\\s)?([^\\s\"'$]{12,512})",
 	     NULL, 3.5),
 	/* ---- credentials in configuration files, by path ---- */
-	RULEX("kubernetes-dockerconfigjson", "Kubernetes", "Docker credentials in a Kubernetes Secret",
-	      "HIGH",
-	      "\\.docker(?:configjson|cfg)[\"']?\\s{0,4}:\\s{0,4}[\"']?([A-Za-z0-9+/]{40,1800}={0,2})",
+	RULEX("kubernetes-dockerconfigjson", "Kubernetes",
+	      "Docker credentials in a Kubernetes Secret", "HIGH",
+	      "\\.docker(?:configjson|cfg)[\"']?\\s{0,4}:\\s{0,4}[\"']?([A-Za-z0-9+/"
+	      "]{40,1800}={0,2})",
 	      NULL, 3.5, NULL, NULL, VIGIL_SECRET_SCOPE_ANY, VIGIL_SECRET_CHECK_NONE),
 	RULEX("maven-settings-password", "SensitiveFile", "Password in Maven settings", "HIGH",
 	      "<(?:password|passphrase|master)>([^<\\s$]{6,256})</(?:password|passphrase|master)>",
-	      NULL, 3.0, "settings.xml */settings.xml settings-security.xml */settings-security.xml",
-	      NULL, VIGIL_SECRET_SCOPE_FILE, VIGIL_SECRET_CHECK_NONE),
+	      NULL, 3.0,
+	      "settings.xml */settings.xml settings-security.xml */settings-security.xml", NULL,
+	      VIGIL_SECRET_SCOPE_FILE, VIGIL_SECRET_CHECK_NONE),
 	/* ---- tokens with a structure ---- */
 	RULEX("jwt", "JWT", "JSON Web Token", "MEDIUM",
 	      "\\b(eyJ[0-9A-Za-z_-]{8,300}\\.eyJ[0-9A-Za-z_-]{8,1200}\\.[0-9A-Za-z_-]{16,400})" EB,

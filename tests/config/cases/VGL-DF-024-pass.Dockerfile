@@ -2,3 +2,5 @@
 FROM alpine:3.19
 WORKDIR /src
 RUN make
+ONBUILD WORKDIR /app/src
+ONBUILD RUN make install

@@ -1,3 +1,9 @@
 # expect: nothing of this check
 FROM alpine:3.19
 EXPOSE 8080/tcp 53/udp
+EXPOSE 40000-${PORT}
+ARG HTTP_PORT
+EXPOSE ${HTTP_PORT}/tcp
+EXPOSE $METRICS
+ARG P=9090
+EXPOSE ${P} 8000-8010

@@ -15,7 +15,7 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd -l -r -u 10001 app
 COPY --from=build --chown=app:app /out/app /usr/local/bin/app
-USER app:app
+USER 10001:10001
 EXPOSE 8080
 HEALTHCHECK --interval=30s CMD ["/usr/local/bin/app", "health"]
 ENTRYPOINT ["/usr/local/bin/app"]

@@ -206,8 +206,9 @@ TEST(test_secret__each_rule_finds_its_sample_and_not_its_placeholder)
  * string (quotes and line breaks escaped), a line of source code, a shell history line. */
 static void shape(vigil_buf *out, const vigil_buf *in, int kind)
 {
-	static const char *const pre[] = {"", "settings:\n  value: '", "{\"config\": \"",
-					  "const char *config = \"", "echo '", "settings:\n  value: \""};
+	static const char *const pre[] = {
+		"",	  "settings:\n  value: '", "{\"config\": \"", "const char *config = \"",
+		"echo '", "settings:\n  value: \""};
 	static const char *const post[] = {"", "'\n", "\"}\n", "\";\n", "' >> /tmp/x\n", "\"\n"};
 	/* YAML: single-quoted, or double-quoted when the value holds a single quote */
 	if (kind == 1 && memchr(in->data, '\'', in->len))
@@ -259,12 +260,14 @@ TEST(test_secret__each_rule_finds_its_sample_in_every_shape)
 			/* an escaped sample is not escaped twice */
 			if (memchr(b.data, '\\', b.len) && (kind == 2 || kind == 3))
 				continue;
-			/* multi-line key material in a one-line shape: only where the escape keeps it */
+			/* multi-line key material in a one-line shape: only where the escape keeps
+			 * it */
 			if (memchr(b.data, '\n', b.len) != (void *)(b.data + b.len - 1) &&
 			    (kind == 1 || kind == 4))
 				continue;
 			shape(&w, &b, kind);
-			scan_text(&f, rules, "/app/config.txt", (const char *)w.data, w.len, 4096, 0);
+			scan_text(&f, rules, "/app/config.txt", (const char *)w.data, w.len, 4096,
+				  0);
 			tried++;
 			if (has(&f, s->id) < 1) {
 				printf("  %s: not found as %s: %s\n", s->id, names[kind],
@@ -273,7 +276,8 @@ TEST(test_secret__each_rule_finds_its_sample_in_every_shape)
 			}
 			fill(&b, s->tmpl, 1);
 			shape(&w, &b, kind);
-			scan_text(&f, rules, "/app/config.txt", (const char *)w.data, w.len, 4096, 0);
+			scan_text(&f, rules, "/app/config.txt", (const char *)w.data, w.len, 4096,
+				  0);
 			if (has(&f, s->id)) {
 				printf("  %s: placeholder reported as %s\n", s->id, names[kind]);
 				bad = 1;
@@ -420,7 +424,8 @@ TEST(test_secret__sensitive_paths_and_allowlist)
 	CHECK(vigil_secret__path_rule("/etc/ssh/ssh_host_ed25519_key.pub") == NULL);
 	CHECK(vigil_secret__path_rule("/usr/share/app/notes.p12.txt") == NULL);
 	/* names are matched ignoring case */
-	CHECK((r = vigil_secret__path_rule("/srv/KEY.P12")) && !strcmp(r->id, "sensitive-file-pkcs12"));
+	CHECK((r = vigil_secret__path_rule("/srv/KEY.P12")) &&
+	      !strcmp(r->id, "sensitive-file-pkcs12"));
 	CHECK((r = vigil_secret__path_rule("/srv/.env")) && !strcmp(r->id, "sensitive-file-env"));
 	CHECK(vigil_secret__path_rule("/srv/.env.example") == NULL);
 	CHECK((r = vigil_secret__path_rule("/home/u/.aws/credentials")) &&

@@ -1,0 +1,221 @@
+/* watch.c - `vigil watch`: runtime detection with the eBPF sensor. */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static volatile int stop_flag; /* sig_atomic_t is int on Linux */
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void help_watch(void)
+{
+	printf("Usage: vigil watch [OPTIONS]\n"
+	       "Watch what processes and containers do (eBPF: exec, opens of system and sensitive\n"
+	       "files, connects, ptrace, setuid, mount, module loads, memfd, packet sockets, "
+	       "links,\n"
+	       "namespaces) and print an alert for every rule that matches. Needs root.\n\n"
+	       "  --rules FILE          add a rules file (repeatable; after the built-in rules)\n"
+	       "  --no-builtin          do not load the built-in rules\n"
+	       "  --action kill|deny|none\n"
+	       "                        default action of rules without `action:` (default none;\n"
+	       "                        none never acts, also for rules that say kill)\n"
+	       "  --output FILE         alerts to FILE (default stdout)\n"
+	       "  --format json|text    one JSON object per alert (default) or one text line\n"
+	       "  --containers-only     ignore processes outside containers\n"
+	       "  --self-check          list which probes and actions this kernel allows, then "
+	       "exit\n"
+	       "  --check-rules         load and compile the rules, list them, then exit\n"
+	       "  --replay FILE         match events from FILE (JSON lines) instead of the kernel\n"
+	       "  --rate N              alerts per second before rate limiting (default 100)\n"
+	       "  --dedup SECONDS       print identical alerts once per window (default 10, 0 "
+	       "off)\n"
+	       "  --duration SECONDS    stop after this long (default: until SIGINT/SIGTERM)\n"
+	       "  --runc-root DIR       runc state (default /run/runc)\n");
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	enum {
+		O_RULES = 300,
+		O_NOBUILTIN,
+		O_ACTION,
+		O_OUTPUT,
+		O_FORMAT,
+		O_CONT,
+		O_SELF,
+		O_CHECK,
+		O_REPLAY,
+		O_RATE,
+		O_DEDUP,
+		O_DURATION,
+		O_RUNC,
+		O_HELP
+	};
+	static const struct option opts[] = {
+		{"rules", required_argument, 0, O_RULES},
+		{"no-builtin", no_argument, 0, O_NOBUILTIN},
+		{"action", required_argument, 0, O_ACTION},
+		{"output", required_argument, 0, O_OUTPUT},
+		{"format", required_argument, 0, O_FORMAT},
+		{"containers-only", no_argument, 0, O_CONT},
+		{"self-check", no_argument, 0, O_SELF},
+		{"check-rules", no_argument, 0, O_CHECK},
+		{"replay", required_argument, 0, O_REPLAY},
+		{"rate", required_argument, 0, O_RATE},
+		{"dedup", required_argument, 0, O_DEDUP},
+		{"duration", required_argument, 0, O_DURATION},
+		{"runc-root", required_argument, 0, O_RUNC},
+		{"help", no_argument, 0, O_HELP},
+		{0, 0, 0, 0},
+	};
+	vigil_watch_opts o = VIGIL_WATCH_OPTS_INIT;
+	const char **files = NULL;
+	size_t nfiles = 0;
+	const char *output = NULL;
+	int builtin = 1, check = 0, c, rc = EXIT_ERR, error;
+	vigil_rules *rules = NULL;
+	char err[512];
+	struct sigaction sa;
+
+	if (!(files = calloc((size_t)argc + 1, sizeof(*files)))) {
+		print_error("out of memory");
+		return EXIT_ERR;
+	}
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case O_RULES:
+			files[nfiles++] = optarg;
+			break;
+		case O_NOBUILTIN:
+			builtin = 0;
+			break;
+		case O_ACTION:
+			if (!strcmp(optarg, "kill"))
+				o.action = VIGIL_WATCH_ACTION_KILL;
+			else if (!strcmp(optarg, "deny"))
+				o.action = VIGIL_WATCH_ACTION_DENY;
+			else if (!strcmp(optarg, "none"))
+				o.action = VIGIL_WATCH_ACTION_NONE;
+			else
+				die_usage("watch", "--action must be kill, deny or none");
+			break;
+		case O_OUTPUT:
+			output = optarg;
+			break;
+		case O_FORMAT:
+			if (!strcmp(optarg, "json"))
+				o.format = VIGIL_WATCH_JSON;
+			else if (!strcmp(optarg, "text"))
+				o.format = VIGIL_WATCH_TEXT;
+			else
+				die_usage("watch", "--format must be json or text");
+			break;
+		case O_CONT:
+			o.containers_only = 1;
+			break;
+		case O_SELF:
+			o.self_check = 1;
+			break;
+		case O_CHECK:
+			check = 1;
+			break;
+		case O_REPLAY:
+			o.replay = optarg;
+			break;
+		case O_RATE:
+			o.rate = (unsigned)num_arg("watch", "--rate", optarg, 0, 1000000);
+			break;
+		case O_DEDUP: {
+			char *end;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (*end || end == optarg || v > 86400)
+				die_usage("watch", "--dedup must be 0 to 86400 seconds");
+			o.dedup_secs = (unsigned)v;
+			break;
+		}
+		case O_DURATION: {
+			char *end;
+			double v = strtod(optarg, &end);
+			if (*end || end == optarg || !(v > 0) || v > 1e7)
+				die_usage("watch",
+					  "--duration must be a positive number of seconds");
+			o.duration = v;
+			break;
+		}
+		case O_RUNC:
+			o.runc_root = optarg;
+			break;
+		case O_HELP:
+			help_watch();
+			free(files);
+			return 0;
+		default:
+			die_usage("watch", "unknown option");
+		}
+	}
+	if (optind < argc)
+		die_usage("watch", "unexpected argument");
+	if (o.self_check) {
+		o.log = stdout;
+		rc = vigil_watch_run(&o, err, sizeof(err)) < 0 ? EXIT_ERR : 0;
+		free(files);
+		return rc;
+	}
+	if ((error = vigil_rules_new(&rules)) < 0 ||
+	    (builtin && (error = vigil_rules_load_builtin(rules)) < 0))
+		goto fail;
+	for (size_t i = 0; i < nfiles; i++)
+		if ((error = vigil_rules_load_file(rules, files[i])) < 0)
+			goto fail;
+	if ((error = vigil_rules_compile(rules)) < 0)
+		goto fail;
+	if (check) {
+		size_t en, n = vigil_rules_count(rules, &en);
+		for (size_t i = 0; i < n; i++) {
+			const char *prio;
+			int on;
+			const char *name = vigil_rules_name(rules, i, &prio, &on);
+			printf("%-13s %-8s %s\n", prio, on ? "enabled" : "disabled", name);
+		}
+		printf("%zu rules, %zu enabled\n", n, en);
+		rc = 0;
+		goto out;
+	}
+	o.rules = rules;
+	o.log = stderr;
+	o.out = stdout;
+	if (output && !(o.out = fopen(output, "a"))) {
+		snprintf(err, sizeof(err), "%s: cannot open for writing", output);
+		print_error(err);
+		goto out;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	o.stop = &stop_flag;
+	if (vigil_watch_run(&o, err, sizeof(err)) < 0) {
+		print_error(err);
+		rc = EXIT_ERR;
+	} else
+		rc = 0;
+	if (output)
+		fclose(o.out);
+	goto out;
+fail:
+	print_error(rules && vigil_rules_error(rules)[0] ? vigil_rules_error(rules)
+							 : "out of memory");
+out:
+	vigil_rules_free(rules);
+	free(files);
+	return rc;
+}

@@ -1,0 +1,283 @@
+/*
+ * Registry images: the store of an image opened from a reference. The top manifest is
+ * fetched at open and presented to the OCI reader as a one-entry index.json, so index
+ * walking and platform choice are the OCI layout's; further manifests and the config
+ * are fetched by digest when the reader asks for "blobs/sha256/...", and layers stream
+ * from the socket into the layer reader (digest checked while streaming).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "../registry/registry.h"
+#include "image.h"
+
+struct vigil_remote {
+	vigil_reg *reg;
+	vigil_ref *ref;
+	vigil_vec manifests; /* char *: digests known to be manifests or indexes */
+	vigil_vec docs;	     /* vigil_member: documents fetched so far (for pull) */
+	int parallel;
+};
+
+void vigil_image__remote_free(vigil_remote *rm)
+{
+	if (!rm)
+		return;
+	vigil_reg__free(rm->reg);
+	vigil_ref_free(rm->ref);
+	vigil_vec_free(&rm->manifests); /* strings live in the image arena */
+	vigil_vec_free(&rm->docs);
+	free(rm);
+}
+
+int vigil_image__remote_parallel(const vigil_image *img)
+{
+	return img->remote ? img->remote->parallel : 1;
+}
+
+/* Remembers the digests an index names: they are fetched from /manifests/. */
+static int note_children(vigil_image *img, const uint8_t *doc, size_t n)
+{
+	json_t *j = json_loadb((const char *)doc, n, 0, NULL);
+	json_t *ms = json_object_get(j, "manifests");
+	int error = 0;
+	for (size_t i = 0; i < json_array_size(ms) && i < 10000 && error == 0; i++) {
+		const char *d = json_string_value(json_object_get(json_array_get(ms, i), "digest"));
+		if (!d || !vigil_digest_is_sha256(d))
+			continue;
+		const char **slot = vigil_vec_push(&img->remote->manifests);
+		if (!slot || !(*slot = vigil_arena_strdup(&img->arena, d)))
+			error = VIGIL_ENOMEM;
+	}
+	json_decref(j);
+	return error;
+}
+
+static int is_manifest_digest(vigil_image *img, const char *d)
+{
+	for (size_t i = 0; i < img->remote->manifests.len; i++)
+		if (strcmp(VIGIL_VEC_AT(&img->remote->manifests, const char *, i), d) == 0)
+			return 1;
+	return 0;
+}
+
+/* Keeps a copy of a fetched document for vigil_image_pull. */
+static int keep_doc(vigil_image *img, const char *name, const vigil_buf *doc)
+{
+	vigil_member *m = vigil_vec_push(&img->remote->docs);
+	if (!m)
+		return VIGIL_ENOMEM;
+	memset(m, 0, sizeof(*m));
+	m->name = vigil_arena_strdup(&img->arena, name);
+	m->data = (const uint8_t *)vigil_arena_strndup(
+		&img->arena, doc->data ? (const char *)doc->data : "", doc->len);
+	m->size = doc->len;
+	return m->name && m->data ? 0 : VIGIL_ENOMEM;
+}
+
+const uint8_t *vigil_image__remote_doc(const vigil_image *img, const char *name, size_t *len)
+{
+	for (size_t i = 0; img->remote && i < img->remote->docs.len; i++) {
+		const vigil_member *m = &VIGIL_VEC_AT(&img->remote->docs, vigil_member, i);
+		if (strcmp(m->name, name) == 0) {
+			*len = (size_t)m->size;
+			return m->data;
+		}
+	}
+	for (size_t i = 0; i < img->members.len; i++) {
+		const vigil_member *m = &VIGIL_VEC_AT(&img->members, vigil_member, i);
+		if (strcmp(m->name, name) == 0 && m->data) {
+			*len = (size_t)m->size;
+			return m->data;
+		}
+	}
+	return NULL;
+}
+
+vigil_reg *vigil_image__remote_client(const vigil_image *img)
+{
+	return img->remote ? img->remote->reg : NULL;
+}
+
+int vigil_image__remote_read(vigil_image *img, const char *name, vigil_buf *out)
+{
+	char digest[72], mt[128], got[72];
+	int error;
+	if (strncmp(name, "blobs/sha256/", 13) != 0 || strlen(name + 13) != 64)
+		return vigil_error_set(img->ctx, VIGIL_ENOTFOUND, "%s: no document '%s'", img->ref,
+				       name);
+	snprintf(digest, sizeof(digest), "sha256:%s", name + 13);
+	out->len = 0;
+	if (is_manifest_digest(img, digest)) {
+		if ((error = vigil_reg__get_manifest(img->remote->reg, digest,
+						     img->ctx->limits.max_json_size, out, mt,
+						     got)) < 0 ||
+		    (error = note_children(img, out->data, out->len)) < 0)
+			return error;
+		return keep_doc(img, name, out);
+	}
+	if ((error = vigil_reg__get_blob(img->remote->reg, digest, img->ctx->limits.max_json_size,
+					 out)) < 0)
+		return error;
+	return keep_doc(img, name, out);
+}
+
+int vigil_image__remote_has(vigil_image *img, const char *name)
+{
+	(void)img;
+	return strncmp(name, "blobs/sha256/", 13) == 0 && strlen(name + 13) == 64;
+}
+
+/* A layer blob as a byte source. */
+typedef struct rsrc {
+	vigil_bsrc base;
+	vigil_reg_stream *s;
+} rsrc;
+
+static int rsrc_read(vigil_bsrc *base, const uint8_t **p, size_t *n)
+{
+	rsrc *r = (rsrc *)base;
+	return vigil_reg__stream_read(r->s, p, n, &base->errmsg);
+}
+
+int vigil_image__remote_layer(vigil_image *img, int i)
+{
+	vigil_layer *L = &img->layers[i];
+	rsrc src;
+	int error;
+	memset(&src, 0, sizeof(src));
+	src.base.read = rsrc_read;
+	error = vigil_reg__stream_open(&src.s, img->remote->reg, L->want_digest, L->info.size,
+				       img->ctx->limits.max_bytes);
+	if (error == VIGIL_ENOMEM || !src.s) {
+		vigil_reg__stream_free(src.s);
+		snprintf(L->errmsg, sizeof(L->errmsg), "layer %d: out of memory", i);
+		L->error = VIGIL_ENOMEM;
+		return VIGIL_ENOMEM;
+	}
+	if (error < 0) {
+		const char *msg;
+		const uint8_t *p;
+		size_t n;
+		vigil_reg__stream_read(src.s, &p, &n, &msg);
+		snprintf(L->errmsg, sizeof(L->errmsg), "layer %d (%s): %s", i, L->want_digest, msg);
+		L->error = error;
+		vigil_reg__stream_free(src.s);
+		return error;
+	}
+	error = vigil_image__layer_read(img, i, &src.base);
+	vigil_reg__stream_free(src.s);
+	return error;
+}
+
+static const char *guess_media_type(const uint8_t *doc, size_t n, const char *ctype)
+{
+	json_t *j = json_loadb((const char *)doc, n, 0, NULL);
+	const char *mt = json_string_value(json_object_get(j, "mediaType"));
+	const char *out;
+	if (mt && (strstr(mt, "index") || strstr(mt, "list")))
+		out = strstr(mt, "docker")
+			      ? "application/vnd.docker.distribution.manifest.list.v2+json"
+			      : "application/vnd.oci.image.index.v1+json";
+	else if (mt && strstr(mt, "manifest"))
+		out = strstr(mt, "docker") ? "application/vnd.docker.distribution.manifest.v2+json"
+					   : "application/vnd.oci.image.manifest.v1+json";
+	else if (ctype[0] && (strstr(ctype, "index") || strstr(ctype, "list")))
+		out = "application/vnd.oci.image.index.v1+json";
+	else if (json_is_array(json_object_get(j, "manifests")))
+		out = "application/vnd.oci.image.index.v1+json";
+	else
+		out = "application/vnd.oci.image.manifest.v1+json";
+	json_decref(j);
+	return out;
+}
+
+int vigil_image__open_registry(vigil_image *img, const char *refstr, const vigil_open_opts *opts)
+{
+	vigil_remote *rm = calloc(1, sizeof(*rm));
+	vigil_vec mv = VIGIL_VEC_INIT(char *), dv = VIGIL_VEC_INIT(vigil_member);
+	vigil_buf top = VIGIL_BUF_INIT, index = VIGIL_BUF_INIT;
+	char canon[1024], mt[128], digest[72];
+	const char *why;
+	int error;
+
+	if (!rm)
+		return VIGIL_ENOMEM;
+	rm->manifests = mv;
+	rm->docs = dv;
+	img->remote = rm;
+	img->format = "registry";
+	img->store = STORE_REGISTRY;
+	if ((error = vigil_ref_parse(&rm->ref, refstr, &why)) < 0) {
+		if (error != VIGIL_ENOMEM)
+			error = vigil_error_set(img->ctx, error, "%s: not an image reference: %s",
+						refstr, why);
+		goto done;
+	}
+	if (opts->tag) {
+		error = vigil_error_set(img->ctx, VIGIL_EINVAL,
+					"--tag does not apply to a registry reference (write "
+					"REPO:TAG)");
+		goto done;
+	}
+	vigil_ref_format(rm->ref, canon, sizeof(canon));
+	img->ref = vigil_arena_strdup(&img->arena, canon);
+	rm->parallel =
+		opts->registry && opts->registry->parallel > 0 ? opts->registry->parallel : 4;
+	if ((error = vigil_reg__new(&rm->reg, img->ctx, rm->ref, opts->registry)) < 0)
+		goto done;
+	if ((error = vigil_reg__get_manifest(rm->reg,
+					     rm->ref->digest ? rm->ref->digest : rm->ref->tag,
+					     img->ctx->limits.max_json_size, &top, mt, digest)) < 0)
+		goto done;
+	const char *mtype = guess_media_type(top.data, top.len, mt);
+	if ((error = note_children(img, top.data, top.len)) < 0 ||
+	    (error = vigil_buf_printf(&index,
+				      "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"%s\","
+				      "\"digest\":\"%s\",\"size\":%zu}]}",
+				      mtype, digest, top.len)) < 0 ||
+	    (error = vigil_buf_cstr(&index)) < 0)
+		goto done;
+	vigil_member *m1 = vigil_vec_push(&img->members);
+	vigil_member *m0 = m1 ? vigil_vec_push(&img->members) : NULL;
+	if (!m1 || !m0) {
+		error = VIGIL_ENOMEM;
+		goto done;
+	}
+	/* sorted by name: "blobs/..." before "index.json" */
+	m1 = &VIGIL_VEC_AT(&img->members, vigil_member, 0);
+	m0 = &VIGIL_VEC_AT(&img->members, vigil_member, 1);
+	memset(m1, 0, sizeof(*m1));
+	memset(m0, 0, sizeof(*m0));
+	m1->name = vigil_arena_printf(&img->arena, "blobs/sha256/%s", digest + 7);
+	m1->data =
+		(const uint8_t *)vigil_arena_strndup(&img->arena, (const char *)top.data, top.len);
+	m1->size = top.len;
+	m0->name = "index.json";
+	m0->data = (const uint8_t *)vigil_arena_strdup(&img->arena, (const char *)index.data);
+	m0->size = index.len;
+	if (!m1->name || !m1->data || !m0->data) {
+		error = VIGIL_ENOMEM;
+		goto done;
+	}
+	if ((error = vigil_image__open_oci(img, NULL, opts->platform)) < 0)
+		goto done;
+	if (rm->ref->tag) {
+		char tagged[1024];
+		snprintf(tagged, sizeof(tagged), "%s/%s:%s", rm->ref->host, rm->ref->repo,
+			 rm->ref->tag);
+		const char **t = vigil_vec_push(&img->tags);
+		if (!t || !(*t = vigil_arena_strdup(&img->arena, tagged)) ||
+		    !vigil_vec_push(&img->tags)) {
+			error = VIGIL_ENOMEM;
+			goto done;
+		}
+		img->tags.len--;
+	}
+done:
+	vigil_buf_free(&top);
+	vigil_buf_free(&index);
+	return error;
+}

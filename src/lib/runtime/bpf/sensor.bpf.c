@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: GPL-2.0
+/* sensor.bpf.c - Vigil's runtime sensor. tp_btf programs on sched_process_exec,
+ * sched_process_exit and sys_enter write struct vrt_event records into one ring
+ * buffer. Filtering happens here: only the syscalls listed below, writes only below
+ * system directories, reads only of sensitive files, so ordinary I/O never reaches
+ * user space. Wake-ups are batched: the reader is woken when WAKE_BYTES are pending
+ * and otherwise polls on a short timeout. */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "../event.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define WAKE_BYTES (64 * 1024)
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+
+/* set by user space before load */
+const volatile unsigned int self_tgid = 0;
+/* set by user space at run time (mmapped .bss): doom map armed */
+unsigned int doom_armed = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 * 1024 * 1024);
+} events SEC(".maps");
+
+/* per-CPU count of events lost because the ring buffer was full */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+/* tgid -> signal: processes user space has condemned; signalled from their next syscall */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u32);
+} doom SEC(".maps");
+
+static __always_inline void count_drop(void)
+{
+	__u32 k = 0;
+	__u64 *v = bpf_map_lookup_elem(&drops, &k);
+	if (v)
+		__sync_fetch_and_add(v, 1);
+}
+
+/* a new record with the common fields; `tree` also records the ancestors */
+static __always_inline struct vrt_event *ev_new_t(unsigned int type, int tree)
+{
+	struct vrt_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	struct task_struct *t, *p;
+	__u64 id, ug;
+
+	if (!e) {
+		count_drop();
+		return NULL;
+	}
+	id = bpf_get_current_pid_tgid();
+	ug = bpf_get_current_uid_gid();
+	t = (struct task_struct *)bpf_get_current_task_btf();
+	e->type = type;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->uid = (__u32)ug;
+	e->gid = ug >> 32;
+	e->flags = 0;
+	e->cgid = bpf_get_current_cgroup_id();
+	e->ts = bpf_ktime_get_ns();
+	e->ino = 0;
+	e->exe_ctime = 0;
+	e->a[0] = e->a[1] = e->a[2] = e->a[3] = 0;
+	e->args_len = 0;
+	e->path[0] = 0;
+	e->path2[0] = 0;
+	e->args[0] = 0;
+	__builtin_memset(e->addr, 0, sizeof(e->addr));
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	if (!tree) {
+		__builtin_memset(e->apid, 0, sizeof(e->apid));
+		__builtin_memset(e->acomm, 0, sizeof(e->acomm));
+		return e;
+	}
+	p = t;
+#pragma unroll
+	for (int i = 0; i < VRT_ANC; i++) {
+		p = BPF_CORE_READ(p, real_parent);
+		if (!p) {
+			e->apid[i] = 0;
+			e->acomm[i][0] = 0;
+			continue;
+		}
+		e->apid[i] = BPF_CORE_READ(p, tgid);
+		bpf_probe_read_kernel_str(e->acomm[i], VRT_COMM, &p->comm);
+	}
+	return e;
+}
+
+#define ev_new(type) ev_new_t(type, 1)
+
+static __always_inline void ev_submit(struct vrt_event *e)
+{
+	__u64 f = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= WAKE_BYTES ? BPF_RB_FORCE_WAKEUP
+									      : BPF_RB_NO_WAKEUP;
+	bpf_ringbuf_submit(e, f);
+}
+
+static __always_inline int fd_is_sock(struct task_struct *t, int fd)
+{
+	struct file **fds = BPF_CORE_READ(t, files, fdt, fd);
+	struct file *f = NULL;
+	unsigned int max = BPF_CORE_READ(t, files, fdt, max_fds);
+	umode_t mode;
+
+	if (!fds || fd < 0 || (unsigned int)fd >= max)
+		return 0;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	if (!f)
+		return 0;
+	mode = BPF_CORE_READ(f, f_inode, i_mode);
+	return (mode & S_IFMT) == S_IFSOCK;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task_btf();
+	struct vrt_event *e;
+	unsigned long as, ae, len;
+	struct file *file;
+	struct inode *ino;
+	const unsigned char *dn;
+
+	if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid)
+		return 0;
+	e = ev_new(VRT_EXEC);
+	if (!e)
+		return 0;
+	bpf_probe_read_kernel_str(e->path, VRT_PATH, BPF_CORE_READ(bprm, filename));
+	file = BPF_CORE_READ(bprm, file);
+	ino = BPF_CORE_READ(file, f_inode);
+	e->ino = BPF_CORE_READ(ino, i_ino);
+	if (bpf_core_field_exists(ino->i_ctime_sec))
+		/* the top bits of i_ctime_nsec are flags (multigrain I_CTIME_QUERIED) */
+		e->exe_ctime = BPF_CORE_READ(ino, i_ctime_sec) * 1000000000LL +
+			       (BPF_CORE_READ(ino, i_ctime_nsec) & 0x3fffffff);
+	if (BPF_CORE_READ(ino, i_sb, s_magic) == 0x794c7630)
+		e->flags |= VRT_F_EXE_OVERLAY;
+	dn = BPF_CORE_READ(file, f_path.dentry, d_name.name);
+	bpf_probe_read_kernel_str(e->path2, VRT_PATH2, dn);
+	if (e->path2[0] == 'm' && e->path2[1] == 'e' && e->path2[2] == 'm' && e->path2[3] == 'f' &&
+	    e->path2[4] == 'd' && e->path2[5] == ':')
+		e->flags |= VRT_F_EXE_MEMFD;
+	as = BPF_CORE_READ(t, mm, arg_start);
+	ae = BPF_CORE_READ(t, mm, arg_end);
+	len = ae > as ? ae - as : 0;
+	if (len > VRT_ARGS - 1)
+		len = VRT_ARGS - 1;
+	len &= VRT_ARGS - 1;
+	if (len && bpf_probe_read_user(e->args, len, (void *)as) == 0)
+		e->args_len = len;
+	if (BPF_CORE_READ(t, signal, tty))
+		e->flags |= VRT_F_TTY;
+	if (fd_is_sock(t, 0))
+		e->flags |= VRT_F_STDIN_SOCK;
+	if (fd_is_sock(t, 1))
+		e->flags |= VRT_F_STDOUT_SOCK;
+	ev_submit(e);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *p)
+{
+	struct vrt_event *e;
+	__u64 id = bpf_get_current_pid_tgid();
+
+	if ((__u32)id != (__u32)(id >> 32) || (__u32)(id >> 32) == self_tgid)
+		return 0; /* threads other than the leader, or ourselves */
+	if (doom_armed) {
+		__u32 k = id >> 32;
+		bpf_map_delete_elem(&doom, &k);
+	}
+	e = ev_new_t(VRT_EXIT, 0); /* the exit only ends the process in the table */
+	if (!e)
+		return 0;
+	e->a[0] = BPF_CORE_READ(p, exit_code);
+	ev_submit(e);
+	return 0;
+}
+
+/* does s start with the first n bytes of pfx (n a constant) */
+#define PFX(s, lit) pfx(s, lit, sizeof(lit) - 1)
+static __always_inline int pfx(const char *s, const char *p, int n)
+{
+	for (int i = 0; i < n && i < 24; i++) {
+		if (0)
+			return 1;
+		if (s[i] != p[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* a write below these is reported */
+static __always_inline int write_interesting(const char *s)
+{
+	if (s[0] != '/')
+		return 0;
+	return PFX(s, "/etc/") || PFX(s, "/bin/") || PFX(s, "/sbin/") || PFX(s, "/usr/bin/") ||
+	       PFX(s, "/usr/sbin/") || PFX(s, "/usr/local/bin/") || PFX(s, "/usr/lib/") ||
+	       PFX(s, "/lib/") || PFX(s, "/lib64/") || PFX(s, "/boot/") || PFX(s, "/root/") ||
+	       PFX(s, "/var/log/") || PFX(s, "/proc/sys/") || PFX(s, "/sys/fs/cgroup/") ||
+	       PFX(s, "/sys/kernel/") || PFX(s, "/dev/mem") || PFX(s, "/dev/kmem");
+}
+
+/* a read of these is reported */
+static __always_inline int read_sensitive(const char *s)
+{
+	if (s[0] != '/')
+		return 0;
+	return PFX(s, "/etc/shadow") || PFX(s, "/etc/gshadow") || PFX(s, "/etc/sudoers") ||
+	       PFX(s, "/etc/pam.") || PFX(s, "/etc/ssh/") || PFX(s, "/root/.ssh/") ||
+	       PFX(s, "/etc/kubernetes/") || PFX(s, "/var/run/secrets/") ||
+	       PFX(s, "/run/secrets/") || PFX(s, "/proc/kcore") || PFX(s, "/etc/security/");
+}
+
+static __always_inline int unix_interesting(const char *s)
+{
+	return PFX(s, "/var/run/docker.sock") || PFX(s, "/run/docker.sock") ||
+	       PFX(s, "/run/containerd/") || PFX(s, "/var/run/crio/") || PFX(s, "/run/crio/") ||
+	       PFX(s, "/run/podman/");
+}
+
+#define O_WRONLY 01
+#define O_RDWR 02
+#define O_CREAT 0100
+#define O_TRUNC 01000
+
+static __always_inline int on_open(const char *upath, long flags)
+{
+	struct vrt_event *e;
+	char buf[32];
+	int w = (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
+
+	/* prefilter on the first bytes without touching the ring buffer */
+	if (bpf_probe_read_user_str(buf, sizeof(buf), upath) <= 0)
+		return 0;
+	if (w ? !write_interesting(buf) : !read_sensitive(buf))
+		return 0;
+	e = ev_new(VRT_OPEN);
+	if (!e)
+		return 0;
+	bpf_probe_read_user_str(e->path, VRT_PATH, upath);
+	e->a[0] = flags;
+	if (w)
+		e->flags |= VRT_F_WRITE;
+	if (flags & O_TRUNC)
+		e->flags |= VRT_F_TRUNC;
+	ev_submit(e);
+	return 0;
+}
+
+static __always_inline int on_connect(const void *uaddr, long len)
+{
+	struct vrt_event *e;
+	unsigned short fam = 0;
+
+	if (bpf_probe_read_user(&fam, sizeof(fam), uaddr))
+		return 0;
+	if (fam == 1) { /* AF_UNIX: only container-runtime sockets */
+		char buf[32];
+		if (bpf_probe_read_user_str(buf, sizeof(buf), (const char *)uaddr + 2) <= 0 ||
+		    !unix_interesting(buf))
+			return 0;
+	} else if (fam != 2 && fam != 10)
+		return 0;
+	e = ev_new(VRT_CONNECT);
+	if (!e)
+		return 0;
+	e->a[0] = fam;
+	if (fam == 1) {
+		e->flags |= VRT_F_UNIX;
+		bpf_probe_read_user_str(e->path, 108, (const char *)uaddr + 2);
+	} else if (fam == 2) {
+		struct sockaddr_in sin = {};
+		bpf_probe_read_user(&sin, sizeof(sin), uaddr);
+		e->a[1] = bpf_ntohs(sin.sin_port);
+		__builtin_memcpy(e->addr, &sin.sin_addr, 4);
+	} else {
+		struct sockaddr_in6 s6 = {};
+		bpf_probe_read_user(&s6, sizeof(s6), uaddr);
+		e->a[1] = bpf_ntohs(s6.sin6_port);
+		__builtin_memcpy(e->addr, &s6.sin6_addr, 16);
+	}
+	ev_submit(e);
+	return 0;
+}
+
+static __always_inline int simple(unsigned int type, long a0, long a1, long a2)
+{
+	struct vrt_event *e = ev_new(type);
+	if (!e)
+		return 0;
+	e->a[0] = a0;
+	e->a[1] = a1;
+	e->a[2] = a2;
+	ev_submit(e);
+	return 0;
+}
+
+static __always_inline int with_paths(unsigned int type, const char *p1, const char *p2, long a0)
+{
+	struct vrt_event *e = ev_new(type);
+	if (!e)
+		return 0;
+	if (p1)
+		bpf_probe_read_user_str(e->path, VRT_PATH, p1);
+	if (p2)
+		bpf_probe_read_user_str(e->path2, VRT_PATH2, p2);
+	e->a[0] = a0;
+	ev_submit(e);
+	return 0;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	long a0, a1, a2, a3;
+
+	if (doom_armed) {
+		__u32 *sig = bpf_map_lookup_elem(&doom, &tgid);
+		if (sig)
+			bpf_send_signal(*sig);
+	}
+	switch (id) {
+	case 2:
+	case 257:
+	case 437:
+	case 42:
+	case 101:
+	case 105:
+	case 106:
+	case 113:
+	case 114:
+	case 117:
+	case 119:
+	case 165:
+	case 175:
+	case 313:
+	case 319:
+	case 41:
+	case 88:
+	case 266:
+	case 86:
+	case 265:
+	case 272:
+	case 308:
+	case 33:
+	case 292:
+	case 321:
+		break;
+	default:
+		return 0;
+	}
+	if (tgid == self_tgid)
+		return 0;
+	a0 = BPF_CORE_READ(regs, di);
+	a1 = BPF_CORE_READ(regs, si);
+	a2 = BPF_CORE_READ(regs, dx);
+	a3 = BPF_CORE_READ(regs, r10);
+	switch (id) {
+	case 2: /* open(path, flags) */
+		return on_open((const char *)a0, a1);
+	case 257: /* openat(dfd, path, flags) */
+		return on_open((const char *)a1, a2);
+	case 437: { /* openat2(dfd, path, how) */
+		__u64 fl = 0;
+		bpf_probe_read_user(&fl, sizeof(fl), (void *)a2);
+		return on_open((const char *)a1, fl);
+	}
+	case 42:
+		return on_connect((const void *)a1, a2);
+	case 101: /* ptrace(request, pid): attach, seize, poke */
+		if (a0 == 16 || a0 == 0x4206 || a0 == 4 || a0 == 5 || a0 == 13)
+			return simple(VRT_PTRACE, a0, a1, 0);
+		return 0;
+	case 105:
+		return simple(VRT_SETUID, a0, -1, -1);
+	case 113:
+		return simple(VRT_SETUID, a1, a0, -1);
+	case 117:
+		return simple(VRT_SETUID, a1, a0, a2);
+	case 106:
+		return simple(VRT_SETGID, a0, -1, -1);
+	case 114:
+		return simple(VRT_SETGID, a1, a0, -1);
+	case 119:
+		return simple(VRT_SETGID, a1, a0, a2);
+	case 165: { /* mount(source, target, fstype, flags) */
+		struct vrt_event *e = ev_new(VRT_MOUNT);
+		if (!e)
+			return 0;
+		bpf_probe_read_user_str(e->path, VRT_PATH, (const char *)a1);
+		bpf_probe_read_user_str(e->path2, 64, (const char *)a0);
+		bpf_probe_read_user_str(e->args, 64, (const char *)a2);
+		e->a[0] = a3;
+		ev_submit(e);
+		return 0;
+	}
+	case 175:
+		return simple(VRT_MODULE, 0, a1, 0);
+	case 313:
+		return simple(VRT_MODULE, 1, a0, 0);
+	case 319:
+		return with_paths(VRT_MEMFD, (const char *)a0, 0, a1);
+	case 41: /* socket(family, type, proto): packet and raw only */
+		if (a0 == 17 || (a1 & 0xf) == 3)
+			return simple(VRT_SOCKET, a0, a1 & 0xf, a2);
+		return 0;
+	case 88: /* symlink(target, linkpath) */
+		return with_paths(VRT_SYMLINK, (const char *)a0, (const char *)a1, 0);
+	case 266: /* symlinkat(target, dfd, linkpath) */
+		return with_paths(VRT_SYMLINK, (const char *)a0, (const char *)a2, 0);
+	case 86: /* link(old, new) */
+		return with_paths(VRT_LINK, (const char *)a0, (const char *)a1, 0);
+	case 265: /* linkat(odfd, old, ndfd, new) */
+		return with_paths(VRT_LINK, (const char *)a1, (const char *)a3, 0);
+	case 272:
+		return simple(VRT_UNSHARE, a0, 0, 0);
+	case 308:
+		return simple(VRT_SETNS, a0, a1, 0);
+	case 33:
+	case 292: { /* dup2/dup3(old, new): a socket onto stdin/out/err */
+		struct task_struct *t = (struct task_struct *)bpf_get_current_task_btf();
+		if (a1 < 0 || a1 > 2 || !fd_is_sock(t, a0))
+			return 0;
+		return simple(VRT_DUP, a0, a1, 0);
+	}
+	case 321:
+		return simple(VRT_BPF, a0, 0, 0);
+	}
+	return 0;
+}
+
+/* deny egress: attached by user space to a container's cgroup; every IPv4/IPv6
+ * connect from it fails with EPERM */
+SEC("cgroup/connect4")
+int deny_connect4(struct bpf_sock_addr *ctx)
+{
+	return 0;
+}
+
+SEC("cgroup/connect6")
+int deny_connect6(struct bpf_sock_addr *ctx)
+{
+	return 0;
+}

@@ -1,0 +1,270 @@
+/* containers.c - which container a cgroup id belongs to. A container's cgroup v2 id is
+ * the inode of its cgroup directory; runc's state (/run/runc/<id>/state.json) names the
+ * directory, the bundle and the capabilities, and the bundle's config.json annotations
+ * (or umoci.json) the image. Ids not found are the host; they are rechecked after a
+ * while because a container's state may be written after its first events. */
+#include <dirent.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "runtime/rt.h"
+
+#define SLOTS 1024
+#define SIG_CHECK_NS 10000000LL /* look for changed runc state at most every 10 ms */
+#define MAX_JSON (8u << 20)
+
+typedef struct slot {
+	unsigned long long cgid;
+	unsigned long long gen; /* runc state generation of a negative entry */
+	rt_container c;
+	int used;
+} slot;
+
+struct rt_containers {
+	char runc_root[256], cgroup_root[256];
+	slot slots[SLOTS];
+	rt_container host;
+	long long last_sig_check;
+	unsigned long long sig, gen;
+};
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* copies s into dst (size n), truncated */
+static void cpy(char *dst, size_t n, const char *s)
+{
+	size_t l = strnlen(s, n - 1);
+	memcpy(dst, s, l);
+	dst[l] = 0;
+}
+
+int vigil_rt__containers_new(rt_containers **out, const char *runc_root, const char *cgroup_root)
+{
+	rt_containers *cs = calloc(1, sizeof(*cs));
+	struct stat st;
+
+	*out = NULL;
+	if (!cs)
+		return VIGIL_ENOMEM;
+	cpy(cs->runc_root, sizeof(cs->runc_root), runc_root ? runc_root : "/run/runc");
+	if (!cgroup_root)
+		cgroup_root = stat("/sys/fs/cgroup/unified", &st) == 0 ? "/sys/fs/cgroup/unified"
+								       : "/sys/fs/cgroup";
+	cpy(cs->cgroup_root, sizeof(cs->cgroup_root), cgroup_root);
+	cs->host.host = 1;
+	snprintf(cs->host.id, sizeof(cs->host.id), "host");
+	snprintf(cs->host.name, sizeof(cs->host.name), "host");
+	*out = cs;
+	return 0;
+}
+
+void vigil_rt__containers_free(rt_containers *cs)
+{
+	free(cs);
+}
+
+static json_t *load_json(const char *path)
+{
+	json_error_t je;
+	struct stat st;
+	if (stat(path, &st) < 0 || st.st_size > (off_t)MAX_JSON)
+		return NULL;
+	return json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* "2026-12-06T20:09:09.192040712Z" -> ns since the epoch */
+static long long parse_time(const char *s)
+{
+	struct tm tm;
+	char *end;
+	long long ns = 0;
+	int digits = 0;
+
+	memset(&tm, 0, sizeof(tm));
+	if (!s || !(end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm)))
+		return 0;
+	if (*end == '.')
+		for (end++; *end >= '0' && *end <= '9'; end++)
+			if (digits < 9) {
+				ns = ns * 10 + (*end - '0');
+				digits++;
+			}
+	for (; digits < 9; digits++)
+		ns *= 10;
+	return (long long)timegm(&tm) * 1000000000LL + ns;
+}
+
+static void fill_image(rt_container *c, const char *bundle)
+{
+	char path[600];
+	json_t *cfg, *ann, *um;
+	const char *v;
+
+	snprintf(path, sizeof(path), "%.500s/config.json", bundle);
+	if ((cfg = load_json(path))) {
+		ann = json_object_get(cfg, "annotations");
+		if ((v = jstr(ann, "io.vigil.image")) ||
+		    (v = jstr(ann, "org.opencontainers.image.ref.name")) ||
+		    (v = jstr(ann, "io.kubernetes.cri.image-name")) ||
+		    (v = jstr(ann, "io.podman.annotations.image")))
+			cpy(c->image, sizeof(c->image), v);
+		if ((v = jstr(ann, "io.vigil.image.digest")) ||
+		    (v = jstr(ann, "org.opencontainers.image.digest")))
+			cpy(c->digest, sizeof(c->digest), v);
+		if ((v = jstr(ann, "io.vigil.container.name")) ||
+		    (v = jstr(ann, "io.kubernetes.cri.container-name")) ||
+		    (v = jstr(ann, "io.kubernetes.container.name")))
+			cpy(c->name, sizeof(c->name), v);
+		json_decref(cfg);
+	}
+	/* umoci unpack records the descriptor (and tag) it unpacked */
+	snprintf(path, sizeof(path), "%.500s/umoci.json", bundle);
+	if ((!c->digest[0] || !c->image[0]) && (um = load_json(path))) {
+		json_t *d0 =
+			json_array_get(json_object_get(json_object_get(um, "from_descriptor_path"),
+						       "descriptor_walk"),
+				       0);
+		if (!c->digest[0] && (v = jstr(d0, "digest")))
+			cpy(c->digest, sizeof(c->digest), v);
+		if (!c->image[0] && (v = jstr(json_object_get(d0, "annotations"),
+					      "org.opencontainers.image.ref.name")))
+			cpy(c->image, sizeof(c->image), v);
+		json_decref(um);
+	}
+}
+
+/* reads one runc state; 0 and c filled when its cgroup inode is cgid */
+static int try_state(rt_containers *cs, const char *id, unsigned long long cgid, rt_container *c)
+{
+	char path[600];
+	json_t *st, *cfg, *caps;
+	const char *cg, *bundle = NULL;
+	struct stat sb;
+	int found = -1;
+
+	if (strlen(id) > 200)
+		return -1;
+	snprintf(path, sizeof(path), "%.255s/%.200s/state.json", cs->runc_root, id);
+	if (!(st = load_json(path)))
+		return -1;
+	cg = jstr(json_object_get(st, "cgroup_paths"), "");
+	if (!cg) { /* cgroup v2 only hosts: config.cgroups.path below the mount */
+		const char *p =
+			jstr(json_object_get(json_object_get(st, "config"), "cgroups"), "path");
+		if (p) {
+			snprintf(path, sizeof(path), "%.255s/%.300s", cs->cgroup_root, p);
+			cg = path;
+		}
+	}
+	if (!cg || stat(cg, &sb) < 0 || (unsigned long long)sb.st_ino != cgid)
+		goto done;
+	memset(c, 0, sizeof(*c));
+	cpy(c->id, sizeof(c->id), id);
+	cpy(c->name, sizeof(c->name), id);
+	cpy(c->cgroup_dir, sizeof(c->cgroup_dir), cg);
+	snprintf(c->runtime, sizeof(c->runtime), "runc");
+	c->created = parse_time(jstr(st, "created"));
+	cfg = json_object_get(st, "config");
+	caps = json_object_get(json_object_get(cfg, "capabilities"), "Effective");
+	for (size_t i = 0; i < json_array_size(caps); i++) {
+		const char *cap = json_string_value(json_array_get(caps, i));
+		if (cap && !strcmp(cap, "CAP_SYS_ADMIN"))
+			c->privileged = 1;
+	}
+	for (size_t i = 0; i < json_array_size(json_object_get(cfg, "labels")); i++) {
+		const char *l =
+			json_string_value(json_array_get(json_object_get(cfg, "labels"), i));
+		if (l && !strncmp(l, "bundle=", 7))
+			bundle = l + 7;
+	}
+	if (bundle)
+		fill_image(c, bundle);
+	found = 0;
+done:
+	json_decref(st);
+	return found;
+}
+
+/* a hash of the names and change times of runc's state files */
+static unsigned long long state_sig(rt_containers *cs)
+{
+	unsigned long long h = 0xcbf29ce484222325ULL;
+	char path[600];
+	struct dirent *de;
+	struct stat sb;
+	DIR *d = opendir(cs->runc_root);
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%.255s/%.255s/state.json", cs->runc_root, de->d_name);
+		if (stat(path, &sb) < 0)
+			continue;
+		for (const char *p = de->d_name; *p; p++)
+			h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+		h = (h ^ (unsigned long long)sb.st_mtim.tv_nsec ^
+		     ((unsigned long long)sb.st_mtim.tv_sec << 30)) *
+		    0x100000001b3ULL;
+	}
+	closedir(d);
+	return h;
+}
+
+const rt_container *vigil_rt__containers_get(rt_containers *cs, unsigned long long cgid)
+{
+	slot *s = &cs->slots[(cgid * 0x9E3779B97F4A7C15ULL) >> 54 & (SLOTS - 1)];
+	long long now = now_ns();
+	DIR *d;
+	struct dirent *de;
+	rt_container c;
+
+	if (s->used && s->cgid == cgid && !s->c.host)
+		return &s->c;
+	if (s->used && s->cgid == cgid) {
+		/* not a container when last looked: look again only if runc's state changed */
+		if (now - cs->last_sig_check > SIG_CHECK_NS) {
+			unsigned long long sig = state_sig(cs);
+			cs->last_sig_check = now;
+			if (sig != cs->sig) {
+				cs->sig = sig;
+				cs->gen++;
+			}
+		}
+		if (s->gen == cs->gen)
+			return &cs->host;
+	}
+	/* a miss: scan runc's state (one slot per hash bucket; a collision just rescans) */
+	s->used = 1;
+	s->cgid = cgid;
+	s->gen = cs->gen;
+	s->c = cs->host;
+	if (!(d = opendir(cs->runc_root)))
+		return &cs->host;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (try_state(cs, de->d_name, cgid, &c) == 0) {
+			s->c = c;
+			break;
+		}
+	}
+	closedir(d);
+	return s->c.host ? &cs->host : &s->c;
+}

@@ -1,0 +1,139 @@
+/* rt.h - internal to the runtime module: event fields, containers, rule evaluation. */
+#ifndef VIGIL_RT_H
+#define VIGIL_RT_H
+
+#include <stddef.h>
+
+#include "event.h"
+#include "vigil.h"
+
+enum rt_field {
+	F_EVT_TYPE,
+	F_PROC_PID,
+	F_PROC_PPID,
+	F_PROC_NAME,
+	F_PROC_EXE,
+	F_PROC_EXEPATH_NAME, /* proc.exe_name: basename of the executable path */
+	F_PROC_CMDLINE,
+	F_PROC_ARGS,
+	F_PROC_PNAME,
+	F_PROC_GPNAME,
+	F_PROC_ANAME, /* any ancestor's name (comparison true when one matches) */
+	F_PROC_TTY,
+	F_PROC_STDIN_SOCKET,
+	F_PROC_STDOUT_SOCKET,
+	F_PROC_EXE_MEMFD,
+	F_PROC_EXE_NEW,
+	F_PROC_EXE_OVERLAY,
+	F_USER_UID,
+	F_USER_GID,
+	F_FD_NAME,
+	F_FD_DIRECTORY,
+	F_FD_FILENAME,
+	F_FD_WRITE,
+	F_FD_TRUNC,
+	F_NET_FAMILY,
+	F_NET_IP,
+	F_NET_PORT,
+	F_PTRACE_REQUEST,
+	F_PTRACE_PID,
+	F_SETUID_UID,
+	F_MOUNT_SOURCE,
+	F_MOUNT_TARGET,
+	F_MOUNT_FSTYPE,
+	F_MODULE_SYSCALL,
+	F_MEMFD_NAME,
+	F_SOCKET_FAMILY,
+	F_SOCKET_TYPE,
+	F_LINK_TARGET,
+	F_LINK_PATH,
+	F_NS_FLAGS,
+	F_DUP_NEWFD,
+	F_BPF_CMD,
+	F_CONTAINER_ID,
+	F_CONTAINER_NAME,
+	F_CONTAINER_IMAGE,
+	F_CONTAINER_DIGEST,
+	F_CONTAINER_PRIVILEGED,
+	F_CONTAINER_RUNTIME,
+	F_CONTAINER_HOST,
+	F_COUNT
+};
+
+/* Looks a field name up; -1 when unknown. */
+int vigil_rt__field_lookup(const char *name, size_t len);
+const char *vigil_rt__field_name(int f);
+/* Name of an event type ("exec", ...), or NULL. */
+const char *vigil_rt__type_name(unsigned t);
+int vigil_rt__type_lookup(const char *name);
+
+typedef struct rt_container {
+	char id[72];
+	char name[128];
+	char image[256];
+	char digest[80];
+	char runtime[16];
+	long long created;    /* ns since the epoch, 0 when unknown */
+	char cgroup_dir[300]; /* cgroup v2 directory */
+	int privileged;
+	int host;
+} rt_container;
+
+/* One event as the rules see it: the raw record, its container and what the
+ * process table knows. */
+typedef struct rt_view {
+	const struct vrt_event *e;
+	const rt_container *c;
+	const char *exe;      /* executable path (exec: from the event; else cached), or NULL */
+	const char *cmdline;  /* "name arg1 arg2" of the process, or NULL */
+	const char *pcmdline; /* of the parent, or NULL */
+	long long exe_ctime;  /* ctime of the executable (0 unknown) */
+} rt_view;
+
+/* Writes the value of field f for v into buf (size n); 0 when the field applies to the
+ * event, -1 when it does not (comparisons with an absent field are false). For
+ * F_PROC_ANAME, `idx` selects the ancestor (0 = parent); other fields ignore it. */
+int vigil_rt__field(const rt_view *v, int f, int idx, char *buf, size_t n);
+
+/* Evaluation of compiled rules (rules.c) */
+typedef struct rt_rule rt_rule;
+size_t vigil_rt__rule_count(const vigil_rules *r);
+const rt_rule *vigil_rt__rule(const vigil_rules *r, size_t i);
+/* 1 when rule i is enabled and matches v */
+int vigil_rt__rule_match(const vigil_rules *r, size_t i, const rt_view *v);
+const char *vigil_rt__rule_name(const rt_rule *rule);
+const char *vigil_rt__rule_priority(const rt_rule *rule);
+int vigil_rt__rule_prio_level(const rt_rule *rule);
+/* -1 unset, else VIGIL_WATCH_ACTION_* */
+int vigil_rt__rule_action(const rt_rule *rule);
+size_t vigil_rt__rule_tags(const rt_rule *rule, const char *const **out);
+/* Expands the output template into buf. */
+void vigil_rt__rule_output(const rt_rule *rule, const rt_view *v, char *buf, size_t n);
+
+extern const char vigil_rt__builtin_rules[];
+
+/* containers.c: cgroup id -> container */
+typedef struct rt_containers rt_containers;
+int vigil_rt__containers_new(rt_containers **out, const char *runc_root, const char *cgroup_root);
+/* The container of cgroup id cgid (host when none); borrowed until the next call. */
+const rt_container *vigil_rt__containers_get(rt_containers *cs, unsigned long long cgid);
+void vigil_rt__containers_free(rt_containers *cs);
+
+/* sensor.c */
+typedef struct rt_sensor rt_sensor;
+typedef int (*rt_sensor_cb)(const struct vrt_event *e, void *payload);
+/* Loads and attaches the sensor; err receives a one-line reason on failure. */
+int vigil_rt__sensor_open(rt_sensor **out, char *err, size_t errlen);
+/* Waits up to timeout_ms, then hands every pending event to cb. */
+int vigil_rt__sensor_poll(rt_sensor *s, int timeout_ms, rt_sensor_cb cb, void *payload);
+/* Arms a SIGKILL for process tgid at its next syscall (bpf_send_signal). 0 or -errno. */
+int vigil_rt__sensor_doom(rt_sensor *s, unsigned tgid);
+/* Attaches the deny programs to the cgroup directory (cgroup v2) of container cgid:
+ * its connects fail with EPERM until the agent stops. 0, 1 when already denied, or -errno. */
+int vigil_rt__sensor_deny_egress(rt_sensor *s, const char *cgroup_dir, unsigned long long cgid);
+unsigned long long vigil_rt__sensor_drops(rt_sensor *s);
+void vigil_rt__sensor_close(rt_sensor *s);
+/* Probes program types and helpers on this kernel; writes one line per probe to f. */
+void vigil_rt__sensor_selfcheck(FILE *f);
+
+#endif

@@ -1,0 +1,225 @@
+/* sensor.c - loads the eBPF sensor (bpf/sensor.bpf.c through its libbpf skeleton),
+ * drains its ring buffer, arms kills and probes what this kernel allows. */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "runtime/rt.h"
+#include "sensor.skel.h"
+
+#define MAX_DENY 256
+
+struct rt_sensor {
+	struct vigil_sensor *skel;
+	struct bpf_link *deny[MAX_DENY]; /* cgroup connect4/6 links, detached at close */
+	unsigned long long denied[MAX_DENY / 2];
+	int ndeny;
+	struct ring_buffer *rb;
+	rt_sensor_cb cb;
+	void *payload;
+	int cb_error;
+};
+
+static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	rt_sensor *s = ctx;
+	if (size < sizeof(struct vrt_event))
+		return 0;
+	if (s->cb(data, s->payload) < 0) {
+		s->cb_error = 1;
+		return -1;
+	}
+	return 0;
+}
+
+int vigil_rt__sensor_open(rt_sensor **out, char *err, size_t errlen)
+{
+	rt_sensor *s = calloc(1, sizeof(*s));
+	int e;
+
+	*out = NULL;
+	if (!s)
+		return VIGIL_ENOMEM;
+	libbpf_set_print(quiet_print);
+	if (!(s->skel = vigil_sensor__open())) {
+		snprintf(err, errlen, "cannot open the BPF sensor: %s", strerror(errno));
+		goto fail;
+	}
+	s->skel->rodata->self_tgid = (unsigned)getpid();
+	if ((e = vigil_sensor__load(s->skel)) < 0) {
+		snprintf(err, errlen,
+			 "cannot load the BPF sensor (need root and a kernel with BTF): %s",
+			 strerror(-e));
+		goto fail;
+	}
+	if ((e = vigil_sensor__attach(s->skel)) < 0) {
+		snprintf(err, errlen, "cannot attach the BPF sensor: %s", strerror(-e));
+		goto fail;
+	}
+	if (!(s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_sample, s, NULL))) {
+		snprintf(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
+		goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	vigil_rt__sensor_close(s);
+	return VIGIL_EIO;
+}
+
+int vigil_rt__sensor_poll(rt_sensor *s, int timeout_ms, rt_sensor_cb cb, void *payload)
+{
+	int n;
+	s->cb = cb;
+	s->payload = payload;
+	s->cb_error = 0;
+	n = ring_buffer__poll(s->rb, timeout_ms);
+	if (s->cb_error)
+		return VIGIL_ECANCELLED;
+	if (n < 0 && n != -EINTR)
+		return VIGIL_EIO;
+	return 0;
+}
+
+int vigil_rt__sensor_doom(rt_sensor *s, unsigned tgid)
+{
+	unsigned sig = 9;
+	if (bpf_map__update_elem(s->skel->maps.doom, &tgid, sizeof(tgid), &sig, sizeof(sig),
+				 BPF_ANY) < 0)
+		return -errno;
+	s->skel->bss->doom_armed = 1;
+	return 0;
+}
+
+int vigil_rt__sensor_deny_egress(rt_sensor *s, const char *cgroup_dir, unsigned long long cgid)
+{
+	struct bpf_link *l4, *l6;
+	int fd, e;
+
+	for (int i = 0; i < s->ndeny / 2; i++)
+		if (s->denied[i] == cgid)
+			return 1;
+	if (s->ndeny + 2 > MAX_DENY)
+		return -ENOSPC;
+	if ((fd = open(cgroup_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -errno;
+	l4 = bpf_program__attach_cgroup(s->skel->progs.deny_connect4, fd);
+	e = l4 ? 0 : -errno;
+	l6 = l4 ? bpf_program__attach_cgroup(s->skel->progs.deny_connect6, fd) : NULL;
+	if (l4 && !l6)
+		e = -errno;
+	close(fd);
+	if (e < 0) {
+		bpf_link__destroy(l4);
+		return e;
+	}
+	s->denied[s->ndeny / 2] = cgid;
+	s->deny[s->ndeny++] = l4;
+	s->deny[s->ndeny++] = l6;
+	return 0;
+}
+
+unsigned long long vigil_rt__sensor_drops(rt_sensor *s)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	unsigned long long *v, total = 0;
+	unsigned k = 0;
+
+	if (ncpu <= 0 || !(v = calloc((size_t)ncpu, sizeof(*v))))
+		return 0;
+	if (bpf_map__lookup_elem(s->skel->maps.drops, &k, sizeof(k), v, sizeof(*v) * (size_t)ncpu,
+				 0) == 0)
+		for (int i = 0; i < ncpu; i++)
+			total += v[i];
+	free(v);
+	return total;
+}
+
+void vigil_rt__sensor_close(rt_sensor *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < s->ndeny; i++)
+		bpf_link__destroy(s->deny[i]);
+	ring_buffer__free(s->rb);
+	vigil_sensor__destroy(s->skel);
+	free(s);
+}
+
+/* loads one tiny program of the given type; 0 when the kernel accepts it */
+static int probe_prog(enum bpf_prog_type type, enum bpf_attach_type at, const char *btf_name,
+		      int helper)
+{
+	struct bpf_insn insns[4];
+	int n = 0, fd, btf_id = 0;
+	LIBBPF_OPTS(bpf_prog_load_opts, o);
+
+	if (helper) { /* call helper(arg) then return 0 */
+		insns[n++] = (struct bpf_insn){
+			.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 1, .imm = 0};
+		insns[n++] = (struct bpf_insn){.code = BPF_JMP | BPF_CALL, .imm = helper};
+	}
+	insns[n++] = (struct bpf_insn){.code = BPF_ALU64 | BPF_MOV | BPF_K,
+				       .dst_reg = 0,
+				       .imm = type == BPF_PROG_TYPE_CGROUP_SOCK_ADDR ? 1 : 0};
+	insns[n++] = (struct bpf_insn){.code = BPF_JMP | BPF_EXIT};
+	if (btf_name) {
+		btf_id = libbpf_find_vmlinux_btf_id(btf_name, at);
+		if (btf_id < 0)
+			return btf_id;
+		o.attach_btf_id = btf_id;
+	}
+	o.expected_attach_type = at;
+	fd = bpf_prog_load(type, NULL, "GPL", insns, (size_t)n, &o);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+void vigil_rt__sensor_selfcheck(FILE *f)
+{
+	static const struct {
+		const char *name;
+		enum bpf_prog_type type;
+		enum bpf_attach_type at;
+		const char *btf;
+		int helper;
+		const char *use;
+	} probes[] = {
+		{"tp_btf (sched_process_exec)", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP,
+		 "sched_process_exec", 0, "used: exec, exit, syscalls"},
+		{"raw_tracepoint", BPF_PROG_TYPE_RAW_TRACEPOINT, 0, NULL, 0, "fallback, not used"},
+		{"fentry (do_unlinkat)", BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY, "do_unlinkat", 0,
+		 "not used"},
+		{"lsm (bprm_check_security)", BPF_PROG_TYPE_LSM, BPF_LSM_MAC, "bprm_check_security",
+		 0, "not used"},
+		{"bpf_send_signal (tp_btf sys_enter)", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP,
+		 "sys_enter", 109 /* BPF_FUNC_send_signal */, "used: kill action"},
+		{"cgroup/connect4", BPF_PROG_TYPE_CGROUP_SOCK_ADDR, BPF_CGROUP_INET4_CONNECT, NULL,
+		 0, "used: deny action"},
+	};
+	libbpf_set_print(quiet_print);
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		int e = probe_prog(probes[i].type, probes[i].at, probes[i].btf, probes[i].helper);
+		fprintf(f, "self-check: %-36s %s (%s)\n", probes[i].name,
+			e == 0 ? "available" : strerror(-e), probes[i].use);
+	}
+	fprintf(f, "self-check: %-36s %s\n", "kill(2) from user space",
+		"available (used with bpf_send_signal)");
+}

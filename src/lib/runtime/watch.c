@@ -1,0 +1,651 @@
+/* watch.c - `vigil watch`: events from the sensor (or a replay file) are attributed to
+ * their container, matched against the rules and written as alerts, with
+ * deduplication, a rate limit and the kill action. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/rt.h"
+
+#define PROC_SLOTS 4096
+#define DEDUP_SLOTS 1024
+#define CMDLINE 768
+#define OUTBUF 2048
+
+typedef struct proc_ent {
+	unsigned pid;
+	char exe[VRT_PATH];
+	char cmdline[CMDLINE];
+} proc_ent;
+
+typedef struct dedup_ent {
+	unsigned long long key;
+	long long last; /* monotonic ns */
+	unsigned long long suppressed;
+} dedup_ent;
+
+typedef struct watch {
+	const vigil_watch_opts *o;
+	vigil_rules *rules;
+	rt_containers *cs;
+	rt_sensor *sensor;
+	proc_ent *procs;
+	dedup_ent *dedup;
+	unsigned long long events, alerts, deduped, limited;
+	double tokens;
+	long long tok_time;
+	rt_container replay_c;
+	int replay_has_c;
+} watch;
+
+static long long mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* "comm arg1 arg2" from an exec's NUL-separated argv (argv[0] replaced by comm) */
+static void make_cmdline(char *out, size_t n, const struct vrt_event *e)
+{
+	size_t len = e->args_len < VRT_ARGS ? e->args_len : VRT_ARGS;
+	size_t o, i = 0;
+
+	snprintf(out, n, "%.*s", VRT_COMM, e->comm);
+	o = strlen(out);
+	while (i < len && e->args[i]) /* skip argv[0] */
+		i++;
+	while (++i < len) {
+		size_t st = i;
+		while (i < len && e->args[i])
+			i++;
+		if (o + 2 >= n)
+			break;
+		out[o++] = ' ';
+		for (size_t k = st; k < i && o + 1 < n; k++)
+			out[o++] = (unsigned char)e->args[k] < 0x20 ? ' ' : e->args[k];
+	}
+	out[o] = 0;
+}
+
+static proc_ent *proc_slot(watch *w, unsigned pid)
+{
+	return &w->procs[pid % PROC_SLOTS];
+}
+
+/* what the process table (or /proc) knows of pid */
+static void proc_lookup(watch *w, unsigned pid, const char **exe, const char **cmdline)
+{
+	proc_ent *p = proc_slot(w, pid);
+	char path[64];
+	ssize_t n;
+
+	if (p->pid == pid) {
+		*exe = p->exe[0] ? p->exe : NULL;
+		*cmdline = p->cmdline[0] ? p->cmdline : NULL;
+		return;
+	}
+	if (w->o->replay)
+		return;
+	/* not seen exec (started before the sensor): ask /proc while it lives */
+	memset(p, 0, sizeof(*p));
+	p->pid = pid;
+	snprintf(path, sizeof(path), "/proc/%u/exe", pid);
+	n = readlink(path, p->exe, sizeof(p->exe) - 1);
+	p->exe[n > 0 ? n : 0] = 0;
+	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
+	{
+		FILE *f = fopen(path, "re");
+		if (f) {
+			size_t got = fread(p->cmdline, 1, sizeof(p->cmdline) - 1, f);
+			for (size_t i = 0; i < got; i++)
+				if ((unsigned char)p->cmdline[i] < 0x20)
+					p->cmdline[i] = ' ';
+			while (got > 0 && p->cmdline[got - 1] == ' ')
+				got--;
+			p->cmdline[got] = 0;
+			fclose(f);
+		}
+	}
+	*exe = p->exe[0] ? p->exe : NULL;
+	*cmdline = p->cmdline[0] ? p->cmdline : NULL;
+}
+
+static unsigned long long fnv(const char *s, unsigned long long h)
+{
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/* a JSON string of text from a process (argv, paths): bytes that are not valid UTF-8
+ * become '?' so the alert is never dropped */
+static json_t *js(const char *s)
+{
+	json_t *j = json_string(s);
+	char *c;
+	if (j)
+		return j;
+	if (!(c = strdup(s)))
+		return json_null();
+	for (char *p = c; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	j = json_string(c);
+	free(c);
+	return j ? j : json_null();
+}
+
+static json_t *jsn(const char *s, size_t n)
+{
+	char buf[VRT_PATH + 1];
+	if (n > VRT_PATH)
+		n = VRT_PATH;
+	memcpy(buf, s, n);
+	buf[n] = 0;
+	return js(buf);
+}
+
+static void add_fields(json_t *obj, const rt_view *v)
+{
+	char buf[1024];
+	for (int f = 0; f < F_COUNT; f++) {
+		const char *name = vigil_rt__field_name(f);
+		if (f == F_PROC_ANAME || !strncmp(name, "container.", 10))
+			continue;
+		if (vigil_rt__field(v, f, 0, buf, sizeof(buf)) == 0)
+			json_object_set_new(obj, name, js(buf));
+	}
+}
+
+static void iso_time(char *buf, size_t n)
+{
+	struct timespec ts;
+	struct tm tm;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%09ldZ", tm.tm_year + 1900, tm.tm_mon + 1,
+		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ts.tv_nsec);
+}
+
+/* runs the kill action; fills act with what was done */
+static void do_kill(watch *w, const rt_view *v, json_t *act)
+{
+	unsigned pid = v->e->pid;
+	int e, k, kerr;
+
+	json_object_set_new(act, "type", json_string("kill"));
+	if (v->c->host) {
+		json_object_set_new(act, "result",
+				    json_string("skipped: process outside containers"));
+		return;
+	}
+	if (w->o->replay || !w->sensor) {
+		json_object_set_new(act, "result", json_string("skipped: replay"));
+		return;
+	}
+	if (pid <= 1 || pid == (unsigned)getpid()) {
+		json_object_set_new(act, "result", json_string("skipped: refusing pid"));
+		return;
+	}
+	e = vigil_rt__sensor_doom(w->sensor, pid);
+	json_object_set_new(
+		act, "bpf_send_signal",
+		json_string(e == 0 ? "armed: SIGKILL at the next system call" : strerror(-e)));
+	k = kill((pid_t)pid, SIGKILL);
+	kerr = errno;
+	json_object_set_new(act, "kill",
+			    json_string(k == 0		? "SIGKILL sent"
+					: kerr == ESRCH ? "process already gone"
+							: strerror(kerr)));
+	json_object_set_new(act, "result",
+			    json_string(k == 0 || e == 0 ? "killed"
+					: kerr == ESRCH	 ? "gone"
+							 : "failed"));
+}
+
+/* runs the deny action: the container's connects fail from now on */
+static void do_deny(watch *w, const rt_view *v, json_t *act)
+{
+	int e;
+
+	json_object_set_new(act, "type", json_string("deny"));
+	if (v->c->host) {
+		json_object_set_new(act, "result",
+				    json_string("skipped: process outside containers"));
+		return;
+	}
+	if (w->o->replay || !w->sensor) {
+		json_object_set_new(act, "result", json_string("skipped: replay"));
+		return;
+	}
+	e = vigil_rt__sensor_deny_egress(w->sensor, v->c->cgroup_dir, v->e->cgid);
+	json_object_set_new(act, "cgroup", js(v->c->cgroup_dir));
+	json_object_set_new(
+		act, "result",
+		json_string(e == 0   ? "egress denied: cgroup connect4/connect6 programs attached"
+			    : e == 1 ? "egress already denied"
+				     : strerror(-e)));
+}
+
+/* rate limit: a token bucket of o->rate alerts per second */
+static int rate_ok(watch *w)
+{
+	long long now = mono_ns();
+	double rate = w->o->rate ? w->o->rate : 100;
+	w->tokens += (double)(now - w->tok_time) / 1e9 * rate;
+	w->tok_time = now;
+	if (w->tokens > rate)
+		w->tokens = rate;
+	if (w->tokens < 1)
+		return 0;
+	w->tokens -= 1;
+	return 1;
+}
+
+static void alert(watch *w, size_t ri, const rt_view *v)
+{
+	const rt_rule *x = vigil_rt__rule(w->rules, ri);
+	char out[OUTBUF], tbuf[48];
+	json_t *j, *c, *p, *tree, *tags, *ev, *act;
+	const char *const *tv;
+	size_t nt;
+	unsigned long long key, suppressed = 0;
+	dedup_ent *d;
+	int action;
+	char *s;
+
+	vigil_rt__rule_output(x, v, out, sizeof(out));
+	key = fnv(out, fnv(v->c->id, fnv(vigil_rt__rule_name(x), 0xcbf29ce484222325ULL)));
+	d = &w->dedup[key % DEDUP_SLOTS];
+	action = w->o->action == VIGIL_WATCH_ACTION_NONE ? VIGIL_WATCH_ACTION_NONE
+		 : vigil_rt__rule_action(x) >= 0	 ? vigil_rt__rule_action(x)
+							 : w->o->action;
+	/* the same alert again within the window is counted, not printed (but still acted on) */
+	if (w->o->dedup_secs && d->key == key &&
+	    mono_ns() - d->last < (long long)w->o->dedup_secs * 1000000000LL &&
+	    action == VIGIL_WATCH_ACTION_NONE) {
+		d->suppressed++;
+		w->deduped++;
+		return;
+	}
+	if (action == VIGIL_WATCH_ACTION_NONE && !rate_ok(w)) {
+		w->limited++;
+		return;
+	}
+	if (d->key == key)
+		suppressed = d->suppressed;
+	d->key = key;
+	d->last = mono_ns();
+	d->suppressed = 0;
+	w->alerts++;
+
+	j = json_object();
+	iso_time(tbuf, sizeof(tbuf));
+	json_object_set_new(j, "time", json_string(tbuf));
+	json_object_set_new(j, "rule", json_string(vigil_rt__rule_name(x)));
+	json_object_set_new(j, "priority", json_string(vigil_rt__rule_priority(x)));
+	json_object_set_new(j, "output", js(out));
+	tags = json_array();
+	nt = vigil_rt__rule_tags(x, &tv);
+	for (size_t i = 0; i < nt; i++)
+		json_array_append_new(tags, json_string(tv[i]));
+	json_object_set_new(j, "tags", tags);
+	c = json_object();
+	json_object_set_new(c, "id", js(v->c->host ? "host" : v->c->id));
+	if (!v->c->host) {
+		json_object_set_new(c, "name", js(v->c->name));
+		json_object_set_new(c, "runtime", json_string(v->c->runtime));
+		json_object_set_new(c, "image", v->c->image[0] ? js(v->c->image) : json_null());
+		json_object_set_new(c, "image_digest",
+				    v->c->digest[0] ? js(v->c->digest) : json_null());
+		json_object_set_new(c, "privileged", json_boolean(v->c->privileged));
+	}
+	json_object_set_new(j, "container", c);
+	p = json_object();
+	json_object_set_new(p, "pid", json_integer(v->e->pid));
+	json_object_set_new(p, "name", jsn(v->e->comm, strnlen(v->e->comm, VRT_COMM)));
+	json_object_set_new(p, "exe", v->exe ? js(v->exe) : json_null());
+	json_object_set_new(p, "cmdline", v->cmdline ? js(v->cmdline) : json_null());
+	json_object_set_new(p, "uid", json_integer(v->e->uid));
+	if (v->e->type == VRT_EXEC) {
+		json_object_set_new(p, "exe_inode", json_integer((json_int_t)v->e->ino));
+		json_object_set_new(p, "exe_ctime_ns", json_integer((json_int_t)v->e->exe_ctime));
+	}
+	json_object_set_new(j, "process", p);
+	tree = json_array();
+	for (int i = 0; i < VRT_ANC && v->e->apid[i]; i++) {
+		json_t *a = json_object();
+		json_object_set_new(a, "pid", json_integer(v->e->apid[i]));
+		json_object_set_new(a, "name",
+				    jsn(v->e->acomm[i], strnlen(v->e->acomm[i], VRT_COMM)));
+		json_array_append_new(tree, a);
+	}
+	json_object_set_new(j, "process_tree", tree);
+	ev = json_object();
+	add_fields(ev, v);
+	json_object_set_new(j, "fields", ev);
+	act = json_object();
+	if (action == VIGIL_WATCH_ACTION_KILL)
+		do_kill(w, v, act);
+	else if (action == VIGIL_WATCH_ACTION_DENY)
+		do_deny(w, v, act);
+	else
+		json_object_set_new(act, "type", json_string("none"));
+	json_object_set_new(j, "action", act);
+	if (suppressed)
+		json_object_set_new(j, "suppressed_duplicates",
+				    json_integer((json_int_t)suppressed));
+
+	if (w->o->format == VIGIL_WATCH_TEXT) {
+		json_t *r = json_object_get(act, "result");
+		const char *an = json_string_value(json_object_get(act, "type"));
+		int acted = action != VIGIL_WATCH_ACTION_NONE;
+		fprintf(w->o->out, "%s %s %s: %s%s%s%s%s%s\n", tbuf, vigil_rt__rule_priority(x),
+			vigil_rt__rule_name(x), out, acted ? " [action: " : "",
+			acted && an ? an : "", acted ? ", " : "",
+			acted && r ? json_string_value(r) : "", acted ? "]" : "");
+	} else if ((s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII))) {
+		fprintf(w->o->out, "%s\n", s);
+		free(s);
+	}
+	fflush(w->o->out);
+	json_decref(j);
+}
+
+static int on_event(const struct vrt_event *e, void *payload)
+{
+	watch *w = payload;
+	rt_view v;
+	char cmdline[CMDLINE];
+	char exe[VRT_PATH + 1];
+	const char *pexe = NULL, *pcmd = NULL;
+
+	w->events++;
+	memset(&v, 0, sizeof(v));
+	v.e = e;
+	v.c = w->o->replay ? (w->replay_has_c ? &w->replay_c : NULL)
+			   : vigil_rt__containers_get(w->cs, e->cgid);
+	if (!v.c) {
+		static const rt_container host = {.id = "host", .name = "host", .host = 1};
+		v.c = &host;
+	}
+	if (w->o->containers_only && v.c->host)
+		goto done;
+	if (e->type == VRT_EXEC) {
+		proc_ent *p = proc_slot(w, e->pid);
+		make_cmdline(cmdline, sizeof(cmdline), e);
+		snprintf(exe, sizeof(exe), "%.*s", VRT_PATH, e->path);
+		v.exe = exe;
+		v.cmdline = cmdline;
+		p->pid = e->pid;
+		memcpy(p->exe, exe, sizeof(p->exe) - 1);
+		p->exe[sizeof(p->exe) - 1] = 0;
+		memcpy(p->cmdline, cmdline, sizeof(p->cmdline));
+	} else if (e->type != VRT_EXIT) {
+		proc_lookup(w, e->pid, &v.exe, &v.cmdline);
+	}
+	if (e->apid[0])
+		proc_lookup(w, e->apid[0], &pexe, &pcmd);
+	v.pcmdline = pcmd;
+	if (e->type != VRT_EXIT)
+		for (size_t i = 0; i < vigil_rt__rule_count(w->rules); i++)
+			if (vigil_rt__rule_match(w->rules, i, &v))
+				alert(w, i, &v);
+done:
+	if (e->type == VRT_EXIT) {
+		proc_ent *p = proc_slot(w, e->pid);
+		if (p->pid == e->pid)
+			memset(p, 0, sizeof(*p));
+	}
+	return 0;
+}
+
+/* ---- replay: JSON lines of events (tests and rule development) ---- */
+
+static const struct {
+	const char *name;
+	unsigned flag;
+} flag_names[] = {
+	{"stdin_socket", VRT_F_STDIN_SOCK},
+	{"stdout_socket", VRT_F_STDOUT_SOCK},
+	{"tty", VRT_F_TTY},
+	{"exe_memfd", VRT_F_EXE_MEMFD},
+	{"exe_overlay", VRT_F_EXE_OVERLAY},
+	{"trunc", VRT_F_TRUNC},
+	{"write", VRT_F_WRITE},
+	{"unix", VRT_F_UNIX},
+};
+
+static void jcopy(char *dst, size_t n, json_t *v)
+{
+	if (json_is_string(v))
+		snprintf(dst, n, "%s", json_string_value(v));
+}
+
+static long long jint(json_t *o, const char *k)
+{
+	json_t *v = json_object_get(o, k);
+	return json_is_integer(v) ? (long long)json_integer_value(v) : 0;
+}
+
+/* one JSON object into e (and the replay container); -1 when malformed */
+static int replay_event(watch *w, json_t *j, struct vrt_event *e, char *err, size_t errlen)
+{
+	json_t *v, *c;
+	size_t i, o = 0;
+	int t;
+
+	memset(e, 0, sizeof(*e));
+	if (!json_is_object(j)) {
+		snprintf(err, errlen, "an event must be a JSON object");
+		return -1;
+	}
+	v = json_object_get(j, "type");
+	if (!json_is_string(v) || (t = vigil_rt__type_lookup(json_string_value(v))) < 0) {
+		snprintf(err, errlen, "unknown or missing event type");
+		return -1;
+	}
+	e->type = (unsigned)t;
+	e->pid = (unsigned)jint(j, "pid");
+	e->tid = e->pid;
+	e->uid = (unsigned)jint(j, "uid");
+	e->gid = (unsigned)jint(j, "gid");
+	e->exe_ctime = jint(j, "exe_ctime");
+	jcopy(e->comm, sizeof(e->comm), json_object_get(j, "comm"));
+	jcopy(e->path, sizeof(e->path), json_object_get(j, "path"));
+	jcopy(e->path2, sizeof(e->path2), json_object_get(j, "path2"));
+	v = json_object_get(j, "ancestors");
+	for (i = 0; i < json_array_size(v) && i < VRT_ANC; i++) {
+		jcopy(e->acomm[i], VRT_COMM, json_array_get(v, i));
+		e->apid[i] = (unsigned)(e->pid + 100 + i);
+	}
+	v = json_object_get(j, "a");
+	for (i = 0; i < json_array_size(v) && i < 4; i++)
+		e->a[i] = json_is_integer(json_array_get(v, i))
+				  ? (long long)json_integer_value(json_array_get(v, i))
+				  : 0;
+	v = json_object_get(j, "flags");
+	for (i = 0; i < json_array_size(v); i++) {
+		const char *f = json_string_value(json_array_get(v, i));
+		size_t k;
+		for (k = 0; f && k < sizeof(flag_names) / sizeof(flag_names[0]); k++)
+			if (!strcmp(f, flag_names[k].name)) {
+				e->flags |= flag_names[k].flag;
+				break;
+			}
+		if (!f || k == sizeof(flag_names) / sizeof(flag_names[0])) {
+			snprintf(err, errlen, "unknown flag");
+			return -1;
+		}
+	}
+	v = json_object_get(j, "addr");
+	if (json_is_string(v) &&
+	    inet_pton(e->a[0] == 10 ? AF_INET6 : AF_INET, json_string_value(v), e->addr) != 1) {
+		snprintf(err, errlen, "bad address");
+		return -1;
+	}
+	v = json_object_get(j, "args");
+	for (i = 0; i < json_array_size(v); i++) {
+		const char *a = json_string_value(json_array_get(v, i));
+		size_t l = a ? strlen(a) : 0;
+		if (o + l + 1 > VRT_ARGS)
+			break;
+		memcpy(e->args + o, a ? a : "", l);
+		o += l;
+		e->args[o++] = 0;
+	}
+	e->args_len = (unsigned)o;
+	if (e->type == VRT_MOUNT)
+		jcopy(e->args, 64, json_object_get(j, "fstype"));
+	c = json_object_get(j, "container");
+	w->replay_has_c = json_is_object(c);
+	memset(&w->replay_c, 0, sizeof(w->replay_c));
+	if (w->replay_has_c) {
+		jcopy(w->replay_c.id, sizeof(w->replay_c.id), json_object_get(c, "id"));
+		jcopy(w->replay_c.name, sizeof(w->replay_c.name), json_object_get(c, "name"));
+		if (!w->replay_c.name[0])
+			snprintf(w->replay_c.name, sizeof(w->replay_c.name), "%s", w->replay_c.id);
+		jcopy(w->replay_c.image, sizeof(w->replay_c.image), json_object_get(c, "image"));
+		jcopy(w->replay_c.digest, sizeof(w->replay_c.digest),
+		      json_object_get(c, "image_digest"));
+		snprintf(w->replay_c.runtime, sizeof(w->replay_c.runtime), "replay");
+		w->replay_c.created = jint(c, "created");
+		w->replay_c.privileged = json_is_true(json_object_get(c, "privileged"));
+	}
+	return 0;
+}
+
+static int run_replay(watch *w, char *err, size_t errlen)
+{
+	FILE *f = fopen(w->o->replay, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int lineno = 0, error = 0;
+
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", w->o->replay, strerror(errno));
+		return VIGIL_EIO;
+	}
+	while ((n = getline(&line, &cap, f)) > 0) {
+		struct vrt_event e;
+		json_error_t je;
+		json_t *j;
+		char why[128];
+		lineno++;
+		if (n > 65536) {
+			snprintf(err, errlen, "%s:%d: line longer than 64 KiB", w->o->replay,
+				 lineno);
+			error = VIGIL_ELIMIT;
+			break;
+		}
+		if (line[strspn(line, " \t\r\n")] == 0)
+			continue;
+		if (!(j = json_loadb(line, (size_t)n, JSON_REJECT_DUPLICATES, &je))) {
+			snprintf(err, errlen, "%s:%d: JSON: %s", w->o->replay, lineno, je.text);
+			error = VIGIL_EFORMAT;
+			break;
+		}
+		if (replay_event(w, j, &e, why, sizeof(why)) < 0) {
+			snprintf(err, errlen, "%s:%d: %s", w->o->replay, lineno, why);
+			json_decref(j);
+			error = VIGIL_EFORMAT;
+			break;
+		}
+		json_decref(j);
+		on_event(&e, w);
+	}
+	free(line);
+	fclose(f);
+	return error;
+}
+
+int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
+{
+	watch w;
+	FILE *log = o->log ? o->log : stderr;
+	long long start = mono_ns(), last_drop_report = start;
+	unsigned long long drops = 0;
+	int error = 0;
+	size_t nen = 0;
+
+	err[0] = 0;
+	if (o->self_check) {
+		vigil_rt__sensor_selfcheck(log);
+		return 0;
+	}
+	if (!o->rules || !o->out) {
+		snprintf(err, errlen, "watch: rules and output are required");
+		return VIGIL_EINVAL;
+	}
+	memset(&w, 0, sizeof(w));
+	w.o = o;
+	w.rules = o->rules;
+	w.tok_time = start;
+	w.tokens = o->rate ? o->rate : 100;
+	vigil_rules_count(o->rules, &nen);
+	if (!(w.procs = calloc(PROC_SLOTS, sizeof(*w.procs))) ||
+	    !(w.dedup = calloc(DEDUP_SLOTS, sizeof(*w.dedup)))) {
+		error = VIGIL_ENOMEM;
+		snprintf(err, errlen, "out of memory");
+		goto done;
+	}
+	if (o->replay) {
+		error = run_replay(&w, err, errlen);
+		goto done;
+	}
+	if ((error = vigil_rt__containers_new(&w.cs, o->runc_root, o->cgroup_root)) < 0) {
+		snprintf(err, errlen, "out of memory");
+		goto done;
+	}
+	if ((error = vigil_rt__sensor_open(&w.sensor, err, errlen)) < 0)
+		goto done;
+	fprintf(log, "vigil watch: ready (%zu rules enabled, sensor attached: exec, exit, %s)\n",
+		nen,
+		"open, connect, ptrace, setuid/setgid, mount, modules, memfd, packet sockets, "
+		"links, namespaces, dup, bpf");
+	fflush(log);
+	while (!(o->stop && *o->stop)) {
+		long long now = mono_ns();
+		if (o->duration > 0 && (double)(now - start) / 1e9 >= o->duration)
+			break;
+		if ((error = vigil_rt__sensor_poll(w.sensor, 100, on_event, &w)) < 0) {
+			if (error == VIGIL_ECANCELLED)
+				error = 0;
+			else {
+				snprintf(err, errlen, "reading the ring buffer failed");
+				break;
+			}
+		}
+		if (now - last_drop_report > 10000000000LL) {
+			unsigned long long d = vigil_rt__sensor_drops(w.sensor);
+			if (d != drops)
+				fprintf(log, "vigil watch: %llu events lost (ring buffer full)\n",
+					d - drops);
+			drops = d;
+			last_drop_report = now;
+		}
+	}
+	/* drain what is pending */
+	if (!error)
+		vigil_rt__sensor_poll(w.sensor, 0, on_event, &w);
+	drops = vigil_rt__sensor_drops(w.sensor);
+done:
+	if (!error || o->replay)
+		fprintf(log,
+			"vigil watch: %llu events, %llu alerts, %llu duplicates suppressed, %llu "
+			"rate-limited, %llu lost\n",
+			w.events, w.alerts, w.deduped, w.limited, drops);
+	vigil_rt__sensor_close(w.sensor);
+	vigil_rt__containers_free(w.cs);
+	free(w.procs);
+	free(w.dedup);
+	return error;
+}

@@ -1,0 +1,4 @@
+# expect: VGL-DF-028 line 4
+FROM debian:12
+HEALTHCHECK CMD ["true"]
+HEALTHCHECK NONE

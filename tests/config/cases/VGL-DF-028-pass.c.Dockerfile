@@ -1,0 +1,3 @@
+# expect: nothing of this check
+FROM debian:12
+HEALTHCHECK CMD curl -f http://localhost/ || exit 1

@@ -1,0 +1,5 @@
+# expect: nothing of this check
+FROM debian:12 AS build
+USER builder
+FROM debian:12
+USER 10001
