@@ -23,6 +23,10 @@ typedef struct vigil_serve_opts {
 	unsigned conn_timeout;		/* seconds of inactivity before a connection is closed */
 	unsigned max_conns, max_conns_per_ip;
 	unsigned scanners; /* VIGIL_SCANNER_* bits */
+	/* registry references: hosts reached over plain HTTP (NULL-terminated, or NULL) and
+	 * trusted CAs; credentials from VIGIL_REGISTRY_* / docker config (vigil/registry.h) */
+	const char *const *insecure_registries;
+	const char *ca_file;
 } vigil_serve_opts;
 
 #define VIGIL_SERVE_OPTS_INIT                                                                      \

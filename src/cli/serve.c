@@ -43,6 +43,8 @@ static void help_serve(void)
 	       "  --max-conns N         connections in all (default 1024)\n"
 	       "  --max-conns-per-client N  connections from one address (default 256)\n"
 	       "  --scanners LIST       vuln,secret,malware,config (default: all)\n"
+	       "  --insecure-registry HOST[:PORT]  reach this registry over plain HTTP (repeat)\n"
+	       "  --ca-file FILE        trusted CA certificates for registries (PEM)\n"
 	       "\n"
 	       "Token scopes: read (GET), scan (POST scans and registry events), admin\n"
 	       "(everything, webhooks and database updates). The token is printed once; the\n"
@@ -135,7 +137,9 @@ int cmd_serve(int argc, char **argv)
 		O_TIMEOUT,
 		O_CONNS,
 		O_PERIP,
-		O_SCANNERS
+		O_SCANNERS,
+		O_INSECURE,
+		O_CAFILE
 	};
 	static const struct option opts[] = {
 		{"listen", required_argument, NULL, O_LISTEN},
@@ -154,12 +158,15 @@ int cmd_serve(int argc, char **argv)
 		{"max-conns", required_argument, NULL, O_CONNS},
 		{"max-conns-per-client", required_argument, NULL, O_PERIP},
 		{"scanners", required_argument, NULL, O_SCANNERS},
+		{"insecure-registry", required_argument, NULL, O_INSECURE},
+		{"ca-file", required_argument, NULL, O_CAFILE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	vigil_serve_opts so = VIGIL_SERVE_OPTS_INIT;
 	char dbbuf[4096], err[1024];
-	int o;
+	const char *insecure[33] = {NULL};
+	int o, ninsecure = 0;
 
 	if (argc >= 2 && !strcmp(argv[1], "token")) {
 		if (argc >= 3 && !strcmp(argv[2], "add"))
@@ -217,6 +224,15 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case O_SCANNERS:
 			so.scanners = parse_scanners(optarg);
+			break;
+		case O_INSECURE:
+			if (ninsecure == 32)
+				die_usage("serve", "--insecure-registry: at most 32 hosts");
+			insecure[ninsecure++] = optarg;
+			so.insecure_registries = insecure;
+			break;
+		case O_CAFILE:
+			so.ca_file = optarg;
 			break;
 		case 'h':
 			help_serve();

@@ -67,7 +67,7 @@ start() { # start LOGFILE: the server in the background, its port in $port
   rm -f "$tmp/port"
   "$VIGIL" serve --listen 127.0.0.1:0 --port-file "$tmp/port" --data "$data" --db "$tmp/db" \
     --db-from "$tmp/m2" --images-dir "$imgs" --conn-timeout 3 --max-body 64K \
-    --workers 2 2>> "$1" &
+    --workers 2 --insecure-registry 127.0.0.1 2>> "$1" &
   spid=$!; pids+=("$spid")
   for _ in $(seq 1 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
   port=$(cat "$tmp/port" 2> /dev/null)
@@ -269,6 +269,39 @@ if command -v wrk > /dev/null && [ $asan = 0 ]; then
   else bad "wrk: $(cat "$tmp/wrk")"; fi
 elif [ $asan = 1 ]; then echo "SKIP: serve: wrk load run: ASan-only limits (timing of the sanitizer build)"
 else need wrk; fi
+
+# 6b. a push to Debian's docker-registry, whose notifications point at the server, is
+# scanned from the registry without any API call; the report equals vigil scan of the ref
+if command -v docker-registry > /dev/null && command -v skopeo > /dev/null; then
+  rp=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  printf '%s\n' "version: 0.1" "log:" "  level: warn" "storage:" "  filesystem:" \
+    "    rootdirectory: $tmp/reg" "http:" "  addr: 127.0.0.1:$rp" "notifications:" \
+    "  endpoints:" "    - name: vigil" "      url: $base/api/v1/events/registry" \
+    "      headers:" "        Authorization: [Bearer $SCAN]" "      timeout: 2s" \
+    "      threshold: 5" "      backoff: 1s" > "$tmp/reg.yml"
+  docker-registry serve "$tmp/reg.yml" > "$tmp/reglog" 2>&1 &
+  rpid=$!; pids+=("$rpid")
+  for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$rp/v2/" && break; sleep 0.1; done
+  if skopeo copy -q --dest-tls-verify=false "oci:$imgs/oci-3.16.9:3.16.9" \
+      "docker://127.0.0.1:$rp/lib/alpine:3.16" > "$tmp/skopeo" 2>&1; then
+    rd=""
+    for _ in $(seq 1 150); do
+      rd=$(api "$READ" GET "/api/v1/images?repository=lib/alpine" | jq -r '.images[0].digest // empty')
+      [ -n "$rd" ] && break; sleep 0.2
+    done
+    ref="127.0.0.1:$rp/lib/alpine@$rd"
+    api "$READ" GET "/api/v1/images/$rd" | jq -S . > "$tmp/regapi.json"
+    "$VIGIL" scan -q --insecure-registry 127.0.0.1 --db "$tmp/db" --format json "$ref" 2> "$tmp/regerr" |
+      jq -S . > "$tmp/regcli.json"
+    # the same content was scanned before from its OCI layout: the digest gains the tag
+    tags=$(api "$READ" GET "/api/v1/images?repository=lib/alpine" | jq -c '.images[0].tags | index("3.16") != null')
+    if [ -n "$rd" ] && [ -s "$tmp/regcli.json" ] && cmp -s "$tmp/regapi.json" "$tmp/regcli.json" &&
+       [ "$tags" = true ]; then
+      pass "skopeo push to docker-registry: its notification queues the digest, the scan from the registry equals vigil scan of the reference"
+    else bad "registry push: digest '$rd' tags $tags: $(diff "$tmp/regapi.json" "$tmp/regcli.json" | head -3) $(tail -2 "$tmp/regerr")"; fi
+  else bad "skopeo copy to docker-registry failed: $(tail -2 "$tmp/skopeo")"; fi
+  kill "$rpid" 2> /dev/null
+else need docker-registry; need skopeo; fi
 
 # 7. kill -9 during scans, restart: the queue completes, no duplicate history. The kill
 # comes when /metrics shows a running job; tried up to 3 rounds until one was cut.

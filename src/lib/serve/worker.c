@@ -324,9 +324,13 @@ static void run_scan(vigil_server *srv, vigil_store_job *job)
 	vigil_ctx *ctx = NULL;
 	vigil_scan_result *res = NULL;
 	vigil_scan_opts so = VIGIL_SCAN_OPTS_INIT;
+	vigil_registry_opts ro = VIGIL_REGISTRY_OPTS_INIT;
 	scan_rows rows = {0};
 	char msg[600];
 	int error, changed = 0;
+	ro.insecure = srv->o.insecure_registries;
+	ro.ca_file = srv->o.ca_file;
+	so.registry = &ro;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (vigil_ctx_new(&ctx) < 0) {
