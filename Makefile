@@ -21,14 +21,16 @@ UNIT_SRC := $(wildcard tests/unit/*.c tests/unit/*/*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
 B  := build
-BA := build-asan
+# `make asan CC=clang` builds the sanitizer variant with clang into build-asan-clang (clang's
+# UBSan also reports pointer overflow and offsets applied to NULL, which gcc's does not)
+BA := build-asan$(if $(findstring clang,$(notdir $(CC))),-clang,)
 BF := build-fuzz
 
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
 LIBA_OBJ := $(LIB_SRC:%.c=$(BA)/%.o)
 ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all asan fuzz check test deps demo clean format bench print-libs
+.PHONY: all asan fuzz fuzz-long check test deps demo clean format bench print-libs
 
 # eBPF sensor of `vigil watch`: vmlinux.h dumped from the running kernel's BTF, the
 # BPF object built with clang -target bpf and a libbpf skeleton that sensor.c includes
@@ -103,6 +105,16 @@ fuzz: $(FUZZ_NAMES:%=$(BF)/%)
 $(BF)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) | $(B)/runtime/sensor.skel.h $(B)/runtime/builtin_rules.inc
 	@mkdir -p $(BF)
 	clang $(CSTD) $(filter -D% -I%,$(CFLAGS)) -g -O1 -Iinclude -Isrc/lib -pthread -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+
+# Longer libFuzzer runs for a scheduled job: each target for FUZZ_MINUTES minutes (total
+# time, -max_total_time), FUZZ_TARGETS to choose (default: all). New inputs grow the
+# corpus in build-fuzz/corpus/NAME (the checked-in seeds are read, never written); every
+# crash, leak or timeout is copied into tests/fuzz/corpus/NAME/ as a seed, so the
+# ordinary test run replays it from then on. Exits non-zero when any target found one.
+FUZZ_MINUTES ?= 10
+FUZZ_TARGETS ?= $(FUZZ_NAMES:fuzz_%=%)
+fuzz-long: $(FUZZ_TARGETS:%=$(BF)/fuzz_%)
+	@scripts/fuzz-long.sh $(FUZZ_MINUTES) $(FUZZ_TARGETS)
 
 deps:
 	@scripts/install-deps.sh

@@ -152,9 +152,7 @@ static void print_table(FILE *out, const vigil_config_result *r)
 			snprintf(where, sizeof(where), "%s", f->file ? f->file : f->object);
 		fprintf(out, "%-9s %-13s %-7s ", f->severity, f->check->id,
 			f->check->cis ? f->check->cis : "-");
-		put_safe(out, where);
-		for (size_t k = strlen(where); k < 40; k++)
-			fputc(' ', out);
+		vigil_text_put_width(out, where, 40);
 		fputc(' ', out);
 		if (f->file && f->object) {
 			put_safe(out, f->object);

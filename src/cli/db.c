@@ -112,8 +112,10 @@ static void db_info_print(vigil_db *db, const char *path, int json)
 		vigil_jsonw_end(&w);
 		return;
 	}
-	printf("%-16s%s\n%-16s%d\n%-16s%s", "Database:", path,
-	       "Schema:", vigil_db_schema_version(db), "Built:", vigil_db_built(db));
+	printf("%-16s", "Database:");
+	put_safe(stdout, path);
+	printf("\n%-16s%d\n%-16s", "Schema:", vigil_db_schema_version(db), "Built:");
+	put_safe(stdout, vigil_db_built(db));
 	if (age_ok && age < 2)
 		printf(" (%.1f hours ago)", age * 24);
 	else if (age_ok)
@@ -123,8 +125,10 @@ static void db_info_print(vigil_db *db, const char *path, int json)
 	       "SKIPPED");
 	for (size_t i = 0; i < vigil_db_feed_count(db); i++) {
 		const vigil_db_feed_info *f = vigil_db_feed(db, i);
-		printf("%-28s %-22s %10llu %10llu %8llu\n", f->name,
-		       f->source_date ? f->source_date : "-", (unsigned long long)f->records,
+		vigil_text_put_width(stdout, f->name, 28);
+		putchar(' ');
+		vigil_text_put_width(stdout, f->source_date ? f->source_date : "-", 22);
+		printf(" %10llu %10llu %8llu\n", (unsigned long long)f->records,
 		       (unsigned long long)f->packages, (unsigned long long)f->skipped);
 	}
 }
@@ -132,8 +136,14 @@ static void db_info_print(vigil_db *db, const char *path, int json)
 static int print_affected(const vigil_db_affected *a, void *payload)
 {
 	(void)payload;
-	printf("%-22s %-13s %-24s %-14s%s\n", a->vuln_id, a->status, a->fixed ? a->fixed : "-",
-	       a->feed, a->kev ? " known exploited" : "");
+	vigil_text_put_width(stdout, a->vuln_id, 22);
+	putchar(' ');
+	vigil_text_put_width(stdout, a->status, 13);
+	putchar(' ');
+	vigil_text_put_width(stdout, a->fixed ? a->fixed : "-", 24);
+	putchar(' ');
+	vigil_text_put_width(stdout, a->feed, 14);
+	printf("%s\n", a->kev ? " known exploited" : "");
 	return 0;
 }
 
@@ -250,9 +260,13 @@ int cmd_db(int argc, char **argv)
 		if ((error = vigil_db_open(&db, ctx, path)) == 0) {
 			error = vigil_db_lookup(db, argv[1 + optind], argv[2 + optind],
 						print_affected, NULL);
-			if (error == 0)
-				fprintf(stderr, "vigil: no statements about %s in %s\n",
-					argv[2 + optind], argv[1 + optind]);
+			if (error == 0) {
+				fputs("vigil: no statements about ", stderr);
+				put_safe(stderr, argv[2 + optind]);
+				fputs(" in ", stderr);
+				put_safe(stderr, argv[1 + optind]);
+				fputc('\n', stderr);
+			}
 			vigil_db_free(db);
 			error = error < 0 ? error : 0;
 		}

@@ -15,16 +15,12 @@
 #include "vigil.h"
 #include "cli.h"
 
-/* Writes text from an image (names, messages) with control characters escaped, so a
- * hostile file name cannot move the cursor, fake a line or retitle the terminal. */
+/* Writes text from an image (names, messages) with control characters, bidirectional
+ * controls and invalid UTF-8 escaped (vigil_text_put), so a hostile file name cannot move
+ * the cursor, fake a line, reorder a line or retitle the terminal. */
 void put_safe(FILE *f, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
-		if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\x%02x", *p);
-		else
-			fputc(*p, f);
-	}
+	vigil_text_put(f, s);
 }
 
 void print_error(const char *msg)
@@ -227,39 +223,39 @@ uint64_t num_arg(const char *cmd, const char *opt, const char *v, int size, uint
 	return n;
 }
 
-int image_opt(cli *c, const char *cmd, int o, const char *optarg)
+int image_opt(cli *c, const char *cmd, int o, const char *arg)
 {
 	switch (o) {
 	case OPT_TAG:
-		c->tag = optarg;
+		c->tag = arg;
 		break;
 	case OPT_PLATFORM:
-		c->platform = optarg;
+		c->platform = arg;
 		break;
 	case OPT_THREADS:
-		c->threads = (int)num_arg(cmd, "--threads", optarg, 0, 64);
+		c->threads = (int)num_arg(cmd, "--threads", arg, 0, 64);
 		break;
 	case OPT_MAX_FILES:
-		c->limits.max_files = num_arg(cmd, "--max-files", optarg, 0, UINT64_MAX);
+		c->limits.max_files = num_arg(cmd, "--max-files", arg, 0, UINT64_MAX);
 		break;
 	case OPT_MAX_BYTES:
-		c->limits.max_bytes = num_arg(cmd, "--max-bytes", optarg, 1, UINT64_MAX);
+		c->limits.max_bytes = num_arg(cmd, "--max-bytes", arg, 1, UINT64_MAX);
 		break;
 	case OPT_MAX_FILE_SIZE:
-		c->limits.max_file_size = num_arg(cmd, "--max-file-size", optarg, 1, UINT64_MAX);
+		c->limits.max_file_size = num_arg(cmd, "--max-file-size", arg, 1, UINT64_MAX);
 		break;
 	case OPT_MAX_JSON:
 		c->limits.max_json_size =
-			num_arg(cmd, "--max-json-size", optarg, 1, (uint64_t)1 << 32);
+			num_arg(cmd, "--max-json-size", arg, 1, (uint64_t)1 << 32);
 		break;
 	case OPT_MAX_DEPTH:
-		c->limits.max_depth = (uint32_t)num_arg(cmd, "--max-depth", optarg, 0, 65536);
+		c->limits.max_depth = (uint32_t)num_arg(cmd, "--max-depth", arg, 0, 65536);
 		break;
 	case OPT_MAX_PATH:
-		c->limits.max_path = (uint32_t)num_arg(cmd, "--max-path", optarg, 0, 1 << 20);
+		c->limits.max_path = (uint32_t)num_arg(cmd, "--max-path", arg, 0, 1 << 20);
 		break;
 	case OPT_MAX_LAYERS:
-		c->limits.max_layers = (uint32_t)num_arg(cmd, "--max-layers", optarg, 0, 100000);
+		c->limits.max_layers = (uint32_t)num_arg(cmd, "--max-layers", arg, 0, 100000);
 		break;
 	case 'q':
 		c->quiet = 1;
@@ -815,7 +811,7 @@ static void inspect_table(vigil_image *img, const char *ref, const shown_config 
 	uint64_t files, bytes;
 	char a[32], b[32];
 	print_kv("Image:", ref);
-	printf("%-13s%s\n", "Format:", vigil_image_format(img));
+	print_kv("Format:", vigil_image_format(img));
 	if (vigil_image_manifest_digest(img))
 		print_kv("Manifest:", vigil_image_manifest_digest(img));
 	if (vigil_image_config_digest(img))
@@ -871,10 +867,13 @@ static void inspect_table(vigil_image *img, const char *ref, const shown_config 
 		char by[61];
 		const char *lby = sc->layer_by[i] ? sc->layer_by[i] : l->created_by;
 		one_line(by, sizeof(by), lby ? lby : "");
-		printf("  %-3d %-19.19s %-19.19s %-5s %10s %12s  ", l->index,
-		       l->digest ? l->digest : "-", l->diff_id ? l->diff_id : "-",
-		       l->compression ? l->compression : "-",
-		       vigil_human_size(a, sizeof(a), l->size),
+		printf("  %-3d ", l->index);
+		vigil_text_put_width(stdout, l->digest ? l->digest : "-", 19);
+		putchar(' ');
+		vigil_text_put_width(stdout, l->diff_id ? l->diff_id : "-", 19);
+		putchar(' ');
+		vigil_text_put_width(stdout, l->compression ? l->compression : "-", 5);
+		printf(" %10s %12s  ", vigil_human_size(a, sizeof(a), l->size),
 		       vigil_human_size(b, sizeof(b), l->uncompressed_size));
 		put_safe(stdout, by);
 		putchar('\n');
@@ -942,14 +941,15 @@ static void sbom_table(FILE *out, const vigil_inventory *inv)
 	fprintf(out, "%-8s %-36s %-30s %-5s %s\n", "TYPE", "NAME", "VERSION", "LAYER", "LOCATION");
 	for (size_t i = 0; i < vigil_inventory_count(inv); i++) {
 		const vigil_pkg *p = vigil_inventory_pkg(inv, i);
-		char name[37], ver[31];
+		char name[256], ver[256];
 		one_line(name, sizeof(name), p->name);
 		one_line(ver, sizeof(ver), p->version);
-		fprintf(out, "%-8s ", p->type);
-		put_safe(out, name);
-		fprintf(out, "%*s", (int)(37 - strlen(name)), "");
-		put_safe(out, ver);
-		fprintf(out, "%*s L%-4d ", (int)(30 - strlen(ver)), "", p->layer);
+		vigil_text_put_width(out, p->type, 8);
+		fputc(' ', out);
+		vigil_text_put_width(out, name, 36);
+		fputc(' ', out);
+		vigil_text_put_width(out, ver, 30);
+		fprintf(out, " L%-4d ", p->layer);
 		put_safe(out, p->location);
 		fputc('\n', out);
 	}

@@ -194,7 +194,7 @@ static int run_kind(vigil_config_result *r, vigil_ctx *ctx, int kind, const char
 /* Reads a regular file of at most `max` bytes (not following a final symbolic link). */
 static int read_file(vigil_ctx *ctx, const char *path, size_t max, char **out, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = vigil_open_regular(AT_FDCWD, path, O_NOFOLLOW);
 	struct stat st;
 	char *buf = NULL;
 	size_t got = 0;
@@ -202,7 +202,7 @@ static int read_file(vigil_ctx *ctx, const char *path, size_t max, char **out, s
 	*out = NULL;
 	if (fd < 0)
 		return vigil_error_set(ctx, errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_EIO, "%s: %s",
-				       path, strerror(errno));
+				       path, vigil_open_strerror(errno));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		error = vigil_error_set(ctx, VIGIL_EIO, "%s: not a regular file", path);
 		goto done;

@@ -586,9 +586,10 @@ static int check_inspect(host *h, const char *file)
 	char tmp[65536], errmsg[256];
 	size_t n;
 	int error;
-	FILE *f = fopen(file, "rb");
+	FILE *f = vigil_fopen_regular(file);
 	if (!f)
-		return vigil_error_set(h->ctx, VIGIL_ENOTFOUND, "%s: cannot open", file);
+		return vigil_error_set(h->ctx, errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_EIO,
+				       "%s: cannot open: %s", file, vigil_open_strerror(errno));
 	b.limit = h->ctx->limits.max_json_size;
 	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
 		if ((error = vigil_buf_put(&b, tmp, n)) < 0) {

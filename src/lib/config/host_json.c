@@ -341,47 +341,94 @@ done:
 
 #define MAX_CONTAINERS 10000
 
+/* Checks one element of the inspect array (or the lone object). */
+static int inspect_elem(vigil_config_result *r, const char *file, json_t *c)
+{
+	const char *name = jstr(c, "Name"), *id = jstr(c, "Id");
+	char obj[160];
+	if (!json_is_object(c))
+		return 0;
+	if (name && *name == '/')
+		name++;
+	snprintf(obj, sizeof(obj), "container %.140s", name && *name ? name : id ? id : "?");
+	return inspect_one(r, file, c, obj);
+}
+
+static size_t skip_ws(const char *buf, size_t len, size_t p)
+{
+	while (p < len && (buf[p] == ' ' || buf[p] == '\t' || buf[p] == '\n' || buf[p] == '\r'))
+		p++;
+	return p;
+}
+
+/* The array is read one container at a time (jansson stops after each value), so memory
+ * is the file plus one container's tree, not a tree of the whole file (a 14 MB file
+ * took 199 MB as one document). */
 int vigil_config__host_inspect(vigil_config_result *r, const char *file, const char *buf,
 			       size_t len, char errmsg[256])
 {
 	json_error_t jerr;
-	json_t *doc = json_loadb(buf, len, 0, &jerr), *arr;
+	size_t p = skip_ws(buf, len, 0), count = 0;
 	int error = 0;
 	errmsg[0] = 0;
-	if (!doc) {
-		snprintf(errmsg, 256, "malformed JSON at line %d: %.200s", jerr.line, jerr.text);
-		return VIGIL_EFORMAT;
-	}
-	if (json_is_object(doc)) {
-		arr = json_array();
-		if (!arr || json_array_append(arr, doc) < 0) {
-			json_decref(arr);
-			json_decref(doc);
-			return VIGIL_ENOMEM;
+	if (p < len && buf[p] == '{') {
+		json_t *doc = json_loadb(buf, len, 0, &jerr);
+		if (!doc) {
+			snprintf(errmsg, 256, "malformed JSON at line %d: %.200s", jerr.line,
+				 jerr.text);
+			return VIGIL_EFORMAT;
 		}
+		error = inspect_elem(r, file, doc);
 		json_decref(doc);
-		doc = arr;
+		return error;
 	}
-	if (!json_is_array(doc)) {
+	if (p >= len || buf[p] != '[') {
 		snprintf(errmsg, 256, "not docker inspect output (an array of containers)");
-		json_decref(doc);
 		return VIGIL_EFORMAT;
 	}
-	for (size_t i = 0; i < json_array_size(doc) && i < MAX_CONTAINERS; i++) {
-		json_t *c = json_array_get(doc, i);
-		const char *name = jstr(c, "Name"), *id = jstr(c, "Id");
-		char obj[160];
-		if (!json_is_object(c))
-			continue;
-		if (name && *name == '/')
-			name++;
-		snprintf(obj, sizeof(obj), "container %.140s",
-			 name && *name ? name
-			 : id	       ? id
-				       : "?");
-		if ((error = inspect_one(r, file, c, obj)) < 0)
-			break;
+	p = skip_ws(buf, len, p + 1);
+	if (p < len && buf[p] == ']') {
+		p++;
+	} else {
+		for (;;) {
+			json_t *c;
+			if (p >= len) {
+				snprintf(errmsg, 256, "malformed JSON: the array is not closed");
+				return VIGIL_EFORMAT;
+			}
+			if (buf[p] != '{' && buf[p] != '[') {
+				snprintf(errmsg, 256,
+					 "not docker inspect output (an array of containers)");
+				return VIGIL_EFORMAT;
+			}
+			if (!(c = json_loadb(buf + p, len - p, JSON_DISABLE_EOF_CHECK, &jerr))) {
+				snprintf(errmsg, 256, "malformed JSON at byte %zu: %.200s",
+					 p + (size_t)(jerr.position > 0 ? jerr.position : 0),
+					 jerr.text);
+				return VIGIL_EFORMAT;
+			}
+			p += (size_t)jerr.position;
+			if (count++ < MAX_CONTAINERS)
+				error = inspect_elem(r, file, c);
+			json_decref(c);
+			if (error < 0)
+				return error;
+			p = skip_ws(buf, len, p);
+			if (p < len && buf[p] == ',') {
+				p = skip_ws(buf, len, p + 1);
+				continue;
+			}
+			if (p < len && buf[p] == ']') {
+				p++;
+				break;
+			}
+			snprintf(errmsg, 256, "malformed JSON at byte %zu: ',' or ']' expected", p);
+			return VIGIL_EFORMAT;
+		}
 	}
-	json_decref(doc);
+	if (skip_ws(buf, len, p) != len) {
+		snprintf(errmsg, 256, "malformed JSON at byte %zu: data after the array", p);
+		return VIGIL_EFORMAT;
+	}
 	return error;
 }

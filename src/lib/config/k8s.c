@@ -598,7 +598,7 @@ static bool check_object(kscan *s, const vigil_ynode *obj, int depth)
 	const char *kind = STR(GET(obj, "kind")), *api = STR(GET(obj, "apiVersion"));
 	const vigil_ynode *meta = GET(obj, "metadata"), *spec = GET(obj, "spec"), *ns;
 	const char *name = STR(GET(meta, "name"));
-	bool namespaced = true, found = false;
+	bool namespaced = true;
 	const char *suggest, *removed, *use;
 	if (!kind || !api) {
 		/* half a manifest is not silently skipped */
@@ -616,7 +616,7 @@ static bool check_object(kscan *s, const vigil_ynode *obj, int depth)
 	if (depth < 2 && strlen(kind) >= 4 && !strcmp(kind + strlen(kind) - 4, "List")) {
 		const vigil_ynode *items = GET(obj, "items");
 		for (size_t i = 0; i < vigil_yaml__len(items) && s->error >= 0; i++)
-			found |= check_object(s, vigil_yaml__at(items, i), depth + 1);
+			check_object(s, vigil_yaml__at(items, i), depth + 1);
 		return true;
 	}
 	if (!vigil_config__k8s_kind_known(api, kind, &suggest)) {

@@ -183,13 +183,13 @@ static int settings(vigil_config_opts *out, vigil_ctx *ctx, const char *path, co
 
 static int read_all(vigil_ctx *ctx, const char *path, char **out, size_t *len)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = vigil_fopen_regular(path);
 	char *buf;
 	size_t n;
 	*out = NULL;
 	if (!f)
 		return vigil_error_set(ctx, errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_EIO, "%s: %s",
-				       path, strerror(errno));
+				       path, vigil_open_strerror(errno));
 	if (!(buf = malloc(MAX_POLICY + 1))) {
 		fclose(f);
 		return VIGIL_ENOMEM;
@@ -216,10 +216,11 @@ int vigil_config_policy_load(vigil_config_opts *out, vigil_ctx *ctx, const char 
 	memset(out, 0, sizeof(*out));
 	if ((error = read_all(ctx, path, &buf, &len)) < 0)
 		return error;
-	if ((error = vigil_yaml__load(&y, ctx, buf, len)) < 0)
+	if ((error = vigil_yaml__load(&y, ctx, buf, len)) < 0 && !y)
 		goto done;
-	if (y->error[0]) {
-		error = vigil_error_set(ctx, VIGIL_EFORMAT, "%s line %d: %s", path, y->error_line,
+	if (y->error[0]) { /* a syntax error or a limit: name the file */
+		error = error == VIGIL_ELIMIT ? error : VIGIL_EFORMAT;
+		error = vigil_error_set(ctx, error, "%s line %d: %s", path, y->error_line,
 					y->error);
 		goto done;
 	}

@@ -31,6 +31,7 @@ typedef struct loader {
 	vigil_vec anchors; /* anchor, of the current document */
 	vigil_vec docs;	   /* vigil_ynode * */
 	size_t nodes;
+	size_t ndocs;
 	int (*cb)(const vigil_ynode *doc, void *payload); /* per document, then forgotten */
 	void *payload;
 } loader;
@@ -98,6 +99,13 @@ static int on_event(loader *ld, const yaml_event_t *ev)
 	case YAML_STREAM_END_EVENT:
 		return 1;
 	case YAML_DOCUMENT_START_EVENT:
+		/* findings and kept trees grow with the documents: 100,000 took 254 MB */
+		if (++ld->ndocs > VIGIL_YAML_MAX_DOCS) {
+			char msg[64];
+			snprintf(msg, sizeof(msg), "more than %d YAML documents",
+				 VIGIL_YAML_MAX_DOCS);
+			return fail(ld, VIGIL_ELIMIT, line, msg);
+		}
 		ld->root = NULL;
 		ld->has_root = false;
 		ld->anchors.len = 0;
@@ -320,4 +328,53 @@ const vigil_ynode *vigil_yaml__at(const vigil_ynode *s, size_t i)
 size_t vigil_yaml__len(const vigil_ynode *s)
 {
 	return s && s->kind == VIGIL_YSEQ ? s->n : 0;
+}
+
+int vigil_yaml__preflight(const char *buf, size_t len, int max_docs, char *why, size_t whyn,
+			  int *line)
+{
+	yaml_parser_t parser;
+	int depth = 0, docs = 0, error = 0;
+	size_t events = 0;
+	*line = 0;
+	why[0] = '\0';
+	if (len > VIGIL_YAML_MAX_INPUT) {
+		snprintf(why, whyn, "YAML larger than %u bytes", VIGIL_YAML_MAX_INPUT);
+		return VIGIL_ELIMIT;
+	}
+	if (!yaml_parser_initialize(&parser))
+		return VIGIL_ENOMEM;
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	for (;;) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&parser, &ev))
+			break; /* a syntax error: the caller's full load reports it */
+		int type = ev.type;
+		*line = (int)ev.start_mark.line + 1;
+		yaml_event_delete(&ev);
+		if (type == YAML_STREAM_END_EVENT)
+			break;
+		if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT) {
+			if (++depth > VIGIL_YAML_MAX_DEPTH) {
+				snprintf(why, whyn, "nested deeper than %d levels",
+					 VIGIL_YAML_MAX_DEPTH);
+				error = VIGIL_ELIMIT;
+				break;
+			}
+		} else if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT) {
+			depth--;
+		} else if (type == YAML_DOCUMENT_START_EVENT && ++docs > max_docs) {
+			snprintf(why, whyn, "more than %d YAML document%s", max_docs,
+				 max_docs == 1 ? "" : "s");
+			error = VIGIL_ELIMIT;
+			break;
+		}
+		if (++events > VIGIL_YAML_MAX_NODES) {
+			snprintf(why, whyn, "more than %d YAML nodes", VIGIL_YAML_MAX_NODES);
+			error = VIGIL_ELIMIT;
+			break;
+		}
+	}
+	yaml_parser_delete(&parser);
+	return error;
 }

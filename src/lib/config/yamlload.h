@@ -13,6 +13,7 @@
 #define VIGIL_YAML_MAX_INPUT (16u << 20)
 #define VIGIL_YAML_MAX_DEPTH 64
 #define VIGIL_YAML_MAX_NODES 1000000
+#define VIGIL_YAML_MAX_DOCS 10000     /* documents in one file */
 #define VIGIL_YAML_MAX_WEIGHT 2000000 /* nodes of a document with aliases expanded */
 
 enum { VIGIL_YSCALAR, VIGIL_YSEQ, VIGIL_YMAP };
@@ -45,6 +46,13 @@ void vigil_yaml__free(vigil_ystream *y);
  * frees it before reading the next, so memory and the node limit are per document.
  * A negative return from cb stops the stream with that code. *out keeps no documents,
  * only the error fields. */
+/* A linear pass over libyaml's event stream before a whole-document load
+ * (yaml_parser_load has no depth limit and slows down quadratically with depth):
+ * VIGIL_ELIMIT with the reason in why and the line in *line when the input nests deeper
+ * than VIGIL_YAML_MAX_DEPTH, has more than VIGIL_YAML_MAX_NODES events or more than
+ * max_docs documents; 0 otherwise (also on a syntax error, left to the load to report). */
+int vigil_yaml__preflight(const char *buf, size_t len, int max_docs, char *why, size_t whyn,
+			  int *line);
 int vigil_yaml__each(vigil_ystream **out, vigil_ctx *ctx, const char *buf, size_t len,
 		     int (*cb)(const vigil_ynode *doc, void *payload), void *payload);
 

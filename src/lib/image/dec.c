@@ -203,16 +203,18 @@ static int gz_read(vigil_dec *d, const uint8_t **p, size_t *n, const char **errm
 		s->next_out = d->out;
 		s->avail_out = OUT_BUF;
 		int r = isal_inflate(s);
-		size_t used = d->in_left - s->avail_in;
-		d->ip += used;
-		d->in_left -= used;
-		size_t produced = OUT_BUF - s->avail_out;
-		if (r < 0) {
+		/* the error first: on a corrupt stream avail_in is not a count to trust, and
+		 * advancing ip by it overflowed the pointer */
+		if (r < 0 || s->avail_in > d->in_left || s->avail_out > OUT_BUF) {
 			*errmsg = r == ISAL_INCORRECT_CHECKSUM
 					  ? "gzip checksum mismatch (corrupt data)"
 					  : "corrupt gzip data";
 			return VIGIL_EFORMAT;
 		}
+		size_t used = d->in_left - s->avail_in;
+		d->ip += used;
+		d->in_left -= used;
+		size_t produced = OUT_BUF - s->avail_out;
 		if (s->block_state == ISAL_BLOCK_FINISH)
 			d->done = 1;
 		if (produced) {

@@ -135,7 +135,10 @@ static int store_open(vigil_image *img, const char *name, vigil_bsrc_file *fsrc,
 	*close_fd = -1;
 	if (img->store == STORE_DIR) {
 		struct stat st;
-		int fd = safe_rel(name) ? openat(img->dirfd, name, O_RDONLY | O_CLOEXEC) : -1;
+		int fd = safe_rel(name) ? vigil_open_regular(img->dirfd, name, 0) : -1;
+		if (fd < 0 && (errno == EINVAL || errno == EISDIR))
+			return vigil_error_set(img->ctx, VIGIL_EFORMAT, "%s: blob '%s': %s",
+					       img->ref, name, vigil_open_strerror(errno));
 		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 			if (fd >= 0)
 				close(fd);
@@ -438,8 +441,8 @@ int vigil_image_open(vigil_image **out, vigil_ctx *ctx, const char *ref,
 		error = vigil_image__open_oci(img, opts->tag, opts->platform);
 		goto done;
 	}
-	if ((img->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		error = vigil_error_set(ctx, VIGIL_EIO, "%s: %s", path, strerror(errno));
+	if ((img->fd = vigil_open_regular(AT_FDCWD, path, 0)) < 0) {
+		error = vigil_error_set(ctx, VIGIL_EIO, "%s: %s", path, vigil_open_strerror(errno));
 		goto done;
 	}
 	if ((error = index_archive(img)) < 0)

@@ -49,6 +49,12 @@ static int load_json(json_t **out, vigil_image *img, const char *name, const cha
 			goto done;
 		}
 	}
+	if (vigil_json_values_over(b.data, b.len, VIGIL_JSON_MAX_VALUES)) {
+		error = vigil_error_set(img->ctx, VIGIL_ELIMIT,
+					"%s: '%s' has more than %d JSON values (refused)", img->ref,
+					name, VIGIL_JSON_MAX_VALUES);
+		goto done;
+	}
 	if (!(*out = json_loadb((const char *)b.data, b.len, JSON_REJECT_DUPLICATES, &jerr))) {
 		error = vigil_error_set(img->ctx, VIGIL_EFORMAT,
 					"%s: malformed JSON in '%s': %s (line %d, column %d)%s",

@@ -3,12 +3,15 @@
  * documents (JSON, through jansson): ignore rules with reasons and expiry dates, VEX
  * statements that suppress findings of the products they name, and check settings.
  */
+#include <errno.h>
 #include <fnmatch.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <yaml.h>
+
+#include "config/yamlload.h"
 
 #include "policy/policy.h"
 
@@ -88,12 +91,14 @@ void vigil_policy_free(vigil_policy *p)
 
 static int slurp(vigil_ctx *ctx, const char *path, vigil_buf *b, const char *what)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = vigil_fopen_regular(path);
 	char chunk[65536];
 	size_t n;
 	b->limit = MAX_POLICY_SIZE;
 	if (!f)
-		return vigil_error_set(ctx, VIGIL_ENOTFOUND, "%s %s: cannot open it", what, path);
+		return vigil_error_set(ctx, errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_EIO,
+				       "%s %s: cannot open it: %s", what, path,
+				       vigil_open_strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		if (vigil_buf_put(b, chunk, n) < 0) {
 			fclose(f);
@@ -341,6 +346,16 @@ int vigil_policy_load(vigil_policy **out, vigil_ctx *ctx, const char *path, cons
 	    (error = slurp(ctx, path, &b, "policy")) < 0)
 		goto done;
 	p->source = dup(p, path);
+	{
+		char why[128];
+		int line;
+		if ((error = vigil_yaml__preflight((const char *)b.data, b.len, 1, why, sizeof(why),
+						   &line)) < 0) {
+			if (error == VIGIL_ELIMIT)
+				vigil_error_set(ctx, error, "policy %s:%d: %s", path, line, why);
+			goto done;
+		}
+	}
 	if (!yaml_parser_initialize(&parser)) {
 		error = VIGIL_ENOMEM;
 		goto done;

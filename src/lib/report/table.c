@@ -13,29 +13,11 @@ static const char *const RANKS[6] = {"UNKNOWN", "NEGLIGIBLE", "LOW", "MEDIUM", "
 static const char *const COLOR[6] = {"\033[37m", "\033[37m", "\033[36m",
 				     "\033[33m", "\033[31m", "\033[1;31m"};
 
-/* Writes s with control characters escaped, cut to |width| columns (0 = no cut) and
- * padded to width when it is positive. */
+/* Writes s (or "-") escaped by vigil_text_put_width: cut to |width| columns (0 = no cut)
+ * and padded to width when it is positive. */
 static void put(FILE *f, const char *s, int width)
 {
-	int n = 0, pad = width > 0;
-	width = width < 0 ? -width : width;
-	for (const unsigned char *p = (const unsigned char *)(s ? s : "-"); *p; p++) {
-		if (width && n >= width - 1 && p[1]) {
-			fputs("~", f);
-			n++;
-			break;
-		}
-		if (*p < 0x20 || *p == 0x7f) {
-			fprintf(f, "\\x%02x", *p);
-			n += 4;
-		} else {
-			fputc(*p, f);
-			if ((*p & 0xc0) != 0x80)
-				n++;
-		}
-	}
-	for (; pad && n < width; n++)
-		fputc(' ', f);
+	vigil_text_put_width(f, s ? s : "-", width);
 }
 
 static void sev(FILE *f, const vigil_report *r, const char *s, int width)
@@ -237,29 +219,10 @@ int vigil_report__table(FILE *f, vigil_report *r)
 
 /* ---- JUnit XML ---- */
 
+/* XML 1.0 text: markup characters as entities, controls and invalid UTF-8 escaped. */
 static void xml(FILE *f, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-		switch (*p) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			if (*p < 0x20 && *p != '\n' && *p != '\t')
-				fprintf(f, "\\x%02x", *p); /* not allowed in XML 1.0 */
-			else
-				fputc(*p, f);
-		}
-	}
+	vigil_xml_put(f, s);
 }
 
 static void junit_case(FILE *f, const vigil_report *r, const vigil_finding *e)

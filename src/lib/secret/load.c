@@ -13,6 +13,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "config/yamlload.h"
+
 #include "secret/secret_int.h"
 
 #define MAX_RULES_FILE ((size_t)4 << 20)
@@ -474,6 +476,15 @@ int vigil_secret__load_yaml(vigil_secret_rules *rules, vigil_vec *specs, vigil_c
 
 	if (len > MAX_RULES_FILE)
 		return vigil_error_set(ctx, VIGIL_ELIMIT, "%s: rules file larger than 4 MB", name);
+	{
+		char why[128];
+		int line;
+		if ((error = vigil_yaml__preflight((const char *)data, len, 1, why, sizeof(why),
+						   &line)) < 0)
+			return error == VIGIL_ELIMIT
+				       ? vigil_error_set(ctx, error, "%s:%d: %s", name, line, why)
+				       : error;
+	}
 	if (!yaml_parser_initialize(&parser))
 		return VIGIL_ENOMEM;
 	yaml_parser_set_input_string(&parser, data, len);
@@ -542,12 +553,13 @@ done:
 /* Reads a whole (small) file. */
 static int read_file(vigil_buf *b, vigil_ctx *ctx, const char *path)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = vigil_fopen_regular(path);
 	uint8_t chunk[65536];
 	size_t n;
 	int error = 0;
 	if (!f)
-		return vigil_error_set(ctx, VIGIL_ENOTFOUND, "%s: %s", path, strerror(errno));
+		return vigil_error_set(ctx, errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_EIO, "%s: %s",
+				       path, vigil_open_strerror(errno));
 	b->limit = MAX_RULES_FILE + 1;
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		if ((error = vigil_buf_put(b, chunk, n)) < 0) {
@@ -613,7 +625,7 @@ static int cache_load(hs_database_t **out, vigil_secret_rules *rules, const char
 	size_t n, trailer = (rules->count + 1) * 4 + 4;
 	uint32_t count;
 	int ok = 0;
-	FILE *f = fopen(path, "rb");
+	FILE *f = vigil_fopen_regular(path);
 	*out = NULL;
 	if (!f)
 		return -1;

@@ -109,6 +109,41 @@ const char *vigil_human_size(char *buf, size_t n, uint64_t bytes);
  * "-"), into out (n bytes, cut to fit): the importers and the matcher key on it. */
 void vigil_pep503_name(char *out, size_t n, const char *name);
 
+/* ---- inputs opened by path (file.c) ---------------------------------------------- */
+
+/* Opens path (relative to dirfd, or AT_FDCWD) read-only when it is a regular file: a FIFO
+ * or device never blocks (O_NONBLOCK, then fstat). Returns the fd, or -1 with errno set:
+ * EISDIR for a directory, EINVAL for any other special file. `flags` adds O_NOFOLLOW etc. */
+int vigil_open_regular(int dirfd, const char *path, int flags);
+/* As vigil_open_regular, as a FILE opened "rb"; NULL with errno set. */
+FILE *vigil_fopen_regular(const char *path);
+/* strerror with the two errors above said plainly ("not a regular file ..."). */
+const char *vigil_open_strerror(int e);
+
+/* ---- text for terminals and XML (text.c) ------------------------------------------ */
+
+/* Takes the next character of `s` and writes its safe rendering into out (NUL-ended):
+ * the character itself, or an escape for a C0/C1 control, DEL, a bidirectional control
+ * or an invalid UTF-8 byte ("\x1b", "\u009b", "\u202e", "\xff"). Sets *cols to the
+ * columns it takes and returns the bytes of `s` used, 0 at the end (or for NULL). */
+size_t vigil_text_next(char out[12], int *cols, const char *s);
+/* Writes `s` (NULL writes nothing) with everything vigil_text_next escapes escaped. The
+ * one routine for text from an image on any terminal or text output. */
+void vigil_text_put(FILE *f, const char *s);
+/* As vigil_text_put, cut with '~' to |width| columns (0 = no cut) and padded with
+ * spaces to width when width is positive. Returns the columns written. */
+int vigil_text_put_width(FILE *f, const char *s, int width);
+/* Writes `s` as XML 1.0 text or attribute value: the escapes above plus &lt; &gt; &amp;
+ * &quot; &apos;, so the output is well-formed whatever the input. */
+void vigil_xml_put(FILE *f, const char *s);
+
+/* A linear count of the values of a JSON text (commas and openings outside strings, an
+ * upper bound): true when it passes max. Lets a reader refuse a document whose tree would
+ * take far more memory than its text before building that tree. */
+bool vigil_json_values_over(const void *buf, size_t len, size_t max);
+/* Values in one manifest, index or config document (1M Env entries took 139 MB). */
+#define VIGIL_JSON_MAX_VALUES 200000
+
 /* ---- JSON writer: streams to a FILE, always valid UTF-8 output ---------------------- */
 
 typedef struct vigil_jsonw {

@@ -86,7 +86,12 @@ static int dpkg_order(const char *p, const char *end)
 /* Compares two upstream versions or two revisions the way dpkg's verrevcmp does. */
 static int dpkg_part_cmp(const char *a, size_t an, const char *b, size_t bn)
 {
-	const char *ae = a + an, *be = b + bn;
+	const char *ae, *be;
+
+	a = a ? a : ""; /* a missing revision: no offset may be applied to NULL */
+	b = b ? b : "";
+	ae = a + an;
+	be = b + bn;
 
 	while (a < ae || b < be) {
 		int first_diff = 0;

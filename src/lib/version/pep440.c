@@ -144,7 +144,9 @@ static int pv_parse(pv *v, const char *s, const char *e, int wildcard, int *star
 /* Compares release segments, missing ones being 0 (so 1.0 == 1.0.0). */
 static int rel_cmp(const pv *a, const pv *b)
 {
-	const char *x = a->rel, *xe = a->rel + a->rel_len, *y = b->rel, *ye = b->rel + b->rel_len;
+	/* no offset on a NULL pointer (undefined even when it is 0) */
+	const char *x = a->rel ? a->rel : "", *y = b->rel ? b->rel : "";
+	const char *xe = x + a->rel_len, *ye = y + b->rel_len;
 
 	while (x < xe || y < ye) {
 		const char *xs = x, *ys = y;
@@ -171,10 +173,14 @@ static int base_cmp(const pv *a, const pv *b)
 /* Local versions: segments split at - _ . ; numbers above words, words by lower case. */
 static int local_cmp(const pv *a, const pv *b)
 {
-	const char *x = a->local, *xe = x + a->local_len, *y = b->local, *ye = y + b->local_len;
+	const char *x, *xe, *y, *ye;
 
 	if (!a->has_local || !b->has_local)
 		return a->has_local - b->has_local;
+	x = a->local ? a->local : ""; /* no offset on a NULL pointer */
+	y = b->local ? b->local : "";
+	xe = x + a->local_len;
+	ye = y + b->local_len;
 	for (;;) {
 		const char *xs = x, *ys = y;
 		int xd = 1, yd = 1, c = 0;
@@ -247,7 +253,8 @@ int vigil_version__pep440_cmp(int *out, const char *a, const char *b)
 /* "==V.*": the release of v starts with the release of spec (padded with zeros). */
 static int prefix_match(const pv *v, const pv *spec)
 {
-	const char *x = v->rel, *xe = x + v->rel_len, *y = spec->rel, *ye = y + spec->rel_len;
+	const char *x = v->rel ? v->rel : "", *y = spec->rel ? spec->rel : "";
+	const char *xe = x + v->rel_len, *ye = y + spec->rel_len;
 
 	if (vigil_version__numcmp(v->epoch, v->epoch_len, spec->epoch, spec->epoch_len))
 		return 0;

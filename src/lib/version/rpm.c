@@ -16,7 +16,12 @@ static int rpm_alnum(int c)
 /* rpmvercmp over two spans; -1, 0, 1. */
 static int rpm_vercmp(const char *one, size_t on, const char *two, size_t tn)
 {
-	const char *oe = one + on, *te = two + tn;
+	const char *oe, *te;
+
+	one = one ? one : ""; /* a missing release: no offset may be applied to NULL */
+	two = two ? two : "";
+	oe = one + on;
+	te = two + tn;
 
 	if (on == tn && (on == 0 || memcmp(one, two, on) == 0))
 		return 0;

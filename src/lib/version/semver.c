@@ -125,10 +125,12 @@ static void sv_trim(const char **s, const char **e)
 /* Pre-release precedence: identifiers left to right, numbers below words. */
 static int sv_pre_cmp(const char *a, size_t an, const char *b, size_t bn)
 {
-	const char *ae = a + an, *be = b + bn;
+	const char *ae, *be;
 
 	if (!a || !b)
 		return a ? -1 : b ? 1 : 0; /* a release is above its pre-releases */
+	ae = a + an; /* after the NULL check: an offset on NULL is undefined */
+	be = b + bn;
 	for (;;) {
 		const char *x = a, *y = b;
 		int xd = 1, yd = 1, c;

@@ -325,9 +325,10 @@ int vigil_db_import(vigil_ctx *ctx, const char *bundle_path, const char *db_path
 	int in_fd = -1, out_fd = -1, schema = -1, inner = -1, error = 0;
 
 	ctx->error[0] = '\0';
-	if ((in_fd = open(bundle_path, O_RDONLY | O_CLOEXEC)) < 0)
-		return vigil_error_set(ctx, VIGIL_ENOTFOUND, "db import: cannot open %s: %s",
-				       bundle_path, strerror(errno));
+	if ((in_fd = vigil_open_regular(AT_FDCWD, bundle_path, 0)) < 0)
+		return vigil_error_set(ctx, errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_EIO,
+				       "db import: cannot open %s: %s", bundle_path,
+				       vigil_open_strerror(errno));
 	/* same name pattern as an update's temporary file: a killed import is cleaned up */
 	snprintf(tmp, sizeof(tmp), "%s.tmp-%ld", db_path, (long)getpid());
 	unlink(tmp);

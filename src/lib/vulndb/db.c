@@ -753,6 +753,15 @@ int vigil_db_open(vigil_db **out, vigil_ctx *ctx, const char *path)
 			"no vulnerability database at %s: run 'vigil db update --from DIR'", path);
 		goto done;
 	}
+	{ /* sqlite would block on a FIFO: only a regular file is a database */
+		int fd = vigil_open_regular(AT_FDCWD, path, 0);
+		if (fd < 0) {
+			error = vigil_error_set(ctx, VIGIL_EIO, "vulnerability database %s: %s",
+						path, vigil_open_strerror(errno));
+			goto done;
+		}
+		close(fd);
+	}
 	/* one read transaction for the handle's life: a scan sees one snapshot, and its
 	 * thousands of small queries do not each take and drop the file lock */
 	if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||

@@ -179,6 +179,16 @@ static int esm_not_affected(const uct *u, const row *r)
 	return 0;
 }
 
+/* Length of the word at v that ends at whitespace or at `end`: the buffer entry point
+ * gives text that is not NUL-terminated, so no str* function may run over it. */
+static size_t word_len(const char *v, const char *end)
+{
+	const char *e = v;
+	while (e < end && !is_space(*e))
+		e++;
+	return (size_t)(e - v);
+}
+
 /* Parses one CVE file into *u, then writes its vulnerability and rows. */
 static int parse_file(vigil_vdb_build *b, uct *u, const char *member, const char *text, size_t len)
 {
@@ -218,8 +228,13 @@ static int parse_file(vigil_vdb_build *b, uct *u, const char *member, const char
 					continue;
 				snprintf(u->vector, sizeof(u->vector), "%.*s", (int)(ve - v), v);
 				const char *br = memchr(ve, '[', (size_t)(le - ve));
-				if (br)
-					u->score = strtod(br + 1, NULL);
+				if (br) { /* strtod on a NUL-terminated copy, not past the line */
+					char num[16];
+					size_t nl2 = (size_t)(le - br - 1);
+					snprintf(num, sizeof(num), "%.*s",
+						 (int)(nl2 < 15 ? nl2 : 15), br + 1);
+					u->score = strtod(num, NULL);
+				}
 				if (u->score < 0 || u->score > 10)
 					u->score = 0;
 			}
@@ -241,12 +256,12 @@ static int parse_file(vigil_vdb_build *b, uct *u, const char *member, const char
 			if (vl >= 10 && isdigit((unsigned char)v[0]))
 				snprintf(u->published, sizeof(u->published), "%.10s", v);
 		} else if (kl == 8 && strncmp(p, "Priority", 8) == 0) {
-			u->sev = priority(v, strcspn(v, " \t\r\n"));
+			u->sev = priority(v, word_len(v, le));
 		} else if (kl > 9 && strncmp(p, "Priority_", 9) == 0) {
 			if (u->nprios < 64) {
 				prio *pr = &u->prios[u->nprios++];
 				snprintf(pr->pkg, sizeof(pr->pkg), "%.*s", (int)(kl - 9), p + 9);
-				pr->sev = priority(v, strcspn(v, " \t\r\n"));
+				pr->sev = priority(v, word_len(v, le));
 			}
 		} else if (kl == 4 && strncmp(p, "CVSS", 4) == 0) {
 			block = CVSS;
