@@ -96,6 +96,7 @@ int cmd_config(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_vercmp(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 void help_db(void);
 void help_scan(void);

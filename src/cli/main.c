@@ -143,6 +143,7 @@ static void help_main(void)
 	       "  db update|info|lookup|export|import\n"
 	       "                        build, describe, query or carry the vulnerability "
 	       "database\n"
+	       "  serve                 run the scanning service (HTTP API, store, webhooks)\n"
 	       "  vercmp SCHEME A B     compare versions as dpkg, apk, rpm, npm, pip... do\n"
 	       "  verify IMAGE --key K  verify the image's cosign signatures with a public key\n"
 	       "  version               print the version\n"
@@ -1013,6 +1014,8 @@ int main(int argc, char **argv)
 		return cmd_audit(argc - 1, argv + 1);
 	if (strcmp(cmd, "vercmp") == 0)
 		return cmd_vercmp(argc - 1, argv + 1);
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(argc - 1, argv + 1);
 	if (strcmp(cmd, "verify") == 0)
 		return cmd_verify(argc - 1, argv + 1);
 	if (strcmp(cmd, "pull") == 0)

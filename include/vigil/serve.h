@@ -1,0 +1,58 @@
+/*
+ * vigil/serve.h - `vigil serve`: the HTTP API over the store (vigil/store.h), the scan
+ * workers, re-evaluation after database updates and webhooks. docs/serve.md.
+ */
+#ifndef VIGIL_SERVE_H
+#define VIGIL_SERVE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct vigil_serve_opts {
+	const char *listen;		/* "ADDR:PORT" (IPv4; port 0 picks a free one) */
+	const char *data_dir;		/* the store and the lock */
+	const char *db_path;		/* the vulnerability database */
+	const char *db_from;		/* mirror directory for POST /api/v1/db/update, or NULL */
+	const char *images_dir;		/* local image paths must be under it; NULL refuses them */
+	const char *tls_cert, *tls_key; /* PEM files; both or neither */
+	const char *port_file;		/* the bound port is written there, or NULL */
+	int workers;			/* scan workers (1..64) */
+	int http_threads;		/* HTTP threads (1..64) */
+	size_t max_body;		/* request bodies above it get 413 */
+	size_t max_header;		/* per-connection memory for headers (bytes) */
+	unsigned conn_timeout;		/* seconds of inactivity before a connection is closed */
+	unsigned max_conns, max_conns_per_ip;
+	unsigned scanners; /* VIGIL_SCANNER_* bits */
+	/* registry references: hosts reached over plain HTTP (NULL-terminated, or NULL) and
+	 * trusted CAs; credentials from VIGIL_REGISTRY_* / docker config (vigil/registry.h) */
+	const char *const *insecure_registries;
+	const char *ca_file;
+} vigil_serve_opts;
+
+#define VIGIL_SERVE_OPTS_INIT                                                                      \
+	{                                                                                          \
+		"127.0.0.1:8080", NULL, NULL, NULL, NULL, NULL, NULL, NULL, 2, 4, 1 << 20, 32768,  \
+			30, 1024, 256, 15                                                          \
+	}
+
+/* Runs the server until SIGINT or SIGTERM (which the caller must have blocked in every
+ * thread): returns 0 after a clean stop, or a negative VIGIL_E* with the message in
+ * `err` (which it may fill on a failed start). */
+int vigil_serve_run(const vigil_serve_opts *opts, char *err, size_t errlen);
+
+/* One pushed manifest from a Distribution notification envelope. Borrowed: valid
+ * during the callback. */
+typedef struct vigil_serve_push {
+	const char *host, *repository, *digest, *tag; /* tag may be NULL */
+	const char *media_type;
+} vigil_serve_push;
+
+/* Parses a notification envelope (application/vnd.docker.distribution.events.v1+json)
+ * and calls cb for every "push" event of a manifest or index with a valid sha256
+ * digest and repository name; other events are skipped. Returns the number of pushes,
+ * VIGIL_EFORMAT for a malformed envelope, VIGIL_ELIMIT beyond 1000 events, or cb's
+ * negative return. */
+int vigil_serve_parse_envelope(const char *body, size_t len,
+			       int (*cb)(const vigil_serve_push *p, void *payload), void *payload);
+
+#endif

@@ -1,0 +1,164 @@
+/*
+ * vigil/store.h - what `vigil serve` keeps: manifests by digest with their inventory and
+ * latest report, repositories and tags, history of findings, a reverse index from
+ * (ecosystem, package) and vulnerability id to manifests, the job queue, API tokens,
+ * webhooks and their deliveries. One module; the SQLite backend lives in
+ * src/lib/store/ and no SQL exists outside it. Every function is safe to call from
+ * several threads at once (one lock per store). docs/serve.md.
+ *
+ * Functions return 0 (or a count) on success and a negative VIGIL_E* on failure; the
+ * message of the calling thread's last failure is vigil_store_error(). Strings returned
+ * through `char **out` are malloc'd and freed by the caller with free().
+ */
+#ifndef VIGIL_STORE_H
+#define VIGIL_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct vigil_store vigil_store;
+
+/* Opens (creating) the store under directory `dir` (made if missing): store.db in WAL
+ * mode, with a schema version the code checks (VIGIL_EFORMAT for another version). */
+int vigil_store_open(vigil_store **out, const char *dir);
+void vigil_store_free(vigil_store *s);
+/* The last error message of this thread ("" when none). */
+const char *vigil_store_error(void);
+/* PRAGMA integrity_check: 0 when "ok", VIGIL_EFORMAT otherwise. */
+int vigil_store_check(vigil_store *s);
+
+/* ---- tokens: only the SHA-256 of a token is kept ------------------------------------- */
+
+enum { VIGIL_SCOPE_READ = 1, VIGIL_SCOPE_SCAN = 2, VIGIL_SCOPE_ADMIN = 4 };
+
+/* Parses "read,scan,admin" into scope bits; VIGIL_EINVAL for an unknown word. */
+int vigil_store_parse_scopes(unsigned *out, const char *s);
+/* Creates a token named `name` (replacing one of that name) and writes it (64 hex
+ * characters and a "vgl_" prefix, NUL-terminated) into out[72]. */
+int vigil_store_token_add(vigil_store *s, char out[72], const char *name, unsigned scopes);
+/* The scopes of `token`, or VIGIL_ENOTFOUND. Compares hashes, never the token. */
+int vigil_store_token_check(vigil_store *s, unsigned *out, const char *token);
+
+/* ---- jobs ---------------------------------------------------------------------------- */
+
+typedef struct vigil_store_job {
+	int64_t id;
+	char *kind; /* "scan" or "dbupdate" */
+	char *ref;  /* what to scan; NULL for dbupdate */
+	char *repository, *tag;
+	int attempts;
+} vigil_store_job;
+
+/* Queues a job; its id in *out. */
+int vigil_store_job_add(vigil_store *s, int64_t *out, const char *kind, const char *ref,
+			const char *repository, const char *tag);
+/* Takes the oldest queued job and marks it running: 1 with *out filled (free with
+ * vigil_store_job_clear), 0 when the queue is empty. */
+int vigil_store_job_claim(vigil_store *s, vigil_store_job *out);
+void vigil_store_job_clear(vigil_store_job *j);
+/* Marks a job done (digest may be NULL) or failed with a message. */
+int vigil_store_job_finish(vigil_store *s, int64_t id, const char *digest, const char *error);
+/* Requeues every running job (their owner died: called once at start, under the data
+ * directory's lock). Returns how many. */
+int vigil_store_job_requeue_running(vigil_store *s);
+/* {"id","kind","status","image","digest","error","created","updated"} and, for a done
+ * scan, "report" (the report of that digest). VIGIL_ENOTFOUND for no such job. */
+int vigil_store_job_json(vigil_store *s, char **out, int64_t id);
+
+/* ---- scans, history and events ------------------------------------------------------- */
+
+typedef struct vigil_store_scan {
+	const char *digest;	    /* manifest digest, required */
+	const char *repository;	    /* may be NULL */
+	const char *const *tags;    /* NULL-terminated or NULL */
+	const char *db_built;	    /* may be NULL */
+	const char *inventory;	    /* Vigil's inventory JSON; NULL with rematch: kept */
+	const char *report;	    /* `vigil scan --format json` */
+	const int64_t *counts;	    /* 6: CRITICAL, HIGH, MEDIUM, LOW, NEGLIGIBLE, UNKNOWN */
+	const char *const *vulns;   /* sorted "ID\tPACKAGE" keys, NULL-terminated */
+	const char *const *pkgkeys; /* "ECOSYSTEM\tPACKAGE", NULL-terminated, may repeat */
+	int64_t job_id;		    /* job done with this commit; 0 for none */
+	int rematch;		    /* 1: a re-evaluation (the report replaces the latest) */
+} vigil_store_scan;
+
+/* What changed, for the event builder. added / removed are "ID\tPACKAGE" keys. */
+typedef struct vigil_store_change {
+	int first;   /* no history before */
+	int changed; /* a history entry was written */
+	const char *const *added, *const *removed;
+	size_t nadded, nremoved;
+	const char *const *tags; /* the image's tags */
+	const char *repository;
+} vigil_store_change;
+
+/* Builds the webhook bodies of a commit: calls `emit(event, body, ctx)` for each. The
+ * body must be copied by emit. */
+typedef int (*vigil_store_emit_fn)(const char *event, const char *body, void *emit_ctx);
+typedef int (*vigil_store_events_fn)(const vigil_store_change *c, const vigil_store_scan *sc,
+				     vigil_store_emit_fn emit, void *emit_ctx, void *payload);
+
+/* In one transaction: stores the manifest, its tags, inventory, report and indexes,
+ * writes a history entry when the set of vulnerabilities differs from the latest one
+ * (or there is none), finishes the job and queues one delivery per webhook that wants
+ * each event `events` emits. Nothing is visible until all of it is. *out_changed (may
+ * be NULL) says whether a history entry was written. */
+int vigil_store_scan_commit(vigil_store *s, int *out_changed, const vigil_store_scan *sc,
+			    vigil_store_events_fn events, void *payload);
+/* Queues an event's delivery to every webhook that wants it (scan.failed). */
+int vigil_store_event_add(vigil_store *s, const char *event, const char *body);
+
+/* Every stored digest, in *out (NULL-terminated; free each and the array). */
+int vigil_store_digests(vigil_store *s, char ***out, size_t *n);
+/* The stored inventory JSON of a digest; VIGIL_ENOTFOUND. */
+int vigil_store_inventory(vigil_store *s, char **out, const char *digest);
+
+typedef struct vigil_store_filter {
+	const char *repository, *severity, *vuln, *package; /* NULL = any */
+	const char *after;				    /* the "next" cursor or NULL */
+	int limit;					    /* 1..500 */
+} vigil_store_filter;
+
+/* {"images":[{"digest","repository","tags","scanned_at","db_built","counts"}],"next"} */
+int vigil_store_images_json(vigil_store *s, char **out, const vigil_store_filter *f);
+/* The latest report of a digest; VIGIL_ENOTFOUND. */
+int vigil_store_report(vigil_store *s, char **out, const char *digest);
+/* {"digest","history":[{"time","db_built","counts","added","removed"}]}; ENOTFOUND. */
+int vigil_store_history_json(vigil_store *s, char **out, const char *digest);
+/* {"id","images":[{"digest","repository","tags","packages"}]} */
+int vigil_store_vuln_images_json(vigil_store *s, char **out, const char *vuln_id);
+
+/* ---- webhooks ------------------------------------------------------------------------ */
+
+/* events: comma-separated event names. */
+int vigil_store_webhook_add(vigil_store *s, int64_t *out, const char *url, const char *events,
+			    const char *secret);
+/* {"webhooks":[{"id","url","events","created"}]} (never the secret). */
+int vigil_store_webhooks_json(vigil_store *s, char **out);
+int vigil_store_webhook_delete(vigil_store *s, int64_t id);
+/* {"deliveries":[{"id","event","status","attempts","last_code","last_error","created",
+ * "updated"}]}; VIGIL_ENOTFOUND for no such webhook. */
+int vigil_store_deliveries_json(vigil_store *s, char **out, int64_t webhook_id);
+
+typedef struct vigil_store_delivery {
+	int64_t id;
+	char *url, *secret, *event, *body;
+	int attempts;
+} vigil_store_delivery;
+
+/* A pending delivery due at `now` (UNIX seconds): 1 and *out (clear it), or 0. */
+int vigil_store_delivery_next(vigil_store *s, vigil_store_delivery *out, int64_t now);
+void vigil_store_delivery_clear(vigil_store_delivery *d);
+/* Records an attempt: done when ok, else pending again at next_at, or failed when
+ * next_at is 0. */
+int vigil_store_delivery_result(vigil_store *s, int64_t id, int ok, int code, const char *error,
+				int64_t next_at);
+
+/* ---- numbers for /metrics ------------------------------------------------------------ */
+
+typedef struct vigil_store_stats {
+	int64_t queued, running, done, failed, manifests, history, deliveries_pending,
+		deliveries_failed;
+} vigil_store_stats;
+int vigil_store_stats_get(vigil_store *s, vigil_store_stats *out);
+
+#endif

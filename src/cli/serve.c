@@ -1,0 +1,264 @@
+/*
+ * serve.c - `vigil serve`: the scanning service (docs/serve.md), and `vigil serve token
+ * add NAME --scopes read,scan,admin --data DIR`.
+ */
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/util/util.h"
+#include "vigil.h"
+#include "vigil/serve.h"
+#include "vigil/store.h"
+#include "cli.h"
+
+static void help_serve(void)
+{
+	printf("Usage: vigil serve --data DIR [options]\n"
+	       "       vigil serve token add NAME --scopes read,scan,admin --data DIR\n"
+	       "\n"
+	       "Run Vigil as a service: an HTTP API (JSON, /api/v1) that queues scans, keeps\n"
+	       "every image's inventory, report and history in a store under --data, re-matches\n"
+	       "the stored inventories after a database update, accepts registry push\n"
+	       "notifications and calls webhooks. Logs are JSON lines on stderr. Stop it with\n"
+	       "SIGTERM or SIGINT. See docs/serve.md.\n"
+	       "\n"
+	       "Options:\n"
+	       "  --listen ADDR:PORT    IPv4 address and port (default 127.0.0.1:8080; port 0\n"
+	       "                        picks a free one, see --port-file)\n"
+	       "  --data DIR            the store (created when missing)\n"
+	       "  --db FILE             vulnerability database (default: as vigil scan)\n"
+	       "  --db-from DIR         mirror for POST /api/v1/db/update\n"
+	       "  --images-dir DIR      local image paths (OCI layouts, archives) must be under\n"
+	       "                        DIR; without it only registry references are accepted\n"
+	       "  --tls-cert FILE --tls-key FILE  serve HTTPS with this PEM certificate and key\n"
+	       "  --port-file FILE      write the bound port to FILE\n"
+	       "  --workers N           scan workers (default 2)\n"
+	       "  --http-threads N      HTTP threads (default 4)\n"
+	       "  --max-body SIZE       larger request bodies get 413 (default 1M)\n"
+	       "  --max-header SIZE     memory for one connection's headers (default 32K)\n"
+	       "  --conn-timeout SEC    idle connections are closed (default 30)\n"
+	       "  --max-conns N         connections in all (default 1024)\n"
+	       "  --max-conns-per-client N  connections from one address (default 256)\n"
+	       "  --scanners LIST       vuln,secret,malware,config (default: all)\n"
+	       "  --insecure-registry HOST[:PORT]  reach this registry over plain HTTP (repeat)\n"
+	       "  --ca-file FILE        trusted CA certificates for registries (PEM)\n"
+	       "\n"
+	       "Token scopes: read (GET), scan (POST scans and registry events), admin\n"
+	       "(everything, webhooks and database updates). The token is printed once; the\n"
+	       "store keeps only its SHA-256.\n"
+	       "\n"
+	       "Exit status: 0 after a clean stop, 2 error.\n");
+}
+
+static int token_add(int argc, char **argv)
+{
+	static const struct option opts[] = {{"scopes", required_argument, NULL, 's'},
+					     {"data", required_argument, NULL, 'd'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *scopes = NULL, *data = NULL, *name;
+	unsigned bits;
+	vigil_store *s = NULL;
+	char token[72];
+	int o;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (o == 's')
+			scopes = optarg;
+		else if (o == 'd')
+			data = optarg;
+		else if (o == 'h') {
+			help_serve();
+			return 0;
+		} else
+			die_usage("serve", "unknown option");
+	}
+	if (optind + 1 != argc)
+		die_usage("serve", "vigil serve token add NAME --scopes LIST --data DIR");
+	name = argv[optind];
+	if (!data || !scopes)
+		die_usage("serve", "token add needs --scopes and --data");
+	if (strlen(name) > 64 || !*name)
+		die_usage("serve", "the token name must be 1 to 64 characters");
+	if (vigil_store_parse_scopes(&bits, scopes) < 0)
+		die_usage("serve", vigil_store_error());
+	if (vigil_store_open(&s, data) < 0 || vigil_store_token_add(s, token, name, bits) < 0) {
+		print_error(vigil_store_error());
+		vigil_store_free(s);
+		return EXIT_ERR;
+	}
+	vigil_store_free(s);
+	printf("%s\n", token);
+	return 0;
+}
+
+static unsigned parse_scanners(const char *v)
+{
+	unsigned bits = 0;
+	for (const char *p = v; *p;) {
+		size_t n = strcspn(p, ",");
+		if (n == 4 && !strncmp(p, "vuln", 4))
+			bits |= VIGIL_SCANNER_VULN;
+		else if (n == 6 && !strncmp(p, "secret", 6))
+			bits |= VIGIL_SCANNER_SECRET;
+		else if (n == 7 && !strncmp(p, "malware", 7))
+			bits |= VIGIL_SCANNER_MALWARE;
+		else if (n == 6 && !strncmp(p, "config", 6))
+			bits |= VIGIL_SCANNER_CONFIG;
+		else
+			die_usage("serve", "--scanners: vuln, secret, malware, config");
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	if (!bits)
+		die_usage("serve", "--scanners: vuln, secret, malware, config");
+	return bits;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	enum {
+		O_LISTEN = 300,
+		O_DATA,
+		O_DB,
+		O_DBFROM,
+		O_IMAGES,
+		O_CERT,
+		O_KEY,
+		O_PORTFILE,
+		O_WORKERS,
+		O_HTHREADS,
+		O_BODY,
+		O_HEADER,
+		O_TIMEOUT,
+		O_CONNS,
+		O_PERIP,
+		O_SCANNERS,
+		O_INSECURE,
+		O_CAFILE
+	};
+	static const struct option opts[] = {
+		{"listen", required_argument, NULL, O_LISTEN},
+		{"data", required_argument, NULL, O_DATA},
+		{"db", required_argument, NULL, O_DB},
+		{"db-from", required_argument, NULL, O_DBFROM},
+		{"images-dir", required_argument, NULL, O_IMAGES},
+		{"tls-cert", required_argument, NULL, O_CERT},
+		{"tls-key", required_argument, NULL, O_KEY},
+		{"port-file", required_argument, NULL, O_PORTFILE},
+		{"workers", required_argument, NULL, O_WORKERS},
+		{"http-threads", required_argument, NULL, O_HTHREADS},
+		{"max-body", required_argument, NULL, O_BODY},
+		{"max-header", required_argument, NULL, O_HEADER},
+		{"conn-timeout", required_argument, NULL, O_TIMEOUT},
+		{"max-conns", required_argument, NULL, O_CONNS},
+		{"max-conns-per-client", required_argument, NULL, O_PERIP},
+		{"scanners", required_argument, NULL, O_SCANNERS},
+		{"insecure-registry", required_argument, NULL, O_INSECURE},
+		{"ca-file", required_argument, NULL, O_CAFILE},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	vigil_serve_opts so = VIGIL_SERVE_OPTS_INIT;
+	char dbbuf[4096], err[1024];
+	const char *insecure[33] = {NULL};
+	int o, ninsecure = 0;
+
+	if (argc >= 2 && !strcmp(argv[1], "token")) {
+		if (argc >= 3 && !strcmp(argv[2], "add"))
+			return token_add(argc - 2, argv + 2);
+		die_usage("serve", "vigil serve token add NAME --scopes LIST --data DIR");
+	}
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (o) {
+		case O_LISTEN:
+			so.listen = optarg;
+			break;
+		case O_DATA:
+			so.data_dir = optarg;
+			break;
+		case O_DB:
+			so.db_path = optarg;
+			break;
+		case O_DBFROM:
+			so.db_from = optarg;
+			break;
+		case O_IMAGES:
+			so.images_dir = optarg;
+			break;
+		case O_CERT:
+			so.tls_cert = optarg;
+			break;
+		case O_KEY:
+			so.tls_key = optarg;
+			break;
+		case O_PORTFILE:
+			so.port_file = optarg;
+			break;
+		case O_WORKERS:
+			so.workers = (int)num_arg("serve", "--workers", optarg, 0, 64);
+			break;
+		case O_HTHREADS:
+			so.http_threads = (int)num_arg("serve", "--http-threads", optarg, 0, 64);
+			break;
+		case O_BODY:
+			so.max_body = num_arg("serve", "--max-body", optarg, 1, 1 << 30);
+			break;
+		case O_HEADER:
+			so.max_header = num_arg("serve", "--max-header", optarg, 1, 16 << 20);
+			break;
+		case O_TIMEOUT:
+			so.conn_timeout =
+				(unsigned)num_arg("serve", "--conn-timeout", optarg, 0, 3600);
+			break;
+		case O_CONNS:
+			so.max_conns = (unsigned)num_arg("serve", "--max-conns", optarg, 0, 100000);
+			break;
+		case O_PERIP:
+			so.max_conns_per_ip = (unsigned)num_arg("serve", "--max-conns-per-client",
+								optarg, 0, 100000);
+			break;
+		case O_SCANNERS:
+			so.scanners = parse_scanners(optarg);
+			break;
+		case O_INSECURE:
+			if (ninsecure == 32)
+				die_usage("serve", "--insecure-registry: at most 32 hosts");
+			insecure[ninsecure++] = optarg;
+			so.insecure_registries = insecure;
+			break;
+		case O_CAFILE:
+			so.ca_file = optarg;
+			break;
+		case 'h':
+			help_serve();
+			return 0;
+		default:
+			die_usage("serve", "unknown option");
+		}
+	}
+	if (optind != argc)
+		die_usage("serve", "unexpected argument");
+	if (!so.data_dir)
+		die_usage("serve", "--data DIR is required");
+	if (so.max_header < 4096)
+		die_usage("serve", "--max-header must be at least 4K");
+	if (!so.db_path)
+		so.db_path = default_db(dbbuf);
+	/* the signals are taken by sigwait in vigil_serve_run, never by a worker */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	if (vigil_serve_run(&so, err, sizeof(err)) < 0) {
+		print_error(err);
+		return EXIT_ERR;
+	}
+	return 0;
+}

@@ -1,0 +1,1198 @@
+/*
+ * store.c - the SQLite backend of vigil/store.h: one connection in WAL mode behind one
+ * mutex; every multi-row write is one transaction. The only file with SQL in it.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "util/util.h"
+#include "vigil.h"
+#include "vigil/store.h"
+
+#define SCHEMA_VERSION 1
+
+struct vigil_store {
+	sqlite3 *db;
+	pthread_mutex_t mu;
+};
+
+static _Thread_local char errmsg[512];
+
+static const char *const SEVS[6] = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "NEGLIGIBLE", "UNKNOWN"};
+static const char *const SEVCOLS[6] = {"critical", "high",	 "medium",
+				       "low",	   "negligible", "unknown"};
+
+static const char SCHEMA[] =
+	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS manifests(digest TEXT PRIMARY KEY, repository TEXT,"
+	" first_seen INTEGER NOT NULL, scanned_at INTEGER NOT NULL, db_built TEXT,"
+	" inventory TEXT NOT NULL, report TEXT NOT NULL, vulns TEXT NOT NULL,"
+	" critical INTEGER, high INTEGER, medium INTEGER, low INTEGER, negligible INTEGER,"
+	" unknown INTEGER);"
+	"CREATE TABLE IF NOT EXISTS tags(repository TEXT NOT NULL, tag TEXT NOT NULL,"
+	" digest TEXT NOT NULL, PRIMARY KEY(repository, tag));"
+	"CREATE INDEX IF NOT EXISTS tags_digest ON tags(digest);"
+	"CREATE TABLE IF NOT EXISTS history(id INTEGER PRIMARY KEY, digest TEXT NOT NULL,"
+	" time INTEGER NOT NULL, db_built TEXT, counts TEXT NOT NULL, vulns TEXT NOT NULL,"
+	" added TEXT NOT NULL, removed TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS history_digest ON history(digest, id);"
+	"CREATE TABLE IF NOT EXISTS pkgindex(ecosystem TEXT NOT NULL, package TEXT NOT NULL,"
+	" digest TEXT NOT NULL, PRIMARY KEY(ecosystem, package, digest)) WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS pkgindex_digest ON pkgindex(digest);"
+	"CREATE INDEX IF NOT EXISTS pkgindex_package ON pkgindex(package);"
+	"CREATE TABLE IF NOT EXISTS vulnindex(vuln TEXT NOT NULL, digest TEXT NOT NULL,"
+	" package TEXT NOT NULL, PRIMARY KEY(vuln, digest, package)) WITHOUT ROWID;"
+	"CREATE INDEX IF NOT EXISTS vulnindex_digest ON vulnindex(digest);"
+	"CREATE TABLE IF NOT EXISTS jobs(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref TEXT,"
+	" repository TEXT, tag TEXT, status TEXT NOT NULL, digest TEXT, error TEXT,"
+	" attempts INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL,"
+	" updated INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status, id);"
+	"CREATE TABLE IF NOT EXISTS tokens(name TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE,"
+	" scopes INTEGER NOT NULL, created INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS webhooks(id INTEGER PRIMARY KEY, url TEXT NOT NULL,"
+	" events TEXT NOT NULL, secret TEXT NOT NULL, created INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS deliveries(id INTEGER PRIMARY KEY,"
+	" webhook INTEGER NOT NULL, event TEXT NOT NULL, body TEXT NOT NULL,"
+	" status TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,"
+	" last_code INTEGER, last_error TEXT, created INTEGER NOT NULL,"
+	" updated INTEGER NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(status, next_at);"
+	"CREATE INDEX IF NOT EXISTS deliveries_hook ON deliveries(webhook, id);";
+
+static int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(errmsg, sizeof(errmsg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int sqlfail(vigil_store *s, const char *what)
+{
+	return fail(VIGIL_EIO, "store: %s: %s", what, sqlite3_errmsg(s->db));
+}
+
+const char *vigil_store_error(void)
+{
+	return errmsg;
+}
+
+static int64_t now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static char *xstrdup(const char *p)
+{
+	return p ? strdup(p) : NULL;
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* Prepares `sql` with the arguments bound in order: 's' text, 'i' int64, 'n' null. */
+static int prep(vigil_store *s, sqlite3_stmt **out, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	*out = NULL;
+	if (sqlite3_prepare_v2(s->db, sql, -1, out, NULL) != SQLITE_OK)
+		return sqlfail(s, "prepare");
+	va_start(ap, types);
+	for (int i = 0; types[i]; i++) {
+		int rc;
+		if (types[i] == 's') {
+			const char *v = va_arg(ap, const char *);
+			rc = v ? sqlite3_bind_text(*out, i + 1, v, -1, SQLITE_TRANSIENT)
+			       : sqlite3_bind_null(*out, i + 1);
+		} else if (types[i] == 'i') {
+			rc = sqlite3_bind_int64(*out, i + 1, va_arg(ap, int64_t));
+		} else {
+			rc = sqlite3_bind_null(*out, i + 1);
+		}
+		if (rc != SQLITE_OK) {
+			va_end(ap);
+			sqlite3_finalize(*out);
+			*out = NULL;
+			return sqlfail(s, "bind");
+		}
+	}
+	va_end(ap);
+	return 0;
+}
+
+/* Runs a statement that returns no rows. */
+static int exec1(vigil_store *s, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *st = NULL;
+	va_list ap;
+	int error = 0;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return sqlfail(s, "prepare");
+	va_start(ap, types);
+	for (int i = 0; types[i]; i++) {
+		if (types[i] == 's') {
+			const char *v = va_arg(ap, const char *);
+			if (v)
+				sqlite3_bind_text(st, i + 1, v, -1, SQLITE_TRANSIENT);
+			else
+				sqlite3_bind_null(st, i + 1);
+		} else if (types[i] == 'i') {
+			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+		}
+	}
+	va_end(ap);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		error = sqlfail(s, "write");
+	sqlite3_finalize(st);
+	return error;
+}
+
+static int begin(vigil_store *s)
+{
+	return sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK
+		       ? 0
+		       : sqlfail(s, "begin");
+}
+
+static int end(vigil_store *s, int error)
+{
+	if (error < 0) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		return error;
+	}
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		error = sqlfail(s, "commit");
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	}
+	return error;
+}
+
+/* Serialises a jansson value into *out (malloc'd), taking the reference. */
+static int dump(char **out, json_t *v)
+{
+	*out = NULL;
+	if (!v)
+		return fail(VIGIL_ENOMEM, "out of memory");
+	*out = json_dumps(v, JSON_COMPACT);
+	json_decref(v);
+	return *out ? 0 : fail(VIGIL_ENOMEM, "out of memory");
+}
+
+int vigil_store_open(vigil_store **out, const char *dir)
+{
+	vigil_store *s = NULL;
+	char path[4096];
+	int error = 0;
+	*out = NULL;
+	errmsg[0] = '\0';
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return fail(VIGIL_EIO, "store: cannot create %s: %s", dir, strerror(errno));
+	if ((size_t)snprintf(path, sizeof(path), "%s/store.db", dir) >= sizeof(path))
+		return fail(VIGIL_EINVAL, "store: path too long");
+	if (!(s = calloc(1, sizeof(*s))))
+		return fail(VIGIL_ENOMEM, "out of memory");
+	pthread_mutex_init(&s->mu, NULL);
+	if (sqlite3_open_v2(path, &s->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+			    NULL) != SQLITE_OK) {
+		error = fail(VIGIL_EIO, "store: cannot open %s: %s", path,
+			     s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto done;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	if (sqlite3_exec(s->db,
+			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+			 "PRAGMA foreign_keys=ON;",
+			 NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(s->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK) {
+		error = fail(VIGIL_EFORMAT, "store: %s is not a Vigil store: %s", path,
+			     sqlite3_errmsg(s->db));
+		goto done;
+	}
+	sqlite3_stmt *st = NULL;
+	if ((error = prep(s, &st, "SELECT value FROM meta WHERE key='schema_version'", "")) < 0)
+		goto done;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *v = col(st, 0);
+		if (!v || strtol(v, NULL, 10) != SCHEMA_VERSION)
+			error = fail(VIGIL_EFORMAT,
+				     "store: %s has schema version %s, this vigil "
+				     "reads %d",
+				     path, v ? v : "?", SCHEMA_VERSION);
+	} else {
+		char v[16];
+		snprintf(v, sizeof(v), "%d", SCHEMA_VERSION);
+		error = exec1(s, "INSERT INTO meta(key, value) VALUES('schema_version', ?)", "s",
+			      v);
+	}
+	sqlite3_finalize(st);
+	if (error < 0)
+		goto done;
+	*out = s;
+	s = NULL;
+done:
+	vigil_store_free(s);
+	return error;
+}
+
+void vigil_store_free(vigil_store *s)
+{
+	if (!s)
+		return;
+	sqlite3_close(s->db);
+	pthread_mutex_destroy(&s->mu);
+	free(s);
+}
+
+int vigil_store_check(vigil_store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st, "PRAGMA integrity_check", "")) == 0) {
+		if (sqlite3_step(st) != SQLITE_ROW || !col(st, 0) || strcmp(col(st, 0), "ok"))
+			error = fail(VIGIL_EFORMAT, "store: integrity check: %s",
+				     col(st, 0) ? col(st, 0) : "failed");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+/* ---- tokens ---------------------------------------------------------------------------- */
+
+int vigil_store_parse_scopes(unsigned *out, const char *str)
+{
+	*out = 0;
+	const char *p = str;
+	while (p && *p) {
+		size_t n = strcspn(p, ",");
+		if (n == 4 && !strncmp(p, "read", 4))
+			*out |= VIGIL_SCOPE_READ;
+		else if (n == 4 && !strncmp(p, "scan", 4))
+			*out |= VIGIL_SCOPE_SCAN;
+		else if (n == 5 && !strncmp(p, "admin", 5))
+			*out |= VIGIL_SCOPE_ADMIN;
+		else if (n)
+			return fail(VIGIL_EINVAL, "unknown scope '%.*s' (read, scan, admin)",
+				    (int)(n > 32 ? 32 : n), p);
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return *out ? 0 : fail(VIGIL_EINVAL, "no scope given (read, scan, admin)");
+}
+
+int vigil_store_token_add(vigil_store *s, char out[72], const char *name, unsigned scopes)
+{
+	unsigned char rnd[32];
+	char hash[72];
+	int error;
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		return fail(VIGIL_EIO, "no randomness for the token");
+	memcpy(out, "vgl_", 4);
+	for (size_t i = 0; i < sizeof(rnd); i++)
+		snprintf(out + 4 + 2 * i, 3, "%02x", rnd[i]);
+	if ((error = vigil_sha256_buf(hash, out, strlen(out))) < 0)
+		return fail(error, "out of memory");
+	pthread_mutex_lock(&s->mu);
+	error = exec1(s,
+		      "INSERT OR REPLACE INTO tokens(name, hash, scopes, created) VALUES(?,?,?,?)",
+		      "ssii", name, hash, (int64_t)scopes, now_s());
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+int vigil_store_token_check(vigil_store *s, unsigned *out, const char *token)
+{
+	sqlite3_stmt *st = NULL;
+	char hash[72];
+	int error;
+	*out = 0;
+	if (!token || strlen(token) > 256)
+		return fail(VIGIL_ENOTFOUND, "unknown token");
+	if ((error = vigil_sha256_buf(hash, token, strlen(token))) < 0)
+		return fail(error, "out of memory");
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st, "SELECT scopes FROM tokens WHERE hash=?", "s", hash)) == 0) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			*out = (unsigned)sqlite3_column_int64(st, 0);
+		else
+			error = fail(VIGIL_ENOTFOUND, "unknown token");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+/* ---- jobs ------------------------------------------------------------------------------ */
+
+int vigil_store_job_add(vigil_store *s, int64_t *out, const char *kind, const char *ref,
+			const char *repository, const char *tag)
+{
+	int64_t t = now_s();
+	int error;
+	pthread_mutex_lock(&s->mu);
+	error = exec1(s,
+		      "INSERT INTO jobs(kind, ref, repository, tag, status, created, updated)"
+		      " VALUES(?,?,?,?,'queued',?,?)",
+		      "ssssii", kind, ref, repository, tag, t, t);
+	*out = error < 0 ? 0 : sqlite3_last_insert_rowid(s->db);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+void vigil_store_job_clear(vigil_store_job *j)
+{
+	free(j->kind);
+	free(j->ref);
+	free(j->repository);
+	free(j->tag);
+	memset(j, 0, sizeof(*j));
+}
+
+int vigil_store_job_claim(vigil_store *s, vigil_store_job *out)
+{
+	sqlite3_stmt *st = NULL;
+	int error, found = 0;
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&s->mu);
+	if ((error = begin(s)) < 0)
+		goto unlock;
+	if ((error = prep(s, &st,
+			  "SELECT id, kind, ref, repository, tag, attempts FROM jobs"
+			  " WHERE status='queued' ORDER BY id LIMIT 1",
+			  "")) == 0 &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		out->kind = xstrdup(col(st, 1));
+		out->ref = xstrdup(col(st, 2));
+		out->repository = xstrdup(col(st, 3));
+		out->tag = xstrdup(col(st, 4));
+		out->attempts = sqlite3_column_int(st, 5) + 1;
+		found = 1;
+		if (!out->kind)
+			error = fail(VIGIL_ENOMEM, "out of memory");
+	}
+	sqlite3_finalize(st);
+	if (found && error == 0)
+		error = exec1(s,
+			      "UPDATE jobs SET status='running', attempts=attempts+1, updated=?"
+			      " WHERE id=?",
+			      "ii", now_s(), out->id);
+	error = end(s, error);
+unlock:
+	pthread_mutex_unlock(&s->mu);
+	if (error < 0)
+		vigil_store_job_clear(out);
+	return error < 0 ? error : found;
+}
+
+int vigil_store_job_finish(vigil_store *s, int64_t id, const char *digest, const char *error_msg)
+{
+	int error;
+	pthread_mutex_lock(&s->mu);
+	error = exec1(s, "UPDATE jobs SET status=?, digest=?, error=?, updated=? WHERE id=?",
+		      "sssii", error_msg ? "failed" : "done", digest, error_msg, now_s(), id);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+int vigil_store_job_requeue_running(vigil_store *s)
+{
+	int error;
+	pthread_mutex_lock(&s->mu);
+	error = exec1(s, "UPDATE jobs SET status='queued', updated=? WHERE status='running'", "i",
+		      now_s());
+	if (error == 0)
+		error = sqlite3_changes(s->db);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+/* The latest report of a digest parsed, or NULL. Called under the lock. */
+static json_t *report_of(vigil_store *s, const char *digest)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *r = NULL;
+	if (prep(s, &st, "SELECT report FROM manifests WHERE digest=?", "s", digest) == 0 &&
+	    sqlite3_step(st) == SQLITE_ROW && col(st, 0))
+		r = json_loads(col(st, 0), 0, NULL);
+	sqlite3_finalize(st);
+	return r;
+}
+
+int vigil_store_job_json(vigil_store *s, char **out, int64_t id)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *o = NULL;
+	int error;
+	*out = NULL;
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st,
+			  "SELECT id, kind, status, ref, digest, error, created, updated"
+			  " FROM jobs WHERE id=?",
+			  "i", id)) < 0)
+		goto done;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		error = fail(VIGIL_ENOTFOUND, "no scan %lld", (long long)id);
+		goto done;
+	}
+	o = json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:I, s:I}", "id",
+		      (json_int_t)sqlite3_column_int64(st, 0), "kind", col(st, 1), "status",
+		      col(st, 2), "image", col(st, 3), "digest", col(st, 4), "error", col(st, 5),
+		      "created", (json_int_t)sqlite3_column_int64(st, 6), "updated",
+		      (json_int_t)sqlite3_column_int64(st, 7));
+	if (o && col(st, 4) && !strcmp(col(st, 2), "done")) {
+		json_t *r = report_of(s, col(st, 4));
+		if (r)
+			json_object_set_new(o, "report", r);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	error = dump(out, o);
+done:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+/* ---- scans and history ----------------------------------------------------------------- */
+
+static json_t *str_array(const char *const *v)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && v && v[i]; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+/* [{"id","package"}] from "ID\tPACKAGE" keys. */
+static json_t *vuln_list(const char *const *keys, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < n; i++) {
+		const char *tab = strchr(keys[i], '\t');
+		json_t *o = tab ? json_pack("{s:s%, s:s}", "id", keys[i], (size_t)(tab - keys[i]),
+					    "package", tab + 1)
+				: json_pack("{s:s, s:n}", "id", keys[i], "package");
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static int cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+typedef struct emit_state {
+	vigil_store *s;
+	int error;
+} emit_state;
+
+/* Queues one delivery of `event` to every webhook that wants it. Called under the lock
+ * inside a transaction. */
+static int queue_event(vigil_store *s, const char *event, const char *body)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+	int64_t t = now_s();
+	if ((error = prep(s, &st, "SELECT id, events FROM webhooks", "")) < 0)
+		return error;
+	while (error == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		const char *ev = col(st, 1);
+		size_t n = strlen(event);
+		int want = 0;
+		for (const char *p = ev; p && *p;) {
+			size_t m = strcspn(p, ",");
+			if ((m == n && !strncmp(p, event, n)) || (m == 1 && *p == '*'))
+				want = 1;
+			p += m;
+			if (*p == ',')
+				p++;
+		}
+		if (want)
+			error = exec1(
+				s,
+				"INSERT INTO deliveries(webhook, event, body, status, next_at,"
+				" created, updated) VALUES(?,?,?,'pending',?,?,?)",
+				"issiii", sqlite3_column_int64(st, 0), event, body, t, t, t);
+	}
+	sqlite3_finalize(st);
+	return error;
+}
+
+static int emit_cb(const char *event, const char *body, void *emit_ctx)
+{
+	emit_state *e = emit_ctx;
+	if (e->error == 0)
+		e->error = queue_event(e->s, event, body);
+	return e->error;
+}
+
+int vigil_store_event_add(vigil_store *s, const char *event, const char *body)
+{
+	int error;
+	pthread_mutex_lock(&s->mu);
+	if ((error = begin(s)) == 0)
+		error = end(s, queue_event(s, event, body));
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+/* The tags of a digest, NULL-terminated, into *out (malloc'd array of malloc'd). */
+static int tags_of(vigil_store *s, char ***out, const char *digest)
+{
+	sqlite3_stmt *st = NULL;
+	vigil_vec v = VIGIL_VEC_INIT(char *);
+	int error;
+	*out = NULL;
+	if ((error = prep(s, &st, "SELECT tag FROM tags WHERE digest=? ORDER BY tag", "s",
+			  digest)) < 0)
+		return error;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char **slot = vigil_vec_push(&v);
+		if (!slot || !(*slot = xstrdup(col(st, 0)))) {
+			error = fail(VIGIL_ENOMEM, "out of memory");
+			break;
+		}
+	}
+	sqlite3_finalize(st);
+	char **end_slot = error == 0 ? vigil_vec_push(&v) : NULL;
+	if (!end_slot) {
+		for (size_t i = 0; i < v.len; i++)
+			free(((char **)v.data)[i]);
+		vigil_vec_free(&v);
+		return error < 0 ? error : fail(VIGIL_ENOMEM, "out of memory");
+	}
+	*end_slot = NULL;
+	*out = v.data;
+	return 0;
+}
+
+static void free_strv(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Inside the transaction of a commit: the history entry and the events. */
+static int commit_history(vigil_store *s, int *changed, const vigil_store_scan *sc,
+			  json_t *vulns_json, vigil_store_events_fn events, void *payload)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *prev = NULL, *counts = NULL;
+	const char **added = NULL, **removed = NULL, **old = NULL;
+	size_t nnew = 0, nold = 0, na = 0, nr = 0;
+	char **tags = NULL;
+	int error, first = 1;
+	if ((error = prep(s, &st,
+			  "SELECT vulns FROM history WHERE digest=? ORDER BY id DESC LIMIT 1", "s",
+			  sc->digest)) < 0)
+		return error;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		first = 0;
+		prev = json_loads(col(st, 0) ? col(st, 0) : "[]", 0, NULL);
+	}
+	sqlite3_finalize(st);
+	if (!first && !json_is_array(prev)) {
+		json_decref(prev);
+		return fail(VIGIL_EFORMAT, "store: damaged history of %s", sc->digest);
+	}
+	while (sc->vulns && sc->vulns[nnew])
+		nnew++;
+	nold = prev ? json_array_size(prev) : 0;
+	old = calloc(nold + 1, sizeof(*old));
+	added = calloc(nnew + 1, sizeof(*added));
+	removed = calloc(nold + 1, sizeof(*removed));
+	if (!old || !added || !removed) {
+		error = fail(VIGIL_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < nold; i++)
+		old[i] = json_string_value(json_array_get(prev, i))
+				 ? json_string_value(json_array_get(prev, i))
+				 : "";
+	vigil_qsort(old, nold, sizeof(*old), cmpstr);
+	/* both sorted: a merge gives the added and removed keys */
+	size_t i = 0, j = 0;
+	while (i < nnew || j < nold) {
+		int c = i == nnew ? 1 : j == nold ? -1 : strcmp(sc->vulns[i], old[j]);
+		if (c < 0)
+			added[na++] = sc->vulns[i++];
+		else if (c > 0)
+			removed[nr++] = old[j++];
+		else
+			i++, j++;
+	}
+	*changed = first || na || nr;
+	if (!*changed)
+		goto done;
+	counts = json_object();
+	for (int k = 0; counts && k < 6; k++)
+		json_object_set_new(counts, SEVS[k], json_integer(sc->counts[k]));
+	char *counts_s = counts ? json_dumps(counts, JSON_COMPACT) : NULL;
+	char *vulns_s = json_dumps(vulns_json, JSON_COMPACT);
+	json_t *aj = vuln_list(added, na), *rj = vuln_list(removed, nr);
+	char *added_s = aj ? json_dumps(aj, JSON_COMPACT) : NULL;
+	char *removed_s = rj ? json_dumps(rj, JSON_COMPACT) : NULL;
+	json_decref(aj);
+	json_decref(rj);
+	if (!counts_s || !vulns_s || !added_s || !removed_s)
+		error = fail(VIGIL_ENOMEM, "out of memory");
+	else
+		error = exec1(s,
+			      "INSERT INTO history(digest, time, db_built, counts, vulns, added,"
+			      " removed) VALUES(?,?,?,?,?,?,?)",
+			      "sisssss", sc->digest, now_s(), sc->db_built, counts_s, vulns_s,
+			      added_s, removed_s);
+	free(counts_s);
+	free(vulns_s);
+	free(added_s);
+	free(removed_s);
+done:
+	if (error == 0 && events && (error = tags_of(s, &tags, sc->digest)) == 0) {
+		/* a re-evaluation names the image by its stored repository */
+		char *repo = NULL;
+		if (!sc->repository &&
+		    prep(s, &st, "SELECT repository FROM manifests WHERE digest=?", "s",
+			 sc->digest) == 0) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				repo = xstrdup(col(st, 0));
+			sqlite3_finalize(st);
+			st = NULL;
+		}
+		vigil_store_change c = {first,
+					*changed,
+					added,
+					removed,
+					na,
+					nr,
+					(const char *const *)tags,
+					sc->repository ? sc->repository : repo};
+		emit_state e = {s, 0};
+		int rc = events(&c, sc, emit_cb, &e, payload);
+		error = e.error < 0 ? e.error : rc < 0 ? rc : 0;
+		free(repo);
+	}
+	free_strv(tags);
+	json_decref(counts);
+	json_decref(prev);
+	free(old);
+	free(added);
+	free(removed);
+	return error;
+}
+
+int vigil_store_scan_commit(vigil_store *s, int *out_changed, const vigil_store_scan *sc,
+			    vigil_store_events_fn events, void *payload)
+{
+	json_t *vj = NULL;
+	char *vulns_s = NULL;
+	int error, changed = 0;
+	int64_t t = now_s();
+	if (out_changed)
+		*out_changed = 0;
+	if (!sc->digest || !vigil_digest_is_sha256(sc->digest))
+		return fail(VIGIL_EINVAL, "store: the image has no sha256 manifest digest");
+	if (!(vj = str_array(sc->vulns)) || !(vulns_s = json_dumps(vj, JSON_COMPACT))) {
+		json_decref(vj);
+		return fail(VIGIL_ENOMEM, "out of memory");
+	}
+	pthread_mutex_lock(&s->mu);
+	if ((error = begin(s)) < 0)
+		goto unlock;
+	if (sc->rematch && !sc->inventory) {
+		/* a re-evaluation: the inventory and first sighting stay */
+		error = exec1(s,
+			      "UPDATE manifests SET scanned_at=?, db_built=?, report=?, vulns=?,"
+			      " critical=?, high=?, medium=?, low=?, negligible=?, unknown=?"
+			      " WHERE digest=?",
+			      "isssiiiiiis", t, sc->db_built, sc->report, vulns_s, sc->counts[0],
+			      sc->counts[1], sc->counts[2], sc->counts[3], sc->counts[4],
+			      sc->counts[5], sc->digest);
+		if (error == 0 && sqlite3_changes(s->db) == 0)
+			error = fail(VIGIL_ENOTFOUND, "no image %s", sc->digest);
+	} else {
+		error = exec1(
+			s,
+			"INSERT INTO manifests(digest, repository, first_seen, scanned_at, "
+			"db_built,"
+			" inventory, report, vulns, critical, high, medium, low, negligible, "
+			"unknown)"
+			" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(digest) DO UPDATE SET"
+			" repository=coalesce(excluded.repository, repository),"
+			" scanned_at=excluded.scanned_at, db_built=excluded.db_built,"
+			" inventory=excluded.inventory, report=excluded.report, "
+			"vulns=excluded.vulns,"
+			" critical=excluded.critical, high=excluded.high, medium=excluded.medium,"
+			" low=excluded.low, negligible=excluded.negligible, "
+			"unknown=excluded.unknown",
+			"ssiisssiiiiiii", sc->digest, sc->repository, t, t, sc->db_built,
+			sc->inventory, sc->report, vulns_s, sc->counts[0], sc->counts[1],
+			sc->counts[2], sc->counts[3], sc->counts[4], sc->counts[5]);
+	}
+	for (size_t i = 0; error == 0 && sc->repository && sc->tags && sc->tags[i]; i++)
+		error = exec1(s,
+			      "INSERT OR REPLACE INTO tags(repository, tag, digest) VALUES(?,?,?)",
+			      "sss", sc->repository, sc->tags[i], sc->digest);
+	if (error == 0 && !sc->rematch) {
+		error = exec1(s, "DELETE FROM pkgindex WHERE digest=?", "s", sc->digest);
+		for (size_t i = 0; error == 0 && sc->pkgkeys && sc->pkgkeys[i]; i++) {
+			const char *k = sc->pkgkeys[i], *tab = strchr(k, '\t');
+			if (!tab)
+				continue;
+			char *eco = strndup(k, (size_t)(tab - k));
+			error = eco ? exec1(s,
+					    "INSERT OR IGNORE INTO pkgindex(ecosystem, package,"
+					    " digest) VALUES(?,?,?)",
+					    "sss", eco, tab + 1, sc->digest)
+				    : fail(VIGIL_ENOMEM, "out of memory");
+			free(eco);
+		}
+	}
+	if (error == 0)
+		error = exec1(s, "DELETE FROM vulnindex WHERE digest=?", "s", sc->digest);
+	for (size_t i = 0; error == 0 && sc->vulns && sc->vulns[i]; i++) {
+		const char *k = sc->vulns[i], *tab = strchr(k, '\t');
+		char *id = strndup(k, tab ? (size_t)(tab - k) : strlen(k));
+		error = id ? exec1(s,
+				   "INSERT OR IGNORE INTO vulnindex(vuln, digest, package)"
+				   " VALUES(?,?,?)",
+				   "sss", id, sc->digest, tab ? tab + 1 : "")
+			   : fail(VIGIL_ENOMEM, "out of memory");
+		free(id);
+	}
+	if (error == 0)
+		error = commit_history(s, &changed, sc, vj, events, payload);
+	if (error == 0 && sc->job_id > 0)
+		error = exec1(s,
+			      "UPDATE jobs SET status='done', digest=?, error=NULL, updated=?"
+			      " WHERE id=?",
+			      "sii", sc->digest, t, sc->job_id);
+	error = end(s, error);
+unlock:
+	pthread_mutex_unlock(&s->mu);
+	json_decref(vj);
+	free(vulns_s);
+	if (out_changed && error == 0)
+		*out_changed = changed;
+	return error;
+}
+
+int vigil_store_digests(vigil_store *s, char ***out, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	vigil_vec v = VIGIL_VEC_INIT(char *);
+	int error;
+	*out = NULL;
+	*n = 0;
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st, "SELECT digest FROM manifests ORDER BY digest", "")) == 0) {
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			char **slot = vigil_vec_push(&v);
+			if (!slot || !(*slot = xstrdup(col(st, 0)))) {
+				if (slot)
+					v.len--;
+				error = fail(VIGIL_ENOMEM, "out of memory");
+				break;
+			}
+		}
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	char **endp = error == 0 ? vigil_vec_push(&v) : NULL;
+	if (!endp) {
+		for (size_t i = 0; i < v.len; i++)
+			free(((char **)v.data)[i]);
+		vigil_vec_free(&v);
+		return error < 0 ? error : fail(VIGIL_ENOMEM, "out of memory");
+	}
+	*endp = NULL;
+	*n = v.len - 1;
+	*out = v.data;
+	return 0;
+}
+
+/* One text column of one row into *out; VIGIL_ENOTFOUND without a row. */
+static int text1(vigil_store *s, char **out, const char *sql, const char *arg, const char *what)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+	*out = NULL;
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st, sql, "s", arg)) == 0) {
+		if (sqlite3_step(st) != SQLITE_ROW)
+			error = fail(VIGIL_ENOTFOUND, "no %s %.200s", what, arg);
+		else if (!(*out = xstrdup(col(st, 0))))
+			error = fail(VIGIL_ENOMEM, "out of memory");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+int vigil_store_inventory(vigil_store *s, char **out, const char *digest)
+{
+	return text1(s, out, "SELECT inventory FROM manifests WHERE digest=?", digest, "image");
+}
+
+int vigil_store_report(vigil_store *s, char **out, const char *digest)
+{
+	return text1(s, out, "SELECT report FROM manifests WHERE digest=?", digest, "image");
+}
+
+/* {"digest","repository","tags","scanned_at","db_built","counts"} of the row at `st`
+ * whose columns are digest, repository, scanned_at, db_built and six counts. */
+static json_t *image_obj(vigil_store *s, sqlite3_stmt *st)
+{
+	char **tags = NULL;
+	json_t *counts = json_object(), *o;
+	for (int k = 0; counts && k < 6; k++)
+		json_object_set_new(counts, SEVS[k], json_integer(sqlite3_column_int64(st, 4 + k)));
+	if (tags_of(s, &tags, col(st, 0)) < 0) {
+		json_decref(counts);
+		return NULL;
+	}
+	o = json_pack("{s:s, s:s?, s:o, s:I, s:s?, s:o}", "digest", col(st, 0), "repository",
+		      col(st, 1), "tags", str_array((const char *const *)tags), "scanned_at",
+		      (json_int_t)sqlite3_column_int64(st, 2), "db_built", col(st, 3), "counts",
+		      counts);
+	free_strv(tags);
+	return o;
+}
+
+int vigil_store_images_json(vigil_store *s, char **out, const vigil_store_filter *f)
+{
+	char sql[1024];
+	const char *args[4];
+	int nargs = 0, limit = f->limit < 1 ? 50 : f->limit > 500 ? 500 : f->limit;
+	int sev = -1, error = 0, count = 0;
+	sqlite3_stmt *st = NULL;
+	json_t *arr = json_array(), *o = NULL;
+	const char *last = NULL;
+	char *lastbuf = NULL;
+	*out = NULL;
+	if (f->severity) {
+		for (int k = 0; k < 6; k++)
+			if (!strcasecmp(f->severity, SEVS[k]))
+				sev = k;
+		if (sev < 0) {
+			json_decref(arr);
+			return fail(VIGIL_EINVAL, "unknown severity (CRITICAL, HIGH, MEDIUM, LOW, "
+						  "NEGLIGIBLE, UNKNOWN)");
+		}
+	}
+	char sevclause[48] = "";
+	if (sev >= 0)
+		snprintf(sevclause, sizeof(sevclause), " AND %s>0", SEVCOLS[sev]);
+	snprintf(sql, sizeof(sql),
+		 "SELECT digest, repository, scanned_at, db_built, critical, high, medium, low,"
+		 " negligible, unknown FROM manifests m WHERE 1%s%s%s%s%s ORDER BY digest LIMIT %d",
+		 f->repository ? " AND repository=?" : "",
+		 f->vuln ? " AND EXISTS(SELECT 1 FROM vulnindex v WHERE v.digest=m.digest AND"
+			   " v.vuln=?)"
+			 : "",
+		 f->package ? " AND EXISTS(SELECT 1 FROM pkgindex p WHERE p.digest=m.digest AND"
+			      " p.package=?)"
+			    : "",
+		 f->after ? " AND digest>?" : "", sevclause, limit + 1);
+	if (f->repository)
+		args[nargs++] = f->repository;
+	if (f->vuln)
+		args[nargs++] = f->vuln;
+	if (f->package)
+		args[nargs++] = f->package;
+	if (f->after)
+		args[nargs++] = f->after;
+	pthread_mutex_lock(&s->mu);
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+		error = sqlfail(s, "prepare");
+		goto done;
+	}
+	for (int i = 0; i < nargs; i++)
+		sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_TRANSIENT);
+	while (arr && sqlite3_step(st) == SQLITE_ROW) {
+		if (count == limit) {
+			last = lastbuf;
+			break;
+		}
+		json_t *img = image_obj(s, st);
+		if (!img) {
+			error = fail(VIGIL_ENOMEM, "out of memory");
+			break;
+		}
+		free(lastbuf);
+		lastbuf = xstrdup(col(st, 0));
+		json_array_append_new(arr, img);
+		count++;
+	}
+	if (error == 0) {
+		o = json_pack("{s:O, s:s?}", "images", arr, "next", last);
+		error = dump(out, o);
+	}
+done:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	json_decref(arr);
+	free(lastbuf);
+	return error;
+}
+
+int vigil_store_history_json(vigil_store *s, char **out, const char *digest)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *arr = json_array();
+	int error, rows = 0;
+	*out = NULL;
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st,
+			  "SELECT time, db_built, counts, added, removed FROM history"
+			  " WHERE digest=? ORDER BY id",
+			  "s", digest)) < 0)
+		goto done;
+	while (arr && sqlite3_step(st) == SQLITE_ROW) {
+		json_t *e = json_pack("{s:I, s:s?, s:o?, s:o?, s:o?}", "time",
+				      (json_int_t)sqlite3_column_int64(st, 0), "db_built",
+				      col(st, 1), "counts", json_loads(col(st, 2), 0, NULL),
+				      "added", json_loads(col(st, 3), 0, NULL), "removed",
+				      json_loads(col(st, 4), 0, NULL));
+		json_array_append_new(arr, e);
+		rows++;
+	}
+	if (!rows)
+		error = fail(VIGIL_ENOTFOUND, "no image %.200s", digest);
+	else
+		error = dump(out, json_pack("{s:s, s:O}", "digest", digest, "history", arr));
+done:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	json_decref(arr);
+	return error;
+}
+
+int vigil_store_vuln_images_json(vigil_store *s, char **out, const char *vuln_id)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *arr = json_array(), *cur = NULL;
+	int error;
+	*out = NULL;
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st,
+			  "SELECT v.digest, m.repository, m.scanned_at, m.db_built, m.critical,"
+			  " m.high, m.medium, m.low, m.negligible, m.unknown, v.package"
+			  " FROM vulnindex v JOIN manifests m ON m.digest=v.digest WHERE v.vuln=?"
+			  " ORDER BY v.digest, v.package",
+			  "s", vuln_id)) < 0)
+		goto done;
+	while (arr && sqlite3_step(st) == SQLITE_ROW) {
+		const char *d = col(st, 0);
+		if (!cur || strcmp(json_string_value(json_object_get(cur, "digest")), d)) {
+			if (!(cur = image_obj(s, st))) {
+				error = fail(VIGIL_ENOMEM, "out of memory");
+				break;
+			}
+			json_object_set_new(cur, "packages", json_array());
+			json_array_append_new(arr, cur);
+		}
+		json_array_append_new(json_object_get(cur, "packages"),
+				      json_string(col(st, 10) ? col(st, 10) : ""));
+	}
+	if (error == 0)
+		error = dump(out, json_pack("{s:s, s:O}", "id", vuln_id, "images", arr));
+done:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	json_decref(arr);
+	return error;
+}
+
+/* ---- webhooks -------------------------------------------------------------------------- */
+
+int vigil_store_webhook_add(vigil_store *s, int64_t *out, const char *url, const char *events,
+			    const char *secret)
+{
+	int error;
+	pthread_mutex_lock(&s->mu);
+	error = exec1(s, "INSERT INTO webhooks(url, events, secret, created) VALUES(?,?,?,?)",
+		      "sssi", url, events, secret, now_s());
+	*out = error < 0 ? 0 : sqlite3_last_insert_rowid(s->db);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+int vigil_store_webhooks_json(vigil_store *s, char **out)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *arr = json_array();
+	int error;
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st, "SELECT id, url, events, created FROM webhooks ORDER BY id",
+			  "")) == 0) {
+		while (arr && sqlite3_step(st) == SQLITE_ROW)
+			json_array_append_new(
+				arr, json_pack("{s:I, s:s, s:s, s:I}", "id",
+					       (json_int_t)sqlite3_column_int64(st, 0), "url",
+					       col(st, 1), "events", col(st, 2), "created",
+					       (json_int_t)sqlite3_column_int64(st, 3)));
+		error = dump(out, json_pack("{s:O}", "webhooks", arr));
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	json_decref(arr);
+	return error;
+}
+
+int vigil_store_webhook_delete(vigil_store *s, int64_t id)
+{
+	int error;
+	pthread_mutex_lock(&s->mu);
+	if ((error = begin(s)) == 0) {
+		error = exec1(s, "DELETE FROM webhooks WHERE id=?", "i", id);
+		if (error == 0 && sqlite3_changes(s->db) == 0)
+			error = fail(VIGIL_ENOTFOUND, "no webhook %lld", (long long)id);
+		if (error == 0)
+			error = exec1(s, "DELETE FROM deliveries WHERE webhook=?", "i", id);
+		error = end(s, error);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+int vigil_store_deliveries_json(vigil_store *s, char **out, int64_t webhook_id)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *arr = json_array();
+	int error;
+	*out = NULL;
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st, "SELECT 1 FROM webhooks WHERE id=?", "i", webhook_id)) == 0 &&
+	    sqlite3_step(st) != SQLITE_ROW)
+		error = fail(VIGIL_ENOTFOUND, "no webhook %lld", (long long)webhook_id);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (error == 0 &&
+	    (error = prep(s, &st,
+			  "SELECT id, event, status, attempts, last_code, last_error, created,"
+			  " updated FROM deliveries WHERE webhook=? ORDER BY id DESC LIMIT 500",
+			  "i", webhook_id)) == 0) {
+		while (arr && sqlite3_step(st) == SQLITE_ROW)
+			json_array_append_new(
+				arr, json_pack("{s:I, s:s, s:s, s:i, s:I, s:s?, s:I, s:I}", "id",
+					       (json_int_t)sqlite3_column_int64(st, 0), "event",
+					       col(st, 1), "status", col(st, 2), "attempts",
+					       sqlite3_column_int(st, 3), "last_code",
+					       (json_int_t)sqlite3_column_int64(st, 4),
+					       "last_error", col(st, 5), "created",
+					       (json_int_t)sqlite3_column_int64(st, 6), "updated",
+					       (json_int_t)sqlite3_column_int64(st, 7)));
+		error = dump(out, json_pack("{s:O}", "deliveries", arr));
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	json_decref(arr);
+	return error;
+}
+
+void vigil_store_delivery_clear(vigil_store_delivery *d)
+{
+	free(d->url);
+	free(d->secret);
+	free(d->event);
+	free(d->body);
+	memset(d, 0, sizeof(*d));
+}
+
+int vigil_store_delivery_next(vigil_store *s, vigil_store_delivery *out, int64_t now)
+{
+	sqlite3_stmt *st = NULL;
+	int error, found = 0;
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st,
+			  "SELECT d.id, w.url, w.secret, d.event, d.body, d.attempts FROM"
+			  " deliveries d JOIN webhooks w ON w.id=d.webhook WHERE"
+			  " d.status='pending' AND d.next_at<=? ORDER BY d.next_at, d.id LIMIT 1",
+			  "i", now)) == 0 &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		out->url = xstrdup(col(st, 1));
+		out->secret = xstrdup(col(st, 2));
+		out->event = xstrdup(col(st, 3));
+		out->body = xstrdup(col(st, 4));
+		out->attempts = sqlite3_column_int(st, 5);
+		found = 1;
+		if (!out->url || !out->secret || !out->event || !out->body)
+			error = fail(VIGIL_ENOMEM, "out of memory");
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	if (error < 0)
+		vigil_store_delivery_clear(out);
+	return error < 0 ? error : found;
+}
+
+int vigil_store_delivery_result(vigil_store *s, int64_t id, int ok, int code, const char *error_msg,
+				int64_t next_at)
+{
+	int error;
+	pthread_mutex_lock(&s->mu);
+	error = exec1(s,
+		      "UPDATE deliveries SET status=?, attempts=attempts+1, last_code=?,"
+		      " last_error=?, next_at=?, updated=? WHERE id=?",
+		      "sisiii",
+		      ok	? "done"
+		      : next_at ? "pending"
+				: "failed",
+		      (int64_t)code, error_msg, next_at, now_s(), id);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+int vigil_store_stats_get(vigil_store *s, vigil_store_stats *out)
+{
+	static const char SQL[] =
+		"SELECT (SELECT count(*) FROM jobs WHERE status='queued'),"
+		" (SELECT count(*) FROM jobs WHERE status='running'),"
+		" (SELECT count(*) FROM jobs WHERE status='done'),"
+		" (SELECT count(*) FROM jobs WHERE status='failed'),"
+		" (SELECT count(*) FROM manifests), (SELECT count(*) FROM history),"
+		" (SELECT count(*) FROM deliveries WHERE status='pending'),"
+		" (SELECT count(*) FROM deliveries WHERE status='failed')";
+	sqlite3_stmt *st = NULL;
+	int error;
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st, SQL, "")) == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		int64_t *v[] = {&out->queued,
+				&out->running,
+				&out->done,
+				&out->failed,
+				&out->manifests,
+				&out->history,
+				&out->deliveries_pending,
+				&out->deliveries_failed};
+		for (int i = 0; i < 8; i++)
+			*v[i] = sqlite3_column_int64(st, i);
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
