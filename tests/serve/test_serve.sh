@@ -174,6 +174,7 @@ vi=$(api "$READ" GET /api/v1/vulnerabilities/CVE-2099-0101/images | jq -r '[.ima
   bad "vulnerabilities/{id}/images: $vi"
 
 # 3. database update: exactly one vulnerabilities.changed, for the v3.20 image
+api "$READ" GET "/api/v1/images/$d20" > "$tmp/before20.json"
 upd=$(api "$ADMIN" POST /api/v1/db/update | jq -r .id)
 su=$(wait_job "$upd")
 for _ in $(seq 1 100); do
@@ -197,6 +198,22 @@ assert sorted(sc) == sorted(sys.argv[2:4]), sc
 EOF
 then pass "db update ($su) re-evaluates: exactly one signed vulnerabilities.changed (the v3.20 image, +CVE-2099-0102 in musl and musl-utils), two image.scanned"
 else bad "webhook events after db update ($su)"; fi
+# the re-evaluated report keeps what only the image could tell (secrets, malware,
+# misconfigurations, the layers' details) and has the new vulnerability
+api "$READ" GET "/api/v1/images/$d20" > "$tmp/after20.json"
+if python3 - "$tmp/before20.json" "$tmp/after20.json" <<'EOF'
+import json, sys
+b, a = (json.load(open(f)) for f in sys.argv[1:3])
+for k in ("secrets", "malware", "misconfigurations", "image"):
+    assert a.get(k) == b.get(k), f"{k} changed by the re-evaluation: {str(b.get(k))[:200]} -> {str(a.get(k))[:200]}"
+assert b.get("misconfigurations"), "the scan had no misconfigurations to keep"
+for k in ("secrets", "malware", "misconfigurations"):
+    assert a["summary"].get(k) == b["summary"].get(k), k
+ids = {v["id"] for v in a["vulnerabilities"]}
+assert "CVE-2099-0102" in ids and "CVE-2099-0102" not in {v["id"] for v in b["vulnerabilities"]}, ids
+EOF
+then pass "a re-evaluated report keeps the image's secrets, malware and misconfigurations and gains the new vulnerability"
+else bad "the re-evaluated report lost what the image scan found"; fi
 h20=$(api "$READ" GET "/api/v1/images/$d20/history" | jq -c '[.history[] | [(.added | map(.id)), (.removed | length)]]')
 h16=$(api "$READ" GET "/api/v1/images/$d16/history" | jq '.history | length')
 [ "$h20" = '[[["CVE-2099-0101","CVE-2099-0101","CVE-2099-0101"],0],[["CVE-2099-0102","CVE-2099-0102"],0]]' ] && [ "$h16" = 1 ] &&

@@ -393,6 +393,66 @@ static void run_scan(vigil_server *srv, vigil_store_job *job)
 
 /* Re-matches one stored inventory against the current engine and commits it; a history
  * entry only when the findings changed. */
+/* A re-evaluation matches the stored inventory again: its report has fresh vulnerabilities
+ * but no secrets, malware, misconfigurations or trust checks (those need the image). They
+ * are carried over from the previous report of the same digest, with their summary, their
+ * suppressed entries and the image's layer details, and `failing` is recounted. Returns a
+ * new report string in *out (the caller frees it), or NULL when there is nothing to merge. */
+static char *merge_previous(const char *fresh, const char *previous)
+{
+	static const char *const kept[] = {"secrets", "malware", "misconfigurations", "trust"};
+	json_t *n = json_loads(fresh, 0, NULL), *o = json_loads(previous, 0, NULL);
+	char *out = NULL;
+	if (!json_is_object(n) || !json_is_object(o))
+		goto done;
+	json_t *ns = json_object_get(n, "summary"), *os = json_object_get(o, "summary");
+	for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++) {
+		json_t *v = json_object_get(o, kept[i]);
+		if (v && !json_is_null(v))
+			json_object_set(n, kept[i], v);
+		if (json_is_object(ns) && json_is_object(os) && json_object_get(os, kept[i]))
+			json_object_set(ns, kept[i], json_object_get(os, kept[i]));
+	}
+	/* suppressed: the fresh vulnerabilities' entries, the previous entries of other kinds */
+	json_t *nsup = json_object_get(n, "suppressed"), *osup = json_object_get(o, "suppressed");
+	if (json_is_array(osup)) {
+		if (!json_is_array(nsup)) {
+			nsup = json_array();
+			json_object_set_new(n, "suppressed", nsup);
+		}
+		size_t i;
+		json_t *e;
+		json_array_foreach(osup, i, e)
+		{
+			const char *k = json_string_value(json_object_get(e, "kind"));
+			if (k && strcmp(k, "vulnerability") != 0)
+				json_array_append(nsup, e);
+		}
+	}
+	/* the image as it was read (diff_ids, created_by), not as an inventory recalls it */
+	if (json_is_object(json_object_get(o, "image")))
+		json_object_set(n, "image", json_object_get(o, "image"));
+	/* failing: the fresh vulnerabilities' plus the carried-over kinds' */
+	if (json_is_object(ns) && json_is_object(os)) {
+		json_int_t failing = json_integer_value(json_object_get(os, "failing"));
+		json_t *ov = json_object_get(os, "vulnerabilities"),
+		       *nv = json_object_get(ns, "vulnerabilities");
+		const char *key;
+		json_t *c;
+		if (json_is_object(ov))
+			json_object_foreach(ov, key, c) failing -= json_integer_value(c);
+		if (json_is_object(nv))
+			json_object_foreach(nv, key, c) failing += json_integer_value(c);
+		if (failing >= 0 && json_object_get(ns, "failing"))
+			json_object_set_new(ns, "failing", json_integer(failing));
+	}
+	out = json_dumps(n, JSON_PRESERVE_ORDER | JSON_COMPACT);
+done:
+	json_decref(n);
+	json_decref(o);
+	return out;
+}
+
 static int rematch_one(vigil_server *srv, const char *digest, int *changed, char *msg,
 		       size_t msglen)
 {
@@ -437,6 +497,13 @@ static int rematch_one(vigil_server *srv, const char *digest, int *changed, char
 			 vigil_ctx_error(ctx)[0] ? vigil_ctx_error(ctx) : "failed");
 		goto done;
 	}
+	char *prev = NULL, *merged = NULL;
+	if (vigil_store_report(srv->store, &prev, digest) == 0 && prev &&
+	    (merged = merge_previous(rows.report, prev)) != NULL) {
+		free(rows.report);
+		rows.report = merged;
+	}
+	free(prev);
 	vigil_store_scan sc = {digest,
 			       NULL,
 			       NULL,
