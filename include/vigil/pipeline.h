@@ -113,6 +113,10 @@ int vigil_scan_rematch(vigil_scan_result *r, const vigil_engine *engine);
  * with no findings yet: call vigil_scan_rematch. VIGIL_EFORMAT for a malformed file. */
 int vigil_scan_result_load_inventory(vigil_scan_result **out, vigil_ctx *ctx, const char *path,
 				     const vigil_scan_opts *opts);
+/* The same from memory (a stored inventory); `path` names it in messages. */
+int vigil_scan_result_load_inventory_buffer(vigil_scan_result **out, vigil_ctx *ctx,
+					    const char *path, const char *data, size_t len,
+					    const vigil_scan_opts *opts);
 /* Writes the inventory as Vigil's inventory JSON (loadable by the function above). */
 int vigil_scan_result_save_inventory(FILE *f, const vigil_scan_result *r);
 

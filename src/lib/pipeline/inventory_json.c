@@ -92,10 +92,6 @@ static int load_pkg(vigil_ctx *ctx, const char *path, vigil_inventory *inv, json
 int vigil_scan_result_load_inventory(vigil_scan_result **out, vigil_ctx *ctx, const char *path,
 				     const vigil_scan_opts *opts)
 {
-	vigil_inventory *inv = NULL;
-	json_error_t je;
-	json_t *root = NULL, *pkgs;
-	const char *name = NULL;
 	vigil_buf b = VIGIL_BUF_INIT;
 	char chunk[65536];
 	size_t n;
@@ -120,8 +116,26 @@ int vigil_scan_result_load_inventory(vigil_scan_result **out, vigil_ctx *ctx, co
 		vigil_buf_free(&b);
 		return vigil_error_set(ctx, VIGIL_EIO, "%s: read error", path);
 	}
-	root = json_loadb((const char *)b.data, b.len, JSON_REJECT_DUPLICATES, &je);
+	error = vigil_scan_result_load_inventory_buffer(out, ctx, path, (const char *)b.data, b.len,
+							opts);
 	vigil_buf_free(&b);
+	return error;
+}
+
+int vigil_scan_result_load_inventory_buffer(vigil_scan_result **out, vigil_ctx *ctx,
+					    const char *path, const char *data, size_t len,
+					    const vigil_scan_opts *opts)
+{
+	vigil_inventory *inv = NULL;
+	json_error_t je;
+	json_t *root = NULL, *pkgs;
+	const char *name = NULL;
+	int error;
+	*out = NULL;
+	if (len > ctx->limits.max_json_size * 16)
+		return vigil_error_set(ctx, VIGIL_ELIMIT,
+				       "%s: inventory larger than 16 x --max-json-size", path);
+	root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root)
 		return vigil_error_set(ctx, VIGIL_EFORMAT, "%s:%d: malformed JSON: %s", path,
 				       je.line, je.text);

@@ -22,7 +22,6 @@ typedef struct vigil_server {
 	int64_t db_loaded; /* UNIX time the engine was made */
 	atomic_llong requests, scans_done, scans_failed, rematches, scan_ms, deliveries_ok,
 		deliveries_failed;
-	char tmp_dir[4096];
 } vigil_server;
 
 /* One HTTP request as the API sees it. */

@@ -243,11 +243,6 @@ int vigil_serve_run(const vigil_serve_opts *opts, char *err, size_t errlen)
 		error = errf(err, errlen, VIGIL_EIO, "another vigil serve uses %s", opts->data_dir);
 		goto done;
 	}
-	snprintf(srv->tmp_dir, sizeof(srv->tmp_dir), "%s/tmp", opts->data_dir);
-	if (mkdir(srv->tmp_dir, 0700) < 0 && errno != EEXIST) {
-		error = errf(err, errlen, VIGIL_EIO, "cannot create %s", srv->tmp_dir);
-		goto done;
-	}
 	int requeued = vigil_store_job_requeue_running(srv->store);
 	if (requeued > 0) {
 		char nb[32];

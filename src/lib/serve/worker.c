@@ -456,39 +456,26 @@ done:
 static int rematch_one(vigil_server *srv, const char *digest, int *changed, char *msg,
 		       size_t msglen)
 {
-	char *inv = NULL, path[4200];
+	char *inv = NULL;
 	vigil_ctx *ctx = NULL;
 	vigil_scan_result *res = NULL;
 	vigil_scan_opts so = VIGIL_SCAN_OPTS_INIT;
 	scan_rows rows = {0};
-	int error, fd = -1;
+	int error;
 	*changed = 0;
 	if ((error = vigil_store_inventory(srv->store, &inv, digest)) < 0) {
 		snprintf(msg, msglen, "%s", vigil_store_error());
 		return error;
 	}
-	snprintf(path, sizeof(path), "%s/rematch-XXXXXX", srv->tmp_dir);
-	if ((error = vigil_ctx_new(&ctx)) < 0 || (fd = mkstemp(path)) < 0) {
-		snprintf(msg, msglen, "cannot create a temporary file in %.200s", srv->tmp_dir);
-		error = VIGIL_EIO;
+	if ((error = vigil_ctx_new(&ctx)) < 0) {
+		snprintf(msg, msglen, "out of memory");
 		goto done;
 	}
-	size_t len = strlen(inv), off = 0;
-	while (off < len) {
-		ssize_t w = write(fd, inv + off, len - off);
-		if (w <= 0) {
-			error = VIGIL_EIO;
-			snprintf(msg, msglen, "writing %.200s failed", path);
-			goto done;
-		}
-		off += (size_t)w;
-	}
-	close(fd);
-	fd = -1;
 	pthread_rwlock_rdlock(&srv->engine_lock);
 	if (!srv->engine)
 		error = vigil_error_set(ctx, VIGIL_ENOTFOUND, "no vulnerability database loaded");
-	else if ((error = vigil_scan_result_load_inventory(&res, ctx, path, &so)) == 0 &&
+	else if ((error = vigil_scan_result_load_inventory_buffer(&res, ctx, digest, inv,
+								  strlen(inv), &so)) == 0 &&
 		 (error = vigil_scan_rematch(res, srv->engine)) == 0)
 		error = rows_of(&rows, res, 0);
 	pthread_rwlock_unlock(&srv->engine_lock);
@@ -521,9 +508,6 @@ static int rematch_one(vigil_server *srv, const char *digest, int *changed, char
 	else
 		atomic_fetch_add(&srv->rematches, 1);
 done:
-	if (fd >= 0)
-		close(fd);
-	unlink(path);
 	rows_free(&rows);
 	vigil_scan_result_free(res);
 	vigil_ctx_free(ctx);
