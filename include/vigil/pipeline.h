@@ -131,7 +131,7 @@ const vigil_inventory *vigil_scan_result_inventory(const vigil_scan_result *r);
 const char *vigil_scan_result_digest(const vigil_scan_result *r);
 const char *const *vigil_scan_result_tags(const vigil_scan_result *r);
 const char *vigil_scan_result_db_built(const vigil_scan_result *r);
-/* format: "table", "json", "sarif", "junit", "cyclonedx" (see vigil_report_write). */
+/* format: "table", "json", "sarif", "junit", "cyclonedx", "html" (see vigil_report_write). */
 int vigil_scan_result_write(FILE *f, vigil_scan_result *r, const char *format);
 void vigil_scan_result_free(vigil_scan_result *r);
 

@@ -73,7 +73,7 @@ void help_scan(void)
 	       "\n"
 	       "Scanners and output:\n"
 	       "  --scanners LIST       vuln,secret,malware,config (default: all of them)\n"
-	       "  --format FORMAT       table (default), json, sarif, junit, cyclonedx\n"
+	       "  --format FORMAT       table (default), json, sarif, junit, cyclonedx, html\n"
 	       "  -o, --output FILE     write the report to FILE instead of stdout\n"
 	       "  --no-color            no colours in the table (also when NO_COLOR is set)\n"
 	       "\n"
@@ -332,12 +332,12 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		}
 	}
 	registry_opts_finish(&s->c, "scan");
-	static const char *const FORMATS[] = {"table", "json", "sarif", "junit", "cyclonedx"};
+	static const char *const FORMATS[] = {"table", "json", "sarif", "junit", "cyclonedx", "html"};
 	size_t k = 0;
 	while (k < VIGIL_ARRAY_LEN(FORMATS) && strcmp(FORMATS[k], s->c.format) != 0)
 		k++;
 	if (k == VIGIL_ARRAY_LEN(FORMATS))
-		die_usage("scan", "--format must be table, json, sarif, junit or cyclonedx");
+		die_usage("scan", "--format must be table, json, sarif, junit, cyclonedx or html");
 	if (s->so.replace_builtin && !s->so.rules_file)
 		die_usage("scan", "--secret-rules-only needs --secret-rules FILE");
 	if (s->mo.replace_builtin && !s->mo.yara_rules)
