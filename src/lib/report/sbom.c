@@ -36,12 +36,24 @@ static void kv_opt(vigil_jsonw *w, const char *k, const char *v)
 		kv(w, k, v);
 }
 
+/* The image's digests and layers; an inventory loaded without its image (a stored one, as
+ * `vigil serve` keeps) has none. */
+static const char *mdigest(const vigil_image *img)
+{
+	return img ? vigil_image_manifest_digest(img) : NULL;
+}
+
+static const char *cdigest(const vigil_image *img)
+{
+	return img ? vigil_image_config_digest(img) : NULL;
+}
+
 /* A stable identity for this document: the image's digests and the package count. */
 static void identity(sb *s)
 {
 	char d[72];
 	vigil_buf b = VIGIL_BUF_INIT;
-	const char *m = vigil_image_manifest_digest(s->img), *c = vigil_image_config_digest(s->img);
+	const char *m = mdigest(s->img), *c = cdigest(s->img);
 	vigil_buf_printf(&b, "%s|%s|%s|%zu|%s", s->name, m ? m : "", c ? c : "",
 			 vigil_inventory_count(s->inv), VIGIL_VERSION);
 	vigil_sha256_buf(d, b.data ? (const char *)b.data : "", b.len);
@@ -62,7 +74,7 @@ static void identity(sb *s)
 
 static const char *layer_diff_id(vigil_image *img, int layer)
 {
-	const vigil_layer_info *l = vigil_image_layer(img, layer);
+	const vigil_layer_info *l = img ? vigil_image_layer(img, layer) : NULL;
 	return l ? l->diff_id : NULL;
 }
 
@@ -74,8 +86,8 @@ static void write_json(sb *s)
 	const vigil_distro *d = vigil_inventory_distro(s->inv);
 	vigil_jsonw_obj_begin(w);
 	kv(w, "image", s->name);
-	kv(w, "manifest_digest", vigil_image_manifest_digest(s->img));
-	kv(w, "config_digest", vigil_image_config_digest(s->img));
+	kv(w, "manifest_digest", mdigest(s->img));
+	kv(w, "config_digest", cdigest(s->img));
 	vigil_jsonw_key(w, "distro");
 	vigil_jsonw_obj_begin(w);
 	kv(w, "id", d->id);
@@ -164,8 +176,8 @@ static void write_cyclonedx(sb *s)
 	kv(w, "type", "container");
 	kv(w, "name", s->name);
 	kv_opt(w, "version",
-	       vigil_image_manifest_digest(s->img) ? vigil_image_manifest_digest(s->img)
-						   : vigil_image_config_digest(s->img));
+	       mdigest(s->img) ? mdigest(s->img)
+						   : cdigest(s->img));
 	vigil_jsonw_obj_end(w);
 	vigil_jsonw_obj_end(w);
 	vigil_jsonw_key(w, "components");
@@ -257,8 +269,8 @@ static void write_spdx(sb *s)
 	kv(w, "SPDXID", "SPDXRef-Image");
 	kv(w, "name", s->name);
 	kv_opt(w, "versionInfo",
-	       vigil_image_manifest_digest(s->img) ? vigil_image_manifest_digest(s->img)
-						   : vigil_image_config_digest(s->img));
+	       mdigest(s->img) ? mdigest(s->img)
+						   : cdigest(s->img));
 	kv(w, "downloadLocation", "NOASSERTION");
 	vigil_jsonw_key(w, "filesAnalyzed");
 	vigil_jsonw_bool(w, false);

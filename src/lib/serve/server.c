@@ -34,8 +34,17 @@ static const char *query_arg(void *payload, const char *name)
 	return MHD_lookup_connection_value(payload, MHD_GET_ARGUMENT_KIND, name);
 }
 
+static enum MHD_Result respond_h(struct MHD_Connection *c, int status, char *body,
+				 const char *type, int close_conn, const char *refresh_after);
+
 static enum MHD_Result respond(struct MHD_Connection *c, int status, char *body, const char *type,
 			       int close_conn)
+{
+	return respond_h(c, status, body, type, close_conn, NULL);
+}
+
+static enum MHD_Result respond_h(struct MHD_Connection *c, int status, char *body,
+				 const char *type, int close_conn, const char *refresh_after)
 {
 	const char *b = body ? body : "{\"error\":{\"message\":\"out of memory\"}}";
 	struct MHD_Response *r = MHD_create_response_from_buffer(
@@ -51,6 +60,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, int status, char *body,
 		MHD_add_response_header(r, "WWW-Authenticate", "Bearer");
 	if (close_conn)
 		MHD_add_response_header(r, "Connection", "close");
+	if (refresh_after)
+		MHD_add_response_header(r, "Refresh-After", refresh_after);
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -122,6 +133,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	int status = 500;
 	char *out = NULL;
 	const char *type = "application/json";
+	req.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+	if (!strncmp(url, "/harbor/", 8)) {
+		vigil_harbor_resp hr;
+		vigil_serve__harbor(srv, &req, &hr);
+		log_request(c, method, url, hr.status, &r->t0);
+		return respond_h(c, hr.status, hr.body, hr.content_type, r->too_large,
+				 hr.refresh_after);
+	}
 	vigil_serve__handle(srv, &req, &status, &out, &type);
 	log_request(c, method, url, status, &r->t0);
 	return respond(c, status, out, type, r->too_large);
@@ -337,6 +356,7 @@ done:
 		pthread_join(deliverer, NULL);
 	/* jobs a worker left running when stopping are requeued at the next start */
 	free(threads);
+	vigil_serve__harbor_free(srv);
 	vigil_engine_free(srv->engine);
 	vigil_ctx_free(srv->ctx);
 	vigil_store_free(srv->store);
