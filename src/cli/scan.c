@@ -332,7 +332,8 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		}
 	}
 	registry_opts_finish(&s->c, "scan");
-	static const char *const FORMATS[] = {"table", "json", "sarif", "junit", "cyclonedx", "html"};
+	static const char *const FORMATS[] = {"table", "json",	    "sarif",
+					      "junit", "cyclonedx", "html"};
 	size_t k = 0;
 	while (k < VIGIL_ARRAY_LEN(FORMATS) && strcmp(FORMATS[k], s->c.format) != 0)
 		k++;

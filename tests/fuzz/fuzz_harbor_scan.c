@@ -20,7 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    strchr(s.host, '@') || strchr(s.host, '/') || (!s.want_vuln && !s.want_sbom))
 			abort();
 		if (s.authorization && strncmp(s.authorization, "Basic ", 6) &&
-		    strncmp(s.authorization, "Bearer ", 7) && strncasecmp(s.authorization, "basic ", 6) &&
+		    strncmp(s.authorization, "Bearer ", 7) &&
+		    strncasecmp(s.authorization, "basic ", 6) &&
 		    strncasecmp(s.authorization, "bearer ", 7))
 			abort();
 	} else if ((code != 400 && code != 422 && code != 501 && code != 500) || !msg[0] ||

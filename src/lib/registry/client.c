@@ -1127,8 +1127,8 @@ int vigil_reg__new(vigil_reg **out, vigil_ctx *ctx, const vigil_ref *ref,
 		/* a ready registry token (Harbor's scan requests): sent until a 401 replaces it */
 		size_t n = strlen(opts->bearer_token) + 32;
 		if (!token_ok(opts->bearer_token)) {
-			error = vigil_error_set(ctx, VIGIL_EINVAL, "%s: the bearer token is malformed",
-						r->name);
+			error = vigil_error_set(ctx, VIGIL_EINVAL,
+						"%s: the bearer token is malformed", r->name);
 			goto done;
 		}
 		if (!(r->auth = malloc(n))) {

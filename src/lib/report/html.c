@@ -31,9 +31,11 @@ static void esc(FILE *f, const char *s)
 		return;
 	while (*p) {
 		unsigned c = *p;
-		size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
-						   : (c & 0xf8) == 0xf0		 ? 4
-										 : 0;
+		size_t n = c < 0x80		? 1
+			   : (c & 0xe0) == 0xc0 ? 2
+			   : (c & 0xf0) == 0xe0 ? 3
+			   : (c & 0xf8) == 0xf0 ? 4
+						: 0;
 		int ok = n > 0 && !(c == 0xc0 || c == 0xc1 || c > 0xf4);
 		for (size_t i = 1; ok && i < n; i++)
 			ok = (p[i] & 0xc0) == 0x80;
@@ -220,7 +222,8 @@ static void summary(FILE *f, const vigil_report *r)
 		for (int s = 5; s >= 0; s--)
 			if (c[s])
 				fprintf(f,
-					"<span class=\"sev sev-%d\" data-count=\"%zu\">%s %zu</span> ",
+					"<span class=\"sev sev-%d\" data-count=\"%zu\">%s "
+					"%zu</span> ",
 					s, c[s], RANKS[s], c[s]);
 		fputs("</div></div>", f);
 	}
@@ -343,8 +346,9 @@ static void row_cells(FILE *f, const vigil_report *r, const vigil_finding *e)
 
 static void findings_table(FILE *f, const vigil_report *r, int k)
 {
-	fprintf(f, "<h2 id=\"%s\">%s <span class=\"muted\">(<span id=\"count-%s\">%zu</span>)"
-		   "</span></h2>",
+	fprintf(f,
+		"<h2 id=\"%s\">%s <span class=\"muted\">(<span id=\"count-%s\">%zu</span>)"
+		"</span></h2>",
 		SECTION[k], HEADING[k], SECTION[k], shown_count(r, k));
 	if (!r->ran[k]) {
 		fputs("<p class=\"muted\">This scanner did not run.</p>", f);

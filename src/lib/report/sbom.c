@@ -175,9 +175,7 @@ static void write_cyclonedx(sb *s)
 	kv(w, "bom-ref", "image");
 	kv(w, "type", "container");
 	kv(w, "name", s->name);
-	kv_opt(w, "version",
-	       mdigest(s->img) ? mdigest(s->img)
-						   : cdigest(s->img));
+	kv_opt(w, "version", mdigest(s->img) ? mdigest(s->img) : cdigest(s->img));
 	vigil_jsonw_obj_end(w);
 	vigil_jsonw_obj_end(w);
 	vigil_jsonw_key(w, "components");
@@ -268,9 +266,7 @@ static void write_spdx(sb *s)
 	vigil_jsonw_obj_begin(w);
 	kv(w, "SPDXID", "SPDXRef-Image");
 	kv(w, "name", s->name);
-	kv_opt(w, "versionInfo",
-	       mdigest(s->img) ? mdigest(s->img)
-						   : cdigest(s->img));
+	kv_opt(w, "versionInfo", mdigest(s->img) ? mdigest(s->img) : cdigest(s->img));
 	kv(w, "downloadLocation", "NOASSERTION");
 	vigil_jsonw_key(w, "filesAnalyzed");
 	vigil_jsonw_bool(w, false);

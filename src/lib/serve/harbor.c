@@ -152,8 +152,9 @@ static int authz_ok(const char *a)
 		return 0;
 	const char *b = a + 6;
 	size_t bn = strlen(b);
-	if (bn == 0 || bn % 4 || strspn(b, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-					   "0123456789+/=") != bn)
+	if (bn == 0 || bn % 4 ||
+	    strspn(b, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		      "0123456789+/=") != bn)
 		return 0;
 	unsigned char *dec = malloc(bn);
 	int len, ok = 0;
@@ -246,8 +247,8 @@ int vigil_serve__harbor_parse(vigil_harbor_scan *out, const char *body, size_t l
 		const char *type = json_string_value(json_object_get(c, "type"));
 		json_t *pm = json_object_get(c, "produces_mime_types");
 		json_t *params = json_object_get(c, "parameters");
-		json_t *smt = json_is_object(params) ? json_object_get(params, "sbom_media_types")
-						     : NULL;
+		json_t *smt =
+			json_is_object(params) ? json_object_get(params, "sbom_media_types") : NULL;
 		if (!json_is_object(c) || !type || (pm && !json_is_array(pm)) ||
 		    (params && !json_is_null(params) && !json_is_object(params)) ||
 		    (smt && !json_is_array(smt))) {
@@ -515,8 +516,9 @@ static void metadata(vigil_server *srv, vigil_harbor_resp *r)
 		snprintf(built, sizeof(built), "%s", b);
 	pthread_rwlock_unlock(&srv->engine_lock);
 	json_t *props = json_pack("{s:s, s:s}", "harbor.scanner-adapter/scanner-type",
-				  "os-package-vulnerability", "harbor.scanner-adapter/"
-							      "vulnerability-database-updated-at",
+				  "os-package-vulnerability",
+				  "harbor.scanner-adapter/"
+				  "vulnerability-database-updated-at",
 				  built);
 	if (props && !built[0])
 		json_object_del(props, "harbor.scanner-adapter/vulnerability-database-updated-at");
@@ -603,10 +605,10 @@ static int wanted_report(const char *accept)
 
 static const char *harbor_severity(const char *s)
 {
-	static const char *const IN[6] = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "NEGLIGIBLE",
-					  "UNKNOWN"};
-	static const char *const OUT[6] = {"Critical", "High", "Medium", "Low", "Negligible",
-					   "Unknown"};
+	static const char *const IN[6] = {"CRITICAL", "HIGH",	    "MEDIUM",
+					  "LOW",      "NEGLIGIBLE", "UNKNOWN"};
+	static const char *const OUT[6] = {"Critical", "High",	     "Medium",
+					   "Low",      "Negligible", "Unknown"};
 	for (int i = 0; s && i < 6; i++)
 		if (!strcmp(s, IN[i]))
 			return OUT[i];
@@ -660,7 +662,8 @@ static json_t *vuln_report(json_t *report, json_t *artifact, int v11)
 	{
 		json_t *pkg = json_object_get(v, "package");
 		json_t *cvss = json_object_get(v, "cvss");
-		const char *sev = harbor_severity(json_string_value(json_object_get(v, "severity")));
+		const char *sev =
+			harbor_severity(json_string_value(json_object_get(v, "severity")));
 		const char *title = json_string_value(json_object_get(v, "title"));
 		const char *fix = json_string_value(json_object_get(v, "fixed_version"));
 		json_t *links = json_array(), *u;
@@ -669,12 +672,12 @@ static json_t *vuln_report(json_t *report, json_t *artifact, int v11)
 			top = severity_rank(sev);
 		json_array_foreach(json_object_get(v, "references"), k, u) if (json_is_string(u))
 			json_array_append(links, u);
-		json_t *item = json_pack(
-			"{s:O, s:s, s:s, s:s, s:s, s:s, s:o}", "id", json_object_get(v, "id"),
-			"package", sv(json_object_get(pkg, "name")), "version",
-			sv(json_object_get(pkg, "version")), "fix_version",
-			fix ? fix : "", "severity", sev, "description", title ? title : "", "links",
-			links ? links : json_array());
+		json_t *item = json_pack("{s:O, s:s, s:s, s:s, s:s, s:s, s:o}", "id",
+					 json_object_get(v, "id"), "package",
+					 sv(json_object_get(pkg, "name")), "version",
+					 sv(json_object_get(pkg, "version")), "fix_version",
+					 fix ? fix : "", "severity", sev, "description",
+					 title ? title : "", "links", links ? links : json_array());
 		if (!item)
 			continue;
 		if (v11) {
@@ -778,8 +781,9 @@ static void get_report(vigil_server *srv, const vigil_serve_req *req, const char
 	for (size_t i = 0; i < n; i++)
 		id = id * 10 + (id_s[i] - '0');
 	if (kind < 0) {
-		herr(r, 501, "cannot produce the report types in Accept; produced: " R_HARBOR
-			     ", " R_SECURITY ", " R_RAW ", " R_SBOM);
+		herr(r, 501,
+		     "cannot produce the report types in Accept; produced: " R_HARBOR
+		     ", " R_SECURITY ", " R_RAW ", " R_SBOM);
 		return;
 	}
 	if (kind == 3 && (!smt || (strcmp(smt, SBOM_SPDX) && strcmp(smt, SBOM_CDX)))) {

@@ -74,8 +74,8 @@ void vigil_serve__harbor_scan_clear(vigil_harbor_scan *s);
 
 typedef struct vigil_harbor_resp {
 	int status;
-	char *body;		  /* malloc'd */
-	const char *content_type; /* static */
+	char *body;		   /* malloc'd */
+	const char *content_type;  /* static */
 	const char *refresh_after; /* static, or NULL */
 } vigil_harbor_resp;
 

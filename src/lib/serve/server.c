@@ -34,8 +34,8 @@ static const char *query_arg(void *payload, const char *name)
 	return MHD_lookup_connection_value(payload, MHD_GET_ARGUMENT_KIND, name);
 }
 
-static enum MHD_Result respond_h(struct MHD_Connection *c, int status, char *body,
-				 const char *type, int close_conn, const char *refresh_after);
+static enum MHD_Result respond_h(struct MHD_Connection *c, int status, char *body, const char *type,
+				 int close_conn, const char *refresh_after);
 
 static enum MHD_Result respond(struct MHD_Connection *c, int status, char *body, const char *type,
 			       int close_conn)
@@ -43,8 +43,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, int status, char *body,
 	return respond_h(c, status, body, type, close_conn, NULL);
 }
 
-static enum MHD_Result respond_h(struct MHD_Connection *c, int status, char *body,
-				 const char *type, int close_conn, const char *refresh_after)
+static enum MHD_Result respond_h(struct MHD_Connection *c, int status, char *body, const char *type,
+				 int close_conn, const char *refresh_after)
 {
 	const char *b = body ? body : "{\"error\":{\"message\":\"out of memory\"}}";
 	struct MHD_Response *r = MHD_create_response_from_buffer(
