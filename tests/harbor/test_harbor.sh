@@ -278,7 +278,8 @@ for accept, name in ((spec["report_types"]["vulnerability"][0], "Harbor vulnerab
     vs = (j or {}).get("vulnerabilities", [])
     bb = [v for v in vs if v.get("package") == "busybox"]
     ok = st == 200 and h.get("content-type") == exp_type and not d and keys(vs) == want_keys and want_keys and \
-        art.get("repository") == "library/alpine" and art.get("digest") == digest and \
+        art.get("repository") == "library/alpine" and art.get("digest") == digest and art.get("tag") == "3.16" and \
+        art.get("mime_type") == "application/vnd.docker.distribution.manifest.v2+json" and \
         bb and bb[0]["id"] == "CVE-2099-0101" and bb[0]["fix_version"] == "99.0-r0" and j.get("severity") in spec["schemas"]["Severity"]["enum"]
     if accept == spec["report_types"]["vulnerability"][1]:
         ok = ok and all("vendor_attributes" in v and "preferred_cvss" in v and "cwe_ids" in v for v in vs)

@@ -308,8 +308,11 @@ done:
 
 /* ---- pending credentials, per job ------------------------------------------------------- */
 
+/* One Harbor scan request: its credentials until its job starts (then only the tag and
+ * media type remain, for the report's artifact). */
 typedef struct pending {
 	int64_t id;
+	int taken;
 	vigil_harbor_scan scan;
 } pending;
 
@@ -363,6 +366,7 @@ static int pending_add(vigil_server *srv, int64_t id, vigil_harbor_scan *s)
 		h->n--;
 	}
 	h->v[h->n].id = id;
+	h->v[h->n].taken = 0;
 	h->v[h->n].scan = *s;
 	h->n++;
 	memset(s, 0, sizeof(*s));
@@ -370,24 +374,50 @@ static int pending_add(vigil_server *srv, int64_t id, vigil_harbor_scan *s)
 	return 0;
 }
 
-/* Takes job `id`'s entry out of the table: 1 and *out, or 0. */
+static struct vigil_harbor_state *state_if_any(vigil_server *srv)
+{
+	pthread_mutex_lock(&init_mu);
+	struct vigil_harbor_state *h = srv->harbor;
+	pthread_mutex_unlock(&init_mu);
+	return h;
+}
+
+/* Takes job `id`'s request (with its credentials) out of the table once: 1 and *out, or
+ * 0. The entry stays, without credentials, for the_artifact(). */
 static int pending_take(vigil_server *srv, int64_t id, vigil_harbor_scan *out)
 {
-	struct vigil_harbor_state *h = srv->harbor;
+	struct vigil_harbor_state *h = state_if_any(srv);
 	int found = 0;
 	if (!h)
 		return 0;
 	pthread_mutex_lock(&h->mu);
 	for (size_t i = 0; i < h->n; i++)
-		if (h->v[i].id == id) {
+		if (h->v[i].id == id && !h->v[i].taken) {
 			*out = h->v[i].scan;
-			memmove(h->v + i, h->v + i + 1, (h->n - i - 1) * sizeof(pending));
-			h->n--;
+			h->v[i].scan.authorization = NULL; /* moved to *out */
+			h->v[i].taken = 1;
 			found = 1;
 			break;
 		}
 	pthread_mutex_unlock(&h->mu);
 	return found;
+}
+
+/* The tag and artifact media type Harbor sent for job `id`, when still remembered. */
+static void the_artifact(vigil_server *srv, int64_t id, char tag[130], char mt[128])
+{
+	struct vigil_harbor_state *h = state_if_any(srv);
+	tag[0] = mt[0] = '\0';
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->mu);
+	for (size_t i = 0; i < h->n; i++)
+		if (h->v[i].id == id) {
+			memcpy(tag, h->v[i].scan.tag, sizeof(h->v[i].scan.tag));
+			memcpy(mt, h->v[i].scan.mime_type, sizeof(h->v[i].scan.mime_type));
+			break;
+		}
+	pthread_mutex_unlock(&h->mu);
 }
 
 struct vigil_harbor_job {
@@ -634,7 +664,7 @@ static int severity_rank(const char *h)
 
 /* The artifact of a job: repository from its reference, digest, tag and media type
  * when known. */
-static json_t *artifact_obj(json_t *job, const char *repo, const char *tag)
+static json_t *artifact_obj(json_t *job, const char *repo, const char *tag, const char *mt)
 {
 	json_t *a = json_object();
 	const char *digest = json_string_value(json_object_get(job, "digest"));
@@ -645,7 +675,8 @@ static json_t *artifact_obj(json_t *job, const char *repo, const char *tag)
 		json_object_set_new(a, "digest", json_string(digest));
 	if (tag && *tag)
 		json_object_set_new(a, "tag", json_string(tag));
-	/* the manifest media type is not kept: Harbor knows it */
+	if (mt && *mt)
+		json_object_set_new(a, "mime_type", json_string(mt));
 	return a;
 }
 
@@ -832,11 +863,12 @@ static void get_report(vigil_server *srv, const vigil_serve_req *req, const char
 		snprintf(tag, sizeof(tag), "%s", pr->tag ? pr->tag : "");
 		vigil_ref_free(pr);
 	}
-	/* the tag Harbor named is the image's stored tag when it gave one */
-	json_t *tags = json_object_get(json_object_get(report, "image"), "tags");
-	if (json_is_string(json_array_get(tags, 0)))
-		snprintf(tag, sizeof(tag), "%s", json_string_value(json_array_get(tags, 0)));
-	if (!(artifact = artifact_obj(job, repo, tag))) {
+	/* the tag and media type Harbor named, while the server remembers them */
+	char htag[130], mt[128];
+	the_artifact(srv, id, htag, mt);
+	if (htag[0])
+		snprintf(tag, sizeof(tag), "%s", htag);
+	if (!(artifact = artifact_obj(job, repo, tag, mt))) {
 		herr(r, 500, "out of memory");
 		goto done;
 	}
