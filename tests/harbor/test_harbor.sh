@@ -170,6 +170,7 @@ def call(method, path, body=None, auth="bearer", accept=None, ctype="application
     c = http.client.HTTPConnection("127.0.0.1", int(port), timeout=30)
     h = {}
     if auth == "bearer": h["Authorization"] = "Bearer " + htoken
+    elif auth and auth.startswith("apikey:"): h["X-ScannerAdapter-API-Key"] = auth[7:]
     elif auth: h["Authorization"] = auth
     if accept: h["Accept"] = accept
     if body is not None:
@@ -218,9 +219,12 @@ check("GET metadata: 200, metadata media type, both manifest types, vulnerabilit
 st, h, j, _ = call("GET", "/metadata", auth=None); e1 = is_error(st, h, j, 401)
 st, h, j, _ = call("GET", "/metadata", auth="Bearer vgl_" + "0" * 64); e2 = is_error(st, h, j, 401)
 st2, _, _, _ = call("GET", "/metadata", auth=basic_auth("harbor", htoken))
+st4, _, _, _ = call("GET", "/metadata", auth="apikey:" + htoken)
+st5, _, _, _ = call("GET", "/metadata", auth="apikey:" + htoken + "x")
 st, h, j, _ = call("POST", "/scan", scan_req("https://" + basic), auth="Bearer " + rtoken); e3 = is_error(st, h, j, 403)
-check("auth: no or a wrong token 401, Basic NAME:TOKEN accepted, a read-only token cannot scan (403)",
-      e1[0] and e2[0] and st2 == 200 and e3[0], "%s | %s | basic %s | %s" % (e1[1], e2[1], st2, e3[1]))
+check("auth: no or a wrong token 401, Basic NAME:TOKEN and X-ScannerAdapter-API-Key accepted, a read-only token cannot scan (403)",
+      e1[0] and e2[0] and st2 == 200 and st4 == 200 and st5 == 401 and e3[0],
+      "%s | %s | basic %s apikey %s/%s | %s" % (e1[1], e2[1], st2, st4, st5, e3[1]))
 
 # 3. a scan that stalls in the registry: 202, then 302 with Refresh-After while it runs
 st, h, j, _ = call("POST", "/scan", scan_req("http://" + stall, auth=basic_auth(ruser, rpass)))

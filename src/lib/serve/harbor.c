@@ -890,15 +890,18 @@ done:
 	free(js);
 }
 
-/* Harbor authenticates with the Authorization value configured for the scanner:
- * "Bearer TOKEN" or "Basic BASE64(NAME:TOKEN)", TOKEN a Vigil API token. */
-static unsigned harbor_scopes(vigil_server *srv, const char *authz)
+/* Harbor authenticates as configured for the scanner: "Authorization: Bearer TOKEN",
+ * "Authorization: Basic BASE64(NAME:TOKEN)" or "X-ScannerAdapter-API-Key: TOKEN", TOKEN a
+ * Vigil API token. */
+static unsigned harbor_scopes(vigil_server *srv, const char *authz, const char *api_key)
 {
 	unsigned sc = 0;
 	char tok[256] = "";
-	if (!authz)
+	if (!authz && api_key)
+		snprintf(tok, sizeof(tok), "%s", api_key);
+	else if (!authz)
 		return 0;
-	if (!strncasecmp(authz, "Bearer ", 7)) {
+	else if (!strncasecmp(authz, "Bearer ", 7)) {
 		snprintf(tok, sizeof(tok), "%s", authz + 7);
 	} else if (!strncasecmp(authz, "Basic ", 6)) {
 		unsigned char dec[400];
@@ -937,8 +940,10 @@ void vigil_serve__harbor(vigil_server *srv, const vigil_serve_req *req, vigil_ha
 		herr(r, 404, "no such endpoint");
 		return;
 	}
-	if (!(have = harbor_scopes(srv, req->authorization))) {
-		herr(r, 401, "a valid Vigil API token is required (Bearer, or Basic NAME:TOKEN)");
+	if (!(have = harbor_scopes(srv, req->authorization, req->api_key))) {
+		herr(r, 401,
+		     "a valid Vigil API token is required (Bearer, Basic NAME:TOKEN or "
+		     "X-ScannerAdapter-API-Key)");
 		return;
 	}
 	if ((have & need) != need) {

@@ -33,7 +33,8 @@ typedef struct vigil_serve_req {
 	const char *body;
 	size_t body_len;
 	int body_too_large;
-	const char *accept; /* the Accept header or NULL (Harbor's report types) */
+	const char *accept;  /* the Accept header or NULL (Harbor's report types) */
+	const char *api_key; /* X-ScannerAdapter-API-Key or NULL (Harbor's third auth kind) */
 } vigil_serve_req;
 
 /* Answers one request: *status and the JSON (or Prometheus text) body in *out

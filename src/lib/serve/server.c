@@ -134,6 +134,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	char *out = NULL;
 	const char *type = "application/json";
 	req.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+	req.api_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-ScannerAdapter-API-Key");
 	if (!strncmp(url, "/harbor/", 8)) {
 		vigil_harbor_resp hr;
 		vigil_serve__harbor(srv, &req, &hr);
