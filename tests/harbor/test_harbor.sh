@@ -140,7 +140,8 @@ HTOKEN=$("$VIGIL" serve token add harbor --scopes scan,read --data data) || { ba
 RTOKEN=$("$VIGIL" serve token add viewer --scopes read --data data)
 "$VIGIL" serve --listen 127.0.0.1:0 --port-file port --data data --db db --workers 1 \
   --ca-file "$tmp/ca.crt" 2> serve.log &
-pids+=($!)
+spid=$!
+pids+=($spid)
 for _ in $(seq 1 100); do [ -s port ] && break; sleep 0.1; done
 [ -s port ] || { bad "server did not start: $(tail -3 serve.log)"; exit 1; }
 
@@ -368,6 +369,11 @@ timeout 300 $PY drive.py "$(cat port)" "$HTOKEN" "$RTOKEN" "$BASIC" "$TOKREG" "$
 rc=$?
 cat drive.out
 [ $rc -eq 0 ] || { fail=1; grep -q "^FAIL" drive.out || echo "FAIL: harbor: driver (exit $rc): $(tail -3 drive.err)"; }
+
+# a clean stop: exit 0, and (ASan build) no leak or error report
+kill -TERM "$spid"; wait "$spid"; src=$?
+if [ $src = 0 ] && ! grep -q "Sanitizer" serve.log; then pass "SIGTERM stops the server cleanly (exit 0, no sanitizer report)"
+else bad "server exit $src: $(grep -m3 -A5 Sanitizer serve.log | head -12)"; fi
 
 # the registry credentials Harbor sent never reach the store or the log
 if grep -qF "$RPASS" serve.log || grep -qF "$JWT" serve.log || grep -qaF "$RPASS" data/store.db* || grep -qaF "$JWT" data/store.db*; then
