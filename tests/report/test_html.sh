@@ -151,6 +151,11 @@ try:
     nl = d.execute_script("return document.querySelectorAll('#table-layers tbody tr').length")
     if nl != rep["image"]["layers"]:
         bad.append("layers %s vs %s" % (nl, rep["image"]["layers"]))
+    # what each layer brought: its packages, summed over the layers, are the image's
+    per = d.execute_script("return Array.from(document.querySelectorAll('#table-layers tbody tr')).map(r => parseInt(r.cells[4].getAttribute('data-sort')))")
+    names = d.execute_script("return Array.from(document.querySelectorAll('#table-layers details span')).map(s => s.textContent).join(', ')")
+    if sum(per) != len(rep["packages"]) or "<script>alert(1)</script> 1.0-r0" not in names:
+        bad.append("packages per layer %s (json %d), names %r" % (per, len(rep["packages"]), names[:120]))
     check("counts equal the JSON report (rows, totals, per severity, failing, packages, layers)",
           not bad, "; ".join(bad))
     # filter by text

@@ -139,7 +139,7 @@ static const char CSS[] =
 	"#controls{margin:14px 0;padding:10px;background:var(--head);border-radius:6px}"
 	"#controls label{margin-right:10px;white-space:nowrap}"
 	"#filter{width:320px;padding:4px 6px}"
-	"tr.hidden{display:none}.warn{color:#8a4b00}"
+	"tr.hidden{display:none}.warn{color:#8a4b00}summary{cursor:pointer}"
 	"@media print{#controls{display:none}body{padding:0;font-size:11px}"
 	"th{position:static}tr.hidden{display:table-row}tr{page-break-inside:avoid}"
 	"a{color:inherit;text-decoration:none}.sev{border:1px solid #000;color:#000;"
@@ -258,7 +258,25 @@ static void layers(FILE *f, const vigil_report *r)
 		esc(f, l ? l->diff_id : NULL);
 		fputs("</td>", f);
 		td_int(f, l ? (long long)l->size : -1);
-		td_int(f, (long long)pk);
+		/* the packages the layer brought, folded */
+		fprintf(f, "<td data-sort=\"%zu\">", pk);
+		if (pk) {
+			fprintf(f, "<details><summary>%zu</summary><span class=\"mono\">", pk);
+			size_t shown = 0;
+			for (size_t k = 0; r->inv && k < vigil_inventory_count(r->inv); k++) {
+				const vigil_pkg *p = vigil_inventory_pkg(r->inv, k);
+				if (p->layer != i)
+					continue;
+				fputs(shown++ ? ", " : "", f);
+				esc(f, p->name);
+				fputc(' ', f);
+				esc(f, p->version);
+			}
+			fputs("</span></details>", f);
+		} else {
+			fputs("0", f);
+		}
+		fputs("</td>", f);
 		td_int(f, (long long)cnt[VIGIL_K_VULN]);
 		td_int(f, (long long)cnt[VIGIL_K_SECRET]);
 		td_int(f, (long long)cnt[VIGIL_K_MALWARE]);
