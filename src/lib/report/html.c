@@ -94,6 +94,23 @@ static void td_int(FILE *f, long long v)
 		fprintf(f, "<td data-sort=\"%lld\">%lld</td>", v, v);
 }
 
+/* A byte count as B / KiB / MiB / GiB, sorted by the exact number. */
+static void td_size(FILE *f, const vigil_layer_info *l)
+{
+	static const char *const UNIT[4] = {"B", "KiB", "MiB", "GiB"};
+	double v;
+	int u = 0;
+	if (!l) {
+		fputs("<td data-sort=\"-1\">&#8211;</td>", f);
+		return;
+	}
+	for (v = (double)l->size; v >= 1024 && u < 3; u++)
+		v /= 1024;
+	fprintf(f, "<td data-sort=\"%llu\" title=\"%llu bytes (layer blob)\">",
+		(unsigned long long)l->size, (unsigned long long)l->size);
+	fprintf(f, u ? "%.1f %s</td>" : "%.0f %s</td>", v, UNIT[u]);
+}
+
 static void td_sev(FILE *f, const char *sev)
 {
 	int k = vigil_match__severity_rank(sev);
@@ -257,7 +274,7 @@ static void layers(FILE *f, const vigil_report *r)
 		fputs("<td class=\"mono\">", f);
 		esc(f, l ? l->diff_id : NULL);
 		fputs("</td>", f);
-		td_int(f, l ? (long long)l->size : -1);
+		td_size(f, l);
 		/* the packages the layer brought, folded */
 		fprintf(f, "<td data-sort=\"%zu\">", pk);
 		if (pk) {
