@@ -33,6 +33,8 @@ R=$G/rootfs-3.16.9
 mkdir -p "$tmp/l2"
 cp "$R/lib/apk/db/installed" "$tmp/l2/installed"
 printf 'C:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nP:<script>alert(1)</script>\nV:1.0-r0\nA:x86_64\nS:1\nI:1\nT:hostile\nU:https://example.invalid\nL:MIT\no:<img src=x onerror=alert(2)>\nm:x\nt:1700000000\nc:0\n\n' >> "$tmp/l2/installed"
+# a package name with bytes that are not UTF-8 and a control character
+printf 'C:Q1BBBBBBBBBBBBBBBBBBBBBBBBBBBB=\nP:bad\377\376\001name\nV:2.0-r0\nA:x86_64\nS:1\nI:1\nT:hostile\nU:https://example.invalid\nL:MIT\no:bad\nm:x\nt:1700000000\nc:0\n\n' >> "$tmp/l2/installed"
 akid=AKIA$(LC_ALL=C tr -dc 'A-Z2-7' < /dev/urandom | head -c 16)
 skey=$(LC_ALL=C tr -dc 'A-Za-z0-9' < /dev/urandom | head -c 40)
 printf '[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$akid" "$skey" > "$tmp/l2/credentials"
@@ -154,7 +156,8 @@ try:
     # what each layer brought: its packages, summed over the layers, are the image's
     per = d.execute_script("return Array.from(document.querySelectorAll('#table-layers tbody tr')).map(r => parseInt(r.cells[4].getAttribute('data-sort')))")
     names = d.execute_script("return Array.from(document.querySelectorAll('#table-layers details span')).map(s => s.textContent).join(', ')")
-    if sum(per) != len(rep["packages"]) or "<script>alert(1)</script> 1.0-r0" not in names:
+    if sum(per) != len(rep["packages"]) or "<script>alert(1)</script> 1.0-r0" not in names or \
+       "bad\ufffd\ufffd\ufffdname 2.0-r0" not in names:
         bad.append("packages per layer %s (json %d), names %r" % (per, len(rep["packages"]), names[:120]))
     check("counts equal the JSON report (rows, totals, per severity, failing, packages, layers)",
           not bad, "; ".join(bad))
