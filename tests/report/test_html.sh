@@ -87,6 +87,10 @@ if grep -qiE '<(link|img|iframe|object|embed)[ >]|src=["'"'"']?(https?:)?//|url\
 elif [ "$(grep -o '<script' "$tmp/report.html" | wc -l)" != 1 ]; then
   bad "expected exactly one <script> element, found $(grep -o '<script' "$tmp/report.html" | wc -l)"
 else pass "self-contained: one inline script, no external resource, no <img>/<link>, hostile names escaped"; fi
+if $PY -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$tmp/report.html" 2> /dev/null &&
+   ! LC_ALL=C grep -q $'[\x01-\x08\x0b\x0c\x0e-\x1f]' "$tmp/report.html"; then
+  pass "the page is valid UTF-8 without control characters (image bytes that are not become U+FFFD)"
+else bad "the page is not valid UTF-8 or holds control characters"; fi
 
 cat > "$tmp/drive.py" <<'PYEOF'
 import json, sys, base64
