@@ -1,0 +1,962 @@
+/*
+ * admission.c - the Kubernetes validating admission webhook (POST /k8s/admission,
+ * docs/admission.md): for every container image of a Pod or workload, the tag is
+ * resolved to a digest through the registry client, the stored report of that digest
+ * is judged by the admission policy (severity, fixable, KEV, secrets, malware, cosign
+ * signatures, allowed registries, digests), the object itself goes through the
+ * Kubernetes checks of `vigil config`, and an image never seen is scanned by the
+ * server's workers within a time budget. Every decision is written to the store and
+ * the log.
+ */
+#include <fnmatch.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "config/yamlload.h"
+#include "policy/policy.h"
+#include "registry/registry.h"
+#include "serve/admission.h"
+#include "util/util.h"
+
+enum { ACT_IGNORE, ACT_WARN, ACT_DENY };
+#define SEV_NONE 99
+#define CACHE_SLOTS 512
+#define PENDING_SLOTS 64
+#define MAX_IDS 5	   /* finding ids named per reason */
+#define MAX_WARNINGS 30	   /* warnings in one answer */
+#define MAX_POLICY (1u << 20)
+
+typedef struct cache_ent {
+	char *key;
+	char value[160];
+	int64_t at; /* monotonic seconds */
+} cache_ent;
+
+typedef struct pending {
+	char digest[72];
+	int64_t job;
+} pending;
+
+struct vigil_admission {
+	vigil_ctx *ctx;
+	vigil_policy *policy; /* ignore:, checks:, trust: of the same file; NULL = none */
+	int sev;	      /* deny vulnerabilities of this rank or above */
+	int fixable_only, kev, secrets, malware, unknown, k8s_sev;
+	long budget_ms, cache_s;
+	char **exclude;
+	size_t nexclude;
+	vigil_trust_key **keys;
+	size_t nkeys;
+	vigil_trust_policy lists; /* the trust policy without its keys */
+	pthread_mutex_t mu;
+	cache_ent resolved[CACHE_SLOTS], sigs[CACHE_SLOTS];
+	pending pend[PENDING_SLOTS];
+};
+
+static int64_t mono_s(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec;
+}
+
+static int64_t mono_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static int rank_of(const char *sev)
+{
+	static const char *const R[] = {"LOW", "MEDIUM", "HIGH", "CRITICAL"};
+	for (int i = 0; sev && i < 4; i++)
+		if (!strcasecmp(sev, R[i]))
+			return i + 1;
+	return 0;
+}
+
+/* ---- the policy -------------------------------------------------------------------------- */
+
+static int perr(char *err, size_t errlen, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int perr(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int parse_action(int *out, const char *v, int allow_ignore)
+{
+	if (v && !strcmp(v, "deny"))
+		*out = ACT_DENY;
+	else if (v && !strcmp(v, "warn"))
+		*out = ACT_WARN;
+	else if (v && allow_ignore && !strcmp(v, "ignore"))
+		*out = ACT_IGNORE;
+	else
+		return VIGIL_EINVAL;
+	return 0;
+}
+
+static int parse_sev(int *out, const char *v)
+{
+	if (v && !strcasecmp(v, "NONE"))
+		*out = SEV_NONE;
+	else if (!(*out = rank_of(v)))
+		return VIGIL_EINVAL;
+	return 0;
+}
+
+/* The admission: section of the policy document. */
+static int load_section(vigil_admission *a, const vigil_ynode *m, const char *path, char *err,
+			size_t errlen)
+{
+	if (m->kind != VIGIL_YMAP)
+		return perr(err, errlen, VIGIL_EFORMAT, "%s:%d: admission must be a mapping", path,
+			    m->line);
+	for (size_t i = 0; i + 1 < m->n * 2; i += 2) {
+		const vigil_ynode *kn = m->items[i], *v = m->items[i + 1];
+		const char *k = vigil_yaml__str(kn), *s = vigil_yaml__str(v);
+		int bad = 0, b;
+		uint64_t u;
+		if (!k)
+			bad = 1;
+		else if (!strcmp(k, "severity"))
+			bad = parse_sev(&a->sev, s) < 0;
+		else if (!strcmp(k, "kubernetes"))
+			bad = parse_sev(&a->k8s_sev, s) < 0;
+		else if (!strcmp(k, "fixable_only"))
+			bad = (b = vigil_yaml__bool(v)) < 0 || ((a->fixable_only = b), 0);
+		else if (!strcmp(k, "kev"))
+			bad = parse_action(&a->kev, s, 1) < 0;
+		else if (!strcmp(k, "secrets"))
+			bad = parse_action(&a->secrets, s, 1) < 0;
+		else if (!strcmp(k, "malware"))
+			bad = parse_action(&a->malware, s, 1) < 0;
+		else if (!strcmp(k, "unknown"))
+			bad = parse_action(&a->unknown, s, 0) < 0;
+		else if (!strcmp(k, "scan_budget_ms"))
+			bad = !s || vigil_parse_uint(&u, s, 60000) < 0 || ((a->budget_ms = (long)u), 0);
+		else if (!strcmp(k, "cache_seconds"))
+			bad = !s || vigil_parse_uint(&u, s, 86400) < 0 || ((a->cache_s = (long)u), 0);
+		else if (!strcmp(k, "exclude_namespaces")) {
+			if (v->kind != VIGIL_YSEQ)
+				bad = 1;
+			for (size_t j = 0; !bad && j < v->n; j++) {
+				const char *ns = vigil_yaml__str(v->items[j]);
+				char **nx = ns ? realloc(a->exclude, (a->nexclude + 1) * sizeof(char *))
+					       : NULL;
+				if (!nx) {
+					bad = 1;
+					break;
+				}
+				a->exclude = nx;
+				if (!(a->exclude[a->nexclude] = strdup(ns)))
+					return perr(err, errlen, VIGIL_ENOMEM, "out of memory");
+				a->nexclude++;
+			}
+		} else
+			return perr(err, errlen, VIGIL_EFORMAT,
+				    "%s:%d: unknown key in admission (severity, fixable_only, kev, "
+				    "secrets, malware, kubernetes, unknown, scan_budget_ms, "
+				    "cache_seconds, exclude_namespaces)",
+				    path, kn->line);
+		if (bad)
+			return perr(err, errlen, VIGIL_EFORMAT,
+				    "%s:%d: bad value for admission.%s (severities: CRITICAL, HIGH, "
+				    "MEDIUM, LOW, NONE; actions: deny, warn, ignore; booleans; "
+				    "numbers)",
+				    path, kn->line, k ? k : "?");
+	}
+	return 0;
+}
+
+static int load_file(vigil_admission *a, const char *path, char *err, size_t errlen)
+{
+	vigil_buf b = VIGIL_BUF_INIT;
+	vigil_ystream *ys = NULL;
+	char chunk[8192];
+	size_t n;
+	int error = 0;
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return perr(err, errlen, VIGIL_ENOTFOUND, "cannot read the admission policy %s",
+			    path);
+	b.limit = MAX_POLICY;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if (vigil_buf_put(&b, chunk, n) < 0) {
+			error = perr(err, errlen, VIGIL_ELIMIT, "%s: larger than 1 MiB", path);
+			break;
+		}
+	fclose(f);
+	if (error == 0 && (error = vigil_yaml__load(&ys, a->ctx, b.data ? (char *)b.data : "",
+						    b.len)) < 0)
+		perr(err, errlen, error, "%s: %s", path,
+		     ys && ys->error[0] ? ys->error : "cannot load");
+	else if (error == 0 && ys->error[0])
+		error = perr(err, errlen, VIGIL_EFORMAT, "%s:%d: %s", path, ys->error_line,
+			     ys->error);
+	else if (error == 0 && ys->ndocs > 0 && ys->docs[0]) {
+		const vigil_ynode *root = ys->docs[0];
+		const vigil_ynode *sec = vigil_yaml__get(root, "admission");
+		if (root->kind != VIGIL_YMAP)
+			error = perr(err, errlen, VIGIL_EFORMAT, "%s: the policy must be a mapping",
+				     path);
+		else if (sec)
+			error = load_section(a, sec, path, err, errlen);
+	}
+	vigil_yaml__free(ys);
+	vigil_buf_free(&b);
+	if (error < 0)
+		return error;
+	/* ignore:, checks: and trust: as `vigil scan --policy` reads them */
+	if ((error = vigil_policy_load(&a->policy, a->ctx, path, NULL)) < 0)
+		return perr(err, errlen, error, "%s", vigil_ctx_error(a->ctx));
+	return 0;
+}
+
+int vigil_serve__admission_new(vigil_admission **out, vigil_server *srv, const char *path,
+			       char *err, size_t errlen)
+{
+	vigil_admission *a = calloc(1, sizeof(*a));
+	int error;
+	(void)srv;
+	*out = NULL;
+	if (!a)
+		return perr(err, errlen, VIGIL_ENOMEM, "out of memory");
+	pthread_mutex_init(&a->mu, NULL);
+	/* the defaults of issue 14: deny malware, secrets, KEV and fixable CRITICAL, and
+	 * objects failing a HIGH or CRITICAL Kubernetes check; warn on the rest */
+	a->sev = rank_of("CRITICAL");
+	a->fixable_only = 1;
+	a->kev = a->secrets = a->malware = ACT_DENY;
+	a->unknown = ACT_DENY;
+	a->k8s_sev = rank_of("HIGH");
+	a->budget_ms = 2000;
+	a->cache_s = 30;
+	if ((error = vigil_ctx_new(&a->ctx)) < 0) {
+		perr(err, errlen, error, "out of memory");
+		goto done;
+	}
+	if (path && (error = load_file(a, path, err, errlen)) < 0)
+		goto done;
+	if (!path || !a->exclude) {
+		const char *def = "kube-system";
+		if (!(a->exclude = calloc(1, sizeof(char *))) || !(a->exclude[0] = strdup(def))) {
+			error = perr(err, errlen, VIGIL_ENOMEM, "out of memory");
+			goto done;
+		}
+		a->nexclude = 1;
+	}
+	const vigil_trust_policy *tp = a->policy ? vigil_policy_trust(a->policy) : NULL;
+	if (tp) {
+		a->lists = *tp;
+		a->lists.keys = NULL;
+		for (size_t i = 0; tp->keys && tp->keys[i]; i++) {
+			vigil_trust_key **nk = realloc(a->keys, (a->nkeys + 1) * sizeof(*nk));
+			if (!nk) {
+				error = perr(err, errlen, VIGIL_ENOMEM, "out of memory");
+				goto done;
+			}
+			a->keys = nk;
+			if ((error = vigil_trust_key_load(&a->keys[a->nkeys], a->ctx, tp->keys[i])) <
+			    0) {
+				perr(err, errlen, error, "%s", vigil_ctx_error(a->ctx));
+				goto done;
+			}
+			a->nkeys++;
+		}
+	}
+	*out = a;
+	a = NULL;
+	error = 0;
+done:
+	vigil_serve__admission_free(a);
+	return error;
+}
+
+void vigil_serve__admission_free(vigil_admission *a)
+{
+	if (!a)
+		return;
+	for (size_t i = 0; i < a->nexclude; i++)
+		free(a->exclude[i]);
+	free(a->exclude);
+	for (size_t i = 0; i < a->nkeys; i++)
+		vigil_trust_key_free(a->keys[i]);
+	free(a->keys);
+	for (size_t i = 0; i < CACHE_SLOTS; i++) {
+		free(a->resolved[i].key);
+		free(a->sigs[i].key);
+	}
+	vigil_policy_free(a->policy);
+	vigil_ctx_free(a->ctx);
+	pthread_mutex_destroy(&a->mu);
+	free(a);
+}
+
+/* ---- small caches: tag -> digest, digest+key -> signature verdict ------------------------ */
+
+static int cache_get(vigil_admission *a, cache_ent *c, const char *key, char *out, size_t n)
+{
+	int found = 0;
+	int64_t now = mono_s();
+	pthread_mutex_lock(&a->mu);
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		if (c[i].key && !strcmp(c[i].key, key) && now - c[i].at < a->cache_s) {
+			snprintf(out, n, "%s", c[i].value);
+			found = 1;
+			break;
+		}
+	pthread_mutex_unlock(&a->mu);
+	return found;
+}
+
+static void cache_put(vigil_admission *a, cache_ent *c, const char *key, const char *value)
+{
+	size_t slot = 0;
+	char *k = strdup(key);
+	if (!k)
+		return;
+	pthread_mutex_lock(&a->mu);
+	for (size_t i = 0; i < CACHE_SLOTS; i++) {
+		if (c[i].key && !strcmp(c[i].key, key)) {
+			slot = i;
+			break;
+		}
+		if (!c[i].key || c[i].at < c[slot].at)
+			slot = i;
+		if (!c[i].key)
+			break;
+	}
+	free(c[slot].key);
+	c[slot].key = k;
+	snprintf(c[slot].value, sizeof(c[slot].value), "%s", value);
+	c[slot].at = mono_s();
+	pthread_mutex_unlock(&a->mu);
+}
+
+/* ---- one image --------------------------------------------------------------------------- */
+
+/* What the policy says about one image: items {"rule","detail","deny"}. */
+typedef struct img_eval {
+	const char *image;
+	char digest[72];   /* resolved, or "" */
+	char platform[72]; /* of an index: the linux/amd64 manifest, or "" */
+	const char *status; /* "scanned", "unscanned", "excluded", "error" */
+	json_t *items;
+} img_eval;
+
+static void item(img_eval *e, int action, const char *rule, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void item(img_eval *e, int action, const char *rule, const char *fmt, ...)
+{
+	char detail[1024];
+	va_list ap;
+	if (action == ACT_IGNORE)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	json_array_append_new(e->items, json_pack("{s:s, s:s, s:b}", "rule", rule, "detail",
+						  detail, "deny", action == ACT_DENY));
+}
+
+static vigil_registry_opts reg_opts(vigil_server *srv)
+{
+	vigil_registry_opts ro = VIGIL_REGISTRY_OPTS_INIT;
+	ro.insecure = srv->o.insecure_registries;
+	ro.ca_file = srv->o.ca_file;
+	ro.timeout_ms = 3000;
+	return ro;
+}
+
+/* The linux/amd64 manifest of an index (else its first), into out. */
+static void pick_platform(const vigil_buf *b, char out[72])
+{
+	json_t *o = json_loadb((const char *)b->data, b->len, 0, NULL), *m;
+	size_t i;
+	out[0] = '\0';
+	json_array_foreach(json_object_get(o, "manifests"), i, m)
+	{
+		const char *d = json_string_value(json_object_get(m, "digest"));
+		json_t *p = json_object_get(m, "platform");
+		const char *os = json_string_value(json_object_get(p, "os"));
+		const char *arch = json_string_value(json_object_get(p, "architecture"));
+		if (!d || !vigil_digest_is_sha256(d))
+			continue;
+		if (!out[0] || (os && arch && !strcmp(os, "linux") && !strcmp(arch, "amd64")))
+			snprintf(out, 72, "%s", d);
+		if (os && arch && !strcmp(os, "linux") && !strcmp(arch, "amd64"))
+			break;
+	}
+	json_decref(o);
+}
+
+/* Tag -> digest through the registry client (cached). 0, or a negative VIGIL_E* with
+ * the reason in msg. */
+static int resolve(vigil_server *srv, vigil_ctx *ctx, const vigil_ref *ref, const char *canon,
+		   img_eval *e, char *msg, size_t msglen)
+{
+	vigil_admission *a = srv->adm;
+	vigil_registry_opts ro = reg_opts(srv);
+	vigil_reg *reg = NULL;
+	vigil_buf b = VIGIL_BUF_INIT;
+	char mt[128] = "", digest[72] = "", val[160];
+	int error;
+	if (cache_get(a, a->resolved, canon, val, sizeof(val))) {
+		/* our own text: "DIGEST PLATFORM-DIGEST|-" */
+		size_t n = strcspn(val, " ");
+		snprintf(e->digest, sizeof(e->digest), "%.*s", (int)n, val);
+		snprintf(e->platform, sizeof(e->platform), "%s",
+			 val[n] && strcmp(val + n + 1, "-") ? val + n + 1 : "");
+		return 0;
+	}
+	if ((error = vigil_reg__new(&reg, ctx, ref, &ro)) < 0 ||
+	    (error = vigil_reg__get_manifest(reg, ref->tag, 4u << 20, &b, mt, digest)) < 0) {
+		snprintf(msg, msglen, "%s", vigil_ctx_error(ctx));
+		goto done;
+	}
+	snprintf(e->digest, sizeof(e->digest), "%s", digest);
+	if (strstr(mt, "index") || strstr(mt, "manifest.list"))
+		pick_platform(&b, e->platform);
+	snprintf(val, sizeof(val), "%s %s", e->digest, e->platform[0] ? e->platform : "-");
+	cache_put(a, a->resolved, canon, val);
+done:
+	vigil_buf_free(&b);
+	vigil_reg__free(reg);
+	return error;
+}
+
+/* The stored report of the image (its digest, else its platform manifest), or NULL. */
+static char *stored_report(vigil_server *srv, const img_eval *e)
+{
+	char *rep = NULL;
+	if (vigil_store_report(srv->store, &rep, e->digest) == 0)
+		return rep;
+	if (e->platform[0] && vigil_store_report(srv->store, &rep, e->platform) == 0)
+		return rep;
+	return NULL;
+}
+
+/* Queues a scan of the image (once per digest while it runs) and waits up to the
+ * budget for its report. Returns the report or NULL with why in msg. */
+static char *scan_within_budget(vigil_server *srv, const vigil_ref *ref, img_eval *e, char *msg,
+				size_t msglen)
+{
+	vigil_admission *a = srv->adm;
+	char jobref[VIGIL_ADM_MAX_IMAGE + 200], repo[VIGIL_ADM_MAX_IMAGE + 100], st[16] = "";
+	int64_t job = 0;
+	snprintf(repo, sizeof(repo), "%s/%s", ref->host, ref->repo);
+	snprintf(jobref, sizeof(jobref), "%s@%s", repo, e->digest);
+	pthread_mutex_lock(&a->mu);
+	for (size_t i = 0; i < PENDING_SLOTS; i++)
+		if (a->pend[i].job && !strcmp(a->pend[i].digest, e->digest))
+			job = a->pend[i].job;
+	pthread_mutex_unlock(&a->mu);
+	if (job && (vigil_store_job_status(srv->store, st, job) < 0 || !strcmp(st, "done") ||
+		    !strcmp(st, "failed")))
+		job = 0; /* finished (a failed scan is queued again) */
+	if (!job) {
+		if (vigil_store_job_add(srv->store, &job, "scan", jobref, repo, ref->tag) < 0) {
+			snprintf(msg, msglen, "cannot queue a scan: %s", vigil_store_error());
+			return NULL;
+		}
+		pthread_mutex_lock(&a->mu);
+		size_t slot = 0;
+		for (size_t i = 0; i < PENDING_SLOTS; i++)
+			if (!a->pend[i].job || a->pend[i].job < a->pend[slot].job) {
+				slot = i;
+				if (!a->pend[i].job)
+					break;
+			}
+		snprintf(a->pend[slot].digest, sizeof(a->pend[slot].digest), "%s", e->digest);
+		a->pend[slot].job = job;
+		pthread_mutex_unlock(&a->mu);
+		vigil_serve__log("info", "admission: scan queued", "image", jobref, NULL);
+		vigil_serve__kick(srv);
+	}
+	int64_t until = mono_ms() + a->budget_ms;
+	for (;;) {
+		char *rep = stored_report(srv, e);
+		if (rep)
+			return rep;
+		if (vigil_store_job_status(srv->store, st, job) == 0 && !strcmp(st, "failed")) {
+			snprintf(msg, msglen, "its scan (job %lld) failed", (long long)job);
+			return NULL;
+		}
+		if (mono_ms() >= until)
+			break;
+		struct timespec ts = {0, 20 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	snprintf(msg, msglen, "not scanned within %ld ms (scan job %lld queued)", a->budget_ms,
+		 (long long)job);
+	return NULL;
+}
+
+/* "CVE-1 (pkg 1.0, fixed in 2.0), CVE-2 ... (+N more)" from a list of strings. */
+static void ids_text(char *out, size_t n, json_t *ids)
+{
+	size_t i, off = 0;
+	json_t *v;
+	out[0] = '\0';
+	json_array_foreach(ids, i, v)
+	{
+		if (i == MAX_IDS) {
+			snprintf(out + off, n - off, " (+%zu more)", json_array_size(ids) - MAX_IDS);
+			break;
+		}
+		int w = snprintf(out + off, n - off, "%s%s", i ? ", " : "", json_string_value(v));
+		if (w < 0 || (size_t)w >= n - off)
+			break;
+		off += (size_t)w;
+	}
+}
+
+static void add_id(json_t *arr, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add_id(json_t *arr, const char *fmt, ...)
+{
+	char s[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s, sizeof(s), fmt, ap);
+	va_end(ap);
+	json_array_append_new(arr, json_string(s));
+}
+
+static const char *jstr(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "";
+}
+
+/* Is the finding suppressed by the policy's ignore rules? */
+static int ignored(vigil_admission *a, const char *id, json_t *aliases, const char *pkg,
+		   const char *purl, const char *path, const char *fingerprint)
+{
+	const char *al[17] = {NULL};
+	size_t i, n = 0;
+	json_t *v;
+	if (!a->policy)
+		return 0;
+	json_array_foreach(aliases, i, v) if (n < 16 && json_is_string(v)) al[n++] =
+		json_string_value(v);
+	vigil_policy_subject s = {id,	      al,    pkg && *pkg ? pkg : NULL, purl && *purl ? purl : NULL,
+				  path && *path ? path : NULL, -1, NULL, fingerprint && *fingerprint ? fingerprint : NULL};
+	return vigil_policy__suppress(a->policy, &s, NULL, NULL) != NULL;
+}
+
+/* Judges a stored report. */
+static void judge_report(vigil_admission *a, img_eval *e, const char *report)
+{
+	json_t *r = json_loads(report, 0, NULL), *v;
+	json_t *deny = json_array(), *kev = json_array(), *warn = json_array();
+	json_t *sec = json_array(), *mal = json_array();
+	int wcount[5] = {0};
+	size_t i;
+	char ids[1024];
+	if (!r) {
+		item(e, ACT_DENY, "report", "the stored report cannot be read");
+		goto done;
+	}
+	json_array_foreach(json_object_get(r, "vulnerabilities"), i, v)
+	{
+		json_t *pkg = json_object_get(v, "package");
+		const char *id = jstr(v, "id"), *pname = jstr(pkg, "name");
+		const char *fixed = json_string_value(json_object_get(v, "fixed_version"));
+		int rank = rank_of(jstr(v, "severity"));
+		int fixable = !strcmp(jstr(v, "status"), "fixed") && fixed;
+		if (ignored(a, id, json_object_get(v, "aliases"), pname, jstr(pkg, "purl"),
+			    jstr(pkg, "location"), NULL))
+			continue;
+		if (json_is_true(json_object_get(v, "known_exploited")) && a->kev != ACT_IGNORE) {
+			add_id(kev, "%s in %s %s", id, pname, jstr(pkg, "version"));
+			if (a->kev == ACT_DENY)
+				continue;
+		}
+		if (rank >= a->sev && (fixable || !a->fixable_only)) {
+			if (fixable)
+				add_id(deny, "%s in %s %s (fixed in %s)", id, pname,
+				       jstr(pkg, "version"), fixed);
+			else
+				add_id(deny, "%s in %s %s (no fix)", id, pname,
+				       jstr(pkg, "version"));
+		} else {
+			wcount[rank]++;
+			add_id(warn, "%s", id);
+		}
+	}
+	json_array_foreach(json_object_get(r, "secrets"), i, v)
+	{
+		if (!ignored(a, jstr(v, "rule_id"), NULL, NULL, NULL, jstr(v, "path"),
+			     jstr(v, "fingerprint")))
+			add_id(sec, "%s at %s", jstr(v, "rule_id"), jstr(v, "path"));
+	}
+	json_array_foreach(json_object_get(r, "malware"), i, v)
+	{
+		if (!ignored(a, jstr(v, "rule"), NULL, NULL, NULL, jstr(v, "path"), NULL))
+			add_id(mal, "%s at %s", jstr(v, "rule"), jstr(v, "path"));
+	}
+	if (json_array_size(deny)) {
+		ids_text(ids, sizeof(ids), deny);
+		item(e, ACT_DENY, "vulnerability", "%zu %svulnerabilit%s at or above %s: %s",
+		     json_array_size(deny), a->fixable_only ? "fixable " : "",
+		     json_array_size(deny) == 1 ? "y" : "ies",
+		     a->sev == 4 ? "CRITICAL" : a->sev == 3 ? "HIGH" : a->sev == 2 ? "MEDIUM" : "LOW",
+		     ids);
+	}
+	if (json_array_size(kev)) {
+		ids_text(ids, sizeof(ids), kev);
+		item(e, a->kev, "kev", "known exploited (CISA KEV): %s", ids);
+	}
+	if (json_array_size(sec)) {
+		ids_text(ids, sizeof(ids), sec);
+		item(e, a->secrets, "secret", "%zu secret%s: %s", json_array_size(sec),
+		     json_array_size(sec) == 1 ? "" : "s", ids);
+	}
+	if (json_array_size(mal)) {
+		ids_text(ids, sizeof(ids), mal);
+		item(e, a->malware, "malware", "%s", ids);
+	}
+	if (json_array_size(warn)) {
+		ids_text(ids, sizeof(ids), warn);
+		item(e, ACT_WARN, "vulnerability",
+		     "%zu vulnerabilities below the policy (CRITICAL %d, HIGH %d, MEDIUM %d, LOW %d, "
+		     "other %d): %s",
+		     json_array_size(warn), wcount[4], wcount[3], wcount[2], wcount[1], wcount[0],
+		     ids);
+	}
+done:
+	json_decref(r);
+	json_decref(deny);
+	json_decref(kev);
+	json_decref(warn);
+	json_decref(sec);
+	json_decref(mal);
+}
+
+/* Every required key must have signed the image's digest (cached per digest and key). */
+static void check_signatures(vigil_server *srv, vigil_ctx *ctx, const vigil_ref *ref,
+			     img_eval *e)
+{
+	vigil_admission *a = srv->adm;
+	vigil_registry_opts ro = reg_opts(srv);
+	vigil_trust_source *src = NULL;
+	char name[VIGIL_ADM_MAX_IMAGE + 200], key[VIGIL_ADM_MAX_IMAGE + 300], val[160];
+	snprintf(name, sizeof(name), "%s/%s@%s", ref->host, ref->repo, e->digest);
+	for (size_t k = 0; k < a->nkeys; k++) {
+		const char *kid = vigil_trust_key_id(a->keys[k]);
+		snprintf(key, sizeof(key), "%s\t%s", e->digest, kid);
+		if (!cache_get(a, a->sigs, key, val, sizeof(val))) {
+			vigil_trust_result *tr = NULL;
+			if (!src && vigil_trust_source_registry(&src, ctx, name, &ro) < 0)
+				snprintf(val, sizeof(val), "error: %.140s", vigil_ctx_error(ctx));
+			else if (vigil_trust_verify(&tr, ctx, src, e->digest, a->keys[k]) < 0)
+				snprintf(val, sizeof(val), "error: %.140s", vigil_ctx_error(ctx));
+			else
+				snprintf(val, sizeof(val), "%s",
+					 vigil_trust_result_valid(tr) ? "valid" : "none");
+			vigil_trust_result_free(tr);
+			if (strncmp(val, "error", 5))
+				cache_put(a, a->sigs, key, val);
+		}
+		if (!strcmp(val, "none"))
+			item(e, ACT_DENY, "VGL-TRUST-001", "no valid cosign signature by key %s",
+			     kid);
+		else if (strcmp(val, "valid"))
+			item(e, ACT_DENY, "VGL-TRUST-001", "signature by key %s not checked: %s", kid,
+			     val);
+	}
+	vigil_trust_source_free(src);
+}
+
+static void judge_image(vigil_server *srv, vigil_ctx *ctx, img_eval *e, int dry_run)
+{
+	vigil_admission *a = srv->adm;
+	vigil_ref *ref = NULL;
+	vigil_trust_findings *tf = NULL;
+	const char *why = NULL;
+	char canon[VIGIL_ADM_MAX_IMAGE + 200], msg[600];
+	char *report = NULL;
+	e->status = "error";
+	if (!e->image[0]) {
+		item(e, ACT_DENY, "reference", "the container has no image");
+		return;
+	}
+	if (vigil_ref_parse(&ref, e->image, &why) < 0) {
+		item(e, ACT_DENY, "reference", "not an image reference: %s", why ? why : "?");
+		return;
+	}
+	/* allowed registries and repositories, digest required: the trust checks */
+	vigil_trust_subject subj = {e->image, NULL, NULL, NULL};
+	if (vigil_trust_policy_active(&a->lists) &&
+	    vigil_trust_check(&tf, ctx, &a->lists, &subj) == 0 && tf) {
+		for (size_t i = 0; i < vigil_trust_findings_count(tf); i++) {
+			const vigil_config_finding *f = vigil_trust_findings_get(tf, i);
+			item(e, ACT_DENY, f->check->id, "%s", f->message);
+		}
+	}
+	vigil_trust_findings_free(tf);
+	if (json_array_size(e->items)) /* not from an allowed source: never contacted */
+		goto done;
+	vigil_ref_format(ref, canon, sizeof(canon));
+	if (ref->digest)
+		snprintf(e->digest, sizeof(e->digest), "%s", ref->digest);
+	else if (resolve(srv, ctx, ref, canon, e, msg, sizeof(msg)) < 0) {
+		item(e, a->unknown, "unknown", "cannot resolve the tag to a digest: %s", msg);
+		goto done;
+	}
+	if (!(report = stored_report(srv, e))) {
+		if (dry_run) {
+			e->status = "unscanned";
+			item(e, a->unknown, "unknown",
+			     "%s was never scanned (dry run: no scan started)", e->digest);
+			goto done;
+		}
+		if (!(report = scan_within_budget(srv, ref, e, msg, sizeof(msg)))) {
+			e->status = "unscanned";
+			item(e, a->unknown, "unknown", "%s %s", e->digest, msg);
+			goto done;
+		}
+	}
+	e->status = "scanned";
+	judge_report(a, e, report);
+	if (a->nkeys)
+		check_signatures(srv, ctx, ref, e);
+done:
+	free(report);
+	vigil_ref_free(ref);
+}
+
+/* ---- the object -------------------------------------------------------------------------- */
+
+typedef struct answer {
+	vigil_buf msg;	  /* denial reasons joined with "; " */
+	json_t *reasons;  /* [{"container","image","rule","detail"}] */
+	json_t *warnings; /* [string] */
+	json_t *images;	  /* [{"image","digest","status"}] */
+} answer;
+
+static void reason(answer *an, const char *container, const char *image, const char *rule,
+		   const char *detail)
+{
+	if (an->msg.len)
+		vigil_buf_puts(&an->msg, "; ");
+	if (image)
+		vigil_buf_printf(&an->msg, "container %s (image %s): %s: %s", container, image,
+				 rule, detail);
+	else
+		vigil_buf_printf(&an->msg, "%s: %s: %s", container, rule, detail);
+	json_array_append_new(an->reasons, json_pack("{s:s, s:s?, s:s, s:s}", "container",
+						     container, "image", image, "rule", rule,
+						     "detail", detail));
+}
+
+static void warning(answer *an, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void warning(answer *an, const char *fmt, ...)
+{
+	char s[512];
+	va_list ap;
+	size_t n = json_array_size(an->warnings);
+	if (n > MAX_WARNINGS)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(s, sizeof(s), fmt, ap);
+	va_end(ap);
+	json_array_append_new(an->warnings,
+			      json_string(n == MAX_WARNINGS ? "(more warnings left out)" : s));
+}
+
+static void k8s_checks(vigil_admission *a, vigil_ctx *ctx, const vigil_adm_review *rv,
+		       answer *an)
+{
+	vigil_config_opts def = VIGIL_CONFIG_OPTS_INIT;
+	const vigil_config_opts *o = a->policy ? vigil_policy_config_opts(a->policy) : &def;
+	vigil_config_result *res = NULL;
+	if (!rv->object)
+		return;
+	if (vigil_config_scan_buffer(&res, ctx, "kubernetes", "object", rv->object,
+				     strlen(rv->object), o) < 0) {
+		warning(an, "the Kubernetes checks could not run: %s", vigil_ctx_error(ctx));
+		return;
+	}
+	for (size_t i = 0; i < vigil_config_result_count(res); i++) {
+		const vigil_config_finding *f = vigil_config_result_get(res, i);
+		char what[600];
+		if (ignored(a, f->check->id, NULL, NULL, NULL, NULL, NULL))
+			continue;
+		snprintf(what, sizeof(what), "%s (%s)", f->check->title, f->message);
+		if (rank_of(f->severity) >= a->k8s_sev)
+			reason(an, f->object ? f->object : rv->kind, NULL, f->check->id, what);
+		else
+			warning(an, "%s: %s %s: %s", f->object ? f->object : rv->kind, f->check->id,
+				f->severity, what);
+	}
+	vigil_config_result_free(res);
+}
+
+static int excluded(vigil_admission *a, const char *ns)
+{
+	for (size_t i = 0; ns[0] && i < a->nexclude; i++)
+		if (!fnmatch(a->exclude[i], ns, 0))
+			return 1;
+	return 0;
+}
+
+/* Decides one review: allowed or not, the message and the warnings into `an`. */
+static int decide(vigil_server *srv, vigil_ctx *ctx, const vigil_adm_review *rv, answer *an,
+		  const char **skipped)
+{
+	vigil_admission *a = srv->adm;
+	img_eval *ev = NULL;
+	size_t nev = 0;
+	*skipped = NULL;
+	if (strcmp(rv->operation, "CREATE") && strcmp(rv->operation, "UPDATE")) {
+		*skipped = "operation";
+		return 1;
+	}
+	if (!rv->workload) {
+		*skipped = "kind";
+		return 1;
+	}
+	if (excluded(a, rv->namespace)) {
+		*skipped = "namespace excluded";
+		return 1;
+	}
+	if (!(ev = calloc(rv->ncontainers + 1, sizeof(*ev))))
+		return -1;
+	/* each distinct image once */
+	for (size_t i = 0; i < rv->ncontainers; i++) {
+		size_t j;
+		for (j = 0; j < nev; j++)
+			if (!strcmp(ev[j].image, rv->containers[i].image))
+				break;
+		if (j < nev)
+			continue;
+		ev[nev].image = rv->containers[i].image;
+		ev[nev].items = json_array();
+		judge_image(srv, ctx, &ev[nev], rv->dry_run);
+		json_array_append_new(an->images,
+				      json_pack("{s:s, s:s?, s:s}", "image", ev[nev].image,
+						"digest", ev[nev].digest[0] ? ev[nev].digest : NULL,
+						"status", ev[nev].status));
+		nev++;
+	}
+	/* one reason per failing container and rule */
+	for (size_t i = 0; i < rv->ncontainers; i++) {
+		const vigil_adm_container *c = &rv->containers[i];
+		for (size_t j = 0; j < nev; j++) {
+			size_t k;
+			json_t *it;
+			if (strcmp(ev[j].image, c->image))
+				continue;
+			json_array_foreach(ev[j].items, k, it)
+			{
+				if (json_is_true(json_object_get(it, "deny")))
+					reason(an, c->name, c->image, jstr(it, "rule"),
+					       jstr(it, "detail"));
+			}
+		}
+	}
+	/* warnings once per image */
+	for (size_t j = 0; j < nev; j++) {
+		size_t k;
+		json_t *it;
+		json_array_foreach(ev[j].items, k, it)
+		{
+			if (!json_is_true(json_object_get(it, "deny")))
+				warning(an, "image %s: %s: %s", ev[j].image, jstr(it, "rule"),
+					jstr(it, "detail"));
+		}
+		json_decref(ev[j].items);
+	}
+	free(ev);
+	k8s_checks(a, ctx, rv, an);
+	return json_array_size(an->reasons) == 0;
+}
+
+void vigil_serve__admission(vigil_server *srv, const vigil_serve_req *req, int *status,
+			    char **out)
+{
+	vigil_adm_review *rv = NULL;
+	vigil_ctx *ctx = NULL;
+	answer an = {VIGIL_BUF_INIT, json_array(), json_array(), json_array()};
+	char err[512];
+	const char *skipped = NULL;
+	const char **warns = NULL;
+	int allowed = 0, error = 0;
+	*out = NULL;
+	if (!srv->o.tls_cert) {
+		*status = 403;
+		*out = strdup("{\"error\":{\"message\":\"the admission webhook needs TLS: start vigil "
+			      "serve with --tls-cert and --tls-key (the API server calls webhooks "
+			      "over HTTPS only)\"}}");
+		goto done;
+	}
+	if (!srv->adm) {
+		*status = 503;
+		*out = strdup("{\"error\":{\"message\":\"admission is not configured\"}}");
+		goto done;
+	}
+	if (req->body_too_large || (error = vigil_serve__adm_parse(&rv, req->body ? req->body : "",
+								    req->body_len, err,
+								    sizeof(err))) < 0) {
+		json_t *o = json_pack("{s:{s:s}}", "error", "message",
+				      req->body_too_large ? "request body too large" : err);
+		*status = req->body_too_large || error == VIGIL_ELIMIT ? 413 : 400;
+		*out = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		json_decref(o);
+		goto done;
+	}
+	if (vigil_ctx_new(&ctx) < 0 || !an.reasons || !an.warnings || !an.images ||
+	    (allowed = decide(srv, ctx, rv, &an, &skipped)) < 0) {
+		*status = 500;
+		*out = strdup("{\"error\":{\"message\":\"out of memory\"}}");
+		goto done;
+	}
+	vigil_buf_cstr(&an.msg);
+	size_t nw = json_array_size(an.warnings);
+	if ((warns = calloc(nw + 1, sizeof(*warns))))
+		for (size_t i = 0; i < nw; i++)
+			warns[i] = json_string_value(json_array_get(an.warnings, i));
+	*out = vigil_serve__adm_response(rv->uid, allowed, allowed ? NULL : (char *)an.msg.data,
+					 warns);
+	*status = 200;
+
+	/* the audit trail: the store (GET /api/v1/admissions) and the log */
+	json_t *detail = json_pack("{s:O, s:O, s:O, s:s?}", "reasons", an.reasons, "warnings",
+				   an.warnings, "images", an.images, "skipped", skipped);
+	char *dj = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
+	json_decref(detail);
+	vigil_store_admission rec = {rv->uid,	     rv->kind, rv->namespace,
+				     rv->name,	     rv->operation, rv->user,
+				     rv->dry_run,    allowed,	     allowed ? NULL : (char *)an.msg.data,
+				     dj};
+	if (vigil_store_admission_add(srv->store, NULL, &rec) < 0)
+		vigil_serve__log("error", "admission: cannot record the decision", "error",
+				 vigil_store_error(), NULL);
+	free(dj);
+	vigil_serve__log(allowed ? "info" : "warning", "admission", "uid", rv->uid, "kind",
+			 rv->kind, "namespace", rv->namespace, "name", rv->name, "operation",
+			 rv->operation, "dry_run", rv->dry_run ? "true" : "false", "allowed",
+			 allowed ? "true" : "false", "message",
+			 allowed ? (skipped ? skipped : "") : (char *)an.msg.data, NULL);
+done:
+	free(warns);
+	vigil_buf_free(&an.msg);
+	json_decref(an.reasons);
+	json_decref(an.warnings);
+	json_decref(an.images);
+	vigil_serve__adm_review_free(rv);
+	vigil_ctx_free(ctx);
+}
