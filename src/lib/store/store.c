@@ -1214,7 +1214,7 @@ int vigil_store_admission_add(vigil_store *s, int64_t *out, const vigil_store_ad
 	error = exec1(s,
 		      "INSERT INTO admissions(time, uid, kind, namespace, name, operation, user,"
 		      " dry_run, allowed, message, detail) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-		      "isssssssiiss", now_s(), a->uid, a->kind, a->namespace, a->name,
+		      "issssssiiss", now_s(), a->uid, a->kind, a->namespace, a->name,
 		      a->operation, a->user, (int64_t)(a->dry_run != 0), (int64_t)(a->allowed != 0),
 		      a->message, a->detail);
 	if (error == 0 && out)
