@@ -32,8 +32,7 @@ enum { ACT_IGNORE, ACT_WARN, ACT_DENY };
 #define MAX_POLICY (1u << 20)
 
 typedef struct cache_ent {
-	char *key;
-	char value[160];
+	char *key, *value;
 	int64_t at; /* monotonic seconds */
 } cache_ent;
 
@@ -54,7 +53,8 @@ struct vigil_admission {
 	size_t nkeys;
 	vigil_trust_policy lists; /* the trust policy without its keys */
 	pthread_mutex_t mu;
-	cache_ent resolved[CACHE_SLOTS], sigs[CACHE_SLOTS];
+	/* tag -> digest, digest+key -> signature verdict, digest -> the report's judgement */
+	cache_ent resolved[CACHE_SLOTS], sigs[CACHE_SLOTS], verdicts[CACHE_SLOTS];
 	pending pend[PENDING_SLOTS];
 };
 
@@ -294,10 +294,12 @@ void vigil_serve__admission_free(vigil_admission *a)
 	for (size_t i = 0; i < a->nkeys; i++)
 		vigil_trust_key_free(a->keys[i]);
 	free(a->keys);
-	for (size_t i = 0; i < CACHE_SLOTS; i++) {
-		free(a->resolved[i].key);
-		free(a->sigs[i].key);
-	}
+	cache_ent *caches[] = {a->resolved, a->sigs, a->verdicts};
+	for (size_t c = 0; c < VIGIL_ARRAY_LEN(caches); c++)
+		for (size_t i = 0; i < CACHE_SLOTS; i++) {
+			free(caches[c][i].key);
+			free(caches[c][i].value);
+		}
 	vigil_policy_free(a->policy);
 	vigil_ctx_free(a->ctx);
 	pthread_mutex_destroy(&a->mu);
@@ -306,27 +308,32 @@ void vigil_serve__admission_free(vigil_admission *a)
 
 /* ---- small caches: tag -> digest, digest+key -> signature verdict ------------------------ */
 
-static int cache_get(vigil_admission *a, cache_ent *c, const char *key, char *out, size_t n)
+/* A copy of the value cached under key (malloc'd), or NULL when none is fresh. */
+static char *cache_get(vigil_admission *a, cache_ent *c, const char *key)
 {
-	int found = 0;
+	char *v = NULL;
 	int64_t now = mono_s();
 	pthread_mutex_lock(&a->mu);
 	for (size_t i = 0; i < CACHE_SLOTS; i++)
-		if (c[i].key && !strcmp(c[i].key, key) && now - c[i].at < a->cache_s) {
-			snprintf(out, n, "%s", c[i].value);
-			found = 1;
+		if (c[i].key && !strcmp(c[i].key, key)) {
+			if (now - c[i].at < a->cache_s)
+				v = strdup(c[i].value);
 			break;
 		}
 	pthread_mutex_unlock(&a->mu);
-	return found;
+	return v;
 }
 
+/* Small text caches: a linear probe over CACHE_SLOTS, the oldest entry replaced. */
 static void cache_put(vigil_admission *a, cache_ent *c, const char *key, const char *value)
 {
 	size_t slot = 0;
-	char *k = strdup(key);
-	if (!k)
+	char *k = strdup(key), *v = strdup(value);
+	if (!k || !v) {
+		free(k);
+		free(v);
 		return;
+	}
 	pthread_mutex_lock(&a->mu);
 	for (size_t i = 0; i < CACHE_SLOTS; i++) {
 		if (c[i].key && !strcmp(c[i].key, key)) {
@@ -339,8 +346,9 @@ static void cache_put(vigil_admission *a, cache_ent *c, const char *key, const c
 			break;
 	}
 	free(c[slot].key);
+	free(c[slot].value);
 	c[slot].key = k;
-	snprintf(c[slot].value, sizeof(c[slot].value), "%s", value);
+	c[slot].value = v;
 	c[slot].at = mono_s();
 	pthread_mutex_unlock(&a->mu);
 }
@@ -411,14 +419,15 @@ static int resolve(vigil_server *srv, vigil_ctx *ctx, const vigil_ref *ref, cons
 	vigil_registry_opts ro = reg_opts(srv);
 	vigil_reg *reg = NULL;
 	vigil_buf b = VIGIL_BUF_INIT;
-	char mt[128] = "", digest[72] = "", val[160];
+	char mt[128] = "", digest[72] = "", val[160], *cached;
 	int error;
-	if (cache_get(a, a->resolved, canon, val, sizeof(val))) {
+	if ((cached = cache_get(a, a->resolved, canon))) {
 		/* our own text: "DIGEST PLATFORM-DIGEST|-" */
-		size_t n = strcspn(val, " ");
-		snprintf(e->digest, sizeof(e->digest), "%.*s", (int)n, val);
+		size_t n = strcspn(cached, " ");
+		snprintf(e->digest, sizeof(e->digest), "%.*s", (int)n, cached);
 		snprintf(e->platform, sizeof(e->platform), "%s",
-			 val[n] && strcmp(val + n + 1, "-") ? val + n + 1 : "");
+			 cached[n] && strcmp(cached + n + 1, "-") ? cached + n + 1 : "");
+		free(cached);
 		return 0;
 	}
 	if ((error = vigil_reg__new(&reg, ctx, ref, &ro)) < 0 ||
@@ -656,8 +665,12 @@ static void check_signatures(vigil_server *srv, vigil_ctx *ctx, const vigil_ref 
 	snprintf(name, sizeof(name), "%s/%s@%s", ref->host, ref->repo, e->digest);
 	for (size_t k = 0; k < a->nkeys; k++) {
 		const char *kid = vigil_trust_key_id(a->keys[k]);
+		char *cached;
 		snprintf(key, sizeof(key), "%s\t%s", e->digest, kid);
-		if (!cache_get(a, a->sigs, key, val, sizeof(val))) {
+		if ((cached = cache_get(a, a->sigs, key))) {
+			snprintf(val, sizeof(val), "%s", cached);
+			free(cached);
+		} else {
 			vigil_trust_result *tr = NULL;
 			if (!src && vigil_trust_source_registry(&src, ctx, name, &ro) < 0)
 				snprintf(val, sizeof(val), "error: %.140s", vigil_ctx_error(ctx));
@@ -687,7 +700,7 @@ static void judge_image(vigil_server *srv, vigil_ctx *ctx, img_eval *e, int dry_
 	vigil_trust_findings *tf = NULL;
 	const char *why = NULL;
 	char canon[VIGIL_ADM_MAX_IMAGE + 200], msg[600];
-	char *report = NULL;
+	char *report = NULL, *dumped = NULL;
 	e->status = "error";
 	if (!e->image[0]) {
 		item(e, ACT_DENY, "reference", "the container has no image");
@@ -716,6 +729,19 @@ static void judge_image(vigil_server *srv, vigil_ctx *ctx, img_eval *e, int dry_
 		item(e, a->unknown, "unknown", "cannot resolve the tag to a digest: %s", msg);
 		goto done;
 	}
+	/* a digest judged in the last cache_seconds: the same report, the same judgement */
+	if ((dumped = cache_get(a, a->verdicts, e->digest))) {
+		json_t *items = json_loads(dumped, 0, NULL);
+		free(dumped);
+		dumped = NULL;
+		if (json_is_array(items)) {
+			e->status = "scanned";
+			json_array_extend(e->items, items);
+			json_decref(items);
+			goto signed_by;
+		}
+		json_decref(items);
+	}
 	if (!(report = stored_report(srv, e))) {
 		if (dry_run) {
 			e->status = "unscanned";
@@ -731,9 +757,16 @@ static void judge_image(vigil_server *srv, vigil_ctx *ctx, img_eval *e, int dry_
 	}
 	e->status = "scanned";
 	judge_report(a, e, report);
+	if ((dumped = json_dumps(e->items, JSON_COMPACT))) {
+		cache_put(a, a->verdicts, e->digest, dumped);
+		free(dumped);
+		dumped = NULL;
+	}
+signed_by:
 	if (a->nkeys)
 		check_signatures(srv, ctx, ref, e);
 done:
+	free(dumped);
 	free(report);
 	vigil_ref_free(ref);
 }
