@@ -63,7 +63,8 @@ static char *base64_file(const char *path)
 			break;
 	fclose(f);
 	if (!b.len || !memmem(b.data, b.len, "-----BEGIN CERTIFICATE-----", 27))
-		fprintf(stderr, "vigil: error: %s is not a PEM certificate (at most 1 MiB)\n", path);
+		fprintf(stderr, "vigil: error: %s is not a PEM certificate (at most 1 MiB)\n",
+			path);
 	else if ((out = malloc(4 * ((b.len + 2) / 3) + 1)))
 		EVP_EncodeBlock((unsigned char *)out, b.data, (int)b.len);
 	vigil_buf_free(&b);
@@ -73,15 +74,16 @@ static char *base64_file(const char *path)
 int cmd_admission_config(int argc, char **argv)
 {
 	enum { O_SERVICE = 300, O_CA, O_PORT, O_NAME, O_FAIL, O_TIMEOUT, O_EXCLUDE };
-	static const struct option opts[] = {{"service", required_argument, NULL, O_SERVICE},
-					     {"ca-file", required_argument, NULL, O_CA},
-					     {"port", required_argument, NULL, O_PORT},
-					     {"name", required_argument, NULL, O_NAME},
-					     {"failure-policy", required_argument, NULL, O_FAIL},
-					     {"timeout", required_argument, NULL, O_TIMEOUT},
-					     {"exclude-namespace", required_argument, NULL, O_EXCLUDE},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+		{"service", required_argument, NULL, O_SERVICE},
+		{"ca-file", required_argument, NULL, O_CA},
+		{"port", required_argument, NULL, O_PORT},
+		{"name", required_argument, NULL, O_NAME},
+		{"failure-policy", required_argument, NULL, O_FAIL},
+		{"timeout", required_argument, NULL, O_TIMEOUT},
+		{"exclude-namespace", required_argument, NULL, O_EXCLUDE},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
 	const char *service = NULL, *ca = NULL, *name = "vigil", *fail = "Fail";
 	const char *exclude[33] = {NULL};
 	int nexclude = 0, o;

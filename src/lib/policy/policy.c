@@ -428,7 +428,8 @@ int vigil_policy_load(vigil_policy **out, vigil_ctx *ctx, const char *path, cons
 			} else if (key && strcmp(key, "admission") == 0) {
 				/* the admission webhook's section, read by vigil serve */
 			} else {
-				error = bad(p, k, "unknown key (ignore, checks, vex, trust, admission)");
+				error = bad(p, k,
+					    "unknown key (ignore, checks, vex, trust, admission)");
 				goto done;
 			}
 		}

@@ -23,41 +23,6 @@
 #include "serve/admission.h"
 #include "util/util.h"
 
-enum { ACT_IGNORE, ACT_WARN, ACT_DENY };
-#define SEV_NONE 99
-#define CACHE_SLOTS 512
-#define PENDING_SLOTS 64
-#define MAX_IDS 5	   /* finding ids named per reason */
-#define MAX_WARNINGS 30	   /* warnings in one answer */
-#define MAX_POLICY (1u << 20)
-
-typedef struct cache_ent {
-	char *key, *value;
-	int64_t at; /* monotonic seconds */
-} cache_ent;
-
-typedef struct pending {
-	char digest[72];
-	int64_t job;
-} pending;
-
-struct vigil_admission {
-	vigil_ctx *ctx;
-	vigil_policy *policy; /* ignore:, checks:, trust: of the same file; NULL = none */
-	int sev;	      /* deny vulnerabilities of this rank or above */
-	int fixable_only, kev, secrets, malware, unknown, k8s_sev;
-	long budget_ms, cache_s;
-	char **exclude;
-	size_t nexclude;
-	vigil_trust_key **keys;
-	size_t nkeys;
-	vigil_trust_policy lists; /* the trust policy without its keys */
-	pthread_mutex_t mu;
-	/* tag -> digest, digest+key -> signature verdict, digest -> the report's judgement */
-	cache_ent resolved[CACHE_SLOTS], sigs[CACHE_SLOTS], verdicts[CACHE_SLOTS];
-	pending pend[PENDING_SLOTS];
-};
-
 static int64_t mono_s(void)
 {
 	struct timespec t;
@@ -72,249 +37,15 @@ static int64_t mono_ms(void)
 	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-static int rank_of(const char *sev)
-{
-	static const char *const R[] = {"LOW", "MEDIUM", "HIGH", "CRITICAL"};
-	for (int i = 0; sev && i < 4; i++)
-		if (!strcasecmp(sev, R[i]))
-			return i + 1;
-	return 0;
-}
-
-/* ---- the policy -------------------------------------------------------------------------- */
-
-static int perr(char *err, size_t errlen, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int perr(char *err, size_t errlen, int code, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return code;
-}
-
-static int parse_action(int *out, const char *v, int allow_ignore)
-{
-	if (v && !strcmp(v, "deny"))
-		*out = ACT_DENY;
-	else if (v && !strcmp(v, "warn"))
-		*out = ACT_WARN;
-	else if (v && allow_ignore && !strcmp(v, "ignore"))
-		*out = ACT_IGNORE;
-	else
-		return VIGIL_EINVAL;
-	return 0;
-}
-
-static int parse_sev(int *out, const char *v)
-{
-	if (v && !strcasecmp(v, "NONE"))
-		*out = SEV_NONE;
-	else if (!(*out = rank_of(v)))
-		return VIGIL_EINVAL;
-	return 0;
-}
-
-/* The admission: section of the policy document. */
-static int load_section(vigil_admission *a, const vigil_ynode *m, const char *path, char *err,
-			size_t errlen)
-{
-	if (m->kind != VIGIL_YMAP)
-		return perr(err, errlen, VIGIL_EFORMAT, "%s:%d: admission must be a mapping", path,
-			    m->line);
-	for (size_t i = 0; i + 1 < m->n * 2; i += 2) {
-		const vigil_ynode *kn = m->items[i], *v = m->items[i + 1];
-		const char *k = vigil_yaml__str(kn), *s = vigil_yaml__str(v);
-		int bad = 0, b;
-		uint64_t u;
-		if (!k)
-			bad = 1;
-		else if (!strcmp(k, "severity"))
-			bad = parse_sev(&a->sev, s) < 0;
-		else if (!strcmp(k, "kubernetes"))
-			bad = parse_sev(&a->k8s_sev, s) < 0;
-		else if (!strcmp(k, "fixable_only"))
-			bad = (b = vigil_yaml__bool(v)) < 0 || ((a->fixable_only = b), 0);
-		else if (!strcmp(k, "kev"))
-			bad = parse_action(&a->kev, s, 1) < 0;
-		else if (!strcmp(k, "secrets"))
-			bad = parse_action(&a->secrets, s, 1) < 0;
-		else if (!strcmp(k, "malware"))
-			bad = parse_action(&a->malware, s, 1) < 0;
-		else if (!strcmp(k, "unknown"))
-			bad = parse_action(&a->unknown, s, 0) < 0;
-		else if (!strcmp(k, "scan_budget_ms"))
-			bad = !s || vigil_parse_uint(&u, s, 60000) < 0 || ((a->budget_ms = (long)u), 0);
-		else if (!strcmp(k, "cache_seconds"))
-			bad = !s || vigil_parse_uint(&u, s, 86400) < 0 || ((a->cache_s = (long)u), 0);
-		else if (!strcmp(k, "exclude_namespaces")) {
-			if (v->kind != VIGIL_YSEQ)
-				bad = 1;
-			for (size_t j = 0; !bad && j < v->n; j++) {
-				const char *ns = vigil_yaml__str(v->items[j]);
-				char **nx = ns ? realloc(a->exclude, (a->nexclude + 1) * sizeof(char *))
-					       : NULL;
-				if (!nx) {
-					bad = 1;
-					break;
-				}
-				a->exclude = nx;
-				if (!(a->exclude[a->nexclude] = strdup(ns)))
-					return perr(err, errlen, VIGIL_ENOMEM, "out of memory");
-				a->nexclude++;
-			}
-		} else
-			return perr(err, errlen, VIGIL_EFORMAT,
-				    "%s:%d: unknown key in admission (severity, fixable_only, kev, "
-				    "secrets, malware, kubernetes, unknown, scan_budget_ms, "
-				    "cache_seconds, exclude_namespaces)",
-				    path, kn->line);
-		if (bad)
-			return perr(err, errlen, VIGIL_EFORMAT,
-				    "%s:%d: bad value for admission.%s (severities: CRITICAL, HIGH, "
-				    "MEDIUM, LOW, NONE; actions: deny, warn, ignore; booleans; "
-				    "numbers)",
-				    path, kn->line, k ? k : "?");
-	}
-	return 0;
-}
-
-static int load_file(vigil_admission *a, const char *path, char *err, size_t errlen)
-{
-	vigil_buf b = VIGIL_BUF_INIT;
-	vigil_ystream *ys = NULL;
-	char chunk[8192];
-	size_t n;
-	int error = 0;
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return perr(err, errlen, VIGIL_ENOTFOUND, "cannot read the admission policy %s",
-			    path);
-	b.limit = MAX_POLICY;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (vigil_buf_put(&b, chunk, n) < 0) {
-			error = perr(err, errlen, VIGIL_ELIMIT, "%s: larger than 1 MiB", path);
-			break;
-		}
-	fclose(f);
-	if (error == 0 && (error = vigil_yaml__load(&ys, a->ctx, b.data ? (char *)b.data : "",
-						    b.len)) < 0)
-		perr(err, errlen, error, "%s: %s", path,
-		     ys && ys->error[0] ? ys->error : "cannot load");
-	else if (error == 0 && ys->error[0])
-		error = perr(err, errlen, VIGIL_EFORMAT, "%s:%d: %s", path, ys->error_line,
-			     ys->error);
-	else if (error == 0 && ys->ndocs > 0 && ys->docs[0]) {
-		const vigil_ynode *root = ys->docs[0];
-		const vigil_ynode *sec = vigil_yaml__get(root, "admission");
-		if (root->kind != VIGIL_YMAP)
-			error = perr(err, errlen, VIGIL_EFORMAT, "%s: the policy must be a mapping",
-				     path);
-		else if (sec)
-			error = load_section(a, sec, path, err, errlen);
-	}
-	vigil_yaml__free(ys);
-	vigil_buf_free(&b);
-	if (error < 0)
-		return error;
-	/* ignore:, checks: and trust: as `vigil scan --policy` reads them */
-	if ((error = vigil_policy_load(&a->policy, a->ctx, path, NULL)) < 0)
-		return perr(err, errlen, error, "%s", vigil_ctx_error(a->ctx));
-	return 0;
-}
-
-int vigil_serve__admission_new(vigil_admission **out, vigil_server *srv, const char *path,
-			       char *err, size_t errlen)
-{
-	vigil_admission *a = calloc(1, sizeof(*a));
-	int error;
-	(void)srv;
-	*out = NULL;
-	if (!a)
-		return perr(err, errlen, VIGIL_ENOMEM, "out of memory");
-	pthread_mutex_init(&a->mu, NULL);
-	/* the defaults of issue 14: deny malware, secrets, KEV and fixable CRITICAL, and
-	 * objects failing a HIGH or CRITICAL Kubernetes check; warn on the rest */
-	a->sev = rank_of("CRITICAL");
-	a->fixable_only = 1;
-	a->kev = a->secrets = a->malware = ACT_DENY;
-	a->unknown = ACT_DENY;
-	a->k8s_sev = rank_of("HIGH");
-	a->budget_ms = 2000;
-	a->cache_s = 30;
-	if ((error = vigil_ctx_new(&a->ctx)) < 0) {
-		perr(err, errlen, error, "out of memory");
-		goto done;
-	}
-	if (path && (error = load_file(a, path, err, errlen)) < 0)
-		goto done;
-	if (!path || !a->exclude) {
-		const char *def = "kube-system";
-		if (!(a->exclude = calloc(1, sizeof(char *))) || !(a->exclude[0] = strdup(def))) {
-			error = perr(err, errlen, VIGIL_ENOMEM, "out of memory");
-			goto done;
-		}
-		a->nexclude = 1;
-	}
-	const vigil_trust_policy *tp = a->policy ? vigil_policy_trust(a->policy) : NULL;
-	if (tp) {
-		a->lists = *tp;
-		a->lists.keys = NULL;
-		for (size_t i = 0; tp->keys && tp->keys[i]; i++) {
-			vigil_trust_key **nk = realloc(a->keys, (a->nkeys + 1) * sizeof(*nk));
-			if (!nk) {
-				error = perr(err, errlen, VIGIL_ENOMEM, "out of memory");
-				goto done;
-			}
-			a->keys = nk;
-			if ((error = vigil_trust_key_load(&a->keys[a->nkeys], a->ctx, tp->keys[i])) <
-			    0) {
-				perr(err, errlen, error, "%s", vigil_ctx_error(a->ctx));
-				goto done;
-			}
-			a->nkeys++;
-		}
-	}
-	*out = a;
-	a = NULL;
-	error = 0;
-done:
-	vigil_serve__admission_free(a);
-	return error;
-}
-
-void vigil_serve__admission_free(vigil_admission *a)
-{
-	if (!a)
-		return;
-	for (size_t i = 0; i < a->nexclude; i++)
-		free(a->exclude[i]);
-	free(a->exclude);
-	for (size_t i = 0; i < a->nkeys; i++)
-		vigil_trust_key_free(a->keys[i]);
-	free(a->keys);
-	cache_ent *caches[] = {a->resolved, a->sigs, a->verdicts};
-	for (size_t c = 0; c < VIGIL_ARRAY_LEN(caches); c++)
-		for (size_t i = 0; i < CACHE_SLOTS; i++) {
-			free(caches[c][i].key);
-			free(caches[c][i].value);
-		}
-	vigil_policy_free(a->policy);
-	vigil_ctx_free(a->ctx);
-	pthread_mutex_destroy(&a->mu);
-	free(a);
-}
-
 /* ---- small caches: tag -> digest, digest+key -> signature verdict ------------------------ */
 
 /* A copy of the value cached under key (malloc'd), or NULL when none is fresh. */
-static char *cache_get(vigil_admission *a, cache_ent *c, const char *key)
+static char *cache_get(vigil_admission *a, vigil_adm_cache *c, const char *key)
 {
 	char *v = NULL;
 	int64_t now = mono_s();
 	pthread_mutex_lock(&a->mu);
-	for (size_t i = 0; i < CACHE_SLOTS; i++)
+	for (size_t i = 0; i < VIGIL_ADM_CACHE_SLOTS; i++)
 		if (c[i].key && !strcmp(c[i].key, key)) {
 			if (now - c[i].at < a->cache_s)
 				v = strdup(c[i].value);
@@ -324,8 +55,8 @@ static char *cache_get(vigil_admission *a, cache_ent *c, const char *key)
 	return v;
 }
 
-/* Small text caches: a linear probe over CACHE_SLOTS, the oldest entry replaced. */
-static void cache_put(vigil_admission *a, cache_ent *c, const char *key, const char *value)
+/* Small text caches: a linear probe over VIGIL_ADM_CACHE_SLOTS, the oldest entry replaced. */
+static void cache_put(vigil_admission *a, vigil_adm_cache *c, const char *key, const char *value)
 {
 	size_t slot = 0;
 	char *k = strdup(key), *v = strdup(value);
@@ -335,7 +66,7 @@ static void cache_put(vigil_admission *a, cache_ent *c, const char *key, const c
 		return;
 	}
 	pthread_mutex_lock(&a->mu);
-	for (size_t i = 0; i < CACHE_SLOTS; i++) {
+	for (size_t i = 0; i < VIGIL_ADM_CACHE_SLOTS; i++) {
 		if (c[i].key && !strcmp(c[i].key, key)) {
 			slot = i;
 			break;
@@ -358,8 +89,8 @@ static void cache_put(vigil_admission *a, cache_ent *c, const char *key, const c
 /* What the policy says about one image: items {"rule","detail","deny"}. */
 typedef struct img_eval {
 	const char *image;
-	char digest[72];   /* resolved, or "" */
-	char platform[72]; /* of an index: the linux/amd64 manifest, or "" */
+	char digest[72];    /* resolved, or "" */
+	char platform[72];  /* of an index: the linux/amd64 manifest, or "" */
 	const char *status; /* "scanned", "unscanned", "excluded", "error" */
 	json_t *items;
 } img_eval;
@@ -370,13 +101,13 @@ static void item(img_eval *e, int action, const char *rule, const char *fmt, ...
 {
 	char detail[1024];
 	va_list ap;
-	if (action == ACT_IGNORE)
+	if (action == VIGIL_ADM_IGNORE)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
-	json_array_append_new(e->items, json_pack("{s:s, s:s, s:b}", "rule", rule, "detail",
-						  detail, "deny", action == ACT_DENY));
+	json_array_append_new(e->items, json_pack("{s:s, s:s, s:b}", "rule", rule, "detail", detail,
+						  "deny", action == VIGIL_ADM_DENY));
 }
 
 static vigil_registry_opts reg_opts(vigil_server *srv)
@@ -468,7 +199,7 @@ static char *scan_within_budget(vigil_server *srv, const vigil_ref *ref, img_eva
 	snprintf(repo, sizeof(repo), "%s/%s", ref->host, ref->repo);
 	snprintf(jobref, sizeof(jobref), "%s@%s", repo, e->digest);
 	pthread_mutex_lock(&a->mu);
-	for (size_t i = 0; i < PENDING_SLOTS; i++)
+	for (size_t i = 0; i < VIGIL_ADM_PENDING_SLOTS; i++)
 		if (a->pend[i].job && !strcmp(a->pend[i].digest, e->digest))
 			job = a->pend[i].job;
 	pthread_mutex_unlock(&a->mu);
@@ -482,7 +213,7 @@ static char *scan_within_budget(vigil_server *srv, const vigil_ref *ref, img_eva
 		}
 		pthread_mutex_lock(&a->mu);
 		size_t slot = 0;
-		for (size_t i = 0; i < PENDING_SLOTS; i++)
+		for (size_t i = 0; i < VIGIL_ADM_PENDING_SLOTS; i++)
 			if (!a->pend[i].job || a->pend[i].job < a->pend[slot].job) {
 				slot = i;
 				if (!a->pend[i].job)
@@ -521,8 +252,9 @@ static void ids_text(char *out, size_t n, json_t *ids)
 	out[0] = '\0';
 	json_array_foreach(ids, i, v)
 	{
-		if (i == MAX_IDS) {
-			snprintf(out + off, n - off, " (+%zu more)", json_array_size(ids) - MAX_IDS);
+		if (i == VIGIL_ADM_MAX_IDS) {
+			snprintf(out + off, n - off, " (+%zu more)",
+				 json_array_size(ids) - VIGIL_ADM_MAX_IDS);
 			break;
 		}
 		int w = snprintf(out + off, n - off, "%s%s", i ? ", " : "", json_string_value(v));
@@ -560,8 +292,14 @@ static int ignored(vigil_admission *a, const char *id, json_t *aliases, const ch
 		return 0;
 	json_array_foreach(aliases, i, v) if (n < 16 && json_is_string(v)) al[n++] =
 		json_string_value(v);
-	vigil_policy_subject s = {id,	      al,    pkg && *pkg ? pkg : NULL, purl && *purl ? purl : NULL,
-				  path && *path ? path : NULL, -1, NULL, fingerprint && *fingerprint ? fingerprint : NULL};
+	vigil_policy_subject s = {id,
+				  al,
+				  pkg && *pkg ? pkg : NULL,
+				  purl && *purl ? purl : NULL,
+				  path && *path ? path : NULL,
+				  -1,
+				  NULL,
+				  fingerprint && *fingerprint ? fingerprint : NULL};
 	return vigil_policy__suppress(a->policy, &s, NULL, NULL) != NULL;
 }
 
@@ -575,7 +313,7 @@ static void judge_report(vigil_admission *a, img_eval *e, const char *report)
 	size_t i;
 	char ids[1024];
 	if (!r) {
-		item(e, ACT_DENY, "report", "the stored report cannot be read");
+		item(e, VIGIL_ADM_DENY, "report", "the stored report cannot be read");
 		goto done;
 	}
 	json_array_foreach(json_object_get(r, "vulnerabilities"), i, v)
@@ -583,14 +321,15 @@ static void judge_report(vigil_admission *a, img_eval *e, const char *report)
 		json_t *pkg = json_object_get(v, "package");
 		const char *id = jstr(v, "id"), *pname = jstr(pkg, "name");
 		const char *fixed = json_string_value(json_object_get(v, "fixed_version"));
-		int rank = rank_of(jstr(v, "severity"));
+		int rank = vigil_serve__adm_rank(jstr(v, "severity"));
 		int fixable = !strcmp(jstr(v, "status"), "fixed") && fixed;
 		if (ignored(a, id, json_object_get(v, "aliases"), pname, jstr(pkg, "purl"),
 			    jstr(pkg, "location"), NULL))
 			continue;
-		if (json_is_true(json_object_get(v, "known_exploited")) && a->kev != ACT_IGNORE) {
+		if (json_is_true(json_object_get(v, "known_exploited")) &&
+		    a->kev != VIGIL_ADM_IGNORE) {
 			add_id(kev, "%s in %s %s", id, pname, jstr(pkg, "version"));
-			if (a->kev == ACT_DENY)
+			if (a->kev == VIGIL_ADM_DENY)
 				continue;
 		}
 		if (rank >= a->sev && (fixable || !a->fixable_only)) {
@@ -618,10 +357,13 @@ static void judge_report(vigil_admission *a, img_eval *e, const char *report)
 	}
 	if (json_array_size(deny)) {
 		ids_text(ids, sizeof(ids), deny);
-		item(e, ACT_DENY, "vulnerability", "%zu %svulnerabilit%s at or above %s: %s",
+		item(e, VIGIL_ADM_DENY, "vulnerability", "%zu %svulnerabilit%s at or above %s: %s",
 		     json_array_size(deny), a->fixable_only ? "fixable " : "",
 		     json_array_size(deny) == 1 ? "y" : "ies",
-		     a->sev == 4 ? "CRITICAL" : a->sev == 3 ? "HIGH" : a->sev == 2 ? "MEDIUM" : "LOW",
+		     a->sev == 4   ? "CRITICAL"
+		     : a->sev == 3 ? "HIGH"
+		     : a->sev == 2 ? "MEDIUM"
+				   : "LOW",
 		     ids);
 	}
 	if (json_array_size(kev)) {
@@ -639,8 +381,9 @@ static void judge_report(vigil_admission *a, img_eval *e, const char *report)
 	}
 	if (json_array_size(warn)) {
 		ids_text(ids, sizeof(ids), warn);
-		item(e, ACT_WARN, "vulnerability",
-		     "%zu vulnerabilities below the policy (CRITICAL %d, HIGH %d, MEDIUM %d, LOW %d, "
+		item(e, VIGIL_ADM_WARN, "vulnerability",
+		     "%zu vulnerabilities below the policy (CRITICAL %d, HIGH %d, MEDIUM %d, LOW "
+		     "%d, "
 		     "other %d): %s",
 		     json_array_size(warn), wcount[4], wcount[3], wcount[2], wcount[1], wcount[0],
 		     ids);
@@ -655,8 +398,7 @@ done:
 }
 
 /* Every required key must have signed the image's digest (cached per digest and key). */
-static void check_signatures(vigil_server *srv, vigil_ctx *ctx, const vigil_ref *ref,
-			     img_eval *e)
+static void check_signatures(vigil_server *srv, vigil_ctx *ctx, const vigil_ref *ref, img_eval *e)
 {
 	vigil_admission *a = srv->adm;
 	vigil_registry_opts ro = reg_opts(srv);
@@ -684,11 +426,11 @@ static void check_signatures(vigil_server *srv, vigil_ctx *ctx, const vigil_ref 
 				cache_put(a, a->sigs, key, val);
 		}
 		if (!strcmp(val, "none"))
-			item(e, ACT_DENY, "VGL-TRUST-001", "no valid cosign signature by key %s",
-			     kid);
+			item(e, VIGIL_ADM_DENY, "VGL-TRUST-001",
+			     "no valid cosign signature by key %s", kid);
 		else if (strcmp(val, "valid"))
-			item(e, ACT_DENY, "VGL-TRUST-001", "signature by key %s not checked: %s", kid,
-			     val);
+			item(e, VIGIL_ADM_DENY, "VGL-TRUST-001",
+			     "signature by key %s not checked: %s", kid, val);
 	}
 	vigil_trust_source_free(src);
 }
@@ -703,11 +445,11 @@ static void judge_image(vigil_server *srv, vigil_ctx *ctx, img_eval *e, int dry_
 	char *report = NULL, *dumped = NULL;
 	e->status = "error";
 	if (!e->image[0]) {
-		item(e, ACT_DENY, "reference", "the container has no image");
+		item(e, VIGIL_ADM_DENY, "reference", "the container has no image");
 		return;
 	}
 	if (vigil_ref_parse(&ref, e->image, &why) < 0) {
-		item(e, ACT_DENY, "reference", "not an image reference: %s", why ? why : "?");
+		item(e, VIGIL_ADM_DENY, "reference", "not an image reference: %s", why ? why : "?");
 		return;
 	}
 	/* allowed registries and repositories, digest required: the trust checks */
@@ -716,7 +458,7 @@ static void judge_image(vigil_server *srv, vigil_ctx *ctx, img_eval *e, int dry_
 	    vigil_trust_check(&tf, ctx, &a->lists, &subj) == 0 && tf) {
 		for (size_t i = 0; i < vigil_trust_findings_count(tf); i++) {
 			const vigil_config_finding *f = vigil_trust_findings_get(tf, i);
-			item(e, ACT_DENY, f->check->id, "%s", f->message);
+			item(e, VIGIL_ADM_DENY, f->check->id, "%s", f->message);
 		}
 	}
 	vigil_trust_findings_free(tf);
@@ -790,9 +532,9 @@ static void reason(answer *an, const char *container, const char *image, const c
 				 rule, detail);
 	else
 		vigil_buf_printf(&an->msg, "%s: %s: %s", container, rule, detail);
-	json_array_append_new(an->reasons, json_pack("{s:s, s:s?, s:s, s:s}", "container",
-						     container, "image", image, "rule", rule,
-						     "detail", detail));
+	json_array_append_new(an->reasons,
+			      json_pack("{s:s, s:s?, s:s, s:s}", "container", container, "image",
+					image, "rule", rule, "detail", detail));
 }
 
 static void warning(answer *an, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -801,17 +543,17 @@ static void warning(answer *an, const char *fmt, ...)
 	char s[512];
 	va_list ap;
 	size_t n = json_array_size(an->warnings);
-	if (n > MAX_WARNINGS)
+	if (n > VIGIL_ADM_MAX_WARNINGS)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(s, sizeof(s), fmt, ap);
 	va_end(ap);
-	json_array_append_new(an->warnings,
-			      json_string(n == MAX_WARNINGS ? "(more warnings left out)" : s));
+	json_array_append_new(
+		an->warnings,
+		json_string(n == VIGIL_ADM_MAX_WARNINGS ? "(more warnings left out)" : s));
 }
 
-static void k8s_checks(vigil_admission *a, vigil_ctx *ctx, const vigil_adm_review *rv,
-		       answer *an)
+static void k8s_checks(vigil_admission *a, vigil_ctx *ctx, const vigil_adm_review *rv, answer *an)
 {
 	vigil_config_opts def = VIGIL_CONFIG_OPTS_INIT;
 	const vigil_config_opts *o = a->policy ? vigil_policy_config_opts(a->policy) : &def;
@@ -829,7 +571,7 @@ static void k8s_checks(vigil_admission *a, vigil_ctx *ctx, const vigil_adm_revie
 		if (ignored(a, f->check->id, NULL, NULL, NULL, NULL, NULL))
 			continue;
 		snprintf(what, sizeof(what), "%s (%s)", f->check->title, f->message);
-		if (rank_of(f->severity) >= a->k8s_sev)
+		if (vigil_serve__adm_rank(f->severity) >= a->k8s_sev)
 			reason(an, f->object ? f->object : rv->kind, NULL, f->check->id, what);
 		else
 			warning(an, "%s: %s %s: %s", f->object ? f->object : rv->kind, f->check->id,
@@ -918,8 +660,7 @@ static int decide(vigil_server *srv, vigil_ctx *ctx, const vigil_adm_review *rv,
 	return json_array_size(an->reasons) == 0;
 }
 
-void vigil_serve__admission(vigil_server *srv, const vigil_serve_req *req, int *status,
-			    char **out)
+void vigil_serve__admission(vigil_server *srv, const vigil_serve_req *req, int *status, char **out)
 {
 	vigil_adm_review *rv = NULL;
 	vigil_ctx *ctx = NULL;
@@ -931,9 +672,10 @@ void vigil_serve__admission(vigil_server *srv, const vigil_serve_req *req, int *
 	*out = NULL;
 	if (!srv->o.tls_cert) {
 		*status = 403;
-		*out = strdup("{\"error\":{\"message\":\"the admission webhook needs TLS: start vigil "
-			      "serve with --tls-cert and --tls-key (the API server calls webhooks "
-			      "over HTTPS only)\"}}");
+		*out = strdup(
+			"{\"error\":{\"message\":\"the admission webhook needs TLS: start vigil "
+			"serve with --tls-cert and --tls-key (the API server calls webhooks "
+			"over HTTPS only)\"}}");
 		goto done;
 	}
 	if (!srv->adm) {
@@ -941,9 +683,9 @@ void vigil_serve__admission(vigil_server *srv, const vigil_serve_req *req, int *
 		*out = strdup("{\"error\":{\"message\":\"admission is not configured\"}}");
 		goto done;
 	}
-	if (req->body_too_large || (error = vigil_serve__adm_parse(&rv, req->body ? req->body : "",
-								    req->body_len, err,
-								    sizeof(err))) < 0) {
+	if (req->body_too_large ||
+	    (error = vigil_serve__adm_parse(&rv, req->body ? req->body : "", req->body_len, err,
+					    sizeof(err))) < 0) {
 		json_t *o = json_pack("{s:{s:s}}", "error", "message",
 				      req->body_too_large ? "request body too large" : err);
 		*status = req->body_too_large || error == VIGIL_ELIMIT ? 413 : 400;
@@ -971,10 +713,11 @@ void vigil_serve__admission(vigil_server *srv, const vigil_serve_req *req, int *
 				   an.warnings, "images", an.images, "skipped", skipped);
 	char *dj = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
 	json_decref(detail);
-	vigil_store_admission rec = {rv->uid,	     rv->kind, rv->namespace,
-				     rv->name,	     rv->operation, rv->user,
-				     rv->dry_run,    allowed,	     allowed ? NULL : (char *)an.msg.data,
-				     dj};
+	vigil_store_admission rec = {
+		rv->uid,     rv->kind,	    rv->namespace,
+		rv->name,    rv->operation, rv->user,
+		rv->dry_run, allowed,	    allowed ? NULL : (char *)an.msg.data,
+		dj};
 	if (vigil_store_admission_add(srv->store, NULL, &rec) < 0)
 		vigil_serve__log("error", "admission: cannot record the decision", "error",
 				 vigil_store_error(), NULL);

@@ -8,6 +8,7 @@
 #define VIGIL_SERVE_ADMISSION_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "serve/internal.h"
 
@@ -16,8 +17,8 @@
 
 /* One container of the object: which list it is in and its image. */
 typedef struct vigil_adm_container {
-	char *name;  /* containers[].name ("" when missing) */
-	char *image; /* containers[].image ("" when missing) */
+	char *name;	   /* containers[].name ("" when missing) */
+	char *image;	   /* containers[].image ("" when missing) */
 	const char *field; /* "containers", "initContainers" or "ephemeralContainers" */
 } vigil_adm_container;
 
@@ -57,7 +58,48 @@ int vigil_serve__admission_new(vigil_admission **out, vigil_server *srv, const c
 void vigil_serve__admission_free(vigil_admission *a);
 
 /* POST /k8s/admission: *status and the body in *out (malloc'd). */
-void vigil_serve__admission(vigil_server *srv, const vigil_serve_req *req, int *status,
-			    char **out);
+void vigil_serve__admission(vigil_server *srv, const vigil_serve_req *req, int *status, char **out);
+
+/* ---- shared by admission.c and admission_policy.c -------------------------------------- */
+
+/* Actions of the policy for a kind of finding. */
+
+enum { VIGIL_ADM_IGNORE, VIGIL_ADM_WARN, VIGIL_ADM_DENY };
+#define VIGIL_ADM_SEV_NONE 99
+#define VIGIL_ADM_CACHE_SLOTS 512
+#define VIGIL_ADM_PENDING_SLOTS 64
+#define VIGIL_ADM_MAX_IDS 5	  /* finding ids named per reason */
+#define VIGIL_ADM_MAX_WARNINGS 30 /* warnings in one answer */
+
+typedef struct vigil_adm_cache {
+	char *key, *value;
+	int64_t at; /* monotonic seconds */
+} vigil_adm_cache;
+
+typedef struct vigil_adm_pending {
+	char digest[72];
+	int64_t job;
+} vigil_adm_pending;
+
+/* The policy and the caches of the webhook; one per server. */
+struct vigil_admission {
+	vigil_ctx *ctx;
+	vigil_policy *policy; /* ignore:, checks:, trust: of the same file; NULL = none */
+	int sev;	      /* deny vulnerabilities of this rank or above */
+	int fixable_only, kev, secrets, malware, unknown, k8s_sev;
+	long budget_ms, cache_s;
+	char **exclude;
+	size_t nexclude;
+	vigil_trust_key **keys;
+	size_t nkeys;
+	vigil_trust_policy lists; /* the trust policy without its keys */
+	pthread_mutex_t mu;
+	/* tag -> digest, digest+key -> signature verdict, digest -> the report's judgement */
+	vigil_adm_cache resolved[VIGIL_ADM_CACHE_SLOTS], sigs[VIGIL_ADM_CACHE_SLOTS],
+		verdicts[VIGIL_ADM_CACHE_SLOTS];
+	vigil_adm_pending pend[VIGIL_ADM_PENDING_SLOTS];
+};
+/* 1 LOW, 2 MEDIUM, 3 HIGH, 4 CRITICAL, 0 anything else. */
+int vigil_serve__adm_rank(const char *severity);
 
 #endif

@@ -86,9 +86,9 @@ static json_t *pod_spec(json_t *object, const char *kind)
 
 static int is_workload_kind(const char *kind)
 {
-	static const char *const KINDS[] = {"Pod",	   "Deployment", "StatefulSet",
-					    "DaemonSet",   "ReplicaSet", "Job",
-					    "CronJob",	   "ReplicationController", "PodTemplate"};
+	static const char *const KINDS[] = {
+		"Pod", "Deployment", "StatefulSet",	      "DaemonSet",  "ReplicaSet",
+		"Job", "CronJob",    "ReplicationController", "PodTemplate"};
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(KINDS); i++)
 		if (!strcmp(kind, KINDS[i]))
 			return 1;
@@ -139,10 +139,11 @@ int vigil_serve__adm_parse(vigil_adm_review **out, const char *body, size_t len,
 	*out = NULL;
 	err[0] = '\0';
 	if (vigil_json_values_over(body, len, 100000))
-		return fmt_err(err, errlen, VIGIL_ELIMIT, "the AdmissionReview has too many values");
+		return fmt_err(err, errlen, VIGIL_ELIMIT,
+			       "the AdmissionReview has too many values");
 	if (!(root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je))) {
-		error = fmt_err(err, errlen, VIGIL_EFORMAT, "malformed JSON: %s (line %d)",
-				je.text, je.line);
+		error = fmt_err(err, errlen, VIGIL_EFORMAT, "malformed JSON: %s (line %d)", je.text,
+				je.line);
 		goto done;
 	}
 	const char *av = json_string_value(json_object_get(root, "apiVersion"));
@@ -178,8 +179,7 @@ int vigil_serve__adm_parse(vigil_adm_review **out, const char *body, size_t len,
 	r->name = str_of(nm, 253, &bad);
 	r->namespace = str_of(json_object_get(req, "namespace"), 253, &bad);
 	r->operation = str_of(json_object_get(req, "operation"), 16, &bad);
-	r->user = str_of(json_object_get(json_object_get(req, "userInfo"), "username"), 512,
-			 &bad);
+	r->user = str_of(json_object_get(json_object_get(req, "userInfo"), "username"), 512, &bad);
 	json_t *dr = json_object_get(req, "dryRun");
 	if (dr && !json_is_boolean(dr) && !json_is_null(dr))
 		bad = 1;
@@ -210,10 +210,10 @@ int vigil_serve__adm_parse(vigil_adm_review **out, const char *body, size_t len,
 			error = fmt_err(err, errlen, VIGIL_ENOMEM, "out of memory");
 			goto done;
 		}
-		if (spec && ((error = add_containers(r, spec, "initContainers", err, errlen)) < 0 ||
-			     (error = add_containers(r, spec, "containers", err, errlen)) < 0 ||
-			     (error = add_containers(r, spec, "ephemeralContainers", err,
-						     errlen)) < 0))
+		if (spec &&
+		    ((error = add_containers(r, spec, "initContainers", err, errlen)) < 0 ||
+		     (error = add_containers(r, spec, "containers", err, errlen)) < 0 ||
+		     (error = add_containers(r, spec, "ephemeralContainers", err, errlen)) < 0))
 			goto done;
 		/* the Kubernetes checks read the object as a manifest of its own */
 		if (!(r->object = json_dumps(object, JSON_COMPACT))) {

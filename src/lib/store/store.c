@@ -1214,9 +1214,9 @@ int vigil_store_admission_add(vigil_store *s, int64_t *out, const vigil_store_ad
 	error = exec1(s,
 		      "INSERT INTO admissions(time, uid, kind, namespace, name, operation, user,"
 		      " dry_run, allowed, message, detail) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-		      "issssssiiss", now_s(), a->uid, a->kind, a->namespace, a->name,
-		      a->operation, a->user, (int64_t)(a->dry_run != 0), (int64_t)(a->allowed != 0),
-		      a->message, a->detail);
+		      "issssssiiss", now_s(), a->uid, a->kind, a->namespace, a->name, a->operation,
+		      a->user, (int64_t)(a->dry_run != 0), (int64_t)(a->allowed != 0), a->message,
+		      a->detail);
 	if (error == 0 && out)
 		*out = sqlite3_last_insert_rowid(s->db);
 	pthread_mutex_unlock(&s->mu);
@@ -1245,20 +1245,21 @@ int vigil_store_admissions_json(vigil_store *s, char **out, const vigil_store_ad
 			last = sqlite3_column_int64(st, 0);
 			n++;
 			json_t *o = json_pack(
-				"{s:I, s:I, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:b, s:b, s:s?}", "id",
-				(json_int_t)last, "time", (json_int_t)sqlite3_column_int64(st, 1),
-				"uid", col(st, 2), "kind", col(st, 3), "namespace", col(st, 4),
-				"name", col(st, 5), "operation", col(st, 6), "user", col(st, 7),
-				"dry_run", sqlite3_column_int(st, 8), "allowed",
-				sqlite3_column_int(st, 9), "message", col(st, 10));
+				"{s:I, s:I, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:b, s:b, s:s?}",
+				"id", (json_int_t)last, "time",
+				(json_int_t)sqlite3_column_int64(st, 1), "uid", col(st, 2), "kind",
+				col(st, 3), "namespace", col(st, 4), "name", col(st, 5),
+				"operation", col(st, 6), "user", col(st, 7), "dry_run",
+				sqlite3_column_int(st, 8), "allowed", sqlite3_column_int(st, 9),
+				"message", col(st, 10));
 			if (o && json_is_object(detail))
 				json_object_update(o, detail);
 			json_decref(detail);
 			json_array_append_new(arr, o);
 		}
-		error = dump(out, json_pack("{s:O, s:o}", "admissions", arr, "next",
-					    n == f->limit && n > 0 ? json_integer(last)
-								   : json_null()));
+		error = dump(out,
+			     json_pack("{s:O, s:o}", "admissions", arr, "next",
+				       n == f->limit && n > 0 ? json_integer(last) : json_null()));
 	}
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->mu);
