@@ -415,5 +415,9 @@ if grep -q '^requests=500 errors=0 ' load.txt; then
   pass "load: 500 reviews (a 2-container Deployment and a Pod), 50 connections: $(cat load.txt) $srvms"
 else bad "load: $(cat load.txt) $(tail -3 load.err)"; fi
 
-kill "$spid" 2> /dev/null
+# every server stopped cleanly (SIGTERM): no sanitizer report in any server log
+kill "$spid" 2> /dev/null; wait "$spid" 2> /dev/null
+if grep -l 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' ./*.log > san.txt 2> /dev/null; then
+  bad "sanitizer reports in $(tr '\n' ' ' < san.txt): $(grep -h -m2 'ERROR\|runtime error' $(cat san.txt) | head -2)"
+else pass "servers stopped cleanly, no sanitizer report in their logs"; fi
 exit $fail
