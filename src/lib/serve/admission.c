@@ -91,8 +91,10 @@ typedef struct img_eval {
 	const char *image;
 	char digest[72];    /* resolved, or "" */
 	char platform[72];  /* of an index: the linux/amd64 manifest, or "" */
-	const char *status; /* "scanned", "unscanned", "excluded", "error" */
+	const char *status; /* "scanned", "unscanned", "error" */
 	json_t *items;
+	vigil_ref *ref; /* parsed reference, while judged */
+	int64_t job;	/* its scan job while the request waits for it, else 0 */
 } img_eval;
 
 static void item(img_eval *e, int action, const char *rule, const char *fmt, ...)
@@ -188,10 +190,10 @@ static char *stored_report(vigil_server *srv, const img_eval *e)
 	return NULL;
 }
 
-/* Queues a scan of the image (once per digest while it runs) and waits up to the
- * budget for its report. Returns the report or NULL with why in msg. */
-static char *scan_within_budget(vigil_server *srv, const vigil_ref *ref, img_eval *e, char *msg,
-				size_t msglen)
+/* Queues a scan of the image (once per digest while it runs): the job id, or 0 with why
+ * in msg. */
+static int64_t queue_scan(vigil_server *srv, const vigil_ref *ref, img_eval *e, char *msg,
+			  size_t msglen)
 {
 	vigil_admission *a = srv->adm;
 	char jobref[VIGIL_ADM_MAX_IMAGE + 200], repo[VIGIL_ADM_MAX_IMAGE + 100], st[16] = "";
@@ -206,42 +208,26 @@ static char *scan_within_budget(vigil_server *srv, const vigil_ref *ref, img_eva
 	if (job && (vigil_store_job_status(srv->store, st, job) < 0 || !strcmp(st, "done") ||
 		    !strcmp(st, "failed")))
 		job = 0; /* finished (a failed scan is queued again) */
-	if (!job) {
-		if (vigil_store_job_add(srv->store, &job, "scan", jobref, repo, ref->tag) < 0) {
-			snprintf(msg, msglen, "cannot queue a scan: %s", vigil_store_error());
-			return NULL;
-		}
-		pthread_mutex_lock(&a->mu);
-		size_t slot = 0;
-		for (size_t i = 0; i < VIGIL_ADM_PENDING_SLOTS; i++)
-			if (!a->pend[i].job || a->pend[i].job < a->pend[slot].job) {
-				slot = i;
-				if (!a->pend[i].job)
-					break;
-			}
-		snprintf(a->pend[slot].digest, sizeof(a->pend[slot].digest), "%s", e->digest);
-		a->pend[slot].job = job;
-		pthread_mutex_unlock(&a->mu);
-		vigil_serve__log("info", "admission: scan queued", "image", jobref, NULL);
-		vigil_serve__kick(srv);
+	if (job)
+		return job;
+	if (vigil_store_job_add(srv->store, &job, "scan", jobref, repo, ref->tag) < 0) {
+		snprintf(msg, msglen, "cannot queue a scan: %s", vigil_store_error());
+		return 0;
 	}
-	int64_t until = mono_ms() + a->budget_ms;
-	for (;;) {
-		char *rep = stored_report(srv, e);
-		if (rep)
-			return rep;
-		if (vigil_store_job_status(srv->store, st, job) == 0 && !strcmp(st, "failed")) {
-			snprintf(msg, msglen, "its scan (job %lld) failed", (long long)job);
-			return NULL;
+	pthread_mutex_lock(&a->mu);
+	size_t slot = 0;
+	for (size_t i = 0; i < VIGIL_ADM_PENDING_SLOTS; i++)
+		if (!a->pend[i].job || a->pend[i].job < a->pend[slot].job) {
+			slot = i;
+			if (!a->pend[i].job)
+				break;
 		}
-		if (mono_ms() >= until)
-			break;
-		struct timespec ts = {0, 20 * 1000000L};
-		nanosleep(&ts, NULL);
-	}
-	snprintf(msg, msglen, "not scanned within %ld ms (scan job %lld queued)", a->budget_ms,
-		 (long long)job);
-	return NULL;
+	snprintf(a->pend[slot].digest, sizeof(a->pend[slot].digest), "%s", e->digest);
+	a->pend[slot].job = job;
+	pthread_mutex_unlock(&a->mu);
+	vigil_serve__log("info", "admission: scan queued", "image", jobref, NULL);
+	vigil_serve__kick(srv);
+	return job;
 }
 
 /* "CVE-1 (pkg 1.0, fixed in 2.0), CVE-2 ... (+N more)" from a list of strings. */
@@ -435,20 +421,41 @@ static void check_signatures(vigil_server *srv, vigil_ctx *ctx, const vigil_ref 
 	vigil_trust_source_free(src);
 }
 
-static void judge_image(vigil_server *srv, vigil_ctx *ctx, img_eval *e, int dry_run)
+/* Judges a stored report (and caches the judgement), then the signatures. */
+static void judge_scanned(vigil_server *srv, vigil_ctx *ctx, img_eval *e, const char *report)
 {
 	vigil_admission *a = srv->adm;
-	vigil_ref *ref = NULL;
+	char *dumped;
+	e->status = "scanned";
+	if (report) {
+		judge_report(a, e, report);
+		if ((dumped = json_dumps(e->items, JSON_COMPACT))) {
+			cache_put(a, a->verdicts, e->digest, dumped);
+			free(dumped);
+		}
+	}
+	if (a->nkeys)
+		check_signatures(srv, ctx, e->ref, e);
+}
+
+/* First pass over one image: the reference, the allow-lists, tag -> digest, and the
+ * judgement when its report is stored (or cached). An image without a report gets its
+ * scan queued (e->job) unless dry_run; the caller waits for it. `start` is the
+ * request's start (ms): no registry is asked past half the API server's timeout. */
+static void prepare_image(vigil_server *srv, vigil_ctx *ctx, img_eval *e, int dry_run,
+			  int64_t start)
+{
+	vigil_admission *a = srv->adm;
 	vigil_trust_findings *tf = NULL;
 	const char *why = NULL;
 	char canon[VIGIL_ADM_MAX_IMAGE + 200], msg[600];
-	char *report = NULL, *dumped = NULL;
+	char *report = NULL, *cached;
 	e->status = "error";
 	if (!e->image[0]) {
 		item(e, VIGIL_ADM_DENY, "reference", "the container has no image");
 		return;
 	}
-	if (vigil_ref_parse(&ref, e->image, &why) < 0) {
+	if (vigil_ref_parse(&e->ref, e->image, &why) < 0) {
 		item(e, VIGIL_ADM_DENY, "reference", "not an image reference: %s", why ? why : "?");
 		return;
 	}
@@ -463,54 +470,78 @@ static void judge_image(vigil_server *srv, vigil_ctx *ctx, img_eval *e, int dry_
 	}
 	vigil_trust_findings_free(tf);
 	if (json_array_size(e->items)) /* not from an allowed source: never contacted */
-		goto done;
-	vigil_ref_format(ref, canon, sizeof(canon));
-	if (ref->digest)
-		snprintf(e->digest, sizeof(e->digest), "%s", ref->digest);
-	else if (resolve(srv, ctx, ref, canon, e, msg, sizeof(msg)) < 0) {
+		return;
+	vigil_ref_format(e->ref, canon, sizeof(canon));
+	if (e->ref->digest)
+		snprintf(e->digest, sizeof(e->digest), "%s", e->ref->digest);
+	else if (mono_ms() - start > VIGIL_ADM_REQUEST_MS) {
+		item(e, a->unknown, "unknown", "not resolved: the request ran out of time");
+		return;
+	} else if (resolve(srv, ctx, e->ref, canon, e, msg, sizeof(msg)) < 0) {
 		item(e, a->unknown, "unknown", "cannot resolve the tag to a digest: %s", msg);
-		goto done;
+		return;
 	}
 	/* a digest judged in the last cache_seconds: the same report, the same judgement */
-	if ((dumped = cache_get(a, a->verdicts, e->digest))) {
-		json_t *items = json_loads(dumped, 0, NULL);
-		free(dumped);
-		dumped = NULL;
+	if ((cached = cache_get(a, a->verdicts, e->digest))) {
+		json_t *items = json_loads(cached, 0, NULL);
+		free(cached);
 		if (json_is_array(items)) {
-			e->status = "scanned";
 			json_array_extend(e->items, items);
 			json_decref(items);
-			goto signed_by;
+			judge_scanned(srv, ctx, e, NULL);
+			return;
 		}
 		json_decref(items);
 	}
-	if (!(report = stored_report(srv, e))) {
-		if (dry_run) {
-			e->status = "unscanned";
-			item(e, a->unknown, "unknown",
-			     "%s was never scanned (dry run: no scan started)", e->digest);
-			goto done;
-		}
-		if (!(report = scan_within_budget(srv, ref, e, msg, sizeof(msg)))) {
-			e->status = "unscanned";
-			item(e, a->unknown, "unknown", "%s %s", e->digest, msg);
-			goto done;
-		}
+	if ((report = stored_report(srv, e))) {
+		judge_scanned(srv, ctx, e, report);
+		free(report);
+		return;
 	}
-	e->status = "scanned";
-	judge_report(a, e, report);
-	if ((dumped = json_dumps(e->items, JSON_COMPACT))) {
-		cache_put(a, a->verdicts, e->digest, dumped);
-		free(dumped);
-		dumped = NULL;
+	e->status = "unscanned";
+	if (dry_run)
+		item(e, a->unknown, "unknown", "%s was never scanned (dry run: no scan started)",
+		     e->digest);
+	else if (!(e->job = queue_scan(srv, e->ref, e, msg, sizeof(msg))))
+		item(e, a->unknown, "unknown", "%s %s", e->digest, msg);
+}
+
+/* Second pass: waits (until the scan budget after `start`) for the reports of the
+ * images whose scans were queued, judging each as it arrives; the rest get the
+ * policy's unknown action. */
+static void await_scans(vigil_server *srv, vigil_ctx *ctx, img_eval *ev, size_t nev, int64_t start)
+{
+	vigil_admission *a = srv->adm;
+	char st[16];
+	for (;;) {
+		size_t waiting = 0;
+		for (size_t j = 0; j < nev; j++) {
+			img_eval *e = &ev[j];
+			char *rep;
+			if (!e->job)
+				continue;
+			if ((rep = stored_report(srv, e))) {
+				e->job = 0;
+				judge_scanned(srv, ctx, e, rep);
+				free(rep);
+			} else if (vigil_store_job_status(srv->store, st, e->job) == 0 &&
+				   !strcmp(st, "failed")) {
+				item(e, a->unknown, "unknown", "%s: its scan (job %lld) failed",
+				     e->digest, (long long)e->job);
+				e->job = 0;
+			} else
+				waiting++;
+		}
+		if (!waiting || mono_ms() - start >= a->budget_ms)
+			break;
+		struct timespec ts = {0, 20 * 1000000L};
+		nanosleep(&ts, NULL);
 	}
-signed_by:
-	if (a->nkeys)
-		check_signatures(srv, ctx, ref, e);
-done:
-	free(dumped);
-	free(report);
-	vigil_ref_free(ref);
+	for (size_t j = 0; j < nev; j++)
+		if (ev[j].job)
+			item(&ev[j], a->unknown, "unknown",
+			     "%s not scanned within %ld ms (scan job %lld queued)", ev[j].digest,
+			     a->budget_ms, (long long)ev[j].job);
 }
 
 /* ---- the object -------------------------------------------------------------------------- */
@@ -595,6 +626,7 @@ static int decide(vigil_server *srv, vigil_ctx *ctx, const vigil_adm_review *rv,
 	vigil_admission *a = srv->adm;
 	img_eval *ev = NULL;
 	size_t nev = 0;
+	int64_t start = mono_ms();
 	*skipped = NULL;
 	if (strcmp(rv->operation, "CREATE") && strcmp(rv->operation, "UPDATE")) {
 		*skipped = "operation";
@@ -620,12 +652,16 @@ static int decide(vigil_server *srv, vigil_ctx *ctx, const vigil_adm_review *rv,
 			continue;
 		ev[nev].image = rv->containers[i].image;
 		ev[nev].items = json_array();
-		judge_image(srv, ctx, &ev[nev], rv->dry_run);
-		json_array_append_new(an->images,
-				      json_pack("{s:s, s:s?, s:s}", "image", ev[nev].image,
-						"digest", ev[nev].digest[0] ? ev[nev].digest : NULL,
-						"status", ev[nev].status));
+		prepare_image(srv, ctx, &ev[nev], rv->dry_run, start);
 		nev++;
+	}
+	await_scans(srv, ctx, ev, nev, start);
+	for (size_t j = 0; j < nev; j++) {
+		json_array_append_new(an->images,
+				      json_pack("{s:s, s:s?, s:s}", "image", ev[j].image, "digest",
+						ev[j].digest[0] ? ev[j].digest : NULL, "status",
+						ev[j].status));
+		vigil_ref_free(ev[j].ref);
 	}
 	/* one reason per failing container and rule */
 	for (size_t i = 0; i < rv->ncontainers; i++) {

@@ -69,6 +69,7 @@ enum { VIGIL_ADM_IGNORE, VIGIL_ADM_WARN, VIGIL_ADM_DENY };
 #define VIGIL_ADM_CACHE_SLOTS 512
 #define VIGIL_ADM_PENDING_SLOTS 64
 #define VIGIL_ADM_MAX_IDS 5	  /* finding ids named per reason */
+#define VIGIL_ADM_REQUEST_MS 5000 /* no registry is asked later in a request */
 #define VIGIL_ADM_MAX_WARNINGS 30 /* warnings in one answer */
 
 typedef struct vigil_adm_cache {
