@@ -345,6 +345,20 @@ wait "$bpid"; brc=$?
 grep -q 'pol-bad.json:1: bad value for admission.severity' bad.err && [ "$brc" = 2 ] &&
   pass "a bad policy stops the server: $(head -1 bad.err | cut -c1-120)" || bad "bad policy: rc $brc $(cat bad.err)"
 
+# 13b. digest required, fixable_only false, an ignore rule (server E: a YAML policy)
+printf '%s\n' "admission:" "  fixable_only: false" "ignore:" "  - id: CVE-2099-1001" \
+  "    reason: accepted for this test" "trust:" "  require_digest: true" > pol-e.yaml
+kill "$spid"; wait "$spid" 2> /dev/null
+start a --tls-cert cert.pem --tls-key key.pem --admission-policy pol-e.yaml
+pa=$port
+review --container app=$R/demo/clean:v1 > r-tag.json; adm "$pa" r-tag.json; e1=$(allowed); m1=$(message)
+review --container app=$R/demo/crit@$(digest crit) > r-dig.json; adm "$pa" r-dig.json; e2=$(allowed); w2=$(jq -r '.response.warnings // [] | join(" ")' ans.json)
+review --container app=$R/demo/warn@$(digest warn) > r-nofix.json; adm "$pa" r-nofix.json; e3=$(allowed); m3=$(message)
+if [ "$e1" = false ] && echo "$m1" | grep -q 'VGL-TRUST-004' && [ "$e2" = true ] && ! echo "$w2" | grep -q CVE-2099-1001 &&
+   [ "$e3" = false ] && echo "$m3" | grep -q 'CVE-2099-1004 in vgl-nofix 1.0.0 (no fix)'; then
+  pass "require_digest denies a tag (\"$(echo "$m1" | cut -c1-90)...\"), an ignore rule lifts CVE-2099-1001, fixable_only: false denies the unfixed CRITICAL"
+else bad "digest/ignore/fixable: tag $e1 '$m1'; ignored $e2 '$w2'; unfixed $e3 '$m3'"; fi
+
 # 14. vigil admission-config
 "$VIGIL" admission-config --service vigil/vigil-serve --ca-file ca.pem --failure-policy Ignore --timeout 5 > vwc.yaml 2> vwc.err
 if $PY - vwc.yaml ca.pem <<'EOF'
