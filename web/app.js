@@ -152,7 +152,7 @@ const main = () => document.getElementById('main');
 function setPage(name, ...kids) {
   for (const a of document.querySelectorAll('[data-nav]')) a.classList.toggle('active', a.dataset.nav === name);
   const m = main();
-  m.replaceChildren(...kids);
+  m.replaceChildren(...kids.flat(Infinity).filter((k) => k !== null && k !== undefined && k !== false));
   m.dataset.page = name;
 }
 function card(label, ...value) {
@@ -274,7 +274,7 @@ async function pageImage(digest) {
   /* secrets: rule and path only, never the value */
   const secrets = (r.secrets || []).map((s) => el('tr', { class: 'secret' },
     el('td', {}, s.rule_id), el('td', {}, sevBadge(s.severity)), el('td', { class: 'mono' }, s.path || s.source || ''),
-    el('td', { class: 'num' }, s.layer === undefined ? '' : String(s.layer)), el('td', {}, s.status || '')));
+    el('td', { class: 'num' }, s.layer >= 0 ? String(s.layer) : (s.source || '')), el('td', {}, s.status || '')));
   const malware = (r.malware || []).map((m) => el('tr', {},
     el('td', {}, m.rule), el('td', {}, sevBadge(m.severity)), el('td', { class: 'mono' }, m.path), el('td', { class: 'num' }, String(m.layer)), el('td', {}, m.status || '')));
   const misconf = (r.misconfigurations || []).map((c) => el('tr', {},
@@ -349,7 +349,7 @@ async function pageAdmissions() {
   let d = null, why = '';
   try { d = await api('/api/v1/admissions'); } catch (e) {
     if (e.status === 401) throw e;
-    why = e.status === 404 ? 'Admission control is not enabled on this server.' : e.message;
+    why = e.status === 404 || e.status === 405 ? 'Admission control is not enabled on this server.' : e.message;
   }
   const list = d ? (Array.isArray(d) ? d : d.admissions || d.decisions || d.items || []) : [];
   setPage('admissions', el('h1', {}, 'Admission decisions'),
