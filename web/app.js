@@ -19,7 +19,7 @@ function el(tag, attrs, ...kids) {
     else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
     else e.setAttribute(k, v === true ? '' : v);
   }
-  for (const c of kids.flat()) {
+  for (const c of kids.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     e.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -28,7 +28,7 @@ function el(tag, attrs, ...kids) {
 function svg(tag, attrs, ...kids) {
   const e = document.createElementNS(SVGNS, tag);
   for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
-  for (const c of kids.flat()) if (c) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  for (const c of kids.flat(Infinity)) if (c) e.append(c instanceof Node ? c : document.createTextNode(String(c)));
   return e;
 }
 const num = (n) => (n === null || n === undefined ? '–' : Number(n).toLocaleString('en-US'));

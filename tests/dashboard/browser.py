@@ -76,9 +76,14 @@ def console_errors(allowed=()):
 
 
 def page(name):
-    """Waits until the router has rendered page `name`."""
+    """Waits until the router has rendered page `name`; checks it shows no unrendered
+    value (a JS object or undefined put into the page as text)."""
     wait.until(lambda d: d.find_element(By.ID, "main").get_attribute("data-page") == name
                and d.find_element(By.ID, "main").get_attribute("aria-busy") is None)
+    text = driver.find_element(By.ID, "main").get_attribute("textContent")
+    for junk in ("[object ", "undefined", "NaN"):
+        if junk in text:
+            bad(f"page {name} shows {junk!r}: ...{text[max(0, text.index(junk) - 80):text.index(junk) + 40]}...")
 
 
 def shot(name):
@@ -123,6 +128,8 @@ try:
     driver.find_element(By.ID, "token").send_keys(TOKEN)
     driver.find_element(By.ID, "login-button").click()
     page("overview")
+    if driver.find_element(By.ID, "login").is_displayed() or not driver.find_element(By.ID, "nav").is_displayed():
+        bad("after login the login form is still shown or the navigation hidden")
     st, ov = api("/api/v1/overview")
     m = shown_metrics()
     want_keys = ["images.scanned", "images.known", "vulnerabilities.findings", "vulnerabilities.fixable",
