@@ -164,9 +164,9 @@ async function pageOverview() {
   const v = o.vulnerabilities;
   const share = v.findings ? Math.round((100 * v.fixable) / v.findings) : 0;
   const risk = el('table', { id: 'riskiest' },
-    el('thead', {}, el('tr', {}, el('th', {}, 'Image'), SEVS.slice(0, 4).map((s) => el('th', { class: 'num' }, s)), el('th', { class: 'num' }, 'Total'))),
+    el('thead', {}, el('tr', {}, el('th', {}, 'Image'), el('th', { class: 'num' }, 'KEV'), SEVS.slice(0, 4).map((s) => el('th', { class: 'num' }, s)), el('th', { class: 'num' }, 'Total'))),
     el('tbody', {}, o.riskiest.map((img) => el('tr', { 'data-digest': img.digest },
-      el('td', {}, imageLink(img)),
+      el('td', {}, imageLink(img)), el('td', { class: 'num' }, num(img.kev)),
       SEVS.slice(0, 4).map((s) => el('td', { class: 'num' }, num(img.counts[s]))),
       el('td', { class: 'num' }, num(total(img.counts)))))));
   const wide = el('table', { id: 'widespread' },

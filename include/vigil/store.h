@@ -131,7 +131,8 @@ int vigil_store_vuln_images_json(vigil_store *s, char **out, const char *vuln_id
 
 /* {"images":{"scanned","known","pending","failed"},"severity":{SEV:n},
  * "vulnerabilities":{"findings","fixable","kev_findings","kev_ids","kev_images"},
- * "other":{"secrets","malware","misconfigurations"},"riskiest":[image],
+ * "other":{"secrets","malware","misconfigurations"},"riskiest":[image + "kev"] (most
+ * KEV-listed findings first, then by severity counts),
  * "widespread":[{"id","images","severity","title","known_exploited","cvss"}],
  * "trend":[{"time",SEV:n}],"time"}: `top` (1..100) entries in the two lists. */
 int vigil_store_overview_json(vigil_store *s, char **out, int top);

@@ -161,8 +161,11 @@ assert v["kev_ids"] == len({x["id"] for x in vulns if x["known_exploited"]}) == 
 assert v["kev_images"] == sum(any(x["known_exploited"] for x in r["vulnerabilities"]) for r in reps.values()), v
 for k in ("secrets", "malware", "misconfigurations"):
     assert ov["other"][k] == sum(len(r[k] or []) for r in reps.values()), k
-key = lambda i: tuple(-i["counts"][s] for s in SEVS[:4]) + (i["digest"],)
+kev = {d: sum(bool(x["known_exploited"]) for x in r["vulnerabilities"]) for d, r in reps.items()}
+key = lambda i: (-kev[i["digest"]],) + tuple(-i["counts"][s] for s in SEVS[:4]) + \
+    (-i["counts"]["NEGLIGIBLE"] - i["counts"]["UNKNOWN"], i["digest"])
 assert [i["digest"] for i in ov["riskiest"]] == [i["digest"] for i in sorted(imgs, key=key)][:10], "riskiest order"
+assert all(i["kev"] == kev[i["digest"]] for i in ov["riskiest"]), "riskiest kev"
 # widespread: the number of images per id, most first
 per = {}
 for d, r in reps.items():

@@ -306,8 +306,8 @@ int vigil_serve__dashboard(vigil_server *srv, const vigil_serve_req *req, int *s
 			fail_json(status, out, 400, "top must be 1 to 100");
 			return 1;
 		}
-		store_answer(status, out, vigil_store_overview_json(srv->store, &json, (int)n),
-			     json);
+		int error = vigil_store_overview_json(srv->store, &json, (int)n);
+		store_answer(status, out, error, json);
 		return 1;
 	}
 	if (!strcmp(p, "/api/v1/registries")) {
@@ -341,8 +341,8 @@ int vigil_serve__dashboard(vigil_server *srv, const vigil_serve_req *req, int *s
 			fail_json(status, out, 400, "not a vulnerability id");
 			return 1;
 		}
-		store_answer(status, out, vigil_store_vuln_detail_json(srv->store, &json, rest),
-			     json);
+		int error = vigil_store_vuln_detail_json(srv->store, &json, rest);
+		store_answer(status, out, error, json);
 		return 1;
 	}
 	return 0;

@@ -1198,11 +1198,15 @@ int vigil_store_overview_json(vigil_store *s, char **out, int top)
 	json_object_set_new(o, "other",
 			    json_pack("{s:I, s:I, s:I}", "secrets", (json_int_t)v[0], "malware",
 				      (json_int_t)v[1], "misconfigurations", (json_int_t)v[2]));
-	/* the riskiest images: most CRITICAL, then HIGH, MEDIUM, LOW */
+	/* the riskiest images: most KEV-listed findings, then CRITICAL, HIGH, MEDIUM, LOW,
+	 * then the rest */
 	if ((error = prep(s, &st,
 			  "SELECT digest, repository, scanned_at, db_built, critical, high, medium,"
-			  " low, negligible, unknown FROM manifests ORDER BY critical DESC, high DESC,"
-			  " medium DESC, low DESC, digest LIMIT ?",
+			  " low, negligible, unknown, CASE WHEN json_valid(report) THEN"
+			  " (SELECT count(*) FROM json_each(report,'$.vulnerabilities') v"
+			  "  WHERE json_extract(v.value,'$.known_exploited')=1) ELSE 0 END kev"
+			  " FROM manifests ORDER BY kev DESC, critical DESC, high DESC, medium DESC,"
+			  " low DESC, negligible + unknown DESC, digest LIMIT ?",
 			  "i", (int64_t)top)) < 0)
 		goto done;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -1211,6 +1215,7 @@ int vigil_store_overview_json(vigil_store *s, char **out, int top)
 			error = fail(VIGIL_ENOMEM, "out of memory");
 			goto done;
 		}
+		json_object_set_new(img, "kev", json_integer(sqlite3_column_int64(st, 10)));
 		json_array_append_new(risk, img);
 	}
 	sqlite3_finalize(st);
