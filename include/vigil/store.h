@@ -136,12 +136,16 @@ int vigil_store_vuln_images_json(vigil_store *s, char **out, const char *vuln_id
  * "widespread":[{"id","images","severity","title","known_exploited","cvss"}],
  * "trend":[{"time",SEV:n}],"time"}: `top` (1..100) entries in the two lists. */
 int vigil_store_overview_json(vigil_store *s, char **out, int top);
+/* A short text that changes whenever a scan, a re-evaluation or a job is committed
+ * (cheap: no report is read), for caching what is computed from the whole store. */
+int vigil_store_generation(vigil_store *s, char *out, size_t outlen);
 /* {"digest","repository","tags","scanned_at","db_built","counts"}; VIGIL_ENOTFOUND. */
 int vigil_store_image_json(vigil_store *s, char **out, const char *digest);
 /* {"id","title","severity","cvss","known_exploited","aliases","references","feeds",
- * "images":[image + "findings":[{"package","version","status","fixed_version","layer"}]]};
+ * "images_total","images":[image + "findings":[{"package","version","status",
+ * "fixed_version","layer"}]]}: the first `limit` affected images by digest;
  * VIGIL_ENOTFOUND when no stored image has it. */
-int vigil_store_vuln_detail_json(vigil_store *s, char **out, const char *vuln_id);
+int vigil_store_vuln_detail_json(vigil_store *s, char **out, const char *vuln_id, int limit);
 /* {"targets":[{"ref","repository","digest","status","updated"}]}: every scanned reference. */
 int vigil_store_scan_targets_json(vigil_store *s, char **out);
 

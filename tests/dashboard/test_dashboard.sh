@@ -79,9 +79,14 @@ ids+=("$(api "$ADMIN" POST /api/v1/scans -d "{\"image\":\"$regref\"}" | jq -r .i
 st=""; for id in "${ids[@]}"; do st="$st $(wait_job "$id")"; done
 [ "$st" = " done done done done failed" ] && pass "four images scanned, the unreachable registry image failed" ||
   { bad "scans: $st: $(grep -v '"request"' "$tmp/log" | tail -3)"; exit 1; }
+h0=$(api "$READ" GET /api/v1/overview | jq .severity.HIGH) # computed now, kept by the cache
 sleep 1.1 # the update's history entry gets a later second than the scans'
 upd=$(api "$ADMIN" POST /api/v1/db/update | jq -r .id)
 [ "$(wait_job "$upd")" = done ] && pass "database update re-evaluated the stored images" || bad "db update job"
+h1=$(api "$READ" GET /api/v1/overview | jq .severity.HIGH)
+h2=$(api "$READ" GET "/api/v1/images?limit=500" | jq '[.images[].counts.HIGH] | add')
+[ "$h1" = "$h2" ] && [ "$h1" -gt "$h0" ] && pass "the overview follows the update (HIGH $h0 -> $h1): its cache is dropped when the store changes" ||
+  bad "overview after the update: HIGH $h0 -> $h1, images say $h2"
 ddeb=$(api "$READ" GET "/api/v1/scans/${ids[2]}" | jq -r .digest)
 dsec=$(api "$READ" GET "/api/v1/scans/${ids[3]}" | jq -r .digest)
 
@@ -126,7 +131,10 @@ api "$READ" GET "/api/v1/vulnerabilities/a%20b" > /dev/null; [ "$(code)" = 400 ]
 api "$READ" GET "/api/v1/images/sha256:zz/view" > /dev/null; [ "$(code)" = 400 ] || { ok=0; echo "  bad digest: $(code)"; }
 api "$READ" GET "/api/v1/images/sha256:$(printf '0%.0s' $(seq 64))/view" > /dev/null; [ "$(code)" = 404 ] || { ok=0; echo "  unknown image: $(code)"; }
 api "$READ" GET "/api/v1/overview?top=0" > /dev/null; [ "$(code)" = 400 ] || { ok=0; echo "  top=0: $(code)"; }
-[ $ok = 1 ] && pass "dashboard API: 401 without or with a wrong token, 200 with read, 400/404 for bad or unknown ids" ||
+api "$READ" GET "/api/v1/vulnerabilities/CVE-2099-3101?limit=0" > /dev/null; [ "$(code)" = 400 ] || { ok=0; echo "  limit=0: $(code)"; }
+l1=$(api "$READ" GET "/api/v1/vulnerabilities/CVE-2099-3101?limit=1" | jq -c '[(.images | length), .images_total]')
+[ "$l1" = "[1,2]" ] || { ok=0; echo "  limit=1: $l1"; }
+[ $ok = 1 ] && pass "dashboard API: 401 without or with a wrong token, 200 with read, 400/404 for bad or unknown ids, limit on affected images" ||
   bad "dashboard API status codes"
 
 api "$READ" GET /api/v1/overview > "$tmp/overview.json"
@@ -177,6 +185,7 @@ for w in ov["widespread"]:
     assert w["images"] == len(per[w["id"]]), w
     vi, vd = L("vi-" + w["id"] + ".json"), L("vd-" + w["id"] + ".json")
     assert sorted(i["digest"] for i in vd["images"]) == sorted(i["digest"] for i in vi["images"]) == sorted(per[w["id"]]), w
+    assert vd["images_total"] == len(per[w["id"]]), vd["images_total"]
     one = next(x for x in vulns if x["id"] == w["id"])
     assert w["severity"] == vd["severity"] == one["severity"] and w["known_exploited"] == one["known_exploited"], w
     for i in vd["images"]:

@@ -6,6 +6,7 @@
  * docs/dashboard.md.
  */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +199,44 @@ done:
 	free(inv);
 }
 
+/* The overview reads every report: it is kept and served again while the store's
+ * generation (vigil_store_generation) stays the same. One cache per process. */
+static pthread_mutex_t ov_mu = PTHREAD_MUTEX_INITIALIZER;
+static vigil_store *ov_store;
+static char ov_gen[256];
+static int ov_top;
+static char *ov_json;
+
+static void overview(vigil_server *srv, int top, int *status, char **out)
+{
+	char gen[256];
+	char *json = NULL;
+	int error;
+	if ((error = vigil_store_generation(srv->store, gen, sizeof(gen))) < 0) {
+		store_answer(status, out, error, NULL);
+		return;
+	}
+	pthread_mutex_lock(&ov_mu);
+	if (ov_json && ov_store == srv->store && ov_top == top && !strcmp(ov_gen, gen)) {
+		*out = strdup(ov_json);
+		*status = 200;
+		pthread_mutex_unlock(&ov_mu);
+		return;
+	}
+	pthread_mutex_unlock(&ov_mu);
+	error = vigil_store_overview_json(srv->store, &json, top);
+	if (error == 0) {
+		pthread_mutex_lock(&ov_mu);
+		free(ov_json);
+		ov_json = strdup(json);
+		ov_store = srv->store;
+		ov_top = top;
+		snprintf(ov_gen, sizeof(ov_gen), "%s", gen);
+		pthread_mutex_unlock(&ov_mu);
+	}
+	store_answer(status, out, error, json);
+}
+
 /* The registry host of a scan reference: "local" for a path, layout or archive, the
  * host part of HOST/REPO, else "docker.io". */
 static void host_of(char *out, size_t outlen, const char *ref)
@@ -306,8 +345,7 @@ int vigil_serve__dashboard(vigil_server *srv, const vigil_serve_req *req, int *s
 			fail_json(status, out, 400, "top must be 1 to 100");
 			return 1;
 		}
-		int error = vigil_store_overview_json(srv->store, &json, (int)n);
-		store_answer(status, out, error, json);
+		overview(srv, (int)n, status, out);
 		return 1;
 	}
 	if (!strcmp(p, "/api/v1/registries")) {
@@ -341,7 +379,13 @@ int vigil_serve__dashboard(vigil_server *srv, const vigil_serve_req *req, int *s
 			fail_json(status, out, 400, "not a vulnerability id");
 			return 1;
 		}
-		int error = vigil_store_vuln_detail_json(srv->store, &json, rest);
+		const char *lim = req->arg ? req->arg(req->arg_payload, "limit") : NULL;
+		uint64_t l = 200;
+		if (lim && (vigil_parse_uint(&l, lim, 1000) < 0 || l == 0)) {
+			fail_json(status, out, 400, "limit must be 1 to 1000");
+			return 1;
+		}
+		int error = vigil_store_vuln_detail_json(srv->store, &json, rest, (int)l);
 		store_answer(status, out, error, json);
 		return 1;
 	}

@@ -1139,11 +1139,146 @@ done:
 	return error;
 }
 
+/* Sets "vulnerabilities" and "other" of the overview `o` from one pass over every
+ * report; *kev_out maps each digest with KEV-listed findings to their number. */
+static int findings_pass(vigil_store *s, json_t *o, json_t **kev_out)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *kev = json_object(), *ids = json_object();
+	int64_t findings = 0, fixable = 0, kevf = 0, kevimg = 0, other[3] = {0};
+	int error, rc;
+	*kev_out = NULL;
+	if (!kev || !ids) {
+		error = fail(VIGIL_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((error = prep(s, &st,
+			  "SELECT m.digest, count(v.key),"
+			  " total(json_extract(v.value,'$.status')='fixed'),"
+			  " total(json_extract(v.value,'$.known_exploited')=1),"
+			  " group_concat(CASE WHEN json_extract(v.value,'$.known_exploited')=1 THEN"
+			  "  json_extract(v.value,'$.id') END, char(9)),"
+			  " json_array_length(m.report,'$.secrets'),"
+			  " json_array_length(m.report,'$.malware'),"
+			  " json_array_length(m.report,'$.misconfigurations')"
+			  " FROM manifests m LEFT JOIN json_each(m.report,'$.vulnerabilities') v"
+			  " GROUP BY m.digest",
+			  "")) < 0)
+		goto done;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t k = sqlite3_column_int64(st, 3);
+		findings += sqlite3_column_int64(st, 1);
+		fixable += sqlite3_column_int64(st, 2);
+		kevf += k;
+		for (int i = 0; i < 3; i++)
+			other[i] += sqlite3_column_int64(st, 5 + i);
+		if (k > 0) {
+			kevimg++;
+			json_object_set_new(kev, col(st, 0), json_integer(k));
+		}
+		for (const char *p = col(st, 4); p && *p;) {
+			size_t n = strcspn(p, "\t");
+			char id[256];
+			snprintf(id, sizeof(id), "%.*s", (int)(n < 255 ? n : 255), p);
+			json_object_set_new(ids, id, json_true());
+			p += n + (p[n] == '\t');
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		error = sqlfail(s, "reports");
+		goto done;
+	}
+	json_object_set_new(o, "vulnerabilities",
+			    json_pack("{s:I, s:I, s:I, s:I, s:I}", "findings", (json_int_t)findings,
+				      "fixable", (json_int_t)fixable, "kev_findings", (json_int_t)kevf,
+				      "kev_ids", (json_int_t)json_object_size(ids), "kev_images",
+				      (json_int_t)kevimg));
+	json_object_set_new(o, "other",
+			    json_pack("{s:I, s:I, s:I}", "secrets", (json_int_t)other[0], "malware",
+				      (json_int_t)other[1], "misconfigurations", (json_int_t)other[2]));
+	*kev_out = kev;
+	kev = NULL;
+done:
+	sqlite3_finalize(st);
+	json_decref(kev);
+	json_decref(ids);
+	return error;
+}
+
+typedef struct risk_row {
+	char digest[80];
+	int64_t k[6]; /* KEV, CRITICAL, HIGH, MEDIUM, LOW, NEGLIGIBLE + UNKNOWN */
+} risk_row;
+
+static int risk_cmp(const void *a, const void *b)
+{
+	const risk_row *x = a, *y = b;
+	for (int i = 0; i < 6; i++)
+		if (x->k[i] != y->k[i])
+			return x->k[i] > y->k[i] ? -1 : 1;
+	return strcmp(x->digest, y->digest);
+}
+
+/* Appends the `top` riskiest images (image objects with "kev") to `risk`. */
+static int riskiest(vigil_store *s, json_t *risk, json_t *kev, int top)
+{
+	sqlite3_stmt *st = NULL;
+	vigil_vec v = VIGIL_VEC_INIT(risk_row);
+	int error, rc;
+	if ((error = prep(s, &st,
+			  "SELECT digest, critical, high, medium, low, negligible + unknown"
+			  " FROM manifests",
+			  "")) < 0)
+		return error;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		risk_row *r = vigil_vec_push(&v);
+		if (!r) {
+			error = fail(VIGIL_ENOMEM, "out of memory");
+			goto done;
+		}
+		snprintf(r->digest, sizeof(r->digest), "%s", col(st, 0) ? col(st, 0) : "");
+		r->k[0] = json_integer_value(json_object_get(kev, r->digest));
+		for (int i = 1; i < 6; i++)
+			r->k[i] = sqlite3_column_int64(st, i);
+	}
+	if (rc != SQLITE_DONE) {
+		error = sqlfail(s, "manifests");
+		goto done;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (v.len)
+		qsort(v.data, v.len, sizeof(risk_row), risk_cmp);
+	for (size_t i = 0; i < v.len && i < (size_t)top; i++) {
+		const risk_row *r = &VIGIL_VEC_AT(&v, risk_row, i);
+		if ((error = prep(s, &st,
+				  "SELECT digest, repository, scanned_at, db_built, critical, high,"
+				  " medium, low, negligible, unknown FROM manifests WHERE digest=?",
+				  "s", r->digest)) < 0)
+			goto done;
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			json_t *img = image_obj(s, st);
+			if (!img) {
+				error = fail(VIGIL_ENOMEM, "out of memory");
+				goto done;
+			}
+			json_object_set_new(img, "kev", json_integer(r->k[0]));
+			json_array_append_new(risk, img);
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+done:
+	sqlite3_finalize(st);
+	vigil_vec_free(&v);
+	return error;
+}
+
 int vigil_store_overview_json(vigil_store *s, char **out, int top)
 {
 	sqlite3_stmt *st = NULL;
 	json_t *o = json_object(), *sev = json_object(), *risk = json_array(),
-	       *wide = json_array(), *trend = NULL;
+	       *wide = json_array(), *trend = NULL, *kev = NULL;
 	int64_t v[8];
 	int error;
 	*out = NULL;
@@ -1174,52 +1309,14 @@ int vigil_store_overview_json(vigil_store *s, char **out, int top)
 	for (int k = 0; k < 6; k++)
 		json_object_set_new(sev, SEVS[k], json_integer(v[k]));
 	json_object_set(o, "severity", sev);
-	/* the findings' own fields: fix, KEV (SQLite's JSON functions over the reports) */
-	if ((error = ints1(s, v, 5,
-			   "SELECT count(*), total(json_extract(v.value,'$.status')='fixed'),"
-			   " total(json_extract(v.value,'$.known_exploited')=1),"
-			   " count(DISTINCT CASE WHEN json_extract(v.value,'$.known_exploited')=1"
-			   "  THEN json_extract(v.value,'$.id') END),"
-			   " count(DISTINCT CASE WHEN json_extract(v.value,'$.known_exploited')=1"
-			   "  THEN m.digest END)"
-			   " FROM manifests m, json_each(m.report,'$.vulnerabilities') v"
-			   " WHERE json_valid(m.report)")) < 0)
+	/* one pass over the reports (SQLite's JSON functions): per image the findings, the
+	 * fixable and KEV-listed ones, the KEV ids, the other kinds */
+	if ((error = findings_pass(s, o, &kev)) < 0)
 		goto done;
-	json_object_set_new(o, "vulnerabilities",
-			    json_pack("{s:I, s:I, s:I, s:I, s:I}", "findings", (json_int_t)v[0],
-				      "fixable", (json_int_t)v[1], "kev_findings", (json_int_t)v[2],
-				      "kev_ids", (json_int_t)v[3], "kev_images", (json_int_t)v[4]));
-	if ((error = ints1(s, v, 3,
-			   "SELECT total(json_array_length(report,'$.secrets')),"
-			   " total(json_array_length(report,'$.malware')),"
-			   " total(json_array_length(report,'$.misconfigurations'))"
-			   " FROM manifests WHERE json_valid(report)")) < 0)
-		goto done;
-	json_object_set_new(o, "other",
-			    json_pack("{s:I, s:I, s:I}", "secrets", (json_int_t)v[0], "malware",
-				      (json_int_t)v[1], "misconfigurations", (json_int_t)v[2]));
 	/* the riskiest images: most KEV-listed findings, then CRITICAL, HIGH, MEDIUM, LOW,
 	 * then the rest */
-	if ((error = prep(s, &st,
-			  "SELECT digest, repository, scanned_at, db_built, critical, high, medium,"
-			  " low, negligible, unknown, CASE WHEN json_valid(report) THEN"
-			  " (SELECT count(*) FROM json_each(report,'$.vulnerabilities') v"
-			  "  WHERE json_extract(v.value,'$.known_exploited')=1) ELSE 0 END kev"
-			  " FROM manifests ORDER BY kev DESC, critical DESC, high DESC, medium DESC,"
-			  " low DESC, negligible + unknown DESC, digest LIMIT ?",
-			  "i", (int64_t)top)) < 0)
+	if ((error = riskiest(s, risk, kev, top)) < 0)
 		goto done;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *img = image_obj(s, st);
-		if (!img) {
-			error = fail(VIGIL_ENOMEM, "out of memory");
-			goto done;
-		}
-		json_object_set_new(img, "kev", json_integer(sqlite3_column_int64(st, 10)));
-		json_array_append_new(risk, img);
-	}
-	sqlite3_finalize(st);
-	st = NULL;
 	json_object_set(o, "riskiest", risk);
 	/* the most widespread vulnerabilities */
 	if ((error = prep(s, &st,
@@ -1259,6 +1356,29 @@ done:
 	json_decref(sev);
 	json_decref(risk);
 	json_decref(wide);
+	json_decref(kev);
+	return error;
+}
+
+int vigil_store_generation(vigil_store *s, char *out, size_t outlen)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st,
+			  "SELECT (SELECT count(*) || ':' || total(scanned_at) || ':' ||"
+			  " ifnull(max(scanned_at), 0) FROM manifests) || '/' ||"
+			  " (SELECT ifnull(max(id), 0) FROM history) || '/' ||"
+			  " (SELECT count(*) || ':' || ifnull(max(id), 0) || ':' || total(updated) || ':'"
+			  " || total(status='done') || ':' || total(status='failed') FROM jobs)",
+			  "")) == 0) {
+		if (sqlite3_step(st) != SQLITE_ROW || !col(st, 0))
+			error = sqlfail(s, "generation");
+		else
+			snprintf(out, outlen, "%s", col(st, 0));
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
 	return error;
 }
 
@@ -1282,7 +1402,7 @@ int vigil_store_image_json(vigil_store *s, char **out, const char *digest)
 	return error;
 }
 
-int vigil_store_vuln_detail_json(vigil_store *s, char **out, const char *vuln_id)
+int vigil_store_vuln_detail_json(vigil_store *s, char **out, const char *vuln_id, int limit)
 {
 	sqlite3_stmt *st = NULL;
 	json_t *arr = json_array(), *facts = NULL;
@@ -1301,8 +1421,8 @@ int vigil_store_vuln_detail_json(vigil_store *s, char **out, const char *vuln_id
 			  "  json_each(m.report,'$.vulnerabilities') v"
 			  "  WHERE json_extract(v.value,'$.id')=?1)"
 			  " FROM manifests m WHERE json_valid(m.report) AND m.digest IN"
-			  " (SELECT digest FROM vulnindex WHERE vuln=?1) ORDER BY m.digest",
-			  "s", vuln_id)) < 0)
+			  " (SELECT digest FROM vulnindex WHERE vuln=?1) ORDER BY m.digest LIMIT ?2",
+			  "si", vuln_id, (int64_t)(limit < 1 ? 200 : limit))) < 0)
 		goto done;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		json_t *img = image_obj(s, st), *fs = json_loads(col(st, 10) ? col(st, 10) : "[]",
@@ -1346,9 +1466,18 @@ int vigil_store_vuln_detail_json(vigil_store *s, char **out, const char *vuln_id
 		error = fail(VIGIL_ENOTFOUND, "no stored image has %.200s", vuln_id);
 		goto done;
 	}
+	int64_t total = 0;
+	if ((error = prep(s, &st, "SELECT count(DISTINCT digest) FROM vulnindex WHERE vuln=?", "s",
+			  vuln_id)) < 0)
+		goto done;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		total = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
 	json_t *o = facts ? facts : json_object();
 	facts = NULL;
 	json_object_set_new(o, "id", json_string(vuln_id));
+	json_object_set_new(o, "images_total", json_integer(total));
 	json_object_set(o, "images", arr);
 	error = dump(out, o);
 done:
