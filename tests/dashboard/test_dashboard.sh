@@ -44,7 +44,8 @@ rm -f "$tmp/port"
 "$VIGIL" serve --listen 127.0.0.1:0 --port-file "$tmp/port" --data "$data" --db "$tmp/db" \
   --db-from "$tmp/m2" --images-dir "$imgs" --workers 2 --insecure-registry 127.0.0.1 \
   2> "$tmp/log" &
-pids+=($!)
+spid=$!
+pids+=($spid)
 for _ in $(seq 1 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 port=$(cat "$tmp/port" 2> /dev/null)
 [ -n "$port" ] || { bad "server did not start: $(tail -3 "$tmp/log")"; exit 1; }
@@ -238,6 +239,9 @@ rc=$?
 [ $rc = 0 ] || fail=1
 n=$(ls "$out"/*.png 2> /dev/null | wc -l)
 [ "$n" -ge 8 ] && pass "$n screenshots saved in $out" || bad "screenshots: $n in $out"
+kill -TERM "$spid"; wait "$spid"; rc=$?
+if [ $rc = 0 ] && ! grep -q 'Sanitizer' "$tmp/log"; then pass "the server stops cleanly on SIGTERM (no sanitizer report)"
+else bad "server exit $rc: $(grep -m3 'Sanitizer\|SUMMARY' "$tmp/log")"; fi
 grep '"level":"error"' "$tmp/log" | grep -v '"msg":"scan failed","image":"127.0.0.1:' > "$tmp/errors"
 [ -s "$tmp/errors" ] && bad "server errors: $(head -2 "$tmp/errors")"
 exit $fail
