@@ -64,16 +64,17 @@ static int add_image(int i)
 			  "\"layer\":{\"index\":99999}}"
 			: "",
 		 i == 2 ? -1 : i);
-	snprintf(inv, sizeof(inv),
-		 "{\"packages\":[{\"name\":\"zlib\",\"version\":\"1\",\"type\":\"deb\",\"layer\":0,"
-		 "\"layer_diff_id\":\"sha256:aa\"},{\"name\":\"curl\",\"layer\":%d},{\"name\":\"q\","
-		 "\"layer\":\"x\"}]}",
-		 i == 1 ? 5000 : 1);
-	vigil_store_scan sc = {digest,	       i == 1 ? NULL : "team/app",
-			       tags,	       "2099-01-01T00:00:00Z",
-			       inv,	       report,
-			       counts,	       i == 0 ? vulns_a : vulns_b,
-			       pkgs,	       0,
+	snprintf(
+		inv, sizeof(inv),
+		"{\"packages\":[{\"name\":\"zlib\",\"version\":\"1\",\"type\":\"deb\",\"layer\":0,"
+		"\"layer_diff_id\":\"sha256:aa\"},{\"name\":\"curl\",\"layer\":%d},{\"name\":\"q\","
+		"\"layer\":\"x\"}]}",
+		i == 1 ? 5000 : 1);
+	vigil_store_scan sc = {digest, i == 1 ? NULL : "team/app",
+			       tags,   "2099-01-01T00:00:00Z",
+			       inv,    report,
+			       counts, i == 0 ? vulns_a : vulns_b,
+			       pkgs,   0,
 			       0};
 	return vigil_store_scan_commit(srv.store, NULL, &sc, no_events, NULL);
 }
@@ -86,7 +87,8 @@ static int setup(void)
 	if (!mkdtemp(dir) || vigil_store_open(&srv.store, dir) < 0)
 		return -1;
 	for (int i = 0; i < 2; i++)
-		if (vigil_store_token_add(srv.store, tokens[i], i ? "admin" : "read", scopes[i]) < 0)
+		if (vigil_store_token_add(srv.store, tokens[i], i ? "admin" : "read", scopes[i]) <
+		    0)
 			return -1;
 	for (int i = 0; i < 3; i++)
 		if (add_image(i) < 0)

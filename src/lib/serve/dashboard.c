@@ -40,7 +40,7 @@ static void store_answer(int *status, char **out, int error, char *json)
 	if (error < 0) {
 		free(json);
 		fail_json(status, out,
-			  error == VIGIL_ENOTFOUND			   ? 404
+			  error == VIGIL_ENOTFOUND			    ? 404
 			  : error == VIGIL_EINVAL || error == VIGIL_EFORMAT ? 400
 									    : 500,
 			  vigil_store_error());
@@ -93,8 +93,8 @@ static json_t *layers_of(json_t *report, json_t *inv)
 {
 	json_t *layers = json_array(), *f, *l;
 	size_t i;
-	json_int_t n = json_integer_value(json_object_get(json_object_get(report, "image"),
-							  "layers"));
+	json_int_t n =
+		json_integer_value(json_object_get(json_object_get(report, "image"), "layers"));
 	if (!layers)
 		return NULL;
 	if (n > 0)
@@ -253,7 +253,8 @@ static void host_of(char *out, size_t outlen, const char *ref)
 			return;
 		}
 	if (ref[n] == '/' && n > 0 &&
-	    (memchr(ref, '.', n) || memchr(ref, ':', n) || (n == 9 && !strncmp(ref, "localhost", 9))))
+	    (memchr(ref, '.', n) || memchr(ref, ':', n) ||
+	     (n == 9 && !strncmp(ref, "localhost", 9))))
 		snprintf(out, outlen, "%.*s", (int)(n < 255 ? n : 255), ref);
 	else
 		snprintf(out, outlen, "docker.io");
@@ -282,7 +283,8 @@ static void registries(vigil_server *srv, int *status, char **out)
 		host_of(host, sizeof(host), ref);
 		if (!(r = json_object_get(by, host))) {
 			r = json_pack("{s:s, s:{}, s:{}, s:I, s:I}", "name", host, "repositories",
-				      "images", "failed", (json_int_t)0, "last_scan", (json_int_t)0);
+				      "images", "failed", (json_int_t)0, "last_scan",
+				      (json_int_t)0);
 			if (!r)
 				continue;
 			json_object_set_new(by, host, r);
@@ -305,8 +307,9 @@ static void registries(vigil_server *srv, int *status, char **out)
 		json_t *rv;
 		json_object_foreach(json_object_get(e, "repositories"), rk, rv)
 			json_array_append_new(repos, json_string(rk));
-		json_object_set_new(e, "images",
-				    json_integer((json_int_t)json_object_size(json_object_get(e, "images"))));
+		json_object_set_new(
+			e, "images",
+			json_integer((json_int_t)json_object_size(json_object_get(e, "images"))));
 		json_object_set_new(e, "repositories", repos);
 		json_array_append(arr, e);
 	}

@@ -61,8 +61,8 @@ static enum MHD_Result respond(struct MHD_Connection *c, int status, char *body,
 static enum MHD_Result respond_asset(struct MHD_Connection *c, const vigil_serve_asset *a,
 				     int *status)
 {
-	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-						      MHD_HTTP_HEADER_IF_NONE_MATCH);
+	const char *inm =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
 	int fresh = inm && strstr(inm, a->etag);
 	struct MHD_Response *r = MHD_create_response_from_buffer(
 		fresh ? 0 : a->len, (void *)a->data, MHD_RESPMEM_PERSISTENT);

@@ -1051,15 +1051,17 @@ static json_t *vuln_facts(vigil_store *s, const char *id)
 {
 	sqlite3_stmt *st = NULL;
 	json_t *o = json_object();
-	if (o && prep(s, &st,
-		      "SELECT json_extract(v.value,'$.severity'), json_extract(v.value,'$.title'),"
-		      " json_extract(v.value,'$.known_exploited'), json_extract(v.value,'$.cvss.score')"
-		      " FROM manifests m, json_each(m.report,'$.vulnerabilities') v"
-		      " WHERE m.digest=(SELECT digest FROM vulnindex WHERE vuln=? LIMIT 1)"
-		      " AND json_valid(m.report) AND json_extract(v.value,'$.id')=? LIMIT 1",
-		      "ss", id, id) == 0 &&
+	if (o &&
+	    prep(s, &st,
+		 "SELECT json_extract(v.value,'$.severity'), json_extract(v.value,'$.title'),"
+		 " json_extract(v.value,'$.known_exploited'), json_extract(v.value,'$.cvss.score')"
+		 " FROM manifests m, json_each(m.report,'$.vulnerabilities') v"
+		 " WHERE m.digest=(SELECT digest FROM vulnindex WHERE vuln=? LIMIT 1)"
+		 " AND json_valid(m.report) AND json_extract(v.value,'$.id')=? LIMIT 1",
+		 "ss", id, id) == 0 &&
 	    sqlite3_step(st) == SQLITE_ROW) {
-		json_object_set_new(o, "severity", json_string(col(st, 0) ? col(st, 0) : "UNKNOWN"));
+		json_object_set_new(o, "severity",
+				    json_string(col(st, 0) ? col(st, 0) : "UNKNOWN"));
 		if (col(st, 1))
 			json_object_set_new(o, "title", json_string(col(st, 1)));
 		json_object_set_new(o, "known_exploited", json_boolean(sqlite3_column_int(st, 2)));
@@ -1113,14 +1115,16 @@ static int trend_of(vigil_store *s, json_t **out, int maxpts)
 	if (n > (size_t)maxpts) {
 		/* keep the last point of each of maxpts equal slices of [t0, t1] */
 		int64_t t0 = json_integer_value(json_object_get(json_array_get(pts, 0), "time"));
-		int64_t t1 = json_integer_value(json_object_get(json_array_get(pts, n - 1), "time"));
+		int64_t t1 =
+			json_integer_value(json_object_get(json_array_get(pts, n - 1), "time"));
 		json_t *kept = json_array();
 		int64_t span = t1 - t0 + 1;
 		for (size_t i = 0; kept && i < n; i++) {
 			json_t *p = json_array_get(pts, i), *q = json_array_get(pts, i + 1);
-			int64_t bp = (json_integer_value(json_object_get(p, "time")) - t0) * maxpts / span;
-			int64_t bq = q ? (json_integer_value(json_object_get(q, "time")) - t0) * maxpts /
-						 span
+			int64_t bp = (json_integer_value(json_object_get(p, "time")) - t0) *
+				     maxpts / span;
+			int64_t bq = q ? (json_integer_value(json_object_get(q, "time")) - t0) *
+						     maxpts / span
 				       : -1;
 			if (bp != bq)
 				json_array_append(kept, p);
@@ -1188,14 +1192,15 @@ static int findings_pass(vigil_store *s, json_t *o, json_t **kev_out)
 		error = sqlfail(s, "reports");
 		goto done;
 	}
-	json_object_set_new(o, "vulnerabilities",
-			    json_pack("{s:I, s:I, s:I, s:I, s:I}", "findings", (json_int_t)findings,
-				      "fixable", (json_int_t)fixable, "kev_findings", (json_int_t)kevf,
-				      "kev_ids", (json_int_t)json_object_size(ids), "kev_images",
-				      (json_int_t)kevimg));
+	json_object_set_new(
+		o, "vulnerabilities",
+		json_pack("{s:I, s:I, s:I, s:I, s:I}", "findings", (json_int_t)findings, "fixable",
+			  (json_int_t)fixable, "kev_findings", (json_int_t)kevf, "kev_ids",
+			  (json_int_t)json_object_size(ids), "kev_images", (json_int_t)kevimg));
 	json_object_set_new(o, "other",
 			    json_pack("{s:I, s:I, s:I}", "secrets", (json_int_t)other[0], "malware",
-				      (json_int_t)other[1], "misconfigurations", (json_int_t)other[2]));
+				      (json_int_t)other[1], "misconfigurations",
+				      (json_int_t)other[2]));
 	*kev_out = kev;
 	kev = NULL;
 done:
@@ -1277,8 +1282,8 @@ done:
 int vigil_store_overview_json(vigil_store *s, char **out, int top)
 {
 	sqlite3_stmt *st = NULL;
-	json_t *o = json_object(), *sev = json_object(), *risk = json_array(),
-	       *wide = json_array(), *trend = NULL, *kev = NULL;
+	json_t *o = json_object(), *sev = json_object(), *risk = json_array(), *wide = json_array(),
+	       *trend = NULL, *kev = NULL;
 	int64_t v[8];
 	int error;
 	*out = NULL;
@@ -1290,13 +1295,14 @@ int vigil_store_overview_json(vigil_store *s, char **out, int top)
 		goto done;
 	}
 	/* images: scanned ones, plus scan targets never scanned (queued, running, failed) */
-	if ((error = ints1(s, v, 4,
-			   "SELECT (SELECT count(*) FROM manifests),"
-			   " (SELECT count(*) FROM (SELECT digest FROM manifests UNION"
-			   "  SELECT ref FROM jobs j WHERE kind='scan' AND digest IS NULL AND NOT"
-			   "  EXISTS(SELECT 1 FROM jobs k WHERE k.ref=j.ref AND k.digest IS NOT NULL))),"
-			   " (SELECT count(*) FROM jobs WHERE status IN ('queued','running')),"
-			   " (SELECT count(*) FROM jobs WHERE kind='scan' AND status='failed')")) < 0)
+	if ((error = ints1(
+		     s, v, 4,
+		     "SELECT (SELECT count(*) FROM manifests),"
+		     " (SELECT count(*) FROM (SELECT digest FROM manifests UNION"
+		     "  SELECT ref FROM jobs j WHERE kind='scan' AND digest IS NULL AND NOT"
+		     "  EXISTS(SELECT 1 FROM jobs k WHERE k.ref=j.ref AND k.digest IS NOT NULL))),"
+		     " (SELECT count(*) FROM jobs WHERE status IN ('queued','running')),"
+		     " (SELECT count(*) FROM jobs WHERE kind='scan' AND status='failed')")) < 0)
 		goto done;
 	json_object_set_new(o, "images",
 			    json_pack("{s:I, s:I, s:I, s:I}", "scanned", (json_int_t)v[0], "known",
@@ -1369,7 +1375,8 @@ int vigil_store_generation(vigil_store *s, char *out, size_t outlen)
 			  "SELECT (SELECT count(*) || ':' || total(scanned_at) || ':' ||"
 			  " ifnull(max(scanned_at), 0) FROM manifests) || '/' ||"
 			  " (SELECT ifnull(max(id), 0) FROM history) || '/' ||"
-			  " (SELECT count(*) || ':' || ifnull(max(id), 0) || ':' || total(updated) || ':'"
+			  " (SELECT count(*) || ':' || ifnull(max(id), 0) || ':' || total(updated) "
+			  "|| ':'"
 			  " || total(status='done') || ':' || total(status='failed') FROM jobs)",
 			  "")) == 0) {
 		if (sqlite3_step(st) != SQLITE_ROW || !col(st, 0))
@@ -1414,19 +1421,20 @@ int vigil_store_vuln_detail_json(vigil_store *s, char **out, const char *vuln_id
 		goto done;
 	}
 	/* every affected image, each with the finding(s) its report has for the id */
-	if ((error = prep(s, &st,
-			  "SELECT m.digest, m.repository, m.scanned_at, m.db_built, m.critical,"
-			  " m.high, m.medium, m.low, m.negligible, m.unknown,"
-			  " (SELECT json_group_array(json(v.value)) FROM"
-			  "  json_each(m.report,'$.vulnerabilities') v"
-			  "  WHERE json_extract(v.value,'$.id')=?1)"
-			  " FROM manifests m WHERE json_valid(m.report) AND m.digest IN"
-			  " (SELECT digest FROM vulnindex WHERE vuln=?1) ORDER BY m.digest LIMIT ?2",
-			  "si", vuln_id, (int64_t)(limit < 1 ? 200 : limit))) < 0)
+	if ((error = prep(
+		     s, &st,
+		     "SELECT m.digest, m.repository, m.scanned_at, m.db_built, m.critical,"
+		     " m.high, m.medium, m.low, m.negligible, m.unknown,"
+		     " (SELECT json_group_array(json(v.value)) FROM"
+		     "  json_each(m.report,'$.vulnerabilities') v"
+		     "  WHERE json_extract(v.value,'$.id')=?1)"
+		     " FROM manifests m WHERE json_valid(m.report) AND m.digest IN"
+		     " (SELECT digest FROM vulnindex WHERE vuln=?1) ORDER BY m.digest LIMIT ?2",
+		     "si", vuln_id, (int64_t)(limit < 1 ? 200 : limit))) < 0)
 		goto done;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *img = image_obj(s, st), *fs = json_loads(col(st, 10) ? col(st, 10) : "[]",
-								 0, NULL), *f;
+		json_t *img = image_obj(s, st),
+		       *fs = json_loads(col(st, 10) ? col(st, 10) : "[]", 0, NULL), *f;
 		size_t i;
 		if (!img || !json_is_array(fs)) {
 			json_decref(img);
@@ -1439,13 +1447,12 @@ int vigil_store_vuln_detail_json(vigil_store *s, char **out, const char *vuln_id
 		{
 			json_t *pkg = json_object_get(f, "package");
 			json_array_append_new(
-				findings,
-				json_pack("{s:O?, s:O?, s:O?, s:O?, s:O?}", "package",
-					  json_object_get(pkg, "name"), "version",
-					  json_object_get(pkg, "version"), "status",
-					  json_object_get(f, "status"), "fixed_version",
-					  json_object_get(f, "fixed_version"), "layer",
-					  json_object_get(f, "layer")));
+				findings, json_pack("{s:O?, s:O?, s:O?, s:O?, s:O?}", "package",
+						    json_object_get(pkg, "name"), "version",
+						    json_object_get(pkg, "version"), "status",
+						    json_object_get(f, "status"), "fixed_version",
+						    json_object_get(f, "fixed_version"), "layer",
+						    json_object_get(f, "layer")));
 			if (!facts)
 				facts = json_pack("{s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}",
 						  "title", json_object_get(f, "title"), "severity",
@@ -1495,10 +1502,11 @@ int vigil_store_scan_targets_json(vigil_store *s, char **out)
 	int error;
 	*out = NULL;
 	pthread_mutex_lock(&s->mu);
-	if ((error = prep(s, &st,
-			  "SELECT ref, repository, digest, status, max(updated) FROM jobs"
-			  " WHERE kind='scan' AND ref IS NOT NULL GROUP BY ref, digest ORDER BY ref",
-			  "")) < 0)
+	if ((error = prep(
+		     s, &st,
+		     "SELECT ref, repository, digest, status, max(updated) FROM jobs"
+		     " WHERE kind='scan' AND ref IS NOT NULL GROUP BY ref, digest ORDER BY ref",
+		     "")) < 0)
 		goto done;
 	while (arr && sqlite3_step(st) == SQLITE_ROW)
 		json_array_append_new(arr, json_pack("{s:s?, s:s?, s:s?, s:s?, s:I}", "ref",
