@@ -346,16 +346,43 @@ function genericTable(id, list) {
   return table(id, keys, list.map((o) => el('tr', {}, keys.map((k) => el('td', {}, k === 'time' && typeof o[k] === 'number' ? when(o[k]) : cell(o[k]))))), 'Nothing yet.');
 }
 
+/* Admission decisions (GET /api/v1/admissions, docs/admission.md): newest first. */
+function admissionRow(a) {
+  const images = (a.images || []).map((i) => el('div', { class: 'mono' },
+    i.digest && i.status === 'scanned' ? el('a', { href: '#/image/' + i.digest }, i.image || short(i.digest)) : (i.image || ''),
+    i.status && i.status !== 'scanned' ? el('span', { class: 'muted' }, ' (' + i.status + ')') : null));
+  const reasons = (a.reasons || []).map((r) => el('div', {},
+    r.container ? el('strong', {}, r.container + ': ') : null, r.rule || '', r.detail ? el('span', { class: 'muted' }, ' — ' + r.detail) : null));
+  return el('tr', { class: 'admission' },
+    el('td', {}, typeof a.time === 'number' ? when(a.time) : String(a.time || '')),
+    el('td', {}, el('span', { class: a.allowed ? 'sig-signed' : 'sig-unsigned' }, a.allowed ? 'allowed' : 'denied'),
+      a.dry_run ? el('div', { class: 'muted' }, 'dry run') : null),
+    el('td', {}, [a.kind, a.namespace, a.name].filter((x) => x).join(' / '), a.operation ? el('div', { class: 'muted' }, a.operation) : null),
+    el('td', {}, images),
+    el('td', {}, reasons.length ? reasons : (a.skipped ? el('span', { class: 'muted' }, 'skipped: ' + a.skipped) : (a.message || '')),
+      (a.warnings || []).length ? el('div', { class: 'muted' }, `${a.warnings.length} warnings`) : null));
+}
+
 async function pageAdmissions() {
+  const sel = document.getElementById('adm-allowed');
+  const allowed = sel ? sel.value : '';
   let d = null, why = '';
-  try { d = await api('/api/v1/admissions'); } catch (e) {
+  try { d = await api('/api/v1/admissions?limit=200' + (allowed ? '&allowed=' + allowed : '')); } catch (e) {
     if (e.status === 401) throw e;
     why = e.status === 404 || e.status === 405 ? 'Admission control is not enabled on this server.' : e.message;
   }
   const list = d ? (Array.isArray(d) ? d : d.admissions || d.decisions || d.items || []) : [];
+  const filter = el('select', { id: 'adm-allowed' }, el('option', { value: '' }, 'all decisions'),
+    el('option', { value: 'false' }, 'denied'), el('option', { value: 'true' }, 'allowed'));
+  filter.value = allowed;
+  filter.addEventListener('change', () => route());
+  const known = list.length && list.every((a) => a && typeof a === 'object' && 'allowed' in a);
   setPage('admissions', el('h1', {}, 'Admission decisions'),
-    list.length ? el('div', { class: 'panel' }, genericTable('admissions', list)) :
-      el('p', { class: 'empty', id: 'admissions-empty' }, why || 'No admission decision yet.'));
+    d ? el('div', { class: 'filters' }, filter) : null,
+    !list.length ? el('p', { class: 'empty', id: 'admissions-empty' }, why || 'No admission decision yet.') :
+      el('div', { class: 'panel' }, known ? table('admissions', ['Time', 'Decision', 'Object', 'Images', 'Reasons'], list.map(admissionRow), '') :
+        genericTable('admissions', list)),
+    d && d.next ? el('p', { class: 'muted' }, 'The newest 200 decisions are shown.') : null);
 }
 
 async function pageRegistries() {

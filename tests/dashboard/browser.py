@@ -260,6 +260,20 @@ try:
         good = bool(driver.find_elements(By.ID, "admissions-empty"))
     (ok if good else bad)(f"admissions page (endpoint answered {st}): "
                           + ("empty state" if driver.find_elements(By.ID, "admissions-empty") else "decisions listed"))
+    # the renderer of a decision as docs/admission.md shapes it (whatever the endpoint said)
+    sample = {"id": 7, "time": 1700000000, "uid": "u1", "kind": "Pod", "namespace": "shop", "name": "web",
+              "operation": "CREATE", "dry_run": False, "allowed": False, "message": "denied",
+              "reasons": [{"container": "app", "image": "reg/app:1", "rule": "fixable-critical",
+                           "detail": "CVE-2099-3002"}], "warnings": ["w"],
+              "images": [{"image": "reg/app:1", "digest": ov["riskiest"][0]["digest"], "status": "scanned"}],
+              "skipped": None}
+    row = driver.execute_script("const r = admissionRow(arguments[0]); return [r.textContent, "
+                                "r.querySelector('a') && r.querySelector('a').getAttribute('href')];", sample)
+    if all(w in row[0] for w in ("denied", "Pod / shop / web", "app: fixable-critical", "CVE-2099-3002", "1 warnings")) \
+            and row[1] == "#/image/" + sample["images"][0]["digest"]:
+        ok("an admission decision renders with its verdict, object, reasons and a link to the scanned image")
+    else:
+        bad(f"admission row: {row}")
     shot("admissions")
     # only the absent endpoint's own 404 may be logged here
     errs = console_errors(allowed=("/api/v1/admissions",) if st in (404, 405) else ())
