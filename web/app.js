@@ -35,6 +35,8 @@ const num = (n) => (n === null || n === undefined ? '–' : Number(n).toLocaleSt
 const short = (d) => (d ? d.replace(/^sha256:/, '').slice(0, 12) : '');
 const when = (t) => (t ? new Date(t * 1000).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '–');
 const sevBadge = (s) => el('span', { class: 'sev sev-' + (SEVS.includes(s) ? s : 'UNKNOWN') }, s || 'UNKNOWN');
+const sevRank = (s) => String(SEVS.length - Math.max(0, SEVS.indexOf(s)));
+const sevCell = (s) => el('td', { 'data-sort': sevRank(s) }, sevBadge(s));
 const imageName = (img) => (img.repository || '') + (img.tags && img.tags.length ? ':' + img.tags.join(', ') : '') || short(img.digest);
 const imageLink = (img) => el('a', { href: '#/image/' + img.digest, class: 'image-link' }, imageName(img) || short(img.digest));
 const vulnLink = (id) => el('a', { href: '#/vuln/' + encodeURIComponent(id), class: 'vuln-link' }, id);
@@ -201,19 +203,39 @@ async function pageOverview() {
 async function pageImages() {
   const d = await api('/api/v1/images?limit=500');
   setPage('images', el('h1', {}, 'Images'),
-    d.images.length ? el('div', { class: 'panel' }, el('table', { id: 'images' },
-      el('thead', {}, el('tr', {}, el('th', {}, 'Image'), el('th', {}, 'Digest'), el('th', {}, 'Scanned'),
-        SEVS.slice(0, 4).map((s) => el('th', { class: 'num' }, s)))),
-      el('tbody', {}, d.images.map((img) => el('tr', {}, el('td', {}, imageLink(img)),
+    el('div', { class: 'panel' }, table('images', ['Image', 'Digest', 'Scanned', ...SEVS.slice(0, 4).map((s) => '#' + s)],
+      d.images.map((img) => el('tr', { 'data-digest': img.digest }, el('td', {}, imageLink(img)),
         el('td', { class: 'mono' }, short(img.digest)), el('td', {}, when(img.scanned_at)),
-        SEVS.slice(0, 4).map((s) => el('td', { class: 'num' }, num(img.counts[s])))))))) :
-      el('p', { class: 'empty' }, 'No image scanned yet.'),
+        SEVS.slice(0, 4).map((s) => el('td', { class: 'num' }, num(img.counts[s]))))), 'No image scanned yet.')),
     d.next ? el('p', { class: 'muted' }, 'Showing the first 500 images.') : null);
 }
 
+/* The sort key of a cell: its data-sort attribute (severity rank), a number, or text. */
+function cellKey(td) {
+  if (!td) return '';
+  if (td.dataset.sort !== undefined) return Number(td.dataset.sort);
+  const t = td.textContent.trim(), n = Number(t.replace(/,/g, ''));
+  return t !== '' && !Number.isNaN(n) ? n : t.toLowerCase();
+}
+/* Sorts the rows of `tbody` by column i: a first click sorts descending (largest first),
+ * the next ascending. */
+function sortBy(th, i) {
+  const tbody = th.closest('table').tBodies[0];
+  const desc = th.getAttribute('aria-sort') !== 'descending';
+  for (const h of th.parentNode.children) h.removeAttribute('aria-sort');
+  th.setAttribute('aria-sort', desc ? 'descending' : 'ascending');
+  const rows = [...tbody.rows];
+  rows.sort((a, b) => {
+    const x = cellKey(a.cells[i]), y = cellKey(b.cells[i]);
+    const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+    return desc ? -c : c;
+  });
+  tbody.append(...rows);
+}
 function table(id, head, rows, empty) {
   if (!rows.length) return el('p', { class: 'empty', id: id + '-empty' }, empty);
-  return el('table', { id }, el('thead', {}, el('tr', {}, head.map((h) => el('th', { class: h.startsWith('#') ? 'num' : null }, h.replace(/^#/, ''))))),
+  return el('table', { id }, el('thead', {}, el('tr', {}, head.map((h, i) => el('th', { class: h.startsWith('#') ? 'num sortable' : 'sortable',
+    title: 'sort', onclick: (ev) => sortBy(ev.currentTarget, i) }, h.replace(/^#/, ''))))),
     el('tbody', {}, rows));
 }
 
@@ -226,7 +248,7 @@ function findingsSection(vulns) {
   const rows = vulns.map((v) => {
     const tr = el('tr', { class: 'finding' },
       el('td', {}, vulnLink(v.id), v.known_exploited ? [' ', el('span', { class: 'kev' }, 'KEV')] : null),
-      el('td', {}, sevBadge(v.severity)),
+      sevCell(v.severity),
       el('td', {}, v.package ? v.package.name : ''), el('td', { class: 'mono' }, v.package ? v.package.version : ''),
       el('td', {}, v.status), el('td', { class: 'mono' }, v.fixed_version || ''),
       el('td', { class: 'num' }, v.layer ? String(v.layer.index) : ''),
@@ -273,12 +295,12 @@ async function pageImage(digest) {
       l.malware ? el('span', { class: 'pill' }, `${l.malware} malware`) : null)));
   /* secrets: rule and path only, never the value */
   const secrets = (r.secrets || []).map((s) => el('tr', { class: 'secret' },
-    el('td', {}, s.rule_id), el('td', {}, sevBadge(s.severity)), el('td', { class: 'mono' }, s.path || s.source || ''),
+    el('td', {}, s.rule_id), sevCell(s.severity), el('td', { class: 'mono' }, s.path || s.source || ''),
     el('td', { class: 'num' }, s.layer >= 0 ? String(s.layer) : (s.source || '')), el('td', {}, s.status || '')));
   const malware = (r.malware || []).map((m) => el('tr', {},
-    el('td', {}, m.rule), el('td', {}, sevBadge(m.severity)), el('td', { class: 'mono' }, m.path), el('td', { class: 'num' }, String(m.layer)), el('td', {}, m.status || '')));
+    el('td', {}, m.rule), sevCell(m.severity), el('td', { class: 'mono' }, m.path), el('td', { class: 'num' }, String(m.layer)), el('td', {}, m.status || '')));
   const misconf = (r.misconfigurations || []).map((c) => el('tr', {},
-    el('td', {}, c.id), el('td', {}, sevBadge(c.severity)), el('td', {}, c.title), el('td', { class: 'muted' }, c.message || '')));
+    el('td', {}, c.id), sevCell(c.severity), el('td', {}, c.title), el('td', { class: 'muted' }, c.message || '')));
   const pkgFilter = el('input', { type: 'search', id: 'p-text', placeholder: 'package…' });
   const pkgRows = (r.packages || []).map((p) => { const tr = el('tr', { class: 'package' }, el('td', {}, p.name), el('td', { class: 'mono' }, p.version), el('td', {}, p.type), el('td', { class: 'mono' }, p.location || '')); tr._n = (p.name || '').toLowerCase(); return tr; });
   pkgFilter.addEventListener('input', () => { const q = pkgFilter.value.trim().toLowerCase(); for (const tr of pkgRows) tr.hidden = q && !tr._n.includes(q); });
@@ -290,8 +312,8 @@ async function pageImage(digest) {
   setPage('image',
     el('h1', {}, imageName(d) || short(d.digest)),
     el('p', {}, el('span', { class: 'mono', id: 'image-digest' }, d.digest), el('br'),
-      el('span', { class: 'muted' }, (img.os && img.os.pretty_name) || '', img.os && img.os.end_of_life ? ' (end of life)' : '',
-        ' · scanned ', when(d.scanned_at), ' · database ', d.db_built || '–')),
+      el('span', { class: 'muted' }, [img.os && img.os.pretty_name ? img.os.pretty_name + (img.os.end_of_life ? ' (end of life)' : '') : null,
+        'scanned ' + when(d.scanned_at), 'database ' + (d.db_built || '–')].filter((x) => x).join(' · '))),
     el('div', { class: 'cards' },
       SEVS.map((s) => card(s, metric('counts.' + s, d.counts[s]))),
       card('Packages', metric('packages', (r.packages || []).length)),

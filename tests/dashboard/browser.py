@@ -191,6 +191,13 @@ try:
     else:
         bad(f"image page differs: {wrong} rows {n_rows}/{len(vulns)} layers {n_layers}/{len(view['layers'])} "
             f"history {n_hist}/{len(hist['history'])}")
+    # sorting by severity (click the header): ranks never increase down the table
+    driver.find_element(By.XPATH, "//table[@id='findings']//th[text()='Severity']").click()
+    ranks = [SEVS.index(r.find_elements(By.TAG_NAME, "td")[1].text) for r in rows("findings")]
+    if ranks == sorted(ranks) and len(ranks) == len(vulns):
+        ok(f"findings sorted by severity on a header click ({len(ranks)} rows)")
+    else:
+        bad(f"findings sorted by severity: {ranks}")
     sev = next((s for s in SEVS if any(v["severity"] == s for v in vulns)), None)
     Select(driver.find_element(By.ID, "f-severity")).select_by_value(sev)
     n_sev = len(visible_rows("findings"))
@@ -248,6 +255,24 @@ try:
     errs = console_errors()
     if errs:
         bad("console errors on the secret image page: " + str(errs)[:400])
+
+    # 5b. the images list, sorted by a column
+    st, il = api("/api/v1/images?limit=500")
+    driver.get(BASE + "/#/images")
+    page("images")
+    shown = [r.get_attribute("data-digest") for r in rows("images")]
+    driver.find_element(By.XPATH, "//table[@id='images']//th[text()='HIGH']").click()
+    desc = [r.get_attribute("data-digest") for r in rows("images")]
+    driver.find_element(By.XPATH, "//table[@id='images']//th[text()='HIGH']").click()
+    asc = [r.get_attribute("data-digest") for r in rows("images")]
+    imgs = il["images"]
+    if shown == [i["digest"] for i in imgs] and \
+            desc == [i["digest"] for i in sorted(imgs, key=lambda i: -i["counts"]["HIGH"])] and \
+            asc == [i["digest"] for i in sorted(imgs, key=lambda i: i["counts"]["HIGH"])]:
+        ok(f"images page lists the {len(imgs)} images; the HIGH column sorts them both ways")
+    else:
+        bad(f"images page order: {shown} / {desc} / {asc}")
+    shot("images")
 
     # 6. admissions (empty state unless the endpoint answers), registries, webhooks
     st, adm = api("/api/v1/admissions")

@@ -238,7 +238,7 @@ rc=$?
 [ $rc = 0 ] || [ $rc = 1 ] || bad "browser run ended with $rc (timeout or crash)"
 [ $rc = 0 ] || fail=1
 n=$(ls "$out"/*.png 2> /dev/null | wc -l)
-[ "$n" -ge 8 ] && pass "$n screenshots saved in $out" || bad "screenshots: $n in $out"
+[ "$n" -ge 9 ] && pass "$n screenshots saved in $out" || bad "screenshots: $n in $out"
 kill -TERM "$spid"; wait "$spid"; rc=$?
 if [ $rc = 0 ] && ! grep -q 'Sanitizer' "$tmp/log"; then pass "the server stops cleanly on SIGTERM (no sanitizer report)"
 else bad "server exit $rc: $(grep -m3 'Sanitizer\|SUMMARY' "$tmp/log")"; fi
