@@ -201,13 +201,16 @@ cat > "$tmp/vex.json" <<'EOF'
   {"vulnerability": {"name": "GO-2099-0006"},
    "products": [{"@id": "pkg:apk/alpine/zlib@1.3.1-r1"}], "status": "fixed"},
   {"vulnerability": {"name": "CVE-2099-0001"},
-   "products": [{"@id": "pkg:apk/alpine/busybox"}], "status": "affected"}]}
+   "products": [{"@id": "pkg:apk/alpine/busybox"}], "status": "affected"},
+  {"vulnerability": {"name": "CVE-2099-0001"},
+   "products": [{"@id": "pkg:apk/alpine/ssl_client@0.0.1-r0"}],
+   "status": "not_affected", "justification": "component_not_present"}]}
 EOF
 scan --vex "$tmp/vex.json" --format json > "$tmp/vex.out.json"
 got=$(rows "$tmp/vex.out.json" | cut -d' ' -f1,2 | tr '\n' ' ')
 if [ "$got" = "busybox CVE-2099-0001 busybox-binsh CVE-2099-0001 musl-utils CVE-2099-0005 ssl_client CVE-2099-0001 zlib CVE-2099-0003 " ] &&
    grep -q "vex: not_affected (vulnerable_code_not_in_execute_path)" "$tmp/vex.out.json"; then
-  pass "VEX: not_affected (by purl without version) and fixed (by an alias, versioned purl) suppress with the justification; 'affected' and other packages stay"
+  pass "VEX: not_affected (by purl without version) and fixed (by an alias, versioned purl) suppress with the justification; 'affected', another version's statement and other packages stay"
 else
   bad "VEX: $got"
 fi
