@@ -92,4 +92,16 @@ vigil_harbor_job *vigil_serve__harbor_job_opts(vigil_server *srv, int64_t id,
 					       vigil_registry_opts *ro);
 void vigil_serve__harbor_job_free(vigil_harbor_job *j);
 
+/* A web file of the dashboard built into the binary (web/, scripts/embed-web.sh). */
+typedef struct vigil_serve_asset {
+	const char *path, *type, *etag;
+	const unsigned char *data;
+	size_t len;
+} vigil_serve_asset;
+/* The built-in file for a request path ("/" is /index.html), or NULL. */
+const vigil_serve_asset *vigil_serve__asset(const char *path);
+/* Answers the dashboard's API routes (dashboard.c) for an authenticated request: 1 when
+ * the path is one of them (*status, *out set as vigil_serve__handle does), else 0. */
+int vigil_serve__dashboard(vigil_server *srv, const vigil_serve_req *req, int *status, char **out);
+
 #endif
