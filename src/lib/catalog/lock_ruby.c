@@ -45,7 +45,7 @@ static int parse(vigil_catalog_result *r, const vigil_file *f, const uint8_t *da
 			section = vigil_lock__starts(l, n, "DEPENDENCIES") ? 2 : 0;
 			continue;
 		}
-		if (n > 9 && memcmp(l, "  specs:", 8) == 0) {
+		if (n >= 8 && memcmp(l, "  specs:", 8) == 0) {
 			section = 1;
 			continue;
 		}

@@ -453,7 +453,8 @@ static int walk_packages(vigil_json *j, vigil_catalog_result *r, vigil_vec *out,
 		flags &= ~0x100u;
 		if (link)
 			continue;
-		if (!last) {
+		int own = !last;
+		if (own) {
 			/* own code in a directory: a workspace or a file: dependency */
 			if (have_version < 1 || !b->version.len)
 				continue;
@@ -484,7 +485,7 @@ static int walk_packages(vigil_json *j, vigil_catalog_result *r, vigil_vec *out,
 			continue;
 		}
 		/* top-level installs are the candidates for direct dependencies */
-		if (strncmp(key, "node_modules/", 13) == 0 && last == key + 13)
+		if (own || (strncmp(key, "node_modules/", 13) == 0 && last == key + 13))
 			flags |= 0x200u;
 		const char *n = vigil_catalog__strndup(r, name, strlen(name));
 		const char *l = b->license.len ? keep(r, &b->license) : NULL;
