@@ -1,6 +1,7 @@
 /*
  * Helpers shared by the lockfile catalogers: see lock.h.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -211,10 +212,19 @@ int vigil_lock__starts(const char *s, size_t n, const char *lit)
 	return n >= k && memcmp(s, lit, k) == 0;
 }
 
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+/* libxml2's global state, set up once before parsers run on several threads. */
+static void xml_init(void)
+{
+	xmlInitParser();
+}
+
 xmlDocPtr vigil_lock__xml(const uint8_t *data, size_t len)
 {
 	if (len > VIGIL_LOCK_XML_MAX)
 		return NULL;
+	pthread_once(&xml_once, xml_init);
 	return xmlReadMemory((const char *)data, (int)len, NULL, NULL,
 			     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
 				     XML_PARSE_NOCDATA);
