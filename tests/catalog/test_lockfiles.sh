@@ -122,6 +122,8 @@ npm	ansi-regex	5.0.0	/srv/yarn/yarn.lock	-	0
 npm	left-pad	1.1.3	/srv/yarn/yarn.lock	-	0
 npm	local-thing	0.0.1	/srv/yarn/yarn.lock	-	0
 npm	lodash	4.17.20	/srv/yarn/yarn.lock	-	0
+npm	lib-a	1.2.0	/srv/yarn-berry/yarn.lock	-	0
+npm	ms	2.1.3	/srv/yarn-berry/yarn.lock	-	0
 npm	js-tokens	4.0.0	/srv/pnpm/pnpm-lock.yaml	I	0
 npm	lodash	4.17.15	/srv/pnpm/pnpm-lock.yaml	D	0
 npm	loose-envify	1.4.0	/srv/pnpm/pnpm-lock.yaml	I	0

@@ -3,9 +3,12 @@
  * node_modules/@scope/<name>/package.json), and an application's lockfiles outside
  * node_modules: package-lock.json (v1 nested "dependencies"; v2/v3 "packages" keyed by
  * install path) and yarn.lock (classic v1 and berry). A package found both installed
- * and in a lockfile is reported twice, once per location, as Syft does. Lockfile
- * entries that are the application's own code (the root "", workspaces, "link": true,
- * "file:" versions) are not packages.
+ * and in a lockfile is reported twice, once per location, as Syft does. The project
+ * itself (package-lock's root "", yarn berry's "workspace:." at 0.0.0-use.local),
+ * "link": true entries and "file:"/"link:" versions are not packages; workspaces and
+ * local directories that carry a version are, under their own name. A git dependency
+ * is reported at its commit, and package-lock.json gives way to npm-shrinkwrap.json
+ * beside it (catalog.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -262,7 +265,7 @@ static int split_alias(vigil_catalog_result *r, const char *v, const char **name
 static int is_local_version(const char *v)
 {
 	return strncmp(v, "file:", 5) == 0 || strncmp(v, "link:", 5) == 0 ||
-	       strncmp(v, "workspace:", 10) == 0;
+	       strncmp(v, "workspace:", 10) == 0 || strcmp(v, "0.0.0-use.local") == 0;
 }
 
 /* Whether a lockfile version or "resolved" value is a git source (npm writes
@@ -594,7 +597,9 @@ static int yarn_header(vigil_catalog_result *r, const char *line, size_t n, cons
 	}
 	const char *range = at < end ? at + 1 : end;
 	size_t rl = (size_t)(end - range);
-	if ((rl >= 10 && memcmp(range, "workspace:", 10) == 0) ||
+	/* a berry workspace is reported with its version, but for the project's root
+	 * ("workspace:.", version 0.0.0-use.local) */
+	if ((rl == 11 && memcmp(range, "workspace:.", 11) == 0) ||
 	    (rl >= 5 && memcmp(range, "link:", 5) == 0) ||
 	    (rl >= 7 && memcmp(range, "portal:", 7) == 0))
 		return 0;
