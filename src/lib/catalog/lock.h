@@ -59,6 +59,11 @@ char *vigil_lock__xml_child(xmlNodePtr n, const char *name);
 /* A string member of a JSON object, or NULL. */
 const char *vigil_lock__str(json_t *o, const char *key);
 
+/* Whether `path` lies in a tree of installed or downloaded dependencies (node_modules,
+ * site-packages, vendor/, the Go module cache and GOROOT, Cargo's registry, installed
+ * gems, the Maven repository, testdata): lockfiles there belong to the dependencies
+ * themselves, not to the application, and are not read. */
+int vigil_lock__in_dependency_tree(const char *path);
 /* The next line of [*p, end): sets *line and *n (without "\r\n"), advances *p; 0 at
  * the end. */
 int vigil_lock__line(const char **p, const char *end, const char **line, size_t *n);

@@ -237,3 +237,21 @@ char *vigil_lock__xml_child(xmlNodePtr n, const char *name)
 			return (char *)xmlNodeGetContent(c);
 	return NULL;
 }
+
+int vigil_lock__in_dependency_tree(const char *path)
+{
+	static const char *const inside[] = {
+		"/node_modules/", "/site-packages/", "/dist-packages/", "/vendor/",
+		"/pkg/mod/",	  "/.cargo/registry/", "/cargo/registry/", "/.cargo/git/",
+		"/cargo/git/",	  "/gems/",	       "/.m2/repository/", "/testdata/",
+	};
+	static const char *const goroot[] = {"/usr/local/go/", "/usr/lib/go/", "/usr/lib/go-",
+					     "/usr/share/go-", "/usr/share/go/"};
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(inside); i++)
+		if (strstr(path, inside[i]))
+			return 1;
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(goroot); i++)
+		if (strncmp(path, goroot[i], strlen(goroot[i])) == 0)
+			return 1;
+	return 0;
+}

@@ -210,15 +210,14 @@ static int parse(vigil_catalog_result *r, const vigil_file *f, const uint8_t *da
 	return parse_gomod(r, data, len);
 }
 
-/* go.mod and go.sum outside module caches and vendor trees. */
+/* go.mod and go.sum outside GOROOT, module caches and vendor trees. */
 static int want(const vigil_file *f, const uint8_t *head, size_t len)
 {
 	const char *base = vigil_catalog__base(f->path);
 	(void)head, (void)len;
 	if (strcmp(base, "go.mod") && strcmp(base, "go.sum"))
 		return VIGIL_WANT_NO;
-	if (strstr(f->path, "/pkg/mod/") || strstr(f->path, "/vendor/") ||
-	    strstr(f->path, "/testdata/"))
+	if (vigil_lock__in_dependency_tree(f->path))
 		return VIGIL_WANT_NO;
 	return f->size <= (16u << 20) ? VIGIL_WANT_YES : VIGIL_WANT_NO;
 }

@@ -243,7 +243,7 @@ static int want(const vigil_file *f, const uint8_t *head, size_t len)
 {
 	const char *base = vigil_catalog__base(f->path);
 	(void)head, (void)len;
-	if (strstr(f->path, "/node_modules/"))
+	if (vigil_lock__in_dependency_tree(f->path))
 		return VIGIL_WANT_NO;
 	if (strcmp(base, "pnpm-lock.yaml") == 0)
 		return f->size <= VIGIL_LOCK_TREE_MAX ? VIGIL_WANT_YES : VIGIL_WANT_NO;

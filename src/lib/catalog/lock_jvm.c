@@ -213,6 +213,8 @@ static int want(const vigil_file *f, const uint8_t *head, size_t len)
 {
 	const char *base = vigil_catalog__base(f->path);
 	(void)head, (void)len;
+	if (vigil_lock__in_dependency_tree(f->path))
+		return VIGIL_WANT_NO;
 	if (strcmp(base, "pom.xml") == 0)
 		return f->size <= VIGIL_LOCK_XML_MAX && !strstr(f->path, "/META-INF/")
 			       ? VIGIL_WANT_YES

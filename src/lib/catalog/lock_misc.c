@@ -313,6 +313,8 @@ static int want(const vigil_file *f, const uint8_t *head, size_t len)
 					     "renv.lock"};
 	const char *base = vigil_catalog__base(f->path);
 	(void)head, (void)len;
+	if (vigil_lock__in_dependency_tree(f->path))
+		return VIGIL_WANT_NO;
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(tree); i++)
 		if (strcmp(base, tree[i]) == 0)
 			return f->size <= VIGIL_LOCK_TREE_MAX ? VIGIL_WANT_YES : VIGIL_WANT_NO;

@@ -245,8 +245,7 @@ static int want(const vigil_file *f, const uint8_t *head, size_t len)
 {
 	const char *base = vigil_catalog__base(f->path);
 	(void)head, (void)len;
-	if (strstr(f->path, "/site-packages/") || strstr(f->path, "/dist-packages/") ||
-	    strstr(f->path, "/node_modules/"))
+	if (vigil_lock__in_dependency_tree(f->path))
 		return VIGIL_WANT_NO;
 	if (strcmp(base, "poetry.lock") == 0 || strcmp(base, "uv.lock") == 0 ||
 	    strcmp(base, "pdm.lock") == 0 || strcmp(base, "pylock.toml") == 0 ||

@@ -101,6 +101,8 @@ static int want(const vigil_file *f, const uint8_t *head, size_t len)
 {
 	const char *base = vigil_catalog__base(f->path);
 	(void)head, (void)len;
+	if (vigil_lock__in_dependency_tree(f->path))
+		return VIGIL_WANT_NO;
 	return (strcmp(base, "Gemfile.lock") == 0 || strcmp(base, "gems.locked") == 0) &&
 			       f->size <= (8u << 20)
 		       ? VIGIL_WANT_YES

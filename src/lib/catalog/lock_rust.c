@@ -80,6 +80,8 @@ done:
 static int want(const vigil_file *f, const uint8_t *head, size_t len)
 {
 	(void)head, (void)len;
+	if (vigil_lock__in_dependency_tree(f->path))
+		return VIGIL_WANT_NO;
 	return strcmp(vigil_catalog__base(f->path), "Cargo.lock") == 0 &&
 			       f->size <= VIGIL_LOCK_TREE_MAX
 		       ? VIGIL_WANT_YES
