@@ -69,6 +69,8 @@ int vigil_lock__in_dependency_tree(const char *path);
 int vigil_lock__line(const char **p, const char *end, const char **line, size_t *n);
 /* Trims blanks at both ends of a span. */
 void vigil_lock__trim(const char **s, size_t *n);
+/* strcspn for a span that need not be NUL-terminated (a NUL byte also stops it). */
+size_t vigil_lock__cspn(const char *s, size_t n, const char *reject);
 /* Whether the span starts with `lit`. */
 int vigil_lock__starts(const char *s, size_t n, const char *lit);
 

@@ -255,3 +255,11 @@ int vigil_lock__in_dependency_tree(const char *path)
 			return 1;
 	return 0;
 }
+
+size_t vigil_lock__cspn(const char *s, size_t n, const char *reject)
+{
+	size_t i = 0;
+	while (i < n && s[i] && !strchr(reject, s[i]))
+		i++;
+	return i;
+}

@@ -120,9 +120,7 @@ static int parse_gomod(vigil_catalog_result *r, const uint8_t *data, size_t len)
 		int kind = vigil_lock__starts(l, n, "require")	 ? 1
 			   : vigil_lock__starts(l, n, "replace") ? 2
 								 : 3;
-		size_t kw = strcspn(l, " \t(");
-		if (kw > n)
-			kw = n;
+		size_t kw = vigil_lock__cspn(l, n, " \t(");
 		const char *rest = l + kw;
 		size_t rn = n - kw;
 		vigil_lock__trim(&rest, &rn);

@@ -170,8 +170,9 @@ static int parse_gradle(vigil_catalog_result *r, const uint8_t *data, size_t len
 		vigil_lock__trim(&l, &n);
 		if (!n || l[0] == '#' || vigil_lock__starts(l, n, "empty="))
 			continue;
-		const char *eq = memchr(l, '=', n), *c1 = memchr(l, ':', n), *c2;
+		const char *eq = memchr(l, '=', n), *c1, *c2;
 		size_t coords = eq ? (size_t)(eq - l) : n;
+		c1 = memchr(l, ':', coords);
 		c2 = c1 ? memchr(c1 + 1, ':', (size_t)(l + coords - c1 - 1)) : NULL;
 		if (!c1 || !c2 || c1 == l || c2 == c1 + 1 || c2 + 1 >= l + coords) {
 			vigil_catalog__skipped(r, "gradle.lockfile line that is not group:artifact:version");

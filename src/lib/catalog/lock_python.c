@@ -168,9 +168,7 @@ static int requirement(vigil_catalog_result *r, const char *s, size_t n)
 		nl = (size_t)(br - s);
 	vigil_lock__trim(&s, &nl);
 	vigil_lock__trim(&v, &vl);
-	size_t sp = strcspn(v, " \t");
-	if (sp < vl)
-		vl = sp; /* "--hash=..." after the version */
+	vl = vigil_lock__cspn(v, vl, " \t"); /* "--hash=..." after the version */
 	if (!nl || !vl || memchr(v, '*', vl) || memchr(v, ',', vl))
 		return 0;
 	for (size_t i = 0; i < nl; i++)

@@ -61,10 +61,8 @@ static int parse(vigil_catalog_result *r, const vigil_file *f, const uint8_t *da
 			    !(s->version = vigil_catalog__strndup(r, ver, vl)))
 				error = VIGIL_ENOMEM;
 		} else if (section == 2 && n > 2 && l[2] != ' ') {
-			size_t k = strcspn(l + 2, " !(");
+			size_t k = vigil_lock__cspn(l + 2, n - 2, " !(");
 			const char **d = vigil_vec_push(&deps);
-			if (k > n - 2)
-				k = n - 2;
 			if (!d || !(*d = vigil_catalog__strndup(r, l + 2, k)))
 				error = VIGIL_ENOMEM;
 		}
