@@ -15,8 +15,8 @@ static int check(const vigil_pkg *p, void *payload)
 	(void)payload;
 	if (!p->type || !p->name || !*p->name || !p->version || !*p->version || !p->location)
 		abort();
-	if (p->flags & ~(unsigned)(VIGIL_PKG_DIRECT | VIGIL_PKG_INDIRECT | VIGIL_PKG_DEV |
-				   VIGIL_PKG_OPTIONAL))
+	if (p->flags &
+	    ~(unsigned)(VIGIL_PKG_DIRECT | VIGIL_PKG_INDIRECT | VIGIL_PKG_DEV | VIGIL_PKG_OPTIONAL))
 		abort();
 	if ((p->flags & VIGIL_PKG_DIRECT) && (p->flags & VIGIL_PKG_INDIRECT))
 		abort();

@@ -10,21 +10,20 @@
 #include "catalog.h"
 #include "lock.h"
 
+/* The lockfile catalogers (lock_*.c, opkg.c) follow the runtime one: docs/lockfiles.md. */
 static const vigil_cataloger *const CATALOGERS[] = {
-	&vigil_cataloger_dpkg,	    &vigil_cataloger_dpkg_distroless,
-	&vigil_cataloger_dpkg_list, &vigil_cataloger_apk,
-	&vigil_cataloger_rpm,	    &vigil_cataloger_chisel,
-	&vigil_cataloger_java,	    &vigil_cataloger_gobin,
-	&vigil_cataloger_rustbin,   &vigil_cataloger_npm,
-	&vigil_cataloger_python,    &vigil_cataloger_gem,
-	&vigil_cataloger_composer,  &vigil_cataloger_dotnet,
-	&vigil_cataloger_runtime,
-	/* lockfiles and manifests of source trees (lock_*.c, docs/lockfiles.md) */
-	&vigil_cataloger_lock_js,   &vigil_cataloger_lock_python,
-	&vigil_cataloger_lock_ruby, &vigil_cataloger_lock_rust,
-	&vigil_cataloger_lock_go,   &vigil_cataloger_lock_dotnet,
-	&vigil_cataloger_lock_jvm,  &vigil_cataloger_lock_misc,
-	&vigil_cataloger_opkg,
+	&vigil_cataloger_dpkg,	      &vigil_cataloger_dpkg_distroless,
+	&vigil_cataloger_dpkg_list,   &vigil_cataloger_apk,
+	&vigil_cataloger_rpm,	      &vigil_cataloger_chisel,
+	&vigil_cataloger_java,	      &vigil_cataloger_gobin,
+	&vigil_cataloger_rustbin,     &vigil_cataloger_npm,
+	&vigil_cataloger_python,      &vigil_cataloger_gem,
+	&vigil_cataloger_composer,    &vigil_cataloger_dotnet,
+	&vigil_cataloger_runtime,     &vigil_cataloger_lock_js,
+	&vigil_cataloger_lock_python, &vigil_cataloger_lock_ruby,
+	&vigil_cataloger_lock_rust,   &vigil_cataloger_lock_go,
+	&vigil_cataloger_lock_dotnet, &vigil_cataloger_lock_jvm,
+	&vigil_cataloger_lock_misc,   &vigil_cataloger_opkg,
 };
 
 typedef struct owned {
@@ -986,8 +985,7 @@ static int late_databases(vigil_inventory *inv)
 /* Whether `r` is a lockfile that a sibling file overrides for its package manager:
  * npm installs from npm-shrinkwrap.json and ignores package-lock.json beside it; go.mod
  * lists a module's build, go.sum beside it only checksums. */
-static int shadowed_lockfile(vigil_catalog_result **rs, size_t nr,
-			     const vigil_catalog_result *r)
+static int shadowed_lockfile(vigil_catalog_result **rs, size_t nr, const vigil_catalog_result *r)
 {
 	const char *base = vigil_catalog__base(r->path), *wins;
 	size_t dir = (size_t)(base - r->path);

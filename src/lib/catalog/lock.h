@@ -20,8 +20,8 @@
 
 /* Adds one package of `type` (a static string); group may be NULL. An empty name or
  * version is counted as a skipped record, not added. */
-int vigil_lock__add(vigil_catalog_result *r, const char *type, const char *group,
-		    const char *name, const char *version, unsigned flags);
+int vigil_lock__add(vigil_catalog_result *r, const char *type, const char *group, const char *name,
+		    const char *version, unsigned flags);
 /* As vigil_lock__add for spans of text. */
 int vigil_lock__addn(vigil_catalog_result *r, const char *type, const char *name, size_t nlen,
 		     const char *version, size_t vlen, unsigned flags);
@@ -76,8 +76,8 @@ int vigil_lock__starts(const char *s, size_t n, const char *lit);
 
 /* The catalogers of the lockfile families (lock_*.c). */
 extern const vigil_cataloger vigil_cataloger_lock_js, vigil_cataloger_lock_python,
-	vigil_cataloger_lock_ruby, vigil_cataloger_lock_rust,
-	vigil_cataloger_lock_go, vigil_cataloger_lock_dotnet, vigil_cataloger_lock_jvm,
-	vigil_cataloger_lock_misc, vigil_cataloger_opkg;
+	vigil_cataloger_lock_ruby, vigil_cataloger_lock_rust, vigil_cataloger_lock_go,
+	vigil_cataloger_lock_dotnet, vigil_cataloger_lock_jvm, vigil_cataloger_lock_misc,
+	vigil_cataloger_opkg;
 
 #endif

@@ -12,8 +12,8 @@
 #define KEY_MAX 4096 /* a key the visitor keeps on its path (longer ones: ELIMIT) */
 #define VALUE_MAX (1u << 20)
 
-int vigil_lock__add(vigil_catalog_result *r, const char *type, const char *group,
-		    const char *name, const char *version, unsigned flags)
+int vigil_lock__add(vigil_catalog_result *r, const char *type, const char *group, const char *name,
+		    const char *version, unsigned flags)
 {
 	vigil_pkg_in p;
 	if (!name || !*name || !version || !*version) {
@@ -32,7 +32,8 @@ int vigil_lock__add(vigil_catalog_result *r, const char *type, const char *group
 int vigil_lock__addn(vigil_catalog_result *r, const char *type, const char *name, size_t nlen,
 		     const char *version, size_t vlen, unsigned flags)
 {
-	char *n = vigil_catalog__strndup(r, name, nlen), *v = vigil_catalog__strndup(r, version, vlen);
+	char *n = vigil_catalog__strndup(r, name, nlen),
+	     *v = vigil_catalog__strndup(r, version, vlen);
 	if (!n || !v)
 		return VIGIL_ENOMEM;
 	return vigil_lock__add(r, type, NULL, n, v, flags);
@@ -112,7 +113,8 @@ static uint8_t *strip_trailing_commas(const uint8_t *d, size_t len, size_t *outl
 			in_str = 1;
 		} else if (c == ',') {
 			size_t k = i + 1;
-			while (k < len && (d[k] == ' ' || d[k] == '\t' || d[k] == '\n' || d[k] == '\r'))
+			while (k < len &&
+			       (d[k] == ' ' || d[k] == '\t' || d[k] == '\n' || d[k] == '\r'))
 				k++;
 			if (k < len && (d[k] == '}' || d[k] == ']'))
 				continue;
@@ -241,9 +243,10 @@ char *vigil_lock__xml_child(xmlNodePtr n, const char *name)
 int vigil_lock__in_dependency_tree(const char *path)
 {
 	static const char *const inside[] = {
-		"/node_modules/", "/site-packages/", "/dist-packages/", "/vendor/",
-		"/pkg/mod/",	  "/.cargo/registry/", "/cargo/registry/", "/.cargo/git/",
-		"/cargo/git/",	  "/gems/",	       "/.m2/repository/", "/testdata/",
+		"/node_modules/",   "/site-packages/",	"/dist-packages/",
+		"/vendor/",	    "/pkg/mod/",	"/.cargo/registry/",
+		"/cargo/registry/", "/.cargo/git/",	"/cargo/git/",
+		"/gems/",	    "/.m2/repository/", "/testdata/",
 	};
 	static const char *const goroot[] = {"/usr/local/go/", "/usr/lib/go/", "/usr/lib/go-",
 					     "/usr/share/go-", "/usr/share/go/"};

@@ -14,7 +14,7 @@
 typedef struct plock {
 	vigil_catalog_result *r;
 	vigil_buf resolved, type;
-	json_t *seen; /* "name@version" -> flags */
+	json_t *seen;	 /* "name@version" -> flags */
 	vigil_vec order; /* const char *: keys in first-seen order */
 } plock;
 
@@ -43,8 +43,8 @@ static int plock_event(const vigil_lock_jev *ev, void *payload)
 		vigil_catalog__skipped(pl->r, "packages.lock.json entry without a version");
 	} else if (snprintf(key, sizeof(key), "%s@%s", ev->path[2], ver) < (int)sizeof(key)) {
 		json_int_t flags = strcmp(type, "Direct") == 0 ? VIGIL_PKG_DIRECT
-				   : *type			 ? VIGIL_PKG_INDIRECT
-								 : 0;
+				   : *type		       ? VIGIL_PKG_INDIRECT
+							       : 0;
 		json_t *old = json_object_get(pl->seen, key);
 		if (old) {
 			if (flags == VIGIL_PKG_DIRECT)
@@ -133,5 +133,4 @@ static int want(const vigil_file *f, const uint8_t *head, size_t len)
 	return VIGIL_WANT_NO;
 }
 
-const vigil_cataloger vigil_cataloger_lock_dotnet = {"lock-dotnet", 0, want, parse,
-						     VIGIL_LOCK_MAX};
+const vigil_cataloger vigil_cataloger_lock_dotnet = {"lock-dotnet", 0, want, parse, VIGIL_LOCK_MAX};

@@ -140,7 +140,8 @@ static int parse_gomod(vigil_catalog_result *r, const uint8_t *data, size_t len)
 		error = VIGIL_ENOMEM;
 	for (size_t k = 0; k < repls.len && error == 0; k++) {
 		const repl *x = &VIGIL_VEC_AT(&repls, repl, k);
-		snprintf(key, sizeof(key), "%s@%s", x->from, x->from_version ? x->from_version : "");
+		snprintf(key, sizeof(key), "%s@%s", x->from,
+			 x->from_version ? x->from_version : "");
 		if (json_object_set_new(map, key, json_integer((json_int_t)k)) < 0)
 			error = VIGIL_ENOMEM;
 	}
@@ -154,7 +155,8 @@ static int parse_gomod(vigil_catalog_result *r, const uint8_t *data, size_t len)
 			hit = json_object_get(map, key);
 		}
 		if (hit) {
-			const repl *x = &VIGIL_VEC_AT(&repls, repl, (size_t)json_integer_value(hit));
+			const repl *x =
+				&VIGIL_VEC_AT(&repls, repl, (size_t)json_integer_value(hit));
 			path = x->to;
 			ver = x->to_version;
 		}

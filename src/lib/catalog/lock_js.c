@@ -27,16 +27,16 @@ static int pnpm_direct(json_t *direct, json_t *deps, unsigned flags)
 	char key[1024];
 	json_object_foreach(deps, name, v)
 	{
-		const char *ver = json_is_object(v) ? vigil_lock__str(v, "version")
-						    : json_string_value(v);
+		const char *ver =
+			json_is_object(v) ? vigil_lock__str(v, "version") : json_string_value(v);
 		if (!ver)
 			continue;
 		size_t n = strcspn(ver, "(_");
 		snprintf(key, sizeof(key), "%s@%.*s", name, (int)n, ver);
 		json_int_t old = json_integer_value(json_object_get(direct, key));
 		/* a dependency in both dependencies and devDependencies is not dev-only */
-		json_int_t f = old ? (old & flags & VIGIL_PKG_DEV) | VIGIL_PKG_DIRECT
-				   : (json_int_t)flags;
+		json_int_t f =
+			old ? (old & flags & VIGIL_PKG_DEV) | VIGIL_PKG_DIRECT : (json_int_t)flags;
 		if (json_object_set_new(direct, key, json_integer(f)) < 0)
 			return VIGIL_ENOMEM;
 	}
@@ -48,8 +48,7 @@ static int pnpm_importer(json_t *direct, json_t *imp)
 	int e = 0;
 	if (!json_is_object(imp))
 		return 0;
-	if ((e = pnpm_direct(direct, json_object_get(imp, "dependencies"), VIGIL_PKG_DIRECT)) <
-		    0 ||
+	if ((e = pnpm_direct(direct, json_object_get(imp, "dependencies"), VIGIL_PKG_DIRECT)) < 0 ||
 	    (e = pnpm_direct(direct, json_object_get(imp, "devDependencies"),
 			     VIGIL_PKG_DIRECT | VIGIL_PKG_DEV)) < 0)
 		return e;
@@ -97,7 +96,7 @@ static int parse_pnpm(vigil_catalog_result *r, const uint8_t *data, size_t len)
 	if (!doc)
 		return error;
 	json_t *lv = json_object_get(doc, "lockfileVersion");
-	double version = json_is_number(lv) ? json_number_value(lv)
+	double version = json_is_number(lv)   ? json_number_value(lv)
 			 : json_is_string(lv) ? strtod(json_string_value(lv), NULL)
 					      : 0;
 	int v5 = version > 0 && version < 6;
@@ -109,7 +108,8 @@ static int parse_pnpm(vigil_catalog_result *r, const uint8_t *data, size_t len)
 	}
 	json_t *importers = json_object_get(doc, "importers");
 	if (json_is_object(importers)) {
-		json_object_foreach(importers, k, v) if ((error = pnpm_importer(direct, v)) < 0) goto done;
+		json_object_foreach(importers, k,
+				    v) if ((error = pnpm_importer(direct, v)) < 0) goto done;
 	} else if ((error = pnpm_importer(direct, doc)) < 0) {
 		goto done;
 	}
@@ -167,14 +167,15 @@ static int bun_event(const vigil_lock_jev *ev, void *payload)
 		return 0;
 	if (ev->depth == 3 && vigil_lock__key(ev, 0, "packages") && vigil_lock__key(ev, 2, "0")) {
 		bunpkg *p = vigil_vec_push(&b->pkgs);
-		if (!p || !(p->key = vigil_catalog__strndup(b->r, ev->path[1], strlen(ev->path[1]))) ||
+		if (!p ||
+		    !(p->key = vigil_catalog__strndup(b->r, ev->path[1], strlen(ev->path[1]))) ||
 		    !(p->spec = vigil_catalog__strndup(b->r, ev->value, ev->len)))
 			return VIGIL_ENOMEM;
 	} else if (ev->depth == 4 && vigil_lock__key(ev, 0, "workspaces")) {
-		char f = vigil_lock__key(ev, 2, "dependencies")		? 'p'
-			 : vigil_lock__key(ev, 2, "devDependencies")	? 'd'
+		char f = vigil_lock__key(ev, 2, "dependencies")		  ? 'p'
+			 : vigil_lock__key(ev, 2, "devDependencies")	  ? 'd'
 			 : vigil_lock__key(ev, 2, "optionalDependencies") ? 'o'
-									   : 0;
+									  : 0;
 		const char **d;
 		if (!f)
 			return 0;

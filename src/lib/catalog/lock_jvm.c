@@ -11,8 +11,8 @@
 
 #include "lock.h"
 
-#define PROP_DEPTH 8	 /* ${a} -> ${b} -> ... */
-#define VALUE_MAX 1024	 /* a resolved value */
+#define PROP_DEPTH 8   /* ${a} -> ${b} -> ... */
+#define VALUE_MAX 1024 /* a resolved value */
 
 #define POM_BUDGET 200000 /* property expansions and managed lookups per file */
 
@@ -26,7 +26,8 @@ static char *property(pom *p, const char *name)
 {
 	xmlNodePtr parent = NULL;
 	for (xmlNodePtr c = p->project->children; c; c = c->next)
-		if (c->type == XML_ELEMENT_NODE && xmlStrcmp(c->name, (const xmlChar *)"parent") == 0)
+		if (c->type == XML_ELEMENT_NODE &&
+		    xmlStrcmp(c->name, (const xmlChar *)"parent") == 0)
 			parent = c;
 	if (strcmp(name, "project.version") == 0 || strcmp(name, "version") == 0 ||
 	    strcmp(name, "pom.version") == 0) {
@@ -62,7 +63,8 @@ static int resolve(pom *p, const char *in, char *out, size_t cap, int depth)
 		if (s[0] == '$' && s[1] == '{') {
 			const char *close = strchr(s + 2, '}');
 			char name[256], val[VALUE_MAX];
-			if (!close || depth >= PROP_DEPTH || (size_t)(close - s - 2) >= sizeof(name))
+			if (!close || depth >= PROP_DEPTH ||
+			    (size_t)(close - s - 2) >= sizeof(name))
 				return 0;
 			snprintf(name, sizeof(name), "%.*s", (int)(close - s - 2), s + 2);
 			char *raw = property(p, name);
@@ -101,9 +103,11 @@ static char *managed_version(pom *p, const char *g, const char *a)
 	char rg[VALUE_MAX], ra[VALUE_MAX];
 	for (xmlNodePtr d = p->managed ? p->managed->children : NULL; d && p->budget; d = d->next) {
 		p->budget--;
-		if (d->type != XML_ELEMENT_NODE || xmlStrcmp(d->name, (const xmlChar *)"dependency"))
+		if (d->type != XML_ELEMENT_NODE ||
+		    xmlStrcmp(d->name, (const xmlChar *)"dependency"))
 			continue;
-		char *dg = vigil_lock__xml_child(d, "groupId"), *da = vigil_lock__xml_child(d, "artifactId");
+		char *dg = vigil_lock__xml_child(d, "groupId"),
+		     *da = vigil_lock__xml_child(d, "artifactId");
 		int same = dg && da && resolve(p, dg, rg, sizeof(rg), 0) &&
 			   resolve(p, da, ra, sizeof(ra), 0) && strcmp(rg, g) == 0 &&
 			   strcmp(ra, a) == 0;
@@ -132,11 +136,14 @@ static int parse_pom(vigil_catalog_result *r, const uint8_t *data, size_t len)
 	p.managed = child(child(p.project, "dependencyManagement"), "dependencies");
 	xmlNodePtr deps = child(p.project, "dependencies");
 	for (xmlNodePtr d = deps ? deps->children : NULL; d && error == 0; d = d->next) {
-		if (d->type != XML_ELEMENT_NODE || xmlStrcmp(d->name, (const xmlChar *)"dependency"))
+		if (d->type != XML_ELEMENT_NODE ||
+		    xmlStrcmp(d->name, (const xmlChar *)"dependency"))
 			continue;
 		char g[VALUE_MAX], a[VALUE_MAX], v[VALUE_MAX], sc[64] = "", op[16] = "";
-		char *rg = vigil_lock__xml_child(d, "groupId"), *ra = vigil_lock__xml_child(d, "artifactId");
-		char *rv = vigil_lock__xml_child(d, "version"), *rs = vigil_lock__xml_child(d, "scope");
+		char *rg = vigil_lock__xml_child(d, "groupId"),
+		     *ra = vigil_lock__xml_child(d, "artifactId");
+		char *rv = vigil_lock__xml_child(d, "version"),
+		     *rs = vigil_lock__xml_child(d, "scope");
 		char *ro = vigil_lock__xml_child(d, "optional");
 		int ok = rg && ra && resolve(&p, rg, g, sizeof(g), 0) &&
 			 resolve(&p, ra, a, sizeof(a), 0);
@@ -149,7 +156,8 @@ static int parse_pom(vigil_catalog_result *r, const uint8_t *data, size_t len)
 			resolve(&p, ro, op, sizeof(op), 0);
 		xmlFree(rg), xmlFree(ra), xmlFree(rv), xmlFree(rs), xmlFree(ro);
 		if (!ok) {
-			vigil_catalog__skipped(r, "pom.xml dependency without a resolvable version");
+			vigil_catalog__skipped(r,
+					       "pom.xml dependency without a resolvable version");
 			continue;
 		}
 		unsigned flags = VIGIL_PKG_DIRECT | (strcmp(sc, "test") == 0 ? VIGIL_PKG_DEV : 0) |
@@ -175,7 +183,8 @@ static int parse_gradle(vigil_catalog_result *r, const uint8_t *data, size_t len
 		c1 = memchr(l, ':', coords);
 		c2 = c1 ? memchr(c1 + 1, ':', (size_t)(l + coords - c1 - 1)) : NULL;
 		if (!c1 || !c2 || c1 == l || c2 == c1 + 1 || c2 + 1 >= l + coords) {
-			vigil_catalog__skipped(r, "gradle.lockfile line that is not group:artifact:version");
+			vigil_catalog__skipped(
+				r, "gradle.lockfile line that is not group:artifact:version");
 			continue;
 		}
 		/* dev when every configuration is a test one */

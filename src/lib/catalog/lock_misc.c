@@ -35,9 +35,9 @@ static int conan_event(const vigil_lock_jev *ev, void *payload)
 	vigil_catalog_result *r = payload;
 	if (ev->end || ev->type != VIGIL_JSON_STRING)
 		return 0;
-	if (ev->depth == 2 && (vigil_lock__key(ev, 0, "requires") ||
-			       vigil_lock__key(ev, 0, "build_requires") ||
-			       vigil_lock__key(ev, 0, "python_requires")))
+	if (ev->depth == 2 &&
+	    (vigil_lock__key(ev, 0, "requires") || vigil_lock__key(ev, 0, "build_requires") ||
+	     vigil_lock__key(ev, 0, "python_requires")))
 		return conan_ref(r, ev->value, ev->len,
 				 vigil_lock__key(ev, 0, "requires") ? 0 : VIGIL_PKG_DEV);
 	if (ev->depth == 4 && vigil_lock__key(ev, 0, "graph_lock") &&
@@ -58,13 +58,15 @@ static int parse_pubspec(vigil_catalog_result *r, const uint8_t *data, size_t le
 		return error;
 	json_object_foreach(json_object_get(doc, "packages"), k, v)
 	{
-		const char *src = vigil_lock__str(v, "source"), *dep = vigil_lock__str(v, "dependency");
+		const char *src = vigil_lock__str(v, "source"),
+			   *dep = vigil_lock__str(v, "dependency");
 		if (src && (strcmp(src, "sdk") == 0 || strcmp(src, "path") == 0 ||
 			    strcmp(src, "git") == 0))
 			continue;
 		unsigned flags = 0;
 		if (dep)
-			flags = strncmp(dep, "direct", 6) == 0 ? VIGIL_PKG_DIRECT : VIGIL_PKG_INDIRECT;
+			flags = strncmp(dep, "direct", 6) == 0 ? VIGIL_PKG_DIRECT
+							       : VIGIL_PKG_INDIRECT;
 		if (dep && strcmp(dep, "direct dev") == 0)
 			flags |= VIGIL_PKG_DEV;
 		if ((error = vigil_lock__add(r, "pub", NULL, k, vigil_lock__str(v, "version"),
@@ -112,9 +114,9 @@ typedef struct swift {
 static int swift_event(const vigil_lock_jev *ev, void *payload)
 {
 	swift *s = payload;
-	int pins = vigil_lock__key(ev, 0, "pins") ? 0
+	int pins = vigil_lock__key(ev, 0, "pins")					? 0
 		   : vigil_lock__key(ev, 0, "object") && vigil_lock__key(ev, 1, "pins") ? 1
-											 : -1;
+											: -1;
 	if (pins < 0)
 		return 0;
 	int d = ev->depth - pins; /* 2: a pin's member, 3: its state's */
@@ -153,7 +155,8 @@ static int swift_event(const vigil_lock_jev *ev, void *payload)
 		if (u[i] == '/' || u[i] == ':')
 			slash = u + i;
 	if (!slash || !s->version.len) {
-		vigil_catalog__skipped(s->r, "Package.resolved pin without a repository or version");
+		vigil_catalog__skipped(s->r,
+				       "Package.resolved pin without a repository or version");
 	} else {
 		char *g = vigil_catalog__strndup(s->r, u, (size_t)(slash - u));
 		char *name = vigil_catalog__strndup(s->r, slash + 1, (size_t)(u + ul - slash - 1));

@@ -18,7 +18,8 @@ static int has_string(json_t *arr, const char *s)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v) if (json_is_string(v) && strcmp(json_string_value(v), s) == 0) return 1;
+	json_array_foreach(arr, i, v) if (json_is_string(v) &&
+					  strcmp(json_string_value(v), s) == 0) return 1;
 	return 0;
 }
 
@@ -73,8 +74,11 @@ static int parse_toml_lock(vigil_catalog_result *r, const char *base, const uint
 			if ((error = uv_names(direct, json_object_get(p, "dependencies"),
 					      VIGIL_PKG_DIRECT)) < 0)
 				goto done;
-			json_object_foreach(json_object_get(p, "dev-dependencies"), k, g) if (
-				(error = uv_names(direct, g, VIGIL_PKG_DIRECT | VIGIL_PKG_DEV)) < 0) goto done;
+			json_object_foreach(
+				json_object_get(p, "dev-dependencies"), k,
+				g) if ((error = uv_names(direct, g,
+							 VIGIL_PKG_DIRECT | VIGIL_PKG_DEV)) <
+				       0) goto done;
 		}
 	}
 	json_array_foreach(pkgs, i, p)
@@ -259,5 +263,4 @@ static int want(const vigil_file *f, const uint8_t *head, size_t len)
 	return VIGIL_WANT_NO;
 }
 
-const vigil_cataloger vigil_cataloger_lock_python = {"lock-python", 0, want, parse,
-						     VIGIL_LOCK_MAX};
+const vigil_cataloger vigil_cataloger_lock_python = {"lock-python", 0, want, parse, VIGIL_LOCK_MAX};

@@ -71,11 +71,12 @@ static int parse(vigil_catalog_result *r, const vigil_file *f, const uint8_t *da
 	if (!direct || !seen)
 		error = VIGIL_ENOMEM;
 	for (size_t i = 0; i < deps.len && error == 0; i++)
-		if (json_object_set_new(direct, VIGIL_VEC_AT(&deps, const char *, i), json_true()) < 0)
+		if (json_object_set_new(direct, VIGIL_VEC_AT(&deps, const char *, i), json_true()) <
+		    0)
 			error = VIGIL_ENOMEM;
 	for (size_t i = 0; i < specs.len && error == 0; i++) {
 		const spec *s = &VIGIL_VEC_AT(&specs, spec, i);
-		unsigned flags = !deps.len			       ? 0
+		unsigned flags = !deps.len			    ? 0
 				 : json_object_get(direct, s->name) ? VIGIL_PKG_DIRECT
 								    : VIGIL_PKG_INDIRECT;
 		/* the same gem for several platforms is one package */

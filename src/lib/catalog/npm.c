@@ -473,8 +473,7 @@ static int walk_packages(vigil_json *j, vigil_catalog_result *r, vigil_vec *out,
 			}
 		} else if (have_resolved == 1 && is_git_source((const char *)resolved.data)) {
 			v = git_commit(r, (const char *)resolved.data);
-		} else if (have_resolved == 1 &&
-			   is_local_version((const char *)resolved.data)) {
+		} else if (have_resolved == 1 && is_local_version((const char *)resolved.data)) {
 			continue; /* a local directory without a version: own code */
 		}
 		if (!*name || !v || !*v) {

@@ -37,7 +37,8 @@ static int field(const char *key, size_t klen, const char *val, size_t vlen, voi
 			p.version = s->version;
 			p.arch = s->arch[0] ? s->arch : NULL;
 			if (!s->name[0] || !s->version[0])
-				vigil_catalog__skipped(s->r, "opkg stanza without Package or Version");
+				vigil_catalog__skipped(s->r,
+						       "opkg stanza without Package or Version");
 			else
 				error = vigil_catalog__add(s->r, &p);
 		}
@@ -79,5 +80,5 @@ static int want(const vigil_file *f, const uint8_t *head, size_t len)
 }
 
 const vigil_cataloger vigil_cataloger_opkg = {
-	"opkg", VIGIL_CAT_DATABASE | VIGIL_CAT_OS | VIGIL_CAT_STREAM | VIGIL_CAT_STANZA_WS,
-	want, parse, 256u << 20};
+	"opkg", VIGIL_CAT_DATABASE | VIGIL_CAT_OS | VIGIL_CAT_STREAM | VIGIL_CAT_STANZA_WS, want,
+	parse, 256u << 20};
