@@ -282,7 +282,16 @@ typedef struct vigil_pkg {
 	const char *const *files; /* files it installed (OS packages), NULL-terminated, or NULL */
 	int layer;		  /* the layer that installed it or last changed it */
 	int os_package;		  /* 1 for deb, apk, rpm */
+	unsigned flags;		  /* VIGIL_PKG_DIRECT, ... when the lockfile says so */
 } vigil_pkg;
+
+/* vigil_pkg.flags: what a lockfile records about a dependency (0: not recorded). */
+enum {
+	VIGIL_PKG_DIRECT = 1,	/* the project depends on it by name */
+	VIGIL_PKG_INDIRECT = 2, /* only through other packages */
+	VIGIL_PKG_DEV = 4,	/* development / test only */
+	VIGIL_PKG_OPTIONAL = 8, /* optional (npm optionalDependencies, extras) */
+};
 
 /* The distribution of the image, from os-release and friends. */
 typedef struct vigil_distro {

@@ -8,16 +8,22 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "lock.h"
 
+/* The lockfile catalogers (lock_*.c, opkg.c) follow the runtime one: docs/lockfiles.md. */
 static const vigil_cataloger *const CATALOGERS[] = {
-	&vigil_cataloger_dpkg,	    &vigil_cataloger_dpkg_distroless,
-	&vigil_cataloger_dpkg_list, &vigil_cataloger_apk,
-	&vigil_cataloger_rpm,	    &vigil_cataloger_chisel,
-	&vigil_cataloger_java,	    &vigil_cataloger_gobin,
-	&vigil_cataloger_rustbin,   &vigil_cataloger_npm,
-	&vigil_cataloger_python,    &vigil_cataloger_gem,
-	&vigil_cataloger_composer,  &vigil_cataloger_dotnet,
-	&vigil_cataloger_runtime,
+	&vigil_cataloger_dpkg,	      &vigil_cataloger_dpkg_distroless,
+	&vigil_cataloger_dpkg_list,   &vigil_cataloger_apk,
+	&vigil_cataloger_rpm,	      &vigil_cataloger_chisel,
+	&vigil_cataloger_java,	      &vigil_cataloger_gobin,
+	&vigil_cataloger_rustbin,     &vigil_cataloger_npm,
+	&vigil_cataloger_python,      &vigil_cataloger_gem,
+	&vigil_cataloger_composer,    &vigil_cataloger_dotnet,
+	&vigil_cataloger_runtime,     &vigil_cataloger_lock_js,
+	&vigil_cataloger_lock_python, &vigil_cataloger_lock_ruby,
+	&vigil_cataloger_lock_rust,   &vigil_cataloger_lock_go,
+	&vigil_cataloger_lock_dotnet, &vigil_cataloger_lock_jvm,
+	&vigil_cataloger_lock_misc,   &vigil_cataloger_opkg,
 };
 
 typedef struct owned {
@@ -120,6 +126,7 @@ int vigil_catalog__add(vigil_catalog_result *r, const vigil_pkg_in *in)
 	p->location = in->location ? dup0(r, in->location) : r->path;
 	p->os_package = (r->cat->flags & VIGIL_CAT_OS) != 0;
 	p->layer = r->layer;
+	p->flags = in->flags;
 	if (in->files) {
 		size_t n = 0;
 		while (in->files[n])
@@ -975,6 +982,28 @@ static int late_databases(vigil_inventory *inv)
 	return error;
 }
 
+/* Whether `r` is a lockfile that a sibling file overrides for its package manager:
+ * npm installs from npm-shrinkwrap.json and ignores package-lock.json beside it; go.mod
+ * lists a module's build, go.sum beside it only checksums. */
+static int shadowed_lockfile(vigil_catalog_result **rs, size_t nr, const vigil_catalog_result *r)
+{
+	const char *base = vigil_catalog__base(r->path), *wins;
+	size_t dir = (size_t)(base - r->path);
+	if (r->cat == &vigil_cataloger_npm && strcmp(base, "package-lock.json") == 0)
+		wins = "npm-shrinkwrap.json";
+	else if (r->cat == &vigil_cataloger_lock_go && strcmp(base, "go.sum") == 0)
+		wins = "go.mod"; /* go.sum also holds versions no longer in the build */
+	else
+		return 0;
+	for (size_t i = 0; i < nr; i++) {
+		const char *p = rs[i]->path;
+		if (rs[i]->final && rs[i]->cat == r->cat && strncmp(p, r->path, dir) == 0 &&
+		    strcmp(p + dir, wins) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int vigil_inventory_finish(vigil_inventory *inv)
 {
 	vigil_catalog_result **rs = inv->results.data;
@@ -1052,7 +1081,7 @@ int vigil_inventory_finish(vigil_inventory *inv)
 	/* the packages of the final filesystem */
 	for (size_t i = 0; i < nr; i++) {
 		vigil_catalog_result *r = rs[i];
-		if (!r->final)
+		if (!r->final || shadowed_lockfile(rs, nr, r))
 			continue;
 		for (size_t k = 0; k < r->pkgs.len; k++) {
 			vigil_pkg *p = &VIGIL_VEC_AT(&r->pkgs, vigil_pkg, k);

@@ -130,11 +130,14 @@ TEST(test_npm__lock_v3_paths_links_and_workspaces)
 	    "\"node_modules/a\":{\"version\":\"5.0.0\",\"dev\":true,\"optional\":true},"
 	    "\"node_modules/nover\":{}}}");
 	CHECK(s.rc == 0);
-	CHECK(s.n == 4);
+	/* the workspace "packages/ws" has a version: reported under its directory's name
+	 * (issue 20); the link to it is not */
+	CHECK(s.n == 5);
 	CHECK_STR(s.line[0], "npm||@s/x|0.9.0||");
 	CHECK_STR(s.line[1], "npm||@s/x|1.0.0|MIT|");
 	CHECK_STR(s.line[2], "npm||a|5.0.0||");
 	CHECK_STR(s.line[3], "npm||real|2.0.0||");
+	CHECK_STR(s.line[4], "npm||ws|0.0.1||");
 	CHECK(s.skipped == 1);
 }
 
