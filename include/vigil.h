@@ -320,6 +320,17 @@ const vigil_pkg *vigil_inventory_pkg(const vigil_inventory *inv, size_t i);
 const vigil_distro *vigil_inventory_distro(const vigil_inventory *inv);
 void vigil_inventory_free(vigil_inventory *inv);
 
+/* A file a cataloger wanted but could not read (malformed, empty, truncated) or read
+ * only in part (malformed records skipped). Borrowed from the inventory. */
+typedef struct vigil_unread {
+	const char *path;      /* absolute path in the image */
+	int layer;	       /* the layer it came from */
+	const char *cataloger; /* "npm", "dpkg", ... */
+	const char *reason;    /* "cannot be read", "malformed records skipped" */
+} vigil_unread;
+size_t vigil_inventory_unread_count(const vigil_inventory *inv);
+const vigil_unread *vigil_inventory_unread(const vigil_inventory *inv, size_t i);
+
 /* Reads an SBOM as an inventory (`vigil scan sbom:FILE`, docs/sbom-input.md): CycloneDX
  * JSON 1.4-1.6, SPDX 2.2/2.3 JSON or tag-value, sniffed. Packages come from purls (with
  * Vigil's own properties restoring source packages and locations); entries without a

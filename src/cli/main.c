@@ -954,6 +954,15 @@ static void sbom_table(FILE *out, const vigil_inventory *inv)
 		put_safe(out, p->location);
 		fputc('\n', out);
 	}
+	size_t nu = vigil_inventory_unread_count(inv);
+	if (nu)
+		fprintf(out, "\n%zu file%s could not be read:\n", nu, nu == 1 ? "" : "s");
+	for (size_t i = 0; i < nu; i++) {
+		const vigil_unread *u = vigil_inventory_unread(inv, i);
+		fprintf(out, "  ");
+		put_safe(out, u->path);
+		fprintf(out, " (layer %d, %s): %s\n", u->layer, u->cataloger, u->reason);
+	}
 }
 
 static int cmd_sbom(int argc, char **argv)

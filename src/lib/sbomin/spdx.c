@@ -38,6 +38,16 @@ static void vigil_source_info(vigil_sbomin_entry *e, const char *info, vigil_are
 	long l = strtol(lay + 8, &end, 10);
 	if (end != lay + 8 && l >= -1 && l <= 100000)
 		e->layer = (int)l;
+	/* "; source package NAME [VERSION]" */
+	const char *src = strstr(lay, "; source package ");
+	if (src) {
+		src += strlen("; source package ");
+		size_t n = strcspn(src, " ");
+		if (n)
+			e->source_name = vigil_arena_strndup(a, src, n);
+		if (src[n] == ' ' && src[n + 1])
+			e->source_version = vigil_arena_strdup(a, src + n + 1);
+	}
 }
 
 int vigil_sbomin__spdx_json(vigil_sbomin *s, json_t *root)
