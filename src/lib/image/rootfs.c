@@ -207,8 +207,10 @@ static int skipped(walk *w, const char *name, int is_dir)
 	for (size_t i = w->ignores.len; i-- > 0;) {
 		int m = vigil_ignore__match(VIGIL_VEC_AT(&w->ignores, vigil_ignore *, i), rel,
 					    is_dir);
-		if (m)
-			return m > 0;
+		if (m > 0)
+			return 1;
+		if (m < 0)
+			break; /* re-included: the skip globs still apply */
 	}
 	return vigil_skip__match(is_dir ? w->img->skip_dirs : w->img->skip_files, rel);
 }
