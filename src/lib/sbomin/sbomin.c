@@ -245,8 +245,11 @@ int vigil_sbomin__add(vigil_sbomin *s, const vigil_sbomin_entry *e)
 	}
 	p->modularity = dup_opt(a, e->modularity, &error);
 	p->purl = dup_opt(a, e->purl, &error);
-	p->location = e->location ? dup_opt(a, e->location, &error) : s->name;
-	p->cataloger = e->cataloger ? dup_opt(a, e->cataloger, &error) : "sbom";
+	/* every package has a location and a cataloger (empty strings count as absent) */
+	if (!(p->location = dup_opt(a, e->location, &error)))
+		p->location = s->name;
+	if (!(p->cataloger = dup_opt(a, e->cataloger, &error)))
+		p->cataloger = "sbom";
 	p->layer = e->layer;
 	if (error < 0)
 		return error;
