@@ -138,4 +138,98 @@ else
     fail "sbom --keep-os-owned" "exit $?: $(head -c 400 "$TMP/kept.json.err")"
 fi
 
+# ---- issue 20: archives as real projects ship them, built here with python zipfile ----
+# fat jars nested five deep, a shaded jar, OSGi bundles, jars named with and without
+# versions, MANIFEST values that need cleaning; each with its groupId:artifactId@version
+J=$TMP/jars
+mkdir -p "$J"
+"$PY" - "$J" <<'EOF'
+import io, sys, zipfile
+out = sys.argv[1]
+
+def jar(entries):
+    b = io.BytesIO()
+    with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries:
+            z.writestr(name, data)
+    return b.getvalue()
+
+def pom(g, a, v, where=None):
+    return (where or "META-INF/maven/%s/%s/pom.properties" % (g, a),
+            "groupId=%s\nartifactId=%s\nversion=%s\n" % (g, a, v))
+
+def mf(**kv):
+    return ("META-INF/MANIFEST.MF", "Manifest-Version: 1.0\r\n" +
+            "".join("%s: %s\r\n" % (k.replace("_", "-"), v) for k, v in kv.items()))
+
+def write(name, data):
+    open(out + "/" + name, "wb").write(data)
+
+# five deep: app.jar > BOOT-INF/lib/level1 > lib/level2 > lib/level3 > lib/level4 > lib/level5
+inner = jar([pom("org.deep", "level5", "5.0.0")])
+for lvl in (4, 3, 2, 1):
+    inner = jar([pom("org.deep", "level%d" % lvl, "%d.0.0" % lvl),
+                 ("lib/level%d-%d.0.0.jar" % (lvl + 1, lvl + 1), inner)])
+write("app-1.0.0.jar", jar([mf(Main_Class="org.springframework.boot.loader.JarLauncher"),
+                            pom("com.acme", "app", "1.0.0"),
+                            ("BOOT-INF/lib/level1-1.0.0.jar", inner)]))
+# shaded: the jar's own pom plus the shaded dependencies' poms, one moved out of META-INF/maven
+write("tool-shaded-2.1.jar", jar([pom("com.acme", "tool-shaded", "2.1"),
+                                  pom("com.google.guava", "guava", "31.1-jre"),
+                                  pom("org.slf4j", "slf4j-api", "1.7.36",
+                                      "shaded/org/slf4j/pom.properties")]))
+# OSGi bundles: group from Bundle-SymbolicName, version from Bundle-Version
+write("org.apache.felix.scr-2.2.6.jar", jar([mf(Bundle_SymbolicName="org.apache.felix.scr; singleton:=true",
+                                               Bundle_Version="2.2.6", Bundle_Name="%pluginName")]))
+write("commons-io.jar", jar([mf(Bundle_SymbolicName="org.apache.commons.io",
+                                Bundle_Version="2.11.0", Implementation_Title="Apache Commons IO")]))
+# named with and without versions; manifest values to clean
+write("jdom.jar", jar([mf(Implementation_Title="jdom", Implementation_Version="1.4 1855 April 22 2006")]))
+write("elasticsearch-8.14.3.jar", jar([mf(Implementation_Title="org.elasticsearch#server;8.14.3")]))
+write("netty-codec-4.1.100.Final.jar", jar([mf(Implementation_Title="Netty/Codec",
+                                               Implementation_Version="4.1",
+                                               Implementation_Vendor_Id="io.netty")]))
+write("noversion.jar", jar([mf(Implementation_Title="noversion")]))
+EOF
+expect_java() {
+    cat <<'EOF'
+com.acme:app@1.0.0
+org.deep:level1@1.0.0
+org.deep:level2@2.0.0
+org.deep:level3@3.0.0
+org.deep:level4@4.0.0
+org.deep:level5@5.0.0
+com.acme:tool-shaded@2.1
+com.google.guava:guava@31.1-jre
+org.slf4j:slf4j-api@1.7.36
+org.apache.felix:org.apache.felix.scr@2.2.6
+org.apache.commons:commons-io@2.11.0
+-:jdom@1.4
+org.elasticsearch:server@8.14.3
+io.netty:netty-codec@4.1.100.Final
+EOF
+}
+if timeout "$TIMEOUT" "$VIGIL" sbom "fs:$J" --format json >"$TMP/jars.json" 2>"$TMP/jars.err"; then
+    if msg=$("$PY" - "$TMP/jars.json" <(expect_java) <<'EOF'
+import json, sys
+pk = json.load(open(sys.argv[1]))["packages"]
+got = sorted("%s:%s@%s" % (p.get("group") or "-", p["name"], p["version"]) for p in pk if p["type"] == "maven")
+want = sorted(l.strip() for l in open(sys.argv[2]) if l.strip())
+if got != want:
+    sys.exit("missing %s; unexpected %s" % (sorted(set(want) - set(got)), sorted(set(got) - set(want))))
+if any(not p["version"] for p in pk):
+    sys.exit("a package with an empty version")
+deep = [p["location"] for p in pk if p["name"] == "level5"]
+if deep != ["/app-1.0.0.jar!/BOOT-INF/lib/level1-1.0.0.jar!/lib/level2-2.0.0.jar!/lib/level3-3.0.0.jar!/lib/level4-4.0.0.jar!/lib/level5-5.0.0.jar"]:
+    sys.exit("five-deep location: %s" % deep)
+EOF
+    ); then
+        pass "java archives: five-deep fat jar, shaded, OSGi, with and without versions, cleaned manifests"
+    else
+        fail "java archives" "$msg"
+    fi
+else
+    fail "java archives: sbom fs:" "exit $?: $(head -c 300 "$TMP/jars.err")"
+fi
+
 exit $failed
