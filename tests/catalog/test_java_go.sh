@@ -232,4 +232,79 @@ else
     fail "java archives: sbom fs:" "exit $?: $(head -c 300 "$TMP/jars.err")"
 fi
 
+# ---- issue 20: Go build information in Mach-O and PE binaries ----
+# The same module-mode program built for linux, darwin (amd64, arm64) and windows with
+# GOOS/GOARCH; every build must give the packages `go version -m` lists for it.
+if command -v go >/dev/null 2>&1; then
+    G=$TMP/gobin
+    mkdir -p "$G/src/dep" "$G/out"
+    cat >"$G/src/go.mod" <<'EOF'
+module example.com/crossapp
+
+go 1.19
+
+require example.com/dep v1.4.2
+
+replace example.com/dep v1.4.2 => ./dep
+EOF
+    printf 'module example.com/dep\n\ngo 1.19\n' >"$G/src/dep/go.mod"
+    printf 'package dep\n\nfunc Hello() string { return "hi" }\n' >"$G/src/dep/dep.go"
+    printf 'package main\n\nimport (\n\t"fmt"\n\n\t"example.com/dep"\n)\n\nfunc main() { fmt.Println(dep.Hello()) }\n' >"$G/src/main.go"
+    gocache=${VIGIL_CACHE:-$HOME/.cache/vigil}/gocache-cross
+    mkdir -p "$gocache"
+    ok=1
+    for t in linux/amd64:crossapp darwin/amd64:crossapp-darwin darwin/arm64:crossapp-arm64 windows/amd64:crossapp.exe; do
+        os=${t%%/*}; rest=${t#*/}; arch=${rest%%:*}; out=${t##*:}
+        if ! (cd "$G/src" && env GOOS=$os GOARCH=$arch CGO_ENABLED=0 GOFLAGS=-mod=mod GOPROXY=off \
+                GOCACHE="$gocache" GOPATH="$G/gopath" GOTOOLCHAIN=local \
+                go build -trimpath -o "$G/out/$out" . ) >"$G/build.log" 2>&1; then
+            fail "go $os/$arch build" "$(tail -3 "$G/build.log")"; ok=0; continue
+        fi
+    done
+    chmod 0644 "$G/out/crossapp.exe" # a Windows layer's file: no executable bit
+    chmod -R u+w "$G/gopath" 2>/dev/null
+    if [ $ok = 1 ] && timeout "$TIMEOUT" "$VIGIL" sbom "fs:$G/out" --format json >"$TMP/gobin.json" 2>"$TMP/gobin.err"; then
+        if msg=$("$PY" - "$TMP/gobin.json" "$G/out" <<'EOF'
+import json, os, shutil, subprocess, sys
+pk = json.load(open(sys.argv[1]))["packages"]
+out = sys.argv[2]
+for f in ("crossapp", "crossapp-darwin", "crossapp-arm64", "crossapp.exe"):
+    # what the toolchain says it wrote
+    path = out + "/" + f
+    if f.endswith(".exe"): # go version skips files without the executable bit
+        shutil.copy(path, out + "/../probe.exe")
+        os.chmod(out + "/../probe.exe", 0o755)
+        path = out + "/../probe.exe"
+    m = subprocess.run(["go", "version", "-m", path], capture_output=True, text=True).stdout
+    want = []
+    lines = [l.split("\t") for l in m.splitlines()]
+    gov = lines[0][-1].strip().split()[-1] if lines else ""
+    for l in lines[1:]:
+        if len(l) >= 4 and l[1] in ("mod", "dep"):
+            want.append((l[2], l[3]))
+        elif len(l) >= 4 and l[1] == "=>" and want: # a replacement: the module as built
+            want[-1] = (want[-1][0], l[3])
+    want = set(want)
+    got = {(p["name"], p["version"]) for p in pk if p["type"] == "golang"
+           and p["location"] == "/" + f and p["name"] != "stdlib"}
+    std = [p["version"] for p in pk if p["location"] == "/" + f and p["name"] == "stdlib"]
+    if not want or got != want:
+        sys.exit("%s: got %s, go version -m says %s" % (f, sorted(got), sorted(want)))
+    if std != ["v" + gov.replace("go", "")]:
+        sys.exit("%s: stdlib %s, toolchain %s" % (f, std, gov))
+EOF
+        ); then
+            pass "go buildinfo from ELF, Mach-O (amd64, arm64) and PE builds of one program"
+        else
+            fail "go Mach-O / PE" "$msg"
+        fi
+    elif [ $ok = 1 ]; then
+        fail "go Mach-O / PE: sbom" "$(head -c 300 "$TMP/gobin.err")"
+    fi
+elif [ "${CI:-}" = true ]; then
+    fail "go Mach-O / PE" "go not installed (golang-go)"
+else
+    skip "go Mach-O / PE" "go not installed (golang-go)"
+fi
+
 exit $failed
