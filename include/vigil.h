@@ -166,8 +166,8 @@ typedef struct vigil_open_opts {
  * zstd compressed), an OCI layout directory or tar, or a root filesystem directory,
  * detected automatically, or prefixed "docker-archive:", "oci:", "oci-archive:",
  * "rootfs:", "fs:" (a source tree: a root filesystem walk with .gitignore rules and the
- * skip globs, .git left out; format "fs"); or a registry reference (vigil/registry.h), prefixed "registry:" or not an
- * existing path. Reads and checks the manifest and config, but no layer yet.
+ * skip globs, .git left out; format "fs"); or a registry reference (vigil/registry.h), prefixed
+ * "registry:" or not an existing path. Reads and checks the manifest and config, but no layer yet.
  * Errors: VIGIL_ENOTFOUND, VIGIL_EFORMAT, VIGIL_ELIMIT, VIGIL_EIO, VIGIL_ENOMEM.
  */
 int vigil_image_open(vigil_image **out, vigil_ctx *ctx, const char *ref,

@@ -104,8 +104,8 @@ typedef struct vigil_scan_result vigil_scan_result;
  * matches the packages, applies the filters and the policy. "fs:DIR" scans a source
  * tree (lockfiles and manifests, secrets, malware, Dockerfiles and Kubernetes files;
  * .gitignore rules and the skip globs apply; docs/fs.md). "sbom:FILE" reads a CycloneDX
- * or SPDX SBOM as the inventory and matches it (vulnerabilities only; docs/sbom-input.md). Errors are set on `ctx`
- * (which must outlive the result); a vulnerable image is a success. */
+ * or SPDX SBOM as the inventory and matches it (vulnerabilities only; docs/sbom-input.md). Errors
+ * are set on `ctx` (which must outlive the result); a vulnerable image is a success. */
 int vigil_scan_run(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *engine,
 		   const char *image_ref, const vigil_scan_opts *opts);
 

@@ -54,8 +54,8 @@ typedef struct scan_opts {
 	cli c;
 	unsigned scanners;
 	const char *severities, *policy, *db, *today, *rematch;
-	vigil_vec vex;			/* const char * */
-	vigil_vec tkeys, tregs, trepos; /* const char *, trust options */
+	vigil_vec vex;			 /* const char * */
+	vigil_vec tkeys, tregs, trepos;	 /* const char *, trust options */
 	vigil_vec skip_dirs, skip_files; /* const char *, fs: globs (comma lists split) */
 	int fs;				 /* vigil fs DIR */
 	int require_digest;
@@ -111,7 +111,8 @@ void help_scan(void)
 	       "  --fail-on-stale-db    fail (exit 2) instead of warning\n"
 	       "  --rematch FILE        match a saved inventory ('vigil sbom --format json')\n"
 	       "                        instead of an image: vulnerabilities only\n"
-	       "  sbom:FILE             as IMAGE: match a CycloneDX (JSON 1.4-1.6) or SPDX (2.2/2.3\n"
+	       "  sbom:FILE             as IMAGE: match a CycloneDX (JSON 1.4-1.6) or SPDX "
+	       "(2.2/2.3\n"
 	       "                        JSON or tag-value) SBOM (docs/sbom-input.md)\n"
 	       "\n"
 	       "Source trees (fs:DIR as IMAGE, or 'vigil fs DIR'; docs/fs.md):\n"

@@ -21,8 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(text);
 		return 0;
 	}
-	static const char *const paths[] = {"d/a.log", "d/x/y/z", "d", "e/f", "d/.env",
-					    "d/node_modules/p/q.json"};
+	static const char *const paths[] = {"d/a.log", "d/x/y/z", "d",
+					    "e/f",     "d/.env",  "d/node_modules/p/q.json"};
 	for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++)
 		n += vigil_ignore__match(ig, paths[i], (int)(i & 1));
 	/* lines as patterns against the other lines as paths (bounded: 16 x 16) */

@@ -1,7 +1,7 @@
 /*
  * Fuzzes the text metadata catalogers: every input is parsed as Python core metadata
- * (METADATA / PKG-INFO), as a zipped egg or wheel holding it, and as an installed gemspec. Every package reported must have
- * a name and a version, and Python packages a pkg:pypi purl.
+ * (METADATA / PKG-INFO), as a zipped egg or wheel holding it, and as an installed gemspec. Every
+ * package reported must have a name and a version, and Python packages a pkg:pypi purl.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,5 @@
-/* Fuzzes the CycloneDX JSON reader (components, nested components, properties, purls) behind `vigil scan sbom:FILE`. */
+/* Fuzzes the CycloneDX JSON reader (components, nested components, properties, purls) behind `vigil
+ * scan sbom:FILE`. */
 #include "sbomin_fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

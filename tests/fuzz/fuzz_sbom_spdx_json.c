@@ -1,4 +1,5 @@
-/* Fuzzes the SPDX JSON reader (packages, external purl references, sourceInfo) behind `vigil scan sbom:FILE`. */
+/* Fuzzes the SPDX JSON reader (packages, external purl references, sourceInfo) behind `vigil scan
+ * sbom:FILE`. */
 #include "sbomin_fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,4 +1,5 @@
-/* Fuzzes the SPDX tag-value reader (lines, <text> blocks, ExternalRef purls) behind `vigil scan sbom:FILE`. */
+/* Fuzzes the SPDX tag-value reader (lines, <text> blocks, ExternalRef purls) behind `vigil scan
+ * sbom:FILE`. */
 #include "sbomin_fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

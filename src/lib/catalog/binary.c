@@ -64,9 +64,9 @@ static int want_go(const vigil_file *f, const uint8_t *head, size_t len)
 {
 	if (!head) {
 		const char *b = vigil_catalog__base(f->path);
-		int win = vigil_catalog__has_suffix(b, ".exe") || vigil_catalog__has_suffix(b, ".EXE");
-		return ((f->mode & 0111) || win) && f->size >= 64 ? VIGIL_WANT_HEAD
-								     : VIGIL_WANT_NO;
+		int win = vigil_catalog__has_suffix(b, ".exe") ||
+			  vigil_catalog__has_suffix(b, ".EXE");
+		return ((f->mode & 0111) || win) && f->size >= 64 ? VIGIL_WANT_HEAD : VIGIL_WANT_NO;
 	}
 	if (len >= 4 && memcmp(head, "\177ELF", 4) == 0)
 		return VIGIL_WANT_YES;

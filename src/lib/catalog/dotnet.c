@@ -22,8 +22,8 @@ static int add_library(vigil_catalog_result *r, const char *key, const char *typ
 	int runtimepack = type && strcasecmp(type, "runtimepack") == 0;
 	/* "project": the application itself (and its own projects), reported as Syft and
 	 * Trivy do; "reference" assemblies are not packages */
-	if (!type || (strcasecmp(type, "package") != 0 && strcasecmp(type, "project") != 0 &&
-		      !runtimepack))
+	if (!type ||
+	    (strcasecmp(type, "package") != 0 && strcasecmp(type, "project") != 0 && !runtimepack))
 		return 0;
 	const char *slash = strchr(key, '/');
 	if (!slash || slash == key || !slash[1] || strchr(slash + 1, '/')) {

@@ -281,7 +281,8 @@ static int parse_zip(vigil_catalog_result *r, const uint8_t *data, size_t len)
 
 static int is_zipped(const char *base)
 {
-	return (vigil_catalog__has_suffix(base, ".egg") || vigil_catalog__has_suffix(base, ".whl")) &&
+	return (vigil_catalog__has_suffix(base, ".egg") ||
+		vigil_catalog__has_suffix(base, ".whl")) &&
 	       strlen(base) > 4;
 }
 
@@ -311,7 +312,8 @@ static int want(const vigil_file *f, const uint8_t *head, size_t len)
 	if (strcmp(base, "METADATA") == 0)
 		return parent_has_suffix(f->path, ".dist-info") ? VIGIL_WANT_YES : VIGIL_WANT_NO;
 	if (strcmp(base, "PKG-INFO") == 0)
-		return parent_has_suffix(f->path, ".egg-info") || parent_has_suffix(f->path, "/EGG-INFO")
+		return parent_has_suffix(f->path, ".egg-info") ||
+				       parent_has_suffix(f->path, "/EGG-INFO")
 			       ? VIGIL_WANT_YES
 			       : VIGIL_WANT_NO;
 	/* zipped eggs and wheels (site-packages, pip caches, wheelhouses) */

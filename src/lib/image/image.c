@@ -330,8 +330,8 @@ static int looks_like_ref(const char *s)
 
 static int detect(vigil_image *img, const char *ref, const char **path, const char **kind)
 {
-	static const char *prefixes[] = {"docker-archive:", "oci-archive:", "oci:", "rootfs:",
-					 "fs:"};
+	static const char *prefixes[] = {
+		"docker-archive:", "oci-archive:", "oci:", "rootfs:", "fs:"};
 	struct stat st;
 	*kind = NULL;
 	*path = ref;
@@ -371,8 +371,8 @@ static int detect(vigil_image *img, const char *ref, const char **path, const ch
 	if (!S_ISREG(st.st_mode))
 		return vigil_error_set(img->ctx, VIGIL_EINVAL, "%s: not a file or directory",
 				       *path);
-	if (*kind && (strcmp(*kind, "oci") == 0 || strcmp(*kind, "rootfs") == 0 ||
-		      strcmp(*kind, "fs") == 0))
+	if (*kind &&
+	    (strcmp(*kind, "oci") == 0 || strcmp(*kind, "rootfs") == 0 || strcmp(*kind, "fs") == 0))
 		return vigil_error_set(img->ctx, VIGIL_EINVAL, "%s: %s: needs a directory", *path,
 				       *kind);
 	return 0;

@@ -170,8 +170,10 @@ static int load_gitignore(walk *w, int dirfd)
 			break;
 		if (b.len + (size_t)r > VIGIL_IGNORE_MAX_FILE) {
 			r = (ssize_t)(VIGIL_IGNORE_MAX_FILE - b.len);
-			vigil_image__warn(w->img, "%s: %s/.gitignore: larger than 1 MiB, the rest "
-						  "is not read", w->img->ref, (char *)w->path.data);
+			vigil_image__warn(w->img,
+					  "%s: %s/.gitignore: larger than 1 MiB, the rest "
+					  "is not read",
+					  w->img->ref, (char *)w->path.data);
 		}
 		if ((error = vigil_buf_put(&b, w->buf, (size_t)r)) < 0 ||
 		    b.len >= VIGIL_IGNORE_MAX_FILE)

@@ -40,7 +40,8 @@ static void props(vigil_sbomin_entry *e, json_t *arr)
 		else if (!strcmp(k, "vigil:package:modularity") ||
 			 !strcmp(k, "aquasecurity:trivy:Modularitylabel"))
 			e->modularity = v;
-		else if (!strcmp(k, "vigil:location") || (!e->location && !strcmp(k, "syft:location:0:path")))
+		else if (!strcmp(k, "vigil:location") ||
+			 (!e->location && !strcmp(k, "syft:location:0:path")))
 			e->location = v;
 		else if (!strcmp(k, "vigil:cataloger"))
 			e->cataloger = v;
@@ -61,9 +62,8 @@ static int components(vigil_sbomin *s, json_t *arr, int depth)
 	if (!json_is_array(arr))
 		return 0;
 	if (depth > VIGIL_SBOMIN_MAX_DEPTH)
-		return vigil_error_set(s->ctx, VIGIL_ELIMIT,
-				       "%s: components nested deeper than %d", s->name,
-				       VIGIL_SBOMIN_MAX_DEPTH);
+		return vigil_error_set(s->ctx, VIGIL_ELIMIT, "%s: components nested deeper than %d",
+				       s->name, VIGIL_SBOMIN_MAX_DEPTH);
 	json_array_foreach(arr, i, c)
 	{
 		const char *type;
@@ -102,12 +102,14 @@ int vigil_sbomin__cyclonedx(vigil_sbomin *s, json_t *root)
 		return vigil_error_set(s->ctx, VIGIL_EFORMAT,
 				       "%s: CycloneDX without a 1.x specVersion", s->name);
 	s->format = "CycloneDX";
-	if (json_is_object(mc) && sget(mc, "type") && !strcmp(sget(mc, "type"), "operating-system")) {
+	if (json_is_object(mc) && sget(mc, "type") &&
+	    !strcmp(sget(mc, "type"), "operating-system")) {
 		int error = vigil_sbomin__distro(s, sget(mc, "name"), sget(mc, "version"));
 		if (error < 0)
 			return error;
 	}
-	if (json_object_get(root, "components") && !json_is_array(json_object_get(root, "components")))
+	if (json_object_get(root, "components") &&
+	    !json_is_array(json_object_get(root, "components")))
 		return vigil_error_set(s->ctx, VIGIL_EFORMAT, "%s: \"components\" is not an array",
 				       s->name);
 	return components(s, json_object_get(root, "components"), 0);

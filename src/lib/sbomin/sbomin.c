@@ -65,11 +65,12 @@ int vigil_sbomin__purl_parse(vigil_purl *out, vigil_arena *a, const char *s)
 		const char *e = amp ? amp : end, *eq = memchr(k, '=', (size_t)(e - k));
 		if (eq) {
 			size_t kl = (size_t)(eq - k);
-			const char **dst = kl == 4 && !strncasecmp(k, "arch", 4)	   ? &out->arch
-					   : kl == 6 && !strncasecmp(k, "distro", 6)	   ? &out->distro
-					   : kl == 5 && !strncasecmp(k, "epoch", 5)	   ? &out->epoch
-					   : kl == 8 && !strncasecmp(k, "upstream", 8) ? &out->upstream
-										       : NULL;
+			const char **dst = kl == 4 && !strncasecmp(k, "arch", 4)     ? &out->arch
+					   : kl == 6 && !strncasecmp(k, "distro", 6) ? &out->distro
+					   : kl == 5 && !strncasecmp(k, "epoch", 5)  ? &out->epoch
+					   : kl == 8 && !strncasecmp(k, "upstream", 8)
+						   ? &out->upstream
+						   : NULL;
 			if (dst && !(*dst = decode(a, eq + 1, (size_t)(e - eq - 1), &bad)))
 				return bad ? -1 : VIGIL_ENOMEM;
 		}
@@ -139,7 +140,8 @@ static int distro_from_qualifier(vigil_sbomin *s, const char *q)
 {
 	const char *dash = strrchr(q, '-');
 	char id[64];
-	if (!dash || dash == q || (size_t)(dash - q) >= sizeof(id) || !isdigit((unsigned char)dash[1]))
+	if (!dash || dash == q || (size_t)(dash - q) >= sizeof(id) ||
+	    !isdigit((unsigned char)dash[1]))
 		return 0;
 	memcpy(id, q, (size_t)(dash - q));
 	id[dash - q] = '\0';
@@ -157,10 +159,10 @@ int vigil_sbomin__distro(vigil_sbomin *s, const char *id, const char *version)
 	for (size_t i = 0; i <= n; i++)
 		low[i] = (char)tolower((unsigned char)id[i]);
 	/* names other tools use for the OS component */
-	const char *canon = !strcmp(low, "rhel") || !strcmp(low, "redhat") ? "rhel"
-			    : !strcmp(low, "alma") ? "almalinux"
+	const char *canon = !strcmp(low, "rhel") || !strcmp(low, "redhat")	     ? "rhel"
+			    : !strcmp(low, "alma")				     ? "almalinux"
 			    : !strcmp(low, "mariner") || !strcmp(low, "cbl-mariner") ? "mariner"
-										  : low;
+										     : low;
 	if (!(d->id = vigil_arena_strdup(a, canon)) ||
 	    (version && *version && !(d->version_id = vigil_arena_strdup(a, version))))
 		return VIGIL_ENOMEM;
@@ -200,9 +202,9 @@ int vigil_sbomin__add(vigil_sbomin *s, const vigil_sbomin_entry *e)
 	p->os_package = is_os_type(p->type);
 	/* the name as Vigil's catalogers write it: npm "@scope/name", Go and Composer the
 	 * whole path, Maven the artifact with the group apart */
-	if (u.ns && (!strcmp(u.type, "npm") || !strcmp(u.type, "golang") ||
-		     !strcmp(u.type, "composer") || !strcmp(u.type, "swift") ||
-		     !strcmp(u.type, "github"))) {
+	if (u.ns &&
+	    (!strcmp(u.type, "npm") || !strcmp(u.type, "golang") || !strcmp(u.type, "composer") ||
+	     !strcmp(u.type, "swift") || !strcmp(u.type, "github"))) {
 		size_t n = strlen(u.ns) + strlen(u.name) + 2;
 		char *full = vigil_arena_alloc(a, n);
 		if (!full)
@@ -236,7 +238,8 @@ int vigil_sbomin__add(vigil_sbomin *s, const vigil_sbomin_entry *e)
 		/* "upstream=openssl" or "upstream=glibc@2.36-9" */
 		const char *at = strchr(u.upstream, '@');
 		if (at) {
-			p->source_name = vigil_arena_strndup(a, u.upstream, (size_t)(at - u.upstream));
+			p->source_name =
+				vigil_arena_strndup(a, u.upstream, (size_t)(at - u.upstream));
 			if (!p->source_version && at[1])
 				p->source_version = dup_opt(a, at + 1, &error);
 		} else {
@@ -273,8 +276,8 @@ int vigil_sbomin_load_buffer(vigil_inventory **out, vigil_ctx *ctx, const char *
 	s.ctx = ctx;
 	s.name = name;
 	if (len > ctx->limits.max_json_size * 16)
-		return vigil_error_set(ctx, VIGIL_ELIMIT, "%s: SBOM larger than 16 x --max-json-size",
-				       name);
+		return vigil_error_set(ctx, VIGIL_ELIMIT,
+				       "%s: SBOM larger than 16 x --max-json-size", name);
 	if ((error = vigil_inventory__new_empty(&s.inv)) < 0)
 		return error;
 	if (!(s.name = vigil_arena_strdup(vigil_inventory__arena(s.inv), name))) {
@@ -308,9 +311,9 @@ int vigil_sbomin_load_buffer(vigil_inventory **out, vigil_ctx *ctx, const char *
 						"bomFormat or spdxVersion)",
 						name);
 	} else if (i < len && data[i] == '<') {
-		error = vigil_error_set(ctx, VIGIL_EFORMAT,
-					"%s: XML SBOMs are not read: write CycloneDX or SPDX as JSON",
-					name);
+		error = vigil_error_set(
+			ctx, VIGIL_EFORMAT,
+			"%s: XML SBOMs are not read: write CycloneDX or SPDX as JSON", name);
 	} else if (len - i >= 12 && !strncmp(data + i, "SPDXVersion:", 12)) {
 		error = vigil_sbomin__spdx_tv(&s, data + i, len - i);
 	} else {

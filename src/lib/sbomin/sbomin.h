@@ -20,8 +20,7 @@ int vigil_sbomin__purl_parse(vigil_purl *out, vigil_arena *a, const char *s);
 typedef struct vigil_sbomin_entry {
 	const char *purl, *name, *version, *group;
 	/* Vigil's own properties (or other tools' equivalents) */
-	const char *type, *source_name, *source_version, *arch, *modularity, *location,
-		*cataloger;
+	const char *type, *source_name, *source_version, *arch, *modularity, *location, *cataloger;
 	int layer;
 } vigil_sbomin_entry;
 

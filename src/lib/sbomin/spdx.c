@@ -18,9 +18,10 @@ static const char *sget(json_t *o, const char *key)
 static int check_version(vigil_sbomin *s, const char *v)
 {
 	if (!v || strncmp(v, "SPDX-2.", 7) != 0)
-		return vigil_error_set(s->ctx, VIGIL_EFORMAT,
-				       "%s: SPDX version '%.32s' is not read (SPDX-2.2 and 2.3 are)",
-				       s->name, v ? v : "");
+		return vigil_error_set(
+			s->ctx, VIGIL_EFORMAT,
+			"%s: SPDX version '%.32s' is not read (SPDX-2.2 and 2.3 are)", s->name,
+			v ? v : "");
 	return 0;
 }
 
@@ -79,7 +80,8 @@ int vigil_sbomin__spdx_json(vigil_sbomin *s, json_t *root)
 			s->skipped++;
 			continue;
 		}
-		if (purpose && (!strcmp(purpose, "OPERATING-SYSTEM") || !strcmp(purpose, "CONTAINER")))
+		if (purpose &&
+		    (!strcmp(purpose, "OPERATING-SYSTEM") || !strcmp(purpose, "CONTAINER")))
 			continue;
 		e.layer = -1;
 		e.name = sget(p, "name");
@@ -87,7 +89,8 @@ int vigil_sbomin__spdx_json(vigil_sbomin *s, json_t *root)
 		if (json_is_array(refs))
 			json_array_foreach(refs, k, r)
 			{
-				const char *t = sget(r, "referenceType"), *loc = sget(r, "referenceLocator");
+				const char *t = sget(r, "referenceType"),
+					   *loc = sget(r, "referenceLocator");
 				if (t && loc && !strcmp(t, "purl")) {
 					e.purl = loc;
 					break;

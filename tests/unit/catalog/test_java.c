@@ -387,7 +387,8 @@ TEST(test_java__manifest_values_are_cleaned)
 {
 	got g;
 	CHECK(one_jar(&g, "/lib/jdom.jar", "META-INF/MANIFEST.MF",
-		      "Implementation-Title: jdom\nImplementation-Version: 1.4 1855 April 22 2006\n",
+		      "Implementation-Title: jdom\nImplementation-Version: 1.4 1855 April 22 "
+		      "2006\n",
 		      NULL) == 0);
 	CHECK(g.n == 1);
 	CHECK_STR(g.line[0], "jdom 1.4 - /lib/jdom.jar -");
@@ -412,7 +413,8 @@ TEST(test_java__osgi_and_vendor_ids_give_the_group)
 		      "Bundle-Version: 3.12.0\nBundle-Name: Apache Commons Lang\n",
 		      NULL) == 0);
 	CHECK(g.n == 1);
-	CHECK_STR(g.line[0], "commons-lang3 3.12.0 org.apache.commons /lib/commons-lang3-3.12.0.jar -");
+	CHECK_STR(g.line[0],
+		  "commons-lang3 3.12.0 org.apache.commons /lib/commons-lang3-3.12.0.jar -");
 	CHECK(one_jar(&g, "/lib/widget.jar", "META-INF/MANIFEST.MF",
 		      "Implementation-Title: widget\nImplementation-Version: 2.0\n"
 		      "Implementation-Vendor-Id: com.acme\n",

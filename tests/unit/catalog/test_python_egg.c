@@ -66,7 +66,8 @@ TEST(test_python__zipped_egg_and_wheel)
 	zipw z;
 	memset(&z, 0, sizeof(z));
 	zipw_add_str(&z, "six.py", "import sys\n");
-	zipw_add_str(&z, "EGG-INFO/PKG-INFO", "Metadata-Version: 1.1\nName: six\nVersion: 1.15.0\n");
+	zipw_add_str(&z, "EGG-INFO/PKG-INFO",
+		     "Metadata-Version: 1.1\nName: six\nVersion: 1.15.0\n");
 	zipw_finish(&z);
 	parse(&g, "/sp/six-1.15.0-py3.9.egg", z.buf, z.len);
 	zipw_free(&z);

@@ -34,8 +34,8 @@ TEST(test_glob__classes_and_escapes)
 	CHECK(!vigil_glob__match("[a-c]x", "dx"));
 	CHECK(vigil_glob__match("\\*.txt", "*.txt"));
 	CHECK(!vigil_glob__match("\\*.txt", "a.txt"));
-	CHECK(vigil_glob__match("[", "["));	  /* unclosed: literal */
-	CHECK(vigil_glob__match("[]]", "]"));	  /* ']' first is a member */
+	CHECK(vigil_glob__match("[", "["));   /* unclosed: literal */
+	CHECK(vigil_glob__match("[]]", "]")); /* ']' first is a member */
 }
 
 TEST(test_glob__hostile_pattern_is_linear)

@@ -26,8 +26,7 @@ TEST(test_sbomin__purl_parts)
 	CHECK_STR(u.arch, "amd64");
 	CHECK_STR(u.upstream, "openssl");
 	CHECK_STR(u.distro, "debian-12");
-	CHECK(vigil_sbomin__purl_parse(&u, &a, "pkg:golang/github.com/gin-gonic/gin@v1.9.0") ==
-	      0);
+	CHECK(vigil_sbomin__purl_parse(&u, &a, "pkg:golang/github.com/gin-gonic/gin@v1.9.0") == 0);
 	CHECK_STR(u.ns, "github.com/gin-gonic");
 	CHECK_STR(u.name, "gin");
 	CHECK(vigil_sbomin__purl_parse(&u, &a, "PKG:Maven/org.apache/commons-text@1.9") == 0);
@@ -75,7 +74,8 @@ TEST(test_sbomin__cyclonedx_names_like_the_catalogers)
 		   "{\"type\":\"file\",\"name\":\"/etc/passwd\"}]}") == 0);
 	CHECK(vigil_inventory_count(inv) == 4);
 	CHECK((p = find(inv, "@angular/core")) && !strcmp(p->type, "npm"));
-	CHECK((p = find(inv, "commons-text")) && p->group && !strcmp(p->group, "org.apache.commons"));
+	CHECK((p = find(inv, "commons-text")) && p->group &&
+	      !strcmp(p->group, "org.apache.commons"));
 	CHECK(find(inv, "Flask") != NULL); /* nested components */
 	CHECK((p = find(inv, "libssl3")) && p->os_package && p->source_name &&
 	      !strcmp(p->source_name, "openssl"));
@@ -111,8 +111,7 @@ TEST(test_sbomin__refuses_what_is_not_an_sbom)
 	vigil_inventory *inv = NULL;
 	CHECK(load(&inv, "") == VIGIL_EFORMAT);
 	CHECK(load(&inv, "{\"bomFormat\":\"CycloneDX\"") == VIGIL_EFORMAT);
-	CHECK(load(&inv, "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"2.0\"}") ==
-	      VIGIL_EFORMAT);
+	CHECK(load(&inv, "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"2.0\"}") == VIGIL_EFORMAT);
 	CHECK(load(&inv, "{\"spdxVersion\":\"SPDX-3.0\"}") == VIGIL_EFORMAT);
 	CHECK(load(&inv, "<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\"/>") == VIGIL_EFORMAT);
 	CHECK(load(&inv, "{\"packages\":[]}") == VIGIL_EFORMAT); /* Vigil's inventory JSON */
