@@ -35,6 +35,7 @@ SCAN=$("$VIGIL" serve token add ci --scopes scan,read --data "$data") || { bad "
 "$VIGIL" serve --listen 127.0.0.1:0 --port-file "$tmp/port" --data "$data" --db "$tmp/db" \
   --images-dir "$tmp/imgs" --workers 1 2>> "$tmp/log" &
 pids+=($!)
+disown
 for _ in $(seq 1 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 port=$(cat "$tmp/port" 2> /dev/null)
 [ -n "$port" ] || { bad "server did not start: $(tail -3 "$tmp/log")"; exit 1; }
