@@ -127,6 +127,28 @@ int vigil_store_history_json(vigil_store *s, char **out, const char *digest);
 /* {"id","images":[{"digest","repository","tags","packages"}]} */
 int vigil_store_vuln_images_json(vigil_store *s, char **out, const char *vuln_id);
 
+/* ---- dashboard aggregates (docs/dashboard.md) -------------------------------------- */
+
+/* {"images":{"scanned","known","pending","failed"},"severity":{SEV:n},
+ * "vulnerabilities":{"findings","fixable","kev_findings","kev_ids","kev_images"},
+ * "other":{"secrets","malware","misconfigurations"},"riskiest":[image + "kev"] (most
+ * KEV-listed findings first, then by severity counts),
+ * "widespread":[{"id","images","severity","title","known_exploited","cvss"}],
+ * "trend":[{"time",SEV:n}],"time"}: `top` (1..100) entries in the two lists. */
+int vigil_store_overview_json(vigil_store *s, char **out, int top);
+/* A short text that changes whenever a scan, a re-evaluation or a job is committed
+ * (cheap: no report is read), for caching what is computed from the whole store. */
+int vigil_store_generation(vigil_store *s, char *out, size_t outlen);
+/* {"digest","repository","tags","scanned_at","db_built","counts"}; VIGIL_ENOTFOUND. */
+int vigil_store_image_json(vigil_store *s, char **out, const char *digest);
+/* {"id","title","severity","cvss","known_exploited","aliases","references","feeds",
+ * "images_total","images":[image + "findings":[{"package","version","status",
+ * "fixed_version","layer"}]]}: the first `limit` affected images by digest;
+ * VIGIL_ENOTFOUND when no stored image has it. */
+int vigil_store_vuln_detail_json(vigil_store *s, char **out, const char *vuln_id, int limit);
+/* {"targets":[{"ref","repository","digest","status","updated"}]}: every scanned reference. */
+int vigil_store_scan_targets_json(vigil_store *s, char **out);
+
 /* ---- webhooks ------------------------------------------------------------------------ */
 
 /* events: comma-separated event names. */
@@ -160,5 +182,33 @@ typedef struct vigil_store_stats {
 		deliveries_failed;
 } vigil_store_stats;
 int vigil_store_stats_get(vigil_store *s, vigil_store_stats *out);
+
+/* ---- admission decisions (docs/admission.md) ----------------------------------------- */
+
+typedef struct vigil_store_admission {
+	const char *uid, *kind, *namespace, *name, *operation, *user; /* may be NULL */
+	int dry_run, allowed;
+	const char *message; /* the denial message, or NULL */
+	const char *detail;  /* a JSON object merged into the entry: reasons, warnings, images */
+} vigil_store_admission;
+
+/* Records one decision (the time is now); its id in *out (may be NULL). */
+int vigil_store_admission_add(vigil_store *s, int64_t *out, const vigil_store_admission *a);
+
+typedef struct vigil_store_admission_filter {
+	const char *namespace; /* NULL = any */
+	int allowed;	       /* 1, 0, or -1 for any */
+	int64_t before;	       /* the "next" cursor (ids below it), 0 = from the newest */
+	int limit;	       /* 1..500 */
+} vigil_store_admission_filter;
+
+/* {"admissions":[{"id","time","uid","kind","namespace","name","operation","user",
+ * "dry_run","allowed","message", and the detail's members}],"next"}, newest first. */
+int vigil_store_admissions_json(vigil_store *s, char **out, const vigil_store_admission_filter *f);
+/* The status of job `id` ("queued", "running", "done", "failed") into out;
+ * VIGIL_ENOTFOUND. */
+int vigil_store_job_status(vigil_store *s, char out[16], int64_t id);
+/* 1 when a report of `digest` is stored, 0 when not, or a negative VIGIL_E*. */
+int vigil_store_has_report(vigil_store *s, const char *digest);
 
 #endif

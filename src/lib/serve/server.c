@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "serve/admission.h"
 #include "serve/internal.h"
 #include "util/util.h"
 
@@ -52,6 +53,34 @@ static enum MHD_Result respond(struct MHD_Connection *c, int status, char *body,
 	if (close_conn)
 		MHD_add_response_header(r, "Connection", "close");
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* A built-in web file of the dashboard with its security and caching headers; 304 when
+ * the client's If-None-Match names the current ETag. */
+static enum MHD_Result respond_asset(struct MHD_Connection *c, const vigil_serve_asset *a,
+				     int *status)
+{
+	const char *inm =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	int fresh = inm && strstr(inm, a->etag);
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+		fresh ? 0 : a->len, (void *)a->data, MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	*status = fresh ? 304 : 200;
+	MHD_add_response_header(r, "Content-Type", a->type);
+	MHD_add_response_header(r, "ETag", a->etag);
+	MHD_add_response_header(r, "Cache-Control", "no-cache");
+	MHD_add_response_header(r, "Content-Security-Policy",
+				"default-src 'self'; script-src 'self'; style-src 'self'; "
+				"img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+				"base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)*status, r);
 	MHD_destroy_response(r);
 	return ret;
 }
@@ -109,6 +138,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (r->answered)
 		return MHD_YES;
+	const vigil_serve_asset *asset;
+	if ((!strcmp(method, "GET") || !strcmp(method, "HEAD")) &&
+	    (asset = vigil_serve__asset(url))) {
+		int st = 500;
+		enum MHD_Result ret = respond_asset(c, asset, &st);
+		log_request(c, method, url, st, &r->t0);
+		return ret;
+	}
 	vigil_buf_cstr(&r->body);
 	vigil_serve_req req = {
 		method,
@@ -256,6 +293,14 @@ int vigil_serve_run(const vigil_serve_opts *opts, char *err, size_t errlen)
 	if (vigil_serve__load_engine(srv, msg, sizeof(msg)) < 0)
 		vigil_serve__log("warning", "no vulnerability database loaded yet", "error", msg,
 				 NULL);
+	if ((error = vigil_serve__admission_new(&srv->adm, srv, opts->admission_policy, msg,
+						sizeof(msg))) < 0) {
+		errf(err, errlen, error, "%s", msg);
+		goto done;
+	}
+	if (opts->admission_policy && !opts->tls_cert)
+		vigil_serve__log("warning", "POST /k8s/admission needs TLS (--tls-cert, --tls-key)",
+				 NULL);
 	if (opts->tls_cert &&
 	    (!(cert = read_pem(opts->tls_cert)) || !(key = read_pem(opts->tls_key)))) {
 		error = errf(err, errlen, VIGIL_EIO, "cannot read the TLS certificate or key");
@@ -337,6 +382,7 @@ done:
 		pthread_join(deliverer, NULL);
 	/* jobs a worker left running when stopping are requeued at the next start */
 	free(threads);
+	vigil_serve__admission_free(srv->adm);
 	vigil_engine_free(srv->engine);
 	vigil_ctx_free(srv->ctx);
 	vigil_store_free(srv->store);
