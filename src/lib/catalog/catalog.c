@@ -54,6 +54,7 @@ struct vigil_inventory {
 	vigil_distro distro;
 	vigil_arena arena;
 	int finished;
+	vigil_vec unread; /* vigil_unread: files that could not be read (under lock) */
 };
 
 /* ---- helpers for catalogers ---- */
@@ -542,6 +543,46 @@ static void result_free(vigil_catalog_result *r)
 	free(r);
 }
 
+/* Records a file that `vigil sbom` lists as not (fully) read. */
+static int unread_add(vigil_inventory *inv, const char *path, int layer, const char *cataloger,
+		      const char *reason)
+{
+	int error = 0;
+	pthread_mutex_lock(&inv->lock);
+	vigil_unread *u = inv->unread.len < 100000 ? vigil_vec_push(&inv->unread) : NULL;
+	if (u) {
+		u->layer = layer;
+		u->cataloger = cataloger;
+		u->reason = reason;
+		if (!(u->path = vigil_arena_strdup(&inv->arena, path))) {
+			inv->unread.len--;
+			error = VIGIL_ENOMEM;
+		}
+	} else if (inv->unread.len < 100000) {
+		error = VIGIL_ENOMEM;
+	}
+	pthread_mutex_unlock(&inv->lock);
+	return error;
+}
+
+static int unread_cmp(const void *a, const void *b)
+{
+	const vigil_unread *x = a, *y = b;
+	int c = (x->layer > y->layer) - (x->layer < y->layer);
+	return c ? c : strcmp(x->path, y->path);
+}
+
+size_t vigil_inventory_unread_count(const vigil_inventory *inv)
+{
+	return inv ? inv->unread.len : 0;
+}
+
+const vigil_unread *vigil_inventory_unread(const vigil_inventory *inv, size_t i)
+{
+	return i < vigil_inventory_unread_count(inv) ? &VIGIL_VEC_AT(&inv->unread, vigil_unread, i)
+						     : NULL;
+}
+
 /* Keeps the result of parsing s's file (error: what parse() returned); frees it when
  * there is nothing to keep. */
 static int result_keep(vigil_inventory *inv, vigil_catalog_result *r, int error, fstate *s)
@@ -556,6 +597,12 @@ static int result_keep(vigil_inventory *inv, vigil_catalog_result *r, int error,
 		vigil_image__warn(inv->img, "%s (layer %d): %u malformed %s record(s) skipped (%s)",
 				  s->path, s->f.layer, r->skipped, c->name,
 				  r->skip_what ? r->skip_what : "");
+	if ((error < 0 || r->skipped) &&
+	    unread_add(inv, s->path, s->f.layer, c->name,
+		       error < 0 ? "cannot be read" : "malformed records skipped") < 0) {
+		error = VIGIL_ENOMEM;
+		goto fail;
+	}
 	if (error >= 0 && s->truncated)
 		vigil_image__warn(inv->img,
 				  "%s (layer %d): %u over-long line(s) or record(s) truncated "
@@ -624,11 +671,13 @@ int vigil_inventory_new(vigil_inventory **out, vigil_image *img, const vigil_inv
 {
 	static const vigil_inventory_opts defaults = VIGIL_INVENTORY_OPTS_INIT;
 	vigil_inventory *inv = calloc(1, sizeof(*inv));
-	vigil_vec rv = VIGIL_VEC_INIT(vigil_catalog_result *), pv = VIGIL_VEC_INIT(vigil_pkg *);
+	vigil_vec rv = VIGIL_VEC_INIT(vigil_catalog_result *), pv = VIGIL_VEC_INIT(vigil_pkg *),
+		  uv = VIGIL_VEC_INIT(vigil_unread);
 	int error;
 	*out = NULL;
 	if (!inv)
 		return VIGIL_ENOMEM;
+	inv->unread = uv;
 	inv->img = img;
 	inv->opts = opts ? *opts : defaults;
 	inv->results = rv;
@@ -657,6 +706,7 @@ void vigil_inventory_free(vigil_inventory *inv)
 	}
 	vigil_vec_free(&inv->results);
 	vigil_vec_free(&inv->pkgs);
+	vigil_vec_free(&inv->unread);
 	vigil_arena_clear(&inv->arena);
 	pthread_mutex_destroy(&inv->lock);
 	free(inv);
@@ -1017,6 +1067,8 @@ int vigil_inventory_finish(vigil_inventory *inv)
 	inv->finished = 1;
 	if ((error = late_databases(inv)) < 0)
 		return error;
+	/* threads finish files in any order: list unreadable ones by layer and path */
+	vigil_qsort(inv->unread.data, inv->unread.len, sizeof(vigil_unread), unread_cmp);
 	rs = inv->results.data;
 	nr = inv->results.len;
 	inv->distro.id = os->id;
@@ -1172,10 +1224,12 @@ int vigil_catalog__parse_buffer(const vigil_cataloger *c, const char *path, cons
 int vigil_inventory__new_empty(vigil_inventory **out)
 {
 	vigil_inventory *inv = calloc(1, sizeof(*inv));
-	vigil_vec rv = VIGIL_VEC_INIT(vigil_catalog_result *), pv = VIGIL_VEC_INIT(vigil_pkg *);
+	vigil_vec rv = VIGIL_VEC_INIT(vigil_catalog_result *), pv = VIGIL_VEC_INIT(vigil_pkg *),
+		  uv = VIGIL_VEC_INIT(vigil_unread);
 	*out = NULL;
 	if (!inv)
 		return VIGIL_ENOMEM;
+	inv->unread = uv;
 	inv->results = rv;
 	inv->pkgs = pv;
 	vigil_arena_init(&inv->arena);

@@ -140,7 +140,26 @@ static void write_json(sb *s)
 		vigil_jsonw_obj_end(w);
 	}
 	vigil_jsonw_arr_end(w);
+	vigil_jsonw_key(w, "unreadable");
+	vigil_jsonw_arr_begin(w);
+	for (size_t i = 0; i < vigil_inventory_unread_count(s->inv); i++) {
+		const vigil_unread *u = vigil_inventory_unread(s->inv, i);
+		vigil_jsonw_obj_begin(w);
+		kv(w, "path", u->path);
+		vigil_jsonw_key(w, "layer");
+		vigil_jsonw_int(w, u->layer);
+		kv(w, "cataloger", u->cataloger);
+		kv(w, "reason", u->reason);
+		vigil_jsonw_obj_end(w);
+	}
+	vigil_jsonw_arr_end(w);
 	vigil_jsonw_obj_end(w);
+}
+
+/* "PATH (layer N, CATALOGER): REASON" for the SBOM formats without a field for it. */
+static void unread_line(char *out, size_t n, const vigil_unread *u)
+{
+	snprintf(out, n, "%s (layer %d, %s): %s", u->path, u->layer, u->cataloger, u->reason);
 }
 
 /* ---- CycloneDX 1.6 ---- */
@@ -182,6 +201,17 @@ static void write_cyclonedx(sb *s)
 	vigil_jsonw_obj_end(w);
 	vigil_jsonw_arr_end(w);
 	vigil_jsonw_obj_end(w);
+	if (vigil_inventory_unread_count(s->inv)) {
+		/* files that could not be read: the SBOM is incomplete there */
+		vigil_jsonw_key(w, "properties");
+		vigil_jsonw_arr_begin(w);
+		for (size_t i = 0; i < vigil_inventory_unread_count(s->inv); i++) {
+			char line[4200];
+			unread_line(line, sizeof(line), vigil_inventory_unread(s->inv, i));
+			cdx_prop(w, "vigil:unreadable", line);
+		}
+		vigil_jsonw_arr_end(w);
+	}
 	vigil_jsonw_key(w, "component");
 	vigil_jsonw_obj_begin(w);
 	kv(w, "bom-ref", "image");
@@ -271,6 +301,18 @@ static void write_spdx(sb *s)
 	vigil_jsonw_arr_begin(w);
 	vigil_jsonw_str(w, creator);
 	vigil_jsonw_arr_end(w);
+	if (vigil_inventory_unread_count(s->inv)) {
+		vigil_buf c = VIGIL_BUF_INIT;
+		vigil_buf_puts(&c, "Files that could not be read:");
+		for (size_t i = 0; i < vigil_inventory_unread_count(s->inv); i++) {
+			char line[4200];
+			unread_line(line, sizeof(line), vigil_inventory_unread(s->inv, i));
+			vigil_buf_printf(&c, "\n%s", line);
+		}
+		if (vigil_buf_cstr(&c) == 0)
+			kv(w, "comment", (char *)c.data);
+		vigil_buf_free(&c);
+	}
 	vigil_jsonw_obj_end(w);
 	vigil_jsonw_key(w, "packages");
 	vigil_jsonw_arr_begin(w);
@@ -286,7 +328,7 @@ static void write_spdx(sb *s)
 	vigil_jsonw_obj_end(w);
 	for (size_t i = 0; i < vigil_inventory_count(s->inv); i++) {
 		const vigil_pkg *p = vigil_inventory_pkg(s->inv, i);
-		char info[512];
+		char info[1024];
 		spdx_id(id, sizeof(id), "Package", i + 1);
 		vigil_jsonw_obj_begin(w);
 		kv(w, "SPDXID", id);
@@ -305,6 +347,14 @@ static void write_spdx(sb *s)
 			 p->cataloger, p->location, p->layer,
 			 layer_diff_id(s->img, p->layer) ? " " : "",
 			 layer_diff_id(s->img, p->layer) ? layer_diff_id(s->img, p->layer) : "");
+		/* SPDX has no field for the source package the advisories name: keep it here
+		 * ("; source package NAME VERSION") so that `vigil scan sbom:` matches it */
+		if (p->source_name && *p->source_name) {
+			size_t l = strlen(info);
+			snprintf(info + l, sizeof(info) - l, "; source package %s%s%s",
+				 p->source_name, p->source_version ? " " : "",
+				 p->source_version ? p->source_version : "");
+		}
 		kv(w, "sourceInfo", info);
 		if (p->purl) {
 			vigil_jsonw_key(w, "externalRefs");

@@ -95,7 +95,7 @@ int vigil_serve__sign(char *out, size_t outlen, const char *secret, int64_t t, c
 static const char *local_path(const char *ref, int *local)
 {
 	static const char *const PREFIXES[] = {
-		"docker-archive:", "oci-archive:", "oci:", "rootfs:"};
+		"docker-archive:", "oci-archive:", "oci:", "rootfs:", "fs:", "sbom:"};
 	*local = 0;
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(PREFIXES); i++)
 		if (!strncmp(ref, PREFIXES[i], strlen(PREFIXES[i]))) {

@@ -312,9 +312,10 @@ TEST(test_dotnet__packages_and_runtimepacks)
 	    "{\"type\":\"runtimepack\"},"
 	    "\"Ref/1.0\":{\"type\":\"reference\"},"
 	    "\"NoVersion\":{\"type\":\"package\"}}}");
-	CHECK(s.rc == 0 && s.n == 2 && s.skipped == 1);
-	CHECK_STR(s.line[0], "nuget||Newtonsoft.Json|13.0.1||");
-	CHECK_STR(s.line[1], "nuget||Microsoft.NETCore.App.Runtime.linux-x64|8.0.0||");
+	CHECK(s.rc == 0 && s.n == 3 && s.skipped == 1);
+	CHECK_STR(s.line[0], "nuget||MyApp|1.0.0||"); /* the project itself */
+	CHECK_STR(s.line[1], "nuget||Newtonsoft.Json|13.0.1||");
+	CHECK_STR(s.line[2], "nuget||Microsoft.NETCore.App.Runtime.linux-x64|8.0.0||");
 	run(&s, &vigil_cataloger_dotnet, "/app/MyApp.deps.json", "{\"libraries\":[]}");
 	CHECK(s.rc < 0);
 }
