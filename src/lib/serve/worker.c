@@ -547,7 +547,7 @@ int vigil_serve__load_engine(vigil_server *srv, char *msg, size_t msglen)
 /* A shared store's database update: the update itself on one node at a time (advisory
  * lock), then the re-evaluation queued in chunks that any worker takes. */
 #define LOCK_DB 0x76696732
-#define REMATCH_CHUNK 100
+#define REMATCH_CHUNK 25
 
 /* Makes sure this node's engine has the database built at `built` (another node did
  * the update): reloads the file and, when it is still older, updates it from --db-from
