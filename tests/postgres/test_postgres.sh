@@ -8,7 +8,8 @@
 #   2. kill -9 of the worker holding a long scan: another finishes it after the lease;
 #   3. PostgreSQL stopped (/healthz 503) and restarted during scans: workers reconnect;
 #   4. a database update: re-evaluation in chunks, one vulnerabilities.changed each;
-#   5. finished jobs deleted in batches; `vigil serve --check`;
+#   5. finished jobs deleted in batches; `vigil serve --check`; the store's unit tests
+#      (tests/unit/store/test_store_pg.c) against a fresh database;
 #   6. the serve end-to-end suite against this PostgreSQL (one suite, two backends).
 # Webhook deliveries are counted by a receiver: none lost, none twice.
 set -uo pipefail
@@ -266,6 +267,15 @@ for l in sys.stdin: json.loads(l)' && pass "logs of the four servers are JSON li
 stopped=0
 for n in api w1 w2 w3; do eval "kill -TERM \$pid_$n; wait \$pid_$n" && stopped=$((stopped + 1)); done
 [ $stopped = 4 ] && pass "SIGTERM stops every server cleanly" || bad "$stopped of 4 servers stopped cleanly"
+
+# 5b. the store's unit tests against a fresh database (leases, rescue, keys)
+pg_as "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT_T" -U vigil -d postgres -qc "CREATE DATABASE vigil_unit" > /dev/null
+unit=$(dirname "$VIGIL")/test_unit
+if [ -x "$unit" ]; then
+  VIGIL_TEST_PG_URL="postgresql:///vigil_unit?host=$PGSOCK&port=$PGPORT_T&user=vigil" "$unit" test_store_pg > "$tmp/unit.out" 2>&1
+  grep -q '^2 passed, 0 failed' "$tmp/unit.out" && pass "unit tests of the PostgreSQL store (leases, rescue with backoff, failure after max attempts, ownership, delivery keys)" ||
+    bad "unit tests: $(grep -E 'CHECK|FAIL' "$tmp/unit.out" | head -3)"
+else bad "$unit not built"; fi
 
 # 6. the serve end-to-end suite, against this PostgreSQL (a fresh database)
 if [ "${VIGIL_PG_SKIP_SERVE:-}" != 1 ]; then

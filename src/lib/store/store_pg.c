@@ -845,6 +845,7 @@ static int commit_history(vigil_store_pg *p, int *changed, const vigil_store_sca
 	size_t nnew = 0, nold = 0, na = 0, nr = 0;
 	char **tags = NULL, *key = NULL, *repo = NULL;
 	int error = 0, first = 1;
+	int64_t hid = 0;
 	if (!(r = q(p, "SELECT vulns FROM history WHERE digest=$1 ORDER BY id DESC LIMIT 1", "s",
 		    sc->digest)))
 		return VIGIL_EIO;
@@ -896,12 +897,16 @@ static int commit_history(vigil_store_pg *p, int *changed, const vigil_store_sca
 		json_decref(rj);
 		if (!counts_s || !added_s || !removed_s)
 			error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
-		else if (ex(p,
-			    "INSERT INTO history(digest, time, db_built, counts, vulns, added,"
-			    " removed) VALUES($1,$2,$3,$4,$5,$6,$7)",
-			    "sisssss", sc->digest, now_s(), sc->db_built, counts_s, vulns_s,
-			    added_s, removed_s) < 0)
+		else if (!(r = q(p,
+				 "INSERT INTO history(digest, time, db_built, counts, vulns, added,"
+				 " removed) VALUES($1,$2,$3,$4,$5,$6,$7) RETURNING id",
+				 "sisssss", sc->digest, now_s(), sc->db_built, counts_s, vulns_s,
+				 added_s, removed_s)))
 			error = VIGIL_EIO;
+		else {
+			hid = ival(r, 0, 0);
+			PQclear(r);
+		}
 		free(counts_s);
 		free(added_s);
 		free(removed_s);
@@ -918,10 +923,10 @@ static int commit_history(vigil_store_pg *p, int *changed, const vigil_store_sca
 			repo = xstrdup(val(r, 0, 0));
 		PQclear(r);
 	}
-	/* the delivery key: the job, or the digest and database of a re-evaluation */
+	/* the delivery key: the job, or the history entry a re-evaluation wrote (one
+	 * without a change emits nothing) */
 	if ((sc->job_id > 0 ? asprintf(&key, "job:%lld", (long long)sc->job_id)
-			    : asprintf(&key, "rematch:%s:%s", sc->digest,
-				       sc->db_built ? sc->db_built : "")) < 0) {
+			    : asprintf(&key, "history:%lld", (long long)hid)) < 0) {
 		key = NULL;
 		error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
 		goto done;
