@@ -72,7 +72,8 @@ typedef struct vigil_store_job {
 } vigil_store_job;
 
 /* Queues a job; its id in *out. On a shared store a scan of a reference by digest
- * ("...@sha256:...") already queued or running is not queued again: *out is its id. */
+ * ("...@sha256:...") already queued, running or done (and not yet deleted) is not
+ * queued again: *out is that job's id (a new tag of a scanned digest is recorded). */
 int vigil_store_job_add(vigil_store *s, int64_t *out, const char *kind, const char *ref,
 			const char *repository, const char *tag);
 /* Takes the oldest queued job and marks it running: 1 with *out filled (free with

@@ -566,6 +566,30 @@ static int job_add_(vigil_store_pg *p, int64_t *out, const char *kind, const cha
 {
 	const char *dedupe = !strcmp(kind, "scan") ? ref_digest(ref) : NULL;
 	int64_t t = now_s();
+	if (dedupe) {
+		/* scanned already (the job not yet deleted): a manifest never changes, so the
+		 * answer is that job; a new tag of it is recorded */
+		PGresult *r = q(p,
+				"SELECT id FROM jobs WHERE dedupe=$1 AND status='done' ORDER BY id"
+				" DESC LIMIT 1",
+				"s", dedupe);
+		if (!r)
+			return VIGIL_EIO;
+		int n = PQntuples(r);
+		if (n == 1)
+			*out = ival(r, 0, 0);
+		PQclear(r);
+		if (n == 1) {
+			if (repository && tag &&
+			    ex(p,
+			       "INSERT INTO tags(repository, tag, digest) SELECT $1, $2, digest"
+			       " FROM manifests WHERE digest=$3 ON CONFLICT(repository, tag) DO"
+			       " UPDATE SET digest=excluded.digest",
+			       "sss", repository, tag, dedupe) < 0)
+				return VIGIL_EIO;
+			return 0;
+		}
+	}
 	for (int i = 0; i < 3; i++) {
 		PGresult *r = q(p,
 				"INSERT INTO jobs(kind, ref, repository, tag, status, created,"

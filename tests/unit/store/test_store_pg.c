@@ -90,6 +90,17 @@ TEST(test_store_pg__leases_rescue_backoff_then_fail)
 	CHECK(vigil_store_job_claim(b, &j) == 1 && j.id == again);
 	CHECK(vigil_store_job_finish(b, again, NULL, NULL) == 0);
 	vigil_store_job_clear(&j);
+	/* a digest scanned (done) is not queued again either */
+	CHECK(vigil_store_job_add(a, &again, "scan", "reg:5000/z@sha256:"
+						     "5555555555555555555555555555555555555555555555555555555555555555",
+				  "z", NULL) == 0);
+	CHECK(vigil_store_job_claim(b, &j) == 1 && j.id == again);
+	CHECK(vigil_store_job_finish(b, again, NULL, NULL) == 0);
+	vigil_store_job_clear(&j);
+	CHECK(vigil_store_job_add(b, &id2, "scan", "reg:5000/z@sha256:"
+						   "5555555555555555555555555555555555555555555555555555555555555555",
+				  "z", "v2") == 0 &&
+	      id2 == again);
 	/* a job held by a: b can neither finish nor commit it */
 	CHECK(vigil_store_job_finish(b, id, NULL, "not mine") == VIGIL_ECANCELLED);
 	static const char *const v1[] = {"CVE-9\tmusl", NULL};
