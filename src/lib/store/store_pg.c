@@ -605,10 +605,10 @@ static int job_add_(vigil_store_pg *p, int64_t *out, const char *kind, const cha
 		PQclear(r);
 		if (n == 1)
 			return 0;
-		/* queued or running already: that job is this one */
+		/* queued or running already (or done since): that job is this one */
 		if (!(r = q(p,
 			    "SELECT id FROM jobs WHERE dedupe=$1 AND status IN"
-			    " ('queued','running')",
+			    " ('queued','running','done') ORDER BY id DESC LIMIT 1",
 			    "s", dedupe)))
 			return VIGIL_EIO;
 		n = PQntuples(r);
