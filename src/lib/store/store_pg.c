@@ -561,64 +561,62 @@ static const char *ref_digest(const char *ref)
 	return at && vigil_digest_is_sha256(at + 1) ? at + 1 : NULL;
 }
 
+/* A scan of a digest already queued, running or done: *out is that job (1), with a new
+ * tag recorded when it is done; 0 when there is none. Inside job_add_'s transaction. */
+static int job_known(vigil_store_pg *p, int64_t *out, const char *dedupe,
+		     const char *repository, const char *tag)
+{
+	PGresult *r = q(p,
+			"SELECT id, status FROM jobs WHERE dedupe=$1 AND status IN"
+			" ('queued','running','done') ORDER BY id DESC LIMIT 1",
+			"s", dedupe);
+	int done;
+	if (!r)
+		return VIGIL_EIO;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return 0;
+	}
+	*out = ival(r, 0, 0);
+	done = !strcmp(PQgetvalue(r, 0, 1), "done");
+	PQclear(r);
+	/* a manifest never changes: a scanned digest is not scanned again */
+	if (done && repository && tag &&
+	    ex(p,
+	       "INSERT INTO tags(repository, tag, digest) SELECT $1, $2, digest FROM manifests"
+	       " WHERE digest=$3 ON CONFLICT(repository, tag) DO UPDATE SET"
+	       " digest=excluded.digest",
+	       "sss", repository, tag, dedupe) < 0)
+		return VIGIL_EIO;
+	return 1;
+}
+
 static int job_add_(vigil_store_pg *p, int64_t *out, const char *kind, const char *ref,
 		    const char *repository, const char *tag)
 {
 	const char *dedupe = !strcmp(kind, "scan") ? ref_digest(ref) : NULL;
 	int64_t t = now_s();
-	if (dedupe) {
-		/* scanned already (the job not yet deleted): a manifest never changes, so the
-		 * answer is that job; a new tag of it is recorded */
-		PGresult *r = q(p,
-				"SELECT id FROM jobs WHERE dedupe=$1 AND status='done' ORDER BY id"
-				" DESC LIMIT 1",
-				"s", dedupe);
-		if (!r)
-			return VIGIL_EIO;
-		int n = PQntuples(r);
-		if (n == 1)
-			*out = ival(r, 0, 0);
-		PQclear(r);
-		if (n == 1) {
-			if (repository && tag &&
-			    ex(p,
-			       "INSERT INTO tags(repository, tag, digest) SELECT $1, $2, digest"
-			       " FROM manifests WHERE digest=$3 ON CONFLICT(repository, tag) DO"
-			       " UPDATE SET digest=excluded.digest",
-			       "sss", repository, tag, dedupe) < 0)
-				return VIGIL_EIO;
-			return 0;
-		}
-	}
-	for (int i = 0; i < 3; i++) {
-		PGresult *r = q(p,
-				"INSERT INTO jobs(kind, ref, repository, tag, status, created,"
-				" updated, dedupe) VALUES($1,$2,$3,$4,'queued',$5,$5,$6)"
-				" ON CONFLICT (dedupe) WHERE status IN ('queued','running')"
-				" DO NOTHING RETURNING id",
-				"ssssis", kind, ref, repository, tag, t, dedupe);
-		if (!r)
-			return VIGIL_EIO;
-		int n = PQntuples(r);
-		if (n == 1)
-			*out = ival(r, 0, 0);
-		PQclear(r);
-		if (n == 1)
-			return 0;
-		/* queued or running already (or done since): that job is this one */
+	int error = begin(p), known = 0;
+	PGresult *r = NULL;
+	if (error < 0)
+		return error;
+	/* the digest's lock, also taken by scan_commit: the check below and the insert
+	 * see every scan of it either queued, running or done */
+	if (dedupe && ex(p, "SELECT pg_advisory_xact_lock(hashtext($1))", "s", dedupe) < 0)
+		error = VIGIL_EIO;
+	if (error == 0 && dedupe && (known = job_known(p, out, dedupe, repository, tag)) < 0)
+		error = known;
+	if (error == 0 && !known) {
 		if (!(r = q(p,
-			    "SELECT id FROM jobs WHERE dedupe=$1 AND status IN"
-			    " ('queued','running','done') ORDER BY id DESC LIMIT 1",
-			    "s", dedupe)))
-			return VIGIL_EIO;
-		n = PQntuples(r);
-		if (n == 1)
+			    "INSERT INTO jobs(kind, ref, repository, tag, status, created, updated,"
+			    " dedupe) VALUES($1,$2,$3,$4,'queued',$5,$5,$6) RETURNING id",
+			    "ssssis", kind, ref, repository, tag, t, dedupe)))
+			error = VIGIL_EIO;
+		else
 			*out = ival(r, 0, 0);
 		PQclear(r);
-		if (n == 1)
-			return 0;
 	}
-	return vigil_store__fail(VIGIL_EIO, "store: cannot queue the job (contention)");
+	return end(p, error);
 }
 
 int vigil_store__pg_job_add(vigil_store_pg *p, int64_t *out, const char *kind, const char *ref,
