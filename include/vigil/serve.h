@@ -33,6 +33,8 @@ typedef struct vigil_serve_opts {
 	int role; /* VIGIL_SERVE_ROLE_*: what this process does */
 	/* leases of a shared store (0: VIGIL_STORE_TUNING_INIT's) */
 	unsigned lease, backoff, max_attempts, job_retention;
+	/* the admission webhook's policy (YAML or JSON, docs/admission.md); NULL = defaults */
+	const char *admission_policy;
 } vigil_serve_opts;
 
 /* all: HTTP, workers and webhook deliveries; api: HTTP only (no engine, no jobs run);

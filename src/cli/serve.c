@@ -47,6 +47,8 @@ static void help_serve(void)
 	       "  --scanners LIST       vuln,secret,malware,config (default: all)\n"
 	       "  --insecure-registry HOST[:PORT]  reach this registry over plain HTTP (repeat)\n"
 	       "  --ca-file FILE        trusted CA certificates for registries (PEM)\n"
+	       "  --admission-policy FILE  policy of the Kubernetes admission webhook\n"
+	       "                        (POST /k8s/admission, TLS only; docs/admission.md)\n"
 	       "\n"
 	       "Shared store (docs/postgres.md):\n"
 	       "  --store URL           a PostgreSQL store (postgres://...) instead of --data;\n"
@@ -177,7 +179,8 @@ int cmd_serve(int argc, char **argv)
 		O_BACKOFF,
 		O_ATTEMPTS,
 		O_RETENTION,
-		O_CHECK
+		O_CHECK,
+		O_ADMPOLICY
 	};
 	static const struct option opts[] = {
 		{"listen", required_argument, NULL, O_LISTEN},
@@ -205,6 +208,7 @@ int cmd_serve(int argc, char **argv)
 		{"max-attempts", required_argument, NULL, O_ATTEMPTS},
 		{"job-retention", required_argument, NULL, O_RETENTION},
 		{"check", no_argument, NULL, O_CHECK},
+		{"admission-policy", required_argument, NULL, O_ADMPOLICY},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -309,6 +313,9 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case O_CHECK:
 			check = 1;
+			break;
+		case O_ADMPOLICY:
+			so.admission_policy = optarg;
 			break;
 		case 'h':
 			help_serve();
