@@ -37,7 +37,10 @@ int vigil_store_ping(vigil_store *s);
 typedef struct vigil_store_tuning {
 	unsigned lease, backoff, max_attempts, retention;
 } vigil_store_tuning;
-#define VIGIL_STORE_TUNING_INIT {30, 5, 5, 3600}
+#define VIGIL_STORE_TUNING_INIT                                                                    \
+	{                                                                                          \
+		30, 5, 5, 3600                                                                     \
+	}
 void vigil_store_tune(vigil_store *s, const vigil_store_tuning *t);
 /* A cluster-wide lock by number (PostgreSQL advisory lock; SQLite: always granted, one
  * server per store). vigil_store_lock waits for it. */

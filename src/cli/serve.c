@@ -19,7 +19,8 @@ static void help_serve(void)
 	printf("Usage: vigil serve --data DIR [options]\n"
 	       "       vigil serve --store postgres://... [--role api|worker|all] [options]\n"
 	       "       vigil serve --check (--data DIR | --store URL)\n"
-	       "       vigil serve token add NAME --scopes read,scan,admin (--data DIR | --store URL)\n"
+	       "       vigil serve token add NAME --scopes read,scan,admin (--data DIR | --store "
+	       "URL)\n"
 	       "\n"
 	       "Run Vigil as a service: an HTTP API (JSON, /api/v1) that queues scans, keeps\n"
 	       "every image's inventory, report and history in a store under --data, re-matches\n"
@@ -284,7 +285,8 @@ int cmd_serve(int argc, char **argv)
 			so.ca_file = optarg;
 			break;
 		case O_STORE:
-			if (strncmp(optarg, "postgres://", 11) && strncmp(optarg, "postgresql://", 13))
+			if (strncmp(optarg, "postgres://", 11) &&
+			    strncmp(optarg, "postgresql://", 13))
 				die_usage("serve", "--store wants a postgres:// URL");
 			so.store = optarg;
 			break;
@@ -305,7 +307,8 @@ int cmd_serve(int argc, char **argv)
 			so.backoff = (unsigned)num_arg("serve", "--backoff", optarg, 1, 3600);
 			break;
 		case O_ATTEMPTS:
-			so.max_attempts = (unsigned)num_arg("serve", "--max-attempts", optarg, 1, 100);
+			so.max_attempts =
+				(unsigned)num_arg("serve", "--max-attempts", optarg, 1, 100);
 			break;
 		case O_RETENTION:
 			so.job_retention =

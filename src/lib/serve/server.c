@@ -268,7 +268,8 @@ opened:
 		errf(err, errlen, error, "out of memory");
 		goto done;
 	}
-	if (opts->role != VIGIL_SERVE_ROLE_API && vigil_serve__load_engine(srv, msg, sizeof(msg)) < 0)
+	if (opts->role != VIGIL_SERVE_ROLE_API &&
+	    vigil_serve__load_engine(srv, msg, sizeof(msg)) < 0)
 		vigil_serve__log("warning", "no vulnerability database loaded yet", "error", msg,
 				 NULL);
 	if ((error = vigil_serve__admission_new(&srv->adm, srv, opts->admission_policy, msg,

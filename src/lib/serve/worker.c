@@ -617,8 +617,8 @@ static void run_rematch(vigil_server *srv, vigil_store_job *job)
 	snprintf(a, sizeof(a), "%zu", n);
 	snprintf(b, sizeof(b), "%zu", nchanged);
 	snprintf(c, sizeof(c), "%zu", nfailed);
-	vigil_serve__log("info", "re-evaluation chunk done", "images", a, "changed", b, "failed",
-			 c, NULL);
+	vigil_serve__log("info", "re-evaluation chunk done", "images", a, "changed", b, "failed", c,
+			 NULL);
 	vigil_store_job_finish(srv->store, job->id, NULL, error < 0 ? msg : NULL);
 	pthread_mutex_lock(&srv->mu);
 	pthread_cond_broadcast(&srv->deliver);

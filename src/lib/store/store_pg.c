@@ -31,7 +31,7 @@
 #include "util/util.h"
 #include "vigil.h"
 
-#define RETRIES 30 /* one a second while the database is unreachable */
+#define RETRIES 30		/* one a second while the database is unreachable */
 #define LOCK_MIGRATE 0x76696731 /* advisory lock key of the migrations */
 #define DELIVERY_HOLD 120	/* seconds a claimed delivery is hidden from others */
 #define MAX_PARAMS 32
@@ -102,8 +102,8 @@ static const char *const MIGRATIONS[] = {
 };
 #define NMIGRATIONS ((int)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))
 
-static const char *const TABLES[] = {"manifests", "tags",	"history", "pkgindex",
-				     "vulnindex", "jobs",	"tokens",  "webhooks",
+static const char *const TABLES[] = {"manifests",  "tags",     "history",	   "pkgindex",
+				     "vulnindex",  "jobs",     "tokens",	   "webhooks",
 				     "deliveries", "counters", "schema_migrations"};
 
 static int64_t now_s(void)
@@ -480,7 +480,9 @@ static void maintain(vigil_store_pg *p, PGconn *c, const vigil_store_tuning *t)
 				 " IN ('done','failed') AND updated<$1::bigint ORDER BY id LIMIT"
 				 " 500 FOR UPDATE SKIP LOCKED)",
 				 1, NULL, dv, NULL, NULL, 0);
-		int n = PQresultStatus(r) == PGRES_COMMAND_OK ? atoi(PQcmdTuples(r)) : 0;
+		int n = PQresultStatus(r) == PGRES_COMMAND_OK
+				? (int)strtol(PQcmdTuples(r), NULL, 10)
+				: 0;
 		PQclear(r);
 		if (n < 500)
 			break;
@@ -563,8 +565,8 @@ static const char *ref_digest(const char *ref)
 
 /* A scan of a digest already queued, running or done: *out is that job (1), with a new
  * tag recorded when it is done; 0 when there is none. Inside job_add_'s transaction. */
-static int job_known(vigil_store_pg *p, int64_t *out, const char *dedupe,
-		     const char *repository, const char *tag)
+static int job_known(vigil_store_pg *p, int64_t *out, const char *dedupe, const char *repository,
+		     const char *tag)
 {
 	PGresult *r = q(p,
 			"SELECT id, status FROM jobs WHERE dedupe=$1 AND status IN"
@@ -683,8 +685,7 @@ static int job_finish_(vigil_store_pg *p, int64_t id, const char *digest, const 
 					  (long long)id);
 }
 
-int vigil_store__pg_job_finish(vigil_store_pg *p, int64_t id, const char *digest,
-			       const char *error)
+int vigil_store__pg_job_finish(vigil_store_pg *p, int64_t id, const char *digest, const char *error)
 {
 	RUN(p, job_finish_(p, id, digest, error));
 }
@@ -1000,9 +1001,10 @@ static int scan_commit_(vigil_store_pg *p, int *changed, const vigil_store_scan 
 		n = PQntuples(r);
 		PQclear(r);
 		if (n != 1) {
-			error = vigil_store__fail(VIGIL_ECANCELLED,
-						  "store: job %lld is no longer held by this worker",
-						  (long long)sc->job_id);
+			error = vigil_store__fail(
+				VIGIL_ECANCELLED,
+				"store: job %lld is no longer held by this worker",
+				(long long)sc->job_id);
 			goto done;
 		}
 	}
@@ -1019,14 +1021,17 @@ static int scan_commit_(vigil_store_pg *p, int *changed, const vigil_store_scan 
 	} else {
 		n = ex(p,
 		       "INSERT INTO manifests(digest, repository, first_seen, scanned_at, db_built,"
-		       " inventory, report, vulns, critical, high, medium, low, negligible, unknown)"
+		       " inventory, report, vulns, critical, high, medium, low, negligible, "
+		       "unknown)"
 		       " VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)"
 		       " ON CONFLICT(digest) DO UPDATE SET"
 		       " repository=coalesce(excluded.repository, manifests.repository),"
 		       " scanned_at=excluded.scanned_at, db_built=excluded.db_built,"
-		       " inventory=excluded.inventory, report=excluded.report, vulns=excluded.vulns,"
+		       " inventory=excluded.inventory, report=excluded.report, "
+		       "vulns=excluded.vulns,"
 		       " critical=excluded.critical, high=excluded.high, medium=excluded.medium,"
-		       " low=excluded.low, negligible=excluded.negligible, unknown=excluded.unknown",
+		       " low=excluded.low, negligible=excluded.negligible, "
+		       "unknown=excluded.unknown",
 		       "ssiisssiiiiiii", sc->digest, sc->repository, t, t, sc->db_built,
 		       sc->inventory, sc->report, vulns_s, sc->counts[0], sc->counts[1],
 		       sc->counts[2], sc->counts[3], sc->counts[4], sc->counts[5]);
@@ -1136,11 +1141,11 @@ int vigil_store__pg_digests(vigil_store_pg *p, char ***out, size_t *n)
 
 static int text_(vigil_store_pg *p, char **out, const char *column, const char *digest)
 {
-	PGresult *r = q(p,
-			!strcmp(column, "inventory")
-				? "SELECT inventory FROM manifests WHERE digest=$1"
-				: "SELECT report FROM manifests WHERE digest=$1",
-			"s", digest);
+	PGresult *r =
+		q(p,
+		  !strcmp(column, "inventory") ? "SELECT inventory FROM manifests WHERE digest=$1"
+					       : "SELECT report FROM manifests WHERE digest=$1",
+		  "s", digest);
 	int error = 0;
 	if (!r)
 		return VIGIL_EIO;
@@ -1228,7 +1233,8 @@ static int images_json_(vigil_store_pg *p, char **out, const vigil_store_filter 
 		}
 		json_t *img = image_obj(p, r, i);
 		if (!img) {
-			error = p->lost ? VIGIL_EIO : vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+			error = p->lost ? VIGIL_EIO
+					: vigil_store__fail(VIGIL_ENOMEM, "out of memory");
 			break;
 		}
 		json_array_append_new(arr, img);
@@ -1270,12 +1276,12 @@ static int history_json_(vigil_store_pg *p, char **out, const char *digest)
 		return VIGIL_EIO;
 	}
 	for (int i = 0; arr && i < PQntuples(r); i++)
-		json_array_append_new(
-			arr, json_pack("{s:I, s:s?, s:o?, s:o?, s:o?}", "time",
-				       (json_int_t)ival(r, i, 0), "db_built", val(r, i, 1), "counts",
-				       json_loads(val(r, i, 2), 0, NULL), "added",
-				       json_loads(val(r, i, 3), 0, NULL), "removed",
-				       json_loads(val(r, i, 4), 0, NULL)));
+		json_array_append_new(arr,
+				      json_pack("{s:I, s:s?, s:o?, s:o?, s:o?}", "time",
+						(json_int_t)ival(r, i, 0), "db_built", val(r, i, 1),
+						"counts", json_loads(val(r, i, 2), 0, NULL),
+						"added", json_loads(val(r, i, 3), 0, NULL),
+						"removed", json_loads(val(r, i, 4), 0, NULL)));
 	if (PQntuples(r) == 0)
 		error = vigil_store__fail(VIGIL_ENOTFOUND, "no image %.200s", digest);
 	else
@@ -1419,12 +1425,12 @@ static int deliveries_json_(vigil_store_pg *p, char **out, int64_t webhook_id)
 	arr = json_array();
 	for (int i = 0; arr && i < PQntuples(r); i++)
 		json_array_append_new(
-			arr, json_pack("{s:I, s:s, s:s, s:i, s:I, s:s?, s:I, s:I}", "id",
-				       (json_int_t)ival(r, i, 0), "event", val(r, i, 1), "status",
-				       val(r, i, 2), "attempts", (int)ival(r, i, 3), "last_code",
-				       (json_int_t)ival(r, i, 4), "last_error", val(r, i, 5),
-				       "created", (json_int_t)ival(r, i, 6), "updated",
-				       (json_int_t)ival(r, i, 7)));
+			arr,
+			json_pack("{s:I, s:s, s:s, s:i, s:I, s:s?, s:I, s:I}", "id",
+				  (json_int_t)ival(r, i, 0), "event", val(r, i, 1), "status",
+				  val(r, i, 2), "attempts", (int)ival(r, i, 3), "last_code",
+				  (json_int_t)ival(r, i, 4), "last_error", val(r, i, 5), "created",
+				  (json_int_t)ival(r, i, 6), "updated", (json_int_t)ival(r, i, 7)));
 	error = dump(out, json_pack("{s:O}", "deliveries", arr));
 	PQclear(r);
 	json_decref(arr);
@@ -1480,8 +1486,11 @@ static int delivery_result_(vigil_store_pg *p, int64_t id, int ok, int code, con
 	int n = ex(p,
 		   "UPDATE deliveries SET status=$1, attempts=attempts+1, last_code=$2,"
 		   " last_error=$3, next_at=$4, updated=$5 WHERE id=$6",
-		   "sisiii", ok ? "done" : next_at ? "pending" : "failed", (int64_t)code, msg,
-		   next_at, now_s(), id);
+		   "sisiii",
+		   ok	     ? "done"
+		   : next_at ? "pending"
+			     : "failed",
+		   (int64_t)code, msg, next_at, now_s(), id);
 	return n < 0 ? n : 0;
 }
 
@@ -1506,9 +1515,15 @@ static int stats_(vigil_store_pg *p, vigil_store_stats *out)
 		"i", now_s());
 	if (!r)
 		return VIGIL_EIO;
-	int64_t *v[] = {&out->queued,		  &out->running,	   &out->done,
-			&out->failed,		  &out->manifests,	   &out->history,
-			&out->deliveries_pending, &out->deliveries_failed, &out->queue_age,
+	int64_t *v[] = {&out->queued,
+			&out->running,
+			&out->done,
+			&out->failed,
+			&out->manifests,
+			&out->history,
+			&out->deliveries_pending,
+			&out->deliveries_failed,
+			&out->queue_age,
 			&out->lease_rescues};
 	for (int i = 0; i < 10; i++)
 		*v[i] = ival(r, 0, i);

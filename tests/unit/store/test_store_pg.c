@@ -37,9 +37,17 @@ static int commit(vigil_store *st, const char *const *vulns, int rematch, int64_
 {
 	static const int64_t counts[6] = {0, 1, 0, 0, 0, 0};
 	const char *pk[] = {"apk\tmusl", NULL};
-	vigil_store_scan sc = {PD,	  "team/pg",  NULL,	    "2026-01-01T00:00:00Z",
-			       rematch ? NULL : "{\"inv\":1}", "{\"r\":1}", counts, vulns,
-			       pk,	  job,	      rematch};
+	vigil_store_scan sc = {PD,
+			       "team/pg",
+			       NULL,
+			       "2026-01-01T00:00:00Z",
+			       rematch ? NULL : "{\"inv\":1}",
+			       "{\"r\":1}",
+			       counts,
+			       vulns,
+			       pk,
+			       job,
+			       rematch};
 	return vigil_store_scan_commit(st, NULL, &sc, emit_all, NULL);
 }
 
@@ -72,12 +80,16 @@ TEST(test_store_pg__leases_rescue_backoff_then_fail)
 	vigil_store_tune(a, &tu);
 	vigil_store_tune(b, &tu);
 	/* a digest queued twice is one job; a path is not a digest */
-	CHECK(vigil_store_job_add(a, &id, "scan", "reg:5000/x@sha256:"
-						  "4444444444444444444444444444444444444444444444444444444444444444",
-				  "x", NULL) == 0);
-	CHECK(vigil_store_job_add(b, &again, "scan", "reg:5000/y@sha256:"
-						     "4444444444444444444444444444444444444444444444444444444444444444",
-				  "y", NULL) == 0 &&
+	CHECK(vigil_store_job_add(
+		      a, &id, "scan",
+		      "reg:5000/x@sha256:"
+		      "4444444444444444444444444444444444444444444444444444444444444444",
+		      "x", NULL) == 0);
+	CHECK(vigil_store_job_add(
+		      b, &again, "scan",
+		      "reg:5000/y@sha256:"
+		      "4444444444444444444444444444444444444444444444444444444444444444",
+		      "y", NULL) == 0 &&
 	      again == id);
 	CHECK(vigil_store_job_add(a, &id2, "scan", "oci:/p", NULL, NULL) == 0 && id2 != id);
 	CHECK(vigil_store_job_add(a, &again, "scan", "oci:/p", NULL, NULL) == 0 && again != id2);
@@ -91,15 +103,19 @@ TEST(test_store_pg__leases_rescue_backoff_then_fail)
 	CHECK(vigil_store_job_finish(b, again, NULL, NULL) == 0);
 	vigil_store_job_clear(&j);
 	/* a digest scanned (done) is not queued again either */
-	CHECK(vigil_store_job_add(a, &again, "scan", "reg:5000/z@sha256:"
-						     "5555555555555555555555555555555555555555555555555555555555555555",
-				  "z", NULL) == 0);
+	CHECK(vigil_store_job_add(
+		      a, &again, "scan",
+		      "reg:5000/z@sha256:"
+		      "5555555555555555555555555555555555555555555555555555555555555555",
+		      "z", NULL) == 0);
 	CHECK(vigil_store_job_claim(b, &j) == 1 && j.id == again);
 	CHECK(vigil_store_job_finish(b, again, NULL, NULL) == 0);
 	vigil_store_job_clear(&j);
-	CHECK(vigil_store_job_add(b, &id2, "scan", "reg:5000/z@sha256:"
-						   "5555555555555555555555555555555555555555555555555555555555555555",
-				  "z", "v2") == 0 &&
+	CHECK(vigil_store_job_add(
+		      b, &id2, "scan",
+		      "reg:5000/z@sha256:"
+		      "5555555555555555555555555555555555555555555555555555555555555555",
+		      "z", "v2") == 0 &&
 	      id2 == again);
 	/* a job held by a: b can neither finish nor commit it */
 	CHECK(vigil_store_job_finish(b, id, NULL, "not mine") == VIGIL_ECANCELLED);
@@ -145,17 +161,17 @@ TEST(test_store_pg__history_and_one_delivery_per_key)
 		return;
 	CHECK(vigil_store_open(&st, url) == 0);
 	CHECK(vigil_store_check(st) == 0 && vigil_store_ping(st) == 0);
-	CHECK(vigil_store_webhook_add(st, &hook, "http://127.0.0.1:9/", "*",
-				      "0123456789abcdef") == 0);
+	CHECK(vigil_store_webhook_add(st, &hook, "http://127.0.0.1:9/", "*", "0123456789abcdef") ==
+	      0);
 	CHECK(vigil_store_job_add(st, &id, "scan", "oci:/pg", NULL, NULL) == 0);
 	CHECK(vigil_store_job_claim(st, &j) == 1 && j.id == id);
 	vigil_store_job_clear(&j);
 	CHECK(commit(st, v1, 0, id) == 0); /* first: history, image.scanned */
 	CHECK(vigil_store_job_finish(st, id, NULL, NULL) == VIGIL_ECANCELLED); /* done */
-	CHECK(commit(st, v2, 1, 0) == 0);  /* a re-evaluation adds CVE-2 */
-	CHECK(commit(st, v2, 1, 0) == 0);  /* retried: nothing new */
-	CHECK(commit(st, v1, 1, 0) == 0);  /* another database removes it again */
-	CHECK(commit(st, v2, 1, 0) == 0);  /* and back: a change like the first one */
+	CHECK(commit(st, v2, 1, 0) == 0); /* a re-evaluation adds CVE-2 */
+	CHECK(commit(st, v2, 1, 0) == 0); /* retried: nothing new */
+	CHECK(commit(st, v1, 1, 0) == 0); /* another database removes it again */
+	CHECK(commit(st, v2, 1, 0) == 0); /* and back: a change like the first one */
 	CHECK(vigil_store_stats_get(st, &stats) == 0);
 	CHECK(stats.history == 4 && stats.manifests == 1);
 	/* image.scanned + three vulnerabilities.changed, each queued once */
