@@ -1366,6 +1366,11 @@ done:
 
 int vigil_store_overview_json(vigil_store *s, char **out, int top)
 {
+	/* not in the PostgreSQL backend yet (docs/postgres.md) */
+	if (s->pg) {
+		*out = NULL;
+		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
+	}
 	sqlite3_stmt *st = NULL;
 	json_t *o = json_object(), *sev = json_object(), *risk = json_array(), *wide = json_array(),
 	       *trend = NULL, *kev = NULL;
@@ -1453,6 +1458,12 @@ done:
 
 int vigil_store_generation(vigil_store *s, char *out, size_t outlen)
 {
+	/* not in the PostgreSQL backend yet (docs/postgres.md) */
+	if (s->pg) {
+		if (outlen)
+			out[0] = '\0';
+		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
+	}
 	sqlite3_stmt *st = NULL;
 	int error;
 	pthread_mutex_lock(&s->mu);
@@ -1476,6 +1487,11 @@ int vigil_store_generation(vigil_store *s, char *out, size_t outlen)
 
 int vigil_store_image_json(vigil_store *s, char **out, const char *digest)
 {
+	/* not in the PostgreSQL backend yet (docs/postgres.md) */
+	if (s->pg) {
+		*out = NULL;
+		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
+	}
 	sqlite3_stmt *st = NULL;
 	int error;
 	*out = NULL;
@@ -1496,6 +1512,11 @@ int vigil_store_image_json(vigil_store *s, char **out, const char *digest)
 
 int vigil_store_vuln_detail_json(vigil_store *s, char **out, const char *vuln_id, int limit)
 {
+	/* not in the PostgreSQL backend yet (docs/postgres.md) */
+	if (s->pg) {
+		*out = NULL;
+		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
+	}
 	sqlite3_stmt *st = NULL;
 	json_t *arr = json_array(), *facts = NULL;
 	int error;
@@ -1582,6 +1603,11 @@ done:
 
 int vigil_store_scan_targets_json(vigil_store *s, char **out)
 {
+	/* not in the PostgreSQL backend yet (docs/postgres.md) */
+	if (s->pg) {
+		*out = NULL;
+		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
+	}
 	sqlite3_stmt *st = NULL;
 	json_t *arr = json_array();
 	int error;
@@ -1795,6 +1821,11 @@ int vigil_store_stats_get(vigil_store *s, vigil_store_stats *out)
 
 int vigil_store_admission_add(vigil_store *s, int64_t *out, const vigil_store_admission *a)
 {
+	/* not in the PostgreSQL backend yet (docs/postgres.md) */
+	if (s->pg) {
+		*out = 0;
+		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
+	}
 	int error;
 	pthread_mutex_lock(&s->mu);
 	error = exec1(s,
@@ -1811,6 +1842,11 @@ int vigil_store_admission_add(vigil_store *s, int64_t *out, const vigil_store_ad
 
 int vigil_store_admissions_json(vigil_store *s, char **out, const vigil_store_admission_filter *f)
 {
+	/* not in the PostgreSQL backend yet (docs/postgres.md) */
+	if (s->pg) {
+		*out = NULL;
+		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
+	}
 	sqlite3_stmt *st = NULL;
 	json_t *arr = json_array();
 	int64_t last = 0;
@@ -1855,6 +1891,11 @@ int vigil_store_admissions_json(vigil_store *s, char **out, const vigil_store_ad
 
 int vigil_store_job_status(vigil_store *s, char out[16], int64_t id)
 {
+	/* not in the PostgreSQL backend yet (docs/postgres.md) */
+	if (s->pg) {
+		out[0] = '\0';
+		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
+	}
 	sqlite3_stmt *st = NULL;
 	int error;
 	out[0] = '\0';
@@ -1872,6 +1913,10 @@ int vigil_store_job_status(vigil_store *s, char out[16], int64_t id)
 
 int vigil_store_has_report(vigil_store *s, const char *digest)
 {
+	/* not in the PostgreSQL backend yet (docs/postgres.md) */
+	if (s->pg) {
+		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
+	}
 	sqlite3_stmt *st = NULL;
 	int error;
 	pthread_mutex_lock(&s->mu);
