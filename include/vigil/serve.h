@@ -27,9 +27,19 @@ typedef struct vigil_serve_opts {
 	 * trusted CAs; credentials from VIGIL_REGISTRY_* / docker config (vigil/registry.h) */
 	const char *const *insecure_registries;
 	const char *ca_file;
+	/* a shared store ("postgres://...", vigil/store.h) instead of DIR/store.db; with it
+	 * --data is not needed and several servers may run against one database */
+	const char *store;
+	int role; /* VIGIL_SERVE_ROLE_*: what this process does */
+	/* leases of a shared store (0: VIGIL_STORE_TUNING_INIT's) */
+	unsigned lease, backoff, max_attempts, job_retention;
 	/* the admission webhook's policy (YAML or JSON, docs/admission.md); NULL = defaults */
 	const char *admission_policy;
 } vigil_serve_opts;
+
+/* all: HTTP, workers and webhook deliveries; api: HTTP only (no engine, no jobs run);
+ * worker: jobs and deliveries, and HTTP for /healthz and /metrics. */
+enum { VIGIL_SERVE_ROLE_ALL = 0, VIGIL_SERVE_ROLE_API = 1, VIGIL_SERVE_ROLE_WORKER = 2 };
 
 #define VIGIL_SERVE_OPTS_INIT                                                                      \
 	{                                                                                          \

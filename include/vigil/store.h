@@ -19,8 +19,33 @@
 typedef struct vigil_store vigil_store;
 
 /* Opens (creating) the store under directory `dir` (made if missing): store.db in WAL
- * mode, with a schema version the code checks (VIGIL_EFORMAT for another version). */
+ * mode, with a schema version the code checks (VIGIL_EFORMAT for another version).
+ * When `dir` is a URL "postgres://..." or "postgresql://..." the store is that
+ * PostgreSQL database instead (src/lib/store/store_pg.c): its versioned migrations are
+ * applied under an advisory lock, and several servers may share it (jobs are leased,
+ * see vigil_store_tune). docs/postgres.md. */
 int vigil_store_open(vigil_store **out, const char *dir);
+/* 1 when several servers may share the store (PostgreSQL), 0 for SQLite. */
+int vigil_store_shared(const vigil_store *s);
+/* Reaches the database (a round trip for PostgreSQL): 0 or VIGIL_EIO. */
+int vigil_store_ping(vigil_store *s);
+
+/* Job leases of a shared store (ignored by SQLite): a claimed job is held for `lease`
+ * seconds and renewed by a heartbeat; a job whose lease expired is queued again after
+ * `backoff` * 2^(attempts-1) seconds (at most 300), or failed after `max_attempts`;
+ * finished jobs older than `retention` seconds are deleted in batches. */
+typedef struct vigil_store_tuning {
+	unsigned lease, backoff, max_attempts, retention;
+} vigil_store_tuning;
+#define VIGIL_STORE_TUNING_INIT                                                                    \
+	{                                                                                          \
+		30, 5, 5, 3600                                                                     \
+	}
+void vigil_store_tune(vigil_store *s, const vigil_store_tuning *t);
+/* A cluster-wide lock by number (PostgreSQL advisory lock; SQLite: always granted, one
+ * server per store). vigil_store_lock waits for it. */
+int vigil_store_lock(vigil_store *s, int64_t key);
+int vigil_store_unlock(vigil_store *s, int64_t key);
 void vigil_store_free(vigil_store *s);
 /* The last error message of this thread ("" when none). */
 const char *vigil_store_error(void);
@@ -49,14 +74,18 @@ typedef struct vigil_store_job {
 	int attempts;
 } vigil_store_job;
 
-/* Queues a job; its id in *out. */
+/* Queues a job; its id in *out. On a shared store a scan of a reference by digest
+ * ("...@sha256:...") already queued, running or done (and not yet deleted) is not
+ * queued again: *out is that job's id (a new tag of a scanned digest is recorded). */
 int vigil_store_job_add(vigil_store *s, int64_t *out, const char *kind, const char *ref,
 			const char *repository, const char *tag);
 /* Takes the oldest queued job and marks it running: 1 with *out filled (free with
  * vigil_store_job_clear), 0 when the queue is empty. */
 int vigil_store_job_claim(vigil_store *s, vigil_store_job *out);
 void vigil_store_job_clear(vigil_store_job *j);
-/* Marks a job done (digest may be NULL) or failed with a message. */
+/* Marks a job done (digest may be NULL) or failed with a message. On a shared store,
+ * VIGIL_ECANCELLED when this process no longer holds the job (its lease expired and
+ * another worker took it); nothing is changed then. scan_commit likewise. */
 int vigil_store_job_finish(vigil_store *s, int64_t id, const char *digest, const char *error);
 /* Requeues every running job (their owner died: called once at start, under the data
  * directory's lock). Returns how many. */
@@ -180,6 +209,8 @@ int vigil_store_delivery_result(vigil_store *s, int64_t id, int ok, int code, co
 typedef struct vigil_store_stats {
 	int64_t queued, running, done, failed, manifests, history, deliveries_pending,
 		deliveries_failed;
+	int64_t queue_age;     /* seconds the oldest queued job has waited (0: none) */
+	int64_t lease_rescues; /* jobs requeued or failed after their lease expired */
 } vigil_store_stats;
 int vigil_store_stats_get(vigil_store *s, vigil_store_stats *out);
 

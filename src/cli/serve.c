@@ -17,7 +17,10 @@
 static void help_serve(void)
 {
 	printf("Usage: vigil serve --data DIR [options]\n"
-	       "       vigil serve token add NAME --scopes read,scan,admin --data DIR\n"
+	       "       vigil serve --store postgres://... [--role api|worker|all] [options]\n"
+	       "       vigil serve --check (--data DIR | --store URL)\n"
+	       "       vigil serve token add NAME --scopes read,scan,admin (--data DIR | --store "
+	       "URL)\n"
 	       "\n"
 	       "Run Vigil as a service: an HTTP API (JSON, /api/v1) that queues scans, keeps\n"
 	       "every image's inventory, report and history in a store under --data, re-matches\n"
@@ -48,6 +51,17 @@ static void help_serve(void)
 	       "  --admission-policy FILE  policy of the Kubernetes admission webhook\n"
 	       "                        (POST /k8s/admission, TLS only; docs/admission.md)\n"
 	       "\n"
+	       "Shared store (docs/postgres.md):\n"
+	       "  --store URL           a PostgreSQL store (postgres://...) instead of --data;\n"
+	       "                        several servers may share it\n"
+	       "  --role ROLE           all (default), api (HTTP only) or worker (jobs and\n"
+	       "                        webhook deliveries; HTTP for /healthz and /metrics)\n"
+	       "  --lease SEC           a claimed job's lease, renewed by a heartbeat (30)\n"
+	       "  --backoff SEC         first retry delay after a lease expired (5), doubling\n"
+	       "  --max-attempts N      attempts before a job whose lease expired fails (5)\n"
+	       "  --job-retention SEC   finished jobs are deleted after SEC (3600)\n"
+	       "  --check               verify the store's schema and connectivity, then exit\n"
+	       "\n"
 	       "Token scopes: read (GET), scan (POST scans and registry events), admin\n"
 	       "(everything, webhooks and database updates). The token is printed once; the\n"
 	       "store keeps only its SHA-256.\n"
@@ -59,6 +73,7 @@ static int token_add(int argc, char **argv)
 {
 	static const struct option opts[] = {{"scopes", required_argument, NULL, 's'},
 					     {"data", required_argument, NULL, 'd'},
+					     {"store", required_argument, NULL, 'S'},
 					     {"help", no_argument, NULL, 'h'},
 					     {NULL, 0, NULL, 0}};
 	const char *scopes = NULL, *data = NULL, *name;
@@ -70,7 +85,7 @@ static int token_add(int argc, char **argv)
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (o == 's')
 			scopes = optarg;
-		else if (o == 'd')
+		else if (o == 'd' || o == 'S')
 			data = optarg;
 		else if (o == 'h') {
 			help_serve();
@@ -94,6 +109,23 @@ static int token_add(int argc, char **argv)
 	}
 	vigil_store_free(s);
 	printf("%s\n", token);
+	return 0;
+}
+
+/* `vigil serve --check`: opens the store (a PostgreSQL store applies its migrations)
+ * and verifies its schema (SQLite: integrity_check). */
+static int store_check(const char *where)
+{
+	vigil_store *s = NULL;
+	if (vigil_store_open(&s, where) < 0 || vigil_store_check(s) < 0 ||
+	    vigil_store_ping(s) < 0) {
+		print_error(vigil_store_error());
+		vigil_store_free(s);
+		return EXIT_ERR;
+	}
+	printf("store: ok (%s, schema current, connected)\n",
+	       vigil_store_shared(s) ? "postgresql" : "sqlite");
+	vigil_store_free(s);
 	return 0;
 }
 
@@ -142,6 +174,13 @@ int cmd_serve(int argc, char **argv)
 		O_SCANNERS,
 		O_INSECURE,
 		O_CAFILE,
+		O_STORE,
+		O_ROLE,
+		O_LEASE,
+		O_BACKOFF,
+		O_ATTEMPTS,
+		O_RETENTION,
+		O_CHECK,
 		O_ADMPOLICY
 	};
 	static const struct option opts[] = {
@@ -163,6 +202,13 @@ int cmd_serve(int argc, char **argv)
 		{"scanners", required_argument, NULL, O_SCANNERS},
 		{"insecure-registry", required_argument, NULL, O_INSECURE},
 		{"ca-file", required_argument, NULL, O_CAFILE},
+		{"store", required_argument, NULL, O_STORE},
+		{"role", required_argument, NULL, O_ROLE},
+		{"lease", required_argument, NULL, O_LEASE},
+		{"backoff", required_argument, NULL, O_BACKOFF},
+		{"max-attempts", required_argument, NULL, O_ATTEMPTS},
+		{"job-retention", required_argument, NULL, O_RETENTION},
+		{"check", no_argument, NULL, O_CHECK},
 		{"admission-policy", required_argument, NULL, O_ADMPOLICY},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -170,7 +216,7 @@ int cmd_serve(int argc, char **argv)
 	vigil_serve_opts so = VIGIL_SERVE_OPTS_INIT;
 	char dbbuf[4096], err[1024];
 	const char *insecure[33] = {NULL};
-	int o, ninsecure = 0;
+	int o, ninsecure = 0, check = 0;
 
 	if (argc >= 2 && !strcmp(argv[1], "token")) {
 		if (argc >= 3 && !strcmp(argv[2], "add"))
@@ -238,6 +284,39 @@ int cmd_serve(int argc, char **argv)
 		case O_CAFILE:
 			so.ca_file = optarg;
 			break;
+		case O_STORE:
+			if (strncmp(optarg, "postgres://", 11) &&
+			    strncmp(optarg, "postgresql://", 13))
+				die_usage("serve", "--store wants a postgres:// URL");
+			so.store = optarg;
+			break;
+		case O_ROLE:
+			if (!strcmp(optarg, "all"))
+				so.role = VIGIL_SERVE_ROLE_ALL;
+			else if (!strcmp(optarg, "api"))
+				so.role = VIGIL_SERVE_ROLE_API;
+			else if (!strcmp(optarg, "worker"))
+				so.role = VIGIL_SERVE_ROLE_WORKER;
+			else
+				die_usage("serve", "--role: api, worker or all");
+			break;
+		case O_LEASE:
+			so.lease = (unsigned)num_arg("serve", "--lease", optarg, 2, 86400);
+			break;
+		case O_BACKOFF:
+			so.backoff = (unsigned)num_arg("serve", "--backoff", optarg, 1, 3600);
+			break;
+		case O_ATTEMPTS:
+			so.max_attempts =
+				(unsigned)num_arg("serve", "--max-attempts", optarg, 1, 100);
+			break;
+		case O_RETENTION:
+			so.job_retention =
+				(unsigned)num_arg("serve", "--job-retention", optarg, 1, 100000000);
+			break;
+		case O_CHECK:
+			check = 1;
+			break;
 		case O_ADMPOLICY:
 			so.admission_policy = optarg;
 			break;
@@ -250,8 +329,12 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (optind != argc)
 		die_usage("serve", "unexpected argument");
-	if (!so.data_dir)
-		die_usage("serve", "--data DIR is required");
+	if (!so.data_dir && !so.store)
+		die_usage("serve", "--data DIR (or --store URL) is required");
+	if (check)
+		return store_check(so.store ? so.store : so.data_dir);
+	if (so.role != VIGIL_SERVE_ROLE_ALL && !so.store)
+		die_usage("serve", "--role needs a shared --store");
 	if (so.max_header < 4096)
 		die_usage("serve", "--max-header must be at least 4K");
 	if (!so.db_path)

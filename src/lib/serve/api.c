@@ -350,14 +350,19 @@ static void metrics(vigil_server *srv, int *status, char **out)
 		"vigil_deliveries_total{result=\"ok\"} %lld\n"
 		"vigil_deliveries_total{result=\"error\"} %lld\n"
 		"# HELP vigil_db_loaded_seconds UNIX time the database was loaded (0: none).\n"
-		"# TYPE vigil_db_loaded_seconds gauge\nvigil_db_loaded_seconds %lld\n",
+		"# TYPE vigil_db_loaded_seconds gauge\nvigil_db_loaded_seconds %lld\n"
+		"# HELP vigil_queue_age_seconds How long the oldest queued job has waited.\n"
+		"# TYPE vigil_queue_age_seconds gauge\nvigil_queue_age_seconds %lld\n"
+		"# HELP vigil_lease_rescues_total Jobs requeued or failed after their lease "
+		"expired (shared store).\n"
+		"# TYPE vigil_lease_rescues_total counter\nvigil_lease_rescues_total %lld\n",
 		(long long)st.queued, (long long)st.running, (long long)st.done,
 		(long long)st.failed, (long long)st.manifests, (long long)st.history,
 		(long long)st.deliveries_pending, (long long)st.deliveries_failed,
 		(long long)srv->requests, (long long)srv->scans_done, (long long)srv->scans_failed,
 		(double)srv->scan_ms / 1000.0, (long long)srv->rematches,
 		(long long)srv->deliveries_ok, (long long)srv->deliveries_failed,
-		(long long)srv->db_loaded);
+		(long long)srv->db_loaded, (long long)st.queue_age, (long long)st.lease_rescues);
 	if (fclose(f) != 0) {
 		free(buf);
 		err(status, out, 500, "out of memory");
@@ -423,6 +428,11 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 	if (!strcmp(p, "/healthz")) {
 		if (!get) {
 			err(status, out, 405, "method not allowed");
+			return;
+		}
+		/* the store must answer: a load balancer takes a node without it out */
+		if (vigil_store_ping(srv->store) < 0) {
+			err(status, out, 503, "store unreachable: %s", vigil_store_error());
 			return;
 		}
 		*out = strdup("{\"status\":\"ok\"}");

@@ -270,8 +270,9 @@ int vigil_serve_run(const vigil_serve_opts *opts, char *err, size_t errlen)
 	char *cert = NULL, *key = NULL, path[4200], msg[600];
 
 	err[0] = '\0';
-	if (!opts->data_dir || !opts->db_path)
-		return errf(err, errlen, VIGIL_EINVAL, "--data and a database path are required");
+	if ((!opts->data_dir && !opts->store) || !opts->db_path)
+		return errf(err, errlen, VIGIL_EINVAL,
+			    "--data (or --store) and a database path are required");
 	if (parse_listen(&sa, opts->listen) < 0)
 		return errf(err, errlen, VIGIL_EINVAL, "--listen wants IPV4:PORT, not '%s'",
 			    opts->listen);
@@ -289,9 +290,21 @@ int vigil_serve_run(const vigil_serve_opts *opts, char *err, size_t errlen)
 			     strerror(errno));
 		goto done;
 	}
-	if ((error = vigil_store_open(&srv->store, opts->data_dir)) < 0) {
+	if ((error = vigil_store_open(&srv->store, opts->store ? opts->store : opts->data_dir)) <
+	    0) {
 		errf(err, errlen, error, "%s", vigil_store_error());
 		goto done;
+	}
+	int requeued = 0;
+	if (vigil_store_shared(srv->store)) {
+		/* several servers share it: running jobs are leased, not orphans (postgres.md) */
+		vigil_store_tuning tu = VIGIL_STORE_TUNING_INIT;
+		tu.lease = opts->lease ? opts->lease : tu.lease;
+		tu.backoff = opts->backoff ? opts->backoff : tu.backoff;
+		tu.max_attempts = opts->max_attempts ? opts->max_attempts : tu.max_attempts;
+		tu.retention = opts->job_retention ? opts->job_retention : tu.retention;
+		vigil_store_tune(srv->store, &tu);
+		goto opened;
 	}
 	/* one server per data directory: its jobs marked running are then truly orphans */
 	snprintf(path, sizeof(path), "%s/lock", opts->data_dir);
@@ -300,7 +313,8 @@ int vigil_serve_run(const vigil_serve_opts *opts, char *err, size_t errlen)
 		error = errf(err, errlen, VIGIL_EIO, "another vigil serve uses %s", opts->data_dir);
 		goto done;
 	}
-	int requeued = vigil_store_job_requeue_running(srv->store);
+	requeued = vigil_store_job_requeue_running(srv->store);
+opened:
 	if (requeued > 0) {
 		char nb[32];
 		snprintf(nb, sizeof(nb), "%d", requeued);
@@ -310,7 +324,8 @@ int vigil_serve_run(const vigil_serve_opts *opts, char *err, size_t errlen)
 		errf(err, errlen, error, "out of memory");
 		goto done;
 	}
-	if (vigil_serve__load_engine(srv, msg, sizeof(msg)) < 0)
+	if (opts->role != VIGIL_SERVE_ROLE_API &&
+	    vigil_serve__load_engine(srv, msg, sizeof(msg)) < 0)
 		vigil_serve__log("warning", "no vulnerability database loaded yet", "error", msg,
 				 NULL);
 	if ((error = vigil_serve__admission_new(&srv->adm, srv, opts->admission_policy, msg,
@@ -361,25 +376,33 @@ int vigil_serve_run(const vigil_serve_opts *opts, char *err, size_t errlen)
 			goto done;
 		}
 	}
-	if (!(threads = calloc((size_t)opts->workers, sizeof(*threads)))) {
+	int nworkers = opts->role == VIGIL_SERVE_ROLE_API ? 0 : opts->workers;
+	if (!(threads = calloc((size_t)nworkers + 1, sizeof(*threads)))) {
 		error = errf(err, errlen, VIGIL_ENOMEM, "out of memory");
 		goto done;
 	}
-	for (; nthreads < opts->workers; nthreads++)
+	for (; nthreads < nworkers; nthreads++)
 		if (pthread_create(&threads[nthreads], NULL, vigil_serve__worker, srv) != 0) {
 			error = errf(err, errlen, VIGIL_ENOMEM, "cannot start workers");
 			goto done;
 		}
-	if (pthread_create(&deliverer, NULL, vigil_serve__deliverer, srv) != 0) {
-		error = errf(err, errlen, VIGIL_ENOMEM, "cannot start the deliverer");
-		goto done;
+	if (opts->role != VIGIL_SERVE_ROLE_API) {
+		if (pthread_create(&deliverer, NULL, vigil_serve__deliverer, srv) != 0) {
+			error = errf(err, errlen, VIGIL_ENOMEM, "cannot start the deliverer");
+			goto done;
+		}
+		have_deliverer = 1;
 	}
-	have_deliverer = 1;
 	char pb[16], wb[16];
 	snprintf(pb, sizeof(pb), "%u", port);
-	snprintf(wb, sizeof(wb), "%d", opts->workers);
+	snprintf(wb, sizeof(wb), "%d", nworkers);
 	vigil_serve__log("info", "listening", "address", opts->listen, "port", pb, "tls",
-			 cert ? "yes" : "no", "workers", wb, NULL);
+			 cert ? "yes" : "no", "workers", wb, "store",
+			 vigil_store_shared(srv->store) ? "postgres" : "sqlite", "role",
+			 opts->role == VIGIL_SERVE_ROLE_API	 ? "api"
+			 : opts->role == VIGIL_SERVE_ROLE_WORKER ? "worker"
+								 : "all",
+			 NULL);
 
 	sigset_t set;
 	int sig = 0;

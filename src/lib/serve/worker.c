@@ -304,7 +304,12 @@ static int build_events(const vigil_store_change *c, const vigil_store_scan *sc,
 
 static void job_failed(vigil_server *srv, const vigil_store_job *job, const char *msg)
 {
-	vigil_store_job_finish(srv->store, job->id, NULL, msg);
+	if (vigil_store_job_finish(srv->store, job->id, NULL, msg) == VIGIL_ECANCELLED) {
+		/* its lease expired and another worker has it: that one reports */
+		vigil_serve__log("warning", "job taken over by another worker", "image",
+				 job->ref ? job->ref : "", "error", msg, NULL);
+		return;
+	}
 	atomic_fetch_add(&srv->scans_failed, 1);
 	vigil_serve__log("error", "scan failed", "image", job->ref ? job->ref : "", "error", msg,
 			 NULL);
@@ -544,6 +549,125 @@ int vigil_serve__load_engine(vigil_server *srv, char *msg, size_t msglen)
 	return 0;
 }
 
+/* A shared store's database update: the update itself on one node at a time (advisory
+ * lock), then the re-evaluation queued in chunks that any worker takes. */
+#define LOCK_DB 0x76696732
+#define REMATCH_CHUNK 25
+
+/* Makes sure this node's engine has the database built at `built` (another node did
+ * the update): reloads the file and, when it is still older, updates it from --db-from
+ * under the lock. */
+static int engine_at(vigil_server *srv, const char *built, char *msg, size_t msglen)
+{
+	int ok, error = 0;
+	pthread_rwlock_rdlock(&srv->engine_lock);
+	ok = srv->engine && built && vigil_engine_db_built(srv->engine) &&
+	     !strcmp(vigil_engine_db_built(srv->engine), built);
+	pthread_rwlock_unlock(&srv->engine_lock);
+	if (ok || !built)
+		return 0;
+	if ((error = vigil_store_lock(srv->store, LOCK_DB)) < 0) {
+		snprintf(msg, msglen, "%s", vigil_store_error());
+		return error;
+	}
+	error = vigil_serve__load_engine(srv, msg, msglen);
+	pthread_rwlock_rdlock(&srv->engine_lock);
+	ok = error == 0 && srv->engine && vigil_engine_db_built(srv->engine) &&
+	     strcmp(vigil_engine_db_built(srv->engine), built) >= 0;
+	pthread_rwlock_unlock(&srv->engine_lock);
+	if (!ok && srv->o.db_from) {
+		vigil_db_update_opts uo = VIGIL_DB_UPDATE_OPTS_INIT;
+		vigil_ctx *ctx = NULL;
+		uo.from = srv->o.db_from;
+		uo.quiet = 1;
+		if ((error = vigil_ctx_new(&ctx)) == 0 &&
+		    (error = vigil_db_update(ctx, srv->o.db_path, &uo)) < 0)
+			snprintf(msg, msglen, "database update failed: %s", vigil_ctx_error(ctx));
+		vigil_ctx_free(ctx);
+		if (error == 0)
+			error = vigil_serve__load_engine(srv, msg, msglen);
+	}
+	vigil_store_unlock(srv->store, LOCK_DB);
+	return error;
+}
+
+/* A chunk of a shared re-evaluation: ref is the digests joined by commas, tag the
+ * database build they are matched against. */
+static void run_rematch(vigil_server *srv, vigil_store_job *job)
+{
+	char msg[600] = "", *list = strdup(job->ref ? job->ref : ""), *next = NULL;
+	size_t n = 0, nchanged = 0, nfailed = 0;
+	int error = list ? engine_at(srv, job->tag, msg, sizeof(msg)) : VIGIL_ENOMEM;
+	if (!list)
+		snprintf(msg, sizeof(msg), "out of memory");
+	for (char *d = error == 0 ? list : NULL; d && *d && !srv->stop; d = next) {
+		int changed = 0;
+		char m2[600];
+		char *comma = strchr(d, ',');
+		next = comma ? comma + 1 : d + strlen(d);
+		if (comma)
+			*comma = '\0';
+		n++;
+		if (rematch_one(srv, d, &changed, m2, sizeof(m2)) < 0) {
+			nfailed++;
+			vigil_serve__log("error", "re-evaluation failed", "digest", d, "error", m2,
+					 NULL);
+		}
+		nchanged += changed;
+	}
+	free(list);
+	if (srv->stop)
+		return; /* its lease expires: another worker takes the chunk */
+	char a[32], b[32], c[32];
+	snprintf(a, sizeof(a), "%zu", n);
+	snprintf(b, sizeof(b), "%zu", nchanged);
+	snprintf(c, sizeof(c), "%zu", nfailed);
+	vigil_serve__log("info", "re-evaluation chunk done", "images", a, "changed", b, "failed", c,
+			 NULL);
+	vigil_store_job_finish(srv->store, job->id, NULL, error < 0 ? msg : NULL);
+	pthread_mutex_lock(&srv->mu);
+	pthread_cond_broadcast(&srv->deliver);
+	pthread_mutex_unlock(&srv->mu);
+}
+
+/* Queues the re-evaluation of every stored digest in chunks of REMATCH_CHUNK. */
+static int queue_rematch(vigil_server *srv, char **digests, size_t n, char *msg, size_t msglen)
+{
+	char built[128] = "";
+	pthread_rwlock_rdlock(&srv->engine_lock);
+	if (srv->engine && vigil_engine_db_built(srv->engine))
+		snprintf(built, sizeof(built), "%s", vigil_engine_db_built(srv->engine));
+	pthread_rwlock_unlock(&srv->engine_lock);
+	for (size_t i = 0; i < n; i += REMATCH_CHUNK) {
+		size_t len = 0, m = n - i < REMATCH_CHUNK ? n - i : REMATCH_CHUNK;
+		for (size_t k = 0; k < m; k++)
+			len += strlen(digests[i + k]) + 1;
+		char *ref = malloc(len + 1), *p = ref;
+		if (!ref) {
+			snprintf(msg, msglen, "out of memory");
+			return VIGIL_ENOMEM;
+		}
+		for (size_t k = 0; k < m; k++) {
+			size_t dl = strlen(digests[i + k]);
+			if (k)
+				*p++ = ',';
+			memcpy(p, digests[i + k], dl);
+			p += dl;
+		}
+		*p = '\0';
+		int64_t id;
+		int error = vigil_store_job_add(srv->store, &id, "rematch", ref, NULL,
+						built[0] ? built : NULL);
+		free(ref);
+		if (error < 0) {
+			snprintf(msg, msglen, "%s", vigil_store_error());
+			return error;
+		}
+	}
+	vigil_serve__kick(srv);
+	return 0;
+}
+
 static void run_dbupdate(vigil_server *srv, vigil_store_job *job)
 {
 	vigil_db_update_opts uo = VIGIL_DB_UPDATE_OPTS_INIT;
@@ -558,14 +682,29 @@ static void run_dbupdate(vigil_server *srv, vigil_store_job *job)
 		job_failed(srv, job, "out of memory");
 		return;
 	}
-	if ((error = vigil_db_update(ctx, srv->o.db_path, &uo)) < 0) {
-		snprintf(msg, sizeof(msg), "database update failed: %s", vigil_ctx_error(ctx));
+	int shared = vigil_store_shared(srv->store);
+	if (shared && (error = vigil_store_lock(srv->store, LOCK_DB)) < 0) {
+		snprintf(msg, sizeof(msg), "%s", vigil_store_error());
 		goto done;
 	}
-	if ((error = vigil_serve__load_engine(srv, msg, sizeof(msg))) < 0)
+	if ((error = vigil_db_update(ctx, srv->o.db_path, &uo)) < 0)
+		snprintf(msg, sizeof(msg), "database update failed: %s", vigil_ctx_error(ctx));
+	else
+		error = vigil_serve__load_engine(srv, msg, sizeof(msg));
+	if (shared)
+		vigil_store_unlock(srv->store, LOCK_DB);
+	if (error < 0)
 		goto done;
 	if ((error = vigil_store_digests(srv->store, &digests, &n)) < 0) {
 		snprintf(msg, sizeof(msg), "%s", vigil_store_error());
+		goto done;
+	}
+	if (shared) {
+		if ((error = queue_rematch(srv, digests, n, msg, sizeof(msg))) == 0) {
+			char a[32];
+			snprintf(a, sizeof(a), "%zu", n);
+			vigil_serve__log("info", "re-evaluation queued", "images", a, NULL);
+		}
 		goto done;
 	}
 	for (size_t i = 0; i < n && !srv->stop; i++) {
@@ -627,6 +766,8 @@ void *vigil_serve__worker(void *payload)
 		}
 		if (!strcmp(job.kind, "dbupdate"))
 			run_dbupdate(srv, &job);
+		else if (!strcmp(job.kind, "rematch"))
+			run_rematch(srv, &job);
 		else if (job.ref)
 			run_scan(srv, &job);
 		else

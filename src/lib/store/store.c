@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "store/pg.h"
 #include "util/util.h"
 #include "vigil.h"
 #include "vigil/store.h"
@@ -24,7 +25,15 @@
 struct vigil_store {
 	sqlite3 *db;
 	pthread_mutex_t mu;
+	vigil_store_pg *pg; /* a PostgreSQL store (store_pg.c): every call goes there */
 };
+
+/* Sends a call to the PostgreSQL backend when the store is one. */
+#define PG(call)                                                                                   \
+	do {                                                                                       \
+		if (s->pg)                                                                         \
+			return vigil_store__pg_##call;                                             \
+	} while (0)
 
 static _Thread_local char errmsg[512];
 
@@ -90,6 +99,15 @@ static int fail(int code, const char *fmt, ...)
 static int sqlfail(vigil_store *s, const char *what)
 {
 	return fail(VIGIL_EIO, "store: %s: %s", what, sqlite3_errmsg(s->db));
+}
+
+int vigil_store__fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(errmsg, sizeof(errmsg), fmt, ap);
+	va_end(ap);
+	return code;
 }
 
 const char *vigil_store_error(void)
@@ -207,6 +225,15 @@ int vigil_store_open(vigil_store **out, const char *dir)
 	int error = 0;
 	*out = NULL;
 	errmsg[0] = '\0';
+	if (!strncmp(dir, "postgres://", 11) || !strncmp(dir, "postgresql://", 13)) {
+		if (!(s = calloc(1, sizeof(*s))))
+			return fail(VIGIL_ENOMEM, "out of memory");
+		pthread_mutex_init(&s->mu, NULL);
+		if ((error = vigil_store__pg_open(&s->pg, dir)) < 0)
+			goto done;
+		*out = s;
+		return 0;
+	}
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return fail(VIGIL_EIO, "store: cannot create %s: %s", dir, strerror(errno));
 	if ((size_t)snprintf(path, sizeof(path), "%s/store.db", dir) >= sizeof(path))
@@ -262,6 +289,7 @@ void vigil_store_free(vigil_store *s)
 {
 	if (!s)
 		return;
+	vigil_store__pg_free(s->pg);
 	sqlite3_close(s->db);
 	pthread_mutex_destroy(&s->mu);
 	free(s);
@@ -271,6 +299,7 @@ int vigil_store_check(vigil_store *s)
 {
 	sqlite3_stmt *st = NULL;
 	int error;
+	PG(check(s->pg));
 	pthread_mutex_lock(&s->mu);
 	if ((error = prep(s, &st, "PRAGMA integrity_check", "")) == 0) {
 		if (sqlite3_step(st) != SQLITE_ROW || !col(st, 0) || strcmp(col(st, 0), "ok"))
@@ -280,6 +309,35 @@ int vigil_store_check(vigil_store *s)
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->mu);
 	return error;
+}
+
+int vigil_store_shared(const vigil_store *s)
+{
+	return s->pg != NULL;
+}
+
+int vigil_store_ping(vigil_store *s)
+{
+	PG(ping(s->pg));
+	return 0;
+}
+
+void vigil_store_tune(vigil_store *s, const vigil_store_tuning *t)
+{
+	if (s->pg)
+		vigil_store__pg_tune(s->pg, t);
+}
+
+int vigil_store_lock(vigil_store *s, int64_t key)
+{
+	PG(lock(s->pg, key, 1));
+	return 0;
+}
+
+int vigil_store_unlock(vigil_store *s, int64_t key)
+{
+	PG(lock(s->pg, key, 0));
+	return 0;
 }
 
 /* ---- tokens ---------------------------------------------------------------------------- */
@@ -318,6 +376,7 @@ int vigil_store_token_add(vigil_store *s, char out[72], const char *name, unsign
 		snprintf(out + 4 + 2 * i, 3, "%02x", rnd[i]);
 	if ((error = vigil_sha256_buf(hash, out, strlen(out))) < 0)
 		return fail(error, "out of memory");
+	PG(token_add(s->pg, name, hash, scopes));
 	pthread_mutex_lock(&s->mu);
 	error = exec1(s,
 		      "INSERT OR REPLACE INTO tokens(name, hash, scopes, created) VALUES(?,?,?,?)",
@@ -336,6 +395,7 @@ int vigil_store_token_check(vigil_store *s, unsigned *out, const char *token)
 		return fail(VIGIL_ENOTFOUND, "unknown token");
 	if ((error = vigil_sha256_buf(hash, token, strlen(token))) < 0)
 		return fail(error, "out of memory");
+	PG(token_check(s->pg, out, hash));
 	pthread_mutex_lock(&s->mu);
 	if ((error = prep(s, &st, "SELECT scopes FROM tokens WHERE hash=?", "s", hash)) == 0) {
 		if (sqlite3_step(st) == SQLITE_ROW)
@@ -355,6 +415,7 @@ int vigil_store_job_add(vigil_store *s, int64_t *out, const char *kind, const ch
 {
 	int64_t t = now_s();
 	int error;
+	PG(job_add(s->pg, out, kind, ref, repository, tag));
 	pthread_mutex_lock(&s->mu);
 	error = exec1(s,
 		      "INSERT INTO jobs(kind, ref, repository, tag, status, created, updated)"
@@ -378,6 +439,7 @@ int vigil_store_job_claim(vigil_store *s, vigil_store_job *out)
 {
 	sqlite3_stmt *st = NULL;
 	int error, found = 0;
+	PG(job_claim(s->pg, out));
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&s->mu);
 	if ((error = begin(s)) < 0)
@@ -414,6 +476,7 @@ unlock:
 int vigil_store_job_finish(vigil_store *s, int64_t id, const char *digest, const char *error_msg)
 {
 	int error;
+	PG(job_finish(s->pg, id, digest, error_msg));
 	pthread_mutex_lock(&s->mu);
 	error = exec1(s, "UPDATE jobs SET status=?, digest=?, error=?, updated=? WHERE id=?",
 		      "sssii", error_msg ? "failed" : "done", digest, error_msg, now_s(), id);
@@ -424,6 +487,7 @@ int vigil_store_job_finish(vigil_store *s, int64_t id, const char *digest, const
 int vigil_store_job_requeue_running(vigil_store *s)
 {
 	int error;
+	PG(job_requeue_running(s->pg));
 	pthread_mutex_lock(&s->mu);
 	error = exec1(s, "UPDATE jobs SET status='queued', updated=? WHERE status='running'", "i",
 		      now_s());
@@ -450,6 +514,7 @@ int vigil_store_job_json(vigil_store *s, char **out, int64_t id)
 	sqlite3_stmt *st = NULL;
 	json_t *o = NULL;
 	int error;
+	PG(job_json(s->pg, out, id));
 	*out = NULL;
 	pthread_mutex_lock(&s->mu);
 	if ((error = prep(s, &st,
@@ -557,6 +622,7 @@ static int emit_cb(const char *event, const char *body, void *emit_ctx)
 int vigil_store_event_add(vigil_store *s, const char *event, const char *body)
 {
 	int error;
+	PG(event_add(s->pg, event, body));
 	pthread_mutex_lock(&s->mu);
 	if ((error = begin(s)) == 0)
 		error = end(s, queue_event(s, event, body));
@@ -716,6 +782,7 @@ int vigil_store_scan_commit(vigil_store *s, int *out_changed, const vigil_store_
 	char *vulns_s = NULL;
 	int error, changed = 0;
 	int64_t t = now_s();
+	PG(scan_commit(s->pg, out_changed, sc, events, payload));
 	if (out_changed)
 		*out_changed = 0;
 	if (!sc->digest || !vigil_digest_is_sha256(sc->digest))
@@ -810,6 +877,7 @@ int vigil_store_digests(vigil_store *s, char ***out, size_t *n)
 	sqlite3_stmt *st = NULL;
 	vigil_vec v = VIGIL_VEC_INIT(char *);
 	int error;
+	PG(digests(s->pg, out, n));
 	*out = NULL;
 	*n = 0;
 	pthread_mutex_lock(&s->mu);
@@ -859,11 +927,13 @@ static int text1(vigil_store *s, char **out, const char *sql, const char *arg, c
 
 int vigil_store_inventory(vigil_store *s, char **out, const char *digest)
 {
+	PG(text(s->pg, out, "inventory", digest));
 	return text1(s, out, "SELECT inventory FROM manifests WHERE digest=?", digest, "image");
 }
 
 int vigil_store_report(vigil_store *s, char **out, const char *digest)
 {
+	PG(text(s->pg, out, "report", digest));
 	return text1(s, out, "SELECT report FROM manifests WHERE digest=?", digest, "image");
 }
 
@@ -898,6 +968,10 @@ int vigil_store_images_json(vigil_store *s, char **out, const vigil_store_filter
 	const char *last = NULL;
 	char *lastbuf = NULL;
 	*out = NULL;
+	if (s->pg) {
+		json_decref(arr);
+		return vigil_store__pg_images_json(s->pg, out, f);
+	}
 	if (f->severity) {
 		for (int k = 0; k < 6; k++)
 			if (!strcasecmp(f->severity, SEVS[k]))
@@ -969,6 +1043,7 @@ int vigil_store_history_json(vigil_store *s, char **out, const char *digest)
 	sqlite3_stmt *st = NULL;
 	json_t *arr = json_array();
 	int error, rows = 0;
+	PG(history_json(s->pg, out, digest));
 	*out = NULL;
 	pthread_mutex_lock(&s->mu);
 	if ((error = prep(s, &st,
@@ -999,8 +1074,10 @@ done:
 int vigil_store_vuln_images_json(vigil_store *s, char **out, const char *vuln_id)
 {
 	sqlite3_stmt *st = NULL;
-	json_t *arr = json_array(), *cur = NULL;
+	json_t *arr, *cur = NULL;
 	int error;
+	PG(vuln_images_json(s->pg, out, vuln_id));
+	arr = json_array();
 	*out = NULL;
 	pthread_mutex_lock(&s->mu);
 	if ((error = prep(s, &st,
@@ -1289,6 +1366,11 @@ done:
 
 int vigil_store_overview_json(vigil_store *s, char **out, int top)
 {
+	/* not in the PostgreSQL backend yet (docs/postgres.md) */
+	if (s->pg) {
+		*out = NULL;
+		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
+	}
 	sqlite3_stmt *st = NULL;
 	json_t *o = json_object(), *sev = json_object(), *risk = json_array(), *wide = json_array(),
 	       *trend = NULL, *kev = NULL;
@@ -1376,6 +1458,12 @@ done:
 
 int vigil_store_generation(vigil_store *s, char *out, size_t outlen)
 {
+	/* not in the PostgreSQL backend yet (docs/postgres.md) */
+	if (s->pg) {
+		if (outlen)
+			out[0] = '\0';
+		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
+	}
 	sqlite3_stmt *st = NULL;
 	int error;
 	pthread_mutex_lock(&s->mu);
@@ -1399,6 +1487,11 @@ int vigil_store_generation(vigil_store *s, char *out, size_t outlen)
 
 int vigil_store_image_json(vigil_store *s, char **out, const char *digest)
 {
+	/* not in the PostgreSQL backend yet (docs/postgres.md) */
+	if (s->pg) {
+		*out = NULL;
+		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
+	}
 	sqlite3_stmt *st = NULL;
 	int error;
 	*out = NULL;
@@ -1419,6 +1512,11 @@ int vigil_store_image_json(vigil_store *s, char **out, const char *digest)
 
 int vigil_store_vuln_detail_json(vigil_store *s, char **out, const char *vuln_id, int limit)
 {
+	/* not in the PostgreSQL backend yet (docs/postgres.md) */
+	if (s->pg) {
+		*out = NULL;
+		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
+	}
 	sqlite3_stmt *st = NULL;
 	json_t *arr = json_array(), *facts = NULL;
 	int error;
@@ -1505,6 +1603,11 @@ done:
 
 int vigil_store_scan_targets_json(vigil_store *s, char **out)
 {
+	/* not in the PostgreSQL backend yet (docs/postgres.md) */
+	if (s->pg) {
+		*out = NULL;
+		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
+	}
 	sqlite3_stmt *st = NULL;
 	json_t *arr = json_array();
 	int error;
@@ -1536,6 +1639,7 @@ int vigil_store_webhook_add(vigil_store *s, int64_t *out, const char *url, const
 			    const char *secret)
 {
 	int error;
+	PG(webhook_add(s->pg, out, url, events, secret));
 	pthread_mutex_lock(&s->mu);
 	error = exec1(s, "INSERT INTO webhooks(url, events, secret, created) VALUES(?,?,?,?)",
 		      "sssi", url, events, secret, now_s());
@@ -1547,8 +1651,10 @@ int vigil_store_webhook_add(vigil_store *s, int64_t *out, const char *url, const
 int vigil_store_webhooks_json(vigil_store *s, char **out)
 {
 	sqlite3_stmt *st = NULL;
-	json_t *arr = json_array();
+	json_t *arr;
 	int error;
+	PG(webhooks_json(s->pg, out));
+	arr = json_array();
 	pthread_mutex_lock(&s->mu);
 	if ((error = prep(s, &st, "SELECT id, url, events, created FROM webhooks ORDER BY id",
 			  "")) == 0) {
@@ -1569,6 +1675,7 @@ int vigil_store_webhooks_json(vigil_store *s, char **out)
 int vigil_store_webhook_delete(vigil_store *s, int64_t id)
 {
 	int error;
+	PG(webhook_delete(s->pg, id));
 	pthread_mutex_lock(&s->mu);
 	if ((error = begin(s)) == 0) {
 		error = exec1(s, "DELETE FROM webhooks WHERE id=?", "i", id);
@@ -1585,8 +1692,10 @@ int vigil_store_webhook_delete(vigil_store *s, int64_t id)
 int vigil_store_deliveries_json(vigil_store *s, char **out, int64_t webhook_id)
 {
 	sqlite3_stmt *st = NULL;
-	json_t *arr = json_array();
+	json_t *arr;
 	int error;
+	PG(deliveries_json(s->pg, out, webhook_id));
+	arr = json_array();
 	*out = NULL;
 	pthread_mutex_lock(&s->mu);
 	if ((error = prep(s, &st, "SELECT 1 FROM webhooks WHERE id=?", "i", webhook_id)) == 0 &&
@@ -1630,6 +1739,7 @@ int vigil_store_delivery_next(vigil_store *s, vigil_store_delivery *out, int64_t
 {
 	sqlite3_stmt *st = NULL;
 	int error, found = 0;
+	PG(delivery_next(s->pg, out, now));
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&s->mu);
 	if ((error = prep(s, &st,
@@ -1659,6 +1769,7 @@ int vigil_store_delivery_result(vigil_store *s, int64_t id, int ok, int code, co
 				int64_t next_at)
 {
 	int error;
+	PG(delivery_result(s->pg, id, ok, code, error_msg, next_at));
 	pthread_mutex_lock(&s->mu);
 	error = exec1(s,
 		      "UPDATE deliveries SET status=?, attempts=attempts+1, last_code=?,"
@@ -1681,12 +1792,14 @@ int vigil_store_stats_get(vigil_store *s, vigil_store_stats *out)
 		" (SELECT count(*) FROM jobs WHERE status='failed'),"
 		" (SELECT count(*) FROM manifests), (SELECT count(*) FROM history),"
 		" (SELECT count(*) FROM deliveries WHERE status='pending'),"
-		" (SELECT count(*) FROM deliveries WHERE status='failed')";
+		" (SELECT count(*) FROM deliveries WHERE status='failed'),"
+		" (SELECT coalesce(?-min(created), 0) FROM jobs WHERE status='queued')";
 	sqlite3_stmt *st = NULL;
 	int error;
+	PG(stats(s->pg, out));
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&s->mu);
-	if ((error = prep(s, &st, SQL, "")) == 0 && sqlite3_step(st) == SQLITE_ROW) {
+	if ((error = prep(s, &st, SQL, "i", now_s())) == 0 && sqlite3_step(st) == SQLITE_ROW) {
 		int64_t *v[] = {&out->queued,
 				&out->running,
 				&out->done,
@@ -1694,8 +1807,9 @@ int vigil_store_stats_get(vigil_store *s, vigil_store_stats *out)
 				&out->manifests,
 				&out->history,
 				&out->deliveries_pending,
-				&out->deliveries_failed};
-		for (int i = 0; i < 8; i++)
+				&out->deliveries_failed,
+				&out->queue_age};
+		for (int i = 0; i < 9; i++)
 			*v[i] = sqlite3_column_int64(st, i);
 	}
 	sqlite3_finalize(st);
@@ -1707,6 +1821,11 @@ int vigil_store_stats_get(vigil_store *s, vigil_store_stats *out)
 
 int vigil_store_admission_add(vigil_store *s, int64_t *out, const vigil_store_admission *a)
 {
+	/* not in the PostgreSQL backend yet (docs/postgres.md) */
+	if (s->pg) {
+		*out = 0;
+		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
+	}
 	int error;
 	pthread_mutex_lock(&s->mu);
 	error = exec1(s,
@@ -1723,6 +1842,11 @@ int vigil_store_admission_add(vigil_store *s, int64_t *out, const vigil_store_ad
 
 int vigil_store_admissions_json(vigil_store *s, char **out, const vigil_store_admission_filter *f)
 {
+	/* not in the PostgreSQL backend yet (docs/postgres.md) */
+	if (s->pg) {
+		*out = NULL;
+		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
+	}
 	sqlite3_stmt *st = NULL;
 	json_t *arr = json_array();
 	int64_t last = 0;
@@ -1767,6 +1891,11 @@ int vigil_store_admissions_json(vigil_store *s, char **out, const vigil_store_ad
 
 int vigil_store_job_status(vigil_store *s, char out[16], int64_t id)
 {
+	/* not in the PostgreSQL backend yet (docs/postgres.md) */
+	if (s->pg) {
+		out[0] = '\0';
+		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
+	}
 	sqlite3_stmt *st = NULL;
 	int error;
 	out[0] = '\0';
@@ -1784,6 +1913,10 @@ int vigil_store_job_status(vigil_store *s, char out[16], int64_t id)
 
 int vigil_store_has_report(vigil_store *s, const char *digest)
 {
+	/* not in the PostgreSQL backend yet (docs/postgres.md) */
+	if (s->pg) {
+		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
+	}
 	sqlite3_stmt *st = NULL;
 	int error;
 	pthread_mutex_lock(&s->mu);

@@ -1,0 +1,1538 @@
+/*
+ * store_pg.c - the PostgreSQL backend of vigil/store.h (libpq). Same semantics as the
+ * SQLite backend in store.c, plus what several servers sharing one database need:
+ *
+ * - versioned migrations (MIGRATIONS, table schema_migrations) applied at open under an
+ *   advisory lock, so servers starting together migrate once;
+ * - jobs claimed with FOR UPDATE SKIP LOCKED and held under a lease (owner, lease_until)
+ *   that a maintenance thread renews; expired leases are requeued with a backoff or,
+ *   after max_attempts, failed with the error; finished jobs are deleted in batches;
+ * - a job done or failed only by the process that holds it (no double commit after a
+ *   rescue), one delivery per (webhook, event key), deliveries claimed like jobs;
+ * - a lost connection is reset and the whole operation retried (for ~30 s), so workers
+ *   ride out a database restart.
+ *
+ * One connection per store behind one mutex (the maintenance thread and the advisory
+ * locks have their own). The only other file with SQL in it is store.c.
+ */
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store/pg.h"
+#include "util/util.h"
+#include "vigil.h"
+
+#define RETRIES 30		/* one a second while the database is unreachable */
+#define LOCK_MIGRATE 0x76696731 /* advisory lock key of the migrations */
+#define DELIVERY_HOLD 120	/* seconds a claimed delivery is hidden from others */
+#define MAX_PARAMS 32
+
+struct vigil_store_pg {
+	PGconn *conn;
+	pthread_mutex_t mu;
+	int lost; /* the last failure was a lost connection */
+	vigil_store_tuning t;
+	char owner[128];
+	/* the maintenance thread: lease heartbeat, rescue, batch deletion */
+	pthread_t maint;
+	int maint_started, stop;
+	pthread_mutex_t mmu;
+	pthread_cond_t mcv;
+	/* advisory locks live on their own session */
+	PGconn *lconn;
+	pthread_mutex_t lmu;
+	char *url;
+};
+
+static const char *const SEVS[6] = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "NEGLIGIBLE", "UNKNOWN"};
+static const char *const SEVCOLS[6] = {"critical", "high",	 "medium",
+				       "low",	   "negligible", "unknown"};
+
+/* Version N is MIGRATIONS[N-1]; never edit one that shipped, append a new one. */
+static const char *const MIGRATIONS[] = {
+	/* 1: the tables of the SQLite store, with leases and de-duplication keys */
+	"CREATE TABLE manifests(digest text PRIMARY KEY, repository text,"
+	" first_seen bigint NOT NULL, scanned_at bigint NOT NULL, db_built text,"
+	" inventory text NOT NULL, report text NOT NULL, vulns text NOT NULL,"
+	" critical bigint, high bigint, medium bigint, low bigint, negligible bigint,"
+	" unknown bigint);"
+	"CREATE TABLE tags(repository text NOT NULL, tag text NOT NULL, digest text NOT NULL,"
+	" PRIMARY KEY(repository, tag));"
+	"CREATE INDEX tags_digest ON tags(digest);"
+	"CREATE TABLE history(id bigserial PRIMARY KEY, digest text NOT NULL,"
+	" time bigint NOT NULL, db_built text, counts text NOT NULL, vulns text NOT NULL,"
+	" added text NOT NULL, removed text NOT NULL);"
+	"CREATE INDEX history_digest ON history(digest, id);"
+	"CREATE TABLE pkgindex(ecosystem text NOT NULL, package text NOT NULL,"
+	" digest text NOT NULL, PRIMARY KEY(ecosystem, package, digest));"
+	"CREATE INDEX pkgindex_digest ON pkgindex(digest);"
+	"CREATE INDEX pkgindex_package ON pkgindex(package);"
+	"CREATE TABLE vulnindex(vuln text NOT NULL, digest text NOT NULL, package text NOT NULL,"
+	" PRIMARY KEY(vuln, digest, package));"
+	"CREATE INDEX vulnindex_digest ON vulnindex(digest);"
+	"CREATE TABLE jobs(id bigserial PRIMARY KEY, kind text NOT NULL, ref text,"
+	" repository text, tag text, status text NOT NULL, digest text, error text,"
+	" attempts integer NOT NULL DEFAULT 0, created bigint NOT NULL, updated bigint NOT NULL,"
+	" dedupe text, owner text, lease_until bigint, next_at bigint NOT NULL DEFAULT 0);"
+	"CREATE INDEX jobs_queue ON jobs(status, next_at, id);"
+	"CREATE UNIQUE INDEX jobs_dedupe ON jobs(dedupe) WHERE status IN ('queued','running');"
+	"CREATE TABLE tokens(name text PRIMARY KEY, hash text NOT NULL UNIQUE,"
+	" scopes bigint NOT NULL, created bigint NOT NULL);"
+	"CREATE TABLE webhooks(id bigserial PRIMARY KEY, url text NOT NULL, events text NOT NULL,"
+	" secret text NOT NULL, created bigint NOT NULL);"
+	"CREATE TABLE deliveries(id bigserial PRIMARY KEY, webhook bigint NOT NULL,"
+	" event text NOT NULL, body text NOT NULL, status text NOT NULL,"
+	" attempts integer NOT NULL DEFAULT 0, next_at bigint NOT NULL, last_code integer,"
+	" last_error text, created bigint NOT NULL, updated bigint NOT NULL, key text);"
+	"CREATE UNIQUE INDEX deliveries_key ON deliveries(webhook, key);"
+	"CREATE INDEX deliveries_due ON deliveries(status, next_at);"
+	"CREATE INDEX deliveries_hook ON deliveries(webhook, id);",
+	/* 2: counters kept across servers (lease rescues for /metrics) */
+	"CREATE TABLE counters(name text PRIMARY KEY, value bigint NOT NULL);"
+	"INSERT INTO counters VALUES('lease_rescues', 0);",
+};
+#define NMIGRATIONS ((int)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))
+
+static const char *const TABLES[] = {"manifests",  "tags",     "history",	   "pkgindex",
+				     "vulnindex",  "jobs",     "tokens",	   "webhooks",
+				     "deliveries", "counters", "schema_migrations"};
+
+static int64_t now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static char *xstrdup(const char *p)
+{
+	return p ? strdup(p) : NULL;
+}
+
+static void quiet(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
+}
+
+/* The first line of libpq's message, for one-line errors. */
+static int pgfail(vigil_store_pg *p, PGconn *c, const char *what)
+{
+	const char *m = c ? PQerrorMessage(c) : "out of memory";
+	int n = (int)strcspn(m, "\n");
+	if (c && PQstatus(c) == CONNECTION_BAD)
+		p->lost = 1;
+	return vigil_store__fail(VIGIL_EIO, "store: %s: %.*s", what, n > 300 ? 300 : n, m);
+}
+
+static PGconn *connect_url(const char *url)
+{
+	const char *const keys[] = {"dbname", "connect_timeout", "application_name", NULL};
+	const char *const vals[] = {url, "5", "vigil", NULL};
+	PGconn *c = PQconnectdbParams(keys, vals, 1);
+	if (c)
+		PQsetNoticeProcessor(c, quiet, NULL);
+	return c;
+}
+
+/* Makes sure `*c` is connected (resetting it once): 0 or VIGIL_EIO with lost set. */
+static int ensure(vigil_store_pg *p, PGconn **c)
+{
+	if (!*c && !(*c = connect_url(p->url)))
+		return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+	if (PQstatus(*c) == CONNECTION_OK)
+		return 0;
+	PQreset(*c);
+	if (PQstatus(*c) == CONNECTION_OK) {
+		PQsetNoticeProcessor(*c, quiet, NULL);
+		return 0;
+	}
+	p->lost = 1;
+	return pgfail(p, *c, "cannot reach the database");
+}
+
+/* Runs `sql` with parameters typed by `types` ('s' text or NULL, 'i' int64_t): the
+ * result (PQclear it) or NULL with the error set. */
+static PGresult *vq(vigil_store_pg *p, PGconn *c, const char *sql, const char *types, va_list ap)
+{
+	const char *vals[MAX_PARAMS];
+	char nums[MAX_PARAMS][24];
+	int n = (int)strlen(types);
+	if (n > MAX_PARAMS) {
+		vigil_store__fail(VIGIL_EINVAL, "store: too many parameters");
+		return NULL;
+	}
+	for (int i = 0; i < n; i++) {
+		if (types[i] == 'i') {
+			snprintf(nums[i], sizeof(nums[i]), "%lld", (long long)va_arg(ap, int64_t));
+			vals[i] = nums[i];
+		} else {
+			vals[i] = va_arg(ap, const char *);
+		}
+	}
+	PGresult *r = PQexecParams(c, sql, n, NULL, vals, NULL, NULL, 0);
+	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		PQclear(r);
+		pgfail(p, c, "query");
+		return NULL;
+	}
+	return r;
+}
+
+static PGresult *q(vigil_store_pg *p, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	PGresult *r = vq(p, p->conn, sql, types, ap);
+	va_end(ap);
+	return r;
+}
+
+/* A statement without rows: the number of rows it touched, or a negative error. */
+static int ex(vigil_store_pg *p, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	va_start(ap, types);
+	PGresult *r = vq(p, p->conn, sql, types, ap);
+	va_end(ap);
+	if (!r)
+		return VIGIL_EIO;
+	int n = (int)strtol(PQcmdTuples(r), NULL, 10);
+	PQclear(r);
+	return n;
+}
+
+static const char *val(PGresult *r, int row, int colno)
+{
+	return PQgetisnull(r, row, colno) ? NULL : PQgetvalue(r, row, colno);
+}
+
+static int64_t ival(PGresult *r, int row, int colno)
+{
+	return PQgetisnull(r, row, colno) ? 0 : strtoll(PQgetvalue(r, row, colno), NULL, 10);
+}
+
+static int begin(vigil_store_pg *p)
+{
+	int e = ex(p, "BEGIN", "");
+	return e < 0 ? e : 0;
+}
+
+static int end(vigil_store_pg *p, int error)
+{
+	if (error < 0) {
+		PGresult *r = PQexec(p->conn, "ROLLBACK");
+		PQclear(r);
+		return error;
+	}
+	int e = ex(p, "COMMIT", "");
+	return e < 0 ? e : error;
+}
+
+static int dump(char **out, json_t *v)
+{
+	*out = NULL;
+	if (!v)
+		return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+	*out = json_dumps(v, JSON_COMPACT);
+	json_decref(v);
+	return *out ? 0 : vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+}
+
+/* Runs `call` with the store's connection under its mutex; when the connection was lost,
+ * waits a second, reconnects and runs it again, up to RETRIES times. Every operation is
+ * one statement or one transaction, so running it again is safe. */
+#define RUN(p, call)                                                                               \
+	do {                                                                                       \
+		int e_;                                                                            \
+		pthread_mutex_lock(&(p)->mu);                                                      \
+		for (int t_ = 0;; t_++) {                                                          \
+			(p)->lost = 0;                                                             \
+			if ((e_ = ensure((p), &(p)->conn)) == 0)                                   \
+				e_ = (call);                                                       \
+			if (e_ >= 0 || !(p)->lost || t_ >= RETRIES)                                \
+				break;                                                             \
+			pthread_mutex_unlock(&(p)->mu);                                            \
+			sleep(1);                                                                  \
+			pthread_mutex_lock(&(p)->mu);                                              \
+		}                                                                                  \
+		pthread_mutex_unlock(&(p)->mu);                                                    \
+		return e_;                                                                         \
+	} while (0)
+
+/* ---- open, migrations, check ----------------------------------------------------------- */
+
+static int migrate(vigil_store_pg *p)
+{
+	PGresult *r = NULL;
+	int error = 0, cur;
+	if (ex(p, "SELECT pg_advisory_lock($1)", "i", (int64_t)LOCK_MIGRATE) < 0)
+		return VIGIL_EIO;
+	if (ex(p,
+	       "CREATE TABLE IF NOT EXISTS schema_migrations(version integer PRIMARY KEY,"
+	       " applied bigint NOT NULL)",
+	       "") < 0 ||
+	    !(r = q(p, "SELECT coalesce(max(version), 0) FROM schema_migrations", ""))) {
+		error = VIGIL_EIO;
+		goto done;
+	}
+	cur = (int)ival(r, 0, 0);
+	PQclear(r);
+	if (cur > NMIGRATIONS) {
+		error = vigil_store__fail(VIGIL_EFORMAT,
+					  "store: the database has schema version %d, this vigil "
+					  "knows up to %d",
+					  cur, NMIGRATIONS);
+		goto done;
+	}
+	for (int v = cur + 1; v <= NMIGRATIONS && error == 0; v++) {
+		if ((error = begin(p)) < 0)
+			break;
+		PGresult *m = PQexec(p->conn, MIGRATIONS[v - 1]);
+		if (PQresultStatus(m) != PGRES_COMMAND_OK && PQresultStatus(m) != PGRES_TUPLES_OK)
+			error = pgfail(p, p->conn, "migration");
+		PQclear(m);
+		if (error == 0 &&
+		    ex(p, "INSERT INTO schema_migrations(version, applied) VALUES($1, $2)", "ii",
+		       (int64_t)v, now_s()) < 0)
+			error = VIGIL_EIO;
+		error = end(p, error);
+	}
+done:
+	r = PQexec(p->conn, "SELECT pg_advisory_unlock_all()");
+	PQclear(r);
+	return error;
+}
+
+int vigil_store__pg_open(vigil_store_pg **out, const char *url)
+{
+	vigil_store_pg *p;
+	unsigned char rnd[6];
+	char host[64] = "?";
+	int error;
+	*out = NULL;
+	if (!(p = calloc(1, sizeof(*p))) || !(p->url = strdup(url))) {
+		free(p);
+		return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+	}
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_mutex_init(&p->mmu, NULL);
+	pthread_mutex_init(&p->lmu, NULL);
+	pthread_cond_init(&p->mcv, NULL);
+	p->t = (vigil_store_tuning)VIGIL_STORE_TUNING_INIT;
+	gethostname(host, sizeof(host) - 1);
+	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
+		memset(rnd, 0, sizeof(rnd));
+	snprintf(p->owner, sizeof(p->owner), "%s:%ld:%02x%02x%02x%02x%02x%02x", host,
+		 (long)getpid(), rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5]);
+	if (!(p->conn = connect_url(url)) || PQstatus(p->conn) != CONNECTION_OK) {
+		error = pgfail(p, p->conn, "cannot connect to PostgreSQL");
+		goto fail;
+	}
+	if ((error = migrate(p)) < 0)
+		goto fail;
+	*out = p;
+	return 0;
+fail:
+	vigil_store__pg_free(p);
+	return error;
+}
+
+void vigil_store__pg_free(vigil_store_pg *p)
+{
+	if (!p)
+		return;
+	if (p->maint_started) {
+		pthread_mutex_lock(&p->mmu);
+		p->stop = 1;
+		pthread_cond_broadcast(&p->mcv);
+		pthread_mutex_unlock(&p->mmu);
+		pthread_join(p->maint, NULL);
+	}
+	PQfinish(p->conn);
+	PQfinish(p->lconn);
+	pthread_mutex_destroy(&p->mu);
+	pthread_mutex_destroy(&p->mmu);
+	pthread_mutex_destroy(&p->lmu);
+	pthread_cond_destroy(&p->mcv);
+	free(p->url);
+	free(p);
+}
+
+static int check_(vigil_store_pg *p)
+{
+	PGresult *r = q(p, "SELECT coalesce(max(version), 0) FROM schema_migrations", "");
+	if (!r)
+		return VIGIL_EIO;
+	int v = (int)ival(r, 0, 0);
+	PQclear(r);
+	if (v != NMIGRATIONS)
+		return vigil_store__fail(VIGIL_EFORMAT, "store: schema version %d, expected %d", v,
+					 NMIGRATIONS);
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(TABLES); i++) {
+		if (!(r = q(p, "SELECT to_regclass($1) IS NOT NULL", "s", TABLES[i])))
+			return VIGIL_EIO;
+		int there = !strcmp(PQgetvalue(r, 0, 0), "t");
+		PQclear(r);
+		if (!there)
+			return vigil_store__fail(VIGIL_EFORMAT, "store: table %s is missing",
+						 TABLES[i]);
+	}
+	return 0;
+}
+
+int vigil_store__pg_check(vigil_store_pg *p)
+{
+	RUN(p, check_(p));
+}
+
+int vigil_store__pg_ping(vigil_store_pg *p)
+{
+	int error;
+	pthread_mutex_lock(&p->mu);
+	if ((error = ensure(p, &p->conn)) == 0)
+		error = ex(p, "SELECT 1", "") < 0 ? VIGIL_EIO : 0;
+	pthread_mutex_unlock(&p->mu);
+	return error;
+}
+
+void vigil_store__pg_tune(vigil_store_pg *p, const vigil_store_tuning *t)
+{
+	pthread_mutex_lock(&p->mmu);
+	p->t = *t;
+	if (p->t.lease < 2)
+		p->t.lease = 2;
+	if (p->t.max_attempts < 1)
+		p->t.max_attempts = 1;
+	pthread_mutex_unlock(&p->mmu);
+}
+
+/* Holds lmu from the lock to the unlock: advisory locks are re-entrant within a session,
+ * so the threads of one process take turns on the mutex first. */
+int vigil_store__pg_lock(vigil_store_pg *p, int64_t key, int take)
+{
+	char kb[24];
+	const char *vals[1] = {kb};
+	int error;
+	if (take)
+		pthread_mutex_lock(&p->lmu);
+	snprintf(kb, sizeof(kb), "%lld", (long long)key);
+	if ((error = ensure(p, &p->lconn)) == 0) {
+		PGresult *r = PQexecParams(p->lconn,
+					   take ? "SELECT pg_advisory_lock($1::bigint)"
+						: "SELECT pg_advisory_unlock($1::bigint)",
+					   1, NULL, vals, NULL, NULL, 0);
+		if (PQresultStatus(r) != PGRES_TUPLES_OK)
+			error = pgfail(p, p->lconn, "advisory lock");
+		PQclear(r);
+	}
+	if (!take || error < 0)
+		pthread_mutex_unlock(&p->lmu);
+	return error;
+}
+
+/* ---- maintenance: heartbeat, rescue, deletion ----------------------------------------- */
+
+static void maintain(vigil_store_pg *p, PGconn *c, const vigil_store_tuning *t)
+{
+	int64_t now = now_s();
+	char a[24], b[24], d[24];
+	const char *hb[3] = {a, p->owner, NULL};
+	PGresult *r;
+	snprintf(a, sizeof(a), "%lld", (long long)(now + t->lease));
+	r = PQexecParams(c,
+			 "UPDATE jobs SET lease_until=$1::bigint WHERE owner=$2 AND"
+			 " status='running'",
+			 2, NULL, hb, NULL, NULL, 0);
+	PQclear(r);
+	snprintf(a, sizeof(a), "%lld", (long long)now);
+	snprintf(b, sizeof(b), "%u", t->max_attempts);
+	snprintf(d, sizeof(d), "%u", t->backoff);
+	const char *rv[3] = {a, b, d};
+	r = PQexecParams(
+		c,
+		"WITH r AS (UPDATE jobs SET"
+		" status=CASE WHEN attempts>=$2::integer THEN 'failed' ELSE 'queued' END,"
+		" error=CASE WHEN attempts>=$2::integer THEN 'the lease expired ' || attempts ||"
+		" ' times: the worker holding the job stopped' ELSE error END,"
+		" next_at=$1::bigint + least(300, $3::bigint * (1::bigint <<"
+		" least(greatest(attempts-1, 0), 20))),"
+		" owner=NULL, lease_until=NULL, updated=$1::bigint"
+		" WHERE id IN (SELECT id FROM jobs WHERE status='running' AND"
+		" lease_until<$1::bigint FOR UPDATE SKIP LOCKED) RETURNING 1)"
+		" UPDATE counters SET value=value+(SELECT count(*) FROM r)"
+		" WHERE name='lease_rescues'",
+		3, NULL, rv, NULL, NULL, 0);
+	PQclear(r);
+	snprintf(b, sizeof(b), "%lld", (long long)(now - (int64_t)t->retention));
+	const char *dv[1] = {b};
+	for (int i = 0; i < 20; i++) {
+		r = PQexecParams(c,
+				 "DELETE FROM jobs WHERE id IN (SELECT id FROM jobs WHERE status"
+				 " IN ('done','failed') AND updated<$1::bigint ORDER BY id LIMIT"
+				 " 500 FOR UPDATE SKIP LOCKED)",
+				 1, NULL, dv, NULL, NULL, 0);
+		int n = PQresultStatus(r) == PGRES_COMMAND_OK
+				? (int)strtol(PQcmdTuples(r), NULL, 10)
+				: 0;
+		PQclear(r);
+		if (n < 500)
+			break;
+	}
+}
+
+static void *maint_main(void *payload)
+{
+	vigil_store_pg *p = payload;
+	PGconn *c = NULL;
+	for (;;) {
+		vigil_store_tuning t;
+		pthread_mutex_lock(&p->mmu);
+		t = p->t;
+		if (!p->stop) {
+			struct timespec ts;
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_sec += t.lease / 3 ? t.lease / 3 : 1;
+			pthread_cond_timedwait(&p->mcv, &p->mmu, &ts);
+		}
+		int stop = p->stop;
+		pthread_mutex_unlock(&p->mmu);
+		if (stop)
+			break;
+		vigil_store_pg tmp = {0};
+		tmp.url = p->url;
+		if (ensure(&tmp, &c) == 0)
+			maintain(p, c, &t);
+	}
+	PQfinish(c);
+	return NULL;
+}
+
+/* ---- tokens ---------------------------------------------------------------------------- */
+
+static int token_add_(vigil_store_pg *p, const char *name, const char *hash, unsigned scopes)
+{
+	int e = ex(p,
+		   "INSERT INTO tokens(name, hash, scopes, created) VALUES($1,$2,$3,$4)"
+		   " ON CONFLICT(name) DO UPDATE SET hash=excluded.hash, scopes=excluded.scopes,"
+		   " created=excluded.created",
+		   "ssii", name, hash, (int64_t)scopes, now_s());
+	return e < 0 ? e : 0;
+}
+
+int vigil_store__pg_token_add(vigil_store_pg *p, const char *name, const char *hash,
+			      unsigned scopes)
+{
+	RUN(p, token_add_(p, name, hash, scopes));
+}
+
+static int token_check_(vigil_store_pg *p, unsigned *out, const char *hash)
+{
+	PGresult *r = q(p, "SELECT scopes FROM tokens WHERE hash=$1", "s", hash);
+	int error = 0;
+	if (!r)
+		return VIGIL_EIO;
+	if (PQntuples(r) == 1)
+		*out = (unsigned)ival(r, 0, 0);
+	else
+		error = vigil_store__fail(VIGIL_ENOTFOUND, "unknown token");
+	PQclear(r);
+	return error;
+}
+
+int vigil_store__pg_token_check(vigil_store_pg *p, unsigned *out, const char *hash)
+{
+	*out = 0;
+	RUN(p, token_check_(p, out, hash));
+}
+
+/* ---- jobs ------------------------------------------------------------------------------ */
+
+/* The manifest digest of a reference by digest ("host/repo@sha256:..."), or NULL. */
+static const char *ref_digest(const char *ref)
+{
+	const char *at = ref ? strrchr(ref, '@') : NULL;
+	return at && vigil_digest_is_sha256(at + 1) ? at + 1 : NULL;
+}
+
+/* A scan of a digest already queued, running or done: *out is that job (1), with a new
+ * tag recorded when it is done; 0 when there is none. Inside job_add_'s transaction. */
+static int job_known(vigil_store_pg *p, int64_t *out, const char *dedupe, const char *repository,
+		     const char *tag)
+{
+	PGresult *r = q(p,
+			"SELECT id, status FROM jobs WHERE dedupe=$1 AND status IN"
+			" ('queued','running','done') ORDER BY id DESC LIMIT 1",
+			"s", dedupe);
+	int done;
+	if (!r)
+		return VIGIL_EIO;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return 0;
+	}
+	*out = ival(r, 0, 0);
+	done = !strcmp(PQgetvalue(r, 0, 1), "done");
+	PQclear(r);
+	/* a manifest never changes: a scanned digest is not scanned again */
+	if (done && repository && tag &&
+	    ex(p,
+	       "INSERT INTO tags(repository, tag, digest) SELECT $1, $2, digest FROM manifests"
+	       " WHERE digest=$3 ON CONFLICT(repository, tag) DO UPDATE SET"
+	       " digest=excluded.digest",
+	       "sss", repository, tag, dedupe) < 0)
+		return VIGIL_EIO;
+	return 1;
+}
+
+static int job_add_(vigil_store_pg *p, int64_t *out, const char *kind, const char *ref,
+		    const char *repository, const char *tag)
+{
+	const char *dedupe = !strcmp(kind, "scan") ? ref_digest(ref) : NULL;
+	int64_t t = now_s();
+	int error = begin(p), known = 0;
+	PGresult *r = NULL;
+	if (error < 0)
+		return error;
+	/* the digest's lock, also taken by scan_commit: the check below and the insert
+	 * see every scan of it either queued, running or done */
+	if (dedupe && ex(p, "SELECT pg_advisory_xact_lock(hashtext($1))", "s", dedupe) < 0)
+		error = VIGIL_EIO;
+	if (error == 0 && dedupe && (known = job_known(p, out, dedupe, repository, tag)) < 0)
+		error = known;
+	if (error == 0 && !known) {
+		if (!(r = q(p,
+			    "INSERT INTO jobs(kind, ref, repository, tag, status, created, updated,"
+			    " dedupe) VALUES($1,$2,$3,$4,'queued',$5,$5,$6) RETURNING id",
+			    "ssssis", kind, ref, repository, tag, t, dedupe)))
+			error = VIGIL_EIO;
+		else
+			*out = ival(r, 0, 0);
+		PQclear(r);
+	}
+	return end(p, error);
+}
+
+int vigil_store__pg_job_add(vigil_store_pg *p, int64_t *out, const char *kind, const char *ref,
+			    const char *repository, const char *tag)
+{
+	*out = 0;
+	RUN(p, job_add_(p, out, kind, ref, repository, tag));
+}
+
+static int job_claim_(vigil_store_pg *p, vigil_store_job *out, unsigned lease)
+{
+	int64_t t = now_s();
+	PGresult *r = q(p,
+			"UPDATE jobs SET status='running', attempts=attempts+1, owner=$1,"
+			" lease_until=$2::bigint+$3::bigint, updated=$2::bigint"
+			" WHERE id=(SELECT id FROM jobs WHERE status='queued' AND"
+			" next_at<=$2::bigint ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)"
+			" RETURNING id, kind, ref, repository, tag, attempts",
+			"sii", p->owner, t, (int64_t)lease);
+	int found = 0;
+	if (!r)
+		return VIGIL_EIO;
+	if (PQntuples(r) == 1) {
+		out->id = ival(r, 0, 0);
+		out->kind = xstrdup(val(r, 0, 1));
+		out->ref = xstrdup(val(r, 0, 2));
+		out->repository = xstrdup(val(r, 0, 3));
+		out->tag = xstrdup(val(r, 0, 4));
+		out->attempts = (int)ival(r, 0, 5);
+		found = 1;
+	}
+	PQclear(r);
+	if (found && !out->kind) {
+		vigil_store_job_clear(out);
+		return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+	}
+	return found;
+}
+
+int vigil_store__pg_job_claim(vigil_store_pg *p, vigil_store_job *out)
+{
+	unsigned lease;
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&p->mmu);
+	lease = p->t.lease;
+	/* the first claim starts the heartbeat of this process's leases */
+	if (!p->maint_started && pthread_create(&p->maint, NULL, maint_main, p) == 0)
+		p->maint_started = 1;
+	pthread_mutex_unlock(&p->mmu);
+	RUN(p, job_claim_(p, out, lease));
+}
+
+static int job_finish_(vigil_store_pg *p, int64_t id, const char *digest, const char *msg)
+{
+	int n = ex(p,
+		   "UPDATE jobs SET status=$1, digest=$2, error=$3, updated=$4, owner=NULL,"
+		   " lease_until=NULL WHERE id=$5 AND status='running' AND owner=$6",
+		   "sssiis", msg ? "failed" : "done", digest, msg, now_s(), id, p->owner);
+	if (n < 0)
+		return n;
+	return n == 1 ? 0
+		      : vigil_store__fail(VIGIL_ECANCELLED,
+					  "store: job %lld is no longer held by this worker",
+					  (long long)id);
+}
+
+int vigil_store__pg_job_finish(vigil_store_pg *p, int64_t id, const char *digest, const char *error)
+{
+	RUN(p, job_finish_(p, id, digest, error));
+}
+
+int vigil_store__pg_job_requeue_running(vigil_store_pg *p)
+{
+	(void)p;
+	return 0; /* leases expire instead: other servers' running jobs are alive */
+}
+
+static int job_json_(vigil_store_pg *p, char **out, int64_t id)
+{
+	PGresult *r = q(p,
+			"SELECT j.id, j.kind, j.status, j.ref, j.digest, j.error, j.created,"
+			" j.updated, CASE WHEN j.status='done' THEN m.report END FROM jobs j"
+			" LEFT JOIN manifests m ON m.digest=j.digest WHERE j.id=$1",
+			"i", id);
+	json_t *o;
+	if (!r)
+		return VIGIL_EIO;
+	if (PQntuples(r) != 1) {
+		PQclear(r);
+		return vigil_store__fail(VIGIL_ENOTFOUND, "no scan %lld", (long long)id);
+	}
+	o = json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:s?, s:I, s:I}", "id",
+		      (json_int_t)ival(r, 0, 0), "kind", val(r, 0, 1), "status", val(r, 0, 2),
+		      "image", val(r, 0, 3), "digest", val(r, 0, 4), "error", val(r, 0, 5),
+		      "created", (json_int_t)ival(r, 0, 6), "updated", (json_int_t)ival(r, 0, 7));
+	if (o && val(r, 0, 8)) {
+		json_t *rep = json_loads(val(r, 0, 8), 0, NULL);
+		if (rep)
+			json_object_set_new(o, "report", rep);
+	}
+	PQclear(r);
+	return dump(out, o);
+}
+
+int vigil_store__pg_job_json(vigil_store_pg *p, char **out, int64_t id)
+{
+	*out = NULL;
+	RUN(p, job_json_(p, out, id));
+}
+
+/* ---- scans and history ----------------------------------------------------------------- */
+
+static json_t *str_array(const char *const *v)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && v && v[i]; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static json_t *vuln_list(const char *const *keys, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < n; i++) {
+		const char *tab = strchr(keys[i], '\t');
+		json_t *o = tab ? json_pack("{s:s%, s:s}", "id", keys[i], (size_t)(tab - keys[i]),
+					    "package", tab + 1)
+				: json_pack("{s:s, s:n}", "id", keys[i], "package");
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+static int cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void free_strv(char **v)
+{
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* The rows' first column as a NULL-terminated array into *out. */
+static int strv_of(char ***out, size_t *n, PGresult *r)
+{
+	int rows = PQntuples(r);
+	char **v = calloc((size_t)rows + 1, sizeof(*v));
+	*out = NULL;
+	if (!v)
+		return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+	for (int i = 0; i < rows; i++)
+		if (!(v[i] = xstrdup(val(r, i, 0) ? val(r, i, 0) : ""))) {
+			free_strv(v);
+			return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+		}
+	*out = v;
+	if (n)
+		*n = (size_t)rows;
+	return 0;
+}
+
+static int tags_of(vigil_store_pg *p, char ***out, const char *digest)
+{
+	PGresult *r = q(p, "SELECT tag FROM tags WHERE digest=$1 ORDER BY tag", "s", digest);
+	if (!r)
+		return VIGIL_EIO;
+	int error = strv_of(out, NULL, r);
+	PQclear(r);
+	return error;
+}
+
+typedef struct emit_state {
+	vigil_store_pg *p;
+	const char *key; /* the delivery key's prefix, or NULL */
+	int error;
+} emit_state;
+
+/* One delivery of `event` to every webhook that wants it; with a key, at most one per
+ * (webhook, key + event) ever. Inside a transaction. */
+static int queue_event(vigil_store_pg *p, const char *event, const char *body, const char *key)
+{
+	PGresult *r = q(p, "SELECT id, events FROM webhooks", "");
+	char *k = NULL;
+	int error = 0;
+	int64_t t = now_s();
+	if (!r)
+		return VIGIL_EIO;
+	if (key && asprintf(&k, "%s:%s", key, event) < 0) {
+		PQclear(r);
+		return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+	}
+	for (int i = 0; error == 0 && i < PQntuples(r); i++) {
+		const char *ev = val(r, i, 1);
+		size_t n = strlen(event);
+		int want = 0;
+		for (const char *c = ev; c && *c;) {
+			size_t m = strcspn(c, ",");
+			if ((m == n && !strncmp(c, event, n)) || (m == 1 && *c == '*'))
+				want = 1;
+			c += m;
+			if (*c == ',')
+				c++;
+		}
+		if (want && ex(p,
+			       "INSERT INTO deliveries(webhook, event, body, status, next_at,"
+			       " created, updated, key) VALUES($1,$2,$3,'pending',$4,$4,$4,$5)"
+			       " ON CONFLICT (webhook, key) DO NOTHING",
+			       "issis", ival(r, i, 0), event, body, t, k) < 0)
+			error = VIGIL_EIO;
+	}
+	PQclear(r);
+	free(k);
+	return error;
+}
+
+static int emit_cb(const char *event, const char *body, void *emit_ctx)
+{
+	emit_state *e = emit_ctx;
+	if (e->error == 0)
+		e->error = queue_event(e->p, event, body, e->key);
+	return e->error;
+}
+
+static int event_add_(vigil_store_pg *p, const char *event, const char *body)
+{
+	int error = begin(p);
+	if (error == 0)
+		error = end(p, queue_event(p, event, body, NULL));
+	return error;
+}
+
+int vigil_store__pg_event_add(vigil_store_pg *p, const char *event, const char *body)
+{
+	RUN(p, event_add_(p, event, body));
+}
+
+/* Inside a commit's transaction: the history entry (when the keys changed) and events. */
+static int commit_history(vigil_store_pg *p, int *changed, const vigil_store_scan *sc,
+			  const char *vulns_s, vigil_store_events_fn events, void *payload)
+{
+	PGresult *r;
+	json_t *prev = NULL;
+	const char **added = NULL, **removed = NULL, **old = NULL;
+	size_t nnew = 0, nold = 0, na = 0, nr = 0;
+	char **tags = NULL, *key = NULL, *repo = NULL;
+	int error = 0, first = 1;
+	int64_t hid = 0;
+	if (!(r = q(p, "SELECT vulns FROM history WHERE digest=$1 ORDER BY id DESC LIMIT 1", "s",
+		    sc->digest)))
+		return VIGIL_EIO;
+	if (PQntuples(r) == 1) {
+		first = 0;
+		prev = json_loads(val(r, 0, 0) ? val(r, 0, 0) : "[]", 0, NULL);
+	}
+	PQclear(r);
+	if (!first && !json_is_array(prev)) {
+		json_decref(prev);
+		return vigil_store__fail(VIGIL_EFORMAT, "store: damaged history of %s", sc->digest);
+	}
+	while (sc->vulns && sc->vulns[nnew])
+		nnew++;
+	nold = prev ? json_array_size(prev) : 0;
+	old = calloc(nold + 1, sizeof(*old));
+	added = calloc(nnew + 1, sizeof(*added));
+	removed = calloc(nold + 1, sizeof(*removed));
+	if (!old || !added || !removed) {
+		error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < nold; i++) {
+		const char *s = json_string_value(json_array_get(prev, i));
+		old[i] = s ? s : "";
+	}
+	vigil_qsort(old, nold, sizeof(*old), cmpstr);
+	size_t i = 0, j = 0;
+	while (i < nnew || j < nold) {
+		int c = i == nnew ? 1 : j == nold ? -1 : strcmp(sc->vulns[i], old[j]);
+		if (c < 0)
+			added[na++] = sc->vulns[i++];
+		else if (c > 0)
+			removed[nr++] = old[j++];
+		else
+			i++, j++;
+	}
+	*changed = first || na || nr;
+	if (*changed) {
+		json_t *counts = json_object();
+		for (int k = 0; counts && k < 6; k++)
+			json_object_set_new(counts, SEVS[k], json_integer(sc->counts[k]));
+		json_t *aj = vuln_list(added, na), *rj = vuln_list(removed, nr);
+		char *counts_s = counts ? json_dumps(counts, JSON_COMPACT) : NULL;
+		char *added_s = aj ? json_dumps(aj, JSON_COMPACT) : NULL;
+		char *removed_s = rj ? json_dumps(rj, JSON_COMPACT) : NULL;
+		json_decref(counts);
+		json_decref(aj);
+		json_decref(rj);
+		if (!counts_s || !added_s || !removed_s)
+			error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+		else if (!(r = q(p,
+				 "INSERT INTO history(digest, time, db_built, counts, vulns, added,"
+				 " removed) VALUES($1,$2,$3,$4,$5,$6,$7) RETURNING id",
+				 "sisssss", sc->digest, now_s(), sc->db_built, counts_s, vulns_s,
+				 added_s, removed_s)))
+			error = VIGIL_EIO;
+		else {
+			hid = ival(r, 0, 0);
+			PQclear(r);
+		}
+		free(counts_s);
+		free(added_s);
+		free(removed_s);
+	}
+	if (error < 0 || !events || (error = tags_of(p, &tags, sc->digest)) < 0)
+		goto done;
+	if (!sc->repository) {
+		if (!(r = q(p, "SELECT repository FROM manifests WHERE digest=$1", "s",
+			    sc->digest))) {
+			error = VIGIL_EIO;
+			goto done;
+		}
+		if (PQntuples(r) == 1)
+			repo = xstrdup(val(r, 0, 0));
+		PQclear(r);
+	}
+	/* the delivery key: the job, or the history entry a re-evaluation wrote (one
+	 * without a change emits nothing) */
+	if ((sc->job_id > 0 ? asprintf(&key, "job:%lld", (long long)sc->job_id)
+			    : asprintf(&key, "history:%lld", (long long)hid)) < 0) {
+		key = NULL;
+		error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+		goto done;
+	}
+	vigil_store_change c = {first,
+				*changed,
+				added,
+				removed,
+				na,
+				nr,
+				(const char *const *)tags,
+				sc->repository ? sc->repository : repo};
+	emit_state e = {p, key, 0};
+	int rc = events(&c, sc, emit_cb, &e, payload);
+	error = e.error < 0 ? e.error : rc < 0 ? rc : 0;
+done:
+	free(key);
+	free(repo);
+	free_strv(tags);
+	json_decref(prev);
+	free(old);
+	free(added);
+	free(removed);
+	return error;
+}
+
+static int scan_commit_(vigil_store_pg *p, int *changed, const vigil_store_scan *sc,
+			const char *vulns_s, vigil_store_events_fn events, void *payload)
+{
+	int64_t t = now_s();
+	int error, n;
+	PGresult *r;
+	*changed = 0;
+	if ((error = begin(p)) < 0)
+		return error;
+	/* one commit of a digest at a time, cluster-wide: history stays free of twins */
+	if (ex(p, "SELECT pg_advisory_xact_lock(hashtext($1))", "s", sc->digest) < 0) {
+		error = VIGIL_EIO;
+		goto done;
+	}
+	if (sc->job_id > 0) {
+		if (!(r = q(p,
+			    "SELECT 1 FROM jobs WHERE id=$1 AND status='running' AND owner=$2"
+			    " FOR UPDATE",
+			    "is", sc->job_id, p->owner))) {
+			error = VIGIL_EIO;
+			goto done;
+		}
+		n = PQntuples(r);
+		PQclear(r);
+		if (n != 1) {
+			error = vigil_store__fail(
+				VIGIL_ECANCELLED,
+				"store: job %lld is no longer held by this worker",
+				(long long)sc->job_id);
+			goto done;
+		}
+	}
+	if (sc->rematch && !sc->inventory) {
+		n = ex(p,
+		       "UPDATE manifests SET scanned_at=$1, db_built=$2, report=$3, vulns=$4,"
+		       " critical=$5, high=$6, medium=$7, low=$8, negligible=$9, unknown=$10"
+		       " WHERE digest=$11",
+		       "isssiiiiiis", t, sc->db_built, sc->report, vulns_s, sc->counts[0],
+		       sc->counts[1], sc->counts[2], sc->counts[3], sc->counts[4], sc->counts[5],
+		       sc->digest);
+		if (n == 0)
+			error = vigil_store__fail(VIGIL_ENOTFOUND, "no image %s", sc->digest);
+	} else {
+		n = ex(p,
+		       "INSERT INTO manifests(digest, repository, first_seen, scanned_at, db_built,"
+		       " inventory, report, vulns, critical, high, medium, low, negligible, "
+		       "unknown)"
+		       " VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)"
+		       " ON CONFLICT(digest) DO UPDATE SET"
+		       " repository=coalesce(excluded.repository, manifests.repository),"
+		       " scanned_at=excluded.scanned_at, db_built=excluded.db_built,"
+		       " inventory=excluded.inventory, report=excluded.report, "
+		       "vulns=excluded.vulns,"
+		       " critical=excluded.critical, high=excluded.high, medium=excluded.medium,"
+		       " low=excluded.low, negligible=excluded.negligible, "
+		       "unknown=excluded.unknown",
+		       "ssiisssiiiiiii", sc->digest, sc->repository, t, t, sc->db_built,
+		       sc->inventory, sc->report, vulns_s, sc->counts[0], sc->counts[1],
+		       sc->counts[2], sc->counts[3], sc->counts[4], sc->counts[5]);
+	}
+	if (n < 0)
+		error = n;
+	for (size_t i = 0; error == 0 && sc->repository && sc->tags && sc->tags[i]; i++)
+		if (ex(p,
+		       "INSERT INTO tags(repository, tag, digest) VALUES($1,$2,$3)"
+		       " ON CONFLICT(repository, tag) DO UPDATE SET digest=excluded.digest",
+		       "sss", sc->repository, sc->tags[i], sc->digest) < 0)
+			error = VIGIL_EIO;
+	if (error == 0 && !sc->rematch) {
+		if (ex(p, "DELETE FROM pkgindex WHERE digest=$1", "s", sc->digest) < 0)
+			error = VIGIL_EIO;
+		for (size_t i = 0; error == 0 && sc->pkgkeys && sc->pkgkeys[i]; i++) {
+			const char *k = sc->pkgkeys[i], *tab = strchr(k, '\t');
+			if (!tab)
+				continue;
+			char *eco = strndup(k, (size_t)(tab - k));
+			if (!eco)
+				error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+			else if (ex(p,
+				    "INSERT INTO pkgindex(ecosystem, package, digest)"
+				    " VALUES($1,$2,$3) ON CONFLICT DO NOTHING",
+				    "sss", eco, tab + 1, sc->digest) < 0)
+				error = VIGIL_EIO;
+			free(eco);
+		}
+	}
+	if (error == 0 && ex(p, "DELETE FROM vulnindex WHERE digest=$1", "s", sc->digest) < 0)
+		error = VIGIL_EIO;
+	for (size_t i = 0; error == 0 && sc->vulns && sc->vulns[i]; i++) {
+		const char *k = sc->vulns[i], *tab = strchr(k, '\t');
+		char *id = strndup(k, tab ? (size_t)(tab - k) : strlen(k));
+		if (!id)
+			error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+		else if (ex(p,
+			    "INSERT INTO vulnindex(vuln, digest, package) VALUES($1,$2,$3)"
+			    " ON CONFLICT DO NOTHING",
+			    "sss", id, sc->digest, tab ? tab + 1 : "") < 0)
+			error = VIGIL_EIO;
+		free(id);
+	}
+	if (error == 0)
+		error = commit_history(p, changed, sc, vulns_s, events, payload);
+	if (error == 0 && sc->job_id > 0 &&
+	    ex(p,
+	       "UPDATE jobs SET status='done', digest=$1, error=NULL, updated=$2, owner=NULL,"
+	       " lease_until=NULL WHERE id=$3",
+	       "sii", sc->digest, t, sc->job_id) < 0)
+		error = VIGIL_EIO;
+done:
+	return end(p, error);
+}
+
+int vigil_store__pg_scan_commit(vigil_store_pg *p, int *out_changed, const vigil_store_scan *sc,
+				vigil_store_events_fn events, void *payload)
+{
+	json_t *vj = NULL;
+	char *vulns_s = NULL;
+	int error, changed = 0;
+	if (out_changed)
+		*out_changed = 0;
+	if (!sc->digest || !vigil_digest_is_sha256(sc->digest))
+		return vigil_store__fail(VIGIL_EINVAL,
+					 "store: the image has no sha256 manifest digest");
+	if (!(vj = str_array(sc->vulns)) || !(vulns_s = json_dumps(vj, JSON_COMPACT))) {
+		json_decref(vj);
+		return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+	}
+	json_decref(vj);
+	pthread_mutex_lock(&p->mu);
+	for (int t_ = 0;; t_++) {
+		p->lost = 0;
+		if ((error = ensure(p, &p->conn)) == 0)
+			error = scan_commit_(p, &changed, sc, vulns_s, events, payload);
+		if (error >= 0 || !p->lost || t_ >= RETRIES)
+			break;
+		pthread_mutex_unlock(&p->mu);
+		sleep(1);
+		pthread_mutex_lock(&p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
+	free(vulns_s);
+	if (out_changed && error == 0)
+		*out_changed = changed;
+	return error;
+}
+
+static int digests_(vigil_store_pg *p, char ***out, size_t *n)
+{
+	PGresult *r = q(p, "SELECT digest FROM manifests ORDER BY digest", "");
+	if (!r)
+		return VIGIL_EIO;
+	int error = strv_of(out, n, r);
+	PQclear(r);
+	return error;
+}
+
+int vigil_store__pg_digests(vigil_store_pg *p, char ***out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	RUN(p, digests_(p, out, n));
+}
+
+static int text_(vigil_store_pg *p, char **out, const char *column, const char *digest)
+{
+	PGresult *r =
+		q(p,
+		  !strcmp(column, "inventory") ? "SELECT inventory FROM manifests WHERE digest=$1"
+					       : "SELECT report FROM manifests WHERE digest=$1",
+		  "s", digest);
+	int error = 0;
+	if (!r)
+		return VIGIL_EIO;
+	if (PQntuples(r) != 1)
+		error = vigil_store__fail(VIGIL_ENOTFOUND, "no image %.200s", digest);
+	else if (!(*out = xstrdup(val(r, 0, 0))))
+		error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+	PQclear(r);
+	return error;
+}
+
+int vigil_store__pg_text(vigil_store_pg *p, char **out, const char *column, const char *digest)
+{
+	*out = NULL;
+	RUN(p, text_(p, out, column, digest));
+}
+
+/* {"digest","repository","tags","scanned_at","db_built","counts"} of row `i` whose
+ * columns are digest, repository, scanned_at, db_built and six counts. */
+static json_t *image_obj(vigil_store_pg *p, PGresult *r, int i)
+{
+	char **tags = NULL;
+	json_t *counts = json_object(), *o;
+	for (int k = 0; counts && k < 6; k++)
+		json_object_set_new(counts, SEVS[k], json_integer(ival(r, i, 4 + k)));
+	if (tags_of(p, &tags, val(r, i, 0)) < 0) {
+		json_decref(counts);
+		return NULL;
+	}
+	o = json_pack("{s:s, s:s?, s:o, s:I, s:s?, s:o}", "digest", val(r, i, 0), "repository",
+		      val(r, i, 1), "tags", str_array((const char *const *)tags), "scanned_at",
+		      (json_int_t)ival(r, i, 2), "db_built", val(r, i, 3), "counts", counts);
+	free_strv(tags);
+	return o;
+}
+
+static int images_json_(vigil_store_pg *p, char **out, const vigil_store_filter *f, int sev,
+			int limit)
+{
+	char sql[1200], sevclause[48] = "", cl[4][96] = {"", "", "", ""};
+	const char *args[4];
+	int nargs = 0, error = 0;
+	json_t *arr = json_array();
+	const char *last = NULL;
+	if (sev >= 0)
+		snprintf(sevclause, sizeof(sevclause), " AND %s>0", SEVCOLS[sev]);
+	if (f->repository) {
+		args[nargs++] = f->repository;
+		snprintf(cl[0], sizeof(cl[0]), " AND repository=$%d", nargs);
+	}
+	if (f->vuln) {
+		args[nargs++] = f->vuln;
+		snprintf(cl[1], sizeof(cl[1]),
+			 " AND EXISTS(SELECT 1 FROM vulnindex v WHERE v.digest=m.digest AND"
+			 " v.vuln=$%d)",
+			 nargs);
+	}
+	if (f->package) {
+		args[nargs++] = f->package;
+		snprintf(cl[2], sizeof(cl[2]),
+			 " AND EXISTS(SELECT 1 FROM pkgindex p WHERE p.digest=m.digest AND"
+			 " p.package=$%d)",
+			 nargs);
+	}
+	if (f->after) {
+		args[nargs++] = f->after;
+		snprintf(cl[3], sizeof(cl[3]), " AND digest>$%d", nargs);
+	}
+	snprintf(sql, sizeof(sql),
+		 "SELECT digest, repository, scanned_at, db_built, critical, high, medium, low,"
+		 " negligible, unknown FROM manifests m WHERE true%s%s%s%s%s ORDER BY digest"
+		 " LIMIT %d",
+		 cl[0], cl[1], cl[2], cl[3], sevclause, limit + 1);
+	PGresult *r = PQexecParams(p->conn, sql, nargs, NULL, args, NULL, NULL, 0);
+	if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+		PQclear(r);
+		json_decref(arr);
+		return pgfail(p, p->conn, "query");
+	}
+	int rows = PQntuples(r), count = 0;
+	for (int i = 0; arr && i < rows; i++) {
+		if (count == limit) {
+			last = val(r, i - 1, 0);
+			break;
+		}
+		json_t *img = image_obj(p, r, i);
+		if (!img) {
+			error = p->lost ? VIGIL_EIO
+					: vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+			break;
+		}
+		json_array_append_new(arr, img);
+		count++;
+	}
+	if (error == 0)
+		error = dump(out, json_pack("{s:O, s:s?}", "images", arr, "next", last));
+	PQclear(r);
+	json_decref(arr);
+	return error;
+}
+
+int vigil_store__pg_images_json(vigil_store_pg *p, char **out, const vigil_store_filter *f)
+{
+	int sev = -1, limit = f->limit < 1 ? 50 : f->limit > 500 ? 500 : f->limit;
+	*out = NULL;
+	if (f->severity) {
+		for (int k = 0; k < 6; k++)
+			if (!strcasecmp(f->severity, SEVS[k]))
+				sev = k;
+		if (sev < 0)
+			return vigil_store__fail(VIGIL_EINVAL,
+						 "unknown severity (CRITICAL, HIGH, MEDIUM, LOW, "
+						 "NEGLIGIBLE, UNKNOWN)");
+	}
+	RUN(p, images_json_(p, out, f, sev, limit));
+}
+
+static int history_json_(vigil_store_pg *p, char **out, const char *digest)
+{
+	PGresult *r = q(p,
+			"SELECT time, db_built, counts, added, removed FROM history"
+			" WHERE digest=$1 ORDER BY id",
+			"s", digest);
+	json_t *arr = json_array();
+	int error;
+	if (!r) {
+		json_decref(arr);
+		return VIGIL_EIO;
+	}
+	for (int i = 0; arr && i < PQntuples(r); i++)
+		json_array_append_new(arr,
+				      json_pack("{s:I, s:s?, s:o?, s:o?, s:o?}", "time",
+						(json_int_t)ival(r, i, 0), "db_built", val(r, i, 1),
+						"counts", json_loads(val(r, i, 2), 0, NULL),
+						"added", json_loads(val(r, i, 3), 0, NULL),
+						"removed", json_loads(val(r, i, 4), 0, NULL)));
+	if (PQntuples(r) == 0)
+		error = vigil_store__fail(VIGIL_ENOTFOUND, "no image %.200s", digest);
+	else
+		error = dump(out, json_pack("{s:s, s:O}", "digest", digest, "history", arr));
+	PQclear(r);
+	json_decref(arr);
+	return error;
+}
+
+int vigil_store__pg_history_json(vigil_store_pg *p, char **out, const char *digest)
+{
+	*out = NULL;
+	RUN(p, history_json_(p, out, digest));
+}
+
+static int vuln_images_json_(vigil_store_pg *p, char **out, const char *vuln_id)
+{
+	PGresult *r = q(p,
+			"SELECT v.digest, m.repository, m.scanned_at, m.db_built, m.critical,"
+			" m.high, m.medium, m.low, m.negligible, m.unknown, v.package"
+			" FROM vulnindex v JOIN manifests m ON m.digest=v.digest WHERE v.vuln=$1"
+			" ORDER BY v.digest, v.package",
+			"s", vuln_id);
+	json_t *arr = json_array(), *cur = NULL;
+	int error = 0;
+	if (!r) {
+		json_decref(arr);
+		return VIGIL_EIO;
+	}
+	for (int i = 0; arr && i < PQntuples(r); i++) {
+		const char *d = val(r, i, 0);
+		if (!cur || strcmp(json_string_value(json_object_get(cur, "digest")), d)) {
+			if (!(cur = image_obj(p, r, i))) {
+				error = p->lost ? VIGIL_EIO
+						: vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+				break;
+			}
+			json_object_set_new(cur, "packages", json_array());
+			json_array_append_new(arr, cur);
+		}
+		json_array_append_new(json_object_get(cur, "packages"),
+				      json_string(val(r, i, 10) ? val(r, i, 10) : ""));
+	}
+	if (error == 0)
+		error = dump(out, json_pack("{s:s, s:O}", "id", vuln_id, "images", arr));
+	PQclear(r);
+	json_decref(arr);
+	return error;
+}
+
+int vigil_store__pg_vuln_images_json(vigil_store_pg *p, char **out, const char *vuln_id)
+{
+	*out = NULL;
+	RUN(p, vuln_images_json_(p, out, vuln_id));
+}
+
+/* ---- webhooks -------------------------------------------------------------------------- */
+
+static int webhook_add_(vigil_store_pg *p, int64_t *out, const char *url, const char *events,
+			const char *secret)
+{
+	PGresult *r = q(p,
+			"INSERT INTO webhooks(url, events, secret, created) VALUES($1,$2,$3,$4)"
+			" RETURNING id",
+			"sssi", url, events, secret, now_s());
+	if (!r)
+		return VIGIL_EIO;
+	*out = ival(r, 0, 0);
+	PQclear(r);
+	return 0;
+}
+
+int vigil_store__pg_webhook_add(vigil_store_pg *p, int64_t *out, const char *url,
+				const char *events, const char *secret)
+{
+	*out = 0;
+	RUN(p, webhook_add_(p, out, url, events, secret));
+}
+
+static int webhooks_json_(vigil_store_pg *p, char **out)
+{
+	PGresult *r = q(p, "SELECT id, url, events, created FROM webhooks ORDER BY id", "");
+	json_t *arr = json_array();
+	int error;
+	if (!r) {
+		json_decref(arr);
+		return VIGIL_EIO;
+	}
+	for (int i = 0; arr && i < PQntuples(r); i++)
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:I}", "id",
+						     (json_int_t)ival(r, i, 0), "url", val(r, i, 1),
+						     "events", val(r, i, 2), "created",
+						     (json_int_t)ival(r, i, 3)));
+	error = dump(out, json_pack("{s:O}", "webhooks", arr));
+	PQclear(r);
+	json_decref(arr);
+	return error;
+}
+
+int vigil_store__pg_webhooks_json(vigil_store_pg *p, char **out)
+{
+	*out = NULL;
+	RUN(p, webhooks_json_(p, out));
+}
+
+static int webhook_delete_(vigil_store_pg *p, int64_t id)
+{
+	int error = begin(p), n;
+	if (error < 0)
+		return error;
+	if ((n = ex(p, "DELETE FROM webhooks WHERE id=$1", "i", id)) < 0)
+		error = n;
+	else if (n == 0)
+		error = vigil_store__fail(VIGIL_ENOTFOUND, "no webhook %lld", (long long)id);
+	else if ((n = ex(p, "DELETE FROM deliveries WHERE webhook=$1", "i", id)) < 0)
+		error = n;
+	return end(p, error);
+}
+
+int vigil_store__pg_webhook_delete(vigil_store_pg *p, int64_t id)
+{
+	RUN(p, webhook_delete_(p, id));
+}
+
+static int deliveries_json_(vigil_store_pg *p, char **out, int64_t webhook_id)
+{
+	PGresult *r = q(p, "SELECT 1 FROM webhooks WHERE id=$1", "i", webhook_id);
+	json_t *arr;
+	int error;
+	if (!r)
+		return VIGIL_EIO;
+	int there = PQntuples(r) == 1;
+	PQclear(r);
+	if (!there)
+		return vigil_store__fail(VIGIL_ENOTFOUND, "no webhook %lld", (long long)webhook_id);
+	if (!(r = q(p,
+		    "SELECT id, event, status, attempts, last_code, last_error, created, updated"
+		    " FROM deliveries WHERE webhook=$1 ORDER BY id DESC LIMIT 500",
+		    "i", webhook_id)))
+		return VIGIL_EIO;
+	arr = json_array();
+	for (int i = 0; arr && i < PQntuples(r); i++)
+		json_array_append_new(
+			arr,
+			json_pack("{s:I, s:s, s:s, s:i, s:I, s:s?, s:I, s:I}", "id",
+				  (json_int_t)ival(r, i, 0), "event", val(r, i, 1), "status",
+				  val(r, i, 2), "attempts", (int)ival(r, i, 3), "last_code",
+				  (json_int_t)ival(r, i, 4), "last_error", val(r, i, 5), "created",
+				  (json_int_t)ival(r, i, 6), "updated", (json_int_t)ival(r, i, 7)));
+	error = dump(out, json_pack("{s:O}", "deliveries", arr));
+	PQclear(r);
+	json_decref(arr);
+	return error;
+}
+
+int vigil_store__pg_deliveries_json(vigil_store_pg *p, char **out, int64_t webhook_id)
+{
+	*out = NULL;
+	RUN(p, deliveries_json_(p, out, webhook_id));
+}
+
+static int delivery_next_(vigil_store_pg *p, vigil_store_delivery *out, int64_t now)
+{
+	/* hidden from other deliverers while this one posts it; a deliverer that dies
+	 * leaves it to be sent again after DELIVERY_HOLD (at least once) */
+	PGresult *r = q(p,
+			"UPDATE deliveries d SET next_at=$1::bigint+$2::bigint FROM webhooks w"
+			" WHERE w.id=d.webhook AND d.id=(SELECT id FROM deliveries WHERE"
+			" status='pending' AND next_at<=$1::bigint ORDER BY next_at, id LIMIT 1"
+			" FOR UPDATE SKIP LOCKED)"
+			" RETURNING d.id, w.url, w.secret, d.event, d.body, d.attempts",
+			"ii", now, (int64_t)DELIVERY_HOLD);
+	int found = 0;
+	if (!r)
+		return VIGIL_EIO;
+	if (PQntuples(r) == 1) {
+		out->id = ival(r, 0, 0);
+		out->url = xstrdup(val(r, 0, 1));
+		out->secret = xstrdup(val(r, 0, 2));
+		out->event = xstrdup(val(r, 0, 3));
+		out->body = xstrdup(val(r, 0, 4));
+		out->attempts = (int)ival(r, 0, 5);
+		found = 1;
+	}
+	PQclear(r);
+	if (found && (!out->url || !out->secret || !out->event || !out->body)) {
+		vigil_store_delivery_clear(out);
+		return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+	}
+	return found;
+}
+
+int vigil_store__pg_delivery_next(vigil_store_pg *p, vigil_store_delivery *out, int64_t now)
+{
+	memset(out, 0, sizeof(*out));
+	RUN(p, delivery_next_(p, out, now));
+}
+
+static int delivery_result_(vigil_store_pg *p, int64_t id, int ok, int code, const char *msg,
+			    int64_t next_at)
+{
+	int n = ex(p,
+		   "UPDATE deliveries SET status=$1, attempts=attempts+1, last_code=$2,"
+		   " last_error=$3, next_at=$4, updated=$5 WHERE id=$6",
+		   "sisiii",
+		   ok	     ? "done"
+		   : next_at ? "pending"
+			     : "failed",
+		   (int64_t)code, msg, next_at, now_s(), id);
+	return n < 0 ? n : 0;
+}
+
+int vigil_store__pg_delivery_result(vigil_store_pg *p, int64_t id, int ok, int code,
+				    const char *error, int64_t next_at)
+{
+	RUN(p, delivery_result_(p, id, ok, code, error, next_at));
+}
+
+static int stats_(vigil_store_pg *p, vigil_store_stats *out)
+{
+	PGresult *r = q(
+		p,
+		"SELECT count(*) FILTER (WHERE status='queued'),"
+		" count(*) FILTER (WHERE status='running'), count(*) FILTER (WHERE status='done'),"
+		" count(*) FILTER (WHERE status='failed'), (SELECT count(*) FROM manifests),"
+		" (SELECT count(*) FROM history),"
+		" (SELECT count(*) FROM deliveries WHERE status='pending'),"
+		" (SELECT count(*) FROM deliveries WHERE status='failed'),"
+		" coalesce($1::bigint - min(created) FILTER (WHERE status='queued'), 0),"
+		" (SELECT value FROM counters WHERE name='lease_rescues') FROM jobs",
+		"i", now_s());
+	if (!r)
+		return VIGIL_EIO;
+	int64_t *v[] = {&out->queued,
+			&out->running,
+			&out->done,
+			&out->failed,
+			&out->manifests,
+			&out->history,
+			&out->deliveries_pending,
+			&out->deliveries_failed,
+			&out->queue_age,
+			&out->lease_rescues};
+	for (int i = 0; i < 10; i++)
+		*v[i] = ival(r, 0, i);
+	PQclear(r);
+	return 0;
+}
+
+int vigil_store__pg_stats(vigil_store_pg *p, vigil_store_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	RUN(p, stats_(p, out));
+}

@@ -1,0 +1,290 @@
+#!/usr/bin/env bash
+# The PostgreSQL store with several servers (issue 15, docs/postgres.md): a PostgreSQL 15
+# cluster started here (initdb/pg_ctl in a temporary directory, Unix socket only), a
+# loopback docker-registry holding an estate of distinct images pushed from the fixtures,
+# one `--role api` server and three `--role worker` servers, each with its own copy of
+# the vulnerability database (as separate machines would have). Then:
+#   1. VIGIL_PG_SCANS (default 200; the issue's 500 with VIGIL_PG_SCANS=500) scans queued twice each: every manifest scanned once;
+#   2. kill -9 of the worker holding a long scan: another finishes it after the lease;
+#   3. PostgreSQL stopped (/healthz 503) and restarted during scans: workers reconnect;
+#   4. a database update: re-evaluation in chunks, one vulnerabilities.changed each;
+#   5. finished jobs deleted in batches; `vigil serve --check`; the store's unit tests
+#      (tests/unit/store/test_store_pg.c) against a fresh database;
+#   6. the serve end-to-end suite against this PostgreSQL (one suite, two backends).
+# Webhook deliveries are counted by a receiver: none lost, none twice.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+VIGIL=${VIGIL:-$top/build/vigil}
+N=${VIGIL_PG_SCANS:-200}
+fail=0
+pass() { echo "PASS: postgres: $1"; }
+bad() { echo "FAIL: postgres: $1"; fail=1; }
+skip_or_fail() {
+  if [ "${CI:-}" = true ]; then echo "FAIL: postgres: $1"; exit 1; fi
+  echo "SKIP: postgres: $1"; exit 0
+}
+for t in curl jq python3 psql docker-registry skopeo; do
+  command -v $t > /dev/null || skip_or_fail "$t not installed"
+done
+# shellcheck source=tests/postgres/pg_env.sh
+. "$top/tests/postgres/pg_env.sh"
+pg_have || skip_or_fail "PostgreSQL 15 server binaries (postgresql-15) not installed"
+asan=0; case $VIGIL in *build-asan*) asan=1 ;; esac
+[ $asan = 1 ] && N=${VIGIL_PG_SCANS:-40}
+
+tmp=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -9 "$p" 2> /dev/null; done
+  pg_stop; rm -rf "$tmp"
+}
+trap cleanup EXIT
+pg_init "$tmp" || { bad "initdb failed: $(tail -3 "$tmp/pgcluster/initdb.log")"; exit 1; }
+pg_start || { bad "PostgreSQL did not start: $(tail -3 "$PGROOT/server.log")"; exit 1; }
+url=$pg_url
+sqlq() { psql "$url" -qAtX -v ON_ERROR_STOP=1 -c "$1"; }
+
+G=$("$top/tests/fixtures/make-golden-alpine.sh" 2> "$tmp/fixture.err") ||
+  { bad "fixture build failed: $(tail -3 "$tmp/fixture.err")"; exit 1; }
+D=$("$top/tests/fixtures/make-golden-debian.sh" 2> "$tmp/fixture.err") ||
+  { bad "debian fixture build failed: $(tail -3 "$tmp/fixture.err")"; exit 1; }
+
+# databases: db1 (busybox CVE) and the mirror m2 that adds a musl CVE for v3.20
+mirror() {
+  for v in v3.20 v3.16; do
+    mkdir -p "$1/alpine-secdb/$v"
+    { printf 'distroversion: %s\nreponame: main\narchs:\n  - x86_64\npackages:\n' "$v"
+      printf '  - pkg:\n      name: busybox\n      secfixes:\n        99.0-r0:\n          - CVE-2099-0101\n'
+      [ "${2:-}" = musl ] && [ $v = v3.20 ] &&
+        printf '  - pkg:\n      name: musl\n      secfixes:\n        99.2-r0:\n          - CVE-2099-0102\n'
+    } > "$1/alpine-secdb/$v/main.yaml"
+  done
+  tar -czf "$1/alpine-secdb.tar.gz" -C "$1" alpine-secdb && rm -rf "${1:?}/alpine-secdb"
+}
+mirror "$tmp/m1"; mirror "$tmp/m2" musl
+"$VIGIL" db update --from "$tmp/m1" --only alpine-secdb --db "$tmp/db1" > "$tmp/up" 2>&1 ||
+  { bad "db update failed: $(tail -3 "$tmp/up")"; exit 1; }
+
+# the registry and the estate
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+rp=$(free_port)
+printf '%s\n' "version: 0.1" "log:" "  level: warn" "storage:" "  filesystem:" \
+  "    rootdirectory: $tmp/reg" "http:" "  addr: 127.0.0.1:$rp" > "$tmp/reg.yml"
+docker-registry serve "$tmp/reg.yml" > "$tmp/reglog" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$rp/v2/" && break; sleep 0.1; done
+reg=127.0.0.1:$rp
+python3 "$top/tests/postgres/push_estate.py" "$reg" "$N" 7 fleet "$G/oci-3.20.3" "$G/oci-3.16.9" \
+  "$G/oci-3.12.12" > "$tmp/estate" 2> "$tmp/push.err" ||
+  { bad "pushing the estate failed: $(tail -3 "$tmp/push.err")"; exit 1; }
+skopeo copy -q --dest-tls-verify=false "oci:$D/oci" "docker://$reg/big/debian:1" > "$tmp/skopeo" 2>&1 ||
+  { bad "skopeo copy failed: $(tail -2 "$tmp/skopeo")"; exit 1; }
+[ "$(sort -u -k2 "$tmp/estate" | wc -l)" = "$N" ] || { bad "the estate has duplicate digests"; exit 1; }
+
+ADMIN=$("$VIGIL" serve token add ops --scopes admin --store "$url") || { bad "token add: $ADMIN"; exit 1; }
+
+# the webhook receiver: logs every delivery's id, event and body
+cat > "$tmp/recv.py" <<'EOF'
+import http.server, json, os, sys, threading
+portfile, log = sys.argv[1], sys.argv[2]
+lock = threading.Lock()
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        with lock, open(log, "a") as f:
+            f.write(json.dumps({"delivery": self.headers.get("X-Vigil-Delivery"),
+                                "event": self.headers.get("X-Vigil-Event"),
+                                "body": json.loads(body)}) + "\n")
+        self.send_response(200); self.end_headers()
+    def log_message(self, *a): pass
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
+open(portfile + ".tmp", "w").write(str(s.server_address[1])); os.rename(portfile + ".tmp", portfile)
+s.serve_forever()
+EOF
+python3 "$tmp/recv.py" "$tmp/rport" "$tmp/events.jsonl" &
+pids+=($!)
+for _ in $(seq 1 50); do [ -s "$tmp/rport" ] && break; sleep 0.1; done
+touch "$tmp/events.jsonl"
+
+# serve ROLE NAME [options]: a server in the background; its port in port_NAME, pid in pid_NAME
+serve() {
+  local role=$1 name=$2; shift 2
+  rm -f "$tmp/port.$name"
+  [ -f "$tmp/db.$name" ] || cp "$tmp/db1" "$tmp/db.$name"
+  "$VIGIL" serve --role "$role" --store "$url" --listen 127.0.0.1:0 --port-file "$tmp/port.$name" \
+    --db "$tmp/db.$name" --db-from "$tmp/m2" --insecure-registry 127.0.0.1 --workers 1 \
+    --lease 3 --backoff 1 --max-attempts 4 --job-retention 3600 "$@" 2>> "$tmp/log.$name" &
+  eval "pid_$name=$!"; pids+=($!)
+  for _ in $(seq 1 150); do [ -s "$tmp/port.$name" ] && break; sleep 0.1; done
+  [ -s "$tmp/port.$name" ] || { bad "server $name did not start: $(tail -3 "$tmp/log.$name")"; exit 1; }
+  eval "port_$name=$(cat "$tmp/port.$name")"
+}
+serve api api --http-threads 4
+serve worker w1; serve worker w2; serve worker w3
+base=http://127.0.0.1:$port_api
+api() { # api METHOD PATH [BODY]
+  curl -s --max-time 60 -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
+    -X "$1" "$base$2" ${3:+-d "$3"}
+}
+metric() { # metric NAME: summed over the three workers
+  local s=0 v
+  for w in $port_w1 $port_w2 $port_w3; do
+    v=$(curl -s -H "Authorization: Bearer $ADMIN" "http://127.0.0.1:$w/metrics" | awk -v m="$1" '$1 == m {print $2}')
+    s=$((s + ${v:-0}))
+  done
+  echo $s
+}
+wait_sql() { # wait_sql SQL WANT SECONDS: until the query prints WANT
+  local end=$((SECONDS + $3)) v
+  while [ $SECONDS -lt $end ]; do
+    v=$(sqlq "$1" 2> /dev/null); [ "$v" = "$2" ] && return 0; sleep 0.5
+  done
+  echo "  waited for [$1] = $2, last: $v"; return 1
+}
+
+"$VIGIL" serve --check --store "$url" > "$tmp/check" 2>&1 && grep -q 'schema current' "$tmp/check" &&
+  [ "$(sqlq 'SELECT max(version) FROM schema_migrations')" = 2 ] &&
+  pass "four servers started together on one database: migrations applied once (version 2), vigil serve --check ok" ||
+  bad "schema: $(cat "$tmp/check")"
+[ "$(curl -s "$base/healthz")" = '{"status":"ok"}' ] || bad "healthz of the API server"
+SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+hook=$(api POST /api/v1/webhooks "{\"url\":\"http://127.0.0.1:$(cat "$tmp/rport")/h\",\"secret\":\"$SECRET\",\"events\":[\"image.scanned\",\"vulnerabilities.changed\",\"scan.failed\"]}" | jq -r .id)
+[ "${hook:-0}" -gt 0 ] 2> /dev/null || bad "webhook registration"
+
+# 1. every image of the estate queued twice (through the API server): scanned once
+t0=$SECONDS
+: > "$tmp/ids"
+while read -r repo dig; do
+  for _ in 1 2; do
+    api POST /api/v1/scans "{\"image\":\"$reg/$repo@$dig\",\"repository\":\"$repo\"}" | jq -r .id >> "$tmp/ids"
+  done
+done < "$tmp/estate"
+dupids=$(paste - - < "$tmp/ids" | awk '$1 != $2' | wc -l)
+wait_sql "SELECT count(*) FROM jobs WHERE kind='scan' AND status IN ('queued','running')" 0 $((60 + N * 3)) || true
+dt=$((SECONDS - t0))
+done_n=$(sqlq "SELECT count(*) FROM jobs WHERE kind='scan' AND status='done'")
+hist=$(sqlq "SELECT count(*) FROM history"); mani=$(sqlq "SELECT count(*) FROM manifests")
+scans=$(metric 'vigil_scans_total{result="done"}')
+per=$(for w in 1 2 3; do grep -c '"scan done"' "$tmp/log.w$w"; done | paste -sd/)
+if [ "$dupids" = 0 ] && [ "$done_n" = "$N" ] && [ "$mani" = "$N" ] && [ "$hist" = "$N" ] && [ "$scans" = "$N" ]; then
+  pass "$N images queued twice each ($((2 * N)) requests): $N jobs, each manifest scanned once ($scans scans by the three workers: $per), $N history rows, in ${dt}s"
+else bad "estate: same id for a repeat: $((N - dupids))/$N, done $done_n, manifests $mani, history $hist, scans $scans ($per)"; fi
+for _ in $(seq 1 60); do
+  [ "$(grep -c '"image.scanned"' "$tmp/events.jsonl")" -ge "$N" ] && break; sleep 0.5
+done
+if python3 - "$tmp/events.jsonl" "$N" <<'EOF'
+import json, sys, collections
+ev = [json.loads(l) for l in open(sys.argv[1])]
+sc = collections.Counter(e["body"]["scan_id"] for e in ev if e["event"] == "image.scanned")
+assert len(sc) == int(sys.argv[2]), f"{len(sc)} scans announced"
+assert max(sc.values()) == 1, "an image.scanned delivered twice"
+EOF
+then pass "webhooks: exactly one image.scanned per scan job ($N), none lost"
+else bad "webhooks after the estate scan"; fi
+
+# 2. kill -9 of the worker holding a long scan: the job is finished by another after
+# its lease expires, with one history row and one image.scanned
+bdig=$(skopeo inspect --tls-verify=false "docker://$reg/big/debian:1" | jq -r .Digest)
+bid=$(api POST /api/v1/scans "{\"image\":\"$reg/big/debian@$bdig\",\"repository\":\"big/debian\"}" | jq -r .id)
+owner=""
+for _ in $(seq 1 200); do
+  owner=$(sqlq "SELECT owner FROM jobs WHERE id=$bid AND status='running'"); [ -n "$owner" ] && break; sleep 0.05
+done
+vpid=$(echo "$owner" | cut -d: -f2)
+victim=""
+for w in w1 w2 w3; do eval "[ \"\$pid_$w\" = \"$vpid\" ] && victim=$w"; done
+if [ -n "$victim" ]; then
+  kill -9 "$vpid"; wait "$vpid" 2> /dev/null
+  wait_sql "SELECT status FROM jobs WHERE id=$bid" done 120 || true
+  row=$(sqlq "SELECT status || ' ' || attempts FROM jobs WHERE id=$bid")
+  bh=$(sqlq "SELECT count(*) FROM history WHERE digest='$bdig'")
+  sleep 2
+  be=$(grep '"image.scanned"' "$tmp/events.jsonl" | grep -c "\"scan_id\": $bid[,}]")
+  resc=$(curl -s -H "Authorization: Bearer $ADMIN" "$base/metrics" | awk '$1 == "vigil_lease_rescues_total" {print $2}')
+  if [ "$row" = "done 2" ] && [ "$bh" = 1 ] && [ "$be" = 1 ] && [ "$resc" -ge 1 ]; then
+    pass "kill -9 of $victim holding a scan: rescued after the lease (rescues: $resc), finished by another worker on attempt 2, 1 history row, 1 image.scanned"
+  else bad "kill -9: job '$row', history $bh, image.scanned $be, rescues $resc"; fi
+  serve worker "$victim"
+else bad "no worker held the long scan (owner '$owner')"; fi
+
+# 3. PostgreSQL stopped and restarted while scans run: /healthz says so, workers reconnect
+python3 "$top/tests/postgres/push_estate.py" "$reg" 30 3 restart "$G/oci-3.20.3" "$G/oci-3.16.9" \
+  > "$tmp/estate2" 2> "$tmp/push.err" || bad "pushing the second estate: $(tail -2 "$tmp/push.err")"
+while read -r repo dig; do
+  api POST /api/v1/scans "{\"image\":\"$reg/$repo@$dig\",\"repository\":\"$repo\"}" > /dev/null
+done < "$tmp/estate2"
+for _ in $(seq 1 100); do
+  [ "$(sqlq "SELECT count(*) FROM jobs WHERE status='done' AND ref LIKE '%/restart/%'")" -ge 3 ] && break; sleep 0.1
+done
+pg_as "$PGBIN/pg_ctl" -D "$PGROOT/data" -m fast -w -t 30 stop > /dev/null 2>&1
+hz=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$base/healthz")
+sleep 2
+pg_start || bad "PostgreSQL did not come back"
+hz2=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 "$base/healthz")
+wait_sql "SELECT count(*) FROM jobs WHERE status IN ('queued','running')" 0 180 || true
+r_done=$(sqlq "SELECT count(*) FROM jobs WHERE status='done' AND ref LIKE '%/restart/%'")
+r_man=$(sqlq "SELECT count(*) FROM manifests WHERE repository LIKE 'restart/%'")
+twins=$(sqlq "SELECT count(*) FROM (SELECT vulns = lag(vulns) OVER (PARTITION BY digest ORDER BY id) AS same FROM history) x WHERE same")
+alive=0; for w in w1 w2 w3; do eval "kill -0 \$pid_$w" 2> /dev/null && alive=$((alive + 1)); done
+if [ "$hz" = 503 ] && [ "$hz2" = 200 ] && [ "$r_done" = 30 ] && [ "$r_man" = 30 ] && [ "$twins" = 0 ] && [ $alive = 3 ]; then
+  pass "PostgreSQL restarted during 30 scans: /healthz 503 while down, 200 after; the workers reconnected and finished all 30, no duplicate history"
+else bad "restart: healthz $hz/$hz2, done $r_done/30, manifests $r_man, twins $twins, workers alive $alive"; fi
+
+# 4. a database update: one worker updates (advisory lock), the re-evaluation is queued in
+# chunks that every worker takes (each loads or updates its own database first)
+h0=$(sqlq "SELECT count(*) FROM history")
+# the v3.20 images gain CVE-2099-0102: every third of the estate, half of the second one
+n320=$(( (N + 2) / 3 + 15 ))
+ch0=$(grep -c '"vulnerabilities.changed"' "$tmp/events.jsonl")
+upd=$(api POST /api/v1/db/update | jq -r .id)
+wait_sql "SELECT status FROM jobs WHERE id=$upd" done 120 || true
+wait_sql "SELECT count(*) FROM jobs WHERE kind='rematch' AND status IN ('queued','running')" 0 180 || true
+chunks=$(sqlq "SELECT count(*) FROM jobs WHERE kind='rematch' AND status='done'")
+owners=$(cat "$tmp"/log.w* | grep -c '"re-evaluation chunk done"')
+h1=$(sqlq "SELECT count(*) FROM history")
+for _ in $(seq 1 60); do
+  [ $(( $(grep -c '"vulnerabilities.changed"' "$tmp/events.jsonl") - ch0 )) -ge "$n320" ] && break; sleep 0.5
+done
+sleep 1
+ch=$(( $(grep -c '"vulnerabilities.changed"' "$tmp/events.jsonl") - ch0 ))
+if [ "$chunks" -ge 2 ] && [ $((h1 - h0)) = "$n320" ] && [ "$ch" = "$n320" ] && [ "$n320" -gt 0 ]; then
+  pass "db update: re-evaluation in $chunks chunks ($owners chunk runs), $n320 images changed: $n320 history rows and exactly $ch vulnerabilities.changed"
+else bad "db update: chunks $chunks, history +$((h1 - h0)) for $n320 v3.20 images, changed events $ch"; fi
+
+# 5. finished jobs are deleted in batches (a worker with a short retention)
+jn=$(sqlq "SELECT count(*) FROM jobs")
+serve worker w4 --job-retention 1
+wait_sql "SELECT count(*) FROM jobs WHERE status IN ('done','failed')" 0 60 &&
+  pass "finished jobs deleted in batches ($jn rows -> $(sqlq 'SELECT count(*) FROM jobs'))" ||
+  bad "finished jobs not deleted"
+kill -TERM "$pid_w4"; wait "$pid_w4" 2> /dev/null
+q=$(curl -s -H "Authorization: Bearer $ADMIN" "$base/metrics" | grep -cE '^vigil_(queue_age_seconds|lease_rescues_total) ')
+[ "$q" = 2 ] && pass "/metrics has the queue age and lease rescues" || bad "metrics: $q"
+
+# the logs: JSON lines only (libpq notices must not leak into them)
+cat "$tmp"/log.* | python3 -c 'import json,sys
+for l in sys.stdin: json.loads(l)' && pass "logs of the four servers are JSON lines" || bad "logs not JSON"
+stopped=0
+for n in api w1 w2 w3; do eval "kill -TERM \$pid_$n; wait \$pid_$n" && stopped=$((stopped + 1)); done
+[ $stopped = 4 ] && pass "SIGTERM stops every server cleanly" || bad "$stopped of 4 servers stopped cleanly"
+
+# 5b. the store's unit tests against a fresh database (leases, rescue, keys)
+pg_as "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT_T" -U vigil -d postgres -qc "CREATE DATABASE vigil_unit" > /dev/null
+unit=$(dirname "$VIGIL")/test_unit
+if [ -x "$unit" ]; then
+  VIGIL_TEST_PG_URL="postgresql:///vigil_unit?host=$PGSOCK&port=$PGPORT_T&user=vigil" "$unit" test_store_pg > "$tmp/unit.out" 2>&1
+  grep -q '^2 passed, 0 failed' "$tmp/unit.out" && pass "unit tests of the PostgreSQL store (leases, rescue with backoff, failure after max attempts, ownership, delivery keys)" ||
+    bad "unit tests: $(grep -E 'CHECK|FAIL' "$tmp/unit.out" | head -3)"
+else bad "$unit not built"; fi
+
+# 6. the serve end-to-end suite, against this PostgreSQL (a fresh database)
+if [ "${VIGIL_PG_SKIP_SERVE:-}" != 1 ]; then
+  pg_psql "DROP DATABASE IF EXISTS vigil_serve" > /dev/null 2>&1
+  pg_as "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT_T" -U vigil -d postgres -qc "CREATE DATABASE vigil_serve" > /dev/null
+  VIGIL_TEST_STORE="postgresql:///vigil_serve?host=$PGSOCK&port=$PGPORT_T&user=vigil" \
+    VIGIL="$VIGIL" bash "$top/tests/serve/test_serve.sh" > "$tmp/serve.out" 2>&1
+  rc=$?
+  sed 's/^\(PASS\|FAIL\|SKIP\): serve: /\1: postgres: serve suite: /' "$tmp/serve.out" | grep -E '^(PASS|FAIL|SKIP)'
+  [ $rc = 0 ] || bad "the serve suite against PostgreSQL failed"
+fi
+exit $fail
