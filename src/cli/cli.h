@@ -10,6 +10,25 @@
 
 #define EXIT_ERR 2
 
+/* ---- cliopts.c: every command's options go through cli_getopt ---- */
+struct option;
+/* getopt_long with exact long options only, plus the command's options from VIGIL_*
+ * variables and the config file (a command-line option wins, then the environment). */
+int cli_getopt(int argc, char *const *argv, const char *shortopts, const struct option *lo,
+	       int *longindex);
+#ifndef CLI_OPTS_IMPL
+#define getopt_long cli_getopt
+#endif
+/* Takes --config, --quiet, --no-progress and --timeout out of argv (they apply to every
+ * command), loads the config file and arms the timeout. Called by main. */
+void cli_globals(int *argc, char **argv);
+/* Where the option being parsed came from ("VIGIL_X", "vigil.yaml:3"), NULL when from the
+ * command line. */
+const char *cli_opt_origin(void);
+extern const char *cli_cmd; /* argv[1] */
+extern int cli_quiet;	    /* --quiet / --no-progress: no progress lines */
+extern unsigned cli_timeout; /* seconds, 0 = none */
+
 typedef struct cli {
 	const char *format;
 	const char *tag, *platform;

@@ -32,8 +32,9 @@ void print_error(const char *msg)
 
 void die_usage(const char *cmd, const char *msg)
 {
-	fprintf(stderr, "vigil: error: %s\nRun 'vigil %s --help' for usage.\n", msg,
-		cmd ? cmd : "");
+	const char *origin = cli_opt_origin();
+	fprintf(stderr, "vigil: error: %s%s%s%s\nRun 'vigil %s --help' for usage.\n", msg,
+		origin ? " (from " : "", origin ? origin : "", origin ? ")" : "", cmd ? cmd : "");
 	exit(EXIT_ERR);
 }
 
@@ -374,7 +375,7 @@ int load_image_inv(cli *c, vigil_image **out, vigil_inventory **inv, const char 
 	vigil_ctx_set_limits(c->ctx, &c->limits);
 	vigil_ctx_set_threads(c->ctx, c->threads);
 	vigil_ctx_set_warn(c->ctx, on_warn, c);
-	if (!c->quiet && isatty(2))
+	if (!c->quiet && !cli_quiet && isatty(2))
 		vigil_ctx_set_progress(c->ctx, on_progress, c);
 	oo.tag = c->tag;
 	oo.platform = c->platform;
@@ -993,6 +994,7 @@ static int cmd_sbom(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	cli_globals(&argc, argv);
 	if (argc < 2) {
 		help_main();
 		return EXIT_ERR;

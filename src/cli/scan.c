@@ -392,7 +392,7 @@ int cmd_scan(int argc, char **argv)
 	vigil_ctx_set_limits(ctx, &s.c.limits);
 	vigil_ctx_set_threads(ctx, s.c.threads);
 	vigil_ctx_set_warn(ctx, on_warn, &s.c);
-	if (!s.c.quiet && isatty(2))
+	if (!s.c.quiet && !cli_quiet && isatty(2))
 		vigil_ctx_set_progress(ctx, on_progress, &s.c);
 
 	eo.scanners = s.scanners;
