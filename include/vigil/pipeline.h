@@ -133,6 +133,9 @@ const char *const *vigil_scan_result_tags(const vigil_scan_result *r);
 const char *vigil_scan_result_db_built(const vigil_scan_result *r);
 /* format: "table", "json", "sarif", "junit", "cyclonedx" (see vigil_report_write). */
 int vigil_scan_result_write(FILE *f, vigil_scan_result *r, const char *format);
+/* With write options (template, suppressed findings, table width, licences). */
+int vigil_scan_result_write_ext(FILE *f, vigil_scan_result *r, const char *format,
+				const vigil_write_opts *opts);
 void vigil_scan_result_free(vigil_scan_result *r);
 
 #endif
