@@ -122,4 +122,8 @@ void help_scan(void);
 void help_config(void);
 void help_audit(void);
 void help_verify(void);
+int cmd_version(int argc, char **argv);
+void help_version(void);
+int cmd_completion(int argc, char **argv);
+void help_completion(void);
 #endif

@@ -147,7 +147,8 @@ static void help_main(void)
 	       "  serve                 run the scanning service (HTTP API, store, webhooks)\n"
 	       "  vercmp SCHEME A B     compare versions as dpkg, apk, rpm, npm, pip... do\n"
 	       "  verify IMAGE --key K  verify the image's cosign signatures with a public key\n"
-	       "  version               print the version\n"
+	       "  version               print the version and the database's details\n"
+	       "  completion SHELL      shell completion for bash, zsh or fish\n"
 	       "  help [COMMAND]        show help\n"
 	       "\n"
 	       "Run 'vigil COMMAND --help' for the options of a command.\n",
@@ -1024,10 +1025,14 @@ int main(int argc, char **argv)
 		return cmd_pull(argc - 1, argv + 1);
 	if (strcmp(cmd, "watch") == 0)
 		return cmd_watch(argc - 1, argv + 1);
-	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+	if (strcmp(cmd, "--version") == 0) {
 		printf("vigil %s\n", VIGIL_VERSION);
 		return 0;
 	}
+	if (strcmp(cmd, "version") == 0)
+		return cmd_version(argc - 1, argv + 1);
+	if (strcmp(cmd, "completion") == 0)
+		return cmd_completion(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
 		if (argc > 2 && strcmp(argv[2], "ls") == 0)
 			help_ls();
@@ -1047,6 +1052,10 @@ int main(int argc, char **argv)
 			help_verify();
 		else if (argc > 2 && strcmp(argv[2], "pull") == 0)
 			help_pull();
+		else if (argc > 2 && strcmp(argv[2], "version") == 0)
+			help_version();
+		else if (argc > 2 && strcmp(argv[2], "completion") == 0)
+			help_completion();
 		else
 			help_main();
 		return 0;
