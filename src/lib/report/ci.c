@@ -110,6 +110,54 @@ static void gl_time(char out[32])
 	strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
 }
 
+static int by_location(const void *a, const void *b)
+{
+	const vigil_pkg *x = *(const vigil_pkg *const *)a, *y = *(const vigil_pkg *const *)b;
+	return strcmp(x->location ? x->location : "", y->location ? y->location : "");
+}
+
+/* dependency_files: the language packages grouped by the file they were read from. */
+static int gl_dependency_files(vigil_jsonw *w, const vigil_inventory *inv)
+{
+	size_t n = inv ? vigil_inventory_count(inv) : 0, k = 0;
+	const vigil_pkg **v = calloc(n ? n : 1, sizeof(*v));
+	if (!v)
+		return VIGIL_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		const vigil_pkg *p = vigil_inventory_pkg(inv, i);
+		if (!p->os_package && p->location && *p->location)
+			v[k++] = p;
+	}
+	qsort(v, k, sizeof(*v), by_location);
+	vigil_jsonw_key(w, "dependency_files");
+	vigil_jsonw_arr_begin(w);
+	for (size_t i = 0; i < k;) {
+		size_t j = i;
+		vigil_jsonw_obj_begin(w);
+		kv(w, "path", v[i]->location[0] == '/' && v[i]->location[1] ? v[i]->location + 1
+									  : v[i]->location);
+		kv(w, "package_manager", v[i]->cataloger && *v[i]->cataloger ? v[i]->cataloger
+									      : v[i]->type);
+		vigil_jsonw_key(w, "dependencies");
+		vigil_jsonw_arr_begin(w);
+		for (; j < k && strcmp(v[j]->location, v[i]->location) == 0; j++) {
+			vigil_jsonw_obj_begin(w);
+			vigil_jsonw_key(w, "package");
+			vigil_jsonw_obj_begin(w);
+			kv(w, "name", v[j]->name ? v[j]->name : "");
+			vigil_jsonw_obj_end(w);
+			kv(w, "version", v[j]->version ? v[j]->version : "");
+			vigil_jsonw_obj_end(w);
+		}
+		vigil_jsonw_arr_end(w);
+		vigil_jsonw_obj_end(w);
+		i = j;
+	}
+	vigil_jsonw_arr_end(w);
+	free(v);
+	return 0;
+}
+
 /* Vulnerabilities only: GitLab's container and dependency reports hold packages. In the
  * dependency report, OS packages are left out (they belong to container scanning). */
 static int gitlab(FILE *f, vigil_report *r, int dependency)
@@ -198,6 +246,8 @@ static int gitlab(FILE *f, vigil_report *r, int dependency)
 	vigil_jsonw_key(w, "remediations");
 	vigil_jsonw_arr_begin(w);
 	vigil_jsonw_arr_end(w);
+	if (dependency && error == 0)
+		error = gl_dependency_files(w, r->inv);
 	vigil_jsonw_obj_end(w);
 	vigil_jsonw_end(w);
 	if (error < 0)
