@@ -43,6 +43,9 @@ typedef struct cli {
 	vigil_registry_opts reg;
 	const char *insecure[33];
 	int ninsecure;
+	/* --skip-dirs / --skip-files globs (NULL-terminated) and whether --max-files was given */
+	const char *skip_dirs[65], *skip_files[65];
+	int nskip_dirs, nskip_files, max_files_set;
 } cli;
 
 /* getopt codes of the long options (shared by the commands' tables) */
@@ -66,7 +69,19 @@ enum {
 	OPT_AUTHFILE,
 	OPT_USERNAME,
 	OPT_PASSWORD_STDIN,
+	OPT_SKIP_DIRS,
+	OPT_SKIP_FILES,
 };
+
+/* The long options of --skip-dirs / --skip-files (image commands). */
+#define SKIP_LONGOPTS                                                                              \
+	{"skip-dirs", required_argument, NULL, OPT_SKIP_DIRS},                                     \
+	{                                                                                          \
+		"skip-files", required_argument, NULL, OPT_SKIP_FILES                              \
+	}
+/* Applies the skip globs and, for a root filesystem directory without --max-files, the
+ * host-sized file limit to the context (before the image is opened). */
+void image_ctx_setup(cli *c, vigil_ctx *ctx, const char *ref);
 
 /* The registry options' long-option entries, for every command that opens images. */
 #define REGISTRY_LONGOPTS                                                                          \

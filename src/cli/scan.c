@@ -258,6 +258,7 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		{"max-layers", required_argument, NULL, OPT_MAX_LAYERS},
 		{"max-archive-size", required_argument, NULL, OPT_MAX_ARCHIVE},
 		REGISTRY_LONGOPTS,
+		SKIP_LONGOPTS,
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -504,6 +505,8 @@ int cmd_scan(int argc, char **argv)
 	}
 	vigil_ctx *ctx = s.c.ctx;
 	vigil_ctx_set_limits(ctx, &s.c.limits);
+	if (!s.rematch)
+		image_ctx_setup(&s.c, ctx, ref);
 	vigil_ctx_set_threads(ctx, s.c.threads);
 	vigil_ctx_set_warn(ctx, on_warn, &s.c);
 	if (!s.c.quiet && !cli_quiet && isatty(2))

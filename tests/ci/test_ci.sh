@@ -101,7 +101,7 @@ if "$VIGIL" scan -q "$IMG" --format json -o r.json --format sarif -o r.sarif --f
 else
     bad "several outputs" "$(cat err)"
 fi
-"$VIGIL" scan -q "$IMG" --format json -o j1.json --format json >/dev/null 2>err &&
+"$VIGIL" scan -q "$IMG" --format json --format sarif -o s.sarif --format table >/dev/null 2>err &&
     bad "two reports on stdout accepted" || pass "two reports on stdout are refused"
 "$VIGIL" scan -q "$IMG" --format json -o a.json -o b.json >/dev/null 2>err &&
     bad "two -o for one --format accepted" || pass "two -o for one --format are refused"
@@ -199,10 +199,12 @@ printf '{{range .Findings}}{{if .Fixed}}x\n' > bad2.tmpl
 # ---- the table: terminal width, location column, suppressed, licences ----------------------
 for cols in 80 100 132; do
     COLUMNS=$cols "$VIGIL" scan -q "$IMG" > tw.txt 2>/dev/null
-    long=$(awk -v w=$cols 'length($0) > w' tw.txt | wc -l)
-    [ "$long" = 0 ] && grep -q LOCATION tw.txt && grep -q /var/lib/dpkg/status tw.txt &&
+    # the table's lines: from its header to the blank line after it
+    awk '/^PACKAGE /{on=1} on && /^$/{on=0} on' tw.txt > rows.txt
+    long=$(awk -v w=$cols 'length($0) > w' rows.txt | wc -l)
+    [ "$long" = 0 ] && [ "$(wc -l < rows.txt)" -gt 100 ] && grep -q LOCATION rows.txt && grep -q /var/lib/dpkg/status tw.txt &&
         pass "COLUMNS=$cols: no line wider, location column shown" ||
-        bad "table at COLUMNS=$cols" "$long lines wider; $(awk -v w=$cols 'length($0) > w' tw.txt | head -2)"
+        bad "table at COLUMNS=$cols" "$long lines wider; $(awk -v w=$cols 'length($0) > w' rows.txt | head -2)"
 done
 "$VIGIL" scan -q "$IMG" --policy ignore-all.yaml --show-suppressed > sup.txt 2>/dev/null
 n=$($PY -c 'import json; print(len(json.load(open("all.json"))["vulnerabilities"]))')
@@ -287,10 +289,11 @@ cmds="scan sbom inspect ls pull config audit verify db serve watch vercmp versio
 "$top/scripts/gen-man.sh" "$VIGIL" > vigil.1 2>err.txt || bad "gen-man.sh" "$(cat err.txt)"
 man -l vigil.1 > man.txt 2>/dev/null || groff -man -Tascii vigil.1 > man.txt 2>/dev/null || cp vigil.1 man.txt
 "$VIGIL" completion bash > comp.bash
+mkdir -p bin && ln -sf "$VIGIL" bin/vigil
 missing_man=() missing_comp=() total=0
 for c in $cmds; do
     opts=$("$VIGIL" "$c" --help | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u)
-    comp=$(bash -c 'source ./comp.bash; COMP_WORDS=(vigil "$1" --); COMP_CWORD=2; _vigil; printf "%s\n" "${COMPREPLY[@]}"' _ "$c" "$VIGIL" 2>/dev/null)
+    comp=$(PATH="$tmp/bin:$PATH" bash -c 'source ./comp.bash; COMP_WORDS=(vigil "$1" --); COMP_CWORD=2; _vigil; printf "%s\n" "${COMPREPLY[@]}"' _ "$c" "$VIGIL" 2>/dev/null)
     for o in $opts; do
         total=$((total + 1))
         grep -qF -- "$o" vigil.1 || grep -qF -- "${o//-/\\-}" vigil.1 || missing_man+=("$c $o")
@@ -299,7 +302,7 @@ for c in $cmds; do
 done
 [ ${#missing_man[@]} = 0 ] && pass "man page: all $total options of the ${cmds// /, } help texts" || bad "man page misses" "${missing_man[*]:0:200}"
 [ ${#missing_comp[@]} = 0 ] && pass "bash completion offers all $total options" || bad "bash completion misses" "${missing_comp[*]:0:200}"
-comp1=$(PATH="$(dirname "$VIGIL"):$PATH" bash -c 'source ./comp.bash; COMP_WORDS=(vigil sc); COMP_CWORD=1; _vigil; echo "${COMPREPLY[*]}"')
+comp1=$(PATH="$tmp/bin:$PATH" bash -c 'source ./comp.bash; COMP_WORDS=(vigil sc); COMP_CWORD=1; _vigil; echo "${COMPREPLY[*]}"')
 [ "$comp1" = scan ] && pass "bash completion completes commands" || bad "command completion" "$comp1"
 for sh in zsh fish; do
     "$VIGIL" completion $sh > comp.$sh || bad "completion $sh"
@@ -313,7 +316,6 @@ done
 # ---- docs/ci.md: the CI examples as plain shell scripts -----------------------------------
 # each example's steps are the lines between "# vigil-ci-begin" and "# vigil-ci-end"
 # (indentation removed); they run with vigil on the PATH and IMAGE set
-mkdir -p bin && ln -sf "$VIGIL" bin/vigil
 for ex in github gitlab jenkins; do
     awk -v ex="$ex" '
         $0 ~ "vigil-ci-begin " ex "$" { on = 1; ind = match($0, /[^ ]/) - 1; next }
@@ -329,4 +331,18 @@ for ex in github gitlab jenkins; do
         bad "docs/ci.md $ex example" "exit $rc (want $high): $(tail -3 run-$ex/log)"
     fi
 done
+
+# ---- the README demo: its database is where a plain `vigil scan` looks ---------------------
+if command -v umoci >/dev/null; then
+    (unset VIGIL_DB; XDG_CACHE_HOME=$tmp/xdg VIGIL=$VIGIL bash "$top/tests/fixtures/demo.sh" >demo.log 2>&1); rc=$?
+    (unset VIGIL_DB; XDG_CACHE_HOME=$tmp/xdg "$VIGIL" version --format json) > dv.json
+    if [ $rc -le 1 ] && grep -q "Vulnerabilities: " demo.log && [ -s "$tmp/xdg/vigil/db/vigil.db" ] &&
+        $PY -c 'import json,sys; sys.exit(0 if json.load(open("dv.json"))["database"]["present"] else 1)'; then
+        pass "make demo: the demo database is the one vigil scan and vigil version find without --db (exit $rc)"
+    else
+        bad "demo" "exit $rc: $(tail -3 demo.log)"
+    fi
+else
+    bad "umoci missing (the demo image needs it)"
+fi
 exit $fail
