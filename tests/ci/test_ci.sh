@@ -332,6 +332,40 @@ for ex in github gitlab jenkins; do
     fi
 done
 
+# ---- --skip-dirs / --skip-files, root filesystems -------------------------------------------
+D=$deb/rootfs
+"$VIGIL" ls -q "$D" > ls-all.txt 2>/dev/null
+"$VIGIL" ls -q "$D" --skip-dirs /usr/share/doc,/usr/share/man --skip-files '*.so*' > ls-skip.txt 2>/dev/null
+want=$(cd "$D" && find . -mindepth 1 \( -path ./usr/share/doc -o -path ./usr/share/man \) -prune -o \! -name '*.so*' -print | wc -l)
+got=$(wc -l < ls-skip.txt)
+if [ "$got" = "$want" ] && ! grep -qE ' /usr/share/(doc|man)(/|$)' ls-skip.txt && [ "$(wc -l < ls-all.txt)" -gt "$got" ]; then
+    pass "--skip-dirs/--skip-files on a root filesystem: $got of $(wc -l < ls-all.txt) entries, as find(1) counts"
+else
+    bad "--skip-dirs on a root filesystem" "$got listed, find says $want"
+fi
+"$VIGIL" ls -q "$IMG" --skip-dirs '/usr/share/*' > ls-oci.txt 2>/dev/null
+! grep -qE ' /usr/share/[^ ]+/' ls-oci.txt && grep -q ' /usr/share' ls-oci.txt &&
+    pass "--skip-dirs with a glob on an OCI image's layers" || bad "--skip-dirs on an image"
+"$VIGIL" scan -q "$IMG" --skip-files /var/lib/dpkg/status --format json -o skipf.json 2>/dev/null
+[ "$($CK count skipf.json)" = 0 ] && [ "$($CK count all.json)" != 0 ] &&
+    pass "--skip-files /var/lib/dpkg/status: no packages, no vulnerabilities" || bad "--skip-files in a scan"
+start=$SECONDS
+"$VIGIL" ls rootfs:/ --max-files 1000 >/dev/null 2>rootfs.err; rc=$?
+if [ $rc = 2 ] && grep -q "holds about" rootfs.err && grep -q "more than 1000 files" rootfs.err; then
+    pass "rootfs:/ beyond --max-files: an early warning with the filesystem's file count, then a clear error"
+else
+    bad "rootfs:/ limit" "rc $rc: $(head -3 rootfs.err)"
+fi
+if command -v script >/dev/null; then
+    script -qec "$VIGIL ls rootfs:/usr >/dev/null" /dev/null > prog.txt 2>&1
+    grep -q "reading files: " prog.txt && pass "a directory scan shows files read on a terminal" ||
+        bad "rootfs progress" "$(head -c 200 prog.txt | od -c | head -3)"
+    script -qec "$VIGIL ls --no-progress rootfs:/usr >/dev/null" /dev/null > prog2.txt 2>&1
+    ! grep -q "reading files: " prog2.txt && pass "--no-progress silences it" || bad "--no-progress"
+else
+    bad "script(1) missing: cannot give vigil a terminal"
+fi
+
 # ---- the README demo: its database is where a plain `vigil scan` looks ---------------------
 if command -v umoci >/dev/null; then
     (unset VIGIL_DB; XDG_CACHE_HOME=$tmp/xdg VIGIL=$VIGIL bash "$top/tests/fixtures/demo.sh" >demo.log 2>&1); rc=$?
