@@ -35,6 +35,10 @@ typedef struct vigil_finding {
 				   trust) by kind */
 } vigil_finding;
 
+/* Every finding of a report (also filtered and suppressed ones). Borrowed. */
+size_t vigil_report_finding_count(const vigil_report *r);
+const vigil_finding *vigil_report_finding(const vigil_report *r, size_t i);
+
 /* ---- the engine: compiled once, shared by every scan ----------------------------------- */
 
 enum {

@@ -115,6 +115,7 @@ int vigil_report_warn(vigil_report *r, const char *msg);
 int vigil_report_apply(vigil_report *r, const vigil_policy *p);
 /* Findings that pass the filters and are not suppressed. */
 size_t vigil_report_failing(const vigil_report *r);
+
 /* format: "table", "json", "sarif", "junit", "cyclonedx". VIGIL_EINVAL for another. */
 int vigil_report_write(FILE *f, vigil_report *r, const char *format);
 /* The same with options; formats also "gitlab" (container scanning), "gitlab-dependency"
@@ -123,5 +124,11 @@ int vigil_report_write(FILE *f, vigil_report *r, const char *format);
 int vigil_report_write_ext(FILE *f, vigil_report *r, const char *format,
 			   const vigil_write_opts *opts);
 void vigil_report_free(vigil_report *r);
+/* A report read back from Vigil's scan JSON (docs/scan-json.md), for writing it in another
+ * format without the image (`vigil convert`); `opts` filters again (severities, unfixed).
+ * VIGIL_EFORMAT for a file that is not such a report, VIGIL_ELIMIT past 512 MiB. CycloneDX
+ * cannot be written from it (it needs the image). Free with vigil_report_free. */
+int vigil_report_load_json(vigil_report **out, vigil_ctx *ctx, const char *path,
+			   const vigil_report_opts *opts);
 
 #endif

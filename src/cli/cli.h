@@ -140,5 +140,7 @@ void help_verify(void);
 int cmd_version(int argc, char **argv);
 void help_version(void);
 int cmd_completion(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+void help_convert(void);
 void help_completion(void);
 #endif

@@ -153,6 +153,7 @@ static void help_main(void)
 	       "  verify IMAGE --key K  verify the image's cosign signatures with a public key\n"
 	       "  version               print the version and the database's details\n"
 	       "  completion SHELL      shell completion for bash, zsh or fish\n"
+	       "  convert REPORT.json   write a saved scan report in other formats\n"
 	       "  help [COMMAND]        show help\n"
 	       "\n"
 	       "Run 'vigil COMMAND --help' for the options of a command.\n",
@@ -1085,6 +1086,8 @@ int main(int argc, char **argv)
 		return cmd_version(argc - 1, argv + 1);
 	if (strcmp(cmd, "completion") == 0)
 		return cmd_completion(argc - 1, argv + 1);
+	if (strcmp(cmd, "convert") == 0)
+		return cmd_convert(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
 		if (argc > 2 && strcmp(argv[2], "ls") == 0)
 			help_ls();
@@ -1108,6 +1111,8 @@ int main(int argc, char **argv)
 			help_version();
 		else if (argc > 2 && strcmp(argv[2], "completion") == 0)
 			help_completion();
+		else if (argc > 2 && strcmp(argv[2], "convert") == 0)
+			help_convert();
 		else
 			help_main();
 		return 0;

@@ -196,6 +196,30 @@ printf '{{range .Findings}}{{if .Fixed}}x\n' > bad2.tmpl
 "$VIGIL" scan -q "$IMG" --format template --template bad2.tmpl >/dev/null 2>err; rc=$?
 [ $rc = 2 ] && grep -q "missing {{end}}" err && pass "an unterminated template block is an error" || bad "unterminated template" "rc $rc $(cat err)"
 
+# ---- vigil convert: the saved JSON report in other formats -------------------------------
+if "$VIGIL" convert r.json --format sarif -o cv.sarif --format gitlab -o cv.gl.json --format json -o cv.json 2>err; then
+    $PY - r.sarif cv.sarif <<'PY' && pass "convert: SARIF from the saved JSON has the scan's results and fingerprints" || bad "convert SARIF differs"
+import json, sys
+f = lambda p: sorted((x["ruleId"], x["partialFingerprints"]["vigilFinding/v1"]) for x in json.load(open(p))["runs"][0]["results"])
+a, b = f(sys.argv[1]), f(sys.argv[2])
+sys.exit(0 if a and a == b else 1)
+PY
+    $CK key r.json > k3; $CK key cv.json > k4
+    cmp -s k3 k4 && pass "convert: JSON to JSON keeps every finding" || bad "convert JSON round trip"
+    if [ -d "$schemas/gitlab-security-reports/15.0.7" ]; then
+        m=$(validate_gl cv.gl.json container-scanning-report-format.json 2>&1) &&
+            pass "convert: the GitLab report validates ($m)" || bad "convert GitLab schema" "$m"
+    fi
+else
+    bad "convert" "$(cat err)"
+fi
+"$VIGIL" convert r.json --fail-on HIGH >/dev/null 2>&1; rc=$?
+[ $rc = "$high" ] && pass "convert --fail-on HIGH gates like scan (exit $rc)" || bad "convert gate" "rc $rc want $high"
+"$VIGIL" convert r.json --policy x >/dev/null 2>&1; rc1=$?
+"$VIGIL" convert r.sarif >/dev/null 2>err; rc2=$?
+"$VIGIL" convert r.json --format cyclonedx >/dev/null 2>&1; rc3=$?
+[ "$rc1$rc2$rc3" = 222 ] && grep -q "not a Vigil scan report" err && pass "convert refuses unknown options, non-reports and cyclonedx (exit 2)" || bad "convert errors" "$rc1 $rc2 $rc3"
+
 # ---- the table: terminal width, location column, suppressed, licences ----------------------
 for cols in 80 100 132; do
     COLUMNS=$cols "$VIGIL" scan -q "$IMG" > tw.txt 2>/dev/null
@@ -285,7 +309,7 @@ then pass "version --format json: version, database path, build time, $( $PY -c 
 else bad "version --format json" "$(cat v.json)"; fi
 "$VIGIL" version --format json --db "$tmp/none.db" | $PY -c 'import json,sys; d=json.load(sys.stdin)["database"]; sys.exit(0 if not d["present"] and d["error"] else 1)' &&
     pass "version with a missing database says so (exit 0)" || bad "version missing db"
-cmds="scan sbom inspect ls pull config audit verify db serve watch vercmp version completion"
+cmds="scan sbom inspect ls pull config audit verify db serve watch vercmp version completion convert"
 "$top/scripts/gen-man.sh" "$VIGIL" > vigil.1 2>err.txt || bad "gen-man.sh" "$(cat err.txt)"
 man -l vigil.1 > man.txt 2>/dev/null || groff -man -Tascii vigil.1 > man.txt 2>/dev/null || cp vigil.1 man.txt
 "$VIGIL" completion bash > comp.bash

@@ -163,6 +163,16 @@ size_t vigil_report_failing(const vigil_report *r)
 	return r ? r->failing : 0;
 }
 
+size_t vigil_report_finding_count(const vigil_report *r)
+{
+	return r ? r->entries.len : 0;
+}
+
+const vigil_finding *vigil_report_finding(const vigil_report *r, size_t i)
+{
+	return r && i < r->entries.len ? &VIGIL_VEC_AT(&r->entries, vigil_finding, i) : NULL;
+}
+
 void vigil_report__counts(const vigil_report *r, int kind, size_t out[6])
 {
 	memset(out, 0, 6 * sizeof(size_t));
