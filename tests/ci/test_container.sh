@@ -36,6 +36,7 @@ stages=$(grep -c '^FROM ' "$top/Dockerfile")
 [ "$stages" -ge 2 ] && pass "Dockerfile has $stages stages" || bad "multi-stage"
 
 # run it on a fixture image, the database mounted read-only
+mkdir -p "$tmp/db"
 "$VIGIL" db update --from "$shared/vulndata" --db "$tmp/db/vigil.db" >"$tmp/db.log" 2>&1 || { bad "db update" "$(tail -3 "$tmp/db.log")"; exit 1; }
 chmod -R a+rX "$tmp/db"
 deb=$("$top/tests/fixtures/make-golden-debian.sh" 2>"$tmp/deb.log") || { bad "fixture" "$(tail -3 "$tmp/deb.log")"; exit 1; }
