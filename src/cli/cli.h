@@ -25,8 +25,8 @@ void cli_globals(int *argc, char **argv);
 /* Where the option being parsed came from ("VIGIL_X", "vigil.yaml:3"), NULL when from the
  * command line. */
 const char *cli_opt_origin(void);
-extern const char *cli_cmd; /* argv[1] */
-extern int cli_quiet;	    /* --quiet / --no-progress: no progress lines */
+extern const char *cli_cmd;  /* argv[1] */
+extern int cli_quiet;	     /* --quiet / --no-progress: no progress lines */
 extern unsigned cli_timeout; /* seconds, 0 = none */
 
 typedef struct cli {

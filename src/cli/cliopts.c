@@ -186,7 +186,8 @@ static void env_name(char *out, size_t n, const char *opt)
 {
 	size_t k = (size_t)snprintf(out, n, "VIGIL_");
 	for (; *opt && k + 1 < n; opt++)
-		out[k++] = *opt == '-' ? '_' : (char)(*opt >= 'a' && *opt <= 'z' ? *opt - 32 : *opt);
+		out[k++] =
+			*opt == '-' ? '_' : (char)(*opt >= 'a' && *opt <= 'z' ? *opt - 32 : *opt);
 	out[k] = '\0';
 }
 
@@ -348,7 +349,8 @@ static void session_start(int argc, char *const *argv, const char *shortopts,
 		char env[160], origin[4200];
 		const char *v;
 		size_t idx[64], n;
-		if (seen[i] || strcmp(o->name, "help") == 0 || strcmp(o->name, "password-stdin") == 0)
+		if (seen[i] || strcmp(o->name, "help") == 0 ||
+		    strcmp(o->name, "password-stdin") == 0)
 			continue;
 		env_name(env, sizeof(env), o->name);
 		if (!env_reserved(env) && (v = getenv(env)) != NULL) {
@@ -437,8 +439,8 @@ static unsigned parse_duration(const char *s)
 /* The command whose --timeout means the whole run (db update has its own). */
 static int timeout_applies(const char *cmd)
 {
-	static const char *const CMDS[] = {"scan",   "sbom",  "ls",	"inspect", "config",
-					   "audit",  "pull",  "verify", "convert"};
+	static const char *const CMDS[] = {"scan",  "sbom", "ls",     "inspect", "config",
+					   "audit", "pull", "verify", "convert"};
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(CMDS); i++)
 		if (strcmp(cmd, CMDS[i]) == 0)
 			return 1;
@@ -510,8 +512,7 @@ void cli_globals(int *argc, char **argv)
 	if (timeout_applies(cli_cmd) &&
 	    (v = global_value(timeout, "VIGIL_TIMEOUT", "timeout")) != NULL) {
 		if (!(cli_timeout = parse_duration(v)))
-			usage_die("--timeout takes a duration such as 90s, 5m or 1h, not", v,
-				  NULL);
+			usage_die("--timeout takes a duration such as 90s, 5m or 1h, not", v, NULL);
 		signal(SIGALRM, on_alarm);
 		alarm(cli_timeout);
 	}

@@ -10,7 +10,7 @@
 #include "cli.h"
 
 #define COMMANDS                                                                                   \
-	"inspect ls sbom scan pull config audit watch db serve vercmp verify version "           \
+	"inspect ls sbom scan pull config audit watch db serve vercmp verify version "             \
 	"completion convert help"
 
 void help_completion(void)

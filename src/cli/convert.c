@@ -29,7 +29,8 @@ void help_convert(void)
 	       "  -o, --output FILE     write the report of the --format before it to FILE\n"
 	       "  --template FILE       the template of --format template (docs/ci.md)\n"
 	       "  --severity LIST       keep only these severities\n"
-	       "  --ignore-unfixed      leave out vulnerabilities without a fix (also --only-fixed)\n"
+	       "  --ignore-unfixed      leave out vulnerabilities without a fix (also "
+	       "--only-fixed)\n"
 	       "  --only-fixed          the same\n"
 	       "  --show-suppressed     table: list suppressed findings with the reason\n"
 	       "  --exit-code N         exit N when a finding remains (0: never; not 2)\n"
@@ -41,8 +42,8 @@ void help_convert(void)
 
 static int rank(const char *s)
 {
-	static const char *const R[] = {"UNKNOWN", "NEGLIGIBLE", "LOW", "MEDIUM", "HIGH",
-					"CRITICAL"};
+	static const char *const R[] = {"UNKNOWN", "NEGLIGIBLE", "LOW",
+					"MEDIUM",  "HIGH",	 "CRITICAL"};
 	for (int k = 0; k < (int)VIGIL_ARRAY_LEN(R); k++)
 		if (s && strcasecmp(R[k], s) == 0)
 			return k;
@@ -103,8 +104,9 @@ int cmd_convert(int argc, char **argv)
 			break;
 		case O_EXIT:
 			if (vigil_parse_uint(&num, optarg, 255) < 0 || num > 255 || num == EXIT_ERR)
-				die_usage("convert", "--exit-code takes 0, 1 or 3-255 (2 is the error "
-						     "status)");
+				die_usage("convert",
+					  "--exit-code takes 0, 1 or 3-255 (2 is the error "
+					  "status)");
 			exit_code = (int)num;
 			break;
 		case O_FAIL:
@@ -165,7 +167,8 @@ int cmd_convert(int argc, char **argv)
 	size_t failing = 0;
 	for (size_t i = 0; error == 0 && i < vigil_report_finding_count(r); i++) {
 		const vigil_finding *f = vigil_report_finding(r, i);
-		failing += f->shown && !f->suppressed && (fail_on < 0 || rank(f->severity) >= fail_on);
+		failing +=
+			f->shown && !f->suppressed && (fail_on < 0 || rank(f->severity) >= fail_on);
 	}
 	vigil_report_free(r);
 	vigil_ctx_free(ctx);

@@ -281,7 +281,8 @@ int image_opt(cli *c, const char *cmd, int o, const char *arg)
 			size_t len = strcspn(p, ",");
 			if (len) {
 				if (*n >= 64)
-					die_usage(cmd, "at most 64 --skip-dirs / --skip-files globs");
+					die_usage(cmd,
+						  "at most 64 --skip-dirs / --skip-files globs");
 				char *g = strndup(p, len);
 				if (!g)
 					die_usage(cmd, "out of memory");

@@ -153,7 +153,8 @@ void help_scan(void)
 	       "%s"
 	       "\n"
 	       "Exit status: 0 no finding passed the gate (or no gate: no --exit-code nor\n"
-	       "--fail-on), 1 the gate failed (--fail-on, or --exit-code 1), N with --exit-code N,\n"
+	       "--fail-on), 1 the gate failed (--fail-on, or --exit-code 1), N with --exit-code "
+	       "N,\n"
 	       "2 error.\n",
 	       COMMON_HELP);
 }
@@ -185,8 +186,8 @@ static unsigned parse_scanners(const char *s)
 /* 1 NEGLIGIBLE .. 5 CRITICAL, 0 UNKNOWN; dies on another word. */
 static int severity_rank(const char *s)
 {
-	static const char *const R[] = {"UNKNOWN", "NEGLIGIBLE", "LOW", "MEDIUM", "HIGH",
-					"CRITICAL"};
+	static const char *const R[] = {"UNKNOWN", "NEGLIGIBLE", "LOW",
+					"MEDIUM",  "HIGH",	 "CRITICAL"};
 	for (int k = 0; k < (int)VIGIL_ARRAY_LEN(R); k++)
 		if (strcasecmp(R[k], s) == 0)
 			return k;
@@ -328,8 +329,9 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 			if (vigil_parse_uint(&n, optarg, 255) < 0 || n > 255)
 				die_usage("scan", "--exit-code takes a number from 0 to 255");
 			if (n == EXIT_ERR)
-				die_usage("scan", "--exit-code 2 is the error status; use 1 or 3-255 "
-						  "so that CI can tell a failed gate from an error");
+				die_usage("scan",
+					  "--exit-code 2 is the error status; use 1 or 3-255 "
+					  "so that CI can tell a failed gate from an error");
 			s->exit_code = (int)n;
 			s->exit_code_set = 1;
 			break;
@@ -416,9 +418,9 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		}
 	}
 	registry_opts_finish(&s->c, "scan");
-	static const char *const FORMATS[] = {"table",	   "json",   "sarif",
-					      "junit",	   "cyclonedx", "gitlab",
-					      "gitlab-dependency", "template"};
+	static const char *const FORMATS[] = {
+		"table",   "json", "sarif", "junit", "cyclonedx", "gitlab", "gitlab-dependency",
+		"template"};
 	if (s->nouts == 0)
 		s->outs[s->nouts++] = (scan_output){NULL, NULL};
 	for (int i = 0; i < s->nouts; i++) {
@@ -567,8 +569,8 @@ done:
 	for (size_t i = 0; error >= 0 && res && i < vigil_scan_result_count(res); i++) {
 		const vigil_finding *f = vigil_scan_result_get(res, i);
 		failing += f->shown && !f->suppressed &&
-			   (s.fail_on < 0 || severity_rank(f->severity ? f->severity : "UNKNOWN") >=
-						     s.fail_on);
+			   (s.fail_on < 0 ||
+			    severity_rank(f->severity ? f->severity : "UNKNOWN") >= s.fail_on);
 	}
 	vigil_scan_result_free(res);
 	vigil_engine_free(engine);

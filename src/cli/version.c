@@ -115,7 +115,8 @@ int cmd_version(int argc, char **argv)
 		printf("vigil %s\n%-16s", VIGIL_VERSION, "Database:");
 		put_safe(stdout, path);
 		if (db) {
-			printf("\n%-16s%d\n%-16s", "Schema:", vigil_db_schema_version(db), "Built:");
+			printf("\n%-16s%d\n%-16s", "Schema:", vigil_db_schema_version(db),
+			       "Built:");
 			put_safe(stdout, vigil_db_built(db));
 			if (age_ok)
 				printf(" (%.1f days ago)", age);

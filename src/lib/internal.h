@@ -17,7 +17,7 @@ struct vigil_ctx {
 	void *warn_payload;
 	const char *const *skip_dirs;  /* globs, NULL-terminated or NULL (borrowed) */
 	const char *const *skip_files; /* globs, NULL-terminated or NULL (borrowed) */
-	pthread_mutex_t lock; /* guards error and warn from worker threads */
+	pthread_mutex_t lock;	       /* guards error and warn from worker threads */
 	char error[1024];
 };
 

@@ -11,8 +11,8 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char *const FORMATS[] = {"table", "json", "sarif", "junit", "gitlab",
-					      "gitlab-dependency"};
+	static const char *const FORMATS[] = {"table", "json",	 "sarif",
+					      "junit", "gitlab", "gitlab-dependency"};
 	vigil_ctx *ctx = NULL;
 	vigil_report *r = NULL;
 	FILE *null = NULL;

@@ -11,14 +11,18 @@
 
 static const char REPORT[] =
 	"{\"vigil_version\": \"0.1.0\", \"image\": {\"name\": \"fuzz:1\"},"
-	" \"vulnerabilities\": [{\"id\": \"CVE-2024-1\", \"severity\": \"HIGH\", \"title\": \"t<&\\\"\","
+	" \"vulnerabilities\": [{\"id\": \"CVE-2024-1\", \"severity\": \"HIGH\", \"title\": "
+	"\"t<&\\\"\","
 	"  \"status\": \"fixed\", \"fixed_version\": \"2\", \"package\": {\"name\": \"p\","
 	"  \"version\": \"1\", \"type\": \"deb\", \"location\": \"/var/lib/dpkg/status\"},"
 	"  \"layer\": {\"index\": 0}}],"
-	" \"secrets\": [{\"rule_id\": \"aws\", \"severity\": \"CRITICAL\", \"path\": \"/a\", \"line\": 3}],"
+	" \"secrets\": [{\"rule_id\": \"aws\", \"severity\": \"CRITICAL\", \"path\": \"/a\", "
+	"\"line\": 3}],"
 	" \"malware\": null, \"misconfigurations\": null,"
-	" \"suppressed\": [{\"kind\": \"vulnerability\", \"id\": \"CVE-2\", \"reason\": \"policy: x\","
-	"  \"finding\": {\"id\": \"CVE-2\", \"severity\": \"LOW\", \"package\": {\"name\": \"q\"}}}]}";
+	" \"suppressed\": [{\"kind\": \"vulnerability\", \"id\": \"CVE-2\", \"reason\": \"policy: "
+	"x\","
+	"  \"finding\": {\"id\": \"CVE-2\", \"severity\": \"LOW\", \"package\": {\"name\": "
+	"\"q\"}}}]}";
 
 static int memfd_path(char path[64], const void *data, size_t size)
 {

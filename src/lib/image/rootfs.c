@@ -179,8 +179,7 @@ static int walk_dir(walk *w, int dirfd, uint32_t depth)
 		/* a directory walk has no total to show: the files seen so far */
 		uint64_t seen = atomic_load(&img->nfiles);
 		if (img->ctx->progress && (seen & 8191) == 0)
-			img->ctx->progress(seen, VIGIL_PROGRESS_FILES,
-					   img->ctx->progress_payload);
+			img->ctx->progress(seen, VIGIL_PROGRESS_FILES, img->ctx->progress_payload);
 		if (w->path.len > lim->max_path || depth + 1 > lim->max_depth) {
 			error = vigil_error_set(img->ctx, VIGIL_ELIMIT,
 						"%s: %s: path too long or too deep (raise with "

@@ -134,10 +134,11 @@ static int gl_dependency_files(vigil_jsonw *w, const vigil_inventory *inv)
 	for (size_t i = 0; i < k;) {
 		size_t j = i;
 		vigil_jsonw_obj_begin(w);
-		kv(w, "path", v[i]->location[0] == '/' && v[i]->location[1] ? v[i]->location + 1
-									  : v[i]->location);
-		kv(w, "package_manager", v[i]->cataloger && *v[i]->cataloger ? v[i]->cataloger
-									      : v[i]->type);
+		kv(w, "path",
+		   v[i]->location[0] == '/' && v[i]->location[1] ? v[i]->location + 1
+								 : v[i]->location);
+		kv(w, "package_manager",
+		   v[i]->cataloger && *v[i]->cataloger ? v[i]->cataloger : v[i]->type);
 		vigil_jsonw_key(w, "dependencies");
 		vigil_jsonw_arr_begin(w);
 		for (; j < k && strcmp(v[j]->location, v[i]->location) == 0; j++) {
@@ -224,9 +225,10 @@ static int gitlab(FILE *f, vigil_report *r, int dependency)
 		vigil_jsonw_key(w, "location");
 		vigil_jsonw_obj_begin(w);
 		if (dependency)
-			kv(w, "file", v->pkg->location && v->pkg->location[0] == '/'
-					      ? v->pkg->location + 1
-					      : v->pkg->location ? v->pkg->location : "image");
+			kv(w, "file",
+			   v->pkg->location && v->pkg->location[0] == '/' ? v->pkg->location + 1
+			   : v->pkg->location				  ? v->pkg->location
+									  : "image");
 		vigil_jsonw_key(w, "dependency");
 		vigil_jsonw_obj_begin(w);
 		vigil_jsonw_key(w, "package");
@@ -297,11 +299,11 @@ typedef struct tparser {
 #define T_MAX_SIZE (1 << 20)
 #define T_MAX_DEPTH 16
 
-static const char *const TOP_FIELDS[] = {"Target", "Total", "Failing", "Suppressed", "Version",
-					 "Distro"};
-static const char *const FINDING_FIELDS[] = {"Kind",	 "ID",	     "Severity", "Title",
-					     "Package",	 "Version",  "Fixed",	 "Status",
-					     "Location", "Layer",    "Reason",	 "Fingerprint"};
+static const char *const TOP_FIELDS[] = {"Target",     "Total",	  "Failing",
+					 "Suppressed", "Version", "Distro"};
+static const char *const FINDING_FIELDS[] = {"Kind",	 "ID",	    "Severity", "Title",
+					     "Package",	 "Version", "Fixed",	"Status",
+					     "Location", "Layer",   "Reason",	"Fingerprint"};
 static const char *const FILTERS[] = {"json", "xml", "upper", "lower"};
 
 static int tline(const tparser *t, const char *at)
@@ -314,9 +316,8 @@ static int tline(const tparser *t, const char *at)
 
 static int terr(tparser *t, const char *at, const char *msg, const char *what, size_t wlen)
 {
-	return vigil_error_set(t->ctx, VIGIL_EFORMAT, "%s:%d: %s%s%.*s", t->path, tline(t, at),
-			       msg, wlen ? ": " : "", (int)(wlen > 60 ? 60 : wlen),
-			       what ? what : "");
+	return vigil_error_set(t->ctx, VIGIL_EFORMAT, "%s:%d: %s%s%.*s", t->path, tline(t, at), msg,
+			       wlen ? ": " : "", (int)(wlen > 60 ? 60 : wlen), what ? what : "");
 }
 
 static int in_list(const char *const *l, size_t n, const char *s, size_t len)
@@ -349,8 +350,7 @@ static size_t field_name(const char **p, const char *end, const char **name)
 static int tparse(tparser *t, tnode **out, int in_range, const char **stop);
 
 /* Parses one action body [a, b) (without the braces). *kind: 0 node, 1 else, 2 end. */
-static int taction(tparser *t, const char *a, const char *b, int in_range, tnode **out,
-		   int *kind)
+static int taction(tparser *t, const char *a, const char *b, int in_range, tnode **out, int *kind)
 {
 	const char *p = a, *name = NULL;
 	size_t n;
@@ -370,7 +370,8 @@ static int taction(tparser *t, const char *a, const char *b, int in_range, tnode
 	if (!(nd = vigil_arena_alloc(t->arena, sizeof(*nd))))
 		return VIGIL_ENOMEM;
 	nd->line = tline(t, a);
-	if ((b - p >= 6 && strncmp(p, "range ", 6) == 0) || (b - p >= 3 && strncmp(p, "if ", 3) == 0)) {
+	if ((b - p >= 6 && strncmp(p, "range ", 6) == 0) ||
+	    (b - p >= 3 && strncmp(p, "if ", 3) == 0)) {
 		int range = p[0] == 'r';
 		const char *stop = NULL;
 		p += range ? 6 : 3;
@@ -387,7 +388,8 @@ static int taction(tparser *t, const char *a, const char *b, int in_range, tnode
 			nd->type = T_RANGE;
 			nd->suppressed = name[0] == 'S';
 		} else {
-			if (!(in_range ? in_list(FINDING_FIELDS, VIGIL_ARRAY_LEN(FINDING_FIELDS), name, n)
+			if (!(in_range ? in_list(FINDING_FIELDS, VIGIL_ARRAY_LEN(FINDING_FIELDS),
+						 name, n)
 				       : in_list(TOP_FIELDS, VIGIL_ARRAY_LEN(TOP_FIELDS), name, n)))
 				return terr(t, a, "unknown field", name, n);
 			nd->type = T_IF;
@@ -416,7 +418,8 @@ static int taction(tparser *t, const char *a, const char *b, int in_range, tnode
 		return terr(t, a, "expected .Field, range, if, else or end", a, (size_t)(b - a));
 	if (!(in_range ? in_list(FINDING_FIELDS, VIGIL_ARRAY_LEN(FINDING_FIELDS), name, n)
 		       : in_list(TOP_FIELDS, VIGIL_ARRAY_LEN(TOP_FIELDS), name, n)))
-		return terr(t, a, in_range ? "unknown finding field" : "unknown field (outside range)",
+		return terr(t, a,
+			    in_range ? "unknown finding field" : "unknown field (outside range)",
 			    name, n);
 	nd->type = T_FIELD;
 	nd->text = name;

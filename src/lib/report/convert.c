@@ -51,7 +51,7 @@ static const char *const *strv(loader *l, json_t *o, const char *key)
 	}
 	size_t k = 0;
 	json_array_foreach(v, i, x) if (json_is_string(x) &&
-					 (out[k] = vigil_arena_strdup(l->a, json_string_value(x))))
+					(out[k] = vigil_arena_strdup(l->a, json_string_value(x))))
 		k++;
 	out[k] = NULL;
 	return out;
@@ -120,9 +120,18 @@ static void vuln(loader *l, json_t *o, const char *reason)
 	v->suppressed = reason;
 	if (!v->id)
 		v->id = "";
-	vigil_finding f = {VIGIL_FINDING_VULN, v->id,	     v->severity, v->title,
-			   p->location,	       p,	     p->layer,	  str(l, ly, "diff_id"),
-			   NULL,	       0,	     v->fixed != NULL, v};
+	vigil_finding f = {VIGIL_FINDING_VULN,
+			   v->id,
+			   v->severity,
+			   v->title,
+			   p->location,
+			   p,
+			   p->layer,
+			   str(l, ly, "diff_id"),
+			   NULL,
+			   0,
+			   v->fixed != NULL,
+			   v};
 	add(l, &f, reason);
 }
 
@@ -149,8 +158,9 @@ static void secret(loader *l, json_t *o, const char *reason)
 		s->rule_id = "";
 	if (!s->path)
 		s->path = "";
-	vigil_finding f = {VIGIL_FINDING_SECRET, s->rule_id, s->severity, s->title, s->path, NULL,
-			   s->layer, str(l, o, "diff_id"), NULL, 0, 1, s};
+	vigil_finding f = {
+		VIGIL_FINDING_SECRET, s->rule_id, s->severity, s->title, s->path, NULL, s->layer,
+		str(l, o, "diff_id"), NULL,	  0,	       1,	 s};
 	add(l, &f, reason);
 }
 
@@ -175,8 +185,9 @@ static void malware(loader *l, json_t *o, const char *reason)
 		m->rule = "";
 	if (!m->path)
 		m->path = "";
-	vigil_finding f = {VIGIL_FINDING_MALWARE, m->rule, m->severity, m->title, m->path, NULL,
-			   m->layer, str(l, o, "diff_id"), NULL, 0, 1, m};
+	vigil_finding f = {
+		VIGIL_FINDING_MALWARE, m->rule, m->severity, m->title, m->path, NULL, m->layer,
+		str(l, o, "diff_id"),  NULL,	0,	     1,	       m};
 	add(l, &f, reason);
 }
 
@@ -203,8 +214,8 @@ static void check(loader *l, json_t *o, int kind, const char *reason)
 	c->line = num(o, "line", 0);
 	c->object = str(l, o, "object");
 	c->layer = num(o, "layer", -1);
-	vigil_finding f = {kind, ci->id, c->severity, ci->title, c->file, NULL, c->layer, NULL,
-			   NULL, 0,	 1,	 c};
+	vigil_finding f = {kind,     ci->id, c->severity, ci->title, c->file, NULL,
+			   c->layer, NULL,   NULL,	  0,	     1,	      c};
 	add(l, &f, reason);
 }
 
@@ -230,8 +241,8 @@ static void one(loader *l, int kind, json_t *o, const char *reason)
 int vigil_report_load_json(vigil_report **out, vigil_ctx *ctx, const char *path,
 			   const vigil_report_opts *opts)
 {
-	static const char *const SECTIONS[VIGIL_K_COUNT] = {"vulnerabilities", "secrets",
-							    "malware", "misconfigurations", "trust"};
+	static const char *const SECTIONS[VIGIL_K_COUNT] = {"vulnerabilities", "secrets", "malware",
+							    "misconfigurations", "trust"};
 	struct stat st;
 	json_error_t je;
 	json_t *root = NULL, *x;
@@ -245,8 +256,8 @@ int vigil_report_load_json(vigil_report **out, vigil_ctx *ctx, const char *path,
 	if (st.st_size > CONVERT_MAX_SIZE)
 		return vigil_error_set(ctx, VIGIL_ELIMIT, "%s: larger than 512 MiB", path);
 	if (!(root = json_load_file(path, JSON_REJECT_DUPLICATES, &je)))
-		return vigil_error_set(ctx, VIGIL_EFORMAT, "%s:%d: not valid JSON: %s", path, je.line,
-				       je.text);
+		return vigil_error_set(ctx, VIGIL_EFORMAT, "%s:%d: not valid JSON: %s", path,
+				       je.line, je.text);
 	if (!json_is_object(root) || !json_is_string(json_object_get(root, "vigil_version"))) {
 		json_decref(root);
 		return vigil_error_set(ctx, VIGIL_EFORMAT,
@@ -275,10 +286,12 @@ int vigil_report_load_json(vigil_report **out, vigil_ctx *ctx, const char *path,
 		const char *reason = str(&l, x, "reason");
 		for (int k = 0; kind && k < VIGIL_K_COUNT; k++)
 			if (strcmp(kind, VIGIL_KIND_NAMES[k]) == 0)
-				one(&l, k, json_object_get(x, "finding"), reason ? reason : "suppressed");
+				one(&l, k, json_object_get(x, "finding"),
+				    reason ? reason : "suppressed");
 	}
-	json_array_foreach(json_object_get(root, "warnings"), i, x) if (json_is_string(x) && !l.error)
-		l.error = vigil_report_warn(r, json_string_value(x));
+	json_array_foreach(json_object_get(root, "warnings"), i,
+			   x) if (json_is_string(x) && !l.error) l.error =
+		vigil_report_warn(r, json_string_value(x));
 	json_decref(root);
 	if (l.error < 0) {
 		vigil_report_free(r);

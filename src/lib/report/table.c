@@ -257,7 +257,7 @@ static int license_table(FILE *f, const vigil_report *r)
 	for (size_t i = 0; i < n; i++) {
 		const vigil_pkg *p = v[i];
 		int first = 1, same = i && p->license && v[i - 1]->license &&
-				     strcmp(p->license, v[i - 1]->license) == 0;
+				      strcmp(p->license, v[i - 1]->license) == 0;
 		cell(f, c, L_LIC, L_N, &first, same ? "" : p->license ? p->license : "(unknown)");
 		cell(f, c, L_PKG, L_N, &first, p->name);
 		cell(f, c, L_VER, L_N, &first, p->version);
