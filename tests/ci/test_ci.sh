@@ -369,7 +369,8 @@ else
     bad "--skip-dirs on a root filesystem" "$got listed, find says $want"
 fi
 "$VIGIL" ls -q "$IMG" --skip-dirs '/usr/share/*' > ls-oci.txt 2>/dev/null
-! awk '{print $5}' ls-oci.txt | grep -qE '^/usr/share/[^/]+/' && awk '{print $5}' ls-oci.txt | grep -q '^/usr/share/' &&
+! awk '{print $5}' ls-oci.txt | grep -qE '^/usr/share/' && awk '{print $5}' ls-oci.txt | grep -qx '/usr/share' &&
+    awk '{print $5}' ls-all.txt | grep -q '^/usr/share/doc/' &&
     pass "--skip-dirs with a glob on an OCI image's layers" || bad "--skip-dirs on an image"
 "$VIGIL" scan -q "$IMG" --skip-files /var/lib/dpkg/status --format json -o skipf.json 2>/dev/null
 [ "$($CK count skipf.json)" = 0 ] && [ "$($CK count all.json)" != 0 ] &&
