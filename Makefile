@@ -30,7 +30,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
 LIBA_OBJ := $(LIB_SRC:%.c=$(BA)/%.o)
 ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all asan fuzz fuzz-long check test deps demo clean format bench print-libs man
+.PHONY: all asan fuzz fuzz-long check test deps demo clean format bench print-libs mutate man
 
 # the man page, generated from the help texts (scripts/gen-man.sh)
 man: $(B)/vigil.1
@@ -120,6 +120,12 @@ FUZZ_MINUTES ?= 10
 FUZZ_TARGETS ?= $(FUZZ_NAMES:fuzz_%=%)
 fuzz-long: $(FUZZ_TARGETS:%=$(BF)/fuzz_%)
 	@scripts/fuzz-long.sh $(FUZZ_MINUTES) $(FUZZ_TARGETS)
+
+# Mutation testing: each deliberate bug of tests/mutate/mutations.txt applied to a copy of
+# the tree, rebuilt and run against the suites it names; prints which were caught. Long
+# (minutes per mutation); not part of `make check`.
+mutate:
+	@scripts/mutate.py $(if $(MUTATIONS),--only $(MUTATIONS))
 
 deps:
 	@scripts/install-deps.sh

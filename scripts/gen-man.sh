@@ -4,7 +4,7 @@
 # (make man writes build/vigil.1; tests/ci/test_ci.sh checks every command's options).
 set -euo pipefail
 vigil=${1:-build/vigil}
-cmds="scan sbom inspect ls pull config audit verify db serve watch vercmp version completion convert"
+cmds="scan sbom inspect ls pull config audit verify db serve watch vercmp version completion convert admission-config"
 # roff-escape: backslashes, and a line starting with . or ' would be a request
 esc() { sed -e 's/\\/\\e/g' -e "s/^\\([.']\\)/\\\\\\&\\1/"; }
 version=$("$vigil" --version | awk '{print $2}')

@@ -11,7 +11,7 @@
 
 #define COMMANDS                                                                                   \
 	"inspect ls sbom scan pull config audit watch db serve vercmp verify version "             \
-	"completion convert help"
+	"completion convert admission-config help"
 
 void help_completion(void)
 {

@@ -309,7 +309,7 @@ then pass "version --format json: version, database path, build time, $( $PY -c 
 else bad "version --format json" "$(cat v.json)"; fi
 "$VIGIL" version --format json --db "$tmp/none.db" | $PY -c 'import json,sys; d=json.load(sys.stdin)["database"]; sys.exit(0 if not d["present"] and d["error"] else 1)' &&
     pass "version with a missing database says so (exit 0)" || bad "version missing db"
-cmds="scan sbom inspect ls pull config audit verify db serve watch vercmp version completion convert"
+cmds="scan sbom inspect ls pull config audit verify db serve watch vercmp version completion convert admission-config"
 "$top/scripts/gen-man.sh" "$VIGIL" > vigil.1 2>err.txt || bad "gen-man.sh" "$(cat err.txt)"
 man -l vigil.1 > man.txt 2>/dev/null || groff -man -Tascii vigil.1 > man.txt 2>/dev/null || cp vigil.1 man.txt
 "$VIGIL" completion bash > comp.bash
