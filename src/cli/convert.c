@@ -164,11 +164,10 @@ int cmd_convert(int argc, char **argv)
 		error = vigil_error_set(ctx, VIGIL_EIO, "writing the report failed");
 	if (error < 0)
 		print_error(vigil_ctx_error(ctx)[0] ? vigil_ctx_error(ctx) : "out of memory");
-	size_t failing = 0;
-	for (size_t i = 0; error == 0 && i < vigil_report_finding_count(r); i++) {
+	size_t failing = error == 0 && fail_on < 0 ? vigil_report_failing(r) : 0;
+	for (size_t i = 0; error == 0 && fail_on >= 0 && i < vigil_report_finding_count(r); i++) {
 		const vigil_finding *f = vigil_report_finding(r, i);
-		failing +=
-			f->shown && !f->suppressed && (fail_on < 0 || rank(f->severity) >= fail_on);
+		failing += f->shown && !f->suppressed && rank(f->severity) >= fail_on;
 	}
 	vigil_report_free(r);
 	vigil_ctx_free(ctx);

@@ -565,12 +565,14 @@ int cmd_scan(int argc, char **argv)
 done:
 	if (error < 0)
 		print_error(vigil_ctx_error(ctx)[0] ? vigil_ctx_error(ctx) : "out of memory");
-	size_t failing = 0;
-	for (size_t i = 0; error >= 0 && res && i < vigil_scan_result_count(res); i++) {
+	/* the gate: the report's failing count, or with --fail-on those at that severity or
+	 * higher */
+	size_t failing = error < 0 || s.fail_on >= 0 ? 0 : vigil_scan_result_failing(res);
+	for (size_t i = 0; error >= 0 && s.fail_on >= 0 && res && i < vigil_scan_result_count(res);
+	     i++) {
 		const vigil_finding *f = vigil_scan_result_get(res, i);
 		failing += f->shown && !f->suppressed &&
-			   (s.fail_on < 0 ||
-			    severity_rank(f->severity ? f->severity : "UNKNOWN") >= s.fail_on);
+			   severity_rank(f->severity ? f->severity : "UNKNOWN") >= s.fail_on;
 	}
 	vigil_scan_result_free(res);
 	vigil_engine_free(engine);
