@@ -53,4 +53,16 @@ int vigil_serve__check_ref(vigil_server *srv, const char *ref, char *msg, size_t
 /* HMAC-SHA256 signature header value "t=T,v1=HEX" of body with secret into out. */
 int vigil_serve__sign(char *out, size_t outlen, const char *secret, int64_t t, const char *body);
 
+/* A web file of the dashboard built into the binary (web/, scripts/embed-web.sh). */
+typedef struct vigil_serve_asset {
+	const char *path, *type, *etag;
+	const unsigned char *data;
+	size_t len;
+} vigil_serve_asset;
+/* The built-in file for a request path ("/" is /index.html), or NULL. */
+const vigil_serve_asset *vigil_serve__asset(const char *path);
+/* Answers the dashboard's API routes (dashboard.c) for an authenticated request: 1 when
+ * the path is one of them (*status, *out set as vigil_serve__handle does), else 0. */
+int vigil_serve__dashboard(vigil_server *srv, const vigil_serve_req *req, int *status, char **out);
+
 #endif

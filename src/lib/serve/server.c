@@ -57,6 +57,34 @@ static enum MHD_Result respond(struct MHD_Connection *c, int status, char *body,
 	return ret;
 }
 
+/* A built-in web file of the dashboard with its security and caching headers; 304 when
+ * the client's If-None-Match names the current ETag. */
+static enum MHD_Result respond_asset(struct MHD_Connection *c, const vigil_serve_asset *a,
+				     int *status)
+{
+	const char *inm =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	int fresh = inm && strstr(inm, a->etag);
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+		fresh ? 0 : a->len, (void *)a->data, MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	*status = fresh ? 304 : 200;
+	MHD_add_response_header(r, "Content-Type", a->type);
+	MHD_add_response_header(r, "ETag", a->etag);
+	MHD_add_response_header(r, "Cache-Control", "no-cache");
+	MHD_add_response_header(r, "Content-Security-Policy",
+				"default-src 'self'; script-src 'self'; style-src 'self'; "
+				"img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+				"base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)*status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 static void log_request(struct MHD_Connection *c, const char *method, const char *url, int status,
 			const struct timespec *t0)
 {
@@ -110,6 +138,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (r->answered)
 		return MHD_YES;
+	const vigil_serve_asset *asset;
+	if ((!strcmp(method, "GET") || !strcmp(method, "HEAD")) &&
+	    (asset = vigil_serve__asset(url))) {
+		int st = 500;
+		enum MHD_Result ret = respond_asset(c, asset, &st);
+		log_request(c, method, url, st, &r->t0);
+		return ret;
+	}
 	vigil_buf_cstr(&r->body);
 	vigil_serve_req req = {
 		method,
