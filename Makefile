@@ -30,7 +30,12 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
 LIBA_OBJ := $(LIB_SRC:%.c=$(BA)/%.o)
 ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all asan fuzz fuzz-long check test deps demo clean format bench print-libs mutate
+.PHONY: all asan fuzz fuzz-long check test deps demo clean format bench print-libs mutate man
+
+# the man page, generated from the help texts (scripts/gen-man.sh)
+man: $(B)/vigil.1
+$(B)/vigil.1: $(B)/vigil scripts/gen-man.sh
+	scripts/gen-man.sh $(B)/vigil > $@.tmp && mv $@.tmp $@
 
 # eBPF sensor of `vigil watch`: vmlinux.h dumped from the running kernel's BTF, the
 # BPF object built with clang -target bpf and a libbpf skeleton that sensor.c includes

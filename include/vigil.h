@@ -72,6 +72,13 @@ const vigil_limits *vigil_ctx_limits(const vigil_ctx *ctx);
 /* 0 means one per core. */
 void vigil_ctx_set_threads(vigil_ctx *ctx, int threads);
 void vigil_ctx_set_progress(vigil_ctx *ctx, vigil_progress_cb cb, void *payload);
+/* Files left out of every image read with this context (no record, no analysis): paths
+ * under a directory matching one of `dirs`, or matching one of `files`. Globs as fnmatch(3)
+ * without flags ('*' also matches '/'), against the absolute path ("/usr/share/doc/ *").
+ * Both NULL-terminated or NULL; borrowed: they must outlive the context. */
+void vigil_ctx_set_skip(vigil_ctx *ctx, const char *const *dirs, const char *const *files);
+/* A root filesystem directory reports progress with this `total`: `done` counts files. */
+#define VIGIL_PROGRESS_FILES UINT64_MAX
 void vigil_ctx_set_warn(vigil_ctx *ctx, vigil_warn_cb cb, void *payload);
 
 /* ---- files of the merged view --------------------------------------------------- */

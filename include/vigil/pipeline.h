@@ -35,6 +35,10 @@ typedef struct vigil_finding {
 				   trust) by kind */
 } vigil_finding;
 
+/* Every finding of a report (also filtered and suppressed ones). Borrowed. */
+size_t vigil_report_finding_count(const vigil_report *r);
+const vigil_finding *vigil_report_finding(const vigil_report *r, size_t i);
+
 /* ---- the engine: compiled once, shared by every scan ----------------------------------- */
 
 enum {
@@ -138,6 +142,9 @@ const char *const *vigil_scan_result_tags(const vigil_scan_result *r);
 const char *vigil_scan_result_db_built(const vigil_scan_result *r);
 /* format: "table", "json", "sarif", "junit", "cyclonedx", "html" (see vigil_report_write). */
 int vigil_scan_result_write(FILE *f, vigil_scan_result *r, const char *format);
+/* With write options (template, suppressed findings, table width, licences). */
+int vigil_scan_result_write_ext(FILE *f, vigil_scan_result *r, const char *format,
+				const vigil_write_opts *opts);
 void vigil_scan_result_free(vigil_scan_result *r);
 
 #endif

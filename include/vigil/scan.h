@@ -84,6 +84,19 @@ typedef struct vigil_report_opts {
 		NULL, 0, 0, NULL                                                                   \
 	}
 
+/* How a report is written, beyond its format (docs/ci.md). */
+typedef struct vigil_write_opts {
+	const char *template_path; /* format "template": the template file */
+	int show_suppressed;	   /* table: list suppressed findings with their reason */
+	int width;		   /* table: the terminal's columns; 0 = no limit */
+	int licenses;		   /* table: add the packages' licences */
+} vigil_write_opts;
+
+#define VIGIL_WRITE_OPTS_INIT                                                                      \
+	{                                                                                          \
+		NULL, 0, 0, 0                                                                      \
+	}
+
 /* A report of one target. The parts are borrowed; any may be NULL (that scanner did not
  * run). `img` and `inv` may be NULL for configuration-only reports. */
 int vigil_report_new(vigil_report **out, vigil_ctx *ctx, const char *target, vigil_image *img,
@@ -102,8 +115,20 @@ int vigil_report_warn(vigil_report *r, const char *msg);
 int vigil_report_apply(vigil_report *r, const vigil_policy *p);
 /* Findings that pass the filters and are not suppressed. */
 size_t vigil_report_failing(const vigil_report *r);
+
 /* format: "table", "json", "sarif", "junit", "cyclonedx", "html". VIGIL_EINVAL for another. */
 int vigil_report_write(FILE *f, vigil_report *r, const char *format);
+/* The same with options; formats also "gitlab" (container scanning), "gitlab-dependency"
+ * (language packages) and "template" (opts->template_path; VIGIL_EFORMAT with the line for
+ * a malformed template). `opts` may be NULL. */
+int vigil_report_write_ext(FILE *f, vigil_report *r, const char *format,
+			   const vigil_write_opts *opts);
 void vigil_report_free(vigil_report *r);
+/* A report read back from Vigil's scan JSON (docs/scan-json.md), for writing it in another
+ * format without the image (`vigil convert`); `opts` filters again (severities, unfixed).
+ * VIGIL_EFORMAT for a file that is not such a report, VIGIL_ELIMIT past 512 MiB. CycloneDX
+ * cannot be written from it (it needs the image). Free with vigil_report_free. */
+int vigil_report_load_json(vigil_report **out, vigil_ctx *ctx, const char *path,
+			   const vigil_report_opts *opts);
 
 #endif

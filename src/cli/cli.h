@@ -10,6 +10,25 @@
 
 #define EXIT_ERR 2
 
+/* ---- cliopts.c: every command's options go through cli_getopt ---- */
+struct option;
+/* getopt_long with exact long options only, plus the command's options from VIGIL_*
+ * variables and the config file (a command-line option wins, then the environment). */
+int cli_getopt(int argc, char *const *argv, const char *shortopts, const struct option *lo,
+	       int *longindex);
+#ifndef CLI_OPTS_IMPL
+#define getopt_long cli_getopt
+#endif
+/* Takes --config, --quiet, --no-progress and --timeout out of argv (they apply to every
+ * command), loads the config file and arms the timeout. Called by main. */
+void cli_globals(int *argc, char **argv);
+/* Where the option being parsed came from ("VIGIL_X", "vigil.yaml:3"), NULL when from the
+ * command line. */
+const char *cli_opt_origin(void);
+extern const char *cli_cmd;  /* argv[1] */
+extern int cli_quiet;	     /* --quiet / --no-progress: no progress lines */
+extern unsigned cli_timeout; /* seconds, 0 = none */
+
 typedef struct cli {
 	const char *format;
 	const char *tag, *platform;
@@ -24,6 +43,9 @@ typedef struct cli {
 	vigil_registry_opts reg;
 	const char *insecure[33];
 	int ninsecure;
+	/* --skip-dirs / --skip-files globs (NULL-terminated) and whether --max-files was given */
+	const char *skip_dirs[65], *skip_files[65];
+	int nskip_dirs, nskip_files, max_files_set;
 } cli;
 
 /* getopt codes of the long options (shared by the commands' tables) */
@@ -47,7 +69,19 @@ enum {
 	OPT_AUTHFILE,
 	OPT_USERNAME,
 	OPT_PASSWORD_STDIN,
+	OPT_SKIP_DIRS,
+	OPT_SKIP_FILES,
 };
+
+/* The long options of --skip-dirs / --skip-files (image commands). */
+#define SKIP_LONGOPTS                                                                              \
+	{"skip-dirs", required_argument, NULL, OPT_SKIP_DIRS},                                     \
+	{                                                                                          \
+		"skip-files", required_argument, NULL, OPT_SKIP_FILES                              \
+	}
+/* Applies the skip globs and, for a root filesystem directory without --max-files, the
+ * host-sized file limit to the context (before the image is opened). */
+void image_ctx_setup(cli *c, vigil_ctx *ctx, const char *ref);
 
 /* The registry options' long-option entries, for every command that opens images. */
 #define REGISTRY_LONGOPTS                                                                          \
@@ -109,4 +143,10 @@ void help_scan(void);
 void help_config(void);
 void help_audit(void);
 void help_verify(void);
+int cmd_version(int argc, char **argv);
+void help_version(void);
+int cmd_completion(int argc, char **argv);
+int cmd_convert(int argc, char **argv);
+void help_convert(void);
+void help_completion(void);
 #endif

@@ -225,6 +225,7 @@ int cmd_db(int argc, char **argv)
 			die_usage("db", "unknown option");
 		}
 	}
+	uo.quiet |= cli_quiet;
 	int nargs = argc - 1 - optind;
 	int file_cmd = strcmp(sub, "export") == 0 || strcmp(sub, "import") == 0;
 	if (strcmp(sub, "lookup") == 0 ? nargs != 2 : file_cmd ? nargs != 1 : nargs != 0)

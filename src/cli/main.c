@@ -32,8 +32,9 @@ void print_error(const char *msg)
 
 void die_usage(const char *cmd, const char *msg)
 {
-	fprintf(stderr, "vigil: error: %s\nRun 'vigil %s --help' for usage.\n", msg,
-		cmd ? cmd : "");
+	const char *origin = cli_opt_origin();
+	fprintf(stderr, "vigil: error: %s%s%s%s\nRun 'vigil %s --help' for usage.\n", msg,
+		origin ? " (from " : "", origin ? origin : "", origin ? ")" : "", cmd ? cmd : "");
 	exit(EXIT_ERR);
 }
 
@@ -59,10 +60,14 @@ const char COMMON_HELP[] =
 	"  --tag TAG             choose an image by tag when the archive holds several\n"
 	"  --platform OS/ARCH[/VARIANT]  choose from a multi-platform index (default: the host's)\n"
 	"  --threads N           layers decompressed in parallel (default: one per core)\n"
-	"  -q, --quiet           no progress on stderr\n"
+	"  -q, --quiet           no progress on stderr (also --no-progress)\n"
+	"  --skip-dirs GLOB      leave out directories matching GLOB and what is below\n"
+	"                        them (repeatable, or comma-separated; e.g. '/usr/share/doc')\n"
+	"  --skip-files GLOB     leave out files matching GLOB (repeatable)\n"
 	"\n"
 	"Limits (hostile images stop with a clear error; raise them for huge images):\n"
-	"  --max-files N         tar entries over all layers (default 500000)\n"
+	"  --max-files N         tar entries over all layers (default 500000; 5000000 for a\n"
+	"                        root filesystem directory such as rootfs:/)\n"
 	"  --max-bytes SIZE      uncompressed bytes over all layers (default 64G)\n"
 	"  --max-file-size SIZE  larger files are listed but not analyzed (default 256M)\n"
 	"  --max-json-size SIZE  manifest, index and config documents (default 16M)\n"
@@ -149,7 +154,9 @@ static void help_main(void)
 	       "                        print the Kubernetes ValidatingWebhookConfiguration\n"
 	       "  vercmp SCHEME A B     compare versions as dpkg, apk, rpm, npm, pip... do\n"
 	       "  verify IMAGE --key K  verify the image's cosign signatures with a public key\n"
-	       "  version               print the version\n"
+	       "  version               print the version and the database's details\n"
+	       "  completion SHELL      shell completion for bash, zsh or fish\n"
+	       "  convert REPORT.json   write a saved scan report in other formats\n"
 	       "  help [COMMAND]        show help\n"
 	       "\n"
 	       "Run 'vigil COMMAND --help' for the options of a command.\n",
@@ -168,6 +175,26 @@ void on_warn(const char *msg, void *payload)
 	fputc('\n', stderr);
 }
 
+void image_ctx_setup(cli *c, vigil_ctx *ctx, const char *ref)
+{
+	struct stat st;
+	char layout[4200];
+	const char *dir = strncmp(ref, "rootfs:", 7) == 0 ? ref + 7 : NULL;
+	/* a directory that is not an OCI layout is read as a root filesystem */
+	if (!dir && !strchr(ref, ':') && stat(ref, &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(layout, sizeof(layout), "%s/oci-layout", ref);
+		if (access(layout, F_OK) != 0)
+			dir = ref;
+	}
+	if (dir && !c->max_files_set) {
+		vigil_limits l = c->limits;
+		l.max_files = 5000000; /* a host's / holds a few million files */
+		vigil_ctx_set_limits(ctx, &l);
+	}
+	vigil_ctx_set_skip(ctx, c->nskip_dirs ? c->skip_dirs : NULL,
+			   c->nskip_files ? c->skip_files : NULL);
+}
+
 void on_progress(uint64_t done, uint64_t total, void *payload)
 {
 	cli *c = payload;
@@ -178,6 +205,11 @@ void on_progress(uint64_t done, uint64_t total, void *payload)
 	if (dt < 0.1 && done < total)
 		return;
 	c->last = now;
+	if (total == VIGIL_PROGRESS_FILES) { /* a directory: files so far, no total */
+		fprintf(stderr, "\r\033[Kreading files: %" PRIu64, done);
+		c->progress_shown = 1;
+		return;
+	}
 	fprintf(stderr, "\r\033[Kreading layers: %3d%% (%s of %s)",
 		total ? (int)(done * 100 / total) : 100, vigil_human_size(a, sizeof(a), done),
 		vigil_human_size(b, sizeof(b), total));
@@ -205,6 +237,7 @@ static const struct option LONGOPTS[] = {
 	{"max-path", required_argument, NULL, OPT_MAX_PATH},
 	{"max-layers", required_argument, NULL, OPT_MAX_LAYERS},
 	REGISTRY_LONGOPTS,
+	SKIP_LONGOPTS,
 	{"keep-os-owned", no_argument, NULL, OPT_KEEP_OS_OWNED},
 	{"max-archive-size", required_argument, NULL, OPT_MAX_ARCHIVE},
 	{"output", required_argument, NULL, 'o'},
@@ -240,7 +273,29 @@ int image_opt(cli *c, const char *cmd, int o, const char *arg)
 		break;
 	case OPT_MAX_FILES:
 		c->limits.max_files = num_arg(cmd, "--max-files", arg, 0, UINT64_MAX);
+		c->max_files_set = 1;
 		break;
+	case OPT_SKIP_DIRS:
+	case OPT_SKIP_FILES: {
+		const char **v = o == OPT_SKIP_DIRS ? c->skip_dirs : c->skip_files;
+		int *n = o == OPT_SKIP_DIRS ? &c->nskip_dirs : &c->nskip_files;
+		/* comma-separated lists too; the pieces are copied once and live to exit */
+		for (const char *p = arg; *p;) {
+			size_t len = strcspn(p, ",");
+			if (len) {
+				if (*n >= 64)
+					die_usage(cmd,
+						  "at most 64 --skip-dirs / --skip-files globs");
+				char *g = strndup(p, len);
+				if (!g)
+					die_usage(cmd, "out of memory");
+				v[(*n)++] = g;
+				v[*n] = NULL;
+			}
+			p += len + (p[len] == ',');
+		}
+		break;
+	}
 	case OPT_MAX_BYTES:
 		c->limits.max_bytes = num_arg(cmd, "--max-bytes", arg, 1, UINT64_MAX);
 		break;
@@ -375,9 +430,10 @@ int load_image_inv(cli *c, vigil_image **out, vigil_inventory **inv, const char 
 		return EXIT_ERR;
 	}
 	vigil_ctx_set_limits(c->ctx, &c->limits);
+	image_ctx_setup(c, c->ctx, ref);
 	vigil_ctx_set_threads(c->ctx, c->threads);
 	vigil_ctx_set_warn(c->ctx, on_warn, c);
-	if (!c->quiet && isatty(2))
+	if (!c->quiet && !cli_quiet && isatty(2))
 		vigil_ctx_set_progress(c->ctx, on_progress, c);
 	oo.tag = c->tag;
 	oo.platform = c->platform;
@@ -1005,6 +1061,7 @@ static int cmd_sbom(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	cli_globals(&argc, argv);
 	if (argc < 2) {
 		help_main();
 		return EXIT_ERR;
@@ -1038,10 +1095,16 @@ int main(int argc, char **argv)
 		return cmd_pull(argc - 1, argv + 1);
 	if (strcmp(cmd, "watch") == 0)
 		return cmd_watch(argc - 1, argv + 1);
-	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+	if (strcmp(cmd, "--version") == 0) {
 		printf("vigil %s\n", VIGIL_VERSION);
 		return 0;
 	}
+	if (strcmp(cmd, "version") == 0)
+		return cmd_version(argc - 1, argv + 1);
+	if (strcmp(cmd, "completion") == 0)
+		return cmd_completion(argc - 1, argv + 1);
+	if (strcmp(cmd, "convert") == 0)
+		return cmd_convert(argc - 1, argv + 1);
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
 		if (argc > 2 && strcmp(argv[2], "ls") == 0)
 			help_ls();
@@ -1065,6 +1128,12 @@ int main(int argc, char **argv)
 			help_admission();
 		else if (argc > 2 && strcmp(argv[2], "pull") == 0)
 			help_pull();
+		else if (argc > 2 && strcmp(argv[2], "version") == 0)
+			help_version();
+		else if (argc > 2 && strcmp(argv[2], "completion") == 0)
+			help_completion();
+		else if (argc > 2 && strcmp(argv[2], "convert") == 0)
+			help_convert();
 		else
 			help_main();
 		return 0;

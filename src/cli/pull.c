@@ -75,7 +75,7 @@ int cmd_pull(int argc, char **argv)
 	vigil_ctx_set_limits(c.ctx, &c.limits);
 	vigil_ctx_set_threads(c.ctx, c.threads);
 	vigil_ctx_set_warn(c.ctx, on_warn, &c);
-	if (!c.quiet && isatty(2))
+	if (!c.quiet && !cli_quiet && isatty(2))
 		vigil_ctx_set_progress(c.ctx, on_progress, &c);
 	oo.platform = c.platform;
 	oo.registry = &c.reg;
@@ -91,7 +91,7 @@ int cmd_pull(int argc, char **argv)
 		return EXIT_ERR;
 	}
 	progress_done(&c);
-	if (!c.quiet)
+	if (!c.quiet && !cli_quiet)
 		fprintf(stderr, "vigil: pulled %s (%s) to %s\n", vigil_image_manifest_digest(img),
 			vigil_image_tags(img)[0] ? vigil_image_tags(img)[0] : "", c.output);
 	vigil_image_free(img);

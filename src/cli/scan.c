@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "../lib/util/util.h"
@@ -46,20 +47,34 @@ enum {
 	OPT_ALLOWED_REG,
 	OPT_ALLOWED_REPO,
 	OPT_REQUIRE_DIGEST,
-	OPT_SKIP_DIRS,
-	OPT_SKIP_FILES,
+	OPT_ONLY_FIXED,
+	OPT_FAIL_ON,
+	OPT_SHOW_SUPPRESSED,
+	OPT_TEMPLATE,
+	OPT_LICENSES,
 };
+
+#define MAX_OUTPUTS 8
+
+/* One report of the run: --format F [-o FILE], repeatable. */
+typedef struct scan_output {
+	const char *format, *path;
+} scan_output;
 
 typedef struct scan_opts {
 	cli c;
 	unsigned scanners;
 	const char *severities, *policy, *db, *today, *rematch;
-	vigil_vec vex;			 /* const char * */
-	vigil_vec tkeys, tregs, trepos;	 /* const char *, trust options */
-	vigil_vec skip_dirs, skip_files; /* const char *, fs: globs (comma lists split) */
-	int fs;				 /* vigil fs DIR */
+	vigil_vec vex;			/* const char * */
+	vigil_vec tkeys, tregs, trepos; /* const char *, trust options */
+	int fs;				/* vigil fs DIR */
 	int require_digest;
-	int ignore_unfixed, exit_code, fail_stale, no_color;
+	int ignore_unfixed, exit_code, exit_code_set, fail_stale, no_color;
+	int fail_on; /* severity rank (1 NEGLIGIBLE .. 5 CRITICAL), 0 = any */
+	int scanners_set;
+	scan_output outs[MAX_OUTPUTS];
+	int nouts;
+	vigil_write_opts wo;
 	double db_max_age;
 	vigil_secret_opts so;
 	vigil_malware_opts mo;
@@ -77,16 +92,26 @@ void help_scan(void)
 	       "(the layer still ships them).\n"
 	       "\n"
 	       "Scanners and output:\n"
-	       "  --scanners LIST       vuln,secret,malware,config (default: all of them)\n"
-	       "  --format FORMAT       table (default), json, sarif, junit, cyclonedx, html\n"
-	       "  -o, --output FILE     write the report to FILE instead of stdout\n"
+	       "  --scanners LIST       vuln,secret,malware,config or all (default: vuln,secret)\n"
+	       "  --format FORMAT       table (default), json, sarif, junit, cyclonedx, html,\n"
+	       "                        gitlab,"
+	       "                        gitlab-dependency, template; repeat --format F -o FILE\n"
+	       "                        for several reports from one scan\n"
+	       "  -o, --output FILE     write the report (of the --format before it) to FILE\n"
+	       "  --template FILE       the template of --format template (docs/ci.md)\n"
+	       "  --show-suppressed     table: also list suppressed findings with the reason\n"
+	       "  --licenses            table: add a licence table of the packages\n"
 	       "  --no-color            no colours in the table (also when NO_COLOR is set)\n"
 	       "\n"
 	       "Gating (CI):\n"
 	       "  --severity LIST       report only these: "
 	       "CRITICAL,HIGH,MEDIUM,LOW,NEGLIGIBLE,UNKNOWN\n"
 	       "  --ignore-unfixed      leave out vulnerabilities that have no fix yet\n"
+	       "  --only-fixed          the same (Grype's name)\n"
 	       "  --exit-code N         exit N when a finding passes the filters and the policy\n"
+	       "                        (0: never fail; 2 is reserved for errors)\n"
+	       "  --fail-on SEVERITY    fail (exit 1, or --exit-code N) when a finding of this\n"
+	       "                        severity or higher passes the filters and the policy\n"
 	       "  --policy FILE         ignore rules (id, package, path, layer, fingerprint; with\n"
 	       "                        reason and expiry) and check settings; default "
 	       "./.vigil.yaml\n"
@@ -141,8 +166,10 @@ void help_scan(void)
 	       "  --clamd SOCKET        also stream candidates to ClamAV's daemon (INSTREAM)\n"
 	       "%s"
 	       "\n"
-	       "Exit status: 0 no finding passed the gate (or no --exit-code), N (--exit-code)\n"
-	       "when one did, 2 error.\n",
+	       "Exit status: 0 no finding passed the gate (or no gate: no --exit-code nor\n"
+	       "--fail-on), 1 the gate failed (--fail-on, or --exit-code 1), N with --exit-code "
+	       "N,\n"
+	       "2 error.\n",
 	       COMMON_HELP);
 }
 
@@ -151,7 +178,9 @@ static unsigned parse_scanners(const char *s)
 	unsigned out = 0;
 	for (const char *p = s; *p;) {
 		size_t n = strcspn(p, ",");
-		if (n == 4 && strncmp(p, "vuln", 4) == 0)
+		if (n == 3 && strncmp(p, "all", 3) == 0)
+			out |= SC_ALL;
+		else if (n == 4 && strncmp(p, "vuln", 4) == 0)
 			out |= SC_VULN;
 		else if (n == 6 && strncmp(p, "secret", 6) == 0)
 			out |= SC_SECRET;
@@ -160,12 +189,23 @@ static unsigned parse_scanners(const char *s)
 		else if (n == 6 && strncmp(p, "config", 6) == 0)
 			out |= SC_CONFIG;
 		else if (n > 0)
-			die_usage("scan", "--scanners takes vuln, secret, malware, config");
+			die_usage("scan", "--scanners takes vuln, secret, malware, config or all");
 		p += n + (p[n] == ',');
 	}
 	if (!out)
 		die_usage("scan", "--scanners needs at least one scanner");
 	return out;
+}
+
+/* 1 NEGLIGIBLE .. 5 CRITICAL, 0 UNKNOWN; dies on another word. */
+static int severity_rank(const char *s)
+{
+	static const char *const R[] = {"UNKNOWN", "NEGLIGIBLE", "LOW",
+					"MEDIUM",  "HIGH",	 "CRITICAL"};
+	for (int k = 0; k < (int)VIGIL_ARRAY_LEN(R); k++)
+		if (strcasecmp(R[k], s) == 0)
+			return k;
+	die_usage("scan", "--fail-on takes CRITICAL, HIGH, MEDIUM, LOW, NEGLIGIBLE or UNKNOWN");
 }
 
 static void check_severities(const char *s)
@@ -195,6 +235,11 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{"severity", required_argument, NULL, OPT_SEVERITY},
 		{"ignore-unfixed", no_argument, NULL, OPT_IGNORE_UNFIXED},
+		{"only-fixed", no_argument, NULL, OPT_ONLY_FIXED},
+		{"fail-on", required_argument, NULL, OPT_FAIL_ON},
+		{"show-suppressed", no_argument, NULL, OPT_SHOW_SUPPRESSED},
+		{"template", required_argument, NULL, OPT_TEMPLATE},
+		{"licenses", no_argument, NULL, OPT_LICENSES},
 		{"exit-code", required_argument, NULL, OPT_EXIT_CODE},
 		{"policy", required_argument, NULL, OPT_POLICY},
 		{"vex", required_argument, NULL, OPT_VEX},
@@ -216,8 +261,6 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		{"allowed-registry", required_argument, NULL, OPT_ALLOWED_REG},
 		{"allowed-repository", required_argument, NULL, OPT_ALLOWED_REPO},
 		{"require-digest", no_argument, NULL, OPT_REQUIRE_DIGEST},
-		{"skip-dirs", required_argument, NULL, OPT_SKIP_DIRS},
-		{"skip-files", required_argument, NULL, OPT_SKIP_FILES},
 		{"tag", required_argument, NULL, OPT_TAG},
 		{"platform", required_argument, NULL, OPT_PLATFORM},
 		{"threads", required_argument, NULL, OPT_THREADS},
@@ -230,6 +273,7 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		{"max-layers", required_argument, NULL, OPT_MAX_LAYERS},
 		{"max-archive-size", required_argument, NULL, OPT_MAX_ARCHIVE},
 		REGISTRY_LONGOPTS,
+		SKIP_LONGOPTS,
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
@@ -241,14 +285,13 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 	s->c.format = "table";
 	s->so = sdef;
 	s->mo = mdef;
-	s->scanners = SC_ALL;
+	s->scanners = SC_VULN | SC_SECRET;
 	s->db_max_age = 7;
+	s->fail_on = -1;
 	s->vex = (vigil_vec)VIGIL_VEC_INIT(const char *);
 	s->tkeys = (vigil_vec)VIGIL_VEC_INIT(const char *);
 	s->tregs = (vigil_vec)VIGIL_VEC_INIT(const char *);
 	s->trepos = (vigil_vec)VIGIL_VEC_INIT(const char *);
-	s->skip_dirs = (vigil_vec)VIGIL_VEC_INIT(const char *);
-	s->skip_files = (vigil_vec)VIGIL_VEC_INIT(const char *);
 	if (fs) /* a source tree: no image to check for malware or CIS image rules */
 		s->scanners = SC_VULN | SC_SECRET | SC_CONFIG;
 	optind = 1;
@@ -256,12 +299,40 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		switch (o) {
 		case OPT_SCANNERS:
 			s->scanners = parse_scanners(optarg);
+			s->scanners_set = 1;
 			break;
 		case OPT_FORMAT:
-			s->c.format = optarg;
+			/* each --format starts a report; -o names the file of the last one */
+			if (s->nouts == MAX_OUTPUTS)
+				die_usage("scan", "at most 8 --format options");
+			if (s->nouts == 1 && !s->outs[0].format) /* -o came first */
+				s->outs[0].format = optarg;
+			else
+				s->outs[s->nouts++] = (scan_output){optarg, NULL};
 			break;
 		case 'o':
-			s->c.output = optarg;
+			if (s->nouts == 0)
+				s->outs[s->nouts++] = (scan_output){NULL, optarg};
+			else if (s->outs[s->nouts - 1].path)
+				die_usage("scan", "two --output files for one --format: give "
+						  "--format F -o FILE for each report");
+			else
+				s->outs[s->nouts - 1].path = optarg;
+			break;
+		case OPT_ONLY_FIXED:
+			s->ignore_unfixed = 1;
+			break;
+		case OPT_FAIL_ON:
+			s->fail_on = severity_rank(optarg);
+			break;
+		case OPT_SHOW_SUPPRESSED:
+			s->wo.show_suppressed = 1;
+			break;
+		case OPT_TEMPLATE:
+			s->wo.template_path = optarg;
+			break;
+		case OPT_LICENSES:
+			s->wo.licenses = 1;
 			break;
 		case OPT_SEVERITY:
 			check_severities(optarg);
@@ -270,9 +341,18 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		case OPT_IGNORE_UNFIXED:
 			s->ignore_unfixed = 1;
 			break;
-		case OPT_EXIT_CODE:
-			s->exit_code = (int)num_arg("scan", "--exit-code", optarg, 0, 255);
+		case OPT_EXIT_CODE: {
+			uint64_t n;
+			if (vigil_parse_uint(&n, optarg, 255) < 0 || n > 255)
+				die_usage("scan", "--exit-code takes a number from 0 to 255");
+			if (n == EXIT_ERR)
+				die_usage("scan",
+					  "--exit-code 2 is the error status; use 1 or 3-255 "
+					  "so that CI can tell a failed gate from an error");
+			s->exit_code = (int)n;
+			s->exit_code_set = 1;
 			break;
+		}
 		case OPT_POLICY:
 			s->policy = optarg;
 			break;
@@ -342,24 +422,6 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		case OPT_REQUIRE_DIGEST:
 			s->require_digest = 1;
 			break;
-		case OPT_SKIP_DIRS:
-		case OPT_SKIP_FILES: {
-			vigil_vec *v = o == OPT_SKIP_DIRS ? &s->skip_dirs : &s->skip_files;
-			/* repeatable, and each value a comma-separated list */
-			for (char *p = optarg; p && *p;) {
-				char *comma = strchr(p, ',');
-				const char **slot;
-				if (comma)
-					*comma = '\0';
-				if (*p) {
-					if (!(slot = vigil_vec_push(v)))
-						die_usage("scan", "out of memory");
-					*slot = p;
-				}
-				p = comma ? comma + 1 : NULL;
-			}
-			break;
-		}
 		case OPT_MAX_ARCHIVE:
 			s->c.max_archive =
 				num_arg("scan", "--max-archive-size", optarg, 1, UINT64_MAX);
@@ -373,13 +435,29 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		}
 	}
 	registry_opts_finish(&s->c, "scan");
-	static const char *const FORMATS[] = {"table", "json",	    "sarif",
-					      "junit", "cyclonedx", "html"};
-	size_t k = 0;
-	while (k < VIGIL_ARRAY_LEN(FORMATS) && strcmp(FORMATS[k], s->c.format) != 0)
-		k++;
-	if (k == VIGIL_ARRAY_LEN(FORMATS))
-		die_usage("scan", "--format must be table, json, sarif, junit, cyclonedx or html");
+	static const char *const FORMATS[] = {"table",	   "json", "sarif",  "junit",
+					      "cyclonedx", "html", "gitlab", "gitlab-dependency",
+					      "template"};
+	if (s->nouts == 0)
+		s->outs[s->nouts++] = (scan_output){NULL, NULL};
+	for (int i = 0; i < s->nouts; i++) {
+		size_t k = 0;
+		if (!s->outs[i].format)
+			s->outs[i].format = "table";
+		while (k < VIGIL_ARRAY_LEN(FORMATS) && strcmp(FORMATS[k], s->outs[i].format) != 0)
+			k++;
+		if (k == VIGIL_ARRAY_LEN(FORMATS))
+			die_usage("scan", "--format must be table, json, sarif, junit, cyclonedx, "
+					  "html, gitlab, gitlab-dependency or template");
+		if (strcmp(s->outs[i].format, "template") == 0 && !s->wo.template_path)
+			die_usage("scan", "--format template needs --template FILE");
+		for (int j = 0; j < i; j++)
+			if (!s->outs[i].path && !s->outs[j].path)
+				die_usage("scan", "several reports cannot all go to stdout: give "
+						  "-o FILE after each --format but one");
+	}
+	s->c.format = s->outs[0].format;
+	s->c.output = s->outs[0].path;
 	if (s->so.replace_builtin && !s->so.rules_file)
 		die_usage("scan", "--secret-rules-only needs --secret-rules FILE");
 	if (s->mo.replace_builtin && !s->mo.yara_rules)
@@ -387,7 +465,7 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 	if (s->rematch) {
 		if (optind < argc)
 			die_usage("scan", "--rematch takes the place of IMAGE");
-		if (s->scanners != SC_ALL && s->scanners != SC_VULN)
+		if (s->scanners_set && s->scanners != SC_ALL && s->scanners != SC_VULN)
 			die_usage("scan",
 				  "--rematch matches vulnerabilities only (--scanners vuln)");
 		s->scanners = SC_VULN;
@@ -396,16 +474,26 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		die_usage("scan", "too many arguments (one IMAGE)");
-	if ((s->skip_dirs.len || s->skip_files.len) && !s->fs &&
-	    (s->rematch || strncmp(argv[optind], "fs:", 3) != 0))
-		die_usage("scan", "--skip-dirs and --skip-files apply to source trees (vigil fs "
-				  "DIR, or fs:DIR)");
 	/* the VEX list is handed to the engine NULL-terminated */
 	const char **end = vigil_vec_push(&s->vex);
 	if (!end)
 		die_usage("scan", "out of memory");
 	*end = NULL;
 	s->vex.len--;
+}
+
+/* The terminal's columns for a table on stdout: $COLUMNS, else the terminal's size when
+ * stdout is one; 0 (no limit) for a pipe or a file. */
+static int terminal_width(void)
+{
+	const char *env = getenv("COLUMNS");
+	uint64_t n;
+	struct winsize ws;
+	if (env && vigil_parse_uint(&n, env, 10000) == 0 && n >= 20)
+		return (int)n;
+	if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
+		return ws.ws_col;
+	return 0;
 }
 
 /* NULL-terminates a vector of strings (the NULL is not counted); NULL when empty. */
@@ -449,9 +537,11 @@ int cmd_scan_mode(int argc, char **argv, int fs)
 	}
 	vigil_ctx *ctx = s.c.ctx;
 	vigil_ctx_set_limits(ctx, &s.c.limits);
+	if (!s.rematch)
+		image_ctx_setup(&s.c, ctx, ref);
 	vigil_ctx_set_threads(ctx, s.c.threads);
 	vigil_ctx_set_warn(ctx, on_warn, &s.c);
-	if (!s.c.quiet && isatty(2))
+	if (!s.c.quiet && !cli_quiet && isatty(2))
 		vigil_ctx_set_progress(ctx, on_progress, &s.c);
 
 	eo.scanners = s.scanners;
@@ -475,9 +565,11 @@ int cmd_scan_mode(int argc, char **argv, int fs)
 	so.max_archive_size = s.c.max_archive;
 	so.severities = s.severities;
 	so.ignore_unfixed = s.ignore_unfixed;
-	so.skip_dirs = strv(&s.skip_dirs);
-	so.skip_files = strv(&s.skip_files);
-	so.color = !s.no_color && !s.c.output && isatty(1) && !getenv("NO_COLOR");
+	so.skip_dirs = s.c.nskip_dirs ? s.c.skip_dirs : NULL;
+	so.skip_files = s.c.nskip_files ? s.c.skip_files : NULL;
+	so.color = !s.no_color && isatty(1) && !getenv("NO_COLOR");
+	for (int i = 0; i < s.nouts; i++)
+		so.color &= !(s.outs[i].path && strcmp(s.outs[i].format, "table") == 0);
 	if ((error = vigil_engine_new(&engine, ctx, &eo)) < 0)
 		goto done;
 	if (s.rematch)
@@ -487,30 +579,46 @@ int cmd_scan_mode(int argc, char **argv, int fs)
 	progress_done(&s.c);
 	if (error < 0 || (s.rematch && (error = vigil_scan_rematch(res, engine)) < 0))
 		goto done;
-	if (s.c.output && !(out = fopen(s.c.output, "w"))) {
-		error = vigil_error_set(ctx, VIGIL_EIO, "cannot write %s", s.c.output);
-		goto done;
+	for (int i = 0; i < s.nouts && error == 0; i++) {
+		const scan_output *o = &s.outs[i];
+		vigil_write_opts wo = s.wo;
+		out = stdout;
+		if (o->path && !(out = fopen(o->path, "w"))) {
+			error = vigil_error_set(ctx, VIGIL_EIO, "cannot write %s", o->path);
+			break;
+		}
+		wo.width = out == stdout ? terminal_width() : 0;
+		error = vigil_scan_result_write_ext(out, res, o->format, &wo);
+		if (out != stdout && fclose(out) != 0 && error == 0)
+			error = vigil_error_set(ctx, VIGIL_EIO, "writing %s failed", o->path);
 	}
-	error = vigil_scan_result_write(out, res, s.c.format);
-	if (out != stdout && fclose(out) != 0 && error == 0)
-		error = vigil_error_set(ctx, VIGIL_EIO, "writing %s failed", s.c.output);
 	if (error == 0 && (fflush(stdout) != 0 || ferror(stdout)))
 		error = vigil_error_set(ctx, VIGIL_EIO, "writing the report failed");
 done:
 	if (error < 0)
 		print_error(vigil_ctx_error(ctx)[0] ? vigil_ctx_error(ctx) : "out of memory");
-	size_t failing = error < 0 ? 0 : vigil_scan_result_failing(res);
+	/* the gate: the report's failing count, or with --fail-on those at that severity or
+	 * higher */
+	size_t failing = error < 0 || s.fail_on >= 0 ? 0 : vigil_scan_result_failing(res);
+	for (size_t i = 0; error >= 0 && s.fail_on >= 0 && res && i < vigil_scan_result_count(res);
+	     i++) {
+		const vigil_finding *f = vigil_scan_result_get(res, i);
+		failing += f->shown && !f->suppressed &&
+			   severity_rank(f->severity ? f->severity : "UNKNOWN") >= s.fail_on;
+	}
 	vigil_scan_result_free(res);
 	vigil_engine_free(engine);
 	vigil_vec_free(&s.vex);
 	vigil_vec_free(&s.tkeys);
 	vigil_vec_free(&s.tregs);
 	vigil_vec_free(&s.trepos);
-	vigil_vec_free(&s.skip_dirs);
-	vigil_vec_free(&s.skip_files);
 	free(fsref);
 	vigil_ctx_free(ctx);
 	if (error < 0)
 		return EXIT_ERR;
-	return failing > 0 && s.exit_code ? s.exit_code : 0;
+	if (failing == 0)
+		return 0;
+	if (s.exit_code_set)
+		return s.exit_code;
+	return s.fail_on >= 0 ? 1 : 0;
 }

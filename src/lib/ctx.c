@@ -1,4 +1,5 @@
 /* The library context: limits, threads, callbacks and the last error. */
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,6 +45,48 @@ const vigil_limits *vigil_ctx_limits(const vigil_ctx *ctx)
 void vigil_ctx_set_threads(vigil_ctx *ctx, int threads)
 {
 	ctx->threads = threads < 0 ? 0 : threads;
+}
+
+void vigil_ctx_set_skip(vigil_ctx *ctx, const char *const *dirs, const char *const *files)
+{
+	ctx->skip_dirs = dirs && *dirs ? dirs : NULL;
+	ctx->skip_files = files && *files ? files : NULL;
+}
+
+static int glob_any(const char *const *globs, const char *abs)
+{
+	for (; globs && *globs; globs++)
+		if (fnmatch(*globs, abs, 0) == 0)
+			return 1;
+	return 0;
+}
+
+int vigil_ctx__skipped(const vigil_ctx *ctx, const char *path, int is_dir)
+{
+	char abs[4200];
+	int n;
+	if (!ctx->skip_dirs && !ctx->skip_files)
+		return 0;
+	n = snprintf(abs, sizeof(abs), "/%s", path[0] == '/' ? path + 1 : path);
+	if (n < 0 || (size_t)n >= sizeof(abs))
+		return 0;
+	if (!is_dir && glob_any(ctx->skip_files, abs))
+		return 1;
+	if (!ctx->skip_dirs)
+		return 0;
+	if (is_dir && glob_any(ctx->skip_dirs, abs))
+		return 1;
+	/* every directory above it */
+	for (int i = n - 1; i > 0; i--) {
+		if (abs[i] != '/')
+			continue;
+		abs[i] = '\0';
+		int hit = glob_any(ctx->skip_dirs, abs);
+		abs[i] = '/';
+		if (hit)
+			return 1;
+	}
+	return 0;
 }
 
 void vigil_ctx_set_progress(vigil_ctx *ctx, vigil_progress_cb cb, void *payload)

@@ -69,7 +69,7 @@ check() {
 }
 
 IMG=$F/img
-SC=(--db "$F/v.db" --malware-hashes "$F/hashes.txt")
+SC=(--scanners all --db "$F/v.db" --malware-hashes "$F/hashes.txt")
 check "inspect table" 1 inspect "$IMG"
 check "ls table" 1 ls "$IMG"
 check "ls --all-layers table" 1 ls --all-layers "$IMG"

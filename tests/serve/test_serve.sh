@@ -172,7 +172,7 @@ else bad "scans: $s20 $s16: $(grep -v '"request"' "$tmp/log1" | tail -3)"; fi
 api "$READ" GET "/api/v1/scans/$id20" | jq -S .report > "$tmp/api20.json"
 d20=$(api "$READ" GET "/api/v1/scans/$id20" | jq -r .digest)
 d16=$(api "$READ" GET "/api/v1/scans/$id16" | jq -r .digest)
-"$VIGIL" scan -q --db "$tmp/db1" --format json "$imgs/oci-3.20.3" 2> /dev/null | jq -S . > "$tmp/cli20.json"
+"$VIGIL" scan -q --scanners all --db "$tmp/db1" --format json "$imgs/oci-3.20.3" 2> /dev/null | jq -S . > "$tmp/cli20.json"
 if [ -s "$tmp/cli20.json" ] && cmp -s "$tmp/api20.json" "$tmp/cli20.json"; then
   pass "the report of GET /api/v1/scans/ID equals vigil scan --format json of the image"
 else bad "report differs from vigil scan: $(diff "$tmp/api20.json" "$tmp/cli20.json" | head -5)"; fi
@@ -329,7 +329,7 @@ if command -v docker-registry > /dev/null && command -v skopeo > /dev/null; then
     done
     ref="127.0.0.1:$rp/lib/alpine@$rd"
     api "$READ" GET "/api/v1/images/$rd" | jq -S . > "$tmp/regapi.json"
-    "$VIGIL" scan -q --insecure-registry 127.0.0.1 --db "$tmp/db" --format json "$ref" 2> "$tmp/regerr" |
+    "$VIGIL" scan -q --scanners all --insecure-registry 127.0.0.1 --db "$tmp/db" --format json "$ref" 2> "$tmp/regerr" |
       jq -S . > "$tmp/regcli.json"
     # the same content was scanned before from its OCI layout: the digest gains the tag
     tags=$(api "$READ" GET "/api/v1/images?repository=lib/alpine" | jq -c '.images[0].tags | index("3.16") != null')

@@ -215,6 +215,8 @@ int vigil_image__layer_read(vigil_image *img, int index, vigil_bsrc *src)
 			layer_fail(L, error, "layer %d (%s): %s", detail);
 			goto done;
 		}
+		if (vigil_ctx__skipped(img->ctx, (char *)path.data, entry_type(e) == VIGIL_FT_DIR))
+			continue; /* --skip-dirs / --skip-files */
 		vigil_rec *rec = vigil_vec_push(&L->recs);
 		if (!rec) {
 			error = VIGIL_ENOMEM;

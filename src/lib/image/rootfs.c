@@ -247,12 +247,18 @@ static int walk_dir(walk *w, int dirfd, uint32_t depth)
 			break;
 		if (img->source_tree && skipped(w, name, S_ISDIR(st.st_mode)))
 			continue;
+		if (vigil_ctx__skipped(img->ctx, (char *)w->path.data, S_ISDIR(st.st_mode)))
+			continue; /* --skip-dirs / --skip-files: not listed, not descended */
 		if (atomic_fetch_add(&img->nfiles, 1) + 1 > lim->max_files) {
 			error = vigil_error_set(img->ctx, VIGIL_ELIMIT,
 						"%s: more than %llu files (raise with --max-files)",
 						img->ref, (unsigned long long)lim->max_files);
 			break;
 		}
+		/* a directory walk has no total to show: the files seen so far */
+		uint64_t seen = atomic_load(&img->nfiles);
+		if (img->ctx->progress && (seen & 8191) == 0)
+			img->ctx->progress(seen, VIGIL_PROGRESS_FILES, img->ctx->progress_payload);
 		if (w->path.len > lim->max_path || depth + 1 > lim->max_depth) {
 			error = vigil_error_set(img->ctx, VIGIL_ELIMIT,
 						"%s: %s: path too long or too deep (raise with "
@@ -315,6 +321,28 @@ static int walk_dir(walk *w, int dirfd, uint32_t depth)
 	return error;
 }
 
+/* A whole filesystem (the host's "/", a mount) may hold more files than --max-files:
+ * say so before a walk of minutes ends in that error. Counts the inodes in use on the
+ * directory's filesystem when the directory is that filesystem's root. */
+static void early_limit_check(vigil_image *img, int fd)
+{
+	struct statfs sf;
+	struct stat st, parent;
+	uint64_t max = img->ctx->limits.max_files;
+	if (fstat(fd, &st) < 0 || fstatfs(fd, &sf) < 0 || sf.f_files == 0 ||
+	    sf.f_files < sf.f_ffree)
+		return;
+	int is_root = fstatat(fd, "..", &parent, 0) < 0 || parent.st_dev != st.st_dev ||
+		      parent.st_ino == st.st_ino;
+	uint64_t used = (uint64_t)(sf.f_files - sf.f_ffree);
+	if (is_root && used > max)
+		vigil_warn(img->ctx,
+			   "%s holds about %llu files (inodes in use), more than --max-files %llu: "
+			   "the scan will stop at that limit; raise --max-files or leave "
+			   "directories out with --skip-dirs",
+			   img->rootfs_dir, (unsigned long long)used, (unsigned long long)max);
+}
+
 int vigil_image__rootfs_read(vigil_image *img)
 {
 	walk w;
@@ -339,6 +367,7 @@ int vigil_image__rootfs_read(vigil_image *img)
 					strerror(errno));
 		goto done;
 	}
+	early_limit_check(img, fd);
 	error = walk_dir(&w, fd, 0);
 done:
 	vigil_vec_free(&w.ignores);

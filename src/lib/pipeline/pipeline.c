@@ -397,6 +397,15 @@ int vigil_scan_result_write(FILE *f, vigil_scan_result *r, const char *format)
 	return vigil_report_write(f, r->report, format);
 }
 
+int vigil_scan_result_write_ext(FILE *f, vigil_scan_result *r, const char *format,
+				const vigil_write_opts *opts)
+{
+	if (!r->report)
+		return vigil_error_set(r->ctx, VIGIL_EINVAL,
+				       "the result has no report yet (rematch a loaded inventory)");
+	return vigil_report_write_ext(f, r->report, format, opts);
+}
+
 int vigil_scan_result_save_inventory(FILE *f, const vigil_scan_result *r)
 {
 	if (!r->img)

@@ -31,6 +31,7 @@ struct vigil_report {
 	vigil_vec warnings; /* const char * */
 	int ran[VIGIL_K_COUNT];
 	size_t failing;
+	vigil_write_opts wopts; /* set for the duration of one vigil_report_write_ext */
 };
 
 /* Names used in every format. */
@@ -53,6 +54,11 @@ int vigil_report__add(vigil_report *r, const vigil_finding *f, const vigil_polic
 int vigil_pipeline__collect(vigil_report *r, const vigil_policy *p);
 
 int vigil_report__sarif(FILE *f, vigil_report *r);
+/* ci.c: GitLab reports (dependency: language packages only), the template output and a
+ * finding's stable fingerprint (64 hex digits). */
+int vigil_report__gitlab(FILE *f, vigil_report *r, int dependency);
+int vigil_report__template(FILE *f, vigil_report *r, const char *path);
+int vigil_report__fingerprint(char out[65], const vigil_finding *e);
 int vigil_report__junit(FILE *f, vigil_report *r);
 int vigil_report__table(FILE *f, vigil_report *r);
 /* One self-contained HTML page (html.c). */

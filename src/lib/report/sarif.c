@@ -202,6 +202,14 @@ int vigil_report__sarif(FILE *f, vigil_report *r)
 		vigil_jsonw_uint(w, idx);
 		kv(w, "level", level(e->severity));
 		text(w, "message", msg);
+		/* GitHub code scanning keeps one alert per fingerprint across runs */
+		char fp[65];
+		if (vigil_report__fingerprint(fp, e) == 0) {
+			vigil_jsonw_key(w, "partialFingerprints");
+			vigil_jsonw_obj_begin(w);
+			kv(w, "vigilFinding/v1", fp);
+			vigil_jsonw_obj_end(w);
+		}
 		vigil_jsonw_key(w, "locations");
 		vigil_jsonw_arr_begin(w);
 		vigil_jsonw_obj_begin(w);

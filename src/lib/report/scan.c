@@ -163,6 +163,16 @@ size_t vigil_report_failing(const vigil_report *r)
 	return r ? r->failing : 0;
 }
 
+size_t vigil_report_finding_count(const vigil_report *r)
+{
+	return r ? r->entries.len : 0;
+}
+
+const vigil_finding *vigil_report_finding(const vigil_report *r, size_t i)
+{
+	return r && i < r->entries.len ? &VIGIL_VEC_AT(&r->entries, vigil_finding, i) : NULL;
+}
+
 void vigil_report__counts(const vigil_report *r, int kind, size_t out[6])
 {
 	memset(out, 0, 6 * sizeof(size_t));
@@ -436,6 +446,8 @@ static int write_json(FILE *f, vigil_report *r)
 
 /* ---- CycloneDX: the SBOM with a vulnerabilities array ---- */
 
+static void cdx_analysis(vigil_jsonw *w, const vigil_finding *e, const vigil_vuln *v);
+
 static void cdx_vulns(vigil_jsonw *w, void *payload)
 {
 	vigil_report *r = payload;
@@ -495,13 +507,7 @@ static void cdx_vulns(vigil_jsonw *w, void *payload)
 			}
 			vigil_jsonw_arr_end(w);
 		}
-		if (v->fixed || v->suppressed) {
-			vigil_jsonw_key(w, "analysis");
-			vigil_jsonw_obj_begin(w);
-			kv(w, "state", v->suppressed ? "not_affected" : "exploitable");
-			kv(w, "detail", v->suppressed ? v->suppressed : v->fixed);
-			vigil_jsonw_obj_end(w);
-		}
+		cdx_analysis(w, e, v);
 		vigil_jsonw_key(w, "affects");
 		vigil_jsonw_arr_begin(w);
 		vigil_jsonw_obj_begin(w);
@@ -511,6 +517,41 @@ static void cdx_vulns(vigil_jsonw *w, void *payload)
 		vigil_jsonw_obj_end(w);
 	}
 	vigil_jsonw_arr_end(w);
+}
+
+/* CycloneDX VEX analysis: a finding the policy or VEX suppressed is not_affected (or
+ * resolved when a VEX statement says fixed); an active one is exploitable only when it is
+ * known to be exploited (KEV), else in_triage; the response says whether an update fixes
+ * it or the vendor will not fix it. */
+static void cdx_analysis(vigil_jsonw *w, const vigil_finding *e, const vigil_vuln *v)
+{
+	const char *state, *response = NULL;
+	if (e->suppressed)
+		state = strncmp(e->suppressed, "vex: fixed", 10) == 0 ? "resolved" : "not_affected";
+	else if (v->kev)
+		state = "exploitable";
+	else
+		state = "in_triage";
+	if (!e->suppressed) {
+		if (v->fixed)
+			response = "update";
+		else if (v->status && strcmp(v->status, "will_not_fix") == 0)
+			response = "will_not_fix";
+	}
+	vigil_jsonw_key(w, "analysis");
+	vigil_jsonw_obj_begin(w);
+	kv(w, "state", state);
+	if (response) {
+		vigil_jsonw_key(w, "response");
+		vigil_jsonw_arr_begin(w);
+		vigil_jsonw_str(w, response);
+		vigil_jsonw_arr_end(w);
+	}
+	if (e->suppressed)
+		kv(w, "detail", e->suppressed);
+	else if (v->fixed)
+		kv(w, "detail", v->fixed);
+	vigil_jsonw_obj_end(w);
 }
 
 int vigil_report_write(FILE *f, vigil_report *r, const char *format)
@@ -531,7 +572,23 @@ int vigil_report_write(FILE *f, vigil_report *r, const char *format)
 					       "cyclonedx needs an image scan with packages");
 		return vigil_sbom__cyclonedx(f, r->inv, r->img, r->target, cdx_vulns, r);
 	}
-	return vigil_error_set(r->ctx, VIGIL_EINVAL,
-			       "unknown format '%s' (table, json, sarif, junit, cyclonedx, html)",
-			       format);
+	if (strcmp(format, "gitlab") == 0 || strcmp(format, "gitlab-dependency") == 0)
+		return vigil_report__gitlab(f, r, format[6] == '-');
+	if (strcmp(format, "template") == 0)
+		return vigil_report__template(f, r, r->wopts.template_path);
+	return vigil_error_set(
+		r->ctx, VIGIL_EINVAL,
+		"unknown format '%s' (table, json, sarif, junit, cyclonedx, html, gitlab, "
+		"gitlab-dependency, template)",
+		format);
+}
+
+int vigil_report_write_ext(FILE *f, vigil_report *r, const char *format,
+			   const vigil_write_opts *opts)
+{
+	static const vigil_write_opts none = VIGIL_WRITE_OPTS_INIT;
+	r->wopts = opts ? *opts : none;
+	int error = vigil_report_write(f, r, format);
+	r->wopts = none;
+	return error;
 }
