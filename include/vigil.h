@@ -387,6 +387,15 @@ int vigil_db_lookup(vigil_db *db, const char *ecosystem, const char *package,
 		    int (*cb)(const vigil_db_affected *a, void *payload), void *payload);
 const vigil_db_feed_info *vigil_db_feed(const vigil_db *db, size_t i);
 
+/* One rating of a vulnerability by one feed: kind 0 is the feed's own severity word
+ * (Debian urgency, Ubuntu priority, an advisory's severity), kind 1 a CVSS vector and/or
+ * base score (severity = the score's band, NULL when unscored). */
+typedef struct vigil_db_rating {
+	const char *feed, *severity, *vector;
+	int kind;
+	double score; /* 0 when unknown */
+} vigil_db_rating;
+
 /* What the database knows of one vulnerability. Borrowed: valid during the callback. */
 typedef struct vigil_db_vuln_info {
 	const char *vuln_id, *title, *severity, *cvss_vector, *published;
@@ -395,6 +404,8 @@ typedef struct vigil_db_vuln_info {
 	const char *const *aliases;    /* NULL-terminated */
 	const char *const *references; /* NULL-terminated */
 	const char *const *aliased_by; /* ids of records that name this one as an alias */
+	const vigil_db_rating *ratings; /* every feed's ratings: kind 0 first, then by feed */
+	size_t nratings;
 } vigil_db_vuln_info;
 
 /* Calls cb once with the details of `vuln_id`; VIGIL_ENOTFOUND when unknown. */

@@ -199,6 +199,18 @@ int vigil_vdb__osv_record(vigil_vdb_build *b, const char *member, json_t *doc,
 	const char *vector = cvss3(json_object_get(doc, "severity"));
 	double score = vector ? vigil_cvss3_base_score(vector) : -1;
 	const char *severity = vendor_severity(doc);
+	char word[16];
+	if (!severity && strncmp(id, "ALSA-", 5) == 0 && vigil_vdb__jstr(doc, "summary")) {
+		/* AlmaLinux (as Red Hat) rates an errata in its summary: "Important: kernel..." */
+		const char *sum = vigil_vdb__jstr(doc, "summary");
+		size_t n = strcspn(sum, ":");
+		if (sum[n] == ':' && n < sizeof(word)) {
+			snprintf(word, sizeof(word), "%.*s", (int)n, sum);
+			severity = vigil_vdb__severity_word(word);
+			if (strcmp(severity, "UNKNOWN") == 0)
+				severity = NULL;
+		}
+	}
 	int64_t v;
 	if (!title && !derived && vigil_vdb__jstr(doc, "details")) {
 		/* PyPA has no summary: the first line of the details, bounded */

@@ -11,7 +11,7 @@
 
 #include "../internal.h"
 
-#define VIGIL_DB_SCHEMA_VERSION 4
+#define VIGIL_DB_SCHEMA_VERSION 5
 /* References kept per advisory and feed. */
 #define VIGIL_DB_MAX_REFS 4
 
@@ -43,6 +43,10 @@ typedef struct vigil_feed {
 /* Adds (or finds) a vulnerability by id; *out is its row id. Title and severity may be NULL. */
 int vigil_vdb__vuln(vigil_vdb_build *b, int64_t *out, const char *id, const char *title,
 		    const char *severity);
+/* vigil_vdb__vuln without recording `severity` as the current feed's rating (for a
+ * severity that is not the feed's own, e.g. copied from elsewhere). */
+int vigil_vdb__vuln_row(vigil_vdb_build *b, int64_t *out, const char *id, const char *title,
+			const char *severity);
 /* Adds one affected-package statement of the current feed. */
 int vigil_vdb__affected(vigil_vdb_build *b, const char *ecosystem, const char *package,
 			int64_t vuln, const char *status, const char *fixed, const char *ranges,
