@@ -381,6 +381,19 @@ static int build(pkgscan *ps, const vigil_pkg *p, stmt *s, size_t n, int g)
 			*slot = inf;
 		if (error == 0 && (!info || !info->title) && inf->title)
 			info = inf;
+		/* records that name this id as an alias rate it too (GO-… for a CVE) */
+		for (const char *const *by = inf->aliased_by; by && *by && error == 0; by++) {
+			const vigil_db_vuln_info *binf = NULL;
+			if (has_str(&ids, *by) ||
+			    (error = details(m, ps->db, *by, &binf)) < 0 || !binf)
+				continue;
+			if (!(slot = vigil_vec_push(&infos)))
+				error = VIGIL_ENOMEM;
+			else
+				*slot = binf;
+			if (error == 0 && (!info || !info->title) && binf->title)
+				info = binf;
+		}
 	}
 	const vigil_db_rating *cvss = NULL;
 	if (error == 0)
