@@ -78,6 +78,8 @@ static void vulns_table(FILE *f, const vigil_report *r)
 		if (v->kev)
 			fputs("[known exploited] ", f);
 		put(f, v->title, -70);
+		if (v->severity_source) /* where the rating came from (docs/severity.md) */
+			fprintf(f, " [severity: %s]", v->severity_source);
 		fputc('\n', f);
 		last = v->pkg;
 	}
