@@ -30,6 +30,8 @@ static const vigil_feed *const FEEDS[] = {
 	&vigil_feed_debtracker,
 	&vigil_feed_golang,
 	&vigil_feed_nodejs,
+	&vigil_feed_nvd,
+	&vigil_feed_osv,
 	&vigil_feed_phpadv,
 	&vigil_feed_pypa,
 	&vigil_feed_rubyadv,
