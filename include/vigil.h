@@ -421,6 +421,19 @@ int vigil_db_export(vigil_ctx *ctx, const char *db_path, const char *bundle_path
  * corrupt bundle, or one of another schema, is VIGIL_EFORMAT and the old database is
  * kept. */
 int vigil_db_import(vigil_ctx *ctx, const char *bundle_path, const char *db_path);
+/* Signs a bundle: writes <bundle>.sig, the base64 signature over the bundle's SHA-256
+ * with an Ed25519 or ECDSA private key (PEM). VIGIL_EINVAL for another key type. */
+int vigil_db_bundle_sign(vigil_ctx *ctx, const char *bundle_path, const char *key_path);
+/* Verifies a bundle against its signature file and a pinned public key (PEM).
+ * VIGIL_EFORMAT when the signature is malformed or does not verify. */
+int vigil_db_bundle_verify(vigil_ctx *ctx, const char *bundle_path, const char *sig_path,
+			   const char *pub_path);
+/* Downloads a bundle from `url` and its signature from `url`.sig into the cache
+ * directory (opts->cache_dir, else <db>.cache/), verifies the signature with the pinned
+ * public key, then imports it (vigil_db_import). Any failure leaves the database as
+ * it was. */
+int vigil_db_update_bundle(vigil_ctx *ctx, const char *db_path, const char *url,
+			   const char *pub_path, const vigil_db_update_opts *opts);
 /* Age of the database in days since it was built (fractional). VIGIL_EFORMAT when the
  * build time cannot be read. */
 int vigil_db_age_days(const vigil_db *db, double *out);

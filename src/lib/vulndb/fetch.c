@@ -453,3 +453,20 @@ int vigil_vdb__fetch(vigil_ctx *ctx, const char *cache_dir, const vigil_feed *co
 	curl_global_cleanup();
 	return error;
 }
+
+int vigil_vdb__download(vigil_ctx *ctx, const char *what, const char *url, const char *dest,
+			const vigil_db_update_opts *opts)
+{
+	int fresh = 0, error;
+	char dir[4096];
+	const char *slash = strrchr(dest, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - dest) : 1, slash ? dest : ".");
+	if (mkdirs(dir) < 0)
+		return vigil_error_set(ctx, VIGIL_EIO, "db update: cannot create %s: %s", dir,
+				       strerror(errno));
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return vigil_error_set(ctx, VIGIL_EIO, "db update: libcurl cannot start");
+	error = download(ctx, what, url, dest, opts, &fresh);
+	curl_global_cleanup();
+	return error;
+}
