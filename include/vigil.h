@@ -380,6 +380,9 @@ typedef struct vigil_db_affected {
 	int kev; /* listed in CISA KEV */
 } vigil_db_affected;
 
+/* 1 when the database has statements about some package of `ecosystem`
+ * ("debian:12"), 0 when none, or a negative error. */
+int vigil_db_has_ecosystem(vigil_db *db, const char *ecosystem);
 /* Calls cb for every statement about `package` in `ecosystem` ("alpine:3.10", "go").
  * A vigil_db handle serves one thread at a time. Returns the number of statements or
  * a negative error (cb's non-zero return stops and is returned). */

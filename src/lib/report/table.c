@@ -187,6 +187,11 @@ int vigil_report__table(FILE *f, vigil_report *r)
 		fputs(d->eol ? ", past its end of support)" : ")", f);
 	}
 	fputc('\n', f);
+	for (size_t i = 0; i < r->warnings.len; i++) { /* stale database, uncovered OS... */
+		fputs("Warning: ", f);
+		put(f, VIGIL_VEC_AT(&r->warnings, const char *, i), 0);
+		fputc('\n', f);
+	}
 	static const char *const TITLES[VIGIL_K_COUNT] = {"Vulnerabilities", "Secrets", "Malware",
 							  "Misconfigurations", "Trust"};
 	for (int k = 0; k < VIGIL_K_COUNT; k++) {

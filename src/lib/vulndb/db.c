@@ -988,6 +988,21 @@ done:
 	return error;
 }
 
+int vigil_db_has_ecosystem(vigil_db *d, const char *ecosystem)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+	if (sqlite3_prepare_v2(d->db, "SELECT 1 FROM pkgs WHERE ecosystem = ?1 LIMIT 1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return vigil_error_set(d->ctx, VIGIL_EIO, "database: %s", sqlite3_errmsg(d->db));
+	sqlite3_bind_text(st, 1, ecosystem, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return vigil_error_set(d->ctx, VIGIL_EIO, "database: %s", sqlite3_errmsg(d->db));
+	return r == SQLITE_ROW;
+}
+
 int vigil_db_lookup(vigil_db *d, const char *ecosystem, const char *package,
 		    int (*cb)(const vigil_db_affected *a, void *payload), void *payload)
 {
