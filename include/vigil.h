@@ -409,6 +409,7 @@ typedef struct vigil_db_vuln_info {
 	const char *const *aliased_by; /* ids of records that name this one as an alias */
 	const vigil_db_rating *ratings; /* every feed's ratings: kind 0 first, then by feed */
 	size_t nratings;
+	double epss, epss_percentile; /* EPSS of it or an alias (0-1); -1 when unknown */
 } vigil_db_vuln_info;
 
 /* Calls cb once with the details of `vuln_id`; VIGIL_ENOTFOUND when unknown. */

@@ -22,6 +22,7 @@ typedef struct vigil_vuln {
 	const char *const *feeds;      /* feeds with a statement, NULL-terminated */
 	const vigil_pkg *pkg;	       /* the affected package (borrowed from the inventory) */
 	const char *suppressed;	       /* NULL, or why the policy / VEX suppressed it */
+	double epss, epss_percentile;  /* FIRST EPSS probability and percentile; -1 unknown */
 } vigil_vuln;
 
 typedef struct vigil_match vigil_match;

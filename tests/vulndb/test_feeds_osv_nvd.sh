@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The osv (osv.dev per-ecosystem all.zip) and nvd (NVD CVE API 2.0 JSON) feeds, from the
-# fixture records in tests/vulndb/fixtures/{osv,nvd} written in the upstream formats:
+# The osv (osv.dev per-ecosystem all.zip), nvd (NVD CVE API 2.0 JSON) and epss (FIRST
+# EPSS daily CSV) feeds, from the fixture files in tests/vulndb/fixtures/{osv,nvd,epss}
+# written in the upstream formats:
 #  1. a mirror (osv.tar.gz holding <Ecosystem>/all.zip, nvd.tar.gz holding the JSON
 #     gzipped): record counts equal those python counts from the same files;
 #  2. a root filesystem with log4j-core 2.14.1 (jar), lodash 4.17.15 (npm) and
@@ -24,7 +25,9 @@ trap cleanup EXIT
 
 # ---- 1. mirror and counts ----
 m=$tmp/mirror
-mkdir -p "$m/osv" "$m/nvd" "$tmp/srv"
+mkdir -p "$m/osv" "$m/nvd" "$m/epss" "$tmp/srv"
+gzip -c "$fx/epss/epss_scores-current.csv" >"$m/epss/epss_scores-current.csv.gz"
+tar -czf "$m/epss.tar.gz" -C "$m" epss
 $PY - "$fx/osv" "$m/osv" "$fx/nvd" "$m/nvd" "$tmp/srv" <<'EOF'
 import gzip, os, shutil, sys, zipfile
 src, dst, nsrc, ndst, srv = sys.argv[1:6]
@@ -43,7 +46,7 @@ for f in os.listdir(nsrc):
 EOF
 tar -czf "$m/osv.tar.gz" -C "$m" osv && tar -czf "$m/nvd.tar.gz" -C "$m" nvd
 db=$tmp/vigil.db
-if ! "$VIGIL" db update --from "$m" --only osv,nvd --db "$db" >"$tmp/upd" 2>&1; then
+if ! "$VIGIL" db update --from "$m" --only osv,nvd,epss --db "$db" >"$tmp/upd" 2>&1; then
     bad "db update failed: $(tail -2 "$tmp/upd")"
     exit 1
 fi
@@ -59,11 +62,16 @@ for eco in os.listdir(os.path.join(fx, "osv")):
         osv += 0 if d.get("withdrawn") else 1
 nvd = sum(len(json.load(open(os.path.join(fx, "nvd", f)))["vulnerabilities"])
           for f in os.listdir(os.path.join(fx, "nvd")))
-got = (feeds["osv"]["records"], feeds["nvd"]["records"])
-if got != (osv, nvd) or feeds["osv"]["skipped"] or feeds["nvd"]["skipped"]:
-    print(f"db info says osv/nvd records {got}, skipped {feeds['osv']['skipped']}/{feeds['nvd']['skipped']}; python counts {(osv, nvd)}")
+import csv
+rows = [r for r in csv.reader(l for l in open(os.path.join(fx, "epss", "epss_scores-current.csv")) if not l.startswith("#"))][1:]
+good = sum(1 for r in rows if r[0].startswith("CVE-") and 0 <= float(r[1]) <= 1 and 0 <= float(r[2]) <= 1)
+got = (feeds["osv"]["records"], feeds["nvd"]["records"], feeds["epss"]["records"], feeds["epss"]["skipped"])
+if got != (osv, nvd, good, len(rows) - good) or feeds["osv"]["skipped"] or feeds["nvd"]["skipped"]:
+    print(f"db info says osv/nvd/epss records, epss skipped {got}; python counts {(osv, nvd, good, len(rows) - good)}")
     sys.exit(1)
-print(f"osv {osv} records (1 withdrawn left out), nvd {nvd} records")
+if feeds["epss"]["source_date"] != "2026-11-30T12:55:00Z":
+    print("epss source date", feeds["epss"]["source_date"]); sys.exit(1)
+print(f"osv {osv} records (1 withdrawn left out), nvd {nvd} records, epss {good} scores ({len(rows) - good} malformed lines skipped)")
 EOF
 ); then pass "mirror counts equal python's: $r"; else bad "$r"; fi
 
@@ -100,11 +108,14 @@ for k, (sev, src, score) in want.items():
         continue
     if (v["severity"], v.get("severity_source")) != (sev, src) or (v.get("cvss") or {}).get("score") != score:
         errs.append(f"{k}: {v['severity']} {v.get('severity_source')} {v.get('cvss')}, expected {sev} {src} {score}")
+l4 = got.get(("log4j-core", "CVE-2021-44228"))
+if l4 and l4.get("epss") != {"score": 0.94358, "percentile": 0.99957}:
+    errs.append(f"Log4Shell epss {l4.get('epss')}")
 if errs:
     print("; ".join(errs)); sys.exit(1)
 print(f"{len(vs)} findings")
 EOF
-); then pass "Log4Shell in a jar, lodash, a PyPI package: GitHub severity, NVD CVSS for an unrated record, CVSS 4.0 score ($r)"; else bad "matching: $r"; fi
+); then pass "Log4Shell in a jar, lodash, a PyPI package: GitHub severity, NVD CVSS for an unrated record, CVSS 4.0 score, EPSS ($r)"; else bad "matching: $r"; fi
 
 # ---- 3. online ----
 $PY "$top/tests/vulndb/httpd.py" --root "$tmp/srv" --log "$tmp/log" --port-file "$tmp/port" --lifetime 120 &

@@ -396,6 +396,14 @@ static int build(pkgscan *ps, const vigil_pkg *p, stmt *s, size_t n, int g)
 		}
 	}
 	const vigil_db_rating *cvss = NULL;
+	double epss = -1, epss_pct = -1;
+	for (size_t i = 0; i < infos.len; i++) {
+		const vigil_db_vuln_info *inf = VIGIL_VEC_AT(&infos, const vigil_db_vuln_info *, i);
+		if (inf->epss > epss) {
+			epss = inf->epss;
+			epss_pct = inf->epss_percentile;
+		}
+	}
 	if (error == 0)
 		pick_rating(&sev, &sev_src, &cvss, &infos, &feeds, ps->a);
 	vigil_vec_free(&infos);
@@ -433,6 +441,8 @@ static int build(pkgscan *ps, const vigil_pkg *p, stmt *s, size_t n, int g)
 	v->severity = sev ? vigil_arena_strdup(&m->arena, sev) : "UNKNOWN";
 	v->severity_source = sev_src ? vigil_arena_strdup(&m->arena, sev_src) : NULL;
 	v->kev = kev;
+	v->epss = epss;
+	v->epss_percentile = epss_pct;
 	v->pkg = p;
 	if (!v->id || !v->aliases || !v->feeds || !v->references || !v->status || !v->severity)
 		error = VIGIL_ENOMEM;

@@ -28,6 +28,7 @@ static const vigil_feed *const FEEDS[] = {
 	&vigil_feed_debian_changelog,
 	&vigil_feed_debsupport,
 	&vigil_feed_debtracker,
+	&vigil_feed_epss,
 	&vigil_feed_golang,
 	&vigil_feed_nodejs,
 	&vigil_feed_nvd,
@@ -69,7 +70,9 @@ static const char SCHEMA[] =
 	/* every rating a feed gives a vulnerability: kind 0 = the feed's own severity word,
 	 * 1 = a CVSS vector and/or base score (the matcher picks one, see match/run.c) */
 	"CREATE TABLE ratings(vuln INTEGER NOT NULL, feed INTEGER NOT NULL, kind INT NOT NULL,"
-	" severity TEXT, vector TEXT, score REAL);";
+	" severity TEXT, vector TEXT, score REAL);"
+	"CREATE TABLE epss(cve TEXT PRIMARY KEY, score REAL NOT NULL, percentile REAL NOT NULL)"
+	" WITHOUT ROWID;";
 
 static const char INDEXES[] = "CREATE INDEX aliases_alias ON aliases(alias);"
 			      "CREATE INDEX aliases_vuln ON aliases(vuln);"
@@ -90,7 +93,7 @@ struct vigil_vdb_build {
 	} names[32]; /* feed and status names seen, with their ids */
 	int nnames;
 	sqlite3_stmt *ins_vuln, *get_vuln, *upd_vuln, *upd_details, *ins_aff, *ins_kev, *ins_alias,
-		*ins_ref, *ins_support, *ins_rating;
+		*ins_ref, *ins_support, *ins_rating, *ins_epss;
 	const vigil_feed *feed;
 	void *feed_state; /* the current feed's own state (vigil_vdb__state) */
 	uint64_t records, skipped;
@@ -102,7 +105,7 @@ struct vigil_db {
 	vigil_ctx *ctx;
 	sqlite3 *db;
 	sqlite3_stmt *lookup, *support_lookup;
-	sqlite3_stmt *q_vuln, *q_alias, *q_ref, *q_kev, *q_by, *q_rating; /* vigil_db_vuln */
+	sqlite3_stmt *q_vuln, *q_alias, *q_ref, *q_kev, *q_by, *q_rating, *q_epss; /* vigil_db_vuln */
 	char *path;
 	int schema;
 	char built[64];
@@ -322,6 +325,16 @@ int vigil_vdb__reference(vigil_vdb_build *b, int64_t vuln, const char *url)
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : sql_error(b, "adding a reference");
 }
 
+int vigil_vdb__epss(vigil_vdb_build *b, const char *cve, double score, double percentile)
+{
+	sqlite3_stmt *st = b->ins_epss;
+	sqlite3_reset(st);
+	bind_text(st, 1, cve);
+	sqlite3_bind_double(st, 2, score);
+	sqlite3_bind_double(st, 3, percentile);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : sql_error(b, "adding an EPSS score");
+}
+
 int vigil_vdb__kev(vigil_vdb_build *b, const char *cve, const char *added, const char *vendor,
 		   const char *product, const char *name)
 {
@@ -452,7 +465,10 @@ static int prepare(vigil_vdb_build *b)
 	    sqlite3_prepare_v2(b->db,
 			       "INSERT INTO ratings(vuln, feed, kind, severity, vector, score)"
 			       " VALUES(?,?,?,?,?,?)",
-			       -1, &b->ins_rating, NULL) != SQLITE_OK)
+			       -1, &b->ins_rating, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db,
+			       "INSERT OR REPLACE INTO epss(cve, score, percentile) VALUES(?,?,?)",
+			       -1, &b->ins_epss, NULL) != SQLITE_OK)
 		return sql_error(b, "preparing statements");
 	return 0;
 }
@@ -474,7 +490,8 @@ static void finalize(vigil_vdb_build *b)
 	sqlite3_finalize(b->ins_ref);
 	sqlite3_finalize(b->ins_support);
 	sqlite3_finalize(b->ins_rating);
-	b->ins_support = b->ins_rating = NULL;
+	sqlite3_finalize(b->ins_epss);
+	b->ins_support = b->ins_rating = b->ins_epss = NULL;
 	b->ins_vuln = b->get_vuln = b->ins_aff = b->ins_kev = b->ins_alias = NULL;
 	b->upd_vuln = b->upd_details = b->ins_ref = NULL;
 }
@@ -763,6 +780,9 @@ int vigil_db_update(vigil_ctx *ctx, const char *db_path, const vigil_db_update_o
 			if (FEEDS[i] == &vigil_feed_kev &&
 			    (error = exec(&b, "DELETE FROM kev")) < 0)
 				goto done;
+			if (FEEDS[i] == &vigil_feed_epss &&
+			    (error = exec(&b, "DELETE FROM epss")) < 0)
+				goto done;
 			if (FEEDS[i] == &vigil_feed_debsupport &&
 			    (error = exec(&b, "DELETE FROM support")) < 0)
 				goto done;
@@ -917,6 +937,7 @@ void vigil_db_free(vigil_db *d)
 	sqlite3_finalize(d->q_kev);
 	sqlite3_finalize(d->q_by);
 	sqlite3_finalize(d->q_rating);
+	sqlite3_finalize(d->q_epss);
 	sqlite3_finalize(d->support_lookup);
 	if (d->db)
 		sqlite3_close(d->db);
@@ -1085,7 +1106,11 @@ int vigil_db_vuln(vigil_db *d, const char *vuln_id,
 	    (error = prep(d, &d->q_rating,
 			  "SELECT n.name, r.kind, r.severity, r.vector, r.score FROM ratings r"
 			  " JOIN names n ON n.id = r.feed WHERE r.vuln = ?1"
-			  " ORDER BY r.kind, n.name, r.rowid")) < 0)
+			  " ORDER BY r.kind, n.name, r.rowid")) < 0 ||
+	    (error = prep(d, &d->q_epss,
+			  "SELECT score, percentile FROM epss WHERE cve = ?1 OR cve IN"
+			  " (SELECT alias FROM aliases WHERE vuln = ?2) ORDER BY score DESC"
+			  " LIMIT 1")) < 0)
 		goto done;
 	sqlite3_bind_text(d->q_vuln, 1, vuln_id, -1, SQLITE_STATIC);
 	if (sqlite3_step(d->q_vuln) != SQLITE_ROW) {
@@ -1143,6 +1168,13 @@ int vigil_db_vuln(vigil_db *d, const char *vuln_id,
 	}
 	v.ratings = ratings.data;
 	v.nratings = ratings.len;
+	sqlite3_bind_text(d->q_epss, 1, vuln_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(d->q_epss, 2, id);
+	v.epss = v.epss_percentile = -1;
+	if (sqlite3_step(d->q_epss) == SQLITE_ROW) {
+		v.epss = sqlite3_column_double(d->q_epss, 0);
+		v.epss_percentile = sqlite3_column_double(d->q_epss, 1);
+	}
 	sqlite3_bind_text(d->q_kev, 1, vuln_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(d->q_kev, 2, id);
 	v.kev = sqlite3_step(d->q_kev) == SQLITE_ROW;
@@ -1163,6 +1195,8 @@ done:
 	sqlite3_reset(d->q_by);
 	if (d->q_rating)
 		sqlite3_reset(d->q_rating);
+	if (d->q_epss)
+		sqlite3_reset(d->q_epss);
 	vigil_vec_free(&ratings);
 	vigil_vec_free(&by);
 	vigil_vec_free(&aliases);

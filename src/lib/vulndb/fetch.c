@@ -45,6 +45,9 @@ typedef struct {
 #define NVD_YEAR(y) "nvdcve-2.0-" y ".json.gz=https://nvd.nist.gov/feeds/json/cve/2.0/nvdcve-2.0-" y ".json.gz"
 
 static const upstream UPSTREAMS[] = {
+	{"epss",
+	 0,
+	 {"epss_scores-current.csv.gz=https://epss.cyentia.com/epss_scores-current.csv.gz"}},
 	{"osv",
 	 0,
 	 {OSV_ZIP("Maven"), OSV_ZIP("NuGet"), OSV_ZIP("npm"), OSV_ZIP("PyPI"), OSV_ZIP("crates.io"),

@@ -109,8 +109,7 @@ static int want_nvd(const char *member)
 		(n > 8 && strcmp(member + n - 8, ".json.gz") == 0));
 }
 
-/* gunzips `data` into a new buffer (*out, *out_len), at most `limit` bytes. */
-static int gunzip(char **out, size_t *out_len, const uint8_t *data, size_t len, size_t limit)
+int vigil_vdb__gunzip(char **out, size_t *out_len, const uint8_t *data, size_t len, size_t limit)
 {
 	z_stream z;
 	size_t cap = len * 4 + 1024, n = 0;
@@ -190,7 +189,7 @@ static int parse_nvd(vigil_vdb_build *b, const char *member, const uint8_t *data
 	int error = 0;
 	size_t n = strlen(member);
 	if (n > 3 && strcmp(member + n - 3, ".gz") == 0) {
-		if ((error = gunzip(&text, &tlen, data, len, (size_t)1 << 31)) < 0) {
+		if ((error = vigil_vdb__gunzip(&text, &tlen, data, len, (size_t)1 << 31)) < 0) {
 			if (error == VIGIL_ENOMEM)
 				return error;
 			vigil_vdb__skipped(b, member, "not a complete gzip file");

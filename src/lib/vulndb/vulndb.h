@@ -59,6 +59,8 @@ int vigil_vdb__details(vigil_vdb_build *b, int64_t vuln, const char *cvss_vector
 		       const char *published);
 /* Adds a reference URL of a vulnerability. */
 int vigil_vdb__reference(vigil_vdb_build *b, int64_t vuln, const char *url);
+/* Records a CVE's EPSS probability and percentile (0-1). */
+int vigil_vdb__epss(vigil_vdb_build *b, const char *cve, double score, double percentile);
 /* Marks a CVE as known exploited (CISA KEV). */
 int vigil_vdb__kev(vigil_vdb_build *b, const char *cve, const char *added, const char *vendor,
 		   const char *product, const char *name);
@@ -81,7 +83,7 @@ extern const vigil_feed vigil_feed_pypa, vigil_feed_rustsec, vigil_feed_rubyadv,
 	vigil_feed_nodejs, vigil_feed_ubuntu_osv;
 extern const vigil_feed vigil_feed_debtracker, vigil_feed_debsupport, vigil_feed_ubuntu,
 	vigil_feed_wolfi, vigil_feed_azurelinux;
-extern const vigil_feed vigil_feed_osv, vigil_feed_nvd;
+extern const vigil_feed vigil_feed_osv, vigil_feed_nvd, vigil_feed_epss;
 
 /* For tests and fuzzers: runs one feed parser on `data` as the member `member` into an
  * in-memory database; *records and *skipped get the counts (may be NULL). */
