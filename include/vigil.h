@@ -438,6 +438,15 @@ int vigil_db_bundle_verify(vigil_ctx *ctx, const char *bundle_path, const char *
  * it was. */
 int vigil_db_update_bundle(vigil_ctx *ctx, const char *db_path, const char *url,
 			   const char *pub_path, const vigil_db_update_opts *opts);
+/* The same from an OCI artifact: the manifest `reference` (HOST/REPO:TAG or @DIGEST)
+ * with a layer of media type application/vnd.vigil.db.bundle.v1 (the bundle) and one of
+ * application/vnd.vigil.db.bundle.sig.v1 (its signature file); blobs are checked
+ * against their digests, the signature against the pinned key, then imported.
+ * `reg_opts` may be NULL (struct vigil_registry_opts, vigil/registry.h). */
+struct vigil_registry_opts;
+int vigil_db_update_bundle_ref(vigil_ctx *ctx, const char *db_path, const char *reference,
+			       const char *pub_path, const vigil_db_update_opts *opts,
+			       const struct vigil_registry_opts *reg_opts);
 /* Age of the database in days since it was built (fractional). VIGIL_EFORMAT when the
  * build time cannot be read. */
 int vigil_db_age_days(const vigil_db *db, double *out);

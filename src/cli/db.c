@@ -8,6 +8,7 @@
 
 #include "../lib/util/util.h"
 #include "cli.h"
+#include "vigil/registry.h"
 
 void help_db(void)
 {
@@ -44,7 +45,11 @@ void help_db(void)
 	       "                        ECDSA private key\n"
 	       "  --bundle-url URL      db update: fetch a signed 'db export' bundle (URL and\n"
 	       "                        URL.sig) instead of building from the feeds\n"
+	       "  --bundle-ref REF      db update: the same from an OCI artifact in a registry\n"
+	       "                        (HOST/REPO:TAG; layers of media types\n"
+	       "                        application/vnd.vigil.db.bundle{,.sig}.v1)\n"
 	       "  --bundle-key PUB.pem  the pinned public key the bundle must be signed with\n"
+	       "  --insecure-registry HOST[:PORT]  plain HTTP for that registry (--bundle-ref)\n"
 	       "\n"
 	       "Feeds:");
 	for (const char *const *n = vigil_db_feed_names(); *n; n++)
@@ -169,6 +174,8 @@ int cmd_db(int argc, char **argv)
 		{"sign", required_argument, NULL, 'S'},
 		{"bundle-url", required_argument, NULL, 'B'},
 		{"bundle-key", required_argument, NULL, 'K'},
+		{"bundle-ref", required_argument, NULL, 'R'},
+		{"insecure-registry", required_argument, NULL, 'I'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -176,7 +183,8 @@ int cmd_db(int argc, char **argv)
 	uint64_t num;
 	vigil_db_update_opts uo = VIGIL_DB_UPDATE_OPTS_INIT;
 	const char *path = NULL, *format = "table", *sub;
-	const char *sign_key = NULL, *bundle_url = NULL, *bundle_key = NULL;
+	const char *sign_key = NULL, *bundle_url = NULL, *bundle_key = NULL, *bundle_ref = NULL;
+	const char *insecure[2] = {NULL, NULL};
 	char buf[4096];
 	vigil_ctx *ctx = NULL;
 	int o, error;
@@ -238,6 +246,12 @@ int cmd_db(int argc, char **argv)
 		case 'K':
 			bundle_key = optarg;
 			break;
+		case 'R':
+			bundle_ref = optarg;
+			break;
+		case 'I':
+			insecure[0] = optarg;
+			break;
 		case 'h':
 			help_db();
 			return 0;
@@ -257,15 +271,23 @@ int cmd_db(int argc, char **argv)
 		return EXIT_ERR;
 	vigil_ctx_set_warn(ctx, on_warn, &c);
 	if ((sign_key && strcmp(sub, "export") != 0) ||
-	    ((bundle_url || bundle_key) && strcmp(sub, "update") != 0))
-		die_usage("db", "--sign goes with db export, --bundle-url/--bundle-key with db update");
-	if (bundle_key && !bundle_url)
-		die_usage("db", "--bundle-key goes with --bundle-url");
-	if (strcmp(sub, "update") == 0 && bundle_url) {
+	    ((bundle_url || bundle_key || bundle_ref) && strcmp(sub, "update") != 0))
+		die_usage("db", "--sign goes with db export, --bundle-url/--bundle-ref/--bundle-key "
+				"with db update");
+	if (bundle_key && !bundle_url && !bundle_ref)
+		die_usage("db", "--bundle-key goes with --bundle-url or --bundle-ref");
+	if (bundle_url && bundle_ref)
+		die_usage("db", "--bundle-url or --bundle-ref, not both");
+	if (strcmp(sub, "update") == 0 && (bundle_url || bundle_ref)) {
 		if (uo.from || uo.only || uo.urls)
-			die_usage("db", "--bundle-url replaces --from, --only and --url");
-		fprintf(stderr, "vigil: fetching the signed database bundle %s\n", bundle_url);
-		error = vigil_db_update_bundle(ctx, path, bundle_url, bundle_key, &uo);
+			die_usage("db", "--bundle-url/--bundle-ref replace --from, --only and --url");
+		fprintf(stderr, "vigil: fetching the signed database bundle %s\n",
+			bundle_url ? bundle_url : bundle_ref);
+		vigil_registry_opts ro = VIGIL_REGISTRY_OPTS_INIT;
+		ro.insecure = insecure[0] ? insecure : NULL;
+		error = bundle_url ? vigil_db_update_bundle(ctx, path, bundle_url, bundle_key, &uo)
+				   : vigil_db_update_bundle_ref(ctx, path, bundle_ref, bundle_key,
+								&uo, &ro);
 		if (error == 0) {
 			vigil_db *db;
 			if ((error = vigil_db_open(&db, ctx, path)) == 0) {

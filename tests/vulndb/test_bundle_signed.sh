@@ -98,4 +98,83 @@ if ! "$VIGIL" db update --bundle-url "$base/db.vigildb" --db "$db" >"$tmp/out" 2
 else
     bad "no key: $(tail -2 "$tmp/out")"
 fi
+# ---- as an OCI artifact in a real registry (docker-registry, plain HTTP on 127.0.0.1) ----
+if ! command -v docker-registry >/dev/null; then
+    if [ "${CI:-}" = true ]; then bad "docker-registry missing"; else echo "SKIP: bundle-signed: docker-registry missing"; fi
+    exit $fail
+fi
+rport=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$tmp/reg"
+cat >"$tmp/reg/config.yml" <<EOF
+version: 0.1
+log:
+  level: error
+  accesslog:
+    disabled: true
+storage:
+  filesystem:
+    rootdirectory: $tmp/reg/data
+http:
+  addr: 127.0.0.1:$rport
+  secret: $(openssl rand -hex 16)
+EOF
+docker-registry serve "$tmp/reg/config.yml" >"$tmp/reg/log" 2>&1 &
+reg_pid=$!
+trap 'kill $reg_pid 2>/dev/null; cleanup' EXIT
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$rport/v2/" && break; sleep 0.1; done
+# push: the bundle and its signature as layers of an OCI artifact manifest
+cat >"$tmp/push.py" <<'EOF'
+import hashlib, json, sys, urllib.request
+base, repo, tag, bundle, sig = sys.argv[1:6]
+def blob(data):
+    d = "sha256:" + hashlib.sha256(data).hexdigest()
+    req = urllib.request.Request(f"{base}/v2/{repo}/blobs/uploads/", method="POST")
+    loc = urllib.request.urlopen(req).headers["Location"]
+    loc = loc if loc.startswith("http") else base + loc
+    sep = "&" if "?" in loc else "?"
+    req = urllib.request.Request(f"{loc}{sep}digest={d}", data=data, method="PUT",
+                                 headers={"Content-Type": "application/octet-stream"})
+    urllib.request.urlopen(req)
+    return d, len(data)
+cd, cs = blob(b"{}")
+bd, bs = blob(open(bundle, "rb").read())
+sd, ss = blob(open(sig, "rb").read())
+man = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+       "artifactType": "application/vnd.vigil.db.v1",
+       "config": {"mediaType": "application/vnd.oci.empty.v1+json", "digest": cd, "size": cs},
+       "layers": [{"mediaType": "application/vnd.vigil.db.bundle.v1", "digest": bd, "size": bs},
+                  {"mediaType": "application/vnd.vigil.db.bundle.sig.v1", "digest": sd, "size": ss}]}
+req = urllib.request.Request(f"{base}/v2/{repo}/manifests/{tag}", data=json.dumps(man).encode(),
+                             method="PUT", headers={"Content-Type": man["mediaType"]})
+urllib.request.urlopen(req)
+EOF
+push() { $PY "$tmp/push.py" "http://127.0.0.1:$rport" vigil/db "$@"; }
+if push good "$tmp/srv/db.vigildb" "$tmp/srv/db.vigildb.sig" 2>"$tmp/push.err" &&
+    push tampered "$tmp/srv/tampered.vigildb" "$tmp/srv/db.vigildb.sig" 2>>"$tmp/push.err"; then
+    odb=$tmp/oci.db
+    oci() { "$VIGIL" db update --bundle-ref "127.0.0.1:$rport/vigil/db:$1" --bundle-key "$2" \
+        --insecure-registry "127.0.0.1:$rport" --db "$odb" --cache "$tmp/oc-$1-$3" >"$tmp/out" 2>&1; }
+    if oci good "$tmp/ed.pub" 1 && [ "$(records "$odb")" = "$(records "$tmp/src.db")" ]; then
+        pass "db update --bundle-ref from docker-registry: artifact pulled, signature verified, imported"
+    else
+        bad "OCI bundle: $(tail -3 "$tmp/out")"
+    fi
+    osum=$(sha256sum "$odb" | cut -c1-64)
+    oci tampered "$tmp/ed.pub" 2; rc=$?
+    if [ $rc = 2 ] && grep -q "signature does not verify" "$tmp/out" &&
+        [ "$(sha256sum "$odb" | cut -c1-64)" = "$osum" ]; then
+        pass "tampered OCI artifact: refused (exit 2), database unchanged"
+    else
+        bad "tampered OCI artifact: rc=$rc $(tail -2 "$tmp/out")"
+    fi
+    oci good "$tmp/other.pub" 3; rc=$?
+    if [ $rc = 2 ] && grep -q "signature does not verify" "$tmp/out" &&
+        [ "$(sha256sum "$odb" | cut -c1-64)" = "$osum" ]; then
+        pass "OCI artifact with another pinned key: refused, database unchanged"
+    else
+        bad "OCI other key: rc=$rc $(tail -2 "$tmp/out")"
+    fi
+else
+    bad "pushing the artifact to docker-registry failed: $(tail -3 "$tmp/push.err")"
+fi
 exit $fail

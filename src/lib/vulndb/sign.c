@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -185,4 +186,127 @@ int vigil_db_update_bundle(vigil_ctx *ctx, const char *db_path, const char *url,
 	    (error = vigil_db_bundle_verify(ctx, bundle, sig, pub_path)) < 0)
 		return error;
 	return vigil_db_import(ctx, bundle, db_path);
+}
+
+/* ---- the bundle as an OCI artifact ---- */
+
+#include <jansson.h>
+
+#include "../registry/registry.h"
+
+#define BUNDLE_MEDIA "application/vnd.vigil.db.bundle.v1"
+#define SIG_MEDIA "application/vnd.vigil.db.bundle.sig.v1"
+
+/* The digest and size of the manifest layer of `media`, or -1. */
+static int find_layer(json_t *man, const char *media, const char **digest, uint64_t *size)
+{
+	json_t *layers = json_object_get(man, "layers");
+	for (size_t i = 0; i < json_array_size(layers); i++) {
+		json_t *l = json_array_get(layers, i);
+		const char *mt = json_string_value(json_object_get(l, "mediaType"));
+		json_t *sz = json_object_get(l, "size");
+		if (mt && strcmp(mt, media) == 0 && json_is_integer(sz) &&
+		    json_integer_value(sz) >= 0) {
+			*digest = json_string_value(json_object_get(l, "digest"));
+			*size = (uint64_t)json_integer_value(sz);
+			return *digest ? 0 : -1;
+		}
+	}
+	return -1;
+}
+
+int vigil_db_update_bundle_ref(vigil_ctx *ctx, const char *db_path, const char *reference,
+			       const char *pub_path, const vigil_db_update_opts *opts,
+			       const vigil_registry_opts *reg_opts)
+{
+	char cache[4096], bundle[4200], sig[4300], mt[128], dg[72];
+	vigil_ref *ref = NULL;
+	vigil_reg *reg = NULL;
+	vigil_reg_stream *st = NULL;
+	vigil_buf man = VIGIL_BUF_INIT, sigbuf = VIGIL_BUF_INIT;
+	json_t *doc = NULL;
+	const char *why = NULL, *bdig = NULL, *sdig = NULL;
+	uint64_t bsize = 0, ssize = 0;
+	FILE *f = NULL;
+	int error;
+	if (!pub_path)
+		return vigil_error_set(ctx, VIGIL_EINVAL,
+				       "db update --bundle-ref needs --bundle-key (the pinned public "
+				       "key)");
+	if ((error = vigil_ref_parse(&ref, reference, &why)) < 0) {
+		error = vigil_error_set(ctx, error, "db update --bundle-ref %s: %s", reference,
+					why ? why : "not a reference");
+		goto done;
+	}
+	snprintf(cache, sizeof(cache), "%s", opts && opts->cache_dir ? opts->cache_dir : "");
+	if (!cache[0])
+		snprintf(cache, sizeof(cache), "%s.cache", db_path);
+	mkdir(cache, 0755);
+	snprintf(bundle, sizeof(bundle), "%s/bundle-oci.vigildb", cache);
+	snprintf(sig, sizeof(sig), "%s.sig", bundle);
+	if ((error = vigil_reg__new(&reg, ctx, ref, reg_opts)) < 0 ||
+	    (error = vigil_reg__get_manifest(reg, ref->digest ? ref->digest : ref->tag, 4u << 20,
+					     &man, mt, dg)) < 0)
+		goto done;
+	json_error_t jerr;
+	doc = json_loadb((const char *)man.data, man.len, 0, &jerr);
+	if (!doc || find_layer(doc, BUNDLE_MEDIA, &bdig, &bsize) < 0 ||
+	    find_layer(doc, SIG_MEDIA, &sdig, &ssize) < 0) {
+		error = vigil_error_set(ctx, VIGIL_EFORMAT,
+					"%s: not a Vigil database artifact (a manifest with a %s and "
+					"a %s layer)",
+					reference, BUNDLE_MEDIA, SIG_MEDIA);
+		goto done;
+	}
+	if ((error = vigil_reg__get_blob(reg, sdig, 4096, &sigbuf)) < 0)
+		goto done;
+	if (!(f = fopen(sig, "w")) || fwrite(sigbuf.data, 1, sigbuf.len, f) != sigbuf.len ||
+	    fclose(f) != 0) {
+		f = NULL;
+		error = vigil_error_set(ctx, VIGIL_EIO, "db update: cannot write %s", sig);
+		goto done;
+	}
+	f = NULL;
+	/* the bundle streamed to disk, its digest checked by the stream */
+	if ((error = vigil_reg__stream_open(&st, reg, bdig, bsize, 16ULL << 30)) < 0)
+		goto done;
+	if (!(f = fopen(bundle, "w"))) {
+		error = vigil_error_set(ctx, VIGIL_EIO, "db update: cannot write %s", bundle);
+		goto done;
+	}
+	for (;;) {
+		const uint8_t *p;
+		size_t n;
+		const char *msg = NULL;
+		if ((error = vigil_reg__stream_read(st, &p, &n, &msg)) < 0) {
+			error = vigil_error_set(ctx, error, "%s: %s", reference,
+						msg ? msg : "download failed");
+			goto done;
+		}
+		if (n == 0)
+			break;
+		if (fwrite(p, 1, n, f) != n) {
+			error = vigil_error_set(ctx, VIGIL_EIO, "db update: cannot write %s", bundle);
+			goto done;
+		}
+	}
+	if (fclose(f) != 0) {
+		f = NULL;
+		error = vigil_error_set(ctx, VIGIL_EIO, "db update: cannot write %s", bundle);
+		goto done;
+	}
+	f = NULL;
+	if ((error = vigil_db_bundle_verify(ctx, bundle, sig, pub_path)) < 0)
+		goto done;
+	error = vigil_db_import(ctx, bundle, db_path);
+done:
+	if (f)
+		fclose(f);
+	vigil_reg__stream_free(st);
+	json_decref(doc);
+	vigil_buf_free(&man);
+	vigil_buf_free(&sigbuf);
+	vigil_reg__free(reg);
+	vigil_ref_free(ref);
+	return error;
 }
