@@ -69,6 +69,10 @@ static int distro_key(char *out, size_t n, const vigil_distro *d)
 		snprintf(out, n, "alpine:%s", ver);
 	} else if (strcmp(d->id, "wolfi") == 0 || strcmp(d->id, "chainguard") == 0) {
 		snprintf(out, n, "wolfi");
+	} else if (strcmp(d->id, "amzn") == 0 && d->version_id) {
+		/* Amazon Linux 2 and 2023: its own advisories (ALAS), binary names */
+		version_prefix(ver, sizeof(ver), d->version_id, 1);
+		snprintf(out, n, "amazon:%s", ver);
 	} else if (in_list(RHEL_LIKE, d->id) && d->version_id) {
 		/* the RHEL family is matched against AlmaLinux's errata: same names and EVRs */
 		version_prefix(ver, sizeof(ver), d->version_id, 1);

@@ -23,6 +23,7 @@
 static const vigil_feed *const FEEDS[] = {
 	&vigil_feed_almalinux,
 	&vigil_feed_alpine_secdb,
+	&vigil_feed_alas,
 	&vigil_feed_azurelinux,
 	&vigil_feed_kev,
 	&vigil_feed_debian_changelog,

@@ -83,7 +83,7 @@ extern const vigil_feed vigil_feed_pypa, vigil_feed_rustsec, vigil_feed_rubyadv,
 	vigil_feed_nodejs, vigil_feed_ubuntu_osv;
 extern const vigil_feed vigil_feed_debtracker, vigil_feed_debsupport, vigil_feed_ubuntu,
 	vigil_feed_wolfi, vigil_feed_azurelinux;
-extern const vigil_feed vigil_feed_osv, vigil_feed_nvd, vigil_feed_epss;
+extern const vigil_feed vigil_feed_osv, vigil_feed_nvd, vigil_feed_epss, vigil_feed_alas;
 
 /* For tests and fuzzers: runs one feed parser on `data` as the member `member` into an
  * in-memory database; *records and *skipped get the counts (may be NULL). */
