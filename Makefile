@@ -30,7 +30,7 @@ LIB_OBJ  := $(LIB_SRC:%.c=$(B)/%.o)
 LIBA_OBJ := $(LIB_SRC:%.c=$(BA)/%.o)
 ASAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all asan fuzz fuzz-long check test deps demo clean format bench print-libs
+.PHONY: all asan fuzz fuzz-long check test deps demo clean format bench print-libs mutate
 
 # eBPF sensor of `vigil watch`: vmlinux.h dumped from the running kernel's BTF, the
 # BPF object built with clang -target bpf and a libbpf skeleton that sensor.c includes
@@ -115,6 +115,12 @@ FUZZ_MINUTES ?= 10
 FUZZ_TARGETS ?= $(FUZZ_NAMES:fuzz_%=%)
 fuzz-long: $(FUZZ_TARGETS:%=$(BF)/fuzz_%)
 	@scripts/fuzz-long.sh $(FUZZ_MINUTES) $(FUZZ_TARGETS)
+
+# Mutation testing: each deliberate bug of tests/mutate/mutations.txt applied to a copy of
+# the tree, rebuilt and run against the suites it names; prints which were caught. Long
+# (minutes per mutation); not part of `make check`.
+mutate:
+	@scripts/mutate.py $(if $(MUTATIONS),--only $(MUTATIONS))
 
 deps:
 	@scripts/install-deps.sh

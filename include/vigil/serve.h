@@ -27,6 +27,8 @@ typedef struct vigil_serve_opts {
 	 * trusted CAs; credentials from VIGIL_REGISTRY_* / docker config (vigil/registry.h) */
 	const char *const *insecure_registries;
 	const char *ca_file;
+	/* the admission webhook's policy (YAML or JSON, docs/admission.md); NULL = defaults */
+	const char *admission_policy;
 } vigil_serve_opts;
 
 #define VIGIL_SERVE_OPTS_INIT                                                                      \

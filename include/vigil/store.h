@@ -161,4 +161,32 @@ typedef struct vigil_store_stats {
 } vigil_store_stats;
 int vigil_store_stats_get(vigil_store *s, vigil_store_stats *out);
 
+/* ---- admission decisions (docs/admission.md) ----------------------------------------- */
+
+typedef struct vigil_store_admission {
+	const char *uid, *kind, *namespace, *name, *operation, *user; /* may be NULL */
+	int dry_run, allowed;
+	const char *message; /* the denial message, or NULL */
+	const char *detail;  /* a JSON object merged into the entry: reasons, warnings, images */
+} vigil_store_admission;
+
+/* Records one decision (the time is now); its id in *out (may be NULL). */
+int vigil_store_admission_add(vigil_store *s, int64_t *out, const vigil_store_admission *a);
+
+typedef struct vigil_store_admission_filter {
+	const char *namespace; /* NULL = any */
+	int allowed;	       /* 1, 0, or -1 for any */
+	int64_t before;	       /* the "next" cursor (ids below it), 0 = from the newest */
+	int limit;	       /* 1..500 */
+} vigil_store_admission_filter;
+
+/* {"admissions":[{"id","time","uid","kind","namespace","name","operation","user",
+ * "dry_run","allowed","message", and the detail's members}],"next"}, newest first. */
+int vigil_store_admissions_json(vigil_store *s, char **out, const vigil_store_admission_filter *f);
+/* The status of job `id` ("queued", "running", "done", "failed") into out;
+ * VIGIL_ENOTFOUND. */
+int vigil_store_job_status(vigil_store *s, char out[16], int64_t id);
+/* 1 when a report of `digest` is stored, 0 when not, or a negative VIGIL_E*. */
+int vigil_store_has_report(vigil_store *s, const char *digest);
+
 #endif

@@ -98,6 +98,8 @@ int cmd_watch(int argc, char **argv);
 int cmd_vercmp(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_admission_config(int argc, char **argv);
+void help_admission(void);
 void help_db(void);
 void help_scan(void);
 void help_config(void);

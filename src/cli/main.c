@@ -144,6 +144,8 @@ static void help_main(void)
 	       "                        build, describe, query or carry the vulnerability "
 	       "database\n"
 	       "  serve                 run the scanning service (HTTP API, store, webhooks)\n"
+	       "  admission-config --service NS/NAME\n"
+	       "                        print the Kubernetes ValidatingWebhookConfiguration\n"
 	       "  vercmp SCHEME A B     compare versions as dpkg, apk, rpm, npm, pip... do\n"
 	       "  verify IMAGE --key K  verify the image's cosign signatures with a public key\n"
 	       "  version               print the version\n"
@@ -1018,6 +1020,8 @@ int main(int argc, char **argv)
 		return cmd_serve(argc - 1, argv + 1);
 	if (strcmp(cmd, "verify") == 0)
 		return cmd_verify(argc - 1, argv + 1);
+	if (strcmp(cmd, "admission-config") == 0)
+		return cmd_admission_config(argc - 1, argv + 1);
 	if (strcmp(cmd, "pull") == 0)
 		return cmd_pull(argc - 1, argv + 1);
 	if (strcmp(cmd, "watch") == 0)
@@ -1043,6 +1047,8 @@ int main(int argc, char **argv)
 			help_audit();
 		else if (argc > 2 && strcmp(argv[2], "verify") == 0)
 			help_verify();
+		else if (argc > 2 && strcmp(argv[2], "admission-config") == 0)
+			help_admission();
 		else if (argc > 2 && strcmp(argv[2], "pull") == 0)
 			help_pull();
 		else

@@ -45,6 +45,8 @@ static void help_serve(void)
 	       "  --scanners LIST       vuln,secret,malware,config (default: all)\n"
 	       "  --insecure-registry HOST[:PORT]  reach this registry over plain HTTP (repeat)\n"
 	       "  --ca-file FILE        trusted CA certificates for registries (PEM)\n"
+	       "  --admission-policy FILE  policy of the Kubernetes admission webhook\n"
+	       "                        (POST /k8s/admission, TLS only; docs/admission.md)\n"
 	       "\n"
 	       "Token scopes: read (GET), scan (POST scans and registry events), admin\n"
 	       "(everything, webhooks and database updates). The token is printed once; the\n"
@@ -139,7 +141,8 @@ int cmd_serve(int argc, char **argv)
 		O_PERIP,
 		O_SCANNERS,
 		O_INSECURE,
-		O_CAFILE
+		O_CAFILE,
+		O_ADMPOLICY
 	};
 	static const struct option opts[] = {
 		{"listen", required_argument, NULL, O_LISTEN},
@@ -160,6 +163,7 @@ int cmd_serve(int argc, char **argv)
 		{"scanners", required_argument, NULL, O_SCANNERS},
 		{"insecure-registry", required_argument, NULL, O_INSECURE},
 		{"ca-file", required_argument, NULL, O_CAFILE},
+		{"admission-policy", required_argument, NULL, O_ADMPOLICY},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -233,6 +237,9 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case O_CAFILE:
 			so.ca_file = optarg;
+			break;
+		case O_ADMPOLICY:
+			so.admission_policy = optarg;
 			break;
 		case 'h':
 			help_serve();

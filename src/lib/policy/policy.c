@@ -425,8 +425,11 @@ int vigil_policy_load(vigil_policy **out, vigil_ctx *ctx, const char *path, cons
 					if ((error = vigil_policy_add_vex(p, full)) < 0)
 						goto done;
 				}
+			} else if (key && strcmp(key, "admission") == 0) {
+				/* the admission webhook's section, read by vigil serve */
 			} else {
-				error = bad(p, k, "unknown key (ignore, checks, vex, trust)");
+				error = bad(p, k,
+					    "unknown key (ignore, checks, vex, trust, admission)");
 				goto done;
 			}
 		}

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "serve/admission.h"
 #include "serve/internal.h"
 #include "util/util.h"
 
@@ -366,6 +367,40 @@ static void metrics(vigil_server *srv, int *status, char **out)
 	*status = 200;
 }
 
+/* GET /api/v1/admissions?namespace=&allowed=true|false&limit=&after= */
+static void admissions(vigil_server *srv, const vigil_serve_req *req, int *status, char **out)
+{
+	vigil_store_admission_filter f = {NULL, -1, 0, 50};
+	const char *lim = NULL, *al = NULL, *after_id = NULL;
+	char *json = NULL;
+	uint64_t v;
+	if (req->arg) {
+		f.namespace = req->arg(req->arg_payload, "namespace");
+		lim = req->arg(req->arg_payload, "limit");
+		al = req->arg(req->arg_payload, "allowed");
+		after_id = req->arg(req->arg_payload, "after");
+	}
+	if (lim && (vigil_parse_uint(&v, lim, 500) < 0 || v == 0)) {
+		err(status, out, 400, "limit must be 1 to 500");
+		return;
+	}
+	if (lim)
+		f.limit = (int)v;
+	if (al && strcmp(al, "true") && strcmp(al, "false")) {
+		err(status, out, 400, "allowed must be true or false");
+		return;
+	}
+	if (al)
+		f.allowed = !strcmp(al, "true");
+	if (after_id && (vigil_parse_uint(&v, after_id, INT64_MAX) < 0 || v == 0)) {
+		err(status, out, 400, "after must be an id from \"next\"");
+		return;
+	}
+	if (after_id)
+		f.before = (int64_t)v;
+	answer(status, out, vigil_store_admissions_json(srv->store, &json, &f), &json, 200);
+}
+
 /* Route table helpers: `rest` is the path after the prefix when it starts with it. */
 static const char *after(const char *path, const char *prefix)
 {
@@ -392,6 +427,15 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 		}
 		*out = strdup("{\"status\":\"ok\"}");
 		*status = 200;
+		return;
+	}
+	if (!strcmp(p, "/k8s/admission")) { /* the API server: TLS, no bearer token */
+		if (!post)
+			err(status, out, 405, "method not allowed");
+		else
+			vigil_serve__admission(srv, req, status, out);
+		if (!*out)
+			err(status, out, 500, "out of memory");
 		return;
 	}
 	if (strncmp(p, "/api/v1/", 8) && strcmp(p, "/metrics")) {
@@ -478,6 +522,8 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 		id[n] = '\0';
 		answer(status, out, vigil_store_vuln_images_json(srv->store, &json, id), &json,
 		       200);
+	} else if (!strcmp(p, "/api/v1/admissions") && get) {
+		admissions(srv, req, status, out);
 	} else if (!strcmp(p, "/api/v1/db") && get) {
 		get_db(srv, status, out);
 	} else if (!strcmp(p, "/api/v1/db/update") && post) {

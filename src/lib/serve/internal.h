@@ -19,7 +19,8 @@ typedef struct vigil_server {
 	pthread_mutex_t mu;
 	pthread_cond_t work, deliver;
 	int stop;
-	int64_t db_loaded; /* UNIX time the engine was made */
+	int64_t db_loaded;	     /* UNIX time the engine was made */
+	struct vigil_admission *adm; /* the admission webhook (admission.c) */
 	atomic_llong requests, scans_done, scans_failed, rematches, scan_ms, deliveries_ok,
 		deliveries_failed;
 } vigil_server;

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "serve/admission.h"
 #include "serve/internal.h"
 #include "util/util.h"
 
@@ -256,6 +257,14 @@ int vigil_serve_run(const vigil_serve_opts *opts, char *err, size_t errlen)
 	if (vigil_serve__load_engine(srv, msg, sizeof(msg)) < 0)
 		vigil_serve__log("warning", "no vulnerability database loaded yet", "error", msg,
 				 NULL);
+	if ((error = vigil_serve__admission_new(&srv->adm, srv, opts->admission_policy, msg,
+						sizeof(msg))) < 0) {
+		errf(err, errlen, error, "%s", msg);
+		goto done;
+	}
+	if (opts->admission_policy && !opts->tls_cert)
+		vigil_serve__log("warning", "POST /k8s/admission needs TLS (--tls-cert, --tls-key)",
+				 NULL);
 	if (opts->tls_cert &&
 	    (!(cert = read_pem(opts->tls_cert)) || !(key = read_pem(opts->tls_key)))) {
 		error = errf(err, errlen, VIGIL_EIO, "cannot read the TLS certificate or key");
@@ -337,6 +346,7 @@ done:
 		pthread_join(deliverer, NULL);
 	/* jobs a worker left running when stopping are requeued at the next start */
 	free(threads);
+	vigil_serve__admission_free(srv->adm);
 	vigil_engine_free(srv->engine);
 	vigil_ctx_free(srv->ctx);
 	vigil_store_free(srv->store);

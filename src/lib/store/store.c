@@ -70,6 +70,13 @@ static const char SCHEMA[] =
 	"CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(status, next_at);"
 	"CREATE INDEX IF NOT EXISTS deliveries_hook ON deliveries(webhook, id);";
 
+/* the admission webhook's decisions (docs/admission.md) */
+static const char ADMISSION_SCHEMA[] =
+	"CREATE TABLE IF NOT EXISTS admissions(id INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
+	" uid TEXT NOT NULL, kind TEXT, namespace TEXT, name TEXT, operation TEXT, user TEXT,"
+	" dry_run INTEGER NOT NULL, allowed INTEGER NOT NULL, message TEXT, detail TEXT);"
+	"CREATE INDEX IF NOT EXISTS admissions_ns ON admissions(namespace, id);";
+
 static int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(int code, const char *fmt, ...)
 {
@@ -219,7 +226,8 @@ int vigil_store_open(vigil_store **out, const char *dir)
 			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 			 "PRAGMA foreign_keys=ON;",
 			 NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(s->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK) {
+	    sqlite3_exec(s->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(s->db, ADMISSION_SCHEMA, NULL, NULL, NULL) != SQLITE_OK) {
 		error = fail(VIGIL_EFORMAT, "store: %s is not a Vigil store: %s", path,
 			     sqlite3_errmsg(s->db));
 		goto done;
@@ -1192,6 +1200,97 @@ int vigil_store_stats_get(vigil_store *s, vigil_store_stats *out)
 		for (int i = 0; i < 8; i++)
 			*v[i] = sqlite3_column_int64(st, i);
 	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+/* ---- admission decisions ---------------------------------------------------------------- */
+
+int vigil_store_admission_add(vigil_store *s, int64_t *out, const vigil_store_admission *a)
+{
+	int error;
+	pthread_mutex_lock(&s->mu);
+	error = exec1(s,
+		      "INSERT INTO admissions(time, uid, kind, namespace, name, operation, user,"
+		      " dry_run, allowed, message, detail) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+		      "issssssiiss", now_s(), a->uid, a->kind, a->namespace, a->name, a->operation,
+		      a->user, (int64_t)(a->dry_run != 0), (int64_t)(a->allowed != 0), a->message,
+		      a->detail);
+	if (error == 0 && out)
+		*out = sqlite3_last_insert_rowid(s->db);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+int vigil_store_admissions_json(vigil_store *s, char **out, const vigil_store_admission_filter *f)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *arr = json_array();
+	int64_t last = 0;
+	int error, n = 0;
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st,
+			  "SELECT id, time, uid, kind, namespace, name, operation, user, dry_run,"
+			  " allowed, message, detail FROM admissions WHERE (?1 IS NULL OR"
+			  " namespace = ?1) AND (?2 < 0 OR allowed = ?2) AND (?3 <= 0 OR id < ?3)"
+			  " ORDER BY id DESC LIMIT ?4",
+			  "siii", f->namespace, (int64_t)f->allowed, f->before,
+			  (int64_t)f->limit)) == 0) {
+		while (arr && sqlite3_step(st) == SQLITE_ROW) {
+			json_t *detail = NULL;
+			const char *d = col(st, 11);
+			if (d)
+				detail = json_loads(d, 0, NULL);
+			last = sqlite3_column_int64(st, 0);
+			n++;
+			json_t *o = json_pack(
+				"{s:I, s:I, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:b, s:b, s:s?}",
+				"id", (json_int_t)last, "time",
+				(json_int_t)sqlite3_column_int64(st, 1), "uid", col(st, 2), "kind",
+				col(st, 3), "namespace", col(st, 4), "name", col(st, 5),
+				"operation", col(st, 6), "user", col(st, 7), "dry_run",
+				sqlite3_column_int(st, 8), "allowed", sqlite3_column_int(st, 9),
+				"message", col(st, 10));
+			if (o && json_is_object(detail))
+				json_object_update(o, detail);
+			json_decref(detail);
+			json_array_append_new(arr, o);
+		}
+		error = dump(out,
+			     json_pack("{s:O, s:o}", "admissions", arr, "next",
+				       n == f->limit && n > 0 ? json_integer(last) : json_null()));
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	json_decref(arr);
+	return error;
+}
+
+int vigil_store_job_status(vigil_store *s, char out[16], int64_t id)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+	out[0] = '\0';
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st, "SELECT status FROM jobs WHERE id=?", "i", id)) == 0) {
+		if (sqlite3_step(st) == SQLITE_ROW && col(st, 0))
+			snprintf(out, 16, "%s", col(st, 0));
+		else
+			error = fail(VIGIL_ENOTFOUND, "no job %lld", (long long)id);
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+int vigil_store_has_report(vigil_store *s, const char *digest)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st, "SELECT 1 FROM manifests WHERE digest=?", "s", digest)) == 0)
+		error = sqlite3_step(st) == SQLITE_ROW ? 1 : 0;
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->mu);
 	return error;
