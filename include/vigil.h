@@ -402,11 +402,11 @@ typedef struct vigil_db_rating {
 /* What the database knows of one vulnerability. Borrowed: valid during the callback. */
 typedef struct vigil_db_vuln_info {
 	const char *vuln_id, *title, *severity, *cvss_vector, *published;
-	double cvss_score;	       /* 0 when unknown */
-	int kev;		       /* it or one of its aliases is in CISA KEV */
-	const char *const *aliases;    /* NULL-terminated */
-	const char *const *references; /* NULL-terminated */
-	const char *const *aliased_by; /* ids of records that name this one as an alias */
+	double cvss_score;		/* 0 when unknown */
+	int kev;			/* it or one of its aliases is in CISA KEV */
+	const char *const *aliases;	/* NULL-terminated */
+	const char *const *references;	/* NULL-terminated */
+	const char *const *aliased_by;	/* ids of records that name this one as an alias */
 	const vigil_db_rating *ratings; /* every feed's ratings: kind 0 first, then by feed */
 	size_t nratings;
 	double epss, epss_percentile; /* EPSS of it or an alias (0-1); -1 when unknown */

@@ -272,15 +272,17 @@ int cmd_db(int argc, char **argv)
 	vigil_ctx_set_warn(ctx, on_warn, &c);
 	if ((sign_key && strcmp(sub, "export") != 0) ||
 	    ((bundle_url || bundle_key || bundle_ref) && strcmp(sub, "update") != 0))
-		die_usage("db", "--sign goes with db export, --bundle-url/--bundle-ref/--bundle-key "
-				"with db update");
+		die_usage("db",
+			  "--sign goes with db export, --bundle-url/--bundle-ref/--bundle-key "
+			  "with db update");
 	if (bundle_key && !bundle_url && !bundle_ref)
 		die_usage("db", "--bundle-key goes with --bundle-url or --bundle-ref");
 	if (bundle_url && bundle_ref)
 		die_usage("db", "--bundle-url or --bundle-ref, not both");
 	if (strcmp(sub, "update") == 0 && (bundle_url || bundle_ref)) {
 		if (uo.from || uo.only || uo.urls)
-			die_usage("db", "--bundle-url/--bundle-ref replace --from, --only and --url");
+			die_usage("db",
+				  "--bundle-url/--bundle-ref replace --from, --only and --url");
 		fprintf(stderr, "vigil: fetching the signed database bundle %s\n",
 			bundle_url ? bundle_url : bundle_ref);
 		vigil_registry_opts ro = VIGIL_REGISTRY_OPTS_INIT;
@@ -332,7 +334,8 @@ int cmd_db(int argc, char **argv)
 	} else if (strcmp(sub, "export") == 0) {
 		if ((error = vigil_db_export(ctx, path, argv[1 + optind])) == 0 && sign_key &&
 		    (error = vigil_db_bundle_sign(ctx, argv[1 + optind], sign_key)) < 0)
-			unlink(argv[1 + optind]); /* no unsigned bundle when a signed one was asked */
+			unlink(argv[1 +
+				    optind]); /* no unsigned bundle when a signed one was asked */
 		if (error == 0)
 			fprintf(stderr, "vigil: exported %s to %s%s\n", path, argv[1 + optind],
 				sign_key ? " (signature in FILE.sig)" : "");

@@ -172,7 +172,8 @@ int vigil_match_distro_uncovered(vigil_db *db, const vigil_distro *d, char *msg,
 	const char *name = d->pretty_name ? d->pretty_name : d->id;
 	if (!distro_key(key, sizeof(key), d)) {
 		snprintf(msg, n,
-			 "%s is not covered by the vulnerability database (no feed for '%s'): its OS "
+			 "%s is not covered by the vulnerability database (no feed for '%s'): its "
+			 "OS "
 			 "packages were not checked for vulnerabilities",
 			 name, d->id);
 		return 1;
@@ -181,7 +182,8 @@ int vigil_match_distro_uncovered(vigil_db *db, const vigil_distro *d, char *msg,
 		return r;
 	if (r == 0) {
 		snprintf(msg, n,
-			 "%s is not covered by the vulnerability database (no data for '%s'): its OS "
+			 "%s is not covered by the vulnerability database (no data for '%s'): its "
+			 "OS "
 			 "packages were not checked for vulnerabilities; 'vigil db info' lists the "
 			 "feeds",
 			 name, key);

@@ -114,9 +114,11 @@ static int on_info(const vigil_db_vuln_info *v, void *payload)
 	for (size_t i = 0; i < v->nratings; i++) {
 		rt[i] = v->ratings[i];
 		rt[i].feed = vigil_arena_strdup(a, v->ratings[i].feed);
-		rt[i].severity =
-			v->ratings[i].severity ? vigil_arena_strdup(a, v->ratings[i].severity) : NULL;
-		rt[i].vector = v->ratings[i].vector ? vigil_arena_strdup(a, v->ratings[i].vector) : NULL;
+		rt[i].severity = v->ratings[i].severity
+					 ? vigil_arena_strdup(a, v->ratings[i].severity)
+					 : NULL;
+		rt[i].vector =
+			v->ratings[i].vector ? vigil_arena_strdup(a, v->ratings[i].vector) : NULL;
 		if (!rt[i].feed)
 			return VIGIL_ENOMEM;
 	}
@@ -384,8 +386,8 @@ static int build(pkgscan *ps, const vigil_pkg *p, stmt *s, size_t n, int g)
 		/* records that name this id as an alias rate it too (GO-… for a CVE) */
 		for (const char *const *by = inf->aliased_by; by && *by && error == 0; by++) {
 			const vigil_db_vuln_info *binf = NULL;
-			if (has_str(&ids, *by) ||
-			    (error = details(m, ps->db, *by, &binf)) < 0 || !binf)
+			if (has_str(&ids, *by) || (error = details(m, ps->db, *by, &binf)) < 0 ||
+			    !binf)
 				continue;
 			if (!(slot = vigil_vec_push(&infos)))
 				error = VIGIL_ENOMEM;

@@ -70,7 +70,8 @@ static int one_update(vigil_vdb_build *b, const char *member, const char *eco, x
 	if ((error = vigil_vdb__vuln(b, &v, id, t[0] ? t : NULL, severity)) < 0 ||
 	    (date && (error = vigil_vdb__details(b, v, NULL, 0, date)) < 0))
 		goto done;
-	for (xmlNode *r = child(child(u, "references"), "reference"); r && error == 0; r = r->next) {
+	for (xmlNode *r = child(child(u, "references"), "reference"); r && error == 0;
+	     r = r->next) {
 		if (!is(r, "reference"))
 			continue;
 		char *rt = attr(r, "type"), *rid = attr(r, "id"), *href = attr(r, "href");
@@ -88,8 +89,8 @@ static int one_update(vigil_vdb_build *b, const char *member, const char *eco, x
 		for (xmlNode *p = c->children; p && error == 0; p = p->next) {
 			if (!is(p, "package"))
 				continue;
-			char *name = attr(p, "name"), *ep = attr(p, "epoch"), *ver = attr(p, "version"),
-			     *rel = attr(p, "release");
+			char *name = attr(p, "name"), *ep = attr(p, "epoch"),
+			     *ver = attr(p, "version"), *rel = attr(p, "release");
 			if (name && ver && rel && *name && *ver && *rel) {
 				char fixed[256];
 				if (ep && *ep && strcmp(ep, "0") != 0)
@@ -100,7 +101,8 @@ static int one_update(vigil_vdb_build *b, const char *member, const char *eco, x
 				error = vigil_vdb__affected(b, eco, name, v, VIGIL_ST_FIXED, fixed,
 							    NULL, severity);
 			} else {
-				vigil_vdb__skipped(b, member, "package without name/version/release");
+				vigil_vdb__skipped(b, member,
+						   "package without name/version/release");
 			}
 			xmlFree(name);
 			xmlFree(ep);
@@ -155,9 +157,7 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 }
 
 const vigil_feed vigil_feed_alas = {
-	"amazon-alas",
-	"Amazon Linux repositories' repodata updateinfo.xml.gz (al2, al2023)",
-	want,
-	parse,
+	"amazon-alas", "Amazon Linux repositories' repodata updateinfo.xml.gz (al2, al2023)",
+	want,	       parse,
 	1u << 30,
 };

@@ -21,26 +21,13 @@
 #include "vulndb.h"
 
 static const vigil_feed *const FEEDS[] = {
-	&vigil_feed_almalinux,
-	&vigil_feed_alpine_secdb,
-	&vigil_feed_alas,
-	&vigil_feed_azurelinux,
-	&vigil_feed_kev,
-	&vigil_feed_debian_changelog,
-	&vigil_feed_debsupport,
-	&vigil_feed_debtracker,
-	&vigil_feed_epss,
-	&vigil_feed_golang,
-	&vigil_feed_nodejs,
-	&vigil_feed_nvd,
-	&vigil_feed_osv,
-	&vigil_feed_phpadv,
-	&vigil_feed_pypa,
-	&vigil_feed_rubyadv,
-	&vigil_feed_rustsec,
-	&vigil_feed_ubuntu,
-	&vigil_feed_ubuntu_osv,
-	&vigil_feed_wolfi,
+	&vigil_feed_almalinux,	&vigil_feed_alpine_secdb, &vigil_feed_alas,
+	&vigil_feed_azurelinux, &vigil_feed_kev,	  &vigil_feed_debian_changelog,
+	&vigil_feed_debsupport, &vigil_feed_debtracker,	  &vigil_feed_epss,
+	&vigil_feed_golang,	&vigil_feed_nodejs,	  &vigil_feed_nvd,
+	&vigil_feed_osv,	&vigil_feed_phpadv,	  &vigil_feed_pypa,
+	&vigil_feed_rubyadv,	&vigil_feed_rustsec,	  &vigil_feed_ubuntu,
+	&vigil_feed_ubuntu_osv, &vigil_feed_wolfi,
 };
 
 static const char SCHEMA[] =
@@ -106,7 +93,8 @@ struct vigil_db {
 	vigil_ctx *ctx;
 	sqlite3 *db;
 	sqlite3_stmt *lookup, *support_lookup;
-	sqlite3_stmt *q_vuln, *q_alias, *q_ref, *q_kev, *q_by, *q_rating, *q_epss; /* vigil_db_vuln */
+	sqlite3_stmt *q_vuln, *q_alias, *q_ref, *q_kev, *q_by, *q_rating,
+		*q_epss; /* vigil_db_vuln */
 	char *path;
 	int schema;
 	char built[64];
@@ -1159,8 +1147,10 @@ int vigil_db_vuln(vigil_db *d, const char *vuln_id,
 		memset(r, 0, sizeof(*r));
 		r->feed = vigil_arena_strdup(&a, col(d->q_rating, 0));
 		r->kind = sqlite3_column_int(d->q_rating, 1);
-		r->severity = col(d->q_rating, 2) ? vigil_arena_strdup(&a, col(d->q_rating, 2)) : NULL;
-		r->vector = col(d->q_rating, 3) ? vigil_arena_strdup(&a, col(d->q_rating, 3)) : NULL;
+		r->severity =
+			col(d->q_rating, 2) ? vigil_arena_strdup(&a, col(d->q_rating, 2)) : NULL;
+		r->vector =
+			col(d->q_rating, 3) ? vigil_arena_strdup(&a, col(d->q_rating, 3)) : NULL;
 		r->score = sqlite3_column_double(d->q_rating, 4);
 		if (!r->feed) {
 			error = VIGIL_ENOMEM;

@@ -55,7 +55,8 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 			if (sd) {
 				char date[32];
 				size_t dl = (size_t)(le - sd - 11);
-				snprintf(date, sizeof(date), "%.*s", (int)(dl < 31 ? dl : 31), sd + 11);
+				snprintf(date, sizeof(date), "%.*s", (int)(dl < 31 ? dl : 31),
+					 sd + 11);
 				vigil_vdb__source_date(b, date);
 			}
 			continue;
@@ -83,9 +84,5 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 }
 
 const vigil_feed vigil_feed_epss = {
-	"epss",
-	"https://epss.cyentia.com/epss_scores-current.csv.gz",
-	want,
-	parse,
-	1u << 30,
+	"epss", "https://epss.cyentia.com/epss_scores-current.csv.gz", want, parse, 1u << 30,
 };

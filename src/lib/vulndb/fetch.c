@@ -42,7 +42,9 @@ typedef struct {
 		"v" v "/community.json=https://secdb.alpinelinux.org/v" v "/community.json"
 
 #define OSV_ZIP(e) e "/all.zip=https://osv-vulnerabilities.storage.googleapis.com/" e "/all.zip"
-#define NVD_YEAR(y) "nvdcve-2.0-" y ".json.gz=https://nvd.nist.gov/feeds/json/cve/2.0/nvdcve-2.0-" y ".json.gz"
+#define NVD_YEAR(y)                                                                                \
+	"nvdcve-2.0-" y ".json.gz=https://nvd.nist.gov/feeds/json/cve/2.0/nvdcve-2.0-" y ".json."  \
+											 "gz"
 
 static const upstream UPSTREAMS[] = {
 	{"epss",
@@ -53,13 +55,13 @@ static const upstream UPSTREAMS[] = {
 	 {OSV_ZIP("Maven"), OSV_ZIP("NuGet"), OSV_ZIP("npm"), OSV_ZIP("PyPI"), OSV_ZIP("crates.io"),
 	  OSV_ZIP("Go"), OSV_ZIP("RubyGems"), OSV_ZIP("Packagist"), OSV_ZIP("Hex"),
 	  OSV_ZIP("Pub")}},
-	{"nvd",
-	 0,
-	 {NVD_YEAR("2002"), NVD_YEAR("2003"), NVD_YEAR("2004"), NVD_YEAR("2005"), NVD_YEAR("2006"),
-	  NVD_YEAR("2007"), NVD_YEAR("2008"), NVD_YEAR("2009"), NVD_YEAR("2010"), NVD_YEAR("2011"),
-	  NVD_YEAR("2012"), NVD_YEAR("2013"), NVD_YEAR("2014"), NVD_YEAR("2015"), NVD_YEAR("2016"),
-	  NVD_YEAR("2017"), NVD_YEAR("2018"), NVD_YEAR("2019"), NVD_YEAR("2020"), NVD_YEAR("2021"),
-	  NVD_YEAR("2022"), NVD_YEAR("2023"), NVD_YEAR("2024"), NVD_YEAR("2025"), NVD_YEAR("2026")}},
+	{"nvd", 0, {NVD_YEAR("2002"), NVD_YEAR("2003"), NVD_YEAR("2004"), NVD_YEAR("2005"),
+		    NVD_YEAR("2006"), NVD_YEAR("2007"), NVD_YEAR("2008"), NVD_YEAR("2009"),
+		    NVD_YEAR("2010"), NVD_YEAR("2011"), NVD_YEAR("2012"), NVD_YEAR("2013"),
+		    NVD_YEAR("2014"), NVD_YEAR("2015"), NVD_YEAR("2016"), NVD_YEAR("2017"),
+		    NVD_YEAR("2018"), NVD_YEAR("2019"), NVD_YEAR("2020"), NVD_YEAR("2021"),
+		    NVD_YEAR("2022"), NVD_YEAR("2023"), NVD_YEAR("2024"), NVD_YEAR("2025"),
+		    NVD_YEAR("2026")}},
 	{"pypa-advisory-database",
 	 1,
 	 {"https://codeload.github.com/pypa/advisory-database/tar.gz/refs/heads/main"}},

@@ -15,8 +15,8 @@
 
 #include "lang.h"
 
-#define OSV_MAX_RECORD (8u << 20)	/* one record */
-#define OSV_MAX_ENTRIES 2000000u	/* entries of one zip */
+#define OSV_MAX_RECORD (8u << 20) /* one record */
+#define OSV_MAX_ENTRIES 2000000u  /* entries of one zip */
 
 static int want_osv(const char *member)
 {
@@ -92,10 +92,8 @@ done:
 }
 
 const vigil_feed vigil_feed_osv = {
-	"osv",
-	"https://osv-vulnerabilities.storage.googleapis.com/<Ecosystem>/all.zip",
-	want_osv,
-	parse_osv_zip,
+	"osv",	  "https://osv-vulnerabilities.storage.googleapis.com/<Ecosystem>/all.zip",
+	want_osv, parse_osv_zip,
 	1u << 30,
 };
 
@@ -104,9 +102,8 @@ const vigil_feed vigil_feed_osv = {
 static int want_nvd(const char *member)
 {
 	size_t n = strlen(member);
-	return !strchr(member, '/') &&
-	       ((n > 5 && strcmp(member + n - 5, ".json") == 0) ||
-		(n > 8 && strcmp(member + n - 8, ".json.gz") == 0));
+	return !strchr(member, '/') && ((n > 5 && strcmp(member + n - 5, ".json") == 0) ||
+					(n > 8 && strcmp(member + n - 8, ".json.gz") == 0));
 }
 
 int vigil_vdb__gunzip(char **out, size_t *out_len, const uint8_t *data, size_t len, size_t limit)
@@ -173,8 +170,8 @@ static const char *nvd_vector(json_t *metrics)
 			for (size_t i = 0; i < json_array_size(arr); i++) {
 				json_t *m = json_array_get(arr, i);
 				const char *type = vigil_vdb__jstr(m, "type");
-				const char *vec =
-					vigil_vdb__jstr(json_object_get(m, "cvssData"), "vectorString");
+				const char *vec = vigil_vdb__jstr(json_object_get(m, "cvssData"),
+								  "vectorString");
 				if (vec && (!primary || (type && strcmp(type, "Primary") == 0)))
 					return vec;
 			}
@@ -254,9 +251,7 @@ static int parse_nvd(vigil_vdb_build *b, const char *member, const uint8_t *data
 }
 
 const vigil_feed vigil_feed_nvd = {
-	"nvd",
-	"https://services.nvd.nist.gov/rest/json/cves/2.0 (JSON 2.0 yearly feeds)",
-	want_nvd,
-	parse_nvd,
+	"nvd",	  "https://services.nvd.nist.gov/rest/json/cves/2.0 (JSON 2.0 yearly feeds)",
+	want_nvd, parse_nvd,
 	1u << 30,
 };

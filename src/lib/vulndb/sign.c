@@ -31,7 +31,8 @@ static int file_digest(vigil_ctx *ctx, const char *path, unsigned char md[32])
 	ssize_t n;
 	if (fd < 0) {
 		EVP_MD_CTX_free(c);
-		return vigil_error_set(ctx, VIGIL_ENOTFOUND, "bundle %s: %s", path, strerror(errno));
+		return vigil_error_set(ctx, VIGIL_ENOTFOUND, "bundle %s: %s", path,
+				       strerror(errno));
 	}
 	if (!c || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1) {
 		error = VIGIL_ENOMEM;
@@ -77,10 +78,11 @@ int vigil_db_bundle_sign(vigil_ctx *ctx, const char *bundle_path, const char *ke
 	k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
 	fclose(f);
 	if (!k || !key_ok(k)) {
-		error = vigil_error_set(ctx, VIGIL_EINVAL,
-					"db export --sign: %s is not an Ed25519 or ECDSA private key "
-					"(PEM)",
-					key_path);
+		error = vigil_error_set(
+			ctx, VIGIL_EINVAL,
+			"db export --sign: %s is not an Ed25519 or ECDSA private key "
+			"(PEM)",
+			key_path);
 		goto done;
 	}
 	if ((error = file_digest(ctx, bundle_path, md)) < 0)
@@ -97,7 +99,8 @@ int vigil_db_bundle_sign(vigil_ctx *ctx, const char *bundle_path, const char *ke
 	if (!out || fprintf(out, "%.*s\n", tl, text) < 0 || fclose(out) != 0 ||
 	    rename(tmp, sig_path) < 0) {
 		unlink(tmp);
-		error = vigil_error_set(ctx, VIGIL_EIO, "db export --sign: cannot write %s", sig_path);
+		error = vigil_error_set(ctx, VIGIL_EIO, "db export --sign: cannot write %s",
+					sig_path);
 	}
 done:
 	EVP_MD_CTX_free(c);
@@ -136,8 +139,9 @@ int vigil_db_bundle_verify(vigil_ctx *ctx, const char *bundle_path, const char *
 	while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == '\r'))
 		text[--n] = '\0';
 	/* base64 of at most SIG_MAX bytes, nothing else */
-	int sl = n > 0 && n % 4 == 0 && n <= (SIG_MAX / 3) * 4 && strspn(text,
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") == n
+	int sl = n > 0 && n % 4 == 0 && n <= (SIG_MAX / 3) * 4 &&
+				 strspn(text, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+					      "0123456789+/=") == n
 			 ? EVP_DecodeBlock(sig, (unsigned char *)text, (int)n)
 			 : -1;
 	if (sl < 0) {
@@ -167,9 +171,10 @@ int vigil_db_update_bundle(vigil_ctx *ctx, const char *db_path, const char *url,
 	char cache[4096], bundle[4200], sig[4300], sig_url[4200];
 	int error;
 	if (!url || !pub_path)
-		return vigil_error_set(ctx, VIGIL_EINVAL,
-				       "db update --bundle-url needs --bundle-key (the pinned public "
-				       "key)");
+		return vigil_error_set(
+			ctx, VIGIL_EINVAL,
+			"db update --bundle-url needs --bundle-key (the pinned public "
+			"key)");
 	if (opts && opts->cache_dir)
 		snprintf(cache, sizeof(cache), "%s", opts->cache_dir);
 	else
@@ -230,9 +235,10 @@ int vigil_db_update_bundle_ref(vigil_ctx *ctx, const char *db_path, const char *
 	FILE *f = NULL;
 	int error;
 	if (!pub_path)
-		return vigil_error_set(ctx, VIGIL_EINVAL,
-				       "db update --bundle-ref needs --bundle-key (the pinned public "
-				       "key)");
+		return vigil_error_set(
+			ctx, VIGIL_EINVAL,
+			"db update --bundle-ref needs --bundle-key (the pinned public "
+			"key)");
 	if ((error = vigil_ref_parse(&ref, reference, &why)) < 0) {
 		error = vigil_error_set(ctx, error, "db update --bundle-ref %s: %s", reference,
 					why ? why : "not a reference");
@@ -252,10 +258,11 @@ int vigil_db_update_bundle_ref(vigil_ctx *ctx, const char *db_path, const char *
 	doc = json_loadb((const char *)man.data, man.len, 0, &jerr);
 	if (!doc || find_layer(doc, BUNDLE_MEDIA, &bdig, &bsize) < 0 ||
 	    find_layer(doc, SIG_MEDIA, &sdig, &ssize) < 0) {
-		error = vigil_error_set(ctx, VIGIL_EFORMAT,
-					"%s: not a Vigil database artifact (a manifest with a %s and "
-					"a %s layer)",
-					reference, BUNDLE_MEDIA, SIG_MEDIA);
+		error = vigil_error_set(
+			ctx, VIGIL_EFORMAT,
+			"%s: not a Vigil database artifact (a manifest with a %s and "
+			"a %s layer)",
+			reference, BUNDLE_MEDIA, SIG_MEDIA);
 		goto done;
 	}
 	if ((error = vigil_reg__get_blob(reg, sdig, 4096, &sigbuf)) < 0)
@@ -286,7 +293,8 @@ int vigil_db_update_bundle_ref(vigil_ctx *ctx, const char *db_path, const char *
 		if (n == 0)
 			break;
 		if (fwrite(p, 1, n, f) != n) {
-			error = vigil_error_set(ctx, VIGIL_EIO, "db update: cannot write %s", bundle);
+			error = vigil_error_set(ctx, VIGIL_EIO, "db update: cannot write %s",
+						bundle);
 			goto done;
 		}
 	}
