@@ -42,9 +42,8 @@ typedef struct {
 		"v" v "/community.json=https://secdb.alpinelinux.org/v" v "/community.json"
 
 #define OSV_ZIP(e) e "/all.zip=https://osv-vulnerabilities.storage.googleapis.com/" e "/all.zip"
-#define NVD_YEAR(y)                                                                                \
-	"nvdcve-2.0-" y ".json.gz=https://nvd.nist.gov/feeds/json/cve/2.0/nvdcve-2.0-" y ".json."  \
-											 "gz"
+#define NVD_BASE "https://nvd.nist.gov/feeds/json/cve/2.0/"
+#define NVD_YEAR(y) "nvdcve-2.0-" y ".json.gz=" NVD_BASE "nvdcve-2.0-" y ".json.gz"
 
 static const upstream UPSTREAMS[] = {
 	{"epss",
