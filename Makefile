@@ -71,6 +71,14 @@ $(B)/runtime/builtin_rules.inc: src/lib/runtime/builtin.yaml
 
 $(B)/src/lib/runtime/builtin.o $(BA)/src/lib/runtime/builtin.o: $(B)/runtime/builtin_rules.inc
 
+# the web dashboard's files (web/), as a C table for src/lib/serve/dashboard.c
+CFLAGS  += -I$(B)/web
+$(B)/web/web_assets.inc: scripts/embed-web.sh $(wildcard web/* web/*/*)
+	@mkdir -p $(dir $@)
+	scripts/embed-web.sh web $@
+
+$(B)/src/lib/serve/dashboard.o $(BA)/src/lib/serve/dashboard.o: $(B)/web/web_assets.inc
+
 $(B)/libvigil.a: $(LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
@@ -102,7 +110,7 @@ tests-bin: $(B)/vigil $(B)/test_unit $(FUZZ_NAMES:%=$(B)/%)
 
 # libFuzzer builds (clang): make fuzz, then build-fuzz/fuzz_X tests/fuzz/corpus/X
 fuzz: $(FUZZ_NAMES:%=$(BF)/%)
-$(BF)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) | $(B)/runtime/sensor.skel.h $(B)/runtime/builtin_rules.inc
+$(BF)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) | $(B)/runtime/sensor.skel.h $(B)/runtime/builtin_rules.inc $(B)/web/web_assets.inc
 	@mkdir -p $(BF)
 	clang $(CSTD) $(filter -D% -I%,$(CFLAGS)) -g -O1 -Iinclude -Isrc/lib -pthread -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
 

@@ -151,19 +151,23 @@ typedef struct vigil_open_opts {
 	/* registry references: credentials, TLS, insecure hosts (vigil/registry.h); NULL =
 	 * defaults from the environment */
 	const struct vigil_registry_opts *registry;
+	/* fs:DIR (a source tree): globs of directories and files to leave out, NULL-terminated
+	 * or NULL (see docs/fs.md); borrowed until vigil_image_read returns */
+	const char *const *skip_dirs, *const *skip_files;
 } vigil_open_opts;
 
 #define VIGIL_OPEN_OPTS_INIT                                                                       \
 	{                                                                                          \
-		NULL, NULL, 0, NULL                                                                \
+		NULL, NULL, 0, NULL, NULL, NULL                                                    \
 	}
 
 /*
  * Opens an image: `ref` is a path to a docker-archive tarball (optionally gzip or
  * zstd compressed), an OCI layout directory or tar, or a root filesystem directory,
  * detected automatically, or prefixed "docker-archive:", "oci:", "oci-archive:",
- * "rootfs:"; or a registry reference (vigil/registry.h), prefixed "registry:" or not an
- * existing path. Reads and checks the manifest and config, but no layer yet.
+ * "rootfs:", "fs:" (a source tree: a root filesystem walk with .gitignore rules and the
+ * skip globs, .git left out; format "fs"); or a registry reference (vigil/registry.h), prefixed
+ * "registry:" or not an existing path. Reads and checks the manifest and config, but no layer yet.
  * Errors: VIGIL_ENOTFOUND, VIGIL_EFORMAT, VIGIL_ELIMIT, VIGIL_EIO, VIGIL_ENOMEM.
  */
 int vigil_image_open(vigil_image **out, vigil_ctx *ctx, const char *ref,
@@ -180,7 +184,7 @@ int vigil_image_add_analyzer(vigil_image *img, const vigil_analyzer *a);
  */
 int vigil_image_read(vigil_image *img);
 
-/* Source format: "docker-archive", "oci", "oci-archive", "rootfs". */
+/* Source format: "docker-archive", "oci", "oci-archive", "rootfs", "fs". */
 const char *vigil_image_format(const vigil_image *img);
 /* "sha256:..." of the manifest, or NULL when there is none (rootfs, classic docker-archive). */
 const char *vigil_image_manifest_digest(const vigil_image *img);
@@ -282,7 +286,16 @@ typedef struct vigil_pkg {
 	const char *const *files; /* files it installed (OS packages), NULL-terminated, or NULL */
 	int layer;		  /* the layer that installed it or last changed it */
 	int os_package;		  /* 1 for deb, apk, rpm */
+	unsigned flags;		  /* VIGIL_PKG_DIRECT, ... when the lockfile says so */
 } vigil_pkg;
+
+/* vigil_pkg.flags: what a lockfile records about a dependency (0: not recorded). */
+enum {
+	VIGIL_PKG_DIRECT = 1,	/* the project depends on it by name */
+	VIGIL_PKG_INDIRECT = 2, /* only through other packages */
+	VIGIL_PKG_DEV = 4,	/* development / test only */
+	VIGIL_PKG_OPTIONAL = 8, /* optional (npm optionalDependencies, extras) */
+};
 
 /* The distribution of the image, from os-release and friends. */
 typedef struct vigil_distro {
@@ -315,6 +328,27 @@ size_t vigil_inventory_count(const vigil_inventory *inv);
 const vigil_pkg *vigil_inventory_pkg(const vigil_inventory *inv, size_t i);
 const vigil_distro *vigil_inventory_distro(const vigil_inventory *inv);
 void vigil_inventory_free(vigil_inventory *inv);
+
+/* A file a cataloger wanted but could not read (malformed, empty, truncated) or read
+ * only in part (malformed records skipped). Borrowed from the inventory. */
+typedef struct vigil_unread {
+	const char *path;      /* absolute path in the image */
+	int layer;	       /* the layer it came from */
+	const char *cataloger; /* "npm", "dpkg", ... */
+	const char *reason;    /* "cannot be read", "malformed records skipped" */
+} vigil_unread;
+size_t vigil_inventory_unread_count(const vigil_inventory *inv);
+const vigil_unread *vigil_inventory_unread(const vigil_inventory *inv, size_t i);
+
+/* Reads an SBOM as an inventory (`vigil scan sbom:FILE`, docs/sbom-input.md): CycloneDX
+ * JSON 1.4-1.6, SPDX 2.2/2.3 JSON or tag-value, sniffed. Packages come from purls (with
+ * Vigil's own properties restoring source packages and locations); entries without a
+ * purl are left out with a warning. VIGIL_EFORMAT for another or malformed document,
+ * VIGIL_ELIMIT past 16 x max_json_size. Free with vigil_inventory_free. */
+int vigil_sbomin_load(vigil_inventory **out, vigil_ctx *ctx, const char *path);
+/* The same from memory; `name` names it in messages and package locations. */
+int vigil_sbomin_load_buffer(vigil_inventory **out, vigil_ctx *ctx, const char *name,
+			     const char *data, size_t len);
 
 /* Writes an SBOM: format "cyclonedx" (CycloneDX 1.6 JSON), "spdx" (SPDX 2.3 JSON) or
  * "json" (Vigil's own inventory). `name` names the scanned artifact. VIGIL_EINVAL for an

@@ -72,6 +72,12 @@ void vigil_config_image_free(vigil_config_image *ci);
  * Dockerfile*, *.dockerfile, *.yaml, *.yml, *.json manifests). */
 int vigil_config_scan_path(vigil_config_result **out, vigil_ctx *ctx, const char *path,
 			   const vigil_config_opts *opts);
+/* The same for a directory, leaving out what `skip` says (path relative to `path`, 1 for
+ * a directory; returns 1 to leave it out): `vigil fs` passes its .gitignore and skip
+ * rules. */
+typedef int (*vigil_config_skip_fn)(const char *rel, int is_dir, void *payload);
+int vigil_config_scan_tree(vigil_config_result **out, vigil_ctx *ctx, const char *path,
+			   const vigil_config_opts *opts, vigil_config_skip_fn skip, void *payload);
 /* One buffer of a known kind ("dockerfile" or "kubernetes"); `name` is used as file. */
 int vigil_config_scan_buffer(vigil_config_result **out, vigil_ctx *ctx, const char *kind,
 			     const char *name, const char *buf, size_t len,

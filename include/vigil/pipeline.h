@@ -89,18 +89,23 @@ typedef struct vigil_scan_opts {
 	int color;		    /* ANSI colours in the table report */
 	/* registry references: credentials, TLS, insecure hosts; NULL = defaults */
 	const struct vigil_registry_opts *registry;
+	/* fs:DIR: globs of directories / files to leave out (NULL-terminated, or NULL) */
+	const char *const *skip_dirs, *const *skip_files;
 } vigil_scan_opts;
 
 #define VIGIL_SCAN_OPTS_INIT                                                                       \
 	{                                                                                          \
-		NULL, NULL, 0, NULL, 0, 0, NULL                                                    \
+		NULL, NULL, 0, NULL, 0, 0, NULL, NULL, NULL                                        \
 	}
 
 typedef struct vigil_scan_result vigil_scan_result;
 
 /* Opens `image_ref`, reads every layer once with every scanner of the engine attached,
- * matches the packages, applies the filters and the policy. Errors are set on `ctx`
- * (which must outlive the result); a vulnerable image is a success. */
+ * matches the packages, applies the filters and the policy. "fs:DIR" scans a source
+ * tree (lockfiles and manifests, secrets, malware, Dockerfiles and Kubernetes files;
+ * .gitignore rules and the skip globs apply; docs/fs.md). "sbom:FILE" reads a CycloneDX
+ * or SPDX SBOM as the inventory and matches it (vulnerabilities only; docs/sbom-input.md). Errors
+ * are set on `ctx` (which must outlive the result); a vulnerable image is a success. */
 int vigil_scan_run(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *engine,
 		   const char *image_ref, const vigil_scan_opts *opts);
 
@@ -131,7 +136,7 @@ const vigil_inventory *vigil_scan_result_inventory(const vigil_scan_result *r);
 const char *vigil_scan_result_digest(const vigil_scan_result *r);
 const char *const *vigil_scan_result_tags(const vigil_scan_result *r);
 const char *vigil_scan_result_db_built(const vigil_scan_result *r);
-/* format: "table", "json", "sarif", "junit", "cyclonedx" (see vigil_report_write). */
+/* format: "table", "json", "sarif", "junit", "cyclonedx", "html" (see vigil_report_write). */
 int vigil_scan_result_write(FILE *f, vigil_scan_result *r, const char *format);
 void vigil_scan_result_free(vigil_scan_result *r);
 

@@ -47,11 +47,14 @@ typedef struct vigil_registry_opts {
 	const char *password; /* $VIGIL_REGISTRY_USERNAME / $VIGIL_REGISTRY_PASSWORD */
 	long timeout_ms;      /* connect timeout and longest stall of a transfer; 0 = 30 s */
 	int parallel;	      /* layers fetched at once; 0 = 4 */
+	/* a registry access token sent as "Authorization: Bearer" to the registry host from
+	 * the first request (a 401 then authenticates as usual), or NULL */
+	const char *bearer_token;
 } vigil_registry_opts;
 
 #define VIGIL_REGISTRY_OPTS_INIT                                                                   \
 	{                                                                                          \
-		NULL, NULL, NULL, NULL, NULL, 0, 0                                                 \
+		NULL, NULL, NULL, NULL, NULL, 0, 0, NULL                                           \
 	}
 
 /*

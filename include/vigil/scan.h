@@ -107,7 +107,7 @@ int vigil_report_warn(vigil_report *r, const char *msg);
 int vigil_report_apply(vigil_report *r, const vigil_policy *p);
 /* Findings that pass the filters and are not suppressed. */
 size_t vigil_report_failing(const vigil_report *r);
-/* format: "table", "json", "sarif", "junit", "cyclonedx". VIGIL_EINVAL for another. */
+/* format: "table", "json", "sarif", "junit", "cyclonedx", "html". VIGIL_EINVAL for another. */
 int vigil_report_write(FILE *f, vigil_report *r, const char *format);
 void vigil_report_free(vigil_report *r);
 

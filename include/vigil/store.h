@@ -127,6 +127,28 @@ int vigil_store_history_json(vigil_store *s, char **out, const char *digest);
 /* {"id","images":[{"digest","repository","tags","packages"}]} */
 int vigil_store_vuln_images_json(vigil_store *s, char **out, const char *vuln_id);
 
+/* ---- dashboard aggregates (docs/dashboard.md) -------------------------------------- */
+
+/* {"images":{"scanned","known","pending","failed"},"severity":{SEV:n},
+ * "vulnerabilities":{"findings","fixable","kev_findings","kev_ids","kev_images"},
+ * "other":{"secrets","malware","misconfigurations"},"riskiest":[image + "kev"] (most
+ * KEV-listed findings first, then by severity counts),
+ * "widespread":[{"id","images","severity","title","known_exploited","cvss"}],
+ * "trend":[{"time",SEV:n}],"time"}: `top` (1..100) entries in the two lists. */
+int vigil_store_overview_json(vigil_store *s, char **out, int top);
+/* A short text that changes whenever a scan, a re-evaluation or a job is committed
+ * (cheap: no report is read), for caching what is computed from the whole store. */
+int vigil_store_generation(vigil_store *s, char *out, size_t outlen);
+/* {"digest","repository","tags","scanned_at","db_built","counts"}; VIGIL_ENOTFOUND. */
+int vigil_store_image_json(vigil_store *s, char **out, const char *digest);
+/* {"id","title","severity","cvss","known_exploited","aliases","references","feeds",
+ * "images_total","images":[image + "findings":[{"package","version","status",
+ * "fixed_version","layer"}]]}: the first `limit` affected images by digest;
+ * VIGIL_ENOTFOUND when no stored image has it. */
+int vigil_store_vuln_detail_json(vigil_store *s, char **out, const char *vuln_id, int limit);
+/* {"targets":[{"ref","repository","digest","status","updated"}]}: every scanned reference. */
+int vigil_store_scan_targets_json(vigil_store *s, char **out);
+
 /* ---- webhooks ------------------------------------------------------------------------ */
 
 /* events: comma-separated event names. */

@@ -92,6 +92,10 @@ const char *default_db(char buf[4096]);
 /* The commands, one file each. */
 int cmd_db(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
+/* vigil scan, or with fs=1 vigil fs DIR (src/cli/fs.c) */
+int cmd_scan_mode(int argc, char **argv, int fs);
+int cmd_fs(int argc, char **argv);
+void help_fs(void);
 int cmd_config(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_watch(int argc, char **argv);

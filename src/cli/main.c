@@ -136,6 +136,7 @@ static void help_main(void)
 	       "  ls IMAGE [PATH]       list the merged filesystem of an image\n"
 	       "  sbom IMAGE            list the packages of an image (CycloneDX, SPDX, JSON)\n"
 	       "  scan IMAGE            find vulnerabilities, secrets, malware, misconfigurations\n"
+	       "  fs DIR                scan a source tree (lockfiles, secrets, Dockerfiles, k8s)\n"
 	       "  pull REF -o DEST      copy a registry image to oci:DIR or docker-archive:FILE\n"
 	       "  config PATH           check Dockerfiles and Kubernetes manifests\n"
 	       "  audit host            check a Docker host and its containers (CIS)\n"
@@ -955,6 +956,15 @@ static void sbom_table(FILE *out, const vigil_inventory *inv)
 		put_safe(out, p->location);
 		fputc('\n', out);
 	}
+	size_t nu = vigil_inventory_unread_count(inv);
+	if (nu)
+		fprintf(out, "\n%zu file%s could not be read:\n", nu, nu == 1 ? "" : "s");
+	for (size_t i = 0; i < nu; i++) {
+		const vigil_unread *u = vigil_inventory_unread(inv, i);
+		fprintf(out, "  ");
+		put_safe(out, u->path);
+		fprintf(out, " (layer %d, %s): %s\n", u->layer, u->cataloger, u->reason);
+	}
 }
 
 static int cmd_sbom(int argc, char **argv)
@@ -1010,6 +1020,8 @@ int main(int argc, char **argv)
 		return cmd_db(argc - 1, argv + 1);
 	if (strcmp(cmd, "scan") == 0)
 		return cmd_scan(argc - 1, argv + 1);
+	if (strcmp(cmd, "fs") == 0)
+		return cmd_fs(argc - 1, argv + 1);
 	if (strcmp(cmd, "config") == 0)
 		return cmd_config(argc - 1, argv + 1);
 	if (strcmp(cmd, "audit") == 0)
@@ -1041,6 +1053,8 @@ int main(int argc, char **argv)
 			help_db();
 		else if (argc > 2 && strcmp(argv[2], "scan") == 0)
 			help_scan();
+		else if (argc > 2 && strcmp(argv[2], "fs") == 0)
+			help_fs();
 		else if (argc > 2 && strcmp(argv[2], "config") == 0)
 			help_config();
 		else if (argc > 2 && strcmp(argv[2], "audit") == 0)

@@ -46,14 +46,18 @@ enum {
 	OPT_ALLOWED_REG,
 	OPT_ALLOWED_REPO,
 	OPT_REQUIRE_DIGEST,
+	OPT_SKIP_DIRS,
+	OPT_SKIP_FILES,
 };
 
 typedef struct scan_opts {
 	cli c;
 	unsigned scanners;
 	const char *severities, *policy, *db, *today, *rematch;
-	vigil_vec vex;			/* const char * */
-	vigil_vec tkeys, tregs, trepos; /* const char *, trust options */
+	vigil_vec vex;			 /* const char * */
+	vigil_vec tkeys, tregs, trepos;	 /* const char *, trust options */
+	vigil_vec skip_dirs, skip_files; /* const char *, fs: globs (comma lists split) */
+	int fs;				 /* vigil fs DIR */
 	int require_digest;
 	int ignore_unfixed, exit_code, fail_stale, no_color;
 	double db_max_age;
@@ -64,6 +68,7 @@ typedef struct scan_opts {
 void help_scan(void)
 {
 	printf("Usage: vigil scan IMAGE [options]\n"
+	       "       vigil scan fs:DIR | sbom:FILE [options]\n"
 	       "       vigil scan --rematch INVENTORY.json [options]\n"
 	       "\n"
 	       "Scan an image for vulnerable packages, secrets, malware and misconfigurations,\n"
@@ -73,7 +78,7 @@ void help_scan(void)
 	       "\n"
 	       "Scanners and output:\n"
 	       "  --scanners LIST       vuln,secret,malware,config (default: all of them)\n"
-	       "  --format FORMAT       table (default), json, sarif, junit, cyclonedx\n"
+	       "  --format FORMAT       table (default), json, sarif, junit, cyclonedx, html\n"
 	       "  -o, --output FILE     write the report to FILE instead of stdout\n"
 	       "  --no-color            no colours in the table (also when NO_COLOR is set)\n"
 	       "\n"
@@ -106,6 +111,17 @@ void help_scan(void)
 	       "  --fail-on-stale-db    fail (exit 2) instead of warning\n"
 	       "  --rematch FILE        match a saved inventory ('vigil sbom --format json')\n"
 	       "                        instead of an image: vulnerabilities only\n"
+	       "  sbom:FILE             as IMAGE: match a CycloneDX (JSON 1.4-1.6) or SPDX "
+	       "(2.2/2.3\n"
+	       "                        JSON or tag-value) SBOM (docs/sbom-input.md)\n"
+	       "\n"
+	       "Source trees (fs:DIR as IMAGE, or 'vigil fs DIR'; docs/fs.md):\n"
+	       "  --skip-dirs GLOBS     leave out matching directories (comma-separated, "
+	       "repeatable;\n"
+	       "                        '**' crosses directories; a name alone matches at any "
+	       "depth)\n"
+	       "  --skip-files GLOBS    leave out matching files\n"
+	       "  .gitignore files (the root's and nested ones, '!' re-includes) apply too\n"
 	       "\n"
 	       "Secrets:\n"
 	       "  --secret-rules FILE   custom rules (YAML, docs/secrets.md), merged with the "
@@ -200,6 +216,8 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		{"allowed-registry", required_argument, NULL, OPT_ALLOWED_REG},
 		{"allowed-repository", required_argument, NULL, OPT_ALLOWED_REPO},
 		{"require-digest", no_argument, NULL, OPT_REQUIRE_DIGEST},
+		{"skip-dirs", required_argument, NULL, OPT_SKIP_DIRS},
+		{"skip-files", required_argument, NULL, OPT_SKIP_FILES},
 		{"tag", required_argument, NULL, OPT_TAG},
 		{"platform", required_argument, NULL, OPT_PLATFORM},
 		{"threads", required_argument, NULL, OPT_THREADS},
@@ -216,8 +234,9 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	int o;
+	int o, fs = s->fs;
 	memset(s, 0, sizeof(*s));
+	s->fs = fs;
 	s->c.limits = defaults;
 	s->c.format = "table";
 	s->so = sdef;
@@ -228,6 +247,10 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 	s->tkeys = (vigil_vec)VIGIL_VEC_INIT(const char *);
 	s->tregs = (vigil_vec)VIGIL_VEC_INIT(const char *);
 	s->trepos = (vigil_vec)VIGIL_VEC_INIT(const char *);
+	s->skip_dirs = (vigil_vec)VIGIL_VEC_INIT(const char *);
+	s->skip_files = (vigil_vec)VIGIL_VEC_INIT(const char *);
+	if (fs) /* a source tree: no image to check for malware or CIS image rules */
+		s->scanners = SC_VULN | SC_SECRET | SC_CONFIG;
 	optind = 1;
 	while ((o = getopt_long(argc, argv, "qho:", opts, NULL)) != -1) {
 		switch (o) {
@@ -319,6 +342,24 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		case OPT_REQUIRE_DIGEST:
 			s->require_digest = 1;
 			break;
+		case OPT_SKIP_DIRS:
+		case OPT_SKIP_FILES: {
+			vigil_vec *v = o == OPT_SKIP_DIRS ? &s->skip_dirs : &s->skip_files;
+			/* repeatable, and each value a comma-separated list */
+			for (char *p = optarg; p && *p;) {
+				char *comma = strchr(p, ',');
+				const char **slot;
+				if (comma)
+					*comma = '\0';
+				if (*p) {
+					if (!(slot = vigil_vec_push(v)))
+						die_usage("scan", "out of memory");
+					*slot = p;
+				}
+				p = comma ? comma + 1 : NULL;
+			}
+			break;
+		}
 		case OPT_MAX_ARCHIVE:
 			s->c.max_archive =
 				num_arg("scan", "--max-archive-size", optarg, 1, UINT64_MAX);
@@ -332,12 +373,13 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		}
 	}
 	registry_opts_finish(&s->c, "scan");
-	static const char *const FORMATS[] = {"table", "json", "sarif", "junit", "cyclonedx"};
+	static const char *const FORMATS[] = {"table", "json",	    "sarif",
+					      "junit", "cyclonedx", "html"};
 	size_t k = 0;
 	while (k < VIGIL_ARRAY_LEN(FORMATS) && strcmp(FORMATS[k], s->c.format) != 0)
 		k++;
 	if (k == VIGIL_ARRAY_LEN(FORMATS))
-		die_usage("scan", "--format must be table, json, sarif, junit or cyclonedx");
+		die_usage("scan", "--format must be table, json, sarif, junit, cyclonedx or html");
 	if (s->so.replace_builtin && !s->so.rules_file)
 		die_usage("scan", "--secret-rules-only needs --secret-rules FILE");
 	if (s->mo.replace_builtin && !s->mo.yara_rules)
@@ -354,6 +396,10 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		die_usage("scan", "too many arguments (one IMAGE)");
+	if ((s->skip_dirs.len || s->skip_files.len) && !s->fs &&
+	    (s->rematch || strncmp(argv[optind], "fs:", 3) != 0))
+		die_usage("scan", "--skip-dirs and --skip-files apply to source trees (vigil fs "
+				  "DIR, or fs:DIR)");
 	/* the VEX list is handed to the engine NULL-terminated */
 	const char **end = vigil_vec_push(&s->vex);
 	if (!end)
@@ -373,17 +419,30 @@ static const char *const *strv(vigil_vec *v)
 
 int cmd_scan(int argc, char **argv)
 {
+	return cmd_scan_mode(argc, argv, 0);
+}
+
+int cmd_scan_mode(int argc, char **argv, int fs)
+{
 	scan_opts s;
 	vigil_engine_opts eo = VIGIL_ENGINE_OPTS_INIT;
 	vigil_scan_opts so = VIGIL_SCAN_OPTS_INIT;
 	vigil_engine *engine = NULL;
 	vigil_scan_result *res = NULL;
 	const char *ref;
-	char dbbuf[4096];
+	char dbbuf[4096], *fsref = NULL;
 	FILE *out = stdout;
 	int error;
+	s.fs = fs;
 	parse_scan_opts(&s, argc, argv);
 	ref = s.rematch ? s.rematch : argv[optind];
+	if (fs && strncmp(ref, "fs:", 3) != 0) {
+		if (asprintf(&fsref, "fs:%s", ref) < 0) {
+			print_error("out of memory");
+			return EXIT_ERR;
+		}
+		ref = fsref;
+	}
 	if (vigil_ctx_new(&s.c.ctx) < 0) {
 		print_error("out of memory");
 		return EXIT_ERR;
@@ -416,6 +475,8 @@ int cmd_scan(int argc, char **argv)
 	so.max_archive_size = s.c.max_archive;
 	so.severities = s.severities;
 	so.ignore_unfixed = s.ignore_unfixed;
+	so.skip_dirs = strv(&s.skip_dirs);
+	so.skip_files = strv(&s.skip_files);
 	so.color = !s.no_color && !s.c.output && isatty(1) && !getenv("NO_COLOR");
 	if ((error = vigil_engine_new(&engine, ctx, &eo)) < 0)
 		goto done;
@@ -445,6 +506,9 @@ done:
 	vigil_vec_free(&s.tkeys);
 	vigil_vec_free(&s.tregs);
 	vigil_vec_free(&s.trepos);
+	vigil_vec_free(&s.skip_dirs);
+	vigil_vec_free(&s.skip_files);
+	free(fsref);
 	vigil_ctx_free(ctx);
 	if (error < 0)
 		return EXIT_ERR;

@@ -73,6 +73,7 @@ npm	mkdirp	0.5.1	/app/package-lock.json	2	pkg:npm/mkdirp@0.5.1
 npm	ms	2.0.0	/opt/tool/node_modules/ms/package.json	3	pkg:npm/ms@2.0.0
 nuget	Newtonsoft.Json	12.0.1	/opt/webapp/WebApp.deps.json	2	pkg:nuget/Newtonsoft.Json@12.0.1
 nuget	System.Text.Encodings.Web	4.5.0	/opt/webapp/WebApp.deps.json	2	pkg:nuget/System.Text.Encodings.Web@4.5.0
+nuget	WebApp	1.0.0	/opt/webapp/WebApp.deps.json	2	pkg:nuget/WebApp@1.0.0
 pypi	Jinja2	2.10	/usr/local/lib/python3.11/site-packages/Jinja2-2.10.dist-info/METADATA	2	pkg:pypi/jinja2@2.10
 pypi	simplejson	3.8.0	/usr/local/lib/python3.11/dist-packages/simplejson-3.8.0-py3.11.egg-info	2	pkg:pypi/simplejson@3.8.0
 pypi	zope.interface	5.4.0	/usr/local/lib/python3.11/site-packages/zope.interface-5.4.0.dist-info/METADATA	2	pkg:pypi/zope-interface@5.4.0

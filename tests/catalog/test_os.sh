@@ -204,6 +204,21 @@ if command -v zstd >/dev/null; then
     bad "duplicate OS package: $($CHECK pkgs "$tmp/chisel2.json" deb | tr '\n' ' ')"
   fi
 fi
+# 8b. a stanza without a Version (or with an empty one) is skipped with a warning, the
+# others of the same file are listed
+mkdir -p "$tmp/nover/var/lib/dpkg" "$tmp/nover/etc"
+printf 'ID=debian\nVERSION_ID="12"\n' > "$tmp/nover/etc/os-release"
+printf '%s\n' "Package: good" "Status: install ok installed" "Architecture: amd64" "Version: 1.0-1" "" \
+  "Package: noversion" "Status: install ok installed" "Architecture: amd64" "" \
+  "Package: emptyversion" "Status: install ok installed" "Architecture: amd64" "Version:" "" \
+  > "$tmp/nover/var/lib/dpkg/status"
+if "$VIGIL" sbom "rootfs:$tmp/nover" --format json > "$tmp/nover.json" 2> "$tmp/nover.err" &&
+   [ "$($CHECK pkgs "$tmp/nover.json" deb | tr '\n' ' ')" = $'good\t1.0-1 ' ] &&
+   grep -qi "without Package or Version" "$tmp/nover.err"; then
+  pass "dpkg: stanzas without a Version are skipped with a warning, the rest listed"
+else
+  bad "dpkg stanza without Version: $($CHECK pkgs "$tmp/nover.json" deb | tr '\n' ' ') / $(head -c 300 "$tmp/nover.err")"
+fi
 # 9. end of support: Alpine 3.9 is past it, Debian 12 is not (dates fixed for the test)
 tgz=$shared/fixtures/alpine/alpine-minirootfs-3.9.6-x86_64.tar.gz
 if [ -d "$tmp/alpine-minirootfs-3.9.6-x86_64" ] && [ -n "$imgs" ]; then

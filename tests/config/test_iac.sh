@@ -118,8 +118,15 @@ loc = {(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["
         r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in res}
 assert ("VGL-DF-027", "cases/VGL-DF-027-fail.Dockerfile", 3) in loc, loc
 assert any(r[0] == "VGL-K8S-001" and r[1] == "cases/VGL-K8S-001-fail.yaml" for r in loc), loc
+# the level follows the check's severity: CRITICAL and HIGH are errors, MEDIUM warnings
+want = {"CRITICAL": "error", "HIGH": "error", "MEDIUM": "warning", "LOW": "note"}
+sev = {r["id"]: [t for t in r["properties"]["tags"] if t in want][0]
+       for r in doc["runs"][0]["tool"]["driver"]["rules"]}
+levels = {(r["ruleId"], sev[r["ruleId"]], r["level"]) for r in res}
+assert all(l == want[s] for _, s, l in levels), levels
+assert {s for _, s, _ in levels} >= {"CRITICAL", "HIGH", "LOW"}, levels
 PYEOF
-then pass "--format sarif: valid SARIF 2.1.0 with file and line for each finding, several paths in one run"
+then pass "--format sarif: valid SARIF 2.1.0 with file and line for each finding, several paths in one run, level by severity"
 else fail "--format sarif" "rc $rc"; fi
 "$VIGIL" config --format junit cases/VGL-DF-027-fail.Dockerfile >"$tmp/r.xml"; rc=$?
 [ $rc = 0 ] && python3 -c 'import sys,xml.etree.ElementTree as E; r=E.parse(sys.argv[1]).getroot(); assert r.tag=="testsuites" and int(r.get("failures"))>=1' "$tmp/r.xml" && pass "--format junit" || fail "--format junit" "rc $rc"

@@ -1,7 +1,7 @@
 /*
  * Fuzzes the text metadata catalogers: every input is parsed as Python core metadata
- * (METADATA / PKG-INFO) and as an installed gemspec. Every package reported must have
- * a name and a version, and Python packages a pkg:pypi purl.
+ * (METADATA / PKG-INFO), as a zipped egg or wheel holding it, and as an installed gemspec. Every
+ * package reported must have a name and a version, and Python packages a pkg:pypi purl.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +25,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	vigil_catalog__parse_buffer(&vigil_cataloger_python,
 				    "/usr/lib/python3/dist-packages/a-1.dist-info/METADATA", data,
+				    size, check, NULL, NULL);
+	/* zipped eggs and wheels: the same metadata inside a zip */
+	vigil_catalog__parse_buffer(&vigil_cataloger_python,
+				    "/usr/lib/python3/site-packages/a-1-py3-none-any.whl", data,
 				    size, check, NULL, NULL);
 	vigil_catalog__parse_buffer(&vigil_cataloger_gem,
 				    "/usr/local/bundle/specifications/a-1.gemspec", data, size,

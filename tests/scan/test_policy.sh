@@ -167,6 +167,20 @@ assert {x["reason"] for x in s}=={"policy: busybox applets not used by the appli
 else
   bad "policy ignore (exit $rc): $(rows "$tmp/pol.json" | tr '\n' ';')"
 fi
+# every finding suppressed: nothing gates (exit 0 with --exit-code, failing 0)
+printf 'ignore:\n' > "$tmp/all.yaml"
+for id in CVE-2099-0001 CVE-2099-0003 CVE-2099-0005 CVE-2099-0006; do
+  printf '  - id: %s\n    reason: accepted\n' "$id" >> "$tmp/all.yaml"
+done
+scan --policy "$tmp/all.yaml" --exit-code 4 --format json > "$tmp/all.json" 2> "$tmp/all.err"; rc=$?
+if [ $rc -eq 0 ] && python3 -c '
+import json,sys; d=json.load(open(sys.argv[1]))
+assert d["summary"]["failing"]==0 and len(d["suppressed"])==7, (d["summary"], len(d["suppressed"]))
+' "$tmp/all.json"; then
+  pass "policy: with every finding suppressed nothing gates (exit 0, failing 0, 7 in 'suppressed')"
+else
+  bad "all suppressed: exit $rc $(head -c 300 "$tmp/all.json")"
+fi
 scan --policy "$tmp/policy.yaml" --today 2030-07-01 --format json > "$tmp/exp.json" 2> "$tmp/exp.err"
 if grep -q "zlib CVE-2099-0003" <(rows "$tmp/exp.json") && grep -q "expired on 2030-06-30" "$tmp/exp.err" &&
    grep -q "expired on 2030-06-30" "$tmp/exp.json" && ! grep -q "CVE-2099-0001" <(rows "$tmp/exp.json"); then
@@ -201,13 +215,16 @@ cat > "$tmp/vex.json" <<'EOF'
   {"vulnerability": {"name": "GO-2099-0006"},
    "products": [{"@id": "pkg:apk/alpine/zlib@1.3.1-r1"}], "status": "fixed"},
   {"vulnerability": {"name": "CVE-2099-0001"},
-   "products": [{"@id": "pkg:apk/alpine/busybox"}], "status": "affected"}]}
+   "products": [{"@id": "pkg:apk/alpine/busybox"}], "status": "affected"},
+  {"vulnerability": {"name": "CVE-2099-0001"},
+   "products": [{"@id": "pkg:apk/alpine/ssl_client@0.0.1-r0"}],
+   "status": "not_affected", "justification": "component_not_present"}]}
 EOF
 scan --vex "$tmp/vex.json" --format json > "$tmp/vex.out.json"
 got=$(rows "$tmp/vex.out.json" | cut -d' ' -f1,2 | tr '\n' ' ')
 if [ "$got" = "busybox CVE-2099-0001 busybox-binsh CVE-2099-0001 musl-utils CVE-2099-0005 ssl_client CVE-2099-0001 zlib CVE-2099-0003 " ] &&
    grep -q "vex: not_affected (vulnerable_code_not_in_execute_path)" "$tmp/vex.out.json"; then
-  pass "VEX: not_affected (by purl without version) and fixed (by an alias, versioned purl) suppress with the justification; 'affected' and other packages stay"
+  pass "VEX: not_affected (by purl without version) and fixed (by an alias, versioned purl) suppress with the justification; 'affected', another version's statement and other packages stay"
 else
   bad "VEX: $got"
 fi

@@ -119,8 +119,16 @@ done
 mkdir -p "$TMP/root/etc" "$TMP/root/app"
 acme="acme_live_$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 ghp="ghp_$(head -c 64 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 36)"
-printf 'api_key = %s\n' "$acme" >"$TMP/root/etc/acme.conf"
+# a value the rule's allowlist names (its own prefix) is not reported
+acme_ok="acme_live_feedface$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+printf 'api_key = %s\nold_key = %s\n' "$acme" "$acme_ok" >"$TMP/root/etc/acme.conf"
 printf 'TOKEN = "%s"\n' "$ghp" >"$TMP/root/app/settings.py"
+# a key name next to a value of the provider's shape: reported when the value mixes digits
+# and letters, not when it is letters only (a word, not a generated token)
+co_mixed="k7$(head -c 400 /dev/urandom | tr -dc 'A-Za-z0-9' | head -c 36)Q9"
+co_word=$(head -c 600 /dev/urandom | tr -dc 'A-Za-z' | head -c 40)
+printf 'cohere_api_key = "%s"\n' "$co_mixed" >"$TMP/root/app/cohere.env"
+printf 'cohere_api_key = "%s"\n' "$co_word" >"$TMP/root/app/cohere-word.env"
 cat >"$TMP/rules.yaml" <<'YEOF'
 rules:
   - id: acme-api-key
@@ -131,12 +139,13 @@ rules:
     keywords: [acme_]
     min_entropy: 3
     paths: ['*.conf']
+    allowlist: ['^feedface']
 YEOF
 rules_of() {
     "$PY" -c 'import json,sys; print(" ".join(sorted(r["rule_id"] for r in json.load(open(sys.argv[1]))["secrets"])))' "$1"
 }
 if scan --format json --secret-rules "$TMP/rules.yaml" "rootfs:$TMP/root" >"$TMP/c1.json" 2>"$TMP/c1.err" &&
-    [ "$(rules_of "$TMP/c1.json")" = "acme-api-key github-pat" ]; then
+    [ "$(rules_of "$TMP/c1.json")" = "acme-api-key cohere-api-key github-pat" ]; then
     pass "custom-rules-merged"
 else
     fail "custom-rules-merged" "got '$(rules_of "$TMP/c1.json" 2>/dev/null)' $(head -2 "$TMP/c1.err")"
@@ -147,7 +156,7 @@ if scan --format json --secret-rules "$TMP/rules.yaml" --secret-rules-only "root
 else
     fail "custom-rules-replace" "got '$(rules_of "$TMP/c2.json" 2>/dev/null)' $(head -2 "$TMP/c2.err")"
 fi
-if grep -q -F -e "$acme" -e "$ghp" "$TMP/c1.json" "$TMP/c2.json"; then
+if grep -q -F -e "$acme" -e "$ghp" -e "$co_mixed" "$TMP/c1.json" "$TMP/c2.json"; then
     fail "custom-rules-redacted" "a raw secret is printed"
 else
     pass "custom-rules-redacted"

@@ -1,5 +1,7 @@
 /*
- * Packages compiled into ELF executables.
+ * Packages compiled into executables: ELF, and for Go also Mach-O and PE (cross-built
+ * tools and Windows images ship them; their Go >= 1.18 build information is found by
+ * its magic and read inline, no addresses needed).
  *
  * Go: the build information the linker writes after the magic "\xff Go buildinf:"
  * (section .go.buildinfo, else searched for). Go >= 1.18 stores the version and module
@@ -37,6 +39,39 @@ static int want_elf(const vigil_file *f, const uint8_t *head, size_t len)
 }
 
 /* ---- Go ------------------------------------------------------------------------------ */
+
+/* Mach-O (32/64-bit, either byte order; not fat: 0xcafebabe is also a Java class) or a
+ * PE file ("MZ" with a "PE\0\0" header where e_lfanew points). */
+static int macho_or_pe(const uint8_t *h, size_t len)
+{
+	static const uint8_t mo[4][4] = {{0xfe, 0xed, 0xfa, 0xce},
+					 {0xfe, 0xed, 0xfa, 0xcf},
+					 {0xce, 0xfa, 0xed, 0xfe},
+					 {0xcf, 0xfa, 0xed, 0xfe}};
+	for (int i = 0; i < 4 && len >= 4; i++)
+		if (memcmp(h, mo[i], 4) == 0)
+			return 1;
+	if (len >= 64 && h[0] == 'M' && h[1] == 'Z') {
+		uint32_t off = (uint32_t)h[60] | (uint32_t)h[61] << 8 | (uint32_t)h[62] << 16 |
+			       (uint32_t)h[63] << 24;
+		return off <= len - 4 && memcmp(h + off, "PE\0\0", 4) == 0;
+	}
+	return 0;
+}
+
+/* ELF executables; Mach-O and PE files (.exe and .dll need no executable bit). */
+static int want_go(const vigil_file *f, const uint8_t *head, size_t len)
+{
+	if (!head) {
+		const char *b = vigil_catalog__base(f->path);
+		int win = vigil_catalog__has_suffix(b, ".exe") ||
+			  vigil_catalog__has_suffix(b, ".EXE");
+		return ((f->mode & 0111) || win) && f->size >= 64 ? VIGIL_WANT_HEAD : VIGIL_WANT_NO;
+	}
+	if (len >= 4 && memcmp(head, "\177ELF", 4) == 0)
+		return VIGIL_WANT_YES;
+	return macho_or_pe(head, len) ? VIGIL_WANT_YES : VIGIL_WANT_NO;
+}
 
 typedef struct go_info {
 	const uint8_t *version, *modinfo;
@@ -262,11 +297,23 @@ static int parse_go(vigil_catalog_result *r, const vigil_file *f, const uint8_t 
 	if (len > vigil_catalog__opts(r)->max_archive_size)
 		return VIGIL_ELIMIT;
 	if (vigil_elf__open(&e, data, len) < 0) {
-		/* a window (large files): the data starts at the magic; only the inline
-		 * format (Go >= 1.18), which needs no addresses, can be read from it */
+		/* a window (large files) starts at the magic; a Mach-O or PE file holds it
+		 * somewhere: only the inline format (Go >= 1.18), which needs no addresses,
+		 * is read from them */
+		const uint8_t *p = data, *end = data + len, *m = NULL;
+		int found = 0;
 		memset(&e, 0, sizeof(e));
-		if (len < 32 || memcmp(data, GO_MAGIC, sizeof(GO_MAGIC)) != 0 || !(data[15] & 2) ||
-		    !go_decode(&e, data, len, &gi))
+		if (!(len >= 32 && memcmp(data, GO_MAGIC, sizeof(GO_MAGIC)) == 0) &&
+		    !macho_or_pe(data, len))
+			return 0;
+		for (int tries = 0; tries < GO_MAX_TRIES && p < end && !found; tries++) {
+			if (!(m = memmem(p, (size_t)(end - p), GO_MAGIC, sizeof(GO_MAGIC))))
+				break;
+			found = (size_t)(end - m) >= 32 && (m[15] & 2) &&
+				go_decode(&e, m, (size_t)(end - m), &gi);
+			p = m + 1;
+		}
+		if (!found)
 			return 0;
 	} else if (!go_find(&e, &gi)) {
 		return 0;
@@ -301,7 +348,7 @@ done:
 const vigil_cataloger vigil_cataloger_gobin = {
 	"gobin",
 	VIGIL_CAT_ARCHIVE,
-	want_elf,
+	want_go,
 	parse_go,
 	0,
 	GO_MAGIC,

@@ -8,16 +8,22 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "lock.h"
 
+/* The lockfile catalogers (lock_*.c, opkg.c) follow the runtime one: docs/lockfiles.md. */
 static const vigil_cataloger *const CATALOGERS[] = {
-	&vigil_cataloger_dpkg,	    &vigil_cataloger_dpkg_distroless,
-	&vigil_cataloger_dpkg_list, &vigil_cataloger_apk,
-	&vigil_cataloger_rpm,	    &vigil_cataloger_chisel,
-	&vigil_cataloger_java,	    &vigil_cataloger_gobin,
-	&vigil_cataloger_rustbin,   &vigil_cataloger_npm,
-	&vigil_cataloger_python,    &vigil_cataloger_gem,
-	&vigil_cataloger_composer,  &vigil_cataloger_dotnet,
-	&vigil_cataloger_runtime,
+	&vigil_cataloger_dpkg,	      &vigil_cataloger_dpkg_distroless,
+	&vigil_cataloger_dpkg_list,   &vigil_cataloger_apk,
+	&vigil_cataloger_rpm,	      &vigil_cataloger_chisel,
+	&vigil_cataloger_java,	      &vigil_cataloger_gobin,
+	&vigil_cataloger_rustbin,     &vigil_cataloger_npm,
+	&vigil_cataloger_python,      &vigil_cataloger_gem,
+	&vigil_cataloger_composer,    &vigil_cataloger_dotnet,
+	&vigil_cataloger_runtime,     &vigil_cataloger_lock_js,
+	&vigil_cataloger_lock_python, &vigil_cataloger_lock_ruby,
+	&vigil_cataloger_lock_rust,   &vigil_cataloger_lock_go,
+	&vigil_cataloger_lock_dotnet, &vigil_cataloger_lock_jvm,
+	&vigil_cataloger_lock_misc,   &vigil_cataloger_opkg,
 };
 
 typedef struct owned {
@@ -48,6 +54,7 @@ struct vigil_inventory {
 	vigil_distro distro;
 	vigil_arena arena;
 	int finished;
+	vigil_vec unread; /* vigil_unread: files that could not be read (under lock) */
 };
 
 /* ---- helpers for catalogers ---- */
@@ -120,6 +127,7 @@ int vigil_catalog__add(vigil_catalog_result *r, const vigil_pkg_in *in)
 	p->location = in->location ? dup0(r, in->location) : r->path;
 	p->os_package = (r->cat->flags & VIGIL_CAT_OS) != 0;
 	p->layer = r->layer;
+	p->flags = in->flags;
 	if (in->files) {
 		size_t n = 0;
 		while (in->files[n])
@@ -535,6 +543,46 @@ static void result_free(vigil_catalog_result *r)
 	free(r);
 }
 
+/* Records a file that `vigil sbom` lists as not (fully) read. */
+static int unread_add(vigil_inventory *inv, const char *path, int layer, const char *cataloger,
+		      const char *reason)
+{
+	int error = 0;
+	pthread_mutex_lock(&inv->lock);
+	vigil_unread *u = inv->unread.len < 100000 ? vigil_vec_push(&inv->unread) : NULL;
+	if (u) {
+		u->layer = layer;
+		u->cataloger = cataloger;
+		u->reason = reason;
+		if (!(u->path = vigil_arena_strdup(&inv->arena, path))) {
+			inv->unread.len--;
+			error = VIGIL_ENOMEM;
+		}
+	} else if (inv->unread.len < 100000) {
+		error = VIGIL_ENOMEM;
+	}
+	pthread_mutex_unlock(&inv->lock);
+	return error;
+}
+
+static int unread_cmp(const void *a, const void *b)
+{
+	const vigil_unread *x = a, *y = b;
+	int c = (x->layer > y->layer) - (x->layer < y->layer);
+	return c ? c : strcmp(x->path, y->path);
+}
+
+size_t vigil_inventory_unread_count(const vigil_inventory *inv)
+{
+	return inv ? inv->unread.len : 0;
+}
+
+const vigil_unread *vigil_inventory_unread(const vigil_inventory *inv, size_t i)
+{
+	return i < vigil_inventory_unread_count(inv) ? &VIGIL_VEC_AT(&inv->unread, vigil_unread, i)
+						     : NULL;
+}
+
 /* Keeps the result of parsing s's file (error: what parse() returned); frees it when
  * there is nothing to keep. */
 static int result_keep(vigil_inventory *inv, vigil_catalog_result *r, int error, fstate *s)
@@ -549,6 +597,12 @@ static int result_keep(vigil_inventory *inv, vigil_catalog_result *r, int error,
 		vigil_image__warn(inv->img, "%s (layer %d): %u malformed %s record(s) skipped (%s)",
 				  s->path, s->f.layer, r->skipped, c->name,
 				  r->skip_what ? r->skip_what : "");
+	if ((error < 0 || r->skipped) &&
+	    unread_add(inv, s->path, s->f.layer, c->name,
+		       error < 0 ? "cannot be read" : "malformed records skipped") < 0) {
+		error = VIGIL_ENOMEM;
+		goto fail;
+	}
 	if (error >= 0 && s->truncated)
 		vigil_image__warn(inv->img,
 				  "%s (layer %d): %u over-long line(s) or record(s) truncated "
@@ -617,11 +671,13 @@ int vigil_inventory_new(vigil_inventory **out, vigil_image *img, const vigil_inv
 {
 	static const vigil_inventory_opts defaults = VIGIL_INVENTORY_OPTS_INIT;
 	vigil_inventory *inv = calloc(1, sizeof(*inv));
-	vigil_vec rv = VIGIL_VEC_INIT(vigil_catalog_result *), pv = VIGIL_VEC_INIT(vigil_pkg *);
+	vigil_vec rv = VIGIL_VEC_INIT(vigil_catalog_result *), pv = VIGIL_VEC_INIT(vigil_pkg *),
+		  uv = VIGIL_VEC_INIT(vigil_unread);
 	int error;
 	*out = NULL;
 	if (!inv)
 		return VIGIL_ENOMEM;
+	inv->unread = uv;
 	inv->img = img;
 	inv->opts = opts ? *opts : defaults;
 	inv->results = rv;
@@ -650,6 +706,7 @@ void vigil_inventory_free(vigil_inventory *inv)
 	}
 	vigil_vec_free(&inv->results);
 	vigil_vec_free(&inv->pkgs);
+	vigil_vec_free(&inv->unread);
 	vigil_arena_clear(&inv->arena);
 	pthread_mutex_destroy(&inv->lock);
 	free(inv);
@@ -975,6 +1032,28 @@ static int late_databases(vigil_inventory *inv)
 	return error;
 }
 
+/* Whether `r` is a lockfile that a sibling file overrides for its package manager:
+ * npm installs from npm-shrinkwrap.json and ignores package-lock.json beside it; go.mod
+ * lists a module's build, go.sum beside it only checksums. */
+static int shadowed_lockfile(vigil_catalog_result **rs, size_t nr, const vigil_catalog_result *r)
+{
+	const char *base = vigil_catalog__base(r->path), *wins;
+	size_t dir = (size_t)(base - r->path);
+	if (r->cat == &vigil_cataloger_npm && strcmp(base, "package-lock.json") == 0)
+		wins = "npm-shrinkwrap.json";
+	else if (r->cat == &vigil_cataloger_lock_go && strcmp(base, "go.sum") == 0)
+		wins = "go.mod"; /* go.sum also holds versions no longer in the build */
+	else
+		return 0;
+	for (size_t i = 0; i < nr; i++) {
+		const char *p = rs[i]->path;
+		if (rs[i]->final && rs[i]->cat == r->cat && strncmp(p, r->path, dir) == 0 &&
+		    strcmp(p + dir, wins) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 int vigil_inventory_finish(vigil_inventory *inv)
 {
 	vigil_catalog_result **rs = inv->results.data;
@@ -988,6 +1067,8 @@ int vigil_inventory_finish(vigil_inventory *inv)
 	inv->finished = 1;
 	if ((error = late_databases(inv)) < 0)
 		return error;
+	/* threads finish files in any order: list unreadable ones by layer and path */
+	vigil_qsort(inv->unread.data, inv->unread.len, sizeof(vigil_unread), unread_cmp);
 	rs = inv->results.data;
 	nr = inv->results.len;
 	inv->distro.id = os->id;
@@ -1052,7 +1133,7 @@ int vigil_inventory_finish(vigil_inventory *inv)
 	/* the packages of the final filesystem */
 	for (size_t i = 0; i < nr; i++) {
 		vigil_catalog_result *r = rs[i];
-		if (!r->final)
+		if (!r->final || shadowed_lockfile(rs, nr, r))
 			continue;
 		for (size_t k = 0; k < r->pkgs.len; k++) {
 			vigil_pkg *p = &VIGIL_VEC_AT(&r->pkgs, vigil_pkg, k);
@@ -1143,10 +1224,12 @@ int vigil_catalog__parse_buffer(const vigil_cataloger *c, const char *path, cons
 int vigil_inventory__new_empty(vigil_inventory **out)
 {
 	vigil_inventory *inv = calloc(1, sizeof(*inv));
-	vigil_vec rv = VIGIL_VEC_INIT(vigil_catalog_result *), pv = VIGIL_VEC_INIT(vigil_pkg *);
+	vigil_vec rv = VIGIL_VEC_INIT(vigil_catalog_result *), pv = VIGIL_VEC_INIT(vigil_pkg *),
+		  uv = VIGIL_VEC_INIT(vigil_unread);
 	*out = NULL;
 	if (!inv)
 		return VIGIL_ENOMEM;
+	inv->unread = uv;
 	inv->results = rv;
 	inv->pkgs = pv;
 	vigil_arena_init(&inv->arena);

@@ -19,6 +19,7 @@ typedef struct vigil_pkg_in {
 	const char *location;	  /* default: the parsed file's path; nested jars: "a.jar!/b.jar" */
 	const char *purl;	  /* default: built from type, group, name, version, arch, distro */
 	const char *const *files; /* absolute paths, NULL-terminated */
+	unsigned flags;		  /* VIGIL_PKG_DIRECT, _INDIRECT, _DEV, _OPTIONAL */
 } vigil_pkg_in;
 
 enum {

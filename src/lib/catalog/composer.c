@@ -2,7 +2,8 @@
  * PHP packages installed by Composer: vendor/composer/installed.json, a JSON array of
  * packages (Composer 1) or {"packages": [...], "dev": ..., "dev-package-names": [...]}
  * (Composer 2). A package "vendor/name" becomes group "vendor", name "name", so that
- * its purl is pkg:composer/vendor/name@version.
+ * its purl is pkg:composer/vendor/name@version. An application's composer.lock has the
+ * same package objects in "packages" and, for development, "packages-dev".
  */
 #include <string.h>
 
@@ -43,7 +44,7 @@ static int license_value(vigil_json *j, bufs *b)
 }
 
 /* One element of the package list, an object. The first of repeated keys counts. */
-static int add_package(vigil_catalog_result *r, vigil_json *j, bufs *b)
+static int add_package(vigil_catalog_result *r, vigil_json *j, bufs *b, unsigned flags)
 {
 	int error, have_name = 0, have_version = 0, have_license = 0;
 	char *group = NULL;
@@ -77,6 +78,7 @@ static int add_package(vigil_catalog_result *r, vigil_json *j, bufs *b)
 	p.name = full;
 	p.version = (const char *)b->version.data;
 	p.license = b->license.len ? (const char *)b->license.data : NULL;
+	p.flags = flags;
 	const char *slash = strchr(full, '/');
 	if (slash && slash > full && slash[1]) {
 		if (!(group = vigil_catalog__strndup(r, full, (size_t)(slash - full))))
@@ -88,14 +90,14 @@ static int add_package(vigil_catalog_result *r, vigil_json *j, bufs *b)
 }
 
 /* The package list, an array of objects. */
-static int package_list(vigil_catalog_result *r, vigil_json *j, bufs *b)
+static int package_list(vigil_catalog_result *r, vigil_json *j, bufs *b, unsigned flags)
 {
 	int error;
 	if ((error = vigil_json__enter(j, '[')) < 0)
 		return error;
 	while ((error = vigil_json__element(j)) == 1) {
 		if (vigil_json__peek(j) == VIGIL_JSON_OBJECT) {
-			error = add_package(r, j, b);
+			error = add_package(r, j, b, flags);
 		} else {
 			vigil_catalog__skipped(r, "package that is not an object");
 			error = vigil_json__skip(j);
@@ -119,13 +121,17 @@ static int parse(vigil_catalog_result *r, const vigil_file *f, const uint8_t *da
 	vigil_json__init(&j, data, len);
 	if (vigil_json__peek(&j) == VIGIL_JSON_ARRAY) {
 		seen = 1;
-		error = package_list(r, &j, &b);
+		error = package_list(r, &j, &b, 0);
 	} else if ((error = vigil_json__enter(&j, '{')) == 0) {
 		while ((error = vigil_json__member(&j, &b.key)) == 1) {
-			if (strcmp((const char *)b.key.data, "packages") == 0 && !seen &&
+			if (strcmp((const char *)b.key.data, "packages") == 0 && !(seen & 1) &&
 			    vigil_json__peek(&j) == VIGIL_JSON_ARRAY) {
-				seen = 1;
-				error = package_list(r, &j, &b);
+				seen |= 1;
+				error = package_list(r, &j, &b, 0);
+			} else if (strcmp((const char *)b.key.data, "packages-dev") == 0 &&
+				   !(seen & 2) && vigil_json__peek(&j) == VIGIL_JSON_ARRAY) {
+				seen |= 2; /* composer.lock */
+				error = package_list(r, &j, &b, VIGIL_PKG_DEV);
 			} else {
 				error = vigil_json__skip(&j);
 			}
@@ -145,10 +151,13 @@ static int parse(vigil_catalog_result *r, const vigil_file *f, const uint8_t *da
 	return error;
 }
 
-/* vendor/composer/installed.json, under any project directory. */
+/* vendor/composer/installed.json, under any project directory, and composer.lock
+ * outside vendor trees. */
 static int want(const vigil_file *f, const uint8_t *head, size_t len)
 {
 	(void)head, (void)len;
+	if (strcmp(vigil_catalog__base(f->path), "composer.lock") == 0)
+		return strstr(f->path, "/vendor/") ? VIGIL_WANT_NO : VIGIL_WANT_YES;
 	return vigil_catalog__has_suffix(f->path, "/vendor/composer/installed.json")
 		       ? VIGIL_WANT_YES
 		       : VIGIL_WANT_NO;

@@ -3,7 +3,8 @@
  * "Name/Version" to {"type": ..., "sha512": ..., "path": ...}. Libraries of type
  * "package" are NuGet packages; "runtimepack" ones are the runtime packs of a
  * self-contained app, named "runtimepack.<NuGet id>" (the prefix is dropped). Type
- * "project" (the app itself) and "reference" are not packages.
+ * "project" is the app itself (and projects it references), reported too; "reference"
+ * assemblies are not packages.
  */
 #include <string.h>
 #include <strings.h>
@@ -19,7 +20,10 @@ static int add_library(vigil_catalog_result *r, const char *key, const char *typ
 {
 	static const char rtp[] = "runtimepack.";
 	int runtimepack = type && strcasecmp(type, "runtimepack") == 0;
-	if (!type || (strcasecmp(type, "package") != 0 && !runtimepack))
+	/* "project": the application itself (and its own projects), reported as Syft and
+	 * Trivy do; "reference" assemblies are not packages */
+	if (!type ||
+	    (strcasecmp(type, "package") != 0 && strcasecmp(type, "project") != 0 && !runtimepack))
 		return 0;
 	const char *slash = strchr(key, '/');
 	if (!slash || slash == key || !slash[1] || strchr(slash + 1, '/')) {

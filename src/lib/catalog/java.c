@@ -17,7 +17,8 @@
 #include "java_meta.h"
 
 enum {
-	JAVA_MAX_DEPTH = 4,	      /* archives in archives, counting the file itself */
+	JAVA_MAX_DEPTH = 8,	      /* archives in archives, counting the file itself: fat
+					 jars of fat jars go five deep and more */
 	JAVA_MAX_META = 1 << 20,      /* larger pom.properties or manifests are skipped */
 	JAVA_MAX_LOCATION = 4000,     /* bytes of a nested location */
 	JAVA_MAX_CD_ENTRIES = 200000, /* central directory entries of one archive */
@@ -240,11 +241,48 @@ static void split_file_name(const char *base, size_t *nlen, const char **ver, si
 	}
 }
 
-/* A manifest value usable as a package name: one word, not absurdly long. */
+/* A manifest value usable as a package name: one word, not absurdly long, not a
+ * placeholder ("%pluginName" of OSGi localisation, "${project.artifactId}"). */
 static int id_like(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
-	return n > 0 && n <= 200 && !strpbrk(s, " \t\r\n");
+	return n > 0 && n <= 200 && !strpbrk(s, " \t\r\n/\\:#;,") && *s != '%' && *s != '$' &&
+	       *s != '{';
+}
+
+/* A manifest version as a version: its first word ("1.4 1855 April 22 2006" -> "1.4"),
+ * NULL for placeholders and values that do not start with a digit or "v<digit>". */
+static const char *clean_version(vigil_catalog_result *r, const char *v, int *error)
+{
+	size_t n;
+	if (!v)
+		return NULL;
+	while (isspace((unsigned char)*v))
+		v++;
+	if (!(isdigit((unsigned char)*v) ||
+	      ((*v == 'v' || *v == 'V') && isdigit((unsigned char)v[1]))))
+		return NULL;
+	n = strcspn(v, " \t\r\n;,");
+	const char *out = vigil_catalog__strndup(r, v, n);
+	if (!out)
+		*error = VIGIL_ENOMEM;
+	return out;
+}
+
+/* Which of a manifest and a file-name version to report: when one extends the other
+ * ("2.3" and "2.3.1"), the longer; when they disagree, the file name's (Maven names
+ * the file after the artifact's version; manifests are often inherited or describe a
+ * specification). */
+static const char *pick_version(const char *mf, const char *file)
+{
+	if (!mf || !*mf)
+		return file && *file ? file : NULL;
+	if (!file || !*file)
+		return mf;
+	size_t a = strlen(mf), b = strlen(file);
+	if (a >= b ? strncmp(mf, file, b) == 0 : strncmp(file, mf, a) == 0)
+		return a >= b ? mf : file;
+	return file;
 }
 
 /* Whether `artifact` is the archive's own: it matches its file or manifest name. */
@@ -298,9 +336,20 @@ static int emit(jar *j)
 		return 0;
 
 	/* no pom.properties names the archive: its manifest, else its file name */
-	const char *name = NULL, *version = NULL;
-	if (id_like(j->mf[MF_TITLE]))
-		name = j->mf[MF_TITLE];
+	const char *name = NULL, *version = NULL, *group = NULL, *title = j->mf[MF_TITLE];
+	error = 0;
+	/* Ivy coordinates as a title: "org.elasticsearch#server;8.14.3" */
+	const char *hash = title ? strchr(title, '#') : NULL;
+	if (hash && hash > title && strlen(title) <= 200 && !strpbrk(title, " \t\r\n")) {
+		size_t nl = strcspn(hash + 1, ";");
+		if (!(group = vigil_catalog__strndup(r, title, (size_t)(hash - title))) ||
+		    !(title = vigil_catalog__strndup(r, hash + 1, nl)))
+			return VIGIL_ENOMEM;
+		if (hash[1 + nl] == ';')
+			version = clean_version(r, hash + 2 + nl, &error);
+	}
+	if (id_like(title))
+		name = title;
 	else if (id_like(j->mf[MF_SEC_TITLE]))
 		name = j->mf[MF_SEC_TITLE];
 	else if (*fname)
@@ -311,19 +360,31 @@ static int emit(jar *j)
 		name = j->mf[MF_SPEC_TITLE];
 	const int vkeys[] = {MF_VERSION, MF_BVERSION, MF_SPEC_VERSION, MF_SEC_VERSION};
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(vkeys) && !version; i++)
-		version = j->mf[vkeys[i]];
-	if (!version)
-		version = fver;
+		version = clean_version(r, j->mf[vkeys[i]], &error);
+	if (error < 0)
+		return error;
+	/* the file name's version, when it has one, unless the manifest's extends it */
+	version = pick_version(version, fver && isdigit((unsigned char)*fver) ? fver : NULL);
 	if (!name)
 		return 0;
+	if (!version || !*version) { /* nothing to match: not a package */
+		vigil_catalog__skipped(r, "archive without a version");
+		return 0;
+	}
+	/* the groupId: Implementation-Vendor-Id when it is one, else the bundle's symbolic
+	 * name without its last part ("org.apache.commons.lang3" -> "org.apache.commons",
+	 * maven-bundle-plugin's convention) */
+	if (!group && id_like(j->mf[MF_VENDOR_ID]) && strchr(j->mf[MF_VENDOR_ID], '.'))
+		group = j->mf[MF_VENDOR_ID];
+	if (!group && id_like(bsn) && bsn_last != bsn &&
+	    !(group = vigil_catalog__strndup(r, bsn, (size_t)(bsn_last - 1 - bsn))))
+		return VIGIL_ENOMEM;
 	vigil_pkg_in in;
 	memset(&in, 0, sizeof(in));
 	in.type = "maven";
 	in.name = name;
 	in.version = version;
-	in.group = id_like(j->mf[MF_VENDOR_ID]) && strchr(j->mf[MF_VENDOR_ID], '.')
-			   ? j->mf[MF_VENDOR_ID]
-			   : NULL;
+	in.group = group;
 	in.license = j->mf[MF_LICENSE];
 	in.location = j->location;
 	return vigil_catalog__add(r, &in);
@@ -341,7 +402,10 @@ static int add_pom(jar *j, const vigil_buf *b, const char *name)
 	memset(&j->cur, 0, sizeof(j->cur));
 	if ((error = vigil_java__properties(b->data, b->len, pom_kv, j)) < 0)
 		return error;
-	pom_path(name, &g, &gl, &a, &al);
+	if (!pom_path(name, &g, &gl, &a, &al)) {
+		g = a = "";
+		gl = al = 0;
+	}
 	if ((!j->cur.group || !*j->cur.group) && !(j->cur.group = dup_trim(j->w->r, g, gl)))
 		return VIGIL_ENOMEM;
 	if ((!j->cur.artifact || !*j->cur.artifact) &&
@@ -456,7 +520,10 @@ static int walk_archive(walk *w, const uint8_t *data, size_t len, const char *lo
 			continue;
 		const char *g, *art;
 		size_t gl, al;
-		int is_pom = pom_path(name, &g, &gl, &art, &al);
+		/* pom.properties under META-INF/maven/<g>/<a>/, or anywhere else (shaded and
+		 * repackaged jars move them) when it names its coordinates itself */
+		int is_pom = pom_path(name, &g, &gl, &art, &al) ||
+			     strcmp(vigil_catalog__base(name), "pom.properties") == 0;
 		int is_mf = !j.have_mf && strcasecmp(name, "META-INF/MANIFEST.MF") == 0;
 		if (is_pom || is_mf) {
 			uint64_t cap = w->budget < JAVA_MAX_META ? w->budget : JAVA_MAX_META;

@@ -3,9 +3,12 @@
  * node_modules/@scope/<name>/package.json), and an application's lockfiles outside
  * node_modules: package-lock.json (v1 nested "dependencies"; v2/v3 "packages" keyed by
  * install path) and yarn.lock (classic v1 and berry). A package found both installed
- * and in a lockfile is reported twice, once per location, as Syft does. Lockfile
- * entries that are the application's own code (the root "", workspaces, "link": true,
- * "file:" versions) are not packages.
+ * and in a lockfile is reported twice, once per location, as Syft does. The project
+ * itself (package-lock's root "", yarn berry's "workspace:." at 0.0.0-use.local),
+ * "link": true entries and "file:"/"link:" versions are not packages; workspaces and
+ * local directories that carry a version are, under their own name. A git dependency
+ * is reported at its commit, and package-lock.json gives way to npm-shrinkwrap.json
+ * beside it (catalog.c).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +25,7 @@
 /* One package of a lockfile, collected first so that duplicates are reported once. */
 typedef struct entry {
 	const char *name, *version, *license;
+	unsigned flags; /* VIGIL_PKG_* */
 } entry;
 
 /* Whether [s, s+n) equals the NUL-terminated `lit`. */
@@ -181,7 +185,8 @@ done:
 }
 
 /* Adds one lockfile package to `out`; the strings must outlive the call. */
-static int collect(vigil_vec *out, const char *name, const char *version, const char *license)
+static int collect(vigil_vec *out, const char *name, const char *version, const char *license,
+		   unsigned flags)
 {
 	entry *e = vigil_vec_push(out);
 	if (!e)
@@ -189,6 +194,7 @@ static int collect(vigil_vec *out, const char *name, const char *version, const 
 	e->name = name;
 	e->version = version;
 	e->license = license && *license ? license : NULL;
+	e->flags = flags;
 	return 0;
 }
 
@@ -215,16 +221,25 @@ static int emit_entries(vigil_catalog_result *r, vigil_vec *v)
 	int error = 0;
 	if (v->len > 1)
 		qsort(e, v->len, sizeof(entry), entry_sort_cmp);
-	for (size_t i = 0; i < v->len && error == 0; i++) {
-		if (i > 0 && entry_cmp(&e[i - 1], &e[i]) == 0)
-			continue;
+	for (size_t i = 0; i < v->len && error == 0;) {
+		/* one package installed at several paths: direct when one copy is, dev or
+		 * optional only when every copy is */
+		unsigned flags = e[i].flags;
+		size_t k = i + 1;
+		for (; k < v->len && entry_cmp(&e[i], &e[k]) == 0; k++)
+			flags = ((flags | e[k].flags) & VIGIL_PKG_DIRECT) |
+				(flags & e[k].flags & (VIGIL_PKG_DEV | VIGIL_PKG_OPTIONAL));
+		if ((flags & VIGIL_PKG_DIRECT) == 0 && (e[i].flags & VIGIL_PKG_INDIRECT))
+			flags |= VIGIL_PKG_INDIRECT;
 		vigil_pkg_in p;
 		memset(&p, 0, sizeof(p));
 		p.type = "npm";
 		p.name = e[i].name;
 		p.version = e[i].version;
 		p.license = e[i].license;
+		p.flags = flags;
 		error = vigil_catalog__add(r, &p);
+		i = k;
 	}
 	return error;
 }
@@ -250,7 +265,26 @@ static int split_alias(vigil_catalog_result *r, const char *v, const char **name
 static int is_local_version(const char *v)
 {
 	return strncmp(v, "file:", 5) == 0 || strncmp(v, "link:", 5) == 0 ||
-	       strncmp(v, "workspace:", 10) == 0;
+	       strncmp(v, "workspace:", 10) == 0 || strcmp(v, "0.0.0-use.local") == 0;
+}
+
+/* Whether a lockfile version or "resolved" value is a git source (npm writes
+ * "git+ssh://host/repo.git#<commit>", "github:user/repo#<commit>", ...). */
+static int is_git_source(const char *v)
+{
+	return strncmp(v, "git+", 4) == 0 || strncmp(v, "git:", 4) == 0 ||
+	       strncmp(v, "git@", 4) == 0 || strncmp(v, "github:", 7) == 0 ||
+	       strncmp(v, "gitlab:", 7) == 0 || strncmp(v, "bitbucket:", 10) == 0;
+}
+
+/* The version of a package taken from git: the commit after '#' of its source (a
+ * copy), or NULL when the source names none. */
+static const char *git_commit(vigil_catalog_result *r, const char *src)
+{
+	const char *hash = strrchr(src, '#');
+	if (!hash || !hash[1] || strchr(hash, '/') || strchr(hash, ':'))
+		return NULL;
+	return vigil_catalog__strndup(r, hash + 1, strlen(hash + 1));
 }
 
 /* A copy of a buffer in the result's arena (NULL when out of memory). */
@@ -270,6 +304,7 @@ static int walk_v1(vigil_json *j, vigil_catalog_result *r, vigil_vec *out, bufs 
 		return error;
 	while ((error = vigil_json__member(j, &b->key)) == 1) {
 		const char *name = keep(r, &b->key), *version = NULL;
+		unsigned flags = 0;
 		if (!name)
 			return VIGIL_ENOMEM;
 		if (vigil_json__peek(j) != VIGIL_JSON_OBJECT) {
@@ -287,6 +322,11 @@ static int walk_v1(vigil_json *j, vigil_catalog_result *r, vigil_vec *out, bufs 
 					return VIGIL_ENOMEM;
 			} else if (key_is(&b->key, "dependencies")) {
 				error = walk_v1(j, r, out, b);
+			} else if (key_is(&b->key, "dev") || key_is(&b->key, "optional")) {
+				if (vigil_json__peek(j) == VIGIL_JSON_TRUE)
+					flags |= b->key.data[0] == 'd' ? VIGIL_PKG_DEV
+								       : VIGIL_PKG_OPTIONAL;
+				error = vigil_json__skip(j);
 			} else {
 				error = vigil_json__skip(j);
 			}
@@ -295,11 +335,13 @@ static int walk_v1(vigil_json *j, vigil_catalog_result *r, vigil_vec *out, bufs 
 		}
 		if (error < 0)
 			return error;
+		if (version && is_git_source(version))
+			version = git_commit(r, version); /* NULL: skipped below */
 		if (!*name || !version || !*version) {
 			vigil_catalog__skipped(r, "dependency without name or version");
 		} else if (!is_local_version(version)) {
 			int alias = split_alias(r, version, &name, &version);
-			if (alias < 0 || (error = collect(out, name, version, NULL)) < 0)
+			if (alias < 0 || (error = collect(out, name, version, NULL, flags)) < 0)
 				return alias < 0 ? alias : error;
 		}
 	}
@@ -318,21 +360,68 @@ static const char *name_of_path(const char *key)
 	return last;
 }
 
-/* Lockfile v2/v3: "packages" maps install paths to {version, name?, license?, link?};
- * the root "" is the application itself and "link": true entries point at workspaces. */
+/* The names the root package ("" in "packages") depends on, sorted, for direct flags. */
+static int root_deps(vigil_json *j, vigil_catalog_result *r, vigil_vec *names, bufs *b)
+{
+	int error;
+	if ((error = vigil_json__enter(j, '{')) < 0)
+		return error;
+	while ((error = vigil_json__member(j, &b->key)) == 1) {
+		if (vigil_json__peek(j) != VIGIL_JSON_OBJECT ||
+		    !(key_is(&b->key, "dependencies") || key_is(&b->key, "devDependencies") ||
+		      key_is(&b->key, "optionalDependencies") ||
+		      key_is(&b->key, "peerDependencies"))) {
+			if ((error = vigil_json__skip(j)) < 0)
+				return error;
+			continue;
+		}
+		if ((error = vigil_json__enter(j, '{')) < 0)
+			return error;
+		while ((error = vigil_json__member(j, &b->key)) == 1) {
+			const char **slot = vigil_vec_push(names);
+			if (!slot || !(*slot = keep(r, &b->key)))
+				return VIGIL_ENOMEM;
+			if ((error = vigil_json__skip(j)) < 0)
+				return error;
+		}
+		if (error < 0)
+			return error;
+	}
+	return error;
+}
+
+static int cstr_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Lockfile v2/v3: "packages" maps install paths to {version, name?, license?, link?,
+ * dev?, optional?, resolved?}; the root "" is the application itself and "link": true
+ * entries point at the directory that holds the code. A directory outside node_modules
+ * (a workspace or a "file:" dependency) is reported under its "name" (else its last
+ * path component) when it has a version; a git dependency without a version under the
+ * commit it was installed from. */
 static int walk_packages(vigil_json *j, vigil_catalog_result *r, vigil_vec *out, bufs *b)
 {
-	vigil_buf path = VIGIL_BUF_INIT;
+	vigil_buf path = VIGIL_BUF_INIT, resolved = VIGIL_BUF_INIT;
+	vigil_vec roots = VIGIL_VEC_INIT(const char *);
+	size_t first = out->len;
 	int error;
-	path.limit = STRING_MAX;
+	path.limit = resolved.limit = STRING_MAX;
 	if ((error = vigil_json__enter(j, '{')) < 0)
 		return error;
 	while ((error = vigil_json__member(j, &path)) == 1) {
-		const char *last = name_of_path((const char *)path.data);
-		int have_name = 0, have_version = 0, link = 0;
-		if (vigil_json__peek(j) != VIGIL_JSON_OBJECT || !last) {
-			if (last)
-				vigil_catalog__skipped(r, "package entry that is not an object");
+		const char *key = (const char *)path.data;
+		const char *last = name_of_path(key);
+		int have_name = 0, have_version = 0, have_resolved = 0, link = 0;
+		unsigned flags = 0;
+		if (!*key && vigil_json__peek(j) == VIGIL_JSON_OBJECT) {
+			if ((error = root_deps(j, r, &roots, b)) < 0)
+				break;
+			continue;
+		}
+		if (vigil_json__peek(j) != VIGIL_JSON_OBJECT) {
+			vigil_catalog__skipped(r, "package entry that is not an object");
 			if ((error = vigil_json__skip(j)) < 0)
 				break;
 			continue;
@@ -345,10 +434,16 @@ static int walk_packages(vigil_json *j, vigil_catalog_result *r, vigil_vec *out,
 				error = have_version = vigil_json__maybe_string(j, &b->version);
 			else if (key_is(&b->key, "name") && !have_name) /* an alias's package */
 				error = have_name = vigil_json__maybe_string(j, &b->name);
+			else if (key_is(&b->key, "resolved") && !have_resolved)
+				error = have_resolved = vigil_json__maybe_string(j, &resolved);
 			else if (key_is(&b->key, "license") && !b->license.len)
 				error = license_value(j, b, 1); /* npm 7+ records it */
-			else if (key_is(&b->key, "link")) {
-				link = vigil_json__peek(j) == VIGIL_JSON_TRUE;
+			else if (key_is(&b->key, "link") || key_is(&b->key, "dev") ||
+				 key_is(&b->key, "optional") || key_is(&b->key, "devOptional")) {
+				if (vigil_json__peek(j) == VIGIL_JSON_TRUE)
+					flags |= key_is(&b->key, "link")  ? 0x100u
+						 : key_is(&b->key, "dev") ? VIGIL_PKG_DEV
+									  : VIGIL_PKG_OPTIONAL;
 				error = vigil_json__skip(j);
 			} else
 				error = vigil_json__skip(j);
@@ -357,27 +452,71 @@ static int walk_packages(vigil_json *j, vigil_catalog_result *r, vigil_vec *out,
 		}
 		if (error < 0)
 			break;
+		link = (flags & 0x100u) != 0;
+		flags &= ~0x100u;
 		if (link)
 			continue;
+		int own = !last;
+		if (own) {
+			/* own code in a directory: a workspace or a file: dependency */
+			if (have_version < 1 || !b->version.len)
+				continue;
+			last = vigil_catalog__base(key);
+		}
 		const char *name =
 			have_name == 1 && b->name.len ? (const char *)b->name.data : last;
-		if (!*name || have_version < 1 || !b->version.len) {
+		const char *v = NULL;
+		if (have_version == 1 && b->version.len) {
+			if (!(v = keep(r, &b->version))) {
+				error = VIGIL_ENOMEM;
+				break;
+			}
+		} else if (have_resolved == 1 && is_git_source((const char *)resolved.data)) {
+			v = git_commit(r, (const char *)resolved.data);
+		} else if (have_resolved == 1 && is_local_version((const char *)resolved.data)) {
+			continue; /* a local directory without a version: own code */
+		}
+		if (!*name || !v || !*v) {
 			vigil_catalog__skipped(r, "package entry without name or version");
 			continue;
 		}
-		if (is_local_version((const char *)b->version.data))
+		if (is_local_version(v))
 			continue;
+		if (is_git_source(v) && !(v = git_commit(r, v))) {
+			vigil_catalog__skipped(r, "package entry without name or version");
+			continue;
+		}
+		/* top-level installs are the candidates for direct dependencies */
+		if (own || (strncmp(key, "node_modules/", 13) == 0 && last == key + 13))
+			flags |= 0x200u;
 		const char *n = vigil_catalog__strndup(r, name, strlen(name));
-		const char *v = keep(r, &b->version),
-			   *l = b->license.len ? keep(r, &b->license) : NULL;
-		if (!n || !v || (b->license.len && !l)) {
+		const char *l = b->license.len ? keep(r, &b->license) : NULL;
+		if (!n || (b->license.len && !l)) {
 			error = VIGIL_ENOMEM;
 			break;
 		}
-		if ((error = collect(out, n, v, l)) < 0)
+		if ((error = collect(out, n, v, l, flags)) < 0)
 			break;
 	}
+	if (error == 0 && roots.len) {
+		vigil_qsort(roots.data, roots.len, sizeof(char *), cstr_cmp);
+		for (size_t i = first; i < out->len; i++) {
+			entry *e = &VIGIL_VEC_AT(out, entry, i);
+			const char *k = e->name;
+			int top = (e->flags & 0x200u) != 0;
+			e->flags &= ~0x200u;
+			e->flags |= top && vigil_bsearch(&k, roots.data, roots.len, sizeof(char *),
+							 cstr_cmp)
+					    ? VIGIL_PKG_DIRECT
+					    : VIGIL_PKG_INDIRECT;
+		}
+	} else {
+		for (size_t i = first; i < out->len; i++)
+			VIGIL_VEC_AT(out, entry, i).flags &= ~0x200u;
+	}
 	vigil_buf_free(&path);
+	vigil_buf_free(&resolved);
+	vigil_vec_free(&roots);
 	return error;
 }
 
@@ -449,11 +588,17 @@ static int yarn_header(vigil_catalog_result *r, const char *line, size_t n, cons
 	if (end - s < 2)
 		return 0;
 	const char *at = memchr(s + 1, '@', (size_t)(end - s - 1));
-	if (!at)
-		return 0; /* "__metadata" and the like */
-	const char *range = at + 1;
+	if (!at) {
+		/* a header without a range ("lodash:"), but not berry's "__metadata" */
+		if (*s == '_' || memchr(s, ' ', (size_t)(end - s)))
+			return 0;
+		at = end;
+	}
+	const char *range = at < end ? at + 1 : end;
 	size_t rl = (size_t)(end - range);
-	if ((rl >= 10 && memcmp(range, "workspace:", 10) == 0) ||
+	/* a berry workspace is reported with its version, but for the project's root
+	 * ("workspace:.", version 0.0.0-use.local) */
+	if ((rl == 11 && memcmp(range, "workspace:.", 11) == 0) ||
 	    (rl >= 5 && memcmp(range, "link:", 5) == 0) ||
 	    (rl >= 7 && memcmp(range, "portal:", 7) == 0))
 		return 0;
@@ -500,13 +645,19 @@ static int parse_yarn_lock(vigil_catalog_result *r, const uint8_t *data, size_t 
 			else
 				vigil_catalog__skipped(
 					r, "yarn.lock line that is not an entry header");
-		} else if (in_entry && name && !version && ll > 10 &&
-			   memcmp(p, "  version", 9) == 0 && (p[9] == ' ' || p[9] == ':')) {
-			const char *v = p + 9 + (p[9] == ':');
+		} else if (in_entry && name && !version &&
+			   ((ll > 10 && memcmp(p, "  version", 9) == 0 &&
+			     (p[9] == ' ' || p[9] == ':')) ||
+			    (ll > 12 && memcmp(p, "  \"version\"", 11) == 0 &&
+			     (p[11] == ' ' || p[11] == ':')))) {
+			/* `version "x"`, `version: x` or, quoted, `"version" "x"` */
+			const char *v = p + (p[2] == '"' ? 11 : 9);
+			if (*v == ':')
+				v++;
 			if (!(version = unquote(r, v, (size_t)(p + ll - v)))) {
 				error = VIGIL_ENOMEM;
 			} else if (*version && !is_local_version(version)) {
-				error = collect(&out, name, version, NULL);
+				error = collect(&out, name, version, NULL, 0);
 			}
 		}
 		p = nl ? nl + 1 : end;

@@ -4,7 +4,11 @@
  * is a block of RFC 822 headers (Name, Version, License, License-Expression,
  * Classifier) followed by a free-text body, which is not read. Debian's own python3-*
  * packages ship such files too; the framework drops them when dpkg owns the file.
+ * Also: egg directories (<name>.egg/EGG-INFO/PKG-INFO) and zipped eggs and wheels
+ * (*.egg, *.whl files: EGG-INFO/PKG-INFO or <name>.dist-info/METADATA inside).
  */
+#include <archive.h>
+#include <archive_entry.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -184,12 +188,11 @@ static const char *license_of(vigil_catalog_result *r, const meta *m, int *error
 }
 
 /* One metadata file, one package: Name and Version are required. */
-static int parse(vigil_catalog_result *r, const vigil_file *f, const uint8_t *data, size_t len)
+static int parse_meta(vigil_catalog_result *r, const uint8_t *data, size_t len)
 {
 	meta m;
 	vigil_buf pu = VIGIL_BUF_INIT;
 	int error = 0;
-	(void)f;
 	read_headers(&m, data, len);
 	if (!m.name.s || !m.name.n || !m.version.s || !m.version.n || m.name.folded ||
 	    m.version.folded) {
@@ -216,6 +219,80 @@ static int parse(vigil_catalog_result *r, const vigil_file *f, const uint8_t *da
 	return error;
 }
 
+/* The metadata member of a zipped egg or wheel: EGG-INFO/PKG-INFO, or
+ * <name>.dist-info/METADATA at the top of the archive. */
+static int zip_meta_name(const char *n)
+{
+	const char *slash = strchr(n, '/');
+	if (strcmp(n, "EGG-INFO/PKG-INFO") == 0)
+		return 1;
+	return slash && strcmp(slash, "/METADATA") == 0 && slash - n > 10 &&
+	       memcmp(slash - 10, ".dist-info", 10) == 0;
+}
+
+/* A zipped egg or wheel: the package of its metadata member (the first one found). */
+static int parse_zip(vigil_catalog_result *r, const uint8_t *data, size_t len)
+{
+	struct archive *a = archive_read_new();
+	struct archive_entry *e;
+	vigil_buf b = VIGIL_BUF_INIT;
+	int error = 0, seen = 0;
+	if (!a)
+		return VIGIL_ENOMEM;
+	if (archive_read_support_format_zip_seekable(a) != ARCHIVE_OK ||
+	    archive_read_open_memory(a, data, len) != ARCHIVE_OK) {
+		archive_read_free(a);
+		return VIGIL_EFORMAT;
+	}
+	for (unsigned n = 0; n < 100000 && !seen; n++) {
+		int rc = archive_read_next_header(a, &e);
+		if (rc == ARCHIVE_EOF)
+			break;
+		if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+			error = VIGIL_EFORMAT;
+			break;
+		}
+		const char *name = archive_entry_pathname(e);
+		if (!name || archive_entry_filetype(e) != AE_IFREG || !zip_meta_name(name))
+			continue;
+		seen = 1;
+		b.limit = METADATA_MAX;
+		for (;;) {
+			uint8_t chunk[16384];
+			la_ssize_t got = archive_read_data(a, chunk, sizeof(chunk));
+			if (got == 0)
+				break;
+			if (got < 0) {
+				error = VIGIL_EFORMAT;
+				break;
+			}
+			if ((error = vigil_buf_put(&b, chunk, (size_t)got)) < 0)
+				break;
+		}
+		if (error == 0)
+			error = parse_meta(r, b.data ? b.data : (const uint8_t *)"", b.len);
+	}
+	if (error == 0 && !seen)
+		vigil_catalog__skipped(r, "egg or wheel without metadata");
+	vigil_buf_free(&b);
+	archive_read_free(a);
+	return error == VIGIL_ELIMIT ? VIGIL_EFORMAT : error;
+}
+
+static int is_zipped(const char *base)
+{
+	return (vigil_catalog__has_suffix(base, ".egg") ||
+		vigil_catalog__has_suffix(base, ".whl")) &&
+	       strlen(base) > 4;
+}
+
+static int parse(vigil_catalog_result *r, const vigil_file *f, const uint8_t *data, size_t len)
+{
+	if (is_zipped(vigil_catalog__base(f->path)))
+		return parse_zip(r, data, len);
+	return parse_meta(r, data, len);
+}
+
 /* Whether the directory holding `path` (its second-to-last component) ends in `ext`. */
 static int parent_has_suffix(const char *path, const char *ext)
 {
@@ -226,7 +303,8 @@ static int parent_has_suffix(const char *path, const char *ext)
 	return memcmp(base - 1 - k, ext, k) == 0 && base[-2 - (ptrdiff_t)k] != '/';
 }
 
-/* METADATA in *.dist-info, PKG-INFO in *.egg-info, and *.egg-info files. */
+/* METADATA in *.dist-info, PKG-INFO in *.egg-info and EGG-INFO, *.egg-info files, and
+ * *.egg and *.whl files. */
 static int want(const vigil_file *f, const uint8_t *head, size_t len)
 {
 	const char *base = vigil_catalog__base(f->path);
@@ -234,7 +312,13 @@ static int want(const vigil_file *f, const uint8_t *head, size_t len)
 	if (strcmp(base, "METADATA") == 0)
 		return parent_has_suffix(f->path, ".dist-info") ? VIGIL_WANT_YES : VIGIL_WANT_NO;
 	if (strcmp(base, "PKG-INFO") == 0)
-		return parent_has_suffix(f->path, ".egg-info") ? VIGIL_WANT_YES : VIGIL_WANT_NO;
+		return parent_has_suffix(f->path, ".egg-info") ||
+				       parent_has_suffix(f->path, "/EGG-INFO")
+			       ? VIGIL_WANT_YES
+			       : VIGIL_WANT_NO;
+	/* zipped eggs and wheels (site-packages, pip caches, wheelhouses) */
+	if (is_zipped(base))
+		return VIGIL_WANT_YES;
 	/* an .egg-info that is a file rather than a directory (distutils) */
 	if (vigil_catalog__has_suffix(base, ".egg-info") && strlen(base) > 9)
 		return VIGIL_WANT_YES;

@@ -254,7 +254,20 @@ typedef struct walk {
 	vigil_ctx *ctx;
 	const vigil_config_opts *opts;
 	size_t files;
+	/* vigil_config_scan_tree: paths to leave out (relative to the root, rootlen long) */
+	vigil_config_skip_fn skip;
+	void *payload;
+	size_t rootlen;
 } walk;
+
+/* The part of `path` below the walk's root ("" for the root itself). */
+static const char *rel_of(const walk *w, const char *path)
+{
+	const char *r = strlen(path) >= w->rootlen ? path + w->rootlen : "";
+	while (*r == '/')
+		r++;
+	return r;
+}
 
 static int by_name(const void *a, const void *b)
 {
@@ -399,6 +412,11 @@ static int walk_dir(walk *w, const char *dir, int depth)
 			error = VIGIL_ENOMEM;
 			break;
 		}
+		if (w->skip && lstat(path, &st) == 0 &&
+		    w->skip(rel_of(w, path), S_ISDIR(st.st_mode), w->payload)) {
+			free(path);
+			continue;
+		}
 		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 			error = walk_dir(w, path, depth + 1);
 		} else if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) &&
@@ -424,6 +442,12 @@ static int walk_dir(walk *w, const char *dir, int depth)
 int vigil_config_scan_path(vigil_config_result **out, vigil_ctx *ctx, const char *path,
 			   const vigil_config_opts *opts)
 {
+	return vigil_config_scan_tree(out, ctx, path, opts, NULL, NULL);
+}
+
+int vigil_config_scan_tree(vigil_config_result **out, vigil_ctx *ctx, const char *path,
+			   const vigil_config_opts *opts, vigil_config_skip_fn skip, void *payload)
+{
 	vigil_config_result *r = NULL;
 	struct stat st;
 	int error;
@@ -434,7 +458,7 @@ int vigil_config_scan_path(vigil_config_result **out, vigil_ctx *ctx, const char
 	if ((error = vigil_config__result_new(&r, opts)) < 0)
 		return vigil_error_set(ctx, error, "out of memory");
 	if (S_ISDIR(st.st_mode)) {
-		walk w = {r, ctx, opts, 0};
+		walk w = {r, ctx, opts, 0, skip, payload, strlen(path)};
 		error = walk_dir(&w, path, 0);
 	} else {
 		int kind = kind_of_name(path);

@@ -330,7 +330,8 @@ static int looks_like_ref(const char *s)
 
 static int detect(vigil_image *img, const char *ref, const char **path, const char **kind)
 {
-	static const char *prefixes[] = {"docker-archive:", "oci-archive:", "oci:", "rootfs:"};
+	static const char *prefixes[] = {
+		"docker-archive:", "oci-archive:", "oci:", "rootfs:", "fs:"};
 	struct stat st;
 	*kind = NULL;
 	*path = ref;
@@ -356,7 +357,8 @@ static int detect(vigil_image *img, const char *ref, const char **path, const ch
 		return vigil_error_set(img->ctx, errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_EIO,
 				       "%s: %s", *path, strerror(errno));
 	if (S_ISDIR(st.st_mode)) {
-		if (*kind && strcmp(*kind, "oci") != 0 && strcmp(*kind, "rootfs") != 0)
+		if (*kind && strcmp(*kind, "oci") != 0 && strcmp(*kind, "rootfs") != 0 &&
+		    strcmp(*kind, "fs") != 0)
 			return vigil_error_set(img->ctx, VIGIL_EINVAL,
 					       "%s: a directory cannot be a %s", *path, *kind);
 		if (!*kind) {
@@ -369,7 +371,8 @@ static int detect(vigil_image *img, const char *ref, const char **path, const ch
 	if (!S_ISREG(st.st_mode))
 		return vigil_error_set(img->ctx, VIGIL_EINVAL, "%s: not a file or directory",
 				       *path);
-	if (*kind && (strcmp(*kind, "oci") == 0 || strcmp(*kind, "rootfs") == 0))
+	if (*kind &&
+	    (strcmp(*kind, "oci") == 0 || strcmp(*kind, "rootfs") == 0 || strcmp(*kind, "fs") == 0))
 		return vigil_error_set(img->ctx, VIGIL_EINVAL, "%s: %s: needs a directory", *path,
 				       *kind);
 	return 0;
@@ -424,8 +427,11 @@ int vigil_image_open(vigil_image **out, vigil_ctx *ctx, const char *ref,
 		error = vigil_image__open_registry(img, ref, opts);
 		goto done;
 	}
-	if (kind && strcmp(kind, "rootfs") == 0) {
-		img->format = "rootfs";
+	if (kind && (strcmp(kind, "rootfs") == 0 || strcmp(kind, "fs") == 0)) {
+		img->format = strcmp(kind, "fs") == 0 ? "fs" : "rootfs";
+		img->source_tree = strcmp(kind, "fs") == 0;
+		img->skip_dirs = opts->skip_dirs;
+		img->skip_files = opts->skip_files;
 		img->store = STORE_ROOTFS;
 		img->rootfs_dir = img->ref;
 		error = vigil_image__open_oci(img, NULL, NULL); /* fills the host config */

@@ -173,6 +173,9 @@ struct vigil_image {
 	atomic_int cancel;
 	int all_layers, read_done;
 	const char *rootfs_dir;
+	/* a source tree (fs:DIR): .gitignore rules and the skip globs apply to the walk */
+	int source_tree;
+	const char *const *skip_dirs, *const *skip_files;
 	vigil_remote *remote; /* STORE_REGISTRY */
 };
 

@@ -14,6 +14,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "ignore.h"
 #include "image.h"
 
 #ifndef CGROUP2_SUPER_MAGIC
@@ -32,6 +33,7 @@ typedef struct walk {
 	vigil_buf path;
 	uint8_t *buf;
 	dev_t root_dev;
+	vigil_vec ignores; /* vigil_ignore *, one per directory level with a .gitignore */
 } walk;
 
 static int pseudo_fs(int fd)
@@ -145,6 +147,76 @@ static int analyze_file(walk *w, int dirfd, const char *name, const vigil_rec *r
 	return error;
 }
 
+/* Source trees (`vigil fs`): reads the directory's .gitignore, if any, onto the stack. */
+static int load_gitignore(walk *w, int dirfd)
+{
+	int fd = openat(dirfd, ".gitignore", O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+	vigil_buf b = VIGIL_BUF_INIT;
+	vigil_ignore *ig = NULL;
+	struct stat st;
+	int error = 0;
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return 0;
+	}
+	b.limit = VIGIL_IGNORE_MAX_FILE;
+	for (;;) {
+		ssize_t r = read(fd, w->buf, 64 * 1024);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		if (b.len + (size_t)r > VIGIL_IGNORE_MAX_FILE) {
+			r = (ssize_t)(VIGIL_IGNORE_MAX_FILE - b.len);
+			vigil_image__warn(w->img,
+					  "%s: %s/.gitignore: larger than 1 MiB, the rest "
+					  "is not read",
+					  w->img->ref, (char *)w->path.data);
+		}
+		if ((error = vigil_buf_put(&b, w->buf, (size_t)r)) < 0 ||
+		    b.len >= VIGIL_IGNORE_MAX_FILE)
+			break;
+	}
+	close(fd);
+	if (error < 0) {
+		vigil_buf_free(&b);
+		return error;
+	}
+	/* the directory relative to the root: w->path is "/" + that */
+	error = vigil_ignore__parse(&ig, (char *)w->path.data + 1,
+				    b.data ? (const char *)b.data : "", b.len);
+	vigil_buf_free(&b);
+	if (error < 0)
+		return error;
+	vigil_ignore **slot = vigil_vec_push(&w->ignores);
+	if (!slot) {
+		vigil_ignore__free(ig);
+		return VIGIL_ENOMEM;
+	}
+	*slot = ig;
+	return 0;
+}
+
+/* Source trees: whether the entry at w->path is left out (.git, .gitignore rules from
+ * the deepest file up, --skip-dirs, --skip-files). */
+static int skipped(walk *w, const char *name, int is_dir)
+{
+	const char *rel = (char *)w->path.data + 1;
+	if (is_dir && strcmp(name, ".git") == 0)
+		return 1;
+	for (size_t i = w->ignores.len; i-- > 0;) {
+		int m = vigil_ignore__match(VIGIL_VEC_AT(&w->ignores, vigil_ignore *, i), rel,
+					    is_dir);
+		if (m > 0)
+			return 1;
+		if (m < 0)
+			break; /* re-included: the skip globs still apply */
+	}
+	return vigil_skip__match(is_dir ? w->img->skip_dirs : w->img->skip_files, rel);
+}
+
 static int walk_dir(walk *w, int dirfd, uint32_t depth)
 {
 	vigil_image *img = w->img;
@@ -153,9 +225,14 @@ static int walk_dir(walk *w, int dirfd, uint32_t depth)
 	struct dirent *de;
 	size_t base = w->path.len;
 	int error = 0;
+	size_t nign = w->ignores.len;
 	if (!d) {
 		close(dirfd);
 		return 0;
+	}
+	if (img->source_tree && (error = load_gitignore(w, dirfd)) < 0) {
+		closedir(d);
+		return error;
 	}
 	while ((de = readdir(d))) {
 		struct stat st;
@@ -164,16 +241,18 @@ static int walk_dir(walk *w, int dirfd, uint32_t depth)
 			continue;
 		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
+		w->path.len = base;
+		if ((base > 1 && (error = vigil_buf_putc(&w->path, '/')) < 0) ||
+		    (error = vigil_buf_puts(&w->path, name)) < 0)
+			break;
+		if (img->source_tree && skipped(w, name, S_ISDIR(st.st_mode)))
+			continue;
 		if (atomic_fetch_add(&img->nfiles, 1) + 1 > lim->max_files) {
 			error = vigil_error_set(img->ctx, VIGIL_ELIMIT,
 						"%s: more than %llu files (raise with --max-files)",
 						img->ref, (unsigned long long)lim->max_files);
 			break;
 		}
-		w->path.len = base;
-		if ((base > 1 && (error = vigil_buf_putc(&w->path, '/')) < 0) ||
-		    (error = vigil_buf_puts(&w->path, name)) < 0)
-			break;
 		if (w->path.len > lim->max_path || depth + 1 > lim->max_depth) {
 			error = vigil_error_set(img->ctx, VIGIL_ELIMIT,
 						"%s: %s: path too long or too deep (raise with "
@@ -230,6 +309,8 @@ static int walk_dir(walk *w, int dirfd, uint32_t depth)
 		}
 	}
 	w->path.len = base;
+	while (w->ignores.len > nign)
+		vigil_ignore__free(VIGIL_VEC_AT(&w->ignores, vigil_ignore *, --w->ignores.len));
 	closedir(d);
 	return error;
 }
@@ -242,8 +323,9 @@ int vigil_image__rootfs_read(vigil_image *img)
 	memset(&w, 0, sizeof(w));
 	w.img = img;
 	w.L = L;
-	vigil_vec recs = VIGIL_VEC_INIT(vigil_rec);
+	vigil_vec recs = VIGIL_VEC_INIT(vigil_rec), igs = VIGIL_VEC_INIT(vigil_ignore *);
 	L->recs = recs;
+	w.ignores = igs;
 	vigil_arena_init(&L->arena);
 	L->info.compression = "none";
 	L->info.digest = L->info.diff_id = NULL;
@@ -259,6 +341,7 @@ int vigil_image__rootfs_read(vigil_image *img)
 	}
 	error = walk_dir(&w, fd, 0);
 done:
+	vigil_vec_free(&w.ignores);
 	vigil_buf_free(&w.path);
 	free(w.buf);
 	return error;

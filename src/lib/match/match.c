@@ -140,7 +140,13 @@ int vigil_match__query(vigil_match_query *q, const vigil_pkg *p, const vigil_dis
 			snprintf(q->namebuf, sizeof(q->namebuf), "%s:%s", p->group, p->name);
 			q->name = q->namebuf;
 		} else if (strcmp(p->type, "composer") == 0) {
-			lower_into(q->namebuf, sizeof(q->namebuf), p->name);
+			/* advisories name "vendor/package"; the vendor is the purl namespace */
+			char full[sizeof(q->namebuf)];
+			if (p->group && *p->group)
+				snprintf(full, sizeof(full), "%s/%s", p->group, p->name);
+			else
+				snprintf(full, sizeof(full), "%s", p->name);
+			lower_into(q->namebuf, sizeof(q->namebuf), full);
 			q->name = q->namebuf;
 		}
 		/* OSV writes Go versions without the "v"; the Go toolchain as "1.21.3" */

@@ -84,6 +84,13 @@ static int load_pkg(vigil_ctx *ctx, const char *path, vigil_inventory *inv, json
 		return bad(ctx, path, "layer is not an integer", i);
 	json_int_t l = layer ? json_integer_value(layer) : -1;
 	p->layer = l >= -1 && l <= 100000 ? (int)l : -1;
+	json_t *direct = json_object_get(o, "direct");
+	if (json_is_boolean(direct))
+		p->flags |= json_is_true(direct) ? VIGIL_PKG_DIRECT : VIGIL_PKG_INDIRECT;
+	if (json_is_true(json_object_get(o, "dev")))
+		p->flags |= VIGIL_PKG_DEV;
+	if (json_is_true(json_object_get(o, "optional")))
+		p->flags |= VIGIL_PKG_OPTIONAL;
 	p->os_package = strcmp(p->type, "deb") == 0 || strcmp(p->type, "apk") == 0 ||
 			strcmp(p->type, "rpm") == 0;
 	return vigil_inventory__push(inv, p);

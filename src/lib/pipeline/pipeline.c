@@ -249,6 +249,39 @@ static int match(vigil_scan_result *r, const vigil_engine *e)
 	return 0;
 }
 
+/* fs:DIR: a file or directory the walk left out (.gitignore, skip globs) is not in the
+ * image's view; the configuration walk leaves it out too. */
+static int fs_skip(const char *rel, int is_dir, void *payload)
+{
+	const vigil_file *f;
+	char path[4096];
+	(void)is_dir;
+	if (snprintf(path, sizeof(path), "/%s", rel) >= (int)sizeof(path))
+		return 1;
+	return vigil_image_lookup(&f, payload, path, 0) < 0;
+}
+
+/* sbom:FILE: the SBOM is the inventory; only vulnerabilities can be matched. */
+static int scan_sbom(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *e,
+		     const char *ref, const vigil_scan_opts *opts)
+{
+	vigil_inventory *inv = NULL;
+	int error;
+	*out = NULL;
+	if ((error = vigil_sbomin_load(&inv, ctx, ref + 5)) < 0 ||
+	    (error = vigil_pipeline__result_from_inventory(out, ctx, ref, inv, opts)) < 0)
+		return error;
+	if ((e->scanners & VIGIL_SCANNER_VULN) && (error = match(*out, e)) < 0)
+		goto fail;
+	if ((error = build_report(*out, e)) < 0)
+		goto fail;
+	return 0;
+fail:
+	vigil_scan_result_free(*out);
+	*out = NULL;
+	return error;
+}
+
 int vigil_scan_run(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *e,
 		   const char *image_ref, const vigil_scan_opts *opts)
 {
@@ -258,8 +291,13 @@ int vigil_scan_run(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *
 	unsigned sc = e->scanners;
 	int error;
 	*out = NULL;
+	if (strncmp(image_ref, "sbom:", 5) == 0)
+		return scan_sbom(out, ctx, e, image_ref, opts);
+	int fs = strncmp(image_ref, "fs:", 3) == 0;
 	if ((error = result_alloc(&r, ctx, image_ref, opts)) < 0)
 		return error;
+	oo.skip_dirs = opts ? opts->skip_dirs : NULL;
+	oo.skip_files = opts ? opts->skip_files : NULL;
 	oo.tag = opts ? opts->tag : NULL;
 	oo.platform = opts ? opts->platform : NULL;
 	oo.registry = opts ? opts->registry : NULL;
@@ -290,7 +328,7 @@ int vigil_scan_run(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *
 	     (error = vigil_secret_scan_new(&r->secrets, e->srules, r->img)) < 0) ||
 	    ((sc & VIGIL_SCANNER_MALWARE) &&
 	     (error = vigil_malware_scan_new(&r->malware, e->mrules, r->img)) < 0) ||
-	    ((sc & VIGIL_SCANNER_CONFIG) &&
+	    ((sc & VIGIL_SCANNER_CONFIG) && !fs &&
 	     (error = vigil_config_image_new(&r->cimg, r->img,
 					     vigil_policy_config_opts(e->policy))) < 0))
 		goto done;
@@ -300,6 +338,10 @@ int vigil_scan_run(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *
 	    (r->malware && (error = vigil_malware_scan_finish(r->malware)) < 0) ||
 	    (r->cimg && (error = vigil_config_image_finish(&r->config, r->cimg,
 							   vigil_inventory_distro(r->inv))) < 0) ||
+	    (fs && (sc & VIGIL_SCANNER_CONFIG) &&
+	     (error = vigil_config_scan_tree(&r->config, ctx, image_ref + 3,
+					     vigil_policy_config_opts(e->policy), fs_skip,
+					     r->img)) < 0) ||
 	    ((sc & VIGIL_SCANNER_VULN) && (error = match(r, e)) < 0))
 		goto done;
 	r->ran |= sc & (VIGIL_SCANNER_SECRET | VIGIL_SCANNER_MALWARE | VIGIL_SCANNER_CONFIG);

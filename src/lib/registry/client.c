@@ -1123,6 +1123,20 @@ int vigil_reg__new(vigil_reg **out, vigil_ctx *ctx, const vigil_ref *ref,
 			vigil_error_set(ctx, error, "%s: %s", r->name, errbuf);
 		goto done;
 	}
+	if (opts && opts->bearer_token) {
+		/* a ready registry token (Harbor's scan requests): sent until a 401 replaces it */
+		size_t n = strlen(opts->bearer_token) + 32;
+		if (!token_ok(opts->bearer_token)) {
+			error = vigil_error_set(ctx, VIGIL_EINVAL,
+						"%s: the bearer token is malformed", r->name);
+			goto done;
+		}
+		if (!(r->auth = malloc(n))) {
+			error = VIGIL_ENOMEM;
+			goto done;
+		}
+		snprintf(r->auth, n, "Authorization: Bearer %s", opts->bearer_token);
+	}
 	if ((r->share = curl_share_init())) {
 		curl_share_setopt(r->share, CURLSHOPT_LOCKFUNC, share_lock);
 		curl_share_setopt(r->share, CURLSHOPT_UNLOCKFUNC, share_unlock);

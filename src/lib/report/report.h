@@ -55,6 +55,8 @@ int vigil_pipeline__collect(vigil_report *r, const vigil_policy *p);
 int vigil_report__sarif(FILE *f, vigil_report *r);
 int vigil_report__junit(FILE *f, vigil_report *r);
 int vigil_report__table(FILE *f, vigil_report *r);
+/* One self-contained HTML page (html.c). */
+int vigil_report__html(FILE *f, vigil_report *r);
 /* CycloneDX 1.6 with a vulnerabilities array (in sbom.c). */
 int vigil_sbom__cyclonedx(FILE *f, const vigil_inventory *inv, vigil_image *img, const char *name,
 			  void (*extra)(vigil_jsonw *w, void *payload), void *payload);

@@ -36,12 +36,24 @@ static void kv_opt(vigil_jsonw *w, const char *k, const char *v)
 		kv(w, k, v);
 }
 
+/* The image's digests and layers; an inventory loaded without its image (a stored one, as
+ * `vigil serve` keeps) has none. */
+static const char *mdigest(const vigil_image *img)
+{
+	return img ? vigil_image_manifest_digest(img) : NULL;
+}
+
+static const char *cdigest(const vigil_image *img)
+{
+	return img ? vigil_image_config_digest(img) : NULL;
+}
+
 /* A stable identity for this document: the image's digests and the package count. */
 static void identity(sb *s)
 {
 	char d[72];
 	vigil_buf b = VIGIL_BUF_INIT;
-	const char *m = vigil_image_manifest_digest(s->img), *c = vigil_image_config_digest(s->img);
+	const char *m = mdigest(s->img), *c = cdigest(s->img);
 	vigil_buf_printf(&b, "%s|%s|%s|%zu|%s", s->name, m ? m : "", c ? c : "",
 			 vigil_inventory_count(s->inv), VIGIL_VERSION);
 	vigil_sha256_buf(d, b.data ? (const char *)b.data : "", b.len);
@@ -62,7 +74,7 @@ static void identity(sb *s)
 
 static const char *layer_diff_id(vigil_image *img, int layer)
 {
-	const vigil_layer_info *l = vigil_image_layer(img, layer);
+	const vigil_layer_info *l = img ? vigil_image_layer(img, layer) : NULL;
 	return l ? l->diff_id : NULL;
 }
 
@@ -74,8 +86,8 @@ static void write_json(sb *s)
 	const vigil_distro *d = vigil_inventory_distro(s->inv);
 	vigil_jsonw_obj_begin(w);
 	kv(w, "image", s->name);
-	kv(w, "manifest_digest", vigil_image_manifest_digest(s->img));
-	kv(w, "config_digest", vigil_image_config_digest(s->img));
+	kv(w, "manifest_digest", mdigest(s->img));
+	kv(w, "config_digest", cdigest(s->img));
 	vigil_jsonw_key(w, "distro");
 	vigil_jsonw_obj_begin(w);
 	kv(w, "id", d->id);
@@ -100,6 +112,18 @@ static void write_json(sb *s)
 		kv_opt(w, "source_version", p->source_version);
 		kv_opt(w, "license", p->license);
 		kv_opt(w, "modularity", p->modularity);
+		if (p->flags & (VIGIL_PKG_DIRECT | VIGIL_PKG_INDIRECT)) {
+			vigil_jsonw_key(w, "direct");
+			vigil_jsonw_bool(w, (p->flags & VIGIL_PKG_DIRECT) != 0);
+		}
+		if (p->flags & VIGIL_PKG_DEV) {
+			vigil_jsonw_key(w, "dev");
+			vigil_jsonw_bool(w, 1);
+		}
+		if (p->flags & VIGIL_PKG_OPTIONAL) {
+			vigil_jsonw_key(w, "optional");
+			vigil_jsonw_bool(w, 1);
+		}
 		kv(w, "purl", p->purl);
 		kv(w, "cataloger", p->cataloger);
 		kv(w, "location", p->location);
@@ -116,7 +140,26 @@ static void write_json(sb *s)
 		vigil_jsonw_obj_end(w);
 	}
 	vigil_jsonw_arr_end(w);
+	vigil_jsonw_key(w, "unreadable");
+	vigil_jsonw_arr_begin(w);
+	for (size_t i = 0; i < vigil_inventory_unread_count(s->inv); i++) {
+		const vigil_unread *u = vigil_inventory_unread(s->inv, i);
+		vigil_jsonw_obj_begin(w);
+		kv(w, "path", u->path);
+		vigil_jsonw_key(w, "layer");
+		vigil_jsonw_int(w, u->layer);
+		kv(w, "cataloger", u->cataloger);
+		kv(w, "reason", u->reason);
+		vigil_jsonw_obj_end(w);
+	}
+	vigil_jsonw_arr_end(w);
 	vigil_jsonw_obj_end(w);
+}
+
+/* "PATH (layer N, CATALOGER): REASON" for the SBOM formats without a field for it. */
+static void unread_line(char *out, size_t n, const vigil_unread *u)
+{
+	snprintf(out, n, "%s (layer %d, %s): %s", u->path, u->layer, u->cataloger, u->reason);
 }
 
 /* ---- CycloneDX 1.6 ---- */
@@ -158,14 +201,23 @@ static void write_cyclonedx(sb *s)
 	vigil_jsonw_obj_end(w);
 	vigil_jsonw_arr_end(w);
 	vigil_jsonw_obj_end(w);
+	if (vigil_inventory_unread_count(s->inv)) {
+		/* files that could not be read: the SBOM is incomplete there */
+		vigil_jsonw_key(w, "properties");
+		vigil_jsonw_arr_begin(w);
+		for (size_t i = 0; i < vigil_inventory_unread_count(s->inv); i++) {
+			char line[4200];
+			unread_line(line, sizeof(line), vigil_inventory_unread(s->inv, i));
+			cdx_prop(w, "vigil:unreadable", line);
+		}
+		vigil_jsonw_arr_end(w);
+	}
 	vigil_jsonw_key(w, "component");
 	vigil_jsonw_obj_begin(w);
 	kv(w, "bom-ref", "image");
 	kv(w, "type", "container");
 	kv(w, "name", s->name);
-	kv_opt(w, "version",
-	       vigil_image_manifest_digest(s->img) ? vigil_image_manifest_digest(s->img)
-						   : vigil_image_config_digest(s->img));
+	kv_opt(w, "version", mdigest(s->img) ? mdigest(s->img) : cdigest(s->img));
 	vigil_jsonw_obj_end(w);
 	vigil_jsonw_obj_end(w);
 	vigil_jsonw_key(w, "components");
@@ -249,6 +301,18 @@ static void write_spdx(sb *s)
 	vigil_jsonw_arr_begin(w);
 	vigil_jsonw_str(w, creator);
 	vigil_jsonw_arr_end(w);
+	if (vigil_inventory_unread_count(s->inv)) {
+		vigil_buf c = VIGIL_BUF_INIT;
+		vigil_buf_puts(&c, "Files that could not be read:");
+		for (size_t i = 0; i < vigil_inventory_unread_count(s->inv); i++) {
+			char line[4200];
+			unread_line(line, sizeof(line), vigil_inventory_unread(s->inv, i));
+			vigil_buf_printf(&c, "\n%s", line);
+		}
+		if (vigil_buf_cstr(&c) == 0)
+			kv(w, "comment", (char *)c.data);
+		vigil_buf_free(&c);
+	}
 	vigil_jsonw_obj_end(w);
 	vigil_jsonw_key(w, "packages");
 	vigil_jsonw_arr_begin(w);
@@ -256,9 +320,7 @@ static void write_spdx(sb *s)
 	vigil_jsonw_obj_begin(w);
 	kv(w, "SPDXID", "SPDXRef-Image");
 	kv(w, "name", s->name);
-	kv_opt(w, "versionInfo",
-	       vigil_image_manifest_digest(s->img) ? vigil_image_manifest_digest(s->img)
-						   : vigil_image_config_digest(s->img));
+	kv_opt(w, "versionInfo", mdigest(s->img) ? mdigest(s->img) : cdigest(s->img));
 	kv(w, "downloadLocation", "NOASSERTION");
 	vigil_jsonw_key(w, "filesAnalyzed");
 	vigil_jsonw_bool(w, false);
@@ -266,7 +328,7 @@ static void write_spdx(sb *s)
 	vigil_jsonw_obj_end(w);
 	for (size_t i = 0; i < vigil_inventory_count(s->inv); i++) {
 		const vigil_pkg *p = vigil_inventory_pkg(s->inv, i);
-		char info[512];
+		char info[1024];
 		spdx_id(id, sizeof(id), "Package", i + 1);
 		vigil_jsonw_obj_begin(w);
 		kv(w, "SPDXID", id);
@@ -285,6 +347,14 @@ static void write_spdx(sb *s)
 			 p->cataloger, p->location, p->layer,
 			 layer_diff_id(s->img, p->layer) ? " " : "",
 			 layer_diff_id(s->img, p->layer) ? layer_diff_id(s->img, p->layer) : "");
+		/* SPDX has no field for the source package the advisories name: keep it here
+		 * ("; source package NAME VERSION") so that `vigil scan sbom:` matches it */
+		if (p->source_name && *p->source_name) {
+			size_t l = strlen(info);
+			snprintf(info + l, sizeof(info) - l, "; source package %s%s%s",
+				 p->source_name, p->source_version ? " " : "",
+				 p->source_version ? p->source_version : "");
+		}
 		kv(w, "sourceInfo", info);
 		if (p->purl) {
 			vigil_jsonw_key(w, "externalRefs");

@@ -534,6 +534,8 @@ int vigil_report_write(FILE *f, vigil_report *r, const char *format)
 		return vigil_report__sarif(f, r);
 	if (strcmp(format, "junit") == 0)
 		return vigil_report__junit(f, r);
+	if (strcmp(format, "html") == 0)
+		return vigil_report__html(f, r);
 	if (strcmp(format, "cyclonedx") == 0) {
 		if (!r->inv || !r->img)
 			return vigil_error_set(r->ctx, VIGIL_EINVAL,
@@ -541,6 +543,6 @@ int vigil_report_write(FILE *f, vigil_report *r, const char *format)
 		return vigil_sbom__cyclonedx(f, r->inv, r->img, r->target, cdx_vulns, r);
 	}
 	return vigil_error_set(r->ctx, VIGIL_EINVAL,
-			       "unknown format '%s' (table, json, sarif, junit, cyclonedx)",
+			       "unknown format '%s' (table, json, sarif, junit, cyclonedx, html)",
 			       format);
 }

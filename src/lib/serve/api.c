@@ -461,7 +461,9 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 		return;
 	}
 
-	if (!strcmp(p, "/metrics") && get) {
+	if (vigil_serve__dashboard(srv, req, status, out)) {
+		/* the dashboard's routes (dashboard.c) */
+	} else if (!strcmp(p, "/metrics") && get) {
 		metrics(srv, status, out);
 		*content_type = "text/plain; version=0.0.4";
 	} else if (!strcmp(p, "/api/v1/scans") && post) {

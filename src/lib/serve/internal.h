@@ -23,6 +23,7 @@ typedef struct vigil_server {
 	struct vigil_admission *adm; /* the admission webhook (admission.c) */
 	atomic_llong requests, scans_done, scans_failed, rematches, scan_ms, deliveries_ok,
 		deliveries_failed;
+	struct vigil_harbor_state *harbor; /* harbor.c: credentials of queued Harbor scans */
 } vigil_server;
 
 /* One HTTP request as the API sees it. */
@@ -33,6 +34,8 @@ typedef struct vigil_serve_req {
 	const char *body;
 	size_t body_len;
 	int body_too_large;
+	const char *accept;  /* the Accept header or NULL (Harbor's report types) */
+	const char *api_key; /* X-ScannerAdapter-API-Key or NULL (Harbor's third auth kind) */
 } vigil_serve_req;
 
 /* Answers one request: *status and the JSON (or Prometheus text) body in *out
@@ -52,5 +55,53 @@ void vigil_serve__kick(vigil_server *srv);
 int vigil_serve__check_ref(vigil_server *srv, const char *ref, char *msg, size_t msglen);
 /* HMAC-SHA256 signature header value "t=T,v1=HEX" of body with secret into out. */
 int vigil_serve__sign(char *out, size_t outlen, const char *secret, int64_t t, const char *body);
+
+/* ---- Harbor's Pluggable Scanner API (harbor.c) ---- */
+
+/* A parsed Harbor scan request. */
+typedef struct vigil_harbor_scan {
+	char host[256]; /* registry HOST[:PORT] from registry.url */
+	int plain_http; /* registry.url was http:// */
+	char repository[256], digest[80], tag[130], mime_type[128];
+	char *authorization; /* registry.authorization (malloc'd) or NULL */
+	int want_vuln, want_sbom;
+} vigil_harbor_scan;
+
+/* Parses and checks a ScanRequest body: 0, or the HTTP status of the spec (400 bad JSON
+ * or types, 422 invalid field, 501 an artifact or report type Vigil does not handle) with
+ * a one-line message. Clear *out with vigil_serve__harbor_scan_clear. */
+int vigil_serve__harbor_parse(vigil_harbor_scan *out, const char *body, size_t len, char *msg,
+			      size_t msglen);
+void vigil_serve__harbor_scan_clear(vigil_harbor_scan *s);
+
+typedef struct vigil_harbor_resp {
+	int status;
+	char *body;		   /* malloc'd */
+	const char *content_type;  /* static */
+	const char *refresh_after; /* static, or NULL */
+} vigil_harbor_resp;
+
+/* Answers a request under /harbor/api/v1/. Never fails: errors are the spec's envelope. */
+void vigil_serve__harbor(vigil_server *srv, const vigil_serve_req *req, vigil_harbor_resp *r);
+void vigil_serve__harbor_free(vigil_server *srv);
+
+/* The registry credentials Harbor sent for job `id`, set on *ro (taken out of memory: a
+ * second call returns NULL). Free the returned holder after the pull. */
+typedef struct vigil_harbor_job vigil_harbor_job;
+vigil_harbor_job *vigil_serve__harbor_job_opts(vigil_server *srv, int64_t id,
+					       vigil_registry_opts *ro);
+void vigil_serve__harbor_job_free(vigil_harbor_job *j);
+
+/* A web file of the dashboard built into the binary (web/, scripts/embed-web.sh). */
+typedef struct vigil_serve_asset {
+	const char *path, *type, *etag;
+	const unsigned char *data;
+	size_t len;
+} vigil_serve_asset;
+/* The built-in file for a request path ("/" is /index.html), or NULL. */
+const vigil_serve_asset *vigil_serve__asset(const char *path);
+/* Answers the dashboard's API routes (dashboard.c) for an authenticated request: 1 when
+ * the path is one of them (*status, *out set as vigil_serve__handle does), else 0. */
+int vigil_serve__dashboard(vigil_server *srv, const vigil_serve_req *req, int *status, char **out);
 
 #endif

@@ -35,8 +35,17 @@ static const char *query_arg(void *payload, const char *name)
 	return MHD_lookup_connection_value(payload, MHD_GET_ARGUMENT_KIND, name);
 }
 
+static enum MHD_Result respond_h(struct MHD_Connection *c, int status, char *body, const char *type,
+				 int close_conn, const char *refresh_after);
+
 static enum MHD_Result respond(struct MHD_Connection *c, int status, char *body, const char *type,
 			       int close_conn)
+{
+	return respond_h(c, status, body, type, close_conn, NULL);
+}
+
+static enum MHD_Result respond_h(struct MHD_Connection *c, int status, char *body, const char *type,
+				 int close_conn, const char *refresh_after)
 {
 	const char *b = body ? body : "{\"error\":{\"message\":\"out of memory\"}}";
 	struct MHD_Response *r = MHD_create_response_from_buffer(
@@ -52,7 +61,37 @@ static enum MHD_Result respond(struct MHD_Connection *c, int status, char *body,
 		MHD_add_response_header(r, "WWW-Authenticate", "Bearer");
 	if (close_conn)
 		MHD_add_response_header(r, "Connection", "close");
+	if (refresh_after)
+		MHD_add_response_header(r, "Refresh-After", refresh_after);
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* A built-in web file of the dashboard with its security and caching headers; 304 when
+ * the client's If-None-Match names the current ETag. */
+static enum MHD_Result respond_asset(struct MHD_Connection *c, const vigil_serve_asset *a,
+				     int *status)
+{
+	const char *inm =
+		MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	int fresh = inm && strstr(inm, a->etag);
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+		fresh ? 0 : a->len, (void *)a->data, MHD_RESPMEM_PERSISTENT);
+	if (!r)
+		return MHD_NO;
+	*status = fresh ? 304 : 200;
+	MHD_add_response_header(r, "Content-Type", a->type);
+	MHD_add_response_header(r, "ETag", a->etag);
+	MHD_add_response_header(r, "Cache-Control", "no-cache");
+	MHD_add_response_header(r, "Content-Security-Policy",
+				"default-src 'self'; script-src 'self'; style-src 'self'; "
+				"img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+				"base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)*status, r);
 	MHD_destroy_response(r);
 	return ret;
 }
@@ -110,6 +149,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	}
 	if (r->answered)
 		return MHD_YES;
+	const vigil_serve_asset *asset;
+	if ((!strcmp(method, "GET") || !strcmp(method, "HEAD")) &&
+	    (asset = vigil_serve__asset(url))) {
+		int st = 500;
+		enum MHD_Result ret = respond_asset(c, asset, &st);
+		log_request(c, method, url, st, &r->t0);
+		return ret;
+	}
 	vigil_buf_cstr(&r->body);
 	vigil_serve_req req = {
 		method,
@@ -123,6 +170,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	int status = 500;
 	char *out = NULL;
 	const char *type = "application/json";
+	req.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+	req.api_key = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-ScannerAdapter-API-Key");
+	if (!strncmp(url, "/harbor/", 8)) {
+		vigil_harbor_resp hr;
+		vigil_serve__harbor(srv, &req, &hr);
+		log_request(c, method, url, hr.status, &r->t0);
+		return respond_h(c, hr.status, hr.body, hr.content_type, r->too_large,
+				 hr.refresh_after);
+	}
 	vigil_serve__handle(srv, &req, &status, &out, &type);
 	log_request(c, method, url, status, &r->t0);
 	return respond(c, status, out, type, r->too_large);
@@ -346,6 +402,7 @@ done:
 		pthread_join(deliverer, NULL);
 	/* jobs a worker left running when stopping are requeued at the next start */
 	free(threads);
+	vigil_serve__harbor_free(srv);
 	vigil_serve__admission_free(srv->adm);
 	vigil_engine_free(srv->engine);
 	vigil_ctx_free(srv->ctx);

@@ -95,7 +95,7 @@ int vigil_serve__sign(char *out, size_t outlen, const char *secret, int64_t t, c
 static const char *local_path(const char *ref, int *local)
 {
 	static const char *const PREFIXES[] = {
-		"docker-archive:", "oci-archive:", "oci:", "rootfs:"};
+		"docker-archive:", "oci-archive:", "oci:", "rootfs:", "fs:", "sbom:"};
 	*local = 0;
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(PREFIXES); i++)
 		if (!strncmp(ref, PREFIXES[i], strlen(PREFIXES[i]))) {
@@ -331,16 +331,20 @@ static void run_scan(vigil_server *srv, vigil_store_job *job)
 	ro.insecure = srv->o.insecure_registries;
 	ro.ca_file = srv->o.ca_file;
 	so.registry = &ro;
+	/* a Harbor scan request's registry credentials (harbor.c), if this is one */
+	vigil_harbor_job *hj = vigil_serve__harbor_job_opts(srv, job->id, &ro);
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (vigil_ctx_new(&ctx) < 0) {
 		job_failed(srv, job, "out of memory");
+		vigil_serve__harbor_job_free(hj);
 		return;
 	}
 	vigil_ctx_set_threads(ctx, 1);
 	if (vigil_serve__check_ref(srv, job->ref, msg, sizeof(msg)) < 0) {
 		job_failed(srv, job, msg);
 		vigil_ctx_free(ctx);
+		vigil_serve__harbor_job_free(hj);
 		return;
 	}
 	pthread_rwlock_rdlock(&srv->engine_lock);
@@ -386,6 +390,7 @@ static void run_scan(vigil_server *srv, vigil_store_job *job)
 	}
 	if (error < 0)
 		job_failed(srv, job, msg);
+	vigil_serve__harbor_job_free(hj);
 	rows_free(&rows);
 	vigil_scan_result_free(res);
 	vigil_ctx_free(ctx);

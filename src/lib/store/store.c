@@ -1032,6 +1032,504 @@ done:
 	return error;
 }
 
+/* ---- dashboard aggregates (src/lib/serve/dashboard.c) ----------------------------------- */
+
+/* The first row's integer columns of `sql` (no arguments) into out[0..n-1]. */
+static int ints1(vigil_store *s, int64_t *out, int n, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	int error = prep(s, &st, sql, "");
+	for (int i = 0; i < n; i++)
+		out[i] = 0;
+	if (error == 0) {
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			for (int i = 0; i < n; i++)
+				out[i] = sqlite3_column_int64(st, i);
+		else if (rc != SQLITE_DONE)
+			error = sqlfail(s, "aggregate");
+	}
+	sqlite3_finalize(st);
+	return error;
+}
+
+/* {"severity","title","known_exploited","status"} of vulnerability `id` in one report
+ * that has it; an empty object when none. Called under the lock. */
+static json_t *vuln_facts(vigil_store *s, const char *id)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *o = json_object();
+	if (o &&
+	    prep(s, &st,
+		 "SELECT json_extract(v.value,'$.severity'), json_extract(v.value,'$.title'),"
+		 " json_extract(v.value,'$.known_exploited'), json_extract(v.value,'$.cvss.score')"
+		 " FROM manifests m, json_each(m.report,'$.vulnerabilities') v"
+		 " WHERE m.digest=(SELECT digest FROM vulnindex WHERE vuln=? LIMIT 1)"
+		 " AND json_valid(m.report) AND json_extract(v.value,'$.id')=? LIMIT 1",
+		 "ss", id, id) == 0 &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		json_object_set_new(o, "severity",
+				    json_string(col(st, 0) ? col(st, 0) : "UNKNOWN"));
+		if (col(st, 1))
+			json_object_set_new(o, "title", json_string(col(st, 1)));
+		json_object_set_new(o, "known_exploited", json_boolean(sqlite3_column_int(st, 2)));
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			json_object_set_new(o, "cvss", json_real(sqlite3_column_double(st, 3)));
+	}
+	sqlite3_finalize(st);
+	return o;
+}
+
+/* Trend of the severity totals: after each history entry (in time order) the sum over
+ * images of each image's latest counts; at most `maxpts` points (the last of each
+ * equal slice of time). Called under the lock. */
+static int trend_of(vigil_store *s, json_t **out, int maxpts)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *latest = json_object(), *pts = json_array();
+	int64_t tot[6] = {0};
+	int error;
+	*out = NULL;
+	if (!latest || !pts) {
+		error = fail(VIGIL_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((error = prep(s, &st, "SELECT digest, time, counts FROM history ORDER BY time, id",
+			  "")) < 0)
+		goto done;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *c = json_loads(col(st, 2) ? col(st, 2) : "", 0, NULL), *prev;
+		int64_t t = sqlite3_column_int64(st, 1);
+		if (!json_is_object(c)) {
+			json_decref(c);
+			continue;
+		}
+		if ((prev = json_object_get(latest, col(st, 0))))
+			for (int k = 0; k < 6; k++)
+				tot[k] -= json_integer_value(json_object_get(prev, SEVS[k]));
+		for (int k = 0; k < 6; k++)
+			tot[k] += json_integer_value(json_object_get(c, SEVS[k]));
+		json_object_set_new(latest, col(st, 0), c);
+		json_t *p = json_object(), *last = json_array_get(pts, json_array_size(pts) - 1);
+		json_object_set_new(p, "time", json_integer(t));
+		for (int k = 0; k < 6; k++)
+			json_object_set_new(p, SEVS[k], json_integer(tot[k]));
+		if (last && json_integer_value(json_object_get(last, "time")) == t)
+			json_array_set_new(pts, json_array_size(pts) - 1, p);
+		else
+			json_array_append_new(pts, p);
+	}
+	size_t n = json_array_size(pts);
+	if (n > (size_t)maxpts) {
+		/* keep the last point of each of maxpts equal slices of [t0, t1] */
+		int64_t t0 = json_integer_value(json_object_get(json_array_get(pts, 0), "time"));
+		int64_t t1 =
+			json_integer_value(json_object_get(json_array_get(pts, n - 1), "time"));
+		json_t *kept = json_array();
+		int64_t span = t1 - t0 + 1;
+		for (size_t i = 0; kept && i < n; i++) {
+			json_t *p = json_array_get(pts, i), *q = json_array_get(pts, i + 1);
+			int64_t bp = (json_integer_value(json_object_get(p, "time")) - t0) *
+				     maxpts / span;
+			int64_t bq = q ? (json_integer_value(json_object_get(q, "time")) - t0) *
+						     maxpts / span
+				       : -1;
+			if (bp != bq)
+				json_array_append(kept, p);
+		}
+		json_decref(pts);
+		pts = kept;
+	}
+	*out = pts;
+	pts = NULL;
+	if (!*out)
+		error = fail(VIGIL_ENOMEM, "out of memory");
+done:
+	sqlite3_finalize(st);
+	json_decref(latest);
+	json_decref(pts);
+	return error;
+}
+
+/* Sets "vulnerabilities" and "other" of the overview `o` from one pass over every
+ * report; *kev_out maps each digest with KEV-listed findings to their number. */
+static int findings_pass(vigil_store *s, json_t *o, json_t **kev_out)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *kev = json_object(), *ids = json_object();
+	int64_t findings = 0, fixable = 0, kevf = 0, kevimg = 0, other[3] = {0};
+	int error, rc;
+	*kev_out = NULL;
+	if (!kev || !ids) {
+		error = fail(VIGIL_ENOMEM, "out of memory");
+		goto done;
+	}
+	if ((error = prep(s, &st,
+			  "SELECT m.digest, count(v.key),"
+			  " total(json_extract(v.value,'$.status')='fixed'),"
+			  " total(json_extract(v.value,'$.known_exploited')=1),"
+			  " group_concat(CASE WHEN json_extract(v.value,'$.known_exploited')=1 THEN"
+			  "  json_extract(v.value,'$.id') END, char(9)),"
+			  " json_array_length(m.report,'$.secrets'),"
+			  " json_array_length(m.report,'$.malware'),"
+			  " json_array_length(m.report,'$.misconfigurations')"
+			  " FROM manifests m LEFT JOIN json_each(m.report,'$.vulnerabilities') v"
+			  " GROUP BY m.digest",
+			  "")) < 0)
+		goto done;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t k = sqlite3_column_int64(st, 3);
+		findings += sqlite3_column_int64(st, 1);
+		fixable += sqlite3_column_int64(st, 2);
+		kevf += k;
+		for (int i = 0; i < 3; i++)
+			other[i] += sqlite3_column_int64(st, 5 + i);
+		if (k > 0) {
+			kevimg++;
+			json_object_set_new(kev, col(st, 0), json_integer(k));
+		}
+		for (const char *p = col(st, 4); p && *p;) {
+			size_t n = strcspn(p, "\t");
+			char id[256];
+			snprintf(id, sizeof(id), "%.*s", (int)(n < 255 ? n : 255), p);
+			json_object_set_new(ids, id, json_true());
+			p += n + (p[n] == '\t');
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		error = sqlfail(s, "reports");
+		goto done;
+	}
+	json_object_set_new(
+		o, "vulnerabilities",
+		json_pack("{s:I, s:I, s:I, s:I, s:I}", "findings", (json_int_t)findings, "fixable",
+			  (json_int_t)fixable, "kev_findings", (json_int_t)kevf, "kev_ids",
+			  (json_int_t)json_object_size(ids), "kev_images", (json_int_t)kevimg));
+	json_object_set_new(o, "other",
+			    json_pack("{s:I, s:I, s:I}", "secrets", (json_int_t)other[0], "malware",
+				      (json_int_t)other[1], "misconfigurations",
+				      (json_int_t)other[2]));
+	*kev_out = kev;
+	kev = NULL;
+done:
+	sqlite3_finalize(st);
+	json_decref(kev);
+	json_decref(ids);
+	return error;
+}
+
+typedef struct risk_row {
+	char digest[80];
+	int64_t k[6]; /* KEV, CRITICAL, HIGH, MEDIUM, LOW, NEGLIGIBLE + UNKNOWN */
+} risk_row;
+
+static int risk_cmp(const void *a, const void *b)
+{
+	const risk_row *x = a, *y = b;
+	for (int i = 0; i < 6; i++)
+		if (x->k[i] != y->k[i])
+			return x->k[i] > y->k[i] ? -1 : 1;
+	return strcmp(x->digest, y->digest);
+}
+
+/* Appends the `top` riskiest images (image objects with "kev") to `risk`. */
+static int riskiest(vigil_store *s, json_t *risk, json_t *kev, int top)
+{
+	sqlite3_stmt *st = NULL;
+	vigil_vec v = VIGIL_VEC_INIT(risk_row);
+	int error, rc;
+	if ((error = prep(s, &st,
+			  "SELECT digest, critical, high, medium, low, negligible + unknown"
+			  " FROM manifests",
+			  "")) < 0)
+		return error;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		risk_row *r = vigil_vec_push(&v);
+		if (!r) {
+			error = fail(VIGIL_ENOMEM, "out of memory");
+			goto done;
+		}
+		snprintf(r->digest, sizeof(r->digest), "%s", col(st, 0) ? col(st, 0) : "");
+		r->k[0] = json_integer_value(json_object_get(kev, r->digest));
+		for (int i = 1; i < 6; i++)
+			r->k[i] = sqlite3_column_int64(st, i);
+	}
+	if (rc != SQLITE_DONE) {
+		error = sqlfail(s, "manifests");
+		goto done;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (v.len)
+		qsort(v.data, v.len, sizeof(risk_row), risk_cmp);
+	for (size_t i = 0; i < v.len && i < (size_t)top; i++) {
+		const risk_row *r = &VIGIL_VEC_AT(&v, risk_row, i);
+		if ((error = prep(s, &st,
+				  "SELECT digest, repository, scanned_at, db_built, critical, high,"
+				  " medium, low, negligible, unknown FROM manifests WHERE digest=?",
+				  "s", r->digest)) < 0)
+			goto done;
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			json_t *img = image_obj(s, st);
+			if (!img) {
+				error = fail(VIGIL_ENOMEM, "out of memory");
+				goto done;
+			}
+			json_object_set_new(img, "kev", json_integer(r->k[0]));
+			json_array_append_new(risk, img);
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+done:
+	sqlite3_finalize(st);
+	vigil_vec_free(&v);
+	return error;
+}
+
+int vigil_store_overview_json(vigil_store *s, char **out, int top)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *o = json_object(), *sev = json_object(), *risk = json_array(), *wide = json_array(),
+	       *trend = NULL, *kev = NULL;
+	int64_t v[8];
+	int error;
+	*out = NULL;
+	if (top < 1 || top > 100)
+		top = 10;
+	pthread_mutex_lock(&s->mu);
+	if (!o || !sev || !risk || !wide) {
+		error = fail(VIGIL_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* images: scanned ones, plus scan targets never scanned (queued, running, failed) */
+	if ((error = ints1(
+		     s, v, 4,
+		     "SELECT (SELECT count(*) FROM manifests),"
+		     " (SELECT count(*) FROM (SELECT digest FROM manifests UNION"
+		     "  SELECT ref FROM jobs j WHERE kind='scan' AND digest IS NULL AND NOT"
+		     "  EXISTS(SELECT 1 FROM jobs k WHERE k.ref=j.ref AND k.digest IS NOT NULL))),"
+		     " (SELECT count(*) FROM jobs WHERE status IN ('queued','running')),"
+		     " (SELECT count(*) FROM jobs WHERE kind='scan' AND status='failed')")) < 0)
+		goto done;
+	json_object_set_new(o, "images",
+			    json_pack("{s:I, s:I, s:I, s:I}", "scanned", (json_int_t)v[0], "known",
+				      (json_int_t)v[1], "pending", (json_int_t)v[2], "failed",
+				      (json_int_t)v[3]));
+	if ((error = ints1(s, v, 6,
+			   "SELECT total(critical), total(high), total(medium), total(low),"
+			   " total(negligible), total(unknown) FROM manifests")) < 0)
+		goto done;
+	for (int k = 0; k < 6; k++)
+		json_object_set_new(sev, SEVS[k], json_integer(v[k]));
+	json_object_set(o, "severity", sev);
+	/* one pass over the reports (SQLite's JSON functions): per image the findings, the
+	 * fixable and KEV-listed ones, the KEV ids, the other kinds */
+	if ((error = findings_pass(s, o, &kev)) < 0)
+		goto done;
+	/* the riskiest images: most KEV-listed findings, then CRITICAL, HIGH, MEDIUM, LOW,
+	 * then the rest */
+	if ((error = riskiest(s, risk, kev, top)) < 0)
+		goto done;
+	json_object_set(o, "riskiest", risk);
+	/* the most widespread vulnerabilities */
+	if ((error = prep(s, &st,
+			  "SELECT vuln, count(DISTINCT digest) n FROM vulnindex GROUP BY vuln"
+			  " ORDER BY n DESC, vuln LIMIT ?",
+			  "i", (int64_t)top)) < 0)
+		goto done;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *w = json_pack("{s:s, s:I}", "id", col(st, 0), "images",
+				      (json_int_t)sqlite3_column_int64(st, 1));
+		if (!w) {
+			error = fail(VIGIL_ENOMEM, "out of memory");
+			goto done;
+		}
+		json_array_append_new(wide, w);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	for (size_t i = 0; i < json_array_size(wide); i++) {
+		json_t *w = json_array_get(wide, i), *f;
+		if ((f = vuln_facts(s, json_string_value(json_object_get(w, "id"))))) {
+			json_object_update(w, f);
+			json_decref(f);
+		}
+	}
+	json_object_set(o, "widespread", wide);
+	if ((error = trend_of(s, &trend, 120)) < 0)
+		goto done;
+	json_object_set_new(o, "trend", trend);
+	json_object_set_new(o, "time", json_integer(now_s()));
+	error = dump(out, o);
+	o = NULL;
+done:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	json_decref(o);
+	json_decref(sev);
+	json_decref(risk);
+	json_decref(wide);
+	json_decref(kev);
+	return error;
+}
+
+int vigil_store_generation(vigil_store *s, char *out, size_t outlen)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st,
+			  "SELECT (SELECT count(*) || ':' || total(scanned_at) || ':' ||"
+			  " ifnull(max(scanned_at), 0) FROM manifests) || '/' ||"
+			  " (SELECT ifnull(max(id), 0) FROM history) || '/' ||"
+			  " (SELECT count(*) || ':' || ifnull(max(id), 0) || ':' || total(updated) "
+			  "|| ':'"
+			  " || total(status='done') || ':' || total(status='failed') FROM jobs)",
+			  "")) == 0) {
+		if (sqlite3_step(st) != SQLITE_ROW || !col(st, 0))
+			error = sqlfail(s, "generation");
+		else
+			snprintf(out, outlen, "%s", col(st, 0));
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+int vigil_store_image_json(vigil_store *s, char **out, const char *digest)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+	*out = NULL;
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st,
+			  "SELECT digest, repository, scanned_at, db_built, critical, high, medium,"
+			  " low, negligible, unknown FROM manifests WHERE digest=?",
+			  "s", digest)) == 0) {
+		if (sqlite3_step(st) != SQLITE_ROW)
+			error = fail(VIGIL_ENOTFOUND, "no image %.200s", digest);
+		else
+			error = dump(out, image_obj(s, st));
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+int vigil_store_vuln_detail_json(vigil_store *s, char **out, const char *vuln_id, int limit)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *arr = json_array(), *facts = NULL;
+	int error;
+	*out = NULL;
+	pthread_mutex_lock(&s->mu);
+	if (!arr) {
+		error = fail(VIGIL_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* every affected image, each with the finding(s) its report has for the id */
+	if ((error = prep(
+		     s, &st,
+		     "SELECT m.digest, m.repository, m.scanned_at, m.db_built, m.critical,"
+		     " m.high, m.medium, m.low, m.negligible, m.unknown,"
+		     " (SELECT json_group_array(json(v.value)) FROM"
+		     "  json_each(m.report,'$.vulnerabilities') v"
+		     "  WHERE json_extract(v.value,'$.id')=?1)"
+		     " FROM manifests m WHERE json_valid(m.report) AND m.digest IN"
+		     " (SELECT digest FROM vulnindex WHERE vuln=?1) ORDER BY m.digest LIMIT ?2",
+		     "si", vuln_id, (int64_t)(limit < 1 ? 200 : limit))) < 0)
+		goto done;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		json_t *img = image_obj(s, st),
+		       *fs = json_loads(col(st, 10) ? col(st, 10) : "[]", 0, NULL), *f;
+		size_t i;
+		if (!img || !json_is_array(fs)) {
+			json_decref(img);
+			json_decref(fs);
+			error = fail(VIGIL_ENOMEM, "out of memory");
+			goto done;
+		}
+		json_t *findings = json_array();
+		json_array_foreach(fs, i, f)
+		{
+			json_t *pkg = json_object_get(f, "package");
+			json_array_append_new(
+				findings, json_pack("{s:O?, s:O?, s:O?, s:O?, s:O?}", "package",
+						    json_object_get(pkg, "name"), "version",
+						    json_object_get(pkg, "version"), "status",
+						    json_object_get(f, "status"), "fixed_version",
+						    json_object_get(f, "fixed_version"), "layer",
+						    json_object_get(f, "layer")));
+			if (!facts)
+				facts = json_pack("{s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}",
+						  "title", json_object_get(f, "title"), "severity",
+						  json_object_get(f, "severity"), "cvss",
+						  json_object_get(f, "cvss"), "known_exploited",
+						  json_object_get(f, "known_exploited"), "aliases",
+						  json_object_get(f, "aliases"), "references",
+						  json_object_get(f, "references"), "feeds",
+						  json_object_get(f, "feeds"));
+		}
+		json_decref(fs);
+		json_object_set_new(img, "findings", findings);
+		json_array_append_new(arr, img);
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (!json_array_size(arr)) {
+		error = fail(VIGIL_ENOTFOUND, "no stored image has %.200s", vuln_id);
+		goto done;
+	}
+	int64_t total = 0;
+	if ((error = prep(s, &st, "SELECT count(DISTINCT digest) FROM vulnindex WHERE vuln=?", "s",
+			  vuln_id)) < 0)
+		goto done;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		total = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	json_t *o = facts ? facts : json_object();
+	facts = NULL;
+	json_object_set_new(o, "id", json_string(vuln_id));
+	json_object_set_new(o, "images_total", json_integer(total));
+	json_object_set(o, "images", arr);
+	error = dump(out, o);
+done:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	json_decref(arr);
+	json_decref(facts);
+	return error;
+}
+
+int vigil_store_scan_targets_json(vigil_store *s, char **out)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *arr = json_array();
+	int error;
+	*out = NULL;
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(
+		     s, &st,
+		     "SELECT ref, repository, digest, status, max(updated) FROM jobs"
+		     " WHERE kind='scan' AND ref IS NOT NULL GROUP BY ref, digest ORDER BY ref",
+		     "")) < 0)
+		goto done;
+	while (arr && sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(arr, json_pack("{s:s?, s:s?, s:s?, s:s?, s:I}", "ref",
+						     col(st, 0), "repository", col(st, 1), "digest",
+						     col(st, 2), "status", col(st, 3), "updated",
+						     (json_int_t)sqlite3_column_int64(st, 4)));
+	error = arr ? dump(out, json_pack("{s:O}", "targets", arr))
+		    : fail(VIGIL_ENOMEM, "out of memory");
+done:
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	json_decref(arr);
+	return error;
+}
+
 /* ---- webhooks -------------------------------------------------------------------------- */
 
 int vigil_store_webhook_add(vigil_store *s, int64_t *out, const char *url, const char *events,

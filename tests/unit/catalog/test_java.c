@@ -261,26 +261,27 @@ TEST(test_java__nested_size_claims_are_checked_against_the_budget)
 	zipw_free(&war);
 }
 
-TEST(test_java__nesting_stops_at_depth_four)
+TEST(test_java__nesting_five_deep_is_read_and_stops_at_depth_eight)
 {
 	got g;
 	unsigned skipped = 0;
-	zipw z[6];
+	zipw z[10];
 	inner_jar(&z[0], "deepest", "5", 0);
-	for (int i = 1; i < 6; i++) {
+	for (int i = 1; i < 10; i++) {
 		char name[64];
-		snprintf(name, sizeof(name), "lib/level%d-%d.jar", 6 - i, 6 - i);
+		snprintf(name, sizeof(name), "lib/level%d-%d.jar", 10 - i, 10 - i);
 		memset(&z[i], 0, sizeof(z[i]));
 		zipw_add(&z[i], name, z[i - 1].buf, z[i - 1].len, 0);
-		if (i < 5)
+		if (i < 9)
 			zipw_finish(&z[i]);
 	}
-	CHECK(run(&z[5], "/top-0.jar", &g, &skipped) == 0);
-	/* top-0, level1..level3 are read; level4 is a fourth level down and is not opened */
-	CHECK(g.n == 4 && skipped == 1);
-	CHECK(has(&g, "level3 3 - /top-0.jar!/lib/level1-1.jar!/lib/level2-2.jar!/lib/level3-3.jar "
-		      "-"));
-	for (int i = 0; i < 6; i++)
+	CHECK(run(&z[9], "/top-0.jar", &g, &skipped) == 0);
+	/* top-0 and level1..level7 are read (fat jars of fat jars go five deep and more);
+	 * level8 is an eighth level down and is not opened */
+	CHECK(g.n == 8 && skipped == 1);
+	CHECK(has(&g, "level5 5 - /top-0.jar!/lib/level1-1.jar!/lib/level2-2.jar!/lib/level3-3.jar"
+		      "!/lib/level4-4.jar!/lib/level5-5.jar -"));
+	for (int i = 0; i < 10; i++)
 		zipw_free(&z[i]);
 }
 
@@ -360,4 +361,90 @@ TEST(test_java__opensaml_sample)
 	zipw_free(&z);
 	CHECK(g.n == 1);
 	CHECK_STR(g.line[0], "opensaml-core 3.4.6 org.opensaml /opensaml-core-3.4.6.jar -");
+}
+
+/* issue 20: what real archives write, and what Vigil must make of it */
+static int one_jar(got *g, const char *path, const char *entry, const char *content,
+		   unsigned *skipped)
+{
+	zipw z;
+	memset(&z, 0, sizeof(z));
+	zipw_add_str(&z, entry, content);
+	int e = run(&z, path, g, skipped);
+	zipw_free(&z);
+	return e;
+}
+
+TEST(test_java__pom_properties_outside_meta_inf_maven)
+{
+	got g;
+	CHECK(one_jar(&g, "/opt/x/shaded.jar", "com/acme/repack/pom.properties",
+		      "groupId=com.acme\nartifactId=repack\nversion=1.2.3\n", NULL) == 0);
+	CHECK(has(&g, "repack 1.2.3 com.acme /opt/x/shaded.jar -"));
+}
+
+TEST(test_java__manifest_values_are_cleaned)
+{
+	got g;
+	CHECK(one_jar(&g, "/lib/jdom.jar", "META-INF/MANIFEST.MF",
+		      "Implementation-Title: jdom\nImplementation-Version: 1.4 1855 April 22 "
+		      "2006\n",
+		      NULL) == 0);
+	CHECK(g.n == 1);
+	CHECK_STR(g.line[0], "jdom 1.4 - /lib/jdom.jar -");
+	CHECK(one_jar(&g, "/plugins/git-client-4.1.jar", "META-INF/MANIFEST.MF",
+		      "Bundle-Name: %pluginName\nImplementation-Title: %pluginName\n"
+		      "Implementation-Version: ${project.version}\n",
+		      NULL) == 0);
+	CHECK(g.n == 1);
+	CHECK_STR(g.line[0], "git-client 4.1 - /plugins/git-client-4.1.jar -");
+	CHECK(one_jar(&g, "/usr/share/elasticsearch/lib/elasticsearch.jar", "META-INF/MANIFEST.MF",
+		      "Implementation-Title: org.elasticsearch#server;8.14.3\n", NULL) == 0);
+	CHECK(g.n == 1);
+	CHECK_STR(g.line[0], "server 8.14.3 org.elasticsearch "
+			     "/usr/share/elasticsearch/lib/elasticsearch.jar -");
+}
+
+TEST(test_java__osgi_and_vendor_ids_give_the_group)
+{
+	got g;
+	CHECK(one_jar(&g, "/lib/commons-lang3-3.12.0.jar", "META-INF/MANIFEST.MF",
+		      "Bundle-SymbolicName: org.apache.commons.lang3;singleton:=true\n"
+		      "Bundle-Version: 3.12.0\nBundle-Name: Apache Commons Lang\n",
+		      NULL) == 0);
+	CHECK(g.n == 1);
+	CHECK_STR(g.line[0],
+		  "commons-lang3 3.12.0 org.apache.commons /lib/commons-lang3-3.12.0.jar -");
+	CHECK(one_jar(&g, "/lib/widget.jar", "META-INF/MANIFEST.MF",
+		      "Implementation-Title: widget\nImplementation-Version: 2.0\n"
+		      "Implementation-Vendor-Id: com.acme\n",
+		      NULL) == 0);
+	CHECK_STR(g.line[0], "widget 2.0 com.acme /lib/widget.jar -");
+}
+
+TEST(test_java__file_name_version_when_the_manifest_disagrees)
+{
+	got g;
+	CHECK(one_jar(&g, "/lib/foo-2.0.3.jar", "META-INF/MANIFEST.MF",
+		      "Implementation-Title: foo\nImplementation-Version: 5.1\n", NULL) == 0);
+	CHECK_STR(g.line[0], "foo 2.0.3 - /lib/foo-2.0.3.jar -");
+	CHECK(one_jar(&g, "/lib/bar-2.3.1.jar", "META-INF/MANIFEST.MF",
+		      "Implementation-Title: bar\nImplementation-Version: 2.3\n", NULL) == 0);
+	CHECK_STR(g.line[0], "bar 2.3.1 - /lib/bar-2.3.1.jar -");
+	/* the manifest extends the file name's version: the manifest's */
+	CHECK(one_jar(&g, "/srv/shop-1.0.war", "META-INF/MANIFEST.MF",
+		      "Implementation-Title: shop\nImplementation-Version: 1.0.0\n", NULL) == 0);
+	CHECK_STR(g.line[0], "shop 1.0.0 - /srv/shop-1.0.war -");
+}
+
+TEST(test_java__no_package_without_a_version)
+{
+	got g;
+	unsigned skipped = 0;
+	CHECK(one_jar(&g, "/lib/tool.jar", "META-INF/MANIFEST.MF", "Implementation-Title: tool\n",
+		      &skipped) == 0);
+	CHECK(g.n == 0 && skipped == 1);
+	CHECK(one_jar(&g, "/lib/thing.jar", "META-INF/maven/org.x/thing/pom.properties",
+		      "groupId=org.x\nartifactId=thing\nversion=\n", NULL) == 0);
+	CHECK(g.n == 0);
 }

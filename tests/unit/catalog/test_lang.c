@@ -130,11 +130,14 @@ TEST(test_npm__lock_v3_paths_links_and_workspaces)
 	    "\"node_modules/a\":{\"version\":\"5.0.0\",\"dev\":true,\"optional\":true},"
 	    "\"node_modules/nover\":{}}}");
 	CHECK(s.rc == 0);
-	CHECK(s.n == 4);
+	/* the workspace "packages/ws" has a version: reported under its directory's name
+	 * (issue 20); the link to it is not */
+	CHECK(s.n == 5);
 	CHECK_STR(s.line[0], "npm||@s/x|0.9.0||");
 	CHECK_STR(s.line[1], "npm||@s/x|1.0.0|MIT|");
 	CHECK_STR(s.line[2], "npm||a|5.0.0||");
 	CHECK_STR(s.line[3], "npm||real|2.0.0||");
+	CHECK_STR(s.line[4], "npm||ws|0.0.1||");
 	CHECK(s.skipped == 1);
 }
 
@@ -309,9 +312,10 @@ TEST(test_dotnet__packages_and_runtimepacks)
 	    "{\"type\":\"runtimepack\"},"
 	    "\"Ref/1.0\":{\"type\":\"reference\"},"
 	    "\"NoVersion\":{\"type\":\"package\"}}}");
-	CHECK(s.rc == 0 && s.n == 2 && s.skipped == 1);
-	CHECK_STR(s.line[0], "nuget||Newtonsoft.Json|13.0.1||");
-	CHECK_STR(s.line[1], "nuget||Microsoft.NETCore.App.Runtime.linux-x64|8.0.0||");
+	CHECK(s.rc == 0 && s.n == 3 && s.skipped == 1);
+	CHECK_STR(s.line[0], "nuget||MyApp|1.0.0||"); /* the project itself */
+	CHECK_STR(s.line[1], "nuget||Newtonsoft.Json|13.0.1||");
+	CHECK_STR(s.line[2], "nuget||Microsoft.NETCore.App.Runtime.linux-x64|8.0.0||");
 	run(&s, &vigil_cataloger_dotnet, "/app/MyApp.deps.json", "{\"libraries\":[]}");
 	CHECK(s.rc < 0);
 }

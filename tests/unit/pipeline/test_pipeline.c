@@ -421,3 +421,33 @@ done:
 	fixture_free(&fx);
 	CHECK(ok);
 }
+
+TEST(test_pipeline__load_inventory_keeps_dependency_flags)
+{
+	char dir[] = "/tmp/vigil-pipeline-XXXXXX", path[128];
+	vigil_ctx *ctx = NULL;
+	vigil_scan_result *r = NULL;
+	int ok = 0;
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/inv.json", dir);
+	if (vigil_ctx_new(&ctx) < 0 ||
+	    put(path, "{\"packages\": ["
+		      "{\"type\": \"npm\", \"name\": \"a\", \"version\": \"1\", \"direct\": true, "
+		      "\"dev\": true},"
+		      "{\"type\": \"npm\", \"name\": \"b\", \"version\": \"1\", \"direct\": false, "
+		      "\"optional\": true},"
+		      "{\"type\": \"npm\", \"name\": \"c\", \"version\": \"1\"}]}") < 0 ||
+	    vigil_scan_result_load_inventory(&r, ctx, path, NULL) != 0)
+		goto done;
+	const vigil_inventory *inv = vigil_scan_result_inventory(r);
+	ok = vigil_inventory_count(inv) == 3 &&
+	     vigil_inventory_pkg(inv, 0)->flags == (VIGIL_PKG_DIRECT | VIGIL_PKG_DEV) &&
+	     vigil_inventory_pkg(inv, 1)->flags == (VIGIL_PKG_INDIRECT | VIGIL_PKG_OPTIONAL) &&
+	     vigil_inventory_pkg(inv, 2)->flags == 0;
+done:
+	vigil_scan_result_free(r);
+	vigil_ctx_free(ctx);
+	unlink(path);
+	rmdir(dir);
+	CHECK(ok);
+}
