@@ -421,6 +421,9 @@ typedef struct vigil_db_affected {
 	int kev; /* listed in CISA KEV */
 } vigil_db_affected;
 
+/* 1 when the database has statements about some package of `ecosystem`
+ * ("debian:12"), 0 when none, or a negative error. */
+int vigil_db_has_ecosystem(vigil_db *db, const char *ecosystem);
 /* Calls cb for every statement about `package` in `ecosystem` ("alpine:3.10", "go").
  * A vigil_db handle serves one thread at a time. Returns the number of statements or
  * a negative error (cb's non-zero return stops and is returned). */
@@ -428,14 +431,26 @@ int vigil_db_lookup(vigil_db *db, const char *ecosystem, const char *package,
 		    int (*cb)(const vigil_db_affected *a, void *payload), void *payload);
 const vigil_db_feed_info *vigil_db_feed(const vigil_db *db, size_t i);
 
+/* One rating of a vulnerability by one feed: kind 0 is the feed's own severity word
+ * (Debian urgency, Ubuntu priority, an advisory's severity), kind 1 a CVSS vector and/or
+ * base score (severity = the score's band, NULL when unscored). */
+typedef struct vigil_db_rating {
+	const char *feed, *severity, *vector;
+	int kind;
+	double score; /* 0 when unknown */
+} vigil_db_rating;
+
 /* What the database knows of one vulnerability. Borrowed: valid during the callback. */
 typedef struct vigil_db_vuln_info {
 	const char *vuln_id, *title, *severity, *cvss_vector, *published;
-	double cvss_score;	       /* 0 when unknown */
-	int kev;		       /* it or one of its aliases is in CISA KEV */
-	const char *const *aliases;    /* NULL-terminated */
-	const char *const *references; /* NULL-terminated */
-	const char *const *aliased_by; /* ids of records that name this one as an alias */
+	double cvss_score;		/* 0 when unknown */
+	int kev;			/* it or one of its aliases is in CISA KEV */
+	const char *const *aliases;	/* NULL-terminated */
+	const char *const *references;	/* NULL-terminated */
+	const char *const *aliased_by;	/* ids of records that name this one as an alias */
+	const vigil_db_rating *ratings; /* every feed's ratings: kind 0 first, then by feed */
+	size_t nratings;
+	double epss, epss_percentile; /* EPSS of it or an alias (0-1); -1 when unknown */
 } vigil_db_vuln_info;
 
 /* Calls cb once with the details of `vuln_id`; VIGIL_ENOTFOUND when unknown. */
@@ -451,6 +466,28 @@ int vigil_db_export(vigil_ctx *ctx, const char *db_path, const char *bundle_path
  * corrupt bundle, or one of another schema, is VIGIL_EFORMAT and the old database is
  * kept. */
 int vigil_db_import(vigil_ctx *ctx, const char *bundle_path, const char *db_path);
+/* Signs a bundle: writes <bundle>.sig, the base64 signature over the bundle's SHA-256
+ * with an Ed25519 or ECDSA private key (PEM). VIGIL_EINVAL for another key type. */
+int vigil_db_bundle_sign(vigil_ctx *ctx, const char *bundle_path, const char *key_path);
+/* Verifies a bundle against its signature file and a pinned public key (PEM).
+ * VIGIL_EFORMAT when the signature is malformed or does not verify. */
+int vigil_db_bundle_verify(vigil_ctx *ctx, const char *bundle_path, const char *sig_path,
+			   const char *pub_path);
+/* Downloads a bundle from `url` and its signature from `url`.sig into the cache
+ * directory (opts->cache_dir, else <db>.cache/), verifies the signature with the pinned
+ * public key, then imports it (vigil_db_import). Any failure leaves the database as
+ * it was. */
+int vigil_db_update_bundle(vigil_ctx *ctx, const char *db_path, const char *url,
+			   const char *pub_path, const vigil_db_update_opts *opts);
+/* The same from an OCI artifact: the manifest `reference` (HOST/REPO:TAG or @DIGEST)
+ * with a layer of media type application/vnd.vigil.db.bundle.v1 (the bundle) and one of
+ * application/vnd.vigil.db.bundle.sig.v1 (its signature file); blobs are checked
+ * against their digests, the signature against the pinned key, then imported.
+ * `reg_opts` may be NULL (struct vigil_registry_opts, vigil/registry.h). */
+struct vigil_registry_opts;
+int vigil_db_update_bundle_ref(vigil_ctx *ctx, const char *db_path, const char *reference,
+			       const char *pub_path, const vigil_db_update_opts *opts,
+			       const struct vigil_registry_opts *reg_opts);
 /* Age of the database in days since it was built (fractional). VIGIL_EFORMAT when the
  * build time cannot be read. */
 int vigil_db_age_days(const vigil_db *db, double *out);

@@ -22,6 +22,7 @@ typedef struct vigil_vuln {
 	const char *const *feeds;      /* feeds with a statement, NULL-terminated */
 	const vigil_pkg *pkg;	       /* the affected package (borrowed from the inventory) */
 	const char *suppressed;	       /* NULL, or why the policy / VEX suppressed it */
+	double epss, epss_percentile;  /* FIRST EPSS probability and percentile; -1 unknown */
 } vigil_vuln;
 
 typedef struct vigil_match vigil_match;
@@ -29,6 +30,10 @@ typedef struct vigil_match vigil_match;
 /* Matches every package of `inv` against `db`. The result borrows from `inv`, which
  * must outlive it. Vulnerabilities are sorted by package, then severity, then id. */
 int vigil_match_run(vigil_match **out, vigil_db *db, const vigil_inventory *inv);
+/* When the database has no data for the distribution `d` (Amazon Linux, SUSE, or a
+ * release no feed covers), writes a warning into msg and returns 1; 0 when it is
+ * covered or there is no distribution; a negative error. */
+int vigil_match_distro_uncovered(vigil_db *db, const vigil_distro *d, char *msg, size_t n);
 size_t vigil_match_count(const vigil_match *m);
 const vigil_vuln *vigil_match_get(const vigil_match *m, size_t i);
 void vigil_match_free(vigil_match *m);

@@ -4,9 +4,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../lib/util/util.h"
 #include "cli.h"
+#include "vigil/registry.h"
 
 void help_db(void)
 {
@@ -14,7 +16,8 @@ void help_db(void)
 	       "       vigil db info [--format table|json] [--db PATH]\n"
 	       "       vigil db lookup ECOSYSTEM PACKAGE [--db PATH]   e.g. alpine:3.10 openssl, "
 	       "go golang.org/x/net\n"
-	       "       vigil db export FILE [--db PATH]\n"
+	       "       vigil db update --bundle-url URL --bundle-key PUB.pem [--db PATH]\n"
+	       "       vigil db export FILE [--sign KEY.pem] [--db PATH]\n"
 	       "       vigil db import FILE [--db PATH]\n"
 	       "\n"
 	       "Build the vulnerability database from the upstream feeds: downloaded from their\n"
@@ -38,6 +41,15 @@ void help_db(void)
 	       "  --timeout S           seconds without data before a download fails (default 30)\n"
 	       "  --quiet               no download progress\n"
 	       "  --format table|json   output of 'db info'\n"
+	       "  --sign KEY.pem        db export: also write FILE.sig, signed with an Ed25519 or\n"
+	       "                        ECDSA private key\n"
+	       "  --bundle-url URL      db update: fetch a signed 'db export' bundle (URL and\n"
+	       "                        URL.sig) instead of building from the feeds\n"
+	       "  --bundle-ref REF      db update: the same from an OCI artifact in a registry\n"
+	       "                        (HOST/REPO:TAG; layers of media types\n"
+	       "                        application/vnd.vigil.db.bundle{,.sig}.v1)\n"
+	       "  --bundle-key PUB.pem  the pinned public key the bundle must be signed with\n"
+	       "  --insecure-registry HOST[:PORT]  plain HTTP for that registry (--bundle-ref)\n"
 	       "\n"
 	       "Feeds:");
 	for (const char *const *n = vigil_db_feed_names(); *n; n++)
@@ -159,6 +171,11 @@ int cmd_db(int argc, char **argv)
 		{"connect-timeout", required_argument, NULL, 'C'},
 		{"timeout", required_argument, NULL, 'T'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"sign", required_argument, NULL, 'S'},
+		{"bundle-url", required_argument, NULL, 'B'},
+		{"bundle-key", required_argument, NULL, 'K'},
+		{"bundle-ref", required_argument, NULL, 'R'},
+		{"insecure-registry", required_argument, NULL, 'I'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -166,6 +183,8 @@ int cmd_db(int argc, char **argv)
 	uint64_t num;
 	vigil_db_update_opts uo = VIGIL_DB_UPDATE_OPTS_INIT;
 	const char *path = NULL, *format = "table", *sub;
+	const char *sign_key = NULL, *bundle_url = NULL, *bundle_key = NULL, *bundle_ref = NULL;
+	const char *insecure[2] = {NULL, NULL};
 	char buf[4096];
 	vigil_ctx *ctx = NULL;
 	int o, error;
@@ -218,6 +237,21 @@ int cmd_db(int argc, char **argv)
 		case 'q':
 			uo.quiet = 1;
 			break;
+		case 'S':
+			sign_key = optarg;
+			break;
+		case 'B':
+			bundle_url = optarg;
+			break;
+		case 'K':
+			bundle_key = optarg;
+			break;
+		case 'R':
+			bundle_ref = optarg;
+			break;
+		case 'I':
+			insecure[0] = optarg;
+			break;
 		case 'h':
 			help_db();
 			return 0;
@@ -237,7 +271,34 @@ int cmd_db(int argc, char **argv)
 	if (vigil_ctx_new(&ctx) < 0)
 		return EXIT_ERR;
 	vigil_ctx_set_warn(ctx, on_warn, &c);
-	if (strcmp(sub, "update") == 0) {
+	if ((sign_key && strcmp(sub, "export") != 0) ||
+	    ((bundle_url || bundle_key || bundle_ref) && strcmp(sub, "update") != 0))
+		die_usage("db",
+			  "--sign goes with db export, --bundle-url/--bundle-ref/--bundle-key "
+			  "with db update");
+	if (bundle_key && !bundle_url && !bundle_ref)
+		die_usage("db", "--bundle-key goes with --bundle-url or --bundle-ref");
+	if (bundle_url && bundle_ref)
+		die_usage("db", "--bundle-url or --bundle-ref, not both");
+	if (strcmp(sub, "update") == 0 && (bundle_url || bundle_ref)) {
+		if (uo.from || uo.only || uo.urls)
+			die_usage("db",
+				  "--bundle-url/--bundle-ref replace --from, --only and --url");
+		fprintf(stderr, "vigil: fetching the signed database bundle %s\n",
+			bundle_url ? bundle_url : bundle_ref);
+		vigil_registry_opts ro = VIGIL_REGISTRY_OPTS_INIT;
+		ro.insecure = insecure[0] ? insecure : NULL;
+		error = bundle_url ? vigil_db_update_bundle(ctx, path, bundle_url, bundle_key, &uo)
+				   : vigil_db_update_bundle_ref(ctx, path, bundle_ref, bundle_key,
+								&uo, &ro);
+		if (error == 0) {
+			vigil_db *db;
+			if ((error = vigil_db_open(&db, ctx, path)) == 0) {
+				db_info_print(db, path, 0);
+				vigil_db_free(db);
+			}
+		}
+	} else if (strcmp(sub, "update") == 0) {
 		fprintf(stderr, "vigil: building the vulnerability database from %s\n",
 			uo.from ? uo.from : "the upstream feeds");
 		error = vigil_db_update(ctx, path, &uo);
@@ -272,8 +333,13 @@ int cmd_db(int argc, char **argv)
 			error = error < 0 ? error : 0;
 		}
 	} else if (strcmp(sub, "export") == 0) {
-		if ((error = vigil_db_export(ctx, path, argv[1 + optind])) == 0)
-			fprintf(stderr, "vigil: exported %s to %s\n", path, argv[1 + optind]);
+		if ((error = vigil_db_export(ctx, path, argv[1 + optind])) == 0 && sign_key &&
+		    (error = vigil_db_bundle_sign(ctx, argv[1 + optind], sign_key)) < 0)
+			unlink(argv[1 +
+				    optind]); /* no unsigned bundle when a signed one was asked */
+		if (error == 0)
+			fprintf(stderr, "vigil: exported %s to %s%s\n", path, argv[1 + optind],
+				sign_key ? " (signature in FILE.sig)" : "");
 	} else if (strcmp(sub, "import") == 0) {
 		if ((error = vigil_db_import(ctx, argv[1 + optind], path)) == 0) {
 			vigil_db *db;

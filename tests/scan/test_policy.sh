@@ -118,7 +118,7 @@ assert d["secrets"] is None and d["database"]["built"]
 s=[x for x in d["vulnerabilities"] if x["id"]=="CVE-2099-0006"][0]
 assert s["aliases"]==["GO-2099-0006"] and s["title"]=="zlib: an unfixed test vulnerability", s
 assert s["cvss"]=={"vector":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H","score":9.8}, s["cvss"]
-assert s["severity"]=="CRITICAL" and s["severity_source"]=="cvss", s
+assert s["severity"]=="CRITICAL" and s["severity_source"]=="cvss:golang-vulndb", s
 ' "$tmp/base.json" 2>"$tmp/err"; then
   pass "json: feeds, purl, source package, summary per severity, aliases, title and CVSS (score computed from the vector, severity from it) of the OSV record, scanners not run are null"
 else

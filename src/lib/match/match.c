@@ -12,6 +12,7 @@
  */
 #include <ctype.h>
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +69,10 @@ static int distro_key(char *out, size_t n, const vigil_distro *d)
 		snprintf(out, n, "alpine:%s", ver);
 	} else if (strcmp(d->id, "wolfi") == 0 || strcmp(d->id, "chainguard") == 0) {
 		snprintf(out, n, "wolfi");
+	} else if (strcmp(d->id, "amzn") == 0 && d->version_id) {
+		/* Amazon Linux 2 and 2023: its own advisories (ALAS), binary names */
+		version_prefix(ver, sizeof(ver), d->version_id, 1);
+		snprintf(out, n, "amazon:%s", ver);
 	} else if (in_list(RHEL_LIKE, d->id) && d->version_id) {
 		/* the RHEL family is matched against AlmaLinux's errata: same names and EVRs */
 		version_prefix(ver, sizeof(ver), d->version_id, 1);
@@ -159,6 +164,35 @@ int vigil_match__query(vigil_match_query *q, const vigil_pkg *p, const vigil_dis
 	if (strcmp(p->type, "generic") == 0 && strcmp(p->name, "node") == 0) {
 		snprintf(q->eco, sizeof(q->eco), "nodejs");
 		q->scheme = VIGIL_VS_SEMVER;
+		return 1;
+	}
+	return 0;
+}
+
+int vigil_match_distro_uncovered(vigil_db *db, const vigil_distro *d, char *msg, size_t n)
+{
+	char key[64];
+	int r;
+	if (!d || !d->id)
+		return 0;
+	const char *name = d->pretty_name ? d->pretty_name : d->id;
+	if (!distro_key(key, sizeof(key), d)) {
+		snprintf(msg, n,
+			 "%s is not covered by the vulnerability database (no feed for '%s'): its "
+			 "OS "
+			 "packages were not checked for vulnerabilities",
+			 name, d->id);
+		return 1;
+	}
+	if ((r = vigil_db_has_ecosystem(db, key)) < 0)
+		return r;
+	if (r == 0) {
+		snprintf(msg, n,
+			 "%s is not covered by the vulnerability database (no data for '%s'): its "
+			 "OS "
+			 "packages were not checked for vulnerabilities; 'vigil db info' lists the "
+			 "feeds",
+			 name, key);
 		return 1;
 	}
 	return 0;

@@ -2,6 +2,7 @@
  * run.c - vigil_match_run: looks every package up, groups the statements of one
  * vulnerability (by id and alias, over all feeds) and builds one finding per group.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +108,21 @@ static int on_info(const vigil_db_vuln_info *v, void *payload)
 		rf[i] = vigil_arena_strdup(a, v->references[i]);
 	c->aliases = al;
 	c->references = rf;
+	vigil_db_rating *rt = NULL;
+	if (v->nratings && !(rt = vigil_arena_alloc(a, v->nratings * sizeof(*rt))))
+		return VIGIL_ENOMEM;
+	for (size_t i = 0; i < v->nratings; i++) {
+		rt[i] = v->ratings[i];
+		rt[i].feed = vigil_arena_strdup(a, v->ratings[i].feed);
+		rt[i].severity = v->ratings[i].severity
+					 ? vigil_arena_strdup(a, v->ratings[i].severity)
+					 : NULL;
+		rt[i].vector =
+			v->ratings[i].vector ? vigil_arena_strdup(a, v->ratings[i].vector) : NULL;
+		if (!rt[i].feed)
+			return VIGIL_ENOMEM;
+	}
+	c->ratings = rt;
 	out[1] = c;
 	return 0;
 }
@@ -222,13 +238,68 @@ static int strv_add(vigil_vec *v, const char *s)
 	return 0;
 }
 
-static const char *band(double score)
+static int has_str(const vigil_vec *v, const char *str)
 {
-	return score >= 9.0   ? "CRITICAL"
-	       : score >= 7.0 ? "HIGH"
-	       : score >= 4.0 ? "MEDIUM"
-	       : score > 0.0  ? "LOW"
-			      : "UNKNOWN";
+	for (size_t i = 0; i < v->len; i++)
+		if (strcmp(VIGIL_VEC_AT(v, const char *, i), str) == 0)
+			return 1;
+	return 0;
+}
+
+/* The severity of a finding that its own statements do not rate, from the ratings of
+ * all its ids (docs/severity.md): (1) a rating of one of the finding's own feeds
+ * (an advisory's severity), (2) a CVSS score from any feed but NVD, the finding's own
+ * feeds first, (3) NVD's CVSS score, (4) another feed's own rating (another
+ * distribution's priority). *cvss is the CVSS rating used, or else the first one met,
+ * for the finding's CVSS fields. */
+static void pick_rating(const char **sev, const char **src, const vigil_db_rating **cvss,
+			const vigil_vec *infos, const vigil_vec *feeds, vigil_arena *a)
+{
+	const vigil_db_rating *step[4] = {NULL, NULL, NULL, NULL}, *own_cvss = NULL;
+	*cvss = NULL;
+	for (size_t i = 0; i < infos->len; i++) {
+		const vigil_db_vuln_info *inf = VIGIL_VEC_AT(infos, const vigil_db_vuln_info *, i);
+		for (size_t j = 0; j < inf->nratings; j++) {
+			const vigil_db_rating *r = &inf->ratings[j];
+			int own = has_str(feeds, r->feed);
+			if (r->kind == 1 && !*cvss)
+				*cvss = r;
+			if (!r->severity || strcmp(r->severity, "UNKNOWN") == 0)
+				continue;
+			if (r->kind == 0 && own && !step[0])
+				step[0] = r;
+			else if (r->kind == 1 && strcmp(r->feed, "nvd") != 0 && r->score > 0) {
+				if (own && !own_cvss)
+					own_cvss = r;
+				if (!step[1])
+					step[1] = r;
+			} else if (r->kind == 1 && r->score > 0 && !step[2])
+				step[2] = r;
+			else if (r->kind == 0 && !step[3])
+				step[3] = r;
+		}
+	}
+	if (own_cvss)
+		step[1] = own_cvss;
+	if (*sev)
+		return;
+	for (int k = 0; k < 4; k++) {
+		const vigil_db_rating *r = step[k];
+		if (!r)
+			continue;
+		*sev = r->severity;
+		if (r->kind == 1) {
+			size_t n = strlen(r->feed) + 6;
+			char *s = vigil_arena_alloc(a, n);
+			if (s)
+				snprintf(s, n, "cvss:%s", r->feed);
+			*src = s ? s : "cvss";
+			*cvss = r;
+		} else {
+			*src = r->feed;
+		}
+		return;
+	}
 }
 
 /* Builds the finding of group g (statements whose root is g), when it affects. */
@@ -299,12 +370,47 @@ static int build(pkgscan *ps, const vigil_pkg *p, stmt *s, size_t n, int g)
 		for (const char *const *r = s[i].info->references; *r && error == 0; r++)
 			error = strv_add(&refs, *r);
 	}
-	for (size_t i = 0; i < n && info && !sev; i++)
-		if (find(s, (int)i) == g && s[i].info && s[i].info->severity &&
-		    strcmp(s[i].info->severity, "UNKNOWN") != 0) {
-			sev = s[i].info->severity;
-			sev_src = s[i].feed;
+	/* the details of every id of the group (a GO- record's CVE, a CVE's GHSA) */
+	vigil_vec infos = VIGIL_VEC_INIT(const vigil_db_vuln_info *);
+	for (size_t i = 0; i < ids.len && error == 0; i++) {
+		const vigil_db_vuln_info *inf = NULL, **slot;
+		if ((error = details(m, ps->db, VIGIL_VEC_AT(&ids, const char *, i), &inf)) < 0 ||
+		    !inf)
+			continue;
+		if (!(slot = vigil_vec_push(&infos)))
+			error = VIGIL_ENOMEM;
+		else
+			*slot = inf;
+		if (error == 0 && (!info || !info->title) && inf->title)
+			info = inf;
+		/* records that name this id as an alias rate it too (GO-… for a CVE) */
+		for (const char *const *by = inf->aliased_by; by && *by && error == 0; by++) {
+			const vigil_db_vuln_info *binf = NULL;
+			if (has_str(&ids, *by) || (error = details(m, ps->db, *by, &binf)) < 0 ||
+			    !binf)
+				continue;
+			if (!(slot = vigil_vec_push(&infos)))
+				error = VIGIL_ENOMEM;
+			else
+				*slot = binf;
+			if (error == 0 && (!info || !info->title) && binf->title)
+				info = binf;
 		}
+	}
+	const vigil_db_rating *cvss = NULL;
+	double epss = -1, epss_pct = -1;
+	for (size_t i = 0; i < infos.len; i++) {
+		const vigil_db_vuln_info *inf = VIGIL_VEC_AT(&infos, const vigil_db_vuln_info *, i);
+		if (inf->epss > epss) {
+			epss = inf->epss;
+			epss_pct = inf->epss_percentile;
+		}
+	}
+	if (error == 0)
+		pick_rating(&sev, &sev_src, &cvss, &infos, &feeds, ps->a);
+	vigil_vec_free(&infos);
+	if (error < 0)
+		goto done;
 	vigil_vuln *v = error == 0 ? vigil_vec_push(&m->vulns) : NULL;
 	if (!v) {
 		error = error < 0 ? error : VIGIL_ENOMEM;
@@ -329,13 +435,16 @@ static int build(pkgscan *ps, const vigil_pkg *p, stmt *s, size_t n, int g)
 	v->cvss_vector =
 		info && info->cvss_vector ? vigil_arena_strdup(&m->arena, info->cvss_vector) : NULL;
 	v->cvss_score = info ? info->cvss_score : 0;
-	if (!sev && v->cvss_score > 0) {
-		sev = band(v->cvss_score);
-		sev_src = "cvss";
+	if (cvss && ((sev_src && strncmp(sev_src, "cvss:", 5) == 0) ||
+		     (!v->cvss_vector && v->cvss_score <= 0))) {
+		v->cvss_vector = cvss->vector ? vigil_arena_strdup(&m->arena, cvss->vector) : NULL;
+		v->cvss_score = cvss->score;
 	}
 	v->severity = sev ? vigil_arena_strdup(&m->arena, sev) : "UNKNOWN";
 	v->severity_source = sev_src ? vigil_arena_strdup(&m->arena, sev_src) : NULL;
 	v->kev = kev;
+	v->epss = epss;
+	v->epss_percentile = epss_pct;
 	v->pkg = p;
 	if (!v->id || !v->aliases || !v->feeds || !v->references || !v->status || !v->severity)
 		error = VIGIL_ENOMEM;

@@ -202,6 +202,18 @@ static int build_report(vigil_scan_result *r, const vigil_engine *e)
 		vigil_report_set_trust(r->report, r->trust);
 	if (r->match && e->warning[0] && (error = vigil_report_warn(r->report, e->warning)) < 0)
 		return error;
+	if (r->match && r->db) { /* an OS no feed covers: say so, never a silent "0 found" */
+		char msg[512];
+		int un = vigil_match_distro_uncovered(r->db, vigil_inventory_distro(r->inv), msg,
+						      sizeof(msg));
+		if (un < 0)
+			return un;
+		if (un) {
+			vigil_warn(r->ctx, "%s", msg);
+			if ((error = vigil_report_warn(r->report, msg)) < 0)
+				return error;
+		}
+	}
 	return vigil_report_apply(r->report, e->policy);
 }
 

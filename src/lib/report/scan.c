@@ -251,6 +251,17 @@ static void vuln_json(vigil_jsonw *w, const vigil_report *r, const vigil_vuln *v
 	} else {
 		vigil_jsonw_null(w);
 	}
+	vigil_jsonw_key(w, "epss"); /* FIRST EPSS: probability of exploitation in 30 days */
+	if (v->epss >= 0) {
+		vigil_jsonw_obj_begin(w);
+		vigil_jsonw_key(w, "score");
+		vigil_jsonw_fixed5(w, v->epss);
+		vigil_jsonw_key(w, "percentile");
+		vigil_jsonw_fixed5(w, v->epss_percentile);
+		vigil_jsonw_obj_end(w);
+	} else {
+		vigil_jsonw_null(w);
+	}
 	vigil_jsonw_key(w, "known_exploited");
 	vigil_jsonw_bool(w, v->kev);
 	kv(w, "status", v->status);

@@ -183,8 +183,11 @@ static void vulns_table(FILE *f, const vigil_report *r)
 		cell(f, c, V_INST, V_N, &first, same ? "" : v->pkg->version);
 		cell(f, c, V_FIXED, V_N, &first, v->fixed);
 		cell(f, c, V_LOC, V_N, &first, same ? "" : v->pkg->location);
-		snprintf(title, sizeof(title), "%s%s", v->kev ? "[known exploited] " : "",
-			 v->title ? v->title : "");
+		/* where the rating came from (docs/severity.md) */
+		snprintf(title, sizeof(title), "%s%s%s%s%s", v->kev ? "[known exploited] " : "",
+			 v->title ? v->title : "", v->severity_source ? " [severity: " : "",
+			 v->severity_source ? v->severity_source : "",
+			 v->severity_source ? "]" : "");
 		cell(f, c, V_TITLE, V_N, &first, title[0] ? title : NULL);
 		fputc('\n', f);
 		last = v->pkg;
@@ -371,6 +374,11 @@ int vigil_report__table(FILE *f, vigil_report *r)
 		fputs(d->eol ? ", past its end of support)" : ")", f);
 	}
 	fputc('\n', f);
+	for (size_t i = 0; i < r->warnings.len; i++) { /* stale database, uncovered OS... */
+		fputs("Warning: ", f);
+		put(f, VIGIL_VEC_AT(&r->warnings, const char *, i), 0);
+		fputc('\n', f);
+	}
 	static const char *const TITLES[VIGIL_K_COUNT] = {"Vulnerabilities", "Secrets", "Malware",
 							  "Misconfigurations", "Trust"};
 	for (int k = 0; k < VIGIL_K_COUNT; k++) {

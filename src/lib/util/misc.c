@@ -296,6 +296,12 @@ void vigil_jsonw_fixed1(vigil_jsonw *w, double v)
 	fprintf(w->f, "%.1f", v != v ? 0.0 : v); /* NaN is not JSON */
 }
 
+void vigil_jsonw_fixed5(vigil_jsonw *w, double v)
+{
+	jw_value(w);
+	fprintf(w->f, "%.5f", v != v ? 0.0 : v);
+}
+
 void vigil_jsonw_uint(vigil_jsonw *w, uint64_t v)
 {
 	jw_value(w);

@@ -168,6 +168,8 @@ void vigil_jsonw_int(vigil_jsonw *w, int64_t v);
 void vigil_jsonw_uint(vigil_jsonw *w, uint64_t v);
 /* A number with one decimal ("7.5"), as CVSS scores are written. */
 void vigil_jsonw_fixed1(vigil_jsonw *w, double v);
+/* A number with 5 decimals (EPSS probabilities). */
+void vigil_jsonw_fixed5(vigil_jsonw *w, double v);
 void vigil_jsonw_bool(vigil_jsonw *w, bool v);
 void vigil_jsonw_null(vigil_jsonw *w);
 /* Finishes the document with a newline. */

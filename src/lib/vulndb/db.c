@@ -17,25 +17,17 @@
 #include <unistd.h>
 
 #include "fetch.h"
+#include "lang.h"
 #include "vulndb.h"
 
 static const vigil_feed *const FEEDS[] = {
-	&vigil_feed_almalinux,
-	&vigil_feed_alpine_secdb,
-	&vigil_feed_azurelinux,
-	&vigil_feed_kev,
-	&vigil_feed_debian_changelog,
-	&vigil_feed_debsupport,
-	&vigil_feed_debtracker,
-	&vigil_feed_golang,
-	&vigil_feed_nodejs,
-	&vigil_feed_phpadv,
-	&vigil_feed_pypa,
-	&vigil_feed_rubyadv,
-	&vigil_feed_rustsec,
-	&vigil_feed_ubuntu,
-	&vigil_feed_ubuntu_osv,
-	&vigil_feed_wolfi,
+	&vigil_feed_almalinux,	&vigil_feed_alpine_secdb, &vigil_feed_alas,
+	&vigil_feed_azurelinux, &vigil_feed_kev,	  &vigil_feed_debian_changelog,
+	&vigil_feed_debsupport, &vigil_feed_debtracker,	  &vigil_feed_epss,
+	&vigil_feed_golang,	&vigil_feed_nodejs,	  &vigil_feed_nvd,
+	&vigil_feed_osv,	&vigil_feed_phpadv,	  &vigil_feed_pypa,
+	&vigil_feed_rubyadv,	&vigil_feed_rustsec,	  &vigil_feed_ubuntu,
+	&vigil_feed_ubuntu_osv, &vigil_feed_wolfi,
 };
 
 static const char SCHEMA[] =
@@ -62,12 +54,19 @@ static const char SCHEMA[] =
 	"CREATE TABLE kev(cve TEXT PRIMARY KEY, added TEXT, vendor TEXT, product TEXT,"
 	" name TEXT) WITHOUT ROWID;"
 	"CREATE TABLE support(ecosystem TEXT NOT NULL, package TEXT NOT NULL, version TEXT,"
-	" date TEXT, note TEXT, limited INT NOT NULL);";
+	" date TEXT, note TEXT, limited INT NOT NULL);"
+	/* every rating a feed gives a vulnerability: kind 0 = the feed's own severity word,
+	 * 1 = a CVSS vector and/or base score (the matcher picks one, see match/run.c) */
+	"CREATE TABLE ratings(vuln INTEGER NOT NULL, feed INTEGER NOT NULL, kind INT NOT NULL,"
+	" severity TEXT, vector TEXT, score REAL);"
+	"CREATE TABLE epss(cve TEXT PRIMARY KEY, score REAL NOT NULL, percentile REAL NOT NULL)"
+	" WITHOUT ROWID;";
 
 static const char INDEXES[] = "CREATE INDEX aliases_alias ON aliases(alias);"
 			      "CREATE INDEX aliases_vuln ON aliases(vuln);"
 			      "CREATE INDEX refs_vuln ON refs(vuln);"
-			      "CREATE INDEX support_pkg ON support(ecosystem, package);";
+			      "CREATE INDEX support_pkg ON support(ecosystem, package);"
+			      "CREATE INDEX ratings_vuln ON ratings(vuln);";
 
 struct vigil_vdb_build {
 	vigil_ctx *ctx;
@@ -82,7 +81,7 @@ struct vigil_vdb_build {
 	} names[32]; /* feed and status names seen, with their ids */
 	int nnames;
 	sqlite3_stmt *ins_vuln, *get_vuln, *upd_vuln, *upd_details, *ins_aff, *ins_kev, *ins_alias,
-		*ins_ref, *ins_support;
+		*ins_ref, *ins_support, *ins_rating, *ins_epss;
 	const vigil_feed *feed;
 	void *feed_state; /* the current feed's own state (vigil_vdb__state) */
 	uint64_t records, skipped;
@@ -94,7 +93,8 @@ struct vigil_db {
 	vigil_ctx *ctx;
 	sqlite3 *db;
 	sqlite3_stmt *lookup, *support_lookup;
-	sqlite3_stmt *q_vuln, *q_alias, *q_ref, *q_kev, *q_by; /* vigil_db_vuln */
+	sqlite3_stmt *q_vuln, *q_alias, *q_ref, *q_kev, *q_by, *q_rating,
+		*q_epss; /* vigil_db_vuln */
 	char *path;
 	int schema;
 	char built[64];
@@ -117,8 +117,41 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 		sqlite3_bind_null(st, i);
 }
 
+static int name_id(vigil_vdb_build *b, int64_t *out, const char *name);
+
+/* Records one rating of `vuln` by the current feed (see the ratings table). */
+static int add_rating(vigil_vdb_build *b, int64_t vuln, int kind, const char *severity,
+		      const char *vector, double score)
+{
+	sqlite3_stmt *st = b->ins_rating;
+	int64_t feed = 0;
+	int error;
+	if ((error = name_id(b, &feed, b->feed->name)) < 0)
+		return error;
+	sqlite3_reset(st);
+	sqlite3_bind_int64(st, 1, vuln);
+	sqlite3_bind_int64(st, 2, feed);
+	sqlite3_bind_int(st, 3, kind);
+	bind_text(st, 4, severity);
+	bind_text(st, 5, vector);
+	if (score > 0)
+		sqlite3_bind_double(st, 6, score);
+	else
+		sqlite3_bind_null(st, 6);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : sql_error(b, "adding a rating");
+}
+
 int vigil_vdb__vuln(vigil_vdb_build *b, int64_t *out, const char *id, const char *title,
 		    const char *severity)
+{
+	int error = vigil_vdb__vuln_row(b, out, id, title, severity);
+	if (error < 0 || !severity || strcmp(severity, "UNKNOWN") == 0 || !b->feed)
+		return error;
+	return add_rating(b, *out, 0, severity, NULL, 0);
+}
+
+int vigil_vdb__vuln_row(vigil_vdb_build *b, int64_t *out, const char *id, const char *title,
+			const char *severity)
 {
 	sqlite3_reset(b->get_vuln);
 	bind_text(b->get_vuln, 1, id);
@@ -241,6 +274,13 @@ int vigil_vdb__details(vigil_vdb_build *b, int64_t vuln, const char *cvss_vector
 		       const char *published)
 {
 	sqlite3_stmt *st = b->upd_details;
+	int error;
+	if (cvss_vector && cvss_score <= 0)
+		cvss_score = vigil_cvss_base_score(cvss_vector);
+	if ((cvss_vector || cvss_score > 0) && b->feed &&
+	    (error = add_rating(b, vuln, 1, vigil_vdb__severity_of_score(cvss_score), cvss_vector,
+				cvss_score)) < 0)
+		return error;
 	sqlite3_reset(st);
 	bind_text(st, 1, cvss_vector);
 	if (cvss_score > 0)
@@ -272,6 +312,16 @@ int vigil_vdb__reference(vigil_vdb_build *b, int64_t vuln, const char *url)
 	bind_text(st, 2, url);
 	sqlite3_bind_int64(st, 3, feed);
 	return sqlite3_step(st) == SQLITE_DONE ? 0 : sql_error(b, "adding a reference");
+}
+
+int vigil_vdb__epss(vigil_vdb_build *b, const char *cve, double score, double percentile)
+{
+	sqlite3_stmt *st = b->ins_epss;
+	sqlite3_reset(st);
+	bind_text(st, 1, cve);
+	sqlite3_bind_double(st, 2, score);
+	sqlite3_bind_double(st, 3, percentile);
+	return sqlite3_step(st) == SQLITE_DONE ? 0 : sql_error(b, "adding an EPSS score");
 }
 
 int vigil_vdb__kev(vigil_vdb_build *b, const char *cve, const char *added, const char *vendor,
@@ -400,7 +450,14 @@ static int prepare(vigil_vdb_build *b)
 	    sqlite3_prepare_v2(b->db,
 			       "INSERT INTO support(ecosystem, package, version, date, note,"
 			       " limited) VALUES(?,?,?,?,?,?)",
-			       -1, &b->ins_support, NULL) != SQLITE_OK)
+			       -1, &b->ins_support, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db,
+			       "INSERT INTO ratings(vuln, feed, kind, severity, vector, score)"
+			       " VALUES(?,?,?,?,?,?)",
+			       -1, &b->ins_rating, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(b->db,
+			       "INSERT OR REPLACE INTO epss(cve, score, percentile) VALUES(?,?,?)",
+			       -1, &b->ins_epss, NULL) != SQLITE_OK)
 		return sql_error(b, "preparing statements");
 	return 0;
 }
@@ -421,9 +478,36 @@ static void finalize(vigil_vdb_build *b)
 	sqlite3_finalize(b->upd_details);
 	sqlite3_finalize(b->ins_ref);
 	sqlite3_finalize(b->ins_support);
-	b->ins_support = NULL;
+	sqlite3_finalize(b->ins_rating);
+	sqlite3_finalize(b->ins_epss);
+	b->ins_support = b->ins_rating = b->ins_epss = NULL;
 	b->ins_vuln = b->get_vuln = b->ins_aff = b->ins_kev = b->ins_alias = NULL;
 	b->upd_vuln = b->upd_details = b->ins_ref = NULL;
+}
+
+/* Adds one rating (kind 0) per vulnerability for the severities of a feed's statements:
+ * the highest of them (Ubuntu rates some packages of a CVE above the CVE's priority). */
+static int statement_ratings(vigil_vdb_build *b, const char *feed)
+{
+	sqlite3_stmt *st = NULL;
+	int error = 0;
+	if (sqlite3_prepare_v2(
+		    b->db,
+		    "INSERT INTO ratings(vuln, feed, kind, severity)"
+		    " SELECT s.vuln, s.feed, 0, CASE MAX(CASE s.severity WHEN 'CRITICAL' THEN 5"
+		    " WHEN 'HIGH' THEN 4 WHEN 'MEDIUM' THEN 3 WHEN 'LOW' THEN 2"
+		    " WHEN 'NEGLIGIBLE' THEN 1 ELSE 0 END) WHEN 5 THEN 'CRITICAL' WHEN 4 THEN"
+		    " 'HIGH' WHEN 3 THEN 'MEDIUM' WHEN 2 THEN 'LOW' ELSE 'NEGLIGIBLE' END"
+		    " FROM stmts s WHERE s.feed = (SELECT id FROM names WHERE name = ?1)"
+		    " AND s.severity IN ('CRITICAL','HIGH','MEDIUM','LOW','NEGLIGIBLE')"
+		    " GROUP BY s.vuln, s.feed",
+		    -1, &st, NULL) != SQLITE_OK)
+		return sql_error(b, "rating statements");
+	bind_text(st, 1, feed);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		error = sql_error(b, "rating statements");
+	sqlite3_finalize(st);
+	return error;
 }
 
 /* Streams the members of <dir>/<feed>.tar.gz into the feed's parser; never extracts. */
@@ -505,6 +589,10 @@ static int import_feed(vigil_vdb_build *b, const char *dir, const vigil_feed *f)
 		if (error < 0)
 			goto done;
 	}
+	/* a severity a feed gives per package statement is its rating of the vulnerability
+	 * too (for findings of other feeds): the highest one per vulnerability */
+	if ((error = statement_ratings(b, f->name)) < 0)
+		goto done;
 	/* the feed's statistics */
 	sqlite3_stmt *st = NULL;
 	char now[32];
@@ -672,12 +760,17 @@ int vigil_db_update(vigil_ctx *ctx, const char *db_path, const vigil_db_update_o
 				 "DELETE FROM aliases WHERE feed ="
 				 " (SELECT id FROM names WHERE name = '%s');"
 				 "DELETE FROM refs WHERE feed ="
+				 " (SELECT id FROM names WHERE name = '%s');"
+				 "DELETE FROM ratings WHERE feed ="
 				 " (SELECT id FROM names WHERE name = '%s');",
-				 FEEDS[i]->name, FEEDS[i]->name, FEEDS[i]->name);
+				 FEEDS[i]->name, FEEDS[i]->name, FEEDS[i]->name, FEEDS[i]->name);
 			if ((error = exec(&b, sql)) < 0)
 				goto done;
 			if (FEEDS[i] == &vigil_feed_kev &&
 			    (error = exec(&b, "DELETE FROM kev")) < 0)
+				goto done;
+			if (FEEDS[i] == &vigil_feed_epss &&
+			    (error = exec(&b, "DELETE FROM epss")) < 0)
 				goto done;
 			if (FEEDS[i] == &vigil_feed_debsupport &&
 			    (error = exec(&b, "DELETE FROM support")) < 0)
@@ -832,6 +925,8 @@ void vigil_db_free(vigil_db *d)
 	sqlite3_finalize(d->q_ref);
 	sqlite3_finalize(d->q_kev);
 	sqlite3_finalize(d->q_by);
+	sqlite3_finalize(d->q_rating);
+	sqlite3_finalize(d->q_epss);
 	sqlite3_finalize(d->support_lookup);
 	if (d->db)
 		sqlite3_close(d->db);
@@ -903,6 +998,21 @@ done:
 	return error;
 }
 
+int vigil_db_has_ecosystem(vigil_db *d, const char *ecosystem)
+{
+	sqlite3_stmt *st = NULL;
+	int r;
+	if (sqlite3_prepare_v2(d->db, "SELECT 1 FROM pkgs WHERE ecosystem = ?1 LIMIT 1", -1, &st,
+			       NULL) != SQLITE_OK)
+		return vigil_error_set(d->ctx, VIGIL_EIO, "database: %s", sqlite3_errmsg(d->db));
+	sqlite3_bind_text(st, 1, ecosystem, -1, SQLITE_STATIC);
+	r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return vigil_error_set(d->ctx, VIGIL_EIO, "database: %s", sqlite3_errmsg(d->db));
+	return r == SQLITE_ROW;
+}
+
 int vigil_db_lookup(vigil_db *d, const char *ecosystem, const char *package,
 		    int (*cb)(const vigil_db_affected *a, void *payload), void *payload)
 {
@@ -962,7 +1072,7 @@ int vigil_db_vuln(vigil_db *d, const char *vuln_id,
 {
 	vigil_db_vuln_info v;
 	vigil_vec aliases = VIGIL_VEC_INIT(const char *), refs = VIGIL_VEC_INIT(const char *);
-	vigil_vec by = VIGIL_VEC_INIT(const char *);
+	vigil_vec by = VIGIL_VEC_INIT(const char *), ratings = VIGIL_VEC_INIT(vigil_db_rating);
 	vigil_arena a;
 	int64_t id;
 	int error;
@@ -981,7 +1091,15 @@ int vigil_db_vuln(vigil_db *d, const char *vuln_id,
 			  " (SELECT alias FROM aliases WHERE vuln = ?2)")) < 0 ||
 	    (error = prep(d, &d->q_by,
 			  "SELECT DISTINCT v.vuln_id FROM aliases a JOIN vulns v ON v.id = a.vuln"
-			  " WHERE a.alias = ?1")) < 0)
+			  " WHERE a.alias = ?1")) < 0 ||
+	    (error = prep(d, &d->q_rating,
+			  "SELECT n.name, r.kind, r.severity, r.vector, r.score FROM ratings r"
+			  " JOIN names n ON n.id = r.feed WHERE r.vuln = ?1"
+			  " ORDER BY r.kind, n.name, r.rowid")) < 0 ||
+	    (error = prep(d, &d->q_epss,
+			  "SELECT score, percentile FROM epss WHERE cve = ?1 OR cve IN"
+			  " (SELECT alias FROM aliases WHERE vuln = ?2) ORDER BY score DESC"
+			  " LIMIT 1")) < 0)
 		goto done;
 	sqlite3_bind_text(d->q_vuln, 1, vuln_id, -1, SQLITE_STATIC);
 	if (sqlite3_step(d->q_vuln) != SQLITE_ROW) {
@@ -1019,6 +1137,35 @@ int vigil_db_vuln(vigil_db *d, const char *vuln_id,
 			goto done;
 		}
 	}
+	sqlite3_bind_int64(d->q_rating, 1, id);
+	while (sqlite3_step(d->q_rating) == SQLITE_ROW) {
+		vigil_db_rating *r = vigil_vec_push(&ratings);
+		if (!r) {
+			error = VIGIL_ENOMEM;
+			goto done;
+		}
+		memset(r, 0, sizeof(*r));
+		r->feed = vigil_arena_strdup(&a, col(d->q_rating, 0));
+		r->kind = sqlite3_column_int(d->q_rating, 1);
+		r->severity =
+			col(d->q_rating, 2) ? vigil_arena_strdup(&a, col(d->q_rating, 2)) : NULL;
+		r->vector =
+			col(d->q_rating, 3) ? vigil_arena_strdup(&a, col(d->q_rating, 3)) : NULL;
+		r->score = sqlite3_column_double(d->q_rating, 4);
+		if (!r->feed) {
+			error = VIGIL_ENOMEM;
+			goto done;
+		}
+	}
+	v.ratings = ratings.data;
+	v.nratings = ratings.len;
+	sqlite3_bind_text(d->q_epss, 1, vuln_id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(d->q_epss, 2, id);
+	v.epss = v.epss_percentile = -1;
+	if (sqlite3_step(d->q_epss) == SQLITE_ROW) {
+		v.epss = sqlite3_column_double(d->q_epss, 0);
+		v.epss_percentile = sqlite3_column_double(d->q_epss, 1);
+	}
 	sqlite3_bind_text(d->q_kev, 1, vuln_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(d->q_kev, 2, id);
 	v.kev = sqlite3_step(d->q_kev) == SQLITE_ROW;
@@ -1037,6 +1184,11 @@ done:
 	sqlite3_reset(d->q_ref);
 	sqlite3_reset(d->q_kev);
 	sqlite3_reset(d->q_by);
+	if (d->q_rating)
+		sqlite3_reset(d->q_rating);
+	if (d->q_epss)
+		sqlite3_reset(d->q_epss);
+	vigil_vec_free(&ratings);
 	vigil_vec_free(&by);
 	vigil_vec_free(&aliases);
 	vigil_vec_free(&refs);

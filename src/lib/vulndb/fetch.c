@@ -41,7 +41,26 @@ typedef struct {
 	"v" v "/main.json=https://secdb.alpinelinux.org/v" v "/main.json",                         \
 		"v" v "/community.json=https://secdb.alpinelinux.org/v" v "/community.json"
 
+#define OSV_ZIP(e) e "/all.zip=https://osv-vulnerabilities.storage.googleapis.com/" e "/all.zip"
+#define NVD_BASE "https://nvd.nist.gov/feeds/json/cve/2.0/"
+#define NVD_YEAR(y) "nvdcve-2.0-" y ".json.gz=" NVD_BASE "nvdcve-2.0-" y ".json.gz"
+
 static const upstream UPSTREAMS[] = {
+	{"epss",
+	 0,
+	 {"epss_scores-current.csv.gz=https://epss.cyentia.com/epss_scores-current.csv.gz"}},
+	{"osv",
+	 0,
+	 {OSV_ZIP("Maven"), OSV_ZIP("NuGet"), OSV_ZIP("npm"), OSV_ZIP("PyPI"), OSV_ZIP("crates.io"),
+	  OSV_ZIP("Go"), OSV_ZIP("RubyGems"), OSV_ZIP("Packagist"), OSV_ZIP("Hex"),
+	  OSV_ZIP("Pub")}},
+	{"nvd", 0, {NVD_YEAR("2002"), NVD_YEAR("2003"), NVD_YEAR("2004"), NVD_YEAR("2005"),
+		    NVD_YEAR("2006"), NVD_YEAR("2007"), NVD_YEAR("2008"), NVD_YEAR("2009"),
+		    NVD_YEAR("2010"), NVD_YEAR("2011"), NVD_YEAR("2012"), NVD_YEAR("2013"),
+		    NVD_YEAR("2014"), NVD_YEAR("2015"), NVD_YEAR("2016"), NVD_YEAR("2017"),
+		    NVD_YEAR("2018"), NVD_YEAR("2019"), NVD_YEAR("2020"), NVD_YEAR("2021"),
+		    NVD_YEAR("2022"), NVD_YEAR("2023"), NVD_YEAR("2024"), NVD_YEAR("2025"),
+		    NVD_YEAR("2026")}},
 	{"pypa-advisory-database",
 	 1,
 	 {"https://codeload.github.com/pypa/advisory-database/tar.gz/refs/heads/main"}},
@@ -435,6 +454,23 @@ int vigil_vdb__fetch(vigil_ctx *ctx, const char *cache_dir, const vigil_feed *co
 		return vigil_error_set(ctx, VIGIL_EIO, "db update: libcurl cannot start");
 	for (size_t i = 0; i < n && error == 0; i++)
 		error = fetch_feed(ctx, cache_dir, feeds[i], opts);
+	curl_global_cleanup();
+	return error;
+}
+
+int vigil_vdb__download(vigil_ctx *ctx, const char *what, const char *url, const char *dest,
+			const vigil_db_update_opts *opts)
+{
+	int fresh = 0, error;
+	char dir[4096];
+	const char *slash = strrchr(dest, '/');
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - dest) : 1, slash ? dest : ".");
+	if (mkdirs(dir) < 0)
+		return vigil_error_set(ctx, VIGIL_EIO, "db update: cannot create %s: %s", dir,
+				       strerror(errno));
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return vigil_error_set(ctx, VIGIL_EIO, "db update: libcurl cannot start");
+	error = download(ctx, what, url, dest, opts, &fresh);
 	curl_global_cleanup();
 	return error;
 }

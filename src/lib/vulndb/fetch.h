@@ -15,4 +15,9 @@
 int vigil_vdb__fetch(vigil_ctx *ctx, const char *cache_dir, const vigil_feed *const *feeds,
 		     size_t n, const vigil_db_update_opts *opts);
 
+/* Downloads one URL into dest (directory created if missing) with the same retries,
+ * timeouts, size cap and ETag handling as the feeds; `what` names it in messages. */
+int vigil_vdb__download(vigil_ctx *ctx, const char *what, const char *url, const char *dest,
+			const vigil_db_update_opts *opts);
+
 #endif

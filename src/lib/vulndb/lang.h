@@ -33,6 +33,14 @@ int vigil_vdb__yaml_to_json(json_t **out, const uint8_t *data, size_t len);
 /* CVSS v3.0/v3.1 base score of a vector "CVSS:3.x/AV:..": 0.0-10.0, or -1 when the
  * vector is not a valid v3 base vector. */
 double vigil_cvss3_base_score(const char *vector);
+/* CVSS v4.0 score of a vector "CVSS:4.0/AV:..": 0.0-10.0 (base, threat and environmental
+ * metrics as given), or -1 when the vector is not a valid v4.0 vector. */
+double vigil_cvss4_base_score(const char *vector);
+/* Gunzips `data` into a new buffer (*out, NUL-terminated, *out_len bytes; caller frees),
+ * at most `limit` bytes: VIGIL_ELIMIT beyond, VIGIL_EFORMAT for a corrupt stream. */
+int vigil_vdb__gunzip(char **out, size_t *out_len, const uint8_t *data, size_t len, size_t limit);
+/* The score of a v3.x or v4.0 vector, or -1. */
+double vigil_cvss_base_score(const char *vector);
 
 /* Parses the TOML subset used by RustSec front matter (tables and dotted tables,
  * key = string | multi-line string | literal string | integer | bool | date | array |

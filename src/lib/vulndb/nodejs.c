@@ -80,7 +80,7 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 	json_t *sc = json_object_get(doc, "cvss_score");
 	double score = json_is_number(sc) ? json_number_value(sc) : 0;
 	if (vector && score <= 0)
-		score = vigil_cvss3_base_score(vector);
+		score = vigil_cvss_base_score(vector);
 	const char *published = vigil_vdb__jstr(doc, "publish_date");
 	if ((vector || published) &&
 	    (error = vigil_vdb__details(b, v, vector, score > 0 ? score : 0, published)) < 0)

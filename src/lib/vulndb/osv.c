@@ -54,18 +54,21 @@ static const char *only_cve(json_t *doc)
 	return cve;
 }
 
-/* The record's CVSS v3 vector (the last v3.1 one, else v3.0) from a severity[] array. */
+/* The record's CVSS vector from a severity[] array: the last v3.1 one, else v3.0, else
+ * v4.0 (the version most feeds and tools agree on first). */
 static const char *cvss3(json_t *sev)
 {
-	const char *best = NULL;
+	const char *best = NULL, *v4 = NULL;
 	for (size_t i = 0; i < json_array_size(sev); i++) {
 		json_t *s = json_array_get(sev, i);
 		const char *type = vigil_vdb__jstr(s, "type"), *score = vigil_vdb__jstr(s, "score");
 		if (type && score && strcmp(type, "CVSS_V3") == 0 &&
 		    (!best || strncmp(score, "CVSS:3.1", 8) == 0))
 			best = score;
+		if (type && score && strcmp(type, "CVSS_V4") == 0)
+			v4 = score;
 	}
-	return best;
+	return best ? best : v4;
 }
 
 /* A vendor's rating: database_specific/ecosystem_specific "severity" (GHSA style), or
@@ -197,8 +200,20 @@ int vigil_vdb__osv_record(vigil_vdb_build *b, const char *member, json_t *doc,
 	const char *primary = derived ? first_alias : cve ? cve : id;
 	const char *title = derived ? NULL : vigil_vdb__jstr(doc, "summary");
 	const char *vector = cvss3(json_object_get(doc, "severity"));
-	double score = vector ? vigil_cvss3_base_score(vector) : -1;
+	double score = vector ? vigil_cvss_base_score(vector) : -1;
 	const char *severity = vendor_severity(doc);
+	char word[16];
+	if (!severity && strncmp(id, "ALSA-", 5) == 0 && vigil_vdb__jstr(doc, "summary")) {
+		/* AlmaLinux (as Red Hat) rates an errata in its summary: "Important: kernel..." */
+		const char *sum = vigil_vdb__jstr(doc, "summary");
+		size_t n = strcspn(sum, ":");
+		if (sum[n] == ':' && n < sizeof(word)) {
+			snprintf(word, sizeof(word), "%.*s", (int)n, sum);
+			severity = vigil_vdb__severity_word(word);
+			if (strcmp(severity, "UNKNOWN") == 0)
+				severity = NULL;
+		}
+	}
 	int64_t v;
 	if (!title && !derived && vigil_vdb__jstr(doc, "details")) {
 		/* PyPA has no summary: the first line of the details, bounded */

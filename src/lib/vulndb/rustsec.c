@@ -118,7 +118,7 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 	if ((error = vigil_vdb__vuln(b, &v, primary, title[0] ? title : NULL, NULL)) < 0)
 		goto done;
 	const char *vector = vigil_vdb__jstr(adv, "cvss");
-	double score = vector ? vigil_cvss3_base_score(vector) : -1;
+	double score = vector ? vigil_cvss_base_score(vector) : -1;
 	if ((error = vigil_vdb__details(b, v, vector, score > 0 ? score : 0,
 					vigil_vdb__jstr(adv, "date"))) < 0)
 		goto done;

@@ -11,7 +11,7 @@
 
 #include "../internal.h"
 
-#define VIGIL_DB_SCHEMA_VERSION 4
+#define VIGIL_DB_SCHEMA_VERSION 5
 /* References kept per advisory and feed. */
 #define VIGIL_DB_MAX_REFS 4
 
@@ -43,6 +43,10 @@ typedef struct vigil_feed {
 /* Adds (or finds) a vulnerability by id; *out is its row id. Title and severity may be NULL. */
 int vigil_vdb__vuln(vigil_vdb_build *b, int64_t *out, const char *id, const char *title,
 		    const char *severity);
+/* vigil_vdb__vuln without recording `severity` as the current feed's rating (for a
+ * severity that is not the feed's own, e.g. copied from elsewhere). */
+int vigil_vdb__vuln_row(vigil_vdb_build *b, int64_t *out, const char *id, const char *title,
+			const char *severity);
 /* Adds one affected-package statement of the current feed. */
 int vigil_vdb__affected(vigil_vdb_build *b, const char *ecosystem, const char *package,
 			int64_t vuln, const char *status, const char *fixed, const char *ranges,
@@ -55,6 +59,8 @@ int vigil_vdb__details(vigil_vdb_build *b, int64_t vuln, const char *cvss_vector
 		       const char *published);
 /* Adds a reference URL of a vulnerability. */
 int vigil_vdb__reference(vigil_vdb_build *b, int64_t vuln, const char *url);
+/* Records a CVE's EPSS probability and percentile (0-1). */
+int vigil_vdb__epss(vigil_vdb_build *b, const char *cve, double score, double percentile);
 /* Marks a CVE as known exploited (CISA KEV). */
 int vigil_vdb__kev(vigil_vdb_build *b, const char *cve, const char *added, const char *vendor,
 		   const char *product, const char *name);
@@ -77,6 +83,7 @@ extern const vigil_feed vigil_feed_pypa, vigil_feed_rustsec, vigil_feed_rubyadv,
 	vigil_feed_nodejs, vigil_feed_ubuntu_osv;
 extern const vigil_feed vigil_feed_debtracker, vigil_feed_debsupport, vigil_feed_ubuntu,
 	vigil_feed_wolfi, vigil_feed_azurelinux;
+extern const vigil_feed vigil_feed_osv, vigil_feed_nvd, vigil_feed_epss, vigil_feed_alas;
 
 /* For tests and fuzzers: runs one feed parser on `data` as the member `member` into an
  * in-memory database; *records and *skipped get the counts (may be NULL). */

@@ -64,3 +64,55 @@ TEST(test_cvss__invalid_vectors)
 	CHECK(vigil_cvss3_base_score("CVSS:3.1/AV:NN/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H") < 0);
 	CHECK(vigil_cvss3_base_score("CVSS:3.1//AV:N") < 0);
 }
+
+/* CVSS v4.0: vectors with the scores FIRST's calculator gives (the specification's
+ * MacroVector method; values as published with the vectors by NVD and GitHub). */
+TEST(test_cvss4__reference_scores)
+{
+	static const struct {
+		const char *vector;
+		double score;
+	} ex[] = {
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 9.3},
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H", 10.0},
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:L/VA:L/SC:N/SI:N/SA:N", 6.9},
+		{"CVSS:4.0/AV:L/AC:L/AT:N/PR:N/UI:A/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 8.4},
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:L/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 8.7},
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:H/SC:N/SI:N/SA:N", 8.7},
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:P/VC:N/VI:N/VA:N/SC:L/SI:L/SA:N", 5.3},
+		{"CVSS:4.0/AV:L/AC:L/AT:N/PR:L/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 8.5},
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:N/VA:N/SC:N/SI:N/SA:N", 8.7},
+		/* threat metric: unreported exploitation lowers the score */
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:U", 8.1},
+		/* every optional metric "not defined", supplemental metrics: the base score */
+		{"CVSS:4.0/AV:L/AC:L/AT:N/PR:N/UI:A/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N/E:X/CR:X/IR:X/"
+		 "AR:X/MAV:X/MAC:X/MAT:X/MPR:X/MUI:X/MVC:X/MVI:X/MVA:X/MSC:X/MSI:X/MSA:X/S:X/AU:X/"
+		 "R:X/V:X/RE:X/U:X",
+		 8.4},
+		{"CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:N/VI:N/VA:N/SC:N/SI:N/SA:N", 0.0},
+	};
+	for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
+		double s = vigil_cvss4_base_score(ex[i].vector);
+		if (!near(s, ex[i].score))
+			printf("  %s: %.1f, expected %.1f\n", ex[i].vector, s, ex[i].score);
+		CHECK(near(s, ex[i].score));
+		CHECK(near(vigil_cvss_base_score(ex[i].vector), ex[i].score));
+	}
+	CHECK(near(vigil_cvss_base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), 9.8));
+}
+
+TEST(test_cvss4__invalid_vectors)
+{
+	CHECK(vigil_cvss4_base_score(NULL) < 0);
+	CHECK(vigil_cvss4_base_score("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H") < 0);
+	CHECK(vigil_cvss4_base_score("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/"
+				     "SA:N/AV:N") < 0);
+	CHECK(vigil_cvss4_base_score("CVSS:4.0/AV:Q/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/"
+				     "SA:N") < 0);
+	CHECK(vigil_cvss4_base_score("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:S/"
+				     "SA:N") < 0); /* S only for MSI/MSA */
+	CHECK(vigil_cvss4_base_score("CVSS:4.0/AV:NN/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/"
+				     "SA:N") < 0);
+	CHECK(vigil_cvss4_base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H") < 0);
+	CHECK(vigil_cvss4_base_score("CVSS:4.0//") < 0);
+}
