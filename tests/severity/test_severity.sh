@@ -198,4 +198,31 @@ vs = json.load(open(sys.argv[1]))["vulnerabilities"]
 sys.exit(0 if vs and all(v["severity_source"] == "almalinux-osv" for v in vs) else 1)' "$tmp/rhel8-rpm.json"; then
     bad "rhel8-rpm: not every errata finding rated by AlmaLinux itself"
 fi
+# ... and each rating is the errata's own word, read here from the raw feed: the summary
+# starts with Red Hat's severity ("Important: ..."), whose documented scale maps
+# Critical/Important/Moderate/Low to CRITICAL/HIGH/MEDIUM/LOW
+if [ -f "$tmp/rhel8-rpm.json" ]; then
+    if r=$($PY - "$tmp/rhel8-rpm.json" "$vd/almalinux-osv.tar.gz" 2>&1 <<'EOF'
+import json, sys, tarfile
+vs = json.load(open(sys.argv[1]))["vulnerabilities"]
+want_ids = {v["id"] for v in vs}
+word = {"Critical": "CRITICAL", "Important": "HIGH", "Moderate": "MEDIUM", "Low": "LOW"}
+raw = {}
+with tarfile.open(sys.argv[2]) as t:
+    for m in t:
+        if m.isfile() and m.name.endswith(".json") and m.name.rsplit("/", 1)[-1][:-5] in want_ids:
+            d = json.load(t.extractfile(m))
+            raw[d["id"]] = word.get(d.get("summary", "").split(":", 1)[0])
+bad = [f"{v['id']}: {v['severity']} (errata says {raw.get(v['id'])})" for v in vs
+       if raw.get(v["id"]) != v["severity"]]
+if bad or not vs:
+    print("; ".join(bad[:5]) or "no findings"); sys.exit(1)
+print(f"{len(vs)} findings, bands {sorted(set(raw.values()))}")
+EOF
+    ); then
+        pass "rhel8-rpm: every severity equals the raw errata's own word ($r)"
+    else
+        bad "rhel8-rpm: severity differs from the raw errata: $r"
+    fi
+fi
 exit $fail
