@@ -1,10 +1,10 @@
 /* The library context: limits, threads, callbacks and the last error. */
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "internal.h"
+#include "image/ignore.h"
 
 int vigil_ctx_new(vigil_ctx **out)
 {
@@ -53,36 +53,34 @@ void vigil_ctx_set_skip(vigil_ctx *ctx, const char *const *dirs, const char *con
 	ctx->skip_files = files && *files ? files : NULL;
 }
 
-static int glob_any(const char *const *globs, const char *abs)
-{
-	for (; globs && *globs; globs++)
-		if (fnmatch(*globs, abs, 0) == 0)
-			return 1;
-	return 0;
-}
-
+/* --skip-dirs / --skip-files: the same globs as `vigil fs` (image/ignore.c): a pattern
+ * with a '/' matches the whole path from the root (a leading '/' is optional, '**' crosses
+ * directories), one without matches the name at any depth. A directory that matches
+ * leaves out everything below it. */
 int vigil_ctx__skipped(const vigil_ctx *ctx, const char *path, int is_dir)
 {
-	char abs[4200];
+	char rel[4200];
 	int n;
 	if (!ctx->skip_dirs && !ctx->skip_files)
 		return 0;
-	n = snprintf(abs, sizeof(abs), "/%s", path[0] == '/' ? path + 1 : path);
-	if (n < 0 || (size_t)n >= sizeof(abs))
+	while (*path == '/')
+		path++;
+	n = snprintf(rel, sizeof(rel), "%s", path);
+	if (n <= 0 || (size_t)n >= sizeof(rel))
 		return 0;
-	if (!is_dir && glob_any(ctx->skip_files, abs))
+	if (!is_dir && vigil_skip__match(ctx->skip_files, rel))
 		return 1;
 	if (!ctx->skip_dirs)
 		return 0;
-	if (is_dir && glob_any(ctx->skip_dirs, abs))
+	if (is_dir && vigil_skip__match(ctx->skip_dirs, rel))
 		return 1;
 	/* every directory above it */
 	for (int i = n - 1; i > 0; i--) {
-		if (abs[i] != '/')
+		if (rel[i] != '/')
 			continue;
-		abs[i] = '\0';
-		int hit = glob_any(ctx->skip_dirs, abs);
-		abs[i] = '/';
+		rel[i] = '\0';
+		int hit = vigil_skip__match(ctx->skip_dirs, rel);
+		rel[i] = '/';
 		if (hit)
 			return 1;
 	}

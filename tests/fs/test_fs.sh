@@ -137,8 +137,13 @@ $PY -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if "/deep/a/
 [ $rc = 2 ] && [ "$(wc -l < "$tmp/e1")" = 1 ] && pass "missing directory: exit 2, one line" || bad "missing dir: rc $rc $(cat "$tmp/e1")"
 "$VIGIL" fs "$r/Dockerfile" --db "$tmp/v.db" > /dev/null 2>"$tmp/e2"; rc=$?
 [ $rc = 2 ] && grep -q "needs a directory" "$tmp/e2" && pass "a file: needs a directory" || bad "file: rc $rc $(cat "$tmp/e2")"
-"$VIGIL" scan "$r" --skip-dirs x --db "$tmp/v.db" > /dev/null 2>"$tmp/e3"; rc=$?
-[ $rc = 2 ] && grep -q "source trees" "$tmp/e3" && pass "--skip-dirs on an image scan is a usage error" || bad "skip on image: rc $rc"
+# the skip globs apply to images and root filesystems too (no .gitignore there)
+"$VIGIL" scan "rootfs:$r" --scanners secret --db "$tmp/v.db" --format json > "$tmp/rf1" 2>/dev/null
+"$VIGIL" scan "rootfs:$r" --scanners secret --skip-dirs app --db "$tmp/v.db" --format json > "$tmp/rf2" 2>/dev/null
+n1=$($PY -c 'import json,sys; print(sum(1 for s in json.load(open(sys.argv[1]))["secrets"] if s["path"].startswith("/app/")))' "$tmp/rf1" 2>/dev/null)
+n2=$($PY -c 'import json,sys; print(sum(1 for s in json.load(open(sys.argv[1]))["secrets"] if s["path"].startswith("/app/")))' "$tmp/rf2" 2>/dev/null)
+[ "${n1:-0}" -gt 0 ] && [ "$n2" = 0 ] && pass "--skip-dirs on a root filesystem scan leaves the directory out ($n1 -> 0 secrets under /app)" ||
+  bad "skip on rootfs: /app secrets $n1 -> $n2"
 
 # 7. a hostile .gitignore: huge, with pathological patterns; the walk still ends
 h=$tmp/hostile; mkdir -p "$h/d"
