@@ -19,7 +19,8 @@ WORKDIR /src
 COPY Makefile ./
 COPY include ./include
 COPY src ./src
-COPY scripts/gen-man.sh ./scripts/gen-man.sh
+COPY scripts/gen-man.sh scripts/embed-web.sh ./scripts/
+COPY web ./web
 # the eBPF sensor's vmlinux.h comes from the running kernel's BTF (read-only /sys)
 RUN make -j2 build/vigil && strip build/vigil && scripts/gen-man.sh build/vigil > build/vigil.1
 

@@ -65,8 +65,8 @@ tar -czf "$tmp/m/alpine-secdb.tar.gz" -C "$tmp/m" alpine-secdb && rm -rf "$tmp/m
 "$VIGIL" db update --from "$tmp/m" --only alpine-secdb --db "$tmp/db" > "$tmp/up" 2>&1 ||
   { bad "db update failed: $(tail -3 "$tmp/up")"; exit 1; }
 
-"$VIGIL" scan -q --db "$tmp/db" --format json "$tmp/img" > "$tmp/r.json" 2> "$tmp/err"
-"$VIGIL" scan -q --db "$tmp/db" --format html -o "$tmp/report.html" "$tmp/img" 2>> "$tmp/err"
+"$VIGIL" scan -q --scanners all --db "$tmp/db" --format json "$tmp/img" > "$tmp/r.json" 2> "$tmp/err"
+"$VIGIL" scan -q --scanners all --db "$tmp/db" --format html -o "$tmp/report.html" "$tmp/img" 2>> "$tmp/err"
 rc=$?
 if [ $rc -ne 0 ] || [ ! -s "$tmp/report.html" ]; then bad "vigil scan --format html failed (exit $rc): $(tail -2 "$tmp/err")"; exit 1; fi
 cp "$tmp/report.html" "$art/report.html"
