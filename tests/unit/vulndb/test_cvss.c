@@ -116,3 +116,21 @@ TEST(test_cvss4__invalid_vectors)
 	CHECK(vigil_cvss4_base_score("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H") < 0);
 	CHECK(vigil_cvss4_base_score("CVSS:4.0//") < 0);
 }
+
+/* The qualitative rating scale of the CVSS v3.1 specification (section 5): None 0.0,
+ * Low 0.1-3.9, Medium 4.0-6.9, High 7.0-8.9, Critical 9.0-10.0; the bounds themselves. */
+TEST(test_cvss__rating_scale_bounds)
+{
+	static const struct {
+		double score;
+		const char *want;
+	} v[] = {
+		{0.1, "LOW"},  {3.9, "LOW"},  {4.0, "MEDIUM"},	 {6.9, "MEDIUM"},
+		{7.0, "HIGH"}, {8.9, "HIGH"}, {9.0, "CRITICAL"}, {10.0, "CRITICAL"},
+	};
+	CHECK(vigil_vdb__severity_of_score(0.0) == NULL);
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		const char *got = vigil_vdb__severity_of_score(v[i].score);
+		CHECK(got && strcmp(got, v[i].want) == 0);
+	}
+}
