@@ -260,6 +260,11 @@ uint64_t num_arg(const char *cmd, const char *opt, const char *v, int size, uint
 	return n;
 }
 
+/* The --skip-dirs / --skip-files pieces live until exit (at most 64 of each kind); kept
+ * here so they stay reachable from a global (leak checkers) after the command returns. */
+static char *skip_pool[2 * 64];
+static int nskip_pool;
+
 int image_opt(cli *c, const char *cmd, int o, const char *arg)
 {
 	switch (o) {
@@ -290,6 +295,8 @@ int image_opt(cli *c, const char *cmd, int o, const char *arg)
 				char *g = strndup(p, len);
 				if (!g)
 					die_usage(cmd, "out of memory");
+				if (nskip_pool < (int)(sizeof(skip_pool) / sizeof(skip_pool[0])))
+					skip_pool[nskip_pool++] = g; /* reachable until exit */
 				v[(*n)++] = g;
 				v[*n] = NULL;
 			}
