@@ -122,6 +122,10 @@ int cmd_pull(int argc, char **argv);
 void help_pull(void);
 /* $VIGIL_DB, else ~/.cache/vigil/db/vigil.db (the directory is created). */
 const char *default_db(char buf[4096]);
+struct vigil_jsonw;
+/* The database's fields (schema, build time, age, feeds) into the JSON object being written
+ * (`db status --format json`, `version --format json`). */
+void db_info_fields(struct vigil_jsonw *w, vigil_db *db);
 
 /* The commands, one file each. */
 int cmd_db(int argc, char **argv);

@@ -82,6 +82,41 @@ const char *default_db(char buf[4096])
 	return buf;
 }
 
+/* The database's fields in a JSON object being written (`db status`, `version`): schema,
+ * build time, age and the feeds with their counts. */
+void db_info_fields(struct vigil_jsonw *w, vigil_db *db)
+{
+	double age = 0;
+	vigil_jsonw_key(w, "schema_version");
+	vigil_jsonw_int(w, vigil_db_schema_version(db));
+	vigil_jsonw_key(w, "built");
+	vigil_jsonw_str(w, vigil_db_built(db));
+	if (vigil_db_age_days(db, &age) == 0) {
+		vigil_jsonw_key(w, "age_seconds");
+		vigil_jsonw_uint(w, age > 0 ? (uint64_t)(age * 86400) : 0);
+	}
+	vigil_jsonw_key(w, "feeds");
+	vigil_jsonw_arr_begin(w);
+	for (size_t i = 0; i < vigil_db_feed_count(db); i++) {
+		const vigil_db_feed_info *f = vigil_db_feed(db, i);
+		vigil_jsonw_obj_begin(w);
+		vigil_jsonw_key(w, "name");
+		vigil_jsonw_str(w, f->name);
+		vigil_jsonw_key(w, "source_date");
+		vigil_jsonw_str(w, f->source_date);
+		vigil_jsonw_key(w, "records");
+		vigil_jsonw_uint(w, f->records);
+		vigil_jsonw_key(w, "packages");
+		vigil_jsonw_uint(w, f->packages);
+		vigil_jsonw_key(w, "skipped");
+		vigil_jsonw_uint(w, f->skipped);
+		vigil_jsonw_key(w, "imported_at");
+		vigil_jsonw_str(w, f->imported_at);
+		vigil_jsonw_obj_end(w);
+	}
+	vigil_jsonw_arr_end(w);
+}
+
 static void db_info_print(vigil_db *db, const char *path, int json)
 {
 	double age = 0;
@@ -92,34 +127,7 @@ static void db_info_print(vigil_db *db, const char *path, int json)
 		vigil_jsonw_obj_begin(&w);
 		vigil_jsonw_key(&w, "path");
 		vigil_jsonw_str(&w, path);
-		vigil_jsonw_key(&w, "schema_version");
-		vigil_jsonw_int(&w, vigil_db_schema_version(db));
-		vigil_jsonw_key(&w, "built");
-		vigil_jsonw_str(&w, vigil_db_built(db));
-		if (age_ok) {
-			vigil_jsonw_key(&w, "age_seconds");
-			vigil_jsonw_uint(&w, age > 0 ? (uint64_t)(age * 86400) : 0);
-		}
-		vigil_jsonw_key(&w, "feeds");
-		vigil_jsonw_arr_begin(&w);
-		for (size_t i = 0; i < vigil_db_feed_count(db); i++) {
-			const vigil_db_feed_info *f = vigil_db_feed(db, i);
-			vigil_jsonw_obj_begin(&w);
-			vigil_jsonw_key(&w, "name");
-			vigil_jsonw_str(&w, f->name);
-			vigil_jsonw_key(&w, "source_date");
-			vigil_jsonw_str(&w, f->source_date);
-			vigil_jsonw_key(&w, "records");
-			vigil_jsonw_uint(&w, f->records);
-			vigil_jsonw_key(&w, "packages");
-			vigil_jsonw_uint(&w, f->packages);
-			vigil_jsonw_key(&w, "skipped");
-			vigil_jsonw_uint(&w, f->skipped);
-			vigil_jsonw_key(&w, "imported_at");
-			vigil_jsonw_str(&w, f->imported_at);
-			vigil_jsonw_obj_end(&w);
-		}
-		vigil_jsonw_arr_end(&w);
+		db_info_fields(&w, db);
 		vigil_jsonw_obj_end(&w);
 		vigil_jsonw_end(&w);
 		return;

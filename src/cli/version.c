@@ -82,28 +82,7 @@ int cmd_version(int argc, char **argv)
 		vigil_jsonw_key(&w, "present");
 		vigil_jsonw_bool(&w, db != NULL);
 		if (db) {
-			vigil_jsonw_key(&w, "schema_version");
-			vigil_jsonw_int(&w, vigil_db_schema_version(db));
-			vigil_jsonw_key(&w, "built");
-			vigil_jsonw_str(&w, vigil_db_built(db));
-			if (age_ok) {
-				vigil_jsonw_key(&w, "age_seconds");
-				vigil_jsonw_uint(&w, age > 0 ? (uint64_t)(age * 86400) : 0);
-			}
-			vigil_jsonw_key(&w, "feeds");
-			vigil_jsonw_arr_begin(&w);
-			for (size_t i = 0; i < vigil_db_feed_count(db); i++) {
-				const vigil_db_feed_info *f = vigil_db_feed(db, i);
-				vigil_jsonw_obj_begin(&w);
-				vigil_jsonw_key(&w, "name");
-				vigil_jsonw_str(&w, f->name);
-				vigil_jsonw_key(&w, "source_date");
-				vigil_jsonw_str(&w, f->source_date);
-				vigil_jsonw_key(&w, "records");
-				vigil_jsonw_uint(&w, f->records);
-				vigil_jsonw_obj_end(&w);
-			}
-			vigil_jsonw_arr_end(&w);
+			db_info_fields(&w, db);
 		} else {
 			vigil_jsonw_key(&w, "error");
 			vigil_jsonw_str(&w, why && *why ? why : "cannot open");
