@@ -28,11 +28,13 @@ static void cleanup(void)
 static int setup(void)
 {
 	static const unsigned scopes[3] = {VIGIL_SCOPE_READ, VIGIL_SCOPE_SCAN, VIGIL_SCOPE_ADMIN};
+	/* one name each: a token added under an existing name replaces it */
+	static const char *const names[3] = {"read", "scan", "admin"};
 	vigil_serve_opts o = VIGIL_SERVE_OPTS_INIT;
 	if (!mkdtemp(dir) || vigil_store_open(&srv.store, dir) < 0)
 		return -1;
 	for (int i = 0; i < 3; i++)
-		if (vigil_store_token_add(srv.store, tokens[i], "t", scopes[i]) < 0)
+		if (vigil_store_token_add(srv.store, tokens[i], names[i], scopes[i]) < 0)
 			return -1;
 	o.data_dir = dir;
 	o.db_path = "/nonexistent/vigil.db";
