@@ -94,7 +94,7 @@ static void special(vigil_buf *b, char kind, unsigned n, int placeholder)
 		}
 		for (int i = 0; i < 6; i++)
 			vigil_buf_putc(b, placeholder ? 'B' : d[i]);
-	} else if (kind == 'P') {
+	} else if (kind == 'P' || kind == 'Q') {
 		const char *h = "\x02\x01\x08pypi.org\x02";
 		while (*h)
 			m[k++] = (uint8_t)*h++;
@@ -103,7 +103,7 @@ static void special(vigil_buf *b, char kind, unsigned n, int placeholder)
 			m[k++] = (uint8_t)("0123456789abcdef-"[rnd(17)]);
 		m[k++] = 0; /* end of the header, no caveats, end of caveats */
 		m[k++] = 0;
-		m[k++] = 6;
+		m[k++] = kind == 'P' ? 6 : 7; /* {Q:N}: no signature field */
 		m[k++] = 32;
 		for (int i = 0; i < 32; i++)
 			m[k++] = (uint8_t)rnd(256);
@@ -143,7 +143,7 @@ static void fill(vigil_buf *b, const char *t, int placeholder)
 			while (*p >= '0' && *p <= '9')
 				n = n * 10 + (unsigned)(*p++ - '0');
 			/* p is at '}' */
-			if (kind == 'c' || kind == 'P' || kind == 'S') {
+			if (kind == 'c' || kind == 'P' || kind == 'Q' || kind == 'S') {
 				special(b, kind, n, placeholder);
 				continue;
 			}
@@ -800,11 +800,13 @@ TEST(test_secret__pypi_and_sentry_tokens_need_their_structure)
 	/* the prefix with random base64url after it: no macaroon */
 	fill(&b, "pypi-AgEIcHlwaS5vcmc{u:120}\n", 0);
 	CHECK(count_in("pypi-upload-token", (const char *)b.data) == 0);
-	/* a macaroon cut before its signature */
+	/* a macaroon cut before its signature, and one whose last field is not one */
 	fill(&b, "{P:36}", 0);
 	b.len -= 30;
 	vigil_buf_putc(&b, '\n');
 	vigil_buf_cstr(&b);
+	CHECK(count_in("pypi-upload-token", (const char *)b.data) == 0);
+	fill(&b, "{Q:36}\n", 0);
 	CHECK(count_in("pypi-upload-token", (const char *)b.data) == 0);
 
 	fill(&b, "{S:43}\n", 0);
