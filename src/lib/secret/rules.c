@@ -73,12 +73,15 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	     "\"private_key\"\\s{0,4}:\\s{0,4}\"-----BEGIN (?:RSA )?PRIVATE KEY-----\\\\n"
 	     "([A-Za-z0-9+/]{40,64})",
 	     NULL, 4.0),
-	/* the allowlist: keys published in the Firebase SDKs' own sources and tests, which
-	 * every application bundling those SDKs ships */
+	/* the allowlist: keys Google publishes in its SDKs, which every installation ships:
+	 * the Firebase SDKs' sources and tests, and the Cloud SDK's keys for anonymous
+	 * requests and error reports (gsutil, gcloud; package google-cloud-cli) */
 	RULEX("gcp-api-key", "GCP", "Google API key", "HIGH", "\\b(AIza[0-9A-Za-z_-]{35})" EB, NULL,
 	      3.0, NULL,
 	      "^AIza(?:SyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs|SyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c|"
-	      "SyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM|SyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU)$",
+	      "SyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM|SyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU|"
+	      "SyDnacJHrKma0048b13sh8cgxNUwulubmJM|SyCUuWyME_r4XylltWNeydEjKSkgXkvpVyU|"
+	      "SyAp4DSI_Z3-mK-B8U0t7GE34n74OWDJmak)$",
 	      VIGIL_SECRET_SCOPE_ANY, VIGIL_SECRET_CHECK_NONE),
 	PREFIXED("gcp-oauth-client-secret", "GCP", "Google OAuth client secret", "HIGH",
 		 "\\b(GOCSPX-[0-9A-Za-z_-]{28})" EB),

@@ -510,6 +510,16 @@ TEST(test_secret__sensitive_paths_and_allowlist)
 	CHECK((r = vigil_secret__path_rule("/etc/ssh/ssh_host_ed25519_key")) &&
 	      !strcmp(r->id, "sensitive-file-ssh-key"));
 	CHECK(vigil_secret__path_rule("/etc/ssh/ssh_host_ed25519_key.pub") == NULL);
+	/* the htpasswd program is not a password file; one in /etc/nginx is */
+	CHECK(vigil_secret__path_rule("/usr/bin/htpasswd") == NULL);
+	CHECK(vigil_secret__path_rule("/usr/sbin/htpasswd") == NULL);
+	CHECK((r = vigil_secret__path_rule("/etc/nginx/htpasswd")) &&
+	      !strcmp(r->id, "sensitive-file-htpasswd"));
+	/* Go's test sources in an installed toolchain; an application's are scanned */
+	CHECK(vigil_secret__path_allowed("/usr/share/go-1.19/src/net/url/url_test.go"));
+	CHECK(vigil_secret__path_allowed("/usr/lib/go/src/crypto/tls/example_test.go"));
+	CHECK(!vigil_secret__path_allowed("/app/internal/db_test.go"));
+	CHECK(!vigil_secret__path_allowed("/usr/share/go-1.19/src/net/url/url.go"));
 	CHECK(vigil_secret__path_rule("/usr/share/app/notes.p12.txt") == NULL);
 	/* names are matched ignoring case */
 	CHECK((r = vigil_secret__path_rule("/srv/KEY.P12")) &&
@@ -860,6 +870,8 @@ TEST(test_secret__look_alike_keys_and_published_sdk_keys)
 				      "SyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM'\n") == 0);
 	CHECK(count_in("gcp-api-key", "AIza"
 				      "SyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c\n") == 0);
+	CHECK(count_in("gcp-api-key", "ERROR_REPORTING_PARAM = 'AIza"
+				      "SyCUuWyME_r4XylltWNeydEjKSkgXkvpVyU'\n") == 0);
 	/* the same shape, another key */
 	fill(&b, "apiKey: 'AIzaSy{u:33}'\n", 0);
 	CHECK(count_in("gcp-api-key", (const char *)b.data) == 1);
