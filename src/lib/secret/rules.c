@@ -14,8 +14,9 @@
 #define EB "(?:[^0-9A-Za-z_-]|$)"
 /* end of a base64 token */
 #define EB64 "(?:[^0-9A-Za-z+/=]|$)"
-/* `name = value`, `name: value`, `"name": "value"`, `NAME=value` */
-#define ASSIGN "[\"']?\\s{0,4}[:=]{1,2}\\s{0,4}[\"']?"
+/* `name = value`, `name: value`, `"name": "value"`, `NAME=value`, and the quotes escaped
+ * (`\"`) inside a JSON or source string */
+#define ASSIGN "\\\\?[\"']?\\s{0,4}[:=]{1,2}\\s{0,4}\\\\?[\"']?"
 
 #define RULE(id, cat, title, sev, re, kw, ent)                                                     \
 	{                                                                                          \
@@ -410,8 +411,8 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	PREFIXED("settlemint-token", "SettleMint", "SettleMint access token", "HIGH",
 		 "\\b(sm_(?:pat|aat|sat)_[0-9A-Za-z]{16})\\b"),
 	RULE("sidekiq-secret", "Sidekiq", "Sidekiq Pro/Enterprise credentials", "HIGH",
-	     "(?i)BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM" ASSIGN
-	     "([0-9a-f]{8}:[0-9a-f]{8})\\b",
+	     "(?i)(?:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM" ASSIGN
+	     "|(?:enterprise|gems)\\.contribsys\\.com\\s{1,4})([0-9a-f]{8}:[0-9a-f]{8})\\b",
 	     NULL, 2.5),
 	RULE("sidekiq-url", "Sidekiq", "Sidekiq Pro/Enterprise gem source with credentials", "HIGH",
 	     "https?://([0-9a-f]{8}:[0-9a-f]{8})@(?:gems|enterprise)\\.contribsys\\.com", NULL,
@@ -554,9 +555,9 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	     "{6,128})",
 	     NULL, 3.0),
 	RULE("curl-auth-header", "CommandLine", "curl command with an authorization header", "HIGH",
-	     "\\bcurl\\b[^\\r\\n]{0,200}\\s(?:-H|--header)\\s{1,4}[\"']?(?i:authorization|x-api-"
-	     "key|"
-	     "private-token):\\s{0,4}(?i:bearer\\s|basic\\s|token\\s)?([^\\s\"'$]{12,512})",
+	     "\\bcurl\\b[^\\r\\n]{0,200}\\s(?:-H|--header)\\s{1,4}\\\\?[\"']?(?i:authorization|x-"
+	     "api-key|"
+	     "private-token):\\s{0,4}(?i:bearer\\s|basic\\s|token\\s)?([^\\s\"'$\\\\]{12,512})",
 	     NULL, 3.5),
 	/* ---- credentials in configuration files, by path ---- */
 	RULEX("kubernetes-dockerconfigjson", "Kubernetes",

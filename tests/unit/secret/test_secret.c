@@ -7,6 +7,7 @@
 #include "../test.h"
 #include "secret/secret_int.h"
 #include "samples.h"
+#include "docsamples.h"
 
 /* ---- helpers ---- */
 
@@ -948,4 +949,45 @@ TEST(test_secret__kubernetes_secret_manifests)
 	vigil_buf_free(&tok);
 	vigil_buf_free(&m);
 	vigil_buf_free(&pw);
+}
+
+/* The independent samples of docsamples.h in every shape: a plain file, a .env file, a
+ * YAML string, a JSON string, a line of source code and a shell history line; the
+ * positive is found in each, the near miss in none. */
+TEST(test_secret__documentation_samples_in_every_shape)
+{
+	static const char *const names[] = {"plain", "yaml", "json", "source", "history", ".env"};
+	vigil_secret_rules *rules = rules_all();
+	vigil_buf b = VIGIL_BUF_INIT, w = VIGIL_BUF_INIT;
+	found f;
+	int bad = 0, tried = 0;
+	CHECK(rules);
+	for (size_t k = 0; k < VIGIL_ARRAY_LEN(DOCSAMPLES); k++) {
+		const docsample *d = &DOCSAMPLES[k];
+		for (int kind = 0; kind < 6; kind++) {
+			for (int neg = 0; neg < 2; neg++) {
+				const char *path = kind == 5 ? "/app/.env" : "/app/config.txt";
+				fill(&b, neg ? d->neg : d->pos, 0);
+				vigil_buf_putc(&b, '\n');
+				vigil_buf_cstr(&b);
+				shape(&w, &b, kind == 5 ? 0 : kind);
+				scan_text(&f, rules, path, (const char *)w.data, w.len, 4096, 0);
+				tried++;
+				if (!neg && has(&f, d->id) < 1) {
+					printf("  %s: not found as %s: %s\n", d->id, names[kind],
+					       (const char *)w.data);
+					bad = 1;
+				}
+				if (neg && has(&f, d->id) > 0) {
+					printf("  %s: near miss reported as %s: %s\n", d->id,
+					       names[kind], (const char *)w.data);
+					bad = 1;
+				}
+			}
+		}
+	}
+	vigil_buf_free(&b);
+	vigil_buf_free(&w);
+	CHECK(tried >= 12 * 70);
+	CHECK(!bad);
 }
