@@ -275,6 +275,8 @@ static int accept(const vigil_secret__worker *w, const vigil_secret__rule *r, co
 		return vigil_secret__pypi_real(s, n);
 	case VIGIL_SECRET_CHECK_SENTRY:
 		return vigil_secret__sentry_real(s, n);
+	case VIGIL_SECRET_CHECK_JWTB64:
+		return vigil_secret__jwt_b64_real(s, n);
 	case VIGIL_SECRET_CHECK_URLPASS: {
 		/* the host of a URL, after the secret: documentation hosts are not secrets */
 		size_t after = (size_t)(s + n - w->buf);

@@ -289,3 +289,19 @@ long vigil_secret__b64decode(uint8_t *out, size_t cap, const uint8_t *p, size_t 
 {
 	return b64url(out, cap, p, n);
 }
+
+/* See secret_int.h. */
+int vigil_secret__jwt_b64_real(const uint8_t *p, size_t n)
+{
+	uint8_t buf[1800];
+	long len = b64url(buf, sizeof(buf), p, n);
+	if (len < 20)
+		return 0;
+	for (long i = 0; i < len; i++)
+		if (!isalnum(buf[i]) && buf[i] != '-' && buf[i] != '_' && buf[i] != '.' &&
+		    !(buf[i] == '\n' && i == len - 1))
+			return 0;
+	if (buf[len - 1] == '\n')
+		len--;
+	return vigil_secret__jwt_real(buf, (size_t)len);
+}

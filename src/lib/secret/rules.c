@@ -581,6 +581,11 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	RULEX("jwt", "JWT", "JSON Web Token", "MEDIUM",
 	      "\\b(eyJ[0-9A-Za-z_-]{8,300}\\.eyJ[0-9A-Za-z_-]{8,1200}\\.[0-9A-Za-z_-]{16,400})" EB,
 	      NULL, 3.0, NULL, NULL, VIGIL_SECRET_SCOPE_ANY, VIGIL_SECRET_CHECK_JWT),
+	/* a JWT wrapped in base64 again ("eyJ" encodes to "ZXlK"): a Kubernetes token file
+	 * copied into a config, a CI variable */
+	RULEX("jwt-base64", "JWT", "JSON Web Token, base64-encoded", "MEDIUM",
+	      "\\b(ZXlK[0-9A-Za-z+/]{40,2000}={0,2})" EB64, NULL, 3.0, NULL, NULL,
+	      VIGIL_SECRET_SCOPE_ANY, VIGIL_SECRET_CHECK_JWTB64),
 	/* ---- private keys ---- */
 	PEM("private-key-rsa", "RSA private key", "RSA PRIVATE KEY"),
 	PEM("private-key-ec", "EC private key", "EC PRIVATE KEY"),

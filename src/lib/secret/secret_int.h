@@ -31,6 +31,7 @@ enum {
 	VIGIL_SECRET_CHECK_PYPI,    /* a pypi.org macaroon */
 	VIGIL_SECRET_CHECK_SENTRY,  /* a Sentry organization token's payload */
 	VIGIL_SECRET_CHECK_K8SDATA, /* a Kubernetes Secret's data: decoded and scanned */
+	VIGIL_SECRET_CHECK_JWTB64,  /* base64 of a JWT */
 };
 
 /* A built-in rule as data (rules.c). Lists are space-separated. */
@@ -104,6 +105,8 @@ int vigil_secret__base62_crc_ok(const uint8_t *p, size_t n);
 /* Decodes base64 (standard or URL-safe; stops at '='); the length, or -1 on a byte
  * outside the alphabet or more than cap bytes. */
 long vigil_secret__b64decode(uint8_t *out, size_t cap, const uint8_t *p, size_t n);
+/* True when base64 decodes to a JWT that vigil_secret__jwt_real accepts. */
+int vigil_secret__jwt_b64_real(const uint8_t *p, size_t n);
 /* True when a "pypi-" token is a version 2 macaroon for pypi.org. */
 int vigil_secret__pypi_real(const uint8_t *p, size_t n);
 /* True when a "sntrys_" token holds a JSON payload with iat and org/url, and a secret. */

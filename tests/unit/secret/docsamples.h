@@ -69,6 +69,8 @@ static const docsample DOCSAMPLES[] = {
 	 "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwiaWF0IjoxNTE2MjM5MDIyfQ."
 	 "{u:43}",
 	 "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxMjM0NTY3ODkwIn0.{u:43}"},
+	{"jwt-base64", "kubectl config set-credentials ci --token=$(echo {J:0} | base64 -d)",
+	 "ZXlK{b:60}"},
 	/* providers without a rule before issue 18 */
 	{"adobe-client-secret", "client_secret=p8e-{a:32}", "p8e-{a:10}"},
 	{"airtable-pat", "Authorization: Bearer pat{a:14}.{h:64}", "pat{a:14}.{h:10}"},

@@ -3,9 +3,9 @@
  * {u:N} [A-Za-z0-9_-], {b:N} base64 [A-Za-z0-9+/], {U:N} [A-Z0-9], {l:N} [a-z0-9],
  * {3:N} base32 [A-Z2-7], {z:N} base32 [a-z2-7], {k:N} the age/bech32 alphabet; {c:6} the
  * base62 CRC-32 of the 30 characters before it, {P:N} a PyPI token (a pypi.org macaroon),
- * {S:N} a Sentry organization token (see special() in test_secret.c). A positive sample
- * fills them with random characters; the negative sample of the same rule fills them with one
- * repeated character (a placeholder), which the rule must not report. PEM headers are
+ * {J:0} base64 of a JWT, {S:N} a Sentry organization token (see special() in test_secret.c). A
+ * positive sample fills them with random characters; the negative sample of the same rule fills
+ * them with one repeated character (a placeholder), which the rule must not report. PEM headers are
  * written in two pieces so that no credential scanner mistakes this source for a key. */
 typedef struct sample {
 	const char *id, *path, *tmpl;
@@ -294,6 +294,7 @@ static const sample SAMPLES[] = {
 	{"kubernetes-dockerconfigjson", NULL, "data:\n  .dockerconfigjson: {b:120}\n"},
 	{"maven-settings-password", "/root/.m2/settings.xml",
 	 "<server><password>{a:20}</password></server>\n"},
+	{"jwt-base64", NULL, "SA_TOKEN_B64={J:0}\n"},
 	{"tailscale-key", NULL, "TS_AUTHKEY=tskey-auth-{a:12}CNTRL-{a:40}\n"},
 	{"kubernetes-secret-data", "/app/k8s/db-secret.yaml",
 	 "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  password: "
