@@ -149,6 +149,12 @@ if ! "$VIGIL" db update --from "$vd" --db "$tmp/full.db" >"$tmp/full.out" 2>&1; 
     bad "db update --from ../shared/vulndata failed: $(tail -2 "$tmp/full.out")"
     exit 1
 fi
+# ---- vendor words: every feed's own severity word in the database against the raw feed ----
+if r=$($PY "$top/tests/severity/vendor_words.py" "$tmp/full.db" "$vd" 2>&1); then
+    pass "vendor severity words equal the raw feeds' by each feed's documented scale: $(echo "$r" | tr '\n' ';')"
+else
+    bad "vendor severity words differ from the raw feeds: $(echo "$r" | head -12 | tr '\n' ';')"
+fi
 images=()
 if d=$("$fx/make-golden-debian.sh" 2>/dev/null); then images+=("debian-11 $d/oci"); else skip "debian fixture not built"; fi
 if d=$("$fx/make-golden-alpine.sh" 2>/dev/null); then images+=("alpine-3.9.6-old $d/oci-3.9.6-old"); else skip "alpine fixture not built"; fi
