@@ -197,6 +197,16 @@ EOF
         bad "$name: $r"
     fi
 done
+# every finding of every family's golden image against the raw feed its severity names
+reports=()
+for entry in "${images[@]}"; do [ -s "$tmp/${entry%% *}.json" ] && reports+=("$tmp/${entry%% *}.json"); done
+if [ ${#reports[@]} -eq 0 ]; then
+    bad "no golden scan report to check against the raw feeds"
+elif r=$($PY "$top/tests/severity/golden_severity.py" "$vd" "${reports[@]}" 2>&1); then
+    pass "every rated finding of ${#reports[@]} golden images agrees with the raw feed it names: $(echo "$r" | tr '\n' ';')"
+else
+    bad "findings disagree with the raw feed they name: $(echo "$r" | head -12 | tr '\n' ';')"
+fi
 # the RPM fixture's findings are AlmaLinux errata, each of which carries a severity
 if [ -f "$tmp/rhel8-rpm.json" ] && ! $PY -c '
 import json, sys
