@@ -119,6 +119,34 @@ int vigil_rt__containers_new(rt_containers **out, const char *runc_root, const c
 const rt_container *vigil_rt__containers_get(rt_containers *cs, unsigned long long cgid);
 void vigil_rt__containers_free(rt_containers *cs);
 
+/* Calls cb for every container in runc's state whose cgroup exists, with its init pid. */
+void vigil_rt__containers_each(rt_containers *cs,
+			       void (*cb)(const rt_container *c, int pid, void *payload),
+			       void *payload);
+/* 1 when runc's state files changed since the last call (0 the first time they are empty) */
+int vigil_rt__containers_changed(rt_containers *cs);
+
+/* guard.c: the deny-exec policy (fanotify FAN_OPEN_EXEC_PERM) */
+typedef struct rt_guard rt_guard;
+typedef struct rt_guard_denial {
+	unsigned pid;
+	char comm[VRT_COMM + 1];
+	char path[VRT_PATH];	/* inside the container when it can be told */
+	char reason[80];
+	char result[64];	/* "denied" or "failed: ..." */
+	long long exe_ctime;
+	rt_container c;
+} rt_guard_denial;
+int vigil_rt__guard_open(rt_guard **out, char *err, size_t errlen);
+/* Guards container c whose init process is pid: 0 (msg says what was marked), 1 when
+ * already guarded, or -errno (msg says why). */
+int vigil_rt__guard_add(rt_guard *g, const rt_container *c, int pid, char *msg, size_t n);
+/* Moves up to max queued denials into out; returns how many. */
+size_t vigil_rt__guard_take(rt_guard *g, rt_guard_denial *out, size_t max);
+void vigil_rt__guard_counts(rt_guard *g, unsigned long long *allowed, unsigned long long *denied);
+void vigil_rt__guard_close(rt_guard *g);
+int vigil_rt__guard_probe(void);
+
 /* sensor.c */
 typedef struct rt_sensor rt_sensor;
 typedef int (*rt_sensor_cb)(const struct vrt_event *e, void *payload);
