@@ -3,6 +3,7 @@
 #define VIGIL_RT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "event.h"
 #include "vigil.h"
@@ -146,6 +147,15 @@ size_t vigil_rt__guard_take(rt_guard *g, rt_guard_denial *out, size_t max);
 void vigil_rt__guard_counts(rt_guard *g, unsigned long long *allowed, unsigned long long *denied);
 void vigil_rt__guard_close(rt_guard *g);
 int vigil_rt__guard_probe(void);
+
+/* post.c: alerts to vigil serve (a bounded queue and a posting thread) */
+typedef struct rt_post rt_post;
+int vigil_rt__post_open(rt_post **out, const char *url, const char *token, char *err,
+			size_t errlen);
+/* Queues one alert (JSON); never blocks: dropped and counted when the queue is full. */
+void vigil_rt__post_queue(rt_post *p, const char *alert);
+/* Posts what is queued, stops the thread and prints the counts on log (may be NULL). */
+void vigil_rt__post_close(rt_post *p, FILE *log);
 
 /* sensor.c */
 typedef struct rt_sensor rt_sensor;

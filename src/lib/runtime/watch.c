@@ -37,6 +37,7 @@ typedef struct watch {
 	rt_containers *cs;
 	rt_sensor *sensor;
 	rt_guard *guard;
+	rt_post *post;
 	proc_ent *procs;
 	dedup_ent *dedup;
 	unsigned long long events, alerts, deduped, limited;
@@ -339,6 +340,8 @@ static void emit(watch *w, json_t *j, const char *prio, const char *out)
 	fflush(w->o->out);
 	if (w->o->syslog && s)
 		syslog(LOG_DAEMON | syslog_level(prio), "%s", s);
+	if (w->post && s)
+		vigil_rt__post_queue(w->post, s);
 	free(s);
 }
 
@@ -751,6 +754,12 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto done;
 	}
+	if (o->serve_url &&
+	    (error = vigil_rt__post_open(&w.post, o->serve_url, o->serve_token ? o->serve_token : "",
+					 err, errlen)) < 0)
+		goto done;
+	if (o->syslog)
+		openlog("vigil-watch", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	if (o->replay) {
 		error = run_replay(&w, err, errlen);
 		goto done;
@@ -766,8 +775,6 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 			goto done;
 		guard_sync(&w);
 	}
-	if (o->syslog)
-		openlog("vigil-watch", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	fprintf(log, "vigil watch: ready (%zu rules enabled%s, sensor attached: exec, exit, %s)\n",
 		nen, w.guard ? ", deny-exec guard on" : "",
 		"open, connect, ptrace, setuid/setgid, mount, modules, memfd, packet sockets, "
@@ -813,6 +820,7 @@ done:
 		fprintf(log, "vigil watch: deny-exec: %llu execs allowed, %llu denied\n", ga, gd);
 	}
 	vigil_rt__guard_close(w.guard);
+	vigil_rt__post_close(w.post, log);
 	if (o->syslog)
 		closelog();
 	vigil_rt__sensor_close(w.sensor);
