@@ -90,14 +90,17 @@ static int decide(rt_guard *g, int fd, unsigned pid, rt_guard_denial *d)
 	path[n > 0 ? n : 0] = 0;
 	/* the path inside the container: the mount point plus the part below its root */
 	{
-		size_t pl = strlen(m->host_prefix);
+		size_t pl = strlen(m->host_prefix), il;
+		const char *rest = NULL;
 		if (pl && !strncmp(path, m->host_prefix, pl) && (path[pl] == '/' || !path[pl]))
-			snprintf(d->path, sizeof(d->path), "%s%s",
-				 strcmp(m->inside, "/") ? m->inside : "", path + pl);
+			rest = path + pl;
 		else if (!strcmp(m->host_prefix, "/"))
-			snprintf(d->path, sizeof(d->path), "%s%s",
-				 strcmp(m->inside, "/") ? m->inside : "", path);
-		else
+			rest = path;
+		if (rest) { /* mount point + the rest, truncated to the buffer */
+			il = strcmp(m->inside, "/") ? strnlen(m->inside, sizeof(d->path) - 1) : 0;
+			memcpy(d->path, m->inside, il);
+			cpy(d->path + il, sizeof(d->path) - il, rest);
+		} else
 			cpy(d->path, sizeof(d->path), path);
 	}
 	cpy(d->reason, sizeof(d->reason),

@@ -33,9 +33,11 @@ enum rt_field {
 	F_FD_FILENAME,
 	F_FD_WRITE,
 	F_FD_TRUNC,
+	F_FD_NEWNAME, /* rename: the new path */
 	F_NET_FAMILY,
 	F_NET_IP,
 	F_NET_PORT,
+	F_NET_FIRST, /* net.first_connect: the container's first IPv4/IPv6 connect seen */
 	F_PTRACE_REQUEST,
 	F_PTRACE_PID,
 	F_SETUID_UID,
@@ -89,6 +91,7 @@ typedef struct rt_view {
 	const char *cmdline;  /* "name arg1 arg2" of the process, or NULL */
 	const char *pcmdline; /* of the parent, or NULL */
 	long long exe_ctime;  /* ctime of the executable (0 unknown) */
+	int first_connect;    /* connect: the first non-loopback one of this container */
 } rt_view;
 
 /* Writes the value of field f for v into buf (size n); 0 when the field applies to the

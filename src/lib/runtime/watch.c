@@ -45,7 +45,11 @@ typedef struct watch {
 	long long tok_time;
 	rt_container replay_c;
 	int replay_has_c;
+	unsigned long long *connected; /* FIRST_SLOTS hashes of containers that connected */
+	size_t nconnected;
 } watch;
+
+#define FIRST_SLOTS 4096
 
 static long long mono_ns(void)
 {
@@ -516,6 +520,31 @@ static void guard_sync(watch *w)
 			guard_alert(w, &d[i]);
 }
 
+/* 1 when this is the first IPv4/IPv6 connect, not to loopback, of container id since the
+ * agent started (an open-addressing set of container id hashes; when full, nothing is
+ * "first" any more rather than everything) */
+static int first_connect(watch *w, const char *id, const struct vrt_event *e)
+{
+	static const unsigned char v6lo[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+	unsigned long long h;
+	size_t i;
+
+	if ((e->a[0] == 2 && e->addr[0] == 127) || (e->a[0] == 10 && !memcmp(e->addr, v6lo, 16)))
+		return 0;
+	h = fnv(id, 0xcbf29ce484222325ULL) | 1;
+	for (i = h % FIRST_SLOTS;; i = (i + 1) % FIRST_SLOTS) {
+		if (w->connected[i] == h)
+			return 0;
+		if (!w->connected[i])
+			break;
+	}
+	if (w->nconnected >= FIRST_SLOTS / 2)
+		return 0;
+	w->connected[i] = h;
+	w->nconnected++;
+	return 1;
+}
+
 static int on_event(const struct vrt_event *e, void *payload)
 {
 	watch *w = payload;
@@ -551,6 +580,8 @@ static int on_event(const struct vrt_event *e, void *payload)
 	if (e->apid[0])
 		proc_lookup(w, e->apid[0], &pexe, &pcmd);
 	v.pcmdline = pcmd;
+	if (e->type == VRT_CONNECT && !v.c->host && (e->a[0] == 2 || e->a[0] == 10))
+		v.first_connect = first_connect(w, v.c->id, e);
 	if (e->type != VRT_EXIT)
 		for (size_t i = 0; i < vigil_rt__rule_count(w->rules); i++)
 			if (vigil_rt__rule_match(w->rules, i, &v))
@@ -749,7 +780,8 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 	w.tokens = o->rate ? o->rate : 100;
 	vigil_rules_count(o->rules, &nen);
 	if (!(w.procs = calloc(PROC_SLOTS, sizeof(*w.procs))) ||
-	    !(w.dedup = calloc(DEDUP_SLOTS, sizeof(*w.dedup)))) {
+	    !(w.dedup = calloc(DEDUP_SLOTS, sizeof(*w.dedup))) ||
+	    !(w.connected = calloc(FIRST_SLOTS, sizeof(*w.connected)))) {
 		error = VIGIL_ENOMEM;
 		snprintf(err, errlen, "out of memory");
 		goto done;
@@ -827,5 +859,6 @@ done:
 	vigil_rt__containers_free(w.cs);
 	free(w.procs);
 	free(w.dedup);
+	free(w.connected);
 	return error;
 }
