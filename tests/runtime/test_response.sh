@@ -188,6 +188,10 @@ else
     fail deny-exec-new-container-guarded "never guarded: $(cat "$TMP/deny.err")"
 fi
 
+# a removed container is forgotten (its mounts leave the guard's table)
+runc --root "$RUNC_ROOT" delete -f "$ID-late" >/dev/null 2>&1
+if wait_for "$TMP/deny.err" "deny-exec forgot"; then pass "deny-exec-forgets-removed-container ($(grep -m1 'forgot' "$TMP/deny.err" | sed 's/.*: //'))"
+else fail deny-exec-forgets-removed-container "$(tail -2 "$TMP/deny.err")"; fi
 kill "$WPID"; wait "$WPID" 2>/dev/null; WPID=
 if grep -qE 'deny-exec: [0-9]+ execs allowed, [1-9][0-9]* denied' "$TMP/deny.err"; then
     pass "deny-exec-counts ($(grep -oE '[0-9]+ execs allowed, [0-9]+ denied' "$TMP/deny.err"))"

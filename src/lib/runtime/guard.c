@@ -29,6 +29,7 @@ typedef struct gmount {
 	char inside[VRT_PATH];	    /* its mount point inside the container */
 	rt_container c;
 	int used;
+	unsigned long long seen; /* sweep generation in which its container was last listed */
 } gmount;
 
 struct rt_guard {
@@ -40,6 +41,7 @@ struct rt_guard {
 	rt_guard_denial queue[QUEUE];
 	size_t qhead, qlen;
 	unsigned long long allowed, denied, queue_lost;
+	unsigned long long gen; /* current sweep (vigil_rt__guard_sweep) */
 };
 
 static int mnt_id_of(int dirfd, const char *path, int flags, unsigned long long *out,
@@ -242,6 +244,7 @@ static int mark(rt_guard *g, const char *path, const char *inside, const rt_cont
 	if (m) {
 		memset(m, 0, sizeof(*m));
 		m->used = 1;
+		m->seen = g->gen;
 		m->mnt_id = mnt;
 		m->all_new = all_new;
 		m->c = *c;
@@ -274,6 +277,10 @@ int vigil_rt__guard_add(rt_guard *g, const rt_container *c, int pid, char *msg, 
 		if (g->mounts[i].used && g->mounts[i].mnt_id == root_mnt &&
 		    !strcmp(g->mounts[i].c.id, c->id))
 			already = 1;
+	if (already) /* still there: keep all its mounts through the sweep */
+		for (size_t i = 0; i < MOUNTS; i++)
+			if (g->mounts[i].used && !strcmp(g->mounts[i].c.id, c->id))
+				g->mounts[i].seen = g->gen;
 	pthread_mutex_unlock(&g->lock);
 	if (already)
 		return 1;
@@ -301,6 +308,26 @@ int vigil_rt__guard_add(rt_guard *g, const rt_container *c, int pid, char *msg, 
 	snprintf(msg, n, "%d mount%s marked (root%s)", marked, marked == 1 ? "" : "s",
 		 marked > 1 ? " and tmpfs" : "");
 	return 0;
+}
+
+void vigil_rt__guard_sweep_begin(rt_guard *g)
+{
+	pthread_mutex_lock(&g->lock);
+	g->gen++;
+	pthread_mutex_unlock(&g->lock);
+}
+
+size_t vigil_rt__guard_sweep_end(rt_guard *g)
+{
+	size_t n = 0;
+	pthread_mutex_lock(&g->lock);
+	for (size_t i = 0; i < MOUNTS; i++)
+		if (g->mounts[i].used && g->mounts[i].seen != g->gen) {
+			g->mounts[i].used = 0; /* its container is gone (the kernel drops the mark) */
+			n++;
+		}
+	pthread_mutex_unlock(&g->lock);
+	return n;
 }
 
 size_t vigil_rt__guard_take(rt_guard *g, rt_guard_denial *out, size_t max)

@@ -145,6 +145,10 @@ int vigil_rt__guard_open(rt_guard **out, char *err, size_t errlen);
 /* Guards container c whose init process is pid: 0 (msg says what was marked), 1 when
  * already guarded, or -errno (msg says why). */
 int vigil_rt__guard_add(rt_guard *g, const rt_container *c, int pid, char *msg, size_t n);
+/* A sweep: begin, guard_add every container still there, end forgets the mounts of the
+ * others (returns how many). */
+void vigil_rt__guard_sweep_begin(rt_guard *g);
+size_t vigil_rt__guard_sweep_end(rt_guard *g);
 /* Moves up to max queued denials into out; returns how many. */
 size_t vigil_rt__guard_take(rt_guard *g, rt_guard_denial *out, size_t max);
 void vigil_rt__guard_counts(rt_guard *g, unsigned long long *allowed, unsigned long long *denied);

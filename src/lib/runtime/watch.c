@@ -513,8 +513,16 @@ static void guard_sync(watch *w)
 	size_t n;
 	if (!w->guard)
 		return;
-	if (vigil_rt__containers_changed(w->cs))
+	if (vigil_rt__containers_changed(w->cs)) {
+		vigil_rt__guard_sweep_begin(w->guard);
 		vigil_rt__containers_each(w->cs, guard_one, w);
+		if ((n = vigil_rt__guard_sweep_end(w->guard)) > 0) {
+			FILE *log = w->o->log ? w->o->log : stderr;
+			fprintf(log, "vigil watch: deny-exec forgot %zu mounts of removed containers\n",
+				n);
+			fflush(log);
+		}
+	}
 	while ((n = vigil_rt__guard_take(w->guard, d, 16)) > 0)
 		for (size_t i = 0; i < n; i++)
 			guard_alert(w, &d[i]);
