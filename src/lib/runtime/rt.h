@@ -148,6 +148,8 @@ int vigil_rt__guard_add(rt_guard *g, const rt_container *c, int pid, char *msg, 
 /* A sweep: begin, guard_add every container still there, end forgets the mounts of the
  * others (returns how many). */
 void vigil_rt__guard_sweep_begin(rt_guard *g);
+/* 1 when the answering thread got SCHED_FIFO */
+int vigil_rt__guard_realtime(const rt_guard *g);
 size_t vigil_rt__guard_sweep_end(rt_guard *g);
 /* Moves up to max queued denials into out; returns how many. */
 size_t vigil_rt__guard_take(rt_guard *g, rt_guard_denial *out, size_t max);

@@ -813,6 +813,8 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 	if (o->deny_exec) {
 		if ((error = vigil_rt__guard_open(&w.guard, err, errlen)) < 0)
 			goto done;
+		fprintf(log, "vigil watch: deny-exec: fanotify FAN_OPEN_EXEC_PERM, answering thread %s\n",
+			vigil_rt__guard_realtime(w.guard) ? "SCHED_FIFO" : "normal priority");
 		guard_sync(&w);
 	}
 	fprintf(log, "vigil watch: ready (%zu rules enabled%s, sensor attached: exec, exit, %s)\n",
