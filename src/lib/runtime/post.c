@@ -124,6 +124,15 @@ static void *post_thread(void *payload)
 				p->failed += n;
 				snprintf(p->last_error, sizeof(p->last_error), "%s",
 					 body ? why : "out of memory");
+				/* stopping with the server failing: do not make the agent wait
+				 * for the rest of the queue, count it as failed */
+				while (p->stop && p->len) {
+					p->bytes -= strlen(p->q[p->head]);
+					free(p->q[p->head]);
+					p->head = (p->head + 1) % QUEUE;
+					p->len--;
+					p->failed++;
+				}
 			}
 			pthread_mutex_unlock(&p->lock);
 		}
