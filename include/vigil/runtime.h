@@ -36,8 +36,8 @@ void vigil_rules_free(vigil_rules *r);
 enum {
 	VIGIL_WATCH_ACTION_NONE = 0,
 	VIGIL_WATCH_ACTION_KILL = 1,
-	VIGIL_WATCH_ACTION_DENY = 2,  /* deny the container's egress (cgroup connect4/6) */
-	VIGIL_WATCH_ACTION_PAUSE = 3  /* freeze the container (cgroup v2 cgroup.freeze) */
+	VIGIL_WATCH_ACTION_DENY = 2, /* deny the container's egress (cgroup connect4/6) */
+	VIGIL_WATCH_ACTION_PAUSE = 3 /* freeze the container (cgroup v2 cgroup.freeze) */
 };
 enum { VIGIL_WATCH_JSON = 0, VIGIL_WATCH_TEXT = 1 };
 

@@ -10,8 +10,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static int check(const char *rule, const char *priority, const char *container,
-		 const char *body, void *payload)
+static int check(const char *rule, const char *priority, const char *container, const char *body,
+		 void *payload)
 {
 	size_t *n = payload;
 	if (!rule || !*rule || strlen(rule) > 256 || !priority || !body || body[0] != '{' ||

@@ -25,7 +25,7 @@
 
 typedef struct gmount {
 	unsigned long long mnt_id;
-	int all_new; /* tmpfs: nothing on it is in the image */
+	int all_new;		    /* tmpfs: nothing on it is in the image */
 	char host_prefix[VRT_PATH]; /* the mount's root as the agent sees it */
 	char inside[VRT_PATH];	    /* its mount point inside the container */
 	rt_container c;
@@ -265,6 +265,25 @@ static int mark(rt_guard *g, const char *path, const char *inside, const rt_cont
 	return m ? 0 : -ENOSPC;
 }
 
+/* copies the idx-th space-separated word of s into out (size n); -1 when missing or too
+ * long */
+static int word(const char *s, int idx, char *out, size_t n)
+{
+	size_t l;
+	for (int i = 0; i < idx; i++) {
+		s += strcspn(s, " \n");
+		if (*s != ' ')
+			return -1;
+		s++;
+	}
+	l = strcspn(s, " \n");
+	if (!l || l >= n)
+		return -1;
+	memcpy(out, s, l);
+	out[l] = 0;
+	return 0;
+}
+
 int vigil_rt__guard_add(rt_guard *g, const rt_container *c, int pid, char *msg, size_t n)
 {
 	char path[VRT_PATH + 64], line[1024];
@@ -303,11 +322,10 @@ int vigil_rt__guard_add(rt_guard *g, const rt_container *c, int pid, char *msg, 
 	snprintf(path, sizeof(path), "/proc/%d/mountinfo", pid);
 	if ((f = fopen(path, "re"))) {
 		while (fgets(line, sizeof(line), f)) {
-			char mp[VRT_PATH], *sep = strstr(line, " - ");
-			char fstype[32];
-			if (!sep || sscanf(line, "%*s %*s %*s %*s %255s", mp) != 1 ||
-			    sscanf(sep + 3, "%31s", fstype) != 1 || strcmp(fstype, "tmpfs") ||
-			    strchr(mp, '\\'))
+			char mp[VRT_PATH], fstype[32], *sep = strstr(line, " - ");
+			if (!sep || word(line, 4, mp, sizeof(mp)) < 0 ||
+			    word(sep + 3, 0, fstype, sizeof(fstype)) < 0 ||
+			    strcmp(fstype, "tmpfs") || strchr(mp, '\\'))
 				continue;
 			snprintf(path, sizeof(path), "/proc/%d/root%s", pid, mp);
 			if (mark(g, path, mp, c, 1) == 0)
@@ -333,7 +351,8 @@ size_t vigil_rt__guard_sweep_end(rt_guard *g)
 	pthread_mutex_lock(&g->lock);
 	for (size_t i = 0; i < MOUNTS; i++)
 		if (g->mounts[i].used && g->mounts[i].seen != g->gen) {
-			g->mounts[i].used = 0; /* its container is gone (the kernel drops the mark) */
+			g->mounts[i].used =
+				0; /* its container is gone (the kernel drops the mark) */
 			n++;
 		}
 	pthread_mutex_unlock(&g->lock);

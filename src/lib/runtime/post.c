@@ -11,8 +11,8 @@
 
 #include "runtime/rt.h"
 
-#define QUEUE 4096	   /* alerts waiting */
-#define BATCH 100	   /* alerts per request */
+#define QUEUE 4096	      /* alerts waiting */
+#define BATCH 100	      /* alerts per request */
 #define QUEUE_BYTES (8 << 20) /* bytes waiting */
 
 struct rt_post {
@@ -143,8 +143,7 @@ static void *post_thread(void *payload)
 	return NULL;
 }
 
-int vigil_rt__post_open(rt_post **out, const char *url, const char *token, char *err,
-			size_t errlen)
+int vigil_rt__post_open(rt_post **out, const char *url, const char *token, char *err, size_t errlen)
 {
 	rt_post *p;
 	size_t ul = strlen(url);
@@ -212,7 +211,8 @@ void vigil_rt__post_close(rt_post *p, FILE *log)
 		pthread_join(p->thread, NULL);
 	}
 	if (log)
-		fprintf(log, "vigil watch: serve: %llu alerts posted, %llu failed, %llu dropped%s%s%s\n",
+		fprintf(log,
+			"vigil watch: serve: %llu alerts posted, %llu failed, %llu dropped%s%s%s\n",
 			p->posted, p->failed, p->dropped, p->last_error[0] ? " (last error: " : "",
 			p->last_error, p->last_error[0] ? ")" : "");
 	for (size_t i = 0; i < p->len; i++)

@@ -135,9 +135,9 @@ typedef struct rt_guard rt_guard;
 typedef struct rt_guard_denial {
 	unsigned pid;
 	char comm[VRT_COMM + 1];
-	char path[VRT_PATH];	/* inside the container when it can be told */
+	char path[VRT_PATH]; /* inside the container when it can be told */
 	char reason[80];
-	char result[64];	/* "denied" or "failed: ..." */
+	char result[64]; /* "denied" or "failed: ..." */
 	long long exe_ctime;
 	rt_container c;
 } rt_guard_denial;

@@ -456,9 +456,9 @@ static void guard_alert(watch *w, const rt_guard_denial *d)
 	json_t *j = json_object(), *c = json_object(), *p = json_object(), *act = json_object();
 	json_t *tags = json_array(), *ev = json_object();
 
-	snprintf(out, sizeof(out), "exec of %s denied in container %s (image %s, process %s %u: %s)",
-		 d->path, d->c.id, d->c.image[0] ? d->c.image : "unknown", d->comm, d->pid,
-		 d->reason);
+	snprintf(out, sizeof(out),
+		 "exec of %s denied in container %s (image %s, process %s %u: %s)", d->path,
+		 d->c.id, d->c.image[0] ? d->c.image : "unknown", d->comm, d->pid, d->reason);
 	iso_time(tbuf, sizeof(tbuf));
 	w->alerts++;
 	json_object_set_new(j, "time", json_string(tbuf));
@@ -502,8 +502,7 @@ static void guard_one(const rt_container *c, int pid, void *payload)
 	if (e == 0)
 		fprintf(log, "vigil watch: deny-exec guards container %s: %s\n", c->id, msg);
 	else if (e < 0)
-		fprintf(log, "vigil watch: deny-exec cannot guard container %s: %s\n", c->id,
-			msg);
+		fprintf(log, "vigil watch: deny-exec cannot guard container %s: %s\n", c->id, msg);
 	fflush(log);
 }
 
@@ -518,7 +517,8 @@ static void guard_sync(watch *w)
 		vigil_rt__containers_each(w->cs, guard_one, w);
 		if ((n = vigil_rt__guard_sweep_end(w->guard)) > 0) {
 			FILE *log = w->o->log ? w->o->log : stderr;
-			fprintf(log, "vigil watch: deny-exec forgot %zu mounts of removed containers\n",
+			fprintf(log,
+				"vigil watch: deny-exec forgot %zu mounts of removed containers\n",
 				n);
 			fflush(log);
 		}
@@ -795,8 +795,8 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 		goto done;
 	}
 	if (o->serve_url &&
-	    (error = vigil_rt__post_open(&w.post, o->serve_url, o->serve_token ? o->serve_token : "",
-					 err, errlen)) < 0)
+	    (error = vigil_rt__post_open(&w.post, o->serve_url,
+					 o->serve_token ? o->serve_token : "", err, errlen)) < 0)
 		goto done;
 	if (o->syslog)
 		openlog("vigil-watch", LOG_PID | LOG_NDELAY, LOG_DAEMON);
@@ -813,7 +813,9 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 	if (o->deny_exec) {
 		if ((error = vigil_rt__guard_open(&w.guard, err, errlen)) < 0)
 			goto done;
-		fprintf(log, "vigil watch: deny-exec: fanotify FAN_OPEN_EXEC_PERM, answering thread %s\n",
+		fprintf(log,
+			"vigil watch: deny-exec: fanotify FAN_OPEN_EXEC_PERM, answering thread "
+			"%s\n",
 			vigil_rt__guard_realtime(w.guard) ? "SCHED_FIFO" : "normal priority");
 		guard_sync(&w);
 	}

@@ -70,9 +70,10 @@ static int one(json_t *a, size_t idx, vigil_serve_runtime_cb cb, void *payload, 
 	c = json_object_get(a, "container");
 	if (c && !json_is_null(c)) {
 		json_t *id = json_object_get(c, "id");
-		if (!json_is_object(c) || !json_is_string(id) || strlen(json_string_value(id)) > MAX_NAME) {
-			snprintf(msg, msglen, "alert %zu: \"container\" must be an object with an id",
-				 idx);
+		if (!json_is_object(c) || !json_is_string(id) ||
+		    strlen(json_string_value(id)) > MAX_NAME) {
+			snprintf(msg, msglen,
+				 "alert %zu: \"container\" must be an object with an id", idx);
 			return VIGIL_EFORMAT;
 		}
 		cid = json_string_value(id);
@@ -155,9 +156,9 @@ static void post(vigil_server *srv, const vigil_serve_req *req, int *status, cha
 	if (n < 0) {
 		/* the alerts before a bad one are stored: say which */
 		fail_json(status, out,
-			  n == VIGIL_ELIMIT	? 413
-			  : n == VIGIL_EFORMAT	? 400
-						: 500,
+			  n == VIGIL_ELIMIT    ? 413
+			  : n == VIGIL_EFORMAT ? 400
+					       : 500,
 			  "%s (%zu stored)", msg[0] ? msg : vigil_store_error(),
 			  json_array_size(st.ids));
 	} else {

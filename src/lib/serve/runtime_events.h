@@ -9,8 +9,8 @@ struct vigil_serve_req;
 
 /* Called for every valid alert: rule, priority, container id (or NULL) and the alert as
  * compact JSON; a negative return stops the parse with that error. */
-typedef int (*vigil_serve_runtime_cb)(const char *rule, const char *priority,
-				      const char *container, const char *body, void *payload);
+typedef int (*vigil_serve_runtime_cb)(const char *rule, const char *priority, const char *container,
+				      const char *body, void *payload);
 
 /* Checks a POST body (one alert object or an array of up to 500) and hands each alert to
  * cb in order: the number of alerts, or VIGIL_EFORMAT / VIGIL_ELIMIT / the callback's

@@ -1576,14 +1576,12 @@ static int runtime_event_add_(vigil_store_pg *p, int64_t *out, const char *rule,
 }
 
 int vigil_store__pg_runtime_event_add(vigil_store_pg *p, int64_t *out, const char *rule,
-				      const char *priority, const char *container,
-				      const char *body)
+				      const char *priority, const char *container, const char *body)
 {
 	RUN(p, runtime_event_add_(p, out, rule, priority, container, body));
 }
 
-static int runtime_events_json_(vigil_store_pg *p, char **out,
-				const vigil_store_runtime_filter *f)
+static int runtime_events_json_(vigil_store_pg *p, char **out, const vigil_store_runtime_filter *f)
 {
 	PGresult *r;
 	json_t *arr;
