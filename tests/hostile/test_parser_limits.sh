@@ -90,6 +90,9 @@ def status_1m():
 os.makedirs("dpkg1m/var/lib/dpkg")
 with open("dpkg1m/var/lib/dpkg/status", "wb") as f:
     f.writelines(status_1m())
+os.makedirs("lnk/var/lib"); os.makedirs("lnk/opt/db") # the same behind /var/lib/dpkg -> /opt/db
+os.symlink("/opt/db", "lnk/var/lib/dpkg")
+os.link("dpkg1m/var/lib/dpkg/status", "lnk/opt/db/status")
 os.makedirs("field/var/lib/dpkg")
 with open("field/var/lib/dpkg/status", "wb") as f:
     f.write(b"Package: a\nStatus: install ok installed\nVersion: 1.0\nDescription: x\n ")
@@ -173,6 +176,9 @@ expect "Dockerfile with 1 MiB words" 0 "" config Dockerfile
 P="'/var/lib/dpkg/status' (layer 0) line 800001: more than 200000 packages"
 expect "dpkg status with 1,000,000 packages (root filesystem)" 2 "$P" sbom --format json rootfs:dpkg1m
 expect "dpkg status with 1,000,000 packages (image layer)" 2 "$P" sbom --format json dpkgimg
+expect "dpkg status with 1,000,000 packages (behind a symlinked directory)" 2 \
+    "'/var/lib/dpkg/status' (behind a symbolic link): '/opt/db/status' (layer 0) line 800001: more than 200000" \
+    sbom --format json rootfs:lnk
 # pkgs NAME WANT: the packages of the last run's JSON ("name=version", sorted) are WANT
 pkgs() {
     local got

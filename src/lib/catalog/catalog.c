@@ -951,6 +951,10 @@ static int late_read(vigil_inventory *inv, const vigil_cataloger *c, const vigil
 	if (error == 0 && s->mode == MODE_UNKNOWN)
 		error = choose_mode(inv, s, (const uint8_t *)"", 0);
 	error = an_end(s, error, inv);
+	if (error == VIGIL_ELIMIT && vigil_image__stop_msg(inv->img))
+		return vigil_error_set(inv->img->ctx, error,
+				       "package database '%s' (behind a symbolic link): %s", logical,
+				       vigil_image__stop_msg(inv->img));
 	if (error == VIGIL_ELIMIT)
 		return vigil_error_set(inv->img->ctx, error,
 				       "package database '%s' (behind a symbolic link, at '%s') "
