@@ -953,8 +953,8 @@ static int late_read(vigil_inventory *inv, const vigil_cataloger *c, const vigil
 	error = an_end(s, error, inv);
 	if (error == VIGIL_ELIMIT && vigil_image__stop_msg(inv->img))
 		return vigil_error_set(inv->img->ctx, error,
-				       "package database '%s' (behind a symbolic link): %s", logical,
-				       vigil_image__stop_msg(inv->img));
+				       "package database '%s' (behind a symbolic link): %s",
+				       logical, vigil_image__stop_msg(inv->img));
 	if (error == VIGIL_ELIMIT)
 		return vigil_error_set(inv->img->ctx, error,
 				       "package database '%s' (behind a symbolic link, at '%s') "
