@@ -63,6 +63,9 @@ else fail "every check has cases" "missing: $(echo $missing), $n checks"; fi
 # a directory: the walker finds both kinds and ignores other files
 mkdir -p "$tmp/repo/deploy/sub" "$tmp/repo/.git"
 cp cases/VGL-DF-027-fail.Dockerfile "$tmp/repo/Dockerfile.prod"
+cp cases/VGL-DF-027-fail.Dockerfile "$tmp/repo/Dockerfile_windows"   # kubernetes' test images
+cp cases/VGL-DF-027-fail.Dockerfile "$tmp/repo/Dockerfile-alpine"
+cp cases/VGL-DF-027-fail.Dockerfile "$tmp/repo/Dockerfile-notes.md"  # a document: skipped
 cp cases/VGL-K8S-001-fail.yaml "$tmp/repo/deploy/sub/web.yml"
 cp cases/VGL-K8S-001-fail.yaml "$tmp/repo/.git/ignored.yaml"
 echo '{"name": "not a manifest"}' >"$tmp/repo/package.json"
@@ -72,7 +75,7 @@ out=$("$VIGIL" config --format json "$tmp/repo")
 files=$(jq '.summary.files' <<<"$out")
 ids=$(jq -r '[.misconfigurations[] | select(.id == "VGL-DF-027" or .id == "VGL-K8S-001") | .id] | unique | join(",")' <<<"$out")
 gitf=$(jq '[.misconfigurations[] | select(.file | test("/.git/"))] | length' <<<"$out")
-if [ "$files" = 2 ] && [ "$ids" = "VGL-DF-027,VGL-K8S-001" ] && [ "$gitf" = 0 ]; then pass "directory walk"
+if [ "$files" = 4 ] && [ "$ids" = "VGL-DF-027,VGL-K8S-001" ] && [ "$gitf" = 0 ]; then pass "directory walk (Dockerfile.x, Dockerfile_x, Dockerfile-x; not .md)"
 else fail "directory walk" "files=$files ids=$ids in .git=$gitf"; fi
 
 # --skip, --severity, --exit-code

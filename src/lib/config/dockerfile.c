@@ -346,14 +346,59 @@ static void check_secrets(df_scan *s, const vigil_df_instr *in)
 static bool is_root_user(const char *u)
 {
 	size_t k = strcspn(u, ":");
-	return (k == 4 && !strncmp(u, "root", 4)) || (k == 1 && u[0] == '0');
+	return (k == 4 && !strncmp(u, "root", 4)) || (k == 1 && u[0] == '0') ||
+	       (k == 22 && !strncasecmp(u, "ContainerAdministrator", k));
 }
 
-/* Whether a SHELL instruction turns pipefail on: "-o", "pipefail" or a cluster ending
- * in o ("-eo", "-euo") followed by "pipefail". */
+/* A shell that is not a POSIX shell (PowerShell, cmd): its pipes are not sh pipes and
+ * pipefail does not apply. */
+static bool shell_not_posix(const char *argv0)
+{
+	static const char *const NAMES[] = {"powershell", "powershell.exe", "pwsh", "pwsh.exe",
+					    "cmd",	  "cmd.exe",	    NULL};
+	const char *b = argv0 + strlen(argv0);
+	while (b > argv0 && b[-1] != '/' && b[-1] != '\\')
+		b--;
+	for (size_t i = 0; NAMES[i]; i++)
+		if (strcasecmp(b, NAMES[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A Windows base image (servercore, nanoserver): RUN's default shell is cmd. */
+static bool windows_image(const char *img)
+{
+	return img && (strcasestr(img, "windowsservercore") || strcasestr(img, "nanoserver") ||
+		       strcasestr(img, "mcr.microsoft.com/windows") ||
+		       strcasestr(img, "microsoft/windows"));
+}
+
+/* The image a stage is built on at the root of its chain of stages. */
+static const char *root_image(const vigil_df *df, int st)
+{
+	for (int hops = 0; hops < 64; hops++) {
+		int parent = -1;
+		for (int i = st - 1; i >= 0; i--)
+			if (df->stages[i].name &&
+			    strcasecmp(df->stages[i].name, df->stages[st].image) == 0) {
+				parent = i;
+				break;
+			}
+		if (parent < 0)
+			break;
+		st = parent;
+	}
+	return df->stages[st].image;
+}
+
+/* Whether a SHELL instruction makes pipes safe: it turns pipefail on ("-o", "pipefail"
+ * or a cluster ending in o, "-eo", "-euo", followed by "pipefail"), or it is not a
+ * POSIX shell at all. */
 static bool shell_pipefail(const vigil_df_instr *in)
 {
 	bool on = false;
+	if (in && in->argc && shell_not_posix(in->argv[0]))
+		return true;
 	for (size_t k = 0; in && k + 1 < in->argc; k++) {
 		const char *o = in->argv[k];
 		size_t n = strlen(o);
@@ -437,7 +482,8 @@ static void check_stage(df_scan *s, int st, bool final)
 	const vigil_df_stage *stage = &df->stages[st];
 	const vigil_df_instr *user = NULL, *health = NULL;
 	int ncmd = 0, nentry = 0, nhealth = 0;
-	bool pipefail = shell_pipefail(inherited(df, st, "SHELL"));
+	const vigil_df_instr *sh = inherited(df, st, "SHELL");
+	bool pipefail = sh ? shell_pipefail(sh) : windows_image(root_image(df, st));
 	s->workdir = inherited(df, st, "WORKDIR") != NULL;
 	s->last_run = NULL;
 	check_from(s, st);
