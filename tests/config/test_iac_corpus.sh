@@ -83,6 +83,11 @@ fp=$(jq '[.misconfigurations[] | select(.id == "VGL-K8S-036" and (.message | tes
 [ "$fp" = 0 ] && pass "kubernetes: /etc/localtime and /etc/ssl/certs are not sensitive hostPaths" || fail "kubernetes: K8S-036" "$fp"
 fp=$(grep -c "has no kind '\(GetOptions\|Status\|Scale\|JobTemplate\)'" "$tmp/kubernetes.err")
 [ "$fp" = 0 ] && pass "kubernetes: API round-trip kinds are known" || fail "kubernetes: kinds" "$fp warnings"
+fp=$(jq '[.misconfigurations[] | select(.id == "VGL-K8S-032" or .id == "VGL-DF-041")] | length' "$tmp/kubernetes.json")
+[ "$fp" = 0 ] && pass "kubernetes: MYSQL_ALLOW_EMPTY_PASSWORD=1, a credentials path and gem install --file are no findings" ||
+  fail "kubernetes: K8S-032 / DF-041" "$fp findings"
+fp=$(jq '[.misconfigurations[] | select(.id == "VGL-DF-055" and (.message | test("Container(User|Administrator)")))] | length' "$tmp/kubernetes.json")
+[ "$fp" = 0 ] && pass "kubernetes: Windows accounts are not VGL-DF-055" || fail "kubernetes: DF-055" "$fp findings"
 # the real findings are found: privileged node agents, hostNetwork, cluster-admin bindings
 for id in VGL-K8S-001 VGL-K8S-005 VGL-K8S-030 VGL-K8S-036 VGL-DF-001 VGL-DF-002; do
   n=$(jq --arg id "$id" '[.misconfigurations[] | select(.id == $id)] | length' "$tmp/kubernetes.json" "$tmp/docker.io.json" | paste -sd+ | bc)

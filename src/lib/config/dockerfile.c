@@ -192,6 +192,44 @@ bool vigil_config__secret_name(const char *name)
 	return false;
 }
 
+/* Whether a value given to a secret-looking name could be the secret itself: not
+ * empty, not a path (GOOGLE_APPLICATION_CREDENTIALS=/etc/sa.json), not a switch
+ * (MYSQL_ALLOW_EMPTY_PASSWORD=yes) and not only a reference to another variable
+ * ($(DB_PASSWORD), ${TOKEN}). */
+bool vigil_config__secret_value(const char *v)
+{
+	static const char *const switches[] = {"true", "false", "yes", "no", "on",
+					       "off",  "y",	"n",   "1",  "0"};
+	size_t n;
+	if (!v)
+		return false;
+	if (*v == '"' || *v == '\'') {
+		n = strlen(v);
+		if (n >= 2 && v[n - 1] == v[0]) {
+			char in[256];
+			snprintf(in, sizeof(in), "%.*s", (int)(n - 2 < 255 ? n - 2 : 255), v + 1);
+			return n - 2 <= 255 ? vigil_config__secret_value(in) : true;
+		}
+	}
+	if (!*v || *v == '/' || !strncmp(v, "./", 2) || !strncmp(v, "~/", 2) ||
+	    (isalpha((unsigned char)v[0]) && v[1] == ':' && (v[2] == '\\' || v[2] == '/')))
+		return false;
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(switches); i++)
+		if (strcasecmp(v, switches[i]) == 0)
+			return false;
+	n = strlen(v);
+	if (v[0] == '$') {
+		static const char NAME[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+					   "0123456789_";
+		bool paren = v[1] == '(' && v[n - 1] == ')', brace = v[1] == '{' && v[n - 1] == '}';
+		if ((paren || brace) && n > 3 && strspn(v + 2, NAME) == n - 3)
+			return false; /* $(NAME), ${NAME} */
+		if (!paren && !brace && n > 1 && strspn(v + 1, NAME) == n - 1)
+			return false; /* $NAME */
+	}
+	return true;
+}
+
 /* ---- per instruction and per stage ------------------------------------------------- */
 
 /* Index of the stage named `name` (a name or a number), or -1. */
@@ -330,7 +368,9 @@ static void check_secrets(df_scan *s, const vigil_df_instr *in)
 	if (!in->argc)
 		return;
 	if (!strchr(in->argv[0], '=') && strcmp(in->cmd, "ENV") == 0) {
-		if (vigil_config__secret_name(in->argv[0]))
+		/* ENV NAME value (the legacy form): the rest of the line is the value */
+		if (vigil_config__secret_name(in->argv[0]) &&
+		    (in->argc < 2 || in->argc > 2 || vigil_config__secret_value(in->argv[1])))
 			ADD(s, "VGL-DF-019", in->line, "ENV %s looks like a secret", in->argv[0]);
 		return;
 	}
@@ -338,7 +378,10 @@ static void check_secrets(df_scan *s, const vigil_df_instr *in)
 		char name[128];
 		size_t k = strcspn(in->argv[i], "=");
 		snprintf(name, sizeof(name), "%.*s", (int)(k < 127 ? k : 127), in->argv[i]);
-		if (vigil_config__secret_name(name))
+		/* ARG TOKEN (no default) is passed at build time and kept: a finding; a
+		 * value that cannot be a secret (a path, a switch) is none */
+		if (vigil_config__secret_name(name) &&
+		    (!in->argv[i][k] || vigil_config__secret_value(in->argv[i] + k + 1)))
 			ADD(s, "VGL-DF-019", in->line, "%s %s looks like a secret", in->cmd, name);
 	}
 }

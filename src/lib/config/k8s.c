@@ -252,7 +252,7 @@ static void check_env(kscan *s, const vigil_ynode *c, const char *cname)
 	for (size_t i = 0; i < vigil_yaml__len(env); i++) {
 		const vigil_ynode *e = vigil_yaml__at(env, i), *val = GET(e, "value");
 		const char *name = STR(GET(e, "name")), *v = STR(val);
-		if (name && v && *v && vigil_config__secret_name(name))
+		if (name && vigil_config__secret_value(v) && vigil_config__secret_name(name))
 			vigil_k8s__add(s, "VGL-K8S-032", val->line, cname,
 				       "environment variable %s holds a literal secret", name);
 	}
