@@ -599,7 +599,9 @@ void vigil_df__check_run(df_scan *s, const vigil_df_instr *in, bool pipefail_she
 		ADD(s, "VGL-DF-017", line, "RUN uses sudo");
 	if (apt_update && !apt_install)
 		ADD(s, "VGL-DF-010", line, "apt-get update without an install in the same RUN");
+	/* apt-get dist-clean (apt 2.7, Debian 13's images) removes the lists too */
 	if (apt_install && !(strstr(rc.text, "rm ") && strstr(rc.text, "/var/lib/apt/lists")) &&
+	    !strstr(rc.text, "apt-get dist-clean") && !strstr(rc.text, "apt dist-clean") &&
 	    !cache_mount(in, "/var/lib/apt/lists"))
 		ADD(s, "VGL-DF-008", line, "apt-get install without removing /var/lib/apt/lists");
 	if (rpm_pending && !rpm_cached)
