@@ -403,8 +403,9 @@ static void check_secrets(df_scan *s, const vigil_df_instr *in)
 static bool is_root_user(const char *u)
 {
 	size_t k = strcspn(u, ":");
-	return (k == 4 && !strncmp(u, "root", 4)) || (k == 1 && u[0] == '0') ||
-	       (k == 22 && !strncasecmp(u, "ContainerAdministrator", k));
+	if (k == 22 && !strncasecmp(u, "ContainerAdministrator", k))
+		return true; /* Windows containers' administrator */
+	return (k == 4 && !strncmp(u, "root", 4)) || (k == 1 && u[0] == '0');
 }
 
 /* A shell that is not a POSIX shell (PowerShell, cmd): its pipes are not sh pipes and
