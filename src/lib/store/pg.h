@@ -44,4 +44,10 @@ int vigil_store__pg_delivery_result(vigil_store_pg *p, int64_t id, int ok, int c
 				    const char *error, int64_t next_at);
 int vigil_store__pg_stats(vigil_store_pg *p, vigil_store_stats *out);
 
+int vigil_store__pg_runtime_event_add(vigil_store_pg *p, int64_t *out, const char *rule,
+				      const char *priority, const char *container,
+				      const char *body);
+int vigil_store__pg_runtime_events_json(vigil_store_pg *p, char **out,
+					const vigil_store_runtime_filter *f);
+
 #endif
