@@ -13,10 +13,11 @@
 typedef struct vigil_check_info {
 	const char *id;		 /* stable: "VGL-IMG-001", "VGL-DF-012", "VGL-K8S-003", ... */
 	const char *kind;	 /* "image", "dockerfile", "kubernetes", "host", "container" */
-	const char *cis;	 /* CIS Docker Benchmark id ("4.1"), or NULL */
+	const char *cis;	 /* CIS Docker ("4.1") / Kubernetes ("K8s 5.2.2") id, or NULL */
 	const char *severity;	 /* default: "CRITICAL", "HIGH", "MEDIUM", "LOW" */
 	const char *title;	 /* one line */
 	const char *remediation; /* one or two sentences */
+	const char *refs;	 /* peers: hadolint DL3002, Trivy DS002 / KSV017, CWE; or NULL */
 } vigil_check_info;
 
 /* Every check, sorted by id. *n receives the count. Static data. */

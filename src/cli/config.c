@@ -128,6 +128,8 @@ static void list_checks(FILE *f, bool json)
 			vigil_jsonw_str(&w, c[i].kind);
 			vigil_jsonw_key(&w, "cis");
 			vigil_jsonw_str(&w, c[i].cis);
+			vigil_jsonw_key(&w, "refs");
+			vigil_jsonw_str(&w, c[i].refs);
 			vigil_jsonw_key(&w, "severity");
 			vigil_jsonw_str(&w, c[i].severity);
 			vigil_jsonw_key(&w, "title");
@@ -141,10 +143,12 @@ static void list_checks(FILE *f, bool json)
 		vigil_jsonw_end(&w);
 		return;
 	}
-	fprintf(f, "%-12s %-11s %-11s %-9s %s\n", "ID", "KIND", "CIS", "SEVERITY", "TITLE");
+	fprintf(f, "%-12s %-11s %-11s %-9s %-40s %s\n", "ID", "KIND", "CIS", "SEVERITY", "TITLE",
+		"REFS");
 	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%-12s %-11s %-11s %-9s %s\n", c[i].id, c[i].kind,
-			c[i].cis ? c[i].cis : "-", c[i].severity, c[i].title);
+		fprintf(f, "%-12s %-11s %-11s %-9s %-40s %s\n", c[i].id, c[i].kind,
+			c[i].cis ? c[i].cis : "-", c[i].severity, c[i].title,
+			c[i].refs ? c[i].refs : "-");
 }
 
 static const char *const LEVELS[] = {"CRITICAL", "HIGH", "MEDIUM", "LOW"};
@@ -179,6 +183,8 @@ static void write_json(FILE *f, const vigil_config_finding *const *v, size_t n, 
 		vigil_jsonw_str(&w, x->check->id);
 		vigil_jsonw_key(&w, "cis");
 		vigil_jsonw_str(&w, x->check->cis);
+		vigil_jsonw_key(&w, "refs");
+		vigil_jsonw_str(&w, x->check->refs);
 		vigil_jsonw_key(&w, "kind");
 		vigil_jsonw_str(&w, x->check->kind);
 		vigil_jsonw_key(&w, "severity");

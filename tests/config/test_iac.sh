@@ -60,9 +60,52 @@ n=$("$VIGIL" config --list-checks --format json |
 if [ -z "$missing" ] && [ "$n" -ge 60 ]; then pass "every check has cases ($n checks)"
 else fail "every check has cases" "missing: $(echo $missing), $n checks"; fi
 
+# every check of these kinds names a CIS id or a peer (hadolint DL, Trivy DS / KSV, CWE),
+# a severity and a remediation, in --list-checks (table and JSON)
+bad=$("$VIGIL" config --list-checks --format json |
+  jq -r '.checks[] | select(.kind == "dockerfile" or .kind == "kubernetes") |
+    select((.cis == null and .refs == null) or (.severity | test("^(CRITICAL|HIGH|MEDIUM|LOW)$") | not) or
+      (.remediation // "" | length) < 10 or (.cis // "" | test("^(DL|DS|KSV|CWE|CVE)"))) | .id')
+list=$("$VIGIL" config --list-checks)
+tab=$(grep -E '^VGL-(DF|K8S)-' <<<"$list" | awk '$3 == "-" && $NF == "-"' | head -3)
+[ -z "$bad" ] && [ -z "$tab" ] && grep -Eq '^VGL-DF-021 .* DL4006, DS032$' <<<"$list" &&
+  pass "every check has a CIS id or a peer reference, a severity and a remediation" ||
+  fail "cross-references" "json: $(echo $bad) table: $tab"
+
+# Must show (issue 19): per check at least five must-trigger cases (the '# expect:' lines
+# of its failing files) and five must-not cases in its passing files. A must-not case
+# is a document of a passing manifest, or an instruction of a passing Dockerfile other
+# than scaffolding: the first FROM of a file (for checks of FROM lines every FROM
+# counts) and, for checks of the whole final image (001, 028, 049, 055), the file.
+short=$("$VIGIL" config --list-checks --format json |
+  jq -r '.checks[] | select(.kind == "dockerfile" or .kind == "kubernetes") | .id' |
+  while read -r id; do
+    trig=$(cat cases/"$id"-fail.* | grep -c "^# expect: $id line ")
+    mustnot=0
+    for f in cases/"$id"-pass.*; do
+      case $f in
+        *.yaml|*.yml|*.json) u=$(grep -c '^kind:' "$f") ;;
+        *)
+          u=$(grep -Eic '^[[:space:]]*(FROM|RUN|COPY|ADD|USER|WORKDIR|EXPOSE|ENV|ARG|CMD|ENTRYPOINT|HEALTHCHECK|LABEL|ONBUILD|SHELL|MAINTAINER|STOPSIGNAL|VOLUME)\b' "$f")
+          case $id in
+            VGL-DF-001|VGL-DF-028|VGL-DF-049|VGL-DF-055) u=1 ;;
+            VGL-DF-002|VGL-DF-003|VGL-DF-029|VGL-DF-039|VGL-DF-040) ;;
+            *) u=$((u - 1)) ;;
+          esac ;;
+      esac
+      mustnot=$((mustnot + u))
+    done
+    [ "$trig" -ge 5 ] && [ "$mustnot" -ge 5 ] || echo "$id($trig/$mustnot)"
+  done)
+[ -z "$short" ] && pass "every check has >= 5 must-trigger and >= 5 must-not cases" ||
+  fail "cases per check" "fewer than 5 (trigger/must-not): $(echo $short)"
+
 # a directory: the walker finds both kinds and ignores other files
 mkdir -p "$tmp/repo/deploy/sub" "$tmp/repo/.git"
 cp cases/VGL-DF-027-fail.Dockerfile "$tmp/repo/Dockerfile.prod"
+cp cases/VGL-DF-027-fail.Dockerfile "$tmp/repo/Dockerfile_windows"   # kubernetes' test images
+cp cases/VGL-DF-027-fail.Dockerfile "$tmp/repo/Dockerfile-alpine"
+cp cases/VGL-DF-027-fail.Dockerfile "$tmp/repo/Dockerfile-notes.md"  # a document: skipped
 cp cases/VGL-K8S-001-fail.yaml "$tmp/repo/deploy/sub/web.yml"
 cp cases/VGL-K8S-001-fail.yaml "$tmp/repo/.git/ignored.yaml"
 echo '{"name": "not a manifest"}' >"$tmp/repo/package.json"
@@ -72,7 +115,7 @@ out=$("$VIGIL" config --format json "$tmp/repo")
 files=$(jq '.summary.files' <<<"$out")
 ids=$(jq -r '[.misconfigurations[] | select(.id == "VGL-DF-027" or .id == "VGL-K8S-001") | .id] | unique | join(",")' <<<"$out")
 gitf=$(jq '[.misconfigurations[] | select(.file | test("/.git/"))] | length' <<<"$out")
-if [ "$files" = 2 ] && [ "$ids" = "VGL-DF-027,VGL-K8S-001" ] && [ "$gitf" = 0 ]; then pass "directory walk"
+if [ "$files" = 4 ] && [ "$ids" = "VGL-DF-027,VGL-K8S-001" ] && [ "$gitf" = 0 ]; then pass "directory walk (Dockerfile.x, Dockerfile_x, Dockerfile-x; not .md)"
 else fail "directory walk" "files=$files ids=$ids in .git=$gitf"; fi
 
 # --skip, --severity, --exit-code

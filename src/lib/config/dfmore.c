@@ -18,6 +18,15 @@ static bool has(const char *const *argv, size_t argc, const char *opt)
 	return false;
 }
 
+/* An option given as --name=value. */
+static bool has_prefix_opt(const char *const *argv, size_t argc, const char *prefix)
+{
+	for (size_t i = 0; i < argc; i++)
+		if (!strncmp(argv[i], prefix, strlen(prefix)))
+			return true;
+	return false;
+}
+
 /* A short option cluster ("-qy") that contains flag letter c. */
 static bool has_short(const char *const *argv, size_t argc, char c)
 {
@@ -111,13 +120,17 @@ void vigil_df__check_cmd(df_scan *s, const vigil_df_instr *in, const char *const
 		ADD(s, "VGL-DF-033", line, "apt-get install without -y");
 	if (is(name, "apt") && *sc)
 		ADD(s, "VGL-DF-034", line, "apt %s: use apt-get in scripts", sc);
+	/* gem install --file Gemfile (-g) installs what the Gemfile and its lock name */
 	if (is(name, "gem") && (is(sc, "install") || is(sc, "i")) && !has(argv, argc, "-v") &&
-	    !has(argv, argc, "--version"))
+	    !has(argv, argc, "--version") && !has(argv, argc, "--file") && !has(argv, argc, "-g") &&
+	    !has_prefix_opt(argv, argc, "--file="))
 		for (size_t i = sub + 1; i < argc; i++) {
 			if (argv[i][0] == '-') {
 				if (is(argv[i], "-i") || is(argv[i], "--install-dir") ||
 				    is(argv[i], "-n") || is(argv[i], "--bindir") ||
-				    is(argv[i], "--source") || is(argv[i], "-s"))
+				    is(argv[i], "--source") || is(argv[i], "-s") ||
+				    is(argv[i], "--platform") || is(argv[i], "-P") ||
+				    is(argv[i], "--trust-policy") || is(argv[i], "--target"))
 					i++;
 				continue;
 			}
@@ -316,7 +329,12 @@ void vigil_df__check_stage(df_scan *s, int st, bool final)
 		bool numeric = k > 0;
 		for (size_t i = 0; i < k; i++)
 			numeric &= isdigit((unsigned char)u[i]) != 0;
-		if (!numeric && !strchr(u, '$') && strncmp(u, "root", 4) != 0)
+		/* root is VGL-DF-001's; Windows accounts (ContainerUser, DOMAIN\\user) have no
+		 * UID and Kubernetes checks them by runAsUserName instead */
+		bool windows = (k == 13 && !strncasecmp(u, "ContainerUser", k)) ||
+			       (k == 22 && !strncasecmp(u, "ContainerAdministrator", k)) ||
+			       memchr(u, '\\', k);
+		if (!numeric && !windows && !strchr(u, '$') && !(k == 4 && !strncmp(u, "root", 4)))
 			ADD(s, "VGL-DF-055", s->final_user->line,
 			    "USER %s is a name; Kubernetes' runAsNonRoot needs a numeric UID", u);
 	}

@@ -69,5 +69,8 @@ const char *vigil_config__registry(char *buf, size_t n, const char *ref);
 bool vigil_config__registry_allowed(const char *ref, const char *const *allowed);
 /* True when a variable or key name looks like it holds a secret. */
 bool vigil_config__secret_name(const char *name);
+/* True when a value could be a secret: not empty, a path, a switch (yes, 1, false) or
+ * only a reference to another variable. */
+bool vigil_config__secret_value(const char *v);
 
 #endif

@@ -23,6 +23,9 @@ typedef struct run_ctx {
 	vigil_vec cmds; /* scmd */
 	const char *text;
 	bool has_pipe;
+	int incase;   /* open `case ... in` blocks */
+	bool want_in; /* `case` seen, its `in` not yet */
+	bool pattern; /* reading a case pattern: | separates alternatives, not commands */
 } run_ctx;
 
 /* Ends the current word / command. */
@@ -36,6 +39,19 @@ static int push_word(run_ctx *rc, vigil_vec *words, vigil_buf *w, bool *inword)
 		return VIGIL_ENOMEM;
 	w->len = 0;
 	*inword = false;
+	/* case WORD in PATTERN) ... ;; esac: the patterns are no commands */
+	if (words->len == 1 && strcmp(*slot, "case") == 0 && !rc->pattern) {
+		rc->want_in = true;
+	} else if (rc->want_in && strcmp(*slot, "in") == 0) {
+		rc->want_in = false;
+		rc->pattern = true;
+		rc->incase++;
+		words->len = 0;
+	} else if (rc->incase && words->len == 1 && strcmp(*slot, "esac") == 0) {
+		rc->incase--;
+		rc->pattern = false;
+		words->len = 0;
+	}
 	return 0;
 }
 
@@ -93,6 +109,28 @@ static int shell_split(run_ctx *rc, const char *s)
 				quote = 0;
 			else if ((error = vigil_buf_putc(&w, c)) < 0)
 				goto done;
+			continue;
+		}
+		if (rc->pattern && (c == '|' || c == '(' || c == ')')) {
+			/* alternatives of a case pattern; `)` ends the pattern */
+			if ((error = push_word(rc, &words, &w, &inword)) < 0)
+				goto done;
+			if (c == ')' && rc->pattern) {
+				words.len = 0;
+				rc->pattern = false;
+			}
+			continue;
+		}
+		if (rc->incase && c == ';' && (p[1] == ';' || p[1] == '&')) {
+			/* ;; ;& ;;& end a case branch: a pattern (or esac) follows */
+			if ((error = push_word(rc, &words, &w, &inword)) < 0 ||
+			    (error = push_cmd(rc, &words, piped)) < 0)
+				goto done;
+			piped = false;
+			p++;
+			if (p[1] == '&')
+				p++;
+			rc->pattern = true;
 			continue;
 		}
 		if (!c || c == ';' || c == '&' || c == '|' || c == '\n' || c == '(' || c == ')' ||
@@ -561,7 +599,9 @@ void vigil_df__check_run(df_scan *s, const vigil_df_instr *in, bool pipefail_she
 		ADD(s, "VGL-DF-017", line, "RUN uses sudo");
 	if (apt_update && !apt_install)
 		ADD(s, "VGL-DF-010", line, "apt-get update without an install in the same RUN");
+	/* apt-get dist-clean (apt 2.7, Debian 13's images) removes the lists too */
 	if (apt_install && !(strstr(rc.text, "rm ") && strstr(rc.text, "/var/lib/apt/lists")) &&
+	    !strstr(rc.text, "apt-get dist-clean") && !strstr(rc.text, "apt dist-clean") &&
 	    !cache_mount(in, "/var/lib/apt/lists"))
 		ADD(s, "VGL-DF-008", line, "apt-get install without removing /var/lib/apt/lists");
 	if (rpm_pending && !rpm_cached)

@@ -26,8 +26,18 @@ static bool ends_with_ci(const char *s, const char *suffix)
 	return n >= k && strcasecmp(s + n - k, suffix) == 0;
 }
 
-/* The kind a file name suggests: Dockerfile, Dockerfile.*, *.dockerfile, Containerfile,
- * Containerfile.*; *.yaml, *.yml, *.json. */
+/* Dockerfile or Containerfile followed by '.', '_' or '-' and more ("Dockerfile.dev",
+ * "Dockerfile_windows", "Dockerfile-alpine"). */
+static bool df_prefixed(const char *b)
+{
+	size_t k = !strncasecmp(b, "Dockerfile", 10)	  ? 10
+		   : !strncasecmp(b, "Containerfile", 13) ? 13
+							  : 0;
+	return k && (b[k] == '.' || b[k] == '_' || b[k] == '-') && b[k + 1];
+}
+
+/* The kind a file name suggests: Dockerfile, Dockerfile.* (also _* and -*),
+ * *.dockerfile, Containerfile, Containerfile.*; *.yaml, *.yml, *.json. */
 static int kind_of_name(const char *path)
 {
 	/* Dockerfile.5.md, Dockerfile.nanorc, Dockerfile.tmLanguage: documents and editor
@@ -39,14 +49,12 @@ static int kind_of_name(const char *path)
 	const char *b = strrchr(path, '/');
 	b = b ? b + 1 : path;
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(not_df); i++)
-		if ((!strncasecmp(b, "Dockerfile.", 11) || !strncasecmp(b, "Containerfile.", 14)) &&
-		    ends_with_ci(b, not_df[i]))
+		if (df_prefixed(b) && ends_with_ci(b, not_df[i]))
 			return ends_with_ci(b, ".yaml") || ends_with_ci(b, ".yml") ||
 					       ends_with_ci(b, ".json")
 				       ? KIND_K8S
 				       : KIND_NONE;
-	if (!strcasecmp(b, "Dockerfile") || !strncasecmp(b, "Dockerfile.", 11) ||
-	    !strcasecmp(b, "Containerfile") || !strncasecmp(b, "Containerfile.", 14) ||
+	if (!strcasecmp(b, "Dockerfile") || !strcasecmp(b, "Containerfile") || df_prefixed(b) ||
 	    ends_with_ci(b, ".dockerfile") || ends_with_ci(b, ".containerfile"))
 		return KIND_DOCKERFILE;
 	if (ends_with_ci(b, ".yaml") || ends_with_ci(b, ".yml") || ends_with_ci(b, ".json"))

@@ -15,115 +15,129 @@
 
 const vigil_check_info vigil_config__checks_dockerfile[] = {
 	{"VGL-DF-001", K, "4.1", "HIGH", "Image runs as root",
-	 "Add a USER instruction with a non-root user as the last USER of the final stage."},
+	 "Add a USER instruction with a non-root user as the last USER of the final stage.",
+	 "DL3002, DS002"},
 	{"VGL-DF-002", K, "4.2", "MEDIUM", "Base image without a tag or with 'latest'",
-	 "Name an explicit version tag (and a digest) in FROM."},
+	 "Name an explicit version tag (and a digest) in FROM.", "DL3006, DL3007, DS001"},
 	{"VGL-DF-003", K, "4.2", "LOW", "Base image not pinned by digest",
-	 "Pin the base image with @sha256:<digest> so rebuilds use the same bytes."},
+	 "Pin the base image with @sha256:<digest> so rebuilds use the same bytes.", NULL},
 	{"VGL-DF-004", K, "4.9", "LOW", "ADD used instead of COPY",
-	 "Use COPY for local files; ADD also fetches URLs and unpacks archives."},
+	 "Use COPY for local files; ADD also fetches URLs and unpacks archives.", "DL3020, DS005"},
 	{"VGL-DF-005", K, "4.9", "MEDIUM", "ADD of a remote URL or an archive",
-	 "Download with curl or wget and verify a checksum, or COPY and unpack explicitly."},
+	 "Download with curl or wget and verify a checksum, or COPY and unpack explicitly.",
+	 "DS005"},
 	{"VGL-DF-006", K, NULL, "LOW", "apt-get install without version pins",
-	 "Pin versions: apt-get install package=version."},
+	 "Pin versions: apt-get install package=version.", "DL3008"},
 	{"VGL-DF-007", K, "4.3", "LOW", "apt-get install without --no-install-recommends",
-	 "Add --no-install-recommends to avoid installing unneeded packages."},
+	 "Add --no-install-recommends to avoid installing unneeded packages.", "DL3015, DS029"},
 	{"VGL-DF-008", K, NULL, "LOW", "apt lists left in the image",
-	 "Remove /var/lib/apt/lists/* in the same RUN as apt-get install."},
+	 "Remove /var/lib/apt/lists/* in the same RUN as apt-get install.", "DL3009"},
 	{"VGL-DF-009", K, NULL, "MEDIUM", "apt-get upgrade or dist-upgrade",
-	 "Do not upgrade in the image; use a newer base image instead."},
+	 "Do not upgrade in the image; use a newer base image instead.", "DL3005, DS024"},
 	{"VGL-DF-010", K, "4.7", "MEDIUM", "apt-get update alone in a RUN",
-	 "Run apt-get update and apt-get install in the same RUN so the cache is never stale."},
+	 "Run apt-get update and apt-get install in the same RUN so the cache is never stale.",
+	 "DS017"},
 	{"VGL-DF-011", K, NULL, "LOW", "apk add without --no-cache",
-	 "Use apk add --no-cache so the index is not kept in the image."},
+	 "Use apk add --no-cache so the index is not kept in the image.", "DL3019, DS025"},
 	{"VGL-DF-012", K, NULL, "LOW", "apk add without version pins",
-	 "Pin versions: apk add package=version."},
+	 "Pin versions: apk add package=version.", "DL3018"},
 	{"VGL-DF-013", K, NULL, "LOW", "pip install without --no-cache-dir",
-	 "Use pip install --no-cache-dir so the wheel cache is not kept in the image."},
+	 "Use pip install --no-cache-dir so the wheel cache is not kept in the image.", "DL3042"},
 	{"VGL-DF-014", K, NULL, "LOW", "pip install without version pins",
-	 "Pin versions (package==version) or install from a locked requirements file."},
+	 "Pin versions (package==version) or install from a locked requirements file.", "DL3013"},
 	{"VGL-DF-015", K, NULL, "LOW", "npm install without pinned versions",
-	 "Use npm ci with a lock file, or pin versions: npm install package@version."},
+	 "Use npm ci with a lock file, or pin versions: npm install package@version.", "DL3016"},
 	{"VGL-DF-016", K, NULL, "LOW", "yum or dnf install without a clean",
-	 "Run yum clean all / dnf clean all in the same RUN as the install."},
+	 "Run yum clean all / dnf clean all in the same RUN as the install.",
+	 "DL3032, DL3040, DS015, DS019"},
 	{"VGL-DF-017", K, NULL, "MEDIUM", "sudo used in RUN",
-	 "RUN already runs as the build user; switch with USER instead of sudo."},
+	 "RUN already runs as the build user; switch with USER instead of sudo.", "DL3004, DS010"},
 	{"VGL-DF-018", K, NULL, "HIGH", "Remote script piped into a shell",
-	 "Download the script, verify its checksum or signature, then run it."},
+	 "Download the script, verify its checksum or signature, then run it.", "CWE-494"},
 	{"VGL-DF-019", K, "4.10", "HIGH", "Secret in ARG or ENV",
-	 "Pass secrets with RUN --mount=type=secret; ARG and ENV values stay in the image."},
+	 "Pass secrets with RUN --mount=type=secret; ARG and ENV values stay in the image.",
+	 "DS031"},
 	{"VGL-DF-020", K, NULL, "LOW", "CMD or ENTRYPOINT in shell form",
-	 "Use the exec (JSON) form so the process receives signals."},
+	 "Use the exec (JSON) form so the process receives signals.", "DL3025"},
 	{"VGL-DF-021", K, NULL, "LOW", "Pipe in RUN without pipefail",
-	 "Add SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"] before a RUN with a pipe."},
-	{"VGL-DF-022", K, NULL, "LOW", "Relative WORKDIR", "Use an absolute path in WORKDIR."},
+	 "Add SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"] before a RUN with a pipe.",
+	 "DL4006, DS032"},
+	{"VGL-DF-022", K, NULL, "LOW", "Relative WORKDIR", "Use an absolute path in WORKDIR.",
+	 "DL3000, DS009"},
 	{"VGL-DF-023", K, NULL, "MEDIUM", "More than one CMD, ENTRYPOINT or HEALTHCHECK",
-	 "Keep one of each per stage; only the last takes effect."},
+	 "Keep one of each per stage; only the last takes effect.",
+	 "DL4003, DL4004, DL3012, DS016, DS007, DS023"},
 	{"VGL-DF-024", K, NULL, "LOW", "cd in RUN instead of WORKDIR",
-	 "Use WORKDIR to change directory."},
+	 "Use WORKDIR to change directory.", "DL3003, DS013"},
 	{"VGL-DF-025", K, NULL, "MEDIUM", "EXPOSE of port 22 or of an invalid port",
-	 "Do not expose SSH; expose only ports between 1 and 65535."},
+	 "Do not expose SSH; expose only ports between 1 and 65535.", "DL3011, DS004, DS008"},
 	{"VGL-DF-026", K, NULL, "CRITICAL", "COPY --from refers to its own stage",
-	 "Copy from an earlier stage or an image."},
+	 "Copy from an earlier stage or an image.", "DL3023, DS006"},
 	{"VGL-DF-027", K, NULL, "LOW", "MAINTAINER is deprecated",
-	 "Use LABEL org.opencontainers.image.authors=... instead."},
-	{"VGL-DF-028", K, "4.6", "LOW", "No HEALTHCHECK", "Add a HEALTHCHECK to the final stage."},
+	 "Use LABEL org.opencontainers.image.authors=... instead.", "DL4000, DS022"},
+	{"VGL-DF-028", K, "4.6", "LOW", "No HEALTHCHECK", "Add a HEALTHCHECK to the final stage.",
+	 "DS026"},
 	{"VGL-DF-029", K, NULL, "MEDIUM", "Image from a registry that is not allowed",
-	 "Use base images from the allowed registries only."},
+	 "Use base images from the allowed registries only.", "DL3026"},
 	{"VGL-DF-030", K, NULL, "HIGH", "chmod 777",
-	 "Grant only the permissions needed; world-writable files can be changed by anyone."},
+	 "Grant only the permissions needed; world-writable files can be changed by anyone.",
+	 "CWE-732"},
 	{"VGL-DF-031", K, NULL, "LOW", "useradd with a large UID without -l",
-	 "Add -l (--no-log-init) to useradd: a large UID makes /var/log/faillog huge."},
-	{"VGL-DF-032", K, "DL3043", "HIGH", "ONBUILD of FROM, MAINTAINER or ONBUILD",
-	 "Use ONBUILD only with instructions that may be triggered (RUN, COPY, ADD, ...)."},
-	{"VGL-DF-033", K, "DL3014", "LOW", "apt-get install without -y",
-	 "Add -y (--yes) so the build never waits for an answer."},
-	{"VGL-DF-034", K, "DL3027", "LOW", "apt used instead of apt-get",
-	 "Use apt-get (or apt-cache): apt's interface is not stable for scripts."},
-	{"VGL-DF-035", K, "DL3001", "LOW", "Command that makes no sense in a build",
-	 "Remove ssh, vim, shutdown, service, ps, top, kill, mount and the like from RUN."},
-	{"VGL-DF-036", K, "DL3021", "HIGH", "COPY of several sources to a non-directory",
-	 "End the destination with / when copying more than one source."},
-	{"VGL-DF-037", K, "DL3022", "MEDIUM", "COPY --from names no earlier stage",
-	 "Name a stage defined above (FROM ... AS name), or an image with a tag."},
-	{"VGL-DF-038", K, "DL3044", "MEDIUM", "ENV refers to a variable set in the same ENV",
-	 "Set the variable in an earlier ENV; within one ENV the new value is not seen."},
-	{"VGL-DF-039", K, "DL3024", "HIGH", "Stage name duplicated or reserved",
-	 "Give every stage its own name, other than scratch or context."},
-	{"VGL-DF-040", K, "DL3029", "MEDIUM", "FROM --platform with a fixed platform",
-	 "Drop --platform or use $BUILDPLATFORM / $TARGETPLATFORM."},
-	{"VGL-DF-041", K, "DL3028", "LOW", "gem install without a version",
-	 "Pin versions: gem install name:version or -v version."},
-	{"VGL-DF-042", K, "DL3030", "LOW", "yum, dnf or zypper install without -y",
-	 "Add -y (zypper: -n) so the build never waits for an answer."},
-	{"VGL-DF-043", K, "DL3033", "LOW", "yum, dnf or zypper install without version pins",
-	 "Pin versions: name-version."},
-	{"VGL-DF-044", K, "DL3035", "MEDIUM", "zypper dist-upgrade",
-	 "Do not upgrade the distribution in the image; use a newer base image."},
-	{"VGL-DF-045", K, "DL3036", "LOW", "zypper install without zypper clean",
-	 "Run zypper clean in the same RUN as the install."},
-	{"VGL-DF-046", K, "DL3060", "LOW", "yarn install without yarn cache clean",
-	 "Run yarn cache clean in the same RUN, or use a cache mount."},
+	 "Add -l (--no-log-init) to useradd: a large UID makes /var/log/faillog huge.", "DL3046"},
+	{"VGL-DF-032", K, NULL, "HIGH", "ONBUILD of FROM, MAINTAINER or ONBUILD",
+	 "Use ONBUILD only with instructions that may be triggered (RUN, COPY, ADD, ...).",
+	 "DL3043"},
+	{"VGL-DF-033", K, NULL, "LOW", "apt-get install without -y",
+	 "Add -y (--yes) so the build never waits for an answer.", "DL3014, DS021"},
+	{"VGL-DF-034", K, NULL, "LOW", "apt used instead of apt-get",
+	 "Use apt-get (or apt-cache): apt's interface is not stable for scripts.", "DL3027"},
+	{"VGL-DF-035", K, NULL, "LOW", "Command that makes no sense in a build",
+	 "Remove ssh, vim, shutdown, service, ps, top, kill, mount and the like from RUN.",
+	 "DL3001"},
+	{"VGL-DF-036", K, NULL, "HIGH", "COPY of several sources to a non-directory",
+	 "End the destination with / when copying more than one source.", "DL3021, DS011"},
+	{"VGL-DF-037", K, NULL, "MEDIUM", "COPY --from names no earlier stage",
+	 "Name a stage defined above (FROM ... AS name), or an image with a tag.", "DL3022"},
+	{"VGL-DF-038", K, NULL, "MEDIUM", "ENV refers to a variable set in the same ENV",
+	 "Set the variable in an earlier ENV; within one ENV the new value is not seen.", "DL3044"},
+	{"VGL-DF-039", K, NULL, "HIGH", "Stage name duplicated or reserved",
+	 "Give every stage its own name, other than scratch or context.", "DL3024, DS012"},
+	{"VGL-DF-040", K, NULL, "MEDIUM", "FROM --platform with a fixed platform",
+	 "Drop --platform or use $BUILDPLATFORM / $TARGETPLATFORM.", "DL3029"},
+	{"VGL-DF-041", K, NULL, "LOW", "gem install without a version",
+	 "Pin versions: gem install name:version or -v version.", "DL3028"},
+	{"VGL-DF-042", K, NULL, "LOW", "yum, dnf or zypper install without -y",
+	 "Add -y (zypper: -n) so the build never waits for an answer.", "DL3030, DL3038, DL3034"},
+	{"VGL-DF-043", K, NULL, "LOW", "yum, dnf or zypper install without version pins",
+	 "Pin versions: name-version.", "DL3033, DL3041, DL3037"},
+	{"VGL-DF-044", K, NULL, "MEDIUM", "zypper dist-upgrade",
+	 "Do not upgrade the distribution in the image; use a newer base image.", "DL3035"},
+	{"VGL-DF-045", K, NULL, "LOW", "zypper install without zypper clean",
+	 "Run zypper clean in the same RUN as the install.", "DL3036, DS020"},
+	{"VGL-DF-046", K, NULL, "LOW", "yarn install without yarn cache clean",
+	 "Run yarn cache clean in the same RUN, or use a cache mount.", "DL3060"},
 	{"VGL-DF-047", K, NULL, "LOW", "go install without @version",
-	 "Install a fixed version: go install module/cmd@vX.Y.Z."},
-	{"VGL-DF-048", K, "DL3045", "MEDIUM", "COPY to a relative path without WORKDIR",
-	 "Set WORKDIR first or copy to an absolute path."},
-	{"VGL-DF-049", K, "DL4001", "LOW", "Both wget and curl used",
-	 "Use one download tool throughout the Dockerfile."},
-	{"VGL-DF-050", K, "DL3048", "LOW", "Invalid or missing label",
+	 "Install a fixed version: go install module/cmd@vX.Y.Z.", "CWE-829"},
+	{"VGL-DF-048", K, NULL, "MEDIUM", "COPY to a relative path without WORKDIR",
+	 "Set WORKDIR first or copy to an absolute path.", "DL3045"},
+	{"VGL-DF-049", K, NULL, "LOW", "Both wget and curl used",
+	 "Use one download tool throughout the Dockerfile.", "DL4001, DS014"},
+	{"VGL-DF-050", K, NULL, "LOW", "Invalid or missing label",
 	 "Use lower-case reverse-DNS label keys outside Docker's namespaces; set the labels "
-	 "the policy requires."},
-	{"VGL-DF-051", K, "DL4005", "MEDIUM", "ln -s over /bin/sh instead of SHELL",
-	 "Use the SHELL instruction to change the shell of RUN."},
-	{"VGL-DF-052", K, "DL3059", "LOW", "Consecutive RUN instructions",
-	 "Join consecutive RUNs with && to save layers."},
-	{"VGL-DF-053", K, "DL3047", "LOW", "wget without --progress",
-	 "Add --progress=dot:giga (or -q) so wget does not flood the build log."},
+	 "the policy requires.",
+	 "DL3048, DL3049"},
+	{"VGL-DF-051", K, NULL, "MEDIUM", "ln -s over /bin/sh instead of SHELL",
+	 "Use the SHELL instruction to change the shell of RUN.", "DL4005"},
+	{"VGL-DF-052", K, NULL, "LOW", "Consecutive RUN instructions",
+	 "Join consecutive RUNs with && to save layers.", "DL3059"},
+	{"VGL-DF-053", K, NULL, "LOW", "wget without --progress",
+	 "Add --progress=dot:giga (or -q) so wget does not flood the build log.", "DL3047"},
 	{"VGL-DF-054", K, NULL, "MEDIUM", "COPY --from of a whole stage root",
-	 "Copy only the files needed from the other stage."},
+	 "Copy only the files needed from the other stage.", "CWE-538"},
 	{"VGL-DF-055", K, NULL, "LOW", "Final USER given by name",
 	 "Give the final USER as a numeric UID (USER 10001:10001) so Kubernetes' "
-	 "runAsNonRoot can verify it."},
+	 "runAsNonRoot can verify it.",
+	 "KSV012"},
 	{NULL},
 };
 
@@ -190,6 +204,44 @@ bool vigil_config__secret_name(const char *name)
 		if (has_word_ci(name, words[i]))
 			return true;
 	return false;
+}
+
+/* Whether a value given to a secret-looking name could be the secret itself: not
+ * empty, not a path (GOOGLE_APPLICATION_CREDENTIALS=/etc/sa.json), not a switch
+ * (MYSQL_ALLOW_EMPTY_PASSWORD=yes) and not only a reference to another variable
+ * ($(DB_PASSWORD), ${TOKEN}). */
+bool vigil_config__secret_value(const char *v)
+{
+	static const char *const switches[] = {"true", "false", "yes", "no", "on",
+					       "off",  "y",	"n",   "1",  "0"};
+	size_t n;
+	if (!v)
+		return false;
+	if (*v == '"' || *v == '\'') {
+		n = strlen(v);
+		if (n >= 2 && v[n - 1] == v[0]) {
+			char in[256];
+			snprintf(in, sizeof(in), "%.*s", (int)(n - 2 < 255 ? n - 2 : 255), v + 1);
+			return n - 2 <= 255 ? vigil_config__secret_value(in) : true;
+		}
+	}
+	if (!*v || *v == '/' || !strncmp(v, "./", 2) || !strncmp(v, "~/", 2) ||
+	    (isalpha((unsigned char)v[0]) && v[1] == ':' && (v[2] == '\\' || v[2] == '/')))
+		return false;
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(switches); i++)
+		if (strcasecmp(v, switches[i]) == 0)
+			return false;
+	n = strlen(v);
+	if (v[0] == '$') {
+		static const char NAME[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+					   "0123456789_";
+		bool paren = v[1] == '(' && v[n - 1] == ')', brace = v[1] == '{' && v[n - 1] == '}';
+		if ((paren || brace) && n > 3 && strspn(v + 2, NAME) == n - 3)
+			return false; /* $(NAME), ${NAME} */
+		if (!paren && !brace && n > 1 && strspn(v + 1, NAME) == n - 1)
+			return false; /* $NAME */
+	}
+	return true;
 }
 
 /* ---- per instruction and per stage ------------------------------------------------- */
@@ -330,7 +382,9 @@ static void check_secrets(df_scan *s, const vigil_df_instr *in)
 	if (!in->argc)
 		return;
 	if (!strchr(in->argv[0], '=') && strcmp(in->cmd, "ENV") == 0) {
-		if (vigil_config__secret_name(in->argv[0]))
+		/* ENV NAME value (the legacy form): the rest of the line is the value */
+		if (vigil_config__secret_name(in->argv[0]) &&
+		    (in->argc < 2 || in->argc > 2 || vigil_config__secret_value(in->argv[1])))
 			ADD(s, "VGL-DF-019", in->line, "ENV %s looks like a secret", in->argv[0]);
 		return;
 	}
@@ -338,7 +392,10 @@ static void check_secrets(df_scan *s, const vigil_df_instr *in)
 		char name[128];
 		size_t k = strcspn(in->argv[i], "=");
 		snprintf(name, sizeof(name), "%.*s", (int)(k < 127 ? k : 127), in->argv[i]);
-		if (vigil_config__secret_name(name))
+		/* ARG TOKEN (no default) is passed at build time and kept: a finding; a
+		 * value that cannot be a secret (a path, a switch) is none */
+		if (vigil_config__secret_name(name) &&
+		    (!in->argv[i][k] || vigil_config__secret_value(in->argv[i] + k + 1)))
 			ADD(s, "VGL-DF-019", in->line, "%s %s looks like a secret", in->cmd, name);
 	}
 }
@@ -346,14 +403,60 @@ static void check_secrets(df_scan *s, const vigil_df_instr *in)
 static bool is_root_user(const char *u)
 {
 	size_t k = strcspn(u, ":");
+	if (k == 22 && !strncasecmp(u, "ContainerAdministrator", k))
+		return true; /* Windows containers' administrator */
 	return (k == 4 && !strncmp(u, "root", 4)) || (k == 1 && u[0] == '0');
 }
 
-/* Whether a SHELL instruction turns pipefail on: "-o", "pipefail" or a cluster ending
- * in o ("-eo", "-euo") followed by "pipefail". */
+/* A shell that is not a POSIX shell (PowerShell, cmd): its pipes are not sh pipes and
+ * pipefail does not apply. */
+static bool shell_not_posix(const char *argv0)
+{
+	static const char *const NAMES[] = {"powershell", "powershell.exe", "pwsh", "pwsh.exe",
+					    "cmd",	  "cmd.exe",	    NULL};
+	const char *b = argv0 + strlen(argv0);
+	while (b > argv0 && b[-1] != '/' && b[-1] != '\\')
+		b--;
+	for (size_t i = 0; NAMES[i]; i++)
+		if (strcasecmp(b, NAMES[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A Windows base image (servercore, nanoserver): RUN's default shell is cmd. */
+static bool windows_image(const char *img)
+{
+	return img && (strcasestr(img, "windowsservercore") || strcasestr(img, "nanoserver") ||
+		       strcasestr(img, "mcr.microsoft.com/windows") ||
+		       strcasestr(img, "microsoft/windows"));
+}
+
+/* The image a stage is built on at the root of its chain of stages. */
+static const char *root_image(const vigil_df *df, int st)
+{
+	for (int hops = 0; hops < 64; hops++) {
+		int parent = -1;
+		for (int i = st - 1; i >= 0; i--)
+			if (df->stages[i].name &&
+			    strcasecmp(df->stages[i].name, df->stages[st].image) == 0) {
+				parent = i;
+				break;
+			}
+		if (parent < 0)
+			break;
+		st = parent;
+	}
+	return df->stages[st].image;
+}
+
+/* Whether a SHELL instruction makes pipes safe: it turns pipefail on ("-o", "pipefail"
+ * or a cluster ending in o, "-eo", "-euo", followed by "pipefail"), or it is not a
+ * POSIX shell at all. */
 static bool shell_pipefail(const vigil_df_instr *in)
 {
 	bool on = false;
+	if (in && in->argc && shell_not_posix(in->argv[0]))
+		return true;
 	for (size_t k = 0; in && k + 1 < in->argc; k++) {
 		const char *o = in->argv[k];
 		size_t n = strlen(o);
@@ -437,7 +540,8 @@ static void check_stage(df_scan *s, int st, bool final)
 	const vigil_df_stage *stage = &df->stages[st];
 	const vigil_df_instr *user = NULL, *health = NULL;
 	int ncmd = 0, nentry = 0, nhealth = 0;
-	bool pipefail = shell_pipefail(inherited(df, st, "SHELL"));
+	const vigil_df_instr *sh = inherited(df, st, "SHELL");
+	bool pipefail = sh ? shell_pipefail(sh) : windows_image(root_image(df, st));
 	s->workdir = inherited(df, st, "WORKDIR") != NULL;
 	s->last_run = NULL;
 	check_from(s, st);

@@ -186,7 +186,7 @@ void vigil_k8s__object_more(kscan *s, const vigil_ynode *obj, const char *kind)
 		const vigil_ynode *data = GET(obj, "data");
 		for (size_t i = 0; data && data->kind == VIGIL_YMAP && i < data->n; i++) {
 			const char *k = STR(data->items[2 * i]), *v = STR(data->items[2 * i + 1]);
-			if (k && v && *v && vigil_config__secret_name(k))
+			if (k && vigil_config__secret_value(v) && vigil_config__secret_name(k))
 				vigil_k8s__add(s, "VGL-K8S-054", data->items[2 * i]->line, NULL,
 					       "ConfigMap key %.100s looks like a secret", k);
 		}
