@@ -21,6 +21,8 @@ void vigil_image__warn(vigil_image *img, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
+	if (vigil_image__lc_replaying())
+		return; /* a cached layer's warnings were recorded and are given again once */
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
