@@ -750,8 +750,18 @@ static int read_one(vigil_image *img, int i)
 	char key[160];
 	memset(&fs, 0, sizeof(fs));
 	/* the per-layer cache first: a layer found there is not read at all */
-	if ((error = vigil_image__lc_try(img, i, &rec, key)) != 0)
-		return error < 0 ? error : 0;
+	if ((error = vigil_image__lc_try(img, i, &rec, key)) != 0) {
+		if (error > 0)
+			return 0;
+		if (!L->error) { /* the reader waits for a failed layer's error */
+			snprintf(L->errmsg, sizeof(L->errmsg), "layer %d (%s): %s", i,
+				 L->want_digest ? L->want_digest : L->blob,
+				 error == VIGIL_ENOMEM ? "out of memory"
+						       : "replaying the cached layer failed");
+			L->error = error;
+		}
+		return error;
+	}
 	if (img->store == STORE_REGISTRY) {
 		error = vigil_image__remote_layer(img, i);
 		vigil_image__lc_done(img, i, rec, key, error);
