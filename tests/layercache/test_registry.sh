@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue 13's "two images sharing base layers: the second scan reads only its own layers",
-# with real components (docs/layer-cache.md): tests/layercache/mkimages.sh builds app1 and
+# with real components (docs/layer-cache.md): tests/layercache/mkimages.py builds app1 and
 # app2 on one three-layer base; skopeo pushes them to Debian's docker-registry on
 # 127.0.0.1, whose notifications queue them on `vigil serve`. Asserted from the registry's
 # access log (the second scan GETs its own blobs and none of the base's; the first did GET
@@ -18,7 +18,7 @@ skip_or_fail() {
   if [ "${CI:-}" = true ]; then echo "FAIL: layercache: $1"; exit 1; fi
   echo "SKIP: layercache: $1"; exit 0
 }
-for t in curl jq python3 docker-registry skopeo umoci sqlite3; do
+for t in curl jq python3 docker-registry skopeo sqlite3; do
   command -v $t > /dev/null || skip_or_fail "$t not installed"
 done
 tmp=$(mktemp -d)
@@ -29,7 +29,8 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-"$top/tests/layercache/mkimages.sh" "$tmp/img" 2 > "$tmp/mk.log" 2>&1 ||
+G=$("$top/tests/fixtures/make-golden-alpine.sh" 2> "$tmp/mk.log") &&
+  python3 "$top/tests/layercache/mkimages.py" "$tmp/img" 2 "$G/oci-3.20.3" > "$tmp/mk.log" 2>&1 ||
   { bad "mkimages failed: $(tail -3 "$tmp/mk.log")"; exit 1; }
 m=$tmp/m; mkdir -p "$m/alpine-secdb/v3.20"
 printf 'distroversion: v3.20\nreponame: main\narchs:\n  - x86_64\npackages:\n  - pkg:\n      name: busybox\n      secfixes:\n        99.0-r0:\n          - CVE-2099-0101\n' \
