@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
-"""mkimages.py OUT N ALPINE_LAYOUT: an OCI layout OUT with images tagged base and
+"""mkimages.py OUT N BASE_LAYOUT [--union]: an OCI layout OUT with images tagged base and
 app1..appN (stdlib only, tarballs written whole, gzip without name or time).
 
-base  = the Alpine image of ALPINE_LAYOUT (its one layer, as is) plus two layers: /opt/base
+base  = the image of BASE_LAYOUT (its layers, as they are) plus two layers: /opt/base
         with a credential made now, then a whiteout of /etc/motd and /opt/base/motd.txt;
 appI  = base plus one layer of its own: /app/version.txt with its number; odd ones add a
         credential (/app/aws.env), even ones remove a base file (/opt/base/conf/README).
-The three base layers are shared by every app image (same blobs, same diff_ids)."""
+The base layers are shared by every app image (same blobs, same diff_ids). With --union,
+also "union": the base and every app layer in one image, each distinct layer once (what
+bench/layercache.sh reads as "every distinct layer once")."""
 import gzip, hashlib, io, json, os, secrets, shutil, sys, tarfile
 
 EPOCH = 1700000000
 out, n, alpine = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+union = "--union" in sys.argv[4:]
 
 
 def key():
@@ -95,12 +98,16 @@ def image(tag, layers):
 
 
 ms = [image("base", extra)]
+own = []
 for i in range(1, n + 1):
     e = [("/app", None), ("/app/version.txt", b"app %d\n" % i)]
     if i % 2:
         e.append(("/app/aws.env", ("aws_access_key_id = %s\n" % key()).encode()))
     else:
         e.append(("!/opt/base/conf/README", None))
-    ms.append(image("app%d" % i, extra + [add(e, "app %d" % i)]))
+    own.append(add(e, "app %d" % i))
+    ms.append(image("app%d" % i, extra + [own[-1]]))
+if union:
+    ms.append(image("union", extra + own))
 with open(os.path.join(out, "index.json"), "w") as f:
     json.dump({"schemaVersion": 2, "manifests": ms}, f)
