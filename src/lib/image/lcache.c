@@ -323,7 +323,7 @@ static int parse(lc_entry *e, vigil_layer *L, const uint8_t *p, size_t n)
 	d.p += 4;
 	const char *digest = vigil_deser_str(&d, &e->arena);
 	const char *diff_id = vigil_deser_str(&d, &e->arena);
-	if (d.bad || !diff_id || strcmp(diff_id, L->want_diff_id) != 0 ||
+	if (d.bad || !diff_id || (L->want_diff_id && strcmp(diff_id, L->want_diff_id) != 0) ||
 	    (L->want_digest && (!digest || strcmp(digest, L->want_digest) != 0)))
 		return VIGIL_EFORMAT; /* another layer's entry: never replayed */
 	e->compression = vigil_deser_str(&d, &e->arena);
@@ -616,4 +616,16 @@ void vigil_image__lc_done(vigil_image *img, int index, vigil_lc_rec *rec, const 
 	if (error == 0 && !img->layers[index].error)
 		put_entry(img, &img->layers[index], rec, key);
 	rec_free(rec);
+}
+
+/* For the fuzz target: parses a decompressed entry of any layer. 0 or VIGIL_EFORMAT. */
+int vigil_image__lc_parse(const uint8_t *p, size_t n)
+{
+	vigil_layer L;
+	lc_entry e;
+	memset(&L, 0, sizeof(L));
+	memset(&e, 0, sizeof(e));
+	int error = parse(&e, &L, p, n);
+	entry_free(&e);
+	return error;
 }
