@@ -41,6 +41,10 @@ for s in make-golden-alpine.sh make-golden-debian.sh make-golden-rpm.sh make-gol
   while IFS= read -r f; do imgs+=("$f"); done < <(find "$d" -maxdepth 3 -name '*.tar' -size +1k | sort)
 done
 [ ${#imgs[@]} -ge 20 ] || bad "only ${#imgs[@]} fixture images found"
+case $VIGIL in *build-asan*) # the sanitizer build is several times slower: every third image
+  sub=(); for i in "${!imgs[@]}"; do [ $((i % 3)) = 0 ] && sub+=("${imgs[$i]}"); done
+  imgs=("${sub[@]}") ;;
+esac
 
 cache=$tmp/cache
 scan() { # scan OUT IMAGE [cache options...]
@@ -74,7 +78,7 @@ done
 
 before=$(sqlite3 "$cache/store.db" "SELECT count(*) || ' ' || sum(hits) FROM layer_cache")
 entries=${before% *}
-[ "${entries:-0}" -gt 20 ] && pass "the cache holds $entries layers after the cold pass" ||
+[ "${entries:-0}" -gt $(( ${#imgs[@]} / 2 )) ] && pass "the cache holds $entries layers after the cold pass" ||
   bad "the cache holds only ${entries:-0} layers after the cold pass"
 n=0 same=0
 for img in "${imgs[@]}"; do
