@@ -42,11 +42,14 @@ done
 echo "pushed $((N + 1)) images in $(echo "$(now) - $t0" | bc) s"
 reg=127.0.0.1:$rp/bench/app
 
-unique_run() {
+unique_run() { # prints "WALL CPU" seconds
   local t; t=$(now)
-  "$VIGIL" scan -q --scanners all --insecure-registry 127.0.0.1 --db "$tmp/db" --format json \
-    -o /dev/null "$reg:union"
-  echo "$(now) - $t" | bc
+  /usr/bin/time -f '%U %S' -o "$tmp/ucpu" "$VIGIL" scan -q --scanners all --insecure-registry 127.0.0.1 \
+    --db "$tmp/db" --format json -o /dev/null "$reg:union"
+  echo "$(echo "$(now) - $t" | bc) $(awk '{print $1 + $2}' "$tmp/ucpu")"
+}
+cpu_of() { # CPU seconds (user + system) of a live process
+  awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"
 }
 
 cached_run() { # cached_run MAX_MIB: seconds for the N scans on a fresh server
@@ -72,24 +75,27 @@ cached_run() { # cached_run MAX_MIB: seconds for the N scans on a fresh server
   local el; el=$(echo "$(now) - $t" | bc)
   local failed; failed=$(curl -s "$base/metrics" -H "Authorization: Bearer $tok" | awk '/^vigil_scans_total\{result="failed"\}/ {print $2}')
   local hits; hits=$(curl -s "$base/metrics" -H "Authorization: Bearer $tok" | awk '/^vigil_layer_cache_hits_total/ {print $2}')
-  echo "  server run (cache max $1 MiB): $el s, $done_n scans, $failed failed, layer cache hits ${hits:-0}" >&2
+  local cpu; cpu=$(cpu_of "$spid")
+  echo "  server run (cache max $1 MiB): $el s wall, $cpu s CPU, $done_n scans, $failed failed, layer cache hits ${hits:-0}" >&2
   kill "$spid"; wait "$spid" 2> /dev/null || true
-  echo "$el"
+  echo "$el $cpu"
 }
 
-u=() c=()
+u=() uc=() c=() cc=()
 for r in $(seq 1 "$RUNS"); do
-  u+=("$(unique_run)")
-  echo "  unique run $r: ${u[-1]} s" >&2
-  c+=("$(cached_run 4096)")
+  read -r w cpu < <(unique_run)
+  u+=("$w"); uc+=("$cpu")
+  echo "  unique run $r: $w s wall, $cpu s CPU" >&2
+  read -r w cpu < <(cached_run 4096)
+  c+=("$w"); cc+=("$cpu")
 done
 off=skipped
 [ "${VIGIL_BENCH_NOCACHE:-1}" = 1 ] && off=$(cached_run 0)
-mu=$(printf '%s\n' "${u[@]}" | median)
-mc=$(printf '%s\n' "${c[@]}" | median)
+mu=$(printf '%s\n' "${u[@]}" | median); muc=$(printf '%s\n' "${uc[@]}" | median)
+mc=$(printf '%s\n' "${c[@]}" | median); mcc=$(printf '%s\n' "${cc[@]}" | median)
 echo "N=$N images, 3 shared base layers (Debian 76 MB + 2), loadavg $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "unique layers read once (union image, uncached): median $mu s (${u[*]})"
-echo "all $N images scanned by vigil serve with the layer cache: median $mc s (${c[*]})"
-echo "the same without the cache: $off s"
-echo "per image (cached, 2 workers): $(echo "scale=3; $mc / $N" | bc) s"
-echo "ratio cached / unique: $(echo "scale=2; $mc / $mu" | bc)"
+echo "unique layers read once (union image, uncached): median $mu s wall, $muc s CPU"
+echo "all $N images scanned by vigil serve with the layer cache: median $mc s wall, $mcc s CPU"
+echo "the same without the cache (wall, CPU): $off"
+echo "per image (cached, 2 workers): $(echo "scale=3; $mc / $N" | bc) s wall, $(echo "scale=3; $mcc / $N" | bc) s CPU"
+echo "ratio cached / unique: wall $(echo "scale=2; $mc / $mu" | bc), CPU $(echo "scale=2; $mcc / $muc" | bc)"
