@@ -50,4 +50,10 @@ int vigil_store__pg_layer_put(vigil_store_pg *p, const char *key, const char *di
 int vigil_store__pg_layer_stats(vigil_store_pg *p, vigil_store_layer_stats *out);
 int vigil_store__pg_layers_json(vigil_store_pg *p, char **out);
 
+int vigil_store__pg_runtime_event_add(vigil_store_pg *p, int64_t *out, const char *rule,
+				      const char *priority, const char *container,
+				      const char *body);
+int vigil_store__pg_runtime_events_json(vigil_store_pg *p, char **out,
+					const vigil_store_runtime_filter *f);
+
 #endif
