@@ -145,6 +145,14 @@ typedef struct vigil_analyzer {
 	 * and may refuse such a file by returning VIGIL_ELIMIT from want: the read stops with
 	 * an error naming the file). 0: such files are never offered. */
 	int any_size;
+	/* Optional, for the per-layer cache (vigil_image_set_layer_cache): an analyzer whose
+	 * findings in a layer depend only on that layer's files gives them as bytes
+	 * (layer_save, called once the layer was read: *out malloc'd, freed by the caller)
+	 * and takes them back instead of the files when the layer comes from the cache
+	 * (layer_load). Analyzers without them get the cached content of the files they
+	 * want, exactly as it was read. */
+	int (*layer_save)(int layer, uint8_t **out, size_t *len, void *payload);
+	int (*layer_load)(int layer, const uint8_t *p, size_t n, void *payload);
 } vigil_analyzer;
 
 /* ---- images ---------------------------------------------------------------------- */
@@ -183,6 +191,30 @@ void vigil_image_free(vigil_image *img);
 
 /* Registers an analyzer for the next vigil_image_read. The struct is copied. */
 int vigil_image_add_analyzer(vigil_image *img, const vigil_analyzer *a);
+
+/*
+ * A per-layer cache (docs/layer-cache.md): what a layer contributed to the analyzers
+ * (its entries and whiteouts, the content of the files the analyzers wanted, the
+ * layer-local findings of analyzers with layer_save) kept under a key made of the
+ * layer's blob digest and diff_id, `version` and everything else that changes what
+ * the read gives (analyzers, limits, skip globs). A layer found in it is not read (a
+ * registry blob is not fetched); a layer that is not is read and then put. get returns
+ * 1 with *data (malloc'd, the caller frees it), 0 when absent, negative on error (the
+ * layer is then read); put's errors only skip the caching. Both may be called from
+ * several threads at once. The struct is copied; payload and version must outlive
+ * the read.
+ */
+typedef struct vigil_layer_cache {
+	int (*get)(const char *key, const char *diff_id, uint8_t **data, size_t *len,
+		   void *payload);
+	int (*put)(const char *key, const char *diff_id, const uint8_t *data, size_t len,
+		   void *payload);
+	void *payload;
+	const char *version; /* the analyzers' version and options */
+} vigil_layer_cache;
+int vigil_image_set_layer_cache(vigil_image *img, const vigil_layer_cache *c);
+/* How many layers of the last read came from the cache, and how many were put. */
+void vigil_image_layer_cache_stats(const vigil_image *img, int *hits, int *puts);
 
 /*
  * Streams every layer once: verifies blob digests and diff_ids, gives wanted files to

@@ -81,6 +81,9 @@ int vigil_engine_new(vigil_engine **out, vigil_ctx *ctx, const vigil_engine_opts
 const char *vigil_engine_warning(const vigil_engine *e);
 /* The database's build time ("2026-01-02T03:04:05Z"), or NULL without a database. */
 const char *vigil_engine_db_built(const vigil_engine *e);
+/* What a layer gives the analyzers with this engine (analyzer version, scanners,
+ * rule files and options): the version of vigil_layer_cache. Lives as long as the engine. */
+const char *vigil_engine_layer_version(const vigil_engine *e);
 void vigil_engine_free(vigil_engine *e);
 
 /* ---- one scan ------------------------------------------------------------------------ */
@@ -95,11 +98,15 @@ typedef struct vigil_scan_opts {
 	const struct vigil_registry_opts *registry;
 	/* fs:DIR: globs of directories / files to leave out (NULL-terminated, or NULL) */
 	const char *const *skip_dirs, *const *skip_files;
+	/* a per-layer cache (vigil_image_set_layer_cache; its version is set from the
+	 * engine: analyzer version and every option that changes a layer's result), or
+	 * NULL; docs/layer-cache.md */
+	const vigil_layer_cache *layer_cache;
 } vigil_scan_opts;
 
 #define VIGIL_SCAN_OPTS_INIT                                                                       \
 	{                                                                                          \
-		NULL, NULL, 0, NULL, 0, 0, NULL, NULL, NULL                                        \
+		NULL, NULL, 0, NULL, 0, 0, NULL, NULL, NULL, NULL                                  \
 	}
 
 typedef struct vigil_scan_result vigil_scan_result;
@@ -145,6 +152,8 @@ int vigil_scan_result_write(FILE *f, vigil_scan_result *r, const char *format);
 /* With write options (template, suppressed findings, table width, licences). */
 int vigil_scan_result_write_ext(FILE *f, vigil_scan_result *r, const char *format,
 				const vigil_write_opts *opts);
+/* Layers of the scan replayed from the layer cache, and layers read and put in it. */
+void vigil_scan_result_layer_cache(const vigil_scan_result *r, int *hits, int *puts);
 void vigil_scan_result_free(vigil_scan_result *r);
 
 #endif

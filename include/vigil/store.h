@@ -261,4 +261,29 @@ typedef struct vigil_store_runtime_filter {
 int vigil_store_runtime_events_json(vigil_store *s, char **out,
 				    const vigil_store_runtime_filter *f);
 
+/* ---- the per-layer cache (docs/layer-cache.md) ---------------------------------------- */
+
+/* 1 with *data (malloc'd, the caller frees it) when an entry is kept under `key` (its
+ * use is counted and its time updated), 0 when none, or a negative VIGIL_E*. */
+int vigil_store_layer_get(vigil_store *s, const char *key, uint8_t **data, size_t *len);
+/* Keeps `data` under `key` (the layer `diff_id`), replacing an entry of the same key,
+ * then removes the least recently used entries while all of them hold more than
+ * `max_bytes` (0: no bound). */
+int vigil_store_layer_put(vigil_store *s, const char *key, const char *diff_id,
+			  const uint8_t *data, size_t len, uint64_t max_bytes);
+typedef struct vigil_store_layer_stats {
+	int64_t entries, bytes, hits;
+} vigil_store_layer_stats;
+int vigil_store_layer_stats_get(vigil_store *s, vigil_store_layer_stats *out);
+/* {"layers":[{"diff_id","size","hits","used"}...]} ordered by diff_id. */
+int vigil_store_layers_json(vigil_store *s, char **out);
+/* Fills `out` (a vigil_layer_cache of vigil.h) with get/put over the store's layer cache,
+ * bounded by lc->max_bytes (0: none); `lc` must outlive its use. */
+typedef struct vigil_store_layer_cache {
+	vigil_store *store;
+	uint64_t max_bytes;
+} vigil_store_layer_cache;
+struct vigil_layer_cache;
+void vigil_store_layer_cache_init(struct vigil_layer_cache *out, vigil_store_layer_cache *lc);
+
 #endif

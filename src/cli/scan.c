@@ -13,6 +13,7 @@
 
 #include "../lib/util/util.h"
 #include "cli.h"
+#include "vigil/store.h"
 
 enum {
 	SC_VULN = VIGIL_SCANNER_VULN,
@@ -52,6 +53,7 @@ enum {
 	OPT_SHOW_SUPPRESSED,
 	OPT_TEMPLATE,
 	OPT_LICENSES,
+	OPT_CACHE_DIR,
 };
 
 #define MAX_OUTPUTS 8
@@ -65,6 +67,7 @@ typedef struct scan_opts {
 	cli c;
 	unsigned scanners;
 	const char *severities, *policy, *db, *today, *rematch;
+	const char *cache_dir; /* --cache-dir: the per-layer cache (docs/layer-cache.md) */
 	vigil_vec vex;			/* const char * */
 	vigil_vec tkeys, tregs, trepos; /* const char *, trust options */
 	int fs;				/* vigil fs DIR */
@@ -135,6 +138,8 @@ void help_scan(void)
 	       "  --db-max-age DAYS     warn when the database is older (default 7)\n"
 	       "  --fail-on-stale-db    fail (exit 2) instead of warning\n"
 	       "  --rematch FILE        match a saved inventory ('vigil sbom --format json')\n"
+	       "  --cache-dir DIR       keep what each layer contributed in DIR (a store): layers\n"
+	       "                        seen before are not read again (docs/layer-cache.md)\n"
 	       "                        instead of an image: vulnerabilities only\n"
 	       "  sbom:FILE             as IMAGE: match a CycloneDX (JSON 1.4-1.6) or SPDX "
 	       "(2.2/2.3\n"
@@ -257,6 +262,7 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 		{"no-color", no_argument, NULL, OPT_NO_COLOR},
 		{"today", required_argument, NULL, OPT_TODAY}, /* tests: the date for expiry */
 		{"rematch", required_argument, NULL, OPT_REMATCH},
+		{"cache-dir", required_argument, NULL, OPT_CACHE_DIR},
 		{"require-signature", required_argument, NULL, OPT_REQUIRE_SIG},
 		{"allowed-registry", required_argument, NULL, OPT_ALLOWED_REG},
 		{"allowed-repository", required_argument, NULL, OPT_ALLOWED_REPO},
@@ -406,6 +412,9 @@ static void parse_scan_opts(scan_opts *s, int argc, char **argv)
 			break;
 		case OPT_REMATCH:
 			s->rematch = optarg;
+			break;
+		case OPT_CACHE_DIR:
+			s->cache_dir = optarg;
 			break;
 		case OPT_REQUIRE_SIG:
 		case OPT_ALLOWED_REG:
@@ -570,6 +579,18 @@ int cmd_scan_mode(int argc, char **argv, int fs)
 	so.color = !s.no_color && isatty(1) && !getenv("NO_COLOR");
 	for (int i = 0; i < s.nouts; i++)
 		so.color &= !(s.outs[i].path && strcmp(s.outs[i].format, "table") == 0);
+	vigil_store *lstore = NULL;
+	vigil_store_layer_cache slc = {NULL, (uint64_t)4 << 30};
+	vigil_layer_cache lcache;
+	if (s.cache_dir && !s.rematch) {
+		if (vigil_store_open(&lstore, s.cache_dir) < 0) {
+			error = vigil_error_set(ctx, VIGIL_EIO, "--cache-dir: %s", vigil_store_error());
+			goto done;
+		}
+		slc.store = lstore;
+		vigil_store_layer_cache_init(&lcache, &slc);
+		so.layer_cache = &lcache;
+	}
 	if ((error = vigil_engine_new(&engine, ctx, &eo)) < 0)
 		goto done;
 	if (s.rematch)
@@ -608,6 +629,7 @@ done:
 	}
 	vigil_scan_result_free(res);
 	vigil_engine_free(engine);
+	vigil_store_free(lstore);
 	vigil_vec_free(&s.vex);
 	vigil_vec_free(&s.tkeys);
 	vigil_vec_free(&s.tregs);

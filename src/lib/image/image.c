@@ -21,6 +21,8 @@ void vigil_image__warn(vigil_image *img, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
+	if (vigil_image__lc_replaying())
+		return; /* a cached layer's warnings were recorded and are given again once */
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -29,6 +31,7 @@ void vigil_image__warn(vigil_image *img, const char *fmt, ...)
 	if (w)
 		*w = vigil_arena_strdup(&img->arena, msg);
 	pthread_mutex_unlock(&img->cap_lock);
+	vigil_image__lc_warn(msg);
 	vigil_warn(img->ctx, "%s", msg);
 }
 
@@ -607,11 +610,17 @@ int vigil_image__analyze(vigil_image *img, const vigil_file *f, vigil_head_fn he
 	size_t na = img->analyzers.len < MAX_AN ? img->analyzers.len : MAX_AN;
 	const uint8_t *head = NULL;
 	size_t head_len = 0;
+	/* the per-layer cache (lcache.c): while recording a layer, what the analyzers
+	 * without layer_save read is kept; while replaying one, the analyzers with
+	 * layer_load already have their output */
+	int replaying = vigil_image__lc_replaying(), recording = vigil_image__lc_recording();
+	int plain_head = 0, plain_active = 0;
 
 	/* by name first: a file nobody wants is never read */
 	for (size_t i = 0; i < na; i++) {
 		vigil_analyzer *a = &VIGIL_VEC_AT(&img->analyzers, vigil_analyzer, i);
-		if (f->size > img->ctx->limits.max_file_size && !a->any_size)
+		if ((f->size > img->ctx->limits.max_file_size && !a->any_size) ||
+		    (replaying && a->layer_load))
 			verdict[i] = VIGIL_WANT_NO;
 		else
 			verdict[i] = a->want ? a->want(f, NULL, 0, a->payload) : VIGIL_WANT_NO;
@@ -620,6 +629,8 @@ int vigil_image__analyze(vigil_image *img, const vigil_file *f, vigil_head_fn he
 		need_head |= verdict[i] == VIGIL_WANT_HEAD;
 		if (verdict[i] == VIGIL_WANT_YES)
 			need_head |= 1; /* the stream starts with the head in any case */
+		if (!a->layer_save && verdict[i] != VIGIL_WANT_NO)
+			plain_head = 1;
 	}
 	if (!need_head)
 		return 0;
@@ -635,16 +646,27 @@ int vigil_image__analyze(vigil_image *img, const vigil_file *f, vigil_head_fn he
 		}
 		if (verdict[i] != VIGIL_WANT_YES)
 			continue;
+		plain_active |= !a->layer_save;
 		state[nact] = NULL;
 		if (a->begin && (error = a->begin(&state[nact], f, a->payload)) < 0)
 			goto finish;
 		active[nact++] = (int)i;
 	}
+	if (recording && plain_head) {
+		vigil_image__lc_file_begin(img, !plain_active);
+		if (!plain_active) {
+			vigil_image__lc_file_data(head, head_len);
+			vigil_image__lc_file_end();
+		}
+	}
+	recording = recording && plain_active;
 	if (nact == 0)
 		return 0;
 	const uint8_t *p = head;
 	size_t n = head_len;
 	while (n) {
+		if (recording)
+			vigil_image__lc_file_data(p, n);
 		for (int k = 0; k < nact; k++) {
 			vigil_analyzer *a =
 				&VIGIL_VEC_AT(&img->analyzers, vigil_analyzer, active[k]);
@@ -655,6 +677,8 @@ int vigil_image__analyze(vigil_image *img, const vigil_file *f, vigil_head_fn he
 			goto finish;
 	}
 finish:
+	if (recording)
+		vigil_image__lc_file_end();
 	for (int k = 0; k < nact; k++) {
 		vigil_analyzer *a = &VIGIL_VEC_AT(&img->analyzers, vigil_analyzer, active[k]);
 		int e2 = a->end ? a->end(state[k], error, a->payload) : 0;
@@ -743,16 +767,36 @@ static int read_one(vigil_image *img, int i)
 	vigil_bsrc *src;
 	uint64_t size;
 	int fd, error;
+	vigil_lc_rec *rec = NULL;
+	char key[160];
 	memset(&fs, 0, sizeof(fs));
-	if (img->store == STORE_REGISTRY)
-		return vigil_image__remote_layer(img, i);
+	/* the per-layer cache first: a layer found there is not read at all */
+	if ((error = vigil_image__lc_try(img, i, &rec, key)) != 0) {
+		if (error > 0)
+			return 0;
+		if (!L->error) { /* the reader waits for a failed layer's error */
+			snprintf(L->errmsg, sizeof(L->errmsg), "layer %d (%s): %s", i,
+				 L->want_digest ? L->want_digest : L->blob,
+				 error == VIGIL_ENOMEM ? "out of memory"
+						       : "replaying the cached layer failed");
+			L->error = error;
+		}
+		return error;
+	}
+	if (img->store == STORE_REGISTRY) {
+		error = vigil_image__remote_layer(img, i);
+		vigil_image__lc_done(img, i, rec, key, error);
+		return error;
+	}
 	if ((error = store_open(img, L->blob, &fs, &ms, &src, &size, &fd)) < 0) {
 		snprintf(L->errmsg, sizeof(L->errmsg), "layer %d: %s", i,
 			 vigil_ctx_error(img->ctx));
 		L->error = error;
+		vigil_image__lc_done(img, i, rec, key, error);
 		return error;
 	}
 	error = vigil_image__layer_read(img, i, src);
+	vigil_image__lc_done(img, i, rec, key, error);
 	if (img->store != STORE_DIR || fd >= 0)
 		vigil_image__bsrc_file_free(&fs);
 	if (fd >= 0)
@@ -1121,6 +1165,8 @@ int vigil_image_read(vigil_image *img)
 	if (img->read_done)
 		return vigil_error_set(img->ctx, VIGIL_EINVAL, "image already read");
 	img->read_done = 1;
+	atomic_store(&img->lc_hits, 0);
+	atomic_store(&img->lc_puts, 0);
 	img->ctx->error[0] = '\0';
 	if ((error = vigil_image_add_analyzer(img, &os)) < 0 ||
 	    (error = vigil_image__tree_new(&img->tree, img->all_layers)) < 0)

@@ -179,6 +179,10 @@ struct vigil_image {
 	vigil_remote *remote; /* STORE_REGISTRY */
 	/* why an analyzer stopped the read (first one wins; under cap_lock) */
 	char stop_msg[512];
+	/* the per-layer cache (lcache.c) */
+	vigil_layer_cache lcache;
+	int lcache_on;
+	atomic_int lc_hits, lc_puts;
 };
 
 /* Records a warning on the image and passes it to the context's callback. */
@@ -220,6 +224,19 @@ int vigil_image__open_docker(vigil_image *img, const char *tag);
 /* Reads a whole member (or file in the layout) of at most max_json_size into out. */
 int vigil_image__store_read(vigil_image *img, const char *name, vigil_buf *out);
 int vigil_image__store_has(vigil_image *img, const char *name);
+
+/* The per-layer cache (lcache.c). */
+typedef struct vigil_lc_rec vigil_lc_rec;
+int vigil_image__lc_try(vigil_image *img, int index, vigil_lc_rec **rec, char key[160]);
+void vigil_image__lc_done(vigil_image *img, int index, vigil_lc_rec *rec, const char *key,
+			  int error);
+int vigil_image__lc_replaying(void);
+int vigil_image__lc_recording(void);
+void vigil_image__lc_warn(const char *msg);
+void vigil_image__lc_file_begin(vigil_image *img, int head_only);
+void vigil_image__lc_file_data(const uint8_t *p, size_t n);
+void vigil_image__lc_file_end(void);
+int vigil_image__lc_parse(const uint8_t *p, size_t n); /* fuzzing */
 
 /* Registry images (remote.c): opens `ref` (fetches the top manifest, then the OCI
  * reader picks the platform's manifest and loads the config). */

@@ -5,6 +5,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "pipeline/pipeline.h"
@@ -19,6 +21,7 @@ struct vigil_engine {
 	vigil_secret_rules *srules;
 	vigil_malware_rules *mrules;
 	char warning[512];
+	char layer_version[128]; /* the per-layer cache's version (docs/layer-cache.md) */
 };
 
 struct vigil_scan_result {
@@ -34,6 +37,7 @@ struct vigil_scan_result {
 	vigil_config_image *cimg;
 	vigil_config_result *config;
 	vigil_trust_findings *trust;
+	int lc_hits, lc_puts; /* layers replayed from / put in the layer cache */
 	vigil_db *db; /* the handle the match was made with (the match may borrow from it) */
 	vigil_match *match;
 	char *db_built;
@@ -90,6 +94,81 @@ done:
 	return error;
 }
 
+/* Bump when an analyzer changes what it finds in a layer (catalog, secrets, malware,
+ * configuration captures, the layer reader): every cached layer is then read again. */
+#define VIGIL_ANALYZER_VERSION "1"
+
+/* A file's content (or, for a directory, its entries' names, sizes and times) into h. */
+static void hash_path(vigil_sha256 *h, const char *path)
+{
+	struct stat st;
+	vigil_sha256_update(h, path ? path : "", path ? strlen(path) + 1 : 1);
+	if (!path || stat(path, &st) != 0)
+		return;
+	if (S_ISDIR(st.st_mode)) {
+		struct dirent **ents = NULL;
+		int n = scandir(path, &ents, NULL, alphasort);
+		for (int i = 0; i < n; i++) {
+			char sub[4096];
+			struct stat ss;
+			snprintf(sub, sizeof(sub), "%s/%s", path, ents[i]->d_name);
+			if (ents[i]->d_name[0] != '.' && stat(sub, &ss) == 0) {
+				int64_t v[2] = {(int64_t)ss.st_size, (int64_t)ss.st_mtime};
+				vigil_sha256_update(h, ents[i]->d_name, strlen(ents[i]->d_name) + 1);
+				vigil_sha256_update(h, v, sizeof(v));
+			}
+			free(ents[i]);
+		}
+		free(ents);
+		return;
+	}
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+	if (!f)
+		return;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		vigil_sha256_update(h, chunk, n);
+	fclose(f);
+}
+
+/* What changes a layer's result: analyzer version, scanners and the rule options. */
+static int engine_layer_version(vigil_engine *e, const vigil_engine_opts *o)
+{
+	vigil_sha256 *h;
+	char hex[72];
+	int error = vigil_sha256_new(&h);
+	if (error < 0)
+		return error;
+	const char *v = "vigil " VIGIL_VERSION " analyzers " VIGIL_ANALYZER_VERSION;
+	vigil_sha256_update(h, v, strlen(v) + 1);
+	uint64_t nums[] = {o->scanners,
+			   (uint64_t)o->secret.replace_builtin,
+			   (uint64_t)o->secret.enable_generic,
+			   (uint64_t)o->secret.scan_binaries,
+			   (uint64_t)o->malware.replace_builtin,
+			   (uint64_t)o->malware.scope_all,
+			   o->malware.max_archive_depth,
+			   o->malware.max_archive_entries,
+			   o->malware.max_archive_bytes};
+	vigil_sha256_update(h, nums, sizeof(nums));
+	hash_path(h, o->secret.rules_file);
+	hash_path(h, o->malware.yara_rules);
+	hash_path(h, o->malware.hashes_file);
+	vigil_sha256_update(h, o->malware.clamd ? o->malware.clamd : "", 1 +
+			    (o->malware.clamd ? strlen(o->malware.clamd) : 0));
+	vigil_sha256_final(h, hex);
+	vigil_sha256_free(h);
+	snprintf(e->layer_version, sizeof(e->layer_version), "a%s-%.32s",
+		 VIGIL_ANALYZER_VERSION, hex + 7);
+	return 0;
+}
+
+const char *vigil_engine_layer_version(const vigil_engine *e)
+{
+	return e->layer_version;
+}
+
 int vigil_engine_new(vigil_engine **out, vigil_ctx *ctx, const vigil_engine_opts *opts)
 {
 	static const vigil_engine_opts defaults = VIGIL_ENGINE_OPTS_INIT;
@@ -108,7 +187,8 @@ int vigil_engine_new(vigil_engine **out, vigil_ctx *ctx, const vigil_engine_opts
 	for (const char *const *v = o->vex; v && *v; v++)
 		if ((error = vigil_policy_add_vex(e->policy, *v)) < 0)
 			goto done;
-	if ((error = vigil_policy_add_trust(e->policy, &o->trust)) < 0)
+	if ((error = vigil_policy_add_trust(e->policy, &o->trust)) < 0 ||
+	    (error = engine_layer_version(e, o)) < 0)
 		goto done;
 	if (((o->scanners & VIGIL_SCANNER_VULN) && (error = engine_db(e, o)) < 0) ||
 	    ((o->scanners & VIGIL_SCANNER_SECRET) &&
@@ -319,6 +399,12 @@ int vigil_scan_run(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *
 	}
 	error = vigil_image_open(&r->img, ctx, path ? path : image_ref, &oo);
 	free(path);
+	vigil_layer_cache lc;
+	if (error == 0 && opts && opts->layer_cache && !fs) {
+		lc = *opts->layer_cache;
+		lc.version = e->layer_version;
+		error = vigil_image_set_layer_cache(r->img, &lc);
+	}
 	if (error < 0 ||
 	    (error = vigil_trust_check_image(&r->trust, ctx, vigil_policy_trust(e->policy), r->img,
 					     image_ref, opts ? opts->tag : NULL,
@@ -344,6 +430,7 @@ int vigil_scan_run(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *
 					     r->img)) < 0) ||
 	    ((sc & VIGIL_SCANNER_VULN) && (error = match(r, e)) < 0))
 		goto done;
+	vigil_image_layer_cache_stats(r->img, &r->lc_hits, &r->lc_puts);
 	r->ran |= sc & (VIGIL_SCANNER_SECRET | VIGIL_SCANNER_MALWARE | VIGIL_SCANNER_CONFIG);
 	if ((error = build_report(r, e)) < 0)
 		goto done;
@@ -438,4 +525,12 @@ int vigil_pipeline__result_from_inventory(vigil_scan_result **out, vigil_ctx *ct
 	}
 	(*out)->inv = inv;
 	return 0;
+}
+
+void vigil_scan_result_layer_cache(const vigil_scan_result *r, int *hits, int *puts)
+{
+	if (hits)
+		*hits = r ? r->lc_hits : 0;
+	if (puts)
+		*puts = r ? r->lc_puts : 0;
 }

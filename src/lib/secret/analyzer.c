@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "secret/secret_int.h"
+#include "util/ser.h"
 
 #define MAX_FINDINGS_PER_FILE 1000
 
@@ -269,6 +270,85 @@ static int an_end(void *state, int error, void *payload)
 	return rc;
 }
 
+/* ---- the per-layer cache: a layer's file findings as bytes and back ---- */
+
+static int an_layer_save(int layer, uint8_t **out, size_t *len, void *payload)
+{
+	vigil_secret_scan *scan = payload;
+	vigil_buf b = VIGIL_BUF_INIT;
+	int e = 0;
+	size_t n = 0;
+	*out = NULL;
+	*len = 0;
+	pthread_mutex_lock(&scan->lock);
+	for (size_t i = 0; i < scan->findings.len; i++)
+		n += VIGIL_VEC_AT(&scan->findings, vigil_secret_finding, i).layer == layer;
+	e |= vigil_ser_u64(&b, n);
+	for (size_t i = 0; i < scan->findings.len && !e; i++) {
+		const vigil_secret_finding *f = &VIGIL_VEC_AT(&scan->findings, vigil_secret_finding, i);
+		if (f->layer != layer)
+			continue;
+		e |= vigil_ser_str(&b, f->rule_id);
+		e |= vigil_ser_str(&b, f->category);
+		e |= vigil_ser_str(&b, f->title);
+		e |= vigil_ser_str(&b, f->severity);
+		e |= vigil_ser_str(&b, f->source);
+		e |= vigil_ser_str(&b, f->path);
+		e |= vigil_ser_str(&b, f->redacted);
+		e |= vigil_ser_str(&b, f->fingerprint);
+		e |= vigil_ser_u64(&b, (uint64_t)f->line);
+	}
+	pthread_mutex_unlock(&scan->lock);
+	if (e) {
+		vigil_buf_free(&b);
+		return VIGIL_ENOMEM;
+	}
+	*out = b.data;
+	*len = b.len;
+	return 0;
+}
+
+static int an_layer_load(int layer, const uint8_t *p, size_t n, void *payload)
+{
+	vigil_secret_scan *scan = payload;
+	vigil_deser d = {p, p + n, 0};
+	int error = 0;
+	uint64_t count = vigil_deser_u64(&d);
+	if (count > n)
+		return VIGIL_EFORMAT;
+	pthread_mutex_lock(&scan->lock);
+	for (uint64_t i = 0; i < count && !d.bad && !error; i++) {
+		vigil_secret_finding *f = vigil_vec_push(&scan->findings);
+		if (!f) {
+			error = VIGIL_ENOMEM;
+			break;
+		}
+		memset(f, 0, sizeof(*f));
+		f->rule_id = vigil_deser_str(&d, &scan->arena);
+		f->category = vigil_deser_str(&d, &scan->arena);
+		f->title = vigil_deser_str(&d, &scan->arena);
+		f->severity = vigil_deser_str(&d, &scan->arena);
+		f->source = vigil_deser_str(&d, &scan->arena);
+		f->path = vigil_deser_str(&d, &scan->arena);
+		f->redacted = vigil_deser_str(&d, &scan->arena);
+		f->fingerprint = vigil_deser_str(&d, &scan->arena);
+		uint64_t line = vigil_deser_u64(&d);
+		f->line = line <= INT32_MAX ? (int)line : 0;
+		f->layer = layer;
+		f->status = VIGIL_FS_PRESENT;
+		f->removed_by = -1;
+		if (!f->rule_id || !f->severity || !f->source || !f->path || !f->redacted ||
+		    !f->fingerprint || line > INT32_MAX) {
+			d.bad = 1;
+			scan->findings.len--;
+		}
+	}
+	pthread_mutex_unlock(&scan->lock);
+	if (!error && (d.bad || d.p != d.end))
+		error = VIGIL_EFORMAT;
+	return error;
+}
+
 /* ---- the scan ---- */
 
 int vigil_secret_scan_new(vigil_secret_scan **out, const vigil_secret_rules *rules,
@@ -276,6 +356,8 @@ int vigil_secret_scan_new(vigil_secret_scan **out, const vigil_secret_rules *rul
 {
 	vigil_secret_scan *scan;
 	vigil_analyzer a = {"secret", an_want, an_begin, an_data, an_end, NULL};
+	a.layer_save = an_layer_save;
+	a.layer_load = an_layer_load;
 	int error;
 	*out = NULL;
 	if (!rules || !img)

@@ -364,6 +364,15 @@ static void metrics(vigil_server *srv, int *status, char **out)
 		(double)srv->scan_ms / 1000.0, (long long)srv->rematches,
 		(long long)srv->deliveries_ok, (long long)srv->deliveries_failed,
 		(long long)srv->db_loaded, (long long)st.queue_age, (long long)st.lease_rescues);
+	vigil_store_layer_stats ls; /* the per-layer cache (docs/layer-cache.md) */
+	if (vigil_store_layer_stats_get(srv->store, &ls) == 0)
+		fprintf(f,
+			"# TYPE vigil_layer_cache_entries gauge\nvigil_layer_cache_entries %lld\n"
+			"# TYPE vigil_layer_cache_bytes gauge\nvigil_layer_cache_bytes %lld\n"
+			"# HELP vigil_layer_cache_hits_total Layers not read because the cache had "
+			"them.\n# TYPE vigil_layer_cache_hits_total counter\n"
+			"vigil_layer_cache_hits_total %lld\n",
+			(long long)ls.entries, (long long)ls.bytes, (long long)ls.hits);
 	if (fclose(f) != 0) {
 		free(buf);
 		err(status, out, 500, "out of memory");

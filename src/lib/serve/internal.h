@@ -48,6 +48,8 @@ void vigil_serve__log(const char *level, const char *msg, ...);
 
 /* Workers and the deliverer: started by vigil_serve_run, stopped with srv->stop. */
 void *vigil_serve__worker(void *payload);
+/* The per-layer cache's bound (worker.c; VIGIL_LAYER_CACHE_MAX MiB, 0 = off). */
+uint64_t vigil_serve__layer_cache_max(void);
 void *vigil_serve__deliverer(void *payload);
 /* Wakes the workers (a job was queued) / the deliverer. */
 void vigil_serve__kick(vigil_server *srv);

@@ -336,6 +336,12 @@ static void run_scan(vigil_server *srv, vigil_store_job *job)
 	ro.insecure = srv->o.insecure_registries;
 	ro.ca_file = srv->o.ca_file;
 	so.registry = &ro;
+	/* the per-layer cache in the store (docs/layer-cache.md) */
+	vigil_store_layer_cache slc = {srv->store, vigil_serve__layer_cache_max()};
+	vigil_layer_cache lcache;
+	vigil_store_layer_cache_init(&lcache, &slc);
+	if (slc.max_bytes)
+		so.layer_cache = &lcache;
 	/* a Harbor scan request's registry credentials (harbor.c), if this is one */
 	vigil_harbor_job *hj = vigil_serve__harbor_job_opts(srv, job->id, &ro);
 	struct timespec t0, t1;
@@ -383,8 +389,14 @@ static void run_scan(vigil_server *srv, vigil_store_job *job)
 			atomic_fetch_add(&srv->scan_ms,
 					 (long long)((t1.tv_sec - t0.tv_sec) * 1000 +
 						     (t1.tv_nsec - t0.tv_nsec) / 1000000));
+			int hits = 0, nput = 0;
+			char hs[16], ps[16];
+			vigil_scan_result_layer_cache(res, &hits, &nput);
+			snprintf(hs, sizeof(hs), "%d", hits);
+			snprintf(ps, sizeof(ps), "%d", nput);
 			vigil_serve__log("info", "scan done", "image", job->ref, "digest", digest,
-					 "history", changed ? "added" : "unchanged", NULL);
+					 "history", changed ? "added" : "unchanged", "layers_cached",
+					 hs, "layers_read", ps, NULL);
 			pthread_mutex_lock(&srv->mu);
 			pthread_cond_broadcast(&srv->deliver);
 			pthread_mutex_unlock(&srv->mu);
@@ -873,4 +885,18 @@ void *vigil_serve__deliverer(void *payload)
 		vigil_store_delivery_clear(&d);
 	}
 	return NULL;
+}
+
+/* The layer cache's bound in bytes: VIGIL_LAYER_CACHE_MAX in MiB (0 turns the cache
+ * off), 4 GiB by default. */
+uint64_t vigil_serve__layer_cache_max(void)
+{
+	const char *v = getenv("VIGIL_LAYER_CACHE_MAX");
+	char *end;
+	if (!v || !*v)
+		return (uint64_t)4 << 30;
+	unsigned long long mb = strtoull(v, &end, 10);
+	if (*end || mb > (1ULL << 40))
+		return (uint64_t)4 << 30;
+	return (uint64_t)mb << 20;
 }

@@ -43,6 +43,12 @@ int vigil_store__pg_delivery_next(vigil_store_pg *p, vigil_store_delivery *out, 
 int vigil_store__pg_delivery_result(vigil_store_pg *p, int64_t id, int ok, int code,
 				    const char *error, int64_t next_at);
 int vigil_store__pg_stats(vigil_store_pg *p, vigil_store_stats *out);
+/* the per-layer cache */
+int vigil_store__pg_layer_get(vigil_store_pg *p, const char *key, uint8_t **data, size_t *len);
+int vigil_store__pg_layer_put(vigil_store_pg *p, const char *key, const char *diff_id,
+			      const uint8_t *data, size_t len, uint64_t max_bytes);
+int vigil_store__pg_layer_stats(vigil_store_pg *p, vigil_store_layer_stats *out);
+int vigil_store__pg_layers_json(vigil_store_pg *p, char **out);
 
 int vigil_store__pg_runtime_event_add(vigil_store_pg *p, int64_t *out, const char *rule,
 				      const char *priority, const char *container,

@@ -79,6 +79,13 @@ static const char SCHEMA[] =
 	"CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(status, next_at);"
 	"CREATE INDEX IF NOT EXISTS deliveries_hook ON deliveries(webhook, id);";
 
+/* the per-layer cache (docs/layer-cache.md) */
+static const char LAYER_SCHEMA[] =
+	"CREATE TABLE IF NOT EXISTS layer_cache(key TEXT PRIMARY KEY, diff_id TEXT NOT NULL,"
+	" size INTEGER NOT NULL, used INTEGER NOT NULL, hits INTEGER NOT NULL DEFAULT 0,"
+	" data BLOB NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS layer_cache_used ON layer_cache(used);";
+
 /* the admission webhook's decisions (docs/admission.md) */
 static const char ADMISSION_SCHEMA[] =
 	"CREATE TABLE IF NOT EXISTS admissions(id INTEGER PRIMARY KEY, time INTEGER NOT NULL,"
@@ -254,7 +261,8 @@ int vigil_store_open(vigil_store **out, const char *dir)
 			 "PRAGMA foreign_keys=ON;",
 			 NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(s->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(s->db, ADMISSION_SCHEMA, NULL, NULL, NULL) != SQLITE_OK) {
+	    sqlite3_exec(s->db, ADMISSION_SCHEMA, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(s->db, LAYER_SCHEMA, NULL, NULL, NULL) != SQLITE_OK) {
 		error = fail(VIGIL_EFORMAT, "store: %s is not a Vigil store: %s", path,
 			     sqlite3_errmsg(s->db));
 		goto done;
@@ -1994,5 +2002,133 @@ int vigil_store_runtime_events_json(vigil_store *s, char **out, const vigil_stor
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->mu);
 	json_decref(arr);
+	return error;
+}
+
+/* ---- the per-layer cache (docs/layer-cache.md) ---------------------------------------- */
+
+int vigil_store_layer_get(vigil_store *s, const char *key, uint8_t **data, size_t *len)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+	*data = NULL;
+	*len = 0;
+	PG(layer_get(s->pg, key, data, len));
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st, "SELECT data FROM layer_cache WHERE key=?", "s", key)) == 0 &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		const void *p = sqlite3_column_blob(st, 0);
+		size_t n = (size_t)sqlite3_column_bytes(st, 0);
+		if (!(*data = malloc(n ? n : 1))) {
+			error = fail(VIGIL_ENOMEM, "out of memory");
+		} else {
+			if (n)
+				memcpy(*data, p, n);
+			*len = n;
+			error = 1;
+		}
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (error == 1 &&
+	    prep(s, &st, "UPDATE layer_cache SET used=?, hits=hits+1 WHERE key=?", "is", now_s(),
+		 key) == 0)
+		sqlite3_step(st);
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+/* Removes least recently used entries while the cache holds more than max bytes. */
+static const char LAYER_EVICT[] =
+	"DELETE FROM layer_cache WHERE key IN (SELECT key FROM (SELECT key, SUM(size) OVER"
+	" (ORDER BY used DESC, key DESC) AS total FROM layer_cache) t WHERE total > $1)";
+
+int vigil_store_layer_put(vigil_store *s, const char *key, const char *diff_id,
+			  const uint8_t *data, size_t len, uint64_t max_bytes)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+	PG(layer_put(s->pg, key, diff_id, data, len, max_bytes));
+	if (len > (size_t)INT32_MAX)
+		return fail(VIGIL_ELIMIT, "store: layer cache entry too large");
+	pthread_mutex_lock(&s->mu);
+	if ((error = begin(s)) == 0) {
+		if ((error = prep(s, &st,
+				  "INSERT OR REPLACE INTO layer_cache(key, diff_id, size, used,"
+				  " hits, data) VALUES(?, ?, ?, ?, 0, ?)",
+				  "ssii", key, diff_id, (int64_t)len, now_s())) == 0) {
+			if (sqlite3_bind_blob(st, 5, data, (int)len, SQLITE_STATIC) != SQLITE_OK ||
+			    sqlite3_step(st) != SQLITE_DONE)
+				error = sqlfail(s, "layer cache insert");
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+		if (error == 0 && max_bytes &&
+		    (error = prep(s, &st, LAYER_EVICT, "i",
+				  (int64_t)(max_bytes > INT64_MAX ? INT64_MAX : max_bytes))) == 0 &&
+		    sqlite3_step(st) != SQLITE_DONE)
+			error = sqlfail(s, "layer cache eviction");
+		sqlite3_finalize(st);
+		error = end(s, error);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+int vigil_store_layer_stats_get(vigil_store *s, vigil_store_layer_stats *out)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+	memset(out, 0, sizeof(*out));
+	PG(layer_stats(s->pg, out));
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st,
+			  "SELECT count(*), coalesce(sum(size), 0), coalesce(sum(hits), 0)"
+			  " FROM layer_cache",
+			  "")) == 0 &&
+	    sqlite3_step(st) == SQLITE_ROW) {
+		out->entries = sqlite3_column_int64(st, 0);
+		out->bytes = sqlite3_column_int64(st, 1);
+		out->hits = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+int vigil_store_layers_json(vigil_store *s, char **out)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *arr = json_array(), *root = json_object();
+	int error;
+	*out = NULL;
+	PG(layers_json(s->pg, out));
+	if (!arr || !root) {
+		json_decref(arr);
+		json_decref(root);
+		return fail(VIGIL_ENOMEM, "out of memory");
+	}
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st,
+			  "SELECT diff_id, size, hits, used FROM layer_cache ORDER BY diff_id, key",
+			  "")) == 0)
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			json_t *o = json_pack("{s:s, s:I, s:I, s:I}", "diff_id",
+					      col(st, 0) ? col(st, 0) : "", "size",
+					      (json_int_t)sqlite3_column_int64(st, 1), "hits",
+					      (json_int_t)sqlite3_column_int64(st, 2), "used",
+					      (json_int_t)sqlite3_column_int64(st, 3));
+			if (!o || json_array_append_new(arr, o) < 0) {
+				error = fail(VIGIL_ENOMEM, "out of memory");
+				break;
+			}
+		}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	json_object_set_new(root, "layers", arr);
+	if (error == 0 && !(*out = json_dumps(root, JSON_COMPACT)))
+		error = fail(VIGIL_ENOMEM, "out of memory");
+	json_decref(root);
 	return error;
 }

@@ -1619,3 +1619,166 @@ int vigil_store__pg_runtime_events_json(vigil_store_pg *p, char **out,
 	*out = NULL;
 	RUN(p, runtime_events_json_(p, out, f));
 }
+
+/* ---- the per-layer cache (docs/layer-cache.md) ---------------------------------------- */
+
+/* Made on first use (not a numbered migration: nothing else depends on it). */
+static const char LAYER_SCHEMA[] =
+	"CREATE TABLE IF NOT EXISTS layer_cache(key text PRIMARY KEY, diff_id text NOT NULL,"
+	" size bigint NOT NULL, used bigint NOT NULL, hits bigint NOT NULL DEFAULT 0,"
+	" data bytea NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS layer_cache_used ON layer_cache(used);";
+
+static int layer_get_(vigil_store_pg *p, const char *key, uint8_t **data, size_t *len)
+{
+	const char *vals[1] = {key};
+	PGresult *r = PQexecParams(p->conn, "SELECT data FROM layer_cache WHERE key=$1", 1, NULL,
+				   vals, NULL, NULL, 1);
+	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	int error = 0;
+	if (st != PGRES_TUPLES_OK) {
+		const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+		PQclear(r);
+		if (code && strcmp(code, "42P01") == 0) /* no table yet: nothing cached */
+			return 0;
+		return pgfail(p, p->conn, "layer cache");
+	}
+	if (PQntuples(r) == 1) {
+		size_t n = (size_t)PQgetlength(r, 0, 0);
+		if (!(*data = malloc(n ? n : 1))) {
+			PQclear(r);
+			return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+		}
+		if (n)
+			memcpy(*data, PQgetvalue(r, 0, 0), n);
+		*len = n;
+		error = 1;
+	}
+	PQclear(r);
+	if (error == 1 &&
+	    ex(p, "UPDATE layer_cache SET used=$1, hits=hits+1 WHERE key=$2", "is", now_s(), key) <
+		    0 &&
+	    p->lost) {
+		free(*data);
+		*data = NULL;
+		*len = 0;
+		return VIGIL_EIO;
+	}
+	return error;
+}
+
+int vigil_store__pg_layer_get(vigil_store_pg *p, const char *key, uint8_t **data, size_t *len)
+{
+	RUN(p, layer_get_(p, key, data, len));
+}
+
+static int layer_put_(vigil_store_pg *p, const char *key, const char *diff_id,
+		      const uint8_t *data, size_t len, uint64_t max_bytes)
+{
+	char sz[24], used[24], max[24];
+	int error;
+	PGresult *r = PQexec(p->conn, LAYER_SCHEMA);
+	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+		PQclear(r);
+		return pgfail(p, p->conn, "layer cache table");
+	}
+	PQclear(r);
+	snprintf(sz, sizeof(sz), "%llu", (unsigned long long)len);
+	snprintf(used, sizeof(used), "%lld", (long long)now_s());
+	const char *vals[5] = {key, diff_id, sz, used, (const char *)data};
+	int lens[5] = {0, 0, 0, 0, (int)len};
+	int fmts[5] = {0, 0, 0, 0, 1};
+	r = PQexecParams(p->conn,
+			 "INSERT INTO layer_cache(key, diff_id, size, used, hits, data)"
+			 " VALUES($1, $2, $3, $4, 0, $5) ON CONFLICT(key) DO UPDATE SET"
+			 " diff_id=EXCLUDED.diff_id, size=EXCLUDED.size, used=EXCLUDED.used,"
+			 " data=EXCLUDED.data",
+			 5, NULL, vals, lens, fmts, 0);
+	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+		PQclear(r);
+		return pgfail(p, p->conn, "layer cache insert");
+	}
+	PQclear(r);
+	if (!max_bytes)
+		return 0;
+	snprintf(max, sizeof(max), "%lld",
+		 (long long)(max_bytes > INT64_MAX ? INT64_MAX : max_bytes));
+	error = ex(p,
+		   "DELETE FROM layer_cache WHERE key IN (SELECT key FROM (SELECT key, SUM(size)"
+		   " OVER (ORDER BY used DESC, key DESC) AS total FROM layer_cache) t"
+		   " WHERE total > $1::bigint)",
+		   "s", max);
+	return error < 0 ? error : 0;
+}
+
+int vigil_store__pg_layer_put(vigil_store_pg *p, const char *key, const char *diff_id,
+			      const uint8_t *data, size_t len, uint64_t max_bytes)
+{
+	if (len > (size_t)INT32_MAX)
+		return vigil_store__fail(VIGIL_ELIMIT, "store: layer cache entry too large");
+	RUN(p, layer_put_(p, key, diff_id, data, len, max_bytes));
+}
+
+static int layer_stats_(vigil_store_pg *p, vigil_store_layer_stats *out)
+{
+	PGresult *r = PQexec(p->conn, "SELECT count(*), coalesce(sum(size), 0),"
+				      " coalesce(sum(hits), 0) FROM layer_cache");
+	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	if (st != PGRES_TUPLES_OK) {
+		const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+		int none = code && strcmp(code, "42P01") == 0;
+		PQclear(r);
+		return none ? 0 : pgfail(p, p->conn, "layer cache");
+	}
+	out->entries = ival(r, 0, 0);
+	out->bytes = ival(r, 0, 1);
+	out->hits = ival(r, 0, 2);
+	PQclear(r);
+	return 0;
+}
+
+int vigil_store__pg_layer_stats(vigil_store_pg *p, vigil_store_layer_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	RUN(p, layer_stats_(p, out));
+}
+
+static int layers_json_(vigil_store_pg *p, char **out)
+{
+	PGresult *r = PQexec(p->conn, "SELECT diff_id, size, hits, used FROM layer_cache"
+				      " ORDER BY diff_id, key");
+	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	json_t *arr = json_array(), *root = json_object();
+	int error = 0;
+	if (st != PGRES_TUPLES_OK) {
+		const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+		if (!(code && strcmp(code, "42P01") == 0))
+			error = pgfail(p, p->conn, "layer cache");
+		PQclear(r);
+		r = NULL;
+	}
+	if (!arr || !root)
+		error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+	for (int i = 0; r && error == 0 && i < PQntuples(r); i++) {
+		json_t *o = json_pack("{s:s, s:I, s:I, s:I}", "diff_id", PQgetvalue(r, i, 0),
+				      "size", (json_int_t)ival(r, i, 1), "hits",
+				      (json_int_t)ival(r, i, 2), "used", (json_int_t)ival(r, i, 3));
+		if (!o || json_array_append_new(arr, o) < 0)
+			error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+	}
+	PQclear(r);
+	if (root && arr) {
+		json_object_set(root, "layers", arr);
+		if (error == 0 && !(*out = json_dumps(root, JSON_COMPACT)))
+			error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+	}
+	json_decref(arr);
+	json_decref(root);
+	return error;
+}
+
+int vigil_store__pg_layers_json(vigil_store_pg *p, char **out)
+{
+	*out = NULL;
+	RUN(p, layers_json_(p, out));
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# bench/layercache.sh [N] [RUNS]: issue 13's "N images sharing 3 base layers pushed to the
+# loopback registry, all scanned, in at most 1.2x the time to read the unique layers once"
+# (docs/layer-cache.md). tests/layercache/mkimages.py builds N (default 200) images on a
+# three-layer base (the Debian bullseye fixture, 76 MB, plus two small layers) and a
+# "union" image holding every distinct layer once; skopeo pushes them all to
+# docker-registry on 127.0.0.1. Then, RUNS times (default 3):
+#   unique: `vigil scan --scanners all` of the union image from the registry (every
+#           distinct layer fetched and read once, uncached);
+#   cached: a fresh `vigil serve --workers 2` (empty store) given the N scans at once;
+#           wall time from the first POST until the N scans are stored;
+# and once `cached` with the layer cache off (VIGIL_LAYER_CACHE_MAX=0) for comparison
+# (VIGIL_BENCH_NOCACHE=0 leaves that run out).
+# Prints the medians and the ratio cached / unique. Vulnerability database: built from
+# ../shared/vulndata. Needs docker-registry, skopeo, curl, jq, python3.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+VIGIL=${VIGIL:-$top/build/vigil}
+N=${1:-200}
+RUNS=${2:-3}
+tmp=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2> /dev/null || true; done; rm -rf "$tmp"; }
+trap cleanup EXIT
+now() { date +%s.%N; }
+median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+D=$("$top/tests/fixtures/make-golden-debian.sh" 2> /dev/null)
+python3 "$top/tests/layercache/mkimages.py" "$tmp/img" "$N" "$D/oci" --union
+"$VIGIL" db update --from "$top/../shared/vulndata" --db "$tmp/db" > "$tmp/up" 2>&1
+
+rp=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+printf '%s\n' "version: 0.1" "log:" "  level: warn" "  accesslog:" "    disabled: true" \
+  "storage:" "  filesystem:" "    rootdirectory: $tmp/reg" "http:" "  addr: 127.0.0.1:$rp" > "$tmp/reg.yml"
+docker-registry serve "$tmp/reg.yml" > "$tmp/reglog" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$rp/v2/" && break; sleep 0.1; done
+t0=$(now)
+for t in union $(seq -f 'app%g' 1 "$N"); do
+  skopeo copy -q --dest-tls-verify=false "oci:$tmp/img:$t" "docker://127.0.0.1:$rp/bench/app:$t"
+done
+echo "pushed $((N + 1)) images in $(echo "$(now) - $t0" | bc) s"
+reg=127.0.0.1:$rp/bench/app
+
+unique_run() { # prints "WALL CPU" seconds
+  local t; t=$(now)
+  /usr/bin/time -f '%U %S' -o "$tmp/ucpu" "$VIGIL" scan -q --scanners all --insecure-registry 127.0.0.1 \
+    --db "$tmp/db" --format json -o /dev/null "$reg:union"
+  echo "$(echo "$(now) - $t" | bc) $(awk '{print $1 + $2}' "$tmp/ucpu")"
+}
+cpu_of() { # CPU seconds (user + system) of a live process
+  awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$1/stat"
+}
+
+cached_run() { # cached_run MAX_MIB: seconds for the N scans on a fresh server
+  local d=$tmp/srv$RANDOM
+  mkdir -p "$d"
+  local tok; tok=$("$VIGIL" serve token add b --scopes scan,read --data "$d/data")
+  VIGIL_LAYER_CACHE_MAX=$1 "$VIGIL" serve --listen 127.0.0.1:0 --port-file "$d/port" --data "$d/data" \
+    --db "$tmp/db" --workers 2 --insecure-registry 127.0.0.1 2> "$d/log" &
+  local spid=$!; pids+=("$spid")
+  for _ in $(seq 1 100); do [ -s "$d/port" ] && break; sleep 0.1; done
+  local base=http://127.0.0.1:$(cat "$d/port") t; t=$(now)
+  for i in $(seq 1 "$N"); do
+    curl -s -o /dev/null -X POST -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
+      -d "{\"image\": \"$reg:app$i\"}" "$base/api/v1/scans"
+  done
+  local done_n=0
+  for _ in $(seq 1 36000); do
+    done_n=$(curl -s "$base/metrics" -H "Authorization: Bearer $tok" |
+      awk '/^vigil_scans_total\{result="(done|failed)"\}/ {s += $2} END {print s + 0}')
+    [ "$done_n" -ge "$N" ] && break
+    sleep 0.1
+  done
+  local el; el=$(echo "$(now) - $t" | bc)
+  local failed; failed=$(curl -s "$base/metrics" -H "Authorization: Bearer $tok" | awk '/^vigil_scans_total\{result="failed"\}/ {print $2}')
+  local hits; hits=$(curl -s "$base/metrics" -H "Authorization: Bearer $tok" | awk '/^vigil_layer_cache_hits_total/ {print $2}')
+  local cpu; cpu=$(cpu_of "$spid")
+  echo "  server run (cache max $1 MiB): $el s wall, $cpu s CPU, $done_n scans, $failed failed, layer cache hits ${hits:-0}" >&2
+  kill "$spid"; wait "$spid" 2> /dev/null || true
+  echo "$el $cpu"
+}
+
+u=() uc=() c=() cc=()
+for r in $(seq 1 "$RUNS"); do
+  read -r w cpu < <(unique_run)
+  u+=("$w"); uc+=("$cpu")
+  echo "  unique run $r: $w s wall, $cpu s CPU" >&2
+  read -r w cpu < <(cached_run 4096)
+  c+=("$w"); cc+=("$cpu")
+done
+off=skipped
+[ "${VIGIL_BENCH_NOCACHE:-1}" = 1 ] && off=$(cached_run 0)
+mu=$(printf '%s\n' "${u[@]}" | median); muc=$(printf '%s\n' "${uc[@]}" | median)
+mc=$(printf '%s\n' "${c[@]}" | median); mcc=$(printf '%s\n' "${cc[@]}" | median)
+echo "N=$N images, 3 shared base layers (Debian 76 MB + 2), loadavg $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "unique layers read once (union image, uncached): median $mu s wall, $muc s CPU"
+echo "all $N images scanned by vigil serve with the layer cache: median $mc s wall, $mcc s CPU"
+echo "the same without the cache (wall, CPU): $off"
+echo "per image (cached, 2 workers): $(echo "scale=3; $mc / $N" | bc) s wall, $(echo "scale=3; $mcc / $N" | bc) s CPU"
+echo "ratio cached / unique: wall $(echo "scale=2; $mc / $mu" | bc), CPU $(echo "scale=2; $mcc / $muc" | bc)"
