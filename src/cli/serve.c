@@ -54,9 +54,10 @@ static void help_serve(void)
 	       "  --poll-interval SEC   how often registries are polled (default 300)\n"
 	       "  --update-interval SEC run a database update from --db-from (and the\n"
 	       "                        re-evaluation) every SEC seconds\n"
-	       "  --config FILE         settings from a YAML file: the long options without\n"
-	       "                        \"--\" as keys (lists for repeated ones); the command\n"
-	       "                        line wins\n"
+	       "  --config FILE         settings from a YAML file (default ./vigil.yaml): these\n"
+	       "                        options without \"--\" as keys, at the top level or\n"
+	       "                        under serve: (lists for repeated ones); an unknown\n"
+	       "                        key is an error (FILE:LINE); the command line wins\n"
 	       "  --admission-policy FILE  policy of the Kubernetes admission webhook\n"
 	       "                        (POST /k8s/admission, TLS only; docs/admission.md)\n"
 	       "\n"
@@ -193,8 +194,7 @@ int cmd_serve(int argc, char **argv)
 		O_ADMPOLICY,
 		O_REGISTRY,
 		O_POLLINT,
-		O_UPDINT,
-		O_CONFIG
+		O_UPDINT
 	};
 	static const struct option opts[] = {
 		{"listen", required_argument, NULL, O_LISTEN},
@@ -226,7 +226,6 @@ int cmd_serve(int argc, char **argv)
 		{"registry", required_argument, NULL, O_REGISTRY},
 		{"poll-interval", required_argument, NULL, O_POLLINT},
 		{"update-interval", required_argument, NULL, O_UPDINT},
-		{"config", required_argument, NULL, O_CONFIG},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -352,8 +351,6 @@ int cmd_serve(int argc, char **argv)
 			so.update_interval = (unsigned)num_arg("serve", "--update-interval",
 							       optarg, 1, 86400 * 30);
 			break;
-		case O_CONFIG:
-			break; /* read before the command line (serve_config.c) */
 		case 'h':
 			help_serve();
 			return 0;
@@ -363,6 +360,7 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (optind != argc)
 		die_usage("serve", "unexpected argument");
+	cli_config_strict("serve", opts);
 	if (!so.data_dir && !so.store)
 		die_usage("serve", "--data DIR (or --store URL) is required");
 	if (check)
