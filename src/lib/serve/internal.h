@@ -56,6 +56,10 @@ void *vigil_serve__deliverer(void *payload);
 void *vigil_serve__scheduler(void *payload);
 int vigil_serve__registries_route(vigil_server *srv, const vigil_serve_req *req, int *status,
 				  char **out);
+#define VIGIL_SERVE_POLL_PAGE 1000
+int vigil_serve__list_page(const char *doc, size_t len, const char *member, size_t *seen,
+			   size_t max, char *last, size_t lastlen,
+			   int (*each)(const char *name, void *payload), void *payload);
 int vigil_serve__registry_parse(char *key, size_t keylen, char *host, size_t hostlen,
 				char *glob, size_t globlen, const char *url, const char **why);
 /* Wakes the workers (a job was queued) / the deliverer. */

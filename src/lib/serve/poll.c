@@ -27,7 +27,7 @@
 #include "vigil/store.h"
 
 #define POLL_MAX_DOC (4u << 20) /* one catalog or tags page */
-#define POLL_PAGE 1000		/* entries asked per page */
+#define POLL_PAGE VIGIL_SERVE_POLL_PAGE /* entries asked per page */
 #define POLL_MAX_REPOS 10000	/* repositories looked at per registry and poll */
 #define POLL_MAX_TAGS 10000	/* tags per repository and poll */
 
@@ -143,6 +143,39 @@ static int client(vigil_reg **out, vigil_server *srv, vigil_ctx *ctx, const watc
 	return vigil_reg__new(out, ctx, &ref, &ro);
 }
 
+/* One page of a list: calls each(name) for the names of `member` (an array of
+ * strings; null is an empty list) while *seen < max; 1 when another page should be
+ * asked for, after the name now in last[], 0 when not, or VIGIL_EFORMAT / each's error. */
+int vigil_serve__list_page(const char *doc, size_t len, const char *member, size_t *seen,
+			   size_t max, char *last, size_t lastlen,
+			   int (*each)(const char *name, void *payload), void *payload)
+{
+	json_error_t je;
+	json_t *o = json_loadb(doc, len, JSON_REJECT_DUPLICATES, &je);
+	json_t *arr = json_is_object(o) ? json_object_get(o, member) : NULL;
+	int error = 0;
+	if (!json_is_array(arr) && !json_is_null(arr)) {
+		json_decref(o);
+		return VIGIL_EFORMAT;
+	}
+	size_t n = json_array_size(arr);
+	const char *prev = NULL;
+	for (size_t i = 0; i < n && *seen < max && error == 0; i++, (*seen)++) {
+		const char *name = json_string_value(json_array_get(arr, i));
+		if (name && strlen(name) < lastlen && strlen(name) == json_string_length(
+									json_array_get(arr, i)))
+			error = each(name, payload);
+		prev = name;
+	}
+	int more = error == 0 && n >= POLL_PAGE && *seen < max && prev &&
+		   strlen(prev) < lastlen && strcmp(prev, last) != 0 &&
+		   (tag_ok(prev) || repo_ok(prev));
+	if (more)
+		snprintf(last, lastlen, "%s", prev);
+	json_decref(o);
+	return error < 0 ? error : more;
+}
+
 /* Pages through a list ("repositories" of the catalog, "tags" of tags/list): calls
  * each(name) for every entry, at most `max`. */
 static int list_pages(vigil_server *srv, vigil_reg *r, const char *base, const char *member,
@@ -159,28 +192,11 @@ static int list_pages(vigil_server *srv, vigil_reg *r, const char *base, const c
 			snprintf(path, sizeof(path), "%s?n=%d", base, POLL_PAGE);
 		if ((error = vigil_reg__get_doc(r, path, POLL_MAX_DOC, &doc)) < 0)
 			break;
-		json_error_t je;
-		json_t *o = json_loadb((const char *)doc.data, doc.len, JSON_REJECT_DUPLICATES, &je);
-		json_t *arr = json_is_object(o) ? json_object_get(o, member) : NULL;
-		if (!json_is_array(arr) && !json_is_null(arr)) {
-			json_decref(o);
-			error = VIGIL_EFORMAT;
-			break;
-		}
-		size_t n = json_array_size(arr), i;
-		const char *prev = NULL;
-		for (i = 0; i < n && seen < max && error == 0; i++, seen++) {
-			const char *name = json_string_value(json_array_get(arr, i));
-			if (name && strlen(name) < sizeof(last))
-				error = each(name, payload);
-			prev = name;
-		}
-		int more = n >= POLL_PAGE && seen < max && prev && strlen(prev) < sizeof(last) &&
-			   strcmp(prev, last) != 0 && tag_ok(prev) | repo_ok(prev);
-		if (more)
-			snprintf(last, sizeof(last), "%s", prev);
-		json_decref(o);
-		if (!more || error < 0 || stopping(srv))
+		int more = vigil_serve__list_page((const char *)doc.data, doc.len, member, &seen, max,
+						  last, sizeof(last), each, payload);
+		if (more < 0)
+			error = more;
+		if (more <= 0 || stopping(srv))
 			break;
 	}
 	free(doc.data);
