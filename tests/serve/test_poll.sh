@@ -158,6 +158,41 @@ n=$(api "$ADMIN" GET /api/v1/registries/watched | jq '.registries | length')
   bad "DELETE: $c2 $c3, $n left"
 api "$READ" GET /api/v1/registries > /dev/null
 [ "$(code)" = 200 ] && pass "GET /api/v1/registries (the dashboard's, read scope) still answers" || bad "dashboard registries: $(code)"
+# 5. a registry behind htpasswd Basic auth: the credentials given to the API (and no
+# VIGIL_REGISTRY_* in the server's environment) serve the poll and the scan's pull
+if command -v htpasswd > /dev/null; then
+  PU=vigil$RANDOM; PP="p-$(head -c 9 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  htpasswd -Bbn "$PU" "$PP" > "$tmp/htpasswd" 2> /dev/null
+  ap=$(freeport)
+  printf '%s\n' "version: 0.1" "log:" "  level: info" "storage:" "  filesystem:" \
+    "    rootdirectory: $tmp/reg2" "http:" "  addr: 127.0.0.1:$ap" "auth:" "  htpasswd:" \
+    "    realm: vigil-test" "    path: $tmp/htpasswd" > "$tmp/reg2.yml"
+  docker-registry serve "$tmp/reg2.yml" > "$tmp/reglog2" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 50); do curl -s -o /dev/null "http://127.0.0.1:$ap/v2/" && break; sleep 0.1; done
+  skopeo copy -q --dest-tls-verify=false --dest-creds "$PU:$PP" "oci:$G/oci-3.20.3:3.20.3" \
+    "docker://127.0.0.1:$ap/priv/app:1" > "$tmp/skopeo" 2>&1 || bad "skopeo push with auth: $(tail -2 "$tmp/skopeo")"
+  # wrong credentials first: the poll fails with a warning, nothing queued
+  wid=$(api "$ADMIN" POST /api/v1/registries -d "{\"url\":\"http://127.0.0.1:$ap\",\"username\":\"$PU\",\"password\":\"wrong-$PP\"}" | jq -r .id)
+  for _ in $(seq 1 100); do grep -q "\"registry poll: catalog\".*127.0.0.1:$ap" "$tmp/log2" && break; sleep 0.1; done
+  grep -q "\"registry poll: catalog\".*127.0.0.1:$ap" "$tmp/log2" &&
+    [ "$(api "$READ" GET "/api/v1/images?repository=priv/app" | jq '.images | length')" = 0 ] &&
+    pass "wrong registry credentials: the poll logs a warning and queues nothing" ||
+    bad "wrong credentials: $(grep "127.0.0.1:$ap" "$tmp/log2" | tail -2)"
+  api "$ADMIN" DELETE "/api/v1/registries/$wid" > /dev/null
+  api "$ADMIN" POST /api/v1/registries -d "{\"url\":\"http://127.0.0.1:$ap\",\"username\":\"$PU\",\"password\":\"$PP\"}" > /dev/null
+  st=""
+  for _ in $(seq 1 200); do
+    st=$(api "$READ" GET "/api/v1/images?repository=priv/app" | jq -r '.images[0].digest // empty')
+    [ -n "$st" ] && break; sleep 0.2
+  done
+  [ -n "$st" ] && pass "a registry with Basic auth: the stored credentials list it and pull the polled image (scanned)" ||
+    bad "auth registry not scanned: $(grep -E "127.0.0.1:$ap|failed" "$tmp/log2" | tail -3)"
+  if grep -qE "$PP|$PU" "$tmp/log2" || api "$ADMIN" GET /api/v1/registries/watched | grep -qE "$PP|$PU"; then
+    bad "the registry's username or password appears in a log or an answer"
+  else pass "the registry's username and password appear in no log line and no answer"; fi
+else need htpasswd; fi
+
 kill -TERM "$spid"; wait "$spid"
 if cat "$tmp/log1" "$tmp/log2" | python3 -c 'import json,sys
 for l in sys.stdin: json.loads(l)' && ! grep -qE "$PW|vigiluser|$ADMIN" "$tmp/log1" "$tmp/log2"; then

@@ -56,6 +56,9 @@ void *vigil_serve__deliverer(void *payload);
 void *vigil_serve__scheduler(void *payload);
 int vigil_serve__registries_route(vigil_server *srv, const vigil_serve_req *req, int *status,
 				  char **out);
+/* The credentials stored with a watched registry on the host of `ref` ("HOST/..."): 1
+ * with *user and *pass (malloc'd; clear and free them), 0 when there are none. */
+int vigil_serve__registry_creds(vigil_server *srv, const char *ref, char **user, char **pass);
 #define VIGIL_SERVE_POLL_PAGE 1000
 int vigil_serve__list_page(const char *doc, size_t len, const char *member, size_t *seen,
 			   size_t max, char *last, size_t lastlen,

@@ -390,6 +390,35 @@ void *vigil_serve__scheduler(void *payload)
 	return NULL;
 }
 
+int vigil_serve__registry_creds(vigil_server *srv, const char *ref, char **user, char **pass)
+{
+	vigil_store_registry *v = NULL;
+	size_t n = 0, hn = strcspn(ref, "/");
+	int found = 0;
+	*user = *pass = NULL;
+	if (!ref[hn] || vigil_store_registries(srv->store, &v, &n) < 0)
+		return 0;
+	for (size_t i = 0; i < n && !found; i++) {
+		char key[300], host[256], glob[256];
+		const char *why;
+		if (!v[i].username || !v[i].password ||
+		    vigil_serve__registry_parse(key, sizeof(key), host, sizeof(host), glob,
+						sizeof(glob), v[i].url, &why) < 0 ||
+		    strlen(host) != hn || strncmp(host, ref, hn) != 0)
+			continue;
+		*user = strdup(v[i].username);
+		*pass = strdup(v[i].password);
+		found = *user && *pass;
+		if (!found) {
+			free(*user);
+			free(*pass);
+			*user = *pass = NULL;
+		}
+	}
+	vigil_store_registries_free(v, n);
+	return found;
+}
+
 /* ---- the API: /api/v1/registries (admin) ----------------------------------------------- */
 
 static void err_json(int *status, char **out, int code, const char *msg)
