@@ -198,4 +198,37 @@ if cat "$tmp/log1" "$tmp/log2" | python3 -c 'import json,sys
 for l in sys.stdin: json.loads(l)' && ! grep -qE "$PW|vigiluser|$ADMIN" "$tmp/log1" "$tmp/log2"; then
   pass "logs are JSON lines without the registry credentials or tokens"
 else bad "logs: not JSON or a credential leaked"; fi
+
+# 6. the same against a PostgreSQL store (tests/postgres/pg_env.sh): polling queues each
+# digest once, the registries API works, credentials are not answered
+. "$top/tests/postgres/pg_env.sh"
+if pg_have; then
+  trap 'pg_stop > /dev/null 2>&1; cleanup' EXIT
+  if pg_init "$tmp" && pg_start; then
+    PADMIN=$("$VIGIL" serve token add ops --scopes admin --store "$pg_url")
+    rm -f "$tmp/port"
+    "$VIGIL" serve --listen 127.0.0.1:0 --port-file "$tmp/port" --store "$pg_url" --db "$tmp/db" \
+      --registry "http://127.0.0.1:$rp/lib/*" --poll-interval 1 --insecure-registry 127.0.0.1 \
+      --workers 2 2>> "$tmp/log3" &
+    spid=$!; pids+=("$spid")
+    for _ in $(seq 1 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+    base=http://127.0.0.1:$(cat "$tmp/port" 2> /dev/null)
+    n=0
+    for _ in $(seq 1 300); do
+      n=$(api "$PADMIN" GET "/api/v1/images?repository=lib/alpine" | jq '.images | length'); [ "$n" = 3 ] && break; sleep 0.2
+    done
+    wait_polls "$tmp/log3" 3
+    pj() { pg_as "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT_T" -U vigil -d vigil -qAtc "$1"; }
+    j=$(pj "SELECT count(*) FROM jobs WHERE kind='scan'")
+    rid=$(api "$PADMIN" POST /api/v1/registries -d "$body" | jq -r .id); c1=$(code)
+    w=$(api "$PADMIN" GET /api/v1/registries/watched)
+    api "$PADMIN" DELETE "/api/v1/registries/$rid" > /dev/null; c2=$(code)
+    if [ "$n" = 3 ] && [ "$j" = 3 ] && [ "$c1" = 201 ] && [ "$c2" = 200 ] &&
+       [ "$(echo "$w" | jq -r '.registries[0].credentials')" = true ] && ! echo "$w" | grep -q "$PW"; then
+      pass "PostgreSQL store: 3 tags polled and scanned, 3 jobs after 3 more polls, registries POST/GET/DELETE without echoing credentials"
+    else bad "PostgreSQL store: $n images, $j jobs, POST $c1, DELETE $c2, $w: $(grep -E 'error|warning' "$tmp/log3" | tail -3)"; fi
+    kill -TERM "$spid"; wait "$spid"
+  else bad "PostgreSQL did not start"; fi
+elif [ "${CI:-}" = true ]; then bad "PostgreSQL 15 not installed"
+else echo "SKIP: serve-poll: PostgreSQL 15 not installed"; fi
 exit $fail
