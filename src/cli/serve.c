@@ -348,8 +348,8 @@ int cmd_serve(int argc, char **argv)
 				(unsigned)num_arg("serve", "--poll-interval", optarg, 1, 86400 * 7);
 			break;
 		case O_UPDINT:
-			so.update_interval = (unsigned)num_arg("serve", "--update-interval",
-							       optarg, 1, 86400 * 30);
+			so.update_interval = (unsigned)num_arg("serve", "--update-interval", optarg,
+							       1, 86400 * 30);
 			break;
 		case 'h':
 			help_serve();

@@ -1161,8 +1161,8 @@ int vigil_reg__get_doc(vigil_reg *r, const char *path, uint64_t max, vigil_buf *
 	char errbuf[1024] = "";
 	xfer *x = NULL;
 	int error;
-	if ((error = request(&x, r, path, "application/json", 0, 0, max, errbuf,
-			     sizeof(errbuf))) == 0)
+	if ((error = request(&x, r, path, "application/json", 0, 0, max, errbuf, sizeof(errbuf))) ==
+	    0)
 		error = read_doc(r, x, path[0] == '/' ? path + 1 : path, max, out, errbuf,
 				 sizeof(errbuf));
 	xfer_free(x);

@@ -24,8 +24,8 @@ typedef struct vigil_server {
 	atomic_llong requests, scans_done, scans_failed, rematches, scan_ms, deliveries_ok,
 		deliveries_failed;
 	struct vigil_harbor_state *harbor; /* harbor.c: credentials of queued Harbor scans */
-	pthread_cond_t sched; /* wakes the scheduler (poll.c) */
-	int poll_now;	      /* poll the registries now (a registry was added) */
+	pthread_cond_t sched;		   /* wakes the scheduler (poll.c) */
+	int poll_now;			   /* poll the registries now (a registry was added) */
 } vigil_server;
 
 /* One HTTP request as the API sees it. */
@@ -63,8 +63,8 @@ int vigil_serve__registry_creds(vigil_server *srv, const char *ref, char **user,
 int vigil_serve__list_page(const char *doc, size_t len, const char *member, size_t *seen,
 			   size_t max, char *last, size_t lastlen,
 			   int (*each)(const char *name, void *payload), void *payload);
-int vigil_serve__registry_parse(char *key, size_t keylen, char *host, size_t hostlen,
-				char *glob, size_t globlen, const char *url, const char **why);
+int vigil_serve__registry_parse(char *key, size_t keylen, char *host, size_t hostlen, char *glob,
+				size_t globlen, const char *url, const char **why);
 /* Wakes the workers (a job was queued) / the deliverer. */
 void vigil_serve__kick(vigil_server *srv);
 /* Checks a local image reference against --images-dir: 0 or VIGIL_EINVAL with msg. */

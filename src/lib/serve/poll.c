@@ -26,23 +26,23 @@
 #include "vigil/registry.h"
 #include "vigil/store.h"
 
-#define POLL_MAX_DOC (4u << 20) /* one catalog or tags page */
+#define POLL_MAX_DOC (4u << 20)		/* one catalog or tags page */
 #define POLL_PAGE VIGIL_SERVE_POLL_PAGE /* entries asked per page */
-#define POLL_MAX_REPOS 10000	/* repositories looked at per registry and poll */
-#define POLL_MAX_TAGS 10000	/* tags per repository and poll */
+#define POLL_MAX_REPOS 10000		/* repositories looked at per registry and poll */
+#define POLL_MAX_TAGS 10000		/* tags per repository and poll */
 
 /* A registry as the poller sees it: "scheme://host[:port]" split, and its glob. */
 typedef struct watched {
-	char key[300];	 /* "http://127.0.0.1:5000": the store's name for it */
-	char host[256];	 /* "127.0.0.1:5000" */
-	char glob[256];	 /* repositories to watch */
-	int plain;	 /* http:// */
+	char key[300];	/* "http://127.0.0.1:5000": the store's name for it */
+	char host[256]; /* "127.0.0.1:5000" */
+	char glob[256]; /* repositories to watch */
+	int plain;	/* http:// */
 	const char *user, *pass;
 } watched;
 
 /* Splits "[http://|https://]HOST[:PORT][/GLOB]": 0, or VIGIL_EINVAL with a reason. */
-int vigil_serve__registry_parse(char *key, size_t keylen, char *host, size_t hostlen,
-				char *glob, size_t globlen, const char *url, const char **why)
+int vigil_serve__registry_parse(char *key, size_t keylen, char *host, size_t hostlen, char *glob,
+				size_t globlen, const char *url, const char **why)
 {
 	const char *p = url, *scheme = "https";
 	*why = NULL;
@@ -162,14 +162,13 @@ int vigil_serve__list_page(const char *doc, size_t len, const char *member, size
 	const char *prev = NULL;
 	for (size_t i = 0; i < n && *seen < max && error == 0; i++, (*seen)++) {
 		const char *name = json_string_value(json_array_get(arr, i));
-		if (name && strlen(name) < lastlen && strlen(name) == json_string_length(
-									json_array_get(arr, i)))
+		if (name && strlen(name) < lastlen &&
+		    strlen(name) == json_string_length(json_array_get(arr, i)))
 			error = each(name, payload);
 		prev = name;
 	}
-	int more = error == 0 && n >= POLL_PAGE && *seen < max && prev &&
-		   strlen(prev) < lastlen && strcmp(prev, last) != 0 &&
-		   (tag_ok(prev) || repo_ok(prev));
+	int more = error == 0 && n >= POLL_PAGE && *seen < max && prev && strlen(prev) < lastlen &&
+		   strcmp(prev, last) != 0 && (tag_ok(prev) || repo_ok(prev));
 	if (more)
 		snprintf(last, lastlen, "%s", prev);
 	json_decref(o);
@@ -192,8 +191,8 @@ static int list_pages(vigil_server *srv, vigil_reg *r, const char *base, const c
 			snprintf(path, sizeof(path), "%s?n=%d", base, POLL_PAGE);
 		if ((error = vigil_reg__get_doc(r, path, POLL_MAX_DOC, &doc)) < 0)
 			break;
-		int more = vigil_serve__list_page((const char *)doc.data, doc.len, member, &seen, max,
-						  last, sizeof(last), each, payload);
+		int more = vigil_serve__list_page((const char *)doc.data, doc.len, member, &seen,
+						  max, last, sizeof(last), each, payload);
 		if (more < 0)
 			error = more;
 		if (more <= 0 || stopping(srv))
@@ -279,10 +278,9 @@ static void poll_one(vigil_server *srv, const watched *w)
 	if ((error = client(&cat, srv, ctx, w, "catalog")) < 0 ||
 	    (error = list_pages(srv, cat, "/_catalog", "repositories", POLL_MAX_REPOS, on_repo,
 				pc)) < 0) {
-		vigil_serve__log("warning", "registry poll: catalog", "registry", w->key, "error",
-				 error == VIGIL_EFORMAT ? "malformed catalog"
-							: vigil_ctx_error(ctx),
-				 NULL);
+		vigil_serve__log(
+			"warning", "registry poll: catalog", "registry", w->key, "error",
+			error == VIGIL_EFORMAT ? "malformed catalog" : vigil_ctx_error(ctx), NULL);
 	}
 	vigil_reg__free(cat);
 	for (size_t i = 0; i < pc->nrepos && !stopping(srv); i++) {
@@ -459,8 +457,8 @@ int vigil_serve__registries_route(vigil_server *srv, const vigil_serve_req *req,
 	}
 	if (!strcmp(req->method, "POST") && p[18] == '\0') {
 		json_error_t je;
-		json_t *o = req->body ? json_loadb(req->body, req->body_len,
-						   JSON_REJECT_DUPLICATES, &je)
+		json_t *o = req->body ? json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES,
+						   &je)
 				      : NULL;
 		int bad = !json_is_object(o);
 		const char *url = bad ? NULL : opt_str(o, "url", &bad);
@@ -488,10 +486,10 @@ int vigil_serve__registries_route(vigil_server *srv, const vigil_serve_req *req,
 						     user, pass) < 0)
 				err_json(status, out, 500, vigil_store_error());
 			else {
-				json_t *r = json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)id,
-						      "url", key, "repositories",
-						      repos ? repos : glob, "credentials",
-						      user != NULL);
+				json_t *r =
+					json_pack("{s:I, s:s, s:s, s:b}", "id", (json_int_t)id,
+						  "url", key, "repositories", repos ? repos : glob,
+						  "credentials", user != NULL);
 				*status = 201;
 				*out = r ? json_dumps(r, JSON_COMPACT) : NULL;
 				json_decref(r);

@@ -2072,18 +2072,20 @@ int vigil_store_poll_seen(vigil_store *s, int64_t *out, const char *registry,
 		sqlite3_finalize(st);
 		if (error == 0 && fresh) {
 			int64_t t = now_s();
-			error = exec1(s,
-				      "INSERT INTO jobs(kind, ref, repository, tag, status, created,"
-				      " updated) VALUES('scan',?,?,?,'queued',?,?)",
-				      "sssii", ref, repository, tag, t, t);
+			error = exec1(
+				s,
+				"INSERT INTO jobs(kind, ref, repository, tag, status, created,"
+				" updated) VALUES('scan',?,?,?,'queued',?,?)",
+				"sssii", ref, repository, tag, t, t);
 			*out = error < 0 ? 0 : sqlite3_last_insert_rowid(s->db);
 			if (error == 0)
-				error = exec1(s,
-					      "INSERT INTO polled(registry, repository, tag, digest,"
-					      " seen) VALUES(?,?,?,?,?) ON CONFLICT(registry,"
-					      " repository, tag) DO UPDATE SET digest=excluded.digest,"
-					      " seen=excluded.seen",
-					      "ssssi", registry, repository, tag, digest, t);
+				error = exec1(
+					s,
+					"INSERT INTO polled(registry, repository, tag, digest,"
+					" seen) VALUES(?,?,?,?,?) ON CONFLICT(registry,"
+					" repository, tag) DO UPDATE SET digest=excluded.digest,"
+					" seen=excluded.seen",
+					"ssssi", registry, repository, tag, digest, t);
 		}
 		error = end(s, error);
 	}
