@@ -8,10 +8,18 @@
 # inventories per second and the server's peak RSS.
 #
 # Usage: bench/serve.sh [N]
+#        bench/serve.sh load [N [SECONDS [CONNS]]]: N (100) inventories, one re-evaluation
+#        (real reports, ~5 KB), then wrk --latency with CONNS (200) connections for SECONDS
+#        (10) on GET /api/v1/images/{digest} (the 5 digests, in turn): requests/s, latency
+#        percentiles, errors, and the server's RSS before and after and its peak.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-N=${1:-10000}
+MODE=rematch
+if [ "${1:-}" = load ]; then MODE=load; shift; fi
+N=${1:-$([ $MODE = load ] && echo 100 || echo 10000)}
+SECS=${2:-10}
+CONNS=${3:-200}
 VIGIL=${VIGIL:-$ROOT/build/vigil}
 cd "$ROOT"
 [ -x "$VIGIL" ] || make -s -j2 all
@@ -68,6 +76,31 @@ echo
 echo "| round | job | wall s | inventories/s | history entries after |"
 echo "|---|---|---:|---:|---:|"
 round "1: new database (findings change in 3 of 5 inventories)"
+if [ $MODE = load ]; then
+    command -v wrk > /dev/null || { echo "wrk not installed (apt-get install wrk)" >&2; exit 2; }
+    digs=$(curl -s -H "Authorization: Bearer $TOK" "$base/api/v1/images?limit=5" | jq -r '.images[].digest')
+    # a wrk script that requests the five digests in turn
+    { echo 'local d = {'; for d in $digs; do echo "  \"/api/v1/images/$d\","; done
+      echo '}'; echo 'local i = 0'
+      echo 'request = function() i = i % #d + 1; return wrk.format("GET", d[i]) end'
+      echo 'done = function(summary, latency, requests)'
+      echo '  local e = summary.errors'
+      echo '  io.write(string.format("errors: connect %d, read %d, write %d, timeout %d, non-2xx %d\n",'
+      echo '    e.connect, e.read, e.write, e.timeout, e.status))'
+      echo 'end'; } > "$tmp/rr.lua"
+    rss0=$(awk '/VmRSS/ {print $2}' /proc/$spid/status)
+    wrk -t2 -c"$CONNS" -d"${SECS}s" --timeout 10s --latency -s "$tmp/rr.lua" \
+        -H "Authorization: Bearer $TOK" "$base" > "$tmp/wrk" 2>&1
+    rss1=$(awk '/VmRSS/ {print $2}' /proc/$spid/status)
+    bytes=$(curl -s -H "Authorization: Bearer $TOK" "$base/api/v1/images/$(echo "$digs" | head -1)" | wc -c)
+    echo
+    cat "$tmp/wrk"
+    echo
+    echo "report size: $bytes bytes; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "server RSS: before $rss0 kB, after $rss1 kB, peak $(awk '/VmHWM/ {print $2}' /proc/$spid/status) kB"
+    kill -TERM $spid; wait $spid || true; spid=
+    exit 0
+fi
 round "2: same database again (no change)"
 echo
 echo "server peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$spid/status)"

@@ -35,6 +35,11 @@ typedef struct vigil_serve_opts {
 	unsigned lease, backoff, max_attempts, job_retention;
 	/* the admission webhook's policy (YAML or JSON, docs/admission.md); NULL = defaults */
 	const char *admission_policy;
+	/* registries to poll ("[http(s)://]HOST[:PORT][/GLOB]", NULL-terminated, or NULL)
+	 * besides those of POST /api/v1/registries, every poll_interval seconds (0: 300);
+	 * a database update from db_from every update_interval seconds (0: never) */
+	const char *const *registries;
+	unsigned poll_interval, update_interval;
 } vigil_serve_opts;
 
 /* all: HTTP, workers and webhook deliveries; api: HTTP only (no engine, no jobs run);

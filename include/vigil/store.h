@@ -286,4 +286,33 @@ typedef struct vigil_store_layer_cache {
 struct vigil_layer_cache;
 void vigil_store_layer_cache_init(struct vigil_layer_cache *out, vigil_store_layer_cache *lc);
 
+/* ---- watched registries (docs/serve.md "Registry polling") --------------------------- */
+
+typedef struct vigil_store_registry {
+	int64_t id;
+	char *url;		   /* "https://HOST[:PORT]" or "http://HOST[:PORT]" */
+	char *repositories;	   /* a glob of repository names ("*": all) */
+	char *username, *password; /* NULL when none */
+} vigil_store_registry;
+
+/* Adds a registry to watch; its id in *out. username/password may be NULL. */
+int vigil_store_registry_add(vigil_store *s, int64_t *out, const char *url,
+			     const char *repositories, const char *username, const char *password);
+/* {"registries":[{"id","url","repositories","credentials","created"}]}: never the
+ * username or the password ("credentials" says whether there are some). */
+int vigil_store_registries_json(vigil_store *s, char **out);
+/* VIGIL_ENOTFOUND for no such registry. */
+int vigil_store_registry_delete(vigil_store *s, int64_t id);
+/* Every registry with its credentials, for the poller: *out (free with
+ * vigil_store_registries_free) and its length in *n. */
+int vigil_store_registries(vigil_store *s, vigil_store_registry **out, size_t *n);
+void vigil_store_registries_free(vigil_store_registry *v, size_t n);
+/* What a poll saw: tag `tag` of `repository` on `registry` points at `digest`. When it
+ * did not already, queues a scan job of `ref` (its id in *out) and records the digest,
+ * in one transaction (PostgreSQL: the job is queued first and de-duplicated by digest,
+ * so a crash in between queues nothing twice). Returns 1 when queued, 0 when known. */
+int vigil_store_poll_seen(vigil_store *s, int64_t *out, const char *registry,
+			  const char *repository, const char *tag, const char *digest,
+			  const char *ref);
+
 #endif

@@ -102,6 +102,9 @@ void put_safe(FILE *f, const char *s);
 void print_error(const char *msg);
 /* Prints a usage error and exits 2. */
 void die_usage(const char *cmd, const char *msg) __attribute__((noreturn));
+/* Refuses config-file keys (top level and `section`) that are no option of `lo`: FILE:LINE
+ * and exit 2 (cliopts.c). */
+void cli_config_strict(const char *section, const struct option *lo);
 /* ctx callbacks: warnings and a progress line on a terminal (payload: cli *). */
 void on_warn(const char *msg, void *payload);
 void on_progress(uint64_t done, uint64_t total, void *payload);

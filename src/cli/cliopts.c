@@ -517,3 +517,25 @@ void cli_globals(int *argc, char **argv)
 		alarm(cli_timeout);
 	}
 }
+
+/* A command whose config file is its own (vigil serve): every key at the top level and
+ * in the command's section must be one of its options or a shared one; anything else
+ * is an error with FILE:LINE. Other commands' sections are left alone. */
+void cli_config_strict(const char *section, const struct option *lo)
+{
+	static const char *const SHARED[] = {"config", "quiet", "no-progress", "timeout"};
+	for (size_t i = 0; i < ncfg; i++) {
+		if (*cfg[i].section && strcmp(cfg[i].section, section) != 0)
+			continue;
+		int known = find_long(lo, cfg[i].key, strlen(cfg[i].key)) != NULL &&
+			    strcmp(cfg[i].key, "help") != 0;
+		for (size_t k = 0; !known && k < VIGIL_ARRAY_LEN(SHARED); k++)
+			known = strcmp(cfg[i].key, SHARED[k]) == 0;
+		if (!known) {
+			char msg[200];
+			snprintf(msg, sizeof(msg), "unknown key '%.100s' for vigil %s", cfg[i].key,
+				 section);
+			cfg_die(cfg[i].line, msg);
+		}
+	}
+}

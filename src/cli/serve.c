@@ -48,6 +48,16 @@ static void help_serve(void)
 	       "  --scanners LIST       vuln,secret,malware,config (default: all)\n"
 	       "  --insecure-registry HOST[:PORT]  reach this registry over plain HTTP (repeat)\n"
 	       "  --ca-file FILE        trusted CA certificates for registries (PEM)\n"
+	       "  --registry URL        poll this registry's /v2/_catalog and tags (repeat):\n"
+	       "                        [http://|https://]HOST[:PORT][/GLOB], GLOB of\n"
+	       "                        repositories (default *); new digests are queued\n"
+	       "  --poll-interval SEC   how often registries are polled (default 300)\n"
+	       "  --update-interval SEC run a database update from --db-from (and the\n"
+	       "                        re-evaluation) every SEC seconds\n"
+	       "  --config FILE         settings from a YAML file (default ./vigil.yaml): these\n"
+	       "                        options without \"--\" as keys, at the top level or\n"
+	       "                        under serve: (lists for repeated ones); an unknown\n"
+	       "                        key is an error (FILE:LINE); the command line wins\n"
 	       "  --admission-policy FILE  policy of the Kubernetes admission webhook\n"
 	       "                        (POST /k8s/admission, TLS only; docs/admission.md)\n"
 	       "\n"
@@ -181,7 +191,10 @@ int cmd_serve(int argc, char **argv)
 		O_ATTEMPTS,
 		O_RETENTION,
 		O_CHECK,
-		O_ADMPOLICY
+		O_ADMPOLICY,
+		O_REGISTRY,
+		O_POLLINT,
+		O_UPDINT
 	};
 	static const struct option opts[] = {
 		{"listen", required_argument, NULL, O_LISTEN},
@@ -210,13 +223,17 @@ int cmd_serve(int argc, char **argv)
 		{"job-retention", required_argument, NULL, O_RETENTION},
 		{"check", no_argument, NULL, O_CHECK},
 		{"admission-policy", required_argument, NULL, O_ADMPOLICY},
+		{"registry", required_argument, NULL, O_REGISTRY},
+		{"poll-interval", required_argument, NULL, O_POLLINT},
+		{"update-interval", required_argument, NULL, O_UPDINT},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
 	vigil_serve_opts so = VIGIL_SERVE_OPTS_INIT;
 	char dbbuf[4096], err[1024];
 	const char *insecure[33] = {NULL};
-	int o, ninsecure = 0, check = 0;
+	static const char *registries[33];
+	int o, ninsecure = 0, nregistries = 0, check = 0;
 
 	if (argc >= 2 && !strcmp(argv[1], "token")) {
 		if (argc >= 3 && !strcmp(argv[2], "add"))
@@ -320,6 +337,20 @@ int cmd_serve(int argc, char **argv)
 		case O_ADMPOLICY:
 			so.admission_policy = optarg;
 			break;
+		case O_REGISTRY:
+			if (nregistries == 32)
+				die_usage("serve", "--registry: at most 32 registries");
+			registries[nregistries++] = optarg;
+			so.registries = registries;
+			break;
+		case O_POLLINT:
+			so.poll_interval =
+				(unsigned)num_arg("serve", "--poll-interval", optarg, 1, 86400 * 7);
+			break;
+		case O_UPDINT:
+			so.update_interval = (unsigned)num_arg("serve", "--update-interval", optarg,
+							       1, 86400 * 30);
+			break;
 		case 'h':
 			help_serve();
 			return 0;
@@ -329,12 +360,15 @@ int cmd_serve(int argc, char **argv)
 	}
 	if (optind != argc)
 		die_usage("serve", "unexpected argument");
+	cli_config_strict("serve", opts);
 	if (!so.data_dir && !so.store)
 		die_usage("serve", "--data DIR (or --store URL) is required");
 	if (check)
 		return store_check(so.store ? so.store : so.data_dir);
 	if (so.role != VIGIL_SERVE_ROLE_ALL && !so.store)
 		die_usage("serve", "--role needs a shared --store");
+	if (so.update_interval && !so.db_from)
+		die_usage("serve", "--update-interval needs --db-from");
 	if (so.max_header < 4096)
 		die_usage("serve", "--max-header must be at least 4K");
 	if (!so.db_path)

@@ -42,6 +42,7 @@ static int setup(void)
 	pthread_mutex_init(&srv.mu, NULL);
 	pthread_cond_init(&srv.work, NULL);
 	pthread_cond_init(&srv.deliver, NULL);
+	pthread_cond_init(&srv.sched, NULL);
 	pthread_rwlock_init(&srv.engine_lock, NULL);
 	atexit(cleanup);
 	return 0;

@@ -143,8 +143,8 @@ wait_sql() { # wait_sql SQL WANT SECONDS: until the query prints WANT
 }
 
 "$VIGIL" serve --check --store "$url" > "$tmp/check" 2>&1 && grep -q 'schema current' "$tmp/check" &&
-  [ "$(sqlq 'SELECT max(version) FROM schema_migrations')" = 2 ] &&
-  pass "four servers started together on one database: migrations applied once (version 2), vigil serve --check ok" ||
+  [ "$(sqlq 'SELECT max(version) FROM schema_migrations')" = 3 ] &&
+  pass "four servers started together on one database: migrations applied once (version 3), vigil serve --check ok" ||
   bad "schema: $(cat "$tmp/check")"
 [ "$(curl -s "$base/healthz")" = '{"status":"ok"}' ] || bad "healthz of the API server"
 SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')

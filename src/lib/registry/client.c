@@ -632,7 +632,10 @@ static int request(xfer **out, vigil_reg *r, const char *path, const char *accep
 	xfer *x = NULL;
 
 	*out = NULL;
-	snprintf(url, sizeof(url), "%s://%s/v2/%s/%s", r->scheme, r->api, r->repo, path);
+	/* a path starting with '/' is under /v2 itself (the catalog), not the repository */
+	const char *rs = path[0] == '/' ? "" : "/", *rp = path[0] == '/' ? "" : r->repo;
+	snprintf(url, sizeof(url), "%s://%s/v2%s%s/%s", r->scheme, r->api, rs, rp,
+		 path[0] == '/' ? path + 1 : path);
 	for (;;) {
 		char *auth = NULL;
 		if (on_registry) {
@@ -657,8 +660,8 @@ static int request(xfer **out, vigil_reg *r, const char *path, const char *accep
 				pthread_mutex_lock(&r->lock);
 				snprintf(r->scheme, sizeof(r->scheme), "http");
 				pthread_mutex_unlock(&r->lock);
-				snprintf(url, sizeof(url), "http://%s/v2/%s/%s", r->api, r->repo,
-					 path);
+				snprintf(url, sizeof(url), "http://%s/v2%s%s/%s", r->api, rs, rp,
+					 path[0] == '/' ? path + 1 : path);
 				tried_http = 1;
 				xfer_free(x);
 				continue;
@@ -1150,5 +1153,20 @@ int vigil_reg__new(vigil_reg **out, vigil_ctx *ctx, const vigil_ref *ref,
 	error = 0;
 done:
 	vigil_reg__free(r);
+	return error;
+}
+
+int vigil_reg__get_doc(vigil_reg *r, const char *path, uint64_t max, vigil_buf *out)
+{
+	char errbuf[1024] = "";
+	xfer *x = NULL;
+	int error;
+	if ((error = request(&x, r, path, "application/json", 0, 0, max, errbuf, sizeof(errbuf))) ==
+	    0)
+		error = read_doc(r, x, path[0] == '/' ? path + 1 : path, max, out, errbuf,
+				 sizeof(errbuf));
+	xfer_free(x);
+	if (error < 0 && error != VIGIL_ENOMEM)
+		vigil_error_set(r->ctx, error, "%s", errbuf);
 	return error;
 }

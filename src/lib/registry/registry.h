@@ -57,6 +57,10 @@ int vigil_reg__get_blob(vigil_reg *r, const char *digest, uint64_t max, vigil_bu
  * `max` bytes. VIGIL_ENOTFOUND when the registry has no referrers API (404, or an answer
  * that is not an OCI index). */
 int vigil_reg__get_referrers(vigil_reg *r, const char *digest, uint64_t max, vigil_buf *out);
+/* GETs a small JSON document: /v2/<repo>/PATH ("tags/list?n=100"), or /v2PATH when PATH
+ * starts with '/' ("/_catalog?n=100"), at most `max` bytes. Errors set on the ctx
+ * (VIGIL_ENOTFOUND for 404). */
+int vigil_reg__get_doc(vigil_reg *r, const char *path, uint64_t max, vigil_buf *out);
 
 /* A blob streamed from the socket, verified against its digest and size at the end;
  * a dropped connection is resumed with Range. */

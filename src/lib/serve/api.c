@@ -467,7 +467,7 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 	if (post && (!strcmp(p, "/api/v1/scans") || !strcmp(p, "/api/v1/events/registry") ||
 		     !strcmp(p, "/api/v1/events/runtime")))
 		need = VIGIL_SCOPE_SCAN;
-	if (get && after(p, "/api/v1/webhooks"))
+	if (get && (after(p, "/api/v1/webhooks") || after(p, "/api/v1/registries/")))
 		need = VIGIL_SCOPE_ADMIN;
 	have = scopes_of(srv, req->authorization);
 	if (!have) {
@@ -482,7 +482,9 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 		return;
 	}
 
-	if (vigil_serve__dashboard(srv, req, status, out)) {
+	if (vigil_serve__registries_route(srv, req, status, out)) {
+		/* watched registries (poll.c) */
+	} else if (vigil_serve__dashboard(srv, req, status, out)) {
 		/* the dashboard's routes (dashboard.c) */
 	} else if (!strcmp(p, "/metrics") && get) {
 		metrics(srv, status, out);

@@ -24,6 +24,8 @@ typedef struct vigil_server {
 	atomic_llong requests, scans_done, scans_failed, rematches, scan_ms, deliveries_ok,
 		deliveries_failed;
 	struct vigil_harbor_state *harbor; /* harbor.c: credentials of queued Harbor scans */
+	pthread_cond_t sched;		   /* wakes the scheduler (poll.c) */
+	int poll_now;			   /* poll the registries now (a registry was added) */
 } vigil_server;
 
 /* One HTTP request as the API sees it. */
@@ -51,6 +53,20 @@ void *vigil_serve__worker(void *payload);
 /* The per-layer cache's bound (worker.c; VIGIL_LAYER_CACHE_MAX MiB, 0 = off). */
 uint64_t vigil_serve__layer_cache_max(void);
 void *vigil_serve__deliverer(void *payload);
+/* poll.c: registry polling and scheduled database updates (a thread), the registries
+ * routes (1 when the request was one of them), and "[http(s)://]HOST[:PORT][/GLOB]". */
+void *vigil_serve__scheduler(void *payload);
+int vigil_serve__registries_route(vigil_server *srv, const vigil_serve_req *req, int *status,
+				  char **out);
+/* The credentials stored with a watched registry on the host of `ref` ("HOST/..."): 1
+ * with *user and *pass (malloc'd; clear and free them), 0 when there are none. */
+int vigil_serve__registry_creds(vigil_server *srv, const char *ref, char **user, char **pass);
+#define VIGIL_SERVE_POLL_PAGE 1000
+int vigil_serve__list_page(const char *doc, size_t len, const char *member, size_t *seen,
+			   size_t max, char *last, size_t lastlen,
+			   int (*each)(const char *name, void *payload), void *payload);
+int vigil_serve__registry_parse(char *key, size_t keylen, char *host, size_t hostlen, char *glob,
+				size_t globlen, const char *url, const char **why);
 /* Wakes the workers (a job was queued) / the deliverer. */
 void vigil_serve__kick(vigil_server *srv);
 /* Checks a local image reference against --images-dir: 0 or VIGIL_EINVAL with msg. */

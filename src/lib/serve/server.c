@@ -265,8 +265,8 @@ int vigil_serve_run(const vigil_serve_opts *opts, char *err, size_t errlen)
 	vigil_server *srv = NULL;
 	struct MHD_Daemon *d = NULL;
 	struct sockaddr_in sa;
-	pthread_t *threads = NULL, deliverer;
-	int nthreads = 0, have_deliverer = 0, lockfd = -1, error = 0;
+	pthread_t *threads = NULL, deliverer, scheduler;
+	int nthreads = 0, have_deliverer = 0, have_scheduler = 0, lockfd = -1, error = 0;
 	char *cert = NULL, *key = NULL, path[4200], msg[600];
 
 	err[0] = '\0';
@@ -285,6 +285,7 @@ int vigil_serve_run(const vigil_serve_opts *opts, char *err, size_t errlen)
 	pthread_mutex_init(&srv->mu, NULL);
 	pthread_cond_init(&srv->work, NULL);
 	pthread_cond_init(&srv->deliver, NULL);
+	pthread_cond_init(&srv->sched, NULL);
 	if (opts->images_dir && !realpath(opts->images_dir, srv->images_real)) {
 		error = errf(err, errlen, VIGIL_EINVAL, "--images-dir %s: %s", opts->images_dir,
 			     strerror(errno));
@@ -392,6 +393,11 @@ opened:
 			goto done;
 		}
 		have_deliverer = 1;
+		if (pthread_create(&scheduler, NULL, vigil_serve__scheduler, srv) != 0) {
+			error = errf(err, errlen, VIGIL_ENOMEM, "cannot start the scheduler");
+			goto done;
+		}
+		have_scheduler = 1;
 	}
 	char pb[16], wb[16];
 	snprintf(pb, sizeof(pb), "%u", port);
@@ -418,11 +424,14 @@ done:
 	srv->stop = 1;
 	pthread_cond_broadcast(&srv->work);
 	pthread_cond_broadcast(&srv->deliver);
+	pthread_cond_broadcast(&srv->sched);
 	pthread_mutex_unlock(&srv->mu);
 	for (int i = 0; i < nthreads; i++)
 		pthread_join(threads[i], NULL);
 	if (have_deliverer)
 		pthread_join(deliverer, NULL);
+	if (have_scheduler)
+		pthread_join(scheduler, NULL);
 	/* jobs a worker left running when stopping are requeued at the next start */
 	free(threads);
 	vigil_serve__harbor_free(srv);
@@ -436,6 +445,7 @@ done:
 	pthread_mutex_destroy(&srv->mu);
 	pthread_cond_destroy(&srv->work);
 	pthread_cond_destroy(&srv->deliver);
+	pthread_cond_destroy(&srv->sched);
 	free(srv);
 	free(cert);
 	free(key);

@@ -358,6 +358,13 @@ static void run_scan(vigil_server *srv, vigil_store_job *job)
 		vigil_serve__harbor_job_free(hj);
 		return;
 	}
+	/* a watched registry's stored credentials (poll.c), unless Harbor gave some */
+	char *puser = NULL, *ppass = NULL;
+	if (!ro.username && !ro.bearer_token &&
+	    vigil_serve__registry_creds(srv, job->ref, &puser, &ppass) == 1) {
+		ro.username = puser;
+		ro.password = ppass;
+	}
 	pthread_rwlock_rdlock(&srv->engine_lock);
 	if (!srv->engine)
 		error = vigil_error_set(ctx, VIGIL_ENOTFOUND, "no vulnerability database loaded");
@@ -407,6 +414,10 @@ static void run_scan(vigil_server *srv, vigil_store_job *job)
 	}
 	if (error < 0)
 		job_failed(srv, job, msg);
+	if (ppass)
+		memset(ppass, 0, strlen(ppass));
+	free(puser);
+	free(ppass);
 	vigil_serve__harbor_job_free(hj);
 	rows_free(&rows);
 	vigil_scan_result_free(res);

@@ -56,4 +56,14 @@ int vigil_store__pg_runtime_event_add(vigil_store_pg *p, int64_t *out, const cha
 int vigil_store__pg_runtime_events_json(vigil_store_pg *p, char **out,
 					const vigil_store_runtime_filter *f);
 
+int vigil_store__pg_registry_add(vigil_store_pg *p, int64_t *out, const char *url,
+				 const char *repositories, const char *username,
+				 const char *password);
+int vigil_store__pg_registries_json(vigil_store_pg *p, char **out);
+int vigil_store__pg_registry_delete(vigil_store_pg *p, int64_t id);
+int vigil_store__pg_registries(vigil_store_pg *p, vigil_store_registry **out, size_t *n);
+int vigil_store__pg_poll_seen(vigil_store_pg *p, int64_t *out, const char *registry,
+			      const char *repository, const char *tag, const char *digest,
+			      const char *ref);
+
 #endif

@@ -93,6 +93,14 @@ static const char ADMISSION_SCHEMA[] =
 	" dry_run INTEGER NOT NULL, allowed INTEGER NOT NULL, message TEXT, detail TEXT);"
 	"CREATE INDEX IF NOT EXISTS admissions_ns ON admissions(namespace, id);";
 
+/* watched registries and what their polling saw (docs/serve.md "Registry polling") */
+static const char REGISTRY_SCHEMA[] =
+	"CREATE TABLE IF NOT EXISTS registries(id INTEGER PRIMARY KEY, url TEXT NOT NULL,"
+	" repositories TEXT NOT NULL, username TEXT, password TEXT, created INTEGER NOT NULL);"
+	"CREATE TABLE IF NOT EXISTS polled(registry TEXT NOT NULL, repository TEXT NOT NULL,"
+	" tag TEXT NOT NULL, digest TEXT NOT NULL, seen INTEGER NOT NULL,"
+	" PRIMARY KEY(registry, repository, tag)) WITHOUT ROWID;";
+
 static int fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int fail(int code, const char *fmt, ...)
 {
@@ -262,7 +270,8 @@ int vigil_store_open(vigil_store **out, const char *dir)
 			 NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(s->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK ||
 	    sqlite3_exec(s->db, ADMISSION_SCHEMA, NULL, NULL, NULL) != SQLITE_OK ||
-	    sqlite3_exec(s->db, LAYER_SCHEMA, NULL, NULL, NULL) != SQLITE_OK) {
+	    sqlite3_exec(s->db, LAYER_SCHEMA, NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(s->db, REGISTRY_SCHEMA, NULL, NULL, NULL) != SQLITE_OK) {
 		error = fail(VIGIL_EFORMAT, "store: %s is not a Vigil store: %s", path,
 			     sqlite3_errmsg(s->db));
 		goto done;
@@ -2131,4 +2140,161 @@ int vigil_store_layers_json(vigil_store *s, char **out)
 		error = fail(VIGIL_ENOMEM, "out of memory");
 	json_decref(root);
 	return error;
+}
+
+/* ---- watched registries ---------------------------------------------------------------- */
+
+int vigil_store_registry_add(vigil_store *s, int64_t *out, const char *url,
+			     const char *repositories, const char *username, const char *password)
+{
+	int error;
+	PG(registry_add(s->pg, out, url, repositories, username, password));
+	pthread_mutex_lock(&s->mu);
+	error = exec1(s,
+		      "INSERT INTO registries(url, repositories, username, password, created)"
+		      " VALUES(?,?,?,?,?)",
+		      "ssssi", url, repositories, username, password, now_s());
+	*out = error < 0 ? 0 : sqlite3_last_insert_rowid(s->db);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+int vigil_store_registries_json(vigil_store *s, char **out)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *arr;
+	int error;
+	PG(registries_json(s->pg, out));
+	arr = json_array();
+	*out = NULL;
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st,
+			  "SELECT id, url, repositories, username IS NOT NULL, created FROM"
+			  " registries ORDER BY id",
+			  "")) == 0) {
+		while (arr && sqlite3_step(st) == SQLITE_ROW)
+			json_array_append_new(
+				arr, json_pack("{s:I, s:s, s:s, s:b, s:I}", "id",
+					       (json_int_t)sqlite3_column_int64(st, 0), "url",
+					       col(st, 1), "repositories", col(st, 2),
+					       "credentials", sqlite3_column_int(st, 3), "created",
+					       (json_int_t)sqlite3_column_int64(st, 4)));
+		error = dump(out, json_pack("{s:O}", "registries", arr));
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	json_decref(arr);
+	return error;
+}
+
+int vigil_store_registry_delete(vigil_store *s, int64_t id)
+{
+	int error;
+	PG(registry_delete(s->pg, id));
+	pthread_mutex_lock(&s->mu);
+	error = exec1(s, "DELETE FROM registries WHERE id=?", "i", id);
+	if (error == 0 && sqlite3_changes(s->db) == 0)
+		error = fail(VIGIL_ENOTFOUND, "no registry %lld", (long long)id);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+void vigil_store_registries_free(vigil_store_registry *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++) {
+		free(v[i].url);
+		free(v[i].repositories);
+		free(v[i].username);
+		if (v[i].password) {
+			memset(v[i].password, 0, strlen(v[i].password));
+			free(v[i].password);
+		}
+	}
+	free(v);
+}
+
+int vigil_store_registries(vigil_store *s, vigil_store_registry **out, size_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	vigil_store_registry *v = NULL;
+	size_t cap = 0;
+	int error;
+	*out = NULL;
+	*n = 0;
+	PG(registries(s->pg, out, n));
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st,
+			  "SELECT id, url, repositories, username, password FROM registries"
+			  " ORDER BY id",
+			  "")) == 0) {
+		while (error == 0 && sqlite3_step(st) == SQLITE_ROW) {
+			if (*n == cap) {
+				vigil_store_registry *nv =
+					realloc(v, (cap = cap ? cap * 2 : 8) * sizeof(*v));
+				if (!nv) {
+					error = fail(VIGIL_ENOMEM, "out of memory");
+					break;
+				}
+				v = nv;
+			}
+			vigil_store_registry *r = &v[(*n)++];
+			memset(r, 0, sizeof(*r));
+			r->id = sqlite3_column_int64(st, 0);
+			r->url = xstrdup(col(st, 1));
+			r->repositories = xstrdup(col(st, 2));
+			r->username = xstrdup(col(st, 3));
+			r->password = xstrdup(col(st, 4));
+			if (!r->url || !r->repositories)
+				error = fail(VIGIL_ENOMEM, "out of memory");
+		}
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	if (error < 0) {
+		vigil_store_registries_free(v, *n);
+		*n = 0;
+		return error;
+	}
+	*out = v;
+	return 0;
+}
+
+int vigil_store_poll_seen(vigil_store *s, int64_t *out, const char *registry,
+			  const char *repository, const char *tag, const char *digest,
+			  const char *ref)
+{
+	sqlite3_stmt *st = NULL;
+	int error, fresh = 0;
+	*out = 0;
+	PG(poll_seen(s->pg, out, registry, repository, tag, digest, ref));
+	pthread_mutex_lock(&s->mu);
+	if ((error = begin(s)) == 0) {
+		if ((error = prep(s, &st,
+				  "SELECT digest FROM polled WHERE registry=? AND repository=? AND"
+				  " tag=?",
+				  "sss", registry, repository, tag)) == 0)
+			fresh = !(sqlite3_step(st) == SQLITE_ROW && col(st, 0) &&
+				  !strcmp(col(st, 0), digest));
+		sqlite3_finalize(st);
+		if (error == 0 && fresh) {
+			int64_t t = now_s();
+			error = exec1(
+				s,
+				"INSERT INTO jobs(kind, ref, repository, tag, status, created,"
+				" updated) VALUES('scan',?,?,?,'queued',?,?)",
+				"sssii", ref, repository, tag, t, t);
+			*out = error < 0 ? 0 : sqlite3_last_insert_rowid(s->db);
+			if (error == 0)
+				error = exec1(
+					s,
+					"INSERT INTO polled(registry, repository, tag, digest,"
+					" seen) VALUES(?,?,?,?,?) ON CONFLICT(registry,"
+					" repository, tag) DO UPDATE SET digest=excluded.digest,"
+					" seen=excluded.seen",
+					"ssssi", registry, repository, tag, digest, t);
+		}
+		error = end(s, error);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return error < 0 ? error : fresh;
 }

@@ -99,6 +99,11 @@ static const char *const MIGRATIONS[] = {
 	/* 2: counters kept across servers (lease rescues for /metrics) */
 	"CREATE TABLE counters(name text PRIMARY KEY, value bigint NOT NULL);"
 	"INSERT INTO counters VALUES('lease_rescues', 0);",
+	/* 3: watched registries and what their polling saw */
+	"CREATE TABLE registries(id bigserial PRIMARY KEY, url text NOT NULL,"
+	" repositories text NOT NULL, username text, password text, created bigint NOT NULL);"
+	"CREATE TABLE polled(registry text NOT NULL, repository text NOT NULL, tag text NOT NULL,"
+	" digest text NOT NULL, seen bigint NOT NULL, PRIMARY KEY(registry, repository, tag));",
 };
 #define NMIGRATIONS ((int)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))
 
@@ -1781,4 +1786,144 @@ int vigil_store__pg_layers_json(vigil_store_pg *p, char **out)
 {
 	*out = NULL;
 	RUN(p, layers_json_(p, out));
+}
+
+/* ---- watched registries ---------------------------------------------------------------- */
+
+static int registry_add_(vigil_store_pg *p, int64_t *out, const char *url, const char *repos,
+			 const char *user, const char *pass)
+{
+	PGresult *r = q(p,
+			"INSERT INTO registries(url, repositories, username, password, created)"
+			" VALUES($1,$2,$3,$4,$5) RETURNING id",
+			"ssssi", url, repos, user, pass, now_s());
+	if (!r)
+		return VIGIL_EIO;
+	*out = ival(r, 0, 0);
+	PQclear(r);
+	return 0;
+}
+
+int vigil_store__pg_registry_add(vigil_store_pg *p, int64_t *out, const char *url,
+				 const char *repositories, const char *username,
+				 const char *password)
+{
+	*out = 0;
+	RUN(p, registry_add_(p, out, url, repositories, username, password));
+}
+
+static int registries_json_(vigil_store_pg *p, char **out)
+{
+	PGresult *r = q(p,
+			"SELECT id, url, repositories, username IS NOT NULL, created FROM"
+			" registries ORDER BY id",
+			"");
+	json_t *arr = json_array();
+	int error;
+	if (!r) {
+		json_decref(arr);
+		return VIGIL_EIO;
+	}
+	for (int i = 0; arr && i < PQntuples(r); i++)
+		json_array_append_new(arr, json_pack("{s:I, s:s, s:s, s:b, s:I}", "id",
+						     (json_int_t)ival(r, i, 0), "url", val(r, i, 1),
+						     "repositories", val(r, i, 2), "credentials",
+						     !strcmp(PQgetvalue(r, i, 3), "t"), "created",
+						     (json_int_t)ival(r, i, 4)));
+	error = dump(out, json_pack("{s:O}", "registries", arr));
+	PQclear(r);
+	json_decref(arr);
+	return error;
+}
+
+int vigil_store__pg_registries_json(vigil_store_pg *p, char **out)
+{
+	*out = NULL;
+	RUN(p, registries_json_(p, out));
+}
+
+static int registry_delete_(vigil_store_pg *p, int64_t id)
+{
+	int n = ex(p, "DELETE FROM registries WHERE id=$1", "i", id);
+	if (n < 0)
+		return n;
+	return n == 0 ? vigil_store__fail(VIGIL_ENOTFOUND, "no registry %lld", (long long)id) : 0;
+}
+
+int vigil_store__pg_registry_delete(vigil_store_pg *p, int64_t id)
+{
+	RUN(p, registry_delete_(p, id));
+}
+
+static int registries_(vigil_store_pg *p, vigil_store_registry **out, size_t *n)
+{
+	PGresult *r = q(p,
+			"SELECT id, url, repositories, username, password FROM registries"
+			" ORDER BY id",
+			"");
+	if (!r)
+		return VIGIL_EIO;
+	int rows = PQntuples(r), error = 0;
+	vigil_store_registry *v = rows ? calloc((size_t)rows, sizeof(*v)) : NULL;
+	if (rows && !v)
+		error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+	for (int i = 0; error == 0 && i < rows; i++) {
+		v[i].id = ival(r, i, 0);
+		v[i].url = xstrdup(val(r, i, 1));
+		v[i].repositories = xstrdup(val(r, i, 2));
+		v[i].username = xstrdup(val(r, i, 3));
+		v[i].password = xstrdup(val(r, i, 4));
+		if (!v[i].url || !v[i].repositories)
+			error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+	}
+	PQclear(r);
+	if (error < 0) {
+		vigil_store_registries_free(v, (size_t)rows);
+		return error;
+	}
+	*out = v;
+	*n = (size_t)rows;
+	return 0;
+}
+
+int vigil_store__pg_registries(vigil_store_pg *p, vigil_store_registry **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	RUN(p, registries_(p, out, n));
+}
+
+/* The job first (job_add_ de-duplicates a digest already queued, running or done),
+ * then the digest as seen: a crash in between queues the same digest again at the next
+ * poll, which job_add_ answers with the existing job. */
+static int poll_seen_(vigil_store_pg *p, int64_t *out, const char *registry, const char *repo,
+		      const char *tag, const char *digest, const char *ref)
+{
+	PGresult *r = q(p,
+			"SELECT 1 FROM polled WHERE registry=$1 AND repository=$2 AND tag=$3 AND"
+			" digest=$4",
+			"ssss", registry, repo, tag, digest);
+	if (!r)
+		return VIGIL_EIO;
+	int known = PQntuples(r) == 1, error;
+	PQclear(r);
+	if (known)
+		return 0;
+	if ((error = job_add_(p, out, "scan", ref, repo, tag)) < 0)
+		return error;
+	if (ex(p,
+	       "INSERT INTO polled(registry, repository, tag, digest, seen) VALUES($1,$2,$3,$4,$5)"
+	       " ON CONFLICT(registry, repository, tag) DO UPDATE SET digest=excluded.digest,"
+	       " seen=excluded.seen",
+	       "ssssi", registry, repo, tag, digest, now_s()) < 0)
+		return VIGIL_EIO;
+	return 1;
+}
+
+int vigil_store__pg_poll_seen(vigil_store_pg *p, int64_t *out, const char *registry,
+			      const char *repository, const char *tag, const char *digest,
+			      const char *ref)
+{
+	*out = 0;
+	RUN(p, poll_seen_(p, out, registry, repository, tag, digest, ref));
 }
