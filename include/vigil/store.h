@@ -269,8 +269,8 @@ int vigil_store_layer_get(vigil_store *s, const char *key, uint8_t **data, size_
 /* Keeps `data` under `key` (the layer `diff_id`), replacing an entry of the same key,
  * then removes the least recently used entries while all of them hold more than
  * `max_bytes` (0: no bound). */
-int vigil_store_layer_put(vigil_store *s, const char *key, const char *diff_id,
-			  const uint8_t *data, size_t len, uint64_t max_bytes);
+int vigil_store_layer_put(vigil_store *s, const char *key, const char *diff_id, const uint8_t *data,
+			  size_t len, uint64_t max_bytes);
 typedef struct vigil_store_layer_stats {
 	int64_t entries, bytes, hits;
 } vigil_store_layer_stats;

@@ -67,7 +67,7 @@ typedef struct scan_opts {
 	cli c;
 	unsigned scanners;
 	const char *severities, *policy, *db, *today, *rematch;
-	const char *cache_dir; /* --cache-dir: the per-layer cache (docs/layer-cache.md) */
+	const char *cache_dir;		/* --cache-dir: the per-layer cache (docs/layer-cache.md) */
 	vigil_vec vex;			/* const char * */
 	vigil_vec tkeys, tregs, trepos; /* const char *, trust options */
 	int fs;				/* vigil fs DIR */
@@ -584,7 +584,8 @@ int cmd_scan_mode(int argc, char **argv, int fs)
 	vigil_layer_cache lcache;
 	if (s.cache_dir && !s.rematch) {
 		if (vigil_store_open(&lstore, s.cache_dir) < 0) {
-			error = vigil_error_set(ctx, VIGIL_EIO, "--cache-dir: %s", vigil_store_error());
+			error = vigil_error_set(ctx, VIGIL_EIO, "--cache-dir: %s",
+						vigil_store_error());
 			goto done;
 		}
 		slc.store = lstore;

@@ -23,21 +23,21 @@
 #define LC_MAX_ENTRY ((size_t)1 << 30) /* decompressed bytes of one entry */
 
 typedef struct lc_file {
-	size_t rec;	 /* index in the layer's records */
-	int head_only;	 /* only the first bytes, for a decision by magic */
+	size_t rec;    /* index in the layer's records */
+	int head_only; /* only the first bytes, for a decision by magic */
 	vigil_buf data;
 } lc_file;
 
 struct vigil_lc_rec {
 	vigil_layer *layer;
-	vigil_vec files; /* lc_file */
+	vigil_vec files;    /* lc_file */
 	vigil_vec warnings; /* char * (malloc'd) */
 	lc_file *cur;	    /* the file being recorded, or NULL */
 	int error;
 };
 
-static _Thread_local vigil_lc_rec *tl_rec;   /* recording this thread's layer */
-static _Thread_local int tl_replaying;	     /* replaying: analyzers with layer_load skip */
+static _Thread_local vigil_lc_rec *tl_rec; /* recording this thread's layer */
+static _Thread_local int tl_replaying;	   /* replaying: analyzers with layer_load skip */
 
 int vigil_image_set_layer_cache(vigil_image *img, const vigil_layer_cache *c)
 {
@@ -152,7 +152,7 @@ static int make_key(vigil_image *img, vigil_layer *L, char key[160])
 	if (error < 0)
 		return error;
 	vigil_sha256_update(h, LC_MAGIC, 4);
-	vigil_sha256_update(h, img->lcache.version ? img->lcache.version : "", 
+	vigil_sha256_update(h, img->lcache.version ? img->lcache.version : "",
 			    strlen(img->lcache.version ? img->lcache.version : "") + 1);
 	uint64_t nums[] = {lim->max_file_size, lim->max_depth, lim->max_path,
 			   (uint64_t)img->all_layers, (uint64_t)img->source_tree};
@@ -167,7 +167,7 @@ static int make_key(vigil_image *img, vigil_layer *L, char key[160])
 	put_globs(h, "skip-file", img->ctx->skip_files);
 	put_globs(h, "img-skip-dir", img->skip_dirs);
 	put_globs(h, "img-skip-file", img->skip_files);
-	vigil_sha256_update(h, L->want_digest ? L->want_digest : "", 
+	vigil_sha256_update(h, L->want_digest ? L->want_digest : "",
 			    strlen(L->want_digest ? L->want_digest : "") + 1);
 	vigil_sha256_update(h, L->want_diff_id, strlen(L->want_diff_id) + 1);
 	vigil_sha256_final(h, hex);
@@ -245,8 +245,7 @@ static int serialise(vigil_image *img, vigil_layer *L, vigil_lc_rec *r, vigil_bu
 static void put_entry(vigil_image *img, vigil_layer *L, vigil_lc_rec *r, const char *key)
 {
 	vigil_buf b = VIGIL_BUF_INIT;
-	if (!img->lcache.put || r->error || serialise(img, L, r, &b) < 0 ||
-	    b.len > LC_MAX_ENTRY) {
+	if (!img->lcache.put || r->error || serialise(img, L, r, &b) < 0 || b.len > LC_MAX_ENTRY) {
 		vigil_buf_free(&b);
 		return;
 	}
@@ -543,8 +542,8 @@ static int replay(vigil_image *img, int index, lc_entry *e)
 		L->error = error;
 		return error;
 	}
-	L->info.compression = vigil_arena_strdup(&img->arena, e->compression ? e->compression
-									     : "none");
+	L->info.compression =
+		vigil_arena_strdup(&img->arena, e->compression ? e->compression : "none");
 	L->info.size = e->size;
 	L->info.uncompressed_size = e->usize;
 	L->info.entries = e->entries;
@@ -569,8 +568,8 @@ int vigil_image__lc_try(vigil_image *img, int index, vigil_lc_rec **rec, char ke
 	*rec = NULL;
 	if (!cacheable(img, L) || make_key(img, L, key) < 0)
 		return 0;
-	if (img->lcache.get(key, L->want_diff_id, &data, &len, img->lcache.payload) == 1 &&
-	    data && len > 8) {
+	if (img->lcache.get(key, L->want_diff_id, &data, &len, img->lcache.payload) == 1 && data &&
+	    len > 8) {
 		uint64_t rawlen = 0;
 		for (int i = 0; i < 8; i++)
 			rawlen |= (uint64_t)data[i] << (8 * i);

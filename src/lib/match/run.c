@@ -511,7 +511,8 @@ static int by_pkg_severity(const void *pa, const void *pb)
 			return d;
 		/* the same name and version in two places: by type and location, so that the
 		 * order never depends on where the packages were allocated */
-		if ((d = strcmp(a->pkg->type ? a->pkg->type : "", b->pkg->type ? b->pkg->type : "")) ||
+		if ((d = strcmp(a->pkg->type ? a->pkg->type : "",
+				b->pkg->type ? b->pkg->type : "")) ||
 		    (d = strcmp(a->pkg->location ? a->pkg->location : "",
 				b->pkg->location ? b->pkg->location : "")))
 			return d;

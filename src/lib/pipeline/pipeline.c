@@ -114,7 +114,8 @@ static void hash_path(vigil_sha256 *h, const char *path)
 			snprintf(sub, sizeof(sub), "%s/%s", path, ents[i]->d_name);
 			if (ents[i]->d_name[0] != '.' && stat(sub, &ss) == 0) {
 				int64_t v[2] = {(int64_t)ss.st_size, (int64_t)ss.st_mtime};
-				vigil_sha256_update(h, ents[i]->d_name, strlen(ents[i]->d_name) + 1);
+				vigil_sha256_update(h, ents[i]->d_name,
+						    strlen(ents[i]->d_name) + 1);
 				vigil_sha256_update(h, v, sizeof(v));
 			}
 			free(ents[i]);
@@ -155,12 +156,12 @@ static int engine_layer_version(vigil_engine *e, const vigil_engine_opts *o)
 	hash_path(h, o->secret.rules_file);
 	hash_path(h, o->malware.yara_rules);
 	hash_path(h, o->malware.hashes_file);
-	vigil_sha256_update(h, o->malware.clamd ? o->malware.clamd : "", 1 +
-			    (o->malware.clamd ? strlen(o->malware.clamd) : 0));
+	vigil_sha256_update(h, o->malware.clamd ? o->malware.clamd : "",
+			    1 + (o->malware.clamd ? strlen(o->malware.clamd) : 0));
 	vigil_sha256_final(h, hex);
 	vigil_sha256_free(h);
-	snprintf(e->layer_version, sizeof(e->layer_version), "a%s-%.32s",
-		 VIGIL_ANALYZER_VERSION, hex + 7);
+	snprintf(e->layer_version, sizeof(e->layer_version), "a%s-%.32s", VIGIL_ANALYZER_VERSION,
+		 hex + 7);
 	return 0;
 }
 

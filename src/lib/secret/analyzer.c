@@ -285,7 +285,8 @@ static int an_layer_save(int layer, uint8_t **out, size_t *len, void *payload)
 		n += VIGIL_VEC_AT(&scan->findings, vigil_secret_finding, i).layer == layer;
 	e |= vigil_ser_u64(&b, n);
 	for (size_t i = 0; i < scan->findings.len && !e; i++) {
-		const vigil_secret_finding *f = &VIGIL_VEC_AT(&scan->findings, vigil_secret_finding, i);
+		const vigil_secret_finding *f =
+			&VIGIL_VEC_AT(&scan->findings, vigil_secret_finding, i);
 		if (f->layer != layer)
 			continue;
 		e |= vigil_ser_str(&b, f->rule_id);

@@ -402,8 +402,8 @@ static void run_scan(vigil_server *srv, vigil_store_job *job)
 			snprintf(hs, sizeof(hs), "%d", hits);
 			snprintf(ps, sizeof(ps), "%d", nput);
 			vigil_serve__log("info", "scan done", "image", job->ref, "digest", digest,
-					 "history", changed ? "added" : "unchanged", "layers_cached",
-					 hs, "layers_read", ps, NULL);
+					 "history", changed ? "added" : "unchanged",
+					 "layers_cached", hs, "layers_read", ps, NULL);
 			pthread_mutex_lock(&srv->mu);
 			pthread_cond_broadcast(&srv->deliver);
 			pthread_mutex_unlock(&srv->mu);

@@ -8,8 +8,7 @@
 #include "vigil.h"
 #include "vigil/store.h"
 
-static int lc_get(const char *key, const char *diff_id, uint8_t **data, size_t *len,
-		  void *payload)
+static int lc_get(const char *key, const char *diff_id, uint8_t **data, size_t *len, void *payload)
 {
 	vigil_store_layer_cache *lc = payload;
 	(void)diff_id;

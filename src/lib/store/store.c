@@ -2039,9 +2039,8 @@ int vigil_store_layer_get(vigil_store *s, const char *key, uint8_t **data, size_
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if (error == 1 &&
-	    prep(s, &st, "UPDATE layer_cache SET used=?, hits=hits+1 WHERE key=?", "is", now_s(),
-		 key) == 0)
+	if (error == 1 && prep(s, &st, "UPDATE layer_cache SET used=?, hits=hits+1 WHERE key=?",
+			       "is", now_s(), key) == 0)
 		sqlite3_step(st);
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->mu);
@@ -2053,8 +2052,8 @@ static const char LAYER_EVICT[] =
 	"DELETE FROM layer_cache WHERE key IN (SELECT key FROM (SELECT key, SUM(size) OVER"
 	" (ORDER BY used DESC, key DESC) AS total FROM layer_cache) t WHERE total > $1)";
 
-int vigil_store_layer_put(vigil_store *s, const char *key, const char *diff_id,
-			  const uint8_t *data, size_t len, uint64_t max_bytes)
+int vigil_store_layer_put(vigil_store *s, const char *key, const char *diff_id, const uint8_t *data,
+			  size_t len, uint64_t max_bytes)
 {
 	sqlite3_stmt *st = NULL;
 	int error;

@@ -1677,8 +1677,8 @@ int vigil_store__pg_layer_get(vigil_store_pg *p, const char *key, uint8_t **data
 	RUN(p, layer_get_(p, key, data, len));
 }
 
-static int layer_put_(vigil_store_pg *p, const char *key, const char *diff_id,
-		      const uint8_t *data, size_t len, uint64_t max_bytes)
+static int layer_put_(vigil_store_pg *p, const char *key, const char *diff_id, const uint8_t *data,
+		      size_t len, uint64_t max_bytes)
 {
 	char sz[24], used[24], max[24];
 	int error;
