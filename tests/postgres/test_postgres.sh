@@ -143,8 +143,8 @@ wait_sql() { # wait_sql SQL WANT SECONDS: until the query prints WANT
 }
 
 "$VIGIL" serve --check --store "$url" > "$tmp/check" 2>&1 && grep -q 'schema current' "$tmp/check" &&
-  [ "$(sqlq 'SELECT max(version) FROM schema_migrations')" = 2 ] &&
-  pass "four servers started together on one database: migrations applied once (version 2), vigil serve --check ok" ||
+  [ "$(sqlq 'SELECT max(version) FROM schema_migrations')" = 3 ] &&
+  pass "four servers started together on one database: migrations applied once (version 3), vigil serve --check ok" ||
   bad "schema: $(cat "$tmp/check")"
 [ "$(curl -s "$base/healthz")" = '{"status":"ok"}' ] || bad "healthz of the API server"
 SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -287,4 +287,19 @@ if [ "${VIGIL_PG_SKIP_SERVE:-}" != 1 ]; then
   sed 's/^\(PASS\|FAIL\|SKIP\): serve: /\1: postgres: serve suite: /' "$tmp/serve.out" | grep -E '^(PASS|FAIL|SKIP)'
   [ $rc = 0 ] || bad "the serve suite against PostgreSQL failed"
 fi
+
+# 7-8. the dashboard and admission suites against this PostgreSQL (fresh databases): the
+# overview, image and vulnerability views, scan targets, admissions and job status of
+# store_pg.c answer what the SQLite store answers
+for suite in dashboard admission; do
+  v=$(printf 'VIGIL_PG_SKIP_%s' "$suite" | tr a-z A-Z)
+  [ "${!v:-}" = 1 ] && continue
+  pg_psql "DROP DATABASE IF EXISTS vigil_$suite" > /dev/null 2>&1
+  pg_as "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT_T" -U vigil -d postgres -qc "CREATE DATABASE vigil_$suite" > /dev/null
+  VIGIL_TEST_STORE="postgresql:///vigil_$suite?host=$PGSOCK&port=$PGPORT_T&user=vigil" \
+    VIGIL="$VIGIL" bash "$top/tests/$suite/test_$suite.sh" > "$tmp/$suite.out" 2>&1
+  rc=$?
+  sed "s/^\(PASS\|FAIL\|SKIP\): $suite: /\1: postgres: $suite suite: /" "$tmp/$suite.out" | grep -E '^(PASS|FAIL|SKIP)'
+  [ $rc = 0 ] || bad "the $suite suite against PostgreSQL failed: $(grep -v -E '^(PASS|SKIP)' "$tmp/$suite.out" | tail -3)"
+done
 exit $fail
