@@ -51,5 +51,6 @@ int vigil_store__pg_admissions_json(vigil_store_pg *p, char **out,
 				    const vigil_store_admission_filter *f);
 int vigil_store__pg_job_status(vigil_store_pg *p, char out[16], int64_t id);
 int vigil_store__pg_has_report(vigil_store_pg *p, const char *digest);
+int vigil_store__pg_on_job(vigil_store_pg *p, void (*fn)(void *payload), void *payload);
 
 #endif

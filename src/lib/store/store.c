@@ -1573,3 +1573,9 @@ int vigil_store_has_report(vigil_store *s, const char *digest)
 	pthread_mutex_unlock(&s->mu);
 	return error;
 }
+
+int vigil_store_on_job(vigil_store *s, void (*fn)(void *payload), void *payload)
+{
+	PG(on_job(s->pg, fn, payload));
+	return 0;
+}

@@ -15,8 +15,10 @@
  * One connection per store behind one mutex (the maintenance thread and the advisory
  * locks have their own). The only other file with SQL in it is store.c.
  */
+#include <errno.h>
 #include <jansson.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +37,7 @@
 #define LOCK_MIGRATE 0x76696731 /* advisory lock key of the migrations */
 #define DELIVERY_HOLD 120	/* seconds a claimed delivery is hidden from others */
 #define MAX_PARAMS 32
+#define JOB_CHANNEL "vigil_jobs" /* NOTIFY'd in the transaction that queues a job */
 
 struct vigil_store_pg {
 	PGconn *conn;
@@ -51,6 +54,11 @@ struct vigil_store_pg {
 	PGconn *lconn;
 	pthread_mutex_t lmu;
 	char *url;
+	/* LISTEN on JOB_CHANNEL: its own connection and thread, calling on_job */
+	pthread_t listener;
+	int listener_started;
+	void (*on_job)(void *payload);
+	void *on_job_payload;
 };
 
 /* Version N is MIGRATIONS[N-1]; never edit one that shipped, append a new one. */
@@ -332,13 +340,14 @@ void vigil_store__pg_free(vigil_store_pg *p)
 {
 	if (!p)
 		return;
-	if (p->maint_started) {
-		pthread_mutex_lock(&p->mmu);
-		p->stop = 1;
-		pthread_cond_broadcast(&p->mcv);
-		pthread_mutex_unlock(&p->mmu);
+	pthread_mutex_lock(&p->mmu);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->mcv);
+	pthread_mutex_unlock(&p->mmu);
+	if (p->maint_started)
 		pthread_join(p->maint, NULL);
-	}
+	if (p->listener_started)
+		pthread_join(p->listener, NULL);
 	PQfinish(p->conn);
 	PQfinish(p->lconn);
 	pthread_mutex_destroy(&p->mu);
@@ -599,6 +608,9 @@ static int job_add_(vigil_store_pg *p, int64_t *out, const char *kind, const cha
 		else
 			*out = ival(r, 0, 0);
 		PQclear(r);
+		/* delivered at commit to every process LISTENing (vigil_store_on_job) */
+		if (error == 0 && ex(p, "NOTIFY " JOB_CHANNEL, "") < 0)
+			error = VIGIL_EIO;
 	}
 	return end(p, error);
 }
@@ -1907,3 +1919,64 @@ int vigil_store__pg_has_report(vigil_store_pg *p, const char *digest)
 	RUN(p, has_report_(p, digest));
 }
 
+/* ---- job notifications (LISTEN/NOTIFY) -------------------------------------------------- */
+
+static int stopping(vigil_store_pg *p)
+{
+	pthread_mutex_lock(&p->mmu);
+	int stop = p->stop;
+	pthread_mutex_unlock(&p->mmu);
+	return stop;
+}
+
+/* The listener thread: LISTEN on its own connection, call on_job for every batch of
+ * notifications; after a lost connection reconnect (once a second) and call on_job once,
+ * for the jobs queued meanwhile. Polls its socket in half-second steps to see stop. */
+static void *listen_main(void *payload)
+{
+	vigil_store_pg *p = payload;
+	PGconn *c = NULL;
+	int listening = 0;
+	while (!stopping(p)) {
+		if (!listening) {
+			vigil_store_pg tmp = {0};
+			tmp.url = p->url;
+			if (ensure(&tmp, &c) == 0) {
+				PGresult *r = PQexec(c, "LISTEN " JOB_CHANNEL);
+				listening = PQresultStatus(r) == PGRES_COMMAND_OK;
+				PQclear(r);
+			}
+			if (!listening) {
+				sleep(1);
+				continue;
+			}
+			p->on_job(p->on_job_payload);
+		}
+		struct pollfd pfd = {PQsocket(c), POLLIN, 0};
+		int n = pfd.fd >= 0 ? poll(&pfd, 1, 500) : -1;
+		if ((n < 0 && errno != EINTR) || (n > 0 && !PQconsumeInput(c)) ||
+		    PQstatus(c) != CONNECTION_OK) {
+			listening = 0;
+			continue;
+		}
+		int got = 0;
+		for (PGnotify *nt; (nt = PQnotifies(c)); got = 1)
+			PQfreemem(nt);
+		if (got)
+			p->on_job(p->on_job_payload);
+	}
+	PQfinish(c);
+	return NULL;
+}
+
+int vigil_store__pg_on_job(vigil_store_pg *p, void (*fn)(void *payload), void *payload)
+{
+	if (p->listener_started || !fn)
+		return vigil_store__fail(VIGIL_EINVAL, "store: on_job: set once, with a function");
+	p->on_job = fn;
+	p->on_job_payload = payload;
+	if (pthread_create(&p->listener, NULL, listen_main, p) != 0)
+		return vigil_store__fail(VIGIL_ENOMEM, "store: cannot start the job listener");
+	p->listener_started = 1;
+	return 0;
+}
