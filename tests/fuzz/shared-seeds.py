@@ -2,7 +2,9 @@
 """Derives fuzz seeds from the real data in ../shared at test time: OUT/<target>/<n>.
 
 The committed corpora (tests/fuzz/corpus/) are small and made from scratch; this adds, for
-the parsers of real formats, at least 20 real and diverse inputs per target: whole files
+the parsers of real formats, enough real and diverse inputs that every target has at least
+20 with its committed corpus (shared_seeds_more.py has the ones built from root filesystems,
+binaries and package databases): whole files
 picked from the feed archives and package databases, runs of records cut from them (so the
 seeds differ in size and content) and a few truncated ones (the error paths). Nothing here
 is committed: the seeds are written to a temporary directory for the replay, and the
@@ -15,6 +17,9 @@ import json
 import os
 import sys
 import tarfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import shared_seeds_more as more  # noqa: E402
 
 MIN = 20
 
@@ -157,7 +162,33 @@ def main():
     seeds["feed_oval"] = ov + files_under(os.path.join(shared, "specs", "feeds", "redhat-oval"), lambda p: p.endswith(".xml")) + \
         files_under(os.path.join(shared, "specs", "feeds", "suse-oval"), lambda p: p.endswith(".xml"))
 
-    short = {t: len(s) for t, s in seeds.items() if len(s) < MIN}
+    # the targets whose committed corpus is small (shared_seeds_more.py)
+    roots = more.alpine_members(shared)
+    seeds["layer"] = more.layers(roots)
+    seeds["whiteout"] = more.whiteouts(roots)
+    seeds["archive"] = more.image_archives(roots)
+    seeds["malware_archive"] = more.malware_archives(roots)
+    seeds["malware_hashes"] = more.hash_lists(roots)
+    seeds["feed_toml"] = more.toml_blocks(seeds["feed_rustsec"])
+    seeds["gobuildinfo"] = more.go_rust_binaries(pk)
+    seeds["pomprops"], seeds["jar"] = more.java(pk)
+    seeds["packagelock"] = more.lockfiles(pk)
+    seeds["pkginfo"] = more.metadata(pk)
+    seeds["match_ranges"] = more.match_statements(
+        members(arc("golang-vulndb"), lambda n: "/data/osv/" in n and n.endswith(".json"), 12),
+        seeds["feed_rubyadv"], seeds["feed_phpadv"])
+    seeds["rpmheader"] = more.rpm_headers(shared)
+    corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
+    for t in ("feed_bundle", "policy", "secret_rules", "docker_inspect"):
+        seeds[t] = more.own_format(os.path.join(corpus, t), MIN)
+    if os.path.isdir(os.path.join(shared, "specs", "schemas", "openvex", "examples")):
+        seeds["policy"] += files_under(os.path.join(shared, "specs", "schemas", "openvex", "examples"))
+
+    # at least MIN per target, counting the committed corpus the replay reads as well
+    def committed(t):
+        d = os.path.join(corpus, t)
+        return len(os.listdir(d)) if os.path.isdir(d) else 0
+    short = {t: len(s) + committed(t) for t, s in seeds.items() if len(s) + committed(t) < MIN}
     for t, s in seeds.items():
         d = os.path.join(out, t)
         os.makedirs(d, exist_ok=True)

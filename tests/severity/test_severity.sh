@@ -149,6 +149,12 @@ if ! "$VIGIL" db update --from "$vd" --db "$tmp/full.db" >"$tmp/full.out" 2>&1; 
     bad "db update --from ../shared/vulndata failed: $(tail -2 "$tmp/full.out")"
     exit 1
 fi
+# ---- vendor words: every feed's own severity word in the database against the raw feed ----
+if r=$($PY "$top/tests/severity/vendor_words.py" "$tmp/full.db" "$vd" 2>&1); then
+    pass "vendor severity words equal the raw feeds' by each feed's documented scale: $(echo "$r" | tr '\n' ';')"
+else
+    bad "vendor severity words differ from the raw feeds: $(echo "$r" | head -12 | tr '\n' ';')"
+fi
 images=()
 if d=$("$fx/make-golden-debian.sh" 2>/dev/null); then images+=("debian-11 $d/oci"); else skip "debian fixture not built"; fi
 if d=$("$fx/make-golden-alpine.sh" 2>/dev/null); then images+=("alpine-3.9.6-old $d/oci-3.9.6-old"); else skip "alpine fixture not built"; fi
@@ -191,6 +197,16 @@ EOF
         bad "$name: $r"
     fi
 done
+# every finding of every family's golden image against the raw feed its severity names
+reports=()
+for entry in "${images[@]}"; do [ -s "$tmp/${entry%% *}.json" ] && reports+=("$tmp/${entry%% *}.json"); done
+if [ ${#reports[@]} -eq 0 ]; then
+    bad "no golden scan report to check against the raw feeds"
+elif r=$($PY "$top/tests/severity/golden_severity.py" "$vd" "${reports[@]}" 2>&1); then
+    pass "every rated finding of ${#reports[@]} golden images agrees with the raw feed it names: $(echo "$r" | tr '\n' ';')"
+else
+    bad "findings disagree with the raw feed they name: $(echo "$r" | head -12 | tr '\n' ';')"
+fi
 # the RPM fixture's findings are AlmaLinux errata, each of which carries a severity
 if [ -f "$tmp/rhel8-rpm.json" ] && ! $PY -c '
 import json, sys

@@ -92,9 +92,9 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 	}
 	if (ps)
 		vigil_vdb__version_of(fixed, sizeof(fixed), ps);
+	/* the advisory's own word only: a record without one is rated by its CVSS score
+	 * (stored above as that, not as a word of this feed) */
 	const char *sev = vigil_vdb__severity_word(vigil_vdb__jstr(doc, "severity"));
-	if (!sev && score > 0)
-		sev = vigil_vdb__severity_of_score(score);
 	if ((error = vigil_vdb__affected(b, core ? "nodejs" : "npm", pkg, v,
 					 fixed[0] ? VIGIL_ST_FIXED : VIGIL_ST_UNFIXED,
 					 fixed[0] ? fixed : NULL, ranges, sev)) < 0)

@@ -14,6 +14,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "lang.h"
 #include "vulndb.h"
 
 #define MAX_CRITERIA_DEPTH 32
@@ -132,18 +133,6 @@ static int criteria(ctx *c, const xmlNode *n, int depth)
 	return error;
 }
 
-static const char *severity(const char *s)
-{
-	static const char *const MAP[][2] = {
-		{"Critical", "CRITICAL"}, {"Important", "HIGH"}, {"High", "HIGH"},
-		{"Moderate", "MEDIUM"},	  {"Medium", "MEDIUM"},	 {"Low", "LOW"},
-	};
-	for (size_t i = 0; s && i < VIGIL_ARRAY_LEN(MAP); i++)
-		if (strcasecmp(s, MAP[i][0]) == 0)
-			return MAP[i][1];
-	return s ? "UNKNOWN" : NULL;
-}
-
 static int definition(ctx *c, xmlNode *def)
 {
 	xmlNode *meta = child(def, "metadata"), *ref = NULL;
@@ -163,7 +152,7 @@ static int definition(ctx *c, xmlNode *def)
 	url = attr(ref, "ref_url");
 	sev = text(child(meta, "severity"));
 	date = text(child(meta, "advisory_date"));
-	c->sev = severity(sev);
+	c->sev = vigil_vdb__severity_word(sev);
 	c->rows = 0;
 	vigil_vdb__record(c->b);
 	if ((error = vigil_vdb__vuln(c->b, &c->vuln, cve, NULL, c->sev)) < 0 ||

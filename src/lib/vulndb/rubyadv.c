@@ -63,12 +63,17 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 	int64_t v;
 	if ((error = vigil_vdb__vuln(b, &v, primary, vigil_vdb__jstr(doc, "title"), NULL)) < 0)
 		goto done;
-	/* cvss_v3 / cvss_v2 are scores here, not vectors */
-	const char *s3 = vigil_vdb__jstr(doc, "cvss_v3"), *s2 = vigil_vdb__jstr(doc, "cvss_v2");
+	/* cvss_v4 / cvss_v3 are scores here, not vectors, rated on the same scale; a
+	 * cvss_v2 score is not used (CVSS v2 bands differ: it has no CRITICAL). The advisory
+	 * has no severity word of its own, so its statements carry none: a finding is rated
+	 * by this score, as CVSS. */
+	const char *s3 = vigil_vdb__jstr(doc, "cvss_v3");
+	if (!s3)
+		s3 = vigil_vdb__jstr(doc, "cvss_v4");
 	double score = 0;
-	if (s3 || s2) {
+	if (s3) {
 		char *end;
-		score = strtod(s3 ? s3 : s2, &end);
+		score = strtod(s3, &end);
 		if (*end || score < 0 || score > 10)
 			score = 0;
 	}
@@ -87,8 +92,7 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 			json_string_value(json_array_get(patched, json_array_size(patched) - 1)));
 	error = vigil_vdb__affected(b, gem ? "rubygems" : "ruby-engine", pkg, v,
 				    fixed[0] ? VIGIL_ST_FIXED : VIGIL_ST_UNFIXED,
-				    fixed[0] ? fixed : NULL, ranges,
-				    s3 ? vigil_vdb__severity_of_score(score) : NULL);
+				    fixed[0] ? fixed : NULL, ranges, NULL);
 	free(ranges);
 	for (int i = 0; i < 3 && error == 0; i++)
 		if (ids[i][0] && ids[i] != primary)
