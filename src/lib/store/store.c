@@ -864,9 +864,10 @@ done:
 int vigil_store_history_json(vigil_store *s, char **out, const char *digest)
 {
 	sqlite3_stmt *st = NULL;
-	json_t *arr = json_array();
+	json_t *arr;
 	int error, rows = 0;
 	PG(history_json(s->pg, out, digest));
+	arr = json_array(); /* after PG(): a PostgreSQL store never frees it */
 	*out = NULL;
 	pthread_mutex_lock(&s->mu);
 	if ((error = prep(s, &st,
