@@ -14,6 +14,10 @@ the feed documents:
                        "unknown" is no rating)
   almalinux-osv        the word before the colon of each errata summary (Red Hat's scale:
                        Critical, Important, Moderate, Low)
+  debian-security-tracker  the urgency in the notes of each package line of the DSA, DLA
+                       and DTSA lists ("(low; bug #1)"; unimportant, low, medium, high,
+                       a trailing "*" or "**" only says how sure); a vulnerability's
+                       rating is the highest urgency of its package lines
 
 The database's ratings of kind 0 (a feed's own words) must be exactly these: every raw
 word present under one of the record's ids, and no rating the raw feed does not give (a
@@ -90,8 +94,38 @@ def alma(vd):
         yield ids, REDHAT.get(word), set()
 
 
+DEBIAN = {"unimportant": "NEGLIGIBLE", "low": "LOW", "medium": "MEDIUM", "high": "HIGH"}
+RANK = ["NEGLIGIBLE", "LOW", "MEDIUM", "HIGH", "CRITICAL"]
+
+
+def debian(vd):
+    """One (ids, highest urgency) per vulnerability named by the advisory lists: a block
+    is an advisory line, its {CVE ...} line and its package lines; the urgency of a block
+    rates each of its CVEs (the advisory itself when it names none)."""
+    best = {}
+    for name, data in members(os.path.join(vd, "debian-security-tracker.tar.gz")):
+        if not re.search(r"/data/(DSA|DLA|DTSA)/list$", name):
+            continue
+        for block in re.split(rb"\n(?=\[)", data):
+            head = re.match(rb"\[[^\]]*\] *([A-Z]+-[0-9-]+)", block)
+            if not head:
+                continue
+            cves = re.findall(rb"CVE-[0-9]+-[0-9]+", (re.search(rb"\{([^}]*)\}", block) or
+                                                     re.match(rb"", b"")).group(0))
+            ids = [c.decode() for c in cves] or [head.group(1).decode()]
+            for notes in re.findall(rb"^\s+(?:\[[a-z-]+\] )?- \S+[^(\n]*\(([^)\n]*)\)", block, re.M):
+                for w in notes.split(b";"):
+                    sev = DEBIAN.get(w.strip().rstrip(b"*").decode("utf-8", "replace"))
+                    for i in ids if sev else ():
+                        if RANK.index(sev) > RANK.index(best.get(i, sev)) or i not in best:
+                            best[i] = sev
+    for i, sev in sorted(best.items()):
+        yield {i}, sev, set()
+
+
 FEEDS = {"ubuntu-cve-tracker": ubuntu, "azurelinux-oval": azure,
-         "nodejs-security-wg": node, "almalinux-osv": alma}
+         "nodejs-security-wg": node, "almalinux-osv": alma,
+         "debian-security-tracker": debian}
 
 
 def main():

@@ -20,4 +20,12 @@ banned='\b(sprintf|vsprintf|strcpy|strcat|strtok|atoi|atol|sscanf|gets)[[:space:
 hits=$(git grep -nE "$banned" -- 'src/*.c' 'src/*.h' 'include/*.h' || true)
 if [ -z "$hits" ]; then echo "PASS: style: no banned functions in src/"
 else echo "FAIL: style: banned functions in src/: $hits"; fail=1; fi
+
+# every deliberate bug of `make mutate` still applies exactly once to the tree as it is
+# (a mutation whose text has moved would prove nothing: mutate.py refuses to run it)
+if out=$(python3 scripts/mutate.py --list 2>&1); then
+  echo "PASS: style: make mutate list applies ($(echo "$out" | tail -1))"
+else
+  echo "FAIL: style: make mutate list: $(echo "$out" | grep '^BAD' | head -5 | tr '\n' ' ')"; fail=1
+fi
 exit $fail

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "match/match.h"
+#include "version/vcmp.h"
 
 /* ---- where a package is looked up ---- */
 
@@ -207,6 +208,39 @@ static int cmp(vigil_vscheme s, const char *a, const char *b)
 	return c;
 }
 
+/* Debian's rebuild of a version for a stable release or for backports: `X~deb12u6` or
+ * `X~bpo12+1` is X rebuilt, with every fix X has, although it sorts just below X. */
+static int debian_rebuild_of(const char *version, const char *fixed)
+{
+	size_t n = strlen(fixed);
+	const char *p = version + n, *tag;
+	if (strncmp(version, fixed, n) != 0)
+		return 0;
+	if (strncmp(p, "~deb", 4) == 0)
+		tag = "u";
+	else if (strncmp(p, "~bpo", 4) == 0)
+		tag = "+";
+	else
+		return 0;
+	p += 4;
+	if (!vigil_version__digit((unsigned char)*p))
+		return 0;
+	while (vigil_version__digit((unsigned char)*p))
+		p++;
+	if (*p++ != *tag || !vigil_version__digit((unsigned char)*p))
+		return 0;
+	while (vigil_version__digit((unsigned char)*p))
+		p++;
+	return *p == '\0';
+}
+
+/* Whether `version` is below the version that fixed it. */
+static int below_fixed(vigil_vscheme s, const char *version, const char *fixed)
+{
+	return cmp(s, version, fixed) < 0 &&
+	       !(s == VIGIL_VS_DPKG && debian_rebuild_of(version, fixed));
+}
+
 static int satisfies_any(vigil_vscheme s, const char *version, json_t *list)
 {
 	size_t i;
@@ -251,7 +285,7 @@ static int osv_affects(vigil_vscheme s, const char *version, json_t *doc, char *
 			const char *limit = json_string_value(json_object_get(e, "limit"));
 			if (intro)
 				in = strcmp(intro, "0") == 0 || cmp(s, version, intro) >= 0;
-			else if (fixed && in && cmp(s, version, fixed) < 0)
+			else if (fixed && in && below_fixed(s, version, fixed))
 				return set_fixed(fixed_out, n, fixed), 1;
 			else if (last && in && cmp(s, version, last) <= 0)
 				return set_fixed(fixed_out, n, NULL), 1;
@@ -282,7 +316,7 @@ int vigil_match__affects(vigil_vscheme s, const char *version, const vigil_db_af
 		return 0;
 	if (!a->ranges) {
 		if (a->fixed && *a->fixed)
-			return strcmp(a->fixed, "0") != 0 && cmp(s, version, a->fixed) < 0;
+			return strcmp(a->fixed, "0") != 0 && below_fixed(s, version, a->fixed);
 		return 1; /* unfixed, will not fix, deferred, end of life: every version */
 	}
 	if (!(doc = json_loads(a->ranges, 0, NULL)))

@@ -20,8 +20,10 @@ affected; a feed says "affected" iff the installed SOURCE version is lower than 
 version (or it knows no fix), compared by `dpkg --compare-versions`. Across feeds, a feed
 that says the installed version is fixed wins: the tracker's "[bullseye] - xz-utils
 5.2.5-2.1~deb11u1" (DSA-5123-1) is the fix bullseye got, while the changelog-derived
-record names 5.2.5-2.1, the sid upload whose entry the backport carried. The fixed
-version shown is the highest of the feeds'. One finding per binary package and CVE.
+record names 5.2.5-2.1, the sid upload whose entry the backport carried. An installed
+version that is Debian's rebuild of the fixed version for a stable release or backports
+(`X~debNuM`, `X~bpoN+M`) has its fixes: not affected. The fixed version shown is the
+highest of the feeds'. One finding per binary package and CVE.
 Prints "binary<TAB>id<TAB>fixed" lines."""
 import functools
 import json
@@ -40,6 +42,13 @@ CODENAMES = {"duke": "15", "forky": "14", "trixie": "13", "bookworm": "12", "bul
 @functools.lru_cache(maxsize=None)
 def dpkg_lt(a, b):
     return subprocess.run(["dpkg", "--compare-versions", a, "lt", b]).returncode == 0
+
+
+def rebuild_of(ver, fixed):
+    """Debian's stable-release or backports rebuild of the fixed version itself
+    (`X~deb12u6`, `X~bpo12+1`: the Debian developer's reference, "stable updates" and
+    backports versioning): it has X's fixes although dpkg sorts it just below X."""
+    return re.fullmatch(re.escape(fixed) + r"~(deb[0-9]+u[0-9]+|bpo[0-9]+\+[0-9]+)", ver) is not None
 
 
 def dpkg_max(a, b):
@@ -130,7 +139,8 @@ def main():
     verdict = {}  # (source, id) -> fixed version shown, for the vulnerable ones
     for (src, vid), per in best.items():
         ver = srcver_of[src]
-        if all(f != "0" and (f == "" or dpkg_lt(ver, f)) for f in per.values()):
+        if all(f != "0" and (f == "" or (dpkg_lt(ver, f) and not rebuild_of(ver, f)))
+               for f in per.values()):
             fixes = [f for f in per.values() if f]
             shown = ""
             for f in fixes:

@@ -106,6 +106,29 @@ TEST(match_affects_fixed_and_status)
 	CHECK(affects(VIGIL_VS_RPM, "1:1.1.1k-7.el8_6", "fixed", "1:1.1.1k-6.el8_5", NULL) == 0);
 }
 
+/* Debian rebuilds a version for a stable release (`~debNuM`) or backports (`~bpoN+M`):
+ * the rebuild has the fixes of the version it rebuilds, although it sorts below it
+ * (libxml2 2.9.14+dfsg-1.3~deb12u6 carries the fix of 2.9.14+dfsg-1.3). */
+TEST(match_affects_debian_rebuilds)
+{
+	const char *osv = "{\"ranges\":[{\"type\":\"ECOSYSTEM\",\"events\":[{\"introduced\":\"0\"},"
+			  "{\"fixed\":\"2.9.14+dfsg-1.3\"}]}]}";
+	CHECK(affects(VIGIL_VS_DPKG, "2.9.14+dfsg-1.3~deb12u6", "fixed", "2.9.14+dfsg-1.3", NULL) ==
+	      0);
+	CHECK(affects(VIGIL_VS_DPKG, "2.9.14+dfsg-1.3~deb12u6", "fixed", NULL, osv) == 0);
+	CHECK(affects(VIGIL_VS_DPKG, "1.2-3~bpo12+1", "fixed", "1.2-3", NULL) == 0);
+	/* not a rebuild of the fixed version: still below it */
+	CHECK(affects(VIGIL_VS_DPKG, "2.9.14+dfsg-1.2~deb12u6", "fixed", "2.9.14+dfsg-1.3", NULL) ==
+	      1);
+	CHECK(affects(VIGIL_VS_DPKG, "2.9.14+dfsg-1.2~deb12u6", "fixed", NULL, osv) == 1);
+	CHECK(affects(VIGIL_VS_DPKG, "1.2-3~rc1", "fixed", "1.2-3", NULL) == 1);
+	CHECK(affects(VIGIL_VS_DPKG, "1.2-3~deb12", "fixed", "1.2-3", NULL) == 1);
+	CHECK(affects(VIGIL_VS_DPKG, "1.2-3~deb12u1x", "fixed", "1.2-3", NULL) == 1);
+	CHECK(affects(VIGIL_VS_DPKG, "1.2-3~bpo12", "fixed", "1.2-3", NULL) == 1);
+	/* only Debian's scheme knows the convention */
+	CHECK(affects(VIGIL_VS_RPM, "1.2~deb12u1", "fixed", "1.2", NULL) == 1);
+}
+
 TEST(match_affects_osv_ranges)
 {
 	const char *r = "{\"ranges\":[{\"type\":\"SEMVER\",\"events\":[{\"introduced\":\"0\"},"
