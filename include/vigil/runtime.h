@@ -33,7 +33,12 @@ size_t vigil_rules_count(const vigil_rules *r, size_t *enabled);
 const char *vigil_rules_name(const vigil_rules *r, size_t i, const char **priority, int *enabled);
 void vigil_rules_free(vigil_rules *r);
 
-enum { VIGIL_WATCH_ACTION_NONE = 0, VIGIL_WATCH_ACTION_KILL = 1, VIGIL_WATCH_ACTION_DENY = 2 };
+enum {
+	VIGIL_WATCH_ACTION_NONE = 0,
+	VIGIL_WATCH_ACTION_KILL = 1,
+	VIGIL_WATCH_ACTION_DENY = 2, /* deny the container's egress (cgroup connect4/6) */
+	VIGIL_WATCH_ACTION_PAUSE = 3 /* freeze the container (cgroup v2 cgroup.freeze) */
+};
 enum { VIGIL_WATCH_JSON = 0, VIGIL_WATCH_TEXT = 1 };
 
 typedef struct vigil_watch_opts {
@@ -53,12 +58,17 @@ typedef struct vigil_watch_opts {
 				    (default 10) */
 	double duration;	 /* stop after this many seconds (0: until *stop) */
 	volatile int *stop;	 /* set (a sig_atomic_t) by a signal handler to stop */
+	int deny_exec;		 /* guard every container: executing a file that is not in its
+				    image fails (fanotify FAN_OPEN_EXEC_PERM) */
+	int syslog;		 /* also send every alert to syslog (LOG_DAEMON) */
+	const char *serve_url;	 /* also POST alerts to vigil serve (/api/v1/events/runtime) */
+	const char *serve_token; /* bearer token for serve_url */
 } vigil_watch_opts;
 
 #define VIGIL_WATCH_OPTS_INIT                                                                      \
 	{                                                                                          \
 		NULL, VIGIL_WATCH_ACTION_NONE, VIGIL_WATCH_JSON, NULL, NULL, 0, 0, NULL, NULL,     \
-			NULL, 100, 10, 0, NULL                                                     \
+			NULL, 100, 10, 0, NULL, 0, 0, NULL, NULL                                   \
 	}
 
 /* Loads the sensor (or reads the replay file), matches events against the rules and

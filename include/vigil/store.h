@@ -249,4 +249,23 @@ int vigil_store_has_report(vigil_store *s, const char *digest);
  * (one process per store): nothing to do, returns 0. */
 int vigil_store_on_job(vigil_store *s, void (*fn)(void *payload), void *payload);
 
+/* ---- runtime alerts of `vigil watch --serve` (docs/runtime.md) ------------------------- */
+
+/* Records one alert: its rule, priority, container id (may be NULL) and the whole alert
+ * (a JSON object, as vigil watch writes it); the time received is now; its id in *out
+ * (may be NULL). */
+int vigil_store_runtime_event_add(vigil_store *s, int64_t *out, const char *rule,
+				  const char *priority, const char *container, const char *body);
+
+typedef struct vigil_store_runtime_filter {
+	const char *container; /* NULL = any */
+	const char *rule;      /* NULL = any */
+	int64_t before;	       /* the "next" cursor (ids below it), 0 = from the newest */
+	int limit;	       /* 1..500 */
+} vigil_store_runtime_filter;
+
+/* {"events":[{"id","received","alert":{...}}],"next"}, newest first. */
+int vigil_store_runtime_events_json(vigil_store *s, char **out,
+				    const vigil_store_runtime_filter *f);
+
 #endif

@@ -24,9 +24,15 @@ static void help_watch(void)
 	       "namespaces) and print an alert for every rule that matches. Needs root.\n\n"
 	       "  --rules FILE          add a rules file (repeatable; after the built-in rules)\n"
 	       "  --no-builtin          do not load the built-in rules\n"
-	       "  --action kill|deny|none\n"
+	       "  --action kill|deny|pause|none\n"
 	       "                        default action of rules without `action:` (default none;\n"
-	       "                        none never acts, also for rules that say kill)\n"
+	       "                        none never acts, also for rules that say kill); deny\n"
+	       "                        blocks the container's egress, pause freezes it\n"
+	       "  --deny-exec           guard every container: executing a file that is not in\n"
+	       "                        its image fails with EPERM (fanotify)\n"
+	       "  --syslog              also send every alert to syslog (facility daemon)\n"
+	       "  --serve URL           also post every alert to vigil serve at URL\n"
+	       "  --token-file FILE     bearer token for --serve (one line)\n"
 	       "  --output FILE         alerts to FILE (default stdout)\n"
 	       "  --format json|text    one JSON object per alert (default) or one text line\n"
 	       "  --containers-only     ignore processes outside containers\n"
@@ -57,6 +63,10 @@ int cmd_watch(int argc, char **argv)
 		O_DEDUP,
 		O_DURATION,
 		O_RUNC,
+		O_DENYEXEC,
+		O_SYSLOG,
+		O_SERVE,
+		O_TOKENFILE,
 		O_HELP
 	};
 	static const struct option opts[] = {
@@ -73,13 +83,18 @@ int cmd_watch(int argc, char **argv)
 		{"dedup", required_argument, 0, O_DEDUP},
 		{"duration", required_argument, 0, O_DURATION},
 		{"runc-root", required_argument, 0, O_RUNC},
+		{"deny-exec", no_argument, 0, O_DENYEXEC},
+		{"syslog", no_argument, 0, O_SYSLOG},
+		{"serve", required_argument, 0, O_SERVE},
+		{"token-file", required_argument, 0, O_TOKENFILE},
 		{"help", no_argument, 0, O_HELP},
 		{0, 0, 0, 0},
 	};
 	vigil_watch_opts o = VIGIL_WATCH_OPTS_INIT;
 	const char **files = NULL;
 	size_t nfiles = 0;
-	const char *output = NULL;
+	const char *output = NULL, *token_file = NULL;
+	char token[512];
 	int builtin = 1, check = 0, c, rc = EXIT_ERR, error;
 	vigil_rules *rules = NULL;
 	char err[512];
@@ -103,10 +118,12 @@ int cmd_watch(int argc, char **argv)
 				o.action = VIGIL_WATCH_ACTION_KILL;
 			else if (!strcmp(optarg, "deny"))
 				o.action = VIGIL_WATCH_ACTION_DENY;
+			else if (!strcmp(optarg, "pause"))
+				o.action = VIGIL_WATCH_ACTION_PAUSE;
 			else if (!strcmp(optarg, "none"))
 				o.action = VIGIL_WATCH_ACTION_NONE;
 			else
-				die_usage("watch", "--action must be kill, deny or none");
+				die_usage("watch", "--action must be kill, deny, pause or none");
 			break;
 		case O_OUTPUT:
 			output = optarg;
@@ -154,6 +171,18 @@ int cmd_watch(int argc, char **argv)
 		case O_RUNC:
 			o.runc_root = optarg;
 			break;
+		case O_DENYEXEC:
+			o.deny_exec = 1;
+			break;
+		case O_SYSLOG:
+			o.syslog = 1;
+			break;
+		case O_SERVE:
+			o.serve_url = optarg;
+			break;
+		case O_TOKENFILE:
+			token_file = optarg;
+			break;
 		case O_HELP:
 			help_watch();
 			free(files);
@@ -164,6 +193,26 @@ int cmd_watch(int argc, char **argv)
 	}
 	if (optind < argc)
 		die_usage("watch", "unexpected argument");
+	if (!o.serve_url != !token_file)
+		die_usage("watch", "--serve and --token-file go together");
+	if (token_file) {
+		FILE *tf = fopen(token_file, "re");
+		size_t tl;
+		if (!tf || !fgets(token, sizeof(token), tf)) {
+			if (tf)
+				fclose(tf);
+			snprintf(err, sizeof(err), "%s: cannot read the token", token_file);
+			print_error(err);
+			free(files);
+			return EXIT_ERR;
+		}
+		fclose(tf);
+		tl = strcspn(token, "\r\n");
+		token[tl] = 0;
+		if (!tl)
+			die_usage("watch", "the token file is empty");
+		o.serve_token = token;
+	}
 	if (o.self_check) {
 		o.log = stdout;
 		rc = vigil_watch_run(&o, err, sizeof(err)) < 0 ? EXIT_ERR : 0;

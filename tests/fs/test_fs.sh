@@ -27,7 +27,10 @@ fi
 # ---- the repository ----
 r=$tmp/repo
 mkdir -p "$r/app" "$r/ignored" "$r/logs" "$r/sub/gen" "$r/deep/a/b" "$r/.git" "$r/vendor/x" "$r/k8s"
-tok() { $PY -c 'import secrets,string; a=string.ascii_letters+string.digits; print("ghp_"+"".join(secrets.choice(a) for _ in range(36)))'; }
+# a GitHub token with its checksum (CRC-32 of the 30 random characters, base62)
+tok() { $PY -c 'import secrets,string,zlib; a=string.ascii_letters+string.digits; b="".join(secrets.choice(a) for _ in range(30)); d=string.digits+string.ascii_uppercase+string.ascii_lowercase; c=zlib.crc32(b.encode()); s=""
+for _ in range(6): c,r=divmod(c,62); s=d[r]+s
+print("ghp_"+b+s)'; }
 put() { echo "token = $(tok)" > "$1"; }
 cat > "$r/.gitignore" <<'G'
 # build output

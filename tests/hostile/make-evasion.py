@@ -380,9 +380,20 @@ def link_cases(out, cases):
                ("opt/apk/db/installed", "f", apk_installed(APK_PKGS))])])
 
 
+def gh_token():
+    # "ghp_", 30 random characters and their checksum (CRC-32, base62, 6 digits)
+    al = string.ascii_letters + string.digits
+    body = "".join(secrets.choice(al) for _ in range(30))
+    d, c, cs = string.digits + string.ascii_uppercase + string.ascii_lowercase, zlib.crc32(body.encode()), ""
+    for _ in range(6):
+        c, r = divmod(c, 62)
+        cs = d[r] + cs
+    return "ghp_" + body + cs
+
+
 def env_cases(out, cases):
     alnum = string.ascii_letters + string.digits
-    token = "ghp_" + "".join(secrets.choice(alnum) for _ in range(36))
+    token = gh_token()
     with open(os.path.join(out, "env-secret.token"), "w") as f:
         f.write(token)
     _, e = base_layers()

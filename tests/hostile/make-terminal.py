@@ -20,6 +20,7 @@ import secrets
 import string
 import sys
 import tarfile
+import zlib
 
 # the valid-Unicode part (fits JSON) and the full payload with invalid UTF-8
 HV = "\x1b[2J\x1b]0;owned\x07\u009b31m\u202eevil\u2066\x07"
@@ -51,10 +52,20 @@ def layer(files):
     return bio.getvalue()
 
 
+def gh_token():
+    # "ghp_", 30 random characters and their checksum (CRC-32, base62, 6 digits)
+    al = string.ascii_letters + string.digits
+    body = "".join(secrets.choice(al) for _ in range(30))
+    d, c, cs = string.digits + string.ascii_uppercase + string.ascii_lowercase, zlib.crc32(body.encode()), ""
+    for _ in range(6):
+        c, r = divmod(c, 62)
+        cs = d[r] + cs
+    return "ghp_" + body + cs
+
+
 def main():
     out = sys.argv[1]
-    token = "ghp_" + "".join(secrets.choice(string.ascii_letters + string.digits)
-                             for _ in range(36))
+    token = gh_token()
     mal = b"vigil terminal-safety malware stand-in " + secrets.token_hex(8).encode()
     apk = b""
     for name, ver in ((b"evil" + HV.encode(), b"1.0-r0"), (b"pkg" + HB, b"2.0-r0" + HB)):

@@ -127,6 +127,27 @@ int main(int argc, char **argv)
 						   : "connected");
 		return 0;
 	}
+	if (!strcmp(cmd, "connect-to") && argc > 3) { /* connect to IP:PORT (any outcome) */
+		struct sockaddr_in a = {.sin_family = AF_INET,
+					.sin_port = htons((unsigned short)atoi(argv[3]))};
+		int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (fd < 0 || inet_pton(AF_INET, argv[2], &a.sin_addr) != 1)
+			return 1;
+		connect(fd, (struct sockaddr *)&a, sizeof(a));
+		close(fd);
+		return 0;
+	}
+	if (!strcmp(cmd, "listen") && argc > 2) { /* listen on 127.0.0.1:PORT, then exit */
+		struct sockaddr_in a = {.sin_family = AF_INET,
+					.sin_port = htons((unsigned short)atoi(argv[2]))};
+		int fd = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+		a.sin_addr.s_addr = htonl(0x7f000001);
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(fd, 1) < 0)
+			return 1;
+		close(fd);
+		return 0;
+	}
 	if (!strcmp(cmd, "unix-connect") && argc > 2)
 		return unix_connect(argv[2]);
 	if (!strcmp(cmd, "unshare"))

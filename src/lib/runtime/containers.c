@@ -30,6 +30,7 @@ struct rt_containers {
 	rt_container host;
 	long long last_sig_check;
 	unsigned long long sig, gen;
+	unsigned long long each_sig; /* state signature at the last containers_changed */
 };
 
 static long long now_ns(void)
@@ -267,4 +268,55 @@ const rt_container *vigil_rt__containers_get(rt_containers *cs, unsigned long lo
 	}
 	closedir(d);
 	return s->c.host ? &cs->host : &s->c;
+}
+
+int vigil_rt__containers_changed(rt_containers *cs)
+{
+	unsigned long long sig = state_sig(cs);
+	if (sig == cs->each_sig)
+		return 0;
+	cs->each_sig = sig;
+	return 1;
+}
+
+void vigil_rt__containers_each(rt_containers *cs,
+			       void (*cb)(const rt_container *c, int pid, void *payload),
+			       void *payload)
+{
+	char path[600];
+	struct dirent *de;
+	struct stat sb;
+	DIR *d = opendir(cs->runc_root);
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		const char *cg;
+		json_t *st;
+		json_int_t pid;
+
+		if (de->d_name[0] == '.' || strlen(de->d_name) > 200)
+			continue;
+		snprintf(path, sizeof(path), "%.255s/%.200s/state.json", cs->runc_root, de->d_name);
+		if (!(st = load_json(path)))
+			continue;
+		pid = json_integer_value(json_object_get(st, "init_process_pid"));
+		cg = jstr(json_object_get(st, "cgroup_paths"), "");
+		if (!cg) {
+			const char *p = jstr(
+				json_object_get(json_object_get(st, "config"), "cgroups"), "path");
+			if (p) {
+				snprintf(path, sizeof(path), "%.255s/%.300s", cs->cgroup_root, p);
+				cg = path;
+			}
+		}
+		if (cg && stat(cg, &sb) == 0 && pid > 1 && pid < (1 << 30)) {
+			const rt_container *c =
+				vigil_rt__containers_get(cs, (unsigned long long)sb.st_ino);
+			if (c && !c->host)
+				cb(c, (int)pid, payload);
+		}
+		json_decref(st);
+	}
+	closedir(d);
 }

@@ -27,6 +27,9 @@ enum vrt_type {
 	VRT_SETNS,
 	VRT_DUP,
 	VRT_BPF,
+	VRT_RENAME, /* rename(at/at2) with a sensitive old or new path: path old, path2 new */
+	VRT_UNLINK, /* unlink(at) / rmdir of a sensitive path: path */
+	VRT_LISTEN, /* listen: a[0] family, a[1] local port, addr the bound address */
 	VRT_TYPE_MAX
 };
 

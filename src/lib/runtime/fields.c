@@ -30,9 +30,11 @@ static const char *const field_names[F_COUNT] = {
 	[F_FD_FILENAME] = "fd.filename",
 	[F_FD_WRITE] = "fd.write",
 	[F_FD_TRUNC] = "fd.trunc",
+	[F_FD_NEWNAME] = "fd.newname",
 	[F_NET_FAMILY] = "net.family",
 	[F_NET_IP] = "net.ip",
 	[F_NET_PORT] = "net.port",
+	[F_NET_FIRST] = "net.first_connect",
 	[F_PTRACE_REQUEST] = "ptrace.request",
 	[F_PTRACE_PID] = "ptrace.pid",
 	[F_SETUID_UID] = "setuid.uid",
@@ -63,7 +65,8 @@ static const char *const type_names[VRT_TYPE_MAX] = {
 	[VRT_SETGID] = "setgid",   [VRT_MOUNT] = "mount",     [VRT_MODULE] = "module",
 	[VRT_MEMFD] = "memfd",	   [VRT_SOCKET] = "socket",   [VRT_SYMLINK] = "symlink",
 	[VRT_LINK] = "link",	   [VRT_UNSHARE] = "unshare", [VRT_SETNS] = "setns",
-	[VRT_DUP] = "dup",	   [VRT_BPF] = "bpf",
+	[VRT_DUP] = "dup",	   [VRT_BPF] = "bpf",	      [VRT_RENAME] = "rename",
+	[VRT_UNLINK] = "unlink",   [VRT_LISTEN] = "listen",
 };
 
 int vigil_rt__field_lookup(const char *name, size_t len)
@@ -216,14 +219,15 @@ int vigil_rt__field(const rt_view *v, int f, int idx, char *buf, size_t n)
 	case F_USER_GID:
 		return putn(buf, n, e->gid);
 	case F_FD_NAME:
-		if (t != VRT_OPEN && !(t == VRT_CONNECT && (e->flags & VRT_F_UNIX)))
+		if (t != VRT_OPEN && t != VRT_RENAME && t != VRT_UNLINK &&
+		    !(t == VRT_CONNECT && (e->flags & VRT_F_UNIX)))
 			return -1;
 		return putk(buf, n, e->path, VRT_PATH);
 	case F_FD_DIRECTORY:
 	case F_FD_FILENAME: {
 		char p[VRT_PATH + 1];
 		char *sl;
-		if (t != VRT_OPEN)
+		if (t != VRT_OPEN && t != VRT_RENAME && t != VRT_UNLINK)
 			return -1;
 		putk(p, sizeof(p), e->path, VRT_PATH);
 		sl = strrchr(p, '/');
@@ -238,17 +242,23 @@ int vigil_rt__field(const rt_view *v, int f, int idx, char *buf, size_t n)
 		return t == VRT_OPEN ? putb(buf, n, e->flags & VRT_F_WRITE) : -1;
 	case F_FD_TRUNC:
 		return t == VRT_OPEN ? putb(buf, n, e->flags & VRT_F_TRUNC) : -1;
-	case F_NET_FAMILY:
-		return t == VRT_CONNECT ? put(buf, n, family_name(e->a[0])) : -1;
-	case F_NET_IP:
+	case F_FD_NEWNAME:
+		return t == VRT_RENAME ? putk(buf, n, e->path2, VRT_PATH2) : -1;
+	case F_NET_FIRST:
 		if (t != VRT_CONNECT || (e->a[0] != 2 && e->a[0] != 10))
+			return -1;
+		return putb(buf, n, v->first_connect);
+	case F_NET_FAMILY:
+		return t == VRT_CONNECT || t == VRT_LISTEN ? put(buf, n, family_name(e->a[0])) : -1;
+	case F_NET_IP:
+		if ((t != VRT_CONNECT && t != VRT_LISTEN) || (e->a[0] != 2 && e->a[0] != 10))
 			return -1;
 		if (n < INET6_ADDRSTRLEN ||
 		    !inet_ntop(e->a[0] == 2 ? AF_INET : AF_INET6, e->addr, buf, n))
 			return -1;
 		return 0;
 	case F_NET_PORT:
-		if (t != VRT_CONNECT || (e->a[0] != 2 && e->a[0] != 10))
+		if ((t != VRT_CONNECT && t != VRT_LISTEN) || (e->a[0] != 2 && e->a[0] != 10))
 			return -1;
 		return putn(buf, n, e->a[1]);
 	case F_PTRACE_REQUEST:

@@ -3,6 +3,7 @@
 #define VIGIL_RT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "event.h"
 #include "vigil.h"
@@ -32,9 +33,11 @@ enum rt_field {
 	F_FD_FILENAME,
 	F_FD_WRITE,
 	F_FD_TRUNC,
+	F_FD_NEWNAME, /* rename: the new path */
 	F_NET_FAMILY,
 	F_NET_IP,
 	F_NET_PORT,
+	F_NET_FIRST, /* net.first_connect: the container's first IPv4/IPv6 connect seen */
 	F_PTRACE_REQUEST,
 	F_PTRACE_PID,
 	F_SETUID_UID,
@@ -88,6 +91,7 @@ typedef struct rt_view {
 	const char *cmdline;  /* "name arg1 arg2" of the process, or NULL */
 	const char *pcmdline; /* of the parent, or NULL */
 	long long exe_ctime;  /* ctime of the executable (0 unknown) */
+	int first_connect;    /* connect: the first non-loopback one of this container */
 } rt_view;
 
 /* Writes the value of field f for v into buf (size n); 0 when the field applies to the
@@ -118,6 +122,49 @@ int vigil_rt__containers_new(rt_containers **out, const char *runc_root, const c
 /* The container of cgroup id cgid (host when none); borrowed until the next call. */
 const rt_container *vigil_rt__containers_get(rt_containers *cs, unsigned long long cgid);
 void vigil_rt__containers_free(rt_containers *cs);
+
+/* Calls cb for every container in runc's state whose cgroup exists, with its init pid. */
+void vigil_rt__containers_each(rt_containers *cs,
+			       void (*cb)(const rt_container *c, int pid, void *payload),
+			       void *payload);
+/* 1 when runc's state files changed since the last call (0 the first time they are empty) */
+int vigil_rt__containers_changed(rt_containers *cs);
+
+/* guard.c: the deny-exec policy (fanotify FAN_OPEN_EXEC_PERM) */
+typedef struct rt_guard rt_guard;
+typedef struct rt_guard_denial {
+	unsigned pid;
+	char comm[VRT_COMM + 1];
+	char path[VRT_PATH]; /* inside the container when it can be told */
+	char reason[80];
+	char result[64]; /* "denied" or "failed: ..." */
+	long long exe_ctime;
+	rt_container c;
+} rt_guard_denial;
+int vigil_rt__guard_open(rt_guard **out, char *err, size_t errlen);
+/* Guards container c whose init process is pid: 0 (msg says what was marked), 1 when
+ * already guarded, or -errno (msg says why). */
+int vigil_rt__guard_add(rt_guard *g, const rt_container *c, int pid, char *msg, size_t n);
+/* A sweep: begin, guard_add every container still there, end forgets the mounts of the
+ * others (returns how many). */
+void vigil_rt__guard_sweep_begin(rt_guard *g);
+/* 1 when the answering thread got SCHED_FIFO */
+int vigil_rt__guard_realtime(const rt_guard *g);
+size_t vigil_rt__guard_sweep_end(rt_guard *g);
+/* Moves up to max queued denials into out; returns how many. */
+size_t vigil_rt__guard_take(rt_guard *g, rt_guard_denial *out, size_t max);
+void vigil_rt__guard_counts(rt_guard *g, unsigned long long *allowed, unsigned long long *denied);
+void vigil_rt__guard_close(rt_guard *g);
+int vigil_rt__guard_probe(void);
+
+/* post.c: alerts to vigil serve (a bounded queue and a posting thread) */
+typedef struct rt_post rt_post;
+int vigil_rt__post_open(rt_post **out, const char *url, const char *token, char *err,
+			size_t errlen);
+/* Queues one alert (JSON); never blocks: dropped and counted when the queue is full. */
+void vigil_rt__post_queue(rt_post *p, const char *alert);
+/* Posts what is queued, stops the thread and prints the counts on log (may be NULL). */
+void vigil_rt__post_close(rt_post *p, FILE *log);
 
 /* sensor.c */
 typedef struct rt_sensor rt_sensor;

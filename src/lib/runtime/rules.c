@@ -572,10 +572,13 @@ static int load_rule(ld *l, yaml_node_t *m)
 				x->action = VIGIL_WATCH_ACTION_KILL;
 			else if (vs && !strcmp(vs, "deny"))
 				x->action = VIGIL_WATCH_ACTION_DENY;
+			else if (vs && !strcmp(vs, "pause"))
+				x->action = VIGIL_WATCH_ACTION_PAUSE;
 			else if (vs && !strcmp(vs, "none"))
 				x->action = VIGIL_WATCH_ACTION_NONE;
 			else {
-				error = bad(l, v, "'action' must be kill, deny or none", x->name);
+				error = bad(l, v, "'action' must be kill, deny, pause or none",
+					    x->name);
 				goto done;
 			}
 		} else if (!strcmp(ks, "tags")) {

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -222,4 +223,16 @@ void vigil_rt__sensor_selfcheck(FILE *f)
 	}
 	fprintf(f, "self-check: %-36s %s\n", "kill(2) from user space",
 		"available (used with bpf_send_signal)");
+	{
+		int e = vigil_rt__guard_probe();
+		fprintf(f, "self-check: %-36s %s (%s)\n", "fanotify FAN_OPEN_EXEC_PERM",
+			e == 0 ? "available" : strerror(-e), "used: --deny-exec");
+	}
+	{
+		struct stat sb;
+		int ok = stat("/sys/fs/cgroup/unified/cgroup.controllers", &sb) == 0 ||
+			 stat("/sys/fs/cgroup/cgroup.controllers", &sb) == 0;
+		fprintf(f, "self-check: %-36s %s (%s)\n", "cgroup v2 freezer (cgroup.freeze)",
+			ok ? "available" : "no cgroup v2 mount", "used: pause action");
+	}
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,6 +36,8 @@ typedef struct watch {
 	vigil_rules *rules;
 	rt_containers *cs;
 	rt_sensor *sensor;
+	rt_guard *guard;
+	rt_post *post;
 	proc_ent *procs;
 	dedup_ent *dedup;
 	unsigned long long events, alerts, deduped, limited;
@@ -42,7 +45,11 @@ typedef struct watch {
 	long long tok_time;
 	rt_container replay_c;
 	int replay_has_c;
+	unsigned long long *connected; /* FIRST_SLOTS hashes of containers that connected */
+	size_t nconnected;
 } watch;
+
+#define FIRST_SLOTS 4096
 
 static long long mono_ns(void)
 {
@@ -234,6 +241,63 @@ static void do_deny(watch *w, const rt_view *v, json_t *act)
 				     : strerror(-e)));
 }
 
+/* runs the pause action: the container's cgroup v2 freezer (cgroup.freeze = 1); the
+ * container stays frozen after the agent stops (thaw: write 0 to the same file) */
+static void do_pause(watch *w, const rt_view *v, json_t *act)
+{
+	char path[400], buf[256];
+	FILE *f;
+	int frozen = 0, werr = 0;
+
+	json_object_set_new(act, "type", json_string("pause"));
+	if (v->c->host) {
+		json_object_set_new(act, "result",
+				    json_string("skipped: process outside containers"));
+		return;
+	}
+	if (w->o->replay || !w->sensor) {
+		json_object_set_new(act, "result", json_string("skipped: replay"));
+		return;
+	}
+	if (!v->c->cgroup_dir[0]) {
+		json_object_set_new(act, "result", json_string("failed: cgroup unknown"));
+		return;
+	}
+	snprintf(path, sizeof(path), "%.300s/cgroup.freeze", v->c->cgroup_dir);
+	json_object_set_new(act, "cgroup", js(v->c->cgroup_dir));
+	if (!(f = fopen(path, "we")))
+		werr = errno;
+	else {
+		if (fputs("1", f) < 0)
+			werr = errno ? errno : EIO;
+		if (fclose(f) != 0 && !werr)
+			werr = errno ? errno : EIO;
+	}
+	if (werr) {
+		snprintf(buf, sizeof(buf), "failed: cgroup.freeze: %s", strerror(werr));
+		json_object_set_new(act, "result", js(buf));
+		return;
+	}
+	/* the kernel says when every task has stopped: cgroup.events "frozen 1" */
+	snprintf(path, sizeof(path), "%.300s/cgroup.events", v->c->cgroup_dir);
+	for (int i = 0; i < 50 && !frozen; i++) {
+		if ((f = fopen(path, "re"))) {
+			while (fgets(buf, sizeof(buf), f))
+				if (!strcmp(buf, "frozen 1\n"))
+					frozen = 1;
+			fclose(f);
+		}
+		if (!frozen) {
+			struct timespec ts = {0, 2000000};
+			nanosleep(&ts, NULL);
+		}
+	}
+	json_object_set_new(act, "freezer", json_string("cgroup.freeze = 1"));
+	json_object_set_new(act, "result",
+			    json_string(frozen ? "paused: container frozen"
+					       : "freeze requested: not yet frozen after 100 ms"));
+}
+
 /* rate limit: a token bucket of o->rate alerts per second */
 static int rate_ok(watch *w)
 {
@@ -249,6 +313,42 @@ static int rate_ok(watch *w)
 	return 1;
 }
 
+static int syslog_level(const char *prio)
+{
+	static const char *const names[] = {"EMERGENCY", "ALERT",  "CRITICAL",	    "ERROR",
+					    "WARNING",	 "NOTICE", "INFORMATIONAL", "DEBUG"};
+	for (int i = 0; i < 8; i++)
+		if (!strcmp(prio, names[i]))
+			return i; /* LOG_EMERG .. LOG_DEBUG have these values */
+	return LOG_WARNING;
+}
+
+/* writes one alert (built as j) to every output: the file or stdout (JSON or text),
+ * syslog and vigil serve */
+static void emit(watch *w, json_t *j, const char *prio, const char *out)
+{
+	json_t *act = json_object_get(j, "action");
+	const char *an = json_string_value(json_object_get(act, "type"));
+	const char *res = json_string_value(json_object_get(act, "result"));
+	const char *rule = json_string_value(json_object_get(j, "rule"));
+	const char *tbuf = json_string_value(json_object_get(j, "time"));
+	int acted = an && strcmp(an, "none");
+	char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+
+	if (w->o->format == VIGIL_WATCH_TEXT)
+		fprintf(w->o->out, "%s %s %s: %s%s%s%s%s%s\n", tbuf ? tbuf : "", prio,
+			rule ? rule : "", out, acted ? " [action: " : "", acted ? an : "",
+			acted ? ", " : "", acted && res ? res : "", acted ? "]" : "");
+	else if (s)
+		fprintf(w->o->out, "%s\n", s);
+	fflush(w->o->out);
+	if (w->o->syslog && s)
+		syslog(LOG_DAEMON | syslog_level(prio), "%s", s);
+	if (w->post && s)
+		vigil_rt__post_queue(w->post, s);
+	free(s);
+}
+
 static void alert(watch *w, size_t ri, const rt_view *v)
 {
 	const rt_rule *x = vigil_rt__rule(w->rules, ri);
@@ -259,7 +359,6 @@ static void alert(watch *w, size_t ri, const rt_view *v)
 	unsigned long long key, suppressed = 0;
 	dedup_ent *d;
 	int action;
-	char *s;
 
 	vigil_rt__rule_output(x, v, out, sizeof(out));
 	key = fnv(out, fnv(v->c->id, fnv(vigil_rt__rule_name(x), 0xcbf29ce484222325ULL)));
@@ -336,6 +435,8 @@ static void alert(watch *w, size_t ri, const rt_view *v)
 		do_kill(w, v, act);
 	else if (action == VIGIL_WATCH_ACTION_DENY)
 		do_deny(w, v, act);
+	else if (action == VIGIL_WATCH_ACTION_PAUSE)
+		do_pause(w, v, act);
 	else
 		json_object_set_new(act, "type", json_string("none"));
 	json_object_set_new(j, "action", act);
@@ -343,20 +444,113 @@ static void alert(watch *w, size_t ri, const rt_view *v)
 		json_object_set_new(j, "suppressed_duplicates",
 				    json_integer((json_int_t)suppressed));
 
-	if (w->o->format == VIGIL_WATCH_TEXT) {
-		json_t *r = json_object_get(act, "result");
-		const char *an = json_string_value(json_object_get(act, "type"));
-		int acted = action != VIGIL_WATCH_ACTION_NONE;
-		fprintf(w->o->out, "%s %s %s: %s%s%s%s%s%s\n", tbuf, vigil_rt__rule_priority(x),
-			vigil_rt__rule_name(x), out, acted ? " [action: " : "",
-			acted && an ? an : "", acted ? ", " : "",
-			acted && r ? json_string_value(r) : "", acted ? "]" : "");
-	} else if ((s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII))) {
-		fprintf(w->o->out, "%s\n", s);
-		free(s);
-	}
-	fflush(w->o->out);
+	emit(w, j, vigil_rt__rule_priority(x), out);
 	json_decref(j);
+}
+
+/* one alert for an exec the deny-exec guard refused */
+static void guard_alert(watch *w, const rt_guard_denial *d)
+{
+	static const char rule[] = "Execution of a binary not in the image denied";
+	char out[OUTBUF], tbuf[48];
+	json_t *j = json_object(), *c = json_object(), *p = json_object(), *act = json_object();
+	json_t *tags = json_array(), *ev = json_object();
+
+	snprintf(out, sizeof(out),
+		 "exec of %s denied in container %s (image %s, process %s %u: %s)", d->path,
+		 d->c.id, d->c.image[0] ? d->c.image : "unknown", d->comm, d->pid, d->reason);
+	iso_time(tbuf, sizeof(tbuf));
+	w->alerts++;
+	json_object_set_new(j, "time", json_string(tbuf));
+	json_object_set_new(j, "rule", json_string(rule));
+	json_object_set_new(j, "priority", json_string("CRITICAL"));
+	json_object_set_new(j, "output", js(out));
+	json_array_append_new(tags, json_string("container"));
+	json_array_append_new(tags, json_string("drift"));
+	json_array_append_new(tags, json_string("T1059"));
+	json_object_set_new(j, "tags", tags);
+	json_object_set_new(c, "id", js(d->c.id));
+	json_object_set_new(c, "name", js(d->c.name));
+	json_object_set_new(c, "runtime", json_string(d->c.runtime));
+	json_object_set_new(c, "image", d->c.image[0] ? js(d->c.image) : json_null());
+	json_object_set_new(c, "image_digest", d->c.digest[0] ? js(d->c.digest) : json_null());
+	json_object_set_new(c, "privileged", json_boolean(d->c.privileged));
+	json_object_set_new(j, "container", c);
+	json_object_set_new(p, "pid", json_integer(d->pid));
+	json_object_set_new(p, "name", js(d->comm));
+	json_object_set_new(j, "process", p);
+	json_object_set_new(j, "process_tree", json_array());
+	json_object_set_new(ev, "evt.type", json_string("exec"));
+	json_object_set_new(ev, "fd.name", js(d->path));
+	json_object_set_new(ev, "exe_ctime_ns", json_integer((json_int_t)d->exe_ctime));
+	json_object_set_new(j, "fields", ev);
+	json_object_set_new(act, "type", json_string("deny-exec"));
+	json_object_set_new(act, "mechanism", json_string("fanotify FAN_OPEN_EXEC_PERM"));
+	json_object_set_new(act, "reason", js(d->reason));
+	json_object_set_new(act, "result", js(d->result));
+	json_object_set_new(j, "action", act);
+	emit(w, j, "CRITICAL", out);
+	json_decref(j);
+}
+
+static void guard_one(const rt_container *c, int pid, void *payload)
+{
+	watch *w = payload;
+	char msg[300];
+	int e = vigil_rt__guard_add(w->guard, c, pid, msg, sizeof(msg));
+	FILE *log = w->o->log ? w->o->log : stderr;
+	if (e == 0)
+		fprintf(log, "vigil watch: deny-exec guards container %s: %s\n", c->id, msg);
+	else if (e < 0)
+		fprintf(log, "vigil watch: deny-exec cannot guard container %s: %s\n", c->id, msg);
+	fflush(log);
+}
+
+static void guard_sync(watch *w)
+{
+	rt_guard_denial d[16];
+	size_t n;
+	if (!w->guard)
+		return;
+	if (vigil_rt__containers_changed(w->cs)) {
+		vigil_rt__guard_sweep_begin(w->guard);
+		vigil_rt__containers_each(w->cs, guard_one, w);
+		if ((n = vigil_rt__guard_sweep_end(w->guard)) > 0) {
+			FILE *log = w->o->log ? w->o->log : stderr;
+			fprintf(log,
+				"vigil watch: deny-exec forgot %zu mounts of removed containers\n",
+				n);
+			fflush(log);
+		}
+	}
+	while ((n = vigil_rt__guard_take(w->guard, d, 16)) > 0)
+		for (size_t i = 0; i < n; i++)
+			guard_alert(w, &d[i]);
+}
+
+/* 1 when this is the first IPv4/IPv6 connect, not to loopback, of container id since the
+ * agent started (an open-addressing set of container id hashes; when full, nothing is
+ * "first" any more rather than everything) */
+static int first_connect(watch *w, const char *id, const struct vrt_event *e)
+{
+	static const unsigned char v6lo[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+	unsigned long long h;
+	size_t i;
+
+	if ((e->a[0] == 2 && e->addr[0] == 127) || (e->a[0] == 10 && !memcmp(e->addr, v6lo, 16)))
+		return 0;
+	h = fnv(id, 0xcbf29ce484222325ULL) | 1;
+	for (i = h % FIRST_SLOTS;; i = (i + 1) % FIRST_SLOTS) {
+		if (w->connected[i] == h)
+			return 0;
+		if (!w->connected[i])
+			break;
+	}
+	if (w->nconnected >= FIRST_SLOTS / 2)
+		return 0;
+	w->connected[i] = h;
+	w->nconnected++;
+	return 1;
 }
 
 static int on_event(const struct vrt_event *e, void *payload)
@@ -394,6 +588,8 @@ static int on_event(const struct vrt_event *e, void *payload)
 	if (e->apid[0])
 		proc_lookup(w, e->apid[0], &pexe, &pcmd);
 	v.pcmdline = pcmd;
+	if (e->type == VRT_CONNECT && !v.c->host && (e->a[0] == 2 || e->a[0] == 10))
+		v.first_connect = first_connect(w, v.c->id, e);
 	if (e->type != VRT_EXIT)
 		for (size_t i = 0; i < vigil_rt__rule_count(w->rules); i++)
 			if (vigil_rt__rule_match(w->rules, i, &v))
@@ -592,11 +788,18 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 	w.tokens = o->rate ? o->rate : 100;
 	vigil_rules_count(o->rules, &nen);
 	if (!(w.procs = calloc(PROC_SLOTS, sizeof(*w.procs))) ||
-	    !(w.dedup = calloc(DEDUP_SLOTS, sizeof(*w.dedup)))) {
+	    !(w.dedup = calloc(DEDUP_SLOTS, sizeof(*w.dedup))) ||
+	    !(w.connected = calloc(FIRST_SLOTS, sizeof(*w.connected)))) {
 		error = VIGIL_ENOMEM;
 		snprintf(err, errlen, "out of memory");
 		goto done;
 	}
+	if (o->serve_url &&
+	    (error = vigil_rt__post_open(&w.post, o->serve_url,
+					 o->serve_token ? o->serve_token : "", err, errlen)) < 0)
+		goto done;
+	if (o->syslog)
+		openlog("vigil-watch", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	if (o->replay) {
 		error = run_replay(&w, err, errlen);
 		goto done;
@@ -607,8 +810,17 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 	}
 	if ((error = vigil_rt__sensor_open(&w.sensor, err, errlen)) < 0)
 		goto done;
-	fprintf(log, "vigil watch: ready (%zu rules enabled, sensor attached: exec, exit, %s)\n",
-		nen,
+	if (o->deny_exec) {
+		if ((error = vigil_rt__guard_open(&w.guard, err, errlen)) < 0)
+			goto done;
+		fprintf(log,
+			"vigil watch: deny-exec: fanotify FAN_OPEN_EXEC_PERM, answering thread "
+			"%s\n",
+			vigil_rt__guard_realtime(w.guard) ? "SCHED_FIFO" : "normal priority");
+		guard_sync(&w);
+	}
+	fprintf(log, "vigil watch: ready (%zu rules enabled%s, sensor attached: exec, exit, %s)\n",
+		nen, w.guard ? ", deny-exec guard on" : "",
 		"open, connect, ptrace, setuid/setgid, mount, modules, memfd, packet sockets, "
 		"links, namespaces, dup, bpf");
 	fflush(log);
@@ -624,6 +836,7 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 				break;
 			}
 		}
+		guard_sync(&w);
 		if (now - last_drop_report > 10000000000LL) {
 			unsigned long long d = vigil_rt__sensor_drops(w.sensor);
 			if (d != drops)
@@ -636,6 +849,8 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 	/* drain what is pending */
 	if (!error)
 		vigil_rt__sensor_poll(w.sensor, 0, on_event, &w);
+	if (!error)
+		guard_sync(&w);
 	drops = vigil_rt__sensor_drops(w.sensor);
 done:
 	if (!error || o->replay)
@@ -643,9 +858,19 @@ done:
 			"vigil watch: %llu events, %llu alerts, %llu duplicates suppressed, %llu "
 			"rate-limited, %llu lost\n",
 			w.events, w.alerts, w.deduped, w.limited, drops);
+	if (w.guard) {
+		unsigned long long ga, gd;
+		vigil_rt__guard_counts(w.guard, &ga, &gd);
+		fprintf(log, "vigil watch: deny-exec: %llu execs allowed, %llu denied\n", ga, gd);
+	}
+	vigil_rt__guard_close(w.guard);
+	vigil_rt__post_close(w.post, log);
+	if (o->syslog)
+		closelog();
 	vigil_rt__sensor_close(w.sensor);
 	vigil_rt__containers_free(w.cs);
 	free(w.procs);
 	free(w.dedup);
+	free(w.connected);
 	return error;
 }

@@ -19,6 +19,9 @@
 #define KEEP (2 * VIGIL_SECRET_MAXW)
 /* a file that produces more hits than this is not worth confirming further */
 #define MAX_HITS_PER_STREAM 100000
+/* a Kubernetes Secret value: raw bytes read, decoded bytes scanned; entries per block */
+#define K8S_RAW (64 * 1024)
+#define K8S_MAX_ENTRIES 1024
 
 struct vigil_secret__worker {
 	const vigil_secret_rules *rules;
@@ -42,9 +45,13 @@ struct vigil_secret__worker {
 	vigil_secret__hit_cb cb;
 	void *payload;
 	int error;
+	/* Kubernetes Secret values: a worker of the same rules for the decoded bytes (none
+	 * in that worker itself), and the buffers of one value */
+	vigil_secret__worker *child;
+	uint8_t *raw, *dec;
 };
 
-int vigil_secret__worker_new(vigil_secret__worker **out, const vigil_secret_rules *rules)
+static int worker_make(vigil_secret__worker **out, const vigil_secret_rules *rules, int nested)
 {
 	vigil_secret__worker *w = calloc(1, sizeof(*w));
 	*out = NULL;
@@ -60,6 +67,12 @@ int vigil_secret__worker_new(vigil_secret__worker **out, const vigil_secret_rule
 	w->buf = malloc(VIGIL_SECRET_BLOCK);
 	if (!w->md || !w->mctx || !w->covered || !w->on || !w->buf)
 		goto fail;
+	if (!nested) {
+		w->raw = malloc(K8S_RAW);
+		w->dec = malloc(K8S_RAW);
+		if (!w->raw || !w->dec || worker_make(&w->child, rules, 1) < 0)
+			goto fail;
+	}
 #ifdef VIGIL_HAVE_HYPERSCAN
 	if (rules->scratch && hs_clone_scratch(rules->scratch, &w->scratch) != HS_SUCCESS)
 		goto fail;
@@ -69,6 +82,11 @@ int vigil_secret__worker_new(vigil_secret__worker **out, const vigil_secret_rule
 fail:
 	vigil_secret__worker_free(w);
 	return VIGIL_ENOMEM;
+}
+
+int vigil_secret__worker_new(vigil_secret__worker **out, const vigil_secret_rules *rules)
+{
+	return worker_make(out, rules, 0);
 }
 
 void vigil_secret__worker_free(vigil_secret__worker *w)
@@ -83,6 +101,9 @@ void vigil_secret__worker_free(vigil_secret__worker *w)
 	free(w->covered);
 	free(w->on);
 	free(w->buf);
+	vigil_secret__worker_free(w->child);
+	free(w->raw);
+	free(w->dec);
 	free(w);
 }
 
@@ -248,6 +269,14 @@ static int accept(const vigil_secret__worker *w, const vigil_secret__rule *r, co
 		}
 		return digit && alpha;
 	}
+	case VIGIL_SECRET_CHECK_CRC62:
+		return vigil_secret__base62_crc_ok(s, n);
+	case VIGIL_SECRET_CHECK_PYPI:
+		return vigil_secret__pypi_real(s, n);
+	case VIGIL_SECRET_CHECK_SENTRY:
+		return vigil_secret__sentry_real(s, n);
+	case VIGIL_SECRET_CHECK_JWTB64:
+		return vigil_secret__jwt_b64_real(s, n);
 	case VIGIL_SECRET_CHECK_URLPASS: {
 		/* the host of a URL, after the secret: documentation hosts are not secrets */
 		size_t after = (size_t)(s + n - w->buf);
@@ -259,6 +288,182 @@ static int accept(const vigil_secret__worker *w, const vigil_secret__rule *r, co
 	default:
 		return 1;
 	}
+}
+
+/* ---- Kubernetes Secret manifests ---- */
+
+/* A hit of the decoded value, reported on the manifest's line. */
+typedef struct k8s_fwd {
+	vigil_secret__worker *parent;
+	int line, hits;
+} k8s_fwd;
+
+static int k8s_on_hit(const vigil_secret__hit *h, void *payload)
+{
+	k8s_fwd *f = payload;
+	vigil_secret__hit h2 = *h;
+	h2.line = f->line;
+	f->hits++;
+	return f->parent->cb(&h2, f->parent->payload);
+}
+
+/* Start of the line after the one holding buf[pos], or end (w->len). */
+static size_t next_line(const vigil_secret__worker *w, size_t pos)
+{
+	const uint8_t *nl = memchr(w->buf + pos, '\n', w->len - pos);
+	return nl ? (size_t)(nl - w->buf) + 1 : w->len;
+}
+
+/* Column of the first character that is not a space or tab, from a line start. */
+static size_t indent(const vigil_secret__worker *w, size_t ls)
+{
+	size_t i = ls;
+	while (i < w->len && (w->buf[i] == ' ' || w->buf[i] == '\t'))
+		i++;
+	return i - ls;
+}
+
+/* True when the YAML document around buf[pos] (between "---" lines, within the buffer)
+ * has a line "kind: Secret". */
+static int k8s_is_secret(const vigil_secret__worker *w, size_t pos)
+{
+	size_t ds = pos, de = pos;
+	while (ds > 0 &&
+	       !(w->buf[ds - 1] == '\n' && ds + 3 <= w->len && !memcmp(w->buf + ds, "---", 3)))
+		ds--;
+	while (de < w->len &&
+	       !(w->buf[de] == '\n' && de + 4 <= w->len && !memcmp(w->buf + de + 1, "---", 3)))
+		de++;
+	for (size_t i = ds; i + 5 <= de; i++) {
+		size_t j;
+		if (memcmp(w->buf + i, "kind:", 5) != 0 ||
+		    (i > 0 && w->buf[i - 1] != ' ' && w->buf[i - 1] != '\n' &&
+		     w->buf[i - 1] != '\t'))
+			continue;
+		j = i + 5;
+		while (j < de && (w->buf[j] == ' ' || w->buf[j] == '\t' || w->buf[j] == '"' ||
+				  w->buf[j] == '\''))
+			j++;
+		if (j + 6 <= de && !memcmp(w->buf + j, "Secret", 6) &&
+		    (j + 6 == de || w->buf[j + 6] == '\n' || w->buf[j + 6] == '\r' ||
+		     w->buf[j + 6] == '"' || w->buf[j + 6] == '\'' || w->buf[j + 6] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+/* True when a data / stringData key names a credential. */
+static int k8s_secret_name(const uint8_t *k, size_t n)
+{
+	static const char *const WORDS[] = {"password", "passwd",  "secret",  "token",
+					    "apikey",	"api_key", "api-key", "credential",
+					    "private",	"auth",	   "key",     NULL};
+	if (n >= 4 && (ci_find(k + n - 4, 4, ".crt") || ci_find(k + n - 4, 4, ".pub")))
+		return 0;
+	for (size_t i = 0; WORDS[i]; i++)
+		if (ci_find(k, n, WORDS[i]))
+			return 1;
+	return 0;
+}
+
+/* The entries of the data: (base64) or stringData: block whose header line is
+ * buf[ms, me): each data value is decoded and scanned by every rule, reported on the
+ * entry's line; a secret-named value no rule recognised is reported by rule `r`. */
+static int k8s_block(vigil_secret__worker *w, const vigil_secret__rule *r, size_t ms, size_t me)
+{
+	size_t hcol = indent(w, ms), ls = next_line(w, me), entries = 0;
+	int b64;
+	if (w->buf[ms + hcol] == '-')
+		hcol += 2;
+	b64 = w->buf[ms + hcol] == 'd';
+	if (!w->child || !k8s_is_secret(w, ms))
+		return 0;
+	while (ls < w->len && entries++ < K8S_MAX_ENTRIES) {
+		size_t col = indent(w, ls), ks = ls + col, ke, vs, ve, le = next_line(w, ls),
+		       rawn = 0;
+		int line, block = 0;
+		k8s_fwd fwd = {w, 0, 0};
+		long n;
+		const uint8_t *val;
+		if (ks >= w->len || w->buf[ks] == '\n' || w->buf[ks] == '\r' || w->buf[ks] == '#') {
+			ls = le;
+			continue;
+		}
+		if (col <= hcol)
+			break;
+		for (ke = ks; ke < le && w->buf[ke] != ':' && w->buf[ke] != '\n'; ke++)
+			;
+		if (ke >= le || w->buf[ke] != ':') {
+			ls = le;
+			continue;
+		}
+		line = line_at(w, ls);
+		for (vs = ke + 1; vs < le && (w->buf[vs] == ' ' || w->buf[vs] == '\t' ||
+					      w->buf[vs] == '"' || w->buf[vs] == '\'');
+		     vs++)
+			;
+		for (ve = le; ve > vs && (w->buf[ve - 1] == '\n' || w->buf[ve - 1] == '\r' ||
+					  w->buf[ve - 1] == ' ' || w->buf[ve - 1] == '"' ||
+					  w->buf[ve - 1] == '\'');
+		     ve--)
+			;
+		if (ve > vs && (w->buf[vs] == '|' || w->buf[vs] == '>'))
+			block = 1;
+		else if (ve > vs) {
+			rawn = ve - vs < K8S_RAW ? ve - vs : K8S_RAW;
+			memcpy(w->raw, w->buf + vs, rawn);
+		}
+		ls = le;
+		/* a block scalar: the lines indented deeper than the key */
+		while (block && ls < w->len) {
+			size_t c2 = indent(w, ls), l2 = next_line(w, ls), e2 = l2;
+			if (c2 <= col && ls + c2 < w->len && w->buf[ls + c2] != '\n' &&
+			    w->buf[ls + c2] != '\r')
+				break;
+			while (e2 > ls + c2 && (w->buf[e2 - 1] == '\n' || w->buf[e2 - 1] == '\r'))
+				e2--;
+			for (size_t i = ls + c2; i < e2 && rawn < K8S_RAW; i++)
+				w->raw[rawn++] = w->buf[i];
+			if (!b64 && rawn < K8S_RAW)
+				w->raw[rawn++] = '\n';
+			ls = l2;
+		}
+		if (rawn == 0)
+			continue;
+		if (b64) {
+			size_t take = rawn / 4 * 4;
+			n = vigil_secret__b64decode(w->dec, K8S_RAW, w->raw, take ? take : rawn);
+			if (n <= 0)
+				continue;
+			val = w->dec;
+			/* the decoded value, by every rule that applies to this file */
+			vigil_secret__worker_begin(w->child, NULL, 0, k8s_on_hit, &fwd);
+			memcpy(w->child->on, w->on, w->rules->count);
+			w->child->on[r - w->rules->rules] = 0;
+			fwd.line = line;
+			if (vigil_secret__worker_feed(w->child, val, (size_t)n) < 0 ||
+			    vigil_secret__worker_end(w->child) < 0) {
+				w->error = w->child->error ? w->child->error : VIGIL_ENOMEM;
+				return 1;
+			}
+		} else {
+			val = w->raw;
+			n = (long)rawn;
+			while (n > 0 && val[n - 1] == '\n')
+				n--;
+		}
+		if (fwd.hits == 0 && n >= 8 && k8s_secret_name(w->buf + ks, ke - ks) &&
+		    !vigil_secret__placeholder(val, (size_t)n) &&
+		    vigil_secret__entropy(val, (size_t)n) >= 3.0) {
+			vigil_secret__hit h = {r, val, (size_t)n, line};
+			int rc = w->cb(&h, w->payload);
+			if (rc < 0) {
+				w->error = rc;
+				return 1;
+			}
+		}
+	}
+	return 0;
 }
 
 /* Confirms rule `id` around a hit that ends at buf[e] and reports what it finds. */
@@ -299,6 +504,11 @@ static int confirm(vigil_secret__worker *w, unsigned id, size_t e)
 		}
 		if (s1 <= s0)
 			continue;
+		if (r->check == VIGIL_SECRET_CHECK_K8SDATA) {
+			if (k8s_block(w, r, ms, me))
+				return 1;
+			continue;
+		}
 		{
 			/* copy: accept() reuses the match data */
 			size_t n = s1 - s0;

@@ -198,3 +198,110 @@ int vigil_secret__jwt_real(const uint8_t *p, size_t n)
 	json_decref(pl);
 	return ok;
 }
+
+/* ---- structure and checksums of provider tokens ---- */
+
+/* CRC-32 (IEEE 802.3, reflected, as zlib computes it) of p[0, n). */
+static uint32_t crc32_ieee(const uint8_t *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+	}
+	return ~c;
+}
+
+/* See secret_int.h. GitHub's classic tokens and npm's tokens end with the CRC-32 of
+ * the 30 random characters, in base62 (0-9A-Za-z), six digits with leading zeros. */
+int vigil_secret__base62_crc_ok(const uint8_t *p, size_t n)
+{
+	static const char B62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	const uint8_t *us = NULL, *body;
+	char want[6];
+	uint32_t crc;
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '_')
+			us = p + i;
+	if (!us || (size_t)(p + n - (us + 1)) != 36)
+		return 0;
+	body = us + 1;
+	crc = crc32_ieee(body, 30);
+	for (int i = 5; i >= 0; i--) {
+		want[i] = B62[crc % 62];
+		crc /= 62;
+	}
+	return memcmp(want, body + 30, 6) == 0;
+}
+
+/* See secret_int.h. A PyPI token is "pypi-" and a version 2 macaroon in unpadded
+ * base64url: 0x02, the location field (tag 1) "pypi.org", the identifier field (tag 2,
+ * 1 to 127 bytes), an end-of-section byte, caveats, and last the signature field
+ * (tag 6, 32 bytes). */
+int vigil_secret__pypi_real(const uint8_t *p, size_t n)
+{
+	static const uint8_t HEAD[] = {0x02, 0x01, 0x08, 'p', 'y', 'p', 'i', '.', 'o', 'r', 'g'};
+	uint8_t buf[800];
+	long len;
+	size_t idl;
+	if (n < 5 || memcmp(p, "pypi-", 5) != 0)
+		return 0;
+	len = b64url(buf, sizeof(buf), p + 5, n - 5);
+	if (len < (long)sizeof(HEAD) + 3 + 34 || memcmp(buf, HEAD, sizeof(HEAD)) != 0)
+		return 0;
+	if (buf[sizeof(HEAD)] != 0x02 || (idl = buf[sizeof(HEAD) + 1]) == 0 || idl > 127)
+		return 0;
+	if (sizeof(HEAD) + 2 + idl + 1 + 34 > (size_t)len || buf[sizeof(HEAD) + 2 + idl] != 0x00)
+		return 0;
+	return buf[len - 34] == 0x06 && buf[len - 33] == 0x20;
+}
+
+/* See secret_int.h. A Sentry organization token is "sntrys_", base64 of a JSON object
+ * with "iat" and the organization ("org") or its URL ("url"), "_", and the secret. */
+int vigil_secret__sentry_real(const uint8_t *p, size_t n)
+{
+	uint8_t buf[600];
+	const uint8_t *us = NULL;
+	json_t *o;
+	long len;
+	int ok;
+	if (n < 7 || memcmp(p, "sntrys_", 7) != 0)
+		return 0;
+	for (size_t i = 7; i < n; i++)
+		if (p[i] == '_')
+			us = p + i;
+	if (!us || (size_t)(p + n - us - 1) < 20 ||
+	    vigil_secret__placeholder(us + 1, (size_t)(p + n - us - 1)))
+		return 0;
+	len = b64url(buf, sizeof(buf), p + 7, (size_t)(us - p - 7));
+	if (len <= 0)
+		return 0;
+	o = json_loadb((const char *)buf, (size_t)len, 0, NULL);
+	ok = json_is_object(o) && json_object_get(o, "iat") &&
+	     (json_object_get(o, "org") || json_object_get(o, "url"));
+	json_decref(o);
+	return ok;
+}
+
+/* See secret_int.h. */
+long vigil_secret__b64decode(uint8_t *out, size_t cap, const uint8_t *p, size_t n)
+{
+	return b64url(out, cap, p, n);
+}
+
+/* See secret_int.h. */
+int vigil_secret__jwt_b64_real(const uint8_t *p, size_t n)
+{
+	uint8_t buf[1800];
+	long len = b64url(buf, sizeof(buf), p, n);
+	if (len < 20)
+		return 0;
+	for (long i = 0; i < len; i++)
+		if (!isalnum(buf[i]) && buf[i] != '-' && buf[i] != '_' && buf[i] != '.' &&
+		    !(buf[i] == '\n' && i == len - 1))
+			return 0;
+	if (buf[len - 1] == '\n')
+		len--;
+	return vigil_secret__jwt_real(buf, (size_t)len);
+}

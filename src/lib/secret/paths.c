@@ -10,7 +10,7 @@
  * install. Kept small on purpose; anything else is scanned. A directory named test,
  * tests, testdata or __tests__ is skipped only below a package tree (/usr/lib,
  * /usr/share, /usr/local/lib, site-packages, dist-packages, node_modules, vendor),
- * never in an application's own folders.
+ * never in an application's own folders; so is a Go test source (*_test.go) there.
  */
 const char *const vigil_secret__path_allowlist[] = {
 	"/usr/share/doc/",
@@ -21,6 +21,7 @@ const char *const vigil_secret__path_allowlist[] = {
 	"/usr/share/help/",
 	"{test,tests,testdata,__tests__}/ below /usr/lib, /usr/lib64, /usr/share, /usr/local/lib, "
 	"/usr/local/share, site-packages, dist-packages, node_modules, vendor",
+	"*_test.go below the same package trees (Go's test sources)",
 	NULL,
 };
 
@@ -41,6 +42,8 @@ static const char *const PKG_TREES[] = {
 };
 static const char *const TEST_DIRS[] = {"test", "tests", "testdata", "__tests__"};
 
+static int ends_with(const char *s, size_t n, const char *suffix);
+
 int vigil_secret__path_allowed(const char *path)
 {
 	int in_tree = 0;
@@ -51,6 +54,9 @@ int vigil_secret__path_allowed(const char *path)
 		in_tree = strstr(path, PKG_TREES[i]) != NULL;
 	if (!in_tree)
 		return 0;
+	/* Go's test sources (never compiled into a program) */
+	if (ends_with(path, strlen(path), "_test.go"))
+		return 1;
 	/* a directory component (not the file name) named like a test suite */
 	for (const char *c = path; (c = strchr(c, '/')) != NULL;) {
 		const char *next = strchr(++c, '/');
@@ -138,6 +144,11 @@ static int any_glob(const char *globs, const char *path)
 
 const vigil_secret__pathrule *vigil_secret__path_rule(const char *path)
 {
+	/* a program named like a credential file (/usr/bin/htpasswd) is not one */
+	const char *base = strrchr(path, '/');
+	if (base && ((base - path >= 4 && !memcmp(base - 4, "/bin", 4)) ||
+		     (base - path >= 5 && !memcmp(base - 5, "/sbin", 5))))
+		return NULL;
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(PATH_RULES); i++)
 		if (any_glob(PATH_RULES[i].globs, path))
 			return &PATH_RULES[i].rule;

@@ -14,8 +14,9 @@
 #define EB "(?:[^0-9A-Za-z_-]|$)"
 /* end of a base64 token */
 #define EB64 "(?:[^0-9A-Za-z+/=]|$)"
-/* `name = value`, `name: value`, `"name": "value"`, `NAME=value` */
-#define ASSIGN "[\"']?\\s{0,4}[:=]{1,2}\\s{0,4}[\"']?"
+/* `name = value`, `name: value`, `"name": "value"`, `NAME=value`, and the quotes escaped
+ * (`\"`) inside a JSON or source string */
+#define ASSIGN "\\\\?[\"']?\\s{0,4}[:=]{1,2}\\s{0,4}\\\\?[\"']?"
 
 #define RULE(id, cat, title, sev, re, kw, ent)                                                     \
 	{                                                                                          \
@@ -27,6 +28,9 @@
 		id, cat, title, sev, re, 1, kw, ent, paths, allow, scope, check, 0                 \
 	}
 #define PREFIXED(id, cat, title, sev, re) RULE(id, cat, title, sev, re, NULL, 3.0)
+/* a prefixed token with a structural check (a checksum, a decoded payload) */
+#define CHECKED(id, cat, title, sev, re, check)                                                    \
+	RULEX(id, cat, title, sev, re, NULL, 3.0, NULL, NULL, VIGIL_SECRET_SCOPE_ANY, check)
 /* a key name (`names`, a regex alternation) starting a word, next to a value of a
  * provider's shape that mixes digits and letters */
 #define KEYED(id, cat, title, sev, names, value)                                                   \
@@ -70,7 +74,16 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	     "\"private_key\"\\s{0,4}:\\s{0,4}\"-----BEGIN (?:RSA )?PRIVATE KEY-----\\\\n"
 	     "([A-Za-z0-9+/]{40,64})",
 	     NULL, 4.0),
-	PREFIXED("gcp-api-key", "GCP", "Google API key", "HIGH", "\\b(AIza[0-9A-Za-z_-]{35})" EB),
+	/* the allowlist: keys Google publishes in its SDKs, which every installation ships:
+	 * the Firebase SDKs' sources and tests, and the Cloud SDK's keys for anonymous
+	 * requests and error reports (gsutil, gcloud; package google-cloud-cli) */
+	RULEX("gcp-api-key", "GCP", "Google API key", "HIGH", "\\b(AIza[0-9A-Za-z_-]{35})" EB, NULL,
+	      3.0, NULL,
+	      "^AIza(?:SyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs|SyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c|"
+	      "SyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM|SyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU|"
+	      "SyDnacJHrKma0048b13sh8cgxNUwulubmJM|SyCUuWyME_r4XylltWNeydEjKSkgXkvpVyU|"
+	      "SyAp4DSI_Z3-mK-B8U0t7GE34n74OWDJmak)$",
+	      VIGIL_SECRET_SCOPE_ANY, VIGIL_SECRET_CHECK_NONE),
 	PREFIXED("gcp-oauth-client-secret", "GCP", "Google OAuth client secret", "HIGH",
 		 "\\b(GOCSPX-[0-9A-Za-z_-]{28})" EB),
 	PREFIXED("gcp-oauth-access-token", "GCP", "Google OAuth access token", "HIGH",
@@ -89,14 +102,14 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	     "(?i)(?:azure|ado|devops|vsts)[a-z_]{0,20}(?:pat|token)" ASSIGN "([a-z2-7]{52})\\b",
 	     NULL, 3.5),
 	/* ---- GitHub ---- */
-	PREFIXED("github-pat", "GitHub", "GitHub personal access token", "CRITICAL",
-		 "(ghp_[0-9A-Za-z]{36})\\b"),
-	PREFIXED("github-oauth-token", "GitHub", "GitHub OAuth access token", "CRITICAL",
-		 "(gho_[0-9A-Za-z]{36})\\b"),
-	PREFIXED("github-user-to-server-token", "GitHub", "GitHub App user-to-server token",
-		 "CRITICAL", "(ghu_[0-9A-Za-z]{36})\\b"),
-	PREFIXED("github-server-to-server-token", "GitHub", "GitHub App installation token",
-		 "CRITICAL", "(ghs_[0-9A-Za-z]{36})\\b"),
+	CHECKED("github-pat", "GitHub", "GitHub personal access token", "CRITICAL",
+		"(ghp_[0-9A-Za-z]{36})\\b", VIGIL_SECRET_CHECK_CRC62),
+	CHECKED("github-oauth-token", "GitHub", "GitHub OAuth access token", "CRITICAL",
+		"(gho_[0-9A-Za-z]{36})\\b", VIGIL_SECRET_CHECK_CRC62),
+	CHECKED("github-user-to-server-token", "GitHub", "GitHub App user-to-server token",
+		"CRITICAL", "(ghu_[0-9A-Za-z]{36})\\b", VIGIL_SECRET_CHECK_CRC62),
+	CHECKED("github-server-to-server-token", "GitHub", "GitHub App installation token",
+		"CRITICAL", "(ghs_[0-9A-Za-z]{36})\\b", VIGIL_SECRET_CHECK_CRC62),
 	PREFIXED("github-refresh-token", "GitHub", "GitHub refresh token", "CRITICAL",
 		 "(ghr_[0-9A-Za-z]{36,76})\\b"),
 	PREFIXED("github-fine-grained-pat", "GitHub", "GitHub fine-grained personal access token",
@@ -184,10 +197,10 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	PREFIXED("facebook-access-token", "Facebook", "Facebook access token", "HIGH",
 		 "\\b(EAACEdEose0cBA[0-9A-Za-z]{20,255})\\b"),
 	/* ---- package registries ---- */
-	PREFIXED("npm-access-token", "npm", "npm access token", "CRITICAL",
-		 "\\b(npm_[0-9A-Za-z]{36})\\b"),
-	PREFIXED("pypi-upload-token", "PyPI", "PyPI upload token", "CRITICAL",
-		 "(pypi-AgEIcHlwaS5vcmc[0-9A-Za-z_-]{50,1000})" EB),
+	CHECKED("npm-access-token", "npm", "npm access token", "CRITICAL",
+		"\\b(npm_[0-9A-Za-z]{36})\\b", VIGIL_SECRET_CHECK_CRC62),
+	CHECKED("pypi-upload-token", "PyPI", "PyPI upload token", "CRITICAL",
+		"(pypi-AgEIcHlwaS5vcmc[0-9A-Za-z_-]{50,1000})" EB, VIGIL_SECRET_CHECK_PYPI),
 	PREFIXED("dockerhub-pat", "DockerHub", "Docker Hub personal access token", "CRITICAL",
 		 "(dckr_pat_[0-9A-Za-z_-]{27})" EB),
 	PREFIXED("dockerhub-oat", "DockerHub", "Docker Hub organization access token", "CRITICAL",
@@ -298,8 +311,8 @@ const vigil_secret__def vigil_secret__builtin[] = {
 		 "\\b(glc_[0-9A-Za-z+/]{32,400}={0,2})"),
 	PREFIXED("grafana-service-account-token", "Grafana", "Grafana service account token",
 		 "HIGH", "\\b(glsa_[0-9A-Za-z]{32}_[0-9A-Fa-f]{8})\\b"),
-	PREFIXED("sentry-auth-token", "Sentry", "Sentry organization auth token", "HIGH",
-		 "\\b(sntrys_eyJ[0-9A-Za-z+/=_]{60,400})"),
+	CHECKED("sentry-auth-token", "Sentry", "Sentry organization auth token", "HIGH",
+		"\\b(sntrys_eyJ[0-9A-Za-z+/=_]{60,400})", VIGIL_SECRET_CHECK_SENTRY),
 	PREFIXED("sentry-user-token", "Sentry", "Sentry user auth token", "HIGH",
 		 "\\b(sntryu_[0-9a-f]{64})\\b"),
 	RULE("okta-api-token", "Okta", "Okta API token", "HIGH",
@@ -398,8 +411,8 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	PREFIXED("settlemint-token", "SettleMint", "SettleMint access token", "HIGH",
 		 "\\b(sm_(?:pat|aat|sat)_[0-9A-Za-z]{16})\\b"),
 	RULE("sidekiq-secret", "Sidekiq", "Sidekiq Pro/Enterprise credentials", "HIGH",
-	     "(?i)BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM" ASSIGN
-	     "([0-9a-f]{8}:[0-9a-f]{8})\\b",
+	     "(?i)(?:BUNDLE_(?:ENTERPRISE|GEMS)__CONTRIBSYS__COM" ASSIGN
+	     "|(?:enterprise|gems)\\.contribsys\\.com\\s{1,4})([0-9a-f]{8}:[0-9a-f]{8})\\b",
 	     NULL, 2.5),
 	RULE("sidekiq-url", "Sidekiq", "Sidekiq Pro/Enterprise gem source with credentials", "HIGH",
 	     "https?://([0-9a-f]{8}:[0-9a-f]{8})@(?:gems|enterprise)\\.contribsys\\.com", NULL,
@@ -438,6 +451,9 @@ const vigil_secret__def vigil_secret__builtin[] = {
 		 "\\b(A3-[0-9A-Z]{6}-(?:[0-9A-Z]{11}|[0-9A-Z]{6}-[0-9A-Z]{5})-[0-9A-Z]{5}-[0-9A-Z]{"
 		 "5}-"
 		 "[0-9A-Z]{5})\\b"),
+	PREFIXED("tailscale-key", "Tailscale", "Tailscale auth, API or OAuth client key", "HIGH",
+		 "\\b(tskey-(?:auth|api|client|webhook|scim)-[0-9A-Za-z]{6,24}-[0-9A-Za-z]{20,64})"
+		 "\\b"),
 	PREFIXED("clickhouse-cloud-secret", "ClickHouse", "ClickHouse Cloud API secret", "HIGH",
 		 "\\b(4b1d[0-9A-Za-z]{38})\\b"),
 	PREFIXED("hubspot-private-app-token", "HubSpot", "HubSpot private app token", "HIGH",
@@ -539,9 +555,9 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	     "{6,128})",
 	     NULL, 3.0),
 	RULE("curl-auth-header", "CommandLine", "curl command with an authorization header", "HIGH",
-	     "\\bcurl\\b[^\\r\\n]{0,200}\\s(?:-H|--header)\\s{1,4}[\"']?(?i:authorization|x-api-"
-	     "key|"
-	     "private-token):\\s{0,4}(?i:bearer\\s|basic\\s|token\\s)?([^\\s\"'$]{12,512})",
+	     "\\bcurl\\b[^\\r\\n]{0,200}\\s(?:-H|--header)\\s{1,4}\\\\?[\"']?(?i:authorization|x-"
+	     "api-key|"
+	     "private-token):\\s{0,4}(?i:bearer\\s|basic\\s|token\\s)?([^\\s\"'$\\\\]{12,512})",
 	     NULL, 3.5),
 	/* ---- credentials in configuration files, by path ---- */
 	RULEX("kubernetes-dockerconfigjson", "Kubernetes",
@@ -549,6 +565,13 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	      "\\.docker(?:configjson|cfg)[\"']?\\s{0,4}:\\s{0,4}[\"']?([A-Za-z0-9+/"
 	      "]{40,1800}={0,2})",
 	      NULL, 3.5, NULL, NULL, VIGIL_SECRET_SCOPE_ANY, VIGIL_SECRET_CHECK_NONE),
+	/* a Secret manifest's data: block: each value is decoded and scanned by every rule
+	 * (the finding is on the value's line); a value under a secret-sounding name that no
+	 * rule recognises is reported by this rule. stringData: values are plain text, which
+	 * every rule already reads; a secret-named one is reported by this rule too. */
+	RULEX("kubernetes-secret-data", "Kubernetes", "Value of a Kubernetes Secret", "HIGH",
+	      "^[ \\t]{0,16}(?:- )?(data|stringData):[ \\t]{0,8}\\r?$", NULL, 0, NULL, NULL,
+	      VIGIL_SECRET_SCOPE_FILE, VIGIL_SECRET_CHECK_K8SDATA),
 	RULEX("maven-settings-password", "SensitiveFile", "Password in Maven settings", "HIGH",
 	      "<(?:password|passphrase|master)>([^<\\s$]{6,256})</(?:password|passphrase|master)>",
 	      NULL, 3.0,
@@ -558,6 +581,11 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	RULEX("jwt", "JWT", "JSON Web Token", "MEDIUM",
 	      "\\b(eyJ[0-9A-Za-z_-]{8,300}\\.eyJ[0-9A-Za-z_-]{8,1200}\\.[0-9A-Za-z_-]{16,400})" EB,
 	      NULL, 3.0, NULL, NULL, VIGIL_SECRET_SCOPE_ANY, VIGIL_SECRET_CHECK_JWT),
+	/* a JWT wrapped in base64 again ("eyJ" encodes to "ZXlK"): a Kubernetes token file
+	 * copied into a config, a CI variable */
+	RULEX("jwt-base64", "JWT", "JSON Web Token, base64-encoded", "MEDIUM",
+	      "\\b(ZXlK[0-9A-Za-z+/]{40,2000}={0,2})" EB64, NULL, 3.0, NULL, NULL,
+	      VIGIL_SECRET_SCOPE_ANY, VIGIL_SECRET_CHECK_JWTB64),
 	/* ---- private keys ---- */
 	PEM("private-key-rsa", "RSA private key", "RSA PRIVATE KEY"),
 	PEM("private-key-ec", "EC private key", "EC PRIVATE KEY"),

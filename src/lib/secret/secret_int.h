@@ -27,6 +27,11 @@ enum {
 	VIGIL_SECRET_CHECK_PEMBODY, /* the key body is base64, not a placeholder */
 	VIGIL_SECRET_CHECK_URLPASS, /* the password of a URL is not a placeholder */
 	VIGIL_SECRET_CHECK_MIXED,   /* a random token: has both digits and letters */
+	VIGIL_SECRET_CHECK_CRC62,   /* GitHub / npm: base62 CRC-32 of the random part */
+	VIGIL_SECRET_CHECK_PYPI,    /* a pypi.org macaroon */
+	VIGIL_SECRET_CHECK_SENTRY,  /* a Sentry organization token's payload */
+	VIGIL_SECRET_CHECK_K8SDATA, /* a Kubernetes Secret's data: decoded and scanned */
+	VIGIL_SECRET_CHECK_JWTB64,  /* base64 of a JWT */
 };
 
 /* A built-in rule as data (rules.c). Lists are space-separated. */
@@ -94,6 +99,18 @@ void vigil_secret__hash16(char out[17], const uint8_t *p, size_t n);
 int vigil_secret__placeholder(const uint8_t *p, size_t n);
 /* True when the JWT's header and payload are JSON with alg and registered claims. */
 int vigil_secret__jwt_real(const uint8_t *p, size_t n);
+/* True when a GitHub classic or npm token ("xxx_" and 36 characters) ends with the
+ * base62 CRC-32 of its 30 random characters. */
+int vigil_secret__base62_crc_ok(const uint8_t *p, size_t n);
+/* Decodes base64 (standard or URL-safe; stops at '='); the length, or -1 on a byte
+ * outside the alphabet or more than cap bytes. */
+long vigil_secret__b64decode(uint8_t *out, size_t cap, const uint8_t *p, size_t n);
+/* True when base64 decodes to a JWT that vigil_secret__jwt_real accepts. */
+int vigil_secret__jwt_b64_real(const uint8_t *p, size_t n);
+/* True when a "pypi-" token is a version 2 macaroon for pypi.org. */
+int vigil_secret__pypi_real(const uint8_t *p, size_t n);
+/* True when a "sntrys_" token holds a JSON payload with iat and org/url, and a secret. */
+int vigil_secret__sentry_real(const uint8_t *p, size_t n);
 
 /* ---- paths.c ---- */
 

@@ -12,6 +12,7 @@
 
 #include "serve/admission.h"
 #include "serve/internal.h"
+#include "serve/runtime_events.h"
 #include "util/util.h"
 
 #define JSON_TYPE "application/json"
@@ -454,7 +455,8 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 	}
 	/* every route needs a token: read for GET, scan to queue, admin for the rest */
 	need = get ? VIGIL_SCOPE_READ : VIGIL_SCOPE_ADMIN;
-	if (post && (!strcmp(p, "/api/v1/scans") || !strcmp(p, "/api/v1/events/registry")))
+	if (post && (!strcmp(p, "/api/v1/scans") || !strcmp(p, "/api/v1/events/registry") ||
+		     !strcmp(p, "/api/v1/events/runtime")))
 		need = VIGIL_SCOPE_SCAN;
 	if (get && after(p, "/api/v1/webhooks"))
 		need = VIGIL_SCOPE_ADMIN;
@@ -553,6 +555,8 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 			*status = 202;
 			vigil_serve__kick(srv);
 		}
+	} else if (vigil_serve__runtime_events(srv, req, status, out)) {
+		/* vigil watch's alerts (runtime_events.c) */
 	} else if (!strcmp(p, "/api/v1/events/registry") && post) {
 		post_events(srv, req, status, out);
 	} else if (!strcmp(p, "/api/v1/webhooks") && post) {

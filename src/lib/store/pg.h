@@ -53,4 +53,10 @@ int vigil_store__pg_job_status(vigil_store_pg *p, char out[16], int64_t id);
 int vigil_store__pg_has_report(vigil_store_pg *p, const char *digest);
 int vigil_store__pg_on_job(vigil_store_pg *p, void (*fn)(void *payload), void *payload);
 
+int vigil_store__pg_runtime_event_add(vigil_store_pg *p, int64_t *out, const char *rule,
+				      const char *priority, const char *container,
+				      const char *body);
+int vigil_store__pg_runtime_events_json(vigil_store_pg *p, char **out,
+					const vigil_store_runtime_filter *f);
+
 #endif

@@ -1580,3 +1580,73 @@ int vigil_store_on_job(vigil_store *s, void (*fn)(void *payload), void *payload)
 	PG(on_job(s->pg, fn, payload));
 	return 0;
 }
+
+/* ---- runtime alerts (vigil watch --serve) ----------------------------------------------- */
+
+/* created on first use, not in SCHEMA, so that this table stays out of the schema and
+ * migration code that other changes touch */
+static const char RUNTIME_SCHEMA[] =
+	"CREATE TABLE IF NOT EXISTS runtime_events(id INTEGER PRIMARY KEY,"
+	" received INTEGER NOT NULL, rule TEXT NOT NULL, priority TEXT, container TEXT,"
+	" body TEXT NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS runtime_events_container ON runtime_events(container, id);";
+
+int vigil_store_runtime_event_add(vigil_store *s, int64_t *out, const char *rule,
+				  const char *priority, const char *container, const char *body)
+{
+	int error;
+	if (out)
+		*out = 0;
+	PG(runtime_event_add(s->pg, out, rule, priority, container, body));
+	pthread_mutex_lock(&s->mu);
+	if (sqlite3_exec(s->db, RUNTIME_SCHEMA, NULL, NULL, NULL) != SQLITE_OK)
+		error = sqlfail(s, "runtime_events");
+	else
+		error = exec1(
+			s,
+			"INSERT INTO runtime_events(received, rule, priority, container, body)"
+			" VALUES(?,?,?,?,?)",
+			"issss", vigil_store__now(), rule, priority, container, body);
+	if (error == 0 && out)
+		*out = sqlite3_last_insert_rowid(s->db);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+int vigil_store_runtime_events_json(vigil_store *s, char **out, const vigil_store_runtime_filter *f)
+{
+	sqlite3_stmt *st = NULL;
+	json_t *arr;
+	int64_t last = 0;
+	int error, n = 0;
+
+	*out = NULL;
+	PG(runtime_events_json(s->pg, out, f));
+	arr = json_array();
+	pthread_mutex_lock(&s->mu);
+	if (sqlite3_exec(s->db, RUNTIME_SCHEMA, NULL, NULL, NULL) != SQLITE_OK)
+		error = sqlfail(s, "runtime_events");
+	else if ((error = prep(s, &st,
+			       "SELECT id, received, body FROM runtime_events WHERE (?1 IS NULL OR"
+			       " container = ?1) AND (?2 IS NULL OR rule = ?2) AND (?3 <= 0 OR"
+			       " id < ?3) ORDER BY id DESC LIMIT ?4",
+			       "ssii", f->container, f->rule, f->before, (int64_t)f->limit)) == 0) {
+		while (arr && sqlite3_step(st) == SQLITE_ROW) {
+			const char *b = col(st, 2);
+			json_t *alert = b ? json_loads(b, 0, NULL) : NULL;
+			last = sqlite3_column_int64(st, 0);
+			n++;
+			json_array_append_new(
+				arr, json_pack("{s:I, s:I, s:o}", "id", (json_int_t)last,
+					       "received", (json_int_t)sqlite3_column_int64(st, 1),
+					       "alert", alert ? alert : json_null()));
+		}
+		error = vigil_store__dump(
+			out, json_pack("{s:O, s:o}", "events", arr, "next",
+				       n == f->limit && n > 0 ? json_integer(last) : json_null()));
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	json_decref(arr);
+	return error;
+}

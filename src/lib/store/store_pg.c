@@ -1980,3 +1980,87 @@ int vigil_store__pg_on_job(vigil_store_pg *p, void (*fn)(void *payload), void *p
 	p->listener_started = 1;
 	return 0;
 }
+
+/* ---- runtime alerts (vigil watch --serve) ----------------------------------------------- */
+
+/* created on first use (not a migration), so that this table stays out of the migration
+ * list that other changes touch */
+static int runtime_schema(vigil_store_pg *p)
+{
+	int e = ex(p,
+		   "CREATE TABLE IF NOT EXISTS runtime_events(id bigserial PRIMARY KEY,"
+		   " received bigint NOT NULL, rule text NOT NULL, priority text, container text,"
+		   " body text NOT NULL)",
+		   "");
+	if (e >= 0)
+		e = ex(p,
+		       "CREATE INDEX IF NOT EXISTS runtime_events_container ON"
+		       " runtime_events(container, id)",
+		       "");
+	return e < 0 ? e : 0;
+}
+
+static int runtime_event_add_(vigil_store_pg *p, int64_t *out, const char *rule,
+			      const char *priority, const char *container, const char *body)
+{
+	PGresult *r;
+	int e = runtime_schema(p);
+	if (e < 0)
+		return e;
+	r = q(p,
+	      "INSERT INTO runtime_events(received, rule, priority, container, body)"
+	      " VALUES($1,$2,$3,$4,$5) RETURNING id",
+	      "issss", vigil_store__now(), rule, priority, container, body);
+	if (!r)
+		return VIGIL_EIO;
+	if (out)
+		*out = ival(r, 0, 0);
+	PQclear(r);
+	return 0;
+}
+
+int vigil_store__pg_runtime_event_add(vigil_store_pg *p, int64_t *out, const char *rule,
+				      const char *priority, const char *container, const char *body)
+{
+	RUN(p, runtime_event_add_(p, out, rule, priority, container, body));
+}
+
+static int runtime_events_json_(vigil_store_pg *p, char **out, const vigil_store_runtime_filter *f)
+{
+	PGresult *r;
+	json_t *arr;
+	int64_t last = 0;
+	int error = runtime_schema(p), n;
+	if (error < 0)
+		return error;
+	r = q(p,
+	      "SELECT id, received, body FROM runtime_events WHERE ($1::text IS NULL OR"
+	      " container = $1) AND ($2::text IS NULL OR rule = $2) AND ($3::bigint <= 0 OR"
+	      " id < $3) ORDER BY id DESC LIMIT $4",
+	      "ssii", f->container, f->rule, f->before, (int64_t)f->limit);
+	if (!r)
+		return VIGIL_EIO;
+	arr = json_array();
+	n = PQntuples(r);
+	for (int i = 0; arr && i < n; i++) {
+		const char *b = val(r, i, 2);
+		json_t *alert = b ? json_loads(b, 0, NULL) : NULL;
+		last = ival(r, i, 0);
+		json_array_append_new(arr, json_pack("{s:I, s:I, s:o}", "id", (json_int_t)last,
+						     "received", (json_int_t)ival(r, i, 1), "alert",
+						     alert ? alert : json_null()));
+	}
+	PQclear(r);
+	error = vigil_store__dump(
+		out, json_pack("{s:O, s:o}", "events", arr, "next",
+			       n == f->limit && n > 0 ? json_integer(last) : json_null()));
+	json_decref(arr);
+	return error;
+}
+
+int vigil_store__pg_runtime_events_json(vigil_store_pg *p, char **out,
+					const vigil_store_runtime_filter *f)
+{
+	*out = NULL;
+	RUN(p, runtime_events_json_(p, out, f));
+}

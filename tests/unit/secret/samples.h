@@ -1,9 +1,11 @@
 /* samples.h - one sample per built-in secret rule, as a template for test_secret.c.
  * {a:N} N random [A-Za-z0-9], {h:N} lower hex, {H:N} upper hex, {d:N} digits,
  * {u:N} [A-Za-z0-9_-], {b:N} base64 [A-Za-z0-9+/], {U:N} [A-Z0-9], {l:N} [a-z0-9],
- * {3:N} base32 [A-Z2-7], {z:N} base32 [a-z2-7], {k:N} the age/bech32 alphabet. A positive sample
- * fills them with random characters; the negative sample of the same rule fills them with one
- * repeated character (a placeholder), which the rule must not report. PEM headers are
+ * {3:N} base32 [A-Z2-7], {z:N} base32 [a-z2-7], {k:N} the age/bech32 alphabet; {c:6} the
+ * base62 CRC-32 of the 30 characters before it, {P:N} a PyPI token (a pypi.org macaroon),
+ * {J:0} base64 of a JWT, {S:N} a Sentry organization token (see special() in test_secret.c). A
+ * positive sample fills them with random characters; the negative sample of the same rule fills
+ * them with one repeated character (a placeholder), which the rule must not report. PEM headers are
  * written in two pieces so that no credential scanner mistakes this source for a key. */
 typedef struct sample {
 	const char *id, *path, *tmpl;
@@ -29,10 +31,10 @@ static const sample SAMPLES[] = {
 	 "https://x.blob.core.windows.net/c?sv=2022-11-02&sp=r&sig={b:44}\n"},
 	{"azure-ad-client-secret", NULL, "secret: {a:3}8Q~{a:34}\n"},
 	{"azure-devops-pat", NULL, "AZURE_DEVOPS_PAT={z:52}\n"},
-	{"github-pat", NULL, "token ghp_{a:36}\n"},
-	{"github-oauth-token", NULL, "token gho_{a:36}\n"},
-	{"github-user-to-server-token", NULL, "token ghu_{a:36}\n"},
-	{"github-server-to-server-token", NULL, "token ghs_{a:36}\n"},
+	{"github-pat", NULL, "token ghp_{a:30}{c:6}\n"},
+	{"github-oauth-token", NULL, "token gho_{a:30}{c:6}\n"},
+	{"github-user-to-server-token", NULL, "token ghu_{a:30}{c:6}\n"},
+	{"github-server-to-server-token", NULL, "token ghs_{a:30}{c:6}\n"},
 	{"github-refresh-token", NULL, "token ghr_{a:76}\n"},
 	{"github-fine-grained-pat", NULL, "github_pat_{a:22}_{a:59}\n"},
 	{"gitlab-pat", NULL, "glpat-{a:20}\n"},
@@ -72,8 +74,8 @@ static const sample SAMPLES[] = {
 	{"discord-webhook-url", NULL, "https://discord.com/api/webhooks/{d:18}/{a:68}\n"},
 	{"twitter-bearer-token", NULL, "twitter bearer AAAAAAAAAAAAAAAAAAAAA{a:80}\n"},
 	{"facebook-access-token", NULL, "EAACEdEose0cBA{a:100}\n"},
-	{"npm-access-token", NULL, "npm_{a:36}\n"},
-	{"pypi-upload-token", NULL, "pypi-AgEIcHlwaS5vcmc{a:100}\n"},
+	{"npm-access-token", NULL, "npm_{a:30}{c:6}\n"},
+	{"pypi-upload-token", NULL, "{P:36}\n"},
 	{"dockerhub-pat", NULL, "dckr_pat_{a:27}\n"},
 	{"dockerhub-oat", NULL, "dckr_oat_{a:32}\n"},
 	{"rubygems-api-key", NULL, "rubygems_{h:48}\n"},
@@ -126,7 +128,7 @@ static const sample SAMPLES[] = {
 	{"grafana-api-key", NULL, "eyJrIjoi{a:100}\n"},
 	{"grafana-cloud-token", NULL, "glc_{a:100}\n"},
 	{"grafana-service-account-token", NULL, "glsa_{a:32}_{h:8}\n"},
-	{"sentry-auth-token", NULL, "sntrys_eyJ{a:100}\n"},
+	{"sentry-auth-token", NULL, "{S:43}\n"},
 	{"sentry-user-token", NULL, "sntryu_{h:64}\n"},
 	{"okta-api-token", NULL, "OKTA_API_TOKEN=00{a:40}\n"},
 	{"atlassian-api-token", NULL, "ATATT3{a:186}\n"},
@@ -263,7 +265,7 @@ static const sample SAMPLES[] = {
 	{"kraken-secret", NULL, "KRAKEN_SECRET={b:88}\n"},
 	{"kucoin-key", NULL, "KUCOIN_KEY={h:24}\n"},
 	{"launchdarkly-key", NULL, "LAUNCHDARKLY_SDK_KEY=sdk-{h:8}-{h:4}-{h:4}-{h:4}-{h:12}\n"},
-	{"linkedin-client-secret", NULL, "LINKEDIN_CLIENT_SECRET={a:16}\n"},
+	{"linkedin-client-secret", NULL, "LINKEDIN_CLIENT_SECRET={a:12}{d:4}\n"},
 	{"looker-client-secret", NULL, "LOOKER_CLIENT_SECRET={a:24}\n"},
 	{"mattermost-token", NULL, "MATTERMOST_TOKEN={l:26}\n"},
 	{"meraki-api-key", NULL, "MERAKI_API_KEY={h:40}\n"},
@@ -292,9 +294,14 @@ static const sample SAMPLES[] = {
 	{"kubernetes-dockerconfigjson", NULL, "data:\n  .dockerconfigjson: {b:120}\n"},
 	{"maven-settings-password", "/root/.m2/settings.xml",
 	 "<server><password>{a:20}</password></server>\n"},
+	{"jwt-base64", NULL, "SA_TOKEN_B64={J:0}\n"},
+	{"tailscale-key", NULL, "TS_AUTHKEY=tskey-auth-{a:12}CNTRL-{a:40}\n"},
+	{"kubernetes-secret-data", "/app/k8s/db-secret.yaml",
+	 "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  password: "
+	 "{b:40}\n"},
 	/* shapes: glued to a preceding word, PEM with the body on one line, escaped in JSON,
 	 * joined with spaces, and an Ed25519 PKCS#8 key (one short line) */
-	{"github-pat", NULL, "ourghp_{a:36}\n"},
+	{"github-pat", NULL, "ourghp_{a:30}{c:6}\n"},
 	{"github-fine-grained-pat", NULL, "ourgithub_pat_{a:22}_{a:59}\n"},
 	{"private-key-rsa", NULL,
 	 "-----BEGIN RSA PRIVATE "

@@ -7,6 +7,7 @@
 #include "../test.h"
 #include "secret/secret_int.h"
 #include "samples.h"
+#include "docsamples.h"
 
 /* ---- helpers ---- */
 
@@ -47,6 +48,106 @@ static const char *alphabet(char kind)
 	}
 }
 
+/* CRC-32 as zlib computes it, written here from the polynomial (not the library's). */
+static uint32_t t_crc32(const uint8_t *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0xedb88320u : c >> 1;
+	}
+	return ~c;
+}
+
+/* Base64 of p[0, n): URL-safe without padding, or standard with padding. */
+static void t_b64(vigil_buf *b, const uint8_t *p, size_t n, int url)
+{
+	const char *al = url ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+			     : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	for (size_t i = 0; i < n; i += 3) {
+		uint32_t v = (uint32_t)p[i] << 16 | (i + 1 < n ? (uint32_t)p[i + 1] << 8 : 0) |
+			     (i + 2 < n ? p[i + 2] : 0);
+		size_t out = i + 2 < n ? 4 : i + 1 < n ? 3 : 2;
+		for (size_t k = 0; k < 4; k++)
+			if (k < out)
+				vigil_buf_putc(b, al[(v >> (18 - 6 * k)) & 63]);
+			else if (!url)
+				vigil_buf_putc(b, '=');
+	}
+}
+
+/* The special template parts: {c:6} the base62 CRC-32 of the 30 characters before it
+ * (GitHub, npm), {P:N} a whole PyPI token (a pypi.org macaroon with an N-byte
+ * identifier), {S:N} a whole Sentry organization token with an N-character secret.
+ * A placeholder gets a wrong checksum or structure. */
+static void special(vigil_buf *b, char kind, unsigned n, int placeholder)
+{
+	static const char B62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	uint8_t m[256];
+	size_t k = 0;
+	if (kind == 'c') {
+		uint32_t crc = b->len >= 30 ? t_crc32(b->data + b->len - 30, 30) : 0;
+		char d[6];
+		for (int i = 5; i >= 0; i--) {
+			d[i] = B62[crc % 62];
+			crc /= 62;
+		}
+		for (int i = 0; i < 6; i++)
+			vigil_buf_putc(b, placeholder ? 'B' : d[i]);
+	} else if (kind == 'P' || kind == 'Q') {
+		const char *h = "\x02\x01\x08pypi.org\x02";
+		while (*h)
+			m[k++] = (uint8_t)*h++;
+		m[k++] = (uint8_t)n;
+		for (unsigned i = 0; i < n && k < 180; i++)
+			m[k++] = (uint8_t)("0123456789abcdef-"[rnd(17)]);
+		m[k++] = 0; /* end of the header, no caveats, end of caveats */
+		m[k++] = 0;
+		m[k++] = kind == 'P' ? 6 : 7; /* {Q:N}: no signature field */
+		m[k++] = 32;
+		for (int i = 0; i < 32; i++)
+			m[k++] = (uint8_t)rnd(256);
+		for (const char *c = "pypi-"; *c; c++)
+			vigil_buf_putc(b, *c);
+		if (placeholder) {
+			for (const char *c = "AgEIcHlwaS5vcmc"; *c; c++)
+				vigil_buf_putc(b, *c);
+			for (unsigned i = 0; i < 2 * n + 60; i++)
+				vigil_buf_putc(b, 'B');
+		} else {
+			t_b64(b, m, k, 1);
+		}
+	} else if (kind == 'J') {
+		/* base64 of a JWT; a placeholder's header says "alg": "none" */
+		vigil_buf j = VIGIL_BUF_INIT;
+		const char *h =
+			placeholder ? "{\"alg\":\"none\"}" : "{\"alg\":\"HS256\",\"typ\":\"JWT\"}";
+		const char *pl =
+			"{\"sub\":\"system:serviceaccount:ci:deployer\",\"iat\":1765000000}";
+		uint8_t sig[32];
+		t_b64(&j, (const uint8_t *)h, strlen(h), 1);
+		vigil_buf_putc(&j, '.');
+		t_b64(&j, (const uint8_t *)pl, strlen(pl), 1);
+		vigil_buf_putc(&j, '.');
+		for (int i = 0; i < 32; i++)
+			sig[i] = (uint8_t)rnd(256);
+		t_b64(&j, sig, 32, 1);
+		t_b64(b, j.data, j.len, 0);
+		vigil_buf_free(&j);
+	} else if (kind == 'S') {
+		const char *j =
+			"{\"iat\":1765000000.5,\"url\":\"https://sentry.io\",\"region_url\":"
+			"\"https://us.sentry.io\",\"org\":\"acme\"}";
+		for (const char *c = "sntrys_"; *c; c++)
+			vigil_buf_putc(b, *c);
+		t_b64(b, (const uint8_t *)j, strlen(j), 0);
+		vigil_buf_putc(b, '_');
+		for (unsigned i = 0; i < n; i++)
+			vigil_buf_putc(b, placeholder ? 'B' : alphabet('b')[rnd(64)]);
+	}
+}
+
 /* Expands a template: random characters, or (placeholder) the first one repeated. */
 static void fill(vigil_buf *b, const char *t, int placeholder)
 {
@@ -60,6 +161,11 @@ static void fill(vigil_buf *b, const char *t, int placeholder)
 			while (*p >= '0' && *p <= '9')
 				n = n * 10 + (unsigned)(*p++ - '0');
 			/* p is at '}' */
+			if (kind == 'c' || kind == 'P' || kind == 'Q' || kind == 'S' ||
+			    kind == 'J') {
+				special(b, kind, n, placeholder);
+				continue;
+			}
 			const char *al = alphabet(kind);
 			for (unsigned i = 0; i < n; i++)
 				vigil_buf_putc(b,
@@ -78,13 +184,14 @@ static void fill(vigil_buf *b, const char *t, int placeholder)
 	"IOSFODNN7"                                                                                \
 	"EXAMPLE"
 
-/* A GitHub token made for this run ("ghp_" and 36 random characters), never committed. */
+/* A GitHub token made for this run ("ghp_", 30 random characters and their checksum),
+ * never committed. */
 static const char *gh_token(void)
 {
 	static char tok[64];
 	if (!tok[0]) {
 		vigil_buf b = VIGIL_BUF_INIT;
-		fill(&b, "ghp_{a:36}", 0);
+		fill(&b, "ghp_{a:30}{c:6}", 0);
 		snprintf(tok, sizeof(tok), "%s", b.data ? (const char *)b.data : "");
 		vigil_buf_free(&b);
 	}
@@ -422,6 +529,16 @@ TEST(test_secret__sensitive_paths_and_allowlist)
 	CHECK((r = vigil_secret__path_rule("/etc/ssh/ssh_host_ed25519_key")) &&
 	      !strcmp(r->id, "sensitive-file-ssh-key"));
 	CHECK(vigil_secret__path_rule("/etc/ssh/ssh_host_ed25519_key.pub") == NULL);
+	/* the htpasswd program is not a password file; one in /etc/nginx is */
+	CHECK(vigil_secret__path_rule("/usr/bin/htpasswd") == NULL);
+	CHECK(vigil_secret__path_rule("/usr/sbin/htpasswd") == NULL);
+	CHECK((r = vigil_secret__path_rule("/etc/nginx/htpasswd")) &&
+	      !strcmp(r->id, "sensitive-file-htpasswd"));
+	/* Go's test sources in an installed toolchain; an application's are scanned */
+	CHECK(vigil_secret__path_allowed("/usr/share/go-1.19/src/net/url/url_test.go"));
+	CHECK(vigil_secret__path_allowed("/usr/lib/go/src/crypto/tls/example_test.go"));
+	CHECK(!vigil_secret__path_allowed("/app/internal/db_test.go"));
+	CHECK(!vigil_secret__path_allowed("/usr/share/go-1.19/src/net/url/url.go"));
 	CHECK(vigil_secret__path_rule("/usr/share/app/notes.p12.txt") == NULL);
 	/* names are matched ignoring case */
 	CHECK((r = vigil_secret__path_rule("/srv/KEY.P12")) &&
@@ -647,4 +764,248 @@ TEST(test_secret__documentation_urls_are_not_secrets)
 	scan_text(&f, rules, "/app/a.conf", real, strlen(real), 4096, 0);
 	CHECK(has(&f, "postgres-url") == 1);
 	CHECK_STR(f.secret[0], "Zq3X9kLm2Vb7Nc4R");
+}
+
+/* ---- checksums and structure (issue 18) ---- */
+
+/* Scans one line of text as /app/config.txt and counts the findings of rule `id`. */
+static int count_in(const char *id, const char *text)
+{
+	found f;
+	scan_text(&f, rules_all(), "/app/config.txt", text, strlen(text), 4096, 0);
+	return has(&f, id);
+}
+
+TEST(test_secret__github_and_npm_tokens_need_their_checksum)
+{
+	static const struct {
+		const char *id, *tmpl;
+	} T[] = {
+		{"github-pat", "ghp_{a:30}{c:6}"},
+		{"github-oauth-token", "gho_{a:30}{c:6}"},
+		{"github-user-to-server-token", "ghu_{a:30}{c:6}"},
+		{"github-server-to-server-token", "ghs_{a:30}{c:6}"},
+		{"npm-access-token", "npm_{a:30}{c:6}"},
+	};
+	vigil_buf b = VIGIL_BUF_INIT;
+	char line[128];
+	CHECK(rules_all());
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(T); i++) {
+		for (int round = 0; round < 20; round++) {
+			size_t n;
+			fill(&b, T[i].tmpl, 0);
+			n = b.len;
+			snprintf(line, sizeof(line), "TOKEN=%s\n", (const char *)b.data);
+			CHECK(count_in(T[i].id, line) == 1);
+			/* one character of the checksum changed */
+			line[6 + n - 1 - (size_t)round % 6] ^= (char)(round % 2 ? 0x20 : 0x01);
+			if (line[6 + n - 1 - (size_t)round % 6] == '_' ||
+			    !((line[6 + n - 1 - (size_t)round % 6] | 0x20) >= 'a' ||
+			      line[6 + n - 1 - (size_t)round % 6] >= '0'))
+				continue;
+			if (count_in(T[i].id, line) != 0)
+				printf("  %s: wrong checksum reported: %s", T[i].id, line);
+			CHECK(count_in(T[i].id, line) == 0);
+			/* the random part changed, the checksum kept */
+			snprintf(line, sizeof(line), "TOKEN=%s\n", (const char *)b.data);
+			line[6 + 4 + (size_t)round] =
+				line[6 + 4 + (size_t)round] == 'Q' ? 'R' : 'Q';
+			CHECK(count_in(T[i].id, line) == 0);
+		}
+	}
+	/* 36 random characters: the checksum is right only by chance (1 in 62^6) */
+	fill(&b, "ghp_{a:36}", 0);
+	snprintf(line, sizeof(line), "%s\n", (const char *)b.data);
+	CHECK(count_in("github-pat", line) == 0);
+	vigil_buf_free(&b);
+}
+
+TEST(test_secret__pypi_and_sentry_tokens_need_their_structure)
+{
+	vigil_buf b = VIGIL_BUF_INIT, t = VIGIL_BUF_INIT;
+	CHECK(rules_all());
+	fill(&b, "{P:36}\n", 0);
+	CHECK(count_in("pypi-upload-token", (const char *)b.data) == 1);
+	/* the prefix with random base64url after it: no macaroon */
+	fill(&b, "pypi-AgEIcHlwaS5vcmc{u:120}\n", 0);
+	CHECK(count_in("pypi-upload-token", (const char *)b.data) == 0);
+	/* a macaroon cut before its signature, and one whose last field is not one */
+	fill(&b, "{P:36}", 0);
+	b.len -= 30;
+	vigil_buf_putc(&b, '\n');
+	vigil_buf_cstr(&b);
+	CHECK(count_in("pypi-upload-token", (const char *)b.data) == 0);
+	fill(&b, "{Q:36}\n", 0);
+	CHECK(count_in("pypi-upload-token", (const char *)b.data) == 0);
+
+	fill(&b, "{S:43}\n", 0);
+	CHECK(count_in("sentry-auth-token", (const char *)b.data) == 1);
+	/* a payload that is not Sentry's JSON */
+	fill(&b, "sntrys_eyJ{a:80}_{b:43}\n", 0);
+	CHECK(count_in("sentry-auth-token", (const char *)b.data) == 0);
+	/* Sentry's payload without a secret after it */
+	fill(&b, "{S:0}", 0);
+	vigil_buf_cstr(&b);
+	t.len = 0;
+	for (size_t i = 0; i < b.len; i++)
+		vigil_buf_putc(&t, b.data[i]);
+	for (const char *c = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n"; *c; c++)
+		vigil_buf_putc(&t, *c);
+	vigil_buf_cstr(&t);
+	CHECK(count_in("sentry-auth-token", (const char *)t.data) == 0);
+	vigil_buf_free(&b);
+	vigil_buf_free(&t);
+}
+
+/* Keys of the same provider that other scanners confuse, and published SDK keys. */
+TEST(test_secret__look_alike_keys_and_published_sdk_keys)
+{
+	vigil_buf b = VIGIL_BUF_INIT;
+	CHECK(rules_all());
+	fill(&b, "k = sk-ant-admin01-{u:93}AA\n", 0);
+	CHECK(count_in("anthropic-admin-key", (const char *)b.data) == 1);
+	CHECK(count_in("anthropic-api-key", (const char *)b.data) == 0);
+	fill(&b, "k = sk-ant-api03-{u:93}AA\n", 0);
+	CHECK(count_in("anthropic-api-key", (const char *)b.data) == 1);
+	CHECK(count_in("anthropic-admin-key", (const char *)b.data) == 0);
+	fill(&b, "CLOUDFLARE_API_KEY=v1.0-{h:24}-{h:146}\n", 0);
+	CHECK(count_in("cloudflare-origin-ca-key", (const char *)b.data) == 1);
+	CHECK(count_in("cloudflare-api-token", (const char *)b.data) == 0);
+	fill(&b, "CLOUDFLARE_API_TOKEN={a:40}\n", 0);
+	CHECK(count_in("cloudflare-api-token", (const char *)b.data) == 1);
+	CHECK(count_in("cloudflare-origin-ca-key", (const char *)b.data) == 0);
+	fill(&b, "{S:43}\n", 0);
+	CHECK(count_in("sentry-auth-token", (const char *)b.data) == 1);
+	CHECK(count_in("sentry-user-token", (const char *)b.data) == 0);
+	fill(&b, "sntryu_{h:64}\n", 0);
+	CHECK(count_in("sentry-user-token", (const char *)b.data) == 1);
+	CHECK(count_in("sentry-auth-token", (const char *)b.data) == 0);
+	/* keys in the Firebase SDKs' sources (written in pieces: not a leak in this file) */
+	CHECK(count_in("gcp-api-key", "apiKey: 'AIza"
+				      "SyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU'\n") == 0);
+	CHECK(count_in("gcp-api-key", "\"api_key\": \"AIza"
+				      "SyAnLA7NfeLquW1tJFpx_eQCxoX-oo6YyIs\"\n") == 0);
+	CHECK(count_in("gcp-api-key", "apiKey: 'AIza"
+				      "SyCkEhVjf3pduRDt6d1yKOMitrUEke8agEM'\n") == 0);
+	CHECK(count_in("gcp-api-key", "AIza"
+				      "SyAdOS2zB6NCsk1pCdZ4-P6GBdi_UUPwX7c\n") == 0);
+	CHECK(count_in("gcp-api-key", "ERROR_REPORTING_PARAM = 'AIza"
+				      "SyCUuWyME_r4XylltWNeydEjKSkgXkvpVyU'\n") == 0);
+	/* the same shape, another key */
+	fill(&b, "apiKey: 'AIzaSy{u:33}'\n", 0);
+	CHECK(count_in("gcp-api-key", (const char *)b.data) == 1);
+	vigil_buf_free(&b);
+}
+
+/* Kubernetes Secret manifests: data: values decoded and scanned, stringData: as is. */
+TEST(test_secret__kubernetes_secret_manifests)
+{
+	vigil_buf tok = VIGIL_BUF_INIT, m = VIGIL_BUF_INIT, pw = VIGIL_BUF_INIT;
+	found f;
+	const char *path = "/app/deploy/secret.yaml";
+	CHECK(rules_all());
+	fill(&tok, "ghp_{a:30}{c:6}", 0);
+	fill(&pw, "{a:24}", 0);
+#define PUTS(buf, s)                                                                               \
+	for (const char *c_ = (s); *c_; c_++)                                                      \
+	vigil_buf_putc(buf, *c_)
+	/* line 7: a GitHub token, base64; line 8: a password; line 9: a certificate's name;
+	 * line 10: a placeholder; line 12: stringData with a secret name */
+	PUTS(&m, "---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: app\ntype: Opaque\ndata:\n"
+		 "  GITHUB_TOKEN: ");
+	t_b64(&m, tok.data, tok.len, 0);
+	PUTS(&m, "\n  db-password: ");
+	t_b64(&m, pw.data, pw.len, 0);
+	PUTS(&m, "\n  ca.crt: ");
+	t_b64(&m, pw.data, pw.len, 0);
+	PUTS(&m, "\n  api-key: ");
+	t_b64(&m, (const uint8_t *)"changeme-changeme", 17, 0);
+	PUTS(&m, "\nstringData:\n  smtp_password: \"");
+	PUTS(&m, (const char *)pw.data);
+	PUTS(&m, "\"\n");
+	vigil_buf_cstr(&m);
+	scan_text(&f, rules_all(), path, (const char *)m.data, m.len, 4096, 0);
+	CHECK(has(&f, "github-pat") == 1);
+	CHECK(has(&f, "kubernetes-secret-data") == 2);
+	for (int i = 0; i < f.n; i++) {
+		if (!strcmp(f.ids[i], "github-pat"))
+			CHECK(f.line[i] == 8 && !strcmp(f.secret[i], (const char *)tok.data));
+		if (!strcmp(f.ids[i], "kubernetes-secret-data"))
+			CHECK((f.line[i] == 9 || f.line[i] == 13) &&
+			      !strcmp(f.secret[i], (const char *)pw.data));
+	}
+	/* the same block in a ConfigMap is not decoded */
+	m.len = 0;
+	PUTS(&m, "apiVersion: v1\nkind: ConfigMap\ndata:\n  GITHUB_TOKEN: ");
+	t_b64(&m, tok.data, tok.len, 0);
+	PUTS(&m, "\n  db-password: ");
+	t_b64(&m, pw.data, pw.len, 0);
+	PUTS(&m, "\n");
+	vigil_buf_cstr(&m);
+	scan_text(&f, rules_all(), path, (const char *)m.data, m.len, 4096, 0);
+	CHECK(has(&f, "github-pat") == 0 && has(&f, "kubernetes-secret-data") == 0);
+	/* a Secret in a List, a value folded over lines (block scalar), kind after data */
+	m.len = 0;
+	PUTS(&m, "apiVersion: v1\nitems:\n- apiVersion: v1\n  data:\n    token: |\n      ");
+	{
+		size_t at = m.len;
+		t_b64(&m, tok.data, tok.len, 0);
+		vigil_buf_putc(&m, '\n');
+		/* split the base64 after 20 characters */
+		memmove(m.data + at + 27, m.data + at + 20, m.len - at - 20);
+		memcpy(m.data + at + 20, "\n      ", 7);
+		m.len += 7;
+	}
+	PUTS(&m, "  kind: Secret\nkind: List\n");
+	vigil_buf_cstr(&m);
+	scan_text(&f, rules_all(), path, (const char *)m.data, m.len, 4096, 0);
+	CHECK(has(&f, "github-pat") == 1 && has(&f, "kubernetes-secret-data") == 0);
+	for (int i = 0; i < f.n; i++)
+		if (!strcmp(f.ids[i], "github-pat"))
+			CHECK(f.line[i] == 5);
+#undef PUTS
+	vigil_buf_free(&tok);
+	vigil_buf_free(&m);
+	vigil_buf_free(&pw);
+}
+
+/* The independent samples of docsamples.h in every shape: a plain file, a .env file, a
+ * YAML string, a JSON string, a line of source code and a shell history line; the
+ * positive is found in each, the near miss in none. */
+TEST(test_secret__documentation_samples_in_every_shape)
+{
+	static const char *const names[] = {"plain", "yaml", "json", "source", "history", ".env"};
+	vigil_secret_rules *rules = rules_all();
+	vigil_buf b = VIGIL_BUF_INIT, w = VIGIL_BUF_INIT;
+	found f;
+	int bad = 0, tried = 0;
+	CHECK(rules);
+	for (size_t k = 0; k < VIGIL_ARRAY_LEN(DOCSAMPLES); k++) {
+		const docsample *d = &DOCSAMPLES[k];
+		for (int kind = 0; kind < 6; kind++) {
+			for (int neg = 0; neg < 2; neg++) {
+				const char *path = kind == 5 ? "/app/.env" : "/app/config.txt";
+				fill(&b, neg ? d->neg : d->pos, 0);
+				vigil_buf_putc(&b, '\n');
+				vigil_buf_cstr(&b);
+				shape(&w, &b, kind == 5 ? 0 : kind);
+				scan_text(&f, rules, path, (const char *)w.data, w.len, 4096, 0);
+				tried++;
+				if (!neg && has(&f, d->id) < 1) {
+					printf("  %s: not found as %s: %s\n", d->id, names[kind],
+					       (const char *)w.data);
+					bad = 1;
+				}
+				if (neg && has(&f, d->id) > 0) {
+					printf("  %s: near miss reported as %s: %s\n", d->id,
+					       names[kind], (const char *)w.data);
+					bad = 1;
+				}
+			}
+		}
+	}
+	vigil_buf_free(&b);
+	vigil_buf_free(&w);
+	CHECK(tried >= 12 * 70);
+	CHECK(!bad);
 }

@@ -129,6 +129,45 @@ static __always_inline int fd_is_sock(struct task_struct *t, int fd)
 	return (mode & S_IFMT) == S_IFSOCK;
 }
 
+/* listen(fd): the socket's family, local port and address */
+static __always_inline int on_listen(int fd)
+{
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task_btf();
+	struct file **fds = BPF_CORE_READ(t, files, fdt, fd);
+	unsigned int max = BPF_CORE_READ(t, files, fdt, max_fds);
+	struct file *f = NULL;
+	struct socket *so;
+	struct sock *sk;
+	struct vrt_event *e;
+	unsigned short fam;
+
+	if (!fds || fd < 0 || (unsigned int)fd >= max)
+		return 0;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	if (!f || (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
+		return 0;
+	so = (struct socket *)BPF_CORE_READ(f, private_data);
+	sk = so ? BPF_CORE_READ(so, sk) : NULL;
+	if (!sk)
+		return 0;
+	fam = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (fam != 2 && fam != 10)
+		return 0;
+	e = ev_new(VRT_LISTEN);
+	if (!e)
+		return 0;
+	e->a[0] = fam;
+	e->a[1] = BPF_CORE_READ(sk, __sk_common.skc_num);
+	if (fam == 2) {
+		__u32 a = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		__builtin_memcpy(e->addr, &a, 4);
+	} else {
+		BPF_CORE_READ_INTO(&e->addr, sk, __sk_common.skc_v6_rcv_saddr);
+	}
+	ev_submit(e);
+	return 0;
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -305,6 +344,44 @@ static __always_inline int on_connect(const void *uaddr, long len)
 	return 0;
 }
 
+/* rename / unlink: reported only when a path is below a watched directory or a
+ * credential file (the same prefixes as writes and sensitive reads) */
+static __always_inline int path_sensitive(const char *upath)
+{
+	char buf[32];
+	if (!upath || bpf_probe_read_user_str(buf, sizeof(buf), upath) <= 0)
+		return 0;
+	return write_interesting(buf) || read_sensitive(buf);
+}
+
+static __always_inline int on_rename(const char *oldp, const char *newp)
+{
+	struct vrt_event *e;
+	if (!path_sensitive(oldp) && !path_sensitive(newp))
+		return 0;
+	e = ev_new(VRT_RENAME);
+	if (!e)
+		return 0;
+	bpf_probe_read_user_str(e->path, VRT_PATH, oldp);
+	bpf_probe_read_user_str(e->path2, VRT_PATH2, newp);
+	ev_submit(e);
+	return 0;
+}
+
+static __always_inline int on_unlink(const char *upath, long flags)
+{
+	struct vrt_event *e;
+	if (!path_sensitive(upath))
+		return 0;
+	e = ev_new(VRT_UNLINK);
+	if (!e)
+		return 0;
+	bpf_probe_read_user_str(e->path, VRT_PATH, upath);
+	e->a[0] = flags;
+	ev_submit(e);
+	return 0;
+}
+
 static __always_inline int simple(unsigned int type, long a0, long a1, long a2)
 {
 	struct vrt_event *e = ev_new(type);
@@ -368,6 +445,13 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 	case 33:
 	case 292:
 	case 321:
+	case 82:
+	case 264:
+	case 316:
+	case 87:
+	case 263:
+	case 84:
+	case 50:
 		break;
 	default:
 		return 0;
@@ -448,6 +532,19 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 	}
 	case 321:
 		return simple(VRT_BPF, a0, 0, 0);
+	case 82: /* rename(old, new) */
+		return on_rename((const char *)a0, (const char *)a1);
+	case 264: /* renameat(odfd, old, ndfd, new) */
+	case 316: /* renameat2(odfd, old, ndfd, new, flags) */
+		return on_rename((const char *)a1, (const char *)a3);
+	case 87: /* unlink(path) */
+		return on_unlink((const char *)a0, 0);
+	case 84: /* rmdir(path) */
+		return on_unlink((const char *)a0, 0x200);
+	case 263: /* unlinkat(dfd, path, flags) */
+		return on_unlink((const char *)a1, a2);
+	case 50: /* listen(fd, backlog) */
+		return on_listen((int)a0);
 	}
 	return 0;
 }

@@ -1,0 +1,4 @@
+const firebaseConfig = {
+  apiKey: 'AIzaSyDMAScliyLx7F0NPDEJi1QmyCgHIAODrlU',
+  projectId: 'demo',
+};
