@@ -115,9 +115,15 @@ tests-bin: $(B)/vigil $(B)/test_unit $(FUZZ_NAMES:%=$(B)/%)
 
 # libFuzzer builds (clang): make fuzz, then build-fuzz/fuzz_X tests/fuzz/corpus/X
 fuzz: $(FUZZ_NAMES:%=$(BF)/%)
-$(BF)/fuzz_%: tests/fuzz/fuzz_%.c $(LIB_SRC) | $(B)/runtime/sensor.skel.h $(B)/runtime/builtin_rules.inc $(B)/web/web_assets.inc
-	@mkdir -p $(BF)
-	clang $(CSTD) $(filter -D% -I%,$(CFLAGS)) -g -O1 -Iinclude -Isrc/lib -pthread -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+# the library is compiled once (fuzzer-no-link instrumentation) and linked into every target
+FUZZ_CFLAGS = $(CSTD) $(filter -D% -I%,$(CFLAGS)) -g -O1 -Iinclude -Isrc/lib -pthread
+$(BF)/obj/%.o: %.c $(wildcard include/*.h include/vigil/*.h src/lib/*.h src/lib/*/*.h) | $(B)/runtime/sensor.skel.h $(B)/runtime/builtin_rules.inc $(B)/web/web_assets.inc
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+$(BF)/libvigil.a: $(LIB_SRC:%.c=$(BF)/obj/%.o)
+	rm -f $@ && ar rcs $@ $^
+$(BF)/fuzz_%: tests/fuzz/fuzz_%.c $(BF)/libvigil.a
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
 
 # Longer libFuzzer runs for a scheduled job: each target for FUZZ_MINUTES minutes (total
 # time, -max_total_time), FUZZ_TARGETS to choose (default: all). New inputs grow the

@@ -14,6 +14,8 @@ for t in "$@"; do
     bin=build-fuzz/fuzz_$t seeds=tests/fuzz/corpus/$t work=build-fuzz/corpus/$t
     art=build-fuzz/artifacts/$t/
     mkdir -p "$work" "$art" "$seeds"
+    # an earlier run's findings are already seeds: only this run's count
+    rm -f "$art"crash-* "$art"leak-* "$art"timeout-* "$art"oom-*
     before=$(find "$seeds" "$work" -type f | wc -l)
     log=build-fuzz/$t.log
     "$bin" -max_total_time=$((minutes * 60)) -timeout=25 -rss_limit_mb=2048 \

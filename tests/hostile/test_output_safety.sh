@@ -83,6 +83,24 @@ HV=$(printf 'evil\033[2J\033]0;owned\a\302\23331m\342\200\256evil\342\201\246\a'
 check "db lookup table" 1 db lookup alpine:3.20 "$HV" --db "$F/v.db"
 check "db lookup, no statements (stderr)" 0 db lookup alpine:3.20 "$(printf 'x\033[2J\302\233\377')" --db "$F/v.db"
 check "error line naming a hostile path" 0 ls "$TMP/$(printf 'no\033]0;t\a\302\233\342\200\256\377')"
+# a source tree whose directory, file and Dockerfile carry the payload (vigil fs)
+python3 - "$TMP/src" <<'PY'
+import os, secrets, string, sys
+HB = ("\x1b[2J\x1b]0;owned\x07\u009b31m\u202eevil\u2066\x07").encode() + b"\x9b\xff\xfe"
+d = sys.argv[1].encode()
+os.makedirs(d + b"/app" + HB)
+tok = "ghp_" + "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(36))
+open(d + b"/app" + HB + b"/cfg" + HB + b".env", "wb").write(b"GITHUB_TOKEN=" + tok.encode() + b"\n")
+open(d + b"/Dockerfile", "wb").write(b"FROM alpine" + HB + b"\nUSER root\nRUN echo " + HB + b"\n")
+PY
+check "fs table of a source tree" 1 fs --db "$F/v.db" "$TMP/src"
+# saved reports and SBOMs of the hostile image, rendered again
+"$VIGIL" scan "${SC[@]}" --format json "$IMG" >"$TMP/saved.json" 2>/dev/null
+check "convert table of a saved scan report" 1 convert "$TMP/saved.json"
+"$VIGIL" sbom --format cyclonedx "$IMG" >"$TMP/saved.cdx" 2>/dev/null
+check "scan table of an SBOM input (sbom:FILE)" 1 scan --db "$F/v.db" "sbom:$TMP/saved.cdx"
+check "vercmp with hostile versions (stderr)" 0 vercmp apk "1.0$HV" "2.0$(printf '\302\233\377')"
+check "version with the database's details" 0 version --db "$F/v.db"
 
 # the scan table must show every scanner's findings (else the check above proves little)
 "$VIGIL" scan "${SC[@]}" "$IMG" >"$TMP/scan.txt" 2>/dev/null
@@ -95,9 +113,11 @@ fi
 
 # ---- machine formats of the same image ----
 if command -v xmllint >/dev/null; then
-    for c in "scan junit" "audit junit" "config junit"; do
+    for c in "scan junit" "audit junit" "config junit" "convert junit" "fs junit"; do
         case $c in
         scan*) "$VIGIL" scan "${SC[@]}" --format junit "$IMG" >"$TMP/r.xml" 2>"$TMP/err" ;;
+        convert*) "$VIGIL" convert --format junit "$TMP/saved.json" >"$TMP/r.xml" 2>"$TMP/err" ;;
+        fs*) "$VIGIL" fs --db "$F/v.db" --format junit "$TMP/src" >"$TMP/r.xml" 2>"$TMP/err" ;;
         audit*) "$VIGIL" audit host --root "$F/host" --docker-inspect "$F/inspect.json" --format junit >"$TMP/r.xml" 2>"$TMP/err" ;;
         config*) "$VIGIL" config --format junit "$F/Dockerfile" "$F/k8s.yaml" >"$TMP/r.xml" 2>"$TMP/err" ;;
         esac

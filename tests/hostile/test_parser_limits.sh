@@ -8,6 +8,9 @@
 #   - a 14 MB docker inspect file (41,000 containers): read one container at a time
 #   - a Dockerfile with a 1 MiB word in several instructions: checked, or one error line
 #     naming the file and line, never "out of memory"
+#   - package databases (streamed): a dpkg status with 1,000,000 packages (in a root
+#     filesystem and in an image layer) stops past 200,000 packages with an error naming
+#     the file and line; one 100 MB dpkg field and one 50 MB apk line keep their packages
 # Every run: exit 0 or 2 (as stated), one clear error line, no sanitizer report, and peak
 # RSS under VIGIL_LIMITS_RSS_MB (default 120; not checked for ASan builds). The timeout
 # is a hang guard only (VIGIL_HOSTILE_TIMEOUT, default 600 s), never a time threshold.
@@ -80,6 +83,52 @@ json.dump({"schemaVersion": 2, "manifests": [
     {"mediaType": "application/vnd.oci.image.manifest.v1+json",
      "digest": "sha256:" + md, "size": len(mb)}]}, open(root + "/index.json", "w"))
 open(root + "/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
+# package databases
+def status_1m():
+    for i in range(1000000):
+        yield b"Package: p%d\nStatus: install ok installed\nVersion: 1.%d\n\n" % (i, i)
+os.makedirs("dpkg1m/var/lib/dpkg")
+with open("dpkg1m/var/lib/dpkg/status", "wb") as f:
+    f.writelines(status_1m())
+os.makedirs("lnk/var/lib"); os.makedirs("lnk/opt/db") # the same behind /var/lib/dpkg -> /opt/db
+os.symlink("/opt/db", "lnk/var/lib/dpkg")
+os.link("dpkg1m/var/lib/dpkg/status", "lnk/opt/db/status")
+os.makedirs("field/var/lib/dpkg")
+with open("field/var/lib/dpkg/status", "wb") as f:
+    f.write(b"Package: a\nStatus: install ok installed\nVersion: 1.0\nDescription: x\n ")
+    for _ in range(100):
+        f.write(b"A" * (1 << 20))
+    f.write(b"\n\nPackage: b\nStatus: install ok installed\nVersion: 2.0\n\n")
+os.makedirs("apkline/lib/apk/db")
+with open("apkline/lib/apk/db/installed", "wb") as f:
+    f.write(b"P:musl\nV:1.2.3-r0\nA:x86_64\nT:")
+    for _ in range(50):
+        f.write(b"B" * (1 << 20))
+    f.write(b"\n\nP:busybox\nV:1.36.1-r0\nA:x86_64\n\n")
+# the same 1,000,000 packages in an image layer (OCI layout)
+root = "dpkgimg"
+os.makedirs(root + "/blobs/sha256")
+st = open("dpkg1m/var/lib/dpkg/status", "rb").read()
+bio = io.BytesIO()
+with tarfile.open(fileobj=bio, mode="w") as t:
+    for d in ("var", "var/lib", "var/lib/dpkg"):
+        ti = tarfile.TarInfo(d); ti.type = tarfile.DIRTYPE; ti.mode = 0o755; t.addfile(ti)
+    ti = tarfile.TarInfo("var/lib/dpkg/status"); ti.size = len(st)
+    t.addfile(ti, io.BytesIO(st))
+lt = bio.getvalue(); lg = gzip.compress(lt, compresslevel=1, mtime=0); ld = blob(lg)
+cfg = {"architecture": "amd64", "os": "linux", "config": {},
+       "rootfs": {"type": "layers", "diff_ids": ["sha256:" + hashlib.sha256(lt).hexdigest()]}}
+cb = json.dumps(cfg).encode(); cd = blob(cb)
+m = {"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+     "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                "digest": "sha256:" + cd, "size": len(cb)},
+     "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
+                 "digest": "sha256:" + ld, "size": len(lg)}]}
+mb = json.dumps(m).encode(); md = blob(mb)
+json.dump({"schemaVersion": 2, "manifests": [
+    {"mediaType": "application/vnd.oci.image.manifest.v1+json",
+     "digest": "sha256:" + md, "size": len(mb)}]}, open(root + "/index.json", "w"))
+open(root + "/oci-layout", "w").write('{"imageLayoutVersion":"1.0.0"}')
 PY
 
 # expect NAME RC SUBSTRING ARGS...: exit RC; with RC 2 one "vigil: error:" line holding
@@ -124,4 +173,21 @@ else
     fail "every container of the 14 MB docker inspect file checked" "$(tail -1 "$TMP/out")"
 fi
 expect "Dockerfile with 1 MiB words" 0 "" config Dockerfile
+P="'/var/lib/dpkg/status' (layer 0) line 800001: more than 200000 packages"
+expect "dpkg status with 1,000,000 packages (root filesystem)" 2 "$P" sbom --format json rootfs:dpkg1m
+expect "dpkg status with 1,000,000 packages (image layer)" 2 "$P" sbom --format json dpkgimg
+expect "dpkg status with 1,000,000 packages (behind a symlinked directory)" 2 \
+    "'/var/lib/dpkg/status' (behind a symbolic link): '/opt/db/status' (layer 0) line 800001: more than 200000" \
+    sbom --format json rootfs:lnk
+# pkgs NAME WANT: the packages of the last run's JSON ("name=version", sorted) are WANT
+pkgs() {
+    local got
+    got=$(python3 -c 'import json,sys
+print(" ".join(sorted(p["name"] + "=" + p["version"] for p in json.load(open(sys.argv[1]))["packages"])))' "$TMP/out" 2>&1)
+    if [ "$got" = "$2" ]; then pass "$1: packages $got"; else fail "$1" "packages: $got, want $2"; fi
+}
+expect "dpkg status with one 100 MB field" 0 "" sbom --format json rootfs:field
+pkgs "dpkg status with one 100 MB field" "a=1.0 b=2.0"
+expect "apk installed with one 50 MB line" 0 "" sbom --format json rootfs:apkline
+pkgs "apk installed with one 50 MB line" "busybox=1.36.1-r0 musl=1.2.3-r0"
 exit $failed

@@ -239,6 +239,9 @@ enum { MODE_UNKNOWN = 0, MODE_FULL, MODE_WINDOW, MODE_NONE, MODE_STREAM };
 #define STREAM_LINE_MAX (64u << 10)
 #define STREAM_REC_MAX (32u << 20)
 #define STREAM_LEAD_MAX 64
+/* stream mode: a database file with more packages than this stops the read (memory grows
+ * with the packages kept; the largest real databases hold tens of thousands) */
+#define STREAM_PKG_MAX 200000u
 #define NCAT VIGIL_ARRAY_LEN(CATALOGERS)
 
 typedef struct fstate {
@@ -256,6 +259,7 @@ typedef struct fstate {
 	size_t line_len, lead;
 	int line_blank, rec_content, line_cut, rec_cut;
 	unsigned truncated;
+	unsigned long long line, rec_line; /* lines read so far; the record's first line */
 	char path[];
 } fstate;
 
@@ -323,6 +327,13 @@ static int stream_flush(fstate *s)
 	int error = 0;
 	if (s->rec_content)
 		error = s->wc->parse(s->sr, &s->f, s->data.data, s->data.len);
+	if (error >= 0 && s->sr->pkgs.len > STREAM_PKG_MAX) {
+		vigil_image__stop(s->sr->inv->img,
+				  "'%.300s' (layer %d) line %llu: more than %u packages, too many "
+				  "to read; a package database is never skipped",
+				  s->path, s->f.layer, s->rec_line, STREAM_PKG_MAX);
+		error = VIGIL_ELIMIT;
+	}
 	s->data.len = 0;
 	s->rec_content = 0;
 	s->rec_cut = 0;
@@ -338,7 +349,7 @@ static int stream_data(fstate *s, const uint8_t *p, size_t n)
 		if (s->line_blank && !s->lead && !s->rec_content && *p == '\n') {
 			/* a run of empty lines between records (or padding): nothing to keep */
 			while (n && *p == '\n')
-				p++, n--;
+				p++, n--, s->line++;
 			continue;
 		}
 		const uint8_t *nl = memchr(p, '\n', n);
@@ -356,6 +367,8 @@ static int stream_data(fstate *s, const uint8_t *p, size_t n)
 					continue;
 				}
 				s->line_blank = 0;
+				if (!s->rec_content)
+					s->rec_line = s->line + 1;
 				s->rec_content = 1;
 				if (s->data.len >= STREAM_REC_MAX && !s->rec_cut) {
 					s->rec_cut = 1;
@@ -380,6 +393,7 @@ static int stream_data(fstate *s, const uint8_t *p, size_t n)
 		if (!nl)
 			return 0;
 		/* the end of a line */
+		s->line++;
 		if (s->line_blank) {
 			s->data.len -= s->lead; /* drop the held-back blanks */
 			if ((error = stream_flush(s)) < 0)
@@ -588,7 +602,8 @@ const vigil_unread *vigil_inventory_unread(const vigil_inventory *inv, size_t i)
 static int result_keep(vigil_inventory *inv, vigil_catalog_result *r, int error, fstate *s)
 {
 	const vigil_cataloger *c = r->cat;
-	if (error == VIGIL_ENOMEM || error == VIGIL_ECANCELLED)
+	if (error == VIGIL_ENOMEM || error == VIGIL_ECANCELLED ||
+	    (error == VIGIL_ELIMIT && s->mode == MODE_STREAM)) /* the read stops (STREAM_PKG_MAX) */
 		goto fail;
 	if (error < 0)
 		vigil_image__warn(inv->img, "%s (layer %d): cannot be read as %s; skipped", s->path,
@@ -936,6 +951,10 @@ static int late_read(vigil_inventory *inv, const vigil_cataloger *c, const vigil
 	if (error == 0 && s->mode == MODE_UNKNOWN)
 		error = choose_mode(inv, s, (const uint8_t *)"", 0);
 	error = an_end(s, error, inv);
+	if (error == VIGIL_ELIMIT && vigil_image__stop_msg(inv->img))
+		return vigil_error_set(inv->img->ctx, error,
+				       "package database '%s' (behind a symbolic link): %s",
+				       logical, vigil_image__stop_msg(inv->img));
 	if (error == VIGIL_ELIMIT)
 		return vigil_error_set(inv->img->ctx, error,
 				       "package database '%s' (behind a symbolic link, at '%s') "

@@ -113,10 +113,10 @@ static int read_ignores(vigil_vec *out, vigil_ctx *ctx, const char *name, const 
 				break;
 			q += sizeof(tag) - 1;
 			for (c = q; c < p + n && *c != ' ' && *c != '\t' && *c != '\r';) {
-				size_t k = strcspn(c, ", \t\r\n");
+				size_t k = 0; /* the buffer is not NUL-terminated: bounded scan */
 				ignore *g;
-				if (c + k > p + n)
-					k = (size_t)(p + n - c);
+				while (c + k < p + n && !strchr(", \t\r\n", c[k]))
+					k++;
 				if (!k) {
 					c++;
 					continue;

@@ -32,6 +32,27 @@ void vigil_image__warn(vigil_image *img, const char *fmt, ...)
 	vigil_warn(img->ctx, "%s", msg);
 }
 
+void vigil_image__stop(vigil_image *img, const char *fmt, ...)
+{
+	va_list ap;
+	pthread_mutex_lock(&img->cap_lock);
+	if (!img->stop_msg[0]) {
+		va_start(ap, fmt);
+		vsnprintf(img->stop_msg, sizeof(img->stop_msg), fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&img->cap_lock);
+}
+
+const char *vigil_image__stop_msg(vigil_image *img)
+{
+	const char *m;
+	pthread_mutex_lock(&img->cap_lock);
+	m = img->stop_msg[0] ? img->stop_msg : NULL;
+	pthread_mutex_unlock(&img->cap_lock);
+	return m;
+}
+
 const char *vigil_ftype_name(vigil_ftype t)
 {
 	static const char *names[] = {"file", "dir",   "symlink", "hardlink",

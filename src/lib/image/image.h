@@ -177,6 +177,8 @@ struct vigil_image {
 	int source_tree;
 	const char *const *skip_dirs, *const *skip_files;
 	vigil_remote *remote; /* STORE_REGISTRY */
+	/* why an analyzer stopped the read (first one wins; under cap_lock) */
+	char stop_msg[512];
 };
 
 /* Records a warning on the image and passes it to the context's callback. */
@@ -195,6 +197,12 @@ typedef int (*vigil_pull_fn)(void *src, const uint8_t **p, size_t *n);
 typedef vigil_pull_fn vigil_head_fn;
 int vigil_image__analyze(vigil_image *img, const vigil_file *f, vigil_head_fn head,
 			 vigil_pull_fn next, void *src);
+/* An analyzer that stops the read (returns an error) says why: the layer or root
+ * filesystem reader reports this message instead of a generic one. */
+void vigil_image__stop(vigil_image *img, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* The message given by vigil_image__stop, or NULL. */
+const char *vigil_image__stop_msg(vigil_image *img);
 /* Reads again, after vigil_image_read, the content of the regular file at absolute path
  * `path` as layer `layer` wrote it (or as the root filesystem holds it), giving it to `cb`
  * chunk by chunk: for files that the analyzers could only find through the merged

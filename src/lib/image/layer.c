@@ -308,7 +308,10 @@ int vigil_image__layer_read(vigil_image *img, int index, vigil_bsrc *src)
 							  &pa)) < 0) {
 				if (r.error)
 					goto archive_error;
-				if (error == VIGIL_ELIMIT) {
+				if (vigil_image__stop_msg(img)) {
+					layer_fail(L, error, "layer %d (%s): %s",
+						   vigil_image__stop_msg(img));
+				} else if (error == VIGIL_ELIMIT) {
 					snprintf(detail, sizeof(detail),
 						 "'%.300s' is a package database of %llu bytes, "
 						 "too large to read (raise --max-file-size); a "

@@ -138,7 +138,10 @@ static int analyze_file(walk *w, int dirfd, const char *name, const vigil_rec *r
 		vigil_image__warn(img, "%s: cannot read %s", img->ref, f.path);
 		error = 0;
 	}
-	if (error == VIGIL_ELIMIT)
+	if (error < 0 && error != VIGIL_ENOMEM && vigil_image__stop_msg(img))
+		error = vigil_error_set(img->ctx, error, "%s: %s", img->ref,
+					vigil_image__stop_msg(img));
+	else if (error == VIGIL_ELIMIT)
 		error = vigil_error_set(img->ctx, error,
 					"%s: '%s' is a package database of %llu bytes, too large "
 					"to read (raise --max-file-size); a package database is "
