@@ -75,9 +75,10 @@ now_ms() { date +%s%3N; }
 t0=$(now_ms)
 while read -r repo dig; do
   printf '{"image":"%s/%s@%s","repository":"%s"}\n' "$reg" "$repo" "$dig" "$repo"
-done < "$tmp/estate" | while read -r body; do
-  curl -s -o /dev/null -H "Authorization: Bearer $ADMIN" -d "$body" "$base/api/v1/scans"
-done
+done < "$tmp/estate" |
+  # eight requests at a time: one curl after the other was slower than the workers
+  xargs -d '\n' -P 8 -I{} curl -s -o /dev/null -H "Authorization: Bearer $ADMIN" -d {} \
+    "$base/api/v1/scans"
 tq=$(now_ms)
 echo "queued $N scans through the API in $(( (tq - t0) / 1000 )).$(( (tq - t0) % 1000 / 100 )) s"
 t10=0; t90=0

@@ -33,6 +33,7 @@ typedef struct vigil_serve_opts {
 	int role; /* VIGIL_SERVE_ROLE_*: what this process does */
 	/* leases of a shared store (0: VIGIL_STORE_TUNING_INIT's) */
 	unsigned lease, backoff, max_attempts, job_retention;
+	unsigned poll; /* seconds an idle worker waits before looking for jobs (0: 1) */
 	/* the admission webhook's policy (YAML or JSON, docs/admission.md); NULL = defaults */
 	const char *admission_policy;
 	/* registries to poll ("[http(s)://]HOST[:PORT][/GLOB]", NULL-terminated, or NULL)

@@ -242,6 +242,13 @@ int vigil_store_job_status(vigil_store *s, char out[16], int64_t id);
 /* 1 when a report of `digest` is stored, 0 when not, or a negative VIGIL_E*. */
 int vigil_store_has_report(vigil_store *s, const char *digest);
 
+/* Calls fn(payload) from a thread of the store whenever a job is queued by any process
+ * sharing it (PostgreSQL LISTEN/NOTIFY on one connection per store, re-established after
+ * a lost connection, then fn is called once for what it missed), so idle workers wake at
+ * once; their poll remains the fallback. Set once, before the workers start. SQLite
+ * (one process per store): nothing to do, returns 0. */
+int vigil_store_on_job(vigil_store *s, void (*fn)(void *payload), void *payload);
+
 /* ---- runtime alerts of `vigil watch --serve` (docs/runtime.md) ------------------------- */
 
 /* Records one alert: its rule, priority, container id (may be NULL) and the whole alert

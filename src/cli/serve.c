@@ -70,6 +70,8 @@ static void help_serve(void)
 	       "  --backoff SEC         first retry delay after a lease expired (5), doubling\n"
 	       "  --max-attempts N      attempts before a job whose lease expired fails (5)\n"
 	       "  --job-retention SEC   finished jobs are deleted after SEC (3600)\n"
+	       "  --poll SEC            idle workers look for jobs every SEC (1); with --store\n"
+	       "                        they also wake at once on a new job (LISTEN/NOTIFY)\n"
 	       "  --check               verify the store's schema and connectivity, then exit\n"
 	       "\n"
 	       "Token scopes: read (GET), scan (POST scans and registry events), admin\n"
@@ -190,6 +192,7 @@ int cmd_serve(int argc, char **argv)
 		O_BACKOFF,
 		O_ATTEMPTS,
 		O_RETENTION,
+		O_POLL,
 		O_CHECK,
 		O_ADMPOLICY,
 		O_REGISTRY,
@@ -221,6 +224,7 @@ int cmd_serve(int argc, char **argv)
 		{"backoff", required_argument, NULL, O_BACKOFF},
 		{"max-attempts", required_argument, NULL, O_ATTEMPTS},
 		{"job-retention", required_argument, NULL, O_RETENTION},
+		{"poll", required_argument, NULL, O_POLL},
 		{"check", no_argument, NULL, O_CHECK},
 		{"admission-policy", required_argument, NULL, O_ADMPOLICY},
 		{"registry", required_argument, NULL, O_REGISTRY},
@@ -330,6 +334,9 @@ int cmd_serve(int argc, char **argv)
 		case O_RETENTION:
 			so.job_retention =
 				(unsigned)num_arg("serve", "--job-retention", optarg, 1, 100000000);
+			break;
+		case O_POLL:
+			so.poll = (unsigned)num_arg("serve", "--poll", optarg, 1, 86400);
 			break;
 		case O_CHECK:
 			check = 1;

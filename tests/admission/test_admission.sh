@@ -11,6 +11,9 @@
 #   vgl-kev   1.0.0  CVE-2099-1003 LOW, fixed in 2.0.0, known exploited
 #   vgl-nofix 1.0.0  CVE-2099-1004 CRITICAL, no fix
 # Then the load run: 500 reviews of known images at 50 concurrent connections.
+# VIGIL_TEST_STORE=postgresql://... runs the same suite against a PostgreSQL store (as
+# tests/postgres/test_postgres.sh does): each server NAME gets its own schema there instead
+# of its own --data NAME.data.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 VIGIL=${VIGIL:-$top/build/vigil}
@@ -36,6 +39,14 @@ trap cleanup EXIT
 cd "$tmp" || exit 1
 freeport() { $PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 review() { $PY "$top/tests/admission/review.py" "$@"; }
+store() { # store NAME: the --data or --store option of server NAME
+  if [ -n "${VIGIL_TEST_STORE:-}" ]; then
+    psql "$VIGIL_TEST_STORE" -qAtX -v ON_ERROR_STOP=1 -c "SET client_min_messages=warning; CREATE SCHEMA IF NOT EXISTS adm_$1" > /dev/null ||
+      { bad "cannot make schema adm_$1"; exit 1; }
+    printf -- '--store\n%s&options=-csearch_path%%3Dadm_%s\n' "$VIGIL_TEST_STORE" "$1"
+  else printf -- '--data\n%s.data\n' "$1"; fi
+}
+[ -n "${VIGIL_TEST_STORE:-}" ] && echo "  (store: PostgreSQL)"
 
 # ---- the vulnerability database ----
 mkdir -p m/nodejs-security-wg/vuln/npm m/cisa-kev
@@ -110,7 +121,8 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.
 start() { # start NAME [serve options...]: port in $port, pid in $spid
   local n=$1; shift
   rm -f "$n.port"
-  "$VIGIL" serve --listen 127.0.0.1:0 --port-file "$n.port" --data "$n.data" --db db \
+  mapfile -t so < <(store "$n")
+  "$VIGIL" serve --listen 127.0.0.1:0 --port-file "$n.port" "${so[@]}" --db db \
     --workers 2 --insecure-registry 127.0.0.1 --conn-timeout 5 "$@" 2>> "$n.log" &
   spid=$!; pids+=("$spid")
   for _ in $(seq 1 150); do [ -s "$n.port" ] && break; sleep 0.1; done
@@ -153,7 +165,8 @@ else bad "plain HTTP answered $pc: $(head -c 200 plain.json)"; fi
 kill "$spid" 2> /dev/null
 
 # server A: the defaults (no admission policy), TLS
-ATOK=$("$VIGIL" serve token add ops --scopes admin --data a.data) || { bad "token add"; exit 1; }
+mapfile -t so < <(store a)
+ATOK=$("$VIGIL" serve token add ops --scopes admin "${so[@]}") || { bad "token add"; exit 1; }
 start a --tls-cert cert.pem --tls-key key.pem
 pa=$port
 ids=()
@@ -338,7 +351,8 @@ review --container app=$R/demo/unk4:v1 > r-unk4.json; adm "$pa" r-unk4.json
   pass "unknown: warn: allowed with the warning \"$(jq -r '.response.warnings[0]' ans.json | cut -c1-100)\"" ||
   bad "unknown warn: $(head -c 300 ans.json)"
 echo '{"admission": {"severity": "SEVERE"}}' > pol-bad.json
-"$VIGIL" serve --listen 127.0.0.1:0 --data bad.data --db db --admission-policy pol-bad.json 2> bad.err &
+mapfile -t so < <(store bad)
+"$VIGIL" serve --listen 127.0.0.1:0 "${so[@]}" --db db --admission-policy pol-bad.json 2> bad.err &
 bpid=$!; pids+=("$bpid")
 for _ in $(seq 1 50); do kill -0 "$bpid" 2> /dev/null || break; sleep 0.1; done
 wait "$bpid"; brc=$?

@@ -6,6 +6,8 @@
 # dashboard's API against the stored reports, then drives headless Chromium with
 # Selenium (browser.py): login, pages, numbers against the API, no console error.
 # Screenshots: $VIGIL_TEST_OUT/dashboard-<build>/ (default build/test-artefacts).
+# VIGIL_TEST_STORE=postgresql://... runs the same suite against a PostgreSQL store (as
+# tests/postgres/test_postgres.sh does); the default is SQLite under a temporary --data.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 VIGIL=${VIGIL:-$top/build/vigil}
@@ -38,10 +40,12 @@ cp -r "$S/oci" "$imgs/secret"
   --db "$tmp/db" > "$tmp/up" 2>&1 || { bad "db update failed: $(tail -3 "$tmp/up")"; exit 1; }
 
 data=$tmp/data
-ADMIN=$("$VIGIL" serve token add ops --scopes admin --data "$data") || { bad "token add"; exit 1; }
-READ=$("$VIGIL" serve token add viewer --scopes read --data "$data")
+store=(--data "$data")
+if [ -n "${VIGIL_TEST_STORE:-}" ]; then store=(--store "$VIGIL_TEST_STORE"); echo "  (store: PostgreSQL)"; fi
+ADMIN=$("$VIGIL" serve token add ops --scopes admin "${store[@]}") || { bad "token add"; exit 1; }
+READ=$("$VIGIL" serve token add viewer --scopes read "${store[@]}")
 rm -f "$tmp/port"
-"$VIGIL" serve --listen 127.0.0.1:0 --port-file "$tmp/port" --data "$data" --db "$tmp/db" \
+"$VIGIL" serve --listen 127.0.0.1:0 --port-file "$tmp/port" "${store[@]}" --db "$tmp/db" \
   --db-from "$tmp/m2" --images-dir "$imgs" --workers 2 --insecure-registry 127.0.0.1 \
   2> "$tmp/log" &
 spid=$!

@@ -143,8 +143,8 @@ wait_sql() { # wait_sql SQL WANT SECONDS: until the query prints WANT
 }
 
 "$VIGIL" serve --check --store "$url" > "$tmp/check" 2>&1 && grep -q 'schema current' "$tmp/check" &&
-  [ "$(sqlq 'SELECT max(version) FROM schema_migrations')" = 3 ] &&
-  pass "four servers started together on one database: migrations applied once (version 3), vigil serve --check ok" ||
+  [ "$(sqlq 'SELECT max(version) FROM schema_migrations')" = 4 ] &&
+  pass "four servers started together on one database: migrations applied once (version 4), vigil serve --check ok" ||
   bad "schema: $(cat "$tmp/check")"
 [ "$(curl -s "$base/healthz")" = '{"status":"ok"}' ] || bad "healthz of the API server"
 SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -277,6 +277,36 @@ if [ -x "$unit" ]; then
     bad "unit tests: $(grep -E 'CHECK|FAIL' "$tmp/unit.out" | head -3)"
 else bad "$unit not built"; fi
 
+# 5c. LISTEN/NOTIFY: a worker whose fallback poll is an hour (--poll 3600) still takes a
+# job queued through another process at once, also after PostgreSQL restarted under it
+# (a fresh database: one API server, one worker; the job's wait is bounded at 120 s)
+pg_as "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT_T" -U vigil -d postgres -qc "CREATE DATABASE vigil_notify" > /dev/null
+main_url=$url
+url="postgresql:///vigil_notify?host=$PGSOCK&port=$PGPORT_T&user=vigil"
+NTOK=$("$VIGIL" serve token add ops --scopes admin --store "$url")
+serve api napi; serve worker nw --poll 3600
+listening() { # until the worker's listener is connected (and its first wake-up is over)
+  wait_sql "SELECT count(*) FROM pg_stat_activity WHERE datname='vigil_notify' AND query='LISTEN vigil_jobs'" 1 60 &&
+    sleep 1
+}
+notified() { # notified REF: queued through napi, done by nw within the bound
+  local id
+  id=$(curl -s --max-time 30 -H "Authorization: Bearer $NTOK" -H 'Content-Type: application/json' \
+    -X POST "http://127.0.0.1:$port_napi/api/v1/scans" -d "{\"image\":\"$1\"}" | jq -r .id)
+  wait_sql "SELECT status FROM jobs WHERE id=${id:-0}" done 120
+}
+ref1=$(sed -n 1p "$tmp/estate" | awk -v r="$reg" '{print r "/" $1 "@" $2}')
+ref2=$(sed -n 2p "$tmp/estate" | awk -v r="$reg" '{print r "/" $1 "@" $2}')
+if listening && notified "$ref1"; then
+  pass "LISTEN/NOTIFY: an idle worker (poll 3600 s) takes a job queued by the API server at once"
+else bad "LISTEN/NOTIFY: the idle worker did not wake for a new job"; fi
+pg_restart || bad "PostgreSQL did not restart"
+if listening && notified "$ref2"; then
+  pass "LISTEN/NOTIFY: after PostgreSQL restarted the worker listens again and wakes for a new job"
+else bad "LISTEN/NOTIFY: no wake-up after PostgreSQL restarted"; fi
+kill -TERM "$pid_napi" "$pid_nw"; wait "$pid_napi" "$pid_nw" 2> /dev/null
+url=$main_url
+
 # 6. the serve end-to-end suite, against this PostgreSQL (a fresh database)
 if [ "${VIGIL_PG_SKIP_SERVE:-}" != 1 ]; then
   pg_psql "DROP DATABASE IF EXISTS vigil_serve" > /dev/null 2>&1
@@ -287,4 +317,19 @@ if [ "${VIGIL_PG_SKIP_SERVE:-}" != 1 ]; then
   sed 's/^\(PASS\|FAIL\|SKIP\): serve: /\1: postgres: serve suite: /' "$tmp/serve.out" | grep -E '^(PASS|FAIL|SKIP)'
   [ $rc = 0 ] || bad "the serve suite against PostgreSQL failed"
 fi
+
+# 7-8. the dashboard and admission suites against this PostgreSQL (fresh databases): the
+# overview, image and vulnerability views, scan targets, admissions and job status of
+# store_pg.c answer what the SQLite store answers
+for suite in dashboard admission; do
+  v=$(printf 'VIGIL_PG_SKIP_%s' "$suite" | tr a-z A-Z)
+  [ "${!v:-}" = 1 ] && continue
+  pg_psql "DROP DATABASE IF EXISTS vigil_$suite" > /dev/null 2>&1
+  pg_as "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT_T" -U vigil -d postgres -qc "CREATE DATABASE vigil_$suite" > /dev/null
+  VIGIL_TEST_STORE="postgresql:///vigil_$suite?host=$PGSOCK&port=$PGPORT_T&user=vigil" \
+    VIGIL="$VIGIL" bash "$top/tests/$suite/test_$suite.sh" > "$tmp/$suite.out" 2>&1
+  rc=$?
+  sed "s/^\(PASS\|FAIL\|SKIP\): $suite: /\1: postgres: $suite suite: /" "$tmp/$suite.out" | grep -E '^(PASS|FAIL|SKIP)'
+  [ $rc = 0 ] || bad "the $suite suite against PostgreSQL failed: $(grep -v -E '^(PASS|SKIP)' "$tmp/$suite.out" | tail -3)"
+done
 exit $fail

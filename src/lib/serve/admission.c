@@ -513,7 +513,9 @@ static void await_scans(vigil_server *srv, vigil_ctx *ctx, img_eval *ev, size_t 
 {
 	vigil_admission *a = srv->adm;
 	char st[16];
-	for (;;) {
+	/* 0: never wait, not even a look: the scans just queued stay unknown (workers woken
+	 * at once by a shared store's NOTIFY could otherwise finish a small one first) */
+	for (; a->budget_ms > 0;) {
 		size_t waiting = 0;
 		for (size_t j = 0; j < nev; j++) {
 			img_eval *e = &ev[j];

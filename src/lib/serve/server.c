@@ -260,6 +260,12 @@ static int errf(char *err, size_t errlen, int code, const char *fmt, ...)
 	return code;
 }
 
+/* vigil_store_on_job's callback: a job was queued somewhere. */
+static void wake_workers(void *payload)
+{
+	vigil_serve__kick(payload);
+}
+
 int vigil_serve_run(const vigil_serve_opts *opts, char *err, size_t errlen)
 {
 	vigil_server *srv = NULL;
@@ -378,6 +384,11 @@ opened:
 		}
 	}
 	int nworkers = opts->role == VIGIL_SERVE_ROLE_API ? 0 : opts->workers;
+	/* idle workers wake when any server queues a job (PostgreSQL NOTIFY); their poll
+	 * (--poll) stays as the fallback */
+	if (nworkers > 0 && vigil_store_on_job(srv->store, wake_workers, srv) < 0)
+		vigil_serve__log("warning", "no job notifications, the workers poll", "error",
+				 vigil_store_error(), NULL);
 	if (!(threads = calloc((size_t)nworkers + 1, sizeof(*threads)))) {
 		error = errf(err, errlen, VIGIL_ENOMEM, "out of memory");
 		goto done;

@@ -780,7 +780,7 @@ void *vigil_serve__worker(void *payload)
 		if (got <= 0) {
 			struct timespec ts;
 			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_sec += 1;
+			ts.tv_sec += srv->o.poll ? srv->o.poll : 1;
 			pthread_mutex_lock(&srv->mu);
 			if (!srv->stop)
 				pthread_cond_timedwait(&srv->work, &srv->mu, &ts);

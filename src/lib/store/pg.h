@@ -3,12 +3,10 @@
 #ifndef VIGIL_STORE_PG_H
 #define VIGIL_STORE_PG_H
 
+#include "store/store_internal.h"
 #include "vigil/store.h"
 
 typedef struct vigil_store_pg vigil_store_pg;
-
-/* Sets the calling thread's store error (vigil_store_error) and returns code. */
-int vigil_store__fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 int vigil_store__pg_open(vigil_store_pg **out, const char *url);
 void vigil_store__pg_free(vigil_store_pg *p);
@@ -49,6 +47,17 @@ int vigil_store__pg_layer_put(vigil_store_pg *p, const char *key, const char *di
 			      const uint8_t *data, size_t len, uint64_t max_bytes);
 int vigil_store__pg_layer_stats(vigil_store_pg *p, vigil_store_layer_stats *out);
 int vigil_store__pg_layers_json(vigil_store_pg *p, char **out);
+int vigil_store__pg_overview_json(vigil_store_pg *p, char **out, int top);
+int vigil_store__pg_generation(vigil_store_pg *p, char *out, size_t outlen);
+int vigil_store__pg_image_json(vigil_store_pg *p, char **out, const char *digest);
+int vigil_store__pg_vuln_detail_json(vigil_store_pg *p, char **out, const char *vuln_id, int limit);
+int vigil_store__pg_scan_targets_json(vigil_store_pg *p, char **out);
+int vigil_store__pg_admission_add(vigil_store_pg *p, int64_t *out, const vigil_store_admission *a);
+int vigil_store__pg_admissions_json(vigil_store_pg *p, char **out,
+				    const vigil_store_admission_filter *f);
+int vigil_store__pg_job_status(vigil_store_pg *p, char out[16], int64_t id);
+int vigil_store__pg_has_report(vigil_store_pg *p, const char *digest);
+int vigil_store__pg_on_job(vigil_store_pg *p, void (*fn)(void *payload), void *payload);
 
 int vigil_store__pg_runtime_event_add(vigil_store_pg *p, int64_t *out, const char *rule,
 				      const char *priority, const char *container,

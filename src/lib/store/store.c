@@ -37,10 +37,6 @@ struct vigil_store {
 
 static _Thread_local char errmsg[512];
 
-static const char *const SEVS[6] = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "NEGLIGIBLE", "UNKNOWN"};
-static const char *const SEVCOLS[6] = {"critical", "high",	 "medium",
-				       "low",	   "negligible", "unknown"};
-
 static const char SCHEMA[] =
 	"CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS manifests(digest TEXT PRIMARY KEY, repository TEXT,"
@@ -130,16 +126,6 @@ const char *vigil_store_error(void)
 	return errmsg;
 }
 
-static int64_t now_s(void)
-{
-	return (int64_t)time(NULL);
-}
-
-static char *xstrdup(const char *p)
-{
-	return p ? strdup(p) : NULL;
-}
-
 static const char *col(sqlite3_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(st, i);
@@ -220,17 +206,6 @@ static int end(vigil_store *s, int error)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	}
 	return error;
-}
-
-/* Serialises a jansson value into *out (malloc'd), taking the reference. */
-static int dump(char **out, json_t *v)
-{
-	*out = NULL;
-	if (!v)
-		return fail(VIGIL_ENOMEM, "out of memory");
-	*out = json_dumps(v, JSON_COMPACT);
-	json_decref(v);
-	return *out ? 0 : fail(VIGIL_ENOMEM, "out of memory");
 }
 
 int vigil_store_open(vigil_store **out, const char *dir)
@@ -397,7 +372,7 @@ int vigil_store_token_add(vigil_store *s, char out[72], const char *name, unsign
 	pthread_mutex_lock(&s->mu);
 	error = exec1(s,
 		      "INSERT OR REPLACE INTO tokens(name, hash, scopes, created) VALUES(?,?,?,?)",
-		      "ssii", name, hash, (int64_t)scopes, now_s());
+		      "ssii", name, hash, (int64_t)scopes, vigil_store__now());
 	pthread_mutex_unlock(&s->mu);
 	return error;
 }
@@ -430,7 +405,7 @@ int vigil_store_token_check(vigil_store *s, unsigned *out, const char *token)
 int vigil_store_job_add(vigil_store *s, int64_t *out, const char *kind, const char *ref,
 			const char *repository, const char *tag)
 {
-	int64_t t = now_s();
+	int64_t t = vigil_store__now();
 	int error;
 	PG(job_add(s->pg, out, kind, ref, repository, tag));
 	pthread_mutex_lock(&s->mu);
@@ -467,10 +442,10 @@ int vigil_store_job_claim(vigil_store *s, vigil_store_job *out)
 			  "")) == 0 &&
 	    sqlite3_step(st) == SQLITE_ROW) {
 		out->id = sqlite3_column_int64(st, 0);
-		out->kind = xstrdup(col(st, 1));
-		out->ref = xstrdup(col(st, 2));
-		out->repository = xstrdup(col(st, 3));
-		out->tag = xstrdup(col(st, 4));
+		out->kind = vigil_store__strdup(col(st, 1));
+		out->ref = vigil_store__strdup(col(st, 2));
+		out->repository = vigil_store__strdup(col(st, 3));
+		out->tag = vigil_store__strdup(col(st, 4));
 		out->attempts = sqlite3_column_int(st, 5) + 1;
 		found = 1;
 		if (!out->kind)
@@ -481,7 +456,7 @@ int vigil_store_job_claim(vigil_store *s, vigil_store_job *out)
 		error = exec1(s,
 			      "UPDATE jobs SET status='running', attempts=attempts+1, updated=?"
 			      " WHERE id=?",
-			      "ii", now_s(), out->id);
+			      "ii", vigil_store__now(), out->id);
 	error = end(s, error);
 unlock:
 	pthread_mutex_unlock(&s->mu);
@@ -496,7 +471,8 @@ int vigil_store_job_finish(vigil_store *s, int64_t id, const char *digest, const
 	PG(job_finish(s->pg, id, digest, error_msg));
 	pthread_mutex_lock(&s->mu);
 	error = exec1(s, "UPDATE jobs SET status=?, digest=?, error=?, updated=? WHERE id=?",
-		      "sssii", error_msg ? "failed" : "done", digest, error_msg, now_s(), id);
+		      "sssii", error_msg ? "failed" : "done", digest, error_msg, vigil_store__now(),
+		      id);
 	pthread_mutex_unlock(&s->mu);
 	return error;
 }
@@ -507,7 +483,7 @@ int vigil_store_job_requeue_running(vigil_store *s)
 	PG(job_requeue_running(s->pg));
 	pthread_mutex_lock(&s->mu);
 	error = exec1(s, "UPDATE jobs SET status='queued', updated=? WHERE status='running'", "i",
-		      now_s());
+		      vigil_store__now());
 	if (error == 0)
 		error = sqlite3_changes(s->db);
 	pthread_mutex_unlock(&s->mu);
@@ -555,7 +531,7 @@ int vigil_store_job_json(vigil_store *s, char **out, int64_t id)
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	error = dump(out, o);
+	error = vigil_store__dump(out, o);
 done:
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->mu);
@@ -564,76 +540,25 @@ done:
 
 /* ---- scans and history ----------------------------------------------------------------- */
 
-static json_t *str_array(const char *const *v)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; a && v && v[i]; i++)
-		json_array_append_new(a, json_string(v[i]));
-	return a;
-}
-
-/* [{"id","package"}] from "ID\tPACKAGE" keys. */
-static json_t *vuln_list(const char *const *keys, size_t n)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; a && i < n; i++) {
-		const char *tab = strchr(keys[i], '\t');
-		json_t *o = tab ? json_pack("{s:s%, s:s}", "id", keys[i], (size_t)(tab - keys[i]),
-					    "package", tab + 1)
-				: json_pack("{s:s, s:n}", "id", keys[i], "package");
-		json_array_append_new(a, o);
-	}
-	return a;
-}
-
-static int cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-typedef struct emit_state {
-	vigil_store *s;
-	int error;
-} emit_state;
-
 /* Queues one delivery of `event` to every webhook that wants it. Called under the lock
- * inside a transaction. */
-static int queue_event(vigil_store *s, const char *event, const char *body)
+ * inside a transaction (a vigil_store_queue_fn). */
+static int queue_event(void *backend, const char *event, const char *body)
 {
+	vigil_store *s = backend;
 	sqlite3_stmt *st = NULL;
 	int error;
-	int64_t t = now_s();
+	int64_t t = vigil_store__now();
 	if ((error = prep(s, &st, "SELECT id, events FROM webhooks", "")) < 0)
 		return error;
-	while (error == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		const char *ev = col(st, 1);
-		size_t n = strlen(event);
-		int want = 0;
-		for (const char *p = ev; p && *p;) {
-			size_t m = strcspn(p, ",");
-			if ((m == n && !strncmp(p, event, n)) || (m == 1 && *p == '*'))
-				want = 1;
-			p += m;
-			if (*p == ',')
-				p++;
-		}
-		if (want)
+	while (error == 0 && sqlite3_step(st) == SQLITE_ROW)
+		if (vigil_store__wants(col(st, 1), event))
 			error = exec1(
 				s,
 				"INSERT INTO deliveries(webhook, event, body, status, next_at,"
 				" created, updated) VALUES(?,?,?,'pending',?,?,?)",
 				"issiii", sqlite3_column_int64(st, 0), event, body, t, t, t);
-	}
 	sqlite3_finalize(st);
 	return error;
-}
-
-static int emit_cb(const char *event, const char *body, void *emit_ctx)
-{
-	emit_state *e = emit_ctx;
-	if (e->error == 0)
-		e->error = queue_event(e->s, event, body);
-	return e->error;
 }
 
 int vigil_store_event_add(vigil_store *s, const char *event, const char *body)
@@ -657,31 +582,10 @@ static int tags_of(vigil_store *s, char ***out, const char *digest)
 	if ((error = prep(s, &st, "SELECT tag FROM tags WHERE digest=? ORDER BY tag", "s",
 			  digest)) < 0)
 		return error;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char **slot = vigil_vec_push(&v);
-		if (!slot || !(*slot = xstrdup(col(st, 0)))) {
-			error = fail(VIGIL_ENOMEM, "out of memory");
-			break;
-		}
-	}
+	while (error == 0 && sqlite3_step(st) == SQLITE_ROW)
+		error = vigil_store__strv_push(&v, col(st, 0));
 	sqlite3_finalize(st);
-	char **end_slot = error == 0 ? vigil_vec_push(&v) : NULL;
-	if (!end_slot) {
-		for (size_t i = 0; i < v.len; i++)
-			free(((char **)v.data)[i]);
-		vigil_vec_free(&v);
-		return error < 0 ? error : fail(VIGIL_ENOMEM, "out of memory");
-	}
-	*end_slot = NULL;
-	*out = v.data;
-	return 0;
-}
-
-static void free_strv(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
+	return vigil_store__strv_finish(out, NULL, &v, error);
 }
 
 /* Inside the transaction of a commit: the history entry and the events. */
@@ -689,106 +593,52 @@ static int commit_history(vigil_store *s, int *changed, const vigil_store_scan *
 			  json_t *vulns_json, vigil_store_events_fn events, void *payload)
 {
 	sqlite3_stmt *st = NULL;
-	json_t *prev = NULL, *counts = NULL;
-	const char **added = NULL, **removed = NULL, **old = NULL;
-	size_t nnew = 0, nold = 0, na = 0, nr = 0;
-	char **tags = NULL;
-	int error, first = 1;
+	vigil_store_diff d;
+	char **tags = NULL, *prev = NULL, *repo = NULL;
+	int error, have_prev = 0;
 	if ((error = prep(s, &st,
 			  "SELECT vulns FROM history WHERE digest=? ORDER BY id DESC LIMIT 1", "s",
 			  sc->digest)) < 0)
 		return error;
 	if (sqlite3_step(st) == SQLITE_ROW) {
-		first = 0;
-		prev = json_loads(col(st, 0) ? col(st, 0) : "[]", 0, NULL);
+		have_prev = 1;
+		prev = vigil_store__strdup(col(st, 0));
 	}
 	sqlite3_finalize(st);
-	if (!first && !json_is_array(prev)) {
-		json_decref(prev);
-		return fail(VIGIL_EFORMAT, "store: damaged history of %s", sc->digest);
-	}
-	while (sc->vulns && sc->vulns[nnew])
-		nnew++;
-	nold = prev ? json_array_size(prev) : 0;
-	old = calloc(nold + 1, sizeof(*old));
-	added = calloc(nnew + 1, sizeof(*added));
-	removed = calloc(nold + 1, sizeof(*removed));
-	if (!old || !added || !removed) {
-		error = fail(VIGIL_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < nold; i++)
-		old[i] = json_string_value(json_array_get(prev, i))
-				 ? json_string_value(json_array_get(prev, i))
-				 : "";
-	vigil_qsort(old, nold, sizeof(*old), cmpstr);
-	/* both sorted: a merge gives the added and removed keys */
-	size_t i = 0, j = 0;
-	while (i < nnew || j < nold) {
-		int c = i == nnew ? 1 : j == nold ? -1 : strcmp(sc->vulns[i], old[j]);
-		if (c < 0)
-			added[na++] = sc->vulns[i++];
-		else if (c > 0)
-			removed[nr++] = old[j++];
+	st = NULL;
+	error = vigil_store__diff(&d, sc, have_prev, prev);
+	free(prev);
+	if (error < 0)
+		return error;
+	*changed = d.changed;
+	if (d.changed) {
+		char *vulns_s = json_dumps(vulns_json, JSON_COMPACT);
+		if (!vulns_s)
+			error = fail(VIGIL_ENOMEM, "out of memory");
 		else
-			i++, j++;
+			error = exec1(s,
+				      "INSERT INTO history(digest, time, db_built, counts, vulns,"
+				      " added, removed) VALUES(?,?,?,?,?,?,?)",
+				      "sisssss", sc->digest, vigil_store__now(), sc->db_built,
+				      d.counts_s, vulns_s, d.added_s, d.removed_s);
+		free(vulns_s);
 	}
-	*changed = first || na || nr;
-	if (!*changed)
-		goto done;
-	counts = json_object();
-	for (int k = 0; counts && k < 6; k++)
-		json_object_set_new(counts, SEVS[k], json_integer(sc->counts[k]));
-	char *counts_s = counts ? json_dumps(counts, JSON_COMPACT) : NULL;
-	char *vulns_s = json_dumps(vulns_json, JSON_COMPACT);
-	json_t *aj = vuln_list(added, na), *rj = vuln_list(removed, nr);
-	char *added_s = aj ? json_dumps(aj, JSON_COMPACT) : NULL;
-	char *removed_s = rj ? json_dumps(rj, JSON_COMPACT) : NULL;
-	json_decref(aj);
-	json_decref(rj);
-	if (!counts_s || !vulns_s || !added_s || !removed_s)
-		error = fail(VIGIL_ENOMEM, "out of memory");
-	else
-		error = exec1(s,
-			      "INSERT INTO history(digest, time, db_built, counts, vulns, added,"
-			      " removed) VALUES(?,?,?,?,?,?,?)",
-			      "sisssss", sc->digest, now_s(), sc->db_built, counts_s, vulns_s,
-			      added_s, removed_s);
-	free(counts_s);
-	free(vulns_s);
-	free(added_s);
-	free(removed_s);
-done:
 	if (error == 0 && events && (error = tags_of(s, &tags, sc->digest)) == 0) {
 		/* a re-evaluation names the image by its stored repository */
-		char *repo = NULL;
 		if (!sc->repository &&
 		    prep(s, &st, "SELECT repository FROM manifests WHERE digest=?", "s",
 			 sc->digest) == 0) {
 			if (sqlite3_step(st) == SQLITE_ROW)
-				repo = xstrdup(col(st, 0));
+				repo = vigil_store__strdup(col(st, 0));
 			sqlite3_finalize(st);
-			st = NULL;
 		}
-		vigil_store_change c = {first,
-					*changed,
-					added,
-					removed,
-					na,
-					nr,
-					(const char *const *)tags,
-					sc->repository ? sc->repository : repo};
-		emit_state e = {s, 0};
-		int rc = events(&c, sc, emit_cb, &e, payload);
-		error = e.error < 0 ? e.error : rc < 0 ? rc : 0;
-		free(repo);
+		error = vigil_store__emit(&d, sc, (const char *const *)tags,
+					  sc->repository ? sc->repository : repo, events, payload,
+					  queue_event, s);
 	}
-	free_strv(tags);
-	json_decref(counts);
-	json_decref(prev);
-	free(old);
-	free(added);
-	free(removed);
+	free(repo);
+	vigil_store__free_strv(tags);
+	vigil_store__diff_free(&d);
 	return error;
 }
 
@@ -798,13 +648,14 @@ int vigil_store_scan_commit(vigil_store *s, int *out_changed, const vigil_store_
 	json_t *vj = NULL;
 	char *vulns_s = NULL;
 	int error, changed = 0;
-	int64_t t = now_s();
+	int64_t t = vigil_store__now();
 	PG(scan_commit(s->pg, out_changed, sc, events, payload));
 	if (out_changed)
 		*out_changed = 0;
 	if (!sc->digest || !vigil_digest_is_sha256(sc->digest))
 		return fail(VIGIL_EINVAL, "store: the image has no sha256 manifest digest");
-	if (!(vj = str_array(sc->vulns)) || !(vulns_s = json_dumps(vj, JSON_COMPACT))) {
+	if (!(vj = vigil_store__str_array(sc->vulns)) ||
+	    !(vulns_s = json_dumps(vj, JSON_COMPACT))) {
 		json_decref(vj);
 		return fail(VIGIL_ENOMEM, "out of memory");
 	}
@@ -898,30 +749,12 @@ int vigil_store_digests(vigil_store *s, char ***out, size_t *n)
 	*out = NULL;
 	*n = 0;
 	pthread_mutex_lock(&s->mu);
-	if ((error = prep(s, &st, "SELECT digest FROM manifests ORDER BY digest", "")) == 0) {
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			char **slot = vigil_vec_push(&v);
-			if (!slot || !(*slot = xstrdup(col(st, 0)))) {
-				if (slot)
-					v.len--;
-				error = fail(VIGIL_ENOMEM, "out of memory");
-				break;
-			}
-		}
-	}
+	if ((error = prep(s, &st, "SELECT digest FROM manifests ORDER BY digest", "")) == 0)
+		while (error == 0 && sqlite3_step(st) == SQLITE_ROW)
+			error = vigil_store__strv_push(&v, col(st, 0));
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->mu);
-	char **endp = error == 0 ? vigil_vec_push(&v) : NULL;
-	if (!endp) {
-		for (size_t i = 0; i < v.len; i++)
-			free(((char **)v.data)[i]);
-		vigil_vec_free(&v);
-		return error < 0 ? error : fail(VIGIL_ENOMEM, "out of memory");
-	}
-	*endp = NULL;
-	*n = v.len - 1;
-	*out = v.data;
-	return 0;
+	return vigil_store__strv_finish(out, n, &v, error);
 }
 
 /* One text column of one row into *out; VIGIL_ENOTFOUND without a row. */
@@ -934,7 +767,7 @@ static int text1(vigil_store *s, char **out, const char *sql, const char *arg, c
 	if ((error = prep(s, &st, sql, "s", arg)) == 0) {
 		if (sqlite3_step(st) != SQLITE_ROW)
 			error = fail(VIGIL_ENOTFOUND, "no %s %.200s", what, arg);
-		else if (!(*out = xstrdup(col(st, 0))))
+		else if (!(*out = vigil_store__strdup(col(st, 0))))
 			error = fail(VIGIL_ENOMEM, "out of memory");
 	}
 	sqlite3_finalize(st);
@@ -959,18 +792,14 @@ int vigil_store_report(vigil_store *s, char **out, const char *digest)
 static json_t *image_obj(vigil_store *s, sqlite3_stmt *st)
 {
 	char **tags = NULL;
-	json_t *counts = json_object(), *o;
-	for (int k = 0; counts && k < 6; k++)
-		json_object_set_new(counts, SEVS[k], json_integer(sqlite3_column_int64(st, 4 + k)));
-	if (tags_of(s, &tags, col(st, 0)) < 0) {
-		json_decref(counts);
+	int64_t counts[6];
+	for (int k = 0; k < 6; k++)
+		counts[k] = sqlite3_column_int64(st, 4 + k);
+	if (tags_of(s, &tags, col(st, 0)) < 0)
 		return NULL;
-	}
-	o = json_pack("{s:s, s:s?, s:o, s:I, s:s?, s:o}", "digest", col(st, 0), "repository",
-		      col(st, 1), "tags", str_array((const char *const *)tags), "scanned_at",
-		      (json_int_t)sqlite3_column_int64(st, 2), "db_built", col(st, 3), "counts",
-		      counts);
-	free_strv(tags);
+	json_t *o = vigil_store__image_obj(col(st, 0), col(st, 1), sqlite3_column_int64(st, 2),
+					   col(st, 3), counts, (const char *const *)tags);
+	vigil_store__free_strv(tags);
 	return o;
 }
 
@@ -989,19 +818,13 @@ int vigil_store_images_json(vigil_store *s, char **out, const vigil_store_filter
 		json_decref(arr);
 		return vigil_store__pg_images_json(s->pg, out, f);
 	}
-	if (f->severity) {
-		for (int k = 0; k < 6; k++)
-			if (!strcasecmp(f->severity, SEVS[k]))
-				sev = k;
-		if (sev < 0) {
-			json_decref(arr);
-			return fail(VIGIL_EINVAL, "unknown severity (CRITICAL, HIGH, MEDIUM, LOW, "
-						  "NEGLIGIBLE, UNKNOWN)");
-		}
+	if (f->severity && (error = vigil_store__severity(&sev, f->severity)) < 0) {
+		json_decref(arr);
+		return error;
 	}
 	char sevclause[48] = "";
 	if (sev >= 0)
-		snprintf(sevclause, sizeof(sevclause), " AND %s>0", SEVCOLS[sev]);
+		snprintf(sevclause, sizeof(sevclause), " AND %s>0", vigil_store__sevcols[sev]);
 	snprintf(sql, sizeof(sql),
 		 "SELECT digest, repository, scanned_at, db_built, critical, high, medium, low,"
 		 " negligible, unknown FROM manifests m WHERE 1%s%s%s%s%s ORDER BY digest LIMIT %d",
@@ -1039,13 +862,13 @@ int vigil_store_images_json(vigil_store *s, char **out, const vigil_store_filter
 			break;
 		}
 		free(lastbuf);
-		lastbuf = xstrdup(col(st, 0));
+		lastbuf = vigil_store__strdup(col(st, 0));
 		json_array_append_new(arr, img);
 		count++;
 	}
 	if (error == 0) {
 		o = json_pack("{s:O, s:s?}", "images", arr, "next", last);
-		error = dump(out, o);
+		error = vigil_store__dump(out, o);
 	}
 done:
 	sqlite3_finalize(st);
@@ -1058,9 +881,10 @@ done:
 int vigil_store_history_json(vigil_store *s, char **out, const char *digest)
 {
 	sqlite3_stmt *st = NULL;
-	json_t *arr = json_array();
+	json_t *arr;
 	int error, rows = 0;
 	PG(history_json(s->pg, out, digest));
+	arr = json_array(); /* after PG(): a PostgreSQL store never frees it */
 	*out = NULL;
 	pthread_mutex_lock(&s->mu);
 	if ((error = prep(s, &st,
@@ -1080,7 +904,8 @@ int vigil_store_history_json(vigil_store *s, char **out, const char *digest)
 	if (!rows)
 		error = fail(VIGIL_ENOTFOUND, "no image %.200s", digest);
 	else
-		error = dump(out, json_pack("{s:s, s:O}", "digest", digest, "history", arr));
+		error = vigil_store__dump(
+			out, json_pack("{s:s, s:O}", "digest", digest, "history", arr));
 done:
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->mu);
@@ -1118,7 +943,8 @@ int vigil_store_vuln_images_json(vigil_store *s, char **out, const char *vuln_id
 				      json_string(col(st, 10) ? col(st, 10) : ""));
 	}
 	if (error == 0)
-		error = dump(out, json_pack("{s:s, s:O}", "id", vuln_id, "images", arr));
+		error = vigil_store__dump(out,
+					  json_pack("{s:s, s:O}", "id", vuln_id, "images", arr));
 done:
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->mu);
@@ -1152,24 +978,20 @@ static int ints1(vigil_store *s, int64_t *out, int n, const char *sql)
 static json_t *vuln_facts(vigil_store *s, const char *id)
 {
 	sqlite3_stmt *st = NULL;
-	json_t *o = json_object();
-	if (o &&
-	    prep(s, &st,
+	json_t *o = NULL;
+	if (prep(s, &st,
 		 "SELECT json_extract(v.value,'$.severity'), json_extract(v.value,'$.title'),"
 		 " json_extract(v.value,'$.known_exploited'), json_extract(v.value,'$.cvss.score')"
 		 " FROM manifests m, json_each(m.report,'$.vulnerabilities') v"
 		 " WHERE m.digest=(SELECT digest FROM vulnindex WHERE vuln=? LIMIT 1)"
 		 " AND json_valid(m.report) AND json_extract(v.value,'$.id')=? LIMIT 1",
 		 "ss", id, id) == 0 &&
-	    sqlite3_step(st) == SQLITE_ROW) {
-		json_object_set_new(o, "severity",
-				    json_string(col(st, 0) ? col(st, 0) : "UNKNOWN"));
-		if (col(st, 1))
-			json_object_set_new(o, "title", json_string(col(st, 1)));
-		json_object_set_new(o, "known_exploited", json_boolean(sqlite3_column_int(st, 2)));
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-			json_object_set_new(o, "cvss", json_real(sqlite3_column_double(st, 3)));
-	}
+	    sqlite3_step(st) == SQLITE_ROW)
+		o = vigil_store__vuln_facts(col(st, 0), col(st, 1), sqlite3_column_int(st, 2),
+					    sqlite3_column_type(st, 3) != SQLITE_NULL,
+					    sqlite3_column_double(st, 3));
+	else
+		o = json_object();
 	sqlite3_finalize(st);
 	return o;
 }
@@ -1180,69 +1002,20 @@ static json_t *vuln_facts(vigil_store *s, const char *id)
 static int trend_of(vigil_store *s, json_t **out, int maxpts)
 {
 	sqlite3_stmt *st = NULL;
-	json_t *latest = json_object(), *pts = json_array();
-	int64_t tot[6] = {0};
+	vigil_store_trend t;
 	int error;
 	*out = NULL;
-	if (!latest || !pts) {
-		error = fail(VIGIL_ENOMEM, "out of memory");
-		goto done;
-	}
+	if ((error = vigil_store__trend_init(&t)) < 0)
+		return error;
 	if ((error = prep(s, &st, "SELECT digest, time, counts FROM history ORDER BY time, id",
-			  "")) < 0)
-		goto done;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *c = json_loads(col(st, 2) ? col(st, 2) : "", 0, NULL), *prev;
-		int64_t t = sqlite3_column_int64(st, 1);
-		if (!json_is_object(c)) {
-			json_decref(c);
-			continue;
-		}
-		if ((prev = json_object_get(latest, col(st, 0))))
-			for (int k = 0; k < 6; k++)
-				tot[k] -= json_integer_value(json_object_get(prev, SEVS[k]));
-		for (int k = 0; k < 6; k++)
-			tot[k] += json_integer_value(json_object_get(c, SEVS[k]));
-		json_object_set_new(latest, col(st, 0), c);
-		json_t *p = json_object(), *last = json_array_get(pts, json_array_size(pts) - 1);
-		json_object_set_new(p, "time", json_integer(t));
-		for (int k = 0; k < 6; k++)
-			json_object_set_new(p, SEVS[k], json_integer(tot[k]));
-		if (last && json_integer_value(json_object_get(last, "time")) == t)
-			json_array_set_new(pts, json_array_size(pts) - 1, p);
-		else
-			json_array_append_new(pts, p);
+			  "")) < 0) {
+		vigil_store__trend_free(&t);
+		return error;
 	}
-	size_t n = json_array_size(pts);
-	if (n > (size_t)maxpts) {
-		/* keep the last point of each of maxpts equal slices of [t0, t1] */
-		int64_t t0 = json_integer_value(json_object_get(json_array_get(pts, 0), "time"));
-		int64_t t1 =
-			json_integer_value(json_object_get(json_array_get(pts, n - 1), "time"));
-		json_t *kept = json_array();
-		int64_t span = t1 - t0 + 1;
-		for (size_t i = 0; kept && i < n; i++) {
-			json_t *p = json_array_get(pts, i), *q = json_array_get(pts, i + 1);
-			int64_t bp = (json_integer_value(json_object_get(p, "time")) - t0) *
-				     maxpts / span;
-			int64_t bq = q ? (json_integer_value(json_object_get(q, "time")) - t0) *
-						     maxpts / span
-				       : -1;
-			if (bp != bq)
-				json_array_append(kept, p);
-		}
-		json_decref(pts);
-		pts = kept;
-	}
-	*out = pts;
-	pts = NULL;
-	if (!*out)
-		error = fail(VIGIL_ENOMEM, "out of memory");
-done:
+	while (sqlite3_step(st) == SQLITE_ROW)
+		vigil_store__trend_add(&t, col(st, 0), sqlite3_column_int64(st, 1), col(st, 2));
 	sqlite3_finalize(st);
-	json_decref(latest);
-	json_decref(pts);
-	return error;
+	return vigil_store__trend_finish(out, &t, maxpts);
 }
 
 /* Sets "vulnerabilities" and "other" of the overview `o` from one pass over every
@@ -1250,14 +1023,11 @@ done:
 static int findings_pass(vigil_store *s, json_t *o, json_t **kev_out)
 {
 	sqlite3_stmt *st = NULL;
-	json_t *kev = json_object(), *ids = json_object();
-	int64_t findings = 0, fixable = 0, kevf = 0, kevimg = 0, other[3] = {0};
+	vigil_store_findings f;
 	int error, rc;
 	*kev_out = NULL;
-	if (!kev || !ids) {
-		error = fail(VIGIL_ENOMEM, "out of memory");
-		goto done;
-	}
+	if ((error = vigil_store__findings_init(&f)) < 0)
+		return error;
 	if ((error = prep(s, &st,
 			  "SELECT m.digest, count(v.key),"
 			  " total(json_extract(v.value,'$.status')='fixed'),"
@@ -1272,65 +1042,29 @@ static int findings_pass(vigil_store *s, json_t *o, json_t **kev_out)
 			  "")) < 0)
 		goto done;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t k = sqlite3_column_int64(st, 3);
-		findings += sqlite3_column_int64(st, 1);
-		fixable += sqlite3_column_int64(st, 2);
-		kevf += k;
+		int64_t other[3];
 		for (int i = 0; i < 3; i++)
-			other[i] += sqlite3_column_int64(st, 5 + i);
-		if (k > 0) {
-			kevimg++;
-			json_object_set_new(kev, col(st, 0), json_integer(k));
-		}
-		for (const char *p = col(st, 4); p && *p;) {
-			size_t n = strcspn(p, "\t");
-			char id[256];
-			snprintf(id, sizeof(id), "%.*s", (int)(n < 255 ? n : 255), p);
-			json_object_set_new(ids, id, json_true());
-			p += n + (p[n] == '\t');
-		}
+			other[i] = sqlite3_column_int64(st, 5 + i);
+		vigil_store__findings_add(&f, col(st, 0), sqlite3_column_int64(st, 1),
+					  sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+					  col(st, 4), other);
 	}
 	if (rc != SQLITE_DONE) {
 		error = sqlfail(s, "reports");
 		goto done;
 	}
-	json_object_set_new(
-		o, "vulnerabilities",
-		json_pack("{s:I, s:I, s:I, s:I, s:I}", "findings", (json_int_t)findings, "fixable",
-			  (json_int_t)fixable, "kev_findings", (json_int_t)kevf, "kev_ids",
-			  (json_int_t)json_object_size(ids), "kev_images", (json_int_t)kevimg));
-	json_object_set_new(o, "other",
-			    json_pack("{s:I, s:I, s:I}", "secrets", (json_int_t)other[0], "malware",
-				      (json_int_t)other[1], "misconfigurations",
-				      (json_int_t)other[2]));
-	*kev_out = kev;
-	kev = NULL;
+	error = vigil_store__findings_finish(o, kev_out, &f);
 done:
 	sqlite3_finalize(st);
-	json_decref(kev);
-	json_decref(ids);
+	vigil_store__findings_free(&f);
 	return error;
-}
-
-typedef struct risk_row {
-	char digest[80];
-	int64_t k[6]; /* KEV, CRITICAL, HIGH, MEDIUM, LOW, NEGLIGIBLE + UNKNOWN */
-} risk_row;
-
-static int risk_cmp(const void *a, const void *b)
-{
-	const risk_row *x = a, *y = b;
-	for (int i = 0; i < 6; i++)
-		if (x->k[i] != y->k[i])
-			return x->k[i] > y->k[i] ? -1 : 1;
-	return strcmp(x->digest, y->digest);
 }
 
 /* Appends the `top` riskiest images (image objects with "kev") to `risk`. */
 static int riskiest(vigil_store *s, json_t *risk, json_t *kev, int top)
 {
 	sqlite3_stmt *st = NULL;
-	vigil_vec v = VIGIL_VEC_INIT(risk_row);
+	vigil_vec v = VIGIL_VEC_INIT(vigil_store_risk_row);
 	int error, rc;
 	if ((error = prep(s, &st,
 			  "SELECT digest, critical, high, medium, low, negligible + unknown"
@@ -1338,15 +1072,11 @@ static int riskiest(vigil_store *s, json_t *risk, json_t *kev, int top)
 			  "")) < 0)
 		return error;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		risk_row *r = vigil_vec_push(&v);
-		if (!r) {
-			error = fail(VIGIL_ENOMEM, "out of memory");
+		int64_t c[5];
+		for (int i = 0; i < 5; i++)
+			c[i] = sqlite3_column_int64(st, 1 + i);
+		if ((error = vigil_store__risk_push(&v, col(st, 0), kev, c)) < 0)
 			goto done;
-		}
-		snprintf(r->digest, sizeof(r->digest), "%s", col(st, 0) ? col(st, 0) : "");
-		r->k[0] = json_integer_value(json_object_get(kev, r->digest));
-		for (int i = 1; i < 6; i++)
-			r->k[i] = sqlite3_column_int64(st, i);
 	}
 	if (rc != SQLITE_DONE) {
 		error = sqlfail(s, "manifests");
@@ -1354,10 +1084,9 @@ static int riskiest(vigil_store *s, json_t *risk, json_t *kev, int top)
 	}
 	sqlite3_finalize(st);
 	st = NULL;
-	if (v.len)
-		qsort(v.data, v.len, sizeof(risk_row), risk_cmp);
+	vigil_store__risk_sort(&v);
 	for (size_t i = 0; i < v.len && i < (size_t)top; i++) {
-		const risk_row *r = &VIGIL_VEC_AT(&v, risk_row, i);
+		const vigil_store_risk_row *r = &VIGIL_VEC_AT(&v, vigil_store_risk_row, i);
 		if ((error = prep(s, &st,
 				  "SELECT digest, repository, scanned_at, db_built, critical, high,"
 				  " medium, low, negligible, unknown FROM manifests WHERE digest=?",
@@ -1383,11 +1112,7 @@ done:
 
 int vigil_store_overview_json(vigil_store *s, char **out, int top)
 {
-	/* not in the PostgreSQL backend yet (docs/postgres.md) */
-	if (s->pg) {
-		*out = NULL;
-		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
-	}
+	PG(overview_json(s->pg, out, top));
 	sqlite3_stmt *st = NULL;
 	json_t *o = json_object(), *sev = json_object(), *risk = json_array(), *wide = json_array(),
 	       *trend = NULL, *kev = NULL;
@@ -1420,7 +1145,7 @@ int vigil_store_overview_json(vigil_store *s, char **out, int top)
 			   " total(negligible), total(unknown) FROM manifests")) < 0)
 		goto done;
 	for (int k = 0; k < 6; k++)
-		json_object_set_new(sev, SEVS[k], json_integer(v[k]));
+		json_object_set_new(sev, vigil_store__sevs[k], json_integer(v[k]));
 	json_object_set(o, "severity", sev);
 	/* one pass over the reports (SQLite's JSON functions): per image the findings, the
 	 * fixable and KEV-listed ones, the KEV ids, the other kinds */
@@ -1459,8 +1184,8 @@ int vigil_store_overview_json(vigil_store *s, char **out, int top)
 	if ((error = trend_of(s, &trend, 120)) < 0)
 		goto done;
 	json_object_set_new(o, "trend", trend);
-	json_object_set_new(o, "time", json_integer(now_s()));
-	error = dump(out, o);
+	json_object_set_new(o, "time", json_integer(vigil_store__now()));
+	error = vigil_store__dump(out, o);
 	o = NULL;
 done:
 	sqlite3_finalize(st);
@@ -1475,12 +1200,7 @@ done:
 
 int vigil_store_generation(vigil_store *s, char *out, size_t outlen)
 {
-	/* not in the PostgreSQL backend yet (docs/postgres.md) */
-	if (s->pg) {
-		if (outlen)
-			out[0] = '\0';
-		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
-	}
+	PG(generation(s->pg, out, outlen));
 	sqlite3_stmt *st = NULL;
 	int error;
 	pthread_mutex_lock(&s->mu);
@@ -1504,11 +1224,7 @@ int vigil_store_generation(vigil_store *s, char *out, size_t outlen)
 
 int vigil_store_image_json(vigil_store *s, char **out, const char *digest)
 {
-	/* not in the PostgreSQL backend yet (docs/postgres.md) */
-	if (s->pg) {
-		*out = NULL;
-		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
-	}
+	PG(image_json(s->pg, out, digest));
 	sqlite3_stmt *st = NULL;
 	int error;
 	*out = NULL;
@@ -1520,7 +1236,7 @@ int vigil_store_image_json(vigil_store *s, char **out, const char *digest)
 		if (sqlite3_step(st) != SQLITE_ROW)
 			error = fail(VIGIL_ENOTFOUND, "no image %.200s", digest);
 		else
-			error = dump(out, image_obj(s, st));
+			error = vigil_store__dump(out, image_obj(s, st));
 	}
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->mu);
@@ -1529,11 +1245,7 @@ int vigil_store_image_json(vigil_store *s, char **out, const char *digest)
 
 int vigil_store_vuln_detail_json(vigil_store *s, char **out, const char *vuln_id, int limit)
 {
-	/* not in the PostgreSQL backend yet (docs/postgres.md) */
-	if (s->pg) {
-		*out = NULL;
-		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
-	}
+	PG(vuln_detail_json(s->pg, out, vuln_id, limit));
 	sqlite3_stmt *st = NULL;
 	json_t *arr = json_array(), *facts = NULL;
 	int error;
@@ -1555,41 +1267,10 @@ int vigil_store_vuln_detail_json(vigil_store *s, char **out, const char *vuln_id
 		     " (SELECT digest FROM vulnindex WHERE vuln=?1) ORDER BY m.digest LIMIT ?2",
 		     "si", vuln_id, (int64_t)(limit < 1 ? 200 : limit))) < 0)
 		goto done;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		json_t *img = image_obj(s, st),
-		       *fs = json_loads(col(st, 10) ? col(st, 10) : "[]", 0, NULL), *f;
-		size_t i;
-		if (!img || !json_is_array(fs)) {
-			json_decref(img);
-			json_decref(fs);
-			error = fail(VIGIL_ENOMEM, "out of memory");
+	while (sqlite3_step(st) == SQLITE_ROW)
+		if ((error = vigil_store__vuln_detail_add(arr, &facts, image_obj(s, st),
+							  col(st, 10))) < 0)
 			goto done;
-		}
-		json_t *findings = json_array();
-		json_array_foreach(fs, i, f)
-		{
-			json_t *pkg = json_object_get(f, "package");
-			json_array_append_new(
-				findings, json_pack("{s:O?, s:O?, s:O?, s:O?, s:O?}", "package",
-						    json_object_get(pkg, "name"), "version",
-						    json_object_get(pkg, "version"), "status",
-						    json_object_get(f, "status"), "fixed_version",
-						    json_object_get(f, "fixed_version"), "layer",
-						    json_object_get(f, "layer")));
-			if (!facts)
-				facts = json_pack("{s:O?, s:O?, s:O?, s:O?, s:O?, s:O?, s:O?}",
-						  "title", json_object_get(f, "title"), "severity",
-						  json_object_get(f, "severity"), "cvss",
-						  json_object_get(f, "cvss"), "known_exploited",
-						  json_object_get(f, "known_exploited"), "aliases",
-						  json_object_get(f, "aliases"), "references",
-						  json_object_get(f, "references"), "feeds",
-						  json_object_get(f, "feeds"));
-		}
-		json_decref(fs);
-		json_object_set_new(img, "findings", findings);
-		json_array_append_new(arr, img);
-	}
 	sqlite3_finalize(st);
 	st = NULL;
 	if (!json_array_size(arr)) {
@@ -1604,12 +1285,7 @@ int vigil_store_vuln_detail_json(vigil_store *s, char **out, const char *vuln_id
 		total = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
 	st = NULL;
-	json_t *o = facts ? facts : json_object();
-	facts = NULL;
-	json_object_set_new(o, "id", json_string(vuln_id));
-	json_object_set_new(o, "images_total", json_integer(total));
-	json_object_set(o, "images", arr);
-	error = dump(out, o);
+	error = vigil_store__vuln_detail_dump(out, &facts, vuln_id, total, arr);
 done:
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->mu);
@@ -1620,11 +1296,7 @@ done:
 
 int vigil_store_scan_targets_json(vigil_store *s, char **out)
 {
-	/* not in the PostgreSQL backend yet (docs/postgres.md) */
-	if (s->pg) {
-		*out = NULL;
-		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
-	}
+	PG(scan_targets_json(s->pg, out));
 	sqlite3_stmt *st = NULL;
 	json_t *arr = json_array();
 	int error;
@@ -1641,7 +1313,7 @@ int vigil_store_scan_targets_json(vigil_store *s, char **out)
 						     col(st, 0), "repository", col(st, 1), "digest",
 						     col(st, 2), "status", col(st, 3), "updated",
 						     (json_int_t)sqlite3_column_int64(st, 4)));
-	error = arr ? dump(out, json_pack("{s:O}", "targets", arr))
+	error = arr ? vigil_store__dump(out, json_pack("{s:O}", "targets", arr))
 		    : fail(VIGIL_ENOMEM, "out of memory");
 done:
 	sqlite3_finalize(st);
@@ -1659,7 +1331,7 @@ int vigil_store_webhook_add(vigil_store *s, int64_t *out, const char *url, const
 	PG(webhook_add(s->pg, out, url, events, secret));
 	pthread_mutex_lock(&s->mu);
 	error = exec1(s, "INSERT INTO webhooks(url, events, secret, created) VALUES(?,?,?,?)",
-		      "sssi", url, events, secret, now_s());
+		      "sssi", url, events, secret, vigil_store__now());
 	*out = error < 0 ? 0 : sqlite3_last_insert_rowid(s->db);
 	pthread_mutex_unlock(&s->mu);
 	return error;
@@ -1681,7 +1353,7 @@ int vigil_store_webhooks_json(vigil_store *s, char **out)
 					       (json_int_t)sqlite3_column_int64(st, 0), "url",
 					       col(st, 1), "events", col(st, 2), "created",
 					       (json_int_t)sqlite3_column_int64(st, 3)));
-		error = dump(out, json_pack("{s:O}", "webhooks", arr));
+		error = vigil_store__dump(out, json_pack("{s:O}", "webhooks", arr));
 	}
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->mu);
@@ -1735,7 +1407,7 @@ int vigil_store_deliveries_json(vigil_store *s, char **out, int64_t webhook_id)
 					       "last_error", col(st, 5), "created",
 					       (json_int_t)sqlite3_column_int64(st, 6), "updated",
 					       (json_int_t)sqlite3_column_int64(st, 7)));
-		error = dump(out, json_pack("{s:O}", "deliveries", arr));
+		error = vigil_store__dump(out, json_pack("{s:O}", "deliveries", arr));
 	}
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->mu);
@@ -1766,10 +1438,10 @@ int vigil_store_delivery_next(vigil_store *s, vigil_store_delivery *out, int64_t
 			  "i", now)) == 0 &&
 	    sqlite3_step(st) == SQLITE_ROW) {
 		out->id = sqlite3_column_int64(st, 0);
-		out->url = xstrdup(col(st, 1));
-		out->secret = xstrdup(col(st, 2));
-		out->event = xstrdup(col(st, 3));
-		out->body = xstrdup(col(st, 4));
+		out->url = vigil_store__strdup(col(st, 1));
+		out->secret = vigil_store__strdup(col(st, 2));
+		out->event = vigil_store__strdup(col(st, 3));
+		out->body = vigil_store__strdup(col(st, 4));
 		out->attempts = sqlite3_column_int(st, 5);
 		found = 1;
 		if (!out->url || !out->secret || !out->event || !out->body)
@@ -1795,7 +1467,7 @@ int vigil_store_delivery_result(vigil_store *s, int64_t id, int ok, int code, co
 		      ok	? "done"
 		      : next_at ? "pending"
 				: "failed",
-		      (int64_t)code, error_msg, next_at, now_s(), id);
+		      (int64_t)code, error_msg, next_at, vigil_store__now(), id);
 	pthread_mutex_unlock(&s->mu);
 	return error;
 }
@@ -1816,7 +1488,8 @@ int vigil_store_stats_get(vigil_store *s, vigil_store_stats *out)
 	PG(stats(s->pg, out));
 	memset(out, 0, sizeof(*out));
 	pthread_mutex_lock(&s->mu);
-	if ((error = prep(s, &st, SQL, "i", now_s())) == 0 && sqlite3_step(st) == SQLITE_ROW) {
+	if ((error = prep(s, &st, SQL, "i", vigil_store__now())) == 0 &&
+	    sqlite3_step(st) == SQLITE_ROW) {
 		int64_t *v[] = {&out->queued,
 				&out->running,
 				&out->done,
@@ -1838,19 +1511,15 @@ int vigil_store_stats_get(vigil_store *s, vigil_store_stats *out)
 
 int vigil_store_admission_add(vigil_store *s, int64_t *out, const vigil_store_admission *a)
 {
-	/* not in the PostgreSQL backend yet (docs/postgres.md) */
-	if (s->pg) {
-		*out = 0;
-		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
-	}
+	PG(admission_add(s->pg, out, a));
 	int error;
 	pthread_mutex_lock(&s->mu);
 	error = exec1(s,
 		      "INSERT INTO admissions(time, uid, kind, namespace, name, operation, user,"
 		      " dry_run, allowed, message, detail) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
-		      "issssssiiss", now_s(), a->uid, a->kind, a->namespace, a->name, a->operation,
-		      a->user, (int64_t)(a->dry_run != 0), (int64_t)(a->allowed != 0), a->message,
-		      a->detail);
+		      "issssssiiss", vigil_store__now(), a->uid, a->kind, a->namespace, a->name,
+		      a->operation, a->user, (int64_t)(a->dry_run != 0), (int64_t)(a->allowed != 0),
+		      a->message, a->detail);
 	if (error == 0 && out)
 		*out = sqlite3_last_insert_rowid(s->db);
 	pthread_mutex_unlock(&s->mu);
@@ -1859,11 +1528,7 @@ int vigil_store_admission_add(vigil_store *s, int64_t *out, const vigil_store_ad
 
 int vigil_store_admissions_json(vigil_store *s, char **out, const vigil_store_admission_filter *f)
 {
-	/* not in the PostgreSQL backend yet (docs/postgres.md) */
-	if (s->pg) {
-		*out = NULL;
-		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
-	}
+	PG(admissions_json(s->pg, out, f));
 	sqlite3_stmt *st = NULL;
 	json_t *arr = json_array();
 	int64_t last = 0;
@@ -1877,27 +1542,17 @@ int vigil_store_admissions_json(vigil_store *s, char **out, const vigil_store_ad
 			  "siii", f->namespace, (int64_t)f->allowed, f->before,
 			  (int64_t)f->limit)) == 0) {
 		while (arr && sqlite3_step(st) == SQLITE_ROW) {
-			json_t *detail = NULL;
-			const char *d = col(st, 11);
-			if (d)
-				detail = json_loads(d, 0, NULL);
 			last = sqlite3_column_int64(st, 0);
 			n++;
-			json_t *o = json_pack(
-				"{s:I, s:I, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:b, s:b, s:s?}",
-				"id", (json_int_t)last, "time",
-				(json_int_t)sqlite3_column_int64(st, 1), "uid", col(st, 2), "kind",
-				col(st, 3), "namespace", col(st, 4), "name", col(st, 5),
-				"operation", col(st, 6), "user", col(st, 7), "dry_run",
-				sqlite3_column_int(st, 8), "allowed", sqlite3_column_int(st, 9),
-				"message", col(st, 10));
-			if (o && json_is_object(detail))
-				json_object_update(o, detail);
-			json_decref(detail);
-			json_array_append_new(arr, o);
+			json_array_append_new(
+				arr, vigil_store__admission_obj(
+					     last, sqlite3_column_int64(st, 1), col(st, 2),
+					     col(st, 3), col(st, 4), col(st, 5), col(st, 6),
+					     col(st, 7), sqlite3_column_int(st, 8),
+					     sqlite3_column_int(st, 9), col(st, 10), col(st, 11)));
 		}
-		error = dump(out,
-			     json_pack("{s:O, s:o}", "admissions", arr, "next",
+		error = vigil_store__dump(
+			out, json_pack("{s:O, s:o}", "admissions", arr, "next",
 				       n == f->limit && n > 0 ? json_integer(last) : json_null()));
 	}
 	sqlite3_finalize(st);
@@ -1908,11 +1563,7 @@ int vigil_store_admissions_json(vigil_store *s, char **out, const vigil_store_ad
 
 int vigil_store_job_status(vigil_store *s, char out[16], int64_t id)
 {
-	/* not in the PostgreSQL backend yet (docs/postgres.md) */
-	if (s->pg) {
-		out[0] = '\0';
-		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
-	}
+	PG(job_status(s->pg, out, id));
 	sqlite3_stmt *st = NULL;
 	int error;
 	out[0] = '\0';
@@ -1930,10 +1581,7 @@ int vigil_store_job_status(vigil_store *s, char out[16], int64_t id)
 
 int vigil_store_has_report(vigil_store *s, const char *digest)
 {
-	/* not in the PostgreSQL backend yet (docs/postgres.md) */
-	if (s->pg) {
-		return fail(VIGIL_EINVAL, "store: %s: not available with PostgreSQL yet", __func__);
-	}
+	PG(has_report(s->pg, digest));
 	sqlite3_stmt *st = NULL;
 	int error;
 	pthread_mutex_lock(&s->mu);
@@ -1942,6 +1590,12 @@ int vigil_store_has_report(vigil_store *s, const char *digest)
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->mu);
 	return error;
+}
+
+int vigil_store_on_job(vigil_store *s, void (*fn)(void *payload), void *payload)
+{
+	PG(on_job(s->pg, fn, payload));
+	return 0;
 }
 
 /* ---- runtime alerts (vigil watch --serve) ----------------------------------------------- */
@@ -1969,7 +1623,7 @@ int vigil_store_runtime_event_add(vigil_store *s, int64_t *out, const char *rule
 			s,
 			"INSERT INTO runtime_events(received, rule, priority, container, body)"
 			" VALUES(?,?,?,?,?)",
-			"issss", now_s(), rule, priority, container, body);
+			"issss", vigil_store__now(), rule, priority, container, body);
 	if (error == 0 && out)
 		*out = sqlite3_last_insert_rowid(s->db);
 	pthread_mutex_unlock(&s->mu);
@@ -2004,8 +1658,8 @@ int vigil_store_runtime_events_json(vigil_store *s, char **out, const vigil_stor
 					       "received", (json_int_t)sqlite3_column_int64(st, 1),
 					       "alert", alert ? alert : json_null()));
 		}
-		error = dump(out,
-			     json_pack("{s:O, s:o}", "events", arr, "next",
+		error = vigil_store__dump(
+			out, json_pack("{s:O, s:o}", "events", arr, "next",
 				       n == f->limit && n > 0 ? json_integer(last) : json_null()));
 	}
 	sqlite3_finalize(st);
@@ -2040,7 +1694,7 @@ int vigil_store_layer_get(vigil_store *s, const char *key, uint8_t **data, size_
 	sqlite3_finalize(st);
 	st = NULL;
 	if (error == 1 && prep(s, &st, "UPDATE layer_cache SET used=?, hits=hits+1 WHERE key=?",
-			       "is", now_s(), key) == 0)
+			       "is", vigil_store__now(), key) == 0)
 		sqlite3_step(st);
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->mu);
@@ -2065,7 +1719,7 @@ int vigil_store_layer_put(vigil_store *s, const char *key, const char *diff_id, 
 		if ((error = prep(s, &st,
 				  "INSERT OR REPLACE INTO layer_cache(key, diff_id, size, used,"
 				  " hits, data) VALUES(?, ?, ?, ?, 0, ?)",
-				  "ssii", key, diff_id, (int64_t)len, now_s())) == 0) {
+				  "ssii", key, diff_id, (int64_t)len, vigil_store__now())) == 0) {
 			if (sqlite3_bind_blob(st, 5, data, (int)len, SQLITE_STATIC) != SQLITE_OK ||
 			    sqlite3_step(st) != SQLITE_DONE)
 				error = sqlfail(s, "layer cache insert");
@@ -2152,7 +1806,7 @@ int vigil_store_registry_add(vigil_store *s, int64_t *out, const char *url,
 	error = exec1(s,
 		      "INSERT INTO registries(url, repositories, username, password, created)"
 		      " VALUES(?,?,?,?,?)",
-		      "ssssi", url, repositories, username, password, now_s());
+		      "ssssi", url, repositories, username, password, vigil_store__now());
 	*out = error < 0 ? 0 : sqlite3_last_insert_rowid(s->db);
 	pthread_mutex_unlock(&s->mu);
 	return error;
@@ -2178,7 +1832,7 @@ int vigil_store_registries_json(vigil_store *s, char **out)
 					       col(st, 1), "repositories", col(st, 2),
 					       "credentials", sqlite3_column_int(st, 3), "created",
 					       (json_int_t)sqlite3_column_int64(st, 4)));
-		error = dump(out, json_pack("{s:O}", "registries", arr));
+		error = vigil_store__dump(out, json_pack("{s:O}", "registries", arr));
 	}
 	sqlite3_finalize(st);
 	pthread_mutex_unlock(&s->mu);
@@ -2239,10 +1893,10 @@ int vigil_store_registries(vigil_store *s, vigil_store_registry **out, size_t *n
 			vigil_store_registry *r = &v[(*n)++];
 			memset(r, 0, sizeof(*r));
 			r->id = sqlite3_column_int64(st, 0);
-			r->url = xstrdup(col(st, 1));
-			r->repositories = xstrdup(col(st, 2));
-			r->username = xstrdup(col(st, 3));
-			r->password = xstrdup(col(st, 4));
+			r->url = vigil_store__strdup(col(st, 1));
+			r->repositories = vigil_store__strdup(col(st, 2));
+			r->username = vigil_store__strdup(col(st, 3));
+			r->password = vigil_store__strdup(col(st, 4));
 			if (!r->url || !r->repositories)
 				error = fail(VIGIL_ENOMEM, "out of memory");
 		}
@@ -2276,7 +1930,7 @@ int vigil_store_poll_seen(vigil_store *s, int64_t *out, const char *registry,
 				  !strcmp(col(st, 0), digest));
 		sqlite3_finalize(st);
 		if (error == 0 && fresh) {
-			int64_t t = now_s();
+			int64_t t = vigil_store__now();
 			error = exec1(
 				s,
 				"INSERT INTO jobs(kind, ref, repository, tag, status, created,"

@@ -15,8 +15,10 @@
  * One connection per store behind one mutex (the maintenance thread and the advisory
  * locks have their own). The only other file with SQL in it is store.c.
  */
+#include <errno.h>
 #include <jansson.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -35,6 +37,7 @@
 #define LOCK_MIGRATE 0x76696731 /* advisory lock key of the migrations */
 #define DELIVERY_HOLD 120	/* seconds a claimed delivery is hidden from others */
 #define MAX_PARAMS 32
+#define JOB_CHANNEL "vigil_jobs" /* NOTIFY'd in the transaction that queues a job */
 
 struct vigil_store_pg {
 	PGconn *conn;
@@ -51,11 +54,12 @@ struct vigil_store_pg {
 	PGconn *lconn;
 	pthread_mutex_t lmu;
 	char *url;
+	/* LISTEN on JOB_CHANNEL: its own connection and thread, calling on_job */
+	pthread_t listener;
+	int listener_started;
+	void (*on_job)(void *payload);
+	void *on_job_payload;
 };
-
-static const char *const SEVS[6] = {"CRITICAL", "HIGH", "MEDIUM", "LOW", "NEGLIGIBLE", "UNKNOWN"};
-static const char *const SEVCOLS[6] = {"critical", "high",	 "medium",
-				       "low",	   "negligible", "unknown"};
 
 /* Version N is MIGRATIONS[N-1]; never edit one that shipped, append a new one. */
 static const char *const MIGRATIONS[] = {
@@ -104,22 +108,19 @@ static const char *const MIGRATIONS[] = {
 	" repositories text NOT NULL, username text, password text, created bigint NOT NULL);"
 	"CREATE TABLE polled(registry text NOT NULL, repository text NOT NULL, tag text NOT NULL,"
 	" digest text NOT NULL, seen bigint NOT NULL, PRIMARY KEY(registry, repository, tag));",
+	/* 4: the admission webhook's decisions (docs/admission.md) */
+	"CREATE TABLE admissions(id bigserial PRIMARY KEY, time bigint NOT NULL,"
+	" uid text NOT NULL, kind text, namespace text, name text, operation text,"
+	" username text, dry_run integer NOT NULL, allowed integer NOT NULL, message text,"
+	" detail text);"
+	"CREATE INDEX admissions_ns ON admissions(namespace, id);",
 };
 #define NMIGRATIONS ((int)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))
 
-static const char *const TABLES[] = {"manifests",  "tags",     "history",	   "pkgindex",
-				     "vulnindex",  "jobs",     "tokens",	   "webhooks",
-				     "deliveries", "counters", "schema_migrations"};
-
-static int64_t now_s(void)
-{
-	return (int64_t)time(NULL);
-}
-
-static char *xstrdup(const char *p)
-{
-	return p ? strdup(p) : NULL;
-}
+static const char *const TABLES[] = {
+	"manifests", "tags",	  "history",	"pkgindex", "vulnindex",	 "jobs",
+	"tokens",    "webhooks",  "deliveries", "counters", "schema_migrations", "registries",
+	"polled",    "admissions"};
 
 static void quiet(void *arg, const char *msg)
 {
@@ -242,16 +243,6 @@ static int end(vigil_store_pg *p, int error)
 	return e < 0 ? e : error;
 }
 
-static int dump(char **out, json_t *v)
-{
-	*out = NULL;
-	if (!v)
-		return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
-	*out = json_dumps(v, JSON_COMPACT);
-	json_decref(v);
-	return *out ? 0 : vigil_store__fail(VIGIL_ENOMEM, "out of memory");
-}
-
 /* Runs `call` with the store's connection under its mutex; when the connection was lost,
  * waits a second, reconnects and runs it again, up to RETRIES times. Every operation is
  * one statement or one transaction, so running it again is safe. */
@@ -307,7 +298,7 @@ static int migrate(vigil_store_pg *p)
 		PQclear(m);
 		if (error == 0 &&
 		    ex(p, "INSERT INTO schema_migrations(version, applied) VALUES($1, $2)", "ii",
-		       (int64_t)v, now_s()) < 0)
+		       (int64_t)v, vigil_store__now()) < 0)
 			error = VIGIL_EIO;
 		error = end(p, error);
 	}
@@ -355,13 +346,14 @@ void vigil_store__pg_free(vigil_store_pg *p)
 {
 	if (!p)
 		return;
-	if (p->maint_started) {
-		pthread_mutex_lock(&p->mmu);
-		p->stop = 1;
-		pthread_cond_broadcast(&p->mcv);
-		pthread_mutex_unlock(&p->mmu);
+	pthread_mutex_lock(&p->mmu);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->mcv);
+	pthread_mutex_unlock(&p->mmu);
+	if (p->maint_started)
 		pthread_join(p->maint, NULL);
-	}
+	if (p->listener_started)
+		pthread_join(p->listener, NULL);
 	PQfinish(p->conn);
 	PQfinish(p->lconn);
 	pthread_mutex_destroy(&p->mu);
@@ -448,7 +440,7 @@ int vigil_store__pg_lock(vigil_store_pg *p, int64_t key, int take)
 
 static void maintain(vigil_store_pg *p, PGconn *c, const vigil_store_tuning *t)
 {
-	int64_t now = now_s();
+	int64_t now = vigil_store__now();
 	char a[24], b[24], d[24];
 	const char *hb[3] = {a, p->owner, NULL};
 	PGresult *r;
@@ -529,7 +521,7 @@ static int token_add_(vigil_store_pg *p, const char *name, const char *hash, uns
 		   "INSERT INTO tokens(name, hash, scopes, created) VALUES($1,$2,$3,$4)"
 		   " ON CONFLICT(name) DO UPDATE SET hash=excluded.hash, scopes=excluded.scopes,"
 		   " created=excluded.created",
-		   "ssii", name, hash, (int64_t)scopes, now_s());
+		   "ssii", name, hash, (int64_t)scopes, vigil_store__now());
 	return e < 0 ? e : 0;
 }
 
@@ -602,7 +594,7 @@ static int job_add_(vigil_store_pg *p, int64_t *out, const char *kind, const cha
 		    const char *repository, const char *tag)
 {
 	const char *dedupe = !strcmp(kind, "scan") ? ref_digest(ref) : NULL;
-	int64_t t = now_s();
+	int64_t t = vigil_store__now();
 	int error = begin(p), known = 0;
 	PGresult *r = NULL;
 	if (error < 0)
@@ -622,6 +614,9 @@ static int job_add_(vigil_store_pg *p, int64_t *out, const char *kind, const cha
 		else
 			*out = ival(r, 0, 0);
 		PQclear(r);
+		/* delivered at commit to every process LISTENing (vigil_store_on_job) */
+		if (error == 0 && ex(p, "NOTIFY " JOB_CHANNEL, "") < 0)
+			error = VIGIL_EIO;
 	}
 	return end(p, error);
 }
@@ -635,7 +630,7 @@ int vigil_store__pg_job_add(vigil_store_pg *p, int64_t *out, const char *kind, c
 
 static int job_claim_(vigil_store_pg *p, vigil_store_job *out, unsigned lease)
 {
-	int64_t t = now_s();
+	int64_t t = vigil_store__now();
 	PGresult *r = q(p,
 			"UPDATE jobs SET status='running', attempts=attempts+1, owner=$1,"
 			" lease_until=$2::bigint+$3::bigint, updated=$2::bigint"
@@ -648,10 +643,10 @@ static int job_claim_(vigil_store_pg *p, vigil_store_job *out, unsigned lease)
 		return VIGIL_EIO;
 	if (PQntuples(r) == 1) {
 		out->id = ival(r, 0, 0);
-		out->kind = xstrdup(val(r, 0, 1));
-		out->ref = xstrdup(val(r, 0, 2));
-		out->repository = xstrdup(val(r, 0, 3));
-		out->tag = xstrdup(val(r, 0, 4));
+		out->kind = vigil_store__strdup(val(r, 0, 1));
+		out->ref = vigil_store__strdup(val(r, 0, 2));
+		out->repository = vigil_store__strdup(val(r, 0, 3));
+		out->tag = vigil_store__strdup(val(r, 0, 4));
 		out->attempts = (int)ival(r, 0, 5);
 		found = 1;
 	}
@@ -681,7 +676,8 @@ static int job_finish_(vigil_store_pg *p, int64_t id, const char *digest, const 
 	int n = ex(p,
 		   "UPDATE jobs SET status=$1, digest=$2, error=$3, updated=$4, owner=NULL,"
 		   " lease_until=NULL WHERE id=$5 AND status='running' AND owner=$6",
-		   "sssiis", msg ? "failed" : "done", digest, msg, now_s(), id, p->owner);
+		   "sssiis", msg ? "failed" : "done", digest, msg, vigil_store__now(), id,
+		   p->owner);
 	if (n < 0)
 		return n;
 	return n == 1 ? 0
@@ -725,7 +721,7 @@ static int job_json_(vigil_store_pg *p, char **out, int64_t id)
 			json_object_set_new(o, "report", rep);
 	}
 	PQclear(r);
-	return dump(out, o);
+	return vigil_store__dump(out, o);
 }
 
 int vigil_store__pg_job_json(vigil_store_pg *p, char **out, int64_t id)
@@ -736,56 +732,14 @@ int vigil_store__pg_job_json(vigil_store_pg *p, char **out, int64_t id)
 
 /* ---- scans and history ----------------------------------------------------------------- */
 
-static json_t *str_array(const char *const *v)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; a && v && v[i]; i++)
-		json_array_append_new(a, json_string(v[i]));
-	return a;
-}
-
-static json_t *vuln_list(const char *const *keys, size_t n)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; a && i < n; i++) {
-		const char *tab = strchr(keys[i], '\t');
-		json_t *o = tab ? json_pack("{s:s%, s:s}", "id", keys[i], (size_t)(tab - keys[i]),
-					    "package", tab + 1)
-				: json_pack("{s:s, s:n}", "id", keys[i], "package");
-		json_array_append_new(a, o);
-	}
-	return a;
-}
-
-static int cmpstr(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-static void free_strv(char **v)
-{
-	for (size_t i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* The rows' first column as a NULL-terminated array into *out. */
 static int strv_of(char ***out, size_t *n, PGresult *r)
 {
-	int rows = PQntuples(r);
-	char **v = calloc((size_t)rows + 1, sizeof(*v));
-	*out = NULL;
-	if (!v)
-		return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
-	for (int i = 0; i < rows; i++)
-		if (!(v[i] = xstrdup(val(r, i, 0) ? val(r, i, 0) : ""))) {
-			free_strv(v);
-			return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
-		}
-	*out = v;
-	if (n)
-		*n = (size_t)rows;
-	return 0;
+	vigil_vec v = VIGIL_VEC_INIT(char *);
+	int error = 0;
+	for (int i = 0; error == 0 && i < PQntuples(r); i++)
+		error = vigil_store__strv_push(&v, val(r, i, 0));
+	return vigil_store__strv_finish(out, n, &v, error);
 }
 
 static int tags_of(vigil_store_pg *p, char ***out, const char *digest)
@@ -798,11 +752,11 @@ static int tags_of(vigil_store_pg *p, char ***out, const char *digest)
 	return error;
 }
 
-typedef struct emit_state {
+/* Where a commit's events go: the store and the delivery key's prefix (or NULL). */
+typedef struct emit_target {
 	vigil_store_pg *p;
-	const char *key; /* the delivery key's prefix, or NULL */
-	int error;
-} emit_state;
+	const char *key;
+} emit_target;
 
 /* One delivery of `event` to every webhook that wants it; with a key, at most one per
  * (webhook, key + event) ever. Inside a transaction. */
@@ -811,43 +765,31 @@ static int queue_event(vigil_store_pg *p, const char *event, const char *body, c
 	PGresult *r = q(p, "SELECT id, events FROM webhooks", "");
 	char *k = NULL;
 	int error = 0;
-	int64_t t = now_s();
+	int64_t t = vigil_store__now();
 	if (!r)
 		return VIGIL_EIO;
 	if (key && asprintf(&k, "%s:%s", key, event) < 0) {
 		PQclear(r);
 		return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
 	}
-	for (int i = 0; error == 0 && i < PQntuples(r); i++) {
-		const char *ev = val(r, i, 1);
-		size_t n = strlen(event);
-		int want = 0;
-		for (const char *c = ev; c && *c;) {
-			size_t m = strcspn(c, ",");
-			if ((m == n && !strncmp(c, event, n)) || (m == 1 && *c == '*'))
-				want = 1;
-			c += m;
-			if (*c == ',')
-				c++;
-		}
-		if (want && ex(p,
-			       "INSERT INTO deliveries(webhook, event, body, status, next_at,"
-			       " created, updated, key) VALUES($1,$2,$3,'pending',$4,$4,$4,$5)"
-			       " ON CONFLICT (webhook, key) DO NOTHING",
-			       "issis", ival(r, i, 0), event, body, t, k) < 0)
+	for (int i = 0; error == 0 && i < PQntuples(r); i++)
+		if (vigil_store__wants(val(r, i, 1), event) &&
+		    ex(p,
+		       "INSERT INTO deliveries(webhook, event, body, status, next_at,"
+		       " created, updated, key) VALUES($1,$2,$3,'pending',$4,$4,$4,$5)"
+		       " ON CONFLICT (webhook, key) DO NOTHING",
+		       "issis", ival(r, i, 0), event, body, t, k) < 0)
 			error = VIGIL_EIO;
-	}
 	PQclear(r);
 	free(k);
 	return error;
 }
 
-static int emit_cb(const char *event, const char *body, void *emit_ctx)
+/* queue_event as a vigil_store_queue_fn. */
+static int queue_keyed(void *backend, const char *event, const char *body)
 {
-	emit_state *e = emit_ctx;
-	if (e->error == 0)
-		e->error = queue_event(e->p, event, body, e->key);
-	return e->error;
+	emit_target *e = backend;
+	return queue_event(e->p, event, body, e->key);
 }
 
 static int event_add_(vigil_store_pg *p, const char *event, const char *body)
@@ -868,76 +810,30 @@ static int commit_history(vigil_store_pg *p, int *changed, const vigil_store_sca
 			  const char *vulns_s, vigil_store_events_fn events, void *payload)
 {
 	PGresult *r;
-	json_t *prev = NULL;
-	const char **added = NULL, **removed = NULL, **old = NULL;
-	size_t nnew = 0, nold = 0, na = 0, nr = 0;
+	vigil_store_diff d;
 	char **tags = NULL, *key = NULL, *repo = NULL;
-	int error = 0, first = 1;
+	int error = 0;
 	int64_t hid = 0;
 	if (!(r = q(p, "SELECT vulns FROM history WHERE digest=$1 ORDER BY id DESC LIMIT 1", "s",
 		    sc->digest)))
 		return VIGIL_EIO;
-	if (PQntuples(r) == 1) {
-		first = 0;
-		prev = json_loads(val(r, 0, 0) ? val(r, 0, 0) : "[]", 0, NULL);
-	}
+	error = vigil_store__diff(&d, sc, PQntuples(r) == 1,
+				  PQntuples(r) == 1 ? val(r, 0, 0) : NULL);
 	PQclear(r);
-	if (!first && !json_is_array(prev)) {
-		json_decref(prev);
-		return vigil_store__fail(VIGIL_EFORMAT, "store: damaged history of %s", sc->digest);
-	}
-	while (sc->vulns && sc->vulns[nnew])
-		nnew++;
-	nold = prev ? json_array_size(prev) : 0;
-	old = calloc(nold + 1, sizeof(*old));
-	added = calloc(nnew + 1, sizeof(*added));
-	removed = calloc(nold + 1, sizeof(*removed));
-	if (!old || !added || !removed) {
-		error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
-		goto done;
-	}
-	for (size_t i = 0; i < nold; i++) {
-		const char *s = json_string_value(json_array_get(prev, i));
-		old[i] = s ? s : "";
-	}
-	vigil_qsort(old, nold, sizeof(*old), cmpstr);
-	size_t i = 0, j = 0;
-	while (i < nnew || j < nold) {
-		int c = i == nnew ? 1 : j == nold ? -1 : strcmp(sc->vulns[i], old[j]);
-		if (c < 0)
-			added[na++] = sc->vulns[i++];
-		else if (c > 0)
-			removed[nr++] = old[j++];
-		else
-			i++, j++;
-	}
-	*changed = first || na || nr;
-	if (*changed) {
-		json_t *counts = json_object();
-		for (int k = 0; counts && k < 6; k++)
-			json_object_set_new(counts, SEVS[k], json_integer(sc->counts[k]));
-		json_t *aj = vuln_list(added, na), *rj = vuln_list(removed, nr);
-		char *counts_s = counts ? json_dumps(counts, JSON_COMPACT) : NULL;
-		char *added_s = aj ? json_dumps(aj, JSON_COMPACT) : NULL;
-		char *removed_s = rj ? json_dumps(rj, JSON_COMPACT) : NULL;
-		json_decref(counts);
-		json_decref(aj);
-		json_decref(rj);
-		if (!counts_s || !added_s || !removed_s)
-			error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
-		else if (!(r = q(p,
-				 "INSERT INTO history(digest, time, db_built, counts, vulns, added,"
-				 " removed) VALUES($1,$2,$3,$4,$5,$6,$7) RETURNING id",
-				 "sisssss", sc->digest, now_s(), sc->db_built, counts_s, vulns_s,
-				 added_s, removed_s)))
+	if (error < 0)
+		return error;
+	*changed = d.changed;
+	if (d.changed) {
+		if (!(r = q(p,
+			    "INSERT INTO history(digest, time, db_built, counts, vulns, added,"
+			    " removed) VALUES($1,$2,$3,$4,$5,$6,$7) RETURNING id",
+			    "sisssss", sc->digest, vigil_store__now(), sc->db_built, d.counts_s,
+			    vulns_s, d.added_s, d.removed_s)))
 			error = VIGIL_EIO;
 		else {
 			hid = ival(r, 0, 0);
 			PQclear(r);
 		}
-		free(counts_s);
-		free(added_s);
-		free(removed_s);
 	}
 	if (error < 0 || !events || (error = tags_of(p, &tags, sc->digest)) < 0)
 		goto done;
@@ -948,7 +844,7 @@ static int commit_history(vigil_store_pg *p, int *changed, const vigil_store_sca
 			goto done;
 		}
 		if (PQntuples(r) == 1)
-			repo = xstrdup(val(r, 0, 0));
+			repo = vigil_store__strdup(val(r, 0, 0));
 		PQclear(r);
 	}
 	/* the delivery key: the job, or the history entry a re-evaluation wrote (one
@@ -959,32 +855,22 @@ static int commit_history(vigil_store_pg *p, int *changed, const vigil_store_sca
 		error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
 		goto done;
 	}
-	vigil_store_change c = {first,
-				*changed,
-				added,
-				removed,
-				na,
-				nr,
-				(const char *const *)tags,
-				sc->repository ? sc->repository : repo};
-	emit_state e = {p, key, 0};
-	int rc = events(&c, sc, emit_cb, &e, payload);
-	error = e.error < 0 ? e.error : rc < 0 ? rc : 0;
+	emit_target e = {p, key};
+	error = vigil_store__emit(&d, sc, (const char *const *)tags,
+				  sc->repository ? sc->repository : repo, events, payload,
+				  queue_keyed, &e);
 done:
 	free(key);
 	free(repo);
-	free_strv(tags);
-	json_decref(prev);
-	free(old);
-	free(added);
-	free(removed);
+	vigil_store__free_strv(tags);
+	vigil_store__diff_free(&d);
 	return error;
 }
 
 static int scan_commit_(vigil_store_pg *p, int *changed, const vigil_store_scan *sc,
 			const char *vulns_s, vigil_store_events_fn events, void *payload)
 {
-	int64_t t = now_s();
+	int64_t t = vigil_store__now();
 	int error, n;
 	PGresult *r;
 	*changed = 0;
@@ -1104,7 +990,8 @@ int vigil_store__pg_scan_commit(vigil_store_pg *p, int *out_changed, const vigil
 	if (!sc->digest || !vigil_digest_is_sha256(sc->digest))
 		return vigil_store__fail(VIGIL_EINVAL,
 					 "store: the image has no sha256 manifest digest");
-	if (!(vj = str_array(sc->vulns)) || !(vulns_s = json_dumps(vj, JSON_COMPACT))) {
+	if (!(vj = vigil_store__str_array(sc->vulns)) ||
+	    !(vulns_s = json_dumps(vj, JSON_COMPACT))) {
 		json_decref(vj);
 		return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
 	}
@@ -1156,7 +1043,7 @@ static int text_(vigil_store_pg *p, char **out, const char *column, const char *
 		return VIGIL_EIO;
 	if (PQntuples(r) != 1)
 		error = vigil_store__fail(VIGIL_ENOTFOUND, "no image %.200s", digest);
-	else if (!(*out = xstrdup(val(r, 0, 0))))
+	else if (!(*out = vigil_store__strdup(val(r, 0, 0))))
 		error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
 	PQclear(r);
 	return error;
@@ -1173,17 +1060,14 @@ int vigil_store__pg_text(vigil_store_pg *p, char **out, const char *column, cons
 static json_t *image_obj(vigil_store_pg *p, PGresult *r, int i)
 {
 	char **tags = NULL;
-	json_t *counts = json_object(), *o;
-	for (int k = 0; counts && k < 6; k++)
-		json_object_set_new(counts, SEVS[k], json_integer(ival(r, i, 4 + k)));
-	if (tags_of(p, &tags, val(r, i, 0)) < 0) {
-		json_decref(counts);
+	int64_t counts[6];
+	for (int k = 0; k < 6; k++)
+		counts[k] = ival(r, i, 4 + k);
+	if (tags_of(p, &tags, val(r, i, 0)) < 0)
 		return NULL;
-	}
-	o = json_pack("{s:s, s:s?, s:o, s:I, s:s?, s:o}", "digest", val(r, i, 0), "repository",
-		      val(r, i, 1), "tags", str_array((const char *const *)tags), "scanned_at",
-		      (json_int_t)ival(r, i, 2), "db_built", val(r, i, 3), "counts", counts);
-	free_strv(tags);
+	json_t *o = vigil_store__image_obj(val(r, i, 0), val(r, i, 1), ival(r, i, 2), val(r, i, 3),
+					   counts, (const char *const *)tags);
+	vigil_store__free_strv(tags);
 	return o;
 }
 
@@ -1196,7 +1080,7 @@ static int images_json_(vigil_store_pg *p, char **out, const vigil_store_filter 
 	json_t *arr = json_array();
 	const char *last = NULL;
 	if (sev >= 0)
-		snprintf(sevclause, sizeof(sevclause), " AND %s>0", SEVCOLS[sev]);
+		snprintf(sevclause, sizeof(sevclause), " AND %s>0", vigil_store__sevcols[sev]);
 	if (f->repository) {
 		args[nargs++] = f->repository;
 		snprintf(cl[0], sizeof(cl[0]), " AND repository=$%d", nargs);
@@ -1246,7 +1130,8 @@ static int images_json_(vigil_store_pg *p, char **out, const vigil_store_filter 
 		count++;
 	}
 	if (error == 0)
-		error = dump(out, json_pack("{s:O, s:s?}", "images", arr, "next", last));
+		error = vigil_store__dump(out,
+					  json_pack("{s:O, s:s?}", "images", arr, "next", last));
 	PQclear(r);
 	json_decref(arr);
 	return error;
@@ -1256,15 +1141,8 @@ int vigil_store__pg_images_json(vigil_store_pg *p, char **out, const vigil_store
 {
 	int sev = -1, limit = f->limit < 1 ? 50 : f->limit > 500 ? 500 : f->limit;
 	*out = NULL;
-	if (f->severity) {
-		for (int k = 0; k < 6; k++)
-			if (!strcasecmp(f->severity, SEVS[k]))
-				sev = k;
-		if (sev < 0)
-			return vigil_store__fail(VIGIL_EINVAL,
-						 "unknown severity (CRITICAL, HIGH, MEDIUM, LOW, "
-						 "NEGLIGIBLE, UNKNOWN)");
-	}
+	if (f->severity && vigil_store__severity(&sev, f->severity) < 0)
+		return VIGIL_EINVAL;
 	RUN(p, images_json_(p, out, f, sev, limit));
 }
 
@@ -1290,7 +1168,8 @@ static int history_json_(vigil_store_pg *p, char **out, const char *digest)
 	if (PQntuples(r) == 0)
 		error = vigil_store__fail(VIGIL_ENOTFOUND, "no image %.200s", digest);
 	else
-		error = dump(out, json_pack("{s:s, s:O}", "digest", digest, "history", arr));
+		error = vigil_store__dump(
+			out, json_pack("{s:s, s:O}", "digest", digest, "history", arr));
 	PQclear(r);
 	json_decref(arr);
 	return error;
@@ -1331,7 +1210,8 @@ static int vuln_images_json_(vigil_store_pg *p, char **out, const char *vuln_id)
 				      json_string(val(r, i, 10) ? val(r, i, 10) : ""));
 	}
 	if (error == 0)
-		error = dump(out, json_pack("{s:s, s:O}", "id", vuln_id, "images", arr));
+		error = vigil_store__dump(out,
+					  json_pack("{s:s, s:O}", "id", vuln_id, "images", arr));
 	PQclear(r);
 	json_decref(arr);
 	return error;
@@ -1351,7 +1231,7 @@ static int webhook_add_(vigil_store_pg *p, int64_t *out, const char *url, const 
 	PGresult *r = q(p,
 			"INSERT INTO webhooks(url, events, secret, created) VALUES($1,$2,$3,$4)"
 			" RETURNING id",
-			"sssi", url, events, secret, now_s());
+			"sssi", url, events, secret, vigil_store__now());
 	if (!r)
 		return VIGIL_EIO;
 	*out = ival(r, 0, 0);
@@ -1380,7 +1260,7 @@ static int webhooks_json_(vigil_store_pg *p, char **out)
 						     (json_int_t)ival(r, i, 0), "url", val(r, i, 1),
 						     "events", val(r, i, 2), "created",
 						     (json_int_t)ival(r, i, 3)));
-	error = dump(out, json_pack("{s:O}", "webhooks", arr));
+	error = vigil_store__dump(out, json_pack("{s:O}", "webhooks", arr));
 	PQclear(r);
 	json_decref(arr);
 	return error;
@@ -1436,7 +1316,7 @@ static int deliveries_json_(vigil_store_pg *p, char **out, int64_t webhook_id)
 				  val(r, i, 2), "attempts", (int)ival(r, i, 3), "last_code",
 				  (json_int_t)ival(r, i, 4), "last_error", val(r, i, 5), "created",
 				  (json_int_t)ival(r, i, 6), "updated", (json_int_t)ival(r, i, 7)));
-	error = dump(out, json_pack("{s:O}", "deliveries", arr));
+	error = vigil_store__dump(out, json_pack("{s:O}", "deliveries", arr));
 	PQclear(r);
 	json_decref(arr);
 	return error;
@@ -1464,10 +1344,10 @@ static int delivery_next_(vigil_store_pg *p, vigil_store_delivery *out, int64_t 
 		return VIGIL_EIO;
 	if (PQntuples(r) == 1) {
 		out->id = ival(r, 0, 0);
-		out->url = xstrdup(val(r, 0, 1));
-		out->secret = xstrdup(val(r, 0, 2));
-		out->event = xstrdup(val(r, 0, 3));
-		out->body = xstrdup(val(r, 0, 4));
+		out->url = vigil_store__strdup(val(r, 0, 1));
+		out->secret = vigil_store__strdup(val(r, 0, 2));
+		out->event = vigil_store__strdup(val(r, 0, 3));
+		out->body = vigil_store__strdup(val(r, 0, 4));
 		out->attempts = (int)ival(r, 0, 5);
 		found = 1;
 	}
@@ -1495,7 +1375,7 @@ static int delivery_result_(vigil_store_pg *p, int64_t id, int ok, int code, con
 		   ok	     ? "done"
 		   : next_at ? "pending"
 			     : "failed",
-		   (int64_t)code, msg, next_at, now_s(), id);
+		   (int64_t)code, msg, next_at, vigil_store__now(), id);
 	return n < 0 ? n : 0;
 }
 
@@ -1517,7 +1397,7 @@ static int stats_(vigil_store_pg *p, vigil_store_stats *out)
 		" (SELECT count(*) FROM deliveries WHERE status='failed'),"
 		" coalesce($1::bigint - min(created) FILTER (WHERE status='queued'), 0),"
 		" (SELECT value FROM counters WHERE name='lease_rescues') FROM jobs",
-		"i", now_s());
+		"i", vigil_store__now());
 	if (!r)
 		return VIGIL_EIO;
 	int64_t *v[] = {&out->queued,
@@ -1540,6 +1420,571 @@ int vigil_store__pg_stats(vigil_store_pg *p, vigil_store_stats *out)
 {
 	memset(out, 0, sizeof(*out));
 	RUN(p, stats_(p, out));
+}
+
+/* ---- the dashboard's read models and the admission webhook's decisions ------------------ */
+
+/* A report's array member `m` as jsonb ('[]' when missing or not an array); `r` is the
+ * report as jsonb. */
+#define ARR(r, m)                                                                                  \
+	"CASE WHEN jsonb_typeof(" r "->'" m "')='array' THEN " r "->'" m "' ELSE '[]'::jsonb END"
+
+static int trend_(vigil_store_pg *p, json_t **out, int maxpts)
+{
+	vigil_store_trend t;
+	int error;
+	*out = NULL;
+	if ((error = vigil_store__trend_init(&t)) < 0)
+		return error;
+	PGresult *r = q(p, "SELECT digest, time, counts FROM history ORDER BY time, id", "");
+	if (!r) {
+		vigil_store__trend_free(&t);
+		return VIGIL_EIO;
+	}
+	for (int i = 0; i < PQntuples(r); i++)
+		vigil_store__trend_add(&t, val(r, i, 0), ival(r, i, 1), val(r, i, 2));
+	PQclear(r);
+	return vigil_store__trend_finish(out, &t, maxpts);
+}
+
+/* "vulnerabilities" and "other" of the overview from one pass over the reports (jsonb). */
+static int findings_(vigil_store_pg *p, json_t *o, json_t **kev_out)
+{
+	vigil_store_findings f;
+	int error;
+	*kev_out = NULL;
+	if ((error = vigil_store__findings_init(&f)) < 0)
+		return error;
+	PGresult *r = q(
+		p,
+		"SELECT digest, (SELECT count(*) FROM jsonb_array_elements(vs) v),"
+		" (SELECT count(*) FROM jsonb_array_elements(vs) v WHERE v->>'status'='fixed'),"
+		" (SELECT count(*) FROM jsonb_array_elements(vs) v"
+		"  WHERE v->'known_exploited'='true'::jsonb),"
+		" (SELECT string_agg(v->>'id', E'\\t') FROM jsonb_array_elements(vs) v"
+		"  WHERE v->'known_exploited'='true'::jsonb AND v->>'id' IS NOT NULL),"
+		" jsonb_array_length(" ARR(
+			"r",
+			"secrets") "),"
+				   " jsonb_array_length(" ARR(
+					   "r",
+					   "malware") "),"
+						      " jsonb_array_length(" ARR(
+							      "r",
+							      "misconfigurations") ")"
+										   " FROM (SELECT "
+										   "digest, "
+										   "r, " ARR(
+											   "r",
+											   "vulnera"
+											   "bilitie"
+											   "s") " v"
+												"s "
+												"FR"
+												"OM"
+												"  "
+												"(S"
+												"EL"
+												"EC"
+												"T "
+												"di"
+												"ge"
+												"st"
+												", "
+												"re"
+												"po"
+												"rt"
+												"::"
+												"js"
+												"on"
+												"b "
+												"r "
+												"FR"
+												"OM"
+												" m"
+												"an"
+												"if"
+												"es"
+												"ts"
+												") "
+												"a)"
+												" "
+												"m",
+		"");
+	if (!r) {
+		vigil_store__findings_free(&f);
+		return VIGIL_EIO;
+	}
+	for (int i = 0; i < PQntuples(r); i++) {
+		int64_t other[3] = {ival(r, i, 5), ival(r, i, 6), ival(r, i, 7)};
+		vigil_store__findings_add(&f, val(r, i, 0), ival(r, i, 1), ival(r, i, 2),
+					  ival(r, i, 3), val(r, i, 4), other);
+	}
+	PQclear(r);
+	return vigil_store__findings_finish(o, kev_out, &f);
+}
+
+#define IMAGE_COLS                                                                                 \
+	"digest, repository, scanned_at, db_built, critical, high, medium, low, negligible,"       \
+	" unknown"
+
+/* Appends the `top` riskiest images (image objects with "kev") to `risk`. */
+static int riskiest_(vigil_store_pg *p, json_t *risk, json_t *kev, int top)
+{
+	vigil_vec v = VIGIL_VEC_INIT(vigil_store_risk_row);
+	int error = 0;
+	PGresult *r = q(p,
+			"SELECT digest, critical, high, medium, low, negligible + unknown"
+			" FROM manifests",
+			"");
+	if (!r)
+		return VIGIL_EIO;
+	for (int i = 0; error == 0 && i < PQntuples(r); i++) {
+		int64_t c[5];
+		for (int k = 0; k < 5; k++)
+			c[k] = ival(r, i, 1 + k);
+		error = vigil_store__risk_push(&v, val(r, i, 0), kev, c);
+	}
+	PQclear(r);
+	vigil_store__risk_sort(&v);
+	for (size_t i = 0; error == 0 && i < v.len && i < (size_t)top; i++) {
+		const vigil_store_risk_row *row = &VIGIL_VEC_AT(&v, vigil_store_risk_row, i);
+		if (!(r = q(p, "SELECT " IMAGE_COLS " FROM manifests WHERE digest=$1", "s",
+			    row->digest))) {
+			error = VIGIL_EIO;
+			break;
+		}
+		if (PQntuples(r) == 1) {
+			json_t *img = image_obj(p, r, 0);
+			if (!img)
+				error = p->lost ? VIGIL_EIO
+						: vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+			else {
+				json_object_set_new(img, "kev", json_integer(row->k[0]));
+				json_array_append_new(risk, img);
+			}
+		}
+		PQclear(r);
+	}
+	vigil_vec_free(&v);
+	return error;
+}
+
+/* The facts of vulnerability `id` from one report that has it; empty when none. */
+static json_t *vuln_facts_(vigil_store_pg *p, const char *id)
+{
+	PGresult *r = q(
+		p,
+		"SELECT v->>'severity', v->>'title', v->'known_exploited'='true'::jsonb,"
+		" CASE WHEN jsonb_typeof(v->'cvss'->'score')='number' THEN"
+		"  (v->'cvss'->>'score')::float8 END"
+		" FROM manifests m, jsonb_array_elements(" ARR(
+			"m.report::jsonb", "vulnerabilities") ") v"
+							      " WHERE m.digest=(SELECT digest FROM "
+							      "vulnindex WHERE vuln=$1 LIMIT 1)"
+							      " AND v->>'id'=$1 LIMIT 1",
+		"s", id);
+	json_t *o;
+	if (!r)
+		return NULL;
+	if (PQntuples(r) != 1)
+		o = json_object();
+	else
+		o = vigil_store__vuln_facts(val(r, 0, 0), val(r, 0, 1),
+					    val(r, 0, 2) && *val(r, 0, 2) == 't', !!val(r, 0, 3),
+					    val(r, 0, 3) ? strtod(val(r, 0, 3), NULL) : 0);
+	PQclear(r);
+	return o;
+}
+
+static int overview_(vigil_store_pg *p, char **out, int top)
+{
+	json_t *o = json_object(), *sev = json_object(), *risk = json_array(), *wide = json_array(),
+	       *trend = NULL, *kev = NULL;
+	PGresult *r = NULL;
+	int error = 0;
+	if (!o || !sev || !risk || !wide) {
+		error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+		goto done;
+	}
+	/* images: scanned ones, plus scan targets never scanned (queued, running, failed) */
+	if (!(r = q(p,
+		    "SELECT (SELECT count(*) FROM manifests),"
+		    " (SELECT count(*) FROM (SELECT digest FROM manifests UNION"
+		    "  SELECT ref FROM jobs j WHERE kind='scan' AND digest IS NULL AND ref IS NOT"
+		    "  NULL AND NOT EXISTS(SELECT 1 FROM jobs k WHERE k.ref=j.ref AND"
+		    "  k.digest IS NOT NULL)) u),"
+		    " (SELECT count(*) FROM jobs WHERE status IN ('queued','running')),"
+		    " (SELECT count(*) FROM jobs WHERE kind='scan' AND status='failed'),"
+		    " coalesce(sum(critical), 0), coalesce(sum(high), 0),"
+		    " coalesce(sum(medium), 0), coalesce(sum(low), 0),"
+		    " coalesce(sum(negligible), 0), coalesce(sum(unknown), 0) FROM manifests",
+		    ""))) {
+		error = VIGIL_EIO;
+		goto done;
+	}
+	json_object_set_new(o, "images",
+			    json_pack("{s:I, s:I, s:I, s:I}", "scanned", (json_int_t)ival(r, 0, 0),
+				      "known", (json_int_t)ival(r, 0, 1), "pending",
+				      (json_int_t)ival(r, 0, 2), "failed",
+				      (json_int_t)ival(r, 0, 3)));
+	for (int k = 0; k < 6; k++)
+		json_object_set_new(sev, vigil_store__sevs[k], json_integer(ival(r, 0, 4 + k)));
+	PQclear(r);
+	r = NULL;
+	json_object_set(o, "severity", sev);
+	if ((error = findings_(p, o, &kev)) < 0 || (error = riskiest_(p, risk, kev, top)) < 0)
+		goto done;
+	json_object_set(o, "riskiest", risk);
+	/* the most widespread vulnerabilities */
+	if (!(r = q(p,
+		    "SELECT vuln, count(DISTINCT digest) n FROM vulnindex GROUP BY vuln"
+		    " ORDER BY n DESC, vuln LIMIT $1",
+		    "i", (int64_t)top))) {
+		error = VIGIL_EIO;
+		goto done;
+	}
+	for (int i = 0; i < PQntuples(r); i++) {
+		json_t *w = json_pack("{s:s, s:I}", "id", val(r, i, 0) ? val(r, i, 0) : "",
+				      "images", (json_int_t)ival(r, i, 1));
+		if (!w) {
+			error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+			goto done;
+		}
+		json_array_append_new(wide, w);
+	}
+	PQclear(r);
+	r = NULL;
+	for (size_t i = 0; i < json_array_size(wide); i++) {
+		json_t *w = json_array_get(wide, i), *f;
+		if (!(f = vuln_facts_(p, json_string_value(json_object_get(w, "id"))))) {
+			error = p->lost ? VIGIL_EIO : vigil_store__fail(VIGIL_EIO, "store: facts");
+			goto done;
+		}
+		json_object_update(w, f);
+		json_decref(f);
+	}
+	json_object_set(o, "widespread", wide);
+	if ((error = trend_(p, &trend, 120)) < 0)
+		goto done;
+	json_object_set_new(o, "trend", trend);
+	json_object_set_new(o, "time", json_integer(vigil_store__now()));
+	error = vigil_store__dump(out, o);
+	o = NULL;
+done:
+	PQclear(r);
+	json_decref(o);
+	json_decref(sev);
+	json_decref(risk);
+	json_decref(wide);
+	json_decref(kev);
+	return error;
+}
+
+int vigil_store__pg_overview_json(vigil_store_pg *p, char **out, int top)
+{
+	*out = NULL;
+	if (top < 1 || top > 100)
+		top = 10;
+	RUN(p, overview_(p, out, top));
+}
+
+static int generation_(vigil_store_pg *p, char *out, size_t outlen)
+{
+	PGresult *r = q(p,
+			"SELECT (SELECT count(*) || ':' || coalesce(sum(scanned_at), 0) || ':' ||"
+			" coalesce(max(scanned_at), 0) FROM manifests) || '/' ||"
+			" (SELECT coalesce(max(id), 0) FROM history) || '/' ||"
+			" (SELECT count(*) || ':' || coalesce(max(id), 0) || ':' ||"
+			" coalesce(sum(updated), 0) || ':' || count(*) FILTER (WHERE"
+			" status='done') || ':' || count(*) FILTER (WHERE status='failed')"
+			" FROM jobs)",
+			"");
+	if (!r)
+		return VIGIL_EIO;
+	snprintf(out, outlen, "%s", val(r, 0, 0) ? val(r, 0, 0) : "");
+	PQclear(r);
+	return 0;
+}
+
+int vigil_store__pg_generation(vigil_store_pg *p, char *out, size_t outlen)
+{
+	if (outlen)
+		out[0] = '\0';
+	RUN(p, generation_(p, out, outlen));
+}
+
+static int image_json_(vigil_store_pg *p, char **out, const char *digest)
+{
+	PGresult *r = q(p, "SELECT " IMAGE_COLS " FROM manifests WHERE digest=$1", "s", digest);
+	int error;
+	if (!r)
+		return VIGIL_EIO;
+	if (PQntuples(r) != 1)
+		error = vigil_store__fail(VIGIL_ENOTFOUND, "no image %.200s", digest);
+	else {
+		json_t *img = image_obj(p, r, 0);
+		error = img	  ? vigil_store__dump(out, img)
+			: p->lost ? VIGIL_EIO
+				  : vigil_store__dump(out, NULL);
+	}
+	PQclear(r);
+	return error;
+}
+
+int vigil_store__pg_image_json(vigil_store_pg *p, char **out, const char *digest)
+{
+	*out = NULL;
+	RUN(p, image_json_(p, out, digest));
+}
+
+static int vuln_detail_(vigil_store_pg *p, char **out, const char *vuln_id, int64_t limit)
+{
+	json_t *arr = json_array(), *facts = NULL;
+	int error = 0;
+	int64_t total = 0;
+	PGresult *r;
+	if (!arr)
+		return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+	/* every affected image, each with the finding(s) its report has for the id */
+	if (!(r = q(p,
+		    "SELECT m.digest, m.repository, m.scanned_at, m.db_built, m.critical,"
+		    " m.high, m.medium, m.low, m.negligible, m.unknown,"
+		    " (SELECT coalesce(jsonb_agg(v), '[]'::jsonb) FROM jsonb_array_elements(" ARR(
+			    "m.report::jsonb",
+			    "vulnerabilities") ") v WHERE v->>'id'=$1)"
+					       " FROM manifests m WHERE m.digest IN (SELECT digest "
+					       "FROM vulnindex"
+					       " WHERE vuln=$1) ORDER BY m.digest LIMIT $2",
+		    "si", vuln_id, limit))) {
+		error = VIGIL_EIO;
+		goto done;
+	}
+	for (int i = 0; error == 0 && i < PQntuples(r); i++) {
+		json_t *img = image_obj(p, r, i);
+		if (!img && p->lost)
+			error = VIGIL_EIO;
+		else
+			error = vigil_store__vuln_detail_add(arr, &facts, img, val(r, i, 10));
+	}
+	PQclear(r);
+	if (error < 0)
+		goto done;
+	if (!json_array_size(arr)) {
+		error = vigil_store__fail(VIGIL_ENOTFOUND, "no stored image has %.200s", vuln_id);
+		goto done;
+	}
+	if (!(r = q(p, "SELECT count(DISTINCT digest) FROM vulnindex WHERE vuln=$1", "s",
+		    vuln_id))) {
+		error = VIGIL_EIO;
+		goto done;
+	}
+	total = ival(r, 0, 0);
+	PQclear(r);
+	error = vigil_store__vuln_detail_dump(out, &facts, vuln_id, total, arr);
+done:
+	json_decref(arr);
+	json_decref(facts);
+	return error;
+}
+
+int vigil_store__pg_vuln_detail_json(vigil_store_pg *p, char **out, const char *vuln_id, int limit)
+{
+	*out = NULL;
+	RUN(p, vuln_detail_(p, out, vuln_id, (int64_t)(limit < 1 ? 200 : limit)));
+}
+
+static int scan_targets_(vigil_store_pg *p, char **out)
+{
+	/* per (ref, digest) the latest job's repository, status and time */
+	PGresult *r = q(p,
+			"SELECT DISTINCT ON (ref, digest) ref, repository, digest, status, updated"
+			" FROM jobs WHERE kind='scan' AND ref IS NOT NULL"
+			" ORDER BY ref, digest NULLS FIRST, updated DESC, id DESC",
+			"");
+	json_t *arr = json_array();
+	int error;
+	if (!r) {
+		json_decref(arr);
+		return VIGIL_EIO;
+	}
+	for (int i = 0; arr && i < PQntuples(r); i++)
+		json_array_append_new(arr, json_pack("{s:s?, s:s?, s:s?, s:s?, s:I}", "ref",
+						     val(r, i, 0), "repository", val(r, i, 1),
+						     "digest", val(r, i, 2), "status", val(r, i, 3),
+						     "updated", (json_int_t)ival(r, i, 4)));
+	PQclear(r);
+	error = arr ? vigil_store__dump(out, json_pack("{s:O}", "targets", arr))
+		    : vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+	json_decref(arr);
+	return error;
+}
+
+int vigil_store__pg_scan_targets_json(vigil_store_pg *p, char **out)
+{
+	*out = NULL;
+	RUN(p, scan_targets_(p, out));
+}
+
+static int admission_add_(vigil_store_pg *p, int64_t *out, const vigil_store_admission *a)
+{
+	PGresult *r = q(p,
+			"INSERT INTO admissions(time, uid, kind, namespace, name, operation,"
+			" username, dry_run, allowed, message, detail)"
+			" VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) RETURNING id",
+			"issssssiiss", vigil_store__now(), a->uid ? a->uid : "", a->kind,
+			a->namespace, a->name, a->operation, a->user, (int64_t)(a->dry_run != 0),
+			(int64_t)(a->allowed != 0), a->message, a->detail);
+	if (!r)
+		return VIGIL_EIO;
+	if (out)
+		*out = ival(r, 0, 0);
+	PQclear(r);
+	return 0;
+}
+
+int vigil_store__pg_admission_add(vigil_store_pg *p, int64_t *out, const vigil_store_admission *a)
+{
+	if (out)
+		*out = 0;
+	RUN(p, admission_add_(p, out, a));
+}
+
+static int admissions_json_(vigil_store_pg *p, char **out, const vigil_store_admission_filter *f)
+{
+	PGresult *r = q(p,
+			"SELECT id, time, uid, kind, namespace, name, operation, username,"
+			" dry_run, allowed, message, detail FROM admissions WHERE ($1::text IS"
+			" NULL OR namespace=$1) AND ($2::bigint < 0 OR allowed=$2) AND"
+			" ($3::bigint <= 0 OR id < $3) ORDER BY id DESC LIMIT $4",
+			"siii", f->namespace, (int64_t)f->allowed, f->before, (int64_t)f->limit);
+	json_t *arr = json_array();
+	int64_t last = 0;
+	int n = 0, error;
+	if (!r) {
+		json_decref(arr);
+		return VIGIL_EIO;
+	}
+	for (int i = 0; arr && i < PQntuples(r); i++) {
+		last = ival(r, i, 0);
+		n++;
+		json_array_append_new(
+			arr, vigil_store__admission_obj(
+				     last, ival(r, i, 1), val(r, i, 2), val(r, i, 3), val(r, i, 4),
+				     val(r, i, 5), val(r, i, 6), val(r, i, 7), ival(r, i, 8) != 0,
+				     ival(r, i, 9) != 0, val(r, i, 10), val(r, i, 11)));
+	}
+	PQclear(r);
+	error = vigil_store__dump(
+		out, arr ? json_pack("{s:O, s:o}", "admissions", arr, "next",
+				     n == f->limit && n > 0 ? json_integer(last) : json_null())
+			 : NULL);
+	json_decref(arr);
+	return error;
+}
+
+int vigil_store__pg_admissions_json(vigil_store_pg *p, char **out,
+				    const vigil_store_admission_filter *f)
+{
+	*out = NULL;
+	RUN(p, admissions_json_(p, out, f));
+}
+
+static int job_status_(vigil_store_pg *p, char out[16], int64_t id)
+{
+	PGresult *r = q(p, "SELECT status FROM jobs WHERE id=$1", "i", id);
+	int error = 0;
+	if (!r)
+		return VIGIL_EIO;
+	if (PQntuples(r) == 1 && val(r, 0, 0))
+		snprintf(out, 16, "%s", val(r, 0, 0));
+	else
+		error = vigil_store__fail(VIGIL_ENOTFOUND, "no job %lld", (long long)id);
+	PQclear(r);
+	return error;
+}
+
+int vigil_store__pg_job_status(vigil_store_pg *p, char out[16], int64_t id)
+{
+	out[0] = '\0';
+	RUN(p, job_status_(p, out, id));
+}
+
+static int has_report_(vigil_store_pg *p, const char *digest)
+{
+	PGresult *r = q(p, "SELECT 1 FROM manifests WHERE digest=$1", "s", digest);
+	if (!r)
+		return VIGIL_EIO;
+	int n = PQntuples(r);
+	PQclear(r);
+	return n > 0 ? 1 : 0;
+}
+
+int vigil_store__pg_has_report(vigil_store_pg *p, const char *digest)
+{
+	RUN(p, has_report_(p, digest));
+}
+
+/* ---- job notifications (LISTEN/NOTIFY) -------------------------------------------------- */
+
+static int stopping(vigil_store_pg *p)
+{
+	pthread_mutex_lock(&p->mmu);
+	int stop = p->stop;
+	pthread_mutex_unlock(&p->mmu);
+	return stop;
+}
+
+/* The listener thread: LISTEN on its own connection, call on_job for every batch of
+ * notifications; after a lost connection reconnect (once a second) and call on_job once,
+ * for the jobs queued meanwhile. Polls its socket in half-second steps to see stop. */
+static void *listen_main(void *payload)
+{
+	vigil_store_pg *p = payload;
+	PGconn *c = NULL;
+	int listening = 0;
+	while (!stopping(p)) {
+		if (!listening) {
+			vigil_store_pg tmp = {0};
+			tmp.url = p->url;
+			if (ensure(&tmp, &c) == 0) {
+				PGresult *r = PQexec(c, "LISTEN " JOB_CHANNEL);
+				listening = PQresultStatus(r) == PGRES_COMMAND_OK;
+				PQclear(r);
+			}
+			if (!listening) {
+				sleep(1);
+				continue;
+			}
+			p->on_job(p->on_job_payload);
+		}
+		struct pollfd pfd = {PQsocket(c), POLLIN, 0};
+		int n = pfd.fd >= 0 ? poll(&pfd, 1, 500) : -1;
+		if ((n < 0 && errno != EINTR) || (n > 0 && !PQconsumeInput(c)) ||
+		    PQstatus(c) != CONNECTION_OK) {
+			listening = 0;
+			continue;
+		}
+		int got = 0;
+		for (PGnotify *nt; (nt = PQnotifies(c)); got = 1)
+			PQfreemem(nt);
+		if (got)
+			p->on_job(p->on_job_payload);
+	}
+	PQfinish(c);
+	return NULL;
+}
+
+int vigil_store__pg_on_job(vigil_store_pg *p, void (*fn)(void *payload), void *payload)
+{
+	if (p->listener_started || !fn)
+		return vigil_store__fail(VIGIL_EINVAL, "store: on_job: set once, with a function");
+	p->on_job = fn;
+	p->on_job_payload = payload;
+	if (pthread_create(&p->listener, NULL, listen_main, p) != 0)
+		return vigil_store__fail(VIGIL_ENOMEM, "store: cannot start the job listener");
+	p->listener_started = 1;
+	return 0;
 }
 
 /* ---- runtime alerts (vigil watch --serve) ----------------------------------------------- */
@@ -1571,7 +2016,7 @@ static int runtime_event_add_(vigil_store_pg *p, int64_t *out, const char *rule,
 	r = q(p,
 	      "INSERT INTO runtime_events(received, rule, priority, container, body)"
 	      " VALUES($1,$2,$3,$4,$5) RETURNING id",
-	      "issss", now_s(), rule, priority, container, body);
+	      "issss", vigil_store__now(), rule, priority, container, body);
 	if (!r)
 		return VIGIL_EIO;
 	if (out)
@@ -1612,8 +2057,9 @@ static int runtime_events_json_(vigil_store_pg *p, char **out, const vigil_store
 						     alert ? alert : json_null()));
 	}
 	PQclear(r);
-	error = dump(out, json_pack("{s:O, s:o}", "events", arr, "next",
-				    n == f->limit && n > 0 ? json_integer(last) : json_null()));
+	error = vigil_store__dump(
+		out, json_pack("{s:O, s:o}", "events", arr, "next",
+			       n == f->limit && n > 0 ? json_integer(last) : json_null()));
 	json_decref(arr);
 	return error;
 }
@@ -1661,8 +2107,8 @@ static int layer_get_(vigil_store_pg *p, const char *key, uint8_t **data, size_t
 	}
 	PQclear(r);
 	if (error == 1 &&
-	    ex(p, "UPDATE layer_cache SET used=$1, hits=hits+1 WHERE key=$2", "is", now_s(), key) <
-		    0 &&
+	    ex(p, "UPDATE layer_cache SET used=$1, hits=hits+1 WHERE key=$2", "is",
+	       vigil_store__now(), key) < 0 &&
 	    p->lost) {
 		free(*data);
 		*data = NULL;
@@ -1689,7 +2135,7 @@ static int layer_put_(vigil_store_pg *p, const char *key, const char *diff_id, c
 	}
 	PQclear(r);
 	snprintf(sz, sizeof(sz), "%llu", (unsigned long long)len);
-	snprintf(used, sizeof(used), "%lld", (long long)now_s());
+	snprintf(used, sizeof(used), "%lld", (long long)vigil_store__now());
 	const char *vals[5] = {key, diff_id, sz, used, (const char *)data};
 	int lens[5] = {0, 0, 0, 0, (int)len};
 	int fmts[5] = {0, 0, 0, 0, 1};
@@ -1796,7 +2242,7 @@ static int registry_add_(vigil_store_pg *p, int64_t *out, const char *url, const
 	PGresult *r = q(p,
 			"INSERT INTO registries(url, repositories, username, password, created)"
 			" VALUES($1,$2,$3,$4,$5) RETURNING id",
-			"ssssi", url, repos, user, pass, now_s());
+			"ssssi", url, repos, user, pass, vigil_store__now());
 	if (!r)
 		return VIGIL_EIO;
 	*out = ival(r, 0, 0);
@@ -1830,7 +2276,7 @@ static int registries_json_(vigil_store_pg *p, char **out)
 						     "repositories", val(r, i, 2), "credentials",
 						     !strcmp(PQgetvalue(r, i, 3), "t"), "created",
 						     (json_int_t)ival(r, i, 4)));
-	error = dump(out, json_pack("{s:O}", "registries", arr));
+	error = vigil_store__dump(out, json_pack("{s:O}", "registries", arr));
 	PQclear(r);
 	json_decref(arr);
 	return error;
@@ -1869,10 +2315,10 @@ static int registries_(vigil_store_pg *p, vigil_store_registry **out, size_t *n)
 		error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
 	for (int i = 0; error == 0 && i < rows; i++) {
 		v[i].id = ival(r, i, 0);
-		v[i].url = xstrdup(val(r, i, 1));
-		v[i].repositories = xstrdup(val(r, i, 2));
-		v[i].username = xstrdup(val(r, i, 3));
-		v[i].password = xstrdup(val(r, i, 4));
+		v[i].url = vigil_store__strdup(val(r, i, 1));
+		v[i].repositories = vigil_store__strdup(val(r, i, 2));
+		v[i].username = vigil_store__strdup(val(r, i, 3));
+		v[i].password = vigil_store__strdup(val(r, i, 4));
 		if (!v[i].url || !v[i].repositories)
 			error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
 	}
@@ -1915,7 +2361,7 @@ static int poll_seen_(vigil_store_pg *p, int64_t *out, const char *registry, con
 	       "INSERT INTO polled(registry, repository, tag, digest, seen) VALUES($1,$2,$3,$4,$5)"
 	       " ON CONFLICT(registry, repository, tag) DO UPDATE SET digest=excluded.digest,"
 	       " seen=excluded.seen",
-	       "ssssi", registry, repo, tag, digest, now_s()) < 0)
+	       "ssssi", registry, repo, tag, digest, vigil_store__now()) < 0)
 		return VIGIL_EIO;
 	return 1;
 }
