@@ -2089,10 +2089,9 @@ static int layer_get_(vigil_store_pg *p, const char *key, uint8_t **data, size_t
 	int error = 0;
 	if (st != PGRES_TUPLES_OK) {
 		const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+		int no_table = code && strcmp(code, "42P01") == 0; /* no table yet: nothing cached */
 		PQclear(r);
-		if (code && strcmp(code, "42P01") == 0) /* no table yet: nothing cached */
-			return 0;
-		return pgfail(p, p->conn, "layer cache");
+		return no_table ? 0 : pgfail(p, p->conn, "layer cache");
 	}
 	if (PQntuples(r) == 1) {
 		size_t n = (size_t)PQgetlength(r, 0, 0);
