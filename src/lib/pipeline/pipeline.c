@@ -123,6 +123,8 @@ static void hash_path(vigil_sha256 *h, const char *path)
 		free(ents);
 		return;
 	}
+	if (!S_ISREG(st.st_mode)) /* a FIFO or a device would block or never end */
+		return;
 	FILE *f = fopen(path, "rb");
 	char chunk[65536];
 	size_t n;
@@ -188,14 +190,16 @@ int vigil_engine_new(vigil_engine **out, vigil_ctx *ctx, const vigil_engine_opts
 	for (const char *const *v = o->vex; v && *v; v++)
 		if ((error = vigil_policy_add_vex(e->policy, *v)) < 0)
 			goto done;
-	if ((error = vigil_policy_add_trust(e->policy, &o->trust)) < 0 ||
-	    (error = engine_layer_version(e, o)) < 0)
+	if ((error = vigil_policy_add_trust(e->policy, &o->trust)) < 0)
 		goto done;
+	/* the rule files are checked (regular files, bounded) by their loaders before the
+	 * layer cache's key reads them */
 	if (((o->scanners & VIGIL_SCANNER_VULN) && (error = engine_db(e, o)) < 0) ||
 	    ((o->scanners & VIGIL_SCANNER_SECRET) &&
 	     (error = vigil_secret_rules_load(&e->srules, ctx, &o->secret)) < 0) ||
 	    ((o->scanners & VIGIL_SCANNER_MALWARE) &&
-	     (error = vigil_malware_rules_load(&e->mrules, ctx, &o->malware)) < 0))
+	     (error = vigil_malware_rules_load(&e->mrules, ctx, &o->malware)) < 0) ||
+	    (error = engine_layer_version(e, o)) < 0)
 		goto done;
 	*out = e;
 	e = NULL;
