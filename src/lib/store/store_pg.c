@@ -2089,7 +2089,8 @@ static int layer_get_(vigil_store_pg *p, const char *key, uint8_t **data, size_t
 	int error = 0;
 	if (st != PGRES_TUPLES_OK) {
 		const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-		int no_table = code && strcmp(code, "42P01") == 0; /* no table yet: nothing cached */
+		int no_table =
+			code && strcmp(code, "42P01") == 0; /* no table yet: nothing cached */
 		PQclear(r);
 		return no_table ? 0 : pgfail(p, p->conn, "layer cache");
 	}
