@@ -178,6 +178,7 @@ def main():
         members(arc("golang-vulndb"), lambda n: "/data/osv/" in n and n.endswith(".json"), 12),
         seeds["feed_rubyadv"], seeds["feed_phpadv"])
     seeds["rpmheader"] = more.rpm_headers(shared)
+    seeds["secret_scan"] = more.secret_shapes()
     corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
     for t in ("feed_bundle", "policy", "secret_rules", "docker_inspect"):
         seeds[t] = more.own_format(os.path.join(corpus, t), MIN)

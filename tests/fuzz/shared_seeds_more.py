@@ -390,3 +390,20 @@ def own_format(corpus_dir, n=20):
         if i > 10 * n:
             break
     return out
+
+
+def secret_shapes():
+    """Secret-scanner inputs whose tokens are assembled here at run time (never committed):
+    a .env file, a GitHub token with a wrong checksum (also glued to a word) and a PEM key
+    escaped inside JSON."""
+    alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+    body = "".join(alnum[(i * 7 + 3) % len(alnum)] for i in range(36))
+    gh, npm = "ghp" + "_" + body, "npm" + "_" + body
+    pem = "-----BEGIN " + "PRIVATE KEY-----"
+    return [
+        ("DATABASE_URL=postgres://app:%s@db.example.com/app\nGITHUB_TOKEN=%s\nNPM_TOKEN=%s\n"
+         % (body[:10], gh, npm)).encode(),
+        ("token %s and our%s\n" % (gh, gh)).encode(),
+        json.dumps({"private_key": pem + "\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n" + "X" * 48 +
+                    "\n-----END PRIVATE KEY-----\n"}).encode(),
+    ]
