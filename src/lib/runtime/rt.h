@@ -114,6 +114,10 @@ size_t vigil_rt__rule_tags(const rt_rule *rule, const char *const **out);
 /* Expands the output template into buf. */
 void vigil_rt__rule_output(const rt_rule *rule, const rt_view *v, char *buf, size_t n);
 
+/* 1 when an enabled rule compares evt.type with tname ("exit"): the sensor then loads
+ * the probe of that event */
+int vigil_rt__rules_use_type(const vigil_rules *r, const char *tname);
+
 extern const char vigil_rt__builtin_rules[];
 
 /* containers.c: cgroup id -> container */
@@ -170,11 +174,11 @@ void vigil_rt__post_close(rt_post *p, FILE *log);
 typedef struct rt_sensor rt_sensor;
 typedef int (*rt_sensor_cb)(const struct vrt_event *e, void *payload);
 /* Loads and attaches the sensor; err receives a one-line reason on failure. */
-int vigil_rt__sensor_open(rt_sensor **out, char *err, size_t errlen);
+int vigil_rt__sensor_open(rt_sensor **out, int want_exit, char *err, size_t errlen);
 /* Waits up to timeout_ms, then hands every pending event to cb. */
 int vigil_rt__sensor_poll(rt_sensor *s, int timeout_ms, rt_sensor_cb cb, void *payload);
 /* Arms a SIGKILL for process tgid at its next syscall (bpf_send_signal). 0 or -errno. */
-int vigil_rt__sensor_doom(rt_sensor *s, unsigned tgid);
+int vigil_rt__sensor_doom(rt_sensor *s, unsigned tgid, unsigned long long start);
 /* Attaches the deny programs to the cgroup directory (cgroup v2) of container cgid:
  * its connects fail with EPERM until the agent stops. 0, 1 when already denied, or -errno. */
 int vigil_rt__sensor_deny_egress(rt_sensor *s, const char *cgroup_dir, unsigned long long cgid);

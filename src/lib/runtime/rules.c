@@ -1467,3 +1467,28 @@ void vigil_rt__rule_output(const rt_rule *x, const rt_view *v, char *buf, size_t
 	}
 	buf[o] = 0;
 }
+
+static int mentions_type(const node *n, const char *tname, int depth)
+{
+	if (!n)
+		return 0;
+	if (depth > 200)
+		return 1; /* too deep to tell: assume it does */
+	if (n->kind == N_CMP) {
+		if (n->field != F_EVT_TYPE)
+			return 0;
+		for (size_t i = 0; i < n->nvals; i++)
+			if (!strcmp(n->vals[i], tname))
+				return 1;
+		return 0;
+	}
+	return mentions_type(n->a, tname, depth + 1) || mentions_type(n->b, tname, depth + 1);
+}
+
+int vigil_rt__rules_use_type(const vigil_rules *r, const char *tname)
+{
+	for (size_t i = 0; i < r->nrules; i++)
+		if (r->rules[i]->enabled && mentions_type(r->rules[i]->root, tname, 0))
+			return 1;
+	return 0;
+}

@@ -26,6 +26,7 @@ struct rt_sensor {
 	rt_sensor_cb cb;
 	void *payload;
 	int cb_error;
+	struct vrt_event ev; /* a record expanded to the whole event */
 };
 
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -39,16 +40,29 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 static int on_sample(void *ctx, void *data, size_t size)
 {
 	rt_sensor *s = ctx;
-	if (size < sizeof(struct vrt_event))
+	struct vrt_event *e = &s->ev;
+
+	/* records are prefixes of struct vrt_event (VRT_SZ_*) or a vrt_exit_rec */
+	if (size == sizeof(struct vrt_exit_rec)) {
+		const struct vrt_exit_rec *r = data;
+		memset(e, 0, VRT_SZ_PATH);
+		e->type = r->type;
+		e->pid = e->tid = r->pid;
+		e->a[0] = r->code;
+	} else if (size >= VRT_SZ_BASE && size <= sizeof(*e)) {
+		memcpy(e, data, size);
+		if (size < sizeof(*e))
+			memset((char *)e + size, 0, sizeof(*e) - size);
+	} else
 		return 0;
-	if (s->cb(data, s->payload) < 0) {
+	if (s->cb(e, s->payload) < 0) {
 		s->cb_error = 1;
 		return -1;
 	}
 	return 0;
 }
 
-int vigil_rt__sensor_open(rt_sensor **out, char *err, size_t errlen)
+int vigil_rt__sensor_open(rt_sensor **out, int want_exit, char *err, size_t errlen)
 {
 	rt_sensor *s = calloc(1, sizeof(*s));
 	int e;
@@ -62,6 +76,8 @@ int vigil_rt__sensor_open(rt_sensor **out, char *err, size_t errlen)
 		goto fail;
 	}
 	s->skel->rodata->self_tgid = (unsigned)getpid();
+	/* the exit probe costs every process exit; only rules on evt.type exit need it */
+	bpf_program__set_autoload(s->skel->progs.on_exit, want_exit != 0);
 	if ((e = vigil_sensor__load(s->skel)) < 0) {
 		snprintf(err, errlen,
 			 "cannot load the BPF sensor (need root and a kernel with BTF): %s",
@@ -97,10 +113,13 @@ int vigil_rt__sensor_poll(rt_sensor *s, int timeout_ms, rt_sensor_cb cb, void *p
 	return 0;
 }
 
-int vigil_rt__sensor_doom(rt_sensor *s, unsigned tgid)
+int vigil_rt__sensor_doom(rt_sensor *s, unsigned tgid, unsigned long long start)
 {
-	unsigned sig = 9;
-	if (bpf_map__update_elem(s->skel->maps.doom, &tgid, sizeof(tgid), &sig, sizeof(sig),
+	struct {
+		unsigned sig, pad;
+		unsigned long long start;
+	} v = {9, 0, start};
+	if (bpf_map__update_elem(s->skel->maps.doom, &tgid, sizeof(tgid), &v, sizeof(v),
 				 BPF_ANY) < 0)
 		return -errno;
 	s->skel->bss->doom_armed = 1;

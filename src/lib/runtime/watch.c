@@ -21,6 +21,7 @@
 
 typedef struct proc_ent {
 	unsigned pid;
+	unsigned long long start; /* ns since boot; 0 unknown (replay, or not told) */
 	char exe[VRT_PATH];
 	char cmdline[CMDLINE];
 } proc_ent;
@@ -86,14 +87,16 @@ static proc_ent *proc_slot(watch *w, unsigned pid)
 	return &w->procs[pid % PROC_SLOTS];
 }
 
-/* what the process table (or /proc) knows of pid */
-static void proc_lookup(watch *w, unsigned pid, const char **exe, const char **cmdline)
+/* what the process table (or /proc) knows of pid, started at `start` (0: unknown; a
+ * pid is reused often, so an entry of the same pid but another start is stale) */
+static void proc_lookup(watch *w, unsigned pid, unsigned long long start, const char **exe,
+			const char **cmdline)
 {
 	proc_ent *p = proc_slot(w, pid);
 	char path[64];
 	ssize_t n;
 
-	if (p->pid == pid) {
+	if (p->pid == pid && (!start || !p->start || p->start == start)) {
 		*exe = p->exe[0] ? p->exe : NULL;
 		*cmdline = p->cmdline[0] ? p->cmdline : NULL;
 		return;
@@ -103,6 +106,7 @@ static void proc_lookup(watch *w, unsigned pid, const char **exe, const char **c
 	/* not seen exec (started before the sensor): ask /proc while it lives */
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
+	p->start = start;
 	snprintf(path, sizeof(path), "/proc/%u/exe", pid);
 	n = readlink(path, p->exe, sizeof(p->exe) - 1);
 	p->exe[n > 0 ? n : 0] = 0;
@@ -201,7 +205,7 @@ static void do_kill(watch *w, const rt_view *v, json_t *act)
 		json_object_set_new(act, "result", json_string("skipped: refusing pid"));
 		return;
 	}
-	e = vigil_rt__sensor_doom(w->sensor, pid);
+	e = vigil_rt__sensor_doom(w->sensor, pid, v->e->pstart);
 	json_object_set_new(
 		act, "bpf_send_signal",
 		json_string(e == 0 ? "armed: SIGKILL at the next system call" : strerror(-e)));
@@ -579,14 +583,15 @@ static int on_event(const struct vrt_event *e, void *payload)
 		v.exe = exe;
 		v.cmdline = cmdline;
 		p->pid = e->pid;
+		p->start = e->pstart;
 		memcpy(p->exe, exe, sizeof(p->exe) - 1);
 		p->exe[sizeof(p->exe) - 1] = 0;
 		memcpy(p->cmdline, cmdline, sizeof(p->cmdline));
 	} else if (e->type != VRT_EXIT) {
-		proc_lookup(w, e->pid, &v.exe, &v.cmdline);
+		proc_lookup(w, e->pid, e->pstart, &v.exe, &v.cmdline);
 	}
 	if (e->apid[0])
-		proc_lookup(w, e->apid[0], &pexe, &pcmd);
+		proc_lookup(w, e->apid[0], e->ppstart, &pexe, &pcmd);
 	v.pcmdline = pcmd;
 	if (e->type == VRT_CONNECT && !v.c->host && (e->a[0] == 2 || e->a[0] == 10))
 		v.first_connect = first_connect(w, v.c->id, e);
@@ -808,7 +813,8 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto done;
 	}
-	if ((error = vigil_rt__sensor_open(&w.sensor, err, errlen)) < 0)
+	if ((error = vigil_rt__sensor_open(&w.sensor, vigil_rt__rules_use_type(o->rules, "exit"),
+					   err, errlen)) < 0)
 		goto done;
 	if (o->deny_exec) {
 		if ((error = vigil_rt__guard_open(&w.guard, err, errlen)) < 0)
@@ -819,8 +825,9 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 			vigil_rt__guard_realtime(w.guard) ? "SCHED_FIFO" : "normal priority");
 		guard_sync(&w);
 	}
-	fprintf(log, "vigil watch: ready (%zu rules enabled%s, sensor attached: exec, exit, %s)\n",
+	fprintf(log, "vigil watch: ready (%zu rules enabled%s, sensor attached: exec, %s%s)\n",
 		nen, w.guard ? ", deny-exec guard on" : "",
+		vigil_rt__rules_use_type(o->rules, "exit") ? "exit, " : "",
 		"open, connect, ptrace, setuid/setgid, mount, modules, memfd, packet sockets, "
 		"links, namespaces, dup, bpf");
 	fflush(log);
