@@ -47,7 +47,7 @@ enum vrt_type {
  * buffer: the fixed part (everything before `path`) and then only the strings its type
  * needs (VRT_SZ_*: no strings, `path`, `path` + `args` for an exec, all for the
  * two-path events); sensor.c zero-fills the rest. Exits (only when a rule asks for
- * them) are a 16-byte vrt_exit_rec. */
+ * them) are a 24-byte vrt_exit_rec. */
 struct vrt_event {
 	unsigned int type;
 	unsigned int pid; /* thread-group id */
@@ -81,6 +81,7 @@ struct vrt_event {
 struct vrt_exit_rec {
 	unsigned int type; /* VRT_EXIT */
 	unsigned int pid;
+	unsigned long long ts;
 	long long code;
 };
 
