@@ -20,6 +20,7 @@
 typedef struct slot {
 	unsigned long long cgid;
 	unsigned long long gen; /* runc state generation of a negative entry */
+	long long since;	/* negative entry: when it was looked up */
 	rt_container c;
 	int used;
 } slot;
@@ -255,6 +256,7 @@ const rt_container *vigil_rt__containers_get(rt_containers *cs, unsigned long lo
 	s->used = 1;
 	s->cgid = cgid;
 	s->gen = cs->gen;
+	s->since = now;
 	s->c = cs->host;
 	if (!(d = opendir(cs->runc_root)))
 		return &cs->host;
@@ -319,4 +321,27 @@ void vigil_rt__containers_each(rt_containers *cs,
 		json_decref(st);
 	}
 	closedir(d);
+}
+
+/* the runc state generation (bumped when state files change; checked at most every
+ * 10 ms) */
+unsigned long long vigil_rt__containers_generation(rt_containers *cs)
+{
+	long long now = now_ns();
+	if (now - cs->last_sig_check > SIG_CHECK_NS) {
+		unsigned long long sig = state_sig(cs);
+		cs->last_sig_check = now;
+		if (sig != cs->sig) {
+			cs->sig = sig;
+			cs->gen++;
+		}
+	}
+	return cs->gen;
+}
+
+int vigil_rt__containers_settled_host(rt_containers *cs, unsigned long long cgid)
+{
+	const slot *s = &cs->slots[(cgid * 0x9E3779B97F4A7C15ULL) >> 54 & (SLOTS - 1)];
+	return s->used && s->cgid == cgid && s->c.host && s->gen == cs->gen &&
+	       now_ns() - s->since > 1000000000LL;
 }

@@ -46,8 +46,7 @@ enum vrt_type {
 /* One event as user space sees it. The sensor writes only a prefix of it into the ring
  * buffer: the fixed part (everything before `path`) and then only the strings its type
  * needs (VRT_SZ_*: no strings, `path`, `path` + `args` for an exec, all for the
- * two-path events); sensor.c zero-fills the rest. Exits (only when a rule asks for
- * them) are a 24-byte vrt_exit_rec. */
+ * two-path events); sensor.c zero-fills the rest. */
 struct vrt_event {
 	unsigned int type;
 	unsigned int pid; /* thread-group id */
@@ -76,13 +75,5 @@ struct vrt_event {
 #define VRT_SZ_PATH __builtin_offsetof(struct vrt_event, args)
 #define VRT_SZ_EXEC __builtin_offsetof(struct vrt_event, path2)
 #define VRT_SZ_FULL sizeof(struct vrt_event)
-
-/* the exit of a thread-group leader: all the process table needs */
-struct vrt_exit_rec {
-	unsigned int type; /* VRT_EXIT */
-	unsigned int pid;
-	unsigned long long ts;
-	long long code;
-};
 
 #endif

@@ -131,6 +131,11 @@ void vigil_rt__containers_free(rt_containers *cs);
 void vigil_rt__containers_each(rt_containers *cs,
 			       void (*cb)(const rt_container *c, int pid, void *payload),
 			       void *payload);
+/* The runc state generation: changes when runc's state files change. */
+unsigned long long vigil_rt__containers_generation(rt_containers *cs);
+/* 1 when cgid was found to be no container more than a second ago and runc's state has not
+ * changed since (its events can be dropped in the kernel with --containers-only) */
+int vigil_rt__containers_settled_host(rt_containers *cs, unsigned long long cgid);
 /* 1 when runc's state files changed since the last call (0 the first time they are empty) */
 int vigil_rt__containers_changed(rt_containers *cs);
 
@@ -179,6 +184,11 @@ int vigil_rt__sensor_open(rt_sensor **out, int want_exit, char *err, size_t errl
 int vigil_rt__sensor_poll(rt_sensor *s, int timeout_ms, rt_sensor_cb cb, void *payload);
 /* Arms a SIGKILL for process tgid at its next syscall (bpf_send_signal). 0 or -errno. */
 int vigil_rt__sensor_doom(rt_sensor *s, unsigned tgid, unsigned long long start);
+/* Drops the events of cgroup cgid in the kernel from now on (0 or -errno); quiet_clear
+ * forgets all such cgroups; quiet_count says how many there are. */
+int vigil_rt__sensor_quiet(rt_sensor *s, unsigned long long cgid);
+void vigil_rt__sensor_quiet_clear(rt_sensor *s);
+unsigned vigil_rt__sensor_quiet_count(rt_sensor *s);
 /* Attaches the deny programs to the cgroup directory (cgroup v2) of container cgid:
  * its connects fail with EPERM until the agent stops. 0, 1 when already denied, or -errno. */
 int vigil_rt__sensor_deny_egress(rt_sensor *s, const char *cgroup_dir, unsigned long long cgid);

@@ -45,6 +45,7 @@ struct rt_sensor {
 	brec *recs;
 	size_t nrecs, caprecs;
 	struct vrt_event ev; /* a record expanded to the whole event */
+	unsigned nquiet;
 };
 
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -60,15 +61,8 @@ static int dispatch(rt_sensor *s, const void *data, size_t size)
 {
 	struct vrt_event *e = &s->ev;
 
-	/* records are prefixes of struct vrt_event (VRT_SZ_*) or a vrt_exit_rec */
-	if (size == sizeof(struct vrt_exit_rec)) {
-		const struct vrt_exit_rec *r = data;
-		memset(e, 0, VRT_SZ_PATH);
-		e->type = r->type;
-		e->pid = e->tid = r->pid;
-		e->ts = r->ts;
-		e->a[0] = r->code;
-	} else if (size >= VRT_SZ_BASE && size <= sizeof(*e)) {
+	/* records are prefixes of struct vrt_event (VRT_SZ_*) */
+	if (size >= VRT_SZ_BASE && size <= sizeof(*e)) {
 		memcpy(e, data, size);
 		if (size < sizeof(*e))
 			memset((char *)e + size, 0, sizeof(*e) - size);
@@ -119,10 +113,9 @@ static int on_sample(void *ctx, void *data, size_t size)
 	size_t need = (size + 7) & ~(size_t)7;
 	unsigned long long ts;
 
-	if (size < sizeof(struct vrt_exit_rec) || size > sizeof(struct vrt_event))
+	if (size < VRT_SZ_BASE || size > sizeof(struct vrt_event))
 		return 0;
-	ts = size == sizeof(struct vrt_exit_rec) ? ((const struct vrt_exit_rec *)data)->ts
-						 : ((const struct vrt_event *)data)->ts;
+	ts = ((const struct vrt_event *)data)->ts;
 	if (s->arena_len + need > BATCH_BYTES || s->nrecs == s->caprecs) {
 		/* a full batch is dispatched as it is: order holds within it */
 		flush(s, ~0ULL);
@@ -392,4 +385,36 @@ void vigil_rt__sensor_selfcheck(FILE *f)
 		fprintf(f, "self-check: %-36s %s (%s)\n", "cgroup v2 freezer (cgroup.freeze)",
 			ok ? "available" : "no cgroup v2 mount", "used: pause action");
 	}
+}
+
+int vigil_rt__sensor_quiet(rt_sensor *s, unsigned long long cgid)
+{
+	unsigned char one = 1;
+	if (bpf_map__update_elem(s->skel->maps.quiet, &cgid, sizeof(cgid), &one, sizeof(one),
+				 BPF_NOEXIST) < 0)
+		return errno == EEXIST ? 0 : -errno;
+	s->nquiet++;
+	s->skel->bss->quiet_armed = 1;
+	return 0;
+}
+
+void vigil_rt__sensor_quiet_clear(rt_sensor *s)
+{
+	unsigned long long key, next;
+	int fd = bpf_map__fd(s->skel->maps.quiet);
+
+	if (!s->nquiet)
+		return;
+	s->skel->bss->quiet_armed = 0;
+	while (bpf_map_get_next_key(fd, NULL, &next) == 0) {
+		key = next;
+		if (bpf_map_delete_elem(fd, &key) < 0)
+			break;
+	}
+	s->nquiet = 0;
+}
+
+unsigned vigil_rt__sensor_quiet_count(rt_sensor *s)
+{
+	return s->nquiet;
 }

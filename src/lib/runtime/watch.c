@@ -48,6 +48,8 @@ typedef struct watch {
 	int replay_has_c;
 	unsigned long long *connected; /* FIRST_SLOTS hashes of containers that connected */
 	size_t nconnected;
+	int nquiet_fail;
+	unsigned long long cs_gen; /* runc state generation the quiet map was filled in */
 } watch;
 
 #define FIRST_SLOTS 4096
@@ -574,8 +576,15 @@ static int on_event(const struct vrt_event *e, void *payload)
 		static const rt_container host = {.id = "host", .name = "host", .host = 1};
 		v.c = &host;
 	}
-	if (w->o->containers_only && v.c->host)
+	if (w->o->containers_only && v.c->host) {
+		/* a cgroup that has been no container for a while: the kernel drops its events
+		 * from now on (until runc's state changes) */
+		if (w->sensor && !w->o->replay && w->nquiet_fail < 8 &&
+		    vigil_rt__containers_settled_host(w->cs, e->cgid) &&
+		    vigil_rt__sensor_quiet(w->sensor, e->cgid) < 0)
+			w->nquiet_fail++;
 		goto done;
+	}
 	if (e->type == VRT_EXEC) {
 		proc_ent *p = proc_slot(w, e->pid);
 		make_cmdline(cmdline, sizeof(cmdline), e);
@@ -595,10 +604,9 @@ static int on_event(const struct vrt_event *e, void *payload)
 	v.pcmdline = pcmd;
 	if (e->type == VRT_CONNECT && !v.c->host && (e->a[0] == 2 || e->a[0] == 10))
 		v.first_connect = first_connect(w, v.c->id, e);
-	if (e->type != VRT_EXIT)
-		for (size_t i = 0; i < vigil_rt__rule_count(w->rules); i++)
-			if (vigil_rt__rule_match(w->rules, i, &v))
-				alert(w, i, &v);
+	for (size_t i = 0; i < vigil_rt__rule_count(w->rules); i++)
+		if (vigil_rt__rule_match(w->rules, i, &v))
+			alert(w, i, &v);
 done:
 	if (e->type == VRT_EXIT) {
 		proc_ent *p = proc_slot(w, e->pid);
@@ -844,6 +852,13 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 			}
 		}
 		guard_sync(&w);
+		if (o->containers_only) {
+			unsigned long long g = vigil_rt__containers_generation(w.cs);
+			if (g != w.cs_gen) { /* a container may have appeared: listen again */
+				vigil_rt__sensor_quiet_clear(w.sensor);
+				w.cs_gen = g;
+			}
+		}
 		if (now - last_drop_report > 10000000000LL) {
 			unsigned long long d = vigil_rt__sensor_drops(w.sensor);
 			if (d != drops)
@@ -865,6 +880,11 @@ done:
 			"vigil watch: %llu events, %llu alerts, %llu duplicates suppressed, %llu "
 			"rate-limited, %llu lost\n",
 			w.events, w.alerts, w.deduped, w.limited, drops);
+	if (w.sensor && o->containers_only)
+		fprintf(log,
+			"vigil watch: containers-only: %u host cgroups filtered in the kernel at the "
+			"end\n",
+			vigil_rt__sensor_quiet_count(w.sensor));
 	if (w.guard) {
 		unsigned long long ga, gd;
 		vigil_rt__guard_counts(w.guard, &ga, &gd);

@@ -279,26 +279,16 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *p)
 {
-	struct vrt_exit_rec *r;
+	struct vrt_event *e;
 	__u64 id = bpf_get_current_pid_tgid();
-	void *rb;
 
 	if ((__u32)id != (__u32)(id >> 32) || (__u32)(id >> 32) == self_tgid)
 		return 0; /* threads other than the leader, or ourselves */
-	if (is_quiet())
+	e = ev_new(VRT_EXIT, VRT_SZ_BASE);
+	if (!e)
 		return 0;
-	/* the exit only ends the process in the agent's table: pid and code, no more */
-	rb = cur_ring();
-	r = rb ? bpf_ringbuf_reserve(rb, sizeof(*r), 0) : NULL;
-	if (!r) {
-		count_drop();
-		return 0;
-	}
-	r->type = VRT_EXIT;
-	r->pid = id >> 32;
-	r->ts = bpf_ktime_get_ns();
-	r->code = p->exit_code;
-	ev_submit((struct vrt_event *)r);
+	e->a[0] = p->exit_code;
+	ev_submit(e);
 	return 0;
 }
 
