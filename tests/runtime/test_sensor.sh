@@ -60,7 +60,7 @@ cat >"$TMP/exit.yaml" <<'Y'
 Y
 cp /bin/true "$TMP/vrtexitmark"
 if start_agent --no-builtin --rules "$TMP/exit.yaml"; then
-    grep 'ready' "$TMP/err" | grep -q 'sensor attached: exec, exit,' &&
+    grep 'ready' "$TMP/err" | grep -q 'sensor attached: exec, exit)' &&
         pass "exit-probe-loaded-for-exit-rule" ||
         fail "exit-probe-loaded-for-exit-rule" "$(grep ready "$TMP/err")"
     "$TMP/vrtexitmark"
@@ -74,7 +74,35 @@ else
     fail "exit-probe-loaded-for-exit-rule" "agent did not start: $(cat "$TMP/err")"
 fi
 
-# 3. --containers-only: once the agent has known this shell's cgroup as the host's for a
+# 3. rules only on execs: the kernel reports no other event type, so 5,000 sensitive
+# opens never reach the agent (its count has the execs of the machine)
+cat >"$TMP/execonly.yaml" <<'Y'
+- rule: Marker exec
+  desc: the test's marker ran
+  condition: evt.type = exec and proc.name = vrtexecmark
+  output: "exec of %proc.name"
+  priority: NOTICE
+Y
+cp /bin/true "$TMP/vrtexecmark"
+if start_agent --no-builtin --rules "$TMP/execonly.yaml"; then
+    grep 'ready' "$TMP/err" | grep -q 'sensor attached: exec)' &&
+        pass "only-wanted-types-attached" ||
+        fail "only-wanted-types-attached" "$(grep ready "$TMP/err")"
+    for _ in $(seq 5000); do : </etc/shadow; done
+    "$TMP/vrtexecmark"
+    wait_for '"rule":"Marker exec"' || fail "exec-only-rule-fires" "no alert"
+    stop_agent
+    n=$(grep -o '[0-9]* events,' "$TMP/err" | tail -1 | cut -d' ' -f1)
+    if [ -n "$n" ] && [ "$n" -lt 2500 ]; then
+        pass "unwanted-types-filtered-in-kernel ($n events reached the agent)"
+    else
+        fail "unwanted-types-filtered-in-kernel" "events=${n:-?}: $(tail -2 "$TMP/err")"
+    fi
+else
+    fail "only-wanted-types-attached" "agent did not start: $(cat "$TMP/err")"
+fi
+
+# 4. --containers-only: once the agent has known this shell's cgroup as the host's for a
 # second, the kernel drops its events: of 5,000 sensitive opens made after that, few
 # reach the agent (the count also has other processes of the machine)
 if start_agent --containers-only; then

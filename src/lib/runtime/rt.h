@@ -114,9 +114,11 @@ size_t vigil_rt__rule_tags(const rt_rule *rule, const char *const **out);
 /* Expands the output template into buf. */
 void vigil_rt__rule_output(const rt_rule *rule, const rt_view *v, char *buf, size_t n);
 
-/* 1 when an enabled rule compares evt.type with tname ("exit"): the sensor then loads
- * the probe of that event */
-int vigil_rt__rules_use_type(const vigil_rules *r, const char *tname);
+/* Bit t set: rule i (or some enabled rule) can match an event of type t (enum vrt_type),
+ * from the evt.type comparisons of its condition; the rest are skipped (and not
+ * reported by the kernel). */
+unsigned long long vigil_rt__rule_types(const vigil_rules *r, size_t i);
+unsigned long long vigil_rt__rules_types(const vigil_rules *r);
 
 extern const char vigil_rt__builtin_rules[];
 
@@ -179,7 +181,10 @@ void vigil_rt__post_close(rt_post *p, FILE *log);
 typedef struct rt_sensor rt_sensor;
 typedef int (*rt_sensor_cb)(const struct vrt_event *e, void *payload);
 /* Loads and attaches the sensor; err receives a one-line reason on failure. */
-int vigil_rt__sensor_open(rt_sensor **out, int want_exit, char *err, size_t errlen);
+/* want_types: bit t set for the event types (enum vrt_type) to report; exec is always
+ * reported, exit only when asked */
+int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, char *err,
+			  size_t errlen);
 /* Waits up to timeout_ms, then hands every pending event to cb. */
 int vigil_rt__sensor_poll(rt_sensor *s, int timeout_ms, rt_sensor_cb cb, void *payload);
 /* Arms a SIGKILL for process tgid at its next syscall (bpf_send_signal). 0 or -errno. */

@@ -80,6 +80,7 @@ struct rt_rule {
 	node *root;
 	tpart *parts;
 	size_t nparts;
+	unsigned long long types; /* bit t: the rule can match events of type t */
 };
 
 struct vigil_rules {
@@ -1266,6 +1267,34 @@ static size_t tree_size(const node *n, size_t acc)
 	return tree_size(n->b, acc);
 }
 
+
+#define ALL_TYPES ((1ULL << VRT_TYPE_MAX) - 1)
+
+/* the event types a condition can be true for: evt.type = X and evt.type in (...) narrow
+ * it, `and` intersects, `or` unites; anything else (not, other fields) may match all */
+static unsigned long long type_mask(const node *n, int depth)
+{
+	unsigned long long m = 0;
+	int t;
+
+	if (!n || depth > 200)
+		return ALL_TYPES;
+	switch (n->kind) {
+	case N_AND:
+		return type_mask(n->a, depth + 1) & type_mask(n->b, depth + 1);
+	case N_OR:
+		return type_mask(n->a, depth + 1) | type_mask(n->b, depth + 1);
+	case N_CMP:
+		if (n->field != F_EVT_TYPE || (n->op != OP_EQ && n->op != OP_IN))
+			return ALL_TYPES;
+		for (size_t i = 0; i < n->nvals; i++)
+			if ((t = vigil_rt__type_lookup(n->vals[i])) > 0 && t < VRT_TYPE_MAX)
+				m |= 1ULL << t;
+		return m;
+	}
+	return ALL_TYPES;
+}
+
 int vigil_rules_compile(vigil_rules *r)
 {
 	int error;
@@ -1302,6 +1331,7 @@ int vigil_rules_compile(vigil_rules *r)
 			a->b = nn;
 			x->root = a;
 		}
+		x->types = type_mask(x->root, 0);
 	}
 	return 0;
 }
@@ -1468,27 +1498,16 @@ void vigil_rt__rule_output(const rt_rule *x, const rt_view *v, char *buf, size_t
 	buf[o] = 0;
 }
 
-static int mentions_type(const node *n, const char *tname, int depth)
+unsigned long long vigil_rt__rule_types(const vigil_rules *r, size_t i)
 {
-	if (!n)
-		return 0;
-	if (depth > 200)
-		return 1; /* too deep to tell: assume it does */
-	if (n->kind == N_CMP) {
-		if (n->field != F_EVT_TYPE)
-			return 0;
-		for (size_t i = 0; i < n->nvals; i++)
-			if (!strcmp(n->vals[i], tname))
-				return 1;
-		return 0;
-	}
-	return mentions_type(n->a, tname, depth + 1) || mentions_type(n->b, tname, depth + 1);
+	return r->rules[i]->types;
 }
 
-int vigil_rt__rules_use_type(const vigil_rules *r, const char *tname)
+unsigned long long vigil_rt__rules_types(const vigil_rules *r)
 {
+	unsigned long long m = 0;
 	for (size_t i = 0; i < r->nrules; i++)
-		if (r->rules[i]->enabled && mentions_type(r->rules[i]->root, tname, 0))
-			return 1;
-	return 0;
+		if (r->rules[i]->enabled && r->rules[i]->root)
+			m |= r->rules[i]->types;
+	return m;
 }

@@ -128,7 +128,8 @@ static int on_sample(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-int vigil_rt__sensor_open(rt_sensor **out, int want_exit, char *err, size_t errlen)
+int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, char *err,
+			  size_t errlen)
 {
 	rt_sensor *s = calloc(1, sizeof(*s));
 	int e, ncpu = libbpf_num_possible_cpus();
@@ -167,7 +168,8 @@ int vigil_rt__sensor_open(rt_sensor **out, int want_exit, char *err, size_t errl
 	}
 	s->skel->rodata->self_tgid = (unsigned)getpid();
 	/* the exit probe costs every process exit; only rules on evt.type exit need it */
-	bpf_program__set_autoload(s->skel->progs.on_exit, want_exit != 0);
+	s->skel->rodata->want_types = (unsigned)(want_types | 1ULL << VRT_EXEC);
+	bpf_program__set_autoload(s->skel->progs.on_exit, (want_types & 1ULL << VRT_EXIT) != 0);
 	if (bpf_map__set_max_entries(s->skel->maps.rings, (unsigned)ncpu) < 0 ||
 	    bpf_map__set_inner_map_fd(s->skel->maps.rings, s->ring_fds[0]) < 0) {
 		snprintf(err, errlen, "cannot set up the ring buffers");

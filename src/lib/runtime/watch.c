@@ -605,7 +605,8 @@ static int on_event(const struct vrt_event *e, void *payload)
 	if (e->type == VRT_CONNECT && !v.c->host && (e->a[0] == 2 || e->a[0] == 10))
 		v.first_connect = first_connect(w, v.c->id, e);
 	for (size_t i = 0; i < vigil_rt__rule_count(w->rules); i++)
-		if (vigil_rt__rule_match(w->rules, i, &v))
+		if ((vigil_rt__rule_types(w->rules, i) & 1ULL << e->type) &&
+		    vigil_rt__rule_match(w->rules, i, &v))
 			alert(w, i, &v);
 done:
 	if (e->type == VRT_EXIT) {
@@ -821,8 +822,8 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto done;
 	}
-	if ((error = vigil_rt__sensor_open(&w.sensor, vigil_rt__rules_use_type(o->rules, "exit"),
-					   err, errlen)) < 0)
+	if ((error = vigil_rt__sensor_open(&w.sensor, vigil_rt__rules_types(o->rules), err,
+					   errlen)) < 0)
 		goto done;
 	if (o->deny_exec) {
 		if ((error = vigil_rt__guard_open(&w.guard, err, errlen)) < 0)
@@ -833,11 +834,19 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 			vigil_rt__guard_realtime(w.guard) ? "SCHED_FIFO" : "normal priority");
 		guard_sync(&w);
 	}
-	fprintf(log, "vigil watch: ready (%zu rules enabled%s, sensor attached: exec, %s%s)\n",
-		nen, w.guard ? ", deny-exec guard on" : "",
-		vigil_rt__rules_use_type(o->rules, "exit") ? "exit, " : "",
-		"open, connect, ptrace, setuid/setgid, mount, modules, memfd, packet sockets, "
-		"links, namespaces, dup, bpf");
+	{
+		/* the event types the kernel reports: exec, and those some rule can match */
+		unsigned long long m = vigil_rt__rules_types(o->rules) | 1ULL << VRT_EXEC;
+		char types[400];
+		size_t tl = 0;
+		types[0] = 0;
+		for (unsigned t = 1; t < VRT_TYPE_MAX; t++)
+			if (m & 1ULL << t && tl < sizeof(types))
+				tl += (size_t)snprintf(types + tl, sizeof(types) - tl, "%s%s",
+						       tl ? ", " : "", vigil_rt__type_name(t));
+		fprintf(log, "vigil watch: ready (%zu rules enabled%s, sensor attached: %s)\n", nen,
+			w.guard ? ", deny-exec guard on" : "", types);
+	}
 	fflush(log);
 	while (!(o->stop && *o->stop)) {
 		long long now = mono_ns();

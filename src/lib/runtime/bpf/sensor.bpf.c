@@ -25,8 +25,12 @@ char LICENSE[] SEC("license") = "GPL";
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
 
-/* set by user space before load */
+/* set by user space before load: our pid, and bit t for each event type some rule can
+ * match (the others are never reported; exec always is) */
 const volatile unsigned int self_tgid = 0;
+const volatile unsigned int want_types = ~0u;
+
+#define WANTS(t) ((want_types >> (t)) & 1)
 /* set by user space at run time (mmapped .bss): doom map armed, quiet map in use */
 unsigned int doom_armed = 0;
 unsigned int quiet_armed = 0;
@@ -110,7 +114,7 @@ static __always_inline struct vrt_event *ev_new(unsigned int type, unsigned int 
 	__u64 id, ug;
 	void *rb;
 
-	if (is_quiet())
+	if (!WANTS(type) || is_quiet())
 		return NULL;
 	rb = cur_ring();
 	e = rb ? bpf_ringbuf_reserve(rb, size, 0) : NULL;
@@ -346,6 +350,8 @@ static __always_inline int on_open(const char *upath, long flags)
 	char buf[32];
 	int w = (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
 
+	if (!WANTS(VRT_OPEN))
+		return 0;
 	/* prefilter on the first bytes without touching the ring buffer */
 	if (bpf_probe_read_user_str(buf, sizeof(buf), upath) <= 0)
 		return 0;
@@ -420,7 +426,7 @@ static __always_inline int path_sensitive(const char *upath)
 static __always_inline int on_rename(const char *oldp, const char *newp)
 {
 	struct vrt_event *e;
-	if (!path_sensitive(oldp) && !path_sensitive(newp))
+	if (!WANTS(VRT_RENAME) || (!path_sensitive(oldp) && !path_sensitive(newp)))
 		return 0;
 	e = ev_new(VRT_RENAME, VRT_SZ_FULL);
 	if (!e)
@@ -435,7 +441,7 @@ static __always_inline int on_rename(const char *oldp, const char *newp)
 static __always_inline int on_unlink(const char *upath, long flags)
 {
 	struct vrt_event *e;
-	if (!path_sensitive(upath))
+	if (!WANTS(VRT_UNLINK) || !path_sensitive(upath))
 		return 0;
 	e = ev_new(VRT_UNLINK, VRT_SZ_PATH);
 	if (!e)
