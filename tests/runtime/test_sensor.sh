@@ -102,7 +102,46 @@ else
     fail "only-wanted-types-attached" "agent did not start: $(cat "$TMP/err")"
 fi
 
-# 4. --containers-only: once the agent has known this shell's cgroup as the host's for a
+# 4. accept: a rule on accepts loads the sys_exit probe; a connection accepted by a
+# Python server names the peer (address, port) and the local port
+PY=${PYTHON:-/usr/bin/python3}
+[ -x "$PY" ] || PY=python3
+cat >"$TMP/accept.yaml" <<'Y'
+- rule: Connection accepted by the test server
+  desc: the test's server accepted a connection
+  condition: evt.type = accept and proc.name startswith python and net.ip = 127.0.0.1
+  output: "accept by %proc.name from %net.ip:%net.port on port %net.lport"
+  priority: NOTICE
+Y
+if start_agent --no-builtin --rules "$TMP/accept.yaml"; then
+    grep 'ready' "$TMP/err" | grep -q 'sensor attached: exec, accept)' &&
+        pass "accept-probe-loaded-for-accept-rule" ||
+        fail "accept-probe-loaded-for-accept-rule" "$(grep ready "$TMP/err")"
+    "$PY" - "$TMP/port" <<'PYEOF'
+import socket, sys
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+port = s.getsockname()[1]
+c = socket.socket(); c.connect(("127.0.0.1", port))
+a, peer = s.accept()
+open(sys.argv[1], "w").write("%d %d\n" % (port, c.getsockname()[1]))
+a.close(); c.close(); s.close()
+PYEOF
+    read -r lport pport <"$TMP/port"
+    if wait_for "\"net.lport\":\"$lport\""; then
+        line=$(grep "\"net.lport\":\"$lport\"" "$TMP/out" | head -1)
+        case $line in
+        *"from 127.0.0.1:$pport on port $lport"*) pass "accept-event-names-peer-and-port" ;;
+        *) fail "accept-event-names-peer-and-port" "$line" ;;
+        esac
+    else
+        fail "accept-event-names-peer-and-port" "no alert: $(head -c 300 "$TMP/out")"
+    fi
+    stop_agent
+else
+    fail "accept-probe-loaded-for-accept-rule" "agent did not start: $(cat "$TMP/err")"
+fi
+
+# 5. --containers-only: once the agent has known this shell's cgroup as the host's for a
 # second, the kernel drops its events: of 5,000 sensitive opens made after that, few
 # reach the agent (the count also has other processes of the machine)
 if start_agent --containers-only; then

@@ -30,6 +30,7 @@ enum vrt_type {
 	VRT_RENAME, /* rename(at/at2) with a sensitive old or new path: path old, path2 new */
 	VRT_UNLINK, /* unlink(at) / rmdir of a sensitive path: path */
 	VRT_LISTEN, /* listen: a[0] family, a[1] local port, addr the bound address */
+	VRT_ACCEPT, /* accept(4) returned: a[0] family, a[1] peer port, a[2] local port, addr peer */
 	VRT_TYPE_MAX
 };
 

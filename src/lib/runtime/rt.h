@@ -37,6 +37,7 @@ enum rt_field {
 	F_NET_FAMILY,
 	F_NET_IP,
 	F_NET_PORT,
+	F_NET_LPORT, /* net.lport: local port of a listen or an accept */
 	F_NET_FIRST, /* net.first_connect: the container's first IPv4/IPv6 connect seen */
 	F_PTRACE_REQUEST,
 	F_PTRACE_PID,

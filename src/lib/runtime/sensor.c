@@ -170,6 +170,8 @@ int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, char *
 	/* the exit probe costs every process exit; only rules on evt.type exit need it */
 	s->skel->rodata->want_types = (unsigned)(want_types | 1ULL << VRT_EXEC);
 	bpf_program__set_autoload(s->skel->progs.on_exit, (want_types & 1ULL << VRT_EXIT) != 0);
+	bpf_program__set_autoload(s->skel->progs.on_sys_exit,
+				  (want_types & 1ULL << VRT_ACCEPT) != 0);
 	if (bpf_map__set_max_entries(s->skel->maps.rings, (unsigned)ncpu) < 0 ||
 	    bpf_map__set_inner_map_fd(s->skel->maps.rings, s->ring_fds[0]) < 0) {
 		snprintf(err, errlen, "cannot set up the ring buffers");

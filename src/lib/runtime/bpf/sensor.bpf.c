@@ -643,3 +643,54 @@ int deny_connect6(struct bpf_sock_addr *ctx)
 {
 	return 0;
 }
+
+/* accept / accept4 returned a connection: its peer and local port, read from the new
+ * socket. A sys_exit program runs at every system call's return, so it is loaded only
+ * when a rule asks for accept events. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
+{
+	long id = regs->orig_ax;
+	struct task_struct *t;
+	struct fdtable *fdt;
+	struct file **fds;
+	struct file *f = NULL;
+	struct socket *so;
+	struct sock *sk;
+	struct vrt_event *e;
+	unsigned short fam;
+
+	if ((id != 43 && id != 288) || ret < 0)
+		return 0;
+	if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid)
+		return 0;
+	t = bpf_get_current_task_btf();
+	fdt = t->files->fdt;
+	fds = fdt->fd;
+	if (!fds || (unsigned long)ret >= fdt->max_fds)
+		return 0;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[ret]);
+	if (!f)
+		return 0;
+	so = (struct socket *)BPF_CORE_READ(f, private_data);
+	sk = so ? BPF_CORE_READ(so, sk) : NULL;
+	if (!sk)
+		return 0;
+	fam = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (fam != 2 && fam != 10)
+		return 0;
+	e = ev_new(VRT_ACCEPT, VRT_SZ_BASE);
+	if (!e)
+		return 0;
+	e->a[0] = fam;
+	e->a[1] = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	e->a[2] = BPF_CORE_READ(sk, __sk_common.skc_num);
+	if (fam == 2) {
+		__u32 a = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		__builtin_memcpy(e->addr, &a, 4);
+	} else {
+		BPF_CORE_READ_INTO(&e->addr, sk, __sk_common.skc_v6_daddr);
+	}
+	ev_submit(e);
+	return 0;
+}
