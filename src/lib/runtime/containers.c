@@ -111,6 +111,59 @@ static long long parse_time(const char *s)
 	return (long long)timegm(&tm) * 1000000000LL + ns;
 }
 
+/* podman: containers/storage records each container's image; the bundle is
+ * STORAGE/overlay-containers/ID/userdata, the container in
+ * STORAGE/overlay-containers/containers.json (name, image id, image name in its
+ * metadata) and the image's manifest digest in STORAGE/overlay-images/images.json */
+static void fill_podman(rt_container *c, const char *bundle)
+{
+	const char *p = strstr(bundle, "/overlay-containers/"), *v, *img = NULL;
+	char path[700];
+	json_t *all, *ent = NULL, *md = NULL;
+	size_t i;
+
+	snprintf(c->runtime, sizeof(c->runtime), "podman");
+	if (!p || p - bundle > 500)
+		return;
+	snprintf(path, sizeof(path), "%.*s/overlay-containers/containers.json", (int)(p - bundle),
+		 bundle);
+	if (!(all = load_json(path)))
+		return;
+	for (i = 0; i < json_array_size(all); i++) {
+		v = jstr(json_array_get(all, i), "id");
+		if (v && !strcmp(v, c->id)) {
+			ent = json_array_get(all, i);
+			break;
+		}
+	}
+	if (ent) {
+		if ((v = json_string_value(json_array_get(json_object_get(ent, "names"), 0))))
+			cpy(c->name, sizeof(c->name), v);
+		img = jstr(ent, "image");
+		if ((v = jstr(ent, "metadata")) && (md = json_loads(v, 0, NULL)) &&
+		    (v = jstr(md, "image-name")) && !c->image[0])
+			cpy(c->image, sizeof(c->image), v);
+		json_decref(md);
+	}
+	if (img && !c->digest[0]) {
+		json_t *imgs;
+		snprintf(path, sizeof(path), "%.*s/overlay-images/images.json", (int)(p - bundle),
+			 bundle);
+		if ((imgs = load_json(path))) {
+			for (i = 0; i < json_array_size(imgs); i++) {
+				v = jstr(json_array_get(imgs, i), "id");
+				if (v && !strcmp(v, img)) {
+					if ((v = jstr(json_array_get(imgs, i), "digest")))
+						cpy(c->digest, sizeof(c->digest), v);
+					break;
+				}
+			}
+			json_decref(imgs);
+		}
+	}
+	json_decref(all);
+}
+
 static void fill_image(rt_container *c, const char *bundle)
 {
 	char path[600];
@@ -132,6 +185,8 @@ static void fill_image(rt_container *c, const char *bundle)
 		    (v = jstr(ann, "io.kubernetes.cri.container-name")) ||
 		    (v = jstr(ann, "io.kubernetes.container.name")))
 			cpy(c->name, sizeof(c->name), v);
+		if ((v = jstr(ann, "io.container.manager")) && !strcmp(v, "libpod"))
+			fill_podman(c, bundle);
 		json_decref(cfg);
 	}
 	/* umoci unpack records the descriptor (and tag) it unpacked */
