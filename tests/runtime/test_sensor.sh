@@ -18,7 +18,11 @@ skip_cap() { echo "SKIP: runtime/sensor: $1"; exit 0; }
 
 TMP=$(mktemp -d /tmp/vigil-sensor.XXXXXX)
 WPID=
-cleanup() { [ -n "$WPID" ] && kill "$WPID" 2>/dev/null && wait "$WPID" 2>/dev/null; rm -rf "$TMP"; }
+cleanup() {
+    [ -n "$WPID" ] && kill "$WPID" 2>/dev/null && wait "$WPID" 2>/dev/null
+    [ -n "${CGD:-}" ] && rmdir "$CGD"/*.scope "$CGD" 2>/dev/null
+    rm -rf "$TMP"
+}
 trap cleanup EXIT
 mkdir -p "$TMP/runc"
 
@@ -141,7 +145,41 @@ else
     fail "accept-probe-loaded-for-accept-rule" "agent did not start: $(cat "$TMP/err")"
 fi
 
-# 5. --containers-only: once the agent has known this shell's cgroup as the host's for a
+# 5. a container known only by its cgroup's name (containerd's CRI naming, no runc state
+# under --runc-root): a process moved into a real cgroup cri-containerd-ID.scope that
+# reads /etc/shadow alerts with that id and runtime containerd; the same in a cgroup
+# whose name has no valid id (near miss) is the host and stays silent
+CGR=/sys/fs/cgroup/unified
+[ -f $CGR/cgroup.procs ] || CGR=/sys/fs/cgroup
+HEX=$(echo "vigil-$$" | sha256sum | cut -c1-64)
+CGD=$CGR/vigil-test-$$
+if mkdir -p "$CGD/cri-containerd-$HEX.scope" "$CGD/cri-containerd-notanid.scope" 2>/dev/null; then
+    if start_agent; then
+        (echo "$BASHPID" >"$CGD/cri-containerd-$HEX.scope/cgroup.procs" && exec cat /etc/shadow >/dev/null)
+        (echo "$BASHPID" >"$CGD/cri-containerd-notanid.scope/cgroup.procs" && exec cat /etc/gshadow >/dev/null)
+        wait_for "\"id\":\"$HEX\"" || true
+        sleep 0.3
+        stop_agent
+        line=$(grep '"Read sensitive file' "$TMP/out" | grep "\"id\":\"$HEX\"" | head -1)
+        case $line in
+        *'"runtime":"containerd"'*'/etc/shadow'* | *'/etc/shadow'*'"runtime":"containerd"'*)
+            pass "containerd-cgroup-name-attribution" ;;
+        *) fail "containerd-cgroup-name-attribution" "no alert with id $HEX: $(head -c 300 "$TMP/out")" ;;
+        esac
+        if grep -q '/etc/gshadow' "$TMP/out"; then
+            fail "cgroup-name-without-id-is-host" "$(grep /etc/gshadow "$TMP/out" | head -c 300)"
+        else
+            pass "cgroup-name-without-id-is-host"
+        fi
+    else
+        fail "containerd-cgroup-name-attribution" "agent did not start: $(cat "$TMP/err")"
+    fi
+    rmdir "$CGD/cri-containerd-$HEX.scope" "$CGD/cri-containerd-notanid.scope" "$CGD" 2>/dev/null
+else
+    echo "SKIP: runtime/sensor: capability: cannot create a cgroup v2 directory under $CGR"
+fi
+
+# 6. --containers-only: once the agent has known this shell's cgroup as the host's for a
 # second, the kernel drops its events: of 5,000 sensitive opens made after that, few
 # reach the agent (the count also has other processes of the machine)
 if start_agent --containers-only; then

@@ -205,6 +205,87 @@ static void fill_image(rt_container *c, const char *bundle)
 	}
 }
 
+/* finds the cgroup directory whose inode is cgid below dir (depth-first, bounded);
+ * 0 and path filled when found */
+static int find_cgroup(const char *dir, unsigned long long cgid, int depth, int *budget,
+		       char *path, size_t n)
+{
+	DIR *d;
+	struct dirent *de;
+	char sub[1024];
+	struct stat sb;
+	int found = -1;
+
+	if (depth > 8 || !(d = opendir(dir)))
+		return -1;
+	while (found < 0 && (de = readdir(d)) && --*budget > 0) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name) >= sizeof(sub))
+			continue;
+		if (stat(sub, &sb) == 0 && (unsigned long long)sb.st_ino == cgid) {
+			snprintf(path, n, "%s", sub);
+			found = 0;
+		} else
+			found = find_cgroup(sub, cgid, depth + 1, budget, path, n);
+	}
+	closedir(d);
+	return found;
+}
+
+/* the 64-hex container id at s (and its length), or 0 */
+static size_t hex_id(const char *s)
+{
+	size_t i = 0;
+	while ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))
+		i++;
+	return i == 64 ? 64 : 0;
+}
+
+/* a container told only by its cgroup's name, for runtimes whose state is not runc's
+ * under --runc-root: containerd (CRI) cri-containerd-ID.scope, Docker docker-ID.scope
+ * or docker/ID, CRI-O crio-ID.scope, podman libpod-ID(.scope), Kubernetes with the
+ * cgroupfs driver kubepods/.../ID. No image is known then. */
+static int try_cgroup_name(rt_containers *cs, unsigned long long cgid, rt_container *c)
+{
+	static const struct {
+		const char *prefix, *runtime;
+	} pats[] = {{"cri-containerd-", "containerd"}, {"docker-", "docker"},
+		    {"crio-", "cri-o"},		       {"libpod-", "podman"}};
+	char path[1024];
+	const char *base, *id = NULL, *rt = NULL;
+	int budget = 20000;
+
+	if (find_cgroup(cs->cgroup_root, cgid, 0, &budget, path, sizeof(path)) < 0)
+		return -1;
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]) && !id; i++) {
+		size_t l = strlen(pats[i].prefix);
+		if (!strncmp(base, pats[i].prefix, l) && hex_id(base + l) &&
+		    (!base[l + 64] || !strcmp(base + l + 64, ".scope"))) {
+			id = base + l;
+			rt = pats[i].runtime;
+		}
+	}
+	if (!id && hex_id(base) && !base[64] && base - path >= 8) {
+		if (!strncmp(base - 8, "/docker/", 8))
+			rt = "docker";
+		else if (strstr(path, "/kubepods"))
+			rt = "kubernetes";
+		if (rt)
+			id = base;
+	}
+	if (!id)
+		return -1;
+	memset(c, 0, sizeof(*c));
+	memcpy(c->id, id, 64);
+	c->id[64] = 0;
+	cpy(c->name, sizeof(c->name), c->id);
+	cpy(c->runtime, sizeof(c->runtime), rt);
+	cpy(c->cgroup_dir, sizeof(c->cgroup_dir), path);
+	return 0;
+}
+
 /* reads one runc state; 0 and c filled when its cgroup inode is cgid */
 static int try_state(rt_containers *cs, const char *id, unsigned long long cgid, rt_container *c)
 {
@@ -313,17 +394,19 @@ const rt_container *vigil_rt__containers_get(rt_containers *cs, unsigned long lo
 	s->gen = cs->gen;
 	s->since = now;
 	s->c = cs->host;
-	if (!(d = opendir(cs->runc_root)))
-		return &cs->host;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (try_state(cs, de->d_name, cgid, &c) == 0) {
-			s->c = c;
-			break;
+	if ((d = opendir(cs->runc_root))) {
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			if (try_state(cs, de->d_name, cgid, &c) == 0) {
+				s->c = c;
+				break;
+			}
 		}
+		closedir(d);
 	}
-	closedir(d);
+	if (s->c.host && try_cgroup_name(cs, cgid, &c) == 0)
+		s->c = c;
 	return s->c.host ? &cs->host : &s->c;
 }
 
