@@ -143,8 +143,9 @@ wait_sql() { # wait_sql SQL WANT SECONDS: until the query prints WANT
 }
 
 "$VIGIL" serve --check --store "$url" > "$tmp/check" 2>&1 && grep -q 'schema current' "$tmp/check" &&
-  [ "$(sqlq 'SELECT max(version) FROM schema_migrations')" = 4 ] &&
-  pass "four servers started together on one database: migrations applied once (version 4), vigil serve --check ok" ||
+  [ "$(sqlq 'SELECT max(version) FROM schema_migrations')" = 6 ] &&
+  [ "$(sqlq 'SELECT count(*) FROM schema_migrations')" = 6 ] &&
+  pass "four servers started together on one database: migrations applied once (version 6), vigil serve --check ok" ||
   bad "schema: $(cat "$tmp/check")"
 [ "$(curl -s "$base/healthz")" = '{"status":"ok"}' ] || bad "healthz of the API server"
 SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -317,6 +318,26 @@ if [ "${VIGIL_PG_SKIP_SERVE:-}" != 1 ]; then
   sed 's/^\(PASS\|FAIL\|SKIP\): serve: /\1: postgres: serve suite: /' "$tmp/serve.out" | grep -E '^(PASS|FAIL|SKIP)'
   [ $rc = 0 ] || bad "the serve suite against PostgreSQL failed"
 fi
+
+# 6b. upgrade: a store of the releases that created runtime_events and layer_cache on first
+# use (recorded at version 4, the tables present) migrates to 6 in place; a missing table
+# of a migrated store is refused by --check
+pg_psql "DROP DATABASE IF EXISTS vigil_upgrade" > /dev/null 2>&1
+pg_as "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT_T" -U vigil -d postgres -qc "CREATE DATABASE vigil_upgrade" > /dev/null
+uurl="postgresql:///vigil_upgrade?host=$PGSOCK&port=$PGPORT_T&user=vigil"
+upsql() { pg_as "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT_T" -U vigil -d vigil_upgrade -qAtc "$1"; }
+"$VIGIL" serve --check --store "$uurl" > /dev/null 2>&1 &&
+  upsql "DELETE FROM schema_migrations WHERE version > 4" > /dev/null &&
+  upsql "INSERT INTO layer_cache(key, diff_id, size, used, data) VALUES('k', 'sha256:00', 1, 1, 'x')" > /dev/null &&
+  "$VIGIL" serve --check --store "$uurl" > "$tmp/upcheck" 2>&1 &&
+  [ "$(upsql 'SELECT max(version) FROM schema_migrations')" = 6 ] &&
+  [ "$(upsql 'SELECT count(*) FROM layer_cache')" = 1 ] &&
+  pass "a version-4 store whose first-use tables exist migrates to 6 in place, cache rows kept" ||
+  bad "upgrade from version 4: $(cat "$tmp/upcheck" 2> /dev/null)"
+upsql "DROP TABLE runtime_events" > /dev/null
+if ! "$VIGIL" serve --check --store "$uurl" > "$tmp/upcheck" 2>&1 && grep -q 'runtime_events' "$tmp/upcheck"; then
+  pass "serve --check refuses a migrated store without its runtime_events table: $(head -1 "$tmp/upcheck")"
+else bad "serve --check with runtime_events dropped: $(cat "$tmp/upcheck")"; fi
 
 # 7-8. the dashboard and admission suites against this PostgreSQL (fresh databases): the
 # overview, image and vulnerability views, scan targets, admissions and job status of

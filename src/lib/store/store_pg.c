@@ -114,13 +114,36 @@ static const char *const MIGRATIONS[] = {
 	" username text, dry_run integer NOT NULL, allowed integer NOT NULL, message text,"
 	" detail text);"
 	"CREATE INDEX admissions_ns ON admissions(namespace, id);",
+	/* 5: runtime alerts (vigil watch --serve). IF NOT EXISTS: stores made before this
+	 * migration created the table on first use. */
+	"CREATE TABLE IF NOT EXISTS runtime_events(id bigserial PRIMARY KEY,"
+	" received bigint NOT NULL, rule text NOT NULL, priority text, container text,"
+	" body text NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS runtime_events_container ON runtime_events(container, id);",
+	/* 6: the per-layer cache (docs/layer-cache.md); IF NOT EXISTS as for 5 */
+	"CREATE TABLE IF NOT EXISTS layer_cache(key text PRIMARY KEY, diff_id text NOT NULL,"
+	" size bigint NOT NULL, used bigint NOT NULL, hits bigint NOT NULL DEFAULT 0,"
+	" data bytea NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS layer_cache_used ON layer_cache(used);",
 };
 #define NMIGRATIONS ((int)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))
 
-static const char *const TABLES[] = {
-	"manifests", "tags",	  "history",	"pkgindex", "vulnindex",	 "jobs",
-	"tokens",    "webhooks",  "deliveries", "counters", "schema_migrations", "registries",
-	"polled",    "admissions"};
+static const char *const TABLES[] = {"manifests",
+				     "tags",
+				     "history",
+				     "pkgindex",
+				     "vulnindex",
+				     "jobs",
+				     "tokens",
+				     "webhooks",
+				     "deliveries",
+				     "counters",
+				     "schema_migrations",
+				     "registries",
+				     "polled",
+				     "admissions",
+				     "runtime_events",
+				     "layer_cache"};
 
 static void quiet(void *arg, const char *msg)
 {
@@ -1989,34 +2012,13 @@ int vigil_store__pg_on_job(vigil_store_pg *p, void (*fn)(void *payload), void *p
 
 /* ---- runtime alerts (vigil watch --serve) ----------------------------------------------- */
 
-/* created on first use (not a migration), so that this table stays out of the migration
- * list that other changes touch */
-static int runtime_schema(vigil_store_pg *p)
-{
-	int e = ex(p,
-		   "CREATE TABLE IF NOT EXISTS runtime_events(id bigserial PRIMARY KEY,"
-		   " received bigint NOT NULL, rule text NOT NULL, priority text, container text,"
-		   " body text NOT NULL)",
-		   "");
-	if (e >= 0)
-		e = ex(p,
-		       "CREATE INDEX IF NOT EXISTS runtime_events_container ON"
-		       " runtime_events(container, id)",
-		       "");
-	return e < 0 ? e : 0;
-}
-
 static int runtime_event_add_(vigil_store_pg *p, int64_t *out, const char *rule,
 			      const char *priority, const char *container, const char *body)
 {
-	PGresult *r;
-	int e = runtime_schema(p);
-	if (e < 0)
-		return e;
-	r = q(p,
-	      "INSERT INTO runtime_events(received, rule, priority, container, body)"
-	      " VALUES($1,$2,$3,$4,$5) RETURNING id",
-	      "issss", vigil_store__now(), rule, priority, container, body);
+	PGresult *r = q(p,
+			"INSERT INTO runtime_events(received, rule, priority, container, body)"
+			" VALUES($1,$2,$3,$4,$5) RETURNING id",
+			"issss", vigil_store__now(), rule, priority, container, body);
 	if (!r)
 		return VIGIL_EIO;
 	if (out)
@@ -2036,9 +2038,7 @@ static int runtime_events_json_(vigil_store_pg *p, char **out, const vigil_store
 	PGresult *r;
 	json_t *arr;
 	int64_t last = 0;
-	int error = runtime_schema(p), n;
-	if (error < 0)
-		return error;
+	int error = 0, n;
 	r = q(p,
 	      "SELECT id, received, body FROM runtime_events WHERE ($1::text IS NULL OR"
 	      " container = $1) AND ($2::text IS NULL OR rule = $2) AND ($3::bigint <= 0 OR"
@@ -2073,13 +2073,6 @@ int vigil_store__pg_runtime_events_json(vigil_store_pg *p, char **out,
 
 /* ---- the per-layer cache (docs/layer-cache.md) ---------------------------------------- */
 
-/* Made on first use (not a numbered migration: nothing else depends on it). */
-static const char LAYER_SCHEMA[] =
-	"CREATE TABLE IF NOT EXISTS layer_cache(key text PRIMARY KEY, diff_id text NOT NULL,"
-	" size bigint NOT NULL, used bigint NOT NULL, hits bigint NOT NULL DEFAULT 0,"
-	" data bytea NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS layer_cache_used ON layer_cache(used);";
-
 static int layer_get_(vigil_store_pg *p, const char *key, uint8_t **data, size_t *len)
 {
 	const char *vals[1] = {key};
@@ -2088,11 +2081,8 @@ static int layer_get_(vigil_store_pg *p, const char *key, uint8_t **data, size_t
 	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	int error = 0;
 	if (st != PGRES_TUPLES_OK) {
-		const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-		int no_table =
-			code && strcmp(code, "42P01") == 0; /* no table yet: nothing cached */
 		PQclear(r);
-		return no_table ? 0 : pgfail(p, p->conn, "layer cache");
+		return pgfail(p, p->conn, "layer cache");
 	}
 	if (PQntuples(r) == 1) {
 		size_t n = (size_t)PQgetlength(r, 0, 0);
@@ -2128,12 +2118,7 @@ static int layer_put_(vigil_store_pg *p, const char *key, const char *diff_id, c
 {
 	char sz[24], used[24], max[24];
 	int error;
-	PGresult *r = PQexec(p->conn, LAYER_SCHEMA);
-	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
-		PQclear(r);
-		return pgfail(p, p->conn, "layer cache table");
-	}
-	PQclear(r);
+	PGresult *r;
 	snprintf(sz, sizeof(sz), "%llu", (unsigned long long)len);
 	snprintf(used, sizeof(used), "%lld", (long long)vigil_store__now());
 	const char *vals[5] = {key, diff_id, sz, used, (const char *)data};
@@ -2176,10 +2161,8 @@ static int layer_stats_(vigil_store_pg *p, vigil_store_layer_stats *out)
 				      " coalesce(sum(hits), 0) FROM layer_cache");
 	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	if (st != PGRES_TUPLES_OK) {
-		const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-		int none = code && strcmp(code, "42P01") == 0;
 		PQclear(r);
-		return none ? 0 : pgfail(p, p->conn, "layer cache");
+		return pgfail(p, p->conn, "layer cache");
 	}
 	out->entries = ival(r, 0, 0);
 	out->bytes = ival(r, 0, 1);
@@ -2202,9 +2185,7 @@ static int layers_json_(vigil_store_pg *p, char **out)
 	json_t *arr = json_array(), *root = json_object();
 	int error = 0;
 	if (st != PGRES_TUPLES_OK) {
-		const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-		if (!(code && strcmp(code, "42P01") == 0))
-			error = pgfail(p, p->conn, "layer cache");
+		error = pgfail(p, p->conn, "layer cache");
 		PQclear(r);
 		r = NULL;
 	}
