@@ -12,8 +12,11 @@
  * - a lost connection is reset and the whole operation retried (for ~30 s), so workers
  *   ride out a database restart.
  *
- * One connection per store behind one mutex (the maintenance thread and the advisory
- * locks have their own). The only other file with SQL in it is store.c.
+ * A small pool of connections (POOL_MAX, or $VIGIL_STORE_CONNECTIONS): each operation
+ * takes a free connection for its whole run (a transaction never spans two), so the
+ * threads of an API server or a worker no longer queue behind one connection. The
+ * maintenance thread, the listener and the advisory locks have their own connections.
+ * The only other file with SQL in it is store.c.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -38,11 +41,21 @@
 #define DELIVERY_HOLD 120	/* seconds a claimed delivery is hidden from others */
 #define MAX_PARAMS 32
 #define JOB_CHANNEL "vigil_jobs" /* NOTIFY'd in the transaction that queues a job */
+#define POOL_MAX 8		 /* connections per store (per process) by default */
+#define POOL_LIMIT 64		 /* the most $VIGIL_STORE_CONNECTIONS may ask for */
 
+/* A store handle, and also the view of one pooled connection: the operations (the `*_`
+ * functions) get a slot whose conn, lost, url and owner are its own; the root handle is
+ * slot 0 and alone holds the rest. */
 struct vigil_store_pg {
 	PGconn *conn;
-	pthread_mutex_t mu;
 	int lost; /* the last failure was a lost connection */
+	/* the pool (root only): slots[0] is the root itself */
+	pthread_mutex_t pmu;
+	pthread_cond_t pcv;
+	vigil_store_pg *slots[POOL_LIMIT];
+	unsigned char busy[POOL_LIMIT];
+	int nslots, max_slots;
 	vigil_store_tuning t;
 	char owner[128];
 	/* the maintenance thread: lease heartbeat, rescue, batch deletion */
@@ -269,21 +282,68 @@ static int end(vigil_store_pg *p, int error)
 /* Runs `call` with the store's connection under its mutex; when the connection was lost,
  * waits a second, reconnects and runs it again, up to RETRIES times. Every operation is
  * one statement or one transaction, so running it again is safe. */
-#define RUN(p, call)                                                                               \
+/* Takes a free connection slot of `root`, making one while fewer than max_slots exist, else
+ * waits for one: NULL with the error set when out of memory. */
+static vigil_store_pg *pool_get(vigil_store_pg *root)
+{
+	vigil_store_pg *s = NULL;
+	pthread_mutex_lock(&root->pmu);
+	while (!s) {
+		for (int i = 0; i < root->nslots && !s; i++)
+			if (!root->busy[i]) {
+				root->busy[i] = 1;
+				s = root->slots[i];
+			}
+		if (s)
+			break;
+		if (root->nslots < root->max_slots) {
+			if (!(s = calloc(1, sizeof(*s)))) {
+				vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+				break;
+			}
+			s->url = root->url;
+			memcpy(s->owner, root->owner, sizeof(s->owner));
+			root->busy[root->nslots] = 1;
+			root->slots[root->nslots++] = s;
+			break;
+		}
+		pthread_cond_wait(&root->pcv, &root->pmu);
+	}
+	pthread_mutex_unlock(&root->pmu);
+	return s;
+}
+
+static void pool_put(vigil_store_pg *root, vigil_store_pg *s)
+{
+	pthread_mutex_lock(&root->pmu);
+	for (int i = 0; i < root->nslots; i++)
+		if (root->slots[i] == s)
+			root->busy[i] = 0;
+	pthread_cond_signal(&root->pcv);
+	pthread_mutex_unlock(&root->pmu);
+}
+
+/* Runs `call` (an expression in `p`) on a pooled connection: inside it `p` is the slot.
+ * A lost connection is reset and the whole call retried, once a second, RETRIES times. */
+#define RUN(handle, call)                                                                          \
 	do {                                                                                       \
+		vigil_store_pg *const root_ = (handle), *s_ = pool_get(root_);                     \
 		int e_;                                                                            \
-		pthread_mutex_lock(&(p)->mu);                                                      \
+		if (!s_)                                                                           \
+			return VIGIL_ENOMEM;                                                       \
 		for (int t_ = 0;; t_++) {                                                          \
-			(p)->lost = 0;                                                             \
-			if ((e_ = ensure((p), &(p)->conn)) == 0)                                   \
-				e_ = (call);                                                       \
-			if (e_ >= 0 || !(p)->lost || t_ >= RETRIES)                                \
+			s_->lost = 0;                                                              \
+			if ((e_ = ensure(s_, &s_->conn)) == 0) {                                   \
+				_Pragma("GCC diagnostic push")                                     \
+					_Pragma("GCC diagnostic ignored \"-Wshadow\"")             \
+						vigil_store_pg *const p = s_;                      \
+				_Pragma("GCC diagnostic pop") e_ = (call);                         \
+			}                                                                          \
+			if (e_ >= 0 || !s_->lost || t_ >= RETRIES)                                 \
 				break;                                                             \
-			pthread_mutex_unlock(&(p)->mu);                                            \
 			sleep(1);                                                                  \
-			pthread_mutex_lock(&(p)->mu);                                              \
 		}                                                                                  \
-		pthread_mutex_unlock(&(p)->mu);                                                    \
+		pool_put(root_, s_);                                                               \
 		return e_;                                                                         \
 	} while (0)
 
@@ -336,13 +396,28 @@ int vigil_store__pg_open(vigil_store_pg **out, const char *url)
 	vigil_store_pg *p;
 	unsigned char rnd[6];
 	char host[64] = "?";
-	int error;
+	int error, max_slots = POOL_MAX;
+	const char *env = getenv("VIGIL_STORE_CONNECTIONS");
 	*out = NULL;
+	if (env && *env) {
+		char *end;
+		long n = strtol(env, &end, 10);
+		if (*end || n < 1 || n > POOL_LIMIT)
+			return vigil_store__fail(
+				VIGIL_EINVAL,
+				"VIGIL_STORE_CONNECTIONS: expected 1 to %d, got '%.20s'",
+				POOL_LIMIT, env);
+		max_slots = (int)n;
+	}
 	if (!(p = calloc(1, sizeof(*p))) || !(p->url = strdup(url))) {
 		free(p);
 		return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
 	}
-	pthread_mutex_init(&p->mu, NULL);
+	pthread_mutex_init(&p->pmu, NULL);
+	pthread_cond_init(&p->pcv, NULL);
+	p->slots[0] = p;
+	p->nslots = 1;
+	p->max_slots = max_slots;
 	pthread_mutex_init(&p->mmu, NULL);
 	pthread_mutex_init(&p->lmu, NULL);
 	pthread_cond_init(&p->mcv, NULL);
@@ -377,9 +452,14 @@ void vigil_store__pg_free(vigil_store_pg *p)
 		pthread_join(p->maint, NULL);
 	if (p->listener_started)
 		pthread_join(p->listener, NULL);
+	for (int i = 1; i < p->nslots; i++) {
+		PQfinish(p->slots[i]->conn);
+		free(p->slots[i]);
+	}
 	PQfinish(p->conn);
 	PQfinish(p->lconn);
-	pthread_mutex_destroy(&p->mu);
+	pthread_mutex_destroy(&p->pmu);
+	pthread_cond_destroy(&p->pcv);
 	pthread_mutex_destroy(&p->mmu);
 	pthread_mutex_destroy(&p->lmu);
 	pthread_cond_destroy(&p->mcv);
@@ -414,13 +494,16 @@ int vigil_store__pg_check(vigil_store_pg *p)
 	RUN(p, check_(p));
 }
 
+/* One try, no retry: /healthz answers at once when the database is away. */
 int vigil_store__pg_ping(vigil_store_pg *p)
 {
+	vigil_store_pg *s = pool_get(p);
 	int error;
-	pthread_mutex_lock(&p->mu);
-	if ((error = ensure(p, &p->conn)) == 0)
-		error = ex(p, "SELECT 1", "") < 0 ? VIGIL_EIO : 0;
-	pthread_mutex_unlock(&p->mu);
+	if (!s)
+		return VIGIL_ENOMEM;
+	if ((error = ensure(s, &s->conn)) == 0)
+		error = ex(s, "SELECT 1", "") < 0 ? VIGIL_EIO : 0;
+	pool_put(p, s);
 	return error;
 }
 
@@ -1002,6 +1085,12 @@ done:
 	return end(p, error);
 }
 
+static int scan_commit_run(vigil_store_pg *p, int *changed, const vigil_store_scan *sc,
+			   const char *vulns_s, vigil_store_events_fn events, void *payload)
+{
+	RUN(p, scan_commit_(p, changed, sc, vulns_s, events, payload));
+}
+
 int vigil_store__pg_scan_commit(vigil_store_pg *p, int *out_changed, const vigil_store_scan *sc,
 				vigil_store_events_fn events, void *payload)
 {
@@ -1019,18 +1108,7 @@ int vigil_store__pg_scan_commit(vigil_store_pg *p, int *out_changed, const vigil
 		return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
 	}
 	json_decref(vj);
-	pthread_mutex_lock(&p->mu);
-	for (int t_ = 0;; t_++) {
-		p->lost = 0;
-		if ((error = ensure(p, &p->conn)) == 0)
-			error = scan_commit_(p, &changed, sc, vulns_s, events, payload);
-		if (error >= 0 || !p->lost || t_ >= RETRIES)
-			break;
-		pthread_mutex_unlock(&p->mu);
-		sleep(1);
-		pthread_mutex_lock(&p->mu);
-	}
-	pthread_mutex_unlock(&p->mu);
+	error = scan_commit_run(p, &changed, sc, vulns_s, events, payload);
 	free(vulns_s);
 	if (out_changed && error == 0)
 		*out_changed = changed;
