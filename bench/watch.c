@@ -109,6 +109,7 @@ int main(int argc, char **argv)
 		printf("%ld %.2f %.0f\n", total, now() - t0, total / (now() - t0));
 		return 0;
 	}
-	fprintf(stderr, "usage: bench-watch open N PATH | exec N | rate R SECS PATH | mt T SECS PATH\n");
+	fprintf(stderr,
+		"usage: bench-watch open N PATH | exec N | rate R SECS PATH | mt T SECS PATH\n");
 	return 2;
 }

@@ -207,8 +207,8 @@ static void fill_image(rt_container *c, const char *bundle)
 
 /* finds the cgroup directory whose inode is cgid below dir (depth-first, bounded);
  * 0 and path filled when found */
-static int find_cgroup(const char *dir, unsigned long long cgid, int depth, int *budget,
-		       char *path, size_t n)
+static int find_cgroup(const char *dir, unsigned long long cgid, int depth, int *budget, char *path,
+		       size_t n)
 {
 	DIR *d;
 	struct dirent *de;
@@ -250,8 +250,10 @@ static int try_cgroup_name(rt_containers *cs, unsigned long long cgid, rt_contai
 {
 	static const struct {
 		const char *prefix, *runtime;
-	} pats[] = {{"cri-containerd-", "containerd"}, {"docker-", "docker"},
-		    {"crio-", "cri-o"},		       {"libpod-", "podman"}};
+	} pats[] = {{"cri-containerd-", "containerd"},
+		    {"docker-", "docker"},
+		    {"crio-", "cri-o"},
+		    {"libpod-", "podman"}};
 	char path[1024];
 	const char *base, *id = NULL, *rt = NULL;
 	int budget = 20000;

@@ -30,7 +30,8 @@ enum vrt_type {
 	VRT_RENAME, /* rename(at/at2) with a sensitive old or new path: path old, path2 new */
 	VRT_UNLINK, /* unlink(at) / rmdir of a sensitive path: path */
 	VRT_LISTEN, /* listen: a[0] family, a[1] local port, addr the bound address */
-	VRT_ACCEPT, /* accept(4) returned: a[0] family, a[1] peer port, a[2] local port, addr peer */
+	VRT_ACCEPT, /* accept(4) returned: a[0] family, a[1] peer port, a[2] local port, addr peer
+		     */
 	VRT_TYPE_MAX
 };
 
@@ -54,13 +55,13 @@ struct vrt_event {
 	unsigned int tid;
 	unsigned int uid, gid;
 	unsigned int flags;
-	unsigned long long cgid; /* cgroup v2 id of the task */
-	unsigned long long ts;	 /* CLOCK_MONOTONIC ns */
-	unsigned long long ino;	 /* exec: inode of the executable */
-	long long exe_ctime;	 /* exec: ctime (ns since the epoch) of the executable's inode */
+	unsigned long long cgid;    /* cgroup v2 id of the task */
+	unsigned long long ts;	    /* CLOCK_MONOTONIC ns */
+	unsigned long long ino;	    /* exec: inode of the executable */
+	long long exe_ctime;	    /* exec: ctime (ns since the epoch) of the executable's inode */
 	unsigned long long pstart;  /* start time of the process (ns since boot): with pid, */
 	unsigned long long ppstart; /* and of its parent, tells a reused pid apart */
-	long long a[4];		 /* per type: flags, family, port, request, ids ... */
+	long long a[4];		    /* per type: flags, family, port, request, ids ... */
 	unsigned int apid[VRT_ANC];
 	unsigned char addr[16]; /* connect: IPv4 (first 4) or IPv6 address */
 	unsigned int args_len;

@@ -67,7 +67,7 @@ static const char *const type_names[VRT_TYPE_MAX] = {
 	[VRT_MEMFD] = "memfd",	   [VRT_SOCKET] = "socket",   [VRT_SYMLINK] = "symlink",
 	[VRT_LINK] = "link",	   [VRT_UNSHARE] = "unshare", [VRT_SETNS] = "setns",
 	[VRT_DUP] = "dup",	   [VRT_BPF] = "bpf",	      [VRT_RENAME] = "rename",
-	[VRT_UNLINK] = "unlink",   [VRT_LISTEN] = "listen",  [VRT_ACCEPT] = "accept",
+	[VRT_UNLINK] = "unlink",   [VRT_LISTEN] = "listen",   [VRT_ACCEPT] = "accept",
 };
 
 int vigil_rt__field_lookup(const char *name, size_t len)

@@ -184,8 +184,7 @@ typedef int (*rt_sensor_cb)(const struct vrt_event *e, void *payload);
 /* Loads and attaches the sensor; err receives a one-line reason on failure. */
 /* want_types: bit t set for the event types (enum vrt_type) to report; exec is always
  * reported, exit only when asked */
-int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, char *err,
-			  size_t errlen);
+int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, char *err, size_t errlen);
 /* Waits up to timeout_ms, then hands every pending event to cb. */
 int vigil_rt__sensor_poll(rt_sensor *s, int timeout_ms, rt_sensor_cb cb, void *payload);
 /* Arms a SIGKILL for process tgid at its next syscall (bpf_send_signal). 0 or -errno. */

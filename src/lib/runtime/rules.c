@@ -1267,7 +1267,6 @@ static size_t tree_size(const node *n, size_t acc)
 	return tree_size(n->b, acc);
 }
 
-
 #define ALL_TYPES ((1ULL << VRT_TYPE_MAX) - 1)
 
 /* the event types a condition can be true for: evt.type = X and evt.type in (...) narrow

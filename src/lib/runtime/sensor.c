@@ -18,8 +18,8 @@
 #include "sensor.skel.h"
 
 #define MAX_DENY 256
-#define RING_TOTAL (8u << 20)  /* bytes of ring buffer over all CPUs */
-#define RING_MIN (1u << 20)    /* per CPU at least */
+#define RING_TOTAL (8u << 20)	/* bytes of ring buffer over all CPUs */
+#define RING_MIN (1u << 20)	/* per CPU at least */
 #define BATCH_BYTES (16u << 20) /* records held for merging by time */
 
 /* a record read from a ring, waiting to be merged */
@@ -128,8 +128,7 @@ static int on_sample(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, char *err,
-			  size_t errlen)
+int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, char *err, size_t errlen)
 {
 	rt_sensor *s = calloc(1, sizeof(*s));
 	int e, ncpu = libbpf_num_possible_cpus();
@@ -155,8 +154,8 @@ int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, char *
 		s->ring_fds[i] = -1;
 	s->nrings = ncpu;
 	for (int i = 0; i < ncpu; i++)
-		if ((s->ring_fds[i] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, NULL, 0, 0, per_cpu,
-						     NULL)) < 0) {
+		if ((s->ring_fds[i] =
+			     bpf_map_create(BPF_MAP_TYPE_RINGBUF, NULL, 0, 0, per_cpu, NULL)) < 0) {
 			snprintf(err, errlen,
 				 "cannot create the ring buffers (need root and BPF): %s",
 				 strerror(errno));
@@ -248,8 +247,8 @@ int vigil_rt__sensor_doom(rt_sensor *s, unsigned tgid, unsigned long long start)
 		unsigned sig, pad;
 		unsigned long long start;
 	} v = {9, 0, start};
-	if (bpf_map__update_elem(s->skel->maps.doom, &tgid, sizeof(tgid), &v, sizeof(v),
-				 BPF_ANY) < 0)
+	if (bpf_map__update_elem(s->skel->maps.doom, &tgid, sizeof(tgid), &v, sizeof(v), BPF_ANY) <
+	    0)
 		return -errno;
 	s->skel->bss->doom_armed = 1;
 	return 0;

@@ -891,7 +891,8 @@ done:
 			w.events, w.alerts, w.deduped, w.limited, drops);
 	if (w.sensor && o->containers_only)
 		fprintf(log,
-			"vigil watch: containers-only: %u host cgroups filtered in the kernel at the "
+			"vigil watch: containers-only: %u host cgroups filtered in the kernel at "
+			"the "
 			"end\n",
 			vigil_rt__sensor_quiet_count(w.sensor));
 	if (w.guard) {
