@@ -23,6 +23,11 @@ typedef struct vigil_check_info {
 /* Every check, sorted by id. *n receives the count. Static data. */
 const vigil_check_info *vigil_config_checks(size_t *n);
 
+/* The page of one cross-reference of `refs` (`len` bytes of "DL3002", "DS002",
+ * "KSV017", "CWE-494", "CVE-2020-8554"): hadolint's wiki, Aqua's AVD for Trivy's ids,
+ * MITRE's CWE or NVD's CVE page, written to buf; NULL when it has none (CKV_..., CIS). */
+const char *vigil_config_ref_url(char *buf, size_t n, const char *ref, size_t len);
+
 typedef struct vigil_config_finding {
 	const vigil_check_info *check;
 	const char *severity; /* the check's, or the policy's override */

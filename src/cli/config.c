@@ -11,7 +11,7 @@
 #include "cli.h"
 #include "util/util.h"
 
-/* SARIF and JUnit come from the shared report writers (src/lib/report). */
+/* SARIF, JUnit and HTML come from the shared report writers (src/lib/report). */
 static int write_shared(FILE *out, vigil_ctx *ctx, const char *format, const char *target,
 			const vigil_vec *sev, vigil_config_result **results, int n)
 {
@@ -46,7 +46,7 @@ void help_config(void)
 	       "misconfigurations. PATH is a file or a directory searched recursively.\n"
 	       "\n"
 	       "Options:\n"
-	       "  --format table|json|sarif|junit  output format (default: table)\n"
+	       "  --format table|json|sarif|junit|html  output format (default: table)\n"
 	       "  --skip ID,...              checks not to run\n"
 	       "  --severity LIST            report only these severities\n"
 	       "                             (e.g. CRITICAL,HIGH)\n"
@@ -338,8 +338,9 @@ int cmd_config(int argc, char **argv)
 		}
 	}
 	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0 &&
-	    strcmp(format, "sarif") != 0 && strcmp(format, "junit") != 0)
-		die_usage("config", "--format must be table, json, sarif or junit");
+	    strcmp(format, "sarif") != 0 && strcmp(format, "junit") != 0 &&
+	    strcmp(format, "html") != 0)
+		die_usage("config", "--format must be table, json, sarif, junit or html");
 	for (size_t i = 0; i < sev.len; i++) {
 		const char *s = VIGIL_VEC_AT(&sev, const char *, i);
 		if (strcasecmp(s, "CRITICAL") && strcasecmp(s, "HIGH") && strcasecmp(s, "MEDIUM") &&
@@ -404,7 +405,7 @@ int cmd_config(int argc, char **argv)
 			*slot = (void *)f;
 		}
 	}
-	if (!strcmp(format, "sarif") || !strcmp(format, "junit")) {
+	if (!strcmp(format, "sarif") || !strcmp(format, "junit") || !strcmp(format, "html")) {
 		if ((rc = write_shared(out, ctx, format, argv[optind], &sev, results, npaths)) != 0)
 			goto done;
 	} else if (!strcmp(format, "json"))
