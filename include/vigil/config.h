@@ -48,6 +48,11 @@ typedef struct vigil_config_opts {
 	const char *k8s_version;	       /* "1.28": the cluster's version; NULL = newest */
 	/* per-check settings: triples id, key, value (lists comma-joined), NULL-ended */
 	const char *const *settings;
+	/* base images whose config is known: triples FROM reference (as the Dockerfile
+	 * names it, after ARG expansion), the config's "os" and "os.version" (either may be
+	 * ""), NULL-ended. A stage on such an image is judged by that os (Windows: cmd is
+	 * RUN's shell, users have no UID) instead of by the image's name. */
+	const char *const *base_images;
 } vigil_config_opts;
 
 #define VIGIL_CONFIG_OPTS_INIT                                                                     \

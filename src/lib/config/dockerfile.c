@@ -423,16 +423,8 @@ static bool shell_not_posix(const char *argv0)
 	return false;
 }
 
-/* A Windows base image (servercore, nanoserver): RUN's default shell is cmd. */
-static bool windows_image(const char *img)
-{
-	return img && (strcasestr(img, "windowsservercore") || strcasestr(img, "nanoserver") ||
-		       strcasestr(img, "mcr.microsoft.com/windows") ||
-		       strcasestr(img, "microsoft/windows"));
-}
-
-/* The image a stage is built on at the root of its chain of stages. */
-static const char *root_image(const vigil_df *df, int st)
+/* The stage at the root of a stage's chain of stages (the one built on an image). */
+static int root_stage(const vigil_df *df, int st)
 {
 	for (int hops = 0; hops < 64; hops++) {
 		int parent = -1;
@@ -446,7 +438,31 @@ static const char *root_image(const vigil_df *df, int st)
 			break;
 		st = parent;
 	}
-	return df->stages[st].image;
+	return st;
+}
+
+/* Whether a stage is built on a Windows image (RUN's default shell is cmd, accounts have
+ * no UID). In order: the root stage's FROM --platform=OS/... (when not a variable); the
+ * image config's "os" ("windows") or, without one, its "os.version" (only Windows images
+ * set it), when opts->base_images knows the image and its config has either; else the
+ * image's name (servercore, nanoserver, mcr.microsoft.com/windows). */
+static bool windows_stage(const df_scan *s, int st)
+{
+	const vigil_df *df = s->df;
+	int r = root_stage(df, st);
+	const char *img = df->stages[r].image;
+	const char *plat = vigil_df__flag(&df->ins[df->stages[r].first], "platform");
+	const char *const *b = s->opts ? s->opts->base_images : NULL;
+	if (plat && *plat && !strchr(plat, '$')) {
+		size_t k = strcspn(plat, "/");
+		return k == 7 && !strncasecmp(plat, "windows", 7);
+	}
+	for (; img && b && b[0] && b[1] && b[2]; b += 3)
+		if (strcmp(b[0], img) == 0 && (*b[1] || *b[2]))
+			return *b[1] ? strcasecmp(b[1], "windows") == 0 : true;
+	return img && (strcasestr(img, "windowsservercore") || strcasestr(img, "nanoserver") ||
+		       strcasestr(img, "mcr.microsoft.com/windows") ||
+		       strcasestr(img, "microsoft/windows"));
 }
 
 /* Whether a SHELL instruction makes pipes safe: it turns pipefail on ("-o", "pipefail"
@@ -541,7 +557,8 @@ static void check_stage(df_scan *s, int st, bool final)
 	const vigil_df_instr *user = NULL, *health = NULL;
 	int ncmd = 0, nentry = 0, nhealth = 0;
 	const vigil_df_instr *sh = inherited(df, st, "SHELL");
-	bool pipefail = sh ? shell_pipefail(sh) : windows_image(root_image(df, st));
+	bool windows = windows_stage(s, st);
+	bool pipefail = sh ? shell_pipefail(sh) : windows;
 	s->workdir = inherited(df, st, "WORKDIR") != NULL;
 	s->last_run = NULL;
 	check_from(s, st);
@@ -584,6 +601,7 @@ static void check_stage(df_scan *s, int st, bool final)
 			vigil_df__check_step(s, in, st);
 	}
 	s->final_user = user ? user : inherited(df, st, "USER");
+	s->final_windows = final && windows;
 	vigil_df__check_stage(s, st, final);
 	if (!final)
 		return;
