@@ -305,3 +305,16 @@ int vigil_secret__jwt_b64_real(const uint8_t *p, size_t n)
 		len--;
 	return vigil_secret__jwt_real(buf, (size_t)len);
 }
+
+/* See secret_int.h. */
+int vigil_secret__jwt_b64_hash16(char out[17], const uint8_t *p, size_t n)
+{
+	uint8_t buf[1800];
+	long len = b64url(buf, sizeof(buf), p, n);
+	if (len < 1)
+		return 0;
+	if (buf[len - 1] == '\n')
+		len--;
+	vigil_secret__hash16(out, buf, (size_t)len);
+	return 1;
+}

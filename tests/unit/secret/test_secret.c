@@ -1009,3 +1009,130 @@ TEST(test_secret__documentation_samples_in_every_shape)
 	CHECK(tried >= 12 * 70);
 	CHECK(!bad);
 }
+
+/* A Secret manifest whose data: block goes on past the scan's 256 KiB buffer: every value
+ * is still read. `pad` bytes of comments come first, so that the block starts `pad`
+ * bytes into the file; `kind_after` writes the kind after the block, as kubectl does. */
+static void k8s_big_manifest(vigil_buf *m, size_t pad, int kind_after, const vigil_buf *key,
+			     const vigil_buf *tok, int *key_line, int *tok_line)
+{
+	int line = 1;
+	while (m->len + 80 < pad) {
+		for (int i = 0; i < 78; i++)
+			vigil_buf_putc(m, i == 0 ? '#' : 'x');
+		vigil_buf_putc(m, '\n');
+		line++;
+	}
+	for (const char *c = kind_after ? "---\napiVersion: v1\ndata:\n"
+					: "---\napiVersion: v1\nkind: Secret\ndata:\n";
+	     *c; c++) {
+		vigil_buf_putc(m, *c);
+		line += *c == '\n';
+	}
+	/* ten unremarkable entries, then the key, then a token */
+	for (int i = 0; i < 10; i++) {
+		const char *e = "  ca.crt: TUlJQ2FEQ0NBZFdnQXdJQkFnSUpBTTNvY2VydGlmaWNhdGU=\n";
+		for (const char *c = e; *c; c++)
+			vigil_buf_putc(m, *c);
+		line++;
+	}
+	*key_line = line;
+	for (const char *c = "  tls.key: "; *c; c++)
+		vigil_buf_putc(m, *c);
+	t_b64(m, key->data, key->len, 0);
+	vigil_buf_putc(m, '\n');
+	line++;
+	*tok_line = line;
+	for (const char *c = "  GITHUB_TOKEN: "; *c; c++)
+		vigil_buf_putc(m, *c);
+	t_b64(m, tok->data, tok->len, 0);
+	for (const char *c = kind_after ? "\nkind: Secret\nmetadata:\n  name: big\n"
+					: "\nmetadata:\n  name: big\n";
+	     *c; c++)
+		vigil_buf_putc(m, *c);
+	vigil_buf_cstr(m);
+}
+
+TEST(test_secret__kubernetes_secret_blocks_past_the_buffer)
+{
+	vigil_buf key = VIGIL_BUF_INIT, tok = VIGIL_BUF_INIT, m = VIGIL_BUF_INIT,
+		  big = VIGIL_BUF_INIT;
+	const char *path = "/app/deploy/secret.yaml";
+	static const size_t pads[] = {0, 200 * 1024, 256 * 1024 - 3000, 256 * 1024 - 600,
+				      512 * 1024 - 2600};
+	static const size_t chunks[] = {4096, 1 << 20};
+	found f;
+	int kl, tl;
+	CHECK(rules_all());
+	/* the size of a 4096-bit RSA key in PEM: 3,243 bytes */
+	fill(&key, "-----BEGIN RSA PRIVATE KEY-----\n", 0);
+	for (int i = 0; i < 50; i++) {
+		fill(&big, "{b:64}\n", 0);
+		vigil_buf_put(&key, big.data, big.len);
+	}
+	fill(&big, "{b:32}\n-----END RSA PRIVATE KEY-----\n", 0);
+	vigil_buf_put(&key, big.data, big.len);
+	fill(&tok, "ghp_{a:30}{c:6}", 0);
+	CHECK(key.len > 3200);
+	for (size_t p = 0; p < VIGIL_ARRAY_LEN(pads); p++)
+		for (int after = 0; after < 2; after++)
+			for (size_t c = 0; c < VIGIL_ARRAY_LEN(chunks); c++) {
+				m.len = 0;
+				k8s_big_manifest(&m, pads[p], after, &key, &tok, &kl, &tl);
+				scan_text(&f, rules_all(), path, (const char *)m.data, m.len,
+					  chunks[c], 0);
+				if (has(&f, "private-key-rsa") != 1 || has(&f, "github-pat") != 1)
+					printf("  pad %zu, kind %s, chunk %zu: %d keys, %d tokens\n",
+					       pads[p], after ? "after" : "before", chunks[c],
+					       has(&f, "private-key-rsa"), has(&f, "github-pat"));
+				CHECK(has(&f, "private-key-rsa") == 1 && has(&f, "github-pat") == 1);
+				for (int i = 0; i < f.n; i++) {
+					if (!strcmp(f.ids[i], "private-key-rsa"))
+						CHECK(f.line[i] == kl);
+					if (!strcmp(f.ids[i], "github-pat"))
+						CHECK(f.line[i] == tl &&
+						      !strcmp(f.secret[i], (const char *)tok.data));
+				}
+			}
+	/* the same block in a ConfigMap is not decoded */
+	m.len = 0;
+	k8s_big_manifest(&m, 256 * 1024 - 3000, 0, &key, &tok, &kl, &tl);
+	{
+		char *k = strstr((char *)m.data, "kind: Secret");
+		CHECK(k != NULL);
+		if (k)
+			memcpy(k, "kind: Config", 12);
+	}
+	scan_text(&f, rules_all(), path, (const char *)m.data, m.len, 4096, 0);
+	CHECK(has(&f, "private-key-rsa") == 0 && has(&f, "github-pat") == 0);
+	/* one value of 900 KiB (a large .dockerconfigjson) with a token at its end, on
+	 * the value's line; past 1 MiB decoded, a value is not decoded further */
+	for (int over = 0; over < 2; over++) {
+		size_t body = over ? 1100 * 1024 : 900 * 1024;
+		big.len = 0;
+		for (const char *c = "{\"auths\":{\"r.example.org\":{\"note\":\""; *c; c++)
+			vigil_buf_putc(&big, *c);
+		while (big.len < body)
+			vigil_buf_putc(&big, (char)('a' + big.len % 26));
+		vigil_buf_putc(&big, ' ');
+		vigil_buf_put(&big, tok.data, tok.len);
+		for (const char *c = "\"}}}"; *c; c++)
+			vigil_buf_putc(&big, *c);
+		m.len = 0;
+		for (const char *c = "apiVersion: v1\nkind: Secret\ndata:\n  .dockerconfigjson: ";
+		     *c; c++)
+			vigil_buf_putc(&m, *c);
+		t_b64(&m, big.data, big.len, 0);
+		vigil_buf_putc(&m, '\n');
+		vigil_buf_cstr(&m);
+		scan_text(&f, rules_all(), path, (const char *)m.data, m.len, 65536, 0);
+		CHECK(has(&f, "github-pat") == (over ? 0 : 1));
+		for (int i = 0; i < f.n; i++)
+			if (!strcmp(f.ids[i], "github-pat"))
+				CHECK(f.line[i] == 4);
+	}
+	vigil_buf_free(&key);
+	vigil_buf_free(&tok);
+	vigil_buf_free(&m);
+	vigil_buf_free(&big);
+}
