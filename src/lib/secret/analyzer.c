@@ -152,6 +152,15 @@ static int an_want(const vigil_file *f, const uint8_t *head, size_t n, void *pay
 	return VIGIL_WANT_YES;
 }
 
+/* How specific a JWT rule is: 0 a base64-wrapped JWT, 1 any JWT, 2 a provider's token
+ * (a JFrog access token is also a JWT). */
+static int jwt_rank(const vigil_secret__rule *r)
+{
+	if (r->check == VIGIL_SECRET_CHECK_JWTB64)
+		return 0;
+	return r->check == VIGIL_SECRET_CHECK_JWT && !strcmp(r->id, "jwt") ? 1 : 2;
+}
+
 /* Keeps a hit of the file (redacted at once: the raw value is never stored). */
 static int on_hit(const vigil_secret__hit *h, void *payload)
 {
@@ -164,13 +173,18 @@ static int on_hit(const vigil_secret__hit *h, void *payload)
 		vigil_secret__hash16(canon, h->secret, h->secret_len);
 	/* One secret in one place is one finding: a JWT stored base64-encoded in a
 	 * Kubernetes Secret is found by jwt-base64 in the text and by jwt in the decoded
-	 * value, on the same line; the decoded one (jwt) is kept. */
+	 * value, a JFrog access token by its rule and by jwt, on the same line; the most
+	 * specific rule is kept (provider, then jwt, then jwt-base64). */
 	for (size_t i = 0; i < s->pend.len; i++) {
+		int rp, rh;
 		p = &VIGIL_VEC_AT(&s->pend, pending, i);
-		if (p->line != h->line || strcmp(p->canon, canon) != 0 ||
-		    b64 == (p->rule->check == VIGIL_SECRET_CHECK_JWTB64))
+		if (p->line != h->line || strcmp(p->canon, canon) != 0)
 			continue;
-		if (b64)
+		rp = jwt_rank(p->rule);
+		rh = jwt_rank(h->rule);
+		if (rp == rh)
+			continue;
+		if (rh < rp)
 			return 0;
 		goto fill;
 	}

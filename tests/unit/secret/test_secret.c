@@ -167,9 +167,18 @@ static void fill(vigil_buf *b, const char *t, int placeholder)
 				continue;
 			}
 			const char *al = alphabet(kind);
-			for (unsigned i = 0; i < n; i++)
-				vigil_buf_putc(b,
-					       placeholder ? al[1] : al[rnd((unsigned)strlen(al))]);
+			/* a generated token mixes letters and digits (KEYED rules require it):
+			 * a random run starts with a letter and ends with a digit, so that no
+			 * sample depends on the luck of the draw */
+			int mix = !placeholder && n >= 8 && strchr("aubl", kind);
+			for (unsigned i = 0; i < n; i++) {
+				char c = placeholder ? al[1] : al[rnd((unsigned)strlen(al))];
+				if (mix && i == 0)
+					c = al[rnd(26)];
+				else if (mix && i == n - 1)
+					c = (char)('0' + rnd(10));
+				vigil_buf_putc(b, c);
+			}
 			continue;
 		}
 		vigil_buf_putc(b, *p);
