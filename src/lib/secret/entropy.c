@@ -120,9 +120,19 @@ int vigil_secret__placeholder(const uint8_t *p, size_t n)
 		    (p[i] == '$' && p[i + 1] == '('))
 			return 1;
 	}
-	/* {name} and (name) templates */
-	if (n >= 2 && ((p[0] == '{' && p[n - 1] == '}') || (p[0] == '(' && p[n - 1] == ')')))
-		return 1;
+	/* {name} and (name) templates, but not Maven's encrypted passwords ({base64}: 20
+	 * characters or more of the base64 alphabet, with digits and both cases) */
+	if (n >= 2 && ((p[0] == '{' && p[n - 1] == '}') || (p[0] == '(' && p[n - 1] == ')'))) {
+		int b64 = p[0] == '{' && n >= 22, dig = 0, up = 0, low = 0;
+		for (size_t i = 1; b64 && i + 1 < n; i++) {
+			dig |= p[i] >= '0' && p[i] <= '9';
+			up |= p[i] >= 'A' && p[i] <= 'Z';
+			low |= p[i] >= 'a' && p[i] <= 'z';
+			b64 = isalnum(p[i]) || p[i] == '+' || p[i] == '/' || p[i] == '=';
+		}
+		if (!(b64 && dig && up && low))
+			return 1;
+	}
 	for (size_t i = 1; i < n; i++)
 		same += p[i] == p[0];
 	return same + 1 == n;

@@ -978,36 +978,64 @@ TEST(test_secret__kubernetes_secret_manifests)
 	vigil_buf_free(&pw);
 }
 
-/* The independent samples of docsamples.h in every shape: a plain file, a .env file, a
- * YAML string, a JSON string, a line of source code and a shell history line; the
- * positive is found in each, the near miss in none. */
-TEST(test_secret__documentation_samples_in_every_shape)
+/* Issue 18, item by item (docsamples.h): every provider, token type, shape and false
+ * positive the issue names, in every shape it can be leaked in (a plain file, a .env
+ * file, a YAML string, a JSON string, a line of source code, a shell history line): the
+ * positive is found by its rule (and not by its look-alike), the near miss in none. */
+TEST(test_secret__issue18_every_named_item_in_every_shape)
 {
 	static const char *const names[] = {"plain", "yaml", "json", "source", "history", ".env"};
 	vigil_secret_rules *rules = rules_all();
 	vigil_buf b = VIGIL_BUF_INIT, w = VIGIL_BUF_INIT;
 	found f;
-	int bad = 0, tried = 0;
+	int bad = 0, tried = 0, items = 0;
 	CHECK(rules);
 	for (size_t k = 0; k < VIGIL_ARRAY_LEN(DOCSAMPLES); k++) {
 		const docsample *d = &DOCSAMPLES[k];
+		unsigned shapes = d->shapes ? d->shapes : SH_ALL;
+		items++;
+		if (shapes & SH_PATH) {
+			/* a sensitive file by its path */
+			const vigil_secret__pathrule *pr = vigil_secret__path_rule(d->pos);
+			const vigil_secret__pathrule *nr = vigil_secret__path_rule(d->neg);
+			tried += 2;
+			if (!pr || strcmp(pr->id, d->id) != 0 || nr) {
+				printf("  %s: path %s -> %s, %s -> %s\n", d->name, d->pos,
+				       pr ? pr->id : "-", d->neg, nr ? nr->id : "-");
+				bad = 1;
+			}
+			continue;
+		}
 		for (int kind = 0; kind < 6; kind++) {
+			static const unsigned bit[] = {SH_PLAIN, SH_YAML,    SH_JSON,
+						       SH_SOURCE, SH_HISTORY, SH_ENV};
+			if (!(shapes & bit[kind]))
+				continue;
 			for (int neg = 0; neg < 2; neg++) {
-				const char *path = kind == 5 ? "/app/.env" : "/app/config.txt";
+				const char *path = d->path	? d->path
+						   : kind == 5 ? "/app/.env"
+								: "/app/config.txt";
+				if (neg && !d->neg)
+					continue;
 				fill(&b, neg ? d->neg : d->pos, 0);
 				vigil_buf_putc(&b, '\n');
 				vigil_buf_cstr(&b);
 				shape(&w, &b, kind == 5 ? 0 : kind);
 				scan_text(&f, rules, path, (const char *)w.data, w.len, 4096, 0);
 				tried++;
-				if (!neg && has(&f, d->id) < 1) {
-					printf("  %s: not found as %s: %s\n", d->id, names[kind],
-					       (const char *)w.data);
+				if (!neg && d->id && has(&f, d->id) < 1) {
+					printf("  %s (%s): not found as %s: %s\n", d->name, d->id,
+					       names[kind], (const char *)w.data);
 					bad = 1;
 				}
-				if (neg && has(&f, d->id) > 0) {
-					printf("  %s: near miss reported as %s: %s\n", d->id,
-					       names[kind], (const char *)w.data);
+				if (!neg && d->not_id && has(&f, d->not_id) > 0) {
+					printf("  %s: reported as %s too, as %s: %s\n", d->name,
+					       d->not_id, names[kind], (const char *)w.data);
+					bad = 1;
+				}
+				if (neg && d->id && has(&f, d->id) > 0) {
+					printf("  %s (%s): near miss reported as %s: %s\n", d->name,
+					       d->id, names[kind], (const char *)w.data);
 					bad = 1;
 				}
 			}
@@ -1015,7 +1043,9 @@ TEST(test_secret__documentation_samples_in_every_shape)
 	}
 	vigil_buf_free(&b);
 	vigil_buf_free(&w);
-	CHECK(tried >= 12 * 70);
+	printf("  %d named items, %d scans\n", items, tried);
+	CHECK(items >= 140);
+	CHECK(tried >= 1500);
 	CHECK(!bad);
 }
 
