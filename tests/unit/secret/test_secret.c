@@ -547,6 +547,12 @@ TEST(test_secret__sensitive_paths_and_allowlist)
 	CHECK(vigil_secret__path_allowed("/usr/share/go-1.19/src/net/url/url_test.go"));
 	CHECK(vigil_secret__path_allowed("/usr/lib/go/src/crypto/tls/example_test.go"));
 	CHECK(!vigil_secret__path_allowed("/app/internal/db_test.go"));
+	/* Python's test modules in installed packages, not an application's own */
+	CHECK(vigil_secret__path_allowed(
+		"/usr/lib/python3/dist-packages/dulwich/contrib/test_paramiko_vendor.py"));
+	CHECK(vigil_secret__path_allowed("/usr/local/lib/python3.11/site-packages/x/ssh_test.py"));
+	CHECK(!vigil_secret__path_allowed("/usr/lib/python3/dist-packages/x/testing.py"));
+	CHECK(!vigil_secret__path_allowed("/app/test_settings.py"));
 	CHECK(!vigil_secret__path_allowed("/usr/share/go-1.19/src/net/url/url.go"));
 	CHECK(vigil_secret__path_rule("/usr/share/app/notes.p12.txt") == NULL);
 	/* names are matched ignoring case */
