@@ -196,12 +196,12 @@ int vigil_secret__jwt_real(const uint8_t *p, size_t n)
 	dot2 = memchr(dot1 + 1, '.', n - (size_t)(dot1 + 1 - p));
 	if (!dot2)
 		return 0;
-	h = b64json(p, (size_t)(dot1 - p));
-	pl = b64json(dot1 + 1, (size_t)(dot2 - dot1 - 1));
 	/* a made-up signature ("xxxx", one character repeated) is not a token's */
 	if (n - (size_t)(dot2 + 1 - p) >= 16 &&
 	    vigil_secret__entropy(dot2 + 1, n - (size_t)(dot2 + 1 - p)) < 2.0)
 		return 0;
+	h = b64json(p, (size_t)(dot1 - p));
+	pl = b64json(dot1 + 1, (size_t)(dot2 - dot1 - 1));
 	if (json_is_object(h) && json_is_object(pl)) {
 		const char *alg = json_string_value(json_object_get(h, "alg"));
 		if (alg && strcmp(alg, "none") != 0 && strcmp(alg, "") != 0)
