@@ -393,7 +393,8 @@ static int k8s_kind(const k8s_view *v, size_t from, size_t to)
 static size_t doc_start(const k8s_view *v, size_t pos)
 {
 	size_t ds = pos;
-	while (ds > 0 && !(v->p[ds - 1] == '\n' && ds + 3 <= v->len && !memcmp(v->p + ds, "---", 3)))
+	while (ds > 0 &&
+	       !(v->p[ds - 1] == '\n' && ds + 3 <= v->len && !memcmp(v->p + ds, "---", 3)))
 		ds--;
 	return ds;
 }
@@ -403,7 +404,8 @@ static size_t doc_start(const k8s_view *v, size_t pos)
 static size_t doc_end(const k8s_view *v, size_t pos, size_t to, int *found)
 {
 	size_t de = pos;
-	while (de < to && !(v->p[de] == '\n' && de + 4 <= v->len && !memcmp(v->p + de + 1, "---", 3)))
+	while (de < to &&
+	       !(v->p[de] == '\n' && de + 4 <= v->len && !memcmp(v->p + de + 1, "---", 3)))
 		de++;
 	*found = de < to;
 	return de;
@@ -442,8 +444,8 @@ enum { K8S_DONE = 0, K8S_ERROR, K8S_MORE };
  * view and more text follows (`final` false), K8S_ERROR with w->error set. `scan` (or
  * NULL) is where the search for the block's end resumes; `kind_before` is the kind
  * seen before the view (k8s_kind's values). */
-static int k8s_block(vigil_secret__worker *w, const vigil_secret__rule *r, k8s_view *v,
-		     size_t ms, size_t me, int final, size_t *scan, int kind_before)
+static int k8s_block(vigil_secret__worker *w, const vigil_secret__rule *r, k8s_view *v, size_t ms,
+		     size_t me, int final, size_t *scan, int kind_before)
 {
 	size_t hcol = indent(v, ms), ls, nl, be, entries = 0, ds;
 	int b64, secret, found, ended = 0;
@@ -508,9 +510,9 @@ static int k8s_block(vigil_secret__worker *w, const vigil_secret__rule *r, k8s_v
 					      v->p[vs] == '"' || v->p[vs] == '\'');
 		     vs++)
 			;
-		for (ve = le; ve > vs && (v->p[ve - 1] == '\n' || v->p[ve - 1] == '\r' ||
-					  v->p[ve - 1] == ' ' || v->p[ve - 1] == '"' ||
-					  v->p[ve - 1] == '\'');
+		for (ve = le; ve > vs &&
+			      (v->p[ve - 1] == '\n' || v->p[ve - 1] == '\r' ||
+			       v->p[ve - 1] == ' ' || v->p[ve - 1] == '"' || v->p[ve - 1] == '\'');
 		     ve--)
 			;
 		if (ve > vs && (v->p[vs] == '|' || v->p[vs] == '>'))

@@ -85,8 +85,11 @@ static const sample SAMPLES[] = {
 	{"artifactory-api-key", NULL, "AKCp{a:69}\n"},
 	{"artifactory-reference-token", NULL, "cmVmdGtuOjAxOj{a:49}\n"},
 	{"jfrog-identity-token", NULL,
-	 "JFROG_TOKEN=eyJ2ZXIiOiIyIiwidHlwIjoiSldUIiwiYWxnIjoiUlMyNTYiLCJraWQiOiJRbTl2ZEhOMGNtRndTMlY1U1dSR2IzSktSbkp2WjBGalkyVnpjdyJ9."
-	 "eyJzdWIiOiJqZmFjQDAxL3VzZXJzL2NpIiwic2NwIjoiYXBwbGllZC1wZXJtaXNzaW9ucy91c2VyIiwiaWF0IjoxNzAwMDAwMDAwfQ."
+	 "JFROG_TOKEN="
+	 "eyJ2ZXIiOiIyIiwidHlwIjoiSldUIiwiYWxnIjoiUlMyNTYiLCJraWQiOiJRbTl2ZEhOMGNtRndTMlY1U1dSR2IzS"
+	 "ktSbkp2WjBGalkyVnpjdyJ9."
+	 "eyJzdWIiOiJqZmFjQDAxL3VzZXJzL2NpIiwic2NwIjoiYXBwbGllZC1wZXJtaXNzaW9ucy91c2VyIiwiaWF0IjoxN"
+	 "zAwMDAwMDAwfQ."
 	 "{u:342}\n"},
 	{"shopify-access-token", NULL, "shpat_{h:32}\n"},
 	{"shopify-custom-app-token", NULL, "shpca_{h:32}\n"},

@@ -1013,14 +1013,14 @@ TEST(test_secret__issue18_every_named_item_in_every_shape)
 			continue;
 		}
 		for (int kind = 0; kind < 6; kind++) {
-			static const unsigned bit[] = {SH_PLAIN, SH_YAML,    SH_JSON,
+			static const unsigned bit[] = {SH_PLAIN,  SH_YAML,    SH_JSON,
 						       SH_SOURCE, SH_HISTORY, SH_ENV};
 			if (!(shapes & bit[kind]))
 				continue;
 			for (int neg = 0; neg < 2; neg++) {
-				const char *path = d->path	? d->path
+				const char *path = d->path     ? d->path
 						   : kind == 5 ? "/app/.env"
-								: "/app/config.txt";
+							       : "/app/config.txt";
 				if (neg && !d->neg)
 					continue;
 				fill(&b, neg ? d->neg : d->pos, 0);
@@ -1127,10 +1127,12 @@ TEST(test_secret__kubernetes_secret_blocks_past_the_buffer)
 				scan_text(&f, rules_all(), path, (const char *)m.data, m.len,
 					  chunks[c], 0);
 				if (has(&f, "private-key-rsa") != 1 || has(&f, "github-pat") != 1)
-					printf("  pad %zu, kind %s, chunk %zu: %d keys, %d tokens\n",
+					printf("  pad %zu, kind %s, chunk %zu: %d keys, %d "
+					       "tokens\n",
 					       pads[p], after ? "after" : "before", chunks[c],
 					       has(&f, "private-key-rsa"), has(&f, "github-pat"));
-				CHECK(has(&f, "private-key-rsa") == 1 && has(&f, "github-pat") == 1);
+				CHECK(has(&f, "private-key-rsa") == 1 &&
+				      has(&f, "github-pat") == 1);
 				for (int i = 0; i < f.n; i++) {
 					if (!strcmp(f.ids[i], "private-key-rsa"))
 						CHECK(f.line[i] == kl);
