@@ -278,13 +278,17 @@ int vigil_store_layer_get(vigil_store *s, const char *key, uint8_t **data, size_
  * `max_bytes` (0: no bound). */
 int vigil_store_layer_put(vigil_store *s, const char *key, const char *diff_id, const uint8_t *data,
 			  size_t len, uint64_t max_bytes);
+/* Counts a use of the entry kept under `key` and updates its time, without reading it
+ * (for a reader that still holds the entry in memory): 1 when the entry is kept, 0 when
+ * it is not (evicted: the caller then reads it again), or a negative VIGIL_E*. */
+int vigil_store_layer_touch(vigil_store *s, const char *key);
 typedef struct vigil_store_layer_stats {
 	int64_t entries, bytes, hits;
 } vigil_store_layer_stats;
 int vigil_store_layer_stats_get(vigil_store *s, vigil_store_layer_stats *out);
 /* {"layers":[{"diff_id","size","hits","used"}...]} ordered by diff_id. */
 int vigil_store_layers_json(vigil_store *s, char **out);
-/* Fills `out` (a vigil_layer_cache of vigil.h) with get/put over the store's layer cache,
+/* Fills `out` (a vigil_layer_cache of vigil.h) with get/put/touch over the store's layer cache,
  * bounded by lc->max_bytes (0: none); `lc` must outlive its use. */
 typedef struct vigil_store_layer_cache {
 	vigil_store *store;

@@ -1951,3 +1951,21 @@ int vigil_store_poll_seen(vigil_store *s, int64_t *out, const char *registry,
 	pthread_mutex_unlock(&s->mu);
 	return error < 0 ? error : fresh;
 }
+
+int vigil_store_layer_touch(vigil_store *s, const char *key)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+	PG(layer_touch(s->pg, key));
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st, "UPDATE layer_cache SET used=?, hits=hits+1 WHERE key=?", "is",
+			  vigil_store__now(), key)) == 0) {
+		if (sqlite3_step(st) != SQLITE_DONE)
+			error = sqlfail(s, "layer cache");
+		else
+			error = sqlite3_changes(s->db) > 0;
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
