@@ -268,6 +268,12 @@ typedef struct vigil_store_runtime_filter {
 int vigil_store_runtime_events_json(vigil_store *s, char **out,
 				    const vigil_store_runtime_filter *f);
 
+/* A counter this handle raises after every commit of a scan or re-evaluation (so after
+ * a report changes). A reader that notes it before a read and finds it unchanged later
+ * knows that no report was written through this handle in between (writes by other
+ * processes are not counted). */
+unsigned long long vigil_store_commits(vigil_store *s);
+
 /* ---- the per-layer cache (docs/layer-cache.md) ---------------------------------------- */
 
 /* 1 with *data (malloc'd, the caller frees it) when an entry is kept under `key` (its
