@@ -284,10 +284,10 @@ int vigil_store_layer_get(vigil_store *s, const char *key, uint8_t **data, size_
  * `max_bytes` (0: no bound). */
 int vigil_store_layer_put(vigil_store *s, const char *key, const char *diff_id, const uint8_t *data,
 			  size_t len, uint64_t max_bytes);
-/* Counts a use of the entry kept under `key` and updates its time, without reading it
- * (for a reader that still holds the entry in memory): 1 when the entry is kept, 0 when
- * it is not (evicted: the caller then reads it again), or a negative VIGIL_E*. */
-int vigil_store_layer_touch(vigil_store *s, const char *key);
+/* Counts `uses` uses of the entry kept under `key` and updates its time, without reading
+ * it (for a reader that holds the entry in memory): 1 when the entry is kept, 0 when it
+ * is not (evicted), or a negative VIGIL_E*. */
+int vigil_store_layer_touch(vigil_store *s, const char *key, uint64_t uses);
 typedef struct vigil_store_layer_stats {
 	int64_t entries, bytes, hits;
 } vigil_store_layer_stats;

@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zstd.h>
 
 #include "image.h"
@@ -257,7 +258,22 @@ typedef struct lc_memo {
 	size_t len;
 	int refs;   /* users replaying from raw, plus one while in the list */
 	int linked; /* in the list */
+	long long touched; /* CLOCK_MONOTONIC ns of the last touch, 0: never */
+	uint64_t pending;  /* uses not yet told to the cache */
 } lc_memo;
+
+#define MEMO_TOUCH_NS 1000000000LL /* at most one touch per entry a second */
+
+static long long mono_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* This use of `m`: 0 to replay without asking the cache (it was touched less than a
+ * second ago; the use is counted for the next touch), else the uses to touch with. */
+static uint64_t memo_use(lc_memo *m, long long now);
 
 static pthread_mutex_t memo_mu = PTHREAD_MUTEX_INITIALIZER;
 static lc_memo *memo_head, *memo_tail;
@@ -339,6 +355,21 @@ static void memo_release(lc_memo *m)
 	pthread_mutex_lock(&memo_mu);
 	memo_release_locked(m);
 	pthread_mutex_unlock(&memo_mu);
+}
+
+static uint64_t memo_use(lc_memo *m, long long now)
+{
+	uint64_t uses = 0;
+	pthread_mutex_lock(&memo_mu);
+	if (m->touched && now - m->touched < MEMO_TOUCH_NS) {
+		m->pending++;
+	} else {
+		uses = m->pending + 1;
+		m->pending = 0;
+		m->touched = now;
+	}
+	pthread_mutex_unlock(&memo_mu);
+	return uses;
 }
 
 /* Drops the entry `m` (it was evicted from the cache or does not fit this run). */
@@ -726,7 +757,8 @@ int vigil_image__lc_try(vigil_image *img, int index, vigil_lc_rec **rec, char ke
 		return 0;
 	/* kept in memory, and still in the cache */
 	if (img->lcache.touch && memo_bound() && (m = memo_get(key))) {
-		if (img->lcache.touch(key, img->lcache.payload) == 1) {
+		uint64_t uses = memo_use(m, mono_ns());
+		if (uses == 0 || img->lcache.touch(key, uses, img->lcache.payload) == 1) {
 			have = 1;
 		} else {
 			memo_drop(m);

@@ -1954,14 +1954,16 @@ int vigil_store_poll_seen(vigil_store *s, int64_t *out, const char *registry,
 	return error < 0 ? error : fresh;
 }
 
-int vigil_store_layer_touch(vigil_store *s, const char *key)
+int vigil_store_layer_touch(vigil_store *s, const char *key, uint64_t uses)
 {
 	sqlite3_stmt *st = NULL;
 	int error;
-	PG(layer_touch(s->pg, key));
+	if (uses > INT64_MAX)
+		uses = INT64_MAX;
+	PG(layer_touch(s->pg, key, uses));
 	pthread_mutex_lock(&s->mu);
-	if ((error = prep(s, &st, "UPDATE layer_cache SET used=?, hits=hits+1 WHERE key=?", "is",
-			  vigil_store__now(), key)) == 0) {
+	if ((error = prep(s, &st, "UPDATE layer_cache SET used=?, hits=hits+? WHERE key=?", "iis",
+			  vigil_store__now(), (int64_t)uses, key)) == 0) {
 		if (sqlite3_step(st) != SQLITE_DONE)
 			error = sqlfail(s, "layer cache");
 		else

@@ -2374,14 +2374,16 @@ int vigil_store__pg_poll_seen(vigil_store_pg *p, int64_t *out, const char *regis
 	RUN(p, poll_seen_(p, out, registry, repository, tag, digest, ref));
 }
 
-static int layer_touch_(vigil_store_pg *p, const char *key)
+static int layer_touch_(vigil_store_pg *p, const char *key, uint64_t uses)
 {
-	char used[24];
+	char used[24], n_[24];
 	snprintf(used, sizeof(used), "%lld", (long long)vigil_store__now());
-	const char *vals[2] = {used, key};
+	snprintf(n_, sizeof(n_), "%llu", (unsigned long long)uses);
+	const char *vals[3] = {used, n_, key};
 	PGresult *r = PQexecParams(p->conn,
-				   "UPDATE layer_cache SET used=$1::bigint, hits=hits+1 WHERE key=$2",
-				   2, NULL, vals, NULL, NULL, 0);
+				   "UPDATE layer_cache SET used=$1::bigint, hits=hits+$2::bigint"
+				   " WHERE key=$3",
+				   3, NULL, vals, NULL, NULL, 0);
 	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	if (st != PGRES_COMMAND_OK) {
 		const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
@@ -2395,7 +2397,7 @@ static int layer_touch_(vigil_store_pg *p, const char *key)
 	return found;
 }
 
-int vigil_store__pg_layer_touch(vigil_store_pg *p, const char *key)
+int vigil_store__pg_layer_touch(vigil_store_pg *p, const char *key, uint64_t uses)
 {
-	RUN(p, layer_touch_(p, key));
+	RUN(p, layer_touch_(p, key, uses));
 }

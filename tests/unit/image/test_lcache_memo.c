@@ -1,8 +1,10 @@
 /* The layer cache's in-memory entries (lcache.c): a layer kept decompressed in memory is
- * replayed after a touch, without a get; an entry the cache no longer holds (touch says
+ * replayed after a touch, without a get; touches come at most once a second per entry
+ * and carry the uses since the last one; an entry the cache no longer holds (touch says
  * 0) is dropped and fetched again; a replay from memory gives what the read gave. */
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../test.h"
@@ -14,6 +16,7 @@ typedef struct fake_cache {
 	uint8_t *data;
 	size_t len;
 	int gets, puts, touches, evicted;
+	uint64_t last_uses;
 } fake_cache;
 
 static int fc_get(const char *key, const char *diff_id, uint8_t **data, size_t *len,
@@ -47,10 +50,11 @@ static int fc_put(const char *key, const char *diff_id, const uint8_t *data, siz
 	return 0;
 }
 
-static int fc_touch(const char *key, void *payload)
+static int fc_touch(const char *key, uint64_t uses, void *payload)
 {
 	fake_cache *c = payload;
 	c->touches++;
+	c->last_uses = uses;
 	return !c->evicted && c->data && strcmp(key, c->key) == 0;
 }
 
@@ -207,6 +211,12 @@ static int read_once(const char *dir, vigil_layer_cache *c, seen *s, int *hits)
 	return error;
 }
 
+static void pause_over_a_second(void)
+{
+	struct timespec t = {1, 150000000};
+	nanosleep(&t, NULL);
+}
+
 TEST(test_lcache__memory_entry_replayed_after_touch_and_dropped_when_evicted)
 {
 	char dir[] = "/tmp/vigil-lcmemo-XXXXXX";
@@ -222,28 +232,37 @@ TEST(test_lcache__memory_entry_replayed_after_touch_and_dropped_when_evicted)
 	CHECK(read_once(dir, &c, &s, &hits) == 0);
 	CHECK_STR(s.log, "/app/.env=TOKEN=abc");
 	CHECK(hits == 0 && fc.puts == 1 && fc.gets == 1 && fc.touches == 0);
-	/* 2: from memory: touched, not fetched, the same content */
+	/* 2: from memory: the first use is touched at once, nothing fetched, same content */
 	CHECK(read_once(dir, &c, &s, &hits) == 0);
 	CHECK_STR(s.log, "/app/.env=TOKEN=abc");
-	CHECK(hits == 1 && fc.touches == 1 && fc.gets == 1 && fc.puts == 1);
-	/* 3: evicted from the cache: the memory entry is dropped, get misses, the layer is
-	 * read and put again */
+	CHECK(hits == 1 && fc.touches == 1 && fc.last_uses == 1 && fc.gets == 1 && fc.puts == 1);
+	/* 3: again at once: from memory, no touch (the use is kept for the next one) */
+	CHECK(read_once(dir, &c, &s, &hits) == 0);
+	CHECK_STR(s.log, "/app/.env=TOKEN=abc");
+	CHECK(hits == 1 && fc.touches == 1 && fc.gets == 1);
+	/* 4: a second later: touched with both uses */
+	pause_over_a_second();
+	CHECK(read_once(dir, &c, &s, &hits) == 0);
+	CHECK(hits == 1 && fc.touches == 2 && fc.last_uses == 2 && fc.gets == 1);
+	/* 5: evicted from the cache: the touch says so, the memory entry is dropped, get
+	 * misses, the layer is read and put again */
+	pause_over_a_second();
 	fc.evicted = 1;
 	CHECK(read_once(dir, &c, &s, &hits) == 0);
 	CHECK_STR(s.log, "/app/.env=TOKEN=abc");
-	CHECK(hits == 0 && fc.touches == 2 && fc.gets == 2 && fc.puts == 2);
-	/* 4: a cache without touch never uses memory: get every time */
+	CHECK(hits == 0 && fc.touches == 3 && fc.gets == 2 && fc.puts == 2);
+	/* 6: a cache without touch never uses memory: get every time */
 	vigil_layer_cache plain = {fc_get, fc_put, &fc, "memo-test-1", NULL};
 	CHECK(read_once(dir, &plain, &s, &hits) == 0);
 	CHECK_STR(s.log, "/app/.env=TOKEN=abc");
-	CHECK(hits == 1 && fc.gets == 3 && fc.touches == 2);
-	/* 5: memory emptied: the entry comes from get, and is kept for the next read */
+	CHECK(hits == 1 && fc.gets == 3 && fc.touches == 3);
+	/* 7: memory emptied: the entry comes from get, and is kept for the next read */
 	vigil_image__lc_memo_clear();
 	CHECK(read_once(dir, &c, &s, &hits) == 0);
-	CHECK(hits == 1 && fc.gets == 4 && fc.touches == 2);
+	CHECK(hits == 1 && fc.gets == 4 && fc.touches == 3);
 	CHECK(read_once(dir, &c, &s, &hits) == 0);
 	CHECK_STR(s.log, "/app/.env=TOKEN=abc");
-	CHECK(hits == 1 && fc.gets == 4 && fc.touches == 3);
+	CHECK(hits == 1 && fc.gets == 4 && fc.touches == 4);
 	free(fc.data);
 	char cmd[600];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
