@@ -43,6 +43,8 @@ struct vigil_catalog_result {
 	unsigned skipped;
 	const char *skip_what;
 	int final;
+	const uint8_t *kept; /* vigil_catalog__keep */
+	size_t kept_len;
 };
 
 struct vigil_inventory {
@@ -97,6 +99,79 @@ char *vigil_catalog__strndup(vigil_catalog_result *r, const char *s, size_t n)
 const vigil_inventory_opts *vigil_catalog__opts(vigil_catalog_result *r)
 {
 	return &r->inv->opts;
+}
+
+int vigil_catalog__keep(vigil_catalog_result *r, const uint8_t *data, size_t len)
+{
+	uint8_t *copy;
+	if (len > (4u << 20))
+		return VIGIL_ELIMIT;
+	if (!(copy = vigil_arena_alloc(&r->arena, len ? len : 1)))
+		return VIGIL_ENOMEM;
+	if (len)
+		memcpy(copy, data, len);
+	r->kept = copy;
+	r->kept_len = len;
+	return 0;
+}
+
+const uint8_t *vigil_catalog__kept(const vigil_catalog_result *r, size_t *len)
+{
+	*len = r->kept_len;
+	return r->kept;
+}
+
+const char *vigil_catalog__path(const vigil_catalog_result *r)
+{
+	return r->path;
+}
+
+void vigil_catalog__clear(vigil_catalog_result *r)
+{
+	r->pkgs.len = 0;
+}
+
+static int unread_add(vigil_inventory *inv, const char *path, int layer, const char *cataloger,
+		      const char *reason);
+
+/* Runs the finish() of the catalogers that have one over their final results. */
+static int catalogers_finish(vigil_catalog_result **rs, size_t nr)
+{
+	vigil_vec mine = VIGIL_VEC_INIT(vigil_catalog_result *);
+	int error = 0;
+	for (size_t c = 0; c < sizeof(CATALOGERS) / sizeof(CATALOGERS[0]) && error == 0; c++) {
+		if (!CATALOGERS[c]->finish)
+			continue;
+		mine.len = 0;
+		for (size_t i = 0; i < nr && error == 0; i++) {
+			if (!rs[i]->final || rs[i]->cat != CATALOGERS[c])
+				continue;
+			vigil_catalog_result **slot = vigil_vec_push(&mine);
+			if (!slot)
+				error = VIGIL_ENOMEM;
+			else
+				*slot = rs[i];
+		}
+		for (size_t i = 0; i < mine.len; i++)
+			VIGIL_VEC_AT(&mine, vigil_catalog_result *, i)->skipped = 0;
+		if (error == 0 && mine.len)
+			error = CATALOGERS[c]->finish(mine.data, mine.len);
+		/* what finish() could not resolve: one warning per file, as for parse() */
+		for (size_t i = 0; i < mine.len && error == 0; i++) {
+			vigil_catalog_result *r = VIGIL_VEC_AT(&mine, vigil_catalog_result *, i);
+			if (!r->skipped)
+				continue;
+			vigil_image__warn(r->inv->img,
+					  "%s (layer %d): %u malformed %s record(s) skipped (%s)",
+					  r->path, r->layer, r->skipped, r->cat->name,
+					  r->skip_what ? r->skip_what : "");
+			if (unread_add(r->inv, r->path, r->layer, r->cat->name,
+				       "malformed records skipped") < 0)
+				error = VIGIL_ENOMEM;
+		}
+	}
+	vigil_vec_free(&mine);
+	return error;
 }
 
 static const char *dup0(vigil_catalog_result *r, const char *s)
@@ -624,8 +699,8 @@ static int result_keep(vigil_inventory *inv, vigil_catalog_result *r, int error,
 				  "(lines keep %u KiB, records %u MiB)",
 				  s->path, s->f.layer, s->truncated, STREAM_LINE_MAX >> 10,
 				  STREAM_REC_MAX >> 20);
-	if (error < 0 ||
-	    (r->pkgs.len == 0 && r->owned.len == 0 && !(c->flags & VIGIL_CAT_DATABASE))) {
+	if (error < 0 || (r->pkgs.len == 0 && r->owned.len == 0 && !r->kept &&
+			  !(c->flags & VIGIL_CAT_DATABASE))) {
 		error = 0;
 		goto fail; /* nothing to keep */
 	}
@@ -1109,6 +1184,8 @@ int vigil_inventory_finish(vigil_inventory *inv)
 	vigil_qsort(rs, nr, sizeof(*rs), result_layer_cmp);
 	for (size_t i = 0; i < nr; i++)
 		rs[i]->final = is_final(inv, rs[i]);
+	if ((error = catalogers_finish(rs, nr)) < 0)
+		return error;
 	/* layer attribution of database results */
 	for (size_t lo = 0; lo < nr;) {
 		size_t hi = lo + 1;

@@ -55,6 +55,12 @@ typedef struct vigil_cataloger {
 	const uint8_t *magic;
 	size_t magic_len, window_len;
 	uint64_t window_above;
+	/* Optional, for formats whose files refer to each other (Maven parent POMs and
+	 * BOMs): called once, single-threaded, when the inventory is finished, with this
+	 * cataloger's results of the final filesystem in path order. It may drop a result's
+	 * packages (vigil_catalog__clear) and add new ones; vigil_catalog__keep lets parse()
+	 * store the file's bytes for it. */
+	int (*finish)(vigil_catalog_result *const *rs, size_t n);
 } vigil_cataloger;
 
 /* Adds a package to the result of the file being parsed. */
@@ -65,6 +71,13 @@ void vigil_catalog__skipped(vigil_catalog_result *r, const char *what);
  * `pkg` names the package. */
 int vigil_catalog__owned(vigil_catalog_result *r, const char *pkg, const char *const *files,
 			 size_t n);
+/* For catalogers with a finish(): keeps a copy of the parsed file's bytes (up to 4 MiB;
+ * VIGIL_ELIMIT above), read back with vigil_catalog__kept; the result's path; and
+ * dropping the packages added so far. */
+int vigil_catalog__keep(vigil_catalog_result *r, const uint8_t *data, size_t len);
+const uint8_t *vigil_catalog__kept(const vigil_catalog_result *r, size_t *len);
+const char *vigil_catalog__path(const vigil_catalog_result *r);
+void vigil_catalog__clear(vigil_catalog_result *r);
 /* Scratch memory that lives as long as the result (freed with the inventory). */
 void *vigil_catalog__alloc(vigil_catalog_result *r, size_t n);
 char *vigil_catalog__strndup(vigil_catalog_result *r, const char *s, size_t n);

@@ -1,0 +1,186 @@
+#!/usr/bin/env bash
+# Lockfiles written by the real package managers (docs/lockfiles.md, "Fixtures written by
+# the real tools"): tests/fixtures/make-lockfiles-tools.sh runs yarn v1 (Debian's yarnpkg),
+# yarn berry and pnpm (from the npm registry), bundler, composer and maven (Debian's, offline
+# against Debian's packaged gems / a path repository / /usr/share/maven-repo), and keeps
+# each tool's own listing of the project. For every tool, the packages `vigil sbom fs:`
+# reports for its lockfile must be exactly the ones the tool lists (name and version), with
+# the direct / dev / optional flags the tool's listing shows where the format records them.
+#
+# One PASS or FAIL per tool; a tool that cannot run here is a SKIP naming the reason (a
+# FAIL with CI=true). Environment: VIGIL (default build/vigil), VIGIL_CACHE, PYTHON, CI.
+set -u
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+VIGIL=${VIGIL:-$ROOT/build/vigil}
+case $VIGIL in /*) ;; *) VIGIL=$ROOT/$VIGIL ;; esac
+PY=${PYTHON:-python3}
+VARIANT=$(basename "$(dirname "$VIGIL")")
+failed=0
+pass() { echo "PASS: lockfiles-tools: $1 ($VARIANT)"; }
+fail() { echo "FAIL: lockfiles-tools: $1 ($VARIANT): $2"; failed=1; }
+skip() {
+    if [ "${CI:-}" = true ]; then fail "$1" "$2"; else echo "SKIP: lockfiles-tools: $1 ($VARIANT): $2"; fi
+}
+
+if [ ! -x "$VIGIL" ]; then
+    fail "binary" "$VIGIL not found or not executable (run make)"
+    exit 1
+fi
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/vigil-lockfiles-tools.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+if ! FIX=$(bash "$ROOT/tests/fixtures/make-lockfiles-tools.sh" 2>"$TMP/fix.log"); then
+    fail "fixture" "make-lockfiles-tools.sh failed: $(tail -3 "$TMP/fix.log")"
+    exit 1
+fi
+if ! "$VIGIL" sbom "fs:$FIX/tree" -q --format json >"$TMP/sbom.json" 2>"$TMP/err"; then
+    fail "sbom" "vigil sbom fs: exited non-zero: $(head -c 300 "$TMP/err")"
+    exit 1
+fi
+
+# check TOOL: compares vigil's packages of the tool's lockfile with the tool's listing
+# (the Python below knows each listing's format); prints the PASS detail or the problem
+check() {
+    local t=$1 st
+    st=$(cat "$FIX/status/$t" 2>/dev/null || echo "no status (fixture incomplete)")
+    if [ "$st" != ok ]; then
+        skip "$t" "$st"
+        return
+    fi
+    if "$PY" - "$t" "$TMP/sbom.json" "$FIX/lists" >"$TMP/$t.out" 2>&1 <<'PYEOF'; then
+import json, os, re, sys
+tool, sbom, lists = sys.argv[1:]
+pkgs = json.load(open(sbom))["packages"]
+
+def flags(p):
+    s = ""
+    if "direct" in p:
+        s += "D" if p["direct"] else "I"
+    if p.get("dev"):
+        s += "v"
+    if p.get("optional"):
+        s += "o"
+    return s or "-"
+
+def vigil(loc, withflags=False):
+    out = {}
+    for p in pkgs:
+        if p["location"] != loc:
+            continue
+        name = p["name"] if not p.get("group") else p["group"] + (":" if p["type"] == "maven" else "/") + p["name"]
+        out[(name, p["version"])] = flags(p)
+    return out if withflags else set(out)
+
+def same(loc, tool_set, what):
+    got = vigil(loc)
+    if got != tool_set:
+        sys.exit("%s: vigil only %s; %s only %s" % (loc, sorted(got - tool_set), what,
+                                                   sorted(tool_set - got)))
+    return len(got)
+
+def npm_tree(node, out):
+    for key in ("dependencies", "devDependencies", "optionalDependencies"):
+        for name, d in (node.get(key) or {}).items():
+            out.add((name, d["version"]))
+            npm_tree(d, out)
+
+if tool == "yarn-v1":
+    # yarn list --json: {"type":"tree","data":{"trees":[{"name":"n@v","children":[...]}]}}
+    want = set()
+    def walk(trees):
+        for t in trees:
+            n, _, v = t["name"].rpartition("@")
+            want.add((n, v))
+            walk(t.get("children") or [])
+    for line in open(os.path.join(lists, "yarn-v1.json")):
+        doc = json.loads(line)
+        if doc.get("type") == "tree":
+            walk(doc["data"]["trees"])
+    n = same("/srv/yarn-v1/yarn.lock", want, "yarn list")
+    print("yarn.lock v1 by yarn %s: %d packages, as `yarn list --json`" % ("1.22", n))
+elif tool == "yarn-berry":
+    want = set()
+    for line in open(os.path.join(lists, "yarn-berry.ndjson")):
+        v = json.loads(line)["value"]
+        if "@workspace:" in v:
+            continue
+        n, _, ver = v.rpartition("@npm:")
+        want.add((n, ver))
+    n = same("/srv/yarn-berry/yarn.lock", want, "yarn info")
+    print("yarn.lock (berry, __metadata version 10): %d packages, as `yarn info --all --recursive --json`" % n)
+elif tool == "pnpm":
+    root = json.load(open(os.path.join(lists, "pnpm.json")))[0]
+    want = set()
+    npm_tree(root, want)
+    loc = "/srv/pnpm/pnpm-lock.yaml"
+    n = same(loc, want, "pnpm list")
+    # direct = the importer's own dependencies; dev and optional as pnpm lists them
+    got = vigil(loc, True)
+    exp = {}
+    for key, f in (("dependencies", "D"), ("devDependencies", "Dv"), ("optionalDependencies", "Do")):
+        for name, d in (root.get(key) or {}).items():
+            exp[(name, d["version"])] = f
+    bad = ["%s@%s: %s, pnpm list says %s" % (k[0], k[1], got[k], exp.get(k, "I"))
+           for k in sorted(got) if got[k] != exp.get(k, "I")]
+    if bad:
+        sys.exit("; ".join(bad))
+    print("pnpm-lock.yaml (lockfileVersion 9.0): %d packages and their direct/dev/optional flags, as `pnpm list --depth Infinity --json`" % n)
+elif tool == "bundler":
+    want = set()
+    for line in open(os.path.join(lists, "bundler.txt")):
+        m = re.match(r"\s+\*\s+(\S+)\s+\((\S+)\)", line)
+        if m:
+            want.add((m.group(1), m.group(2)))
+    loc = "/srv/bundler/Gemfile.lock"
+    n = same(loc, want, "bundle list")
+    got = vigil(loc, True)
+    gemfile = {"rack-test", "mustermann"}
+    bad = ["%s: %s" % (k[0], got[k]) for k in got if got[k] != ("D" if k[0] in gemfile else "I")]
+    if bad:
+        sys.exit("direct flags (Gemfile: %s): %s" % (sorted(gemfile), "; ".join(bad)))
+    print("Gemfile.lock by bundle lock --local: %d gems and their direct flags, as `bundle list`" % n)
+elif tool == "composer":
+    locked = json.load(open(os.path.join(lists, "composer-locked.json")))["locked"]
+    nodev = {p["name"] for p in json.load(open(os.path.join(lists, "composer-locked-nodev.json")))["locked"]}
+    want = {(p["name"], p["version"]) for p in locked}
+    loc = "/srv/composer/composer.lock"
+    n = same(loc, want, "composer show")
+    got = vigil(loc, True)
+    bad = ["%s: %s" % (k[0], got[k]) for k in got if ("v" in got[k]) != (k[0] not in nodev)]
+    if bad:
+        sys.exit("dev flags (composer show --no-dev lists %s): %s" % (sorted(nodev), "; ".join(bad)))
+    print("composer.lock by composer update: %d packages and their dev flags, as `composer show --locked`" % n)
+elif tool == "maven":
+    # mvn dependency:list: "   group:artifact:type:version:scope" (the resolved graph);
+    # vigil reads the module's declared dependencies, whose versions come from the
+    # parent POM (a property, dependencyManagement) and the BOM it imports: each must be
+    # at the version mvn resolved
+    resolved = {}
+    for line in open(os.path.join(lists, "maven.txt")):
+        f = line.strip().split(" ")[0].split(":")
+        if len(f) >= 5:
+            resolved[f[0] + ":" + f[1]] = f[-2]
+    got = vigil("/srv/maven/app/pom.xml", True)
+    declared = {"com.fasterxml.jackson.core:jackson-databind", "commons-io:commons-io",
+                "commons-cli:commons-cli"}
+    if {k[0] for k in got} != declared:
+        sys.exit("module pom.xml: vigil %s, declared %s (mvn: %s)" % (sorted(got), sorted(declared), sorted(resolved.items())))
+    bad = ["%s@%s (mvn: %s)" % (k[0], k[1], resolved.get(k[0])) for k in got
+           if resolved.get(k[0]) != k[1] or got[k] != "D"]
+    if bad:
+        sys.exit("declared dependencies not as mvn resolved them: " + "; ".join(bad))
+    if vigil("/srv/maven/pom.xml"):
+        sys.exit("the parent pom.xml declares no dependency, vigil reports %s" % sorted(vigil("/srv/maven/pom.xml")))
+    print("pom.xml module: %d declared dependencies, versions from the parent POM and an imported BOM, as `mvn dependency:list` resolves them (%d in its graph)" % (len(got), len(resolved)))
+PYEOF
+        pass "$t: $(cat "$TMP/$t.out")"
+    else
+        fail "$t" "$(tail -3 "$TMP/$t.out")"
+    fi
+}
+
+for t in yarn-v1 yarn-berry pnpm bundler composer maven; do
+    check "$t"
+done
+exit $failed
