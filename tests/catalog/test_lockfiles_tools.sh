@@ -183,4 +183,48 @@ PYEOF
 for t in yarn-v1 yarn-berry pnpm bundler composer maven; do
     check "$t"
 done
+
+# direct / dev / optional flags carried through Vigil's CycloneDX and SPDX output: CycloneDX
+# scope (excluded = dev, optional) and vigil:package:* properties, SPDX DEV_ / OPTIONAL_
+# DEPENDENCY_OF relationships and sourceInfo; `vigil scan sbom:` of either must give every
+# package back with the flags `vigil sbom --format json` has
+for fmt in cyclonedx spdx; do
+    if ! "$VIGIL" sbom "fs:$FIX/tree" -q --format "$fmt" -o "$TMP/out.$fmt.json" 2>"$TMP/err" ||
+        ! "$VIGIL" scan "sbom:$TMP/out.$fmt.json" --scanners secret --format json \
+            >"$TMP/back.$fmt.json" 2>"$TMP/err"; then
+        fail "flags through $fmt" "$(head -c 300 "$TMP/err")"
+        continue
+    fi
+    if "$PY" - "$fmt" "$TMP/sbom.json" "$TMP/out.$fmt.json" "$TMP/back.$fmt.json" >"$TMP/rt" 2>&1 <<'PYEOF'; then
+import json, sys
+fmt, orig, doc, back = sys.argv[1:]
+def key(p):
+    f = ("D" if p["direct"] else "I") if "direct" in p else ""
+    f += "v" if p.get("dev") else ""
+    f += "o" if p.get("optional") else ""
+    return (p["purl"], p["location"], f or "-")
+a = sorted(key(p) for p in json.load(open(orig))["packages"])
+b = sorted(key(p) for p in json.load(open(back))["packages"])
+if a != b:
+    sys.exit("only in vigil sbom: %s; only after the round trip: %s" %
+             (sorted(set(a) - set(b))[:6], sorted(set(b) - set(a))[:6]))
+dev = sum(1 for k in a if "v" in k[2])
+opt = sum(1 for k in a if "o" in k[2] and "v" not in k[2])
+d = json.load(open(doc))
+if fmt == "cyclonedx":
+    sc = [c.get("scope") for c in d["components"]]
+    got = (sc.count("excluded"), sc.count("optional"))
+else:
+    rel = [r["relationshipType"] for r in d["relationships"]]
+    got = (rel.count("DEV_DEPENDENCY_OF"), rel.count("OPTIONAL_DEPENDENCY_OF"))
+if got != (dev, opt):
+    sys.exit("%s marks %d dev and %d optional packages, expected %d and %d" % ((fmt,) + got + (dev, opt)))
+flagged = sum(1 for k in a if k[2] != "-")
+print("%d packages, %d with flags (%d dev, %d optional)" % (len(a), flagged, dev, opt))
+PYEOF
+        pass "direct/dev/optional flags through $fmt and back with scan sbom: ($(cat "$TMP/rt"))"
+    else
+        fail "flags through $fmt" "$(tail -3 "$TMP/rt")"
+    fi
+done
 exit $failed
