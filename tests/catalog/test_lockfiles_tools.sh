@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Lockfiles written by the real package managers (docs/lockfiles.md, "Fixtures written by
 # the real tools"): tests/fixtures/make-lockfiles-tools.sh runs yarn v1 (Debian's yarnpkg),
-# yarn berry and pnpm (from the npm registry), bundler, composer and maven (Debian's, offline
-# against Debian's packaged gems / a path repository / /usr/share/maven-repo), and keeps
+# yarn berry and pnpm (from the npm registry), bundler, composer, maven, poetry and pipenv
+# (Debian's, offline against Debian's packaged gems / a path repository / /usr/share/maven-repo
+# / a simple index on 127.0.0.1), and keeps
 # each tool's own listing of the project. For every tool, the packages `vigil sbom fs:`
 # reports for its lockfile must be exactly the ones the tool lists (name and version), with
 # the direct / dev / optional flags the tool's listing shows where the format records them.
@@ -151,6 +152,40 @@ elif tool == "composer":
     if bad:
         sys.exit("dev flags (composer show --no-dev lists %s): %s" % (sorted(nodev), "; ".join(bad)))
     print("composer.lock by composer update: %d packages and their dev flags, as `composer show --locked`" % n)
+elif tool == "poetry":
+    # poetry show: "name (!) version description" ((!): not installed)
+    def show(f):
+        out = set()
+        for line in open(os.path.join(lists, f)):
+            w = [x for x in line.split() if x != "(!)"]
+            if len(w) >= 2:
+                out.add((w[0], w[1]))
+        return out
+    allp, main = show("poetry.txt"), show("poetry-main.txt")
+    loc = "/srv/poetry/poetry.lock"
+    n = same(loc, allp, "poetry show")
+    got = vigil(loc, True)
+    bad = ["%s: %s" % (k[0], got[k]) for k in got if ("v" in got[k]) != (k not in main)]
+    if bad:
+        sys.exit("dev flags (poetry show --only main lists %s): %s" % (sorted(main), "; ".join(bad)))
+    print("poetry.lock by poetry lock: %d packages and their dev flags, as `poetry show`" % n)
+elif tool == "pipenv":
+    # pipenv requirements [--dev-only]: "name==version[; markers]" lines
+    def reqs(f):
+        out = set()
+        for line in open(os.path.join(lists, f)):
+            m = re.match(r"([A-Za-z0-9_.-]+)==([^;\s]+)", line.strip())
+            if m:
+                out.add((m.group(1).lower(), m.group(2)))
+        return out
+    default, dev = reqs("pipenv.txt"), reqs("pipenv-dev.txt")
+    loc = "/srv/pipenv/Pipfile.lock"
+    n = same(loc, default | dev, "pipenv requirements")
+    got = vigil(loc, True)
+    bad = ["%s: %s" % (k[0], got[k]) for k in got if ("v" in got[k]) != (k in dev)]
+    if bad:
+        sys.exit("dev flags (pipenv requirements --dev-only lists %s): %s" % (sorted(dev), "; ".join(bad)))
+    print("Pipfile.lock by pipenv lock: %d packages and their dev flags, as `pipenv requirements [--dev-only]`" % n)
 elif tool == "maven":
     # mvn dependency:list: "   group:artifact:type:version:scope" (the resolved graph);
     # vigil reads the module's declared dependencies, whose versions come from the
@@ -180,7 +215,7 @@ PYEOF
     fi
 }
 
-for t in yarn-v1 yarn-berry pnpm bundler composer maven; do
+for t in yarn-v1 yarn-berry pnpm bundler composer maven poetry pipenv; do
     check "$t"
 done
 
