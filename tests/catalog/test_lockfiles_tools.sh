@@ -219,6 +219,57 @@ for t in yarn-v1 yarn-berry pnpm bundler composer maven poetry pipenv; do
     check "$t"
 done
 
+# Maven inheritance on hostile trees (no tool needed): a parent cycle, a chain deeper than
+# the 8 POMs followed, a BOM importing itself, a property bomb across the chain. The scan
+# must end with exit 0, resolve what is resolvable and warn once per file about the rest.
+H=$TMP/hostile-pom
+mkdir -p "$H/cyc/a" "$H/cyc/b" "$H/deep" "$H/bom" "$H/bomb/m"
+pomf() { # file groupId artifactId version parent-xml props-xml managed-xml deps-xml
+    printf '<project><modelVersion>4.0.0</modelVersion>%s<groupId>%s</groupId><artifactId>%s</artifactId><version>%s</version><properties>%s</properties><dependencyManagement><dependencies>%s</dependencies></dependencyManagement><dependencies>%s</dependencies></project>\n' \
+        "$5" "$2" "$3" "$4" "$6" "$7" "$8" >"$1"
+}
+dep() { printf '<dependency><groupId>%s</groupId><artifactId>%s</artifactId>%s</dependency>' "$1" "$2" "${3:+<version>$3</version>}"; }
+par() { printf '<parent><groupId>h</groupId><artifactId>%s</artifactId><version>1</version>%s</parent>' "$1" "${2:+<relativePath>$2</relativePath>}"; }
+pomf "$H/cyc/a/pom.xml" h a 1 "$(par b ../b/pom.xml)" "" "" "$(dep x cyc-ok 1.0)$(dep x cyc-missing '${nowhere}')"
+pomf "$H/cyc/b/pom.xml" h b 1 "$(par a ../a/pom.xml)" "" "" ""
+# deep/p0 .. p11, each the parent of the next; p11 declares a property only p0 defines
+for i in $(seq 0 11); do
+    mkdir -p "$H/deep/p$i"
+    pomf "$H/deep/p$i/pom.xml" h "p$i" 1 "$([ "$i" -gt 0 ] && par "p$((i - 1))" "../p$((i - 1))/pom.xml")" \
+        "$([ "$i" = 0 ] && echo '<top.version>9.9</top.version>')$([ "$i" = 10 ] && echo '<near.version>1.2</near.version>')" "" \
+        "$([ "$i" = 11 ] && dep x deep-near '${near.version}')$([ "$i" = 11 ] && dep x deep-top '${top.version}')"
+done
+# a BOM importing itself, and a module using it
+pomf "$H/bom/pom.xml" h bomself 1 "" "" \
+    "<dependency><groupId>h</groupId><artifactId>bomself</artifactId><version>1</version><type>pom</type><scope>import</scope></dependency>$(dep x bom-ok 3.0)" \
+    "$(dep x bom-ok)$(dep x bom-missing)"
+# a property bomb: each level doubles the one below
+props=""
+for i in $(seq 1 30); do props="$props<b$i>\${b$((i - 1))}\${b$((i - 1))}</b$i>"; done
+pomf "$H/bomb/pom.xml" h bombp 1 "" "<b0>x</b0>$props" "" ""
+pomf "$H/bomb/m/pom.xml" h bombm 1 "$(par bombp)" "" "" "$(dep x bomb-dep '${b30}')$(dep x bomb-ok '${b0}')"
+if timeout 120 "$VIGIL" sbom "fs:$H" --format json -o "$TMP/hostile.json" 2>"$TMP/hostile.err"; then
+    if msg=$("$PY" - "$TMP/hostile.json" "$TMP/hostile.err" <<'PYEOF'
+import json, sys
+got = sorted((p["name"], p["version"]) for p in json.load(open(sys.argv[1]))["packages"])
+want = [("bom-ok", "3.0"), ("bomb-ok", "x"), ("cyc-ok", "1.0"), ("deep-near", "1.2")]
+if got != want:
+    sys.exit("packages %s, expected %s" % (got, want))
+err = open(sys.argv[2]).read()
+for f in ("cyc/a/pom.xml", "deep/p11/pom.xml", "bom/pom.xml", "bomb/m/pom.xml"):
+    if err.count(f + " (layer") != 1:
+        sys.exit("expected one warning naming %s: %s" % (f, err[:400]))
+print("%d resolved, 4 files warned about" % len(got))
+PYEOF
+    ); then
+        pass "maven inheritance on hostile trees: parent cycle, 12-deep chain, self-importing BOM, property bomb ($msg)"
+    else
+        fail "maven hostile" "$msg"
+    fi
+else
+    fail "maven hostile" "vigil sbom exited non-zero or timed out: $(head -c 300 "$TMP/hostile.err")"
+fi
+
 # direct / dev / optional flags carried through Vigil's CycloneDX and SPDX output: CycloneDX
 # scope (excluded = dev, optional) and vigil:package:* properties, SPDX DEV_ / OPTIONAL_
 # DEPENDENCY_OF relationships and sourceInfo; `vigil scan sbom:` of either must give every
