@@ -1315,6 +1315,68 @@ int vigil_catalog__parse_buffer(const vigil_cataloger *c, const char *path, cons
 	return error;
 }
 
+static int result_path_cmp(const void *a, const void *b)
+{
+	return strcmp((*(vigil_catalog_result *const *)a)->path,
+		      (*(vigil_catalog_result *const *)b)->path);
+}
+
+int vigil_catalog__finish_buffers(const vigil_cataloger *c, const char *const *paths,
+				  const uint8_t *const *data, const size_t *lens, size_t n,
+				  int (*cb)(const vigil_pkg *p, void *payload), void *payload)
+{
+	static const vigil_inventory_opts defaults = VIGIL_INVENTORY_OPTS_INIT;
+	vigil_inventory inv;
+	vigil_catalog_result *rs = calloc(n ? n : 1, sizeof(*rs));
+	vigil_catalog_result **fin = calloc(n ? n : 1, sizeof(*fin));
+	size_t nf = 0;
+	int error = 0;
+	memset(&inv, 0, sizeof(inv));
+	inv.opts = defaults;
+	if (!rs || !fin) {
+		free(rs);
+		free(fin);
+		return VIGIL_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		vigil_catalog_result *r = &rs[i];
+		vigil_vec pk = VIGIL_VEC_INIT(vigil_pkg), ow = VIGIL_VEC_INIT(owned);
+		vigil_file f;
+		memset(&f, 0, sizeof(f));
+		r->inv = &inv;
+		r->cat = c;
+		r->pkgs = pk;
+		r->owned = ow;
+		vigil_arena_init(&r->arena);
+		if (!(r->path = vigil_arena_strdup(&r->arena, paths[i]))) {
+			error = VIGIL_ENOMEM;
+			continue;
+		}
+		f.path = paths[i];
+		f.size = lens[i];
+		f.type = VIGIL_FT_FILE;
+		f.removed_by = -1;
+		/* a file parse() refuses is not in the final set, as in an inventory */
+		if (c->want(&f, NULL, 0) != VIGIL_WANT_NO &&
+		    c->parse(r, &f, data[i] ? data[i] : (const uint8_t *)"", lens[i]) >= 0)
+			fin[nf++] = r;
+	}
+	vigil_qsort(fin, nf, sizeof(*fin), result_path_cmp);
+	if (error == 0 && c->finish && nf)
+		error = c->finish(fin, nf);
+	for (size_t i = 0; i < nf && error == 0 && cb; i++)
+		for (size_t k = 0; k < fin[i]->pkgs.len && error == 0; k++)
+			error = cb(&VIGIL_VEC_AT(&fin[i]->pkgs, vigil_pkg, k), payload);
+	for (size_t i = 0; i < n; i++) {
+		vigil_vec_free(&rs[i].pkgs);
+		vigil_vec_free(&rs[i].owned);
+		vigil_arena_clear(&rs[i].arena);
+	}
+	free(rs);
+	free(fin);
+	return error;
+}
+
 /* ---- inventories loaded from a file (src/lib/pipeline/inventory_json.c) ---- */
 
 int vigil_inventory__new_empty(vigil_inventory **out)

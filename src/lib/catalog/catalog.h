@@ -124,6 +124,12 @@ int vigil_catalog__eol(const char *id, const char *version_id);
  * `path` of layer 0 and calls cb for each package it adds (purl left NULL unless the
  * parser set one). Returns the parser's result; *skipped gets the count of malformed
  * records (may be NULL). */
+/* For tests and fuzzers: parses n files of one cataloger (paths[i] with data[i], lens[i])
+ * as the final filesystem of one layer, runs its finish(), and calls cb for each package
+ * of every file in path order. Returns 0, VIGIL_ENOMEM, finish()'s or cb's error. */
+int vigil_catalog__finish_buffers(const vigil_cataloger *c, const char *const *paths,
+				  const uint8_t *const *data, const size_t *lens, size_t n,
+				  int (*cb)(const vigil_pkg *p, void *payload), void *payload);
 int vigil_catalog__parse_buffer(const vigil_cataloger *c, const char *path, const uint8_t *data,
 				size_t len, int (*cb)(const vigil_pkg *p, void *payload),
 				void *payload, unsigned *skipped);
