@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Lockfiles written by the real package managers (docs/lockfiles.md, "Fixtures written by
 # the real tools"): tests/fixtures/make-lockfiles-tools.sh runs yarn v1 (Debian's yarnpkg),
-# yarn berry and pnpm (from the npm registry), bundler, composer, maven, poetry and pipenv
+# yarn berry and pnpm (from the npm registry), bundler, composer, maven, poetry, pipenv, pdm
 # (Debian's, offline against Debian's packaged gems / a path repository / /usr/share/maven-repo
 # / a simple index on 127.0.0.1), and keeps
 # each tool's own listing of the project. For every tool, the packages `vigil sbom fs:`
@@ -186,6 +186,16 @@ elif tool == "pipenv":
     if bad:
         sys.exit("dev flags (pipenv requirements --dev-only lists %s): %s" % (sorted(dev), "; ".join(bad)))
     print("Pipfile.lock by pipenv lock: %d packages and their dev flags, as `pipenv requirements [--dev-only]`" % n)
+elif tool == "pdm":
+    # pdm export -G :all -f requirements: every locked package (pdm 2.2's lock records
+    # no groups, so no dev flags to compare)
+    want = set()
+    for line in open(os.path.join(lists, "pdm.txt")):
+        m = re.match(r"([A-Za-z0-9_.-]+)==([^;\s]+)", line.strip())
+        if m:
+            want.add((m.group(1).lower(), m.group(2)))
+    n = same("/srv/pdm/pdm.lock", want, "pdm export")
+    print("pdm.lock by pdm lock (2.2): %d packages, as `pdm export -G :all`" % n)
 elif tool == "maven":
     # mvn dependency:list: "   group:artifact:type:version:scope" (the resolved graph);
     # vigil reads the module's declared dependencies, whose versions come from the
@@ -215,7 +225,7 @@ PYEOF
     fi
 }
 
-for t in yarn-v1 yarn-berry pnpm bundler composer maven poetry pipenv; do
+for t in yarn-v1 yarn-berry pnpm bundler composer maven poetry pipenv pdm; do
     check "$t"
 done
 
