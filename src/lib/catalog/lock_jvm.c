@@ -364,7 +364,7 @@ static xmlNodePtr parent_of(pom *p, xmlNodePtr project, const char *path, const 
 	if (*r && join_path(path, (size_t)(base - path), r, where, sizeof(where) - 9)) {
 		if (!vigil_catalog__has_suffix(where, ".xml") &&
 		    !vigil_catalog__has_suffix(where, ".pom"))
-			strcat(where, "/pom.xml");
+			snprintf(where + strlen(where), sizeof(where) - strlen(where), "/pom.xml");
 		pom_ent *e = vigil_bsearch(where, p->set->by_path, p->set->n,
 					   sizeof(*p->set->by_path), ent_path_cmp);
 		char eg[VALUE_MAX], ea[VALUE_MAX], ev[VALUE_MAX];
