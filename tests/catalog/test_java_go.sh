@@ -262,15 +262,34 @@ EOF
         fi
     done
     chmod 0644 "$G/out/crossapp.exe" # a Windows layer's file: no executable bit
+    # a fat (universal) Mach-O of the two darwin builds, laid out as lipo does: the fat
+    # header and its arch table (big-endian), each slice at a 2^14-aligned offset
+    if [ $ok = 1 ] && ! "$PY" - "$G/out/crossapp-darwin" "$G/out/crossapp-arm64" \
+            "$G/out/crossapp-universal" >"$G/fat.log" 2>&1 <<'EOF'
+import struct, sys
+slices = [open(f, "rb").read() for f in sys.argv[1:3]]
+align, off, table, body = 14, 1 << 14, b"", b""
+for s in slices:
+    cpu, sub = struct.unpack("<iI", s[4:12])
+    table += struct.pack(">iIIII", cpu, sub, off + len(body), len(s), align)
+    body += s + b"\0" * (-len(s) % (1 << align))
+head = struct.pack(">II", 0xcafebabe, len(slices)) + table
+with open(sys.argv[3], "wb") as f:
+    f.write(head + b"\0" * (off - len(head)) + body)
+EOF
+    then
+        fail "go fat Mach-O" "$(tail -3 "$G/fat.log")"; ok=0
+    fi
+    chmod 0755 "$G/out/crossapp-universal" 2>/dev/null
     chmod -R u+w "$G/gopath" 2>/dev/null
     if [ $ok = 1 ] && timeout "$TIMEOUT" "$VIGIL" sbom "fs:$G/out" --format json >"$TMP/gobin.json" 2>"$TMP/gobin.err"; then
         if msg=$("$PY" - "$TMP/gobin.json" "$G/out" <<'EOF'
 import json, os, shutil, subprocess, sys
 pk = json.load(open(sys.argv[1]))["packages"]
 out = sys.argv[2]
-for f in ("crossapp", "crossapp-darwin", "crossapp-arm64", "crossapp.exe"):
-    # what the toolchain says it wrote
-    path = out + "/" + f
+for f in ("crossapp", "crossapp-darwin", "crossapp-arm64", "crossapp.exe", "crossapp-universal"):
+    # what the toolchain says it wrote (go version reads no fat file: its amd64 slice)
+    path = out + "/" + (f if f != "crossapp-universal" else "crossapp-darwin")
     if f.endswith(".exe"): # go version skips files without the executable bit
         shutil.copy(path, out + "/../probe.exe")
         os.chmod(out + "/../probe.exe", 0o755)
@@ -294,7 +313,7 @@ for f in ("crossapp", "crossapp-darwin", "crossapp-arm64", "crossapp.exe"):
         sys.exit("%s: stdlib %s, toolchain %s" % (f, std, gov))
 EOF
         ); then
-            pass "go buildinfo from ELF, Mach-O (amd64, arm64) and PE builds of one program"
+            pass "go buildinfo from ELF, Mach-O (amd64, arm64, fat universal) and PE builds of one program"
         else
             fail "go Mach-O / PE" "$msg"
         fi

@@ -40,8 +40,32 @@ static int want_elf(const vigil_file *f, const uint8_t *head, size_t len)
 
 /* ---- Go ------------------------------------------------------------------------------ */
 
-/* Mach-O (32/64-bit, either byte order; not fat: 0xcafebabe is also a Java class) or a
- * PE file ("MZ" with a "PE\0\0" header where e_lfanew points). */
+#define FAT_MAX_ARCHS 20 /* more is a Java class (its major version is 45 or more) */
+
+/* A fat (universal) Mach-O header: 0xcafebabe or 0xcafebabf (64-bit offsets), a count of
+ * 1..FAT_MAX_ARCHS and, when the head holds it, a first slice inside the file whose
+ * CPU type is a Mach-O one. 0xcafebabe also starts Java class files; their next 32 bits
+ * (minor and major version) are never that small. */
+static int macho_fat(const uint8_t *h, size_t len)
+{
+	if (len < 8 || h[0] != 0xca || h[1] != 0xfe || h[2] != 0xba || (h[3] & 0xfe) != 0xbe)
+		return 0;
+	uint32_t n = (uint32_t)h[4] << 24 | (uint32_t)h[5] << 16 | (uint32_t)h[6] << 8 | h[7];
+	if (n == 0 || n > FAT_MAX_ARCHS)
+		return 0;
+	if (len >= 12) {
+		/* cputype: x86 7, arm 12, powerpc 18, with 0x01000000 for 64-bit ABIs */
+		uint32_t cpu = ((uint32_t)h[8] << 24 | (uint32_t)h[9] << 16 | (uint32_t)h[10] << 8 |
+				h[11]) &
+			       ~0x01000000u;
+		if (cpu != 7 && cpu != 12 && cpu != 18)
+			return 0;
+	}
+	return 1;
+}
+
+/* Mach-O (32/64-bit, either byte order, or fat) or a PE file ("MZ" with a "PE\0\0"
+ * header where e_lfanew points). */
 static int macho_or_pe(const uint8_t *h, size_t len)
 {
 	static const uint8_t mo[4][4] = {{0xfe, 0xed, 0xfa, 0xce},
@@ -51,6 +75,8 @@ static int macho_or_pe(const uint8_t *h, size_t len)
 	for (int i = 0; i < 4 && len >= 4; i++)
 		if (memcmp(h, mo[i], 4) == 0)
 			return 1;
+	if (macho_fat(h, len))
+		return 1;
 	if (len >= 64 && h[0] == 'M' && h[1] == 'Z') {
 		uint32_t off = (uint32_t)h[60] | (uint32_t)h[61] << 8 | (uint32_t)h[62] << 16 |
 			       (uint32_t)h[63] << 24;

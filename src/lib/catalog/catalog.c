@@ -43,6 +43,8 @@ struct vigil_catalog_result {
 	unsigned skipped;
 	const char *skip_what;
 	int final;
+	const uint8_t *kept; /* vigil_catalog__keep */
+	size_t kept_len;
 };
 
 struct vigil_inventory {
@@ -97,6 +99,79 @@ char *vigil_catalog__strndup(vigil_catalog_result *r, const char *s, size_t n)
 const vigil_inventory_opts *vigil_catalog__opts(vigil_catalog_result *r)
 {
 	return &r->inv->opts;
+}
+
+int vigil_catalog__keep(vigil_catalog_result *r, const uint8_t *data, size_t len)
+{
+	uint8_t *copy;
+	if (len > (4u << 20))
+		return VIGIL_ELIMIT;
+	if (!(copy = vigil_arena_alloc(&r->arena, len ? len : 1)))
+		return VIGIL_ENOMEM;
+	if (len)
+		memcpy(copy, data, len);
+	r->kept = copy;
+	r->kept_len = len;
+	return 0;
+}
+
+const uint8_t *vigil_catalog__kept(const vigil_catalog_result *r, size_t *len)
+{
+	*len = r->kept_len;
+	return r->kept;
+}
+
+const char *vigil_catalog__path(const vigil_catalog_result *r)
+{
+	return r->path;
+}
+
+void vigil_catalog__clear(vigil_catalog_result *r)
+{
+	r->pkgs.len = 0;
+}
+
+static int unread_add(vigil_inventory *inv, const char *path, int layer, const char *cataloger,
+		      const char *reason);
+
+/* Runs the finish() of the catalogers that have one over their final results. */
+static int catalogers_finish(vigil_catalog_result **rs, size_t nr)
+{
+	vigil_vec mine = VIGIL_VEC_INIT(vigil_catalog_result *);
+	int error = 0;
+	for (size_t c = 0; c < sizeof(CATALOGERS) / sizeof(CATALOGERS[0]) && error == 0; c++) {
+		if (!CATALOGERS[c]->finish)
+			continue;
+		mine.len = 0;
+		for (size_t i = 0; i < nr && error == 0; i++) {
+			if (!rs[i]->final || rs[i]->cat != CATALOGERS[c])
+				continue;
+			vigil_catalog_result **slot = vigil_vec_push(&mine);
+			if (!slot)
+				error = VIGIL_ENOMEM;
+			else
+				*slot = rs[i];
+		}
+		for (size_t i = 0; i < mine.len; i++)
+			VIGIL_VEC_AT(&mine, vigil_catalog_result *, i)->skipped = 0;
+		if (error == 0 && mine.len)
+			error = CATALOGERS[c]->finish(mine.data, mine.len);
+		/* what finish() could not resolve: one warning per file, as for parse() */
+		for (size_t i = 0; i < mine.len && error == 0; i++) {
+			vigil_catalog_result *r = VIGIL_VEC_AT(&mine, vigil_catalog_result *, i);
+			if (!r->skipped)
+				continue;
+			vigil_image__warn(r->inv->img,
+					  "%s (layer %d): %u malformed %s record(s) skipped (%s)",
+					  r->path, r->layer, r->skipped, r->cat->name,
+					  r->skip_what ? r->skip_what : "");
+			if (unread_add(r->inv, r->path, r->layer, r->cat->name,
+				       "malformed records skipped") < 0)
+				error = VIGIL_ENOMEM;
+		}
+	}
+	vigil_vec_free(&mine);
+	return error;
 }
 
 static const char *dup0(vigil_catalog_result *r, const char *s)
@@ -624,8 +699,8 @@ static int result_keep(vigil_inventory *inv, vigil_catalog_result *r, int error,
 				  "(lines keep %u KiB, records %u MiB)",
 				  s->path, s->f.layer, s->truncated, STREAM_LINE_MAX >> 10,
 				  STREAM_REC_MAX >> 20);
-	if (error < 0 ||
-	    (r->pkgs.len == 0 && r->owned.len == 0 && !(c->flags & VIGIL_CAT_DATABASE))) {
+	if (error < 0 || (r->pkgs.len == 0 && r->owned.len == 0 && !r->kept &&
+			  !(c->flags & VIGIL_CAT_DATABASE))) {
 		error = 0;
 		goto fail; /* nothing to keep */
 	}
@@ -1109,6 +1184,8 @@ int vigil_inventory_finish(vigil_inventory *inv)
 	vigil_qsort(rs, nr, sizeof(*rs), result_layer_cmp);
 	for (size_t i = 0; i < nr; i++)
 		rs[i]->final = is_final(inv, rs[i]);
+	if ((error = catalogers_finish(rs, nr)) < 0)
+		return error;
 	/* layer attribution of database results */
 	for (size_t lo = 0; lo < nr;) {
 		size_t hi = lo + 1;
@@ -1235,6 +1312,68 @@ int vigil_catalog__parse_buffer(const vigil_cataloger *c, const char *path, cons
 	vigil_vec_free(&r.pkgs);
 	vigil_vec_free(&r.owned);
 	vigil_arena_clear(&r.arena);
+	return error;
+}
+
+static int result_path_cmp(const void *a, const void *b)
+{
+	return strcmp((*(vigil_catalog_result *const *)a)->path,
+		      (*(vigil_catalog_result *const *)b)->path);
+}
+
+int vigil_catalog__finish_buffers(const vigil_cataloger *c, const char *const *paths,
+				  const uint8_t *const *data, const size_t *lens, size_t n,
+				  int (*cb)(const vigil_pkg *p, void *payload), void *payload)
+{
+	static const vigil_inventory_opts defaults = VIGIL_INVENTORY_OPTS_INIT;
+	vigil_inventory inv;
+	vigil_catalog_result *rs = calloc(n ? n : 1, sizeof(*rs));
+	vigil_catalog_result **fin = calloc(n ? n : 1, sizeof(*fin));
+	size_t nf = 0;
+	int error = 0;
+	memset(&inv, 0, sizeof(inv));
+	inv.opts = defaults;
+	if (!rs || !fin) {
+		free(rs);
+		free(fin);
+		return VIGIL_ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++) {
+		vigil_catalog_result *r = &rs[i];
+		vigil_vec pk = VIGIL_VEC_INIT(vigil_pkg), ow = VIGIL_VEC_INIT(owned);
+		vigil_file f;
+		memset(&f, 0, sizeof(f));
+		r->inv = &inv;
+		r->cat = c;
+		r->pkgs = pk;
+		r->owned = ow;
+		vigil_arena_init(&r->arena);
+		if (!(r->path = vigil_arena_strdup(&r->arena, paths[i]))) {
+			error = VIGIL_ENOMEM;
+			continue;
+		}
+		f.path = paths[i];
+		f.size = lens[i];
+		f.type = VIGIL_FT_FILE;
+		f.removed_by = -1;
+		/* a file parse() refuses is not in the final set, as in an inventory */
+		if (c->want(&f, NULL, 0) != VIGIL_WANT_NO &&
+		    c->parse(r, &f, data[i] ? data[i] : (const uint8_t *)"", lens[i]) >= 0)
+			fin[nf++] = r;
+	}
+	vigil_qsort(fin, nf, sizeof(*fin), result_path_cmp);
+	if (error == 0 && c->finish && nf)
+		error = c->finish(fin, nf);
+	for (size_t i = 0; i < nf && error == 0 && cb; i++)
+		for (size_t k = 0; k < fin[i]->pkgs.len && error == 0; k++)
+			error = cb(&VIGIL_VEC_AT(&fin[i]->pkgs, vigil_pkg, k), payload);
+	for (size_t i = 0; i < n; i++) {
+		vigil_vec_free(&rs[i].pkgs);
+		vigil_vec_free(&rs[i].owned);
+		vigil_arena_clear(&rs[i].arena);
+	}
+	free(rs);
+	free(fin);
 	return error;
 }
 

@@ -55,6 +55,12 @@ typedef struct vigil_cataloger {
 	const uint8_t *magic;
 	size_t magic_len, window_len;
 	uint64_t window_above;
+	/* Optional, for formats whose files refer to each other (Maven parent POMs and
+	 * BOMs): called once, single-threaded, when the inventory is finished, with this
+	 * cataloger's results of the final filesystem in path order. It may drop a result's
+	 * packages (vigil_catalog__clear) and add new ones; vigil_catalog__keep lets parse()
+	 * store the file's bytes for it. */
+	int (*finish)(vigil_catalog_result *const *rs, size_t n);
 } vigil_cataloger;
 
 /* Adds a package to the result of the file being parsed. */
@@ -65,6 +71,13 @@ void vigil_catalog__skipped(vigil_catalog_result *r, const char *what);
  * `pkg` names the package. */
 int vigil_catalog__owned(vigil_catalog_result *r, const char *pkg, const char *const *files,
 			 size_t n);
+/* For catalogers with a finish(): keeps a copy of the parsed file's bytes (up to 4 MiB;
+ * VIGIL_ELIMIT above), read back with vigil_catalog__kept; the result's path; and
+ * dropping the packages added so far. */
+int vigil_catalog__keep(vigil_catalog_result *r, const uint8_t *data, size_t len);
+const uint8_t *vigil_catalog__kept(const vigil_catalog_result *r, size_t *len);
+const char *vigil_catalog__path(const vigil_catalog_result *r);
+void vigil_catalog__clear(vigil_catalog_result *r);
 /* Scratch memory that lives as long as the result (freed with the inventory). */
 void *vigil_catalog__alloc(vigil_catalog_result *r, size_t n);
 char *vigil_catalog__strndup(vigil_catalog_result *r, const char *s, size_t n);
@@ -111,6 +124,12 @@ int vigil_catalog__eol(const char *id, const char *version_id);
  * `path` of layer 0 and calls cb for each package it adds (purl left NULL unless the
  * parser set one). Returns the parser's result; *skipped gets the count of malformed
  * records (may be NULL). */
+/* For tests and fuzzers: parses n files of one cataloger (paths[i] with data[i], lens[i])
+ * as the final filesystem of one layer, runs its finish(), and calls cb for each package
+ * of every file in path order. Returns 0, VIGIL_ENOMEM, finish()'s or cb's error. */
+int vigil_catalog__finish_buffers(const vigil_cataloger *c, const char *const *paths,
+				  const uint8_t *const *data, const size_t *lens, size_t n,
+				  int (*cb)(const vigil_pkg *p, void *payload), void *payload);
 int vigil_catalog__parse_buffer(const vigil_cataloger *c, const char *path, const uint8_t *data,
 				size_t len, int (*cb)(const vigil_pkg *p, void *payload),
 				void *payload, unsigned *skipped);

@@ -512,7 +512,7 @@ int vigil_scan_result_write_ext(FILE *f, vigil_scan_result *r, const char *forma
 
 int vigil_scan_result_save_inventory(FILE *f, const vigil_scan_result *r)
 {
-	if (!r->img)
+	if (!r->img && !r->inv) /* sbom: has an inventory and no image */
 		return vigil_error_set(r->ctx, VIGIL_EINVAL,
 				       "only a scanned image's inventory can be saved");
 	return vigil_sbom_write(f, r->inv, r->img, "json", r->target);

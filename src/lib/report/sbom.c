@@ -240,6 +240,9 @@ static void write_cyclonedx(sb *s)
 		kv_opt(w, "group", p->group);
 		kv(w, "name", p->name);
 		kv_opt(w, "version", p->version);
+		/* CycloneDX's scope: a dev dependency is not part of the running application */
+		if (p->flags & (VIGIL_PKG_DEV | VIGIL_PKG_OPTIONAL))
+			kv(w, "scope", p->flags & VIGIL_PKG_DEV ? "excluded" : "optional");
 		if (p->license && *p->license) {
 			vigil_jsonw_key(w, "licenses");
 			vigil_jsonw_arr_begin(w);
@@ -265,6 +268,13 @@ static void write_cyclonedx(sb *s)
 		cdx_prop(w, "vigil:package:source_name", p->source_name);
 		cdx_prop(w, "vigil:package:source_version", p->source_version);
 		cdx_prop(w, "vigil:package:modularity", p->modularity);
+		if (p->flags & (VIGIL_PKG_DIRECT | VIGIL_PKG_INDIRECT))
+			cdx_prop(w, "vigil:package:direct",
+				 p->flags & VIGIL_PKG_DIRECT ? "true" : "false");
+		if (p->flags & VIGIL_PKG_DEV)
+			cdx_prop(w, "vigil:package:dev", "true");
+		if (p->flags & VIGIL_PKG_OPTIONAL)
+			cdx_prop(w, "vigil:package:optional", "true");
 		vigil_jsonw_arr_end(w);
 		vigil_jsonw_obj_end(w);
 	}
@@ -347,6 +357,18 @@ static void write_spdx(sb *s)
 			 p->cataloger, p->location, p->layer,
 			 layer_diff_id(s->img, p->layer) ? " " : "",
 			 layer_diff_id(s->img, p->layer) ? layer_diff_id(s->img, p->layer) : "");
+		/* the lockfile's dependency flags ("; direct dependency; dev; optional"); dev
+		 * and optional are also DEV_ / OPTIONAL_DEPENDENCY_OF relationships below */
+		if (p->flags &
+		    (VIGIL_PKG_DIRECT | VIGIL_PKG_INDIRECT | VIGIL_PKG_DEV | VIGIL_PKG_OPTIONAL)) {
+			size_t l = strlen(info);
+			snprintf(info + l, sizeof(info) - l, "%s%s%s",
+				 p->flags & VIGIL_PKG_DIRECT	 ? "; direct dependency"
+				 : p->flags & VIGIL_PKG_INDIRECT ? "; indirect dependency"
+								 : "",
+				 p->flags & VIGIL_PKG_DEV ? "; dev" : "",
+				 p->flags & VIGIL_PKG_OPTIONAL ? "; optional" : "");
+		}
 		/* SPDX has no field for the source package the advisories name: keep it here
 		 * ("; source package NAME VERSION") so that `vigil scan sbom:` matches it */
 		if (p->source_name && *p->source_name) {
@@ -383,6 +405,15 @@ static void write_spdx(sb *s)
 		kv(w, "relationshipType", "CONTAINS");
 		kv(w, "relatedSpdxElement", id);
 		vigil_jsonw_obj_end(w);
+		unsigned fl = vigil_inventory_pkg(s->inv, i)->flags;
+		if (fl & (VIGIL_PKG_DEV | VIGIL_PKG_OPTIONAL)) {
+			vigil_jsonw_obj_begin(w);
+			kv(w, "spdxElementId", id);
+			kv(w, "relationshipType",
+			   fl & VIGIL_PKG_DEV ? "DEV_DEPENDENCY_OF" : "OPTIONAL_DEPENDENCY_OF");
+			kv(w, "relatedSpdxElement", "SPDXRef-Image");
+			vigil_jsonw_obj_end(w);
+		}
 	}
 	vigil_jsonw_arr_end(w);
 	vigil_jsonw_obj_end(w);

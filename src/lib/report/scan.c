@@ -230,6 +230,19 @@ static void pkg_obj(vigil_jsonw *w, const vigil_pkg *p)
 	kv(w, "source_name", p->source_name);
 	kv(w, "source_version", p->source_version);
 	kv(w, "location", p->location);
+	/* a lockfile's dependency flags, only where the format records them */
+	if (p->flags & (VIGIL_PKG_DIRECT | VIGIL_PKG_INDIRECT)) {
+		vigil_jsonw_key(w, "direct");
+		vigil_jsonw_bool(w, (p->flags & VIGIL_PKG_DIRECT) != 0);
+	}
+	if (p->flags & VIGIL_PKG_DEV) {
+		vigil_jsonw_key(w, "dev");
+		vigil_jsonw_bool(w, 1);
+	}
+	if (p->flags & VIGIL_PKG_OPTIONAL) {
+		vigil_jsonw_key(w, "optional");
+		vigil_jsonw_bool(w, 1);
+	}
 	vigil_jsonw_obj_end(w);
 }
 

@@ -45,6 +45,14 @@ static void props(vigil_sbomin_entry *e, json_t *arr)
 			e->location = v;
 		else if (!strcmp(k, "vigil:cataloger"))
 			e->cataloger = v;
+		else if (!strcmp(k, "vigil:package:direct"))
+			e->flags |= !strcmp(v, "true")	  ? VIGIL_PKG_DIRECT
+				    : !strcmp(v, "false") ? VIGIL_PKG_INDIRECT
+							  : 0;
+		else if (!strcmp(k, "vigil:package:dev") && !strcmp(v, "true"))
+			e->flags |= VIGIL_PKG_DEV;
+		else if (!strcmp(k, "vigil:package:optional") && !strcmp(v, "true"))
+			e->flags |= VIGIL_PKG_OPTIONAL;
 		else if (!strcmp(k, "vigil:layer:index")) {
 			char *end;
 			long l = strtol(v, &end, 10);
@@ -82,6 +90,12 @@ static int components(vigil_sbomin *s, json_t *arr, int depth)
 			e.version = sget(c, "version");
 			e.group = sget(c, "group");
 			props(&e, json_object_get(c, "properties"));
+			/* scope (any generator's): excluded is not in the running application */
+			const char *scope = sget(c, "scope");
+			if (scope && !strcmp(scope, "excluded"))
+				e.flags |= VIGIL_PKG_DEV;
+			else if (scope && !strcmp(scope, "optional"))
+				e.flags |= VIGIL_PKG_OPTIONAL;
 			/* files and the described image itself have no purl: not packages */
 			if (e.purl || (type && strcmp(type, "file") && strcmp(type, "container")))
 				error = vigil_sbomin__add(s, &e);

@@ -254,6 +254,7 @@ int vigil_sbomin__add(vigil_sbomin *s, const vigil_sbomin_entry *e)
 	if (!(p->cataloger = dup_opt(a, e->cataloger, &error)))
 		p->cataloger = "sbom";
 	p->layer = e->layer;
+	p->flags = e->flags;
 	if (error < 0)
 		return error;
 	if (p->os_package && u.distro && (error = distro_from_qualifier(s, u.distro)) < 0)

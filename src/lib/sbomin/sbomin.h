@@ -22,6 +22,7 @@ typedef struct vigil_sbomin_entry {
 	/* Vigil's own properties (or other tools' equivalents) */
 	const char *type, *source_name, *source_version, *arch, *modularity, *location, *cataloger;
 	int layer;
+	unsigned flags; /* VIGIL_PKG_DIRECT, _INDIRECT, _DEV, _OPTIONAL */
 } vigil_sbomin_entry;
 
 /* The reader's state: the inventory being filled and counts for the warning. */

@@ -39,6 +39,21 @@ static void vigil_source_info(vigil_sbomin_entry *e, const char *info, vigil_are
 	long l = strtol(lay + 8, &end, 10);
 	if (end != lay + 8 && l >= -1 && l <= 100000)
 		e->layer = (int)l;
+	/* "; direct dependency", "; indirect dependency", "; dev", "; optional" */
+	for (const char *f = strstr(lay, "; "); f; f = strstr(f + 2, "; ")) {
+		const char *t = f + 2;
+		size_t n = strcspn(t, ";");
+		if (n == 17 && !strncmp(t, "direct dependency", n))
+			e->flags |= VIGIL_PKG_DIRECT;
+		else if (n == 19 && !strncmp(t, "indirect dependency", n))
+			e->flags |= VIGIL_PKG_INDIRECT;
+		else if (n == 3 && !strncmp(t, "dev", n))
+			e->flags |= VIGIL_PKG_DEV;
+		else if (n == 8 && !strncmp(t, "optional", n))
+			e->flags |= VIGIL_PKG_OPTIONAL;
+		else if (!strncmp(t, "source package ", 15))
+			break; /* the source package ends the text */
+	}
 	/* "; source package NAME [VERSION]" */
 	const char *src = strstr(lay, "; source package ");
 	if (src) {

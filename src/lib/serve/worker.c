@@ -244,6 +244,29 @@ static int rows_of(scan_rows *r, vigil_scan_result *res, int with_inventory)
 	return 0;
 }
 
+/* fs: and sbom: scans have no manifest digest: they are keyed by the digest of their
+ * content, the inventory (its distribution and every package's type, group, name,
+ * version, location and purl, in the inventory's order); "" when it cannot be made. */
+static void content_digest(const vigil_scan_result *res, char out[72])
+{
+	const vigil_inventory *inv = vigil_scan_result_inventory(res);
+	const vigil_distro *d = inv ? vigil_inventory_distro(inv) : NULL;
+	vigil_buf b = VIGIL_BUF_INIT;
+#define S(x) ((x) ? (x) : "")
+	int error = vigil_buf_printf(&b, "vigil-content-v1\n%s\t%s\n", S(d ? d->id : NULL),
+				     S(d ? d->version_id : NULL));
+	for (size_t i = 0; inv && error == 0 && i < vigil_inventory_count(inv); i++) {
+		const vigil_pkg *p = vigil_inventory_pkg(inv, i);
+		error = vigil_buf_printf(&b, "%s\t%s\t%s\t%s\t%s\t%s\n", S(p->type), S(p->group),
+					 S(p->name), S(p->version), S(p->location), S(p->purl));
+	}
+#undef S
+	out[0] = '\0';
+	if (error == 0 && vigil_sha256_buf(out, b.data ? (const char *)b.data : "", b.len) < 0)
+		out[0] = '\0';
+	vigil_buf_free(&b);
+}
+
 /* ---- events ---------------------------------------------------------------------------- */
 
 typedef struct event_ctx {
@@ -383,6 +406,11 @@ static void run_scan(vigil_server *srv, vigil_store_job *job)
 	pthread_rwlock_unlock(&srv->engine_lock);
 	if (error == 0) {
 		const char *digest = vigil_scan_result_digest(res);
+		char cdig[72];
+		if (!digest) { /* fs:, sbom: */
+			content_digest(res, cdig);
+			digest = cdig[0] ? cdig : NULL;
+		}
 		const char *const *tags = vigil_scan_result_tags(res);
 		const char *tag1[2] = {job->tag, NULL};
 		vigil_store_scan sc = {digest,
