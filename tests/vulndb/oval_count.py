@@ -36,11 +36,11 @@ for arg in sys.argv[1:]:
     major = file_rel.split(":")[1] if flavour == "suse" else None
 
     def pkg_row(crit):
-        t = sec["tests"].get(crit.get("test_ref"))
+        t = sec.get("tests", {}).get(crit.get("test_ref"))
         if t is None or local(t.tag) != "rpminfo_test":
             return None
-        o = next((sec["objects"].get(c.get("object_ref")) for c in t if local(c.tag) == "object"), None)
-        s = next((sec["states"].get(c.get("state_ref")) for c in t if local(c.tag) == "state"), None)
+        o = next((sec.get("objects", {}).get(c.get("object_ref")) for c in t if local(c.tag) == "object"), None)
+        s = next((sec.get("states", {}).get(c.get("state_ref")) for c in t if local(c.tag) == "state"), None)
         evr = None if s is None else next((c for c in s if local(c.tag) == "evr"), None)
         if o is None or evr is None or evr.get("operation") != "less than":
             return None
