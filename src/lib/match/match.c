@@ -167,7 +167,7 @@ int vigil_match__query(vigil_match_query *q, const vigil_pkg *p, const vigil_dis
 		{"golang", "go", VIGIL_VS_GO},	    {"pypi", "pypi", VIGIL_VS_PEP440},
 		{"npm", "npm", VIGIL_VS_SEMVER},    {"cargo", "crates.io", VIGIL_VS_SEMVER},
 		{"gem", "rubygems", VIGIL_VS_GEM},  {"composer", "packagist", VIGIL_VS_COMPOSER},
-		{"maven", "maven", VIGIL_VS_MAVEN}, {"nuget", "nuget", VIGIL_VS_SEMVER},
+		{"maven", "maven", VIGIL_VS_MAVEN}, {"nuget", "nuget", VIGIL_VS_NUGET},
 	};
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(LANG); i++) {
 		if (strcmp(p->type, LANG[i].type) != 0)
