@@ -367,8 +367,11 @@ static int license_table(FILE *f, const vigil_report *r)
 	for (size_t i = 0; i < n; i++)
 		kinds += v[i]->license && (i == 0 || !v[i - 1]->license ||
 					   strcmp(v[i]->license, v[i - 1]->license) != 0);
-	fprintf(f, "\nLicences: %zu packages, %zu distinct licences, %zu without one\n", n, kinds,
-		none);
+	char line[160];
+	snprintf(line, sizeof(line), "Licences: %zu packages, %zu distinct licences, %zu without one",
+		 n, kinds, none);
+	fputc('\n', f);
+	wrapped(f, line, 0, 2, r->wopts.width);
 	tbl t;
 	if (n)
 		tbl_begin(&t, f, r, c, L_N, -1);
@@ -509,10 +512,14 @@ int vigil_report__table(FILE *f, vigil_report *r)
 	}
 	if (suppressed && r->wopts.show_suppressed)
 		suppressed_table(f, r);
-	else if (suppressed)
-		fprintf(f,
-			"\n%zu finding%s suppressed by the policy or VEX (see --show-suppressed)\n",
-			suppressed, suppressed == 1 ? "" : "s");
+	else if (suppressed) {
+		char line[160];
+		snprintf(line, sizeof(line),
+			 "%zu finding%s suppressed by the policy or VEX (see --show-suppressed)",
+			 suppressed, suppressed == 1 ? "" : "s");
+		fputc('\n', f);
+		wrapped(f, line, 0, 2, r->wopts.width);
+	}
 	if (r->wopts.licenses) {
 		int error = license_table(f, r);
 		if (error < 0)
