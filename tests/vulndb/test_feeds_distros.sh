@@ -30,17 +30,7 @@ done
 
 # ---- the mirror, as the upstream files are named --------------------------------------------
 m=$tmp/m
-mkdir -p "$m/redhat-oval/RHEL8" "$m/oracle-oval" "$m/suse-oval" "$m/rocky-osv/Rocky Linux" "$m/osv-distros"
-bzip2 -c "$fx/redhat/rhel-8.oval.xml" >"$m/redhat-oval/RHEL8/rhel-8.oval.xml.bz2"
-bzip2 -c "$fx/oracle/com.oracle.elsa-all.xml" >"$m/oracle-oval/com.oracle.elsa-all.xml.bz2"
-gzip -c "$fx/suse/suse.linux.enterprise.server.15.xml" >"$m/suse-oval/suse.linux.enterprise.server.15.xml.gz"
-gzip -c "$fx/suse/opensuse.leap.15.5.xml" >"$m/suse-oval/opensuse.leap.15.5.xml.gz"
-(cd "$fx/rocky" && zip -qX "$m/rocky-osv/Rocky Linux/all.zip" ./*.json)
-for e in "$fx"/osv-distros/*/; do
-    e=$(basename "$e"); mkdir -p "$m/osv-distros/$e"
-    (cd "$fx/osv-distros/$e" && zip -qX "$m/osv-distros/$e/all.zip" ./*.json)
-done
-for f in redhat-oval oracle-oval suse-oval rocky-osv osv-distros; do tar -czf "$m/$f.tar.gz" -C "$m" "$f"; done
+"$top/tests/vulndb/make-distros-mirror.sh" "$m" || { bad "make-distros-mirror.sh failed"; exit 1; }
 FEEDS=redhat-oval,oracle-oval,suse-oval,rocky-osv,osv-distros
 db=$tmp/v.db
 "$VIGIL" db update --from "$m" --only $FEEDS --db "$db" >"$tmp/upd" 2>&1 ||
@@ -92,31 +82,7 @@ PYEOF
 ); then pass "counts and statements equal the independent reading: $r"; else bad "$r"; fi
 
 # ---- 2. matching ------------------------------------------------------------------------------
-$PY - "$tmp" <<'PYEOF'
-import json, sys
-d = sys.argv[1]
-def bom(name, osname, osver, pkgs):
-    comps = [{"type": "operating-system", "name": osname, "version": osver, "bom-ref": "os"}]
-    for n, v, *mod in pkgs:
-        e, _, vr = v.rpartition(":")
-        purl = f"pkg:rpm/{osname}/{n}@{vr}?arch=x86_64" + (f"&epoch={e}" if e else "")
-        c = {"type": "library", "name": n, "version": vr, "purl": purl, "bom-ref": purl}
-        if mod:
-            c["properties"] = [{"name": "vigil:package:modularity", "value": mod[0]}]
-        comps.append(c)
-    json.dump({"bomFormat": "CycloneDX", "specVersion": "1.5", "version": 1, "components": comps},
-              open(f"{d}/{name}.cdx.json", "w"))
-bom("rhel", "rhel", "8.7", [("openssl-libs", "1:1.1.1k-7.el8_6"), ("openssl", "1:1.1.1k-9.el8_7"),
-    ("nodejs", "1:14.20.0-2.module+el8.6.0+16231+7c1b33d9", "nodejs:14:8060020220714:ad008a3a"),
-    ("npm", "1:6.14.17-1.14.21.1.2.module+el8.7.0+17528+a329cd47", "nodejs:14:8070020221121:bd7b6d7c")])
-bom("ol", "ol", "8.7", [("openssl-libs", "1:1.1.1k-9.el8_7"), ("expat", "2.2.5-4.el8_5.3")])
-bom("rocky", "rocky", "9.1", [("openssl-libs", "1:3.0.1-43.el9_0"), ("openssl", "1:3.0.1-47.el9_1")])
-bom("sles155", "sles", "15.5", [("libopenssl1_1", "1.1.1l-150500.17.6.1"), ("libz1", "1.2.11-3.24.1")])
-bom("sles154", "sles", "15.4", [("libopenssl1_1", "1.1.1l-150400.7.22.1"), ("openssl-1_1", "1.1.1l-150400.7.25.1")])
-bom("leap", "opensuse-leap", "15.5", [("libopenssl1_1", "1.1.1l-150500.17.6.1")])
-bom("sles12", "sles", "12.5", [("libopenssl1_0_0", "1.0.2p-3.49.1")])
-bom("ol7", "ol", "7.9", [("openssl-libs", "1:1.0.2k-19.el7")])
-PYEOF
+$PY "$top/tests/vulndb/make-distros-sboms.py" "$tmp"
 findings() { # FILE DB -> "id package fixed severity source" lines, then "W <warning>" lines
     "$VIGIL" scan "sbom:$tmp/$1.cdx.json" --scanners vuln --db "$2" --format json 2>/dev/null |
         $PY -c 'import json,sys
@@ -141,7 +107,7 @@ check "SLES 15.5: the SP5 statement only (the GA-only libz1 statement is not SP5
 "CVE-2023-0286 libopenssl1_1 0:1.1.1l-150500.17.9.1 HIGH suse-oval"
 check "SLES 15.4: the SP4 statement and osv.dev's SUSE record (sles:15.4), openssl-1_1 at its fix not reported" sles154 "$db" \
 "CVE-2023-0286 libopenssl1_1 0:1.1.1l-150400.7.25.1 HIGH suse-oval
-SUSE-SU-2023:0583-1 libopenssl1_1 1.1.1l-150400.7.25.1 UNKNOWN None"
+SUSE-SU-2023:0583-1 libopenssl1_1 1.1.1l-150400.7.25.1 HIGH cvss:osv-distros"
 check "openSUSE Leap 15.5: opensuse-leap:15.5" leap "$db" \
 "CVE-2023-0286 libopenssl1_1 0:1.1.1l-150500.17.9.1 HIGH suse-oval"
 check "SLES 12.5 without data: the not-covered warning" sles12 "$db" \
