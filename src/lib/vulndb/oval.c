@@ -1,6 +1,7 @@
 /*
- * OVAL 5.x XML definitions of rpm distributions, read with libxml2 (no network, no
- * entity substitution, no DTD):
+ * OVAL 5.x XML definitions of rpm distributions, streamed with libxml2's reader (no
+ * network, no entity substitution, no DTD; two passes, so memory is the index of tests,
+ * objects and states, not the document):
  *  - Azure Linux / CBL-Mariner (azurelinux-3.0-oval.xml, cbl-mariner-N.0-oval.xml): one
  *    definition per CVE; ecosystems azurelinux:3.0, mariner:N.0;
  *  - Red Hat OVAL v2 (RHELN/rhel-N.oval.xml[.bz2]): one "patch" definition per RHSA with
@@ -27,6 +28,7 @@
 #include <libxml/hash.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlreader.h>
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -70,7 +72,7 @@ typedef struct ctx {
 	int major; /* SUSE: the release of the file (15), for product criteria */
 	xmlHashTablePtr tests, objects, states, seen;
 	int64_t vuln;
-	int rows;
+	int rows, error;
 } ctx;
 
 /* What scopes the package criteria below a point of the criteria tree. */
@@ -79,27 +81,82 @@ typedef struct scope {
 	char module[96]; /* "nodejs:14" or "" */
 } scope;
 
-/* Indexes the elements of a section (tests, objects, states) by id. */
-static void index_section(xmlHashTablePtr h, xmlNode *section)
+/* The parts of the tests, objects and states sections a statement needs, indexed by id
+ * while the file is streamed (the definitions come before them in the file). */
+typedef struct ptest {
+	int rpm;		/* an rpminfo_test */
+	char *object, *state; /* their ids */
+} ptest;
+
+typedef struct pstate {
+	char *evr, *op; /* NULL when the state has no evr */
+} pstate;
+
+static void free_test(void *p, const xmlChar *name)
 {
-	for (xmlNode *c = section ? section->children : NULL; c; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
-		xmlChar *id = xmlGetProp(c, (const xmlChar *)"id");
-		if (id) {
-			xmlHashAddEntry(h, id, c);
-			xmlFree(id);
-		}
+	ptest *t = p;
+	(void)name;
+	if (t) {
+		xmlFree(t->object);
+		xmlFree(t->state);
+		free(t);
 	}
 }
 
-static xmlNode *lookup_ref(xmlHashTablePtr h, const xmlNode *n, const char *el, const char *ref)
+static void free_state(void *p, const xmlChar *name)
 {
-	xmlNode *r = child(n, el);
-	xmlChar *id = r ? xmlGetProp(r, (const xmlChar *)ref) : NULL;
-	xmlNode *found = id ? xmlHashLookup(h, id) : NULL;
+	pstate *st = p;
+	(void)name;
+	if (st) {
+		xmlFree(st->evr);
+		xmlFree(st->op);
+		free(st);
+	}
+}
+
+static void free_text(void *p, const xmlChar *name)
+{
+	(void)name;
+	xmlFree(p);
+}
+
+/* Indexes one element of the tests, objects or states section (`section`). */
+static int index_one(ctx *c, const char *section, const xmlNode *n)
+{
+	xmlChar *id = xmlGetProp(n, (const xmlChar *)"id");
+	int nomem = 0;
+	if (!id)
+		return 0;
+	if (strcmp(section, "tests") == 0) {
+		ptest *t = calloc(1, sizeof(*t));
+		xmlNode *o = child(n, "object"), *st = child(n, "state");
+		if (!t) {
+			nomem = 1;
+		} else {
+			t->rpm = is(n, "rpminfo_test");
+			t->object = attr(o, "object_ref");
+			t->state = attr(st, "state_ref");
+			if (xmlHashAddEntry(c->tests, id, t) < 0)
+				free_test(t, NULL);
+		}
+	} else if (strcmp(section, "objects") == 0) {
+		char *name = text(child(n, "name"));
+		if (name && xmlHashAddEntry(c->objects, id, name) < 0)
+			xmlFree(name);
+	} else if (strcmp(section, "states") == 0) {
+		pstate *st = calloc(1, sizeof(*st));
+		xmlNode *evn = child(n, "evr");
+		if (!st) {
+			nomem = 1;
+		} else {
+			st->evr = text(evn);
+			st->op = attr(evn, "operation");
+			if (xmlHashAddEntry(c->states, id, st) < 0)
+				free_state(st, NULL);
+		}
+	}
 	xmlFree(id);
-	return found;
+	return nomem ? VIGIL_ENOMEM : 0; /* a duplicate id keeps the first */
 }
 
 /* Reads a decimal number at *p (at most 4 digits); -1 when none. */
@@ -176,15 +233,17 @@ static int criterion(ctx *c, const scope *sc, const xmlNode *crit)
 	char *ref = attr(crit, "test_ref"), *name = NULL, *evr = NULL, *op = NULL;
 	char key[640], pname[512];
 	int error = 0;
-	xmlNode *test = ref ? xmlHashLookup(c->tests, (const xmlChar *)ref) : NULL;
-	xmlNode *obj = test ? lookup_ref(c->objects, test, "object", "object_ref") : NULL;
-	xmlNode *state = test ? lookup_ref(c->states, test, "state", "state_ref") : NULL;
-	xmlNode *evn = child(state, "evr");
-	if (!is(test, "rpminfo_test") || !obj || !evn)
+	const ptest *test = ref ? xmlHashLookup(c->tests, (const xmlChar *)ref) : NULL;
+	const char *oname = test && test->object
+				    ? xmlHashLookup(c->objects, (const xmlChar *)test->object)
+				    : NULL;
+	const pstate *state =
+		test && test->state ? xmlHashLookup(c->states, (const xmlChar *)test->state) : NULL;
+	if (!test || !test->rpm || !test->object || !state || !state->evr)
 		goto done; /* not a package version test (release, signature, arch) */
-	name = text(child(obj, "name"));
-	evr = text(evn);
-	op = attr(evn, "operation");
+	name = oname ? (char *)xmlStrdup((const xmlChar *)oname) : NULL;
+	evr = (char *)xmlStrdup((const xmlChar *)state->evr);
+	op = state->op ? (char *)xmlStrdup((const xmlChar *)state->op) : NULL;
 	if (!name || !name[0] || !evr || !evr[0] || !op) {
 		vigil_vdb__skipped(c->b, c->member, "rpminfo test without a name or evr");
 		goto done;
@@ -496,6 +555,76 @@ done:
 	return error;
 }
 
+/* One pass over the document with libxml2's streaming reader: pass 1 indexes the
+ * tests, objects and states (and reads the generator's timestamp), pass 2 imports each
+ * definition. Every element of interest is expanded alone and freed as the reader moves
+ * on. 0 when done; VIGIL_EFORMAT when the root is not oval_definitions; -1 for
+ * malformed XML; VIGIL_ENOMEM. Import errors are left in c->error. */
+static int stream(ctx *c, int pass, const char *data, size_t len)
+{
+	xmlTextReaderPtr rd = xmlReaderForMemory(data, (int)len, NULL, NULL,
+						 XML_PARSE_NONET | XML_PARSE_NOERROR |
+							 XML_PARSE_NOWARNING | XML_PARSE_HUGE);
+	char section[32] = "";
+	int r, result = 0, seen_root = 0;
+	if (!rd)
+		return VIGIL_ENOMEM;
+	r = xmlTextReaderRead(rd);
+	while (r == 1 && c->error == 0) {
+		if (xmlTextReaderNodeType(rd) != XML_READER_TYPE_ELEMENT) {
+			r = xmlTextReaderRead(rd);
+			continue;
+		}
+		const char *name = (const char *)xmlTextReaderConstLocalName(rd);
+		int depth = xmlTextReaderDepth(rd);
+		if (depth == 0) {
+			if (!name || strcmp(name, "oval_definitions") != 0) {
+				result = VIGIL_EFORMAT;
+				break;
+			}
+			seen_root = 1;
+			r = xmlTextReaderRead(rd);
+			continue;
+		}
+		if (depth == 1) {
+			snprintf(section, sizeof(section), "%s", name ? name : "");
+			int wanted = pass == 1 ? strcmp(section, "definitions") != 0
+					       : strcmp(section, "definitions") == 0;
+			if (pass == 1 && strcmp(section, "generator") == 0) {
+				xmlNode *g = xmlTextReaderExpand(rd);
+				char *ts = g ? text(child(g, "timestamp")) : NULL;
+				if (ts && strlen(ts) >= 10)
+					vigil_vdb__source_date(c->b, ts);
+				xmlFree(ts);
+				r = xmlTextReaderNext(rd);
+				continue;
+			}
+			r = wanted ? xmlTextReaderRead(rd) : xmlTextReaderNext(rd);
+			continue;
+		}
+		if (depth == 2) {
+			xmlNode *n = xmlTextReaderExpand(rd);
+			if (!n) {
+				result = -1;
+				break;
+			}
+			if (pass == 1 && index_one(c, section, n) < 0)
+				c->error = VIGIL_ENOMEM;
+			else if (pass == 2 && is(n, "definition"))
+				c->error = definition(c, n);
+			r = xmlTextReaderNext(rd);
+			continue;
+		}
+		r = xmlTextReaderNext(rd);
+	}
+	if (result == 0 && (r < 0 || !seen_root))
+		result = -1;
+	if (result == -1 && !seen_root)
+		result = VIGIL_EFORMAT;
+	xmlFreeTextReader(rd);
+	return result;
+}
+
 static int parse_flavour(vigil_vdb_build *b, flavour fl, const char *member, const uint8_t *data,
 			 size_t len)
 {
@@ -523,16 +652,6 @@ static int parse_flavour(vigil_vdb_build *b, flavour fl, const char *member, con
 		vigil_vdb__skipped(b, member, "too large");
 		return 0;
 	}
-	xmlDoc *doc = xmlReadMemory((const char *)data, (int)len, NULL, NULL,
-				    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-					    XML_PARSE_HUGE);
-	free(plain);
-	xmlNode *root = doc ? xmlDocGetRootElement(doc) : NULL;
-	if (!is(root, "oval_definitions")) {
-		vigil_vdb__skipped(b, member, "not an OVAL definitions document");
-		xmlFreeDoc(doc);
-		return fl == OV_AZURE ? VIGIL_EFORMAT : 0;
-	}
 	memset(&c, 0, sizeof(c));
 	c.b = b;
 	c.member = member;
@@ -542,26 +661,29 @@ static int parse_flavour(vigil_vdb_build *b, flavour fl, const char *member, con
 	c.tests = xmlHashCreate(1024);
 	c.objects = xmlHashCreate(1024);
 	c.states = xmlHashCreate(1024);
-	if (!c.tests || !c.objects || !c.states) {
+	if (!c.tests || !c.objects || !c.states)
 		error = VIGIL_ENOMEM;
-		goto done;
+	/* two streaming passes, so that memory is the index, not the document: the tests,
+	 * objects and states, then the definitions */
+	for (int pass = 1; pass <= 2 && error == 0; pass++) {
+		int r = stream(&c, pass, (const char *)data, len);
+		if (r == VIGIL_ENOMEM) {
+			error = r;
+		} else if (r < 0) {
+			vigil_vdb__skipped(b, member, r == VIGIL_EFORMAT
+							      ? "not an OVAL definitions document"
+							      : "malformed XML");
+			if (fl == OV_AZURE)
+				error = VIGIL_EFORMAT;
+			break;
+		}
+		if (c.error < 0)
+			error = c.error;
 	}
-	index_section(c.tests, child(root, "tests"));
-	index_section(c.objects, child(root, "objects"));
-	index_section(c.states, child(root, "states"));
-	char *ts = text(child(child(root, "generator"), "timestamp"));
-	if (ts && strlen(ts) >= 10)
-		vigil_vdb__source_date(b, ts);
-	xmlFree(ts);
-	for (xmlNode *d = child(child(root, "definitions"), "definition"); d && error == 0;
-	     d = d->next)
-		if (is(d, "definition"))
-			error = definition(&c, d);
-done:
-	xmlHashFree(c.tests, NULL);
-	xmlHashFree(c.objects, NULL);
-	xmlHashFree(c.states, NULL);
-	xmlFreeDoc(doc);
+	xmlHashFree(c.tests, free_test);
+	xmlHashFree(c.objects, free_text);
+	xmlHashFree(c.states, free_state);
+	free(plain);
 	return error;
 }
 
