@@ -464,8 +464,9 @@ static int match_pkg(vigil_match *m, vigil_db *db, const vigil_pkg *p, const vig
 	int error;
 	if (!vigil_match__query(&q, p, d))
 		return 0;
-	if (m->os_key[0] && p->type && (strcmp(p->type, "rpm") == 0 ||
-					strcmp(p->type, "deb") == 0 || strcmp(p->type, "apk") == 0))
+	if (m->os_key[0] && p->type &&
+	    (strcmp(p->type, "rpm") == 0 || strcmp(p->type, "deb") == 0 ||
+	     strcmp(p->type, "apk") == 0))
 		snprintf(q.eco, sizeof(q.eco), "%s", m->os_key); /* the key with data (fallback) */
 	vigil_arena_init(&a);
 	memset(&ps, 0, sizeof(ps));

@@ -241,7 +241,8 @@ static void tbl_row(tbl *t, const char *const *v)
 				if (!first)
 					fputc(' ', f);
 				first = 0;
-				sev(f, t->r, v[i], i == last_on(t->c, t->n) ? -t->c[i].w : t->c[i].w);
+				sev(f, t->r, v[i],
+				    i == last_on(t->c, t->n) ? -t->c[i].w : t->c[i].w);
 				continue;
 			}
 			cell(f, t->c, i, t->n, &first, v[i]);
@@ -368,8 +369,8 @@ static int license_table(FILE *f, const vigil_report *r)
 		kinds += v[i]->license && (i == 0 || !v[i - 1]->license ||
 					   strcmp(v[i]->license, v[i - 1]->license) != 0);
 	char line[160];
-	snprintf(line, sizeof(line), "Licences: %zu packages, %zu distinct licences, %zu without one",
-		 n, kinds, none);
+	snprintf(line, sizeof(line),
+		 "Licences: %zu packages, %zu distinct licences, %zu without one", n, kinds, none);
 	fputc('\n', f);
 	wrapped(f, line, 0, 2, r->wopts.width);
 	tbl t;
@@ -379,8 +380,10 @@ static int license_table(FILE *f, const vigil_report *r)
 		const vigil_pkg *p = v[i];
 		int same = i && p->license && v[i - 1]->license &&
 			   strcmp(p->license, v[i - 1]->license) == 0;
-		const char *row[L_N] = {same ? "" : p->license ? p->license : "(unknown)", p->name,
-					p->version, p->type, p->location};
+		const char *row[L_N] = {same	     ? ""
+					: p->license ? p->license
+						     : "(unknown)",
+					p->name, p->version, p->type, p->location};
 		tbl_row(&t, row);
 	}
 	free(v);
@@ -390,8 +393,8 @@ static int license_table(FILE *f, const vigil_report *r)
 static void secrets_table(FILE *f, const vigil_report *r)
 {
 	enum { X_SEV, X_RULE, X_WHERE, X_LAYER, X_SECRET, X_NOTE, X_N };
-	col c[X_N] = {{"SEVERITY", 9, 9, 9, 0, 1}, {"RULE", 28, 20, 12, 0, 1},
-		      {"WHERE", 40, 24, 12, 0, 1}, {"LAYER", 6, 6, 6, 2, 1},
+	col c[X_N] = {{"SEVERITY", 9, 9, 9, 0, 1},  {"RULE", 28, 20, 12, 0, 1},
+		      {"WHERE", 40, 24, 12, 0, 1},  {"LAYER", 6, 6, 6, 2, 1},
 		      {"SECRET", 22, 16, 10, 1, 1}, {"NOTE", 4096, 20, 8, 3, 1}};
 	tbl t;
 	tbl_begin(&t, f, r, c, X_N, X_SEV);
@@ -409,8 +412,9 @@ static void secrets_table(FILE *f, const vigil_report *r)
 		if (s->status != VIGIL_FS_PRESENT)
 			snprintf(note, sizeof(note), "removed in layer %d but still in the image",
 				 s->removed_by);
-		const char *row[X_N] = {s->severity, s->rule_id, where,
-					s->layer >= 0 ? layer : "config", s->redacted, note};
+		const char *row[X_N] = {s->severity, s->rule_id,
+					where,	     s->layer >= 0 ? layer : "config",
+					s->redacted, note};
 		tbl_row(&t, row);
 	}
 }
@@ -419,8 +423,8 @@ static void malware_table(FILE *f, const vigil_report *r)
 {
 	enum { M_SEV, M_ENGINE, M_RULE, M_CAT, M_LAYER, M_PATH, M_N };
 	col c[M_N] = {{"SEVERITY", 9, 9, 9, 0, 1}, {"ENGINE", 8, 8, 6, 2, 1},
-		      {"RULE", 30, 20, 12, 0, 1},   {"CATEGORY", 14, 12, 8, 1, 1},
-		      {"LAYER", 6, 6, 5, 3, 1},	    {"PATH", 4096, 24, 12, 0, 1}};
+		      {"RULE", 30, 20, 12, 0, 1},  {"CATEGORY", 14, 12, 8, 1, 1},
+		      {"LAYER", 6, 6, 5, 3, 1},	   {"PATH", 4096, 24, 12, 0, 1}};
 	tbl t;
 	tbl_begin(&t, f, r, c, M_N, M_SEV);
 	for (size_t i = 0; i < r->entries.len; i++) {
@@ -431,7 +435,8 @@ static void malware_table(FILE *f, const vigil_report *r)
 			continue;
 		snprintf(layer, sizeof(layer), "%d", m->layer);
 		if (m->status != VIGIL_FS_PRESENT)
-			snprintf(path, sizeof(path), "%s (removed in layer %d but still in the image)",
+			snprintf(path, sizeof(path),
+				 "%s (removed in layer %d but still in the image)",
 				 m->path ? m->path : "-", m->removed_by);
 		else
 			snprintf(path, sizeof(path), "%s", m->path ? m->path : "-");

@@ -1,7 +1,8 @@
 /*
  * semver.c - SemVer 2.0 precedence (npm, crates.io), NuGet's variant of it (four
  * numbers, case-insensitive pre-releases), Go module versions (a 'v', shorthand
- * "v1"/"v1.2", pseudo-versions are ordinary pre-releases, "+incompatible" is build metadata), and node-semver ranges:
+ * "v1"/"v1.2", pseudo-versions are ordinary pre-releases, "+incompatible" is build metadata), and
+ * node-semver ranges:
  * "||", hyphen ranges, x-ranges, "~", "^", comparators, and its pre-release rule
  * (a pre-release only matches a comparator set naming a pre-release of the same
  * major.minor.patch).
@@ -253,7 +254,7 @@ static int nv_pre_cmp(const char *a, size_t an, const char *b, size_t bn)
 		if (xd && yd) {
 			c = vigil_version__numcmp(x, (size_t)(a - x), y, (size_t)(b - y));
 		} else if (xd || yd) {
-			c = xd ? -1 : 1;
+			c = yd - xd; /* a number is below a word */
 		} else {
 			size_t l1 = (size_t)(a - x), l2 = (size_t)(b - y);
 			for (size_t i = 0; i < l1 && i < l2 && c == 0; i++) {
@@ -281,9 +282,9 @@ int vigil_version__nuget_cmp(int *out, const char *a, const char *b)
 		vigil_version__generic_cmp(out, a, b);
 		return VIGIL_EFORMAT;
 	}
-	for (int i = 0; i < 4; i++)
-		if (x.n[i] != y.n[i]) {
-			*out = x.n[i] < y.n[i] ? -1 : 1;
+	for (int k = 0; k < 4; k++)
+		if (x.n[k] != y.n[k]) {
+			*out = x.n[k] < y.n[k] ? -1 : 1;
 			return 0;
 		}
 	*out = nv_pre_cmp(x.pre, x.pre_n, y.pre, y.pre_n);

@@ -21,14 +21,14 @@
 #include "vulndb.h"
 
 static const vigil_feed *const FEEDS[] = {
-	&vigil_feed_almalinux,	&vigil_feed_alpine_secdb, &vigil_feed_alas,
-	&vigil_feed_azurelinux, &vigil_feed_kev,	  &vigil_feed_debian_changelog,
-	&vigil_feed_debsupport, &vigil_feed_debtracker,	  &vigil_feed_epss,
-	&vigil_feed_golang,	&vigil_feed_nodejs,	  &vigil_feed_nvd,
-	&vigil_feed_osv,	&vigil_feed_phpadv,	  &vigil_feed_pypa,
-	&vigil_feed_rubyadv,	&vigil_feed_rustsec,	  &vigil_feed_ubuntu,
-	&vigil_feed_ubuntu_osv, &vigil_feed_wolfi,	  &vigil_feed_oracle_oval,
-	&vigil_feed_osv_distros, &vigil_feed_redhat_oval, &vigil_feed_rocky_osv,
+	&vigil_feed_almalinux,	 &vigil_feed_alpine_secdb, &vigil_feed_alas,
+	&vigil_feed_azurelinux,	 &vigil_feed_kev,	   &vigil_feed_debian_changelog,
+	&vigil_feed_debsupport,	 &vigil_feed_debtracker,   &vigil_feed_epss,
+	&vigil_feed_golang,	 &vigil_feed_nodejs,	   &vigil_feed_nvd,
+	&vigil_feed_osv,	 &vigil_feed_phpadv,	   &vigil_feed_pypa,
+	&vigil_feed_rubyadv,	 &vigil_feed_rustsec,	   &vigil_feed_ubuntu,
+	&vigil_feed_ubuntu_osv,	 &vigil_feed_wolfi,	   &vigil_feed_oracle_oval,
+	&vigil_feed_osv_distros, &vigil_feed_redhat_oval,  &vigil_feed_rocky_osv,
 	&vigil_feed_suse_oval,
 };
 

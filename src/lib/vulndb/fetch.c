@@ -47,7 +47,7 @@ typedef struct {
 
 #define SUSE_OVAL(f) f ".gz=https://ftp.suse.com/pub/projects/security/oval/" f ".gz"
 #define RHEL_OVAL(v)                                                                               \
-	"RHEL" v "/rhel-" v ".oval.xml.bz2=https://access.redhat.com/security/data/oval/v2/RHEL" v  \
+	"RHEL" v "/rhel-" v ".oval.xml.bz2=https://access.redhat.com/security/data/oval/v2/RHEL" v \
 	"/rhel-" v ".oval.xml.bz2"
 
 static const upstream UPSTREAMS[] = {
@@ -472,7 +472,8 @@ static int fetch_feed(vigil_ctx *ctx, const char *cache, const vigil_feed *f,
 		const char *spec = up->urls[i], *eq = strchr(spec, '=');
 		snprintf(members[i], sizeof(members[i]), "%.*s", (int)(eq - spec), spec);
 		snprintf(files[i], sizeof(files[i]), "%s/%s.%zu", cache, f->name, i);
-		const char *src = url ? url : rewrite(opts->rewrite, eq + 1, mirrored, sizeof(mirrored));
+		const char *src =
+			url ? url : rewrite(opts->rewrite, eq + 1, mirrored, sizeof(mirrored));
 		if ((error = download(ctx, f->name, src, files[i], opts, &fresh)) < 0)
 			return error;
 		any_fresh |= fresh;

@@ -114,9 +114,12 @@ const vigil_feed vigil_feed_rocky_osv = {
  * Wolfi...), each <Ecosystem>/all.zip; not in the default set (their exports are large
  * and the distributions' own feeds cover them): `db update --only osv-distros`. */
 const vigil_feed vigil_feed_osv_distros = {
-	"osv-distros", "https://osv-vulnerabilities.storage.googleapis.com/<Distribution>/all.zip",
-	want_osv,      parse_osv_zip,
-	1u << 30,      NULL,
+	"osv-distros",
+	"https://osv-vulnerabilities.storage.googleapis.com/<Distribution>/all.zip",
+	want_osv,
+	parse_osv_zip,
+	1u << 30,
+	NULL,
 	1,
 };
 

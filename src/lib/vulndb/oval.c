@@ -84,7 +84,7 @@ typedef struct scope {
 /* The parts of the tests, objects and states sections a statement needs, indexed by id
  * while the file is streamed (the definitions come before them in the file). */
 typedef struct ptest {
-	int rpm;		/* an rpminfo_test */
+	int rpm;	      /* an rpminfo_test */
 	char *object, *state; /* their ids */
 } ptest;
 
@@ -272,9 +272,8 @@ static int criterion(ctx *c, const scope *sc, const xmlNode *crit)
 			goto done;
 		}
 		if ((error = vigil_buf_printf(&j, "{\"vulnerable\":[\"<= %s\"]}", evr)) == 0)
-			error = vigil_vdb__affected(c->b, sc->eco, pname, c->vuln,
-						    VIGIL_ST_UNFIXED, NULL, (const char *)j.data,
-						    c->sev);
+			error = vigil_vdb__affected(c->b, sc->eco, pname, c->vuln, VIGIL_ST_UNFIXED,
+						    NULL, (const char *)j.data, c->sev);
 		vigil_buf_free(&j);
 	} else {
 		vigil_vdb__skipped(c->b, c->member, "evr operation that is not less than");
@@ -382,8 +381,8 @@ static int definition(ctx *c, xmlNode *def)
 		c->sev = NULL;
 	c->rows = 0;
 	vigil_vdb__record(c->b);
-	if ((error = vigil_vdb__vuln(c->b, &c->vuln, id ? id : cve, title && title[0] ? title : NULL,
-				     c->sev)) < 0 ||
+	if ((error = vigil_vdb__vuln(c->b, &c->vuln, id ? id : cve,
+				     title && title[0] ? title : NULL, c->sev)) < 0 ||
 	    (error = vigil_vdb__details(c->b, c->vuln, NULL, 0, date)) < 0 ||
 	    (url && (error = vigil_vdb__reference(c->b, c->vuln, url)) < 0))
 		goto done;
@@ -485,12 +484,12 @@ static int member_ecosystem(char *out, size_t n, flavour fl, const char *member,
 		    strcmp(base + bl - 4, ".xml") || !release_word(base + 29, bl - 33) ||
 		    memchr(base + 29, '.', bl - 33))
 			return 0;
-		*major = atoi(base + 29);
+		*major = (int)strtol(base + 29, NULL, 10);
 		snprintf(out, n, "sles:%d", *major);
 		return 1;
 	case OV_LEAP: /* opensuse.leap.15.5.xml */
-		if (strncmp(base, "opensuse.leap.", 14) || bl < 19 || strcmp(base + bl - 4, ".xml") ||
-		    !release_word(base + 14, bl - 18))
+		if (strncmp(base, "opensuse.leap.", 14) || bl < 19 ||
+		    strcmp(base + bl - 4, ".xml") || !release_word(base + 14, bl - 18))
 			return 0;
 		snprintf(out, n, "opensuse-leap:%.*s", (int)(bl - 18), base + 14);
 		return 1;
@@ -639,9 +638,10 @@ static int parse_flavour(vigil_vdb_build *b, flavour fl, const char *member, con
 		if ((error = decompress(&plain, &plen, data, len, MAX_XML)) < 0) {
 			if (error == VIGIL_ENOMEM)
 				return error;
-			vigil_vdb__skipped(b, member, error == VIGIL_ELIMIT
-							      ? "decompressed file over 1 GiB"
-							      : "not a complete compressed file");
+			vigil_vdb__skipped(b, member,
+					   error == VIGIL_ELIMIT
+						   ? "decompressed file over 1 GiB"
+						   : "not a complete compressed file");
 			return 0;
 		}
 		data = (const uint8_t *)plain;
@@ -670,8 +670,8 @@ static int parse_flavour(vigil_vdb_build *b, flavour fl, const char *member, con
 		if (r == VIGIL_ENOMEM) {
 			error = r;
 		} else if (r < 0) {
-			vigil_vdb__skipped(b, member, r == VIGIL_EFORMAT
-							      ? "not an OVAL definitions document"
+			vigil_vdb__skipped(b, member,
+					   r == VIGIL_EFORMAT ? "not an OVAL definitions document"
 							      : "malformed XML");
 			if (fl == OV_AZURE)
 				error = VIGIL_EFORMAT;
@@ -694,7 +694,7 @@ static int parse_flavour(vigil_vdb_build *b, flavour fl, const char *member, con
 		int major;                                                                         \
 		return member_ecosystem(eco, sizeof(eco), fl, member, &major);                     \
 	}                                                                                          \
-	static int parse_##fn(vigil_vdb_build *b, const char *member, const uint8_t *data,        \
+	static int parse_##fn(vigil_vdb_build *b, const char *member, const uint8_t *data,         \
 			      size_t len)                                                          \
 	{                                                                                          \
 		return parse_flavour(b, fl, member, data, len);                                    \
@@ -723,13 +723,16 @@ static int parse_suse(vigil_vdb_build *b, const char *member, const uint8_t *dat
 }
 
 const vigil_feed vigil_feed_azurelinux = {
-	"azurelinux-oval", "https://github.com/microsoft/AzureLinuxVulnerabilityData", want_azure,
-	parse_azure,	   64u << 20,
+	"azurelinux-oval", "https://github.com/microsoft/AzureLinuxVulnerabilityData",
+	want_azure,	   parse_azure,
+	64u << 20,
 };
 
 const vigil_feed vigil_feed_redhat_oval = {
-	"redhat-oval", "https://access.redhat.com/security/data/oval/v2/ (RHELN/rhel-N.oval.xml.bz2)",
-	want_rhel,     parse_rhel,
+	"redhat-oval",
+	"https://access.redhat.com/security/data/oval/v2/ (RHELN/rhel-N.oval.xml.bz2)",
+	want_rhel,
+	parse_rhel,
 	1u << 30,
 };
 

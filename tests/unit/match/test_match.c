@@ -58,7 +58,8 @@ TEST(match_query_os_packages)
 	CHECK(vigil_match__query(&q, &r, &centos) == 1 && strcmp(q.eco, "almalinux:8") == 0);
 	CHECK(vigil_match__query(&q, &r, &sles) == 1 && strcmp(q.eco, "sles:15.5") == 0);
 	CHECK(vigil_match__query(&q, &r, &leap) == 1 && strcmp(q.eco, "opensuse-leap:15.5") == 0);
-	CHECK(vigil_match__distro_key(NULL, key, sizeof(key), &rh) == 1 && strcmp(key, "rhel:8") == 0);
+	CHECK(vigil_match__distro_key(NULL, key, sizeof(key), &rh) == 1 &&
+	      strcmp(key, "rhel:8") == 0);
 	CHECK(vigil_match__query(&q, &r, &azl) == 1 && strcmp(q.eco, "azurelinux:3.0") == 0);
 	/* a package of a module stream is looked up under that stream */
 	vigil_pkg mod = pkg("rpm", "nodejs", "1:14.21.1-2.module_el8.7.0+3373+a4c18c43");

@@ -303,19 +303,19 @@ TEST(test_version__nuget_documented_order)
 		const char *a, *b;
 		int want;
 	} C[] = {
-		{"1.0", "1.0.0", 0},		   /* missing numbers are 0 */
-		{"1.0.0.0", "1.0.0", 0},	   /* a zero fourth number is dropped */
-		{"1.01.1", "1.1.1", 0},		   /* leading zeros removed */
-		{"1.0.0.1", "1.0.0", 1},	   /* the fourth number counts */
+		{"1.0", "1.0.0", 0},	 /* missing numbers are 0 */
+		{"1.0.0.0", "1.0.0", 0}, /* a zero fourth number is dropped */
+		{"1.01.1", "1.1.1", 0},	 /* leading zeros removed */
+		{"1.0.0.1", "1.0.0", 1}, /* the fourth number counts */
 		{"4.3.0.1", "4.3.1", -1},
-		{"1.0.0-Beta", "1.0.0-beta", 0},   /* labels case-insensitive */
+		{"1.0.0-Beta", "1.0.0-beta", 0},       /* labels case-insensitive */
 		{"1.0.0-BETA.2", "1.0.0-beta.10", -1}, /* numbers numerically */
 		{"1.0.0-alpha", "1.0.0-beta", -1},
-		{"1.0.0-alpha", "1.0.0-alpha.1", -1}, /* more identifiers above fewer */
+		{"1.0.0-alpha", "1.0.0-alpha.1", -1},	   /* more identifiers above fewer */
 		{"1.0.0-alpha.1", "1.0.0-alpha.beta", -1}, /* numbers below words */
-		{"1.0.0-rc.1", "1.0.0", -1},	   /* a release above its pre-releases */
+		{"1.0.0-rc.1", "1.0.0", -1},		   /* a release above its pre-releases */
 		{"1.0.0-RC1", "1.0.0-rc1", 0},
-		{"1.0.0+build.5", "1.0.0", 0},	   /* metadata ignored */
+		{"1.0.0+build.5", "1.0.0", 0}, /* metadata ignored */
 		{"1.0.0-beta+abc", "1.0.0-BETA+def", 0},
 		{"2.0", "10.0", -1},
 		{"1.0.0.0-beta", "1.0.0-beta", 0},
@@ -335,6 +335,7 @@ TEST(test_version__nuget_documented_order)
 	/* an OSV-style range of a NuGet advisory: introduced 4.0.0, fixed 4.3.0.1 */
 	CHECK(vigil_version_satisfies(&out, VIGIL_VS_NUGET, "4.3.0", ">= 4.0.0, < 4.3.0.1") == 0 &&
 	      out == 1);
-	CHECK(vigil_version_satisfies(&out, VIGIL_VS_NUGET, "4.3.0.1", ">= 4.0.0, < 4.3.0.1") == 0 &&
+	CHECK(vigil_version_satisfies(&out, VIGIL_VS_NUGET, "4.3.0.1", ">= 4.0.0, < 4.3.0.1") ==
+		      0 &&
 	      out == 0);
 }
