@@ -416,11 +416,14 @@ typedef struct vigil_db_update_opts {
 	int connect_timeout;   /* seconds; 0 = 15 */
 	int stall_timeout;     /* seconds without progress before a download fails; 0 = 30 */
 	int quiet;	       /* no progress lines on stderr */
+	/* "PREFIX=NEW,...": a built-in upstream URL starting with PREFIX is fetched from NEW
+	 * followed by the rest of it (a mirror of the upstream sites); NULL = none */
+	const char *rewrite;
 } vigil_db_update_opts;
 
 #define VIGIL_DB_UPDATE_OPTS_INIT                                                                  \
 	{                                                                                          \
-		NULL, NULL, NULL, NULL, 0, 0, 0                                                    \
+		NULL, NULL, NULL, NULL, 0, 0, 0, NULL                                              \
 	}
 
 /* Builds the database at `path` from the feeds into a temporary file next to it and

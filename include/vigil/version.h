@@ -17,6 +17,8 @@ typedef enum vigil_vscheme {
 	VIGIL_VS_COMPOSER, /* Packagist (Composer's version normalisation) */
 	VIGIL_VS_GO,	   /* Go modules: semver with 'v', pseudo-versions, +incompatible */
 	VIGIL_VS_GENERIC,  /* digits and letters, as a last resort */
+	VIGIL_VS_NUGET,	   /* NuGet: 1-4 numbers (leading zeros allowed, missing ones 0),
+			    * SemVer 2.0 pre-release order compared case-insensitively */
 } vigil_vscheme;
 
 /* The scheme of a package type (purl type: "deb", "apk", "rpm", "npm", "pypi",

@@ -36,6 +36,8 @@ void help_db(void)
 	       "                        ~/.cache/vigil/db/vigil.db)\n"
 	       "  --url FEED=URL        download FEED from URL instead of its upstream "
 	       "(repeatable)\n"
+	       "  --rewrite-url PREFIX=NEW  fetch built-in upstream URLs starting with PREFIX\n"
+	       "                        from NEW + the rest (a mirror; repeatable)\n"
 	       "  --cache DIR           download cache (default: <database>.cache)\n"
 	       "  --connect-timeout S   seconds to connect (default 15)\n"
 	       "  --timeout S           seconds without data before a download fails (default 30)\n"
@@ -175,6 +177,7 @@ int cmd_db(int argc, char **argv)
 		{"db", required_argument, NULL, 'd'},
 		{"format", required_argument, NULL, 'F'},
 		{"url", required_argument, NULL, 'u'},
+		{"rewrite-url", required_argument, NULL, 'W'},
 		{"cache", required_argument, NULL, 'c'},
 		{"connect-timeout", required_argument, NULL, 'C'},
 		{"timeout", required_argument, NULL, 'T'},
@@ -187,7 +190,7 @@ int cmd_db(int argc, char **argv)
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	char urls[8192] = "";
+	char urls[8192] = "", rewrites[4096] = "";
 	uint64_t num;
 	vigil_db_update_opts uo = VIGIL_DB_UPDATE_OPTS_INIT;
 	const char *path = NULL, *format = "table", *sub;
@@ -229,6 +232,16 @@ int cmd_db(int argc, char **argv)
 				strncat(urls, ",", sizeof(urls) - strlen(urls) - 1);
 			strncat(urls, optarg, sizeof(urls) - strlen(urls) - 1);
 			uo.urls = urls;
+			break;
+		case 'W':
+			if (!strchr(optarg, '=') || strchr(optarg, ',') || optarg[0] == '=')
+				die_usage("db", "--rewrite-url needs PREFIX=NEW");
+			if (strlen(rewrites) + strlen(optarg) + 2 > sizeof(rewrites))
+				die_usage("db", "too many --rewrite-url options");
+			if (rewrites[0])
+				strncat(rewrites, ",", sizeof(rewrites) - strlen(rewrites) - 1);
+			strncat(rewrites, optarg, sizeof(rewrites) - strlen(rewrites) - 1);
+			uo.rewrite = rewrites;
 			break;
 		case 'c':
 			uo.cache_dir = optarg;

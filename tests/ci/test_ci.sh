@@ -231,6 +231,29 @@ for cols in 80 100 132; do
         pass "COLUMNS=$cols: no line wider, location column shown" ||
         bad "table at COLUMNS=$cols" "$long lines wider; $(awk -v w=$cols 'length($0) > w' rows.txt | head -2)"
 done
+# under 70 columns the rows are stacked (one cell per line); every line fits, nothing is lost
+for cols in 32 40 60 69; do
+    COLUMNS=$cols "$VIGIL" scan -q "$IMG" --scanners all --licenses > nw.txt 2>/dev/null
+    COLUMNS=$cols "$VIGIL" scan -q "$IMG" --policy ignore-all.yaml --show-suppressed >> nw.txt 2>/dev/null
+    if r=$($PY - "$cols" nw.txt sa.json <<'PYEOF'
+import json, sys
+w, text, rep = int(sys.argv[1]), open(sys.argv[2], encoding="utf-8").read(), json.load(open(sys.argv[3]))
+long = [l for l in text.splitlines() if len(l) > w]
+ids = {v["id"] for v in rep["vulnerabilities"]}
+missing = [i for i in ids if i not in text]
+words = " ".join(text.split())
+kinds = [k for k in ("Vulnerabilities:", "Misconfigurations:", "Licences:", "Suppressed findings") if k not in words]
+if long or missing or kinds or len(ids) < 100:
+    print(f"{len(long)} lines wider ({long[:2]}), {len(missing)} of {len(ids)} ids missing, sections missing {kinds}")
+    sys.exit(1)
+print(f"{len(ids)} vulnerabilities, {len(text.splitlines())} lines")
+PYEOF
+    ); then
+        pass "COLUMNS=$cols: every line fits (stacked rows), all findings and sections there ($r)"
+    else
+        bad "table at COLUMNS=$cols" "$r"
+    fi
+done
 "$VIGIL" scan -q "$IMG" --policy ignore-all.yaml --show-suppressed > sup.txt 2>/dev/null
 n=$($PY -c 'import json; print(len(json.load(open("all.json"))["vulnerabilities"]))')
 got=$(grep -c "policy: accepted for the test" sup.txt)

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ranges = (nl = strchr(fixed, '\n')) ? (*nl = '\0', nl + 1) : buf + size;
 	vigil_db_affected a = {
 		"CVE-1", "fixed", *fixed ? fixed : NULL, *ranges ? ranges : NULL, NULL, "feed", 0};
-	for (int s = VIGIL_VS_DPKG; s <= VIGIL_VS_GENERIC; s++)
+	for (int s = VIGIL_VS_DPKG; s <= VIGIL_VS_NUGET; s++)
 		vigil_match__affects((vigil_vscheme)s, version, &a, NULL, 0);
 	a.status = "unfixed";
 	vigil_match__affects(VIGIL_VS_GENERIC, version, &a, NULL, 0);

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1 || size > 65536)
 		return 0;
-	scheme = (vigil_vscheme)((data[0] & 0x0f) % (VIGIL_VS_GENERIC + 1));
+	scheme = (vigil_vscheme)((data[0] & 0x0f) % (VIGIL_VS_NUGET + 1));
 	satisfies = (data[0] & 0x10) != 0;
 	buf = malloc(size);
 	if (!buf)

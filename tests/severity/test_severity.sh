@@ -241,4 +241,42 @@ EOF
         bad "rhel8-rpm: severity differs from the raw errata: $r"
     fi
 fi
+
+# ---- 3. the distribution feeds without data in ../shared: their hand-written fixtures ----
+# (tests/vulndb/fixtures/distros: Red Hat, Oracle and SUSE OVAL, Rocky and osv.dev OSV),
+# the share per distribution SBOM, and every one of those feeds rating some finding
+dm=$tmp/distros
+if "$top/tests/vulndb/make-distros-mirror.sh" "$dm" >/dev/null 2>&1 &&
+    "$VIGIL" db update --from "$dm" --only redhat-oval,oracle-oval,suse-oval,rocky-osv,osv-distros \
+        --db "$tmp/distros.db" >/dev/null 2>&1 && $PY "$top/tests/vulndb/make-distros-sboms.py" "$dm"; then
+    for name in rhel ol rocky sles155 sles154 leap; do
+        "$VIGIL" scan "sbom:$dm/$name.cdx.json" --scanners vuln --db "$tmp/distros.db" --format json \
+            >"$tmp/d-$name.json" 2>/dev/null
+    done
+    if r=$($PY - "$tmp" <<'EOF'
+import collections, json, sys
+t = sys.argv[1]
+lines, sources, short = [], collections.Counter(), []
+for name in ("rhel", "ol", "rocky", "sles155", "sles154", "leap"):
+    vs = json.load(open(f"{t}/d-{name}.json"))["vulnerabilities"]
+    rated = [v for v in vs if v["severity"] != "UNKNOWN" and v.get("severity_source")]
+    for v in rated:
+        sources[v["severity_source"]] += 1
+    lines.append(f"{name} {len(rated)}/{len(vs)}")
+    if not vs or len(rated) != len(vs):
+        short.append(name)
+want = {"redhat-oval", "oracle-oval", "suse-oval", "rocky-osv", "cvss:osv-distros"}
+missing = want - set(sources)
+if missing or short:
+    print(f"{', '.join(lines)}; sources {dict(sources)}; missing {sorted(missing)}"); sys.exit(1)
+print(", ".join(lines) + "; sources: " + ", ".join(f"{k} {n}" for k, n in sorted(sources.items())))
+EOF
+    ); then
+        pass "distribution feeds' fixtures: every finding rated ($r)"
+    else
+        bad "distribution feeds' fixtures: $r"
+    fi
+else
+    bad "distribution feeds' fixtures: mirror or database not built"
+fi
 exit $fail

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A small HTTP server for the download tests of `vigil db update`, on 127.0.0.1 only.
 
-Serves the files of a directory with an ETag (SHA-256 of the content) and Last-Modified,
+Serves the files of a directory (by path, else by base name) with an ETag (SHA-256 of the content) and Last-Modified,
 answers 304 to a matching If-None-Match, and logs one line per request to --log:
 "METHOD PATH STATUS if-none-match=<value or ->". Paths with a prefix misbehave on purpose:
   /hang/FILE      accepts the request and never answers (until the client gives up)
@@ -9,7 +9,7 @@ answers 304 to a matching If-None-Match, and logs one line per request to --log:
   /flaky/FILE     answers 500 to the first request for FILE, then serves it
 The port is written to --port-file. The server stops by itself after --lifetime seconds.
 """
-import argparse, email.utils, hashlib, http.server, os, threading, time
+import argparse, email.utils, hashlib, http.server, os, threading, time, urllib.parse
 
 p = argparse.ArgumentParser()
 p.add_argument("--root", required=True)
@@ -37,7 +37,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         for m in ("hang", "truncate", "flaky"):
             if path.startswith(f"/{m}/"):
                 mode, path = m, path[len(m) + 1:]
-        full = os.path.join(args.root, os.path.basename(path))
+        # the file at the request's path under --root (URL-decoded, no "..") if there
+        # is one, else the file of that base name at the top of --root
+        rel = urllib.parse.unquote(path.split("?")[0]).lstrip("/")
+        full = os.path.join(args.root, rel)
+        if ".." in rel.split("/") or not os.path.isfile(full):
+            full = os.path.join(args.root, os.path.basename(rel))
         if mode == "hang":
             self.note("hang")
             time.sleep(min(60, args.lifetime))

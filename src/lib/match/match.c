@@ -43,6 +43,7 @@ static void version_prefix(char *out, size_t n, const char *v, int parts)
 }
 
 static const char *const RHEL_LIKE[] = {"rhel", "almalinux", "rocky", "centos", "ol", NULL};
+static const char *const SLES_LIKE[] = {"sles", "sled", "sles_sap", NULL};
 
 static int in_list(const char *const *l, const char *s)
 {
@@ -52,10 +53,14 @@ static int in_list(const char *const *l, const char *s)
 	return 0;
 }
 
-/* The distribution part of the key: "debian:12", "alpine:3.10", "almalinux:8", ... */
-static int distro_key(char *out, size_t n, const vigil_distro *d)
+/* The distribution part of the key: "debian:12", "alpine:3.10", "rhel:8", ...; `alt`
+ * (may be NULL) gets the key to use when the database has no data under the first
+ * ("almalinux:8" for the RHEL family, "sles:15" for "sles:15.5"), else "". */
+static int distro_key2(char *out, size_t n, char *alt, size_t altn, const vigil_distro *d)
 {
 	char ver[32];
+	if (alt && altn)
+		alt[0] = '\0';
 	if (!d || !d->id)
 		return 0;
 	if (strcmp(d->id, "debian") == 0) {
@@ -75,9 +80,27 @@ static int distro_key(char *out, size_t n, const vigil_distro *d)
 		version_prefix(ver, sizeof(ver), d->version_id, 1);
 		snprintf(out, n, "amazon:%s", ver);
 	} else if (in_list(RHEL_LIKE, d->id) && d->version_id) {
-		/* the RHEL family is matched against AlmaLinux's errata: same names and EVRs */
+		/* Red Hat, Oracle and Rocky: their own advisories (rhel:8, ol:8, rocky:8); the
+		 * RHEL family without its own data is matched against AlmaLinux's errata (same
+		 * names and EVRs) */
 		version_prefix(ver, sizeof(ver), d->version_id, 1);
-		snprintf(out, n, "almalinux:%s", ver);
+		if (strcmp(d->id, "almalinux") == 0 || strcmp(d->id, "centos") == 0) {
+			snprintf(out, n, "almalinux:%s", ver);
+		} else {
+			snprintf(out, n, "%s:%s", d->id, ver);
+			if (alt && altn)
+				snprintf(alt, altn, "almalinux:%s", ver);
+		}
+	} else if (in_list(SLES_LIKE, d->id) && d->version_id) {
+		/* SUSE Linux Enterprise 15 SP5 is VERSION_ID 15.5: sles:15.5, else sles:15 */
+		snprintf(out, n, "sles:%s", d->version_id);
+		version_prefix(ver, sizeof(ver), d->version_id, 1);
+		if (alt && altn && strcmp(ver, d->version_id) != 0)
+			snprintf(alt, altn, "sles:%s", ver);
+	} else if (strcmp(d->id, "opensuse-leap") == 0 && d->version_id) {
+		snprintf(out, n, "opensuse-leap:%s", d->version_id);
+	} else if (strcmp(d->id, "opensuse-tumbleweed") == 0) {
+		snprintf(out, n, "opensuse-tumbleweed");
 	} else if ((strcmp(d->id, "azurelinux") == 0 || strcmp(d->id, "mariner") == 0) &&
 		   d->version_id) {
 		version_prefix(ver, sizeof(ver), d->version_id, 1);
@@ -85,6 +108,23 @@ static int distro_key(char *out, size_t n, const vigil_distro *d)
 	} else {
 		return 0;
 	}
+	return 1;
+}
+
+static int distro_key(char *out, size_t n, const vigil_distro *d)
+{
+	return distro_key2(out, n, NULL, 0, d);
+}
+
+int vigil_match__distro_key(vigil_db *db, char *out, size_t n, const vigil_distro *d)
+{
+	char alt[64];
+	int r;
+	if (!distro_key2(out, n, alt, sizeof(alt), d))
+		return 0;
+	if (alt[0] && db && (r = vigil_db_has_ecosystem(db, out)) == 0 &&
+	    vigil_db_has_ecosystem(db, alt) == 1)
+		snprintf(out, n, "%s", alt);
 	return 1;
 }
 
@@ -127,7 +167,7 @@ int vigil_match__query(vigil_match_query *q, const vigil_pkg *p, const vigil_dis
 		{"golang", "go", VIGIL_VS_GO},	    {"pypi", "pypi", VIGIL_VS_PEP440},
 		{"npm", "npm", VIGIL_VS_SEMVER},    {"cargo", "crates.io", VIGIL_VS_SEMVER},
 		{"gem", "rubygems", VIGIL_VS_GEM},  {"composer", "packagist", VIGIL_VS_COMPOSER},
-		{"maven", "maven", VIGIL_VS_MAVEN}, {"nuget", "nuget", VIGIL_VS_SEMVER},
+		{"maven", "maven", VIGIL_VS_MAVEN}, {"nuget", "nuget", VIGIL_VS_NUGET},
 	};
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(LANG); i++) {
 		if (strcmp(p->type, LANG[i].type) != 0)
@@ -177,7 +217,7 @@ int vigil_match_distro_uncovered(vigil_db *db, const vigil_distro *d, char *msg,
 	if (!d || !d->id)
 		return 0;
 	const char *name = d->pretty_name ? d->pretty_name : d->id;
-	if (!distro_key(key, sizeof(key), d)) {
+	if (!vigil_match__distro_key(db, key, sizeof(key), d)) {
 		snprintf(msg, n,
 			 "%s is not covered by the vulnerability database (no feed for '%s'): its "
 			 "OS "

@@ -17,6 +17,11 @@ typedef struct vigil_match_query {
  * ecosystem the database covers (then it is not matched). */
 int vigil_match__query(vigil_match_query *q, const vigil_pkg *p, const vigil_distro *d);
 
+/* The distribution key of d for this database (out, n bytes): the distribution's own
+ * ("rhel:8", "sles:15.5"), or its fallback ("almalinux:8", "sles:15") when the database
+ * has data for the fallback only. 0 when no feed covers the distribution. */
+int vigil_match__distro_key(vigil_db *db, char *out, size_t n, const vigil_distro *d);
+
 /* 1 when statement a says `version` is affected; `fixed` (n bytes, may be NULL) gets
  * the version that fixes it: for OSV ranges the fix of the range the version is in,
  * "" when that range has none. */

@@ -17,6 +17,7 @@ typedef struct dcache {
 } dcache;
 
 struct vigil_match {
+	char os_key[64]; /* the distribution key resolved against the database, or "" */
 	vigil_arena arena;
 	vigil_vec vulns; /* vigil_vuln */
 	dcache details;
@@ -463,6 +464,10 @@ static int match_pkg(vigil_match *m, vigil_db *db, const vigil_pkg *p, const vig
 	int error;
 	if (!vigil_match__query(&q, p, d))
 		return 0;
+	if (m->os_key[0] && p->type &&
+	    (strcmp(p->type, "rpm") == 0 || strcmp(p->type, "deb") == 0 ||
+	     strcmp(p->type, "apk") == 0))
+		snprintf(q.eco, sizeof(q.eco), "%s", m->os_key); /* the key with data (fallback) */
 	vigil_arena_init(&a);
 	memset(&ps, 0, sizeof(ps));
 	ps.m = m;
@@ -534,6 +539,8 @@ int vigil_match_run(vigil_match **out, vigil_db *db, const vigil_inventory *inv)
 		return VIGIL_ENOMEM;
 	vigil_arena_init(&m->arena);
 	m->vulns = (vigil_vec)VIGIL_VEC_INIT(vigil_vuln);
+	if (!vigil_match__distro_key(db, m->os_key, sizeof(m->os_key), d))
+		m->os_key[0] = '\0';
 	for (size_t i = 0; i < vigil_inventory_count(inv) && error == 0; i++)
 		error = match_pkg(m, db, vigil_inventory_pkg(inv, i), d);
 	if (error < 0) {

@@ -31,22 +31,28 @@ static void sev(FILE *f, const vigil_report *r, const char *s, int width)
 		fputs("\033[0m", f);
 }
 
+static void wrapped(FILE *f, const char *s, int lead_cols, int indent, int width);
+
 static void summary(FILE *f, const vigil_report *r, int kind, const char *what)
 {
 	size_t c[6], total = 0;
 	vigil_report__counts(r, kind, c);
 	for (int i = 0; i < 6; i++)
 		total += c[i];
-	fprintf(f, "%s: %zu (", what, total);
-	for (int i = 5, first = 1; i >= 0; i--) {
+	char line[256];
+	size_t n = (size_t)snprintf(line, sizeof(line), "%s: %zu (", what, total);
+	for (int i = 5, first = 1; i >= 0 && n < sizeof(line); i--) {
 		if (i == 0 && c[0] == 0)
 			continue;
 		if (i == 1 && c[1] == 0)
 			continue;
-		fprintf(f, "%s%s: %zu", first ? "" : ", ", RANKS[i], c[i]);
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s: %zu", first ? "" : ", ",
+				      RANKS[i], c[i]);
 		first = 0;
 	}
-	fputs(")\n", f);
+	if (n < sizeof(line))
+		snprintf(line + n, sizeof(line) - n, ")");
+	wrapped(f, line, 0, 2, r->wopts.width);
 }
 
 static int visible(const vigil_finding *e, int kind)
@@ -96,12 +102,12 @@ static int shrink(col *c, int n, int width, int hard)
 /* Fits the columns into `width` terminal columns (0 = no limit: preferred widths): down
  * to comfortable widths, then optional columns dropped, then down to the narrowest; the
  * last column takes what is left. A table that still does not fit overflows. */
-static void fit(col *c, int n, int width)
+static int fit(col *c, int n, int width)
 {
 	for (int i = 0; i < n; i++)
 		c[i].on = 1;
 	if (width <= 0)
-		return;
+		return 1;
 	int ok = shrink(c, n, width, 0);
 	for (int d = 9; d > 0 && !ok; d--)
 		for (int i = 0; i < n && !ok; i++)
@@ -117,6 +123,7 @@ static void fit(col *c, int n, int width)
 			c[i].w += width - total; /* the last column takes the rest */
 			break;
 		}
+	return ok;
 }
 
 static int last_on(const col *c, int n)
@@ -152,6 +159,123 @@ static void cell(FILE *f, const col *c, int i, int n, int *first, const char *s)
 	put(f, s, i == last_on(c, n) ? -c[i].w : c[i].w);
 }
 
+/* Writes `s` escaped and word-wrapped to `width` columns (0 = on one line), then a
+ * newline: the first line continues after `lead_cols` columns already written, the next
+ * ones are indented by `indent`. */
+static void wrapped(FILE *f, const char *s, int lead_cols, int indent, int width)
+{
+	char line[4096], piece[12];
+	size_t len = 0, brk = 0;
+	int cols = lead_cols, brk_cols = 0, have_brk = 0, c;
+	if (width <= 0 || width <= indent + 8) {
+		put(f, s, 0);
+		fputc('\n', f);
+		return;
+	}
+	for (const char *p = s ? s : "-";;) {
+		size_t used = vigil_text_next(piece, &c, p), pl = strlen(piece);
+		if (used == 0)
+			break;
+		if (cols + c > width || len + pl >= sizeof(line)) {
+			/* the line ends at its last space (dropped), else here */
+			size_t cut = have_brk ? brk : len, from = have_brk ? brk + 1 : len;
+			fwrite(line, 1, cut, f);
+			fprintf(f, "\n%*s", indent, "");
+			memmove(line, line + from, len - from);
+			len -= from;
+			cols = indent + (have_brk ? cols - brk_cols - 1 : 0);
+			have_brk = 0;
+			if (len == 0 && pl == 1 && piece[0] == ' ') {
+				p += used;
+				continue;
+			}
+		}
+		if (pl == 1 && piece[0] == ' ') {
+			brk = len;
+			brk_cols = cols;
+			have_brk = 1;
+		}
+		memcpy(line + len, piece, pl);
+		len += pl;
+		cols += c;
+		p += used;
+	}
+	fwrite(line, 1, len, f);
+	fputc('\n', f);
+}
+
+/* A table being written: its columns fitted to the terminal, or, when even the narrowest
+ * columns do not fit, each row stacked on lines of its own (first cell, then the second
+ * indented, then "HEADER: value" per other cell), every line within the width. */
+typedef struct tbl {
+	FILE *f;
+	const vigil_report *r;
+	col *c;
+	int n, width, stacked, sevcol; /* sevcol: the severity column (coloured), or -1 */
+} tbl;
+
+static void tbl_begin(tbl *t, FILE *f, const vigil_report *r, col *c, int n, int sevcol)
+{
+	t->f = f;
+	t->r = r;
+	t->c = c;
+	t->n = n;
+	t->width = r->wopts.width;
+	t->sevcol = sevcol;
+	t->stacked = !fit(c, n, t->width);
+	if (t->stacked) {
+		fputc('\n', f);
+		return;
+	}
+	head(f, c, n);
+}
+
+/* One row: v[i] is column i's text (NULL shows "-", "" nothing). */
+static void tbl_row(tbl *t, const char *const *v)
+{
+	FILE *f = t->f;
+	int first = 1;
+	if (!t->stacked) {
+		for (int i = 0; i < t->n; i++) {
+			if (i == t->sevcol && t->c[i].on) {
+				if (!first)
+					fputc(' ', f);
+				first = 0;
+				sev(f, t->r, v[i],
+				    i == last_on(t->c, t->n) ? -t->c[i].w : t->c[i].w);
+				continue;
+			}
+			cell(f, t->c, i, t->n, &first, v[i]);
+		}
+		fputc('\n', f);
+		return;
+	}
+	if (v[0] && v[0][0]) {
+		if (t->sevcol == 0)
+			sev(f, t->r, v[0], -t->width);
+		else
+			put(f, v[0], -t->width);
+		fputc('\n', f);
+	}
+	for (int i = 1; i < t->n; i++) {
+		if (v[i] && !v[i][0])
+			continue;
+		int lead = i == 1 ? 2 : 4;
+		fprintf(f, "%*s", lead, "");
+		if (i > 1) {
+			put(f, t->c[i].head, 0);
+			fputs(": ", f);
+			lead += (int)strlen(t->c[i].head) + 2;
+		}
+		if (i == t->sevcol) {
+			sev(f, t->r, v[i], -(t->width - lead > 1 ? t->width - lead : 1));
+			fputc('\n', f);
+		} else {
+			wrapped(f, v[i], lead, i == 1 ? 4 : 6, t->width);
+		}
+	}
+}
+
 enum { V_PKG, V_ID, V_SEV, V_STATUS, V_INST, V_FIXED, V_LOC, V_TITLE, V_N };
 
 static void vulns_table(FILE *f, const vigil_report *r)
@@ -163,33 +287,29 @@ static void vulns_table(FILE *f, const vigil_report *r)
 		{"INSTALLED", 24, 18, 10, 0, 1}, {"FIXED", 24, 18, 10, 0, 1},
 		{"LOCATION", 40, 20, 12, 0, 1},	 {"TITLE", 70, 20, 20, 1, 1},
 	};
-	fit(c, V_N, r->wopts.width);
-	head(f, c, V_N);
+	tbl t;
+	tbl_begin(&t, f, r, c, V_N, V_SEV);
 	for (size_t i = 0; i < r->entries.len; i++) {
 		const vigil_finding *e = &VIGIL_VEC_AT(&r->entries, vigil_finding, i);
 		const vigil_vuln *v = e->detail;
 		char title[1024];
-		int first = 1;
 		if (!visible(e, VIGIL_K_VULN))
 			continue;
 		int same = v->pkg == last; /* grouped by package */
-		cell(f, c, V_PKG, V_N, &first, same ? "" : v->pkg->name);
-		cell(f, c, V_ID, V_N, &first, v->id);
-		if (c[V_SEV].on) {
-			fputc(' ', f);
-			sev(f, r, v->severity, c[V_SEV].w);
-		}
-		cell(f, c, V_STATUS, V_N, &first, v->status);
-		cell(f, c, V_INST, V_N, &first, same ? "" : v->pkg->version);
-		cell(f, c, V_FIXED, V_N, &first, v->fixed);
-		cell(f, c, V_LOC, V_N, &first, same ? "" : v->pkg->location);
 		/* where the rating came from (docs/severity.md) */
 		snprintf(title, sizeof(title), "%s%s%s%s%s", v->kev ? "[known exploited] " : "",
 			 v->title ? v->title : "", v->severity_source ? " [severity: " : "",
 			 v->severity_source ? v->severity_source : "",
 			 v->severity_source ? "]" : "");
-		cell(f, c, V_TITLE, V_N, &first, title[0] ? title : NULL);
-		fputc('\n', f);
+		const char *row[V_N] = {same ? "" : v->pkg->name,
+					v->id,
+					v->severity,
+					v->status,
+					same ? "" : v->pkg->version,
+					v->fixed,
+					same ? "" : v->pkg->location,
+					title[0] ? title : NULL};
+		tbl_row(&t, row);
 		last = v->pkg;
 	}
 }
@@ -202,13 +322,12 @@ static void suppressed_table(FILE *f, const vigil_report *r)
 		      {"ID", 24, 18, 14, 0, 1},
 		      {"PACKAGE / PATH", 40, 24, 14, 0, 1},
 		      {"REASON", 60, 30, 20, 0, 1}};
-	fit(c, S_N, r->wopts.width);
+	tbl t;
 	fputs("\nSuppressed findings", f);
-	head(f, c, S_N);
+	tbl_begin(&t, f, r, c, S_N, -1);
 	for (size_t i = 0; i < r->entries.len; i++) {
 		const vigil_finding *e = &VIGIL_VEC_AT(&r->entries, vigil_finding, i);
 		char where[4200];
-		int first = 1;
 		if (!e->shown || !e->suppressed)
 			continue;
 		if (e->pkg)
@@ -216,11 +335,8 @@ static void suppressed_table(FILE *f, const vigil_report *r)
 				 e->pkg->version ? e->pkg->version : "");
 		else
 			snprintf(where, sizeof(where), "%s", e->path ? e->path : "image");
-		cell(f, c, S_KIND, S_N, &first, VIGIL_KIND_NAMES[e->kind]);
-		cell(f, c, S_ID, S_N, &first, e->id);
-		cell(f, c, S_WHERE, S_N, &first, where);
-		cell(f, c, S_REASON, S_N, &first, e->suppressed);
-		fputc('\n', f);
+		const char *row[S_N] = {VIGIL_KIND_NAMES[e->kind], e->id, where, e->suppressed};
+		tbl_row(&t, row);
 	}
 }
 
@@ -252,21 +368,23 @@ static int license_table(FILE *f, const vigil_report *r)
 	for (size_t i = 0; i < n; i++)
 		kinds += v[i]->license && (i == 0 || !v[i - 1]->license ||
 					   strcmp(v[i]->license, v[i - 1]->license) != 0);
-	fprintf(f, "\nLicences: %zu packages, %zu distinct licences, %zu without one\n", n, kinds,
-		none);
-	fit(c, L_N, r->wopts.width);
+	char line[160];
+	snprintf(line, sizeof(line),
+		 "Licences: %zu packages, %zu distinct licences, %zu without one", n, kinds, none);
+	fputc('\n', f);
+	wrapped(f, line, 0, 2, r->wopts.width);
+	tbl t;
 	if (n)
-		head(f, c, L_N);
+		tbl_begin(&t, f, r, c, L_N, -1);
 	for (size_t i = 0; i < n; i++) {
 		const vigil_pkg *p = v[i];
-		int first = 1, same = i && p->license && v[i - 1]->license &&
-				      strcmp(p->license, v[i - 1]->license) == 0;
-		cell(f, c, L_LIC, L_N, &first, same ? "" : p->license ? p->license : "(unknown)");
-		cell(f, c, L_PKG, L_N, &first, p->name);
-		cell(f, c, L_VER, L_N, &first, p->version);
-		cell(f, c, L_TYPE, L_N, &first, p->type);
-		cell(f, c, L_LOC, L_N, &first, p->location);
-		fputc('\n', f);
+		int same = i && p->license && v[i - 1]->license &&
+			   strcmp(p->license, v[i - 1]->license) == 0;
+		const char *row[L_N] = {same	     ? ""
+					: p->license ? p->license
+						     : "(unknown)",
+					p->name, p->version, p->type, p->location};
+		tbl_row(&t, row);
 	}
 	free(v);
 	return 0;
@@ -274,12 +392,16 @@ static int license_table(FILE *f, const vigil_report *r)
 
 static void secrets_table(FILE *f, const vigil_report *r)
 {
-	fprintf(f, "\n%-9s %-28s %-40s %-6s %-22s %s\n", "SEVERITY", "RULE", "WHERE", "LAYER",
-		"SECRET", "NOTE");
+	enum { X_SEV, X_RULE, X_WHERE, X_LAYER, X_SECRET, X_NOTE, X_N };
+	col c[X_N] = {{"SEVERITY", 9, 9, 9, 0, 1},  {"RULE", 28, 20, 12, 0, 1},
+		      {"WHERE", 40, 24, 12, 0, 1},  {"LAYER", 6, 6, 6, 2, 1},
+		      {"SECRET", 22, 16, 10, 1, 1}, {"NOTE", 4096, 20, 8, 3, 1}};
+	tbl t;
+	tbl_begin(&t, f, r, c, X_N, X_SEV);
 	for (size_t i = 0; i < r->entries.len; i++) {
 		const vigil_finding *e = &VIGIL_VEC_AT(&r->entries, vigil_finding, i);
 		const vigil_secret_finding *s = e->detail;
-		char where[4200], layer[16];
+		char where[4200], layer[16], note[96] = "";
 		if (!visible(e, VIGIL_K_SECRET))
 			continue;
 		if (s->line > 0)
@@ -287,78 +409,69 @@ static void secrets_table(FILE *f, const vigil_report *r)
 		else
 			snprintf(where, sizeof(where), "%s", s->path);
 		snprintf(layer, sizeof(layer), "%d", s->layer);
-		sev(f, r, s->severity, 9);
-		fputc(' ', f);
-		put(f, s->rule_id, 28);
-		fputc(' ', f);
-		put(f, where, 40);
-		fputc(' ', f);
-		put(f, s->layer >= 0 ? layer : "config", 6);
-		fputc(' ', f);
-		put(f, s->redacted, 22);
-		fputc(' ', f);
 		if (s->status != VIGIL_FS_PRESENT)
-			fprintf(f, "removed in layer %d but still in the image", s->removed_by);
-		fputc('\n', f);
+			snprintf(note, sizeof(note), "removed in layer %d but still in the image",
+				 s->removed_by);
+		const char *row[X_N] = {s->severity, s->rule_id,
+					where,	     s->layer >= 0 ? layer : "config",
+					s->redacted, note};
+		tbl_row(&t, row);
 	}
 }
 
 static void malware_table(FILE *f, const vigil_report *r)
 {
-	fprintf(f, "\n%-9s %-8s %-30s %-14s %-6s %s\n", "SEVERITY", "ENGINE", "RULE", "CATEGORY",
-		"LAYER", "PATH");
+	enum { M_SEV, M_ENGINE, M_RULE, M_CAT, M_LAYER, M_PATH, M_N };
+	col c[M_N] = {{"SEVERITY", 9, 9, 9, 0, 1}, {"ENGINE", 8, 8, 6, 2, 1},
+		      {"RULE", 30, 20, 12, 0, 1},  {"CATEGORY", 14, 12, 8, 1, 1},
+		      {"LAYER", 6, 6, 5, 3, 1},	   {"PATH", 4096, 24, 12, 0, 1}};
+	tbl t;
+	tbl_begin(&t, f, r, c, M_N, M_SEV);
 	for (size_t i = 0; i < r->entries.len; i++) {
 		const vigil_finding *e = &VIGIL_VEC_AT(&r->entries, vigil_finding, i);
 		const vigil_malware_finding *m = e->detail;
-		char layer[16];
+		char layer[16], path[4300];
 		if (!visible(e, VIGIL_K_MALWARE))
 			continue;
 		snprintf(layer, sizeof(layer), "%d", m->layer);
-		sev(f, r, m->severity, 9);
-		fputc(' ', f);
-		put(f, m->engine, 8);
-		fputc(' ', f);
-		put(f, m->rule, 30);
-		fputc(' ', f);
-		put(f, m->category, 14);
-		fputc(' ', f);
-		put(f, layer, 6);
-		fputc(' ', f);
-		put(f, m->path, 0);
 		if (m->status != VIGIL_FS_PRESENT)
-			fprintf(f, " (removed in layer %d but still in the image)", m->removed_by);
-		fputc('\n', f);
+			snprintf(path, sizeof(path),
+				 "%s (removed in layer %d but still in the image)",
+				 m->path ? m->path : "-", m->removed_by);
+		else
+			snprintf(path, sizeof(path), "%s", m->path ? m->path : "-");
+		const char *row[M_N] = {m->severity, m->engine, m->rule, m->category, layer, path};
+		tbl_row(&t, row);
 	}
 }
 
 static void config_table(FILE *f, const vigil_report *r, int kind)
 {
+	enum { C_SEV, C_CHECK, C_CIS, C_WHERE, C_MSG, C_N };
 	int w = kind == VIGIL_K_TRUST ? 13 : 12;
-	fprintf(f, "\n%-9s %-*s %-6s %-40s %s\n", "SEVERITY", w, "CHECK", "CIS", "WHERE",
-		"MESSAGE");
+	col c[C_N] = {{"SEVERITY", 9, 9, 9, 0, 1},
+		      {"CHECK", w, w, w, 0, 1},
+		      {"CIS", 6, 6, 5, 2, 1},
+		      {"WHERE", 40, 24, 12, 0, 1},
+		      {"MESSAGE", 4096, 24, 16, 1, 1}};
+	tbl t;
+	tbl_begin(&t, f, r, c, C_N, C_SEV);
 	for (size_t i = 0; i < r->entries.len; i++) {
 		const vigil_finding *e = &VIGIL_VEC_AT(&r->entries, vigil_finding, i);
-		const vigil_config_finding *c = e->detail;
+		const vigil_config_finding *cf = e->detail;
 		char where[4200];
 		if (!visible(e, kind))
 			continue;
-		if (c->file && c->line > 0)
-			snprintf(where, sizeof(where), "%s:%d", c->file, c->line);
+		if (cf->file && cf->line > 0)
+			snprintf(where, sizeof(where), "%s:%d", cf->file, cf->line);
 		else
 			snprintf(where, sizeof(where), "%s",
-				 c->file     ? c->file
-				 : c->object ? c->object
-					     : "image");
-		sev(f, r, c->severity, 9);
-		fputc(' ', f);
-		put(f, c->check->id, w);
-		fputc(' ', f);
-		put(f, c->check->cis, 6);
-		fputc(' ', f);
-		put(f, where, 40);
-		fputc(' ', f);
-		put(f, c->message, 0);
-		fputc('\n', f);
+				 cf->file     ? cf->file
+				 : cf->object ? cf->object
+					      : "image");
+		const char *row[C_N] = {cf->severity, cf->check->id, cf->check->cis, where,
+					cf->message};
+		tbl_row(&t, row);
 	}
 }
 
@@ -366,18 +479,15 @@ int vigil_report__table(FILE *f, vigil_report *r)
 {
 	const vigil_distro *d = r->inv ? vigil_inventory_distro(r->inv) : NULL;
 	size_t suppressed = 0;
+	char target[4400];
+	snprintf(target, sizeof(target), "%s%s%s%s", r->target ? r->target : "-",
+		 d && d->pretty_name ? " (" : "", d && d->pretty_name ? d->pretty_name : "",
+		 d && d->pretty_name ? (d->eol ? ", past its end of support)" : ")") : "");
 	fputs("Target: ", f);
-	put(f, r->target, 0);
-	if (d && d->pretty_name) {
-		fputs(" (", f);
-		put(f, d->pretty_name, 0);
-		fputs(d->eol ? ", past its end of support)" : ")", f);
-	}
-	fputc('\n', f);
+	wrapped(f, target, 8, 2, r->wopts.width);
 	for (size_t i = 0; i < r->warnings.len; i++) { /* stale database, uncovered OS... */
 		fputs("Warning: ", f);
-		put(f, VIGIL_VEC_AT(&r->warnings, const char *, i), 0);
-		fputc('\n', f);
+		wrapped(f, VIGIL_VEC_AT(&r->warnings, const char *, i), 9, 2, r->wopts.width);
 	}
 	static const char *const TITLES[VIGIL_K_COUNT] = {"Vulnerabilities", "Secrets", "Malware",
 							  "Misconfigurations", "Trust"};
@@ -407,10 +517,14 @@ int vigil_report__table(FILE *f, vigil_report *r)
 	}
 	if (suppressed && r->wopts.show_suppressed)
 		suppressed_table(f, r);
-	else if (suppressed)
-		fprintf(f,
-			"\n%zu finding%s suppressed by the policy or VEX (see --show-suppressed)\n",
-			suppressed, suppressed == 1 ? "" : "s");
+	else if (suppressed) {
+		char line[160];
+		snprintf(line, sizeof(line),
+			 "%zu finding%s suppressed by the policy or VEX (see --show-suppressed)",
+			 suppressed, suppressed == 1 ? "" : "s");
+		fputc('\n', f);
+		wrapped(f, line, 0, 2, r->wopts.width);
+	}
 	if (r->wopts.licenses) {
 		int error = license_table(f, r);
 		if (error < 0)

@@ -1,7 +1,8 @@
 /*
- * semver.c - SemVer 2.0 precedence (npm, crates.io, NuGet with an optional fourth
- * number), Go module versions (a 'v', shorthand "v1"/"v1.2", pseudo-versions are
- * ordinary pre-releases, "+incompatible" is build metadata), and node-semver ranges:
+ * semver.c - SemVer 2.0 precedence (npm, crates.io), NuGet's variant of it (four
+ * numbers, case-insensitive pre-releases), Go module versions (a 'v', shorthand
+ * "v1"/"v1.2", pseudo-versions are ordinary pre-releases, "+incompatible" is build metadata), and
+ * node-semver ranges:
  * "||", hyphen ranges, x-ranges, "~", "^", comparators, and its pre-release rule
  * (a pre-release only matches a comparator set naming a pre-release of the same
  * major.minor.patch).
@@ -181,6 +182,112 @@ int vigil_version__semver_cmp(int *out, const char *a, const char *b)
 		return VIGIL_EFORMAT;
 	}
 	*out = sv_cmp(&x, &y);
+	return 0;
+}
+
+/* A NuGet version (NuGet.Versioning's rules): 1 to 4 numbers, leading zeros allowed
+ * ("1.01" is 1.1), missing numbers 0 ("1.0" = "1.0.0.0"), then -pre-release identifiers
+ * and +metadata (ignored). */
+typedef struct nv {
+	uint64_t n[4];
+	const char *pre;
+	size_t pre_n;
+} nv;
+
+static int nv_parse(nv *v, const char *s, const char *e)
+{
+	int parts = 0;
+	memset(v, 0, sizeof(*v));
+	while (s < e && vigil_version__space((unsigned char)*s))
+		s++;
+	while (e > s && vigil_version__space((unsigned char)e[-1]))
+		e--;
+	for (;;) {
+		const char *d = s;
+		uint64_t x = 0;
+		while (s < e && vigil_version__digit((unsigned char)*s)) {
+			if (x > (UINT64_MAX - 9) / 10)
+				return -1;
+			x = x * 10 + (uint64_t)(*s++ - '0');
+		}
+		if (s == d || parts == 4)
+			return -1;
+		v->n[parts++] = x;
+		if (s < e && *s == '.') {
+			s++;
+			continue;
+		}
+		break;
+	}
+	if (s < e && *s == '-') {
+		v->pre = ++s;
+		if (sv_idents(&s, e, 0) < 0)
+			return -1;
+		v->pre_n = (size_t)(s - v->pre);
+	}
+	if (s < e && *s == '+') {
+		s++;
+		if (sv_idents(&s, e, 0) < 0)
+			return -1;
+	}
+	return s == e ? 0 : -1;
+}
+
+/* NuGet's pre-release order: SemVer 2.0's (numbers numerically and below words, more
+ * identifiers above fewer), words compared case-insensitively. */
+static int nv_pre_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	const char *ae, *be;
+	if (!a || !b)
+		return a ? -1 : b ? 1 : 0;
+	ae = a + an;
+	be = b + bn;
+	for (;;) {
+		const char *x = a, *y = b;
+		int xd = 1, yd = 1, c = 0;
+		if (a >= ae || b >= be)
+			return a < ae ? 1 : b < be ? -1 : 0;
+		while (a < ae && *a != '.')
+			xd &= vigil_version__digit((unsigned char)*a++);
+		while (b < be && *b != '.')
+			yd &= vigil_version__digit((unsigned char)*b++);
+		if (xd && yd) {
+			c = vigil_version__numcmp(x, (size_t)(a - x), y, (size_t)(b - y));
+		} else if (xd || yd) {
+			c = yd - xd; /* a number is below a word */
+		} else {
+			size_t l1 = (size_t)(a - x), l2 = (size_t)(b - y);
+			for (size_t i = 0; i < l1 && i < l2 && c == 0; i++) {
+				int p = (unsigned char)x[i], q = (unsigned char)y[i];
+				p += (p >= 'A' && p <= 'Z') ? 'a' - 'A' : 0;
+				q += (q >= 'A' && q <= 'Z') ? 'a' - 'A' : 0;
+				c = p - q;
+			}
+			if (c == 0)
+				c = l1 < l2 ? -1 : l1 > l2;
+		}
+		if (c)
+			return c < 0 ? -1 : 1;
+		if (a < ae)
+			a++;
+		if (b < be)
+			b++;
+	}
+}
+
+int vigil_version__nuget_cmp(int *out, const char *a, const char *b)
+{
+	nv x, y;
+	if (nv_parse(&x, a, a + strlen(a)) < 0 || nv_parse(&y, b, b + strlen(b)) < 0) {
+		vigil_version__generic_cmp(out, a, b);
+		return VIGIL_EFORMAT;
+	}
+	for (int k = 0; k < 4; k++)
+		if (x.n[k] != y.n[k]) {
+			*out = x.n[k] < y.n[k] ? -1 : 1;
+			return 0;
+		}
+	*out = nv_pre_cmp(x.pre, x.pre_n, y.pre, y.pre_n);
 	return 0;
 }
 

@@ -18,6 +18,7 @@ int vigil_version__apk_cmp(int *out, const char *a, const char *b);
 int vigil_version__rpm_cmp(int *out, const char *a, const char *b);
 int vigil_version__semver_cmp(int *out, const char *a, const char *b);
 int vigil_version__go_cmp(int *out, const char *a, const char *b);
+int vigil_version__nuget_cmp(int *out, const char *a, const char *b);
 int vigil_version__pep440_cmp(int *out, const char *a, const char *b);
 int vigil_version__maven_cmp(int *out, const char *a, const char *b);
 int vigil_version__gem_cmp(int *out, const char *a, const char *b);

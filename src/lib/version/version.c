@@ -100,7 +100,7 @@ static const struct {
 	{"npm", VIGIL_VS_SEMVER},
 	{"cargo", VIGIL_VS_SEMVER},
 	{"crates.io", VIGIL_VS_SEMVER},
-	{"nuget", VIGIL_VS_SEMVER},
+	{"nuget", VIGIL_VS_NUGET},
 	{"hex", VIGIL_VS_SEMVER},
 	{"pub", VIGIL_VS_SEMVER},
 	{"swifturl", VIGIL_VS_SEMVER},
@@ -154,6 +154,8 @@ static cmp_fn scheme_cmp(vigil_vscheme scheme)
 		return vigil_version__composer_cmp;
 	case VIGIL_VS_GO:
 		return vigil_version__go_cmp;
+	case VIGIL_VS_NUGET:
+		return vigil_version__nuget_cmp;
 	case VIGIL_VS_GENERIC:
 		break;
 	}

@@ -21,13 +21,15 @@
 #include "vulndb.h"
 
 static const vigil_feed *const FEEDS[] = {
-	&vigil_feed_almalinux,	&vigil_feed_alpine_secdb, &vigil_feed_alas,
-	&vigil_feed_azurelinux, &vigil_feed_kev,	  &vigil_feed_debian_changelog,
-	&vigil_feed_debsupport, &vigil_feed_debtracker,	  &vigil_feed_epss,
-	&vigil_feed_golang,	&vigil_feed_nodejs,	  &vigil_feed_nvd,
-	&vigil_feed_osv,	&vigil_feed_phpadv,	  &vigil_feed_pypa,
-	&vigil_feed_rubyadv,	&vigil_feed_rustsec,	  &vigil_feed_ubuntu,
-	&vigil_feed_ubuntu_osv, &vigil_feed_wolfi,
+	&vigil_feed_almalinux,	 &vigil_feed_alpine_secdb, &vigil_feed_alas,
+	&vigil_feed_azurelinux,	 &vigil_feed_kev,	   &vigil_feed_debian_changelog,
+	&vigil_feed_debsupport,	 &vigil_feed_debtracker,   &vigil_feed_epss,
+	&vigil_feed_golang,	 &vigil_feed_nodejs,	   &vigil_feed_nvd,
+	&vigil_feed_osv,	 &vigil_feed_phpadv,	   &vigil_feed_pypa,
+	&vigil_feed_rubyadv,	 &vigil_feed_rustsec,	   &vigil_feed_ubuntu,
+	&vigil_feed_ubuntu_osv,	 &vigil_feed_wolfi,	   &vigil_feed_oracle_oval,
+	&vigil_feed_osv_distros, &vigil_feed_redhat_oval,  &vigil_feed_rocky_osv,
+	&vigil_feed_suse_oval,
 };
 
 static const char SCHEMA[] =
@@ -697,7 +699,7 @@ int vigil_db_update(vigil_ctx *ctx, const char *db_path, const vigil_db_update_o
 		return vigil_error_set(ctx, VIGIL_ENOTFOUND, "db update: %s is not a directory",
 				       opts->from);
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(FEEDS); i++)
-		selected[i] = opts->only == NULL;
+		selected[i] = opts->only == NULL && !FEEDS[i]->opt_in;
 	for (const char *p = opts->only; p && *p;) {
 		size_t n = strcspn(p, ",");
 		const vigil_feed *f = find_feed(p, n);

@@ -45,7 +45,30 @@ typedef struct {
 #define NVD_BASE "https://nvd.nist.gov/feeds/json/cve/2.0/"
 #define NVD_YEAR(y) "nvdcve-2.0-" y ".json.gz=" NVD_BASE "nvdcve-2.0-" y ".json.gz"
 
+#define SUSE_OVAL(f) f ".gz=https://ftp.suse.com/pub/projects/security/oval/" f ".gz"
+#define RHEL_OVAL(v)                                                                               \
+	"RHEL" v "/rhel-" v ".oval.xml.bz2=https://access.redhat.com/security/data/oval/v2/RHEL" v \
+	"/rhel-" v ".oval.xml.bz2"
+
 static const upstream UPSTREAMS[] = {
+	{"redhat-oval", 0, {RHEL_OVAL("7"), RHEL_OVAL("8"), RHEL_OVAL("9")}},
+	{"oracle-oval",
+	 0,
+	 {"com.oracle.elsa-all.xml.bz2=https://linux.oracle.com/security/oval/"
+	  "com.oracle.elsa-all.xml.bz2"}},
+	{"suse-oval",
+	 0,
+	 {SUSE_OVAL("suse.linux.enterprise.server.12.xml"),
+	  SUSE_OVAL("suse.linux.enterprise.server.15.xml"), SUSE_OVAL("opensuse.leap.15.5.xml"),
+	  SUSE_OVAL("opensuse.leap.15.6.xml")}},
+	{"rocky-osv",
+	 0,
+	 {"Rocky Linux/all.zip=https://osv-vulnerabilities.storage.googleapis.com/Rocky%20Linux/"
+	  "all.zip"}},
+	{"osv-distros",
+	 0,
+	 {OSV_ZIP("Debian"), OSV_ZIP("Ubuntu"), OSV_ZIP("Alpine"), OSV_ZIP("AlmaLinux"),
+	  OSV_ZIP("SUSE"), OSV_ZIP("openSUSE"), OSV_ZIP("Wolfi")}},
 	{"epss",
 	 0,
 	 {"epss_scores-current.csv.gz=https://epss.cyentia.com/epss_scores-current.csv.gz"}},
@@ -381,6 +404,21 @@ static const char * override(const char *urls, const char *feed, char *out, size
 	return NULL;
 }
 
+/* The URL to fetch for a built-in upstream URL: the first "PREFIX=NEW" rule of `rules`
+ * whose PREFIX starts it replaces that prefix (into out); else the URL itself. */
+static const char *rewrite(const char *rules, const char *url, char *out, size_t n)
+{
+	for (const char *p = rules; p && *p;) {
+		size_t len = strcspn(p, ","), k = strcspn(p, "=");
+		if (k < len && k > 0 && strncmp(url, p, k) == 0) {
+			snprintf(out, n, "%.*s%s", (int)(len - k - 1), p + k + 1, url + k);
+			return out;
+		}
+		p += len + (p[len] == ',');
+	}
+	return url;
+}
+
 static int mkdirs(const char *dir)
 {
 	char p[4096];
@@ -406,7 +444,10 @@ static int fetch_feed(vigil_ctx *ctx, const char *cache, const vigil_feed *f,
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(UPSTREAMS); i++)
 		if (strcmp(UPSTREAMS[i].feed, f->name) == 0)
 			up = &UPSTREAMS[i];
+	char mirrored[4200];
 	const char *url = override(opts->urls, f->name, own, sizeof(own));
+	if (!url && up && up->tarball)
+		url = rewrite(opts->rewrite, up->urls[0], mirrored, sizeof(mirrored));
 	snprintf(archive_path, sizeof(archive_path), "%s/%s.tar.gz", cache, f->name);
 	if (!up && !url) {
 		vigil_warn(ctx, "feed %s: no upstream download (%s); skipped", f->name,
@@ -431,8 +472,9 @@ static int fetch_feed(vigil_ctx *ctx, const char *cache, const vigil_feed *f,
 		const char *spec = up->urls[i], *eq = strchr(spec, '=');
 		snprintf(members[i], sizeof(members[i]), "%.*s", (int)(eq - spec), spec);
 		snprintf(files[i], sizeof(files[i]), "%s/%s.%zu", cache, f->name, i);
-		if ((error = download(ctx, f->name, url ? url : eq + 1, files[i], opts, &fresh)) <
-		    0)
+		const char *src =
+			url ? url : rewrite(opts->rewrite, eq + 1, mirrored, sizeof(mirrored));
+		if ((error = download(ctx, f->name, src, files[i], opts, &fresh)) < 0)
 			return error;
 		any_fresh |= fresh;
 		mp[i] = members[i];

@@ -14,6 +14,65 @@
 
 #include "lang.h"
 
+/* "15 SP5" -> "15.5", "15" -> "15" (a release in SUSE's product names); 0 when the text
+ * after the product name is not a release. */
+static int sp_release(char *out, size_t n, const char *s)
+{
+	char *end;
+	long major = strtol(s, &end, 10), sp = 0;
+	if (end == s || major < 0 || major > 9999)
+		return 0;
+	if (strncmp(end, " SP", 3) == 0) {
+		const char *p = end + 3;
+		sp = strtol(p, &end, 10);
+		if (end == p || sp < 0 || sp > 99)
+			return 0;
+	}
+	if (*end && *end != '-' && *end != ' ')
+		return 0;
+	if (sp > 0)
+		snprintf(out, n, "%ld.%ld", major, sp);
+	else
+		snprintf(out, n, "%ld", major);
+	return 1;
+}
+
+/* osv.dev's distribution ecosystems as the matcher's distribution keys: "Alpine:v3.20" ->
+ * alpine:3.20, "Rocky Linux:9" -> rocky:9, "SUSE:Linux Enterprise Server 15 SP5" and
+ * "SUSE:Linux Enterprise Module for Basesystem 15 SP5" -> sles:15.5, "openSUSE:Leap
+ * 15.5" -> opensuse-leap:15.5, "openSUSE:Tumbleweed" -> opensuse-tumbleweed. 0 for
+ * the others (lower-cased as they are: "Debian:12" -> debian:12, "AlmaLinux:9"). */
+static int distro_key(char *out, size_t n, const char *eco)
+{
+	char rel[32];
+	if (strncmp(eco, "Alpine:v", 8) == 0) {
+		snprintf(out, n, "alpine:%s", eco + 8);
+		return 1;
+	}
+	if (strncmp(eco, "Rocky Linux:", 12) == 0) {
+		snprintf(out, n, "rocky:%.*s", (int)strcspn(eco + 12, ".:"), eco + 12);
+		return 1;
+	}
+	if (strncmp(eco, "openSUSE:Leap ", 14) == 0 && strncmp(eco + 14, "Micro", 5) != 0) {
+		snprintf(out, n, "opensuse-leap:%s", eco + 14);
+		return 1;
+	}
+	if (strcmp(eco, "openSUSE:Tumbleweed") == 0) {
+		snprintf(out, n, "opensuse-tumbleweed");
+		return 1;
+	}
+	if (strncmp(eco, "SUSE:Linux Enterprise ", 22) == 0) {
+		const char *p = eco + 22;
+		while (*p && !isdigit((unsigned char)*p))
+			p++;
+		if (sp_release(rel, sizeof(rel), p)) {
+			snprintf(out, n, "sles:%s", rel);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* The ecosystem key: lower case ("Go" -> "go"); Ubuntu's "Ubuntu:22.04:LTS" ->
  * "ubuntu:22.04" and "Ubuntu:Pro:16.04:LTS" -> "ubuntu:16.04-esm". */
 static void eco_key(char *out, size_t n, const char *eco)
@@ -30,6 +89,8 @@ static void eco_key(char *out, size_t n, const char *eco)
 			return;
 		}
 	}
+	if (distro_key(out, n, eco))
+		return;
 	snprintf(out, n, "%s", eco);
 	for (; out[i]; i++)
 		out[i] = (char)tolower((unsigned char)out[i]);

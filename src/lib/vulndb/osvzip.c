@@ -97,6 +97,32 @@ const vigil_feed vigil_feed_osv = {
 	1u << 30,
 };
 
+/* Rocky Linux's advisories (RLSA) as osv.dev exports them: "Rocky Linux/all.zip",
+ * ecosystems "Rocky Linux:8" -> rocky:8, binary package names and rpm EVRs. */
+static int want_rocky(const char *member)
+{
+	return strcmp(member, "Rocky Linux/all.zip") == 0;
+}
+
+const vigil_feed vigil_feed_rocky_osv = {
+	"rocky-osv", "https://osv-vulnerabilities.storage.googleapis.com/Rocky%20Linux/all.zip",
+	want_rocky,  parse_osv_zip,
+	1u << 30,
+};
+
+/* The distributions osv.dev carries (Debian, Ubuntu, Alpine, AlmaLinux, SUSE, openSUSE,
+ * Wolfi...), each <Ecosystem>/all.zip; not in the default set (their exports are large
+ * and the distributions' own feeds cover them): `db update --only osv-distros`. */
+const vigil_feed vigil_feed_osv_distros = {
+	"osv-distros",
+	"https://osv-vulnerabilities.storage.googleapis.com/<Distribution>/all.zip",
+	want_osv,
+	parse_osv_zip,
+	1u << 30,
+	NULL,
+	1,
+};
+
 /* ---- NVD CVE API 2.0 ---- */
 
 static int want_nvd(const char *member)

@@ -30,6 +30,8 @@ typedef struct vigil_feed {
 	 * stopped early (failed = 1: only release what the feed's state holds). For feeds
 	 * that merge statements across members; their state lives in *vigil_vdb__state(b). */
 	int (*finish)(vigil_vdb_build *b, int failed);
+	/* 1: not part of an update without --only (large exports other feeds cover) */
+	int opt_in;
 } vigil_feed;
 
 /* Statuses of an affected row (SEMANTICS.md). */
@@ -84,6 +86,8 @@ extern const vigil_feed vigil_feed_pypa, vigil_feed_rustsec, vigil_feed_rubyadv,
 extern const vigil_feed vigil_feed_debtracker, vigil_feed_debsupport, vigil_feed_ubuntu,
 	vigil_feed_wolfi, vigil_feed_azurelinux;
 extern const vigil_feed vigil_feed_osv, vigil_feed_nvd, vigil_feed_epss, vigil_feed_alas;
+extern const vigil_feed vigil_feed_redhat_oval, vigil_feed_oracle_oval, vigil_feed_suse_oval,
+	vigil_feed_rocky_osv, vigil_feed_osv_distros;
 
 /* For tests and fuzzers: runs one feed parser on `data` as the member `member` into an
  * in-memory database; *records and *skipped get the counts (may be NULL). */

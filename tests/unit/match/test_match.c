@@ -44,7 +44,22 @@ TEST(match_query_os_packages)
 	vigil_pkg r = pkg("rpm", "openssl-libs", "1:1.1.1k-5.el8_5");
 	r.source_name = "openssl";
 	CHECK(vigil_match__query(&q, &r, &rh) == 1);
-	CHECK(strcmp(q.eco, "almalinux:8") == 0 && strcmp(q.name, "openssl-libs") == 0);
+	CHECK(strcmp(q.eco, "rhel:8") == 0 && strcmp(q.name, "openssl-libs") == 0);
+	/* the distributions with their own feeds; the RHEL family falls back to AlmaLinux's
+	 * errata and SLES 15 SP5 to sles:15 only when the database has no data of its own */
+	vigil_distro ol = {"ol", "8.7", NULL, NULL, "ol", 0};
+	vigil_distro rocky = {"rocky", "9.1", NULL, NULL, "rocky", 0};
+	vigil_distro centos = {"centos", "8", NULL, NULL, "centos", 0};
+	vigil_distro sles = {"sles", "15.5", NULL, NULL, "sles", 0};
+	vigil_distro leap = {"opensuse-leap", "15.5", NULL, NULL, "opensuse-leap", 0};
+	char key[64];
+	CHECK(vigil_match__query(&q, &r, &ol) == 1 && strcmp(q.eco, "ol:8") == 0);
+	CHECK(vigil_match__query(&q, &r, &rocky) == 1 && strcmp(q.eco, "rocky:9") == 0);
+	CHECK(vigil_match__query(&q, &r, &centos) == 1 && strcmp(q.eco, "almalinux:8") == 0);
+	CHECK(vigil_match__query(&q, &r, &sles) == 1 && strcmp(q.eco, "sles:15.5") == 0);
+	CHECK(vigil_match__query(&q, &r, &leap) == 1 && strcmp(q.eco, "opensuse-leap:15.5") == 0);
+	CHECK(vigil_match__distro_key(NULL, key, sizeof(key), &rh) == 1 &&
+	      strcmp(key, "rhel:8") == 0);
 	CHECK(vigil_match__query(&q, &r, &azl) == 1 && strcmp(q.eco, "azurelinux:3.0") == 0);
 	/* a package of a module stream is looked up under that stream */
 	vigil_pkg mod = pkg("rpm", "nodejs", "1:14.21.1-2.module_el8.7.0+3373+a4c18c43");

@@ -71,7 +71,7 @@ TEST(test_version__scheme_names)
 	CHECK(vigil_version_scheme("AlmaLinux:9") == VIGIL_VS_RPM);
 	CHECK(vigil_version_scheme("npm") == VIGIL_VS_SEMVER);
 	CHECK(vigil_version_scheme("crates.io") == VIGIL_VS_SEMVER);
-	CHECK(vigil_version_scheme("NuGet") == VIGIL_VS_SEMVER);
+	CHECK(vigil_version_scheme("NuGet") == VIGIL_VS_NUGET);
 	CHECK(vigil_version_scheme("PyPI") == VIGIL_VS_PEP440);
 	CHECK(vigil_version_scheme("Maven") == VIGIL_VS_MAVEN);
 	CHECK(vigil_version_scheme("RubyGems") == VIGIL_VS_GEM);
@@ -293,4 +293,49 @@ TEST(test_version__hostile_inputs_are_bounded)
 	CHECK(vigil_version_compare(NULL, VIGIL_VS_DPKG, "1", "2") == VIGIL_EINVAL);
 	CHECK(vigil_version_compare(&c, VIGIL_VS_DPKG, NULL, "2") == VIGIL_EINVAL);
 	CHECK(vigil_version_satisfies(&ok, VIGIL_VS_DPKG, "1", NULL) == VIGIL_EINVAL);
+}
+
+/* NuGet's documented rules (learn.microsoft.com "NuGet package versioning": normalised
+ * numbers, SemVer 2.0 pre-release order, case-insensitive labels, metadata ignored). */
+TEST(test_version__nuget_documented_order)
+{
+	static const struct {
+		const char *a, *b;
+		int want;
+	} C[] = {
+		{"1.0", "1.0.0", 0},	 /* missing numbers are 0 */
+		{"1.0.0.0", "1.0.0", 0}, /* a zero fourth number is dropped */
+		{"1.01.1", "1.1.1", 0},	 /* leading zeros removed */
+		{"1.0.0.1", "1.0.0", 1}, /* the fourth number counts */
+		{"4.3.0.1", "4.3.1", -1},
+		{"1.0.0-Beta", "1.0.0-beta", 0},       /* labels case-insensitive */
+		{"1.0.0-BETA.2", "1.0.0-beta.10", -1}, /* numbers numerically */
+		{"1.0.0-alpha", "1.0.0-beta", -1},
+		{"1.0.0-alpha", "1.0.0-alpha.1", -1},	   /* more identifiers above fewer */
+		{"1.0.0-alpha.1", "1.0.0-alpha.beta", -1}, /* numbers below words */
+		{"1.0.0-rc.1", "1.0.0", -1},		   /* a release above its pre-releases */
+		{"1.0.0-RC1", "1.0.0-rc1", 0},
+		{"1.0.0+build.5", "1.0.0", 0}, /* metadata ignored */
+		{"1.0.0-beta+abc", "1.0.0-BETA+def", 0},
+		{"2.0", "10.0", -1},
+		{"1.0.0.0-beta", "1.0.0-beta", 0},
+	};
+	for (size_t i = 0; i < sizeof(C) / sizeof(C[0]); i++) {
+		int out = 9;
+		CHECK(vigil_version_compare(&out, VIGIL_VS_NUGET, C[i].a, C[i].b) == 0);
+		CHECK(out == C[i].want);
+		CHECK(vigil_version_compare(&out, VIGIL_VS_NUGET, C[i].b, C[i].a) == 0);
+		CHECK(out == -C[i].want);
+	}
+	int out;
+	/* five numbers, a 'v', an empty label are not NuGet versions */
+	CHECK(vigil_version_compare(&out, VIGIL_VS_NUGET, "1.2.3.4.5", "1.0") == VIGIL_EFORMAT);
+	CHECK(vigil_version_compare(&out, VIGIL_VS_NUGET, "v1.0", "1.0") == VIGIL_EFORMAT);
+	CHECK(vigil_version_compare(&out, VIGIL_VS_NUGET, "1.0.0-", "1.0") == VIGIL_EFORMAT);
+	/* an OSV-style range of a NuGet advisory: introduced 4.0.0, fixed 4.3.0.1 */
+	CHECK(vigil_version_satisfies(&out, VIGIL_VS_NUGET, "4.3.0", ">= 4.0.0, < 4.3.0.1") == 0 &&
+	      out == 1);
+	CHECK(vigil_version_satisfies(&out, VIGIL_VS_NUGET, "4.3.0.1", ">= 4.0.0, < 4.3.0.1") ==
+		      0 &&
+	      out == 0);
 }
