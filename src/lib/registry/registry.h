@@ -42,6 +42,9 @@ typedef struct vigil_reg vigil_reg;
 int vigil_reg__new(vigil_reg **out, vigil_ctx *ctx, const vigil_ref *ref,
 		   const vigil_registry_opts *opts);
 void vigil_reg__free(vigil_reg *r);
+/* Stops every transfer of the client within one poll interval (250 ms): they end with
+ * "cancelled". Used before freeing a client whose streams other threads still open. */
+void vigil_reg__cancel(vigil_reg *r);
 /* "host/repo" for messages. */
 const char *vigil_reg__name(const vigil_reg *r);
 
