@@ -55,6 +55,7 @@ const char COMMON_HELP[] =
 	"  --ca-file FILE        trusted CA certificates for the registry (PEM); also read:\n"
 	"                        /etc/docker/certs.d/HOST[:PORT]/ca.crt\n"
 	"  --insecure-registry HOST[:PORT]  allow plain HTTP or an unverified certificate\n"
+	"  Proxies: $https_proxy, $http_proxy, $all_proxy, $no_proxy (or in upper case)\n"
 	"\n"
 	"Image options:\n"
 	"  --tag TAG             choose an image by tag when the archive holds several\n"
