@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -258,6 +259,8 @@ int vigil_image__remote_layer(vigil_image *img, int i)
 		vigil_reg__stream_free(src.s);
 		return error;
 	}
+	/* the layer reader hashes the blob and compares it with the descriptor's digest */
+	vigil_reg__stream_unhashed(src.s);
 	error = vigil_image__layer_read(img, i, &src.base);
 	vigil_reg__stream_free(src.s);
 	return error;
@@ -317,8 +320,15 @@ int vigil_image__open_registry(vigil_image *img, const char *refstr, const vigil
 	}
 	vigil_ref_format(rm->ref, canon, sizeof(canon));
 	img->ref = vigil_arena_strdup(&img->arena, canon);
-	rm->parallel =
-		opts->registry && opts->registry->parallel > 0 ? opts->registry->parallel : 4;
+	/* as many layers at once as a local image reads (one per core, or --threads), at
+	 * least 2 and at most 8: more streams than readers would only buffer more */
+	if (opts->registry && opts->registry->parallel > 0)
+		rm->parallel = opts->registry->parallel;
+	else {
+		long nth =
+			img->ctx->threads > 0 ? img->ctx->threads : sysconf(_SC_NPROCESSORS_ONLN);
+		rm->parallel = nth < 2 ? 2 : nth > 8 ? 8 : (int)nth;
+	}
 	if ((error = vigil_reg__new(&rm->reg, img->ctx, rm->ref, opts->registry)) < 0)
 		goto done;
 	if ((error = vigil_reg__get_manifest(rm->reg,
