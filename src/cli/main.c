@@ -448,6 +448,7 @@ int load_image_inv(cli *c, vigil_image **out, vigil_inventory **inv, const char 
 	oo.platform = c->platform;
 	oo.all_layers = c->all_layers;
 	oo.registry = &c->reg;
+	oo.prefetch_layers = 1; /* every layer is read next */
 	vigil_inventory_opts io = VIGIL_INVENTORY_OPTS_INIT;
 	io.keep_os_owned = c->keep_os_owned;
 	if (c->max_archive)
