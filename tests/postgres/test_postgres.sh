@@ -143,8 +143,9 @@ wait_sql() { # wait_sql SQL WANT SECONDS: until the query prints WANT
 }
 
 "$VIGIL" serve --check --store "$url" > "$tmp/check" 2>&1 && grep -q 'schema current' "$tmp/check" &&
-  [ "$(sqlq 'SELECT max(version) FROM schema_migrations')" = 4 ] &&
-  pass "four servers started together on one database: migrations applied once (version 4), vigil serve --check ok" ||
+  [ "$(sqlq 'SELECT max(version) FROM schema_migrations')" = 6 ] &&
+  [ "$(sqlq 'SELECT count(*) FROM schema_migrations')" = 6 ] &&
+  pass "four servers started together on one database: migrations applied once (version 6), vigil serve --check ok" ||
   bad "schema: $(cat "$tmp/check")"
 [ "$(curl -s "$base/healthz")" = '{"status":"ok"}' ] || bad "healthz of the API server"
 SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -316,6 +317,62 @@ if [ "${VIGIL_PG_SKIP_SERVE:-}" != 1 ]; then
   rc=$?
   sed 's/^\(PASS\|FAIL\|SKIP\): serve: /\1: postgres: serve suite: /' "$tmp/serve.out" | grep -E '^(PASS|FAIL|SKIP)'
   [ $rc = 0 ] || bad "the serve suite against PostgreSQL failed"
+fi
+
+# 6b. upgrade: a store of the releases that created runtime_events and layer_cache on first
+# use (recorded at version 4, the tables present) migrates to 6 in place; a missing table
+# of a migrated store is refused by --check
+pg_psql "DROP DATABASE IF EXISTS vigil_upgrade" > /dev/null 2>&1
+pg_as "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT_T" -U vigil -d postgres -qc "CREATE DATABASE vigil_upgrade" > /dev/null
+uurl="postgresql:///vigil_upgrade?host=$PGSOCK&port=$PGPORT_T&user=vigil"
+upsql() { pg_as "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT_T" -U vigil -d vigil_upgrade -qAtc "$1"; }
+"$VIGIL" serve --check --store "$uurl" > /dev/null 2>&1 &&
+  upsql "DELETE FROM schema_migrations WHERE version > 4" > /dev/null &&
+  upsql "INSERT INTO layer_cache(key, diff_id, size, used, data) VALUES('k', 'sha256:00', 1, 1, 'x')" > /dev/null &&
+  "$VIGIL" serve --check --store "$uurl" > "$tmp/upcheck" 2>&1 &&
+  [ "$(upsql 'SELECT max(version) FROM schema_migrations')" = 6 ] &&
+  [ "$(upsql 'SELECT count(*) FROM layer_cache')" = 1 ] &&
+  pass "a version-4 store whose first-use tables exist migrates to 6 in place, cache rows kept" ||
+  bad "upgrade from version 4: $(cat "$tmp/upcheck" 2> /dev/null)"
+upsql "DROP TABLE runtime_events" > /dev/null
+if ! "$VIGIL" serve --check --store "$uurl" > "$tmp/upcheck" 2>&1 && grep -q 'runtime_events' "$tmp/upcheck"; then
+  pass "serve --check refuses a migrated store without its runtime_events table: $(head -1 "$tmp/upcheck")"
+else bad "serve --check with runtime_events dropped: $(cat "$tmp/upcheck")"; fi
+
+# 6c. the connection pool: an API server with 4 HTTP threads under load opens more than one
+# connection, and never more than VIGIL_STORE_CONNECTIONS (counted in pg_stat_activity on a
+# database only this server uses, after a load run with 1 and with 3)
+pool_conns() { # pool_conns N: connections of an API server allowed N, after wrk
+  local port pid n
+  rm -f "$tmp/port.pool"
+  VIGIL_STORE_CONNECTIONS=$1 "$VIGIL" serve --role api --store "$purl" --listen 127.0.0.1:0 \
+    --port-file "$tmp/port.pool" --http-threads 4 2>> "$tmp/log.pool" &
+  pid=$!
+  for _ in $(seq 1 150); do [ -s "$tmp/port.pool" ] && break; sleep 0.1; done
+  port=$(cat "$tmp/port.pool" 2> /dev/null)
+  [ -n "$port" ] && wrk -t2 -c16 -d3s -H "Authorization: Bearer $PTOK" \
+    "http://127.0.0.1:$port/api/v1/overview" > "$tmp/wrk.pool" 2>&1
+  n=$(pg_as "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT_T" -U vigil -d postgres -qAtc \
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = 'vigil_pool'")
+  kill "$pid" 2> /dev/null; wait "$pid" 2> /dev/null
+  echo "$n"
+}
+if ! command -v wrk > /dev/null; then
+  if [ "${CI:-}" = true ]; then bad "wrk is not installed (make deps)"; else echo "SKIP: postgres: connection pool: wrk is not installed"; fi
+else
+  pg_psql "DROP DATABASE IF EXISTS vigil_pool" > /dev/null 2>&1
+  pg_as "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT_T" -U vigil -d postgres -qc "CREATE DATABASE vigil_pool" > /dev/null
+  purl="postgresql:///vigil_pool?host=$PGSOCK&port=$PGPORT_T&user=vigil"
+  PTOK=$("$VIGIL" serve token add pool --scopes admin --store "$purl")
+  c1=$(pool_conns 1); sleep 1; c3=$(pool_conns 3)
+  reqs=$(awk '/requests in/ {print $1}' "$tmp/wrk.pool")
+  if [ "${c1:-0}" -ge 1 ] && [ "${c3:-0}" -gt "$c1" ] && [ "$c3" -le $((c1 + 2)) ]; then
+    pass "connection pool: an API server with 4 HTTP threads under wrk holds $c1 connection(s) when allowed 1 and $c3 when allowed 3 ($reqs requests)"
+  else bad "connection pool: $c1 connections allowed 1, $c3 allowed 3 (want more, at most 2 more): $(tail -2 "$tmp/wrk.pool")"; fi
+  if ! VIGIL_STORE_CONNECTIONS=0 "$VIGIL" serve --check --store "$purl" > "$tmp/poolbad" 2>&1 &&
+    grep -q 'VIGIL_STORE_CONNECTIONS: expected 1 to 64' "$tmp/poolbad"; then
+    pass "VIGIL_STORE_CONNECTIONS=0 refused: $(head -1 "$tmp/poolbad")"
+  else bad "VIGIL_STORE_CONNECTIONS=0: $(cat "$tmp/poolbad")"; fi
 fi
 
 # 7-8. the dashboard and admission suites against this PostgreSQL (fresh databases): the

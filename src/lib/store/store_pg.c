@@ -12,8 +12,11 @@
  * - a lost connection is reset and the whole operation retried (for ~30 s), so workers
  *   ride out a database restart.
  *
- * One connection per store behind one mutex (the maintenance thread and the advisory
- * locks have their own). The only other file with SQL in it is store.c.
+ * A small pool of connections (POOL_MAX, or $VIGIL_STORE_CONNECTIONS): each operation
+ * takes a free connection for its whole run (a transaction never spans two), so the
+ * threads of an API server or a worker no longer queue behind one connection. The
+ * maintenance thread, the listener and the advisory locks have their own connections.
+ * The only other file with SQL in it is store.c.
  */
 #include <errno.h>
 #include <jansson.h>
@@ -38,11 +41,21 @@
 #define DELIVERY_HOLD 120	/* seconds a claimed delivery is hidden from others */
 #define MAX_PARAMS 32
 #define JOB_CHANNEL "vigil_jobs" /* NOTIFY'd in the transaction that queues a job */
+#define POOL_MAX 8		 /* connections per store (per process) by default */
+#define POOL_LIMIT 64		 /* the most $VIGIL_STORE_CONNECTIONS may ask for */
 
+/* A store handle, and also the view of one pooled connection: the operations (the `*_`
+ * functions) get a slot whose conn, lost, url and owner are its own; the root handle is
+ * slot 0 and alone holds the rest. */
 struct vigil_store_pg {
 	PGconn *conn;
-	pthread_mutex_t mu;
 	int lost; /* the last failure was a lost connection */
+	/* the pool (root only): slots[0] is the root itself */
+	pthread_mutex_t pmu;
+	pthread_cond_t pcv;
+	vigil_store_pg *slots[POOL_LIMIT];
+	unsigned char busy[POOL_LIMIT];
+	int nslots, max_slots;
 	vigil_store_tuning t;
 	char owner[128];
 	/* the maintenance thread: lease heartbeat, rescue, batch deletion */
@@ -114,13 +127,36 @@ static const char *const MIGRATIONS[] = {
 	" username text, dry_run integer NOT NULL, allowed integer NOT NULL, message text,"
 	" detail text);"
 	"CREATE INDEX admissions_ns ON admissions(namespace, id);",
+	/* 5: runtime alerts (vigil watch --serve). IF NOT EXISTS: stores made before this
+	 * migration created the table on first use. */
+	"CREATE TABLE IF NOT EXISTS runtime_events(id bigserial PRIMARY KEY,"
+	" received bigint NOT NULL, rule text NOT NULL, priority text, container text,"
+	" body text NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS runtime_events_container ON runtime_events(container, id);",
+	/* 6: the per-layer cache (docs/layer-cache.md); IF NOT EXISTS as for 5 */
+	"CREATE TABLE IF NOT EXISTS layer_cache(key text PRIMARY KEY, diff_id text NOT NULL,"
+	" size bigint NOT NULL, used bigint NOT NULL, hits bigint NOT NULL DEFAULT 0,"
+	" data bytea NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS layer_cache_used ON layer_cache(used);",
 };
 #define NMIGRATIONS ((int)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))
 
-static const char *const TABLES[] = {
-	"manifests", "tags",	  "history",	"pkgindex", "vulnindex",	 "jobs",
-	"tokens",    "webhooks",  "deliveries", "counters", "schema_migrations", "registries",
-	"polled",    "admissions"};
+static const char *const TABLES[] = {"manifests",
+				     "tags",
+				     "history",
+				     "pkgindex",
+				     "vulnindex",
+				     "jobs",
+				     "tokens",
+				     "webhooks",
+				     "deliveries",
+				     "counters",
+				     "schema_migrations",
+				     "registries",
+				     "polled",
+				     "admissions",
+				     "runtime_events",
+				     "layer_cache"};
 
 static void quiet(void *arg, const char *msg)
 {
@@ -246,21 +282,68 @@ static int end(vigil_store_pg *p, int error)
 /* Runs `call` with the store's connection under its mutex; when the connection was lost,
  * waits a second, reconnects and runs it again, up to RETRIES times. Every operation is
  * one statement or one transaction, so running it again is safe. */
-#define RUN(p, call)                                                                               \
+/* Takes a free connection slot of `root`, making one while fewer than max_slots exist, else
+ * waits for one: NULL with the error set when out of memory. */
+static vigil_store_pg *pool_get(vigil_store_pg *root)
+{
+	vigil_store_pg *s = NULL;
+	pthread_mutex_lock(&root->pmu);
+	while (!s) {
+		for (int i = 0; i < root->nslots && !s; i++)
+			if (!root->busy[i]) {
+				root->busy[i] = 1;
+				s = root->slots[i];
+			}
+		if (s)
+			break;
+		if (root->nslots < root->max_slots) {
+			if (!(s = calloc(1, sizeof(*s)))) {
+				vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+				break;
+			}
+			s->url = root->url;
+			memcpy(s->owner, root->owner, sizeof(s->owner));
+			root->busy[root->nslots] = 1;
+			root->slots[root->nslots++] = s;
+			break;
+		}
+		pthread_cond_wait(&root->pcv, &root->pmu);
+	}
+	pthread_mutex_unlock(&root->pmu);
+	return s;
+}
+
+static void pool_put(vigil_store_pg *root, vigil_store_pg *s)
+{
+	pthread_mutex_lock(&root->pmu);
+	for (int i = 0; i < root->nslots; i++)
+		if (root->slots[i] == s)
+			root->busy[i] = 0;
+	pthread_cond_signal(&root->pcv);
+	pthread_mutex_unlock(&root->pmu);
+}
+
+/* Runs `call` (an expression in `p`) on a pooled connection: inside it `p` is the slot.
+ * A lost connection is reset and the whole call retried, once a second, RETRIES times. */
+#define RUN(handle, call)                                                                          \
 	do {                                                                                       \
+		vigil_store_pg *const root_ = (handle), *s_ = pool_get(root_);                     \
 		int e_;                                                                            \
-		pthread_mutex_lock(&(p)->mu);                                                      \
+		if (!s_)                                                                           \
+			return VIGIL_ENOMEM;                                                       \
 		for (int t_ = 0;; t_++) {                                                          \
-			(p)->lost = 0;                                                             \
-			if ((e_ = ensure((p), &(p)->conn)) == 0)                                   \
-				e_ = (call);                                                       \
-			if (e_ >= 0 || !(p)->lost || t_ >= RETRIES)                                \
+			s_->lost = 0;                                                              \
+			if ((e_ = ensure(s_, &s_->conn)) == 0) {                                   \
+				_Pragma("GCC diagnostic push")                                     \
+					_Pragma("GCC diagnostic ignored \"-Wshadow\"")             \
+						vigil_store_pg *const p = s_;                      \
+				_Pragma("GCC diagnostic pop") e_ = (call);                         \
+			}                                                                          \
+			if (e_ >= 0 || !s_->lost || t_ >= RETRIES)                                 \
 				break;                                                             \
-			pthread_mutex_unlock(&(p)->mu);                                            \
 			sleep(1);                                                                  \
-			pthread_mutex_lock(&(p)->mu);                                              \
 		}                                                                                  \
-		pthread_mutex_unlock(&(p)->mu);                                                    \
+		pool_put(root_, s_);                                                               \
 		return e_;                                                                         \
 	} while (0)
 
@@ -313,13 +396,28 @@ int vigil_store__pg_open(vigil_store_pg **out, const char *url)
 	vigil_store_pg *p;
 	unsigned char rnd[6];
 	char host[64] = "?";
-	int error;
+	int error, max_slots = POOL_MAX;
+	const char *env = getenv("VIGIL_STORE_CONNECTIONS");
 	*out = NULL;
+	if (env && *env) {
+		char *end;
+		long n = strtol(env, &end, 10);
+		if (*end || n < 1 || n > POOL_LIMIT)
+			return vigil_store__fail(
+				VIGIL_EINVAL,
+				"VIGIL_STORE_CONNECTIONS: expected 1 to %d, got '%.20s'",
+				POOL_LIMIT, env);
+		max_slots = (int)n;
+	}
 	if (!(p = calloc(1, sizeof(*p))) || !(p->url = strdup(url))) {
 		free(p);
 		return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
 	}
-	pthread_mutex_init(&p->mu, NULL);
+	pthread_mutex_init(&p->pmu, NULL);
+	pthread_cond_init(&p->pcv, NULL);
+	p->slots[0] = p;
+	p->nslots = 1;
+	p->max_slots = max_slots;
 	pthread_mutex_init(&p->mmu, NULL);
 	pthread_mutex_init(&p->lmu, NULL);
 	pthread_cond_init(&p->mcv, NULL);
@@ -354,9 +452,14 @@ void vigil_store__pg_free(vigil_store_pg *p)
 		pthread_join(p->maint, NULL);
 	if (p->listener_started)
 		pthread_join(p->listener, NULL);
+	for (int i = 1; i < p->nslots; i++) {
+		PQfinish(p->slots[i]->conn);
+		free(p->slots[i]);
+	}
 	PQfinish(p->conn);
 	PQfinish(p->lconn);
-	pthread_mutex_destroy(&p->mu);
+	pthread_mutex_destroy(&p->pmu);
+	pthread_cond_destroy(&p->pcv);
 	pthread_mutex_destroy(&p->mmu);
 	pthread_mutex_destroy(&p->lmu);
 	pthread_cond_destroy(&p->mcv);
@@ -391,13 +494,16 @@ int vigil_store__pg_check(vigil_store_pg *p)
 	RUN(p, check_(p));
 }
 
+/* One try, no retry: /healthz answers at once when the database is away. */
 int vigil_store__pg_ping(vigil_store_pg *p)
 {
+	vigil_store_pg *s = pool_get(p);
 	int error;
-	pthread_mutex_lock(&p->mu);
-	if ((error = ensure(p, &p->conn)) == 0)
-		error = ex(p, "SELECT 1", "") < 0 ? VIGIL_EIO : 0;
-	pthread_mutex_unlock(&p->mu);
+	if (!s)
+		return VIGIL_ENOMEM;
+	if ((error = ensure(s, &s->conn)) == 0)
+		error = ex(s, "SELECT 1", "") < 0 ? VIGIL_EIO : 0;
+	pool_put(p, s);
 	return error;
 }
 
@@ -979,6 +1085,12 @@ done:
 	return end(p, error);
 }
 
+static int scan_commit_run(vigil_store_pg *p, int *changed, const vigil_store_scan *sc,
+			   const char *vulns_s, vigil_store_events_fn events, void *payload)
+{
+	RUN(p, scan_commit_(p, changed, sc, vulns_s, events, payload));
+}
+
 int vigil_store__pg_scan_commit(vigil_store_pg *p, int *out_changed, const vigil_store_scan *sc,
 				vigil_store_events_fn events, void *payload)
 {
@@ -996,18 +1108,7 @@ int vigil_store__pg_scan_commit(vigil_store_pg *p, int *out_changed, const vigil
 		return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
 	}
 	json_decref(vj);
-	pthread_mutex_lock(&p->mu);
-	for (int t_ = 0;; t_++) {
-		p->lost = 0;
-		if ((error = ensure(p, &p->conn)) == 0)
-			error = scan_commit_(p, &changed, sc, vulns_s, events, payload);
-		if (error >= 0 || !p->lost || t_ >= RETRIES)
-			break;
-		pthread_mutex_unlock(&p->mu);
-		sleep(1);
-		pthread_mutex_lock(&p->mu);
-	}
-	pthread_mutex_unlock(&p->mu);
+	error = scan_commit_run(p, &changed, sc, vulns_s, events, payload);
 	free(vulns_s);
 	if (out_changed && error == 0)
 		*out_changed = changed;
@@ -1989,34 +2090,13 @@ int vigil_store__pg_on_job(vigil_store_pg *p, void (*fn)(void *payload), void *p
 
 /* ---- runtime alerts (vigil watch --serve) ----------------------------------------------- */
 
-/* created on first use (not a migration), so that this table stays out of the migration
- * list that other changes touch */
-static int runtime_schema(vigil_store_pg *p)
-{
-	int e = ex(p,
-		   "CREATE TABLE IF NOT EXISTS runtime_events(id bigserial PRIMARY KEY,"
-		   " received bigint NOT NULL, rule text NOT NULL, priority text, container text,"
-		   " body text NOT NULL)",
-		   "");
-	if (e >= 0)
-		e = ex(p,
-		       "CREATE INDEX IF NOT EXISTS runtime_events_container ON"
-		       " runtime_events(container, id)",
-		       "");
-	return e < 0 ? e : 0;
-}
-
 static int runtime_event_add_(vigil_store_pg *p, int64_t *out, const char *rule,
 			      const char *priority, const char *container, const char *body)
 {
-	PGresult *r;
-	int e = runtime_schema(p);
-	if (e < 0)
-		return e;
-	r = q(p,
-	      "INSERT INTO runtime_events(received, rule, priority, container, body)"
-	      " VALUES($1,$2,$3,$4,$5) RETURNING id",
-	      "issss", vigil_store__now(), rule, priority, container, body);
+	PGresult *r = q(p,
+			"INSERT INTO runtime_events(received, rule, priority, container, body)"
+			" VALUES($1,$2,$3,$4,$5) RETURNING id",
+			"issss", vigil_store__now(), rule, priority, container, body);
 	if (!r)
 		return VIGIL_EIO;
 	if (out)
@@ -2036,9 +2116,7 @@ static int runtime_events_json_(vigil_store_pg *p, char **out, const vigil_store
 	PGresult *r;
 	json_t *arr;
 	int64_t last = 0;
-	int error = runtime_schema(p), n;
-	if (error < 0)
-		return error;
+	int error = 0, n;
 	r = q(p,
 	      "SELECT id, received, body FROM runtime_events WHERE ($1::text IS NULL OR"
 	      " container = $1) AND ($2::text IS NULL OR rule = $2) AND ($3::bigint <= 0 OR"
@@ -2073,13 +2151,6 @@ int vigil_store__pg_runtime_events_json(vigil_store_pg *p, char **out,
 
 /* ---- the per-layer cache (docs/layer-cache.md) ---------------------------------------- */
 
-/* Made on first use (not a numbered migration: nothing else depends on it). */
-static const char LAYER_SCHEMA[] =
-	"CREATE TABLE IF NOT EXISTS layer_cache(key text PRIMARY KEY, diff_id text NOT NULL,"
-	" size bigint NOT NULL, used bigint NOT NULL, hits bigint NOT NULL DEFAULT 0,"
-	" data bytea NOT NULL);"
-	"CREATE INDEX IF NOT EXISTS layer_cache_used ON layer_cache(used);";
-
 static int layer_get_(vigil_store_pg *p, const char *key, uint8_t **data, size_t *len)
 {
 	const char *vals[1] = {key};
@@ -2088,11 +2159,8 @@ static int layer_get_(vigil_store_pg *p, const char *key, uint8_t **data, size_t
 	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	int error = 0;
 	if (st != PGRES_TUPLES_OK) {
-		const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-		int no_table =
-			code && strcmp(code, "42P01") == 0; /* no table yet: nothing cached */
 		PQclear(r);
-		return no_table ? 0 : pgfail(p, p->conn, "layer cache");
+		return pgfail(p, p->conn, "layer cache");
 	}
 	if (PQntuples(r) == 1) {
 		size_t n = (size_t)PQgetlength(r, 0, 0);
@@ -2128,12 +2196,7 @@ static int layer_put_(vigil_store_pg *p, const char *key, const char *diff_id, c
 {
 	char sz[24], used[24], max[24];
 	int error;
-	PGresult *r = PQexec(p->conn, LAYER_SCHEMA);
-	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
-		PQclear(r);
-		return pgfail(p, p->conn, "layer cache table");
-	}
-	PQclear(r);
+	PGresult *r;
 	snprintf(sz, sizeof(sz), "%llu", (unsigned long long)len);
 	snprintf(used, sizeof(used), "%lld", (long long)vigil_store__now());
 	const char *vals[5] = {key, diff_id, sz, used, (const char *)data};
@@ -2176,10 +2239,8 @@ static int layer_stats_(vigil_store_pg *p, vigil_store_layer_stats *out)
 				      " coalesce(sum(hits), 0) FROM layer_cache");
 	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	if (st != PGRES_TUPLES_OK) {
-		const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-		int none = code && strcmp(code, "42P01") == 0;
 		PQclear(r);
-		return none ? 0 : pgfail(p, p->conn, "layer cache");
+		return pgfail(p, p->conn, "layer cache");
 	}
 	out->entries = ival(r, 0, 0);
 	out->bytes = ival(r, 0, 1);
@@ -2202,9 +2263,7 @@ static int layers_json_(vigil_store_pg *p, char **out)
 	json_t *arr = json_array(), *root = json_object();
 	int error = 0;
 	if (st != PGRES_TUPLES_OK) {
-		const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-		if (!(code && strcmp(code, "42P01") == 0))
-			error = pgfail(p, p->conn, "layer cache");
+		error = pgfail(p, p->conn, "layer cache");
 		PQclear(r);
 		r = NULL;
 	}
