@@ -215,6 +215,14 @@ typedef struct vigil_layer_cache {
 		   void *payload);
 	void *payload;
 	const char *version; /* the analyzers' version and options */
+	/* Optional: counts `uses` uses of the entry under `key` without reading it; 1 when
+	 * it is kept, 0 when not, negative on error. With it, the reader keeps recently
+	 * used entries decompressed in memory (a process-wide LRU, VIGIL_LAYER_CACHE_MEM
+	 * MiB, default 256, 0 turns it off) and replays one without a get: the first use
+	 * of an entry kept in memory is touched at once, later ones at most once a second
+	 * per entry (with the uses counted since; those of the last second before the
+	 * process ends are not counted). */
+	int (*touch)(const char *key, uint64_t uses, void *payload);
 } vigil_layer_cache;
 int vigil_image_set_layer_cache(vigil_image *img, const vigil_layer_cache *c);
 /* How many layers of the last read came from the cache, and how many were put. */

@@ -23,6 +23,11 @@ typedef struct vigil_check_info {
 /* Every check, sorted by id. *n receives the count. Static data. */
 const vigil_check_info *vigil_config_checks(size_t *n);
 
+/* The page of one cross-reference of `refs` (`len` bytes of "DL3002", "DS002",
+ * "KSV017", "CWE-494", "CVE-2020-8554"): hadolint's wiki, Aqua's AVD for Trivy's ids,
+ * MITRE's CWE or NVD's CVE page, written to buf; NULL when it has none (CKV_..., CIS). */
+const char *vigil_config_ref_url(char *buf, size_t n, const char *ref, size_t len);
+
 typedef struct vigil_config_finding {
 	const vigil_check_info *check;
 	const char *severity; /* the check's, or the policy's override */
@@ -43,6 +48,11 @@ typedef struct vigil_config_opts {
 	const char *k8s_version;	       /* "1.28": the cluster's version; NULL = newest */
 	/* per-check settings: triples id, key, value (lists comma-joined), NULL-ended */
 	const char *const *settings;
+	/* base images whose config is known: triples FROM reference (as the Dockerfile
+	 * names it, after ARG expansion), the config's "os" and "os.version" (either may be
+	 * ""), NULL-ended. A stage on such an image is judged by that os (Windows: cmd is
+	 * RUN's shell, users have no UID) instead of by the image's name. */
+	const char *const *base_images;
 } vigil_config_opts;
 
 #define VIGIL_CONFIG_OPTS_INIT                                                                     \

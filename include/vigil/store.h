@@ -268,6 +268,12 @@ typedef struct vigil_store_runtime_filter {
 int vigil_store_runtime_events_json(vigil_store *s, char **out,
 				    const vigil_store_runtime_filter *f);
 
+/* A counter this handle raises after every commit of a scan or re-evaluation (so after
+ * a report changes). A reader that notes it before a read and finds it unchanged later
+ * knows that no report was written through this handle in between (writes by other
+ * processes are not counted). */
+unsigned long long vigil_store_commits(vigil_store *s);
+
 /* ---- the per-layer cache (docs/layer-cache.md) ---------------------------------------- */
 
 /* 1 with *data (malloc'd, the caller frees it) when an entry is kept under `key` (its
@@ -278,13 +284,17 @@ int vigil_store_layer_get(vigil_store *s, const char *key, uint8_t **data, size_
  * `max_bytes` (0: no bound). */
 int vigil_store_layer_put(vigil_store *s, const char *key, const char *diff_id, const uint8_t *data,
 			  size_t len, uint64_t max_bytes);
+/* Counts `uses` uses of the entry kept under `key` and updates its time, without reading
+ * it (for a reader that holds the entry in memory): 1 when the entry is kept, 0 when it
+ * is not (evicted), or a negative VIGIL_E*. */
+int vigil_store_layer_touch(vigil_store *s, const char *key, uint64_t uses);
 typedef struct vigil_store_layer_stats {
 	int64_t entries, bytes, hits;
 } vigil_store_layer_stats;
 int vigil_store_layer_stats_get(vigil_store *s, vigil_store_layer_stats *out);
 /* {"layers":[{"diff_id","size","hits","used"}...]} ordered by diff_id. */
 int vigil_store_layers_json(vigil_store *s, char **out);
-/* Fills `out` (a vigil_layer_cache of vigil.h) with get/put over the store's layer cache,
+/* Fills `out` (a vigil_layer_cache of vigil.h) with get/put/touch over the store's layer cache,
  * bounded by lc->max_bytes (0: none); `lc` must outlive its use. */
 typedef struct vigil_store_layer_cache {
 	vigil_store *store;

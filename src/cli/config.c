@@ -11,7 +11,7 @@
 #include "cli.h"
 #include "util/util.h"
 
-/* SARIF and JUnit come from the shared report writers (src/lib/report). */
+/* SARIF, JUnit and HTML come from the shared report writers (src/lib/report). */
 static int write_shared(FILE *out, vigil_ctx *ctx, const char *format, const char *target,
 			const vigil_vec *sev, vigil_config_result **results, int n)
 {
@@ -46,7 +46,7 @@ void help_config(void)
 	       "misconfigurations. PATH is a file or a directory searched recursively.\n"
 	       "\n"
 	       "Options:\n"
-	       "  --format table|json|sarif|junit  output format (default: table)\n"
+	       "  --format table|json|sarif|junit|html  output format (default: table)\n"
 	       "  --skip ID,...              checks not to run\n"
 	       "  --severity LIST            report only these severities\n"
 	       "                             (e.g. CRITICAL,HIGH)\n"
@@ -56,6 +56,9 @@ void help_config(void)
 	       "                             {ID: LEVEL}, allowed_registries: [...]}\n"
 	       "  --allowed-registries LIST  registries (or registry/prefix) images may come\n"
 	       "                             from; enables VGL-DF-029 and VGL-K8S-023\n"
+	       "  --base-image REF=IMAGE     read the os (and os.version) of the image FROM REF\n"
+	       "                             names from IMAGE's config (oci:DIR,\n"
+	       "                             docker-archive:FILE, or a registry reference)\n"
 	       "  --k8s-version 1.N          the cluster's Kubernetes version (sysctls safe\n"
 	       "                             there); default: the newest\n"
 	       "  --list-checks              print every check (all kinds) and exit\n"
@@ -96,6 +99,42 @@ static const char *const *terminated(vigil_vec *v)
 	}
 	v->len--;
 	return v->data;
+}
+
+/* --base-image REF=IMAGE: the "os" and "os.version" of IMAGE's config (any source vigil
+ * scan opens: oci:DIR, docker-archive:FILE, a registry reference), for stages built on
+ * FROM REF. Adds the triple to `v` (strings owned by the caller); -1 on an error. */
+static int base_image(vigil_vec *v, vigil_ctx *ctx, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	const vigil_config *cfg;
+	vigil_image *img = NULL;
+	char *t[3];
+	if (!eq || eq == arg || !eq[1]) {
+		fprintf(stderr, "vigil: error: --base-image takes REF=IMAGE, not '%s'\n", arg);
+		return -1;
+	}
+	if (vigil_image_open(&img, ctx, eq + 1, NULL) < 0) {
+		fprintf(stderr, "vigil: error: --base-image %.*s: %s\n", (int)(eq - arg), arg,
+			vigil_ctx_error(ctx));
+		return -1;
+	}
+	cfg = vigil_image_config(img);
+	t[0] = strndup(arg, (size_t)(eq - arg));
+	t[1] = strdup(cfg && cfg->os ? cfg->os : "");
+	t[2] = strdup(cfg && cfg->os_version ? cfg->os_version : "");
+	vigil_image_free(img);
+	for (int i = 0; i < 3; i++) {
+		void **slot = t[i] ? vigil_vec_push(v) : NULL;
+		if (!slot) {
+			for (int k = i; k < 3; k++)
+				free(t[k]);
+			print_error("out of memory");
+			return -1;
+		}
+		*slot = t[i];
+	}
+	return 0;
 }
 
 static void append(vigil_vec *v, const char *const *src)
@@ -272,7 +311,18 @@ static bool severity_shown(const vigil_vec *sev, const char *s)
 
 int cmd_config(int argc, char **argv)
 {
-	enum { O_FORMAT = 1, O_SKIP, O_SEV, O_EXIT, O_OUT, O_LIST, O_POLICY, O_REG, O_K8SVER };
+	enum {
+		O_FORMAT = 1,
+		O_SKIP,
+		O_SEV,
+		O_EXIT,
+		O_OUT,
+		O_LIST,
+		O_POLICY,
+		O_REG,
+		O_K8SVER,
+		O_BASE
+	};
 	static const struct option opts[] = {
 		{"format", required_argument, NULL, O_FORMAT},
 		{"skip", required_argument, NULL, O_SKIP},
@@ -283,6 +333,7 @@ int cmd_config(int argc, char **argv)
 		{"policy", required_argument, NULL, O_POLICY},
 		{"allowed-registries", required_argument, NULL, O_REG},
 		{"k8s-version", required_argument, NULL, O_K8SVER},
+		{"base-image", required_argument, NULL, O_BASE},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -290,6 +341,7 @@ int cmd_config(int argc, char **argv)
 	vigil_vec skip = VIGIL_VEC_INIT(const char *), sev = VIGIL_VEC_INIT(const char *);
 	vigil_vec regs = VIGIL_VEC_INIT(const char *), shown = VIGIL_VEC_INIT(void *);
 	vigil_vec ids = VIGIL_VEC_INIT(const char *), levels = VIGIL_VEC_INIT(const char *);
+	vigil_vec bases = VIGIL_VEC_INIT(const char *), base_args = VIGIL_VEC_INIT(const char *);
 	vigil_config_opts pol = VIGIL_CONFIG_OPTS_INIT, co = VIGIL_CONFIG_OPTS_INIT;
 	vigil_config_result **results = NULL;
 	bool list = false, reg_given = false;
@@ -330,6 +382,15 @@ int cmd_config(int argc, char **argv)
 		case O_K8SVER:
 			k8s_version = optarg;
 			break;
+		case O_BASE: {
+			const char **slot = vigil_vec_push(&base_args);
+			if (!slot) {
+				print_error("out of memory");
+				return EXIT_ERR;
+			}
+			*slot = optarg;
+			break;
+		}
 		case 'h':
 			help_config();
 			return 0;
@@ -338,8 +399,9 @@ int cmd_config(int argc, char **argv)
 		}
 	}
 	if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0 &&
-	    strcmp(format, "sarif") != 0 && strcmp(format, "junit") != 0)
-		die_usage("config", "--format must be table, json, sarif or junit");
+	    strcmp(format, "sarif") != 0 && strcmp(format, "junit") != 0 &&
+	    strcmp(format, "html") != 0)
+		die_usage("config", "--format must be table, json, sarif, junit or html");
 	for (size_t i = 0; i < sev.len; i++) {
 		const char *s = VIGIL_VEC_AT(&sev, const char *, i);
 		if (strcasecmp(s, "CRITICAL") && strcasecmp(s, "HIGH") && strcasecmp(s, "MEDIUM") &&
@@ -379,6 +441,12 @@ int cmd_config(int argc, char **argv)
 	co.k8s_version = k8s_version ? k8s_version : pol.k8s_version;
 	co.settings = pol.settings;
 	co.allowed_registries = reg_given || pol.allowed_registries ? terminated(&regs) : NULL;
+	for (size_t i = 0; i < base_args.len; i++)
+		if (base_image(&bases, ctx, VIGIL_VEC_AT(&base_args, const char *, i)) < 0) {
+			rc = EXIT_ERR;
+			goto done;
+		}
+	co.base_images = terminated(&bases);
 	if (!(results = calloc((size_t)npaths, sizeof(*results)))) {
 		print_error("out of memory");
 		rc = EXIT_ERR;
@@ -404,7 +472,7 @@ int cmd_config(int argc, char **argv)
 			*slot = (void *)f;
 		}
 	}
-	if (!strcmp(format, "sarif") || !strcmp(format, "junit")) {
+	if (!strcmp(format, "sarif") || !strcmp(format, "junit") || !strcmp(format, "html")) {
 		if ((rc = write_shared(out, ctx, format, argv[optind], &sev, results, npaths)) != 0)
 			goto done;
 	} else if (!strcmp(format, "json"))
@@ -430,6 +498,10 @@ done:
 	vigil_vec_free(&shown);
 	vigil_vec_free(&ids);
 	vigil_vec_free(&levels);
+	for (size_t i = 0; i < bases.len; i++)
+		free(VIGIL_VEC_AT(&bases, char *, i));
+	vigil_vec_free(&bases);
+	vigil_vec_free(&base_args);
 	vigil_ctx_free(ctx);
 	return rc;
 }

@@ -1,7 +1,11 @@
 /* Fuzzes the detection pass with the built-in rules: every rule's confirmation and
  * checks (checksums, macaroons, JWT and Sentry payloads) and the Kubernetes Secret
  * manifest reader (data: values decoded and scanned again), on the input as a file fed
- * in uneven chunks and as a config string. */
+ * in uneven chunks, the same after comment lines that put its start a little before the
+ * end of the scanner's 256 KiB buffer (so a Secret's data: block goes on past it and is
+ * copied as the stream goes), and as a config string. */
+#include <string.h>
+
 #include "secret/secret_int.h"
 
 static int on_hit(const vigil_secret__hit *h, void *payload)
@@ -41,6 +45,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t off = 0; off < size; off += chunk)
 		vigil_secret__worker_feed(w, data + off, size - off < chunk ? size - off : chunk);
 	vigil_secret__worker_end(w);
+	{
+		static uint8_t pad[VIGIL_SECRET_BLOCK];
+		size_t n = VIGIL_SECRET_BLOCK - 2400 - (size > 1 ? (size_t)data[1] * 8 : 0);
+		if (!pad[0])
+			for (size_t i = 0; i < sizeof(pad); i++)
+				pad[i] = i % 64 == 63 ? '\n' : i % 64 == 0 ? '#' : 'x';
+		pad[n - 1] = '\n';
+		vigil_secret__worker_begin(w, "/fuzz/deploy/secret.yaml", 0, on_hit, NULL);
+		vigil_secret__worker_feed(w, pad, n);
+		pad[n - 1] = (n - 1) % 64 == 63 ? '\n' : (n - 1) % 64 == 0 ? '#' : 'x';
+		for (size_t off = 0; off < size; off += chunk)
+			vigil_secret__worker_feed(w, data + off,
+						  size - off < chunk ? size - off : chunk);
+		vigil_secret__worker_end(w);
+	}
 	vigil_secret__worker_begin(w, NULL, 1, on_hit, NULL);
 	vigil_secret__worker_feed(w, data, size < 4096 ? size : 4096);
 	vigil_secret__worker_end(w);

@@ -3,7 +3,8 @@
 # generator planted is found with the right rule, path, line, layer and status; nothing
 # else is reported (negative controls, allowlisted paths); no raw secret appears in any
 # output format; custom rules merge with or replace the built-ins; an invalid rule file
-# is a clear error naming its line; clean Debian and Alpine images give zero findings.
+# is a clear error naming its line; clean Debian and Alpine images and the application
+# fixture images give zero findings.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 VIGIL=${VIGIL:-build/vigil}
@@ -202,5 +203,25 @@ if CLEAN=$(tests/fixtures/secret/make-clean-images.sh 2>"$TMP/clean.err"); then
 else
     skip "clean-images" "cannot build them (mmdebstrap needs the Debian archive): $(tail -1 "$TMP/clean.err")"
 fi
+
+# ---- the application fixture images: zero findings too (issue 18's must-show) ----
+for spec in make-golden-lang:oci make-appimages-java-go:oci make-appimages-lang:oci \
+    make-golden-go:oci make-golden-debian:oci make-golden-rpm:oci make-golden-alpine:oci-3.20.3; do
+    script=${spec%%:*} sub=${spec#*:}
+    if ! dir=$(bash "tests/fixtures/$script.sh" 2>"$TMP/app.err" | tail -1) || [ ! -d "$dir/$sub" ]; then
+        if [ "${CI:-}" = true ]; then
+            fail "app-$script-zero-findings" "fixture not built: $(tail -1 "$TMP/app.err")"
+        else
+            skip "app-$script-zero-findings" "fixture not built: $(tail -1 "$TMP/app.err")"
+        fi
+        continue
+    fi
+    if scan --format json "oci:$dir/$sub" >"$TMP/app.json" 2>"$TMP/app.err2"; then
+        c=$("$PY" -c 'import json,sys; s=json.load(open(sys.argv[1]))["secrets"] or []; print(len(s)); [print("  ", r["rule_id"], r["path"], file=sys.stderr) for r in s[:5]]' "$TMP/app.json")
+        if [ "$c" = 0 ]; then pass "app-$script-zero-findings"; else fail "app-$script-zero-findings" "$c findings"; fi
+    else
+        fail "app-$script-zero-findings" "scan failed: $(head -2 "$TMP/app.err2")"
+    fi
+done
 
 [ $fails -eq 0 ]

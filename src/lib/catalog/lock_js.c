@@ -240,15 +240,20 @@ static int parse(vigil_catalog_result *r, const vigil_file *f, const uint8_t *da
 	return parse_pnpm(r, data, len);
 }
 
-static int want(const vigil_file *f, const uint8_t *head, size_t len)
+static int want_name(const vigil_file *f, const uint8_t *head, size_t len)
 {
 	const char *base = vigil_catalog__base(f->path);
 	(void)head, (void)len;
-	if (vigil_lock__in_dependency_tree(f->path))
-		return VIGIL_WANT_NO;
 	if (strcmp(base, "pnpm-lock.yaml") == 0)
 		return f->size <= VIGIL_LOCK_TREE_MAX ? VIGIL_WANT_YES : VIGIL_WANT_NO;
 	return strcmp(base, "bun.lock") == 0 ? VIGIL_WANT_YES : VIGIL_WANT_NO;
+}
+
+/* By name first (cheap), then not inside a dependency tree (a strstr per pattern). */
+static int want(const vigil_file *f, const uint8_t *head, size_t len)
+{
+	int w = want_name(f, head, len);
+	return w != VIGIL_WANT_NO && vigil_lock__in_dependency_tree(f->path) ? VIGIL_WANT_NO : w;
 }
 
 const vigil_cataloger vigil_cataloger_lock_js = {"lock-js", 0, want, parse, VIGIL_LOCK_MAX};

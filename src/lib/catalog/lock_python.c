@@ -243,12 +243,10 @@ static int parse(vigil_catalog_result *r, const vigil_file *f, const uint8_t *da
 	return parse_toml_lock(r, base, data, len);
 }
 
-static int want(const vigil_file *f, const uint8_t *head, size_t len)
+static int want_name(const vigil_file *f, const uint8_t *head, size_t len)
 {
 	const char *base = vigil_catalog__base(f->path);
 	(void)head, (void)len;
-	if (vigil_lock__in_dependency_tree(f->path))
-		return VIGIL_WANT_NO;
 	if (strcmp(base, "poetry.lock") == 0 || strcmp(base, "uv.lock") == 0 ||
 	    strcmp(base, "pdm.lock") == 0 || strcmp(base, "pylock.toml") == 0 ||
 	    (strncmp(base, "pylock.", 7) == 0 && vigil_catalog__has_suffix(base, ".toml")))
@@ -261,6 +259,13 @@ static int want(const vigil_file *f, const uint8_t *head, size_t len)
 	    base == strstr(f->path, "/conda-meta/") + 12)
 		return VIGIL_WANT_YES;
 	return VIGIL_WANT_NO;
+}
+
+/* By name first (cheap), then not inside a dependency tree (a strstr per pattern). */
+static int want(const vigil_file *f, const uint8_t *head, size_t len)
+{
+	int w = want_name(f, head, len);
+	return w != VIGIL_WANT_NO && vigil_lock__in_dependency_tree(f->path) ? VIGIL_WANT_NO : w;
 }
 
 const vigil_cataloger vigil_cataloger_lock_python = {"lock-python", 0, want, parse, VIGIL_LOCK_MAX};

@@ -20,6 +20,7 @@ typedef struct df_scan {
 	const vigil_df_instr *last_run;	  /* the previous instruction, when it was a RUN */
 	int wget_line, curl_line;	  /* first RUN calling each */
 	const vigil_df_instr *final_user; /* the USER in effect at the end of the final stage */
+	bool final_windows;		  /* the final stage is built on a Windows image */
 } df_scan;
 
 #define ADD(s, id, line, ...)                                                                      \

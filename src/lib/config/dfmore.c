@@ -329,9 +329,11 @@ void vigil_df__check_stage(df_scan *s, int st, bool final)
 		bool numeric = k > 0;
 		for (size_t i = 0; i < k; i++)
 			numeric &= isdigit((unsigned char)u[i]) != 0;
-		/* root is VGL-DF-001's; Windows accounts (ContainerUser, DOMAIN\\user) have no
-		 * UID and Kubernetes checks them by runAsUserName instead */
-		bool windows = (k == 13 && !strncasecmp(u, "ContainerUser", k)) ||
+		/* root is VGL-DF-001's; Windows accounts (ContainerUser, DOMAIN\\user, any
+		 * user of a Windows image) have no UID and Kubernetes checks them by
+		 * runAsUserName instead */
+		bool windows = s->final_windows ||
+			       (k == 13 && !strncasecmp(u, "ContainerUser", k)) ||
 			       (k == 22 && !strncasecmp(u, "ContainerAdministrator", k)) ||
 			       memchr(u, '\\', k);
 		if (!numeric && !windows && !strchr(u, '$') && !(k == 4 && !strncmp(u, "root", 4)))

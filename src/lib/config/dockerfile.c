@@ -25,7 +25,7 @@ const vigil_check_info vigil_config__checks_dockerfile[] = {
 	 "Use COPY for local files; ADD also fetches URLs and unpacks archives.", "DL3020, DS005"},
 	{"VGL-DF-005", K, "4.9", "MEDIUM", "ADD of a remote URL or an archive",
 	 "Download with curl or wget and verify a checksum, or COPY and unpack explicitly.",
-	 "DS005"},
+	 "CWE-494"},
 	{"VGL-DF-006", K, NULL, "LOW", "apt-get install without version pins",
 	 "Pin versions: apt-get install package=version.", "DL3008"},
 	{"VGL-DF-007", K, "4.3", "LOW", "apt-get install without --no-install-recommends",
@@ -49,7 +49,7 @@ const vigil_check_info vigil_config__checks_dockerfile[] = {
 	 "Use npm ci with a lock file, or pin versions: npm install package@version.", "DL3016"},
 	{"VGL-DF-016", K, NULL, "LOW", "yum or dnf install without a clean",
 	 "Run yum clean all / dnf clean all in the same RUN as the install.",
-	 "DL3032, DL3040, DS015, DS019"},
+	 "DL3032, DL3040, DS015, DS019, DS027"},
 	{"VGL-DF-017", K, NULL, "MEDIUM", "sudo used in RUN",
 	 "RUN already runs as the build user; switch with USER instead of sudo.", "DL3004, DS010"},
 	{"VGL-DF-018", K, NULL, "HIGH", "Remote script piped into a shell",
@@ -76,7 +76,7 @@ const vigil_check_info vigil_config__checks_dockerfile[] = {
 	{"VGL-DF-027", K, NULL, "LOW", "MAINTAINER is deprecated",
 	 "Use LABEL org.opencontainers.image.authors=... instead.", "DL4000, DS022"},
 	{"VGL-DF-028", K, "4.6", "LOW", "No HEALTHCHECK", "Add a HEALTHCHECK to the final stage.",
-	 "DS026"},
+	 "DL3057, DS026"},
 	{"VGL-DF-029", K, NULL, "MEDIUM", "Image from a registry that is not allowed",
 	 "Use base images from the allowed registries only.", "DL3026"},
 	{"VGL-DF-030", K, NULL, "HIGH", "chmod 777",
@@ -101,7 +101,7 @@ const vigil_check_info vigil_config__checks_dockerfile[] = {
 	{"VGL-DF-038", K, NULL, "MEDIUM", "ENV refers to a variable set in the same ENV",
 	 "Set the variable in an earlier ENV; within one ENV the new value is not seen.", "DL3044"},
 	{"VGL-DF-039", K, NULL, "HIGH", "Stage name duplicated or reserved",
-	 "Give every stage its own name, other than scratch or context.", "DL3024, DS012"},
+	 "Give every stage its own name, other than scratch or context.", "DL3024, DL3063, DS012"},
 	{"VGL-DF-040", K, NULL, "MEDIUM", "FROM --platform with a fixed platform",
 	 "Drop --platform or use $BUILDPLATFORM / $TARGETPLATFORM.", "DL3029"},
 	{"VGL-DF-041", K, NULL, "LOW", "gem install without a version",
@@ -117,7 +117,7 @@ const vigil_check_info vigil_config__checks_dockerfile[] = {
 	{"VGL-DF-046", K, NULL, "LOW", "yarn install without yarn cache clean",
 	 "Run yarn cache clean in the same RUN, or use a cache mount.", "DL3060"},
 	{"VGL-DF-047", K, NULL, "LOW", "go install without @version",
-	 "Install a fixed version: go install module/cmd@vX.Y.Z.", "CWE-829"},
+	 "Install a fixed version: go install module/cmd@vX.Y.Z.", "DL3062"},
 	{"VGL-DF-048", K, NULL, "MEDIUM", "COPY to a relative path without WORKDIR",
 	 "Set WORKDIR first or copy to an absolute path.", "DL3045"},
 	{"VGL-DF-049", K, NULL, "LOW", "Both wget and curl used",
@@ -134,10 +134,10 @@ const vigil_check_info vigil_config__checks_dockerfile[] = {
 	 "Add --progress=dot:giga (or -q) so wget does not flood the build log.", "DL3047"},
 	{"VGL-DF-054", K, NULL, "MEDIUM", "COPY --from of a whole stage root",
 	 "Copy only the files needed from the other stage.", "CWE-538"},
-	{"VGL-DF-055", K, NULL, "LOW", "Final USER given by name",
+	{"VGL-DF-055", K, "4.1", "LOW", "Final USER given by name",
 	 "Give the final USER as a numeric UID (USER 10001:10001) so Kubernetes' "
 	 "runAsNonRoot can verify it.",
-	 "KSV012"},
+	 NULL},
 	{NULL},
 };
 
@@ -423,16 +423,8 @@ static bool shell_not_posix(const char *argv0)
 	return false;
 }
 
-/* A Windows base image (servercore, nanoserver): RUN's default shell is cmd. */
-static bool windows_image(const char *img)
-{
-	return img && (strcasestr(img, "windowsservercore") || strcasestr(img, "nanoserver") ||
-		       strcasestr(img, "mcr.microsoft.com/windows") ||
-		       strcasestr(img, "microsoft/windows"));
-}
-
-/* The image a stage is built on at the root of its chain of stages. */
-static const char *root_image(const vigil_df *df, int st)
+/* The stage at the root of a stage's chain of stages (the one built on an image). */
+static int root_stage(const vigil_df *df, int st)
 {
 	for (int hops = 0; hops < 64; hops++) {
 		int parent = -1;
@@ -446,7 +438,31 @@ static const char *root_image(const vigil_df *df, int st)
 			break;
 		st = parent;
 	}
-	return df->stages[st].image;
+	return st;
+}
+
+/* Whether a stage is built on a Windows image (RUN's default shell is cmd, accounts have
+ * no UID). In order: the root stage's FROM --platform=OS/... (when not a variable); the
+ * image config's "os" ("windows") or, without one, its "os.version" (only Windows images
+ * set it), when opts->base_images knows the image and its config has either; else the
+ * image's name (servercore, nanoserver, mcr.microsoft.com/windows). */
+static bool windows_stage(const df_scan *s, int st)
+{
+	const vigil_df *df = s->df;
+	int r = root_stage(df, st);
+	const char *img = df->stages[r].image;
+	const char *plat = vigil_df__flag(&df->ins[df->stages[r].first], "platform");
+	const char *const *b = s->opts ? s->opts->base_images : NULL;
+	if (plat && *plat && !strchr(plat, '$')) {
+		size_t k = strcspn(plat, "/");
+		return k == 7 && !strncasecmp(plat, "windows", 7);
+	}
+	for (; img && b && b[0] && b[1] && b[2]; b += 3)
+		if (strcmp(b[0], img) == 0 && (*b[1] || *b[2]))
+			return *b[1] ? strcasecmp(b[1], "windows") == 0 : true;
+	return img && (strcasestr(img, "windowsservercore") || strcasestr(img, "nanoserver") ||
+		       strcasestr(img, "mcr.microsoft.com/windows") ||
+		       strcasestr(img, "microsoft/windows"));
 }
 
 /* Whether a SHELL instruction makes pipes safe: it turns pipefail on ("-o", "pipefail"
@@ -541,7 +557,8 @@ static void check_stage(df_scan *s, int st, bool final)
 	const vigil_df_instr *user = NULL, *health = NULL;
 	int ncmd = 0, nentry = 0, nhealth = 0;
 	const vigil_df_instr *sh = inherited(df, st, "SHELL");
-	bool pipefail = sh ? shell_pipefail(sh) : windows_image(root_image(df, st));
+	bool windows = windows_stage(s, st);
+	bool pipefail = sh ? shell_pipefail(sh) : windows;
 	s->workdir = inherited(df, st, "WORKDIR") != NULL;
 	s->last_run = NULL;
 	check_from(s, st);
@@ -584,6 +601,7 @@ static void check_stage(df_scan *s, int st, bool final)
 			vigil_df__check_step(s, in, st);
 	}
 	s->final_user = user ? user : inherited(df, st, "USER");
+	s->final_windows = final && windows;
 	vigil_df__check_stage(s, st, final);
 	if (!final)
 		return;

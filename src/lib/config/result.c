@@ -2,6 +2,8 @@
  * result.c - the check registry (every kind's table, merged and sorted) and the result
  * set that checks add findings to, with the options' skips and severity overrides.
  */
+#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -168,4 +170,39 @@ void vigil_config_result_free(vigil_config_result *r)
 	vigil_vec_free(&r->nsnotes);
 	vigil_arena_clear(&r->arena);
 	free(r);
+}
+
+/* Known shapes only: letters then digits (DL3002, DS002, KSV017) or CWE-n / CVE-y-n. */
+const char *vigil_config_ref_url(char *buf, size_t n, const char *ref, size_t len)
+{
+	size_t p = 0, d;
+	char low[24];
+	if (!buf || !n || !ref || len == 0 || len >= sizeof(low))
+		return NULL;
+	while (p < len && isupper((unsigned char)ref[p]))
+		p++;
+	for (d = p; d < len && isdigit((unsigned char)ref[d]); d++)
+		;
+	if (p >= 2 && p <= 3 && d == len && d > p) {
+		for (size_t i = 0; i < len; i++)
+			low[i] = (char)tolower((unsigned char)ref[i]);
+		low[len] = 0;
+		if (p == 2 && ref[0] == 'D' && ref[1] == 'L')
+			snprintf(buf, n, "https://github.com/hadolint/hadolint/wiki/%.*s", (int)len,
+				 ref);
+		else if ((p == 2 && ref[0] == 'D' && ref[1] == 'S') ||
+			 (p == 3 && !strncmp(ref, "KSV", 3)))
+			snprintf(buf, n, "https://avd.aquasec.com/misconfig/%s", low);
+		else
+			return NULL;
+		return buf;
+	}
+	if (len > 4 && !strncmp(ref, "CWE-", 4) && strspn(ref + 4, "0123456789") == len - 4)
+		snprintf(buf, n, "https://cwe.mitre.org/data/definitions/%.*s.html", (int)(len - 4),
+			 ref + 4);
+	else if (len > 9 && !strncmp(ref, "CVE-", 4) && strspn(ref + 4, "0123456789-") == len - 4)
+		snprintf(buf, n, "https://nvd.nist.gov/vuln/detail/%.*s", (int)len, ref);
+	else
+		return NULL;
+	return buf;
 }

@@ -237,6 +237,7 @@ void vigil_image__lc_file_begin(vigil_image *img, int head_only);
 void vigil_image__lc_file_data(const uint8_t *p, size_t n);
 void vigil_image__lc_file_end(void);
 int vigil_image__lc_parse(const uint8_t *p, size_t n); /* fuzzing */
+void vigil_image__lc_memo_clear(void);			  /* tests */
 
 /* Registry images (remote.c): opens `ref` (fetches the top manifest, then the OCI
  * reader picks the platform's manifest and loads the config). */

@@ -12,8 +12,10 @@
  * size, entries, records, warnings, files (record index, head-only flag, bytes),
  * analyzer outputs (name, bytes).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zstd.h>
 
 #include "image.h"
@@ -242,6 +244,186 @@ static int serialise(vigil_image *img, vigil_layer *L, vigil_lc_rec *r, vigil_bu
 	return e ? VIGIL_ENOMEM : 0;
 }
 
+/* ---- entries kept decompressed in memory ----
+ * A process-wide LRU of decompressed entries by key (the key names the content: same
+ * key, same entry), so that a server replaying the same base layer for every image does
+ * not fetch and decompress it each time. Used only with a cache that has `touch`: a hit
+ * here still asks the cache whether the entry is kept (and counts its use), and is
+ * dropped when it is not. Bounded by VIGIL_LAYER_CACHE_MEM MiB (default 256, 0: off). */
+
+typedef struct lc_memo {
+	struct lc_memo *prev, *next; /* most recently used first; unlinked when dropped */
+	char key[160];
+	uint8_t *raw;
+	size_t len;
+	int refs;   /* users replaying from raw, plus one while in the list */
+	int linked; /* in the list */
+	long long touched; /* CLOCK_MONOTONIC ns of the last touch, 0: never */
+	uint64_t pending;  /* uses not yet told to the cache */
+} lc_memo;
+
+#define MEMO_TOUCH_NS 1000000000LL /* at most one touch per entry a second */
+
+static long long mono_ns(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* This use of `m`: 0 to replay without asking the cache (it was touched less than a
+ * second ago; the use is counted for the next touch), else the uses to touch with. */
+static uint64_t memo_use(lc_memo *m, long long now);
+
+static pthread_mutex_t memo_mu = PTHREAD_MUTEX_INITIALIZER;
+static lc_memo *memo_head, *memo_tail;
+static size_t memo_bytes;
+static size_t memo_max;
+static pthread_once_t memo_once = PTHREAD_ONCE_INIT;
+
+static void memo_init(void)
+{
+	const char *e = getenv("VIGIL_LAYER_CACHE_MEM");
+	uint64_t mib = 256;
+	if (e && vigil_parse_uint(&mib, e, 1 << 20) < 0)
+		mib = 256;
+	memo_max = (size_t)mib << 20;
+}
+
+static size_t memo_bound(void)
+{
+	pthread_once(&memo_once, memo_init);
+	return memo_max;
+}
+
+static void memo_release_locked(lc_memo *m)
+{
+	if (--m->refs == 0) {
+		free(m->raw);
+		free(m);
+	}
+}
+
+static void memo_unlink_locked(lc_memo *m)
+{
+	if (!m->linked)
+		return;
+	if (m->prev)
+		m->prev->next = m->next;
+	else
+		memo_head = m->next;
+	if (m->next)
+		m->next->prev = m->prev;
+	else
+		memo_tail = m->prev;
+	m->prev = m->next = NULL;
+	m->linked = 0;
+	memo_bytes -= m->len;
+	memo_release_locked(m);
+}
+
+/* The entry under `key` with a reference taken (memo_release), or NULL. */
+static lc_memo *memo_get(const char *key)
+{
+	lc_memo *m;
+	pthread_mutex_lock(&memo_mu);
+	for (m = memo_head; m; m = m->next)
+		if (strcmp(m->key, key) == 0)
+			break;
+	if (m) {
+		if (m != memo_head) { /* to the front */
+			m->prev->next = m->next;
+			if (m->next)
+				m->next->prev = m->prev;
+			else
+				memo_tail = m->prev;
+			m->prev = NULL;
+			m->next = memo_head;
+			memo_head->prev = m;
+			memo_head = m;
+		}
+		m->refs++;
+	}
+	pthread_mutex_unlock(&memo_mu);
+	return m;
+}
+
+static void memo_release(lc_memo *m)
+{
+	if (!m)
+		return;
+	pthread_mutex_lock(&memo_mu);
+	memo_release_locked(m);
+	pthread_mutex_unlock(&memo_mu);
+}
+
+static uint64_t memo_use(lc_memo *m, long long now)
+{
+	uint64_t uses = 0;
+	pthread_mutex_lock(&memo_mu);
+	if (m->touched && now - m->touched < MEMO_TOUCH_NS) {
+		m->pending++;
+	} else {
+		uses = m->pending + 1;
+		m->pending = 0;
+		m->touched = now;
+	}
+	pthread_mutex_unlock(&memo_mu);
+	return uses;
+}
+
+/* Drops the entry `m` (it was evicted from the cache or does not fit this run). */
+static void memo_drop(lc_memo *m)
+{
+	pthread_mutex_lock(&memo_mu);
+	memo_unlink_locked(m);
+	pthread_mutex_unlock(&memo_mu);
+}
+
+/* Keeps a copy of `raw` under `key`, replacing an entry of the same key, then drops the
+ * least recently used entries while they hold more than the bound. */
+static void memo_put(const char *key, const uint8_t *raw, size_t len)
+{
+	size_t max = memo_bound();
+	lc_memo *m;
+	if (len == 0 || len > max || strlen(key) >= sizeof(m->key))
+		return;
+	if (!(m = calloc(1, sizeof(*m))) || !(m->raw = malloc(len))) {
+		free(m);
+		return;
+	}
+	memcpy(m->raw, raw, len);
+	m->len = len;
+	memcpy(m->key, key, strlen(key) + 1);
+	m->refs = 1;
+	m->linked = 1;
+	pthread_mutex_lock(&memo_mu);
+	for (lc_memo *o = memo_head; o; o = o->next)
+		if (strcmp(o->key, key) == 0) {
+			memo_unlink_locked(o);
+			break;
+		}
+	m->next = memo_head;
+	if (memo_head)
+		memo_head->prev = m;
+	memo_head = m;
+	if (!memo_tail)
+		memo_tail = m;
+	memo_bytes += len;
+	while (memo_bytes > max && memo_tail)
+		memo_unlink_locked(memo_tail);
+	pthread_mutex_unlock(&memo_mu);
+}
+
+/* For tests: empties the in-memory entries. */
+void vigil_image__lc_memo_clear(void)
+{
+	pthread_mutex_lock(&memo_mu);
+	while (memo_tail)
+		memo_unlink_locked(memo_tail);
+	pthread_mutex_unlock(&memo_mu);
+}
+
 static void put_entry(vigil_image *img, vigil_layer *L, vigil_lc_rec *r, const char *key)
 {
 	vigil_buf b = VIGIL_BUF_INIT;
@@ -256,8 +438,11 @@ static void put_entry(vigil_image *img, vigil_layer *L, vigil_lc_rec *r, const c
 			z[i] = (uint8_t)((uint64_t)b.len >> (8 * i));
 		size_t zn = ZSTD_compress(z + 8, cap, b.data, b.len, 3);
 		if (!ZSTD_isError(zn) &&
-		    img->lcache.put(key, L->want_diff_id, z, zn + 8, img->lcache.payload) >= 0)
+		    img->lcache.put(key, L->want_diff_id, z, zn + 8, img->lcache.payload) >= 0) {
 			atomic_fetch_add(&img->lc_puts, 1);
+			if (img->lcache.touch && memo_bound())
+				memo_put(key, b.data, b.len);
+		}
 	}
 	free(z);
 	vigil_buf_free(&b);
@@ -564,32 +749,55 @@ int vigil_image__lc_try(vigil_image *img, int index, vigil_lc_rec **rec, char ke
 	vigil_layer *L = &img->layers[index];
 	uint8_t *data = NULL, *raw = NULL;
 	size_t len = 0;
-	int rc = 0;
+	uint64_t rawlen = 0;
+	int rc = 0, have = 0;
+	lc_memo *m = NULL;
 	*rec = NULL;
 	if (!cacheable(img, L) || make_key(img, L, key) < 0)
 		return 0;
-	if (img->lcache.get(key, L->want_diff_id, &data, &len, img->lcache.payload) == 1 && data &&
+	/* kept in memory, and still in the cache */
+	if (img->lcache.touch && memo_bound() && (m = memo_get(key))) {
+		uint64_t uses = memo_use(m, mono_ns());
+		if (uses == 0 || img->lcache.touch(key, uses, img->lcache.payload) == 1) {
+			have = 1;
+		} else {
+			memo_drop(m);
+			memo_release(m);
+			m = NULL;
+		}
+	}
+	if (!have &&
+	    img->lcache.get(key, L->want_diff_id, &data, &len, img->lcache.payload) == 1 && data &&
 	    len > 8) {
-		uint64_t rawlen = 0;
 		for (int i = 0; i < 8; i++)
 			rawlen |= (uint64_t)data[i] << (8 * i);
 		if (rawlen <= LC_MAX_ENTRY && (raw = malloc(rawlen ? rawlen : 1)) &&
-		    ZSTD_decompress(raw, rawlen, data + 8, len - 8) == rawlen) {
-			lc_entry e;
-			vigil_buf pb = VIGIL_BUF_INIT;
-			memset(&e, 0, sizeof(e));
-			int ok = parse(&e, L, raw, rawlen) == 0 ? complete(img, &e, index, &pb) : 0;
-			vigil_buf_free(&pb);
-			if (ok < 0)
-				rc = ok;
-			else if (ok == 1)
-				rc = replay(img, index, &e);
-			entry_free(&e);
-			if (rc != 0) {
-				free(raw);
-				free(data);
-				return rc;
-			}
+		    ZSTD_decompress(raw, rawlen, data + 8, len - 8) == rawlen)
+			have = 2;
+	}
+	if (have) {
+		const uint8_t *p = have == 1 ? m->raw : raw;
+		size_t n = have == 1 ? m->len : (size_t)rawlen;
+		lc_entry e;
+		vigil_buf pb = VIGIL_BUF_INIT;
+		memset(&e, 0, sizeof(e));
+		int ok = parse(&e, L, p, n) == 0 ? complete(img, &e, index, &pb) : 0;
+		vigil_buf_free(&pb);
+		if (ok < 0)
+			rc = ok;
+		else if (ok == 1)
+			rc = replay(img, index, &e);
+		entry_free(&e);
+		if (have == 1 && ok == 0)
+			memo_drop(m); /* does not fit this run: the read below replaces it */
+		else if (have == 2 && ok == 1 && img->lcache.touch && memo_bound())
+			memo_put(key, raw, n);
+		memo_release(m);
+		m = NULL;
+		if (rc != 0) {
+			free(raw);
+			free(data);
+			return rc;
 		}
 	}
 	free(raw);

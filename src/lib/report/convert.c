@@ -202,6 +202,7 @@ static void check(loader *l, json_t *o, int kind, const char *reason)
 	ci->id = str(l, o, "id");
 	ci->kind = str(l, o, "kind");
 	ci->cis = str(l, o, "cis");
+	ci->refs = str(l, o, "refs");
 	ci->severity = str(l, o, "severity");
 	ci->title = str(l, o, "title");
 	ci->remediation = str(l, o, "remediation");

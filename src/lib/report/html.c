@@ -86,6 +86,35 @@ static void td(FILE *f, const char *s)
 	fputs("</td>", f);
 }
 
+/* A check's cross-references (hadolint, Trivy, CWE), each linked to its page. */
+static void td_refs(FILE *f, const vigil_check_info *c)
+{
+	const char *p = c && c->refs ? c->refs : "";
+	char url[160], tok[32];
+	int first = 1;
+	fputs("<td class=\"refs\">", f);
+	while (*p) {
+		size_t k = strcspn(p, ", ");
+		if (k) {
+			snprintf(tok, sizeof(tok), "%.*s", (int)(k < 31 ? k : 31), p);
+			fputs(first ? "" : ", ", f);
+			first = 0;
+			if (vigil_config_ref_url(url, sizeof(url), p, k)) {
+				fputs("<a href=\"", f);
+				esc(f, url);
+				fputs("\" rel=\"noreferrer\">", f);
+				esc(f, tok);
+				fputs("</a>", f);
+			} else {
+				esc(f, tok);
+			}
+		}
+		p += k;
+		p += strspn(p, ", ");
+	}
+	fputs(first ? "&#8211;</td>" : "</td>", f);
+}
+
 static void td_int(FILE *f, long long v)
 {
 	if (v < 0)
@@ -309,10 +338,10 @@ static const char *const COLUMNS[VIGIL_K_COUNT] = {
 	"<th>Layer</th><th>Status</th>",
 	"<th>Rule</th><th>Severity</th><th>Engine</th><th>Category</th><th>Path</th>"
 	"<th>SHA-256</th><th>Layer</th><th>Status</th>",
-	"<th>ID</th><th>Severity</th><th>CIS</th><th>Title</th><th>Message</th><th>File</th>"
-	"<th>Layer</th>",
-	"<th>ID</th><th>Severity</th><th>CIS</th><th>Title</th><th>Message</th><th>File</th>"
-	"<th>Layer</th>",
+	"<th>ID</th><th>Severity</th><th>CIS</th><th>Refs</th><th>Title</th><th>Message</th>"
+	"<th>File</th><th>Layer</th>",
+	"<th>ID</th><th>Severity</th><th>CIS</th><th>Refs</th><th>Title</th><th>Message</th>"
+	"<th>File</th><th>Layer</th>",
 };
 
 static void row_cells(FILE *f, const vigil_report *r, const vigil_finding *e)
@@ -371,6 +400,7 @@ static void row_cells(FILE *f, const vigil_report *r, const vigil_finding *e)
 		td(f, c->check ? c->check->id : e->id);
 		td_sev(f, c->severity);
 		td(f, c->check ? c->check->cis : NULL);
+		td_refs(f, c->check);
 		td(f, c->check ? c->check->title : e->title);
 		td(f, c->message);
 		td(f, c->file);

@@ -10,6 +10,7 @@
 
 typedef struct srule {
 	const char *id, *title, *severity, *help, *kind;
+	const vigil_check_info *check; /* config findings: CIS id and peers (refs) */
 	double score;
 } srule;
 
@@ -94,11 +95,47 @@ static void describe(const vigil_finding *e, srule *r, const char **uri, int *li
 		const vigil_config_finding *c = e->detail;
 		r->title = c->check->title;
 		r->help = c->check->remediation;
+		r->check = c->check;
 		*uri = c->file;
 		*line = c->line;
 		snprintf(msg, n, "%s", c->message);
 	}
 	}
+}
+
+/* Each cross-reference of a check ("DL3002, DS002"): calls fn with one token. */
+static void each_ref(const vigil_check_info *c, void (*fn)(vigil_jsonw *, const char *, size_t),
+		     vigil_jsonw *w)
+{
+	const char *p = c && c->refs ? c->refs : "";
+	while (*p) {
+		size_t k = strcspn(p, ", ");
+		if (k)
+			fn(w, p, k);
+		p += k;
+		p += strspn(p, ", ");
+	}
+}
+
+static void ref_tag(vigil_jsonw *w, const char *ref, size_t len)
+{
+	char tag[32];
+	snprintf(tag, sizeof(tag), "%.*s", (int)(len < 31 ? len : 31), ref);
+	vigil_jsonw_str(w, tag);
+}
+
+/* The page of the first cross-reference that has one (hadolint's wiki, Trivy's AVD). */
+static const char *help_uri(char *buf, size_t n, const vigil_check_info *c)
+{
+	const char *p = c && c->refs ? c->refs : "";
+	while (*p) {
+		size_t k = strcspn(p, ", ");
+		if (k && vigil_config_ref_url(buf, n, p, k))
+			return buf;
+		p += k;
+		p += strspn(p, ", ");
+	}
+	return NULL;
 }
 
 /* A relative URI: SARIF consumers resolve locations against the checkout. */
@@ -163,6 +200,9 @@ int vigil_report__sarif(FILE *f, vigil_report *r)
 		text(w, "shortDescription", s->title);
 		if (s->help)
 			text(w, "help", s->help);
+		char url[160];
+		if (help_uri(url, sizeof(url), s->check))
+			kv(w, "helpUri", url);
 		vigil_jsonw_key(w, "defaultConfiguration");
 		vigil_jsonw_obj_begin(w);
 		kv(w, "level", level(s->severity));
@@ -176,6 +216,12 @@ int vigil_report__sarif(FILE *f, vigil_report *r)
 		vigil_jsonw_str(w, "security");
 		vigil_jsonw_str(w, s->kind);
 		vigil_jsonw_str(w, s->severity);
+		if (s->check && s->check->cis) {
+			char cis[48];
+			snprintf(cis, sizeof(cis), "CIS %s", s->check->cis);
+			vigil_jsonw_str(w, cis);
+		}
+		each_ref(s->check, ref_tag, w);
 		vigil_jsonw_arr_end(w);
 		vigil_jsonw_obj_end(w);
 		vigil_jsonw_obj_end(w);

@@ -315,6 +315,7 @@ static void config_json(vigil_jsonw *w, const vigil_config_finding *f)
 	vigil_jsonw_obj_begin(w);
 	kv(w, "id", f->check->id);
 	kv(w, "cis", f->check->cis);
+	kv(w, "refs", f->check->refs);
 	kv(w, "kind", f->check->kind);
 	kv(w, "severity", f->severity);
 	kv(w, "title", f->check->title);

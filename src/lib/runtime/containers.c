@@ -20,6 +20,7 @@
 typedef struct slot {
 	unsigned long long cgid;
 	unsigned long long gen; /* runc state generation of a negative entry */
+	long long since;	/* negative entry: when it was looked up */
 	rt_container c;
 	int used;
 } slot;
@@ -110,6 +111,59 @@ static long long parse_time(const char *s)
 	return (long long)timegm(&tm) * 1000000000LL + ns;
 }
 
+/* podman: containers/storage records each container's image; the bundle is
+ * STORAGE/overlay-containers/ID/userdata, the container in
+ * STORAGE/overlay-containers/containers.json (name, image id, image name in its
+ * metadata) and the image's manifest digest in STORAGE/overlay-images/images.json */
+static void fill_podman(rt_container *c, const char *bundle)
+{
+	const char *p = strstr(bundle, "/overlay-containers/"), *v, *img = NULL;
+	char path[700];
+	json_t *all, *ent = NULL, *md = NULL;
+	size_t i;
+
+	snprintf(c->runtime, sizeof(c->runtime), "podman");
+	if (!p || p - bundle > 500)
+		return;
+	snprintf(path, sizeof(path), "%.*s/overlay-containers/containers.json", (int)(p - bundle),
+		 bundle);
+	if (!(all = load_json(path)))
+		return;
+	for (i = 0; i < json_array_size(all); i++) {
+		v = jstr(json_array_get(all, i), "id");
+		if (v && !strcmp(v, c->id)) {
+			ent = json_array_get(all, i);
+			break;
+		}
+	}
+	if (ent) {
+		if ((v = json_string_value(json_array_get(json_object_get(ent, "names"), 0))))
+			cpy(c->name, sizeof(c->name), v);
+		img = jstr(ent, "image");
+		if ((v = jstr(ent, "metadata")) && (md = json_loads(v, 0, NULL)) &&
+		    (v = jstr(md, "image-name")) && !c->image[0])
+			cpy(c->image, sizeof(c->image), v);
+		json_decref(md);
+	}
+	if (img && !c->digest[0]) {
+		json_t *imgs;
+		snprintf(path, sizeof(path), "%.*s/overlay-images/images.json", (int)(p - bundle),
+			 bundle);
+		if ((imgs = load_json(path))) {
+			for (i = 0; i < json_array_size(imgs); i++) {
+				v = jstr(json_array_get(imgs, i), "id");
+				if (v && !strcmp(v, img)) {
+					if ((v = jstr(json_array_get(imgs, i), "digest")))
+						cpy(c->digest, sizeof(c->digest), v);
+					break;
+				}
+			}
+			json_decref(imgs);
+		}
+	}
+	json_decref(all);
+}
+
 static void fill_image(rt_container *c, const char *bundle)
 {
 	char path[600];
@@ -131,6 +185,8 @@ static void fill_image(rt_container *c, const char *bundle)
 		    (v = jstr(ann, "io.kubernetes.cri.container-name")) ||
 		    (v = jstr(ann, "io.kubernetes.container.name")))
 			cpy(c->name, sizeof(c->name), v);
+		if ((v = jstr(ann, "io.container.manager")) && !strcmp(v, "libpod"))
+			fill_podman(c, bundle);
 		json_decref(cfg);
 	}
 	/* umoci unpack records the descriptor (and tag) it unpacked */
@@ -147,6 +203,89 @@ static void fill_image(rt_container *c, const char *bundle)
 			cpy(c->image, sizeof(c->image), v);
 		json_decref(um);
 	}
+}
+
+/* finds the cgroup directory whose inode is cgid below dir (depth-first, bounded);
+ * 0 and path filled when found */
+static int find_cgroup(const char *dir, unsigned long long cgid, int depth, int *budget, char *path,
+		       size_t n)
+{
+	DIR *d;
+	struct dirent *de;
+	char sub[1024];
+	struct stat sb;
+	int found = -1;
+
+	if (depth > 8 || !(d = opendir(dir)))
+		return -1;
+	while (found < 0 && (de = readdir(d)) && --*budget > 0) {
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", dir, de->d_name) >= sizeof(sub))
+			continue;
+		if (stat(sub, &sb) == 0 && (unsigned long long)sb.st_ino == cgid) {
+			snprintf(path, n, "%s", sub);
+			found = 0;
+		} else
+			found = find_cgroup(sub, cgid, depth + 1, budget, path, n);
+	}
+	closedir(d);
+	return found;
+}
+
+/* the 64-hex container id at s (and its length), or 0 */
+static size_t hex_id(const char *s)
+{
+	size_t i = 0;
+	while ((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))
+		i++;
+	return i == 64 ? 64 : 0;
+}
+
+/* a container told only by its cgroup's name, for runtimes whose state is not runc's
+ * under --runc-root: containerd (CRI) cri-containerd-ID.scope, Docker docker-ID.scope
+ * or docker/ID, CRI-O crio-ID.scope, podman libpod-ID(.scope), Kubernetes with the
+ * cgroupfs driver kubepods/.../ID. No image is known then. */
+static int try_cgroup_name(rt_containers *cs, unsigned long long cgid, rt_container *c)
+{
+	static const struct {
+		const char *prefix, *runtime;
+	} pats[] = {{"cri-containerd-", "containerd"},
+		    {"docker-", "docker"},
+		    {"crio-", "cri-o"},
+		    {"libpod-", "podman"}};
+	char path[1024];
+	const char *base, *id = NULL, *rt = NULL;
+	int budget = 20000;
+
+	if (find_cgroup(cs->cgroup_root, cgid, 0, &budget, path, sizeof(path)) < 0)
+		return -1;
+	base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]) && !id; i++) {
+		size_t l = strlen(pats[i].prefix);
+		if (!strncmp(base, pats[i].prefix, l) && hex_id(base + l) &&
+		    (!base[l + 64] || !strcmp(base + l + 64, ".scope"))) {
+			id = base + l;
+			rt = pats[i].runtime;
+		}
+	}
+	if (!id && hex_id(base) && !base[64] && base - path >= 8) {
+		if (!strncmp(base - 8, "/docker/", 8))
+			rt = "docker";
+		else if (strstr(path, "/kubepods"))
+			rt = "kubernetes";
+		if (rt)
+			id = base;
+	}
+	if (!id)
+		return -1;
+	memset(c, 0, sizeof(*c));
+	memcpy(c->id, id, 64);
+	c->id[64] = 0;
+	cpy(c->name, sizeof(c->name), c->id);
+	cpy(c->runtime, sizeof(c->runtime), rt);
+	cpy(c->cgroup_dir, sizeof(c->cgroup_dir), path);
+	return 0;
 }
 
 /* reads one runc state; 0 and c filled when its cgroup inode is cgid */
@@ -255,18 +394,21 @@ const rt_container *vigil_rt__containers_get(rt_containers *cs, unsigned long lo
 	s->used = 1;
 	s->cgid = cgid;
 	s->gen = cs->gen;
+	s->since = now;
 	s->c = cs->host;
-	if (!(d = opendir(cs->runc_root)))
-		return &cs->host;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (try_state(cs, de->d_name, cgid, &c) == 0) {
-			s->c = c;
-			break;
+	if ((d = opendir(cs->runc_root))) {
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			if (try_state(cs, de->d_name, cgid, &c) == 0) {
+				s->c = c;
+				break;
+			}
 		}
+		closedir(d);
 	}
-	closedir(d);
+	if (s->c.host && try_cgroup_name(cs, cgid, &c) == 0)
+		s->c = c;
 	return s->c.host ? &cs->host : &s->c;
 }
 
@@ -319,4 +461,27 @@ void vigil_rt__containers_each(rt_containers *cs,
 		json_decref(st);
 	}
 	closedir(d);
+}
+
+/* the runc state generation (bumped when state files change; checked at most every
+ * 10 ms) */
+unsigned long long vigil_rt__containers_generation(rt_containers *cs)
+{
+	long long now = now_ns();
+	if (now - cs->last_sig_check > SIG_CHECK_NS) {
+		unsigned long long sig = state_sig(cs);
+		cs->last_sig_check = now;
+		if (sig != cs->sig) {
+			cs->sig = sig;
+			cs->gen++;
+		}
+	}
+	return cs->gen;
+}
+
+int vigil_rt__containers_settled_host(rt_containers *cs, unsigned long long cgid)
+{
+	const slot *s = &cs->slots[(cgid * 0x9E3779B97F4A7C15ULL) >> 54 & (SLOTS - 1)];
+	return s->used && s->cgid == cgid && s->c.host && s->gen == cs->gen &&
+	       now_ns() - s->since > 1000000000LL;
 }

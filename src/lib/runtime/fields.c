@@ -34,6 +34,7 @@ static const char *const field_names[F_COUNT] = {
 	[F_NET_FAMILY] = "net.family",
 	[F_NET_IP] = "net.ip",
 	[F_NET_PORT] = "net.port",
+	[F_NET_LPORT] = "net.lport",
 	[F_NET_FIRST] = "net.first_connect",
 	[F_PTRACE_REQUEST] = "ptrace.request",
 	[F_PTRACE_PID] = "ptrace.pid",
@@ -66,7 +67,7 @@ static const char *const type_names[VRT_TYPE_MAX] = {
 	[VRT_MEMFD] = "memfd",	   [VRT_SOCKET] = "socket",   [VRT_SYMLINK] = "symlink",
 	[VRT_LINK] = "link",	   [VRT_UNSHARE] = "unshare", [VRT_SETNS] = "setns",
 	[VRT_DUP] = "dup",	   [VRT_BPF] = "bpf",	      [VRT_RENAME] = "rename",
-	[VRT_UNLINK] = "unlink",   [VRT_LISTEN] = "listen",
+	[VRT_UNLINK] = "unlink",   [VRT_LISTEN] = "listen",   [VRT_ACCEPT] = "accept",
 };
 
 int vigil_rt__field_lookup(const char *name, size_t len)
@@ -249,16 +250,24 @@ int vigil_rt__field(const rt_view *v, int f, int idx, char *buf, size_t n)
 			return -1;
 		return putb(buf, n, v->first_connect);
 	case F_NET_FAMILY:
-		return t == VRT_CONNECT || t == VRT_LISTEN ? put(buf, n, family_name(e->a[0])) : -1;
+		return t == VRT_CONNECT || t == VRT_LISTEN || t == VRT_ACCEPT
+			       ? put(buf, n, family_name(e->a[0]))
+			       : -1;
+	case F_NET_LPORT: /* the local port: of a listen or an accepted connection */
+		if ((t != VRT_LISTEN && t != VRT_ACCEPT) || (e->a[0] != 2 && e->a[0] != 10))
+			return -1;
+		return putn(buf, n, t == VRT_ACCEPT ? e->a[2] : e->a[1]);
 	case F_NET_IP:
-		if ((t != VRT_CONNECT && t != VRT_LISTEN) || (e->a[0] != 2 && e->a[0] != 10))
+		if ((t != VRT_CONNECT && t != VRT_LISTEN && t != VRT_ACCEPT) ||
+		    (e->a[0] != 2 && e->a[0] != 10))
 			return -1;
 		if (n < INET6_ADDRSTRLEN ||
 		    !inet_ntop(e->a[0] == 2 ? AF_INET : AF_INET6, e->addr, buf, n))
 			return -1;
 		return 0;
 	case F_NET_PORT:
-		if ((t != VRT_CONNECT && t != VRT_LISTEN) || (e->a[0] != 2 && e->a[0] != 10))
+		if ((t != VRT_CONNECT && t != VRT_LISTEN && t != VRT_ACCEPT) ||
+		    (e->a[0] != 2 && e->a[0] != 10))
 			return -1;
 		return putn(buf, n, e->a[1]);
 	case F_PTRACE_REQUEST:

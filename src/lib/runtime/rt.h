@@ -37,6 +37,7 @@ enum rt_field {
 	F_NET_FAMILY,
 	F_NET_IP,
 	F_NET_PORT,
+	F_NET_LPORT, /* net.lport: local port of a listen or an accept */
 	F_NET_FIRST, /* net.first_connect: the container's first IPv4/IPv6 connect seen */
 	F_PTRACE_REQUEST,
 	F_PTRACE_PID,
@@ -114,6 +115,12 @@ size_t vigil_rt__rule_tags(const rt_rule *rule, const char *const **out);
 /* Expands the output template into buf. */
 void vigil_rt__rule_output(const rt_rule *rule, const rt_view *v, char *buf, size_t n);
 
+/* Bit t set: rule i (or some enabled rule) can match an event of type t (enum vrt_type),
+ * from the evt.type comparisons of its condition; the rest are skipped (and not
+ * reported by the kernel). */
+unsigned long long vigil_rt__rule_types(const vigil_rules *r, size_t i);
+unsigned long long vigil_rt__rules_types(const vigil_rules *r);
+
 extern const char vigil_rt__builtin_rules[];
 
 /* containers.c: cgroup id -> container */
@@ -127,6 +134,11 @@ void vigil_rt__containers_free(rt_containers *cs);
 void vigil_rt__containers_each(rt_containers *cs,
 			       void (*cb)(const rt_container *c, int pid, void *payload),
 			       void *payload);
+/* The runc state generation: changes when runc's state files change. */
+unsigned long long vigil_rt__containers_generation(rt_containers *cs);
+/* 1 when cgid was found to be no container more than a second ago and runc's state has not
+ * changed since (its events can be dropped in the kernel with --containers-only) */
+int vigil_rt__containers_settled_host(rt_containers *cs, unsigned long long cgid);
 /* 1 when runc's state files changed since the last call (0 the first time they are empty) */
 int vigil_rt__containers_changed(rt_containers *cs);
 
@@ -170,11 +182,18 @@ void vigil_rt__post_close(rt_post *p, FILE *log);
 typedef struct rt_sensor rt_sensor;
 typedef int (*rt_sensor_cb)(const struct vrt_event *e, void *payload);
 /* Loads and attaches the sensor; err receives a one-line reason on failure. */
-int vigil_rt__sensor_open(rt_sensor **out, char *err, size_t errlen);
+/* want_types: bit t set for the event types (enum vrt_type) to report; exec is always
+ * reported, exit only when asked */
+int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, char *err, size_t errlen);
 /* Waits up to timeout_ms, then hands every pending event to cb. */
 int vigil_rt__sensor_poll(rt_sensor *s, int timeout_ms, rt_sensor_cb cb, void *payload);
 /* Arms a SIGKILL for process tgid at its next syscall (bpf_send_signal). 0 or -errno. */
-int vigil_rt__sensor_doom(rt_sensor *s, unsigned tgid);
+int vigil_rt__sensor_doom(rt_sensor *s, unsigned tgid, unsigned long long start);
+/* Drops the events of cgroup cgid in the kernel from now on (0 or -errno); quiet_clear
+ * forgets all such cgroups; quiet_count says how many there are. */
+int vigil_rt__sensor_quiet(rt_sensor *s, unsigned long long cgid);
+void vigil_rt__sensor_quiet_clear(rt_sensor *s);
+unsigned vigil_rt__sensor_quiet_count(rt_sensor *s);
 /* Attaches the deny programs to the cgroup directory (cgroup v2) of container cgid:
  * its connects fail with EPERM until the agent stops. 0, 1 when already denied, or -errno. */
 int vigil_rt__sensor_deny_egress(rt_sensor *s, const char *cgroup_dir, unsigned long long cgid);

@@ -80,6 +80,7 @@ struct rt_rule {
 	node *root;
 	tpart *parts;
 	size_t nparts;
+	unsigned long long types; /* bit t: the rule can match events of type t */
 };
 
 struct vigil_rules {
@@ -1266,6 +1267,33 @@ static size_t tree_size(const node *n, size_t acc)
 	return tree_size(n->b, acc);
 }
 
+#define ALL_TYPES ((1ULL << VRT_TYPE_MAX) - 1)
+
+/* the event types a condition can be true for: evt.type = X and evt.type in (...) narrow
+ * it, `and` intersects, `or` unites; anything else (not, other fields) may match all */
+static unsigned long long type_mask(const node *n, int depth)
+{
+	unsigned long long m = 0;
+	int t;
+
+	if (!n || depth > 200)
+		return ALL_TYPES;
+	switch (n->kind) {
+	case N_AND:
+		return type_mask(n->a, depth + 1) & type_mask(n->b, depth + 1);
+	case N_OR:
+		return type_mask(n->a, depth + 1) | type_mask(n->b, depth + 1);
+	case N_CMP:
+		if (n->field != F_EVT_TYPE || (n->op != OP_EQ && n->op != OP_IN))
+			return ALL_TYPES;
+		for (size_t i = 0; i < n->nvals; i++)
+			if ((t = vigil_rt__type_lookup(n->vals[i])) > 0 && t < VRT_TYPE_MAX)
+				m |= 1ULL << t;
+		return m;
+	}
+	return ALL_TYPES;
+}
+
 int vigil_rules_compile(vigil_rules *r)
 {
 	int error;
@@ -1302,6 +1330,7 @@ int vigil_rules_compile(vigil_rules *r)
 			a->b = nn;
 			x->root = a;
 		}
+		x->types = type_mask(x->root, 0);
 	}
 	return 0;
 }
@@ -1466,4 +1495,18 @@ void vigil_rt__rule_output(const rt_rule *x, const rt_view *v, char *buf, size_t
 			buf[o++] = (unsigned char)*s < 0x20 ? ' ' : *s;
 	}
 	buf[o] = 0;
+}
+
+unsigned long long vigil_rt__rule_types(const vigil_rules *r, size_t i)
+{
+	return r->rules[i]->types;
+}
+
+unsigned long long vigil_rt__rules_types(const vigil_rules *r)
+{
+	unsigned long long m = 0;
+	for (size_t i = 0; i < r->nrules; i++)
+		if (r->rules[i]->enabled && r->rules[i]->root)
+			m |= r->rules[i]->types;
+	return m;
 }

@@ -9,13 +9,24 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "runtime/rt.h"
 #include "sensor.skel.h"
 
 #define MAX_DENY 256
+#define RING_TOTAL (8u << 20)	/* bytes of ring buffer over all CPUs */
+#define RING_MIN (1u << 20)	/* per CPU at least */
+#define BATCH_BYTES (16u << 20) /* records held for merging by time */
+
+/* a record read from a ring, waiting to be merged */
+typedef struct brec {
+	unsigned long long ts;
+	size_t off, size;
+} brec;
 
 struct rt_sensor {
 	struct vigil_sensor *skel;
@@ -23,9 +34,18 @@ struct rt_sensor {
 	unsigned long long denied[MAX_DENY / 2];
 	int ndeny;
 	struct ring_buffer *rb;
+	int *ring_fds;
+	int nrings;
 	rt_sensor_cb cb;
 	void *payload;
 	int cb_error;
+	/* the batch: records of all rings copied out, dispatched in time order */
+	char *arena;
+	size_t arena_len;
+	brec *recs;
+	size_t nrecs, caprecs;
+	struct vrt_event ev; /* a record expanded to the whole event */
+	unsigned nquiet;
 };
 
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -36,46 +56,152 @@ static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list a
 	return 0;
 }
 
-static int on_sample(void *ctx, void *data, size_t size)
+/* expands one record into s->ev and hands it to the callback; -1 stops */
+static int dispatch(rt_sensor *s, const void *data, size_t size)
 {
-	rt_sensor *s = ctx;
-	if (size < sizeof(struct vrt_event))
+	struct vrt_event *e = &s->ev;
+
+	/* records are prefixes of struct vrt_event (VRT_SZ_*) */
+	if (size >= VRT_SZ_BASE && size <= sizeof(*e)) {
+		memcpy(e, data, size);
+		if (size < sizeof(*e))
+			memset((char *)e + size, 0, sizeof(*e) - size);
+	} else
 		return 0;
-	if (s->cb(data, s->payload) < 0) {
+	if (s->cb(e, s->payload) < 0) {
 		s->cb_error = 1;
 		return -1;
 	}
 	return 0;
 }
 
-int vigil_rt__sensor_open(rt_sensor **out, char *err, size_t errlen)
+static int by_ts(const void *a, const void *b)
+{
+	const brec *x = a, *y = b;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* dispatches, in time order, the batched records older than `until` and keeps the
+ * others (written while the rings were read) for the next round */
+static void flush(rt_sensor *s, unsigned long long until)
+{
+	size_t keep = 0, kept_len = 0, i;
+
+	if (!s->nrecs)
+		return;
+	qsort(s->recs, s->nrecs, sizeof(*s->recs), by_ts);
+	for (i = 0; i < s->nrecs && s->recs[i].ts < until; i++)
+		if (!s->cb_error)
+			dispatch(s, s->arena + s->recs[i].off, s->recs[i].size);
+	/* move the younger ones to the front (their offsets only grow, so in place) */
+	for (; i < s->nrecs; i++) {
+		brec r = s->recs[i];
+		memmove(s->arena + kept_len, s->arena + r.off, r.size);
+		r.off = kept_len;
+		kept_len += (r.size + 7) & ~(size_t)7;
+		s->recs[keep++] = r;
+	}
+	s->nrecs = keep;
+	s->arena_len = kept_len;
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	rt_sensor *s = ctx;
+	size_t need = (size + 7) & ~(size_t)7;
+	unsigned long long ts;
+
+	if (size < VRT_SZ_BASE || size > sizeof(struct vrt_event))
+		return 0;
+	ts = ((const struct vrt_event *)data)->ts;
+	if (s->arena_len + need > BATCH_BYTES || s->nrecs == s->caprecs) {
+		/* a full batch is dispatched as it is: order holds within it */
+		flush(s, ~0ULL);
+		if (s->arena_len + need > BATCH_BYTES || s->nrecs == s->caprecs)
+			return dispatch(s, data, size);
+	}
+	memcpy(s->arena + s->arena_len, data, size);
+	s->recs[s->nrecs++] = (brec){ts, s->arena_len, size};
+	s->arena_len += need;
+	return 0;
+}
+
+int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, char *err, size_t errlen)
 {
 	rt_sensor *s = calloc(1, sizeof(*s));
-	int e;
+	int e, ncpu = libbpf_num_possible_cpus();
+	unsigned per_cpu = RING_MIN;
 
 	*out = NULL;
 	if (!s)
 		return VIGIL_ENOMEM;
 	libbpf_set_print(quiet_print);
+	if (ncpu <= 0 || ncpu > 4096) {
+		snprintf(err, errlen, "cannot tell the number of CPUs");
+		goto fail;
+	}
+	while (per_cpu * 2 * (unsigned)ncpu <= RING_TOTAL)
+		per_cpu *= 2;
+	s->caprecs = BATCH_BYTES / 64;
+	if (!(s->arena = malloc(BATCH_BYTES)) || !(s->recs = calloc(s->caprecs, sizeof(brec))) ||
+	    !(s->ring_fds = calloc((size_t)ncpu, sizeof(int)))) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	for (int i = 0; i < ncpu; i++)
+		s->ring_fds[i] = -1;
+	s->nrings = ncpu;
+	for (int i = 0; i < ncpu; i++)
+		if ((s->ring_fds[i] =
+			     bpf_map_create(BPF_MAP_TYPE_RINGBUF, NULL, 0, 0, per_cpu, NULL)) < 0) {
+			snprintf(err, errlen,
+				 "cannot create the ring buffers (need root and BPF): %s",
+				 strerror(errno));
+			goto fail;
+		}
 	if (!(s->skel = vigil_sensor__open())) {
 		snprintf(err, errlen, "cannot open the BPF sensor: %s", strerror(errno));
 		goto fail;
 	}
 	s->skel->rodata->self_tgid = (unsigned)getpid();
+	/* the exit probe costs every process exit; only rules on evt.type exit need it */
+	s->skel->rodata->want_types = (unsigned)(want_types | 1ULL << VRT_EXEC);
+	bpf_program__set_autoload(s->skel->progs.on_exit, (want_types & 1ULL << VRT_EXIT) != 0);
+	bpf_program__set_autoload(s->skel->progs.on_sys_exit,
+				  (want_types & 1ULL << VRT_ACCEPT) != 0);
+	if (bpf_map__set_max_entries(s->skel->maps.rings, (unsigned)ncpu) < 0 ||
+	    bpf_map__set_inner_map_fd(s->skel->maps.rings, s->ring_fds[0]) < 0) {
+		snprintf(err, errlen, "cannot set up the ring buffers");
+		goto fail;
+	}
 	if ((e = vigil_sensor__load(s->skel)) < 0) {
 		snprintf(err, errlen,
 			 "cannot load the BPF sensor (need root and a kernel with BTF): %s",
 			 strerror(-e));
 		goto fail;
 	}
+	for (unsigned i = 0; i < (unsigned)ncpu; i++)
+		if (bpf_map__update_elem(s->skel->maps.rings, &i, sizeof(i), &s->ring_fds[i],
+					 sizeof(int), BPF_ANY) < 0) {
+			snprintf(err, errlen, "cannot install the ring buffers: %s",
+				 strerror(errno));
+			goto fail;
+		}
 	if ((e = vigil_sensor__attach(s->skel)) < 0) {
 		snprintf(err, errlen, "cannot attach the BPF sensor: %s", strerror(-e));
 		goto fail;
 	}
-	if (!(s->rb = ring_buffer__new(bpf_map__fd(s->skel->maps.events), on_sample, s, NULL))) {
+	if (!(s->rb = ring_buffer__new(s->ring_fds[0], on_sample, s, NULL))) {
 		snprintf(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
 		goto fail;
 	}
+	for (int i = 1; i < ncpu; i++)
+		if (ring_buffer__add(s->rb, s->ring_fds[i], on_sample, s) < 0) {
+			snprintf(err, errlen, "cannot open the ring buffer: %s", strerror(errno));
+			goto fail;
+		}
 	*out = s;
 	return 0;
 fail:
@@ -83,13 +209,31 @@ fail:
 	return VIGIL_EIO;
 }
 
+static unsigned long long mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+}
+
 int vigil_rt__sensor_poll(rt_sensor *s, int timeout_ms, rt_sensor_cb cb, void *payload)
 {
-	int n;
+	struct epoll_event ev;
+	unsigned long long until;
+	int n = 0;
+
 	s->cb = cb;
 	s->payload = payload;
 	s->cb_error = 0;
-	n = ring_buffer__poll(s->rb, timeout_ms);
+	/* wait for a ring to be ready (its wake-up threshold) or the timeout, then read all
+	 * rings: what was written before `until` is complete and goes out in time order,
+	 * later records wait for the next round (timeout 0: everything goes out) */
+	if (timeout_ms > 0 && s->nrecs == 0 &&
+	    epoll_wait(ring_buffer__epoll_fd(s->rb), &ev, 1, timeout_ms) < 0 && errno != EINTR)
+		return VIGIL_EIO;
+	until = timeout_ms > 0 ? mono_ns() : ~0ULL;
+	n = ring_buffer__consume(s->rb);
+	flush(s, until);
 	if (s->cb_error)
 		return VIGIL_ECANCELLED;
 	if (n < 0 && n != -EINTR)
@@ -97,11 +241,14 @@ int vigil_rt__sensor_poll(rt_sensor *s, int timeout_ms, rt_sensor_cb cb, void *p
 	return 0;
 }
 
-int vigil_rt__sensor_doom(rt_sensor *s, unsigned tgid)
+int vigil_rt__sensor_doom(rt_sensor *s, unsigned tgid, unsigned long long start)
 {
-	unsigned sig = 9;
-	if (bpf_map__update_elem(s->skel->maps.doom, &tgid, sizeof(tgid), &sig, sizeof(sig),
-				 BPF_ANY) < 0)
+	struct {
+		unsigned sig, pad;
+		unsigned long long start;
+	} v = {9, 0, start};
+	if (bpf_map__update_elem(s->skel->maps.doom, &tgid, sizeof(tgid), &v, sizeof(v), BPF_ANY) <
+	    0)
 		return -errno;
 	s->skel->bss->doom_armed = 1;
 	return 0;
@@ -159,6 +306,12 @@ void vigil_rt__sensor_close(rt_sensor *s)
 		bpf_link__destroy(s->deny[i]);
 	ring_buffer__free(s->rb);
 	vigil_sensor__destroy(s->skel);
+	for (int i = 0; s->ring_fds && i < s->nrings; i++)
+		if (s->ring_fds[i] >= 0)
+			close(s->ring_fds[i]);
+	free(s->ring_fds);
+	free(s->arena);
+	free(s->recs);
 	free(s);
 }
 
@@ -235,4 +388,36 @@ void vigil_rt__sensor_selfcheck(FILE *f)
 		fprintf(f, "self-check: %-36s %s (%s)\n", "cgroup v2 freezer (cgroup.freeze)",
 			ok ? "available" : "no cgroup v2 mount", "used: pause action");
 	}
+}
+
+int vigil_rt__sensor_quiet(rt_sensor *s, unsigned long long cgid)
+{
+	unsigned char one = 1;
+	if (bpf_map__update_elem(s->skel->maps.quiet, &cgid, sizeof(cgid), &one, sizeof(one),
+				 BPF_NOEXIST) < 0)
+		return errno == EEXIST ? 0 : -errno;
+	s->nquiet++;
+	s->skel->bss->quiet_armed = 1;
+	return 0;
+}
+
+void vigil_rt__sensor_quiet_clear(rt_sensor *s)
+{
+	unsigned long long key, next;
+	int fd = bpf_map__fd(s->skel->maps.quiet);
+
+	if (!s->nquiet)
+		return;
+	s->skel->bss->quiet_armed = 0;
+	while (bpf_map_get_next_key(fd, NULL, &next) == 0) {
+		key = next;
+		if (bpf_map_delete_elem(fd, &key) < 0)
+			break;
+	}
+	s->nquiet = 0;
+}
+
+unsigned vigil_rt__sensor_quiet_count(rt_sensor *s)
+{
+	return s->nquiet;
 }

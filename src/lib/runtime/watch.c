@@ -21,6 +21,7 @@
 
 typedef struct proc_ent {
 	unsigned pid;
+	unsigned long long start; /* ns since boot; 0 unknown (replay, or not told) */
 	char exe[VRT_PATH];
 	char cmdline[CMDLINE];
 } proc_ent;
@@ -47,6 +48,8 @@ typedef struct watch {
 	int replay_has_c;
 	unsigned long long *connected; /* FIRST_SLOTS hashes of containers that connected */
 	size_t nconnected;
+	int nquiet_fail;
+	unsigned long long cs_gen; /* runc state generation the quiet map was filled in */
 } watch;
 
 #define FIRST_SLOTS 4096
@@ -86,14 +89,16 @@ static proc_ent *proc_slot(watch *w, unsigned pid)
 	return &w->procs[pid % PROC_SLOTS];
 }
 
-/* what the process table (or /proc) knows of pid */
-static void proc_lookup(watch *w, unsigned pid, const char **exe, const char **cmdline)
+/* what the process table (or /proc) knows of pid, started at `start` (0: unknown; a
+ * pid is reused often, so an entry of the same pid but another start is stale) */
+static void proc_lookup(watch *w, unsigned pid, unsigned long long start, const char **exe,
+			const char **cmdline)
 {
 	proc_ent *p = proc_slot(w, pid);
 	char path[64];
 	ssize_t n;
 
-	if (p->pid == pid) {
+	if (p->pid == pid && (!start || !p->start || p->start == start)) {
 		*exe = p->exe[0] ? p->exe : NULL;
 		*cmdline = p->cmdline[0] ? p->cmdline : NULL;
 		return;
@@ -103,6 +108,7 @@ static void proc_lookup(watch *w, unsigned pid, const char **exe, const char **c
 	/* not seen exec (started before the sensor): ask /proc while it lives */
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
+	p->start = start;
 	snprintf(path, sizeof(path), "/proc/%u/exe", pid);
 	n = readlink(path, p->exe, sizeof(p->exe) - 1);
 	p->exe[n > 0 ? n : 0] = 0;
@@ -201,7 +207,7 @@ static void do_kill(watch *w, const rt_view *v, json_t *act)
 		json_object_set_new(act, "result", json_string("skipped: refusing pid"));
 		return;
 	}
-	e = vigil_rt__sensor_doom(w->sensor, pid);
+	e = vigil_rt__sensor_doom(w->sensor, pid, v->e->pstart);
 	json_object_set_new(
 		act, "bpf_send_signal",
 		json_string(e == 0 ? "armed: SIGKILL at the next system call" : strerror(-e)));
@@ -570,8 +576,15 @@ static int on_event(const struct vrt_event *e, void *payload)
 		static const rt_container host = {.id = "host", .name = "host", .host = 1};
 		v.c = &host;
 	}
-	if (w->o->containers_only && v.c->host)
+	if (w->o->containers_only && v.c->host) {
+		/* a cgroup that has been no container for a while: the kernel drops its events
+		 * from now on (until runc's state changes) */
+		if (w->sensor && !w->o->replay && w->nquiet_fail < 8 &&
+		    vigil_rt__containers_settled_host(w->cs, e->cgid) &&
+		    vigil_rt__sensor_quiet(w->sensor, e->cgid) < 0)
+			w->nquiet_fail++;
 		goto done;
+	}
 	if (e->type == VRT_EXEC) {
 		proc_ent *p = proc_slot(w, e->pid);
 		make_cmdline(cmdline, sizeof(cmdline), e);
@@ -579,21 +592,22 @@ static int on_event(const struct vrt_event *e, void *payload)
 		v.exe = exe;
 		v.cmdline = cmdline;
 		p->pid = e->pid;
+		p->start = e->pstart;
 		memcpy(p->exe, exe, sizeof(p->exe) - 1);
 		p->exe[sizeof(p->exe) - 1] = 0;
 		memcpy(p->cmdline, cmdline, sizeof(p->cmdline));
 	} else if (e->type != VRT_EXIT) {
-		proc_lookup(w, e->pid, &v.exe, &v.cmdline);
+		proc_lookup(w, e->pid, e->pstart, &v.exe, &v.cmdline);
 	}
 	if (e->apid[0])
-		proc_lookup(w, e->apid[0], &pexe, &pcmd);
+		proc_lookup(w, e->apid[0], e->ppstart, &pexe, &pcmd);
 	v.pcmdline = pcmd;
 	if (e->type == VRT_CONNECT && !v.c->host && (e->a[0] == 2 || e->a[0] == 10))
 		v.first_connect = first_connect(w, v.c->id, e);
-	if (e->type != VRT_EXIT)
-		for (size_t i = 0; i < vigil_rt__rule_count(w->rules); i++)
-			if (vigil_rt__rule_match(w->rules, i, &v))
-				alert(w, i, &v);
+	for (size_t i = 0; i < vigil_rt__rule_count(w->rules); i++)
+		if ((vigil_rt__rule_types(w->rules, i) & 1ULL << e->type) &&
+		    vigil_rt__rule_match(w->rules, i, &v))
+			alert(w, i, &v);
 done:
 	if (e->type == VRT_EXIT) {
 		proc_ent *p = proc_slot(w, e->pid);
@@ -808,7 +822,8 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto done;
 	}
-	if ((error = vigil_rt__sensor_open(&w.sensor, err, errlen)) < 0)
+	if ((error = vigil_rt__sensor_open(&w.sensor, vigil_rt__rules_types(o->rules), err,
+					   errlen)) < 0)
 		goto done;
 	if (o->deny_exec) {
 		if ((error = vigil_rt__guard_open(&w.guard, err, errlen)) < 0)
@@ -819,10 +834,19 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 			vigil_rt__guard_realtime(w.guard) ? "SCHED_FIFO" : "normal priority");
 		guard_sync(&w);
 	}
-	fprintf(log, "vigil watch: ready (%zu rules enabled%s, sensor attached: exec, exit, %s)\n",
-		nen, w.guard ? ", deny-exec guard on" : "",
-		"open, connect, ptrace, setuid/setgid, mount, modules, memfd, packet sockets, "
-		"links, namespaces, dup, bpf");
+	{
+		/* the event types the kernel reports: exec, and those some rule can match */
+		unsigned long long m = vigil_rt__rules_types(o->rules) | 1ULL << VRT_EXEC;
+		char types[400];
+		size_t tl = 0;
+		types[0] = 0;
+		for (unsigned t = 1; t < VRT_TYPE_MAX; t++)
+			if (m & 1ULL << t && tl < sizeof(types))
+				tl += (size_t)snprintf(types + tl, sizeof(types) - tl, "%s%s",
+						       tl ? ", " : "", vigil_rt__type_name(t));
+		fprintf(log, "vigil watch: ready (%zu rules enabled%s, sensor attached: %s)\n", nen,
+			w.guard ? ", deny-exec guard on" : "", types);
+	}
 	fflush(log);
 	while (!(o->stop && *o->stop)) {
 		long long now = mono_ns();
@@ -837,6 +861,13 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 			}
 		}
 		guard_sync(&w);
+		if (o->containers_only) {
+			unsigned long long g = vigil_rt__containers_generation(w.cs);
+			if (g != w.cs_gen) { /* a container may have appeared: listen again */
+				vigil_rt__sensor_quiet_clear(w.sensor);
+				w.cs_gen = g;
+			}
+		}
 		if (now - last_drop_report > 10000000000LL) {
 			unsigned long long d = vigil_rt__sensor_drops(w.sensor);
 			if (d != drops)
@@ -858,6 +889,12 @@ done:
 			"vigil watch: %llu events, %llu alerts, %llu duplicates suppressed, %llu "
 			"rate-limited, %llu lost\n",
 			w.events, w.alerts, w.deduped, w.limited, drops);
+	if (w.sensor && o->containers_only)
+		fprintf(log,
+			"vigil watch: containers-only: %u host cgroups filtered in the kernel at "
+			"the "
+			"end\n",
+			vigil_rt__sensor_quiet_count(w.sensor));
 	if (w.guard) {
 		unsigned long long ga, gd;
 		vigil_rt__guard_counts(w.guard, &ga, &gd);

@@ -20,7 +20,8 @@ typedef struct pending {
 	int line;
 	char redacted[48];
 	char hash[17];
-	char head[17]; /* hash of the secret's first bytes: one secret, two rules */
+	char head[17];	/* hash of the secret's first bytes: one secret, two rules */
+	char canon[17]; /* hash of what the secret stands for (a base64 JWT: the JWT) */
 } pending;
 
 struct vigil_secret_scan {
@@ -151,13 +152,42 @@ static int an_want(const vigil_file *f, const uint8_t *head, size_t n, void *pay
 	return VIGIL_WANT_YES;
 }
 
+/* How specific a JWT rule is: 0 a base64-wrapped JWT, 1 any JWT, 2 a provider's token
+ * (a JFrog access token is also a JWT). */
+static int jwt_rank(const vigil_secret__rule *r)
+{
+	if (r->check == VIGIL_SECRET_CHECK_JWTB64)
+		return 0;
+	return r->check == VIGIL_SECRET_CHECK_JWT && !strcmp(r->id, "jwt") ? 1 : 2;
+}
+
 /* Keeps a hit of the file (redacted at once: the raw value is never stored). */
 static int on_hit(const vigil_secret__hit *h, void *payload)
 {
 	fstate *s = payload;
 	pending *p;
-	char head[17];
+	char head[17], canon[17];
+	int b64 = h->rule->check == VIGIL_SECRET_CHECK_JWTB64;
 	vigil_secret__hash16(head, h->secret, h->secret_len < 24 ? h->secret_len : 24);
+	if (!b64 || !vigil_secret__jwt_b64_hash16(canon, h->secret, h->secret_len))
+		vigil_secret__hash16(canon, h->secret, h->secret_len);
+	/* One secret in one place is one finding: a JWT stored base64-encoded in a
+	 * Kubernetes Secret is found by jwt-base64 in the text and by jwt in the decoded
+	 * value, a JFrog access token by its rule and by jwt, on the same line; the most
+	 * specific rule is kept (provider, then jwt, then jwt-base64). */
+	for (size_t i = 0; i < s->pend.len; i++) {
+		int rp, rh;
+		p = &VIGIL_VEC_AT(&s->pend, pending, i);
+		if (p->line != h->line || strcmp(p->canon, canon) != 0)
+			continue;
+		rp = jwt_rank(p->rule);
+		rh = jwt_rank(h->rule);
+		if (rp == rh)
+			continue;
+		if (rh < rp)
+			return 0;
+		goto fill;
+	}
 	/* A key body found by a provider's rule and by a PEM rule (a Google service-account
 	 * key is also a PKCS#8 key): one finding, from the rule listed first, the provider's.
 	 * Other pairs (a ghp_ token inside a URL with a password) stay two findings: the
@@ -178,6 +208,7 @@ static int on_hit(const vigil_secret__hit *h, void *payload)
 		return VIGIL_ENOMEM;
 fill:
 	memcpy(p->head, head, sizeof(head));
+	memcpy(p->canon, canon, sizeof(canon));
 	p->rule = h->rule;
 	p->line = h->line;
 	vigil_secret__redact(p->redacted, sizeof(p->redacted), h->secret, h->secret_len);

@@ -19,8 +19,14 @@
 #define KEEP (2 * VIGIL_SECRET_MAXW)
 /* a file that produces more hits than this is not worth confirming further */
 #define MAX_HITS_PER_STREAM 100000
-/* a Kubernetes Secret value: raw bytes read, decoded bytes scanned; entries per block */
-#define K8S_RAW (64 * 1024)
+/* Kubernetes Secret manifests. Kubernetes refuses a Secret over 1 MiB, so one value is
+ * decoded up to 1 MiB (K8S_RAW characters of base64; the rest of a longer one is not
+ * decoded), a data: block is read up to K8S_BLOCK_MAX bytes from its header, a kind:
+ * after the block up to K8S_KIND_AFTER bytes after it, and K8S_MAX_ENTRIES entries. */
+#define K8S_VALUE_MAX (1024 * 1024)
+#define K8S_RAW ((K8S_VALUE_MAX / 3 + 1) * 4)
+#define K8S_BLOCK_MAX (4 * 1024 * 1024)
+#define K8S_KIND_AFTER 4096
 #define K8S_MAX_ENTRIES 1024
 
 struct vigil_secret__worker {
@@ -48,7 +54,14 @@ struct vigil_secret__worker {
 	/* Kubernetes Secret values: a worker of the same rules for the decoded bytes (none
 	 * in that worker itself), and the buffers of one value */
 	vigil_secret__worker *child;
-	uint8_t *raw, *dec;
+	uint8_t *raw, *dec; /* allocated on the first Secret */
+	/* a data: block that goes on past the buffer, copied as the stream goes */
+	uint8_t *cap;
+	size_t cap_len, cap_size;
+	size_t cap_hdr;	 /* end of its header line in cap */
+	size_t cap_scan; /* where the search for its end resumes */
+	int capturing, cap_line, cap_kind;
+	const vigil_secret__rule *cap_rule;
 };
 
 static int worker_make(vigil_secret__worker **out, const vigil_secret_rules *rules, int nested)
@@ -67,12 +80,8 @@ static int worker_make(vigil_secret__worker **out, const vigil_secret_rules *rul
 	w->buf = malloc(VIGIL_SECRET_BLOCK);
 	if (!w->md || !w->mctx || !w->covered || !w->on || !w->buf)
 		goto fail;
-	if (!nested) {
-		w->raw = malloc(K8S_RAW);
-		w->dec = malloc(K8S_RAW);
-		if (!w->raw || !w->dec || worker_make(&w->child, rules, 1) < 0)
-			goto fail;
-	}
+	if (!nested && worker_make(&w->child, rules, 1) < 0)
+		goto fail;
 #ifdef VIGIL_HAVE_HYPERSCAN
 	if (rules->scratch && hs_clone_scratch(rules->scratch, &w->scratch) != HS_SUCCESS)
 		goto fail;
@@ -104,6 +113,7 @@ void vigil_secret__worker_free(vigil_secret__worker *w)
 	vigil_secret__worker_free(w->child);
 	free(w->raw);
 	free(w->dec);
+	free(w->cap);
 	free(w);
 }
 
@@ -154,6 +164,8 @@ void vigil_secret__worker_begin(vigil_secret__worker *w, const char *path, int c
 	w->payload = payload;
 	w->config = config;
 	w->error = 0;
+	w->capturing = 0;
+	w->cap_len = 0;
 }
 
 /* Newlines in p[0, n): eight bytes at a time (exact zero-byte count of p ^ '\n'). */
@@ -307,49 +319,96 @@ static int k8s_on_hit(const vigil_secret__hit *h, void *payload)
 	return f->parent->cb(&h2, f->parent->payload);
 }
 
-/* Start of the line after the one holding buf[pos], or end (w->len). */
-static size_t next_line(const vigil_secret__worker *w, size_t pos)
+/* The text a data: block is read from: the worker's buffer, or the copy of a block that
+ * did not end within it; line numbers are counted from p[0]. */
+typedef struct k8s_view {
+	const uint8_t *p;
+	size_t len;
+	uint64_t line0; /* line of p[0] */
+	size_t lpos;	/* cache: newlines in p[0, lpos) */
+	uint64_t lcount;
+} k8s_view;
+
+/* 1-based line of v->p[pos]. */
+static int view_line(k8s_view *v, size_t pos)
 {
-	const uint8_t *nl = memchr(w->buf + pos, '\n', w->len - pos);
-	return nl ? (size_t)(nl - w->buf) + 1 : w->len;
+	if (pos < v->lpos) {
+		v->lpos = 0;
+		v->lcount = 0;
+	}
+	v->lcount += count_nl(v->p + v->lpos, pos - v->lpos);
+	v->lpos = pos;
+	return (int)(v->line0 + v->lcount);
+}
+
+/* Start of the line after the one holding p[pos], or the end. */
+static size_t next_line(const k8s_view *v, size_t pos)
+{
+	const uint8_t *nl = pos < v->len ? memchr(v->p + pos, '\n', v->len - pos) : NULL;
+	return nl ? (size_t)(nl - v->p) + 1 : v->len;
 }
 
 /* Column of the first character that is not a space or tab, from a line start. */
-static size_t indent(const vigil_secret__worker *w, size_t ls)
+static size_t indent(const k8s_view *v, size_t ls)
 {
 	size_t i = ls;
-	while (i < w->len && (w->buf[i] == ' ' || w->buf[i] == '\t'))
+	while (i < v->len && (v->p[i] == ' ' || v->p[i] == '\t'))
 		i++;
 	return i - ls;
 }
 
-/* True when the YAML document around buf[pos] (between "---" lines, within the buffer)
- * has a line "kind: Secret". */
-static int k8s_is_secret(const vigil_secret__worker *w, size_t pos)
+/* True when the line at ls is empty or a comment (it neither ends nor holds an entry). */
+static int blank_line(const k8s_view *v, size_t ls)
 {
-	size_t ds = pos, de = pos;
-	while (ds > 0 &&
-	       !(w->buf[ds - 1] == '\n' && ds + 3 <= w->len && !memcmp(w->buf + ds, "---", 3)))
-		ds--;
-	while (de < w->len &&
-	       !(w->buf[de] == '\n' && de + 4 <= w->len && !memcmp(w->buf + de + 1, "---", 3)))
-		de++;
-	for (size_t i = ds; i + 5 <= de; i++) {
-		size_t j;
-		if (memcmp(w->buf + i, "kind:", 5) != 0 ||
-		    (i > 0 && w->buf[i - 1] != ' ' && w->buf[i - 1] != '\n' &&
-		     w->buf[i - 1] != '\t'))
+	size_t i = ls + indent(v, ls);
+	return i >= v->len || v->p[i] == '\n' || v->p[i] == '\r' || v->p[i] == '#';
+}
+
+/* The `kind:` lines of p[from, to): 1 when one says Secret, 0 when there are only other
+ * kinds (a List may hold Secrets: it does not count), -1 when there is none. */
+static int k8s_kind(const k8s_view *v, size_t from, size_t to)
+{
+	int other = 0;
+	for (size_t i = from; i + 5 <= to; i++) {
+		size_t j, e;
+		if (v->p[i] != 'k' || memcmp(v->p + i, "kind:", 5) != 0 ||
+		    (i > 0 && v->p[i - 1] != ' ' && v->p[i - 1] != '\n' && v->p[i - 1] != '\t'))
 			continue;
 		j = i + 5;
-		while (j < de && (w->buf[j] == ' ' || w->buf[j] == '\t' || w->buf[j] == '"' ||
-				  w->buf[j] == '\''))
+		while (j < to &&
+		       (v->p[j] == ' ' || v->p[j] == '\t' || v->p[j] == '"' || v->p[j] == '\''))
 			j++;
-		if (j + 6 <= de && !memcmp(w->buf + j, "Secret", 6) &&
-		    (j + 6 == de || w->buf[j + 6] == '\n' || w->buf[j + 6] == '\r' ||
-		     w->buf[j + 6] == '"' || w->buf[j + 6] == '\'' || w->buf[j + 6] == ' '))
+		for (e = j; e < to && v->p[e] != '\n' && v->p[e] != '\r' && v->p[e] != '"' &&
+			    v->p[e] != '\'' && v->p[e] != ' ';
+		     e++)
+			;
+		if (e - j == 6 && !memcmp(v->p + j, "Secret", 6))
 			return 1;
+		other |= !(e - j == 4 && !memcmp(v->p + j, "List", 4));
 	}
-	return 0;
+	return other ? 0 : -1;
+}
+
+/* Start of the YAML document holding p[pos] (after a "---" line), within the view. */
+static size_t doc_start(const k8s_view *v, size_t pos)
+{
+	size_t ds = pos;
+	while (ds > 0 &&
+	       !(v->p[ds - 1] == '\n' && ds + 3 <= v->len && !memcmp(v->p + ds, "---", 3)))
+		ds--;
+	return ds;
+}
+
+/* End of the document from p[pos] (the newline before a "---" line) before `to`, or
+ * `to` when none is; *found says which. */
+static size_t doc_end(const k8s_view *v, size_t pos, size_t to, int *found)
+{
+	size_t de = pos;
+	while (de < to &&
+	       !(v->p[de] == '\n' && de + 4 <= v->len && !memcmp(v->p + de + 1, "---", 3)))
+		de++;
+	*found = de < to;
+	return de;
 }
 
 /* True when a data / stringData key names a credential. */
@@ -366,64 +425,112 @@ static int k8s_secret_name(const uint8_t *k, size_t n)
 	return 0;
 }
 
-/* The entries of the data: (base64) or stringData: block whose header line is
- * buf[ms, me): each data value is decoded and scanned by every rule, reported on the
- * entry's line; a secret-named value no rule recognised is reported by rule `r`. */
-static int k8s_block(vigil_secret__worker *w, const vigil_secret__rule *r, size_t ms, size_t me)
+/* The value and decode buffers, allocated on the first Secret. */
+static int k8s_buffers(vigil_secret__worker *w)
 {
-	size_t hcol = indent(w, ms), ls = next_line(w, me), entries = 0;
-	int b64;
-	if (w->buf[ms + hcol] == '-')
+	if (!w->raw)
+		w->raw = malloc(K8S_RAW);
+	if (!w->dec)
+		w->dec = malloc(K8S_RAW / 4 * 3);
+	return w->raw && w->dec ? 0 : VIGIL_ENOMEM;
+}
+
+enum { K8S_DONE = 0, K8S_ERROR, K8S_MORE };
+
+/* The entries of the data: (base64) or stringData: block whose header line is
+ * p[ms, me): each data value is decoded and scanned by every rule, reported on the
+ * entry's line; a secret-named value no rule recognised is reported by rule `r`.
+ * Returns K8S_MORE when the block (or the `kind:` that may follow it) goes on past the
+ * view and more text follows (`final` false), K8S_ERROR with w->error set. `scan` (or
+ * NULL) is where the search for the block's end resumes; `kind_before` is the kind
+ * seen before the view (k8s_kind's values). */
+static int k8s_block(vigil_secret__worker *w, const vigil_secret__rule *r, k8s_view *v, size_t ms,
+		     size_t me, int final, size_t *scan, int kind_before)
+{
+	size_t hcol = indent(v, ms), ls, nl, be, entries = 0, ds;
+	int b64, secret, found, ended = 0;
+	if (v->p[ms + hcol] == '-')
 		hcol += 2;
-	b64 = w->buf[ms + hcol] == 'd';
-	if (!w->child || !k8s_is_secret(w, ms))
-		return 0;
-	while (ls < w->len && entries++ < K8S_MAX_ENTRIES) {
-		size_t col = indent(w, ls), ks = ls + col, ke, vs, ve, le = next_line(w, ls),
+	b64 = v->p[ms + hcol] == 'd';
+	if (!w->child)
+		return K8S_DONE;
+	/* the block ends at the first line indented no deeper than its header */
+	for (ls = scan && *scan > me ? *scan : next_line(v, me); ls < v->len; ls = nl) {
+		nl = next_line(v, ls);
+		/* a line still being written: looked at again with more text */
+		if (nl == v->len && v->p[nl - 1] != '\n' && !final)
+			break;
+		if (!blank_line(v, ls) && indent(v, ls) <= hcol) {
+			ended = 1;
+			break;
+		}
+	}
+	if (scan)
+		*scan = ls;
+	if (!ended && !final)
+		return K8S_MORE;
+	be = ended ? ls : v->len;
+	/* a Secret: its kind before the block, in it (a List's item), or after it */
+	ds = doc_start(v, ms);
+	secret = kind_before == 1 || k8s_kind(v, ds, be) == 1;
+	if (!secret) {
+		size_t to = be + K8S_KIND_AFTER < v->len ? be + K8S_KIND_AFTER : v->len;
+		size_t de = doc_end(v, be, to, &found);
+		if (k8s_kind(v, be, de) == 1)
+			secret = 1;
+		else if (!found && to == v->len && !final)
+			return K8S_MORE;
+	}
+	if (!secret)
+		return K8S_DONE;
+	if (k8s_buffers(w) < 0) {
+		w->error = VIGIL_ENOMEM;
+		return K8S_ERROR;
+	}
+	ls = next_line(v, me);
+	while (ls < be && entries++ < K8S_MAX_ENTRIES) {
+		size_t col = indent(v, ls), ks = ls + col, ke, vs, ve, le = next_line(v, ls),
 		       rawn = 0;
 		int line, block = 0;
 		k8s_fwd fwd = {w, 0, 0};
 		long n;
 		const uint8_t *val;
-		if (ks >= w->len || w->buf[ks] == '\n' || w->buf[ks] == '\r' || w->buf[ks] == '#') {
+		if (blank_line(v, ls)) {
 			ls = le;
 			continue;
 		}
-		if (col <= hcol)
-			break;
-		for (ke = ks; ke < le && w->buf[ke] != ':' && w->buf[ke] != '\n'; ke++)
+		for (ke = ks; ke < le && v->p[ke] != ':' && v->p[ke] != '\n'; ke++)
 			;
-		if (ke >= le || w->buf[ke] != ':') {
+		if (ke >= le || v->p[ke] != ':') {
 			ls = le;
 			continue;
 		}
-		line = line_at(w, ls);
-		for (vs = ke + 1; vs < le && (w->buf[vs] == ' ' || w->buf[vs] == '\t' ||
-					      w->buf[vs] == '"' || w->buf[vs] == '\'');
+		line = view_line(v, ls);
+		for (vs = ke + 1; vs < le && (v->p[vs] == ' ' || v->p[vs] == '\t' ||
+					      v->p[vs] == '"' || v->p[vs] == '\'');
 		     vs++)
 			;
-		for (ve = le; ve > vs && (w->buf[ve - 1] == '\n' || w->buf[ve - 1] == '\r' ||
-					  w->buf[ve - 1] == ' ' || w->buf[ve - 1] == '"' ||
-					  w->buf[ve - 1] == '\'');
+		for (ve = le; ve > vs &&
+			      (v->p[ve - 1] == '\n' || v->p[ve - 1] == '\r' ||
+			       v->p[ve - 1] == ' ' || v->p[ve - 1] == '"' || v->p[ve - 1] == '\'');
 		     ve--)
 			;
-		if (ve > vs && (w->buf[vs] == '|' || w->buf[vs] == '>'))
+		if (ve > vs && (v->p[vs] == '|' || v->p[vs] == '>'))
 			block = 1;
 		else if (ve > vs) {
 			rawn = ve - vs < K8S_RAW ? ve - vs : K8S_RAW;
-			memcpy(w->raw, w->buf + vs, rawn);
+			memcpy(w->raw, v->p + vs, rawn);
 		}
 		ls = le;
 		/* a block scalar: the lines indented deeper than the key */
-		while (block && ls < w->len) {
-			size_t c2 = indent(w, ls), l2 = next_line(w, ls), e2 = l2;
-			if (c2 <= col && ls + c2 < w->len && w->buf[ls + c2] != '\n' &&
-			    w->buf[ls + c2] != '\r')
+		while (block && ls < be) {
+			size_t c2 = indent(v, ls), l2 = next_line(v, ls), e2 = l2;
+			if (c2 <= col && !blank_line(v, ls))
 				break;
-			while (e2 > ls + c2 && (w->buf[e2 - 1] == '\n' || w->buf[e2 - 1] == '\r'))
+			while (e2 > ls + c2 && (v->p[e2 - 1] == '\n' || v->p[e2 - 1] == '\r'))
 				e2--;
 			for (size_t i = ls + c2; i < e2 && rawn < K8S_RAW; i++)
-				w->raw[rawn++] = w->buf[i];
+				w->raw[rawn++] = v->p[i];
 			if (!b64 && rawn < K8S_RAW)
 				w->raw[rawn++] = '\n';
 			ls = l2;
@@ -432,7 +539,8 @@ static int k8s_block(vigil_secret__worker *w, const vigil_secret__rule *r, size_
 			continue;
 		if (b64) {
 			size_t take = rawn / 4 * 4;
-			n = vigil_secret__b64decode(w->dec, K8S_RAW, w->raw, take ? take : rawn);
+			n = vigil_secret__b64decode(w->dec, K8S_RAW / 4 * 3, w->raw,
+						    take ? take : rawn);
 			if (n <= 0)
 				continue;
 			val = w->dec;
@@ -444,7 +552,7 @@ static int k8s_block(vigil_secret__worker *w, const vigil_secret__rule *r, size_
 			if (vigil_secret__worker_feed(w->child, val, (size_t)n) < 0 ||
 			    vigil_secret__worker_end(w->child) < 0) {
 				w->error = w->child->error ? w->child->error : VIGIL_ENOMEM;
-				return 1;
+				return K8S_ERROR;
 			}
 		} else {
 			val = w->raw;
@@ -452,18 +560,75 @@ static int k8s_block(vigil_secret__worker *w, const vigil_secret__rule *r, size_
 			while (n > 0 && val[n - 1] == '\n')
 				n--;
 		}
-		if (fwd.hits == 0 && n >= 8 && k8s_secret_name(w->buf + ks, ke - ks) &&
+		if (fwd.hits == 0 && n >= 8 && k8s_secret_name(v->p + ks, ke - ks) &&
 		    !vigil_secret__placeholder(val, (size_t)n) &&
 		    vigil_secret__entropy(val, (size_t)n) >= 3.0) {
 			vigil_secret__hit h = {r, val, (size_t)n, line};
 			int rc = w->cb(&h, w->payload);
 			if (rc < 0) {
 				w->error = rc;
-				return 1;
+				return K8S_ERROR;
 			}
 		}
 	}
+	return K8S_DONE;
+}
+
+/* Appends stream bytes to the copy of an unfinished data: block, up to K8S_BLOCK_MAX. */
+static int k8s_capture_add(vigil_secret__worker *w, const uint8_t *p, size_t n)
+{
+	if (n > K8S_BLOCK_MAX - w->cap_len)
+		n = K8S_BLOCK_MAX - w->cap_len;
+	if (w->cap_len + n > w->cap_size) {
+		size_t size = w->cap_size ? w->cap_size : VIGIL_SECRET_BLOCK;
+		uint8_t *np;
+		while (size < w->cap_len + n)
+			size *= 2;
+		if (size > K8S_BLOCK_MAX)
+			size = K8S_BLOCK_MAX;
+		if (!(np = realloc(w->cap, size)))
+			return VIGIL_ENOMEM;
+		w->cap = np;
+		w->cap_size = size;
+	}
+	memcpy(w->cap + w->cap_len, p, n);
+	w->cap_len += n;
 	return 0;
+}
+
+/* The header p[ms, me) of buf: its block is read now, or, when it goes on past the
+ * buffer, copied from here on as the stream goes and read when it ends. */
+static int k8s_header(vigil_secret__worker *w, const vigil_secret__rule *r, size_t ms, size_t me)
+{
+	k8s_view v = {w->buf, w->len, w->lines_before + 1, 0, 0};
+	int rc = k8s_block(w, r, &v, ms, me, w->capturing || w->limit == w->len, NULL, -1);
+	if (rc != K8S_MORE)
+		return rc == K8S_ERROR;
+	w->cap_len = 0;
+	if (k8s_capture_add(w, w->buf + ms, w->len - ms) < 0) {
+		w->error = VIGIL_ENOMEM;
+		return 1;
+	}
+	w->capturing = 1;
+	w->cap_rule = r;
+	w->cap_line = line_at(w, ms);
+	w->cap_hdr = me - ms;
+	w->cap_scan = 0;
+	w->cap_kind = k8s_kind(&v, doc_start(&v, ms), ms);
+	return 0;
+}
+
+/* Reads the copied block if it has ended (or the stream has, or the copy is full). */
+static int k8s_capture_try(vigil_secret__worker *w, int final)
+{
+	k8s_view v = {w->cap, w->cap_len, (uint64_t)w->cap_line, 0, 0};
+	int rc = k8s_block(w, w->cap_rule, &v, 0, w->cap_hdr, final || w->cap_len >= K8S_BLOCK_MAX,
+			   &w->cap_scan, w->cap_kind);
+	if (rc == K8S_MORE)
+		return 0;
+	w->capturing = 0;
+	w->cap_len = 0;
+	return rc == K8S_ERROR ? w->error : 0;
 }
 
 /* Confirms rule `id` around a hit that ends at buf[e] and reports what it finds. */
@@ -505,7 +670,7 @@ static int confirm(vigil_secret__worker *w, unsigned id, size_t e)
 		if (s1 <= s0)
 			continue;
 		if (r->check == VIGIL_SECRET_CHECK_K8SDATA) {
-			if (k8s_block(w, r, ms, me))
+			if (k8s_header(w, r, ms, me))
 				return 1;
 			continue;
 		}
@@ -572,6 +737,8 @@ static int pass(vigil_secret__worker *w, int final)
 	w->limit = final ? w->len : w->len - VIGIL_SECRET_MAXW;
 	w->line_pos = 0;
 	w->line_count = 0;
+	if (w->capturing && k8s_capture_try(w, final) < 0)
+		return w->error;
 #ifdef VIGIL_HAVE_HYPERSCAN
 	if (w->len > 0 && w->rules->db) {
 		hs_error_t rc = hs_scan(w->rules->db, (const char *)w->buf, (unsigned)w->len, 0,
@@ -598,6 +765,8 @@ int vigil_secret__worker_feed(vigil_secret__worker *w, const uint8_t *p, size_t 
 			take = n;
 		memcpy(w->buf + w->len, p, take);
 		w->len += take;
+		if (w->capturing && (error = k8s_capture_add(w, p, take)) < 0)
+			return error;
 		p += take;
 		n -= take;
 		if (w->len == VIGIL_SECRET_BLOCK) {

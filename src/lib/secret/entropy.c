@@ -120,9 +120,19 @@ int vigil_secret__placeholder(const uint8_t *p, size_t n)
 		    (p[i] == '$' && p[i + 1] == '('))
 			return 1;
 	}
-	/* {name} and (name) templates */
-	if (n >= 2 && ((p[0] == '{' && p[n - 1] == '}') || (p[0] == '(' && p[n - 1] == ')')))
-		return 1;
+	/* {name} and (name) templates, but not Maven's encrypted passwords ({base64}: 20
+	 * characters or more of the base64 alphabet, with digits and both cases) */
+	if (n >= 2 && ((p[0] == '{' && p[n - 1] == '}') || (p[0] == '(' && p[n - 1] == ')'))) {
+		int b64 = p[0] == '{' && n >= 22, dig = 0, up = 0, low = 0;
+		for (size_t i = 1; b64 && i + 1 < n; i++) {
+			dig |= p[i] >= '0' && p[i] <= '9';
+			up |= p[i] >= 'A' && p[i] <= 'Z';
+			low |= p[i] >= 'a' && p[i] <= 'z';
+			b64 = isalnum(p[i]) || p[i] == '+' || p[i] == '/' || p[i] == '=';
+		}
+		if (!(b64 && dig && up && low))
+			return 1;
+	}
 	for (size_t i = 1; i < n; i++)
 		same += p[i] == p[0];
 	return same + 1 == n;
@@ -185,6 +195,10 @@ int vigil_secret__jwt_real(const uint8_t *p, size_t n)
 		return 0;
 	dot2 = memchr(dot1 + 1, '.', n - (size_t)(dot1 + 1 - p));
 	if (!dot2)
+		return 0;
+	/* a made-up signature ("xxxx", one character repeated) is not a token's */
+	if (n - (size_t)(dot2 + 1 - p) >= 16 &&
+	    vigil_secret__entropy(dot2 + 1, n - (size_t)(dot2 + 1 - p)) < 2.0)
 		return 0;
 	h = b64json(p, (size_t)(dot1 - p));
 	pl = b64json(dot1 + 1, (size_t)(dot2 - dot1 - 1));
@@ -304,4 +318,17 @@ int vigil_secret__jwt_b64_real(const uint8_t *p, size_t n)
 	if (buf[len - 1] == '\n')
 		len--;
 	return vigil_secret__jwt_real(buf, (size_t)len);
+}
+
+/* See secret_int.h. */
+int vigil_secret__jwt_b64_hash16(char out[17], const uint8_t *p, size_t n)
+{
+	uint8_t buf[1800];
+	long len = b64url(buf, sizeof(buf), p, n);
+	if (len < 1)
+		return 0;
+	if (buf[len - 1] == '\n')
+		len--;
+	vigil_secret__hash16(out, buf, (size_t)len);
+	return 1;
 }

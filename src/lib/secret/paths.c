@@ -10,7 +10,8 @@
  * install. Kept small on purpose; anything else is scanned. A directory named test,
  * tests, testdata or __tests__ is skipped only below a package tree (/usr/lib,
  * /usr/share, /usr/local/lib, site-packages, dist-packages, node_modules, vendor),
- * never in an application's own folders; so is a Go test source (*_test.go) there.
+ * never in an application's own folders; so is a Go test source (*_test.go) or a Python
+ * test module (test_*.py, *_test.py) there.
  */
 const char *const vigil_secret__path_allowlist[] = {
 	"/usr/share/doc/",
@@ -22,6 +23,7 @@ const char *const vigil_secret__path_allowlist[] = {
 	"{test,tests,testdata,__tests__}/ below /usr/lib, /usr/lib64, /usr/share, /usr/local/lib, "
 	"/usr/local/share, site-packages, dist-packages, node_modules, vendor",
 	"*_test.go below the same package trees (Go's test sources)",
+	"test_*.py and *_test.py below the same package trees (Python's test modules)",
 	NULL,
 };
 
@@ -54,9 +56,15 @@ int vigil_secret__path_allowed(const char *path)
 		in_tree = strstr(path, PKG_TREES[i]) != NULL;
 	if (!in_tree)
 		return 0;
-	/* Go's test sources (never compiled into a program) */
-	if (ends_with(path, strlen(path), "_test.go"))
-		return 1;
+	/* Go's test sources (never compiled into a program), Python's test modules */
+	{
+		size_t n = strlen(path);
+		const char *base = strrchr(path, '/');
+		base = base ? base + 1 : path;
+		if (ends_with(path, n, "_test.go") || ends_with(path, n, "_test.py") ||
+		    (strncmp(base, "test_", 5) == 0 && ends_with(path, n, ".py")))
+			return 1;
+	}
 	/* a directory component (not the file name) named like a test suite */
 	for (const char *c = path; (c = strchr(c, '/')) != NULL;) {
 		const char *next = strchr(++c, '/');

@@ -166,6 +166,9 @@ const vigil_secret__def vigil_secret__builtin[] = {
 		 "\\b(access_token\\$production\\$[0-9a-z]{16}\\$[0-9a-f]{32})\\b"),
 	PREFIXED("flutterwave-secret-key", "Flutterwave", "Flutterwave secret key", "HIGH",
 		 "\\b(FLWSECK(?:_TEST)?-[0-9a-f]{32}-X)\\b"),
+	/* the encryption key of direct card charges: FLWSECK_TEST and 12 hex digits */
+	PREFIXED("flutterwave-encryption-key", "Flutterwave", "Flutterwave encryption key", "HIGH",
+		 "\\b(FLWSECK(?:_TEST)?[0-9a-f]{12})\\b"),
 	PREFIXED("shippo-api-token", "Shippo", "Shippo live API token", "HIGH",
 		 "\\b(shippo_live_[0-9a-f]{40})\\b"),
 	PREFIXED("easypost-api-key", "EasyPost", "EasyPost API key", "HIGH",
@@ -214,6 +217,13 @@ const vigil_secret__def vigil_secret__builtin[] = {
 		 "(AKCp[0-9A-Za-z]{69})\\b"),
 	PREFIXED("artifactory-reference-token", "JFrog", "JFrog Artifactory reference token",
 		 "HIGH", "(cmVmdGtuOjAxOj[0-9A-Za-z]{49})\\b"),
+	/* an access token (a JWT) as JFrog issues it: its header is always
+	 * {"ver":"2","typ":"JWT","alg":"RS256","kid":...}; an identity token is one scoped to
+	 * a user (the web UI hands out its reference token, above) */
+	RULEX("jfrog-identity-token", "JFrog", "JFrog access / identity token", "HIGH",
+	      "\\b(eyJ2ZXIiOiIyIiwidHlwIjoiSldUIiwiYWxnIjoiUlMyNTYiLCJraWQiOi[0-9A-Za-z_-]{8,200}"
+	      "\\.eyJ[0-9A-Za-z_-]{8,1100}\\.[0-9A-Za-z_-]{16,600})" EB,
+	      NULL, 3.0, NULL, NULL, VIGIL_SECRET_SCOPE_ANY, VIGIL_SECRET_CHECK_JWT),
 	/* ---- platforms ---- */
 	PREFIXED("shopify-access-token", "Shopify", "Shopify access token", "HIGH",
 		 "(shpat_[0-9a-fA-F]{32})\\b"),
@@ -299,8 +309,8 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	     "(?i)(?:datadog|dd)_?app(?:lication)?_?key" ASSIGN "([0-9a-f]{40})\\b", NULL, 3.0),
 	PREFIXED("newrelic-user-api-key", "NewRelic", "New Relic user API key", "HIGH",
 		 "\\b(NRAK-[0-9A-Z]{27})\\b"),
-	PREFIXED("newrelic-insert-key", "NewRelic", "New Relic insert key", "HIGH",
-		 "\\b(NRII-[0-9A-Za-z_-]{32})" EB),
+	PREFIXED("newrelic-insert-key", "NewRelic", "New Relic insert or query key", "HIGH",
+		 "\\b(NRI[IQ]-[0-9A-Za-z_-]{32})" EB),
 	PREFIXED("newrelic-license-key", "NewRelic", "New Relic license key", "HIGH",
 		 "\\b([0-9a-f]{36}NRAL)\\b"),
 	PREFIXED("newrelic-browser-key", "NewRelic", "New Relic browser API key", "MEDIUM",
@@ -531,6 +541,14 @@ const vigil_secret__def vigil_secret__builtin[] = {
 	      "[0-9A-Za-z]{40}"),
 	KEYED("discord-client-secret", "Discord", "Discord client secret", "HIGH",
 	      "discord[a-z_]{0,20}secret", "[0-9A-Za-z_-]{32}"),
+	/* an application's id is not secret by itself, but it sits next to the secret: LOW */
+	RULEX("discord-client-id", "Discord", "Discord client (application) ID", "LOW",
+	      "(?i)(?:^|[^a-z0-9])discord[a-z_.-]{0,20}(?:client|app(?:lication)?)_?id" ASSIGN
+	      "([0-9]{17,20})\\b",
+	      NULL, 2.5, NULL, NULL, VIGIL_SECRET_SCOPE_ANY, VIGIL_SECRET_CHECK_NONE),
+	/* Freemius: the secret key of the SDK's fs_dynamic_init() array (PHP) */
+	RULE("freemius-secret-key", "Freemius", "Freemius secret key", "HIGH",
+	     "[\"']secret_key[\"']\\s{0,4}=>\\s{0,4}[\"'](sk_[!#-&(-~]{29})[\"']", NULL, 3.5),
 	KEYED("twitter-api-secret", "Twitter", "Twitter / X API secret", "HIGH",
 	      "twitter[a-z_]{0,20}secret", "[0-9A-Za-z]{50}"),
 	KEYED("twitter-api-key", "Twitter", "Twitter / X API key", "MEDIUM",

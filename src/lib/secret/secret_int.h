@@ -107,6 +107,9 @@ int vigil_secret__base62_crc_ok(const uint8_t *p, size_t n);
 long vigil_secret__b64decode(uint8_t *out, size_t cap, const uint8_t *p, size_t n);
 /* True when base64 decodes to a JWT that vigil_secret__jwt_real accepts. */
 int vigil_secret__jwt_b64_real(const uint8_t *p, size_t n);
+/* The hash16 of the JWT a base64 JWT wraps (what the jwt rule finds once decoded);
+ * 0 when it does not decode. */
+int vigil_secret__jwt_b64_hash16(char out[17], const uint8_t *p, size_t n);
 /* True when a "pypi-" token is a version 2 macaroon for pypi.org. */
 int vigil_secret__pypi_real(const uint8_t *p, size_t n);
 /* True when a "sntrys_" token holds a JSON payload with iat and org/url, and a secret. */

@@ -183,9 +183,9 @@ done:
 static char *stored_report(vigil_server *srv, const img_eval *e)
 {
 	char *rep = NULL;
-	if (vigil_store_report(srv->store, &rep, e->digest) == 0)
+	if (vigil_serve__report(srv, &rep, e->digest) == 0) /* readcache.c */
 		return rep;
-	if (e->platform[0] && vigil_store_report(srv->store, &rep, e->platform) == 0)
+	if (e->platform[0] && vigil_serve__report(srv, &rep, e->platform) == 0)
 		return rep;
 	return NULL;
 }

@@ -71,7 +71,7 @@ static unsigned scopes_of(vigil_server *srv, const char *authz)
 	const char *t = authz + 7;
 	while (*t == ' ')
 		t++;
-	if (vigil_store_token_check(srv->store, &sc, t) < 0)
+	if (vigil_serve__token_scopes(srv, &sc, t) < 0)
 		return 0;
 	return sc & VIGIL_SCOPE_ADMIN ? VIGIL_SCOPE_READ | VIGIL_SCOPE_SCAN | VIGIL_SCOPE_ADMIN
 				      : sc;
@@ -373,6 +373,13 @@ static void metrics(vigil_server *srv, int *status, char **out)
 			"them.\n# TYPE vigil_layer_cache_hits_total counter\n"
 			"vigil_layer_cache_hits_total %lld\n",
 			(long long)ls.entries, (long long)ls.bytes, (long long)ls.hits);
+	long long rh, rm; /* the read cache (readcache.c) */
+	vigil_serve__rcache_stats(srv, &rh, &rm);
+	fprintf(f,
+		"# HELP vigil_report_cache_total Reports answered from memory (hit) or the store.\n"
+		"# TYPE vigil_report_cache_total counter\nvigil_report_cache_total{result=\"hit\"} "
+		"%lld\nvigil_report_cache_total{result=\"miss\"} %lld\n",
+		rh, rm);
 	if (fclose(f) != 0) {
 		free(buf);
 		err(status, out, 500, "out of memory");
@@ -529,8 +536,7 @@ void vigil_serve__handle(vigil_server *srv, const vigil_serve_req *req, int *sta
 		if (!is_digest_seg(digest))
 			err(status, out, 400, "not a sha256 digest");
 		else if (rest[n] == '\0')
-			answer(status, out, vigil_store_report(srv->store, &json, digest), &json,
-			       200);
+			answer(status, out, vigil_serve__report(srv, &json, digest), &json, 200);
 		else if (!strcmp(rest + n, "/history"))
 			answer(status, out, vigil_store_history_json(srv->store, &json, digest),
 			       &json, 200);

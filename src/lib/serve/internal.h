@@ -26,7 +26,16 @@ typedef struct vigil_server {
 	struct vigil_harbor_state *harbor; /* harbor.c: credentials of queued Harbor scans */
 	pthread_cond_t sched;		   /* wakes the scheduler (poll.c) */
 	int poll_now;			   /* poll the registries now (a registry was added) */
+	struct vigil_serve_rcache *rcache; /* readcache.c; NULL: no caching */
 } vigil_server;
+
+/* readcache.c: tokens' scopes and reports kept in memory (NULL srv->rcache: none). */
+int vigil_serve__rcache_new(vigil_server *srv);
+void vigil_serve__rcache_free(vigil_server *srv);
+void vigil_serve__rcache_stats(vigil_server *srv, long long *hits, long long *misses);
+/* vigil_store_token_check and vigil_store_report through the cache. */
+int vigil_serve__token_scopes(vigil_server *srv, unsigned *out, const char *token);
+int vigil_serve__report(vigil_server *srv, char **out, const char *digest);
 
 /* One HTTP request as the API sees it. */
 typedef struct vigil_serve_req {

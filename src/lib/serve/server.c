@@ -292,6 +292,10 @@ int vigil_serve_run(const vigil_serve_opts *opts, char *err, size_t errlen)
 	pthread_cond_init(&srv->work, NULL);
 	pthread_cond_init(&srv->deliver, NULL);
 	pthread_cond_init(&srv->sched, NULL);
+	if ((error = vigil_serve__rcache_new(srv)) < 0) {
+		error = errf(err, errlen, error, "out of memory");
+		goto done;
+	}
 	if (opts->images_dir && !realpath(opts->images_dir, srv->images_real)) {
 		error = errf(err, errlen, VIGIL_EINVAL, "--images-dir %s: %s", opts->images_dir,
 			     strerror(errno));
@@ -450,6 +454,7 @@ done:
 	vigil_engine_free(srv->engine);
 	vigil_ctx_free(srv->ctx);
 	vigil_store_free(srv->store);
+	vigil_serve__rcache_free(srv);
 	if (lockfd >= 0)
 		close(lockfd);
 	pthread_rwlock_destroy(&srv->engine_lock);

@@ -52,10 +52,20 @@ void vigil_serve__log(const char *level, const char *msg, ...)
 	char *line = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	if (line) {
-		flockfile(stderr);
-		fputs(line, stderr);
-		fputc('\n', stderr);
-		funlockfile(stderr);
+		/* one write per line (stderr is unbuffered): lines of threads never interleave */
+		size_t n = strlen(line);
+		char *nl = realloc(line, n + 2);
+		if (nl) {
+			line = nl;
+			line[n] = '\n';
+			line[n + 1] = '\0';
+			fwrite(line, 1, n + 1, stderr);
+		} else {
+			flockfile(stderr);
+			fputs(line, stderr);
+			fputc('\n', stderr);
+			funlockfile(stderr);
+		}
 		free(line);
 	}
 }

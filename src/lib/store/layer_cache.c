@@ -22,10 +22,17 @@ static int lc_put(const char *key, const char *diff_id, const uint8_t *data, siz
 	return vigil_store_layer_put(lc->store, key, diff_id, data, len, lc->max_bytes);
 }
 
+static int lc_touch(const char *key, uint64_t uses, void *payload)
+{
+	vigil_store_layer_cache *lc = payload;
+	return vigil_store_layer_touch(lc->store, key, uses);
+}
+
 void vigil_store_layer_cache_init(struct vigil_layer_cache *out, vigil_store_layer_cache *lc)
 {
 	memset(out, 0, sizeof(*out));
 	out->get = lc_get;
 	out->put = lc_put;
+	out->touch = lc_touch;
 	out->payload = lc;
 }

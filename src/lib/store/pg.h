@@ -46,6 +46,7 @@ int vigil_store__pg_layer_get(vigil_store_pg *p, const char *key, uint8_t **data
 int vigil_store__pg_layer_put(vigil_store_pg *p, const char *key, const char *diff_id,
 			      const uint8_t *data, size_t len, uint64_t max_bytes);
 int vigil_store__pg_layer_stats(vigil_store_pg *p, vigil_store_layer_stats *out);
+int vigil_store__pg_layer_touch(vigil_store_pg *p, const char *key, uint64_t uses);
 int vigil_store__pg_layers_json(vigil_store_pg *p, char **out);
 int vigil_store__pg_overview_json(vigil_store_pg *p, char **out, int top);
 int vigil_store__pg_generation(vigil_store_pg *p, char *out, size_t outlen);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@ struct vigil_store {
 	sqlite3 *db;
 	pthread_mutex_t mu;
 	vigil_store_pg *pg; /* a PostgreSQL store (store_pg.c): every call goes there */
+	_Atomic unsigned long long gen; /* vigil_store_commits */
 };
 
 /* Sends a call to the PostgreSQL backend when the store is one. */
@@ -642,8 +644,8 @@ static int commit_history(vigil_store *s, int *changed, const vigil_store_scan *
 	return error;
 }
 
-int vigil_store_scan_commit(vigil_store *s, int *out_changed, const vigil_store_scan *sc,
-			    vigil_store_events_fn events, void *payload)
+static int scan_commit(vigil_store *s, int *out_changed, const vigil_store_scan *sc,
+		       vigil_store_events_fn events, void *payload)
 {
 	json_t *vj = NULL;
 	char *vulns_s = NULL;
@@ -1950,4 +1952,37 @@ int vigil_store_poll_seen(vigil_store *s, int64_t *out, const char *registry,
 	}
 	pthread_mutex_unlock(&s->mu);
 	return error < 0 ? error : fresh;
+}
+
+int vigil_store_layer_touch(vigil_store *s, const char *key, uint64_t uses)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+	if (uses > INT64_MAX)
+		uses = INT64_MAX;
+	PG(layer_touch(s->pg, key, uses));
+	pthread_mutex_lock(&s->mu);
+	if ((error = prep(s, &st, "UPDATE layer_cache SET used=?, hits=hits+? WHERE key=?", "iis",
+			  vigil_store__now(), (int64_t)uses, key)) == 0) {
+		if (sqlite3_step(st) != SQLITE_DONE)
+			error = sqlfail(s, "layer cache");
+		else
+			error = sqlite3_changes(s->db) > 0;
+	}
+	sqlite3_finalize(st);
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}
+
+int vigil_store_scan_commit(vigil_store *s, int *out_changed, const vigil_store_scan *sc,
+			    vigil_store_events_fn events, void *payload)
+{
+	int error = scan_commit(s, out_changed, sc, events, payload);
+	atomic_fetch_add(&s->gen, 1); /* after the commit: see vigil_store_commits */
+	return error;
+}
+
+unsigned long long vigil_store_commits(vigil_store *s)
+{
+	return atomic_load(&s->gen);
 }

@@ -2432,3 +2432,31 @@ int vigil_store__pg_poll_seen(vigil_store_pg *p, int64_t *out, const char *regis
 	*out = 0;
 	RUN(p, poll_seen_(p, out, registry, repository, tag, digest, ref));
 }
+
+static int layer_touch_(vigil_store_pg *p, const char *key, uint64_t uses)
+{
+	char used[24], n_[24];
+	snprintf(used, sizeof(used), "%lld", (long long)vigil_store__now());
+	snprintf(n_, sizeof(n_), "%llu", (unsigned long long)uses);
+	const char *vals[3] = {used, n_, key};
+	PGresult *r = PQexecParams(p->conn,
+				   "UPDATE layer_cache SET used=$1::bigint, hits=hits+$2::bigint"
+				   " WHERE key=$3",
+				   3, NULL, vals, NULL, NULL, 0);
+	ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	if (st != PGRES_COMMAND_OK) {
+		const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+		int no_table = code && strcmp(code, "42P01") == 0;
+		PQclear(r);
+		return no_table ? 0 : pgfail(p, p->conn, "layer cache");
+	}
+	const char *n = PQcmdTuples(r);
+	int found = n && n[0] && strcmp(n, "0") != 0;
+	PQclear(r);
+	return found;
+}
+
+int vigil_store__pg_layer_touch(vigil_store_pg *p, const char *key, uint64_t uses)
+{
+	RUN(p, layer_touch_(p, key, uses));
+}

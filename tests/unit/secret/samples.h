@@ -61,6 +61,7 @@ static const sample SAMPLES[] = {
 	{"square-oauth-secret", NULL, "sq0csp-{a:43}\n"},
 	{"braintree-access-token", NULL, "access_token$production${l:16}${h:32}\n"},
 	{"flutterwave-secret-key", NULL, "FLWSECK-{h:32}-X\n"},
+	{"flutterwave-encryption-key", NULL, "FLW_ENCRYPTION_KEY=FLWSECK_TEST{h:12}\n"},
 	{"shippo-api-token", NULL, "shippo_live_{h:40}\n"},
 	{"easypost-api-key", NULL, "EZAK{a:54}\n"},
 	{"twilio-api-key", NULL, "twilio_key: SK{h:32}\n"},
@@ -83,6 +84,13 @@ static const sample SAMPLES[] = {
 	{"clojars-token", NULL, "CLOJARS_{l:60}\n"},
 	{"artifactory-api-key", NULL, "AKCp{a:69}\n"},
 	{"artifactory-reference-token", NULL, "cmVmdGtuOjAxOj{a:49}\n"},
+	{"jfrog-identity-token", NULL,
+	 "JFROG_TOKEN="
+	 "eyJ2ZXIiOiIyIiwidHlwIjoiSldUIiwiYWxnIjoiUlMyNTYiLCJraWQiOiJRbTl2ZEhOMGNtRndTMlY1U1dSR2IzS"
+	 "ktSbkp2WjBGalkyVnpjdyJ9."
+	 "eyJzdWIiOiJqZmFjQDAxL3VzZXJzL2NpIiwic2NwIjoiYXBwbGllZC1wZXJtaXNzaW9ucy91c2VyIiwiaWF0IjoxN"
+	 "zAwMDAwMDAwfQ."
+	 "{u:342}\n"},
 	{"shopify-access-token", NULL, "shpat_{h:32}\n"},
 	{"shopify-custom-app-token", NULL, "shpca_{h:32}\n"},
 	{"shopify-private-app-token", NULL, "shppa_{h:32}\n"},
@@ -280,6 +288,8 @@ static const sample SAMPLES[] = {
 	{"twitch-token", NULL, "TWITCH_TOKEN={l:30}\n"},
 	{"zendesk-secret", NULL, "ZENDESK_API_TOKEN={a:40}\n"},
 	{"discord-client-secret", NULL, "DISCORD_CLIENT_SECRET={u:32}\n"},
+	{"discord-client-id", NULL, "DISCORD_CLIENT_ID={d:18}\n"},
+	{"freemius-secret-key", NULL, "'secret_key' => 'sk_{a:29}',\n"},
 	{"twitter-api-secret", NULL, "TWITTER_API_SECRET={a:50}\n"},
 	{"twitter-api-key", NULL, "TWITTER_API_KEY={a:25}\n"},
 	{"twitter-access-token", NULL, "TWITTER_ACCESS_TOKEN={d:19}-{a:30}\n"},

@@ -167,9 +167,18 @@ static void fill(vigil_buf *b, const char *t, int placeholder)
 				continue;
 			}
 			const char *al = alphabet(kind);
-			for (unsigned i = 0; i < n; i++)
-				vigil_buf_putc(b,
-					       placeholder ? al[1] : al[rnd((unsigned)strlen(al))]);
+			/* a generated token mixes letters and digits (KEYED rules require it):
+			 * a random run starts with a letter and ends with a digit, so that no
+			 * sample depends on the luck of the draw */
+			int mix = !placeholder && n >= 8 && strchr("aubl", kind);
+			for (unsigned i = 0; i < n; i++) {
+				char c = placeholder ? al[1] : al[rnd((unsigned)strlen(al))];
+				if (mix && i == 0)
+					c = al[rnd(26)];
+				else if (mix && i == n - 1)
+					c = (char)('0' + rnd(10));
+				vigil_buf_putc(b, c);
+			}
 			continue;
 		}
 		vigil_buf_putc(b, *p);
@@ -538,6 +547,12 @@ TEST(test_secret__sensitive_paths_and_allowlist)
 	CHECK(vigil_secret__path_allowed("/usr/share/go-1.19/src/net/url/url_test.go"));
 	CHECK(vigil_secret__path_allowed("/usr/lib/go/src/crypto/tls/example_test.go"));
 	CHECK(!vigil_secret__path_allowed("/app/internal/db_test.go"));
+	/* Python's test modules in installed packages, not an application's own */
+	CHECK(vigil_secret__path_allowed(
+		"/usr/lib/python3/dist-packages/dulwich/contrib/test_paramiko_vendor.py"));
+	CHECK(vigil_secret__path_allowed("/usr/local/lib/python3.11/site-packages/x/ssh_test.py"));
+	CHECK(!vigil_secret__path_allowed("/usr/lib/python3/dist-packages/x/testing.py"));
+	CHECK(!vigil_secret__path_allowed("/app/test_settings.py"));
 	CHECK(!vigil_secret__path_allowed("/usr/share/go-1.19/src/net/url/url.go"));
 	CHECK(vigil_secret__path_rule("/usr/share/app/notes.p12.txt") == NULL);
 	/* names are matched ignoring case */
@@ -969,36 +984,64 @@ TEST(test_secret__kubernetes_secret_manifests)
 	vigil_buf_free(&pw);
 }
 
-/* The independent samples of docsamples.h in every shape: a plain file, a .env file, a
- * YAML string, a JSON string, a line of source code and a shell history line; the
- * positive is found in each, the near miss in none. */
-TEST(test_secret__documentation_samples_in_every_shape)
+/* Issue 18, item by item (docsamples.h): every provider, token type, shape and false
+ * positive the issue names, in every shape it can be leaked in (a plain file, a .env
+ * file, a YAML string, a JSON string, a line of source code, a shell history line): the
+ * positive is found by its rule (and not by its look-alike), the near miss in none. */
+TEST(test_secret__issue18_every_named_item_in_every_shape)
 {
 	static const char *const names[] = {"plain", "yaml", "json", "source", "history", ".env"};
 	vigil_secret_rules *rules = rules_all();
 	vigil_buf b = VIGIL_BUF_INIT, w = VIGIL_BUF_INIT;
 	found f;
-	int bad = 0, tried = 0;
+	int bad = 0, tried = 0, items = 0;
 	CHECK(rules);
 	for (size_t k = 0; k < VIGIL_ARRAY_LEN(DOCSAMPLES); k++) {
 		const docsample *d = &DOCSAMPLES[k];
+		unsigned shapes = d->shapes ? d->shapes : SH_ALL;
+		items++;
+		if (shapes & SH_PATH) {
+			/* a sensitive file by its path */
+			const vigil_secret__pathrule *pr = vigil_secret__path_rule(d->pos);
+			const vigil_secret__pathrule *nr = vigil_secret__path_rule(d->neg);
+			tried += 2;
+			if (!pr || strcmp(pr->id, d->id) != 0 || nr) {
+				printf("  %s: path %s -> %s, %s -> %s\n", d->name, d->pos,
+				       pr ? pr->id : "-", d->neg, nr ? nr->id : "-");
+				bad = 1;
+			}
+			continue;
+		}
 		for (int kind = 0; kind < 6; kind++) {
+			static const unsigned bit[] = {SH_PLAIN,  SH_YAML,    SH_JSON,
+						       SH_SOURCE, SH_HISTORY, SH_ENV};
+			if (!(shapes & bit[kind]))
+				continue;
 			for (int neg = 0; neg < 2; neg++) {
-				const char *path = kind == 5 ? "/app/.env" : "/app/config.txt";
+				const char *path = d->path     ? d->path
+						   : kind == 5 ? "/app/.env"
+							       : "/app/config.txt";
+				if (neg && !d->neg)
+					continue;
 				fill(&b, neg ? d->neg : d->pos, 0);
 				vigil_buf_putc(&b, '\n');
 				vigil_buf_cstr(&b);
 				shape(&w, &b, kind == 5 ? 0 : kind);
 				scan_text(&f, rules, path, (const char *)w.data, w.len, 4096, 0);
 				tried++;
-				if (!neg && has(&f, d->id) < 1) {
-					printf("  %s: not found as %s: %s\n", d->id, names[kind],
-					       (const char *)w.data);
+				if (!neg && d->id && has(&f, d->id) < 1) {
+					printf("  %s (%s): not found as %s: %s\n", d->name, d->id,
+					       names[kind], (const char *)w.data);
 					bad = 1;
 				}
-				if (neg && has(&f, d->id) > 0) {
-					printf("  %s: near miss reported as %s: %s\n", d->id,
-					       names[kind], (const char *)w.data);
+				if (!neg && d->not_id && has(&f, d->not_id) > 0) {
+					printf("  %s: reported as %s too, as %s: %s\n", d->name,
+					       d->not_id, names[kind], (const char *)w.data);
+					bad = 1;
+				}
+				if (neg && d->id && has(&f, d->id) > 0) {
+					printf("  %s (%s): near miss reported as %s: %s\n", d->name,
+					       d->id, names[kind], (const char *)w.data);
 					bad = 1;
 				}
 			}
@@ -1006,6 +1049,137 @@ TEST(test_secret__documentation_samples_in_every_shape)
 	}
 	vigil_buf_free(&b);
 	vigil_buf_free(&w);
-	CHECK(tried >= 12 * 70);
+	printf("  %d named items, %d scans\n", items, tried);
+	CHECK(items >= 140);
+	CHECK(tried >= 1500);
 	CHECK(!bad);
+}
+
+/* A Secret manifest whose data: block goes on past the scan's 256 KiB buffer: every value
+ * is still read. `pad` bytes of comments come first, so that the block starts `pad`
+ * bytes into the file; `kind_after` writes the kind after the block, as kubectl does. */
+static void k8s_big_manifest(vigil_buf *m, size_t pad, int kind_after, const vigil_buf *key,
+			     const vigil_buf *tok, int *key_line, int *tok_line)
+{
+	int line = 1;
+	while (m->len + 80 < pad) {
+		for (int i = 0; i < 78; i++)
+			vigil_buf_putc(m, i == 0 ? '#' : 'x');
+		vigil_buf_putc(m, '\n');
+		line++;
+	}
+	for (const char *c = kind_after ? "---\napiVersion: v1\ndata:\n"
+					: "---\napiVersion: v1\nkind: Secret\ndata:\n";
+	     *c; c++) {
+		vigil_buf_putc(m, *c);
+		line += *c == '\n';
+	}
+	/* ten unremarkable entries, then the key, then a token */
+	for (int i = 0; i < 10; i++) {
+		const char *e = "  ca.crt: TUlJQ2FEQ0NBZFdnQXdJQkFnSUpBTTNvY2VydGlmaWNhdGU=\n";
+		for (const char *c = e; *c; c++)
+			vigil_buf_putc(m, *c);
+		line++;
+	}
+	*key_line = line;
+	for (const char *c = "  tls.key: "; *c; c++)
+		vigil_buf_putc(m, *c);
+	t_b64(m, key->data, key->len, 0);
+	vigil_buf_putc(m, '\n');
+	line++;
+	*tok_line = line;
+	for (const char *c = "  GITHUB_TOKEN: "; *c; c++)
+		vigil_buf_putc(m, *c);
+	t_b64(m, tok->data, tok->len, 0);
+	for (const char *c = kind_after ? "\nkind: Secret\nmetadata:\n  name: big\n"
+					: "\nmetadata:\n  name: big\n";
+	     *c; c++)
+		vigil_buf_putc(m, *c);
+	vigil_buf_cstr(m);
+}
+
+TEST(test_secret__kubernetes_secret_blocks_past_the_buffer)
+{
+	vigil_buf key = VIGIL_BUF_INIT, tok = VIGIL_BUF_INIT, m = VIGIL_BUF_INIT,
+		  big = VIGIL_BUF_INIT;
+	const char *path = "/app/deploy/secret.yaml";
+	static const size_t pads[] = {0, 200 * 1024, 256 * 1024 - 3000, 256 * 1024 - 600,
+				      512 * 1024 - 2600};
+	static const size_t chunks[] = {4096, 1 << 20};
+	found f;
+	int kl, tl;
+	CHECK(rules_all());
+	/* the size of a 4096-bit RSA key in PEM: 3,243 bytes */
+	fill(&key, "-----BEGIN RSA PRIVATE KEY-----\n", 0);
+	for (int i = 0; i < 50; i++) {
+		fill(&big, "{b:64}\n", 0);
+		vigil_buf_put(&key, big.data, big.len);
+	}
+	fill(&big, "{b:32}\n-----END RSA PRIVATE KEY-----\n", 0);
+	vigil_buf_put(&key, big.data, big.len);
+	fill(&tok, "ghp_{a:30}{c:6}", 0);
+	CHECK(key.len > 3200);
+	for (size_t p = 0; p < VIGIL_ARRAY_LEN(pads); p++)
+		for (int after = 0; after < 2; after++)
+			for (size_t c = 0; c < VIGIL_ARRAY_LEN(chunks); c++) {
+				m.len = 0;
+				k8s_big_manifest(&m, pads[p], after, &key, &tok, &kl, &tl);
+				scan_text(&f, rules_all(), path, (const char *)m.data, m.len,
+					  chunks[c], 0);
+				if (has(&f, "private-key-rsa") != 1 || has(&f, "github-pat") != 1)
+					printf("  pad %zu, kind %s, chunk %zu: %d keys, %d "
+					       "tokens\n",
+					       pads[p], after ? "after" : "before", chunks[c],
+					       has(&f, "private-key-rsa"), has(&f, "github-pat"));
+				CHECK(has(&f, "private-key-rsa") == 1 &&
+				      has(&f, "github-pat") == 1);
+				for (int i = 0; i < f.n; i++) {
+					if (!strcmp(f.ids[i], "private-key-rsa"))
+						CHECK(f.line[i] == kl);
+					if (!strcmp(f.ids[i], "github-pat"))
+						CHECK(f.line[i] == tl &&
+						      !strcmp(f.secret[i], (const char *)tok.data));
+				}
+			}
+	/* the same block in a ConfigMap is not decoded */
+	m.len = 0;
+	k8s_big_manifest(&m, 256 * 1024 - 3000, 0, &key, &tok, &kl, &tl);
+	{
+		char *k = strstr((char *)m.data, "kind: Secret");
+		CHECK(k != NULL);
+		if (k)
+			memcpy(k, "kind: Config", 12);
+	}
+	scan_text(&f, rules_all(), path, (const char *)m.data, m.len, 4096, 0);
+	CHECK(has(&f, "private-key-rsa") == 0 && has(&f, "github-pat") == 0);
+	/* one value of 900 KiB (a large .dockerconfigjson) with a token at its end, on
+	 * the value's line; past 1 MiB decoded, a value is not decoded further */
+	for (int over = 0; over < 2; over++) {
+		size_t body = over ? 1100 * 1024 : 900 * 1024;
+		big.len = 0;
+		for (const char *c = "{\"auths\":{\"r.example.org\":{\"note\":\""; *c; c++)
+			vigil_buf_putc(&big, *c);
+		while (big.len < body)
+			vigil_buf_putc(&big, (char)('a' + big.len % 26));
+		vigil_buf_putc(&big, ' ');
+		vigil_buf_put(&big, tok.data, tok.len);
+		for (const char *c = "\"}}}"; *c; c++)
+			vigil_buf_putc(&big, *c);
+		m.len = 0;
+		for (const char *c = "apiVersion: v1\nkind: Secret\ndata:\n  .dockerconfigjson: ";
+		     *c; c++)
+			vigil_buf_putc(&m, *c);
+		t_b64(&m, big.data, big.len, 0);
+		vigil_buf_putc(&m, '\n');
+		vigil_buf_cstr(&m);
+		scan_text(&f, rules_all(), path, (const char *)m.data, m.len, 65536, 0);
+		CHECK(has(&f, "github-pat") == (over ? 0 : 1));
+		for (int i = 0; i < f.n; i++)
+			if (!strcmp(f.ids[i], "github-pat"))
+				CHECK(f.line[i] == 4);
+	}
+	vigil_buf_free(&key);
+	vigil_buf_free(&tok);
+	vigil_buf_free(&m);
+	vigil_buf_free(&big);
 }

@@ -4,7 +4,13 @@
  * buffer. Filtering happens here: only the syscalls listed below, writes only below
  * system directories, reads only of sensitive files, so ordinary I/O never reaches
  * user space. Wake-ups are batched: the reader is woken when WAKE_BYTES are pending
- * and otherwise polls on a short timeout. */
+ * and otherwise polls on a short timeout.
+ *
+ * Cost: kernel structures are read with direct (BTF, CO-RE relocated) loads rather than
+ * bpf_probe_read_kernel calls wherever the verifier allows; each record is only as long
+ * as its type needs (VRT_SZ_*); one ring buffer per CPU; exits are probed only for rules
+ * on them; cgroups the agent found uninteresting (the host with --containers-only) are
+ * dropped before anything is read. */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
@@ -19,15 +25,35 @@ char LICENSE[] SEC("license") = "GPL";
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
 
-/* set by user space before load */
+/* set by user space before load: our pid, and bit t for each event type some rule can
+ * match (the others are never reported; exec always is) */
 const volatile unsigned int self_tgid = 0;
-/* set by user space at run time (mmapped .bss): doom map armed */
-unsigned int doom_armed = 0;
+const volatile unsigned int want_types = ~0u;
 
-struct {
+#define WANTS(t) ((want_types >> (t)) & 1)
+/* set by user space at run time (mmapped .bss): doom map armed, quiet map in use */
+unsigned int doom_armed = 0;
+unsigned int quiet_armed = 0;
+
+/* one ring buffer per CPU (user space creates them and sets max_entries to the number
+ * of CPUs): a shared ring's lock and producer position bounce between CPUs, which cost
+ * about 400 ns per record on the build VM; user space merges the rings by time */
+struct ring {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 * 1024 * 1024);
-} events SEC(".maps");
+	__uint(max_entries, 1024 * 1024);
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY_OF_MAPS);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__array(values, struct ring);
+} rings SEC(".maps");
+
+static __always_inline void *cur_ring(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+	return bpf_map_lookup_elem(&rings, &cpu);
+}
 
 /* per-CPU count of events lost because the ring buffer was full */
 struct {
@@ -37,13 +63,39 @@ struct {
 	__type(value, __u64);
 } drops SEC(".maps");
 
-/* tgid -> signal: processes user space has condemned; signalled from their next syscall */
+/* tgid -> signal and start time: processes user space has condemned; signalled from
+ * their next syscall. The start time tells a reused pid apart, so no exit probe is
+ * needed to clean up; LRU evicts old entries. */
+struct doom_val {
+	__u32 sig;
+	__u32 pad;
+	__u64 start;
+};
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, struct doom_val);
 } doom SEC(".maps");
+
+/* cgroup id -> 1: cgroups whose events the agent does not want (--containers-only:
+ * the host's); filled by user space as it resolves ids, emptied when runc's state
+ * changes */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u8);
+} quiet SEC(".maps");
+
+static __always_inline int is_quiet(void)
+{
+	__u64 cg;
+	if (!quiet_armed)
+		return 0;
+	cg = bpf_get_current_cgroup_id();
+	return bpf_map_lookup_elem(&quiet, &cg) != NULL;
+}
 
 static __always_inline void count_drop(void)
 {
@@ -53,80 +105,93 @@ static __always_inline void count_drop(void)
 		__sync_fetch_and_add(v, 1);
 }
 
-/* a new record with the common fields; `tree` also records the ancestors */
-static __always_inline struct vrt_event *ev_new_t(unsigned int type, int tree)
+/* a new record of `size` bytes (a VRT_SZ_* constant) with the common fields and up to
+ * VRT_ANC ancestors; the strings are left to the caller */
+static __always_inline struct vrt_event *ev_new(unsigned int type, unsigned int size)
 {
-	struct vrt_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	struct vrt_event *e;
 	struct task_struct *t, *p;
 	__u64 id, ug;
+	void *rb;
 
+	if (!WANTS(type) || is_quiet())
+		return NULL;
+	rb = cur_ring();
+	e = rb ? bpf_ringbuf_reserve(rb, size, 0) : NULL;
 	if (!e) {
 		count_drop();
 		return NULL;
 	}
+	__builtin_memset(e, 0, VRT_SZ_BASE);
 	id = bpf_get_current_pid_tgid();
 	ug = bpf_get_current_uid_gid();
-	t = (struct task_struct *)bpf_get_current_task_btf();
+	t = bpf_get_current_task_btf();
 	e->type = type;
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
 	e->uid = (__u32)ug;
 	e->gid = ug >> 32;
-	e->flags = 0;
 	e->cgid = bpf_get_current_cgroup_id();
 	e->ts = bpf_ktime_get_ns();
-	e->ino = 0;
-	e->exe_ctime = 0;
-	e->a[0] = e->a[1] = e->a[2] = e->a[3] = 0;
-	e->args_len = 0;
-	e->path[0] = 0;
-	e->path2[0] = 0;
-	e->args[0] = 0;
-	__builtin_memset(e->addr, 0, sizeof(e->addr));
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	if (!tree) {
-		__builtin_memset(e->apid, 0, sizeof(e->apid));
-		__builtin_memset(e->acomm, 0, sizeof(e->acomm));
-		return e;
-	}
+	__builtin_memcpy(e->comm, t->comm, VRT_COMM);
+	e->pstart = t->group_leader->start_time;
+	p = t->real_parent;
+	if (p)
+		e->ppstart = p->group_leader->start_time;
 	p = t;
 #pragma unroll
 	for (int i = 0; i < VRT_ANC; i++) {
-		p = BPF_CORE_READ(p, real_parent);
-		if (!p) {
-			e->apid[i] = 0;
-			e->acomm[i][0] = 0;
-			continue;
-		}
-		e->apid[i] = BPF_CORE_READ(p, tgid);
-		bpf_probe_read_kernel_str(e->acomm[i], VRT_COMM, &p->comm);
+		p = p->real_parent;
+		if (!p)
+			break;
+		e->apid[i] = p->tgid;
+		if (!e->apid[i])
+			break;
+		__builtin_memcpy(e->acomm[i], p->comm, VRT_COMM);
 	}
 	return e;
 }
 
-#define ev_new(type) ev_new_t(type, 1)
-
 static __always_inline void ev_submit(struct vrt_event *e)
 {
-	__u64 f = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= WAKE_BYTES ? BPF_RB_FORCE_WAKEUP
-									      : BPF_RB_NO_WAKEUP;
+	void *rb = cur_ring();
+	__u64 f = rb && bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= WAKE_BYTES ? BPF_RB_FORCE_WAKEUP
+									       : BPF_RB_NO_WAKEUP;
 	bpf_ringbuf_submit(e, f);
+}
+
+static __always_inline int file_is_sock(struct file *f)
+{
+	return f && (BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT) == S_IFSOCK;
 }
 
 static __always_inline int fd_is_sock(struct task_struct *t, int fd)
 {
-	struct file **fds = BPF_CORE_READ(t, files, fdt, fd);
+	struct fdtable *fdt = t->files->fdt;
+	struct file **fds = fdt->fd;
 	struct file *f = NULL;
-	unsigned int max = BPF_CORE_READ(t, files, fdt, max_fds);
-	umode_t mode;
 
-	if (!fds || fd < 0 || (unsigned int)fd >= max)
+	if (!fds || fd < 0 || (unsigned int)fd >= fdt->max_fds)
 		return 0;
 	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
-	if (!f)
+	return file_is_sock(f);
+}
+
+/* VRT_F_STDIN_SOCK / VRT_F_STDOUT_SOCK for fds 0 and 1 (one read of both slots) */
+static __always_inline unsigned int stdio_socks(struct task_struct *t)
+{
+	struct fdtable *fdt = t->files->fdt;
+	struct file **fds = fdt->fd;
+	struct file *f[2] = {};
+	unsigned int fl = 0;
+
+	if (!fds || fdt->max_fds < 2 || bpf_probe_read_kernel(f, sizeof(f), fds))
 		return 0;
-	mode = BPF_CORE_READ(f, f_inode, i_mode);
-	return (mode & S_IFMT) == S_IFSOCK;
+	if (file_is_sock(f[0]))
+		fl |= VRT_F_STDIN_SOCK;
+	if (file_is_sock(f[1]))
+		fl |= VRT_F_STDOUT_SOCK;
+	return fl;
 }
 
 /* listen(fd): the socket's family, local port and address */
@@ -153,7 +218,7 @@ static __always_inline int on_listen(int fd)
 	fam = BPF_CORE_READ(sk, __sk_common.skc_family);
 	if (fam != 2 && fam != 10)
 		return 0;
-	e = ev_new(VRT_LISTEN);
+	e = ev_new(VRT_LISTEN, VRT_SZ_BASE);
 	if (!e)
 		return 0;
 	e->a[0] = fam;
@@ -171,51 +236,50 @@ static __always_inline int on_listen(int fd)
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
-	struct task_struct *t = (struct task_struct *)bpf_get_current_task_btf();
+	struct task_struct *t = bpf_get_current_task_btf();
 	struct vrt_event *e;
 	unsigned long as, ae, len;
 	struct file *file;
 	struct inode *ino;
-	const unsigned char *dn;
+	char dn[8];
 
 	if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid)
 		return 0;
-	e = ev_new(VRT_EXEC);
+	e = ev_new(VRT_EXEC, VRT_SZ_EXEC);
 	if (!e)
 		return 0;
-	bpf_probe_read_kernel_str(e->path, VRT_PATH, BPF_CORE_READ(bprm, filename));
-	file = BPF_CORE_READ(bprm, file);
-	ino = BPF_CORE_READ(file, f_inode);
-	e->ino = BPF_CORE_READ(ino, i_ino);
+	bpf_probe_read_kernel_str(e->path, VRT_PATH, bprm->filename);
+	file = bprm->file;
+	ino = file->f_inode;
+	e->ino = ino->i_ino;
 	if (bpf_core_field_exists(ino->i_ctime_sec))
 		/* the top bits of i_ctime_nsec are flags (multigrain I_CTIME_QUERIED) */
-		e->exe_ctime = BPF_CORE_READ(ino, i_ctime_sec) * 1000000000LL +
-			       (BPF_CORE_READ(ino, i_ctime_nsec) & 0x3fffffff);
-	if (BPF_CORE_READ(ino, i_sb, s_magic) == 0x794c7630)
+		e->exe_ctime = ino->i_ctime_sec * 1000000000LL + (ino->i_ctime_nsec & 0x3fffffff);
+	if (ino->i_sb->s_magic == 0x794c7630)
 		e->flags |= VRT_F_EXE_OVERLAY;
-	dn = BPF_CORE_READ(file, f_path.dentry, d_name.name);
-	bpf_probe_read_kernel_str(e->path2, VRT_PATH2, dn);
-	if (e->path2[0] == 'm' && e->path2[1] == 'e' && e->path2[2] == 'm' && e->path2[3] == 'f' &&
-	    e->path2[4] == 'd' && e->path2[5] == ':')
+	/* a memfd's dentry is "memfd:NAME" */
+	if (bpf_probe_read_kernel(dn, sizeof(dn), file->f_path.dentry->d_name.name) == 0 &&
+	    dn[0] == 'm' && dn[1] == 'e' && dn[2] == 'm' && dn[3] == 'f' && dn[4] == 'd' &&
+	    dn[5] == ':')
 		e->flags |= VRT_F_EXE_MEMFD;
-	as = BPF_CORE_READ(t, mm, arg_start);
-	ae = BPF_CORE_READ(t, mm, arg_end);
+	as = t->mm->arg_start;
+	ae = t->mm->arg_end;
 	len = ae > as ? ae - as : 0;
 	if (len > VRT_ARGS - 1)
 		len = VRT_ARGS - 1;
 	len &= VRT_ARGS - 1;
+	e->args[0] = 0;
 	if (len && bpf_probe_read_user(e->args, len, (void *)as) == 0)
 		e->args_len = len;
-	if (BPF_CORE_READ(t, signal, tty))
+	if (t->signal->tty)
 		e->flags |= VRT_F_TTY;
-	if (fd_is_sock(t, 0))
-		e->flags |= VRT_F_STDIN_SOCK;
-	if (fd_is_sock(t, 1))
-		e->flags |= VRT_F_STDOUT_SOCK;
+	e->flags |= stdio_socks(t);
 	ev_submit(e);
 	return 0;
 }
 
+/* loaded only when a rule asks for exits (user space needs none: its process table
+ * tells reused pids apart by start time) */
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *p)
 {
@@ -224,14 +288,10 @@ int BPF_PROG(on_exit, struct task_struct *p)
 
 	if ((__u32)id != (__u32)(id >> 32) || (__u32)(id >> 32) == self_tgid)
 		return 0; /* threads other than the leader, or ourselves */
-	if (doom_armed) {
-		__u32 k = id >> 32;
-		bpf_map_delete_elem(&doom, &k);
-	}
-	e = ev_new_t(VRT_EXIT, 0); /* the exit only ends the process in the table */
+	e = ev_new(VRT_EXIT, VRT_SZ_BASE);
 	if (!e)
 		return 0;
-	e->a[0] = BPF_CORE_READ(p, exit_code);
+	e->a[0] = p->exit_code;
 	ev_submit(e);
 	return 0;
 }
@@ -290,12 +350,14 @@ static __always_inline int on_open(const char *upath, long flags)
 	char buf[32];
 	int w = (flags & (O_WRONLY | O_RDWR | O_CREAT | O_TRUNC)) != 0;
 
+	if (!WANTS(VRT_OPEN))
+		return 0;
 	/* prefilter on the first bytes without touching the ring buffer */
 	if (bpf_probe_read_user_str(buf, sizeof(buf), upath) <= 0)
 		return 0;
 	if (w ? !write_interesting(buf) : !read_sensitive(buf))
 		return 0;
-	e = ev_new(VRT_OPEN);
+	e = ev_new(VRT_OPEN, VRT_SZ_PATH);
 	if (!e)
 		return 0;
 	bpf_probe_read_user_str(e->path, VRT_PATH, upath);
@@ -322,14 +384,21 @@ static __always_inline int on_connect(const void *uaddr, long len)
 			return 0;
 	} else if (fam != 2 && fam != 10)
 		return 0;
-	e = ev_new(VRT_CONNECT);
+	if (fam == 1) {
+		e = ev_new(VRT_CONNECT, VRT_SZ_PATH);
+		if (!e)
+			return 0;
+		e->a[0] = fam;
+		e->flags |= VRT_F_UNIX;
+		bpf_probe_read_user_str(e->path, 108, (const char *)uaddr + 2);
+		ev_submit(e);
+		return 0;
+	}
+	e = ev_new(VRT_CONNECT, VRT_SZ_BASE);
 	if (!e)
 		return 0;
 	e->a[0] = fam;
-	if (fam == 1) {
-		e->flags |= VRT_F_UNIX;
-		bpf_probe_read_user_str(e->path, 108, (const char *)uaddr + 2);
-	} else if (fam == 2) {
+	if (fam == 2) {
 		struct sockaddr_in sin = {};
 		bpf_probe_read_user(&sin, sizeof(sin), uaddr);
 		e->a[1] = bpf_ntohs(sin.sin_port);
@@ -357,13 +426,14 @@ static __always_inline int path_sensitive(const char *upath)
 static __always_inline int on_rename(const char *oldp, const char *newp)
 {
 	struct vrt_event *e;
-	if (!path_sensitive(oldp) && !path_sensitive(newp))
+	if (!WANTS(VRT_RENAME) || (!path_sensitive(oldp) && !path_sensitive(newp)))
 		return 0;
-	e = ev_new(VRT_RENAME);
+	e = ev_new(VRT_RENAME, VRT_SZ_FULL);
 	if (!e)
 		return 0;
 	bpf_probe_read_user_str(e->path, VRT_PATH, oldp);
 	bpf_probe_read_user_str(e->path2, VRT_PATH2, newp);
+	e->args[0] = 0;
 	ev_submit(e);
 	return 0;
 }
@@ -371,9 +441,9 @@ static __always_inline int on_rename(const char *oldp, const char *newp)
 static __always_inline int on_unlink(const char *upath, long flags)
 {
 	struct vrt_event *e;
-	if (!path_sensitive(upath))
+	if (!WANTS(VRT_UNLINK) || !path_sensitive(upath))
 		return 0;
-	e = ev_new(VRT_UNLINK);
+	e = ev_new(VRT_UNLINK, VRT_SZ_PATH);
 	if (!e)
 		return 0;
 	bpf_probe_read_user_str(e->path, VRT_PATH, upath);
@@ -384,7 +454,7 @@ static __always_inline int on_unlink(const char *upath, long flags)
 
 static __always_inline int simple(unsigned int type, long a0, long a1, long a2)
 {
-	struct vrt_event *e = ev_new(type);
+	struct vrt_event *e = ev_new(type, VRT_SZ_BASE);
 	if (!e)
 		return 0;
 	e->a[0] = a0;
@@ -394,15 +464,23 @@ static __always_inline int simple(unsigned int type, long a0, long a1, long a2)
 	return 0;
 }
 
+/* an event with one path (memfd) or two (symlink, link) */
 static __always_inline int with_paths(unsigned int type, const char *p1, const char *p2, long a0)
 {
-	struct vrt_event *e = ev_new(type);
-	if (!e)
-		return 0;
-	if (p1)
+	struct vrt_event *e;
+	if (!p2) {
+		e = ev_new(type, VRT_SZ_PATH);
+		if (!e)
+			return 0;
 		bpf_probe_read_user_str(e->path, VRT_PATH, p1);
-	if (p2)
+	} else {
+		e = ev_new(type, VRT_SZ_FULL);
+		if (!e)
+			return 0;
+		bpf_probe_read_user_str(e->path, VRT_PATH, p1);
 		bpf_probe_read_user_str(e->path2, VRT_PATH2, p2);
+		e->args[0] = 0;
+	}
 	e->a[0] = a0;
 	ev_submit(e);
 	return 0;
@@ -415,9 +493,12 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 	long a0, a1, a2, a3;
 
 	if (doom_armed) {
-		__u32 *sig = bpf_map_lookup_elem(&doom, &tgid);
-		if (sig)
-			bpf_send_signal(*sig);
+		struct doom_val *d = bpf_map_lookup_elem(&doom, &tgid);
+		if (d) {
+			struct task_struct *t = bpf_get_current_task_btf();
+			if (t->group_leader->start_time == d->start)
+				bpf_send_signal(d->sig);
+		}
 	}
 	switch (id) {
 	case 2:
@@ -458,10 +539,10 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 	}
 	if (tgid == self_tgid)
 		return 0;
-	a0 = BPF_CORE_READ(regs, di);
-	a1 = BPF_CORE_READ(regs, si);
-	a2 = BPF_CORE_READ(regs, dx);
-	a3 = BPF_CORE_READ(regs, r10);
+	a0 = regs->di;
+	a1 = regs->si;
+	a2 = regs->dx;
+	a3 = regs->r10;
 	switch (id) {
 	case 2: /* open(path, flags) */
 		return on_open((const char *)a0, a1);
@@ -491,7 +572,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 	case 119:
 		return simple(VRT_SETGID, a1, a0, a2);
 	case 165: { /* mount(source, target, fstype, flags) */
-		struct vrt_event *e = ev_new(VRT_MOUNT);
+		struct vrt_event *e = ev_new(VRT_MOUNT, VRT_SZ_FULL);
 		if (!e)
 			return 0;
 		bpf_probe_read_user_str(e->path, VRT_PATH, (const char *)a1);
@@ -525,7 +606,7 @@ int BPF_PROG(on_sys_enter, struct pt_regs *regs, long id)
 		return simple(VRT_SETNS, a0, a1, 0);
 	case 33:
 	case 292: { /* dup2/dup3(old, new): a socket onto stdin/out/err */
-		struct task_struct *t = (struct task_struct *)bpf_get_current_task_btf();
+		struct task_struct *t = bpf_get_current_task_btf();
 		if (a1 < 0 || a1 > 2 || !fd_is_sock(t, a0))
 			return 0;
 		return simple(VRT_DUP, a0, a1, 0);
@@ -560,5 +641,56 @@ int deny_connect4(struct bpf_sock_addr *ctx)
 SEC("cgroup/connect6")
 int deny_connect6(struct bpf_sock_addr *ctx)
 {
+	return 0;
+}
+
+/* accept / accept4 returned a connection: its peer and local port, read from the new
+ * socket. A sys_exit program runs at every system call's return, so it is loaded only
+ * when a rule asks for accept events. */
+SEC("tp_btf/sys_exit")
+int BPF_PROG(on_sys_exit, struct pt_regs *regs, long ret)
+{
+	long id = regs->orig_ax;
+	struct task_struct *t;
+	struct fdtable *fdt;
+	struct file **fds;
+	struct file *f = NULL;
+	struct socket *so;
+	struct sock *sk;
+	struct vrt_event *e;
+	unsigned short fam;
+
+	if ((id != 43 && id != 288) || ret < 0)
+		return 0;
+	if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid)
+		return 0;
+	t = bpf_get_current_task_btf();
+	fdt = t->files->fdt;
+	fds = fdt->fd;
+	if (!fds || (unsigned long)ret >= fdt->max_fds)
+		return 0;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[ret]);
+	if (!f)
+		return 0;
+	so = (struct socket *)BPF_CORE_READ(f, private_data);
+	sk = so ? BPF_CORE_READ(so, sk) : NULL;
+	if (!sk)
+		return 0;
+	fam = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if (fam != 2 && fam != 10)
+		return 0;
+	e = ev_new(VRT_ACCEPT, VRT_SZ_BASE);
+	if (!e)
+		return 0;
+	e->a[0] = fam;
+	e->a[1] = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	e->a[2] = BPF_CORE_READ(sk, __sk_common.skc_num);
+	if (fam == 2) {
+		__u32 a = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		__builtin_memcpy(e->addr, &a, 4);
+	} else {
+		BPF_CORE_READ_INTO(&e->addr, sk, __sk_common.skc_v6_daddr);
+	}
+	ev_submit(e);
 	return 0;
 }
