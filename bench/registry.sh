@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Registry pull benchmark: `vigil scan REF` from a Distribution registry on 127.0.0.1 (plain
 # HTTP, --insecure-registry) against `vigil scan` of the same image as a local OCI layout,
-# in one run: the two are interleaved, wall time and peak RSS (GNU time) of each, median of
-# N runs. Prints a markdown table for BENCHMARKS.md.
+# in one run: the two are interleaved, wall time, peak RSS (GNU time) and CPU time (vigil's,
+# plus the registry server's for the registry scan) of each, median of N runs. Prints a
+# markdown table for BENCHMARKS.md.
 #
 # Usage: bench/registry.sh [-n RUNS] [OCI-LAYOUT...]
 #   OCI-LAYOUT  default: the Debian and Alpine fixture layouts (tests/fixtures/build-images.sh)
@@ -72,18 +73,24 @@ for _ in $(seq 1 100); do
 done
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-# one RUN: prints "wall_s rss_kb"
+# CPU seconds the registry server has used so far (user + system, from /proc)
+server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.3f\n", ($12 + $13) / hz }' "/proc/$pid/stat"; }
+# one RUN: prints "wall_s rss_kb cpu_s" (cpu: vigil's user + system, plus the registry
+# server's during the run; the wall time depends on the machine's load, the CPU much less)
 one() {
-    local t0 t1
+    local t0 t1 s0 s1
+    s0=$(server_cpu)
     t0=$(date +%s.%N)
-    "$TIME" -f '%M' -o "$tmp/time" "$VIGIL" scan "$@" --scanners "$BENCH_SCANNERS" --format json \
+    "$TIME" -f '%M %U %S' -o "$tmp/time" "$VIGIL" scan "$@" --scanners "$BENCH_SCANNERS" --format json \
         -q >/dev/null 2>"$tmp/err" || [ $? -eq 1 ] || { cat "$tmp/err" >&2; exit 1; }
     t1=$(date +%s.%N)
-    echo "$(echo "$t1 - $t0" | bc) $(tail -n1 "$tmp/time")"
+    s1=$(server_cpu)
+    read -r rss us ss < <(tail -n1 "$tmp/time")
+    echo "$(echo "$t1 - $t0" | bc) $rss $(echo "$us + $ss + $s1 - $s0" | bc)"
 }
 
-echo "| image | compressed MB | layers | scan OCI layout s | scan from registry s | ratio | peak RSS layout MB | peak RSS registry MB |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+echo "| image | compressed MB | layers | scan OCI layout s | scan from registry s | ratio | peak RSS layout MB | peak RSS registry MB | CPU layout s | CPU registry s (vigil + server) | CPU ratio |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 n=0
 for lay in "${layouts[@]}"; do
     n=$((n + 1))
@@ -93,19 +100,22 @@ for lay in "${layouts[@]}"; do
     layers=$("$VIGIL" inspect "$lay" --format json | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)["layers"]))')
     one "$lay" >/dev/null # warm the page cache and the rule caches
     one --insecure-registry "127.0.0.1:$port" "$ref" >/dev/null
-    lt=() lr=() rt=() rr=()
+    lt=() lr=() lc=() rt=() rr=() rc=()
     for _ in $(seq 1 "$RUNS"); do
-        read -r w m < <(one "$lay")
-        lt+=("$w") lr+=("$m")
-        read -r w m < <(one --insecure-registry "127.0.0.1:$port" "$ref")
-        rt+=("$w") rr+=("$m")
+        read -r w m c < <(one "$lay")
+        lt+=("$w") lr+=("$m") lc+=("$c")
+        read -r w m c < <(one --insecure-registry "127.0.0.1:$port" "$ref")
+        rt+=("$w") rr+=("$m") rc+=("$c")
     done
     l=$(printf '%s\n' "${lt[@]}" | median)
     r=$(printf '%s\n' "${rt[@]}" | median)
     lm=$(printf '%s\n' "${lr[@]}" | median)
     rm_=$(printf '%s\n' "${rr[@]}" | median)
-    printf '| %s | %s | %s | %.2f | %.2f | %.2f | %d | %d |\n' "$(basename "$(dirname "$lay")")/$(basename "$lay")" \
-        "$mb" "$layers" "$l" "$r" "$(echo "$r / $l" | bc -l)" $((lm / 1024)) $((rm_ / 1024))
+    lcpu=$(printf '%s\n' "${lc[@]}" | median)
+    rcpu=$(printf '%s\n' "${rc[@]}" | median)
+    printf '| %s | %s | %s | %.2f | %.2f | %.2f | %d | %d | %.2f | %.2f | %.2f |\n' "$(basename "$(dirname "$lay")")/$(basename "$lay")" \
+        "$mb" "$layers" "$l" "$r" "$(echo "$r / $l" | bc -l)" $((lm / 1024)) $((rm_ / 1024)) \
+        "$lcpu" "$rcpu" "$(echo "$rcpu / $lcpu" | bc -l)"
 done
 echo
-echo "Scanners: $BENCH_SCANNERS; median of $RUNS runs each, interleaved; $(nproc) cores, $(uname -m)."
+echo "Scanners: $BENCH_SCANNERS; median of $RUNS runs each, interleaved; $(nproc) cores, $(uname -m); load average $(cut -d' ' -f1-3 /proc/loadavg)."

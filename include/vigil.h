@@ -169,11 +169,15 @@ typedef struct vigil_open_opts {
 	/* fs:DIR (a source tree): globs of directories and files to leave out, NULL-terminated
 	 * or NULL (see docs/fs.md); borrowed until vigil_image_read returns */
 	const char *const *skip_dirs, *const *skip_files;
+	/* 1: the caller reads every layer next (vigil_image_read, no layer cache): a registry
+	 * image starts fetching its first layers as soon as the manifest is parsed, while the
+	 * config is fetched. 0: layers are requested only when read. */
+	int prefetch_layers;
 } vigil_open_opts;
 
 #define VIGIL_OPEN_OPTS_INIT                                                                       \
 	{                                                                                          \
-		NULL, NULL, 0, NULL, NULL, NULL                                                    \
+		NULL, NULL, 0, NULL, NULL, NULL, 0                                                 \
 	}
 
 /*

@@ -46,7 +46,7 @@ typedef struct vigil_registry_opts {
 	const char *username; /* with password: Basic credentials for every host; default */
 	const char *password; /* $VIGIL_REGISTRY_USERNAME / $VIGIL_REGISTRY_PASSWORD */
 	long timeout_ms;      /* connect timeout and longest stall of a transfer; 0 = 30 s */
-	int parallel;	      /* layers fetched at once; 0 = 4 */
+	int parallel;	      /* layers fetched at once; 0 = as many as are read at once */
 	/* a registry access token sent as "Authorization: Bearer" to the registry host from
 	 * the first request (a 401 then authenticates as usual), or NULL */
 	const char *bearer_token;

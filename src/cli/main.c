@@ -55,6 +55,7 @@ const char COMMON_HELP[] =
 	"  --ca-file FILE        trusted CA certificates for the registry (PEM); also read:\n"
 	"                        /etc/docker/certs.d/HOST[:PORT]/ca.crt\n"
 	"  --insecure-registry HOST[:PORT]  allow plain HTTP or an unverified certificate\n"
+	"  Proxies: $https_proxy, $http_proxy, $all_proxy, $no_proxy (or in upper case)\n"
 	"\n"
 	"Image options:\n"
 	"  --tag TAG             choose an image by tag when the archive holds several\n"
@@ -447,6 +448,7 @@ int load_image_inv(cli *c, vigil_image **out, vigil_inventory **inv, const char 
 	oo.platform = c->platform;
 	oo.all_layers = c->all_layers;
 	oo.registry = &c->reg;
+	oo.prefetch_layers = 1; /* every layer is read next */
 	vigil_inventory_opts io = VIGIL_INVENTORY_OPTS_INIT;
 	io.keep_os_owned = c->keep_os_owned;
 	if (c->max_archive)

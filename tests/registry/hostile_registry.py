@@ -18,6 +18,9 @@ Repositories (tag "1"):
   endless401     every request answers 401 with a Bearer challenge; tokens are issued
   dropone        the layer's first transfer is cut in half; a Range request is answered
                  with 206 (a client that resumes succeeds)
+  slowconfig     the config is answered only once the layer was asked for (at most 5 s
+                 later): /leaks says "overlap": 1 when the client asked for the layer
+                 while the config was still coming (it starts layers from the manifest)
   otherhost      the layer redirects to http://localhost:PORT/blobstore/... (Basic auth
                  required on the registry; the blob store records any Authorization)
 """
@@ -77,6 +80,7 @@ WRONG = manifest(sha(OTHER))
 LEAKS = {"n": 0, "blobstore": 0}
 PORT = {"n": 0}
 BIG = 100 << 20
+LAYER_ASKED = threading.Event()
 
 
 class H(BaseHTTPRequestHandler):
@@ -143,7 +147,12 @@ class H(BaseHTTPRequestHandler):
             return self.send(200, doc, MT_MANIFEST, [("Docker-Content-Digest", sha(doc))])
         if kind == "blobs":
             if ref == sha(CONFIG):
+                if repo == "slowconfig":
+                    LEAKS["overlap"] = 1 if LAYER_ASKED.wait(5) else 0
+                    LAYER_ASKED.clear()
                 return self.send(200, CONFIG, "application/octet-stream")
+            if repo == "slowconfig":
+                LAYER_ASKED.set()
             if repo == "otherhost":
                 return self.send(307, b"", extra=[
                     ("Location", "http://localhost:%d/blobstore/%s" % (PORT["n"], ref))])

@@ -304,6 +304,10 @@ v ls "$H/dropone:1" --insecure-registry "$H"
 ranges=$(curl -s "http://$H/leaks" | "$PY" -c 'import json,sys; print(json.load(sys.stdin).get("ranges", 0))')
 [ "$RC" -eq 0 ] && [ "$ranges" -ge 1 ] && pass "hostile: a dropped blob is resumed with Range" ||
     fail "hostile: a dropped blob is resumed with Range" "exit $RC, $ranges Range requests: $(errline)"
+v scan "$H/slowconfig:1" --insecure-registry "$H" --scanners config --format json
+overlap=$(curl -s "http://$H/leaks" | "$PY" -c 'import json,sys; print(json.load(sys.stdin).get("overlap", 0))')
+[ "$RC" -eq 0 ] && [ "$overlap" = 1 ] && pass "scan asks for the first layer while the config is coming" ||
+    fail "scan asks for the first layer while the config is coming" "exit $RC, overlap $overlap: $(errline)"
 v ls "$H/otherhost:1" --insecure-registry "$H" --username u --password-stdin
 leaks=$(curl -s "http://$H/leaks")
 if [ "$RC" -eq 0 ] && printf '%s' "$leaks" | grep -q '"n": 0' && printf '%s' "$leaks" | grep -q '"blobstore": [1-9]'; then

@@ -24,7 +24,12 @@ COSIGN=$("$top/tests/fixtures/get-cosign.sh" 2>/dev/null) || missing "cosign cou
 
 tmp=$(mktemp -d)
 regpid=
-cleanup() { [ -n "$regpid" ] && kill "$regpid" 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"; }
+frontpid=
+cleanup() {
+  [ -n "$regpid" ] && kill "$regpid" 2>/dev/null
+  [ -n "$frontpid" ] && kill "$frontpid" 2>/dev/null
+  wait 2>/dev/null; rm -rf "$tmp"
+}
 trap cleanup EXIT
 cd "$tmp" || exit 1
 
@@ -326,6 +331,21 @@ rv "$R/demo/ref@$ref" cosign.pub; r7=$rc; j7=$(jq -r '.signatures[0].scheme' v.j
 if [ "$r1$r2$r3$r4$r5$r6$r7" = 0111000 ] && echo "$j3" | grep -q "^signs $app, not this image's" && [ "$j7" = referrers ]; then
   pass "registry: signed by digest accepted, wrong key / re-tagged / unsigned refused, Ed25519, RSA, referrers (404 API -> tag)"
 else bad "registry verify: $r1$r2$r3$r4$r5$r6$r7 [$j3] [$j7] $(cat v.err)"; fi
+# the referrers API itself: a front that adds it to the registry (referrers_front.py)
+$PY "$top/tests/trust/referrers_front.py" "$R" "$tmp/front.port" > front.log 2>&1 &
+frontpid=$!
+for _ in $(seq 1 100); do [ -s "$tmp/front.port" ] && break; sleep 0.1; done
+FR=127.0.0.1:$(cat "$tmp/front.port" 2>/dev/null)
+fv() { "$VIGIL" verify "$1" --key "$2" --insecure-registry "$FR" --format json > v.json 2> v.err; rc=$?; }
+fv "$FR/demo/ref@$ref" cosign.pub; f1=$rc; fs=$(jq -r '.signatures[0].scheme' v.json)
+fc=$(jq -r '.checked[]' v.json | grep -c '^referrers of sha256:.*: from the referrers API$')
+ft=$(jq -r '.checked[]' v.json | grep -c '^referrers tag ')
+fv "$FR/demo/ref@$ref" wrong/cosign.pub; f2=$rc
+fv "$FR/demo/other:v1" cosign.pub; f3=$rc
+api=$(curl -s "http://$FR/stats" | jq -r '"\(.referrers):\(.entries)"')
+if [ "$f1$f2$f3" = 011 ] && [ "$fs" = referrers ] && [ "$fc" = 1 ] && [ "$ft" = 0 ] && [ "$api" = 3:2 ]; then
+  pass "registry: the OCI 1.1 referrers API (no tag fallback) accepts the right key, refuses a wrong key, finds nothing for an unsigned image"
+else bad "referrers API: rc=$f1$f2$f3 scheme=$fs api-notes=$fc tag-notes=$ft stats=$api $(cat v.err) $(tail -3 front.log)"; fi
 skopeo copy -q --dest-tls-verify=false oci:P:v1 "docker://$R/demo/tamp:v1" &&
   skopeo copy -q --dest-tls-verify=false "oci:P:$sigtag" "docker://$R/demo/tamp:$sigtag"
 rv "$R/demo/tamp:v1" cosign.pub

@@ -254,6 +254,10 @@ struct vigil_reg;
 struct vigil_reg *vigil_image__remote_client(const vigil_image *img);
 /* How many layers may be fetched at once. */
 int vigil_image__remote_parallel(const vigil_image *img);
+/* With vigil_open_opts.prefetch_layers: starts opening the streams of the first layers
+ * the readers will take (one thread each, at most the parallel limit) once the manifest
+ * is parsed, so they overlap the config's fetch and the caller's setup. */
+int vigil_image__remote_prefetch(vigil_image *img);
 
 /* For fuzzing and tests: an image whose archive members are given in memory.
  * `format` is "oci" (index.json, blobs), "docker" (manifest.json) or "layers" (each

@@ -347,6 +347,8 @@ static int load_manifest(vigil_image *img, const char *digest, int64_t size)
 			goto done;
 		}
 	}
+	if (img->store == STORE_REGISTRY && (error = vigil_image__remote_prefetch(img)) < 0)
+		goto done;
 	if ((error = load_json(&cfg, img, cname, cdig, csize)) < 0)
 		goto done;
 	img->config_digest = vigil_arena_strdup(&img->arena, cdig);

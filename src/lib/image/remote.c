@@ -5,13 +5,28 @@
  * are fetched by digest when the reader asks for "blobs/sha256/...", and layers stream
  * from the socket into the layer reader (digest checked while streaming).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
 #include "../registry/registry.h"
 #include "image.h"
+
+#define MAX_PREFETCH 16
+
+/* A layer stream opened ahead (vigil_image__remote_prefetch) on its own thread. */
+typedef struct prefetch {
+	vigil_reg *reg;
+	pthread_t th;
+	int started, taken;
+	char digest[72];
+	uint64_t size, max;
+	vigil_reg_stream *s;
+	int error;
+} prefetch;
 
 struct vigil_remote {
 	vigil_reg *reg;
@@ -19,12 +34,87 @@ struct vigil_remote {
 	vigil_vec manifests; /* char *: digests known to be manifests or indexes */
 	vigil_vec docs;	     /* vigil_member: documents fetched so far (for pull) */
 	int parallel;
+	int prefetch_on; /* vigil_open_opts.prefetch_layers */
+	pthread_mutex_t pf_lock;
+	prefetch pf[MAX_PREFETCH];
+	int npf;
 };
+
+static void *prefetch_main(void *arg)
+{
+	prefetch *p = arg;
+	p->error = vigil_reg__stream_open(&p->s, p->reg, p->digest, p->size, p->max);
+	return NULL;
+}
+
+int vigil_image__remote_prefetch(vigil_image *img)
+{
+	vigil_remote *rm = img->remote;
+	int n = 0;
+	if (!rm || !rm->prefetch_on || rm->npf)
+		return 0;
+	/* the layers the readers take first (in order), each digest once */
+	for (int i = 0; i < img->nlayers && n < rm->parallel && n < MAX_PREFETCH; i++) {
+		const vigil_layer *L = &img->layers[i];
+		int seen = 0;
+		if (!L->want_digest || !vigil_digest_is_sha256(L->want_digest) || L->want_size < 0)
+			continue;
+		for (int k = 0; k < n && !seen; k++)
+			seen = strcmp(rm->pf[k].digest, L->want_digest) == 0;
+		if (seen)
+			continue;
+		prefetch *p = &rm->pf[n];
+		memset(p, 0, sizeof(*p));
+		p->reg = rm->reg;
+		snprintf(p->digest, sizeof(p->digest), "%s", L->want_digest);
+		p->size = L->info.size;
+		p->max = img->ctx->limits.max_bytes;
+		if (pthread_create(&p->th, NULL, prefetch_main, p) != 0)
+			break; /* the reader opens the rest itself */
+		p->started = 1;
+		n++;
+	}
+	pthread_mutex_lock(&rm->pf_lock);
+	rm->npf = n;
+	pthread_mutex_unlock(&rm->pf_lock);
+	return 0;
+}
+
+/* The prefetched stream of `digest` (size, max as asked), or NULL; *error is its open's. */
+static vigil_reg_stream *prefetch_take(vigil_remote *rm, const char *digest, uint64_t size,
+				       uint64_t max, int *error)
+{
+	prefetch *p = NULL;
+	pthread_mutex_lock(&rm->pf_lock);
+	for (int k = 0; k < rm->npf && !p; k++)
+		if (!rm->pf[k].taken && strcmp(rm->pf[k].digest, digest) == 0 &&
+		    rm->pf[k].size == size && rm->pf[k].max == max)
+			p = &rm->pf[k];
+	if (p)
+		p->taken = 1;
+	pthread_mutex_unlock(&rm->pf_lock);
+	if (!p)
+		return NULL;
+	pthread_join(p->th, NULL);
+	p->started = 0;
+	*error = p->error;
+	vigil_reg_stream *s = p->s;
+	p->s = NULL;
+	return s;
+}
 
 void vigil_image__remote_free(vigil_remote *rm)
 {
 	if (!rm)
 		return;
+	if (rm->reg && rm->npf)
+		vigil_reg__cancel(rm->reg); /* streams opened ahead and never read */
+	for (int k = 0; k < rm->npf; k++) {
+		if (rm->pf[k].started)
+			pthread_join(rm->pf[k].th, NULL);
+		vigil_reg__stream_free(rm->pf[k].s);
+	}
+	pthread_mutex_destroy(&rm->pf_lock);
 	vigil_reg__free(rm->reg);
 	vigil_ref_free(rm->ref);
 	vigil_vec_free(&rm->manifests); /* strings live in the image arena */
@@ -149,8 +239,10 @@ int vigil_image__remote_layer(vigil_image *img, int i)
 	int error;
 	memset(&src, 0, sizeof(src));
 	src.base.read = rsrc_read;
-	error = vigil_reg__stream_open(&src.s, img->remote->reg, L->want_digest, L->info.size,
-				       img->ctx->limits.max_bytes);
+	if (!(src.s = prefetch_take(img->remote, L->want_digest, L->info.size,
+				    img->ctx->limits.max_bytes, &error)))
+		error = vigil_reg__stream_open(&src.s, img->remote->reg, L->want_digest,
+					       L->info.size, img->ctx->limits.max_bytes);
 	if (error == VIGIL_ENOMEM || !src.s) {
 		vigil_reg__stream_free(src.s);
 		snprintf(L->errmsg, sizeof(L->errmsg), "layer %d: out of memory", i);
@@ -167,6 +259,8 @@ int vigil_image__remote_layer(vigil_image *img, int i)
 		vigil_reg__stream_free(src.s);
 		return error;
 	}
+	/* the layer reader hashes the blob and compares it with the descriptor's digest */
+	vigil_reg__stream_unhashed(src.s);
 	error = vigil_image__layer_read(img, i, &src.base);
 	vigil_reg__stream_free(src.s);
 	return error;
@@ -207,6 +301,8 @@ int vigil_image__open_registry(vigil_image *img, const char *refstr, const vigil
 		return VIGIL_ENOMEM;
 	rm->manifests = mv;
 	rm->docs = dv;
+	pthread_mutex_init(&rm->pf_lock, NULL);
+	rm->prefetch_on = opts->prefetch_layers;
 	img->remote = rm;
 	img->format = "registry";
 	img->store = STORE_REGISTRY;
@@ -224,8 +320,15 @@ int vigil_image__open_registry(vigil_image *img, const char *refstr, const vigil
 	}
 	vigil_ref_format(rm->ref, canon, sizeof(canon));
 	img->ref = vigil_arena_strdup(&img->arena, canon);
-	rm->parallel =
-		opts->registry && opts->registry->parallel > 0 ? opts->registry->parallel : 4;
+	/* as many layers at once as a local image reads (one per core, or --threads), at
+	 * least 2 and at most 8: more streams than readers would only buffer more */
+	if (opts->registry && opts->registry->parallel > 0)
+		rm->parallel = opts->registry->parallel;
+	else {
+		long nth =
+			img->ctx->threads > 0 ? img->ctx->threads : sysconf(_SC_NPROCESSORS_ONLN);
+		rm->parallel = nth < 2 ? 2 : nth > 8 ? 8 : (int)nth;
+	}
 	if ((error = vigil_reg__new(&rm->reg, img->ctx, rm->ref, opts->registry)) < 0)
 		goto done;
 	if ((error = vigil_reg__get_manifest(rm->reg,

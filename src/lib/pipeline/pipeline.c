@@ -386,6 +386,8 @@ int vigil_scan_run(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *
 	oo.tag = opts ? opts->tag : NULL;
 	oo.platform = opts ? opts->platform : NULL;
 	oo.registry = opts ? opts->registry : NULL;
+	/* every layer is read next unless the layer cache may spare some */
+	oo.prefetch_layers = !(opts && opts->layer_cache);
 	/* secrets and malware report files that later layers deleted: keep that history */
 	oo.all_layers = (sc & (VIGIL_SCANNER_SECRET | VIGIL_SCANNER_MALWARE)) != 0;
 	if (r->opts.max_archive_size)

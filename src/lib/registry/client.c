@@ -5,6 +5,7 @@
  * curl: Authorization goes only to the registry's own host, the number of redirects
  * and authentication rounds is bounded, and every body is size-capped.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -46,6 +47,9 @@ struct vigil_reg {
 	vigil_vec insecure_hosts; /* char * */
 	CURLSH *share;
 	pthread_mutex_t share_lock[CURL_LOCK_DATA_LAST];
+	atomic_int cancel; /* vigil_reg__cancel: every transfer stops */
+	/* proxies from the environment (lower case first, then upper case), or NULL */
+	char *proxy_http, *proxy_https, *no_proxy;
 };
 
 typedef struct xfer {
@@ -324,6 +328,14 @@ static int xfer_start(xfer **out, vigil_reg *r, const char *url, const char *acc
 		curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 256L << 10);
 	if (r->share)
 		curl_easy_setopt(h, CURLOPT_SHARE, r->share);
+	/* the proxy is chosen here, not by libcurl's own environment reading (which
+	 * ignores HTTP_PROXY in upper case): "" means none */
+	const char *proxy = strncasecmp(url, "https:", 6) == 0 ? r->proxy_https : r->proxy_http;
+	curl_easy_setopt(h, CURLOPT_PROXY, proxy ? proxy : "");
+	/* the proxy's "200 Connection established" is not the registry's answer */
+	curl_easy_setopt(h, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+	if (proxy && r->no_proxy)
+		curl_easy_setopt(h, CURLOPT_NOPROXY, r->no_proxy);
 	if (host_insecure(r, url)) {
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
 		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
@@ -353,6 +365,12 @@ static void xfer_pump(xfer *x, int mode)
 		CURLMsg *msg;
 		if ((mode == PUMP_HEADERS && x->headers_done) || (mode == PUMP_DATA && x->body.len))
 			return;
+		if (atomic_load(&x->r->cancel)) {
+			x->done = 1;
+			x->result = CURLE_ABORTED_BY_CALLBACK;
+			snprintf(x->err, sizeof(x->err), "cancelled");
+			return;
+		}
 		curl_multi_perform(x->m, &running);
 		while ((msg = curl_multi_info_read(x->m, &q)))
 			if (msg->msg == CURLMSG_DONE) {
@@ -890,6 +908,7 @@ struct vigil_reg_stream {
 	char digest[72];
 	uint64_t size, max, got;
 	int retries, finished, handed; /* handed: x->body was given to the consumer */
+	int unhashed;		       /* vigil_reg__stream_unhashed: the consumer hashes */
 	vigil_sha256 *h;
 	char err[1024];
 };
@@ -970,7 +989,8 @@ int vigil_reg__stream_read(vigil_reg_stream *s, const uint8_t **p, size_t *n, co
 					 (unsigned long long)(s->size ? s->size : s->max));
 				return s->size ? VIGIL_EFORMAT : VIGIL_ELIMIT;
 			}
-			vigil_sha256_update(s->h, x->body.data, k);
+			if (!s->unhashed)
+				vigil_sha256_update(s->h, x->body.data, k);
 			s->got += k;
 			s->handed = 1;
 			*p = x->body.data;
@@ -980,7 +1000,7 @@ int vigil_reg__stream_read(vigil_reg_stream *s, const uint8_t **p, size_t *n, co
 		if (x->result == CURLE_OK && (s->size == 0 || s->got == s->size)) {
 			char got[72];
 			vigil_sha256_final(s->h, got);
-			if (strcmp(got, s->digest) != 0) {
+			if (!s->unhashed && strcmp(got, s->digest) != 0) {
 				snprintf(s->err, sizeof(s->err),
 					 "%s: blob digest mismatch: expected %s, content hashes "
 					 "to %s",
@@ -1013,6 +1033,11 @@ int vigil_reg__stream_read(vigil_reg_stream *s, const uint8_t **p, size_t *n, co
 	}
 }
 
+void vigil_reg__stream_unhashed(vigil_reg_stream *s)
+{
+	s->unhashed = 1;
+}
+
 void vigil_reg__stream_free(vigil_reg_stream *s)
 {
 	if (!s)
@@ -1023,6 +1048,32 @@ void vigil_reg__stream_free(vigil_reg_stream *s)
 }
 
 /* ---- the client ------------------------------------------------------------------------ */
+
+/* The first of two environment variables that is set and not empty, or NULL. */
+static const char *env2(const char *lower, const char *upper)
+{
+	const char *v = getenv(lower);
+	if (!v || !*v)
+		v = getenv(upper);
+	return v && *v ? v : NULL;
+}
+
+/* https_proxy / http_proxy (then HTTPS_PROXY / HTTP_PROXY, then all_proxy / ALL_PROXY)
+ * and no_proxy / NO_PROXY, as curl, wget and Docker read them. */
+static int proxies_from_env(vigil_reg *r)
+{
+	const char *all = env2("all_proxy", "ALL_PROXY");
+	const char *hs = env2("https_proxy", "HTTPS_PROXY"), *h = env2("http_proxy", "HTTP_PROXY");
+	const char *np = env2("no_proxy", "NO_PROXY");
+	if (!hs)
+		hs = all;
+	if (!h)
+		h = all;
+	if ((hs && !(r->proxy_https = strdup(hs))) || (h && !(r->proxy_http = strdup(h))) ||
+	    (np && !(r->no_proxy = strdup(np))))
+		return VIGIL_ENOMEM;
+	return 0;
+}
 
 void vigil_reg__free(vigil_reg *r)
 {
@@ -1048,6 +1099,9 @@ void vigil_reg__free(vigil_reg *r)
 		pthread_mutex_destroy(&r->share_lock[i]);
 	pthread_mutex_destroy(&r->lock);
 	vigil_reg__cred_free(&r->cred);
+	free(r->proxy_http);
+	free(r->proxy_https);
+	free(r->no_proxy);
 	free(r->host);
 	free(r->api);
 	free(r->repo);
@@ -1107,6 +1161,8 @@ int vigil_reg__new(vigil_reg **out, vigil_ctx *ctx, const vigil_ref *ref,
 		}
 	}
 	snprintf(r->scheme, sizeof(r->scheme), "https");
+	if ((error = proxies_from_env(r)) < 0)
+		goto done;
 	if (opts && opts->ca_file) {
 		if (access(opts->ca_file, R_OK) != 0) {
 			error = vigil_error_set(ctx, VIGIL_ENOTFOUND,
@@ -1169,4 +1225,9 @@ int vigil_reg__get_doc(vigil_reg *r, const char *path, uint64_t max, vigil_buf *
 	if (error < 0 && error != VIGIL_ENOMEM)
 		vigil_error_set(r->ctx, error, "%s", errbuf);
 	return error;
+}
+
+void vigil_reg__cancel(vigil_reg *r)
+{
+	atomic_store(&r->cancel, 1);
 }

@@ -42,6 +42,9 @@ typedef struct vigil_reg vigil_reg;
 int vigil_reg__new(vigil_reg **out, vigil_ctx *ctx, const vigil_ref *ref,
 		   const vigil_registry_opts *opts);
 void vigil_reg__free(vigil_reg *r);
+/* Stops every transfer of the client within one poll interval (250 ms): they end with
+ * "cancelled". Used before freeing a client whose streams other threads still open. */
+void vigil_reg__cancel(vigil_reg *r);
 /* "host/repo" for messages. */
 const char *vigil_reg__name(const vigil_reg *r);
 
@@ -71,6 +74,10 @@ int vigil_reg__stream_open(vigil_reg_stream **out, vigil_reg *r, const char *dig
 /* Next chunk; *n = 0 at the end (after the digest was checked). Negative on error, with
  * a one-line message in *errmsg (valid until the stream is freed). */
 int vigil_reg__stream_read(vigil_reg_stream *s, const uint8_t **p, size_t *n, const char **errmsg);
+/* The consumer checks the digest itself (the layer reader hashes every blob it reads):
+ * the stream does not hash again; sizes and limits are still checked. Before the first
+ * read. */
+void vigil_reg__stream_unhashed(vigil_reg_stream *s);
 void vigil_reg__stream_free(vigil_reg_stream *s);
 
 #endif
