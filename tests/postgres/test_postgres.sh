@@ -339,41 +339,56 @@ if ! "$VIGIL" serve --check --store "$uurl" > "$tmp/upcheck" 2>&1 && grep -q 'ru
   pass "serve --check refuses a migrated store without its runtime_events table: $(head -1 "$tmp/upcheck")"
 else bad "serve --check with runtime_events dropped: $(cat "$tmp/upcheck")"; fi
 
-# 6c. the connection pool: an API server with 4 HTTP threads under load opens more than one
-# connection, and never more than VIGIL_STORE_CONNECTIONS (counted in pg_stat_activity on a
-# database only this server uses, after a load run with 1 and with 3)
-pool_conns() { # pool_conns N: connections of an API server allowed N, after wrk
-  local port pid n
+# 6c. the connection pool, made deterministic with a lock: the test holds an exclusive
+# lock on `manifests`, sends 6 concurrent image listings to an API server with 4 HTTP
+# threads, and counts the server's sessions waiting on that lock: each waiting request
+# holds one pooled connection, so exactly min(allowed, 4) of them wait (1 when allowed 1,
+# 3 when allowed 3); the others wait for a free connection inside the server
+pdb() { pg_as "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT_T" -U vigil -d vigil_pool -qAtX "$@"; }
+pool_waiting() { # pool_waiting N: the server's sessions waiting on the lock when allowed N
+  local port pid lpid want=$2 n=0
   rm -f "$tmp/port.pool"
   VIGIL_STORE_CONNECTIONS=$1 "$VIGIL" serve --role api --store "$purl" --listen 127.0.0.1:0 \
     --port-file "$tmp/port.pool" --http-threads 4 2>> "$tmp/log.pool" &
   pid=$!
   for _ in $(seq 1 150); do [ -s "$tmp/port.pool" ] && break; sleep 0.1; done
   port=$(cat "$tmp/port.pool" 2> /dev/null)
-  [ -n "$port" ] && wrk -t2 -c16 -d3s -H "Authorization: Bearer $PTOK" \
-    "http://127.0.0.1:$port/api/v1/overview" > "$tmp/wrk.pool" 2>&1
-  n=$(pg_as "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT_T" -U vigil -d postgres -qAtc \
-    "SELECT count(*) FROM pg_stat_activity WHERE datname = 'vigil_pool'")
+  pdb -c "BEGIN; LOCK TABLE manifests IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(300); COMMIT" > /dev/null 2>&1 &
+  lpid=$!
+  for _ in $(seq 1 300); do
+    [ "$(pdb -c "SELECT count(*) FROM pg_locks WHERE relation = 'manifests'::regclass AND granted")" -ge 1 ] && break
+    sleep 0.1
+  done
+  local cpids=()
+  for _ in 1 2 3 4 5 6; do
+    curl -s -o /dev/null --max-time 120 -H "Authorization: Bearer $PTOK" "http://127.0.0.1:$port/api/v1/images" &
+    cpids+=($!)
+  done
+  # bounded wait until the expected number wait; then a moment for any extra one to show
+  for _ in $(seq 1 600); do
+    n=$(pdb -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'vigil_pool' AND wait_event_type = 'Lock'")
+    [ "$n" -ge "$want" ] && break; sleep 0.1
+  done
+  sleep 2
+  n=$(pdb -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'vigil_pool' AND wait_event_type = 'Lock'")
+  pdb -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'vigil_pool' AND query LIKE '%pg_sleep(300)%' AND pid <> pg_backend_pid()" > /dev/null
+  wait "$lpid" 2> /dev/null
+  wait "${cpids[@]}"
   kill "$pid" 2> /dev/null; wait "$pid" 2> /dev/null
   echo "$n"
 }
-if ! command -v wrk > /dev/null; then
-  if [ "${CI:-}" = true ]; then bad "wrk is not installed (make deps)"; else echo "SKIP: postgres: connection pool: wrk is not installed"; fi
-else
-  pg_psql "DROP DATABASE IF EXISTS vigil_pool" > /dev/null 2>&1
-  pg_as "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT_T" -U vigil -d postgres -qc "CREATE DATABASE vigil_pool" > /dev/null
-  purl="postgresql:///vigil_pool?host=$PGSOCK&port=$PGPORT_T&user=vigil"
-  PTOK=$("$VIGIL" serve token add pool --scopes admin --store "$purl")
-  c1=$(pool_conns 1); sleep 1; c3=$(pool_conns 3)
-  reqs=$(awk '/requests in/ {print $1}' "$tmp/wrk.pool")
-  if [ "${c1:-0}" -ge 1 ] && [ "${c3:-0}" -gt "$c1" ] && [ "$c3" -le $((c1 + 2)) ]; then
-    pass "connection pool: an API server with 4 HTTP threads under wrk holds $c1 connection(s) when allowed 1 and $c3 when allowed 3 ($reqs requests)"
-  else bad "connection pool: $c1 connections allowed 1, $c3 allowed 3 (want more, at most 2 more): $(tail -2 "$tmp/wrk.pool")"; fi
-  if ! VIGIL_STORE_CONNECTIONS=0 "$VIGIL" serve --check --store "$purl" > "$tmp/poolbad" 2>&1 &&
-    grep -q 'VIGIL_STORE_CONNECTIONS: expected 1 to 64' "$tmp/poolbad"; then
-    pass "VIGIL_STORE_CONNECTIONS=0 refused: $(head -1 "$tmp/poolbad")"
-  else bad "VIGIL_STORE_CONNECTIONS=0: $(cat "$tmp/poolbad")"; fi
-fi
+pg_psql "DROP DATABASE IF EXISTS vigil_pool" > /dev/null 2>&1
+pg_as "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT_T" -U vigil -d postgres -qc "CREATE DATABASE vigil_pool" > /dev/null
+purl="postgresql:///vigil_pool?host=$PGSOCK&port=$PGPORT_T&user=vigil"
+PTOK=$("$VIGIL" serve token add pool --scopes admin --store "$purl")
+w1=$(pool_waiting 1 1); w3=$(pool_waiting 3 3)
+if [ "$w1" = 1 ] && [ "$w3" = 3 ]; then
+  pass "connection pool: 6 concurrent requests to 4 HTTP threads against a locked table hold 1 connection when allowed 1 and 3 when allowed 3"
+else bad "connection pool: sessions waiting on the lock: $w1 when allowed 1 (want 1), $w3 when allowed 3 (want 3): $(tail -2 "$tmp/log.pool")"; fi
+if ! VIGIL_STORE_CONNECTIONS=0 "$VIGIL" serve --check --store "$purl" > "$tmp/poolbad" 2>&1 &&
+  grep -q 'VIGIL_STORE_CONNECTIONS: expected 1 to 64' "$tmp/poolbad"; then
+  pass "VIGIL_STORE_CONNECTIONS=0 refused: $(head -1 "$tmp/poolbad")"
+else bad "VIGIL_STORE_CONNECTIONS=0: $(cat "$tmp/poolbad")"; fi
 
 # 7-8. the dashboard and admission suites against this PostgreSQL (fresh databases): the
 # overview, image and vulnerability views, scan targets, admissions and job status of
