@@ -256,8 +256,8 @@ typedef struct lc_memo {
 	char key[160];
 	uint8_t *raw;
 	size_t len;
-	int refs;   /* users replaying from raw, plus one while in the list */
-	int linked; /* in the list */
+	int refs;	   /* users replaying from raw, plus one while in the list */
+	int linked;	   /* in the list */
 	long long touched; /* CLOCK_MONOTONIC ns of the last touch, 0: never */
 	uint64_t pending;  /* uses not yet told to the cache */
 } lc_memo;
@@ -766,9 +766,8 @@ int vigil_image__lc_try(vigil_image *img, int index, vigil_lc_rec **rec, char ke
 			m = NULL;
 		}
 	}
-	if (!have &&
-	    img->lcache.get(key, L->want_diff_id, &data, &len, img->lcache.payload) == 1 && data &&
-	    len > 8) {
+	if (!have && img->lcache.get(key, L->want_diff_id, &data, &len, img->lcache.payload) == 1 &&
+	    data && len > 8) {
 		for (int i = 0; i < 8; i++)
 			rawlen |= (uint64_t)data[i] << (8 * i);
 		if (rawlen <= LC_MAX_ENTRY && (raw = malloc(rawlen ? rawlen : 1)) &&

@@ -26,7 +26,7 @@
 struct vigil_store {
 	sqlite3 *db;
 	pthread_mutex_t mu;
-	vigil_store_pg *pg; /* a PostgreSQL store (store_pg.c): every call goes there */
+	vigil_store_pg *pg;		/* a PostgreSQL store (store_pg.c): every call goes there */
 	_Atomic unsigned long long gen; /* vigil_store_commits */
 };
 

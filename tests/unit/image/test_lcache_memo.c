@@ -19,8 +19,7 @@ typedef struct fake_cache {
 	uint64_t last_uses;
 } fake_cache;
 
-static int fc_get(const char *key, const char *diff_id, uint8_t **data, size_t *len,
-		  void *payload)
+static int fc_get(const char *key, const char *diff_id, uint8_t **data, size_t *len, void *payload)
 {
 	fake_cache *c = payload;
 	(void)diff_id;
@@ -120,12 +119,13 @@ static int make_layout(const char *dir)
 	size_t clen = strlen(doc);
 	if (put_blob(dir, cd, doc, clen) < 0)
 		goto done;
-	snprintf(doc, sizeof(doc),
-		 "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-		 "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
-		 "\"digest\":\"%s\",\"size\":%zu},\"layers\":[{\"mediaType\":"
-		 "\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"%s\",\"size\":%zu}]}",
-		 cd, clen, ld, tar.len);
+	snprintf(
+		doc, sizeof(doc),
+		"{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+		"\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\","
+		"\"digest\":\"%s\",\"size\":%zu},\"layers\":[{\"mediaType\":"
+		"\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"%s\",\"size\":%zu}]}",
+		cd, clen, ld, tar.len);
 	size_t mlen = strlen(doc);
 	if (put_blob(dir, md, doc, mlen) < 0)
 		goto done;
