@@ -30,7 +30,7 @@ for t in "$@"; do
     while kill -0 "$pid" 2>/dev/null; do
         sleep 5
         # fields 14 and 15 of /proc/PID/stat: user and system time in clock ticks
-        read -r -a st <"/proc/$pid/stat" 2>/dev/null || break
+        read -r -a st 2>/dev/null <"/proc/$pid/stat" || break
         cpu=$(((st[13] + st[14]) / tck))
         if [ "$cpu" -ge $((minutes * 60)) ]; then
             kill -INT "$pid" 2>/dev/null

@@ -170,9 +170,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (getenv("VIGIL_FUZZ_DEBUG"))
 		fprintf(stderr, "%s -> %d %.300s\n", line, status, out);
 	/* the dashboard's answers never carry a secret's value; the raw report route
-	 * (GET /api/v1/images/{digest}) is the API's, not the dashboard's */
-	if (strstr(out, LEAK) && !(status == 200 && !strncmp(line, "/api/v1/images/", 15) &&
-				   !strstr(line + 15, "/view")))
+	 * (GET /api/v1/images/{digest}) is the API's, not the dashboard's. A request that
+	 * names the marker itself may see it echoed ("CVE-2LEAKMARK not found"): no leak. */
+	if (strstr(out, LEAK) && !strstr(line, LEAK) && (!query || !strstr(query, LEAK)) &&
+	    !(status == 200 && !strncmp(line, "/api/v1/images/", 15) &&
+	      !strstr(line + 15, "/view")))
 		abort();
 	free(out);
 	return 0;
