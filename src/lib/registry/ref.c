@@ -126,6 +126,19 @@ static char *dupn(const char *s, size_t n)
 	return d;
 }
 
+/*
+ * "registry:" is also a host name (compose's registry:5000/app) and a Docker Hub image
+ * (registry:2): digits and dots up to '/', '@' or the end are a port or a tag, not the
+ * prefix. Without this the canonical form of host "registry:5000" would not parse back.
+ */
+static int port_or_version(const char *s)
+{
+	size_t n = 0;
+	while ((s[n] >= '0' && s[n] <= '9') || (n > 0 && s[n] == '.'))
+		n++;
+	return n > 0 && (s[n] == '/' || s[n] == '@' || s[n] == '\0');
+}
+
 int vigil_ref_parse(vigil_ref **out, const char *s, const char **why)
 {
 	vigil_ref *r = NULL;
@@ -136,7 +149,7 @@ int vigil_ref_parse(vigil_ref **out, const char *s, const char **why)
 
 	*out = NULL;
 	*why = NULL;
-	if (strncmp(s, "registry:", 9) == 0)
+	if (strncmp(s, "registry:", 9) == 0 && !port_or_version(s + 9))
 		s += 9;
 	else if (strncmp(s, "docker://", 9) == 0)
 		s += 9;

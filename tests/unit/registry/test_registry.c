@@ -36,6 +36,12 @@ TEST(test_registry__hosts_ports_and_digests)
 	CHECK(ref_is("localhost:5000/app", "localhost:5000/app:latest"));
 	CHECK(ref_is("localhost/app:1", "localhost/app:1"));
 	CHECK(ref_is("registry:127.0.0.1:5000/a/b:c", "127.0.0.1:5000/a/b:c"));
+	/* "registry" as a host with a port, and Docker Hub's registry image (fuzz finding) */
+	CHECK(ref_is("registry:5000/app", "registry:5000/app:latest"));
+	CHECK(ref_is("registry:registry:5000/app", "registry:5000/app:latest"));
+	CHECK(ref_is("registry:2", "docker.io/library/registry:2"));
+	CHECK(ref_is("registry:2.8.3", "docker.io/library/registry:2.8.3"));
+	CHECK(ref_is("registry:alpine", "docker.io/library/alpine:latest"));
 	CHECK(ref_is("[::1]:5000/repo:tag", "[::1]:5000/repo:tag"));
 	CHECK(ref_is("Example.COM/repo", "Example.COM/repo:latest"));
 	snprintf(in, sizeof(in), "ghcr.io/o/app@%s", d);
