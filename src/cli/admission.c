@@ -3,6 +3,7 @@
  * ValidatingWebhookConfiguration that points the Kubernetes API server at the
  * admission webhook of `vigil serve` (docs/admission.md).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -49,12 +50,13 @@ static int label_ok(const char *s, size_t n)
 /* The file's bytes in base64 (malloc'd), or NULL with the reason printed. */
 static char *base64_file(const char *path)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = vigil_fopen_regular(path);
 	vigil_buf b = VIGIL_BUF_INIT;
 	char chunk[4096], *out = NULL;
 	size_t n;
 	if (!f) {
-		fprintf(stderr, "vigil: error: cannot read %s\n", path);
+		fprintf(stderr, "vigil: error: cannot read %s: %s\n", path,
+			vigil_open_strerror(errno));
 		return NULL;
 	}
 	b.limit = 1 << 20;

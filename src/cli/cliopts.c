@@ -128,12 +128,12 @@ static void cfg_load(const char *path)
 		required = 0;
 	}
 	snprintf(cfg_path, sizeof(cfg_path), "%s", path);
-	FILE *f = fopen(path, "rb");
+	FILE *f = vigil_fopen_regular(path);
 	if (!f) {
 		if (!required && errno == ENOENT)
 			return;
 		fprintf(stderr, "vigil: error: cannot read the config file %s: %s\n", path,
-			strerror(errno));
+			vigil_open_strerror(errno));
 		exit(EXIT_ERR);
 	}
 	char *buf = malloc(CFG_MAX_SIZE + 1);

@@ -56,6 +56,19 @@ expect "audit host --docker-inspect FIFO" "$R" audit host --root root --docker-i
 expect "audit host --policy FIFO" "$R" audit host --root root --policy fifo
 expect "db info --db FIFO" "$R" db info --db fifo
 expect "db import FIFO" "$R" db import fifo --db "$TMP/imported.db"
+# a small database (the KEV list only) for the inputs read after the database is opened
+SHARED=${VIGIL_SHARED:-$ROOT/../shared}
+mkdir -p kev
+ln -s "$SHARED/vulndata/cisa-kev.tar.gz" kev/
+if "$VIGIL" db update --from kev --db kev/v.db >/dev/null 2>&1; then
+    expect "scan sbom:FIFO" "$R" scan -q --scanners vuln --db kev/v.db sbom:fifo
+    expect "scan --rematch FIFO" "$R" scan -q --db kev/v.db --rematch fifo
+else
+    fail "a KEV-only database from $SHARED/vulndata" "db update failed"
+fi
+expect "scan --template FIFO" "$R" scan -q --scanners secret --format template --template fifo rootfs:root
+VIGIL_CONFIG="$TMP/fifo" expect "VIGIL_CONFIG=FIFO" "$R" scan -q --scanners secret rootfs:root
+expect "admission-config --ca-file FIFO" "$R" admission-config --service vigil/vigil --ca-file fifo
 expect "scan --policy DIR (a directory where a file is expected)" "is a directory" scan -q --scanners secret --policy dir rootfs:root
 expect "/dev/zero as --secret-rules (a device)" "$R" scan -q --scanners secret --secret-rules /dev/zero rootfs:root
 exit $failed

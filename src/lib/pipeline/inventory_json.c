@@ -4,6 +4,7 @@
  * The file is untrusted: its size is capped, every field is type-checked, and a package
  * without type, name or version is an error.
  */
+#include <errno.h>
 #include <jansson.h>
 #include <string.h>
 
@@ -105,8 +106,9 @@ int vigil_scan_result_load_inventory(vigil_scan_result **out, vigil_ctx *ctx, co
 	FILE *f;
 	int error;
 	*out = NULL;
-	if (!(f = fopen(path, "rb")))
-		return vigil_error_set(ctx, VIGIL_EIO, "cannot read %s", path);
+	if (!(f = vigil_fopen_regular(path)))
+		return vigil_error_set(ctx, VIGIL_EIO, "cannot read %s: %s", path,
+				       vigil_open_strerror(errno));
 	/* bounded also for pipes and files that grow while read */
 	b.limit = ctx->limits.max_json_size * 16;
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)

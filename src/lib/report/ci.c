@@ -4,6 +4,7 @@
  * finding (SARIF partialFingerprints, GitLab ids) and the template output, a small
  * Go-like template language documented in docs/ci.md.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -610,11 +611,11 @@ static void texec(trun *x, const tnode *n)
 /* Reads at most `max` bytes of `path` into a NUL-terminated heap buffer. */
 static int read_small(char **out, size_t *len, const char *path, size_t max)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = vigil_fopen_regular(path);
 	char *b;
 	*out = NULL;
 	if (!f)
-		return VIGIL_EIO;
+		return VIGIL_EIO; /* errno says why */
 	if (!(b = malloc(max + 1))) {
 		fclose(f);
 		return VIGIL_ENOMEM;
@@ -646,8 +647,9 @@ int vigil_report__template(FILE *f, vigil_report *r, const char *path)
 	vigil_arena_init(&arena);
 	if ((error = read_small(&src, &len, path, T_MAX_SIZE)) < 0) {
 		vigil_arena_clear(&arena);
-		return vigil_error_set(r->ctx, error, "cannot read the template %s%s", path,
-				       error == VIGIL_ELIMIT ? " (larger than 1 MiB)" : "");
+		return vigil_error_set(r->ctx, error, "cannot read the template %s: %s", path,
+				       error == VIGIL_ELIMIT ? "larger than 1 MiB"
+							     : vigil_open_strerror(errno));
 	}
 	memset(&t, 0, sizeof(t));
 	t.p = t.start = src;

@@ -5,6 +5,7 @@
  * size is capped at 16 x --max-json-size, nesting and package counts are bounded.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -346,8 +347,9 @@ int vigil_sbomin_load(vigil_inventory **out, vigil_ctx *ctx, const char *path)
 	FILE *f;
 	int error;
 	*out = NULL;
-	if (!(f = fopen(path, "rb")))
-		return vigil_error_set(ctx, VIGIL_EIO, "cannot read %s", path);
+	if (!(f = vigil_fopen_regular(path)))
+		return vigil_error_set(ctx, VIGIL_EIO, "cannot read %s: %s", path,
+				       vigil_open_strerror(errno));
 	b.limit = ctx->limits.max_json_size * 16;
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		if (vigil_buf_put(&b, chunk, n) < 0) {

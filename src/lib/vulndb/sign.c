@@ -70,11 +70,11 @@ int vigil_db_bundle_sign(vigil_ctx *ctx, const char *bundle_path, const char *ke
 	size_t siglen = sizeof(sig);
 	EVP_PKEY *k = NULL;
 	EVP_MD_CTX *c = NULL;
-	FILE *f = fopen(key_path, "r");
+	FILE *f = vigil_fopen_regular(key_path);
 	int error;
 	if (!f)
 		return vigil_error_set(ctx, VIGIL_ENOTFOUND, "db export --sign: cannot read %s: %s",
-				       key_path, strerror(errno));
+				       key_path, vigil_open_strerror(errno));
 	k = PEM_read_PrivateKey(f, NULL, NULL, NULL);
 	fclose(f);
 	if (!k || !key_ok(k)) {
@@ -115,11 +115,11 @@ int vigil_db_bundle_verify(vigil_ctx *ctx, const char *bundle_path, const char *
 	char text[SIG_MAX + 2];
 	EVP_PKEY *k = NULL;
 	EVP_MD_CTX *c = NULL;
-	FILE *f = fopen(pub_path, "r");
+	FILE *f = vigil_fopen_regular(pub_path);
 	int error = 0;
 	if (!f)
 		return vigil_error_set(ctx, VIGIL_ENOTFOUND, "bundle key %s: %s", pub_path,
-				       strerror(errno));
+				       vigil_open_strerror(errno));
 	k = PEM_read_PUBKEY(f, NULL, NULL, NULL);
 	fclose(f);
 	if (!k || !key_ok(k)) {
@@ -128,9 +128,9 @@ int vigil_db_bundle_verify(vigil_ctx *ctx, const char *bundle_path, const char *
 					pub_path);
 		goto done;
 	}
-	if (!(f = fopen(sig_path, "r"))) {
+	if (!(f = vigil_fopen_regular(sig_path))) {
 		error = vigil_error_set(ctx, VIGIL_ENOTFOUND, "bundle signature %s: %s", sig_path,
-					strerror(errno));
+					vigil_open_strerror(errno));
 		goto done;
 	}
 	size_t n = fread(text, 1, sizeof(text) - 1, f);
