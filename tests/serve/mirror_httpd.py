@@ -10,6 +10,7 @@ misbehave on purpose:
   huge      no length, zeros until the client goes away (or 4 GiB)
   hugecl    announces 64 GiB, then sends zeros the same way
   loop      302 to the same URL, forever
+  plain     no ETag, no Last-Modified, conditional requests ignored (always 200)
 The port is written to --port-file. The server stops by itself after --lifetime seconds.
 """
 import argparse, email.utils, hashlib, http.server, os, ssl, threading
@@ -82,6 +83,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         inm = self.headers.get("If-None-Match")
         ims = self.headers.get("If-Modified-Since")
         fresh = inm == etag if inm else False
+        if mode == "plain":
+            inm = ims = None
+            fresh = False
         if not inm and ims:
             try:
                 fresh = int(mtime) <= email.utils.parsedate_to_datetime(ims).timestamp()
@@ -96,8 +100,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.note("200-truncated" if mode == "truncate" else 200)
         self.send_response(200)
         self.send_header("Content-Length", str(len(data)))
-        self.send_header("ETag", etag)
-        self.send_header("Last-Modified", email.utils.formatdate(mtime, usegmt=True))
+        if mode != "plain":
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", email.utils.formatdate(mtime, usegmt=True))
         self.end_headers()
         if mode == "truncate":
             self.wfile.write(data[: len(data) // 2])

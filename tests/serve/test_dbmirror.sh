@@ -124,6 +124,12 @@ if [ "$ust" = done ] && [ $((r2 - r1)) = 1 ] && tail -1 "$tmp/mirror.log" | grep
    grep -q '"database unchanged (mirror not modified)"' "$tmp/log"; then
   pass "unchanged mirror: exactly one request (304), database file untouched, no re-evaluation"
 else bad "unchanged mirror: $ust, $((r2 - r1)) requests ($(tail -2 "$tmp/mirror.log" | tr '\n' ' ')), re-evaluations $ne -> $(nreeval "$tmp/log")"; fi
+# a mirror without validators sends the same bundle again: same bytes as imported, no re-evaluation
+echo plain > mode; update; echo normal > mode
+if [ "$ust" = done ] && tail -1 "$tmp/mirror.log" | grep -q "GET /db.vigildb 200" &&
+   [ "$(nreeval "$tmp/log")" = "$ne" ] && [ "$(dbsum)" = "$sum" ]; then
+  pass "a mirror without ETag/Last-Modified sending the same bundle: same SHA-256 as imported, no import, no re-evaluation"
+else bad "no validators: $ust $uerr, re-evaluations $ne -> $(nreeval "$tmp/log"), $(tail -2 "$tmp/mirror.log" | tr '\n' ' ')"; fi
 # a new bundle: picked up, the image's findings change (history grows)
 h0=$(hist)
 publish "$tmp/b2"
