@@ -12,7 +12,7 @@ typedef struct vigil_serve_opts {
 	const char *listen;		/* "ADDR:PORT" (IPv4; port 0 picks a free one) */
 	const char *data_dir;		/* the store and the lock */
 	const char *db_path;		/* the vulnerability database */
-	const char *db_from;		/* mirror directory for POST /api/v1/db/update, or NULL */
+	const char *db_from;		/* mirror directory or bundle URL (db updates), or NULL */
 	const char *images_dir;		/* local image paths must be under it; NULL refuses them */
 	const char *tls_cert, *tls_key; /* PEM files; both or neither */
 	const char *port_file;		/* the bound port is written there, or NULL */
@@ -41,6 +41,11 @@ typedef struct vigil_serve_opts {
 	 * a database update from db_from every update_interval seconds (0: never) */
 	const char *const *registries;
 	unsigned poll_interval, update_interval;
+	/* db_from as an http(s):// URL of a database bundle: the pinned public key (PEM) its
+	 * signature at URL.sig must verify with (NULL: checksum only), and the largest
+	 * bundle accepted (0: 1 GiB) */
+	const char *db_key;
+	uint64_t db_max_bytes;
 } vigil_serve_opts;
 
 /* all: HTTP, workers and webhook deliveries; api: HTTP only (no engine, no jobs run);

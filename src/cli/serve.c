@@ -33,7 +33,13 @@ static void help_serve(void)
 	       "                        picks a free one, see --port-file)\n"
 	       "  --data DIR            the store (created when missing)\n"
 	       "  --db FILE             vulnerability database (default: as vigil scan)\n"
-	       "  --db-from DIR         mirror for POST /api/v1/db/update\n"
+	       "  --db-from DIR|URL     database updates (POST /api/v1/db/update,\n"
+	       "                        --update-interval): a mirror directory of feed\n"
+	       "                        archives, or the http(s) URL of a database bundle\n"
+	       "                        (vigil db export), fetched only when it changed\n"
+	       "  --db-key FILE         public key (PEM) the bundle's signature at URL.sig\n"
+	       "                        must verify with (default: checksum only)\n"
+	       "  --db-max-mb N         largest bundle downloaded (default 1024)\n"
 	       "  --images-dir DIR      local image paths (OCI layouts, archives) must be under\n"
 	       "                        DIR; without it only registry references are accepted\n"
 	       "  --tls-cert FILE --tls-key FILE  serve HTTPS with this PEM certificate and key\n"
@@ -197,7 +203,9 @@ int cmd_serve(int argc, char **argv)
 		O_ADMPOLICY,
 		O_REGISTRY,
 		O_POLLINT,
-		O_UPDINT
+		O_UPDINT,
+		O_DBKEY,
+		O_DBMAX
 	};
 	static const struct option opts[] = {
 		{"listen", required_argument, NULL, O_LISTEN},
@@ -230,6 +238,8 @@ int cmd_serve(int argc, char **argv)
 		{"registry", required_argument, NULL, O_REGISTRY},
 		{"poll-interval", required_argument, NULL, O_POLLINT},
 		{"update-interval", required_argument, NULL, O_UPDINT},
+		{"db-key", required_argument, NULL, O_DBKEY},
+		{"db-max-mb", required_argument, NULL, O_DBMAX},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -358,6 +368,13 @@ int cmd_serve(int argc, char **argv)
 			so.update_interval = (unsigned)num_arg("serve", "--update-interval", optarg,
 							       1, 86400 * 30);
 			break;
+		case O_DBKEY:
+			so.db_key = optarg;
+			break;
+		case O_DBMAX:
+			so.db_max_bytes =
+				(uint64_t)num_arg("serve", "--db-max-mb", optarg, 1, 1 << 20) << 20;
+			break;
 		case 'h':
 			help_serve();
 			return 0;
@@ -376,6 +393,9 @@ int cmd_serve(int argc, char **argv)
 		die_usage("serve", "--role needs a shared --store");
 	if (so.update_interval && !so.db_from)
 		die_usage("serve", "--update-interval needs --db-from");
+	if (so.db_key && !(so.db_from && (!strncmp(so.db_from, "http://", 7) ||
+					  !strncmp(so.db_from, "https://", 8))))
+		die_usage("serve", "--db-key goes with --db-from URL");
 	if (so.max_header < 4096)
 		die_usage("serve", "--max-header must be at least 4K");
 	if (!so.db_path)

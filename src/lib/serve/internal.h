@@ -76,6 +76,12 @@ int vigil_serve__list_page(const char *doc, size_t len, const char *member, size
 			   int (*each)(const char *name, void *payload), void *payload);
 int vigil_serve__registry_parse(char *key, size_t keylen, char *host, size_t hostlen, char *glob,
 				size_t globlen, const char *url, const char **why);
+/* dbmirror.c: a database update from --db-from (a mirror directory, or a bundle URL
+ * fetched conditionally); *changed = 0 when an HTTP mirror answered "not modified". */
+int vigil_serve__db_update(vigil_server *srv, vigil_ctx *ctx, int *changed);
+int vigil_serve__db_from_url(const char *from);
+/* --db-from for logs: a URL's user:password replaced by *** (buf holds the copy). */
+const char *vigil_serve__db_from_display(const char *from, char *buf, size_t len);
 /* Wakes the workers (a job was queued) / the deliverer. */
 void vigil_serve__kick(vigil_server *srv);
 /* Checks a local image reference against --images-dir: 0 or VIGIL_EINVAL with msg. */

@@ -637,12 +637,10 @@ static int engine_at(vigil_server *srv, const char *built, char *msg, size_t msg
 	     strcmp(vigil_engine_db_built(srv->engine), built) >= 0;
 	pthread_rwlock_unlock(&srv->engine_lock);
 	if (!ok && srv->o.db_from) {
-		vigil_db_update_opts uo = VIGIL_DB_UPDATE_OPTS_INIT;
 		vigil_ctx *ctx = NULL;
-		uo.from = srv->o.db_from;
-		uo.quiet = 1;
+		int changed = 0;
 		if ((error = vigil_ctx_new(&ctx)) == 0 &&
-		    (error = vigil_db_update(ctx, srv->o.db_path, &uo)) < 0)
+		    (error = vigil_serve__db_update(srv, ctx, &changed)) < 0)
 			snprintf(msg, msglen, "database update failed: %s", vigil_ctx_error(ctx));
 		vigil_ctx_free(ctx);
 		if (error == 0)
@@ -731,14 +729,13 @@ static int queue_rematch(vigil_server *srv, char **digests, size_t n, char *msg,
 
 static void run_dbupdate(vigil_server *srv, vigil_store_job *job)
 {
-	vigil_db_update_opts uo = VIGIL_DB_UPDATE_OPTS_INIT;
 	vigil_ctx *ctx = NULL;
 	char msg[600] = "", **digests = NULL;
 	size_t n = 0, nchanged = 0, nfailed = 0;
-	int error;
-	uo.from = srv->o.db_from;
-	uo.quiet = 1;
-	vigil_serve__log("info", "database update started", "from", srv->o.db_from, NULL);
+	int error, dbchanged = 0;
+	char shown[4200];
+	const char *from = vigil_serve__db_from_display(srv->o.db_from, shown, sizeof(shown));
+	vigil_serve__log("info", "database update started", "from", from, NULL);
 	if ((error = vigil_ctx_new(&ctx)) < 0) {
 		job_failed(srv, job, "out of memory");
 		return;
@@ -748,14 +745,19 @@ static void run_dbupdate(vigil_server *srv, vigil_store_job *job)
 		snprintf(msg, sizeof(msg), "%s", vigil_store_error());
 		goto done;
 	}
-	if ((error = vigil_db_update(ctx, srv->o.db_path, &uo)) < 0)
+	if ((error = vigil_serve__db_update(srv, ctx, &dbchanged)) < 0)
 		snprintf(msg, sizeof(msg), "database update failed: %s", vigil_ctx_error(ctx));
-	else
+	else if (dbchanged)
 		error = vigil_serve__load_engine(srv, msg, sizeof(msg));
 	if (shared)
 		vigil_store_unlock(srv->store, LOCK_DB);
 	if (error < 0)
 		goto done;
+	if (!dbchanged) { /* the mirror answered "not modified": nothing to re-evaluate */
+		vigil_serve__log("info", "database unchanged (mirror not modified)", "from", from,
+				 NULL);
+		goto done;
+	}
 	if ((error = vigil_store_digests(srv->store, &digests, &n)) < 0) {
 		snprintf(msg, sizeof(msg), "%s", vigil_store_error());
 		goto done;

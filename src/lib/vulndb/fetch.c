@@ -133,14 +133,17 @@ typedef struct {
 	uint64_t written, cap;
 	char etag[256], lastmod[128];
 	long status;
+	int over; /* the body went past the cap */
 } transfer;
 
 static size_t on_data(char *p, size_t size, size_t n, void *payload)
 {
 	transfer *t = payload;
 	size_t len = size * n;
-	if (t->written + len > t->cap)
+	if (t->written + len > t->cap) {
+		t->over = 1;
 		return 0; /* over the size cap: curl fails with a write error */
+	}
 	if (fwrite(p, 1, len, t->f) != len)
 		return 0;
 	t->written += len;
@@ -217,8 +220,9 @@ static int transient(CURLcode rc, long status)
 
 /* Downloads url into `dest` unless unchanged since the cached copy (then *fresh = 0).
  * The file is written to dest.part and renamed when complete. */
-static int download(vigil_ctx *ctx, const char *feed, const char *url, const char *dest,
-		    const vigil_db_update_opts *opts, int *fresh)
+static int download_cap(vigil_ctx *ctx, const char *feed, const char *url, const char *dest,
+			const vigil_db_update_opts *opts, uint64_t cap, const char *ca_file,
+			int *fresh)
 {
 	char part[4200], etag_path[4200], lm_path[4200], etag[256], lastmod[128], hdr[512];
 	int connect_timeout = opts->connect_timeout > 0 ? opts->connect_timeout : 15;
@@ -238,7 +242,7 @@ static int download(vigil_ctx *ctx, const char *feed, const char *url, const cha
 		CURL *c = curl_easy_init();
 		struct curl_slist *headers = NULL;
 		memset(&t, 0, sizeof(t));
-		t.cap = MAX_DOWNLOAD;
+		t.cap = cap;
 		errbuf[0] = '\0';
 		if (!c || !(t.f = fopen(part, "we"))) {
 			if (c)
@@ -270,7 +274,9 @@ static int download(vigil_ctx *ctx, const char *feed, const char *url, const cha
 		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, (long)connect_timeout);
 		curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, (long)stall);
-		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)MAX_DOWNLOAD);
+		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cap);
+		if (ca_file)
+			curl_easy_setopt(c, CURLOPT_CAINFO, ca_file);
 		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 		curl_easy_setopt(c, CURLOPT_USERAGENT, "vigil/" VIGIL_VERSION);
 		curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); /* identity or gzip transfer */
@@ -320,6 +326,10 @@ static int download(vigil_ctx *ctx, const char *feed, const char *url, const cha
 			"feed %s: download of %s timed out (%s; no data for %d s or "
 			"no connection in %d s), %d tries",
 			feed, url, errbuf[0] ? errbuf : "timeout", stall, connect_timeout, TRIES);
+	else if (rc == CURLE_FILESIZE_EXCEEDED || (rc == CURLE_WRITE_ERROR && t.over))
+		error = vigil_error_set(ctx, VIGIL_ELIMIT,
+					"%s: download of %s is larger than %llu bytes", feed, url,
+					(unsigned long long)cap);
 	else if (rc == CURLE_PARTIAL_FILE)
 		error = vigil_error_set(ctx, VIGIL_EFORMAT,
 					"feed %s: download of %s is truncated (%s)", feed, url,
@@ -331,6 +341,12 @@ static int download(vigil_ctx *ctx, const char *feed, const char *url, const cha
 		error = vigil_error_set(ctx, VIGIL_EIO, "feed %s: download of %s failed: HTTP %ld",
 					feed, url, t.status);
 	return error;
+}
+
+static int download(vigil_ctx *ctx, const char *feed, const char *url, const char *dest,
+		    const vigil_db_update_opts *opts, int *fresh)
+{
+	return download_cap(ctx, feed, url, dest, opts, MAX_DOWNLOAD, NULL, fresh);
 }
 
 /* Wraps downloaded files into <feed>.tar.gz with a top folder <feed>/. */
@@ -513,6 +529,25 @@ int vigil_vdb__download(vigil_ctx *ctx, const char *what, const char *url, const
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		return vigil_error_set(ctx, VIGIL_EIO, "db update: libcurl cannot start");
 	error = download(ctx, what, url, dest, opts, &fresh);
+	curl_global_cleanup();
+	return error;
+}
+
+int vigil_vdb__download_ex(vigil_ctx *ctx, const char *what, const char *url, const char *dest,
+			   const vigil_db_update_opts *opts, uint64_t cap, const char *ca_file,
+			   int *fresh)
+{
+	int error;
+	char dir[4096];
+	const char *slash = strrchr(dest, '/');
+	*fresh = 0;
+	snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - dest) : 1, slash ? dest : ".");
+	if (mkdirs(dir) < 0)
+		return vigil_error_set(ctx, VIGIL_EIO, "db update: cannot create %s: %s", dir,
+				       strerror(errno));
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return vigil_error_set(ctx, VIGIL_EIO, "db update: libcurl cannot start");
+	error = download_cap(ctx, what, url, dest, opts, cap ? cap : MAX_DOWNLOAD, ca_file, fresh);
 	curl_global_cleanup();
 	return error;
 }

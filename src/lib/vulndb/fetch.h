@@ -20,4 +20,11 @@ int vigil_vdb__fetch(vigil_ctx *ctx, const char *cache_dir, const vigil_feed *co
 int vigil_vdb__download(vigil_ctx *ctx, const char *what, const char *url, const char *dest,
 			const vigil_db_update_opts *opts);
 
+/* The same with a size cap (0: the default 2 GiB; a larger body is VIGIL_ELIMIT) and
+ * trusted CAs (PEM file, or NULL for the system's); *fresh = 1 when a new copy was
+ * written to dest, 0 when the server answered 304 for the cached copy. */
+int vigil_vdb__download_ex(vigil_ctx *ctx, const char *what, const char *url, const char *dest,
+			   const vigil_db_update_opts *opts, uint64_t cap, const char *ca_file,
+			   int *fresh);
+
 #endif
