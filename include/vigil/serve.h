@@ -41,6 +41,9 @@ typedef struct vigil_serve_opts {
 	 * a database update from db_from every update_interval seconds (0: never) */
 	const char *const *registries;
 	unsigned poll_interval, update_interval;
+	/* PEM CA file: POST /k8s/admission needs a TLS client certificate it signed (the
+	 * API server's), else 401; NULL = no client certificates asked for */
+	const char *admission_client_ca;
 } vigil_serve_opts;
 
 /* all: HTTP, workers and webhook deliveries; api: HTTP only (no engine, no jobs run);

@@ -7,7 +7,9 @@
  * Built by the test with cc; not part of vigil.
  *
  *   loadclient URL CA.pem N C FILE:allowed [FILE:allowed...]
- * (allowed is true or false; the files are sent in turn).
+ * (allowed is true or false; the files are sent in turn). LOADCLIENT_WARM=1 opens the
+ * connections first (one checked review each, not timed); LOADCLIENT_DUMP=FILE writes
+ * "start_ms latency_ms new_connection" per review.
  */
 #include <curl/curl.h>
 #include <jansson.h>
@@ -130,14 +132,64 @@ static void start(CURLM *m, slot *s, const body *bodies, int which, struct curl_
 	curl_multi_add_handle(m, h);
 }
 
+/* Sends n reviews over c connections (closed loop): latencies into lat (may be NULL),
+ * the answers checked; the errors, with the connections opened in *connects. */
+static int run(CURLM *m, slot *slots, const body *bodies, int nbodies, int n, int c,
+	       struct curl_slist *hdr, const char *url, const char *ca, double *lat,
+	       long *connects, FILE *dump, double t0)
+{
+	int sent = 0, done = 0, errors = 0, running = 0;
+	for (int i = 0; i < c && sent < n; i++, sent++)
+		start(m, &slots[i], bodies, sent % nbodies, hdr, url, ca);
+	while (done < n) {
+		CURLMsg *msg;
+		int left;
+		curl_multi_perform(m, &running);
+		while ((msg = curl_multi_info_read(m, &left))) {
+			slot *s = NULL;
+			long code = 0, nc = 0;
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &code);
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_NUM_CONNECTS, &nc);
+			double dt = now_ms() - s->t0;
+			if (lat)
+				lat[done] = dt;
+			if (dump)
+				fprintf(dump, "%.1f %.1f %ld\n", s->t0 - t0, dt, nc);
+			done++;
+			*connects += nc;
+			if (msg->data.result != CURLE_OK || !check(s, &bodies[s->which], code)) {
+				errors++;
+				if (errors <= 3)
+					fprintf(stderr, "loadclient: error: %s, HTTP %ld: %.200s\n",
+						curl_easy_strerror(msg->data.result), code,
+						s->resp_len ? s->resp : "");
+			}
+			curl_multi_remove_handle(m, s->h);
+			if (sent < n) {
+				start(m, s, bodies, sent % nbodies, hdr, url, ca);
+				sent++;
+			}
+		}
+		if (done < n)
+			curl_multi_poll(m, NULL, 0, 1000, NULL);
+	}
+	return errors;
+}
+
 int main(int argc, char **argv)
 {
 	body bodies[MAX_BODIES] = {0};
 	slot slots[MAX_CONNS] = {0};
-	int nbodies = 0, n, c, sent = 0, done = 0, errors = 0, running = 0;
-	long connects = 0;
-	double *lat, *starts, t0;
+	int nbodies = 0, n, c, errors = 0;
+	long connects = 0, warm_connects = 0;
+	double *lat, t0;
 	FILE *dump = getenv("LOADCLIENT_DUMP") ? fopen(getenv("LOADCLIENT_DUMP"), "w") : NULL;
+	/* LOADCLIENT_WARM=1: each connection is opened (and its answer checked) before the
+	 * timed run, as the API server keeps its connections to a webhook open */
+	int warm = getenv("LOADCLIENT_WARM") && !strcmp(getenv("LOADCLIENT_WARM"), "1");
 	if (argc < 6) {
 		fprintf(stderr, "usage: loadclient URL CA N C FILE:allowed...\n");
 		return 2;
@@ -153,59 +205,30 @@ int main(int argc, char **argv)
 			fprintf(stderr, "loadclient: cannot read %s\n", argv[i]);
 			return 2;
 		}
-	if (!(lat = calloc((size_t)n, sizeof(*lat))) || !(starts = calloc((size_t)n, sizeof(*lat))))
+	if (!(lat = calloc((size_t)n, sizeof(*lat))))
 		return 2;
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	CURLM *m = curl_multi_init();
 	curl_multi_setopt(m, CURLMOPT_MAXCONNECTS, (long)c);
 	curl_multi_setopt(m, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)c);
 	struct curl_slist *hdr = curl_slist_append(NULL, "Content-Type: application/json");
-	hdr = curl_slist_append(hdr, "Expect:");
 	for (int i = 0; i < c; i++)
 		slots[i].h = curl_easy_init();
 	t0 = now_ms();
-	for (int i = 0; i < c && sent < n; i++, sent++)
-		start(m, &slots[i], bodies, sent % nbodies, hdr, argv[1], argv[2]);
-	while (done < n) {
-		CURLMsg *msg;
-		int left;
-		curl_multi_perform(m, &running);
-		while ((msg = curl_multi_info_read(m, &left))) {
-			slot *s = NULL;
-			long code = 0, nc = 0;
-			if (msg->msg != CURLMSG_DONE)
-				continue;
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&s);
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_RESPONSE_CODE, &code);
-			curl_easy_getinfo(msg->easy_handle, CURLINFO_NUM_CONNECTS, &nc);
-			starts[done] = s->t0 - t0;
-			lat[done++] = now_ms() - s->t0;
-			if (dump)
-				fprintf(dump, "%.1f %.1f %ld\n", starts[done - 1], lat[done - 1], nc);
-			connects += nc;
-			if (msg->data.result != CURLE_OK || !check(s, &bodies[s->which], code)) {
-				errors++;
-				if (errors <= 3)
-					fprintf(stderr, "loadclient: error: %s, HTTP %ld: %.200s\n",
-						curl_easy_strerror(msg->data.result), code,
-						s->resp_len ? s->resp : "");
-			}
-			curl_multi_remove_handle(m, s->h);
-			if (sent < n) {
-				start(m, s, bodies, sent % nbodies, hdr, argv[1], argv[2]);
-				sent++;
-			}
-		}
-		if (done < n)
-			curl_multi_poll(m, NULL, 0, 1000, NULL);
-	}
+	if (warm)
+		errors += run(m, slots, bodies, nbodies, c, c, hdr, argv[1], argv[2], NULL,
+			      &warm_connects, NULL, t0);
+	t0 = now_ms();
+	errors += run(m, slots, bodies, nbodies, n, c, hdr, argv[1], argv[2], lat, &connects, dump,
+		      t0);
 	double wall = now_ms() - t0;
 	qsort(lat, (size_t)n, sizeof(*lat), cmp_double);
 	int i50 = n / 2, i99 = (int)((double)n * 0.99);
 	if (i99 >= n)
 		i99 = n - 1;
-	printf("requests=%d errors=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f rps=%.0f connects=%ld\n",
-	       n, errors, lat[i50], lat[i99], lat[n - 1], (double)n / (wall / 1e3), connects);
+	printf("requests=%d errors=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f rps=%.0f connects=%ld%s\n",
+	       n, errors, lat[i50], lat[i99], lat[n - 1], (double)n / (wall / 1e3), connects,
+	       warm ? " (connections opened before)" : "");
 	for (int i = 0; i < c; i++) {
 		curl_easy_cleanup(slots[i].h);
 		free(slots[i].resp);
@@ -216,7 +239,6 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nbodies; i++)
 		free(bodies[i].data);
 	free(lat);
-	free(starts);
 	if (dump)
 		fclose(dump);
 	return errors ? 1 : 0;

@@ -764,6 +764,20 @@ void vigil_serve__admission(vigil_server *srv, const vigil_serve_req *req, int *
 		*out = strdup("{\"error\":{\"message\":\"admission is not configured\"}}");
 		goto done;
 	}
+	/* --admission-client-ca: only the API server (its client certificate) may ask */
+	if (srv->o.admission_client_ca &&
+	    !vigil_serve__adm_client_verified(req->conn, err, sizeof(err))) {
+		json_t *o = json_pack("{s:{s:s+}}", "error", "message",
+				      "the admission webhook needs a TLS client certificate "
+				      "signed by --admission-client-ca: ",
+				      err);
+		vigil_serve__log("warning", "admission: client certificate refused", "error", err,
+				 NULL);
+		*status = 401;
+		*out = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		json_decref(o);
+		goto done;
+	}
 	if (req->body_too_large ||
 	    (error = vigil_serve__adm_parse(&rv, req->body ? req->body : "", req->body_len, err,
 					    sizeof(err))) < 0) {

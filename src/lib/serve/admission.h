@@ -68,6 +68,11 @@ void vigil_serve__admission_free(vigil_admission *a);
 /* Returns once every admission decision made so far is in the store (the audit API). */
 void vigil_serve__admission_flush(vigil_server *srv);
 
+/* admission_tls.c: 1 when the TLS client of `conn` (an MHD connection) presented a
+ * certificate that verifies against --admission-client-ca for client authentication,
+ * else 0 with the reason in why. */
+int vigil_serve__adm_client_verified(void *conn, char *why, size_t whylen);
+
 /* POST /k8s/admission: *status and the body in *out (malloc'd). */
 void vigil_serve__admission(vigil_server *srv, const vigil_serve_req *req, int *status, char **out);
 
