@@ -135,8 +135,8 @@ static void start(CURLM *m, slot *s, const body *bodies, int which, struct curl_
 /* Sends n reviews over c connections (closed loop): latencies into lat (may be NULL),
  * the answers checked; the errors, with the connections opened in *connects. */
 static int run(CURLM *m, slot *slots, const body *bodies, int nbodies, int n, int c,
-	       struct curl_slist *hdr, const char *url, const char *ca, double *lat,
-	       long *connects, FILE *dump, double t0)
+	       struct curl_slist *hdr, const char *url, const char *ca, double *lat, long *connects,
+	       FILE *dump, double t0)
 {
 	int sent = 0, done = 0, errors = 0, running = 0;
 	for (int i = 0; i < c && sent < n; i++, sent++)
@@ -226,7 +226,8 @@ int main(int argc, char **argv)
 	int i50 = n / 2, i99 = (int)((double)n * 0.99);
 	if (i99 >= n)
 		i99 = n - 1;
-	printf("requests=%d errors=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f rps=%.0f connects=%ld%s\n",
+	printf("requests=%d errors=%d p50_ms=%.1f p99_ms=%.1f max_ms=%.1f rps=%.0f "
+	       "connects=%ld%s\n",
 	       n, errors, lat[i50], lat[i99], lat[n - 1], (double)n / (wall / 1e3), connects,
 	       warm ? " (connections opened before)" : "");
 	for (int i = 0; i < c; i++) {

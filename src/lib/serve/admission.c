@@ -616,9 +616,9 @@ static void k8s_checks(vigil_admission *a, vigil_ctx *ctx, const vigil_adm_revie
 	if (!rv->object)
 		return;
 	/* an UPDATE is judged on what it changes: findings the old object had only warn */
-	if (rv->old_object && vigil_config_scan_buffer(&old, ctx, "kubernetes", "object",
-						       rv->old_object, strlen(rv->old_object),
-						       o) < 0)
+	if (rv->old_object &&
+	    vigil_config_scan_buffer(&old, ctx, "kubernetes", "object", rv->old_object,
+				     strlen(rv->old_object), o) < 0)
 		old = NULL;
 	if (vigil_config_scan_buffer(&res, ctx, "kubernetes", "object", rv->object,
 				     strlen(rv->object), o) < 0) {
@@ -691,8 +691,8 @@ static int decide(vigil_server *srv, vigil_ctx *ctx, const vigil_adm_review *rv,
 			if (k == i) /* listed once */
 				json_array_append_new(an->images,
 						      json_pack("{s:s, s:n, s:s}", "image",
-								rv->containers[i].image,
-								"digest", "status", "unchanged"));
+								rv->containers[i].image, "digest",
+								"status", "unchanged"));
 			continue;
 		}
 		ev[nev].image = rv->containers[i].image;

@@ -15,10 +15,10 @@
 #include "serve/admission.h"
 #include "util/util.h"
 
-#define AUDIT_QUEUE 1024	       /* decisions waiting */
+#define AUDIT_QUEUE 1024	      /* decisions waiting */
 #define AUDIT_QUEUE_BYTES (16u << 20) /* their text */
-#define AUDIT_BATCH 256		       /* rows in one transaction */
-#define AUDIT_FLUSH_S 15	       /* a reader waits at most this long */
+#define AUDIT_BATCH 256		      /* rows in one transaction */
+#define AUDIT_FLUSH_S 15	      /* a reader waits at most this long */
 
 typedef struct entry {
 	vigil_store_admission rec; /* its strings point into block */
@@ -30,10 +30,10 @@ struct vigil_adm_audit {
 	vigil_store *store;
 	pthread_mutex_t mu;
 	pthread_cond_t more, written_cv;
-	entry q[AUDIT_QUEUE]; /* a ring: head, n */
+	entry q[AUDIT_QUEUE];	    /* a ring: head, n */
 	size_t head, n, bytes, cap; /* cap: AUDIT_QUEUE, or less for tests */
 	long delay_ms;		    /* tests: the writer waits this long before a batch */
-	uint64_t queued, written; /* sequence numbers: rows handed over / stored */
+	uint64_t queued, written;   /* sequence numbers: rows handed over / stored */
 	int stop, running;
 	pthread_t thread;
 	/* the writer's own: one batch */
@@ -48,8 +48,8 @@ static int copy_rec(entry *out, const vigil_store_admission *rec)
 {
 	const char *src[8] = {rec->uid,	      rec->kind, rec->namespace, rec->name,
 			      rec->operation, rec->user, rec->message,	 rec->detail};
-	const char **dst[8] = {&out->rec.uid,	    &out->rec.kind, &out->rec.namespace,
-			       &out->rec.name,	    &out->rec.operation, &out->rec.user,
+	const char **dst[8] = {&out->rec.uid,	  &out->rec.kind,      &out->rec.namespace,
+			       &out->rec.name,	  &out->rec.operation, &out->rec.user,
 			       &out->rec.message, &out->rec.detail};
 	size_t len[8], total = 0, off = 0;
 	for (int i = 0; i < 8; i++)
@@ -92,7 +92,7 @@ static void *writer(void *payload)
 		while (!w->n && !w->stop)
 			pthread_cond_wait(&w->more, &w->mu);
 		if (!w->n)
-			break; /* stopping, and everything is written */
+			break;			   /* stopping, and everything is written */
 		if (w->delay_ms > 0 && !w->stop) { /* tests: a slow store (stopping ends it) */
 			struct timespec until;
 			clock_gettime(CLOCK_REALTIME, &until);

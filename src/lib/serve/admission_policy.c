@@ -226,8 +226,10 @@ int vigil_serve__admission_new(vigil_admission **out, vigil_server *srv, const c
 	/* the audit trail's writer; without it each request writes its own row */
 	if (srv && srv->store && (a->store = srv->store) &&
 	    vigil_serve__adm_audit_start(&a->audit, srv->store) < 0)
-		vigil_serve__log("warning", "admission: no audit writer thread, decisions are "
-					    "written by the requests", NULL);
+		vigil_serve__log("warning",
+				 "admission: no audit writer thread, decisions are "
+				 "written by the requests",
+				 NULL);
 	*out = a;
 	a = NULL;
 	error = 0;

@@ -137,8 +137,7 @@ static int add_containers(vigil_adm_review *r, json_t *spec, const char *field, 
  * whole new object is judged. 0 or VIGIL_ENOMEM. */
 static int old_object(vigil_adm_review *r, json_t *old)
 {
-	static const char *const FIELDS[] = {"initContainers", "containers",
-					     "ephemeralContainers"};
+	static const char *const FIELDS[] = {"initContainers", "containers", "ephemeralContainers"};
 	json_t *spec = json_is_object(old) ? pod_spec(old, r->kind) : NULL, *c;
 	size_t i;
 	if (!json_is_object(spec))

@@ -2008,9 +2008,9 @@ int vigil_store_admission_add_many(vigil_store *s, const vigil_store_admission *
 	for (size_t i = 0; i < n && error == 0; i++) {
 		const vigil_store_admission *r = &a[i];
 		/* columns 2..7 and 10..11 are text, NULL when missing */
-		const char *txt[11] = {NULL,	     r->uid,  r->kind, r->namespace, r->name,
-				       r->operation, r->user, NULL,    NULL,	     r->message,
-				       r->detail};
+		const char *txt[11] = {NULL,	r->uid,	      r->kind,	r->namespace,
+				       r->name, r->operation, r->user,	NULL,
+				       NULL,	r->message,   r->detail};
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
 		sqlite3_bind_int64(st, 1, r->time ? r->time : vigil_store__now());

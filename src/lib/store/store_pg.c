@@ -2466,14 +2466,15 @@ static int admission_add_many_(vigil_store_pg *p, const vigil_store_admission *a
 	int error = begin(p);
 	for (size_t i = 0; i < n && error == 0; i++) {
 		const vigil_store_admission *r = &a[i];
-		PGresult *res = q(p,
-				  "INSERT INTO admissions(time, uid, kind, namespace, name, operation,"
-				  " username, dry_run, allowed, message, detail)"
-				  " VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
-				  "issssssiiss", r->time ? r->time : vigil_store__now(),
-				  r->uid ? r->uid : "", r->kind, r->namespace, r->name, r->operation,
-				  r->user, (int64_t)(r->dry_run != 0), (int64_t)(r->allowed != 0),
-				  r->message, r->detail);
+		PGresult *res =
+			q(p,
+			  "INSERT INTO admissions(time, uid, kind, namespace, name, operation,"
+			  " username, dry_run, allowed, message, detail)"
+			  " VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+			  "issssssiiss", r->time ? r->time : vigil_store__now(),
+			  r->uid ? r->uid : "", r->kind, r->namespace, r->name, r->operation,
+			  r->user, (int64_t)(r->dry_run != 0), (int64_t)(r->allowed != 0),
+			  r->message, r->detail);
 		if (!res)
 			error = VIGIL_EIO;
 		PQclear(res);
