@@ -6,7 +6,7 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initial
 OPT     ?= -O2 -g
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iinclude -Isrc/lib -pthread -I/usr/include/libxml2 -I/usr/include/postgresql
 TEST_CFLAGS := -Itests/unit
-LIBS    := -lmicrohttpd -larchive -lisal -lzstd -ljansson -lyaml -lsqlite3 -lpcre2-8 -lyara -lcurl -lz -lcrypto -lpthread -lxml2 -lpq
+LIBS    := -lmicrohttpd -larchive -lisal -lzstd -ljansson -lyaml -lsqlite3 -lpcre2-8 -lyara -lcurl -lz -lcrypto -lpthread -lxml2 -lpq -lgnutls
 # Hyperscan (x86-64 only) runs the secret rules' detection pass; `make HYPERSCAN=0`
 # builds the PCRE2-only engine (slower) for machines without it.
 HYPERSCAN ?= $(shell pkg-config --exists libhs 2>/dev/null && echo 1 || echo 0)

@@ -46,6 +46,9 @@ typedef struct vigil_serve_opts {
 	 * bundle accepted (0: 1 GiB) */
 	const char *db_key;
 	uint64_t db_max_bytes;
+	/* PEM CA file: POST /k8s/admission needs a TLS client certificate it signed (the
+	 * API server's), else 401; NULL = no client certificates asked for */
+	const char *admission_client_ca;
 } vigil_serve_opts;
 
 /* all: HTTP, workers and webhook deliveries; api: HTTP only (no engine, no jobs run);

@@ -221,10 +221,14 @@ typedef struct vigil_store_admission {
 	int dry_run, allowed;
 	const char *message; /* the denial message, or NULL */
 	const char *detail;  /* a JSON object merged into the entry: reasons, warnings, images */
+	int64_t time;	     /* UNIX seconds of the decision; 0 = now (add_many only) */
 } vigil_store_admission;
 
 /* Records one decision (the time is now); its id in *out (may be NULL). */
 int vigil_store_admission_add(vigil_store *s, int64_t *out, const vigil_store_admission *a);
+/* Records n decisions in one transaction (all or none), in the order given, each at its
+ * own `time` (0 = now). 0 or a negative VIGIL_E* (vigil_store_error()). */
+int vigil_store_admission_add_many(vigil_store *s, const vigil_store_admission *a, size_t n);
 
 typedef struct vigil_store_admission_filter {
 	const char *namespace; /* NULL = any */

@@ -66,6 +66,8 @@ static void help_serve(void)
 	       "                        key is an error (FILE:LINE); the command line wins\n"
 	       "  --admission-policy FILE  policy of the Kubernetes admission webhook\n"
 	       "                        (POST /k8s/admission, TLS only; docs/admission.md)\n"
+	       "  --admission-client-ca FILE  POST /k8s/admission needs a TLS client\n"
+	       "                        certificate signed by this CA (the API server's)\n"
 	       "\n"
 	       "Shared store (docs/postgres.md):\n"
 	       "  --store URL           a PostgreSQL store (postgres://...) instead of --data;\n"
@@ -205,7 +207,8 @@ int cmd_serve(int argc, char **argv)
 		O_POLLINT,
 		O_UPDINT,
 		O_DBKEY,
-		O_DBMAX
+		O_DBMAX,
+		O_ADMCLIENTCA
 	};
 	static const struct option opts[] = {
 		{"listen", required_argument, NULL, O_LISTEN},
@@ -235,6 +238,7 @@ int cmd_serve(int argc, char **argv)
 		{"poll", required_argument, NULL, O_POLL},
 		{"check", no_argument, NULL, O_CHECK},
 		{"admission-policy", required_argument, NULL, O_ADMPOLICY},
+		{"admission-client-ca", required_argument, NULL, O_ADMCLIENTCA},
 		{"registry", required_argument, NULL, O_REGISTRY},
 		{"poll-interval", required_argument, NULL, O_POLLINT},
 		{"update-interval", required_argument, NULL, O_UPDINT},
@@ -353,6 +357,9 @@ int cmd_serve(int argc, char **argv)
 			break;
 		case O_ADMPOLICY:
 			so.admission_policy = optarg;
+			break;
+		case O_ADMCLIENTCA:
+			so.admission_client_ca = optarg;
 			break;
 		case O_REGISTRY:
 			if (nregistries == 32)

@@ -6,6 +6,11 @@ Control", request and object fields), for tests/admission/test_admission.sh.
   review.py --kind Deployment --name web --ns shop [--op CREATE] [--uid UID] [--dry-run]
             [--container NAME=IMAGE]... [--init NAME=IMAGE]... [--ephemeral NAME=IMAGE]...
             [--privileged NAME] [--host-path]
+            [--old-container NAME=IMAGE]... [--old-init NAME=IMAGE]... [--old-privileged NAME]
+
+On UPDATE, request.oldObject is the object built from the --old-* options when any is
+given, else the same object without its ephemeral containers (what adding one through
+the pods/ephemeralcontainers subresource looks like).
 
 Containers are hardened (non-root, read-only root, no privilege escalation, all
 capabilities dropped, RuntimeDefault seccomp, requests and limits) unless --privileged
@@ -50,16 +55,49 @@ def main():
     ap.add_argument("--ephemeral", action="append", default=[])
     ap.add_argument("--privileged", action="append", default=[])
     ap.add_argument("--host-path", action="store_true")
+    ap.add_argument("--old-container", action="append", default=[])
+    ap.add_argument("--old-init", action="append", default=[])
+    ap.add_argument("--old-privileged", action="append", default=[])
     a = ap.parse_args()
+    obj = build(a, a.container, a.init, a.ephemeral, a.privileged)
+    old = obj
+    if a.op == "UPDATE":
+        if a.old_container or a.old_init:
+            old = build(a, a.old_container, a.old_init, [], a.old_privileged)
+        else:
+            old = build(a, a.container, a.init, [], a.privileged)
+    group, resource = GROUPS[a.kind]
+    version = "v1"
+    gvk = {"group": group, "version": version, "kind": a.kind}
+    gvr = {"group": group, "version": version, "resource": resource}
+    req = {"uid": a.uid or str(uuid.uuid4()), "kind": gvk, "resource": gvr,
+           "requestKind": gvk, "requestResource": gvr,
+           "name": a.name if a.op != "CREATE" or a.kind != "Pod" else "",
+           "namespace": a.ns, "operation": a.op,
+           "userInfo": {"username": a.user, "uid": "3f1c0c1e-0b7a-4a53-9f4e-000000000001",
+                        "groups": ["system:serviceaccounts", "system:authenticated"]},
+           "object": obj if a.op != "DELETE" else None,
+           "oldObject": old if a.op in ("UPDATE", "DELETE") else None,
+           "dryRun": a.dry_run,
+           "options": {"apiVersion": "meta.k8s.io/v1",
+                       "kind": {"CREATE": "CreateOptions", "UPDATE": "UpdateOptions",
+                                "DELETE": "DeleteOptions"}.get(a.op, "CreateOptions")}}
+    if a.ephemeral:
+        req["subResource"] = "ephemeralcontainers"
+    print(json.dumps({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+                      "request": req}, indent=1))
 
+
+def build(a, containers, inits, ephemerals, privileged):
+    """The object of kind a.kind with these containers."""
     pod = {"automountServiceAccountToken": False, "restartPolicy": "Always",
            "securityContext": {"runAsNonRoot": True, "seccompProfile": {"type": "RuntimeDefault"}},
-           "containers": [container(c, a.privileged) for c in a.container]}
-    if a.init:
-        pod["initContainers"] = [container(c, a.privileged) for c in a.init]
-    if a.ephemeral:
-        pod["ephemeralContainers"] = [dict(container(c, a.privileged), targetContainerName="x")
-                                      for c in a.ephemeral]
+           "containers": [container(c, privileged) for c in containers]}
+    if inits:
+        pod["initContainers"] = [container(c, privileged) for c in inits]
+    if ephemerals:
+        pod["ephemeralContainers"] = [dict(container(c, privileged), targetContainerName="x")
+                                      for c in ephemerals]
     if a.host_path:
         pod["volumes"] = [{"name": "host", "hostPath": {"path": "/var/run/docker.sock"}}]
     labels = {"app": a.name}
@@ -83,7 +121,7 @@ def main():
                "spec": {"backoffLimit": 2, "template": template}}
     elif a.kind == "ConfigMap":
         obj = {"apiVersion": "v1", "kind": "ConfigMap", "metadata": meta,
-               "data": {"image": a.container[0] if a.container else ""}}
+               "data": {"image": containers[0] if containers else ""}}
     else:
         spec = {"selector": {"matchLabels": labels}, "template": template}
         if a.kind != "DaemonSet":
@@ -93,27 +131,10 @@ def main():
         if a.kind == "ReplicationController":
             spec["selector"] = labels
         obj = {"apiVersion": api_version, "kind": a.kind, "metadata": meta, "spec": spec}
-    gvk = {"group": group, "version": version, "kind": a.kind}
-    gvr = {"group": group, "version": version, "resource": resource}
-    req = {"uid": a.uid or str(uuid.uuid4()), "kind": gvk, "resource": gvr,
-           "requestKind": gvk, "requestResource": gvr,
-           "name": a.name if a.op != "CREATE" or a.kind != "Pod" else "",
-           "namespace": a.ns, "operation": a.op,
-           "userInfo": {"username": a.user, "uid": "3f1c0c1e-0b7a-4a53-9f4e-000000000001",
-                        "groups": ["system:serviceaccounts", "system:authenticated"]},
-           "object": obj if a.op != "DELETE" else None,
-           "oldObject": obj if a.op in ("UPDATE", "DELETE") else None,
-           "dryRun": a.dry_run,
-           "options": {"apiVersion": "meta.k8s.io/v1",
-                       "kind": {"CREATE": "CreateOptions", "UPDATE": "UpdateOptions",
-                                "DELETE": "DeleteOptions"}.get(a.op, "CreateOptions")}}
-    if a.ephemeral:
-        req["subResource"] = "ephemeralcontainers"
     if a.kind == "Pod" and a.op == "CREATE":
         meta.pop("name")
         meta["generateName"] = a.name + "-"
-    print(json.dumps({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
-                      "request": req}, indent=1))
+    return obj
 
 
 main()

@@ -247,6 +247,27 @@ adm "$pa" r-eph.json
 [ $ok = 1 ] && pass "Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob (init containers) and ephemeral containers: the failing container named" ||
   bad "workload kinds"
 
+# 6b. UPDATE is judged on what it changes (request.oldObject): removing a bad image is
+# allowed, keeping one is not judged again, bringing one in is denied; a Kubernetes finding
+# the old object had too only warns, a new one denies
+review --kind Deployment --name up --op UPDATE --container web=$R/demo/clean:v1 \
+  --old-container web=$R/demo/crit:v1 > r-up1.json; adm "$pa" r-up1.json; u1=$(allowed)
+review --kind Deployment --name up --op UPDATE --container web=$R/demo/crit:v1 --container side=$R/demo/clean:v1 \
+  --old-container web=$R/demo/crit:v1 > r-up2.json; adm "$pa" r-up2.json; u2=$(allowed)
+up2img=$(api "$pa" "$ATOK" "/api/v1/admissions?limit=1" | jq -c '[.admissions[0].images[] | .status]')
+review --kind Deployment --name up --op UPDATE --container web=$R/demo/crit:v1 \
+  --old-container web=$R/demo/clean:v1 > r-up3.json; adm "$pa" r-up3.json; u3=$(allowed); m3=$(message)
+review --kind Deployment --name up --op UPDATE --container web=$R/demo/clean:v1 --privileged web \
+  --old-container web=$R/demo/clean:v1 --old-privileged web > r-up4.json; adm "$pa" r-up4.json; u4=$(allowed)
+w4=$(jq -r '.response.warnings // [] | join(" | ")' ans.json)
+review --kind Deployment --name up --op UPDATE --container web=$R/demo/clean:v1 --privileged web \
+  --old-container web=$R/demo/clean:v1 > r-up5.json; adm "$pa" r-up5.json; u5=$(allowed); m5=$(message)
+if [ "$u1 $u2 $u3 $u4 $u5" = "true true false true false" ] && [ "$up2img" = '["unchanged","scanned"]' ] &&
+   echo "$m3" | grep -q 'container web (image [^)]*crit:v1): vulnerability: .*CVE-2099-1001' &&
+   echo "$w4" | grep -q 'VGL-K8S-001 .*(unchanged by this update)' && echo "$m5" | grep -q 'VGL-K8S-001: Privileged container'; then
+  pass "UPDATE with oldObject: bad image removed allowed, kept bad image not judged again (statuses $up2img), bad image brought in denied, privileged kept warns, privileged added denied"
+else bad "UPDATE/oldObject: $u1 $u2 $u3 $u4 $u5 images $up2img; m3 '$m3'; w4 '$w4'; m5 '$m5'"; fi
+
 # 7. other kinds and operations pass untouched; excluded namespaces are not judged
 review --kind ConfigMap --container x=$R/demo/crit:v1 > r-cm.json; adm "$pa" r-cm.json; a1=$(allowed)
 review --kind Pod --op DELETE --name gone --container app=$R/demo/crit:v1 > r-del.json; adm "$pa" r-del.json; a2=$(allowed)
@@ -393,6 +414,63 @@ then pass "admission-config: a ValidatingWebhookConfiguration with caBundle, nam
 else bad "admission-config: $(cat vwc.yaml vwc.err | head -20)"; fi
 "$VIGIL" admission-config --service NotADns/x > /dev/null 2>&1; [ $? = 2 ] && pass "admission-config: a bad --service exits 2" || bad "admission-config bad service"
 
+# 14b. client-certificate authentication of the API server (--admission-client-ca): a
+# client CA and a client certificate (extendedKeyUsage clientAuth) made here, and one from
+# another CA; POST /k8s/admission without a valid certificate is refused, the token API is not
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout cca.key -out cca.pem \
+  -days 2 -subj /CN=vigil-test-client-ca 2> /dev/null &&
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout oca.key -out oca.pem \
+    -days 2 -subj /CN=some-other-ca 2> /dev/null &&
+  printf 'extendedKeyUsage=clientAuth\n' > cext.cnf &&
+  for c in apiserver:cca other:oca; do
+    n=${c%%:*}; ca=${c#*:}
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$n.key" -out "$n.csr" \
+      -subj "/CN=kube-apiserver-$n" 2> /dev/null &&
+      openssl x509 -req -in "$n.csr" -CA "$ca.pem" -CAkey "$ca.key" -CAcreateserial -days 2 \
+        -extfile cext.cnf -out "$n.pem" 2> /dev/null || exit 1
+  done || { bad "openssl could not make client certificates"; exit 1; }
+kill "$spid"; wait "$spid" 2> /dev/null
+start a --tls-cert cert.pem --tls-key key.pem --admission-client-ca cca.pem
+pa=$port
+ccurl() { curl -s --cacert ca.pem -o ans.json -w '%{http_code}' -H 'Content-Type: application/json' \
+  --data-binary @r-crit.json "$@" "https://127.0.0.1:$pa/k8s/admission"; }
+c1=$(ccurl); e1=$(jq -r .error.message ans.json)
+c2=$(ccurl --cert other.pem --key other.key); e2=$(jq -r .error.message ans.json)
+c3=$(ccurl --cert apiserver.pem --key apiserver.key); d3=$(allowed)
+c4=$(api "$pa" "$ATOK" /api/v1/admissions?limit=1 -o /dev/null -w '%{http_code}')
+if [ "$c1" = 401 ] && echo "$e1" | grep -q 'client certificate .*no client certificate was presented' &&
+   [ "$c2" = 401 ] && echo "$e2" | grep -qi 'not trusted\|signer' &&
+   [ "$c3" = 200 ] && [ "$d3" = false ] && [ "$c4" = 200 ]; then
+  pass "--admission-client-ca: no certificate 401 (\"$(echo "$e1" | cut -c1-110)\"), another CA's 401 (\"$(echo "$e2" | cut -c86-170)\"), the API server's 200 and judged; the token API needs no certificate"
+else bad "client certificates: none $c1 '$e1'; other CA $c2 '$e2'; signed $c3 $d3; API $c4"; fi
+mapfile -t so < <(store cc)
+"$VIGIL" serve --listen 127.0.0.1:0 "${so[@]}" --db db --admission-client-ca cca.pem > /dev/null 2> cc.err
+ccrc=$?
+[ "$ccrc" != 0 ] && grep -q 'admission-client-ca cca.pem needs --tls-cert' cc.err &&
+  pass "--admission-client-ca without TLS stops the server: $(grep -m1 'error' cc.err | cut -c1-100)" ||
+  bad "client CA without TLS: rc $ccrc $(cat cc.err)"
+
+# 14c. the audit trail's writer loses no decision: a slow writer (each batch waits 10 min
+# unless the server stops) and a queue of 3, so 3 decisions wait in the queue and the rest
+# are written by their requests; SIGTERM writes the queued ones, and a restarted server
+# lists all of them (reviews in kube-system: decided at once, audited all the same)
+kill "$spid"; wait "$spid" 2> /dev/null
+mapfile -t so < <(store w)
+WTOK=$("$VIGIL" serve token add ops --scopes admin "${so[@]}") || { bad "token add w"; exit 1; }
+VIGIL_ADM_AUDIT_QUEUE=3 VIGIL_ADM_AUDIT_DELAY_MS=600000 start w --tls-cert cert.pem --tls-key key.pem
+pw=$port
+for i in 1 2 3 4 5 6 7 8; do review --uid "00000000-0000-4000-8000-00000000000$i" --ns kube-system --container app=$R/demo/clean:v1 > r-w.json; adm "$pw" r-w.json; done
+kill "$spid"; wait "$spid" 2> /dev/null
+stopline=$(grep '"msg":"admission audit: stopped' w.log | tail -1)
+start w --tls-cert cert.pem --tls-key key.pem
+pw=$port
+nw=$(api "$pw" "$WTOK" "/api/v1/admissions?limit=50" | jq '[.admissions[].uid | select(startswith("00000000-0000-4000-8000-0000000000"))] | unique | length')
+wq=$(echo "$stopline" | jq -r .rows); ws=$(echo "$stopline" | jq -r .written_by_requests)
+if [ "$nw" = 8 ] && [ "$wq" = 3 ] && [ "$ws" = 5 ]; then
+  pass "audit writer: 8 decisions with a queue of 3 and a stalled writer: 5 written by their requests, 3 written at SIGTERM, all 8 listed after a restart"
+else bad "audit writer: $nw of 8 listed after restart; stop line: $stopline"; fi
+kill "$spid"; wait "$spid" 2> /dev/null
+
 # 15. load: 500 reviews of known images at 50 concurrent connections (p99 recorded)
 kill "$spid"; wait "$spid" 2> /dev/null
 start a --tls-cert cert.pem --tls-key key.pem
@@ -400,53 +478,26 @@ pa=$port
 logmark=$(wc -l < a.log)
 review --kind Deployment --name load --container web=$R/demo/crit:v1 --container side=$R/demo/clean:v1 > r-load1.json
 review --container app=$R/demo/clean:v1 > r-load2.json
-$PY - "$pa" ca.pem r-load1.json r-load2.json > load.txt 2> load.err <<'EOF'
-import http.client, json, ssl, sys, threading, time
-port, ca, files = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
-bodies = [open(f, "rb").read() for f in files]
-want = [json.loads(b)["request"]["uid"] for b in bodies]
-ctx = ssl.create_default_context(cafile=ca)
-N, C = 500, 50
-lat, errors, lock = [], [], threading.Lock()
-def worker(w):
-    conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=30)
-    for i in range(w, N, C):
-        k = i % len(bodies)
-        t0 = time.monotonic()
-        try:
-            conn.request("POST", "/k8s/admission", bodies[k], {"Content-Type": "application/json"})
-            r = conn.getresponse(); data = r.read()
-            dt = time.monotonic() - t0
-            a = json.loads(data)
-            ok = r.status == 200 and a["response"]["uid"] == want[k] and a["response"]["allowed"] == (k == 1)
-        except Exception as e:
-            ok, dt = False, time.monotonic() - t0
-            conn.close(); conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=30)
-        with lock:
-            lat.append(dt)
-            if not ok: errors.append(i)
-    conn.close()
+# the bounded client (tests/admission/loadclient.c, libcurl): a cold run (its 50
+# connections and TLS handshakes inside the timed run) and a warm one (connections opened
+# first, as the API server keeps them)
+cc -std=c11 -D_GNU_SOURCE -O2 -o loadclient "$top/tests/admission/loadclient.c" -lcurl -ljansson 2> cc.log ||
+  { bad "cannot build the load client: $(head -3 cc.log)"; exit 1; }
 # warm the caches (tag -> digest) as a running cluster would have them
-for b in bodies:
-    c = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=30)
-    c.request("POST", "/k8s/admission", b, {"Content-Type": "application/json"}); c.getresponse().read(); c.close()
-t0 = time.monotonic()
-ts = [threading.Thread(target=worker, args=(w,)) for w in range(C)]
-[t.start() for t in ts]; [t.join() for t in ts]
-wall = time.monotonic() - t0
-lat.sort()
-p = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000
-print(f"requests={len(lat)} errors={len(errors)} p50_ms={p(0.50):.1f} p99_ms={p(0.99):.1f} max_ms={lat[-1]*1000:.1f} rps={len(lat)/wall:.0f}")
-EOF
+./loadclient "https://127.0.0.1:$pa/k8s/admission" ca.pem 2 1 r-load1.json:false r-load2.json:true > /dev/null 2>&1
+./loadclient "https://127.0.0.1:$pa/k8s/admission" ca.pem 500 50 r-load1.json:false r-load2.json:true > load.txt 2> load.err
+LOADCLIENT_WARM=1 ./loadclient "https://127.0.0.1:$pa/k8s/admission" ca.pem 500 50 r-load1.json:false r-load2.json:true > load-warm.txt 2>> load.err
 # the server's own time per review (its request log), beside the client's
 srvms=$(tail -n +"$((logmark + 1))" a.log | jq -r 'select(.msg == "request" and .path == "/k8s/admission") | .ms' |
   sort -n | awk '{v[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; printf "server_n=%d server_p50_ms=%.1f server_p99_ms=%.1f", NR, v[int(NR/2)], v[i]}')
-if grep -q '^requests=500 errors=0 ' load.txt; then
-  pass "load: 500 reviews (a 2-container Deployment and a Pod), 50 connections: $(cat load.txt) $srvms"
-else bad "load: $(cat load.txt) $(tail -3 load.err)"; fi
+kill "$spid" 2> /dev/null; wait "$spid" 2> /dev/null
+aw=$(grep '"msg":"admission audit: stopped' a.log | tail -1 |
+  jq -r '"audit writer: \(.rows) rows in \(.transactions) transactions, \(.written_by_requests) written by requests"')
+if grep -q '^requests=500 errors=0 .*connects=50$' load.txt && grep -q '^requests=500 errors=0 .*connects=0 ' load-warm.txt; then
+  pass "load: 500 reviews (a 2-container Deployment and a Pod), 50 connections: cold $(cat load.txt); warm $(cat load-warm.txt); $srvms; $aw; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+else bad "load: $(cat load.txt) / $(cat load-warm.txt) $(tail -3 load.err)"; fi
 
 # every server stopped cleanly (SIGTERM): no sanitizer report in any server log
-kill "$spid" 2> /dev/null; wait "$spid" 2> /dev/null
 if grep -l 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' ./*.log > san.txt 2> /dev/null; then
   bad "sanitizer reports in $(tr '\n' ' ' < san.txt): $(grep -h -m2 'ERROR\|runtime error' $(cat san.txt) | head -2)"
 else pass "servers stopped cleanly, no sanitizer report in their logs"; fi

@@ -586,13 +586,40 @@ static void warning(answer *an, const char *fmt, ...)
 		json_string(n == VIGIL_ADM_MAX_WARNINGS ? "(more warnings left out)" : s));
 }
 
+/* "ID\tOBJECT\tMESSAGE" of a Kubernetes finding: the same finding before and after. */
+static void finding_key(char *out, size_t n, const vigil_config_finding *f)
+{
+	snprintf(out, n, "%s\t%s\t%s", f->check->id, f->object ? f->object : "",
+		 f->message ? f->message : "");
+}
+
+/* Did the UPDATE's oldObject already have this finding? */
+static int had_before(const vigil_config_result *old, const vigil_config_finding *f)
+{
+	char k1[1024], k2[1024];
+	if (!old)
+		return 0;
+	finding_key(k1, sizeof(k1), f);
+	for (size_t i = 0; i < vigil_config_result_count(old); i++) {
+		finding_key(k2, sizeof(k2), vigil_config_result_get(old, i));
+		if (!strcmp(k1, k2))
+			return 1;
+	}
+	return 0;
+}
+
 static void k8s_checks(vigil_admission *a, vigil_ctx *ctx, const vigil_adm_review *rv, answer *an)
 {
 	vigil_config_opts def = VIGIL_CONFIG_OPTS_INIT;
 	const vigil_config_opts *o = a->policy ? vigil_policy_config_opts(a->policy) : &def;
-	vigil_config_result *res = NULL;
+	vigil_config_result *res = NULL, *old = NULL;
 	if (!rv->object)
 		return;
+	/* an UPDATE is judged on what it changes: findings the old object had only warn */
+	if (rv->old_object &&
+	    vigil_config_scan_buffer(&old, ctx, "kubernetes", "object", rv->old_object,
+				     strlen(rv->old_object), o) < 0)
+		old = NULL;
 	if (vigil_config_scan_buffer(&res, ctx, "kubernetes", "object", rv->object,
 				     strlen(rv->object), o) < 0) {
 		warning(an, "the Kubernetes checks could not run: %s", vigil_ctx_error(ctx));
@@ -604,13 +631,17 @@ static void k8s_checks(vigil_admission *a, vigil_ctx *ctx, const vigil_adm_revie
 		if (ignored(a, f->check->id, NULL, NULL, NULL, NULL, NULL))
 			continue;
 		snprintf(what, sizeof(what), "%s (%s)", f->check->title, f->message);
-		if (vigil_serve__adm_rank(f->severity) >= a->k8s_sev)
+		if (had_before(old, f))
+			warning(an, "%s: %s %s: %s (unchanged by this update)",
+				f->object ? f->object : rv->kind, f->check->id, f->severity, what);
+		else if (vigil_serve__adm_rank(f->severity) >= a->k8s_sev)
 			reason(an, f->object ? f->object : rv->kind, NULL, f->check->id, what);
 		else
 			warning(an, "%s: %s %s: %s", f->object ? f->object : rv->kind, f->check->id,
 				f->severity, what);
 	}
 	vigil_config_result_free(res);
+	vigil_config_result_free(old);
 }
 
 static int excluded(vigil_admission *a, const char *ns)
@@ -644,7 +675,7 @@ static int decide(vigil_server *srv, vigil_ctx *ctx, const vigil_adm_review *rv,
 	}
 	if (!(ev = calloc(rv->ncontainers + 1, sizeof(*ev))))
 		return -1;
-	/* each distinct image once */
+	/* each distinct image once; on UPDATE only those the old object did not have */
 	for (size_t i = 0; i < rv->ncontainers; i++) {
 		size_t j;
 		for (j = 0; j < nev; j++)
@@ -652,6 +683,18 @@ static int decide(vigil_server *srv, vigil_ctx *ctx, const vigil_adm_review *rv,
 				break;
 		if (j < nev)
 			continue;
+		if (vigil_serve__adm_old_image(rv, rv->containers[i].image)) {
+			size_t k;
+			for (k = 0; k < i; k++)
+				if (!strcmp(rv->containers[k].image, rv->containers[i].image))
+					break;
+			if (k == i) /* listed once */
+				json_array_append_new(an->images,
+						      json_pack("{s:s, s:n, s:s}", "image",
+								rv->containers[i].image, "digest",
+								"status", "unchanged"));
+			continue;
+		}
 		ev[nev].image = rv->containers[i].image;
 		ev[nev].items = json_array();
 		prepare_image(srv, ctx, &ev[nev], rv->dry_run, start);
@@ -721,6 +764,20 @@ void vigil_serve__admission(vigil_server *srv, const vigil_serve_req *req, int *
 		*out = strdup("{\"error\":{\"message\":\"admission is not configured\"}}");
 		goto done;
 	}
+	/* --admission-client-ca: only the API server (its client certificate) may ask */
+	if (srv->o.admission_client_ca &&
+	    !vigil_serve__adm_client_verified(req->conn, err, sizeof(err))) {
+		json_t *o = json_pack("{s:{s:s+}}", "error", "message",
+				      "the admission webhook needs a TLS client certificate "
+				      "signed by --admission-client-ca: ",
+				      err);
+		vigil_serve__log("warning", "admission: client certificate refused", "error", err,
+				 NULL);
+		*status = 401;
+		*out = o ? json_dumps(o, JSON_COMPACT) : NULL;
+		json_decref(o);
+		goto done;
+	}
 	if (req->body_too_large ||
 	    (error = vigil_serve__adm_parse(&rv, req->body ? req->body : "", req->body_len, err,
 					    sizeof(err))) < 0) {
@@ -751,14 +808,19 @@ void vigil_serve__admission(vigil_server *srv, const vigil_serve_req *req, int *
 				   an.warnings, "images", an.images, "skipped", skipped);
 	char *dj = detail ? json_dumps(detail, JSON_COMPACT) : NULL;
 	json_decref(detail);
-	vigil_store_admission rec = {
-		rv->uid,     rv->kind,	    rv->namespace,
-		rv->name,    rv->operation, rv->user,
-		rv->dry_run, allowed,	    allowed ? NULL : (char *)an.msg.data,
-		dj};
-	if (vigil_store_admission_add(srv->store, NULL, &rec) < 0)
-		vigil_serve__log("error", "admission: cannot record the decision", "error",
-				 vigil_store_error(), NULL);
+	vigil_store_admission rec = {rv->uid,
+				     rv->kind,
+				     rv->namespace,
+				     rv->name,
+				     rv->operation,
+				     rv->user,
+				     rv->dry_run,
+				     allowed,
+				     allowed ? NULL : (char *)an.msg.data,
+				     dj,
+				     (int64_t)time(NULL)};
+	/* queued for the writer thread (admission_audit.c), errors logged there */
+	vigil_serve__adm_audit_add(srv->adm->audit, srv->store, &rec);
 	free(dj);
 	vigil_serve__log(allowed ? "info" : "warning", "admission", "uid", rv->uid, "kind",
 			 rv->kind, "namespace", rv->namespace, "name", rv->name, "operation",
@@ -773,4 +835,10 @@ done:
 	json_decref(an.images);
 	vigil_serve__adm_review_free(rv);
 	vigil_ctx_free(ctx);
+}
+
+void vigil_serve__admission_flush(vigil_server *srv)
+{
+	if (srv->adm)
+		vigil_serve__adm_audit_flush(srv->adm->audit);
 }

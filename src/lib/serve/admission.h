@@ -35,7 +35,15 @@ typedef struct vigil_adm_review {
 	char *object;	 /* request.object as compact JSON (for the Kubernetes checks), or NULL */
 	vigil_adm_container *containers;
 	size_t ncontainers;
+	/* UPDATE: request.oldObject's images and the object itself (compact JSON); only
+	 * images not in it are judged, and Kubernetes findings it had too only warn */
+	char **old_images;
+	size_t nold_images;
+	char *old_object; /* NULL: no usable oldObject (everything is judged) */
 } vigil_adm_review;
+
+/* Is `image` one of the images of the review's oldObject (an UPDATE that keeps it)? */
+int vigil_serve__adm_old_image(const vigil_adm_review *r, const char *image);
 
 /* Parses an AdmissionReview. VIGIL_EFORMAT with a one-line reason in err for anything
  * that is not a v1 AdmissionReview with a request and a uid, VIGIL_ELIMIT past the
@@ -56,6 +64,14 @@ typedef struct vigil_admission vigil_admission;
 int vigil_serve__admission_new(vigil_admission **out, vigil_server *srv, const char *path,
 			       char *err, size_t errlen);
 void vigil_serve__admission_free(vigil_admission *a);
+
+/* Returns once every admission decision made so far is in the store (the audit API). */
+void vigil_serve__admission_flush(vigil_server *srv);
+
+/* admission_tls.c: 1 when the TLS client of `conn` (an MHD connection) presented a
+ * certificate that verifies against --admission-client-ca for client authentication,
+ * else 0 with the reason in why. */
+int vigil_serve__adm_client_verified(void *conn, char *why, size_t whylen);
 
 /* POST /k8s/admission: *status and the body in *out (malloc'd). */
 void vigil_serve__admission(vigil_server *srv, const vigil_serve_req *req, int *status, char **out);
@@ -82,6 +98,22 @@ typedef struct vigil_adm_pending {
 	int64_t job;
 } vigil_adm_pending;
 
+/* ---- the audit trail's writer (admission_audit.c) ---- */
+typedef struct vigil_adm_audit vigil_adm_audit;
+/* Starts the writer thread of `store`: VIGIL_ENOMEM when it cannot. */
+int vigil_serve__adm_audit_start(vigil_adm_audit **out, vigil_store *store);
+/* Records one decision (copied; time 0 = now): queued for the writer, or written here when
+ * the queue is full or w is NULL. 0, or the store's error of a write done here. */
+int vigil_serve__adm_audit_add(vigil_adm_audit *w, vigil_store *store,
+			       const vigil_store_admission *rec);
+/* Returns once every decision queued before the call is stored (at most 15 s). */
+void vigil_serve__adm_audit_flush(vigil_adm_audit *w);
+/* Decisions written by a request because the queue was full, transactions, rows. */
+void vigil_serve__adm_audit_stats(vigil_adm_audit *w, long long *sync_writes, long long *batches,
+				  long long *rows);
+/* Writes what is still queued, then stops the thread and frees w (NULL: nothing). */
+void vigil_serve__adm_audit_stop(vigil_adm_audit *w);
+
 /* The policy and the caches of the webhook; one per server. */
 struct vigil_admission {
 	vigil_ctx *ctx;
@@ -99,6 +131,8 @@ struct vigil_admission {
 	vigil_adm_cache resolved[VIGIL_ADM_CACHE_SLOTS], sigs[VIGIL_ADM_CACHE_SLOTS],
 		verdicts[VIGIL_ADM_CACHE_SLOTS];
 	vigil_adm_pending pend[VIGIL_ADM_PENDING_SLOTS];
+	vigil_adm_audit *audit; /* NULL: each request writes its own row */
+	vigil_store *store;
 };
 /* 1 LOW, 2 MEDIUM, 3 HIGH, 4 CRITICAL, 0 anything else. */
 int vigil_serve__adm_rank(const char *severity);

@@ -177,7 +177,6 @@ int vigil_serve__admission_new(vigil_admission **out, vigil_server *srv, const c
 {
 	vigil_admission *a = calloc(1, sizeof(*a));
 	int error;
-	(void)srv;
 	*out = NULL;
 	if (!a)
 		return perr(err, errlen, VIGIL_ENOMEM, "out of memory");
@@ -224,6 +223,13 @@ int vigil_serve__admission_new(vigil_admission **out, vigil_server *srv, const c
 			a->nkeys++;
 		}
 	}
+	/* the audit trail's writer; without it each request writes its own row */
+	if (srv && srv->store && (a->store = srv->store) &&
+	    vigil_serve__adm_audit_start(&a->audit, srv->store) < 0)
+		vigil_serve__log("warning",
+				 "admission: no audit writer thread, decisions are "
+				 "written by the requests",
+				 NULL);
 	*out = a;
 	a = NULL;
 	error = 0;
@@ -236,6 +242,7 @@ void vigil_serve__admission_free(vigil_admission *a)
 {
 	if (!a)
 		return;
+	vigil_serve__adm_audit_stop(a->audit); /* every queued decision written first */
 	for (size_t i = 0; i < a->nexclude; i++)
 		free(a->exclude[i]);
 	free(a->exclude);

@@ -34,6 +34,10 @@ void vigil_serve__adm_review_free(vigil_adm_review *r)
 		free(r->containers[i].image);
 	}
 	free(r->containers);
+	for (size_t i = 0; i < r->nold_images; i++)
+		free(r->old_images[i]);
+	free(r->old_images);
+	free(r->old_object);
 	free(r->uid);
 	free(r->kind);
 	free(r->name);
@@ -128,6 +132,49 @@ static int add_containers(vigil_adm_review *r, json_t *spec, const char *field, 
 	return 0;
 }
 
+/* The images of an UPDATE's oldObject (its pod spec as the same kind) and the object
+ * as JSON; an oldObject that is missing or not shaped as that kind is left out, so the
+ * whole new object is judged. 0 or VIGIL_ENOMEM. */
+static int old_object(vigil_adm_review *r, json_t *old)
+{
+	static const char *const FIELDS[] = {"initContainers", "containers", "ephemeralContainers"};
+	json_t *spec = json_is_object(old) ? pod_spec(old, r->kind) : NULL, *c;
+	size_t i;
+	if (!json_is_object(spec))
+		return 0;
+	for (size_t f = 0; f < VIGIL_ARRAY_LEN(FIELDS); f++) {
+		json_t *list = json_object_get(spec, FIELDS[f]);
+		if (list && !json_is_null(list) && !json_is_array(list))
+			return 0;
+	}
+	if (!(r->old_images = calloc(VIGIL_ADM_MAX_CONTAINERS, sizeof(char *))))
+		return VIGIL_ENOMEM;
+	for (size_t f = 0; f < VIGIL_ARRAY_LEN(FIELDS); f++)
+		json_array_foreach(json_object_get(spec, FIELDS[f]), i, c)
+		{
+			const char *img = json_string_value(json_object_get(c, "image"));
+			if (!img || strlen(img) > VIGIL_ADM_MAX_IMAGE ||
+			    vigil_serve__adm_old_image(r, img))
+				continue;
+			if (r->nold_images >= VIGIL_ADM_MAX_CONTAINERS)
+				return 0; /* past the cap: the rest count as new */
+			if (!(r->old_images[r->nold_images] = strdup(img)))
+				return VIGIL_ENOMEM;
+			r->nold_images++;
+		}
+	if (!(r->old_object = json_dumps(old, JSON_COMPACT)))
+		return VIGIL_ENOMEM;
+	return 0;
+}
+
+int vigil_serve__adm_old_image(const vigil_adm_review *r, const char *image)
+{
+	for (size_t i = 0; i < r->nold_images; i++)
+		if (!strcmp(r->old_images[i], image))
+			return 1;
+	return 0;
+}
+
 int vigil_serve__adm_parse(vigil_adm_review **out, const char *body, size_t len, char *err,
 			   size_t errlen)
 {
@@ -218,6 +265,11 @@ int vigil_serve__adm_parse(vigil_adm_review **out, const char *body, size_t len,
 		/* the Kubernetes checks read the object as a manifest of its own */
 		if (!(r->object = json_dumps(object, JSON_COMPACT))) {
 			error = fmt_err(err, errlen, VIGIL_ENOMEM, "out of memory");
+			goto done;
+		}
+		if (!strcmp(r->operation, "UPDATE") &&
+		    (error = old_object(r, json_object_get(req, "oldObject"))) < 0) {
+			error = fmt_err(err, errlen, error, "out of memory");
 			goto done;
 		}
 	}

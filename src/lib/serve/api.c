@@ -420,6 +420,7 @@ static void admissions(vigil_server *srv, const vigil_serve_req *req, int *statu
 	}
 	if (after_id)
 		f.before = (int64_t)v;
+	vigil_serve__admission_flush(srv); /* every decision made so far */
 	answer(status, out, vigil_store_admissions_json(srv->store, &json, &f), &json, 200);
 }
 

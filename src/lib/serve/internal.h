@@ -47,6 +47,7 @@ typedef struct vigil_serve_req {
 	int body_too_large;
 	const char *accept;  /* the Accept header or NULL (Harbor's report types) */
 	const char *api_key; /* X-ScannerAdapter-API-Key or NULL (Harbor's third auth kind) */
+	void *conn;	     /* the MHD connection (its TLS client certificate), or NULL */
 } vigil_serve_req;
 
 /* Answers one request: *status and the JSON (or Prometheus text) body in *out

@@ -54,6 +54,7 @@ int vigil_store__pg_image_json(vigil_store_pg *p, char **out, const char *digest
 int vigil_store__pg_vuln_detail_json(vigil_store_pg *p, char **out, const char *vuln_id, int limit);
 int vigil_store__pg_scan_targets_json(vigil_store_pg *p, char **out);
 int vigil_store__pg_admission_add(vigil_store_pg *p, int64_t *out, const vigil_store_admission *a);
+int vigil_store__pg_admission_add_many(vigil_store_pg *p, const vigil_store_admission *a, size_t n);
 int vigil_store__pg_admissions_json(vigil_store_pg *p, char **out,
 				    const vigil_store_admission_filter *f);
 int vigil_store__pg_job_status(vigil_store_pg *p, char out[16], int64_t id);

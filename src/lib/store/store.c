@@ -1986,3 +1986,45 @@ unsigned long long vigil_store_commits(vigil_store *s)
 {
 	return atomic_load(&s->gen);
 }
+
+int vigil_store_admission_add_many(vigil_store *s, const vigil_store_admission *a, size_t n)
+{
+	PG(admission_add_many(s->pg, a, n));
+	sqlite3_stmt *st = NULL;
+	int error;
+	if (!n)
+		return 0;
+	pthread_mutex_lock(&s->mu);
+	if ((error = begin(s)) < 0)
+		goto done;
+	if (sqlite3_prepare_v2(s->db,
+			       "INSERT INTO admissions(time, uid, kind, namespace, name, operation,"
+			       " user, dry_run, allowed, message, detail)"
+			       " VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+			       -1, &st, NULL) != SQLITE_OK) {
+		error = end(s, sqlfail(s, "prepare"));
+		goto done;
+	}
+	for (size_t i = 0; i < n && error == 0; i++) {
+		const vigil_store_admission *r = &a[i];
+		/* columns 2..7 and 10..11 are text, NULL when missing */
+		const char *txt[11] = {NULL,	r->uid,	      r->kind,	r->namespace,
+				       r->name, r->operation, r->user,	NULL,
+				       NULL,	r->message,   r->detail};
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		sqlite3_bind_int64(st, 1, r->time ? r->time : vigil_store__now());
+		for (int c = 1; c < 11; c++)
+			if (txt[c])
+				sqlite3_bind_text(st, c + 1, txt[c], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 8, r->dry_run != 0);
+		sqlite3_bind_int64(st, 9, r->allowed != 0);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			error = sqlfail(s, "admission");
+	}
+	sqlite3_finalize(st);
+	error = end(s, error);
+done:
+	pthread_mutex_unlock(&s->mu);
+	return error;
+}

@@ -2460,3 +2460,31 @@ int vigil_store__pg_layer_touch(vigil_store_pg *p, const char *key, uint64_t use
 {
 	RUN(p, layer_touch_(p, key, uses));
 }
+
+static int admission_add_many_(vigil_store_pg *p, const vigil_store_admission *a, size_t n)
+{
+	int error = begin(p);
+	for (size_t i = 0; i < n && error == 0; i++) {
+		const vigil_store_admission *r = &a[i];
+		PGresult *res =
+			q(p,
+			  "INSERT INTO admissions(time, uid, kind, namespace, name, operation,"
+			  " username, dry_run, allowed, message, detail)"
+			  " VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+			  "issssssiiss", r->time ? r->time : vigil_store__now(),
+			  r->uid ? r->uid : "", r->kind, r->namespace, r->name, r->operation,
+			  r->user, (int64_t)(r->dry_run != 0), (int64_t)(r->allowed != 0),
+			  r->message, r->detail);
+		if (!res)
+			error = VIGIL_EIO;
+		PQclear(res);
+	}
+	return end(p, error);
+}
+
+int vigil_store__pg_admission_add_many(vigil_store_pg *p, const vigil_store_admission *a, size_t n)
+{
+	if (!n)
+		return 0;
+	RUN(p, admission_add_many_(p, a, n));
+}
