@@ -63,12 +63,14 @@ typedef struct vigil_watch_opts {
 	int syslog;		 /* also send every alert to syslog (LOG_DAEMON) */
 	const char *serve_url;	 /* also POST alerts to vigil serve (/api/v1/events/runtime) */
 	const char *serve_token; /* bearer token for serve_url */
+	const char *webhook_url; /* also POST batches of alerts, signed, to this URL */
+	const char *webhook_secret; /* HMAC-SHA256 key of the X-Vigil-Signature header */
 } vigil_watch_opts;
 
 #define VIGIL_WATCH_OPTS_INIT                                                                      \
 	{                                                                                          \
 		NULL, VIGIL_WATCH_ACTION_NONE, VIGIL_WATCH_JSON, NULL, NULL, 0, 0, NULL, NULL,     \
-			NULL, 100, 10, 0, NULL, 0, 0, NULL, NULL                                   \
+			NULL, 100, 10, 0, NULL, 0, 0, NULL, NULL, NULL, NULL                       \
 	}
 
 /* Loads the sensor (or reads the replay file), matches events against the rules and

@@ -33,6 +33,9 @@ static void help_watch(void)
 	       "  --syslog              also send every alert to syslog (facility daemon)\n"
 	       "  --serve URL           also post every alert to vigil serve at URL\n"
 	       "  --token-file FILE     bearer token for --serve (one line)\n"
+	       "  --webhook URL         also post alerts in signed batches to URL (X-Vigil-Signature)\n"
+	       "  --webhook-secret-file FILE\n"
+	       "                        HMAC-SHA256 key for --webhook (first line)\n"
 	       "  --output FILE         alerts to FILE (default stdout)\n"
 	       "  --format json|text    one JSON object per alert (default) or one text line\n"
 	       "  --containers-only     ignore processes outside containers\n"
@@ -67,6 +70,8 @@ int cmd_watch(int argc, char **argv)
 		O_SYSLOG,
 		O_SERVE,
 		O_TOKENFILE,
+		O_WEBHOOK,
+		O_WEBHOOKSECRET,
 		O_HELP
 	};
 	static const struct option opts[] = {
@@ -87,14 +92,16 @@ int cmd_watch(int argc, char **argv)
 		{"syslog", no_argument, 0, O_SYSLOG},
 		{"serve", required_argument, 0, O_SERVE},
 		{"token-file", required_argument, 0, O_TOKENFILE},
+		{"webhook", required_argument, 0, O_WEBHOOK},
+		{"webhook-secret-file", required_argument, 0, O_WEBHOOKSECRET},
 		{"help", no_argument, 0, O_HELP},
 		{0, 0, 0, 0},
 	};
 	vigil_watch_opts o = VIGIL_WATCH_OPTS_INIT;
 	const char **files = NULL;
 	size_t nfiles = 0;
-	const char *output = NULL, *token_file = NULL;
-	char token[512];
+	const char *output = NULL, *token_file = NULL, *secret_file = NULL;
+	char token[512], secret[4098];
 	int builtin = 1, check = 0, c, rc = EXIT_ERR, error;
 	vigil_rules *rules = NULL;
 	char err[512];
@@ -183,6 +190,12 @@ int cmd_watch(int argc, char **argv)
 		case O_TOKENFILE:
 			token_file = optarg;
 			break;
+		case O_WEBHOOK:
+			o.webhook_url = optarg;
+			break;
+		case O_WEBHOOKSECRET:
+			secret_file = optarg;
+			break;
 		case O_HELP:
 			help_watch();
 			free(files);
@@ -212,6 +225,26 @@ int cmd_watch(int argc, char **argv)
 		if (!tl)
 			die_usage("watch", "the token file is empty");
 		o.serve_token = token;
+	}
+	if (!o.webhook_url != !secret_file)
+		die_usage("watch", "--webhook and --webhook-secret-file go together");
+	if (secret_file) {
+		FILE *sf = fopen(secret_file, "re");
+		size_t sl;
+		if (!sf || !fgets(secret, sizeof(secret), sf)) {
+			if (sf)
+				fclose(sf);
+			snprintf(err, sizeof(err), "%s: cannot read the webhook secret", secret_file);
+			print_error(err);
+			free(files);
+			return EXIT_ERR;
+		}
+		fclose(sf);
+		sl = strcspn(secret, "\r\n");
+		secret[sl] = 0;
+		if (!sl)
+			die_usage("watch", "the webhook secret file is empty");
+		o.webhook_secret = secret;
 	}
 	if (o.self_check) {
 		o.log = stdout;

@@ -169,10 +169,13 @@ void vigil_rt__guard_counts(rt_guard *g, unsigned long long *allowed, unsigned l
 void vigil_rt__guard_close(rt_guard *g);
 int vigil_rt__guard_probe(void);
 
-/* post.c: alerts to vigil serve (a bounded queue and a posting thread) */
+/* post.c: alerts to vigil serve or to a signed webhook (a bounded queue and a posting
+ * thread each) */
 typedef struct rt_post rt_post;
 int vigil_rt__post_open(rt_post **out, const char *url, const char *token, char *err,
 			size_t errlen);
+int vigil_rt__webhook_open(rt_post **out, const char *url, const char *secret, char *err,
+			   size_t errlen);
 /* Queues one alert (JSON); never blocks: dropped and counted when the queue is full. */
 void vigil_rt__post_queue(rt_post *p, const char *alert);
 /* Posts what is queued, stops the thread and prints the counts on log (may be NULL). */

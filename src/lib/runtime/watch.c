@@ -39,6 +39,7 @@ typedef struct watch {
 	rt_sensor *sensor;
 	rt_guard *guard;
 	rt_post *post;
+	rt_post *hook; /* --webhook */
 	proc_ent *procs;
 	dedup_ent *dedup;
 	unsigned long long events, alerts, deduped, limited;
@@ -352,6 +353,8 @@ static void emit(watch *w, json_t *j, const char *prio, const char *out)
 		syslog(LOG_DAEMON | syslog_level(prio), "%s", s);
 	if (w->post && s)
 		vigil_rt__post_queue(w->post, s);
+	if (w->hook && s)
+		vigil_rt__post_queue(w->hook, s);
 	free(s);
 }
 
@@ -812,6 +815,10 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 	    (error = vigil_rt__post_open(&w.post, o->serve_url,
 					 o->serve_token ? o->serve_token : "", err, errlen)) < 0)
 		goto done;
+	if (o->webhook_url &&
+	    (error = vigil_rt__webhook_open(&w.hook, o->webhook_url,
+					    o->webhook_secret ? o->webhook_secret : "", err, errlen)) < 0)
+		goto done;
 	if (o->syslog)
 		openlog("vigil-watch", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	if (o->replay) {
@@ -902,6 +909,7 @@ done:
 	}
 	vigil_rt__guard_close(w.guard);
 	vigil_rt__post_close(w.post, log);
+	vigil_rt__post_close(w.hook, log);
 	if (o->syslog)
 		closelog();
 	vigil_rt__sensor_close(w.sensor);
