@@ -181,6 +181,14 @@ void vigil_rt__post_queue(rt_post *p, const char *alert);
 /* Posts what is queued, stops the thread and prints the counts on log (may be NULL). */
 void vigil_rt__post_close(rt_post *p, FILE *log);
 
+/* bolt.c: one value of a bbolt file (containerd's meta.db), read-only: the buckets
+ * path[0..depth) then key. 0 and out (a NUL-free string, NUL-terminated), 1 when absent,
+ * -1 when the file is unreadable or malformed (or the value does not fit). */
+int vigil_rt__bolt_get(const char *file, const char *const *path, size_t depth, const char *key,
+		       char *out, size_t outlen);
+int vigil_rt__bolt_get_buf(const unsigned char *data, size_t size, const char *const *path,
+			   size_t depth, const char *key, char *out, size_t outlen);
+
 /* sensor.c */
 typedef struct rt_sensor rt_sensor;
 typedef int (*rt_sensor_cb)(const struct vrt_event *e, void *payload);
