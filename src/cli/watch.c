@@ -47,7 +47,10 @@ static void help_watch(void)
 	       "  --dedup SECONDS       print identical alerts once per window (default 10, 0 "
 	       "off)\n"
 	       "  --duration SECONDS    stop after this long (default: until SIGINT/SIGTERM)\n"
-	       "  --runc-root DIR       runc state (default /run/runc)\n");
+	       "  --runc-root DIR[:DIR] runc state roots (default /run/runc and those of\n"
+	       "                        containerd and Docker below /run)\n"
+	       "  --containerd-root DIR containerd's root, for images (default /var/lib/containerd)\n"
+	       "  --docker-root DIR     Docker's data root, for images (default /var/lib/docker)\n");
 }
 
 int cmd_watch(int argc, char **argv)
@@ -72,6 +75,8 @@ int cmd_watch(int argc, char **argv)
 		O_TOKENFILE,
 		O_WEBHOOK,
 		O_WEBHOOKSECRET,
+		O_CTRDROOT,
+		O_DOCKERROOT,
 		O_HELP
 	};
 	static const struct option opts[] = {
@@ -94,6 +99,8 @@ int cmd_watch(int argc, char **argv)
 		{"token-file", required_argument, 0, O_TOKENFILE},
 		{"webhook", required_argument, 0, O_WEBHOOK},
 		{"webhook-secret-file", required_argument, 0, O_WEBHOOKSECRET},
+		{"containerd-root", required_argument, 0, O_CTRDROOT},
+		{"docker-root", required_argument, 0, O_DOCKERROOT},
 		{"help", no_argument, 0, O_HELP},
 		{0, 0, 0, 0},
 	};
@@ -195,6 +202,12 @@ int cmd_watch(int argc, char **argv)
 			break;
 		case O_WEBHOOKSECRET:
 			secret_file = optarg;
+			break;
+		case O_CTRDROOT:
+			o.containerd_root = optarg;
+			break;
+		case O_DOCKERROOT:
+			o.docker_root = optarg;
 			break;
 		case O_HELP:
 			help_watch();

@@ -125,7 +125,13 @@ extern const char vigil_rt__builtin_rules[];
 
 /* containers.c: cgroup id -> container */
 typedef struct rt_containers rt_containers;
+/* runc_root: runc state roots separated by ':' (NULL: /run/runc and containerd's and
+ * Docker's) */
 int vigil_rt__containers_new(rt_containers **out, const char *runc_root, const char *cgroup_root);
+/* containerd's root (meta.db below it; default /var/lib/containerd) and Docker's data
+ * root (default /var/lib/docker); NULL keeps the default */
+void vigil_rt__containers_set_roots(rt_containers *cs, const char *containerd_root,
+				    const char *docker_root);
 /* The container of cgroup id cgid (host when none); borrowed until the next call. */
 const rt_container *vigil_rt__containers_get(rt_containers *cs, unsigned long long cgid);
 void vigil_rt__containers_free(rt_containers *cs);

@@ -829,6 +829,7 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto done;
 	}
+	vigil_rt__containers_set_roots(w.cs, o->containerd_root, o->docker_root);
 	if ((error = vigil_rt__sensor_open(&w.sensor, vigil_rt__rules_types(o->rules), err,
 					   errlen)) < 0)
 		goto done;
