@@ -120,6 +120,13 @@ void vigil_rt__rule_output(const rt_rule *rule, const rt_view *v, char *buf, siz
  * reported by the kernel). */
 unsigned long long vigil_rt__rule_types(const vigil_rules *r, size_t i);
 unsigned long long vigil_rt__rules_types(const vigil_rules *r);
+/* 1 when some enabled rule on execs may match a process outside containers (its
+ * condition does not require container.host = false) and reads in its condition what a
+ * lean exec record lacks: proc.args, proc.cmdline, proc.tty, proc.stdin_socket,
+ * proc.stdout_socket */
+int vigil_rt__rules_host_exec(const vigil_rules *r);
+/* 1 when some enabled rule reads field f (enum rt_field) in its condition or output */
+int vigil_rt__rules_use_field(const vigil_rules *r, int field);
 
 extern const char vigil_rt__builtin_rules[];
 
@@ -200,8 +207,11 @@ typedef struct rt_sensor rt_sensor;
 typedef int (*rt_sensor_cb)(const struct vrt_event *e, void *payload);
 /* Loads and attaches the sensor; err receives a one-line reason on failure. */
 /* want_types: bit t set for the event types (enum vrt_type) to report; exec is always
- * reported, exit only when asked */
-int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, char *err, size_t errlen);
+ * reported, exit only when asked. host_lean: no rule on execs can match a host process
+ * (execs in cgroups marked with sensor_lean then carry no argv, tty or stdio flags);
+ * need_stdio: some rule reads proc.stdin_socket / proc.stdout_socket. */
+int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, int host_lean,
+			  int need_stdio, char *err, size_t errlen);
 /* Waits up to timeout_ms, then hands every pending event to cb. */
 int vigil_rt__sensor_poll(rt_sensor *s, int timeout_ms, rt_sensor_cb cb, void *payload);
 /* Arms a SIGKILL for process tgid at its next syscall (bpf_send_signal). 0 or -errno. */
@@ -210,6 +220,10 @@ int vigil_rt__sensor_doom(rt_sensor *s, unsigned tgid, unsigned long long start)
  * forgets all such cgroups; quiet_count says how many there are. */
 int vigil_rt__sensor_quiet(rt_sensor *s, unsigned long long cgid);
 void vigil_rt__sensor_quiet_clear(rt_sensor *s);
+/* Marks cgroup cgid as a settled host cgroup whose execs are lean (see sensor_open);
+ * quiet_clear forgets these too. 0 or -errno. */
+int vigil_rt__sensor_lean(rt_sensor *s, unsigned long long cgid);
+unsigned vigil_rt__sensor_lean_count(rt_sensor *s);
 unsigned vigil_rt__sensor_quiet_count(rt_sensor *s);
 /* Attaches the deny programs to the cgroup directory (cgroup v2) of container cgid:
  * its connects fail with EPERM until the agent stops. 0, 1 when already denied, or -errno. */
