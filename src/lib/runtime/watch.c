@@ -939,8 +939,8 @@ done:
 			vigil_rt__sensor_quiet_count(w.sensor));
 	if (w.sensor && w.host_lean)
 		fprintf(log,
-			"vigil watch: no rule on execs matches the host: %u settled host cgroups "
-			"had lean execs (no argv, tty, stdio checks) at the end\n",
+			"vigil watch: lean host execs (no host rule on execs reads argv/tty/stdio): %u "
+			"settled host cgroups had lean execs at the end\n",
 			vigil_rt__sensor_lean_count(w.sensor));
 	if (w.guard) {
 		unsigned long long ga, gd;
