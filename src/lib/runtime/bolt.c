@@ -13,7 +13,7 @@
  * inline page right after the 16-byte bucket header.
  *
  * Bounds: every offset is checked against the page and the file, at most 32 levels of
- * pages and 16 buckets deep, 16 MiB per page, MAX_READS page reads per lookup. */
+ * pages and 16 buckets deep, 16 MiB per page, 4,096 page reads and 64 MiB per lookup. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -32,6 +32,7 @@
 #define MAX_PAGE (16u << 20)
 #define MAX_DEPTH 32
 #define MAX_READS 4096
+#define MAX_BYTES (64u << 20) /* bytes read per lookup */
 
 typedef struct bolt {
 	const unsigned char *buf; /* whole file in memory (fuzzing), or NULL */
@@ -40,6 +41,7 @@ typedef struct bolt {
 	uint32_t psize;
 	uint64_t high; /* pages in use (meta's pgid) */
 	int reads;
+	uint64_t bytes; /* read so far (MAX_BYTES) */
 } bolt;
 
 static uint16_t le16(const unsigned char *p)
@@ -90,8 +92,9 @@ static unsigned char *page(bolt *b, uint64_t pgid, size_t *len)
 	    le64(hdr) != pgid)
 		return NULL;
 	n = ((uint64_t)le32(hdr + 12) + 1) * b->psize;
-	if (n > MAX_PAGE || !(p = malloc((size_t)n)))
+	if (n > MAX_PAGE || n > MAX_BYTES - b->bytes || !(p = malloc((size_t)n)))
 		return NULL;
+	b->bytes += n;
 	if (rd(b, pgid * b->psize, p, (size_t)n) < 0) {
 		free(p);
 		return NULL;

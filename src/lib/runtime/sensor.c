@@ -28,6 +28,8 @@ typedef struct brec {
 	size_t off, size;
 } brec;
 
+#define LEANSET 2048 /* a power of two; at most half of it is used (map: 4,096) */
+
 struct rt_sensor {
 	struct vigil_sensor *skel;
 	struct bpf_link *deny[MAX_DENY]; /* cgroup connect4/6 links, detached at close */
@@ -46,6 +48,8 @@ struct rt_sensor {
 	size_t nrecs, caprecs;
 	struct vrt_event ev; /* a record expanded to the whole event */
 	unsigned nquiet, nlean;
+	unsigned long long leanset[LEANSET]; /* cgroups marked lean (0: free slot), so that
+						every later event of them costs no syscall */
 };
 
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -407,9 +411,22 @@ int vigil_rt__sensor_quiet(rt_sensor *s, unsigned long long cgid)
 int vigil_rt__sensor_lean(rt_sensor *s, unsigned long long cgid)
 {
 	unsigned char two = 2; /* MARK_LEAN */
+	size_t h = (size_t)((cgid * 0x9E3779B97F4A7C15ULL) >> 50) & (LEANSET - 1), i;
+
+	for (i = 0; i < LEANSET; i++) {
+		size_t k = (h + i) & (LEANSET - 1);
+		if (s->leanset[k] == cgid)
+			return 0;
+		if (!s->leanset[k])
+			break;
+	}
+	if (i == LEANSET || s->nlean >= LEANSET / 2)
+		return 0; /* enough marked: the rest stay whole */
 	if (bpf_map__update_elem(s->skel->maps.quiet, &cgid, sizeof(cgid), &two, sizeof(two),
-				 BPF_NOEXIST) < 0)
-		return errno == EEXIST ? 0 : -errno;
+				 BPF_NOEXIST) < 0 &&
+	    errno != EEXIST)
+		return -errno;
+	s->leanset[(h + i) & (LEANSET - 1)] = cgid;
 	s->nlean++;
 	s->skel->bss->quiet_armed = 1;
 	return 0;
@@ -435,6 +452,7 @@ void vigil_rt__sensor_quiet_clear(rt_sensor *s)
 	}
 	s->nquiet = 0;
 	s->nlean = 0;
+	memset(s->leanset, 0, sizeof(s->leanset));
 }
 
 unsigned vigil_rt__sensor_quiet_count(rt_sensor *s)
