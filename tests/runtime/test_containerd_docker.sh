@@ -52,6 +52,10 @@ cleanup() {
     if [ -n "$DPID" ]; then "${D[@]}" rm -f vt-d1 >/dev/null 2>&1; stop "$DPID"; fi
     stop "$RPID"
     rmdir "/run/containerd/runc/$NS" 2>/dev/null
+    # the cgroups of the namespace (containerd) and of --cgroup-parent (Docker), emptied
+    for d in /sys/fs/cgroup/*/"$NS" /sys/fs/cgroup/"$NS"; do
+        [ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
+    done
     grep -o " $TMP/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null; done
     rm -rf "$TMP"
 }
@@ -160,7 +164,7 @@ docker_suite() {
         { fail docker/push "$(tail -2 "$TMP/d/push.err")"; return; }
     dockerd --iptables=false --ip6tables=false --bridge=none --data-root "$TMP/d/root" \
         --exec-root "$TMP/d/x" -H "unix://$TMP/d/docker.sock" --pidfile "$TMP/d/pid" \
-        --cgroup-parent "vigiltest$$" >"$TMP/d/log" 2>&1 &
+        --cgroup-parent "$NS" >"$TMP/d/log" 2>&1 &
     DPID=$!
     for _ in $(seq 300); do "${D[@]}" version >/dev/null 2>&1 && break; sleep 0.1; done
     "${D[@]}" version >/dev/null 2>&1 || { fail docker/start "$(tail -3 "$TMP/d/log")"; return; }
