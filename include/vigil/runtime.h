@@ -65,7 +65,7 @@ typedef struct vigil_watch_opts {
 	const char *serve_url;	 /* also POST alerts to vigil serve (/api/v1/events/runtime) */
 	const char *serve_token; /* bearer token for serve_url */
 	const char *webhook_url; /* also POST batches of alerts, signed, to this URL */
-	const char *webhook_secret; /* HMAC-SHA256 key of the X-Vigil-Signature header */
+	const char *webhook_secret;  /* HMAC-SHA256 key of the X-Vigil-Signature header */
 	const char *containerd_root; /* containerd's root (meta.db); default /var/lib/containerd */
 	const char *docker_root;     /* Docker's data root; default /var/lib/docker */
 } vigil_watch_opts;

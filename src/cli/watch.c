@@ -33,7 +33,8 @@ static void help_watch(void)
 	       "  --syslog              also send every alert to syslog (facility daemon)\n"
 	       "  --serve URL           also post every alert to vigil serve at URL\n"
 	       "  --token-file FILE     bearer token for --serve (one line)\n"
-	       "  --webhook URL         also post alerts in signed batches to URL (X-Vigil-Signature)\n"
+	       "  --webhook URL         also post alerts in signed batches to URL "
+	       "(X-Vigil-Signature)\n"
 	       "  --webhook-secret-file FILE\n"
 	       "                        HMAC-SHA256 key for --webhook (first line)\n"
 	       "  --output FILE         alerts to FILE (default stdout)\n"
@@ -49,8 +50,10 @@ static void help_watch(void)
 	       "  --duration SECONDS    stop after this long (default: until SIGINT/SIGTERM)\n"
 	       "  --runc-root DIR[:DIR] runc state roots (default /run/runc and those of\n"
 	       "                        containerd and Docker below /run)\n"
-	       "  --containerd-root DIR containerd's root, for images (default /var/lib/containerd)\n"
-	       "  --docker-root DIR     Docker's data root, for images (default /var/lib/docker)\n");
+	       "  --containerd-root DIR containerd's root, for images (default "
+	       "/var/lib/containerd)\n"
+	       "  --docker-root DIR     Docker's data root, for images (default "
+	       "/var/lib/docker)\n");
 }
 
 int cmd_watch(int argc, char **argv)
@@ -247,7 +250,8 @@ int cmd_watch(int argc, char **argv)
 		if (!sf || !fgets(secret, sizeof(secret), sf)) {
 			if (sf)
 				fclose(sf);
-			snprintf(err, sizeof(err), "%s: cannot read the webhook secret", secret_file);
+			snprintf(err, sizeof(err), "%s: cannot read the webhook secret",
+				 secret_file);
 			print_error(err);
 			free(files);
 			return EXIT_ERR;

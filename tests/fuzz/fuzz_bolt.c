@@ -25,8 +25,8 @@ static void one(const uint8_t *data, size_t size, const char *const *path, size_
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const c1[] = {"v1", "default", "containers", "c1"};
-	static const char *const i1[] = {"v1", "default", "images", "docker.io/vigil/alpine320:test",
-					 "target"};
+	static const char *const i1[] = {"v1", "default", "images",
+					 "docker.io/vigil/alpine320:test", "target"};
 	static const char *const v1[] = {"v1"};
 	one(data, size, c1, 4, "image");
 	one(data, size, i1, 5, "digest");

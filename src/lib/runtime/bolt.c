@@ -87,9 +87,8 @@ static unsigned char *page(bolt *b, uint64_t pgid, size_t *len)
 	unsigned char hdr[PAGE_HDR], *p;
 	uint64_t n;
 
-	if (++b->reads > MAX_READS || pgid < 2 || pgid >= b->high ||
-	    pgid > UINT64_MAX / b->psize || rd(b, pgid * b->psize, hdr, sizeof(hdr)) < 0 ||
-	    le64(hdr) != pgid)
+	if (++b->reads > MAX_READS || pgid < 2 || pgid >= b->high || pgid > UINT64_MAX / b->psize ||
+	    rd(b, pgid * b->psize, hdr, sizeof(hdr)) < 0 || le64(hdr) != pgid)
 		return NULL;
 	n = ((uint64_t)le32(hdr + 12) + 1) * b->psize;
 	if (n > MAX_PAGE || n > MAX_BYTES - b->bytes || !(p = malloc((size_t)n)))
@@ -112,8 +111,8 @@ static int cmp(const unsigned char *a, size_t al, const char *k, size_t kl)
 /* looks for key in the tree whose page is pg (len bytes; owned, freed here) or, when pg is
  * NULL, rooted at pgid; 0 with *flags and a malloc'd copy of the value, 1 when absent,
  * -1 on a malformed file */
-static int find(bolt *b, uint64_t pgid, unsigned char *pg, size_t len, const char *key,
-		size_t klen, uint32_t *flags, unsigned char **val, size_t *vlen, int depth)
+static int find(bolt *b, uint64_t pgid, unsigned char *pg, size_t len, const char *key, size_t klen,
+		uint32_t *flags, unsigned char **val, size_t *vlen, int depth)
 {
 	uint16_t pf, count;
 	int rc = 1;

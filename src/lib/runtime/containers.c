@@ -248,8 +248,8 @@ static void fill_containerd(const rt_containers *cs, rt_container *c, const char
  * image's manifest digest to its id (a loaded image has none: no digest then) */
 static void fill_docker(const rt_containers *cs, rt_container *c)
 {
-	static const char *const drivers[] = {"overlay2", "overlay", "fuse-overlayfs", "btrfs",
-					      "zfs", "vfs"};
+	static const char *const drivers[] = {"overlay2", "overlay", "fuse-overlayfs",
+					      "btrfs",	  "zfs",     "vfs"};
 	char path[700];
 	json_t *cfg, *repos = NULL;
 	const char *v, *id, *name;
@@ -285,7 +285,8 @@ static void fill_docker(const rt_containers *cs, rt_container *c)
 				{
 					const char *at = strstr(k, "@sha256:");
 					if (at && json_is_string(ref) &&
-					    !strcmp(json_string_value(ref), id) && strlen(at + 1) < 80) {
+					    !strcmp(json_string_value(ref), id) &&
+					    strlen(at + 1) < 80) {
 						cpy(c->digest, sizeof(c->digest), at + 1);
 						break;
 					}

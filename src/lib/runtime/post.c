@@ -30,11 +30,11 @@
 #define STOP_GRACE 5.0	      /* webhook: seconds of retries left once the agent stops */
 
 struct rt_post {
-	int webhook; /* 0: vigil serve; 1: signed webhook */
+	int webhook;	  /* 0: vigil serve; 1: signed webhook */
 	const char *what; /* "serve" or "webhook", in messages */
 	char url[1024];
 	char auth[600];
-	char *secret; /* webhook */
+	char *secret;	/* webhook */
 	char agent[64]; /* webhook: hostname-pid, prefix of the delivery ids */
 	unsigned long long seq;
 	pthread_t thread;
@@ -384,8 +384,9 @@ void vigil_rt__post_close(rt_post *p, FILE *log)
 	if (log)
 		fprintf(log,
 			"vigil watch: %s: %llu alerts posted, %llu failed, %llu dropped%s%s%s\n",
-			p->what, p->posted, p->failed, p->dropped, p->last_error[0] ? " (last error: " : "",
-			p->last_error, p->last_error[0] ? ")" : "");
+			p->what, p->posted, p->failed, p->dropped,
+			p->last_error[0] ? " (last error: " : "", p->last_error,
+			p->last_error[0] ? ")" : "");
 	for (size_t i = 0; i < p->len; i++)
 		free(p->q[(p->head + i) % QUEUE]);
 	if (p->what) { /* post_start ran */

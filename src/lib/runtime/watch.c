@@ -846,7 +846,8 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 		goto done;
 	if (o->webhook_url &&
 	    (error = vigil_rt__webhook_open(&w.hook, o->webhook_url,
-					    o->webhook_secret ? o->webhook_secret : "", err, errlen)) < 0)
+					    o->webhook_secret ? o->webhook_secret : "", err,
+					    errlen)) < 0)
 		goto done;
 	if (o->syslog)
 		openlog("vigil-watch", LOG_PID | LOG_NDELAY, LOG_DAEMON);
@@ -939,7 +940,8 @@ done:
 			vigil_rt__sensor_quiet_count(w.sensor));
 	if (w.sensor && w.host_lean)
 		fprintf(log,
-			"vigil watch: lean host execs (no host rule on execs reads argv/tty/stdio): %u "
+			"vigil watch: lean host execs (no host rule on execs reads "
+			"argv/tty/stdio): %u "
 			"settled host cgroups had lean execs at the end\n",
 			vigil_rt__sensor_lean_count(w.sensor));
 	if (w.guard) {
