@@ -103,9 +103,11 @@ static void subdirs(const char *dir, char r[][ROOT_LEN], size_t *n)
 	if (!d)
 		return;
 	while (*n < MAX_ROOTS && (de = readdir(d)))
-		if (de->d_name[0] != '.' && (de->d_type == DT_DIR || de->d_type == DT_UNKNOWN) &&
-		    strlen(dir) + strlen(de->d_name) + 2 <= ROOT_LEN)
-			snprintf(r[(*n)++], ROOT_LEN, "%s/%s", dir, de->d_name);
+		if (de->d_name[0] != '.' && (de->d_type == DT_DIR || de->d_type == DT_UNKNOWN)) {
+			int k = snprintf(r[*n], ROOT_LEN, "%s/%s", dir, de->d_name);
+			if (k > 0 && k < ROOT_LEN)
+				(*n)++;
+		}
 	closedir(d);
 }
 
