@@ -50,7 +50,8 @@ typedef struct vigil_watch_opts {
 	int containers_only;	 /* drop events of processes outside containers */
 	int self_check;		 /* only probe and print what works, then return */
 	const char *replay;	 /* read events (JSON lines) from this file instead of the kernel */
-	const char *runc_root;	 /* default /run/runc */
+	const char *runc_root;	 /* runc state roots, ':' separated; default /run/runc,
+				    /run/containerd/runc/NS and /run/docker/runtime-runc/NS */
 	const char *cgroup_root; /* cgroup v2 mount; default: /sys/fs/cgroup/unified or
 				    /sys/fs/cgroup */
 	unsigned rate;		 /* alerts per second before suppression (default 100) */
@@ -63,12 +64,16 @@ typedef struct vigil_watch_opts {
 	int syslog;		 /* also send every alert to syslog (LOG_DAEMON) */
 	const char *serve_url;	 /* also POST alerts to vigil serve (/api/v1/events/runtime) */
 	const char *serve_token; /* bearer token for serve_url */
+	const char *webhook_url; /* also POST batches of alerts, signed, to this URL */
+	const char *webhook_secret;  /* HMAC-SHA256 key of the X-Vigil-Signature header */
+	const char *containerd_root; /* containerd's root (meta.db); default /var/lib/containerd */
+	const char *docker_root;     /* Docker's data root; default /var/lib/docker */
 } vigil_watch_opts;
 
 #define VIGIL_WATCH_OPTS_INIT                                                                      \
 	{                                                                                          \
 		NULL, VIGIL_WATCH_ACTION_NONE, VIGIL_WATCH_JSON, NULL, NULL, 0, 0, NULL, NULL,     \
-			NULL, 100, 10, 0, NULL, 0, 0, NULL, NULL                                   \
+			NULL, 100, 10, 0, NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL           \
 	}
 
 /* Loads the sensor (or reads the replay file), matches events against the rules and

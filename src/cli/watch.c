@@ -33,6 +33,10 @@ static void help_watch(void)
 	       "  --syslog              also send every alert to syslog (facility daemon)\n"
 	       "  --serve URL           also post every alert to vigil serve at URL\n"
 	       "  --token-file FILE     bearer token for --serve (one line)\n"
+	       "  --webhook URL         also post alerts in signed batches to URL "
+	       "(X-Vigil-Signature)\n"
+	       "  --webhook-secret-file FILE\n"
+	       "                        HMAC-SHA256 key for --webhook (first line)\n"
 	       "  --output FILE         alerts to FILE (default stdout)\n"
 	       "  --format json|text    one JSON object per alert (default) or one text line\n"
 	       "  --containers-only     ignore processes outside containers\n"
@@ -44,7 +48,12 @@ static void help_watch(void)
 	       "  --dedup SECONDS       print identical alerts once per window (default 10, 0 "
 	       "off)\n"
 	       "  --duration SECONDS    stop after this long (default: until SIGINT/SIGTERM)\n"
-	       "  --runc-root DIR       runc state (default /run/runc)\n");
+	       "  --runc-root DIR[:DIR] runc state roots (default /run/runc and those of\n"
+	       "                        containerd and Docker below /run)\n"
+	       "  --containerd-root DIR containerd's root, for images (default "
+	       "/var/lib/containerd)\n"
+	       "  --docker-root DIR     Docker's data root, for images (default "
+	       "/var/lib/docker)\n");
 }
 
 int cmd_watch(int argc, char **argv)
@@ -67,6 +76,10 @@ int cmd_watch(int argc, char **argv)
 		O_SYSLOG,
 		O_SERVE,
 		O_TOKENFILE,
+		O_WEBHOOK,
+		O_WEBHOOKSECRET,
+		O_CTRDROOT,
+		O_DOCKERROOT,
 		O_HELP
 	};
 	static const struct option opts[] = {
@@ -87,14 +100,18 @@ int cmd_watch(int argc, char **argv)
 		{"syslog", no_argument, 0, O_SYSLOG},
 		{"serve", required_argument, 0, O_SERVE},
 		{"token-file", required_argument, 0, O_TOKENFILE},
+		{"webhook", required_argument, 0, O_WEBHOOK},
+		{"webhook-secret-file", required_argument, 0, O_WEBHOOKSECRET},
+		{"containerd-root", required_argument, 0, O_CTRDROOT},
+		{"docker-root", required_argument, 0, O_DOCKERROOT},
 		{"help", no_argument, 0, O_HELP},
 		{0, 0, 0, 0},
 	};
 	vigil_watch_opts o = VIGIL_WATCH_OPTS_INIT;
 	const char **files = NULL;
 	size_t nfiles = 0;
-	const char *output = NULL, *token_file = NULL;
-	char token[512];
+	const char *output = NULL, *token_file = NULL, *secret_file = NULL;
+	char token[512], secret[4098];
 	int builtin = 1, check = 0, c, rc = EXIT_ERR, error;
 	vigil_rules *rules = NULL;
 	char err[512];
@@ -183,6 +200,18 @@ int cmd_watch(int argc, char **argv)
 		case O_TOKENFILE:
 			token_file = optarg;
 			break;
+		case O_WEBHOOK:
+			o.webhook_url = optarg;
+			break;
+		case O_WEBHOOKSECRET:
+			secret_file = optarg;
+			break;
+		case O_CTRDROOT:
+			o.containerd_root = optarg;
+			break;
+		case O_DOCKERROOT:
+			o.docker_root = optarg;
+			break;
 		case O_HELP:
 			help_watch();
 			free(files);
@@ -212,6 +241,27 @@ int cmd_watch(int argc, char **argv)
 		if (!tl)
 			die_usage("watch", "the token file is empty");
 		o.serve_token = token;
+	}
+	if (!o.webhook_url != !secret_file)
+		die_usage("watch", "--webhook and --webhook-secret-file go together");
+	if (secret_file) {
+		FILE *sf = fopen(secret_file, "re");
+		size_t sl;
+		if (!sf || !fgets(secret, sizeof(secret), sf)) {
+			if (sf)
+				fclose(sf);
+			snprintf(err, sizeof(err), "%s: cannot read the webhook secret",
+				 secret_file);
+			print_error(err);
+			free(files);
+			return EXIT_ERR;
+		}
+		fclose(sf);
+		sl = strcspn(secret, "\r\n");
+		secret[sl] = 0;
+		if (!sl)
+			die_usage("watch", "the webhook secret file is empty");
+		o.webhook_secret = secret;
 	}
 	if (o.self_check) {
 		o.log = stdout;

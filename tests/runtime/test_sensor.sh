@@ -2,7 +2,10 @@
 # The sensor's cost-saving paths (issue 16, overhead): the exit probe is loaded only when
 # a rule asks for exits, and then its events reach the rules; with --containers-only
 # the events of a host cgroup are dropped in the kernel once the agent has settled that
-# it is no container. Needs root and BTF: skipped elsewhere.
+# it is no container; without it, when no rule on execs that may match the host reads
+# argv, tty or stdio, the execs of a settled host cgroup are lean (no argv copied) and an
+# alert on such a process still shows its command line (from /proc); a host rule on
+# execs that reads argv keeps every exec whole. Needs root and BTF: skipped elsewhere.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 VIGIL=${VIGIL:-build/vigil}
@@ -199,5 +202,57 @@ if start_agent --containers-only; then
     fi
 else
     fail "containers-only-filters-in-kernel" "agent did not start: $(cat "$TMP/err")"
+fi
+# 7. lean host execs: the built-in rules need no argv of host execs; once this shell's
+# cgroup is settled as the host's, its execs are lean, and a host rule's alert on such a
+# process still names its arguments (read from /proc while it lives)
+cat >"$TMP/leanopen.yaml" <<'Y'
+- rule: Lean marker opened shadow
+  desc: the test's lean marker read /etc/shadow
+  condition: evt.type = open and proc.name = vrtleanmark
+  output: "cmdline=%proc.cmdline"
+  priority: NOTICE
+Y
+cp /bin/sh "$TMP/vrtleanmark"
+if start_agent --rules "$TMP/leanopen.yaml"; then
+    : </etc/shadow
+    sleep 1.3
+    : </etc/shadow
+    sleep 0.4
+    "$TMP/vrtleanmark" -c 'exec 3</etc/shadow; sleep 0.6' sh vrt-lean-arg-7
+    wait_for '"rule":"Lean marker opened shadow"' || true
+    stop_agent
+    nl=$(grep -o '[0-9]* settled host cgroups had lean execs' "$TMP/err" | grep -o '^[0-9]*')
+    if [ -n "$nl" ] && [ "$nl" -ge 1 ] && grep '"rule":"Lean marker opened shadow"' "$TMP/out" | grep -q 'vrt-lean-arg-7'; then
+        pass "lean-host-execs-keep-cmdline-in-alerts ($nl lean cgroups)"
+    else
+        fail "lean-host-execs-keep-cmdline-in-alerts" "lean=${nl:-none}: $(head -c 300 "$TMP/out") $(tail -2 "$TMP/err")"
+    fi
+else
+    fail "lean-host-execs-keep-cmdline-in-alerts" "agent did not start: $(cat "$TMP/err")"
+fi
+# a host rule on execs that reads argv: no exec is lean, the rule fires after settling
+cat >"$TMP/hostargs.yaml" <<'Y'
+- rule: Host exec with marker argument
+  desc: a host exec whose arguments carry the test's marker
+  condition: evt.type = exec and proc.args contains vrt-host-args-mark
+  output: "args marker in %proc.cmdline"
+  priority: NOTICE
+Y
+if start_agent --rules "$TMP/hostargs.yaml"; then
+    : </etc/shadow
+    sleep 1.3
+    : </etc/shadow
+    sleep 0.4
+    /bin/true vrt-host-args-mark
+    wait_for '"rule":"Host exec with marker argument"' || true
+    stop_agent
+    if grep -q '"rule":"Host exec with marker argument"' "$TMP/out" && ! grep -q 'lean execs' "$TMP/err"; then
+        pass "host-rule-on-argv-keeps-execs-whole"
+    else
+        fail "host-rule-on-argv-keeps-execs-whole" "$(head -c 300 "$TMP/out") $(tail -2 "$TMP/err")"
+    fi
+else
+    fail "host-rule-on-argv-keeps-execs-whole" "agent did not start: $(cat "$TMP/err")"
 fi
 [ "$fails" = 0 ]

@@ -1,8 +1,13 @@
 /* containers.c - which container a cgroup id belongs to. A container's cgroup v2 id is
- * the inode of its cgroup directory; runc's state (/run/runc/<id>/state.json) names the
+ * the inode of its cgroup directory; runc's state (ROOT/<id>/state.json) names the
  * directory, the bundle and the capabilities, and the bundle's config.json annotations
- * (or umoci.json) the image. Ids not found are the host; they are rechecked after a
- * while because a container's state may be written after its first events. */
+ * (or umoci.json) the image. The runc roots are /run/runc and those of containerd
+ * (/run/containerd/runc/NS) and Docker (/run/docker/runtime-runc/moby), or the
+ * --runc-root list. A bundle of containerd (.../io.containerd.runtime.v2.task/NS/ID)
+ * gets its image and digest from containerd's metadata (meta.db, read-only), one in
+ * Docker's namespace `moby` from Docker's container config and repositories.json. Ids
+ * not found are the host; they are rechecked after a while because a container's state
+ * may be written after its first events. */
 #include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -16,6 +21,8 @@
 #define SLOTS 1024
 #define SIG_CHECK_NS 10000000LL /* look for changed runc state at most every 10 ms */
 #define MAX_JSON (8u << 20)
+#define MAX_ROOTS 16
+#define ROOT_LEN 256
 
 typedef struct slot {
 	unsigned long long cgid;
@@ -26,7 +33,9 @@ typedef struct slot {
 } slot;
 
 struct rt_containers {
-	char runc_root[256], cgroup_root[256];
+	char runc_root[1024]; /* explicit roots, ':' separated, or "" for the defaults */
+	char cgroup_root[256];
+	char containerd_root[256], docker_root[256];
 	slot slots[SLOTS];
 	rt_container host;
 	long long last_sig_check;
@@ -57,7 +66,9 @@ int vigil_rt__containers_new(rt_containers **out, const char *runc_root, const c
 	*out = NULL;
 	if (!cs)
 		return VIGIL_ENOMEM;
-	cpy(cs->runc_root, sizeof(cs->runc_root), runc_root ? runc_root : "/run/runc");
+	cpy(cs->runc_root, sizeof(cs->runc_root), runc_root ? runc_root : "");
+	cpy(cs->containerd_root, sizeof(cs->containerd_root), "/var/lib/containerd");
+	cpy(cs->docker_root, sizeof(cs->docker_root), "/var/lib/docker");
 	if (!cgroup_root)
 		cgroup_root = stat("/sys/fs/cgroup/unified", &st) == 0 ? "/sys/fs/cgroup/unified"
 								       : "/sys/fs/cgroup";
@@ -72,6 +83,56 @@ int vigil_rt__containers_new(rt_containers **out, const char *runc_root, const c
 void vigil_rt__containers_free(rt_containers *cs)
 {
 	free(cs);
+}
+
+void vigil_rt__containers_set_roots(rt_containers *cs, const char *containerd_root,
+				    const char *docker_root)
+{
+	if (containerd_root)
+		cpy(cs->containerd_root, sizeof(cs->containerd_root), containerd_root);
+	if (docker_root)
+		cpy(cs->docker_root, sizeof(cs->docker_root), docker_root);
+}
+
+/* the subdirectories of dir (each a runc root: containerd's namespaces) into r */
+static void subdirs(const char *dir, char r[][ROOT_LEN], size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while (*n < MAX_ROOTS && (de = readdir(d)))
+		if (de->d_name[0] != '.' && (de->d_type == DT_DIR || de->d_type == DT_UNKNOWN)) {
+			int k = snprintf(r[*n], ROOT_LEN, "%s/%s", dir, de->d_name);
+			if (k > 0 && k < ROOT_LEN)
+				(*n)++;
+		}
+	closedir(d);
+}
+
+/* the runc state roots to read: the --runc-root list, or /run/runc and the roots of
+ * containerd's namespaces and Docker's */
+static size_t roots(const rt_containers *cs, char r[][ROOT_LEN])
+{
+	size_t n = 0;
+	const char *p = cs->runc_root;
+
+	if (!*p) {
+		snprintf(r[n++], ROOT_LEN, "/run/runc");
+		subdirs("/run/containerd/runc", r, &n);
+		subdirs("/run/docker/runtime-runc", r, &n);
+		return n;
+	}
+	while (*p && n < MAX_ROOTS) {
+		size_t l = strcspn(p, ":");
+		if (l && l < ROOT_LEN)
+			snprintf(r[n++], ROOT_LEN, "%.*s", (int)l, p);
+		p += l;
+		if (*p == ':')
+			p++;
+	}
+	return n;
 }
 
 static json_t *load_json(const char *path)
@@ -162,6 +223,107 @@ static void fill_podman(rt_container *c, const char *bundle)
 		}
 	}
 	json_decref(all);
+}
+
+/* containerd: the container record (v1/NS/containers/ID: image) and the image's target
+ * (v1/NS/images/NAME/target: digest) in containerd's metadata */
+static void fill_containerd(const rt_containers *cs, rt_container *c, const char *ns)
+{
+	char db[400], img[256], dg[80];
+	const char *cpath[] = {"v1", ns, "containers", c->id};
+	const char *ipath[] = {"v1", ns, "images", img, "target"};
+
+	snprintf(c->runtime, sizeof(c->runtime), "containerd");
+	snprintf(db, sizeof(db), "%.255s/io.containerd.metadata.v1.bolt/meta.db",
+		 cs->containerd_root);
+	if (vigil_rt__bolt_get(db, cpath, 4, "image", img, sizeof(img)) != 0 || !img[0])
+		return;
+	if (!c->image[0])
+		cpy(c->image, sizeof(c->image), img);
+	if (!c->digest[0] && vigil_rt__bolt_get(db, ipath, 5, "digest", dg, sizeof(dg)) == 0 &&
+	    !strncmp(dg, "sha256:", 7))
+		cpy(c->digest, sizeof(c->digest), dg);
+}
+
+/* Docker: DOCKER_ROOT/containers/ID/config.v2.json (Name, Config.Image, Image: the image
+ * id) and image/DRIVER/repositories.json, whose NAME@sha256:DIGEST keys map a pulled
+ * image's manifest digest to its id (a loaded image has none: no digest then) */
+static void fill_docker(const rt_containers *cs, rt_container *c)
+{
+	static const char *const drivers[] = {"overlay2", "overlay", "fuse-overlayfs",
+					      "btrfs",	  "zfs",     "vfs"};
+	char path[700];
+	json_t *cfg, *repos = NULL;
+	const char *v, *id, *name;
+
+	snprintf(c->runtime, sizeof(c->runtime), "docker");
+	snprintf(path, sizeof(path), "%.255s/containers/%.100s/config.v2.json", cs->docker_root,
+		 c->id);
+	if (!(cfg = load_json(path)))
+		return;
+	if ((v = jstr(cfg, "Name")))
+		cpy(c->name, sizeof(c->name), v[0] == '/' ? v + 1 : v);
+	name = jstr(json_object_get(cfg, "Config"), "Image");
+	id = jstr(cfg, "Image");
+	if (name && !c->image[0])
+		cpy(c->image, sizeof(c->image), name);
+	for (size_t i = 0; id && !c->digest[0] && i < sizeof(drivers) / sizeof(drivers[0]); i++) {
+		json_t *all, *repo, *ref;
+		const char *rn, *k;
+		snprintf(path, sizeof(path), "%.255s/image/%s/repositories.json", cs->docker_root,
+			 drivers[i]);
+		if (!(repos = load_json(path)))
+			continue;
+		all = json_object_get(repos, "Repositories");
+		/* prefer a digest of the repository the container was started from */
+		for (int pass = 0; pass < 2 && !c->digest[0]; pass++)
+			json_object_foreach(all, rn, repo)
+			{
+				if (pass == 0 && (!name || strncmp(name, rn, strlen(rn)) ||
+						  (name[strlen(rn)] && name[strlen(rn)] != ':' &&
+						   name[strlen(rn)] != '@')))
+					continue;
+				json_object_foreach(repo, k, ref)
+				{
+					const char *at = strstr(k, "@sha256:");
+					if (at && json_is_string(ref) &&
+					    !strcmp(json_string_value(ref), id) &&
+					    strlen(at + 1) < 80) {
+						cpy(c->digest, sizeof(c->digest), at + 1);
+						break;
+					}
+				}
+				if (c->digest[0])
+					break;
+			}
+		json_decref(repos);
+		repos = NULL;
+	}
+	json_decref(cfg);
+}
+
+/* a bundle of containerd's runc shim: .../io.containerd.runtime.v2.task/NS/ID */
+static void fill_runtime(const rt_containers *cs, rt_container *c, const char *bundle)
+{
+	const char *p = strstr(bundle, "/io.containerd.runtime.v2.task/"), *ns, *id;
+	char nsb[128];
+	size_t nl;
+
+	if (!p)
+		return;
+	ns = p + strlen("/io.containerd.runtime.v2.task/");
+	nl = strcspn(ns, "/");
+	if (!nl || nl >= sizeof(nsb) || ns[nl] != '/')
+		return;
+	id = ns + nl + 1;
+	if (strcmp(id, c->id))
+		return; /* not the container runc knows: leave it as runc's */
+	memcpy(nsb, ns, nl);
+	nsb[nl] = 0;
+	if (!strcmp(nsb, "moby"))
+		fill_docker(cs, c);
+	else
+		fill_containerd(cs, c, nsb);
 }
 
 static void fill_image(rt_container *c, const char *bundle)
@@ -289,7 +451,8 @@ static int try_cgroup_name(rt_containers *cs, unsigned long long cgid, rt_contai
 }
 
 /* reads one runc state; 0 and c filled when its cgroup inode is cgid */
-static int try_state(rt_containers *cs, const char *id, unsigned long long cgid, rt_container *c)
+static int try_state(rt_containers *cs, const char *root, const char *id, unsigned long long cgid,
+		     rt_container *c)
 {
 	char path[600];
 	json_t *st, *cfg, *caps;
@@ -299,7 +462,7 @@ static int try_state(rt_containers *cs, const char *id, unsigned long long cgid,
 
 	if (strlen(id) > 200)
 		return -1;
-	snprintf(path, sizeof(path), "%.255s/%.200s/state.json", cs->runc_root, id);
+	snprintf(path, sizeof(path), "%.255s/%.200s/state.json", root, id);
 	if (!(st = load_json(path)))
 		return -1;
 	cg = jstr(json_object_get(st, "cgroup_paths"), "");
@@ -332,29 +495,43 @@ static int try_state(rt_containers *cs, const char *id, unsigned long long cgid,
 		if (l && !strncmp(l, "bundle=", 7))
 			bundle = l + 7;
 	}
-	if (bundle)
+	if (bundle) {
 		fill_image(c, bundle);
+		fill_runtime(cs, c, bundle);
+	}
 	found = 0;
 done:
 	json_decref(st);
 	return found;
 }
 
+static unsigned long long root_sig(const char *root, unsigned long long h);
+
 /* a hash of the names and change times of runc's state files */
 static unsigned long long state_sig(rt_containers *cs)
 {
 	unsigned long long h = 0xcbf29ce484222325ULL;
+	char r[MAX_ROOTS][ROOT_LEN];
+	size_t n = roots(cs, r);
+
+	for (size_t i = 0; i < n; i++)
+		h = root_sig(r[i], h);
+	return h;
+}
+
+static unsigned long long root_sig(const char *root, unsigned long long h)
+{
 	char path[600];
 	struct dirent *de;
 	struct stat sb;
-	DIR *d = opendir(cs->runc_root);
+	DIR *d = opendir(root);
 
 	if (!d)
-		return 0;
+		return h;
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%.255s/%.255s/state.json", cs->runc_root, de->d_name);
+		snprintf(path, sizeof(path), "%.255s/%.255s/state.json", root, de->d_name);
 		if (stat(path, &sb) < 0)
 			continue;
 		for (const char *p = de->d_name; *p; p++)
@@ -396,16 +573,22 @@ const rt_container *vigil_rt__containers_get(rt_containers *cs, unsigned long lo
 	s->gen = cs->gen;
 	s->since = now;
 	s->c = cs->host;
-	if ((d = opendir(cs->runc_root))) {
-		while ((de = readdir(d))) {
-			if (de->d_name[0] == '.')
+	{
+		char r[MAX_ROOTS][ROOT_LEN];
+		size_t n = roots(cs, r);
+		for (size_t i = 0; i < n && s->c.host; i++) {
+			if (!(d = opendir(r[i])))
 				continue;
-			if (try_state(cs, de->d_name, cgid, &c) == 0) {
-				s->c = c;
-				break;
+			while ((de = readdir(d))) {
+				if (de->d_name[0] == '.')
+					continue;
+				if (try_state(cs, r[i], de->d_name, cgid, &c) == 0) {
+					s->c = c;
+					break;
+				}
 			}
+			closedir(d);
 		}
-		closedir(d);
 	}
 	if (s->c.host && try_cgroup_name(cs, cgid, &c) == 0)
 		s->c = c;
@@ -421,14 +604,13 @@ int vigil_rt__containers_changed(rt_containers *cs)
 	return 1;
 }
 
-void vigil_rt__containers_each(rt_containers *cs,
-			       void (*cb)(const rt_container *c, int pid, void *payload),
-			       void *payload)
+static void each_root(rt_containers *cs, const char *root,
+		      void (*cb)(const rt_container *c, int pid, void *payload), void *payload)
 {
 	char path[600];
 	struct dirent *de;
 	struct stat sb;
-	DIR *d = opendir(cs->runc_root);
+	DIR *d = opendir(root);
 
 	if (!d)
 		return;
@@ -439,7 +621,7 @@ void vigil_rt__containers_each(rt_containers *cs,
 
 		if (de->d_name[0] == '.' || strlen(de->d_name) > 200)
 			continue;
-		snprintf(path, sizeof(path), "%.255s/%.200s/state.json", cs->runc_root, de->d_name);
+		snprintf(path, sizeof(path), "%.255s/%.200s/state.json", root, de->d_name);
 		if (!(st = load_json(path)))
 			continue;
 		pid = json_integer_value(json_object_get(st, "init_process_pid"));
@@ -461,6 +643,17 @@ void vigil_rt__containers_each(rt_containers *cs,
 		json_decref(st);
 	}
 	closedir(d);
+}
+
+void vigil_rt__containers_each(rt_containers *cs,
+			       void (*cb)(const rt_container *c, int pid, void *payload),
+			       void *payload)
+{
+	char r[MAX_ROOTS][ROOT_LEN];
+	size_t n = roots(cs, r);
+
+	for (size_t i = 0; i < n; i++)
+		each_root(cs, r[i], cb, payload);
 }
 
 /* the runc state generation (bumped when state files change; checked at most every

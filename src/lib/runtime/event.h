@@ -44,6 +44,7 @@ enum vrt_type {
 #define VRT_F_TRUNC 0x20       /* open with O_TRUNC */
 #define VRT_F_WRITE 0x40       /* open for writing (O_WRONLY, O_RDWR, O_CREAT, O_TRUNC) */
 #define VRT_F_UNIX 0x80	       /* connect: AF_UNIX, path in path[] */
+#define VRT_F_LEAN 0x100       /* exec in a settled host cgroup: no argv, tty, stdio checks */
 
 /* One event as user space sees it. The sensor writes only a prefix of it into the ring
  * buffer: the fixed part (everything before `path`) and then only the strings its type

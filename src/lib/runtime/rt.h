@@ -120,12 +120,25 @@ void vigil_rt__rule_output(const rt_rule *rule, const rt_view *v, char *buf, siz
  * reported by the kernel). */
 unsigned long long vigil_rt__rule_types(const vigil_rules *r, size_t i);
 unsigned long long vigil_rt__rules_types(const vigil_rules *r);
+/* 1 when some enabled rule on execs may match a process outside containers (its
+ * condition does not require container.host = false) and reads in its condition what a
+ * lean exec record lacks: proc.args, proc.cmdline, proc.tty, proc.stdin_socket,
+ * proc.stdout_socket */
+int vigil_rt__rules_host_exec(const vigil_rules *r);
+/* 1 when some enabled rule reads field f (enum rt_field) in its condition or output */
+int vigil_rt__rules_use_field(const vigil_rules *r, int field);
 
 extern const char vigil_rt__builtin_rules[];
 
 /* containers.c: cgroup id -> container */
 typedef struct rt_containers rt_containers;
+/* runc_root: runc state roots separated by ':' (NULL: /run/runc and containerd's and
+ * Docker's) */
 int vigil_rt__containers_new(rt_containers **out, const char *runc_root, const char *cgroup_root);
+/* containerd's root (meta.db below it; default /var/lib/containerd) and Docker's data
+ * root (default /var/lib/docker); NULL keeps the default */
+void vigil_rt__containers_set_roots(rt_containers *cs, const char *containerd_root,
+				    const char *docker_root);
 /* The container of cgroup id cgid (host when none); borrowed until the next call. */
 const rt_container *vigil_rt__containers_get(rt_containers *cs, unsigned long long cgid);
 void vigil_rt__containers_free(rt_containers *cs);
@@ -169,22 +182,36 @@ void vigil_rt__guard_counts(rt_guard *g, unsigned long long *allowed, unsigned l
 void vigil_rt__guard_close(rt_guard *g);
 int vigil_rt__guard_probe(void);
 
-/* post.c: alerts to vigil serve (a bounded queue and a posting thread) */
+/* post.c: alerts to vigil serve or to a signed webhook (a bounded queue and a posting
+ * thread each) */
 typedef struct rt_post rt_post;
 int vigil_rt__post_open(rt_post **out, const char *url, const char *token, char *err,
 			size_t errlen);
+int vigil_rt__webhook_open(rt_post **out, const char *url, const char *secret, char *err,
+			   size_t errlen);
 /* Queues one alert (JSON); never blocks: dropped and counted when the queue is full. */
 void vigil_rt__post_queue(rt_post *p, const char *alert);
 /* Posts what is queued, stops the thread and prints the counts on log (may be NULL). */
 void vigil_rt__post_close(rt_post *p, FILE *log);
+
+/* bolt.c: one value of a bbolt file (containerd's meta.db), read-only: the buckets
+ * path[0..depth) then key. 0 and out (a NUL-free string, NUL-terminated), 1 when absent,
+ * -1 when the file is unreadable or malformed (or the value does not fit). */
+int vigil_rt__bolt_get(const char *file, const char *const *path, size_t depth, const char *key,
+		       char *out, size_t outlen);
+int vigil_rt__bolt_get_buf(const unsigned char *data, size_t size, const char *const *path,
+			   size_t depth, const char *key, char *out, size_t outlen);
 
 /* sensor.c */
 typedef struct rt_sensor rt_sensor;
 typedef int (*rt_sensor_cb)(const struct vrt_event *e, void *payload);
 /* Loads and attaches the sensor; err receives a one-line reason on failure. */
 /* want_types: bit t set for the event types (enum vrt_type) to report; exec is always
- * reported, exit only when asked */
-int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, char *err, size_t errlen);
+ * reported, exit only when asked. host_lean: no rule on execs can match a host process
+ * (execs in cgroups marked with sensor_lean then carry no argv, tty or stdio flags);
+ * need_stdio: some rule reads proc.stdin_socket / proc.stdout_socket. */
+int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, int host_lean,
+			  int need_stdio, char *err, size_t errlen);
 /* Waits up to timeout_ms, then hands every pending event to cb. */
 int vigil_rt__sensor_poll(rt_sensor *s, int timeout_ms, rt_sensor_cb cb, void *payload);
 /* Arms a SIGKILL for process tgid at its next syscall (bpf_send_signal). 0 or -errno. */
@@ -193,6 +220,10 @@ int vigil_rt__sensor_doom(rt_sensor *s, unsigned tgid, unsigned long long start)
  * forgets all such cgroups; quiet_count says how many there are. */
 int vigil_rt__sensor_quiet(rt_sensor *s, unsigned long long cgid);
 void vigil_rt__sensor_quiet_clear(rt_sensor *s);
+/* Marks cgroup cgid as a settled host cgroup whose execs are lean (see sensor_open);
+ * quiet_clear forgets these too. 0 or -errno. */
+int vigil_rt__sensor_lean(rt_sensor *s, unsigned long long cgid);
+unsigned vigil_rt__sensor_lean_count(rt_sensor *s);
 unsigned vigil_rt__sensor_quiet_count(rt_sensor *s);
 /* Attaches the deny programs to the cgroup directory (cgroup v2) of container cgid:
  * its connects fail with EPERM until the agent stops. 0, 1 when already denied, or -errno. */

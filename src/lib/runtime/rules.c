@@ -1510,3 +1510,64 @@ unsigned long long vigil_rt__rules_types(const vigil_rules *r)
 			m |= r->rules[i]->types;
 	return m;
 }
+
+/* the condition is false for every process outside containers: a `container.host = false`
+ * (or `!= true`) that every way of being true goes through */
+static int needs_container(const node *n, int depth)
+{
+	if (!n || depth > 200)
+		return 0;
+	switch (n->kind) {
+	case N_AND:
+		return needs_container(n->a, depth + 1) || needs_container(n->b, depth + 1);
+	case N_OR:
+		return needs_container(n->a, depth + 1) && needs_container(n->b, depth + 1);
+	case N_CMP:
+		return n->field == F_CONTAINER_HOST && n->nvals == 1 &&
+		       ((n->op == OP_EQ && !strcmp(n->vals[0], "false")) ||
+			(n->op == OP_NE && !strcmp(n->vals[0], "true")));
+	}
+	return 0;
+}
+
+static int uses_field(const node *n, int f, int depth);
+
+int vigil_rt__rules_host_exec(const vigil_rules *r)
+{
+	static const int lean_skips[] = {F_PROC_ARGS, F_PROC_CMDLINE, F_PROC_TTY,
+					 F_PROC_STDIN_SOCKET, F_PROC_STDOUT_SOCKET};
+	for (size_t i = 0; i < r->nrules; i++) {
+		const rt_rule *x = r->rules[i];
+		if (!x->enabled || !x->root || !(x->types & 1ULL << VRT_EXEC) ||
+		    needs_container(x->root, 0))
+			continue;
+		for (size_t k = 0; k < sizeof(lean_skips) / sizeof(lean_skips[0]); k++)
+			if (uses_field(x->root, lean_skips[k], 0))
+				return 1;
+	}
+	return 0;
+}
+
+static int uses_field(const node *n, int f, int depth)
+{
+	if (!n || depth > 200)
+		return 0;
+	if (n->kind == N_CMP)
+		return n->field == f;
+	return uses_field(n->a, f, depth + 1) || uses_field(n->b, f, depth + 1);
+}
+
+int vigil_rt__rules_use_field(const vigil_rules *r, int field)
+{
+	for (size_t i = 0; i < r->nrules; i++) {
+		const rt_rule *x = r->rules[i];
+		if (!x->enabled || !x->root)
+			continue;
+		if (uses_field(x->root, field, 0))
+			return 1;
+		for (size_t k = 0; k < x->nparts; k++)
+			if (x->parts[k].field == field)
+				return 1;
+	}
+	return 0;
+}

@@ -28,6 +28,8 @@ typedef struct brec {
 	size_t off, size;
 } brec;
 
+#define LEANSET 2048 /* a power of two; at most half of it is used (map: 4,096) */
+
 struct rt_sensor {
 	struct vigil_sensor *skel;
 	struct bpf_link *deny[MAX_DENY]; /* cgroup connect4/6 links, detached at close */
@@ -45,7 +47,9 @@ struct rt_sensor {
 	brec *recs;
 	size_t nrecs, caprecs;
 	struct vrt_event ev; /* a record expanded to the whole event */
-	unsigned nquiet;
+	unsigned nquiet, nlean;
+	unsigned long long leanset[LEANSET]; /* cgroups marked lean (0: free slot), so that
+						every later event of them costs no syscall */
 };
 
 static int quiet_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -128,7 +132,8 @@ static int on_sample(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, char *err, size_t errlen)
+int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, int host_lean,
+			  int need_stdio, char *err, size_t errlen)
 {
 	rt_sensor *s = calloc(1, sizeof(*s));
 	int e, ncpu = libbpf_num_possible_cpus();
@@ -168,6 +173,8 @@ int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, char *
 	s->skel->rodata->self_tgid = (unsigned)getpid();
 	/* the exit probe costs every process exit; only rules on evt.type exit need it */
 	s->skel->rodata->want_types = (unsigned)(want_types | 1ULL << VRT_EXEC);
+	s->skel->rodata->host_lean = host_lean != 0;
+	s->skel->rodata->need_stdio = need_stdio != 0;
 	bpf_program__set_autoload(s->skel->progs.on_exit, (want_types & 1ULL << VRT_EXIT) != 0);
 	bpf_program__set_autoload(s->skel->progs.on_sys_exit,
 				  (want_types & 1ULL << VRT_ACCEPT) != 0);
@@ -392,7 +399,7 @@ void vigil_rt__sensor_selfcheck(FILE *f)
 
 int vigil_rt__sensor_quiet(rt_sensor *s, unsigned long long cgid)
 {
-	unsigned char one = 1;
+	unsigned char one = 1; /* MARK_QUIET */
 	if (bpf_map__update_elem(s->skel->maps.quiet, &cgid, sizeof(cgid), &one, sizeof(one),
 				 BPF_NOEXIST) < 0)
 		return errno == EEXIST ? 0 : -errno;
@@ -401,12 +408,41 @@ int vigil_rt__sensor_quiet(rt_sensor *s, unsigned long long cgid)
 	return 0;
 }
 
+int vigil_rt__sensor_lean(rt_sensor *s, unsigned long long cgid)
+{
+	unsigned char two = 2; /* MARK_LEAN */
+	size_t h = (size_t)((cgid * 0x9E3779B97F4A7C15ULL) >> 50) & (LEANSET - 1), i;
+
+	for (i = 0; i < LEANSET; i++) {
+		size_t k = (h + i) & (LEANSET - 1);
+		if (s->leanset[k] == cgid)
+			return 0;
+		if (!s->leanset[k])
+			break;
+	}
+	if (i == LEANSET || s->nlean >= LEANSET / 2)
+		return 0; /* enough marked: the rest stay whole */
+	if (bpf_map__update_elem(s->skel->maps.quiet, &cgid, sizeof(cgid), &two, sizeof(two),
+				 BPF_NOEXIST) < 0 &&
+	    errno != EEXIST)
+		return -errno;
+	s->leanset[(h + i) & (LEANSET - 1)] = cgid;
+	s->nlean++;
+	s->skel->bss->quiet_armed = 1;
+	return 0;
+}
+
+unsigned vigil_rt__sensor_lean_count(rt_sensor *s)
+{
+	return s->nlean;
+}
+
 void vigil_rt__sensor_quiet_clear(rt_sensor *s)
 {
 	unsigned long long key, next;
 	int fd = bpf_map__fd(s->skel->maps.quiet);
 
-	if (!s->nquiet)
+	if (!s->nquiet && !s->nlean)
 		return;
 	s->skel->bss->quiet_armed = 0;
 	while (bpf_map_get_next_key(fd, NULL, &next) == 0) {
@@ -415,6 +451,8 @@ void vigil_rt__sensor_quiet_clear(rt_sensor *s)
 			break;
 	}
 	s->nquiet = 0;
+	s->nlean = 0;
+	memset(s->leanset, 0, sizeof(s->leanset));
 }
 
 unsigned vigil_rt__sensor_quiet_count(rt_sensor *s)

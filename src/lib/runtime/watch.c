@@ -24,6 +24,7 @@ typedef struct proc_ent {
 	unsigned long long start; /* ns since boot; 0 unknown (replay, or not told) */
 	char exe[VRT_PATH];
 	char cmdline[CMDLINE];
+	int lean; /* its exec carried no argv (a settled host cgroup): cmdline from /proc */
 } proc_ent;
 
 typedef struct dedup_ent {
@@ -39,6 +40,7 @@ typedef struct watch {
 	rt_sensor *sensor;
 	rt_guard *guard;
 	rt_post *post;
+	rt_post *hook; /* --webhook */
 	proc_ent *procs;
 	dedup_ent *dedup;
 	unsigned long long events, alerts, deduped, limited;
@@ -50,6 +52,7 @@ typedef struct watch {
 	size_t nconnected;
 	int nquiet_fail;
 	unsigned long long cs_gen; /* runc state generation the quiet map was filled in */
+	int host_lean;		   /* the sensor skips argv etc. of execs in marked host cgroups */
 } watch;
 
 #define FIRST_SLOTS 4096
@@ -98,20 +101,26 @@ static void proc_lookup(watch *w, unsigned pid, unsigned long long start, const 
 	char path[64];
 	ssize_t n;
 
-	if (p->pid == pid && (!start || !p->start || p->start == start)) {
+	if (p->pid == pid && (!start || !p->start || p->start == start) && !p->lean) {
 		*exe = p->exe[0] ? p->exe : NULL;
 		*cmdline = p->cmdline[0] ? p->cmdline : NULL;
 		return;
 	}
 	if (w->o->replay)
 		return;
-	/* not seen exec (started before the sensor): ask /proc while it lives */
-	memset(p, 0, sizeof(*p));
-	p->pid = pid;
-	p->start = start;
-	snprintf(path, sizeof(path), "/proc/%u/exe", pid);
-	n = readlink(path, p->exe, sizeof(p->exe) - 1);
-	p->exe[n > 0 ? n : 0] = 0;
+	if (p->pid == pid && p->lean && (!start || !p->start || p->start == start)) {
+		/* exec seen without argv (lean): the command line from /proc, once, while the
+		 * process lives; else the name the exec left */
+		p->lean = 0;
+	} else {
+		/* not seen exec (started before the sensor): ask /proc while it lives */
+		memset(p, 0, sizeof(*p));
+		p->pid = pid;
+		p->start = start;
+		snprintf(path, sizeof(path), "/proc/%u/exe", pid);
+		n = readlink(path, p->exe, sizeof(p->exe) - 1);
+		p->exe[n > 0 ? n : 0] = 0;
+	}
 	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
 	{
 		FILE *f = fopen(path, "re");
@@ -352,6 +361,8 @@ static void emit(watch *w, json_t *j, const char *prio, const char *out)
 		syslog(LOG_DAEMON | syslog_level(prio), "%s", s);
 	if (w->post && s)
 		vigil_rt__post_queue(w->post, s);
+	if (w->hook && s)
+		vigil_rt__post_queue(w->hook, s);
 	free(s);
 }
 
@@ -365,6 +376,19 @@ static void alert(watch *w, size_t ri, const rt_view *v)
 	unsigned long long key, suppressed = 0;
 	dedup_ent *d;
 	int action;
+	rt_view lv;
+
+	if (v->e->type == VRT_EXEC && (v->e->flags & VRT_F_LEAN) && !w->o->replay) {
+		/* an exec read without argv (a settled host cgroup): the command line from
+		 * /proc while the process lives, for the alert only */
+		proc_ent *pe = proc_slot(w, v->e->pid);
+		const char *exe = NULL, *cmd = NULL;
+		proc_lookup(w, v->e->pid, v->e->pstart, &exe, &cmd);
+		lv = *v;
+		if (pe->pid == v->e->pid && cmd)
+			lv.cmdline = cmd;
+		v = &lv;
+	}
 
 	vigil_rt__rule_output(x, v, out, sizeof(out));
 	key = fnv(out, fnv(v->c->id, fnv(vigil_rt__rule_name(x), 0xcbf29ce484222325ULL)));
@@ -585,6 +609,13 @@ static int on_event(const struct vrt_event *e, void *payload)
 			w->nquiet_fail++;
 		goto done;
 	}
+	/* a cgroup that has been no container for a while, and no rule on execs can match a
+	 * host process: its execs skip argv, tty and stdio checks in the kernel */
+	if (w->host_lean && v.c->host && w->sensor && !w->o->replay && w->nquiet_fail < 8 &&
+	    !(e->type == VRT_EXEC && (e->flags & VRT_F_LEAN)) &&
+	    vigil_rt__containers_settled_host(w->cs, e->cgid) &&
+	    vigil_rt__sensor_lean(w->sensor, e->cgid) < 0)
+		w->nquiet_fail++;
 	if (e->type == VRT_EXEC) {
 		proc_ent *p = proc_slot(w, e->pid);
 		make_cmdline(cmdline, sizeof(cmdline), e);
@@ -596,6 +627,7 @@ static int on_event(const struct vrt_event *e, void *payload)
 		memcpy(p->exe, exe, sizeof(p->exe) - 1);
 		p->exe[sizeof(p->exe) - 1] = 0;
 		memcpy(p->cmdline, cmdline, sizeof(p->cmdline));
+		p->lean = (e->flags & VRT_F_LEAN) != 0;
 	} else if (e->type != VRT_EXIT) {
 		proc_lookup(w, e->pid, e->pstart, &v.exe, &v.cmdline);
 	}
@@ -812,6 +844,11 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 	    (error = vigil_rt__post_open(&w.post, o->serve_url,
 					 o->serve_token ? o->serve_token : "", err, errlen)) < 0)
 		goto done;
+	if (o->webhook_url &&
+	    (error = vigil_rt__webhook_open(&w.hook, o->webhook_url,
+					    o->webhook_secret ? o->webhook_secret : "", err,
+					    errlen)) < 0)
+		goto done;
 	if (o->syslog)
 		openlog("vigil-watch", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	if (o->replay) {
@@ -822,8 +859,14 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		goto done;
 	}
-	if ((error = vigil_rt__sensor_open(&w.sensor, vigil_rt__rules_types(o->rules), err,
-					   errlen)) < 0)
+	vigil_rt__containers_set_roots(w.cs, o->containerd_root, o->docker_root);
+	/* with --containers-only host cgroups are dropped altogether (quiet), not lean */
+	w.host_lean = !o->containers_only && !vigil_rt__rules_host_exec(o->rules);
+	if ((error = vigil_rt__sensor_open(
+		     &w.sensor, vigil_rt__rules_types(o->rules), w.host_lean,
+		     vigil_rt__rules_use_field(o->rules, F_PROC_STDIN_SOCKET) ||
+			     vigil_rt__rules_use_field(o->rules, F_PROC_STDOUT_SOCKET),
+		     err, errlen)) < 0)
 		goto done;
 	if (o->deny_exec) {
 		if ((error = vigil_rt__guard_open(&w.guard, err, errlen)) < 0)
@@ -861,7 +904,7 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 			}
 		}
 		guard_sync(&w);
-		if (o->containers_only) {
+		if (o->containers_only || w.host_lean) {
 			unsigned long long g = vigil_rt__containers_generation(w.cs);
 			if (g != w.cs_gen) { /* a container may have appeared: listen again */
 				vigil_rt__sensor_quiet_clear(w.sensor);
@@ -895,6 +938,12 @@ done:
 			"the "
 			"end\n",
 			vigil_rt__sensor_quiet_count(w.sensor));
+	if (w.sensor && w.host_lean)
+		fprintf(log,
+			"vigil watch: lean host execs (no host rule on execs reads "
+			"argv/tty/stdio): %u "
+			"settled host cgroups had lean execs at the end\n",
+			vigil_rt__sensor_lean_count(w.sensor));
 	if (w.guard) {
 		unsigned long long ga, gd;
 		vigil_rt__guard_counts(w.guard, &ga, &gd);
@@ -902,6 +951,7 @@ done:
 	}
 	vigil_rt__guard_close(w.guard);
 	vigil_rt__post_close(w.post, log);
+	vigil_rt__post_close(w.hook, log);
 	if (o->syslog)
 		closelog();
 	vigil_rt__sensor_close(w.sensor);

@@ -29,6 +29,15 @@ char LICENSE[] SEC("license") = "GPL";
  * match (the others are never reported; exec always is) */
 const volatile unsigned int self_tgid = 0;
 const volatile unsigned int want_types = ~0u;
+/* set by user space before load: no enabled rule on execs can match a process outside
+ * containers (each requires container.host = false), so execs in cgroups user space has
+ * marked as settled host (MARK_LEAN) skip what only rules read: argv, the controlling
+ * terminal and the stdio-socket checks (user space reads /proc/PID/cmdline when an alert
+ * needs the command line of such a process) */
+const volatile unsigned int host_lean = 0;
+/* set by user space before load: some enabled rule reads proc.stdin_socket or
+ * proc.stdout_socket (else the two fd checks are skipped for every exec) */
+const volatile unsigned int need_stdio = 1;
 
 #define WANTS(t) ((want_types >> (t)) & 1)
 /* set by user space at run time (mmapped .bss): doom map armed, quiet map in use */
@@ -78,9 +87,12 @@ struct {
 	__type(value, struct doom_val);
 } doom SEC(".maps");
 
-/* cgroup id -> 1: cgroups whose events the agent does not want (--containers-only:
- * the host's); filled by user space as it resolves ids, emptied when runc's state
- * changes */
+/* cgroup id -> MARK_QUIET: cgroups whose events the agent does not want
+ * (--containers-only: the host's); MARK_LEAN: settled host cgroups whose execs skip the
+ * details no host rule reads (host_lean). Filled by user space as it resolves ids,
+ * emptied when runc's state changes. */
+#define MARK_QUIET 1
+#define MARK_LEAN 2
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
@@ -88,13 +100,16 @@ struct {
 	__type(value, __u8);
 } quiet SEC(".maps");
 
-static __always_inline int is_quiet(void)
+/* the mark of the current cgroup (0: none) */
+static __always_inline unsigned int cg_mark(void)
 {
 	__u64 cg;
+	__u8 *v;
 	if (!quiet_armed)
 		return 0;
 	cg = bpf_get_current_cgroup_id();
-	return bpf_map_lookup_elem(&quiet, &cg) != NULL;
+	v = bpf_map_lookup_elem(&quiet, &cg);
+	return v ? *v : 0;
 }
 
 static __always_inline void count_drop(void)
@@ -106,15 +121,17 @@ static __always_inline void count_drop(void)
 }
 
 /* a new record of `size` bytes (a VRT_SZ_* constant) with the common fields and up to
- * VRT_ANC ancestors; the strings are left to the caller */
-static __always_inline struct vrt_event *ev_new(unsigned int type, unsigned int size)
+ * VRT_ANC ancestors; the strings are left to the caller. check_mark: drop it when the
+ * cgroup is MARK_QUIET (on_exec has looked already). */
+static __always_inline struct vrt_event *ev_new_m(unsigned int type, unsigned int size,
+						  int check_mark)
 {
 	struct vrt_event *e;
 	struct task_struct *t, *p;
 	__u64 id, ug;
 	void *rb;
 
-	if (!WANTS(type) || is_quiet())
+	if (!WANTS(type) || (check_mark && cg_mark() == MARK_QUIET))
 		return NULL;
 	rb = cur_ring();
 	e = rb ? bpf_ringbuf_reserve(rb, size, 0) : NULL;
@@ -150,6 +167,11 @@ static __always_inline struct vrt_event *ev_new(unsigned int type, unsigned int 
 		__builtin_memcpy(e->acomm[i], p->comm, VRT_COMM);
 	}
 	return e;
+}
+
+static __always_inline struct vrt_event *ev_new(unsigned int type, unsigned int size)
+{
+	return ev_new_m(type, size, 1);
 }
 
 static __always_inline void ev_submit(struct vrt_event *e)
@@ -233,21 +255,14 @@ static __always_inline int on_listen(int fd)
 	return 0;
 }
 
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+/* what every exec record holds: the filename, the executable's inode, ctime, overlay
+ * and memfd flags */
+static __always_inline void exec_common(struct vrt_event *e, struct linux_binprm *bprm)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
-	struct vrt_event *e;
-	unsigned long as, ae, len;
 	struct file *file;
 	struct inode *ino;
 	char dn[8];
 
-	if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid)
-		return 0;
-	e = ev_new(VRT_EXEC, VRT_SZ_EXEC);
-	if (!e)
-		return 0;
 	bpf_probe_read_kernel_str(e->path, VRT_PATH, bprm->filename);
 	file = bprm->file;
 	ino = file->f_inode;
@@ -262,6 +277,35 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	    dn[0] == 'm' && dn[1] == 'e' && dn[2] == 'm' && dn[3] == 'f' && dn[4] == 'd' &&
 	    dn[5] == ':')
 		e->flags |= VRT_F_EXE_MEMFD;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct vrt_event *e;
+	unsigned long as, ae, len;
+	unsigned int mark;
+
+	if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid)
+		return 0;
+	mark = cg_mark();
+	if (mark == MARK_QUIET)
+		return 0;
+	if (host_lean && mark == MARK_LEAN) {
+		/* a settled host cgroup and no host rule on execs: the path-sized record */
+		e = ev_new_m(VRT_EXEC, VRT_SZ_PATH, 0);
+		if (!e)
+			return 0;
+		exec_common(e, bprm);
+		e->flags |= VRT_F_LEAN;
+		ev_submit(e);
+		return 0;
+	}
+	e = ev_new_m(VRT_EXEC, VRT_SZ_EXEC, 0);
+	if (!e)
+		return 0;
+	exec_common(e, bprm);
 	as = t->mm->arg_start;
 	ae = t->mm->arg_end;
 	len = ae > as ? ae - as : 0;
@@ -273,7 +317,8 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 		e->args_len = len;
 	if (t->signal->tty)
 		e->flags |= VRT_F_TTY;
-	e->flags |= stdio_socks(t);
+	if (need_stdio)
+		e->flags |= stdio_socks(t);
 	ev_submit(e);
 	return 0;
 }
