@@ -111,6 +111,7 @@ reads_as "a dead mirror: the registry" "$TMP/debian.ls" "$U/vigil/app:1" "${INS[
 reads_as "a mirror of another registry is not used" "$TMP/debian.ls" "$U/vigil/app:1" "${INS[@]}" --registry-mirror "docker.io=$M"
 # Docker Hub through a mirror: a short name, no network needed
 reads_as "docker.io mirror for a short name" "$TMP/edge.ls" vigiltest:1 --insecure-registry "$M" --registry-mirror "docker.io=$M"
+VIGIL_REGISTRY_MIRROR=docker.io=$M reads_as "VIGIL_REGISTRY_MIRROR in the environment" "$TMP/edge.ls" vigiltest:1 --insecure-registry "$M"
 reads_as "index.docker.io names docker.io" "$TMP/edge.ls" docker.io/library/vigiltest:1 --insecure-registry "$M" --registry-mirror "index.docker.io=$M"
 # the image keeps its own name: trust policy sees the registry, not the mirror
 v inspect vigiltest:1 --insecure-registry "$M" --registry-mirror "docker.io=$M" --format json
