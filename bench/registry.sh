@@ -4,7 +4,9 @@
 # in one run: the two are interleaved; for each, the wall time, peak RSS and user+system CPU
 # of vigil (wait4, microseconds), and for the registry scan the registry server's own CPU
 # during the run (its threads' /proc schedstat, nanoseconds) in a column of its own; median
-# of N runs. Prints a markdown table for BENCHMARKS.md.
+# of N runs; "pair ratio" is the median of each interleaved pair's registry/layout wall
+# ratio (steadier than the ratio of medians when the machine's load drifts). Prints a
+# markdown table for BENCHMARKS.md.
 #
 # Usage: bench/registry.sh [-n RUNS] [OCI-LAYOUT...]
 #   OCI-LAYOUT  default: the Debian and Alpine fixture layouts (tests/fixtures/build-images.sh)
@@ -103,8 +105,8 @@ one() {
         --format json -q || exit 1
 }
 
-echo "| image | compressed MB | layers | scan OCI layout s | scan from registry s | ratio | peak RSS layout MB | peak RSS registry MB | vigil CPU layout s | vigil CPU registry s | vigil CPU ratio | registry server CPU s |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| image | compressed MB | layers | scan OCI layout s | scan from registry s | ratio | pair ratio | peak RSS layout MB | peak RSS registry MB | vigil CPU layout s | vigil CPU registry s | vigil CPU ratio | registry server CPU s |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 n=0
 for lay in "${layouts[@]}"; do
     n=$((n + 1))
@@ -114,11 +116,12 @@ for lay in "${layouts[@]}"; do
     layers=$("$VIGIL" inspect "$lay" --format json | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)["layers"]))')
     one "$lay" >/dev/null # warm the page cache and the rule caches
     one --insecure-registry "127.0.0.1:$port" "$ref" >/dev/null
-    lt=() lr=() lc=() rt=() rr=() rc=() sc=()
+    lt=() lr=() lc=() rt=() rr=() rc=() sc=() pr=()
     for _ in $(seq 1 "$RUNS"); do
         read -r w m c _ < <(one "$lay")
         lt+=("$w") lr+=("$m") lc+=("$c")
         read -r w m c s < <(one --insecure-registry "127.0.0.1:$port" "$ref")
+        pr+=("$(echo "$w / ${lt[-1]}" | bc -l)")
         rt+=("$w") rr+=("$m") rc+=("$c") sc+=("$s")
     done
     l=$(printf '%s\n' "${lt[@]}" | median)
@@ -128,8 +131,9 @@ for lay in "${layouts[@]}"; do
     lcpu=$(printf '%s\n' "${lc[@]}" | median)
     rcpu=$(printf '%s\n' "${rc[@]}" | median)
     scpu=$(printf '%s\n' "${sc[@]}" | median)
-    printf '| %s | %s | %s | %.3f | %.3f | %.2f | %d | %d | %.3f | %.3f | %.2f | %.3f |\n' "$(basename "$(dirname "$lay")")/$(basename "$lay")" \
-        "$mb" "$layers" "$l" "$r" "$(echo "$r / $l" | bc -l)" $((lm / 1024)) $((rm_ / 1024)) \
+    pair=$(printf '%s\n' "${pr[@]}" | median)
+    printf '| %s | %s | %s | %.3f | %.3f | %.2f | %.2f | %d | %d | %.3f | %.3f | %.2f | %.3f |\n' "$(basename "$(dirname "$lay")")/$(basename "$lay")" \
+        "$mb" "$layers" "$l" "$r" "$(echo "$r / $l" | bc -l)" "$pair" $((lm / 1024)) $((rm_ / 1024)) \
         "$lcpu" "$rcpu" "$(echo "$rcpu / $lcpu" | bc -l)" "$scpu"
 done
 echo
