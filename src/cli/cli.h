@@ -97,6 +97,19 @@ void image_ctx_setup(cli *c, vigil_ctx *ctx, const char *ref);
 		"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN                            \
 	}
 
+/* The input limits' long-option entries (COMMON_HELP), for every command that reads images. */
+#define LIMIT_LONGOPTS                                                                             \
+	{"max-files", required_argument, NULL, OPT_MAX_FILES},                                     \
+		{"max-bytes", required_argument, NULL, OPT_MAX_BYTES},                             \
+		{"max-file-size", required_argument, NULL, OPT_MAX_FILE_SIZE},                     \
+		{"max-json-size", required_argument, NULL, OPT_MAX_JSON},                          \
+		{"max-depth", required_argument, NULL, OPT_MAX_DEPTH},                             \
+		{"max-path", required_argument, NULL, OPT_MAX_PATH},                               \
+		{"max-layers", required_argument, NULL, OPT_MAX_LAYERS},                           \
+	{                                                                                          \
+		"max-archive-size", required_argument, NULL, OPT_MAX_ARCHIVE                       \
+	}
+
 /* Options shared by image commands, described in COMMON_HELP. */
 extern const char COMMON_HELP[];
 

@@ -35,6 +35,8 @@ cp "$R/lib/apk/db/installed" "$tmp/l2/installed"
 printf 'C:Q1AAAAAAAAAAAAAAAAAAAAAAAAAAAA=\nP:<script>alert(1)</script>\nV:1.0-r0\nA:x86_64\nS:1\nI:1\nT:hostile\nU:https://example.invalid\nL:MIT\no:<img src=x onerror=alert(2)>\nm:x\nt:1700000000\nc:0\n\n' >> "$tmp/l2/installed"
 # a package name with bytes that are not UTF-8 and a control character
 printf 'C:Q1BBBBBBBBBBBBBBBBBBBBBBBBBBBB=\nP:bad\377\376\001name\nV:2.0-r0\nA:x86_64\nS:1\nI:1\nT:hostile\nU:https://example.invalid\nL:MIT\no:bad\nm:x\nt:1700000000\nc:0\n\n' >> "$tmp/l2/installed"
+# a package name with the 8-bit CSI (U+009B) and a right-to-left override (U+202E)
+printf 'C:Q1CCCCCCCCCCCCCCCCCCCCCCCCCCCC=\nP:c1\302\2332J\342\200\256evil\nV:3.0-r0\nA:x86_64\nS:1\nI:1\nT:hostile\nU:https://example.invalid\nL:MIT\no:c1\nm:x\nt:1700000000\nc:0\n\n' >> "$tmp/l2/installed"
 akid=AKIA$(LC_ALL=C tr -dc 'A-Z2-7' < /dev/urandom | head -c 16)
 skey=$(LC_ALL=C tr -dc 'A-Za-z0-9' < /dev/urandom | head -c 40)
 printf '[default]\naws_access_key_id = %s\naws_secret_access_key = %s\n' "$akid" "$skey" > "$tmp/l2/credentials"
@@ -91,6 +93,11 @@ if $PY -c 'import sys; open(sys.argv[1], "rb").read().decode("utf-8")' "$tmp/rep
    ! LC_ALL=C grep -q $'[\x01-\x08\x0b\x0c\x0e-\x1f]' "$tmp/report.html"; then
   pass "the page is valid UTF-8 without control characters (image bytes that are not become U+FFFD)"
 else bad "the page is not valid UTF-8 or holds control characters"; fi
+if LC_ALL=C grep -q $'\xc2[\x80-\x9f]\|\xe2\x80[\xaa-\xae]\|\xe2\x81[\xa6-\xa9]' "$tmp/report.html"; then
+  bad "the page holds a C1 control or a bidirectional override from the image"
+elif ! grep -q 'c1'$'\xef\xbf\xbd''2J'$'\xef\xbf\xbd''evil' "$tmp/report.html"; then
+  bad "the package named with CSI and RLO is not shown with U+FFFD in their place"
+else pass "C1 controls (8-bit CSI) and bidirectional overrides from the image become U+FFFD"; fi
 
 cat > "$tmp/drive.py" <<'PYEOF'
 import json, sys, base64

@@ -21,27 +21,21 @@ static const char *const HEADING[VIGIL_K_COUNT] = {"Vulnerabilities", "Secrets",
 static const char *const COLOUR[6] = {"#8a8a8a", "#6b9bd1", "#2f7fbf",
 				      "#d99a00", "#e0601b", "#b3132b"};
 
-/* Writes s HTML-escaped (text and attribute values alike). Control characters and bytes
- * that are not valid UTF-8 become U+FFFD, so no input can open a tag, an attribute or a
- * comment, nor confuse the parser's encoding. NULL writes nothing. */
+/* Writes s HTML-escaped (text and attribute values alike). Control characters (C0 and
+ * C1), bidirectional controls and bytes that are not valid UTF-8 become U+FFFD (tab and
+ * newline a space), so no input can open a tag, an attribute or a comment, reorder what
+ * is shown, nor confuse the parser's encoding. NULL writes nothing. */
 static void esc(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	if (!s)
 		return;
 	while (*p) {
-		unsigned c = *p;
-		size_t n = c < 0x80		? 1
-			   : (c & 0xe0) == 0xc0 ? 2
-			   : (c & 0xf0) == 0xe0 ? 3
-			   : (c & 0xf8) == 0xf0 ? 4
-						: 0;
-		int ok = n > 0 && !(c == 0xc0 || c == 0xc1 || c > 0xf4);
-		for (size_t i = 1; ok && i < n; i++)
-			ok = (p[i] & 0xc0) == 0x80;
-		if (!ok) {
+		unsigned c = *p, cp;
+		size_t n = vigil_utf8_decode(p, &cp);
+		if (n == 0 || (n > 1 && vigil_cp_unsafe(cp))) {
 			fputs("\xef\xbf\xbd", f);
-			p++;
+			p += n ? n : 1;
 			continue;
 		}
 		if (n > 1) {

@@ -43,6 +43,9 @@ void vigil_report__counts(const vigil_report *r, int kind, size_t out[6]);
 /* The diff_id and created_by of a layer, or NULL. */
 const char *vigil_report__diff_id(const vigil_report *r, int layer);
 const char *vigil_report__created_by(const vigil_report *r, int layer);
+/* A package's lockfile dependency flags as JSON members ("direct", "dev", "optional"),
+ * only those the format recorded (scan.c; the scan and SBOM JSON writers). */
+void vigil_report__pkg_flags(vigil_jsonw *w, const vigil_pkg *p);
 
 /* The one way a finding enters the report: copies `f`, decides `shown` from the filters
  * and `suppressed` from the policy (may be NULL) matching `subject`. */

@@ -112,18 +112,7 @@ static void write_json(sb *s)
 		kv_opt(w, "source_version", p->source_version);
 		kv_opt(w, "license", p->license);
 		kv_opt(w, "modularity", p->modularity);
-		if (p->flags & (VIGIL_PKG_DIRECT | VIGIL_PKG_INDIRECT)) {
-			vigil_jsonw_key(w, "direct");
-			vigil_jsonw_bool(w, (p->flags & VIGIL_PKG_DIRECT) != 0);
-		}
-		if (p->flags & VIGIL_PKG_DEV) {
-			vigil_jsonw_key(w, "dev");
-			vigil_jsonw_bool(w, 1);
-		}
-		if (p->flags & VIGIL_PKG_OPTIONAL) {
-			vigil_jsonw_key(w, "optional");
-			vigil_jsonw_bool(w, 1);
-		}
+		vigil_report__pkg_flags(w, p);
 		kv(w, "purl", p->purl);
 		kv(w, "cataloger", p->cataloger);
 		kv(w, "location", p->location);

@@ -220,17 +220,9 @@ static void layer_obj(vigil_jsonw *w, const vigil_report *r, int layer)
 	vigil_jsonw_obj_end(w);
 }
 
-static void pkg_obj(vigil_jsonw *w, const vigil_pkg *p)
+/* a lockfile's dependency flags, only where the format records them */
+void vigil_report__pkg_flags(vigil_jsonw *w, const vigil_pkg *p)
 {
-	vigil_jsonw_obj_begin(w);
-	kv(w, "name", p->name);
-	kv(w, "version", p->version);
-	kv(w, "type", p->type);
-	kv(w, "purl", p->purl);
-	kv(w, "source_name", p->source_name);
-	kv(w, "source_version", p->source_version);
-	kv(w, "location", p->location);
-	/* a lockfile's dependency flags, only where the format records them */
 	if (p->flags & (VIGIL_PKG_DIRECT | VIGIL_PKG_INDIRECT)) {
 		vigil_jsonw_key(w, "direct");
 		vigil_jsonw_bool(w, (p->flags & VIGIL_PKG_DIRECT) != 0);
@@ -243,6 +235,19 @@ static void pkg_obj(vigil_jsonw *w, const vigil_pkg *p)
 		vigil_jsonw_key(w, "optional");
 		vigil_jsonw_bool(w, 1);
 	}
+}
+
+static void pkg_obj(vigil_jsonw *w, const vigil_pkg *p)
+{
+	vigil_jsonw_obj_begin(w);
+	kv(w, "name", p->name);
+	kv(w, "version", p->version);
+	kv(w, "type", p->type);
+	kv(w, "purl", p->purl);
+	kv(w, "source_name", p->source_name);
+	kv(w, "source_version", p->source_version);
+	kv(w, "location", p->location);
+	vigil_report__pkg_flags(w, p);
 	vigil_jsonw_obj_end(w);
 }
 

@@ -48,7 +48,7 @@ size_t vigil_utf8_decode(const unsigned char *s, unsigned *cp)
 /* Code points shown escaped: controls, bidirectional controls and marks, line and
  * paragraph separators, the byte-order mark and the two XML-forbidden
  * noncharacters. */
-static bool unsafe(unsigned cp)
+bool vigil_cp_unsafe(unsigned cp)
 {
 	return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x061c ||
 	       (cp >= 0x200e && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202e) ||
@@ -71,7 +71,7 @@ size_t vigil_text_next(char out[12], int *cols, const char *str)
 		*cols = 4;
 		return 1;
 	}
-	if (unsafe(cp)) {
+	if (vigil_cp_unsafe(cp)) {
 		if (cp < 0x80)
 			snprintf(out, 12, "\\x%02x", cp);
 		else

@@ -133,6 +133,10 @@ void vigil_text_put(FILE *f, const char *s);
 /* Length of the valid UTF-8 sequence at s (1-4, s NUL-terminated) and its code point in
  * *cp, or 0 when it is not valid UTF-8 (overlong, surrogate, past U+10FFFF, cut short). */
 size_t vigil_utf8_decode(const unsigned char *s, unsigned *cp);
+/* Whether code point cp is one that text output shows escaped: C0 and C1 controls, DEL,
+ * bidirectional controls and marks, line and paragraph separators, the byte-order mark and
+ * the XML-forbidden noncharacters U+FFFE and U+FFFF. */
+bool vigil_cp_unsafe(unsigned cp);
 /* As vigil_text_put, cut with '~' to |width| columns (0 = no cut) and padded with
  * spaces to width when width is positive. Returns the columns written. */
 int vigil_text_put_width(FILE *f, const char *s, int width);

@@ -123,8 +123,10 @@ static void sv_trim(const char **s, const char **e)
 		(*s)++;
 }
 
-/* Pre-release precedence: identifiers left to right, numbers below words. */
-static int sv_pre_cmp(const char *a, size_t an, const char *b, size_t bn)
+/* Pre-release precedence: identifiers left to right, numbers numerically and below
+ * words, more identifiers above fewer; words byte-wise (SemVer 2.0) or, with fold,
+ * case-insensitively (NuGet). */
+static int pre_cmp(const char *a, size_t an, const char *b, size_t bn, int fold)
 {
 	const char *ae, *be;
 
@@ -134,7 +136,7 @@ static int sv_pre_cmp(const char *a, size_t an, const char *b, size_t bn)
 	be = b + bn;
 	for (;;) {
 		const char *x = a, *y = b;
-		int xd = 1, yd = 1, c;
+		int xd = 1, yd = 1, c = 0;
 
 		if (a >= ae || b >= be)
 			return a < ae ? 1 : b < be ? -1 : 0;
@@ -148,7 +150,14 @@ static int sv_pre_cmp(const char *a, size_t an, const char *b, size_t bn)
 			c = xd ? -1 : 1;
 		} else {
 			size_t l1 = (size_t)(a - x), l2 = (size_t)(b - y);
-			c = memcmp(x, y, l1 < l2 ? l1 : l2);
+			for (size_t i = 0; i < l1 && i < l2 && c == 0; i++) {
+				int p = (unsigned char)x[i], q = (unsigned char)y[i];
+				if (fold) {
+					p += (p >= 'A' && p <= 'Z') ? 'a' - 'A' : 0;
+					q += (q >= 'A' && q <= 'Z') ? 'a' - 'A' : 0;
+				}
+				c = p - q;
+			}
 			if (c == 0)
 				c = l1 < l2 ? -1 : l1 > l2;
 		}
@@ -166,7 +175,7 @@ static int sv_cmp(const sv *a, const sv *b)
 	for (int i = 0; i < 4; i++)
 		if (a->n[i] != b->n[i])
 			return a->n[i] < b->n[i] ? -1 : 1;
-	return sv_pre_cmp(a->pre, a->pre_n, b->pre, b->pre_n);
+	return pre_cmp(a->pre, a->pre_n, b->pre, b->pre_n, 0);
 }
 
 int vigil_version__semver_cmp(int *out, const char *a, const char *b)
@@ -233,48 +242,6 @@ static int nv_parse(nv *v, const char *s, const char *e)
 	return s == e ? 0 : -1;
 }
 
-/* NuGet's pre-release order: SemVer 2.0's (numbers numerically and below words, more
- * identifiers above fewer), words compared case-insensitively. */
-static int nv_pre_cmp(const char *a, size_t an, const char *b, size_t bn)
-{
-	const char *ae, *be;
-	if (!a || !b)
-		return a ? -1 : b ? 1 : 0;
-	ae = a + an;
-	be = b + bn;
-	for (;;) {
-		const char *x = a, *y = b;
-		int xd = 1, yd = 1, c = 0;
-		if (a >= ae || b >= be)
-			return a < ae ? 1 : b < be ? -1 : 0;
-		while (a < ae && *a != '.')
-			xd &= vigil_version__digit((unsigned char)*a++);
-		while (b < be && *b != '.')
-			yd &= vigil_version__digit((unsigned char)*b++);
-		if (xd && yd) {
-			c = vigil_version__numcmp(x, (size_t)(a - x), y, (size_t)(b - y));
-		} else if (xd || yd) {
-			c = yd - xd; /* a number is below a word */
-		} else {
-			size_t l1 = (size_t)(a - x), l2 = (size_t)(b - y);
-			for (size_t i = 0; i < l1 && i < l2 && c == 0; i++) {
-				int p = (unsigned char)x[i], q = (unsigned char)y[i];
-				p += (p >= 'A' && p <= 'Z') ? 'a' - 'A' : 0;
-				q += (q >= 'A' && q <= 'Z') ? 'a' - 'A' : 0;
-				c = p - q;
-			}
-			if (c == 0)
-				c = l1 < l2 ? -1 : l1 > l2;
-		}
-		if (c)
-			return c < 0 ? -1 : 1;
-		if (a < ae)
-			a++;
-		if (b < be)
-			b++;
-	}
-}
-
 int vigil_version__nuget_cmp(int *out, const char *a, const char *b)
 {
 	nv x, y;
@@ -287,7 +254,7 @@ int vigil_version__nuget_cmp(int *out, const char *a, const char *b)
 			*out = x.n[k] < y.n[k] ? -1 : 1;
 			return 0;
 		}
-	*out = nv_pre_cmp(x.pre, x.pre_n, y.pre, y.pre_n);
+	*out = pre_cmp(x.pre, x.pre_n, y.pre, y.pre_n, 1);
 	return 0;
 }
 
