@@ -43,7 +43,8 @@ void help_verify(void)
 	       "  --insecure-registry HOST[:PORT], --ca-file FILE, --authfile FILE,\n"
 	       "  --username USER --password-stdin   registry access (see 'vigil scan --help')\n"
 	       "\n"
-	       "Exit status: 0 a valid signature (attestation) exists, 1 none is valid, 2 error.\n");
+	       "Exit status: 0 a valid signature (attestation) exists, 1 none is valid, 2 "
+	       "error.\n");
 }
 
 /* An OCI layout when the argument names one (or starts with oci:), else a registry
@@ -133,7 +134,8 @@ static void write_table(FILE *f, const char *image, const char *keypath, const v
 				fputs("predicate ", f);
 				put_safe(f, s->predicate_type ? s->predicate_type : "(none)");
 				fputs(", subject ", f);
-				put_safe(f, s->identity && s->identity[0] ? s->identity : "(unnamed)");
+				put_safe(f,
+					 s->identity && s->identity[0] ? s->identity : "(unnamed)");
 			} else if (s->valid) {
 				fputs("identity ", f);
 				put_safe(f, s->identity ? s->identity : "(none)");
@@ -153,8 +155,7 @@ static void write_table(FILE *f, const char *image, const char *keypath, const v
 	fprintf(f, "\n%s: %zu valid %s%s of %zu\n",
 		vigil_trust_result_valid(r) ? "VERIFIED" : "NOT VERIFIED",
 		vigil_trust_result_valid(r), attest_mode ? "attestation" : "signature",
-		vigil_trust_result_valid(r) == 1 ? "" : "s",
-		vigil_trust_result_count(r));
+		vigil_trust_result_valid(r) == 1 ? "" : "s", vigil_trust_result_count(r));
 }
 
 int cmd_verify(int argc, char **argv)

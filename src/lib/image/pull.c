@@ -43,8 +43,7 @@ static int sink_write(vigil_image *img, sink *k, const void *p, size_t n)
 
 /* Streams blob `digest` (the descriptor's `size`) into the sink; the stream verifies
  * the digest at the end. `what` names it in errors ("layer 2"). */
-static int copy_blob(vigil_image *img, const char *what, const char *digest, uint64_t size,
-		     sink *k)
+static int copy_blob(vigil_image *img, const char *what, const char *digest, uint64_t size, sink *k)
 {
 	vigil_reg_stream *s = NULL;
 	const char *msg = "";
@@ -460,10 +459,10 @@ static int put_manifest(pull_all *pa, const char *digest, int depth)
 			goto done;
 		}
 		if (json_array_size(arr) > img->ctx->limits.max_layers) {
-			error = vigil_error_set(img->ctx, VIGIL_ELIMIT,
-						"pull: %s has %zu layers (limit %u, see --max-layers)",
-						what, json_array_size(arr),
-						(unsigned)img->ctx->limits.max_layers);
+			error = vigil_error_set(
+				img->ctx, VIGIL_ELIMIT,
+				"pull: %s has %zu layers (limit %u, see --max-layers)", what,
+				json_array_size(arr), (unsigned)img->ctx->limits.max_layers);
 			goto done;
 		}
 		if ((error = descriptor(pa, c, what, &d, &size)) < 0)
@@ -474,9 +473,8 @@ static int put_manifest(pull_all *pa, const char *digest, int depth)
 			size_t cn = 0;
 			blob_name(cname, d);
 			if (!(cd = vigil_image__remote_doc(img, cname, &cn))) {
-				if ((error = vigil_reg__get_blob(reg, d,
-								 img->ctx->limits.max_json_size,
-								 &cfg)) < 0)
+				if ((error = vigil_reg__get_blob(
+					     reg, d, img->ctx->limits.max_json_size, &cfg)) < 0)
 					goto done;
 				cd = cfg.data;
 				cn = cfg.len;

@@ -293,8 +293,8 @@ static const char *guess_media_type(const uint8_t *doc, size_t n, const char *ct
 /* Opens the client and fetches the document the reference names: from each mirror of
  * the reference's registry in turn (a mirror that fails is skipped), then from the
  * registry itself. The upstream error names the first mirror's failure too. */
-static int open_top(vigil_remote *rm, vigil_ctx *ctx, const vigil_registry_opts *ro,
-		    vigil_buf *top, char mt[128], char digest[72])
+static int open_top(vigil_remote *rm, vigil_ctx *ctx, const vigil_registry_opts *ro, vigil_buf *top,
+		    char mt[128], char digest[72])
 {
 	const char *want = rm->ref->digest ? rm->ref->digest : rm->ref->tag;
 	char first[sizeof(ctx->error)] = "";

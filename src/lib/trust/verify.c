@@ -141,7 +141,8 @@ static int check_dsse(verifier *v, const char *scheme, const char *mdigest, json
 	}
 	error = vigil_trust__b64decode(&payload, &plen, b64, strlen(b64));
 	if (error == VIGIL_EFORMAT) {
-		error = add_sig(v, scheme, mdigest, ldig, NULL, 0, "envelope payload is not base64");
+		error = add_sig(v, scheme, mdigest, ldig, NULL, 0,
+				"envelope payload is not base64");
 		goto done;
 	}
 	if (error < 0 || (error = dsse_pae(&pae, &paelen, ptype, payload, plen)) < 0)
@@ -182,8 +183,8 @@ static int check_dsse(verifier *v, const char *scheme, const char *mdigest, json
 	}
 	json_array_foreach(subj, i, sd)
 	{
-		const char *hex = json_string_value(json_object_get(json_object_get(sd, "digest"),
-								   "sha256"));
+		const char *hex =
+			json_string_value(json_object_get(json_object_get(sd, "digest"), "sha256"));
 		const char *name = json_string_value(json_object_get(sd, "name"));
 		if (i >= VIGIL_TRUST_MAX_SIGS)
 			break;
@@ -207,8 +208,8 @@ static int check_dsse(verifier *v, const char *scheme, const char *mdigest, json
 	}
 done:
 	if (error == 0 && pred && v->r->sigs.len) {
-		vigil_trust_sig *last = &VIGIL_VEC_AT(&v->r->sigs, vigil_trust_sig,
-						      v->r->sigs.len - 1);
+		vigil_trust_sig *last =
+			&VIGIL_VEC_AT(&v->r->sigs, vigil_trust_sig, v->r->sigs.len - 1);
 		if (!(last->predicate_type = vigil_arena_strdup(&v->r->arena, pred)))
 			error = VIGIL_ENOMEM;
 	}

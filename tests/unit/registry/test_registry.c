@@ -133,9 +133,10 @@ TEST(test_registry__mirror_rules_map_the_repository)
 			"mirror.corp:5000/library/alpine:3.20"));
 	CHECK(mirror_is("index.docker.io=https://mirror.corp/hub", "team/app:1",
 			"mirror.corp/hub/team/app:1"));
-	CHECK(mirror_is("docker.io=http://m:5000/a/b/", "alpine", "m:5000/a/b/library/alpine:latest"));
+	CHECK(mirror_is("docker.io=http://m:5000/a/b/", "alpine",
+			"m:5000/a/b/library/alpine:latest"));
 	CHECK(mirror_is("ghcr.io=m.corp", "ghcr.io/o/app:1", "m.corp/o/app:1"));
-	CHECK(mirror_is("ghcr.io=m.corp", "alpine:1", ""));    /* another registry's rule */
+	CHECK(mirror_is("ghcr.io=m.corp", "alpine:1", "")); /* another registry's rule */
 	CHECK(mirror_is("GHCR.IO=m.corp", "ghcr.io/o/x:1", "m.corp/o/x:1")); /* host case */
 	CHECK(vigil_registry_mirror_check("docker.io=m.corp", &why) == 0);
 	CHECK(vigil_registry_mirror_check("docker.io", &why) == VIGIL_EINVAL && why);
