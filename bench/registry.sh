@@ -1,23 +1,25 @@
 #!/usr/bin/env bash
 # Registry pull benchmark: `vigil scan REF` from a Distribution registry on 127.0.0.1 (plain
 # HTTP, --insecure-registry) against `vigil scan` of the same image as a local OCI layout,
-# in one run: the two are interleaved, wall time, peak RSS (GNU time) and CPU time (vigil's,
-# plus the registry server's for the registry scan) of each, median of N runs. Prints a
+# in one run: the two are interleaved; for each, the wall time, peak RSS and user+system CPU
+# of vigil (wait4, microseconds), and for the registry scan the registry server's own CPU
+# during the run (its threads' /proc schedstat, nanoseconds) in a column of its own; median
+# of N runs; "pair ratio" is the median of each interleaved pair's registry/layout wall
+# ratio (steadier than the ratio of medians when the machine's load drifts). Prints a
 # markdown table for BENCHMARKS.md.
 #
 # Usage: bench/registry.sh [-n RUNS] [OCI-LAYOUT...]
 #   OCI-LAYOUT  default: the Debian and Alpine fixture layouts (tests/fixtures/build-images.sh)
 #               and the benchmark images of tests/fixtures/make-bench-images.sh that are built
-#   -n          runs per command (default $BENCH_RUNS or 5)
+#   -n          runs per command (default $BENCH_RUNS or 7)
 # Environment: VIGIL (default build/vigil), BENCH_SCANNERS (default: vuln,secret,malware,config
 # when a database exists at $VIGIL_DB or ~/.cache/vigil/db/vigil.db, else secret,malware,config).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-RUNS=${BENCH_RUNS:-5}
+RUNS=${BENCH_RUNS:-7}
 PY=${PYTHON:-python3}
-TIME=/usr/bin/time
 while getopts n:h opt; do
     case $opt in
     n) RUNS=$OPTARG ;;
@@ -27,7 +29,7 @@ done
 shift $((OPTIND - 1))
 VIGIL=${VIGIL:-$ROOT/build/vigil}
 [ -x "$VIGIL" ] || make -C "$ROOT" -s build/vigil >&2
-for t in docker-registry skopeo "$TIME"; do
+for t in docker-registry skopeo; do
     command -v "$t" >/dev/null || { echo "registry.sh: $t not found" >&2; exit 1; }
 done
 
@@ -73,24 +75,38 @@ for _ in $(seq 1 100); do
 done
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-# CPU seconds the registry server has used so far (user + system, from /proc)
-server_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/.*\) /, ""); printf "%.3f\n", ($12 + $13) / hz }' "/proc/$pid/stat"; }
-# one RUN: prints "wall_s rss_kb cpu_s" (cpu: vigil's user + system, plus the registry
-# server's during the run; the wall time depends on the machine's load, the CPU much less)
+# one RUN: prints "wall_s rss_kb vigil_cpu_s server_cpu_s"; vigil's CPU from wait4, the
+# registry server's from the run time of all its threads (schedstat), before and after
+cat >"$tmp/run.py" <<'PY'
+import glob, os, subprocess, sys, time
+pid = int(sys.argv[1])
+def server_ns():
+    t = 0
+    for f in glob.glob("/proc/%d/task/*/schedstat" % pid):
+        try:
+            t += int(open(f).read().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    return t
+s0 = server_ns()
+t0 = time.perf_counter()
+p = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=open(os.environ["ERRFILE"], "w"))
+_, status, ru = os.wait4(p.pid, 0)
+t1 = time.perf_counter()
+s1 = server_ns()
+rc = os.waitstatus_to_exitcode(status)
+if rc not in (0, 1):
+    sys.stderr.write(open(os.environ["ERRFILE"]).read())
+    sys.exit(2)
+print("%.4f %d %.4f %.4f" % (t1 - t0, ru.ru_maxrss, ru.ru_utime + ru.ru_stime, (s1 - s0) / 1e9))
+PY
 one() {
-    local t0 t1 s0 s1
-    s0=$(server_cpu)
-    t0=$(date +%s.%N)
-    "$TIME" -f '%M %U %S' -o "$tmp/time" "$VIGIL" scan "$@" --scanners "$BENCH_SCANNERS" --format json \
-        -q >/dev/null 2>"$tmp/err" || [ $? -eq 1 ] || { cat "$tmp/err" >&2; exit 1; }
-    t1=$(date +%s.%N)
-    s1=$(server_cpu)
-    read -r rss us ss < <(tail -n1 "$tmp/time")
-    echo "$(echo "$t1 - $t0" | bc) $rss $(echo "$us + $ss + $s1 - $s0" | bc)"
+    ERRFILE=$tmp/err "$PY" "$tmp/run.py" "$pid" "$VIGIL" scan "$@" --scanners "$BENCH_SCANNERS" \
+        --format json -q || exit 1
 }
 
-echo "| image | compressed MB | layers | scan OCI layout s | scan from registry s | ratio | peak RSS layout MB | peak RSS registry MB | CPU layout s | CPU registry s (vigil + server) | CPU ratio |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| image | compressed MB | layers | scan OCI layout s | scan from registry s | ratio | pair ratio | peak RSS layout MB | peak RSS registry MB | vigil CPU layout s | vigil CPU registry s | vigil CPU ratio | registry server CPU s |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 n=0
 for lay in "${layouts[@]}"; do
     n=$((n + 1))
@@ -100,12 +116,13 @@ for lay in "${layouts[@]}"; do
     layers=$("$VIGIL" inspect "$lay" --format json | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)["layers"]))')
     one "$lay" >/dev/null # warm the page cache and the rule caches
     one --insecure-registry "127.0.0.1:$port" "$ref" >/dev/null
-    lt=() lr=() lc=() rt=() rr=() rc=()
+    lt=() lr=() lc=() rt=() rr=() rc=() sc=() pr=()
     for _ in $(seq 1 "$RUNS"); do
-        read -r w m c < <(one "$lay")
+        read -r w m c _ < <(one "$lay")
         lt+=("$w") lr+=("$m") lc+=("$c")
-        read -r w m c < <(one --insecure-registry "127.0.0.1:$port" "$ref")
-        rt+=("$w") rr+=("$m") rc+=("$c")
+        read -r w m c s < <(one --insecure-registry "127.0.0.1:$port" "$ref")
+        pr+=("$(echo "$w / ${lt[-1]}" | bc -l)")
+        rt+=("$w") rr+=("$m") rc+=("$c") sc+=("$s")
     done
     l=$(printf '%s\n' "${lt[@]}" | median)
     r=$(printf '%s\n' "${rt[@]}" | median)
@@ -113,9 +130,11 @@ for lay in "${layouts[@]}"; do
     rm_=$(printf '%s\n' "${rr[@]}" | median)
     lcpu=$(printf '%s\n' "${lc[@]}" | median)
     rcpu=$(printf '%s\n' "${rc[@]}" | median)
-    printf '| %s | %s | %s | %.2f | %.2f | %.2f | %d | %d | %.2f | %.2f | %.2f |\n' "$(basename "$(dirname "$lay")")/$(basename "$lay")" \
-        "$mb" "$layers" "$l" "$r" "$(echo "$r / $l" | bc -l)" $((lm / 1024)) $((rm_ / 1024)) \
-        "$lcpu" "$rcpu" "$(echo "$rcpu / $lcpu" | bc -l)"
+    scpu=$(printf '%s\n' "${sc[@]}" | median)
+    pair=$(printf '%s\n' "${pr[@]}" | median)
+    printf '| %s | %s | %s | %.3f | %.3f | %.2f | %.2f | %d | %d | %.3f | %.3f | %.2f | %.3f |\n' "$(basename "$(dirname "$lay")")/$(basename "$lay")" \
+        "$mb" "$layers" "$l" "$r" "$(echo "$r / $l" | bc -l)" "$pair" $((lm / 1024)) $((rm_ / 1024)) \
+        "$lcpu" "$rcpu" "$(echo "$rcpu / $lcpu" | bc -l)" "$scpu"
 done
 echo
 echo "Scanners: $BENCH_SCANNERS; median of $RUNS runs each, interleaved; $(nproc) cores, $(uname -m); load average $(cut -d' ' -f1-3 /proc/loadavg)."

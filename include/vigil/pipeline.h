@@ -120,6 +120,17 @@ typedef struct vigil_scan_result vigil_scan_result;
 int vigil_scan_run(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *engine,
 		   const char *image_ref, const vigil_scan_opts *opts);
 
+/* vigil_scan_run in two steps, so that the image is opened (a registry's manifest and
+ * config fetched, the first layers requested) while the engine is being made, on
+ * another thread and another ctx. vigil_scan_open opens the image for the scanners
+ * `scanners` (VIGIL_SCANNER_*, the engine's to be); `opts` must stay valid until
+ * vigil_scan_complete, which reads and scans it with `engine`. Errors as
+ * vigil_scan_run; after a failed vigil_scan_complete the caller frees the result.
+ * "sbom:" inputs: VIGIL_EINVAL (use vigil_scan_run). */
+int vigil_scan_open(vigil_scan_result **out, vigil_ctx *ctx, unsigned scanners,
+		    const char *image_ref, const vigil_scan_opts *opts);
+int vigil_scan_complete(vigil_scan_result *r, const vigil_engine *engine);
+
 /* Re-matches the result's inventory against `engine`'s database and policy (the image
  * is not needed); the other scanners' findings are kept. VIGIL_EINVAL when the engine
  * has no database. */

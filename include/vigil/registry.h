@@ -50,12 +50,21 @@ typedef struct vigil_registry_opts {
 	/* a registry access token sent as "Authorization: Bearer" to the registry host from
 	 * the first request (a 401 then authenticates as usual), or NULL */
 	const char *bearer_token;
+	/* mirrors tried before the registry itself, in order: "HOST=MIRROR" where HOST is
+	 * the registry they stand for ("docker.io") and MIRROR is HOST[:PORT][/PREFIX] (an
+	 * https:// in front is dropped; plain HTTP needs `insecure`). A mirror that fails
+	 * (unreachable, 404, refused) is skipped. NULL-terminated. */
+	const char *const *mirrors;
 } vigil_registry_opts;
 
 #define VIGIL_REGISTRY_OPTS_INIT                                                                   \
 	{                                                                                          \
-		NULL, NULL, NULL, NULL, NULL, 0, 0, NULL                                           \
+		NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL                                     \
 	}
+
+/* Checks one mirror rule "HOST=MIRROR" (see vigil_registry_opts.mirrors). Returns 0, or
+ * VIGIL_EINVAL with a reason in *why (static text). */
+int vigil_registry_mirror_check(const char *rule, const char **why);
 
 /*
  * Writes an image opened from a registry reference to `dest`: "oci:DIR" (a new OCI
@@ -66,6 +75,15 @@ typedef struct vigil_registry_opts {
  * dest exists), VIGIL_EFORMAT, VIGIL_EIO, VIGIL_ELIMIT, VIGIL_ENOMEM.
  */
 int vigil_image_pull(vigil_image *img, const char *dest);
+
+/*
+ * As vigil_image_pull to "oci:DIR", but when the reference names an index (a
+ * multi-platform image) the whole index is written: every manifest it lists (nested
+ * indexes too), their configs and layers, each verified against its digest; index.json
+ * names the index. For a single-platform image it is vigil_image_pull. "docker-archive:"
+ * cannot hold an index: VIGIL_EINVAL. At most 1,024 manifests.
+ */
+int vigil_image_pull_all(vigil_image *img, const char *dest);
 
 #ifdef __cplusplus
 }

@@ -91,6 +91,9 @@ typedef struct vigil_trust_sig {
 	const char *identity;	   /* critical.identity.docker-reference, or NULL */
 	int valid;		   /* signature checks with the key, digest matches */
 	const char *reason;	   /* "valid", or why it was refused (one line) */
+	/* attestations (vigil_trust_verify_attestations): the in-toto statement's
+	 * predicateType, or NULL; signed_digest is the subject digest that names the image */
+	const char *predicate_type;
 } vigil_trust_sig;
 
 typedef struct vigil_trust_result vigil_trust_result;
@@ -107,6 +110,18 @@ typedef struct vigil_trust_result vigil_trust_result;
  */
 int vigil_trust_verify(vigil_trust_result **out, vigil_ctx *ctx, const vigil_trust_source *src,
 		       const char *ref, const vigil_trust_key *key);
+/*
+ * The same for cosign attestations (`cosign attest --key`): manifests tagged
+ * `sha256-<hex>.att` or referrers of artifact type application/vnd.dsse.envelope.v1+json,
+ * whose layers are DSSE envelopes (application/vnd.dsse.envelope.v1+json). One is valid
+ * when the blob matches its digest, a signature of the envelope verifies with `key` over
+ * DSSE's pre-authentication encoding, the payload type is application/vnd.in-toto+json,
+ * and the in-toto statement has a subject whose sha256 is the image's digest. Each
+ * entry reports the statement's predicateType.
+ */
+int vigil_trust_verify_attestations(vigil_trust_result **out, vigil_ctx *ctx,
+				    const vigil_trust_source *src, const char *ref,
+				    const vigil_trust_key *key);
 /* The digest of the image's manifest or index that signatures must name. */
 const char *vigil_trust_result_digest(const vigil_trust_result *r);
 size_t vigil_trust_result_count(const vigil_trust_result *r);

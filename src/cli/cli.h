@@ -43,6 +43,8 @@ typedef struct cli {
 	vigil_registry_opts reg;
 	const char *insecure[33];
 	int ninsecure;
+	const char *mirrors[17]; /* --registry-mirror HOST=MIRROR, NULL-terminated */
+	int nmirrors;
 	/* --skip-dirs / --skip-files globs (NULL-terminated) and whether --max-files was given */
 	const char *skip_dirs[65], *skip_files[65];
 	int nskip_dirs, nskip_files, max_files_set;
@@ -71,6 +73,7 @@ enum {
 	OPT_PASSWORD_STDIN,
 	OPT_SKIP_DIRS,
 	OPT_SKIP_FILES,
+	OPT_REGISTRY_MIRROR,
 };
 
 /* The long options of --skip-dirs / --skip-files (image commands). */
@@ -89,6 +92,7 @@ void image_ctx_setup(cli *c, vigil_ctx *ctx, const char *ref);
 		{"ca-file", required_argument, NULL, OPT_CA_FILE},                                 \
 		{"authfile", required_argument, NULL, OPT_AUTHFILE},                               \
 		{"username", required_argument, NULL, OPT_USERNAME},                               \
+		{"registry-mirror", required_argument, NULL, OPT_REGISTRY_MIRROR},                 \
 	{                                                                                          \
 		"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN                            \
 	}

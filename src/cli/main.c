@@ -55,6 +55,8 @@ const char COMMON_HELP[] =
 	"  --ca-file FILE        trusted CA certificates for the registry (PEM); also read:\n"
 	"                        /etc/docker/certs.d/HOST[:PORT]/ca.crt\n"
 	"  --insecure-registry HOST[:PORT]  allow plain HTTP or an unverified certificate\n"
+	"  --registry-mirror HOST=MIRROR[/PREFIX]  try MIRROR first for images of HOST\n"
+	"                        (docker.io=mirror.corp:5000; repeatable, tried in order)\n"
 	"  Proxies: $https_proxy, $http_proxy, $all_proxy, $no_proxy (or in upper case)\n"
 	"\n"
 	"Image options:\n"
@@ -325,6 +327,18 @@ int image_opt(cli *c, const char *cmd, int o, const char *arg)
 			die_usage(cmd, "--insecure-registry: at most 32 hosts");
 		c->insecure[c->ninsecure++] = optarg;
 		break;
+	case OPT_REGISTRY_MIRROR: {
+		const char *why;
+		if (c->nmirrors >= 16)
+			die_usage(cmd, "--registry-mirror: at most 16 mirrors");
+		if (vigil_registry_mirror_check(optarg, &why) < 0) {
+			char m[300];
+			snprintf(m, sizeof(m), "--registry-mirror: %s", why);
+			die_usage(cmd, m);
+		}
+		c->mirrors[c->nmirrors++] = optarg;
+		break;
+	}
 	case OPT_CA_FILE:
 		c->reg.ca_file = optarg;
 		break;
@@ -360,6 +374,8 @@ void registry_opts_finish(cli *c, const char *cmd)
 		die_usage(cmd, "--password-stdin needs --username");
 	c->insecure[c->ninsecure] = NULL;
 	c->reg.insecure = c->ninsecure ? c->insecure : NULL;
+	c->mirrors[c->nmirrors] = NULL;
+	c->reg.mirrors = c->nmirrors ? c->mirrors : NULL;
 }
 
 /* Parses the options common to image commands; returns the index of the first operand. */

@@ -16,6 +16,8 @@ void help_pull(void)
 	       "complete; on an error nothing is left at the output path, which must not exist.\n"
 	       "\n"
 	       "  -o, --output DEST     oci:DIR (a new OCI layout) or docker-archive:FILE\n"
+	       "  --all-platforms       a multi-platform image whole: the index, every manifest\n"
+	       "                        it lists, their configs and layers (oci:DIR only)\n"
 	       "%s",
 	       COMMON_HELP);
 }
@@ -25,6 +27,7 @@ int cmd_pull(int argc, char **argv)
 	static const vigil_limits defaults = VIGIL_LIMITS_INIT;
 	static const struct option opts[] = {
 		{"output", required_argument, NULL, 'o'},
+		{"all-platforms", no_argument, NULL, 'A'},
 		{"platform", required_argument, NULL, OPT_PLATFORM},
 		{"threads", required_argument, NULL, OPT_THREADS},
 		{"max-json-size", required_argument, NULL, OPT_MAX_JSON},
@@ -39,7 +42,7 @@ int cmd_pull(int argc, char **argv)
 	vigil_image *img = NULL;
 	const char *ref;
 	cli c;
-	int o, error;
+	int o, error, all = 0;
 	memset(&c, 0, sizeof(c));
 	c.limits = defaults;
 	optind = 1;
@@ -47,6 +50,9 @@ int cmd_pull(int argc, char **argv)
 		switch (o) {
 		case 'o':
 			c.output = optarg;
+			break;
+		case 'A':
+			all = 1;
 			break;
 		case 'h':
 			help_pull();
@@ -65,6 +71,11 @@ int cmd_pull(int argc, char **argv)
 		die_usage("pull", "--output oci:DIR or docker-archive:FILE is required");
 	if (strncmp(c.output, "oci:", 4) != 0 && strncmp(c.output, "docker-archive:", 15) != 0)
 		die_usage("pull", "--output must be oci:DIR or docker-archive:FILE");
+	if (all && strncmp(c.output, "oci:", 4) != 0)
+		die_usage("pull", "--all-platforms needs --output oci:DIR (a docker-archive holds "
+				  "one platform)");
+	if (all && c.platform)
+		die_usage("pull", "--all-platforms and --platform exclude each other");
 	ref = argv[optind];
 	if (strncmp(ref, "registry:", 9) != 0 && access(ref, F_OK) == 0)
 		die_usage("pull", "REF names an existing path; write registry:REF");
@@ -83,7 +94,8 @@ int cmd_pull(int argc, char **argv)
 	snprintf(pref, sizeof(pref), "%s%s",
 		 strncmp(ref, "registry:", 9) == 0 ? "" : "registry:", ref);
 	if ((error = vigil_image_open(&img, c.ctx, pref, &oo)) < 0 ||
-	    (error = vigil_image_pull(img, c.output)) < 0) {
+	    (error = all ? vigil_image_pull_all(img, c.output) : vigil_image_pull(img, c.output)) <
+		    0) {
 		progress_done(&c);
 		print_error(vigil_ctx_error(c.ctx)[0] ? vigil_ctx_error(c.ctx) : "out of memory");
 		vigil_image_free(img);
@@ -92,7 +104,8 @@ int cmd_pull(int argc, char **argv)
 	}
 	progress_done(&c);
 	if (!c.quiet && !cli_quiet)
-		fprintf(stderr, "vigil: pulled %s (%s) to %s\n", vigil_image_manifest_digest(img),
+		fprintf(stderr, "vigil: pulled %s%s (%s) to %s\n", vigil_image_manifest_digest(img),
+			all ? " and the rest of its index" : "",
 			vigil_image_tags(img)[0] ? vigil_image_tags(img)[0] : "", c.output);
 	vigil_image_free(img);
 	vigil_ctx_free(c.ctx);

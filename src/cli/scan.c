@@ -5,6 +5,7 @@
  * decides the exit code.
  */
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -499,6 +500,61 @@ static int terminal_width(void)
 }
 
 /* NULL-terminates a vector of strings (the NULL is not counted); NULL when empty. */
+/* The engine made on its own thread and ctx while the image is opened. */
+typedef struct engine_job {
+	vigil_engine *engine;
+	vigil_ctx *ctx;
+	const vigil_engine_opts *eo;
+	int error;
+} engine_job;
+
+static void *engine_main(void *arg)
+{
+	engine_job *j = arg;
+	j->error = vigil_engine_new(&j->engine, j->ctx, j->eo);
+	return NULL;
+}
+
+/* vigil_scan_run with the engine made while the image opens: a registry's manifest,
+ * config and first layers are on their way while the rules load. The engine lives on
+ * *ectx (freed by the caller after the engine). */
+static int scan_overlapped(vigil_scan_result **res, vigil_engine **engine, vigil_ctx **ectx,
+			   vigil_ctx *ctx, const vigil_limits *limits, int threads,
+			   void *warn_payload, const vigil_engine_opts *eo, const char *ref,
+			   const vigil_scan_opts *so)
+{
+	engine_job job = {NULL, NULL, eo, 0};
+	pthread_t th;
+	int error, started;
+	if (vigil_ctx_new(&job.ctx) < 0)
+		return vigil_error_set(ctx, VIGIL_ENOMEM, "out of memory");
+	*ectx = job.ctx;
+	vigil_ctx_set_limits(job.ctx, limits);
+	vigil_ctx_set_threads(job.ctx, threads);
+	vigil_ctx_set_warn(job.ctx, on_warn, warn_payload);
+	started = pthread_create(&th, NULL, engine_main, &job) == 0;
+	if (!started)
+		engine_main(&job);
+	error = vigil_scan_open(res, ctx, eo->scanners, ref, so);
+	if (started)
+		pthread_join(th, NULL);
+	*engine = job.engine;
+	if (job.error < 0) { /* the engine's error first, as when it was made first */
+		vigil_scan_result_free(*res);
+		*res = NULL;
+		return vigil_error_set(ctx, job.error, "%s",
+				       vigil_ctx_error(job.ctx)[0] ? vigil_ctx_error(job.ctx)
+								   : "out of memory");
+	}
+	if (error < 0)
+		return error;
+	if ((error = vigil_scan_complete(*res, job.engine)) < 0) {
+		vigil_scan_result_free(*res);
+		*res = NULL;
+	}
+	return error;
+}
+
 static const char *const *strv(vigil_vec *v)
 {
 	if (v->len == 0 || !vigil_vec_push(v))
@@ -518,6 +574,7 @@ int cmd_scan_mode(int argc, char **argv, int fs)
 	vigil_engine_opts eo = VIGIL_ENGINE_OPTS_INIT;
 	vigil_scan_opts so = VIGIL_SCAN_OPTS_INIT;
 	vigil_engine *engine = NULL;
+	vigil_ctx *ectx = NULL; /* the engine's, when made beside the image open */
 	vigil_scan_result *res = NULL;
 	const char *ref;
 	char dbbuf[4096], *fsref = NULL;
@@ -585,12 +642,17 @@ int cmd_scan_mode(int argc, char **argv, int fs)
 		vigil_store_layer_cache_init(&lcache, &slc);
 		so.layer_cache = &lcache;
 	}
-	if ((error = vigil_engine_new(&engine, ctx, &eo)) < 0)
-		goto done;
-	if (s.rematch)
-		error = vigil_scan_result_load_inventory(&res, ctx, ref, &so);
-	else
-		error = vigil_scan_run(&res, ctx, engine, ref, &so);
+	if (!s.rematch && strncmp(ref, "sbom:", 5) != 0) {
+		error = scan_overlapped(&res, &engine, &ectx, ctx, &s.c.limits, s.c.threads, &s.c,
+					&eo, ref, &so);
+	} else {
+		if ((error = vigil_engine_new(&engine, ctx, &eo)) < 0)
+			goto done;
+		if (s.rematch)
+			error = vigil_scan_result_load_inventory(&res, ctx, ref, &so);
+		else
+			error = vigil_scan_run(&res, ctx, engine, ref, &so);
+	}
 	progress_done(&s.c);
 	if (error < 0 || (s.rematch && (error = vigil_scan_rematch(res, engine)) < 0))
 		goto done;
@@ -623,6 +685,7 @@ done:
 	}
 	vigil_scan_result_free(res);
 	vigil_engine_free(engine);
+	vigil_ctx_free(ectx);
 	vigil_store_free(lstore);
 	vigil_vec_free(&s.vex);
 	vigil_vec_free(&s.tkeys);

@@ -11,7 +11,9 @@
 #include "../lib/util/util.h"
 #include "cli.h"
 
-enum { OPT_KEY = 600 };
+enum { OPT_KEY = 600, OPT_ATTESTATIONS };
+
+static int attest_mode; /* --attestations */
 
 void help_verify(void)
 {
@@ -31,6 +33,9 @@ void help_verify(void)
 	       "\n"
 	       "Options:\n"
 	       "  --key FILE            the public key (cosign.pub); required\n"
+	       "  --attestations        check cosign attestations (cosign attest --key: DSSE\n"
+	       "                        envelopes of in-toto statements, sha256-<digest>.att or\n"
+	       "                        referrers) instead of signatures; shows predicate types\n"
 	       "  --tag TAG             the image in the layout (ref name); default: the only "
 	       "one\n"
 	       "  --format FORMAT       table (default) or json\n"
@@ -38,7 +43,8 @@ void help_verify(void)
 	       "  --insecure-registry HOST[:PORT], --ca-file FILE, --authfile FILE,\n"
 	       "  --username USER --password-stdin   registry access (see 'vigil scan --help')\n"
 	       "\n"
-	       "Exit status: 0 a valid signature exists, 1 none is valid, 2 error.\n");
+	       "Exit status: 0 a valid signature (attestation) exists, 1 none is valid, 2 "
+	       "error.\n");
 }
 
 /* An OCI layout when the argument names one (or starts with oci:), else a registry
@@ -75,7 +81,7 @@ static void write_json(FILE *f, const char *image, const char *keypath, const vi
 	vigil_jsonw_bool(&w, vigil_trust_result_valid(r) > 0);
 	vigil_jsonw_key(&w, "valid");
 	vigil_jsonw_uint(&w, vigil_trust_result_valid(r));
-	vigil_jsonw_key(&w, "signatures");
+	vigil_jsonw_key(&w, attest_mode ? "attestations" : "signatures");
 	vigil_jsonw_arr_begin(&w);
 	for (size_t i = 0; i < vigil_trust_result_count(r); i++) {
 		const vigil_trust_sig *s = vigil_trust_result_get(r, i);
@@ -85,6 +91,8 @@ static void write_json(FILE *f, const char *image, const char *keypath, const vi
 		kv(&w, "payload", s->payload);
 		kv(&w, "signed_digest", s->signed_digest);
 		kv(&w, "identity", s->identity);
+		if (attest_mode)
+			kv(&w, "predicate_type", s->predicate_type);
 		vigil_jsonw_key(&w, "valid");
 		vigil_jsonw_bool(&w, s->valid);
 		kv(&w, "reason", s->reason);
@@ -115,13 +123,20 @@ static void write_table(FILE *f, const char *image, const char *keypath, const v
 	put_safe(f, keypath);
 	fprintf(f, " (%s, %s)\n\n", vigil_trust_key_type(key), vigil_trust_key_id(key));
 	if (vigil_trust_result_count(r)) {
-		fprintf(f, "%-10s %-19s %-7s %s\n", "SCHEME", "SIGNATURE", "RESULT", "DETAIL");
+		fprintf(f, "%-10s %-19s %-7s %s\n", "SCHEME",
+			attest_mode ? "ATTESTATION" : "SIGNATURE", "RESULT", "DETAIL");
 		for (size_t i = 0; i < vigil_trust_result_count(r); i++) {
 			const vigil_trust_sig *s = vigil_trust_result_get(r, i);
 			short_digest(a, s->manifest);
 			fprintf(f, "%-10s %-19s %-7s ", s->scheme, a,
 				s->valid ? "valid" : "refused");
-			if (s->valid) {
+			if (s->valid && attest_mode) {
+				fputs("predicate ", f);
+				put_safe(f, s->predicate_type ? s->predicate_type : "(none)");
+				fputs(", subject ", f);
+				put_safe(f,
+					 s->identity && s->identity[0] ? s->identity : "(unnamed)");
+			} else if (s->valid) {
 				fputs("identity ", f);
 				put_safe(f, s->identity ? s->identity : "(none)");
 			} else {
@@ -137,16 +152,17 @@ static void write_table(FILE *f, const char *image, const char *keypath, const v
 		put_safe(f, *n);
 		fputc('\n', f);
 	}
-	fprintf(f, "\n%s: %zu valid signature%s of %zu\n",
+	fprintf(f, "\n%s: %zu valid %s%s of %zu\n",
 		vigil_trust_result_valid(r) ? "VERIFIED" : "NOT VERIFIED",
-		vigil_trust_result_valid(r), vigil_trust_result_valid(r) == 1 ? "" : "s",
-		vigil_trust_result_count(r));
+		vigil_trust_result_valid(r), attest_mode ? "attestation" : "signature",
+		vigil_trust_result_valid(r) == 1 ? "" : "s", vigil_trust_result_count(r));
 }
 
 int cmd_verify(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"key", required_argument, NULL, OPT_KEY},
+		{"attestations", no_argument, NULL, OPT_ATTESTATIONS},
 		{"tag", required_argument, NULL, OPT_TAG},
 		{"format", required_argument, NULL, OPT_FORMAT},
 		{"output", required_argument, NULL, 'o'},
@@ -173,6 +189,9 @@ int cmd_verify(int argc, char **argv)
 		switch (o) {
 		case OPT_KEY:
 			keypath = optarg;
+			break;
+		case OPT_ATTESTATIONS:
+			attest_mode = 1;
 			break;
 		case OPT_FORMAT:
 			c.format = optarg;
@@ -204,7 +223,8 @@ int cmd_verify(int argc, char **argv)
 	vigil_ctx_set_limits(c.ctx, &c.limits);
 	if ((error = vigil_trust_key_load(&key, c.ctx, keypath)) < 0 ||
 	    (error = open_source(&c, argv[optind], &src, &ref)) < 0 ||
-	    (error = vigil_trust_verify(&r, c.ctx, src, ref, key)) < 0)
+	    (error = attest_mode ? vigil_trust_verify_attestations(&r, c.ctx, src, ref, key)
+				 : vigil_trust_verify(&r, c.ctx, src, ref, key)) < 0)
 		goto done;
 	if (c.output && !(out = fopen(c.output, "w"))) {
 		error = vigil_error_set(c.ctx, VIGIL_EIO, "cannot write %s", c.output);

@@ -34,6 +34,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (!why) {
 		abort(); /* a refusal always says why */
 	}
+	/* the same text as a mirror rule: checked, and applied to a reference of its host */
+	if (vigil_registry_mirror_check(s, &why) == 0) {
+		vigil_ref *hub = NULL, *m = NULL;
+		if (vigil_ref_parse(&hub, "alpine:1", &why) == 0 &&
+		    vigil_reg__mirror_ref(&m, s, hub) == 1 && (!m->host || !m->repo || !m->tag))
+			abort();
+		vigil_ref_free(m);
+		vigil_ref_free(hub);
+	} else if (!why) {
+		abort();
+	}
 	vigil_ref_free(r);
 	vigil_ref_free(r2);
 	free(s);

@@ -95,7 +95,9 @@ held() {
     RC=$(sed -n 's/^vigil-exit=\([0-9]*\)$/\1/p' "$log" | tail -n 1)
     [ -n "$RC" ] || RC=999
     HIT=0
-    grep -q "^Breakpoint 1, $brk" "$log" && HIT=1
+    # "Thread N ... hit Breakpoint 1, F" once the process has threads (the engine loads
+    # on its own thread while the image opens)
+    grep -qE "(^|hit )Breakpoint 1, $brk" "$log" && HIT=1
 }
 # one_error FILE SUBSTRING: FILE is exactly one "vigil: error: ...SUBSTRING..." line
 one_error() {

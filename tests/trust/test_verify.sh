@@ -364,4 +364,66 @@ g2=$(trust_ids)
 if [ "$g1" = "" ] && [ "$g2" = VGL-TRUST-001,VGL-TRUST-002,VGL-TRUST-004 ]; then
   pass "registry: scan REF with the trust policy: signed digest passes; re-tagged tag from another registry fails 001, 002, 004"
 else bad "registry scan trust: [$g1] [$g2] $(cat s.err)"; fi
+# ---- 11. attestations (cosign attest --key): DSSE envelopes of in-toto statements ----
+printf '{"buildType":"https://vigil.test/build@v1","builder":{"id":"vigil-test"}}\n' > prov.json
+printf '{"reviewed":"%s"}\n' "$RANDOM" > review.json
+cosr attest --key cosign.key --tlog-upload=false -y --type slsaprovenance --predicate prov.json "$R/demo/app@$app" &&
+  cosr attest --key cosign.key --tlog-upload=false -y --type https://vigil.test/review/v1 --predicate review.json "$R/demo/app@$app" ||
+  bad "cosign attest: $(tail -3 cosign.log)"
+av() { "$VIGIL" verify "$1" --attestations --key "$2" --insecure-registry "$R" --format json > a.json 2> a.err; rc=$?; }
+av "$R/demo/app@$app" cosign.pub
+types=$(jq -r '[.attestations[] | select(.valid) | .predicate_type] | sort | join(",")' a.json)
+if [ $rc = 0 ] && [ "$types" = "https://slsa.dev/provenance/v0.2,https://vigil.test/review/v1" ] &&
+   [ "$(jq -r '.attestations[0].signed_digest' a.json)" = "$app" ] && [ "$(jq -r '.attestations[0].scheme' a.json)" = tag ]; then
+  pass "attestations (cosign attest --key, two predicate types) verify: exit 0, predicate types shown"
+else bad "attestations: rc=$rc [$types] $(cat a.err) $(head -c 600 a.json)"; fi
+"$VIGIL" verify "$R/demo/app@$app" --attestations --key cosign.pub --insecure-registry "$R" > a.txt 2>&1
+grep -q 'predicate https://slsa.dev/provenance/v0.2' a.txt && grep -q 'VERIFIED: 2 valid attestations' a.txt &&
+  pass "attestations: the table names predicate types" || bad "attestation table: $(cat a.txt)"
+av "$R/demo/app@$app" wrong/cosign.pub; a1=$rc; a1r=$(jq -r '.attestations[0].reason' a.json)
+av "$R/demo/other:v1" cosign.pub; a2=$rc
+rv "$R/demo/app@$app" cosign.pub; a3=$rc # signatures still verify apart from attestations
+if [ "$a1$a2$a3" = 110 ] && [ "$a1r" = "no envelope signature verifies with the key" ]; then
+  pass "attestations: a wrong key and an unattested image are refused (exit 1); signatures are checked apart"
+else bad "attestation refusals: $a1$a2$a3 [$a1r] $(cat a.err)"; fi
+# the attestation moved to another image (another digest): its statement names the old one
+attd=$(digest "demo/app@$app" | sed 's/^sha256://')
+other=$(digest demo/other:v1)
+skopeo copy -q --src-tls-verify=false --dest-tls-verify=false "docker://$R/demo/app:sha256-$attd.att" \
+  "docker://$R/demo/other:sha256-${other#sha256:}.att" 2>>cosign.log
+av "$R/demo/other:v1" cosign.pub
+if [ $rc = 1 ] && jq -r '.attestations[0].reason' a.json | grep -q "^no subject of the statement is this image's"; then
+  pass "attestations: copied to another image, refused (subject is the old digest)"
+else bad "moved attestation: rc=$rc $(cat a.err) $(head -c 400 a.json)"; fi
+# a tampered statement (re-encoded with another predicate type, the blob re-hashed)
+rm -rf AT && skopeo copy -q --src-tls-verify=false "docker://$R/demo/app:sha256-$attd.att" "oci:AT:att" 2>>cosign.log
+$PY - AT <<'PY'
+import base64, hashlib, json, os, sys
+d = sys.argv[1]
+idx = json.load(open(d + "/index.json"))
+mdig = idx["manifests"][0]["digest"].split(":")[1]
+man = json.load(open(d + "/blobs/sha256/" + mdig))
+for layer in man["layers"]:
+    env = json.load(open(d + "/blobs/sha256/" + layer["digest"].split(":")[1]))
+    st = json.loads(base64.b64decode(env["payload"]))
+    st["predicateType"] = "https://evil.example/approved/v1"
+    env["payload"] = base64.b64encode(json.dumps(st).encode()).decode()
+    blob = json.dumps(env).encode()
+    h = hashlib.sha256(blob).hexdigest()
+    open(d + "/blobs/sha256/" + h, "wb").write(blob)
+    layer["digest"] = "sha256:" + h
+    layer["size"] = len(blob)
+mb = json.dumps(man).encode()
+mh = hashlib.sha256(mb).hexdigest()
+open(d + "/blobs/sha256/" + mh, "wb").write(mb)
+idx["manifests"][0]["digest"] = "sha256:" + mh
+idx["manifests"][0]["size"] = len(mb)
+json.dump(idx, open(d + "/index.json", "w"))
+PY
+skopeo copy -q --dest-tls-verify=false oci:AT:att "docker://$R/demo/app:sha256-$attd.att" 2>>cosign.log
+av "$R/demo/app@$app" cosign.pub
+if [ $rc = 1 ] && [ "$(jq -r '.attestations[0].reason' a.json)" = "no envelope signature verifies with the key" ] &&
+   [ "$(jq -r '[.attestations[] | select(.valid)] | length' a.json)" = 0 ]; then
+  pass "attestations: a tampered statement is refused"
+else bad "tampered attestation: rc=$rc $(cat a.err) $(head -c 600 a.json)"; fi
 exit $fail

@@ -426,6 +426,37 @@ static int image_alloc(vigil_image **out, vigil_ctx *ctx, const vigil_open_opts 
 	return 0;
 }
 
+/* A word read as a Docker Hub name because it is not a path ("myimage", "team/app:1")
+ * that could not be pulled either: the error says both ("myimage: no such file, and
+ * docker.io/library/myimage: ..."). A reference with a registry host or an explicit
+ * prefix keeps the registry's error alone. */
+static void bare_word_error(vigil_ctx *ctx, const char *arg, int error)
+{
+	static const char *const hub[] = {"docker.io/", "index.docker.io/",
+					  "registry-1.docker.io/"};
+	char msg[sizeof(ctx->error)], name[600];
+	vigil_ref *r = NULL;
+	const char *why;
+	if (strncmp(arg, "registry:", 9) == 0 || strncmp(arg, "docker://", 9) == 0)
+		return;
+	for (size_t i = 0; i < VIGIL_ARRAY_LEN(hub); i++)
+		if (strncmp(arg, hub[i], strlen(hub[i])) == 0)
+			return;
+	if (vigil_ref_parse(&r, arg, &why) < 0)
+		return;
+	if (strcmp(r->host, "docker.io") != 0) {
+		vigil_ref_free(r);
+		return;
+	}
+	snprintf(name, sizeof(name), "%s/%s", r->host, r->repo);
+	vigil_ref_free(r);
+	snprintf(msg, sizeof(msg), "%s", ctx->error);
+	if (strncmp(msg, name, strlen(name)) == 0)
+		vigil_error_set(ctx, error, "%s: no such file, and %s", arg, msg);
+	else
+		vigil_error_set(ctx, error, "%s: no such file, and %s: %s", arg, name, msg);
+}
+
 int vigil_image_open(vigil_image **out, vigil_ctx *ctx, const char *ref,
 		     const vigil_open_opts *opts)
 {
@@ -449,6 +480,8 @@ int vigil_image_open(vigil_image **out, vigil_ctx *ctx, const char *ref,
 	img->ref = vigil_arena_strdup(&img->arena, path);
 	if (kind && strcmp(kind, "registry") == 0) {
 		error = vigil_image__open_registry(img, ref, opts);
+		if (error < 0 && error != VIGIL_ENOMEM)
+			bare_word_error(ctx, ref, error);
 		goto done;
 	}
 	if (kind && (strcmp(kind, "rootfs") == 0 || strcmp(kind, "fs") == 0)) {

@@ -258,6 +258,10 @@ int vigil_image__remote_parallel(const vigil_image *img);
  * the readers will take (one thread each, at most the parallel limit) once the manifest
  * is parsed, so they overlap the config's fetch and the caller's setup. */
 int vigil_image__remote_prefetch(vigil_image *img);
+/* The digest of the document the reference names (an index for a multi-platform image),
+ * and the mirror ("HOST/REPO") it was read from (NULL: the registry itself). */
+const char *vigil_image__remote_top(const vigil_image *img);
+const char *vigil_image__remote_mirror(const vigil_image *img);
 
 /* For fuzzing and tests: an image whose archive members are given in memory.
  * `format` is "oci" (index.json, blobs), "docker" (manifest.json) or "layers" (each

@@ -41,22 +41,22 @@ static int sink_write(vigil_image *img, sink *k, const void *p, size_t n)
 	return 0;
 }
 
-/* Streams layer `i` into the sink; its digest is verified by the stream at the end. */
-static int copy_layer(vigil_image *img, int i, sink *k)
+/* Streams blob `digest` (the descriptor's `size`) into the sink; the stream verifies
+ * the digest at the end. `what` names it in errors ("layer 2"). */
+static int copy_blob(vigil_image *img, const char *what, const char *digest, uint64_t size, sink *k)
 {
-	vigil_layer *L = &img->layers[i];
 	vigil_reg_stream *s = NULL;
 	const char *msg = "";
-	int error = vigil_reg__stream_open(&s, vigil_image__remote_client(img), L->want_digest,
-					   L->info.size, img->ctx->limits.max_bytes);
+	int error = vigil_reg__stream_open(&s, vigil_image__remote_client(img), digest, size,
+					   img->ctx->limits.max_bytes);
 	for (;;) {
 		const uint8_t *p;
 		size_t n = 0;
 		if (error < 0 || (error = vigil_reg__stream_read(s, &p, &n, &msg)) < 0) {
 			if (error != VIGIL_ENOMEM && s) {
 				vigil_reg__stream_read(s, &p, &n, &msg);
-				error = vigil_error_set(img->ctx, error, "layer %d (%s): %s", i,
-							L->want_digest, msg);
+				error = vigil_error_set(img->ctx, error, "%s (%s): %s", what,
+							digest, msg);
 			}
 			break;
 		}
@@ -68,6 +68,14 @@ static int copy_layer(vigil_image *img, int i, sink *k)
 	}
 	vigil_reg__stream_free(s);
 	return error;
+}
+
+/* Streams layer `i` into the sink; its digest is verified by the stream at the end. */
+static int copy_layer(vigil_image *img, int i, sink *k)
+{
+	char what[32];
+	snprintf(what, sizeof(what), "layer %d", i);
+	return copy_blob(img, what, img->layers[i].want_digest, img->layers[i].info.size, k);
 }
 
 /* ---- a minimal ustar writer (member sizes known up front) ------------------------------- */
@@ -144,14 +152,14 @@ static int rm_cb(const char *path, const struct stat *st, int flag, struct FTW *
 	return 0;
 }
 
-static char *index_json(vigil_image *img, const char *mt, size_t msize)
+static char *index_json(vigil_image *img, const char *digest, const char *mt, size_t msize)
 {
 	json_t *root = json_object(), *arr = json_array(), *d = json_object(), *ann = json_object();
 	const char *const *tags = vigil_image_tags(img);
 	char *out;
 	json_object_set_new(root, "schemaVersion", json_integer(2));
 	json_object_set_new(d, "mediaType", json_string(mt));
-	json_object_set_new(d, "digest", json_string(img->manifest_digest));
+	json_object_set_new(d, "digest", json_string(digest));
 	json_object_set_new(d, "size", json_integer((json_int_t)msize));
 	if (tags[0]) {
 		const char *colon = strrchr(tags[0], ':'), *slash = strrchr(tags[0], '/');
@@ -219,7 +227,7 @@ static int pull_oci(vigil_image *img, const char *tmp, const uint8_t *man, size_
 		if (error < 0)
 			goto done;
 	}
-	if (!(idx = index_json(img, manifest_media_type(man, mlen), mlen))) {
+	if (!(idx = index_json(img, img->manifest_digest, manifest_media_type(man, mlen), mlen))) {
 		error = VIGIL_ENOMEM;
 		goto done;
 	}
@@ -339,5 +347,225 @@ int vigil_image_pull(vigil_image *img, const char *dest)
 		else
 			unlink(tmp);
 	}
+	return error;
+}
+
+/* ---- the whole index (--all-platforms) ------------------------------------------------- */
+
+#define PULL_MAX_MANIFESTS 1024
+#define PULL_MAX_DEPTH 4
+
+typedef struct pull_all {
+	vigil_image *img;
+	int dirfd;
+	int manifests; /* written so far, for the bound */
+} pull_all;
+
+/* blobs/sha256/<hex> of a digest already checked with vigil_digest_is_sha256. */
+static void blob_name(char name[96], const char *digest)
+{
+	snprintf(name, 96, "blobs/sha256/%s", digest + 7);
+}
+
+static int blob_present(pull_all *pa, const char *digest)
+{
+	char name[96];
+	blob_name(name, digest);
+	return faccessat(pa->dirfd, name, F_OK, 0) == 0;
+}
+
+/* Streams a blob from the registry into the layout (once per digest). */
+static int put_blob(pull_all *pa, const char *what, const char *digest, uint64_t size)
+{
+	char name[96];
+	sink k = {-1, NULL, 0};
+	int error;
+	if (blob_present(pa, digest))
+		return 0;
+	blob_name(name, digest);
+	k.what = name;
+	if ((k.fd = openat(pa->dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
+		return vigil_error_set(pa->img->ctx, VIGIL_EIO, "%s: %s", name, strerror(errno));
+	error = copy_blob(pa->img, what, digest, size, &k);
+	if (close(k.fd) < 0 && error == 0)
+		error = vigil_error_set(pa->img->ctx, VIGIL_EIO, "%s: %s", name, strerror(errno));
+	return error;
+}
+
+/* A descriptor's digest and size; VIGIL_EFORMAT when they are missing or malformed. */
+static int descriptor(pull_all *pa, json_t *d, const char *what, const char **digest,
+		      uint64_t *size)
+{
+	json_t *sz = json_object_get(d, "size");
+	*digest = json_string_value(json_object_get(d, "digest"));
+	if (!*digest || !vigil_digest_is_sha256(*digest) || !json_is_integer(sz) ||
+	    json_integer_value(sz) < 0)
+		return vigil_error_set(pa->img->ctx, VIGIL_EFORMAT,
+				       "%s: a descriptor without a sha256 digest and size", what);
+	*size = (uint64_t)json_integer_value(sz);
+	return 0;
+}
+
+/* Writes manifest or index `digest` and everything it names: documents fetched by digest
+ * (verified by the client), layers streamed (verified by the stream). */
+static int put_manifest(pull_all *pa, const char *digest, int depth)
+{
+	vigil_image *img = pa->img;
+	vigil_reg *reg = vigil_image__remote_client(img);
+	vigil_buf doc = VIGIL_BUF_INIT, cfg = VIGIL_BUF_INIT;
+	json_t *j = NULL, *arr;
+	char name[96], mt[128], got[72], what[64];
+	const uint8_t *data;
+	size_t n = 0;
+	int error = 0;
+
+	if (blob_present(pa, digest))
+		return 0;
+	if (++pa->manifests > PULL_MAX_MANIFESTS || depth > PULL_MAX_DEPTH)
+		return vigil_error_set(img->ctx, VIGIL_ELIMIT,
+				       "pull: the index names more than %d manifests or nests "
+				       "deeper than %d",
+				       PULL_MAX_MANIFESTS, PULL_MAX_DEPTH);
+	blob_name(name, digest);
+	if (!(data = vigil_image__remote_doc(img, name, &n))) {
+		if ((error = vigil_reg__get_manifest(reg, digest, img->ctx->limits.max_json_size,
+						     &doc, mt, got)) < 0)
+			goto done;
+		data = doc.data;
+		n = doc.len;
+	}
+	if (!(j = json_loadb((const char *)data, n, 0, NULL)) || !json_is_object(j)) {
+		error = vigil_error_set(img->ctx, VIGIL_EFORMAT, "pull: manifest %s is not JSON",
+					digest);
+		goto done;
+	}
+	if ((arr = json_object_get(j, "manifests")) && json_is_array(arr)) {
+		for (size_t i = 0; i < json_array_size(arr) && error == 0; i++) {
+			const char *d;
+			uint64_t size;
+			snprintf(what, sizeof(what), "index %.19s entry %zu", digest, i);
+			if ((error = descriptor(pa, json_array_get(arr, i), what, &d, &size)) == 0)
+				error = put_manifest(pa, d, depth + 1);
+		}
+	} else {
+		const char *d;
+		uint64_t size;
+		json_t *c = json_object_get(j, "config");
+		arr = json_object_get(j, "layers");
+		snprintf(what, sizeof(what), "manifest %.19s", digest);
+		if (!json_is_object(c) || !json_is_array(arr)) {
+			error = vigil_error_set(img->ctx, VIGIL_EFORMAT,
+						"pull: %s has no config or layers", what);
+			goto done;
+		}
+		if (json_array_size(arr) > img->ctx->limits.max_layers) {
+			error = vigil_error_set(
+				img->ctx, VIGIL_ELIMIT,
+				"pull: %s has %zu layers (limit %u, see --max-layers)", what,
+				json_array_size(arr), (unsigned)img->ctx->limits.max_layers);
+			goto done;
+		}
+		if ((error = descriptor(pa, c, what, &d, &size)) < 0)
+			goto done;
+		if (!blob_present(pa, d)) {
+			char cname[96];
+			const uint8_t *cd;
+			size_t cn = 0;
+			blob_name(cname, d);
+			if (!(cd = vigil_image__remote_doc(img, cname, &cn))) {
+				if ((error = vigil_reg__get_blob(
+					     reg, d, img->ctx->limits.max_json_size, &cfg)) < 0)
+					goto done;
+				cd = cfg.data;
+				cn = cfg.len;
+			}
+			if ((error = write_file(img, pa->dirfd, cname, cd, cn)) < 0)
+				goto done;
+		}
+		for (size_t i = 0; i < json_array_size(arr) && error == 0; i++) {
+			snprintf(what, sizeof(what), "manifest %.19s layer %zu", digest, i);
+			if ((error = descriptor(pa, json_array_get(arr, i), what, &d, &size)) == 0)
+				error = put_blob(pa, what, d, size);
+		}
+	}
+	/* the manifest last: a blob present means everything below it is written */
+	if (error == 0)
+		error = write_file(img, pa->dirfd, name, data, n);
+done:
+	json_decref(j);
+	vigil_buf_free(&doc);
+	vigil_buf_free(&cfg);
+	return error;
+}
+
+static const char *index_media_type(const uint8_t *doc, size_t n)
+{
+	json_t *j = json_loadb((const char *)doc, n, 0, NULL);
+	const char *mt = json_string_value(json_object_get(j, "mediaType"));
+	const char *out = mt && strstr(mt, "docker")
+				  ? "application/vnd.docker.distribution.manifest.list.v2+json"
+				  : "application/vnd.oci.image.index.v1+json";
+	json_decref(j);
+	return out;
+}
+
+int vigil_image_pull_all(vigil_image *img, const char *dest)
+{
+	const char *top = img->store == STORE_REGISTRY ? vigil_image__remote_top(img) : NULL;
+	const uint8_t *doc;
+	size_t n = 0;
+	char name[96], tmp[4200];
+	struct stat st;
+	pull_all pa = {img, -1, 0};
+	char *idx = NULL;
+	int error, is_index;
+
+	img->ctx->error[0] = '\0';
+	if (!top)
+		return vigil_image_pull(img, dest);
+	blob_name(name, top);
+	if (!(doc = vigil_image__remote_doc(img, name, &n)))
+		return vigil_error_set(img->ctx, VIGIL_EINVAL, "pull: the index was not fetched");
+	{
+		json_t *j = json_loadb((const char *)doc, n, 0, NULL);
+		is_index = json_is_array(json_object_get(j, "manifests"));
+		json_decref(j);
+	}
+	if (!is_index)
+		return vigil_image_pull(img, dest);
+	if (strncmp(dest, "oci:", 4) != 0)
+		return vigil_error_set(img->ctx, VIGIL_EINVAL,
+				       "pull: a whole index (--all-platforms) needs oci:DIR; a "
+				       "docker-archive holds one platform");
+	dest += 4;
+	if (!*dest || strlen(dest) > 4000)
+		return vigil_error_set(img->ctx, VIGIL_EINVAL, "pull: no output path");
+	if (lstat(dest, &st) == 0)
+		return vigil_error_set(img->ctx, VIGIL_EINVAL, "pull: %s already exists", dest);
+	snprintf(tmp, sizeof(tmp), "%s.partial-%ld", dest, (long)getpid());
+	if (mkdir(tmp, 0755) < 0 ||
+	    (pa.dirfd = open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    mkdirat(pa.dirfd, "blobs", 0755) < 0 || mkdirat(pa.dirfd, "blobs/sha256", 0755) < 0) {
+		error = vigil_error_set(img->ctx, VIGIL_EIO, "%s: %s", tmp, strerror(errno));
+		goto done;
+	}
+	static const char layout[] = "{\"imageLayoutVersion\":\"1.0.0\"}";
+	if ((error = write_file(img, pa.dirfd, "oci-layout", layout, sizeof(layout) - 1)) < 0 ||
+	    (error = put_manifest(&pa, top, 0)) < 0)
+		goto done;
+	if (!(idx = index_json(img, top, index_media_type(doc, n), n))) {
+		error = VIGIL_ENOMEM;
+		goto done;
+	}
+	if ((error = write_file(img, pa.dirfd, "index.json", idx, strlen(idx))) < 0)
+		goto done;
+	if (rename(tmp, dest) < 0)
+		error = vigil_error_set(img->ctx, VIGIL_EIO, "pull: %s: %s", dest, strerror(errno));
+done:
+	free(idx);
+	if (pa.dirfd >= 0)
+		close(pa.dirfd);
+	if (error < 0)
+		nftw(tmp, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
 	return error;
 }

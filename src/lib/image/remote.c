@@ -38,6 +38,8 @@ struct vigil_remote {
 	pthread_mutex_t pf_lock;
 	prefetch pf[MAX_PREFETCH];
 	int npf;
+	char top_digest[72]; /* the document the reference names (index or manifest) */
+	char mirror[300];    /* "HOST/REPO" of the mirror it came from, or "" */
 };
 
 static void *prefetch_main(void *arg)
@@ -288,6 +290,63 @@ static const char *guess_media_type(const uint8_t *doc, size_t n, const char *ct
 	return out;
 }
 
+/* Opens the client and fetches the document the reference names: from each mirror of
+ * the reference's registry in turn (a mirror that fails is skipped), then from the
+ * registry itself. The upstream error names the first mirror's failure too. */
+static int open_top(vigil_remote *rm, vigil_ctx *ctx, const vigil_registry_opts *ro, vigil_buf *top,
+		    char mt[128], char digest[72])
+{
+	const char *want = rm->ref->digest ? rm->ref->digest : rm->ref->tag;
+	char first[sizeof(ctx->error)] = "";
+	int error;
+	for (const char *const *m = ro ? ro->mirrors : NULL; m && *m; m++) {
+		vigil_ref *mref = NULL;
+		vigil_registry_opts mo = *ro;
+		if ((error = vigil_reg__mirror_ref(&mref, *m, rm->ref)) <= 0) {
+			if (error < 0)
+				return error;
+			continue;
+		}
+		mo.bearer_token = NULL; /* a token for the registry, not for its mirror */
+		ctx->error[0] = '\0';
+		error = vigil_reg__new(&rm->reg, ctx, mref, &mo);
+		if (error == 0)
+			error = vigil_reg__get_manifest(rm->reg, want, ctx->limits.max_json_size,
+							top, mt, digest);
+		if (error == 0)
+			snprintf(rm->mirror, sizeof(rm->mirror), "%s/%s", mref->host, mref->repo);
+		vigil_ref_free(mref);
+		if (error == 0)
+			return 0;
+		if (error == VIGIL_ENOMEM)
+			return error;
+		if (!first[0])
+			memcpy(first, ctx->error, sizeof(first));
+		vigil_reg__free(rm->reg);
+		rm->reg = NULL;
+	}
+	ctx->error[0] = '\0';
+	if ((error = vigil_reg__new(&rm->reg, ctx, rm->ref, ro)) == 0)
+		error = vigil_reg__get_manifest(rm->reg, want, ctx->limits.max_json_size, top, mt,
+						digest);
+	if (error < 0 && error != VIGIL_ENOMEM && first[0]) {
+		char up[sizeof(ctx->error)];
+		memcpy(up, ctx->error, sizeof(up));
+		vigil_error_set(ctx, error, "%s (mirror: %s)", up, first);
+	}
+	return error;
+}
+
+const char *vigil_image__remote_top(const vigil_image *img)
+{
+	return img->remote && img->remote->top_digest[0] ? img->remote->top_digest : NULL;
+}
+
+const char *vigil_image__remote_mirror(const vigil_image *img)
+{
+	return img->remote && img->remote->mirror[0] ? img->remote->mirror : NULL;
+}
+
 int vigil_image__open_registry(vigil_image *img, const char *refstr, const vigil_open_opts *opts)
 {
 	vigil_remote *rm = calloc(1, sizeof(*rm));
@@ -329,12 +388,9 @@ int vigil_image__open_registry(vigil_image *img, const char *refstr, const vigil
 			img->ctx->threads > 0 ? img->ctx->threads : sysconf(_SC_NPROCESSORS_ONLN);
 		rm->parallel = nth < 2 ? 2 : nth > 8 ? 8 : (int)nth;
 	}
-	if ((error = vigil_reg__new(&rm->reg, img->ctx, rm->ref, opts->registry)) < 0)
+	if ((error = open_top(rm, img->ctx, opts->registry, &top, mt, digest)) < 0)
 		goto done;
-	if ((error = vigil_reg__get_manifest(rm->reg,
-					     rm->ref->digest ? rm->ref->digest : rm->ref->tag,
-					     img->ctx->limits.max_json_size, &top, mt, digest)) < 0)
-		goto done;
+	snprintf(rm->top_digest, sizeof(rm->top_digest), "%s", digest);
 	const char *mtype = guess_media_type(top.data, top.len, mt);
 	if ((error = note_children(img, top.data, top.len)) < 0 ||
 	    (error = vigil_buf_printf(&index,

@@ -42,6 +42,10 @@ struct vigil_scan_result {
 	vigil_match *match;
 	char *db_built;
 	vigil_report *report;
+	/* between vigil_scan_open and vigil_scan_complete: the caller's options (borrowed) */
+	const char *open_tag;
+	const struct vigil_registry_opts *open_registry;
+	unsigned open_scanners;
 };
 
 void vigil_engine_free(vigil_engine *e)
@@ -367,20 +371,21 @@ fail:
 	return error;
 }
 
-int vigil_scan_run(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *e,
-		   const char *image_ref, const vigil_scan_opts *opts)
+int vigil_scan_open(vigil_scan_result **out, vigil_ctx *ctx, unsigned scanners,
+		    const char *image_ref, const vigil_scan_opts *opts)
 {
 	vigil_open_opts oo = VIGIL_OPEN_OPTS_INIT;
-	vigil_inventory_opts io = VIGIL_INVENTORY_OPTS_INIT;
 	vigil_scan_result *r = NULL;
-	unsigned sc = e->scanners;
 	int error;
 	*out = NULL;
 	if (strncmp(image_ref, "sbom:", 5) == 0)
-		return scan_sbom(out, ctx, e, image_ref, opts);
-	int fs = strncmp(image_ref, "fs:", 3) == 0;
+		return vigil_error_set(ctx, VIGIL_EINVAL,
+				       "an sbom: input has no image to open (vigil_scan_run)");
 	if ((error = result_alloc(&r, ctx, image_ref, opts)) < 0)
 		return error;
+	r->open_tag = opts ? opts->tag : NULL;
+	r->open_registry = opts ? opts->registry : NULL;
+	r->open_scanners = scanners;
 	oo.skip_dirs = opts ? opts->skip_dirs : NULL;
 	oo.skip_files = opts ? opts->skip_files : NULL;
 	oo.tag = opts ? opts->tag : NULL;
@@ -389,9 +394,7 @@ int vigil_scan_run(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *
 	/* every layer is read next unless the layer cache may spare some */
 	oo.prefetch_layers = !(opts && opts->layer_cache);
 	/* secrets and malware report files that later layers deleted: keep that history */
-	oo.all_layers = (sc & (VIGIL_SCANNER_SECRET | VIGIL_SCANNER_MALWARE)) != 0;
-	if (r->opts.max_archive_size)
-		io.max_archive_size = r->opts.max_archive_size;
+	oo.all_layers = (scanners & (VIGIL_SCANNER_SECRET | VIGIL_SCANNER_MALWARE)) != 0;
 	/* a local layout named by digest (DIR@sha256:...): the entry of that digest */
 	const char *at = strrchr(image_ref, '@');
 	char *path = NULL;
@@ -406,16 +409,40 @@ int vigil_scan_run(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *
 	}
 	error = vigil_image_open(&r->img, ctx, path ? path : image_ref, &oo);
 	free(path);
+	if (error < 0) {
+		vigil_scan_result_free(r);
+		return error;
+	}
+	*out = r;
+	return 0;
+}
+
+int vigil_scan_complete(vigil_scan_result *r, const vigil_engine *e)
+{
+	vigil_inventory_opts io = VIGIL_INVENTORY_OPTS_INIT;
+	vigil_ctx *ctx = r->ctx;
+	const char *image_ref = r->target;
+	unsigned sc = e->scanners;
+	int fs = strncmp(image_ref, "fs:", 3) == 0;
+	int error = 0;
+	if (!r->img)
+		return vigil_error_set(ctx, VIGIL_EINVAL, "the result has no open image");
+	if ((sc & (VIGIL_SCANNER_SECRET | VIGIL_SCANNER_MALWARE)) &&
+	    !(r->open_scanners & (VIGIL_SCANNER_SECRET | VIGIL_SCANNER_MALWARE)))
+		return vigil_error_set(ctx, VIGIL_EINVAL,
+				       "the image was opened without the secret or malware "
+				       "scanners the engine runs");
+	if (r->opts.max_archive_size)
+		io.max_archive_size = r->opts.max_archive_size;
 	vigil_layer_cache lc;
-	if (error == 0 && opts && opts->layer_cache && !fs) {
-		lc = *opts->layer_cache;
+	if (r->opts.layer_cache && !fs) {
+		lc = *r->opts.layer_cache;
 		lc.version = e->layer_version;
 		error = vigil_image_set_layer_cache(r->img, &lc);
 	}
 	if (error < 0 ||
 	    (error = vigil_trust_check_image(&r->trust, ctx, vigil_policy_trust(e->policy), r->img,
-					     image_ref, opts ? opts->tag : NULL,
-					     opts ? opts->registry : NULL)) < 0 ||
+					     image_ref, r->open_tag, r->open_registry)) < 0 ||
 	    (error = vigil_inventory_new(&r->inv, r->img, &io)) < 0 ||
 	    ((sc & VIGIL_SCANNER_SECRET) &&
 	     (error = vigil_secret_scan_new(&r->secrets, e->srules, r->img)) < 0) ||
@@ -439,13 +466,29 @@ int vigil_scan_run(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *
 		goto done;
 	vigil_image_layer_cache_stats(r->img, &r->lc_hits, &r->lc_puts);
 	r->ran |= sc & (VIGIL_SCANNER_SECRET | VIGIL_SCANNER_MALWARE | VIGIL_SCANNER_CONFIG);
-	if ((error = build_report(r, e)) < 0)
-		goto done;
-	*out = r;
-	r = NULL;
+	error = build_report(r, e);
 done:
-	vigil_scan_result_free(r);
+	r->open_tag = NULL;
+	r->open_registry = NULL;
 	return error;
+}
+
+int vigil_scan_run(vigil_scan_result **out, vigil_ctx *ctx, const vigil_engine *e,
+		   const char *image_ref, const vigil_scan_opts *opts)
+{
+	vigil_scan_result *r = NULL;
+	int error;
+	*out = NULL;
+	if (strncmp(image_ref, "sbom:", 5) == 0)
+		return scan_sbom(out, ctx, e, image_ref, opts);
+	if ((error = vigil_scan_open(&r, ctx, e->scanners, image_ref, opts)) < 0)
+		return error;
+	if ((error = vigil_scan_complete(r, e)) < 0) {
+		vigil_scan_result_free(r);
+		return error;
+	}
+	*out = r;
+	return 0;
 }
 
 int vigil_scan_rematch(vigil_scan_result *r, const vigil_engine *e)

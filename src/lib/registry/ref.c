@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "registry.h"
 
@@ -278,4 +279,94 @@ const char *vigil_ref_format(const vigil_ref *ref, char *buf, size_t n)
 	snprintf(buf, n, "%s/%s%s%s%s%s", ref->host, ref->repo, ref->tag ? ":" : "",
 		 ref->tag ? ref->tag : "", ref->digest ? "@" : "", ref->digest ? ref->digest : "");
 	return buf;
+}
+
+/* ---- mirrors --------------------------------------------------------------------------- */
+
+/* Splits a mirror rule "HOST=MIRROR" into its registry (normalised: "index.docker.io" is
+ * "docker.io"), the mirror's host and its path prefix (possibly empty). */
+static int mirror_split(const char *rule, char reg[256], char mhost[256], char prefix[256],
+			const char **why)
+{
+	const char *eq = strchr(rule, '='), *m, *slash;
+	size_t rn, hn;
+	*why = NULL;
+	if (!eq || eq == rule) {
+		*why = "a mirror is written HOST=MIRROR (docker.io=mirror.example:5000)";
+		return VIGIL_EINVAL;
+	}
+	rn = (size_t)(eq - rule);
+	if (!host_ok(rule, rn) || rn >= 256) {
+		*why = "malformed registry host before '='";
+		return VIGIL_EINVAL;
+	}
+	if ((rn == 15 && memcmp(rule, "index.docker.io", 15) == 0) ||
+	    (rn == 20 && memcmp(rule, "registry-1.docker.io", 20) == 0))
+		snprintf(reg, 256, "docker.io");
+	else
+		snprintf(reg, 256, "%.*s", (int)rn, rule);
+	m = eq + 1;
+	if (strncmp(m, "https://", 8) == 0)
+		m += 8;
+	else if (strncmp(m, "http://", 7) == 0)
+		m += 7;
+	slash = strchr(m, '/');
+	hn = slash ? (size_t)(slash - m) : strlen(m);
+	if (!host_ok(m, hn) || hn >= 256) {
+		*why = "malformed mirror host after '='";
+		return VIGIL_EINVAL;
+	}
+	snprintf(mhost, 256, "%.*s", (int)hn, m);
+	prefix[0] = '\0';
+	if (slash) {
+		const char *p = slash + 1;
+		size_t pn = strlen(p);
+		while (pn && p[pn - 1] == '/')
+			pn--;
+		if (pn >= 200) {
+			*why = "mirror path prefix too long";
+			return VIGIL_EINVAL;
+		}
+		for (const char *c = p; c < p + pn;) {
+			const char *e = memchr(c, '/', (size_t)(p + pn - c));
+			if (!e)
+				e = p + pn;
+			if (!component_ok(c, (size_t)(e - c))) {
+				*why = "malformed mirror path prefix (lower-case letters, digits "
+				       "and . _ - separators)";
+				return VIGIL_EINVAL;
+			}
+			c = e + 1;
+		}
+		snprintf(prefix, 256, "%.*s", (int)pn, p);
+	}
+	return 0;
+}
+
+int vigil_registry_mirror_check(const char *rule, const char **why)
+{
+	char reg[256], mhost[256], prefix[256];
+	return mirror_split(rule, reg, mhost, prefix, why);
+}
+
+int vigil_reg__mirror_ref(vigil_ref **out, const char *rule, const vigil_ref *ref)
+{
+	char reg[256], mhost[256], prefix[256];
+	const char *why;
+	vigil_ref *m;
+	*out = NULL;
+	if (mirror_split(rule, reg, mhost, prefix, &why) < 0 || strcasecmp(reg, ref->host) != 0)
+		return 0;
+	if (!(m = calloc(1, sizeof(*m))))
+		return VIGIL_ENOMEM;
+	size_t rn = strlen(prefix) + strlen(ref->repo) + 2;
+	if (!(m->host = strdup(mhost)) || !(m->repo = malloc(rn)) ||
+	    (ref->tag && !(m->tag = strdup(ref->tag))) ||
+	    (ref->digest && !(m->digest = strdup(ref->digest)))) {
+		vigil_ref_free(m);
+		return VIGIL_ENOMEM;
+	}
+	snprintf(m->repo, rn, "%s%s%s", prefix, prefix[0] ? "/" : "", ref->repo);
+	*out = m;
+	return 1;
 }

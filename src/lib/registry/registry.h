@@ -34,6 +34,13 @@ void vigil_reg__cred_free(vigil_reg_cred *c);
 int vigil_reg__cred_from_config(vigil_reg_cred *out, const char *json, size_t n, const char *host,
 				int run_helpers, char *errbuf, size_t errn);
 
+/* ---- mirrors ------------------------------------------------------------------------- */
+
+/* The reference `ref` as found on the mirror of `rule` ("HOST=MIRROR[/PREFIX]"): 1 and
+ * *out (free with vigil_ref_free) when the rule is for ref's host, 0 when it is not (or
+ * malformed: rules are checked by vigil_registry_mirror_check first), VIGIL_ENOMEM. */
+int vigil_reg__mirror_ref(vigil_ref **out, const char *rule, const vigil_ref *ref);
+
 /* ---- the client ------------------------------------------------------------------------ */
 
 typedef struct vigil_reg vigil_reg;

@@ -14,6 +14,8 @@
 #define SIMPLESIGNING "application/vnd.dev.cosign.simplesigning.v1+json"
 #define SIG_ARTIFACT "application/vnd.dev.cosign.artifact.sig.v1+json"
 #define SIG_ANNOTATION "dev.cosignproject.cosign/signature"
+#define DSSE "application/vnd.dsse.envelope.v1+json"
+#define INTOTO "application/vnd.in-toto+json"
 
 struct vigil_trust_result {
 	vigil_arena arena;
@@ -29,6 +31,7 @@ typedef struct verifier {
 	const vigil_trust_source *src;
 	const vigil_trust_key *key;
 	vigil_trust_result *r;
+	int attest; /* attestations (DSSE envelopes) instead of signatures */
 } verifier;
 
 static int note(vigil_trust_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -66,10 +69,156 @@ static int add_sig(verifier *v, const char *scheme, const char *manifest, const 
 	s->identity = p && p->identity[0] ? vigil_arena_strdup(&r->arena, p->identity) : NULL;
 	s->valid = valid;
 	s->reason = vigil_arena_strdup(&r->arena, reason);
+	s->predicate_type = NULL;
 	if (!s->manifest || !s->reason)
 		return VIGIL_ENOMEM;
 	r->valid += valid != 0;
 	return 0;
+}
+
+/* DSSE's pre-authentication encoding of (type, payload): what a DSSE signature signs.
+ * malloc'd into *out. */
+static int dsse_pae(unsigned char **out, size_t *n, const char *type, const unsigned char *payload,
+		    size_t plen)
+{
+	size_t tl = strlen(type), cap = tl + plen + 64;
+	unsigned char *b = malloc(cap);
+	int k;
+	if (!b)
+		return VIGIL_ENOMEM;
+	k = snprintf((char *)b, cap, "DSSEv1 %zu %s %zu ", tl, type, plen);
+	if (k < 0 || (size_t)k + plen > cap) {
+		free(b);
+		return VIGIL_ENOMEM;
+	}
+	memcpy(b + k, payload, plen);
+	*out = b;
+	*n = (size_t)k + plen;
+	return 0;
+}
+
+/* Checks one DSSE envelope layer of an attestation manifest (in-toto statement). Refusals
+ * are recorded; only errors (I/O, memory) are returned. */
+static int check_dsse(verifier *v, const char *scheme, const char *mdigest, json_t *layer)
+{
+	const char *ldig = json_string_value(json_object_get(layer, "digest"));
+	unsigned char *blob = NULL, *payload = NULL, *pae = NULL;
+	size_t blen = 0, plen = 0, paelen = 0, i;
+	json_t *env = NULL, *st = NULL, *sigs, *sg, *subj, *sd;
+	char got[72], why[1100], msg[1024];
+	vigil_trust_payload p;
+	const char *ptype, *b64, *pred = NULL;
+	int error, signed_ok = 0, subject_ok = 0;
+
+	memset(&p, 0, sizeof(p));
+	if (!ldig || !vigil_digest_is_sha256(ldig))
+		return add_sig(v, scheme, mdigest, NULL, NULL, 0,
+			       "envelope layer has no sha256 digest");
+	error = v->src->blob(&blob, &blen, ldig, VIGIL_TRUST_MAX_DOC, v->src->payload);
+	if (error == VIGIL_ENOTFOUND || error == VIGIL_ELIMIT || error == VIGIL_EFORMAT) {
+		snprintf(why, sizeof(why), "envelope blob unreadable: %s",
+			 ctx_msg(v->ctx, msg, sizeof(msg)));
+		return add_sig(v, scheme, mdigest, ldig, NULL, 0, why);
+	}
+	if (error < 0)
+		return error;
+	if ((error = vigil_sha256_buf(got, blob, blen)) < 0)
+		goto done;
+	if (strcmp(got, ldig) != 0) {
+		snprintf(why, sizeof(why), "envelope blob does not match its digest (it is %s)",
+			 got);
+		error = add_sig(v, scheme, mdigest, ldig, NULL, 0, why);
+		goto done;
+	}
+	env = json_loadb((const char *)blob, blen, 0, NULL);
+	ptype = json_string_value(json_object_get(env, "payloadType"));
+	b64 = json_string_value(json_object_get(env, "payload"));
+	sigs = json_object_get(env, "signatures");
+	if (!ptype || !b64 || !json_is_array(sigs)) {
+		error = add_sig(v, scheme, mdigest, ldig, NULL, 0,
+				"not a DSSE envelope (payloadType, payload, signatures)");
+		goto done;
+	}
+	error = vigil_trust__b64decode(&payload, &plen, b64, strlen(b64));
+	if (error == VIGIL_EFORMAT) {
+		error = add_sig(v, scheme, mdigest, ldig, NULL, 0,
+				"envelope payload is not base64");
+		goto done;
+	}
+	if (error < 0 || (error = dsse_pae(&pae, &paelen, ptype, payload, plen)) < 0)
+		goto done;
+	json_array_foreach(sigs, i, sg)
+	{
+		const char *sv = json_string_value(json_object_get(sg, "sig"));
+		unsigned char *sig = NULL;
+		size_t slen = 0;
+		if (i >= 16 || signed_ok)
+			break;
+		if (!sv || vigil_trust__b64decode(&sig, &slen, sv, strlen(sv)) < 0)
+			continue;
+		signed_ok = vigil_trust_key_verify(v->key, pae, paelen, sig, slen) == 0;
+		free(sig);
+	}
+	if (!signed_ok) {
+		error = add_sig(v, scheme, mdigest, ldig, NULL, 0,
+				"no envelope signature verifies with the key");
+		goto done;
+	}
+	/* signed by the key: now what does it say? */
+	if (strcmp(ptype, INTOTO) != 0) {
+		snprintf(why, sizeof(why), "payload type '%.200s' is not an in-toto statement",
+			 ptype);
+		error = add_sig(v, scheme, mdigest, ldig, NULL, 0, why);
+		goto done;
+	}
+	st = json_loadb((const char *)payload, plen, 0, NULL);
+	pred = json_string_value(json_object_get(st, "predicateType"));
+	const char *stype = json_string_value(json_object_get(st, "_type"));
+	if (!stype || strncmp(stype, "https://in-toto.io/Statement/", 29) != 0 || !pred ||
+	    !json_is_array(subj = json_object_get(st, "subject"))) {
+		error = add_sig(v, scheme, mdigest, ldig, NULL, 0,
+				"payload is not an in-toto statement (_type, predicateType, "
+				"subject)");
+		goto done;
+	}
+	json_array_foreach(subj, i, sd)
+	{
+		const char *hex =
+			json_string_value(json_object_get(json_object_get(sd, "digest"), "sha256"));
+		const char *name = json_string_value(json_object_get(sd, "name"));
+		if (i >= VIGIL_TRUST_MAX_SIGS)
+			break;
+		if (!hex || strlen(hex) != 64)
+			continue;
+		if (!p.digest[0] || strcmp(hex, v->r->digest + 7) == 0) {
+			snprintf(p.digest, sizeof(p.digest), "sha256:%s", hex);
+			snprintf(p.identity, sizeof(p.identity), "%s", name ? name : "");
+		}
+		if (strcmp(hex, v->r->digest + 7) == 0) {
+			subject_ok = 1;
+			break;
+		}
+	}
+	if (!subject_ok) {
+		snprintf(why, sizeof(why), "no subject of the statement is this image's %s",
+			 v->r->digest);
+		error = add_sig(v, scheme, mdigest, ldig, &p, 0, why);
+	} else {
+		error = add_sig(v, scheme, mdigest, ldig, &p, 1, "valid");
+	}
+done:
+	if (error == 0 && pred && v->r->sigs.len) {
+		vigil_trust_sig *last =
+			&VIGIL_VEC_AT(&v->r->sigs, vigil_trust_sig, v->r->sigs.len - 1);
+		if (!(last->predicate_type = vigil_arena_strdup(&v->r->arena, pred)))
+			error = VIGIL_ENOMEM;
+	}
+	json_decref(env);
+	json_decref(st);
+	free(blob);
+	free(payload);
+	free(pae);
+	return error;
 }
 
 /* Checks one simple-signing layer of a signature manifest. Refusals are recorded;
@@ -166,7 +315,7 @@ static int check_sig_manifest(verifier *v, const char *scheme, const char *mdige
 	json_array_foreach(layers, i, l)
 	{
 		const char *mt = json_string_value(json_object_get(l, "mediaType"));
-		if (!mt || strcmp(mt, SIMPLESIGNING) != 0)
+		if (!mt || strcmp(mt, v->attest ? DSSE : SIMPLESIGNING) != 0)
 			continue;
 		if (v->r->sigs.len >= VIGIL_TRUST_MAX_SIGS) {
 			error = note(v->r, "more than %d signatures: the rest were not checked",
@@ -174,12 +323,14 @@ static int check_sig_manifest(verifier *v, const char *scheme, const char *mdige
 			break;
 		}
 		used++;
-		if ((error = check_layer(v, scheme, mdigest, l)) < 0)
+		if ((error = v->attest ? check_dsse(v, scheme, mdigest, l)
+				       : check_layer(v, scheme, mdigest, l)) < 0)
 			break;
 	}
 	if (error == 0 && used == 0)
 		error = add_sig(v, scheme, mdigest, NULL, NULL, 0,
-				"signature manifest has no simple-signing layer");
+				v->attest ? "attestation manifest has no DSSE envelope layer"
+					  : "signature manifest has no simple-signing layer");
 	json_decref(m);
 	return error;
 }
@@ -215,7 +366,7 @@ static int tag_scheme(verifier *v)
 	size_t len = 0;
 	int found, error;
 
-	snprintf(tag, sizeof(tag), "sha256-%s.sig", v->r->digest + 7);
+	snprintf(tag, sizeof(tag), "sha256-%s.%s", v->r->digest + 7, v->attest ? "att" : "sig");
 	if ((error = fetch(v, &doc, &len, dig, tag, NULL, &found)) < 0)
 		return error;
 	if (!found)
@@ -266,8 +417,10 @@ static int referrers_scheme(verifier *v)
 		const char *md = json_string_value(json_object_get(d, "digest"));
 		unsigned char *m = NULL;
 		size_t mlen = 0;
-		if (at && strcmp(at, SIG_ARTIFACT) != 0)
+		if (at && strcmp(at, v->attest ? DSSE : SIG_ARTIFACT) != 0)
 			continue; /* an SBOM, an attestation, ... */
+		if (!at && v->attest)
+			continue; /* cosign marks its attestations */
 		if (!md || !vigil_digest_is_sha256(md))
 			continue;
 		if (v->r->sigs.len >= VIGIL_TRUST_MAX_SIGS) {
@@ -300,11 +453,11 @@ done:
 	return error;
 }
 
-int vigil_trust_verify(vigil_trust_result **out, vigil_ctx *ctx, const vigil_trust_source *src,
-		       const char *ref, const vigil_trust_key *key)
+static int verify(vigil_trust_result **out, vigil_ctx *ctx, const vigil_trust_source *src,
+		  const char *ref, const vigil_trust_key *key, int attest)
 {
 	vigil_trust_result *r = calloc(1, sizeof(*r));
-	verifier v = {ctx, src, key, r};
+	verifier v = {ctx, src, key, r, attest};
 	unsigned char *doc = NULL;
 	size_t len = 0;
 	int found = 0, error;
@@ -339,6 +492,19 @@ done:
 	free(doc);
 	vigil_trust_result_free(r);
 	return error;
+}
+
+int vigil_trust_verify(vigil_trust_result **out, vigil_ctx *ctx, const vigil_trust_source *src,
+		       const char *ref, const vigil_trust_key *key)
+{
+	return verify(out, ctx, src, ref, key, 0);
+}
+
+int vigil_trust_verify_attestations(vigil_trust_result **out, vigil_ctx *ctx,
+				    const vigil_trust_source *src, const char *ref,
+				    const vigil_trust_key *key)
+{
+	return verify(out, ctx, src, ref, key, 1);
 }
 
 const char *vigil_trust_result_digest(const vigil_trust_result *r)

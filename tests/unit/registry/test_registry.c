@@ -105,3 +105,45 @@ TEST(test_registry__auth_file_auths_by_host)
 	CHECK(c.user == NULL && c.identity_token == NULL); /* another port is another host */
 	vigil_reg__cred_free(&c);
 }
+
+/* The reference `in` as read from the mirror of `rule` ("" = the rule does not apply). */
+static int mirror_is(const char *rule, const char *in, const char *want)
+{
+	vigil_ref *r = NULL, *m = NULL;
+	const char *why;
+	char buf[1024] = "";
+	int rc, ok;
+	if (vigil_ref_parse(&r, in, &why) < 0)
+		return 0;
+	rc = vigil_reg__mirror_ref(&m, rule, r);
+	if (rc == 1)
+		vigil_ref_format(m, buf, sizeof(buf));
+	ok = (rc == 1 && strcmp(buf, want) == 0) || (rc == 0 && want[0] == '\0' && !m);
+	if (!ok)
+		printf("  '%s' via '%s' -> %d '%s', want '%s'\n", in, rule, rc, buf, want);
+	vigil_ref_free(r);
+	vigil_ref_free(m);
+	return ok;
+}
+
+TEST(test_registry__mirror_rules_map_the_repository)
+{
+	const char *why;
+	CHECK(mirror_is("docker.io=mirror.corp:5000", "alpine:3.20",
+			"mirror.corp:5000/library/alpine:3.20"));
+	CHECK(mirror_is("index.docker.io=https://mirror.corp/hub", "team/app:1",
+			"mirror.corp/hub/team/app:1"));
+	CHECK(mirror_is("docker.io=http://m:5000/a/b/", "alpine",
+			"m:5000/a/b/library/alpine:latest"));
+	CHECK(mirror_is("ghcr.io=m.corp", "ghcr.io/o/app:1", "m.corp/o/app:1"));
+	CHECK(mirror_is("ghcr.io=m.corp", "alpine:1", "")); /* another registry's rule */
+	CHECK(mirror_is("GHCR.IO=m.corp", "ghcr.io/o/x:1", "m.corp/o/x:1")); /* host case */
+	CHECK(vigil_registry_mirror_check("docker.io=m.corp", &why) == 0);
+	CHECK(vigil_registry_mirror_check("docker.io", &why) == VIGIL_EINVAL && why);
+	CHECK(vigil_registry_mirror_check("=m.corp", &why) == VIGIL_EINVAL && why);
+	CHECK(vigil_registry_mirror_check("docker.io=", &why) == VIGIL_EINVAL && why);
+	CHECK(vigil_registry_mirror_check("docker.io=m corp", &why) == VIGIL_EINVAL && why);
+	CHECK(vigil_registry_mirror_check("docker.io=m.corp/UP", &why) == VIGIL_EINVAL && why);
+	CHECK(vigil_registry_mirror_check("docker.io=m.corp/a//b", &why) == VIGIL_EINVAL && why);
+	CHECK(vigil_registry_mirror_check("bad host=m.corp", &why) == VIGIL_EINVAL && why);
+}
