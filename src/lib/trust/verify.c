@@ -97,6 +97,45 @@ static int dsse_pae(unsigned char **out, size_t *n, const char *type, const unsi
 	return 0;
 }
 
+/* Reads the blob of a signature or envelope layer (`what`) and checks it against its
+ * digest. On success *out holds it (free it); a refusal is recorded and *out is NULL;
+ * only errors (I/O, memory) are returned. */
+static int read_layer(verifier *v, const char *scheme, const char *mdigest, const char *ldig,
+		      const char *what, unsigned char **out, size_t *outlen)
+{
+	unsigned char *blob = NULL;
+	size_t blen = 0;
+	char got[72], why[1100], msg[1024];
+	int error;
+
+	*out = NULL;
+	if (!ldig || !vigil_digest_is_sha256(ldig)) {
+		snprintf(why, sizeof(why), "%s layer has no sha256 digest", what);
+		return add_sig(v, scheme, mdigest, NULL, NULL, 0, why);
+	}
+	error = v->src->blob(&blob, &blen, ldig, VIGIL_TRUST_MAX_DOC, v->src->payload);
+	if (error == VIGIL_ENOTFOUND || error == VIGIL_ELIMIT || error == VIGIL_EFORMAT) {
+		snprintf(why, sizeof(why), "%s blob unreadable: %s", what,
+			 ctx_msg(v->ctx, msg, sizeof(msg)));
+		return add_sig(v, scheme, mdigest, ldig, NULL, 0, why);
+	}
+	if (error < 0)
+		return error;
+	if ((error = vigil_sha256_buf(got, blob, blen)) < 0) {
+		free(blob);
+		return error;
+	}
+	if (strcmp(got, ldig) != 0) {
+		free(blob);
+		snprintf(why, sizeof(why), "%s blob does not match its digest (it is %s)", what,
+			 got);
+		return add_sig(v, scheme, mdigest, ldig, NULL, 0, why);
+	}
+	*out = blob;
+	*outlen = blen;
+	return 0;
+}
+
 /* Checks one DSSE envelope layer of an attestation manifest (in-toto statement). Refusals
  * are recorded; only errors (I/O, memory) are returned. */
 static int check_dsse(verifier *v, const char *scheme, const char *mdigest, json_t *layer)
@@ -105,31 +144,14 @@ static int check_dsse(verifier *v, const char *scheme, const char *mdigest, json
 	unsigned char *blob = NULL, *payload = NULL, *pae = NULL;
 	size_t blen = 0, plen = 0, paelen = 0, i;
 	json_t *env = NULL, *st = NULL, *sigs, *sg, *subj, *sd;
-	char got[72], why[1100], msg[1024];
+	char why[1100];
 	vigil_trust_payload p;
 	const char *ptype, *b64, *pred = NULL;
 	int error, signed_ok = 0, subject_ok = 0;
 
 	memset(&p, 0, sizeof(p));
-	if (!ldig || !vigil_digest_is_sha256(ldig))
-		return add_sig(v, scheme, mdigest, NULL, NULL, 0,
-			       "envelope layer has no sha256 digest");
-	error = v->src->blob(&blob, &blen, ldig, VIGIL_TRUST_MAX_DOC, v->src->payload);
-	if (error == VIGIL_ENOTFOUND || error == VIGIL_ELIMIT || error == VIGIL_EFORMAT) {
-		snprintf(why, sizeof(why), "envelope blob unreadable: %s",
-			 ctx_msg(v->ctx, msg, sizeof(msg)));
-		return add_sig(v, scheme, mdigest, ldig, NULL, 0, why);
-	}
-	if (error < 0)
+	if ((error = read_layer(v, scheme, mdigest, ldig, "envelope", &blob, &blen)) != 0 || !blob)
 		return error;
-	if ((error = vigil_sha256_buf(got, blob, blen)) < 0)
-		goto done;
-	if (strcmp(got, ldig) != 0) {
-		snprintf(why, sizeof(why), "envelope blob does not match its digest (it is %s)",
-			 got);
-		error = add_sig(v, scheme, mdigest, ldig, NULL, 0, why);
-		goto done;
-	}
 	env = json_loadb((const char *)blob, blen, 0, NULL);
 	ptype = json_string_value(json_object_get(env, "payloadType"));
 	b64 = json_string_value(json_object_get(env, "payload"));
@@ -229,33 +251,16 @@ static int check_layer(verifier *v, const char *scheme, const char *mdigest, jso
 	json_t *sigv = json_object_get(json_object_get(layer, "annotations"), SIG_ANNOTATION);
 	unsigned char *blob = NULL, *sig = NULL;
 	size_t blen = 0, slen = 0;
-	char got[72], why[1100], msg[1024];
+	char why[1100], msg[1024];
 	vigil_trust_payload p;
 	int error;
 
 	memset(&p, 0, sizeof(p));
-	if (!ldig || !vigil_digest_is_sha256(ldig))
-		return add_sig(v, scheme, mdigest, NULL, NULL, 0,
-			       "payload layer has no sha256 digest");
-	if (!json_is_string(sigv))
+	if (ldig && vigil_digest_is_sha256(ldig) && !json_is_string(sigv))
 		return add_sig(v, scheme, mdigest, ldig, NULL, 0,
 			       "no " SIG_ANNOTATION " annotation on the payload layer");
-	error = v->src->blob(&blob, &blen, ldig, VIGIL_TRUST_MAX_DOC, v->src->payload);
-	if (error == VIGIL_ENOTFOUND || error == VIGIL_ELIMIT || error == VIGIL_EFORMAT) {
-		snprintf(why, sizeof(why), "payload blob unreadable: %s",
-			 ctx_msg(v->ctx, msg, sizeof(msg)));
-		return add_sig(v, scheme, mdigest, ldig, NULL, 0, why);
-	}
-	if (error < 0)
+	if ((error = read_layer(v, scheme, mdigest, ldig, "payload", &blob, &blen)) != 0 || !blob)
 		return error;
-	if ((error = vigil_sha256_buf(got, blob, blen)) < 0)
-		goto done;
-	if (strcmp(got, ldig) != 0) {
-		snprintf(why, sizeof(why), "payload blob does not match its digest (it is %s)",
-			 got);
-		error = add_sig(v, scheme, mdigest, ldig, NULL, 0, why);
-		goto done;
-	}
 	error = vigil_trust__b64decode(&sig, &slen, json_string_value(sigv),
 				       json_string_length(sigv));
 	if (error == VIGIL_EFORMAT) {
