@@ -136,7 +136,9 @@ static void cfg_load(const char *path)
 			vigil_open_strerror(errno));
 		exit(EXIT_ERR);
 	}
-	char *buf = malloc(CFG_MAX_SIZE + 1);
+	/* static storage: a cfg_die (exit) below must not leave it unreachable (LSan) */
+	static char *buf;
+	buf = malloc(CFG_MAX_SIZE + 1);
 	size_t n = buf ? fread(buf, 1, CFG_MAX_SIZE + 1, f) : 0;
 	fclose(f);
 	if (!buf)
@@ -164,6 +166,7 @@ static void cfg_load(const char *path)
 	yaml_document_delete(&d);
 	yaml_parser_delete(&p);
 	free(buf);
+	buf = NULL;
 }
 
 /* The config file's values for `key`: the command's own section when it has the key,
