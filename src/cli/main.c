@@ -170,6 +170,8 @@ static void help_main(void)
 void on_warn(const char *msg, void *payload)
 {
 	cli *c = payload;
+	/* one whole line: the rule engine's thread warns while the image opens (scan) */
+	flockfile(stderr);
 	if (c->progress_shown) {
 		fputs("\r\033[K", stderr);
 		c->progress_shown = 0;
@@ -177,6 +179,7 @@ void on_warn(const char *msg, void *payload)
 	fputs("vigil: warning: ", stderr);
 	put_safe(stderr, msg);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }
 
 void image_ctx_setup(cli *c, vigil_ctx *ctx, const char *ref)
