@@ -103,7 +103,7 @@ done:
 
 /* Bump when an analyzer changes what it finds in a layer (catalog, secrets, malware,
  * configuration captures, the layer reader): every cached layer is then read again. */
-#define VIGIL_ANALYZER_VERSION "1"
+#define VIGIL_ANALYZER_VERSION "2" /* 2: the inventory gives a per-layer output */
 
 /* A file's content (or, for a directory, its entries' names, sizes and times) into h. */
 static void hash_path(vigil_sha256 *h, const char *path)
