@@ -995,6 +995,23 @@ static int an_layer_load(int layer, const uint8_t *p, size_t n, void *payload)
 	return error;
 }
 
+int vigil_inventory__layer_load_check(const uint8_t *p, size_t n)
+{
+	vigil_inventory *inv = calloc(1, sizeof(*inv));
+	vigil_vec rv = VIGIL_VEC_INIT(vigil_catalog_result *), pv = VIGIL_VEC_INIT(vigil_pkg *),
+		  uv = VIGIL_VEC_INIT(vigil_unread);
+	if (!inv)
+		return VIGIL_ENOMEM;
+	inv->results = rv;
+	inv->pkgs = pv;
+	inv->unread = uv;
+	vigil_arena_init(&inv->arena);
+	pthread_mutex_init(&inv->lock, NULL);
+	int error = an_layer_load(2, p, n, inv);
+	vigil_inventory_free(inv);
+	return error;
+}
+
 /* ---- the inventory ---- */
 
 int vigil_inventory_new(vigil_inventory **out, vigil_image *img, const vigil_inventory_opts *opts)
