@@ -795,7 +795,8 @@ static int an_layer_save(int layer, uint8_t **out, size_t *len, void *payload)
 		n += VIGIL_VEC_AT(&inv->results, vigil_catalog_result *, i)->layer == layer;
 	e |= vigil_ser_u64(&b, n);
 	for (size_t i = 0; i < inv->results.len && !e; i++) {
-		const vigil_catalog_result *r = VIGIL_VEC_AT(&inv->results, vigil_catalog_result *, i);
+		const vigil_catalog_result *r =
+			VIGIL_VEC_AT(&inv->results, vigil_catalog_result *, i);
 		if (r->layer != layer)
 			continue;
 		e |= vigil_ser_str(&b, r->cat->name);
@@ -979,7 +980,8 @@ static int an_layer_load(int layer, const uint8_t *p, size_t n, void *payload)
 		const char *path = vigil_deser_str(&d, &scratch);
 		const vigil_cataloger *c = cat_by_name(vigil_deser_str(&d, &scratch));
 		const char *reason = vigil_deser_str(&d, &scratch);
-		static const char *const REASONS[] = {"cannot be read", "malformed records skipped"};
+		static const char *const REASONS[] = {"cannot be read",
+						      "malformed records skipped"};
 		const char *why = NULL;
 		for (size_t k = 0; reason && k < VIGIL_ARRAY_LEN(REASONS); k++)
 			if (strcmp(reason, REASONS[k]) == 0)

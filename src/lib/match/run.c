@@ -598,11 +598,11 @@ void vigil_match_free(vigil_match *m)
 
 struct memo_ent {
 	char key[72];
-	vigil_match *m;	  /* the findings; their pkg pointers are not used */
-	size_t *idx;	  /* per finding, the index of its package in the inventory */
-	size_t npkgs;	  /* the inventory's package count */
-	atomic_int refs;  /* the memo's own (while listed) plus one per copy */
-	uint64_t used;	  /* last use, for the LRU (under the memo's lock) */
+	vigil_match *m;	 /* the findings; their pkg pointers are not used */
+	size_t *idx;	 /* per finding, the index of its package in the inventory */
+	size_t npkgs;	 /* the inventory's package count */
+	atomic_int refs; /* the memo's own (while listed) plus one per copy */
+	uint64_t used;	 /* last use, for the LRU (under the memo's lock) */
 };
 
 struct vigil_match_memo {

@@ -476,8 +476,8 @@ TEST(test_pipeline__match_memo_reuses_only_identical_package_sets)
 	vigil_engine_match_memo_stats(e, &hits, &misses);
 	const vigil_finding *a = find_kind(r1, VIGIL_FINDING_VULN),
 			    *b = find_kind(r2, VIGIL_FINDING_VULN);
-	if (hits != 1 || misses != 1 || !a || !b || strcmp(a->id, b->id) != 0 ||
-	    a->pkg == b->pkg || b->pkg != vigil_inventory_pkg(vigil_scan_result_inventory(r2), 0) ||
+	if (hits != 1 || misses != 1 || !a || !b || strcmp(a->id, b->id) != 0 || a->pkg == b->pkg ||
+	    b->pkg != vigil_inventory_pkg(vigil_scan_result_inventory(r2), 0) ||
 	    strcmp(((const vigil_vuln *)b->detail)->fixed, "1.1.20-r5") != 0) {
 		printf("  second scan: hits %llu misses %llu\n", (unsigned long long)hits,
 		       (unsigned long long)misses);
@@ -488,8 +488,7 @@ TEST(test_pipeline__match_memo_reuses_only_identical_package_sets)
 	if (put(p, "C:Q1aaaaaaaaaaaaaaaaaaaaaaaaaaa=\nP:musl\nV:1.1.20-r5\nA:x86_64\n"
 		   "S:1\nI:1\nT:the musl c library\nL:MIT\no:musl\nF:lib\n"
 		   "R:libc.musl-x86_64.so.1\n\n") < 0 ||
-	    vigil_scan_run(&r3, ctx, e, fx.image, NULL) < 0 ||
-	    find_kind(r3, VIGIL_FINDING_VULN)) {
+	    vigil_scan_run(&r3, ctx, e, fx.image, NULL) < 0 || find_kind(r3, VIGIL_FINDING_VULN)) {
 		printf("  a changed version got the memo's findings\n");
 		goto done;
 	}
