@@ -52,7 +52,7 @@ static int plock_event(const vigil_lock_jev *ev, void *payload)
 		} else {
 			const char **o = vigil_vec_push(&pl->order);
 			char *k = vigil_catalog__strndup(pl->r, key, strlen(key));
-			if (!o || !k || json_object_set_new(pl->seen, key, json_integer(flags)) < 0)
+			if (!o || !k || vigil_lock__set(pl->seen, key, json_integer(flags)) < 0)
 				error = VIGIL_ENOMEM;
 			else
 				*o = k;

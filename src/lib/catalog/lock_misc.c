@@ -204,7 +204,8 @@ static int parse_podfile(vigil_catalog_result *r, const uint8_t *data, size_t le
 		const char *s = json_string_value(e);
 		if (s) {
 			snprintf(key, sizeof(key), "%.*s", (int)strcspn(s, "/ ("), s);
-			json_object_set_new(direct, key, json_true());
+			if ((error = vigil_lock__set(direct, key, json_true())) < 0)
+				goto done;
 		}
 	}
 	json_array_foreach(json_object_get(doc, "PODS"), i, e)
@@ -219,7 +220,8 @@ static int parse_podfile(vigil_catalog_result *r, const uint8_t *data, size_t le
 		snprintf(key, sizeof(key), "%.*s@%.*s", (int)nl, s, (int)vl, v);
 		if (json_object_get(seen, key))
 			continue; /* subspecs of one pod */
-		json_object_set_new(seen, key, json_true());
+		if ((error = vigil_lock__set(seen, key, json_true())) < 0)
+			goto done;
 		snprintf(key, sizeof(key), "%.*s", (int)nl, s);
 		unsigned flags = json_object_size(direct) ? json_object_get(direct, key)
 								    ? VIGIL_PKG_DIRECT
