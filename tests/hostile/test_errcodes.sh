@@ -86,6 +86,28 @@ packages:
 PYEOF
 names "pnpm-lock.yaml dependency key cut inside a UTF-8 sequence" pnpm 'lodash'
 
+# 5b. pnpm-lock.yaml with a dependency name whose 255-byte cut (the YAML reader's key
+#     limit) ends inside an 'é': the whole lockfile was "cannot be read", lodash hidden
+mkdir pnpm2
+"$PY" - <<'PYEOF'
+name = "a" * 254 + "\u00e9"
+open("pnpm2/pnpm-lock.yaml", "w", encoding="utf-8").write(f"""lockfileVersion: '9.0'
+importers:
+  .:
+    dependencies:
+      {name}:
+        specifier: ^1.0.0
+        version: 1.0.0
+      lodash:
+        specifier: ^4.17.20
+        version: 4.17.20
+packages:
+  lodash@4.17.20:
+    resolution: {{integrity: sha512-x}}
+""")
+PYEOF
+names "pnpm-lock.yaml dependency name cut to the YAML key limit inside a UTF-8 sequence" pnpm2 'lodash'
+
 # 6. Alpine secdb: a packages[] item that is an unterminated (or too deep) sequence ended
 #    `vigil db update` with "feed alpine-secdb: v3.20/main.yaml cannot be read"
 secdb() {

@@ -1,9 +1,11 @@
-/* Issue 22, one error-code class: a secdb packages[] item that is not a mapping and is
- * unterminated or nested too deep was returned as the skipper's -1 (VIGIL_ENOMEM's
- * value): the whole `vigil db update` failed with "cannot be read". Now the file counts
- * as malformed and what was read before it is kept. */
+/* Issue 22, one error-code class (secdb, and the YAML reader of feeds and lockfiles). A
+ * secdb packages[] item that is not a mapping and is unterminated or nested too deep was
+ * returned as the skipper's -1 (VIGIL_ENOMEM's value): the whole `vigil db update`
+ * failed with "cannot be read". Now the file counts as malformed and what was read
+ * before it is kept. */
 #include <string.h>
 
+#include "vulndb/lang.h"
 #include "vulndb/vulndb.h"
 #include "../test.h"
 
@@ -48,4 +50,21 @@ TEST(test_errcodes__secdb_scalar_item_is_ignored)
 	CHECK(secdb(HEAD "  - just-a-word\n", &rec, &sk) == 0);
 	CHECK(rec == 1);
 	CHECK(sk == 0);
+}
+
+/* YAML keys are cut to 255 bytes; cut inside an 'é', jansson refused the key (-1) and the
+ * whole document was unreadable (a pnpm-lock.yaml with one such name hid all packages) */
+TEST(test_errcodes__yaml_key_cut_at_a_character_boundary)
+{
+	char doc[600], want[300];
+	memset(want, 'a', 254);
+	want[254] = 0;
+	snprintf(doc, sizeof(doc), "%s\xc3\xa9: 1\nlodash: 2\n", want);
+	json_t *t = NULL;
+	CHECK(vigil_vdb__yaml_to_json(&t, (const uint8_t *)doc, strlen(doc)) == 0);
+	CHECK(json_is_object(t));
+	CHECK(json_object_size(t) == 2);
+	CHECK(json_object_get(t, want) != NULL);
+	CHECK(json_object_get(t, "lodash") != NULL);
+	json_decref(t);
 }
