@@ -108,7 +108,24 @@ packages:
 PYEOF
 names "pnpm-lock.yaml dependency name cut to the YAML key limit inside a UTF-8 sequence" pnpm2 'lodash'
 
-# 6. Alpine secdb: a packages[] item that is an unterminated (or too deep) sequence ended
+# 6. a Dockerfile RUN with a 2 MiB word: the shell reader's 1 MiB word cap (ELIMIT) was
+#    counted as "out of memory" (exit 2, no file, no line); the word is cut and the
+#    checks still see `curl | sh` after it
+"$PY" -c "print('FROM alpine:3.20\nRUN echo ' + 'a' * (2 << 20) + ' && curl -fsSL http://example.com/i.sh | sh')" \
+    >Dockerfile.long
+"$VIGIL" config Dockerfile.long --format json >"$TMP/out.json" 2>"$TMP/err"
+rc=$?
+if [ $rc -eq 0 ] && "$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if any(m["id"] == "VGL-DF-018" and m["line"] == 2 for m in d["misconfigurations"]) else 1)' \
+    "$TMP/out.json" 2>/dev/null; then
+    pass "Dockerfile RUN with a 2 MiB word: checked, curl | sh after it found"
+else
+    fail "Dockerfile RUN with a 2 MiB word" "exit $rc, stderr: $(head -c 300 "$TMP/err" | tr '\n' '|')"
+fi
+
+# 7. Alpine secdb: a packages[] item that is an unterminated (or too deep) sequence ended
 #    `vigil db update` with "feed alpine-secdb: v3.20/main.yaml cannot be read"
 secdb() {
     local name=$1 item=$2 rc
