@@ -62,6 +62,27 @@ printf '{"version":1,"dependencies":{"net8.0":{"Newt\xffsoft.Json":{"type":"Dire
     >nuget/packages.lock.json
 names "packages.lock.json package id that is not UTF-8" nuget 'Newt\ufffdsoft.Json Serilog'
 
+# 4b. packages.lock.json and Package.resolved with a value over the reader's 4 KiB
+#     buffer ("out of memory": the buffer's VIGIL_ELIMIT was returned as VIGIL_ENOMEM);
+#     the entry is skipped with a warning, the others listed
+mkdir nuget2 swift
+"$PY" - <<'PYEOF'
+import json
+json.dump({"version": 1, "dependencies": {"net8.0": {
+    "Evil": {"type": "Direct", "resolved": "1." + "0" * 5000},
+    "Serilog": {"type": "Direct", "requested": "[2.10.0, )", "resolved": "2.10.0"}}}},
+    open("nuget2/packages.lock.json", "w"))
+json.dump({"pins": [
+    {"identity": "x", "location": "https://github.com/a/" + "b" * 5000, "state": {"version": "1.0.0"}},
+    {"identity": "swift-nio", "location": "https://github.com/apple/swift-nio.git",
+     "state": {"revision": "abc", "version": "2.40.0"}}], "version": 2},
+    open("swift/Package.resolved", "w"))
+PYEOF
+names "packages.lock.json version over 4 KiB" nuget2 'Serilog'
+grep -q 'entry with a value over 4 KiB' "$TMP/err" || fail "packages.lock.json version over 4 KiB" "no warning"
+names "Package.resolved location over 4 KiB" swift 'swift-nio'
+grep -q 'pin with a value over 4 KiB' "$TMP/err" || fail "Package.resolved location over 4 KiB" "no warning"
+
 # 5. pnpm-lock.yaml whose name@version, cut to the 1 KiB key, ends inside an 'é'
 #    ("out of memory"; the dependency list is valid UTF-8, only the cut is not)
 mkdir pnpm

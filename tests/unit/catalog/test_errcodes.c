@@ -113,3 +113,48 @@ TEST(test_errcodes__lock_set_takes_any_bytes)
 	CHECK(json_object_size(set) == 2);
 	json_decref(set);
 }
+
+/* a value over the reader's 4 KiB buffer: its VIGIL_ELIMIT was returned as VIGIL_ENOMEM;
+ * now the entry is skipped (counted) and the others are listed */
+TEST(test_errcodes__nuget_lock_value_over_4k_is_skipped)
+{
+	char doc[8192], ver[5001];
+	memset(ver, '0', 5000);
+	ver[5000] = 0;
+	snprintf(doc, sizeof(doc),
+		 "{\"version\":1,\"dependencies\":{\"net8.0\":{\"Evil\":{\"type\":\"Direct\","
+		 "\"resolved\":\"1.%s\"},\"Serilog\":{\"type\":\"Direct\",\"resolved\":"
+		 "\"2.10.0\"}}}}",
+		 ver);
+	got g;
+	unsigned skipped = 0;
+	memset(&g, 0, sizeof(g));
+	CHECK(vigil_catalog__parse_buffer(&vigil_cataloger_lock_dotnet, "/app/packages.lock.json",
+					  (const uint8_t *)doc, strlen(doc), collect, &g,
+					  &skipped) == 0);
+	CHECK(g.n == 1);
+	CHECK_STR(g.names[0], "Serilog");
+	CHECK(skipped == 1);
+}
+
+TEST(test_errcodes__swift_pin_value_over_4k_is_skipped)
+{
+	char doc[8192], repo[5001];
+	memset(repo, 'b', 5000);
+	repo[5000] = 0;
+	snprintf(doc, sizeof(doc),
+		 "{\"pins\":[{\"identity\":\"x\",\"location\":\"https://github.com/a/%s\","
+		 "\"state\":{\"version\":\"1.0.0\"}},{\"identity\":\"swift-nio\",\"location\":"
+		 "\"https://github.com/apple/swift-nio.git\",\"state\":{\"version\":\"2.40.0\"}}],"
+		 "\"version\":2}",
+		 repo);
+	got g;
+	unsigned skipped = 0;
+	memset(&g, 0, sizeof(g));
+	CHECK(vigil_catalog__parse_buffer(&vigil_cataloger_lock_misc, "/app/Package.resolved",
+					  (const uint8_t *)doc, strlen(doc), collect, &g,
+					  &skipped) == 0);
+	CHECK(g.n == 1);
+	CHECK_STR(g.names[0], "swift-nio");
+	CHECK(skipped == 1);
+}
