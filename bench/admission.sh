@@ -11,8 +11,14 @@
 # Usage: bench/admission.sh [ROUNDS] [NAME=KEY:SERVE-OPTIONS]...
 #   KEY is the server certificate's key: p256 (ECDSA P-256, the default everywhere),
 #   ed25519 or rsa2048. Default configuration: default=p256: (vigil serve's defaults).
-#   e.g. bench/admission.sh 5 default=p256: rsa=rsa2048: t8=p256:--http-threads=8 (options: commas between words)
-# Environment: N (500), C (50), VIGIL (build/vigil), KEEP=1 keeps the temporary folder.
+#   e.g. bench/admission.sh 5 default=p256: rsa=rsa2048: t8=p256:--http-threads=8
+#   (options: commas between words). VIGIL_<NAME>=PATH runs that configuration with
+#   another vigil binary (an older build, for a before/after).
+# Environment: N (500), C (50), VIGIL (build/vigil), CLIENTS ("multi go": the load
+#   clients of tests/admission: multi = loadclient.c with libcurl multi in one thread,
+#   threads = loadclient.c with a thread per connection, go = loadclient.go, Go's
+#   crypto/tls and net/http as in the Kubernetes API server), KEEP=1 keeps the
+#   temporary folder.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -24,6 +30,7 @@ CONFIGS=("$@")
 [ ${#CONFIGS[@]} -gt 0 ] || CONFIGS=("default=p256:")
 N=${N:-500}
 C=${C:-50}
+read -r -a CL <<< "${CLIENTS:-multi go}"
 [ -x "$VIGIL" ] || { echo "bench/admission.sh: build $VIGIL first (make -j2 all)" >&2; exit 2; }
 for t in docker-registry skopeo openssl curl jq cc; do
   command -v "$t" > /dev/null || { echo "bench/admission.sh: $t is not installed" >&2; exit 2; }
@@ -80,7 +87,16 @@ for k in p256 ed25519 rsa2048; do
     -extfile ext.cnf -out "cert-$k.pem" 2> /dev/null
 done
 
-cc -std=c11 -D_GNU_SOURCE -O2 -o loadclient "$ROOT/tests/admission/loadclient.c" -lcurl -ljansson
+cc -std=c11 -D_GNU_SOURCE -O2 -pthread -o loadclient "$ROOT/tests/admission/loadclient.c" -lcurl -ljansson
+case " ${CL[*]} " in *" go "*) GOCACHE=${GOCACHE:-$HOME/.cache/go-build} go build -o loadclient-go "$ROOT/tests/admission/loadclient.go" ;; esac
+client() { # client NAME: runs the load client NAME with the remaining arguments
+  local c=$1; shift
+  case $c in
+    multi) ./loadclient "$@" ;;
+    threads) LOADCLIENT_THREADS=1 ./loadclient "$@" ;;
+    go) ./loadclient-go "$@" ;;
+  esac
+}
 $PY "$ROOT/tests/admission/review.py" --kind Deployment --name load --container web=$R/demo/crit:v1 \
   --container side=$R/demo/clean:v1 > r1.json
 $PY "$ROOT/tests/admission/review.py" --container app=$R/demo/clean:v1 > r2.json
@@ -91,9 +107,11 @@ i=0
 for cfg in "${CONFIGS[@]}"; do
   name=${cfg%%=*}; rest=${cfg#*=}; key=${rest%%:*}; opts=${rest#*:}
   i=$((i + 1))
-  TOK=$("$VIGIL" serve token add b --scopes admin --data "d$i")
+  bvar=VIGIL_${name}
+  bin=${!bvar:-$VIGIL}
+  TOK=$("$bin" serve token add b --scopes admin --data "d$i")
   # shellcheck disable=SC2086
-  "$VIGIL" serve --listen 127.0.0.1:0 --port-file "p$i" --data "d$i" --db db --workers 1 \
+  "$bin" serve --listen 127.0.0.1:0 --port-file "p$i" --data "d$i" --db db --workers 1 \
     --insecure-registry 127.0.0.1 --tls-cert "cert-$key.pem" --tls-key "key-$key.pem" \
     ${opts//,/ } 2> "s$i.log" &
   spid[$name]=$!; pids+=($!)
@@ -116,37 +134,42 @@ done
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 tck=$(getconf CLK_TCK)
-echo "config round mode load p50_ms p99_ms max_ms rps client_cpu_ms server_cpu_ms"
+echo "config client round mode load p50_ms p99_ms max_ms rps client_cpu_ms server_cpu_ms"
 for r in $(seq 1 "$ROUNDS"); do
   for cfg in "${CONFIGS[@]}"; do
     name=${cfg%%=*}
-    for mode in cold warm; do
-      w=0; [ $mode = warm ] && w=1
-      c0=$(cpu_ticks "${spid[$name]}")
-      out=$(LOADCLIENT_WARM=$w ./loadclient "https://127.0.0.1:${port[$name]}/k8s/admission" ca.pem \
-        "$N" "$C" r1.json:false r2.json:true) || { echo "errors on $name: $out" >&2; exit 1; }
-      c1=$(cpu_ticks "${spid[$name]}")
-      # shellcheck disable=SC2001
-      v=$(echo "$out" | sed 's/[a-z_0-9]*=//g; s/ (.*//')
-      set -- $v
-      [ "$2" = 0 ] || { echo "errors on $name: $out" >&2; exit 1; }
-      echo "$name $r $mode $(load) $3 $4 $5 $6 $8 $(((c1 - c0) * 1000 / tck))"
+    for cl in "${CL[@]}"; do
+      for mode in cold warm; do
+        w=0; [ $mode = warm ] && w=1
+        c0=$(cpu_ticks "${spid[$name]}")
+        out=$(LOADCLIENT_WARM=$w client "$cl" "https://127.0.0.1:${port[$name]}/k8s/admission" ca.pem \
+          "$N" "$C" r1.json:false r2.json:true) || { echo "errors on $name/$cl: $out" >&2; exit 1; }
+        c1=$(cpu_ticks "${spid[$name]}")
+        v=$(echo "$out" | sed 's/ (.*//; s/ client=[a-z]*//; s/[a-z_0-9]*=//g')
+        # shellcheck disable=SC2086
+        set -- $v
+        [ "$2" = 0 ] || { echo "errors on $name/$cl: $out" >&2; exit 1; }
+        echo "$name $cl $r $mode $(load) $3 $4 $5 $6 $8 $(((c1 - c0) * 1000 / tck))"
+      done
     done
   done
 done | tee runs.txt
 echo
-echo "median of $ROUNDS rounds (server CPU: the warm run includes the 50 warm-up reviews; 10 ms ticks)"
-echo "config mode load p50_ms p99_ms(min-max) rps client_cpu_ms server_cpu_ms"
+echo "median of $ROUNDS rounds; p99 range in brackets; server CPU from /proc (10 ms ticks; a warm"
+echo "run's includes the C untimed warm-up reviews and their handshakes)"
+echo "config client mode load p50_ms p99_ms(min-max) rps client_cpu_ms server_cpu_ms"
 for cfg in "${CONFIGS[@]}"; do
   name=${cfg%%=*}
-  for mode in cold warm; do
-    awk -v n="$name" -v m="$mode" '$1 == n && $3 == m' runs.txt | sort -k6,6n |
-      awk -v n="$name" -v m="$mode" '
-        function med(col,   k, a, i, j, t) { k = 0
-          for (i = 1; i <= NR; i++) a[++k] = v[i, col]
-          for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
-          return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
-        { for (c = 1; c <= NF; c++) v[NR, c] = $c; if (NR == 1) lo = $6; hi = $6 }
-        END { printf "%s %s %.1f %.1f %.1f(%.1f-%.1f) %.0f %.0f %.0f\n", n, m, med(4), med(5), med(6), lo, hi, med(8), med(9), med(10) }'
+  for cl in "${CL[@]}"; do
+    for mode in cold warm; do
+      awk -v n="$name" -v c="$cl" -v m="$mode" '$1 == n && $2 == c && $4 == m' runs.txt | sort -k7,7n |
+        awk -v n="$name" -v c="$cl" -v m="$mode" '
+          function med(col,   k, a, i, j, t) { k = 0
+            for (i = 1; i <= NR; i++) a[++k] = v[i, col]
+            for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+            return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+          { for (f = 1; f <= NF; f++) v[NR, f] = $f; if (NR == 1) lo = $7; hi = $7 }
+          END { printf "%s %s %s %.1f %.1f %.1f(%.1f-%.1f) %.0f %.0f %.0f\n", n, c, m, med(5), med(6), med(7), lo, hi, med(9), med(10), med(11) }'
+    done
   done
 done
