@@ -17,8 +17,8 @@
 # Environment: N (500), C (50), VIGIL (build/vigil), CLIENTS ("multi go": the load
 #   clients of tests/admission: multi = loadclient.c with libcurl multi in one thread,
 #   threads = loadclient.c with a thread per connection, go = loadclient.go, Go's
-#   crypto/tls and net/http as in the Kubernetes API server), KEEP=1 keeps the
-#   temporary folder.
+#   crypto/tls and net/http as in the Kubernetes API server; s:NAME runs that client in
+#   a session of its own: see client() below), KEEP=1 keeps the temporary folder.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -88,13 +88,17 @@ for k in p256 ed25519 rsa2048; do
 done
 
 cc -std=c11 -D_GNU_SOURCE -O2 -pthread -o loadclient "$ROOT/tests/admission/loadclient.c" -lcurl -ljansson
-case " ${CL[*]} " in *" go "*) GOCACHE=${GOCACHE:-$HOME/.cache/go-build} go build -o loadclient-go "$ROOT/tests/admission/loadclient.go" ;; esac
+case " ${CL[*]} " in *"go "*) GOCACHE=${GOCACHE:-$HOME/.cache/go-build} go build -o loadclient-go "$ROOT/tests/admission/loadclient.go" ;; esac
 client() { # client NAME: runs the load client NAME with the remaining arguments
   local c=$1; shift
+  # s:NAME: in a session of its own (setsid): with sched_autogroup the client then has
+  # its own CPU share instead of taking its handshakes out of the server's
+  local pre=()
+  case $c in s:*) pre=(setsid -w); c=${c#s:} ;; esac
   case $c in
-    multi) ./loadclient "$@" ;;
-    threads) LOADCLIENT_THREADS=1 ./loadclient "$@" ;;
-    go) ./loadclient-go "$@" ;;
+    multi) "${pre[@]}" ./loadclient "$@" ;;
+    threads) "${pre[@]}" env LOADCLIENT_THREADS=1 ./loadclient "$@" ;;
+    go) "${pre[@]}" ./loadclient-go "$@" ;;
   esac
 }
 $PY "$ROOT/tests/admission/review.py" --kind Deployment --name load --container web=$R/demo/crit:v1 \
