@@ -138,6 +138,8 @@ done
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 tck=$(getconf CLK_TCK)
+psi() { sed -n 's/^some avg10=\([0-9.]*\) avg60=\([0-9.]*\).*/CPU pressure (some): avg10 \1%, avg60 \2%/p' /proc/pressure/cpu 2> /dev/null; }
+echo "before the runs: $(psi)"
 echo "config client round mode load p50_ms p99_ms max_ms rps client_cpu_ms server_cpu_ms"
 for r in $(seq 1 "$ROUNDS"); do
   for cfg in "${CONFIGS[@]}"; do
@@ -158,6 +160,7 @@ for r in $(seq 1 "$ROUNDS"); do
     done
   done
 done | tee runs.txt
+echo "after the runs: $(psi)"
 echo
 echo "median of $ROUNDS rounds; p99 range in brackets; server CPU from /proc (10 ms ticks; a warm"
 echo "run's includes the C untimed warm-up reviews and their handshakes)"
