@@ -525,7 +525,8 @@ cc -std=c11 -D_GNU_SOURCE -O2 -pthread -o loadclient "$top/tests/admission/loadc
 LOADCLIENT_WARM=1 ./loadclient "https://127.0.0.1:$pa/k8s/admission" ca.pem 500 50 r-load1.json:false r-load2.json:true > load-warm.txt 2>> load.err
 goload=""
 if command -v go > /dev/null; then
-  if go build -o loadclient-go "$top/tests/admission/loadclient.go" > go.log 2>&1; then
+  # its own build cache in the test folder (2 s: the standard library comes built with Go)
+  if GOCACHE="$tmp/go-build" go build -o loadclient-go "$top/tests/admission/loadclient.go" > go.log 2>&1; then
     ./loadclient-go "https://127.0.0.1:$pa/k8s/admission" ca.pem 500 50 r-load1.json:false r-load2.json:true > load-go.txt 2>> load.err
     LOADCLIENT_WARM=1 ./loadclient-go "https://127.0.0.1:$pa/k8s/admission" ca.pem 500 50 r-load1.json:false r-load2.json:true > load-go-warm.txt 2>> load.err
     goload=built
