@@ -136,8 +136,8 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Sets up s's handle for review bodies[which]. */
-static void prepare(slot *s, const body *bodies, int which, struct curl_slist *hdr,
-		    const char *url, const char *ca)
+static void prepare(slot *s, const body *bodies, int which, struct curl_slist *hdr, const char *url,
+		    const char *ca)
 {
 	CURL *h = s->h;
 	s->which = which;
@@ -317,8 +317,15 @@ int main(int argc, char **argv)
 	if (threads) {
 		/* one thread per connection: the warm-ups (if any) done, the clock starts and
 		 * every thread takes reviews from the shared counter */
-		shared sh = {.bodies = bodies, .nbodies = nbodies, .n = n, .warm = warm,
-			     .hdr = hdr, .url = argv[1], .ca = argv[2], .lat = lat, .dump = dump};
+		shared sh = {.bodies = bodies,
+			     .nbodies = nbodies,
+			     .n = n,
+			     .warm = warm,
+			     .hdr = hdr,
+			     .url = argv[1],
+			     .ca = argv[2],
+			     .lat = lat,
+			     .dump = dump};
 		worker *ws = calloc((size_t)c, sizeof(*ws));
 		pthread_t *tids = calloc((size_t)c, sizeof(*tids));
 		int started = 0;
@@ -328,7 +335,8 @@ int main(int argc, char **argv)
 		pthread_barrier_init(&sh.ready, NULL, (unsigned)c + 1);
 		pthread_barrier_init(&sh.go, NULL, (unsigned)c + 1);
 		for (; started < c; started++) {
-			ws[started] = (worker){.sh = &sh, .id = started, .s = {.h = slots[started].h}};
+			ws[started] =
+				(worker){.sh = &sh, .id = started, .s = {.h = slots[started].h}};
 			if (pthread_create(&tids[started], NULL, worker_main, &ws[started]) != 0) {
 				fprintf(stderr, "loadclient: cannot start thread %d\n", started);
 				return 2;

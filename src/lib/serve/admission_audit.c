@@ -35,10 +35,10 @@ struct vigil_adm_audit {
 	vigil_store *store;
 	pthread_mutex_t mu;
 	pthread_cond_t more, written_cv;
-	entry q[AUDIT_QUEUE];	    /* a ring: head, n */
-	size_t head, n, bytes, cap; /* cap: AUDIT_QUEUE, or less for tests */
-	long delay_ms;		    /* tests: the writer waits this long before a batch */
-	uint64_t queued, written;   /* sequence numbers: rows handed over / stored */
+	entry q[AUDIT_QUEUE];	     /* a ring: head, n */
+	size_t head, n, bytes, cap;  /* cap: AUDIT_QUEUE, or less for tests */
+	long delay_ms;		     /* tests: the writer waits this long before a batch */
+	uint64_t queued, written;    /* sequence numbers: rows handed over / stored */
 	int stop, running, flushing; /* flushing: readers waiting for the trail */
 	pthread_t thread;
 	/* the writer's own: one batch */

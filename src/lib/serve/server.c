@@ -371,10 +371,10 @@ opened:
 	/* TLS 1.2 and 1.3 only, AEAD ciphers, AES-128-GCM first by the server's choice: its
 	 * TLS 1.3 suite hashes the handshake with SHA-256, which nettle runs on the CPU's
 	 * SHA instructions (SHA-384 of AES-256-GCM has none); docs/admission.md */
-	static const char tls_priority[] =
-		"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:"
-		"+GROUP-SECP384R1:-CIPHER-ALL:+AES-128-GCM:"
-		"+CHACHA20-POLY1305:+AES-256-GCM:%SERVER_PRECEDENCE";
+	static const char tls_priority[] = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:"
+					   "-GROUP-ALL:+GROUP-X25519:+GROUP-SECP256R1:"
+					   "+GROUP-SECP384R1:-CIPHER-ALL:+AES-128-GCM:"
+					   "+CHACHA20-POLY1305:+AES-256-GCM:%SERVER_PRECEDENCE";
 	struct MHD_OptionItem tls_opts[] = {
 		{MHD_OPTION_HTTPS_MEM_CERT, 0, cert},
 		{MHD_OPTION_HTTPS_MEM_KEY, 0, key},
