@@ -539,12 +539,22 @@ srvms=$(tail -n +"$((logmark + 1))" a.log | jq -r 'select(.msg == "request" and 
 kill "$spid" 2> /dev/null; wait "$spid" 2> /dev/null
 aw=$(grep '"msg":"admission audit: stopped' a.log | tail -1 |
   jq -r '"audit writer: \(.rows) rows in \(.transactions) transactions, \(.written_by_requests) written by requests"')
-if grep -q '^requests=500 errors=0 .*connects=50 ' load.txt && grep -q '^requests=500 errors=0 .*connects=0 ' load-warm.txt; then
+# 0 errors; cold: at least the 50 handshakes inside the run; warm: (almost) none. A client
+# reconnects by itself when the server closed a kept-alive connection as it was reused
+# (seen once in the Go client's cold run under load: 51), so a few extra are allowed.
+loadok() { # loadok FILE cold|warm CLIENT: the summary line says 500 reviews, 0 errors, ...
+  awk -v m="$2" -v c="$3" '
+    /^requests=500 errors=0 / && index($0, " client=" c) {
+      match($0, / connects=[0-9]+ /); n = substr($0, RSTART + 10, RLENGTH - 11) + 0
+      if ((m == "cold" && n >= 50 && n <= 55) || (m == "warm" && n <= 5)) ok = 1 }
+    END { exit !ok }' "$1"
+}
+if loadok load.txt cold multi && loadok load-warm.txt warm multi; then
   pass "load (libcurl client): 500 reviews (a 2-container Deployment and a Pod), 50 connections: cold $(cat load.txt); warm $(cat load-warm.txt); $srvms; $aw; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 else bad "load: $(cat load.txt) / $(cat load-warm.txt) $(tail -3 load.err)"; fi
 if [ "$goload" = built ]; then
-  if grep -q '^requests=500 errors=0 .*connects=50 .*client=go$' load-go.txt &&
-     grep -q '^requests=500 errors=0 .*connects=0 .*client=go (connections opened before)$' load-go-warm.txt; then
+  if loadok load-go.txt cold go && loadok load-go-warm.txt warm go &&
+     grep -q 'client=go (connections opened before)$' load-go-warm.txt; then
     pass "load (Go client): cold $(cat load-go.txt); warm $(cat load-go-warm.txt); load average $(cut -d' ' -f1-3 /proc/loadavg)"
   else bad "load (Go client): $(cat load-go.txt) / $(cat load-go-warm.txt) $(tail -3 load.err)"; fi
 fi
