@@ -229,11 +229,19 @@ static __always_inline struct vrt_event *ev_new(unsigned int type, unsigned int 
 	return ev_new_m(type, size, 1);
 }
 
+/* commits e; wakes the reader only when this record made the pending data cross a
+ * multiple of WAKE_BYTES. (Waking whenever WAKE_BYTES or more were pending woke it on
+ * every record while it lagged behind, and a wake-up, an irq_work and an IPI, cost
+ * several µs per record on the build VM.) A record is at most REC_MAX bytes with its
+ * header, so a crossing is told by the pending bytes just above a multiple; a reader
+ * busy elsewhere finds the data at its next epoll_wait or its 100 ms poll. */
+#define REC_MAX (VRT_SZ_FULL + 8)
 static __always_inline void ev_submit(struct vrt_event *e)
 {
 	void *rb = cur_ring();
-	__u64 f = rb && bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= WAKE_BYTES ? BPF_RB_FORCE_WAKEUP
-									       : BPF_RB_NO_WAKEUP;
+	__u64 avail = rb ? bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) : 0;
+	__u64 f = avail >= WAKE_BYTES && avail % WAKE_BYTES < REC_MAX ? BPF_RB_FORCE_WAKEUP
+								      : BPF_RB_NO_WAKEUP;
 	bpf_ringbuf_submit(e, f);
 }
 
