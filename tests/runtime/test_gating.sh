@@ -165,7 +165,7 @@ PYEOF
 cat >"$TMP/live.yaml" <<'Y'
 - rule: test marker
   desc: a marker exec separating the workloads
-  condition: evt.type = exec and proc.args startswith VIGIL-MARK-
+  condition: evt.type = exec and container.host = false and proc.args startswith VIGIL-MARK-
   output: "%proc.args"
   priority: DEBUG
 - rule: helper with socket stdio
@@ -222,7 +222,7 @@ sleep 0.4
 for _ in $(seq 200); do grep -q '"rule":"short host reader"' "$ALERTS" && break; sleep 0.05; done
 kill "$WPID"; wait "$WPID" 2>/dev/null; WPID=
 nl=$(grep -o '[0-9]* settled host cgroups had lean execs' "$TMP/watch.err" | grep -o '^[0-9]*')
-if [ -n "$nl" ] && [ "$nl" -ge 1 ] &&
+if [ -n "$nl" ] && [ "$nl" -ge 1 ] && grep -q 'settled host cgroups: argv for memfd executables;' "$TMP/watch.err" &&
     grep '"rule":"short host reader"' "$ALERTS" | grep -q "cmdline=vrtshortcat /etc/shadow vrt-short-arg-$$"; then
     pass "short-lived-host-process-args-in-alert ($nl lean cgroups)"
 else
