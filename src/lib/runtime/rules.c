@@ -1650,7 +1650,8 @@ static kg kg_allow(const node *n, int depth)
 	case N_CMP:
 		if (n->field == F_PROC_NAME && (n->op == OP_EQ || n->op == OP_IN)) {
 			/* comm is at most VRT_COMM - 1 bytes: a longer value never equals it */
-			if (n->nvals > KG_MAX_NAMES || !(g.names = calloc(n->nvals + 1, sizeof(char *))))
+			if (n->nvals > KG_MAX_NAMES ||
+			    !(g.names = calloc(n->nvals + 1, sizeof(char *))))
 				return kg_every();
 			for (size_t i = 0; i < n->nvals; i++)
 				if (strlen(n->vals[i]) < VRT_COMM)
@@ -1659,7 +1660,8 @@ static kg kg_allow(const node *n, int depth)
 		}
 		if ((n->field == F_PROC_EXE_MEMFD || n->field == F_PROC_EXE_OVERLAY) &&
 		    n->op == OP_EQ && n->nvals == 1 && !strcmp(n->vals[0], "true")) {
-			g.flags = n->field == F_PROC_EXE_MEMFD ? VRT_F_EXE_MEMFD : VRT_F_EXE_OVERLAY;
+			g.flags =
+				n->field == F_PROC_EXE_MEMFD ? VRT_F_EXE_MEMFD : VRT_F_EXE_OVERLAY;
 			return g;
 		}
 		return kg_every();
@@ -1724,7 +1726,8 @@ static int feat_add(rt_features *f, int s, unsigned feat, kg *g)
 			if (f->nnames == f->capnames) {
 				size_t c = f->capnames ? f->capnames * 2 : 32;
 				char(*nm)[VRT_COMM] = realloc(f->names, c * sizeof(*nm));
-				unsigned char(*mk)[2] = nm ? realloc(f->masks, c * sizeof(*mk)) : NULL;
+				unsigned char(*mk)[2] =
+					nm ? realloc(f->masks, c * sizeof(*mk)) : NULL;
 				if (nm)
 					f->names = nm;
 				if (!nm || !mk) {
@@ -1750,7 +1753,8 @@ int vigil_rt__rules_features(const vigil_rules *r, rt_features *f)
 	static const int argv_f[] = {F_PROC_ARGS, F_PROC_CMDLINE}, tty_f[] = {F_PROC_TTY},
 			 stdio_f[] = {F_PROC_STDIN_SOCKET, F_PROC_STDOUT_SOCKET};
 	const unsigned long long nonexec =
-		~(1ULL << VRT_EXEC | 1ULL << VRT_EXIT | 1ULL << VRT_MOUNT) & ((1ULL << VRT_TYPE_MAX) - 1);
+		~(1ULL << VRT_EXEC | 1ULL << VRT_EXIT | 1ULL << VRT_MOUNT) &
+		((1ULL << VRT_TYPE_MAX) - 1);
 
 	memset(f, 0, sizeof(*f));
 	for (size_t i = 0; i < r->nrules; i++) {
@@ -1817,10 +1821,11 @@ void vigil_rt__features_describe(const rt_features *f, int s, char *buf, size_t 
 		for (size_t k = 0; k < f->nnames; k++)
 			names += (f->masks[k][s] & fs[i].bit) != 0;
 		if (f->all[s] & fs[i].bit)
-			o += (size_t)snprintf(buf + o, n - o, "%s%s always", o ? "; " : "", fs[i].name);
-		else if (names || ((f->memfd[s] | f->overlay[s]) & fs[i].bit))
-		{
-			int mf = (f->memfd[s] & fs[i].bit) != 0, ov = (f->overlay[s] & fs[i].bit) != 0;
+			o += (size_t)snprintf(buf + o, n - o, "%s%s always", o ? "; " : "",
+					      fs[i].name);
+		else if (names || ((f->memfd[s] | f->overlay[s]) & fs[i].bit)) {
+			int mf = (f->memfd[s] & fs[i].bit) != 0,
+			    ov = (f->overlay[s] & fs[i].bit) != 0;
 			char nm[32] = "";
 			if (names)
 				snprintf(nm, sizeof(nm), "%zu names", names);
@@ -1828,9 +1833,9 @@ void vigil_rt__features_describe(const rt_features *f, int s, char *buf, size_t 
 					      fs[i].name, nm, names && (mf || ov) ? ", " : "",
 					      mf ? "memfd executables" : "", mf && ov ? ", " : "",
 					      ov ? "overlay executables" : "");
-		}
-		else
-			o += (size_t)snprintf(buf + o, n - o, "%s%s never", o ? "; " : "", fs[i].name);
+		} else
+			o += (size_t)snprintf(buf + o, n - o, "%s%s never", o ? "; " : "",
+					      fs[i].name);
 	}
 	if (o < n && f->args_types[s])
 		snprintf(buf + o, n - o, "; argv of other events: %d types",
