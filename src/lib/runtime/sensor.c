@@ -174,6 +174,7 @@ int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, int ho
 	/* the exit probe costs every process exit; only rules on evt.type exit need it */
 	s->skel->rodata->want_types = (unsigned)(want_types | 1ULL << VRT_EXEC);
 	s->skel->rodata->host_lean = host_lean != 0;
+	s->skel->rodata->ring_bytes = per_cpu;
 	for (int sc = 0; feat && sc < 2; sc++) {
 		unsigned named = 0;
 		for (size_t k = 0; k < feat->nnames; k++)

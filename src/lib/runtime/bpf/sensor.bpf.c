@@ -229,19 +229,26 @@ static __always_inline struct vrt_event *ev_new(unsigned int type, unsigned int 
 	return ev_new_m(type, size, 1);
 }
 
-/* commits e; wakes the reader only when this record made the pending data cross a
- * multiple of WAKE_BYTES. (Waking whenever WAKE_BYTES or more were pending woke it on
- * every record while it lagged behind, and a wake-up, an irq_work and an IPI, cost
- * several µs per record on the build VM.) A record is at most REC_MAX bytes with its
- * header, so a crossing is told by the pending bytes just above a multiple; a reader
- * busy elsewhere finds the data at its next epoll_wait or its 100 ms poll. */
+/* set by user space before load: the bytes of one CPU's ring */
+const volatile unsigned long long ring_bytes = 1024 * 1024;
+
+/* commits e and wakes the reader when this record made the pending data cross a
+ * multiple of WAKE_BYTES, and on every record once a quarter of the ring is pending. A
+ * record is at most REC_MAX bytes with its header, so a crossing is told by the pending
+ * bytes just above a multiple; a reader busy elsewhere finds the data at its next
+ * epoll_wait or 100 ms poll. (Waking on every record whenever WAKE_BYTES were pending
+ * woke a lagging reader per record, an irq_work and an IPI of several µs each on the
+ * build VM: most of the cost of an exec in a container. Under overload, when the
+ * reader cannot keep up, those wake-ups are what slows the writers down enough for the
+ * reader to catch up, so they stay for a ring a quarter full.) */
 #define REC_MAX (VRT_SZ_FULL + 8)
 static __always_inline void ev_submit(struct vrt_event *e)
 {
 	void *rb = cur_ring();
 	__u64 avail = rb ? bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) : 0;
-	__u64 f = avail >= WAKE_BYTES && avail % WAKE_BYTES < REC_MAX ? BPF_RB_FORCE_WAKEUP
-								      : BPF_RB_NO_WAKEUP;
+	__u64 f = avail >= WAKE_BYTES && (avail % WAKE_BYTES < REC_MAX || avail >= ring_bytes / 4)
+			  ? BPF_RB_FORCE_WAKEUP
+			  : BPF_RB_NO_WAKEUP;
 	bpf_ringbuf_submit(e, f);
 }
 
