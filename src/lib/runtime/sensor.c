@@ -185,6 +185,15 @@ int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, int ho
 		s->skel->rodata->feat_named[sc] = named;
 		s->skel->rodata->args_types[sc] = feat->args_types[sc];
 	}
+	/* the exec probe looks a name up only when its bit is set (NAME_BIT in sensor.bpf.c:
+	 * the first two bytes) */
+	for (size_t k = 0; feat && k < feat->nnames; k++)
+		if (feat->masks[k][0] | feat->masks[k][1]) {
+			unsigned b = ((unsigned)(unsigned char)feat->names[k][0] * 31 +
+				      (unsigned char)feat->names[k][1]) &
+				     1023;
+			s->skel->rodata->name_bloom[b >> 6] |= 1ULL << (b & 63);
+		}
 	bpf_program__set_autoload(s->skel->progs.on_exit, (want_types & 1ULL << VRT_EXIT) != 0);
 	bpf_program__set_autoload(s->skel->progs.on_sys_exit,
 				  (want_types & 1ULL << VRT_ACCEPT) != 0);

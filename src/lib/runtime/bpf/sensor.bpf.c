@@ -47,6 +47,9 @@ const volatile unsigned int feat_memfd[2] = {0, 0};
 const volatile unsigned int feat_overlay[2] = {0, 0};
 const volatile unsigned int feat_named[2] = {0, 0}; /* the map has names for this scope */
 const volatile unsigned long long args_types[2] = {0, 0};
+/* bit NAME_BIT(name) set for every name in feat_names: most execs skip the lookup */
+#define NAME_BIT(c0, c1) ((((unsigned)(unsigned char)(c0)) * 31 + (unsigned char)(c1)) & 1023)
+const volatile unsigned long long name_bloom[16] = {};
 
 struct feat_val {
 	__u8 m[2];
@@ -380,10 +383,14 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 		/* some feature only some names need: the new name (comm) decides */
 		char key[VRT_COMM];
 		struct feat_val *fv;
+		unsigned int b;
 		__builtin_memcpy(key, t->comm, VRT_COMM);
-		fv = bpf_map_lookup_elem(&feat_names, key);
-		if (fv)
-			feat |= fv->m[scope & 1];
+		b = NAME_BIT(key[0], key[1]);
+		if ((name_bloom[(b >> 6) & 15] >> (b & 63)) & 1) {
+			fv = bpf_map_lookup_elem(&feat_names, key);
+			if (fv)
+				feat |= fv->m[scope & 1];
+		}
 	}
 	if (feat & FEAT_ARGV) {
 		e = ev_new_m(VRT_EXEC, VRT_SZ_EXEC, 0);
