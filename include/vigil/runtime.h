@@ -31,6 +31,10 @@ const char *vigil_rules_error(const vigil_rules *r);
 size_t vigil_rules_count(const vigil_rules *r, size_t *enabled);
 /* Name, priority ("CRITICAL", ...) and enabled flag of rule i (< count); borrowed. */
 const char *vigil_rules_name(const vigil_rules *r, size_t i, const char **priority, int *enabled);
+/* Writes what the sensor's exec probe will read for these rules (argv, controlling
+ * terminal, stdio sockets: always, for some names, never), for execs in containers and
+ * for execs in settled host cgroups, one line each, to f. 0 or VIGIL_ENOMEM. */
+int vigil_rules_describe_exec(const vigil_rules *r, FILE *f);
 void vigil_rules_free(vigil_rules *r);
 
 enum {

@@ -285,6 +285,7 @@ int cmd_watch(int argc, char **argv)
 			const char *name = vigil_rules_name(rules, i, &prio, &on);
 			printf("%-13s %-8s %s\n", prio, on ? "enabled" : "disabled", name);
 		}
+		vigil_rules_describe_exec(rules, stdout);
 		printf("%zu rules, %zu enabled\n", n, en);
 		rc = 0;
 		goto out;

@@ -231,7 +231,8 @@ if start_agent --rules "$TMP/leanopen.yaml"; then
 else
     fail "lean-host-execs-keep-cmdline-in-alerts" "agent did not start: $(cat "$TMP/err")"
 fi
-# a host rule on execs that reads argv: no exec is lean, the rule fires after settling
+# a host rule on execs that reads argv: every host exec carries argv (settled host
+# cgroups still skip tty and stdio), the rule fires after settling with the arguments
 cat >"$TMP/hostargs.yaml" <<'Y'
 - rule: Host exec with marker argument
   desc: a host exec whose arguments carry the test's marker
@@ -247,7 +248,8 @@ if start_agent --rules "$TMP/hostargs.yaml"; then
     /bin/true vrt-host-args-mark
     wait_for '"rule":"Host exec with marker argument"' || true
     stop_agent
-    if grep -q '"rule":"Host exec with marker argument"' "$TMP/out" && ! grep -q 'lean execs' "$TMP/err"; then
+    if grep '"rule":"Host exec with marker argument"' "$TMP/out" | grep -q '"cmdline":"true vrt-host-args-mark"' &&
+        grep -q 'settled host cgroups: argv always' "$TMP/err"; then
         pass "host-rule-on-argv-keeps-execs-whole"
     else
         fail "host-rule-on-argv-keeps-execs-whole" "$(head -c 300 "$TMP/out") $(tail -2 "$TMP/err")"

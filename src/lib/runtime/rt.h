@@ -120,11 +120,28 @@ void vigil_rt__rule_output(const rt_rule *rule, const rt_view *v, char *buf, siz
  * reported by the kernel). */
 unsigned long long vigil_rt__rule_types(const vigil_rules *r, size_t i);
 unsigned long long vigil_rt__rules_types(const vigil_rules *r);
-/* 1 when some enabled rule on execs may match a process outside containers (its
- * condition does not require container.host = false) and reads in its condition what a
- * lean exec record lacks: proc.args, proc.cmdline, proc.tty, proc.stdin_socket,
- * proc.stdout_socket */
-int vigil_rt__rules_host_exec(const vigil_rules *r);
+/* What the exec probe reads beyond the fixed record, per scope: [0] execs in containers
+ * (and in cgroups not yet settled), [1] execs in settled host cgroups. A feature is read
+ * for every exec (all), for execs whose name (comm) has it in `masks`, or whose
+ * executable is a memfd / on overlayfs. Computed from the enabled rules: a feature is
+ * needed where some rule reads its fields and can still be true, and argv wherever some
+ * rule on execs can match (every alert shows the command line). args_types: event
+ * types (not exec) whose records carry the process's argv, because the scope's execs
+ * do not always. */
+#define RT_FEAT_ARGV 1u
+#define RT_FEAT_TTY 2u
+#define RT_FEAT_STDIO 4u
+typedef struct rt_features {
+	unsigned all[2], memfd[2], overlay[2];
+	unsigned long long args_types[2];
+	char (*names)[VRT_COMM]; /* NUL-padded */
+	unsigned char (*masks)[2];
+	size_t nnames, capnames;
+} rt_features;
+int vigil_rt__rules_features(const vigil_rules *r, rt_features *f);
+void vigil_rt__features_free(rt_features *f);
+void vigil_rt__features_describe(const rt_features *f, int scope, char *buf, size_t n);
+int vigil_rt__features_host_lean(const rt_features *f);
 /* 1 when some enabled rule reads field f (enum rt_field) in its condition or output */
 int vigil_rt__rules_use_field(const vigil_rules *r, int field);
 
@@ -207,11 +224,10 @@ typedef struct rt_sensor rt_sensor;
 typedef int (*rt_sensor_cb)(const struct vrt_event *e, void *payload);
 /* Loads and attaches the sensor; err receives a one-line reason on failure. */
 /* want_types: bit t set for the event types (enum vrt_type) to report; exec is always
- * reported, exit only when asked. host_lean: no rule on execs can match a host process
- * (execs in cgroups marked with sensor_lean then carry no argv, tty or stdio flags);
- * need_stdio: some rule reads proc.stdin_socket / proc.stdout_socket. */
+ * reported, exit only when asked. feat: what the exec probe reads, per scope (NULL:
+ * everything); host_lean: scope 1 of feat applies to cgroups marked with sensor_lean. */
 int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, int host_lean,
-			  int need_stdio, char *err, size_t errlen);
+			  const rt_features *feat, char *err, size_t errlen);
 /* Waits up to timeout_ms, then hands every pending event to cb. */
 int vigil_rt__sensor_poll(rt_sensor *s, int timeout_ms, rt_sensor_cb cb, void *payload);
 /* Arms a SIGKILL for process tgid at its next syscall (bpf_send_signal). 0 or -errno. */

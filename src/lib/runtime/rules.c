@@ -1530,24 +1530,6 @@ static int needs_container(const node *n, int depth)
 	return 0;
 }
 
-static int uses_field(const node *n, int f, int depth);
-
-int vigil_rt__rules_host_exec(const vigil_rules *r)
-{
-	static const int lean_skips[] = {F_PROC_ARGS, F_PROC_CMDLINE, F_PROC_TTY,
-					 F_PROC_STDIN_SOCKET, F_PROC_STDOUT_SOCKET};
-	for (size_t i = 0; i < r->nrules; i++) {
-		const rt_rule *x = r->rules[i];
-		if (!x->enabled || !x->root || !(x->types & 1ULL << VRT_EXEC) ||
-		    needs_container(x->root, 0))
-			continue;
-		for (size_t k = 0; k < sizeof(lean_skips) / sizeof(lean_skips[0]); k++)
-			if (uses_field(x->root, lean_skips[k], 0))
-				return 1;
-	}
-	return 0;
-}
-
 static int uses_field(const node *n, int f, int depth)
 {
 	if (!n || depth > 200)
@@ -1569,5 +1551,323 @@ int vigil_rt__rules_use_field(const vigil_rules *r, int field)
 			if (x->parts[k].field == field)
 				return 1;
 	}
+	return 0;
+}
+
+/* ---- what the exec probe must read (rt_features) ----
+ * A guard over-approximates the execs a condition can be true for: every exec (all), or
+ * those whose name (comm) is one of `names` or whose executable has one of the VRT_F_*
+ * `flags` (memfd, overlay: the kernel knows them before it reserves the record). */
+#define KG_MAX_NAMES 1024 /* more names than this: every exec (the kernel map's size) */
+
+typedef struct kg {
+	int all;
+	unsigned flags;
+	const char **names;
+	size_t n;
+} kg;
+
+static void kg_free(kg *g)
+{
+	free(g->names);
+	memset(g, 0, sizeof(*g));
+}
+
+static kg kg_every(void)
+{
+	kg g = {1, 0, NULL, 0};
+	return g;
+}
+
+/* dst |= src (src freed) */
+static void kg_union(kg *dst, kg *src)
+{
+	if (dst->all || src->all) {
+		kg_free(dst);
+		kg_free(src);
+		dst->all = 1;
+		return;
+	}
+	dst->flags |= src->flags;
+	if (src->n) {
+		const char **v = dst->n + src->n <= KG_MAX_NAMES
+					 ? realloc(dst->names, (dst->n + src->n) * sizeof(*v))
+					 : NULL;
+		if (!v) { /* too many names, or no memory: every exec (safe) */
+			kg_free(dst);
+			kg_free(src);
+			dst->all = 1;
+			return;
+		}
+		memcpy(v + dst->n, src->names, src->n * sizeof(*v));
+		dst->names = v;
+		dst->n += src->n;
+	}
+	kg_free(src);
+}
+
+/* a guard for "a and b" (both freed): either one holds; the one that is not every exec,
+ * the common names when both are name lists */
+static kg kg_and(kg a, kg b)
+{
+	if (a.all) {
+		kg_free(&a);
+		return b;
+	}
+	if (b.all || a.flags || b.flags) {
+		kg_free(&b);
+		return a;
+	}
+	{
+		size_t k = 0;
+		for (size_t i = 0; i < a.n; i++)
+			for (size_t j = 0; j < b.n; j++)
+				if (!strcmp(a.names[i], b.names[j])) {
+					a.names[k++] = a.names[i];
+					break;
+				}
+		a.n = k;
+	}
+	kg_free(&b);
+	return a;
+}
+
+/* the execs n can be true for */
+static kg kg_allow(const node *n, int depth)
+{
+	kg g = {0, 0, NULL, 0};
+	if (!n || depth > 200)
+		return kg_every();
+	switch (n->kind) {
+	case N_AND:
+		return kg_and(kg_allow(n->a, depth + 1), kg_allow(n->b, depth + 1));
+	case N_OR: {
+		kg b = kg_allow(n->b, depth + 1);
+		g = kg_allow(n->a, depth + 1);
+		kg_union(&g, &b);
+		return g;
+	}
+	case N_CMP:
+		if (n->field == F_PROC_NAME && (n->op == OP_EQ || n->op == OP_IN)) {
+			/* comm is at most VRT_COMM - 1 bytes: a longer value never equals it */
+			if (n->nvals > KG_MAX_NAMES ||
+			    !(g.names = calloc(n->nvals + 1, sizeof(char *))))
+				return kg_every();
+			for (size_t i = 0; i < n->nvals; i++)
+				if (strlen(n->vals[i]) < VRT_COMM)
+					g.names[g.n++] = n->vals[i];
+			return g;
+		}
+		if ((n->field == F_PROC_EXE_MEMFD || n->field == F_PROC_EXE_OVERLAY) &&
+		    n->op == OP_EQ && n->nvals == 1 && !strcmp(n->vals[0], "true")) {
+			g.flags =
+				n->field == F_PROC_EXE_MEMFD ? VRT_F_EXE_MEMFD : VRT_F_EXE_OVERLAY;
+			return g;
+		}
+		return kg_every();
+	}
+	return kg_every(); /* not, true */
+}
+
+static int field_in(int f, const int *fs, size_t nf)
+{
+	for (size_t i = 0; i < nf; i++)
+		if (fs[i] == f)
+			return 1;
+	return 0;
+}
+
+/* the execs for which the value of a field in fs can change whether n is true */
+static kg kg_need(const node *n, const int *fs, size_t nf, int depth)
+{
+	kg g = {0, 0, NULL, 0};
+	if (!n || depth > 200)
+		return kg_every();
+	switch (n->kind) {
+	case N_AND: {
+		/* it matters in a only when b can be true, and the other way round */
+		kg x = kg_and(kg_need(n->a, fs, nf, depth + 1), kg_allow(n->b, depth + 1));
+		kg y = kg_and(kg_need(n->b, fs, nf, depth + 1), kg_allow(n->a, depth + 1));
+		kg_union(&x, &y);
+		return x;
+	}
+	case N_OR: {
+		kg y = kg_need(n->b, fs, nf, depth + 1);
+		g = kg_need(n->a, fs, nf, depth + 1);
+		kg_union(&g, &y);
+		return g;
+	}
+	case N_NOT:
+		return kg_need(n->a, fs, nf, depth + 1);
+	case N_CMP:
+		return field_in(n->field, fs, nf) ? kg_every() : g;
+	}
+	return g;
+}
+
+/* adds guard g (freed) of feature `feat` in scope s to f */
+static int feat_add(rt_features *f, int s, unsigned feat, kg *g)
+{
+	if (g->all)
+		f->all[s] |= feat;
+	if (g->flags & VRT_F_EXE_MEMFD)
+		f->memfd[s] |= feat;
+	if (g->flags & VRT_F_EXE_OVERLAY)
+		f->overlay[s] |= feat;
+	for (size_t i = 0; !g->all && i < g->n; i++) {
+		size_t k;
+		for (k = 0; k < f->nnames && strcmp(f->names[k], g->names[i]); k++)
+			;
+		if (k == f->nnames) {
+			if (f->nnames >= KG_MAX_NAMES) { /* the kernel map is full: every exec */
+				f->all[s] |= feat;
+				break;
+			}
+			if (f->nnames == f->capnames) {
+				size_t c = f->capnames ? f->capnames * 2 : 32;
+				char(*nm)[VRT_COMM] = realloc(f->names, c * sizeof(*nm));
+				unsigned char(*mk)[2] =
+					nm ? realloc(f->masks, c * sizeof(*mk)) : NULL;
+				if (nm)
+					f->names = nm;
+				if (!nm || !mk) {
+					kg_free(g);
+					return VIGIL_ENOMEM;
+				}
+				f->masks = mk;
+				f->capnames = c;
+			}
+			memset(f->names[k], 0, VRT_COMM);
+			memcpy(f->names[k], g->names[i], strlen(g->names[i]));
+			f->masks[k][0] = f->masks[k][1] = 0;
+			f->nnames++;
+		}
+		f->masks[k][s] |= (unsigned char)feat;
+	}
+	kg_free(g);
+	return 0;
+}
+
+int vigil_rt__rules_features(const vigil_rules *r, rt_features *f)
+{
+	static const int argv_f[] = {F_PROC_ARGS, F_PROC_CMDLINE}, tty_f[] = {F_PROC_TTY},
+			 stdio_f[] = {F_PROC_STDIN_SOCKET, F_PROC_STDOUT_SOCKET};
+	const unsigned long long nonexec =
+		~(1ULL << VRT_EXEC | 1ULL << VRT_EXIT | 1ULL << VRT_MOUNT) &
+		((1ULL << VRT_TYPE_MAX) - 1);
+
+	memset(f, 0, sizeof(*f));
+	for (size_t i = 0; i < r->nrules; i++) {
+		const rt_rule *x = r->rules[i];
+		int ns;
+		if (!x->enabled || !x->root)
+			continue;
+		ns = needs_container(x->root, 0) ? 1 : 2; /* scopes 0 (containers), 1 (host) */
+		for (int s = 0; s < ns; s++) {
+			/* every alert shows the command line: a rule's events carry argv */
+			f->args_types[s] |= x->types & nonexec;
+			if (!(x->types & 1ULL << VRT_EXEC))
+				continue;
+			kg g = kg_allow(x->root, 0);
+			if (feat_add(f, s, RT_FEAT_ARGV, &g) < 0)
+				return VIGIL_ENOMEM;
+			g = kg_need(x->root, argv_f, 2, 0);
+			if (feat_add(f, s, RT_FEAT_ARGV, &g) < 0)
+				return VIGIL_ENOMEM;
+			g = kg_need(x->root, tty_f, 1, 0);
+			if (feat_add(f, s, RT_FEAT_TTY, &g) < 0)
+				return VIGIL_ENOMEM;
+			g = kg_need(x->root, stdio_f, 2, 0);
+			if (feat_add(f, s, RT_FEAT_STDIO, &g) < 0)
+				return VIGIL_ENOMEM;
+		}
+		/* a condition on another event that reads argv: the event carries it (above);
+		 * proc.args of an exit comes from the process table, so execs need it */
+		if ((x->types & 1ULL << VRT_EXIT) && uses_field(x->root, F_PROC_ARGS, 0))
+			for (int s = 0; s < ns; s++)
+				f->all[s] |= RT_FEAT_ARGV;
+		if ((x->types & 1ULL << VRT_EXIT) && uses_field(x->root, F_PROC_CMDLINE, 0))
+			for (int s = 0; s < ns; s++)
+				f->all[s] |= RT_FEAT_ARGV;
+	}
+	for (int s = 0; s < 2; s++) {
+		if (f->all[s] & RT_FEAT_ARGV) /* every exec has argv: events need not */
+			f->args_types[s] = 0;
+		for (size_t k = 0; k < f->nnames; k++)
+			f->masks[k][s] &= (unsigned char)~f->all[s];
+	}
+	return 0;
+}
+
+void vigil_rt__features_free(rt_features *f)
+{
+	free(f->names);
+	free(f->masks);
+	memset(f, 0, sizeof(*f));
+}
+
+/* one line per scope: "argv always; tty, stdio for 10 names" */
+void vigil_rt__features_describe(const rt_features *f, int s, char *buf, size_t n)
+{
+	static const struct {
+		unsigned bit;
+		const char *name;
+	} fs[] = {{RT_FEAT_ARGV, "argv"}, {RT_FEAT_TTY, "tty"}, {RT_FEAT_STDIO, "stdio"}};
+	size_t o = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < 3 && o < n; i++) {
+		size_t names = 0;
+		for (size_t k = 0; k < f->nnames; k++)
+			names += (f->masks[k][s] & fs[i].bit) != 0;
+		if (f->all[s] & fs[i].bit)
+			o += (size_t)snprintf(buf + o, n - o, "%s%s always", o ? "; " : "",
+					      fs[i].name);
+		else if (names || ((f->memfd[s] | f->overlay[s]) & fs[i].bit)) {
+			int mf = (f->memfd[s] & fs[i].bit) != 0,
+			    ov = (f->overlay[s] & fs[i].bit) != 0;
+			char nm[32] = "";
+			if (names)
+				snprintf(nm, sizeof(nm), "%zu names", names);
+			o += (size_t)snprintf(buf + o, n - o, "%s%s for %s%s%s%s%s", o ? "; " : "",
+					      fs[i].name, nm, names && (mf || ov) ? ", " : "",
+					      mf ? "memfd executables" : "", mf && ov ? ", " : "",
+					      ov ? "overlay executables" : "");
+		} else
+			o += (size_t)snprintf(buf + o, n - o, "%s%s never", o ? "; " : "",
+					      fs[i].name);
+	}
+	if (o < n && f->args_types[s])
+		snprintf(buf + o, n - o, "; argv of other events: %d types",
+			 __builtin_popcountll(f->args_types[s]));
+}
+
+/* 1 when scope 1 (settled host cgroups) reads less than scope 0: marking them pays */
+int vigil_rt__features_host_lean(const rt_features *f)
+{
+	if (f->all[0] != f->all[1] || f->memfd[0] != f->memfd[1] ||
+	    f->overlay[0] != f->overlay[1] || f->args_types[0] != f->args_types[1])
+		return 1;
+	for (size_t k = 0; k < f->nnames; k++)
+		if (f->masks[k][0] != f->masks[k][1])
+			return 1;
+	return 0;
+}
+
+int vigil_rules_describe_exec(const vigil_rules *r, FILE *f)
+{
+	rt_features ft;
+	char buf[300];
+	int error = vigil_rt__rules_features(r, &ft);
+
+	if (error < 0) {
+		vigil_rt__features_free(&ft);
+		return error;
+	}
+	vigil_rt__features_describe(&ft, 0, buf, sizeof(buf));
+	fprintf(f, "exec probe, in containers: %s\n", buf);
+	vigil_rt__features_describe(&ft, 1, buf, sizeof(buf));
+	fprintf(f, "exec probe, settled host cgroups: %s\n", buf);
+	vigil_rt__features_free(&ft);
 	return 0;
 }

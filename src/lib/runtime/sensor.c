@@ -133,7 +133,7 @@ static int on_sample(void *ctx, void *data, size_t size)
 }
 
 int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, int host_lean,
-			  int need_stdio, char *err, size_t errlen)
+			  const rt_features *feat, char *err, size_t errlen)
 {
 	rt_sensor *s = calloc(1, sizeof(*s));
 	int e, ncpu = libbpf_num_possible_cpus();
@@ -174,7 +174,26 @@ int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, int ho
 	/* the exit probe costs every process exit; only rules on evt.type exit need it */
 	s->skel->rodata->want_types = (unsigned)(want_types | 1ULL << VRT_EXEC);
 	s->skel->rodata->host_lean = host_lean != 0;
-	s->skel->rodata->need_stdio = need_stdio != 0;
+	s->skel->rodata->ring_bytes = per_cpu;
+	for (int sc = 0; feat && sc < 2; sc++) {
+		unsigned named = 0;
+		for (size_t k = 0; k < feat->nnames; k++)
+			named |= feat->masks[k][sc];
+		s->skel->rodata->feat_all[sc] = feat->all[sc];
+		s->skel->rodata->feat_memfd[sc] = feat->memfd[sc];
+		s->skel->rodata->feat_overlay[sc] = feat->overlay[sc];
+		s->skel->rodata->feat_named[sc] = named;
+		s->skel->rodata->args_types[sc] = feat->args_types[sc];
+	}
+	/* the exec probe looks a name up only when its bit is set (NAME_BIT in sensor.bpf.c:
+	 * the first two bytes) */
+	for (size_t k = 0; feat && k < feat->nnames; k++)
+		if (feat->masks[k][0] | feat->masks[k][1]) {
+			unsigned b = ((unsigned)(unsigned char)feat->names[k][0] * 31 +
+				      (unsigned char)feat->names[k][1]) &
+				     1023;
+			s->skel->rodata->name_bloom[b >> 6] |= 1ULL << (b & 63);
+		}
 	bpf_program__set_autoload(s->skel->progs.on_exit, (want_types & 1ULL << VRT_EXIT) != 0);
 	bpf_program__set_autoload(s->skel->progs.on_sys_exit,
 				  (want_types & 1ULL << VRT_ACCEPT) != 0);
@@ -189,6 +208,14 @@ int vigil_rt__sensor_open(rt_sensor **out, unsigned long long want_types, int ho
 			 strerror(-e));
 		goto fail;
 	}
+	for (size_t k = 0; feat && k < feat->nnames; k++)
+		if ((feat->masks[k][0] | feat->masks[k][1]) &&
+		    bpf_map__update_elem(s->skel->maps.feat_names, feat->names[k], VRT_COMM,
+					 feat->masks[k], 2, BPF_ANY) < 0) {
+			snprintf(err, errlen, "cannot fill the exec feature map: %s",
+				 strerror(errno));
+			goto fail;
+		}
 	for (unsigned i = 0; i < (unsigned)ncpu; i++)
 		if (bpf_map__update_elem(s->skel->maps.rings, &i, sizeof(i), &s->ring_fds[i],
 					 sizeof(int), BPF_ANY) < 0) {

@@ -630,6 +630,17 @@ static int on_event(const struct vrt_event *e, void *payload)
 		p->lean = (e->flags & VRT_F_LEAN) != 0;
 	} else if (e->type != VRT_EXIT) {
 		proc_lookup(w, e->pid, e->pstart, &v.exe, &v.cmdline);
+		if (e->args_len && e->type != VRT_MOUNT) {
+			/* the kernel read the process's argv at this event (its exec record had
+			 * none): the complete command line, also for later events */
+			proc_ent *p = proc_slot(w, e->pid);
+			make_cmdline(cmdline, sizeof(cmdline), e);
+			v.cmdline = cmdline;
+			if (p->pid == e->pid && (!p->start || p->start == e->pstart)) {
+				memcpy(p->cmdline, cmdline, sizeof(p->cmdline));
+				p->lean = 0;
+			}
+		}
 	}
 	if (e->apid[0])
 		proc_lookup(w, e->apid[0], e->ppstart, &pexe, &pcmd);
@@ -817,7 +828,9 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 	unsigned long long drops = 0;
 	int error = 0;
 	size_t nen = 0;
+	rt_features feat;
 
+	memset(&feat, 0, sizeof(feat));
 	err[0] = 0;
 	if (o->self_check) {
 		vigil_rt__sensor_selfcheck(log);
@@ -860,14 +873,25 @@ int vigil_watch_run(const vigil_watch_opts *o, char *err, size_t errlen)
 		goto done;
 	}
 	vigil_rt__containers_set_roots(w.cs, o->containerd_root, o->docker_root);
-	/* with --containers-only host cgroups are dropped altogether (quiet), not lean */
-	w.host_lean = !o->containers_only && !vigil_rt__rules_host_exec(o->rules);
-	if ((error = vigil_rt__sensor_open(
-		     &w.sensor, vigil_rt__rules_types(o->rules), w.host_lean,
-		     vigil_rt__rules_use_field(o->rules, F_PROC_STDIN_SOCKET) ||
-			     vigil_rt__rules_use_field(o->rules, F_PROC_STDOUT_SOCKET),
-		     err, errlen)) < 0)
+	/* what the exec probe reads, from the rules; settled host cgroups are marked only
+	 * when they read less (with --containers-only they are dropped altogether) */
+	if ((error = vigil_rt__rules_features(o->rules, &feat)) < 0) {
+		snprintf(err, errlen, "out of memory");
 		goto done;
+	}
+	w.host_lean = !o->containers_only && vigil_rt__features_host_lean(&feat);
+	if ((error = vigil_rt__sensor_open(&w.sensor, vigil_rt__rules_types(o->rules), w.host_lean,
+					   &feat, err, errlen)) < 0)
+		goto done;
+	{
+		char d[300];
+		vigil_rt__features_describe(&feat, 0, d, sizeof(d));
+		fprintf(log, "vigil watch: exec probe, in containers: %s\n", d);
+		if (w.host_lean) {
+			vigil_rt__features_describe(&feat, 1, d, sizeof(d));
+			fprintf(log, "vigil watch: exec probe, settled host cgroups: %s\n", d);
+		}
+	}
 	if (o->deny_exec) {
 		if ((error = vigil_rt__guard_open(&w.guard, err, errlen)) < 0)
 			goto done;
@@ -940,9 +964,8 @@ done:
 			vigil_rt__sensor_quiet_count(w.sensor));
 	if (w.sensor && w.host_lean)
 		fprintf(log,
-			"vigil watch: lean host execs (no host rule on execs reads "
-			"argv/tty/stdio): %u "
-			"settled host cgroups had lean execs at the end\n",
+			"vigil watch: lean host execs: %u settled host cgroups had lean execs at "
+			"the end\n",
 			vigil_rt__sensor_lean_count(w.sensor));
 	if (w.guard) {
 		unsigned long long ga, gd;
@@ -955,6 +978,7 @@ done:
 	if (o->syslog)
 		closelog();
 	vigil_rt__sensor_close(w.sensor);
+	vigil_rt__features_free(&feat);
 	vigil_rt__containers_free(w.cs);
 	free(w.procs);
 	free(w.dedup);

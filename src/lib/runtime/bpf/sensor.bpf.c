@@ -29,15 +29,37 @@ char LICENSE[] SEC("license") = "GPL";
  * match (the others are never reported; exec always is) */
 const volatile unsigned int self_tgid = 0;
 const volatile unsigned int want_types = ~0u;
-/* set by user space before load: no enabled rule on execs can match a process outside
- * containers (each requires container.host = false), so execs in cgroups user space has
- * marked as settled host (MARK_LEAN) skip what only rules read: argv, the controlling
- * terminal and the stdio-socket checks (user space reads /proc/PID/cmdline when an alert
- * needs the command line of such a process) */
+/* set by user space before load (struct rt_features, computed from the rules): what
+ * the exec probe reads beyond the fixed record, per scope: [0] execs in containers and
+ * in cgroups not (yet) settled, [1] execs in cgroups user space has marked as settled
+ * host (MARK_LEAN; only when host_lean). A feature (FEAT_*) is read for every exec of the
+ * scope (feat_all), for execs whose executable is a memfd or on overlayfs (feat_memfd,
+ * feat_overlay), or for execs whose name (comm) the `feat_names` map gives it to. An
+ * exec without argv is flagged VRT_F_LEAN (user space reads /proc/PID/cmdline when an
+ * alert needs it) and its record ends after the path. Events of the types in
+ * args_types[scope] carry the process's argv (read at the system call). */
+#define FEAT_ARGV 1
+#define FEAT_TTY 2
+#define FEAT_STDIO 4
 const volatile unsigned int host_lean = 0;
-/* set by user space before load: some enabled rule reads proc.stdin_socket or
- * proc.stdout_socket (else the two fd checks are skipped for every exec) */
-const volatile unsigned int need_stdio = 1;
+const volatile unsigned int feat_all[2] = {7, 7};
+const volatile unsigned int feat_memfd[2] = {0, 0};
+const volatile unsigned int feat_overlay[2] = {0, 0};
+const volatile unsigned int feat_named[2] = {0, 0}; /* the map has names for this scope */
+const volatile unsigned long long args_types[2] = {0, 0};
+/* bit NAME_BIT(name) set for every name in feat_names: most execs skip the lookup */
+#define NAME_BIT(c0, c1) ((((unsigned)(unsigned char)(c0)) * 31 + (unsigned char)(c1)) & 1023)
+const volatile unsigned long long name_bloom[16] = {};
+
+struct feat_val {
+	__u8 m[2];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, char[VRT_COMM]);
+	__type(value, struct feat_val);
+} feat_names SEC(".maps");
 
 #define WANTS(t) ((want_types >> (t)) & 1)
 /* set by user space at run time (mmapped .bss): doom map armed, quiet map in use */
@@ -120,9 +142,29 @@ static __always_inline void count_drop(void)
 		__sync_fetch_and_add(v, 1);
 }
 
+/* the current process's argv (NUL separated, at most VRT_ARGS - 1 bytes) into e->args */
+static __always_inline void copy_argv(struct vrt_event *e, struct task_struct *t)
+{
+	unsigned long as, ae, len;
+	struct mm_struct *mm = t->mm;
+
+	e->args[0] = 0;
+	if (!mm)
+		return;
+	as = mm->arg_start;
+	ae = mm->arg_end;
+	len = ae > as ? ae - as : 0;
+	if (len > VRT_ARGS - 1)
+		len = VRT_ARGS - 1;
+	len &= VRT_ARGS - 1;
+	if (len && bpf_probe_read_user(e->args, len, (void *)as) == 0)
+		e->args_len = len;
+}
+
 /* a new record of `size` bytes (a VRT_SZ_* constant) with the common fields and up to
  * VRT_ANC ancestors; the strings are left to the caller. check_mark: drop it when the
- * cgroup is MARK_QUIET (on_exec has looked already). */
+ * cgroup is MARK_QUIET (on_exec has looked already) and add the process's argv when the
+ * type is in args_types of the cgroup's scope (the record then reaches past args). */
 static __always_inline struct vrt_event *ev_new_m(unsigned int type, unsigned int size,
 						  int check_mark)
 {
@@ -130,11 +172,25 @@ static __always_inline struct vrt_event *ev_new_m(unsigned int type, unsigned in
 	struct task_struct *t, *p;
 	__u64 id, ug;
 	void *rb;
+	unsigned int mark = 0;
+	int argv = 0;
 
-	if (!WANTS(type) || (check_mark && cg_mark() == MARK_QUIET))
+	if (!WANTS(type))
 		return NULL;
+	if (check_mark) {
+		mark = cg_mark();
+		if (mark == MARK_QUIET)
+			return NULL;
+		if (args_types[0] | args_types[1])
+			argv = (args_types[host_lean && mark == MARK_LEAN] >> type) & 1;
+	}
 	rb = cur_ring();
-	e = rb ? bpf_ringbuf_reserve(rb, size, 0) : NULL;
+	if (!rb)
+		e = NULL;
+	else if (argv && size < VRT_SZ_EXEC)
+		e = bpf_ringbuf_reserve(rb, VRT_SZ_EXEC, 0);
+	else
+		e = bpf_ringbuf_reserve(rb, size, 0);
 	if (!e) {
 		count_drop();
 		return NULL;
@@ -166,6 +222,8 @@ static __always_inline struct vrt_event *ev_new_m(unsigned int type, unsigned in
 			break;
 		__builtin_memcpy(e->acomm[i], p->comm, VRT_COMM);
 	}
+	if (argv)
+		copy_argv(e, t);
 	return e;
 }
 
@@ -174,11 +232,26 @@ static __always_inline struct vrt_event *ev_new(unsigned int type, unsigned int 
 	return ev_new_m(type, size, 1);
 }
 
+/* set by user space before load: the bytes of one CPU's ring */
+const volatile unsigned long long ring_bytes = 1024 * 1024;
+
+/* commits e and wakes the reader when this record made the pending data cross a
+ * multiple of WAKE_BYTES, and on every record once a quarter of the ring is pending. A
+ * record is at most REC_MAX bytes with its header, so a crossing is told by the pending
+ * bytes just above a multiple; a reader busy elsewhere finds the data at its next
+ * epoll_wait or 100 ms poll. (Waking on every record whenever WAKE_BYTES were pending
+ * woke a lagging reader per record, an irq_work and an IPI of several µs each on the
+ * build VM: most of the cost of an exec in a container. Under overload, when the
+ * reader cannot keep up, those wake-ups are what slows the writers down enough for the
+ * reader to catch up, so they stay for a ring a quarter full.) */
+#define REC_MAX (VRT_SZ_FULL + 8)
 static __always_inline void ev_submit(struct vrt_event *e)
 {
 	void *rb = cur_ring();
-	__u64 f = rb && bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) >= WAKE_BYTES ? BPF_RB_FORCE_WAKEUP
-									       : BPF_RB_NO_WAKEUP;
+	__u64 avail = rb ? bpf_ringbuf_query(rb, BPF_RB_AVAIL_DATA) : 0;
+	__u64 f = avail >= WAKE_BYTES && (avail % WAKE_BYTES < REC_MAX || avail >= ring_bytes / 4)
+			  ? BPF_RB_FORCE_WAKEUP
+			  : BPF_RB_NO_WAKEUP;
 	bpf_ringbuf_submit(e, f);
 }
 
@@ -255,28 +328,36 @@ static __always_inline int on_listen(int fd)
 	return 0;
 }
 
-/* what every exec record holds: the filename, the executable's inode, ctime, overlay
- * and memfd flags */
-static __always_inline void exec_common(struct vrt_event *e, struct linux_binprm *bprm)
+/* the executable is on overlayfs / a memfd (VRT_F_EXE_*): known before the record is
+ * reserved, since the features to read may depend on it */
+static __always_inline unsigned int exe_flags(struct linux_binprm *bprm)
 {
-	struct file *file;
-	struct inode *ino;
+	struct file *file = bprm->file;
+	unsigned int fl = 0;
 	char dn[8];
 
-	bpf_probe_read_kernel_str(e->path, VRT_PATH, bprm->filename);
-	file = bprm->file;
-	ino = file->f_inode;
-	e->ino = ino->i_ino;
-	if (bpf_core_field_exists(ino->i_ctime_sec))
-		/* the top bits of i_ctime_nsec are flags (multigrain I_CTIME_QUERIED) */
-		e->exe_ctime = ino->i_ctime_sec * 1000000000LL + (ino->i_ctime_nsec & 0x3fffffff);
-	if (ino->i_sb->s_magic == 0x794c7630)
-		e->flags |= VRT_F_EXE_OVERLAY;
+	if (file->f_inode->i_sb->s_magic == 0x794c7630)
+		fl |= VRT_F_EXE_OVERLAY;
 	/* a memfd's dentry is "memfd:NAME" */
 	if (bpf_probe_read_kernel(dn, sizeof(dn), file->f_path.dentry->d_name.name) == 0 &&
 	    dn[0] == 'm' && dn[1] == 'e' && dn[2] == 'm' && dn[3] == 'f' && dn[4] == 'd' &&
 	    dn[5] == ':')
-		e->flags |= VRT_F_EXE_MEMFD;
+		fl |= VRT_F_EXE_MEMFD;
+	return fl;
+}
+
+/* what every exec record holds: the filename, the executable's inode, ctime and flags */
+static __always_inline void exec_common(struct vrt_event *e, struct linux_binprm *bprm,
+					unsigned int xf)
+{
+	struct inode *ino = bprm->file->f_inode;
+
+	bpf_probe_read_kernel_str(e->path, VRT_PATH, bprm->filename);
+	e->ino = ino->i_ino;
+	if (bpf_core_field_exists(ino->i_ctime_sec))
+		/* the top bits of i_ctime_nsec are flags (multigrain I_CTIME_QUERIED) */
+		e->exe_ctime = ino->i_ctime_sec * 1000000000LL + (ino->i_ctime_nsec & 0x3fffffff);
+	e->flags |= xf;
 }
 
 SEC("tp_btf/sched_process_exec")
@@ -284,40 +365,50 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct vrt_event *e;
-	unsigned long as, ae, len;
-	unsigned int mark;
+	unsigned int mark, scope, feat, xf;
 
 	if ((__u32)(bpf_get_current_pid_tgid() >> 32) == self_tgid)
 		return 0;
 	mark = cg_mark();
 	if (mark == MARK_QUIET)
 		return 0;
-	if (host_lean && mark == MARK_LEAN) {
-		/* a settled host cgroup and no host rule on execs: the path-sized record */
+	scope = host_lean && mark == MARK_LEAN;
+	feat = feat_all[scope];
+	xf = exe_flags(bprm);
+	if (xf & VRT_F_EXE_MEMFD)
+		feat |= feat_memfd[scope];
+	if (xf & VRT_F_EXE_OVERLAY)
+		feat |= feat_overlay[scope];
+	if (feat_named[scope] & ~feat) {
+		/* some feature only some names need: the new name (comm) decides */
+		char key[VRT_COMM];
+		struct feat_val *fv;
+		unsigned int b;
+		__builtin_memcpy(key, t->comm, VRT_COMM);
+		b = NAME_BIT(key[0], key[1]);
+		if ((name_bloom[(b >> 6) & 15] >> (b & 63)) & 1) {
+			fv = bpf_map_lookup_elem(&feat_names, key);
+			if (fv)
+				feat |= fv->m[scope & 1];
+		}
+	}
+	if (feat & FEAT_ARGV) {
+		e = ev_new_m(VRT_EXEC, VRT_SZ_EXEC, 0);
+		if (!e)
+			return 0;
+		exec_common(e, bprm, xf);
+		copy_argv(e, t);
+	} else {
+		/* no rule needs argv of this exec: the path-sized record */
 		e = ev_new_m(VRT_EXEC, VRT_SZ_PATH, 0);
 		if (!e)
 			return 0;
-		exec_common(e, bprm);
+		exec_common(e, bprm, xf);
 		e->flags |= VRT_F_LEAN;
-		ev_submit(e);
-		return 0;
 	}
-	e = ev_new_m(VRT_EXEC, VRT_SZ_EXEC, 0);
-	if (!e)
-		return 0;
-	exec_common(e, bprm);
-	as = t->mm->arg_start;
-	ae = t->mm->arg_end;
-	len = ae > as ? ae - as : 0;
-	if (len > VRT_ARGS - 1)
-		len = VRT_ARGS - 1;
-	len &= VRT_ARGS - 1;
-	e->args[0] = 0;
-	if (len && bpf_probe_read_user(e->args, len, (void *)as) == 0)
-		e->args_len = len;
-	if (t->signal->tty)
+	if ((feat & FEAT_TTY) && t->signal->tty)
 		e->flags |= VRT_F_TTY;
-	if (need_stdio)
+	if (feat & FEAT_STDIO)
 		e->flags |= stdio_socks(t);
 	ev_submit(e);
 	return 0;
@@ -478,7 +569,8 @@ static __always_inline int on_rename(const char *oldp, const char *newp)
 		return 0;
 	bpf_probe_read_user_str(e->path, VRT_PATH, oldp);
 	bpf_probe_read_user_str(e->path2, VRT_PATH2, newp);
-	e->args[0] = 0;
+	if (!e->args_len)
+		e->args[0] = 0;
 	ev_submit(e);
 	return 0;
 }
@@ -524,7 +616,8 @@ static __always_inline int with_paths(unsigned int type, const char *p1, const c
 			return 0;
 		bpf_probe_read_user_str(e->path, VRT_PATH, p1);
 		bpf_probe_read_user_str(e->path2, VRT_PATH2, p2);
-		e->args[0] = 0;
+		if (!e->args_len)
+			e->args[0] = 0;
 	}
 	e->a[0] = a0;
 	ev_submit(e);
