@@ -19,7 +19,15 @@
 #define MAX_REDIRECTS 5
 #define MAX_ERR_BODY (64u << 10)
 #define MAX_TOKEN_DOC (1u << 20)
-#define STREAM_CHUNK (1u << 20)
+/* A stream holds at most STREAM_CHUNK bytes for its consumer (one buffer, never grown),
+ * plus curl's receive buffer of STREAM_RECV: about the 256 KiB read buffer of a layer
+ * read from a local file, so a registry scan's peak RSS stays a local scan's. */
+#ifndef STREAM_CHUNK
+#define STREAM_CHUNK (256u << 10)
+#endif
+#ifndef STREAM_RECV
+#define STREAM_RECV (64L << 10)
+#endif
 #define MAX_RETRIES 3
 
 #define ACCEPT_MANIFESTS                                                                           \
@@ -188,7 +196,9 @@ static size_t on_body(char *p, size_t sz, size_t nm, void *u)
 		if (n == 0)
 			return sz * nm;
 	}
-	if (x->stream && x->body.len >= STREAM_CHUNK) {
+	/* a chunk that does not fit waits in curl (paused) until the consumer took the
+	 * buffer; the buffer is allocated once at its full size (see xfer_start) */
+	if (x->stream && x->body.len && x->body.len + n > STREAM_CHUNK) {
 		x->paused = 1;
 		return CURL_WRITEFUNC_PAUSE;
 	}
@@ -296,6 +306,10 @@ static int xfer_start(xfer **out, vigil_reg *r, const char *url, const char *acc
 	x->r = r;
 	x->range_from = range_from;
 	x->stream = stream;
+	if (stream && vigil_buf_grow(&x->body, STREAM_CHUNK) < 0) {
+		xfer_free(x);
+		return VIGIL_ENOMEM;
+	}
 	x->max = max;
 	x->body.limit = 0;
 	if (accept)
@@ -324,8 +338,8 @@ static int xfer_start(xfer **out, vigil_reg *r, const char *url, const char *acc
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, secs);
 	if (!stream)
 		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, r->timeout_ms * 4);
-	else /* larger reads: fewer, bigger chunks for the decompressor */
-		curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 256L << 10);
+	else
+		curl_easy_setopt(h, CURLOPT_BUFFERSIZE, STREAM_RECV);
 	if (r->share)
 		curl_easy_setopt(h, CURLOPT_SHARE, r->share);
 	/* the proxy is chosen here, not by libcurl's own environment reading (which
