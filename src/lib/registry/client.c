@@ -46,6 +46,7 @@ struct vigil_reg {
 	char name[600];
 	char scheme[8];
 	int insecure, fell_back;
+	atomic_int probed; /* vigil_reg__probe_tls asked (insecure hosts) */
 	char *ca_file;
 	vigil_reg_cred cred;
 	long timeout_ms;
@@ -664,6 +665,16 @@ static int request(xfer **out, vigil_reg *r, const char *path, const char *accep
 	xfer *x = NULL;
 
 	*out = NULL;
+	/* an --insecure-registry host: TLS or plain HTTP, asked once before the first request
+	 * (without a proxy: through one, curl's TLS attempt below finds out) */
+	if (r->insecure && !r->probed && !r->proxy_https) {
+		pthread_mutex_lock(&r->lock);
+		if (!r->probed && strcmp(r->scheme, "https") == 0 &&
+		    vigil_reg__probe_tls(r->api, r->timeout_ms) == 0)
+			snprintf(r->scheme, sizeof(r->scheme), "http");
+		r->probed = 1;
+		pthread_mutex_unlock(&r->lock);
+	}
 	/* a path starting with '/' is under /v2 itself (the catalog), not the repository */
 	const char *rs = path[0] == '/' ? "" : "/", *rp = path[0] == '/' ? "" : r->repo;
 	snprintf(url, sizeof(url), "%s://%s/v2%s%s/%s", r->scheme, r->api, rs, rp,

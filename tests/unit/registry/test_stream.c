@@ -148,3 +148,77 @@ done:
 	CHECK(biggest <= (256u << 10));
 	CHECK(biggest >= (64u << 10)); /* and not tiny chunks either */
 }
+
+/* A server for one connection: reads the client's first bytes, answers `reply` (or
+ * nothing) and closes. */
+typedef struct once {
+	int fd;
+	const char *reply;
+	size_t n;
+	uint8_t got[512];
+	size_t gotn;
+} once;
+
+static void *once_main(void *arg)
+{
+	once *o = arg;
+	struct pollfd p = {o->fd, POLLIN, 0};
+	if (poll(&p, 1, 5000) <= 0)
+		return NULL;
+	int c = accept(o->fd, NULL, NULL);
+	if (c < 0)
+		return NULL;
+	struct pollfd q = {c, POLLIN, 0};
+	if (poll(&q, 1, 5000) > 0) {
+		ssize_t k = read(c, o->got, sizeof(o->got));
+		o->gotn = k > 0 ? (size_t)k : 0;
+	}
+	if (o->n && write(c, o->reply, o->n) < 0)
+		o->n = 0;
+	close(c);
+	return NULL;
+}
+
+/* vigil_reg__probe_tls against a one-connection server answering `reply`. */
+static int probe_with(const char *reply, size_t n, once *o)
+{
+	struct sockaddr_in a = {0};
+	socklen_t al = sizeof(a);
+	pthread_t th;
+	char auth[64];
+	int v = -2;
+	memset(o, 0, sizeof(*o));
+	o->reply = reply;
+	o->n = n;
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((o->fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		return -2;
+	if (bind(o->fd, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(o->fd, 1) == 0 &&
+	    getsockname(o->fd, (struct sockaddr *)&a, &al) == 0 &&
+	    pthread_create(&th, NULL, once_main, o) == 0) {
+		snprintf(auth, sizeof(auth), "127.0.0.1:%d", ntohs(a.sin_port));
+		v = vigil_reg__probe_tls(auth, 5000);
+		pthread_join(th, NULL);
+	}
+	close(o->fd);
+	return v;
+}
+
+TEST(test_registry__tls_probe_tells_tls_from_plain_http)
+{
+	once o;
+	/* a TLS server: a handshake record, or an alert (no shared cipher) */
+	CHECK(probe_with("\x16\x03\x03\x00\x02\x02\x00", 7, &o) == 1);
+	CHECK(probe_with("\x15\x03\x03\x00\x02\x02\x28", 7, &o) == 1);
+	/* what it sent is a TLS ClientHello record, with CR LF CR LF for line readers */
+	CHECK(o.gotn > 9 && o.got[0] == 0x16 && o.got[1] == 0x03 && o.got[5] == 0x01);
+	CHECK((size_t)((o.got[3] << 8) | o.got[4]) + 5 == o.gotn);
+	CHECK(memmem(o.got, o.gotn, "\r\n\r\n", 4) != NULL);
+	/* plain HTTP: an HTTP error, or a close without a word */
+	CHECK(probe_with("HTTP/1.1 400 Bad Request\r\n\r\n", 28, &o) == 0);
+	CHECK(probe_with(NULL, 0, &o) == 0);
+	/* nobody there: undecided (the TLS client then tries and reports) */
+	CHECK(vigil_reg__probe_tls("127.0.0.1:1", 2000) == -1);
+	CHECK(vigil_reg__probe_tls("[::1", 2000) == -1);
+}
