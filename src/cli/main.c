@@ -57,6 +57,7 @@ const char COMMON_HELP[] =
 	"  --insecure-registry HOST[:PORT]  allow plain HTTP or an unverified certificate\n"
 	"  --registry-mirror HOST=MIRROR[/PREFIX]  try MIRROR first for images of HOST\n"
 	"                        (docker.io=mirror.corp:5000; repeatable, tried in order)\n"
+	"  --registries-conf FILE  the mirrors of a containers-registries.conf(5) file\n"
 	"  Proxies: $https_proxy, $http_proxy, $all_proxy, $no_proxy (or in upper case)\n"
 	"\n"
 	"Image options:\n"
@@ -340,6 +341,33 @@ int image_opt(cli *c, const char *cmd, int o, const char *arg)
 			die_usage(cmd, m);
 		}
 		c->mirrors[c->nmirrors++] = optarg;
+		break;
+	}
+	case OPT_REGISTRIES_CONF: {
+		/* the lists live to exit, like the other options' strings */
+		char **ms, **ins, why[600];
+		int skipped, error = vigil_registry_conf_read(&ms, &ins, &skipped, optarg, why,
+							      sizeof(why));
+		if (error < 0) {
+			char m[700];
+			snprintf(m, sizeof(m), "--registries-conf %s", why);
+			die_usage(cmd, m);
+		}
+		if (skipped)
+			fprintf(stderr, "vigil: warning: --registries-conf %s: %d entr%s not applied (%s)\n",
+				optarg, skipped, skipped == 1 ? "y" : "ies", why);
+		for (char **p = ms; p && *p; p++) {
+			if (c->nmirrors >= 16)
+				die_usage(cmd, "--registries-conf: at most 16 mirrors in all");
+			c->mirrors[c->nmirrors++] = *p;
+		}
+		for (char **p = ins; p && *p; p++) {
+			if (c->ninsecure >= 32)
+				die_usage(cmd, "--registries-conf: at most 32 insecure hosts in all");
+			c->insecure[c->ninsecure++] = *p;
+		}
+		free(ms); /* the strings stay: they are the options' now */
+		free(ins);
 		break;
 	}
 	case OPT_CA_FILE:
