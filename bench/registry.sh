@@ -56,6 +56,8 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
+cp "$VIGIL" "$tmp/vigil" # a rebuild during the run does not change (or break) the binary measured
+VIGIL=$tmp/vigil
 port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cat >"$tmp/config.yml" <<EOF
 version: 0.1
