@@ -63,32 +63,20 @@ static void skip(int *skipped, char *why, size_t whyn, const char *fmt, const ch
 	++*skipped;
 }
 
-int vigil_registry_conf_read(char ***mirrors, char ***insecure, int *skipped, const char *path,
-			     char *why, size_t whyn)
+int vigil_reg__conf_parse(char ***mirrors, char ***insecure, int *skipped, const char *text,
+			  size_t len, const char *path, char *why, size_t whyn)
 {
-	FILE *f = NULL;
-	char *text = NULL, perr[200] = "";
-	size_t len = 0, nm = 0, ni = 0;
+	char perr[200] = "";
+	size_t nm = 0, ni = 0;
 	json_t *doc = NULL, *regs;
 	int error = 0;
 
 	*mirrors = *insecure = NULL;
 	*skipped = 0;
 	why[0] = '\0';
-	if (!(f = fopen(path, "rb"))) {
-		snprintf(why, whyn, "%s: %s", path, strerror(errno));
-		return VIGIL_EIO;
-	}
-	if (!(text = malloc(MAX_CONF + 1))) {
-		error = VIGIL_ENOMEM;
-		goto done;
-	}
-	len = fread(text, 1, MAX_CONF + 1, f);
-	if (ferror(f) || len > MAX_CONF) {
-		snprintf(why, whyn, "%s: %s", path,
-			 len > MAX_CONF ? "larger than 1 MiB" : "read error");
-		error = len > MAX_CONF ? VIGIL_ELIMIT : VIGIL_EIO;
-		goto done;
+	if (len > MAX_CONF) {
+		snprintf(why, whyn, "%s: larger than 1 MiB", path);
+		return VIGIL_ELIMIT;
 	}
 	if (!(doc = vigil_toml_parse(text, len, perr, sizeof(perr)))) {
 		snprintf(why, whyn, "%s: not a registries.conf (TOML): %s", path, perr);
@@ -192,8 +180,36 @@ done:
 		*mirrors = *insecure = NULL;
 	}
 	json_decref(doc);
-	free(text);
-	if (f)
+	return error;
+}
+
+int vigil_registry_conf_read(char ***mirrors, char ***insecure, int *skipped, const char *path,
+			     char *why, size_t whyn)
+{
+	FILE *f;
+	char *text;
+	size_t len;
+	int error;
+
+	*mirrors = *insecure = NULL;
+	*skipped = 0;
+	if (!(f = fopen(path, "rb"))) {
+		snprintf(why, whyn, "%s: %s", path, strerror(errno));
+		return VIGIL_EIO;
+	}
+	if (!(text = malloc(MAX_CONF + 1))) {
 		fclose(f);
+		return VIGIL_ENOMEM;
+	}
+	len = fread(text, 1, MAX_CONF + 1, f);
+	if (ferror(f)) {
+		snprintf(why, whyn, "%s: read error", path);
+		error = VIGIL_EIO;
+	} else {
+		error = vigil_reg__conf_parse(mirrors, insecure, skipped, text, len, path, why,
+					      whyn);
+	}
+	free(text);
+	fclose(f);
 	return error;
 }

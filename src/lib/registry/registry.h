@@ -41,6 +41,12 @@ int vigil_reg__cred_from_config(vigil_reg_cred *out, const char *json, size_t n,
  * malformed: rules are checked by vigil_registry_mirror_check first), VIGIL_ENOMEM. */
 int vigil_reg__mirror_ref(vigil_ref **out, const char *rule, const vigil_ref *ref);
 
+/* ---- registries.conf ----------------------------------------------------------------- */
+
+/* vigil_registry_conf_read on a text already read (`path` names it in messages). */
+int vigil_reg__conf_parse(char ***mirrors, char ***insecure, int *skipped, const char *text,
+			  size_t len, const char *path, char *why, size_t whyn);
+
 /* ---- TLS or plain HTTP ------------------------------------------------------------------ */
 
 /* Asks the server at `authority` ("host", "host:port", "[v6]:port"; port 443 by default)
