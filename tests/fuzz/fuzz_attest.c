@@ -9,31 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trust/trust.h"
-
-static const char IMAGE[] = "{\"schemaVersion\":2,\"mediaType\":\"application/"
-			    "vnd.oci.image.manifest.v1+json\",\"config\":{},\"layers\":[]}";
-static const char KEY[] = "-----BEGIN PUBLIC KEY-----\n"
-			  "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEdaEenzQBVUia2GFD5V7Nhp9zdqGQ\n"
-			  "19GR0aTvRUHg00qNeXi3zKyweRg+v8YxOuaLjRM9gH8ZkzT1hMIGBCxe7w==\n"
-			  "-----END PUBLIC KEY-----\n";
-
-typedef struct mem {
-	const uint8_t *data;
-	size_t size;
-	char manifest[512];
-} mem;
-
-static int give(unsigned char **out, size_t *out_len, const void *p, size_t n, size_t max)
-{
-	if (n > max)
-		return VIGIL_ELIMIT;
-	if (!(*out = malloc(n ? n : 1)))
-		return VIGIL_ENOMEM;
-	memcpy(*out, p, n);
-	*out_len = n;
-	return 0;
-}
+#include "trust_fuzz.h"
 
 static int m_manifest(unsigned char **out, size_t *out_len, const char *ref, size_t max,
 		      void *payload)
@@ -49,14 +25,6 @@ static int m_manifest(unsigned char **out, size_t *out_len, const char *ref, siz
 
 static int m_blob(unsigned char **out, size_t *out_len, const char *digest, size_t max,
 		  void *payload)
-{
-	mem *m = payload;
-	(void)digest;
-	return give(out, out_len, m->data, m->size, max);
-}
-
-static int m_referrers(unsigned char **out, size_t *out_len, const char *digest, size_t max,
-		       void *payload)
 {
 	mem *m = payload;
 	(void)digest;

@@ -7,34 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "trust/trust.h"
+#include "trust_fuzz.h"
 
-static const char IMAGE[] = "{\"schemaVersion\":2,\"mediaType\":\"application/"
-			    "vnd.oci.image.manifest.v1+json\",\"config\":{},\"layers\":[]}";
 static const char PAYLOAD[] = "{\"critical\":{\"identity\":{\"docker-reference\":\"r/x\"},"
 			      "\"image\":{\"docker-manifest-digest\":\"sha256:"
 			      "0000000000000000000000000000000000000000000000000000000000000000\"},"
 			      "\"type\":\"cosign container image signature\"},\"optional\":null}";
-static const char KEY[] = "-----BEGIN PUBLIC KEY-----\n"
-			  "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEdaEenzQBVUia2GFD5V7Nhp9zdqGQ\n"
-			  "19GR0aTvRUHg00qNeXi3zKyweRg+v8YxOuaLjRM9gH8ZkzT1hMIGBCxe7w==\n"
-			  "-----END PUBLIC KEY-----\n";
-
-typedef struct mem {
-	const uint8_t *data;
-	size_t size;
-} mem;
-
-static int give(unsigned char **out, size_t *out_len, const void *p, size_t n, size_t max)
-{
-	if (n > max)
-		return VIGIL_ELIMIT;
-	if (!(*out = malloc(n ? n : 1)))
-		return VIGIL_ENOMEM;
-	memcpy(*out, p, n);
-	*out_len = n;
-	return 0;
-}
 
 static int m_manifest(unsigned char **out, size_t *out_len, const char *ref, size_t max,
 		      void *payload)
@@ -56,14 +34,6 @@ static int m_blob(unsigned char **out, size_t *out_len, const char *digest, size
 	return give(out, out_len, PAYLOAD, strlen(PAYLOAD), max);
 }
 
-static int m_referrers(unsigned char **out, size_t *out_len, const char *digest, size_t max,
-		       void *payload)
-{
-	mem *m = payload;
-	(void)digest;
-	return give(out, out_len, m->data, m->size, max);
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -75,7 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t dlen;
 	char *s, reg[256], repo[512];
 	int dig;
-	mem m = {data, size};
+	mem m = {data, size, ""};
 	vigil_trust_source src = {m_manifest, m_blob, m_referrers, NULL, &m, "fuzz"};
 
 	if (vigil_ctx_new(&ctx) < 0)

@@ -69,6 +69,20 @@ grep -q "without a package URL" "$tmp/err" 2>/dev/null || true
 grep -q "1 entries without a package URL" "$tmp/err" && pass "a CPE-only component is left out with a warning" \
   || bad "no warning for the CPE-only component: $(cat "$tmp/err")"
 
+# one unreadable purl is a warning, not the end of the scan (it was "out of memory":
+# the parser's "not a purl" was -1, which is VIGIL_ENOMEM)
+cat > "$tmp/badpurl.json" <<'J'
+{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[
+ {"type":"library","name":"x","version":"1","purl":"not-a-purl"},
+ {"type":"library","name":"lodash","version":"4.17.20","purl":"pkg:npm/lodash@4.17.20"}]}
+J
+if "$VIGIL" scan "sbom:$tmp/badpurl.json" --db "$tmp/v.db" --format json > "$tmp/r.json" 2>"$tmp/err" &&
+   [ "$(vulns "$tmp/r.json")" = "CVE-2099-0201 lodash" ] && grep -q "1 with an unreadable one" "$tmp/err"; then
+  pass "an unreadable purl is left out with a warning, the other components are matched"
+else
+  bad "unreadable purl: $(vulns "$tmp/r.json" 2>/dev/null) $(head -2 "$tmp/err")"
+fi
+
 # ---- 2. round trips ----
 src=$shared/fixtures/alpine/alpine-minirootfs-3.20.3-x86_64.tar.gz
 if [ -f "$src" ]; then

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # vigil serve --db-from URL (issue 13): the database bundle (`vigil db export`, signed)
-# from an HTTPS mirror started here (tests/serve/mirror_httpd.py, a CA and key made with
+# from an HTTPS mirror started here (tests/lib/httpd.py, a CA and key made with
 # openssl at run time, --ca-file as for registries). An update is picked up and
 # re-evaluates; an unchanged mirror costs one request (304) and no re-evaluation; a
 # tampered bundle, a truncated bundle (plain HTTP, checksum only), a truncated transfer,
@@ -62,8 +62,8 @@ publish "$tmp/b1"
 echo normal > mode
 
 mirror() { # mirror PORTFILE [TLS args]: the mirror in the background
-  python3 "$top/tests/serve/mirror_httpd.py" --root "$tmp/www" --log "$tmp/mirror.log" \
-    --port-file "$1" --mode-file "$tmp/mode" "${@:2}" 2>> "$tmp/mirror.err" &
+  python3 "$top/tests/lib/httpd.py" --root "$tmp/www" --log "$tmp/mirror.log" --lifetime 300 \
+    --port-file "$1" --mode-file "$tmp/mode" --mode-only .vigildb "${@:2}" 2>> "$tmp/mirror.err" &
   pids+=($!)
   for _ in $(seq 1 100); do [ -s "$1" ] && break; sleep 0.1; done
   [ -s "$1" ] || { bad "mirror did not start: $(tail -3 "$tmp/mirror.err")"; exit 1; }

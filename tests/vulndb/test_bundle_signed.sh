@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Signed ready database: `db export --sign KEY` and `db update --bundle-url URL
-# --bundle-key PUB` against tests/vulndb/httpd.py on 127.0.0.1. Keys are made here with
+# --bundle-key PUB` against tests/lib/httpd.py on 127.0.0.1. Keys are made here with
 # openssl (Ed25519 and ECDSA P-256). A tampered bundle, a bundle signed by another key,
 # a missing signature and a garbage signature are refused with the database unchanged.
 set -uo pipefail
@@ -57,7 +57,7 @@ cp "$tmp/srv/db.vigildb" "$tmp/srv/nosig.vigildb"
 cp "$tmp/srv/db.vigildb" "$tmp/srv/garbage.vigildb"
 echo 'not base64 at all!' >"$tmp/srv/garbage.vigildb.sig"
 
-$PY "$top/tests/vulndb/httpd.py" --root "$tmp/srv" --log "$tmp/log" --port-file "$tmp/port" --lifetime 120 &
+$PY "$top/tests/lib/httpd.py" --root "$tmp/srv" --log "$tmp/log" --port-file "$tmp/port" --lifetime 120 &
 srv_pid=$!
 for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 base=http://127.0.0.1:$(cat "$tmp/port")

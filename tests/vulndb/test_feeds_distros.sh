@@ -8,7 +8,7 @@
 #     openSUSE Leap 15.5 get exactly the expected findings (rpm EVR order, module
 #     streams, fixed versions not reported); RHEL without Red Hat data falls back to
 #     AlmaLinux's; a release without data keeps the "not covered" warning;
-#  3. online, against tests/vulndb/httpd.py serving the files at the upstream paths
+#  3. online, against tests/lib/httpd.py serving the files at the upstream paths
 #     (--rewrite-url): download, 304 on the second update, a truncated and a hung
 #     server failing with the database unchanged; NVD's 25 yearly files and EPSS
 #     fetched from their built-in URLs.
@@ -146,7 +146,7 @@ for y in $(seq 2002 2026); do
     fi >"$srv/nvd/feeds/json/cve/2.0/nvdcve-2.0-$y.json.gz"
 done
 gzip -c "$top/tests/vulndb/fixtures/epss/epss_scores-current.csv" >"$srv/epss/epss_scores-current.csv.gz"
-$PY "$top/tests/vulndb/httpd.py" --root "$srv" --log "$tmp/log" --port-file "$tmp/port" --lifetime 300 &
+$PY "$top/tests/lib/httpd.py" --root "$srv" --log "$tmp/log" --port-file "$tmp/port" --lifetime 300 &
 srv_pid=$!
 for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 base=http://127.0.0.1:$(cat "$tmp/port")

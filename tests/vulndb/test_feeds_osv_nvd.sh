@@ -8,7 +8,7 @@
 #     Some_Package 1.0 (PyPI): Log4Shell found, rated by GitHub's severity; the second
 #     log4j CVE (no rating in its OSV record) rated from NVD's CVSS ("cvss:nvd");
 #     the CVSS 4.0 PyPI record scored 9.3;
-#  3. the online path against tests/vulndb/httpd.py: a download, a second one answered
+#  3. the online path against tests/lib/httpd.py: a download, a second one answered
 #     304, a truncated and a hung response failing with the database unchanged.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -118,7 +118,7 @@ EOF
 ); then pass "Log4Shell in a jar, lodash, a PyPI package: GitHub severity, NVD CVSS for an unrated record, CVSS 4.0 score, EPSS ($r)"; else bad "matching: $r"; fi
 
 # ---- 3. online ----
-$PY "$top/tests/vulndb/httpd.py" --root "$tmp/srv" --log "$tmp/log" --port-file "$tmp/port" --lifetime 120 &
+$PY "$top/tests/lib/httpd.py" --root "$tmp/srv" --log "$tmp/log" --port-file "$tmp/port" --lifetime 120 &
 srv_pid=$!
 for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 base=http://127.0.0.1:$(cat "$tmp/port")

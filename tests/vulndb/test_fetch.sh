@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Online `vigil db update`: downloads served by a local HTTP server on 127.0.0.1
-# (tests/vulndb/httpd.py, started here): a tarball whose top folder differs from the
+# (tests/lib/httpd.py, started here): a tarball whose top folder differs from the
 # feed's name, a plain JSON file wrapped into an archive, conditional requests (the
 # second update sends If-None-Match and gets 304), a server that never answers (a clear
 # timeout error with a small --timeout), a truncated response (that feed fails, the old
@@ -28,7 +28,7 @@ cat > "$tmp/srv/kev.json" <<'EOF'
  {"cveID": "CVE-2099-0001", "vendorProject": "Demo", "product": "foo", "vulnerabilityName": "x", "dateAdded": "2099-01-01"},
  {"cveID": "CVE-2099-0002", "vendorProject": "Demo", "product": "bar", "vulnerabilityName": "y", "dateAdded": "2099-01-02"}]}
 EOF
-$PY "$top/tests/vulndb/httpd.py" --root "$tmp/srv" --log "$tmp/log" --port-file "$tmp/port" --lifetime 120 &
+$PY "$top/tests/lib/httpd.py" --root "$tmp/srv" --log "$tmp/log" --port-file "$tmp/port" --lifetime 120 &
 srv_pid=$!
 for _ in $(seq 50); do [ -s "$tmp/port" ] && break; sleep 0.1; done
 [ -s "$tmp/port" ] || { echo "FAIL: fetch: the test HTTP server did not start"; exit 1; }

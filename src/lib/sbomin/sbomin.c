@@ -54,7 +54,7 @@ int vigil_sbomin__purl_parse(vigil_purl *out, vigil_arena *a, const char *s)
 	int bad = 0;
 	memset(out, 0, sizeof(*out));
 	if (!s || strncasecmp(s, "pkg:", 4) != 0)
-		return -1;
+		return VIGIL_EFORMAT;
 	p = s + 4;
 	while (*p == '/')
 		p++;
@@ -73,7 +73,7 @@ int vigil_sbomin__purl_parse(vigil_purl *out, vigil_arena *a, const char *s)
 						   ? &out->upstream
 						   : NULL;
 			if (dst && !(*dst = decode(a, eq + 1, (size_t)(e - eq - 1), &bad)))
-				return bad ? -1 : VIGIL_ENOMEM;
+				return bad ? VIGIL_EFORMAT : VIGIL_ENOMEM;
 		}
 		k = amp ? amp + 1 : end;
 	}
@@ -84,14 +84,14 @@ int vigil_sbomin__purl_parse(vigil_purl *out, vigil_arena *a, const char *s)
 	/* type */
 	slash = memchr(p, '/', (size_t)(end - p));
 	if (!slash || slash == p)
-		return -1;
+		return VIGIL_EFORMAT;
 	char *type = vigil_arena_strndup(a, p, (size_t)(slash - p));
 	if (!type)
 		return VIGIL_ENOMEM;
 	for (char *t = type; *t; t++) {
 		*t = (char)tolower((unsigned char)*t);
 		if (!isalnum((unsigned char)*t) && *t != '.' && *t != '+' && *t != '-')
-			return -1;
+			return VIGIL_EFORMAT;
 	}
 	out->type = type;
 	p = slash + 1;
@@ -108,19 +108,19 @@ int vigil_sbomin__purl_parse(vigil_purl *out, vigil_arena *a, const char *s)
 			at = t;
 	if (at) {
 		if (!(out->version = decode(a, at + 1, (size_t)(end - at - 1), &bad)))
-			return bad ? -1 : VIGIL_ENOMEM;
+			return bad ? VIGIL_EFORMAT : VIGIL_ENOMEM;
 		end = at;
 	}
 	if (last == end)
-		return -1; /* no name */
+		return VIGIL_EFORMAT; /* no name */
 	if (!(out->name = decode(a, last, (size_t)(end - last), &bad)))
-		return bad ? -1 : VIGIL_ENOMEM;
+		return bad ? VIGIL_EFORMAT : VIGIL_ENOMEM;
 	if (last > p + 1) {
 		if (!(out->ns = decode(a, p, (size_t)(last - 1 - p), &bad)))
-			return bad ? -1 : VIGIL_ENOMEM;
+			return bad ? VIGIL_EFORMAT : VIGIL_ENOMEM;
 	}
 	if (!*out->name)
-		return -1;
+		return VIGIL_EFORMAT;
 	return 0;
 }
 

@@ -12,8 +12,8 @@ typedef struct vigil_purl {
 	const char *arch, *distro, *epoch, *upstream;
 } vigil_purl;
 
-/* Parses "pkg:type/ns/name@version?qualifiers#subpath"; -1 when it is not a purl,
- * VIGIL_ENOMEM. */
+/* Parses "pkg:type/ns/name@version?qualifiers#subpath"; VIGIL_EFORMAT when it is not a
+ * purl, VIGIL_ENOMEM (which is -1: never return -1 for "not a purl"). */
 int vigil_sbomin__purl_parse(vigil_purl *out, vigil_arena *a, const char *s);
 
 /* What one SBOM entry says about a package; NULL fields are unknown. */

@@ -497,73 +497,67 @@ static int member_ecosystem(char *out, size_t n, flavour fl, const char *member,
 	return 0;
 }
 
-/* Decompresses a .bz2/.gz/.xz member with libarchive's raw reader into a new buffer
- * (caller frees), at most `limit` bytes. */
-static int decompress(char **out, size_t *out_len, const uint8_t *data, size_t len, size_t limit)
+/* A compressed member (.bz2/.gz/.xz) decompressed with libarchive's raw reader as
+ * libxml2 asks for bytes, so the document is never held whole: at most `limit` bytes;
+ * `error` says why the stream ended early (VIGIL_EFORMAT: corrupt or truncated,
+ * VIGIL_ELIMIT: over the limit). */
+typedef struct zin {
+	struct archive *a;
+	size_t total, limit;
+	int error;
+} zin;
+
+static int zin_read(void *p, char *buf, int len)
 {
-	struct archive *a = archive_read_new();
+	zin *z = p;
+	la_ssize_t r = archive_read_data(z->a, buf, (size_t)len);
+	if (r < 0) {
+		z->error = VIGIL_EFORMAT;
+		return -1;
+	}
+	z->total += (size_t)r;
+	if (z->total > z->limit) {
+		z->error = VIGIL_ELIMIT;
+		return -1;
+	}
+	return (int)r;
+}
+
+static int zin_close(void *p)
+{
+	(void)p;
+	return 0;
+}
+
+static int zin_open(zin *z, const uint8_t *data, size_t len, size_t limit)
+{
 	struct archive_entry *e;
-	size_t cap = 1 << 20, n = 0;
-	char *buf = NULL;
-	int error = 0;
-	*out = NULL;
-	if (!a)
+	memset(z, 0, sizeof(*z));
+	z->limit = limit;
+	if (!(z->a = archive_read_new()))
 		return VIGIL_ENOMEM;
-	archive_read_support_filter_all(a);
-	archive_read_support_format_raw(a);
-	if (archive_read_open_memory(a, data, len) != ARCHIVE_OK ||
-	    archive_read_next_header(a, &e) != ARCHIVE_OK) {
-		error = VIGIL_EFORMAT;
-		goto done;
-	}
-	if (!(buf = malloc(cap + 1))) {
-		error = VIGIL_ENOMEM;
-		goto done;
-	}
-	for (;;) {
-		if (n == cap) {
-			if (cap >= limit) {
-				error = VIGIL_ELIMIT;
-				goto done;
-			}
-			size_t nc = cap * 2 > limit ? limit : cap * 2;
-			char *nb = realloc(buf, nc + 1);
-			if (!nb) {
-				error = VIGIL_ENOMEM;
-				goto done;
-			}
-			buf = nb;
-			cap = nc;
-		}
-		la_ssize_t r = archive_read_data(a, buf + n, cap - n);
-		if (r < 0) {
-			error = VIGIL_EFORMAT;
-			goto done;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*out_len = n;
-	buf = NULL;
-done:
-	free(buf);
-	archive_read_free(a);
-	return error;
+	archive_read_support_filter_all(z->a);
+	archive_read_support_format_raw(z->a);
+	if (archive_read_open_memory(z->a, data, len) != ARCHIVE_OK ||
+	    archive_read_next_header(z->a, &e) != ARCHIVE_OK)
+		return z->error = VIGIL_EFORMAT;
+	return 0;
 }
 
 /* One pass over the document with libxml2's streaming reader: pass 1 indexes the
  * tests, objects and states (and reads the generator's timestamp), pass 2 imports each
  * definition. Every element of interest is expanded alone and freed as the reader moves
- * on. 0 when done; VIGIL_EFORMAT when the root is not oval_definitions; -1 for
- * malformed XML; VIGIL_ENOMEM. Import errors are left in c->error. */
-static int stream(ctx *c, int pass, const char *data, size_t len)
+ * on. 0 when done; VIGIL_EFORMAT when the root is not oval_definitions; MALFORMED
+ * (positive, as VIGIL_ENOMEM is -1) for malformed XML or a compressed stream that ended
+ * early; VIGIL_ENOMEM. Import errors are left in c->error. */
+enum { MALFORMED = 1 };
+
+static int stream(ctx *c, int pass, const uint8_t *data, size_t len, zin *z)
 {
-	xmlTextReaderPtr rd = xmlReaderForMemory(data, (int)len, NULL, NULL,
-						 XML_PARSE_NONET | XML_PARSE_NOERROR |
-							 XML_PARSE_NOWARNING | XML_PARSE_HUGE);
+	const int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_HUGE;
+	xmlTextReaderPtr rd =
+		z ? xmlReaderForIO(zin_read, zin_close, z, NULL, NULL, opts)
+		  : xmlReaderForMemory((const char *)data, (int)len, NULL, NULL, opts);
 	char section[32] = "";
 	int r, result = 0, seen_root = 0;
 	if (!rd)
@@ -604,7 +598,7 @@ static int stream(ctx *c, int pass, const char *data, size_t len)
 		if (depth == 2) {
 			xmlNode *n = xmlTextReaderExpand(rd);
 			if (!n) {
-				result = -1;
+				result = MALFORMED;
 				break;
 			}
 			if (pass == 1 && index_one(c, section, n) < 0)
@@ -617,8 +611,8 @@ static int stream(ctx *c, int pass, const char *data, size_t len)
 		r = xmlTextReaderNext(rd);
 	}
 	if (result == 0 && (r < 0 || !seen_root))
-		result = -1;
-	if (result == -1 && !seen_root)
+		result = MALFORMED;
+	if (result == MALFORMED && !seen_root)
 		result = VIGIL_EFORMAT;
 	xmlFreeTextReader(rd);
 	return result;
@@ -627,28 +621,13 @@ static int stream(ctx *c, int pass, const char *data, size_t len)
 static int parse_flavour(vigil_vdb_build *b, flavour fl, const char *member, const uint8_t *data,
 			 size_t len)
 {
-	char eco[64], base[256], *plain = NULL;
+	char eco[64], base[256];
 	int comp, major, error = 0;
 	ctx c;
 	if (!member_ecosystem(eco, sizeof(eco), fl, member, &major))
 		return 0;
 	base_name(base, sizeof(base), member, &comp);
-	if (comp) {
-		size_t plen = 0;
-		if ((error = decompress(&plain, &plen, data, len, MAX_XML)) < 0) {
-			if (error == VIGIL_ENOMEM)
-				return error;
-			vigil_vdb__skipped(b, member,
-					   error == VIGIL_ELIMIT
-						   ? "decompressed file over 1 GiB"
-						   : "not a complete compressed file");
-			return 0;
-		}
-		data = (const uint8_t *)plain;
-		len = plen;
-	}
-	if (len > INT32_MAX) {
-		free(plain);
+	if (!comp && len > INT32_MAX) {
 		vigil_vdb__skipped(b, member, "too large");
 		return 0;
 	}
@@ -664,15 +643,26 @@ static int parse_flavour(vigil_vdb_build *b, flavour fl, const char *member, con
 	if (!c.tests || !c.objects || !c.states)
 		error = VIGIL_ENOMEM;
 	/* two streaming passes, so that memory is the index, not the document: the tests,
-	 * objects and states, then the definitions */
+	 * objects and states, then the definitions; a compressed member is decompressed as
+	 * each pass reads it, and a truncated or oversized one is found by the first pass,
+	 * before anything is imported */
 	for (int pass = 1; pass <= 2 && error == 0; pass++) {
-		int r = stream(&c, pass, (const char *)data, len);
+		zin z;
+		int r = comp ? zin_open(&z, data, len, MAX_XML) : 0;
+		if (r == 0)
+			r = stream(&c, pass, data, len, comp ? &z : NULL);
+		if (comp)
+			archive_read_free(z.a);
 		if (r == VIGIL_ENOMEM) {
 			error = r;
-		} else if (r < 0) {
-			vigil_vdb__skipped(b, member,
-					   r == VIGIL_EFORMAT ? "not an OVAL definitions document"
-							      : "malformed XML");
+		} else if (r != 0) {
+			const char *why = r == VIGIL_EFORMAT ? "not an OVAL definitions document"
+							     : "malformed XML";
+			if (comp && z.error == VIGIL_ELIMIT)
+				why = "decompressed file over 1 GiB";
+			else if (comp && z.error == VIGIL_EFORMAT)
+				why = "not a complete compressed file";
+			vigil_vdb__skipped(b, member, why);
 			if (fl == OV_AZURE)
 				error = VIGIL_EFORMAT;
 			break;
@@ -683,7 +673,6 @@ static int parse_flavour(vigil_vdb_build *b, flavour fl, const char *member, con
 	xmlHashFree(c.tests, free_test);
 	xmlHashFree(c.objects, free_text);
 	xmlHashFree(c.states, free_state);
-	free(plain);
 	return error;
 }
 

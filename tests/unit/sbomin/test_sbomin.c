@@ -31,9 +31,11 @@ TEST(test_sbomin__purl_parts)
 	CHECK_STR(u.name, "gin");
 	CHECK(vigil_sbomin__purl_parse(&u, &a, "PKG:Maven/org.apache/commons-text@1.9") == 0);
 	CHECK_STR(u.type, "maven");
-	CHECK(vigil_sbomin__purl_parse(&u, &a, "cpe:2.3:a:x:y:1") < 0);
-	CHECK(vigil_sbomin__purl_parse(&u, &a, "pkg:npm") < 0);
-	CHECK(vigil_sbomin__purl_parse(&u, &a, "pkg:npm/a%00b@1") < 0); /* NUL refused */
+	/* not a purl is VIGIL_EFORMAT, never -1 (VIGIL_ENOMEM: the reader gave up with "out
+	 * of memory" on one bad purl) */
+	CHECK(vigil_sbomin__purl_parse(&u, &a, "cpe:2.3:a:x:y:1") == VIGIL_EFORMAT);
+	CHECK(vigil_sbomin__purl_parse(&u, &a, "pkg:npm") == VIGIL_EFORMAT);
+	CHECK(vigil_sbomin__purl_parse(&u, &a, "pkg:npm/a%00b@1") == VIGIL_EFORMAT); /* NUL */
 	vigil_arena_clear(&a);
 }
 
