@@ -346,7 +346,7 @@ int image_opt(cli *c, const char *cmd, int o, const char *arg)
 	case OPT_REGISTRIES_CONF: {
 		/* the lists live to exit, like the other options' strings */
 		char **ms, **ins, why[600];
-		int skipped, error = vigil_registry_conf_read(&ms, &ins, &skipped, optarg, why,
+		int skipped, error = vigil_registry_conf_read(&ms, &ins, &skipped, arg, why,
 							      sizeof(why));
 		if (error < 0) {
 			char m[700];
@@ -354,8 +354,10 @@ int image_opt(cli *c, const char *cmd, int o, const char *arg)
 			die_usage(cmd, m);
 		}
 		if (skipped)
-			fprintf(stderr, "vigil: warning: --registries-conf %s: %d entr%s not applied (%s)\n",
-				optarg, skipped, skipped == 1 ? "y" : "ies", why);
+			fprintf(stderr,
+				"vigil: warning: --registries-conf %s: %d entr%s not applied "
+				"(%s)\n",
+				arg, skipped, skipped == 1 ? "y" : "ies", why);
 		for (char **p = ms; p && *p; p++) {
 			if (c->nmirrors >= 16)
 				die_usage(cmd, "--registries-conf: at most 16 mirrors in all");
@@ -363,7 +365,8 @@ int image_opt(cli *c, const char *cmd, int o, const char *arg)
 		}
 		for (char **p = ins; p && *p; p++) {
 			if (c->ninsecure >= 32)
-				die_usage(cmd, "--registries-conf: at most 32 insecure hosts in all");
+				die_usage(cmd,
+					  "--registries-conf: at most 32 insecure hosts in all");
 			c->insecure[c->ninsecure++] = *p;
 		}
 		free(ms); /* the strings stay: they are the options' now */

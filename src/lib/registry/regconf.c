@@ -140,7 +140,8 @@ int vigil_reg__conf_parse(char ***mirrors, char ***insecure, int *skipped, const
 			const char *pf = json_string_value(json_object_get(mi, "pull-from-mirror"));
 			const char *reason;
 			if (!json_is_object(mi) || !ml || !*ml) {
-				snprintf(why, whyn, "%s: %s: a mirror without a location", path, host);
+				snprintf(why, whyn, "%s: %s: a mirror without a location", path,
+					 host);
 				error = VIGIL_EFORMAT;
 				goto done;
 			}
@@ -154,8 +155,8 @@ int vigil_reg__conf_parse(char ***mirrors, char ***insecure, int *skipped, const
 			bare_location(m, sizeof(m), ml);
 			snprintf(rule, sizeof(rule), "%s=%s", host, m);
 			if (vigil_registry_mirror_check(rule, &reason) < 0) {
-				snprintf(why, whyn, "%s: mirror %.200s of %.200s: %s", path, m, host,
-					 reason);
+				snprintf(why, whyn, "%s: mirror %.200s of %.200s: %s", path, m,
+					 host, reason);
 				error = VIGIL_EFORMAT;
 				goto done;
 			}
@@ -174,6 +175,9 @@ full:
 	if (error == VIGIL_ELIMIT)
 		snprintf(why, whyn, "%s: more than %d mirrors", path, MAX_ENTRIES);
 done:
+	for (char *p = why; *p; p++) /* the file's text: no terminal controls */
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
+			*p = '?';
 	if (error < 0) {
 		vigil_registry_conf_free(*mirrors);
 		vigil_registry_conf_free(*insecure);
