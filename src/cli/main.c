@@ -265,6 +265,10 @@ uint64_t num_arg(const char *cmd, const char *opt, const char *v, int size, uint
 static char *skip_pool[2 * 64];
 static int nskip_pool;
 
+/* --registries-conf lists: the options' strings, reachable until exit */
+static char **conf_kept[16];
+static int nconf_kept;
+
 int image_opt(cli *c, const char *cmd, int o, const char *arg)
 {
 	switch (o) {
@@ -344,7 +348,7 @@ int image_opt(cli *c, const char *cmd, int o, const char *arg)
 		break;
 	}
 	case OPT_REGISTRIES_CONF: {
-		/* the lists live to exit, like the other options' strings */
+		/* the lists live to exit, like the other options' strings (kept reachable) */
 		char **ms, **ins, why[600];
 		int skipped, error = vigil_registry_conf_read(&ms, &ins, &skipped, arg, why,
 							      sizeof(why));
@@ -369,8 +373,10 @@ int image_opt(cli *c, const char *cmd, int o, const char *arg)
 					  "--registries-conf: at most 32 insecure hosts in all");
 			c->insecure[c->ninsecure++] = *p;
 		}
-		free(ms); /* the strings stay: they are the options' now */
-		free(ins);
+		if (nconf_kept + 2 > 16)
+			die_usage(cmd, "--registries-conf: at most 8 files");
+		conf_kept[nconf_kept++] = ms;
+		conf_kept[nconf_kept++] = ins;
 		break;
 	}
 	case OPT_CA_FILE:
