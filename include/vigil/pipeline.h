@@ -84,6 +84,10 @@ const char *vigil_engine_db_built(const vigil_engine *e);
 /* What a layer gives the analyzers with this engine (analyzer version, scanners,
  * rule files and options): the version of vigil_layer_cache. Lives as long as the engine. */
 const char *vigil_engine_layer_version(const vigil_engine *e);
+/* The engine's match memo (matches of package sets met before, reused for an identical
+ * set; VIGIL_MATCH_MEMO entries, default 16, 0 off; docs/layer-cache.md): how many
+ * matches were copied from it and how many were run. */
+void vigil_engine_match_memo_stats(const vigil_engine *e, uint64_t *hits, uint64_t *misses);
 void vigil_engine_free(vigil_engine *e);
 
 /* ---- one scan ------------------------------------------------------------------------ */

@@ -25,7 +25,7 @@ missing() {
   if [ "${CI:-}" = true ]; then echo "FAIL: admission: $*"; exit 1; fi
   echo "SKIP: admission: $*"; exit 0
 }
-for t in docker-registry skopeo openssl curl jq; do
+for t in docker-registry skopeo openssl curl jq sqlite3; do
   command -v "$t" > /dev/null || missing "$t is not installed (make deps)"
 done
 $PY -c 'import yaml' 2> /dev/null || missing "python3-yaml is not installed (make deps)"
@@ -471,31 +471,93 @@ if [ "$nw" = 8 ] && [ "$wq" = 3 ] && [ "$ws" = 5 ]; then
 else bad "audit writer: $nw of 8 listed after restart; stop line: $stopline"; fi
 kill "$spid"; wait "$spid" 2> /dev/null
 
-# 15. load: 500 reviews of known images at 50 concurrent connections (p99 recorded)
+# 15. the TLS set-up: TLS 1.2 and 1.3 only; an OpenSSL client (whose own order puts
+# AES-256-GCM first) gets TLS_AES_128_GCM_SHA256 (the server's choice: SHA-256 handshake
+# hashing) over X25519 in one round trip (no HelloRetryRequest: the key share the client
+# sent is taken)
 kill "$spid"; wait "$spid" 2> /dev/null
 start a --tls-cert cert.pem --tls-key key.pem
 pa=$port
+openssl s_client -connect "127.0.0.1:$pa" -CAfile ca.pem -msg < /dev/null > tls13.txt 2>&1
+openssl s_client -connect "127.0.0.1:$pa" -CAfile ca.pem -tls1_2 < /dev/null > tls12.txt 2>&1
+openssl s_client -connect "127.0.0.1:$pa" -CAfile ca.pem -tls1_1 -cipher 'DEFAULT@SECLEVEL=0' < /dev/null > tls11.txt 2>&1
+nsh=$(grep -c 'Handshake .*ServerHello' tls13.txt)
+if grep -q 'Cipher is TLS_AES_128_GCM_SHA256' tls13.txt && grep -q 'Server Temp Key: X25519' tls13.txt &&
+   [ "$nsh" = 1 ] && grep -q 'Verify return code: 0' tls13.txt &&
+   grep -q 'TLSv1.2, Cipher is ECDHE-ECDSA-AES128-GCM-SHA256' tls12.txt &&
+   ! grep -q 'Cipher is [A-Z]' tls11.txt; then
+  pass "TLS: 1.3 $(grep -o 'Cipher is [A-Z0-9_]*' tls13.txt | cut -d' ' -f3) over X25519, one ServerHello; 1.2 $(grep -o 'Cipher is [A-Z0-9-]*' tls12.txt | cut -d' ' -f3); 1.1 refused"
+else bad "TLS: ServerHellos $nsh; 1.3: $(grep -E 'Cipher is|Temp Key' tls13.txt | tr '\n' ' '); 1.2: $(grep 'Cipher is' tls12.txt); 1.1: $(grep 'Cipher is' tls11.txt)"; fi
+
+# 16. the audit writer stores a lone decision by itself: no reader flushing (no GET
+# /api/v1/admissions), no SIGTERM; the row shows up in the store (read directly) within a
+# bounded wait, so the writer was woken by the decision and its linger ended
+review --uid 7d0c5a3e-1b2c-4d5e-8f90-aaaaaaaaa1e1 --container app=$R/demo/clean:v1 > r-lone.json
+adm "$pa" r-lone.json
+sql() { # sql QUERY: one value from server a's store
+  if [ -n "${VIGIL_TEST_STORE:-}" ]; then
+    psql "$VIGIL_TEST_STORE" -qAtX -c "SET search_path = adm_a; $1" | tail -1
+  else sqlite3 a.data/store.db "$1"; fi
+}
+lone=0
+for _ in $(seq 1 100); do
+  [ "$(sql "SELECT count(*) FROM admissions WHERE uid = '7d0c5a3e-1b2c-4d5e-8f90-aaaaaaaaa1e1'" 2> /dev/null)" = 1 ] && { lone=1; break; }
+  sleep 0.1
+done
+if [ "$code" = 200 ] && [ $lone = 1 ]; then
+  pass "audit writer: a lone decision is in the store without a reader's flush or a stop"
+else bad "audit writer: the lone decision ($code) is not in the store after 10 s"; fi
+
+# 17. load: 500 reviews of known images at 50 concurrent connections (p99 recorded)
 logmark=$(wc -l < a.log)
 review --kind Deployment --name load --container web=$R/demo/crit:v1 --container side=$R/demo/clean:v1 > r-load1.json
 review --container app=$R/demo/clean:v1 > r-load2.json
-# the bounded client (tests/admission/loadclient.c, libcurl): a cold run (its 50
-# connections and TLS handshakes inside the timed run) and a warm one (connections opened
+# two load clients: tests/admission/loadclient.c (libcurl + OpenSSL, one thread for all
+# connections) and tests/admission/loadclient.go (Go crypto/tls and net/http, a goroutine
+# per connection: the Kubernetes API server's own stack); each once cold (its 50
+# connections and TLS handshakes inside the timed run) and once warm (connections opened
 # first, as the API server keeps them)
-cc -std=c11 -D_GNU_SOURCE -O2 -o loadclient "$top/tests/admission/loadclient.c" -lcurl -ljansson 2> cc.log ||
+cc -std=c11 -D_GNU_SOURCE -O2 -pthread -o loadclient "$top/tests/admission/loadclient.c" -lcurl -ljansson 2> cc.log ||
   { bad "cannot build the load client: $(head -3 cc.log)"; exit 1; }
 # warm the caches (tag -> digest) as a running cluster would have them
 ./loadclient "https://127.0.0.1:$pa/k8s/admission" ca.pem 2 1 r-load1.json:false r-load2.json:true > /dev/null 2>&1
 ./loadclient "https://127.0.0.1:$pa/k8s/admission" ca.pem 500 50 r-load1.json:false r-load2.json:true > load.txt 2> load.err
 LOADCLIENT_WARM=1 ./loadclient "https://127.0.0.1:$pa/k8s/admission" ca.pem 500 50 r-load1.json:false r-load2.json:true > load-warm.txt 2>> load.err
+goload=""
+if command -v go > /dev/null; then
+  # its own build cache in the test folder (2 s: the standard library comes built with Go)
+  if GOCACHE="$tmp/go-build" go build -o loadclient-go "$top/tests/admission/loadclient.go" > go.log 2>&1; then
+    ./loadclient-go "https://127.0.0.1:$pa/k8s/admission" ca.pem 500 50 r-load1.json:false r-load2.json:true > load-go.txt 2>> load.err
+    LOADCLIENT_WARM=1 ./loadclient-go "https://127.0.0.1:$pa/k8s/admission" ca.pem 500 50 r-load1.json:false r-load2.json:true > load-go-warm.txt 2>> load.err
+    goload=built
+  else bad "cannot build the Go load client: $(head -3 go.log)"; fi
+elif [ "${CI:-}" = true ]; then bad "go is not installed (make deps): the Go load client cannot run"
+else echo "SKIP: admission: the Go load client: go is not installed (make deps)"; fi
 # the server's own time per review (its request log), beside the client's
 srvms=$(tail -n +"$((logmark + 1))" a.log | jq -r 'select(.msg == "request" and .path == "/k8s/admission") | .ms' |
   sort -n | awk '{v[NR]=$1} END {i=int(NR*0.99); if (i<1) i=1; printf "server_n=%d server_p50_ms=%.1f server_p99_ms=%.1f", NR, v[int(NR/2)], v[i]}')
 kill "$spid" 2> /dev/null; wait "$spid" 2> /dev/null
 aw=$(grep '"msg":"admission audit: stopped' a.log | tail -1 |
   jq -r '"audit writer: \(.rows) rows in \(.transactions) transactions, \(.written_by_requests) written by requests"')
-if grep -q '^requests=500 errors=0 .*connects=50$' load.txt && grep -q '^requests=500 errors=0 .*connects=0 ' load-warm.txt; then
-  pass "load: 500 reviews (a 2-container Deployment and a Pod), 50 connections: cold $(cat load.txt); warm $(cat load-warm.txt); $srvms; $aw; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# 0 errors; cold: at least the 50 handshakes inside the run; warm: (almost) none. A client
+# reconnects by itself when the server closed a kept-alive connection as it was reused
+# (seen once in the Go client's cold run under load: 51), so a few extra are allowed.
+loadok() { # loadok FILE cold|warm CLIENT: the summary line says 500 reviews, 0 errors, ...
+  awk -v m="$2" -v c="$3" '
+    /^requests=500 errors=0 / && index($0, " client=" c) {
+      match($0, / connects=[0-9]+ /); n = substr($0, RSTART + 10, RLENGTH - 11) + 0
+      if ((m == "cold" && n >= 50 && n <= 55) || (m == "warm" && n <= 5)) ok = 1 }
+    END { exit !ok }' "$1"
+}
+if loadok load.txt cold multi && loadok load-warm.txt warm multi; then
+  pass "load (libcurl client): 500 reviews (a 2-container Deployment and a Pod), 50 connections: cold $(cat load.txt); warm $(cat load-warm.txt); $srvms; $aw; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 else bad "load: $(cat load.txt) / $(cat load-warm.txt) $(tail -3 load.err)"; fi
+if [ "$goload" = built ]; then
+  if loadok load-go.txt cold go && loadok load-go-warm.txt warm go &&
+     grep -q 'client=go (connections opened before)$' load-go-warm.txt; then
+    pass "load (Go client): cold $(cat load-go.txt); warm $(cat load-go-warm.txt); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  else bad "load (Go client): $(cat load-go.txt) / $(cat load-go-warm.txt) $(tail -3 load.err)"; fi
+fi
 
 # every server stopped cleanly (SIGTERM): no sanitizer report in any server log
 if grep -l 'ERROR: AddressSanitizer\|ERROR: LeakSanitizer\|runtime error:' ./*.log > san.txt 2> /dev/null; then

@@ -1,12 +1,16 @@
 /* Fuzzes the debian-security-support lists importer into an in-memory database. */
+#include <stdlib.h>
+
 #include "vulndb/vulndb.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	vigil_vdb__parse_buffer(&vigil_feed_debsupport, "security-support-ended.deb12", data, size,
-				NULL, NULL);
-	vigil_vdb__parse_buffer(&vigil_feed_debsupport, "security-support-limited", data, size,
-				NULL, NULL);
+	if (vigil_vdb__parse_buffer(&vigil_feed_debsupport, "security-support-ended.deb12", data,
+				    size, NULL, NULL) == VIGIL_ENOMEM)
+		abort(); /* issue 22: malformed input is never "out of memory" */
+	if (vigil_vdb__parse_buffer(&vigil_feed_debsupport, "security-support-limited", data, size,
+				    NULL, NULL) == VIGIL_ENOMEM)
+		abort(); /* issue 22: malformed input is never "out of memory" */
 	return 0;
 }

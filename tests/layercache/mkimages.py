@@ -8,12 +8,17 @@ appI  = base plus one layer of its own: /app/version.txt with its number; odd on
         credential (/app/aws.env), even ones remove a base file (/opt/base/conf/README).
 The base layers are shared by every app image (same blobs, same diff_ids). With --union,
 also "union": the base and every app layer in one image, each distinct layer once (what
-bench/layercache.sh reads as "every distinct layer once")."""
+bench/layercache.sh reads as "every distinct layer once"). With --variants, also images
+whose own layer changes what the base's layers gave the analyzers (tests/layercache/
+test_chain.sh): "pkgrepl" replaces the dpkg database (its first package left out, the
+version of another changed) and /etc/passwd (a second UID 0); "pkgwh" deletes both
+(whiteouts)."""
 import gzip, hashlib, io, json, os, secrets, shutil, sys, tarfile
 
 EPOCH = 1700000000
 out, n, alpine = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 union = "--union" in sys.argv[4:]
+variants = "--variants" in sys.argv[4:]
 
 
 def key():
@@ -109,5 +114,23 @@ for i in range(1, n + 1):
     ms.append(image("app%d" % i, extra + [own[-1]]))
 if union:
     ms.append(image("union", extra + own))
+if variants:
+    import tarfile as _t
+    found = {}
+    for l in base_layers:  # the last layer that holds each file wins
+        with _t.open(fileobj=io.BytesIO(read_blob(l["digest"])), mode="r:*") as t:
+            for m_ in t.getmembers():
+                name = m_.name.lstrip("./")
+                if name in ("var/lib/dpkg/status", "etc/passwd") and m_.isfile():
+                    found[name] = t.extractfile(m_).read()
+    stanzas = found["var/lib/dpkg/status"].decode().strip("\n").split("\n\n")
+    second = stanzas[1].split("\n")
+    second = [("Version: 0.0.1-1" if x.startswith("Version: ") else x) for x in second]
+    status = "\n\n".join(["\n".join(second)] + stanzas[2:]) + "\n"
+    passwd = found["etc/passwd"] + b"toor:x:0:0:second root:/root:/bin/sh\n"
+    ms.append(image("pkgrepl", extra + [add([("/var/lib/dpkg/status", status.encode()),
+                                             ("/etc/passwd", passwd)], "replace dpkg db, passwd")]))
+    ms.append(image("pkgwh", extra + [add([("!/var/lib/dpkg/status", None), ("!/etc/passwd", None)],
+                                          "delete dpkg db, passwd")]))
 with open(os.path.join(out, "index.json"), "w") as f:
     json.dump({"schemaVersion": 2, "manifests": ms}, f)

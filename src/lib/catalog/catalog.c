@@ -9,6 +9,7 @@
 
 #include "catalog.h"
 #include "lock.h"
+#include "util/ser.h"
 
 /* The lockfile catalogers (lock_*.c, opkg.c) follow the runtime one: docs/lockfiles.md. */
 static const vigil_cataloger *const CATALOGERS[] = {
@@ -57,6 +58,7 @@ struct vigil_inventory {
 	vigil_arena arena;
 	int finished;
 	vigil_vec unread; /* vigil_unread: files that could not be read (under lock) */
+	char aname[48];	  /* the analyzer's name, with the options that change a layer's result */
 };
 
 /* ---- helpers for catalogers ---- */
@@ -755,6 +757,263 @@ static int an_end(void *state, int error, void *payload)
 	return error < 0 ? error : 0;
 }
 
+/* ---- the per-layer cache: a layer's results as bytes and back ----
+ *
+ * What the catalogers made of one layer's files (the kept results, with their packages,
+ * owned files and kept bytes, and the files that could not be read) depends only on
+ * those files and the options in the analyzer's name, so a layer replayed from the cache
+ * gives them back instead of its files (lcache.c). Everything that looks across layers
+ * (finality, layer attribution, late databases, finish(), ownership) runs after the read
+ * as always. */
+
+static const vigil_cataloger *cat_by_name(const char *name)
+{
+	for (size_t i = 0; name && i < NCAT; i++)
+		if (strcmp(CATALOGERS[i]->name, name) == 0)
+			return CATALOGERS[i];
+	return NULL;
+}
+
+static int ser_strv(vigil_buf *b, const char *const *v, size_t n)
+{
+	int e = vigil_ser_u64(b, n);
+	for (size_t i = 0; i < n && !e; i++)
+		e |= vigil_ser_str(b, v[i]);
+	return e;
+}
+
+static int an_layer_save(int layer, uint8_t **out, size_t *len, void *payload)
+{
+	vigil_inventory *inv = payload;
+	vigil_buf b = VIGIL_BUF_INIT;
+	int e = 0;
+	size_t n = 0, nu = 0;
+	*out = NULL;
+	*len = 0;
+	pthread_mutex_lock(&inv->lock);
+	for (size_t i = 0; i < inv->results.len; i++)
+		n += VIGIL_VEC_AT(&inv->results, vigil_catalog_result *, i)->layer == layer;
+	e |= vigil_ser_u64(&b, n);
+	for (size_t i = 0; i < inv->results.len && !e; i++) {
+		const vigil_catalog_result *r =
+			VIGIL_VEC_AT(&inv->results, vigil_catalog_result *, i);
+		if (r->layer != layer)
+			continue;
+		e |= vigil_ser_str(&b, r->cat->name);
+		e |= vigil_ser_str(&b, r->path);
+		e |= vigil_ser_u64(&b, r->skipped);
+		e |= vigil_ser_str(&b, r->skip_what);
+		e |= vigil_ser_u64(&b, r->kept != NULL);
+		e |= vigil_ser_bytes(&b, r->kept ? r->kept : (const uint8_t *)"", r->kept_len);
+		e |= vigil_ser_u64(&b, r->pkgs.len);
+		for (size_t k = 0; k < r->pkgs.len && !e; k++) {
+			const vigil_pkg *p = &VIGIL_VEC_AT(&r->pkgs, vigil_pkg, k);
+			size_t nf = 0;
+			while (p->files && p->files[nf])
+				nf++;
+			e |= vigil_ser_str(&b, p->type);
+			e |= vigil_ser_str(&b, p->name);
+			e |= vigil_ser_str(&b, p->version);
+			e |= vigil_ser_str(&b, p->arch);
+			e |= vigil_ser_str(&b, p->source_name);
+			e |= vigil_ser_str(&b, p->source_version);
+			e |= vigil_ser_str(&b, p->license);
+			e |= vigil_ser_str(&b, p->purl);
+			e |= vigil_ser_u64(&b, p->location == r->path); /* the result's own path */
+			e |= vigil_ser_str(&b, p->location == r->path ? NULL : p->location);
+			e |= vigil_ser_str(&b, p->group);
+			e |= vigil_ser_str(&b, p->modularity);
+			e |= vigil_ser_u64(&b, (uint64_t)p->os_package);
+			e |= vigil_ser_u64(&b, p->flags);
+			e |= vigil_ser_u64(&b, p->files != NULL);
+			e |= ser_strv(&b, p->files, nf);
+		}
+		e |= vigil_ser_u64(&b, r->owned.len);
+		for (size_t k = 0; k < r->owned.len && !e; k++) {
+			const owned *o = &VIGIL_VEC_AT(&r->owned, owned, k);
+			e |= vigil_ser_str(&b, o->pkg);
+			e |= ser_strv(&b, o->files, o->n);
+		}
+	}
+	for (size_t i = 0; i < inv->unread.len; i++)
+		nu += VIGIL_VEC_AT(&inv->unread, vigil_unread, i).layer == layer;
+	e |= vigil_ser_u64(&b, nu);
+	for (size_t i = 0; i < inv->unread.len && !e; i++) {
+		const vigil_unread *u = &VIGIL_VEC_AT(&inv->unread, vigil_unread, i);
+		if (u->layer != layer)
+			continue;
+		e |= vigil_ser_str(&b, u->path);
+		e |= vigil_ser_str(&b, u->cataloger);
+		e |= vigil_ser_str(&b, u->reason);
+	}
+	pthread_mutex_unlock(&inv->lock);
+	if (e) {
+		vigil_buf_free(&b);
+		return VIGIL_ENOMEM;
+	}
+	*out = b.data;
+	*len = b.len;
+	return 0;
+}
+
+/* A string list into the arena (NULL-terminated); NULL and d->bad on a damaged entry. */
+static const char **deser_strv(vigil_deser *d, vigil_arena *a, size_t *count)
+{
+	uint64_t n = vigil_deser_u64(d);
+	const char **v;
+	*count = 0;
+	if (d->bad || n > (uint64_t)(d->end - d->p) ||
+	    !(v = vigil_arena_alloc(a, ((size_t)n + 1) * sizeof(char *)))) {
+		d->bad = 1;
+		return NULL;
+	}
+	for (size_t i = 0; i < n && !d->bad; i++)
+		if (!(v[i] = vigil_deser_str(d, a)))
+			d->bad = 1;
+	v[n] = NULL;
+	*count = (size_t)n;
+	return d->bad ? NULL : v;
+}
+
+static int load_result(vigil_inventory *inv, vigil_deser *d, int layer)
+{
+	vigil_catalog_result *r = calloc(1, sizeof(*r));
+	vigil_vec pk = VIGIL_VEC_INIT(vigil_pkg), ow = VIGIL_VEC_INIT(owned);
+	size_t nf;
+	if (!r)
+		return VIGIL_ENOMEM;
+	r->inv = inv;
+	r->layer = layer;
+	r->pkgs = pk;
+	r->owned = ow;
+	vigil_arena_init(&r->arena);
+	const char *cname = vigil_deser_str(d, &r->arena);
+	r->cat = cat_by_name(cname);
+	r->path = (char *)vigil_deser_str(d, &r->arena);
+	uint64_t skipped = vigil_deser_u64(d);
+	r->skipped = skipped <= UINT32_MAX ? (unsigned)skipped : 0;
+	r->skip_what = vigil_deser_str(d, &r->arena);
+	int has_kept = vigil_deser_u64(d) != 0;
+	size_t kl;
+	const uint8_t *kp = vigil_deser_bytes(d, &kl);
+	if (!r->cat || !r->path || skipped > UINT32_MAX || (has_kept && kl > (4u << 20)))
+		d->bad = 1;
+	if (!d->bad && has_kept && vigil_catalog__keep(r, kp, kl) < 0)
+		d->bad = 1;
+	uint64_t np = vigil_deser_u64(d);
+	if (np > (uint64_t)(d->end - d->p))
+		d->bad = 1;
+	for (uint64_t k = 0; k < np && !d->bad; k++) {
+		vigil_pkg *p = vigil_vec_push(&r->pkgs);
+		if (!p) {
+			d->bad = 1;
+			break;
+		}
+		memset(p, 0, sizeof(*p));
+		p->type = vigil_deser_str(d, &r->arena);
+		p->name = vigil_deser_str(d, &r->arena);
+		p->version = vigil_deser_str(d, &r->arena);
+		p->arch = vigil_deser_str(d, &r->arena);
+		p->source_name = vigil_deser_str(d, &r->arena);
+		p->source_version = vigil_deser_str(d, &r->arena);
+		p->license = vigil_deser_str(d, &r->arena);
+		p->purl = vigil_deser_str(d, &r->arena);
+		int own_path = vigil_deser_u64(d) != 0;
+		p->location = vigil_deser_str(d, &r->arena);
+		if (own_path)
+			p->location = r->path;
+		p->group = vigil_deser_str(d, &r->arena);
+		p->modularity = vigil_deser_str(d, &r->arena);
+		p->os_package = vigil_deser_u64(d) != 0;
+		uint64_t flags = vigil_deser_u64(d);
+		p->flags = (unsigned)flags;
+		int has_files = vigil_deser_u64(d) != 0;
+		const char **files = deser_strv(d, &r->arena, &nf);
+		p->files = has_files ? files : NULL;
+		p->cataloger = r->cat ? r->cat->name : NULL;
+		p->layer = layer;
+		if (!p->type || !p->name || !p->version || !p->location || flags > UINT32_MAX)
+			d->bad = 1;
+	}
+	uint64_t no = vigil_deser_u64(d);
+	if (no > (uint64_t)(d->end - d->p))
+		d->bad = 1;
+	for (uint64_t k = 0; k < no && !d->bad; k++) {
+		const char *pkg = vigil_deser_str(d, &r->arena);
+		const char **files = deser_strv(d, &r->arena, &nf);
+		if (!d->bad && vigil_catalog__owned(r, pkg, files, nf) < 0)
+			d->bad = 1;
+	}
+	if (d->bad) {
+		result_free(r);
+		return VIGIL_EFORMAT;
+	}
+	pthread_mutex_lock(&inv->lock);
+	vigil_catalog_result **slot = vigil_vec_push(&inv->results);
+	if (slot)
+		*slot = r;
+	pthread_mutex_unlock(&inv->lock);
+	if (!slot) {
+		result_free(r);
+		return VIGIL_ENOMEM;
+	}
+	return 0;
+}
+
+static int an_layer_load(int layer, const uint8_t *p, size_t n, void *payload)
+{
+	vigil_inventory *inv = payload;
+	vigil_deser d = {p, p + n, 0};
+	vigil_arena scratch;
+	int error = 0;
+	uint64_t count = vigil_deser_u64(&d);
+	if (d.bad || count > n)
+		return VIGIL_EFORMAT;
+	for (uint64_t i = 0; i < count && error == 0; i++)
+		error = load_result(inv, &d, layer);
+	uint64_t nu = vigil_deser_u64(&d);
+	if (error == 0 && (d.bad || nu > n))
+		error = VIGIL_EFORMAT;
+	vigil_arena_init(&scratch);
+	for (uint64_t i = 0; i < nu && error == 0; i++) {
+		/* the cataloger and the reason are static strings: found again by name */
+		const char *path = vigil_deser_str(&d, &scratch);
+		const vigil_cataloger *c = cat_by_name(vigil_deser_str(&d, &scratch));
+		const char *reason = vigil_deser_str(&d, &scratch);
+		static const char *const REASONS[] = {"cannot be read",
+						      "malformed records skipped"};
+		const char *why = NULL;
+		for (size_t k = 0; reason && k < VIGIL_ARRAY_LEN(REASONS); k++)
+			if (strcmp(reason, REASONS[k]) == 0)
+				why = REASONS[k];
+		if (d.bad || !path || !c || !why)
+			error = VIGIL_EFORMAT;
+		else
+			error = unread_add(inv, path, layer, c->name, why);
+	}
+	vigil_arena_clear(&scratch);
+	if (error == 0 && d.p != d.end)
+		error = VIGIL_EFORMAT;
+	return error;
+}
+
+int vigil_inventory__layer_load_check(const uint8_t *p, size_t n)
+{
+	vigil_inventory *inv = calloc(1, sizeof(*inv));
+	vigil_vec rv = VIGIL_VEC_INIT(vigil_catalog_result *), pv = VIGIL_VEC_INIT(vigil_pkg *),
+		  uv = VIGIL_VEC_INIT(vigil_unread);
+	if (!inv)
+		return VIGIL_ENOMEM;
+	inv->results = rv;
+	inv->pkgs = pv;
+	inv->unread = uv;
+	vigil_arena_init(&inv->arena);
+	pthread_mutex_init(&inv->lock, NULL);
+	int error = an_layer_load(2, p, n, inv);
+	vigil_inventory_free(inv);
+	return error;
+}
+
 /* ---- the inventory ---- */
 
 int vigil_inventory_new(vigil_inventory **out, vigil_image *img, const vigil_inventory_opts *opts)
@@ -774,7 +1033,13 @@ int vigil_inventory_new(vigil_inventory **out, vigil_image *img, const vigil_inv
 	inv->pkgs = pv;
 	vigil_arena_init(&inv->arena);
 	pthread_mutex_init(&inv->lock, NULL);
-	vigil_analyzer a = {"inventory", an_want, an_begin, an_data, an_end, inv, 1};
+	/* the per-layer cache's key names the analyzers: the archive limit (cat_want) is
+	 * part of the name, so another --max-archive-size never replays these results */
+	snprintf(inv->aname, sizeof(inv->aname), "inventory/a%llu",
+		 (unsigned long long)inv->opts.max_archive_size);
+	vigil_analyzer a = {inv->aname, an_want, an_begin, an_data, an_end, inv, 1};
+	a.layer_save = an_layer_save;
+	a.layer_load = an_layer_load;
 	if ((error = vigil_image_add_analyzer(img, &a)) < 0) {
 		vigil_inventory_free(inv);
 		return error;

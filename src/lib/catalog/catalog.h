@@ -115,6 +115,10 @@ vigil_arena *vigil_inventory__arena(vigil_inventory *inv);
 vigil_distro *vigil_inventory__distro_mut(vigil_inventory *inv);
 int vigil_inventory__push(vigil_inventory *inv, vigil_pkg *p);
 
+/* For the fuzz target: gives `p` (a layer's inventory output as the per-layer cache keeps
+ * it) to a fresh inventory's layer loader. 0 or VIGIL_EFORMAT (VIGIL_ENOMEM). */
+int vigil_inventory__layer_load_check(const uint8_t *p, size_t n);
+
 #endif
 
 /* 1 when the release is past its announced end of support (distro.c), else 0. */

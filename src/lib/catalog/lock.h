@@ -73,6 +73,10 @@ void vigil_lock__trim(const char **s, size_t *n);
 size_t vigil_lock__cspn(const char *s, size_t n, const char *reject);
 /* Whether the span starts with `lit`. */
 int vigil_lock__starts(const char *s, size_t n, const char *lit);
+/* Sets key -> value (taking value's reference) in a JSON object used as a lookup table
+ * (seen packages, direct dependencies): any bytes are a key, not only UTF-8, and the
+ * table is never serialized. 0, or VIGIL_ENOMEM (the only failure). */
+int vigil_lock__set(json_t *set, const char *key, json_t *value);
 
 /* The catalogers of the lockfile families (lock_*.c). */
 extern const vigil_cataloger vigil_cataloger_lock_js, vigil_cataloger_lock_python,

@@ -266,3 +266,12 @@ size_t vigil_lock__cspn(const char *s, size_t n, const char *reject)
 		i++;
 	return i;
 }
+
+int vigil_lock__set(json_t *set, const char *key, json_t *value)
+{
+	/* _nocheck: the key is bytes of the input (or a name cut to a key buffer), not
+	 * always UTF-8, and json_object_set_new refuses such a key with -1 (which is
+	 * VIGIL_ENOMEM: a lockfile with one such name ended the scan "out of memory"). The
+	 * sets are lookup tables, never serialized, so any bytes are fine as a key. */
+	return json_object_set_new_nocheck(set, key, value) < 0 ? VIGIL_ENOMEM : 0;
+}

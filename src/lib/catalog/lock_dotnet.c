@@ -14,6 +14,7 @@
 typedef struct plock {
 	vigil_catalog_result *r;
 	vigil_buf resolved, type;
+	int too_long;	 /* the entry's resolved or type is over its buffer's 4 KiB */
 	json_t *seen;	 /* "name@version" -> flags */
 	vigil_vec order; /* const char *: keys in first-seen order */
 } plock;
@@ -27,9 +28,16 @@ static int plock_event(const vigil_lock_jev *ev, void *payload)
 	    (vigil_lock__key(ev, 3, "resolved") || vigil_lock__key(ev, 3, "type"))) {
 		vigil_buf *b = ev->path[3][0] == 'r' ? &pl->resolved : &pl->type;
 		b->len = 0;
-		return vigil_buf_put(b, ev->value, ev->len) < 0 || vigil_buf_cstr(b) < 0
-			       ? VIGIL_ENOMEM
-			       : 0;
+		int error = vigil_buf_put(b, ev->value, ev->len);
+		if (error == 0)
+			error = vigil_buf_cstr(b);
+		/* over 4 KiB: the entry is skipped (it was "out of memory") */
+		if (error == VIGIL_ELIMIT) {
+			b->len = 0;
+			pl->too_long = 1;
+			error = 0;
+		}
+		return error;
 	}
 	if (!(ev->depth == 3 && ev->end))
 		return 0;
@@ -37,7 +45,9 @@ static int plock_event(const vigil_lock_jev *ev, void *payload)
 	const char *ver = pl->resolved.len ? (const char *)pl->resolved.data : "";
 	char key[1024];
 	int error = 0;
-	if (strcmp(type, "Project") == 0) {
+	if (pl->too_long) {
+		vigil_catalog__skipped(pl->r, "packages.lock.json entry with a value over 4 KiB");
+	} else if (strcmp(type, "Project") == 0) {
 		/* a project reference: own code */
 	} else if (!*ver) {
 		vigil_catalog__skipped(pl->r, "packages.lock.json entry without a version");
@@ -52,19 +62,24 @@ static int plock_event(const vigil_lock_jev *ev, void *payload)
 		} else {
 			const char **o = vigil_vec_push(&pl->order);
 			char *k = vigil_catalog__strndup(pl->r, key, strlen(key));
-			if (!o || !k || json_object_set_new(pl->seen, key, json_integer(flags)) < 0)
+			if (!o || !k || vigil_lock__set(pl->seen, key, json_integer(flags)) < 0)
 				error = VIGIL_ENOMEM;
 			else
 				*o = k;
 		}
 	}
 	pl->resolved.len = pl->type.len = 0;
+	pl->too_long = 0;
 	return error;
 }
 
 static int parse_packages_lock(vigil_catalog_result *r, const uint8_t *data, size_t len)
 {
-	plock pl = {r, VIGIL_BUF_INIT, VIGIL_BUF_INIT, json_object(), VIGIL_VEC_INIT(const char *)};
+	plock pl = {.r = r,
+		    .resolved = VIGIL_BUF_INIT,
+		    .type = VIGIL_BUF_INIT,
+		    .seen = json_object(),
+		    .order = VIGIL_VEC_INIT(const char *)};
 	int error = pl.seen ? 0 : VIGIL_ENOMEM;
 	pl.resolved.limit = pl.type.limit = 4096;
 	if (error == 0)

@@ -142,7 +142,7 @@ static int parse_gomod(vigil_catalog_result *r, const uint8_t *data, size_t len)
 		const repl *x = &VIGIL_VEC_AT(&repls, repl, k);
 		snprintf(key, sizeof(key), "%s@%s", x->from,
 			 x->from_version ? x->from_version : "");
-		if (json_object_set_new(map, key, json_integer((json_int_t)k)) < 0)
+		if (vigil_lock__set(map, key, json_integer((json_int_t)k)) < 0)
 			error = VIGIL_ENOMEM;
 	}
 	for (size_t i = 0; i < reqs.len && error == 0; i++) {
@@ -194,7 +194,7 @@ static int parse_gosum(vigil_catalog_result *r, const uint8_t *data, size_t len)
 			continue;
 		if (json_object_get(seen, key))
 			continue;
-		if (json_object_set_new(seen, key, json_true()) < 0)
+		if (vigil_lock__set(seen, key, json_true()) < 0)
 			error = VIGIL_ENOMEM;
 		else
 			error = vigil_lock__addn(r, "golang", m, ml, v, vl, 0);

@@ -37,7 +37,7 @@ static int pnpm_direct(json_t *direct, json_t *deps, unsigned flags)
 		/* a dependency in both dependencies and devDependencies is not dev-only */
 		json_int_t f =
 			old ? (old & flags & VIGIL_PKG_DEV) | VIGIL_PKG_DIRECT : (json_int_t)flags;
-		if (json_object_set_new(direct, key, json_integer(f)) < 0)
+		if (vigil_lock__set(direct, key, json_integer(f)) < 0)
 			return VIGIL_ENOMEM;
 	}
 	return 0;

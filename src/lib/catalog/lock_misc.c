@@ -109,6 +109,7 @@ static int parse_mix(vigil_catalog_result *r, const uint8_t *data, size_t len)
 typedef struct swift {
 	vigil_catalog_result *r;
 	vigil_buf url, version;
+	int too_long; /* the pin's location or version is over its buffer's 4 KiB */
 } swift;
 
 static int swift_event(const vigil_lock_jev *ev, void *payload)
@@ -130,8 +131,16 @@ static int swift_event(const vigil_lock_jev *ev, void *payload)
 			b = &s->version;
 		if (b) {
 			b->len = 0;
-			if (vigil_buf_put(b, ev->value, ev->len) < 0 || vigil_buf_cstr(b) < 0)
-				return VIGIL_ENOMEM;
+			int error = vigil_buf_put(b, ev->value, ev->len);
+			if (error == 0)
+				error = vigil_buf_cstr(b);
+			/* over 4 KiB: the pin is skipped (it was "out of memory") */
+			if (error == VIGIL_ELIMIT) {
+				b->len = 0;
+				s->too_long = 1;
+				error = 0;
+			}
+			return error;
 		}
 		return 0;
 	}
@@ -154,7 +163,9 @@ static int swift_event(const vigil_lock_jev *ev, void *payload)
 	for (size_t i = 0; i < ul; i++)
 		if (u[i] == '/' || u[i] == ':')
 			slash = u + i;
-	if (!slash || !s->version.len) {
+	if (s->too_long) {
+		vigil_catalog__skipped(s->r, "Package.resolved pin with a value over 4 KiB");
+	} else if (!slash || !s->version.len) {
 		vigil_catalog__skipped(s->r,
 				       "Package.resolved pin without a repository or version");
 	} else {
@@ -168,6 +179,7 @@ static int swift_event(const vigil_lock_jev *ev, void *payload)
 		error = vigil_lock__add(s->r, "swift", g, name, (const char *)s->version.data, 0);
 	}
 	s->url.len = s->version.len = 0;
+	s->too_long = 0;
 	return error;
 }
 
@@ -204,7 +216,8 @@ static int parse_podfile(vigil_catalog_result *r, const uint8_t *data, size_t le
 		const char *s = json_string_value(e);
 		if (s) {
 			snprintf(key, sizeof(key), "%.*s", (int)strcspn(s, "/ ("), s);
-			json_object_set_new(direct, key, json_true());
+			if ((error = vigil_lock__set(direct, key, json_true())) < 0)
+				goto done;
 		}
 	}
 	json_array_foreach(json_object_get(doc, "PODS"), i, e)
@@ -219,7 +232,8 @@ static int parse_podfile(vigil_catalog_result *r, const uint8_t *data, size_t le
 		snprintf(key, sizeof(key), "%.*s@%.*s", (int)nl, s, (int)vl, v);
 		if (json_object_get(seen, key))
 			continue; /* subspecs of one pod */
-		json_object_set_new(seen, key, json_true());
+		if ((error = vigil_lock__set(seen, key, json_true())) < 0)
+			goto done;
 		snprintf(key, sizeof(key), "%.*s", (int)nl, s);
 		unsigned flags = json_object_size(direct) ? json_object_get(direct, key)
 								    ? VIGIL_PKG_DIRECT
@@ -295,7 +309,7 @@ static int parse(vigil_catalog_result *r, const vigil_file *f, const uint8_t *da
 	if (strcmp(base, "mix.lock") == 0)
 		return parse_mix(r, data, len);
 	if (strcmp(base, "Package.resolved") == 0) {
-		swift s = {r, VIGIL_BUF_INIT, VIGIL_BUF_INIT};
+		swift s = {r, VIGIL_BUF_INIT, VIGIL_BUF_INIT, 0};
 		s.url.limit = s.version.limit = 4096;
 		int error = vigil_lock__json(data, len, 0, swift_event, &s);
 		vigil_buf_free(&s.url);

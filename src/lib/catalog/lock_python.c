@@ -35,7 +35,7 @@ static int uv_names(json_t *set, json_t *list, unsigned flags)
 			continue;
 		json_int_t old = json_integer_value(json_object_get(set, n));
 		json_int_t f = old ? (old & flags) | VIGIL_PKG_DIRECT : (json_int_t)flags;
-		if (json_object_set_new(set, n, json_integer(f)) < 0)
+		if (vigil_lock__set(set, n, json_integer(f)) < 0)
 			return VIGIL_ENOMEM;
 	}
 	return 0;

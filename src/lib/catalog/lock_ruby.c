@@ -71,9 +71,7 @@ static int parse(vigil_catalog_result *r, const vigil_file *f, const uint8_t *da
 	if (!direct || !seen)
 		error = VIGIL_ENOMEM;
 	for (size_t i = 0; i < deps.len && error == 0; i++)
-		if (json_object_set_new(direct, VIGIL_VEC_AT(&deps, const char *, i), json_true()) <
-		    0)
-			error = VIGIL_ENOMEM;
+		error = vigil_lock__set(direct, VIGIL_VEC_AT(&deps, const char *, i), json_true());
 	for (size_t i = 0; i < specs.len && error == 0; i++) {
 		const spec *s = &VIGIL_VEC_AT(&specs, spec, i);
 		unsigned flags = !deps.len			    ? 0
@@ -84,7 +82,7 @@ static int parse(vigil_catalog_result *r, const vigil_file *f, const uint8_t *da
 		snprintf(key, sizeof(key), "%s %s", s->name, s->version);
 		if (json_object_get(seen, key))
 			continue;
-		if (json_object_set_new(seen, key, json_true()) < 0)
+		if (vigil_lock__set(seen, key, json_true()) < 0)
 			error = VIGIL_ENOMEM;
 		else
 			error = vigil_lock__add(r, "gem", NULL, s->name, s->version, flags);

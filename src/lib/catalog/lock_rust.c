@@ -49,7 +49,7 @@ static int parse(vigil_catalog_result *r, const vigil_file *f, const uint8_t *da
 				continue;
 			size_t nl = dep_name(s), vl = s[nl] ? strcspn(s + nl + 1, " ") : 0;
 			snprintf(key, sizeof(key), "%.*s", (int)(nl + (vl ? 1 + vl : 0)), s);
-			if (json_object_set_new(direct, key, json_true()) < 0) {
+			if (vigil_lock__set(direct, key, json_true()) < 0) {
 				error = VIGIL_ENOMEM;
 				goto done;
 			}

@@ -89,9 +89,20 @@ static int push_cmd(run_ctx *rc, vigil_vec *words, bool piped)
 	return 0;
 }
 
+#define WORD_MAX (1u << 20) /* a longer shell word keeps its first WORD_MAX bytes */
+
+/* Appends c to the word being read: 0, or VIGIL_ENOMEM. A word at WORD_MAX is cut, not
+ * an error: the checks read command names and options, never a word's far end, and
+ * the buffer's VIGIL_ELIMIT used to reach vigil_df__check_run as "out of memory". */
+static int word_putc(vigil_buf *w, char c)
+{
+	int error = vigil_buf_putc(w, c);
+	return error == VIGIL_ELIMIT ? 0 : error;
+}
+
 /* Splits shell text into simple commands at ;, &&, ||, |, &, newlines and parentheses,
  * remembering which commands read a pipe. Quotes group words; $( ) and backquotes are
- * treated as separators so commands inside them are seen too. */
+ * treated as separators so commands inside them are seen too. 0, or VIGIL_ENOMEM. */
 static int shell_split(run_ctx *rc, const char *s)
 {
 	vigil_vec words = VIGIL_VEC_INIT(const char *);
@@ -99,7 +110,7 @@ static int shell_split(run_ctx *rc, const char *s)
 	bool inword = false, piped = false;
 	char quote = 0;
 	int error = 0;
-	w.limit = 1 << 20;
+	w.limit = WORD_MAX;
 	for (const char *p = s;; p++) {
 		char c = *p;
 		if (quote) {
@@ -107,7 +118,7 @@ static int shell_split(run_ctx *rc, const char *s)
 				break;
 			if (c == quote)
 				quote = 0;
-			else if ((error = vigil_buf_putc(&w, c)) < 0)
+			else if ((error = word_putc(&w, c)) < 0)
 				goto done;
 			continue;
 		}
@@ -156,9 +167,9 @@ static int shell_split(run_ctx *rc, const char *s)
 		if (c == '"' || c == '\'')
 			quote = c;
 		else if (c == '\\' && p[1]) {
-			if ((error = vigil_buf_putc(&w, *++p)) < 0)
+			if ((error = word_putc(&w, *++p)) < 0)
 				goto done;
-		} else if ((error = vigil_buf_putc(&w, c)) < 0)
+		} else if ((error = word_putc(&w, c)) < 0)
 			goto done;
 	}
 	error = push_word(rc, &words, &w, &inword);

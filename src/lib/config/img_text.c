@@ -439,26 +439,28 @@ int vigil_config__img_leftover(img_leftover *out, const char *path)
 	base = base ? base + 1 : path;
 	bl = strlen(base);
 	memset(out, 0, sizeof(*out));
-	if ((e = comp_end(path, ".git", NULL))) {
+	/* every component looked for below starts with a dot: most paths have none */
+	int dot = strstr(path, "/.") != NULL;
+	if (dot && (e = comp_end(path, ".git", NULL))) {
 		*out = (img_leftover){"VGL-IMG-015", ".git directory left in the image", e, 0};
 		return 1;
 	}
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(cloud); i++)
-		if ((e = comp_end(path, cloud[i], NULL))) {
+		if (dot && (e = comp_end(path, cloud[i], NULL))) {
 			*out = (img_leftover){"VGL-IMG-016",
 					      "cloud credentials directory left "
 					      "in the image",
 					      e, 1};
 			return 1;
 		}
-	if ((e = comp_end(path, ".config", "gcloud"))) {
+	if (dot && (e = comp_end(path, ".config", "gcloud"))) {
 		*out = (img_leftover){"VGL-IMG-016",
 				      "cloud credentials directory left in the "
 				      "image",
 				      e, 1};
 		return 1;
 	}
-	if ((e = comp_end(path, ".ssh", NULL)) && !ends(base, bl, ".pub") &&
+	if (dot && (e = comp_end(path, ".ssh", NULL)) && !ends(base, bl, ".pub") &&
 	    !in_list(base, ssh_ok, VIGIL_ARRAY_LEN(ssh_ok))) {
 		*out = (img_leftover){"VGL-IMG-017",
 				      ".ssh directory with private material "
@@ -481,7 +483,7 @@ int vigil_config__img_leftover(img_leftover *out, const char *path)
 		return 1;
 	}
 	for (size_t i = 0; i < VIGIL_ARRAY_LEN(caches); i++)
-		if ((e = comp_end(path, caches[i][0], caches[i][1]))) {
+		if (dot && (e = comp_end(path, caches[i][0], caches[i][1]))) {
 			*out = (img_leftover){"VGL-IMG-018",
 					      "package-manager cache left in the "
 					      "image",

@@ -34,4 +34,17 @@ int vigil_match__severity_rank(const char *severity);
 /* A finding, writable: the policy marks suppressed ones. */
 vigil_vuln *vigil_match__get_mut(vigil_match *m, size_t i);
 
+/* A process-wide memo of finished matches (run.c): the match of a package set (every
+ * field the matcher reads, in inventory order, with the distribution and the database's
+ * build) is kept and copied for the next inventory with the same set, its packages put
+ * in. Bounded to `max_entries` (least recently used out; 0 = off); thread-safe. Copies
+ * outlive the memo. */
+typedef struct vigil_match_memo vigil_match_memo;
+int vigil_match_memo_new(vigil_match_memo **out, size_t max_entries);
+void vigil_match_memo_free(vigil_match_memo *mm);
+void vigil_match_memo_stats(vigil_match_memo *mm, uint64_t *hits, uint64_t *misses);
+/* vigil_match_run through the memo (NULL: no memo). */
+int vigil_match_run_memo(vigil_match **out, vigil_db *db, const vigil_inventory *inv,
+			 vigil_match_memo *mm);
+
 #endif

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <pthread.h>
+#include <stdatomic.h>
+
 #include "match/match.h"
 
 /* Details of the vulnerabilities met so far: packages of one source and several
@@ -16,11 +19,14 @@ typedef struct dcache {
 	size_t cap, len;
 } dcache;
 
+typedef struct memo_ent memo_ent;
+
 struct vigil_match {
 	char os_key[64]; /* the distribution key resolved against the database, or "" */
 	vigil_arena arena;
 	vigil_vec vulns; /* vigil_vuln */
 	dcache details;
+	memo_ent *shared; /* a copy of a memo entry's findings: their strings live there */
 };
 
 static const vigil_db_vuln_info NOTFOUND;
@@ -568,13 +574,264 @@ vigil_vuln *vigil_match__get_mut(vigil_match *m, size_t i)
 	return m && i < m->vulns.len ? &VIGIL_VEC_AT(&m->vulns, vigil_vuln, i) : NULL;
 }
 
+static void memo_unref(memo_ent *e);
+
 void vigil_match_free(vigil_match *m)
 {
 	if (!m)
 		return;
+	memo_unref(m->shared);
 	vigil_vec_free(&m->vulns);
 	free(m->details.slots);
 	free(m->details.keys);
 	vigil_arena_clear(&m->arena);
 	free(m);
+}
+
+/* ---- the memo: one match per package set and database ---------------------------------
+ *
+ * The findings depend only on the database and on the fields of the packages and the
+ * distribution that vigil_match__query and build read; images that share a base have the
+ * same package set, so the match of the first one is kept (its findings naming packages by
+ * index) and every later one gets a copy with its own packages put in. The strings stay in
+ * the entry, which lives while any copy does (a reference count). */
+
+struct memo_ent {
+	char key[72];
+	vigil_match *m;	 /* the findings; their pkg pointers are not used */
+	size_t *idx;	 /* per finding, the index of its package in the inventory */
+	size_t npkgs;	 /* the inventory's package count */
+	atomic_int refs; /* the memo's own (while listed) plus one per copy */
+	uint64_t used;	 /* last use, for the LRU (under the memo's lock) */
+};
+
+struct vigil_match_memo {
+	pthread_mutex_t lock;
+	memo_ent **ents;
+	size_t len, max;
+	uint64_t clock, hits, misses;
+};
+
+static void memo_ent_free(memo_ent *e)
+{
+	vigil_match_free(e->m);
+	free(e->idx);
+	free(e);
+}
+
+static void memo_unref(memo_ent *e)
+{
+	if (!e)
+		return;
+	if (atomic_fetch_sub(&e->refs, 1) == 1) /* copies may outlive the memo */
+		memo_ent_free(e);
+}
+
+int vigil_match_memo_new(vigil_match_memo **out, size_t max_entries)
+{
+	vigil_match_memo *mm = calloc(1, sizeof(*mm));
+	*out = NULL;
+	if (!mm || (max_entries && !(mm->ents = calloc(max_entries, sizeof(*mm->ents))))) {
+		free(mm);
+		return VIGIL_ENOMEM;
+	}
+	pthread_mutex_init(&mm->lock, NULL);
+	mm->max = max_entries;
+	*out = mm;
+	return 0;
+}
+
+/* Copies handed out keep their entries alive after this. */
+void vigil_match_memo_free(vigil_match_memo *mm)
+{
+	if (!mm)
+		return;
+	for (size_t i = 0; i < mm->len; i++)
+		memo_unref(mm->ents[i]);
+	free(mm->ents);
+	pthread_mutex_destroy(&mm->lock);
+	free(mm);
+}
+
+void vigil_match_memo_stats(vigil_match_memo *mm, uint64_t *hits, uint64_t *misses)
+{
+	pthread_mutex_lock(&mm->lock);
+	*hits = mm->hits;
+	*misses = mm->misses;
+	pthread_mutex_unlock(&mm->lock);
+}
+
+static void key_str(vigil_sha256 *h, const char *s)
+{
+	/* NULL and "" differ: a tag byte, then the text with its NUL */
+	vigil_sha256_update(h, s ? "s" : "n", 1);
+	if (s)
+		vigil_sha256_update(h, s, strlen(s) + 1);
+}
+
+/* The key: the database's build, the distribution and every field of every package
+ * except its file list (the matcher does not read it), in inventory order. */
+static int memo_key(char key[72], vigil_db *db, const vigil_inventory *inv)
+{
+	vigil_sha256 *h;
+	const vigil_distro *d = vigil_inventory_distro(inv);
+	int error = vigil_sha256_new(&h);
+	if (error < 0)
+		return error;
+	key_str(h, "vigil match memo 1");
+	key_str(h, vigil_db_built(db));
+	key_str(h, d ? d->id : NULL);
+	key_str(h, d ? d->version_id : NULL);
+	key_str(h, d ? d->codename : NULL);
+	key_str(h, d ? d->pretty_name : NULL);
+	key_str(h, d ? d->family : NULL);
+	int64_t eol = d ? d->eol : -1;
+	vigil_sha256_update(h, &eol, sizeof(eol));
+	for (size_t i = 0; i < vigil_inventory_count(inv); i++) {
+		const vigil_pkg *p = vigil_inventory_pkg(inv, i);
+		int64_t nums[3] = {p->layer, p->os_package, (int64_t)p->flags};
+		key_str(h, p->type);
+		key_str(h, p->name);
+		key_str(h, p->version);
+		key_str(h, p->arch);
+		key_str(h, p->source_name);
+		key_str(h, p->source_version);
+		key_str(h, p->license);
+		key_str(h, p->purl);
+		key_str(h, p->location);
+		key_str(h, p->cataloger);
+		key_str(h, p->group);
+		key_str(h, p->modularity);
+		vigil_sha256_update(h, nums, sizeof(nums));
+	}
+	vigil_sha256_final(h, key);
+	vigil_sha256_free(h);
+	return 0;
+}
+
+/* A copy of entry e's findings for inventory inv (e referenced by the caller). */
+static int memo_copy(vigil_match **out, memo_ent *e, const vigil_inventory *inv)
+{
+	vigil_match *m = calloc(1, sizeof(*m));
+	size_t n = e->m->vulns.len;
+	if (!m)
+		return VIGIL_ENOMEM;
+	vigil_arena_init(&m->arena);
+	m->vulns = (vigil_vec)VIGIL_VEC_INIT(vigil_vuln);
+	memcpy(m->os_key, e->m->os_key, sizeof(m->os_key));
+	if (n && !(m->vulns.data = malloc(n * sizeof(vigil_vuln)))) {
+		free(m);
+		return VIGIL_ENOMEM;
+	}
+	m->vulns.len = m->vulns.cap = n;
+	for (size_t i = 0; i < n; i++) {
+		vigil_vuln *v = &VIGIL_VEC_AT(&m->vulns, vigil_vuln, i);
+		*v = VIGIL_VEC_AT(&e->m->vulns, vigil_vuln, i);
+		v->pkg = vigil_inventory_pkg(inv, e->idx[i]);
+		v->suppressed = NULL;
+	}
+	/* the last tie of the order is the package's address: sort again for these */
+	vigil_qsort(m->vulns.data, m->vulns.len, sizeof(vigil_vuln), by_pkg_severity);
+	m->shared = e;
+	*out = m;
+	return 0;
+}
+
+typedef struct pkg_at {
+	const vigil_pkg *p;
+	size_t i;
+} pkg_at;
+
+static int pkg_at_cmp(const void *a, const void *b)
+{
+	const vigil_pkg *x = ((const pkg_at *)a)->p, *y = ((const pkg_at *)b)->p;
+	return x < y ? -1 : x > y;
+}
+
+/* Makes match m of inventory inv (taken) an entry under key, listed in the memo, with a
+ * reference for the caller. */
+static int memo_insert(memo_ent **out, vigil_match_memo *mm, const char *key, vigil_match *m,
+		       const vigil_inventory *inv)
+{
+	size_t np = vigil_inventory_count(inv), n = m->vulns.len;
+	memo_ent *e = calloc(1, sizeof(*e)), *old = NULL;
+	pkg_at *by = np ? malloc(np * sizeof(*by)) : NULL;
+	*out = NULL;
+	if (!e || (np && !by) || (n && !(e->idx = malloc(n * sizeof(size_t))))) {
+		free(by);
+		if (e)
+			free(e->idx);
+		free(e);
+		vigil_match_free(m);
+		return VIGIL_ENOMEM;
+	}
+	for (size_t i = 0; i < np; i++)
+		by[i] = (pkg_at){vigil_inventory_pkg(inv, i), i};
+	vigil_qsort(by, np, sizeof(*by), pkg_at_cmp);
+	e->m = m;
+	for (size_t i = 0; i < n; i++) {
+		vigil_vuln *v = &VIGIL_VEC_AT(&m->vulns, vigil_vuln, i);
+		pkg_at k = {v->pkg, 0}, *hit = vigil_bsearch(&k, by, np, sizeof(*by), pkg_at_cmp);
+		if (!hit) { /* a finding of a package not in the inventory: never kept */
+			free(by);
+			memo_ent_free(e);
+			return VIGIL_EINVAL;
+		}
+		e->idx[i] = hit->i;
+		v->pkg = NULL;
+	}
+	free(by);
+	memcpy(e->key, key, sizeof(e->key));
+	e->npkgs = np;
+	atomic_init(&e->refs, 2); /* the memo's and the caller's */
+	pthread_mutex_lock(&mm->lock);
+	e->used = ++mm->clock;
+	if (mm->len == mm->max) { /* the least recently used entry leaves */
+		size_t lru = 0;
+		for (size_t i = 1; i < mm->len; i++)
+			if (mm->ents[i]->used < mm->ents[lru]->used)
+				lru = i;
+		old = mm->ents[lru];
+		mm->ents[lru] = mm->ents[--mm->len];
+	}
+	mm->ents[mm->len++] = e;
+	pthread_mutex_unlock(&mm->lock);
+	memo_unref(old);
+	*out = e;
+	return 0;
+}
+
+int vigil_match_run_memo(vigil_match **out, vigil_db *db, const vigil_inventory *inv,
+			 vigil_match_memo *mm)
+{
+	char key[72];
+	memo_ent *e = NULL;
+	vigil_match *m = NULL;
+	int error;
+	*out = NULL;
+	if (!mm || mm->max == 0)
+		return vigil_match_run(out, db, inv);
+	if ((error = memo_key(key, db, inv)) < 0)
+		return error;
+	pthread_mutex_lock(&mm->lock);
+	for (size_t i = 0; i < mm->len && !e; i++)
+		if (strcmp(mm->ents[i]->key, key) == 0 &&
+		    mm->ents[i]->npkgs == vigil_inventory_count(inv)) {
+			e = mm->ents[i];
+			atomic_fetch_add(&e->refs, 1);
+			e->used = ++mm->clock;
+		}
+	if (e)
+		mm->hits++;
+	else
+		mm->misses++;
+	pthread_mutex_unlock(&mm->lock);
+	if (!e) {
+		if ((error = vigil_match_run(&m, db, inv)) < 0 ||
+		    (error = memo_insert(&e, mm, key, m, inv)) < 0)
+			return error;
+	}
+	if ((error = memo_copy(out, e, inv)) < 0)
+		memo_unref(e);
+	return error;
 }

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "match/match.h"
 #include "pipeline/pipeline.h"
 #include "report/report.h"
 
@@ -22,6 +23,7 @@ struct vigil_engine {
 	vigil_malware_rules *mrules;
 	char warning[512];
 	char layer_version[128]; /* the per-layer cache's version (docs/layer-cache.md) */
+	vigil_match_memo *memo;	 /* matches of package sets met before (this database) */
 };
 
 struct vigil_scan_result {
@@ -52,6 +54,7 @@ void vigil_engine_free(vigil_engine *e)
 {
 	if (!e)
 		return;
+	vigil_match_memo_free(e->memo);
 	vigil_malware_rules_free(e->mrules);
 	vigil_secret_rules_free(e->srules);
 	vigil_policy_free(e->policy);
@@ -100,7 +103,7 @@ done:
 
 /* Bump when an analyzer changes what it finds in a layer (catalog, secrets, malware,
  * configuration captures, the layer reader): every cached layer is then read again. */
-#define VIGIL_ANALYZER_VERSION "1"
+#define VIGIL_ANALYZER_VERSION "2" /* 2: the inventory gives a per-layer output */
 
 /* A file's content (or, for a directory, its entries' names, sizes and times) into h. */
 static void hash_path(vigil_sha256 *h, const char *path)
@@ -205,6 +208,12 @@ int vigil_engine_new(vigil_engine **out, vigil_ctx *ctx, const vigil_engine_opts
 	     (error = vigil_malware_rules_load(&e->mrules, ctx, &o->malware)) < 0) ||
 	    (error = engine_layer_version(e, o)) < 0)
 		goto done;
+	/* the match memo (docs/layer-cache.md): VIGIL_MATCH_MEMO entries, default 16 */
+	const char *mv = getenv("VIGIL_MATCH_MEMO");
+	long mmax = mv && *mv ? strtol(mv, NULL, 10) : 16;
+	if ((o->scanners & VIGIL_SCANNER_VULN) && mmax > 0 &&
+	    (error = vigil_match_memo_new(&e->memo, (size_t)(mmax < 1024 ? mmax : 1024))) < 0)
+		goto done;
 	*out = e;
 	e = NULL;
 done:
@@ -215,6 +224,13 @@ done:
 const char *vigil_engine_warning(const vigil_engine *e)
 {
 	return e && e->warning[0] ? e->warning : NULL;
+}
+
+void vigil_engine_match_memo_stats(const vigil_engine *e, uint64_t *hits, uint64_t *misses)
+{
+	*hits = *misses = 0;
+	if (e && e->memo)
+		vigil_match_memo_stats(e->memo, hits, misses);
 }
 
 const char *vigil_engine_db_built(const vigil_engine *e)
@@ -314,7 +330,7 @@ static int match(vigil_scan_result *r, const vigil_engine *e)
 	vigil_match *m = NULL;
 	int error;
 	if ((error = vigil_db_open(&db, r->ctx, e->db_path)) < 0 ||
-	    (error = vigil_match_run(&m, db, r->inv)) < 0) {
+	    (error = vigil_match_run_memo(&m, db, r->inv, e->memo)) < 0) {
 		vigil_db_free(db);
 		return error;
 	}

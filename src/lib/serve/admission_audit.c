@@ -5,6 +5,10 @@
  * queue is full (or the writer could not start) the request writes its own row, a
  * failed batch is written again row by row, and stopping drains the queue. Readers of
  * the trail (GET /api/v1/admissions) flush first, so they see every earlier decision.
+ * The writer lets a burst gather for up to AUDIT_LINGER_MS (unless a reader waits, the
+ * batch is full or the server stops): at 2,000 decisions a second that is one
+ * transaction of ~20 rows instead of one per two rows, and one wake-up of the writer
+ * per burst instead of one per decision (less CPU beside the requests).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +23,7 @@
 #define AUDIT_QUEUE_BYTES (16u << 20) /* their text */
 #define AUDIT_BATCH 256		      /* rows in one transaction */
 #define AUDIT_FLUSH_S 15	      /* a reader waits at most this long */
+#define AUDIT_LINGER_MS 10	      /* a burst gathers this long into one transaction */
 
 typedef struct entry {
 	vigil_store_admission rec; /* its strings point into block */
@@ -30,11 +35,11 @@ struct vigil_adm_audit {
 	vigil_store *store;
 	pthread_mutex_t mu;
 	pthread_cond_t more, written_cv;
-	entry q[AUDIT_QUEUE];	    /* a ring: head, n */
-	size_t head, n, bytes, cap; /* cap: AUDIT_QUEUE, or less for tests */
-	long delay_ms;		    /* tests: the writer waits this long before a batch */
-	uint64_t queued, written;   /* sequence numbers: rows handed over / stored */
-	int stop, running;
+	entry q[AUDIT_QUEUE];	     /* a ring: head, n */
+	size_t head, n, bytes, cap;  /* cap: AUDIT_QUEUE, or less for tests */
+	long delay_ms;		     /* tests: the writer waits this long before a batch */
+	uint64_t queued, written;    /* sequence numbers: rows handed over / stored */
+	int stop, running, flushing; /* flushing: readers waiting for the trail */
 	pthread_t thread;
 	/* the writer's own: one batch */
 	entry batch[AUDIT_BATCH];
@@ -103,6 +108,18 @@ static void *writer(void *payload)
 				until.tv_nsec -= 1000000000L;
 			}
 			while (!w->stop &&
+			       pthread_cond_timedwait(&w->more, &w->mu, &until) != ETIMEDOUT)
+				;
+		}
+		if (!w->stop && !w->flushing && w->n < AUDIT_BATCH) {
+			struct timespec until;
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += AUDIT_LINGER_MS * 1000000L;
+			if (until.tv_nsec >= 1000000000L) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000L;
+			}
+			while (!w->stop && !w->flushing && w->n < AUDIT_BATCH &&
 			       pthread_cond_timedwait(&w->more, &w->mu, &until) != ETIMEDOUT)
 				;
 		}
@@ -175,7 +192,9 @@ int vigil_serve__adm_audit_add(vigil_adm_audit *w, vigil_store *store,
 			w->n++;
 			w->bytes += e.bytes;
 			w->queued++;
-			pthread_cond_signal(&w->more);
+			/* the writer waits for a first decision, or lingers for a full batch */
+			if (w->n == 1 || w->n >= AUDIT_BATCH)
+				pthread_cond_signal(&w->more);
 			pthread_mutex_unlock(&w->mu);
 			return 0;
 		}
@@ -201,9 +220,12 @@ void vigil_serve__adm_audit_flush(vigil_adm_audit *w)
 	until.tv_sec += AUDIT_FLUSH_S;
 	pthread_mutex_lock(&w->mu);
 	uint64_t target = w->queued;
+	w->flushing++; /* the writer stops lingering */
+	pthread_cond_signal(&w->more);
 	while (w->written < target && w->running)
 		if (pthread_cond_timedwait(&w->written_cv, &w->mu, &until) == ETIMEDOUT)
 			break;
+	w->flushing--;
 	pthread_mutex_unlock(&w->mu);
 }
 

@@ -164,14 +164,9 @@ static int prep(vigil_store *s, sqlite3_stmt **out, const char *sql, const char 
 }
 
 /* Runs a statement that returns no rows. */
-static int exec1(vigil_store *s, const char *sql, const char *types, ...)
+/* Binds the arguments of `types` ('s' text or NULL, 'i' int64) and runs `st` once. */
+static int vstep(vigil_store *s, sqlite3_stmt *st, const char *types, va_list ap)
 {
-	sqlite3_stmt *st = NULL;
-	va_list ap;
-	int error = 0;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return sqlfail(s, "prepare");
-	va_start(ap, types);
 	for (int i = 0; types[i]; i++) {
 		if (types[i] == 's') {
 			const char *v = va_arg(ap, const char *);
@@ -183,10 +178,38 @@ static int exec1(vigil_store *s, const char *sql, const char *types, ...)
 			sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
 		}
 	}
+	return sqlite3_step(st) != SQLITE_DONE ? sqlfail(s, "write") : 0;
+}
+
+static int exec1(vigil_store *s, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *st = NULL;
+	va_list ap;
+	int error = 0;
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return sqlfail(s, "prepare");
+	va_start(ap, types);
+	error = vstep(s, st, types, ap);
 	va_end(ap);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		error = sqlfail(s, "write");
 	sqlite3_finalize(st);
+	return error;
+}
+
+/* exec1 for a statement run once per row: *st is prepared on the first call and reset
+ * on the next ones (the caller finalizes it). */
+static int execn(vigil_store *s, sqlite3_stmt **st, const char *sql, const char *types, ...)
+{
+	va_list ap;
+	int error;
+	if (!*st && sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
+		*st = NULL;
+		return sqlfail(s, "prepare");
+	}
+	sqlite3_reset(*st);
+	sqlite3_clear_bindings(*st);
+	va_start(ap, types);
+	error = vstep(s, *st, types, ap);
+	va_end(ap);
 	return error;
 }
 
@@ -698,6 +721,8 @@ static int scan_commit(vigil_store *s, int *out_changed, const vigil_store_scan 
 		error = exec1(s,
 			      "INSERT OR REPLACE INTO tags(repository, tag, digest) VALUES(?,?,?)",
 			      "sss", sc->repository, sc->tags[i], sc->digest);
+	/* the index rows: each statement prepared once per commit */
+	sqlite3_stmt *pst = NULL, *vst = NULL;
 	if (error == 0 && !sc->rematch) {
 		error = exec1(s, "DELETE FROM pkgindex WHERE digest=?", "s", sc->digest);
 		for (size_t i = 0; error == 0 && sc->pkgkeys && sc->pkgkeys[i]; i++) {
@@ -705,7 +730,7 @@ static int scan_commit(vigil_store *s, int *out_changed, const vigil_store_scan 
 			if (!tab)
 				continue;
 			char *eco = strndup(k, (size_t)(tab - k));
-			error = eco ? exec1(s,
+			error = eco ? execn(s, &pst,
 					    "INSERT OR IGNORE INTO pkgindex(ecosystem, package,"
 					    " digest) VALUES(?,?,?)",
 					    "sss", eco, tab + 1, sc->digest)
@@ -718,13 +743,15 @@ static int scan_commit(vigil_store *s, int *out_changed, const vigil_store_scan 
 	for (size_t i = 0; error == 0 && sc->vulns && sc->vulns[i]; i++) {
 		const char *k = sc->vulns[i], *tab = strchr(k, '\t');
 		char *id = strndup(k, tab ? (size_t)(tab - k) : strlen(k));
-		error = id ? exec1(s,
+		error = id ? execn(s, &vst,
 				   "INSERT OR IGNORE INTO vulnindex(vuln, digest, package)"
 				   " VALUES(?,?,?)",
 				   "sss", id, sc->digest, tab ? tab + 1 : "")
 			   : fail(VIGIL_ENOMEM, "out of memory");
 		free(id);
 	}
+	sqlite3_finalize(pst);
+	sqlite3_finalize(vst);
 	if (error == 0)
 		error = commit_history(s, &changed, sc, vj, events, payload);
 	if (error == 0 && sc->job_id > 0)

@@ -54,10 +54,15 @@ static json_t *convert(yaml_document_t *doc, yaml_node_t *node, int depth, size_
 			}
 			json_t *child = convert(doc, yaml_document_get_node(doc, p->value),
 						depth + 1, budget);
+			/* keys are cut to 255 bytes, at a character boundary: jansson refuses a
+			 * key cut inside a UTF-8 sequence (-1), and one such key made the whole
+			 * document unreadable */
+			const unsigned char *kv = k->data.scalar.value;
+			size_t kn = k->data.scalar.length < 255 ? k->data.scalar.length : 255;
+			while (kn > 0 && kn < k->data.scalar.length && (kv[kn] & 0xC0) == 0x80)
+				kn--;
 			char key[256];
-			snprintf(key, sizeof(key), "%.*s",
-				 (int)(k->data.scalar.length < 255 ? k->data.scalar.length : 255),
-				 (const char *)k->data.scalar.value);
+			snprintf(key, sizeof(key), "%.*s", (int)kn, (const char *)kv);
 			if (!child || json_object_set_new(out, key, child) < 0) {
 				json_decref(out);
 				return NULL;

@@ -23,7 +23,8 @@ typedef struct sp {
 	int bad;
 } sp;
 
-/* The next event (owned by sp until the following call). 0, or -1 at a parse error. */
+/* The next event (owned by sp until the following call). 0, or -1 at a parse error
+ * (a local "no": never a VIGIL_E* code, and never returned from item() or parse()). */
 static int next(sp *s)
 {
 	if (s->have) {
@@ -38,7 +39,8 @@ static int next(sp *s)
 	return 0;
 }
 
-/* Skips the node whose first event is current. */
+/* Skips the node whose first event is current. 0, or -1 when the input is malformed
+ * or nested deeper than MAX_DEPTH (a local "no", as next()). */
 static int skip(sp *s)
 {
 	int depth = 0;
@@ -98,14 +100,18 @@ typedef struct pair {
 	char *fixed, *id;
 } pair;
 
-/* One packages[] item: { pkg: { name: X, secfixes: { ver: [ids] } } }. */
+/* One packages[] item: { pkg: { name: X, secfixes: { ver: [ids] } } }. 0; 1 when it
+ * is malformed (the caller counts the file as malformed and keeps what it read); or a
+ * negative VIGIL_E* code that ends the update. skip()'s -1 is never passed on: it is
+ * VIGIL_ENOMEM's value: an unterminated or too deeply nested item that is not a mapping
+ * ended the whole update with "cannot be read". */
 static int item(vigil_vdb_build *b, sp *s, const char *member, const char *eco)
 {
 	vigil_vec pairs = VIGIL_VEC_INIT(pair);
 	char name[256] = "";
 	int error = 0;
 	if (s->ev.type != YAML_MAPPING_START_EVENT)
-		return skip(s);
+		return skip(s) < 0 ? 1 : 0;
 	while (next(s) == 0 && s->ev.type != YAML_MAPPING_END_EVENT) {
 		/* decide on the key before next() frees its event */
 		int is_pkg = scalar(s) && strcmp(scalar(s), "pkg") == 0;

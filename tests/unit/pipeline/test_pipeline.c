@@ -451,3 +451,77 @@ done:
 	rmdir(dir);
 	CHECK(ok);
 }
+
+/* The match memo (an engine's matches of package sets it met) gives a second scan of the
+ * same packages the first one's findings, and never a stale set: a changed version, a
+ * database rebuilt, a result that outlives its engine. */
+TEST(test_pipeline__match_memo_reuses_only_identical_package_sets)
+{
+	fixture fx;
+	vigil_ctx *ctx = NULL;
+	vigil_engine *e = NULL, *ep = NULL;
+	vigil_scan_result *r1 = NULL, *r2 = NULL, *r3 = NULL, *r4 = NULL, *r5 = NULL;
+	uint64_t hits = 9, misses = 9;
+	char p[256];
+	int ok = 0;
+	if (fixture_make(&fx) < 0 || vigil_ctx_new(&ctx) < 0 ||
+	    engine(&e, ctx, &fx, VIGIL_SCANNER_VULN, NULL) < 0 ||
+	    engine(&ep, ctx, &fx, VIGIL_SCANNER_VULN, fx.policy) < 0)
+		goto done;
+	if (vigil_scan_run(&r1, ctx, e, fx.image, NULL) < 0 ||
+	    vigil_scan_run(&r2, ctx, e, fx.image, NULL) < 0) {
+		printf("  scan: %s\n", vigil_ctx_error(ctx));
+		goto done;
+	}
+	vigil_engine_match_memo_stats(e, &hits, &misses);
+	const vigil_finding *a = find_kind(r1, VIGIL_FINDING_VULN),
+			    *b = find_kind(r2, VIGIL_FINDING_VULN);
+	if (hits != 1 || misses != 1 || !a || !b || strcmp(a->id, b->id) != 0 || a->pkg == b->pkg ||
+	    b->pkg != vigil_inventory_pkg(vigil_scan_result_inventory(r2), 0) ||
+	    strcmp(((const vigil_vuln *)b->detail)->fixed, "1.1.20-r5") != 0) {
+		printf("  second scan: hits %llu misses %llu\n", (unsigned long long)hits,
+		       (unsigned long long)misses);
+		goto done;
+	}
+	/* the fixed version installed: the same engine must match it again (no finding) */
+	snprintf(p, sizeof(p), "%s/root/lib/apk/db/installed", fx.dir);
+	if (put(p, "C:Q1aaaaaaaaaaaaaaaaaaaaaaaaaaa=\nP:musl\nV:1.1.20-r5\nA:x86_64\n"
+		   "S:1\nI:1\nT:the musl c library\nL:MIT\no:musl\nF:lib\n"
+		   "R:libc.musl-x86_64.so.1\n\n") < 0 ||
+	    vigil_scan_run(&r3, ctx, e, fx.image, NULL) < 0 || find_kind(r3, VIGIL_FINDING_VULN)) {
+		printf("  a changed version got the memo's findings\n");
+		goto done;
+	}
+	/* the policy suppresses on the copy, never on the memo's entry */
+	vigil_engine_free(e);
+	e = NULL;
+	if (put(p, "C:Q1aaaaaaaaaaaaaaaaaaaaaaaaaaa=\nP:musl\nV:1.1.20-r4\nA:x86_64\n"
+		   "S:1\nI:1\nT:the musl c library\nL:MIT\no:musl\nF:lib\n"
+		   "R:libc.musl-x86_64.so.1\n\n") < 0 ||
+	    vigil_scan_run(&r4, ctx, ep, fx.image, NULL) < 0 ||
+	    vigil_scan_run(&r5, ctx, ep, fx.image, NULL) < 0 ||
+	    !(a = find_kind(r4, VIGIL_FINDING_VULN)) || !(b = find_kind(r5, VIGIL_FINDING_VULN)) ||
+	    !a->suppressed || !b->suppressed || vigil_scan_result_failing(r5) != 0) {
+		printf("  policy engine: suppression lost\n");
+		goto done;
+	}
+	vigil_engine_match_memo_stats(ep, &hits, &misses);
+	/* r1 and r2 outlived their engine (and its memo): their findings are still readable */
+	a = find_kind(r1, VIGIL_FINDING_VULN);
+	b = find_kind(r2, VIGIL_FINDING_VULN);
+	if (hits != 1 || misses != 1 || !a || !b ||
+	    strcmp(((const vigil_vuln *)b->detail)->id, "CVE-2019-14697") != 0)
+		goto done;
+	ok = 1;
+done:
+	vigil_scan_result_free(r5);
+	vigil_scan_result_free(r4);
+	vigil_scan_result_free(r3);
+	vigil_scan_result_free(r2);
+	vigil_scan_result_free(r1);
+	vigil_engine_free(ep);
+	vigil_engine_free(e);
+	vigil_ctx_free(ctx);
+	fixture_free(&fx);
+	CHECK(ok);
+}
