@@ -3,22 +3,24 @@
 # HTTP, --insecure-registry) against `vigil scan` of the same image as a local OCI layout,
 # in one run: the two are interleaved; for each, the wall time, peak RSS and user+system CPU
 # of vigil (wait4, microseconds), and for the registry scan the registry server's own CPU
-# during the run (its threads' /proc schedstat, nanoseconds) in a column of its own; median
-# of N runs; "pair ratio" is the median of each interleaved pair's registry/layout wall
-# ratio (steadier than the ratio of medians when the machine's load drifts). Prints a
-# markdown table for BENCHMARKS.md.
+# during the run (its threads' /proc schedstat, nanoseconds) in a column of its own; medians
+# of N pairs; "pair ratio" is the median of each interleaved pair's registry/layout wall
+# ratio (steadier than the ratio of medians when the machine's load drifts) with its
+# interquartile range; peak RSS with the min-max of the same command's runs, so a
+# difference can be read against the run-to-run spread. Prints a markdown table for
+# BENCHMARKS.md.
 #
 # Usage: bench/registry.sh [-n RUNS] [OCI-LAYOUT...]
 #   OCI-LAYOUT  default: the Debian and Alpine fixture layouts (tests/fixtures/build-images.sh)
 #               and the benchmark images of tests/fixtures/make-bench-images.sh that are built
-#   -n          runs per command (default $BENCH_RUNS or 7)
+#   -n          interleaved pairs per image (default $BENCH_RUNS or 15)
 # Environment: VIGIL (default build/vigil), BENCH_SCANNERS (default: vuln,secret,malware,config
 # when a database exists at $VIGIL_DB or ~/.cache/vigil/db/vigil.db, else secret,malware,config).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-RUNS=${BENCH_RUNS:-7}
+RUNS=${BENCH_RUNS:-15}
 PY=${PYTHON:-python3}
 while getopts n:h opt; do
     case $opt in
@@ -54,6 +56,8 @@ cleanup() {
     rm -rf "$tmp"
 }
 trap cleanup EXIT
+cp "$VIGIL" "$tmp/vigil" # a rebuild during the run does not change (or break) the binary measured
+VIGIL=$tmp/vigil
 port=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 cat >"$tmp/config.yml" <<EOF
 version: 0.1
@@ -74,7 +78,6 @@ for _ in $(seq 1 100); do
     sleep 0.2
 done
 
-median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 # one RUN: prints "wall_s rss_kb vigil_cpu_s server_cpu_s"; vigil's CPU from wait4, the
 # registry server's from the run time of all its threads (schedstat), before and after
 cat >"$tmp/run.py" <<'PY'
@@ -105,8 +108,28 @@ one() {
         --format json -q || exit 1
 }
 
-echo "| image | compressed MB | layers | scan OCI layout s | scan from registry s | ratio | pair ratio | peak RSS layout MB | peak RSS registry MB | vigil CPU layout s | vigil CPU registry s | vigil CPU ratio | registry server CPU s |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+cat >"$tmp/stats.py" <<'PY'
+# one image's runs ("L|R wall rss_kb vigil_cpu server_cpu" lines, paired in order) -> a row
+import statistics, sys
+name, mb, layers, path = sys.argv[1:5]
+L, R = [], []
+for line in open(path):
+    m, *v = line.split()
+    (L if m == "L" else R).append([float(x) for x in v])
+def q(xs, p):  # nearest-rank quantile
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, max(0, int(round(p * (len(xs) - 1)))))]
+med = statistics.median
+pairs = [r[0] / l[0] for l, r in zip(L, R)]
+lr, rr = [l[1] / 1024 for l in L], [r[1] / 1024 for r in R]
+print("| %s | %s | %s | %d | %.3f | %.3f | %.2f | %.2f-%.2f | %.3f | %.3f | %.2f | %.3f | %.1f (%.1f-%.1f) | %.1f (%.1f-%.1f) | %+.1f |" % (
+    name, mb, layers, len(pairs), med([l[0] for l in L]), med([r[0] for r in R]),
+    med(pairs), q(pairs, .25), q(pairs, .75),
+    med([l[2] for l in L]), med([r[2] for r in R]), med([r[2] for r in R]) / med([l[2] for l in L]),
+    med([r[3] for r in R]), med(lr), min(lr), max(lr), med(rr), min(rr), max(rr), med(rr) - med(lr)))
+PY
+echo "| image | compressed MB | layers | pairs | scan OCI layout s | scan from registry s | pair ratio (median) | pair ratio p25-p75 | vigil CPU layout s | vigil CPU registry s | vigil CPU ratio | registry server CPU s | peak RSS layout MB (min-max) | peak RSS registry MB (min-max) | RSS difference MB |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 n=0
 for lay in "${layouts[@]}"; do
     n=$((n + 1))
@@ -116,25 +139,14 @@ for lay in "${layouts[@]}"; do
     layers=$("$VIGIL" inspect "$lay" --format json | "$PY" -c 'import json,sys; print(len(json.load(sys.stdin)["layers"]))')
     one "$lay" >/dev/null # warm the page cache and the rule caches
     one --insecure-registry "127.0.0.1:$port" "$ref" >/dev/null
-    lt=() lr=() lc=() rt=() rr=() rc=() sc=() pr=()
+    : >"$tmp/runs"
     for _ in $(seq 1 "$RUNS"); do
-        read -r w m c _ < <(one "$lay")
-        lt+=("$w") lr+=("$m") lc+=("$c")
+        read -r w m c s < <(one "$lay")
+        echo "L $w $m $c $s" >>"$tmp/runs"
         read -r w m c s < <(one --insecure-registry "127.0.0.1:$port" "$ref")
-        pr+=("$(echo "$w / ${lt[-1]}" | bc -l)")
-        rt+=("$w") rr+=("$m") rc+=("$c") sc+=("$s")
+        echo "R $w $m $c $s" >>"$tmp/runs"
     done
-    l=$(printf '%s\n' "${lt[@]}" | median)
-    r=$(printf '%s\n' "${rt[@]}" | median)
-    lm=$(printf '%s\n' "${lr[@]}" | median)
-    rm_=$(printf '%s\n' "${rr[@]}" | median)
-    lcpu=$(printf '%s\n' "${lc[@]}" | median)
-    rcpu=$(printf '%s\n' "${rc[@]}" | median)
-    scpu=$(printf '%s\n' "${sc[@]}" | median)
-    pair=$(printf '%s\n' "${pr[@]}" | median)
-    printf '| %s | %s | %s | %.3f | %.3f | %.2f | %.2f | %d | %d | %.3f | %.3f | %.2f | %.3f |\n' "$(basename "$(dirname "$lay")")/$(basename "$lay")" \
-        "$mb" "$layers" "$l" "$r" "$(echo "$r / $l" | bc -l)" "$pair" $((lm / 1024)) $((rm_ / 1024)) \
-        "$lcpu" "$rcpu" "$(echo "$rcpu / $lcpu" | bc -l)" "$scpu"
+    "$PY" "$tmp/stats.py" "$(basename "$(dirname "$lay")")/$(basename "$lay")" "$mb" "$layers" "$tmp/runs"
 done
 echo
-echo "Scanners: $BENCH_SCANNERS; median of $RUNS runs each, interleaved; $(nproc) cores, $(uname -m); load average $(cut -d' ' -f1-3 /proc/loadavg)."
+echo "Scanners: $BENCH_SCANNERS; $RUNS interleaved pairs (layout, registry) per image, medians; peak RSS min-max is the spread of the same command; $(nproc) cores, $(uname -m); load average $(cut -d' ' -f1-3 /proc/loadavg)."

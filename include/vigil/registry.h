@@ -62,6 +62,20 @@ typedef struct vigil_registry_opts {
 		NULL, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL                                     \
 	}
 
+/* Mirrors from a containers-registries.conf(5) file (TOML, version 2, as skopeo and podman
+ * read it): each [[registry]]'s [[registry.mirror]] entries become "PREFIX=LOCATION" rules
+ * (see vigil_registry_opts.mirrors) in the file's order, and the host of a mirror with
+ * `insecure = true` is added to *insecure. What is not applied is skipped, counted in
+ * *skipped, the first reason in `why`: a prefix with a path or a wildcard, a `location`
+ * that rewrites the prefix, `blocked`, digest-only mirrors. Returns 0, VIGIL_EIO
+ * (unreadable), VIGIL_EFORMAT (not TOML, a mirror without a location or malformed),
+ * VIGIL_ELIMIT (over 1 MiB or 64 mirrors), VIGIL_ENOMEM; the reason in `why`. *mirrors
+ * and *insecure are NULL-terminated lists or NULL; free each with
+ * vigil_registry_conf_free. */
+int vigil_registry_conf_read(char ***mirrors, char ***insecure, int *skipped, const char *path,
+			     char *why, size_t whyn);
+void vigil_registry_conf_free(char **list);
+
 /* Checks one mirror rule "HOST=MIRROR" (see vigil_registry_opts.mirrors). Returns 0, or
  * VIGIL_EINVAL with a reason in *why (static text). */
 int vigil_registry_mirror_check(const char *rule, const char **why);

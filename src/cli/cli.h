@@ -74,6 +74,7 @@ enum {
 	OPT_SKIP_DIRS,
 	OPT_SKIP_FILES,
 	OPT_REGISTRY_MIRROR,
+	OPT_REGISTRIES_CONF,
 };
 
 /* The long options of --skip-dirs / --skip-files (image commands). */
@@ -93,6 +94,7 @@ void image_ctx_setup(cli *c, vigil_ctx *ctx, const char *ref);
 		{"authfile", required_argument, NULL, OPT_AUTHFILE},                               \
 		{"username", required_argument, NULL, OPT_USERNAME},                               \
 		{"registry-mirror", required_argument, NULL, OPT_REGISTRY_MIRROR},                 \
+		{"registries-conf", required_argument, NULL, OPT_REGISTRIES_CONF},                 \
 	{                                                                                          \
 		"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN                            \
 	}

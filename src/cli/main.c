@@ -57,6 +57,7 @@ const char COMMON_HELP[] =
 	"  --insecure-registry HOST[:PORT]  allow plain HTTP or an unverified certificate\n"
 	"  --registry-mirror HOST=MIRROR[/PREFIX]  try MIRROR first for images of HOST\n"
 	"                        (docker.io=mirror.corp:5000; repeatable, tried in order)\n"
+	"  --registries-conf FILE  the mirrors of a containers-registries.conf(5) file\n"
 	"  Proxies: $https_proxy, $http_proxy, $all_proxy, $no_proxy (or in upper case)\n"
 	"\n"
 	"Image options:\n"
@@ -264,6 +265,10 @@ uint64_t num_arg(const char *cmd, const char *opt, const char *v, int size, uint
 static char *skip_pool[2 * 64];
 static int nskip_pool;
 
+/* --registries-conf lists: the options' strings, reachable until exit */
+static char **conf_kept[16];
+static int nconf_kept;
+
 int image_opt(cli *c, const char *cmd, int o, const char *arg)
 {
 	switch (o) {
@@ -340,6 +345,38 @@ int image_opt(cli *c, const char *cmd, int o, const char *arg)
 			die_usage(cmd, m);
 		}
 		c->mirrors[c->nmirrors++] = optarg;
+		break;
+	}
+	case OPT_REGISTRIES_CONF: {
+		/* the lists live to exit, like the other options' strings (kept reachable) */
+		char **ms, **ins, why[600];
+		int skipped, error = vigil_registry_conf_read(&ms, &ins, &skipped, arg, why,
+							      sizeof(why));
+		if (error < 0) {
+			char m[700];
+			snprintf(m, sizeof(m), "--registries-conf %s", why);
+			die_usage(cmd, m);
+		}
+		if (skipped)
+			fprintf(stderr,
+				"vigil: warning: --registries-conf %s: %d entr%s not applied "
+				"(%s)\n",
+				arg, skipped, skipped == 1 ? "y" : "ies", why);
+		for (char **p = ms; p && *p; p++) {
+			if (c->nmirrors >= 16)
+				die_usage(cmd, "--registries-conf: at most 16 mirrors in all");
+			c->mirrors[c->nmirrors++] = *p;
+		}
+		for (char **p = ins; p && *p; p++) {
+			if (c->ninsecure >= 32)
+				die_usage(cmd,
+					  "--registries-conf: at most 32 insecure hosts in all");
+			c->insecure[c->ninsecure++] = *p;
+		}
+		if (nconf_kept + 2 > 16)
+			die_usage(cmd, "--registries-conf: at most 8 files");
+		conf_kept[nconf_kept++] = ms;
+		conf_kept[nconf_kept++] = ins;
 		break;
 	}
 	case OPT_CA_FILE:

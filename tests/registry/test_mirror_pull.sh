@@ -142,6 +142,55 @@ for bad in "docker.io" "=x" "docker.io=" "docker.io=Mirror Host" "docker.io=m.ex
         fail "malformed mirror '$bad' is a usage error" "exit $RC: $(errline)"
     fi
 done
+# ---- mirrors from a containers-registries.conf(5) file -------------------------------------
+conf() { # FILE MIRROR-LOCATION INSECURE(true|false) [PREFIX]
+    cat >"$1" <<EOF
+unqualified-search-registries = ["docker.io"]
+
+[[registry]]
+prefix = "${4:-$U}"
+location = "${4:-$U}"
+
+[[registry.mirror]]
+location = "$2"
+insecure = $3
+
+[[registry]]
+location = "quay.io"
+blocked = false
+EOF
+}
+conf "$TMP/reg.conf" "$M" true
+reads_as "registries.conf: its mirror is tried first, insecure = true honoured" "$TMP/edge.ls" "$U/vigil/app:1" \
+    --insecure-registry "$U" --registries-conf "$TMP/reg.conf"
+conf "$TMP/reg-prefix.conf" "$M/cache" true
+reads_as "registries.conf: a mirror location with a path" "$TMP/edge.ls" "$U/vigil/app:1" \
+    --insecure-registry "$U" --registries-conf "$TMP/reg-prefix.conf"
+VIGIL_REGISTRIES_CONF=$TMP/reg.conf reads_as "registries.conf from VIGIL_REGISTRIES_CONF" "$TMP/edge.ls" \
+    "$U/vigil/app:1" --insecure-registry "$U"
+# without insecure = true the plain-HTTP mirror is refused (a TLS error), the registry is read
+conf "$TMP/reg-secure.conf" "$M" false
+reads_as "registries.conf: a mirror not marked insecure needs TLS" "$TMP/debian.ls" "$U/vigil/app:1" \
+    --insecure-registry "$U" --registries-conf "$TMP/reg-secure.conf"
+conf "$TMP/reg-path.conf" "$M" true "$U/vigil"
+v ls "$U/vigil/app:1" --insecure-registry "$U" --registries-conf "$TMP/reg-path.conf"
+if [ "$RC" -eq 0 ] && cmp -s "$TMP/debian.ls" "$TMP/out" && [ "$(wc -l <"$TMP/err")" -eq 1 ] &&
+    grep -q "^vigil: warning: --registries-conf .*1 entry not applied (registry $U/vigil: a prefix with a path" "$TMP/err"; then
+    pass "registries.conf: a prefix with a path is reported and not applied"
+else
+    fail "registries.conf: a prefix with a path is reported and not applied" "exit $RC: $(errline)"
+fi
+printf '[[registry]]\nprefix = "%s"\n[[registry.mirror]]\ninsecure = true\n' "$U" >"$TMP/reg-bad.conf"
+printf '[[registry]\nprefix = \n' >"$TMP/reg-toml.conf"
+for bad in reg-bad reg-toml nonexistent; do
+    v ls "$U/vigil/app:1" --insecure-registry "$U" --registries-conf "$TMP/$bad.conf"
+    if [ "$RC" -eq 2 ] && head -1 "$TMP/err" | grep -q "^vigil: error: --registries-conf $TMP/$bad.conf: "; then
+        pass "registries.conf: $bad is a one-line error"
+    else
+        fail "registries.conf: $bad is a one-line error" "exit $RC: $(errline)"
+    fi
+done
+
 # the pull of a mirrored image writes the registry's name
 v pull "$U/vigil/app:1" -o "oci:$TMP/from-mirror" -q "${INS[@]}" --registry-mirror "$U=$M"
 v ls "$TMP/from-mirror"

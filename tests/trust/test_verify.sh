@@ -25,8 +25,10 @@ COSIGN=$("$top/tests/fixtures/get-cosign.sh" 2>/dev/null) || missing "cosign cou
 tmp=$(mktemp -d)
 regpid=
 frontpid=
+mirrorpid=
 cleanup() {
   [ -n "$regpid" ] && kill "$regpid" 2>/dev/null
+  [ -n "$mirrorpid" ] && kill "$mirrorpid" 2>/dev/null
   [ -n "$frontpid" ] && kill "$frontpid" 2>/dev/null
   wait 2>/dev/null; rm -rf "$tmp"
 }
@@ -426,4 +428,36 @@ if [ $rc = 1 ] && [ "$(jq -r '.attestations[0].reason' a.json)" = "no envelope s
    [ "$(jq -r '[.attestations[] | select(.valid)] | length' a.json)" = 0 ]; then
   pass "attestations: a tampered statement is refused"
 else bad "tampered attestation: rc=$rc $(cat a.err) $(head -c 600 a.json)"; fi
+# ---- 8. signatures through a registry mirror (--registry-mirror, registries.conf) ----
+# a second registry M holds demo/ed and its .sig tag; the image is named on a registry
+# where nothing listens, so a verification can only have read the mirror
+mport=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+dead=$($PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+sed -e "s|$tmp/regdata|$tmp/mirrordata|" -e "s|127.0.0.1:$port|127.0.0.1:$mport|" reg.yml > mirror.yml
+docker-registry serve mirror.yml > mirror.log 2>&1 &
+mirrorpid=$!
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:$mport/v2/" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+M=127.0.0.1:$mport
+skopeo copy -q --src-tls-verify=false --dest-tls-verify=false "docker://$R/demo/ed@$ed" "docker://$M/demo/ed:v1" &&
+  skopeo copy -q --src-tls-verify=false --dest-tls-verify=false \
+    "docker://$R/demo/ed:sha256-${ed#sha256:}.sig" "docker://$M/demo/ed:sha256-${ed#sha256:}.sig" ||
+  bad "copy to the mirror: $(tail -2 mirror.log)"
+vmir() { "$VIGIL" verify "127.0.0.1:$dead/demo/ed:v1" --key "$1" --format json \
+  --insecure-registry "127.0.0.1:$dead" --insecure-registry "$M" "${@:2}" > v.json 2> v.err; rc=$?; }
+vmir ed.pub --registry-mirror "127.0.0.1:$dead=$M"
+if [ $rc = 0 ] && [ "$(jq -r '.signatures[0].signed_digest' v.json)" = "$ed" ]; then
+  pass "mirror: the signature is read through --registry-mirror (registry unreachable)"
+else bad "verify through a mirror: rc=$rc $(cat v.err) $(head -c 400 v.json)"; fi
+vmir cosign.pub --registry-mirror "127.0.0.1:$dead=$M"
+[ $rc = 1 ] && pass "mirror: the wrong key still refuses" || bad "mirror, wrong key: rc=$rc $(cat v.err)"
+printf '[[registry]]\nprefix = "127.0.0.1:%s"\n[[registry.mirror]]\nlocation = "%s"\n' "$dead" "$M" > registries.conf
+vmir ed.pub --registries-conf registries.conf
+[ $rc = 0 ] && pass "mirror: from a registries.conf file" || bad "verify with registries.conf: rc=$rc $(cat v.err)"
+vmir ed.pub
+if [ $rc = 2 ] && [ "$(wc -l < v.err)" -eq 1 ]; then pass "mirror: without it the unreachable registry is a one-line error"
+else bad "no mirror: rc=$rc $(cat v.err)"; fi
+kill "$mirrorpid" 2>/dev/null
 exit $fail

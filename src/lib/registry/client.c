@@ -19,7 +19,15 @@
 #define MAX_REDIRECTS 5
 #define MAX_ERR_BODY (64u << 10)
 #define MAX_TOKEN_DOC (1u << 20)
-#define STREAM_CHUNK (1u << 20)
+/* A stream holds at most STREAM_CHUNK bytes for its consumer (one buffer, never grown),
+ * plus curl's receive buffer of STREAM_RECV: about the 256 KiB read buffer of a layer
+ * read from a local file, so a registry scan's peak RSS stays a local scan's. */
+#ifndef STREAM_CHUNK
+#define STREAM_CHUNK (256u << 10)
+#endif
+#ifndef STREAM_RECV
+#define STREAM_RECV (64L << 10)
+#endif
 #define MAX_RETRIES 3
 
 #define ACCEPT_MANIFESTS                                                                           \
@@ -38,6 +46,7 @@ struct vigil_reg {
 	char name[600];
 	char scheme[8];
 	int insecure, fell_back;
+	atomic_int probed; /* vigil_reg__probe_tls asked (insecure hosts) */
 	char *ca_file;
 	vigil_reg_cred cred;
 	long timeout_ms;
@@ -188,7 +197,9 @@ static size_t on_body(char *p, size_t sz, size_t nm, void *u)
 		if (n == 0)
 			return sz * nm;
 	}
-	if (x->stream && x->body.len >= STREAM_CHUNK) {
+	/* a chunk that does not fit waits in curl (paused) until the consumer took the
+	 * buffer; the buffer is allocated once at its full size (see xfer_start) */
+	if (x->stream && x->body.len && x->body.len + n > STREAM_CHUNK) {
 		x->paused = 1;
 		return CURL_WRITEFUNC_PAUSE;
 	}
@@ -296,6 +307,10 @@ static int xfer_start(xfer **out, vigil_reg *r, const char *url, const char *acc
 	x->r = r;
 	x->range_from = range_from;
 	x->stream = stream;
+	if (stream && vigil_buf_grow(&x->body, STREAM_CHUNK) < 0) {
+		xfer_free(x);
+		return VIGIL_ENOMEM;
+	}
 	x->max = max;
 	x->body.limit = 0;
 	if (accept)
@@ -324,8 +339,8 @@ static int xfer_start(xfer **out, vigil_reg *r, const char *url, const char *acc
 	curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, secs);
 	if (!stream)
 		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, r->timeout_ms * 4);
-	else /* larger reads: fewer, bigger chunks for the decompressor */
-		curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 256L << 10);
+	else
+		curl_easy_setopt(h, CURLOPT_BUFFERSIZE, STREAM_RECV);
 	if (r->share)
 		curl_easy_setopt(h, CURLOPT_SHARE, r->share);
 	/* the proxy is chosen here, not by libcurl's own environment reading (which
@@ -650,6 +665,16 @@ static int request(xfer **out, vigil_reg *r, const char *path, const char *accep
 	xfer *x = NULL;
 
 	*out = NULL;
+	/* an --insecure-registry host: TLS or plain HTTP, asked once before the first request
+	 * (without a proxy: through one, curl's TLS attempt below finds out) */
+	if (r->insecure && !r->probed && !r->proxy_https) {
+		pthread_mutex_lock(&r->lock);
+		if (!r->probed && strcmp(r->scheme, "https") == 0 &&
+		    vigil_reg__probe_tls(r->api, r->timeout_ms) == 0)
+			snprintf(r->scheme, sizeof(r->scheme), "http");
+		r->probed = 1;
+		pthread_mutex_unlock(&r->lock);
+	}
 	/* a path starting with '/' is under /v2 itself (the catalog), not the repository */
 	const char *rs = path[0] == '/' ? "" : "/", *rp = path[0] == '/' ? "" : r->repo;
 	snprintf(url, sizeof(url), "%s://%s/v2%s%s/%s", r->scheme, r->api, rs, rp,

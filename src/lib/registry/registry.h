@@ -41,6 +41,20 @@ int vigil_reg__cred_from_config(vigil_reg_cred *out, const char *json, size_t n,
  * malformed: rules are checked by vigil_registry_mirror_check first), VIGIL_ENOMEM. */
 int vigil_reg__mirror_ref(vigil_ref **out, const char *rule, const vigil_ref *ref);
 
+/* ---- registries.conf ----------------------------------------------------------------- */
+
+/* vigil_registry_conf_read on a text already read (`path` names it in messages). */
+int vigil_reg__conf_parse(char ***mirrors, char ***insecure, int *skipped, const char *text,
+			  size_t len, const char *path, char *why, size_t whyn);
+
+/* ---- TLS or plain HTTP ------------------------------------------------------------------ */
+
+/* Asks the server at `authority` ("host", "host:port", "[v6]:port"; port 443 by default)
+ * with a TLS ClientHello: 1 when it answers with a TLS record (it speaks TLS), 0 when it
+ * answers anything else or closes the connection (plain HTTP), -1 when it cannot be
+ * asked within timeout_ms (unresolvable, refused, no answer): the TLS client decides. */
+int vigil_reg__probe_tls(const char *authority, long timeout_ms);
+
 /* ---- the client ------------------------------------------------------------------------ */
 
 typedef struct vigil_reg vigil_reg;

@@ -78,6 +78,43 @@ static void r_free(void *payload)
 	free(s);
 }
 
+/* The client the signatures are read with: the first mirror of the reference's registry
+ * (opts->mirrors) that serves the reference's manifest, else the registry itself. As for
+ * an image read through a mirror, everything comes from where the manifest came from;
+ * what is read is verified against digests and keys, not trusted for its source. */
+static int open_client(regsrc *s, const vigil_registry_opts *opts)
+{
+	const char *want = s->ref->digest ? s->ref->digest : s->ref->tag;
+	for (const char *const *m = opts ? opts->mirrors : NULL; m && *m; m++) {
+		vigil_registry_opts mo = *opts;
+		vigil_ref *mref = NULL;
+		vigil_reg *mr = NULL;
+		vigil_buf b = VIGIL_BUF_INIT;
+		char mt[128], dig[72];
+		int error = vigil_reg__mirror_ref(&mref, *m, s->ref);
+		if (error < 0)
+			return error;
+		if (error == 0)
+			continue; /* a rule for another registry */
+		mo.mirrors = NULL;
+		mo.bearer_token = NULL; /* a token for the registry, not for its mirror */
+		if (vigil_reg__new(&mr, s->ctx, mref, &mo) == 0 &&
+		    vigil_reg__get_manifest(mr, want, s->ctx->limits.max_json_size, &b, mt, dig) ==
+			    0) {
+			vigil_buf_free(&b);
+			vigil_ref_free(mref);
+			s->reg = mr;
+			s->ctx->error[0] = '\0';
+			return 0;
+		}
+		vigil_buf_free(&b);
+		vigil_reg__free(mr);
+		vigil_ref_free(mref);
+	}
+	s->ctx->error[0] = '\0';
+	return vigil_reg__new(&s->reg, s->ctx, s->ref, opts);
+}
+
 int vigil_trust_source_registry(vigil_trust_source **out, vigil_ctx *ctx, const char *reference,
 				const vigil_registry_opts *opts)
 {
@@ -99,7 +136,7 @@ int vigil_trust_source_registry(vigil_trust_source **out, vigil_ctx *ctx, const 
 						reference, why ? why : "invalid");
 		goto done;
 	}
-	if ((error = vigil_reg__new(&s->reg, ctx, s->ref, opts)) < 0)
+	if ((error = open_client(s, opts)) < 0)
 		goto done;
 	snprintf(s->name, sizeof(s->name), "%s", vigil_ref_format(s->ref, buf, sizeof(buf)));
 	src->manifest = r_manifest;
