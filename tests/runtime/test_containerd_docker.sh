@@ -13,14 +13,8 @@
 # and the fixture's manifest digest, and a read of /etc/passwd must stay silent.
 # Needs root, BTF and the runtimes: skipped elsewhere (a missing tool fails with CI=true).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
-VIGIL=${VIGIL:-build/vigil}
-case $VIGIL in /*) ;; *) VIGIL=$PWD/$VIGIL ;; esac
-PY=${PYTHON:-/usr/bin/python3}
-[ -x "$PY" ] || PY=python3
-fails=0
-pass() { echo "PASS: runtime/ctrd-docker/$1"; }
-fail() { echo "FAIL: runtime/ctrd-docker/$1: $2"; fails=$((fails + 1)); }
+RT_NAME=ctrd-docker
+. "$(dirname "$0")/lib.sh"
 skip_cap() { echo "SKIP: runtime/ctrd-docker: $1"; exit 0; }
 missing() {
     if [ "${CI:-}" = true ]; then echo "FAIL: runtime/ctrd-docker: $1 (CI=true)"; fails=$((fails + 1)); return 1; fi

@@ -9,15 +9,8 @@
 # arguments of a short-lived host process that a host rule alerts on after its exec was
 # read without argv (the open event carries them). Part 2 needs root, BTF and runc.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
-TOP=$PWD
-VIGIL=${VIGIL:-build/vigil}
-case $VIGIL in /*) ;; *) VIGIL=$TOP/$VIGIL ;; esac
-PY=${PYTHON:-/usr/bin/python3}
-[ -x "$PY" ] || PY=python3
-fails=0
-pass() { echo "PASS: runtime/gating/$1"; }
-fail() { echo "FAIL: runtime/gating/$1: $2"; fails=$((fails + 1)); }
+RT_NAME=gating
+. "$(dirname "$0")/lib.sh"
 skip_cap() { echo "SKIP: runtime/gating/live: $1"; exit $((fails > 0)); }
 skip() {
     if [ "${CI:-}" = true ]; then echo "FAIL: runtime/gating/live: $1 (CI=true)"; exit 1; fi

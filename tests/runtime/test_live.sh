@@ -9,15 +9,8 @@
 # (a missing tool is a failure with CI=true). VIGIL_LIVE_FILTER=TEXT runs only the cases whose rule
 # contains TEXT.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
-TOP=$PWD
-VIGIL=${VIGIL:-build/vigil}
-case $VIGIL in /*) ;; *) VIGIL=$TOP/$VIGIL ;; esac
-PY=${PYTHON:-/usr/bin/python3}
-[ -x "$PY" ] || PY=python3
-fails=0
-pass() { echo "PASS: runtime/live/$1"; }
-fail() { echo "FAIL: runtime/live/$1: $2"; fails=$((fails + 1)); }
+RT_NAME=live
+. "$(dirname "$0")/lib.sh"
 # a machine without root or BPF cannot run this: SKIP (also in CI); a missing tool or
 # fixture is a FAIL with CI=true
 skip_cap() { echo "SKIP: runtime/live: $1"; exit 0; }

@@ -12,15 +12,8 @@
 #  - --syslog: each alert reaches /dev/log (a datagram socket of this test, bound over
 #    /dev/log in a private mount namespace) with the priority mapped to a syslog level.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
-TOP=$PWD
-VIGIL=${VIGIL:-build/vigil}
-case $VIGIL in /*) ;; *) VIGIL=$TOP/$VIGIL ;; esac
-PY=${PYTHON:-/usr/bin/python3}
-[ -x "$PY" ] || PY=python3
-fails=0
-pass() { echo "PASS: runtime/outputs/$1"; }
-fail() { echo "FAIL: runtime/outputs/$1: $2"; fails=$((fails + 1)); }
+RT_NAME=outputs
+. "$(dirname "$0")/lib.sh"
 missing() {
     if [ "${CI:-}" = true ]; then echo "FAIL: runtime/outputs: $1 (CI=true)"; return 1; fi
     echo "SKIP: runtime/outputs: $1"; return 0

@@ -6,14 +6,8 @@
 # podman, image and digest) and /etc/passwd (near miss, silent). Needs root, BTF,
 # podman and skopeo: skipped elsewhere (a missing tool is a failure with CI=true).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
-VIGIL=${VIGIL:-build/vigil}
-case $VIGIL in /*) ;; *) VIGIL=$PWD/$VIGIL ;; esac
-PY=${PYTHON:-/usr/bin/python3}
-[ -x "$PY" ] || PY=python3
-fails=0
-pass() { echo "PASS: runtime/podman/$1"; }
-fail() { echo "FAIL: runtime/podman/$1: $2"; fails=$((fails + 1)); }
+RT_NAME=podman
+. "$(dirname "$0")/lib.sh"
 skip_cap() { echo "SKIP: runtime/podman: $1"; exit 0; }
 skip() {
     if [ "${CI:-}" = true ]; then echo "FAIL: runtime/podman: $1 (CI=true)"; exit 1; fi

@@ -10,15 +10,8 @@
 # Every denial / pause is an alert naming the container id and image digest and saying
 # what was done and whether it worked. Needs root, BTF, fanotify and runc.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
-TOP=$PWD
-VIGIL=${VIGIL:-build/vigil}
-case $VIGIL in /*) ;; *) VIGIL=$TOP/$VIGIL ;; esac
-PY=${PYTHON:-/usr/bin/python3}
-[ -x "$PY" ] || PY=python3
-fails=0
-pass() { echo "PASS: runtime/response/$1"; }
-fail() { echo "FAIL: runtime/response/$1: $2"; fails=$((fails + 1)); }
+RT_NAME=response
+. "$(dirname "$0")/lib.sh"
 skip_cap() { echo "SKIP: runtime/response: $1"; exit 0; }
 skip() {
     if [ "${CI:-}" = true ]; then echo "FAIL: runtime/response: $1 (CI=true)"; exit 1; fi

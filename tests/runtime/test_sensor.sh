@@ -7,12 +7,8 @@
 # alert on such a process still shows its command line (from /proc); a host rule on
 # execs that reads argv keeps every exec whole. Needs root and BTF: skipped elsewhere.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
-VIGIL=${VIGIL:-build/vigil}
-case $VIGIL in /*) ;; *) VIGIL=$PWD/$VIGIL ;; esac
-fails=0
-pass() { echo "PASS: runtime/sensor/$1"; }
-fail() { echo "FAIL: runtime/sensor/$1: $2"; fails=$((fails + 1)); }
+RT_NAME=sensor
+. "$(dirname "$0")/lib.sh"
 skip_cap() { echo "SKIP: runtime/sensor: $1"; exit 0; }
 [ "$(id -u)" = 0 ] || skip_cap "needs root (BPF)"
 [ -r /sys/kernel/btf/vmlinux ] || skip_cap "capability: kernel without BTF"

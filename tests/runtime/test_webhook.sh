@@ -11,15 +11,8 @@
 #    (alerts dropped and counted) and the agent still stops;
 #  - the options are checked (URL scheme, the two options together, an empty secret).
 set -uo pipefail
-cd "$(dirname "$0")/../.."
-TOP=$PWD
-VIGIL=${VIGIL:-build/vigil}
-case $VIGIL in /*) ;; *) VIGIL=$TOP/$VIGIL ;; esac
-PY=${PYTHON:-/usr/bin/python3}
-[ -x "$PY" ] || PY=python3
-fails=0
-pass() { echo "PASS: runtime/webhook/$1"; }
-fail() { echo "FAIL: runtime/webhook/$1: $2"; fails=$((fails + 1)); }
+RT_NAME=webhook
+. "$(dirname "$0")/lib.sh"
 missing() {
     if [ "${CI:-}" = true ]; then echo "FAIL: runtime/webhook: $1 (CI=true)"; return 1; fi
     echo "SKIP: runtime/webhook: $1"; return 0
