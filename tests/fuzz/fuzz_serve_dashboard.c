@@ -3,30 +3,14 @@
  * store holding three scanned images whose reports carry secrets. Input:
  * "PATH[?QUERY]\n", then one byte choosing the token (0 none, 1 read, 2 admin, else
  * garbage). Checks: a valid answer always, and never a secret's (redacted) value. */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-
-#include "serve/internal.h"
+#define SERVE_FUZZ_DIR "/tmp/vigil-fuzz-dash-XXXXXX"
+#include "serve_fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define LEAK "LEAKMARK"
 
-static vigil_server srv;
 static char tokens[2][72];
-static char dir[] = "/tmp/vigil-fuzz-dash-XXXXXX";
-
-static void cleanup(void)
-{
-	char cmd[128];
-	vigil_store_free(srv.store);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", dir);
-}
 
 static int no_events(const vigil_store_change *c, const vigil_store_scan *sc,
 		     vigil_store_emit_fn emit, void *emit_ctx, void *payload)
@@ -82,9 +66,8 @@ static int add_image(int i)
 static int setup(void)
 {
 	static const unsigned scopes[2] = {VIGIL_SCOPE_READ, VIGIL_SCOPE_ADMIN};
-	vigil_serve_opts o = VIGIL_SERVE_OPTS_INIT;
 	int64_t id;
-	if (!mkdtemp(dir) || vigil_store_open(&srv.store, dir) < 0)
+	if (store_open() < 0)
 		return -1;
 	for (int i = 0; i < 2; i++)
 		if (vigil_store_token_add(srv.store, tokens[i], i ? "admin" : "read", scopes[i]) <
@@ -98,35 +81,8 @@ static int setup(void)
 	    vigil_store_job_add(srv.store, &id, "scan", "oci:/images/a", NULL, NULL) < 0 ||
 	    vigil_store_job_add(srv.store, &id, "scan", "busybox", NULL, NULL) < 0)
 		return -1;
-	o.data_dir = dir;
-	o.db_path = "/nonexistent/vigil.db";
-	srv.o = o;
-	pthread_mutex_init(&srv.mu, NULL);
-	pthread_cond_init(&srv.work, NULL);
-	pthread_cond_init(&srv.deliver, NULL);
-	pthread_rwlock_init(&srv.engine_lock, NULL);
-	atexit(cleanup);
+	server_init();
 	return 0;
-}
-
-static const char *arg(void *payload, const char *name)
-{
-	static char val[256];
-	const char *q = payload;
-	size_t n = strlen(name);
-	while (q && *q) {
-		size_t len = strcspn(q, "&");
-		if (len > n && !strncmp(q, name, n) && q[n] == '=') {
-			size_t vl = len - n - 1 < sizeof(val) - 1 ? len - n - 1 : sizeof(val) - 1;
-			memcpy(val, q + n + 1, vl);
-			val[vl] = '\0';
-			return val;
-		}
-		q += len;
-		if (*q == '&')
-			q++;
-	}
-	return NULL;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -138,12 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		ready = 1;
 	}
-	const uint8_t *nl = memchr(data, '\n', size);
-	if (!nl || (size_t)(nl - data) >= sizeof(line) || (size_t)(nl - data) + 2 > size)
-		return 0;
-	memcpy(line, data, (size_t)(nl - data));
-	line[nl - data] = '\0';
-	if (strlen(line) != (size_t)(nl - data))
+	const uint8_t *nl = request_line(data, size, line, sizeof(line));
+	if (!nl)
 		return 0;
 	uint8_t sel = nl[1];
 	char *query = strchr(line, '?');
@@ -152,14 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const vigil_serve_asset *a = vigil_serve__asset(line);
 	if (a && (!a->len || !a->type || a->etag[0] != '"'))
 		abort();
-	const char *auth = NULL;
-	if (sel == '1' || sel == '2') {
-		snprintf(authz, sizeof(authz), "Bearer %s", tokens[sel - '1']);
-		auth = authz;
-	} else if (sel != '0') {
-		snprintf(authz, sizeof(authz), "Bearer vgl_%02x", sel);
-		auth = authz;
-	}
+	const char *auth = auth_header(authz, sizeof(authz), sel, tokens, 2);
 	vigil_serve_req req = {"GET", line, auth, arg, query, "", 0, 0};
 	int status = 0;
 	char *out = NULL;
