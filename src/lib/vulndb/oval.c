@@ -343,7 +343,9 @@ static int definition(ctx *c, xmlNode *def)
 		if (src && strcmp(src, "CVE") == 0) {
 			cve = attr(r, "ref_id");
 			url = attr(r, "ref_url");
-			if (cve && !cve[0]) {
+			/* a reference without an id does not count, nor its URL (the next one
+			 * would overwrite it: a leak the fuzzer found) */
+			if (!cve || !cve[0]) {
 				xmlFree(cve);
 				xmlFree(url);
 				cve = url = NULL;
