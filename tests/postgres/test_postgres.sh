@@ -340,10 +340,11 @@ if ! "$VIGIL" serve --check --store "$uurl" > "$tmp/upcheck" 2>&1 && grep -q 'ru
 else bad "serve --check with runtime_events dropped: $(cat "$tmp/upcheck")"; fi
 
 # 6c. the connection pool, made deterministic with a lock: the test holds an exclusive
-# lock on `manifests`, sends 6 concurrent image listings to an API server with 4 HTTP
-# threads, and counts the server's sessions waiting on that lock: each waiting request
-# holds one pooled connection, so exactly min(allowed, 4) of them wait (1 when allowed 1,
-# 3 when allowed 3); the others wait for a free connection inside the server
+# lock on `manifests`, sends 6 image listings (each once the one before it is parked)
+# to an API server with 4 HTTP threads, and counts the server's sessions waiting on that
+# lock: each waiting request holds one pooled connection, so exactly min(allowed, 4) of
+# them wait (1 when allowed 1, 3 when allowed 3); the others wait for a free connection
+# inside the server
 pdb() { pg_as "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT_T" -U vigil -d vigil_pool -qAtX "$@"; }
 pool_waiting() { # pool_waiting N: the server's sessions waiting on the lock when allowed N
   local port pid lpid want=$2 n=0
@@ -359,16 +360,22 @@ pool_waiting() { # pool_waiting N: the server's sessions waiting on the lock whe
     [ "$(pdb -c "SELECT count(*) FROM pg_locks WHERE relation = 'manifests'::regclass AND granted")" -ge 1 ] && break
     sleep 0.1
   done
-  local cpids=()
-  for _ in 1 2 3 4 5 6; do
+  # one request at a time: each waits until the one before it is parked (on the lock, or
+  # for a pooled connection once the pool is spent), so each lands on a free HTTP thread
+  # whatever order the threads accept in (6 at once let two threads take them all)
+  local cpids=() i
+  for i in 1 2 3 4 5 6; do
     curl -s -o /dev/null --max-time 120 -H "Authorization: Bearer $PTOK" "http://127.0.0.1:$port/api/v1/images" &
     cpids+=($!)
+    if [ "$i" -le "$want" ]; then
+      for _ in $(seq 1 300); do
+        n=$(pdb -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'vigil_pool' AND wait_event_type = 'Lock'")
+        [ "$n" -ge "$i" ] && break
+        sleep 0.1
+      done
+    else sleep 0.3; fi
   done
-  # bounded wait until the expected number wait; then a moment for any extra one to show
-  for _ in $(seq 1 600); do
-    n=$(pdb -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'vigil_pool' AND wait_event_type = 'Lock'")
-    [ "$n" -ge "$want" ] && break; sleep 0.1
-  done
+  # then a moment for any extra one to show
   sleep 2
   n=$(pdb -c "SELECT count(*) FROM pg_stat_activity WHERE datname = 'vigil_pool' AND wait_event_type = 'Lock'")
   pdb -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'vigil_pool' AND query LIKE '%pg_sleep(300)%' AND pid <> pg_backend_pid()" > /dev/null
