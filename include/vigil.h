@@ -67,6 +67,9 @@ int vigil_ctx_new(vigil_ctx **out);
 void vigil_ctx_free(vigil_ctx *ctx);
 /* The message of the last error on this context; "" if none. Lives until the next call. */
 const char *vigil_ctx_error(const vigil_ctx *ctx);
+/* A short description of an error code (VIGIL_E*), for when no message was set: "out of
+ * memory", "malformed input" ... Never NULL; "unknown error" for other values. */
+const char *vigil_strerror(int error);
 void vigil_ctx_set_limits(vigil_ctx *ctx, const vigil_limits *limits);
 const vigil_limits *vigil_ctx_limits(const vigil_ctx *ctx);
 /* 0 means one per core. */

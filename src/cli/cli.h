@@ -119,6 +119,8 @@ extern const char COMMON_HELP[];
 void put_safe(FILE *f, const char *s);
 /* "vigil: error: MSG" on stderr. */
 void print_error(const char *msg);
+/* "vigil: error: " and the context's message, or what `error` means when none was set. */
+void print_ctx_error(const vigil_ctx *ctx, int error);
 /* Prints a usage error and exits 2. */
 void die_usage(const char *cmd, const char *msg) __attribute__((noreturn));
 /* Refuses config-file keys (top level and `section`) that are no option of `lo`: FILE:LINE

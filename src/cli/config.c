@@ -31,7 +31,7 @@ static int write_shared(FILE *out, vigil_ctx *ctx, const char *format, const cha
 			error = vigil_report_write(out, r, format);
 	}
 	if (error < 0)
-		print_error(vigil_ctx_error(ctx)[0] ? vigil_ctx_error(ctx) : "out of memory");
+		print_ctx_error(ctx, error);
 	vigil_report_free(r);
 	vigil_buf_free(&sevs);
 	return error < 0 ? EXIT_ERR : 0;

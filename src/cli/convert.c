@@ -163,7 +163,7 @@ int cmd_convert(int argc, char **argv)
 	if (error == 0 && (fflush(stdout) != 0 || ferror(stdout)))
 		error = vigil_error_set(ctx, VIGIL_EIO, "writing the report failed");
 	if (error < 0)
-		print_error(vigil_ctx_error(ctx)[0] ? vigil_ctx_error(ctx) : "out of memory");
+		print_ctx_error(ctx, error);
 	size_t failing = error == 0 && fail_on < 0 ? vigil_report_failing(r) : 0;
 	for (size_t i = 0; error == 0 && fail_on >= 0 && i < vigil_report_finding_count(r); i++) {
 		const vigil_finding *f = vigil_report_finding(r, i);

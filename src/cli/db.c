@@ -375,7 +375,7 @@ int cmd_db(int argc, char **argv)
 		error = VIGIL_EINVAL;
 	}
 	if (error < 0)
-		print_error(vigil_ctx_error(ctx)[0] ? vigil_ctx_error(ctx) : "out of memory");
+		print_ctx_error(ctx, error);
 	vigil_ctx_free(ctx);
 	return error < 0 ? EXIT_ERR : 0;
 }

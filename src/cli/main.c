@@ -30,6 +30,11 @@ void print_error(const char *msg)
 	fputc('\n', stderr);
 }
 
+void print_ctx_error(const vigil_ctx *ctx, int error)
+{
+	print_error(vigil_ctx_error(ctx)[0] ? vigil_ctx_error(ctx) : vigil_strerror(error));
+}
+
 void die_usage(const char *cmd, const char *msg)
 {
 	const char *origin = cli_opt_origin();
@@ -513,7 +518,7 @@ int load_image_inv(cli *c, vigil_image **out, vigil_inventory **inv, const char 
 			vigil_inventory_free(*inv);
 			*inv = NULL;
 		}
-		print_error(vigil_ctx_error(c->ctx)[0] ? vigil_ctx_error(c->ctx) : "out of memory");
+		print_ctx_error(c->ctx, error);
 		vigil_image_free(img);
 		vigil_ctx_free(c->ctx);
 		c->ctx = NULL;
@@ -652,7 +657,7 @@ static int cmd_ls(int argc, char **argv)
 	int error = vigil_image_foreach_file(img, path, ls_entry, &o);
 	if (error < 0) {
 		fflush(stdout);
-		print_error(vigil_ctx_error(c.ctx)[0] ? vigil_ctx_error(c.ctx) : "out of memory");
+		print_ctx_error(c.ctx, error);
 	} else if (o.json) {
 		vigil_jsonw_arr_end(&o.w);
 		vigil_jsonw_obj_end(&o.w);

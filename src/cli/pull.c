@@ -97,7 +97,7 @@ int cmd_pull(int argc, char **argv)
 	    (error = all ? vigil_image_pull_all(img, c.output) : vigil_image_pull(img, c.output)) <
 		    0) {
 		progress_done(&c);
-		print_error(vigil_ctx_error(c.ctx)[0] ? vigil_ctx_error(c.ctx) : "out of memory");
+		print_ctx_error(c.ctx, error);
 		vigil_image_free(img);
 		vigil_ctx_free(c.ctx);
 		return EXIT_ERR;

@@ -544,7 +544,7 @@ static int scan_overlapped(vigil_scan_result **res, vigil_engine **engine, vigil
 		*res = NULL;
 		return vigil_error_set(ctx, job.error, "%s",
 				       vigil_ctx_error(job.ctx)[0] ? vigil_ctx_error(job.ctx)
-								   : "out of memory");
+								   : vigil_strerror(job.error));
 	}
 	if (error < 0)
 		return error;
@@ -673,7 +673,7 @@ int cmd_scan_mode(int argc, char **argv, int fs)
 		error = vigil_error_set(ctx, VIGIL_EIO, "writing the report failed");
 done:
 	if (error < 0)
-		print_error(vigil_ctx_error(ctx)[0] ? vigil_ctx_error(ctx) : "out of memory");
+		print_ctx_error(ctx, error);
 	/* the gate: the report's failing count, or with --fail-on those at that severity or
 	 * higher */
 	size_t failing = error < 0 || s.fail_on >= 0 ? 0 : vigil_scan_result_failing(res);

@@ -241,7 +241,7 @@ int cmd_verify(int argc, char **argv)
 	rc = vigil_trust_result_valid(r) > 0 ? 0 : 1;
 done:
 	if (error < 0)
-		print_error(vigil_ctx_error(c.ctx)[0] ? vigil_ctx_error(c.ctx) : "out of memory");
+		print_ctx_error(c.ctx, error);
 	vigil_trust_result_free(r);
 	vigil_trust_source_free(src);
 	vigil_trust_key_free(key);

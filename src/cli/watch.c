@@ -313,7 +313,7 @@ int cmd_watch(int argc, char **argv)
 	goto out;
 fail:
 	print_error(rules && vigil_rules_error(rules)[0] ? vigil_rules_error(rules)
-							 : "out of memory");
+							 : vigil_strerror(error));
 out:
 	vigil_rules_free(rules);
 	free(files);

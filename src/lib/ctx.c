@@ -32,6 +32,29 @@ const char *vigil_ctx_error(const vigil_ctx *ctx)
 	return ctx->error;
 }
 
+const char *vigil_strerror(int error)
+{
+	switch (error) {
+	case VIGIL_OK:
+		return "no error";
+	case VIGIL_ENOMEM:
+		return "out of memory";
+	case VIGIL_EIO:
+		return "a read or write failed";
+	case VIGIL_EFORMAT:
+		return "malformed input";
+	case VIGIL_ELIMIT:
+		return "input exceeds a limit";
+	case VIGIL_ENOTFOUND:
+		return "not found";
+	case VIGIL_EINVAL:
+		return "invalid argument";
+	case VIGIL_ECANCELLED:
+		return "cancelled";
+	}
+	return "unknown error";
+}
+
 void vigil_ctx_set_limits(vigil_ctx *ctx, const vigil_limits *limits)
 {
 	ctx->limits = *limits;

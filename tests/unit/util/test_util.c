@@ -1,5 +1,6 @@
 /* Utilities: sizes, JSON escaping, digests. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "../test.h"
 #include "util/util.h"
@@ -45,4 +46,21 @@ TEST(test_util__buf_limit)
 	CHECK(vigil_buf_puts(&b, "abcd") == 0);
 	CHECK(vigil_buf_puts(&b, "e") == VIGIL_ELIMIT);
 	vigil_buf_free(&b);
+}
+
+/* Every error code has its own description, so a CLI path whose context holds no message
+ * says what went wrong instead of "out of memory" for every code. */
+TEST(test_util__strerror_names_each_code)
+{
+	const int codes[] = {VIGIL_ENOMEM,    VIGIL_EIO,    VIGIL_EFORMAT,   VIGIL_ELIMIT,
+			     VIGIL_ENOTFOUND, VIGIL_EINVAL, VIGIL_ECANCELLED};
+	size_t n = sizeof(codes) / sizeof(codes[0]);
+	CHECK_STR(vigil_strerror(VIGIL_ENOMEM), "out of memory");
+	CHECK_STR(vigil_strerror(VIGIL_EFORMAT), "malformed input");
+	CHECK_STR(vigil_strerror(-99), "unknown error");
+	for (size_t i = 0; i < n; i++) {
+		CHECK(strcmp(vigil_strerror(codes[i]), "unknown error") != 0);
+		for (size_t j = i + 1; j < n; j++)
+			CHECK(strcmp(vigil_strerror(codes[i]), vigil_strerror(codes[j])) != 0);
+	}
 }
