@@ -52,19 +52,17 @@ static char *base64_file(const char *path)
 {
 	FILE *f = vigil_fopen_regular(path);
 	vigil_buf b = VIGIL_BUF_INIT;
-	char chunk[4096], *out = NULL;
-	size_t n;
+	char *out = NULL;
+	int error;
 	if (!f) {
 		fprintf(stderr, "vigil: error: cannot read %s: %s\n", path,
 			vigil_open_strerror(errno));
 		return NULL;
 	}
 	b.limit = 1 << 20;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (vigil_buf_put(&b, chunk, n) < 0)
-			break;
+	error = vigil_buf_fread_all(&b, f);
 	fclose(f);
-	if (!b.len || !memmem(b.data, b.len, "-----BEGIN CERTIFICATE-----", 27))
+	if (error < 0 || !memmem(b.data, b.len, "-----BEGIN CERTIFICATE-----", 27))
 		fprintf(stderr, "vigil: error: %s is not a PEM certificate (at most 1 MiB)\n",
 			path);
 	else if ((out = malloc(4 * ((b.len + 2) / 3) + 1)))

@@ -583,26 +583,22 @@ static int check_sockets(host *h)
 static int check_inspect(host *h, const char *file)
 {
 	vigil_buf b = VIGIL_BUF_INIT;
-	char tmp[65536], errmsg[256];
-	size_t n;
+	char errmsg[256];
 	int error;
 	FILE *f = vigil_fopen_regular(file);
 	if (!f)
 		return vigil_error_set(h->ctx, errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_EIO,
 				       "%s: cannot open: %s", file, vigil_open_strerror(errno));
 	b.limit = h->ctx->limits.max_json_size;
-	while ((n = fread(tmp, 1, sizeof(tmp), f)) > 0)
-		if ((error = vigil_buf_put(&b, tmp, n)) < 0) {
-			fclose(f);
-			vigil_buf_free(&b);
-			return vigil_error_set(h->ctx, error,
-					       error == VIGIL_ELIMIT
-						       ? "%s: larger than the JSON size limit"
-						       : "%s: out of memory",
-					       file);
-		}
-	error = ferror(f) ? VIGIL_EIO : 0;
+	error = vigil_buf_fread_all(&b, f);
 	fclose(f);
+	if (error == VIGIL_ELIMIT || error == VIGIL_ENOMEM) {
+		vigil_buf_free(&b);
+		return vigil_error_set(h->ctx, error,
+				       error == VIGIL_ELIMIT ? "%s: larger than the JSON size limit"
+							     : "%s: out of memory",
+				       file);
+	}
 	if (error == 0)
 		error = vigil_config__host_inspect(h->r, file, b.data ? (const char *)b.data : "",
 						   b.len, errmsg);

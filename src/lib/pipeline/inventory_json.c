@@ -101,29 +101,23 @@ int vigil_scan_result_load_inventory(vigil_scan_result **out, vigil_ctx *ctx, co
 				     const vigil_scan_opts *opts)
 {
 	vigil_buf b = VIGIL_BUF_INIT;
-	char chunk[65536];
-	size_t n;
 	FILE *f;
 	int error;
 	*out = NULL;
 	if (!(f = vigil_fopen_regular(path)))
 		return vigil_error_set(ctx, VIGIL_EIO, "cannot read %s: %s", path,
 				       vigil_open_strerror(errno));
-	/* bounded also for pipes and files that grow while read */
 	b.limit = ctx->limits.max_json_size * 16;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (vigil_buf_put(&b, chunk, n) < 0) {
-			fclose(f);
-			vigil_buf_free(&b);
-			return vigil_error_set(ctx, VIGIL_ELIMIT,
-					       "%s: inventory larger than 16 x --max-json-size",
-					       path);
-		}
-	error = ferror(f);
+	error = vigil_buf_fread_all(&b, f);
 	fclose(f);
-	if (error) {
+	if (error < 0) {
 		vigil_buf_free(&b);
-		return vigil_error_set(ctx, VIGIL_EIO, "%s: read error", path);
+		return error == VIGIL_ENOMEM ? error
+		       : error == VIGIL_ELIMIT
+			       ? vigil_error_set(ctx, error,
+						 "%s: inventory larger than 16 x --max-json-size",
+						 path)
+			       : vigil_error_set(ctx, error, "%s: read error", path);
 	}
 	error = vigil_scan_result_load_inventory_buffer(out, ctx, path, (const char *)b.data, b.len,
 							opts);

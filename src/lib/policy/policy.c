@@ -92,24 +92,21 @@ void vigil_policy_free(vigil_policy *p)
 static int slurp(vigil_ctx *ctx, const char *path, vigil_buf *b, const char *what)
 {
 	FILE *f = vigil_fopen_regular(path);
-	char chunk[65536];
-	size_t n;
+	int error;
 	b->limit = MAX_POLICY_SIZE;
 	if (!f)
 		return vigil_error_set(ctx, errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_EIO,
 				       "%s %s: cannot open it: %s", what, path,
 				       vigil_open_strerror(errno));
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (vigil_buf_put(b, chunk, n) < 0) {
-			fclose(f);
-			return vigil_error_set(ctx, VIGIL_ELIMIT, "%s %s: larger than %u MiB", what,
-					       path, MAX_POLICY_SIZE >> 20);
-		}
-	}
-	int bad = ferror(f);
+	error = vigil_buf_fread_all(b, f);
 	fclose(f);
-	if (bad)
-		return vigil_error_set(ctx, VIGIL_EIO, "%s %s: read error", what, path);
+	if (error == VIGIL_ELIMIT)
+		return vigil_error_set(ctx, error, "%s %s: larger than %u MiB", what, path,
+				       MAX_POLICY_SIZE >> 20);
+	if (error == VIGIL_EIO)
+		return vigil_error_set(ctx, error, "%s %s: read error", what, path);
+	if (error < 0)
+		return error;
 	return vigil_buf_cstr(b) < 0 ? VIGIL_ENOMEM : 0;
 }
 

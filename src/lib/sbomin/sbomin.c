@@ -342,8 +342,6 @@ done:
 int vigil_sbomin_load(vigil_inventory **out, vigil_ctx *ctx, const char *path)
 {
 	vigil_buf b = VIGIL_BUF_INIT;
-	char chunk[65536];
-	size_t n;
 	FILE *f;
 	int error;
 	*out = NULL;
@@ -351,18 +349,15 @@ int vigil_sbomin_load(vigil_inventory **out, vigil_ctx *ctx, const char *path)
 		return vigil_error_set(ctx, VIGIL_EIO, "cannot read %s: %s", path,
 				       vigil_open_strerror(errno));
 	b.limit = ctx->limits.max_json_size * 16;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (vigil_buf_put(&b, chunk, n) < 0) {
-			fclose(f);
-			vigil_buf_free(&b);
-			return vigil_error_set(ctx, VIGIL_ELIMIT,
-					       "%s: SBOM larger than 16 x --max-json-size", path);
-		}
-	error = ferror(f);
+	error = vigil_buf_fread_all(&b, f);
 	fclose(f);
-	if (error) {
+	if (error < 0) {
 		vigil_buf_free(&b);
-		return vigil_error_set(ctx, VIGIL_EIO, "%s: read error", path);
+		return error == VIGIL_ENOMEM ? error
+		       : error == VIGIL_ELIMIT
+			       ? vigil_error_set(ctx, error,
+						 "%s: SBOM larger than 16 x --max-json-size", path)
+			       : vigil_error_set(ctx, error, "%s: read error", path);
 	}
 	error = vigil_sbomin_load_buffer(out, ctx, path, b.data ? (const char *)b.data : "", b.len);
 	vigil_buf_free(&b);

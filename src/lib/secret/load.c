@@ -554,22 +554,17 @@ done:
 static int read_file(vigil_buf *b, vigil_ctx *ctx, const char *path)
 {
 	FILE *f = vigil_fopen_regular(path);
-	uint8_t chunk[65536];
-	size_t n;
-	int error = 0;
+	int error;
 	if (!f)
 		return vigil_error_set(ctx, errno == ENOENT ? VIGIL_ENOTFOUND : VIGIL_EIO, "%s: %s",
 				       path, vigil_open_strerror(errno));
 	b->limit = MAX_RULES_FILE + 1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if ((error = vigil_buf_put(b, chunk, n)) < 0) {
-			error = vigil_error_set(ctx, error, "%s: rules file larger than 4 MB",
-						path);
-			break;
-		}
-	if (!error && ferror(f))
-		error = vigil_error_set(ctx, VIGIL_EIO, "%s: read error", path);
+	error = vigil_buf_fread_all(b, f);
 	fclose(f);
+	if (error == VIGIL_EIO)
+		return vigil_error_set(ctx, error, "%s: read error", path);
+	if (error == VIGIL_ELIMIT)
+		return vigil_error_set(ctx, error, "%s: rules file larger than 4 MB", path);
 	return error;
 }
 
@@ -621,8 +616,7 @@ static int cache_path(char *path, size_t cap, const vigil_secret_rules *rules, c
 static int cache_load(hs_database_t **out, vigil_secret_rules *rules, const char *path)
 {
 	vigil_buf b = VIGIL_BUF_INIT;
-	uint8_t chunk[65536];
-	size_t n, trailer = (rules->count + 1) * 4 + 4;
+	size_t trailer = (rules->count + 1) * 4 + 4;
 	uint32_t count;
 	int ok = 0;
 	FILE *f = vigil_fopen_regular(path);
@@ -630,10 +624,7 @@ static int cache_load(hs_database_t **out, vigil_secret_rules *rules, const char
 	if (!f)
 		return -1;
 	b.limit = (size_t)256 << 20;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (vigil_buf_put(&b, chunk, n) < 0)
-			break;
-	ok = !ferror(f) && feof(f) && b.len > trailer &&
+	ok = vigil_buf_fread_all(&b, f) == 0 && b.len > trailer &&
 	     memcmp(b.data + b.len - 4, CACHE_MAGIC, 4) == 0;
 	if (ok) {
 		memcpy(&count, b.data + b.len - 8, 4);

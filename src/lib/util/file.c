@@ -52,6 +52,17 @@ FILE *vigil_fopen_regular(const char *path)
 	return f;
 }
 
+int vigil_buf_fread_all(vigil_buf *b, FILE *f)
+{
+	char chunk[65536];
+	size_t n;
+	int error;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		if ((error = vigil_buf_put(b, chunk, n)) < 0)
+			return error;
+	return ferror(f) ? VIGIL_EIO : 0;
+}
+
 const char *vigil_open_strerror(int e)
 {
 	if (e == EINVAL)

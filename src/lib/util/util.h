@@ -119,6 +119,10 @@ int vigil_open_regular(int dirfd, const char *path, int flags);
 FILE *vigil_fopen_regular(const char *path);
 /* strerror with the two errors above said plainly ("not a regular file ..."). */
 const char *vigil_open_strerror(int e);
+/* Appends everything left in f to b, bounded by b->limit (set it first: the bound holds
+ * also for a file that grows while read). Returns 0, VIGIL_ELIMIT, VIGIL_ENOMEM or
+ * VIGIL_EIO (a read error). Does not close f. */
+int vigil_buf_fread_all(vigil_buf *b, FILE *f);
 
 /* ---- text for terminals and XML (text.c) ------------------------------------------ */
 
