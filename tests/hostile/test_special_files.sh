@@ -24,17 +24,34 @@ mkfifo oci/index.json
 mkfifo cwd/.vigil.yaml
 
 # expect NAME SUBSTRING [--in DIR] ARGS...: exit 2, one line "vigil: error: ...SUBSTRING..."
+# (and at most the usage hint "Run 'vigil CMD --help' for usage." after it)
 expect() {
     local name=$1 sub=$2 dir=$TMP rc lines
     shift 2
     if [ "$1" = --in ]; then dir=$2; shift 2; fi
     (cd "$dir" && timeout -k 5 "$HANG" "$VIGIL" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null)
     rc=$?
-    lines=$(awk 'END { print NR }' "$TMP/err")
+    lines=$(grep -cv "^Run 'vigil .*--help' for usage\.$" "$TMP/err")
     if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
         fail "$name" "blocked (no exit within ${HANG}s)"
     elif [ $rc -ne 2 ] || [ "$lines" -ne 1 ] || ! grep -qE "^vigil: error: .*($sub)" "$TMP/err"; then
         fail "$name" "exit $rc, stderr: $(head -c 300 "$TMP/err" | tr '\n' '|')"
+    else
+        pass "$name"
+    fi
+}
+
+# expect_last NAME SUBSTRING ARGS...: for `vigil serve`, which logs JSON lines before it
+# stops: exit 2, and the last line of stderr "vigil: error: ...SUBSTRING..."
+expect_last() {
+    local name=$1 sub=$2 rc
+    shift 2
+    (cd "$TMP" && timeout -k 5 "$HANG" "$VIGIL" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null)
+    rc=$?
+    if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+        fail "$name" "blocked (no exit within ${HANG}s)"
+    elif [ $rc -ne 2 ] || ! tail -1 "$TMP/err" | grep -qE "^vigil: error: .*($sub)"; then
+        fail "$name" "exit $rc, stderr: $(tail -c 300 "$TMP/err" | tr '\n' '|')"
     else
         pass "$name"
     fi
@@ -69,6 +86,15 @@ fi
 expect "scan --template FIFO" "$R" scan -q --scanners secret --format template --template fifo rootfs:root
 VIGIL_CONFIG="$TMP/fifo" expect "VIGIL_CONFIG=FIFO" "$R" scan -q --scanners secret rootfs:root
 expect "admission-config --ca-file FIFO" "$R" admission-config --service vigil/vigil --ca-file fifo
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout key.pem \
+    -out cert.pem -subj /CN=vigil-test -days 1 >/dev/null 2>&1
+S=(serve --data "$TMP/serve" --listen 127.0.0.1:0 --scanners secret)
+expect_last "serve --tls-cert FIFO" "certificate fifo: $R" "${S[@]}" --tls-cert fifo --tls-key key.pem
+expect_last "serve --tls-key FIFO" "key fifo: $R" "${S[@]}" --tls-cert cert.pem --tls-key fifo
+expect_last "serve --admission-policy FIFO" "policy fifo: $R" "${S[@]}" --admission-policy fifo
+: >empty
+expect "watch --rules FIFO (replaying no events)" "fifo: $R" watch --rules fifo --replay empty
+expect "ls --registries-conf FIFO" "registries-conf fifo: $R" ls --registries-conf fifo alpine:3.20
 expect "scan --policy DIR (a directory where a file is expected)" "is a directory" scan -q --scanners secret --policy dir rootfs:root
 expect "/dev/zero as --secret-rules (a device)" "$R" scan -q --scanners secret --secret-rules /dev/zero rootfs:root
 exit $failed

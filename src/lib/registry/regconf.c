@@ -15,6 +15,7 @@
 
 #include "../vulndb/lang.h"
 #include "registry.h"
+#include "util/util.h"
 
 #define MAX_CONF (1u << 20)
 #define MAX_ENTRIES 64
@@ -197,8 +198,8 @@ int vigil_registry_conf_read(char ***mirrors, char ***insecure, int *skipped, co
 
 	*mirrors = *insecure = NULL;
 	*skipped = 0;
-	if (!(f = fopen(path, "rb"))) {
-		snprintf(why, whyn, "%s: %s", path, strerror(errno));
+	if (!(f = vigil_fopen_regular(path))) { /* a FIFO or device is refused, not waited on */
+		snprintf(why, whyn, "%s: %s", path, vigil_open_strerror(errno));
 		return VIGIL_EIO;
 	}
 	if (!(text = malloc(MAX_CONF + 1))) {

@@ -10,6 +10,7 @@
 #include <yaml.h>
 
 #include "runtime/rt.h"
+#include "util/util.h"
 
 #define MAX_FILE (4u << 20)
 #define MAX_DEFS 20000
@@ -738,13 +739,13 @@ done:
 
 int vigil_rules_load_file(vigil_rules *r, const char *path)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = vigil_fopen_regular(path); /* a FIFO or device is refused, never waited on */
 	char *buf = NULL;
 	size_t len = 0, cap = 0, got;
 	int error = 0;
 
 	if (!f) {
-		set_err(r, "%s: %s", path, strerror(errno));
+		set_err(r, "%s: %s", path, vigil_open_strerror(errno));
 		return VIGIL_EIO;
 	}
 	do {

@@ -4,6 +4,7 @@
  * defaults, the rest of the file as `vigil scan --policy` reads it (ignore, checks,
  * trust), and the cosign keys it names. docs/admission.md.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -132,19 +133,16 @@ static int load_file(vigil_admission *a, const char *path, char *err, size_t err
 {
 	vigil_buf b = VIGIL_BUF_INIT;
 	vigil_ystream *ys = NULL;
-	char chunk[8192];
-	size_t n;
 	int error = 0;
-	FILE *f = fopen(path, "rb");
+	FILE *f = vigil_fopen_regular(path);
 	if (!f)
-		return perr(err, errlen, VIGIL_ENOTFOUND, "cannot read the admission policy %s",
-			    path);
+		return perr(err, errlen, VIGIL_ENOTFOUND, "cannot read the admission policy %s: %s",
+			    path, vigil_open_strerror(errno));
 	b.limit = MAX_POLICY;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (vigil_buf_put(&b, chunk, n) < 0) {
-			error = perr(err, errlen, VIGIL_ELIMIT, "%s: larger than 1 MiB", path);
-			break;
-		}
+	if ((error = vigil_buf_fread_all(&b, f)) == VIGIL_ELIMIT)
+		error = perr(err, errlen, error, "%s: larger than 1 MiB", path);
+	else if (error < 0)
+		error = perr(err, errlen, error, "%s: %s", path, vigil_strerror(error));
 	fclose(f);
 	if (error == 0 &&
 	    (error = vigil_yaml__load(&ys, a->ctx, b.data ? (char *)b.data : "", b.len)) < 0)

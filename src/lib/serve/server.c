@@ -208,25 +208,23 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	vigil_serve__log("warning", "http", "detail", msg, NULL);
 }
 
-/* Reads a whole PEM file (at most 1 MiB) into a NUL-terminated buffer. */
+/* Reads a whole PEM file (a regular file of at most 1 MiB: a FIFO never blocks) into a
+ * NUL-terminated buffer; NULL with errno set (EFBIG when larger). */
 static char *read_pem(const char *path)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = vigil_fopen_regular(path);
 	vigil_buf b = VIGIL_BUF_INIT;
-	char chunk[4096];
-	size_t n;
+	int error;
 	if (!f)
 		return NULL;
 	b.limit = 1 << 20;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		if (vigil_buf_put(&b, chunk, n) < 0) {
-			fclose(f);
-			vigil_buf_free(&b);
-			return NULL;
-		}
+	error = vigil_buf_fread_all(&b, f);
 	fclose(f);
-	if (vigil_buf_cstr(&b) < 0) {
+	if (error == 0)
+		error = vigil_buf_cstr(&b);
+	if (error < 0) {
 		vigil_buf_free(&b);
+		errno = error == VIGIL_ELIMIT ? EFBIG : error == VIGIL_ENOMEM ? ENOMEM : EIO;
 		return NULL;
 	}
 	return (char *)b.data;
@@ -348,9 +346,12 @@ opened:
 	if (opts->admission_policy && !opts->tls_cert)
 		vigil_serve__log("warning", "POST /k8s/admission needs TLS (--tls-cert, --tls-key)",
 				 NULL);
-	if (opts->tls_cert &&
-	    (!(cert = read_pem(opts->tls_cert)) || !(key = read_pem(opts->tls_key)))) {
-		error = errf(err, errlen, VIGIL_EIO, "cannot read the TLS certificate or key");
+	if (opts->tls_cert && (!(cert = read_pem(opts->tls_cert)) ||
+			       !(key = read_pem(opts->tls_key ? opts->tls_key : "")))) {
+		const char *which = cert ? "key" : "certificate";
+		error = errf(err, errlen, VIGIL_EIO, "cannot read the TLS %s %s: %s", which,
+			     cert ? opts->tls_key : opts->tls_cert,
+			     errno == EFBIG ? "larger than 1 MiB" : vigil_open_strerror(errno));
 		goto done;
 	}
 	/* admission.c checks the client certificate the TLS layer asks for (admission_tls.c) */
