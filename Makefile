@@ -6,7 +6,7 @@ WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initial
 OPT     ?= -O2 -g
 CFLAGS  += $(CSTD) $(WARN) $(OPT) -Iinclude -Isrc/lib -pthread -I/usr/include/libxml2 -I/usr/include/postgresql
 TEST_CFLAGS := -Itests/unit
-LIBS    := -lmicrohttpd -larchive -lisal -lzstd -ljansson -lyaml -lsqlite3 -lpcre2-8 -lyara -lcurl -lz -lcrypto -lpthread -lxml2 -lpq -lgnutls
+LIBS    := -lmicrohttpd -larchive -lisal -lzstd -ljansson -lyaml -lsqlite3 -lpcre2-8 -lyara -lcurl -lz -lcrypto -lpthread -lxml2 -lpq -lgnutls -lm
 # Hyperscan (x86-64 only) runs the secret rules' detection pass; `make HYPERSCAN=0`
 # builds the PCRE2-only engine (slower) for machines without it.
 HYPERSCAN ?= $(shell pkg-config --exists libhs 2>/dev/null && echo 1 || echo 0)
@@ -109,9 +109,13 @@ $(B)/fuzz_%: $(B)/tests/fuzz/fuzz_%.o $(B)/tests/fuzz/replay.o $(B)/libvigil.a
 $(BA)/fuzz_%: $(BA)/tests/fuzz/fuzz_%.o $(BA)/tests/fuzz/replay.o $(BA)/libvigil.a
 	$(CC) $(CFLAGS) $(ASAN) -o $@ $^ $(LIBS)
 
+# the webshell-score features of files, for tests/malware/score_fit.py
+$(B)/mw_score_dump: $(B)/tests/malware/score_dump.o $(B)/libvigil.a
+	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
+
 FUZZ_NAMES := $(notdir $(FUZZ_SRC:.c=))
 asan: $(BA)/vigil $(BA)/test_unit $(FUZZ_NAMES:%=$(BA)/%)
-tests-bin: $(B)/vigil $(B)/test_unit $(FUZZ_NAMES:%=$(B)/%)
+tests-bin: $(B)/vigil $(B)/test_unit $(B)/mw_score_dump $(FUZZ_NAMES:%=$(B)/%)
 
 # libFuzzer builds (clang): make fuzz, then build-fuzz/fuzz_X tests/fuzz/corpus/X
 fuzz: $(FUZZ_NAMES:%=$(BF)/%)
