@@ -22,14 +22,17 @@
 /* A stream holds at most STREAM_CHUNK bytes for its consumer (one buffer allocated once,
  * never grown) plus curl's receive buffer of STREAM_RECV, and nothing else: the transfer
  * is paused as soon as the buffer could not take a whole further receive, so curl never
- * has to keep a copy of data the buffer refused. 64 + 64 KiB per stream is less than the
- * 256 KiB read buffer of a layer read from a local file: what the registry path saves
- * there pays for libcurl's code, so a registry scan's peak RSS stays a local scan's. */
+ * has to keep a copy of data the buffer refused. 64 + 64 KiB per stream, where a layer
+ * read from a local file goes through a 256 KiB buffer: a registry scan's heap at its
+ * peak is a local scan's (libcurl's code pages are the rest, see BENCHMARKS.md). */
 #ifndef STREAM_CHUNK
 #define STREAM_CHUNK (64u << 10)
 #endif
 #ifndef STREAM_RECV
 #define STREAM_RECV (64L << 10)
+#endif
+#if STREAM_CHUNK < CURL_MAX_WRITE_SIZE
+#error "an empty stream buffer must take any chunk curl hands to the write callback"
 #endif
 #define MAX_RETRIES 3
 
