@@ -19,14 +19,20 @@
 #define MAX_REDIRECTS 5
 #define MAX_ERR_BODY (64u << 10)
 #define MAX_TOKEN_DOC (1u << 20)
-/* A stream holds at most STREAM_CHUNK bytes for its consumer (one buffer, never grown),
- * plus curl's receive buffer of STREAM_RECV: about the 256 KiB read buffer of a layer
- * read from a local file, so a registry scan's peak RSS stays a local scan's. */
+/* A stream holds at most STREAM_CHUNK bytes for its consumer (one buffer allocated once,
+ * never grown) plus curl's receive buffer of STREAM_RECV, and nothing else: the transfer
+ * is paused as soon as the buffer could not take a whole further receive, so curl never
+ * has to keep a copy of data the buffer refused. 64 + 64 KiB per stream, where a layer
+ * read from a local file goes through a 256 KiB buffer: a registry scan's heap at its
+ * peak is a local scan's (libcurl's code pages are the rest, see BENCHMARKS.md). */
 #ifndef STREAM_CHUNK
-#define STREAM_CHUNK (256u << 10)
+#define STREAM_CHUNK (64u << 10)
 #endif
 #ifndef STREAM_RECV
 #define STREAM_RECV (64L << 10)
+#endif
+#if STREAM_CHUNK < CURL_MAX_WRITE_SIZE
+#error "an empty stream buffer must take any chunk curl hands to the write callback"
 #endif
 #define MAX_RETRIES 3
 
@@ -68,6 +74,7 @@ typedef struct xfer {
 	struct curl_slist *hdrs;
 	long status;
 	int headers_done, done, paused, over, stream;
+	unsigned held; /* body chunks refused (CURL_WRITEFUNC_PAUSE): curl kept a copy */
 	CURLcode result;
 	char location[4096], www_auth[2048], ctype[128], dcd[80];
 	uint64_t clen, crange_start;
@@ -197,11 +204,23 @@ static size_t on_body(char *p, size_t sz, size_t nm, void *u)
 		if (n == 0)
 			return sz * nm;
 	}
-	/* a chunk that does not fit waits in curl (paused) until the consumer took the
-	 * buffer; the buffer is allocated once at its full size (see xfer_start) */
-	if (x->stream && x->body.len && x->body.len + n > STREAM_CHUNK) {
-		x->paused = 1;
-		return CURL_WRITEFUNC_PAUSE;
+	if (x->stream) {
+		/* does not fit (not expected: the transfer pauses before that, below): curl
+		 * keeps the chunk until the consumer has taken the buffer */
+		if (x->body.len + n > STREAM_CHUNK) {
+			x->paused = 1;
+			x->held++;
+			return CURL_WRITEFUNC_PAUSE;
+		}
+		memcpy(x->body.data + x->body.len, p, n);
+		x->body.len += n;
+		/* the rest of this receive still comes here (curl hands a receive over in
+		 * pieces of at most CURL_MAX_WRITE_SIZE), the next receive does not start */
+		if (!x->paused && STREAM_CHUNK - x->body.len < (size_t)STREAM_RECV) {
+			x->paused = 1;
+			curl_easy_pause(x->h, CURLPAUSE_RECV);
+		}
+		return sz * nm;
 	}
 	if (!x->stream && x->max && x->body.len + n > x->max) {
 		x->over = 1;
@@ -307,9 +326,12 @@ static int xfer_start(xfer **out, vigil_reg *r, const char *url, const char *acc
 	x->r = r;
 	x->range_from = range_from;
 	x->stream = stream;
-	if (stream && vigil_buf_grow(&x->body, STREAM_CHUNK) < 0) {
-		xfer_free(x);
-		return VIGIL_ENOMEM;
+	if (stream) { /* exactly STREAM_CHUNK, allocated once (on_body never grows it) */
+		if (!(x->body.data = malloc(STREAM_CHUNK))) {
+			xfer_free(x);
+			return VIGIL_ENOMEM;
+		}
+		x->body.cap = STREAM_CHUNK;
 	}
 	x->max = max;
 	x->body.limit = 0;
@@ -934,6 +956,7 @@ struct vigil_reg_stream {
 	uint64_t size, max, got;
 	int retries, finished, handed; /* handed: x->body was given to the consumer */
 	int unhashed;		       /* vigil_reg__stream_unhashed: the consumer hashes */
+	unsigned held;		       /* chunks curl kept for earlier transfers (xfer.held) */
 	vigil_sha256 *h;
 	char err[1024];
 };
@@ -943,6 +966,8 @@ static int stream_connect(vigil_reg_stream *s)
 	char path[600];
 	int error;
 	snprintf(path, sizeof(path), "blobs/%s", s->digest);
+	if (s->x)
+		s->held += s->x->held;
 	xfer_free(s->x);
 	s->x = NULL;
 	if ((error = request(&s->x, s->r, path, NULL, s->got, 1, 0, s->err, sizeof(s->err))) < 0)
@@ -1056,6 +1081,11 @@ int vigil_reg__stream_read(vigil_reg_stream *s, const uint8_t **p, size_t *n, co
 		if (error < 0)
 			return error;
 	}
+}
+
+unsigned vigil_reg__stream_held(const vigil_reg_stream *s)
+{
+	return s->held + (s->x ? s->x->held : 0);
 }
 
 void vigil_reg__stream_unhashed(vigil_reg_stream *s)

@@ -99,6 +99,9 @@ int vigil_reg__stream_read(vigil_reg_stream *s, const uint8_t **p, size_t *n, co
  * the stream does not hash again; sizes and limits are still checked. Before the first
  * read. */
 void vigil_reg__stream_unhashed(vigil_reg_stream *s);
+/* How many times curl had to keep a chunk of the stream's data because the stream's
+ * buffer was full (it pauses before that happens; for tests). */
+unsigned vigil_reg__stream_held(const vigil_reg_stream *s);
 void vigil_reg__stream_free(vigil_reg_stream *s);
 
 #endif
