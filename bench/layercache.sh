@@ -12,14 +12,16 @@
 # and once `cached` with the layer cache off (VIGIL_LAYER_CACHE_MAX=0) for comparison
 # (VIGIL_BENCH_NOCACHE=0 leaves that run out).
 # Prints the medians and the ratio cached / unique. Vulnerability database: built from
-# ../shared/vulndata. Needs docker-registry, skopeo, curl, jq, python3.
+# ../shared/vulndata (VIGIL_SHARED names another ../shared). VIGIL_BENCH_PERF=FILE records a
+# perf profile (DWARF call graphs, 299 Hz) of the first cached server run into FILE.
+# Needs docker-registry, skopeo, curl, jq, python3.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 VIGIL=${VIGIL:-$top/build/vigil}
 N=${1:-200}
 RUNS=${2:-3}
 tmp=$(mktemp -d)
-pids=()
+pids=() perfpid=
 cleanup() { for p in "${pids[@]}"; do kill -9 "$p" 2> /dev/null || true; done; rm -rf "$tmp"; }
 trap cleanup EXIT
 now() { date +%s.%N; }
@@ -27,7 +29,7 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 
 D=$("$top/tests/fixtures/make-golden-debian.sh" 2> /dev/null)
 python3 "$top/tests/layercache/mkimages.py" "$tmp/img" "$N" "$D/oci" --union
-"$VIGIL" db update --from "$top/../shared/vulndata" --db "$tmp/db" > "$tmp/up" 2>&1
+"$VIGIL" db update --from "${VIGIL_SHARED:-$top/../shared}/vulndata" --db "$tmp/db" > "$tmp/up" 2>&1
 
 rp=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 printf '%s\n' "version: 0.1" "log:" "  level: warn" "  accesslog:" "    disabled: true" \
@@ -60,6 +62,11 @@ cached_run() { # cached_run MAX_MIB: seconds for the N scans on a fresh server
     --db "$tmp/db" --workers 2 --insecure-registry 127.0.0.1 2> "$d/log" &
   local spid=$!; pids+=("$spid")
   for _ in $(seq 1 100); do [ -s "$d/port" ] && break; sleep 0.1; done
+  if [ -n "${VIGIL_BENCH_PERF:-}" ] && [ "$1" != 0 ] && [ ! -e "$VIGIL_BENCH_PERF" ]; then
+    perf record -q -F 299 --call-graph dwarf,16384 -o "$VIGIL_BENCH_PERF" -p "$spid" 2> "$d/perflog" &
+    perfpid=$!
+    sleep 1
+  fi
   local base=http://127.0.0.1:$(cat "$d/port") t; t=$(now)
   for i in $(seq 1 "$N"); do
     curl -s -o /dev/null -X POST -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' \
@@ -77,6 +84,10 @@ cached_run() { # cached_run MAX_MIB: seconds for the N scans on a fresh server
   local hits; hits=$(curl -s "$base/metrics" -H "Authorization: Bearer $tok" | awk '/^vigil_layer_cache_hits_total/ {print $2}')
   local cpu; cpu=$(cpu_of "$spid")
   echo "  server run (cache max $1 MiB): $el s wall, $cpu s CPU, $done_n scans, $failed failed, layer cache hits ${hits:-0}" >&2
+  if [ -n "$perfpid" ]; then
+    kill -INT "$perfpid"; wait "$perfpid" 2> /dev/null || true; perfpid=
+    cat "$d/perflog" >&2
+  fi
   kill "$spid"; wait "$spid" 2> /dev/null || true
   echo "$el $cpu"
 }

@@ -143,9 +143,9 @@ wait_sql() { # wait_sql SQL WANT SECONDS: until the query prints WANT
 }
 
 "$VIGIL" serve --check --store "$url" > "$tmp/check" 2>&1 && grep -q 'schema current' "$tmp/check" &&
-  [ "$(sqlq 'SELECT max(version) FROM schema_migrations')" = 6 ] &&
-  [ "$(sqlq 'SELECT count(*) FROM schema_migrations')" = 6 ] &&
-  pass "four servers started together on one database: migrations applied once (version 6), vigil serve --check ok" ||
+  [ "$(sqlq 'SELECT max(version) FROM schema_migrations')" = 7 ] &&
+  [ "$(sqlq 'SELECT count(*) FROM schema_migrations')" = 7 ] &&
+  pass "four servers started together on one database: migrations applied once (version 7), vigil serve --check ok" ||
   bad "schema: $(cat "$tmp/check")"
 [ "$(curl -s "$base/healthz")" = '{"status":"ok"}' ] || bad "healthz of the API server"
 SECRET=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
@@ -320,7 +320,7 @@ if [ "${VIGIL_PG_SKIP_SERVE:-}" != 1 ]; then
 fi
 
 # 6b. upgrade: a store of the releases that created runtime_events and layer_cache on first
-# use (recorded at version 4, the tables present) migrates to 6 in place; a missing table
+# use (recorded at version 4, the tables present) migrates to 7 in place; a missing table
 # of a migrated store is refused by --check
 pg_psql "DROP DATABASE IF EXISTS vigil_upgrade" > /dev/null 2>&1
 pg_as "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT_T" -U vigil -d postgres -qc "CREATE DATABASE vigil_upgrade" > /dev/null
@@ -330,10 +330,34 @@ upsql() { pg_as "$PGBIN/psql" -h "$PGSOCK" -p "$PGPORT_T" -U vigil -d vigil_upgr
   upsql "DELETE FROM schema_migrations WHERE version > 4" > /dev/null &&
   upsql "INSERT INTO layer_cache(key, diff_id, size, used, data) VALUES('k', 'sha256:00', 1, 1, 'x')" > /dev/null &&
   "$VIGIL" serve --check --store "$uurl" > "$tmp/upcheck" 2>&1 &&
-  [ "$(upsql 'SELECT max(version) FROM schema_migrations')" = 6 ] &&
+  [ "$(upsql 'SELECT max(version) FROM schema_migrations')" = 7 ] &&
   [ "$(upsql 'SELECT count(*) FROM layer_cache')" = 1 ] &&
-  pass "a version-4 store whose first-use tables exist migrates to 6 in place, cache rows kept" ||
+  pass "a version-4 store whose first-use tables exist migrates to 7 in place, cache rows kept" ||
   bad "upgrade from version 4: $(cat "$tmp/upcheck" 2> /dev/null)"
+# 6c. upgrade to 7 (shared report and inventory parts, index sets): a version-6 store's
+# image, its report and inventory whole in the row and its index rows per digest, reads
+# back the same through manifests_full and the pkgindex / vulnindex views
+d6="sha256:$(printf '%064d' 6)"
+upsql "DROP VIEW manifests_full; DROP VIEW pkgindex; DROP VIEW vulnindex; DROP TABLE parts;
+  DROP TABLE pkgsets; DROP TABLE vulnsets; ALTER TABLE manifests DROP COLUMN inventory_part,
+  DROP COLUMN inventory_tail, DROP COLUMN report_part, DROP COLUMN report_tail,
+  DROP COLUMN pkgset, DROP COLUMN vulnset;
+  CREATE TABLE pkgindex(ecosystem text NOT NULL, package text NOT NULL, digest text NOT NULL,
+  PRIMARY KEY(ecosystem, package, digest));
+  CREATE TABLE vulnindex(vuln text NOT NULL, digest text NOT NULL, package text NOT NULL,
+  PRIMARY KEY(vuln, digest, package));
+  DELETE FROM schema_migrations WHERE version > 6;
+  INSERT INTO manifests(digest, first_seen, scanned_at, inventory, report, vulns)
+  VALUES('$d6', 1, 1, '{\"packages\": []}', '{\"report\": 6}', '[]');
+  INSERT INTO pkgindex VALUES('deb', 'zlib1g', '$d6');
+  INSERT INTO vulnindex VALUES('CVE-2099-6', '$d6', 'zlib1g')" > /dev/null &&
+  "$VIGIL" serve --check --store "$uurl" > "$tmp/upcheck" 2>&1 &&
+  [ "$(upsql 'SELECT max(version) FROM schema_migrations')" = 7 ] &&
+  [ "$(upsql 'SELECT report || inventory FROM manifests_full')" = '{"report": 6}{"packages": []}' ] &&
+  [ "$(upsql "SELECT digest FROM pkgindex WHERE package='zlib1g'")" = "$d6" ] &&
+  [ "$(upsql "SELECT digest || package FROM vulnindex WHERE vuln='CVE-2099-6'")" = "${d6}zlib1g" ] &&
+  pass "a version-6 store migrates to 7 in place: its image's report, inventory and index rows read back the same" ||
+  bad "upgrade from version 6: $(cat "$tmp/upcheck" 2> /dev/null)"
 upsql "DROP TABLE runtime_events" > /dev/null
 if ! "$VIGIL" serve --check --store "$uurl" > "$tmp/upcheck" 2>&1 && grep -q 'runtime_events' "$tmp/upcheck"; then
   pass "serve --check refuses a migrated store without its runtime_events table: $(head -1 "$tmp/upcheck")"

@@ -21,7 +21,7 @@
 #include "vigil.h"
 #include "vigil/store.h"
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 struct vigil_store {
 	sqlite3 *db;
@@ -53,13 +53,6 @@ static const char SCHEMA[] =
 	" time INTEGER NOT NULL, db_built TEXT, counts TEXT NOT NULL, vulns TEXT NOT NULL,"
 	" added TEXT NOT NULL, removed TEXT NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS history_digest ON history(digest, id);"
-	"CREATE TABLE IF NOT EXISTS pkgindex(ecosystem TEXT NOT NULL, package TEXT NOT NULL,"
-	" digest TEXT NOT NULL, PRIMARY KEY(ecosystem, package, digest)) WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS pkgindex_digest ON pkgindex(digest);"
-	"CREATE INDEX IF NOT EXISTS pkgindex_package ON pkgindex(package);"
-	"CREATE TABLE IF NOT EXISTS vulnindex(vuln TEXT NOT NULL, digest TEXT NOT NULL,"
-	" package TEXT NOT NULL, PRIMARY KEY(vuln, digest, package)) WITHOUT ROWID;"
-	"CREATE INDEX IF NOT EXISTS vulnindex_digest ON vulnindex(digest);"
 	"CREATE TABLE IF NOT EXISTS jobs(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref TEXT,"
 	" repository TEXT, tag TEXT, status TEXT NOT NULL, digest TEXT, error TEXT,"
 	" attempts INTEGER NOT NULL DEFAULT 0, created INTEGER NOT NULL,"
@@ -76,6 +69,63 @@ static const char SCHEMA[] =
 	" updated INTEGER NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries(status, next_at);"
 	"CREATE INDEX IF NOT EXISTS deliveries_hook ON deliveries(webhook, id);";
+
+/* The index tables of schema 1, made for a new store before it migrates to 2 (whose
+ * pkgindex and vulnindex are views). */
+static const char V1_INDEX[] =
+	"CREATE TABLE pkgindex(ecosystem TEXT NOT NULL, package TEXT NOT NULL,"
+	" digest TEXT NOT NULL, PRIMARY KEY(ecosystem, package, digest)) WITHOUT ROWID;"
+	"CREATE INDEX pkgindex_digest ON pkgindex(digest);"
+	"CREATE INDEX pkgindex_package ON pkgindex(package);"
+	"CREATE TABLE vulnindex(vuln TEXT NOT NULL, digest TEXT NOT NULL,"
+	" package TEXT NOT NULL, PRIMARY KEY(vuln, digest, package)) WITHOUT ROWID;"
+	"CREATE INDEX vulnindex_digest ON vulnindex(digest);"
+	"";
+
+/* Schema 2: the parts of reports and inventories shared by images (vigil_store__cut), kept
+ * once in `parts`; a manifests row whose *_part is set holds the head in report or
+ * inventory and the tail in *_tail. Rows written before keep the whole text. Readers go
+ * through manifests_full, which gives every column with the texts put back together. */
+static const char MIGRATE2[] =
+	"ALTER TABLE manifests ADD COLUMN inventory_part TEXT;"
+	"ALTER TABLE manifests ADD COLUMN inventory_tail TEXT;"
+	"ALTER TABLE manifests ADD COLUMN report_part TEXT;"
+	"ALTER TABLE manifests ADD COLUMN report_tail TEXT;"
+	"CREATE TABLE parts(hash TEXT PRIMARY KEY, body TEXT NOT NULL);"
+	"CREATE INDEX manifests_inventory_part ON manifests(inventory_part);"
+	"CREATE INDEX manifests_report_part ON manifests(report_part);"
+	"CREATE VIEW manifests_full AS SELECT m.digest, m.repository, m.first_seen,"
+	" m.scanned_at, m.db_built,"
+	" CASE WHEN m.inventory_part IS NULL THEN m.inventory ELSE m.inventory ||"
+	" (SELECT body FROM parts WHERE hash=m.inventory_part) || m.inventory_tail END"
+	" AS inventory,"
+	" CASE WHEN m.report_part IS NULL THEN m.report ELSE m.report ||"
+	" (SELECT body FROM parts WHERE hash=m.report_part) || m.report_tail END AS report,"
+	" m.vulns, m.critical, m.high, m.medium, m.low, m.negligible, m.unknown"
+	" FROM manifests m;"
+	/* the index kept once per set of keys (vigil_store__set_name); the sets of the rows
+	 * written before are named by their digest */
+	"ALTER TABLE manifests ADD COLUMN pkgset TEXT;"
+	"ALTER TABLE manifests ADD COLUMN vulnset TEXT;"
+	"CREATE TABLE pkgsets(pset TEXT NOT NULL, ecosystem TEXT NOT NULL, package TEXT NOT NULL,"
+	" PRIMARY KEY(pset, ecosystem, package)) WITHOUT ROWID;"
+	"CREATE INDEX pkgsets_package ON pkgsets(package);"
+	"CREATE TABLE vulnsets(vset TEXT NOT NULL, vuln TEXT NOT NULL, package TEXT NOT NULL,"
+	" PRIMARY KEY(vset, vuln, package)) WITHOUT ROWID;"
+	"CREATE INDEX vulnsets_vuln ON vulnsets(vuln);"
+	"CREATE INDEX manifests_pkgset ON manifests(pkgset);"
+	"CREATE INDEX manifests_vulnset ON manifests(vulnset);"
+	"INSERT INTO pkgsets SELECT digest, ecosystem, package FROM pkgindex;"
+	"UPDATE manifests SET pkgset=digest WHERE digest IN (SELECT digest FROM pkgindex);"
+	"INSERT INTO vulnsets SELECT digest, vuln, package FROM vulnindex;"
+	"UPDATE manifests SET vulnset=digest WHERE digest IN (SELECT digest FROM vulnindex);"
+	"DROP TABLE pkgindex;"
+	"DROP TABLE vulnindex;"
+	"CREATE VIEW pkgindex AS SELECT p.ecosystem, p.package, m.digest FROM pkgsets p"
+	" JOIN manifests m ON m.pkgset=p.pset;"
+	"CREATE VIEW vulnindex AS SELECT v.vuln, m.digest, v.package FROM vulnsets v"
+	" JOIN manifests m ON m.vulnset=v.vset;"
+	"UPDATE meta SET value='2' WHERE key='schema_version';";
 
 /* the per-layer cache (docs/layer-cache.md) */
 static const char LAYER_SCHEMA[] =
@@ -276,24 +326,31 @@ int vigil_store_open(vigil_store **out, const char *dir)
 			     sqlite3_errmsg(s->db));
 		goto done;
 	}
+	/* the version, and the migrations to this one, in one write transaction: two
+	 * processes opening an old store together migrate it once */
 	sqlite3_stmt *st = NULL;
-	if ((error = prep(s, &st, "SELECT value FROM meta WHERE key='schema_version'", "")) < 0)
+	long v = 0;
+	if ((error = begin(s)) < 0)
 		goto done;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *v = col(st, 0);
-		if (!v || strtol(v, NULL, 10) != SCHEMA_VERSION)
-			error = fail(VIGIL_EFORMAT,
-				     "store: %s has schema version %s, this vigil "
-				     "reads %d",
-				     path, v ? v : "?", SCHEMA_VERSION);
-	} else {
-		char v[16];
-		snprintf(v, sizeof(v), "%d", SCHEMA_VERSION);
-		error = exec1(s, "INSERT INTO meta(key, value) VALUES('schema_version', ?)", "s",
-			      v);
+	if ((error = prep(s, &st, "SELECT value FROM meta WHERE key='schema_version'", "")) == 0) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = col(st, 0) ? strtol(col(st, 0), NULL, 10) : -1;
+		else if (sqlite3_exec(s->db, V1_INDEX, NULL, NULL, NULL) != SQLITE_OK)
+			error = sqlfail(s, "schema");
+		else
+			error = exec1(s,
+				      "INSERT INTO meta(key, value) VALUES('schema_version', '1')",
+				      "");
+		sqlite3_finalize(st);
+		if (error == 0 && v == 0)
+			v = 1;
 	}
-	sqlite3_finalize(st);
-	if (error < 0)
+	if (error == 0 && v == 1 && sqlite3_exec(s->db, MIGRATE2, NULL, NULL, NULL) != SQLITE_OK)
+		error = sqlfail(s, "migration to schema 2");
+	else if (error == 0 && v != 1 && v != SCHEMA_VERSION)
+		error = fail(VIGIL_EFORMAT, "store: %s has schema version %ld, this vigil reads %d",
+			     path, v, SCHEMA_VERSION);
+	if ((error = end(s, error)) < 0)
 		goto done;
 	*out = s;
 	s = NULL;
@@ -520,7 +577,7 @@ static json_t *report_of(vigil_store *s, const char *digest)
 {
 	sqlite3_stmt *st = NULL;
 	json_t *r = NULL;
-	if (prep(s, &st, "SELECT report FROM manifests WHERE digest=?", "s", digest) == 0 &&
+	if (prep(s, &st, "SELECT report FROM manifests_full WHERE digest=?", "s", digest) == 0 &&
 	    sqlite3_step(st) == SQLITE_ROW && col(st, 0))
 		r = json_loads(col(st, 0), 0, NULL);
 	sqlite3_finalize(st);
@@ -667,11 +724,111 @@ static int commit_history(vigil_store *s, int *changed, const vigil_store_scan *
 	return error;
 }
 
+/* Inside a commit: stores the parts of the cuts that are not kept yet. */
+static int put_parts(vigil_store *s, const vigil_store_cut *rc, const vigil_store_cut *ic)
+{
+	sqlite3_stmt *st = NULL;
+	int error = 0;
+	const vigil_store_cut *c[2] = {rc, ic};
+	for (int i = 0; i < 2 && error == 0; i++)
+		if (c[i]->part)
+			error = execn(s, &st, "INSERT OR IGNORE INTO parts(hash, body) VALUES(?,?)",
+				      "ss", c[i]->hash, c[i]->part);
+	sqlite3_finalize(st);
+	return error;
+}
+
+/* Inside a commit, before the row of `digest` is written: its parts and sets into old[4]
+ * (report part, inventory part, package set, vulnerability set; malloc'd or NULL). */
+static int old_parts(vigil_store *s, char *old[4], const char *digest)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+	if ((error = prep(s, &st,
+			  "SELECT report_part, inventory_part, pkgset, vulnset FROM manifests"
+			  " WHERE digest=?",
+			  "s", digest)) < 0)
+		return error;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		for (int i = 0; i < 4; i++)
+			if (col(st, i) && !(old[i] = strdup(col(st, i))))
+				error = fail(VIGIL_ENOMEM, "out of memory");
+	sqlite3_finalize(st);
+	return error;
+}
+
+/* Inside a commit, after the row is written: deletes the parts and sets it held before
+ * that no row holds any more. */
+static int drop_parts(vigil_store *s, char *const old[4])
+{
+	int error = 0;
+	for (int i = 0; i < 2 && error == 0; i++)
+		if (old[i] && (i == 0 || !old[0] || strcmp(old[0], old[1])))
+			error = exec1(
+				s,
+				"DELETE FROM parts WHERE hash=?1 AND NOT EXISTS(SELECT 1 FROM"
+				" manifests WHERE report_part=?1) AND NOT EXISTS(SELECT 1 FROM"
+				" manifests WHERE inventory_part=?1)",
+				"s", old[i]);
+	if (error == 0 && old[2])
+		error = exec1(s,
+			      "DELETE FROM pkgsets WHERE pset=?1 AND NOT EXISTS(SELECT 1 FROM"
+			      " manifests WHERE pkgset=?1)",
+			      "s", old[2]);
+	if (error == 0 && old[3])
+		error = exec1(s,
+			      "DELETE FROM vulnsets WHERE vset=?1 AND NOT EXISTS(SELECT 1 FROM"
+			      " manifests WHERE vulnset=?1)",
+			      "s", old[3]);
+	return error;
+}
+
+/* Inside a commit: the rows of the package set `pset` and the vulnerability set `vset`
+ * ("" none; NULL: the package set is left as it is) when the store has not got them. */
+static int put_sets(vigil_store *s, const vigil_store_scan *sc, const char *pset, const char *vset)
+{
+	sqlite3_stmt *st = NULL;
+	int error = 0, have;
+	for (int v = 0; v < 2 && error == 0; v++) {
+		const char *name = v ? vset : pset;
+		const char *const *keys = v ? sc->vulns : sc->pkgkeys;
+		if (!name || !name[0])
+			continue;
+		if ((error = prep(s, &st,
+				  v ? "SELECT 1 FROM vulnsets WHERE vset=? LIMIT 1"
+				    : "SELECT 1 FROM pkgsets WHERE pset=? LIMIT 1",
+				  "s", name)) < 0)
+			break;
+		have = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		st = NULL;
+		for (size_t i = 0; !have && error == 0 && keys[i]; i++) {
+			const char *k = keys[i], *tab = strchr(k, '\t');
+			if (!v && !tab)
+				continue;
+			char *a = strndup(k, tab ? (size_t)(tab - k) : strlen(k));
+			error = a ? execn(s, &st,
+					  v ? "INSERT OR IGNORE INTO vulnsets(vset, vuln, package)"
+					      " VALUES(?,?,?)"
+					    : "INSERT OR IGNORE INTO pkgsets(pset, ecosystem, "
+					      "package)"
+					      " VALUES(?,?,?)",
+					  "sss", name, a, tab ? tab + 1 : "")
+				  : fail(VIGIL_ENOMEM, "out of memory");
+			free(a);
+		}
+		sqlite3_finalize(st);
+		st = NULL;
+	}
+	return error;
+}
+
 static int scan_commit(vigil_store *s, int *out_changed, const vigil_store_scan *sc,
 		       vigil_store_events_fn events, void *payload)
 {
 	json_t *vj = NULL;
-	char *vulns_s = NULL;
+	char *vulns_s = NULL, *old[4] = {NULL, NULL, NULL, NULL}, pset[72], vset[72];
+	vigil_store_cut rc = {0}, ic = {0};
 	int error, changed = 0;
 	int64_t t = vigil_store__now();
 	PG(scan_commit(s->pg, out_changed, sc, events, payload));
@@ -684,74 +841,63 @@ static int scan_commit(vigil_store *s, int *out_changed, const vigil_store_scan 
 		json_decref(vj);
 		return fail(VIGIL_ENOMEM, "out of memory");
 	}
+	if ((error = vigil_store__cut(&rc, sc->report)) < 0 ||
+	    (error = vigil_store__cut(&ic, sc->inventory)) < 0 ||
+	    (error = vigil_store__set_name(pset, sc->pkgkeys)) < 0 ||
+	    (error = vigil_store__set_name(vset, sc->vulns)) < 0)
+		goto cleanup;
 	pthread_mutex_lock(&s->mu);
 	if ((error = begin(s)) < 0)
 		goto unlock;
+	if ((error = old_parts(s, old, sc->digest)) < 0 || (error = put_parts(s, &rc, &ic)) < 0 ||
+	    (error = put_sets(s, sc, sc->rematch ? NULL : pset, vset)) < 0)
+		goto rollback;
 	if (sc->rematch && !sc->inventory) {
 		/* a re-evaluation: the inventory and first sighting stay */
-		error = exec1(s,
-			      "UPDATE manifests SET scanned_at=?, db_built=?, report=?, vulns=?,"
-			      " critical=?, high=?, medium=?, low=?, negligible=?, unknown=?"
-			      " WHERE digest=?",
-			      "isssiiiiiis", t, sc->db_built, sc->report, vulns_s, sc->counts[0],
-			      sc->counts[1], sc->counts[2], sc->counts[3], sc->counts[4],
-			      sc->counts[5], sc->digest);
+		error = exec1(
+			s,
+			"UPDATE manifests SET scanned_at=?, db_built=?, report=?, report_part=?,"
+			" report_tail=?, vulnset=?, vulns=?, critical=?, high=?, medium=?, low=?,"
+			" negligible=?, unknown=? WHERE digest=?",
+			"issssssiiiiiis", t, sc->db_built, rc.head, rc.part ? rc.hash : NULL,
+			rc.tail, vset[0] ? vset : NULL, vulns_s, sc->counts[0], sc->counts[1],
+			sc->counts[2], sc->counts[3], sc->counts[4], sc->counts[5], sc->digest);
 		if (error == 0 && sqlite3_changes(s->db) == 0)
 			error = fail(VIGIL_ENOTFOUND, "no image %s", sc->digest);
+		free(old[1]); /* the inventory and the package set stay */
+		free(old[2]);
+		old[1] = old[2] = NULL;
 	} else {
 		error = exec1(
 			s,
 			"INSERT INTO manifests(digest, repository, first_seen, scanned_at, "
 			"db_built,"
-			" inventory, report, vulns, critical, high, medium, low, negligible, "
-			"unknown)"
-			" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(digest) DO UPDATE SET"
+			" inventory, inventory_part, inventory_tail, report, report_part,"
+			" report_tail, pkgset, vulnset, vulns, critical, high, medium, low,"
+			" negligible, unknown)"
+			" VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(digest)"
+			" DO UPDATE SET"
 			" repository=coalesce(excluded.repository, repository),"
 			" scanned_at=excluded.scanned_at, db_built=excluded.db_built,"
-			" inventory=excluded.inventory, report=excluded.report, "
-			"vulns=excluded.vulns,"
-			" critical=excluded.critical, high=excluded.high, medium=excluded.medium,"
-			" low=excluded.low, negligible=excluded.negligible, "
-			"unknown=excluded.unknown",
-			"ssiisssiiiiiii", sc->digest, sc->repository, t, t, sc->db_built,
-			sc->inventory, sc->report, vulns_s, sc->counts[0], sc->counts[1],
-			sc->counts[2], sc->counts[3], sc->counts[4], sc->counts[5]);
+			" inventory=excluded.inventory, inventory_part=excluded.inventory_part,"
+			" inventory_tail=excluded.inventory_tail, report=excluded.report,"
+			" report_part=excluded.report_part, report_tail=excluded.report_tail,"
+			" pkgset=excluded.pkgset, vulnset=excluded.vulnset,"
+			" vulns=excluded.vulns, critical=excluded.critical, high=excluded.high,"
+			" medium=excluded.medium, low=excluded.low, negligible=excluded.negligible,"
+			" unknown=excluded.unknown",
+			"ssiisssssssssiiiiiii", sc->digest, sc->repository, t, t, sc->db_built,
+			ic.head, ic.part ? ic.hash : NULL, ic.tail, rc.head,
+			rc.part ? rc.hash : NULL, rc.tail, pset[0] ? pset : NULL,
+			vset[0] ? vset : NULL, vulns_s, sc->counts[0], sc->counts[1], sc->counts[2],
+			sc->counts[3], sc->counts[4], sc->counts[5]);
 	}
+	if (error == 0)
+		error = drop_parts(s, old);
 	for (size_t i = 0; error == 0 && sc->repository && sc->tags && sc->tags[i]; i++)
 		error = exec1(s,
 			      "INSERT OR REPLACE INTO tags(repository, tag, digest) VALUES(?,?,?)",
 			      "sss", sc->repository, sc->tags[i], sc->digest);
-	/* the index rows: each statement prepared once per commit */
-	sqlite3_stmt *pst = NULL, *vst = NULL;
-	if (error == 0 && !sc->rematch) {
-		error = exec1(s, "DELETE FROM pkgindex WHERE digest=?", "s", sc->digest);
-		for (size_t i = 0; error == 0 && sc->pkgkeys && sc->pkgkeys[i]; i++) {
-			const char *k = sc->pkgkeys[i], *tab = strchr(k, '\t');
-			if (!tab)
-				continue;
-			char *eco = strndup(k, (size_t)(tab - k));
-			error = eco ? execn(s, &pst,
-					    "INSERT OR IGNORE INTO pkgindex(ecosystem, package,"
-					    " digest) VALUES(?,?,?)",
-					    "sss", eco, tab + 1, sc->digest)
-				    : fail(VIGIL_ENOMEM, "out of memory");
-			free(eco);
-		}
-	}
-	if (error == 0)
-		error = exec1(s, "DELETE FROM vulnindex WHERE digest=?", "s", sc->digest);
-	for (size_t i = 0; error == 0 && sc->vulns && sc->vulns[i]; i++) {
-		const char *k = sc->vulns[i], *tab = strchr(k, '\t');
-		char *id = strndup(k, tab ? (size_t)(tab - k) : strlen(k));
-		error = id ? execn(s, &vst,
-				   "INSERT OR IGNORE INTO vulnindex(vuln, digest, package)"
-				   " VALUES(?,?,?)",
-				   "sss", id, sc->digest, tab ? tab + 1 : "")
-			   : fail(VIGIL_ENOMEM, "out of memory");
-		free(id);
-	}
-	sqlite3_finalize(pst);
-	sqlite3_finalize(vst);
 	if (error == 0)
 		error = commit_history(s, &changed, sc, vj, events, payload);
 	if (error == 0 && sc->job_id > 0)
@@ -759,9 +905,15 @@ static int scan_commit(vigil_store *s, int *out_changed, const vigil_store_scan 
 			      "UPDATE jobs SET status='done', digest=?, error=NULL, updated=?"
 			      " WHERE id=?",
 			      "sii", sc->digest, t, sc->job_id);
+rollback:
 	error = end(s, error);
 unlock:
 	pthread_mutex_unlock(&s->mu);
+cleanup:
+	vigil_store__cut_free(&rc);
+	vigil_store__cut_free(&ic);
+	for (int i = 0; i < 4; i++)
+		free(old[i]);
 	json_decref(vj);
 	free(vulns_s);
 	if (out_changed && error == 0)
@@ -807,13 +959,14 @@ static int text1(vigil_store *s, char **out, const char *sql, const char *arg, c
 int vigil_store_inventory(vigil_store *s, char **out, const char *digest)
 {
 	PG(text(s->pg, out, "inventory", digest));
-	return text1(s, out, "SELECT inventory FROM manifests WHERE digest=?", digest, "image");
+	return text1(s, out, "SELECT inventory FROM manifests_full WHERE digest=?", digest,
+		     "image");
 }
 
 int vigil_store_report(vigil_store *s, char **out, const char *digest)
 {
 	PG(text(s->pg, out, "report", digest));
-	return text1(s, out, "SELECT report FROM manifests WHERE digest=?", digest, "image");
+	return text1(s, out, "SELECT report FROM manifests_full WHERE digest=?", digest, "image");
 }
 
 /* {"digest","repository","tags","scanned_at","db_built","counts"} of the row at `st`
@@ -1011,7 +1164,7 @@ static json_t *vuln_facts(vigil_store *s, const char *id)
 	if (prep(s, &st,
 		 "SELECT json_extract(v.value,'$.severity'), json_extract(v.value,'$.title'),"
 		 " json_extract(v.value,'$.known_exploited'), json_extract(v.value,'$.cvss.score')"
-		 " FROM manifests m, json_each(m.report,'$.vulnerabilities') v"
+		 " FROM manifests_full m, json_each(m.report,'$.vulnerabilities') v"
 		 " WHERE m.digest=(SELECT digest FROM vulnindex WHERE vuln=? LIMIT 1)"
 		 " AND json_valid(m.report) AND json_extract(v.value,'$.id')=? LIMIT 1",
 		 "ss", id, id) == 0 &&
@@ -1057,18 +1210,19 @@ static int findings_pass(vigil_store *s, json_t *o, json_t **kev_out)
 	*kev_out = NULL;
 	if ((error = vigil_store__findings_init(&f)) < 0)
 		return error;
-	if ((error = prep(s, &st,
-			  "SELECT m.digest, count(v.key),"
-			  " total(json_extract(v.value,'$.status')='fixed'),"
-			  " total(json_extract(v.value,'$.known_exploited')=1),"
-			  " group_concat(CASE WHEN json_extract(v.value,'$.known_exploited')=1 THEN"
-			  "  json_extract(v.value,'$.id') END, char(9)),"
-			  " json_array_length(m.report,'$.secrets'),"
-			  " json_array_length(m.report,'$.malware'),"
-			  " json_array_length(m.report,'$.misconfigurations')"
-			  " FROM manifests m LEFT JOIN json_each(m.report,'$.vulnerabilities') v"
-			  " GROUP BY m.digest",
-			  "")) < 0)
+	if ((error = prep(
+		     s, &st,
+		     "SELECT m.digest, count(v.key),"
+		     " total(json_extract(v.value,'$.status')='fixed'),"
+		     " total(json_extract(v.value,'$.known_exploited')=1),"
+		     " group_concat(CASE WHEN json_extract(v.value,'$.known_exploited')=1 THEN"
+		     "  json_extract(v.value,'$.id') END, char(9)),"
+		     " json_array_length(m.report,'$.secrets'),"
+		     " json_array_length(m.report,'$.malware'),"
+		     " json_array_length(m.report,'$.misconfigurations')"
+		     " FROM manifests_full m LEFT JOIN json_each(m.report,'$.vulnerabilities') v"
+		     " GROUP BY m.digest",
+		     "")) < 0)
 		goto done;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t other[3];
@@ -1292,7 +1446,7 @@ int vigil_store_vuln_detail_json(vigil_store *s, char **out, const char *vuln_id
 		     " (SELECT json_group_array(json(v.value)) FROM"
 		     "  json_each(m.report,'$.vulnerabilities') v"
 		     "  WHERE json_extract(v.value,'$.id')=?1)"
-		     " FROM manifests m WHERE json_valid(m.report) AND m.digest IN"
+		     " FROM manifests_full m WHERE json_valid(m.report) AND m.digest IN"
 		     " (SELECT digest FROM vulnindex WHERE vuln=?1) ORDER BY m.digest LIMIT ?2",
 		     "si", vuln_id, (int64_t)(limit < 1 ? 200 : limit))) < 0)
 		goto done;

@@ -74,6 +74,33 @@ int vigil_store__emit(const vigil_store_diff *d, const vigil_store_scan *sc,
 		      const char *const *tags, const char *repository, vigil_store_events_fn events,
 		      void *payload, vigil_store_queue_fn queue, void *backend);
 
+/* ---- shared parts of reports and inventories (docs/layer-cache.md "In the store") ----- */
+
+/* Images on the same base have the same packages and vulnerabilities: the report and the
+ * inventory JSON are kept as a head, a part and a tail, the part once per content (by its
+ * SHA-256) for every image that has it. Where the text is cut changes only how much is
+ * shared, never what is read back (head + part + tail, byte for byte). */
+typedef struct vigil_store_cut {
+	char *head, *part, *tail; /* malloc'd; part and tail NULL: the text is whole in head */
+	char hash[72];		  /* "sha256:..." of part */
+} vigil_store_cut;
+
+/* The smallest part worth keeping apart (bytes). */
+#define VIGIL_STORE_PART_MIN 2048
+
+/* Cuts `text` (NULL: nothing, all NULL) before its top-level "packages" member and before
+ * the first top-level member after it but "vulnerabilities"; a text without them (or whose
+ * part would be under VIGIL_STORE_PART_MIN) is kept whole. VIGIL_ENOMEM. Free with
+ * vigil_store__cut_free. */
+int vigil_store__cut(vigil_store_cut *c, const char *text);
+void vigil_store__cut_free(vigil_store_cut *c);
+
+/* The package and vulnerability index of an image is a set of keys ("ECOSYSTEM\tNAME",
+ * "ID\tPACKAGE") kept once per content in pkgsets / vulnsets; the row names its sets and
+ * the views pkgindex / vulnindex give (key, digest) as before. The set's name into out:
+ * the SHA-256 of the keys in order, "" when there are none. VIGIL_ENOMEM. */
+int vigil_store__set_name(char out[72], const char *const *keys);
+
 /* ---- the dashboard's read models (one pass over rows each backend reads) -------------- */
 
 /* The severity trend: feed history rows in (time, id) order. */

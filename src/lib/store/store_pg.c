@@ -138,6 +138,55 @@ static const char *const MIGRATIONS[] = {
 	" size bigint NOT NULL, used bigint NOT NULL, hits bigint NOT NULL DEFAULT 0,"
 	" data bytea NOT NULL);"
 	"CREATE INDEX IF NOT EXISTS layer_cache_used ON layer_cache(used);",
+	/* 7: the parts of reports and inventories shared by images (vigil_store__cut), kept
+	 * once; a row whose *_part is set holds the head in report or inventory and the tail
+	 * in *_tail, rows written before keep the whole text; readers use manifests_full.
+	 * IF NOT EXISTS: a store whose versions were recorded lower migrates again */
+	"ALTER TABLE manifests ADD COLUMN IF NOT EXISTS inventory_part text,"
+	" ADD COLUMN IF NOT EXISTS inventory_tail text, ADD COLUMN IF NOT EXISTS report_part text,"
+	" ADD COLUMN IF NOT EXISTS report_tail text;"
+	"CREATE TABLE IF NOT EXISTS parts(hash text PRIMARY KEY, body text NOT NULL);"
+	"CREATE INDEX IF NOT EXISTS manifests_inventory_part ON manifests(inventory_part);"
+	"CREATE INDEX IF NOT EXISTS manifests_report_part ON manifests(report_part);"
+	"CREATE OR REPLACE VIEW manifests_full AS SELECT m.digest, m.repository, m.first_seen,"
+	" m.scanned_at, m.db_built,"
+	" CASE WHEN m.inventory_part IS NULL THEN m.inventory ELSE m.inventory ||"
+	" (SELECT body FROM parts WHERE hash=m.inventory_part) || m.inventory_tail END"
+	" AS inventory,"
+	" CASE WHEN m.report_part IS NULL THEN m.report ELSE m.report ||"
+	" (SELECT body FROM parts WHERE hash=m.report_part) || m.report_tail END AS report,"
+	" m.vulns, m.critical, m.high, m.medium, m.low, m.negligible, m.unknown"
+	" FROM manifests m;"
+	/* the index kept once per set of keys (vigil_store__set_name); the sets of the rows
+	 * written before are named by their digest; pkgindex and vulnindex become views */
+	"ALTER TABLE manifests ADD COLUMN IF NOT EXISTS pkgset text,"
+	" ADD COLUMN IF NOT EXISTS vulnset text;"
+	"CREATE TABLE IF NOT EXISTS pkgsets(pset text NOT NULL, ecosystem text NOT NULL,"
+	" package text NOT NULL, PRIMARY KEY(pset, ecosystem, package));"
+	"CREATE INDEX IF NOT EXISTS pkgsets_package ON pkgsets(package);"
+	"CREATE TABLE IF NOT EXISTS vulnsets(vset text NOT NULL, vuln text NOT NULL,"
+	" package text NOT NULL, PRIMARY KEY(vset, vuln, package));"
+	"CREATE INDEX IF NOT EXISTS vulnsets_vuln ON vulnsets(vuln);"
+	"CREATE INDEX IF NOT EXISTS manifests_pkgset ON manifests(pkgset);"
+	"CREATE INDEX IF NOT EXISTS manifests_vulnset ON manifests(vulnset);"
+	"DO $$ BEGIN"
+	" IF (SELECT relkind FROM pg_class WHERE oid=to_regclass('pkgindex'))='r' THEN"
+	"  INSERT INTO pkgsets SELECT digest, ecosystem, package FROM pkgindex"
+	"   ON CONFLICT DO NOTHING;"
+	"  UPDATE manifests SET pkgset=digest WHERE digest IN (SELECT digest FROM pkgindex);"
+	"  DROP TABLE pkgindex;"
+	" END IF;"
+	" IF (SELECT relkind FROM pg_class WHERE oid=to_regclass('vulnindex'))='r' THEN"
+	"  INSERT INTO vulnsets SELECT digest, vuln, package FROM vulnindex"
+	"   ON CONFLICT DO NOTHING;"
+	"  UPDATE manifests SET vulnset=digest WHERE digest IN (SELECT digest FROM vulnindex);"
+	"  DROP TABLE vulnindex;"
+	" END IF;"
+	" END $$;"
+	"CREATE OR REPLACE VIEW pkgindex AS SELECT p.ecosystem, p.package, m.digest"
+	" FROM pkgsets p JOIN manifests m ON m.pkgset=p.pset;"
+	"CREATE OR REPLACE VIEW vulnindex AS SELECT v.vuln, m.digest, v.package"
+	" FROM vulnsets v JOIN manifests m ON m.vulnset=v.vset;",
 };
 #define NMIGRATIONS ((int)(sizeof(MIGRATIONS) / sizeof(MIGRATIONS[0])))
 
@@ -156,7 +205,10 @@ static const char *const TABLES[] = {"manifests",
 				     "polled",
 				     "admissions",
 				     "runtime_events",
-				     "layer_cache"};
+				     "layer_cache",
+				     "parts",
+				     "pkgsets",
+				     "vulnsets"};
 
 static void quiet(void *arg, const char *msg)
 {
@@ -808,7 +860,7 @@ static int job_json_(vigil_store_pg *p, char **out, int64_t id)
 	PGresult *r = q(p,
 			"SELECT j.id, j.kind, j.status, j.ref, j.digest, j.error, j.created,"
 			" j.updated, CASE WHEN j.status='done' THEN m.report END FROM jobs j"
-			" LEFT JOIN manifests m ON m.digest=j.digest WHERE j.id=$1",
+			" LEFT JOIN manifests_full m ON m.digest=j.digest WHERE j.id=$1",
 			"i", id);
 	json_t *o;
 	if (!r)
@@ -973,13 +1025,129 @@ done:
 	return error;
 }
 
-static int scan_commit_(vigil_store_pg *p, int *changed, const vigil_store_scan *sc,
-			const char *vulns_s, vigil_store_events_fn events, void *payload)
+static int cmpstrp(const void *a, const void *b)
 {
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Inside a commit holding the digest's lock: the parts and sets the row holds now (old[0]
+ * report part, old[1] inventory part, old[2] package set, old[3] vulnerability set;
+ * malloc'd or NULL), then a transaction lock on every part and set the commit adds, keeps
+ * or may delete, taken in one order, then the parts and sets the store has not got. A
+ * part or set is deleted only under its lock and when no row holds it; a commit that
+ * holds it waits for that deletion to end and then stores it again. `pset` NULL: the
+ * package set stays. */
+static int lock_parts(vigil_store_pg *p, char *old[4], const vigil_store_cut *rc,
+		      const vigil_store_cut *ic, const vigil_store_scan *sc, const char *pset,
+		      const char *vset)
+{
+	PGresult *r = q(p,
+			"SELECT report_part, inventory_part, pkgset, vulnset FROM manifests"
+			" WHERE digest=$1",
+			"s", sc->digest);
+	const char *h[8];
+	int n = 0, error = 0;
+	if (!r)
+		return VIGIL_EIO;
+	for (int i = 0; i < 4 && PQntuples(r) == 1; i++)
+		if (val(r, 0, i) && !(old[i] = strdup(val(r, 0, i))))
+			error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+	PQclear(r);
+	if (rc->part)
+		h[n++] = rc->hash;
+	if (ic->part)
+		h[n++] = ic->hash;
+	if (pset && pset[0])
+		h[n++] = pset;
+	if (vset[0])
+		h[n++] = vset;
+	for (int i = 0; i < 4; i++)
+		if (old[i])
+			h[n++] = old[i];
+	qsort(h, (size_t)n, sizeof(h[0]), cmpstrp);
+	for (int i = 0; i < n && error == 0; i++)
+		if ((i == 0 || strcmp(h[i - 1], h[i])) &&
+		    ex(p, "SELECT pg_advisory_xact_lock(hashtext($1))", "s", h[i]) < 0)
+			error = VIGIL_EIO;
+	for (int i = 0; i < 2 && error == 0; i++) {
+		const vigil_store_cut *c = i ? ic : rc;
+		if (c->part && ex(p,
+				  "INSERT INTO parts(hash, body) VALUES($1,$2)"
+				  " ON CONFLICT DO NOTHING",
+				  "ss", c->hash, c->part) < 0)
+			error = VIGIL_EIO;
+	}
+	for (int v = 0; v < 2 && error == 0; v++) {
+		const char *name = v ? vset : pset;
+		const char *const *keys = v ? sc->vulns : sc->pkgkeys;
+		if (!name || !name[0])
+			continue;
+		if (!(r = q(p,
+			    v ? "SELECT 1 FROM vulnsets WHERE vset=$1 LIMIT 1"
+			      : "SELECT 1 FROM pkgsets WHERE pset=$1 LIMIT 1",
+			    "s", name))) {
+			error = VIGIL_EIO;
+			break;
+		}
+		int have = PQntuples(r) > 0;
+		PQclear(r);
+		for (size_t i = 0; !have && error == 0 && keys[i]; i++) {
+			const char *k = keys[i], *tab = strchr(k, '\t');
+			if (!v && !tab)
+				continue;
+			char *a = strndup(k, tab ? (size_t)(tab - k) : strlen(k));
+			if (!a)
+				error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+			else if (ex(p,
+				    v ? "INSERT INTO vulnsets(vset, vuln, package) VALUES($1,$2,$3)"
+					" ON CONFLICT DO NOTHING"
+				      : "INSERT INTO pkgsets(pset, ecosystem, package)"
+					" VALUES($1,$2,$3) ON CONFLICT DO NOTHING",
+				    "sss", name, a, tab ? tab + 1 : "") < 0)
+				error = VIGIL_EIO;
+			free(a);
+		}
+	}
+	return error;
+}
+
+/* Inside the commit, after the row is written: deletes the parts and sets it held before
+ * that no row holds any more. */
+static int drop_parts(vigil_store_pg *p, char *const old[4])
+{
+	for (int i = 0; i < 2; i++)
+		if (old[i] && (i == 0 || !old[0] || strcmp(old[0], old[1])) &&
+		    ex(p,
+		       "DELETE FROM parts WHERE hash=$1 AND NOT EXISTS(SELECT 1 FROM manifests"
+		       " WHERE report_part=$1) AND NOT EXISTS(SELECT 1 FROM manifests"
+		       " WHERE inventory_part=$1)",
+		       "s", old[i]) < 0)
+			return VIGIL_EIO;
+	if (old[2] && ex(p,
+			 "DELETE FROM pkgsets WHERE pset=$1 AND NOT EXISTS(SELECT 1 FROM"
+			 " manifests WHERE pkgset=$1)",
+			 "s", old[2]) < 0)
+		return VIGIL_EIO;
+	if (old[3] && ex(p,
+			 "DELETE FROM vulnsets WHERE vset=$1 AND NOT EXISTS(SELECT 1 FROM"
+			 " manifests WHERE vulnset=$1)",
+			 "s", old[3]) < 0)
+		return VIGIL_EIO;
+	return 0;
+}
+
+static int scan_commit_(vigil_store_pg *p, int *changed, const vigil_store_scan *sc,
+			const char *vulns_s, const vigil_store_cut *rc, const vigil_store_cut *ic,
+			vigil_store_events_fn events, void *payload)
+{
+	char *old[4] = {NULL, NULL, NULL, NULL}, pset[72], vset[72];
 	int64_t t = vigil_store__now();
 	int error, n;
 	PGresult *r;
 	*changed = 0;
+	if ((error = vigil_store__set_name(pset, sc->pkgkeys)) < 0 ||
+	    (error = vigil_store__set_name(vset, sc->vulns)) < 0)
+		return error;
 	if ((error = begin(p)) < 0)
 		return error;
 	/* one commit of a digest at a time, cluster-wide: history stays free of twins */
@@ -1005,34 +1173,46 @@ static int scan_commit_(vigil_store_pg *p, int *changed, const vigil_store_scan 
 			goto done;
 		}
 	}
+	if ((error = lock_parts(p, old, rc, ic, sc, sc->rematch ? NULL : pset, vset)) < 0)
+		goto done;
 	if (sc->rematch && !sc->inventory) {
 		n = ex(p,
-		       "UPDATE manifests SET scanned_at=$1, db_built=$2, report=$3, vulns=$4,"
-		       " critical=$5, high=$6, medium=$7, low=$8, negligible=$9, unknown=$10"
-		       " WHERE digest=$11",
-		       "isssiiiiiis", t, sc->db_built, sc->report, vulns_s, sc->counts[0],
-		       sc->counts[1], sc->counts[2], sc->counts[3], sc->counts[4], sc->counts[5],
-		       sc->digest);
+		       "UPDATE manifests SET scanned_at=$1, db_built=$2, report=$3, report_part=$4,"
+		       " report_tail=$5, vulnset=$6, vulns=$7, critical=$8, high=$9, medium=$10,"
+		       " low=$11, negligible=$12, unknown=$13 WHERE digest=$14",
+		       "issssssiiiiiis", t, sc->db_built, rc->head, rc->part ? rc->hash : NULL,
+		       rc->tail, vset[0] ? vset : NULL, vulns_s, sc->counts[0], sc->counts[1],
+		       sc->counts[2], sc->counts[3], sc->counts[4], sc->counts[5], sc->digest);
 		if (n == 0)
 			error = vigil_store__fail(VIGIL_ENOTFOUND, "no image %s", sc->digest);
+		free(old[1]); /* the inventory and the package set stay */
+		free(old[2]);
+		old[1] = old[2] = NULL;
 	} else {
 		n = ex(p,
 		       "INSERT INTO manifests(digest, repository, first_seen, scanned_at, db_built,"
-		       " inventory, report, vulns, critical, high, medium, low, negligible, "
-		       "unknown)"
-		       " VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)"
+		       " inventory, inventory_part, inventory_tail, report, report_part,"
+		       " report_tail, pkgset, vulnset, vulns, critical, high, medium, low,"
+		       " negligible, unknown) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,"
+		       "$14,$15,$16,$17,$18,$19,$20)"
 		       " ON CONFLICT(digest) DO UPDATE SET"
 		       " repository=coalesce(excluded.repository, manifests.repository),"
 		       " scanned_at=excluded.scanned_at, db_built=excluded.db_built,"
-		       " inventory=excluded.inventory, report=excluded.report, "
-		       "vulns=excluded.vulns,"
-		       " critical=excluded.critical, high=excluded.high, medium=excluded.medium,"
-		       " low=excluded.low, negligible=excluded.negligible, "
-		       "unknown=excluded.unknown",
-		       "ssiisssiiiiiii", sc->digest, sc->repository, t, t, sc->db_built,
-		       sc->inventory, sc->report, vulns_s, sc->counts[0], sc->counts[1],
-		       sc->counts[2], sc->counts[3], sc->counts[4], sc->counts[5]);
+		       " inventory=excluded.inventory, inventory_part=excluded.inventory_part,"
+		       " inventory_tail=excluded.inventory_tail, report=excluded.report,"
+		       " report_part=excluded.report_part, report_tail=excluded.report_tail,"
+		       " pkgset=excluded.pkgset, vulnset=excluded.vulnset, vulns=excluded.vulns, "
+		       "critical=excluded.critical, high=excluded.high,"
+		       " medium=excluded.medium, low=excluded.low, negligible=excluded.negligible,"
+		       " unknown=excluded.unknown",
+		       "ssiisssssssssiiiiiii", sc->digest, sc->repository, t, t, sc->db_built,
+		       ic->head, ic->part ? ic->hash : NULL, ic->tail, rc->head,
+		       rc->part ? rc->hash : NULL, rc->tail, pset[0] ? pset : NULL,
+		       vset[0] ? vset : NULL, vulns_s, sc->counts[0], sc->counts[1], sc->counts[2],
+		       sc->counts[3], sc->counts[4], sc->counts[5]);
 	}
+	if (n >= 0 && error == 0 && drop_parts(p, old) < 0)
+		error = VIGIL_EIO;
 	if (n < 0)
 		error = n;
 	for (size_t i = 0; error == 0 && sc->repository && sc->tags && sc->tags[i]; i++)
@@ -1041,38 +1221,6 @@ static int scan_commit_(vigil_store_pg *p, int *changed, const vigil_store_scan 
 		       " ON CONFLICT(repository, tag) DO UPDATE SET digest=excluded.digest",
 		       "sss", sc->repository, sc->tags[i], sc->digest) < 0)
 			error = VIGIL_EIO;
-	if (error == 0 && !sc->rematch) {
-		if (ex(p, "DELETE FROM pkgindex WHERE digest=$1", "s", sc->digest) < 0)
-			error = VIGIL_EIO;
-		for (size_t i = 0; error == 0 && sc->pkgkeys && sc->pkgkeys[i]; i++) {
-			const char *k = sc->pkgkeys[i], *tab = strchr(k, '\t');
-			if (!tab)
-				continue;
-			char *eco = strndup(k, (size_t)(tab - k));
-			if (!eco)
-				error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
-			else if (ex(p,
-				    "INSERT INTO pkgindex(ecosystem, package, digest)"
-				    " VALUES($1,$2,$3) ON CONFLICT DO NOTHING",
-				    "sss", eco, tab + 1, sc->digest) < 0)
-				error = VIGIL_EIO;
-			free(eco);
-		}
-	}
-	if (error == 0 && ex(p, "DELETE FROM vulnindex WHERE digest=$1", "s", sc->digest) < 0)
-		error = VIGIL_EIO;
-	for (size_t i = 0; error == 0 && sc->vulns && sc->vulns[i]; i++) {
-		const char *k = sc->vulns[i], *tab = strchr(k, '\t');
-		char *id = strndup(k, tab ? (size_t)(tab - k) : strlen(k));
-		if (!id)
-			error = vigil_store__fail(VIGIL_ENOMEM, "out of memory");
-		else if (ex(p,
-			    "INSERT INTO vulnindex(vuln, digest, package) VALUES($1,$2,$3)"
-			    " ON CONFLICT DO NOTHING",
-			    "sss", id, sc->digest, tab ? tab + 1 : "") < 0)
-			error = VIGIL_EIO;
-		free(id);
-	}
 	if (error == 0)
 		error = commit_history(p, changed, sc, vulns_s, events, payload);
 	if (error == 0 && sc->job_id > 0 &&
@@ -1082,13 +1230,16 @@ static int scan_commit_(vigil_store_pg *p, int *changed, const vigil_store_scan 
 	       "sii", sc->digest, t, sc->job_id) < 0)
 		error = VIGIL_EIO;
 done:
+	for (int i = 0; i < 4; i++)
+		free(old[i]);
 	return end(p, error);
 }
 
 static int scan_commit_run(vigil_store_pg *p, int *changed, const vigil_store_scan *sc,
-			   const char *vulns_s, vigil_store_events_fn events, void *payload)
+			   const char *vulns_s, const vigil_store_cut *rc,
+			   const vigil_store_cut *ic, vigil_store_events_fn events, void *payload)
 {
-	RUN(p, scan_commit_(p, changed, sc, vulns_s, events, payload));
+	RUN(p, scan_commit_(p, changed, sc, vulns_s, rc, ic, events, payload));
 }
 
 int vigil_store__pg_scan_commit(vigil_store_pg *p, int *out_changed, const vigil_store_scan *sc,
@@ -1108,7 +1259,12 @@ int vigil_store__pg_scan_commit(vigil_store_pg *p, int *out_changed, const vigil
 		return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
 	}
 	json_decref(vj);
-	error = scan_commit_run(p, &changed, sc, vulns_s, events, payload);
+	vigil_store_cut rc, ic = {0};
+	if ((error = vigil_store__cut(&rc, sc->report)) == 0 &&
+	    (error = vigil_store__cut(&ic, sc->inventory)) == 0)
+		error = scan_commit_run(p, &changed, sc, vulns_s, &rc, &ic, events, payload);
+	vigil_store__cut_free(&rc);
+	vigil_store__cut_free(&ic);
 	free(vulns_s);
 	if (out_changed && error == 0)
 		*out_changed = changed;
@@ -1134,11 +1290,11 @@ int vigil_store__pg_digests(vigil_store_pg *p, char ***out, size_t *n)
 
 static int text_(vigil_store_pg *p, char **out, const char *column, const char *digest)
 {
-	PGresult *r =
-		q(p,
-		  !strcmp(column, "inventory") ? "SELECT inventory FROM manifests WHERE digest=$1"
-					       : "SELECT report FROM manifests WHERE digest=$1",
-		  "s", digest);
+	PGresult *r = q(p,
+			!strcmp(column, "inventory")
+				? "SELECT inventory FROM manifests_full WHERE digest=$1"
+				: "SELECT report FROM manifests_full WHERE digest=$1",
+			"s", digest);
 	int error = 0;
 	if (!r)
 		return VIGIL_EIO;
@@ -1607,6 +1763,9 @@ static int findings_(vigil_store_pg *p, json_t *o, json_t **kev_out)
 												"if"
 												"es"
 												"ts"
+												"_f"
+												"ul"
+												"l"
 												") "
 												"a)"
 												" "
@@ -1679,7 +1838,7 @@ static json_t *vuln_facts_(vigil_store_pg *p, const char *id)
 		"SELECT v->>'severity', v->>'title', v->'known_exploited'='true'::jsonb,"
 		" CASE WHEN jsonb_typeof(v->'cvss'->'score')='number' THEN"
 		"  (v->'cvss'->>'score')::float8 END"
-		" FROM manifests m, jsonb_array_elements(" ARR(
+		" FROM manifests_full m, jsonb_array_elements(" ARR(
 			"m.report::jsonb", "vulnerabilities") ") v"
 							      " WHERE m.digest=(SELECT digest FROM "
 							      "vulnindex WHERE vuln=$1 LIMIT 1)"
@@ -1854,7 +2013,8 @@ static int vuln_detail_(vigil_store_pg *p, char **out, const char *vuln_id, int6
 		    " (SELECT coalesce(jsonb_agg(v), '[]'::jsonb) FROM jsonb_array_elements(" ARR(
 			    "m.report::jsonb",
 			    "vulnerabilities") ") v WHERE v->>'id'=$1)"
-					       " FROM manifests m WHERE m.digest IN (SELECT digest "
+					       " FROM manifests_full m WHERE m.digest IN (SELECT "
+					       "digest "
 					       "FROM vulnindex"
 					       " WHERE vuln=$1) ORDER BY m.digest LIMIT $2",
 		    "si", vuln_id, limit))) {

@@ -483,3 +483,66 @@ json_t *vigil_store__admission_obj(int64_t id, int64_t time, const char *uid, co
 	json_decref(d);
 	return o;
 }
+
+/* ---- shared parts of reports and inventories ------------------------------------------ */
+
+/* A member at the top level of the pretty-printed JSON of `vigil scan --format json` and of
+ * the inventory starts a line with two spaces and a quote. */
+#define MEMBER "\n  \""
+
+int vigil_store__cut(vigil_store_cut *c, const char *text)
+{
+	const char *start, *end = NULL, *cur;
+	memset(c, 0, sizeof(*c));
+	if (!text)
+		return 0;
+	if ((start = strstr(text, MEMBER "packages\": ")))
+		for (cur = ++start; (cur = strstr(cur, MEMBER)); cur++)
+			if (strncmp(cur + 4, "vulnerabilities\": ", 18)) {
+				end = cur + 1;
+				break;
+			}
+	if (!end || (size_t)(end - start) < VIGIL_STORE_PART_MIN) {
+		if (!(c->head = strdup(text)))
+			return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+		return 0;
+	}
+	if (!(c->head = strndup(text, (size_t)(start - text))) ||
+	    !(c->part = strndup(start, (size_t)(end - start))) || !(c->tail = strdup(end)) ||
+	    vigil_sha256_buf(c->hash, c->part, (size_t)(end - start)) < 0) {
+		vigil_store__cut_free(c);
+		return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+void vigil_store__cut_free(vigil_store_cut *c)
+{
+	free(c->head);
+	free(c->part);
+	free(c->tail);
+	memset(c, 0, sizeof(*c));
+}
+
+int vigil_store__set_name(char out[72], const char *const *keys)
+{
+	size_t n = 0, o = 0;
+	char *buf;
+	int error;
+	out[0] = '\0';
+	for (size_t i = 0; keys && keys[i]; i++)
+		n += strlen(keys[i]) + 1;
+	if (n == 0)
+		return 0;
+	if (!(buf = malloc(n)))
+		return vigil_store__fail(VIGIL_ENOMEM, "out of memory");
+	for (size_t i = 0; keys[i]; i++) {
+		size_t l = strlen(keys[i]);
+		memcpy(buf + o, keys[i], l);
+		buf[o + l] = '\n';
+		o += l + 1;
+	}
+	error = vigil_sha256_buf(out, buf, n);
+	free(buf);
+	return error < 0 ? vigil_store__fail(VIGIL_ENOMEM, "out of memory") : 0;
+}

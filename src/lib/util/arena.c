@@ -29,7 +29,8 @@ void vigil_arena_clear(vigil_arena *a)
 	memset(a, 0, sizeof(*a));
 }
 
-void *vigil_arena_alloc(vigil_arena *a, size_t n)
+/* n bytes from the arena, not cleared. */
+static void *arena_take(vigil_arena *a, size_t n)
 {
 	size_t align = sizeof(max_align_t);
 	n = (n + align - 1) & ~(align - 1);
@@ -49,7 +50,6 @@ void *vigil_arena_alloc(vigil_arena *a, size_t n)
 			/* a big one-off: keep the current head for further small allocations */
 			c->next = a->head->next;
 			a->head->next = c;
-			memset(c->data, 0, n);
 			return c->data;
 		}
 		c->next = a->head;
@@ -59,13 +59,23 @@ void *vigil_arena_alloc(vigil_arena *a, size_t n)
 	}
 	void *p = (char *)a->head->data + a->used;
 	a->used += n;
-	memset(p, 0, n);
 	return p;
 }
 
+void *vigil_arena_alloc(vigil_arena *a, size_t n)
+{
+	size_t align = sizeof(max_align_t), r = (n + align - 1) & ~(align - 1);
+	void *p = arena_take(a, n);
+	if (p) /* cleared as taken, padding included */
+		memset(p, 0, r ? r : align);
+	return p;
+}
+
+/* Copies are not cleared first: every byte is written (a memset per string was 1.5% of a
+ * cached image scan in `vigil serve`, BENCHMARKS.md issue 13). */
 char *vigil_arena_strndup(vigil_arena *a, const char *s, size_t n)
 {
-	char *p = vigil_arena_alloc(a, n + 1);
+	char *p = arena_take(a, n + 1);
 	if (p) {
 		memcpy(p, s, n);
 		p[n] = '\0';

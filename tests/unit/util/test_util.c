@@ -30,6 +30,33 @@ TEST(test_util__json_escape_replaces_invalid_utf8)
 	free(out);
 }
 
+/* Plain runs are written whole: every run (first, between escapes, last, next to a
+ * multi-byte character) must come out once and in order. */
+TEST(test_util__json_escape_keeps_plain_runs_around_escapes)
+{
+	static const char *const cases[][2] = {
+		{"", ""},
+		{"plain text only", "plain text only"},
+		{"\"", "\\\""},
+		{"lead\"mid\\tail", "lead\\\"mid\\\\tail"},
+		{"\ttab\r\n", "\\ttab\\r\\n"},
+		{"x\x7f\x1fy", "x\x7f\\u001fy"},
+		{"caf\xc3\xa9 na\xc3\xafve\"", "caf\xc3\xa9 na\xc3\xafve\\\""},
+		{"\xe2\x82\xac\xe2\x82", "\xe2\x82\xac\xef\xbf\xbd\xef\xbf\xbd"},
+		{"ab\xc3", "ab\xef\xbf\xbd"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *out = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&out, &len);
+		CHECK(f);
+		vigil_json_escape(f, cases[i][0]);
+		fclose(f);
+		CHECK_STR(out, cases[i][1]);
+		free(out);
+	}
+}
+
 TEST(test_util__sha256_of_empty)
 {
 	char d[72];
