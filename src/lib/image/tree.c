@@ -62,6 +62,12 @@ struct vigil_tree {
 	vigil_vec order; /* witem */
 	vigil_arena order_paths;
 	int order_ok;
+	/* the directory the last entry went into: the next entries of a layer are mostly in
+	 * the same one (resolving it again from the root, per entry, was a third of applying
+	 * a layer); forgotten whenever a node dies, and at each apply */
+	vigil_buf last_dir;
+	uint32_t last_parent;
+	int last_ok;
 };
 
 #define N(t, i) (&VIGIL_AT_NODE(t, i))
@@ -120,6 +126,7 @@ void vigil_image__tree_free(vigil_tree *t)
 	vigil_arena_clear(&t->strings);
 	vigil_vec_free(&t->order);
 	vigil_arena_clear(&t->order_paths);
+	vigil_buf_free(&t->last_dir);
 	free(t->buckets);
 	free(t);
 }
@@ -258,6 +265,7 @@ static int record_history(vigil_tree *t, uint32_t i, int status)
 static int kill_subtree(vigil_tree *t, uint32_t i, int self, int status)
 {
 	int error;
+	t->last_ok = 0; /* a directory resolved before may be dead */
 	t->stack.len = 0;
 	if (self) {
 		uint32_t *s = vigil_vec_push(&t->stack);
@@ -418,16 +426,22 @@ static int resolve_parent(vigil_tree *t, const char *path, int create, uint32_t 
 	if (!slash)
 		return 0;
 	size_t dlen = (size_t)(slash - path);
-	t->path.len = 0;
-	if ((error = vigil_buf_put(&t->path, path, dlen)) < 0)
+	if (t->last_ok && t->last_dir.len == dlen && memcmp(t->last_dir.data, path, dlen) == 0) {
+		*parent = t->last_parent;
+		return 0;
+	}
+	t->last_ok = 0;
+	t->last_dir.len = 0;
+	if ((error = vigil_buf_put(&t->last_dir, path, dlen)) < 0 ||
+	    (error = vigil_buf_cstr(&t->last_dir)) < 0)
 		return error;
-	char *dir = strdup((char *)t->path.data);
-	if (!dir)
-		return VIGIL_ENOMEM;
-	error = resolve(t, 0, dir, LAST_DIR, create, &hops, parent);
-	free(dir);
+	error = resolve(t, 0, (char *)t->last_dir.data, LAST_DIR, create, &hops, parent);
 	if (error == 0 && N(t, *parent)->a.type != VIGIL_FT_DIR)
 		error = VIGIL_ENOTFOUND;
+	if (error == 0) {
+		t->last_parent = *parent;
+		t->last_ok = 1;
+	}
 	return error;
 }
 
@@ -529,6 +543,7 @@ int vigil_image__tree_apply(vigil_tree *t, const vigil_rec *recs, size_t n, int 
 	int error = 0;
 	t->layer = layer;
 	*bad = NULL;
+	t->last_ok = 0;
 	if (t->order_ok) { /* the tree changes: the kept walk order is stale */
 		t->order_ok = 0;
 		t->order.len = 0;

@@ -263,6 +263,19 @@ TEST(test_tree__walk_order_kept_until_the_next_layer)
 	vigil_image__tree_free(t);
 }
 
+TEST(test_tree__entry_after_its_directory_became_a_symlink)
+{
+	vigil_tree *t;
+	/* one layer: "d" is a directory, then a symlink to "e": "d/g" goes into "e" */
+	vigil_rec l0[] = {D("e"), D("d"), F("d/f"), L("d", "e"), F("d/g")};
+	CHECK(vigil_image__tree_new(&t, 0) == 0);
+	CHECK(apply(t, l0, 5, 0) == 0);
+	CHECK(exists(t, "/e/g"));
+	CHECK(!exists(t, "/e/f"));
+	CHECK(type_of(t, "/d") == VIGIL_FT_SYMLINK);
+	vigil_image__tree_free(t);
+}
+
 TEST(test_tree__deleting_many_children_is_linear)
 {
 	vigil_tree *t;
