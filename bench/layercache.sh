@@ -14,6 +14,8 @@
 # Prints the medians and the ratio cached / unique. Vulnerability database: built from
 # ../shared/vulndata (VIGIL_SHARED names another ../shared). VIGIL_BENCH_PERF=FILE records a
 # perf profile (DWARF call graphs, 299 Hz) of the first cached server run into FILE.
+# VIGIL_BENCH_PAIR="BIN ..." measures more builds in the same runs, interleaved with the first
+# (before/after pairs under the same load; the images are pushed once for both).
 # Needs docker-registry, skopeo, curl, jq, python3.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -92,21 +94,30 @@ cached_run() { # cached_run MAX_MIB: seconds for the N scans on a fresh server
   echo "$el $cpu"
 }
 
-u=() uc=() c=() cc=()
+# VIGIL_BENCH_PAIR="BIN ...": more builds measured in the same runs (each run: this build,
+# then each of those, one after the other), so that before and after see the same load.
+bins=("$VIGIL")
+[ -n "${VIGIL_BENCH_PAIR:-}" ] && read -r -a more <<< "$VIGIL_BENCH_PAIR" && bins+=("${more[@]}")
 for r in $(seq 1 "$RUNS"); do
-  read -r w cpu < <(unique_run)
-  u+=("$w"); uc+=("$cpu")
-  echo "  unique run $r: $w s wall, $cpu s CPU" >&2
-  read -r w cpu < <(cached_run 4096)
-  c+=("$w"); cc+=("$cpu")
+  for b in "${!bins[@]}"; do
+    VIGIL=${bins[$b]}
+    read -r w cpu < <(unique_run)
+    echo "$w $cpu" >> "$tmp/unique.$b"
+    echo "  unique run $r (${bins[$b]}): $w s wall, $cpu s CPU" >&2
+    cached_run 4096 >> "$tmp/cached.$b"
+  done
 done
+VIGIL=${bins[0]}
 off=skipped
 [ "${VIGIL_BENCH_NOCACHE:-1}" = 1 ] && off=$(cached_run 0)
-mu=$(printf '%s\n' "${u[@]}" | median); muc=$(printf '%s\n' "${uc[@]}" | median)
-mc=$(printf '%s\n' "${c[@]}" | median); mcc=$(printf '%s\n' "${cc[@]}" | median)
 echo "N=$N images, 3 shared base layers (Debian 76 MB + 2), loadavg $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "unique layers read once (union image, uncached): median $mu s wall, $muc s CPU"
-echo "all $N images scanned by vigil serve with the layer cache: median $mc s wall, $mcc s CPU"
-echo "the same without the cache (wall, CPU): $off"
-echo "per image (cached, 2 workers): $(echo "scale=3; $mc / $N" | bc) s wall, $(echo "scale=3; $mcc / $N" | bc) s CPU"
-echo "ratio cached / unique: wall $(echo "scale=2; $mc / $mu" | bc), CPU $(echo "scale=2; $mcc / $muc" | bc)"
+for b in "${!bins[@]}"; do
+  mu=$(awk '{print $1}' "$tmp/unique.$b" | median); muc=$(awk '{print $2}' "$tmp/unique.$b" | median)
+  mc=$(awk '{print $1}' "$tmp/cached.$b" | median); mcc=$(awk '{print $2}' "$tmp/cached.$b" | median)
+  echo "build ${bins[$b]}:"
+  echo "unique layers read once (union image, uncached): median $mu s wall, $muc s CPU"
+  echo "all $N images scanned by vigil serve with the layer cache: median $mc s wall, $mcc s CPU"
+  echo "per image (cached, 2 workers): $(echo "scale=3; $mc / $N" | bc) s wall, $(echo "scale=3; $mcc / $N" | bc) s CPU"
+  echo "ratio cached / unique: wall $(echo "scale=2; $mc / $mu" | bc), CPU $(echo "scale=2; $mcc / $muc" | bc)"
+done
+echo "the same without the cache (wall, CPU; ${bins[0]}): $off"

@@ -676,20 +676,14 @@ static int replay(vigil_image *img, int index, lc_entry *e)
 		return 0; /* over a limit: the real read says which */
 	atomic_fetch_add(&img->nfiles, e->entries);
 	atomic_fetch_add(&img->nbytes, e->usize);
-	/* the records, as the layer reader would have left them */
-	vigil_vec recs = VIGIL_VEC_INIT(vigil_rec);
-	L->recs = recs;
-	vigil_arena_init(&L->arena);
-	for (size_t i = 0; i < e->recs.len; i++) {
-		const vigil_rec *x = &VIGIL_VEC_AT(&e->recs, vigil_rec, i);
-		vigil_rec *y = vigil_vec_push(&L->recs);
-		if (!y)
-			return VIGIL_ENOMEM;
-		*y = *x;
-		if (!(y->path = vigil_arena_strdup(&L->arena, x->path)) ||
-		    (x->link && !(y->link = vigil_arena_strdup(&L->arena, x->link))))
-			return VIGIL_ENOMEM;
-	}
+	/* the records, as the layer reader would have left them: the parsed entry's, taken
+	 * over with the arena that holds their strings (and the entry's other strings, used
+	 * below), until the merge frees them (copying them was 4% of a cached image's CPU) */
+	vigil_vec none = VIGIL_VEC_INIT(vigil_rec);
+	L->recs = e->recs;
+	L->arena = e->arena;
+	e->recs = none;
+	vigil_arena_init(&e->arena);
 	for (size_t i = 0; i < e->warnings.len; i++)
 		vigil_image__warn(img, "%s", VIGIL_VEC_AT(&e->warnings, const char *, i));
 	/* the analyzers with layer_load take their output back */

@@ -39,6 +39,13 @@ typedef struct hist {
 	uint8_t status;
 } hist;
 
+typedef struct witem {
+	const char *path;
+	uint32_t node; /* NONE for a history item */
+	uint32_t hist;
+	int32_t layer;
+} witem;
+
 struct vigil_tree {
 	vigil_vec nodes; /* node */
 	uint32_t *buckets;
@@ -50,6 +57,17 @@ struct vigil_tree {
 	vigil_buf path;	   /* scratch for building paths */
 	int layer;	   /* the layer being applied */
 	uint32_t next_ino;
+	/* the sorted items of a whole-tree walk, kept until the next apply (a scan's
+	 * analyzers walk the finished tree several times: sorted once, not per walk) */
+	vigil_vec order; /* witem */
+	vigil_arena order_paths;
+	int order_ok;
+	/* the directory the last entry went into: the next entries of a layer are mostly in
+	 * the same one (resolving it again from the root, per entry, was a third of applying
+	 * a layer); forgotten whenever a node dies, and at each apply */
+	vigil_buf last_dir;
+	uint32_t last_parent;
+	int last_ok;
 };
 
 #define N(t, i) (&VIGIL_AT_NODE(t, i))
@@ -76,6 +94,9 @@ int vigil_image__tree_new(vigil_tree **out, int keep_history)
 	t->stack = st;
 	t->keep_history = keep_history;
 	vigil_arena_init(&t->strings);
+	vigil_vec order = VIGIL_VEC_INIT(witem);
+	t->order = order;
+	vigil_arena_init(&t->order_paths);
 	t->nbuckets = 1024;
 	t->buckets = malloc(t->nbuckets * sizeof(uint32_t));
 	node *root = vigil_vec_push(&t->nodes);
@@ -103,6 +124,9 @@ void vigil_image__tree_free(vigil_tree *t)
 	vigil_vec_free(&t->stack);
 	vigil_buf_free(&t->path);
 	vigil_arena_clear(&t->strings);
+	vigil_vec_free(&t->order);
+	vigil_arena_clear(&t->order_paths);
+	vigil_buf_free(&t->last_dir);
 	free(t->buckets);
 	free(t);
 }
@@ -241,6 +265,7 @@ static int record_history(vigil_tree *t, uint32_t i, int status)
 static int kill_subtree(vigil_tree *t, uint32_t i, int self, int status)
 {
 	int error;
+	t->last_ok = 0; /* a directory resolved before may be dead */
 	t->stack.len = 0;
 	if (self) {
 		uint32_t *s = vigil_vec_push(&t->stack);
@@ -401,16 +426,22 @@ static int resolve_parent(vigil_tree *t, const char *path, int create, uint32_t 
 	if (!slash)
 		return 0;
 	size_t dlen = (size_t)(slash - path);
-	t->path.len = 0;
-	if ((error = vigil_buf_put(&t->path, path, dlen)) < 0)
+	if (t->last_ok && t->last_dir.len == dlen && memcmp(t->last_dir.data, path, dlen) == 0) {
+		*parent = t->last_parent;
+		return 0;
+	}
+	t->last_ok = 0;
+	t->last_dir.len = 0;
+	if ((error = vigil_buf_put(&t->last_dir, path, dlen)) < 0 ||
+	    (error = vigil_buf_cstr(&t->last_dir)) < 0)
 		return error;
-	char *dir = strdup((char *)t->path.data);
-	if (!dir)
-		return VIGIL_ENOMEM;
-	error = resolve(t, 0, dir, LAST_DIR, create, &hops, parent);
-	free(dir);
+	error = resolve(t, 0, (char *)t->last_dir.data, LAST_DIR, create, &hops, parent);
 	if (error == 0 && N(t, *parent)->a.type != VIGIL_FT_DIR)
 		error = VIGIL_ENOTFOUND;
+	if (error == 0) {
+		t->last_parent = *parent;
+		t->last_ok = 1;
+	}
 	return error;
 }
 
@@ -512,6 +543,12 @@ int vigil_image__tree_apply(vigil_tree *t, const vigil_rec *recs, size_t n, int 
 	int error = 0;
 	t->layer = layer;
 	*bad = NULL;
+	t->last_ok = 0;
+	if (t->order_ok) { /* the tree changes: the kept walk order is stale */
+		t->order_ok = 0;
+		t->order.len = 0;
+		vigil_arena_clear(&t->order_paths);
+	}
 	for (int pass = 0; pass < 3; pass++) {
 		for (size_t k = 0; k < n; k++) {
 			const vigil_rec *r = &recs[k];
@@ -590,13 +627,6 @@ void vigil_image__tree_totals(vigil_tree *t, uint64_t *files, uint64_t *bytes)
 
 /* ---- ordered walk ---- */
 
-typedef struct witem {
-	const char *path;
-	uint32_t node; /* NONE for a history item */
-	uint32_t hist;
-	int32_t layer;
-} witem;
-
 static int witem_cmp(const void *a, const void *b)
 {
 	const witem *x = a, *y = b;
@@ -606,49 +636,42 @@ static int witem_cmp(const void *a, const void *b)
 	return x->layer < y->layer ? -1 : x->layer > y->layer;
 }
 
-int vigil_image__tree_walk(vigil_tree *t, uint32_t start, vigil_file_cb cb, void *payload)
+/* Collects the items of the subtree of `start` (live nodes, then the history below its
+ * path) into `items`, their paths in `paths`, sorted by path then layer. */
+static int collect(vigil_tree *t, uint32_t start, vigil_vec *items, vigil_arena *paths)
 {
-	vigil_vec items = VIGIL_VEC_INIT(witem);
-	vigil_arena paths;
 	size_t prefix_len = 0;
 	char *prefix = NULL;
-	int error = 0;
-	vigil_arena_init(&paths);
-
+	int error;
 	if (start != 0) {
 		if ((error = build_path(t, start)) < 0)
-			goto done;
-		if (!(prefix = vigil_arena_strdup(&paths, (char *)t->path.data))) {
-			error = VIGIL_ENOMEM;
-			goto done;
-		}
+			return error;
+		if (!(prefix = vigil_arena_strdup(paths, (char *)t->path.data)))
+			return VIGIL_ENOMEM;
 		prefix_len = strlen(prefix);
 	}
 	/* live nodes below start (depth first, then sorted) */
 	t->stack.len = 0;
 	uint32_t *s = vigil_vec_push(&t->stack);
-	if (!s) {
-		error = VIGIL_ENOMEM;
-		goto done;
-	}
+	if (!s)
+		return VIGIL_ENOMEM;
 	*s = start;
 	while (t->stack.len) {
 		uint32_t j = VIGIL_VEC_AT(&t->stack, uint32_t, --t->stack.len);
 		if (j != 0) {
-			witem *w = vigil_vec_push(&items);
-			if (!w || (error = build_path(t, j)) < 0 ||
-			    !(w->path = vigil_arena_strdup(&paths, (char *)t->path.data))) {
-				error = error ? error : VIGIL_ENOMEM;
-				goto done;
-			}
+			witem *w = vigil_vec_push(items);
+			if (!w)
+				return VIGIL_ENOMEM;
+			if ((error = build_path(t, j)) < 0)
+				return error;
+			if (!(w->path = vigil_arena_strdup(paths, (char *)t->path.data)))
+				return VIGIL_ENOMEM;
 			w->node = j;
 			w->layer = N(t, j)->a.layer;
 		}
 		for (uint32_t c = N(t, j)->first_child; c != NONE; c = N(t, c)->next) {
-			if (!(s = vigil_vec_push(&t->stack))) {
-				error = VIGIL_ENOMEM;
-				goto done;
-			}
+			if (!(s = vigil_vec_push(&t->stack)))
+				return VIGIL_ENOMEM;
 			*s = c;
 		}
 	}
@@ -657,19 +680,42 @@ int vigil_image__tree_walk(vigil_tree *t, uint32_t start, vigil_file_cb cb, void
 		if (prefix && !(strncmp(h->path, prefix, prefix_len) == 0 &&
 				(h->path[prefix_len] == '\0' || h->path[prefix_len] == '/')))
 			continue;
-		witem *w = vigil_vec_push(&items);
-		if (!w) {
-			error = VIGIL_ENOMEM;
-			goto done;
-		}
+		witem *w = vigil_vec_push(items);
+		if (!w)
+			return VIGIL_ENOMEM;
 		w->path = h->path;
 		w->node = NONE;
 		w->hist = (uint32_t)k;
 		w->layer = h->a.layer;
 	}
-	vigil_qsort(items.data, items.len, sizeof(witem), witem_cmp);
-	for (size_t k = 0; k < items.len; k++) {
-		witem *w = &VIGIL_VEC_AT(&items, witem, k);
+	vigil_qsort(items->data, items->len, sizeof(witem), witem_cmp);
+	return 0;
+}
+
+/* Walks the subtree of `start` in path order. A walk of the whole tree keeps its sorted
+ * items until the next apply: the analyzers' finishes walk the same finished tree. */
+int vigil_image__tree_walk(vigil_tree *t, uint32_t start, vigil_file_cb cb, void *payload)
+{
+	vigil_vec own = VIGIL_VEC_INIT(witem);
+	vigil_arena paths;
+	vigil_vec *items = &own;
+	int error = 0;
+	vigil_arena_init(&paths);
+	if (start == 0) {
+		items = &t->order;
+		if (!t->order_ok) {
+			t->order.len = 0;
+			vigil_arena_clear(&t->order_paths);
+			if ((error = collect(t, 0, &t->order, &t->order_paths)) < 0)
+				goto done;
+			t->order_ok = 1;
+		}
+	} else if ((error = collect(t, start, &own, &paths)) < 0) {
+		goto done;
+	}
+	/* by index: a callback may walk again (the kept items are not changed by a walk) */
+	for (size_t k = 0; k < items->len; k++) {
+		const witem *w = &VIGIL_VEC_AT(items, witem, k);
 		vigil_file f;
 		memset(&f, 0, sizeof(f));
 		if (w->node != NONE) {
@@ -685,7 +731,7 @@ int vigil_image__tree_walk(vigil_tree *t, uint32_t start, vigil_file_cb cb, void
 			goto done;
 	}
 done:
-	vigil_vec_free(&items);
+	vigil_vec_free(&own);
 	vigil_arena_clear(&paths);
 	return error;
 }

@@ -213,6 +213,69 @@ TEST(test_tree__walk_is_in_bytewise_path_order)
 	vigil_image__tree_free(t);
 }
 
+/* A walk from a callback sees the same kept order as the walk that calls it. */
+typedef struct nest {
+	vigil_tree *t;
+	char out[256];
+} nest;
+
+static int nested_cb(const vigil_file *f, void *payload)
+{
+	nest *n = payload;
+	if (strcmp(f->path, "/a-c") == 0) {
+		char inner[128] = "";
+		if (vigil_image__tree_walk(n->t, 0, order_cb, inner) != 0)
+			return -1;
+		strcat(n->out, "[");
+		strcat(n->out, inner);
+		strcat(n->out, "] ");
+	}
+	return order_cb(f, n->out);
+}
+
+TEST(test_tree__walk_order_kept_until_the_next_layer)
+{
+	vigil_tree *t;
+	char out[256] = "";
+	vigil_rec l0[] = {F("a/b"), F("a-c"), F("B")};
+	vigil_rec l1[] = {WH("a-c"), F("C"), F("a/a")};
+	CHECK(vigil_image__tree_new(&t, 0) == 0);
+	CHECK(apply(t, l0, 3, 0) == 0);
+	CHECK(vigil_image__tree_walk(t, 0, order_cb, out) == 0);
+	CHECK_STR(out, "/B /a /a-c /a/b ");
+	out[0] = '\0';
+	CHECK(vigil_image__tree_walk(t, 0, order_cb, out) == 0); /* from the kept order */
+	CHECK_STR(out, "/B /a /a-c /a/b ");
+	/* a walk of a subtree, then the whole tree again, from inside a walk */
+	out[0] = '\0';
+	uint32_t a;
+	CHECK(vigil_image__tree_lookup(t, "/a", 0, &a) == 0);
+	CHECK(vigil_image__tree_walk(t, a, order_cb, out) == 0);
+	CHECK_STR(out, "/a /a/b ");
+	nest n = {t, ""};
+	CHECK(vigil_image__tree_walk(t, 0, nested_cb, &n) == 0);
+	CHECK_STR(n.out, "/B /a [/B /a /a-c /a/b ] /a-c /a/b ");
+	/* a new layer: the kept order is stale, the walk sees the new tree */
+	CHECK(apply(t, l1, 3, 1) == 0);
+	out[0] = '\0';
+	CHECK(vigil_image__tree_walk(t, 0, order_cb, out) == 0);
+	CHECK_STR(out, "/B /C /a /a/a /a/b ");
+	vigil_image__tree_free(t);
+}
+
+TEST(test_tree__entry_after_its_directory_became_a_symlink)
+{
+	vigil_tree *t;
+	/* one layer: "d" is a directory, then a symlink to "e": "d/g" goes into "e" */
+	vigil_rec l0[] = {D("e"), D("d"), F("d/f"), L("d", "e"), F("d/g")};
+	CHECK(vigil_image__tree_new(&t, 0) == 0);
+	CHECK(apply(t, l0, 5, 0) == 0);
+	CHECK(exists(t, "/e/g"));
+	CHECK(!exists(t, "/e/f"));
+	CHECK(type_of(t, "/d") == VIGIL_FT_SYMLINK);
+	vigil_image__tree_free(t);
+}
+
 TEST(test_tree__deleting_many_children_is_linear)
 {
 	vigil_tree *t;
