@@ -189,7 +189,9 @@ int vigil_serve__adm_parse(vigil_adm_review **out, const char *body, size_t len,
 		return fmt_err(err, errlen, VIGIL_ELIMIT,
 			       "the AdmissionReview has too many values");
 	if (!(root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je))) {
-		error = fmt_err(err, errlen, VIGIL_EFORMAT, "malformed JSON: %s (line %d)", je.text,
+		char t[256];
+		vigil_text_escape(t, sizeof(t), je.text);
+		error = fmt_err(err, errlen, VIGIL_EFORMAT, "malformed JSON: %s (line %d)", t,
 				je.line);
 		goto done;
 	}

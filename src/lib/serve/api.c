@@ -88,7 +88,9 @@ static json_t *body_object(const vigil_serve_req *req, int *status, char **out)
 	json_t *o =
 		json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, &je);
 	if (!o) {
-		err(status, out, 400, "malformed JSON: %s (line %d)", je.text, je.line);
+		char t[256];
+		vigil_text_escape(t, sizeof(t), je.text);
+		err(status, out, 400, "malformed JSON: %s (line %d)", t, je.line);
 		return NULL;
 	}
 	if (!json_is_object(o)) {

@@ -165,8 +165,11 @@ int vigil_serve__harbor_parse(vigil_harbor_scan *out, const char *body, size_t l
 	memset(out, 0, sizeof(*out));
 	msg[0] = '\0';
 	o = json_loadb(body ? body : "", len, JSON_REJECT_DUPLICATES, &je);
-	if (!o)
-		return fail(msg, msglen, 400, "malformed JSON: %s (line %d)", je.text, je.line);
+	if (!o) {
+		char t[256];
+		vigil_text_escape(t, sizeof(t), je.text);
+		return fail(msg, msglen, 400, "malformed JSON: %s (line %d)", t, je.line);
+	}
 	json_t *reg = json_object_get(o, "registry"), *art = json_object_get(o, "artifact");
 	json_t *caps = json_object_get(o, "enabled_capabilities");
 	if (!json_is_object(o)) {

@@ -12,6 +12,7 @@
 
 #include "serve/internal.h"
 #include "serve/runtime_events.h"
+#include "util/util.h"
 
 #define MAX_ALERTS 500	     /* per request */
 #define MAX_ALERT (64 << 10) /* bytes of one alert, compact */
@@ -101,7 +102,9 @@ int vigil_serve__runtime_parse(const char *body, size_t len, vigil_serve_runtime
 
 	msg[0] = 0;
 	if (!(j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je))) {
-		snprintf(msg, msglen, "malformed JSON: %.200s", je.text);
+		char t[256];
+		vigil_text_escape(t, sizeof(t), je.text);
+		snprintf(msg, msglen, "malformed JSON: %.200s", t);
 		return VIGIL_EFORMAT;
 	}
 	if (json_is_array(j)) {

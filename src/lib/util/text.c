@@ -96,6 +96,24 @@ void vigil_text_put(FILE *f, const char *s)
 	}
 }
 
+void vigil_text_escape(char *out, size_t outlen, const char *s)
+{
+	char buf[12];
+	int cols;
+	size_t n, len = 0;
+	if (!outlen)
+		return;
+	while (s && (n = vigil_text_next(buf, &cols, s)) > 0) {
+		size_t bl = strlen(buf);
+		if (len + bl >= outlen)
+			break;
+		memcpy(out + len, buf, bl);
+		len += bl;
+		s += n;
+	}
+	out[len] = '\0';
+}
+
 int vigil_text_put_width(FILE *f, const char *s, int width)
 {
 	char buf[12];

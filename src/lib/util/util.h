@@ -134,6 +134,10 @@ size_t vigil_text_next(char out[12], int *cols, const char *s);
 /* Writes `s` (NULL writes nothing) with everything vigil_text_next escapes escaped. The
  * one routine for text from an image on any terminal or text output. */
 void vigil_text_put(FILE *f, const char *s);
+/* As vigil_text_put, into out (outlen bytes, always NUL-ended when outlen > 0), cut before
+ * the first character whose rendering does not fit: for messages that quote input, such
+ * as a JSON parser's error text, which holds the bytes of the token it stopped at. */
+void vigil_text_escape(char *out, size_t outlen, const char *s);
 /* Length of the valid UTF-8 sequence at s (1-4, s NUL-terminated) and its code point in
  * *cp, or 0 when it is not valid UTF-8 (overlong, surrogate, past U+10FFFF, cut short). */
 size_t vigil_utf8_decode(const unsigned char *s, unsigned *cp);

@@ -57,3 +57,15 @@ TEST(test_text__xml_markup_and_forbidden_characters)
 	CHECK_STR(r, "&lt;a href=&quot;x&quot;&gt;&amp;&apos;\\x01\\ufffe\\xff&lt;/a&gt;");
 	free(r);
 }
+
+TEST(test_text__escape_into_a_buffer_cuts_whole_escapes)
+{
+	char out[16];
+	vigil_text_escape(out, sizeof(out), "key\\\n\x1b[2J");
+	CHECK_STR(out, "key\\\\x0a\\x1b[2J");
+	/* a rendering that does not fit is left out whole, never cut in the middle */
+	vigil_text_escape(out, 8, "abcde\n");
+	CHECK_STR(out, "abcde");
+	vigil_text_escape(out, sizeof(out), NULL);
+	CHECK_STR(out, "");
+}
