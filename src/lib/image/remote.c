@@ -17,11 +17,14 @@
 
 #define MAX_PREFETCH 16
 
-/* A layer stream opened ahead (vigil_image__remote_prefetch) on its own thread. */
+/* A layer stream opened ahead (vigil_image__remote_prefetch) on its own thread: a slot is
+ * FREE, OPENING (its thread runs or has run; the stream waits to be taken) or TAKEN (a
+ * reader joins its thread; FREE again after). */
+enum { PF_FREE, PF_OPENING, PF_TAKEN };
 typedef struct prefetch {
 	vigil_reg *reg;
 	pthread_t th;
-	int started, taken;
+	int state;
 	char digest[72];
 	uint64_t size, max;
 	vigil_reg_stream *s;
@@ -37,7 +40,9 @@ struct vigil_remote {
 	int prefetch_on; /* vigil_open_opts.prefetch_layers */
 	pthread_mutex_t pf_lock;
 	prefetch pf[MAX_PREFETCH];
-	int npf;
+	int npf;	     /* slots used so far */
+	int pf_next;	     /* the next layer index to open ahead */
+	int read_upto;	     /* one past the highest layer index a reader has asked for */
 	char top_digest[72]; /* the document the reference names (index or manifest) */
 	char mirror[300];    /* "HOST/REPO" of the mirror it came from, or "" */
 };
@@ -49,59 +54,89 @@ static void *prefetch_main(void *arg)
 	return NULL;
 }
 
-int vigil_image__remote_prefetch(vigil_image *img)
+/* Opens the next layers ahead until `parallel` streams wait unread (pf_lock held): a
+ * reader that takes one starts the next, so every layer's request is answered before its
+ * reader asks, and no more than `parallel` streams buffer a chunk each. */
+static void prefetch_more(vigil_image *img, vigil_remote *rm)
 {
-	vigil_remote *rm = img->remote;
-	int n = 0;
-	if (!rm || !rm->prefetch_on || rm->npf)
-		return 0;
-	/* the layers the readers take first (in order), each digest once */
-	for (int i = 0; i < img->nlayers && n < rm->parallel && n < MAX_PREFETCH; i++) {
-		const vigil_layer *L = &img->layers[i];
+	int waiting = 0;
+	for (int k = 0; k < rm->npf; k++)
+		waiting += rm->pf[k].state == PF_OPENING;
+	if (rm->pf_next < rm->read_upto)
+		rm->pf_next = rm->read_upto; /* readers went ahead: do not open what they read */
+	while (waiting < rm->parallel && rm->pf_next < img->nlayers) {
+		const vigil_layer *L = &img->layers[rm->pf_next++];
+		prefetch *p = NULL;
 		int seen = 0;
 		if (!L->want_digest || !vigil_digest_is_sha256(L->want_digest) || L->want_size < 0)
 			continue;
-		for (int k = 0; k < n && !seen; k++)
-			seen = strcmp(rm->pf[k].digest, L->want_digest) == 0;
+		for (int k = 0; k < rm->npf && !seen; k++)
+			seen = rm->pf[k].state == PF_OPENING &&
+			       strcmp(rm->pf[k].digest, L->want_digest) == 0;
 		if (seen)
 			continue;
-		prefetch *p = &rm->pf[n];
+		for (int k = 0; k < rm->npf && !p; k++)
+			if (rm->pf[k].state == PF_FREE)
+				p = &rm->pf[k];
+		if (!p && rm->npf < MAX_PREFETCH)
+			p = &rm->pf[rm->npf];
+		if (!p)
+			return; /* the reader opens the rest itself */
 		memset(p, 0, sizeof(*p));
 		p->reg = rm->reg;
 		snprintf(p->digest, sizeof(p->digest), "%s", L->want_digest);
 		p->size = L->info.size;
 		p->max = img->ctx->limits.max_bytes;
 		if (pthread_create(&p->th, NULL, prefetch_main, p) != 0)
-			break; /* the reader opens the rest itself */
-		p->started = 1;
-		n++;
+			return;
+		p->state = PF_OPENING;
+		if (p == &rm->pf[rm->npf])
+			rm->npf++;
+		waiting++;
 	}
+}
+
+int vigil_image__remote_prefetch(vigil_image *img)
+{
+	vigil_remote *rm = img->remote;
+	if (!rm || !rm->prefetch_on)
+		return 0;
 	pthread_mutex_lock(&rm->pf_lock);
-	rm->npf = n;
+	if (rm->npf == 0)
+		prefetch_more(img, rm);
 	pthread_mutex_unlock(&rm->pf_lock);
 	return 0;
 }
 
-/* The prefetched stream of `digest` (size, max as asked), or NULL; *error is its open's. */
-static vigil_reg_stream *prefetch_take(vigil_remote *rm, const char *digest, uint64_t size,
-				       uint64_t max, int *error)
+/* The prefetched stream of layer i (size, max as asked), or NULL; *error is its open's.
+ * Taking one opens the next layer ahead. */
+static vigil_reg_stream *prefetch_take(vigil_image *img, int i, uint64_t size, uint64_t max,
+				       int *error)
 {
+	vigil_remote *rm = img->remote;
+	const char *digest = img->layers[i].want_digest;
 	prefetch *p = NULL;
 	pthread_mutex_lock(&rm->pf_lock);
+	if (i + 1 > rm->read_upto)
+		rm->read_upto = i + 1;
 	for (int k = 0; k < rm->npf && !p; k++)
-		if (!rm->pf[k].taken && strcmp(rm->pf[k].digest, digest) == 0 &&
+		if (rm->pf[k].state == PF_OPENING && strcmp(rm->pf[k].digest, digest) == 0 &&
 		    rm->pf[k].size == size && rm->pf[k].max == max)
 			p = &rm->pf[k];
 	if (p)
-		p->taken = 1;
+		p->state = PF_TAKEN;
+	if (rm->prefetch_on && rm->npf)
+		prefetch_more(img, rm);
 	pthread_mutex_unlock(&rm->pf_lock);
 	if (!p)
 		return NULL;
 	pthread_join(p->th, NULL);
-	p->started = 0;
 	*error = p->error;
 	vigil_reg_stream *s = p->s;
 	p->s = NULL;
+	pthread_mutex_lock(&rm->pf_lock);
+	p->state = PF_FREE;
+	pthread_mutex_unlock(&rm->pf_lock);
 	return s;
 }
 
@@ -112,7 +147,7 @@ void vigil_image__remote_free(vigil_remote *rm)
 	if (rm->reg && rm->npf)
 		vigil_reg__cancel(rm->reg); /* streams opened ahead and never read */
 	for (int k = 0; k < rm->npf; k++) {
-		if (rm->pf[k].started)
+		if (rm->pf[k].state == PF_OPENING)
 			pthread_join(rm->pf[k].th, NULL);
 		vigil_reg__stream_free(rm->pf[k].s);
 	}
@@ -241,8 +276,7 @@ int vigil_image__remote_layer(vigil_image *img, int i)
 	int error;
 	memset(&src, 0, sizeof(src));
 	src.base.read = rsrc_read;
-	if (!(src.s = prefetch_take(img->remote, L->want_digest, L->info.size,
-				    img->ctx->limits.max_bytes, &error)))
+	if (!(src.s = prefetch_take(img, i, L->info.size, img->ctx->limits.max_bytes, &error)))
 		error = vigil_reg__stream_open(&src.s, img->remote->reg, L->want_digest,
 					       L->info.size, img->ctx->limits.max_bytes);
 	if (error == VIGIL_ENOMEM || !src.s) {
