@@ -54,9 +54,10 @@ static void *prefetch_main(void *arg)
 	return NULL;
 }
 
-/* Opens the next layers ahead until `parallel` streams wait unread (pf_lock held): a
- * reader that takes one starts the next, so every layer's request is answered before its
- * reader asks, and no more than `parallel` streams buffer a chunk each. */
+/* Opens the next layers ahead until 2 x `parallel` streams wait unread (pf_lock held):
+ * while the engine is built the requests of the first two rounds of readers are answered,
+ * and a reader that takes a stream starts the next, so a reader never waits for a round
+ * trip when a layer is short; no more than that many streams buffer a chunk each. */
 static void prefetch_more(vigil_image *img, vigil_remote *rm)
 {
 	int waiting = 0;
@@ -64,7 +65,7 @@ static void prefetch_more(vigil_image *img, vigil_remote *rm)
 		waiting += rm->pf[k].state == PF_OPENING;
 	if (rm->pf_next < rm->read_upto)
 		rm->pf_next = rm->read_upto; /* readers went ahead: do not open what they read */
-	while (waiting < rm->parallel && rm->pf_next < img->nlayers) {
+	while (waiting < 2 * rm->parallel && rm->pf_next < img->nlayers) {
 		const vigil_layer *L = &img->layers[rm->pf_next++];
 		prefetch *p = NULL;
 		int seen = 0;
@@ -414,7 +415,7 @@ int vigil_image__open_registry(vigil_image *img, const char *refstr, const vigil
 	vigil_ref_format(rm->ref, canon, sizeof(canon));
 	img->ref = vigil_arena_strdup(&img->arena, canon);
 	/* as many layers at once as a local image reads (one per core, or --threads), at
-	 * least 2 and at most 8: more streams than readers would only buffer more */
+	 * least 2 and at most 8; twice that many are opened ahead (prefetch_more) */
 	if (opts->registry && opts->registry->parallel > 0)
 		rm->parallel = opts->registry->parallel;
 	else {
