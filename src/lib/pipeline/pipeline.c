@@ -3,6 +3,8 @@
  * secret and malware rules, immutable once built) and the scan result (image, inventory,
  * every scanner's output, the match and the report with its uniform findings).
  */
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
@@ -12,6 +14,117 @@
 #include "match/match.h"
 #include "pipeline/pipeline.h"
 #include "report/report.h"
+#include "vulndb/vulndb.h"
+
+/* Database handles kept open between the scans of an engine (opening one, reading its
+ * metadata and preparing its queries again was about 4% of a scan replayed from the layer
+ * cache, BENCHMARKS.md). A handle serves one scan at a time: a result takes one (or opens
+ * one) and gives it back when it is freed. Each remembers which file it opened (device,
+ * inode, size, modification time): a handle of a file since replaced at the same path is
+ * closed instead of used, so a scan sees the file a fresh open would. Shared by the engine
+ * and its results (counted), so results may outlive their engine. */
+#define DB_POOL_MAX 8
+
+typedef struct db_ident {
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+} db_ident;
+
+typedef struct db_pool {
+	pthread_mutex_t lock;
+	atomic_int refs;
+	size_t n;
+	vigil_db *idle[DB_POOL_MAX];
+	db_ident ids[DB_POOL_MAX];
+} db_pool;
+
+static int db_ident_of(db_ident *out, const char *path)
+{
+	struct stat st;
+	memset(out, 0, sizeof(*out));
+	if (stat(path, &st) != 0)
+		return -1;
+	out->dev = st.st_dev;
+	out->ino = st.st_ino;
+	out->size = st.st_size;
+	out->mtime = st.st_mtim;
+	return 0;
+}
+
+static int db_ident_eq(const db_ident *a, const db_ident *b)
+{
+	return a->dev == b->dev && a->ino == b->ino && a->size == b->size &&
+	       a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec;
+}
+
+static db_pool *db_pool_new(void)
+{
+	db_pool *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	pthread_mutex_init(&p->lock, NULL);
+	atomic_init(&p->refs, 1);
+	return p;
+}
+
+static void db_pool_unref(db_pool *p)
+{
+	if (!p || atomic_fetch_sub(&p->refs, 1) != 1)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		vigil_db_free(p->idle[i]);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+}
+
+/* An open handle of `path` for one scan into *out, with the identity of the file it
+ * opened into *id: an idle one of the same file, or a new one. */
+static int db_pool_take(vigil_db **out, db_ident *id, db_pool *p, vigil_ctx *ctx, const char *path)
+{
+	vigil_db *stale[DB_POOL_MAX];
+	size_t nstale = 0;
+	*out = NULL;
+	if (p && db_ident_of(id, path) == 0) {
+		pthread_mutex_lock(&p->lock);
+		for (size_t i = p->n; i-- > 0 && !*out;) {
+			if (db_ident_eq(&p->ids[i], id))
+				*out = p->idle[i];
+			else
+				stale[nstale++] = p->idle[i];
+			p->idle[i] = p->idle[p->n - 1];
+			p->ids[i] = p->ids[p->n - 1];
+			p->n--;
+		}
+		pthread_mutex_unlock(&p->lock);
+	}
+	for (size_t i = 0; i < nstale; i++)
+		vigil_db_free(stale[i]);
+	if (*out) {
+		vigil_vdb__set_ctx(*out, ctx);
+		return 0;
+	}
+	/* identified before it is opened: a file replaced in between is seen as stale */
+	return vigil_db_open(out, ctx, path);
+}
+
+/* Gives a handle of db_pool_take back (closed when the pool is full or NULL). */
+static void db_pool_put(db_pool *p, vigil_db *db, const db_ident *id)
+{
+	if (!db)
+		return;
+	if (p) {
+		pthread_mutex_lock(&p->lock);
+		if (p->n < DB_POOL_MAX) {
+			p->idle[p->n] = db;
+			p->ids[p->n++] = *id;
+			db = NULL;
+		}
+		pthread_mutex_unlock(&p->lock);
+	}
+	vigil_db_free(db);
+}
 
 struct vigil_engine {
 	vigil_ctx *ctx;
@@ -24,6 +137,7 @@ struct vigil_engine {
 	char warning[512];
 	char layer_version[128]; /* the per-layer cache's version (docs/layer-cache.md) */
 	vigil_match_memo *memo;	 /* matches of package sets met before (this database) */
+	db_pool *dbs;		 /* handles of db_path kept open between scans */
 };
 
 struct vigil_scan_result {
@@ -41,6 +155,8 @@ struct vigil_scan_result {
 	vigil_trust_findings *trust;
 	int lc_hits, lc_puts; /* layers replayed from / put in the layer cache */
 	vigil_db *db; /* the handle the match was made with (the match may borrow from it) */
+	db_pool *dbs; /* where db goes back to (a reference), or NULL */
+	db_ident db_id;
 	vigil_match *match;
 	char *db_built;
 	vigil_report *report;
@@ -55,6 +171,7 @@ void vigil_engine_free(vigil_engine *e)
 	if (!e)
 		return;
 	vigil_match_memo_free(e->memo);
+	db_pool_unref(e->dbs);
 	vigil_malware_rules_free(e->mrules);
 	vigil_secret_rules_free(e->srules);
 	vigil_policy_free(e->policy);
@@ -214,6 +331,10 @@ int vigil_engine_new(vigil_engine **out, vigil_ctx *ctx, const vigil_engine_opts
 	if ((o->scanners & VIGIL_SCANNER_VULN) && mmax > 0 &&
 	    (error = vigil_match_memo_new(&e->memo, (size_t)(mmax < 1024 ? mmax : 1024))) < 0)
 		goto done;
+	if ((o->scanners & VIGIL_SCANNER_VULN) && !(e->dbs = db_pool_new())) {
+		error = VIGIL_ENOMEM;
+		goto done;
+	}
 	*out = e;
 	e = NULL;
 done:
@@ -246,7 +367,8 @@ void vigil_scan_result_free(vigil_scan_result *r)
 		return;
 	vigil_report_free(r->report);
 	vigil_match_free(r->match);
-	vigil_db_free(r->db);
+	db_pool_put(r->dbs, r->db, &r->db_id);
+	db_pool_unref(r->dbs);
 	vigil_config_result_free(r->config);
 	vigil_trust_findings_free(r->trust);
 	vigil_config_image_free(r->cimg);
@@ -328,16 +450,18 @@ static int match(vigil_scan_result *r, const vigil_engine *e)
 {
 	vigil_db *db = NULL;
 	vigil_match *m = NULL;
+	db_ident id;
 	int error;
-	if ((error = vigil_db_open(&db, r->ctx, e->db_path)) < 0 ||
-	    (error = vigil_match_run_memo(&m, db, r->inv, e->memo)) < 0) {
-		vigil_db_free(db);
+	if ((error = db_pool_take(&db, &id, e->dbs, r->ctx, e->db_path)) < 0)
+		return error;
+	if ((error = vigil_match_run_memo(&m, db, r->inv, e->memo)) < 0) {
+		db_pool_put(e->dbs, db, &id);
 		return error;
 	}
 	char *built = e->db_built ? strdup(e->db_built) : NULL;
 	if (e->db_built && !built) {
 		vigil_match_free(m);
-		vigil_db_free(db);
+		db_pool_put(e->dbs, db, &id);
 		return VIGIL_ENOMEM;
 	}
 	if (r->report) { /* it points at the old match */
@@ -345,10 +469,17 @@ static int match(vigil_scan_result *r, const vigil_engine *e)
 		r->report = NULL;
 	}
 	vigil_match_free(r->match);
-	vigil_db_free(r->db);
+	db_pool_put(r->dbs, r->db, &r->db_id);
+	if (r->dbs != e->dbs) {
+		db_pool_unref(r->dbs);
+		r->dbs = e->dbs;
+		if (r->dbs)
+			atomic_fetch_add(&r->dbs->refs, 1);
+	}
 	free(r->db_built);
 	r->match = m;
 	r->db = db;
+	r->db_id = id;
 	r->db_built = built;
 	r->ran |= VIGIL_SCANNER_VULN;
 	return 0;

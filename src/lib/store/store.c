@@ -23,9 +23,24 @@
 
 #define SCHEMA_VERSION 2
 
+/* Statements kept prepared on the connection (stmt_get, stmt_done): the store runs the same
+ * few dozen statements for every scan, and preparing them again was about a tenth of the
+ * CPU of a scan replayed from the layer cache (BENCHMARKS.md). */
+#define STMT_CACHE 48
+
+struct stmt_ent {
+	char *sql;     /* malloc'd copy: the key, compared in full */
+	uint64_t hash; /* FNV-1a of sql */
+	sqlite3_stmt *st;
+	int busy;      /* handed out and not done yet: a nested use prepares its own */
+	uint64_t used; /* clock of the last hand-out (least recently used out) */
+};
+
 struct vigil_store {
 	sqlite3 *db;
 	pthread_mutex_t mu;
+	struct stmt_ent stmts[STMT_CACHE]; /* under mu, like every use of db */
+	uint64_t stmt_clock;
 	vigil_store_pg *pg;		/* a PostgreSQL store (store_pg.c): every call goes there */
 	_Atomic unsigned long long gen; /* vigil_store_commits */
 };
@@ -183,12 +198,76 @@ static const char *col(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+static uint64_t sql_hash(const char *sql)
+{
+	uint64_t h = 14695981039346656037ULL;
+	for (; *sql; sql++)
+		h = (h ^ (unsigned char)*sql) * 1099511628211ULL;
+	return h;
+}
+
+/* A statement for `sql` into *out, reset and unbound: the kept one when it is idle,
+ * otherwise a new one (kept when there is room or an idle entry to replace). Give it
+ * back with stmt_done, whichever it is. */
+static int stmt_get(vigil_store *s, sqlite3_stmt **out, const char *sql)
+{
+	uint64_t h = sql_hash(sql);
+	struct stmt_ent *free_ent = NULL, *old = NULL;
+	*out = NULL;
+	for (int i = 0; i < STMT_CACHE; i++) {
+		struct stmt_ent *e = &s->stmts[i];
+		if (!e->st) {
+			if (!free_ent)
+				free_ent = e;
+			continue;
+		}
+		if (e->hash == h && !e->busy && strcmp(e->sql, sql) == 0) {
+			e->busy = 1;
+			e->used = ++s->stmt_clock;
+			*out = e->st;
+			return 0;
+		}
+		if (!e->busy && (!old || e->used < old->used))
+			old = e;
+	}
+	if (sqlite3_prepare_v2(s->db, sql, -1, out, NULL) != SQLITE_OK) {
+		*out = NULL;
+		return -1;
+	}
+	struct stmt_ent *e = free_ent ? free_ent : old;
+	char *copy = e ? strdup(sql) : NULL;
+	if (!copy) /* no room or no memory: used once */
+		return 0;
+	if (e->st) {
+		sqlite3_finalize(e->st);
+		free(e->sql);
+	}
+	*e = (struct stmt_ent){copy, h, *out, 1, ++s->stmt_clock};
+	return 0;
+}
+
+/* Gives back a statement of stmt_get (reset and unbound, kept) or of sqlite3_prepare_v2
+ * (finalized); NULL is a no-op. */
+static void stmt_done(vigil_store *s, sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < STMT_CACHE; i++)
+		if (s->stmts[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			s->stmts[i].busy = 0;
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
 /* Prepares `sql` with the arguments bound in order: 's' text, 'i' int64, 'n' null. */
 static int prep(vigil_store *s, sqlite3_stmt **out, const char *sql, const char *types, ...)
 {
 	va_list ap;
 	*out = NULL;
-	if (sqlite3_prepare_v2(s->db, sql, -1, out, NULL) != SQLITE_OK)
+	if (stmt_get(s, out, sql) < 0)
 		return sqlfail(s, "prepare");
 	va_start(ap, types);
 	for (int i = 0; types[i]; i++) {
@@ -204,7 +283,7 @@ static int prep(vigil_store *s, sqlite3_stmt **out, const char *sql, const char 
 		}
 		if (rc != SQLITE_OK) {
 			va_end(ap);
-			sqlite3_finalize(*out);
+			stmt_done(s, *out);
 			*out = NULL;
 			return sqlfail(s, "bind");
 		}
@@ -236,12 +315,12 @@ static int exec1(vigil_store *s, const char *sql, const char *types, ...)
 	sqlite3_stmt *st = NULL;
 	va_list ap;
 	int error = 0;
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+	if (stmt_get(s, &st, sql) < 0)
 		return sqlfail(s, "prepare");
 	va_start(ap, types);
 	error = vstep(s, st, types, ap);
 	va_end(ap);
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	return error;
 }
 
@@ -251,10 +330,8 @@ static int execn(vigil_store *s, sqlite3_stmt **st, const char *sql, const char 
 {
 	va_list ap;
 	int error;
-	if (!*st && sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK) {
-		*st = NULL;
+	if (!*st && stmt_get(s, st, sql) < 0)
 		return sqlfail(s, "prepare");
-	}
 	sqlite3_reset(*st);
 	sqlite3_clear_bindings(*st);
 	va_start(ap, types);
@@ -341,7 +418,7 @@ int vigil_store_open(vigil_store **out, const char *dir)
 			error = exec1(s,
 				      "INSERT INTO meta(key, value) VALUES('schema_version', '1')",
 				      "");
-		sqlite3_finalize(st);
+		stmt_done(s, st);
 		if (error == 0 && v == 0)
 			v = 1;
 	}
@@ -364,6 +441,10 @@ void vigil_store_free(vigil_store *s)
 	if (!s)
 		return;
 	vigil_store__pg_free(s->pg);
+	for (int i = 0; i < STMT_CACHE; i++) {
+		sqlite3_finalize(s->stmts[i].st);
+		free(s->stmts[i].sql);
+	}
 	sqlite3_close(s->db);
 	pthread_mutex_destroy(&s->mu);
 	free(s);
@@ -380,7 +461,7 @@ int vigil_store_check(vigil_store *s)
 			error = fail(VIGIL_EFORMAT, "store: integrity check: %s",
 				     col(st, 0) ? col(st, 0) : "failed");
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	return error;
 }
@@ -477,7 +558,7 @@ int vigil_store_token_check(vigil_store *s, unsigned *out, const char *token)
 		else
 			error = fail(VIGIL_ENOTFOUND, "unknown token");
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	return error;
 }
@@ -533,7 +614,7 @@ int vigil_store_job_claim(vigil_store *s, vigil_store_job *out)
 		if (!out->kind)
 			error = fail(VIGIL_ENOMEM, "out of memory");
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	if (found && error == 0)
 		error = exec1(s,
 			      "UPDATE jobs SET status='running', attempts=attempts+1, updated=?"
@@ -580,7 +661,7 @@ static json_t *report_of(vigil_store *s, const char *digest)
 	if (prep(s, &st, "SELECT report FROM manifests_full WHERE digest=?", "s", digest) == 0 &&
 	    sqlite3_step(st) == SQLITE_ROW && col(st, 0))
 		r = json_loads(col(st, 0), 0, NULL);
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	return r;
 }
 
@@ -611,11 +692,11 @@ int vigil_store_job_json(vigil_store *s, char **out, int64_t id)
 		if (r)
 			json_object_set_new(o, "report", r);
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	st = NULL;
 	error = vigil_store__dump(out, o);
 done:
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	return error;
 }
@@ -639,7 +720,7 @@ static int queue_event(void *backend, const char *event, const char *body)
 				"INSERT INTO deliveries(webhook, event, body, status, next_at,"
 				" created, updated) VALUES(?,?,?,'pending',?,?,?)",
 				"issiii", sqlite3_column_int64(st, 0), event, body, t, t, t);
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	return error;
 }
 
@@ -666,7 +747,7 @@ static int tags_of(vigil_store *s, char ***out, const char *digest)
 		return error;
 	while (error == 0 && sqlite3_step(st) == SQLITE_ROW)
 		error = vigil_store__strv_push(&v, col(st, 0));
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	return vigil_store__strv_finish(out, NULL, &v, error);
 }
 
@@ -686,7 +767,7 @@ static int commit_history(vigil_store *s, int *changed, const vigil_store_scan *
 		have_prev = 1;
 		prev = vigil_store__strdup(col(st, 0));
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	st = NULL;
 	error = vigil_store__diff(&d, sc, have_prev, prev);
 	free(prev);
@@ -712,7 +793,7 @@ static int commit_history(vigil_store *s, int *changed, const vigil_store_scan *
 			 sc->digest) == 0) {
 			if (sqlite3_step(st) == SQLITE_ROW)
 				repo = vigil_store__strdup(col(st, 0));
-			sqlite3_finalize(st);
+			stmt_done(s, st);
 		}
 		error = vigil_store__emit(&d, sc, (const char *const *)tags,
 					  sc->repository ? sc->repository : repo, events, payload,
@@ -734,7 +815,7 @@ static int put_parts(vigil_store *s, const vigil_store_cut *rc, const vigil_stor
 		if (c[i]->part)
 			error = execn(s, &st, "INSERT OR IGNORE INTO parts(hash, body) VALUES(?,?)",
 				      "ss", c[i]->hash, c[i]->part);
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	return error;
 }
 
@@ -753,7 +834,7 @@ static int old_parts(vigil_store *s, char *old[4], const char *digest)
 		for (int i = 0; i < 4; i++)
 			if (col(st, i) && !(old[i] = strdup(col(st, i))))
 				error = fail(VIGIL_ENOMEM, "out of memory");
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	return error;
 }
 
@@ -800,7 +881,7 @@ static int put_sets(vigil_store *s, const vigil_store_scan *sc, const char *pset
 				  "s", name)) < 0)
 			break;
 		have = sqlite3_step(st) == SQLITE_ROW;
-		sqlite3_finalize(st);
+		stmt_done(s, st);
 		st = NULL;
 		for (size_t i = 0; !have && error == 0 && keys[i]; i++) {
 			const char *k = keys[i], *tab = strchr(k, '\t');
@@ -817,7 +898,7 @@ static int put_sets(vigil_store *s, const vigil_store_scan *sc, const char *pset
 				  : fail(VIGIL_ENOMEM, "out of memory");
 			free(a);
 		}
-		sqlite3_finalize(st);
+		stmt_done(s, st);
 		st = NULL;
 	}
 	return error;
@@ -933,7 +1014,7 @@ int vigil_store_digests(vigil_store *s, char ***out, size_t *n)
 	if ((error = prep(s, &st, "SELECT digest FROM manifests ORDER BY digest", "")) == 0)
 		while (error == 0 && sqlite3_step(st) == SQLITE_ROW)
 			error = vigil_store__strv_push(&v, col(st, 0));
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	return vigil_store__strv_finish(out, n, &v, error);
 }
@@ -951,7 +1032,7 @@ static int text1(vigil_store *s, char **out, const char *sql, const char *arg, c
 		else if (!(*out = vigil_store__strdup(col(st, 0))))
 			error = fail(VIGIL_ENOMEM, "out of memory");
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	return error;
 }
@@ -1053,7 +1134,7 @@ int vigil_store_images_json(vigil_store *s, char **out, const vigil_store_filter
 		error = vigil_store__dump(out, o);
 	}
 done:
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	json_decref(arr);
 	free(lastbuf);
@@ -1089,7 +1170,7 @@ int vigil_store_history_json(vigil_store *s, char **out, const char *digest)
 		error = vigil_store__dump(
 			out, json_pack("{s:s, s:O}", "digest", digest, "history", arr));
 done:
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	json_decref(arr);
 	return error;
@@ -1128,7 +1209,7 @@ int vigil_store_vuln_images_json(vigil_store *s, char **out, const char *vuln_id
 		error = vigil_store__dump(out,
 					  json_pack("{s:s, s:O}", "id", vuln_id, "images", arr));
 done:
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	json_decref(arr);
 	return error;
@@ -1151,7 +1232,7 @@ static int ints1(vigil_store *s, int64_t *out, int n, const char *sql)
 		else if (rc != SQLITE_DONE)
 			error = sqlfail(s, "aggregate");
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	return error;
 }
 
@@ -1174,7 +1255,7 @@ static json_t *vuln_facts(vigil_store *s, const char *id)
 					    sqlite3_column_double(st, 3));
 	else
 		o = json_object();
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	return o;
 }
 
@@ -1196,7 +1277,7 @@ static int trend_of(vigil_store *s, json_t **out, int maxpts)
 	}
 	while (sqlite3_step(st) == SQLITE_ROW)
 		vigil_store__trend_add(&t, col(st, 0), sqlite3_column_int64(st, 1), col(st, 2));
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	return vigil_store__trend_finish(out, &t, maxpts);
 }
 
@@ -1238,7 +1319,7 @@ static int findings_pass(vigil_store *s, json_t *o, json_t **kev_out)
 	}
 	error = vigil_store__findings_finish(o, kev_out, &f);
 done:
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	vigil_store__findings_free(&f);
 	return error;
 }
@@ -1265,7 +1346,7 @@ static int riskiest(vigil_store *s, json_t *risk, json_t *kev, int top)
 		error = sqlfail(s, "manifests");
 		goto done;
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	st = NULL;
 	vigil_store__risk_sort(&v);
 	for (size_t i = 0; i < v.len && i < (size_t)top; i++) {
@@ -1284,11 +1365,11 @@ static int riskiest(vigil_store *s, json_t *risk, json_t *kev, int top)
 			json_object_set_new(img, "kev", json_integer(r->k[0]));
 			json_array_append_new(risk, img);
 		}
-		sqlite3_finalize(st);
+		stmt_done(s, st);
 		st = NULL;
 	}
 done:
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	vigil_vec_free(&v);
 	return error;
 }
@@ -1354,7 +1435,7 @@ int vigil_store_overview_json(vigil_store *s, char **out, int top)
 		}
 		json_array_append_new(wide, w);
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	st = NULL;
 	for (size_t i = 0; i < json_array_size(wide); i++) {
 		json_t *w = json_array_get(wide, i), *f;
@@ -1371,7 +1452,7 @@ int vigil_store_overview_json(vigil_store *s, char **out, int top)
 	error = vigil_store__dump(out, o);
 	o = NULL;
 done:
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	json_decref(o);
 	json_decref(sev);
@@ -1400,7 +1481,7 @@ int vigil_store_generation(vigil_store *s, char *out, size_t outlen)
 		else
 			snprintf(out, outlen, "%s", col(st, 0));
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	return error;
 }
@@ -1421,7 +1502,7 @@ int vigil_store_image_json(vigil_store *s, char **out, const char *digest)
 		else
 			error = vigil_store__dump(out, image_obj(s, st));
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	return error;
 }
@@ -1454,7 +1535,7 @@ int vigil_store_vuln_detail_json(vigil_store *s, char **out, const char *vuln_id
 		if ((error = vigil_store__vuln_detail_add(arr, &facts, image_obj(s, st),
 							  col(st, 10))) < 0)
 			goto done;
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	st = NULL;
 	if (!json_array_size(arr)) {
 		error = fail(VIGIL_ENOTFOUND, "no stored image has %.200s", vuln_id);
@@ -1466,11 +1547,11 @@ int vigil_store_vuln_detail_json(vigil_store *s, char **out, const char *vuln_id
 		goto done;
 	if (sqlite3_step(st) == SQLITE_ROW)
 		total = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	st = NULL;
 	error = vigil_store__vuln_detail_dump(out, &facts, vuln_id, total, arr);
 done:
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	json_decref(arr);
 	json_decref(facts);
@@ -1499,7 +1580,7 @@ int vigil_store_scan_targets_json(vigil_store *s, char **out)
 	error = arr ? vigil_store__dump(out, json_pack("{s:O}", "targets", arr))
 		    : fail(VIGIL_ENOMEM, "out of memory");
 done:
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	json_decref(arr);
 	return error;
@@ -1538,7 +1619,7 @@ int vigil_store_webhooks_json(vigil_store *s, char **out)
 					       (json_int_t)sqlite3_column_int64(st, 3)));
 		error = vigil_store__dump(out, json_pack("{s:O}", "webhooks", arr));
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	json_decref(arr);
 	return error;
@@ -1573,7 +1654,7 @@ int vigil_store_deliveries_json(vigil_store *s, char **out, int64_t webhook_id)
 	if ((error = prep(s, &st, "SELECT 1 FROM webhooks WHERE id=?", "i", webhook_id)) == 0 &&
 	    sqlite3_step(st) != SQLITE_ROW)
 		error = fail(VIGIL_ENOTFOUND, "no webhook %lld", (long long)webhook_id);
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	st = NULL;
 	if (error == 0 &&
 	    (error = prep(s, &st,
@@ -1592,7 +1673,7 @@ int vigil_store_deliveries_json(vigil_store *s, char **out, int64_t webhook_id)
 					       (json_int_t)sqlite3_column_int64(st, 7)));
 		error = vigil_store__dump(out, json_pack("{s:O}", "deliveries", arr));
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	json_decref(arr);
 	return error;
@@ -1630,7 +1711,7 @@ int vigil_store_delivery_next(vigil_store *s, vigil_store_delivery *out, int64_t
 		if (!out->url || !out->secret || !out->event || !out->body)
 			error = fail(VIGIL_ENOMEM, "out of memory");
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	if (error < 0)
 		vigil_store_delivery_clear(out);
@@ -1685,7 +1766,7 @@ int vigil_store_stats_get(vigil_store *s, vigil_store_stats *out)
 		for (int i = 0; i < 9; i++)
 			*v[i] = sqlite3_column_int64(st, i);
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	return error;
 }
@@ -1738,7 +1819,7 @@ int vigil_store_admissions_json(vigil_store *s, char **out, const vigil_store_ad
 			out, json_pack("{s:O, s:o}", "admissions", arr, "next",
 				       n == f->limit && n > 0 ? json_integer(last) : json_null()));
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	json_decref(arr);
 	return error;
@@ -1757,7 +1838,7 @@ int vigil_store_job_status(vigil_store *s, char out[16], int64_t id)
 		else
 			error = fail(VIGIL_ENOTFOUND, "no job %lld", (long long)id);
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	return error;
 }
@@ -1770,7 +1851,7 @@ int vigil_store_has_report(vigil_store *s, const char *digest)
 	pthread_mutex_lock(&s->mu);
 	if ((error = prep(s, &st, "SELECT 1 FROM manifests WHERE digest=?", "s", digest)) == 0)
 		error = sqlite3_step(st) == SQLITE_ROW ? 1 : 0;
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	return error;
 }
@@ -1845,7 +1926,7 @@ int vigil_store_runtime_events_json(vigil_store *s, char **out, const vigil_stor
 			out, json_pack("{s:O, s:o}", "events", arr, "next",
 				       n == f->limit && n > 0 ? json_integer(last) : json_null()));
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	json_decref(arr);
 	return error;
@@ -1874,12 +1955,12 @@ int vigil_store_layer_get(vigil_store *s, const char *key, uint8_t **data, size_
 			error = 1;
 		}
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	st = NULL;
 	if (error == 1 && prep(s, &st, "UPDATE layer_cache SET used=?, hits=hits+1 WHERE key=?",
 			       "is", vigil_store__now(), key) == 0)
 		sqlite3_step(st);
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	return error;
 }
@@ -1907,14 +1988,14 @@ int vigil_store_layer_put(vigil_store *s, const char *key, const char *diff_id, 
 			    sqlite3_step(st) != SQLITE_DONE)
 				error = sqlfail(s, "layer cache insert");
 		}
-		sqlite3_finalize(st);
+		stmt_done(s, st);
 		st = NULL;
 		if (error == 0 && max_bytes &&
 		    (error = prep(s, &st, LAYER_EVICT, "i",
 				  (int64_t)(max_bytes > INT64_MAX ? INT64_MAX : max_bytes))) == 0 &&
 		    sqlite3_step(st) != SQLITE_DONE)
 			error = sqlfail(s, "layer cache eviction");
-		sqlite3_finalize(st);
+		stmt_done(s, st);
 		error = end(s, error);
 	}
 	pthread_mutex_unlock(&s->mu);
@@ -1937,7 +2018,7 @@ int vigil_store_layer_stats_get(vigil_store *s, vigil_store_layer_stats *out)
 		out->bytes = sqlite3_column_int64(st, 1);
 		out->hits = sqlite3_column_int64(st, 2);
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	return error;
 }
@@ -1969,7 +2050,7 @@ int vigil_store_layers_json(vigil_store *s, char **out)
 				break;
 			}
 		}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	json_object_set_new(root, "layers", arr);
 	if (error == 0 && !(*out = json_dumps(root, JSON_COMPACT)))
@@ -2017,7 +2098,7 @@ int vigil_store_registries_json(vigil_store *s, char **out)
 					       (json_int_t)sqlite3_column_int64(st, 4)));
 		error = vigil_store__dump(out, json_pack("{s:O}", "registries", arr));
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	json_decref(arr);
 	return error;
@@ -2084,7 +2165,7 @@ int vigil_store_registries(vigil_store *s, vigil_store_registry **out, size_t *n
 				error = fail(VIGIL_ENOMEM, "out of memory");
 		}
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	if (error < 0) {
 		vigil_store_registries_free(v, *n);
@@ -2111,7 +2192,7 @@ int vigil_store_poll_seen(vigil_store *s, int64_t *out, const char *registry,
 				  "sss", registry, repository, tag)) == 0)
 			fresh = !(sqlite3_step(st) == SQLITE_ROW && col(st, 0) &&
 				  !strcmp(col(st, 0), digest));
-		sqlite3_finalize(st);
+		stmt_done(s, st);
 		if (error == 0 && fresh) {
 			int64_t t = vigil_store__now();
 			error = exec1(
@@ -2150,7 +2231,7 @@ int vigil_store_layer_touch(vigil_store *s, const char *key, uint64_t uses)
 		else
 			error = sqlite3_changes(s->db) > 0;
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	pthread_mutex_unlock(&s->mu);
 	return error;
 }
@@ -2203,7 +2284,7 @@ int vigil_store_admission_add_many(vigil_store *s, const vigil_store_admission *
 		if (sqlite3_step(st) != SQLITE_DONE)
 			error = sqlfail(s, "admission");
 	}
-	sqlite3_finalize(st);
+	stmt_done(s, st);
 	error = end(s, error);
 done:
 	pthread_mutex_unlock(&s->mu);

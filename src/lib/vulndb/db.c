@@ -917,6 +917,11 @@ done:
 	return 0;
 }
 
+void vigil_vdb__set_ctx(vigil_db *d, vigil_ctx *ctx)
+{
+	d->ctx = ctx;
+}
+
 void vigil_db_free(vigil_db *d)
 {
 	if (!d)

@@ -17,6 +17,10 @@
 
 typedef struct vigil_vdb_build vigil_vdb_build;
 
+/* Gives an open handle to another scan: its errors go to `ctx` from now on (the pipeline's
+ * pool of handles kept open between scans). */
+void vigil_vdb__set_ctx(vigil_db *d, vigil_ctx *ctx);
+
 typedef struct vigil_feed {
 	const char *name;     /* the mirror archive is <name>.tar.gz with a top folder <name>/ */
 	const char *upstream; /* where an online update downloads it from (documentation) */

@@ -525,3 +525,65 @@ done:
 	fixture_free(&fx);
 	CHECK(ok);
 }
+
+/* An engine keeps database handles open between its scans; a database rebuilt at the same
+ * path since (vigil db update renames a new file over it) is the one the next scan of that
+ * engine matches against, never the kept handle's old file. */
+TEST(test_pipeline__kept_database_handle_never_outlives_its_file)
+{
+	fixture fx;
+	vigil_ctx *ctx = NULL;
+	vigil_engine *e = NULL;
+	vigil_scan_result *r1 = NULL, *r2 = NULL;
+	vigil_db_update_opts uo = VIGIL_DB_UPDATE_OPTS_INIT;
+	char p[256], cmd[1024];
+	int ok = 0;
+	setenv("VIGIL_MATCH_MEMO", "0", 1); /* the memo would hide which file was read */
+	if (fixture_make(&fx) < 0 || vigil_ctx_new(&ctx) < 0 ||
+	    engine(&e, ctx, &fx, VIGIL_SCANNER_VULN, NULL) < 0)
+		goto done;
+	unsetenv("VIGIL_MATCH_MEMO");
+	const vigil_finding *a;
+	if (vigil_scan_run(&r1, ctx, e, fx.image, NULL) < 0 ||
+	    !(a = find_kind(r1, VIGIL_FINDING_VULN)) ||
+	    strcmp(((const vigil_vuln *)a->detail)->id, "CVE-2019-14697") != 0) {
+		printf("  first scan: %s\n", vigil_ctx_error(ctx));
+		goto done;
+	}
+	vigil_scan_result_free(r1); /* its handle is kept by the engine */
+	r1 = NULL;
+	/* the database rebuilt from a mirror that names another advisory */
+	snprintf(cmd, sizeof(cmd),
+		 "tar -C %s/mirror -czf %s/mirror/alpine-secdb.tar.gz alpine-secdb", fx.dir,
+		 fx.dir);
+	snprintf(p, sizeof(p), "%s/mirror", fx.dir);
+	uo.from = p;
+	uo.only = "alpine-secdb";
+	uo.quiet = 1;
+	if (put_at(&fx, "mirror/alpine-secdb/v3.9/main.yaml",
+		   "---\ndistroversion: v3.9\nreponame: main\narchs:\n  - x86_64\n"
+		   "urlprefix: http://dl-cdn.alpinelinux.org/alpine\n"
+		   "apkurl: \"{{urlprefix}}/{{distroversion}}/{{reponame}}/{{arch}}/"
+		   "{{pkg.name}}-{{pkg.ver}}.apk\"\npackages:\n  - pkg:\n      name: musl\n"
+		   "      secfixes:\n        1.1.20-r5:\n          - CVE-2019-90001\n") < 0 ||
+	    system(cmd) != 0 || vigil_db_update(ctx, fx.db, &uo) < 0) {
+		printf("  rebuild: %s\n", vigil_ctx_error(ctx));
+		goto done;
+	}
+	if (vigil_scan_run(&r2, ctx, e, fx.image, NULL) < 0 ||
+	    !(a = find_kind(r2, VIGIL_FINDING_VULN)) ||
+	    strcmp(((const vigil_vuln *)a->detail)->id, "CVE-2019-90001") != 0) {
+		printf("  second scan matched against %s\n",
+		       a ? ((const vigil_vuln *)a->detail)->id : "nothing");
+		goto done;
+	}
+	ok = 1;
+done:
+	unsetenv("VIGIL_MATCH_MEMO");
+	vigil_scan_result_free(r2);
+	vigil_scan_result_free(r1);
+	vigil_engine_free(e);
+	vigil_ctx_free(ctx);
+	fixture_free(&fx);
+	CHECK(ok);
+}
