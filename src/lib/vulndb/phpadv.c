@@ -70,6 +70,11 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 			joined = vigil_vdb__join_and(vs);
 		else
 			continue;
+		if (joined && !*joined) {
+			/* no constraint in it (not strings, or empty): not a branch */
+			free(joined);
+			continue;
+		}
 		if (!joined || json_array_append_new(vulnerable, json_string(joined)) < 0) {
 			free(joined);
 			error = VIGIL_ENOMEM;
@@ -107,6 +112,7 @@ static int parse(vigil_vdb_build *b, const char *member, const uint8_t *data, si
 	if (date[0] && (error = vigil_vdb__details(b, v, NULL, 0, date)) < 0)
 		goto done;
 	vigil_vdb__source_date(b, date[0] ? date : NULL);
+	/* every entry of vulnerable is a non-empty string: NULL only when out of memory */
 	if (!(ranges = vigil_vdb__constraints(vulnerable, NULL, NULL, &nomem))) {
 		error = VIGIL_ENOMEM;
 		goto done;
